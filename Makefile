@@ -1,0 +1,39 @@
+# The README's two commands: `make run` and `make test`. Each sets itself up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint check schema clean-db
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: the gateway with every service in one process on http://127.0.0.1:8000/graphql
+run: install
+	$(PY) -m gateway
+
+## test: the whole suite against a real SecantusDB server that the session starts
+test: install
+	$(PY) -m pytest -q
+
+lint: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+check: install
+	$(PY) -m ruff format --check .
+	$(PY) -m ruff check .
+	$(PY) -m mypy .
+
+## schema: write the public GraphQL schema to schema.graphql (a test fails when it is stale)
+schema: install
+	$(PY) -m gateway.export_schema > schema.graphql
+
+## clean-db: delete the embedded database's data under var/ (it must not be running)
+clean-db:
+	rm -rf var/mongodb-data var/mongodb.uri

@@ -1,0 +1,33 @@
+"""`ContentClient`: the only way other services and the gateway reach content_service."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from content_service.schemas import CandidateList, ContentCreate, ContentLookupResult, ContentRead, ContentSummary
+from infra.http import ServiceClient
+
+
+def _seg(value: str) -> str:
+    return quote(value, safe="")
+
+
+class ContentClient(ServiceClient):
+    service_name = "content"
+
+    async def publish(self, community_id: str, content_in: ContentCreate) -> ContentRead:
+        body = await self._call("POST", f"/communities/{_seg(community_id)}/content", json=content_in.to_wire())
+        return ContentRead.model_validate(body)
+
+    async def get(self, community_id: str, content_id: str) -> ContentRead:
+        body = await self._call("GET", f"/communities/{_seg(community_id)}/content/{_seg(content_id)}")
+        return ContentRead.model_validate(body)
+
+    async def lookup(self, community_id: str, content_ids: list[str]) -> list[ContentRead | None]:
+        """Content in the order asked; None where an id is not content of this community."""
+        body = await self._call("POST", f"/communities/{_seg(community_id)}/content/lookup", json={"ids": content_ids})
+        return ContentLookupResult.model_validate(body).items
+
+    async def candidates(self, community_id: str, *, limit: int = 500) -> list[ContentSummary]:
+        path = f"/communities/{_seg(community_id)}/content/candidates"
+        return CandidateList.model_validate(await self._call("GET", path, params={"limit": limit})).items

@@ -1,0 +1,50 @@
+"""content_service's HTTP API (internal: reached through `ContentClient`)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from content_service.schemas import CandidateList, ContentCreate, ContentLookup, ContentLookupResult
+from content_service.service import ContentService
+from infra.errors import BadInputError
+from infra.service_app import read_model, respond
+
+
+def _service(request: Request) -> ContentService:
+    service: ContentService = request.app.state.service
+    return service
+
+
+async def publish_content(request: Request) -> Response:
+    content_in = await read_model(request, ContentCreate)
+    return respond(await _service(request).publish(request.path_params["community_id"], content_in), 201)
+
+
+async def get_content(request: Request) -> Response:
+    p = request.path_params
+    return respond(await _service(request).get_or_raise(p["community_id"], p["content_id"]))
+
+
+async def lookup_content(request: Request) -> Response:
+    lookup = await read_model(request, ContentLookup)
+    items = await _service(request).lookup(request.path_params["community_id"], lookup.ids)
+    return respond(ContentLookupResult(items=items))
+
+
+async def list_candidates(request: Request) -> Response:
+    try:
+        limit = int(request.query_params.get("limit", "500"))
+    except ValueError as exc:
+        raise BadInputError("limit must be an integer", field="limit") from exc
+    items = await _service(request).candidates(request.path_params["community_id"], limit=limit)
+    return respond(CandidateList(items=items))
+
+
+routes = [
+    Route("/communities/{community_id}/content", publish_content, methods=["POST"]),
+    Route("/communities/{community_id}/content/lookup", lookup_content, methods=["POST"]),
+    Route("/communities/{community_id}/content/candidates", list_candidates, methods=["GET"]),
+    Route("/communities/{community_id}/content/{content_id}", get_content, methods=["GET"]),
+]

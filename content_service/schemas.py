@@ -1,0 +1,56 @@
+"""What content_service accepts and returns; shared with `ContentClient`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from content_service.domain.kinds import ContentKind, ContentStatus
+from infra.schemas import ApiInput, ApiModel, Id
+
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[^\s,]+$")]
+
+
+class ContentCreate(ApiInput):
+    author_id: Id
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    body: Annotated[str, StringConstraints(min_length=1, max_length=200_000)]
+    kind: ContentKind
+    tags: list[Tag] = Field(default_factory=list, max_length=20)
+
+
+class ContentRead(ApiModel):
+    id: str
+    community_id: str
+    author_id: str | None
+    kind: ContentKind
+    status: ContentStatus
+    title: str
+    body: str
+    tags: list[str]
+    created_at: datetime
+    published_at: datetime | None
+
+
+class ContentSummary(ApiModel):
+    """What ranking needs of a candidate, without the body."""
+
+    id: str
+    author_id: str | None
+    kind: ContentKind
+    tags: list[str]
+    published_at: datetime
+
+
+class ContentLookup(ApiInput):
+    ids: list[Id] = Field(max_length=500)
+
+
+class ContentLookupResult(ApiModel):
+    items: list[ContentRead | None]
+
+
+class CandidateList(ApiModel):
+    items: list[ContentSummary]

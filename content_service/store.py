@@ -1,0 +1,98 @@
+"""content_service's only MongoDB module: named finders, each scoped by community."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+from content_service.domain.kinds import ContentStatus
+from content_service.schemas import ContentRead, ContentSummary
+
+Doc = dict[str, Any]
+
+
+def _content(doc: Doc) -> ContentRead:
+    return ContentRead(
+        id=str(doc["_id"]),
+        community_id=str(doc["community_id"]),
+        author_id=str(doc["author_id"]) if doc.get("author_id") else None,
+        kind=doc["kind"],
+        status=doc["status"],
+        title=doc["title"],
+        body=doc["body"],
+        tags=doc.get("tags", []),
+        created_at=doc["created_at"],
+        published_at=doc.get("published_at"),
+    )
+
+
+def _summary(doc: Doc) -> ContentSummary:
+    return ContentSummary(
+        id=str(doc["_id"]),
+        author_id=str(doc["author_id"]) if doc.get("author_id") else None,
+        kind=doc["kind"],
+        tags=doc.get("tags", []),
+        published_at=doc["published_at"],
+    )
+
+
+class ContentStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.db = db
+        self.content = db["content"]
+
+    async def ensure_indexes(self) -> None:
+        # list_published_summaries: newest published content of a community.
+        await self.content.create_index(
+            [("community_id", ASCENDING), ("status", ASCENDING), ("published_at", DESCENDING)],
+            name="community_status_published",
+        )
+
+    async def create_content(
+        self,
+        *,
+        community_id: ObjectId,
+        author_id: ObjectId,
+        kind: str,
+        title: str,
+        body: str,
+        tags: list[str],
+    ) -> ContentRead:
+        now = datetime.now(UTC)
+        doc: Doc = {
+            "community_id": community_id,
+            "author_id": author_id,
+            "kind": kind,
+            "status": ContentStatus.PUBLISHED.value,
+            "title": title,
+            "body": body,
+            "tags": tags,
+            "created_at": now,
+            "published_at": now,
+        }
+        result = await self.content.insert_one(doc)
+        doc["_id"] = result.inserted_id
+        return _content(doc)
+
+    async def get_content(self, community_id: ObjectId, content_id: ObjectId) -> ContentRead | None:
+        doc = await self.content.find_one({"_id": content_id, "community_id": community_id})
+        return _content(doc) if doc else None
+
+    async def list_content_by_ids(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[str, ContentRead]:
+        cursor = self.content.find({"_id": {"$in": content_ids}, "community_id": community_id})
+        return {str(doc["_id"]): _content(doc) async for doc in cursor}
+
+    async def list_published_summaries(self, community_id: ObjectId, *, limit: int) -> list[ContentSummary]:
+        cursor = (
+            self.content.find(
+                {"community_id": community_id, "status": ContentStatus.PUBLISHED.value},
+                projection={"author_id": 1, "kind": 1, "tags": 1, "published_at": 1},
+            )
+            .sort("published_at", DESCENDING)
+            .limit(limit)
+        )
+        return [_summary(doc) async for doc in cursor]

@@ -1,0 +1,12 @@
+"""`python -m distribution_service`: distribution_service alone on DISTRIBUTION_SERVICE_PORT (default 8103)."""
+
+from content_service.client import ContentClient
+from distribution_service.app import create_app
+from infra.runtime import resolved_settings, serve
+from infra.topology import default_url
+
+if __name__ == "__main__":
+    settings = resolved_settings()
+    content = ContentClient(default_url(settings, "content"), internal_token=settings.internal_api_token)
+    app = create_app(settings, content=content)
+    serve(app, host=settings.bind_host, port=settings.distribution_service_port, name="distribution_service")

@@ -1,0 +1,1 @@
+"""Ranking: the `Ranker` interface and its implementations (the heuristic now, LightGBM next)."""

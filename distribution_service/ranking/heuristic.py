@@ -1,0 +1,62 @@
+"""A simple, explained scorer: recency, engagement and kind. The baseline the learned ranker must beat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from distribution_service.ranking.base import Candidate, RankingContext, Scored
+
+SECONDS_PER_DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class HeuristicWeights:
+    recency: float = 1.0
+    # Half-life of freshness, in days: content a week old keeps half its recency score.
+    half_life_days: float = 7.0
+    engagement: float = 1.0
+    kind: dict[str, float] = field(default_factory=lambda: {"PGC": 0.3, "UGC": 0.2, "COMMERCIAL": 0.0})
+    # Already-opened items sink, so a returning member sees something new first.
+    seen_penalty: float = 0.8
+
+
+class HeuristicRanker:
+    version = "heuristic-1"
+
+    def __init__(self, weights: HeuristicWeights | None = None) -> None:
+        self.weights = weights or HeuristicWeights()
+
+    def rank(self, candidates: list[Candidate], context: RankingContext) -> list[Scored]:
+        if not candidates:
+            return []
+        w = self.weights
+        now = context.now.timestamp()
+        age_days = np.array([max(0.0, now - c.published_at.timestamp()) for c in candidates]) / SECONDS_PER_DAY
+        engagement = np.array([c.engagement for c in candidates], dtype=float)
+        seen = np.array([c.seen_by_member for c in candidates], dtype=float)
+
+        recency = w.recency * np.exp2(-age_days / w.half_life_days)
+        # log-scaled and normalised by the best item, so one viral post does not flatten the rest.
+        log_engagement = np.log1p(engagement)
+        top = log_engagement.max()
+        engagement_part = w.engagement * (log_engagement / top if top > 0 else log_engagement)
+        kind_part = np.array([w.kind.get(c.kind, 0.0) for c in candidates])
+        seen_part = -w.seen_penalty * seen
+        scores = recency + engagement_part + kind_part + seen_part
+
+        order = np.lexsort((np.array([c.content_id for c in candidates]), -scores))
+        return [
+            Scored(
+                content_id=candidates[i].content_id,
+                score=round(float(scores[i]), 6),
+                contributions={
+                    "recency": round(float(recency[i]), 6),
+                    "engagement": round(float(engagement_part[i]), 6),
+                    "kind": round(float(kind_part[i]), 6),
+                    "seen": round(float(seen_part[i]), 6),
+                },
+            )
+            for i in order
+        ]

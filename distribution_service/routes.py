@@ -1,0 +1,33 @@
+"""distribution_service's HTTP API (internal: reached through `DistributionClient`)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from distribution_service.schemas import EventCreate, FeedRequest
+from distribution_service.service import DistributionService
+from infra.service_app import read_model, respond
+
+
+def _service(request: Request) -> DistributionService:
+    service: DistributionService = request.app.state.service
+    return service
+
+
+async def record_event(request: Request) -> Response:
+    event_in = await read_model(request, EventCreate)
+    recorded = await _service(request).record_event(request.path_params["community_id"], event_in)
+    return respond(recorded, 200 if recorded.duplicate else 201)
+
+
+async def feed(request: Request) -> Response:
+    feed_request = await read_model(request, FeedRequest)
+    return respond(await _service(request).feed(request.path_params["community_id"], feed_request))
+
+
+routes = [
+    Route("/communities/{community_id}/events", record_event, methods=["POST"]),
+    Route("/communities/{community_id}/feed", feed, methods=["POST"]),
+]

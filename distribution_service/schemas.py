@@ -1,0 +1,48 @@
+"""What distribution_service accepts and returns; shared with `DistributionClient`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from distribution_service.domain.honeycomb import EventType, Scene, Slot
+from infra.schemas import ApiInput, ApiModel, Id
+
+MAX_FEED_PAGE = 100
+
+
+class EventCreate(ApiInput):
+    member_id: Id
+    content_id: Id
+    type: EventType
+    slot: Slot | None = None
+    scene: Scene | None = None
+    # A client's own id for the event: sending it again records nothing new.
+    client_event_id: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
+    occurred_at: datetime | None = None
+    dwell_ms: Annotated[int, Field(ge=0, le=86_400_000)] | None = None
+
+
+class EventRecorded(ApiModel):
+    id: str
+    duplicate: bool
+
+
+class FeedRequest(ApiInput):
+    member_id: Id
+    slot: Slot
+    scene: Scene
+    first: Annotated[int, Field(ge=1, le=MAX_FEED_PAGE)] = 20
+
+
+class FeedItem(ApiModel):
+    content_id: str
+    score: float
+    reasons: dict[str, float]
+
+
+class FeedPage(ApiModel):
+    items: list[FeedItem]
+    model_version: str

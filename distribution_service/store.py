@@ -1,0 +1,79 @@
+"""distribution_service's only MongoDB module: events and per-item engagement counters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
+
+Doc = dict[str, Any]
+
+
+class DistributionStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.db = db
+        self.events = db["events"]
+        self.item_stats = db["item_stats"]
+
+    async def ensure_indexes(self) -> None:
+        # insert_event: a client event id is recorded once per community.
+        await self.events.create_index(
+            [("community_id", ASCENDING), ("client_event_id", ASCENDING)],
+            unique=True,
+            partialFilterExpression={"client_event_id": {"$type": "string"}},
+            name="community_client_event_unique",
+        )
+        # list_seen_content: what a member has already opened among the candidates.
+        await self.events.create_index(
+            [("community_id", ASCENDING), ("member_id", ASCENDING), ("content_id", ASCENDING)],
+            name="community_member_content",
+        )
+        # list_item_stats: counters per item.
+        await self.item_stats.create_index(
+            [("community_id", ASCENDING), ("content_id", ASCENDING)], unique=True, name="community_content_unique"
+        )
+
+    async def insert_event(self, doc: Doc) -> tuple[ObjectId, bool]:
+        """Store an event and bump its item's counters; returns (id, duplicate)."""
+        try:
+            result = await self.events.insert_one(doc)
+        except DuplicateKeyError:
+            existing = await self.events.find_one(
+                {"community_id": doc["community_id"], "client_event_id": doc["client_event_id"]}, {"_id": 1}
+            )
+            return (existing["_id"] if existing else ObjectId()), True
+        event_type = EventType(doc["type"])
+        # Counters are derived data: a crash here loses one increment that a rebuild from events restores.
+        await self.item_stats.update_one(
+            {"community_id": doc["community_id"], "content_id": doc["content_id"]},
+            {
+                "$inc": {f"counts.{event_type.value}": 1, "engagement": ENGAGEMENT_WEIGHT[event_type]},
+                "$set": {"updated_at": datetime.now(UTC)},
+            },
+            upsert=True,
+        )
+        return result.inserted_id, False
+
+    async def list_item_stats(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[str, Doc]:
+        cursor = self.item_stats.find({"community_id": community_id, "content_id": {"$in": content_ids}})
+        return {str(doc["content_id"]): doc async for doc in cursor}
+
+    async def list_seen_content(
+        self, community_id: ObjectId, member_id: ObjectId, content_ids: list[ObjectId]
+    ) -> set[str]:
+        seen = await self.events.distinct(
+            "content_id",
+            {
+                "community_id": community_id,
+                "member_id": member_id,
+                "content_id": {"$in": content_ids},
+                "type": {"$ne": EventType.IMPRESSION.value},
+            },
+        )
+        return {str(content_id) for content_id in seen}

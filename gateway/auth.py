@@ -1,0 +1,83 @@
+"""Who is calling: the platform admin (X-API-Key), a member (Bearer JWT), or nobody."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from infra.errors import UnauthenticatedError
+from infra.settings import Settings
+
+ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The caller. A token names a member and their community; roles are read per request, never from it."""
+
+    is_admin: bool = False
+    member_id: str | None = None
+    community_id: str | None = None
+    # Why a presented credential was refused; raised only where authentication is required.
+    auth_error: str | None = None
+
+    @property
+    def is_member(self) -> bool:
+        return self.member_id is not None
+
+
+class TokenIssuer:
+    def __init__(self, settings: Settings) -> None:
+        if not settings.jwt_secret:
+            raise RuntimeError("JWT_SECRET must be set")
+        self.secret = settings.jwt_secret
+        self.ttl = timedelta(seconds=settings.jwt_ttl_seconds)
+        self.issuer = settings.jwt_issuer
+
+    def issue(self, *, member_id: str, community_id: str, now: datetime | None = None) -> str:
+        now = now or datetime.now(UTC)
+        claims = {"sub": member_id, "cid": community_id, "iss": self.issuer, "iat": now, "exp": now + self.ttl}
+        return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
+
+    def verify(self, token: str) -> tuple[str, str]:
+        """(member id, community id) from a valid token; UNAUTHENTICATED otherwise."""
+        try:
+            claims = jwt.decode(
+                token,
+                self.secret,
+                algorithms=[ALGORITHM],
+                issuer=self.issuer,
+                options={"require": ["sub", "cid", "exp", "iat"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise UnauthenticatedError("token has expired") from exc
+        except jwt.InvalidTokenError as exc:
+            raise UnauthenticatedError("token is invalid") from exc
+        return str(claims["sub"]), str(claims["cid"])
+
+
+class Authenticator:
+    def __init__(self, settings: Settings, issuer: TokenIssuer) -> None:
+        if not settings.platform_admin_key:
+            raise RuntimeError("PLATFORM_ADMIN_KEY must be set")
+        self.admin_key = settings.platform_admin_key
+        self.issuer = issuer
+
+    def viewer(self, *, api_key: str | None, authorization: str | None) -> Viewer:
+        if api_key is not None:
+            if secrets.compare_digest(api_key.encode(), self.admin_key.encode()):
+                return Viewer(is_admin=True)
+            return Viewer(auth_error="invalid API key")
+        if not authorization:
+            return Viewer()
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return Viewer(auth_error="Authorization must be 'Bearer <token>'")
+        try:
+            member_id, community_id = self.issuer.verify(token.strip())
+        except UnauthenticatedError as exc:
+            return Viewer(auth_error=exc.message)
+        return Viewer(member_id=member_id, community_id=community_id)

@@ -1,0 +1,81 @@
+"""What every resolver sees: the caller, the service clients and this request's loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.types import Info as StrawberryInfo
+
+from gateway.auth import TokenIssuer, Viewer
+from gateway.dataloaders import Loaders
+from gateway.limits import RateLimiter
+from infra.errors import BadInputError, ForbiddenError, UnauthenticatedError
+from infra.settings import Settings
+from infra.topology import Topology
+from users_service.schemas import MemberRead
+
+
+@dataclass
+class GatewayContext:
+    request: Request
+    response: Response | None
+    settings: Settings
+    services: Topology
+    viewer: Viewer
+    issuer: TokenIssuer
+    limiter: RateLimiter
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.services.users, self.services.content, self.services.billing)
+
+    @property
+    def address(self) -> str:
+        return self.request.client.host if self.request.client else "unknown"
+
+    def _refuse_bad_credentials(self) -> None:
+        if self.viewer.auth_error:
+            raise UnauthenticatedError(self.viewer.auth_error)
+
+    async def require_member(self) -> MemberRead:
+        """The calling member, loaded fresh so that granted and revoked roles apply to existing tokens."""
+        self._refuse_bad_credentials()
+        if not self.viewer.member_id or not self.viewer.community_id:
+            raise UnauthenticatedError("sign in as a member: Authorization: Bearer <token>")
+        member = await self.loaders.member_by_id.load((self.viewer.community_id, self.viewer.member_id))
+        if member is None:
+            raise UnauthenticatedError("the member this token names no longer exists")
+        return member
+
+    def require_admin(self) -> None:
+        self._refuse_bad_credentials()
+        if not self.viewer.is_admin:
+            raise ForbiddenError("this operation needs the platform admin key (X-API-Key)")
+
+    async def operator_community(self, community_id: str | None) -> str:
+        """The community an operator acts on: any (admin key) or their own (OPERATOR role in the token's)."""
+        self._refuse_bad_credentials()
+        if self.viewer.is_admin:
+            if not community_id:
+                raise BadInputError("communityId is required with the admin key", field="communityId")
+            return community_id
+        member = await self.require_member()
+        if "OPERATOR" not in member.roles:
+            raise ForbiddenError("this operation needs the OPERATOR role")
+        if community_id and community_id != member.community_id:
+            raise ForbiddenError("an operator acts on their own community only", field="communityId")
+        return member.community_id
+
+    async def reader_community(self, community_id: str | None) -> str:
+        """The community a read is scoped to: the member's own, or any for the admin key."""
+        if self.viewer.is_admin and community_id:
+            return community_id
+        member = await self.require_member()
+        if community_id and community_id != member.community_id:
+            raise ForbiddenError("members read their own community only", field="communityId")
+        return member.community_id
+
+
+Info = StrawberryInfo[GatewayContext, None]

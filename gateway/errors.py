@@ -1,0 +1,71 @@
+"""Every GraphQL error leaves with `extensions.code`; anything unexpected is masked as INTERNAL and logged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from pydantic import ValidationError
+from strawberry.extensions import SchemaExtension
+
+from infra.errors import ServiceError, bad_input_from_validation
+from infra.logging import get_logger, request_id_var
+
+log = get_logger(__name__)
+
+CODES = frozenset(
+    {
+        "BAD_USER_INPUT",
+        "UNAUTHENTICATED",
+        "FORBIDDEN",
+        "NOT_FOUND",
+        "CONFLICT",
+        "RATE_LIMITED",
+        "UNAVAILABLE",
+        "INTERNAL",
+    }
+)
+
+
+def from_service_error(error: GraphQLError, exc: ServiceError) -> GraphQLError:
+    extensions: dict[str, object] = {"code": exc.code}
+    if exc.field:
+        extensions["field"] = exc.field
+    if "fields" in exc.extra:
+        extensions["fields"] = exc.extra["fields"]
+    return GraphQLError(exc.message, nodes=error.nodes, path=error.path, extensions=extensions)
+
+
+def map_error(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    if isinstance(original, ServiceError):
+        return from_service_error(error, original)
+    if isinstance(original, ValidationError):
+        return from_service_error(error, bad_input_from_validation(original))
+    if original is None or isinstance(original, GraphQLError):
+        # Parse, validation and variable-coercion errors (and our own coded ones) are the caller's to fix.
+        code = (error.extensions or {}).get("code")
+        if code in CODES:
+            return error
+        return GraphQLError(
+            error.message,
+            nodes=error.nodes,
+            path=error.path,
+            extensions={**(error.extensions or {}), "code": "BAD_USER_INPUT"},
+        )
+    request_id = request_id_var.get()
+    log.error("graphql_internal_error", path=error.path, exc_info=original)
+    return GraphQLError(
+        "internal error",
+        nodes=error.nodes,
+        path=error.path,
+        extensions={"code": "INTERNAL", "requestId": request_id},
+    )
+
+
+class ErrorCodes(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [map_error(error) for error in result.errors]

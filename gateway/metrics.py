@@ -1,0 +1,35 @@
+"""Per-operation metrics of the GraphQL endpoint."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from graphql import FieldNode, OperationDefinitionNode
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
+
+from infra.metrics import GRAPHQL_LATENCY, GRAPHQL_OPERATIONS
+
+
+def operation_label(context: ExecutionContext) -> str:
+    """`query.feed`, `mutation.subscribe`: the root field, bounded by the schema, unlike client operation names."""
+    document = context.graphql_document
+    if document is None:
+        return "invalid"
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            fields = [s.name.value for s in definition.selection_set.selections if isinstance(s, FieldNode)]
+            return f"{definition.operation.value}.{fields[0] if fields else 'none'}"
+    return "invalid"
+
+
+class OperationMetrics(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        context = self.execution_context
+        label = operation_label(context)
+        outcome = "error" if context.result and context.result.errors else "ok"
+        GRAPHQL_OPERATIONS.labels(operation=label, outcome=outcome).inc()
+        GRAPHQL_LATENCY.labels(operation=label).observe(time.perf_counter() - started)

@@ -1,0 +1,50 @@
+"""The public schema, composed from the per-domain query and mutation classes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from gateway.errors import ErrorCodes
+from gateway.graphql.billing import BillingMutation, BillingQuery
+from gateway.graphql.communities import CommunityMutation, CommunityQuery
+from gateway.graphql.content import ContentMutation, ContentQuery
+from gateway.graphql.feed import FeedMutation, FeedQuery
+from gateway.graphql.users import UserMutation, UserQuery
+from gateway.metrics import OperationMetrics
+from infra.settings import Settings
+
+Query = merge_types("Query", (CommunityQuery, UserQuery, ContentQuery, FeedQuery, BillingQuery))
+Mutation = merge_types("Mutation", (CommunityMutation, UserMutation, ContentMutation, FeedMutation, BillingMutation))
+
+
+class GatewaySchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        # ErrorCodes logs what is unexpected, once, with the request id; expected errors are not log noise.
+        return None
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    production = bool(settings and settings.is_production)
+    extensions: list[Any] = [
+        QueryDepthLimiter(max_depth=settings.max_query_depth if settings else 12),
+        MaxAliasesLimiter(max_alias_count=settings.max_aliases if settings else 30),
+        MaxTokensLimiter(max_token_count=settings.max_query_tokens if settings else 3000),
+        OperationMetrics,
+        ErrorCodes,
+    ]
+    if production:
+        extensions.append(DisableIntrospection())
+    config: Any = StrawberryConfig(disable_field_suggestions=production)
+    return GatewaySchema(query=Query, mutation=Mutation, extensions=extensions, config=config)

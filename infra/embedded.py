@@ -1,0 +1,181 @@
+"""The embedded MongoDB-compatible server (SecantusDB) that development and tests run on.
+
+One server per data folder: whoever starts it writes its address to `var/mongodb.uri`; any later command finds it
+there and shares it instead of opening the same WiredTiger files twice. Start-up is serialised by a file lock, so
+two commands launched together still end with one server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from pymongo import MongoClient
+from pymongo.errors import PyMongoError
+
+from infra.logging import get_logger
+
+log = get_logger(__name__)
+
+URI_FILE = "mongodb.uri"
+LOCK_FILE = "mongodb.lock"
+DATA_DIR = "mongodb-data"
+LOG_FILE = "mongodb.log"
+START_TIMEOUT_SECONDS = 60.0
+
+
+def server_command() -> str:
+    """The `secantusd-py` beside the running interpreter (the project's virtualenv), else on PATH."""
+    beside = Path(sys.executable).with_name("secantusd-py")
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("secantusd-py")
+    if not found:
+        raise RuntimeError("secantusd-py not found: install the SecantusDB package (make install)")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def uri_for(port: int) -> str:
+    return f"mongodb://127.0.0.1:{port}/?directConnection=true"
+
+
+def answers(uri: str, timeout_ms: int = 1500) -> bool:
+    """True when a server at `uri` replies to ping."""
+    client: MongoClient[dict[str, object]] = MongoClient(
+        uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
+    )
+    try:
+        client.admin.command("ping")
+        return True
+    except PyMongoError:
+        return False
+    finally:
+        client.close()
+
+
+class EmbeddedServer:
+    """A SecantusDB process this program started; `stop()` ends it."""
+
+    def __init__(
+        self, storage: str, *, port: int | None = None, log_path: Path | None = None, test_commands: bool = False
+    ) -> None:
+        self.storage = storage
+        self.port = port or free_port()
+        self.log_path = log_path
+        self.test_commands = test_commands
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def uri(self) -> str:
+        return uri_for(self.port)
+
+    def start(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
+        args = [
+            server_command(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--storage-path",
+            self.storage,
+            "--log-level",
+            "WARNING",
+        ]
+        if self.test_commands:
+            args.append("--enable-test-commands")
+        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        # Its own session: Ctrl-C on the terminal reaches our process, which shuts the server down last.
+        self.process = subprocess.Popen(args, stdout=out, stderr=out, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"embedded MongoDB server exited with {self.process.returncode}; see {self.log_path}"
+                )
+            if answers(self.uri, timeout_ms=500):
+                return
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"embedded MongoDB server did not answer within {timeout:.0f}s")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@contextlib.contextmanager
+def _locked(var_dir: Path) -> Iterator[None]:
+    with open(var_dir / LOCK_FILE, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def running_uri(var_dir: Path) -> str | None:
+    """The address in `var/mongodb.uri` if a server there answers."""
+    path = var_dir / URI_FILE
+    if not path.exists():
+        return None
+    uri = path.read_text().strip()
+    return uri if uri and answers(uri) else None
+
+
+def acquire(var_dir: Path) -> tuple[str, EmbeddedServer | None]:
+    """Reuse the embedded server named in `var/` or start one; returns its URI and the server if we own it."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(var_dir):
+        uri = running_uri(var_dir)
+        if uri:
+            log.info("embedded_mongodb_reused", uri=uri)
+            return uri, None
+        server = _start_with_retries(var_dir)
+        (var_dir / URI_FILE).write_text(server.uri + "\n")
+        log.info("embedded_mongodb_started", uri=server.uri, pid=server.process.pid if server.process else None)
+        return server.uri, server
+
+
+def _start_with_retries(var_dir: Path, attempts: int = 5) -> EmbeddedServer:
+    # A server that was just stopped may still hold the WiredTiger lock for a moment.
+    for attempt in range(1, attempts + 1):
+        server = EmbeddedServer(str(var_dir / DATA_DIR), log_path=var_dir / LOG_FILE)
+        try:
+            server.start()
+            return server
+        except RuntimeError:
+            if attempt == attempts:
+                raise
+            time.sleep(2.0)
+    raise AssertionError("unreachable")
+
+
+def release(var_dir: Path, server: EmbeddedServer) -> None:
+    """Stop a server we started and forget its address."""
+    with _locked(var_dir):
+        path = var_dir / URI_FILE
+        if path.exists() and path.read_text().strip() == server.uri:
+            path.unlink()
+        server.stop()
+    log.info("embedded_mongodb_stopped", uri=server.uri)

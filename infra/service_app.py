@@ -1,0 +1,186 @@
+"""What every service app has in common: request context, errors as JSON, health, readiness and metrics."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any, TypeVar
+
+import structlog
+from pydantic import BaseModel, ValidationError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from infra.errors import BadInputError, ServiceError, bad_input_from_validation
+from infra.http import INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER
+from infra.logging import get_logger, request_id_var
+from infra.metrics import HTTP_LATENCY, HTTP_REQUESTS, metrics_endpoint
+
+log = get_logger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+ReadyCheck = Callable[[], Awaitable[bool]]
+Lifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+class RequestContextMiddleware:
+    """Binds the request id to logs, checks the internal token, and records request metrics."""
+
+    def __init__(self, app: ASGIApp, *, service: str, internal_token: str | None = None) -> None:
+        self.app = app
+        self.service = service
+        self.internal_token = internal_token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        request_id = headers.get(REQUEST_ID_HEADER.lower()) or uuid.uuid4().hex
+        request_id = request_id[:64]
+        token = request_id_var.set(request_id)
+        structlog.contextvars.bind_contextvars(request_id=request_id, service=self.service)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (REQUEST_ID_HEADER.encode(), request_id.encode())]
+            await send(message)
+
+        try:
+            if self.internal_token and scope["path"] not in OPEN_PATHS:
+                given = headers.get(INTERNAL_TOKEN_HEADER.lower(), "")
+                if not secrets.compare_digest(given, self.internal_token):
+                    refused = JSONResponse({"code": "FORBIDDEN", "detail": "internal token required"}, 403)
+                    await refused(scope, receive, send_with_id)
+                    return
+            await self.app(scope, receive, send_with_id)
+        finally:
+            endpoint = scope.get("endpoint")
+            route = getattr(endpoint, "__name__", "unmatched")
+            elapsed = time.perf_counter() - started
+            HTTP_REQUESTS.labels(self.service, scope["method"], route, str(status)).inc()
+            HTTP_LATENCY.labels(self.service, scope["method"], route).observe(elapsed)
+            structlog.contextvars.unbind_contextvars("request_id", "service")
+            request_id_var.reset(token)
+
+
+async def _service_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ServiceError)
+    return JSONResponse(exc.to_body(), status_code=exc.status)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ValidationError)
+    error = bad_input_from_validation(exc)
+    return JSONResponse(error.to_body(), status_code=error.status)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    log.error("unhandled_error", path=request.url.path, exc_info=exc)
+    return JSONResponse({"error": "InternalError", "code": "INTERNAL", "detail": "internal error"}, 500)
+
+
+async def read_model(request: Request, model: type[M]) -> M:
+    """The request body as `model`; malformed JSON or invalid fields are BAD_USER_INPUT."""
+    try:
+        payload = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadInputError("request body is not valid JSON") from exc
+    return model.model_validate(payload)
+
+
+def respond(payload: BaseModel | Sequence[BaseModel] | dict[str, Any], status_code: int = 200) -> JSONResponse:
+    if isinstance(payload, BaseModel):
+        body: Any = payload.model_dump(mode="json", by_alias=True)
+    elif isinstance(payload, dict):
+        body = payload
+    else:
+        body = [item.model_dump(mode="json", by_alias=True) for item in payload]
+    return JSONResponse(body, status_code=status_code)
+
+
+def create_service_app(
+    *,
+    name: str,
+    routes: Sequence[BaseRoute],
+    lifespan: Lifespan,
+    internal_token: str | None = None,
+) -> Starlette:
+    """A service app with `/healthz`, `/readyz` (asks `app.state.ready_check`), `/metrics` and JSON errors."""
+
+    async def healthz(request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    async def readyz(request: Request) -> Response:
+        check: ReadyCheck | None = getattr(request.app.state, "ready_check", None)
+        ok = bool(check and await check())
+        return JSONResponse({"ready": ok, "service": name}, status_code=200 if ok else 503)
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
+            *routes,
+        ],
+        exception_handlers={
+            ServiceError: _service_error,
+            ValidationError: _validation_error,
+            Exception: _unexpected_error,
+        },
+        lifespan=lifespan,
+    )
+    app.add_middleware(RequestContextMiddleware, service=name, internal_token=internal_token)
+    return app
+
+
+async def ping(client: Any) -> bool:
+    """Readiness of a service's database: one `ping` with a short deadline."""
+    try:
+        await client.admin.command("ping")
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        return False
+    return True
+
+
+DatabaseSetup = Callable[[Starlette, Any], Awaitable[None]]
+
+
+def database_lifespan(*, uri: str | None, database: str, app_name: str, setup: DatabaseSetup) -> Lifespan:
+    """Open the service's own database, let `setup` build its store (and indexes), close it at shutdown."""
+    from contextlib import asynccontextmanager
+
+    from infra.mongo import create_mongo_client
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> Any:
+        if not uri:
+            raise RuntimeError("MONGODB_URI was not resolved before the app started")
+        client = create_mongo_client(uri, app_name=app_name)
+        app.state.mongo = client
+
+        async def ready() -> bool:
+            return await ping(client)
+
+        app.state.ready_check = ready
+        try:
+            await setup(app, client[database])
+            log.info("service_started", service=app_name, database=database)
+            yield
+        finally:
+            await client.close()
+
+    return lifespan

@@ -1,0 +1,64 @@
+"""`UsersClient`: the only way other services and the gateway reach users_service."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from infra.http import ServiceClient
+from users_service.schemas import (
+    CommunityCreate,
+    CommunityRead,
+    Credentials,
+    MemberCreate,
+    MemberLookupResult,
+    MemberRead,
+    RoleChange,
+)
+
+
+def _base(community_id: str) -> str:
+    return f"/communities/{quote(community_id, safe='')}"
+
+
+class UsersClient(ServiceClient):
+    service_name = "users"
+
+    async def create_community(self, community_in: CommunityCreate) -> CommunityRead:
+        body = await self._call("POST", "/communities", json=community_in.to_wire())
+        return CommunityRead.model_validate(body)
+
+    async def get_community(self, community_id: str) -> CommunityRead:
+        return CommunityRead.model_validate(await self._call("GET", f"{_base(community_id)}"))
+
+    async def get_community_by_slug(self, slug: str) -> CommunityRead:
+        body = await self._call("GET", f"/communities/by-slug/{quote(slug, safe='')}")
+        return CommunityRead.model_validate(body)
+
+    async def register_member(self, community_id: str, member_in: MemberCreate) -> MemberRead:
+        body = await self._call("POST", f"{_base(community_id)}/members", json=member_in.to_wire())
+        return MemberRead.model_validate(body)
+
+    async def authenticate(self, community_id: str, credentials: Credentials) -> MemberRead:
+        body = await self._call("POST", f"{_base(community_id)}/sessions", json=credentials.to_wire())
+        return MemberRead.model_validate(body)
+
+    async def get_member(self, community_id: str, member_id: str) -> MemberRead:
+        body = await self._call("GET", f"{_base(community_id)}/members/{quote(member_id, safe='')}")
+        return MemberRead.model_validate(body)
+
+    async def get_member_by_handle(self, community_id: str, handle: str) -> MemberRead:
+        path = f"{_base(community_id)}/members/by-handle/{quote(handle, safe='')}"
+        return MemberRead.model_validate(await self._call("GET", path))
+
+    async def lookup_members(self, community_id: str, member_ids: list[str]) -> list[MemberRead | None]:
+        """Members in the order asked; None where an id is not a member of this community."""
+        body = await self._call("POST", f"{_base(community_id)}/members/lookup", json={"ids": member_ids})
+        return MemberLookupResult.model_validate(body).members
+
+    async def grant_role(self, community_id: str, change: RoleChange) -> MemberRead:
+        body = await self._call("POST", f"{_base(community_id)}/roles/grant", json=change.to_wire())
+        return MemberRead.model_validate(body)
+
+    async def revoke_role(self, community_id: str, change: RoleChange) -> MemberRead:
+        body = await self._call("POST", f"{_base(community_id)}/roles/revoke", json=change.to_wire())
+        return MemberRead.model_validate(body)

@@ -1,0 +1,80 @@
+"""What users_service accepts and returns; shared with `UsersClient`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from infra.schemas import ApiInput, ApiModel, Handle, Id, Slug
+from users_service.domain.passwords import MAX_LENGTH, MIN_LENGTH
+from users_service.domain.roles import Role
+from users_service.domain.tiers import Tier
+
+
+def _check_timezone(value: str) -> str:
+    if value not in available_timezones():
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("unknown IANA timezone") from exc
+    return value
+
+
+Timezone = Annotated[str, AfterValidator(_check_timezone)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Password = Annotated[str, StringConstraints(min_length=MIN_LENGTH, max_length=MAX_LENGTH)]
+
+
+class CommunityCreate(ApiInput):
+    slug: Slug
+    name: Name
+    timezone: Timezone = "UTC"
+    parent_id: Id | None = None
+
+
+class CommunityRead(ApiModel):
+    id: str
+    slug: str
+    name: str
+    timezone: str
+    parent_id: str | None = None
+    created_at: datetime
+
+
+class MemberCreate(ApiInput):
+    handle: Handle
+    display_name: Name
+    password: Password | None = None
+
+
+class MemberRead(ApiModel):
+    id: str
+    community_id: str
+    handle: str
+    display_name: str
+    roles: list[Role]
+    tier: Tier
+    joined_at: datetime
+
+
+class Credentials(ApiInput):
+    handle: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(max_length=MAX_LENGTH)]
+
+
+class RoleChange(ApiInput):
+    handle: Handle
+    role: Role
+
+
+class MemberLookup(ApiInput):
+    ids: list[Id] = Field(max_length=500)
+
+
+class MemberLookupResult(ApiModel):
+    """Members in the order of the ids asked for; None where an id names no member of the community."""
+
+    members: list[MemberRead | None]

@@ -1,0 +1,161 @@
+"""users_service's only MongoDB module: named finders, each scoped by community."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from infra.errors import ConflictError
+from users_service.schemas import CommunityRead, MemberRead
+
+Doc = dict[str, Any]
+
+
+def _community(doc: Doc) -> CommunityRead:
+    return CommunityRead(
+        id=str(doc["_id"]),
+        slug=doc["slug"],
+        name=doc["name"],
+        timezone=doc["timezone"],
+        parent_id=str(doc["parent_id"]) if doc.get("parent_id") else None,
+        created_at=doc["created_at"],
+    )
+
+
+def _member(doc: Doc) -> MemberRead:
+    return MemberRead(
+        id=str(doc["_id"]),
+        community_id=str(doc["community_id"]),
+        handle=doc["handle"],
+        display_name=doc["display_name"],
+        roles=doc["roles"],
+        tier=doc["tier"],
+        joined_at=doc["joined_at"],
+    )
+
+
+class UsersStore:
+    def __init__(self, db: AsyncDatabase[Doc], *, login_failure_window_seconds: int = 900) -> None:
+        self.db = db
+        self.communities = db["communities"]
+        self.members = db["members"]
+        self.login_failures = db["login_failures"]
+        self.login_failure_window_seconds = login_failure_window_seconds
+
+    async def ensure_indexes(self) -> None:
+        # get_community_by_slug; a slug names one community platform-wide.
+        await self.communities.create_index([("slug", ASCENDING)], unique=True, name="slug_unique")
+        # get_member_by_handle; a handle is unique per community whatever its case.
+        await self.members.create_index(
+            [("community_id", ASCENDING), ("handle_key", ASCENDING)], unique=True, name="community_handle_unique"
+        )
+        # count_recent_login_failures; entries expire after the failure window.
+        await self.login_failures.create_index(
+            [("community_id", ASCENDING), ("handle_key", ASCENDING), ("at", ASCENDING)], name="community_handle_at"
+        )
+        await self.login_failures.create_index(
+            "at", expireAfterSeconds=self.login_failure_window_seconds, name="at_ttl"
+        )
+
+    # Communities
+
+    async def create_community(
+        self, *, slug: str, name: str, timezone: str, parent_id: ObjectId | None
+    ) -> CommunityRead:
+        doc: Doc = {
+            "slug": slug,
+            "name": name,
+            "timezone": timezone,
+            "parent_id": parent_id,
+            "created_at": datetime.now(UTC),
+        }
+        try:
+            result = await self.communities.insert_one(doc)
+        except DuplicateKeyError as exc:
+            raise ConflictError(f"a community with slug {slug!r} already exists", field="slug") from exc
+        doc["_id"] = result.inserted_id
+        return _community(doc)
+
+    async def get_community(self, community_id: ObjectId) -> CommunityRead | None:
+        doc = await self.communities.find_one({"_id": community_id})
+        return _community(doc) if doc else None
+
+    async def get_community_by_slug(self, slug: str) -> CommunityRead | None:
+        doc = await self.communities.find_one({"slug": slug})
+        return _community(doc) if doc else None
+
+    # Members
+
+    async def create_member(
+        self,
+        *,
+        community_id: ObjectId,
+        handle: str,
+        display_name: str,
+        password_hash: str | None,
+        roles: list[str],
+        tier: str,
+    ) -> MemberRead:
+        doc: Doc = {
+            "community_id": community_id,
+            "handle": handle,
+            "handle_key": handle.lower(),
+            "display_name": display_name,
+            "password_hash": password_hash,
+            "roles": roles,
+            "tier": tier,
+            "joined_at": datetime.now(UTC),
+        }
+        try:
+            result = await self.members.insert_one(doc)
+        except DuplicateKeyError as exc:
+            raise ConflictError(f"handle {handle!r} is already taken in this community", field="handle") from exc
+        doc["_id"] = result.inserted_id
+        return _member(doc)
+
+    async def get_member(self, community_id: ObjectId, member_id: ObjectId) -> MemberRead | None:
+        doc = await self.members.find_one({"_id": member_id, "community_id": community_id})
+        return _member(doc) if doc else None
+
+    async def list_members_by_ids(self, community_id: ObjectId, member_ids: list[ObjectId]) -> dict[str, MemberRead]:
+        cursor = self.members.find({"_id": {"$in": member_ids}, "community_id": community_id})
+        return {str(doc["_id"]): _member(doc) async for doc in cursor}
+
+    async def get_member_by_handle(self, community_id: ObjectId, handle: str) -> MemberRead | None:
+        doc = await self.members.find_one({"community_id": community_id, "handle_key": handle.lower()})
+        return _member(doc) if doc else None
+
+    async def get_password_hash(self, community_id: ObjectId, handle: str) -> tuple[MemberRead | None, str | None]:
+        doc = await self.members.find_one({"community_id": community_id, "handle_key": handle.lower()})
+        if not doc:
+            return None, None
+        return _member(doc), doc.get("password_hash")
+
+    async def set_roles(self, community_id: ObjectId, member_id: ObjectId, roles: list[str]) -> MemberRead | None:
+        doc = await self.members.find_one_and_update(
+            {"_id": member_id, "community_id": community_id},
+            {"$set": {"roles": roles}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return _member(doc) if doc else None
+
+    # Login failures
+
+    async def record_login_failure(self, community_id: ObjectId, handle: str) -> None:
+        await self.login_failures.insert_one(
+            {"community_id": community_id, "handle_key": handle.lower(), "at": datetime.now(UTC)}
+        )
+
+    async def count_recent_login_failures(self, community_id: ObjectId, handle: str) -> int:
+        since = datetime.now(UTC) - timedelta(seconds=self.login_failure_window_seconds)
+        return await self.login_failures.count_documents(
+            {"community_id": community_id, "handle_key": handle.lower(), "at": {"$gte": since}}
+        )
+
+    async def clear_login_failures(self, community_id: ObjectId, handle: str) -> None:
+        await self.login_failures.delete_many({"community_id": community_id, "handle_key": handle.lower()})
