@@ -37,14 +37,18 @@ class GatewaySchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     production = bool(settings and settings.is_production)
+    depth = settings.max_query_depth if settings else 12
+    aliases = settings.max_aliases if settings else 30
+    tokens = settings.max_query_tokens if settings else 3000
+    # Factories, not instances: strawberry builds a fresh extension for every request.
     extensions: list[Any] = [
-        QueryDepthLimiter(max_depth=settings.max_query_depth if settings else 12),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases if settings else 30),
-        MaxTokensLimiter(max_token_count=settings.max_query_tokens if settings else 3000),
+        lambda: QueryDepthLimiter(max_depth=depth),
+        lambda: MaxAliasesLimiter(max_alias_count=aliases),
+        lambda: MaxTokensLimiter(max_token_count=tokens),
         OperationMetrics,
         ErrorCodes,
     ]
     if production:
-        extensions.append(DisableIntrospection())
+        extensions.append(DisableIntrospection)
     config: Any = StrawberryConfig(disable_field_suggestions=production)
     return GatewaySchema(query=Query, mutation=Mutation, extensions=extensions, config=config)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
+from pydantic.alias_generators import to_camel
 
 
 class ServiceError(Exception):
@@ -100,9 +101,14 @@ def error_from_body(body: dict[str, Any], status: int) -> ServiceError:
 def bad_input_from_validation(exc: ValidationError) -> BadInputError:
     """The first problem pydantic found, with the offending field named by its public (camelCase) name."""
     first = exc.errors()[0]
-    field = ".".join(str(part) for part in first["loc"] if not isinstance(part, int)) or None
+    field = _field_name(first["loc"])
     message = first["msg"]
     if field:
         message = f"{field}: {message}"
     details = [{"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]} for err in exc.errors()[:20]]
     return BadInputError(message, field=field, extra={"fields": details})
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str | None:
+    """The public (camelCase) path of a field, whichever name the model was built with."""
+    return ".".join(to_camel(part) for part in loc if isinstance(part, str)) or None

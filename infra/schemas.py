@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from bson import ObjectId
 from bson.errors import InvalidId
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints
 from pydantic.alias_generators import to_camel
 
 from infra.errors import BadInputError
@@ -36,7 +36,12 @@ def _check_object_id(value: str) -> str:
 Id = Annotated[str, AfterValidator(_check_object_id)]
 """A MongoDB ObjectId in its 24-hex-digit text form."""
 
-Slug = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+def _fold(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+# Folded before the pattern is checked, so "DEMO" and "demo" are one slug.
+Slug = Annotated[str, BeforeValidator(_fold), StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 Handle = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,39}$")]
 
 

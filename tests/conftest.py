@@ -1,0 +1,94 @@
+"""One real SecantusDB server for the whole session; a fresh set of databases and a fresh gateway per test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+from pymongo import MongoClient
+
+from gateway.app import create_app
+from infra.embedded import EmbeddedServer
+from infra.settings import SERVICE_NAMES, Settings
+from tests.factories import ADMIN_KEY, JWT_SECRET, Api
+
+
+@pytest.fixture(scope="session")
+def mongo_uri() -> Iterator[str]:
+    """`TEST_MONGODB_URI` if given, else an in-memory SecantusDB started for this session."""
+    given = os.environ.get("TEST_MONGODB_URI")
+    if given:
+        yield given
+        return
+    server = EmbeddedServer(":memory:", test_commands=True)
+    server.start()
+    try:
+        yield server.uri
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def make_settings(mongo_uri: str, tmp_path: Any) -> Iterator[Callable[..., Settings]]:
+    """Settings on a database prefix of this test's own; every database made under it is dropped after."""
+    prefix = f"t{uuid.uuid4().hex[:12]}"
+
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "app_env": "test",
+            "mongodb_uri": mongo_uri,
+            "db_prefix": prefix,
+            "jwt_secret": JWT_SECRET,
+            "platform_admin_key": ADMIN_KEY,
+            "var_dir": tmp_path,
+            "seed_demo": False,
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+    yield make
+    client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri)
+    try:
+        for service in SERVICE_NAMES:
+            client.drop_database(f"{prefix}_{service}")
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings()
+
+
+GatewayFactory = Callable[..., "AsyncIterator[Api]"]
+
+
+@asynccontextmanager
+async def running_gateway(settings: Settings) -> AsyncIterator[Api]:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
+            yield Api(http, app, settings)
+
+
+@pytest.fixture
+async def api(settings: Settings) -> AsyncIterator[Api]:
+    """The gateway with all four services mounted in-process, over the test's own databases."""
+    async with running_gateway(settings) as api:
+        yield api
+
+
+@pytest.fixture
+def gateway_with(make_settings: Callable[..., Settings]) -> Callable[..., Awaitable[Any]]:
+    """`async with gateway_with(RATE_LIMIT_PER_ADDRESS=...)`: a gateway on settings changed for one test."""
+
+    def start(**overrides: Any) -> Any:
+        return running_gateway(make_settings(**overrides))
+
+    return start  # type: ignore[return-value]

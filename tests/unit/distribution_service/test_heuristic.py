@@ -1,0 +1,139 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from distribution_service.domain.honeycomb import Scene, Slot
+from distribution_service.ranking.base import Candidate, RankingContext, Scored
+from distribution_service.ranking.heuristic import HeuristicRanker, HeuristicWeights
+
+NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+CONTEXT = RankingContext(
+    community_id="c1", member_id="m1", slot=Slot.EVENING, scene=Scene.BEFORE_DECISION, now=NOW
+)
+
+
+def candidate(
+    content_id: str,
+    *,
+    age_days: float = 0.0,
+    engagement: float = 0.0,
+    kind: str = "UGC",
+    seen: bool = False,
+) -> Candidate:
+    return Candidate(
+        content_id=content_id,
+        kind=kind,
+        author_id=None,
+        tags=(),
+        published_at=NOW - timedelta(days=age_days),
+        engagement=engagement,
+        seen_by_member=seen,
+    )
+
+
+def scored(content_id: str, *, recency: float, engagement: float, kind: float, seen: float = 0.0) -> Scored:
+    return Scored(
+        content_id=content_id,
+        score=round(recency + engagement + kind + seen, 6),
+        contributions={"recency": recency, "engagement": engagement, "kind": kind, "seen": seen},
+    )
+
+
+def ids(result: list[Scored]) -> list[str]:
+    return [s.content_id for s in result]
+
+
+class TestHeuristicRanker:
+    def test_newer_beats_older_with_equal_engagement(self) -> None:
+        result = HeuristicRanker().rank(
+            [candidate("a", age_days=7, engagement=1), candidate("b", age_days=0, engagement=1)], CONTEXT
+        )
+
+        assert result == [
+            scored("b", recency=1.0, engagement=1.0, kind=0.2),
+            scored("a", recency=0.5, engagement=1.0, kind=0.2),
+        ]
+
+    def test_more_engagement_beats_less_at_equal_age(self) -> None:
+        # log1p(1) / log1p(3) = ln 2 / ln 4 = 0.5 exactly.
+        result = HeuristicRanker().rank([candidate("a", engagement=1), candidate("b", engagement=3)], CONTEXT)
+
+        assert result == [
+            scored("b", recency=1.0, engagement=1.0, kind=0.2),
+            scored("a", recency=1.0, engagement=0.5, kind=0.2),
+        ]
+
+    def test_kind_bonus_orders_pgc_then_ugc_then_commercial(self) -> None:
+        # Ids sort the opposite way, so only the kind bonus can produce this order.
+        result = HeuristicRanker().rank(
+            [candidate("a", kind="COMMERCIAL"), candidate("b", kind="UGC"), candidate("c", kind="PGC")], CONTEXT
+        )
+
+        assert result == [
+            scored("c", recency=1.0, engagement=0.0, kind=0.3),
+            scored("b", recency=1.0, engagement=0.0, kind=0.2),
+            scored("a", recency=1.0, engagement=0.0, kind=0.0),
+        ]
+
+    def test_unknown_kind_gets_no_bonus(self) -> None:
+        result = HeuristicRanker().rank([candidate("a", kind="PODCAST")], CONTEXT)
+
+        assert result == [scored("a", recency=1.0, engagement=0.0, kind=0.0)]
+
+    def test_seen_item_sinks_below_unseen_of_equal_age(self) -> None:
+        result = HeuristicRanker().rank([candidate("a", seen=True), candidate("b", seen=False)], CONTEXT)
+
+        assert result == [
+            scored("b", recency=1.0, engagement=0.0, kind=0.2),
+            scored("a", recency=1.0, engagement=0.0, kind=0.2, seen=-0.8),
+        ]
+
+    def test_empty_candidates_give_empty_list(self) -> None:
+        assert HeuristicRanker().rank([], CONTEXT) == []
+
+    def test_ties_broken_by_content_id(self) -> None:
+        result = HeuristicRanker().rank([candidate("c"), candidate("a"), candidate("b")], CONTEXT)
+
+        assert ids(result) == ["a", "b", "c"]
+
+    def test_tie_order_does_not_depend_on_input_order(self) -> None:
+        forward = HeuristicRanker().rank([candidate("x1"), candidate("x2"), candidate("x3")], CONTEXT)
+        backward = HeuristicRanker().rank([candidate("x3"), candidate("x2"), candidate("x1")], CONTEXT)
+
+        assert forward == backward
+
+    def test_contributions_sum_to_score(self) -> None:
+        candidates = [
+            candidate("a", age_days=1.3, engagement=4.0, kind="PGC"),
+            candidate("b", age_days=3.7, engagement=17.0, kind="UGC", seen=True),
+            candidate("c", age_days=11.1, engagement=0.5, kind="COMMERCIAL"),
+            candidate("d", age_days=0.2, engagement=42.0, kind="UGC"),
+        ]
+
+        result = HeuristicRanker().rank(candidates, CONTEXT)
+
+        assert [sum(s.contributions.values()) for s in result] == [
+            pytest.approx(s.score, abs=1e-6) for s in result
+        ]
+
+    def test_item_half_life_old_keeps_half_the_recency_weight(self) -> None:
+        ranker = HeuristicRanker(HeuristicWeights(recency=2.0, half_life_days=3.0))
+
+        result = ranker.rank([candidate("a", age_days=3.0)], CONTEXT)
+
+        assert result[0].contributions["recency"] == 1.0
+
+    def test_default_half_life_is_seven_days(self) -> None:
+        result = HeuristicRanker().rank([candidate("a", age_days=7.0)], CONTEXT)
+
+        assert result[0].contributions["recency"] == 0.5
+
+    def test_item_published_in_the_future_counts_as_brand_new(self) -> None:
+        result = HeuristicRanker().rank([candidate("a", age_days=-2.0)], CONTEXT)
+
+        assert result[0].contributions["recency"] == 1.0
+
+    def test_zero_engagement_everywhere_contributes_nothing(self) -> None:
+        result = HeuristicRanker().rank([candidate("a"), candidate("b")], CONTEXT)
+
+        assert [s.contributions["engagement"] for s in result] == [0.0, 0.0]
