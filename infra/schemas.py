@@ -36,6 +36,7 @@ def _check_object_id(value: str) -> str:
 Id = Annotated[str, AfterValidator(_check_object_id)]
 """A MongoDB ObjectId in its 24-hex-digit text form."""
 
+
 def _fold(value: object) -> object:
     return value.strip().lower() if isinstance(value, str) else value
 

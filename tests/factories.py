@@ -113,7 +113,9 @@ async def create_plan(api: Api, community_id: str, *, name: str = "Gold", price:
 
 async def publish(api: Api, member: Member, title: str, *, kind: str = "UGC", tags: list[str] | None = None) -> str:
     data = await api.data(
-        PUBLISH, {"input": {"title": title, "body": f"{title} body", "kind": kind, "tags": tags or []}}, token=member.token
+        PUBLISH,
+        {"input": {"title": title, "body": f"{title} body", "kind": kind, "tags": tags or []}},
+        token=member.token,
     )
     content_id: str = data["publishContent"]["id"]
     return content_id

@@ -50,7 +50,9 @@ async def test_register_user_returns_token_and_new_member(api: Api) -> None:
 async def test_login_with_password_returns_working_token(api: Api) -> None:
     await create_community(api, "demo")
     await register(api, "demo", "bob", password="correct horse battery")
-    data = await api.data(LOGIN, {"input": {"communitySlug": "demo", "handle": "bob", "password": "correct horse battery"}})
+    data = await api.data(
+        LOGIN, {"input": {"communitySlug": "demo", "handle": "bob", "password": "correct horse battery"}}
+    )
     token = data["login"]["token"]
     assert data["login"]["user"] == {"handle": "bob"}
     assert (await api.data("{ me { handle } }", token=token))["me"] == {"handle": "bob"}

@@ -7,9 +7,7 @@ from distribution_service.ranking.base import Candidate, RankingContext, Scored
 from distribution_service.ranking.heuristic import HeuristicRanker, HeuristicWeights
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
-CONTEXT = RankingContext(
-    community_id="c1", member_id="m1", slot=Slot.EVENING, scene=Scene.BEFORE_DECISION, now=NOW
-)
+CONTEXT = RankingContext(community_id="c1", member_id="m1", slot=Slot.EVENING, scene=Scene.BEFORE_DECISION, now=NOW)
 
 
 def candidate(
@@ -112,9 +110,7 @@ class TestHeuristicRanker:
 
         result = HeuristicRanker().rank(candidates, CONTEXT)
 
-        assert [sum(s.contributions.values()) for s in result] == [
-            pytest.approx(s.score, abs=1e-6) for s in result
-        ]
+        assert [sum(s.contributions.values()) for s in result] == [pytest.approx(s.score, abs=1e-6) for s in result]
 
     def test_item_half_life_old_keeps_half_the_recency_weight(self) -> None:
         ranker = HeuristicRanker(HeuristicWeights(recency=2.0, half_life_days=3.0))
