@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
@@ -79,6 +80,7 @@ class EmbeddedServer:
         self.log_path = log_path
         self.test_commands = test_commands
         self.process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
 
     @property
     def uri(self) -> str:
@@ -98,7 +100,8 @@ class EmbeddedServer:
         ]
         if self.test_commands:
             args.append("--enable-test-commands")
-        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self._log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - closed in stop()
+        out: IO[bytes] | int = self._log if self._log else subprocess.DEVNULL
         # Its own session: Ctrl-C on the terminal reaches our process, which shuts the server down last.
         self.process = subprocess.Popen(args, stdout=out, stderr=out, start_new_session=True)
         deadline = time.monotonic() + timeout
@@ -114,6 +117,14 @@ class EmbeddedServer:
         raise RuntimeError(f"embedded MongoDB server did not answer within {timeout:.0f}s")
 
     def stop(self) -> None:
+        try:
+            self._terminate()
+        finally:
+            if self._log:
+                self._log.close()
+                self._log = None
+
+    def _terminate(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)

@@ -43,20 +43,18 @@ class HeuristicRanker:
         top = log_engagement.max()
         engagement_part = w.engagement * (log_engagement / top if top > 0 else log_engagement)
         kind_part = np.array([w.kind.get(c.kind, 0.0) for c in candidates])
-        seen_part = -w.seen_penalty * seen
+        seen_part = np.where(seen > 0, -w.seen_penalty, 0.0)
         scores = recency + engagement_part + kind_part + seen_part
 
         order = np.lexsort((np.array([c.content_id for c in candidates]), -scores))
-        return [
-            Scored(
-                content_id=candidates[i].content_id,
-                score=round(float(scores[i]), 6),
-                contributions={
-                    "recency": round(float(recency[i]), 6),
-                    "engagement": round(float(engagement_part[i]), 6),
-                    "kind": round(float(kind_part[i]), 6),
-                    "seen": round(float(seen_part[i]), 6),
-                },
-            )
-            for i in order
-        ]
+        ranked = []
+        for i in order:
+            parts = {
+                "recency": round(float(recency[i]), 6),
+                "engagement": round(float(engagement_part[i]), 6),
+                "kind": round(float(kind_part[i]), 6),
+                "seen": round(float(seen_part[i]), 6),
+            }
+            # The shown score is the sum of the shown parts, so an explanation always adds up.
+            ranked.append(Scored(candidates[i].content_id, round(sum(parts.values()), 6), parts))
+        return ranked

@@ -1,0 +1,124 @@
+"""The slice once more with every service in its own OS process and real HTTP between them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from infra.embedded import free_port
+from infra.settings import Settings
+from tests.factories import ADMIN_KEY, JWT_SECRET, Api, create_community, create_plan, grant, publish, register
+
+pytestmark = pytest.mark.processes
+
+SERVICES = ("users", "content", "distribution", "billing")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} not ready after {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture
+def platform(settings: Settings, tmp_path: Path) -> Iterator[str]:
+    """Four services and a gateway, each `python -m <package>` on a random port; yields the gateway URL."""
+    ports = {name: free_port() for name in (*SERVICES, "gateway")}
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "MONGODB_URI": settings.mongodb_uri or "",
+        "DB_PREFIX": settings.db_prefix,
+        "JWT_SECRET": JWT_SECRET,
+        "PLATFORM_ADMIN_KEY": ADMIN_KEY,
+        "SEED_DEMO": "false",
+        "GATEWAY_PORT": str(ports["gateway"]),
+        "VAR_DIR": str(tmp_path),
+    }
+    for name in SERVICES:
+        env[f"{name.upper()}_SERVICE_PORT"] = str(ports[name])
+        env[f"{name.upper()}_SERVICE_URL"] = f"http://127.0.0.1:{ports[name]}"
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        for name in (*SERVICES, "gateway"):
+            package = "gateway" if name == "gateway" else f"{name}_service"
+            log = tmp_path / f"{name}.log"
+            with open(log, "wb") as out:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", package], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
+                )
+            processes.append(process)
+            wait_ready(f"http://127.0.0.1:{ports[name]}", process, log)
+        yield f"http://127.0.0.1:{ports['gateway']}"
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+async def test_slice_over_real_http(platform: str, settings: Settings) -> None:
+    async with httpx.AsyncClient(base_url=platform, timeout=15) as http:
+        api = Api(http, None, settings)
+        community_id = await create_community(api, "demo")
+        plan_id = await create_plan(api, community_id, name="Gold")
+        alice = await register(api, "demo", "alice", password="alice password")
+        await grant(api, community_id, "alice", "EXPERT")
+        bob = await register(api, "demo", "bob")
+        pgc = await publish(api, alice, "Expert piece", kind="PGC", tags=["x"])
+        ugc = await publish(api, bob, "Member piece")
+        event = await api.data(
+            "mutation($i: RecordEventInput!) { recordEvent(input: $i) { ok } }",
+            {"i": {"contentId": ugc, "type": "OPEN"}},
+            token=alice.token,
+        )
+        subscribe = (
+            "mutation($i: SubscribeInput!) { subscribe(input: $i) { subscription { id status plan { name } } } }"
+        )
+        first = await api.data(subscribe, {"i": {"planId": plan_id, "idempotencyKey": "k-1"}}, token=bob.token)
+        replay = await api.data(subscribe, {"i": {"planId": plan_id, "idempotencyKey": "k-1"}}, token=bob.token)
+        me = await api.data(
+            "{ me { handle tier community { slug } membership { status plan { name } } } }", token=bob.token
+        )
+        feed = await api.data(
+            "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 10) { items { content { id author { handle } } } } }",
+            token=bob.token,
+        )
+        login = await api.data(
+            "mutation($i: LoginInput!) { login(input: $i) { token } }",
+            {"i": {"communitySlug": "demo", "handle": "alice", "password": "alice password"}},
+        )
+        ready = await http.get("/readyz")
+    assert event == {"recordEvent": {"ok": True}}
+    assert replay == first
+    assert first["subscribe"]["subscription"]["status"] == "ACTIVE"
+    assert me["me"] == {
+        "handle": "bob",
+        "tier": "NEW",
+        "community": {"slug": "demo"},
+        "membership": {"status": "ACTIVE", "plan": {"name": "Gold"}},
+    }
+    ids: list[Any] = [item["content"]["id"] for item in feed["feed"]["items"]]
+    assert sorted(ids) == sorted([pgc, ugc])
+    assert login["login"]["token"].count(".") == 2
+    assert ready.json()["ready"] is True
