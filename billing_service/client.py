@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import quote
 
 from billing_service.schemas import (
@@ -9,6 +10,7 @@ from billing_service.schemas import (
     PlanCreate,
     PlanList,
     PlanRead,
+    RevenueByMember,
     SubscriptionCreate,
     SubscriptionRead,
 )
@@ -37,3 +39,9 @@ class BillingClient(ServiceClient):
         """Each member's live subscription in the order asked; None where there is none."""
         body = await self._call("POST", f"{_base(community_id)}/memberships/lookup", json={"memberIds": member_ids})
         return MembershipLookupResult.model_validate(body).memberships
+
+    async def revenue_by_member(self, community_id: str, since: datetime | None = None) -> dict[str, int]:
+        """Member id → money paid (integer minor units) since `since`; members who paid nothing are absent."""
+        params = {"since": since.isoformat()} if since else None
+        body = await self._call("GET", f"{_base(community_id)}/revenue/by-member", params=params)
+        return RevenueByMember.model_validate(body).members

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from billing_service.schemas import MembershipLookup, MembershipLookupResult, PlanCreate, PlanList, SubscriptionCreate
 from billing_service.service import BillingService
-from infra.service_app import read_model, respond
+from infra.service_app import parse_since, read_model, respond
 
 
 def _service(request: Request) -> BillingService:
@@ -36,9 +36,15 @@ async def lookup_memberships(request: Request) -> Response:
     return respond(MembershipLookupResult(memberships=memberships))
 
 
+async def revenue_by_member(request: Request) -> Response:
+    since = parse_since(request.query_params.get("since"))
+    return respond(await _service(request).revenue_by_member(request.path_params["community_id"], since))
+
+
 routes = [
     Route("/communities/{community_id}/plans", create_plan, methods=["POST"]),
     Route("/communities/{community_id}/plans", list_plans, methods=["GET"]),
     Route("/communities/{community_id}/subscriptions", subscribe, methods=["POST"]),
     Route("/communities/{community_id}/memberships/lookup", lookup_memberships, methods=["POST"]),
+    Route("/communities/{community_id}/revenue/by-member", revenue_by_member, methods=["GET"]),
 ]

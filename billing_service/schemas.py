@@ -62,3 +62,9 @@ class MembershipLookupResult(ApiModel):
 
 class PlanList(ApiModel):
     items: list[PlanRead]
+
+
+class RevenueByMember(ApiModel):
+    """Money each member has paid, in integer minor units, since a moment (the M of RFM)."""
+
+    members: dict[str, int]

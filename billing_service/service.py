@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bson import ObjectId
 
 from billing_service.domain.plans import Interval, SubscriptionStatus, period_end
-from billing_service.schemas import PlanCreate, PlanRead, SubscriptionCreate, SubscriptionRead
+from billing_service.schemas import PlanCreate, PlanRead, RevenueByMember, SubscriptionCreate, SubscriptionRead
 from billing_service.store import BillingStore
 from infra.errors import NotFoundError
 from infra.schemas import object_id
@@ -62,3 +62,7 @@ class BillingService:
         cid = object_id(community_id, field="communityId")
         live = await self.store.list_live_subscriptions(cid, [ObjectId(i) for i in dict.fromkeys(member_ids)])
         return [live.get(i) for i in member_ids]
+
+    async def revenue_by_member(self, community_id: str, since: datetime | None) -> RevenueByMember:
+        cid = object_id(community_id, field="communityId")
+        return RevenueByMember(members=await self.store.sum_charged_by_member(cid, since))

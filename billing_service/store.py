@@ -163,3 +163,17 @@ class BillingStore:
         return {
             str(doc["member_id"]): _subscription(doc, plans[doc["plan_id"]]) for doc in docs if doc["plan_id"] in plans
         }
+
+    async def sum_charged_by_member(self, community_id: ObjectId, since: datetime | None) -> dict[str, int]:
+        """One charge per non-trial subscription period started so far (until the ledger replaces this)."""
+        match: Doc = {"community_id": community_id, "status": {"$ne": "TRIALING"}}
+        if since is not None:
+            match["current_period_start"] = {"$gte": since}
+        docs = [doc async for doc in self.subscriptions.find(match, {"member_id": 1, "plan_id": 1})]
+        plan_ids = list({doc["plan_id"] for doc in docs})
+        prices = {p["_id"]: p["price_cents"] async for p in self.plans.find({"_id": {"$in": plan_ids}})}
+        totals: dict[str, int] = {}
+        for doc in docs:
+            member = str(doc["member_id"])
+            totals[member] = totals.get(member, 0) + int(prices.get(doc["plan_id"], 0))
+        return totals

@@ -42,6 +42,8 @@ class ContentSummary(ApiModel):
     kind: ContentKind
     tags: list[str]
     published_at: datetime
+    # Multiplier on the item's exposure from a UGC incentive (1.0 = none; the playbook's +300% is 4.0).
+    exposure_boost: float = 1.0
 
 
 class ContentLookup(ApiInput):

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import quote
 
-from distribution_service.schemas import EventCreate, EventRecorded, FeedPage, FeedRequest
+from distribution_service.schemas import (
+    ActivityByMember,
+    EventCreate,
+    EventRecorded,
+    FeedPage,
+    FeedRequest,
+    MemberActivity,
+)
 from infra.http import ServiceClient
 
 
@@ -18,3 +26,9 @@ class DistributionClient(ServiceClient):
     async def feed(self, community_id: str, request: FeedRequest) -> FeedPage:
         path = f"/communities/{quote(community_id, safe='')}/feed"
         return FeedPage.model_validate(await self._call("POST", path, json=request.to_wire()))
+
+    async def activity_by_member(self, community_id: str, since: datetime | None = None) -> dict[str, MemberActivity]:
+        """Per member: engagement events, weighted engagement and last event time (since `since`)."""
+        path = f"/communities/{quote(community_id, safe='')}/activity/by-member"
+        params = {"since": since.isoformat()} if since else None
+        return ActivityByMember.model_validate(await self._call("GET", path, params=params)).members

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from distribution_service.schemas import EventCreate, FeedRequest
 from distribution_service.service import DistributionService
-from infra.service_app import read_model, respond
+from infra.service_app import parse_since, read_model, respond
 
 
 def _service(request: Request) -> DistributionService:
@@ -27,7 +27,13 @@ async def feed(request: Request) -> Response:
     return respond(await _service(request).feed(request.path_params["community_id"], feed_request))
 
 
+async def activity_by_member(request: Request) -> Response:
+    since = parse_since(request.query_params.get("since"))
+    return respond(await _service(request).activity_by_member(request.path_params["community_id"], since))
+
+
 routes = [
     Route("/communities/{community_id}/events", record_event, methods=["POST"]),
     Route("/communities/{community_id}/feed", feed, methods=["POST"]),
+    Route("/communities/{community_id}/activity/by-member", activity_by_member, methods=["GET"]),
 ]

@@ -46,3 +46,15 @@ class FeedItem(ApiModel):
 class FeedPage(ApiModel):
     items: list[FeedItem]
     model_version: str
+
+
+class MemberActivity(ApiModel):
+    """A member's engagement since a moment: the raw material of RFM recency and frequency."""
+
+    events: int
+    engagement: float
+    last_at: datetime
+
+
+class ActivityByMember(ApiModel):
+    members: dict[str, MemberActivity]

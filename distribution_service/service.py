@@ -8,7 +8,15 @@ from bson import ObjectId
 
 from content_service.client import ContentClient
 from distribution_service.ranking.base import Candidate, Ranker, RankingContext
-from distribution_service.schemas import EventCreate, EventRecorded, FeedItem, FeedPage, FeedRequest
+from distribution_service.schemas import (
+    ActivityByMember,
+    EventCreate,
+    EventRecorded,
+    FeedItem,
+    FeedPage,
+    FeedRequest,
+    MemberActivity,
+)
 from distribution_service.store import DistributionStore
 from infra.errors import NotFoundError
 from infra.schemas import object_id
@@ -75,4 +83,15 @@ class DistributionService:
         return FeedPage(
             items=[FeedItem(content_id=r.content_id, score=r.score, reasons=r.contributions) for r in ranked],
             model_version=self.ranker.version,
+        )
+
+    async def activity_by_member(self, community_id: str, since: datetime | None) -> ActivityByMember:
+        rows = await self.store.aggregate_activity_by_member(object_id(community_id, field="communityId"), since)
+        return ActivityByMember(
+            members={
+                str(row["_id"]): MemberActivity(
+                    events=row["events"], engagement=round(row["engagement"], 6), last_at=row["last_at"]
+                )
+                for row in rows
+            }
         )

@@ -34,6 +34,10 @@ class DistributionStore:
             [("community_id", ASCENDING), ("member_id", ASCENDING), ("content_id", ASCENDING)],
             name="community_member_content",
         )
+        # aggregate_activity_by_member: a community's engagement over a time window.
+        await self.events.create_index(
+            [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred_at"
+        )
         # list_item_stats: counters per item.
         await self.item_stats.create_index(
             [("community_id", ASCENDING), ("content_id", ASCENDING)], unique=True, name="community_content_unique"
@@ -77,3 +81,27 @@ class DistributionStore:
             },
         )
         return {str(content_id) for content_id in seen}
+
+    async def aggregate_activity_by_member(self, community_id: ObjectId, since: datetime | None) -> list[Doc]:
+        match: Doc = {"community_id": community_id, "type": {"$ne": EventType.IMPRESSION.value}}
+        if since is not None:
+            match["occurred_at"] = {"$gte": since}
+        weights = {
+            "$switch": {
+                "branches": [{"case": {"$eq": ["$type", t.value]}, "then": w} for t, w in ENGAGEMENT_WEIGHT.items()],
+                "default": 0.0,
+            }
+        }
+        pipeline: list[Doc] = [
+            {"$match": match},
+            {
+                "$group": {
+                    "_id": "$member_id",
+                    "events": {"$sum": 1},
+                    "engagement": {"$sum": weights},
+                    "last_at": {"$max": "$occurred_at"},
+                }
+            },
+        ]
+        cursor = await self.events.aggregate(pipeline)
+        return [doc async for doc in cursor]

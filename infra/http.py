@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -12,6 +12,7 @@ from infra.errors import InternalError, ServiceError, UnavailableError, error_fr
 from infra.logging import request_id_var
 from infra.metrics import SERVICE_CALL_LATENCY
 
+C = TypeVar("C", bound="ServiceClient")
 REQUEST_ID_HEADER = "X-Request-ID"
 INTERNAL_TOKEN_HEADER = "X-Internal-Token"
 
@@ -51,7 +52,8 @@ class ServiceClient:
         self._http = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=timeout, headers=headers)
 
     @classmethod
-    def in_process(cls, app: ASGIApp, **kwargs: Any) -> ServiceClient:
+    def in_process(cls: type[C], app: ASGIApp, **kwargs: Any) -> C:
+        """A client of `app` mounted in this process: same class, same paths, no network."""
         return cls(f"http://{cls.service_name}.in-process", transport=in_process_transport(app), **kwargs)
 
     async def aclose(self) -> None:

@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import structlog
@@ -100,6 +101,17 @@ async def read_model(request: Request, model: type[M]) -> M:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BadInputError("request body is not valid JSON") from exc
     return model.model_validate(payload)
+
+
+def parse_since(value: str | None, *, field: str = "since") -> datetime | None:
+    """An ISO-8601 moment from a query string; naive values are UTC."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise BadInputError(f"{field}: not an ISO-8601 date-time", field=field) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def respond(payload: BaseModel | Sequence[BaseModel] | dict[str, Any], status_code: int = 200) -> JSONResponse:

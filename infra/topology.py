@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from billing_service.client import BillingClient
 from content_service.client import ContentClient
 from distribution_service.client import DistributionClient
-from infra.http import AppSlot, ServiceClient, in_process_transport
+from infra.http import AppSlot, ServiceClient
 from infra.settings import ServiceName, Settings
 from users_service.client import UsersClient
 
@@ -52,11 +52,8 @@ class Topology:
                 clients[service] = make_client(settings, service, url=url)
             else:
                 slots[service] = AppSlot(service)
-                clients[service] = cls(
-                    f"http://{service}.in-process",
-                    transport=in_process_transport(slots[service]),
-                    timeout=settings.service_timeout_seconds,
-                    internal_token=settings.internal_api_token,
+                clients[service] = cls.in_process(
+                    slots[service], timeout=settings.service_timeout_seconds, internal_token=settings.internal_api_token
                 )
         self.users: UsersClient = clients["users"]  # type: ignore[assignment]
         self.content: ContentClient = clients["content"]  # type: ignore[assignment]

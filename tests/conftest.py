@@ -91,4 +91,4 @@ def gateway_with(make_settings: Callable[..., Settings]) -> Callable[..., Awaita
     def start(**overrides: Any) -> Any:
         return running_gateway(make_settings(**overrides))
 
-    return start  # type: ignore[return-value]
+    return start
