@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import quote
 
 from infra.http import ServiceClient
@@ -13,6 +14,9 @@ from users_service.schemas import (
     MemberLookupResult,
     MemberRead,
     RoleChange,
+    SpendCreate,
+    SpendRead,
+    SpendTotal,
 )
 
 
@@ -62,3 +66,15 @@ class UsersClient(ServiceClient):
     async def revoke_role(self, community_id: str, change: RoleChange) -> MemberRead:
         body = await self._call("POST", f"{_base(community_id)}/roles/revoke", json=change.to_wire())
         return MemberRead.model_validate(body)
+
+    async def record_spend(self, community_id: str, spend_in: SpendCreate) -> SpendRead:
+        body = await self._call("POST", f"{_base(community_id)}/acquisition/spend", json=spend_in.to_wire())
+        return SpendRead.model_validate(body)
+
+    async def acquisition_spend(
+        self, community_id: str, start: datetime | None = None, end: datetime | None = None
+    ) -> SpendTotal:
+        """Acquisition spend in [start, end): the C of CAC."""
+        params = {k: v.isoformat() for k, v in (("start", start), ("end", end)) if v is not None}
+        body = await self._call("GET", f"{_base(community_id)}/acquisition/spend", params=params or None)
+        return SpendTotal.model_validate(body)

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from infra.service_app import read_model, respond
+from infra.service_app import parse_since, read_model, respond
 from users_service.schemas import (
     CommunityCreate,
     Credentials,
@@ -14,6 +14,7 @@ from users_service.schemas import (
     MemberLookup,
     MemberLookupResult,
     RoleChange,
+    SpendCreate,
 )
 from users_service.service import UsersService
 
@@ -72,6 +73,17 @@ async def revoke_role(request: Request) -> Response:
     return respond(await _service(request).revoke_role(request.path_params["community_id"], change))
 
 
+async def record_spend(request: Request) -> Response:
+    spend_in = await read_model(request, SpendCreate)
+    return respond(await _service(request).record_spend(request.path_params["community_id"], spend_in), 201)
+
+
+async def acquisition_spend(request: Request) -> Response:
+    start = parse_since(request.query_params.get("start"), field="start")
+    end = parse_since(request.query_params.get("end"), field="end")
+    return respond(await _service(request).acquisition_spend(request.path_params["community_id"], start, end))
+
+
 routes = [
     Route("/communities", create_community, methods=["POST"]),
     Route("/communities/by-slug/{slug}", get_community_by_slug, methods=["GET"]),
@@ -83,4 +95,6 @@ routes = [
     Route("/communities/{community_id}/sessions", authenticate, methods=["POST"]),
     Route("/communities/{community_id}/roles/grant", grant_role, methods=["POST"]),
     Route("/communities/{community_id}/roles/revoke", revoke_role, methods=["POST"]),
+    Route("/communities/{community_id}/acquisition/spend", record_spend, methods=["POST"]),
+    Route("/communities/{community_id}/acquisition/spend", acquisition_spend, methods=["GET"]),
 ]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from pydantic import AfterValidator, Field, StringConstraints
 
 from infra.schemas import ApiInput, ApiModel, Handle, Id, Slug
+from users_service.domain.acquisition import Channel
 from users_service.domain.passwords import MAX_LENGTH, MIN_LENGTH
 from users_service.domain.roles import Role
 from users_service.domain.tiers import Tier
@@ -78,3 +79,28 @@ class MemberLookupResult(ApiModel):
     """Members in the order of the ids asked for; None where an id names no member of the community."""
 
     members: list[MemberRead | None]
+
+
+class SpendCreate(ApiInput):
+    """Money spent on one acquisition channel (integer minor units), e.g. one campaign's invoice."""
+
+    channel: Channel
+    amount_cents: Annotated[int, Field(ge=0, le=100_000_000_000)]
+    currency: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$")]
+    spent_at: datetime
+    note: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class SpendRead(ApiModel):
+    id: str
+    channel: Channel
+    amount_cents: int
+    currency: str
+    spent_at: datetime
+
+
+class SpendTotal(ApiModel):
+    """Acquisition spend in [start, end), in total and by channel (minor units of the community's currency)."""
+
+    spend_cents: int
+    by_channel: dict[str, int]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bson import ObjectId
 
 from infra.errors import NotFoundError, RateLimitedError, UnauthenticatedError
@@ -16,6 +18,9 @@ from users_service.schemas import (
     MemberCreate,
     MemberRead,
     RoleChange,
+    SpendCreate,
+    SpendRead,
+    SpendTotal,
 )
 from users_service.store import UsersStore
 
@@ -103,3 +108,10 @@ class UsersService:
         if updated is None:
             raise NotFoundError(f"no member with handle {change.handle!r} in this community", field="handle")
         return updated
+
+    async def record_spend(self, community_id: str, spend_in: SpendCreate) -> SpendRead:
+        community = await self.get_community_or_raise(community_id)
+        return await self.store.create_spend(ObjectId(community.id), spend_in.model_dump())
+
+    async def acquisition_spend(self, community_id: str, start: datetime | None, end: datetime | None) -> SpendTotal:
+        return await self.store.sum_spend(object_id(community_id, field="communityId"), start, end)

@@ -11,7 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from infra.errors import ConflictError
-from users_service.schemas import CommunityRead, MemberRead
+from users_service.schemas import CommunityRead, MemberRead, SpendRead, SpendTotal
 
 Doc = dict[str, Any]
 
@@ -45,6 +45,7 @@ class UsersStore:
         self.communities = db["communities"]
         self.members = db["members"]
         self.login_failures = db["login_failures"]
+        self.acquisition_spend = db["acquisition_spend"]
         self.login_failure_window_seconds = login_failure_window_seconds
 
     async def ensure_indexes(self) -> None:
@@ -60,6 +61,10 @@ class UsersStore:
         )
         await self.login_failures.create_index(
             "at", expireAfterSeconds=self.login_failure_window_seconds, name="at_ttl"
+        )
+        # sum_spend: a community's acquisition spend over a period.
+        await self.acquisition_spend.create_index(
+            [("community_id", ASCENDING), ("spent_at", ASCENDING)], name="community_spent_at"
         )
 
     # Communities
@@ -159,3 +164,29 @@ class UsersStore:
 
     async def clear_login_failures(self, community_id: ObjectId, handle: str) -> None:
         await self.login_failures.delete_many({"community_id": community_id, "handle_key": handle.lower()})
+
+    # Acquisition spend
+
+    async def create_spend(self, community_id: ObjectId, fields: Doc) -> SpendRead:
+        doc: Doc = {"community_id": community_id, **fields, "created_at": datetime.now(UTC)}
+        result = await self.acquisition_spend.insert_one(doc)
+        return SpendRead(
+            id=str(result.inserted_id),
+            channel=doc["channel"],
+            amount_cents=doc["amount_cents"],
+            currency=doc["currency"],
+            spent_at=doc["spent_at"],
+        )
+
+    async def sum_spend(self, community_id: ObjectId, start: datetime | None, end: datetime | None) -> SpendTotal:
+        match: Doc = {"community_id": community_id}
+        window: Doc = {}
+        if start is not None:
+            window["$gte"] = start
+        if end is not None:
+            window["$lt"] = end
+        if window:
+            match["spent_at"] = window
+        pipeline: list[Doc] = [{"$match": match}, {"$group": {"_id": "$channel", "total": {"$sum": "$amount_cents"}}}]
+        by_channel = {row["_id"]: int(row["total"]) async for row in await self.acquisition_spend.aggregate(pipeline)}
+        return SpendTotal(spend_cents=sum(by_channel.values()), by_channel=by_channel)

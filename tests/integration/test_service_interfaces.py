@@ -50,3 +50,19 @@ async def test_since_must_be_iso_8601(api: Api) -> None:
     with pytest.raises(BadInputError, match="^since: not an ISO-8601 date-time$") as caught:
         await services.billing._call("GET", path, params={"since": "soon"})
     assert caught.value.field == "since"
+
+
+async def test_acquisition_spend_sums_by_channel_within_the_period(api: Api) -> None:
+    from users_service.schemas import SpendCreate
+
+    community_id = await create_community(api, "demo")
+    services: Topology = api.app.state.services  # type: ignore[union-attr]
+    jan, feb = datetime(2026, 1, 10, tzinfo=UTC), datetime(2026, 2, 10, tzinfo=UTC)
+    for channel, amount, when in (("SEARCH", 5000, jan), ("SOCIAL", 3000, jan), ("SEARCH", 700, feb)):
+        await services.users.record_spend(
+            community_id, SpendCreate(channel=channel, amount_cents=amount, currency="cny", spent_at=when)
+        )
+    january = await services.users.acquisition_spend(community_id, jan.replace(day=1), feb.replace(day=1))
+    everything = await services.users.acquisition_spend(community_id)
+    assert (january.spend_cents, january.by_channel) == (8000, {"SEARCH": 5000, "SOCIAL": 3000})
+    assert everything.spend_cents == 8700
