@@ -46,42 +46,39 @@ def _event_doc(community_id: ObjectId, source: str, event_in: EventImport, now: 
 async def import_events(
     store: DistributionStore, content: ContentClient, community_id: str, batch: EventImportBatch
 ) -> ImportResult:
-    """Store the events not imported before; an event about content outside the community is rejected."""
+    """Store the events not imported before; an event about content outside the community is rejected.
+
+    No lookup first: the unique key refuses what is already stored, and a refusal is a skip.
+    """
     cid = ObjectId(community_id)
     known_content = await content.known_ids(community_id, list(dict.fromkeys(e.content_id for e in batch.events)))
-    keys = [event_key(batch.source, e.source_id) for e in batch.events]
-    with_member = [k for k, e in zip(keys, batch.events, strict=True) if e.member_id]
-    without_member = [k for k, e in zip(keys, batch.events, strict=True) if not e.member_id]
-    stored = await store.list_known_event_keys(cid, with_member) if with_member else set()
-    if without_member:
-        stored |= await store.list_known_signal_keys(cid, without_member)
     now = datetime.now(UTC)
     outcomes: dict[str, ImportOutcome] = {}
     events: list[Doc] = []
     signals: list[Doc] = []
-    for key, event_in in zip(keys, batch.events, strict=True):
+    for event_in in batch.events:
+        key = event_key(batch.source, event_in.source_id)
         if key in outcomes:
             continue
-        if key in stored:
-            outcomes[key] = ImportOutcome.SKIPPED
-        elif event_in.content_id not in known_content:
+        if event_in.content_id not in known_content:
             outcomes[key] = ImportOutcome.REJECTED
         else:
             outcomes[key] = ImportOutcome.CREATED
             (events if event_in.member_id else signals).append(_event_doc(cid, batch.source, event_in, now))
     created: list[Doc] = []
     for docs, insert in ((events, store.insert_imported_events), (signals, store.insert_item_signals)):
-        # Refused here means a concurrent import stored it first: skipped, and counted once by that import.
         refused = await insert(docs)
         for position, doc in enumerate(docs):
             if position in refused:
                 outcomes[doc["client_event_id"]] = ImportOutcome.SKIPPED
             else:
                 created.append(doc)
+    # Only what this call stored bumps the counters, so a re-run leaves them as they are.
     await store.add_to_item_stats(cid, created)
     items: list[ImportedItem] = []
     reported: set[str] = set()
-    for key, event_in in zip(keys, batch.events, strict=True):
+    for event_in in batch.events:
+        key = event_key(batch.source, event_in.source_id)
         outcome = outcomes[key] if key not in reported else ImportOutcome.SKIPPED
         reported.add(key)
         reason = UNKNOWN_CONTENT if outcome == ImportOutcome.REJECTED else None

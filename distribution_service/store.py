@@ -111,23 +111,10 @@ class DistributionStore:
     # that name no member (Stack Exchange votes) go to `item_signals`: they count for the item, never for a member.
 
     async def ensure_import_indexes(self) -> None:
-        # list_known_signal_keys and the import's idempotency: one signal per key in a community.
+        # The import's idempotency: one signal per key in a community.
         await self.db["item_signals"].create_index(
             [("community_id", ASCENDING), ("client_event_id", ASCENDING)], unique=True, name="community_key_unique"
         )
-
-    async def list_known_event_keys(self, community_id: ObjectId, keys: list[str]) -> set[str]:
-        found = await self.events.distinct(
-            "client_event_id", {"community_id": community_id, "client_event_id": {"$in": keys}}
-        )
-        return set(found)
-
-    async def list_known_signal_keys(self, community_id: ObjectId, keys: list[str]) -> set[str]:
-        signals = self.db["item_signals"]
-        found = await signals.distinct(
-            "client_event_id", {"community_id": community_id, "client_event_id": {"$in": keys}}
-        )
-        return set(found)
 
     async def insert_imported_events(self, docs: list[Doc]) -> dict[int, str]:
         return await insert_many_reporting(self.events, docs)
