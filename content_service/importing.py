@@ -13,7 +13,6 @@ from content_service.store import ContentStore, Doc
 from infra.bulk import ImportedItem, ImportOutcome, ImportResult, tally
 from users_service.client import UsersClient
 
-SOURCE_INDEX = "community_id,source,source_id"
 LOOKUP_CHUNK = 500
 
 
@@ -71,15 +70,16 @@ async def import_content(
 ) -> ImportResult:
     """Create the items not imported before; authors must be members, parents content of the community."""
     cid = ObjectId(community_id)
-    existing = await store.list_content_ids_by_source(cid, batch.source, [i.source_id for i in batch.items])
-    fresh = [i for i in batch.items if i.source_id not in existing]
-    roles = await _author_roles(users, community_id, list(dict.fromkeys(i.author_id for i in fresh if i.author_id)))
-    parent_ids = list({ObjectId(i.parent_id) for i in fresh if i.parent_id})
+    # No lookup first: on a first import nothing is there; what the source key refuses is looked up after.
+    roles = await _author_roles(
+        users, community_id, list(dict.fromkeys(i.author_id for i in batch.items if i.author_id))
+    )
+    parent_ids = list({ObjectId(i.parent_id) for i in batch.items if i.parent_id})
     parents = await store.list_known_ids(cid, parent_ids) if parent_ids else set()
     now = datetime.now(UTC)
     planned: dict[str, Doc] = {}
     refusals: dict[str, str] = {}
-    for item in fresh:
+    for item in batch.items:
         if item.source_id in planned or item.source_id in refusals:
             continue
         reason = _refusal(item, roles, parents)
@@ -89,10 +89,8 @@ async def import_content(
             planned[item.source_id] = _content_doc(cid, batch.source, item, now)
     docs = list(planned.values())
     refused = await store.insert_imported_content(docs)
-    # Refused on the source key: a concurrent import got there first, which is a skip like any other.
-    raced = [docs[i]["source_id"] for i in refused]
-    if raced:
-        existing.update(await store.list_content_ids_by_source(cid, batch.source, raced))
+    there = [docs[i]["source_id"] for i in refused]
+    existing = await store.list_content_ids_by_source(cid, batch.source, there) if there else {}
     items: list[ImportedItem] = []
     for item in batch.items:
         source_id = item.source_id

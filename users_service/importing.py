@@ -12,8 +12,6 @@ from users_service.domain.tiers import initial_tier
 from users_service.schemas import MemberImport, MemberImportBatch
 from users_service.store import Doc, UsersStore
 
-SOURCE_INDEX = "community_id,source,source_id"
-
 
 def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -42,20 +40,18 @@ def _member_doc(community_id: ObjectId, source: str, member_in: MemberImport, no
 
 async def import_members(store: UsersStore, community_id: ObjectId, batch: MemberImportBatch) -> ImportResult:
     """Create the members not imported before; each item says CREATED, SKIPPED or REJECTED (handle taken)."""
-    source_ids = [m.source_id for m in batch.members]
-    existing = await store.list_member_ids_by_source(community_id, batch.source, source_ids)
+    # No lookup first: on a first import nothing is there; what the source key refuses is looked up after.
     now = datetime.now(UTC)
     planned: dict[str, Doc] = {}
     for member_in in batch.members:
-        if member_in.source_id not in existing and member_in.source_id not in planned:
+        if member_in.source_id not in planned:
             planned[member_in.source_id] = _member_doc(community_id, batch.source, member_in, now)
     docs = list(planned.values())
     refused = await store.insert_imported_members(docs)
-    # Refused on the source key: another import got there first, which is a skip like any other.
-    raced = [docs[i]["source_id"] for i, key in refused.items() if key == SOURCE_INDEX]
-    if raced:
-        existing.update(await store.list_member_ids_by_source(community_id, batch.source, raced))
-    rejected = {docs[i]["source_id"] for i, key in refused.items() if key != SOURCE_INDEX}
+    # Refused on either key: when the source id is there, it was imported before (a skip); else the handle is taken.
+    there = [docs[i]["source_id"] for i in refused]
+    existing = await store.list_member_ids_by_source(community_id, batch.source, there) if there else {}
+    rejected = {source_id for source_id in there if source_id not in existing}
     items: list[ImportedItem] = []
     for member_in in batch.members:
         source_id = member_in.source_id
