@@ -85,8 +85,7 @@ class ContentStore:
         return _content(doc) if doc else None
 
     async def list_content_by_ids(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[str, ContentRead]:
-        # hint: the server would scan the collection for _id + community_id (issue 4 measured it).
-        cursor = self.content.find({"_id": {"$in": content_ids}, "community_id": community_id}).hint("_id_")
+        cursor = self.content.find({"_id": {"$in": content_ids}, "community_id": community_id})
         return {str(doc["_id"]): _content(doc) async for doc in cursor}
 
     async def list_published_summaries(self, community_id: ObjectId, *, limit: int) -> list[ContentSummary]:
@@ -118,15 +117,14 @@ class ContentStore:
     async def list_content_ids_by_source(
         self, community_id: ObjectId, source: str, source_ids: list[str]
     ) -> dict[str, ObjectId]:
-        cursor = self.content.find(
-            {"community_id": community_id, "source": source, "source_id": {"$in": source_ids}},
-            projection={"source_id": 1},
-        )
-        return {doc["source_id"]: doc["_id"] async for doc in cursor}
+        # Exactly the index's fields: the server scans the whole collection for any other shape of this query.
+        query = {"community_id": community_id, "source_id": {"$in": source_ids}}
+        cursor = self.content.find(query, projection={"source_id": 1, "source": 1})
+        return {doc["source_id"]: doc["_id"] async for doc in cursor if doc.get("source") == source}
 
     async def list_known_ids(self, community_id: ObjectId, content_ids: list[ObjectId]) -> set[ObjectId]:
         query = {"_id": {"$in": content_ids}, "community_id": community_id}
-        cursor = self.content.find(query, projection={"_id": 1}).hint("_id_")
+        cursor = self.content.find(query, projection={"_id": 1})
         return {doc["_id"] async for doc in cursor}
 
     async def insert_imported_content(self, docs: list[Doc]) -> dict[int, str]:

@@ -124,8 +124,7 @@ class UsersStore:
         return _member(doc) if doc else None
 
     async def list_members_by_ids(self, community_id: ObjectId, member_ids: list[ObjectId]) -> dict[str, MemberRead]:
-        # hint: the server would scan the collection for _id + community_id (issue 4 measured it).
-        cursor = self.members.find({"_id": {"$in": member_ids}, "community_id": community_id}).hint("_id_")
+        cursor = self.members.find({"_id": {"$in": member_ids}, "community_id": community_id})
         return {str(doc["_id"]): _member(doc) async for doc in cursor}
 
     async def get_member_by_handle(self, community_id: ObjectId, handle: str) -> MemberRead | None:
@@ -180,11 +179,10 @@ class UsersStore:
     async def list_member_ids_by_source(
         self, community_id: ObjectId, source: str, source_ids: list[str]
     ) -> dict[str, ObjectId]:
-        cursor = self.members.find(
-            {"community_id": community_id, "source": source, "source_id": {"$in": source_ids}},
-            projection={"source_id": 1},
-        )
-        return {doc["source_id"]: doc["_id"] async for doc in cursor}
+        # Exactly the index's fields: the server scans the whole collection for any other shape of this query.
+        query = {"community_id": community_id, "source_id": {"$in": source_ids}}
+        cursor = self.members.find(query, projection={"source_id": 1, "source": 1})
+        return {doc["source_id"]: doc["_id"] async for doc in cursor if doc.get("source") == source}
 
     async def insert_imported_members(self, docs: list[Doc]) -> dict[int, str]:
         """Insert member documents built by the import; {position: unique key} for the ones refused."""
