@@ -58,6 +58,7 @@ def main() -> None:
                         app_.state.services,
                         settings,
                         lambda member_id, community_id: issuer.issue(member_id=member_id, community_id=community_id),
+                        lambda line: print(line, flush=True),  # noqa: T201
                     )
                 )
                 try:

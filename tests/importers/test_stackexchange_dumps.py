@@ -43,7 +43,8 @@ async def run_import(api: Api, folder: Path, slug: str) -> dict[str, Any]:
     return report.summary()
 
 
-@pytest.mark.parametrize("dump", ["bicycles.meta", "french.meta", "cardano"])
+# bicycles.meta is checked the same way in the re-import test below.
+@pytest.mark.parametrize("dump", ["french.meta", "cardano"])
 async def test_dump_imports_every_member_and_post(api: Api, dump: str) -> None:
     summary = await run_import(api, DUMPS / dump, "imported")
     expected = file_counts(DUMPS / dump)
@@ -51,9 +52,12 @@ async def test_dump_imports_every_member_and_post(api: Api, dump: str) -> None:
     assert (summary["rejected"]["members"], summary["rejected"]["content"]) == (0, 0)
 
 
-async def test_bicycles_meta_events_and_reimport_change_nothing(api: Api) -> None:
+async def test_bicycles_meta_imports_fully_and_reimport_changes_nothing(api: Api) -> None:
     first = await run_import(api, DUMPS / "bicycles.meta", "bicycles")
     second = await run_import(api, DUMPS / "bicycles.meta", "bicycles")
+    expected = file_counts(DUMPS / "bicycles.meta")
+    assert (first["created"]["members"], first["created"]["content"]) == (expected["members"], expected["content"])
+    assert (first["rejected"]["members"], first["rejected"]["content"]) == (0, 0)
     # 971 answers + 2448 comments + 5575 accept/up/down/favourite votes, less 117 on posts missing from Posts.xml.
     assert (first["created"]["events"], first["rejected"]["events"]) == (8877, 117)
     assert second["created"] == {"members": 0, "content": 0, "events": 0}
@@ -61,8 +65,8 @@ async def test_bicycles_meta_events_and_reimport_change_nothing(api: Api) -> Non
 
 
 async def test_newcomer_to_an_imported_community_gets_a_full_first_page(api: Api) -> None:
-    await run_import(api, DUMPS / "bicycles.meta", "bicycles")
-    newcomer = await register(api, "bicycles", "newcomer")
+    await run_import(api, DUMPS / "french.meta", "french")
+    newcomer = await register(api, "french", "newcomer")
     data = await api.data(FEED, token=newcomer.token)
     items = data["feed"]["items"]
     assert len(items) == 20
