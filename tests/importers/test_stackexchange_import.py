@@ -213,3 +213,12 @@ async def test_imported_events_bump_item_stats_once(api: Api, dump: Path) -> Non
     )
     # With a member: answer by Bob, comment by Cleo, acceptance by Ann, favourite by Cleo; the rest name none.
     assert (member_events, signals) == (4, 4)
+
+
+async def test_import_without_votes_and_comments_imports_the_rest(api: Api, dump: Path) -> None:
+    (dump / "Votes.xml").unlink()
+    (dump / "Comments.xml").unlink()
+    summary = await run_import(api, dump)
+    assert (summary["files"]["Votes.xml"], summary["files"]["Comments.xml"]) == ({"missing": True}, {"missing": True})
+    # Only the two answers remain as events.
+    assert summary["created"] == {"members": 3, "content": 4, "events": 2}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -77,13 +77,21 @@ class StackExchangeImport:
 
     async def run(self) -> ImportReport:
         self.community_id = await self._community()
+        started = time.monotonic()
         experts = self.options.experts.experts(self._accepted_answers())
-        await self._import_members(experts)
-        await self._import_posts(mapping.QUESTION)
-        await self._import_posts(mapping.ANSWER)
-        await self._import_comments()
-        await self._import_votes()
-        await self._flush_events()
+        self._finish("Posts.xml (experts)", started)
+        steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
+            ("Users.xml", lambda: self._import_members(experts)),
+            ("Posts.xml (questions)", lambda: self._import_posts(mapping.QUESTION)),
+            ("Posts.xml (answers)", lambda: self._import_posts(mapping.ANSWER)),
+            ("Comments.xml", self._import_comments),
+            ("Votes.xml", self._import_votes),
+        ]
+        for label, step in steps:
+            started = time.monotonic()
+            await step()
+            await self._flush_events()
+            self._finish(label, started)
         for name in NOT_IMPORTED_FILES:
             if (self.folder / name).exists():
                 self.report.files[name] = {"imported": False}
@@ -95,21 +103,26 @@ class StackExchangeImport:
         path = self.folder / name
         label = label or name
         if not path.exists():
-            self.progress(f"{label}: missing, skipped")
             self.report.files[label] = {"missing": True}
             return
         state = FileState(name)
-        started = time.monotonic()
         for row in read_rows(path, state):
             yield row
             if state.rows % PROGRESS_EVERY_ROWS == 0:
                 self.progress(f"{label}: {state.rows} rows")
-        seconds = round(time.monotonic() - started, 2)
-        self.report.files[label] = {"rows": state.rows, "seconds": seconds}
+        self.report.files[label] = {"rows": state.rows}
         if state.error:
             self.report.files[label]["error"] = state.error
             self.progress(f"{label}: {state.error}")
-        self.progress(f"{label}: {state.rows} rows in {seconds}s")
+
+    def _finish(self, label: str, started: float) -> None:
+        """Record and show how long a file's step took, from its first row to its last write."""
+        entry = self.report.files.setdefault(label, {"missing": True})
+        if entry.get("missing"):
+            self.progress(f"{label}: missing, skipped")
+            return
+        entry["seconds"] = round(time.monotonic() - started, 2)
+        self.progress(f"{label}: {entry['rows']} rows in {entry['seconds']}s")
 
     # Community
 
