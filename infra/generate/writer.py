@@ -22,7 +22,6 @@ from users_service.schemas import CommunityCreate, MemberImportBatch
 
 T = TypeVar("T")
 FIRST_NAMES = "li wang zhang liu chen yang zhao huang zhou wu xu sun hu zhu gao lin he guo ma luo".split()
-ROLES_BY_TIER = {"EXPERT": ["MEMBER", "EXPERT"]}
 
 
 @dataclass(frozen=True)
