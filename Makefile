@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint check schema clean-db
+.PHONY: install run test lint check schema clean-db import generate
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,11 @@ schema: install
 ## clean-db: delete the embedded database's data under var/ (it must not be running)
 clean-db:
 	rm -rf var/mongodb-data var/mongodb.uri
+
+## import: a Stack Exchange dump (issue 4), e.g. make import DUMP=../shared/data/stackexchange/cardano SLUG=cardano
+import: install
+	$(PY) -m infra.importers.stackexchange $(DUMP) --community $(SLUG)
+
+## generate: a synthetic community (issue 4), e.g. make generate SLUG=big MEMBERS=100000 DAYS=365 SEED=1
+generate: install
+	$(PY) -m infra.generate --community $(SLUG) --members $(MEMBERS) --days $(DAYS) --seed $(SEED)

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
 
     seed_demo: bool = True
 
+    # Issue 4: real communities. Where the shared Stack Exchange dumps are, and which one `make run` imports as a
+    # second demo community (in the background, once; empty: none).
+    stackexchange_data_dir: Path = REPO_ROOT.parent / "shared" / "data" / "stackexchange"
+    demo_stackexchange_dump: str = "bicycles.meta"
+
     @property
     def is_production(self) -> bool:
         return self.app_env == "production"

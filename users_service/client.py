@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import quote
 
+from infra.bulk import ImportResult
 from infra.http import ServiceClient
 from users_service.schemas import (
     CommunityCreate,
     CommunityRead,
     Credentials,
     MemberCreate,
+    MemberImportBatch,
     MemberLookupResult,
     MemberRead,
     RoleChange,
@@ -78,3 +80,10 @@ class UsersClient(ServiceClient):
         params = {k: v.isoformat() for k, v in (("start", start), ("end", end)) if v is not None}
         body = await self._call("GET", f"{_base(community_id)}/acquisition/spend", params=params or None)
         return SpendTotal.model_validate(body)
+
+    # Issue 4
+
+    async def import_members(self, community_id: str, batch: MemberImportBatch) -> ImportResult:
+        """Create members from another platform; items in the order sent, each CREATED, SKIPPED or REJECTED."""
+        body = await self._call("POST", f"{_base(community_id)}/members/import", json=batch.to_wire())
+        return ImportResult.model_validate(body)

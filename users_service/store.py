@@ -10,6 +10,7 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from infra.bulk import insert_many_reporting
 from infra.errors import ConflictError
 from users_service.schemas import CommunityRead, MemberRead, SpendRead, SpendTotal
 
@@ -190,3 +191,32 @@ class UsersStore:
         pipeline: list[Doc] = [{"$match": match}, {"$group": {"_id": "$channel", "total": {"$sum": "$amount_cents"}}}]
         by_channel = {row["_id"]: int(row["total"]) async for row in await self.acquisition_spend.aggregate(pipeline)}
         return SpendTotal(spend_cents=sum(by_channel.values()), by_channel=by_channel)
+
+    # Issue 4: imported members, idempotent by (community, source, source id).
+
+    async def ensure_import_indexes(self) -> None:
+        # The import's idempotency: one member per source id in a community.
+        await self.members.create_index(
+            [("community_id", ASCENDING), ("source", ASCENDING), ("source_id", ASCENDING)],
+            unique=True,
+            partialFilterExpression={"source": {"$type": "string"}},
+            name="community_source_unique",
+        )
+        # list_member_ids_by_source (the server plans no query on a partial index).
+        await self.members.create_index(
+            [("community_id", ASCENDING), ("source_id", ASCENDING)], name="community_source_id"
+        )
+
+    async def list_member_ids_by_source(
+        self, community_id: ObjectId, source: str, source_ids: list[str]
+    ) -> dict[str, ObjectId]:
+        # Exactly the index's fields: the server scans the whole collection for any other shape of this query.
+        query = {"community_id": community_id, "source_id": {"$in": source_ids}}
+        cursor = self.members.find(query, projection={"source_id": 1, "source": 1})
+        return {doc["source_id"]: doc["_id"] async for doc in cursor if doc.get("source") == source}
+
+    async def insert_imported_members(self, docs: list[Doc]) -> dict[int, str]:
+        """Insert member documents built by the import; {position: unique key} for the ones refused."""
+        for doc in docs:
+            doc["handle_key"] = doc["handle"].lower()
+        return await insert_many_reporting(self.members, docs)
