@@ -62,7 +62,7 @@ class Outbox:
         if not events:
             return
         now = datetime.now(UTC)
-        docs = [
+        docs: list[Doc] = [
             {
                 "_id": e.event_id,
                 "destination": e.destination,

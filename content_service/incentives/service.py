@@ -74,7 +74,7 @@ class IncentivesService:
             [(str(p["author_id"]), str(p["_id"]), stats[str(p["_id"])]) for p in pieces], settings.content_star_winners
         )
         amounts = split_budget(settings.content_star_budget_minor, len(winners))
-        awards = [
+        awards: list[Doc] = [
             {
                 "member_id": w.member_id,
                 "rank": w.rank,
