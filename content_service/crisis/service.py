@@ -96,6 +96,7 @@ class CrisisService:
             return await self.raise_level(community_id, Cause.LEGAL_RISK, at=at, reason="a complaint marked legal")
         existing = await self.store.open_incident(cid, Cause.COMPLAINT_SURGE.value)
         if existing is not None:
+            await self.store.bump(existing["_id"])
             return str(existing["_id"])
         settings = await self.production.get_settings(community_id)
         count = await self.store.count_complaints_since(cid, at - timedelta(hours=1))

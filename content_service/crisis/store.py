@@ -55,6 +55,10 @@ class CrisisStore:
     async def open_incident(self, community_id: ObjectId, cause: str) -> Doc | None:
         return await self.incidents.find_one({"community_id": community_id, "cause": cause, "status": OPEN})
 
+    async def bump(self, incident_id: ObjectId) -> None:
+        """One more trigger (a complaint while the incident is open) on the same incident."""
+        await self.incidents.update_one({"_id": incident_id}, {"$inc": {"trigger_count": 1}})
+
     async def latest_open(self, community_id: ObjectId) -> Doc | None:
         return await self.incidents.find_one(
             {"community_id": community_id, "status": OPEN}, sort=[("opened_at", DESCENDING)]
