@@ -89,7 +89,9 @@ class CrisisService:
 
     # Detection -----------------------------------------------------------------------------------------------
 
-    async def on_complaint(self, community_id: str, *, legal: bool, at: datetime) -> str | None:
+    async def on_complaint(
+        self, community_id: str, *, legal: bool, at: datetime, threshold: int | None = None
+    ) -> str | None:
         """Run on every complaint: level 3 when legal, level 1 when the hourly count passes the threshold."""
         cid = ObjectId(community_id)
         if legal:
@@ -98,11 +100,12 @@ class CrisisService:
         if existing is not None:
             await self.store.bump(existing["_id"])
             return str(existing["_id"])
-        settings = await self.production.get_settings(community_id)
+        if threshold is None:
+            threshold = (await self.production.get_settings(community_id)).complaints_per_hour
         count = await self.store.count_complaints_since(cid, at - timedelta(hours=1))
-        if count <= settings.complaints_per_hour:
+        if count <= threshold:
             return None
-        reason = f"{count} complaints in the last hour (threshold {settings.complaints_per_hour})"
+        reason = f"{count} complaints in the last hour (threshold {threshold})"
         return await self.raise_level(community_id, Cause.COMPLAINT_SURGE, at=at, reason=reason)
 
     async def push_mention(self, community_id: str, mention_in: MentionCreate) -> MentionRead:

@@ -95,7 +95,10 @@ class ModerationService:
             doc["content_hidden"] = bool(decision and decision.hide)
         # Detection runs on every complaint, not on a timer.
         incident_id = await self.crisis.on_complaint(
-            community_id, legal=complaint_in.category == ComplaintCategory.LEGAL, at=now
+            community_id,
+            legal=complaint_in.category == ComplaintCategory.LEGAL,
+            at=now,
+            threshold=settings.complaints_per_hour,
         )
         if incident_id:
             await self.store.set_incident(doc["_id"], incident_id)

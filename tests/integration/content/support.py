@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
+
 from infra.outbox import OutboxRelay
 from tests.factories import Api, Member, create_community, grant, publish, register
 

@@ -130,7 +130,9 @@ async def test_upholding_hides_and_a_second_decision_conflicts(api: Api) -> None
 async def test_members_cannot_decide_complaints(api: Api) -> None:
     w = await world(api)
     flag = await complain(api, w.member, category="OTHER")
-    code = await api.error_code(DECIDE, {"input": {"complaintId": flag["id"], "action": "UPHOLD"}}, token=w.member.token)
+    code = await api.error_code(
+        DECIDE, {"input": {"complaintId": flag["id"], "action": "UPHOLD"}}, token=w.member.token
+    )
     assert code == "FORBIDDEN"
 
 
@@ -139,7 +141,10 @@ async def test_moderation_queue_lists_open_complaints_oldest_first(api: Api) -> 
     first = await complain(api, w.member, category="SPAM")
     second = await complain(api, w.member, category="ABUSE")
     data = await api.data("{ moderationQueue(status: OPEN) { id category } }", token=w.operator.token)
-    assert data["moderationQueue"] == [{"id": first["id"], "category": "SPAM"}, {"id": second["id"], "category": "ABUSE"}]
+    assert data["moderationQueue"] == [
+        {"id": first["id"], "category": "SPAM"},
+        {"id": second["id"], "category": "ABUSE"},
+    ]
 
 
 async def test_complaint_cannot_target_another_communitys_content(api: Api) -> None:

@@ -176,7 +176,9 @@ async def test_webhook_is_signed_retried_with_a_stable_id_and_replayable(gateway
     async with gateway_with(OUTBOX_RELAY_ENABLED=False, OUTBOX_RETRY_BASE_SECONDS=0) as api:
         w = await world(api)
         content_app(api).state.webhooks.transport = httpx.MockTransport(receiver)
-        await api.data(WEBHOOK, {"input": {"url": "https://hooks.example/crisis", "secret": SECRET}}, token=w.operator.token)
+        await api.data(
+            WEBHOOK, {"input": {"url": "https://hooks.example/crisis", "secret": SECRET}}, token=w.operator.token
+        )
         await complain(api, w.member, category="LEGAL")
         await relay(api).relay_once()  # webhooks for content.published and incident.opened; the first one fails
         await relay(api).relay_once()  # the retry

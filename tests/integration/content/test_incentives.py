@@ -24,7 +24,8 @@ async def _backdate(api: Api, content_ids: list[str]) -> None:
 
     content = content_app(api).state.production.store.content
     await content.update_many(
-        {"_id": {"$in": [ObjectId(i) for i in content_ids]}}, {"$set": {"published_at": datetime(2026, 3, 10, tzinfo=UTC)}}
+        {"_id": {"$in": [ObjectId(i) for i in content_ids]}},
+        {"$set": {"published_at": datetime(2026, 3, 10, tzinfo=UTC)}},
     )
 
 
@@ -49,8 +50,20 @@ async def test_content_star_ranks_members_by_score_and_splits_the_budget(gateway
             "rerun": False,
             "budgetMinor": 3_000_000,
             "awards": [
-                {"memberId": bob.id, "rank": 1, "amountMinor": 1_500_000, "currency": "CNY", "bestContentId": bob_piece},
-                {"memberId": w.member.id, "rank": 2, "amountMinor": 1_500_000, "currency": "CNY", "bestContentId": alice_piece},
+                {
+                    "memberId": bob.id,
+                    "rank": 1,
+                    "amountMinor": 1_500_000,
+                    "currency": "CNY",
+                    "bestContentId": bob_piece,
+                },
+                {
+                    "memberId": w.member.id,
+                    "rank": 2,
+                    "amountMinor": 1_500_000,
+                    "currency": "CNY",
+                    "bestContentId": alice_piece,
+                },
             ],
         }
 
@@ -90,7 +103,9 @@ async def test_winners_best_piece_gets_the_playbook_boost_in_candidates(api: Api
 async def test_operator_boost_is_read_by_the_ranker_and_others_stay_at_one(api: Api) -> None:
     w = await world(api)
     other = await publish(api, w.member, "Plain")
-    boost = await api.data(BOOST, {"input": {"contentId": w.content_id, "percent": 300, "days": 7}}, token=w.operator.token)
+    boost = await api.data(
+        BOOST, {"input": {"contentId": w.content_id, "percent": 300, "days": 7}}, token=w.operator.token
+    )
     assert api.app is not None
     candidates = await api.app.state.services.content.candidates(w.community_id)
     assert boost["grantExposureBoost"]["factor"] == 4.0

@@ -15,10 +15,14 @@ mutation($input: AddBulletCommentInput!) { addBulletComment(input: $input) { id 
 """
 BULLETS = """
 query($id: ID!, $pf: Int, $pt: Int, $mf: Int, $mt: Int) {
-  bulletComments(contentId: $id, paragraphFrom: $pf, paragraphTo: $pt, msFrom: $mf, msTo: $mt) { text paragraph mediaMs }
+  bulletComments(contentId: $id, paragraphFrom: $pf, paragraphTo: $pt, msFrom: $mf, msTo: $mt) {
+    text paragraph mediaMs
+  }
 }
 """
-CREATE = "mutation($input: CreateContentInput!) { createContent(input: $input) { id status paragraphs mediaDurationMs } }"
+CREATE = (
+    "mutation($input: CreateContentInput!) { createContent(input: $input) { id status paragraphs mediaDurationMs } }"
+)
 COMMENT = "mutation($input: AddCommentInput!) { addComment(input: $input) { id parentId threadId depth } }"
 COMMENTS = "query($id: ID!) { comments(contentId: $id) { id depth } }"
 SHARE = "mutation($input: ShareContentInput!) { shareContent(input: $input) { shares channel } }"
@@ -57,7 +61,9 @@ async def test_bullet_comment_anchored_to_a_paragraph(api: Api) -> None:
     w = await world(api)
     body = {"title": "Three", "body": "one\n\ntwo\n\nthree"}
     created = (await api.data(CREATE, {"input": body}, token=w.member.token))["createContent"]
-    bullet = await api.data(BULLET, {"input": {"contentId": created["id"], "text": "nice", "paragraph": 2}}, token=w.member.token)
+    bullet = await api.data(
+        BULLET, {"input": {"contentId": created["id"], "text": "nice", "paragraph": 2}}, token=w.member.token
+    )
     assert (created["paragraphs"], bullet["addBulletComment"]["paragraph"]) == (3, 2)
 
 
@@ -74,7 +80,9 @@ async def test_bullet_comment_past_the_end_of_the_media_is_rejected(api: Api) ->
     w = await world(api)
     body = {"title": "Video", "body": "clip", "mediaDurationMs": 60_000}
     created = (await api.data(CREATE, {"input": body}, token=w.member.token))["createContent"]
-    ok = await api.data(BULLET, {"input": {"contentId": created["id"], "text": "end", "mediaMs": 60_000}}, token=w.member.token)
+    ok = await api.data(
+        BULLET, {"input": {"contentId": created["id"], "text": "end", "mediaMs": 60_000}}, token=w.member.token
+    )
     errors = await api.errors(
         BULLET, {"input": {"contentId": created["id"], "text": "after", "mediaMs": 60_001}}, token=w.member.token
     )
@@ -110,11 +118,18 @@ async def test_bullet_comments_listed_by_media_window_in_position_order(api: Api
 
 async def test_threaded_comments_record_parent_thread_and_depth(api: Api) -> None:
     w = await world(api)
-    root = (await api.data(COMMENT, {"input": {"contentId": w.content_id, "text": "q"}}, token=w.member.token))["addComment"]
+    root = (await api.data(COMMENT, {"input": {"contentId": w.content_id, "text": "q"}}, token=w.member.token))[
+        "addComment"
+    ]
     reply = await api.data(
         COMMENT, {"input": {"contentId": w.content_id, "text": "a", "parentId": root["id"]}}, token=w.operator.token
     )
-    assert reply["addComment"] == {"id": reply["addComment"]["id"], "parentId": root["id"], "threadId": root["id"], "depth": 1}
+    assert reply["addComment"] == {
+        "id": reply["addComment"]["id"],
+        "parentId": root["id"],
+        "threadId": root["id"],
+        "depth": 1,
+    }
     listed = (await api.data(COMMENTS, {"id": w.content_id}, token=w.member.token))["comments"]
     assert [c["depth"] for c in listed] == [0, 1]
 
@@ -128,8 +143,10 @@ async def test_share_counts_shares(api: Api) -> None:
 
 async def test_draft_takes_no_votes(api: Api) -> None:
     w = await world(api)
-    draft = (await api.data(CREATE, {"input": {"title": "D", "body": "d", "draft": True}}, token=w.member.token))
-    code = await api.error_code(VOTE, {"input": {"contentId": draft["createContent"]["id"], "value": "UP"}}, token=w.member.token)
+    draft = await api.data(CREATE, {"input": {"title": "D", "body": "d", "draft": True}}, token=w.member.token)
+    code = await api.error_code(
+        VOTE, {"input": {"contentId": draft["createContent"]["id"], "value": "UP"}}, token=w.member.token
+    )
     assert (draft["createContent"]["status"], code) == ("DRAFT", "CONFLICT")
 
 
@@ -143,13 +160,21 @@ TOPIC = "query($id: ID!) { topic(id: $id) { status contentId contributions { id 
 async def test_topic_co_creation_merges_chosen_contributions_crediting_each_contributor(api: Api) -> None:
     w = await world(api)
     bob = await register(api, "demo", "bob")
-    topic = (await api.data(OPEN_TOPIC, {"input": {"title": "Best rides", "prompt": "Share one"}}, token=w.operator.token))
+    topic = await api.data(
+        OPEN_TOPIC, {"input": {"title": "Best rides", "prompt": "Share one"}}, token=w.operator.token
+    )
     tid = topic["openTopic"]["id"]
-    a = (await api.data(CONTRIBUTE, {"input": {"topicId": tid, "text": "Alps"}}, token=w.member.token))["contributeToTopic"]
-    b = (await api.data(CONTRIBUTE, {"input": {"topicId": tid, "text": "Dolomites"}}, token=bob.token))["contributeToTopic"]
+    a = (await api.data(CONTRIBUTE, {"input": {"topicId": tid, "text": "Alps"}}, token=w.member.token))[
+        "contributeToTopic"
+    ]
+    b = (await api.data(CONTRIBUTE, {"input": {"topicId": tid, "text": "Dolomites"}}, token=bob.token))[
+        "contributeToTopic"
+    ]
     await api.data(VOTE_CONTRIBUTION, {"input": {"contributionId": b["id"], "value": "UP"}}, token=w.member.token)
     listed = (await api.data(TOPIC, {"id": tid}, token=w.member.token))["topic"]["contributions"]
-    merged = await api.data(MERGE, {"input": {"topicId": tid, "contributionIds": [b["id"], a["id"]]}}, token=w.operator.token)
+    merged = await api.data(
+        MERGE, {"input": {"topicId": tid, "contributionIds": [b["id"], a["id"]]}}, token=w.operator.token
+    )
     assert [c["id"] for c in listed] == [b["id"], a["id"]]
     assert {k: merged["mergeTopic"][k] for k in ("status", "body", "creditIds")} == {
         "status": "PUBLISHED",

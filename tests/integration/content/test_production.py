@@ -7,11 +7,17 @@ from typing import Any
 from tests.factories import Api, grant, publish
 from tests.integration.content.support import world
 
-CREATE = "mutation($input: CreateContentInput!) { createContent(input: $input) { id status reviewReasons isCommercial } }"
-TRANSITION = "mutation($input: TransitionContentInput!) { transitionContent(input: $input) { id status reviewReasons } }"
+CREATE = (
+    "mutation($input: CreateContentInput!) { createContent(input: $input) { id status reviewReasons isCommercial } }"
+)
+TRANSITION = (
+    "mutation($input: TransitionContentInput!) { transitionContent(input: $input) { id status reviewReasons } }"
+)
 EDIT = "mutation($input: EditContentInput!) { editContent(input: $input) { revision } }"
 REVISIONS = "query($id: ID!) { contentRevisions(contentId: $id) { number title body } }"
-SETTINGS = "mutation($input: UpdateContentSettingsInput!) { updateContentSettings(input: $input) { mixTarget reviewRequired } }"
+SETTINGS = """
+mutation($input: UpdateContentSettingsInput!) { updateContentSettings(input: $input) { mixTarget reviewRequired } }
+"""
 AUDIT = "query($t: String) { auditLog(targetId: $t) { action actorId } }"
 MIX = """
 query($window: Int) {
@@ -32,7 +38,9 @@ async def _create(api: Api, token: str, **fields: Any) -> dict[str, Any]:
 async def test_commercial_goes_to_review_by_default_and_approval_publishes_it(api: Api) -> None:
     w = await world(api)
     created = await _create(api, w.operator.token, kind="COMMERCIAL")
-    approved = await api.data(TRANSITION, {"input": {"contentId": created["id"], "action": "APPROVE"}}, token=w.operator.token)
+    approved = await api.data(
+        TRANSITION, {"input": {"contentId": created["id"], "action": "APPROVE"}}, token=w.operator.token
+    )
     assert (created["status"], created["reviewReasons"], created["isCommercial"]) == (
         "REVIEW",
         ["COMMERCIAL content is reviewed in this community"],
@@ -62,7 +70,9 @@ async def test_operator_can_require_review_for_ugc_below_a_tier(api: Api) -> Non
 
 async def test_pgc_needs_the_expert_role_and_then_publishes(api: Api) -> None:
     w = await world(api)
-    forbidden = await api.error_code(CREATE, {"input": {"title": "T", "body": "B", "kind": "PGC"}}, token=w.member.token)
+    forbidden = await api.error_code(
+        CREATE, {"input": {"title": "T", "body": "B", "kind": "PGC"}}, token=w.member.token
+    )
     await grant(api, w.community_id, "alice", "EXPERT")
     assert (forbidden, (await _create(api, w.member.token, kind="PGC"))["status"]) == ("FORBIDDEN", "PUBLISHED")
 
@@ -80,21 +90,29 @@ async def test_draft_submitted_publishes_and_future_time_schedules(api: Api) -> 
 
 async def test_illegal_transition_is_a_conflict(api: Api) -> None:
     w = await world(api)
-    code = await api.error_code(TRANSITION, {"input": {"contentId": w.content_id, "action": "SUBMIT"}}, token=w.member.token)
+    code = await api.error_code(
+        TRANSITION, {"input": {"contentId": w.content_id, "action": "SUBMIT"}}, token=w.member.token
+    )
     assert code == "CONFLICT"
 
 
 async def test_members_cannot_approve(api: Api) -> None:
     w = await world(api)
     created = await _create(api, w.operator.token, kind="COMMERCIAL")
-    code = await api.error_code(TRANSITION, {"input": {"contentId": created["id"], "action": "APPROVE"}}, token=w.member.token)
+    code = await api.error_code(
+        TRANSITION, {"input": {"contentId": created["id"], "action": "APPROVE"}}, token=w.member.token
+    )
     assert code == "FORBIDDEN"
 
 
 async def test_archive_then_hide_by_operator(api: Api) -> None:
     w = await world(api)
-    archived = await api.data(TRANSITION, {"input": {"contentId": w.content_id, "action": "ARCHIVE"}}, token=w.member.token)
-    hidden = await api.data(TRANSITION, {"input": {"contentId": w.content_id, "action": "HIDE"}}, token=w.operator.token)
+    archived = await api.data(
+        TRANSITION, {"input": {"contentId": w.content_id, "action": "ARCHIVE"}}, token=w.member.token
+    )
+    hidden = await api.data(
+        TRANSITION, {"input": {"contentId": w.content_id, "action": "HIDE"}}, token=w.operator.token
+    )
     assert (archived["transitionContent"]["status"], hidden["transitionContent"]["status"]) == ("ARCHIVED", "HIDDEN")
 
 
@@ -129,7 +147,9 @@ async def test_content_mix_against_the_default_target(api: Api) -> None:
     for i in range(3):
         await publish(api, w.member, f"Expert {i}", kind="PGC")
     mix = (await api.data(MIX, token=w.operator.token))["contentMix"]
-    assert {k: mix[k] for k in ("windowDays", "total", "alert", "marginPoints", "piecesPerWeek", "piecesPerWeekTarget")} == {
+    assert {
+        k: mix[k] for k in ("windowDays", "total", "alert", "marginPoints", "piecesPerWeek", "piecesPerWeekTarget")
+    } == {
         "windowDays": 30,
         "total": 4,
         "alert": True,
@@ -138,9 +158,30 @@ async def test_content_mix_against_the_default_target(api: Api) -> None:
         "piecesPerWeekTarget": 3.8,
     }
     assert mix["shares"] == [
-        {"kind": "PGC", "count": 3, "sharePercent": 75.0, "targetPercent": 60.0, "deviationPoints": 15.0, "alert": True},
-        {"kind": "UGC", "count": 1, "sharePercent": 25.0, "targetPercent": 35.0, "deviationPoints": -10.0, "alert": False},
-        {"kind": "COMMERCIAL", "count": 0, "sharePercent": 0.0, "targetPercent": 5.0, "deviationPoints": -5.0, "alert": False},
+        {
+            "kind": "PGC",
+            "count": 3,
+            "sharePercent": 75.0,
+            "targetPercent": 60.0,
+            "deviationPoints": 15.0,
+            "alert": True,
+        },
+        {
+            "kind": "UGC",
+            "count": 1,
+            "sharePercent": 25.0,
+            "targetPercent": 35.0,
+            "deviationPoints": -10.0,
+            "alert": False,
+        },
+        {
+            "kind": "COMMERCIAL",
+            "count": 0,
+            "sharePercent": 0.0,
+            "targetPercent": 5.0,
+            "deviationPoints": -5.0,
+            "alert": False,
+        },
     ]
     assert mix["frequencyAlert"] is True
 

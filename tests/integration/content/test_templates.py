@@ -16,7 +16,9 @@ mutation($input: CreateContentFromTemplateInput!) {
   createContentFromTemplate(input: $input) { id title body kind tags templateId }
 }
 """
-IMPORT = "mutation($input: ImportTemplatesInput!) { importTemplates(input: $input) { created versioned unchanged total } }"
+IMPORT = (
+    "mutation($input: ImportTemplatesInput!) { importTemplates(input: $input) { created versioned unchanged total } }"
+)
 EXPORT = "query($f: TemplateFormat!) { exportTemplates(format: $f) { format count document } }"
 TEMPLATES = "{ templates { key platform version usageCount } }"
 PERFORMANCE = "query($id: ID!) { templatePerformance(id: $id) { usageCount pieces upVotes engagementPerPiece } }"
@@ -75,7 +77,9 @@ async def test_template_field_errors_name_each_bad_field_and_write_nothing(api: 
 async def test_missing_required_field_is_named(api: Api) -> None:
     w = await world(api)
     t = await _save(api, w.operator.token)
-    errors = await api.errors(CREATE, {"input": {"templateId": t["id"], "values": _values(title="T")}}, token=w.member.token)
+    errors = await api.errors(
+        CREATE, {"input": {"templateId": t["id"], "values": _values(title="T")}}, token=w.member.token
+    )
     assert errors[0]["extensions"]["fields"] == [{"field": "hours", "message": "is required"}]
 
 
@@ -84,7 +88,11 @@ async def test_changed_template_gets_a_new_version_and_old_versions_still_valida
     first = await _save(api, w.operator.token)
     same = await _save(api, w.operator.token)
     second = await _save(api, w.operator.token, {**RECIPE, "fields": [{"name": "title", "required": True}]})
-    assert [(x["id"], x["version"]) for x in (first, same, second)] == [(first["id"], 1), (first["id"], 1), (first["id"], 2)]
+    assert [(x["id"], x["version"]) for x in (first, same, second)] == [
+        (first["id"], 1),
+        (first["id"], 1),
+        (first["id"], 2),
+    ]
     v1 = {"templateId": first["id"], "version": 1, "values": _values(title="Old", hours="1")}
     data = await api.data(CREATE, {"input": v1}, token=w.member.token)
     assert data["createContentFromTemplate"]["title"] == "Old"
@@ -93,7 +101,9 @@ async def test_changed_template_gets_a_new_version_and_old_versions_still_valida
 async def test_library_lists_platform_starters_and_counts_usage(api: Api) -> None:
     w = await world(api)
     t = await _save(api, w.operator.token)
-    await api.data(CREATE, {"input": {"templateId": t["id"], "values": _values(title="A", hours="1")}}, token=w.member.token)
+    await api.data(
+        CREATE, {"input": {"templateId": t["id"], "values": _values(title="A", hours="1")}}, token=w.member.token
+    )
     listed = (await api.data(TEMPLATES, token=w.member.token))["templates"]
     assert {x["key"]: (x["platform"], x["usageCount"]) for x in listed} == {
         "repair-log": (False, 1),
@@ -106,9 +116,13 @@ async def test_library_lists_platform_starters_and_counts_usage(api: Api) -> Non
 async def test_import_json_then_yaml_creates_versions_and_skips_unchanged(api: Api) -> None:
     w = await world(api)
     library = [{**RECIPE, "key": f"t-{i}"} for i in range(30)]
-    first = await api.data(IMPORT, {"input": {"format": "JSON", "document": json.dumps({"templates": library})}}, token=w.operator.token)
+    first = await api.data(
+        IMPORT, {"input": {"format": "JSON", "document": json.dumps({"templates": library})}}, token=w.operator.token
+    )
     library[0] = {**library[0], "name": "Renamed"}
-    second = await api.data(IMPORT, {"input": {"format": "YAML", "document": yaml.safe_dump(library)}}, token=w.operator.token)
+    second = await api.data(
+        IMPORT, {"input": {"format": "YAML", "document": yaml.safe_dump(library)}}, token=w.operator.token
+    )
     assert first["importTemplates"] == {"created": 30, "versioned": 0, "unchanged": 0, "total": 30}
     assert second["importTemplates"] == {"created": 0, "versioned": 1, "unchanged": 29, "total": 30}
 
@@ -116,7 +130,9 @@ async def test_import_json_then_yaml_creates_versions_and_skips_unchanged(api: A
 async def test_import_with_one_bad_entry_names_it_and_writes_nothing(api: Api) -> None:
     w = await world(api)
     library = [{**RECIPE, "key": "good"}, {**RECIPE, "key": "bad", "fields": [{"name": "c", "type": "CHOICE"}]}]
-    errors = await api.errors(IMPORT, {"input": {"format": "JSON", "document": json.dumps(library)}}, token=w.operator.token)
+    errors = await api.errors(
+        IMPORT, {"input": {"format": "JSON", "document": json.dumps(library)}}, token=w.operator.token
+    )
     assert errors[0]["extensions"]["fields"][0]["field"] == "templates.1.fields.0"
     assert count_documents(api.settings, "content", "templates") == 3  # the platform starters only
 
@@ -125,7 +141,9 @@ async def test_export_round_trips_through_import(api: Api) -> None:
     w = await world(api)
     await _save(api, w.operator.token)
     exported = (await api.data(EXPORT, {"f": "YAML"}, token=w.operator.token))["exportTemplates"]
-    again = await api.data(IMPORT, {"input": {"format": "YAML", "document": exported["document"]}}, token=w.operator.token)
+    again = await api.data(
+        IMPORT, {"input": {"format": "YAML", "document": exported["document"]}}, token=w.operator.token
+    )
     assert (exported["count"], again["importTemplates"]["unchanged"]) == (1, 1)
 
 
@@ -138,9 +156,13 @@ async def test_members_cannot_import(api: Api) -> None:
 async def test_template_performance_sums_engagement_of_its_pieces(api: Api) -> None:
     w = await world(api)
     t = await _save(api, w.operator.token)
-    made = await api.data(CREATE, {"input": {"templateId": t["id"], "values": _values(title="A", hours="1")}}, token=w.member.token)
+    made = await api.data(
+        CREATE, {"input": {"templateId": t["id"], "values": _values(title="A", hours="1")}}, token=w.member.token
+    )
     vote = "mutation($input: VoteContentInput!) { voteContent(input: $input) { up } }"
-    await api.data(vote, {"input": {"contentId": made["createContentFromTemplate"]["id"], "value": "UP"}}, token=w.operator.token)
+    await api.data(
+        vote, {"input": {"contentId": made["createContentFromTemplate"]["id"], "value": "UP"}}, token=w.operator.token
+    )
     perf = (await api.data(PERFORMANCE, {"id": t["id"]}, token=w.member.token))["templatePerformance"]
     assert perf == {"usageCount": 1, "pieces": 1, "upVotes": 1, "engagementPerPiece": 1.0}
 

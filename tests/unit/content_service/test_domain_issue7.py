@@ -69,7 +69,9 @@ class TestMix:
         assert (report.alert, report.pieces_per_week, report.frequency_alert) == (False, 4.67, False)
 
     def test_empty_window_alerts_only_on_frequency(self) -> None:
-        report = mix_report({}, target={"PGC": 60, "UGC": 35, "COMMERCIAL": 5}, margin_points=10, window_days=30, frequency_target=3.8)
+        report = mix_report(
+            {}, target={"PGC": 60, "UGC": 35, "COMMERCIAL": 5}, margin_points=10, window_days=30, frequency_target=3.8
+        )
         assert (report.alert, report.frequency_alert, report.total) == (False, True, 0)
 
 
@@ -94,7 +96,12 @@ class TestProcedure:
 
     @pytest.mark.parametrize(
         ("done", "now", "overdue"),
-        [(None, NOW - timedelta(minutes=1), False), (None, NOW + timedelta(seconds=1), True), (NOW, NOW + timedelta(days=1), False), (NOW + timedelta(minutes=1), NOW, True)],
+        [
+            (None, NOW - timedelta(minutes=1), False),
+            (None, NOW + timedelta(seconds=1), True),
+            (NOW, NOW + timedelta(days=1), False),
+            (NOW + timedelta(minutes=1), NOW, True),
+        ],
     )
     def test_overdue(self, done: datetime | None, now: datetime, overdue: bool) -> None:
         assert is_overdue(NOW, done, now) is overdue
@@ -107,14 +114,21 @@ class TestProcedure:
 class TestSigning:
     def test_signature_verifies_within_five_minutes_only(self) -> None:
         sig = sign("s3cret", 1000, b"{}")
-        assert (verify("s3cret", 1000, b"{}", sig, now=1300), verify("s3cret", 1000, b"{}", sig, now=1301)) == (True, False)
+        assert (verify("s3cret", 1000, b"{}", sig, now=1300), verify("s3cret", 1000, b"{}", sig, now=1301)) == (
+            True,
+            False,
+        )
 
     def test_tampered_body_fails(self) -> None:
         assert verify("s3cret", 1000, b"{}x", sign("s3cret", 1000, b"{}"), now=1000) is False
 
 
 class TestTemplateFields:
-    SPECS = [FieldSpec("title", FieldType.TEXT, True, 5), FieldSpec("n", FieldType.NUMBER), FieldSpec("c", FieldType.CHOICE, choices=("A",))]
+    SPECS = [
+        FieldSpec("title", FieldType.TEXT, True, 5),
+        FieldSpec("n", FieldType.NUMBER),
+        FieldSpec("c", FieldType.CHOICE, choices=("A",)),
+    ]
 
     def test_all_errors_are_listed_in_field_order(self) -> None:
         errors = validate_values(self.SPECS, {"title": "toolong", "n": "x", "c": "B", "zz": "1"})
@@ -145,7 +159,9 @@ class TestScoring:
 
 class TestAssist:
     def test_suggests_tags_of_nearest_items(self) -> None:
-        index = TfidfIndex(["chain lube wax", "tyre pressure gravel", "chain wear check"], [["chain"], ["tyres"], ["chain", "wear"]])
+        index = TfidfIndex(
+            ["chain lube wax", "tyre pressure gravel", "chain wear check"], [["chain"], ["tyres"], ["chain", "wear"]]
+        )
         assert [t for t, _ in index.suggest_tags("how to wax a chain")] == ["chain", "wear"]
 
     def test_precision_at_3(self) -> None:
