@@ -12,6 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from content_service.templates.starters import STARTERS
 
 Doc = dict[str, Any]
+BULK_KEYS = 100
 
 
 class TemplateStore:
@@ -64,6 +65,10 @@ class TemplateStore:
         return await self.templates.find_one({"_id": template_id, "community_id": {"$in": [community_id, None]}})
 
     async def get_by_keys(self, community_id: ObjectId, keys: list[str]) -> dict[str, Doc]:
+        if len(keys) > BULK_KEYS:
+            # A bulk import: one range scan of the community's library beats thousands of $in seeks.
+            wanted = set(keys)
+            return {d["key"]: d async for d in self.templates.find({"community_id": community_id}) if d["key"] in wanted}
         cursor = self.templates.find({"community_id": community_id, "key": {"$in": keys}})
         return {d["key"]: d async for d in cursor}
 
