@@ -20,6 +20,7 @@ from typing import Any
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from infra.logging import get_logger
 
@@ -80,6 +81,16 @@ class Outbox:
             for e in events
         ]
         await self.events.insert_many(docs, ordered=True, session=session)
+
+    async def add_once(self, event: OutboxEvent, *, session: AsyncClientSession | None = None) -> bool:
+        """Record an event whose id is derived from what it announces; False when that id was recorded already."""
+        try:
+            await self.add([event], session=session)
+        except (DuplicateKeyError, BulkWriteError) as exc:
+            if isinstance(exc, BulkWriteError) and any(e.get("code") != 11000 for e in exc.details["writeErrors"]):
+                raise
+            return False
+        return True
 
     async def claim_due(self, *, now: datetime, lease: timedelta, limit: int) -> list[Doc]:
         """Take up to `limit` due events; each is leased so that a concurrent relay skips it."""

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
-from pymongo.errors import DuplicateKeyError
 
 from content_service.crisis.schemas import (
     DeliveryAttempt,
@@ -202,11 +201,8 @@ class CrisisService:
             "causes": doc.get("causes", []),
         }
         event = webhook_event(community_id, topic, data, event_id=f"incident-{doc['_id']}-{key}")
-        try:
-            await self.uow.outbox.add([event])
-        except DuplicateKeyError:
-            return
-        self.uow.on_commit()
+        if await self.uow.outbox.add_once(event):
+            self.uow.on_commit()
 
     # Operators -----------------------------------------------------------------------------------------------
 
@@ -305,10 +301,7 @@ class CrisisService:
                         data,
                         event_id=f"incident-{doc['_id']}-overdue-{step['name']}",
                     )
-                    try:
-                        await self.uow.outbox.add([event])
-                    except DuplicateKeyError:
-                        pass
+                    await self.uow.outbox.add_once(event)
                     await self.store.set_step(doc["_id"], index, {"overdue_notified": True}, require_not_done=False)
                     overdue += 1
         if overdue or renotified:

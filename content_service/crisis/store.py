@@ -65,21 +65,25 @@ class CrisisStore:
         )
 
     async def upsert_open(self, community_id: ObjectId, cause: str, on_insert: Doc) -> tuple[Doc, bool]:
-        """The open incident of this cause, created atomically if none; True when this call created it."""
+        """The open incident of this cause, created atomically if none; True when this call created it.
+
+        Creation is told by the `_id` this call proposed, not by the upsert's "before" document: under heavy
+        concurrency the server may report no "before" for an upsert that matched (observed on SecantusDB).
+        """
         key = {"community_id": community_id, "cause": cause, "status": OPEN}
+        proposed = ObjectId()
         for _ in range(3):
             try:
-                before = await self.incidents.find_one_and_update(
+                doc = await self.incidents.find_one_and_update(
                     key,
-                    {"$setOnInsert": on_insert, "$inc": {"trigger_count": 1}},
+                    {"$setOnInsert": {"_id": proposed, **on_insert}, "$inc": {"trigger_count": 1}},
                     upsert=True,
-                    return_document=ReturnDocument.BEFORE,
+                    return_document=ReturnDocument.AFTER,
                 )
             except DuplicateKeyError:
                 continue  # a concurrent upsert inserted it first: the next try finds and counts it
-            doc = await self.incidents.find_one(key)
             if doc is not None:
-                return doc, before is None
+                return doc, doc["_id"] == proposed
         raise RuntimeError("could not settle the open incident")
 
     async def escalate(

@@ -68,7 +68,9 @@ class TemplateStore:
         if len(keys) > BULK_KEYS:
             # A bulk import: one range scan of the community's library beats thousands of $in seeks.
             wanted = set(keys)
-            return {d["key"]: d async for d in self.templates.find({"community_id": community_id}) if d["key"] in wanted}
+            return {
+                d["key"]: d async for d in self.templates.find({"community_id": community_id}) if d["key"] in wanted
+            }
         cursor = self.templates.find({"community_id": community_id, "key": {"$in": keys}})
         return {d["key"]: d async for d in cursor}
 

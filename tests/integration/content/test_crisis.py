@@ -192,3 +192,16 @@ async def test_webhook_is_signed_retried_with_a_stable_id_and_replayable(gateway
     assert not verify(SECRET, ts, received[-1].content, received[-1].headers["X-Webhook-Signature"], now=ts + 301)
     assert ids.count(opened["eventId"]) == 2
     assert json.loads(received[-1].content)["type"] == "incident.opened"
+
+
+async def test_concurrent_upserts_create_one_incident_and_exactly_one_caller_is_told_it_created_it(api: Api) -> None:
+    from bson import ObjectId
+
+    store = content_app(api).state.crisis.store
+    community = ObjectId()
+    results = await asyncio.gather(
+        *(store.upsert_open(community, "COMPLAINT_SURGE", {"level": 1, "steps": []}) for _ in range(200))
+    )
+    ids = {str(doc["_id"]) for doc, _ in results}
+    final = await store.open_incident(community, "COMPLAINT_SURGE")
+    assert (len(ids), sum(created for _, created in results), final["trigger_count"]) == (1, 1, 200)
