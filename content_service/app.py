@@ -18,6 +18,7 @@ from content_service.incentives.store import IncentivesStore
 from content_service.interaction.routes import routes as interaction_routes
 from content_service.interaction.service import InteractionService
 from content_service.interaction.store import InteractionStore
+from content_service.interaction.topics import TopicService
 from content_service.moderation.routes import routes as moderation_routes
 from content_service.moderation.service import ModerationService
 from content_service.moderation.store import ModerationStore
@@ -66,6 +67,7 @@ def create_app(settings: Settings, *, users: UsersClient, distribution: Distribu
         app.state.crisis = crisis
         app.state.moderation = ModerationService(moderation_store, uow, users, production, crisis)
         app.state.interaction = InteractionService(interaction_store, uow, users, production)
+        app.state.topics = TopicService(interaction_store, uow, users, app.state.interaction)
         app.state.incentives = IncentivesService(incentives_store, interaction_store, uow, users, production)
         app.state.service = ContentService(
             store,

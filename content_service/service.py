@@ -12,6 +12,7 @@ from content_service.domain.kinds import REQUIRED_ROLE, ContentStatus, may_publi
 from content_service.domain.lifecycle import initial_status, paragraph_count
 from content_service.schemas import ContentCreate, ContentRead, ContentSummary
 from content_service.store import ContentStore
+from content_service.unit_of_work import webhook_event
 from infra.errors import ForbiddenError, NotFoundError
 from infra.schemas import object_id
 from users_service.client import UsersClient
@@ -88,7 +89,6 @@ class ContentService:
                 status=status.value,
                 extra=extra,
             )
-        from content_service.unit_of_work import webhook_event
 
         async def work(s: Any) -> ContentRead:
             read = await self.store.create_content(

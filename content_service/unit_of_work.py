@@ -34,6 +34,10 @@ class UnitOfWork:
         self.on_commit()
         return result
 
+    async def audit_now(self, **entry: Any) -> None:
+        """An audit entry outside any transaction (the action it records is already written)."""
+        await self.audit.insert_one({"at": datetime.now(UTC), **entry})
+
     async def record(
         self,
         session: AsyncClientSession,

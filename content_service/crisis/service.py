@@ -346,16 +346,13 @@ class CrisisService:
             raise ForbiddenError("this needs the OPERATOR role")
 
     async def _audit(self, community_id: str, actor_id: str | None, action: str, target_id: str, detail: Doc) -> None:
-        await self.uow.audit.insert_one(
-            {
-                "community_id": ObjectId(community_id),
-                "at": datetime.now(UTC),
-                "actor_id": actor_id,
-                "action": action,
-                "target_type": "INCIDENT" if action.startswith("INCIDENT") else "WEBHOOK",
-                "target_id": target_id,
-                "detail": detail,
-            }
+        await self.uow.audit_now(
+            community_id=ObjectId(community_id),
+            actor_id=actor_id,
+            action=action,
+            target_type="INCIDENT" if action.startswith("INCIDENT") else "WEBHOOK",
+            target_id=target_id,
+            detail=detail,
         )
 
 

@@ -97,9 +97,9 @@ class IncentivesService:
         factor = boost_factor(settings.exposure_boost_percent)
 
         async def work(s: AsyncClientSession) -> None:
-            await self.store.runs.insert_one(run_doc, session=s)
+            await self.store.insert_run(run_doc, session=s)
             if awards:
-                await self.store.payouts.insert_many(
+                await self.store.insert_payouts(
                     [
                         {
                             "community_id": cid,
@@ -115,7 +115,7 @@ class IncentivesService:
                     ],
                     session=s,
                 )
-                await self.store.boosts.insert_many(
+                await self.store.insert_boosts(
                     [
                         {
                             "community_id": cid,
@@ -167,10 +167,7 @@ class IncentivesService:
     async def grant_boost(self, community_id: str, grant: BoostGrant) -> BoostRead:
         cid = object_id(community_id, field="communityId")
         await self._require_operator(community_id, grant.actor_id)
-        if (
-            await self.store.content.find_one({"_id": ObjectId(grant.content_id), "community_id": cid}, {"_id": 1})
-            is None
-        ):
+        if await self.store.get_content_id(cid, ObjectId(grant.content_id)) is None:
             raise NotFoundError(f"no content with id {grant.content_id} in this community", field="contentId")
         settings = await self.production.get_settings(community_id)
         now = datetime.now(UTC)
@@ -184,8 +181,7 @@ class IncentivesService:
         }
 
         async def work(s: AsyncClientSession) -> None:
-            result = await self.store.boosts.insert_one(doc, session=s)
-            doc["_id"] = result.inserted_id
+            doc["_id"] = await self.store.insert_boost(doc, session=s)
             await self.uow.record(
                 s,
                 community_id=cid,

@@ -36,6 +36,24 @@ class IncentivesStore:
             name="community_content_ends",
         )
 
+    async def insert_run(self, doc: Doc, *, session: Any) -> None:
+        """The run's `_id` is "<community>:<month>": a second run of the month fails here, inside its transaction."""
+        await self.runs.insert_one(doc, session=session)
+
+    async def insert_payouts(self, docs: list[Doc], *, session: Any) -> None:
+        await self.payouts.insert_many(docs, session=session)
+
+    async def insert_boosts(self, docs: list[Doc], *, session: Any) -> None:
+        await self.boosts.insert_many(docs, session=session)
+
+    async def insert_boost(self, doc: Doc, *, session: Any) -> ObjectId:
+        result = await self.boosts.insert_one(doc, session=session)
+        return ObjectId(result.inserted_id)
+
+    async def get_content_id(self, community_id: ObjectId, content_id: ObjectId) -> ObjectId | None:
+        doc = await self.content.find_one({"_id": content_id, "community_id": community_id}, {"_id": 1})
+        return doc["_id"] if doc else None
+
     async def get_run(self, run_id: str) -> Doc | None:
         return await self.runs.find_one({"_id": run_id})
 

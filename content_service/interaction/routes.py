@@ -18,12 +18,18 @@ from content_service.interaction.schemas import (
     VoteCast,
 )
 from content_service.interaction.service import InteractionService
+from content_service.interaction.topics import TopicService
 from content_service.production.routes import int_param
 from infra.service_app import read_model, respond
 
 
 def _service(request: Request) -> InteractionService:
     service: InteractionService = request.app.state.interaction
+    return service
+
+
+def _topics(request: Request) -> TopicService:
+    service: TopicService = request.app.state.topics
     return service
 
 
@@ -81,30 +87,30 @@ async def share(request: Request) -> Response:
 
 async def open_topic(request: Request) -> Response:
     topic = await read_model(request, TopicCreate)
-    return respond(await _service(request).open_topic(request.path_params["community_id"], topic), 201)
+    return respond(await _topics(request).open_topic(request.path_params["community_id"], topic), 201)
 
 
 async def get_topic(request: Request) -> Response:
     p = request.path_params
-    return respond(await _service(request).get_topic(p["community_id"], p["topic_id"]))
+    return respond(await _topics(request).get_topic(p["community_id"], p["topic_id"]))
 
 
 async def contribute(request: Request) -> Response:
     body = await read_model(request, ContributionCreate)
     p = request.path_params
-    return respond(await _service(request).contribute(p["community_id"], p["topic_id"], body), 201)
+    return respond(await _topics(request).contribute(p["community_id"], p["topic_id"], body), 201)
 
 
 async def vote_contribution(request: Request) -> Response:
     cast = await read_model(request, VoteCast)
     p = request.path_params
-    return respond(await _service(request).vote_contribution(p["community_id"], p["contribution_id"], cast))
+    return respond(await _topics(request).vote_contribution(p["community_id"], p["contribution_id"], cast))
 
 
 async def merge_topic(request: Request) -> Response:
     body = await read_model(request, TopicMerge)
     p = request.path_params
-    return respond({"contentId": await _service(request).merge_topic(p["community_id"], p["topic_id"], body)}, 201)
+    return respond({"contentId": await _topics(request).merge_topic(p["community_id"], p["topic_id"], body)}, 201)
 
 
 C = "/communities/{community_id}"

@@ -154,6 +154,14 @@ class InteractionStore:
         cursor = self.contributions.find({"community_id": community_id, "topic_id": topic_id}).sort("created_at", 1)
         return [d async for d in cursor]
 
+    async def get_contribution(self, community_id: ObjectId, contribution_id: ObjectId) -> Doc | None:
+        return await self.contributions.find_one({"_id": contribution_id, "community_id": community_id})
+
+    async def insert_content(self, doc: Doc, *, session: Any) -> ObjectId:
+        """A merged topic becomes a published piece (the content collection is this service's own)."""
+        result = await self.content.insert_one(doc, session=session)
+        return ObjectId(result.inserted_id)
+
     async def close_topic(
         self, community_id: ObjectId, topic_id: ObjectId, content_id: ObjectId, *, session: Any
     ) -> Doc | None:

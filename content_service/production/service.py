@@ -93,7 +93,7 @@ class ProductionService:
                 raise BadInputError("mixTarget: the shares must add up to 100", field="mixTarget")
 
         async def work(s: AsyncClientSession) -> None:
-            await self.store.settings.update_one({"_id": cid}, {"$set": changes}, upsert=True, session=s)
+            await self.store.update_settings(cid, changes, session=s)
             await self.uow.record(
                 s,
                 community_id=cid,

@@ -47,11 +47,8 @@ class ProductionStore:
     async def get_settings(self, community_id: ObjectId) -> Doc:
         return await self.settings.find_one({"_id": community_id}) or {}
 
-    async def update_settings(self, community_id: ObjectId, changes: Doc) -> Doc:
-        doc = await self.settings.find_one_and_update(
-            {"_id": community_id}, {"$set": changes}, upsert=True, return_document=ReturnDocument.AFTER
-        )
-        return doc or {}
+    async def update_settings(self, community_id: ObjectId, changes: Doc, *, session: Any = None) -> None:
+        await self.settings.update_one({"_id": community_id}, {"$set": changes}, upsert=True, session=session)
 
     async def get_content_doc(self, community_id: ObjectId, content_id: ObjectId, *, session: Any = None) -> Doc | None:
         return await self.content.find_one({"_id": content_id, "community_id": community_id}, session=session)
