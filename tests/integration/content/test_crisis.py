@@ -205,3 +205,18 @@ async def test_concurrent_upserts_create_one_incident_and_exactly_one_caller_is_
     ids = {str(doc["_id"]) for doc, _ in results}
     final = await store.open_incident(community, "COMPLAINT_SURGE")
     assert (len(ids), sum(created for _, created in results), final["trigger_count"]) == (1, 1, 200)
+
+
+async def test_overdue_step_is_notified_once_by_webhook(gateway_with: Any) -> None:
+    async with gateway_with(OUTBOX_RELAY_ENABLED=False) as api:
+        w = await world(api)
+        await complain(api, w.member, category="LEGAL")
+        crisis = content_app(api).state.crisis
+        await crisis.store.incidents.update_one(
+            {}, {"$set": {"steps.0.due_at": datetime.now(UTC) - timedelta(minutes=1)}}
+        )
+        first, second = await crisis.tick(), await crisis.tick()
+        deliveries = (await api.data(DELIVERIES, token=w.operator.token))["webhookDeliveries"]
+        overdue = [d["eventId"] for d in deliveries if d["topic"] == "incident.step_overdue"]
+        assert (first.overdue_notified, second.overdue_notified, len(overdue)) == (1, 0, 1)
+        assert overdue[0].endswith("-overdue-FACTS_CONFIRMED")
