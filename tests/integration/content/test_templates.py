@@ -175,3 +175,13 @@ async def test_draft_suggestions_offer_tags_of_similar_pieces_and_flag_a_near_du
     s = data["draftSuggestions"]
     assert [t["tag"] for t in s["tags"]] == ["tyres", "tubeless", "gravel"]  # tyres: both neighbours carry it
     assert (s["nearDuplicates"], s["corpusSize"]) == ([{"contentId": dup}], 3)
+
+
+async def test_another_communitys_template_is_not_found(api: Api) -> None:
+    w = await world(api)
+    other = await world(api, "other")
+    t = await _save(api, other.operator.token)
+    errors = await api.errors(
+        CREATE, {"input": {"templateId": t["id"], "values": _values(title="A")}}, token=w.member.token
+    )
+    assert errors[0]["extensions"] == {"code": "NOT_FOUND", "field": "templateId"}
