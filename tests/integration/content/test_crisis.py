@@ -220,3 +220,34 @@ async def test_overdue_step_is_notified_once_by_webhook(gateway_with: Any) -> No
         overdue = [d["eventId"] for d in deliveries if d["topic"] == "incident.step_overdue"]
         assert (first.overdue_notified, second.overdue_notified, len(overdue)) == (1, 0, 1)
         assert overdue[0].endswith("-overdue-FACTS_CONFIRMED")
+
+
+async def test_incident_metrics_count_levels_first_response_and_steps_on_time(api: Api) -> None:
+    w = await world(api)
+    await complain(api, w.member, category="LEGAL")
+    crisis = content_app(api).state.crisis
+    opened = datetime.now(UTC) - timedelta(hours=1)
+    await crisis.store.incidents.update_one(
+        {},
+        {
+            "$set": {
+                "opened_at": opened,
+                "steps.0.due_at": opened + timedelta(minutes=30),
+                "steps.0.done_at": opened + timedelta(minutes=28),
+                "steps.1.due_at": opened + timedelta(minutes=50),
+            }
+        },
+    )
+    query = """{ incidentMetrics { incidentsByLevel openIncidents medianFirstResponseMinutes
+      stepsDone stepsOnTime stepsOverdue stepsOnTimeRate playbookFirstResponseMinutesAfter } }"""
+    metrics = (await api.data(query, token=w.operator.token))["incidentMetrics"]
+    assert metrics == {
+        "incidentsByLevel": {"1": 0, "2": 0, "3": 1},
+        "openIncidents": 1,
+        "medianFirstResponseMinutes": 28.0,
+        "stepsDone": 1,
+        "stepsOnTime": 1,
+        "stepsOverdue": 1,
+        "stepsOnTimeRate": 0.5,
+        "playbookFirstResponseMinutesAfter": 28.0,
+    }

@@ -203,3 +203,14 @@ async def test_mix_target_must_add_up_to_100(api: Api) -> None:
 async def test_members_cannot_read_the_content_mix(api: Api) -> None:
     w = await world(api)
     assert await api.error_code(MIX, token=w.member.token) == "FORBIDDEN"
+
+
+async def test_admin_key_names_the_community_of_an_operator_query(api: Api) -> None:
+    w = await world(api)
+    query = "query($c: ID) { contentMix(communityId: $c) { total } }"
+    named = await api.data(query, {"c": w.community_id}, admin=True)
+    unnamed = await api.errors(query, admin=True)
+    assert (named["contentMix"], unnamed[0]["extensions"]) == (
+        {"total": 1},
+        {"code": "BAD_USER_INPUT", "field": "communityId"},
+    )
