@@ -82,6 +82,8 @@ class CrisisStore:
                 )
             except DuplicateKeyError:
                 continue  # a concurrent upsert inserted it first: the next try finds and counts it
+            # The update applied; read the document when the server did not return it (never update twice).
+            doc = doc or await self.incidents.find_one(key)
             if doc is not None:
                 return doc, doc["_id"] == proposed
         raise RuntimeError("could not settle the open incident")
