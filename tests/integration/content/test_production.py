@@ -214,3 +214,22 @@ async def test_admin_key_names_the_community_of_an_operator_query(api: Api) -> N
         {"total": 1},
         {"code": "BAD_USER_INPUT", "field": "communityId"},
     )
+
+
+async def test_production_cost_is_recorded_in_minor_units(api: Api) -> None:
+    w = await world(api)
+    await grant(api, w.community_id, "alice", "EXPERT")
+    query = """
+    mutation($input: CreateContentInput!) {
+      createContent(input: $input) { productionCostMinor productionCostCurrency }
+    }
+    """
+    body = {
+        "title": "Episode 1",
+        "body": "B",
+        "kind": "PGC",
+        "productionCostMinor": 10_000_000,
+        "productionCostCurrency": "CNY",
+    }
+    data = await api.data(query, {"input": body}, token=w.member.token)
+    assert data["createContent"] == {"productionCostMinor": 10_000_000, "productionCostCurrency": "CNY"}
