@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from content_service.crisis.client import CrisisCalls
+from content_service.incentives.client import IncentiveCalls
+from content_service.interaction.client import InteractionCalls
+from content_service.moderation.client import ModerationCalls
+from content_service.production.client import ProductionCalls
 from content_service.schemas import (
     CandidateList,
     ContentCreate,
@@ -14,6 +19,7 @@ from content_service.schemas import (
     ContentRead,
     ContentSummary,
 )
+from content_service.templates.client import TemplateCalls
 from infra.bulk import ImportResult
 from infra.http import ServiceClient
 
@@ -22,7 +28,9 @@ def _seg(value: str) -> str:
     return quote(value, safe="")
 
 
-class ContentClient(ServiceClient):
+class ContentClient(
+    ProductionCalls, InteractionCalls, ModerationCalls, CrisisCalls, TemplateCalls, IncentiveCalls, ServiceClient
+):
     service_name = "content"
 
     async def publish(self, community_id: str, content_in: ContentCreate) -> ContentRead:

@@ -20,6 +20,12 @@ class ContentCreate(ApiInput):
     body: Annotated[str, StringConstraints(min_length=1, max_length=200_000)]
     kind: ContentKind
     tags: list[Tag] = Field(default_factory=list, max_length=20)
+    # Issue 7: lifecycle and production details, all optional.
+    draft: bool = False
+    publish_at: datetime | None = None
+    media_duration_ms: Annotated[int, Field(ge=1, le=7 * 86_400_000)] | None = None
+    production_cost_minor: Annotated[int, Field(ge=0)] | None = None
+    production_cost_currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
 
 
 class ContentRead(ApiModel):
@@ -35,6 +41,14 @@ class ContentRead(ApiModel):
     published_at: datetime | None
     # Issue 4: an answer names the question it answers.
     parent_id: str | None = None
+    publish_at: datetime | None = None
+    media_duration_ms: int | None = None
+    paragraphs: int = 1
+    production_cost_minor: int | None = None
+    production_cost_currency: str | None = None
+    template_id: str | None = None
+    credits: list[str] = Field(default_factory=list)
+    review_reasons: list[str] = Field(default_factory=list)
 
 
 class ContentSummary(ApiModel):

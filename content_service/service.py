@@ -2,38 +2,127 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
 from bson import ObjectId
 
-from content_service.domain.kinds import REQUIRED_ROLE, may_publish, normalise_tags
+from content_service.domain.kinds import REQUIRED_ROLE, ContentStatus, may_publish, normalise_tags
+from content_service.domain.lifecycle import initial_status, paragraph_count
 from content_service.schemas import ContentCreate, ContentRead, ContentSummary
 from content_service.store import ContentStore
+from content_service.unit_of_work import webhook_event
 from infra.errors import ForbiddenError, NotFoundError
 from infra.schemas import object_id
 from users_service.client import UsersClient
 
 MAX_CANDIDATES = 2000
+ReviewCheck = Callable[..., Awaitable[list[str]]]
+BoostLookup = Callable[[ObjectId, list[ObjectId]], Awaitable[dict[str, float]]]
+Release = Callable[[str], Awaitable[int]]
 
 
 class ContentService:
-    def __init__(self, store: ContentStore, users: UsersClient) -> None:
+    def __init__(
+        self,
+        store: ContentStore,
+        users: UsersClient,
+        *,
+        review_check: ReviewCheck | None = None,
+        boosts: BoostLookup | None = None,
+        release_scheduled: Release | None = None,
+        uow: Any = None,
+    ) -> None:
         self.store = store
         self.users = users
+        self.review_check = review_check
+        self.boosts = boosts
+        self.release_scheduled = release_scheduled
+        self.uow = uow
 
-    async def publish(self, community_id: str, content_in: ContentCreate) -> ContentRead:
+    async def publish(
+        self, community_id: str, content_in: ContentCreate, *, extra_fields: dict[str, Any] | None = None
+    ) -> ContentRead:
         cid = object_id(community_id, field="communityId")
         author = await self.users.get_member(community_id, content_in.author_id)
         if not may_publish(content_in.kind, author.roles):
             raise ForbiddenError(
                 f"{content_in.kind} content needs the {REQUIRED_ROLE[content_in.kind]} role", field="kind"
             )
-        return await self.store.create_content(
-            community_id=cid,
-            author_id=ObjectId(author.id),
-            kind=content_in.kind,
-            title=content_in.title,
-            body=content_in.body,
-            tags=normalise_tags(content_in.tags),
+        reasons: list[str] = []
+        if self.review_check is not None:
+            reasons = await self.review_check(
+                community_id,
+                kind=content_in.kind,
+                tier=author.tier.value,
+                text=f"{content_in.title}\n{content_in.body}",
+            )
+        now = datetime.now(UTC)
+        status = initial_status(
+            draft=content_in.draft, needs_review=bool(reasons), publish_at=content_in.publish_at, now=now
         )
+        extra: dict[str, Any] = {
+            "paragraphs": paragraph_count(content_in.body),
+            "review_reasons": reasons,
+            "revision": 0,
+        }
+        for key in ("publish_at", "media_duration_ms", "production_cost_minor", "production_cost_currency"):
+            value = getattr(content_in, key)
+            if value is not None:
+                extra[key] = value
+        extra.update(extra_fields or {})
+        return await self.create(cid, author.id, content_in, status=status, extra=extra)
+
+    async def create(
+        self, cid: ObjectId, author_id: str, content_in: ContentCreate, *, status: ContentStatus, extra: dict[str, Any]
+    ) -> ContentRead:
+        """Insert a piece with its audit entry (and its publication event) in one transaction."""
+        if self.uow is None:
+            return await self.store.create_content(
+                community_id=cid,
+                author_id=ObjectId(author_id),
+                kind=content_in.kind,
+                title=content_in.title,
+                body=content_in.body,
+                tags=normalise_tags(content_in.tags),
+                status=status.value,
+                extra=extra,
+            )
+
+        async def work(s: Any) -> ContentRead:
+            read = await self.store.create_content(
+                community_id=cid,
+                author_id=ObjectId(author_id),
+                kind=content_in.kind,
+                title=content_in.title,
+                body=content_in.body,
+                tags=normalise_tags(content_in.tags),
+                status=status.value,
+                extra=extra,
+                session=s,
+            )
+            events = []
+            if status == ContentStatus.PUBLISHED:
+                events.append(webhook_event(str(cid), "content.published", {"contentId": read.id}))
+            await self.uow.record(
+                s,
+                community_id=cid,
+                actor_id=author_id,
+                action="CONTENT_CREATED",
+                target_type="CONTENT",
+                target_id=read.id,
+                detail={
+                    "status": status.value,
+                    "kind": content_in.kind.value,
+                    "reviewReasons": extra.get("review_reasons", []),
+                },
+                events=events,
+            )
+            return read
+
+        result: ContentRead = await self.uow.run(work)
+        return result
 
     async def get_or_raise(self, community_id: str, content_id: str) -> ContentRead:
         content = await self.store.get_content(
@@ -50,4 +139,10 @@ class ContentService:
 
     async def candidates(self, community_id: str, *, limit: int) -> list[ContentSummary]:
         cid = object_id(community_id, field="communityId")
-        return await self.store.list_published_summaries(cid, limit=max(1, min(limit, MAX_CANDIDATES)))
+        if self.release_scheduled is not None:
+            await self.release_scheduled(community_id)
+        items = await self.store.list_published_summaries(cid, limit=max(1, min(limit, MAX_CANDIDATES)))
+        if self.boosts is None or not items:
+            return items
+        boosts = await self.boosts(cid, [ObjectId(i.id) for i in items])
+        return [i.model_copy(update={"exposure_boost": boosts[i.id]}) if i.id in boosts else i for i in items]

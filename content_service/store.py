@@ -29,6 +29,14 @@ def _content(doc: Doc) -> ContentRead:
         created_at=doc["created_at"],
         published_at=doc.get("published_at"),
         parent_id=str(doc["parent_id"]) if doc.get("parent_id") else None,
+        publish_at=doc.get("publish_at"),
+        media_duration_ms=doc.get("media_duration_ms"),
+        paragraphs=doc.get("paragraphs", 1),
+        production_cost_minor=doc.get("production_cost_minor"),
+        production_cost_currency=doc.get("production_cost_currency"),
+        template_id=str(doc["template_id"]) if doc.get("template_id") else None,
+        credits=[str(c) for c in doc.get("credits", [])],
+        review_reasons=doc.get("review_reasons", []),
     )
 
 
@@ -63,20 +71,25 @@ class ContentStore:
         title: str,
         body: str,
         tags: list[str],
+        status: str = ContentStatus.PUBLISHED.value,
+        extra: Doc | None = None,
+        session: Any = None,
     ) -> ContentRead:
         now = datetime.now(UTC)
+        published = status == ContentStatus.PUBLISHED.value
         doc: Doc = {
             "community_id": community_id,
             "author_id": author_id,
             "kind": kind,
-            "status": ContentStatus.PUBLISHED.value,
+            "status": status,
             "title": title,
             "body": body,
             "tags": tags,
             "created_at": now,
-            "published_at": now,
+            "published_at": now if published else None,
+            **(extra or {}),
         }
-        result = await self.content.insert_one(doc)
+        result = await self.content.insert_one(doc, session=session)
         doc["_id"] = result.inserted_id
         return _content(doc)
 

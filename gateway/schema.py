@@ -20,13 +20,38 @@ from gateway.errors import ErrorCodes
 from gateway.graphql.billing import BillingMutation, BillingQuery
 from gateway.graphql.communities import CommunityMutation, CommunityQuery
 from gateway.graphql.content import ContentMutation, ContentQuery
+from gateway.graphql.content_crisis import CrisisMutation, CrisisQuery
+from gateway.graphql.content_incentives import IncentivesMutation, IncentivesQuery
+from gateway.graphql.content_interaction import InteractionMutation, InteractionQuery
+from gateway.graphql.content_moderation import ModerationMutation, ModerationQuery
+from gateway.graphql.content_production import ContentProductionMutation, ContentProductionQuery
+from gateway.graphql.content_templates import TemplateMutation, TemplateQuery
 from gateway.graphql.feed import FeedMutation, FeedQuery
 from gateway.graphql.users import UserMutation, UserQuery
 from gateway.metrics import OperationMetrics
 from infra.settings import Settings
 
-Query = merge_types("Query", (CommunityQuery, UserQuery, ContentQuery, FeedQuery, BillingQuery))
-Mutation = merge_types("Mutation", (CommunityMutation, UserMutation, ContentMutation, FeedMutation, BillingMutation))
+# Issue 7's content modules follow the foundation's.
+CONTENT_QUERIES = (
+    ContentProductionQuery,
+    InteractionQuery,
+    ModerationQuery,
+    CrisisQuery,
+    TemplateQuery,
+    IncentivesQuery,
+)
+CONTENT_MUTATIONS = (
+    ContentProductionMutation,
+    InteractionMutation,
+    ModerationMutation,
+    CrisisMutation,
+    TemplateMutation,
+    IncentivesMutation,
+)
+Query = merge_types("Query", (CommunityQuery, UserQuery, ContentQuery, FeedQuery, BillingQuery, *CONTENT_QUERIES))
+Mutation = merge_types(
+    "Mutation", (CommunityMutation, UserMutation, ContentMutation, FeedMutation, BillingMutation, *CONTENT_MUTATIONS)
+)
 
 
 class GatewaySchema(strawberry.Schema):

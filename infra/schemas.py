@@ -54,3 +54,10 @@ def object_id(value: str, *, field: str = "id") -> ObjectId:
         return ObjectId(value)
     except (InvalidId, TypeError) as exc:
         raise BadInputError(f"{field}: not a valid id", field=field) from exc
+
+
+def seg(value: str) -> str:
+    """One URL path segment, escaped (ids come from callers)."""
+    from urllib.parse import quote
+
+    return quote(value, safe="")

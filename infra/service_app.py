@@ -169,10 +169,16 @@ async def ping(client: Any) -> bool:
 
 
 DatabaseSetup = Callable[[Starlette, Any], Awaitable[None]]
+Teardown = Callable[[Starlette], Awaitable[None]]
 
 
-def database_lifespan(*, uri: str | None, database: str, app_name: str, setup: DatabaseSetup) -> Lifespan:
-    """Open the service's own database, let `setup` build its store (and indexes), close it at shutdown."""
+def database_lifespan(
+    *, uri: str | None, database: str, app_name: str, setup: DatabaseSetup, teardown: Teardown | None = None
+) -> Lifespan:
+    """Open the service's own database, let `setup` build its store (and indexes), close it at shutdown.
+
+    `teardown` (optional) stops what `setup` started (background tasks) before the database closes.
+    """
     from contextlib import asynccontextmanager
 
     from infra.mongo import create_mongo_client
@@ -193,6 +199,8 @@ def database_lifespan(*, uri: str | None, database: str, app_name: str, setup: D
             log.info("service_started", service=app_name, database=database)
             yield
         finally:
+            if teardown is not None:
+                await teardown(app)
             await client.close()
 
     return lifespan

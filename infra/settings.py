@@ -68,6 +68,29 @@ class Settings(BaseSettings):
     # second demo community (in the background, once; empty: none).
     stackexchange_data_dir: Path = REPO_ROOT.parent / "shared" / "data" / "stackexchange"
     demo_stackexchange_dump: str = "bicycles.meta"
+    # Issue 7: content production, interaction, moderation and crisis response (playbook figures as defaults;
+    # communities override most of them in their content settings).
+    outbox_relay_enabled: bool = True
+    outbox_relay_interval_seconds: float = 1.0
+    outbox_retry_base_seconds: float = 2.0
+    outbox_retry_max_seconds: float = 3600.0
+    outbox_max_attempts: int = 12
+    webhook_timeout_seconds: float = 5.0
+    webhook_tolerance_seconds: int = 300
+    crisis_complaints_per_hour: int = 50
+    crisis_mention_platforms: int = 3
+    crisis_mention_window_hours: int = 24
+    content_mix_window_days: int = 30
+    content_mix_target: str = "PGC=60,UGC=35,COMMERCIAL=5"
+    content_mix_margin_points: float = 10.0
+    content_update_frequency_target: float = 3.8
+    auto_hide_threshold: float = 10.0
+    bullet_comments_per_minute: int = 10
+    content_star_budget_minor: int = 3_000_000
+    content_star_winners: int = 10
+    exposure_boost_percent: int = 300
+    exposure_boost_days: int = 7
+    near_duplicate_similarity: float = 0.8
 
     @property
     def is_production(self) -> bool:

@@ -71,7 +71,7 @@ class Topology:
         if service == "content":
             from content_service.app import create_app as create_content_app
 
-            return create_content_app(self.settings, users=self.users)
+            return create_content_app(self.settings, users=self.users, distribution=self.distribution)
         if service == "distribution":
             from distribution_service.app import create_app as create_distribution_app
 

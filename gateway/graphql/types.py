@@ -133,6 +133,20 @@ class Content:
     published_at: datetime | None
     community_id: strawberry.Private[str]
     author_id: strawberry.Private[str | None]
+    publish_at: datetime | None = None
+    paragraphs: int = 1
+    media_duration_ms: int | None = None
+    production_cost_minor: int | None = strawberry.field(
+        default=None, description="Production cost in integer minor units of productionCostCurrency."
+    )
+    production_cost_currency: str | None = None
+    template_id: strawberry.ID | None = None
+    credit_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Members credited for a co-created piece."
+    )
+    review_reasons: list[str] = strawberry.field(
+        default_factory=list, description="Why the piece went to review (empty when it published at once)."
+    )
 
     @strawberry.field(description="True for COMMERCIAL content, which readers must always see labelled.")
     def is_commercial(self) -> bool:
@@ -158,4 +172,12 @@ class Content:
             published_at=read.published_at,
             community_id=read.community_id,
             author_id=read.author_id,
+            publish_at=read.publish_at,
+            paragraphs=read.paragraphs,
+            media_duration_ms=read.media_duration_ms,
+            production_cost_minor=read.production_cost_minor,
+            production_cost_currency=read.production_cost_currency,
+            template_id=strawberry.ID(read.template_id) if read.template_id else None,
+            credit_ids=[strawberry.ID(c) for c in read.credits],
+            review_reasons=read.review_reasons,
         )

@@ -1,0 +1,218 @@
+"""Incentive rules: a re-runnable monthly content-star selection, pending payouts, exposure boosts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bson import ObjectId
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import DuplicateKeyError
+
+from content_service.domain.scoring import month_bounds, pick_winners, split_budget
+from content_service.incentives.schemas import (
+    AwardRead,
+    BoostGrant,
+    BoostRead,
+    ContentStarResult,
+    ContentStarRun,
+    PendingPayout,
+)
+from content_service.incentives.store import IncentivesStore
+from content_service.interaction.store import InteractionStore
+from content_service.production.service import ProductionService
+from content_service.unit_of_work import UnitOfWork
+from infra.errors import BadInputError, ForbiddenError, NotFoundError
+from infra.schemas import object_id
+from users_service.client import UsersClient
+
+Doc = dict[str, Any]
+CURRENCY = "CNY"
+SOURCE = "CONTENT_STAR"
+
+
+def boost_factor(percent: int) -> float:
+    """+300% exposure is four times the exposure: 1 + percent / 100."""
+    return 1.0 + percent / 100.0
+
+
+class IncentivesService:
+    def __init__(
+        self,
+        store: IncentivesStore,
+        interaction: InteractionStore,
+        uow: UnitOfWork,
+        users: UsersClient,
+        production: ProductionService,
+    ) -> None:
+        self.store = store
+        self.interaction = interaction
+        self.uow = uow
+        self.users = users
+        self.production = production
+
+    async def run_content_star(
+        self, community_id: str, run: ContentStarRun, *, now: datetime | None = None
+    ) -> ContentStarResult:
+        """Pick the month's winners once; a second run returns the first run's result and pays nothing new."""
+        cid = object_id(community_id, field="communityId")
+        await self._require_operator(community_id, run.actor_id)
+        start, end = month_bounds(run.month)
+        moment = now or datetime.now(UTC)
+        if end > moment:
+            raise BadInputError(f"month {run.month} has not ended yet", field="month")
+        run_id = f"{community_id}:{run.month}"
+        existing = await self.store.get_run(run_id)
+        if existing is not None:
+            return _result(existing, rerun=True)
+        settings = await self.production.get_settings(community_id)
+        pieces = await self.store.list_month_pieces(cid, start, end)
+        moderated = await self.store.upheld_targets(cid, [str(p["_id"]) for p in pieces])
+        pieces = [p for p in pieces if str(p["_id"]) not in moderated and p.get("author_id")]
+        stats = await self.interaction.engagement(cid, [p["_id"] for p in pieces])
+        winners = pick_winners(
+            [(str(p["author_id"]), str(p["_id"]), stats[str(p["_id"])]) for p in pieces], settings.content_star_winners
+        )
+        amounts = split_budget(settings.content_star_budget_minor, len(winners))
+        awards: list[Doc] = [
+            {
+                "member_id": w.member_id,
+                "rank": w.rank,
+                "score": w.score,
+                "amount_minor": amount,
+                "currency": CURRENCY,
+                "best_content_id": w.best_content_id,
+            }
+            for w, amount in zip(winners, amounts, strict=True)
+        ]
+        run_doc = {
+            "_id": run_id,
+            "community_id": cid,
+            "month": run.month,
+            "ran_at": moment,
+            "ran_by": run.actor_id,
+            "budget_minor": settings.content_star_budget_minor,
+            "awards": awards,
+        }
+        factor = boost_factor(settings.exposure_boost_percent)
+
+        async def work(s: AsyncClientSession) -> None:
+            await self.store.insert_run(run_doc, session=s)
+            if awards:
+                await self.store.insert_payouts(
+                    [
+                        {
+                            "community_id": cid,
+                            "month": run.month,
+                            "member_id": a["member_id"],
+                            "amount_minor": a["amount_minor"],
+                            "currency": CURRENCY,
+                            "status": "PENDING",
+                            "source": SOURCE,
+                            "created_at": moment,
+                        }
+                        for a in awards
+                    ],
+                    session=s,
+                )
+                await self.store.insert_boosts(
+                    [
+                        {
+                            "community_id": cid,
+                            "content_id": ObjectId(a["best_content_id"]),
+                            "factor": factor,
+                            "starts_at": moment,
+                            "ends_at": moment + timedelta(days=settings.exposure_boost_days),
+                            "reason": f"content star {run.month}",
+                        }
+                        for a in awards
+                    ],
+                    session=s,
+                )
+            await self.uow.record(
+                s,
+                community_id=cid,
+                actor_id=run.actor_id,
+                action="CONTENT_STAR_SELECTED",
+                target_type="COMMUNITY",
+                target_id=community_id,
+                detail={"month": run.month, "winners": [a["member_id"] for a in awards]},
+            )
+
+        try:
+            await self.uow.run(work)
+        except DuplicateKeyError:
+            # A concurrent run of the same month won: its result is the result.
+            stored = await self.store.get_run(run_id)
+            assert stored is not None
+            return _result(stored, rerun=True)
+        return _result(run_doc, rerun=False)
+
+    async def payouts(self, community_id: str, *, status: str | None, limit: int) -> list[PendingPayout]:
+        cid = object_id(community_id, field="communityId")
+        return [
+            PendingPayout(
+                id=str(d["_id"]),
+                member_id=d["member_id"],
+                month=d["month"],
+                amount_minor=d["amount_minor"],
+                currency=d["currency"],
+                status=d["status"],
+                source=d["source"],
+                created_at=d["created_at"],
+            )
+            for d in await self.store.list_payouts(cid, status=status, limit=limit)
+        ]
+
+    async def grant_boost(self, community_id: str, grant: BoostGrant) -> BoostRead:
+        cid = object_id(community_id, field="communityId")
+        await self._require_operator(community_id, grant.actor_id)
+        if await self.store.get_content_id(cid, ObjectId(grant.content_id)) is None:
+            raise NotFoundError(f"no content with id {grant.content_id} in this community", field="contentId")
+        settings = await self.production.get_settings(community_id)
+        now = datetime.now(UTC)
+        doc: Doc = {
+            "community_id": cid,
+            "content_id": ObjectId(grant.content_id),
+            "factor": boost_factor(grant.percent or settings.exposure_boost_percent),
+            "starts_at": now,
+            "ends_at": now + timedelta(days=grant.days or settings.exposure_boost_days),
+            "reason": grant.reason,
+        }
+
+        async def work(s: AsyncClientSession) -> None:
+            doc["_id"] = await self.store.insert_boost(doc, session=s)
+            await self.uow.record(
+                s,
+                community_id=cid,
+                actor_id=grant.actor_id,
+                action="EXPOSURE_BOOSTED",
+                target_type="CONTENT",
+                target_id=grant.content_id,
+                detail={"factor": doc["factor"], "days": (doc["ends_at"] - now).days},
+            )
+
+        await self.uow.run(work)
+        return BoostRead(
+            id=str(doc["_id"]),
+            content_id=grant.content_id,
+            factor=doc["factor"],
+            starts_at=now,
+            ends_at=doc["ends_at"],
+            reason=grant.reason,
+        )
+
+    async def _require_operator(self, community_id: str, actor_id: str) -> None:
+        actor = await self.users.get_member(community_id, actor_id)
+        if "OPERATOR" not in actor.roles:
+            raise ForbiddenError("this needs the OPERATOR role")
+
+
+def _result(doc: Doc, *, rerun: bool) -> ContentStarResult:
+    return ContentStarResult(
+        month=doc["month"],
+        ran_at=doc["ran_at"],
+        rerun=rerun,
+        budget_minor=doc["budget_minor"],
+        awards=[AwardRead.model_validate(a) for a in doc["awards"]],
+    )

@@ -1,0 +1,100 @@
+"""Incentives' MongoDB module: content-star runs, pending payouts and exposure boosts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+Doc = dict[str, Any]
+
+
+class IncentivesStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.runs = db["content_star_runs"]
+        self.payouts = db["pending_payouts"]
+        self.boosts = db["boosts"]
+        self.content = db["content"]
+        self.complaints = db["complaints"]
+
+    async def ensure_indexes(self) -> None:
+        # get_run: one run per community and month (the _id is "<community>:<month>").
+        # insert payouts: one payout per community, month, member and source, whatever re-runs happen.
+        await self.payouts.create_index(
+            [("community_id", ASCENDING), ("month", ASCENDING), ("member_id", ASCENDING), ("source", ASCENDING)],
+            name="one_payout_per_member_month",
+            unique=True,
+        )
+        # list_payouts: a community's payouts by status.
+        await self.payouts.create_index([("community_id", ASCENDING), ("status", ASCENDING)], name="community_status")
+        # active_boosts: boosts of given pieces still running.
+        await self.boosts.create_index(
+            [("community_id", ASCENDING), ("content_id", ASCENDING), ("ends_at", ASCENDING)],
+            name="community_content_ends",
+        )
+
+    async def insert_run(self, doc: Doc, *, session: Any) -> None:
+        """The run's `_id` is "<community>:<month>": a second run of the month fails here, inside its transaction."""
+        await self.runs.insert_one(doc, session=session)
+
+    async def insert_payouts(self, docs: list[Doc], *, session: Any) -> None:
+        await self.payouts.insert_many(docs, session=session)
+
+    async def insert_boosts(self, docs: list[Doc], *, session: Any) -> None:
+        await self.boosts.insert_many(docs, session=session)
+
+    async def insert_boost(self, doc: Doc, *, session: Any) -> ObjectId:
+        result = await self.boosts.insert_one(doc, session=session)
+        return ObjectId(result.inserted_id)
+
+    async def get_content_id(self, community_id: ObjectId, content_id: ObjectId) -> ObjectId | None:
+        doc = await self.content.find_one({"_id": content_id, "community_id": community_id}, {"_id": 1})
+        return doc["_id"] if doc else None
+
+    async def get_run(self, run_id: str) -> Doc | None:
+        return await self.runs.find_one({"_id": run_id})
+
+    async def list_month_pieces(self, community_id: ObjectId, start: datetime, end: datetime) -> list[Doc]:
+        """Pieces published in the month that are not COMMERCIAL and still live (hidden ones were moderated)."""
+        cursor = self.content.find(
+            {
+                "community_id": community_id,
+                "published_at": {"$gte": start, "$lt": end},
+                "status": {"$in": ["PUBLISHED", "ARCHIVED"]},
+                "kind": {"$ne": "COMMERCIAL"},
+            },
+            {"author_id": 1},
+        )
+        return [d async for d in cursor]
+
+    async def upheld_targets(self, community_id: ObjectId, target_ids: list[str]) -> set[str]:
+        cursor = self.complaints.find(
+            {"community_id": community_id, "target_id": {"$in": target_ids}, "status": "UPHELD"}, {"target_id": 1}
+        )
+        return {d["target_id"] async for d in cursor}
+
+    async def list_payouts(self, community_id: ObjectId, *, status: str | None, limit: int) -> list[Doc]:
+        query: Doc = {"community_id": community_id}
+        if status:
+            query["status"] = status
+        cursor = self.payouts.find(query).sort("created_at", -1).limit(limit)
+        return [d async for d in cursor]
+
+    async def active_boosts(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[str, float]:
+        now = datetime.now(UTC)
+        cursor = self.boosts.find(
+            {
+                "community_id": community_id,
+                "content_id": {"$in": content_ids},
+                "ends_at": {"$gt": now},
+                "starts_at": {"$lte": now},
+            }
+        )
+        out: dict[str, float] = {}
+        async for d in cursor:
+            key = str(d["content_id"])
+            out[key] = max(out.get(key, 1.0), float(d["factor"]))
+        return out

@@ -1,0 +1,192 @@
+"""Interaction's MongoDB module: votes (one per member per target), bullet comments, comments, shares, topics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+
+Doc = dict[str, Any]
+
+
+class InteractionStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.votes = db["votes"]
+        self.bullets = db["bullet_comments"]
+        self.comments = db["comments"]
+        self.shares = db["shares"]
+        self.topics = db["topics"]
+        self.contributions = db["contributions"]
+        self.content = db["content"]
+
+    async def ensure_indexes(self) -> None:
+        # cast_vote: one vote per member per target, by the database; tally: counts per target and value.
+        await self.votes.create_index(
+            [("community_id", ASCENDING), ("target_id", ASCENDING), ("member_id", ASCENDING)],
+            name="one_vote_per_member",
+            unique=True,
+        )
+        await self.votes.create_index(
+            [("community_id", ASCENDING), ("target_id", ASCENDING), ("value", ASCENDING)], name="community_target_value"
+        )
+        # list_bullets: a piece's bullet comments by anchor position.
+        await self.bullets.create_index(
+            [("community_id", ASCENDING), ("content_id", ASCENDING), ("anchor", ASCENDING), ("position", ASCENDING)],
+            name="community_content_anchor_position",
+        )
+        # count_recent_bullets: the per-member rate limit.
+        await self.bullets.create_index(
+            [("community_id", ASCENDING), ("member_id", ASCENDING), ("created_at", ASCENDING)],
+            name="community_member_created",
+        )
+        # list_comments: a piece's comments in order.
+        await self.comments.create_index(
+            [("community_id", ASCENDING), ("content_id", ASCENDING), ("created_at", ASCENDING)],
+            name="community_content_created",
+        )
+        # count_shares: shares of a piece.
+        await self.shares.create_index(
+            [("community_id", ASCENDING), ("content_id", ASCENDING)], name="community_content"
+        )
+        # list_contributions: a topic's contributions.
+        await self.contributions.create_index(
+            [("community_id", ASCENDING), ("topic_id", ASCENDING), ("created_at", ASCENDING)],
+            name="community_topic_created",
+        )
+
+    async def get_content(self, community_id: ObjectId, content_id: ObjectId) -> Doc | None:
+        return await self.content.find_one(
+            {"_id": content_id, "community_id": community_id},
+            {"status": 1, "paragraphs": 1, "media_duration_ms": 1, "kind": 1},
+        )
+
+    async def cast_vote(
+        self,
+        community_id: ObjectId,
+        target_type: str,
+        target_id: str,
+        member_id: ObjectId,
+        value: str,
+        at: datetime,
+        *,
+        session: Any,
+    ) -> Doc | None:
+        """Insert or replace the member's vote; returns the previous one (None for a first vote)."""
+        return await self.votes.find_one_and_update(
+            {"community_id": community_id, "target_id": target_id, "member_id": member_id},
+            {
+                "$set": {"value": value, "updated_at": at, "target_type": target_type},
+                "$setOnInsert": {"created_at": at},
+            },
+            upsert=True,
+            return_document=ReturnDocument.BEFORE,
+            session=session,
+        )
+
+    async def tally(self, community_id: ObjectId, target_id: str) -> tuple[int, int]:
+        up = await self.votes.count_documents({"community_id": community_id, "target_id": target_id, "value": "UP"})
+        down = await self.votes.count_documents({"community_id": community_id, "target_id": target_id, "value": "DOWN"})
+        return up, down
+
+    async def tally_many(self, community_id: ObjectId, target_ids: list[str]) -> dict[str, dict[str, int]]:
+        cursor = await self.votes.aggregate(
+            [
+                {"$match": {"community_id": community_id, "target_id": {"$in": target_ids}}},
+                {"$group": {"_id": {"t": "$target_id", "v": "$value"}, "n": {"$sum": 1}}},
+            ]
+        )
+        out: dict[str, dict[str, int]] = {}
+        async for d in cursor:
+            out.setdefault(d["_id"]["t"], {})[d["_id"]["v"]] = int(d["n"])
+        return out
+
+    async def get_vote(self, community_id: ObjectId, target_id: str, member_id: ObjectId) -> Doc | None:
+        return await self.votes.find_one({"community_id": community_id, "target_id": target_id, "member_id": member_id})
+
+    async def count_recent_bullets(self, community_id: ObjectId, member_id: ObjectId, since: datetime) -> int:
+        return await self.bullets.count_documents(
+            {"community_id": community_id, "member_id": member_id, "created_at": {"$gt": since}}
+        )
+
+    async def insert(self, collection: str, doc: Doc, *, session: Any = None) -> Doc:
+        result = await getattr(self, collection).insert_one(doc, session=session)
+        doc["_id"] = result.inserted_id
+        return doc
+
+    async def list_bullets(
+        self, community_id: ObjectId, content_id: ObjectId, *, anchor: str, start: int, end: int, limit: int
+    ) -> list[Doc]:
+        cursor = (
+            self.bullets.find(
+                {
+                    "community_id": community_id,
+                    "content_id": content_id,
+                    "anchor": anchor,
+                    "position": {"$gte": start, "$lte": end},
+                }
+            )
+            .sort([("position", ASCENDING), ("created_at", ASCENDING)])
+            .limit(limit)
+        )
+        return [d async for d in cursor]
+
+    async def get_comment(self, community_id: ObjectId, comment_id: ObjectId) -> Doc | None:
+        return await self.comments.find_one({"_id": comment_id, "community_id": community_id})
+
+    async def list_comments(self, community_id: ObjectId, content_id: ObjectId, limit: int) -> list[Doc]:
+        cursor = (
+            self.comments.find({"community_id": community_id, "content_id": content_id})
+            .sort("created_at", 1)
+            .limit(limit)
+        )
+        return [d async for d in cursor]
+
+    async def count_shares(self, community_id: ObjectId, content_id: ObjectId) -> int:
+        return await self.shares.count_documents({"community_id": community_id, "content_id": content_id})
+
+    async def get_topic(self, community_id: ObjectId, topic_id: ObjectId) -> Doc | None:
+        return await self.topics.find_one({"_id": topic_id, "community_id": community_id})
+
+    async def list_contributions(self, community_id: ObjectId, topic_id: ObjectId) -> list[Doc]:
+        cursor = self.contributions.find({"community_id": community_id, "topic_id": topic_id}).sort("created_at", 1)
+        return [d async for d in cursor]
+
+    async def get_contribution(self, community_id: ObjectId, contribution_id: ObjectId) -> Doc | None:
+        return await self.contributions.find_one({"_id": contribution_id, "community_id": community_id})
+
+    async def insert_content(self, doc: Doc, *, session: Any) -> ObjectId:
+        """A merged topic becomes a published piece (the content collection is this service's own)."""
+        result = await self.content.insert_one(doc, session=session)
+        return ObjectId(result.inserted_id)
+
+    async def close_topic(
+        self, community_id: ObjectId, topic_id: ObjectId, content_id: ObjectId, *, session: Any
+    ) -> Doc | None:
+        return await self.topics.find_one_and_update(
+            {"_id": topic_id, "community_id": community_id, "status": "OPEN"},
+            {"$set": {"status": "MERGED", "content_id": content_id}},
+            session=session,
+        )
+
+    async def engagement(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[str, dict[str, int]]:
+        """Per piece: up and down votes, comments, bullet comments and shares."""
+        ids = [str(i) for i in content_ids]
+        out: dict[str, dict[str, int]] = {
+            i: {"up": 0, "down": 0, "comments": 0, "bullets": 0, "shares": 0} for i in ids
+        }
+        for target, values in (await self.tally_many(community_id, ids)).items():
+            out[target]["up"] = values.get("UP", 0)
+            out[target]["down"] = values.get("DOWN", 0)
+        for collection, key in ((self.comments, "comments"), (self.bullets, "bullets"), (self.shares, "shares")):
+            cursor = await collection.aggregate(
+                [
+                    {"$match": {"community_id": community_id, "content_id": {"$in": content_ids}}},
+                    {"$group": {"_id": "$content_id", "n": {"$sum": 1}}},
+                ]
+            )
+            async for d in cursor:
+                out[str(d["_id"])][key] = int(d["n"])
+        return out

@@ -1,0 +1,114 @@
+"""Moderation's MongoDB module: complaints and the records of every auto-hide."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+
+Doc = dict[str, Any]
+
+
+class ModerationStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.complaints = db["complaints"]
+        self.hides = db["hides"]
+        self.content = db["content"]
+
+    async def ensure_indexes(self) -> None:
+        # list_queue: a community's complaints by status, oldest first (the moderation queue).
+        await self.complaints.create_index(
+            [("community_id", ASCENDING), ("status", ASCENDING), ("created_at", ASCENDING)],
+            name="community_status_created",
+        )
+        # list_open_flags: the open complaints about one piece, for the auto-hide sum.
+        await self.complaints.create_index(
+            [("community_id", ASCENDING), ("target_id", ASCENDING), ("status", ASCENDING)],
+            name="community_target_status",
+        )
+        # get_hide: the latest hide record of a piece.
+        await self.hides.create_index(
+            [("community_id", ASCENDING), ("content_id", ASCENDING), ("hidden_at", DESCENDING)],
+            name="community_content_hidden",
+        )
+
+    async def insert_complaint(self, doc: Doc) -> Doc:
+        result = await self.complaints.insert_one(doc)
+        doc["_id"] = result.inserted_id
+        return doc
+
+    async def get_complaint(self, community_id: ObjectId, complaint_id: ObjectId) -> Doc | None:
+        return await self.complaints.find_one({"_id": complaint_id, "community_id": community_id})
+
+    async def list_queue(self, community_id: ObjectId, *, status: str | None, limit: int) -> list[Doc]:
+        query: Doc = {"community_id": community_id}
+        if status:
+            query["status"] = status
+        cursor = self.complaints.find(query).sort("created_at", ASCENDING).limit(limit)
+        return [d async for d in cursor]
+
+    async def list_open_flags(self, community_id: ObjectId, target_id: str) -> list[Doc]:
+        cursor = self.complaints.find(
+            {"community_id": community_id, "target_id": target_id, "status": "OPEN", "target_type": "CONTENT"}
+        ).sort("created_at", ASCENDING)
+        return [d async for d in cursor]
+
+    async def resolve_complaint(self, community_id: ObjectId, complaint_id: ObjectId, changes: Doc) -> Doc | None:
+        return await self.complaints.find_one_and_update(
+            {"_id": complaint_id, "community_id": community_id, "status": "OPEN"},
+            {"$set": changes},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def set_incident(self, complaint_id: ObjectId, incident_id: str) -> None:
+        await self.complaints.update_one({"_id": complaint_id}, {"$set": {"incident_id": incident_id}})
+
+    async def hide_content(
+        self, community_id: ObjectId, content_id: ObjectId, *, at: datetime, session: Any
+    ) -> Doc | None:
+        """Hide unless already hidden (compare-and-set on the status); the previous status is kept to restore it."""
+        doc = await self.content.find_one({"_id": content_id, "community_id": community_id}, session=session)
+        if doc is None or doc["status"] == "HIDDEN":
+            return None
+        return await self.content.find_one_and_update(
+            {"_id": content_id, "status": doc["status"]},
+            {"$set": {"hidden_from": doc["status"], "status": "HIDDEN", "hidden_at": at}},
+            return_document=ReturnDocument.BEFORE,
+            session=session,
+        )
+
+    async def restore_content(self, community_id: ObjectId, content_id: ObjectId, *, session: Any) -> Doc | None:
+        doc = await self.content.find_one(
+            {"_id": content_id, "community_id": community_id, "status": "HIDDEN"}, session=session
+        )
+        if doc is None:
+            return None
+        return await self.content.find_one_and_update(
+            {"_id": content_id, "status": "HIDDEN"},
+            {"$set": {"status": doc.get("hidden_from") or "PUBLISHED"}},
+            return_document=ReturnDocument.AFTER,
+            session=session,
+        )
+
+    async def insert_hide(self, doc: Doc, *, session: Any) -> None:
+        await self.hides.insert_one(doc, session=session)
+
+    async def get_hide(self, community_id: ObjectId, content_id: ObjectId) -> Doc | None:
+        return await self.hides.find_one(
+            {"community_id": community_id, "content_id": content_id}, sort=[("hidden_at", DESCENDING)]
+        )
+
+    async def mark_hide_restored(
+        self, community_id: ObjectId, content_id: ObjectId, at: datetime, *, session: Any
+    ) -> None:
+        await self.hides.update_many(
+            {"community_id": community_id, "content_id": content_id, "restored_at": None},
+            {"$set": {"restored_at": at}},
+            session=session,
+        )
+
+    async def get_content_doc(self, community_id: ObjectId, content_id: ObjectId) -> Doc | None:
+        return await self.content.find_one({"_id": content_id, "community_id": community_id}, {"status": 1, "kind": 1})

@@ -1,0 +1,56 @@
+"""ContentClient's production calls (mixed into `content_service.client.ContentClient`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from content_service.production.schemas import (
+    AuditEntry,
+    AuditList,
+    ContentEdit,
+    ContentMixRead,
+    ContentSettingsRead,
+    ContentSettingsUpdate,
+    RevisionList,
+    RevisionRead,
+    Transition,
+    TransitionResult,
+)
+from infra.http import ServiceClient
+from infra.schemas import seg
+
+
+class ProductionCalls(ServiceClient):
+    async def get_content_settings(self, community_id: str) -> ContentSettingsRead:
+        return ContentSettingsRead.model_validate(
+            await self._call("GET", f"/communities/{seg(community_id)}/content-settings")
+        )
+
+    async def update_content_settings(self, community_id: str, update: ContentSettingsUpdate) -> ContentSettingsRead:
+        path = f"/communities/{seg(community_id)}/content-settings"
+        return ContentSettingsRead.model_validate(await self._call("PATCH", path, json=update.to_wire()))
+
+    async def transition(self, community_id: str, content_id: str, change: Transition) -> TransitionResult:
+        path = f"/communities/{seg(community_id)}/content/{seg(content_id)}/transitions"
+        return TransitionResult.model_validate(await self._call("POST", path, json=change.to_wire()))
+
+    async def edit(self, community_id: str, content_id: str, edit: ContentEdit) -> int:
+        path = f"/communities/{seg(community_id)}/content/{seg(content_id)}/edits"
+        body: dict[str, Any] = await self._call("POST", path, json=edit.to_wire())
+        return int(body["revision"])
+
+    async def revisions(self, community_id: str, content_id: str) -> list[RevisionRead]:
+        path = f"/communities/{seg(community_id)}/content/{seg(content_id)}/revisions"
+        return RevisionList.model_validate(await self._call("GET", path)).items
+
+    async def audit(self, community_id: str, *, target_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
+        params: dict[str, Any] = {"limit": limit}
+        if target_id:
+            params["targetId"] = target_id
+        body = await self._call("GET", f"/communities/{seg(community_id)}/audit", params=params)
+        return AuditList.model_validate(body).items
+
+    async def content_mix(self, community_id: str, *, window_days: int | None = None) -> ContentMixRead:
+        params = {"window": window_days} if window_days is not None else None
+        body = await self._call("GET", f"/communities/{seg(community_id)}/content-mix", params=params)
+        return ContentMixRead.model_validate(body)

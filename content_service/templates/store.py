@@ -1,0 +1,102 @@
+"""Templates' MongoDB module: the library (latest version per key) and every version."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, InsertOne, UpdateOne
+from pymongo.asynchronous.database import AsyncDatabase
+
+from content_service.templates.starters import STARTERS
+
+Doc = dict[str, Any]
+BULK_KEYS = 100
+
+
+class TemplateStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.templates = db["templates"]
+        self.versions = db["template_versions"]
+        self.content = db["content"]
+
+    async def ensure_indexes(self) -> None:
+        # get_by_keys / list_for_community: a community's library (community_id None: platform starters).
+        await self.templates.create_index(
+            [("community_id", ASCENDING), ("key", ASCENDING)], name="community_key", unique=True
+        )
+        # get_version: one version of a template.
+        await self.versions.create_index(
+            [("template_id", ASCENDING), ("version", ASCENDING)], name="template_version", unique=True
+        )
+        # list_content_ids_by_template: the pieces made from a template.
+        await self.content.create_index(
+            [("community_id", ASCENDING), ("template_id", ASCENDING)], name="community_template"
+        )
+        await self._seed_starters()
+
+    async def _seed_starters(self) -> None:
+        now = datetime.now(UTC)
+        for spec in STARTERS:
+            body = spec.model_dump(mode="json")
+            existing = await self.templates.find_one({"community_id": None, "key": spec.key})
+            if existing is not None:
+                continue
+            oid = ObjectId()
+            await self.templates.update_one(
+                {"community_id": None, "key": spec.key},
+                {"$setOnInsert": {"_id": oid, "version": 1, "spec": body, "usage_count": 0, "updated_at": now}},
+                upsert=True,
+            )
+            doc = await self.templates.find_one({"community_id": None, "key": spec.key})
+            if doc is not None and doc["_id"] == oid:
+                await self.versions.insert_one({"template_id": oid, "version": 1, "spec": body, "created_at": now})
+
+    async def list_for_community(self, community_id: ObjectId, limit: int) -> list[Doc]:
+        cursor = self.templates.find({"community_id": {"$in": [community_id, None]}}).sort("key", 1).limit(limit)
+        return [d async for d in cursor]
+
+    async def list_community_only(self, community_id: ObjectId) -> list[Doc]:
+        cursor = self.templates.find({"community_id": community_id}).sort("key", 1)
+        return [d async for d in cursor]
+
+    async def get(self, community_id: ObjectId, template_id: ObjectId) -> Doc | None:
+        return await self.templates.find_one({"_id": template_id, "community_id": {"$in": [community_id, None]}})
+
+    async def get_by_keys(self, community_id: ObjectId, keys: list[str]) -> dict[str, Doc]:
+        if len(keys) > BULK_KEYS:
+            # A bulk import: one range scan of the community's library beats thousands of $in seeks.
+            wanted = set(keys)
+            return {
+                d["key"]: d async for d in self.templates.find({"community_id": community_id}) if d["key"] in wanted
+            }
+        cursor = self.templates.find({"community_id": community_id, "key": {"$in": keys}})
+        return {d["key"]: d async for d in cursor}
+
+    async def get_version(self, template_id: ObjectId, version: int) -> Doc | None:
+        return await self.versions.find_one({"template_id": template_id, "version": version})
+
+    async def write_library(
+        self, template_ops: list[UpdateOne | InsertOne], version_docs: list[Doc], *, session: Any
+    ) -> None:
+        if template_ops:
+            await self.templates.bulk_write(template_ops, ordered=False, session=session)
+        if version_docs:
+            await self.versions.insert_many(version_docs, ordered=False, session=session)
+
+    async def count_use(self, template_id: ObjectId) -> None:
+        await self.templates.update_one({"_id": template_id}, {"$inc": {"usage_count": 1}})
+
+    async def list_content_ids(self, community_id: ObjectId, template_id: ObjectId) -> list[ObjectId]:
+        cursor = self.content.find({"community_id": community_id, "template_id": template_id}, {"_id": 1})
+        return [d["_id"] async for d in cursor]
+
+    async def list_corpus(self, community_id: ObjectId, limit: int) -> list[Doc]:
+        """Recent published pieces of the community, for tag suggestion and duplicate checks."""
+        cursor = (
+            self.content.find({"community_id": community_id, "status": "PUBLISHED"}, {"title": 1, "body": 1, "tags": 1})
+            .sort("published_at", -1)
+            .limit(limit)
+        )
+        return [d async for d in cursor]
