@@ -1,0 +1,109 @@
+"""Revenue recognition: deferred revenue becomes revenue day by day over the period it pays for."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import partial
+
+from bson import ObjectId
+
+from billing_service.domain.ledger import Account, credit, debit, recognised_to_date
+from billing_service.domain.periods import whole_days
+from billing_service.store import BillingStore, Doc, Session
+
+
+class Recognition:
+    def __init__(self, store: BillingStore) -> None:
+        self.store = store
+
+    async def open_schedule(
+        self,
+        session: Session,
+        *,
+        community_id: ObjectId,
+        source: str,
+        amount: int,
+        start: datetime,
+        end: datetime,
+        revenue_account: Account,
+        member_id: ObjectId | None,
+    ) -> None:
+        await self.store.commerce.insert(
+            "schedules",
+            session,
+            {
+                "community_id": community_id,
+                "source": source,
+                "member_id": member_id,
+                "amount": amount,
+                "recognised": 0,
+                "start": start,
+                "end": end,
+                "open": amount > 0,
+                "revenue_account": revenue_account.value,
+            },
+        )
+
+    async def recognise_due(self, now: datetime, limit: int = 1000) -> int:
+        """Post what each open schedule has earned up to `now`; a repeated run posts nothing new."""
+        posted = 0
+        for schedule in await self.store.commerce.list_unrecognised(now, limit):
+            total = whole_days(schedule["start"], schedule["end"])
+            elapsed = whole_days(schedule["start"], min(now, schedule["end"]))
+            done = now >= schedule["end"]
+            target = schedule["amount"] if done else recognised_to_date(schedule["amount"], total, elapsed)
+            if target <= schedule["recognised"] and not done:
+                continue
+            label = "end" if done else str(elapsed)
+            at = schedule["end"] if done else schedule["start"] + timedelta(days=elapsed)
+            post = partial(self._post, schedule=schedule, target=target, label=label, at=at, keep_open=not done)
+            if await self.store.transaction(post):
+                posted += 1
+        return posted
+
+    async def close(self, session: Session, community_id: ObjectId, source: str, at: datetime, meta: Doc) -> None:
+        """Recognise the rest of a schedule at once (a subscription canceled immediately keeps its money)."""
+        schedule = await self.store.commerce.get_schedule_by_source(community_id, source, session)
+        if schedule is None:
+            return
+        amount = max(schedule["amount"] - schedule["recognised"], 0)
+        target = schedule["recognised"] + amount
+        await self._post(session, schedule=schedule, target=target, label="close", at=at, keep_open=False, meta=meta)
+
+    async def take_rest(self, session: Session, community_id: ObjectId, source: str) -> int:
+        """Close a schedule without recognising its rest, which stays deferred for a successor schedule."""
+        schedule = await self.store.commerce.get_schedule_by_source(community_id, source, session)
+        if schedule is None or not schedule["open"]:
+            return 0
+        if not await self.store.commerce.advance_schedule(session, schedule, schedule["amount"], False):
+            return 0
+        return int(schedule["amount"] - schedule["recognised"])
+
+    async def _post(
+        self,
+        session: Session,
+        *,
+        schedule: Doc,
+        target: int,
+        label: str,
+        at: datetime,
+        keep_open: bool,
+        meta: Doc | None = None,
+    ) -> bool:
+        amount = target - schedule["recognised"]
+        recognised = max(target, schedule["recognised"])
+        if not await self.store.commerce.advance_schedule(session, schedule, recognised, keep_open):
+            return False
+        if amount <= 0:
+            return True  # nothing left: the period is over, and so is its MRR segment
+        lines = [debit(Account.DEFERRED_REVENUE, amount), credit(Account(schedule["revenue_account"]), amount)]
+        await self.store.ledger.post(
+            session,
+            community_id=schedule["community_id"],
+            posting_id=f"recognise:{schedule['_id']}:{label}",
+            kind="recognition",
+            lines=lines,
+            occurred_at=at,
+            meta=meta or {},
+        )
+        return True

@@ -1,0 +1,76 @@
+"""Products (value-added offers), ad campaigns, data contracts and revenue-recognition schedules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bson import ObjectId
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+from billing_service.store.base import Doc, Session
+
+
+class CommerceStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.products = db["products"]
+        self.deals = db["deals"]  # ad campaigns and data-service contracts
+        self.schedules = db["revenue_schedules"]
+        self.records = db["commerce_records"]  # purchases, receipts, awards, payouts, costs
+
+    async def ensure_indexes(self) -> None:
+        # list_products: a community's offers in creation order.
+        await self.products.create_index(
+            [("community_id", ASCENDING), ("created_at", ASCENDING)], name="community_created"
+        )
+        # list_deals: a community's campaigns and contracts by kind.
+        await self.deals.create_index([("community_id", ASCENDING), ("kind", ASCENDING)], name="community_kind")
+        # list_unrecognised: the scheduler's sweep of schedules with revenue left to recognise.
+        await self.schedules.create_index([("open", ASCENDING), ("start", ASCENDING)], name="open_start")
+        # get_schedule_by_source: the schedule of one charge or contract.
+        await self.schedules.create_index(
+            [("community_id", ASCENDING), ("source", ASCENDING)], unique=True, name="community_source_unique"
+        )
+        await self.records.create_index(
+            [("community_id", ASCENDING), ("kind", ASCENDING), ("created_at", ASCENDING)], name="community_kind"
+        )
+
+    async def insert(self, collection: str, session: Session | None, doc: Doc) -> Doc:
+        doc = {**doc, "created_at": doc.get("created_at") or datetime.now(UTC)}
+        doc["_id"] = (await getattr(self, collection).insert_one(doc, session=session)).inserted_id
+        return doc
+
+    async def get(self, collection: str, community_id: ObjectId, doc_id: ObjectId) -> Doc | None:
+        found: Doc | None = await getattr(self, collection).find_one({"_id": doc_id, "community_id": community_id})
+        return found
+
+    async def list_products(self, community_id: ObjectId, limit: int) -> list[Doc]:
+        cursor = self.products.find({"community_id": community_id}).sort("created_at", ASCENDING).limit(limit)
+        return [doc async for doc in cursor]
+
+    async def list_deals(self, community_id: ObjectId, kind: str, limit: int) -> list[Doc]:
+        return [doc async for doc in self.deals.find({"community_id": community_id, "kind": kind}).limit(limit)]
+
+    async def get_schedule_by_source(
+        self, community_id: ObjectId, source: str, session: Session | None = None
+    ) -> Doc | None:
+        return await self.schedules.find_one({"community_id": community_id, "source": source}, session=session)
+
+    async def list_unrecognised(self, now: datetime, limit: int) -> list[Doc]:
+        return [doc async for doc in self.schedules.find({"open": True, "start": {"$lte": now}}).limit(limit)]
+
+    async def advance_schedule(self, session: Session, schedule: Doc, recognised: int, open_: bool) -> bool:
+        """Move recognised-to-date forward from the value read (optimistic: a twin run posts nothing)."""
+        result = await self.schedules.update_one(
+            {"_id": schedule["_id"], "community_id": schedule["community_id"], "recognised": schedule["recognised"]},
+            {"$set": {"recognised": recognised, "open": open_}},
+            session=session,
+        )
+        return result.modified_count == 1
+
+    async def shrink_schedule(self, session: Session, schedule: Doc, amount: int) -> None:
+        await self.schedules.update_one(
+            {"_id": schedule["_id"], "community_id": schedule["community_id"]},
+            {"$inc": {"amount": -amount}},
+            session=session,
+        )
