@@ -53,7 +53,12 @@ class IdempotentRunner:
         while True:
             record = await records.find(community_id, scope, key)
             if record is None:
-                prepared = await prepare()
+                try:
+                    prepared = await prepare()
+                except ServiceError:
+                    if await records.find(community_id, scope, key) is not None:
+                        continue  # a twin committed while we validated: what it did is the answer
+                    raise
 
                 async def begin(session: Session, prepared: P = prepared) -> Doc:
                     ref = await start(session, prepared)

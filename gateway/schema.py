@@ -18,6 +18,8 @@ from strawberry.types import ExecutionContext
 
 from gateway.errors import ErrorCodes
 from gateway.graphql.billing import BillingMutation, BillingQuery
+from gateway.graphql.billing_commerce import CommerceMutation, CommerceQuery
+from gateway.graphql.billing_ledger import LedgerMutation, LedgerQuery
 from gateway.graphql.communities import CommunityMutation, CommunityQuery
 from gateway.graphql.content import ContentMutation, ContentQuery
 from gateway.graphql.feed import FeedMutation, FeedQuery
@@ -25,8 +27,13 @@ from gateway.graphql.users import UserMutation, UserQuery
 from gateway.metrics import OperationMetrics
 from infra.settings import Settings
 
-Query = merge_types("Query", (CommunityQuery, UserQuery, ContentQuery, FeedQuery, BillingQuery))
-Mutation = merge_types("Mutation", (CommunityMutation, UserMutation, ContentMutation, FeedMutation, BillingMutation))
+Query = merge_types(
+    "Query", (CommunityQuery, UserQuery, ContentQuery, FeedQuery, BillingQuery, CommerceQuery, LedgerQuery)
+)
+Mutation = merge_types(
+    "Mutation",
+    (CommunityMutation, UserMutation, ContentMutation, FeedMutation, BillingMutation, CommerceMutation, LedgerMutation),
+)
 
 
 class GatewaySchema(strawberry.Schema):

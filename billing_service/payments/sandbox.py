@@ -63,6 +63,7 @@ class SandboxProvider:
         self.charges: dict[str, SandboxCharge] = {}
         self.refunds: dict[str, RefundResult] = {}
         self.sink: WebhookSink | None = None
+        self.expired_methods: set[str] = set()
         self.sent_events: list[dict[str, object]] = []
         self._random = random.Random(seed)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -76,6 +77,7 @@ class SandboxProvider:
         if existing is None:
             status = {
                 "tok_decline": ChargeStatus.DECLINED,
+                **{m: ChargeStatus.DECLINED for m in self.expired_methods},
                 "tok_delayed": ChargeStatus.PENDING,
                 "tok_delayed_decline": ChargeStatus.PENDING,
             }.get(method, ChargeStatus.SUCCEEDED)
@@ -108,6 +110,13 @@ class SandboxProvider:
         return event
 
     # Test helpers
+
+    def expire_method(self, method: str, expired: bool = True) -> None:
+        """From now on `method` declines (a card that expired after the first charge), or works again."""
+        if expired:
+            self.expired_methods.add(method)
+        else:
+            self.expired_methods.discard(method)
 
     def charge_count(self) -> int:
         """Charges that moved money (succeeded, or pending that will)."""
