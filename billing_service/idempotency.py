@@ -50,6 +50,8 @@ class IdempotentRunner:
         """The operation's body: the saved one on a replay, else from `start` (one transaction) then `proceed`."""
         request_hash = fingerprint(params)
         records = self.store.idempotency
+        deadline = time.monotonic() + self.wait_seconds
+        delay = 0.01
         while True:
             record = await records.find(community_id, scope, key)
             if record is None:
@@ -86,7 +88,11 @@ class IdempotentRunner:
                 return self._replay(record)
             if await records.acquire(community_id, scope, key, self.lease_seconds):
                 return await self._proceed(community_id, scope, key, record, proceed)
-            return self._replay(await self._wait(community_id, scope, key))
+            # A twin holds the lease: wait for its result, or for its lease to lapse (it crashed) and take over.
+            if time.monotonic() > deadline:
+                raise ConflictError("a request with this idempotency key is in progress; retry", field="idempotencyKey")
+            await asyncio.sleep(delay)
+            delay = min(delay * 1.5, 0.2)
 
     async def _proceed(
         self, community_id: ObjectId, scope: str, key: str, record: Doc, proceed: Callable[[Doc], Awaitable[Doc]]
@@ -107,18 +113,6 @@ class IdempotentRunner:
         await records.complete(community_id, scope, key, {"body": body})
         saved = await records.find(community_id, scope, key)
         return self._replay(saved) if saved else body
-
-    async def _wait(self, community_id: ObjectId, scope: str, key: str) -> Doc:
-        """Wait for the twin that holds the key to finish; CONFLICT if it takes longer than `wait_seconds`."""
-        deadline = time.monotonic() + self.wait_seconds
-        delay = 0.01
-        while time.monotonic() < deadline:
-            await asyncio.sleep(delay)
-            delay = min(delay * 1.5, 0.2)
-            record = await self.store.idempotency.find(community_id, scope, key)
-            if record is not None and record["state"] == "done":
-                return record
-        raise ConflictError("a request with this idempotency key is in progress; retry", field="idempotencyKey")
 
     @staticmethod
     def _replay(record: Doc) -> Doc:
