@@ -74,7 +74,8 @@ class PaymentFlow:
         except ProviderTimeoutError as exc:
             raise UnavailableError("the payment provider did not answer; retry with the same idempotency key") from exc
         self.faults.check("after_charge")
-        await self.store.transaction(lambda session: self.settle(session, payment, result))
+        async with self.invoices.numbering(payment["community_id"]):
+            await self.store.transaction(lambda session: self.settle(session, payment, result))
         self.faults.check("after_finalize")
         settled = await self.store.payments.get(payment["community_id"], payment["_id"])
         if settled is None:
@@ -155,7 +156,11 @@ class PaymentFlow:
                 await self.settle(session, payment, result)
 
         try:
-            await self.store.transaction(apply)
+            if payment is None or payment["status"] != "PENDING":
+                await self.store.transaction(apply)
+            else:
+                async with self.invoices.numbering(payment["community_id"]):
+                    await self.store.transaction(apply)
         except DuplicateKeyError:
             return WebhookAck(received=True, duplicate=True)
         return WebhookAck(received=True, duplicate=False)

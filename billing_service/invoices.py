@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+from collections import defaultdict
 from datetime import UTC, datetime
 
 from bson import ObjectId
@@ -26,6 +28,15 @@ class InvoiceService:
     def __init__(self, store: BillingStore, *, tax_rate_bps: int) -> None:
         self.store = store
         self.tax_rate_bps = tax_rate_bps
+        self._locks: dict[ObjectId, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    def numbering(self, community_id: ObjectId) -> asyncio.Lock:
+        """Transactions that number a community's invoices queue here in this process.
+
+        Correctness does not depend on it (the counter moves inside each transaction, so concurrent processes
+        stay gapless); it only spares the database a storm of write conflicts on the counter document.
+        """
+        return self._locks[community_id]
 
     async def issue(
         self,
@@ -118,7 +129,8 @@ class InvoiceService:
                 raise ConflictError("only a draft can be finalized", field="invoiceId")
             return done
 
-        return render.invoice(await self.store.transaction(finalize))
+        async with self.numbering(cid):
+            return render.invoice(await self.store.transaction(finalize))
 
     async def void(self, community_id: str, invoice_id: str) -> InvoiceRead:
         """Void an open invoice; its number stays used (voids leave no gap). Paid ones take a credit note."""

@@ -57,7 +57,8 @@ class RefundService:
                 )
             except ProviderTimeoutError as exc:
                 raise UnavailableError("the payment provider did not answer; retry with the same key") from exc
-            note = await self.store.transaction(lambda s: self._book(s, payment, ref, refund_in.reason))
+            async with self.flow.invoices.numbering(cid):
+                note = await self.store.transaction(lambda s: self._book(s, payment, ref, refund_in.reason))
             return render.invoice(note).to_wire()
 
         body = await self.runner.run(

@@ -74,7 +74,10 @@ async def test_renewal_bills_once_across_the_utc_date_line(api: Api) -> None:
     # then
     assert (first["renewed"], again["renewed"], next_utc_day["renewed"]) == (1, 0, 0)
     charges = postings(api, "membership_charge")
-    assert sorted(p["meta"]["period_start"] for p in charges) == [datetime.fromisoformat(sub["currentPeriodStart"]), due]
+    assert sorted(p["meta"]["period_start"] for p in charges) == [
+        datetime.fromisoformat(sub["currentPeriodStart"]),
+        due,
+    ]
 
 
 async def test_cancel_at_period_end_keeps_benefits_then_cancels_without_charging(api: Api) -> None:
