@@ -87,7 +87,7 @@ async def test_webhook_with_a_wrong_signature_is_refused(api: Api) -> None:
 
 async def test_webhook_outside_the_timestamp_tolerance_is_refused(api: Api) -> None:
     sandbox = provider(api)
-    event = {"id": "evt_old", "type": "charge.succeeded", "data": {"key": "nope"}}
+    event: dict[str, object] = {"id": "evt_old", "type": "charge.succeeded", "data": {"key": "nope"}}
     body, headers = sandbox.signed(event, timestamp=int(time.time()) - 301)
     with pytest.raises(BadInputError, match="^webhook timestamp is outside the tolerance$"):
         await billing(api).flow.receive_webhook(body, headers)
