@@ -1,10 +1,11 @@
 """Plan changes: what an upgrade costs now, and which changes wait for the period end.
 
-Rule (documented in docs/billing.md): a change is an upgrade when the new plan's monthly-equivalent price is
-higher. Upgrades apply at once. With the same interval the period is kept and the charge is the price
-difference for the unused fraction of the period. With a longer interval (monthly -> annual) a new period
-starts now and the charge is the new price less the unused part of the old period. Downgrades, and any change
-to a shorter interval (annual -> monthly), apply at the end of the paid period with no refund.
+Rule (documented in docs/billing.md):
+- same interval: a dearer plan applies at once and costs the price difference for the unused fraction of the
+  period (the period is kept); a cheaper plan waits for the end of the paid period, with no refund;
+- a longer interval (monthly -> quarterly or annual) applies at once: a new period starts now and costs the
+  new price less the unused part of the old period;
+- a shorter interval (annual -> monthly) waits for the end of the paid period, with no refund.
 """
 
 from __future__ import annotations
@@ -19,10 +20,6 @@ from billing_service.domain.plans import MONTHS_PER_INTERVAL, Interval
 class PlanPrice:
     price_cents: int
     interval: Interval
-
-    @property
-    def monthly_cents(self) -> float:
-        return self.price_cents / MONTHS_PER_INTERVAL[self.interval]
 
 
 @dataclass(frozen=True)
@@ -41,15 +38,13 @@ def unused_credit(price_cents: int, start: datetime, end: datetime, now: datetim
 
 def decide_change(old: PlanPrice, new: PlanPrice, start: datetime, end: datetime, now: datetime) -> ChangeDecision:
     old_months, new_months = MONTHS_PER_INTERVAL[old.interval], MONTHS_PER_INTERVAL[new.interval]
-    upgrade = new.price_cents * old_months > old.price_cents * new_months and new_months >= old_months
-    if not upgrade:
-        return ChangeDecision(immediate=False, charge_cents=0, restart_period=False)
     credit = unused_credit(old.price_cents, start, end, now)
-    if new_months == old_months:
-        return ChangeDecision(
-            immediate=True, charge_cents=unused_credit(new.price_cents, start, end, now) - credit, restart_period=False
-        )
-    return ChangeDecision(immediate=True, charge_cents=max(new.price_cents - credit, 0), restart_period=True)
+    if new_months > old_months:
+        return ChangeDecision(immediate=True, charge_cents=max(new.price_cents - credit, 0), restart_period=True)
+    if new_months < old_months or new.price_cents <= old.price_cents:
+        return ChangeDecision(immediate=False, charge_cents=0, restart_period=False)
+    charge = unused_credit(new.price_cents, start, end, now) - credit
+    return ChangeDecision(immediate=True, charge_cents=charge, restart_period=False)
 
 
 def discounted(price_cents: int, percent_off: int, amount_off_cents: int) -> int:

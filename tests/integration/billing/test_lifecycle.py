@@ -189,3 +189,24 @@ async def test_a_forever_coupon_discounts_every_charge(api: Api) -> None:
     await cycle(api, end_of(sub))
     # then
     assert [p["amount_cents"] for p in documents(api, "payments")] == [1450, 1450]
+
+
+async def test_monthly_to_annual_starts_a_new_year_with_the_unused_month_credited(api: Api) -> None:
+    community_id, olga = await community_with_operator(api)
+    gold = await create_plan(api, community_id, name="Gold", price=2900)
+    annual = await create_plan(api, community_id, name="Annual", price=29_000, interval="YEAR")
+    bob = await register(api, "demo", "bob")
+    sub = await subscribed(api, gold, bob)
+    # when
+    await api.data(CHANGE, {"i": {"subscriptionId": sub["id"], "planId": annual, "idempotencyKey": "y"}}, token=bob.token)
+    # then
+    upgrade = [p for p in documents(api, "payments") if p["purpose"]["type"] == "upgrade"][0]
+    start, end = datetime.fromisoformat(sub["currentPeriodStart"]), end_of(sub)
+    expected = decide_change(
+        PlanPrice(2900, Interval.MONTH), PlanPrice(29_000, Interval.YEAR), start, end, upgrade["created_at"]
+    )
+    assert (upgrade["amount_cents"], expected.restart_period) == (expected.charge_cents, True)
+    deferred = balances(await trial_balance(api, olga))["liabilities:deferred_revenue"]
+    assert deferred == 2900 + upgrade["amount_cents"]  # the old month's rest carries into the new year
+    schedules = documents(api, "revenue_schedules")
+    assert sorted((s["open"], s["amount"]) for s in schedules) == [(False, 2900), (True, deferred)]
