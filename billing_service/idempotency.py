@@ -111,8 +111,7 @@ class IdempotentRunner:
             await records.release(community_id, scope, key)
             raise
         await records.complete(community_id, scope, key, {"body": body})
-        saved = await records.find(community_id, scope, key)
-        return self._replay(saved) if saved else body
+        return body
 
     @staticmethod
     def _replay(record: Doc) -> Doc:

@@ -194,3 +194,33 @@ class BillingCycle:
                 None, refreshed, {}, {"due_at": self.book.next_dunning_due(refreshed["dunning"], refreshed)}
             )
         return []
+
+
+async def run_once() -> CycleResult:
+    """One cycle against the configured database, as `python -m billing_service.scheduler` does."""
+    from billing_service.payments.sandbox import SandboxProvider
+    from billing_service.service import BillingService
+    from billing_service.store import BillingStore
+    from infra.mongo import create_mongo_client
+    from infra.runtime import resolved_settings
+
+    settings = resolved_settings()
+    assert settings.mongodb_uri
+    client = create_mongo_client(settings.mongodb_uri, app_name="billing_scheduler")
+    try:
+        store = BillingStore(client, client[settings.database_name("billing")])
+        await store.ensure_indexes()
+        provider = SandboxProvider(secret=settings.billing_webhook_secret, fee_bps=settings.billing_sandbox_fee_bps)
+        service = BillingService(store, provider, settings)
+        provider.sink = service.flow.receive_webhook
+        result = await service.cycle.run()
+        await provider.drain()
+        return result
+    finally:
+        await client.close()
+
+
+if __name__ == "__main__":
+    import asyncio
+
+    print(asyncio.run(run_once()).model_dump_json())  # noqa: T201 - a command's output

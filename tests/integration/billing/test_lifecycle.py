@@ -198,7 +198,9 @@ async def test_monthly_to_annual_starts_a_new_year_with_the_unused_month_credite
     bob = await register(api, "demo", "bob")
     sub = await subscribed(api, gold, bob)
     # when
-    await api.data(CHANGE, {"i": {"subscriptionId": sub["id"], "planId": annual, "idempotencyKey": "y"}}, token=bob.token)
+    await api.data(
+        CHANGE, {"i": {"subscriptionId": sub["id"], "planId": annual, "idempotencyKey": "y"}}, token=bob.token
+    )
     # then
     upgrade = [p for p in documents(api, "payments") if p["purpose"]["type"] == "upgrade"][0]
     start, end = datetime.fromisoformat(sub["currentPeriodStart"]), end_of(sub)
