@@ -17,6 +17,7 @@ import json
 import statistics
 import time
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from bson import ObjectId
@@ -39,80 +40,74 @@ async def rate(n: int, work: Any) -> float:
     return n / (time.perf_counter() - started)
 
 
+async def one_run(client: AsyncMongoClient[dict[str, Any]], settings: Settings, run: int, n: int) -> dict[str, float]:
+    db = client[f"bench_billing_{run}"]
+    store = BillingStore(client, db)
+    await store.ensure_indexes()
+    provider = SandboxProvider(secret="bench", webhook_delay_seconds=0.0)
+    service = BillingService(store, provider, settings)
+    provider.sink = service.flow.receive_webhook
+    community = str(ObjectId())
+    product = await service.commerce.create_product(
+        community, ProductCreate(name="Course", kind="COURSE", price_cents=9900, currency="CNY")
+    )
+    cid = ObjectId(community)
+    member = str(ObjectId())
+
+    def purchase(key: str) -> Any:
+        return service.commerce.purchase(
+            community, PurchaseCreate(member_id=member, product_id=product.id, idempotency_key=key)
+        )
+
+    async def bare(count: int) -> None:
+        for i in range(count):
+            await db["bare"].insert_one({"community_id": cid, "i": i, "at": datetime.now(UTC)})
+
+    async def post(session: Session, i: int) -> None:
+        await store.ledger.post(
+            session,
+            community_id=cid,
+            posting_id=f"bench:{i}",
+            kind="bench",
+            lines=[debit(Account.CASH, 100), credit(Account.REVENUE_ADS, 100)],
+            occurred_at=datetime.now(UTC),
+        )
+
+    async def postings(count: int) -> None:
+        for i in range(count):
+            await store.transaction(partial(post, i=i))
+
+    async def payments(count: int) -> None:
+        for i in range(count):
+            await purchase(f"seq{i}")
+
+    async def concurrent(count: int) -> None:
+        for batch in range(0, count, CONCURRENCY):
+            await asyncio.gather(*(purchase(f"c{i}") for i in range(batch, min(batch + CONCURRENCY, count))))
+
+    figures = {
+        "bare_inserts": await rate(n, bare),
+        "ledger_postings": await rate(n, postings),
+        "payments": await rate(n, payments),
+        "payments_concurrent": await rate(n, concurrent),
+    }
+    await provider.drain()
+    balance = await service.analytics.trial_balance(community)
+    assert balance.total_debits == balance.total_credits
+    await client.drop_database(f"bench_billing_{run}")
+    return figures
+
+
 async def measure(uri: str, n: int, repeats: int) -> dict[str, Any]:
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri, tz_aware=True)
     settings = Settings(app_env="test", mongodb_uri=uri, billing_sandbox_webhook_delay_seconds=0.0)
-    figures: dict[str, list[float]] = {
-        "bare_inserts": [],
-        "ledger_postings": [],
-        "payments": [],
-        "payments_concurrent": [],
-    }
+    runs: list[dict[str, float]] = []
     try:
         for run in range(repeats):
-            db = client[f"bench_billing_{run}"]
-            store = BillingStore(client, db)
-            await store.ensure_indexes()
-            provider = SandboxProvider(secret="bench", webhook_delay_seconds=0.0)
-            service = BillingService(store, provider, settings)
-            provider.sink = service.flow.receive_webhook
-            community = str(ObjectId())
-            product = await service.commerce.create_product(
-                community, ProductCreate(name="Course", kind="COURSE", price_cents=9900, currency="CNY")
-            )
-            cid = ObjectId(community)
-
-            async def bare(count: int) -> None:
-                for i in range(count):
-                    await db["bare"].insert_one({"community_id": cid, "i": i, "at": datetime.now(UTC)})
-
-            async def postings(count: int) -> None:
-                for i in range(count):
-
-                    async def post(session: Session, i: int = i) -> None:
-                        await store.ledger.post(
-                            session,
-                            community_id=cid,
-                            posting_id=f"bench:{i}",
-                            kind="bench",
-                            lines=[debit(Account.CASH, 100), credit(Account.REVENUE_ADS, 100)],
-                            occurred_at=datetime.now(UTC),
-                        )
-
-                    await store.transaction(post)
-
-            member = str(ObjectId())
-
-            async def payments(count: int, prefix: str = "seq") -> None:
-                for i in range(count):
-                    await service.commerce.purchase(
-                        community,
-                        PurchaseCreate(member_id=member, product_id=product.id, idempotency_key=f"{prefix}{i}"),
-                    )
-
-            async def concurrent(count: int) -> None:
-                for batch in range(0, count, CONCURRENCY):
-                    await asyncio.gather(
-                        *(
-                            service.commerce.purchase(
-                                community,
-                                PurchaseCreate(member_id=member, product_id=product.id, idempotency_key=f"c{i}"),
-                            )
-                            for i in range(batch, min(batch + CONCURRENCY, count))
-                        )
-                    )
-
-            figures["bare_inserts"].append(await rate(n, bare))
-            figures["ledger_postings"].append(await rate(n, postings))
-            figures["payments"].append(await rate(n, payments))
-            figures["payments_concurrent"].append(await rate(n, concurrent))
-            await provider.drain()
-            balance = await service.analytics.trial_balance(community)
-            assert balance.total_debits == balance.total_credits
-            await client.drop_database(f"bench_billing_{run}")
+            runs.append(await one_run(client, settings, run, n))
     finally:
         await client.close()
-    medians = {name: round(statistics.median(values), 1) for name, values in figures.items()}
+    medians = {name: round(statistics.median(r[name] for r in runs), 1) for name in runs[0]}
     base = medians["bare_inserts"]
     return {
         "n": n,
