@@ -34,12 +34,16 @@ def _limit(request: Request) -> int:
         raise BadInputError("limit must be an integer", field="limit") from exc
 
 
-def body_route(path: str, model: type[BaseModel], call: Callable[[BillingService, str, Any], Awaitable[Any]]) -> Route:
+def body_route(
+    path: str, model: type[BaseModel], call: Callable[[BillingService, str, Any], Awaitable[Any]], *, name: str
+) -> Route:
+    """A POST route that reads `model` from the body and answers what `call` returns (named for metrics)."""
+
     async def handler(request: Request) -> Response:
         payload = await read_model(request, model)
         return respond(await call(_service(request), _cid(request), payload))
 
-    handler.__name__ = call.__name__ if hasattr(call, "__name__") else "billing"
+    handler.__name__ = name
     return Route(path, handler, methods=["POST"])
 
 
@@ -130,27 +134,70 @@ C = "/communities/{community_id}"
 routes = [
     Route(f"{C}/plans", create_plan, methods=["POST"]),
     Route(f"{C}/plans", list_plans, methods=["GET"]),
-    body_route(f"{C}/subscriptions", s.SubscriptionCreate, lambda svc, c, p: svc.subscriptions.subscribe(c, p)),
+    body_route(
+        f"{C}/subscriptions",
+        s.SubscriptionCreate,
+        lambda svc, c, p: svc.subscriptions.subscribe(c, p),
+        name="subscribe",
+    ),
     Route(f"{C}/subscriptions", list_subscriptions, methods=["GET"]),
-    body_route(f"{C}/subscriptions/cancel", s.SubscriptionCancel, lambda svc, c, p: svc.subscriptions.cancel(c, p)),
-    body_route(f"{C}/subscriptions/change-plan", s.PlanChange, lambda svc, c, p: svc.subscriptions.change_plan(c, p)),
-    body_route(f"{C}/coupons", s.CouponCreate, lambda svc, c, p: svc.subscriptions.create_coupon(c, p)),
+    body_route(
+        f"{C}/subscriptions/cancel",
+        s.SubscriptionCancel,
+        lambda svc, c, p: svc.subscriptions.cancel(c, p),
+        name="cancel",
+    ),
+    body_route(
+        f"{C}/subscriptions/change-plan",
+        s.PlanChange,
+        lambda svc, c, p: svc.subscriptions.change_plan(c, p),
+        name="change_plan",
+    ),
+    body_route(
+        f"{C}/coupons", s.CouponCreate, lambda svc, c, p: svc.subscriptions.create_coupon(c, p), name="create_coupon"
+    ),
     Route(f"{C}/memberships/lookup", lookup_memberships, methods=["POST"]),
     Route(f"{C}/revenue/by-member", revenue_by_member, methods=["GET"]),
     Route(f"{C}/ledger/trial-balance", trial_balance, methods=["GET"]),
     Route(f"{C}/revenue/report", revenue_report, methods=["GET"]),
-    body_route(f"{C}/products", s.ProductCreate, lambda svc, c, p: svc.commerce.create_product(c, p)),
+    body_route(
+        f"{C}/products", s.ProductCreate, lambda svc, c, p: svc.commerce.create_product(c, p), name="create_product"
+    ),
     Route(f"{C}/products", list_products, methods=["GET"]),
-    body_route(f"{C}/purchases", s.PurchaseCreate, lambda svc, c, p: svc.commerce.purchase(c, p)),
-    body_route(f"{C}/ad-campaigns", s.AdCampaignCreate, lambda svc, c, p: svc.commerce.book_ad_campaign(c, p)),
-    body_route(f"{C}/data-contracts", s.DataContractCreate, lambda svc, c, p: svc.commerce.sign_data_contract(c, p)),
+    body_route(f"{C}/purchases", s.PurchaseCreate, lambda svc, c, p: svc.commerce.purchase(c, p), name="purchase"),
+    body_route(
+        f"{C}/ad-campaigns",
+        s.AdCampaignCreate,
+        lambda svc, c, p: svc.commerce.book_ad_campaign(c, p),
+        name="book_ad_campaign",
+    ),
+    body_route(
+        f"{C}/data-contracts",
+        s.DataContractCreate,
+        lambda svc, c, p: svc.commerce.sign_data_contract(c, p),
+        name="sign_data_contract",
+    ),
     Route(f"{C}/deals", list_deals, methods=["GET"]),
-    body_route(f"{C}/receipts", s.ReceiptCreate, lambda svc, c, p: svc.commerce.record_receipt(c, p)),
-    body_route(f"{C}/creator-awards", s.CreatorAwardCreate, lambda svc, c, p: svc.commerce.award_creator(c, p)),
-    body_route(f"{C}/creator-payouts", s.CreatorPayoutCreate, lambda svc, c, p: svc.commerce.pay_creator(c, p)),
-    body_route(f"{C}/costs", s.CostCreate, lambda svc, c, p: svc.commerce.record_cost(c, p)),
-    body_route(f"{C}/refunds", s.RefundCreate, lambda svc, c, p: svc.refunds.refund(c, p)),
-    body_route(f"{C}/invoices", s.InvoiceDraftCreate, lambda svc, c, p: svc.invoices.create_draft(c, p)),
+    body_route(
+        f"{C}/receipts", s.ReceiptCreate, lambda svc, c, p: svc.commerce.record_receipt(c, p), name="record_receipt"
+    ),
+    body_route(
+        f"{C}/creator-awards",
+        s.CreatorAwardCreate,
+        lambda svc, c, p: svc.commerce.award_creator(c, p),
+        name="award_creator",
+    ),
+    body_route(
+        f"{C}/creator-payouts",
+        s.CreatorPayoutCreate,
+        lambda svc, c, p: svc.commerce.pay_creator(c, p),
+        name="pay_creator",
+    ),
+    body_route(f"{C}/costs", s.CostCreate, lambda svc, c, p: svc.commerce.record_cost(c, p), name="record_cost"),
+    body_route(f"{C}/refunds", s.RefundCreate, lambda svc, c, p: svc.refunds.refund(c, p), name="refund"),
+    body_route(
+        f"{C}/invoices", s.InvoiceDraftCreate, lambda svc, c, p: svc.invoices.create_draft(c, p), name="create_draft"
+    ),
     Route(f"{C}/invoices", list_invoices, methods=["GET"]),
     Route(f"{C}/invoices/{{invoice_id}}", get_invoice, methods=["GET"]),
     Route(f"{C}/invoices/{{invoice_id}}/pdf", invoice_pdf, methods=["GET"]),

@@ -91,7 +91,7 @@ class SubscriptionService:
     # Subscribe
 
     async def subscribe(self, community_id: str, sub_in: SubscriptionCreate) -> SubscriptionRead:
-        """Start a subscription: a plan with a trial and no payment method starts the trial, else it is charged."""
+        """Start a subscription: a plan with a trial starts it (any method is charged at its end), else charge."""
         cid = object_id(community_id, field="communityId")
         member = ObjectId(sub_in.member_id)
 
@@ -104,7 +104,7 @@ class SubscriptionService:
                 coupon = await self.store.subscriptions.get_coupon(cid, sub_in.coupon_code.upper())
                 if coupon is None or coupon["remaining"] <= 0:
                     raise NotFoundError("no redeemable coupon with this code", field="couponCode")
-            trial = bool(plan.get("trial_days")) and not sub_in.payment_method
+            trial = bool(plan.get("trial_days"))  # a given method is kept and charged when the trial ends
             method = sub_in.payment_method or self.default_method
             if not trial and not method and plan["price_cents"] > 0:
                 raise BadInputError("a payment method is required for this plan", field="paymentMethod")
@@ -227,13 +227,10 @@ class SubscriptionService:
             )
             if done is None or not sub.get("latest_payment_id") or sub["status"] == S.TRIALING.value:
                 return
-            plan = await self._plan_or_raise(cid, str(sub["plan_id"]), session)
-            months = {"MONTH": 1, "QUARTER": 3, "YEAR": 12}[plan["interval"]]
             end = sub["current_period_end"]
             last = await self.store.ledger.get_by_posting_id(cid, f"payment:{sub['latest_payment_id']}")
             monthly = sum(seg["cents"] for seg in (last or {}).get("meta", {}).get("mrr", []) if seg["to"] == end)
             meta = {"stream": "MEMBERSHIP", "subscription_id": sub["_id"], "mrr": [mrr_segment(-monthly, now, end)]}
-            del months
             await self.recognition.close(session, cid, f"payment:{sub['latest_payment_id']}", now, meta)
 
         await self.store.transaction(cancel_now)
@@ -253,9 +250,9 @@ class SubscriptionService:
             new_plan = await self._plan_or_raise(cid, change_in.plan_id)
             if new_plan["_id"] == sub["plan_id"]:
                 raise BadInputError("the subscription is already on this plan", field="planId")
-            if new_plan["currency"] != (await self._plan_or_raise(cid, str(sub["plan_id"])))["currency"]:
-                raise BadInputError("plans of another currency cannot be swapped", field="planId")
             old_plan = await self._plan_or_raise(cid, str(sub["plan_id"]))
+            if new_plan["currency"] != old_plan["currency"]:
+                raise BadInputError("plans of another currency cannot be swapped", field="planId")
             return sub, old_plan, new_plan
 
         async def start(session: Session, prepared: tuple[Doc, Doc, Doc]) -> Doc:

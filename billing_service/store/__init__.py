@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.asynchronous.mongo_client import AsyncMongoClient
 
@@ -14,6 +17,7 @@ from billing_service.store.payments import PaymentsStore
 from billing_service.store.subscriptions import SubscriptionsStore
 
 __all__ = ["BillingStore", "Doc", "Session"]
+T = TypeVar("T")
 
 
 class BillingStore:
@@ -31,5 +35,5 @@ class BillingStore:
         for part in (self.ledger, self.idempotency, self.payments, self.subscriptions, self.invoices, self.commerce):
             await part.ensure_indexes()
 
-    async def transaction(self, callback):  # type: ignore[no-untyped-def]
+    async def transaction(self, callback: Callable[[Session], Awaitable[T]]) -> T:
         return await in_transaction(self.client, callback)
