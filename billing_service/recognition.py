@@ -39,27 +39,40 @@ class Recognition:
                 "recognised": 0,
                 "start": start,
                 "end": end,
+                "next_at": min(start + timedelta(days=1), end),
                 "open": amount > 0,
                 "revenue_account": revenue_account.value,
             },
         )
 
-    async def recognise_due(self, now: datetime, limit: int = 1000) -> int:
+    async def recognise_due(self, now: datetime, batch: int = 500) -> int:
         """Post what each open schedule has earned up to `now`; a repeated run posts nothing new."""
         posted = 0
-        for schedule in await self.store.commerce.list_unrecognised(now, limit):
-            total = whole_days(schedule["start"], schedule["end"])
-            elapsed = whole_days(schedule["start"], min(now, schedule["end"]))
-            done = now >= schedule["end"]
-            target = schedule["amount"] if done else recognised_to_date(schedule["amount"], total, elapsed)
-            if target <= schedule["recognised"] and not done:
-                continue
-            label = "end" if done else str(elapsed)
-            at = schedule["end"] if done else schedule["start"] + timedelta(days=elapsed)
-            post = partial(self._post, schedule=schedule, target=target, label=label, at=at, keep_open=not done)
-            if await self.store.transaction(post):
-                posted += 1
-        return posted
+        seen: set[object] = set()
+        while True:
+            due = [s for s in await self.store.commerce.list_unrecognised(now, batch) if s["_id"] not in seen]
+            seen.update(s["_id"] for s in due)
+            for schedule in due:
+                total = whole_days(schedule["start"], schedule["end"])
+                elapsed = whole_days(schedule["start"], min(now, schedule["end"]))
+                done = now >= schedule["end"]
+                target = schedule["amount"] if done else recognised_to_date(schedule["amount"], total, elapsed)
+                label = "end" if done else str(elapsed)
+                at = schedule["end"] if done else schedule["start"] + timedelta(days=elapsed)
+                next_at = min(schedule["start"] + timedelta(days=elapsed + 1), schedule["end"])
+                post = partial(
+                    self._post,
+                    schedule=schedule,
+                    target=target,
+                    label=label,
+                    at=at,
+                    keep_open=not done,
+                    next_at=next_at,
+                )
+                if await self.store.transaction(post):
+                    posted += 1
+            if len(due) < batch:  # the last page (or only schedules seen already: a conflict to retry next cycle)
+                return posted
 
     async def close(self, session: Session, community_id: ObjectId, source: str, at: datetime, meta: Doc) -> None:
         """Recognise the rest of a schedule at once (a subscription canceled immediately keeps its money)."""
@@ -89,13 +102,14 @@ class Recognition:
         at: datetime,
         keep_open: bool,
         meta: Doc | None = None,
+        next_at: datetime | None = None,
     ) -> bool:
         amount = target - schedule["recognised"]
         recognised = max(target, schedule["recognised"])
-        if not await self.store.commerce.advance_schedule(session, schedule, recognised, keep_open):
+        if not await self.store.commerce.advance_schedule(session, schedule, recognised, keep_open, next_at):
             return False
         if amount <= 0:
-            return True  # nothing left: the period is over, and so is its MRR segment
+            return False  # nothing more earned yet (or the period is over, and so is its MRR segment)
         lines = [debit(Account.DEFERRED_REVENUE, amount), credit(Account(schedule["revenue_account"]), amount)]
         await self.store.ledger.post(
             session,

@@ -49,14 +49,20 @@ class BillingCycle:
     async def run(self, now: datetime | None = None) -> CycleResult:
         now = now or datetime.now(UTC)
         counts = {"renewed": 0, "failed": 0, "canceled": 0, "expired": 0, "trials_converted": 0, "plan_changes": 0}
-        for sub in await self.store.subscriptions.list_due(now, BATCH):
-            try:
-                outcome = await self._advance(sub, now)
-            except ServiceError as exc:
-                log.warning("billing_cycle_error", subscription_id=str(sub["_id"]), error=str(exc))
-                continue
-            for name in outcome:
-                counts[name] += 1
+        seen: set[object] = set()
+        while True:
+            due = [sub for sub in await self.store.subscriptions.list_due(now, BATCH) if sub["_id"] not in seen]
+            seen.update(sub["_id"] for sub in due)
+            for sub in due:
+                try:
+                    outcome = await self._advance(sub, now)
+                except ServiceError as exc:
+                    log.warning("billing_cycle_error", subscription_id=str(sub["_id"]), error=str(exc))
+                    continue
+                for name in outcome:
+                    counts[name] += 1
+            if len(due) < BATCH:  # the last page, or only subscriptions handled already in this cycle
+                break
         postings = await self.recognition.recognise_due(now)
         return CycleResult(**counts, recognition_postings=postings)
 

@@ -25,8 +25,8 @@ class CommerceStore:
         )
         # list_deals: a community's campaigns and contracts by kind.
         await self.deals.create_index([("community_id", ASCENDING), ("kind", ASCENDING)], name="community_kind")
-        # list_unrecognised: the scheduler's sweep of schedules with revenue left to recognise.
-        await self.schedules.create_index([("open", ASCENDING), ("start", ASCENDING)], name="open_start")
+        # list_unrecognised: the scheduler's sweep of schedules whose next day of revenue is due.
+        await self.schedules.create_index([("open", ASCENDING), ("next_at", ASCENDING)], name="open_next_at")
         # get_schedule_by_source: the schedule of one charge or contract.
         await self.schedules.create_index(
             [("community_id", ASCENDING), ("source", ASCENDING)], unique=True, name="community_source_unique"
@@ -57,13 +57,21 @@ class CommerceStore:
         return await self.schedules.find_one({"community_id": community_id, "source": source}, session=session)
 
     async def list_unrecognised(self, now: datetime, limit: int) -> list[Doc]:
-        return [doc async for doc in self.schedules.find({"open": True, "start": {"$lte": now}}).limit(limit)]
+        cursor = self.schedules.find({"open": True, "next_at": {"$lte": now}}).sort("next_at", ASCENDING)
+        return [doc async for doc in cursor.limit(limit)]
 
-    async def advance_schedule(self, session: Session, schedule: Doc, recognised: int, open_: bool) -> bool:
+    async def advance_schedule(
+        self, session: Session, schedule: Doc, recognised: int, open_: bool, next_at: datetime | None = None
+    ) -> bool:
         """Move recognised-to-date forward from the value read (optimistic: a twin run posts nothing)."""
         result = await self.schedules.update_one(
-            {"_id": schedule["_id"], "community_id": schedule["community_id"], "recognised": schedule["recognised"]},
-            {"$set": {"recognised": recognised, "open": open_}},
+            {
+                "_id": schedule["_id"],
+                "community_id": schedule["community_id"],
+                "recognised": schedule["recognised"],
+                "next_at": schedule.get("next_at"),
+            },
+            {"$set": {"recognised": recognised, "open": open_, "next_at": next_at or schedule.get("next_at")}},
             session=session,
         )
         return result.modified_count == 1
