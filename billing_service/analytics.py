@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, datetime
+from typing import Any
 
 from bson import ObjectId
 
@@ -16,6 +17,7 @@ from billing_service.schemas import (
     RevenueByMember,
     RevenueReport,
     StreamShare,
+    TierBreakdown,
     TrialBalance,
 )
 from billing_service.store import BillingStore
@@ -151,10 +153,34 @@ class AnalyticsService:
             ),
             by_plan=await self._by_plan(cid, mrr_postings, mrr_end),
             cash_collected_cents=sums.get("assets:cash", (0, 0))[0],
+            by_tier=await self._by_tier(community_id, sales),
             refunds_cents=-sum(
                 t["meta"]["member_amount"] for t in await ledger.list_between(cid, start, end, ["refund"])
             ),
         )
+
+    async def _by_tier(self, community_id: str, sales: list[dict[str, Any]]) -> list[TierBreakdown]:
+        paid: dict[str, int] = defaultdict(int)
+        for sale in sales:
+            if sale.get("member_id"):
+                paid[str(sale["member_id"])] += int(sale["meta"].get("member_amount", 0))
+        if self.users is None or not paid:
+            return []
+        ids = sorted(paid)
+        tiers: dict[str, str] = {}
+        try:
+            for chunk in range(0, len(ids), 100):
+                members = await self.users.lookup_members(community_id, ids[chunk : chunk + 100])
+                tiers.update({m.id: m.tier.value for m in members if m is not None})
+        except ServiceError:
+            return []
+        by_tier: dict[str, list[int]] = defaultdict(list)
+        for member_id, cents in paid.items():
+            by_tier[tiers.get(member_id, "UNKNOWN")].append(cents)
+        return [
+            TierBreakdown(tier=tier, paying_members=len(amounts), paid_cents=sum(amounts))
+            for tier, amounts in sorted(by_tier.items())
+        ]
 
     async def _cac(self, community_id: str, start: datetime, end: datetime, new_payers: int) -> int | None:
         if self.users is None or not new_payers:

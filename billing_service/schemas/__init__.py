@@ -1,6 +1,6 @@
 """What billing_service accepts and returns; shared with `BillingClient`."""
 
-from billing_service.schemas.analytics import Funnel, PlanBreakdown, RevenueReport, StreamShare
+from billing_service.schemas.analytics import Funnel, PlanBreakdown, RevenueReport, StreamShare, TierBreakdown
 from billing_service.schemas.money import (
     AccountBalance,
     AdCampaignCreate,
@@ -95,6 +95,7 @@ __all__ = [
     "SubscriptionCreate",
     "SubscriptionList",
     "SubscriptionRead",
+    "TierBreakdown",
     "TrialBalance",
     "WebhookAck",
 ]

@@ -21,6 +21,14 @@ class PlanBreakdown(ApiModel):
     subscribers: int
 
 
+class TierBreakdown(ApiModel):
+    """Money paid in the period by members of one value tier (users_service's tiers)."""
+
+    tier: str
+    paying_members: int
+    paid_cents: int
+
+
 class Funnel(ApiModel):
     engaged_members: int
     paying_members: int
@@ -58,3 +66,4 @@ class RevenueReport(ApiModel):
     by_plan: list[PlanBreakdown]
     cash_collected_cents: int
     refunds_cents: int
+    by_tier: list[TierBreakdown] = []

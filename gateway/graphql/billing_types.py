@@ -190,6 +190,13 @@ class PlanBreakdown:
     subscribers: int
 
 
+@strawberry.type(description="Money paid in the period by members of one value tier.")
+class TierBreakdown:
+    tier: str
+    paying_members: int
+    paid_cents: int
+
+
 @strawberry.type(description="Engaged members -> paying members -> value-added buyers (target 12.7%).")
 class Funnel:
     engaged_members: int
@@ -229,6 +236,7 @@ class RevenueReport:
     by_plan: list[PlanBreakdown]
     cash_collected_cents: int
     refunds_cents: int
+    by_tier: list[TierBreakdown]
 
     @staticmethod
     def from_read(read: s.RevenueReport) -> RevenueReport:
@@ -236,6 +244,7 @@ class RevenueReport:
         data["mix"] = [StreamShare(**m) for m in data["mix"]]
         data["funnel"] = Funnel(**data["funnel"])
         data["by_plan"] = [PlanBreakdown(**{**p, "plan_id": strawberry.ID(p["plan_id"])}) for p in data["by_plan"]]
+        data["by_tier"] = [TierBreakdown(**t) for t in data["by_tier"]]
         return RevenueReport(**data)
 
 
