@@ -58,7 +58,7 @@ class MembershipBook:
             "latest_payment_id": payment["_id"],
             "access_blocked": False,
         }
-        if sub["status"] == S.TRIALING.value:
+        if sub.get("trial_end") and not sub.get("converted_at"):
             changes["converted_at"] = payment.get("occurred_at") or datetime.now(UTC)
         await self.store.subscriptions.update(session, sub, {}, changes, unset=["dunning"])
 
@@ -105,6 +105,7 @@ class MembershipBook:
             end=end,
             revenue_account=Account.REVENUE_MEMBERSHIP,
             member_id=payment.get("member_id"),
+            subscription_id=sub["_id"],
         )
 
     async def _first_payment_failed(self, session: Session, payment: Doc) -> None:

@@ -27,6 +27,7 @@ class Recognition:
         end: datetime,
         revenue_account: Account,
         member_id: ObjectId | None,
+        subscription_id: ObjectId | None = None,
     ) -> None:
         await self.store.commerce.insert(
             "schedules",
@@ -35,6 +36,7 @@ class Recognition:
                 "community_id": community_id,
                 "source": source,
                 "member_id": member_id,
+                "subscription_id": subscription_id,
                 "amount": amount,
                 "recognised": 0,
                 "start": start,
@@ -74,14 +76,22 @@ class Recognition:
             if len(due) < batch:  # the last page (or only schedules seen already: a conflict to retry next cycle)
                 return posted
 
-    async def close(self, session: Session, community_id: ObjectId, source: str, at: datetime, meta: Doc) -> None:
-        """Recognise the rest of a schedule at once (a subscription canceled immediately keeps its money)."""
-        schedule = await self.store.commerce.get_schedule_by_source(community_id, source, session)
-        if schedule is None:
-            return
-        amount = max(schedule["amount"] - schedule["recognised"], 0)
-        target = schedule["recognised"] + amount
-        await self._post(session, schedule=schedule, target=target, label="close", at=at, keep_open=False, meta=meta)
+    async def close_subscription(
+        self, session: Session, community_id: ObjectId, subscription_id: ObjectId, at: datetime, meta: Doc
+    ) -> None:
+        """Recognise at once what a subscription's open schedules have left (canceled now, the money is kept).
+
+        `meta` (the MRR change) rides on the first posting made.
+        """
+        schedules = await self.store.commerce.list_open_schedules_of_subscription(
+            community_id, subscription_id, session
+        )
+        for schedule in schedules:
+            posted = await self._post(
+                session, schedule=schedule, target=schedule["amount"], label="close", at=at, keep_open=False, meta=meta
+            )
+            if posted:
+                meta = {}
 
     async def take_rest(self, session: Session, community_id: ObjectId, source: str) -> int:
         """Close a schedule without recognising its rest, which stays deferred for a successor schedule."""

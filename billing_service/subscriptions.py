@@ -10,6 +10,7 @@ from pymongo.errors import DuplicateKeyError
 
 from billing_service import render
 from billing_service.charging import PaymentFlow, payment_key
+from billing_service.domain.analytics import mrr_at
 from billing_service.domain.periods import local_anchor, period_bounds
 from billing_service.domain.plans import Interval, SubscriptionStatus
 from billing_service.domain.proration import PlanPrice, decide_change, discounted
@@ -225,13 +226,13 @@ class SubscriptionService:
                 {"status": S.CANCELED.value, "live": False, "ended_at": now, "cancel_at_period_end": False},
                 unset=["due_at"],
             )
-            if done is None or not sub.get("latest_payment_id") or sub["status"] == S.TRIALING.value:
+            if done is None or sub["status"] == S.TRIALING.value:
                 return
+            postings = await self.store.ledger.mrr_postings_for_subscription(cid, sub["_id"], session)
+            monthly = sum(mrr_at(postings, now).values())
             end = sub["current_period_end"]
-            last = await self.store.ledger.get_by_posting_id(cid, f"payment:{sub['latest_payment_id']}")
-            monthly = sum(seg["cents"] for seg in (last or {}).get("meta", {}).get("mrr", []) if seg["to"] == end)
             meta = {"stream": "MEMBERSHIP", "subscription_id": sub["_id"], "mrr": [mrr_segment(-monthly, now, end)]}
-            await self.recognition.close(session, cid, f"payment:{sub['latest_payment_id']}", now, meta)
+            await self.recognition.close_subscription(session, cid, sub["_id"], now, meta)
 
         await self.store.transaction(cancel_now)
         return await self._read(cid, sub["_id"])

@@ -31,6 +31,10 @@ class CommerceStore:
         await self.schedules.create_index(
             [("community_id", ASCENDING), ("source", ASCENDING)], unique=True, name="community_source_unique"
         )
+        # list_open_schedules_of_subscription: an immediate cancel recognises what its periods left.
+        await self.schedules.create_index(
+            [("community_id", ASCENDING), ("subscription_id", ASCENDING)], name="community_subscription"
+        )
         await self.records.create_index(
             [("community_id", ASCENDING), ("kind", ASCENDING), ("created_at", ASCENDING)], name="community_kind"
         )
@@ -75,6 +79,14 @@ class CommerceStore:
             session=session,
         )
         return result.modified_count == 1
+
+    async def list_open_schedules_of_subscription(
+        self, community_id: ObjectId, subscription_id: ObjectId, session: Session
+    ) -> list[Doc]:
+        cursor = self.schedules.find(
+            {"community_id": community_id, "subscription_id": subscription_id, "open": True}, session=session
+        )
+        return [doc async for doc in cursor]
 
     async def shrink_schedule(self, session: Session, schedule: Doc, amount: int) -> None:
         await self.schedules.update_one(

@@ -22,6 +22,10 @@ class LedgerStore:
         await self.transactions.create_index(
             [("community_id", ASCENDING), ("posting_id", ASCENDING)], unique=True, name="community_posting_unique"
         )
+        # mrr_postings_for_subscription: what one subscription's charges and changes did to MRR.
+        await self.transactions.create_index(
+            [("community_id", ASCENDING), ("meta.subscription_id", ASCENDING)], name="community_subscription"
+        )
         # trial_balance / sums_by_account / revenue_by_member / subscription_charges: a community's period.
         await self.transactions.create_index(
             [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred"
@@ -111,6 +115,16 @@ class LedgerStore:
         cursor = self.transactions.find(
             {"community_id": community_id, "occurred_at": {"$lt": end}, "meta.mrr": {"$exists": True}},
             {"meta": 1, "member_id": 1},
+        )
+        return [doc async for doc in cursor]
+
+    async def mrr_postings_for_subscription(
+        self, community_id: ObjectId, subscription_id: ObjectId, session: Session | None = None
+    ) -> list[Doc]:
+        cursor = self.transactions.find(
+            {"community_id": community_id, "meta.subscription_id": subscription_id, "meta.mrr": {"$exists": True}},
+            {"meta": 1},
+            session=session,
         )
         return [doc async for doc in cursor]
 

@@ -212,3 +212,24 @@ async def test_monthly_to_annual_starts_a_new_year_with_the_unused_month_credite
     assert deferred == 2900 + upgrade["amount_cents"]  # the old month's rest carries into the new year
     schedules = documents(api, "revenue_schedules")
     assert sorted((s["open"], s["amount"]) for s in schedules) == [(False, 2900), (True, deferred)]
+
+
+async def test_cancel_at_once_after_an_upgrade_ends_all_mrr_and_defers_nothing(api: Api) -> None:
+    community_id, olga = await community_with_operator(api)
+    gold = await create_plan(api, community_id, name="Gold", price=2900)
+    platinum = await create_plan(api, community_id, name="Platinum", price=5900)
+    bob = await register(api, "demo", "bob")
+    sub = await subscribed(api, gold, bob)
+    await api.data(
+        CHANGE, {"i": {"subscriptionId": sub["id"], "planId": platinum, "idempotencyKey": "u"}}, token=bob.token
+    )
+    # when
+    await api.data(CANCEL, {"i": {"subscriptionId": sub["id"], "atPeriodEnd": False}}, token=bob.token)
+    # then
+    period = datetime.fromisoformat(sub["currentPeriodStart"]).strftime("%Y-%m")
+    report = await api.data(
+        "query($p: String!) { revenueReport(period: $p) { mrrCents } }", {"p": period}, token=olga.token
+    )
+    assert report["revenueReport"]["mrrCents"] == 0
+    assert "liabilities:deferred_revenue" not in balances(await trial_balance(api, olga))
+    assert {s["open"] for s in documents(api, "revenue_schedules")} == {False}
