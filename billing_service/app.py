@@ -35,6 +35,8 @@ def create_app(
             duplicate_probability=settings.billing_sandbox_duplicate_probability,
             tolerance_seconds=settings.billing_webhook_tolerance_seconds,
         )
+        if settings.is_production:
+            log.warning("billing_uses_the_sandbox_provider", hint="add a real provider adapter: docs/billing.md")
         service = BillingService(store, provider, settings, users=users, distribution=distribution)
         provider.sink = service.flow.receive_webhook
         app.state.service = service
