@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.factories import Api, create_community, create_plan, register
+from tests.factories import Api, create_community, create_plan, publish, register
 from tests.integration.billing.helpers import (
     PURCHASE,
     RUN_CYCLE,
@@ -133,3 +133,44 @@ async def test_a_member_cannot_read_the_trial_balance(api: Api) -> None:
     await community_with_operator(api)
     bob = await register(api, "demo", "bob")
     assert await api.error_code(TRIAL_BALANCE, {}, token=bob.token) == "FORBIDDEN"
+
+
+async def test_churn_counts_a_subscription_live_at_the_start_that_ended_in_the_period(api: Api) -> None:
+    community_id, olga = await community_with_operator(api)
+    gold = await create_plan(api, community_id, price=2900)
+    bob = await register(api, "demo", "bob")
+    sub = (await api.data(SUBSCRIBE, {"i": {"planId": gold, "idempotencyKey": "s"}}, token=bob.token))["subscribe"]
+    cancel = "mutation($i: CancelSubscriptionInput!) { cancelSubscription(input: $i) { id } }"
+    await api.data(cancel, {"i": {"subscriptionId": sub["subscription"]["id"]}}, token=bob.token)
+    end = datetime.fromisoformat(sub["subscription"]["currentPeriodEnd"])
+    await api.data(RUN_CYCLE, {"i": {"now": end.isoformat()}}, admin=True)
+    query = "query($p: String!) { revenueReport(period: $p) { revenueCents mrrCents logoChurn revenueChurn } }"
+    # when: the month the period ended in
+    report = (await api.data(query, {"p": end.strftime("%Y-%m")}, token=olga.token))["revenueReport"]
+    # then: the whole period is recognised when it ends; the one subscription live at the start churned
+    assert report == {"revenueCents": 2900, "mrrCents": 0, "logoChurn": 1.0, "revenueChurn": 1.0}
+
+
+async def test_cvr_and_funnel_count_engaged_members_from_distribution(api: Api) -> None:
+    community_id, olga = await community_with_operator(api)
+    course = await product(api, olga, price=1000)
+    gold = await create_plan(api, community_id, price=2900)
+    bob = await register(api, "demo", "bob")
+    eve = await register(api, "demo", "eve")
+    item = await publish(api, olga, "Post")
+    record = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { ok } }"
+    await api.data(record, {"i": {"contentId": item, "type": "OPEN"}}, token=eve.token)
+    await api.data(SUBSCRIBE, {"i": {"planId": gold, "idempotencyKey": "s"}}, token=bob.token)
+    await api.data(PURCHASE, {"i": {"productId": course, "idempotencyKey": "p"}}, token=bob.token)
+    query = """
+    query($p: String!) {
+      revenueReport(period: $p) { cvr funnel { engagedMembers payingMembers valueAddedBuyers conversion } }
+    }
+    """
+    # when
+    report = (await api.data(query, {"p": datetime.now(UTC).strftime("%Y-%m")}, token=olga.token))["revenueReport"]
+    # then: engaged = eve (activity) + bob (payer); bob pays and buys
+    assert report == {
+        "cvr": 0.5,
+        "funnel": {"engagedMembers": 2, "payingMembers": 1, "valueAddedBuyers": 1, "conversion": 0.5},
+    }
