@@ -133,11 +133,7 @@ class PaymentFlow:
             lines=[{"description": description, "quantity": 1, "unit_cents": gross, "amount_cents": gross}],
             payment_id=payment["_id"],
         )
-        await self.store.payments.payments.update_one(
-            {"_id": payment["_id"], "community_id": payment["community_id"]},
-            {"$set": {"invoice_id": invoice["_id"]}},
-            session=session,
-        )
+        await self.store.payments.set_invoice(session, payment, invoice["_id"])
         return invoice
 
     async def receive_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookAck:

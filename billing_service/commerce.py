@@ -230,16 +230,7 @@ class CommerceService:
             raise NotFoundError(f"no deal with id {receipt_in.deal_id} here", field="dealId")
 
         async def receive(session: Session) -> Doc:
-            result = await self.store.commerce.deals.update_one(
-                {
-                    "_id": deal["_id"],
-                    "community_id": cid,
-                    "received_cents": {"$lte": deal["amount_cents"] - receipt_in.amount_cents},
-                },
-                {"$inc": {"received_cents": receipt_in.amount_cents}},
-                session=session,
-            )
-            if result.modified_count != 1:
+            if not await self.store.commerce.add_receipt(session, deal, receipt_in.amount_cents):
                 raise BadInputError("the receipt exceeds what is owed on this deal", field="amountCents")
             lines = [debit(Account.CASH, receipt_in.amount_cents), credit(Account.RECEIVABLES, receipt_in.amount_cents)]
             return await self._record(

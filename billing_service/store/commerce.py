@@ -88,6 +88,19 @@ class CommerceStore:
         )
         return [doc async for doc in cursor]
 
+    async def add_receipt(self, session: Session, deal: Doc, amount: int) -> bool:
+        """Count money received on a deal; False when it would exceed what the deal is worth."""
+        result = await self.deals.update_one(
+            {
+                "_id": deal["_id"],
+                "community_id": deal["community_id"],
+                "received_cents": {"$lte": deal["amount_cents"] - amount},
+            },
+            {"$inc": {"received_cents": amount}},
+            session=session,
+        )
+        return result.modified_count == 1
+
     async def shrink_schedule(self, session: Session, schedule: Doc, amount: int) -> None:
         await self.schedules.update_one(
             {"_id": schedule["_id"], "community_id": schedule["community_id"]},

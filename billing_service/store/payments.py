@@ -56,6 +56,13 @@ class PaymentsStore:
         )
         return result.modified_count == 1
 
+    async def set_invoice(self, session: Session, payment: Doc, invoice_id: ObjectId) -> None:
+        await self.payments.update_one(
+            {"_id": payment["_id"], "community_id": payment["community_id"]},
+            {"$set": {"invoice_id": invoice_id}},
+            session=session,
+        )
+
     async def add_refund(self, session: Session, payment: Doc, amount: int) -> bool:
         result = await self.payments.update_one(
             {
