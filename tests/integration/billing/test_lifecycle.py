@@ -233,3 +233,17 @@ async def test_cancel_at_once_after_an_upgrade_ends_all_mrr_and_defers_nothing(a
     assert report["revenueReport"]["mrrCents"] == 0
     assert "liabilities:deferred_revenue" not in balances(await trial_balance(api, olga))
     assert {s["open"] for s in documents(api, "revenue_schedules")} == {False}
+
+
+async def test_an_exhausted_coupon_is_refused_and_saves_nothing(api: Api) -> None:
+    community_id, olga = await community_with_operator(api)
+    gold = await create_plan(api, community_id, price=2900)
+    await api.data(COUPON, {"i": {"code": "ONE", "amountOffCents": 900, "maxRedemptions": 1}}, token=olga.token)
+    bob = await register(api, "demo", "bob")
+    carol = await register(api, "demo", "carol")
+    await subscribed(api, gold, bob, couponCode="ONE")
+    errors = await api.errors(
+        SUBSCRIBE, {"i": {"planId": gold, "idempotencyKey": "s", "couponCode": "ONE"}}, token=carol.token
+    )
+    assert errors[0]["extensions"] == {"code": "NOT_FOUND", "field": "couponCode"}
+    assert [p["amount_cents"] for p in documents(api, "payments")] == [2000]
