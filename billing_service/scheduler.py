@@ -70,6 +70,12 @@ class BillingCycle:
         subs = self.store.subscriptions
         if sub["status"] == S.PAST_DUE.value:
             return await self._dun(sub, now)
+        if sub["status"] == S.INCOMPLETE.value:
+            # Its first payment is still pending (a lost webhook?): ask the provider again, never charge period 1.
+            first = await self.store.payments.get_by_key(sub["community_id"], payment_key("sub", sub["_id"], 0))
+            if first is not None:
+                await self.flow.collect(first)
+            return []
         if sub.get("cancel_at_period_end"):
             await subs.update(
                 None,

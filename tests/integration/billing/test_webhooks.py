@@ -107,3 +107,24 @@ async def test_webhook_route_verifies_over_http(api: Api) -> None:
         {"received": True, "duplicate": True},
     )
     assert (refused.status_code, json.loads(refused.content)["code"]) == (400, "BAD_USER_INPUT")
+
+
+async def test_a_lost_webhook_is_reconciled_by_the_cycle_without_charging_a_second_period(api: Api) -> None:
+    from billing_service.payments.provider import ChargeStatus
+
+    community_id, _ = await community_with_operator(api)
+    plan_id = await create_plan(api, community_id, price=2900)
+    bob = await register(api, "demo", "bob")
+    sandbox = provider(api)
+    sandbox.sink = None  # the provider's webhooks never arrive
+    variables = {"i": {"planId": plan_id, "idempotencyKey": "d", "paymentMethod": "tok_delayed"}}
+    sub = (await api.data(SUBSCRIBE, variables, token=bob.token))["subscribe"]["subscription"]
+    for charge in sandbox.charges.values():
+        charge.status = ChargeStatus.SUCCEEDED  # the provider settled it meanwhile
+    # when
+    cycle = "mutation($i: RunBillingCycleInput!) { runBillingCycle(input: $i) { renewed } }"
+    result = await api.data(cycle, {"i": {"now": sub["currentPeriodEnd"]}}, admin=True)
+    # then
+    assert result["runBillingCycle"]["renewed"] == 0
+    assert (await api.data(MEMBERSHIP, token=bob.token))["me"]["membership"]["status"] == "ACTIVE"
+    assert (sandbox.charge_count(), len(postings(api, "membership_charge"))) == (1, 1)
