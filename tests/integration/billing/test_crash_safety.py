@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from pymongo import MongoClient
+from pymongo.errors import OperationFailure
 
 from billing_service.payments.faults import STEPS
 from tests.factories import Api, register
@@ -81,3 +84,36 @@ async def test_a_pending_payment_left_by_a_crash_is_settled_by_the_webhook(api: 
     # then
     assert [p["status"] for p in documents(api, "payments")] == ["SUCCEEDED"]
     assert len(postings(api, "value_added_sale")) == 1
+
+
+async def test_a_settlement_commit_refused_by_the_database_then_retried_charges_once(api: Api) -> None:
+    _, olga = await community_with_operator(api)
+    course = await product(api, olga, price=5000)
+    bob = await register(api, "demo", "bob")
+    variables = {"i": {"productId": course, "idempotencyKey": "db-fail"}}
+    admin: MongoClient[dict[str, Any]] = MongoClient(api.settings.mongodb_uri)
+    try:
+        # the server's own fail point: the second commit from billing (the settlement) fails, not transiently
+        try:
+            admin.admin.command(
+                {
+                    "configureFailPoint": "failCommand",
+                    "mode": {"skip": 1},
+                    "data": {"failCommands": ["commitTransaction"], "errorCode": 2, "appName": "billing_service"},
+                }
+            )
+        except OperationFailure:
+            pytest.skip("the server runs without --enable-test-commands")
+        failed = await api.error_code(PURCHASE, variables, token=bob.token)
+        admin.admin.command({"configureFailPoint": "failCommand", "mode": "off"})
+        charged_before_retry = provider(api).charge_count()  # the charge was made; its settlement was lost
+        # when (the provider's webhook may settle it first: either way, once)
+        retried = await api.data(PURCHASE, variables, token=bob.token)
+    finally:
+        admin.admin.command({"configureFailPoint": "failCommand", "mode": "off"})
+        admin.close()
+    # then
+    assert (failed, charged_before_retry) == ("INTERNAL", 1)
+    assert retried["purchase"]["status"] == "SUCCEEDED"
+    assert (provider(api).charge_count(), len(postings(api, "value_added_sale"))) == (1, 1)
+    assert len(documents(api, "invoices")) == 1
