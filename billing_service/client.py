@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, TypeVar
 from urllib.parse import quote
 
-from billing_service.schemas import (
-    MembershipLookupResult,
-    PlanCreate,
-    PlanList,
-    PlanRead,
-    RevenueByMember,
-    SubscriptionCreate,
-    SubscriptionRead,
-)
+from pydantic import BaseModel
+
+from billing_service import schemas as s
 from infra.http import ServiceClient
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def _base(community_id: str) -> str:
@@ -24,24 +21,123 @@ def _base(community_id: str) -> str:
 class BillingClient(ServiceClient):
     service_name = "billing"
 
-    async def create_plan(self, community_id: str, plan_in: PlanCreate) -> PlanRead:
-        body = await self._call("POST", f"{_base(community_id)}/plans", json=plan_in.to_wire())
-        return PlanRead.model_validate(body)
+    async def _post(self, path: str, body: BaseModel | None, model: type[M]) -> M:
+        return model.model_validate(
+            await self._call("POST", path, json=body.model_dump(mode="json", by_alias=True) if body else {})
+        )
 
-    async def list_plans(self, community_id: str) -> list[PlanRead]:
-        return PlanList.model_validate(await self._call("GET", f"{_base(community_id)}/plans")).items
+    async def _get(self, path: str, model: type[M], params: dict[str, Any] | None = None) -> M:
+        return model.model_validate(await self._call("GET", path, params=params))
 
-    async def subscribe(self, community_id: str, subscription_in: SubscriptionCreate) -> SubscriptionRead:
-        body = await self._call("POST", f"{_base(community_id)}/subscriptions", json=subscription_in.to_wire())
-        return SubscriptionRead.model_validate(body)
+    # Plans and subscriptions
 
-    async def lookup_memberships(self, community_id: str, member_ids: list[str]) -> list[SubscriptionRead | None]:
+    async def create_plan(self, community_id: str, plan_in: s.PlanCreate) -> s.PlanRead:
+        return await self._post(f"{_base(community_id)}/plans", plan_in, s.PlanRead)
+
+    async def list_plans(self, community_id: str) -> list[s.PlanRead]:
+        return (await self._get(f"{_base(community_id)}/plans", s.PlanList)).items
+
+    async def subscribe(self, community_id: str, subscription_in: s.SubscriptionCreate) -> s.SubscriptionRead:
+        return await self._post(f"{_base(community_id)}/subscriptions", subscription_in, s.SubscriptionRead)
+
+    async def cancel_subscription(self, community_id: str, cancel_in: s.SubscriptionCancel) -> s.SubscriptionRead:
+        return await self._post(f"{_base(community_id)}/subscriptions/cancel", cancel_in, s.SubscriptionRead)
+
+    async def change_plan(self, community_id: str, change_in: s.PlanChange) -> s.SubscriptionRead:
+        return await self._post(f"{_base(community_id)}/subscriptions/change-plan", change_in, s.SubscriptionRead)
+
+    async def list_subscriptions(
+        self, community_id: str, statuses: list[str] | None = None, limit: int = 100
+    ) -> list[s.SubscriptionRead]:
+        params: dict[str, Any] = {"status": statuses or [], "limit": limit}
+        return (await self._get(f"{_base(community_id)}/subscriptions", s.SubscriptionList, params)).items
+
+    async def create_coupon(self, community_id: str, coupon_in: s.CouponCreate) -> s.CouponRead:
+        return await self._post(f"{_base(community_id)}/coupons", coupon_in, s.CouponRead)
+
+    async def lookup_memberships(self, community_id: str, member_ids: list[str]) -> list[s.SubscriptionRead | None]:
         """Each member's live subscription in the order asked; None where there is none."""
         body = await self._call("POST", f"{_base(community_id)}/memberships/lookup", json={"memberIds": member_ids})
-        return MembershipLookupResult.model_validate(body).memberships
+        return s.MembershipLookupResult.model_validate(body).memberships
+
+    async def list_notifications(self, community_id: str, limit: int = 100) -> list[s.NotificationRead]:
+        return (await self._get(f"{_base(community_id)}/notifications", s.NotificationList, {"limit": limit})).items
+
+    # Money in and out
+
+    async def purchase(self, community_id: str, purchase_in: s.PurchaseCreate) -> s.PaymentRead:
+        return await self._post(f"{_base(community_id)}/purchases", purchase_in, s.PaymentRead)
+
+    async def create_product(self, community_id: str, product_in: s.ProductCreate) -> s.ProductRead:
+        return await self._post(f"{_base(community_id)}/products", product_in, s.ProductRead)
+
+    async def list_products(self, community_id: str, limit: int = 100) -> list[s.ProductRead]:
+        return (await self._get(f"{_base(community_id)}/products", s.ProductList, {"limit": limit})).items
+
+    async def book_ad_campaign(self, community_id: str, campaign_in: s.AdCampaignCreate) -> s.DealRead:
+        return await self._post(f"{_base(community_id)}/ad-campaigns", campaign_in, s.DealRead)
+
+    async def sign_data_contract(self, community_id: str, contract_in: s.DataContractCreate) -> s.DealRead:
+        return await self._post(f"{_base(community_id)}/data-contracts", contract_in, s.DealRead)
+
+    async def list_deals(self, community_id: str, kind: str, limit: int = 100) -> list[s.DealRead]:
+        return (await self._get(f"{_base(community_id)}/deals", s.DealList, {"kind": kind, "limit": limit})).items
+
+    async def record_receipt(self, community_id: str, receipt_in: s.ReceiptCreate) -> s.LedgerRecordRead:
+        return await self._post(f"{_base(community_id)}/receipts", receipt_in, s.LedgerRecordRead)
+
+    async def award_creator(self, community_id: str, award_in: s.CreatorAwardCreate) -> s.LedgerRecordRead:
+        return await self._post(f"{_base(community_id)}/creator-awards", award_in, s.LedgerRecordRead)
+
+    async def pay_creator(self, community_id: str, payout_in: s.CreatorPayoutCreate) -> s.LedgerRecordRead:
+        return await self._post(f"{_base(community_id)}/creator-payouts", payout_in, s.LedgerRecordRead)
+
+    async def record_cost(self, community_id: str, cost_in: s.CostCreate) -> s.LedgerRecordRead:
+        return await self._post(f"{_base(community_id)}/costs", cost_in, s.LedgerRecordRead)
+
+    async def refund(self, community_id: str, refund_in: s.RefundCreate) -> s.InvoiceRead:
+        return await self._post(f"{_base(community_id)}/refunds", refund_in, s.InvoiceRead)
+
+    # Invoices
+
+    async def create_invoice_draft(self, community_id: str, draft_in: s.InvoiceDraftCreate) -> s.InvoiceRead:
+        return await self._post(f"{_base(community_id)}/invoices", draft_in, s.InvoiceRead)
+
+    async def finalize_invoice(self, community_id: str, invoice_id: str) -> s.InvoiceRead:
+        return await self._post(
+            f"{_base(community_id)}/invoices/{quote(invoice_id, safe='')}/finalize", None, s.InvoiceRead
+        )
+
+    async def void_invoice(self, community_id: str, invoice_id: str) -> s.InvoiceRead:
+        return await self._post(
+            f"{_base(community_id)}/invoices/{quote(invoice_id, safe='')}/void", None, s.InvoiceRead
+        )
+
+    async def list_invoices(
+        self, community_id: str, member_id: str | None = None, limit: int = 100
+    ) -> list[s.InvoiceRead]:
+        params: dict[str, Any] = {"limit": limit, **({"memberId": member_id} if member_id else {})}
+        return (await self._get(f"{_base(community_id)}/invoices", s.InvoiceList, params)).items
+
+    async def invoice_pdf(self, community_id: str, invoice_id: str, member_id: str | None = None) -> s.InvoicePdf:
+        params = {"memberId": member_id} if member_id else None
+        path = f"{_base(community_id)}/invoices/{quote(invoice_id, safe='')}/pdf"
+        return await self._get(path, s.InvoicePdf, params)
+
+    # Ledger and analytics
+
+    async def trial_balance(self, community_id: str) -> s.TrialBalance:
+        return await self._get(f"{_base(community_id)}/ledger/trial-balance", s.TrialBalance)
+
+    async def revenue_report(self, community_id: str, period: str) -> s.RevenueReport:
+        return await self._get(f"{_base(community_id)}/revenue/report", s.RevenueReport, {"period": period})
 
     async def revenue_by_member(self, community_id: str, since: datetime | None = None) -> dict[str, int]:
-        """Member id → money paid (integer minor units) since `since`; members who paid nothing are absent."""
+        """Member id → money paid net of refunds (integer minor units) since `since`, from the ledger."""
         params = {"since": since.isoformat()} if since else None
-        body = await self._call("GET", f"{_base(community_id)}/revenue/by-member", params=params)
-        return RevenueByMember.model_validate(body).members
+        return (await self._get(f"{_base(community_id)}/revenue/by-member", s.RevenueByMember, params)).members
+
+    # Scheduler
+
+    async def run_billing_cycle(self, now: datetime | None = None) -> s.CycleResult:
+        return await self._post("/billing/cycle", s.CycleRun(now=now), s.CycleResult)

@@ -1,68 +1,61 @@
-"""billing_service's rules for plans and subscriptions."""
+"""billing_service's rules, composed: one facade over the per-concept services that routes call."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from datetime import UTC, datetime, timedelta
-
-from bson import ObjectId
-
-from billing_service.domain.plans import Interval, SubscriptionStatus, period_end
-from billing_service.schemas import PlanCreate, PlanRead, RevenueByMember, SubscriptionCreate, SubscriptionRead
+from billing_service.analytics import AnalyticsService
+from billing_service.charging import PaymentFlow
+from billing_service.commerce import CommerceService
+from billing_service.domain.dunning import DunningPolicy
+from billing_service.idempotency import IdempotentRunner
+from billing_service.invoices import InvoiceService
+from billing_service.membership import MembershipBook
+from billing_service.payments.faults import FaultPoints
+from billing_service.payments.provider import PaymentProvider
+from billing_service.recognition import Recognition
+from billing_service.refunds import RefundService
+from billing_service.scheduler import BillingCycle
 from billing_service.store import BillingStore
-from infra.errors import NotFoundError
-from infra.schemas import object_id
-
-MAX_PLANS = 100
-
-
-def request_fingerprint(payload: dict[str, str]) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+from billing_service.subscriptions import SubscriptionService
+from distribution_service.client import DistributionClient
+from infra.settings import Settings
+from users_service.client import UsersClient
 
 
 class BillingService:
-    def __init__(self, store: BillingStore) -> None:
+    def __init__(
+        self,
+        store: BillingStore,
+        provider: PaymentProvider,
+        settings: Settings,
+        *,
+        users: UsersClient | None = None,
+        distribution: DistributionClient | None = None,
+    ) -> None:
         self.store = store
-
-    async def create_plan(self, community_id: str, plan_in: PlanCreate) -> PlanRead:
-        cid = object_id(community_id, field="communityId")
-        return await self.store.create_plan(cid, plan_in.model_dump(mode="json"))
-
-    async def list_plans(self, community_id: str) -> list[PlanRead]:
-        return await self.store.list_plans(object_id(community_id, field="communityId"), limit=MAX_PLANS)
-
-    async def subscribe(self, community_id: str, subscription_in: SubscriptionCreate) -> SubscriptionRead:
-        """Start a subscription to a plan of this community; a plan with a trial starts in TRIALING."""
-        cid = object_id(community_id, field="communityId")
-        plan = await self.store.get_plan_doc(cid, ObjectId(subscription_in.plan_id))
-        if plan is None:
-            raise NotFoundError(f"no plan with id {subscription_in.plan_id} in this community", field="planId")
-        now = datetime.now(UTC)
-        if plan.get("trial_days"):
-            status, end = SubscriptionStatus.TRIALING, now + timedelta(days=plan["trial_days"])
-        else:
-            status, end = SubscriptionStatus.ACTIVE, period_end(now, Interval(plan["interval"]))
-        return await self.store.create_subscription(
-            community_id=cid,
-            member_id=ObjectId(subscription_in.member_id),
-            plan=plan,
-            idempotency_key=subscription_in.idempotency_key,
-            request_hash=request_fingerprint({"planId": subscription_in.plan_id}),
-            subscription={
-                "plan_id": plan["_id"],
-                "status": status.value,
-                "current_period_start": now,
-                "current_period_end": end,
-                "created_at": now,
-            },
+        self.provider = provider
+        self.faults = FaultPoints()
+        default_method = None if settings.is_production else settings.billing_default_payment_method
+        policy = DunningPolicy(
+            retry_days=tuple(settings.billing_dunning_retry_days),
+            notice_day=settings.billing_dunning_notice_day,
+            block_day=settings.billing_dunning_block_day,
+            cancel_day=settings.billing_dunning_cancel_day,
         )
-
-    async def lookup_memberships(self, community_id: str, member_ids: list[str]) -> list[SubscriptionRead | None]:
-        cid = object_id(community_id, field="communityId")
-        live = await self.store.list_live_subscriptions(cid, [ObjectId(i) for i in dict.fromkeys(member_ids)])
-        return [live.get(i) for i in member_ids]
-
-    async def revenue_by_member(self, community_id: str, since: datetime | None) -> RevenueByMember:
-        cid = object_id(community_id, field="communityId")
-        return RevenueByMember(members=await self.store.sum_charged_by_member(cid, since))
+        self.invoices = InvoiceService(store, tax_rate_bps=settings.billing_tax_rate_bps)
+        self.flow = PaymentFlow(
+            store, provider, self.invoices, tax_rate_bps=settings.billing_tax_rate_bps, faults=self.faults
+        )
+        runner = IdempotentRunner(
+            store,
+            lease_seconds=settings.billing_payment_lease_seconds,
+            wait_seconds=settings.billing_replay_wait_seconds,
+        )
+        recognition = Recognition(store)
+        book = MembershipBook(store, self.flow, recognition, policy)
+        self.subscriptions = SubscriptionService(
+            store, self.flow, runner, recognition, users, default_method=default_method
+        )
+        self.commerce = CommerceService(store, self.flow, runner, recognition, default_method=default_method)
+        self.refunds = RefundService(store, self.flow, runner)
+        self.cycle = BillingCycle(store, self.flow, book, recognition, policy, default_method=default_method)
+        self.analytics = AnalyticsService(store, settings, users, distribution)

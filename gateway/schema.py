@@ -18,6 +18,8 @@ from strawberry.types import ExecutionContext
 
 from gateway.errors import ErrorCodes
 from gateway.graphql.billing import BillingMutation, BillingQuery
+from gateway.graphql.billing_commerce import CommerceMutation, CommerceQuery
+from gateway.graphql.billing_ledger import LedgerMutation, LedgerQuery
 from gateway.graphql.communities import CommunityMutation, CommunityQuery
 from gateway.graphql.content import ContentMutation, ContentQuery
 from gateway.graphql.content_crisis import CrisisMutation, CrisisQuery
@@ -48,9 +50,22 @@ CONTENT_MUTATIONS = (
     TemplateMutation,
     IncentivesMutation,
 )
-Query = merge_types("Query", (CommunityQuery, UserQuery, ContentQuery, FeedQuery, BillingQuery, *CONTENT_QUERIES))
+Query = merge_types(
+    "Query",
+    (CommunityQuery, UserQuery, ContentQuery, FeedQuery, BillingQuery, CommerceQuery, LedgerQuery, *CONTENT_QUERIES),
+)
 Mutation = merge_types(
-    "Mutation", (CommunityMutation, UserMutation, ContentMutation, FeedMutation, BillingMutation, *CONTENT_MUTATIONS)
+    "Mutation",
+    (
+        CommunityMutation,
+        UserMutation,
+        ContentMutation,
+        FeedMutation,
+        BillingMutation,
+        CommerceMutation,
+        LedgerMutation,
+        *CONTENT_MUTATIONS,
+    ),
 )
 
 

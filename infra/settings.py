@@ -91,6 +91,32 @@ class Settings(BaseSettings):
     exposure_boost_percent: int = 300
     exposure_boost_days: int = 7
     near_duplicate_similarity: float = 0.8
+    # Billing (issue 8). Figures from the playbook where it gives one; see docs/billing.md.
+    billing_currency: str = "CNY"
+    billing_tax_rate_bps: int = Field(default=0, ge=0, le=5000)  # prices are tax-inclusive; 600 = 6% VAT
+    billing_default_payment_method: str = "tok_success"  # charged without a method outside production
+    billing_webhook_secret: str = "whsec_sandbox_development_only"
+    billing_webhook_tolerance_seconds: int = 300
+    billing_sandbox_fee_bps: int = 60
+    billing_sandbox_webhook_delay_seconds: float = 0.02
+    billing_sandbox_duplicate_probability: float = 0.3
+    billing_payment_lease_seconds: float = 30.0
+    billing_replay_wait_seconds: float = 20.0
+    billing_dunning_retry_days: list[int] = Field(default_factory=lambda: [1, 1, 8])  # Kill Bill's default
+    billing_dunning_notice_day: int = 10
+    billing_dunning_block_day: int = 14
+    billing_dunning_cancel_day: int = 21
+    billing_scheduler_interval_seconds: float = 300.0  # 0 turns the in-process scheduler off
+    billing_arpu_target_cents: int = 2860  # playbook: ARPU 28.6 CNY
+    billing_mix_target_membership_pct: int = 35
+    billing_mix_target_value_added_pct: int = 28
+    billing_mix_target_ads_pct: int = 22
+    billing_mix_target_data_pct: int = 15
+    billing_gross_margin_target_low_pct: int = 58
+    billing_gross_margin_target_high_pct: int = 62
+    billing_ltv_cac_target: float = 3.5
+    billing_cvr_target: float = 0.03
+    billing_funnel_target: float = 0.127
 
     @property
     def is_production(self) -> bool:

@@ -78,7 +78,7 @@ class Topology:
             return create_distribution_app(self.settings, content=self.content)
         from billing_service.app import create_app as create_billing_app
 
-        return create_billing_app(self.settings)
+        return create_billing_app(self.settings, users=self.users, distribution=self.distribution)
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Topology]:

@@ -22,6 +22,8 @@ class SubscriptionStatus(StrEnum):
     PAST_DUE = "PAST_DUE"
     CANCELED = "CANCELED"
     EXPIRED = "EXPIRED"
+    # Created, first payment not yet confirmed (a delayed payment method); holds no benefits yet.
+    INCOMPLETE = "INCOMPLETE"
 
 
 # Statuses in which a member holds the plan's benefits; at most one such subscription per member.

@@ -88,3 +88,4 @@ class SubscriptionStatus(Enum):
     PAST_DUE = "PAST_DUE"
     CANCELED = "CANCELED"
     EXPIRED = "EXPIRED"
+    INCOMPLETE = "INCOMPLETE"

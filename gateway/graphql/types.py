@@ -40,6 +40,7 @@ class Plan:
     currency: str
     interval: PlanInterval
     trial_days: int
+    benefits: list[str]
 
     @staticmethod
     def from_read(read: PlanRead) -> Plan:
@@ -50,6 +51,7 @@ class Plan:
             currency=read.currency,
             interval=PlanInterval(read.interval.value),
             trial_days=read.trial_days,
+            benefits=read.benefits,
         )
 
 
@@ -60,6 +62,11 @@ class Subscription:
     plan: Plan
     current_period_start: datetime
     current_period_end: datetime
+    member_id: strawberry.ID
+    cancel_at_period_end: bool
+    pending_plan_id: strawberry.ID | None = strawberry.field(description="A downgrade that applies at period end.")
+    access_blocked: bool = strawberry.field(description="True from dunning day 14 until paid.")
+    latest_payment_id: strawberry.ID | None
 
     @staticmethod
     def from_read(read: SubscriptionRead) -> Subscription:
@@ -69,6 +76,11 @@ class Subscription:
             plan=Plan.from_read(read.plan),
             current_period_start=read.current_period_start,
             current_period_end=read.current_period_end,
+            member_id=strawberry.ID(read.member_id),
+            cancel_at_period_end=read.cancel_at_period_end,
+            pending_plan_id=strawberry.ID(read.pending_plan_id) if read.pending_plan_id else None,
+            access_blocked=read.access_blocked,
+            latest_payment_id=strawberry.ID(read.latest_payment_id) if read.latest_payment_id else None,
         )
 
 
@@ -78,6 +90,8 @@ class Membership:
     status: SubscriptionStatus
     plan: Plan
     current_period_end: datetime
+    cancel_at_period_end: bool
+    access_blocked: bool = strawberry.field(description="Dunning blocked access: benefits are withheld until paid.")
 
     @staticmethod
     def from_read(read: SubscriptionRead) -> Membership:
@@ -86,6 +100,8 @@ class Membership:
             status=SubscriptionStatus(read.status.value),
             plan=Plan.from_read(read.plan),
             current_period_end=read.current_period_end,
+            cancel_at_period_end=read.cancel_at_period_end,
+            access_blocked=read.access_blocked,
         )
 
 

@@ -1,0 +1,70 @@
+"""Invoices and credit notes, numbered per community by a counter bumped inside the finalizing transaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+
+from billing_service.store.base import Doc, Session
+
+
+class InvoicesStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.invoices = db["invoices"]
+        self.counters = db["invoice_counters"]
+
+    async def ensure_indexes(self) -> None:
+        # a number is used once per community and series (INV, CN); drafts have none (partial index).
+        await self.invoices.create_index(
+            [("community_id", ASCENDING), ("series", ASCENDING), ("seq", ASCENDING)],
+            unique=True,
+            partialFilterExpression={"seq": {"$exists": True}},
+            name="community_series_seq_unique",
+        )
+        # list: a community's invoices, newest first (optionally one member's).
+        await self.invoices.create_index(
+            [("community_id", ASCENDING), ("created_at", DESCENDING)], name="community_created"
+        )
+        await self.invoices.create_index(
+            [("community_id", ASCENDING), ("member_id", ASCENDING), ("created_at", DESCENDING)],
+            name="community_member_created",
+        )
+
+    async def create(self, session: Session | None, doc: Doc) -> Doc:
+        doc = {**doc, "created_at": datetime.now(UTC)}
+        doc["_id"] = (await self.invoices.insert_one(doc, session=session)).inserted_id
+        return doc
+
+    async def next_number(self, session: Session, community_id: ObjectId, series: str) -> int:
+        """The next number of a series; in the caller's transaction, so an aborted finalize leaves no gap."""
+        counter = await self.counters.find_one_and_update(
+            {"_id": f"{community_id}:{series}"},
+            {"$inc": {"value": 1}, "$setOnInsert": {"community_id": community_id, "series": series}},
+            upsert=True,
+            session=session,
+            return_document=ReturnDocument.AFTER,
+        )
+        assert counter is not None  # upserted
+        return int(counter["value"])
+
+    async def get(self, community_id: ObjectId, invoice_id: ObjectId, session: Session | None = None) -> Doc | None:
+        return await self.invoices.find_one({"_id": invoice_id, "community_id": community_id}, session=session)
+
+    async def update(self, session: Session | None, invoice: Doc, expect: Doc, changes: Doc) -> Doc | None:
+        result: Doc | None = await self.invoices.find_one_and_update(
+            {"_id": invoice["_id"], "community_id": invoice["community_id"], **expect},
+            {"$set": changes},
+            session=session,
+            return_document=ReturnDocument.AFTER,
+        )
+        return result
+
+    async def list(self, community_id: ObjectId, member_id: ObjectId | None, limit: int) -> list[Doc]:
+        query: Doc = {"community_id": community_id}
+        if member_id is not None:
+            query["member_id"] = member_id
+        cursor = self.invoices.find(query).sort("created_at", DESCENDING).limit(limit)
+        return [doc async for doc in cursor]

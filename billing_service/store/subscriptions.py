@@ -1,0 +1,155 @@
+"""Plans, subscriptions, coupons and dunning notifications."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+
+from billing_service.store.base import Doc, Session
+
+
+class SubscriptionsStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.plans = db["plans"]
+        self.subscriptions = db["subscriptions"]
+        self.coupons = db["coupons"]
+        self.notifications = db["notifications"]
+
+    async def ensure_indexes(self) -> None:
+        # list_plans: a community's plans in creation order.
+        await self.plans.create_index(
+            [("community_id", ASCENDING), ("created_at", ASCENDING)], name="community_created"
+        )
+        # create / get_live: at most one live subscription per member.
+        await self.subscriptions.create_index(
+            [("community_id", ASCENDING), ("member_id", ASCENDING)],
+            unique=True,
+            partialFilterExpression={"live": True},
+            name="community_member_live_unique",
+        )
+        # list_for_operator: a community's subscriptions by status, newest first.
+        await self.subscriptions.create_index(
+            [("community_id", ASCENDING), ("status", ASCENDING), ("created_at", DESCENDING)], name="community_status"
+        )
+        # list_due: the scheduler's sweep over every community (the one cross-community read).
+        await self.subscriptions.create_index([("live", ASCENDING), ("due_at", ASCENDING)], name="live_due")
+        # get_coupon / redeem_coupon: a code names one coupon in a community.
+        await self.coupons.create_index(
+            [("community_id", ASCENDING), ("code", ASCENDING)], unique=True, name="community_code_unique"
+        )
+        # list_notifications: a community's notices, newest first; one per (subscription, kind, period).
+        await self.notifications.create_index(
+            [("community_id", ASCENDING), ("created_at", DESCENDING)], name="community_created"
+        )
+        await self.notifications.create_index(
+            [("community_id", ASCENDING), ("dedupe", ASCENDING)], unique=True, name="community_dedupe_unique"
+        )
+
+    # Plans
+
+    async def create_plan(self, community_id: ObjectId, fields: Doc) -> Doc:
+        doc: Doc = {"community_id": community_id, **fields, "created_at": datetime.now(UTC)}
+        doc["_id"] = (await self.plans.insert_one(doc)).inserted_id
+        return doc
+
+    async def get_plan(self, community_id: ObjectId, plan_id: ObjectId, session: Session | None = None) -> Doc | None:
+        return await self.plans.find_one({"_id": plan_id, "community_id": community_id}, session=session)
+
+    async def list_plans(self, community_id: ObjectId, *, limit: int) -> list[Doc]:
+        cursor = self.plans.find({"community_id": community_id}).sort("created_at", ASCENDING).limit(limit)
+        return [doc async for doc in cursor]
+
+    async def plans_by_id(self, community_id: ObjectId, plan_ids: list[ObjectId]) -> dict[ObjectId, Doc]:
+        return {p["_id"]: p async for p in self.plans.find({"_id": {"$in": plan_ids}, "community_id": community_id})}
+
+    # Subscriptions
+
+    async def create(self, session: Session, doc: Doc) -> Doc:
+        doc = {**doc, "created_at": datetime.now(UTC)}
+        doc["_id"] = (await self.subscriptions.insert_one(doc, session=session)).inserted_id
+        return doc
+
+    async def get(self, community_id: ObjectId, sub_id: ObjectId, session: Session | None = None) -> Doc | None:
+        return await self.subscriptions.find_one({"_id": sub_id, "community_id": community_id}, session=session)
+
+    async def get_live(self, community_id: ObjectId, member_id: ObjectId) -> Doc | None:
+        return await self.subscriptions.find_one({"community_id": community_id, "member_id": member_id, "live": True})
+
+    async def list_live(self, community_id: ObjectId, member_ids: list[ObjectId]) -> list[Doc]:
+        cursor = self.subscriptions.find({"community_id": community_id, "member_id": {"$in": member_ids}, "live": True})
+        return [doc async for doc in cursor]
+
+    async def list_for_operator(self, community_id: ObjectId, statuses: list[str], limit: int) -> list[Doc]:
+        cursor = (
+            self.subscriptions.find({"community_id": community_id, "status": {"$in": statuses}})
+            .sort("created_at", DESCENDING)
+            .limit(limit)
+        )
+        return [doc async for doc in cursor]
+
+    async def list_all(self, community_id: ObjectId) -> list[Doc]:
+        """Every subscription of a community, for the revenue report's churn and conversion counts."""
+        cursor = self.subscriptions.find(
+            {"community_id": community_id, "status": {"$exists": True}},
+            {"member_id": 1, "status": 1, "created_at": 1, "ended_at": 1, "trial_end": 1, "converted_at": 1},
+        )
+        return [doc async for doc in cursor]
+
+    async def update(
+        self, session: Session | None, sub: Doc, expect: Doc, changes: Doc, unset: list[str] | None = None
+    ) -> Doc | None:
+        """Apply `changes` if the subscription still matches `expect` (optimistic: no lost updates)."""
+        update: Doc = {"$set": {**changes, "updated_at": datetime.now(UTC)}}
+        if unset:
+            update["$unset"] = {name: "" for name in unset}
+        result: Doc | None = await self.subscriptions.find_one_and_update(
+            {"_id": sub["_id"], "community_id": sub["community_id"], **expect},
+            update,
+            session=session,
+            return_document=ReturnDocument.AFTER,
+        )
+        return result
+
+    async def list_due(self, now: datetime, limit: int) -> list[Doc]:
+        cursor = self.subscriptions.find({"live": True, "due_at": {"$lte": now}}).sort("due_at", ASCENDING)
+        return [doc async for doc in cursor.limit(limit)]
+
+    # Coupons
+
+    async def create_coupon(self, community_id: ObjectId, fields: Doc) -> Doc:
+        doc: Doc = {
+            "community_id": community_id,
+            **fields,
+            "remaining": fields["max_redemptions"],
+            "created_at": datetime.now(UTC),
+        }
+        doc["_id"] = (await self.coupons.insert_one(doc)).inserted_id
+        return doc
+
+    async def get_coupon(self, community_id: ObjectId, code: str) -> Doc | None:
+        return await self.coupons.find_one({"community_id": community_id, "code": code})
+
+    async def redeem_coupon(self, session: Session, coupon: Doc) -> bool:
+        result = await self.coupons.update_one(
+            {"_id": coupon["_id"], "community_id": coupon["community_id"], "remaining": {"$gt": 0}},
+            {"$inc": {"remaining": -1}},
+            session=session,
+        )
+        return result.modified_count == 1
+
+    # Notifications
+
+    async def notify(self, session: Session | None, community_id: ObjectId, doc: Doc) -> None:
+        await self.notifications.update_one(
+            {"community_id": community_id, "dedupe": doc["dedupe"]},
+            {"$setOnInsert": {**doc, "community_id": community_id, "created_at": datetime.now(UTC)}},
+            upsert=True,
+            session=session,
+        )
+
+    async def list_notifications(self, community_id: ObjectId, limit: int) -> list[Doc]:
+        cursor = self.notifications.find({"community_id": community_id}).sort("created_at", DESCENDING).limit(limit)
+        return [doc async for doc in cursor]

@@ -1,0 +1,281 @@
+"""Billing object types beyond plans and subscriptions: payments, invoices, deals, the ledger, the report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from billing_service import schemas as s
+
+
+@strawberry.type
+class Payment:
+    id: strawberry.ID
+    member_id: strawberry.ID | None
+    status: str = strawberry.field(description="PENDING, SUCCEEDED or FAILED.")
+    amount_cents: int
+    currency: str
+    purpose: str
+    refunded_cents: int
+    invoice_id: strawberry.ID | None
+    decline_reason: str | None
+    created_at: datetime
+
+    @staticmethod
+    def from_read(read: s.PaymentRead) -> Payment:
+        return Payment(
+            id=strawberry.ID(read.id),
+            member_id=strawberry.ID(read.member_id) if read.member_id else None,
+            status=read.status,
+            amount_cents=read.amount_cents,
+            currency=read.currency,
+            purpose=read.purpose,
+            refunded_cents=read.refunded_cents,
+            invoice_id=strawberry.ID(read.invoice_id) if read.invoice_id else None,
+            decline_reason=read.decline_reason,
+            created_at=read.created_at,
+        )
+
+
+@strawberry.type
+class Product:
+    id: strawberry.ID
+    name: str
+    kind: str = strawberry.field(description="COURSE, CONSULTATION or REPORT.")
+    price_cents: int
+    currency: str
+
+    @staticmethod
+    def from_read(read: s.ProductRead) -> Product:
+        return Product(
+            id=strawberry.ID(read.id),
+            name=read.name,
+            kind=read.kind,
+            price_cents=read.price_cents,
+            currency=read.currency,
+        )
+
+
+@strawberry.type(description="An ad campaign or a data-service contract.")
+class Deal:
+    id: strawberry.ID
+    kind: str = strawberry.field(description="AD_CAMPAIGN or DATA_CONTRACT.")
+    counterparty: str
+    amount_cents: int
+    currency: str
+    received_cents: int
+    creator_share_cents: int
+    starts_at: datetime | None
+    ends_at: datetime | None
+
+    @staticmethod
+    def from_read(read: s.DealRead) -> Deal:
+        return Deal(
+            id=strawberry.ID(read.id),
+            kind=read.kind,
+            counterparty=read.counterparty,
+            amount_cents=read.amount_cents,
+            currency=read.currency,
+            received_cents=read.received_cents,
+            creator_share_cents=read.creator_share_cents,
+            starts_at=read.starts_at,
+            ends_at=read.ends_at,
+        )
+
+
+@strawberry.type(description="What a receipt, award, payout or cost posted to the ledger.")
+class LedgerRecord:
+    id: strawberry.ID
+    kind: str
+    posting_id: str
+    amount_cents: int
+
+    @staticmethod
+    def from_read(read: s.LedgerRecordRead) -> LedgerRecord:
+        return LedgerRecord(
+            id=strawberry.ID(read.id), kind=read.kind, posting_id=read.posting_id, amount_cents=read.amount_cents
+        )
+
+
+@strawberry.type
+class InvoiceLine:
+    description: str
+    quantity: int
+    unit_cents: int
+    amount_cents: int
+
+
+@strawberry.type
+class Invoice:
+    id: strawberry.ID
+    kind: str = strawberry.field(description="INVOICE or CREDIT_NOTE.")
+    status: str = strawberry.field(description="DRAFT, OPEN, PAID, VOID or (credit notes) ISSUED.")
+    number: str | None = strawberry.field(description="Null on drafts; per community, without gaps.")
+    customer: str
+    member_id: strawberry.ID | None
+    currency: str
+    lines: list[InvoiceLine]
+    subtotal_cents: int
+    tax_cents: int
+    total_cents: int
+    payment_id: strawberry.ID | None
+    credit_note_for: strawberry.ID | None
+    created_at: datetime
+    finalized_at: datetime | None
+
+    @staticmethod
+    def from_read(read: s.InvoiceRead) -> Invoice:
+        return Invoice(
+            id=strawberry.ID(read.id),
+            kind=read.kind,
+            status=read.status,
+            number=read.number,
+            customer=read.customer,
+            member_id=strawberry.ID(read.member_id) if read.member_id else None,
+            currency=read.currency,
+            lines=[InvoiceLine(**line.model_dump()) for line in read.lines],
+            subtotal_cents=read.subtotal_cents,
+            tax_cents=read.tax_cents,
+            total_cents=read.total_cents,
+            payment_id=strawberry.ID(read.payment_id) if read.payment_id else None,
+            credit_note_for=strawberry.ID(read.credit_note_for) if read.credit_note_for else None,
+            created_at=read.created_at,
+            finalized_at=read.finalized_at,
+        )
+
+
+@strawberry.type
+class InvoicePdf:
+    filename: str
+    content_base64: str = strawberry.field(description="The PDF file, base64-encoded.")
+
+
+@strawberry.type
+class AccountBalance:
+    account: str
+    debits: int
+    credits: int
+    balance: int = strawberry.field(description="On the account's normal side (assets, costs: debits - credits).")
+
+
+@strawberry.type(description="Every account's debits and credits; totalDebits equals totalCredits.")
+class TrialBalance:
+    accounts: list[AccountBalance]
+    total_debits: int
+    total_credits: int
+
+    @staticmethod
+    def from_read(read: s.TrialBalance) -> TrialBalance:
+        return TrialBalance(
+            accounts=[AccountBalance(**a.model_dump()) for a in read.accounts],
+            total_debits=read.total_debits,
+            total_credits=read.total_credits,
+        )
+
+
+@strawberry.type
+class StreamShare:
+    stream: str
+    amount_cents: int
+    share: float
+    target_share: float
+
+
+@strawberry.type
+class PlanBreakdown:
+    plan_id: strawberry.ID
+    plan_name: str
+    mrr_cents: int
+    subscribers: int
+
+
+@strawberry.type(description="Money paid in the period by members of one value tier.")
+class TierBreakdown:
+    tier: str
+    paying_members: int
+    paid_cents: int
+
+
+@strawberry.type(description="Engaged members -> paying members -> value-added buyers (target 12.7%).")
+class Funnel:
+    engaged_members: int
+    paying_members: int
+    value_added_buyers: int
+    conversion: float
+    target: float
+
+
+@strawberry.type(description="Revenue analytics for a period; definitions in docs/billing.md.")
+class RevenueReport:
+    period: str
+    start: datetime
+    end: datetime
+    currency: str
+    revenue_cents: int
+    costs_cents: int
+    gross_margin: float | None
+    gross_margin_target_low: float
+    gross_margin_target_high: float
+    mrr_cents: int
+    arr_cents: int
+    arpu_cents: int
+    arpu_target_cents: int
+    paying_members: int
+    logo_churn: float | None
+    revenue_churn: float | None
+    mix: list[StreamShare]
+    ltv_cents: int | None
+    cac_cents: int | None
+    ltv_to_cac: float | None
+    ltv_to_cac_target: float
+    cvr: float | None
+    cvr_target: float
+    trial_conversion: float | None
+    funnel: Funnel
+    by_plan: list[PlanBreakdown]
+    cash_collected_cents: int
+    refunds_cents: int
+    by_tier: list[TierBreakdown]
+
+    @staticmethod
+    def from_read(read: s.RevenueReport) -> RevenueReport:
+        data = read.model_dump()
+        data["mix"] = [StreamShare(**m) for m in data["mix"]]
+        data["funnel"] = Funnel(**data["funnel"])
+        data["by_plan"] = [PlanBreakdown(**{**p, "plan_id": strawberry.ID(p["plan_id"])}) for p in data["by_plan"]]
+        data["by_tier"] = [TierBreakdown(**t) for t in data["by_tier"]]
+        return RevenueReport(**data)
+
+
+@strawberry.type
+class Coupon:
+    id: strawberry.ID
+    code: str
+    percent_off: int
+    amount_off_cents: int
+    duration: str
+    max_redemptions: int
+    remaining: int
+    audience: str | None
+
+
+@strawberry.type
+class BillingNotification:
+    id: strawberry.ID
+    kind: str = strawberry.field(description="PAYMENT_FAILED, FINAL_NOTICE, ACCESS_BLOCKED or CANCELED.")
+    subscription_id: strawberry.ID
+    member_id: strawberry.ID
+    message: str
+    created_at: datetime
+
+
+@strawberry.type
+class BillingCycleResult:
+    renewed: int
+    failed: int
+    canceled: int
+    expired: int
+    trials_converted: int
+    plan_changes: int
+    recognition_postings: int

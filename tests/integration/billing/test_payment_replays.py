@@ -1,0 +1,64 @@
+"""Done-when: 1,000 replays of one payment, sequential and 100 at a time, give one charge and one posting."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.factories import Api, create_plan, register
+from tests.integration.billing.helpers import (
+    PURCHASE,
+    SUBSCRIBE,
+    community_with_operator,
+    postings,
+    product,
+    provider,
+)
+
+REPLAYS = 1000
+CONCURRENCY = 100
+
+
+async def test_a_thousand_sequential_replays_charge_once(api: Api) -> None:
+    community_id, olga = await community_with_operator(api)
+    course = await product(api, olga)
+    bob = await register(api, "demo", "bob")
+    variables = {"i": {"productId": course, "idempotencyKey": "buy-once"}}
+    # when
+    answers = [await api.post(PURCHASE, variables, token=bob.token) for _ in range(REPLAYS)]
+    # then
+    first = answers[0]["data"]["purchase"]
+    assert first["status"] == "SUCCEEDED"
+    assert all(answer == answers[0] for answer in answers)
+    assert provider(api).charge_count() == 1
+    assert [p["posting_id"] for p in postings(api)] == [f"payment:{first['id']}"]
+
+
+async def test_a_thousand_replays_a_hundred_at_a_time_charge_once(api: Api) -> None:
+    community_id, olga = await community_with_operator(api)
+    course = await product(api, olga)
+    bob = await register(api, "demo", "bob")
+    variables = {"i": {"productId": course, "idempotencyKey": "buy-race"}}
+    # when
+    answers = []
+    for _ in range(REPLAYS // CONCURRENCY):
+        answers += await asyncio.gather(*(api.post(PURCHASE, variables, token=bob.token) for _ in range(CONCURRENCY)))
+    # then
+    errors = [e for a in answers for e in a.get("errors", [])]
+    assert errors == []
+    assert all(answer == answers[0] for answer in answers)
+    assert provider(api).charge_count() == 1
+    assert [p["posting_id"] for p in postings(api)] == [f"payment:{answers[0]['data']['purchase']['id']}"]
+
+
+async def test_concurrent_subscribe_replays_charge_once(api: Api) -> None:
+    community_id, _ = await community_with_operator(api)
+    plan_id = await create_plan(api, community_id, price=2900)
+    bob = await register(api, "demo", "bob")
+    variables = {"i": {"planId": plan_id, "idempotencyKey": "sub-race"}}
+    # when
+    answers = await asyncio.gather(*(api.post(SUBSCRIBE, variables, token=bob.token) for _ in range(CONCURRENCY)))
+    # then
+    statuses = {a["data"]["subscribe"]["subscription"]["status"] for a in answers}
+    assert statuses == {"ACTIVE"}
+    assert provider(api).charge_count() == 1
+    assert len(postings(api, "membership_charge")) == 1
