@@ -7,19 +7,19 @@ from typing import Any
 from starlette.applications import Starlette
 
 from content_service.client import ContentClient
-from distribution_service.ranking.heuristic import HeuristicRanker
 from distribution_service.routes import routes
 from distribution_service.service import DistributionService
 from distribution_service.store import DistributionStore
 from infra.service_app import create_service_app, database_lifespan
 from infra.settings import Settings
+from users_service.client import UsersClient
 
 
-def create_app(settings: Settings, *, content: ContentClient) -> Starlette:
+def create_app(settings: Settings, *, content: ContentClient, users: UsersClient | None = None) -> Starlette:
     async def setup(app: Starlette, db: Any) -> None:
         store = DistributionStore(db)
         await store.ensure_indexes()
-        app.state.service = DistributionService(store, content, HeuristicRanker())
+        app.state.service = DistributionService(store, content, users)
 
     return create_service_app(
         name="distribution",

@@ -1,88 +1,224 @@
-"""distribution_service's flows: record an event, assemble and rank a feed."""
+"""distribution_service's flows: record events, assemble and explain feeds, run golden slots, inbox and rates."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import numpy as np
 from bson import ObjectId
 
 from content_service.client import ContentClient
-from distribution_service.ranking.base import Candidate, Ranker, RankingContext
+from distribution_service.domain.honeycomb import EventType, Scene
+from distribution_service.feed import FeedRanker, decode_features
+from distribution_service.ranking.features import FEATURES
+from distribution_service.ranking.registry import ModelRegistry
 from distribution_service.schemas import (
     ActivityByMember,
+    DeliveryItem,
+    DeliveryRead,
+    EventBatch,
     EventCreate,
     EventRecorded,
+    EventsRecorded,
+    ExplainRequest,
+    FeatureValue,
+    FeedExplanation,
     FeedItem,
     FeedPage,
     FeedRequest,
+    Inbox,
     MemberActivity,
+    SlotRate,
+    SlotRates,
+    SlotRunRequest,
+    SlotRunResult,
 )
-from distribution_service.store import DistributionStore
+from distribution_service.store import DistributionStore, Doc
 from infra.errors import NotFoundError
 from infra.schemas import object_id
+from users_service.client import UsersClient
 
-CANDIDATE_POOL = 500
+# Playbook figures as defaults: three golden pushes a day, so at most 3 deliveries per member per day.
+MAX_DELIVERIES_PER_DAY = 3
+# Opens and shares of a delivered item mark its delivery opened or shared (open rate and share rate per slot).
+DELIVERY_MARKS = {EventType.OPEN: "opened_at", EventType.CLICK: "opened_at", EventType.SHARE: "shared_at"}
 
 
 class DistributionService:
-    def __init__(self, store: DistributionStore, content: ContentClient, ranker: Ranker) -> None:
+    def __init__(self, store: DistributionStore, content: ContentClient, users: UsersClient | None = None) -> None:
         self.store = store
         self.content = content
-        self.ranker = ranker
+        self.registry = ModelRegistry(store)
+        self.ranker = FeedRanker(store, content, users, self.registry)
+
+    async def record_events(self, community_id: str, batch: EventBatch) -> EventsRecorded:
+        cid = object_id(community_id, field="communityId")
+        # Every item must be content of this community: events never cross tenants. One lookup for the batch.
+        ids = list(dict.fromkeys(e.content_id for e in batch.events))
+        found = dict(zip(ids, await self.content.lookup(community_id, ids), strict=True))
+        for e in batch.events:
+            if found[e.content_id] is None:
+                raise NotFoundError(f"no content with id {e.content_id} in this community", field="contentId")
+        now = datetime.now(UTC)
+        docs: list[Doc] = []
+        for e in batch.events:
+            item = found[e.content_id]
+            assert item is not None
+            doc: Doc = {
+                "community_id": cid,
+                "member_id": ObjectId(e.member_id),
+                "content_id": ObjectId(e.content_id),
+                "type": e.type.value,
+                "slot": e.slot.value if e.slot else None,
+                "scene": e.scene.value if e.scene else None,
+                "occurred_at": min(e.occurred_at or now, now),
+                "received_at": now,
+                "dwell_ms": e.dwell_ms,
+                # The item as it was when the event happened: member history and affinities read this snapshot.
+                "tags": item.tags,
+                "author_id": item.author_id,
+                "kind": item.kind.value,
+            }
+            if e.client_event_id:
+                doc["client_event_id"] = e.client_event_id
+            if e.decision_id:
+                doc["decision_id"] = ObjectId(e.decision_id)
+            docs.append(doc)
+        results = await self.store.insert_events(docs)
+        for doc, (_, duplicate) in zip(docs, results, strict=True):
+            mark = DELIVERY_MARKS.get(EventType(doc["type"]))
+            if mark and not duplicate:
+                await self.store.mark_delivery(cid, doc["member_id"], doc["content_id"], mark, doc["occurred_at"])
+        return EventsRecorded(items=[EventRecorded(id=str(i), duplicate=d) for i, d in results])
 
     async def record_event(self, community_id: str, event_in: EventCreate) -> EventRecorded:
-        cid = object_id(community_id, field="communityId")
-        # The item must be content of this community: events never cross tenants.
-        (item,) = await self.content.lookup(community_id, [event_in.content_id])
-        if item is None:
-            raise NotFoundError(f"no content with id {event_in.content_id} in this community", field="contentId")
-        now = datetime.now(UTC)
-        doc = {
-            "community_id": cid,
-            "member_id": ObjectId(event_in.member_id),
-            "content_id": ObjectId(event_in.content_id),
-            "type": event_in.type.value,
-            "slot": event_in.slot.value if event_in.slot else None,
-            "scene": event_in.scene.value if event_in.scene else None,
-            "occurred_at": min(event_in.occurred_at or now, now),
-            "received_at": now,
-            "dwell_ms": event_in.dwell_ms,
-        }
-        if event_in.client_event_id:
-            doc["client_event_id"] = event_in.client_event_id
-        event_id, duplicate = await self.store.insert_event(doc)
-        return EventRecorded(id=str(event_id), duplicate=duplicate)
+        return (await self.record_events(community_id, EventBatch(events=[event_in]))).items[0]
 
     async def feed(self, community_id: str, request: FeedRequest) -> FeedPage:
-        cid = object_id(community_id, field="communityId")
-        summaries = await self.content.candidates(community_id, limit=CANDIDATE_POOL)
-        ids = [ObjectId(s.id) for s in summaries]
-        stats = await self.store.list_item_stats(cid, ids)
-        seen = await self.store.list_seen_content(cid, ObjectId(request.member_id), ids)
-        candidates = [
-            Candidate(
-                content_id=s.id,
-                kind=s.kind.value,
-                author_id=s.author_id,
-                tags=tuple(s.tags),
-                published_at=s.published_at,
-                engagement=float(stats.get(s.id, {}).get("engagement", 0.0)),
-                impressions=int(stats.get(s.id, {}).get("counts", {}).get("IMPRESSION", 0)),
-                seen_by_member=s.id in seen,
-            )
-            for s in summaries
-        ]
-        context = RankingContext(
-            community_id=community_id,
-            member_id=request.member_id,
-            slot=request.slot,
-            scene=request.scene,
-            now=datetime.now(UTC),
+        object_id(community_id, field="communityId")
+        decision = await self.ranker.decide(
+            community_id, request.member_id, request.slot, request.scene, first=request.first, source="feed"
         )
-        ranked = self.ranker.rank(candidates, context)[: request.first]
         return FeedPage(
-            items=[FeedItem(content_id=r.content_id, score=r.score, reasons=r.contributions) for r in ranked],
-            model_version=self.ranker.version,
+            items=[
+                FeedItem(content_id=s.content_id, score=s.score, reasons=s.reasons, position=s.position)
+                for s in decision.shown
+            ],
+            model_version=decision.model_version,
+            decision_id=str(decision.id),
+        )
+
+    async def explain(self, community_id: str, request: ExplainRequest) -> FeedExplanation:
+        cid = object_id(community_id, field="communityId")
+        decision = await self.store.get_decision(cid, ObjectId(request.decision_id))
+        # Only the member the decision was made for may read it; anyone else is told it does not exist.
+        if decision is None or str(decision["member_id"]) != request.member_id:
+            raise NotFoundError("no such decision for this member", field="decisionId")
+        candidates = [str(c) for c in decision["candidate_ids"]]
+        if request.content_id not in candidates:
+            raise NotFoundError("the item was not a candidate of this decision", field="contentId")
+        row = candidates.index(request.content_id)
+        features = decode_features(decision["features"], decision["n_features"])[row]
+        shown = {str(s["content_id"]): s for s in decision["shown"]}
+        item = shown.get(request.content_id)
+        return FeedExplanation(
+            decision_id=request.decision_id,
+            content_id=request.content_id,
+            model_version=decision["model_version"],
+            experiment_arm=decision.get("experiment_arm"),
+            shadow_version=decision.get("shadow_version"),
+            slot=decision["slot"],
+            scene=decision["scene"],
+            at=decision["at"],
+            position=item["position"] if item else None,
+            score=float(decision["scores"][row]),
+            reasons=item["reasons"] if item else {},
+            features=[
+                FeatureValue(name=name, value=None if np.isnan(v) else round(float(v), 6))
+                for name, v in zip(FEATURES, features, strict=True)
+            ],
+        )
+
+    async def run_slot(self, community_id: str, request: SlotRunRequest) -> SlotRunResult:
+        """Each listed member's top-k for the slot, once per local day: a re-run after a crash adds nothing twice."""
+        cid = object_id(community_id, field="communityId")
+        done = await self.store.list_delivered_members(
+            cid, request.slot.value, request.day, [ObjectId(m) for m in request.member_ids]
+        )
+        delivered = skipped = 0
+        day_start = datetime.now(UTC) - timedelta(days=1)
+        for member_id in request.member_ids:
+            mid = ObjectId(member_id)
+            if (
+                member_id in done
+                or await self.store.count_deliveries_since(cid, mid, day_start) >= MAX_DELIVERIES_PER_DAY
+            ):
+                skipped += 1
+                continue
+            decision = await self.ranker.decide(
+                community_id, member_id, request.slot, Scene.BEFORE_DECISION, first=request.top_k, source="slot"
+            )
+            if not decision.shown:
+                skipped += 1
+                continue
+            delivered += await self.store.insert_deliveries(
+                [
+                    {
+                        "community_id": cid,
+                        "member_id": mid,
+                        "slot": request.slot.value,
+                        "day": request.day,
+                        "decision_id": decision.id,
+                        "model_version": decision.model_version,
+                        "items": [
+                            {"content_id": ObjectId(s.content_id), "score": s.score, "position": s.position}
+                            for s in decision.shown
+                        ],
+                        "created_at": datetime.now(UTC),
+                        "opened_at": None,
+                        "shared_at": None,
+                    }
+                ]
+            )
+        return SlotRunResult(delivered=delivered, skipped=skipped)
+
+    async def inbox(self, community_id: str, member_id: str, first: int) -> Inbox:
+        cid = object_id(community_id, field="communityId")
+        docs = await self.store.list_deliveries_for_member(cid, ObjectId(member_id), limit=first)
+        return Inbox(
+            deliveries=[
+                DeliveryRead(
+                    id=str(d["_id"]),
+                    slot=d["slot"],
+                    day=d["day"],
+                    decision_id=str(d["decision_id"]),
+                    model_version=d["model_version"],
+                    items=[
+                        DeliveryItem(content_id=str(i["content_id"]), score=i["score"], position=i["position"])
+                        for i in d["items"]
+                    ],
+                    created_at=d["created_at"],
+                    opened_at=d.get("opened_at"),
+                    shared_at=d.get("shared_at"),
+                )
+                for d in docs
+            ]
+        )
+
+    async def slot_rates(self, community_id: str) -> SlotRates:
+        rows = await self.store.aggregate_slot_rates(object_id(community_id, field="communityId"))
+        return SlotRates(
+            slots=[
+                SlotRate(
+                    slot=r["_id"],
+                    delivered=r["delivered"],
+                    opened=r["opened"],
+                    shared=r["shared"],
+                    open_rate=round(r["opened"] / r["delivered"], 6) if r["delivered"] else 0.0,
+                    share_rate=round(r["shared"] / r["delivered"], 6) if r["delivered"] else 0.0,
+                )
+                for r in sorted(rows, key=lambda r: str(r["_id"]))
+            ]
         )
 
     async def activity_by_member(self, community_id: str, since: datetime | None) -> ActivityByMember:

@@ -1,0 +1,282 @@
+"""One ranking decision, as the feed and slot runs make it: candidates, features, model, diversity, and the
+decision log that answers "why did I get this?" (and is the training data of the next model)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from bson import Binary, ObjectId
+
+from content_service.client import ContentClient
+from content_service.schemas import ContentSummary
+from distribution_service.domain.diversity import diversify
+from distribution_service.domain.honeycomb import EventType, Scene, Slot
+from distribution_service.ranking.base import Candidate, RankingContext
+from distribution_service.ranking.features import (
+    CandidateColumns,
+    DecisionContext,
+    MemberState,
+    build_matrix,
+    shares,
+)
+from distribution_service.ranking.heuristic import HeuristicRanker
+from distribution_service.ranking.model import top_contributions
+from distribution_service.ranking.registry import ModelRegistry
+from distribution_service.store import DistributionStore, Doc
+from users_service.client import UsersClient
+
+CANDIDATE_POOL = 500
+HISTORY_LIMIT = 500
+DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class Shown:
+    content_id: str
+    score: float
+    position: int
+    reasons: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: ObjectId
+    model_version: str
+    shown: list[Shown]
+
+
+def encode_features(x: np.ndarray) -> Binary:
+    return Binary(np.ascontiguousarray(x, dtype=np.float32).tobytes())
+
+
+def decode_features(data: bytes, n_features: int) -> np.ndarray:
+    return np.frombuffer(data, dtype=np.float32).reshape(-1, n_features)
+
+
+def member_state(
+    member_id: str, history: list[Doc], now: datetime, joined: datetime | None, tier: str | None
+) -> MemberState:
+    if not history:
+        tenure = (now - joined).total_seconds() / DAY if joined else 0.0
+        return MemberState(member_id=member_id, tier=tier, tenure_days=max(0.0, tenure))
+    from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT
+
+    times = np.array([_aware(d["occurred_at"]).timestamp() for d in history])
+    weights = np.array([ENGAGEMENT_WEIGHT[EventType(d["type"])] for d in history])
+    recent = times >= now.timestamp() - 30 * DAY
+    first = min(times.min(), joined.timestamp()) if joined else times.min()
+    tag_keys = [t for d in history for t in d.get("tags") or []]
+    tag_w = [float(w) for d, w in zip(history, weights, strict=True) for _ in d.get("tags") or []]
+    return MemberState(
+        member_id=member_id,
+        tier=tier,
+        tenure_days=max(0.0, (now.timestamp() - first) / DAY),
+        recency_days=max(0.0, (now.timestamp() - times.max()) / DAY),
+        frequency_30d=float(recent.sum()),
+        engagement_30d=float(weights[recent].sum()),
+        history_size=float(len(history)),
+        tag_affinity=shares(tag_keys, tag_w),
+        author_affinity=shares([str(d.get("author_id") or "") for d in history], list(weights)),
+        kind_affinity=shares([str(d.get("kind") or "") for d in history], list(weights)),
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class FeedRanker:
+    def __init__(
+        self, store: DistributionStore, content: ContentClient, users: UsersClient | None, registry: ModelRegistry
+    ) -> None:
+        self.store = store
+        self.content = content
+        self.users = users
+        self.registry = registry
+        self.heuristic = HeuristicRanker()
+        self._timezones: dict[str, str] = {}
+
+    async def timezone(self, community_id: str) -> str:
+        if community_id not in self._timezones:
+            tz = "UTC"
+            if self.users is not None:
+                tz = (await self.users.get_community(community_id)).timezone
+            self._timezones[community_id] = tz
+        return self._timezones[community_id]
+
+    async def _columns(
+        self, cid: ObjectId, summaries: list[ContentSummary], now: datetime, tiers: dict[str, str]
+    ) -> CandidateColumns:
+        ids = [ObjectId(s.id) for s in summaries]
+        stats = await self.store.list_item_stats(cid, ids)
+        recent = await self.store.aggregate_recent_engagement(cid, ids, now - timedelta(days=7))
+        t = now.timestamp()
+        published = np.array([_aware(s.published_at).timestamp() for s in summaries])
+        last = np.array(
+            [
+                _aware(stats[s.id]["last_at"]).timestamp() if s.id in stats and stats[s.id].get("last_at") else 0.0
+                for s in summaries
+            ]
+        )
+        counts = [stats.get(s.id, {}).get("counts", {}) for s in summaries]
+        return CandidateColumns(
+            content_ids=[s.id for s in summaries],
+            kinds=[s.kind.value for s in summaries],
+            author_ids=[s.author_id for s in summaries],
+            tags=[tuple(s.tags) for s in summaries],
+            age_days=(t - published) / DAY,
+            impressions=np.array([c.get("IMPRESSION", 0) for c in counts], dtype=float),
+            opens=np.array([c.get("OPEN", 0) + c.get("CLICK", 0) for c in counts], dtype=float),
+            engagement=np.array([float(stats.get(s.id, {}).get("engagement", 0.0)) for s in summaries]),
+            engagement_7d=np.array([recent.get(s.id, 0.0) for s in summaries]),
+            last_activity_days=(t - np.maximum(last, published)) / DAY,
+            author_tiers=[tiers.get(s.author_id or "") for s in summaries],
+            exposure_boost=np.array([s.exposure_boost for s in summaries], dtype=float),
+        )
+
+    async def decide(
+        self,
+        community_id: str,
+        member_id: str,
+        slot: Slot,
+        scene: Scene,
+        *,
+        first: int,
+        source: str,
+        now: datetime | None = None,
+    ) -> Decision:
+        now = now or datetime.now(UTC)
+        cid, mid = ObjectId(community_id), ObjectId(member_id)
+        summaries = await self.content.candidates(community_id, limit=CANDIDATE_POOL)
+        seen = await self.store.list_seen_content(cid, mid, [ObjectId(s.id) for s in summaries])
+        summaries = [s for s in summaries if s.id not in seen]
+        tiers: dict[str, str] = {}
+        joined: datetime | None = None
+        if self.users is not None:
+            asked = list(dict.fromkeys([member_id] + [s.author_id for s in summaries if s.author_id]))
+            for found in await self.users.lookup_members(community_id, asked):
+                if found is not None:
+                    tiers[found.id] = found.tier.value
+                    if found.id == member_id:
+                        joined = _aware(found.joined_at)
+        history = await self.store.list_member_history(cid, mid, limit=HISTORY_LIMIT)
+        member = member_state(member_id, history, now, joined, tiers.get(member_id))
+        local = now.astimezone(ZoneInfo(await self.timezone(community_id)))
+        context = DecisionContext(slot.value, scene.value, local.weekday(), local.hour + local.minute / 60.0)
+        columns = await self._columns(cid, summaries, now, tiers)
+        x = build_matrix(member, columns, context)
+
+        active, shadow = await self.registry.serving_models(cid)
+        heuristic_reasons: dict[int, dict[str, float]] = {}
+        if active is not None:
+            scores = active.score(x)
+            version = active.version
+        else:
+            scores, heuristic_reasons = self._heuristic(summaries, columns, community_id, member_id, slot, scene, now)
+            version = self.heuristic.version
+        order = np.lexsort((np.array(columns.content_ids), -scores)).tolist()
+        order = diversify(order, list(columns.author_ids))
+        head = order[:first]
+        if active is not None and head:
+            contributions = active.contributions(x[head])
+            reasons = {i: top_contributions(contributions[k]) for k, i in enumerate(head)}
+        else:
+            reasons = {i: heuristic_reasons.get(i, {}) for i in head}
+        shown = [
+            Shown(columns.content_ids[i], round(float(scores[i]), 6), pos, reasons[i]) for pos, i in enumerate(head)
+        ]
+        shadow_ranking: list[str] = []
+        if shadow is not None and len(x):
+            shadow_scores = shadow.score(x)
+            shadow_order = diversify(
+                np.lexsort((np.array(columns.content_ids), -shadow_scores)).tolist(), list(columns.author_ids)
+            )
+            shadow_ranking = [columns.content_ids[i] for i in shadow_order[:first]]
+        decision_id = ObjectId()
+        await self.store.insert_decision(
+            {
+                "_id": decision_id,
+                "community_id": cid,
+                "member_id": mid,
+                "slot": slot.value,
+                "scene": scene.value,
+                "at": now,
+                "source": source,
+                "model_version": version,
+                "experiment_arm": None,
+                "shadow_version": shadow.version if shadow else None,
+                "shadow_ranking": shadow_ranking,
+                "candidate_ids": [ObjectId(c) for c in columns.content_ids],
+                "features": encode_features(x),
+                "n_features": x.shape[1],
+                "scores": [round(float(s), 6) for s in scores],
+                "shown": [
+                    {
+                        "content_id": ObjectId(s.content_id),
+                        "position": s.position,
+                        "score": s.score,
+                        "reasons": s.reasons,
+                    }
+                    for s in shown
+                ],
+            }
+        )
+        by_id = {s.id: s for s in summaries}
+        await self.store.insert_events(
+            [
+                {
+                    "community_id": cid,
+                    "member_id": mid,
+                    "content_id": ObjectId(s.content_id),
+                    "type": EventType.IMPRESSION.value,
+                    "slot": slot.value,
+                    "scene": scene.value,
+                    "occurred_at": now,
+                    "received_at": now,
+                    "decision_id": decision_id,
+                    "position": s.position,
+                    "model_version": version,
+                    "features": [float(v) for v in x[head[s.position]]],
+                    "tags": by_id[s.content_id].tags,
+                    "author_id": by_id[s.content_id].author_id,
+                    "kind": by_id[s.content_id].kind.value,
+                }
+                for s in shown
+            ]
+        )
+        return Decision(decision_id, version, shown)
+
+    def _heuristic(
+        self,
+        summaries: list[ContentSummary],
+        columns: CandidateColumns,
+        community_id: str,
+        member_id: str,
+        slot: Slot,
+        scene: Scene,
+        now: datetime,
+    ) -> tuple[np.ndarray, dict[int, dict[str, float]]]:
+        """The fallback scorer's scores and its own explained parts, indexed like the candidates."""
+        candidates = [
+            Candidate(
+                content_id=s.id,
+                kind=s.kind.value,
+                author_id=s.author_id,
+                tags=tuple(s.tags),
+                published_at=_aware(s.published_at),
+                engagement=float(columns.engagement[i]),
+                impressions=int(columns.impressions[i]),
+            )
+            for i, s in enumerate(summaries)
+        ]
+        index = {s.id: i for i, s in enumerate(summaries)}
+        context = RankingContext(community_id, member_id, slot, scene, now)
+        scores = np.zeros(len(summaries))
+        reasons: dict[int, dict[str, float]] = {}
+        for scored in self.heuristic.rank(candidates, context):
+            scores[index[scored.content_id]] = scored.score
+            reasons[index[scored.content_id]] = scored.contributions
+        return scores, reasons
