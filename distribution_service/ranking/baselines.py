@@ -84,21 +84,24 @@ def _fit_als(
     members: Sequence[str], items: np.ndarray, weights: np.ndarray, n_items: int, params: dict[str, float], seed: int
 ) -> AlsBaseline:
     from implicit.cpu.als import AlternatingLeastSquares
+    from threadpoolctl import threadpool_limits
 
     user_index: dict[str, int] = {}
     rows = np.array([user_index.setdefault(m, len(user_index)) for m in members], dtype=np.int64)
     matrix = sp.csr_matrix(
         (np.asarray(weights, dtype=np.float32), (rows, items)), shape=(max(1, len(user_index)), n_items)
     )
-    model = AlternatingLeastSquares(
-        factors=int(params["factors"]),
-        regularization=float(params["regularization"]),
-        alpha=float(params["alpha"]),
-        iterations=ALS_ITERATIONS,
-        random_state=seed,
-        num_threads=1,
-    )
-    model.fit(matrix, show_progress=False)
+    # One BLAS thread: implicit's own advice (a BLAS thread pool fights its loops), and reproducible factors.
+    with threadpool_limits(1, "blas"):
+        model = AlternatingLeastSquares(
+            factors=int(params["factors"]),
+            regularization=float(params["regularization"]),
+            alpha=float(params["alpha"]),
+            iterations=ALS_ITERATIONS,
+            random_state=seed,
+            num_threads=1,
+        )
+        model.fit(matrix, show_progress=False)
     return AlsBaseline(params, user_index, np.asarray(model.user_factors), np.asarray(model.item_factors))
 
 
