@@ -83,7 +83,10 @@ def test_shares_weigh_keys() -> None:
 
 def test_grades_and_gain() -> None:
     assert [grade(EventType.IMPRESSION), grade(EventType.OPEN), grade(EventType.VOTE), grade(EventType.SHARE)] == [
-        0, 1, 2, 3,
+        0,
+        1,
+        2,
+        3,
     ]
     assert grade(EventType.DWELL, 45_000) == 2
     assert LABEL_GAIN == [0.0, 1.0, 3.0, 7.0]
