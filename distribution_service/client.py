@@ -17,6 +17,9 @@ from distribution_service.schemas import (
     FeedRequest,
     Inbox,
     MemberActivity,
+    PushPreferencesRead,
+    PushPreferencesUpdate,
+    SlotMembers,
     SlotRates,
     SlotRunRequest,
     SlotRunResult,
@@ -49,6 +52,16 @@ class DistributionClient(ServiceClient):
     async def run_slot(self, community_id: str, request: SlotRunRequest) -> SlotRunResult:
         body = await self._call("POST", f"{_base(community_id)}/slots/run", json=request.to_wire())
         return SlotRunResult.model_validate(body)
+
+    async def slot_members(self, community_id: str, *, partition: int = 0, partitions: int = 1) -> SlotMembers:
+        params = {"partition": partition, "partitions": partitions}
+        return SlotMembers.model_validate(
+            await self._call("GET", f"{_base(community_id)}/slots/members", params=params)
+        )
+
+    async def set_push_preferences(self, community_id: str, update: PushPreferencesUpdate) -> PushPreferencesRead:
+        body = await self._call("PUT", f"{_base(community_id)}/push-preferences", json=update.to_wire())
+        return PushPreferencesRead.model_validate(body)
 
     async def slot_rates(self, community_id: str) -> SlotRates:
         return SlotRates.model_validate(await self._call("GET", f"{_base(community_id)}/slots/rates"))

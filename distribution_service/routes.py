@@ -6,7 +6,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from distribution_service.schemas import EventBatch, EventCreate, ExplainRequest, FeedRequest, SlotRunRequest
+from distribution_service.schemas import (
+    EventBatch,
+    EventCreate,
+    ExplainRequest,
+    FeedRequest,
+    PushPreferencesUpdate,
+    SlotRunRequest,
+)
 from distribution_service.service import DistributionService
 from infra.errors import BadInputError
 from infra.schemas import object_id
@@ -58,6 +65,25 @@ async def inbox(request: Request) -> Response:
     return respond(await _service(request).inbox(_cid(request), member_id, max(1, min(first, 100))))
 
 
+def _int_param(request: Request, name: str, default: int) -> int:
+    try:
+        return int(request.query_params.get(name, str(default)))
+    except ValueError as exc:
+        raise BadInputError(f"{name} must be an integer", field=name) from exc
+
+
+async def slot_members(request: Request) -> Response:
+    index, count = _int_param(request, "partition", 0), _int_param(request, "partitions", 1)
+    if not 0 <= index < count:
+        raise BadInputError("partition must be in 0..partitions-1", field="partition")
+    return respond(await _service(request).slot_members(_cid(request), partition_index=index, partitions=count))
+
+
+async def set_push_preferences(request: Request) -> Response:
+    update = await read_model(request, PushPreferencesUpdate)
+    return respond(await _service(request).set_push_preferences(_cid(request), update))
+
+
 async def slot_rates(request: Request) -> Response:
     return respond(await _service(request).slot_rates(_cid(request)))
 
@@ -74,6 +100,8 @@ routes = [
     Route("/communities/{community_id}/feed/explain", explain, methods=["POST"]),
     Route("/communities/{community_id}/slots/run", run_slot, methods=["POST"]),
     Route("/communities/{community_id}/slots/rates", slot_rates, methods=["GET"]),
+    Route("/communities/{community_id}/slots/members", slot_members, methods=["GET"]),
+    Route("/communities/{community_id}/push-preferences", set_push_preferences, methods=["PUT"]),
     Route("/communities/{community_id}/members/{member_id}/inbox", inbox, methods=["GET"]),
     Route("/communities/{community_id}/activity/by-member", activity_by_member, methods=["GET"]),
 ]

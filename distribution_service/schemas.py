@@ -127,13 +127,38 @@ class SlotRates(ApiModel):
 class SlotRunRequest(ApiInput):
     slot: Slot
     member_ids: list[Id] = Field(max_length=1000)
+    # The community's local day of the run: the unique key (member, slot, day) makes a re-run deliver nothing twice.
     day: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
     top_k: Annotated[int, Field(ge=1, le=20)] = 5
 
 
 class SlotRunResult(ApiModel):
     delivered: int
-    skipped: int
+    already_delivered: int
+    capped: int
+    opted_out: int
+    quiet: int
+    empty: int
+
+
+class SlotMembers(ApiModel):
+    member_ids: list[str]
+
+
+Clock = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class PushPreferencesUpdate(ApiInput):
+    member_id: Id
+    opted_out: bool | None = None
+    quiet_start: Clock | None = None
+    quiet_end: Clock | None = None
+
+
+class PushPreferencesRead(ApiModel):
+    opted_out: bool
+    quiet_start: str | None
+    quiet_end: str | None
 
 
 class MemberActivity(ApiModel):

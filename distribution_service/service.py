@@ -9,6 +9,7 @@ from bson import ObjectId
 
 from content_service.client import ContentClient
 from distribution_service.domain.honeycomb import EventType, Scene
+from distribution_service.domain.schedule import DEFAULT_SLOTS, in_quiet_hours, parse_clock, parse_slots, partition
 from distribution_service.feed import FeedRanker, decode_features
 from distribution_service.ranking.features import FEATURES
 from distribution_service.ranking.registry import ModelRegistry
@@ -28,6 +29,9 @@ from distribution_service.schemas import (
     FeedRequest,
     Inbox,
     MemberActivity,
+    PushPreferencesRead,
+    PushPreferencesUpdate,
+    SlotMembers,
     SlotRate,
     SlotRates,
     SlotRunRequest,
@@ -38,15 +42,27 @@ from infra.errors import NotFoundError
 from infra.schemas import object_id
 from users_service.client import UsersClient
 
-# Playbook figures as defaults: three golden pushes a day, so at most 3 deliveries per member per day.
+# Playbook figure as default: three golden pushes a day, so at most 3 deliveries per member per day.
 MAX_DELIVERIES_PER_DAY = 3
+# Slot runs reach members active in this many last days.
+ACTIVE_DAYS = 90
 # Opens and shares of a delivered item mark its delivery opened or shared (open rate and share rate per slot).
 DELIVERY_MARKS = {EventType.OPEN: "opened_at", EventType.CLICK: "opened_at", EventType.SHARE: "shared_at"}
 
 
 class DistributionService:
-    def __init__(self, store: DistributionStore, content: ContentClient, users: UsersClient | None = None) -> None:
+    def __init__(
+        self,
+        store: DistributionStore,
+        content: ContentClient,
+        users: UsersClient | None = None,
+        *,
+        slots: str = DEFAULT_SLOTS,
+        max_deliveries_per_day: int = MAX_DELIVERIES_PER_DAY,
+    ) -> None:
         self.store = store
+        self.slots = parse_slots(slots)
+        self.max_deliveries_per_day = max_deliveries_per_day
         self.content = content
         self.registry = ModelRegistry(store)
         self.ranker = FeedRanker(store, content, users, self.registry)
@@ -139,48 +155,74 @@ class DistributionService:
             ],
         )
 
-    async def run_slot(self, community_id: str, request: SlotRunRequest) -> SlotRunResult:
-        """Each listed member's top-k for the slot, once per local day: a re-run after a crash adds nothing twice."""
+    async def slot_members(self, community_id: str, *, partition_index: int, partitions: int) -> SlotMembers:
+        """Members a slot run reaches: those active in the last 90 days, the share of one worker of `partitions`."""
         cid = object_id(community_id, field="communityId")
-        done = await self.store.list_delivered_members(
-            cid, request.slot.value, request.day, [ObjectId(m) for m in request.member_ids]
+        active = await self.store.list_active_members(cid, datetime.now(UTC) - timedelta(days=ACTIVE_DAYS))
+        return SlotMembers(member_ids=partition(active, partition_index, partitions))
+
+    async def set_push_preferences(self, community_id: str, update: PushPreferencesUpdate) -> PushPreferencesRead:
+        cid = object_id(community_id, field="communityId")
+        fields = update.model_dump(exclude={"member_id"}, exclude_unset=True)
+        doc = await self.store.upsert_push_preferences(cid, ObjectId(update.member_id), fields)
+        return PushPreferencesRead(
+            opted_out=bool(doc.get("opted_out")), quiet_start=doc.get("quiet_start"), quiet_end=doc.get("quiet_end")
         )
-        delivered = skipped = 0
+
+    async def run_slot(self, community_id: str, request: SlotRunRequest) -> SlotRunResult:
+        """Each listed member's top-k for the slot, once per local day: a re-run after a crash adds nothing twice.
+        Members who opted out, whose quiet hours cover the slot, or who reached the daily cap get nothing."""
+        cid = object_id(community_id, field="communityId")
+        mids = [ObjectId(m) for m in request.member_ids]
+        done = await self.store.list_delivered_members(cid, request.slot.value, request.day, mids)
+        preferences = await self.store.list_push_preferences(cid, mids)
+        slot_clock = self.slots[request.slot]
+        counts = dict.fromkeys(("delivered", "already_delivered", "capped", "opted_out", "quiet", "empty"), 0)
         day_start = datetime.now(UTC) - timedelta(days=1)
-        for member_id in request.member_ids:
-            mid = ObjectId(member_id)
-            if (
-                member_id in done
-                or await self.store.count_deliveries_since(cid, mid, day_start) >= MAX_DELIVERIES_PER_DAY
-            ):
-                skipped += 1
-                continue
-            decision = await self.ranker.decide(
-                community_id, member_id, request.slot, Scene.BEFORE_DECISION, first=request.top_k, source="slot"
+        for member_id, mid in zip(request.member_ids, mids, strict=True):
+            pref = preferences.get(member_id, {})
+            quiet = in_quiet_hours(
+                slot_clock,
+                parse_clock(pref["quiet_start"]) if pref.get("quiet_start") else None,
+                parse_clock(pref["quiet_end"]) if pref.get("quiet_end") else None,
             )
-            if not decision.shown:
-                skipped += 1
-                continue
-            delivered += await self.store.insert_deliveries(
-                [
-                    {
-                        "community_id": cid,
-                        "member_id": mid,
-                        "slot": request.slot.value,
-                        "day": request.day,
-                        "decision_id": decision.id,
-                        "model_version": decision.model_version,
-                        "items": [
-                            {"content_id": ObjectId(s.content_id), "score": s.score, "position": s.position}
-                            for s in decision.shown
-                        ],
-                        "created_at": datetime.now(UTC),
-                        "opened_at": None,
-                        "shared_at": None,
-                    }
-                ]
-            )
-        return SlotRunResult(delivered=delivered, skipped=skipped)
+            if member_id in done:
+                counts["already_delivered"] += 1
+            elif pref.get("opted_out"):
+                counts["opted_out"] += 1
+            elif quiet:
+                counts["quiet"] += 1
+            elif await self.store.count_deliveries_since(cid, mid, day_start) >= self.max_deliveries_per_day:
+                counts["capped"] += 1
+            else:
+                decision = await self.ranker.decide(
+                    community_id, member_id, request.slot, Scene.BEFORE_DECISION, first=request.top_k, source="slot"
+                )
+                if not decision.shown:
+                    counts["empty"] += 1
+                    continue
+                new = await self.store.insert_deliveries(
+                    [
+                        {
+                            "community_id": cid,
+                            "member_id": mid,
+                            "slot": request.slot.value,
+                            "day": request.day,
+                            "decision_id": decision.id,
+                            "model_version": decision.model_version,
+                            "items": [
+                                {"content_id": ObjectId(s.content_id), "score": s.score, "position": s.position}
+                                for s in decision.shown
+                            ],
+                            "created_at": datetime.now(UTC),
+                            "opened_at": None,
+                            "shared_at": None,
+                        }
+                    ]
+                )
+                # A concurrent worker may have delivered in between: the unique index kept it to one.
+                counts["delivered" if new else "already_delivered"] += 1
+        return SlotRunResult(**counts)
 
     async def inbox(self, community_id: str, member_id: str, first: int) -> Inbox:
         cid = object_id(community_id, field="communityId")

@@ -39,6 +39,7 @@ class DistributionStore:
         self.model_versions = db["model_versions"]
         self.model_pointers = db["model_pointers"]
         self.model_files = AsyncGridFSBucket(db, bucket_name="models")
+        self.push_preferences = db["push_preferences"]
 
     async def ensure_indexes(self) -> None:
         # insert_events: a client event id is recorded once per community.
@@ -90,6 +91,10 @@ class DistributionStore:
             [("community_id", ASCENDING), ("version", ASCENDING)], unique=True, name="community_version_unique"
         )
         await self.model_pointers.create_index([("community_id", ASCENDING)], unique=True, name="community_unique")
+        # get_push_preferences / list_push_preferences: one document per member.
+        await self.push_preferences.create_index(
+            [("community_id", ASCENDING), ("member_id", ASCENDING)], unique=True, name="community_member_unique"
+        )
 
     # --- events -------------------------------------------------------------------------------------------
 
@@ -340,3 +345,27 @@ class DistributionStore:
         """Drop the last entry of the active-model history (rollback); the pointer as it is after."""
         await self.model_pointers.update_one({"community_id": community_id}, {"$pop": {"history": 1}})
         return await self.get_model_pointer(community_id)
+
+    # --- push preferences -----------------------------------------------------------------------------------
+
+    async def upsert_push_preferences(self, community_id: ObjectId, member_id: ObjectId, fields: Doc) -> Doc:
+        await self.push_preferences.update_one(
+            {"community_id": community_id, "member_id": member_id},
+            {"$set": {**fields, "updated_at": datetime.now(UTC)}},
+            upsert=True,
+        )
+        doc = await self.push_preferences.find_one({"community_id": community_id, "member_id": member_id})
+        assert doc is not None
+        return doc
+
+    async def list_push_preferences(self, community_id: ObjectId, member_ids: list[ObjectId]) -> dict[str, Doc]:
+        cursor = self.push_preferences.find({"community_id": community_id, "member_id": {"$in": member_ids}})
+        return {str(doc["member_id"]): doc async for doc in cursor}
+
+    async def list_active_members(self, community_id: ObjectId, since: datetime) -> list[str]:
+        found = await self.events.distinct("member_id", {"community_id": community_id, "occurred_at": {"$gte": since}})
+        return sorted(str(m) for m in found)
+
+    async def list_active_communities(self, since: datetime) -> list[str]:
+        found = await self.events.distinct("community_id", {"occurred_at": {"$gte": since}})
+        return sorted(str(c) for c in found)

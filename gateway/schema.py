@@ -20,14 +20,16 @@ from gateway.errors import ErrorCodes
 from gateway.graphql.billing import BillingMutation, BillingQuery
 from gateway.graphql.communities import CommunityMutation, CommunityQuery
 from gateway.graphql.content import ContentMutation, ContentQuery
-from gateway.graphql.deliveries import DeliveryQuery
+from gateway.graphql.deliveries import DeliveryMutation, DeliveryQuery
 from gateway.graphql.feed import FeedMutation, FeedQuery
 from gateway.graphql.users import UserMutation, UserQuery
 from gateway.metrics import OperationMetrics
 from infra.settings import Settings
 
 Query = merge_types("Query", (CommunityQuery, UserQuery, ContentQuery, FeedQuery, BillingQuery, DeliveryQuery))
-Mutation = merge_types("Mutation", (CommunityMutation, UserMutation, ContentMutation, FeedMutation, BillingMutation))
+Mutation = merge_types(
+    "Mutation", (CommunityMutation, UserMutation, ContentMutation, FeedMutation, BillingMutation, DeliveryMutation)
+)
 
 
 class GatewaySchema(strawberry.Schema):

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import strawberry
 
+from distribution_service.schemas import PushPreferencesUpdate
 from gateway.context import Info
 from gateway.graphql.enums import Slot
 from gateway.graphql.feed import FeedItem
@@ -80,3 +81,28 @@ class DeliveryQuery:
             )
             for r in rates.slots
         ]
+
+
+@strawberry.input
+class SetPushPreferencesInput:
+    opted_out: bool | None = strawberry.field(default=None, description="True: no golden-slot pushes at all.")
+    quiet_start: str | None = strawberry.field(default=None, description="Local HH:MM; no push from then...")
+    quiet_end: str | None = strawberry.field(default=None, description="...until this local HH:MM (may wrap).")
+
+
+@strawberry.type
+class PushPreferences:
+    opted_out: bool
+    quiet_start: str | None
+    quiet_end: str | None
+
+
+@strawberry.type
+class DeliveryMutation:
+    @strawberry.mutation(description="The caller's push opt-out and quiet hours (omitted fields keep their value).")
+    async def set_push_preferences(self, info: Info, input: SetPushPreferencesInput) -> PushPreferences:
+        member = await info.context.require_member()
+        given = {k: v for k, v in vars(input).items() if v is not None}
+        update = PushPreferencesUpdate(member_id=member.id, **given)
+        saved = await info.context.services.distribution.set_push_preferences(member.community_id, update)
+        return PushPreferences(opted_out=saved.opted_out, quiet_start=saved.quiet_start, quiet_end=saved.quiet_end)

@@ -13,7 +13,7 @@ START = 1_700_000_000.0
 def community(*, members: int = 30, items: int = 80, days: int = 60, seed: int = 3) -> tuple[Catalog, EventLog]:
     rng = np.random.default_rng(seed)
     created = START + np.sort(rng.uniform(0, days * DAY, size=items))
-    tags = [(f"t{i % 5}",) for i in range(items)]
+    tags: list[tuple[str, ...]] = [(f"t{i % 5}",) for i in range(items)]
     catalog = Catalog(
         content_ids=[f"c{i}" for i in range(items)],
         created=created,
