@@ -28,6 +28,7 @@ def create_app(settings: Settings, *, content: ContentClient, users: UsersClient
     async def setup(app: Starlette, db: Any) -> None:
         store = DistributionStore(db)
         await store.ensure_indexes()
+        await store.ensure_import_indexes()  # issue 4
         app.state.service = DistributionService(
             store,
             content,

@@ -9,6 +9,7 @@ from distribution_service.schemas import (
     ActivityByMember,
     EventBatch,
     EventCreate,
+    EventImportBatch,
     EventRecorded,
     EventsRecorded,
     ExplainRequest,
@@ -24,6 +25,7 @@ from distribution_service.schemas import (
     SlotRunRequest,
     SlotRunResult,
 )
+from infra.bulk import ImportResult
 from infra.http import ServiceClient
 
 
@@ -75,3 +77,10 @@ class DistributionClient(ServiceClient):
         params = {"since": since.isoformat()} if since else None
         body = await self._call("GET", f"{_base(community_id)}/activity/by-member", params=params)
         return ActivityByMember.model_validate(body).members
+
+    # Issue 4
+
+    async def import_events(self, community_id: str, batch: EventImportBatch) -> ImportResult:
+        """Store events from another platform; the result lists only the rejected ones."""
+        path = f"/communities/{quote(community_id, safe='')}/events/import"
+        return ImportResult.model_validate(await self._call("POST", path, json=batch.to_wire()))

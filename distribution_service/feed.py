@@ -162,7 +162,9 @@ class FeedRanker:
                     tiers[found.id] = found.tier.value
                     if found.id == member_id:
                         joined = _aware(found.joined_at)
-        history = await self.store.list_member_history(cid, mid, limit=HISTORY_LIMIT)
+        history = await self._with_snapshots(
+            community_id, await self.store.list_member_history(cid, mid, limit=HISTORY_LIMIT)
+        )
         member = member_state(member_id, history, now, joined, tiers.get(member_id))
         local = now.astimezone(ZoneInfo(await self.timezone(community_id)))
         context = DecisionContext(slot.value, scene.value, local.weekday(), local.hour + local.minute / 60.0)
@@ -248,6 +250,20 @@ class FeedRanker:
             ]
         )
         return Decision(decision_id, version, shown)
+
+    async def _with_snapshots(self, community_id: str, history: list[Doc]) -> list[Doc]:
+        """Imported events carry no item snapshot (tags, author, kind): read those items once from content."""
+        missing = list(dict.fromkeys(str(d["content_id"]) for d in history if "tags" not in d))
+        if not missing:
+            return history
+        found = dict(zip(missing, await self.content.lookup(community_id, missing), strict=True))
+        filled = []
+        for d in history:
+            item = found.get(str(d["content_id"])) if "tags" not in d else None
+            if item is not None:
+                d = {**d, "tags": item.tags, "author_id": item.author_id, "kind": item.kind.value}
+            filled.append(d)
+        return filled
 
     def _heuristic(
         self,

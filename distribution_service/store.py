@@ -12,6 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
+from infra.bulk import insert_many_reporting
 
 Doc = dict[str, Any]
 ENGAGEMENT_TYPES = [t.value for t in EventType if t is not EventType.IMPRESSION]
@@ -92,6 +93,10 @@ class DistributionStore:
         )
         await self.model_pointers.create_index([("community_id", ASCENDING)], unique=True, name="community_unique")
         # get_push_preferences / list_push_preferences: one document per member.
+        # list_item_signals_between (training): imported anonymous signals over a window (collection of issue 4).
+        await self.db["item_signals"].create_index(
+            [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred_at"
+        )
         await self.push_preferences.create_index(
             [("community_id", ASCENDING), ("member_id", ASCENDING)], unique=True, name="community_member_unique"
         )
@@ -177,7 +182,15 @@ class DistributionStore:
         cursor = (
             self.events.find(
                 {"community_id": community_id, "member_id": member_id, "type": {"$in": ENGAGEMENT_TYPES}},
-                projection={"type": 1, "occurred_at": 1, "tags": 1, "author_id": 1, "kind": 1, "dwell_ms": 1},
+                projection={
+                    "content_id": 1,
+                    "type": 1,
+                    "occurred_at": 1,
+                    "tags": 1,
+                    "author_id": 1,
+                    "kind": 1,
+                    "dwell_ms": 1,
+                },
             )
             .sort("occurred_at", DESCENDING)
             .limit(limit)
@@ -198,6 +211,14 @@ class DistributionStore:
                 "author_id": 1,
                 "kind": 1,
             },
+        )
+        return [doc async for doc in cursor]
+
+    async def list_item_signals_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
+        """Imported events that name no member (votes): they count for items' popularity only."""
+        cursor = self.db["item_signals"].find(
+            {"community_id": community_id, "occurred_at": {"$gte": since, "$lt": until}},
+            projection={"content_id": 1, "type": 1, "occurred_at": 1},
         )
         return [doc async for doc in cursor]
 
@@ -369,3 +390,47 @@ class DistributionStore:
     async def list_active_communities(self, since: datetime) -> list[str]:
         found = await self.events.distinct("community_id", {"occurred_at": {"$gte": since}})
         return sorted(str(c) for c in found)
+
+    # Issue 4: imported events, idempotent by their client event id ("import:<source>:<source id>"). Events
+    # that name no member (Stack Exchange votes) go to `item_signals`: they count for the item, never for a member.
+
+    async def ensure_import_indexes(self) -> None:
+        # The import's idempotency: one signal per key in a community.
+        await self.db["item_signals"].create_index(
+            [("community_id", ASCENDING), ("client_event_id", ASCENDING)], unique=True, name="community_key_unique"
+        )
+
+    async def insert_imported_events(self, docs: list[Doc]) -> dict[int, str]:
+        return await insert_many_reporting(self.events, docs)
+
+    async def insert_item_signals(self, docs: list[Doc]) -> dict[int, str]:
+        return await insert_many_reporting(self.db["item_signals"], docs)
+
+    async def add_to_item_stats(self, community_id: ObjectId, docs: list[Doc]) -> None:
+        """Bump the counters of the items these (newly stored) events are about, one update per item."""
+        increments: dict[ObjectId, dict[str, float]] = {}
+        last_at: dict[ObjectId, datetime] = {}
+        for doc in docs:
+            event_type = EventType(doc["type"])
+            if event_type is not EventType.IMPRESSION:
+                seen = last_at.get(doc["content_id"])
+                last_at[doc["content_id"]] = doc["occurred_at"] if seen is None else max(seen, doc["occurred_at"])
+            inc = increments.setdefault(doc["content_id"], {"engagement": 0.0})
+            inc[f"counts.{event_type.value}"] = inc.get(f"counts.{event_type.value}", 0) + 1
+            inc["engagement"] += ENGAGEMENT_WEIGHT[event_type]
+        if not increments:
+            return
+        now = datetime.now(UTC)
+        await self.item_stats.bulk_write(
+            [
+                UpdateOne(
+                    {"community_id": community_id, "content_id": content_id},
+                    # last_at (issue 5): the item's last engagement, a ranking feature ("active lately").
+                    {"$inc": inc, "$set": {"updated_at": now}}
+                    | ({"$max": {"last_at": last_at[content_id]}} if content_id in last_at else {}),
+                    upsert=True,
+                )
+                for content_id, inc in increments.items()
+            ],
+            ordered=False,
+        )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from infra.bulk import ImportResult
 from infra.http import ServiceClient
 from users_service.schemas import (
     CommunityCreate,
     CommunityRead,
     Credentials,
     MemberCreate,
+    MemberImportBatch,
     MemberLookupResult,
     MemberRead,
     RoleChange,
@@ -62,3 +64,10 @@ class UsersClient(ServiceClient):
     async def revoke_role(self, community_id: str, change: RoleChange) -> MemberRead:
         body = await self._call("POST", f"{_base(community_id)}/roles/revoke", json=change.to_wire())
         return MemberRead.model_validate(body)
+
+    # Issue 4
+
+    async def import_members(self, community_id: str, batch: MemberImportBatch) -> ImportResult:
+        """Create members from another platform; items in the order sent, each CREATED, SKIPPED or REJECTED."""
+        body = await self._call("POST", f"{_base(community_id)}/members/import", json=batch.to_wire())
+        return ImportResult.model_validate(body)

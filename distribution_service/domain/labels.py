@@ -9,7 +9,7 @@ from distribution_service.domain.honeycomb import EventType
 # A dwell at least this long counts as reading, not a glance (grade 2 instead of 1).
 LONG_DWELL_MS = 30_000
 
-# 0 delivered or shown only, 1 opened or clicked, 2 voted, commented or read at length, 3 shared.
+# 0 delivered or shown only, 1 opened or clicked, 2 voted, commented or read at length, 3 shared (or answered).
 GRADE: dict[EventType, int] = {
     EventType.IMPRESSION: 0,
     EventType.OPEN: 1,
@@ -18,6 +18,13 @@ GRADE: dict[EventType, int] = {
     EventType.VOTE: 2,
     EventType.BULLET_COMMENT: 2,
     EventType.SHARE: 3,
+    # Imported engagement (issue 4): answering is the strongest contribution to a thread; commenting, favouriting
+    # and accepting an answer are interaction; a downvote is attention, not a positive.
+    EventType.ANSWER: 3,
+    EventType.COMMENT: 2,
+    EventType.FAVORITE: 2,
+    EventType.ACCEPT: 2,
+    EventType.DOWNVOTE: 0,
 }
 MAX_GRADE = 3
 # LightGBM's gain per grade: 2^grade - 1, the usual exponential gain of NDCG, so a share outweighs 7 opens.

@@ -29,6 +29,16 @@ def _ts(value: datetime) -> float:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
 
 
+def _event_ts(value: datetime) -> float:
+    """An event's time; one dated exactly at midnight carries a day, not a time (Stack Exchange votes): it is
+    placed at the END of its day, so that no decision earlier that day sees it (no leakage)."""
+    t = _ts(value)
+    return t + DAY_END if t % 86_400 == 0 else t
+
+
+DAY_END = 86_399.0
+
+
 async def _catalog(content: ContentClient, community_id: str, ids: list[str], events: list[Doc]) -> Catalog:
     snapshot = {str(e["content_id"]): e for e in events}
     boosts = {s.id: s.exposure_boost for s in await content.candidates(community_id, limit=500)}
@@ -109,6 +119,8 @@ async def load_training_data(
     until = until or datetime.now(UTC)
     # Counters need the whole past, not only the window: an item's popularity at `since` is its history.
     events = await store.list_events_between(cid, EPOCH, until)
+    # Anonymous imported signals (votes) count for items' popularity, as the serving counters do; member "".
+    events += [{**s, "member_id": ""} for s in await store.list_item_signals_between(cid, EPOCH, until)]
     first = await store.get_first_event_time(cid)
     since = since or first or until
     decisions = await store.list_decisions_between(cid, since, until)
@@ -119,7 +131,7 @@ async def load_training_data(
     log = EventLog.sorted_by_time(
         member_ids=[str(e["member_id"]) for e in events],
         items=[index[str(e["content_id"])] for e in events],
-        times=[_ts(e["occurred_at"]) for e in events],
+        times=[_event_ts(e["occurred_at"]) for e in events],
         grades=[grade(t, e.get("dwell_ms")) for t, e in zip(types, events, strict=True)],
         weights=[ENGAGEMENT_WEIGHT[t] for t in types],
         is_impression=[t is EventType.IMPRESSION for t in types],
