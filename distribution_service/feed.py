@@ -30,6 +30,7 @@ from users_service.client import UsersClient
 
 CANDIDATE_POOL = 500
 HISTORY_LIMIT = 500
+LOOKUP_CHUNK = 500
 DAY = 86_400.0
 
 
@@ -39,6 +40,16 @@ class Shown:
     score: float
     position: int
     reasons: dict[str, float]
+
+
+@dataclass(frozen=True)
+class CandidatePool:
+    summaries: list[ContentSummary]
+    columns: CandidateColumns
+    tiers: dict[str, str]
+    joined: dict[str, datetime]
+    timezone: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -137,6 +148,23 @@ class FeedRanker:
             exposure_boost=np.array([s.exposure_boost for s in summaries], dtype=float),
         )
 
+    async def pool(self, community_id: str, *, members: list[str], now: datetime | None = None) -> CandidatePool:
+        """The candidates with their counters, and the tiers of their authors and of `members`: built once and
+        shared by every member of a slot run (a feed builds one for its one member)."""
+        now = now or datetime.now(UTC)
+        summaries = await self.content.candidates(community_id, limit=CANDIDATE_POOL)
+        tiers: dict[str, str] = {}
+        joined: dict[str, datetime] = {}
+        if self.users is not None:
+            asked = list(dict.fromkeys(members + [s.author_id for s in summaries if s.author_id]))
+            for lo in range(0, len(asked), LOOKUP_CHUNK):
+                for found in await self.users.lookup_members(community_id, asked[lo : lo + LOOKUP_CHUNK]):
+                    if found is not None:
+                        tiers[found.id] = found.tier.value
+                        joined[found.id] = _aware(found.joined_at)
+        columns = await self._columns(ObjectId(community_id), summaries, now, tiers)
+        return CandidatePool(summaries, columns, tiers, joined, await self.timezone(community_id), now)
+
     async def decide(
         self,
         community_id: str,
@@ -146,29 +174,21 @@ class FeedRanker:
         *,
         first: int,
         source: str,
-        now: datetime | None = None,
+        pool: CandidatePool | None = None,
     ) -> Decision:
-        now = now or datetime.now(UTC)
+        pool = pool or await self.pool(community_id, members=[member_id])
+        now = pool.at
         cid, mid = ObjectId(community_id), ObjectId(member_id)
-        summaries = await self.content.candidates(community_id, limit=CANDIDATE_POOL)
-        seen = await self.store.list_seen_content(cid, mid, [ObjectId(s.id) for s in summaries])
-        summaries = [s for s in summaries if s.id not in seen]
-        tiers: dict[str, str] = {}
-        joined: datetime | None = None
-        if self.users is not None:
-            asked = list(dict.fromkeys([member_id] + [s.author_id for s in summaries if s.author_id]))
-            for found in await self.users.lookup_members(community_id, asked):
-                if found is not None:
-                    tiers[found.id] = found.tier.value
-                    if found.id == member_id:
-                        joined = _aware(found.joined_at)
+        seen = await self.store.list_seen_content(cid, mid, [ObjectId(s.id) for s in pool.summaries])
+        keep = np.array([i for i, s in enumerate(pool.summaries) if s.id not in seen], dtype=np.int64)
+        summaries = [pool.summaries[i] for i in keep]
+        columns = pool.columns.take(keep)
         history = await self._with_snapshots(
             community_id, await self.store.list_member_history(cid, mid, limit=HISTORY_LIMIT)
         )
-        member = member_state(member_id, history, now, joined, tiers.get(member_id))
-        local = now.astimezone(ZoneInfo(await self.timezone(community_id)))
+        member = member_state(member_id, history, now, pool.joined.get(member_id), pool.tiers.get(member_id))
+        local = now.astimezone(ZoneInfo(pool.timezone))
         context = DecisionContext(slot.value, scene.value, local.weekday(), local.hour + local.minute / 60.0)
-        columns = await self._columns(cid, summaries, now, tiers)
         x = build_matrix(member, columns, context)
 
         active, shadow = await self.registry.serving_models(cid)

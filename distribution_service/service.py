@@ -179,6 +179,9 @@ class DistributionService:
         slot_clock = self.slots[request.slot]
         counts = dict.fromkeys(("delivered", "already_delivered", "capped", "opted_out", "quiet", "empty"), 0)
         day_start = datetime.now(UTC) - timedelta(days=1)
+        # One candidate pool (content, counters, tiers) for the whole batch: members differ only in what
+        # they have seen, their history and their features.
+        pool = await self.ranker.pool(community_id, members=request.member_ids)
         for member_id, mid in zip(request.member_ids, mids, strict=True):
             pref = preferences.get(member_id, {})
             quiet = in_quiet_hours(
@@ -196,7 +199,13 @@ class DistributionService:
                 counts["capped"] += 1
             else:
                 decision = await self.ranker.decide(
-                    community_id, member_id, request.slot, Scene.BEFORE_DECISION, first=request.top_k, source="slot"
+                    community_id,
+                    member_id,
+                    request.slot,
+                    Scene.BEFORE_DECISION,
+                    first=request.top_k,
+                    source="slot",
+                    pool=pool,
                 )
                 if not decision.shown:
                     counts["empty"] += 1

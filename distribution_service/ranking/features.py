@@ -103,6 +103,24 @@ class CandidateColumns:
     def __len__(self) -> int:
         return len(self.content_ids)
 
+    def take(self, rows: np.ndarray) -> CandidateColumns:
+        """The candidates at `rows`, in that order."""
+        pick = rows.tolist()
+        return CandidateColumns(
+            content_ids=[self.content_ids[i] for i in pick],
+            kinds=[self.kinds[i] for i in pick],
+            author_ids=[self.author_ids[i] for i in pick],
+            tags=[self.tags[i] for i in pick],
+            age_days=np.asarray(self.age_days)[rows],
+            impressions=np.asarray(self.impressions)[rows],
+            opens=np.asarray(self.opens)[rows],
+            engagement=np.asarray(self.engagement)[rows],
+            engagement_7d=np.asarray(self.engagement_7d)[rows],
+            last_activity_days=np.asarray(self.last_activity_days)[rows],
+            author_tiers=[self.author_tiers[i] for i in pick],
+            exposure_boost=np.asarray(self.exposure_boost)[rows],
+        )
+
 
 @dataclass(frozen=True)
 class DecisionContext:
