@@ -23,7 +23,7 @@ from distribution_service.ranking.features import (
     shares,
 )
 from distribution_service.ranking.heuristic import HeuristicRanker
-from distribution_service.ranking.model import top_contributions
+from distribution_service.ranking.model import RankingModel, top_contributions
 from distribution_service.ranking.registry import ModelRegistry
 from distribution_service.store import DistributionStore, Doc
 from users_service.client import UsersClient
@@ -176,31 +176,75 @@ class FeedRanker:
         source: str,
         pool: CandidatePool | None = None,
     ) -> Decision:
-        pool = pool or await self.pool(community_id, members=[member_id])
+        (decision,) = await self.decide_many(
+            community_id, [member_id], slot, scene, first=first, source=source, pool=pool
+        )
+        return decision
+
+    async def decide_many(
+        self,
+        community_id: str,
+        member_ids: list[str],
+        slot: Slot,
+        scene: Scene,
+        *,
+        first: int,
+        source: str,
+        pool: CandidatePool | None = None,
+    ) -> list[Decision]:
+        """One decision per member over a shared pool, read and written in a few batched round trips."""
+        pool = pool or await self.pool(community_id, members=member_ids)
+        cid, mids = ObjectId(community_id), [ObjectId(m) for m in member_ids]
+        seen = await self.store.list_seen_pairs(cid, mids, [ObjectId(s.id) for s in pool.summaries])
+        histories = await self.store.list_members_history(cid, mids, limit=HISTORY_LIMIT)
+        active, shadow = await self.registry.serving_models(cid)
+        decisions: list[Decision] = []
+        decision_docs: list[Doc] = []
+        impressions: list[Doc] = []
+        for member_id, mid in zip(member_ids, mids, strict=True):
+            history = await self._with_snapshots(community_id, histories.get(member_id, []))
+            member = member_state(member_id, history, pool.at, pool.joined.get(member_id), pool.tiers.get(member_id))
+            decision, doc, shown_docs = self._rank(
+                pool, member, seen.get(member_id, set()), slot, scene, first, source, active, shadow
+            )
+            doc.update({"community_id": cid, "member_id": mid})
+            for d in shown_docs:
+                d.update({"community_id": cid, "member_id": mid})
+            decisions.append(decision)
+            decision_docs.append(doc)
+            impressions += shown_docs
+        await self.store.insert_decisions(decision_docs)
+        await self.store.insert_events(impressions)
+        return decisions
+
+    def _rank(
+        self,
+        pool: CandidatePool,
+        member: MemberState,
+        seen: set[str],
+        slot: Slot,
+        scene: Scene,
+        first: int,
+        source: str,
+        active: RankingModel | None,
+        shadow: RankingModel | None,
+    ) -> tuple[Decision, Doc, list[Doc]]:
+        """Score, diversify and explain one member's candidates; the decision log and impressions to write."""
         now = pool.at
-        cid, mid = ObjectId(community_id), ObjectId(member_id)
-        seen = await self.store.list_seen_content(cid, mid, [ObjectId(s.id) for s in pool.summaries])
         keep = np.array([i for i, s in enumerate(pool.summaries) if s.id not in seen], dtype=np.int64)
         summaries = [pool.summaries[i] for i in keep]
         columns = pool.columns.take(keep)
-        history = await self._with_snapshots(
-            community_id, await self.store.list_member_history(cid, mid, limit=HISTORY_LIMIT)
-        )
-        member = member_state(member_id, history, now, pool.joined.get(member_id), pool.tiers.get(member_id))
         local = now.astimezone(ZoneInfo(pool.timezone))
         context = DecisionContext(slot.value, scene.value, local.weekday(), local.hour + local.minute / 60.0)
         x = build_matrix(member, columns, context)
-
-        active, shadow = await self.registry.serving_models(cid)
         heuristic_reasons: dict[int, dict[str, float]] = {}
         if active is not None:
             scores = active.score(x)
             version = active.version
         else:
-            scores, heuristic_reasons = self._heuristic(summaries, columns, community_id, member_id, slot, scene, now)
+            scores, heuristic_reasons = self._heuristic(summaries, columns, member.member_id, slot, scene, now)
             version = self.heuristic.version
-        order = np.lexsort((np.array(columns.content_ids), -scores)).tolist()
-        order = diversify(order, list(columns.author_ids))
+        order = diversify(np.lexsort((np.array(columns.content_ids), -scores)).tolist(), list(columns.author_ids))
         head = order[:first]
         if active is not None and head:
             contributions = active.contributions(x[head])
@@ -218,58 +262,45 @@ class FeedRanker:
             )
             shadow_ranking = [columns.content_ids[i] for i in shadow_order[:first]]
         decision_id = ObjectId()
-        await self.store.insert_decision(
+        doc: Doc = {
+            "_id": decision_id,
+            "slot": slot.value,
+            "scene": scene.value,
+            "at": now,
+            "source": source,
+            "model_version": version,
+            "experiment_arm": None,
+            "shadow_version": shadow.version if shadow else None,
+            "shadow_ranking": shadow_ranking,
+            "candidate_ids": [ObjectId(c) for c in columns.content_ids],
+            "features": encode_features(x),
+            "n_features": x.shape[1],
+            "scores": [round(float(v), 6) for v in scores],
+            "shown": [
+                {"content_id": ObjectId(s.content_id), "position": s.position, "score": s.score, "reasons": s.reasons}
+                for s in shown
+            ],
+        }
+        by_id = {s.id: s for s in summaries}
+        impressions: list[Doc] = [
             {
-                "_id": decision_id,
-                "community_id": cid,
-                "member_id": mid,
+                "content_id": ObjectId(s.content_id),
+                "type": EventType.IMPRESSION.value,
                 "slot": slot.value,
                 "scene": scene.value,
-                "at": now,
-                "source": source,
+                "occurred_at": now,
+                "received_at": now,
+                "decision_id": decision_id,
+                "position": s.position,
                 "model_version": version,
-                "experiment_arm": None,
-                "shadow_version": shadow.version if shadow else None,
-                "shadow_ranking": shadow_ranking,
-                "candidate_ids": [ObjectId(c) for c in columns.content_ids],
-                "features": encode_features(x),
-                "n_features": x.shape[1],
-                "scores": [round(float(s), 6) for s in scores],
-                "shown": [
-                    {
-                        "content_id": ObjectId(s.content_id),
-                        "position": s.position,
-                        "score": s.score,
-                        "reasons": s.reasons,
-                    }
-                    for s in shown
-                ],
+                "features": [float(v) for v in x[head[s.position]]],
+                "tags": by_id[s.content_id].tags,
+                "author_id": by_id[s.content_id].author_id,
+                "kind": by_id[s.content_id].kind.value,
             }
-        )
-        by_id = {s.id: s for s in summaries}
-        await self.store.insert_events(
-            [
-                {
-                    "community_id": cid,
-                    "member_id": mid,
-                    "content_id": ObjectId(s.content_id),
-                    "type": EventType.IMPRESSION.value,
-                    "slot": slot.value,
-                    "scene": scene.value,
-                    "occurred_at": now,
-                    "received_at": now,
-                    "decision_id": decision_id,
-                    "position": s.position,
-                    "model_version": version,
-                    "features": [float(v) for v in x[head[s.position]]],
-                    "tags": by_id[s.content_id].tags,
-                    "author_id": by_id[s.content_id].author_id,
-                    "kind": by_id[s.content_id].kind.value,
-                }
-                for s in shown
-            ]
-        )
-        return Decision(decision_id, version, shown)
+            for s in shown
+        ]
+        return Decision(decision_id, version, shown), doc, impressions
 
     async def _with_snapshots(self, community_id: str, history: list[Doc]) -> list[Doc]:
         """Imported events carry no item snapshot (tags, author, kind): read those items once from content."""
@@ -289,7 +320,6 @@ class FeedRanker:
         self,
         summaries: list[ContentSummary],
         columns: CandidateColumns,
-        community_id: str,
         member_id: str,
         slot: Slot,
         scene: Scene,
@@ -309,7 +339,7 @@ class FeedRanker:
             for i, s in enumerate(summaries)
         ]
         index = {s.id: i for i, s in enumerate(summaries)}
-        context = RankingContext(community_id, member_id, slot, scene, now)
+        context = RankingContext("", member_id, slot, scene, now)
         scores = np.zeros(len(summaries))
         reasons: dict[int, dict[str, float]] = {}
         for scored in self.heuristic.rank(candidates, context):

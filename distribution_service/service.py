@@ -176,13 +176,11 @@ class DistributionService:
         mids = [ObjectId(m) for m in request.member_ids]
         done = await self.store.list_delivered_members(cid, request.slot.value, request.day, mids)
         preferences = await self.store.list_push_preferences(cid, mids)
+        recent = await self.store.count_deliveries_by_member_since(cid, mids, datetime.now(UTC) - timedelta(days=1))
         slot_clock = self.slots[request.slot]
         counts = dict.fromkeys(("delivered", "already_delivered", "capped", "opted_out", "quiet", "empty"), 0)
-        day_start = datetime.now(UTC) - timedelta(days=1)
-        # One candidate pool (content, counters, tiers) for the whole batch: members differ only in what
-        # they have seen, their history and their features.
-        pool = await self.ranker.pool(community_id, members=request.member_ids)
-        for member_id, mid in zip(request.member_ids, mids, strict=True):
+        eligible: list[str] = []
+        for member_id in request.member_ids:
             pref = preferences.get(member_id, {})
             quiet = in_quiet_hours(
                 slot_clock,
@@ -195,42 +193,42 @@ class DistributionService:
                 counts["opted_out"] += 1
             elif quiet:
                 counts["quiet"] += 1
-            elif await self.store.count_deliveries_since(cid, mid, day_start) >= self.max_deliveries_per_day:
+            elif recent.get(member_id, 0) >= self.max_deliveries_per_day:
                 counts["capped"] += 1
             else:
-                decision = await self.ranker.decide(
-                    community_id,
-                    member_id,
-                    request.slot,
-                    Scene.BEFORE_DECISION,
-                    first=request.top_k,
-                    source="slot",
-                    pool=pool,
-                )
-                if not decision.shown:
-                    counts["empty"] += 1
-                    continue
-                new = await self.store.insert_deliveries(
-                    [
-                        {
-                            "community_id": cid,
-                            "member_id": mid,
-                            "slot": request.slot.value,
-                            "day": request.day,
-                            "decision_id": decision.id,
-                            "model_version": decision.model_version,
-                            "items": [
-                                {"content_id": ObjectId(s.content_id), "score": s.score, "position": s.position}
-                                for s in decision.shown
-                            ],
-                            "created_at": datetime.now(UTC),
-                            "opened_at": None,
-                            "shared_at": None,
-                        }
-                    ]
-                )
-                # A concurrent worker may have delivered in between: the unique index kept it to one.
-                counts["delivered" if new else "already_delivered"] += 1
+                eligible.append(member_id)
+        if not eligible:
+            return SlotRunResult(**counts)
+        # One candidate pool (content, counters, tiers) for the whole batch: members differ only in what
+        # they have seen, their history and their features.
+        decisions = await self.ranker.decide_many(
+            community_id, eligible, request.slot, Scene.BEFORE_DECISION, first=request.top_k, source="slot"
+        )
+        now = datetime.now(UTC)
+        docs = [
+            {
+                "community_id": cid,
+                "member_id": ObjectId(member_id),
+                "slot": request.slot.value,
+                "day": request.day,
+                "decision_id": decision.id,
+                "model_version": decision.model_version,
+                "items": [
+                    {"content_id": ObjectId(s.content_id), "score": s.score, "position": s.position}
+                    for s in decision.shown
+                ],
+                "created_at": now,
+                "opened_at": None,
+                "shared_at": None,
+            }
+            for member_id, decision in zip(eligible, decisions, strict=True)
+            if decision.shown
+        ]
+        counts["empty"] = len(eligible) - len(docs)
+        new = await self.store.insert_deliveries(docs)
+        # A concurrent worker may have delivered some in between: the unique index kept each to one.
+        counts["delivered"] = new
+        counts["already_delivered"] += len(docs) - new
         return SlotRunResult(**counts)
 
     async def inbox(self, community_id: str, member_id: str, first: int) -> Inbox:

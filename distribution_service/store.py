@@ -17,6 +17,16 @@ from infra.bulk import insert_many_reporting
 Doc = dict[str, Any]
 ENGAGEMENT_TYPES = [t.value for t in EventType if t is not EventType.IMPRESSION]
 DUPLICATE_KEY = 11000
+HISTORY_FIELDS = {
+    "member_id": 1,
+    "content_id": 1,
+    "type": 1,
+    "occurred_at": 1,
+    "tags": 1,
+    "author_id": 1,
+    "kind": 1,
+    "dwell_ms": 1,
+}
 
 
 def _stat_update(doc: Doc) -> UpdateOne:
@@ -50,7 +60,7 @@ class DistributionStore:
             partialFilterExpression={"client_event_id": {"$type": "string"}},
             name="community_client_event_unique",
         )
-        # list_seen_content, list_member_history: a member's events, newest first.
+        # list_seen_pairs, list_member(s)_history: members' events (by item; newest first).
         await self.events.create_index(
             [("community_id", ASCENDING), ("member_id", ASCENDING), ("content_id", ASCENDING)],
             name="community_member_content",
@@ -163,34 +173,47 @@ class DistributionStore:
         cursor = await self.events.aggregate(pipeline)
         return {str(doc["_id"]): float(doc["engagement"]) async for doc in cursor}
 
-    async def list_seen_content(
-        self, community_id: ObjectId, member_id: ObjectId, content_ids: list[ObjectId]
-    ) -> set[str]:
-        seen = await self.events.distinct(
-            "content_id",
+    async def list_seen_pairs(
+        self, community_id: ObjectId, member_ids: list[ObjectId], content_ids: list[ObjectId]
+    ) -> dict[str, set[str]]:
+        """For each member, the candidates they already engaged with (one query for a batch of members)."""
+        cursor = self.events.find(
             {
                 "community_id": community_id,
-                "member_id": member_id,
+                "member_id": {"$in": member_ids},
                 "content_id": {"$in": content_ids},
                 "type": {"$in": ENGAGEMENT_TYPES},
             },
+            projection={"member_id": 1, "content_id": 1, "_id": 0},
         )
-        return {str(content_id) for content_id in seen}
+        seen: dict[str, set[str]] = {}
+        async for doc in cursor:
+            seen.setdefault(str(doc["member_id"]), set()).add(str(doc["content_id"]))
+        return seen
+
+    async def list_members_history(
+        self, community_id: ObjectId, member_ids: list[ObjectId], *, limit: int
+    ) -> dict[str, list[Doc]]:
+        """Each member's latest engagement events (at most `limit` each), for a batch of members."""
+        if len(member_ids) == 1:
+            return {str(member_ids[0]): await self.list_member_history(community_id, member_ids[0], limit=limit)}
+        cursor = self.events.find(
+            {"community_id": community_id, "member_id": {"$in": member_ids}, "type": {"$in": ENGAGEMENT_TYPES}},
+            projection=HISTORY_FIELDS,
+        ).sort("occurred_at", DESCENDING)
+        history: dict[str, list[Doc]] = {}
+        async for doc in cursor:
+            mine = history.setdefault(str(doc["member_id"]), [])
+            if len(mine) < limit:
+                mine.append(doc)
+        return history
 
     async def list_member_history(self, community_id: ObjectId, member_id: ObjectId, *, limit: int) -> list[Doc]:
         """The member's latest engagement events, with the item snapshot (tags, author, kind) taken when logged."""
         cursor = (
             self.events.find(
                 {"community_id": community_id, "member_id": member_id, "type": {"$in": ENGAGEMENT_TYPES}},
-                projection={
-                    "content_id": 1,
-                    "type": 1,
-                    "occurred_at": 1,
-                    "tags": 1,
-                    "author_id": 1,
-                    "kind": 1,
-                    "dwell_ms": 1,
-                },
+                projection=HISTORY_FIELDS,
             )
             .sort("occurred_at", DESCENDING)
             .limit(limit)
@@ -252,8 +275,9 @@ class DistributionStore:
 
     # --- decisions ------------------------------------------------------------------------------------------
 
-    async def insert_decision(self, doc: Doc) -> None:
-        await self.decisions.insert_one(doc)
+    async def insert_decisions(self, docs: list[Doc]) -> None:
+        if docs:
+            await self.decisions.insert_many(docs, ordered=False)
 
     async def get_decision(self, community_id: ObjectId, decision_id: ObjectId) -> Doc | None:
         return await self.decisions.find_one({"_id": decision_id, "community_id": community_id})
@@ -292,10 +316,15 @@ class DistributionStore:
         )
         return {str(m) for m in found}
 
-    async def count_deliveries_since(self, community_id: ObjectId, member_id: ObjectId, since: datetime) -> int:
-        return await self.deliveries.count_documents(
-            {"community_id": community_id, "member_id": member_id, "created_at": {"$gte": since}}
-        )
+    async def count_deliveries_by_member_since(
+        self, community_id: ObjectId, member_ids: list[ObjectId], since: datetime
+    ) -> dict[str, int]:
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id, "member_id": {"$in": member_ids}, "created_at": {"$gte": since}}},
+            {"$group": {"_id": "$member_id", "n": {"$sum": 1}}},
+        ]
+        cursor = await self.deliveries.aggregate(pipeline)
+        return {str(doc["_id"]): int(doc["n"]) async for doc in cursor}
 
     async def aggregate_slot_rates(self, community_id: ObjectId) -> list[Doc]:
         pipeline: list[Doc] = [
