@@ -11,7 +11,7 @@ import numpy as np
 from bson import Binary, ObjectId
 
 from content_service.client import ContentClient
-from content_service.schemas import ContentSummary
+from content_service.schemas import ContentRead, ContentSummary
 from distribution_service.domain.diversity import diversify
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
 from distribution_service.ranking.base import Candidate, RankingContext
@@ -196,13 +196,15 @@ class FeedRanker:
         pool = pool or await self.pool(community_id, members=member_ids)
         cid, mids = ObjectId(community_id), [ObjectId(m) for m in member_ids]
         seen = await self.store.list_seen_pairs(cid, mids, [ObjectId(s.id) for s in pool.summaries])
-        histories = await self.store.list_members_history(cid, mids, limit=HISTORY_LIMIT)
+        histories = await self._with_snapshots(
+            community_id, await self.store.list_members_history(cid, mids, limit=HISTORY_LIMIT)
+        )
         active, shadow = await self.registry.serving_models(cid)
         decisions: list[Decision] = []
         decision_docs: list[Doc] = []
         impressions: list[Doc] = []
         for member_id, mid in zip(member_ids, mids, strict=True):
-            history = await self._with_snapshots(community_id, histories.get(member_id, []))
+            history = histories.get(member_id, [])
             member = member_state(member_id, history, pool.at, pool.joined.get(member_id), pool.tiers.get(member_id))
             decision, doc, shown_docs = self._rank(
                 pool, member, seen.get(member_id, set()), slot, scene, first, source, active, shadow
@@ -302,18 +304,24 @@ class FeedRanker:
         ]
         return Decision(decision_id, version, shown), doc, impressions
 
-    async def _with_snapshots(self, community_id: str, history: list[Doc]) -> list[Doc]:
-        """Imported events carry no item snapshot (tags, author, kind): read those items once from content."""
-        missing = list(dict.fromkeys(str(d["content_id"]) for d in history if "tags" not in d))
+    async def _with_snapshots(self, community_id: str, histories: dict[str, list[Doc]]) -> dict[str, list[Doc]]:
+        """Imported events carry no item snapshot (tags, author, kind): read those items from content, once
+        for the whole batch of members."""
+        missing = list(dict.fromkeys(str(d["content_id"]) for h in histories.values() for d in h if "tags" not in d))
         if not missing:
-            return history
-        found = dict(zip(missing, await self.content.lookup(community_id, missing), strict=True))
-        filled = []
-        for d in history:
-            item = found.get(str(d["content_id"])) if "tags" not in d else None
-            if item is not None:
-                d = {**d, "tags": item.tags, "author_id": item.author_id, "kind": item.kind.value}
-            filled.append(d)
+            return histories
+        found: dict[str, ContentRead | None] = {}
+        for lo in range(0, len(missing), LOOKUP_CHUNK):
+            chunk = missing[lo : lo + LOOKUP_CHUNK]
+            found.update(zip(chunk, await self.content.lookup(community_id, chunk), strict=True))
+        filled: dict[str, list[Doc]] = {}
+        for member_id, history in histories.items():
+            filled[member_id] = []
+            for d in history:
+                item = found.get(str(d["content_id"])) if "tags" not in d else None
+                if item is not None:
+                    d = {**d, "tags": item.tags, "author_id": item.author_id, "kind": item.kind.value}
+                filled[member_id].append(d)
         return filled
 
     def _heuristic(

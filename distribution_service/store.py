@@ -29,17 +29,6 @@ HISTORY_FIELDS = {
 }
 
 
-def _stat_update(doc: Doc) -> UpdateOne:
-    event_type = EventType(doc["type"])
-    update: Doc = {
-        "$inc": {f"counts.{event_type.value}": 1, "engagement": ENGAGEMENT_WEIGHT[event_type]},
-        "$set": {"updated_at": datetime.now(UTC)},
-    }
-    if event_type is not EventType.IMPRESSION:
-        update["$max"] = {"last_at": doc["occurred_at"]}
-    return UpdateOne({"community_id": doc["community_id"], "content_id": doc["content_id"]}, update, upsert=True)
-
-
 class DistributionStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.db = db
@@ -139,8 +128,12 @@ class DistributionStore:
                 results.append((doc["_id"], False))
                 fresh.append(doc)
         # Counters are derived data: a crash here loses increments that a rebuild from events restores.
-        if fresh:
-            await self.item_stats.bulk_write([_stat_update(d) for d in fresh], ordered=False)
+        # One counter update per item, however many of its events came in this batch.
+        by_community: dict[ObjectId, list[Doc]] = {}
+        for doc in fresh:
+            by_community.setdefault(doc["community_id"], []).append(doc)
+        for community_id, docs_of_community in by_community.items():
+            await self.add_to_item_stats(community_id, docs_of_community)
         return results
 
     async def insert_event(self, doc: Doc) -> tuple[ObjectId, bool]:
