@@ -54,3 +54,16 @@ def test_bootstrap_interval_contains_the_mean() -> None:
     low, high = bootstrap_ci95(values)
     assert low < 0.5 < high
     assert (round(low, 1), round(high, 1)) == (0.4, 0.6)
+
+
+def test_ndcg_agrees_with_scikit_learn_on_binary_labels() -> None:
+    # With 0/1 labels, exponential and linear gains coincide: scikit-learn's ndcg_score is an independent oracle.
+    from sklearn.metrics import ndcg_score
+
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        labels = (rng.random(30) < 0.2).astype(int)
+        labels[0] = 1
+        scores = rng.permutation(30).astype(float)
+        expected = ndcg_score(labels[None, :], scores[None, :], k=10)
+        assert ndcg_at_k(labels, scores, 10) == pytest.approx(expected, abs=1e-12)
