@@ -35,6 +35,7 @@ def create_app(settings: Settings, *, content: ContentClient, users: UsersClient
             users,
             slots=settings.golden_slots,
             max_deliveries_per_day=settings.max_deliveries_per_day,
+            counters_ttl_seconds=settings.ranking_counters_ttl_seconds,
         )
         app.state.scheduler = SlotScheduler(
             app.state.service, window_minutes=settings.slot_window_minutes, top_k=settings.slot_top_k

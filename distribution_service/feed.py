@@ -3,6 +3,7 @@ decision log that answers "why did I get this?" (and is the training data of the
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -31,6 +32,9 @@ from users_service.client import UsersClient
 CANDIDATE_POOL = 500
 HISTORY_LIMIT = 500
 LOOKUP_CHUNK = 500
+# Counters may be this old in a ranking (COUNTERS_TTL_SECONDS setting); 0 reads them on every request.
+COUNTERS_TTL_SECONDS = 30.0
+MAX_CACHED_COUNTERS = 50_000
 DAY = 86_400.0
 
 
@@ -101,14 +105,40 @@ def _aware(value: datetime) -> datetime:
 
 class FeedRanker:
     def __init__(
-        self, store: DistributionStore, content: ContentClient, users: UsersClient | None, registry: ModelRegistry
+        self,
+        store: DistributionStore,
+        content: ContentClient,
+        users: UsersClient | None,
+        registry: ModelRegistry,
+        *,
+        counters_ttl_seconds: float = COUNTERS_TTL_SECONDS,
     ) -> None:
         self.store = store
         self.content = content
         self.users = users
         self.registry = registry
         self.heuristic = HeuristicRanker()
+        self.counters_ttl_seconds = counters_ttl_seconds
         self._timezones: dict[str, str] = {}
+        # (community, item) -> (valid until, counters doc, 7-day engagement)
+        self._counters: dict[tuple[ObjectId, str], tuple[float, Doc, float]] = {}
+
+    async def counters(self, cid: ObjectId, ids: list[str], now: datetime) -> tuple[dict[str, Doc], dict[str, float]]:
+        """Items' counters and 7-day engagement, cached for a few seconds: reading them for 500 items is the
+        costliest part of a feed (benchmarks/ranking.py), and a ranking needs them fresh to seconds, not to
+        the event."""
+        clock = time.monotonic()
+        missing = [i for i in ids if self._counters.get((cid, i), (0.0,))[0] <= clock]
+        if missing:
+            oids = [ObjectId(i) for i in missing]
+            stats = await self.store.list_item_stats(cid, oids)
+            recent = await self.store.aggregate_recent_engagement(cid, oids, now - timedelta(days=7))
+            if len(self._counters) > MAX_CACHED_COUNTERS:
+                self._counters = {k: v for k, v in self._counters.items() if v[0] > clock}
+            for i in missing:
+                self._counters[(cid, i)] = (clock + self.counters_ttl_seconds, stats.get(i, {}), recent.get(i, 0.0))
+        cached = [self._counters[(cid, i)] for i in ids]
+        return {i: c[1] for i, c in zip(ids, cached, strict=True)}, {i: c[2] for i, c in zip(ids, cached, strict=True)}
 
     async def timezone(self, community_id: str) -> str:
         if community_id not in self._timezones:
@@ -121,9 +151,7 @@ class FeedRanker:
     async def _columns(
         self, cid: ObjectId, summaries: list[ContentSummary], now: datetime, tiers: dict[str, str]
     ) -> CandidateColumns:
-        ids = [ObjectId(s.id) for s in summaries]
-        stats = await self.store.list_item_stats(cid, ids)
-        recent = await self.store.aggregate_recent_engagement(cid, ids, now - timedelta(days=7))
+        stats, recent = await self.counters(cid, [s.id for s in summaries], now)
         t = now.timestamp()
         published = np.array([_aware(s.published_at).timestamp() for s in summaries])
         last = np.array(

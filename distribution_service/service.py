@@ -10,7 +10,7 @@ from bson import ObjectId
 from content_service.client import ContentClient
 from distribution_service.domain.honeycomb import EventType, Scene
 from distribution_service.domain.schedule import DEFAULT_SLOTS, in_quiet_hours, parse_clock, parse_slots, partition
-from distribution_service.feed import FeedRanker, decode_features
+from distribution_service.feed import COUNTERS_TTL_SECONDS, FeedRanker, decode_features
 from distribution_service.ranking.features import FEATURES
 from distribution_service.ranking.registry import ModelRegistry
 from distribution_service.schemas import (
@@ -59,13 +59,14 @@ class DistributionService:
         *,
         slots: str = DEFAULT_SLOTS,
         max_deliveries_per_day: int = MAX_DELIVERIES_PER_DAY,
+        counters_ttl_seconds: float = COUNTERS_TTL_SECONDS,
     ) -> None:
         self.store = store
         self.slots = parse_slots(slots)
         self.max_deliveries_per_day = max_deliveries_per_day
         self.content = content
         self.registry = ModelRegistry(store)
-        self.ranker = FeedRanker(store, content, users, self.registry)
+        self.ranker = FeedRanker(store, content, users, self.registry, counters_ttl_seconds=counters_ttl_seconds)
 
     async def record_events(self, community_id: str, batch: EventBatch) -> EventsRecorded:
         cid = object_id(community_id, field="communityId")

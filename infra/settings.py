@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     slot_window_minutes: int = 15
     slot_top_k: int = 5
     max_deliveries_per_day: int = 3
+    # Items' counters (engagement, impressions) may be this many seconds old in a ranking; 0: always fresh.
+    ranking_counters_ttl_seconds: float = 30.0
 
     @property
     def is_production(self) -> bool:

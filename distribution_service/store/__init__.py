@@ -34,6 +34,8 @@ class DistributionStore(EventsStore, DeliveriesStore, ModelsStore):
         await self.events.create_index(
             [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred_at"
         )
+        # list_active_communities (the slot scheduler's tick): any community's recent events.
+        await self.events.create_index([("occurred_at", ASCENDING)], name="occurred_at")
         # aggregate_recent_engagement: the candidates' events of the last days.
         await self.events.create_index(
             [("community_id", ASCENDING), ("content_id", ASCENDING), ("occurred_at", ASCENDING)],

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import pytest
 from pymongo import MongoClient
 
+from infra.topology import Topology
 from tests.factories import Api, create_community, publish, register
 
 FEED = """
@@ -150,3 +153,34 @@ async def test_record_events_refuses_more_than_100(api: Api) -> None:
     item = await publish(api, bob, "Piece")
     events = [{"contentId": item, "type": "OPEN"}] * 101
     assert await api.error_code(RECORD_MANY, {"i": {"events": events}}, token=bob.token) == "BAD_USER_INPUT"
+
+
+async def count_counter_reads(api: Api, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    await create_community(api, "demo")
+    bob = await register(api, "demo", "bob")
+    carol = await register(api, "demo", "carol")
+    await publish(api, bob, "Piece")
+    services: Topology = api.app.state.services  # type: ignore[union-attr]
+    store = services.apps["distribution"].state.service.store
+    reads: list[int] = []
+    original = store.list_item_stats
+
+    async def counted(*args: Any) -> Any:
+        reads.append(1)
+        return await original(*args)
+
+    monkeypatch.setattr(store, "list_item_stats", counted)
+    for _ in range(2):
+        await api.data(FEED, {"first": 5}, token=carol.token)
+    return reads
+
+
+async def test_item_counters_are_cached_between_feeds(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert len(await count_counter_reads(api, monkeypatch)) == 1
+
+
+async def test_item_counters_are_read_each_time_with_ttl_zero(
+    gateway_with: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with gateway_with(RANKING_COUNTERS_TTL_SECONDS=0) as api:
+        assert len(await count_counter_reads(api, monkeypatch)) == 2
