@@ -184,3 +184,10 @@ async def test_item_counters_are_read_each_time_with_ttl_zero(
 ) -> None:
     async with gateway_with(RANKING_COUNTERS_TTL_SECONDS=0) as api:
         assert len(await count_counter_reads(api, monkeypatch)) == 2
+
+
+async def test_feed_of_a_community_without_content_is_empty(api: Api) -> None:
+    await create_community(api, "demo")
+    carol = await register(api, "demo", "carol")
+    feed = (await api.data(FEED, {"first": 5}, token=carol.token))["feed"]
+    assert (feed["items"], feed["modelVersion"]) == ([], "heuristic-1")
