@@ -14,6 +14,7 @@ from bson import Binary, ObjectId
 from content_service.client import ContentClient
 from content_service.schemas import ContentRead, ContentSummary
 from distribution_service.domain.diversity import diversify
+from distribution_service.domain.experiments import TREATMENT, arm
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
 from distribution_service.ranking.base import Candidate, RankingContext
 from distribution_service.ranking.features import (
@@ -227,16 +228,23 @@ class FeedRanker:
         histories = await self._with_snapshots(
             community_id, await self.store.list_members_history(cid, mids, limit=HISTORY_LIMIT)
         )
-        active, shadow = await self.registry.serving_models(cid)
+        models = await self.registry.serving_models(cid)
         decisions: list[Decision] = []
         decision_docs: list[Doc] = []
         impressions: list[Doc] = []
         for member_id, mid in zip(member_ids, mids, strict=True):
             history = histories.get(member_id, [])
             member = member_state(member_id, history, pool.at, pool.joined.get(member_id), pool.tiers.get(member_id))
+            experiment_arm: str | None = None
+            model = models.active
+            if models.experiment is not None:
+                experiment_arm = arm(member_id, models.experiment.version, models.traffic)
+                model = models.experiment if experiment_arm == TREATMENT else models.active
             decision, doc, shown_docs = self._rank(
-                pool, member, seen.get(member_id, set()), slot, scene, first, source, active, shadow
+                pool, member, seen.get(member_id, set()), slot, scene, first, source, model, models.shadow
             )
+            doc["experiment_arm"] = experiment_arm
+            doc["experiment_version"] = models.experiment.version if models.experiment else None
             doc.update({"community_id": cid, "member_id": mid})
             for d in shown_docs:
                 d.update({"community_id": cid, "member_id": mid})
@@ -299,7 +307,6 @@ class FeedRanker:
             "at": now,
             "source": source,
             "model_version": version,
-            "experiment_arm": None,
             "shadow_version": shadow.version if shadow else None,
             "shadow_ranking": shadow_ranking,
             "candidate_ids": [ObjectId(c) for c in columns.content_ids],

@@ -51,6 +51,10 @@ def parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument("version")
         cmd.add_argument("--community", required=True)
+    experiment = sub.add_parser("experiment", help="gray release: rank --traffic of members with VERSION")
+    experiment.add_argument("version", help="a registered version, or `stop`, or `report`")
+    experiment.add_argument("--community", required=True)
+    experiment.add_argument("--traffic", type=float, default=0.1, help="share of members in the new arm (0-1]")
     return p
 
 
@@ -73,6 +77,14 @@ async def run(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
                 return await _train(args, store, registry, topology, community.id, community.timezone)
             if args.command == "list":
                 return {"versions": await registry.list_versions(cid)}
+            if args.command == "experiment":
+                if args.version == "report":
+                    return await registry.experiment_report(cid)
+                if args.version == "stop":
+                    pointer = await registry.stop_experiment(cid)
+                else:
+                    pointer = await registry.start_experiment(cid, args.version, args.traffic)
+                return {"active": pointer.get("active"), "experiment": pointer.get("experiment")}
             if args.command == "promote":
                 pointer = await registry.promote(cid, args.version)
             elif args.command == "rollback":

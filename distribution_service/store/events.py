@@ -189,6 +189,26 @@ class EventsStore(StoreBase):
     async def get_decision(self, community_id: ObjectId, decision_id: ObjectId) -> Doc | None:
         return await self.decisions.find_one({"_id": decision_id, "community_id": community_id})
 
+    async def list_experiment_decisions(self, community_id: ObjectId, version: str, since: datetime) -> list[Doc]:
+        cursor = self.decisions.find(
+            {"community_id": community_id, "at": {"$gte": since}, "experiment_version": version},
+            projection={"experiment_arm": 1, "shown.content_id": 1},
+        )
+        return [doc async for doc in cursor]
+
+    async def list_attributed_events(self, community_id: ObjectId, since: datetime, types: list[str]) -> list[Doc]:
+        """Events answering a decision (they carry its id) since a moment, of the given types."""
+        cursor = self.events.find(
+            {
+                "community_id": community_id,
+                "occurred_at": {"$gte": since},
+                "decision_id": {"$exists": True},
+                "type": {"$in": types},
+            },
+            projection={"decision_id": 1, "content_id": 1, "type": 1},
+        )
+        return [doc async for doc in cursor]
+
     async def list_decisions_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
         cursor = self.decisions.find({"community_id": community_id, "at": {"$gte": since, "$lt": until}})
         return [doc async for doc in cursor]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from distribution_service.ranking.cli import parser, run
-from infra.errors import NotFoundError
+from infra.errors import BadInputError, NotFoundError
 from tests.factories import Api, Member, create_community, publish, register
 
 FEED = """
@@ -111,3 +111,49 @@ async def test_promote_of_an_unknown_version_is_refused(api: Api) -> None:
     await create_community(api, "demo")
     with pytest.raises(NotFoundError, match="no model version lgbm-nope"):
         await cli(api, "promote", "lgbm-nope", "--community", "demo")
+
+
+async def test_gray_release_ranks_the_treatment_arm_with_the_new_model(
+    api: Api, trained: tuple[list[Member], dict[str, Any], Path]
+) -> None:
+    members, report, _ = trained
+    version = report["model_version"]
+    started = await cli(api, "experiment", version, "--community", "demo", "--traffic", "1.0")
+    assert (started["active"], started["experiment"]["version"], started["experiment"]["traffic"]) == (
+        None,
+        version,
+        1.0,
+    )
+    # when
+    feed = (await api.data(FEED, token=members[2].token))["feed"]
+    await api.data(
+        RECORD_MANY,
+        {
+            "i": {
+                "events": [
+                    {"contentId": feed["items"][0]["content"]["id"], "type": "OPEN", "decisionId": feed["decisionId"]}
+                ]
+            }
+        },
+        token=members[2].token,
+    )
+    # then
+    assert feed["modelVersion"] == version
+    why = await api.data(
+        "query($d: ID!, $c: ID!) { explainFeedItem(decisionId: $d, contentId: $c) { experimentArm } }",
+        {"d": feed["decisionId"], "c": feed["items"][0]["content"]["id"]},
+        token=members[2].token,
+    )
+    assert why["explainFeedItem"] == {"experimentArm": "treatment"}
+    readout = await cli(api, "experiment", "report", "--community", "demo")
+    assert readout["arms"]["control"]["decisions"] == 0
+    assert (readout["arms"]["treatment"]["decisions"], readout["arms"]["treatment"]["shown"]) == (1, 8)
+    assert readout["arms"]["treatment"]["open_rate"] == 0.125
+
+
+async def test_gray_release_traffic_must_be_a_share(
+    api: Api, trained: tuple[list[Member], dict[str, Any], Path]
+) -> None:
+    _, report, _ = trained
+    with pytest.raises(BadInputError, match="traffic must be in"):
+        await cli(api, "experiment", report["model_version"], "--community", "demo", "--traffic", "1.5")
