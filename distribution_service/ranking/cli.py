@@ -45,6 +45,7 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument("--until", type=_moment, help="end of the data window (default: now)")
     train.add_argument("--report", type=Path, help="write the JSON report here (PNG plots beside it)")
     train.add_argument("--seed", type=int, default=7)
+    train.add_argument("--dask-scheduler", metavar="ADDRESS", help="train on this Dask cluster (lightgbm.dask)")
     for name, help_text in (("list", "the registry's versions"), ("rollback", "back to the previous active model")):
         sub.add_parser(name, help=help_text).add_argument("--community", required=True)
     for name, help_text in (("promote", "make VERSION the active model"), ("shadow", "score VERSION in shadow")):
@@ -117,7 +118,9 @@ async def _train(
     _say(
         f"{len(data.log)} events, {len(data.catalog)} items, {len(data.logged_groups)} logged decisions with a positive"
     )
-    result = await asyncio.to_thread(train_and_evaluate, data, seed=args.seed, progress=_say)
+    result = await asyncio.to_thread(
+        train_and_evaluate, data, seed=args.seed, progress=_say, dask_scheduler=args.dask_scheduler
+    )
     registered = await registry.register(
         ObjectId(community_id),
         version=result.model_version,

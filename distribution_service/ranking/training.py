@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from distribution_service.ranking.metrics import bootstrap_ci95, per_group, summ
 
 RANKERS = ("lightgbm", "popularity", "recency", "heuristic", "implicit_als")
 NUM_BOOST_ROUND = 400
+DASK_ROUNDS = 150
 EARLY_STOPPING_ROUNDS = 40
 
 
@@ -105,6 +107,29 @@ def fit_lightgbm(train: list[Group], valid: list[Group], seed: int) -> lgb.Boost
     )
 
 
+def fit_lightgbm_dask(train: list[Group], seed: int, scheduler: str) -> lgb.Booster:
+    """The same ranker trained on an existing Dask cluster (`lightgbm.dask`). lightgbm.dask has no early
+    stopping and no `position`: it trains DASK_ROUNDS rounds, with the same parameters otherwise."""
+    import dask.array as da
+    from distributed import Client
+
+    params = {k: v for k, v in lightgbm_params(seed).items() if k not in ("metric", "eval_at", "num_threads")}
+    x = np.vstack([g.features for g in train]).astype(np.float64)
+    y = np.concatenate([g.labels for g in train])
+    sizes = np.array([len(g.items) for g in train])
+    with Client(scheduler) as client, warnings.catch_warnings():
+        # lightgbm.dask warns that it ignores n_jobs (each Dask worker sets its own threads).
+        warnings.simplefilter("ignore", UserWarning)
+        model = lgb.DaskLGBMRanker(n_estimators=DASK_ROUNDS, client=client, **params)
+        model.fit(
+            da.from_array(x, chunks=x.shape),
+            da.from_array(y, chunks=y.shape),
+            group=da.from_array(sizes, chunks=sizes.shape),
+        )
+        booster: lgb.Booster = model.to_local().booster_
+    return booster
+
+
 def _split_groups(data: TrainingData, split: float, progress: Callable[[str], None]) -> tuple[list[Group], list[Group]]:
     if data.logged_groups:
         ordered = sorted(data.logged_groups, key=lambda g: g.at)
@@ -122,7 +147,11 @@ def _split_groups(data: TrainingData, split: float, progress: Callable[[str], No
 
 
 def train_and_evaluate(
-    data: TrainingData, *, seed: int = 7, progress: Callable[[str], None] = lambda _: None
+    data: TrainingData,
+    *,
+    seed: int = 7,
+    progress: Callable[[str], None] = lambda _: None,
+    dask_scheduler: str | None = None,
 ) -> TrainingResult:
     engaged = (data.log.grades > 0) & (data.log.member_ids != "")
     split = time_split(data.log.times[engaged], since=data.since, until=data.until)
@@ -133,8 +162,12 @@ def train_and_evaluate(
     validation_start = float(np.quantile([g.at for g in train], 0.8))
     fit_part = [g for g in train if g.at < validation_start]
     valid_part = [g for g in train if g.at >= validation_start]
-    progress(f"training LightGBM on {len(fit_part)} groups, validating on {len(valid_part)}")
-    booster = fit_lightgbm(fit_part or train, valid_part if fit_part else [], seed)
+    if dask_scheduler:
+        progress(f"training LightGBM on the Dask cluster at {dask_scheduler} on {len(train)} groups")
+        booster = fit_lightgbm_dask(train, seed, dask_scheduler)
+    else:
+        progress(f"training LightGBM on {len(fit_part)} groups, validating on {len(valid_part)}")
+        booster = fit_lightgbm(fit_part or train, valid_part if fit_part else [], seed)
 
     progress("tuning implicit ALS on the training period")
     log = data.log
@@ -180,7 +213,7 @@ def train_and_evaluate(
     return TrainingResult(
         model_version=version,
         model_text=model_text,
-        params=lightgbm_params(seed) | {"best_iteration": booster.best_iteration},
+        params=lightgbm_params(seed) | {"best_iteration": booster.best_iteration, "dask": bool(dask_scheduler)},
         report=report,
         importance=importance,
         best_iteration=int(booster.best_iteration or booster.current_iteration()),

@@ -56,3 +56,15 @@ def test_groups_exclude_items_the_member_engaged_with_before() -> None:
     for g in groups[:50]:
         mine = (log.member_ids == g.member_id) & (log.times < g.at)
         assert not set(log.items[mine].tolist()) & set(g.items.tolist())
+
+
+def test_training_on_a_dask_cluster_gives_a_registered_shape_of_report() -> None:
+    from distributed import LocalCluster
+
+    catalog, log = community(members=15, items=50)
+    data = TrainingData("synthetic", catalog, log, since=START, until=START + 61 * DAY)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        result = train_and_evaluate(data, dask_scheduler=cluster.scheduler_address)
+    assert result.params["dask"] is True
+    assert result.best_iteration == 150
+    assert list(result.report["metrics"]) == list(RANKERS)
