@@ -4,9 +4,11 @@ from content_service.client import ContentClient
 from distribution_service.app import create_app
 from infra.runtime import resolved_settings, serve
 from infra.topology import default_url
+from users_service.client import UsersClient
 
 if __name__ == "__main__":
     settings = resolved_settings()
     content = ContentClient(default_url(settings, "content"), internal_token=settings.internal_api_token)
-    app = create_app(settings, content=content)
+    users = UsersClient(default_url(settings, "users"), internal_token=settings.internal_api_token)
+    app = create_app(settings, content=content, users=users)
     serve(app, host=settings.bind_host, port=settings.distribution_service_port, name="distribution_service")

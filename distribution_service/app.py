@@ -2,34 +2,63 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
 
 from content_service.client import ContentClient
-from distribution_service.ranking.heuristic import HeuristicRanker
 from distribution_service.routes import routes
+from distribution_service.scheduled import SlotScheduler
 from distribution_service.service import DistributionService
 from distribution_service.store import DistributionStore
 from infra.service_app import create_service_app, database_lifespan
 from infra.settings import Settings
+from users_service.client import UsersClient
 
 
-def create_app(settings: Settings, *, content: ContentClient) -> Starlette:
+def scheduler_enabled(settings: Settings) -> bool:
+    if settings.slot_scheduler_enabled is None:
+        return settings.app_env != "test"
+    return settings.slot_scheduler_enabled
+
+
+def create_app(settings: Settings, *, content: ContentClient, users: UsersClient | None = None) -> Starlette:
     async def setup(app: Starlette, db: Any) -> None:
         store = DistributionStore(db)
         await store.ensure_indexes()
         await store.ensure_import_indexes()  # issue 4
-        app.state.service = DistributionService(store, content, HeuristicRanker())
+        app.state.service = DistributionService(
+            store,
+            content,
+            users,
+            slots=settings.golden_slots,
+            max_deliveries_per_day=settings.max_deliveries_per_day,
+            counters_ttl_seconds=settings.ranking_counters_ttl_seconds,
+        )
+        app.state.scheduler = SlotScheduler(
+            app.state.service, window_minutes=settings.slot_window_minutes, top_k=settings.slot_top_k
+        )
+
+    database = database_lifespan(
+        uri=settings.mongodb_uri,
+        database=settings.database_name("distribution"),
+        app_name="distribution_service",
+        setup=setup,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with database(app):
+            scheduler: SlotScheduler = app.state.scheduler
+            if scheduler_enabled(settings):
+                scheduler.start()
+            try:
+                yield
+            finally:
+                scheduler.shutdown()
 
     return create_service_app(
-        name="distribution",
-        routes=routes,
-        lifespan=database_lifespan(
-            uri=settings.mongodb_uri,
-            database=settings.database_name("distribution"),
-            app_name="distribution_service",
-            setup=setup,
-        ),
-        internal_token=settings.internal_api_token,
+        name="distribution", routes=routes, lifespan=lifespan, internal_token=settings.internal_api_token
     )

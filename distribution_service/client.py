@@ -7,33 +7,76 @@ from urllib.parse import quote
 
 from distribution_service.schemas import (
     ActivityByMember,
+    EventBatch,
     EventCreate,
     EventImportBatch,
     EventRecorded,
+    EventsRecorded,
+    ExplainRequest,
+    FeedExplanation,
     FeedPage,
     FeedRequest,
+    Inbox,
     MemberActivity,
+    PushPreferencesRead,
+    PushPreferencesUpdate,
+    SlotMembers,
+    SlotRates,
+    SlotRunRequest,
+    SlotRunResult,
 )
 from infra.bulk import ImportResult
 from infra.http import ServiceClient
+
+
+def _base(community_id: str) -> str:
+    return f"/communities/{quote(community_id, safe='')}"
 
 
 class DistributionClient(ServiceClient):
     service_name = "distribution"
 
     async def record_event(self, community_id: str, event_in: EventCreate) -> EventRecorded:
-        path = f"/communities/{quote(community_id, safe='')}/events"
-        return EventRecorded.model_validate(await self._call("POST", path, json=event_in.to_wire()))
+        body = await self._call("POST", f"{_base(community_id)}/events", json=event_in.to_wire())
+        return EventRecorded.model_validate(body)
+
+    async def record_events(self, community_id: str, batch: EventBatch) -> EventsRecorded:
+        body = await self._call("POST", f"{_base(community_id)}/events/batch", json=batch.to_wire())
+        return EventsRecorded.model_validate(body)
 
     async def feed(self, community_id: str, request: FeedRequest) -> FeedPage:
-        path = f"/communities/{quote(community_id, safe='')}/feed"
-        return FeedPage.model_validate(await self._call("POST", path, json=request.to_wire()))
+        return FeedPage.model_validate(await self._call("POST", f"{_base(community_id)}/feed", json=request.to_wire()))
+
+    async def explain(self, community_id: str, request: ExplainRequest) -> FeedExplanation:
+        body = await self._call("POST", f"{_base(community_id)}/feed/explain", json=request.to_wire())
+        return FeedExplanation.model_validate(body)
+
+    async def run_slot(self, community_id: str, request: SlotRunRequest) -> SlotRunResult:
+        body = await self._call("POST", f"{_base(community_id)}/slots/run", json=request.to_wire())
+        return SlotRunResult.model_validate(body)
+
+    async def slot_members(self, community_id: str, *, partition: int = 0, partitions: int = 1) -> SlotMembers:
+        params = {"partition": partition, "partitions": partitions}
+        return SlotMembers.model_validate(
+            await self._call("GET", f"{_base(community_id)}/slots/members", params=params)
+        )
+
+    async def set_push_preferences(self, community_id: str, update: PushPreferencesUpdate) -> PushPreferencesRead:
+        body = await self._call("PUT", f"{_base(community_id)}/push-preferences", json=update.to_wire())
+        return PushPreferencesRead.model_validate(body)
+
+    async def slot_rates(self, community_id: str) -> SlotRates:
+        return SlotRates.model_validate(await self._call("GET", f"{_base(community_id)}/slots/rates"))
+
+    async def inbox(self, community_id: str, member_id: str, first: int = 20) -> Inbox:
+        path = f"{_base(community_id)}/members/{quote(member_id, safe='')}/inbox"
+        return Inbox.model_validate(await self._call("GET", path, params={"first": first}))
 
     async def activity_by_member(self, community_id: str, since: datetime | None = None) -> dict[str, MemberActivity]:
         """Per member: engagement events, weighted engagement and last event time (since `since`)."""
-        path = f"/communities/{quote(community_id, safe='')}/activity/by-member"
         params = {"since": since.isoformat()} if since else None
-        return ActivityByMember.model_validate(await self._call("GET", path, params=params)).members
+        body = await self._call("GET", f"{_base(community_id)}/activity/by-member", params=params)
+        return ActivityByMember.model_validate(body).members
 
     # Issue 4
 

@@ -12,6 +12,7 @@ from infra.bulk import MAX_IMPORT_BATCH, SourceKey
 from infra.schemas import ApiInput, ApiModel, Id
 
 MAX_FEED_PAGE = 100
+MAX_EVENT_BATCH = 100
 
 
 class EventCreate(ApiInput):
@@ -24,11 +25,21 @@ class EventCreate(ApiInput):
     client_event_id: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
     occurred_at: datetime | None = None
     dwell_ms: Annotated[int, Field(ge=0, le=86_400_000)] | None = None
+    # The feed or delivery decision the event answers (attributes it to that ranking, for training).
+    decision_id: Id | None = None
 
 
 class EventRecorded(ApiModel):
     id: str
     duplicate: bool
+
+
+class EventBatch(ApiInput):
+    events: list[EventCreate] = Field(min_length=1, max_length=MAX_EVENT_BATCH)
+
+
+class EventsRecorded(ApiModel):
+    items: list[EventRecorded]
 
 
 class FeedRequest(ApiInput):
@@ -42,11 +53,113 @@ class FeedItem(ApiModel):
     content_id: str
     score: float
     reasons: dict[str, float]
+    position: int = 0
 
 
 class FeedPage(ApiModel):
     items: list[FeedItem]
     model_version: str
+    decision_id: str | None = None
+
+
+class ExplainRequest(ApiInput):
+    member_id: Id
+    decision_id: Id
+    content_id: Id
+
+
+class FeatureValue(ApiModel):
+    name: str
+    value: float | None
+
+
+class FeedExplanation(ApiModel):
+    """Why an item was shown: the decision's model, arm and position, the item's score and its top reasons."""
+
+    decision_id: str
+    content_id: str
+    model_version: str
+    experiment_arm: str | None
+    shadow_version: str | None
+    slot: Slot
+    scene: Scene
+    at: datetime
+    position: int | None
+    score: float
+    reasons: dict[str, float]
+    features: list[FeatureValue]
+
+
+class DeliveryItem(ApiModel):
+    content_id: str
+    score: float
+    position: int
+
+
+class DeliveryRead(ApiModel):
+    id: str
+    slot: Slot
+    day: str
+    decision_id: str
+    model_version: str
+    items: list[DeliveryItem]
+    created_at: datetime
+    opened_at: datetime | None = None
+    shared_at: datetime | None = None
+
+
+class Inbox(ApiModel):
+    deliveries: list[DeliveryRead]
+
+
+class SlotRate(ApiModel):
+    slot: Slot
+    delivered: int
+    opened: int
+    shared: int
+    open_rate: float
+    share_rate: float
+
+
+class SlotRates(ApiModel):
+    slots: list[SlotRate]
+
+
+class SlotRunRequest(ApiInput):
+    slot: Slot
+    member_ids: list[Id] = Field(max_length=1000)
+    # The community's local day of the run: the unique key (member, slot, day) makes a re-run deliver nothing twice.
+    day: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    top_k: Annotated[int, Field(ge=1, le=20)] = 5
+
+
+class SlotRunResult(ApiModel):
+    delivered: int
+    already_delivered: int
+    capped: int
+    opted_out: int
+    quiet: int
+    empty: int
+
+
+class SlotMembers(ApiModel):
+    member_ids: list[str]
+
+
+Clock = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class PushPreferencesUpdate(ApiInput):
+    member_id: Id
+    opted_out: bool | None = None
+    quiet_start: Clock | None = None
+    quiet_end: Clock | None = None
+
+
+class PushPreferencesRead(ApiModel):
+    opted_out: bool
+    quiet_start: str | None
+    quiet_end: str | None
 
 
 class MemberActivity(ApiModel):

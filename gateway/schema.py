@@ -28,6 +28,7 @@ from gateway.graphql.content_interaction import InteractionMutation, Interaction
 from gateway.graphql.content_moderation import ModerationMutation, ModerationQuery
 from gateway.graphql.content_production import ContentProductionMutation, ContentProductionQuery
 from gateway.graphql.content_templates import TemplateMutation, TemplateQuery
+from gateway.graphql.deliveries import DeliveryMutation, DeliveryQuery
 from gateway.graphql.feed import FeedMutation, FeedQuery
 from gateway.graphql.users import UserMutation, UserQuery
 from gateway.metrics import OperationMetrics
@@ -52,7 +53,17 @@ CONTENT_MUTATIONS = (
 )
 Query = merge_types(
     "Query",
-    (CommunityQuery, UserQuery, ContentQuery, FeedQuery, BillingQuery, CommerceQuery, LedgerQuery, *CONTENT_QUERIES),
+    (
+        CommunityQuery,
+        UserQuery,
+        ContentQuery,
+        FeedQuery,
+        BillingQuery,
+        CommerceQuery,
+        LedgerQuery,
+        DeliveryQuery,
+        *CONTENT_QUERIES,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
@@ -64,6 +75,7 @@ Mutation = merge_types(
         BillingMutation,
         CommerceMutation,
         LedgerMutation,
+        DeliveryMutation,
         *CONTENT_MUTATIONS,
     ),
 )

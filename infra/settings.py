@@ -117,6 +117,16 @@ class Settings(BaseSettings):
     billing_ltv_cac_target: float = 3.5
     billing_cvr_target: float = 0.03
     billing_funnel_target: float = 0.127
+    # Issue 5: honeycomb distribution (golden slots in each community's timezone; the playbook's three pushes).
+    golden_slots: str = "MORNING=07:30,NOON=12:00,EVENING=20:30"
+    # The in-process slot scheduler: None = on, except under APP_ENV=test; turn it off where a cron runs slots.
+    slot_scheduler_enabled: bool | None = None
+    # A slot still fires this many minutes after its time (a restart at 07:35 still sends the 07:30 push).
+    slot_window_minutes: int = 15
+    slot_top_k: int = 5
+    max_deliveries_per_day: int = 3
+    # Items' counters (engagement, impressions) may be this many seconds old in a ranking; 0: always fresh.
+    ranking_counters_ttl_seconds: float = 30.0
 
     @property
     def is_production(self) -> bool:

@@ -1,0 +1,391 @@
+"""One ranking decision, as the feed and slot runs make it: candidates, features, model, diversity, and the
+decision log that answers "why did I get this?" (and is the training data of the next model)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from bson import Binary, ObjectId
+
+from content_service.client import ContentClient
+from content_service.schemas import ContentRead, ContentSummary
+from distribution_service.domain.diversity import diversify
+from distribution_service.domain.experiments import TREATMENT, arm
+from distribution_service.domain.honeycomb import EventType, Scene, Slot
+from distribution_service.ranking.base import Candidate, RankingContext
+from distribution_service.ranking.features import (
+    CandidateColumns,
+    DecisionContext,
+    MemberState,
+    build_matrix,
+    shares,
+)
+from distribution_service.ranking.heuristic import HeuristicRanker
+from distribution_service.ranking.model import RankingModel, top_contributions
+from distribution_service.ranking.registry import ModelRegistry
+from distribution_service.store import DistributionStore, Doc
+from users_service.client import UsersClient
+
+CANDIDATE_POOL = 500
+HISTORY_LIMIT = 500
+LOOKUP_CHUNK = 500
+# Counters may be this old in a ranking (COUNTERS_TTL_SECONDS setting); 0 reads them on every request.
+COUNTERS_TTL_SECONDS = 30.0
+MAX_CACHED_COUNTERS = 50_000
+DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class Shown:
+    content_id: str
+    score: float
+    position: int
+    reasons: dict[str, float]
+
+
+@dataclass(frozen=True)
+class CandidatePool:
+    summaries: list[ContentSummary]
+    columns: CandidateColumns
+    tiers: dict[str, str]
+    joined: dict[str, datetime]
+    timezone: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: ObjectId
+    model_version: str
+    shown: list[Shown]
+
+
+def encode_features(x: np.ndarray) -> Binary:
+    return Binary(np.ascontiguousarray(x, dtype=np.float32).tobytes())
+
+
+def decode_features(data: bytes, n_features: int) -> np.ndarray:
+    return np.frombuffer(data, dtype=np.float32).reshape(-1, n_features)
+
+
+def member_state(
+    member_id: str, history: list[Doc], now: datetime, joined: datetime | None, tier: str | None
+) -> MemberState:
+    if not history:
+        tenure = (now - joined).total_seconds() / DAY if joined else 0.0
+        return MemberState(member_id=member_id, tier=tier, tenure_days=max(0.0, tenure))
+    from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT
+
+    times = np.array([_aware(d["occurred_at"]).timestamp() for d in history])
+    weights = np.array([ENGAGEMENT_WEIGHT[EventType(d["type"])] for d in history])
+    recent = times >= now.timestamp() - 30 * DAY
+    first = min(times.min(), joined.timestamp()) if joined else times.min()
+    tag_keys = [t for d in history for t in d.get("tags") or []]
+    tag_w = [float(w) for d, w in zip(history, weights, strict=True) for _ in d.get("tags") or []]
+    return MemberState(
+        member_id=member_id,
+        tier=tier,
+        tenure_days=max(0.0, (now.timestamp() - first) / DAY),
+        recency_days=max(0.0, (now.timestamp() - times.max()) / DAY),
+        frequency_30d=float(recent.sum()),
+        engagement_30d=float(weights[recent].sum()),
+        history_size=float(len(history)),
+        tag_affinity=shares(tag_keys, tag_w),
+        author_affinity=shares([str(d.get("author_id") or "") for d in history], list(weights)),
+        kind_affinity=shares([str(d.get("kind") or "") for d in history], list(weights)),
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class FeedRanker:
+    def __init__(
+        self,
+        store: DistributionStore,
+        content: ContentClient,
+        users: UsersClient | None,
+        registry: ModelRegistry,
+        *,
+        counters_ttl_seconds: float = COUNTERS_TTL_SECONDS,
+    ) -> None:
+        self.store = store
+        self.content = content
+        self.users = users
+        self.registry = registry
+        self.heuristic = HeuristicRanker()
+        self.counters_ttl_seconds = counters_ttl_seconds
+        self._timezones: dict[str, str] = {}
+        # (community, item) -> (valid until, counters doc, 7-day engagement)
+        self._counters: dict[tuple[ObjectId, str], tuple[float, Doc, float]] = {}
+
+    async def counters(self, cid: ObjectId, ids: list[str], now: datetime) -> tuple[dict[str, Doc], dict[str, float]]:
+        """Items' counters and 7-day engagement, cached for a few seconds: reading them for 500 items is the
+        costliest part of a feed (benchmarks/ranking.py), and a ranking needs them fresh to seconds, not to
+        the event."""
+        clock = time.monotonic()
+        missing = [i for i in ids if self._counters.get((cid, i), (0.0,))[0] <= clock]
+        if missing:
+            oids = [ObjectId(i) for i in missing]
+            stats = await self.store.list_item_stats(cid, oids)
+            recent = await self.store.aggregate_recent_engagement(cid, oids, now - timedelta(days=7))
+            if len(self._counters) > MAX_CACHED_COUNTERS:
+                self._counters = {k: v for k, v in self._counters.items() if v[0] > clock}
+            for i in missing:
+                self._counters[(cid, i)] = (clock + self.counters_ttl_seconds, stats.get(i, {}), recent.get(i, 0.0))
+        cached = [self._counters[(cid, i)] for i in ids]
+        return {i: c[1] for i, c in zip(ids, cached, strict=True)}, {i: c[2] for i, c in zip(ids, cached, strict=True)}
+
+    async def timezone(self, community_id: str) -> str:
+        if community_id not in self._timezones:
+            tz = "UTC"
+            if self.users is not None:
+                tz = (await self.users.get_community(community_id)).timezone
+            self._timezones[community_id] = tz
+        return self._timezones[community_id]
+
+    async def _columns(
+        self, cid: ObjectId, summaries: list[ContentSummary], now: datetime, tiers: dict[str, str]
+    ) -> CandidateColumns:
+        stats, recent = await self.counters(cid, [s.id for s in summaries], now)
+        t = now.timestamp()
+        published = np.array([_aware(s.published_at).timestamp() for s in summaries])
+        last = np.array(
+            [
+                _aware(stats[s.id]["last_at"]).timestamp() if s.id in stats and stats[s.id].get("last_at") else 0.0
+                for s in summaries
+            ]
+        )
+        counts = [stats.get(s.id, {}).get("counts", {}) for s in summaries]
+        return CandidateColumns(
+            content_ids=[s.id for s in summaries],
+            kinds=[s.kind.value for s in summaries],
+            author_ids=[s.author_id for s in summaries],
+            tags=[tuple(s.tags) for s in summaries],
+            age_days=(t - published) / DAY,
+            impressions=np.array([c.get("IMPRESSION", 0) for c in counts], dtype=float),
+            opens=np.array([c.get("OPEN", 0) + c.get("CLICK", 0) for c in counts], dtype=float),
+            engagement=np.array([float(stats.get(s.id, {}).get("engagement", 0.0)) for s in summaries]),
+            engagement_7d=np.array([recent.get(s.id, 0.0) for s in summaries]),
+            last_activity_days=(t - np.maximum(last, published)) / DAY,
+            author_tiers=[tiers.get(s.author_id or "") for s in summaries],
+            exposure_boost=np.array([s.exposure_boost for s in summaries], dtype=float),
+        )
+
+    async def pool(self, community_id: str, *, members: list[str], now: datetime | None = None) -> CandidatePool:
+        """The candidates with their counters, and the tiers of their authors and of `members`: built once and
+        shared by every member of a slot run (a feed builds one for its one member)."""
+        now = now or datetime.now(UTC)
+        summaries = await self.content.candidates(community_id, limit=CANDIDATE_POOL)
+        tiers: dict[str, str] = {}
+        joined: dict[str, datetime] = {}
+        if self.users is not None:
+            asked = list(dict.fromkeys(members + [s.author_id for s in summaries if s.author_id]))
+            for lo in range(0, len(asked), LOOKUP_CHUNK):
+                for found in await self.users.lookup_members(community_id, asked[lo : lo + LOOKUP_CHUNK]):
+                    if found is not None:
+                        tiers[found.id] = found.tier.value
+                        joined[found.id] = _aware(found.joined_at)
+        columns = await self._columns(ObjectId(community_id), summaries, now, tiers)
+        return CandidatePool(summaries, columns, tiers, joined, await self.timezone(community_id), now)
+
+    async def decide(
+        self,
+        community_id: str,
+        member_id: str,
+        slot: Slot,
+        scene: Scene,
+        *,
+        first: int,
+        source: str,
+        pool: CandidatePool | None = None,
+    ) -> Decision:
+        (decision,) = await self.decide_many(
+            community_id, [member_id], slot, scene, first=first, source=source, pool=pool
+        )
+        return decision
+
+    async def decide_many(
+        self,
+        community_id: str,
+        member_ids: list[str],
+        slot: Slot,
+        scene: Scene,
+        *,
+        first: int,
+        source: str,
+        pool: CandidatePool | None = None,
+    ) -> list[Decision]:
+        """One decision per member over a shared pool, read and written in a few batched round trips."""
+        pool = pool or await self.pool(community_id, members=member_ids)
+        cid, mids = ObjectId(community_id), [ObjectId(m) for m in member_ids]
+        seen = await self.store.list_seen_pairs(cid, mids, [ObjectId(s.id) for s in pool.summaries])
+        histories = await self._with_snapshots(
+            community_id, await self.store.list_members_history(cid, mids, limit=HISTORY_LIMIT)
+        )
+        models = await self.registry.serving_models(cid)
+        decisions: list[Decision] = []
+        decision_docs: list[Doc] = []
+        impressions: list[Doc] = []
+        for member_id, mid in zip(member_ids, mids, strict=True):
+            history = histories.get(member_id, [])
+            member = member_state(member_id, history, pool.at, pool.joined.get(member_id), pool.tiers.get(member_id))
+            experiment_arm: str | None = None
+            model = models.active
+            if models.experiment is not None:
+                experiment_arm = arm(member_id, models.experiment.version, models.traffic)
+                model = models.experiment if experiment_arm == TREATMENT else models.active
+            decision, doc, shown_docs = self._rank(
+                pool, member, seen.get(member_id, set()), slot, scene, first, source, model, models.shadow
+            )
+            doc["experiment_arm"] = experiment_arm
+            doc["experiment_version"] = models.experiment.version if models.experiment else None
+            doc.update({"community_id": cid, "member_id": mid})
+            for d in shown_docs:
+                d.update({"community_id": cid, "member_id": mid})
+            decisions.append(decision)
+            decision_docs.append(doc)
+            impressions += shown_docs
+        await self.store.insert_decisions(decision_docs)
+        await self.store.insert_events(impressions)
+        return decisions
+
+    def _rank(
+        self,
+        pool: CandidatePool,
+        member: MemberState,
+        seen: set[str],
+        slot: Slot,
+        scene: Scene,
+        first: int,
+        source: str,
+        active: RankingModel | None,
+        shadow: RankingModel | None,
+    ) -> tuple[Decision, Doc, list[Doc]]:
+        """Score, diversify and explain one member's candidates; the decision log and impressions to write."""
+        now = pool.at
+        keep = np.array([i for i, s in enumerate(pool.summaries) if s.id not in seen], dtype=np.int64)
+        summaries = [pool.summaries[i] for i in keep]
+        columns = pool.columns.take(keep)
+        local = now.astimezone(ZoneInfo(pool.timezone))
+        context = DecisionContext(slot.value, scene.value, local.weekday(), local.hour + local.minute / 60.0)
+        x = build_matrix(member, columns, context)
+        heuristic_reasons: dict[int, dict[str, float]] = {}
+        if active is not None:
+            scores = active.score(x)
+            version = active.version
+        else:
+            scores, heuristic_reasons = self._heuristic(summaries, columns, member.member_id, slot, scene, now)
+            version = self.heuristic.version
+        order = diversify(np.lexsort((np.array(columns.content_ids), -scores)).tolist(), list(columns.author_ids))
+        head = order[:first]
+        if active is not None and head:
+            contributions = active.contributions(x[head])
+            reasons = {i: top_contributions(contributions[k]) for k, i in enumerate(head)}
+        else:
+            reasons = {i: heuristic_reasons.get(i, {}) for i in head}
+        shown = [
+            Shown(columns.content_ids[i], round(float(scores[i]), 6), pos, reasons[i]) for pos, i in enumerate(head)
+        ]
+        shadow_ranking: list[str] = []
+        if shadow is not None and len(x):
+            shadow_scores = shadow.score(x)
+            shadow_order = diversify(
+                np.lexsort((np.array(columns.content_ids), -shadow_scores)).tolist(), list(columns.author_ids)
+            )
+            shadow_ranking = [columns.content_ids[i] for i in shadow_order[:first]]
+        decision_id = ObjectId()
+        doc: Doc = {
+            "_id": decision_id,
+            "slot": slot.value,
+            "scene": scene.value,
+            "at": now,
+            "source": source,
+            "model_version": version,
+            "shadow_version": shadow.version if shadow else None,
+            "shadow_ranking": shadow_ranking,
+            "candidate_ids": [ObjectId(c) for c in columns.content_ids],
+            "features": encode_features(x),
+            "n_features": x.shape[1],
+            "scores": [round(float(v), 6) for v in scores],
+            "shown": [
+                {"content_id": ObjectId(s.content_id), "position": s.position, "score": s.score, "reasons": s.reasons}
+                for s in shown
+            ],
+        }
+        by_id = {s.id: s for s in summaries}
+        impressions: list[Doc] = [
+            {
+                "content_id": ObjectId(s.content_id),
+                "type": EventType.IMPRESSION.value,
+                "slot": slot.value,
+                "scene": scene.value,
+                "occurred_at": now,
+                "received_at": now,
+                "decision_id": decision_id,
+                "position": s.position,
+                "model_version": version,
+                "features": [float(v) for v in x[head[s.position]]],
+                "tags": by_id[s.content_id].tags,
+                "author_id": by_id[s.content_id].author_id,
+                "kind": by_id[s.content_id].kind.value,
+            }
+            for s in shown
+        ]
+        return Decision(decision_id, version, shown), doc, impressions
+
+    async def _with_snapshots(self, community_id: str, histories: dict[str, list[Doc]]) -> dict[str, list[Doc]]:
+        """Imported events carry no item snapshot (tags, author, kind): read those items from content, once
+        for the whole batch of members."""
+        missing = list(dict.fromkeys(str(d["content_id"]) for h in histories.values() for d in h if "tags" not in d))
+        if not missing:
+            return histories
+        found: dict[str, ContentRead | None] = {}
+        for lo in range(0, len(missing), LOOKUP_CHUNK):
+            chunk = missing[lo : lo + LOOKUP_CHUNK]
+            found.update(zip(chunk, await self.content.lookup(community_id, chunk), strict=True))
+        filled: dict[str, list[Doc]] = {}
+        for member_id, history in histories.items():
+            filled[member_id] = []
+            for d in history:
+                item = found.get(str(d["content_id"])) if "tags" not in d else None
+                if item is not None:
+                    d = {**d, "tags": item.tags, "author_id": item.author_id, "kind": item.kind.value}
+                filled[member_id].append(d)
+        return filled
+
+    def _heuristic(
+        self,
+        summaries: list[ContentSummary],
+        columns: CandidateColumns,
+        member_id: str,
+        slot: Slot,
+        scene: Scene,
+        now: datetime,
+    ) -> tuple[np.ndarray, dict[int, dict[str, float]]]:
+        """The fallback scorer's scores and its own explained parts, indexed like the candidates."""
+        candidates = [
+            Candidate(
+                content_id=s.id,
+                kind=s.kind.value,
+                author_id=s.author_id,
+                tags=tuple(s.tags),
+                published_at=_aware(s.published_at),
+                engagement=float(columns.engagement[i]),
+                impressions=int(columns.impressions[i]),
+            )
+            for i, s in enumerate(summaries)
+        ]
+        index = {s.id: i for i, s in enumerate(summaries)}
+        context = RankingContext("", member_id, slot, scene, now)
+        scores = np.zeros(len(summaries))
+        reasons: dict[int, dict[str, float]] = {}
+        for scored in self.heuristic.rank(candidates, context):
+            scores[index[scored.content_id]] = scored.score
+            reasons[index[scored.content_id]] = scored.contributions
+        return scores, reasons

@@ -1,0 +1,154 @@
+"""`python -m distribution_service.ranking`: train, evaluate and manage a community's ranking models.
+
+train --community SLUG [--since ISO] [--until ISO] [--report PATH] [--seed N]
+list --community SLUG
+promote VERSION --community SLUG
+rollback --community SLUG
+shadow VERSION --community SLUG      (shadow none: stop shadowing)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bson import ObjectId
+
+from distribution_service.ranking.loader import load_training_data
+from distribution_service.ranking.registry import ModelRegistry
+from distribution_service.ranking.training import train_and_evaluate, write_plots
+from distribution_service.store import DistributionStore
+from infra.errors import ServiceError
+from infra.mongo import create_mongo_client
+from infra.runtime import resolved_settings
+from infra.settings import Settings
+from infra.topology import Topology
+
+
+def _moment(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m distribution_service.ranking", description=__doc__.split("\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    train = sub.add_parser("train", help="build the dataset, train, evaluate against baselines, register")
+    train.add_argument("--community", required=True, help="the community's slug")
+    train.add_argument("--since", type=_moment, help="start of the data window (ISO 8601; default: first event)")
+    train.add_argument("--until", type=_moment, help="end of the data window (default: now)")
+    train.add_argument("--report", type=Path, help="write the JSON report here (PNG plots beside it)")
+    train.add_argument("--seed", type=int, default=7)
+    train.add_argument("--dask-scheduler", metavar="ADDRESS", help="train on this Dask cluster (lightgbm.dask)")
+    for name, help_text in (("list", "the registry's versions"), ("rollback", "back to the previous active model")):
+        sub.add_parser(name, help=help_text).add_argument("--community", required=True)
+    for name, help_text in (("promote", "make VERSION the active model"), ("shadow", "score VERSION in shadow")):
+        cmd = sub.add_parser(name, help=help_text)
+        cmd.add_argument("version")
+        cmd.add_argument("--community", required=True)
+    experiment = sub.add_parser("experiment", help="gray release: rank --traffic of members with VERSION")
+    experiment.add_argument("version", help="a registered version, or `stop`, or `report`")
+    experiment.add_argument("--community", required=True)
+    experiment.add_argument("--traffic", type=float, default=0.1, help="share of members in the new arm (0-1]")
+    return p
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    topology = Topology(settings)
+    mongo = create_mongo_client(settings.mongodb_uri or "", app_name="distribution_ranking")
+    try:
+        async with topology.running():
+            community = await topology.users.get_community_by_slug(args.community)
+            store = DistributionStore(mongo[settings.database_name("distribution")])
+            await store.ensure_indexes()
+            registry = ModelRegistry(store)
+            cid = ObjectId(community.id)
+            if args.command == "train":
+                return await _train(args, store, registry, topology, community.id, community.timezone)
+            if args.command == "list":
+                return {"versions": await registry.list_versions(cid)}
+            if args.command == "experiment":
+                if args.version == "report":
+                    return await registry.experiment_report(cid)
+                if args.version == "stop":
+                    pointer = await registry.stop_experiment(cid)
+                else:
+                    pointer = await registry.start_experiment(cid, args.version, args.traffic)
+                return {"active": pointer.get("active"), "experiment": pointer.get("experiment")}
+            if args.command == "promote":
+                pointer = await registry.promote(cid, args.version)
+            elif args.command == "rollback":
+                pointer = await registry.rollback(cid)
+            else:
+                pointer = await registry.shadow(cid, None if args.version == "none" else args.version)
+            return {"active": pointer.get("active"), "shadow": pointer.get("shadow")}
+    finally:
+        await mongo.close()
+
+
+async def _train(
+    args: argparse.Namespace,
+    store: DistributionStore,
+    registry: ModelRegistry,
+    topology: Topology,
+    community_id: str,
+    timezone: str,
+) -> dict[str, Any]:
+    _say(f"loading events of {args.community}")
+    data = await load_training_data(
+        store,
+        topology.content,
+        community_id=community_id,
+        slug=args.community,
+        timezone=timezone,
+        since=args.since,
+        until=args.until,
+    )
+    _say(
+        f"{len(data.log)} events, {len(data.catalog)} items, {len(data.logged_groups)} logged decisions with a positive"
+    )
+    result = await asyncio.to_thread(
+        train_and_evaluate, data, seed=args.seed, progress=_say, dask_scheduler=args.dask_scheduler
+    )
+    registered = await registry.register(
+        ObjectId(community_id),
+        version=result.model_version,
+        model_text=result.model_text,
+        report=result.report,
+        params=result.params,
+        extra={
+            "importance": result.importance,
+            "als_params": result.als_params,
+            "cold_start_test_groups": result.cold_start_test_groups,
+        },
+    )
+    _say(f"model {result.model_version} {'registered' if registered else 'was already registered'}")
+    if args.report:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(json.dumps(result.report, indent=2) + "\n")
+        for path in write_plots(result, str(args.report.with_suffix(""))):
+            _say(f"wrote {path}")
+    return result.report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = resolved_settings()
+    try:
+        out = asyncio.run(run(args, settings))
+    except (ServiceError, ValueError) as exc:
+        _say(f"error: {exc}")
+        return 1
+    sys.stdout.write(json.dumps(out, indent=2, default=str) + "\n")
+    return 0

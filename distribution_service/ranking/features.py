@@ -1,0 +1,205 @@
+"""The one feature registry: the same function turns (member, candidates, context) into the matrix that
+training fits on and serving scores, so the two cannot drift apart.
+
+Inputs are plain arrays; serving fills them from live counters, training from the same counters recomputed
+as they stood at each decision's moment (no future leakage). Every column is computed for all candidates at
+once with NumPy; the only per-item Python work is flattening tags into index arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+TIER_ORDER = (
+    "POTENTIAL",
+    "NEW",
+    "CASUAL",
+    "ACTIVE",
+    "ACTIVE_CONTRIBUTOR",
+    "KOC",
+    "EXPERT",
+    "CORE",
+    "AMBASSADOR",
+)
+KIND_CODE = {"PGC": 0, "UGC": 1, "COMMERCIAL": 2}
+SLOT_CODE = {"MORNING": 0, "NOON": 1, "EVENING": 2}
+SCENE_CODE = {"BEFORE_DECISION": 0, "DURING_DECISION": 1, "AFTER_DECISION": 2}
+# Beta-prior smoothing of per-item rates: an item with few impressions reads as the prior, not as 0 or 100%.
+PRIOR_OPEN_RATE = 0.1
+PRIOR_ENGAGEMENT_RATE = 0.2
+PRIOR_STRENGTH = 20.0
+# A member never seen engaging is this many days from their last engagement (a large, finite value).
+NEVER_DAYS = 3650.0
+
+FEATURES: tuple[str, ...] = (
+    "member_tier",
+    "member_tenure_days",
+    "member_recency_days",
+    "member_frequency_30d",
+    "member_engagement_30d",
+    "member_history_size",
+    "content_kind",
+    "content_age_days",
+    "content_popularity",
+    "content_popularity_7d",
+    "content_last_activity_days",
+    "content_open_rate",
+    "content_engagement_rate",
+    "content_author_tier",
+    "content_exposure_boost",
+    "context_slot",
+    "context_scene",
+    "context_weekday",
+    "context_local_hour",
+    "cross_tag_affinity",
+    "cross_author_affinity",
+    "cross_kind_affinity",
+    "cross_own_content",
+)
+FEATURE_INDEX = {name: i for i, name in enumerate(FEATURES)}
+
+
+def tier_code(tier: str | None) -> float:
+    return float(TIER_ORDER.index(tier)) if tier in TIER_ORDER else float("nan")
+
+
+@dataclass(frozen=True)
+class MemberState:
+    """What is known of the member at the moment of the decision."""
+
+    member_id: str
+    tier: str | None = None
+    tenure_days: float = 0.0
+    recency_days: float = NEVER_DAYS
+    frequency_30d: float = 0.0
+    engagement_30d: float = 0.0
+    history_size: float = 0.0
+    # Shares of the member's past engagement per tag, author and kind (each sums to 1 when there is history).
+    tag_affinity: Mapping[str, float] = field(default_factory=dict)
+    author_affinity: Mapping[str, float] = field(default_factory=dict)
+    kind_affinity: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CandidateColumns:
+    """The candidates as columns (one entry per candidate in every field)."""
+
+    content_ids: Sequence[str]
+    kinds: Sequence[str]
+    author_ids: Sequence[str | None]
+    tags: Sequence[Sequence[str]]
+    age_days: np.ndarray
+    impressions: np.ndarray
+    opens: np.ndarray
+    engagement: np.ndarray
+    engagement_7d: np.ndarray
+    last_activity_days: np.ndarray
+    author_tiers: Sequence[str | None]
+    exposure_boost: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.content_ids)
+
+    def take(self, rows: np.ndarray) -> CandidateColumns:
+        """The candidates at `rows`, in that order."""
+        pick = rows.tolist()
+        return CandidateColumns(
+            content_ids=[self.content_ids[i] for i in pick],
+            kinds=[self.kinds[i] for i in pick],
+            author_ids=[self.author_ids[i] for i in pick],
+            tags=[self.tags[i] for i in pick],
+            age_days=np.asarray(self.age_days)[rows],
+            impressions=np.asarray(self.impressions)[rows],
+            opens=np.asarray(self.opens)[rows],
+            engagement=np.asarray(self.engagement)[rows],
+            engagement_7d=np.asarray(self.engagement_7d)[rows],
+            last_activity_days=np.asarray(self.last_activity_days)[rows],
+            author_tiers=[self.author_tiers[i] for i in pick],
+            exposure_boost=np.asarray(self.exposure_boost)[rows],
+        )
+
+
+@dataclass(frozen=True)
+class DecisionContext:
+    slot: str
+    scene: str
+    weekday: int
+    local_hour: float
+
+
+def _lookup(keys: Sequence[str | None], table: Mapping[str, float]) -> np.ndarray:
+    """table[key] for every key (0 when absent), through one vocabulary index rather than a loop of gets."""
+    if not table or not keys:
+        return np.zeros(len(keys))
+    vocab = np.array(list(table.keys()), dtype=object)
+    values = np.array(list(table.values()), dtype=float)
+    order = np.argsort(vocab)
+    vocab, values = vocab[order], values[order]
+    asked = np.array([k if k is not None else "" for k in keys], dtype=object)
+    pos = np.clip(np.searchsorted(vocab, asked), 0, len(vocab) - 1)
+    return np.where(vocab[pos] == asked, values[pos], 0.0)
+
+
+def _tag_affinity(tags: Sequence[Sequence[str]], table: Mapping[str, float]) -> np.ndarray:
+    counts = np.fromiter((len(t) for t in tags), dtype=np.int64, count=len(tags))
+    if not table or counts.sum() == 0:
+        return np.zeros(len(tags))
+    flat = [tag for item in tags for tag in item]
+    per_tag = _lookup(flat, table)
+    owner = np.repeat(np.arange(len(tags)), counts)
+    return np.bincount(owner, weights=per_tag, minlength=len(tags))
+
+
+def build_matrix(member: MemberState, candidates: CandidateColumns, context: DecisionContext) -> np.ndarray:
+    """The feature matrix, one row per candidate, columns in `FEATURES` order (float32)."""
+    n = len(candidates)
+    x = np.empty((n, len(FEATURES)), dtype=np.float32)
+    col = FEATURE_INDEX
+    x[:, col["member_tier"]] = tier_code(member.tier)
+    x[:, col["member_tenure_days"]] = member.tenure_days
+    x[:, col["member_recency_days"]] = member.recency_days
+    x[:, col["member_frequency_30d"]] = member.frequency_30d
+    x[:, col["member_engagement_30d"]] = member.engagement_30d
+    x[:, col["member_history_size"]] = member.history_size
+    if n == 0:
+        return x
+    kinds = np.array(candidates.kinds, dtype=object)
+    x[:, col["content_kind"]] = _lookup(list(kinds), {k: float(v) for k, v in KIND_CODE.items()})
+    impressions = np.asarray(candidates.impressions, dtype=float)
+    x[:, col["content_age_days"]] = np.maximum(candidates.age_days, 0.0)
+    x[:, col["content_popularity"]] = np.log1p(np.maximum(candidates.engagement, 0.0))
+    x[:, col["content_popularity_7d"]] = np.log1p(np.maximum(candidates.engagement_7d, 0.0))
+    x[:, col["content_last_activity_days"]] = np.maximum(candidates.last_activity_days, 0.0)
+    x[:, col["content_open_rate"]] = (candidates.opens + PRIOR_STRENGTH * PRIOR_OPEN_RATE) / (
+        impressions + PRIOR_STRENGTH
+    )
+    x[:, col["content_engagement_rate"]] = (candidates.engagement + PRIOR_STRENGTH * PRIOR_ENGAGEMENT_RATE) / (
+        impressions + PRIOR_STRENGTH
+    )
+    tier_table = {t: float(i) for i, t in enumerate(TIER_ORDER)}
+    known_tier = np.array([t in tier_table for t in candidates.author_tiers])
+    x[:, col["content_author_tier"]] = np.where(known_tier, _lookup(candidates.author_tiers, tier_table), np.nan)
+    x[:, col["content_exposure_boost"]] = candidates.exposure_boost
+    x[:, col["context_slot"]] = SLOT_CODE.get(context.slot, -1)
+    x[:, col["context_scene"]] = SCENE_CODE.get(context.scene, -1)
+    x[:, col["context_weekday"]] = context.weekday
+    x[:, col["context_local_hour"]] = context.local_hour
+    x[:, col["cross_tag_affinity"]] = _tag_affinity(candidates.tags, member.tag_affinity)
+    x[:, col["cross_author_affinity"]] = _lookup(candidates.author_ids, member.author_affinity)
+    x[:, col["cross_kind_affinity"]] = _lookup(list(kinds), member.kind_affinity)
+    x[:, col["cross_own_content"]] = np.array(candidates.author_ids, dtype=object) == member.member_id
+    return x
+
+
+def shares(keys: Sequence[str], weights: Sequence[float] | None = None) -> dict[str, float]:
+    """Each key's share of the total weight: how a member's history becomes an affinity table."""
+    if not keys:
+        return {}
+    vocab, inverse = np.unique(np.array(keys, dtype=object), return_inverse=True)
+    w = np.ones(len(keys)) if weights is None else np.asarray(weights, dtype=float)
+    totals = np.bincount(inverse, weights=w, minlength=len(vocab))
+    total = totals.sum()
+    return {str(k): round(float(v / total), 6) for k, v in zip(vocab, totals, strict=True)} if total > 0 else {}

@@ -1,0 +1,182 @@
+"""The community's past as arrays, queryable "as of" any moment: item counters and member state at time t.
+
+Training asks these for every decision it rebuilds, so that each group sees only what serving would have
+seen then (no future leakage). Counters are prefix sums over events sorted by (item, time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from distribution_service.ranking.features import CandidateColumns, MemberState, shares
+
+DAY = 86_400.0
+# Keys are item * KEY_STRIDE + whole seconds: a single sorted array answers "events of item i before t".
+KEY_STRIDE = 10**11
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every item that can be a candidate: created time (epoch seconds) and what ranking knows of it."""
+
+    content_ids: list[str]
+    created: np.ndarray
+    kinds: list[str]
+    author_ids: list[str | None]
+    tags: list[tuple[str, ...]]
+    author_tiers: list[str | None]
+    exposure_boost: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.content_ids)
+
+
+@dataclass(frozen=True)
+class EventLog:
+    """Events as columns, each item given as its index in the catalog; sorted by time."""
+
+    member_ids: np.ndarray
+    items: np.ndarray
+    times: np.ndarray
+    grades: np.ndarray
+    weights: np.ndarray
+    is_impression: np.ndarray
+    is_open: np.ndarray
+
+    @staticmethod
+    def sorted_by_time(
+        member_ids: list[str],
+        items: list[int],
+        times: list[float],
+        grades: list[int],
+        weights: list[float],
+        is_impression: list[bool],
+        is_open: list[bool],
+    ) -> EventLog:
+        t = np.asarray(times, dtype=float)
+        order = np.argsort(t, kind="stable")
+        return EventLog(
+            member_ids=np.asarray(member_ids, dtype=object)[order],
+            items=np.asarray(items, dtype=np.int64)[order],
+            times=t[order],
+            grades=np.asarray(grades, dtype=np.int32)[order],
+            weights=np.asarray(weights, dtype=float)[order],
+            is_impression=np.asarray(is_impression, dtype=bool)[order],
+            is_open=np.asarray(is_open, dtype=bool)[order],
+        )
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+
+class ItemHistory:
+    def __init__(self, catalog: Catalog, log: EventLog) -> None:
+        self.catalog = catalog
+        engaged = log.grades > 0
+        keys = log.items * KEY_STRIDE + np.floor(log.times).astype(np.int64)
+        order = np.argsort(keys, kind="stable")
+        self.keys = keys[order]
+        self.times = log.times[order]
+        zero = np.zeros(1)
+        self.cum_engaged = np.concatenate([zero, np.cumsum(engaged[order])])
+        self.cum_weight = np.concatenate([zero, np.cumsum(np.where(engaged, log.weights, 0.0)[order])])
+        self.cum_impressions = np.concatenate([zero, np.cumsum(log.is_impression[order])])
+        self.cum_opens = np.concatenate([zero, np.cumsum(log.is_open[order])])
+        # Where each item's events start in the sorted arrays.
+        self.starts = np.searchsorted(self.keys, np.arange(len(catalog) + 1) * KEY_STRIDE)
+
+    def _pos(self, items: np.ndarray, t: float) -> np.ndarray:
+        return np.searchsorted(self.keys, items * KEY_STRIDE + int(np.floor(t)), side="left")
+
+    def last_activity(self, items: np.ndarray, t: float) -> np.ndarray:
+        """Time of each item's last engagement before t; its creation when there is none."""
+        pos = self._pos(items, t)
+        start = self.starts[items]
+        last = self.times[np.maximum(pos - 1, 0)] if len(self.times) else np.zeros(len(items))
+        return np.where(pos > start, last, self.catalog.created[items])
+
+    def alive(self, t: float, *, days: float) -> np.ndarray:
+        """Items existing at t that were created or active in the last `days` days."""
+        items = np.arange(len(self.catalog))
+        created = self.catalog.created
+        recent = t - days * DAY
+        exists = created < t
+        return items[exists & ((created >= recent) | (self.last_activity(items, t) >= recent))]
+
+    def columns_at(self, items: np.ndarray, t: float) -> CandidateColumns:
+        pos = self._pos(items, t)
+        start = self.starts[items]
+        pos_7d = self._pos(items, t - 7 * DAY)
+        c = self.catalog
+        return CandidateColumns(
+            content_ids=[c.content_ids[i] for i in items],
+            kinds=[c.kinds[i] for i in items],
+            author_ids=[c.author_ids[i] for i in items],
+            tags=[c.tags[i] for i in items],
+            age_days=(t - c.created[items]) / DAY,
+            impressions=self.cum_impressions[pos] - self.cum_impressions[start],
+            opens=self.cum_opens[pos] - self.cum_opens[start],
+            engagement=self.cum_weight[pos] - self.cum_weight[start],
+            engagement_7d=self.cum_weight[pos] - self.cum_weight[np.maximum(pos_7d, start)],
+            last_activity_days=(t - self.last_activity(items, t)) / DAY,
+            author_tiers=[c.author_tiers[i] for i in items],
+            exposure_boost=c.exposure_boost[items],
+        )
+
+
+class MemberHistory:
+    """Each member's engagement events in time order."""
+
+    def __init__(self, catalog: Catalog, log: EventLog) -> None:
+        self.catalog = catalog
+        engaged = log.grades > 0
+        self.by_member: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        members = log.member_ids[engaged]
+        order = np.lexsort((log.times[engaged], members.astype(str)))
+        members = members[order]
+        items, times, weights = log.items[engaged][order], log.times[engaged][order], log.weights[engaged][order]
+        bounds = np.flatnonzero(members[1:] != members[:-1]) + 1
+        for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(members)], strict=True):
+            if hi > lo:
+                self.by_member[str(members[lo])] = (items[lo:hi], times[lo:hi], weights[lo:hi])
+
+    def first_seen(self, member_id: str) -> float | None:
+        history = self.by_member.get(member_id)
+        return float(history[1][0]) if history is not None else None
+
+    def engaged_before(self, member_id: str, t: float) -> np.ndarray:
+        history = self.by_member.get(member_id)
+        if history is None:
+            return np.zeros(0, dtype=np.int64)
+        return history[0][: np.searchsorted(history[1], t, side="left")]
+
+    def state_at(
+        self, member_id: str, t: float, *, tier: str | None = None, joined: float | None = None
+    ) -> MemberState:
+        history = self.by_member.get(member_id)
+        if history is None:
+            return MemberState(member_id=member_id, tier=tier, tenure_days=max(0.0, (t - (joined or t)) / DAY))
+        items, times, weights = history
+        n = int(np.searchsorted(times, t, side="left"))
+        first = min(joined, float(times[0])) if joined is not None else float(times[0])
+        if n == 0:
+            return MemberState(member_id=member_id, tier=tier, tenure_days=max(0.0, (t - first) / DAY))
+        past, past_w = items[:n], weights[:n]
+        recent = times[:n] >= t - 30 * DAY
+        c = self.catalog
+        tag_keys = [tag for i in past for tag in c.tags[i]]
+        tag_w = [float(w) for i, w in zip(past, past_w, strict=True) for _ in c.tags[i]]
+        return MemberState(
+            member_id=member_id,
+            tier=tier,
+            tenure_days=max(0.0, (t - first) / DAY),
+            recency_days=(t - float(times[n - 1])) / DAY,
+            frequency_30d=float(recent.sum()),
+            engagement_30d=float(past_w[recent].sum()),
+            history_size=float(n),
+            tag_affinity=shares(tag_keys, tag_w),
+            author_affinity=shares([c.author_ids[i] or "" for i in past], list(past_w)),
+            kind_affinity=shares([c.kinds[i] for i in past], list(past_w)),
+        )

@@ -1,0 +1,148 @@
+"""A community's logged events and decisions, read from distribution's database, as training arrays.
+
+Items come from content_service (through its client): every item an event or a decision names, plus today's
+candidates. An item that was deleted since is kept with what the events knew of it (its tags, author, kind).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+
+import numpy as np
+from bson import ObjectId
+
+from content_service.client import ContentClient
+from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
+from distribution_service.domain.labels import grade
+from distribution_service.feed import decode_features
+from distribution_service.ranking.dataset import LABEL_WINDOW_SECONDS, Group
+from distribution_service.ranking.history import Catalog, EventLog
+from distribution_service.ranking.training import TrainingData
+from distribution_service.store import DistributionStore, Doc
+
+LOOKUP_CHUNK = 500
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _ts(value: datetime) -> float:
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+
+
+def _event_ts(value: datetime) -> float:
+    """An event's time; one dated exactly at midnight carries a day, not a time (Stack Exchange votes): it is
+    placed at the END of its day, so that no decision earlier that day sees it (no leakage)."""
+    t = _ts(value)
+    return t + DAY_END if t % 86_400 == 0 else t
+
+
+DAY_END = 86_399.0
+
+
+async def _catalog(content: ContentClient, community_id: str, ids: list[str], events: list[Doc]) -> Catalog:
+    snapshot = {str(e["content_id"]): e for e in events}
+    boosts = {s.id: s.exposure_boost for s in await content.candidates(community_id, limit=500)}
+    ids = list(dict.fromkeys(ids + list(boosts)))
+    found = []
+    for lo in range(0, len(ids), LOOKUP_CHUNK):
+        found += await content.lookup(community_id, ids[lo : lo + LOOKUP_CHUNK])
+    created, kinds, authors, tags = [], [], [], []
+    for content_id, read in zip(ids, found, strict=True):
+        if read is not None:
+            created.append(_ts(read.published_at or read.created_at))
+            kinds.append(read.kind.value)
+            authors.append(read.author_id)
+            tags.append(tuple(read.tags))
+        else:
+            seen = snapshot.get(content_id, {})
+            created.append(0.0)
+            kinds.append(str(seen.get("kind") or "UGC"))
+            authors.append(seen.get("author_id"))
+            tags.append(tuple(seen.get("tags") or ()))
+    return Catalog(
+        content_ids=ids,
+        created=np.array(created),
+        kinds=kinds,
+        author_ids=authors,
+        tags=tags,
+        author_tiers=[None] * len(ids),
+        exposure_boost=np.array([boosts.get(i, 1.0) for i in ids]),
+    )
+
+
+def _logged_groups(decisions: list[Doc], events: list[Doc], index: dict[str, int]) -> list[Group]:
+    """One group per logged decision: its logged features, the shown positions, labels from what followed."""
+    by_member_item: dict[tuple[str, str], list[Doc]] = defaultdict(list)
+    for e in events:
+        if e["type"] != EventType.IMPRESSION.value:
+            by_member_item[(str(e["member_id"]), str(e["content_id"]))].append(e)
+    groups = []
+    for d in decisions:
+        at = _ts(d["at"])
+        member = str(d["member_id"])
+        items = [str(c) for c in d["candidate_ids"]]
+        shown = {str(s["content_id"]): int(s["position"]) for s in d["shown"]}
+        labels = np.zeros(len(items), dtype=np.int32)
+        for k, item in enumerate(items):
+            for e in by_member_item.get((member, item), []):
+                attributed = e.get("decision_id") == d["_id"]
+                in_window = at <= _ts(e["occurred_at"]) < at + LABEL_WINDOW_SECONDS
+                if attributed or (e.get("decision_id") is None and in_window):
+                    labels[k] = max(labels[k], grade(EventType(e["type"]), e.get("dwell_ms")))
+        if labels.max(initial=0) == 0:
+            continue
+        groups.append(
+            Group(
+                member_id=member,
+                at=at,
+                items=np.array([index[i] for i in items], dtype=np.int64),
+                labels=labels,
+                features=decode_features(d["features"], d["n_features"]).astype(np.float32),
+                # Candidates scored but not shown share one position after the last shown one.
+                positions=np.array([shown.get(i, len(shown)) for i in items], dtype=np.int32),
+            )
+        )
+    return groups
+
+
+async def load_training_data(
+    store: DistributionStore,
+    content: ContentClient,
+    *,
+    community_id: str,
+    slug: str,
+    timezone: str,
+    since: datetime | None,
+    until: datetime | None,
+) -> TrainingData:
+    cid = ObjectId(community_id)
+    until = until or datetime.now(UTC)
+    # Counters need the whole past, not only the window: an item's popularity at `since` is its history.
+    events = await store.list_events_between(cid, EPOCH, until)
+    # Anonymous imported signals (votes) count for items' popularity, as the serving counters do; member "".
+    events += [{**s, "member_id": ""} for s in await store.list_item_signals_between(cid, EPOCH, until)]
+    first = await store.get_first_event_time(cid)
+    since = since or first or until
+    decisions = await store.list_decisions_between(cid, since, until)
+    ids = [str(e["content_id"]) for e in events] + [str(c) for d in decisions for c in d["candidate_ids"]]
+    catalog = await _catalog(content, community_id, list(dict.fromkeys(ids)), events)
+    index = {c: i for i, c in enumerate(catalog.content_ids)}
+    types = [EventType(e["type"]) for e in events]
+    log = EventLog.sorted_by_time(
+        member_ids=[str(e["member_id"]) for e in events],
+        items=[index[str(e["content_id"])] for e in events],
+        times=[_event_ts(e["occurred_at"]) for e in events],
+        grades=[grade(t, e.get("dwell_ms")) for t, e in zip(types, events, strict=True)],
+        weights=[ENGAGEMENT_WEIGHT[t] for t in types],
+        is_impression=[t is EventType.IMPRESSION for t in types],
+        is_open=[t in (EventType.OPEN, EventType.CLICK) for t in types],
+    )
+    return TrainingData(
+        community=slug,
+        catalog=catalog,
+        log=log,
+        since=_ts(since),
+        until=_ts(until),
+        timezone=timezone,
+        logged_groups=_logged_groups(decisions, events, index),
+    )

@@ -1,0 +1,178 @@
+"""The model registry: versions with their metrics, the active and shadow pointers, and the loaded models.
+
+Serving asks `serving_models` on every request; it reads the community's pointer (one indexed find) and loads
+a version from GridFS only when the pointer names one not yet in memory, so `promote` takes effect on the next
+request of every process without a restart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from bson import ObjectId
+
+from distribution_service.domain.experiments import CONTROL, TREATMENT
+from distribution_service.domain.honeycomb import EventType
+from distribution_service.ranking.features import FEATURES
+from distribution_service.ranking.metrics import bootstrap_ci95
+from distribution_service.ranking.model import RankingModel
+from distribution_service.store import DistributionStore
+from infra.errors import BadInputError, ConflictError, NotFoundError
+
+
+@dataclass(frozen=True)
+class ServingModels:
+    active: RankingModel | None
+    shadow: RankingModel | None
+    # A gray release: `traffic` of members are ranked by `experiment` instead of `active`.
+    experiment: RankingModel | None = None
+    traffic: float = 0.0
+
+
+class ModelRegistry:
+    def __init__(self, store: DistributionStore) -> None:
+        self.store = store
+        self._loaded: dict[tuple[ObjectId, str], RankingModel] = {}
+
+    async def register(
+        self,
+        community_id: ObjectId,
+        *,
+        version: str,
+        model_text: str,
+        report: dict[str, Any],
+        params: dict[str, Any],
+        extra: dict[str, Any] | None = None,
+    ) -> bool:
+        doc = {
+            "community_id": community_id,
+            "version": version,
+            "created_at": datetime.now(UTC),
+            "metrics": report["metrics"],
+            "ci95": report["ci95"],
+            "window": report["window"],
+            "groups": report["groups"],
+            "params": params,
+            "features": list(FEATURES),
+            "report": report,
+            **(extra or {}),
+        }
+        return await self.store.insert_model_version(doc, model_text)
+
+    async def list_versions(self, community_id: ObjectId) -> list[dict[str, Any]]:
+        pointer = await self.store.get_model_pointer(community_id) or {}
+        rows = []
+        for doc in await self.store.list_model_versions(community_id):
+            status = (
+                "active"
+                if doc["version"] == pointer.get("active")
+                else ("shadow" if doc["version"] == pointer.get("shadow") else "registered")
+            )
+            rows.append(
+                {
+                    "version": doc["version"],
+                    "status": status,
+                    "created_at": doc["created_at"],
+                    "metrics": doc["metrics"],
+                    "window": doc["window"],
+                }
+            )
+        return rows
+
+    async def _require(self, community_id: ObjectId, version: str) -> None:
+        if await self.store.get_model_version(community_id, version) is None:
+            raise NotFoundError(f"no model version {version} in this community's registry", field="version")
+
+    async def promote(self, community_id: ObjectId, version: str) -> dict[str, Any]:
+        await self._require(community_id, version)
+        pointer = await self.store.get_model_pointer(community_id) or {}
+        fields: dict[str, Any] = {"active": version}
+        if pointer.get("shadow") == version:
+            fields["shadow"] = None
+        return await self.store.set_model_pointer(community_id, fields, push_history=version)
+
+    async def rollback(self, community_id: ObjectId) -> dict[str, Any]:
+        """Back to the version active before the current one (the heuristic when there was none)."""
+        pointer = await self.store.get_model_pointer(community_id)
+        if not pointer or not pointer.get("history"):
+            raise ConflictError("no promoted model to roll back")
+        after = await self.store.pop_model_history(community_id) or {}
+        history = after.get("history") or []
+        return await self.store.set_model_pointer(community_id, {"active": history[-1] if history else None})
+
+    async def shadow(self, community_id: ObjectId, version: str | None) -> dict[str, Any]:
+        if version is not None:
+            await self._require(community_id, version)
+        return await self.store.set_model_pointer(community_id, {"shadow": version})
+
+    async def start_experiment(self, community_id: ObjectId, version: str, traffic: float) -> dict[str, Any]:
+        """Gray release: `traffic` of members (a stable hash) are ranked by `version`, the rest by the active one."""
+        if not 0.0 < traffic <= 1.0:
+            raise BadInputError("traffic must be in (0, 1]", field="traffic")
+        await self._require(community_id, version)
+        experiment = {"version": version, "traffic": traffic, "started_at": datetime.now(UTC)}
+        return await self.store.set_model_pointer(community_id, {"experiment": experiment})
+
+    async def stop_experiment(self, community_id: ObjectId) -> dict[str, Any]:
+        return await self.store.set_model_pointer(community_id, {"experiment": None})
+
+    async def experiment_report(self, community_id: ObjectId) -> dict[str, Any]:
+        """Per arm of the running experiment: decisions, items shown, and the share of shown items opened and
+        shared (attributed by decision id), with a bootstrap ci95 of the open rate over decisions."""
+        pointer = await self.store.get_model_pointer(community_id) or {}
+        experiment = pointer.get("experiment")
+        if not experiment:
+            raise NotFoundError("no experiment is running in this community")
+        since = experiment["started_at"]
+        decisions = await self.store.list_experiment_decisions(community_id, experiment["version"], since)
+        types = [EventType.OPEN.value, EventType.CLICK.value, EventType.SHARE.value]
+        acted: dict[tuple[ObjectId, ObjectId], set[str]] = {}
+        for e in await self.store.list_attributed_events(community_id, since, types):
+            acted.setdefault((e["decision_id"], e["content_id"]), set()).add(e["type"])
+        arms: dict[str, dict[str, Any]] = {}
+        for name in (CONTROL, TREATMENT):
+            mine = [d for d in decisions if d.get("experiment_arm") == name]
+            per_decision = []
+            shown = opened = shared = 0
+            for d in mine:
+                items = [s["content_id"] for s in d.get("shown", [])]
+                hits = [acted.get((d["_id"], c), set()) for c in items]
+                opens = sum(1 for h in hits if h & {EventType.OPEN.value, EventType.CLICK.value})
+                shown += len(items)
+                opened += opens
+                shared += sum(1 for h in hits if EventType.SHARE.value in h)
+                if items:
+                    per_decision.append(opens / len(items))
+            arms[name] = {
+                "decisions": len(mine),
+                "shown": shown,
+                "open_rate": round(opened / shown, 6) if shown else 0.0,
+                "share_rate": round(shared / shown, 6) if shown else 0.0,
+                "open_rate_ci95": list(bootstrap_ci95(np.array(per_decision))),
+            }
+        return {"version": experiment["version"], "traffic": experiment["traffic"], "since": since, "arms": arms}
+
+    async def _load(self, community_id: ObjectId, version: str | None) -> RankingModel | None:
+        if not version:
+            return None
+        key = (community_id, version)
+        if key not in self._loaded:
+            doc = await self.store.get_model_version(community_id, version)
+            if doc is None:
+                return None
+            text = await self.store.get_model_text(doc["file_id"])
+            self._loaded[key] = RankingModel(version, text, doc["features"])
+        return self._loaded[key]
+
+    async def serving_models(self, community_id: ObjectId) -> ServingModels:
+        pointer = await self.store.get_model_pointer(community_id) or {}
+        experiment = pointer.get("experiment") or {}
+        return ServingModels(
+            active=await self._load(community_id, pointer.get("active")),
+            shadow=await self._load(community_id, pointer.get("shadow")),
+            experiment=await self._load(community_id, experiment.get("version")),
+            traffic=float(experiment.get("traffic", 0.0)),
+        )

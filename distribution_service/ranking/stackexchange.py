@@ -1,0 +1,81 @@
+"""Read a Stack Exchange dump straight into the training arrays (Catalog, EventLog), without importing it.
+
+This is the offline path used to measure the ranker on real engagement before (or without) an import into a
+community: questions are the items; answering (grade 3), commenting (2) and favouriting (2) are the members'
+engagement with a question; up-votes carry no user in the dump, so they count only towards the question's
+popularity (as an anonymous member), dated at the END of their day so that no decision sees a vote cast later
+that day.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from distribution_service.ranking.history import Catalog, EventLog
+
+ANONYMOUS = ""
+GRADE_ANSWER, GRADE_COMMENT, GRADE_FAVOURITE, GRADE_UPVOTE = 3, 2, 2, 1
+
+
+def _time(text: str) -> float:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    return [dict(row.attrib) for row in ET.parse(path).getroot().iter("row")]
+
+
+def _tags(text: str) -> tuple[str, ...]:
+    if text.startswith("|"):
+        return tuple(t for t in text.split("|") if t)
+    return tuple(t for t in text.replace(">", "").split("<") if t)
+
+
+def load(folder: Path) -> tuple[Catalog, EventLog]:
+    posts = _rows(folder / "Posts.xml")
+    questions = [p for p in posts if p.get("PostTypeId") == "1"]
+    index = {p["Id"]: i for i, p in enumerate(questions)}
+    parent = {p["Id"]: p.get("ParentId", "") for p in posts if p.get("PostTypeId") == "2"}
+    catalog = Catalog(
+        content_ids=[p["Id"] for p in questions],
+        created=np.array([_time(p["CreationDate"]) for p in questions]),
+        kinds=["UGC"] * len(questions),
+        author_ids=[p.get("OwnerUserId") for p in questions],
+        tags=[_tags(p.get("Tags", "")) for p in questions],
+        author_tiers=[None] * len(questions),
+        exposure_boost=np.ones(len(questions)),
+    )
+    members: list[str] = []
+    items: list[int] = []
+    times: list[float] = []
+    grades: list[int] = []
+
+    def add(member: str, question: str | None, at: float, grade: int) -> None:
+        if question in index:
+            members.append(member)
+            items.append(index[question])
+            times.append(at)
+            grades.append(grade)
+
+    for p in posts:
+        if p.get("PostTypeId") == "2" and p.get("OwnerUserId"):
+            add(p["OwnerUserId"], p.get("ParentId"), _time(p["CreationDate"]), GRADE_ANSWER)
+    for c in _rows(folder / "Comments.xml"):
+        if c.get("UserId"):
+            post = c["PostId"]
+            add(c["UserId"], post if post in index else parent.get(post), _time(c["CreationDate"]), GRADE_COMMENT)
+    for v in _rows(folder / "Votes.xml"):
+        post = v.get("PostId", "")
+        question = post if post in index else parent.get(post)
+        end_of_day = _time(v["CreationDate"]) + 86_399
+        if v.get("VoteTypeId") == "5" and v.get("UserId"):
+            add(v["UserId"], question, end_of_day, GRADE_FAVOURITE)
+        elif v.get("VoteTypeId") == "2":
+            add(ANONYMOUS, question, end_of_day, GRADE_UPVOTE)
+    n = len(times)
+    log = EventLog.sorted_by_time(members, items, times, grades, [float(g) for g in grades], [False] * n, [False] * n)
+    return catalog, log

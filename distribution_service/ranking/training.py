@@ -1,0 +1,255 @@
+"""Train the LightGBM ranker on a time split and judge it against the baselines on the same test groups."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+
+from distribution_service.domain.labels import LABEL_GAIN
+from distribution_service.ranking.baselines import (
+    AlsBaseline,
+    heuristic_scores,
+    popularity_scores,
+    recency_scores,
+    tune_als,
+)
+from distribution_service.ranking.dataset import Group, engagement_groups, iso, time_split
+from distribution_service.ranking.features import FEATURES
+from distribution_service.ranking.history import Catalog, EventLog
+from distribution_service.ranking.metrics import bootstrap_ci95, per_group, summary
+
+RANKERS = ("lightgbm", "popularity", "recency", "heuristic", "implicit_als")
+NUM_BOOST_ROUND = 400
+DASK_ROUNDS = 150
+EARLY_STOPPING_ROUNDS = 40
+
+
+def lightgbm_params(seed: int) -> dict[str, Any]:
+    # deterministic + one thread + row-wise histograms: the same data and seed give the same model, bit for bit.
+    return {
+        "objective": "lambdarank",
+        "metric": "ndcg",
+        "eval_at": [10],
+        "label_gain": LABEL_GAIN,
+        "lambdarank_truncation_level": 20,
+        "learning_rate": 0.05,
+        "num_leaves": 15,
+        "min_data_in_leaf": 20,
+        "feature_fraction": 0.9,
+        "lambda_l2": 1.0,
+        "seed": seed,
+        "deterministic": True,
+        "force_row_wise": True,
+        "num_threads": 1,
+        "verbosity": -1,
+    }
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    community: str
+    catalog: Catalog
+    log: EventLog
+    since: float
+    until: float
+    timezone: str = "UTC"
+    # Groups from logged decisions (feed and slot runs); when there are any they are used instead of rebuilt ones.
+    logged_groups: list[Group] = field(default_factory=list)
+    tiers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class TrainingResult:
+    model_version: str
+    model_text: str
+    params: dict[str, Any]
+    report: dict[str, Any]
+    importance: dict[str, float]
+    best_iteration: int
+    cold_start_test_groups: int
+    als_params: dict[str, float]
+
+
+def _dataset(groups: list[Group], reference: lgb.Dataset | None = None) -> lgb.Dataset:
+    positions = [g.positions for g in groups]
+    kwargs: dict[str, Any] = {}
+    if groups and all(p is not None for p in positions):
+        kwargs["position"] = np.concatenate([p for p in positions if p is not None])
+    return lgb.Dataset(
+        np.vstack([g.features for g in groups]),
+        label=np.concatenate([g.labels for g in groups]),
+        group=[len(g.items) for g in groups],
+        feature_name=list(FEATURES),
+        reference=reference,
+        free_raw_data=False,
+        **kwargs,
+    )
+
+
+def fit_lightgbm(train: list[Group], valid: list[Group], seed: int) -> lgb.Booster:
+    params = lightgbm_params(seed)
+    train_set = _dataset(train)
+    if not valid:
+        return lgb.train(params, train_set, num_boost_round=NUM_BOOST_ROUND // 4)
+    valid_set = _dataset(valid, reference=train_set)
+    return lgb.train(
+        params,
+        train_set,
+        num_boost_round=NUM_BOOST_ROUND,
+        valid_sets=[valid_set],
+        callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)],
+    )
+
+
+def fit_lightgbm_dask(train: list[Group], seed: int, scheduler: str) -> lgb.Booster:
+    """The same ranker trained on an existing Dask cluster (`lightgbm.dask`). lightgbm.dask has no early
+    stopping and no `position`: it trains DASK_ROUNDS rounds, with the same parameters otherwise."""
+    import dask.array as da
+    from distributed import Client
+
+    params = {k: v for k, v in lightgbm_params(seed).items() if k not in ("metric", "eval_at", "num_threads")}
+    x = np.vstack([g.features for g in train]).astype(np.float64)
+    y = np.concatenate([g.labels for g in train])
+    sizes = np.array([len(g.items) for g in train])
+    with Client(scheduler) as client, warnings.catch_warnings():
+        # lightgbm.dask warns that it ignores n_jobs (each Dask worker sets its own threads).
+        warnings.simplefilter("ignore", UserWarning)
+        model = lgb.DaskLGBMRanker(n_estimators=DASK_ROUNDS, client=client, **params)
+        model.fit(
+            da.from_array(x, chunks=x.shape),
+            da.from_array(y, chunks=y.shape),
+            group=da.from_array(sizes, chunks=sizes.shape),
+        )
+        booster: lgb.Booster = model.to_local().booster_
+    return booster
+
+
+def _split_groups(data: TrainingData, split: float, progress: Callable[[str], None]) -> tuple[list[Group], list[Group]]:
+    if data.logged_groups:
+        ordered = sorted(data.logged_groups, key=lambda g: g.at)
+        return [g for g in ordered if g.at < split], [g for g in ordered if g.at >= split]
+
+    def report(done: int, total: int) -> None:
+        progress(f"  groups: {done}/{total} engagement events")
+
+    progress("building training groups")
+    common = {"timezone": data.timezone, "tiers": data.tiers, "progress": report}
+    train = engagement_groups(data.catalog, data.log, since=data.since, until=split, **common)  # type: ignore[arg-type]
+    progress("building test groups")
+    test = engagement_groups(data.catalog, data.log, since=split, until=data.until, **common)  # type: ignore[arg-type]
+    return train, test
+
+
+def train_and_evaluate(
+    data: TrainingData,
+    *,
+    seed: int = 7,
+    progress: Callable[[str], None] = lambda _: None,
+    dask_scheduler: str | None = None,
+) -> TrainingResult:
+    engaged = (data.log.grades > 0) & (data.log.member_ids != "")
+    split = time_split(data.log.times[engaged], since=data.since, until=data.until)
+    train, test = _split_groups(data, split, progress)
+    if not train or not test:
+        raise ValueError(f"not enough data: {len(train)} training and {len(test)} test groups with a positive label")
+    # The last fifth of training (by time) is the validation set for early stopping and ALS tuning.
+    validation_start = float(np.quantile([g.at for g in train], 0.8))
+    fit_part = [g for g in train if g.at < validation_start]
+    valid_part = [g for g in train if g.at >= validation_start]
+    if dask_scheduler:
+        progress(f"training LightGBM on the Dask cluster at {dask_scheduler} on {len(train)} groups")
+        booster = fit_lightgbm_dask(train, seed, dask_scheduler)
+    else:
+        progress(f"training LightGBM on {len(fit_part)} groups, validating on {len(valid_part)}")
+        booster = fit_lightgbm(fit_part or train, valid_part if fit_part else [], seed)
+
+    progress("tuning implicit ALS on the training period")
+    log = data.log
+    als: AlsBaseline = tune_als(
+        log.member_ids[engaged],
+        log.items[engaged],
+        log.grades[engaged].astype(float),
+        log.times[engaged],
+        len(data.catalog),
+        validation_start=validation_start,
+        validation_groups=valid_part,
+        train_until=split,
+        seed=seed,
+    )
+    progress(f"scoring {len(test)} test groups with {len(RANKERS)} rankers")
+    scorers: dict[str, Callable[[Group], np.ndarray]] = {
+        "lightgbm": lambda g: np.asarray(booster.predict(g.features, num_threads=1), dtype=float),
+        "popularity": popularity_scores,
+        "recency": recency_scores,
+        "heuristic": heuristic_scores,
+        "implicit_als": als.scores,
+    }
+    labels = [g.labels for g in test]
+    metrics: dict[str, dict[str, float]] = {}
+    ci95: dict[str, dict[str, list[float]]] = {}
+    for name, scorer in scorers.items():
+        scores = [scorer(g) for g in test]
+        metrics[name] = summary(labels, scores)
+        ci95[name] = {"ndcg@10": list(bootstrap_ci95(per_group("ndcg", labels, scores, 10), seed=seed))}
+
+    model_text = booster.model_to_string()
+    version = "lgbm-" + hashlib.sha256(model_text.encode()).hexdigest()[:12]
+    report = {
+        "community": data.community,
+        "model_version": version,
+        "window": {"train": [iso(data.since), iso(split)], "test": [iso(split), iso(data.until)]},
+        "groups": {"train": len(train), "test": len(test)},
+        "metrics": metrics,
+        "ci95": ci95,
+    }
+    gains = booster.feature_importance(importance_type="gain")
+    importance = {name: round(float(v), 4) for name, v in zip(FEATURES, gains, strict=True)}
+    return TrainingResult(
+        model_version=version,
+        model_text=model_text,
+        params=lightgbm_params(seed) | {"best_iteration": booster.best_iteration, "dask": bool(dask_scheduler)},
+        report=report,
+        importance=importance,
+        best_iteration=int(booster.best_iteration or booster.current_iteration()),
+        cold_start_test_groups=sum(g.cold_start for g in test),
+        als_params=als.params,
+    )
+
+
+def write_plots(result: TrainingResult, stem: str) -> list[str]:
+    """PNG plots beside the report: NDCG@10 per ranker with its ci95, and LightGBM's feature importance."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    paths = []
+    metrics, ci = result.report["metrics"], result.report["ci95"]
+    names = list(metrics)
+    values = [metrics[n]["ndcg@10"] for n in names]
+    errors = np.array([[v - ci[n]["ndcg@10"][0], ci[n]["ndcg@10"][1] - v] for n, v in zip(names, values, strict=True)])
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.bar(names, values, yerr=errors.T.clip(min=0), capsize=4, color="#4c72b0")
+    ax.set_ylabel("NDCG@10 (test groups, ci95)")
+    ax.set_title(f"{result.report['community']}: {result.model_version}")
+    fig.tight_layout()
+    paths.append(f"{stem}-metrics.png")
+    fig.savefig(paths[-1], dpi=100)
+    plt.close(fig)
+
+    ordered = sorted(result.importance.items(), key=lambda kv: kv[1])
+    fig, ax = plt.subplots(figsize=(7, 6))
+    ax.barh([k for k, _ in ordered], [v for _, v in ordered], color="#55a868")
+    ax.set_xlabel("total gain")
+    ax.set_title("LightGBM feature importance")
+    fig.tight_layout()
+    paths.append(f"{stem}-importance.png")
+    fig.savefig(paths[-1], dpi=100)
+    plt.close(fig)
+    return paths

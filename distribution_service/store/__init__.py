@@ -1,0 +1,75 @@
+"""distribution_service's only MongoDB package: events, item counters, decision logs, deliveries and models."""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, DESCENDING
+
+from distribution_service.store.base import Doc
+from distribution_service.store.deliveries import DeliveriesStore
+from distribution_service.store.events import EventsStore
+from distribution_service.store.models import ModelsStore
+
+__all__ = ["DistributionStore", "Doc"]
+
+
+class DistributionStore(EventsStore, DeliveriesStore, ModelsStore):
+    async def ensure_indexes(self) -> None:
+        # insert_events: a client event id is recorded once per community.
+        await self.events.create_index(
+            [("community_id", ASCENDING), ("client_event_id", ASCENDING)],
+            unique=True,
+            partialFilterExpression={"client_event_id": {"$type": "string"}},
+            name="community_client_event_unique",
+        )
+        # list_seen_pairs, list_member(s)_history: members' events (by item; newest first).
+        await self.events.create_index(
+            [("community_id", ASCENDING), ("member_id", ASCENDING), ("content_id", ASCENDING)],
+            name="community_member_content",
+        )
+        await self.events.create_index(
+            [("community_id", ASCENDING), ("member_id", ASCENDING), ("occurred_at", DESCENDING)],
+            name="community_member_occurred_at",
+        )
+        # aggregate_activity_by_member, list_events_between: a community's events over a time window.
+        await self.events.create_index(
+            [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred_at"
+        )
+        # list_active_communities (the slot scheduler's tick): any community's recent events.
+        await self.events.create_index([("occurred_at", ASCENDING)], name="occurred_at")
+        # aggregate_recent_engagement: the candidates' events of the last days.
+        await self.events.create_index(
+            [("community_id", ASCENDING), ("content_id", ASCENDING), ("occurred_at", ASCENDING)],
+            name="community_content_occurred_at",
+        )
+        # list_item_stats: counters per item.
+        await self.item_stats.create_index(
+            [("community_id", ASCENDING), ("content_id", ASCENDING)], unique=True, name="community_content_unique"
+        )
+        # get_decision, list_decisions_between: one decision by id within a community, or over a window.
+        await self.decisions.create_index([("community_id", ASCENDING), ("at", ASCENDING)], name="community_at")
+        # insert_delivery: exactly one delivery per member per slot and local day, whatever re-runs happen.
+        await self.deliveries.create_index(
+            [("community_id", ASCENDING), ("member_id", ASCENDING), ("slot", ASCENDING), ("day", ASCENDING)],
+            unique=True,
+            name="community_member_slot_day_unique",
+        )
+        # list_deliveries_for_member (inbox), newest first.
+        await self.deliveries.create_index(
+            [("community_id", ASCENDING), ("member_id", ASCENDING), ("created_at", DESCENDING)],
+            name="community_member_created_at",
+        )
+        # aggregate_slot_rates: a community's deliveries by slot.
+        await self.deliveries.create_index([("community_id", ASCENDING), ("slot", ASCENDING)], name="community_slot")
+        # get_model_version / list_model_versions: one registry per community.
+        await self.model_versions.create_index(
+            [("community_id", ASCENDING), ("version", ASCENDING)], unique=True, name="community_version_unique"
+        )
+        await self.model_pointers.create_index([("community_id", ASCENDING)], unique=True, name="community_unique")
+        # get_push_preferences / list_push_preferences: one document per member.
+        # list_item_signals_between (training): imported anonymous signals over a window (collection of issue 4).
+        await self.db["item_signals"].create_index(
+            [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred_at"
+        )
+        await self.push_preferences.create_index(
+            [("community_id", ASCENDING), ("member_id", ASCENDING)], unique=True, name="community_member_unique"
+        )

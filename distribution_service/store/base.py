@@ -1,0 +1,37 @@
+"""The collections every part of the store works on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gridfs import AsyncGridFSBucket
+from pymongo.asynchronous.database import AsyncDatabase
+
+from distribution_service.domain.honeycomb import EventType
+
+Doc = dict[str, Any]
+ENGAGEMENT_TYPES = [t.value for t in EventType if t is not EventType.IMPRESSION]
+DUPLICATE_KEY = 11000
+HISTORY_FIELDS = {
+    "member_id": 1,
+    "content_id": 1,
+    "type": 1,
+    "occurred_at": 1,
+    "tags": 1,
+    "author_id": 1,
+    "kind": 1,
+    "dwell_ms": 1,
+}
+
+
+class StoreBase:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.db = db
+        self.events = db["events"]
+        self.item_stats = db["item_stats"]
+        self.decisions = db["decisions"]
+        self.deliveries = db["deliveries"]
+        self.model_versions = db["model_versions"]
+        self.model_pointers = db["model_pointers"]
+        self.model_files = AsyncGridFSBucket(db, bucket_name="models")
+        self.push_preferences = db["push_preferences"]

@@ -1,0 +1,92 @@
+"""Golden-slot deliveries and members' push preferences."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bson import ObjectId
+from pymongo import DESCENDING, InsertOne
+from pymongo.errors import BulkWriteError
+
+from distribution_service.store.base import DUPLICATE_KEY, Doc, StoreBase
+
+
+class DeliveriesStore(StoreBase):
+    # --- deliveries -----------------------------------------------------------------------------------------
+
+    async def insert_deliveries(self, docs: list[Doc]) -> int:
+        """Insert what is new; a (member, slot, day) already delivered is skipped. Returns how many were new."""
+        if not docs:
+            return 0
+        try:
+            result = await self.deliveries.bulk_write([InsertOne(d) for d in docs], ordered=False)
+            return int(result.inserted_count)
+        except BulkWriteError as exc:
+            if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
+                raise
+            return int(exc.details.get("nInserted", 0))
+
+    async def list_deliveries_for_member(self, community_id: ObjectId, member_id: ObjectId, *, limit: int) -> list[Doc]:
+        cursor = (
+            self.deliveries.find({"community_id": community_id, "member_id": member_id})
+            .sort("created_at", DESCENDING)
+            .limit(limit)
+        )
+        return [doc async for doc in cursor]
+
+    async def list_delivered_members(
+        self, community_id: ObjectId, slot: str, day: str, member_ids: list[ObjectId]
+    ) -> set[str]:
+        found = await self.deliveries.distinct(
+            "member_id", {"community_id": community_id, "slot": slot, "day": day, "member_id": {"$in": member_ids}}
+        )
+        return {str(m) for m in found}
+
+    async def count_deliveries_by_member_since(
+        self, community_id: ObjectId, member_ids: list[ObjectId], since: datetime
+    ) -> dict[str, int]:
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id, "member_id": {"$in": member_ids}, "created_at": {"$gte": since}}},
+            {"$group": {"_id": "$member_id", "n": {"$sum": 1}}},
+        ]
+        cursor = await self.deliveries.aggregate(pipeline)
+        return {str(doc["_id"]): int(doc["n"]) async for doc in cursor}
+
+    async def aggregate_slot_rates(self, community_id: ObjectId) -> list[Doc]:
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id}},
+            {
+                "$group": {
+                    "_id": "$slot",
+                    "delivered": {"$sum": 1},
+                    "opened": {"$sum": {"$cond": [{"$gt": ["$opened_at", None]}, 1, 0]}},
+                    "shared": {"$sum": {"$cond": [{"$gt": ["$shared_at", None]}, 1, 0]}},
+                }
+            },
+        ]
+        cursor = await self.deliveries.aggregate(pipeline)
+        return [doc async for doc in cursor]
+
+    async def mark_delivery(
+        self, community_id: ObjectId, member_id: ObjectId, content_id: ObjectId, field: str, at: datetime
+    ) -> None:
+        await self.deliveries.update_many(
+            {"community_id": community_id, "member_id": member_id, "items.content_id": content_id, field: None},
+            {"$set": {field: at}},
+        )
+
+    # --- push preferences -----------------------------------------------------------------------------------
+
+    async def upsert_push_preferences(self, community_id: ObjectId, member_id: ObjectId, fields: Doc) -> Doc:
+        await self.push_preferences.update_one(
+            {"community_id": community_id, "member_id": member_id},
+            {"$set": {**fields, "updated_at": datetime.now(UTC)}},
+            upsert=True,
+        )
+        doc = await self.push_preferences.find_one({"community_id": community_id, "member_id": member_id})
+        assert doc is not None
+        return doc
+
+    async def list_push_preferences(self, community_id: ObjectId, member_ids: list[ObjectId]) -> dict[str, Doc]:
+        cursor = self.push_preferences.find({"community_id": community_id, "member_id": {"$in": member_ids}})
+        return {str(doc["member_id"]): doc async for doc in cursor}

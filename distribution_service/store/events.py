@@ -1,0 +1,266 @@
+"""Events, item counters, decision logs and imported signals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, UpdateOne
+from pymongo.errors import BulkWriteError
+
+from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
+from distribution_service.store.base import DUPLICATE_KEY, ENGAGEMENT_TYPES, HISTORY_FIELDS, Doc, StoreBase
+from infra.bulk import insert_many_reporting
+
+
+class EventsStore(StoreBase):
+    # --- events -------------------------------------------------------------------------------------------
+
+    async def insert_events(self, docs: list[Doc]) -> list[tuple[ObjectId, bool]]:
+        """Store events (unordered, one round trip) and bump their items' counters; (id, duplicate) per doc."""
+        if not docs:
+            return []
+        for doc in docs:
+            doc.setdefault("_id", ObjectId())
+        duplicates: set[int] = set()
+        try:
+            await self.events.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            duplicates = {int(e["index"]) for e in errors}
+        results: list[tuple[ObjectId, bool]] = []
+        fresh: list[Doc] = []
+        for i, doc in enumerate(docs):
+            if i in duplicates:
+                existing = await self.events.find_one(
+                    {"community_id": doc["community_id"], "client_event_id": doc["client_event_id"]}, {"_id": 1}
+                )
+                results.append(((existing["_id"] if existing else doc["_id"]), True))
+            else:
+                results.append((doc["_id"], False))
+                fresh.append(doc)
+        # Counters are derived data: a crash here loses increments that a rebuild from events restores.
+        # One counter update per item, however many of its events came in this batch.
+        by_community: dict[ObjectId, list[Doc]] = {}
+        for doc in fresh:
+            by_community.setdefault(doc["community_id"], []).append(doc)
+        for community_id, docs_of_community in by_community.items():
+            await self.add_to_item_stats(community_id, docs_of_community)
+        return results
+
+    async def insert_event(self, doc: Doc) -> tuple[ObjectId, bool]:
+        (result,) = await self.insert_events([doc])
+        return result
+
+    async def list_item_stats(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[str, Doc]:
+        cursor = self.item_stats.find({"community_id": community_id, "content_id": {"$in": content_ids}})
+        return {str(doc["content_id"]): doc async for doc in cursor}
+
+    async def aggregate_recent_engagement(
+        self, community_id: ObjectId, content_ids: list[ObjectId], since: datetime
+    ) -> dict[str, float]:
+        weights = {
+            "$switch": {
+                "branches": [{"case": {"$eq": ["$type", t.value]}, "then": w} for t, w in ENGAGEMENT_WEIGHT.items()],
+                "default": 0.0,
+            }
+        }
+        pipeline: list[Doc] = [
+            {
+                "$match": {
+                    "community_id": community_id,
+                    "content_id": {"$in": content_ids},
+                    "occurred_at": {"$gte": since},
+                }
+            },
+            {"$group": {"_id": "$content_id", "engagement": {"$sum": weights}}},
+        ]
+        cursor = await self.events.aggregate(pipeline)
+        return {str(doc["_id"]): float(doc["engagement"]) async for doc in cursor}
+
+    async def list_seen_pairs(
+        self, community_id: ObjectId, member_ids: list[ObjectId], content_ids: list[ObjectId]
+    ) -> dict[str, set[str]]:
+        """For each member, the candidates they already engaged with (one query for a batch of members)."""
+        cursor = self.events.find(
+            {
+                "community_id": community_id,
+                "member_id": {"$in": member_ids},
+                "content_id": {"$in": content_ids},
+                "type": {"$in": ENGAGEMENT_TYPES},
+            },
+            projection={"member_id": 1, "content_id": 1, "_id": 0},
+        )
+        seen: dict[str, set[str]] = {}
+        async for doc in cursor:
+            seen.setdefault(str(doc["member_id"]), set()).add(str(doc["content_id"]))
+        return seen
+
+    async def list_members_history(
+        self, community_id: ObjectId, member_ids: list[ObjectId], *, limit: int
+    ) -> dict[str, list[Doc]]:
+        """Each member's latest engagement events (at most `limit` each), for a batch of members."""
+        if len(member_ids) == 1:
+            return {str(member_ids[0]): await self.list_member_history(community_id, member_ids[0], limit=limit)}
+        cursor = self.events.find(
+            {"community_id": community_id, "member_id": {"$in": member_ids}, "type": {"$in": ENGAGEMENT_TYPES}},
+            projection=HISTORY_FIELDS,
+        ).sort("occurred_at", DESCENDING)
+        history: dict[str, list[Doc]] = {}
+        async for doc in cursor:
+            mine = history.setdefault(str(doc["member_id"]), [])
+            if len(mine) < limit:
+                mine.append(doc)
+        return history
+
+    async def list_member_history(self, community_id: ObjectId, member_id: ObjectId, *, limit: int) -> list[Doc]:
+        """The member's latest engagement events, with the item snapshot (tags, author, kind) taken when logged."""
+        cursor = (
+            self.events.find(
+                {"community_id": community_id, "member_id": member_id, "type": {"$in": ENGAGEMENT_TYPES}},
+                projection=HISTORY_FIELDS,
+            )
+            .sort("occurred_at", DESCENDING)
+            .limit(limit)
+        )
+        return [doc async for doc in cursor]
+
+    async def list_events_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
+        cursor = self.events.find(
+            {"community_id": community_id, "occurred_at": {"$gte": since, "$lt": until}},
+            projection={
+                "member_id": 1,
+                "content_id": 1,
+                "type": 1,
+                "occurred_at": 1,
+                "dwell_ms": 1,
+                "decision_id": 1,
+                "tags": 1,
+                "author_id": 1,
+                "kind": 1,
+            },
+        )
+        return [doc async for doc in cursor]
+
+    async def list_item_signals_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
+        """Imported events that name no member (votes): they count for items' popularity only."""
+        cursor = self.db["item_signals"].find(
+            {"community_id": community_id, "occurred_at": {"$gte": since, "$lt": until}},
+            projection={"content_id": 1, "type": 1, "occurred_at": 1},
+        )
+        return [doc async for doc in cursor]
+
+    async def get_first_event_time(self, community_id: ObjectId) -> datetime | None:
+        doc = await self.events.find_one({"community_id": community_id}, sort=[("occurred_at", ASCENDING)])
+        return doc["occurred_at"] if doc else None
+
+    async def aggregate_activity_by_member(self, community_id: ObjectId, since: datetime | None) -> list[Doc]:
+        match: Doc = {"community_id": community_id, "type": {"$ne": EventType.IMPRESSION.value}}
+        if since is not None:
+            match["occurred_at"] = {"$gte": since}
+        weights = {
+            "$switch": {
+                "branches": [{"case": {"$eq": ["$type", t.value]}, "then": w} for t, w in ENGAGEMENT_WEIGHT.items()],
+                "default": 0.0,
+            }
+        }
+        pipeline: list[Doc] = [
+            {"$match": match},
+            {
+                "$group": {
+                    "_id": "$member_id",
+                    "events": {"$sum": 1},
+                    "engagement": {"$sum": weights},
+                    "last_at": {"$max": "$occurred_at"},
+                }
+            },
+        ]
+        cursor = await self.events.aggregate(pipeline)
+        return [doc async for doc in cursor]
+
+    # --- decisions ------------------------------------------------------------------------------------------
+
+    async def insert_decisions(self, docs: list[Doc]) -> None:
+        if docs:
+            await self.decisions.insert_many(docs, ordered=False)
+
+    async def get_decision(self, community_id: ObjectId, decision_id: ObjectId) -> Doc | None:
+        return await self.decisions.find_one({"_id": decision_id, "community_id": community_id})
+
+    async def list_experiment_decisions(self, community_id: ObjectId, version: str, since: datetime) -> list[Doc]:
+        cursor = self.decisions.find(
+            {"community_id": community_id, "at": {"$gte": since}, "experiment_version": version},
+            projection={"experiment_arm": 1, "shown.content_id": 1},
+        )
+        return [doc async for doc in cursor]
+
+    async def list_attributed_events(self, community_id: ObjectId, since: datetime, types: list[str]) -> list[Doc]:
+        """Events answering a decision (they carry its id) since a moment, of the given types."""
+        cursor = self.events.find(
+            {
+                "community_id": community_id,
+                "occurred_at": {"$gte": since},
+                "decision_id": {"$exists": True},
+                "type": {"$in": types},
+            },
+            projection={"decision_id": 1, "content_id": 1, "type": 1},
+        )
+        return [doc async for doc in cursor]
+
+    async def list_decisions_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
+        cursor = self.decisions.find({"community_id": community_id, "at": {"$gte": since, "$lt": until}})
+        return [doc async for doc in cursor]
+
+    async def list_active_members(self, community_id: ObjectId, since: datetime) -> list[str]:
+        found = await self.events.distinct("member_id", {"community_id": community_id, "occurred_at": {"$gte": since}})
+        return sorted(str(m) for m in found)
+
+    async def list_active_communities(self, since: datetime) -> list[str]:
+        found = await self.events.distinct("community_id", {"occurred_at": {"$gte": since}})
+        return sorted(str(c) for c in found)
+
+    # Issue 4: imported events, idempotent by their client event id ("import:<source>:<source id>"). Events
+    # that name no member (Stack Exchange votes) go to `item_signals`: they count for the item, never for a member.
+
+    async def ensure_import_indexes(self) -> None:
+        # The import's idempotency: one signal per key in a community.
+        await self.db["item_signals"].create_index(
+            [("community_id", ASCENDING), ("client_event_id", ASCENDING)], unique=True, name="community_key_unique"
+        )
+
+    async def insert_imported_events(self, docs: list[Doc]) -> dict[int, str]:
+        return await insert_many_reporting(self.events, docs)
+
+    async def insert_item_signals(self, docs: list[Doc]) -> dict[int, str]:
+        return await insert_many_reporting(self.db["item_signals"], docs)
+
+    async def add_to_item_stats(self, community_id: ObjectId, docs: list[Doc]) -> None:
+        """Bump the counters of the items these (newly stored) events are about, one update per item."""
+        increments: dict[ObjectId, dict[str, float]] = {}
+        last_at: dict[ObjectId, datetime] = {}
+        for doc in docs:
+            event_type = EventType(doc["type"])
+            if event_type is not EventType.IMPRESSION:
+                seen = last_at.get(doc["content_id"])
+                last_at[doc["content_id"]] = doc["occurred_at"] if seen is None else max(seen, doc["occurred_at"])
+            inc = increments.setdefault(doc["content_id"], {"engagement": 0.0})
+            inc[f"counts.{event_type.value}"] = inc.get(f"counts.{event_type.value}", 0) + 1
+            inc["engagement"] += ENGAGEMENT_WEIGHT[event_type]
+        if not increments:
+            return
+        now = datetime.now(UTC)
+        await self.item_stats.bulk_write(
+            [
+                UpdateOne(
+                    {"community_id": community_id, "content_id": content_id},
+                    # last_at (issue 5): the item's last engagement, a ranking feature ("active lately").
+                    {"$inc": inc, "$set": {"updated_at": now}}
+                    | ({"$max": {"last_at": last_at[content_id]}} if content_id in last_at else {}),
+                    upsert=True,
+                )
+                for content_id, inc in increments.items()
+            ],
+            ordered=False,
+        )

@@ -1,0 +1,60 @@
+"""The model registry: versions (text in GridFS) and each community's active/shadow pointer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bson import ObjectId
+from pymongo import ASCENDING
+from pymongo.errors import DuplicateKeyError
+
+from distribution_service.store.base import Doc, StoreBase
+
+
+class ModelsStore(StoreBase):
+    # --- model registry -------------------------------------------------------------------------------------
+
+    async def insert_model_version(self, doc: Doc, model_text: str) -> bool:
+        """Store a trained model (text in GridFS) and its record; False if this version is already registered."""
+        if await self.get_model_version(doc["community_id"], doc["version"]) is not None:
+            return False
+        file_id = await self.model_files.upload_from_stream(
+            f"{doc['community_id']}/{doc['version']}.txt", model_text.encode(), metadata={"version": doc["version"]}
+        )
+        try:
+            await self.model_versions.insert_one({**doc, "file_id": file_id})
+        except DuplicateKeyError:
+            await self.model_files.delete(file_id)
+            return False
+        return True
+
+    async def get_model_version(self, community_id: ObjectId, version: str) -> Doc | None:
+        return await self.model_versions.find_one({"community_id": community_id, "version": version})
+
+    async def list_model_versions(self, community_id: ObjectId) -> list[Doc]:
+        cursor = self.model_versions.find({"community_id": community_id}, projection={"report": 0}).sort(
+            "created_at", ASCENDING
+        )
+        return [doc async for doc in cursor]
+
+    async def get_model_text(self, file_id: ObjectId) -> str:
+        stream = await self.model_files.open_download_stream(file_id)
+        data: bytes = await stream.read()
+        return data.decode()
+
+    async def get_model_pointer(self, community_id: ObjectId) -> Doc | None:
+        return await self.model_pointers.find_one({"community_id": community_id})
+
+    async def set_model_pointer(self, community_id: ObjectId, fields: Doc, *, push_history: str | None = None) -> Doc:
+        update: Doc = {"$set": {**fields, "updated_at": datetime.now(UTC)}}
+        if push_history is not None:
+            update["$push"] = {"history": push_history}
+        await self.model_pointers.update_one({"community_id": community_id}, update, upsert=True)
+        pointer = await self.get_model_pointer(community_id)
+        assert pointer is not None
+        return pointer
+
+    async def pop_model_history(self, community_id: ObjectId) -> Doc | None:
+        """Drop the last entry of the active-model history (rollback); the pointer as it is after."""
+        await self.model_pointers.update_one({"community_id": community_id}, {"$pop": {"history": 1}})
+        return await self.get_model_pointer(community_id)

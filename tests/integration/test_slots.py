@@ -1,0 +1,117 @@
+"""Golden-slot runs: one delivery per member per slot and day, caps, opt-outs, quiet hours, inbox and rates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from distribution_service.domain.honeycomb import Slot
+from distribution_service.scheduled import SlotScheduler
+from distribution_service.slots import parser, run
+from infra.topology import Topology
+from tests.factories import Api, Member, create_community, grant, publish, register
+
+INBOX = "{ inbox(first: 10) { slot day modelVersion items { position content { id } } openedAt } }"
+RATES = "{ slotRates { slot delivered opened shared openRate shareRate } }"
+RECORD = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { ok } }"
+PREFS = "mutation($i: SetPushPreferencesInput!) { setPushPreferences(input: $i) { optedOut quietStart quietEnd } }"
+
+
+async def slot_run(api: Api, *argv: str) -> dict[str, Any]:
+    args = parser().parse_args(["run", "--community", "demo", "--day", "2026-05-01", *argv])
+    result: dict[str, Any] = await run(args, api.settings)
+    return result
+
+
+async def community_with_readers(api: Api, readers: int = 2) -> tuple[list[Member], list[str]]:
+    """Readers become eligible for pushes by having been active (here: one open each)."""
+    community_id = await create_community(api, "demo")
+    author = await register(api, "demo", "author")
+    items = [await publish(api, author, f"Piece {i}") for i in range(4)]
+    members = [await register(api, "demo", f"reader{i}") for i in range(readers)]
+    for member in members:
+        await api.data(RECORD, {"i": {"contentId": items[0], "type": "OPEN"}}, token=member.token)
+    await grant(api, community_id, "author", "OPERATOR")
+    return [author, *members], items
+
+
+async def test_rerun_of_a_slot_delivers_once_per_member(api: Api) -> None:
+    await community_with_readers(api)
+    first = await slot_run(api, "--slot", "MORNING")
+    # when: the run is started again (after a crash, or twice by cron)
+    again = await slot_run(api, "--slot", "MORNING")
+    # then
+    assert (first["members"], first["delivered"], first["already_delivered"]) == (2, 2, 0)
+    assert (again["delivered"], again["already_delivered"]) == (0, 2)
+
+
+async def test_inbox_lists_the_members_delivery_without_items_already_opened(api: Api) -> None:
+    (_, reader, _), items = await community_with_readers(api)
+    await slot_run(api, "--slot", "NOON", "--top-k", "3")
+    # when
+    inbox = (await api.data(INBOX, token=reader.token))["inbox"]
+    # then
+    assert [(d["slot"], d["day"], d["modelVersion"], d["openedAt"]) for d in inbox] == [
+        ("NOON", "2026-05-01", "heuristic-1", None)
+    ]
+    assert [i["position"] for i in inbox[0]["items"]] == [0, 1, 2]
+    assert items[0] not in {i["content"]["id"] for i in inbox[0]["items"]}
+
+
+async def test_open_and_share_of_a_delivered_item_give_rates_per_slot(api: Api) -> None:
+    (author, reader, other), _ = await community_with_readers(api)
+    await slot_run(api, "--slot", "EVENING")
+    delivered = (await api.data(INBOX, token=reader.token))["inbox"][0]["items"][0]["content"]["id"]
+    # when
+    await api.data(RECORD, {"i": {"contentId": delivered, "type": "OPEN"}}, token=reader.token)
+    await api.data(RECORD, {"i": {"contentId": delivered, "type": "SHARE"}}, token=reader.token)
+    # then
+    rates = (await api.data(RATES, token=author.token))["slotRates"]
+    assert rates == [{"slot": "EVENING", "delivered": 2, "opened": 1, "shared": 1, "openRate": 0.5, "shareRate": 0.5}]
+
+
+async def test_opted_out_and_quiet_members_get_nothing(api: Api) -> None:
+    (_, reader, other), _ = await community_with_readers(api)
+    prefs = (await api.data(PREFS, {"i": {"optedOut": True}}, token=reader.token))["setPushPreferences"]
+    assert prefs == {"optedOut": True, "quietStart": None, "quietEnd": None}
+    await api.data(PREFS, {"i": {"quietStart": "06:00", "quietEnd": "08:00"}}, token=other.token)
+    # when
+    result = await slot_run(api, "--slot", "MORNING")
+    # then
+    assert (result["delivered"], result["opted_out"], result["quiet"]) == (0, 1, 1)
+
+
+async def test_daily_cap_stops_a_delivery_past_the_cap(api: Api) -> None:
+    await community_with_readers(api, readers=1)
+    for day in ("2026-05-01", "2026-05-02"):
+        args = parser().parse_args(["run", "--community", "demo", "--day", day, "--slot", "MORNING"])
+        capped = await run(args, api.settings.model_copy(update={"max_deliveries_per_day": 1}))
+    # The cap counts deliveries of the last 24 hours, whatever day they were for.
+    assert (capped["delivered"], capped["capped"]) == (0, 1)
+
+
+async def test_partitions_split_one_run_among_workers(api: Api) -> None:
+    await community_with_readers(api, readers=4)
+    parts = [await slot_run(api, "--slot", "NOON", "--partition", str(i), "--partitions", "2") for i in range(2)]
+    assert sum(p["members"] for p in parts) == 4
+    assert sum(p["delivered"] for p in parts) == 4
+
+
+async def test_scheduler_tick_runs_the_slot_due_in_the_community_timezone(api: Api) -> None:
+    await community_with_readers(api)
+    services: Topology = api.app.state.services  # type: ignore[union-attr]
+    scheduler: SlotScheduler = services.apps["distribution"].state.scheduler
+    # 23:35 UTC is 07:35 the next day in Asia/Shanghai: the morning slot is due there.
+    runs = await scheduler.tick(datetime(2026, 4, 30, 23, 35, tzinfo=UTC))
+    assert [(slot, r.delivered) for (_, slot), r in runs.items()] == [(Slot.MORNING, 2)]
+    # A minute later the slot is still in its window: the tick runs again and delivers nothing twice.
+    again = await scheduler.tick(datetime(2026, 4, 30, 23, 36, tzinfo=UTC))
+    assert [(r.delivered, r.already_delivered) for r in again.values()] == [(0, 2)]
+    assert scheduler.running is False
+
+
+async def test_scheduler_starts_with_the_app_outside_tests(gateway_with: Callable[..., Any]) -> None:
+    async with gateway_with(SLOT_SCHEDULER_ENABLED=True) as api:
+        services: Topology = api.app.state.services
+        assert services.apps["distribution"].state.scheduler.running is True
