@@ -9,10 +9,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from infra.bulk import ImportOutcome, ImportResult
 
 KINDS = ("members", "content", "events")
 EXAMPLES_PER_REASON = 3
+
+
+def invalid(exc: ValidationError) -> str:
+    """A rejection reason from a validation error: the field and the rule, without the value."""
+    first = exc.errors()[0]
+    field_name = ".".join(str(p) for p in first["loc"] if isinstance(p, str))
+    return f"invalid {field_name}: {first['msg']}"
 
 
 def to_stderr(line: str) -> None:

@@ -6,7 +6,12 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+from pydantic import ValidationError
+
 from content_service.domain.html import sanitize_html
+from content_service.schemas import ContentImport
+from infra.importers.report import invalid
 from infra.importers.stackexchange.mapping import ExpertRule, answer_title, display_name_for, handle_for
 from infra.importers.stackexchange.reader import FileState, parse_date, parse_id, parse_tags, read_rows
 
@@ -83,3 +88,11 @@ def test_expert_rule_without_eligible_members_is_empty() -> None:
 def test_sanitize_html_keeps_formatting_and_drops_scripts_and_handlers() -> None:
     body = '<p onclick="steal()">Hi <strong>there</strong><script>alert(1)</script></p><a href="javascript:x()">j</a>'
     assert sanitize_html(body) == '<p>Hi <strong>there</strong></p><a rel="noopener noreferrer">j</a>'
+
+
+def test_invalid_names_the_field_and_the_rule_without_the_value() -> None:
+    with pytest.raises(ValidationError) as caught:
+        ContentImport.model_validate(
+            {"sourceId": "post:1", "kind": "UGC", "title": "t", "body": "", "createdAt": "2020-01-01", "tags": ["a,b"]}
+        )
+    assert invalid(caught.value) == "invalid tags: String should match pattern '^[^\\s,]+$'"

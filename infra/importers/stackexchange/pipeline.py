@@ -21,7 +21,7 @@ from content_service.schemas import ContentImport, ContentImportBatch
 from distribution_service.schemas import EventImport, EventImportBatch
 from infra.bulk import MAX_IMPORT_BATCH, ImportOutcome
 from infra.errors import ConflictError, NotFoundError
-from infra.importers.report import ImportReport, to_stderr
+from infra.importers.report import ImportReport, invalid, to_stderr
 from infra.importers.stackexchange import mapping
 from infra.importers.stackexchange.reader import FileState, parse_date, parse_id, parse_tags, read_rows
 from infra.topology import Topology
@@ -46,13 +46,6 @@ class _Post:
     owner: str | None  # member id of the author; None when deleted or the community bot
     title: str
     question: int | None = None  # for an answer, its question's source id
-
-
-def invalid(exc: ValidationError) -> str:
-    """A rejection reason from a validation error: the field and the rule, without the value."""
-    first = exc.errors()[0]
-    field_name = ".".join(str(p) for p in first["loc"] if isinstance(p, str))
-    return f"invalid {field_name}: {first['msg']}"
 
 
 class StackExchangeImport:
