@@ -13,14 +13,22 @@ from infra.metrics import GRAPHQL_LATENCY, GRAPHQL_OPERATIONS
 
 
 def operation_label(context: ExecutionContext) -> str:
-    """`query.feed`, `mutation.subscribe`: the root field, bounded by the schema, unlike client operation names."""
+    """`query.feed`, `mutation.subscribe`: a root field of the schema, so the label set is bounded.
+
+    Client operation names, and root fields that the schema does not have, are never used as labels.
+    """
     document = context.graphql_document
     if document is None:
         return "invalid"
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
+            kind = definition.operation.value
+            root = context.schema._schema.get_root_type(definition.operation)
             fields = [s.name.value for s in definition.selection_set.selections if isinstance(s, FieldNode)]
-            return f"{definition.operation.value}.{fields[0] if fields else 'none'}"
+            name = fields[0] if fields else None
+            if root is None or name is None or (name not in root.fields and name != "__typename"):
+                return f"{kind}.unknown"
+            return f"{kind}.{name}"
     return "invalid"
 
 

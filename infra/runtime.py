@@ -26,6 +26,11 @@ def resolved_settings(settings: Settings | None = None) -> Settings:
 def serve(app: ASGIApp, *, host: str, port: int, name: str) -> None:
     import uvicorn
 
+    settings = get_settings()
+    if name != "gateway" and settings.is_production and not settings.internal_api_token:
+        # A service on its own port trusts its callers: in production only the platform's clients may call it.
+        raise SystemExit(f"{name}: APP_ENV=production needs INTERNAL_API_TOKEN when a service runs on its own")
+
     # uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit lets atexit
     # hooks run, among them stopping the embedded database this process started.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))

@@ -10,7 +10,7 @@ from billing_service.schemas import CouponCreate, PlanChange, PlanCreate, Subscr
 from gateway.context import GatewayContext, Info
 from gateway.graphql.billing_types import BillingCycleResult, BillingNotification, Coupon
 from gateway.graphql.enums import PlanInterval, SubscriptionStatus
-from gateway.graphql.pagination import check_first
+from gateway.graphql.pagination import MAX_FIRST, check_first
 from gateway.graphql.types import Plan, Subscription
 from infra.errors import ForbiddenError
 
@@ -99,9 +99,12 @@ class RunBillingCycleInput:
 @strawberry.type
 class BillingQuery:
     @strawberry.field(description="Plans of the caller's community (the admin key names one with communityId).")
-    async def plans(self, info: Info, community_id: strawberry.ID | None = None) -> list[Plan] | None:
+    async def plans(
+        self, info: Info, community_id: strawberry.ID | None = None, first: int = MAX_FIRST
+    ) -> list[Plan] | None:
+        limit = check_first(first)
         cid = await info.context.reader_community(_cid(community_id))
-        return [Plan.from_read(p) for p in await info.context.services.billing.list_plans(cid)]
+        return [Plan.from_read(p) for p in (await info.context.services.billing.list_plans(cid))[:limit]]
 
     @strawberry.field(description="Operators: the community's subscriptions, newest first, by status.")
     async def subscriptions(

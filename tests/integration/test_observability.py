@@ -49,3 +49,10 @@ async def test_metrics_count_operations_and_service_calls(api: Api) -> None:
     assert 'graphql_operations_total{operation="mutation.createCommunity",outcome="ok"}' in text
     assert 'service_call_duration_seconds_count{method="POST",outcome="ok",target="users"}' in text
     assert 'http_requests_total{method="POST",route="create_community",service="users",status="201"}' in text
+
+
+async def test_metrics_label_unknown_root_fields_as_unknown(api: Api) -> None:
+    await api.post("{ noSuchFieldAbc123 }")
+    text = (await api.http.get("/metrics")).text
+    assert "noSuchFieldAbc123" not in text
+    assert 'graphql_operations_total{operation="query.unknown",outcome="error"}' in text
