@@ -56,3 +56,9 @@ class ContentLookupResult(ApiModel):
 
 class CandidateList(ApiModel):
     items: list[ContentSummary]
+
+
+class ContentCountsByAuthor(ApiModel):
+    """Published content per author and kind (PGC/UGC/COMMERCIAL) since a moment: what each member produced."""
+
+    authors: dict[str, dict[str, int]]

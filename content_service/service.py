@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bson import ObjectId
 
 from content_service.domain.kinds import REQUIRED_ROLE, may_publish, normalise_tags
@@ -51,3 +53,6 @@ class ContentService:
     async def candidates(self, community_id: str, *, limit: int) -> list[ContentSummary]:
         cid = object_id(community_id, field="communityId")
         return await self.store.list_published_summaries(cid, limit=max(1, min(limit, MAX_CANDIDATES)))
+
+    async def counts_by_author(self, community_id: str, since: datetime | None) -> dict[str, dict[str, int]]:
+        return await self.store.count_published_by_author(object_id(community_id, field="communityId"), since)

@@ -22,11 +22,18 @@ from gateway.graphql.communities import CommunityMutation, CommunityQuery
 from gateway.graphql.content import ContentMutation, ContentQuery
 from gateway.graphql.feed import FeedMutation, FeedQuery
 from gateway.graphql.users import UserMutation, UserQuery
+from gateway.graphql.users_value import MemberValueMutation, MemberValueQuery
 from gateway.metrics import OperationMetrics
 from infra.settings import Settings
 
-Query = merge_types("Query", (CommunityQuery, UserQuery, ContentQuery, FeedQuery, BillingQuery))
-Mutation = merge_types("Mutation", (CommunityMutation, UserMutation, ContentMutation, FeedMutation, BillingMutation))
+# Issue 6: member value, voice, lifecycle stage, acquisition and governance.
+USERS_QUERIES = (MemberValueQuery,)
+USERS_MUTATIONS = (MemberValueMutation,)
+
+Query = merge_types("Query", (CommunityQuery, UserQuery, ContentQuery, FeedQuery, BillingQuery, *USERS_QUERIES))
+Mutation = merge_types(
+    "Mutation", (CommunityMutation, UserMutation, ContentMutation, FeedMutation, BillingMutation, *USERS_MUTATIONS)
+)
 
 
 class GatewaySchema(strawberry.Schema):

@@ -66,8 +66,10 @@ class Topology:
     def _create_app(self, service: ServiceName) -> Starlette:
         if service == "users":
             from users_service.app import create_app as create_users_app
+            from users_service.value.service import Upstreams
 
-            return create_users_app(self.settings)
+            upstreams = Upstreams(distribution=self.distribution, billing=self.billing, content=self.content)
+            return create_users_app(self.settings, upstreams=upstreams)
         if service == "content":
             from content_service.app import create_app as create_content_app
 

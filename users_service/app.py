@@ -11,17 +11,24 @@ from infra.settings import Settings
 from users_service.routes import routes
 from users_service.service import UsersService
 from users_service.store import UsersStore
+from users_service.value.routes import routes as value_routes
+from users_service.value.service import Upstreams, ValueService
+from users_service.value.store import ValueStore
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, *, upstreams: Upstreams) -> Starlette:
     async def setup(app: Starlette, db: Any) -> None:
         store = UsersStore(db, login_failure_window_seconds=settings.login_failure_window_seconds)
         await store.ensure_indexes()
         app.state.service = UsersService(store, login_max_failures=settings.login_max_failures)
+        # Issue 6: member value (RFM pyramid, tiers), LTV, NPS, lifecycle stage, governance.
+        value_store = ValueStore(db)
+        await value_store.ensure_indexes()
+        app.state.value = ValueService(value_store, store, upstreams)
 
     return create_service_app(
         name="users",
-        routes=routes,
+        routes=[*routes, *value_routes],
         lifespan=database_lifespan(
             uri=settings.mongodb_uri, database=settings.database_name("users"), app_name="users_service", setup=setup
         ),

@@ -18,13 +18,14 @@ from users_service.schemas import (
     SpendRead,
     SpendTotal,
 )
+from users_service.value.client import ValueClientMixin
 
 
 def _base(community_id: str) -> str:
     return f"/communities/{quote(community_id, safe='')}"
 
 
-class UsersClient(ServiceClient):
+class UsersClient(ValueClientMixin, ServiceClient):
     service_name = "users"
 
     async def create_community(self, community_in: CommunityCreate) -> CommunityRead:

@@ -1,0 +1,24 @@
+"""Enums of member value, voice, stage and governance (issue 6). Values match users_service's own."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+
+@strawberry.enum(description="A layer of the RFM pyramid: BASE 75%, ACTIVATED 15%, CORE 10% by default.")
+class RfmLayer(Enum):
+    BASE = "BASE"
+    ACTIVATED = "ACTIVATED"
+    CORE = "CORE"
+
+
+@strawberry.enum(description="Where a sign-up came from.")
+class AcquisitionChannel(Enum):
+    SEARCH = "SEARCH"
+    SOCIAL = "SOCIAL"
+    VERTICAL_FORUM = "VERTICAL_FORUM"
+    REFERRAL = "REFERRAL"
+    PARTNER = "PARTNER"
+    OTHER = "OTHER"
