@@ -8,6 +8,9 @@ from starlette.applications import Starlette
 
 from infra.service_app import create_service_app, database_lifespan
 from infra.settings import Settings
+from users_service.ltv.routes import routes as ltv_routes
+from users_service.ltv.service import LtvService
+from users_service.ltv.store import LtvStore
 from users_service.routes import routes
 from users_service.service import UsersService
 from users_service.store import UsersStore
@@ -25,10 +28,13 @@ def create_app(settings: Settings, *, upstreams: Upstreams) -> Starlette:
         value_store = ValueStore(db)
         await value_store.ensure_indexes()
         app.state.value = ValueService(value_store, store, upstreams)
+        ltv_store = LtvStore(db)
+        await ltv_store.ensure_indexes()
+        app.state.ltv = LtvService(ltv_store, app.state.value, upstreams)
 
     return create_service_app(
         name="users",
-        routes=[*routes, *value_routes],
+        routes=[*routes, *value_routes, *ltv_routes],
         lifespan=database_lifespan(
             uri=settings.mongodb_uri, database=settings.database_name("users"), app_name="users_service", setup=setup
         ),
