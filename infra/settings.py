@@ -64,6 +64,9 @@ class Settings(BaseSettings):
 
     seed_demo: bool = True
 
+    # Issue 6: member value and voice. The playbook's bars (section 6): NPS above 40 is excellent.
+    nps_excellent_above: float = 40.0
+
     @property
     def is_production(self) -> bool:
         return self.app_env == "production"

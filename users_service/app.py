@@ -17,6 +17,9 @@ from users_service.store import UsersStore
 from users_service.value.routes import routes as value_routes
 from users_service.value.service import Upstreams, ValueService
 from users_service.value.store import ValueStore
+from users_service.voice.routes import routes as voice_routes
+from users_service.voice.service import VoiceService
+from users_service.voice.store import VoiceStore
 
 
 def create_app(settings: Settings, *, upstreams: Upstreams) -> Starlette:
@@ -31,10 +34,13 @@ def create_app(settings: Settings, *, upstreams: Upstreams) -> Starlette:
         ltv_store = LtvStore(db)
         await ltv_store.ensure_indexes()
         app.state.ltv = LtvService(ltv_store, app.state.value, upstreams)
+        voice_store = VoiceStore(db)
+        await voice_store.ensure_indexes()
+        app.state.voice = VoiceService(voice_store, store, excellent_above=settings.nps_excellent_above)
 
     return create_service_app(
         name="users",
-        routes=[*routes, *value_routes, *ltv_routes],
+        routes=[*routes, *value_routes, *ltv_routes, *voice_routes],
         lifespan=database_lifespan(
             uri=settings.mongodb_uri, database=settings.database_name("users"), app_name="users_service", setup=setup
         ),

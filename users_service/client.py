@@ -20,13 +20,14 @@ from users_service.schemas import (
     SpendTotal,
 )
 from users_service.value.client import ValueClientMixin
+from users_service.voice.client import VoiceClientMixin
 
 
 def _base(community_id: str) -> str:
     return f"/communities/{quote(community_id, safe='')}"
 
 
-class UsersClient(ValueClientMixin, LtvClientMixin, ServiceClient):
+class UsersClient(ValueClientMixin, LtvClientMixin, VoiceClientMixin, ServiceClient):
     service_name = "users"
 
     async def create_community(self, community_in: CommunityCreate) -> CommunityRead:
