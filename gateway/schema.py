@@ -22,6 +22,7 @@ from gateway.graphql.communities import CommunityMutation, CommunityQuery
 from gateway.graphql.content import ContentMutation, ContentQuery
 from gateway.graphql.feed import FeedMutation, FeedQuery
 from gateway.graphql.users import UserMutation, UserQuery
+from gateway.graphql.users_governance import GovernanceMutation, GovernanceQuery
 from gateway.graphql.users_ltv import LtvMutation, LtvQuery
 from gateway.graphql.users_value import MemberValueMutation, MemberValueQuery
 from gateway.graphql.users_voice import VoiceMutation, VoiceQuery
@@ -29,8 +30,8 @@ from gateway.metrics import OperationMetrics
 from infra.settings import Settings
 
 # Issue 6: member value, voice, lifecycle stage, acquisition and governance.
-USERS_QUERIES = (MemberValueQuery, LtvQuery, VoiceQuery)
-USERS_MUTATIONS = (MemberValueMutation, LtvMutation, VoiceMutation)
+USERS_QUERIES = (MemberValueQuery, LtvQuery, VoiceQuery, GovernanceQuery)
+USERS_MUTATIONS = (MemberValueMutation, LtvMutation, VoiceMutation, GovernanceMutation)
 
 Query = merge_types("Query", (CommunityQuery, UserQuery, ContentQuery, FeedQuery, BillingQuery, *USERS_QUERIES))
 Mutation = merge_types(

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
 
     # Issue 6: member value and voice. The playbook's bars (section 6): NPS above 40 is excellent.
     nps_excellent_above: float = 40.0
+    # Playbook section 8: a user committee of 500 core users, an expert think-tank of 100+, 67% of proposals adopted.
+    governance_committee_target: int = 500
+    governance_expert_panel_target: int = 100
+    governance_target_adoption_rate: float = 0.67
 
     @property
     def is_production(self) -> bool:

@@ -8,6 +8,9 @@ from starlette.applications import Starlette
 
 from infra.service_app import create_service_app, database_lifespan
 from infra.settings import Settings
+from users_service.governance.routes import routes as governance_routes
+from users_service.governance.service import GovernanceService, GovernanceTargets
+from users_service.governance.store import GovernanceStore
 from users_service.ltv.routes import routes as ltv_routes
 from users_service.ltv.service import LtvService
 from users_service.ltv.store import LtvStore
@@ -37,10 +40,18 @@ def create_app(settings: Settings, *, upstreams: Upstreams) -> Starlette:
         voice_store = VoiceStore(db)
         await voice_store.ensure_indexes()
         app.state.voice = VoiceService(voice_store, store, excellent_above=settings.nps_excellent_above)
+        governance_store = GovernanceStore(db)
+        await governance_store.ensure_indexes()
+        targets = GovernanceTargets(
+            committee=settings.governance_committee_target,
+            expert_panel=settings.governance_expert_panel_target,
+            adoption_rate=settings.governance_target_adoption_rate,
+        )
+        app.state.governance = GovernanceService(governance_store, store, targets)
 
     return create_service_app(
         name="users",
-        routes=[*routes, *value_routes, *ltv_routes, *voice_routes],
+        routes=[*routes, *value_routes, *ltv_routes, *voice_routes, *governance_routes],
         lifespan=database_lifespan(
             uri=settings.mongodb_uri, database=settings.database_name("users"), app_name="users_service", setup=setup
         ),

@@ -6,6 +6,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from infra.http import ServiceClient
+from users_service.governance.client import GovernanceClientMixin
 from users_service.ltv.client import LtvClientMixin
 from users_service.schemas import (
     CommunityCreate,
@@ -27,7 +28,7 @@ def _base(community_id: str) -> str:
     return f"/communities/{quote(community_id, safe='')}"
 
 
-class UsersClient(ValueClientMixin, LtvClientMixin, VoiceClientMixin, ServiceClient):
+class UsersClient(ValueClientMixin, LtvClientMixin, VoiceClientMixin, GovernanceClientMixin, ServiceClient):
     service_name = "users"
 
     async def create_community(self, community_in: CommunityCreate) -> CommunityRead:

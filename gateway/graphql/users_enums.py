@@ -22,3 +22,18 @@ class AcquisitionChannel(Enum):
     REFERRAL = "REFERRAL"
     PARTNER = "PARTNER"
     OTHER = "OTHER"
+
+
+@strawberry.enum(description="member proposal → expert review → decision → execution feedback.")
+class ProposalStatus(Enum):
+    SUBMITTED = "SUBMITTED"
+    REVIEWED = "REVIEWED"
+    ADOPTED = "ADOPTED"
+    REJECTED = "REJECTED"
+    IMPLEMENTED = "IMPLEMENTED"
+
+
+@strawberry.enum
+class ProposalRecommendation(Enum):
+    APPROVE = "APPROVE"
+    REJECT = "REJECT"
