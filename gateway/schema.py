@@ -24,13 +24,14 @@ from gateway.graphql.feed import FeedMutation, FeedQuery
 from gateway.graphql.users import UserMutation, UserQuery
 from gateway.graphql.users_governance import GovernanceMutation, GovernanceQuery
 from gateway.graphql.users_ltv import LtvMutation, LtvQuery
+from gateway.graphql.users_stage import StageQuery
 from gateway.graphql.users_value import MemberValueMutation, MemberValueQuery
 from gateway.graphql.users_voice import VoiceMutation, VoiceQuery
 from gateway.metrics import OperationMetrics
 from infra.settings import Settings
 
 # Issue 6: member value, voice, lifecycle stage, acquisition and governance.
-USERS_QUERIES = (MemberValueQuery, LtvQuery, VoiceQuery, GovernanceQuery)
+USERS_QUERIES = (MemberValueQuery, LtvQuery, VoiceQuery, GovernanceQuery, StageQuery)
 USERS_MUTATIONS = (MemberValueMutation, LtvMutation, VoiceMutation, GovernanceMutation)
 
 Query = merge_types("Query", (CommunityQuery, UserQuery, ContentQuery, FeedQuery, BillingQuery, *USERS_QUERIES))

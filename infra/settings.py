@@ -70,6 +70,15 @@ class Settings(BaseSettings):
     governance_committee_target: int = 500
     governance_expert_panel_target: int = 100
     governance_target_adoption_rate: float = 0.67
+    # Playbook section 2, lifecycle stage targets: launch 5,000 seed users with KOCs >= 30% of the core group;
+    # growth MAU 100,000 and content 60% professional / 35% UGC / 5% commercial; maturity funnel conversion
+    # 12.7%; expansion at least one incubated sub-community.
+    stage_seed_members_target: int = 5000
+    stage_koc_share_target: float = 0.30
+    stage_mau_target: int = 100_000
+    stage_content_mix_target: tuple[float, float, float] = (0.60, 0.35, 0.05)
+    stage_funnel_conversion_target: float = 0.127
+    stage_sub_communities_target: int = 1
 
     @property
     def is_production(self) -> bool:

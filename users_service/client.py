@@ -20,6 +20,7 @@ from users_service.schemas import (
     SpendRead,
     SpendTotal,
 )
+from users_service.stage.client import StageClientMixin
 from users_service.value.client import ValueClientMixin
 from users_service.voice.client import VoiceClientMixin
 
@@ -28,7 +29,9 @@ def _base(community_id: str) -> str:
     return f"/communities/{quote(community_id, safe='')}"
 
 
-class UsersClient(ValueClientMixin, LtvClientMixin, VoiceClientMixin, GovernanceClientMixin, ServiceClient):
+class UsersClient(
+    ValueClientMixin, LtvClientMixin, VoiceClientMixin, GovernanceClientMixin, StageClientMixin, ServiceClient
+):
     service_name = "users"
 
     async def create_community(self, community_in: CommunityCreate) -> CommunityRead:

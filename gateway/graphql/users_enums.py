@@ -37,3 +37,11 @@ class ProposalStatus(Enum):
 class ProposalRecommendation(Enum):
     APPROVE = "APPROVE"
     REJECT = "REJECT"
+
+
+@strawberry.enum(description="Lifecycle stage by age: launch 0-6 months, growth 6-18, maturity 18-36, expansion 36+.")
+class LifecycleStage(Enum):
+    LAUNCH = "LAUNCH"
+    GROWTH = "GROWTH"
+    MATURITY = "MATURITY"
+    EXPANSION = "EXPANSION"
