@@ -22,6 +22,7 @@ from gateway.graphql.communities import CommunityMutation, CommunityQuery
 from gateway.graphql.content import ContentMutation, ContentQuery
 from gateway.graphql.feed import FeedMutation, FeedQuery
 from gateway.graphql.users import UserMutation, UserQuery
+from gateway.graphql.users_acquisition import AcquisitionMutation, AcquisitionQuery
 from gateway.graphql.users_governance import GovernanceMutation, GovernanceQuery
 from gateway.graphql.users_ltv import LtvMutation, LtvQuery
 from gateway.graphql.users_stage import StageQuery
@@ -31,8 +32,8 @@ from gateway.metrics import OperationMetrics
 from infra.settings import Settings
 
 # Issue 6: member value, voice, lifecycle stage, acquisition and governance.
-USERS_QUERIES = (MemberValueQuery, LtvQuery, VoiceQuery, GovernanceQuery, StageQuery)
-USERS_MUTATIONS = (MemberValueMutation, LtvMutation, VoiceMutation, GovernanceMutation)
+USERS_QUERIES = (MemberValueQuery, LtvQuery, VoiceQuery, GovernanceQuery, StageQuery, AcquisitionQuery)
+USERS_MUTATIONS = (MemberValueMutation, LtvMutation, VoiceMutation, GovernanceMutation, AcquisitionMutation)
 
 Query = merge_types("Query", (CommunityQuery, UserQuery, ContentQuery, FeedQuery, BillingQuery, *USERS_QUERIES))
 Mutation = merge_types(

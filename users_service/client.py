@@ -6,6 +6,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from infra.http import ServiceClient
+from users_service.acquisition.client import AcquisitionClientMixin
 from users_service.governance.client import GovernanceClientMixin
 from users_service.ltv.client import LtvClientMixin
 from users_service.schemas import (
@@ -30,7 +31,13 @@ def _base(community_id: str) -> str:
 
 
 class UsersClient(
-    ValueClientMixin, LtvClientMixin, VoiceClientMixin, GovernanceClientMixin, StageClientMixin, ServiceClient
+    ValueClientMixin,
+    LtvClientMixin,
+    VoiceClientMixin,
+    GovernanceClientMixin,
+    StageClientMixin,
+    AcquisitionClientMixin,
+    ServiceClient,
 ):
     service_name = "users"
 

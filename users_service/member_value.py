@@ -7,6 +7,9 @@ from typing import Any
 from starlette.applications import Starlette
 
 from infra.settings import Settings
+from users_service.acquisition.routes import routes as acquisition_routes
+from users_service.acquisition.service import AcquisitionService, AcquisitionTargets
+from users_service.acquisition.store import AcquisitionStore
 from users_service.governance.routes import routes as governance_routes
 from users_service.governance.service import GovernanceService, GovernanceTargets
 from users_service.governance.store import GovernanceStore
@@ -24,7 +27,7 @@ from users_service.voice.routes import routes as voice_routes
 from users_service.voice.service import VoiceService
 from users_service.voice.store import VoiceStore
 
-ROUTES = [*value_routes, *ltv_routes, *voice_routes, *governance_routes, *stage_routes]
+ROUTES = [*value_routes, *ltv_routes, *voice_routes, *governance_routes, *stage_routes, *acquisition_routes]
 
 
 async def setup_member_value(
@@ -58,4 +61,12 @@ async def setup_member_value(
         committee=settings.governance_committee_target,
         sub_communities=settings.stage_sub_communities_target,
     )
+    acquisition_store = AcquisitionStore(db)
+    await acquisition_store.ensure_indexes()
+    acquisition_targets = AcquisitionTargets(
+        camp_conversion=settings.trial_camp_conversion_target,
+        plan_retention=settings.trial_plan_retention_target,
+        ltv_to_cac_healthy_above=settings.ltv_to_cac_healthy_above,
+    )
+    app.state.acquisition = AcquisitionService(acquisition_store, store, upstreams, acquisition_targets)
     app.state.stage = StageService(stage_store, store, value_store, governance_store, upstreams, stage_targets)

@@ -45,3 +45,9 @@ class LifecycleStage(Enum):
     GROWTH = "GROWTH"
     MATURITY = "MATURITY"
     EXPANSION = "EXPANSION"
+
+
+@strawberry.enum(description="EXPERIENCE_CAMP: 7 days, measured by conversion; GROWTH_PLAN: 21 days, by retention.")
+class TrialProgramKind(Enum):
+    EXPERIENCE_CAMP = "EXPERIENCE_CAMP"
+    GROWTH_PLAN = "GROWTH_PLAN"
