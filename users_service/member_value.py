@@ -69,4 +69,4 @@ async def setup_member_value(
         ltv_to_cac_healthy_above=settings.ltv_to_cac_healthy_above,
     )
     app.state.acquisition = AcquisitionService(acquisition_store, store, upstreams, acquisition_targets)
-    app.state.stage = StageService(stage_store, store, value_store, governance_store, upstreams, stage_targets)
+    app.state.stage = StageService(stage_store, store, app.state.value, governance_store, upstreams, stage_targets)

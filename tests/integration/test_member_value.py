@@ -175,3 +175,14 @@ async def test_operator_cannot_read_another_communitys_distribution(api: Api) ->
         "query($c: ID) { tierDistribution(communityId: $c) { tier } }", {"c": other}, token=op.token
     )
     assert code == "FORBIDDEN"
+
+
+async def test_members_who_join_after_a_run_count_in_the_distribution(api: Api) -> None:
+    cid, _ = await _seeded(api)
+    await api.data(RECOMPUTE, {"input": {"communityId": cid}}, admin=True)
+    await register(api, "demo", "latecomer")
+    data = await api.data(
+        "query($c: ID) { tierDistribution(communityId: $c) { tier members } }", {"c": cid}, admin=True
+    )
+    counts = {e["tier"]: e["members"] for e in data["tierDistribution"] if e["members"]}
+    assert counts == {"NEW": 18, "CASUAL": 1, "CORE": 2}

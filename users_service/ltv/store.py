@@ -25,10 +25,10 @@ class LtvStore:
             [("community_id", ASCENDING), ("version", DESCENDING)], unique=True, name="community_version_unique"
         )
 
-    async def list_member_joins(self, community_id: ObjectId) -> list[tuple[ObjectId, datetime]]:
-        # Served by community_handle_unique (community_id first).
-        cursor = self.members.find({"community_id": community_id}, {"joined_at": 1}, batch_size=10_000)
-        return [(doc["_id"], doc["joined_at"]) async for doc in cursor]
+    async def list_member_joins(self, community_id: ObjectId) -> list[tuple[ObjectId, datetime, int | None]]:
+        """(id, joined_at, current prediction) of every member. Served by community_handle_unique."""
+        cursor = self.members.find({"community_id": community_id}, {"joined_at": 1, "ltv_cents": 1}, batch_size=10_000)
+        return [(doc["_id"], doc["joined_at"], doc.get("ltv_cents")) async for doc in cursor]
 
     async def latest_version(self, community_id: ObjectId) -> int:
         doc = await self.models.find_one({"community_id": community_id}, {"version": 1}, sort=[("version", -1)])
@@ -42,13 +42,13 @@ class LtvStore:
         cursor = self.models.find({"community_id": community_id}, {"blob": 0}).sort("version", -1).limit(limit)
         return [LtvModelRead.model_validate(doc) async for doc in cursor]
 
-    async def set_predictions(self, community_id: ObjectId, version: int, values: dict[ObjectId, int]) -> None:
+    async def set_predictions(self, community_id: ObjectId, values: dict[ObjectId, int]) -> None:
         items = list(values.items())
         for start in range(0, len(items), 5000):
             batch = [
                 UpdateOne(
                     {"_id": member_id, "community_id": community_id},
-                    {"$set": {"ltv_cents": cents, "ltv_version": version}},
+                    {"$set": {"ltv_cents": cents}},
                 )
                 for member_id, cents in items[start : start + 5000]
             ]

@@ -14,8 +14,7 @@ from users_service.stage.schemas import KpiRead, StageRead
 from users_service.stage.stages import Kpi, Stage, months_between, share, stage_at
 from users_service.stage.store import StageStore
 from users_service.store import UsersStore
-from users_service.value.service import Upstreams
-from users_service.value.store import ValueStore
+from users_service.value.service import Upstreams, ValueService
 
 MAU_DAYS = 30
 RECENT_DAYS = 90
@@ -40,14 +39,14 @@ class StageService:
         self,
         store: StageStore,
         users: UsersStore,
-        value: ValueStore,
+        value: ValueService,
         governance: GovernanceStore,
         upstreams: Upstreams,
         targets: StageTargets,
     ) -> None:
         self.store = store
         self.users = users
-        self.value = value
+        self.value_service = value
         self.governance = governance
         self.upstreams = upstreams
         self.targets = targets
@@ -70,7 +69,7 @@ class StageService:
             up.billing.revenue_by_member(community_id, since=now - timedelta(days=RECENT_DAYS)),
             up.content.counts_by_author(community_id, since=now - timedelta(days=RECENT_DAYS)),
         )
-        tiers = await self.value.count_by_tier(cid)
+        tiers, _ = await self.value_service.current_counts(cid, "tier")
         members = sum(tiers.values())
         core_group = sum(tiers.get(t.value, 0) for t in CORE_GROUP)
         koc = sum(tiers.get(t.value, 0) for t in KOC_LIKE)

@@ -112,6 +112,7 @@ class ValueService:
             up.billing.revenue_by_member(community_id, since=window_since),
             up.content.counts_by_author(community_id, since=window_since),
         )
+        read_at = datetime.now(UTC)
         states = await self.store.list_member_states(cid)
         n = len(states)
         recency = np.full(n, np.nan)
@@ -148,7 +149,6 @@ class ValueService:
             )
             qualified = qualified_tier(signals, rules, now)
             after = next_state(TierState(state.tier, state.tier_since), qualified, rules, now)
-            triple = (int(scores.recency[i]), int(scores.frequency[i]), int(scores.monetary[i]))
             fields: dict[str, Any] = {}
             if after.tier != state.tier:
                 fields.update(tier=after.tier.value, tier_since=after.since)
@@ -165,14 +165,16 @@ class ValueService:
             if layers[i] != state.layer:
                 layer_changes += 1
                 fields["rfm_layer"] = layers[i].value
-            if triple != state.rfm:
-                fields["rfm"] = list(triple)
             if fields:
                 updates.append(MemberUpdate(state.id, fields))
         await self.store.apply_member_updates(cid, updates)
         if changes:
             await self.store.insert_tier_changes(changes)
         moves = Counter((c["from"], c["to"]) for c in changes)
+        tier_counts = Counter(state.tier.value for state in states)
+        for change in changes:
+            tier_counts[change["from"]] -= 1
+            tier_counts[change["to"]] += 1
         promotions = sum(1 for c in changes if RANK[Tier(c["to"])] > RANK[Tier(c["from"])])
         return await self.store.insert_run(
             {
@@ -184,6 +186,9 @@ class ValueService:
                 "promotions": promotions,
                 "demotions": len(changes) - promotions,
                 "layer_changes": layer_changes,
+                "read_at": read_at,
+                "tier_counts": {k: v for k, v in tier_counts.items() if v},
+                "layer_counts": dict(Counter(layer.value for layer in layers)),
                 "moves": [{"fromTier": f, "toTier": t, "members": m} for (f, t), m in sorted(moves.items(), key=str)],
             }
         )
@@ -191,9 +196,8 @@ class ValueService:
     async def tier_distribution(self, community_id: str) -> TierDistribution:
         cid = await self.community_or_raise(community_id)
         config = await self.store.get_config(cid) or ValueConfig()
-        counts = await self.store.count_by_tier(cid)
+        counts, computed_at = await self.current_counts(cid, "tier")
         total = sum(counts.values())
-        latest = await self.store.list_runs(cid, limit=1)
         return TierDistribution(
             members=total,
             tiers=[
@@ -205,13 +209,27 @@ class ValueService:
                 )
                 for tier in Tier
             ],
-            computed_at=latest[0].started_at if latest else None,
+            computed_at=computed_at,
         )
+
+    async def current_counts(self, cid: ObjectId, field: str) -> tuple[dict[str, int], datetime | None]:
+        """Members per tier or layer: the latest run's counts plus members who joined after it read them.
+
+        Only the batch job moves members between tiers and layers, so this equals a count over every member
+        document while reading only the newcomers (a full count takes seconds on a 100,000-member community).
+        """
+        latest = await self.store.get_latest_run_counts(cid)
+        if latest is None or "read_at" not in latest:
+            live = await (self.store.count_by_tier(cid) if field == "tier" else self.store.count_by_layer(cid))
+            return live, None
+        counts: Counter[str] = Counter(latest["tier_counts" if field == "tier" else "layer_counts"])
+        counts.update(await self.store.count_joined_since(cid, latest["read_at"], field))
+        return dict(counts), latest["started_at"]
 
     async def rfm_pyramid(self, community_id: str) -> RfmPyramid:
         cid = await self.community_or_raise(community_id)
         config = await self.store.get_config(cid) or ValueConfig()
-        counts = await self.store.count_by_layer(cid)
+        counts, computed_at = await self.current_counts(cid, "rfm_layer")
         total = sum(counts.values())
         targets = {
             Layer.BASE: config.base_share,
@@ -219,7 +237,6 @@ class ValueService:
             Layer.CORE: config.core_share,
         }
         treatments = treatments_of(config)
-        latest = await self.store.list_runs(cid, limit=1)
         return RfmPyramid(
             members=total,
             layers=[
@@ -232,7 +249,7 @@ class ValueService:
                 )
                 for layer in Layer
             ],
-            computed_at=latest[0].started_at if latest else None,
+            computed_at=computed_at,
         )
 
     async def list_runs(self, community_id: str, *, limit: int) -> list[TierRunRead]:

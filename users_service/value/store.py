@@ -32,7 +32,6 @@ class MemberState:
     tier_since: datetime
     joined_at: datetime
     layer: Layer
-    rfm: tuple[int, int, int] | None
     ltv_cents: int | None
 
 
@@ -75,6 +74,10 @@ class ValueStore:
         )
         # list_runs / get_latest_run: a community's batch runs, newest first.
         await self.runs.create_index([("community_id", ASCENDING), ("started_at", DESCENDING)], name="community_at")
+        # count_joined_since: members who joined after the latest run read the community.
+        await self.members.create_index(
+            [("community_id", ASCENDING), ("joined_at", ASCENDING)], name="community_joined"
+        )
 
     # Config (one document per community, keyed by its id)
 
@@ -92,7 +95,7 @@ class ValueStore:
 
     async def list_member_states(self, community_id: ObjectId) -> list[MemberState]:
         # Served by community_handle_unique (community_id first).
-        projection = {"roles": 1, "tier": 1, "tier_since": 1, "joined_at": 1, "rfm_layer": 1, "rfm": 1, "ltv_cents": 1}
+        projection = {"roles": 1, "tier": 1, "tier_since": 1, "joined_at": 1, "rfm_layer": 1, "ltv_cents": 1}
         cursor = self.members.find({"community_id": community_id}, projection, batch_size=10_000)
         return [
             MemberState(
@@ -102,7 +105,6 @@ class ValueStore:
                 tier_since=doc.get("tier_since") or doc["joined_at"],
                 joined_at=doc["joined_at"],
                 layer=Layer(doc.get("rfm_layer", Layer.BASE)),
-                rfm=(doc["rfm"][0], doc["rfm"][1], doc["rfm"][2]) if doc.get("rfm") else None,
                 ltv_cents=doc.get("ltv_cents"),
             )
             async for doc in cursor
@@ -122,6 +124,23 @@ class ValueStore:
             {"$group": {"_id": "$tier", "n": {"$sum": 1}}},
         ]
         return {row["_id"]: int(row["n"]) async for row in await self.members.aggregate(pipeline)}
+
+    async def count_joined_since(self, community_id: ObjectId, since: datetime, field: str) -> dict[str, int]:
+        """Members who joined at or after `since`, by tier or layer: those a batch run has not read yet.
+
+        Served by community_joined (community_id, joined_at).
+        """
+        value: Any = f"${field}" if field == "tier" else {"$ifNull": [f"${field}", Layer.BASE.value]}
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id, "joined_at": {"$gte": since}}},
+            {"$group": {"_id": value, "n": {"$sum": 1}}},
+        ]
+        return {row["_id"]: int(row["n"]) async for row in await self.members.aggregate(pipeline)}
+
+    async def get_latest_run_counts(self, community_id: ObjectId) -> Doc | None:
+        """The latest run's members-read moment and its tier and layer counts after the run."""
+        projection = {"read_at": 1, "tier_counts": 1, "layer_counts": 1, "started_at": 1}
+        return await self.runs.find_one({"community_id": community_id}, projection, sort=[("started_at", -1)])
 
     async def count_by_layer(self, community_id: ObjectId) -> dict[str, int]:
         # A member never scored has no rfm_layer: by rule they are in the base layer.
