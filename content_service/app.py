@@ -18,6 +18,7 @@ def create_app(settings: Settings, *, users: UsersClient) -> Starlette:
     async def setup(app: Starlette, db: Any) -> None:
         store = ContentStore(db)
         await store.ensure_indexes()
+        await store.ensure_import_indexes()  # issue 4
         app.state.service = ContentService(store, users)
 
     return create_service_app(

@@ -9,10 +9,14 @@ from content_service.schemas import (
     CandidateList,
     ContentCountsByAuthor,
     ContentCreate,
+    ContentIdCheck,
+    ContentIdCheckResult,
+    ContentImportBatch,
     ContentLookupResult,
     ContentRead,
     ContentSummary,
 )
+from infra.bulk import ImportResult
 from infra.http import ServiceClient
 
 
@@ -45,3 +49,16 @@ class ContentClient(ServiceClient):
         path = f"/communities/{_seg(community_id)}/content/by-author"
         params = {"since": since.isoformat()} if since else None
         return ContentCountsByAuthor.model_validate(await self._call("GET", path, params=params)).authors
+
+    # Issue 4
+
+    async def import_content(self, community_id: str, batch: ContentImportBatch) -> ImportResult:
+        """Create content from another platform; items in the order sent, each CREATED, SKIPPED or REJECTED."""
+        path = f"/communities/{_seg(community_id)}/content/import"
+        return ImportResult.model_validate(await self._call("POST", path, json=batch.to_wire()))
+
+    async def known_ids(self, community_id: str, content_ids: list[str]) -> set[str]:
+        """The ids among `content_ids` (at most 1000) that name content of this community."""
+        path = f"/communities/{_seg(community_id)}/content/known"
+        body = await self._call("POST", path, json=ContentIdCheck(ids=content_ids).to_wire())
+        return set(ContentIdCheckResult.model_validate(body).known)

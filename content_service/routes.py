@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from bson import ObjectId
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from content_service import importing
 from content_service.schemas import (
     CandidateList,
     ContentCountsByAuthor,
     ContentCreate,
+    ContentIdCheck,
+    ContentIdCheckResult,
+    ContentImportBatch,
     ContentLookup,
     ContentLookupResult,
 )
 from content_service.service import ContentService
 from infra.errors import BadInputError
+from infra.schemas import object_id
 from infra.service_app import parse_since, read_model, respond
 
 
@@ -60,4 +66,27 @@ routes = [
     Route("/communities/{community_id}/content/candidates", list_candidates, methods=["GET"]),
     Route("/communities/{community_id}/content/by-author", counts_by_author, methods=["GET"]),
     Route("/communities/{community_id}/content/{content_id}", get_content, methods=["GET"]),
+]
+
+
+# Issue 4: bulk import of content, and the id check that event imports use.
+
+
+async def import_content(request: Request) -> Response:
+    batch = await read_model(request, ContentImportBatch)
+    service = _service(request)
+    community_id = str(object_id(request.path_params["community_id"], field="communityId"))
+    return respond(await importing.import_content(service.store, service.users, community_id, batch))
+
+
+async def check_content_ids(request: Request) -> Response:
+    check = await read_model(request, ContentIdCheck)
+    cid = object_id(request.path_params["community_id"], field="communityId")
+    known = await _service(request).store.list_known_ids(cid, [ObjectId(i) for i in dict.fromkeys(check.ids)])
+    return respond(ContentIdCheckResult(known=sorted(str(i) for i in known)))
+
+
+routes += [
+    Route("/communities/{community_id}/content/import", import_content, methods=["POST"]),
+    Route("/communities/{community_id}/content/known", check_content_ids, methods=["POST"]),
 ]

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from content_service.domain.kinds import ContentKind, ContentStatus
+from infra.bulk import MAX_IMPORT_BATCH, SourceKey
 from infra.schemas import ApiInput, ApiModel, Id
 
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[^\s,]+$")]
@@ -32,6 +33,8 @@ class ContentRead(ApiModel):
     tags: list[str]
     created_at: datetime
     published_at: datetime | None
+    # Issue 4: an answer names the question it answers.
+    parent_id: str | None = None
 
 
 class ContentSummary(ApiModel):
@@ -62,3 +65,37 @@ class ContentCountsByAuthor(ApiModel):
     """Published content per author and kind (PGC/UGC/COMMERCIAL) since a moment: what each member produced."""
 
     authors: dict[str, dict[str, int]]
+
+
+# Issue 4: content imported from another platform, in batches, idempotent by `source` + `sourceId`.
+
+
+class ContentImport(ApiInput):
+    source_id: SourceKey
+    # None: the author's account was deleted on the source platform.
+    author_id: Id | None = None
+    kind: ContentKind
+    status: ContentStatus = ContentStatus.PUBLISHED
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    # HTML; sanitised on the way in.
+    body: Annotated[str, StringConstraints(max_length=200_000)]
+    tags: list[Tag] = Field(default_factory=list, max_length=20)
+    created_at: datetime
+    # Defaults to `createdAt` for published content.
+    published_at: datetime | None = None
+    parent_id: Id | None = None
+
+
+class ContentImportBatch(ApiInput):
+    source: SourceKey
+    items: list[ContentImport] = Field(min_length=1, max_length=MAX_IMPORT_BATCH)
+
+
+class ContentIdCheck(ApiInput):
+    ids: list[Id] = Field(max_length=MAX_IMPORT_BATCH)
+
+
+class ContentIdCheckResult(ApiModel):
+    """The ids asked for that name content of the community."""
+
+    known: list[str]

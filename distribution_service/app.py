@@ -19,6 +19,7 @@ def create_app(settings: Settings, *, content: ContentClient) -> Starlette:
     async def setup(app: Starlette, db: Any) -> None:
         store = DistributionStore(db)
         await store.ensure_indexes()
+        await store.ensure_import_indexes()  # issue 4
         app.state.service = DistributionService(store, content, HeuristicRanker())
 
     return create_service_app(

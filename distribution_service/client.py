@@ -8,11 +8,13 @@ from urllib.parse import quote
 from distribution_service.schemas import (
     ActivityByMember,
     EventCreate,
+    EventImportBatch,
     EventRecorded,
     FeedPage,
     FeedRequest,
     MemberActivity,
 )
+from infra.bulk import ImportResult
 from infra.http import ServiceClient
 
 
@@ -32,3 +34,10 @@ class DistributionClient(ServiceClient):
         path = f"/communities/{quote(community_id, safe='')}/activity/by-member"
         params = {"since": since.isoformat()} if since else None
         return ActivityByMember.model_validate(await self._call("GET", path, params=params)).members
+
+    # Issue 4
+
+    async def import_events(self, community_id: str, batch: EventImportBatch) -> ImportResult:
+        """Store events from another platform; the result lists only the rejected ones."""
+        path = f"/communities/{quote(community_id, safe='')}/events/import"
+        return ImportResult.model_validate(await self._call("POST", path, json=batch.to_wire()))

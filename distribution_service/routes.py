@@ -6,8 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from distribution_service.schemas import EventCreate, FeedRequest
+from distribution_service import importing
+from distribution_service.schemas import EventCreate, EventImportBatch, FeedRequest
 from distribution_service.service import DistributionService
+from infra.schemas import object_id
 from infra.service_app import parse_since, read_model, respond
 
 
@@ -37,3 +39,16 @@ routes = [
     Route("/communities/{community_id}/feed", feed, methods=["POST"]),
     Route("/communities/{community_id}/activity/by-member", activity_by_member, methods=["GET"]),
 ]
+
+
+# Issue 4: bulk import of events.
+
+
+async def import_events(request: Request) -> Response:
+    batch = await read_model(request, EventImportBatch)
+    service = _service(request)
+    community_id = str(object_id(request.path_params["community_id"], field="communityId"))
+    return respond(await importing.import_events(service.store, service.content, community_id, batch))
+
+
+routes += [Route("/communities/{community_id}/events/import", import_events, methods=["POST"])]

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
+from infra.bulk import MAX_IMPORT_BATCH, SourceKey
 from infra.schemas import ApiInput, ApiModel, Id
 
 MAX_FEED_PAGE = 100
@@ -58,3 +59,23 @@ class MemberActivity(ApiModel):
 
 class ActivityByMember(ApiModel):
     members: dict[str, MemberActivity]
+
+
+# Issue 4: events imported from another platform, in batches, idempotent by `source` + `sourceId`.
+
+
+class EventImport(ApiInput):
+    source_id: SourceKey
+    # None: the source platform does not say who (Stack Exchange up/down votes); it still counts for the item.
+    member_id: Id | None = None
+    content_id: Id
+    type: EventType
+    occurred_at: datetime
+    slot: Slot | None = None
+    scene: Scene | None = None
+    dwell_ms: Annotated[int, Field(ge=0, le=86_400_000)] | None = None
+
+
+class EventImportBatch(ApiInput):
+    source: SourceKey
+    events: list[EventImport] = Field(min_length=1, max_length=MAX_IMPORT_BATCH)

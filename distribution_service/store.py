@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ASCENDING
+from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
+from infra.bulk import insert_many_reporting
 
 Doc = dict[str, Any]
 
@@ -105,3 +106,41 @@ class DistributionStore:
         ]
         cursor = await self.events.aggregate(pipeline)
         return [doc async for doc in cursor]
+
+    # Issue 4: imported events, idempotent by their client event id ("import:<source>:<source id>"). Events
+    # that name no member (Stack Exchange votes) go to `item_signals`: they count for the item, never for a member.
+
+    async def ensure_import_indexes(self) -> None:
+        # The import's idempotency: one signal per key in a community.
+        await self.db["item_signals"].create_index(
+            [("community_id", ASCENDING), ("client_event_id", ASCENDING)], unique=True, name="community_key_unique"
+        )
+
+    async def insert_imported_events(self, docs: list[Doc]) -> dict[int, str]:
+        return await insert_many_reporting(self.events, docs)
+
+    async def insert_item_signals(self, docs: list[Doc]) -> dict[int, str]:
+        return await insert_many_reporting(self.db["item_signals"], docs)
+
+    async def add_to_item_stats(self, community_id: ObjectId, docs: list[Doc]) -> None:
+        """Bump the counters of the items these (newly stored) events are about, one update per item."""
+        increments: dict[ObjectId, dict[str, float]] = {}
+        for doc in docs:
+            event_type = EventType(doc["type"])
+            inc = increments.setdefault(doc["content_id"], {"engagement": 0.0})
+            inc[f"counts.{event_type.value}"] = inc.get(f"counts.{event_type.value}", 0) + 1
+            inc["engagement"] += ENGAGEMENT_WEIGHT[event_type]
+        if not increments:
+            return
+        now = datetime.now(UTC)
+        await self.item_stats.bulk_write(
+            [
+                UpdateOne(
+                    {"community_id": community_id, "content_id": content_id},
+                    {"$inc": inc, "$set": {"updated_at": now}},
+                    upsert=True,
+                )
+                for content_id, inc in increments.items()
+            ],
+            ordered=False,
+        )

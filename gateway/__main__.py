@@ -5,6 +5,8 @@ Services whose URL is unset are mounted in this process; in development the demo
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +15,7 @@ from starlette.applications import Starlette
 from gateway.app import create_app
 from infra.demo import DEMO_PASSWORD, seed_demo
 from infra.dev_secrets import with_secrets
+from infra.importers.demo import import_demo_dump
 from infra.runtime import resolved_settings, serve
 from infra.settings import Settings
 
@@ -48,7 +51,21 @@ def main() -> None:
                 demo = await seed_demo(app_.state.services)
                 token = app_.state.issuer.issue(member_id=demo.member.id, community_id=demo.community_id)
                 print(how_to_query(settings, token, demo.slug, base), flush=True)  # noqa: T201
-                yield
+                # Issue 4: the real bicycles.meta community beside it, imported in the background once.
+                issuer = app_.state.issuer
+                importing = asyncio.create_task(
+                    import_demo_dump(
+                        app_.state.services,
+                        settings,
+                        lambda member_id, community_id: issuer.issue(member_id=member_id, community_id=community_id),
+                    )
+                )
+                try:
+                    yield
+                finally:
+                    importing.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await importing
 
         app.router.lifespan_context = lifespan_with_demo
     serve(app, host=settings.bind_host, port=settings.gateway_port, name="gateway")

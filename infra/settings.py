@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     trial_camp_conversion_target: float = 0.193
     trial_plan_retention_target: float = 0.41
     ltv_to_cac_healthy_above: float = 3.5
+    # Issue 4: real communities. Where the shared Stack Exchange dumps are, and which one `make run` imports as a
+    # second demo community (in the background, once; empty: none).
+    stackexchange_data_dir: Path = REPO_ROOT.parent / "shared" / "data" / "stackexchange"
+    demo_stackexchange_dump: str = "bicycles.meta"
 
     @property
     def is_production(self) -> bool:

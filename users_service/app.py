@@ -20,6 +20,7 @@ def create_app(settings: Settings, *, upstreams: Upstreams) -> Starlette:
     async def setup(app: Starlette, db: Any) -> None:
         store = UsersStore(db, login_failure_window_seconds=settings.login_failure_window_seconds)
         await store.ensure_indexes()
+        await store.ensure_import_indexes()  # issue 4
         app.state.service = UsersService(store, login_max_failures=settings.login_max_failures)
         # Issue 6: member value (RFM pyramid, tiers), LTV, NPS, governance, lifecycle stage.
         await setup_member_value(app, db, settings, store, upstreams)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import quote
 
+from infra.bulk import ImportResult
 from infra.http import ServiceClient
 from users_service.acquisition.client import AcquisitionClientMixin
 from users_service.governance.client import GovernanceClientMixin
@@ -14,6 +15,7 @@ from users_service.schemas import (
     CommunityRead,
     Credentials,
     MemberCreate,
+    MemberImportBatch,
     MemberLookupResult,
     MemberRead,
     RoleChange,
@@ -92,3 +94,10 @@ class UsersClient(
         params = {k: v.isoformat() for k, v in (("start", start), ("end", end)) if v is not None}
         body = await self._call("GET", f"{_base(community_id)}/acquisition/spend", params=params or None)
         return SpendTotal.model_validate(body)
+
+    # Issue 4
+
+    async def import_members(self, community_id: str, batch: MemberImportBatch) -> ImportResult:
+        """Create members from another platform; items in the order sent, each CREATED, SKIPPED or REJECTED."""
+        body = await self._call("POST", f"{_base(community_id)}/members/import", json=batch.to_wire())
+        return ImportResult.model_validate(body)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from bson import ObjectId
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from infra.service_app import parse_since, read_model, respond
+from users_service import importing
 from users_service.schemas import (
     CommunityCreate,
     Credentials,
     MemberCreate,
+    MemberImportBatch,
     MemberLookup,
     MemberLookupResult,
     RoleChange,
@@ -98,3 +101,16 @@ routes = [
     Route("/communities/{community_id}/acquisition/spend", record_spend, methods=["POST"]),
     Route("/communities/{community_id}/acquisition/spend", acquisition_spend, methods=["GET"]),
 ]
+
+
+# Issue 4: bulk import of members.
+
+
+async def import_members(request: Request) -> Response:
+    batch = await read_model(request, MemberImportBatch)
+    service = _service(request)
+    community = await service.get_community_or_raise(request.path_params["community_id"])
+    return respond(await importing.import_members(service.store, ObjectId(community.id), batch))
+
+
+routes.append(Route("/communities/{community_id}/members/import", import_members, methods=["POST"]))

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+from infra.bulk import MAX_IMPORT_BATCH, SourceKey
 from infra.schemas import ApiInput, ApiModel, Handle, Id, Slug
 from users_service.domain.acquisition import Channel
 from users_service.domain.layers import Layer
@@ -110,3 +111,23 @@ class SpendTotal(ApiModel):
 
     spend_cents: int
     by_channel: dict[str, int]
+
+
+# Issue 4: members imported from another platform, in batches, idempotent by `source` + `sourceId`.
+
+
+class MemberImport(ApiInput):
+    source_id: SourceKey
+    handle: Handle
+    display_name: Name
+    joined_at: datetime
+    last_seen_at: datetime | None = None
+    # The source platform's reputation, kept as a prior signal for tiers and ranking.
+    reputation: int | None = Field(default=None, ge=0)
+    roles: list[Role] = Field(default_factory=lambda: [Role.MEMBER], max_length=3)
+    tier: Tier | None = None
+
+
+class MemberImportBatch(ApiInput):
+    source: SourceKey
+    members: list[MemberImport] = Field(min_length=1, max_length=MAX_IMPORT_BATCH)

@@ -67,6 +67,11 @@ class EventType(Enum):
     SHARE = "SHARE"
     VOTE = "VOTE"
     BULLET_COMMENT = "BULLET_COMMENT"
+    ANSWER = "ANSWER"
+    COMMENT = "COMMENT"
+    FAVORITE = "FAVORITE"
+    ACCEPT = "ACCEPT"
+    DOWNVOTE = "DOWNVOTE"
 
 
 @strawberry.enum

@@ -1,0 +1,1 @@
+"""`python -m infra.importers.stackexchange PATH --community SLUG [--json]`: import a Stack Exchange dump."""
