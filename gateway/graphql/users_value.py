@@ -128,6 +128,9 @@ class MemberValueSettings:
 @strawberry.input
 class RecomputeTiersInput:
     community_id: strawberry.ID | None = strawberry.field(default=None, description=COMMUNITY_ARG)
+    as_of: datetime | None = strawberry.field(
+        default=None, description="Score as of this moment instead of now (imported histories)."
+    )
 
 
 @strawberry.input
@@ -187,7 +190,7 @@ class MemberValueMutation:
     @strawberry.mutation(description="Operators: run the tier batch job now (RFM, pyramid, tiers with history).")
     async def recompute_tiers(self, info: Info, input: RecomputeTiersInput) -> TierRun:
         cid = await info.context.operator_community(_cid(input.community_id))
-        return TierRun.from_read(await info.context.services.users.recompute_tiers(cid))
+        return TierRun.from_read(await info.context.services.users.recompute_tiers(cid, input.as_of))
 
     @strawberry.mutation(description="Operators: change pyramid proportions (must add up to 1) or tier thresholds.")
     async def configure_member_value(self, info: Info, input: ConfigureMemberValueInput) -> MemberValueSettings:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from tests.factories import Api, Member, create_community, create_plan, grant, publish, register
 
 ME = "{ me { tier rfmLayer ltv } }"
@@ -186,3 +188,14 @@ async def test_members_who_join_after_a_run_count_in_the_distribution(api: Api) 
     )
     counts = {e["tier"]: e["members"] for e in data["tierDistribution"] if e["members"]}
     assert counts == {"NEW": 18, "CASUAL": 1, "CORE": 2}
+
+
+async def test_run_as_of_a_later_moment_lets_unused_tiers_lapse(api: Api) -> None:
+    cid, _ = await _seeded(api)
+    later = (datetime.now(UTC) + timedelta(days=200)).isoformat()
+    data = await api.data(RECOMPUTE, {"input": {"communityId": cid, "asOf": later}}, admin=True)
+    # 200 days on, nobody has acted within the 100-day window; the core layer (365 days) still holds alice and bob.
+    assert data["recomputeTiers"]["movements"] == [
+        {"fromTier": "NEW", "toTier": "CORE", "members": 2},
+        {"fromTier": "NEW", "toTier": "POTENTIAL", "members": 18},
+    ]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import quote
 
 from infra.http import ServiceClient
 from users_service.value.schemas import (
+    LastActivity,
+    RecomputeRequest,
     RfmPyramid,
     TierChangeList,
     TierChangeRead,
@@ -28,9 +31,15 @@ class ValueClientMixin(ServiceClient):
         body = await self._call("PUT", f"{_value(community_id)}/config", json=config.to_wire())
         return ValueConfig.model_validate(body)
 
-    async def recompute_tiers(self, community_id: str) -> TierRunRead:
-        """Run the tier batch job now (RFM scores, pyramid layers, tiers with history)."""
-        return TierRunRead.model_validate(await self._call("POST", f"{_value(community_id)}/runs"))
+    async def recompute_tiers(self, community_id: str, as_of: datetime | None = None) -> TierRunRead:
+        """Run the tier batch job now, or as of a moment (RFM scores, pyramid layers, tiers with history)."""
+        body = RecomputeRequest(as_of=as_of).to_wire()
+        return TierRunRead.model_validate(await self._call("POST", f"{_value(community_id)}/runs", json=body))
+
+    async def last_activity_at(self, community_id: str) -> datetime | None:
+        """When the community's latest engagement event happened (None without any)."""
+        body = await self._call("GET", f"{_value(community_id)}/last-activity")
+        return LastActivity.model_validate(body).at
 
     async def list_tier_runs(self, community_id: str, *, limit: int = 20) -> list[TierRunRead]:
         body = await self._call("GET", f"{_value(community_id)}/runs", params={"limit": limit})

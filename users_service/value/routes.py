@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from infra.errors import BadInputError
 from infra.service_app import read_model, respond
-from users_service.value.schemas import TierChangeList, TierRunList, ValueConfig
+from users_service.value.schemas import LastActivity, RecomputeRequest, TierChangeList, TierRunList, ValueConfig
 from users_service.value.service import ValueService
 
 
@@ -35,7 +37,10 @@ async def put_config(request: Request) -> Response:
 
 
 async def recompute(request: Request) -> Response:
-    return respond(await _service(request).recompute(request.path_params["community_id"]), 201)
+    body = await request.body()
+    run_in = await read_model(request, RecomputeRequest) if body.strip() else RecomputeRequest()
+    as_of = run_in.as_of if run_in.as_of is None or run_in.as_of.tzinfo else run_in.as_of.replace(tzinfo=UTC)
+    return respond(await _service(request).recompute(request.path_params["community_id"], now=as_of), 201)
 
 
 async def tier_distribution(request: Request) -> Response:
@@ -57,11 +62,17 @@ async def tier_history(request: Request) -> Response:
     return respond(TierChangeList(changes=changes))
 
 
+async def last_activity(request: Request) -> Response:
+    at = await _service(request).last_activity_at(request.path_params["community_id"])
+    return respond(LastActivity(at=at))
+
+
 routes = [
     Route("/communities/{community_id}/value/config", get_config, methods=["GET"]),
     Route("/communities/{community_id}/value/config", put_config, methods=["PUT"]),
     Route("/communities/{community_id}/value/runs", recompute, methods=["POST"]),
     Route("/communities/{community_id}/value/runs", list_runs, methods=["GET"]),
+    Route("/communities/{community_id}/value/last-activity", last_activity, methods=["GET"]),
     Route("/communities/{community_id}/value/tiers", tier_distribution, methods=["GET"]),
     Route("/communities/{community_id}/value/pyramid", rfm_pyramid, methods=["GET"]),
     Route("/communities/{community_id}/value/members/{member_id}/tier-history", tier_history, methods=["GET"]),

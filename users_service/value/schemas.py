@@ -113,3 +113,13 @@ class MemberTierAt(ApiModel):
     member_id: str
     tier: Tier
     rfm_layer: Layer
+
+
+class RecomputeRequest(ApiInput):
+    """Run the job as of a moment (default now): imported histories are scored as of their last activity."""
+
+    as_of: datetime | None = None
+
+
+class LastActivity(ApiModel):
+    at: datetime | None

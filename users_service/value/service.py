@@ -193,6 +193,11 @@ class ValueService:
             }
         )
 
+    async def last_activity_at(self, community_id: str) -> datetime | None:
+        await self.community_or_raise(community_id)
+        activity = await self.upstreams.distribution.activity_by_member(community_id)
+        return max((a.last_at for a in activity.values()), default=None)
+
     async def tier_distribution(self, community_id: str) -> TierDistribution:
         cid = await self.community_or_raise(community_id)
         config = await self.store.get_config(cid) or ValueConfig()
