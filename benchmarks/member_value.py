@@ -1,6 +1,7 @@
 """Member-value batch jobs on a generated 100,000-member community: `python -m benchmarks.member_value`.
 
-Members are registered through `UsersClient` (in-process users_service on an in-memory SecantusDB). Their
+Members are created in bulk through `UsersClient.import_members` (issue 4's batched import; in-process
+users_service on an in-memory SecantusDB), with join dates spread over the last three years. Their
 history (engagement, payments, content) is synthetic and served from memory by stand-ins for the
 distribution, billing and content clients, answering "since T" exactly as those services do, so the figures
 are users_service's own work: reading every member, scoring, writing what changed. The aggregation time of
@@ -32,7 +33,7 @@ from infra.settings import Settings
 from users_service.app import create_app
 from users_service.client import UsersClient
 from users_service.ltv.schemas import LtvTrain
-from users_service.schemas import CommunityCreate, MemberCreate
+from users_service.schemas import CommunityCreate, MemberImport, MemberImportBatch
 from users_service.value.service import Upstreams
 
 DAY = 86400.0
@@ -130,14 +131,22 @@ async def run(n: int, uri: str) -> dict[str, Any]:
         community = await users.create_community(CommunityCreate(slug="bench", name="Bench"))
         started = time.perf_counter()
         ids: list[str] = []
-        for first in range(0, n, 500):
+        now = datetime.now(UTC)
+        joined = np.random.default_rng(4).uniform(1, 1100, n)
+        for first in range(0, n, 1000):
             batch = [
-                users.register_member(community.id, MemberCreate(handle=f"m{i}", display_name=f"Member {i}"))
-                for i in range(first, min(first + 500, n))
+                MemberImport(
+                    source_id=str(i),
+                    handle=f"m{i}",
+                    display_name=f"Member {i}",
+                    joined_at=now - timedelta(days=float(joined[i])),
+                )
+                for i in range(first, min(first + 1000, n))
             ]
-            ids.extend(m.id for m in await asyncio.gather(*batch))
+            result = await users.import_members(community.id, MemberImportBatch(source="bench", members=batch))
+            ids.extend(item.id for item in result.items if item.id)
         figures["generate_s"] = round(time.perf_counter() - started, 1)
-        print(f"registered {n} members through UsersClient in {figures['generate_s']} s", file=sys.stderr)
+        print(f"imported {len(ids)} members through UsersClient in {figures['generate_s']} s", file=sys.stderr)
         stand_in.history = History(ids, datetime.now(UTC))
 
         mongo = create_mongo_client(uri, app_name="bench")
@@ -204,7 +213,7 @@ def main() -> None:
     finally:
         if server:
             server.stop()
-    print(f"members: {figures['members']}  (generated through UsersClient in {figures['generate_s']} s)")
+    print(f"members: {figures['members']}  (imported through UsersClient in {figures['generate_s']} s)")
     print(f"baseline, one read of every member document: {figures['baseline_read_all_ms']} ms")
     for key in ("tiers_first_run", "tiers_steady_run", "ltv_train"):
         print(f"{key}: {figures[key + '_ms']} ms = {figures[key + '_x_baseline']} x baseline")

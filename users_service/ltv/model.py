@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.dummy import DummyRegressor
 from sklearn.ensemble import HistGradientBoostingRegressor
+from threadpoolctl import threadpool_limits
 
 CALIBRATION_BINS = 10
 
@@ -67,13 +68,16 @@ def fit(features: NDArray[np.float64], labels: NDArray[np.float64]) -> Any:
             np.zeros((max(labels.size, 1), 1)), np.zeros(max(labels.size, 1))
         )
     model = HistGradientBoostingRegressor(loss="poisson", max_iter=200, learning_rate=0.05, random_state=0)
-    return model.fit(features, labels)
+    # One OpenMP thread: on a small, shared machine spinning threads cost far more than they bring.
+    with threadpool_limits(limits=1, user_api="openmp"):
+        return model.fit(features, labels)
 
 
 def predict(model: Any, features: NDArray[np.float64]) -> NDArray[np.float64]:
     if isinstance(model, DummyRegressor):
         return np.zeros(features.shape[0], dtype=np.float64)
-    return np.clip(np.asarray(model.predict(features), dtype=np.float64), 0.0, None)
+    with threadpool_limits(limits=1, user_api="openmp"):
+        return np.clip(np.asarray(model.predict(features), dtype=np.float64), 0.0, None)
 
 
 def evaluate(

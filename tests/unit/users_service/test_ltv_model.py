@@ -35,7 +35,7 @@ def test_model_without_any_value_to_learn_predicts_zero() -> None:
 
 def test_model_learns_value_from_activity_and_beats_carrying_last_period_forward() -> None:
     rng = np.random.default_rng(7)
-    n = 3000
+    n = 1000
     activity = rng.poisson(3.0, size=(2, n)).astype(float)
     last_period = rng.poisson(2.0, size=(2, n)).astype(float) * 100
     x = np.zeros((2, n, len(features.FEATURES)))
