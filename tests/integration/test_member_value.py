@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import anyio
 
 from tests.factories import Api, Member, create_community, create_plan, grant, publish, register
 
+REPO = Path(__file__).resolve().parents[2]
 ME = "{ me { tier rfmLayer ltv } }"
 DISTRIBUTION = "{ tierDistribution { tier members share targetShare } }"
 PYRAMID = "{ rfmPyramid { layer members share targetShare treatment { summary perks } } }"
@@ -199,3 +206,21 @@ async def test_run_as_of_a_later_moment_lets_unused_tiers_lapse(api: Api) -> Non
         {"fromTier": "NEW", "toTier": "CORE", "members": 2},
         {"fromTier": "NEW", "toTier": "POTENTIAL", "members": 18},
     ]
+
+
+async def test_recompute_command_prints_run_tiers_and_pyramid(api: Api) -> None:
+    await _seeded(api)
+    settings = api.settings
+    env = {
+        **os.environ,
+        "MONGODB_URI": settings.mongodb_uri or "",
+        "DB_PREFIX": settings.db_prefix,
+        "APP_ENV": "test",
+        "SEED_DEMO": "false",
+        "VAR_DIR": str(settings.var_dir),
+    }
+    command = [sys.executable, "-m", "users_service.value", "recompute", "--community", "demo"]
+    done = await anyio.run_process(command, env=env, cwd=REPO, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    summary = json.loads(done.stdout)
+    assert (summary["run"]["members"], [layer["members"] for layer in summary["pyramid"]]) == (20, [16, 2, 2])
