@@ -164,10 +164,12 @@ async def run(n: int, uri: str) -> dict[str, Any]:
         first_run = await users.recompute_tiers(community.id)
         figures["tiers_first_run_ms"] = ms(time.perf_counter() - started)
         figures["tiers_first_run_changes"] = first_run.promotions + first_run.demotions
+        print(f"first tier run: {figures['tiers_first_run_ms']} ms", file=sys.stderr)
         started = time.perf_counter()
         second = await users.recompute_tiers(community.id)
         figures["tiers_steady_run_ms"] = ms(time.perf_counter() - started)
         figures["tiers_steady_run_changes"] = second.promotions + second.demotions
+        print(f"steady tier run: {figures['tiers_steady_run_ms']} ms", file=sys.stderr)
         figures["tier_distribution_ms"] = ms(
             statistics.median(await timed(lambda: users.tier_distribution(community.id), repeat=5))
         )
@@ -177,6 +179,7 @@ async def run(n: int, uri: str) -> dict[str, Any]:
         started = time.perf_counter()
         model = await users.train_ltv(community.id, LtvTrain(horizon_days=365))
         figures["ltv_train_ms"] = ms(time.perf_counter() - started)
+        print(f"LTV training: {figures['ltv_train_ms']} ms", file=sys.stderr)
         figures["ltv"] = {
             "train_members": model.train_members,
             "test_members": model.test_members,

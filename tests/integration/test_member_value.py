@@ -7,10 +7,12 @@ import os
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import anyio
 
 from tests.factories import Api, Member, create_community, create_plan, grant, publish, register
+from users_service.schemas import MemberImport, MemberImportBatch
 
 REPO = Path(__file__).resolve().parents[2]
 ME = "{ me { tier rfmLayer ltv } }"
@@ -224,3 +226,26 @@ async def test_recompute_command_prints_run_tiers_and_pyramid(api: Api) -> None:
     assert done.returncode == 0, done.stderr.decode()
     summary = json.loads(done.stdout)
     assert (summary["run"]["members"], [layer["members"] for layer in summary["pyramid"]]) == (20, [16, 2, 2])
+
+
+async def test_a_whole_tier_moving_at_once_is_swept_and_recorded(api: Api) -> None:
+    cid = await create_community(api, "demo")
+    services = api.app.state.services  # type: ignore[union-attr]
+    store = services.apps["users"].state.value.store
+    swept: list[tuple[str, str]] = []
+    sweep_tier = store.sweep_tier
+
+    async def spy(community_id: Any, from_tier: Any, to_tier: Any, **kwargs: Any) -> None:
+        swept.append((from_tier.value, to_tier.value))
+        await sweep_tier(community_id, from_tier, to_tier, **kwargs)
+
+    store.sweep_tier = spy
+    old = datetime.now(UTC) - timedelta(days=400)
+    members = [MemberImport(source_id=str(i), handle=f"m{i}", display_name=f"M {i}", joined_at=old) for i in range(600)]
+    result = await services.users.import_members(cid, MemberImportBatch(source="test", members=members))
+    late = await register(api, "demo", "late")  # stays NEW: the sweep must stop short of them
+    data = await api.data(RECOMPUTE, {"input": {"communityId": cid}}, admin=True)
+    assert data["recomputeTiers"]["movements"] == [{"fromTier": "NEW", "toTier": "POTENTIAL", "members": 600}]
+    assert swept == [("NEW", "POTENTIAL")]
+    found = await services.users.lookup_members(cid, [result.items[0].id, result.items[599].id, late.id])
+    assert [m.tier.value for m in found if m] == ["POTENTIAL", "POTENTIAL", "NEW"]

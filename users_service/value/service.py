@@ -21,7 +21,7 @@ from users_service.domain.layers import Layer
 from users_service.domain.roles import Role
 from users_service.domain.tiers import Tier
 from users_service.store import UsersStore
-from users_service.value import rfm
+from users_service.value import rfm, writes
 from users_service.value.schemas import (
     LayerShare,
     RfmPyramid,
@@ -32,7 +32,7 @@ from users_service.value.schemas import (
     TreatmentRead,
     ValueConfig,
 )
-from users_service.value.store import MemberState, MemberUpdate, ValueStore
+from users_service.value.store import MemberState, ValueStore
 from users_service.value.tiering import RANK, Signals, TierRules, TierState, next_state, qualified_tier
 
 
@@ -131,7 +131,7 @@ class ValueService:
         )
         top_ltv = _top_ltv(states, config.core_share)
 
-        updates: list[MemberUpdate] = []
+        afters: list[TierState] = []
         changes: list[dict[str, Any]] = []
         run_id = ObjectId()
         layer_changes = 0
@@ -149,9 +149,8 @@ class ValueService:
             )
             qualified = qualified_tier(signals, rules, now)
             after = next_state(TierState(state.tier, state.tier_since), qualified, rules, now)
-            fields: dict[str, Any] = {}
+            afters.append(after)
             if after.tier != state.tier:
-                fields.update(tier=after.tier.value, tier_since=after.since)
                 changes.append(
                     {
                         "community_id": cid,
@@ -164,9 +163,19 @@ class ValueService:
                 )
             if layers[i] != state.layer:
                 layer_changes += 1
-                fields["rfm_layer"] = layers[i].value
-            if fields:
-                updates.append(MemberUpdate(state.id, fields))
+        before = [writes.Before(s.id, s.tier, s.layer, s.joined_at) for s in states]
+        sweeps, updates = writes.plan(before, afters, layers, now)
+        last_read = max((s.id for s in states), default=None)
+        for sweep in sweeps:
+            assert last_read is not None
+            await self.store.sweep_tier(
+                cid,
+                sweep.from_tier,
+                sweep.to_tier,
+                since=now,
+                last_read=last_read,
+                joined_before=min(read_at, sweep.joined_before or read_at),
+            )
         await self.store.apply_member_updates(cid, updates)
         if changes:
             await self.store.insert_tier_changes(changes)

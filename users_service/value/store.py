@@ -18,6 +18,7 @@ from users_service.value.schemas import (
     TierRunRead,
     ValueConfig,
 )
+from users_service.value.writes import MemberUpdate
 
 Doc = dict[str, Any]
 
@@ -33,12 +34,6 @@ class MemberState:
     joined_at: datetime
     layer: Layer
     ltv_cents: int | None
-
-
-@dataclass(frozen=True)
-class MemberUpdate:
-    member_id: ObjectId
-    fields: Doc
 
 
 def _run(doc: Doc) -> TierRunRead:
@@ -117,6 +112,30 @@ class ValueStore:
                 for u in updates[start : start + 5000]
             ]
             await self.members.bulk_write(batch, ordered=False)
+
+    async def sweep_tier(
+        self,
+        community_id: ObjectId,
+        from_tier: Tier,
+        to_tier: Tier,
+        *,
+        since: datetime,
+        last_read: ObjectId,
+        joined_before: datetime,
+    ) -> None:
+        """Move every member the run read in `from_tier` at once. Uses community_tier.
+
+        Members who arrived after the run read the community (a later id or join) are left alone.
+        """
+        await self.members.update_many(
+            {
+                "community_id": community_id,
+                "tier": from_tier.value,
+                "_id": {"$lte": last_read},
+                "joined_at": {"$lt": joined_before},
+            },
+            {"$set": {"tier": to_tier.value, "tier_since": since}},
+        )
 
     async def count_by_tier(self, community_id: ObjectId) -> dict[str, int]:
         pipeline: list[Doc] = [
