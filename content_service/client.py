@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import quote
 
 from content_service.crisis.client import CrisisCalls
@@ -11,6 +12,7 @@ from content_service.moderation.client import ModerationCalls
 from content_service.production.client import ProductionCalls
 from content_service.schemas import (
     CandidateList,
+    ContentCountsByAuthor,
     ContentCreate,
     ContentIdCheck,
     ContentIdCheckResult,
@@ -49,6 +51,12 @@ class ContentClient(
     async def candidates(self, community_id: str, *, limit: int = 500) -> list[ContentSummary]:
         path = f"/communities/{_seg(community_id)}/content/candidates"
         return CandidateList.model_validate(await self._call("GET", path, params={"limit": limit})).items
+
+    async def counts_by_author(self, community_id: str, since: datetime | None = None) -> dict[str, dict[str, int]]:
+        """Member id → {kind: published pieces} since `since`; members who published nothing are absent."""
+        path = f"/communities/{_seg(community_id)}/content/by-author"
+        params = {"since": since.isoformat()} if since else None
+        return ContentCountsByAuthor.model_validate(await self._call("GET", path, params=params)).authors
 
     # Issue 4
 

@@ -10,6 +10,7 @@ from starlette.routing import Route
 from content_service import importing
 from content_service.schemas import (
     CandidateList,
+    ContentCountsByAuthor,
     ContentCreate,
     ContentIdCheck,
     ContentIdCheckResult,
@@ -20,7 +21,7 @@ from content_service.schemas import (
 from content_service.service import ContentService
 from infra.errors import BadInputError
 from infra.schemas import object_id
-from infra.service_app import read_model, respond
+from infra.service_app import parse_since, read_model, respond
 
 
 def _service(request: Request) -> ContentService:
@@ -53,10 +54,17 @@ async def list_candidates(request: Request) -> Response:
     return respond(CandidateList(items=items))
 
 
+async def counts_by_author(request: Request) -> Response:
+    since = parse_since(request.query_params.get("since"))
+    authors = await _service(request).counts_by_author(request.path_params["community_id"], since)
+    return respond(ContentCountsByAuthor(authors=authors))
+
+
 routes = [
     Route("/communities/{community_id}/content", publish_content, methods=["POST"]),
     Route("/communities/{community_id}/content/lookup", lookup_content, methods=["POST"]),
     Route("/communities/{community_id}/content/candidates", list_candidates, methods=["GET"]),
+    Route("/communities/{community_id}/content/by-author", counts_by_author, methods=["GET"]),
     Route("/communities/{community_id}/content/{content_id}", get_content, methods=["GET"]),
 ]
 

@@ -75,6 +75,12 @@ class CandidateList(ApiModel):
     items: list[ContentSummary]
 
 
+class ContentCountsByAuthor(ApiModel):
+    """Published content per author and kind (PGC/UGC/COMMERCIAL) since a moment: what each member produced."""
+
+    authors: dict[str, dict[str, int]]
+
+
 # Issue 4: content imported from another platform, in batches, idempotent by `source` + `sourceId`.
 
 

@@ -146,3 +146,6 @@ class ContentService:
             return items
         boosts = await self.boosts(cid, [ObjectId(i.id) for i in items])
         return [i.model_copy(update={"exposure_boost": boosts[i.id]}) if i.id in boosts else i for i in items]
+
+    async def counts_by_author(self, community_id: str, since: datetime | None) -> dict[str, dict[str, int]]:
+        return await self.store.count_published_by_author(object_id(community_id, field="communityId"), since)

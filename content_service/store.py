@@ -112,6 +112,25 @@ class ContentStore:
         )
         return [_summary(doc) async for doc in cursor]
 
+    async def count_published_by_author(
+        self, community_id: ObjectId, since: datetime | None
+    ) -> dict[str, dict[str, int]]:
+        # Served by community_status_published (community, status, published_at).
+        match: Doc = {"community_id": community_id, "status": ContentStatus.PUBLISHED.value}
+        if since is not None:
+            match["published_at"] = {"$gte": since}
+        pipeline: list[Doc] = [
+            {"$match": match},
+            {"$group": {"_id": {"author": "$author_id", "kind": "$kind"}, "n": {"$sum": 1}}},
+        ]
+        counts: dict[str, dict[str, int]] = {}
+        async for row in await self.content.aggregate(pipeline):
+            author = row["_id"].get("author")
+            if author is None:
+                continue
+            counts.setdefault(str(author), {})[row["_id"]["kind"]] = int(row["n"])
+        return counts
+
     # Issue 4: imported content, idempotent by (community, source, source id).
 
     async def ensure_import_indexes(self) -> None:

@@ -31,6 +31,12 @@ from gateway.graphql.content_templates import TemplateMutation, TemplateQuery
 from gateway.graphql.deliveries import DeliveryMutation, DeliveryQuery
 from gateway.graphql.feed import FeedMutation, FeedQuery
 from gateway.graphql.users import UserMutation, UserQuery
+from gateway.graphql.users_acquisition import AcquisitionMutation, AcquisitionQuery
+from gateway.graphql.users_governance import GovernanceMutation, GovernanceQuery
+from gateway.graphql.users_ltv import LtvMutation, LtvQuery
+from gateway.graphql.users_stage import StageQuery
+from gateway.graphql.users_value import MemberValueMutation, MemberValueQuery
+from gateway.graphql.users_voice import VoiceMutation, VoiceQuery
 from gateway.metrics import OperationMetrics
 from infra.settings import Settings
 
@@ -51,6 +57,10 @@ CONTENT_MUTATIONS = (
     TemplateMutation,
     IncentivesMutation,
 )
+# Issue 6: member value, voice, lifecycle stage, acquisition and governance.
+USERS_QUERIES = (MemberValueQuery, LtvQuery, VoiceQuery, GovernanceQuery, StageQuery, AcquisitionQuery)
+USERS_MUTATIONS = (MemberValueMutation, LtvMutation, VoiceMutation, GovernanceMutation, AcquisitionMutation)
+
 Query = merge_types(
     "Query",
     (
@@ -63,6 +73,7 @@ Query = merge_types(
         LedgerQuery,
         DeliveryQuery,
         *CONTENT_QUERIES,
+        *USERS_QUERIES,
     ),
 )
 Mutation = merge_types(
@@ -77,6 +88,7 @@ Mutation = merge_types(
         LedgerMutation,
         DeliveryMutation,
         *CONTENT_MUTATIONS,
+        *USERS_MUTATIONS,
     ),
 )
 

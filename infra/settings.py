@@ -64,6 +64,26 @@ class Settings(BaseSettings):
 
     seed_demo: bool = True
 
+    # Issue 6: member value and voice. The playbook's bars (section 6): NPS above 40 is excellent.
+    nps_excellent_above: float = 40.0
+    # Playbook section 8: a user committee of 500 core users, an expert think-tank of 100+, 67% of proposals adopted.
+    governance_committee_target: int = 500
+    governance_expert_panel_target: int = 100
+    governance_target_adoption_rate: float = 0.67
+    # Playbook section 2, lifecycle stage targets: launch 5,000 seed users with KOCs >= 30% of the core group;
+    # growth MAU 100,000 and content 60% professional / 35% UGC / 5% commercial; maturity funnel conversion
+    # 12.7%; expansion at least one incubated sub-community.
+    stage_seed_members_target: int = 5000
+    stage_koc_share_target: float = 0.30
+    stage_mau_target: int = 100_000
+    stage_content_mix_target: tuple[float, float, float] = (0.60, 0.35, 0.05)
+    stage_funnel_conversion_target: float = 0.127
+    stage_sub_communities_target: int = 1
+    # Playbook section 3: a 7-day experience camp converting 19.3%, a 21-day growth plan retaining 41%;
+    # section 6: LTV/CAC above 3.5 is healthy.
+    trial_camp_conversion_target: float = 0.193
+    trial_plan_retention_target: float = 0.41
+    ltv_to_cac_healthy_above: float = 3.5
     # Issue 4: real communities. Where the shared Stack Exchange dumps are, and which one `make run` imports as a
     # second demo community (in the background, once; empty: none).
     stackexchange_data_dir: Path = REPO_ROOT.parent / "shared" / "data" / "stackexchange"

@@ -67,7 +67,9 @@ class Topology:
         if service == "users":
             from users_service.app import create_app as create_users_app
 
-            return create_users_app(self.settings)
+            return create_users_app(
+                self.settings, distribution=self.distribution, billing=self.billing, content=self.content
+            )
         if service == "content":
             from content_service.app import create_app as create_content_app
 

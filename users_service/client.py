@@ -7,6 +7,9 @@ from urllib.parse import quote
 
 from infra.bulk import ImportResult
 from infra.http import ServiceClient
+from users_service.acquisition.client import AcquisitionClientMixin
+from users_service.governance.client import GovernanceClientMixin
+from users_service.ltv.client import LtvClientMixin
 from users_service.schemas import (
     CommunityCreate,
     CommunityRead,
@@ -20,13 +23,24 @@ from users_service.schemas import (
     SpendRead,
     SpendTotal,
 )
+from users_service.stage.client import StageClientMixin
+from users_service.value.client import ValueClientMixin
+from users_service.voice.client import VoiceClientMixin
 
 
 def _base(community_id: str) -> str:
     return f"/communities/{quote(community_id, safe='')}"
 
 
-class UsersClient(ServiceClient):
+class UsersClient(
+    ValueClientMixin,
+    LtvClientMixin,
+    VoiceClientMixin,
+    GovernanceClientMixin,
+    StageClientMixin,
+    AcquisitionClientMixin,
+    ServiceClient,
+):
     service_name = "users"
 
     async def create_community(self, community_in: CommunityCreate) -> CommunityRead:

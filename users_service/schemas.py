@@ -11,6 +11,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 from infra.bulk import MAX_IMPORT_BATCH, SourceKey
 from infra.schemas import ApiInput, ApiModel, Handle, Id, Slug
 from users_service.domain.acquisition import Channel
+from users_service.domain.layers import Layer
 from users_service.domain.passwords import MAX_LENGTH, MIN_LENGTH
 from users_service.domain.roles import Role
 from users_service.domain.tiers import Tier
@@ -50,6 +51,8 @@ class MemberCreate(ApiInput):
     handle: Handle
     display_name: Name
     password: Password | None = None
+    # Issue 6: where the sign-up came from (acquisition channel), when the sign-up page knows it.
+    channel: Channel | None = None
 
 
 class MemberRead(ApiModel):
@@ -60,6 +63,9 @@ class MemberRead(ApiModel):
     roles: list[Role]
     tier: Tier
     joined_at: datetime
+    # Issue 6: the RFM layer (BASE until the first batch run) and the predicted 12-month value (null until a model).
+    rfm_layer: Layer = Layer.BASE
+    ltv_cents: int | None = None
 
 
 class Credentials(ApiInput):

@@ -63,6 +63,7 @@ class UsersService:
             password_hash=password_hash,
             roles=[Role.MEMBER],
             tier=initial_tier(),
+            channel=member_in.channel.value if member_in.channel else None,
         )
 
     async def authenticate(self, community_id: str, credentials: Credentials) -> MemberRead:

@@ -37,6 +37,8 @@ def _member(doc: Doc) -> MemberRead:
         roles=doc["roles"],
         tier=doc["tier"],
         joined_at=doc["joined_at"],
+        rfm_layer=doc.get("rfm_layer", "BASE"),
+        ltv_cents=doc.get("ltv_cents"),
     )
 
 
@@ -106,6 +108,7 @@ class UsersStore:
         password_hash: str | None,
         roles: list[str],
         tier: str,
+        channel: str | None = None,
     ) -> MemberRead:
         doc: Doc = {
             "community_id": community_id,
@@ -116,6 +119,7 @@ class UsersStore:
             "roles": roles,
             "tier": tier,
             "joined_at": datetime.now(UTC),
+            "channel": channel,
         }
         try:
             result = await self.members.insert_one(doc)

@@ -10,6 +10,7 @@ from billing_service.schemas import PlanRead, SubscriptionRead
 from content_service.schemas import ContentRead
 from gateway.context import Info
 from gateway.graphql.enums import ContentKind, ContentStatus, PlanInterval, Role, SubscriptionStatus, Tier
+from gateway.graphql.users_enums import RfmLayer
 from users_service.schemas import CommunityRead, MemberRead
 
 
@@ -114,6 +115,10 @@ class User:
     tier: Tier
     joined_at: datetime
     community_id: strawberry.Private[str]
+    rfm_layer: RfmLayer = strawberry.field(description="RFM pyramid layer; BASE until the first batch run.")
+    ltv: int | None = strawberry.field(
+        description="Predicted value over the next 12 months, integer minor units; null until an LTV model exists."
+    )
 
     @strawberry.field
     async def community(self, info: Info) -> Community:
@@ -134,6 +139,8 @@ class User:
             tier=Tier(read.tier.value),
             joined_at=read.joined_at,
             community_id=read.community_id,
+            rfm_layer=RfmLayer(read.rfm_layer.value),
+            ltv=read.ltv_cents,
         )
 
 

@@ -7,6 +7,7 @@ import strawberry
 from gateway.context import Info
 from gateway.graphql.enums import Role
 from gateway.graphql.types import User
+from gateway.graphql.users_enums import AcquisitionChannel
 from users_service.schemas import Credentials, MemberCreate, RoleChange
 
 
@@ -16,6 +17,9 @@ class RegisterUserInput:
     handle: str
     display_name: str
     password: str | None = strawberry.field(default=None, description="Optional; needed later for `login`.")
+    channel: AcquisitionChannel | None = strawberry.field(
+        default=None, description="Where the sign-up came from, when the sign-up page knows it (CAC per channel)."
+    )
 
 
 @strawberry.input
@@ -60,7 +64,12 @@ class UserMutation:
     async def register_user(self, info: Info, input: RegisterUserInput) -> AuthPayload:
         ctx = info.context
         await ctx.limiter.check_registration(ctx.address)
-        member_in = MemberCreate(handle=input.handle, display_name=input.display_name, password=input.password)
+        member_in = MemberCreate(
+            handle=input.handle,
+            display_name=input.display_name,
+            password=input.password,
+            channel=input.channel.value if input.channel else None,
+        )
         community = await ctx.services.users.get_community_by_slug(input.community_slug)
         member = await ctx.services.users.register_member(community.id, member_in)
         token = ctx.issuer.issue(member_id=member.id, community_id=member.community_id)

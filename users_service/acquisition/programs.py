@@ -1,0 +1,24 @@
+"""Trial programs: the playbook's 7-day experience camp and 21-day growth plan. Pure rules."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ProgramKind(StrEnum):
+    EXPERIENCE_CAMP = "EXPERIENCE_CAMP"  # 7 days; measured by conversion to paying
+    GROWTH_PLAN = "GROWTH_PLAN"  # 21 days; measured by retention after it ends
+
+
+DURATION_DAYS: dict[ProgramKind, int] = {ProgramKind.EXPERIENCE_CAMP: 7, ProgramKind.GROWTH_PLAN: 21}
+
+
+def rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def cac_cents(spend_cents: int, signups: int) -> int | None:
+    """Spend per sign-up, rounded half up to a whole minor unit; None without sign-ups."""
+    if signups <= 0:
+        return None
+    return (spend_cents * 2 + signups) // (signups * 2)
