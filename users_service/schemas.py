@@ -71,6 +71,9 @@ class MemberRead(ApiModel):
 class Credentials(ApiInput):
     handle: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     password: Annotated[str, StringConstraints(max_length=MAX_LENGTH)]
+    # Where the attempt came from (the gateway passes the caller's address): failures are counted per address,
+    # so a stranger cannot lock a member out by failing on purpose from elsewhere.
+    address: Annotated[str, StringConstraints(max_length=64)] | None = None
 
 
 class RoleChange(ApiInput):

@@ -25,6 +25,8 @@ from users_service.schemas import (
 from users_service.store import UsersStore
 
 BAD_CREDENTIALS = "invalid handle or password"
+# A handle under attack from many addresses is still refused, at this multiple of the per-address limit.
+GLOBAL_FAILURE_FACTOR = 10
 
 
 class UsersService:
@@ -69,14 +71,22 @@ class UsersService:
     async def authenticate(self, community_id: str, credentials: Credentials) -> MemberRead:
         """The member whose handle and password match; every failure looks the same to the caller."""
         cid = object_id(community_id, field="communityId")
-        if await self.store.count_recent_login_failures(cid, credentials.handle) >= self.login_max_failures:
+        if await self._locked_out(cid, credentials):
             raise RateLimitedError("too many failed logins for this handle; try again later")
         member, password_hash = await self.store.get_password_hash(cid, credentials.handle)
         if member is None or not await passwords.verify_password(password_hash, credentials.password):
-            await self.store.record_login_failure(cid, credentials.handle)
+            await self.store.record_login_failure(cid, credentials.handle, credentials.address)
             raise UnauthenticatedError(BAD_CREDENTIALS)
         await self.store.clear_login_failures(cid, credentials.handle)
         return member
+
+    async def _locked_out(self, cid: ObjectId, credentials: Credentials) -> bool:
+        """Refused after `login_max_failures` from this address, or ten times as many from anywhere."""
+        from_here = await self.store.count_recent_login_failures(cid, credentials.handle, address=credentials.address)
+        if from_here >= self.login_max_failures:
+            return True
+        everywhere = await self.store.count_recent_login_failures(cid, credentials.handle, all_addresses=True)
+        return everywhere >= self.login_max_failures * GLOBAL_FAILURE_FACTOR
 
     async def get_member_or_raise(self, community_id: str, member_id: str) -> MemberRead:
         cid = object_id(community_id, field="communityId")

@@ -58,7 +58,12 @@ class UsersStore:
         await self.members.create_index(
             [("community_id", ASCENDING), ("handle_key", ASCENDING)], unique=True, name="community_handle_unique"
         )
-        # count_recent_login_failures; entries expire after the failure window.
+        # count_recent_login_failures (per address): failures of one handle from one address.
+        await self.login_failures.create_index(
+            [("community_id", ASCENDING), ("handle_key", ASCENDING), ("address", ASCENDING), ("at", ASCENDING)],
+            name="community_handle_address_at",
+        )
+        # count_recent_login_failures (all addresses); entries expire after the failure window.
         await self.login_failures.create_index(
             [("community_id", ASCENDING), ("handle_key", ASCENDING), ("at", ASCENDING)], name="community_handle_at"
         )
@@ -156,16 +161,21 @@ class UsersStore:
 
     # Login failures
 
-    async def record_login_failure(self, community_id: ObjectId, handle: str) -> None:
+    async def record_login_failure(self, community_id: ObjectId, handle: str, address: str | None) -> None:
         await self.login_failures.insert_one(
-            {"community_id": community_id, "handle_key": handle.lower(), "at": datetime.now(UTC)}
+            {"community_id": community_id, "handle_key": handle.lower(), "address": address, "at": datetime.now(UTC)}
         )
 
-    async def count_recent_login_failures(self, community_id: ObjectId, handle: str) -> int:
+    async def count_recent_login_failures(
+        self, community_id: ObjectId, handle: str, *, address: str | None = None, all_addresses: bool = False
+    ) -> int:
+        """Failures in the window for this handle: from `address`, or from anywhere with `all_addresses`."""
         since = datetime.now(UTC) - timedelta(seconds=self.login_failure_window_seconds)
-        return await self.login_failures.count_documents(
-            {"community_id": community_id, "handle_key": handle.lower(), "at": {"$gte": since}}
-        )
+        query: Doc = {"community_id": community_id, "handle_key": handle.lower()}
+        if not all_addresses:
+            query["address"] = address
+        query["at"] = {"$gte": since}
+        return await self.login_failures.count_documents(query)
 
     async def clear_login_failures(self, community_id: ObjectId, handle: str) -> None:
         await self.login_failures.delete_many({"community_id": community_id, "handle_key": handle.lower()})

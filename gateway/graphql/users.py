@@ -78,7 +78,7 @@ class UserMutation:
     @strawberry.mutation(description="A wrong password and an unknown handle give the same UNAUTHENTICATED answer.")
     async def login(self, info: Info, input: LoginInput) -> AuthPayload:
         ctx = info.context
-        credentials = Credentials(handle=input.handle, password=input.password)
+        credentials = Credentials(handle=input.handle, password=input.password, address=ctx.address)
         community = await ctx.services.users.get_community_by_slug(input.community_slug)
         member = await ctx.services.users.authenticate(community.id, credentials)
         token = ctx.issuer.issue(member_id=member.id, community_id=member.community_id)

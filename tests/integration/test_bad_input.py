@@ -187,3 +187,22 @@ async def test_password_is_never_stored_in_clear(api: Api) -> None:
     assert doc is not None
     assert "s3cret-password" not in str(doc)
     assert str(doc["password_hash"]).startswith("$argon2id$")
+
+
+async def test_failures_from_one_address_do_not_lock_out_another(api: Api) -> None:
+    import httpx
+
+    await create_community(api, "demo")
+    await register(api, "demo", "bob", password="right password")
+    login = "mutation($i: LoginInput!) { login(input: $i) { token } }"
+    wrong = {"i": {"communitySlug": "demo", "handle": "bob", "password": "wrong password"}}
+    for _ in range(api.settings.login_max_failures):
+        assert await api.error_code(login, wrong) == "UNAUTHENTICATED"
+    right = {"i": {"communitySlug": "demo", "handle": "bob", "password": "right password"}}
+    assert await api.error_code(login, right) == "RATE_LIMITED"
+    # when: the member signs in from their own address
+    transport = httpx.ASGITransport(app=api.app, client=("198.51.100.9", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as elsewhere:
+        answer = (await elsewhere.post("/graphql", json={"query": login, "variables": right})).json()
+    # then
+    assert answer["data"]["login"]["token"].count(".") == 2
