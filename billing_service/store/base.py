@@ -18,3 +18,9 @@ async def in_transaction(client: AsyncMongoClient[Doc], callback: Callable[[Sess
     async with client.start_session() as session:
         result: T = await session.with_transaction(callback)
         return result
+
+
+def in_community(doc: Doc | None, community_id: Any) -> Doc | None:
+    """`doc` if it belongs to the community, else None: reads by `_id` alone (SecantusDB's point lookup; `_id`
+    plus another field is a collection scan there) keep tenancy by checking the community here."""
+    return doc if doc is not None and doc.get("community_id") == community_id else None

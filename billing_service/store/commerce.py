@@ -8,7 +8,7 @@ from bson import ObjectId
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from billing_service.store.base import Doc, Session
+from billing_service.store.base import Doc, Session, in_community
 
 
 class CommerceStore:
@@ -45,8 +45,7 @@ class CommerceStore:
         return doc
 
     async def get(self, collection: str, community_id: ObjectId, doc_id: ObjectId) -> Doc | None:
-        found: Doc | None = await getattr(self, collection).find_one({"_id": doc_id, "community_id": community_id})
-        return found
+        return in_community(await getattr(self, collection).find_one({"_id": doc_id}), community_id)
 
     async def list_products(self, community_id: ObjectId, limit: int) -> list[Doc]:
         cursor = self.products.find({"community_id": community_id}).sort("created_at", ASCENDING).limit(limit)
@@ -83,10 +82,11 @@ class CommerceStore:
     async def list_open_schedules_of_subscription(
         self, community_id: ObjectId, subscription_id: ObjectId, session: Session
     ) -> list[Doc]:
+        # community_subscription pins both fields; "still open" is tested here (a third field scans on SecantusDB).
         cursor = self.schedules.find(
-            {"community_id": community_id, "subscription_id": subscription_id, "open": True}, session=session
+            {"community_id": community_id, "subscription_id": subscription_id}, session=session
         )
-        return [doc async for doc in cursor]
+        return [doc async for doc in cursor if doc.get("open") is True]
 
     async def add_receipt(self, session: Session, deal: Doc, amount: int) -> bool:
         """Count money received on a deal; False when it would exceed what the deal is worth."""

@@ -24,6 +24,18 @@ class IdempotencyStore:
             unique=True,
             name="community_scope_key_unique",
         )
+        # acquire / release / complete: the key plus its state (and lease), so these conditional writes find their
+        # record on an index (SecantusDB scans when a filter names a field beyond the index's).
+        await self.records.create_index(
+            [
+                ("community_id", ASCENDING),
+                ("scope", ASCENDING),
+                ("key", ASCENDING),
+                ("state", ASCENDING),
+                ("lease_until", ASCENDING),
+            ],
+            name="community_scope_key_state_lease",
+        )
         await self.records.create_index("created_at", expireAfterSeconds=RETENTION_SECONDS, name="created_at_ttl")
 
     @staticmethod

@@ -8,7 +8,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
-from billing_service.store.base import Doc, Session
+from billing_service.store.base import Doc, Session, in_community
 
 
 class InvoicesStore:
@@ -51,7 +51,7 @@ class InvoicesStore:
         return int(counter["value"])
 
     async def get(self, community_id: ObjectId, invoice_id: ObjectId, session: Session | None = None) -> Doc | None:
-        return await self.invoices.find_one({"_id": invoice_id, "community_id": community_id}, session=session)
+        return in_community(await self.invoices.find_one({"_id": invoice_id}, session=session), community_id)
 
     async def update(self, session: Session | None, invoice: Doc, expect: Doc, changes: Doc) -> Doc | None:
         result: Doc | None = await self.invoices.find_one_and_update(

@@ -30,6 +30,10 @@ class LedgerStore:
         await self.transactions.create_index(
             [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred"
         )
+        # creator_payable: the transactions naming one creator (multikey on the id list).
+        await self.transactions.create_index(
+            [("community_id", ASCENDING), ("meta.creator_ids", ASCENDING)], name="community_creator"
+        )
 
     async def post(
         self,
@@ -91,11 +95,13 @@ class LedgerStore:
 
     async def member_payments(self, community_id: ObjectId, since: datetime | None) -> dict[str, int]:
         """Member → money paid net of refunds (`member_amount` of payment and refund transactions)."""
-        match: Doc = {"community_id": community_id, "member_id": {"$ne": None}}
+        # community_occurred serves the first $match; the second keeps postings that name a member.
+        match: Doc = {"community_id": community_id}
         if since is not None:
             match["occurred_at"] = {"$gte": since}
         pipeline: list[Doc] = [
             {"$match": match},
+            {"$match": {"member_id": {"$ne": None}}},
             {"$group": {"_id": "$member_id", "paid": {"$sum": "$meta.member_amount"}}},
         ]
         return {
@@ -105,28 +111,25 @@ class LedgerStore:
         }
 
     async def list_between(self, community_id: ObjectId, start: datetime, end: datetime, kinds: list[str]) -> list[Doc]:
-        cursor = self.transactions.find(
-            {"community_id": community_id, "occurred_at": {"$gte": start, "$lt": end}, "kind": {"$in": kinds}}
-        )
-        return [doc async for doc in cursor]
+        # The window rides community_occurred; the kinds are picked here (a second field would scan).
+        wanted = set(kinds)
+        cursor = self.transactions.find({"community_id": community_id, "occurred_at": {"$gte": start, "$lt": end}})
+        return [doc async for doc in cursor if doc.get("kind") in wanted]
 
     async def mrr_postings_before(self, community_id: ObjectId, end: datetime) -> list[Doc]:
         """Transactions booked before `end` that move MRR (charges, upgrades, immediate cancels: `meta.mrr`)."""
         cursor = self.transactions.find(
-            {"community_id": community_id, "occurred_at": {"$lt": end}, "meta.mrr": {"$exists": True}},
-            {"meta": 1, "member_id": 1},
+            {"community_id": community_id, "occurred_at": {"$lt": end}}, {"meta": 1, "member_id": 1}
         )
-        return [doc async for doc in cursor]
+        return [doc async for doc in cursor if "mrr" in (doc.get("meta") or {})]
 
     async def mrr_postings_for_subscription(
         self, community_id: ObjectId, subscription_id: ObjectId, session: Session | None = None
     ) -> list[Doc]:
         cursor = self.transactions.find(
-            {"community_id": community_id, "meta.subscription_id": subscription_id, "meta.mrr": {"$exists": True}},
-            {"meta": 1},
-            session=session,
+            {"community_id": community_id, "meta.subscription_id": subscription_id}, {"meta": 1}, session=session
         )
-        return [doc async for doc in cursor]
+        return [doc async for doc in cursor if "mrr" in (doc.get("meta") or {})]
 
     async def creator_payable(self, community_id: ObjectId, creator_id: ObjectId, session: Session) -> int:
         """What the community owes one creator: awards and shares booked to them less payouts made."""

@@ -8,7 +8,7 @@ from bson import ObjectId
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from billing_service.store.base import Doc, Session
+from billing_service.store.base import Doc, Session, in_community
 
 
 class PaymentsStore:
@@ -39,7 +39,7 @@ class PaymentsStore:
         return doc
 
     async def get(self, community_id: ObjectId, payment_id: ObjectId, session: Session | None = None) -> Doc | None:
-        return await self.payments.find_one({"_id": payment_id, "community_id": community_id}, session=session)
+        return in_community(await self.payments.find_one({"_id": payment_id}, session=session), community_id)
 
     async def get_by_key(self, community_id: ObjectId, key: str) -> Doc | None:
         return await self.payments.find_one({"community_id": community_id, "key": key})

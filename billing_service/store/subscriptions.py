@@ -8,7 +8,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
-from billing_service.store.base import Doc, Session
+from billing_service.store.base import Doc, Session, in_community
 
 
 class SubscriptionsStore:
@@ -29,6 +29,12 @@ class SubscriptionsStore:
             unique=True,
             partialFilterExpression={"live": True},
             name="community_member_live_unique",
+        )
+        # get_live / list_live: SecantusDB plans no lookup on the partial index, so a plain one serves them
+        # (`live` equality before member: list_live's `$in` is then the last field it pins).
+        await self.subscriptions.create_index(
+            [("community_id", ASCENDING), ("live", ASCENDING), ("member_id", ASCENDING)],
+            name="community_live_member",
         )
         # list_for_operator: a community's subscriptions by status, newest first.
         await self.subscriptions.create_index(
@@ -56,14 +62,16 @@ class SubscriptionsStore:
         return doc
 
     async def get_plan(self, community_id: ObjectId, plan_id: ObjectId, session: Session | None = None) -> Doc | None:
-        return await self.plans.find_one({"_id": plan_id, "community_id": community_id}, session=session)
+        # By `_id` alone (SecantusDB's point lookup; `_id` plus another field scans); the community checked here.
+        return in_community(await self.plans.find_one({"_id": plan_id}, session=session), community_id)
 
     async def list_plans(self, community_id: ObjectId, *, limit: int) -> list[Doc]:
         cursor = self.plans.find({"community_id": community_id}).sort("created_at", ASCENDING).limit(limit)
         return [doc async for doc in cursor]
 
     async def plans_by_id(self, community_id: ObjectId, plan_ids: list[ObjectId]) -> dict[ObjectId, Doc]:
-        return {p["_id"]: p async for p in self.plans.find({"_id": {"$in": plan_ids}, "community_id": community_id})}
+        cursor = self.plans.find({"_id": {"$in": plan_ids}})
+        return {p["_id"]: p async for p in cursor if p.get("community_id") == community_id}
 
     # Subscriptions
 
@@ -73,13 +81,13 @@ class SubscriptionsStore:
         return doc
 
     async def get(self, community_id: ObjectId, sub_id: ObjectId, session: Session | None = None) -> Doc | None:
-        return await self.subscriptions.find_one({"_id": sub_id, "community_id": community_id}, session=session)
+        return in_community(await self.subscriptions.find_one({"_id": sub_id}, session=session), community_id)
 
     async def get_live(self, community_id: ObjectId, member_id: ObjectId) -> Doc | None:
-        return await self.subscriptions.find_one({"community_id": community_id, "member_id": member_id, "live": True})
+        return await self.subscriptions.find_one({"community_id": community_id, "live": True, "member_id": member_id})
 
     async def list_live(self, community_id: ObjectId, member_ids: list[ObjectId]) -> list[Doc]:
-        cursor = self.subscriptions.find({"community_id": community_id, "member_id": {"$in": member_ids}, "live": True})
+        cursor = self.subscriptions.find({"community_id": community_id, "live": True, "member_id": {"$in": member_ids}})
         return [doc async for doc in cursor]
 
     async def list_for_operator(self, community_id: ObjectId, statuses: list[str], limit: int) -> list[Doc]:
@@ -92,11 +100,12 @@ class SubscriptionsStore:
 
     async def list_all(self, community_id: ObjectId) -> list[Doc]:
         """Every subscription of a community, for the revenue report's churn and conversion counts."""
+        # The community prefix rides an index; "has a status" is tested here (`$exists` puts it off the index).
         cursor = self.subscriptions.find(
-            {"community_id": community_id, "status": {"$exists": True}},
+            {"community_id": community_id},
             {"member_id": 1, "status": 1, "created_at": 1, "ended_at": 1, "trial_end": 1, "converted_at": 1},
         )
-        return [doc async for doc in cursor]
+        return [doc async for doc in cursor if "status" in doc]
 
     async def update(
         self, session: Session | None, sub: Doc, expect: Doc, changes: Doc, unset: list[str] | None = None

@@ -21,7 +21,22 @@ class DistributionStore(EventsStore, DeliveriesStore, ModelsStore):
             partialFilterExpression={"client_event_id": {"$type": "string"}},
             name="community_client_event_unique",
         )
-        # list_seen_pairs, list_member(s)_history: members' events (by item; newest first).
+        # insert_events (a duplicate's stored id): SecantusDB plans no lookup on a partial index, so a plain one.
+        await self.events.create_index(
+            [("community_id", ASCENDING), ("client_event_id", ASCENDING)], name="community_client_event"
+        )
+        # list_seen_pairs, list_member(s)_history: members' engagement events (`engaged` equality, `$in` on member).
+        await self.events.create_index(
+            [
+                ("community_id", ASCENDING),
+                ("engaged", ASCENDING),
+                ("member_id", ASCENDING),
+                ("occurred_at", DESCENDING),
+            ],
+            name="community_engaged_member_occurred_at",
+        )
+        await self.backfill_engaged()
+        # A member's events by item, newest first (kept for ad-hoc reads and existing deployments).
         await self.events.create_index(
             [("community_id", ASCENDING), ("member_id", ASCENDING), ("content_id", ASCENDING)],
             name="community_member_content",
@@ -47,13 +62,23 @@ class DistributionStore(EventsStore, DeliveriesStore, ModelsStore):
         )
         # get_decision, list_decisions_between: one decision by id within a community, or over a window.
         await self.decisions.create_index([("community_id", ASCENDING), ("at", ASCENDING)], name="community_at")
+        # list_experiment_decisions: one experiment version's decisions since a moment.
+        await self.decisions.create_index(
+            [("community_id", ASCENDING), ("experiment_version", ASCENDING), ("at", ASCENDING)],
+            name="community_experiment_at",
+        )
         # insert_delivery: exactly one delivery per member per slot and local day, whatever re-runs happen.
         await self.deliveries.create_index(
             [("community_id", ASCENDING), ("member_id", ASCENDING), ("slot", ASCENDING), ("day", ASCENDING)],
             unique=True,
             name="community_member_slot_day_unique",
         )
-        # list_deliveries_for_member (inbox), newest first.
+        # list_delivered_members: who already got this slot today (`$in` on member, the last field pinned).
+        await self.deliveries.create_index(
+            [("community_id", ASCENDING), ("slot", ASCENDING), ("day", ASCENDING), ("member_id", ASCENDING)],
+            name="community_slot_day_member",
+        )
+        # list_deliveries_for_member (inbox), newest first; mark_delivery; count_deliveries_by_member_since.
         await self.deliveries.create_index(
             [("community_id", ASCENDING), ("member_id", ASCENDING), ("created_at", DESCENDING)],
             name="community_member_created_at",

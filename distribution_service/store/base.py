@@ -24,6 +24,18 @@ HISTORY_FIELDS = {
 }
 
 
+def mark_engaged(docs: list[Doc]) -> list[Doc]:
+    """Stamp each event's `engaged` flag (True unless an impression) before it is stored.
+
+    "A member's engagement events" is then an equality on an index prefix (community_id, engaged, member_id, ...)
+    instead of a `type: {$in: ...}` filter beyond the index's fields, which SecantusDB answers with a collection
+    scan (docs/ranking.md, "Query plans"). Every writer of `events` goes through the store, so all events carry it.
+    """
+    for doc in docs:
+        doc["engaged"] = doc["type"] != EventType.IMPRESSION.value
+    return docs
+
+
 class StoreBase:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.db = db

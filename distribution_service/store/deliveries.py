@@ -45,8 +45,11 @@ class DeliveriesStore(StoreBase):
     async def count_deliveries_by_member_since(
         self, community_id: ObjectId, member_ids: list[ObjectId], since: datetime
     ) -> dict[str, int]:
+        # community_member_created_at serves the first $match (`$in` on member, the last field it pins); mongod
+        # merges the two into one bounded scan of the same index.
         pipeline: list[Doc] = [
-            {"$match": {"community_id": community_id, "member_id": {"$in": member_ids}, "created_at": {"$gte": since}}},
+            {"$match": {"community_id": community_id, "member_id": {"$in": member_ids}}},
+            {"$match": {"created_at": {"$gte": since}}},
             {"$group": {"_id": "$member_id", "n": {"$sum": 1}}},
         ]
         cursor = await self.deliveries.aggregate(pipeline)
@@ -70,10 +73,21 @@ class DeliveriesStore(StoreBase):
     async def mark_delivery(
         self, community_id: ObjectId, member_id: ObjectId, content_id: ObjectId, field: str, at: datetime
     ) -> None:
-        await self.deliveries.update_many(
-            {"community_id": community_id, "member_id": member_id, "items.content_id": content_id, field: None},
-            {"$set": {field: at}},
+        """Stamp `field` (opened/shared) on the member's deliveries that showed the item, where still unset."""
+        # The member's deliveries are few (one per slot and day): read them on community_member_created_at, pick
+        # here, and write by `_id` (SecantusDB's point lookup); the pipeline keeps a value already set.
+        cursor = self.deliveries.find(
+            {"community_id": community_id, "member_id": member_id}, projection={"items.content_id": 1, field: 1}
         )
+        ids = [
+            doc["_id"]
+            async for doc in cursor
+            if doc.get(field) is None and any(item.get("content_id") == content_id for item in doc.get("items", []))
+        ]
+        if ids:
+            await self.deliveries.update_many(
+                {"_id": {"$in": ids}}, [{"$set": {field: {"$ifNull": [f"${field}", at]}}}]
+            )
 
     # --- push preferences -----------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.errors import BulkWriteError
 
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
-from distribution_service.store.base import DUPLICATE_KEY, ENGAGEMENT_TYPES, HISTORY_FIELDS, Doc, StoreBase
+from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, StoreBase, mark_engaged
 from infra.bulk import insert_many_reporting
 
 
@@ -20,7 +20,7 @@ class EventsStore(StoreBase):
         """Store events (unordered, one round trip) and bump their items' counters; (id, duplicate) per doc."""
         if not docs:
             return []
-        for doc in docs:
+        for doc in mark_engaged(docs):
             doc.setdefault("_id", ObjectId())
         duplicates: set[int] = set()
         try:
@@ -34,6 +34,7 @@ class EventsStore(StoreBase):
         fresh: list[Doc] = []
         for i, doc in enumerate(docs):
             if i in duplicates:
+                # On the plain community_client_event index (the partial unique one only guards uniqueness).
                 existing = await self.events.find_one(
                     {"community_id": doc["community_id"], "client_event_id": doc["client_event_id"]}, {"_id": 1}
                 )
@@ -49,6 +50,18 @@ class EventsStore(StoreBase):
         for community_id, docs_of_community in by_community.items():
             await self.add_to_item_stats(community_id, docs_of_community)
         return results
+
+    async def backfill_engaged(self) -> None:
+        """Give events stored before the `engaged` flag existed their flag, once per database (then marked done)."""
+        migrations = self.db["migrations"]
+        if await migrations.find_one({"_id": "events_engaged"}) is not None:
+            return
+        impression = EventType.IMPRESSION.value
+        await self.events.update_many({"engaged": {"$exists": False}, "type": impression}, {"$set": {"engaged": False}})
+        await self.events.update_many(
+            {"engaged": {"$exists": False}, "type": {"$ne": impression}}, {"$set": {"engaged": True}}
+        )
+        await migrations.update_one({"_id": "events_engaged"}, {"$set": {"done": True}}, upsert=True)
 
     async def insert_event(self, doc: Doc) -> tuple[ObjectId, bool]:
         (result,) = await self.insert_events([doc])
@@ -67,14 +80,11 @@ class EventsStore(StoreBase):
                 "default": 0.0,
             }
         }
+        # Two $match stages: SecantusDB plans the first one alone ($in as the last index field it pins, on
+        # community_content_occurred_at); mongod merges them into one bounded scan of the same index.
         pipeline: list[Doc] = [
-            {
-                "$match": {
-                    "community_id": community_id,
-                    "content_id": {"$in": content_ids},
-                    "occurred_at": {"$gte": since},
-                }
-            },
+            {"$match": {"community_id": community_id, "content_id": {"$in": content_ids}}},
+            {"$match": {"occurred_at": {"$gte": since}}},
             {"$group": {"_id": "$content_id", "engagement": {"$sum": weights}}},
         ]
         cursor = await self.events.aggregate(pipeline)
@@ -83,19 +93,20 @@ class EventsStore(StoreBase):
     async def list_seen_pairs(
         self, community_id: ObjectId, member_ids: list[ObjectId], content_ids: list[ObjectId]
     ) -> dict[str, set[str]]:
-        """For each member, the candidates they already engaged with (one query for a batch of members)."""
+        """For each member, the candidates they already engaged with (one query for a batch of members).
+
+        The members' engagement events on community_engaged_member_occurred_at (`$in` on the last field pinned);
+        the candidates are picked here, since a second `$in` would put the query off the index on SecantusDB.
+        """
+        wanted = set(content_ids)
         cursor = self.events.find(
-            {
-                "community_id": community_id,
-                "member_id": {"$in": member_ids},
-                "content_id": {"$in": content_ids},
-                "type": {"$in": ENGAGEMENT_TYPES},
-            },
+            {"community_id": community_id, "engaged": True, "member_id": {"$in": member_ids}},
             projection={"member_id": 1, "content_id": 1, "_id": 0},
         )
         seen: dict[str, set[str]] = {}
         async for doc in cursor:
-            seen.setdefault(str(doc["member_id"]), set()).add(str(doc["content_id"]))
+            if doc["content_id"] in wanted:
+                seen.setdefault(str(doc["member_id"]), set()).add(str(doc["content_id"]))
         return seen
 
     async def list_members_history(
@@ -105,7 +116,7 @@ class EventsStore(StoreBase):
         if len(member_ids) == 1:
             return {str(member_ids[0]): await self.list_member_history(community_id, member_ids[0], limit=limit)}
         cursor = self.events.find(
-            {"community_id": community_id, "member_id": {"$in": member_ids}, "type": {"$in": ENGAGEMENT_TYPES}},
+            {"community_id": community_id, "engaged": True, "member_id": {"$in": member_ids}},
             projection=HISTORY_FIELDS,
         ).sort("occurred_at", DESCENDING)
         history: dict[str, list[Doc]] = {}
@@ -119,7 +130,7 @@ class EventsStore(StoreBase):
         """The member's latest engagement events, with the item snapshot (tags, author, kind) taken when logged."""
         cursor = (
             self.events.find(
-                {"community_id": community_id, "member_id": member_id, "type": {"$in": ENGAGEMENT_TYPES}},
+                {"community_id": community_id, "engaged": True, "member_id": member_id},
                 projection=HISTORY_FIELDS,
             )
             .sort("occurred_at", DESCENDING)
@@ -157,7 +168,8 @@ class EventsStore(StoreBase):
         return doc["occurred_at"] if doc else None
 
     async def aggregate_activity_by_member(self, community_id: ObjectId, since: datetime | None) -> list[Doc]:
-        match: Doc = {"community_id": community_id, "type": {"$ne": EventType.IMPRESSION.value}}
+        # The index serves the first $match (community_occurred_at); the second drops impressions.
+        match: Doc = {"community_id": community_id}
         if since is not None:
             match["occurred_at"] = {"$gte": since}
         weights = {
@@ -168,6 +180,7 @@ class EventsStore(StoreBase):
         }
         pipeline: list[Doc] = [
             {"$match": match},
+            {"$match": {"type": {"$ne": EventType.IMPRESSION.value}}},
             {
                 "$group": {
                     "_id": "$member_id",
@@ -187,27 +200,26 @@ class EventsStore(StoreBase):
             await self.decisions.insert_many(docs, ordered=False)
 
     async def get_decision(self, community_id: ObjectId, decision_id: ObjectId) -> Doc | None:
-        return await self.decisions.find_one({"_id": decision_id, "community_id": community_id})
+        # By `_id` alone (SecantusDB's point lookup); the community is checked here, so no tenant reads another's.
+        doc = await self.decisions.find_one({"_id": decision_id})
+        return doc if doc is not None and doc.get("community_id") == community_id else None
 
     async def list_experiment_decisions(self, community_id: ObjectId, version: str, since: datetime) -> list[Doc]:
         cursor = self.decisions.find(
-            {"community_id": community_id, "at": {"$gte": since}, "experiment_version": version},
+            {"community_id": community_id, "experiment_version": version, "at": {"$gte": since}},
             projection={"experiment_arm": 1, "shown.content_id": 1},
         )
         return [doc async for doc in cursor]
 
     async def list_attributed_events(self, community_id: ObjectId, since: datetime, types: list[str]) -> list[Doc]:
         """Events answering a decision (they carry its id) since a moment, of the given types."""
+        # The window rides community_occurred_at; the decision and type tests are applied here.
+        wanted = set(types)
         cursor = self.events.find(
-            {
-                "community_id": community_id,
-                "occurred_at": {"$gte": since},
-                "decision_id": {"$exists": True},
-                "type": {"$in": types},
-            },
+            {"community_id": community_id, "occurred_at": {"$gte": since}},
             projection={"decision_id": 1, "content_id": 1, "type": 1},
         )
-        return [doc async for doc in cursor]
+        return [doc async for doc in cursor if "decision_id" in doc and doc["type"] in wanted]
 
     async def list_decisions_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
         cursor = self.decisions.find({"community_id": community_id, "at": {"$gte": since, "$lt": until}})
@@ -231,7 +243,7 @@ class EventsStore(StoreBase):
         )
 
     async def insert_imported_events(self, docs: list[Doc]) -> dict[int, str]:
-        return await insert_many_reporting(self.events, docs)
+        return await insert_many_reporting(self.events, mark_engaged(docs))
 
     async def insert_item_signals(self, docs: list[Doc]) -> dict[int, str]:
         return await insert_many_reporting(self.db["item_signals"], docs)

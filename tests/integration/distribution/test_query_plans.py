@@ -1,0 +1,201 @@
+"""Each distribution store finder's queries run on an index on the real server (SecantusDB's planner).
+
+The store's own indexes on a scratch database, a few hundred events, deliveries and decisions; each finder is called
+and every query it sends is explained (tests/query_plans.py). Plans only, never timings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from bson import ObjectId
+
+from distribution_service.store import DistributionStore
+from tests.query_plans import PlanProbe, plan_probe
+
+NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
+TYPES = ["IMPRESSION", "IMPRESSION", "CLICK", "VOTE", "SHARE"]
+
+
+class World:
+    def __init__(self, probe: PlanProbe, store: DistributionStore) -> None:
+        self.probe = probe
+        self.store = store
+        self.community = ObjectId()
+        self.other = ObjectId()
+        self.members = [ObjectId() for _ in range(10)]
+        self.items = [ObjectId() for _ in range(30)]
+        self.decision = ObjectId()
+
+
+@pytest.fixture
+async def world(mongo_uri: str) -> AsyncIterator[World]:
+    async with plan_probe(mongo_uri) as probe:
+        store = DistributionStore(probe.db)
+        await store.ensure_indexes()
+        w = World(probe, store)
+        events = [
+            {
+                "community_id": w.community if n % 7 else w.other,
+                "member_id": w.members[n % 10],
+                "content_id": w.items[n % 30],
+                "type": TYPES[n % 5],
+                "occurred_at": NOW - timedelta(minutes=n),
+                "client_event_id": f"e{n}",
+                **({"decision_id": w.decision} if n % 3 == 0 else {}),
+            }
+            for n in range(300)
+        ]
+        await store.insert_events(events)
+        await store.insert_decisions(
+            [
+                {"_id": w.decision, "community_id": w.community, "at": NOW, "experiment_version": "v1"},
+                {"community_id": w.other, "at": NOW, "experiment_version": "v1"},
+            ]
+        )
+        await store.insert_deliveries(
+            [
+                {
+                    "community_id": w.community,
+                    "member_id": m,
+                    "slot": "MORNING",
+                    "day": f"2026-10-{d:02d}",
+                    "items": [{"content_id": w.items[d % 30], "score": 1.0, "position": 0}],
+                    "created_at": NOW - timedelta(days=d),
+                    "opened_at": None,
+                    "shared_at": None,
+                }
+                for m in w.members
+                for d in range(1, 21)
+            ]
+        )
+        probe.clear()
+        yield w
+
+
+async def plans_of(world: World) -> list[str]:
+    found = await world.probe.plans()
+    world.probe.clear()
+    return found
+
+
+async def test_seen_pairs_use_the_engaged_member_index(world: World) -> None:
+    seen = await world.store.list_seen_pairs(world.community, world.members[:4], world.items)
+    assert await plans_of(world) == ["IXSCAN community_engaged_member_occurred_at"]
+    # Members 0 and 1 only ever had impressions (n % 5 in {0, 1}): nothing seen.
+    assert sorted(seen) == sorted(str(m) for m in world.members[2:4])
+
+
+async def test_members_history_uses_the_engaged_member_index(world: World) -> None:
+    history = await world.store.list_members_history(world.community, world.members[:3], limit=5)
+    assert await plans_of(world) == ["IXSCAN community_engaged_member_occurred_at"]
+    assert all(e["type"] != "IMPRESSION" for docs in history.values() for e in docs)
+
+
+async def test_member_history_uses_the_engaged_member_index(world: World) -> None:
+    history = await world.store.list_member_history(world.community, world.members[2], limit=5)
+    assert await plans_of(world) == ["IXSCAN community_engaged_member_occurred_at"]
+    assert [e["type"] for e in history] == ["CLICK"] * len(history)
+
+
+async def test_recent_engagement_uses_the_content_index(world: World) -> None:
+    await world.store.aggregate_recent_engagement(world.community, world.items, NOW - timedelta(days=1))
+    assert await plans_of(world) == ["IXSCAN community_content_occurred_at"]
+
+
+async def test_item_stats_use_their_unique_index(world: World) -> None:
+    await world.store.list_item_stats(world.community, world.items)
+    assert await plans_of(world) == ["IXSCAN community_content_unique"]
+
+
+async def test_window_reads_use_the_community_time_index(world: World) -> None:
+    since = NOW - timedelta(hours=2)
+    await world.store.list_events_between(world.community, since, NOW)
+    await world.store.list_active_members(world.community, since)
+    await world.store.aggregate_activity_by_member(world.community, since)
+    await world.store.list_attributed_events(world.community, since, ["CLICK", "VOTE"])
+    assert await plans_of(world) == ["IXSCAN community_occurred_at"] * 4
+
+
+async def test_active_communities_use_the_time_index(world: World) -> None:
+    assert await world.store.list_active_communities(NOW - timedelta(hours=1)) == sorted(
+        [str(world.community), str(world.other)]
+    )
+    assert await plans_of(world) == ["IXSCAN occurred_at"]
+
+
+async def test_a_duplicate_event_is_found_on_the_plain_index(world: World) -> None:
+    doc = {
+        "community_id": world.community,
+        "member_id": world.members[1],
+        "content_id": world.items[1],
+        "type": "CLICK",
+        "occurred_at": NOW,
+        "client_event_id": "e1",
+    }
+    (_, duplicate) = await world.store.insert_event(doc)
+    assert duplicate is True
+    assert await plans_of(world) == ["IXSCAN community_client_event"]
+
+
+async def test_decisions_are_read_by_id_and_by_experiment(world: World) -> None:
+    assert (await world.store.get_decision(world.community, world.decision) or {}).get("_id") == world.decision
+    assert await world.store.get_decision(world.other, world.decision) is None
+    await world.store.list_experiment_decisions(world.community, "v1", NOW - timedelta(days=1))
+    await world.store.list_decisions_between(world.community, NOW - timedelta(days=1), NOW + timedelta(days=1))
+    assert await plans_of(world) == [
+        "IXSCAN _id_",
+        "IXSCAN _id_",
+        "IXSCAN community_experiment_at",
+        "IXSCAN community_at",
+    ]
+
+
+async def test_delivery_reads_use_their_indexes(world: World) -> None:
+    done = await world.store.list_delivered_members(world.community, "MORNING", "2026-10-03", world.members[:5])
+    assert done == {str(m) for m in world.members[:5]}
+    await world.store.count_deliveries_by_member_since(world.community, world.members, NOW - timedelta(days=3))
+    await world.store.list_deliveries_for_member(world.community, world.members[0], limit=5)
+    await world.store.aggregate_slot_rates(world.community)
+    await world.store.list_push_preferences(world.community, world.members)
+    assert await plans_of(world) == [
+        "IXSCAN community_slot_day_member",
+        "IXSCAN community_member_created_at",
+        "IXSCAN community_member_created_at",
+        "IXSCAN community_slot",
+        "IXSCAN community_member_unique",
+    ]
+
+
+async def test_marking_a_delivery_reads_the_member_and_writes_by_id(world: World) -> None:
+    await world.store.mark_delivery(world.community, world.members[0], world.items[3], "opened_at", NOW)
+    assert await plans_of(world) == ["IXSCAN community_member_created_at", "IXSCAN _id_"]
+    opened = await world.store.deliveries.count_documents({"opened_at": NOW})
+    assert opened == 1
+
+
+async def test_model_registry_reads_use_their_indexes(world: World) -> None:
+    await world.store.get_model_version(world.community, "v1")
+    await world.store.list_model_versions(world.community)
+    await world.store.get_model_pointer(world.community)
+    assert await plans_of(world) == [
+        "IXSCAN community_version_unique",
+        "IXSCAN community_version_unique",
+        "IXSCAN community_unique",
+    ]
+
+
+async def test_events_stored_before_the_flag_get_it_once(world: World) -> None:
+    legacy = ObjectId()
+    await world.store.events.insert_many(
+        [
+            {"community_id": legacy, "member_id": world.members[0], "content_id": world.items[0], "type": t}
+            for t in ("IMPRESSION", "VOTE")
+        ]
+    )
+    await world.store.db["migrations"].delete_one({"_id": "events_engaged"})
+    await world.store.backfill_engaged()
+    flags = {d["type"]: d["engaged"] async for d in world.store.events.find({"community_id": legacy})}
+    assert flags == {"IMPRESSION": False, "VOTE": True}
