@@ -201,6 +201,7 @@ async def test_failures_from_one_address_do_not_lock_out_another(api: Api) -> No
     right = {"i": {"communitySlug": "demo", "handle": "bob", "password": "right password"}}
     assert await api.error_code(login, right) == "RATE_LIMITED"
     # when: the member signs in from their own address
+    assert api.app is not None
     transport = httpx.ASGITransport(app=api.app, client=("198.51.100.9", 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as elsewhere:
         answer = (await elsewhere.post("/graphql", json={"query": login, "variables": right})).json()
