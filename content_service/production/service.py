@@ -13,9 +13,13 @@ from content_service.domain.kinds import ContentKind, ContentStatus, normalise_t
 from content_service.domain.lifecycle import (
     ALLOWED_FROM,
     OPERATOR_ACTIONS,
+    REJECTED_REASON,
     TIER_ORDER,
+    VISIBLE_STATUSES,
     Action,
     ReviewPolicy,
+    flagged_words,
+    needs_entry_review,
     paragraph_count,
     review_reasons,
     target_status,
@@ -129,15 +133,19 @@ class ProductionService:
             raise ConflictError(f"cannot {change.action.value} content that is {status.value}", field="action")
         now = datetime.now(UTC)
         reasons: list[str] = []
-        if change.action == Action.SUBMIT:
+        if needs_entry_review(change.action, status, is_operator=is_operator):
             reasons = await self.entry_review_reasons(
                 community_id,
                 kind=ContentKind(doc["kind"]),
                 tier=actor.tier.value,
                 text=f"{doc['title']}\n{doc['body']}",
             )
+            if doc.get("rejected"):
+                reasons.append(REJECTED_REASON)
         target = target_status(change.action, publish_at=change.publish_at, now=now, needs_review=bool(reasons))
         changes: Doc = {"status": target.value, "updated_at": now, "review_reasons": reasons}
+        if change.action in (Action.REJECT, Action.APPROVE):
+            changes["rejected"] = change.action == Action.REJECT
         if change.publish_at:
             changes["publish_at"] = change.publish_at
         if target == ContentStatus.PUBLISHED and not doc.get("published_at"):
@@ -181,6 +189,8 @@ class ProductionService:
             changes["paragraphs"] = paragraph_count(changes["body"])
         if not changes:
             raise BadInputError("an edit changes at least one field", field="title")
+        if "OPERATOR" not in editor.roles:
+            changes.update(await self._filter_edit(community_id, doc, changes))
         changes["updated_at"] = datetime.now(UTC)
 
         async def work(s: AsyncClientSession) -> int:
@@ -212,6 +222,18 @@ class ProductionService:
             return number
 
         return await self.uow.run(work)
+
+    async def _filter_edit(self, community_id: str, doc: Doc, changes: Doc) -> Doc:
+        """A member's edit re-runs the text filter; a flagged visible piece goes back to review."""
+        policy = await self.review_policy(community_id)
+        text = f"{changes.get('title', doc['title'])}\n{changes.get('body', doc['body'])}"
+        words = flagged_words(text, policy.blocked_words)
+        if not words or ContentStatus(doc["status"]) not in VISIBLE_STATUSES:
+            return {}
+        return {
+            "status": ContentStatus.REVIEW.value,
+            "review_reasons": ["the text filter flagged: " + ", ".join(words)],
+        }
 
     async def revisions(self, community_id: str, content_id: str) -> list[RevisionRead]:
         cid = object_id(community_id, field="communityId")

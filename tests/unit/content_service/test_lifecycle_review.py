@@ -1,0 +1,26 @@
+"""Entry review runs on SUBMIT and on a member's PUBLISH of a draft; PUBLISH with reasons lands on REVIEW."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from content_service.domain.kinds import ContentStatus
+from content_service.domain.lifecycle import Action, needs_entry_review, target_status
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_member_publishing_a_draft_runs_entry_review() -> None:
+    assert needs_entry_review(Action.PUBLISH, ContentStatus.DRAFT, is_operator=False) is True
+
+
+def test_operator_publishing_a_draft_skips_entry_review() -> None:
+    assert needs_entry_review(Action.PUBLISH, ContentStatus.DRAFT, is_operator=True) is False
+
+
+def test_publishing_a_scheduled_piece_skips_entry_review() -> None:
+    assert needs_entry_review(Action.PUBLISH, ContentStatus.SCHEDULED, is_operator=False) is False
+
+
+def test_publish_with_review_reasons_lands_on_review() -> None:
+    assert target_status(Action.PUBLISH, publish_at=None, now=NOW, needs_review=True) == ContentStatus.REVIEW
