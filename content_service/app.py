@@ -68,7 +68,9 @@ def create_app(settings: Settings, *, users: UsersClient, distribution: Distribu
         app.state.crisis = crisis
         app.state.moderation = ModerationService(moderation_store, uow, users, production, crisis)
         app.state.interaction = InteractionService(interaction_store, uow, users, production)
-        app.state.topics = TopicService(interaction_store, uow, users, app.state.interaction)
+        app.state.topics = TopicService(
+            interaction_store, uow, users, app.state.interaction, review_check=production.entry_review_reasons
+        )
         app.state.incentives = IncentivesService(incentives_store, interaction_store, uow, users, production)
         app.state.service = ContentService(
             store,

@@ -83,3 +83,42 @@ async def test_an_operator_edit_does_not_rerun_the_filter(api: Api) -> None:
     await api.data(EDIT, {"input": {"contentId": w.content_id, "body": "casino policy"}}, token=w.operator.token)
     status = (await api.data(STATUS, {"id": w.content_id}, token=w.operator.token))["content"]["status"]
     assert status == "PUBLISHED"
+
+
+OPEN_TOPIC = "mutation($input: OpenTopicInput!) { openTopic(input: $input) { id } }"
+CONTRIBUTE = "mutation($input: ContributeToTopicInput!) { contributeToTopic(input: $input) { id } }"
+MERGE = "mutation($input: MergeTopicInput!) { mergeTopic(input: $input) { id status reviewReasons } }"
+
+
+async def _topic_with_one_contribution(api: Api, token: str, text: str) -> tuple[str, str]:
+    tid = (await api.data(OPEN_TOPIC, {"input": {"title": "Rides", "prompt": "Share"}}, token=token))["openTopic"]["id"]
+    contribution = await api.data(CONTRIBUTE, {"input": {"topicId": tid, "text": text}}, token=token)
+    return tid, contribution["contributeToTopic"]["id"]
+
+
+async def test_merging_a_topic_as_pgc_needs_the_expert_role(api: Api) -> None:
+    w = await world(api)
+    tid, cid = await _topic_with_one_contribution(api, w.member.token, "Alps")
+    errors = await api.errors(
+        MERGE, {"input": {"topicId": tid, "contributionIds": [cid], "kind": "PGC"}}, token=w.member.token
+    )
+    assert errors[0]["extensions"] == {"code": "FORBIDDEN", "field": "kind"}
+
+
+async def test_merging_a_topic_as_commercial_needs_the_operator_role(api: Api) -> None:
+    w = await world(api)
+    tid, cid = await _topic_with_one_contribution(api, w.member.token, "Alps")
+    code = await api.error_code(
+        MERGE, {"input": {"topicId": tid, "contributionIds": [cid], "kind": "COMMERCIAL"}}, token=w.member.token
+    )
+    assert code == "FORBIDDEN"
+
+
+async def test_a_flagged_merge_goes_to_review(api: Api) -> None:
+    w = await world(api)
+    await api.data(SETTINGS, {"input": {"blockedWords": ["casino"]}}, token=w.operator.token)
+    tid, cid = await _topic_with_one_contribution(api, w.member.token, "casino tips")
+    merged = (await api.data(MERGE, {"input": {"topicId": tid, "contributionIds": [cid]}}, token=w.member.token))[
+        "mergeTopic"
+    ]
+    assert (merged["status"], merged["reviewReasons"]) == ("REVIEW", ["the text filter flagged: casino"])
