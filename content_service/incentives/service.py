@@ -69,7 +69,7 @@ class IncentivesService:
         pieces = await self.store.list_month_pieces(cid, start, end)
         moderated = await self.store.upheld_targets(cid, [str(p["_id"]) for p in pieces])
         pieces = [p for p in pieces if str(p["_id"]) not in moderated and p.get("author_id")]
-        stats = await self.interaction.engagement(cid, [p["_id"] for p in pieces])
+        stats = await self.interaction.engagement(cid, {p["_id"]: p["author_id"] for p in pieces})
         winners = pick_winners(
             [(str(p["author_id"]), str(p["_id"]), stats[str(p["_id"])]) for p in pieces], settings.content_star_winners
         )

@@ -238,8 +238,7 @@ class InteractionService:
         now = datetime.now(UTC)
 
         async def work(s: AsyncClientSession) -> Doc:
-            saved = await self.store.insert(
-                "shares",
+            saved, new = await self.store.add_share(
                 {
                     "community_id": cid,
                     "content_id": ObjectId(content_id),
@@ -249,6 +248,8 @@ class InteractionService:
                 },
                 session=s,
             )
+            if not new:
+                return saved  # one share per member per piece: a repeat relays and scores nothing
             event = distribution_event(
                 community_id, member_id=member.id, content_id=content_id, type_="SHARE", occurred_at=now
             )

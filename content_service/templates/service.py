@@ -207,7 +207,7 @@ class TemplateService:
         doc = await self._template_or_raise(community_id, template_id)
         cid = object_id(community_id, field="communityId")
         ids = await self.store.list_content_ids(cid, doc["_id"])
-        stats = await self.interaction.engagement(cid, ids)
+        stats = await self.interaction.engagement(cid, dict.fromkeys(ids))
         total = {k: sum(s[k] for s in stats.values()) for k in ("up", "down", "comments", "bullets", "shares")}
         engagement = total["up"] + total["comments"] + total["bullets"] + total["shares"]
         return TemplatePerformance(
