@@ -112,6 +112,14 @@ def needs_entry_review(action: Action, status: ContentStatus, *, is_operator: bo
     return action == Action.SUBMIT or (action == Action.PUBLISH and status == S.DRAFT and not is_operator)
 
 
+READABLE_STATUSES = frozenset({S.PUBLISHED, S.ARCHIVED})
+
+
+def may_read(status: str, *, author_id: str | None, viewer_id: str, is_operator: bool) -> bool:
+    """Readers see PUBLISHED and ARCHIVED pieces; the author and operators see every status."""
+    return ContentStatus(status) in READABLE_STATUSES or author_id == viewer_id or is_operator
+
+
 def paragraph_count(body: str) -> int:
     """Paragraphs are separated by blank lines; a body without one is a single paragraph."""
     return max(1, len([p for p in re.split(r"\n\s*\n", body) if p.strip()]))

@@ -66,7 +66,7 @@ class InteractionStore:
     async def get_content(self, community_id: ObjectId, content_id: ObjectId) -> Doc | None:
         return await self.content.find_one(
             {"_id": content_id, "community_id": community_id},
-            {"status": 1, "paragraphs": 1, "media_duration_ms": 1, "kind": 1},
+            {"status": 1, "paragraphs": 1, "media_duration_ms": 1, "kind": 1, "author_id": 1},
         )
 
     async def cast_vote(

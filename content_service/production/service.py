@@ -39,6 +39,7 @@ from content_service.production.schemas import (
 )
 from content_service.production.store import ProductionStore
 from content_service.unit_of_work import UnitOfWork, webhook_event
+from content_service.visibility import require_readable
 from infra.errors import BadInputError, ConflictError, ForbiddenError, NotFoundError
 from infra.schemas import object_id
 from infra.settings import Settings
@@ -235,9 +236,21 @@ class ProductionService:
             "review_reasons": ["the text filter flagged: " + ", ".join(words)],
         }
 
-    async def revisions(self, community_id: str, content_id: str) -> list[RevisionRead]:
+    async def revisions(
+        self, community_id: str, content_id: str, *, viewer_id: str | None = None, limit: int = 100
+    ) -> list[RevisionRead]:
         cid = object_id(community_id, field="communityId")
-        docs = await self.store.list_revisions(cid, object_id(content_id, field="contentId"))
+        oid = object_id(content_id, field="contentId")
+        doc = await self._content_or_raise(cid, oid, content_id)
+        await require_readable(
+            self.users,
+            community_id,
+            content_id=content_id,
+            status=doc["status"],
+            author_id=str(doc["author_id"]) if doc.get("author_id") else None,
+            viewer_id=viewer_id,
+        )
+        docs = await self.store.list_revisions(cid, oid, limit=limit)
         return [RevisionRead.model_validate(d) for d in docs]
 
     async def audit(self, community_id: str, *, target_id: str | None, limit: int) -> list[AuditEntry]:

@@ -25,6 +25,7 @@ from gateway.context import Info
 from gateway.graphql.enums import ContentKind
 from gateway.graphql.pagination import check_first
 from gateway.graphql.types import Content
+from infra.schemas import object_id
 
 
 @strawberry.enum
@@ -214,7 +215,10 @@ class InteractionQuery:
     @strawberry.field
     async def content_votes(self, info: Info, content_id: strawberry.ID) -> Votes:
         member = await info.context.require_member()
-        tally = await info.context.services.content.tally(member.community_id, str(content_id), member_id=member.id)
+        object_id(str(content_id), field="contentId")
+        tally = await info.context.services.content.tally(
+            member.community_id, str(content_id), member_id=member.id, viewer_id=member.id
+        )
         return Votes.from_read(tally)
 
     @strawberry.field(description="Bullet comments in a position window, for overlay display.")
@@ -237,6 +241,7 @@ class InteractionQuery:
             ms_from=ms_from,
             ms_to=ms_to,
             limit=check_first(first),
+            viewer_id=member.id,
         )
         return [BulletComment.from_read(b) for b in items]
 
@@ -244,13 +249,14 @@ class InteractionQuery:
     async def comments(self, info: Info, content_id: strawberry.ID, first: int = 100) -> list[Comment]:
         member = await info.context.require_member()
         items = await info.context.services.content.list_comments(
-            member.community_id, str(content_id), limit=check_first(first)
+            member.community_id, str(content_id), limit=check_first(first), viewer_id=member.id
         )
         return [Comment.from_read(c) for c in items]
 
     @strawberry.field
     async def topic(self, info: Info, id: strawberry.ID) -> Topic:
         member = await info.context.require_member()
+        object_id(str(id), field="id")
         return Topic.from_read(await info.context.services.content.get_topic(member.community_id, str(id)))
 
 
