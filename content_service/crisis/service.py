@@ -97,7 +97,7 @@ class CrisisService:
             return await self.raise_level(community_id, Cause.LEGAL_RISK, at=at, reason="a complaint marked legal")
         existing = await self.store.open_incident(cid, Cause.COMPLAINT_SURGE.value)
         if existing is not None:
-            await self.store.bump(existing["_id"])
+            await self.store.bump(existing["community_id"], existing["_id"])
             return str(existing["_id"])
         if threshold is None:
             threshold = (await self.production.get_settings(community_id)).complaints_per_hour
@@ -127,7 +127,7 @@ class CrisisService:
         if not duplicate:
             incident_id = await self._detect_from_mention(community_id, doc, now)
             if incident_id:
-                await self.store.set_mention_incident(doc["_id"], ObjectId(incident_id))
+                await self.store.set_mention_incident(doc["community_id"], doc["_id"], ObjectId(incident_id))
         return MentionRead(
             id=str(doc["_id"]),
             platform=doc["platform"],
@@ -169,7 +169,12 @@ class CrisisService:
                 ]
                 escalation = {"level": level, "cause": cause.value, "at": at, "reason": reason}
                 updated = await self.store.escalate(
-                    current["_id"], level=level, cause=cause.value, escalation=escalation, steps=steps
+                    current["community_id"],
+                    current["_id"],
+                    level=level,
+                    cause=cause.value,
+                    escalation=escalation,
+                    steps=steps,
                 )
                 if updated is not None:
                     await self._notify(community_id, "incident.escalated", updated, key=f"escalated:{level}")
@@ -189,7 +194,7 @@ class CrisisService:
         doc, created = await self.store.upsert_open(cid, cause.value, on_insert)
         if created:
             await self._notify(community_id, "incident.opened", doc, key="opened")
-            await self.store.set_fields(doc["_id"], {}, {"opened_notified": True})
+            await self.store.set_fields(doc["community_id"], doc["_id"], {}, {"opened_notified": True})
         return str(doc["_id"])
 
     async def _notify(self, community_id: str, topic: str, doc: Doc, *, key: str) -> None:
@@ -232,7 +237,9 @@ class CrisisService:
                 raise ConflictError(f"step {update.step} is already done", field="step")
             # Never before the incident opened, whatever the clock says: timestamps do not go backwards.
             changes["done_at"] = max(datetime.now(UTC), doc["opened_at"])
-        updated = await self.store.set_step(doc["_id"], index, changes, require_not_done=update.done)
+        updated = await self.store.set_step(
+            doc["community_id"], doc["_id"], index, changes, require_not_done=update.done
+        )
         if updated is None:
             raise ConflictError(f"step {update.step} is already done", field="step")
         await self._audit(
@@ -249,7 +256,10 @@ class CrisisService:
         doc = await self._incident_or_raise(community_id, incident_id)
         now = max(datetime.now(UTC), doc["opened_at"])
         updated = await self.store.set_fields(
-            doc["_id"], {"status": OPEN}, {"status": "RESOLVED", "resolved_at": now, "resolution_note": resolve.note}
+            doc["community_id"],
+            doc["_id"],
+            {"status": OPEN},
+            {"status": "RESOLVED", "resolved_at": now, "resolution_note": resolve.note},
         )
         if updated is None:
             raise ConflictError("the incident is already resolved", field="incidentId")
@@ -290,7 +300,7 @@ class CrisisService:
             community_id = str(doc["community_id"])
             if not doc.get("opened_notified", True):
                 await self._notify(community_id, "incident.opened", doc, key="opened")
-                await self.store.set_fields(doc["_id"], {}, {"opened_notified": True})
+                await self.store.set_fields(doc["community_id"], doc["_id"], {}, {"opened_notified": True})
                 renotified += 1
             for index, step in enumerate(doc["steps"]):
                 if step.get("done_at") is None and step["due_at"] < now and not step.get("overdue_notified"):
@@ -302,7 +312,9 @@ class CrisisService:
                         event_id=f"incident-{doc['_id']}-overdue-{step['name']}",
                     )
                     await self.uow.outbox.add_once(event)
-                    await self.store.set_step(doc["_id"], index, {"overdue_notified": True}, require_not_done=False)
+                    await self.store.set_step(
+                        doc["community_id"], doc["_id"], index, {"overdue_notified": True}, require_not_done=False
+                    )
                     overdue += 1
         if overdue or renotified:
             self.uow.on_commit()

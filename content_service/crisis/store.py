@@ -55,9 +55,11 @@ class CrisisStore:
     async def open_incident(self, community_id: ObjectId, cause: str) -> Doc | None:
         return await self.incidents.find_one({"community_id": community_id, "cause": cause, "status": OPEN})
 
-    async def bump(self, incident_id: ObjectId) -> None:
+    async def bump(self, community_id: ObjectId, incident_id: ObjectId) -> None:
         """One more trigger (a complaint while the incident is open) on the same incident."""
-        await self.incidents.update_one({"_id": incident_id}, {"$inc": {"trigger_count": 1}})
+        await self.incidents.update_one(
+            {"_id": incident_id, "community_id": community_id}, {"$inc": {"trigger_count": 1}}
+        )
 
     async def latest_open(self, community_id: ObjectId) -> Doc | None:
         return await self.incidents.find_one(
@@ -89,11 +91,18 @@ class CrisisStore:
         raise RuntimeError("could not settle the open incident")
 
     async def escalate(
-        self, incident_id: ObjectId, *, level: int, cause: str, escalation: Doc, steps: list[Doc]
+        self,
+        community_id: ObjectId,
+        incident_id: ObjectId,
+        *,
+        level: int,
+        cause: str,
+        escalation: Doc,
+        steps: list[Doc],
     ) -> Doc | None:
         """Raise the level only if it is lower, so concurrent escalations apply once."""
         return await self.incidents.find_one_and_update(
-            {"_id": incident_id, "status": OPEN, "level": {"$lt": level}},
+            {"_id": incident_id, "community_id": community_id, "status": OPEN, "level": {"$lt": level}},
             {
                 "$set": {"level": level},
                 "$addToSet": {"causes": cause},
@@ -116,16 +125,20 @@ class CrisisStore:
         cursor = self.incidents.find({"status": OPEN}).limit(limit)
         return [d async for d in cursor]
 
-    async def set_step(self, incident_id: ObjectId, index: int, changes: Doc, *, require_not_done: bool) -> Doc | None:
-        query: Doc = {"_id": incident_id}
+    async def set_step(
+        self, community_id: ObjectId, incident_id: ObjectId, index: int, changes: Doc, *, require_not_done: bool
+    ) -> Doc | None:
+        query: Doc = {"_id": incident_id, "community_id": community_id}
         if require_not_done:
             query[f"steps.{index}.done_at"] = None
         sets = {f"steps.{index}.{k}": v for k, v in changes.items()}
         return await self.incidents.find_one_and_update(query, {"$set": sets}, return_document=ReturnDocument.AFTER)
 
-    async def set_fields(self, incident_id: ObjectId, query: Doc, changes: Doc) -> Doc | None:
+    async def set_fields(self, community_id: ObjectId, incident_id: ObjectId, query: Doc, changes: Doc) -> Doc | None:
         return await self.incidents.find_one_and_update(
-            {"_id": incident_id, **query}, {"$set": changes}, return_document=ReturnDocument.AFTER
+            {**query, "_id": incident_id, "community_id": community_id},
+            {"$set": changes},
+            return_document=ReturnDocument.AFTER,
         )
 
     async def insert_mention(self, doc: Doc) -> tuple[Doc, bool]:
@@ -143,8 +156,10 @@ class CrisisStore:
         )
         return len(platforms)
 
-    async def set_mention_incident(self, mention_id: ObjectId, incident_id: ObjectId) -> None:
-        await self.mentions.update_one({"_id": mention_id}, {"$set": {"incident_id": incident_id}})
+    async def set_mention_incident(self, community_id: ObjectId, mention_id: ObjectId, incident_id: ObjectId) -> None:
+        await self.mentions.update_one(
+            {"_id": mention_id, "community_id": community_id}, {"$set": {"incident_id": incident_id}}
+        )
 
     async def get_webhook(self, community_id: str) -> Doc | None:
         return await self.webhooks.find_one({"_id": community_id})

@@ -46,7 +46,7 @@ MAX_IMPORT = 10_000
 CORPUS_LIMIT = 5000
 
 
-def template_read(doc: Doc) -> TemplateRead:
+def template_read(doc: Doc, usage: int = 0) -> TemplateRead:
     spec = TemplateSpec.model_validate(doc["spec"])
     return TemplateRead(
         id=str(doc["_id"]),
@@ -60,7 +60,7 @@ def template_read(doc: Doc) -> TemplateRead:
         default_tags=spec.default_tags,
         title_pattern=spec.title_pattern,
         body_pattern=spec.body_pattern,
-        usage_count=doc.get("usage_count", 0),
+        usage_count=usage,
         updated_at=doc["updated_at"],
     )
 
@@ -85,10 +85,18 @@ class TemplateService:
 
     async def list_(self, community_id: str, *, limit: int) -> list[TemplateRead]:
         cid = object_id(community_id, field="communityId")
-        return [template_read(d) for d in await self.store.list_for_community(cid, limit)]
+        docs = await self.store.list_for_community(cid, limit)
+        usage = await self.store.usage_counts(cid, [d["_id"] for d in docs])
+        return [template_read(d, usage.get(d["_id"], 0)) for d in docs]
 
     async def get(self, community_id: str, template_id: str) -> TemplateRead:
-        return template_read(await self._template_or_raise(community_id, template_id))
+        doc = await self._template_or_raise(community_id, template_id)
+        return template_read(doc, await self._usage(community_id, doc["_id"]))
+
+    async def _usage(self, community_id: str, template_id: ObjectId) -> int:
+        """How often this community used the template (a platform starter's use is counted per community)."""
+        cid = object_id(community_id, field="communityId")
+        return (await self.store.usage_counts(cid, [template_id])).get(template_id, 0)
 
     async def save(self, community_id: str, save: TemplateSave) -> TemplateRead:
         """Create the template, or add a version when its key exists and the spec changed."""
@@ -96,7 +104,7 @@ class TemplateService:
         await self._write(community_id, [save.template])
         cid = object_id(community_id, field="communityId")
         doc = (await self.store.get_by_keys(cid, [save.template.key]))[save.template.key]
-        return template_read(doc)
+        return template_read(doc, await self._usage(community_id, doc["_id"]))
 
     async def import_(self, community_id: str, request: TemplateImport) -> ImportReport:
         await self._require_operator(community_id, request.actor_id)
@@ -127,12 +135,13 @@ class TemplateService:
                             "key": spec.key,
                             "version": 1,
                             "spec": body,
-                            "usage_count": 0,
                             "updated_at": now,
                         }
                     )
                 )
-                versions.append({"template_id": oid, "version": 1, "spec": body, "created_at": now})
+                versions.append(
+                    {"community_id": cid, "template_id": oid, "version": 1, "spec": body, "created_at": now}
+                )
                 created += 1
             elif current["spec"] == body:
                 unchanged += 1
@@ -144,7 +153,15 @@ class TemplateService:
                         {"$set": {"version": version, "spec": body, "updated_at": now}},
                     )
                 )
-                versions.append({"template_id": current["_id"], "version": version, "spec": body, "created_at": now})
+                versions.append(
+                    {
+                        "community_id": cid,
+                        "template_id": current["_id"],
+                        "version": version,
+                        "spec": body,
+                        "created_at": now,
+                    }
+                )
                 versioned += 1
 
         async def work(s: AsyncClientSession) -> None:
@@ -168,7 +185,9 @@ class TemplateService:
         doc = await self._template_or_raise(community_id, request.template_id)
         spec_doc = doc["spec"]
         if request.version is not None and request.version != doc["version"]:
-            version = await self.store.get_version(doc["_id"], request.version)
+            version = await self.store.get_version(
+                object_id(community_id, field="communityId"), doc["_id"], request.version
+            )
             if version is None:
                 raise BadInputError(f"template has no version {request.version}", field="version")
             spec_doc = version["spec"]
@@ -200,7 +219,7 @@ class TemplateService:
             content_in,
             extra_fields={"template_id": doc["_id"], "template_version": request.version or doc["version"]},
         )
-        await self.store.count_use(doc["_id"])
+        await self.store.count_use(object_id(community_id, field="communityId"), doc["_id"])
         return read
 
     async def performance(self, community_id: str, template_id: str) -> TemplatePerformance:
@@ -212,7 +231,7 @@ class TemplateService:
         engagement = total["up"] + total["comments"] + total["bullets"] + total["shares"]
         return TemplatePerformance(
             template_id=template_id,
-            usage_count=doc.get("usage_count", 0),
+            usage_count=await self._usage(community_id, doc["_id"]),
             pieces=len(ids),
             up_votes=total["up"],
             down_votes=total["down"],
