@@ -57,7 +57,10 @@ class IncentivesService:
         """Pick the month's winners once; a second run returns the first run's result and pays nothing new."""
         cid = object_id(community_id, field="communityId")
         await self._require_operator(community_id, run.actor_id)
-        start, end = month_bounds(run.month)
+        try:
+            start, end = month_bounds(run.month)
+        except ValueError as exc:
+            raise BadInputError(f"month: {exc}", field="month") from exc
         moment = now or datetime.now(UTC)
         if end > moment:
             raise BadInputError(f"month {run.month} has not ended yet", field="month")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from content_service.domain.kinds import ContentStatus
 from content_service.domain.lifecycle import Action, needs_entry_review, target_status
 
@@ -24,3 +26,18 @@ def test_publishing_a_scheduled_piece_skips_entry_review() -> None:
 
 def test_publish_with_review_reasons_lands_on_review() -> None:
     assert target_status(Action.PUBLISH, publish_at=None, now=NOW, needs_review=True) == ContentStatus.REVIEW
+
+
+def test_seg_refuses_dot_segments() -> None:
+    from infra.errors import BadInputError
+    from infra.schemas import seg
+
+    with pytest.raises(BadInputError, match="'..' is not a valid path segment"):
+        seg("..")
+
+
+def test_month_bounds_refuses_years_datetime_cannot_hold() -> None:
+    from content_service.domain.scoring import month_bounds
+
+    with pytest.raises(ValueError, match="month is out of range"):
+        month_bounds("9999-12")
