@@ -34,10 +34,13 @@ from content_service.templates.service import TemplateService
 from content_service.templates.store import TemplateStore
 from content_service.unit_of_work import DISTRIBUTION, WEBHOOK, UnitOfWork
 from distribution_service.client import DistributionClient
+from infra.logging import get_logger
 from infra.outbox import Outbox, OutboxRelay
 from infra.service_app import create_service_app, database_lifespan
 from infra.settings import Settings
 from users_service.client import UsersClient
+
+log = get_logger(__name__)
 
 CRISIS_TICK_SECONDS = 30.0
 
@@ -139,8 +142,17 @@ def create_app(settings: Settings, *, users: UsersClient, distribution: Distribu
     )
 
 
+async def tick_once(crisis: CrisisService) -> bool:
+    """One crisis tick; a failure is logged (with its traceback) and the loop goes on. True when it ran clean."""
+    try:
+        await crisis.tick()
+    except Exception:
+        log.exception("crisis_tick_failed")
+        return False
+    return True
+
+
 async def _tick_forever(crisis: CrisisService) -> None:
     while True:
         await asyncio.sleep(CRISIS_TICK_SECONDS)
-        with contextlib.suppress(Exception):
-            await crisis.tick()
+        await tick_once(crisis)

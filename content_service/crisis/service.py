@@ -104,7 +104,7 @@ class CrisisService:
         count = await self.store.count_complaints_since(cid, at - timedelta(hours=1))
         if count <= threshold:
             return None
-        reason = f"{count} complaints in the last hour (threshold {threshold})"
+        reason = f"{count} members complained in the last hour (threshold {threshold})"
         return await self.raise_level(community_id, Cause.COMPLAINT_SURGE, at=at, reason=reason)
 
     async def push_mention(self, community_id: str, mention_in: MentionCreate) -> MentionRead:

@@ -50,7 +50,16 @@ class CrisisStore:
         )
 
     async def count_complaints_since(self, community_id: ObjectId, since: datetime) -> int:
-        return await self.complaints.count_documents({"community_id": community_id, "created_at": {"$gt": since}})
+        """Distinct members who filed a complaint in the window: one member filing many counts once."""
+        cursor = await self.complaints.aggregate(
+            [
+                {"$match": {"community_id": community_id, "created_at": {"$gt": since}}},
+                {"$group": {"_id": "$member_id"}},
+                {"$count": "n"},
+            ]
+        )
+        docs = [d async for d in cursor]
+        return int(docs[0]["n"]) if docs else 0
 
     async def open_incident(self, community_id: ObjectId, cause: str) -> Doc | None:
         return await self.incidents.find_one({"community_id": community_id, "cause": cause, "status": OPEN})

@@ -97,11 +97,20 @@ class InteractionService:
             changed = before is None or before["value"] != cast.value.value
             events = []
             if relay and changed:
-                events.append(
-                    distribution_event(
-                        community_id, member_id=member_id, content_id=target_id, type_="VOTE", occurred_at=now
+                # One relay event per (member, piece, value): toggling back and forth announces nothing new,
+                # and a DOWN vote is relayed as DOWNVOTE (counted, no positive engagement).
+                event_id = f"vote:{member_id}:{target_id}:{cast.value.value}"
+                if await self.uow.outbox.get(community_id, event_id) is None:
+                    events.append(
+                        distribution_event(
+                            community_id,
+                            member_id=member_id,
+                            content_id=target_id,
+                            type_="VOTE" if cast.value.value == "UP" else "DOWNVOTE",
+                            occurred_at=now,
+                            event_id=event_id,
+                        )
                     )
-                )
             await self.uow.record(
                 s,
                 community_id=cid,
