@@ -29,7 +29,6 @@ from content_service.domain.procedure import (
     LEVEL_OF_CAUSE,
     Cause,
     escalation_step,
-    first_response_minutes,
     is_overdue,
     plan_steps,
 )
@@ -269,27 +268,23 @@ class CrisisService:
 
     async def metrics(self, community_id: str) -> IncidentMetrics:
         cid = object_id(community_id, field="communityId")
-        docs = await self.store.list_incidents(cid, status=None, limit=10_000)
         now = datetime.now(UTC)
-        by_level = Counter(str(d["level"]) for d in docs)
-        responses = [
-            m
-            for d in docs
-            if (m := first_response_minutes(d["opened_at"], [s.get("done_at") for s in d["steps"]])) is not None
-        ]
-        steps = [s for d in docs for s in d["steps"]]
-        done = [s for s in steps if s.get("done_at")]
-        on_time = [s for s in done if s["done_at"] <= s["due_at"]]
-        overdue = [s for s in steps if is_overdue(s["due_at"], s.get("done_at"), now)]
-        judged = len(on_time) + len(overdue)
+        counts = await self.store.metric_counts(cid, now)
+        responses = [ms / 60_000.0 for ms in await self.store.first_responses_ms(cid)]
+        by_level: Counter[str] = Counter()
+        for row in counts["by_level"]:
+            by_level[str(row["_id"]["level"])] += int(row["n"])
+        open_incidents = sum(int(r["n"]) for r in counts["by_level"] if r["_id"]["status"] == OPEN)
+        done, on_time, overdue = (int(counts["steps"][k]) for k in ("done", "on_time", "overdue"))
+        judged = on_time + overdue
         return IncidentMetrics(
             incidents_by_level={lv: by_level.get(lv, 0) for lv in ("1", "2", "3")},
-            open_incidents=sum(1 for d in docs if d["status"] == OPEN),
+            open_incidents=open_incidents,
             median_first_response_minutes=round(statistics.median(responses), 2) if responses else None,
-            steps_done=len(done),
-            steps_on_time=len(on_time),
-            steps_overdue=len(overdue),
-            steps_on_time_rate=round(len(on_time) / judged, 4) if judged else None,
+            steps_done=done,
+            steps_on_time=on_time,
+            steps_overdue=overdue,
+            steps_on_time_rate=round(on_time / judged, 4) if judged else None,
         )
 
     async def tick(self) -> TickResult:

@@ -61,6 +61,59 @@ class CrisisStore:
         docs = [d async for d in cursor]
         return int(docs[0]["n"]) if docs else 0
 
+    async def metric_counts(self, community_id: ObjectId, now: datetime) -> Doc:
+        """Incidents per (level, status) and step counts, aggregated in the database (index community_opened)."""
+        match = {"$match": {"community_id": community_id}}
+        levels = await self.incidents.aggregate(
+            [match, {"$group": {"_id": {"level": "$level", "status": "$status"}, "n": {"$sum": 1}}}]
+        )
+        by_level = [d async for d in levels]
+        steps = await self.incidents.aggregate(
+            [
+                match,
+                {"$unwind": "$steps"},
+                {
+                    "$group": {
+                        "_id": None,
+                        "done": {"$sum": {"$cond": [{"$ne": [{"$ifNull": ["$steps.done_at", None]}, None]}, 1, 0]}},
+                        "on_time": {
+                            "$sum": {
+                                "$cond": [
+                                    {
+                                        "$and": [
+                                            {"$ne": [{"$ifNull": ["$steps.done_at", None]}, None]},
+                                            {"$lte": ["$steps.done_at", "$steps.due_at"]},
+                                        ]
+                                    },
+                                    1,
+                                    0,
+                                ]
+                            }
+                        },
+                        "overdue": {
+                            "$sum": {"$cond": [{"$gt": [{"$ifNull": ["$steps.done_at", now]}, "$steps.due_at"]}, 1, 0]}
+                        },
+                    }
+                },
+            ]
+        )
+        totals = [d async for d in steps]
+        return {"by_level": by_level, "steps": totals[0] if totals else {"done": 0, "on_time": 0, "overdue": 0}}
+
+    async def first_responses_ms(self, community_id: ObjectId) -> list[int]:
+        """Per incident with a done step: milliseconds from opening to its first done step, ascending."""
+        cursor = await self.incidents.aggregate(
+            [
+                {"$match": {"community_id": community_id}},
+                {"$unwind": "$steps"},
+                {"$match": {"steps.done_at": {"$ne": None}}},
+                {"$group": {"_id": "$_id", "first": {"$min": "$steps.done_at"}, "opened": {"$first": "$opened_at"}}},
+                {"$project": {"_id": 0, "ms": {"$subtract": ["$first", "$opened"]}}},
+                {"$sort": {"ms": 1}},
+            ]
+        )
+        return [int(d["ms"]) async for d in cursor]
+
     async def open_incident(self, community_id: ObjectId, cause: str) -> Doc | None:
         return await self.incidents.find_one({"community_id": community_id, "cause": cause, "status": OPEN})
 

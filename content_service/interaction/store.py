@@ -156,9 +156,17 @@ class InteractionStore:
     async def get_topic(self, community_id: ObjectId, topic_id: ObjectId) -> Doc | None:
         return await self.topics.find_one({"_id": topic_id, "community_id": community_id})
 
-    async def list_contributions(self, community_id: ObjectId, topic_id: ObjectId) -> list[Doc]:
-        cursor = self.contributions.find({"community_id": community_id, "topic_id": topic_id}).sort("created_at", 1)
+    async def list_contributions(self, community_id: ObjectId, topic_id: ObjectId, *, limit: int) -> list[Doc]:
+        cursor = (
+            self.contributions.find({"community_id": community_id, "topic_id": topic_id})
+            .sort("created_at", 1)
+            .limit(limit)
+        )
         return [d async for d in cursor]
+
+    async def get_contributions(self, community_id: ObjectId, topic_id: ObjectId, ids: list[ObjectId]) -> list[Doc]:
+        query = {"community_id": community_id, "topic_id": topic_id, "_id": {"$in": ids}}
+        return [d async for d in self.contributions.find(query)]
 
     async def get_contribution(self, community_id: ObjectId, contribution_id: ObjectId) -> Doc | None:
         return await self.contributions.find_one({"_id": contribution_id, "community_id": community_id})

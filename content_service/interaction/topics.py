@@ -28,6 +28,8 @@ from users_service.client import UsersClient
 
 Doc = dict[str, Any]
 MAX_MERGED_BODY = 200_000
+# A topic read ranks at most this many contributions (oldest first) and returns the best `limit` (up to 100).
+CONTRIBUTIONS_RANKED = 1000
 ReviewCheck = Callable[..., Awaitable[list[str]]]
 
 
@@ -90,15 +92,15 @@ class TopicService:
         member = await self.users.get_member(community_id, cast.member_id)
         return await self.votes.cast(community_id, cid, "CONTRIBUTION", contribution_id, member.id, cast, relay=False)
 
-    async def get_topic(self, community_id: str, topic_id: str) -> TopicRead:
+    async def get_topic(self, community_id: str, topic_id: str, *, limit: int = 100) -> TopicRead:
         cid = object_id(community_id, field="communityId")
         topic = await self._topic_or_raise(cid, topic_id)
-        contributions = await self.store.list_contributions(cid, topic["_id"])
+        contributions = await self.store.list_contributions(cid, topic["_id"], limit=CONTRIBUTIONS_RANKED)
         tallies = await self.store.tally_many(cid, [str(c["_id"]) for c in contributions])
         items = sorted(
             (_contribution(c, tallies.get(str(c["_id"]), {})) for c in contributions),
             key=lambda c: (-c.score, c.created_at),
-        )
+        )[: max(1, min(limit, 100))]
         return TopicRead(
             id=str(topic["_id"]),
             title=topic["title"],
@@ -121,7 +123,8 @@ class TopicService:
             raise ConflictError("the topic was already merged", field="topicId")
         if not may_publish(merge.kind, actor.roles):
             raise ForbiddenError(f"{merge.kind} content needs the {REQUIRED_ROLE[merge.kind]} role", field="kind")
-        by_id = {str(c["_id"]): c for c in await self.store.list_contributions(cid, topic["_id"])}
+        wanted = [object_id(i, field="contributionIds") for i in dict.fromkeys(merge.contribution_ids)]
+        by_id = {str(c["_id"]): c for c in await self.store.get_contributions(cid, topic["_id"], wanted)}
         missing = [i for i in merge.contribution_ids if i not in by_id]
         if missing:
             raise BadInputError(f"contribution {missing[0]} is not part of this topic", field="contributionIds")

@@ -141,7 +141,11 @@ class Topic:
     opened_by: strawberry.ID
     created_at: datetime
     content_id: strawberry.ID | None
-    contributions: list[Contribution]
+    ranked: strawberry.Private[list[Contribution]]
+
+    @strawberry.field(description="Best-voted first, at most `first` (up to 100).")
+    def contributions(self, first: int = 100) -> list[Contribution]:
+        return self.ranked[: check_first(first)]
 
     @staticmethod
     def from_read(r: TopicRead) -> Topic:
@@ -153,7 +157,7 @@ class Topic:
             opened_by=strawberry.ID(r.opened_by),
             created_at=r.created_at,
             content_id=strawberry.ID(r.content_id) if r.content_id else None,
-            contributions=[Contribution.from_read(c) for c in r.contributions],
+            ranked=[Contribution.from_read(c) for c in r.contributions],
         )
 
 
