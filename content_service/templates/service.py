@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 
+import anyio
 import yaml
 from bson import ObjectId
 from pydantic import ValidationError
@@ -44,6 +46,10 @@ YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAML_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 MAX_IMPORT = 10_000
 CORPUS_LIMIT = 5000
+# draftSuggestions: each body is cut to its first BODY_CHARS characters before fitting, and a community's fitted
+# index is reused for CORPUS_CACHE_SECONDS (a piece published meanwhile is seen after that).
+BODY_CHARS = 2000
+CORPUS_CACHE_SECONDS = 60.0
 
 
 def template_read(doc: Doc, usage: int = 0) -> TemplateRead:
@@ -82,6 +88,7 @@ class TemplateService:
         self.content = content
         self.users = users
         self.production = production
+        self._indexes: dict[ObjectId, tuple[float, list[Doc], TfidfIndex]] = {}
 
     async def list_(self, community_id: str, *, limit: int) -> list[TemplateRead]:
         cid = object_id(community_id, field="communityId")
@@ -243,23 +250,41 @@ class TemplateService:
 
     async def assist(self, community_id: str, draft: DraftText) -> DraftAssist:
         cid = object_id(community_id, field="communityId")
-        corpus = await self.store.list_corpus(cid, CORPUS_LIMIT)
+        corpus, index = await self._corpus_index(cid)
         threshold = self.content_threshold
-        index = TfidfIndex([f"{d['title']}\n{d['body']}" for d in corpus], [d.get("tags", []) for d in corpus])
-        text = f"{draft.title}\n{draft.body}"
+        text = f"{draft.title}\n{draft.body[:BODY_CHARS]}"
+
+        def compute() -> tuple[list[tuple[str, float]], list[Any]]:
+            return index.suggest_tags(text, k=3), index.near_duplicates(text, threshold)
+
+        tags, neighbours = await anyio.to_thread.run_sync(compute)
         return DraftAssist(
-            tags=[TagSuggestion(tag=t, score=s) for t, s in index.suggest_tags(text, k=3)],
+            tags=[TagSuggestion(tag=t, score=s) for t, s in tags],
             near_duplicates=[
                 NearDuplicate(
                     content_id=str(corpus[n.index]["_id"]),
                     title=corpus[n.index]["title"],
                     similarity=round(n.similarity, 4),
                 )
-                for n in index.near_duplicates(text, threshold)
+                for n in neighbours
             ],
             threshold=threshold,
             corpus_size=len(corpus),
         )
+
+    async def _corpus_index(self, cid: ObjectId) -> tuple[list[Doc], TfidfIndex]:
+        """The community's fitted index, fitted off the event loop and reused for CORPUS_CACHE_SECONDS."""
+        cached = self._indexes.get(cid)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1], cached[2]
+        corpus = await self.store.list_corpus(cid, CORPUS_LIMIT)
+        texts = [f"{d['title']}\n{d['body'][:BODY_CHARS]}" for d in corpus]
+        tags = [d.get("tags", []) for d in corpus]
+        index = await anyio.to_thread.run_sync(lambda: TfidfIndex(texts, tags))
+        now = time.monotonic()
+        self._indexes = {k: v for k, v in self._indexes.items() if v[0] > now}  # drop expired communities
+        self._indexes[cid] = (now + CORPUS_CACHE_SECONDS, corpus, index)
+        return corpus, index
 
     async def _template_or_raise(self, community_id: str, template_id: str) -> Doc:
         cid = object_id(community_id, field="communityId")

@@ -207,3 +207,11 @@ async def test_a_platform_starters_usage_is_counted_per_community(api: Api) -> N
         1,
         0,
     )
+
+
+async def test_draft_suggestions_reuse_the_fitted_index_for_a_while(api: Api) -> None:
+    w = await world(api)
+    first = (await api.data(SUGGEST, {"b": "chain"}, token=w.member.token))["draftSuggestions"]["corpusSize"]
+    await publish(api, w.member, "Chain wear gauge")
+    again = (await api.data(SUGGEST, {"b": "chain"}, token=w.member.token))["draftSuggestions"]["corpusSize"]
+    assert (first, again) == (1, 1)  # the piece published meanwhile joins after CORPUS_CACHE_SECONDS

@@ -41,3 +41,10 @@ def test_month_bounds_refuses_years_datetime_cannot_hold() -> None:
 
     with pytest.raises(ValueError, match="month is out of range"):
         month_bounds("9999-12")
+
+
+def test_a_one_piece_corpus_still_fits() -> None:
+    from content_service.domain.assist import TfidfIndex
+
+    index = TfidfIndex(["chain wear gauge"], [["chain"]])
+    assert index.suggest_tags("chain wear", k=1) == [("chain", 0.7746)]
