@@ -66,7 +66,7 @@ def create_app(settings: Settings, *, users: UsersClient, distribution: Distribu
         ):
             await s.ensure_indexes()
         production = ProductionService(production_store, uow, users, settings)
-        crisis = CrisisService(crisis_store, uow, users, production)
+        crisis = CrisisService(crisis_store, uow, users, production, production_env=settings.is_production)
         app.state.production = production
         app.state.crisis = crisis
         app.state.moderation = ModerationService(moderation_store, uow, users, production, crisis)
@@ -91,7 +91,9 @@ def create_app(settings: Settings, *, users: UsersClient, distribution: Distribu
             production,
             near_duplicate_similarity=settings.near_duplicate_similarity,
         )
-        app.state.webhooks = WebhookSender(crisis_store, timeout=settings.webhook_timeout_seconds)
+        app.state.webhooks = WebhookSender(
+            crisis_store, timeout=settings.webhook_timeout_seconds, production=settings.is_production
+        )
         handlers = {WEBHOOK: app.state.webhooks}
         if distribution is not None:
             handlers[DISTRIBUTION] = distribution_handler(distribution)

@@ -25,6 +25,7 @@ from content_service.crisis.schemas import (
     WebhookRead,
 )
 from content_service.crisis.store import OPEN, CrisisStore
+from content_service.crisis.targets import check_webhook_url
 from content_service.domain.procedure import (
     LEVEL_OF_CAUSE,
     Cause,
@@ -79,11 +80,20 @@ def incident_read(doc: Doc, now: datetime) -> IncidentRead:
 
 
 class CrisisService:
-    def __init__(self, store: CrisisStore, uow: UnitOfWork, users: UsersClient, production: ProductionService) -> None:
+    def __init__(
+        self,
+        store: CrisisStore,
+        uow: UnitOfWork,
+        users: UsersClient,
+        production: ProductionService,
+        *,
+        production_env: bool = False,
+    ) -> None:
         self.store = store
         self.uow = uow
         self.users = users
         self.production = production
+        self.production_env = production_env  # APP_ENV=production: webhook targets must be public https
 
     # Detection -----------------------------------------------------------------------------------------------
 
@@ -319,6 +329,7 @@ class CrisisService:
 
     async def configure_webhook(self, community_id: str, config: WebhookConfig) -> WebhookRead:
         await self._require_operator(community_id, config.actor_id)
+        await check_webhook_url(str(config.url), production=self.production_env)
         now = datetime.now(UTC)
         await self.store.set_webhook(
             community_id, {"url": str(config.url), "secret": config.secret, "configured_at": now}
