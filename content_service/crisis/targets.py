@@ -24,12 +24,12 @@ def refused_address(address: str) -> bool:
     )
 
 
-async def check_webhook_url(url: str, *, production: bool) -> None:
+async def check_webhook_url(url: str, *, production: bool) -> list[str]:
     """Raise BadInputError(field="url") when `url` may not receive webhooks. Outside production (development and
     tests, which post to loopback receivers) every target is allowed. The host is resolved: every address it
-    resolves to must be public."""
+    resolves to must be public. Returns the checked addresses (none outside production)."""
     if not production:
-        return
+        return []
     parts = urlsplit(url)
     if parts.scheme != "https":
         raise BadInputError("url: webhooks need https in production", field="url")
@@ -41,3 +41,4 @@ async def check_webhook_url(url: str, *, production: bool) -> None:
     addresses = {str(info[4][0]) for info in infos}
     if not addresses or any(refused_address(a) for a in addresses):
         raise BadInputError(f"url: {host} resolves to a private, loopback or reserved address", field="url")
+    return sorted(addresses)

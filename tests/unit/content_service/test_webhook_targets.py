@@ -30,8 +30,8 @@ async def test_production_needs_https() -> None:
 
 
 async def test_production_accepts_a_public_https_address() -> None:
-    await check_webhook_url("https://93.184.216.34/hook", production=True)  # raises when refused
+    assert await check_webhook_url("https://93.184.216.34/hook", production=True) == ["93.184.216.34"]
 
 
 async def test_development_allows_loopback() -> None:
-    await check_webhook_url("http://127.0.0.1:8080/hook", production=False)  # raises when refused
+    assert await check_webhook_url("http://127.0.0.1:8080/hook", production=False) == []
