@@ -34,10 +34,13 @@ from content_service.templates.service import TemplateService
 from content_service.templates.store import TemplateStore
 from content_service.unit_of_work import DISTRIBUTION, WEBHOOK, UnitOfWork
 from distribution_service.client import DistributionClient
+from infra.logging import get_logger
 from infra.outbox import Outbox, OutboxRelay
 from infra.service_app import create_service_app, database_lifespan
 from infra.settings import Settings
 from users_service.client import UsersClient
+
+log = get_logger(__name__)
 
 CRISIS_TICK_SECONDS = 30.0
 
@@ -63,12 +66,14 @@ def create_app(settings: Settings, *, users: UsersClient, distribution: Distribu
         ):
             await s.ensure_indexes()
         production = ProductionService(production_store, uow, users, settings)
-        crisis = CrisisService(crisis_store, uow, users, production)
+        crisis = CrisisService(crisis_store, uow, users, production, production_env=settings.is_production)
         app.state.production = production
         app.state.crisis = crisis
         app.state.moderation = ModerationService(moderation_store, uow, users, production, crisis)
         app.state.interaction = InteractionService(interaction_store, uow, users, production)
-        app.state.topics = TopicService(interaction_store, uow, users, app.state.interaction)
+        app.state.topics = TopicService(
+            interaction_store, uow, users, app.state.interaction, review_check=production.entry_review_reasons
+        )
         app.state.incentives = IncentivesService(incentives_store, interaction_store, uow, users, production)
         app.state.service = ContentService(
             store,
@@ -86,7 +91,9 @@ def create_app(settings: Settings, *, users: UsersClient, distribution: Distribu
             production,
             near_duplicate_similarity=settings.near_duplicate_similarity,
         )
-        app.state.webhooks = WebhookSender(crisis_store, timeout=settings.webhook_timeout_seconds)
+        app.state.webhooks = WebhookSender(
+            crisis_store, timeout=settings.webhook_timeout_seconds, production=settings.is_production
+        )
         handlers = {WEBHOOK: app.state.webhooks}
         if distribution is not None:
             handlers[DISTRIBUTION] = distribution_handler(distribution)
@@ -137,8 +144,17 @@ def create_app(settings: Settings, *, users: UsersClient, distribution: Distribu
     )
 
 
+async def tick_once(crisis: CrisisService) -> bool:
+    """One crisis tick; a failure is logged (with its traceback) and the loop goes on. True when it ran clean."""
+    try:
+        await crisis.tick()
+    except Exception:
+        log.exception("crisis_tick_failed")
+        return False
+    return True
+
+
 async def _tick_forever(crisis: CrisisService) -> None:
     while True:
         await asyncio.sleep(CRISIS_TICK_SECONDS)
-        with contextlib.suppress(Exception):
-            await crisis.tick()
+        await tick_once(crisis)

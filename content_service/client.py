@@ -39,8 +39,10 @@ class ContentClient(
         body = await self._call("POST", f"/communities/{_seg(community_id)}/content", json=content_in.to_wire())
         return ContentRead.model_validate(body)
 
-    async def get(self, community_id: str, content_id: str) -> ContentRead:
-        body = await self._call("GET", f"/communities/{_seg(community_id)}/content/{_seg(content_id)}")
+    async def get(self, community_id: str, content_id: str, *, viewer_id: str | None = None) -> ContentRead:
+        """One piece; with `viewer_id`, NOT_FOUND unless that member may read it (author, operator, or visible)."""
+        params = {"viewerId": viewer_id} if viewer_id else None
+        body = await self._call("GET", f"/communities/{_seg(community_id)}/content/{_seg(content_id)}", params=params)
         return ContentRead.model_validate(body)
 
     async def lookup(self, community_id: str, content_ids: list[str]) -> list[ContentRead | None]:

@@ -36,7 +36,8 @@ async def publish_content(request: Request) -> Response:
 
 async def get_content(request: Request) -> Response:
     p = request.path_params
-    return respond(await _service(request).get_or_raise(p["community_id"], p["content_id"]))
+    viewer_id = request.query_params.get("viewerId")
+    return respond(await _service(request).get_or_raise(p["community_id"], p["content_id"], viewer_id=viewer_id))
 
 
 async def lookup_content(request: Request) -> Response:

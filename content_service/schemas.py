@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 
 from content_service.domain.kinds import ContentKind, ContentStatus
 from infra.bulk import MAX_IMPORT_BATCH, SourceKey
-from infra.schemas import ApiInput, ApiModel, Id
+from infra.schemas import ApiInput, ApiModel, Id, UtcDatetime
 
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[^\s,]+$")]
 
@@ -22,7 +22,7 @@ class ContentCreate(ApiInput):
     tags: list[Tag] = Field(default_factory=list, max_length=20)
     # Issue 7: lifecycle and production details, all optional.
     draft: bool = False
-    publish_at: datetime | None = None
+    publish_at: UtcDatetime | None = None
     media_duration_ms: Annotated[int, Field(ge=1, le=7 * 86_400_000)] | None = None
     production_cost_minor: Annotated[int, Field(ge=0)] | None = None
     production_cost_currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
@@ -41,7 +41,7 @@ class ContentRead(ApiModel):
     published_at: datetime | None
     # Issue 4: an answer names the question it answers.
     parent_id: str | None = None
-    publish_at: datetime | None = None
+    publish_at: UtcDatetime | None = None
     media_duration_ms: int | None = None
     paragraphs: int = 1
     production_cost_minor: int | None = None

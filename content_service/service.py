@@ -13,6 +13,7 @@ from content_service.domain.lifecycle import initial_status, paragraph_count
 from content_service.schemas import ContentCreate, ContentRead, ContentSummary
 from content_service.store import ContentStore
 from content_service.unit_of_work import webhook_event
+from content_service.visibility import require_readable
 from infra.errors import ForbiddenError, NotFoundError
 from infra.schemas import object_id
 from users_service.client import UsersClient
@@ -124,12 +125,20 @@ class ContentService:
         result: ContentRead = await self.uow.run(work)
         return result
 
-    async def get_or_raise(self, community_id: str, content_id: str) -> ContentRead:
+    async def get_or_raise(self, community_id: str, content_id: str, *, viewer_id: str | None = None) -> ContentRead:
         content = await self.store.get_content(
             object_id(community_id, field="communityId"), object_id(content_id, field="contentId")
         )
         if content is None:
             raise NotFoundError(f"no content with id {content_id} in this community", field="contentId")
+        await require_readable(
+            self.users,
+            community_id,
+            content_id=content_id,
+            status=content.status.value,
+            author_id=content.author_id,
+            viewer_id=viewer_id,
+        )
         return content
 
     async def lookup(self, community_id: str, content_ids: list[str]) -> list[ContentRead | None]:

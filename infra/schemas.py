@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from bson import ObjectId
@@ -37,6 +38,14 @@ Id = Annotated[str, AfterValidator(_check_object_id)]
 """A MongoDB ObjectId in its 24-hex-digit text form."""
 
 
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+"""A date-time from a caller, in UTC: a naive value is read as UTC, an aware one converted."""
+
+
 def _fold(value: object) -> object:
     return value.strip().lower() if isinstance(value, str) else value
 
@@ -57,7 +66,9 @@ def object_id(value: str, *, field: str = "id") -> ObjectId:
 
 
 def seg(value: str) -> str:
-    """One URL path segment, escaped (ids come from callers)."""
+    """One URL path segment, escaped (ids come from callers); "." and ".." would change the path, so refused."""
     from urllib.parse import quote
 
+    if value in (".", ".."):
+        raise BadInputError(f"{value!r} is not a valid path segment", field="id")
     return quote(value, safe="")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, HttpUrl, StringConstraints
 
-from infra.schemas import ApiInput, ApiModel, Id
+from infra.schemas import ApiInput, ApiModel, Id, UtcDatetime
 
 
 class Sentiment(StrEnum):
@@ -26,7 +26,7 @@ class MentionCreate(ApiInput):
     platform: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60)]
     url: HttpUrl
     sentiment: Sentiment
-    occurred_at: datetime
+    occurred_at: UtcDatetime
     legal: bool = False
     text: Annotated[str, StringConstraints(max_length=2000)] | None = None
 

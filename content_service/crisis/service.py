@@ -25,11 +25,11 @@ from content_service.crisis.schemas import (
     WebhookRead,
 )
 from content_service.crisis.store import OPEN, CrisisStore
+from content_service.crisis.targets import check_webhook_url
 from content_service.domain.procedure import (
     LEVEL_OF_CAUSE,
     Cause,
     escalation_step,
-    first_response_minutes,
     is_overdue,
     plan_steps,
 )
@@ -80,11 +80,20 @@ def incident_read(doc: Doc, now: datetime) -> IncidentRead:
 
 
 class CrisisService:
-    def __init__(self, store: CrisisStore, uow: UnitOfWork, users: UsersClient, production: ProductionService) -> None:
+    def __init__(
+        self,
+        store: CrisisStore,
+        uow: UnitOfWork,
+        users: UsersClient,
+        production: ProductionService,
+        *,
+        production_env: bool = False,
+    ) -> None:
         self.store = store
         self.uow = uow
         self.users = users
         self.production = production
+        self.production_env = production_env  # APP_ENV=production: webhook targets must be public https
 
     # Detection -----------------------------------------------------------------------------------------------
 
@@ -97,14 +106,14 @@ class CrisisService:
             return await self.raise_level(community_id, Cause.LEGAL_RISK, at=at, reason="a complaint marked legal")
         existing = await self.store.open_incident(cid, Cause.COMPLAINT_SURGE.value)
         if existing is not None:
-            await self.store.bump(existing["_id"])
+            await self.store.bump(existing["community_id"], existing["_id"])
             return str(existing["_id"])
         if threshold is None:
             threshold = (await self.production.get_settings(community_id)).complaints_per_hour
         count = await self.store.count_complaints_since(cid, at - timedelta(hours=1))
         if count <= threshold:
             return None
-        reason = f"{count} complaints in the last hour (threshold {threshold})"
+        reason = f"{count} members complained in the last hour (threshold {threshold})"
         return await self.raise_level(community_id, Cause.COMPLAINT_SURGE, at=at, reason=reason)
 
     async def push_mention(self, community_id: str, mention_in: MentionCreate) -> MentionRead:
@@ -127,7 +136,7 @@ class CrisisService:
         if not duplicate:
             incident_id = await self._detect_from_mention(community_id, doc, now)
             if incident_id:
-                await self.store.set_mention_incident(doc["_id"], ObjectId(incident_id))
+                await self.store.set_mention_incident(doc["community_id"], doc["_id"], ObjectId(incident_id))
         return MentionRead(
             id=str(doc["_id"]),
             platform=doc["platform"],
@@ -169,7 +178,12 @@ class CrisisService:
                 ]
                 escalation = {"level": level, "cause": cause.value, "at": at, "reason": reason}
                 updated = await self.store.escalate(
-                    current["_id"], level=level, cause=cause.value, escalation=escalation, steps=steps
+                    current["community_id"],
+                    current["_id"],
+                    level=level,
+                    cause=cause.value,
+                    escalation=escalation,
+                    steps=steps,
                 )
                 if updated is not None:
                     await self._notify(community_id, "incident.escalated", updated, key=f"escalated:{level}")
@@ -189,7 +203,7 @@ class CrisisService:
         doc, created = await self.store.upsert_open(cid, cause.value, on_insert)
         if created:
             await self._notify(community_id, "incident.opened", doc, key="opened")
-            await self.store.set_fields(doc["_id"], {}, {"opened_notified": True})
+            await self.store.set_fields(doc["community_id"], doc["_id"], {}, {"opened_notified": True})
         return str(doc["_id"])
 
     async def _notify(self, community_id: str, topic: str, doc: Doc, *, key: str) -> None:
@@ -232,7 +246,9 @@ class CrisisService:
                 raise ConflictError(f"step {update.step} is already done", field="step")
             # Never before the incident opened, whatever the clock says: timestamps do not go backwards.
             changes["done_at"] = max(datetime.now(UTC), doc["opened_at"])
-        updated = await self.store.set_step(doc["_id"], index, changes, require_not_done=update.done)
+        updated = await self.store.set_step(
+            doc["community_id"], doc["_id"], index, changes, require_not_done=update.done
+        )
         if updated is None:
             raise ConflictError(f"step {update.step} is already done", field="step")
         await self._audit(
@@ -249,7 +265,10 @@ class CrisisService:
         doc = await self._incident_or_raise(community_id, incident_id)
         now = max(datetime.now(UTC), doc["opened_at"])
         updated = await self.store.set_fields(
-            doc["_id"], {"status": OPEN}, {"status": "RESOLVED", "resolved_at": now, "resolution_note": resolve.note}
+            doc["community_id"],
+            doc["_id"],
+            {"status": OPEN},
+            {"status": "RESOLVED", "resolved_at": now, "resolution_note": resolve.note},
         )
         if updated is None:
             raise ConflictError("the incident is already resolved", field="incidentId")
@@ -259,27 +278,23 @@ class CrisisService:
 
     async def metrics(self, community_id: str) -> IncidentMetrics:
         cid = object_id(community_id, field="communityId")
-        docs = await self.store.list_incidents(cid, status=None, limit=10_000)
         now = datetime.now(UTC)
-        by_level = Counter(str(d["level"]) for d in docs)
-        responses = [
-            m
-            for d in docs
-            if (m := first_response_minutes(d["opened_at"], [s.get("done_at") for s in d["steps"]])) is not None
-        ]
-        steps = [s for d in docs for s in d["steps"]]
-        done = [s for s in steps if s.get("done_at")]
-        on_time = [s for s in done if s["done_at"] <= s["due_at"]]
-        overdue = [s for s in steps if is_overdue(s["due_at"], s.get("done_at"), now)]
-        judged = len(on_time) + len(overdue)
+        counts = await self.store.metric_counts(cid, now)
+        responses = [ms / 60_000.0 for ms in await self.store.first_responses_ms(cid)]
+        by_level: Counter[str] = Counter()
+        for row in counts["by_level"]:
+            by_level[str(row["_id"]["level"])] += int(row["n"])
+        open_incidents = sum(int(r["n"]) for r in counts["by_level"] if r["_id"]["status"] == OPEN)
+        done, on_time, overdue = (int(counts["steps"][k]) for k in ("done", "on_time", "overdue"))
+        judged = on_time + overdue
         return IncidentMetrics(
             incidents_by_level={lv: by_level.get(lv, 0) for lv in ("1", "2", "3")},
-            open_incidents=sum(1 for d in docs if d["status"] == OPEN),
+            open_incidents=open_incidents,
             median_first_response_minutes=round(statistics.median(responses), 2) if responses else None,
-            steps_done=len(done),
-            steps_on_time=len(on_time),
-            steps_overdue=len(overdue),
-            steps_on_time_rate=round(len(on_time) / judged, 4) if judged else None,
+            steps_done=done,
+            steps_on_time=on_time,
+            steps_overdue=overdue,
+            steps_on_time_rate=round(on_time / judged, 4) if judged else None,
         )
 
     async def tick(self) -> TickResult:
@@ -290,7 +305,7 @@ class CrisisService:
             community_id = str(doc["community_id"])
             if not doc.get("opened_notified", True):
                 await self._notify(community_id, "incident.opened", doc, key="opened")
-                await self.store.set_fields(doc["_id"], {}, {"opened_notified": True})
+                await self.store.set_fields(doc["community_id"], doc["_id"], {}, {"opened_notified": True})
                 renotified += 1
             for index, step in enumerate(doc["steps"]):
                 if step.get("done_at") is None and step["due_at"] < now and not step.get("overdue_notified"):
@@ -302,7 +317,9 @@ class CrisisService:
                         event_id=f"incident-{doc['_id']}-overdue-{step['name']}",
                     )
                     await self.uow.outbox.add_once(event)
-                    await self.store.set_step(doc["_id"], index, {"overdue_notified": True}, require_not_done=False)
+                    await self.store.set_step(
+                        doc["community_id"], doc["_id"], index, {"overdue_notified": True}, require_not_done=False
+                    )
                     overdue += 1
         if overdue or renotified:
             self.uow.on_commit()
@@ -312,6 +329,7 @@ class CrisisService:
 
     async def configure_webhook(self, community_id: str, config: WebhookConfig) -> WebhookRead:
         await self._require_operator(community_id, config.actor_id)
+        await check_webhook_url(str(config.url), production=self.production_env)
         now = datetime.now(UTC)
         await self.store.set_webhook(
             community_id, {"url": str(config.url), "secret": config.secret, "configured_at": now}

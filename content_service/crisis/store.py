@@ -50,14 +50,78 @@ class CrisisStore:
         )
 
     async def count_complaints_since(self, community_id: ObjectId, since: datetime) -> int:
-        return await self.complaints.count_documents({"community_id": community_id, "created_at": {"$gt": since}})
+        """Distinct members who filed a complaint in the window: one member filing many counts once."""
+        cursor = await self.complaints.aggregate(
+            [
+                {"$match": {"community_id": community_id, "created_at": {"$gt": since}}},
+                {"$group": {"_id": "$member_id"}},
+                {"$count": "n"},
+            ]
+        )
+        docs = [d async for d in cursor]
+        return int(docs[0]["n"]) if docs else 0
+
+    async def metric_counts(self, community_id: ObjectId, now: datetime) -> Doc:
+        """Incidents per (level, status) and step counts, aggregated in the database (index community_opened)."""
+        match = {"$match": {"community_id": community_id}}
+        levels = await self.incidents.aggregate(
+            [match, {"$group": {"_id": {"level": "$level", "status": "$status"}, "n": {"$sum": 1}}}]
+        )
+        by_level = [d async for d in levels]
+        steps = await self.incidents.aggregate(
+            [
+                match,
+                {"$unwind": "$steps"},
+                {
+                    "$group": {
+                        "_id": None,
+                        "done": {"$sum": {"$cond": [{"$ne": [{"$ifNull": ["$steps.done_at", None]}, None]}, 1, 0]}},
+                        "on_time": {
+                            "$sum": {
+                                "$cond": [
+                                    {
+                                        "$and": [
+                                            {"$ne": [{"$ifNull": ["$steps.done_at", None]}, None]},
+                                            {"$lte": ["$steps.done_at", "$steps.due_at"]},
+                                        ]
+                                    },
+                                    1,
+                                    0,
+                                ]
+                            }
+                        },
+                        "overdue": {
+                            "$sum": {"$cond": [{"$gt": [{"$ifNull": ["$steps.done_at", now]}, "$steps.due_at"]}, 1, 0]}
+                        },
+                    }
+                },
+            ]
+        )
+        totals = [d async for d in steps]
+        return {"by_level": by_level, "steps": totals[0] if totals else {"done": 0, "on_time": 0, "overdue": 0}}
+
+    async def first_responses_ms(self, community_id: ObjectId) -> list[int]:
+        """Per incident with a done step: milliseconds from opening to its first done step, ascending."""
+        cursor = await self.incidents.aggregate(
+            [
+                {"$match": {"community_id": community_id}},
+                {"$unwind": "$steps"},
+                {"$match": {"steps.done_at": {"$ne": None}}},
+                {"$group": {"_id": "$_id", "first": {"$min": "$steps.done_at"}, "opened": {"$first": "$opened_at"}}},
+                {"$project": {"_id": 0, "ms": {"$subtract": ["$first", "$opened"]}}},
+                {"$sort": {"ms": 1}},
+            ]
+        )
+        return [int(d["ms"]) async for d in cursor]
 
     async def open_incident(self, community_id: ObjectId, cause: str) -> Doc | None:
         return await self.incidents.find_one({"community_id": community_id, "cause": cause, "status": OPEN})
 
-    async def bump(self, incident_id: ObjectId) -> None:
+    async def bump(self, community_id: ObjectId, incident_id: ObjectId) -> None:
         """One more trigger (a complaint while the incident is open) on the same incident."""
-        await self.incidents.update_one({"_id": incident_id}, {"$inc": {"trigger_count": 1}})
+        await self.incidents.update_one(
+            {"_id": incident_id, "community_id": community_id}, {"$inc": {"trigger_count": 1}}
+        )
 
     async def latest_open(self, community_id: ObjectId) -> Doc | None:
         return await self.incidents.find_one(
@@ -89,11 +153,18 @@ class CrisisStore:
         raise RuntimeError("could not settle the open incident")
 
     async def escalate(
-        self, incident_id: ObjectId, *, level: int, cause: str, escalation: Doc, steps: list[Doc]
+        self,
+        community_id: ObjectId,
+        incident_id: ObjectId,
+        *,
+        level: int,
+        cause: str,
+        escalation: Doc,
+        steps: list[Doc],
     ) -> Doc | None:
         """Raise the level only if it is lower, so concurrent escalations apply once."""
         return await self.incidents.find_one_and_update(
-            {"_id": incident_id, "status": OPEN, "level": {"$lt": level}},
+            {"_id": incident_id, "community_id": community_id, "status": OPEN, "level": {"$lt": level}},
             {
                 "$set": {"level": level},
                 "$addToSet": {"causes": cause},
@@ -116,16 +187,20 @@ class CrisisStore:
         cursor = self.incidents.find({"status": OPEN}).limit(limit)
         return [d async for d in cursor]
 
-    async def set_step(self, incident_id: ObjectId, index: int, changes: Doc, *, require_not_done: bool) -> Doc | None:
-        query: Doc = {"_id": incident_id}
+    async def set_step(
+        self, community_id: ObjectId, incident_id: ObjectId, index: int, changes: Doc, *, require_not_done: bool
+    ) -> Doc | None:
+        query: Doc = {"_id": incident_id, "community_id": community_id}
         if require_not_done:
             query[f"steps.{index}.done_at"] = None
         sets = {f"steps.{index}.{k}": v for k, v in changes.items()}
         return await self.incidents.find_one_and_update(query, {"$set": sets}, return_document=ReturnDocument.AFTER)
 
-    async def set_fields(self, incident_id: ObjectId, query: Doc, changes: Doc) -> Doc | None:
+    async def set_fields(self, community_id: ObjectId, incident_id: ObjectId, query: Doc, changes: Doc) -> Doc | None:
         return await self.incidents.find_one_and_update(
-            {"_id": incident_id, **query}, {"$set": changes}, return_document=ReturnDocument.AFTER
+            {**query, "_id": incident_id, "community_id": community_id},
+            {"$set": changes},
+            return_document=ReturnDocument.AFTER,
         )
 
     async def insert_mention(self, doc: Doc) -> tuple[Doc, bool]:
@@ -143,8 +218,10 @@ class CrisisStore:
         )
         return len(platforms)
 
-    async def set_mention_incident(self, mention_id: ObjectId, incident_id: ObjectId) -> None:
-        await self.mentions.update_one({"_id": mention_id}, {"$set": {"incident_id": incident_id}})
+    async def set_mention_incident(self, community_id: ObjectId, mention_id: ObjectId, incident_id: ObjectId) -> None:
+        await self.mentions.update_one(
+            {"_id": mention_id, "community_id": community_id}, {"$set": {"incident_id": incident_id}}
+        )
 
     async def get_webhook(self, community_id: str) -> Doc | None:
         return await self.webhooks.find_one({"_id": community_id})

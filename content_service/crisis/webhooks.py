@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from content_service.crisis.store import CrisisStore
+from content_service.crisis.targets import check_webhook_url
 from content_service.domain.signing import sign
 
 Doc = dict[str, Any]
@@ -31,10 +32,16 @@ def webhook_body(doc: Doc) -> bytes:
 
 class WebhookSender:
     def __init__(
-        self, store: CrisisStore, *, timeout: float, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        store: CrisisStore,
+        *,
+        timeout: float,
+        transport: httpx.AsyncBaseTransport | None = None,
+        production: bool = False,
     ) -> None:
         self.store = store
         self.timeout = timeout
+        self.production = production
         # Tests replace the transport to play the receiver.
         self.transport = transport
 
@@ -42,6 +49,8 @@ class WebhookSender:
         hook = await self.store.get_webhook(doc["community_id"])
         if hook is None:
             return "no webhook configured"
+        # Checked again at send time: the host may resolve elsewhere since it was configured.
+        await check_webhook_url(hook["url"], production=self.production)
         body = webhook_body(doc)
         timestamp = int(time.time())
         headers = {

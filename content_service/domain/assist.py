@@ -24,10 +24,18 @@ class TfidfIndex:
 
     def __init__(self, texts: Sequence[str], tags: Sequence[Sequence[str]]) -> None:
         self.tags = [list(t) for t in tags]
+        # max_df drops terms in over 90% of pieces; on a tiny corpus (under 10 pieces) that would drop every term.
         self.vectorizer = TfidfVectorizer(
-            sublinear_tf=True, stop_words="english", min_df=1, max_df=0.9, ngram_range=(1, 2)
+            sublinear_tf=True,
+            stop_words="english",
+            min_df=1,
+            max_df=0.9 if len(texts) >= 10 else 1.0,
+            ngram_range=(1, 2),
         )
-        self.matrix = self.vectorizer.fit_transform(texts) if texts else None
+        try:
+            self.matrix = self.vectorizer.fit_transform(texts) if texts else None
+        except ValueError:  # an empty vocabulary (only stop words): nothing to compare against
+            self.matrix = None
 
     def neighbours(self, text: str, k: int = NEIGHBOURS) -> list[Neighbour]:
         if self.matrix is None:

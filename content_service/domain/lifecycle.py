@@ -91,6 +91,8 @@ def target_status(action: Action, *, publish_at: datetime | None, now: datetime,
     """Where `action` takes content (its current status already checked against ALLOWED_FROM)."""
     if action == Action.SUBMIT:
         return S.REVIEW if needs_review else (S.SCHEDULED if publish_at and publish_at > now else S.PUBLISHED)
+    if action == Action.PUBLISH and needs_review:
+        return S.REVIEW
     if action in (Action.APPROVE, Action.PUBLISH, Action.UNHIDE):
         return S.SCHEDULED if publish_at and publish_at > now else S.PUBLISHED
     if action == Action.REJECT:
@@ -98,6 +100,24 @@ def target_status(action: Action, *, publish_at: datetime | None, now: datetime,
     if action == Action.ARCHIVE:
         return S.ARCHIVED
     return S.HIDDEN
+
+
+REJECTED_REASON = "rejected by a moderator: it is reviewed again"
+# Statuses readers can see; an edit that trips the text filter takes these back to review.
+VISIBLE_STATUSES = frozenset({S.PUBLISHED, S.SCHEDULED, S.ARCHIVED})
+
+
+def needs_entry_review(action: Action, status: ContentStatus, *, is_operator: bool) -> bool:
+    """Whether the entry review rules run: on SUBMIT, and on PUBLISH of a draft by a non-operator."""
+    return action == Action.SUBMIT or (action == Action.PUBLISH and status == S.DRAFT and not is_operator)
+
+
+READABLE_STATUSES = frozenset({S.PUBLISHED, S.ARCHIVED})
+
+
+def may_read(status: str, *, author_id: str | None, viewer_id: str, is_operator: bool) -> bool:
+    """Readers see PUBLISHED and ARCHIVED pieces; the author and operators see every status."""
+    return ContentStatus(status) in READABLE_STATUSES or author_id == viewer_id or is_operator
 
 
 def paragraph_count(body: str) -> int:

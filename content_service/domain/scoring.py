@@ -50,6 +50,8 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise ValueError("month is YYYY-MM")
     year, mon = int(month[:4]), int(month[5:])
+    if not 1 <= year <= 9998:  # datetime covers years 1..9999 and the month's end must fit too
+        raise ValueError("month is out of range")
     start = datetime(year, mon, 1, tzinfo=UTC)
     end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=UTC)
     return start, end

@@ -57,7 +57,10 @@ class IncentivesService:
         """Pick the month's winners once; a second run returns the first run's result and pays nothing new."""
         cid = object_id(community_id, field="communityId")
         await self._require_operator(community_id, run.actor_id)
-        start, end = month_bounds(run.month)
+        try:
+            start, end = month_bounds(run.month)
+        except ValueError as exc:
+            raise BadInputError(f"month: {exc}", field="month") from exc
         moment = now or datetime.now(UTC)
         if end > moment:
             raise BadInputError(f"month {run.month} has not ended yet", field="month")
@@ -69,7 +72,7 @@ class IncentivesService:
         pieces = await self.store.list_month_pieces(cid, start, end)
         moderated = await self.store.upheld_targets(cid, [str(p["_id"]) for p in pieces])
         pieces = [p for p in pieces if str(p["_id"]) not in moderated and p.get("author_id")]
-        stats = await self.interaction.engagement(cid, [p["_id"] for p in pieces])
+        stats = await self.interaction.engagement(cid, {p["_id"]: p["author_id"] for p in pieces})
         winners = pick_winners(
             [(str(p["author_id"]), str(p["_id"]), stats[str(p["_id"])]) for p in pieces], settings.content_star_winners
         )

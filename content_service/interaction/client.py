@@ -33,8 +33,11 @@ class InteractionCalls(ServiceClient):
         body = await self._call("PUT", self._c(community_id, f"content/{seg(content_id)}/votes"), json=cast.to_wire())
         return VoteTally.model_validate(body)
 
-    async def tally(self, community_id: str, content_id: str, *, member_id: str | None = None) -> VoteTally:
-        params = {"memberId": member_id} if member_id else None
+    async def tally(
+        self, community_id: str, content_id: str, *, member_id: str | None = None, viewer_id: str | None = None
+    ) -> VoteTally:
+        """A piece's votes (`mine` for `member_id`); with `viewer_id`, NOT_FOUND unless that member may read it."""
+        params = {k: v for k, v in (("memberId", member_id), ("viewerId", viewer_id)) if v}
         body = await self._call("GET", self._c(community_id, f"content/{seg(content_id)}/votes"), params=params)
         return VoteTally.model_validate(body)
 
@@ -42,7 +45,9 @@ class InteractionCalls(ServiceClient):
         path = self._c(community_id, f"content/{seg(content_id)}/bullet-comments")
         return BulletRead.model_validate(await self._call("POST", path, json=bullet.to_wire()))
 
-    async def list_bullets(self, community_id: str, content_id: str, **window: int | None) -> list[BulletRead]:
+    async def list_bullets(
+        self, community_id: str, content_id: str, *, viewer_id: str | None = None, **window: int | None
+    ) -> list[BulletRead]:
         names = {
             "paragraph_from": "paragraphFrom",
             "paragraph_to": "paragraphTo",
@@ -51,6 +56,8 @@ class InteractionCalls(ServiceClient):
             "limit": "limit",
         }
         params: dict[str, Any] = {names[k]: v for k, v in window.items() if v is not None}
+        if viewer_id:
+            params["viewerId"] = viewer_id
         path = self._c(community_id, f"content/{seg(content_id)}/bullet-comments")
         return BulletList.model_validate(await self._call("GET", path, params=params)).items
 
@@ -58,9 +65,14 @@ class InteractionCalls(ServiceClient):
         path = self._c(community_id, f"content/{seg(content_id)}/comments")
         return CommentRead.model_validate(await self._call("POST", path, json=comment.to_wire()))
 
-    async def list_comments(self, community_id: str, content_id: str, *, limit: int = 100) -> list[CommentRead]:
+    async def list_comments(
+        self, community_id: str, content_id: str, *, limit: int = 100, viewer_id: str | None = None
+    ) -> list[CommentRead]:
         path = self._c(community_id, f"content/{seg(content_id)}/comments")
-        return CommentList.model_validate(await self._call("GET", path, params={"limit": limit})).items
+        params: dict[str, Any] = {"limit": limit}
+        if viewer_id:
+            params["viewerId"] = viewer_id
+        return CommentList.model_validate(await self._call("GET", path, params=params)).items
 
     async def share(self, community_id: str, content_id: str, share: ShareCreate) -> ShareRead:
         path = self._c(community_id, f"content/{seg(content_id)}/shares")

@@ -42,7 +42,10 @@ async def vote(request: Request) -> Response:
 async def tally(request: Request) -> Response:
     p = request.path_params
     member_id = request.query_params.get("memberId")
-    return respond(await _service(request).tally(p["community_id"], p["content_id"], member_id=member_id))
+    tally = await _service(request).content_tally(
+        p["community_id"], p["content_id"], member_id=member_id, viewer_id=request.query_params.get("viewerId")
+    )
+    return respond(tally)
 
 
 async def add_bullet(request: Request) -> Response:
@@ -61,6 +64,7 @@ async def list_bullets(request: Request) -> Response:
         ms_from=int_param(request, "msFrom", None),
         ms_to=int_param(request, "msTo", None),
         limit=min(int_param(request, "limit", 100) or 100, 500),
+        viewer_id=request.query_params.get("viewerId"),
     )
     return respond(BulletList(items=items))
 
@@ -75,7 +79,11 @@ async def list_comments(request: Request) -> Response:
     p = request.path_params
     limit = min(int_param(request, "limit", 100) or 100, 500)
     return respond(
-        CommentList(items=await _service(request).list_comments(p["community_id"], p["content_id"], limit=limit))
+        CommentList(
+            items=await _service(request).list_comments(
+                p["community_id"], p["content_id"], limit=limit, viewer_id=request.query_params.get("viewerId")
+            )
+        )
     )
 
 

@@ -22,6 +22,7 @@ from content_service.interaction.schemas import (
 from content_service.interaction.store import InteractionStore
 from content_service.production.service import ProductionService
 from content_service.unit_of_work import UnitOfWork, distribution_event, webhook_event
+from content_service.visibility import require_readable
 from infra.errors import BadInputError, ConflictError, NotFoundError, RateLimitedError
 from infra.schemas import object_id
 from users_service.client import UsersClient
@@ -46,6 +47,27 @@ class InteractionService:
         if doc["status"] != ContentStatus.PUBLISHED.value:
             raise ConflictError(f"content that is {doc['status']} takes no interaction", field="contentId")
         return doc
+
+    async def _readable_content(self, community_id: str, content_id: str, viewer_id: str | None) -> None:
+        """NOT_FOUND unless the piece exists here and `viewer_id` (when given) may read it."""
+        cid = object_id(community_id, field="communityId")
+        doc = await self.store.get_content(cid, object_id(content_id, field="contentId"))
+        if doc is None:
+            raise NotFoundError(f"no content with id {content_id} in this community", field="contentId")
+        await require_readable(
+            self.users,
+            community_id,
+            content_id=content_id,
+            status=doc["status"],
+            author_id=str(doc["author_id"]) if doc.get("author_id") else None,
+            viewer_id=viewer_id,
+        )
+
+    async def content_tally(
+        self, community_id: str, content_id: str, *, member_id: str | None, viewer_id: str | None
+    ) -> VoteTally:
+        await self._readable_content(community_id, content_id, viewer_id)
+        return await self.tally(community_id, content_id, member_id=member_id)
 
     # Votes ---------------------------------------------------------------------------------------------------
 
@@ -75,11 +97,20 @@ class InteractionService:
             changed = before is None or before["value"] != cast.value.value
             events = []
             if relay and changed:
-                events.append(
-                    distribution_event(
-                        community_id, member_id=member_id, content_id=target_id, type_="VOTE", occurred_at=now
+                # One relay event per (member, piece, value): toggling back and forth announces nothing new,
+                # and a DOWN vote is relayed as DOWNVOTE (counted, no positive engagement).
+                event_id = f"vote:{member_id}:{target_id}:{cast.value.value}"
+                if await self.uow.outbox.get(community_id, event_id) is None:
+                    events.append(
+                        distribution_event(
+                            community_id,
+                            member_id=member_id,
+                            content_id=target_id,
+                            type_="VOTE" if cast.value.value == "UP" else "DOWNVOTE",
+                            occurred_at=now,
+                            event_id=event_id,
+                        )
                     )
-                )
             await self.uow.record(
                 s,
                 community_id=cid,
@@ -168,9 +199,11 @@ class InteractionService:
         ms_from: int | None,
         ms_to: int | None,
         limit: int,
+        viewer_id: str | None = None,
     ) -> list[BulletRead]:
         cid = object_id(community_id, field="communityId")
         oid = object_id(content_id, field="contentId")
+        await self._readable_content(community_id, content_id, viewer_id)
         if ms_from is not None or ms_to is not None:
             anchor, start, end = "MEDIA_MS", ms_from or 0, ms_to if ms_to is not None else 2**62
         else:
@@ -225,8 +258,11 @@ class InteractionService:
 
         return _comment(await self.uow.run(work))
 
-    async def list_comments(self, community_id: str, content_id: str, *, limit: int) -> list[CommentRead]:
+    async def list_comments(
+        self, community_id: str, content_id: str, *, limit: int, viewer_id: str | None = None
+    ) -> list[CommentRead]:
         cid = object_id(community_id, field="communityId")
+        await self._readable_content(community_id, content_id, viewer_id)
         return [
             _comment(d) for d in await self.store.list_comments(cid, object_id(content_id, field="contentId"), limit)
         ]
@@ -238,8 +274,7 @@ class InteractionService:
         now = datetime.now(UTC)
 
         async def work(s: AsyncClientSession) -> Doc:
-            saved = await self.store.insert(
-                "shares",
+            saved, new = await self.store.add_share(
                 {
                     "community_id": cid,
                     "content_id": ObjectId(content_id),
@@ -249,6 +284,8 @@ class InteractionService:
                 },
                 session=s,
             )
+            if not new:
+                return saved  # one share per member per piece: a repeat relays and scores nothing
             event = distribution_event(
                 community_id, member_id=member.id, content_id=content_id, type_="SHARE", occurred_at=now
             )

@@ -51,6 +51,12 @@ class InteractionStore:
         await self.shares.create_index(
             [("community_id", ASCENDING), ("content_id", ASCENDING)], name="community_content"
         )
+        # add_share: one share per member per piece, by the database (repeats do not inflate engagement).
+        await self.shares.create_index(
+            [("community_id", ASCENDING), ("content_id", ASCENDING), ("member_id", ASCENDING)],
+            name="one_share_per_member",
+            unique=True,
+        )
         # list_contributions: a topic's contributions.
         await self.contributions.create_index(
             [("community_id", ASCENDING), ("topic_id", ASCENDING), ("created_at", ASCENDING)],
@@ -60,7 +66,7 @@ class InteractionStore:
     async def get_content(self, community_id: ObjectId, content_id: ObjectId) -> Doc | None:
         return await self.content.find_one(
             {"_id": content_id, "community_id": community_id},
-            {"status": 1, "paragraphs": 1, "media_duration_ms": 1, "kind": 1},
+            {"status": 1, "paragraphs": 1, "media_duration_ms": 1, "kind": 1, "author_id": 1},
         )
 
     async def cast_vote(
@@ -150,9 +156,17 @@ class InteractionStore:
     async def get_topic(self, community_id: ObjectId, topic_id: ObjectId) -> Doc | None:
         return await self.topics.find_one({"_id": topic_id, "community_id": community_id})
 
-    async def list_contributions(self, community_id: ObjectId, topic_id: ObjectId) -> list[Doc]:
-        cursor = self.contributions.find({"community_id": community_id, "topic_id": topic_id}).sort("created_at", 1)
+    async def list_contributions(self, community_id: ObjectId, topic_id: ObjectId, *, limit: int) -> list[Doc]:
+        cursor = (
+            self.contributions.find({"community_id": community_id, "topic_id": topic_id})
+            .sort("created_at", 1)
+            .limit(limit)
+        )
         return [d async for d in cursor]
+
+    async def get_contributions(self, community_id: ObjectId, topic_id: ObjectId, ids: list[ObjectId]) -> list[Doc]:
+        query = {"community_id": community_id, "topic_id": topic_id, "_id": {"$in": ids}}
+        return [d async for d in self.contributions.find(query)]
 
     async def get_contribution(self, community_id: ObjectId, contribution_id: ObjectId) -> Doc | None:
         return await self.contributions.find_one({"_id": contribution_id, "community_id": community_id})
@@ -171,22 +185,46 @@ class InteractionStore:
             session=session,
         )
 
-    async def engagement(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[str, dict[str, int]]:
-        """Per piece: up and down votes, comments, bullet comments and shares."""
+    async def add_share(self, doc: Doc, *, session: Any) -> tuple[Doc, bool]:
+        """Record a member's share of a piece once; returns the share and whether it is new."""
+        key = {k: doc[k] for k in ("community_id", "content_id", "member_id")}
+        before = await self.shares.find_one_and_update(
+            key, {"$setOnInsert": doc}, upsert=True, return_document=ReturnDocument.BEFORE, session=session
+        )
+        if before is not None:
+            return before, False
+        saved = await self.shares.find_one(key, session=session)
+        assert saved is not None
+        return saved, True
+
+    async def engagement(
+        self, community_id: ObjectId, authors: dict[ObjectId, ObjectId | None]
+    ) -> dict[str, dict[str, int]]:
+        """Per piece (content id → author id): distinct non-author members who voted up or down, commented,
+        bullet-commented or shared. The database groups by (piece, member); the author's own row is dropped."""
+        content_ids = list(authors)
         ids = [str(i) for i in content_ids]
+        by_str = {str(c): a for c, a in authors.items()}
         out: dict[str, dict[str, int]] = {
             i: {"up": 0, "down": 0, "comments": 0, "bullets": 0, "shares": 0} for i in ids
         }
-        for target, values in (await self.tally_many(community_id, ids)).items():
-            out[target]["up"] = values.get("UP", 0)
-            out[target]["down"] = values.get("DOWN", 0)
+        votes = await self.votes.aggregate(
+            [
+                {"$match": {"community_id": community_id, "target_id": {"$in": ids}}},
+                {"$group": {"_id": {"c": "$target_id", "m": "$member_id", "v": "$value"}}},
+            ]
+        )
+        async for d in votes:
+            if d["_id"]["m"] != by_str[d["_id"]["c"]]:
+                out[d["_id"]["c"]]["up" if d["_id"]["v"] == "UP" else "down"] += 1
         for collection, key in ((self.comments, "comments"), (self.bullets, "bullets"), (self.shares, "shares")):
             cursor = await collection.aggregate(
                 [
                     {"$match": {"community_id": community_id, "content_id": {"$in": content_ids}}},
-                    {"$group": {"_id": "$content_id", "n": {"$sum": 1}}},
+                    {"$group": {"_id": {"c": "$content_id", "m": "$member_id"}}},
                 ]
             )
             async for d in cursor:
-                out[str(d["_id"])][key] = int(d["n"])
+                if d["_id"]["m"] != authors[d["_id"]["c"]]:
+                    out[str(d["_id"]["c"])][key] += 1
         return out

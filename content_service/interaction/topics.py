@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from content_service.domain.kinds import ContentStatus, normalise_tags
+from content_service.domain.kinds import REQUIRED_ROLE, ContentStatus, may_publish, normalise_tags
 from content_service.interaction.schemas import (
     ContributionCreate,
     ContributionRead,
@@ -27,14 +28,26 @@ from users_service.client import UsersClient
 
 Doc = dict[str, Any]
 MAX_MERGED_BODY = 200_000
+# A topic read ranks at most this many contributions (oldest first) and returns the best `limit` (up to 100).
+CONTRIBUTIONS_RANKED = 1000
+ReviewCheck = Callable[..., Awaitable[list[str]]]
 
 
 class TopicService:
-    def __init__(self, store: InteractionStore, uow: UnitOfWork, users: UsersClient, votes: InteractionService) -> None:
+    def __init__(
+        self,
+        store: InteractionStore,
+        uow: UnitOfWork,
+        users: UsersClient,
+        votes: InteractionService,
+        *,
+        review_check: ReviewCheck | None = None,
+    ) -> None:
         self.store = store
         self.uow = uow
         self.users = users
         self.votes = votes
+        self.review_check = review_check
 
     async def open_topic(self, community_id: str, topic: TopicCreate) -> TopicRead:
         cid = object_id(community_id, field="communityId")
@@ -79,15 +92,15 @@ class TopicService:
         member = await self.users.get_member(community_id, cast.member_id)
         return await self.votes.cast(community_id, cid, "CONTRIBUTION", contribution_id, member.id, cast, relay=False)
 
-    async def get_topic(self, community_id: str, topic_id: str) -> TopicRead:
+    async def get_topic(self, community_id: str, topic_id: str, *, limit: int = 100) -> TopicRead:
         cid = object_id(community_id, field="communityId")
         topic = await self._topic_or_raise(cid, topic_id)
-        contributions = await self.store.list_contributions(cid, topic["_id"])
+        contributions = await self.store.list_contributions(cid, topic["_id"], limit=CONTRIBUTIONS_RANKED)
         tallies = await self.store.tally_many(cid, [str(c["_id"]) for c in contributions])
         items = sorted(
             (_contribution(c, tallies.get(str(c["_id"]), {})) for c in contributions),
             key=lambda c: (-c.score, c.created_at),
-        )
+        )[: max(1, min(limit, 100))]
         return TopicRead(
             id=str(topic["_id"]),
             title=topic["title"],
@@ -108,29 +121,41 @@ class TopicService:
             raise ForbiddenError("only the topic's opener or an operator merges it", field="topicId")
         if topic["status"] != "OPEN":
             raise ConflictError("the topic was already merged", field="topicId")
-        by_id = {str(c["_id"]): c for c in await self.store.list_contributions(cid, topic["_id"])}
+        if not may_publish(merge.kind, actor.roles):
+            raise ForbiddenError(f"{merge.kind} content needs the {REQUIRED_ROLE[merge.kind]} role", field="kind")
+        wanted = [object_id(i, field="contributionIds") for i in dict.fromkeys(merge.contribution_ids)]
+        by_id = {str(c["_id"]): c for c in await self.store.get_contributions(cid, topic["_id"], wanted)}
         missing = [i for i in merge.contribution_ids if i not in by_id]
         if missing:
             raise BadInputError(f"contribution {missing[0]} is not part of this topic", field="contributionIds")
         chosen = [by_id[i] for i in dict.fromkeys(merge.contribution_ids)]
         credits = list(dict.fromkeys(c["member_id"] for c in chosen))
         body = "\n\n".join(c["text"] for c in chosen)[:MAX_MERGED_BODY]
+        title = merge.title or topic["title"]
+        reasons: list[str] = []
+        if self.review_check is not None:
+            reasons = await self.review_check(
+                community_id, kind=merge.kind, tier=actor.tier.value, text=f"{title}\n{body}"
+            )
+        status = ContentStatus.REVIEW if reasons else ContentStatus.PUBLISHED
         now = datetime.now(UTC)
         content_doc: Doc = {
             "community_id": cid,
             "author_id": ObjectId(actor.id),
             "kind": merge.kind.value,
-            "status": ContentStatus.PUBLISHED.value,
-            "title": merge.title or topic["title"],
+            "status": status.value,
+            "title": title,
             "body": body,
             "tags": normalise_tags(["co-creation"]),
             "created_at": now,
-            "published_at": now,
+            "review_reasons": reasons,
             "paragraphs": len(chosen),
             "credits": credits,
             "topic_id": topic["_id"],
             "revision": 0,
         }
+        if status == ContentStatus.PUBLISHED:
+            content_doc["published_at"] = now
 
         async def work(s: AsyncClientSession) -> ObjectId:
             content_id = await self.store.insert_content(dict(content_doc), session=s)
@@ -144,7 +169,9 @@ class TopicService:
                 target_type="TOPIC",
                 target_id=topic_id,
                 detail={"contentId": str(content_id), "credits": [str(c) for c in credits]},
-                events=[webhook_event(community_id, "content.published", {"contentId": str(content_id)})],
+                events=[webhook_event(community_id, "content.published", {"contentId": str(content_id)})]
+                if status == ContentStatus.PUBLISHED
+                else [],
             )
             return content_id
 

@@ -101,7 +101,7 @@ class ModerationService:
             threshold=settings.complaints_per_hour,
         )
         if incident_id:
-            await self.store.set_incident(doc["_id"], incident_id)
+            await self.store.set_incident(cid, doc["_id"], incident_id)
             doc["incident_id"] = incident_id
         return complaint_read(doc)
 
@@ -187,14 +187,14 @@ class ModerationService:
             "resolution_note": decision.note,
             "resolved_by": actor.id,
         }
-        updated = await self.store.resolve_complaint(cid, oid, changes)
-        if updated is None:
-            raise ConflictError("the complaint was already decided", field="complaintId")
         is_content = doc["target_type"] == TargetType.CONTENT.value and doc.get("target_id")
 
-        async def work(s: AsyncClientSession) -> None:
+        async def work(s: AsyncClientSession) -> Doc:
+            updated = await self.store.resolve_complaint(cid, oid, changes, session=s)
+            if updated is None:
+                raise ConflictError("the complaint was already decided", field="complaintId")
             if is_content and status == ComplaintStatus.UPHELD:
-                await self.store.hide_content(cid, ObjectId(doc["target_id"]), at=now, session=s)
+                await self._moderator_hide(cid, doc["target_id"], actor.id, now, session=s)
             await self.uow.record(
                 s,
                 community_id=cid,
@@ -204,11 +204,33 @@ class ModerationService:
                 target_id=complaint_id,
                 detail={"note": decision.note, "target": doc.get("target_id")},
             )
+            return updated
 
-        await self.uow.run(work)
+        updated = await self.uow.run(work)
         if is_content and status == ComplaintStatus.DISMISSED:
             await self._restore_if_unflagged(community_id, cid, doc["target_id"], actor.id)
         return complaint_read(updated)
+
+    async def _moderator_hide(
+        self, cid: ObjectId, target_id: str, actor_id: str, now: datetime, *, session: AsyncClientSession
+    ) -> None:
+        """Hide (if not hidden yet) and always record that a moderator did, so flags never restore it."""
+        content_id = ObjectId(target_id)
+        await self.store.hide_content(cid, content_id, at=now, session=session)
+        await self.store.insert_hide(
+            {
+                "community_id": cid,
+                "content_id": content_id,
+                "hidden_at": now,
+                "source": "MODERATOR",
+                "moderator_id": actor_id,
+                "threshold": 0.0,
+                "total_weight": 0.0,
+                "contributions": [],
+                "restored_at": None,
+            },
+            session=session,
+        )
 
     async def _restore_if_unflagged(self, community_id: str, cid: ObjectId, target_id: str, actor_id: str) -> None:
         settings = await self.production.get_settings(community_id)
@@ -218,8 +240,10 @@ class ModerationService:
         ]
         if decide_hide(flags, weights=settings.flag_weights, threshold=settings.auto_hide_threshold).hide:
             return
+        if await self.store.has_upheld(cid, target_id):
+            return  # a moderator upheld a complaint about it: only a moderator restores it
         hide = await self.store.get_hide(cid, ObjectId(target_id))
-        if hide is None or hide.get("restored_at") is not None:
+        if hide is None or hide.get("restored_at") is not None or hide.get("source") == "MODERATOR":
             return  # hidden by a moderator, not by flags: only a moderator restores it
         now = datetime.now(UTC)
 
@@ -239,7 +263,7 @@ class ModerationService:
 
     async def hide_record(self, community_id: str, content_id: str) -> HideRecordRead:
         cid = object_id(community_id, field="communityId")
-        doc = await self.store.get_hide(cid, object_id(content_id, field="contentId"))
+        doc = await self.store.get_hide(cid, object_id(content_id, field="contentId"), auto_only=True)
         if doc is None:
             raise NotFoundError(f"content {content_id} was never auto-hidden", field="contentId")
         return HideRecordRead(

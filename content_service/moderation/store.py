@@ -56,15 +56,27 @@ class ModerationStore:
         ).sort("created_at", ASCENDING)
         return [d async for d in cursor]
 
-    async def resolve_complaint(self, community_id: ObjectId, complaint_id: ObjectId, changes: Doc) -> Doc | None:
+    async def resolve_complaint(
+        self, community_id: ObjectId, complaint_id: ObjectId, changes: Doc, *, session: Any = None
+    ) -> Doc | None:
         return await self.complaints.find_one_and_update(
             {"_id": complaint_id, "community_id": community_id, "status": "OPEN"},
             {"$set": changes},
             return_document=ReturnDocument.AFTER,
+            session=session,
         )
 
-    async def set_incident(self, complaint_id: ObjectId, incident_id: str) -> None:
-        await self.complaints.update_one({"_id": complaint_id}, {"$set": {"incident_id": incident_id}})
+    async def has_upheld(self, community_id: ObjectId, target_id: str, *, session: Any = None) -> bool:
+        """Whether a moderator upheld a complaint about the target (index community_target_status)."""
+        doc = await self.complaints.find_one(
+            {"community_id": community_id, "target_id": target_id, "status": "UPHELD"}, {"_id": 1}, session=session
+        )
+        return doc is not None
+
+    async def set_incident(self, community_id: ObjectId, complaint_id: ObjectId, incident_id: str) -> None:
+        await self.complaints.update_one(
+            {"_id": complaint_id, "community_id": community_id}, {"$set": {"incident_id": incident_id}}
+        )
 
     async def hide_content(
         self, community_id: ObjectId, content_id: ObjectId, *, at: datetime, session: Any
@@ -74,7 +86,7 @@ class ModerationStore:
         if doc is None or doc["status"] == "HIDDEN":
             return None
         return await self.content.find_one_and_update(
-            {"_id": content_id, "status": doc["status"]},
+            {"_id": content_id, "community_id": community_id, "status": doc["status"]},
             {"$set": {"hidden_from": doc["status"], "status": "HIDDEN", "hidden_at": at}},
             return_document=ReturnDocument.BEFORE,
             session=session,
@@ -87,7 +99,7 @@ class ModerationStore:
         if doc is None:
             return None
         return await self.content.find_one_and_update(
-            {"_id": content_id, "status": "HIDDEN"},
+            {"_id": content_id, "community_id": community_id, "status": "HIDDEN"},
             {"$set": {"status": doc.get("hidden_from") or "PUBLISHED"}},
             return_document=ReturnDocument.AFTER,
             session=session,
@@ -96,10 +108,12 @@ class ModerationStore:
     async def insert_hide(self, doc: Doc, *, session: Any) -> None:
         await self.hides.insert_one(doc, session=session)
 
-    async def get_hide(self, community_id: ObjectId, content_id: ObjectId) -> Doc | None:
-        return await self.hides.find_one(
-            {"community_id": community_id, "content_id": content_id}, sort=[("hidden_at", DESCENDING)]
-        )
+    async def get_hide(self, community_id: ObjectId, content_id: ObjectId, *, auto_only: bool = False) -> Doc | None:
+        """The latest hide record of a piece (`auto_only`: the latest auto-hide, not a moderator's)."""
+        query: Doc = {"community_id": community_id, "content_id": content_id}
+        if auto_only:
+            query["source"] = {"$ne": "MODERATOR"}
+        return await self.hides.find_one(query, sort=[("hidden_at", DESCENDING)])
 
     async def mark_hide_restored(
         self, community_id: ObjectId, content_id: ObjectId, at: datetime, *, session: Any

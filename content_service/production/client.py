@@ -39,9 +39,15 @@ class ProductionCalls(ServiceClient):
         body: dict[str, Any] = await self._call("POST", path, json=edit.to_wire())
         return int(body["revision"])
 
-    async def revisions(self, community_id: str, content_id: str) -> list[RevisionRead]:
+    async def revisions(
+        self, community_id: str, content_id: str, *, viewer_id: str | None = None, limit: int = 100
+    ) -> list[RevisionRead]:
+        """Oldest first, at most `limit`; with `viewer_id`, NOT_FOUND unless that member may read the piece."""
         path = f"/communities/{seg(community_id)}/content/{seg(content_id)}/revisions"
-        return RevisionList.model_validate(await self._call("GET", path)).items
+        params: dict[str, Any] = {"limit": limit}
+        if viewer_id:
+            params["viewerId"] = viewer_id
+        return RevisionList.model_validate(await self._call("GET", path, params=params)).items
 
     async def audit(self, community_id: str, *, target_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
         params: dict[str, Any] = {"limit": limit}

@@ -57,7 +57,13 @@ async def edit(request: Request) -> Response:
 
 async def revisions(request: Request) -> Response:
     p = request.path_params
-    return respond(RevisionList(items=await _service(request).revisions(p["community_id"], p["content_id"])))
+    items = await _service(request).revisions(
+        p["community_id"],
+        p["content_id"],
+        viewer_id=request.query_params.get("viewerId"),
+        limit=min(int_param(request, "limit", 100) or 100, 500),
+    )
+    return respond(RevisionList(items=items))
 
 
 async def audit(request: Request) -> Response:

@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints
 from content_service.domain.kinds import ContentStatus
 from content_service.domain.lifecycle import Action
 from content_service.schemas import Tag
-from infra.schemas import ApiInput, ApiModel, Id
+from infra.schemas import ApiInput, ApiModel, Id, UtcDatetime
 
 Percent = Annotated[float, Field(ge=0, le=100)]
 Minutes = Annotated[int, Field(ge=1, le=60 * 24 * 366)]
@@ -66,7 +66,7 @@ class ContentSettingsUpdate(ApiInput):
 class Transition(ApiInput):
     actor_id: Id
     action: Action
-    publish_at: datetime | None = None
+    publish_at: UtcDatetime | None = None
     note: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 

@@ -13,9 +13,13 @@ from content_service.domain.kinds import ContentKind, ContentStatus, normalise_t
 from content_service.domain.lifecycle import (
     ALLOWED_FROM,
     OPERATOR_ACTIONS,
+    REJECTED_REASON,
     TIER_ORDER,
+    VISIBLE_STATUSES,
     Action,
     ReviewPolicy,
+    flagged_words,
+    needs_entry_review,
     paragraph_count,
     review_reasons,
     target_status,
@@ -35,6 +39,7 @@ from content_service.production.schemas import (
 )
 from content_service.production.store import ProductionStore
 from content_service.unit_of_work import UnitOfWork, webhook_event
+from content_service.visibility import require_readable
 from infra.errors import BadInputError, ConflictError, ForbiddenError, NotFoundError
 from infra.schemas import object_id
 from infra.settings import Settings
@@ -129,15 +134,19 @@ class ProductionService:
             raise ConflictError(f"cannot {change.action.value} content that is {status.value}", field="action")
         now = datetime.now(UTC)
         reasons: list[str] = []
-        if change.action == Action.SUBMIT:
+        if needs_entry_review(change.action, status, is_operator=is_operator):
             reasons = await self.entry_review_reasons(
                 community_id,
                 kind=ContentKind(doc["kind"]),
                 tier=actor.tier.value,
                 text=f"{doc['title']}\n{doc['body']}",
             )
+            if doc.get("rejected"):
+                reasons.append(REJECTED_REASON)
         target = target_status(change.action, publish_at=change.publish_at, now=now, needs_review=bool(reasons))
         changes: Doc = {"status": target.value, "updated_at": now, "review_reasons": reasons}
+        if change.action in (Action.REJECT, Action.APPROVE):
+            changes["rejected"] = change.action == Action.REJECT
         if change.publish_at:
             changes["publish_at"] = change.publish_at
         if target == ContentStatus.PUBLISHED and not doc.get("published_at"):
@@ -181,6 +190,8 @@ class ProductionService:
             changes["paragraphs"] = paragraph_count(changes["body"])
         if not changes:
             raise BadInputError("an edit changes at least one field", field="title")
+        if "OPERATOR" not in editor.roles:
+            changes.update(await self._filter_edit(community_id, doc, changes))
         changes["updated_at"] = datetime.now(UTC)
 
         async def work(s: AsyncClientSession) -> int:
@@ -213,9 +224,33 @@ class ProductionService:
 
         return await self.uow.run(work)
 
-    async def revisions(self, community_id: str, content_id: str) -> list[RevisionRead]:
+    async def _filter_edit(self, community_id: str, doc: Doc, changes: Doc) -> Doc:
+        """A member's edit re-runs the text filter; a flagged visible piece goes back to review."""
+        policy = await self.review_policy(community_id)
+        text = f"{changes.get('title', doc['title'])}\n{changes.get('body', doc['body'])}"
+        words = flagged_words(text, policy.blocked_words)
+        if not words or ContentStatus(doc["status"]) not in VISIBLE_STATUSES:
+            return {}
+        return {
+            "status": ContentStatus.REVIEW.value,
+            "review_reasons": ["the text filter flagged: " + ", ".join(words)],
+        }
+
+    async def revisions(
+        self, community_id: str, content_id: str, *, viewer_id: str | None = None, limit: int = 100
+    ) -> list[RevisionRead]:
         cid = object_id(community_id, field="communityId")
-        docs = await self.store.list_revisions(cid, object_id(content_id, field="contentId"))
+        oid = object_id(content_id, field="contentId")
+        doc = await self._content_or_raise(cid, oid, content_id)
+        await require_readable(
+            self.users,
+            community_id,
+            content_id=content_id,
+            status=doc["status"],
+            author_id=str(doc["author_id"]) if doc.get("author_id") else None,
+            viewer_id=viewer_id,
+        )
+        docs = await self.store.list_revisions(cid, oid, limit=limit)
         return [RevisionRead.model_validate(d) for d in docs]
 
     async def audit(self, community_id: str, *, target_id: str | None, limit: int) -> list[AuditEntry]:

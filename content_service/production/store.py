@@ -77,8 +77,10 @@ class ProductionStore:
     async def add_revision(self, doc: Doc, *, session: Any = None) -> None:
         await self.revisions.insert_one(doc, session=session)
 
-    async def list_revisions(self, community_id: ObjectId, content_id: ObjectId) -> list[Doc]:
-        cursor = self.revisions.find({"community_id": community_id, "content_id": content_id}).sort("number", 1)
+    async def list_revisions(self, community_id: ObjectId, content_id: ObjectId, *, limit: int) -> list[Doc]:
+        cursor = (
+            self.revisions.find({"community_id": community_id, "content_id": content_id}).sort("number", 1).limit(limit)
+        )
         return [d async for d in cursor]
 
     async def add_audit(self, entry: Doc, *, session: Any = None) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 
+import anyio
 import yaml
 from bson import ObjectId
 from pydantic import ValidationError
@@ -44,9 +46,13 @@ YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAML_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 MAX_IMPORT = 10_000
 CORPUS_LIMIT = 5000
+# draftSuggestions: each body is cut to its first BODY_CHARS characters before fitting, and a community's fitted
+# index is reused for CORPUS_CACHE_SECONDS (a piece published meanwhile is seen after that).
+BODY_CHARS = 2000
+CORPUS_CACHE_SECONDS = 60.0
 
 
-def template_read(doc: Doc) -> TemplateRead:
+def template_read(doc: Doc, usage: int = 0) -> TemplateRead:
     spec = TemplateSpec.model_validate(doc["spec"])
     return TemplateRead(
         id=str(doc["_id"]),
@@ -60,7 +66,7 @@ def template_read(doc: Doc) -> TemplateRead:
         default_tags=spec.default_tags,
         title_pattern=spec.title_pattern,
         body_pattern=spec.body_pattern,
-        usage_count=doc.get("usage_count", 0),
+        usage_count=usage,
         updated_at=doc["updated_at"],
     )
 
@@ -82,13 +88,22 @@ class TemplateService:
         self.content = content
         self.users = users
         self.production = production
+        self._indexes: dict[ObjectId, tuple[float, list[Doc], TfidfIndex]] = {}
 
     async def list_(self, community_id: str, *, limit: int) -> list[TemplateRead]:
         cid = object_id(community_id, field="communityId")
-        return [template_read(d) for d in await self.store.list_for_community(cid, limit)]
+        docs = await self.store.list_for_community(cid, limit)
+        usage = await self.store.usage_counts(cid, [d["_id"] for d in docs])
+        return [template_read(d, usage.get(d["_id"], 0)) for d in docs]
 
     async def get(self, community_id: str, template_id: str) -> TemplateRead:
-        return template_read(await self._template_or_raise(community_id, template_id))
+        doc = await self._template_or_raise(community_id, template_id)
+        return template_read(doc, await self._usage(community_id, doc["_id"]))
+
+    async def _usage(self, community_id: str, template_id: ObjectId) -> int:
+        """How often this community used the template (a platform starter's use is counted per community)."""
+        cid = object_id(community_id, field="communityId")
+        return (await self.store.usage_counts(cid, [template_id])).get(template_id, 0)
 
     async def save(self, community_id: str, save: TemplateSave) -> TemplateRead:
         """Create the template, or add a version when its key exists and the spec changed."""
@@ -96,7 +111,7 @@ class TemplateService:
         await self._write(community_id, [save.template])
         cid = object_id(community_id, field="communityId")
         doc = (await self.store.get_by_keys(cid, [save.template.key]))[save.template.key]
-        return template_read(doc)
+        return template_read(doc, await self._usage(community_id, doc["_id"]))
 
     async def import_(self, community_id: str, request: TemplateImport) -> ImportReport:
         await self._require_operator(community_id, request.actor_id)
@@ -127,12 +142,13 @@ class TemplateService:
                             "key": spec.key,
                             "version": 1,
                             "spec": body,
-                            "usage_count": 0,
                             "updated_at": now,
                         }
                     )
                 )
-                versions.append({"template_id": oid, "version": 1, "spec": body, "created_at": now})
+                versions.append(
+                    {"community_id": cid, "template_id": oid, "version": 1, "spec": body, "created_at": now}
+                )
                 created += 1
             elif current["spec"] == body:
                 unchanged += 1
@@ -144,7 +160,15 @@ class TemplateService:
                         {"$set": {"version": version, "spec": body, "updated_at": now}},
                     )
                 )
-                versions.append({"template_id": current["_id"], "version": version, "spec": body, "created_at": now})
+                versions.append(
+                    {
+                        "community_id": cid,
+                        "template_id": current["_id"],
+                        "version": version,
+                        "spec": body,
+                        "created_at": now,
+                    }
+                )
                 versioned += 1
 
         async def work(s: AsyncClientSession) -> None:
@@ -168,7 +192,9 @@ class TemplateService:
         doc = await self._template_or_raise(community_id, request.template_id)
         spec_doc = doc["spec"]
         if request.version is not None and request.version != doc["version"]:
-            version = await self.store.get_version(doc["_id"], request.version)
+            version = await self.store.get_version(
+                object_id(community_id, field="communityId"), doc["_id"], request.version
+            )
             if version is None:
                 raise BadInputError(f"template has no version {request.version}", field="version")
             spec_doc = version["spec"]
@@ -200,19 +226,19 @@ class TemplateService:
             content_in,
             extra_fields={"template_id": doc["_id"], "template_version": request.version or doc["version"]},
         )
-        await self.store.count_use(doc["_id"])
+        await self.store.count_use(object_id(community_id, field="communityId"), doc["_id"])
         return read
 
     async def performance(self, community_id: str, template_id: str) -> TemplatePerformance:
         doc = await self._template_or_raise(community_id, template_id)
         cid = object_id(community_id, field="communityId")
         ids = await self.store.list_content_ids(cid, doc["_id"])
-        stats = await self.interaction.engagement(cid, ids)
+        stats = await self.interaction.engagement(cid, dict.fromkeys(ids))
         total = {k: sum(s[k] for s in stats.values()) for k in ("up", "down", "comments", "bullets", "shares")}
         engagement = total["up"] + total["comments"] + total["bullets"] + total["shares"]
         return TemplatePerformance(
             template_id=template_id,
-            usage_count=doc.get("usage_count", 0),
+            usage_count=await self._usage(community_id, doc["_id"]),
             pieces=len(ids),
             up_votes=total["up"],
             down_votes=total["down"],
@@ -224,23 +250,41 @@ class TemplateService:
 
     async def assist(self, community_id: str, draft: DraftText) -> DraftAssist:
         cid = object_id(community_id, field="communityId")
-        corpus = await self.store.list_corpus(cid, CORPUS_LIMIT)
+        corpus, index = await self._corpus_index(cid)
         threshold = self.content_threshold
-        index = TfidfIndex([f"{d['title']}\n{d['body']}" for d in corpus], [d.get("tags", []) for d in corpus])
-        text = f"{draft.title}\n{draft.body}"
+        text = f"{draft.title}\n{draft.body[:BODY_CHARS]}"
+
+        def compute() -> tuple[list[tuple[str, float]], list[Any]]:
+            return index.suggest_tags(text, k=3), index.near_duplicates(text, threshold)
+
+        tags, neighbours = await anyio.to_thread.run_sync(compute)
         return DraftAssist(
-            tags=[TagSuggestion(tag=t, score=s) for t, s in index.suggest_tags(text, k=3)],
+            tags=[TagSuggestion(tag=t, score=s) for t, s in tags],
             near_duplicates=[
                 NearDuplicate(
                     content_id=str(corpus[n.index]["_id"]),
                     title=corpus[n.index]["title"],
                     similarity=round(n.similarity, 4),
                 )
-                for n in index.near_duplicates(text, threshold)
+                for n in neighbours
             ],
             threshold=threshold,
             corpus_size=len(corpus),
         )
+
+    async def _corpus_index(self, cid: ObjectId) -> tuple[list[Doc], TfidfIndex]:
+        """The community's fitted index, fitted off the event loop and reused for CORPUS_CACHE_SECONDS."""
+        cached = self._indexes.get(cid)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1], cached[2]
+        corpus = await self.store.list_corpus(cid, CORPUS_LIMIT)
+        texts = [f"{d['title']}\n{d['body'][:BODY_CHARS]}" for d in corpus]
+        tags = [d.get("tags", []) for d in corpus]
+        index = await anyio.to_thread.run_sync(lambda: TfidfIndex(texts, tags))
+        now = time.monotonic()
+        self._indexes = {k: v for k, v in self._indexes.items() if v[0] > now}  # drop expired communities
+        self._indexes[cid] = (now + CORPUS_CACHE_SECONDS, corpus, index)
+        return corpus, index
 
     async def _template_or_raise(self, community_id: str, template_id: str) -> Doc:
         cid = object_id(community_id, field="communityId")

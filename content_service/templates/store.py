@@ -8,8 +8,10 @@ from typing import Any
 from bson import ObjectId
 from pymongo import ASCENDING, InsertOne, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from content_service.templates.starters import STARTERS
+from infra.errors import ConflictError
 
 Doc = dict[str, Any]
 BULK_KEYS = 100
@@ -19,12 +21,17 @@ class TemplateStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.templates = db["templates"]
         self.versions = db["template_versions"]
+        self.usage = db["template_usage"]
         self.content = db["content"]
 
     async def ensure_indexes(self) -> None:
         # get_by_keys / list_for_community: a community's library (community_id None: platform starters).
         await self.templates.create_index(
             [("community_id", ASCENDING), ("key", ASCENDING)], name="community_key", unique=True
+        )
+        # count_use / usage_counts: how often each community used a template (platform starters included).
+        await self.usage.create_index(
+            [("community_id", ASCENDING), ("template_id", ASCENDING)], name="community_template", unique=True
         )
         # get_version: one version of a template.
         await self.versions.create_index(
@@ -74,19 +81,38 @@ class TemplateStore:
         cursor = self.templates.find({"community_id": community_id, "key": {"$in": keys}})
         return {d["key"]: d async for d in cursor}
 
-    async def get_version(self, template_id: ObjectId, version: int) -> Doc | None:
-        return await self.versions.find_one({"template_id": template_id, "version": version})
+    async def get_version(self, community_id: ObjectId, template_id: ObjectId, version: int) -> Doc | None:
+        """One version of a template of this community or of the platform (community_id None)."""
+        return await self.versions.find_one(
+            {"template_id": template_id, "version": version, "community_id": {"$in": [community_id, None]}}
+        )
 
     async def write_library(
         self, template_ops: list[UpdateOne | InsertOne], version_docs: list[Doc], *, session: Any
     ) -> None:
-        if template_ops:
-            await self.templates.bulk_write(template_ops, ordered=False, session=session)
-        if version_docs:
-            await self.versions.insert_many(version_docs, ordered=False, session=session)
+        """Write in the caller's transaction; a concurrent writer (duplicate key, or a version that moved on
+        since it was read) raises ConflictError, which aborts the transaction."""
+        updates = sum(isinstance(op, UpdateOne) for op in template_ops)
+        try:
+            if template_ops:
+                result = await self.templates.bulk_write(template_ops, ordered=False, session=session)
+                if result.matched_count < updates:
+                    raise ConflictError("the library changed meanwhile; read it again", field="templates")
+            if version_docs:
+                await self.versions.insert_many(version_docs, ordered=False, session=session)
+        except (DuplicateKeyError, BulkWriteError) as exc:
+            if isinstance(exc, BulkWriteError) and any(e.get("code") != 11000 for e in exc.details["writeErrors"]):
+                raise
+            raise ConflictError("the library changed meanwhile; read it again", field="templates") from exc
 
-    async def count_use(self, template_id: ObjectId) -> None:
-        await self.templates.update_one({"_id": template_id}, {"$inc": {"usage_count": 1}})
+    async def count_use(self, community_id: ObjectId, template_id: ObjectId) -> None:
+        await self.usage.update_one(
+            {"community_id": community_id, "template_id": template_id}, {"$inc": {"count": 1}}, upsert=True
+        )
+
+    async def usage_counts(self, community_id: ObjectId, template_ids: list[ObjectId]) -> dict[ObjectId, int]:
+        cursor = self.usage.find({"community_id": community_id, "template_id": {"$in": template_ids}})
+        return {d["template_id"]: int(d["count"]) async for d in cursor}
 
     async def list_content_ids(self, community_id: ObjectId, template_id: ObjectId) -> list[ObjectId]:
         cursor = self.content.find({"community_id": community_id, "template_id": template_id}, {"_id": 1})

@@ -26,9 +26,10 @@ class ContentQuery:
     async def content(self, info: Info, id: strawberry.ID) -> Content | None:
         member = await info.context.require_member()
         object_id(str(id), field="id")
-        read = await info.context.loaders.content_by_id.load((member.community_id, str(id)))
-        if read is None:
-            raise NotFoundError(f"no content with id {id} in this community", field="id")
+        try:
+            read = await info.context.services.content.get(member.community_id, str(id), viewer_id=member.id)
+        except NotFoundError as exc:
+            raise NotFoundError(f"no content with id {id} in this community", field="id") from exc
         return Content.from_read(read)
 
 

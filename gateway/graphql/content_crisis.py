@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import Enum
 from typing import Annotated
@@ -20,6 +21,11 @@ from content_service.crisis.schemas import (
 from gateway.context import Info
 from gateway.graphql.content_common import CommunityArg, operator_member, operator_scope
 from gateway.graphql.pagination import check_first
+from infra.errors import BadInputError
+from infra.schemas import object_id
+
+# Outbox event ids: uuid hex or a derived key (letters, digits, ":", ".", "_", "-").
+EVENT_ID = re.compile(r"[A-Za-z0-9:._-]{1,200}")
 
 
 @strawberry.enum
@@ -259,6 +265,7 @@ class CrisisMutation:
     @strawberry.mutation(description="Operators: set a step's owner or note, or mark it done (once; never undone).")
     async def update_incident_step(self, info: Info, input: UpdateIncidentStepInput) -> Incident:
         member = await operator_member(info)
+        object_id(str(input.incident_id), field="incidentId")
         update = StepUpdate(actor_id=member.id, step=input.step, owner=input.owner, note=input.note, done=input.done)
         read = await info.context.services.content.update_incident_step(
             member.community_id, str(input.incident_id), update
@@ -283,5 +290,7 @@ class CrisisMutation:
     @strawberry.mutation(description="Operators: deliver a logged webhook event again, with the same event id.")
     async def replay_webhook_delivery(self, info: Info, input: ReplayWebhookDeliveryInput) -> WebhookDelivery:
         member = await operator_member(info)
+        if not EVENT_ID.fullmatch(str(input.event_id)):
+            raise BadInputError("eventId: not a valid event id", field="eventId")
         read = await info.context.services.content.replay_webhook(member.community_id, input.event_id, member.id)
         return WebhookDelivery.from_read(read)

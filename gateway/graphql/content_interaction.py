@@ -25,6 +25,7 @@ from gateway.context import Info
 from gateway.graphql.enums import ContentKind
 from gateway.graphql.pagination import check_first
 from gateway.graphql.types import Content
+from infra.schemas import object_id
 
 
 @strawberry.enum
@@ -140,7 +141,11 @@ class Topic:
     opened_by: strawberry.ID
     created_at: datetime
     content_id: strawberry.ID | None
-    contributions: list[Contribution]
+    ranked: strawberry.Private[list[Contribution]]
+
+    @strawberry.field(description="Best-voted first, at most `first` (up to 100).")
+    def contributions(self, first: int = 100) -> list[Contribution]:
+        return self.ranked[: check_first(first)]
 
     @staticmethod
     def from_read(r: TopicRead) -> Topic:
@@ -152,7 +157,7 @@ class Topic:
             opened_by=strawberry.ID(r.opened_by),
             created_at=r.created_at,
             content_id=strawberry.ID(r.content_id) if r.content_id else None,
-            contributions=[Contribution.from_read(c) for c in r.contributions],
+            ranked=[Contribution.from_read(c) for c in r.contributions],
         )
 
 
@@ -214,7 +219,10 @@ class InteractionQuery:
     @strawberry.field
     async def content_votes(self, info: Info, content_id: strawberry.ID) -> Votes:
         member = await info.context.require_member()
-        tally = await info.context.services.content.tally(member.community_id, str(content_id), member_id=member.id)
+        object_id(str(content_id), field="contentId")
+        tally = await info.context.services.content.tally(
+            member.community_id, str(content_id), member_id=member.id, viewer_id=member.id
+        )
         return Votes.from_read(tally)
 
     @strawberry.field(description="Bullet comments in a position window, for overlay display.")
@@ -237,6 +245,7 @@ class InteractionQuery:
             ms_from=ms_from,
             ms_to=ms_to,
             limit=check_first(first),
+            viewer_id=member.id,
         )
         return [BulletComment.from_read(b) for b in items]
 
@@ -244,13 +253,14 @@ class InteractionQuery:
     async def comments(self, info: Info, content_id: strawberry.ID, first: int = 100) -> list[Comment]:
         member = await info.context.require_member()
         items = await info.context.services.content.list_comments(
-            member.community_id, str(content_id), limit=check_first(first)
+            member.community_id, str(content_id), limit=check_first(first), viewer_id=member.id
         )
         return [Comment.from_read(c) for c in items]
 
     @strawberry.field
     async def topic(self, info: Info, id: strawberry.ID) -> Topic:
         member = await info.context.require_member()
+        object_id(str(id), field="id")
         return Topic.from_read(await info.context.services.content.get_topic(member.community_id, str(id)))
 
 

@@ -241,7 +241,9 @@ class ContentProductionQuery:
     @strawberry.field(description="Earlier versions of a piece, oldest first.")
     async def content_revisions(self, info: Info, content_id: strawberry.ID, first: int = 50) -> list[Revision]:
         member = await info.context.require_member()
-        items = await info.context.services.content.revisions(member.community_id, str(content_id))
+        items = await info.context.services.content.revisions(
+            member.community_id, str(content_id), viewer_id=member.id, limit=check_first(first)
+        )
         return [
             Revision(
                 number=r.number,
@@ -251,7 +253,7 @@ class ContentProductionQuery:
                 tags=r.tags,
                 created_at=r.created_at,
             )
-            for r in items[: check_first(first)]
+            for r in items
         ]
 
 

@@ -159,9 +159,7 @@ class Content:
     publish_at: datetime | None = None
     paragraphs: int = 1
     media_duration_ms: int | None = None
-    production_cost_minor: int | None = strawberry.field(
-        default=None, description="Production cost in integer minor units of productionCostCurrency."
-    )
+    cost_minor: strawberry.Private[int | None] = None
     production_cost_currency: str | None = None
     template_id: strawberry.ID | None = None
     credit_ids: list[strawberry.ID] = strawberry.field(
@@ -198,9 +196,21 @@ class Content:
             publish_at=read.publish_at,
             paragraphs=read.paragraphs,
             media_duration_ms=read.media_duration_ms,
-            production_cost_minor=read.production_cost_minor,
+            cost_minor=read.production_cost_minor,
             production_cost_currency=read.production_cost_currency,
             template_id=strawberry.ID(read.template_id) if read.template_id else None,
             credit_ids=[strawberry.ID(c) for c in read.credits],
             review_reasons=read.review_reasons,
         )
+
+    @strawberry.field(
+        description="Production cost in integer minor units of productionCostCurrency; operators only (null otherwise)."
+    )
+    async def production_cost_minor(self, info: Info) -> int | None:
+        if self.cost_minor is None or info.context.viewer.is_admin:
+            return self.cost_minor
+        if not info.context.viewer.member_id:
+            return None
+        member = await info.context.require_member()
+        visible = "OPERATOR" in member.roles and member.community_id == self.community_id
+        return self.cost_minor if visible else None

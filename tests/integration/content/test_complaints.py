@@ -153,3 +153,22 @@ async def test_complaint_cannot_target_another_communitys_content(api: Api) -> N
     body = {"targetType": "CONTENT", "targetId": other.content_id, "category": "SPAM", "text": "x"}
     errors = await api.errors(FILE_COMPLAINT, {"input": body}, token=w.member.token)
     assert errors[0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_dismissing_another_flag_does_not_restore_content_a_moderator_upheld(gateway_with: object) -> None:
+    async with gateway_with(AUTO_HIDE_THRESHOLD=1.0) as api:  # type: ignore[operator]
+        w = await world(api)
+        bob = await register(api, "demo", "bob")
+        first = await complain(api, w.member, targetType="CONTENT", targetId=w.content_id, category="SPAM")
+        second = await complain(api, bob, targetType="CONTENT", targetId=w.content_id, category="SPAM")
+        await api.data(DECIDE, {"input": {"complaintId": first["id"], "action": "UPHOLD"}}, token=w.operator.token)
+        await api.data(DECIDE, {"input": {"complaintId": second["id"], "action": "DISMISS"}}, token=w.operator.token)
+        status = await api.data(CONTENT_STATUS, {"id": w.content_id}, token=w.operator.token)
+        assert (first["contentHidden"], status["content"]["status"]) == (True, "HIDDEN")
+
+
+async def test_upholding_records_a_moderator_hide(api: Api) -> None:
+    w = await world(api)
+    flag = await complain(api, w.member, targetType="CONTENT", targetId=w.content_id, category="ABUSE")
+    await api.data(DECIDE, {"input": {"complaintId": flag["id"], "action": "UPHOLD"}}, token=w.operator.token)
+    assert count_documents(api.settings, "content", "hides") == 1

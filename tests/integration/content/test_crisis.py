@@ -56,7 +56,8 @@ async def _mention(api: Api, token: str, platform: str, **extra: Any) -> dict[st
 async def test_complaints_above_the_hourly_threshold_open_one_level_1_incident(gateway_with: Any) -> None:
     async with gateway_with(CRISIS_COMPLAINTS_PER_HOUR=3) as api:
         w = await world(api)
-        results = [await complain(api, w.member) for _ in range(5)]
+        filers = [w.member, w.operator] + [await register(api, "demo", f"m{i}") for i in range(3)]
+        results = [await complain(api, m) for m in filers]
         incidents = (await api.data(INCIDENTS, {"status": "OPEN"}, token=w.operator.token))["incidents"]
         assert [r["incidentId"] is not None for r in results] == [False, False, False, True, True]
         assert [(i["level"], i["cause"], i["triggerCount"]) for i in incidents] == [(1, "COMPLAINT_SURGE", 2)]
@@ -66,7 +67,7 @@ async def test_incident_carries_the_seven_steps_with_deadlines_from_the_trigger(
     async with gateway_with(CRISIS_COMPLAINTS_PER_HOUR=1) as api:
         w = await world(api)
         await complain(api, w.member)
-        await complain(api, w.member)
+        await complain(api, w.operator)  # the window counts distinct filers
         (incident,) = (await api.data(INCIDENTS, {"status": "OPEN"}, token=w.operator.token))["incidents"]
         opened = _at(incident["openedAt"])
         offsets = [(s["name"], round((_at(s["dueAt"]) - opened).total_seconds() / 60)) for s in incident["steps"]]
@@ -74,22 +75,31 @@ async def test_incident_carries_the_seven_steps_with_deadlines_from_the_trigger(
         assert {(s["doneAt"], s["overdue"]) for s in incident["steps"]} == {(None, False)}
 
 
-async def test_storm_of_500_concurrent_complaints_opens_exactly_one_incident(api: Api) -> None:
-    w = await world(api)
-    members = [w.member, w.operator] + [await register(api, "demo", f"m{i}") for i in range(3)]
-    results = await asyncio.gather(*(complain(api, members[i % len(members)]) for i in range(500)))
-    incidents = (await api.data(INCIDENTS, {"status": "OPEN"}, token=w.operator.token))["incidents"]
-    attached = [r["incidentId"] for r in results if r["incidentId"]]
-    assert [(i["level"], i["cause"]) for i in incidents] == [(1, "COMPLAINT_SURGE")]
-    # Every complaint that saw the surge is attached to that one incident, and counted on it once.
-    assert (set(attached), incidents[0]["triggerCount"]) == ({incidents[0]["id"]}, len(attached))
+async def test_storm_of_500_concurrent_complaints_opens_exactly_one_incident(gateway_with: Any) -> None:
+    async with gateway_with(CRISIS_COMPLAINTS_PER_HOUR=3) as api:
+        w = await world(api)
+        members = [w.member, w.operator] + [await register(api, "demo", f"m{i}") for i in range(3)]
+        results = await asyncio.gather(*(complain(api, members[i % len(members)]) for i in range(500)))
+        incidents = (await api.data(INCIDENTS, {"status": "OPEN"}, token=w.operator.token))["incidents"]
+        attached = [r["incidentId"] for r in results if r["incidentId"]]
+        assert [(i["level"], i["cause"]) for i in incidents] == [(1, "COMPLAINT_SURGE")]
+        # Every complaint that saw the surge is attached to that one incident, and counted on it once.
+        assert (set(attached), incidents[0]["triggerCount"]) == ({incidents[0]["id"]}, len(attached))
+
+
+async def test_one_member_filing_many_complaints_opens_no_incident(gateway_with: Any) -> None:
+    async with gateway_with(CRISIS_COMPLAINTS_PER_HOUR=3) as api:
+        w = await world(api)
+        results = [await complain(api, w.member) for _ in range(5)]
+        incidents = (await api.data(INCIDENTS, {"status": "OPEN"}, token=w.operator.token))["incidents"]
+        assert ([r["incidentId"] for r in results], incidents) == ([None] * 5, [])
 
 
 async def test_negative_mentions_on_three_platforms_escalate_the_open_incident(gateway_with: Any) -> None:
     async with gateway_with(CRISIS_COMPLAINTS_PER_HOUR=1) as api:
         w = await world(api)
         await complain(api, w.member)
-        await complain(api, w.member)
+        await complain(api, w.operator)  # the window counts distinct filers
         results = [await _mention(api, w.operator.token, p) for p in ("weibo", "zhihu", "douyin")]
         (incident,) = (await api.data(INCIDENTS, {"status": "OPEN"}, token=w.operator.token))["incidents"]
         assert [r["incidentId"] for r in results] == [None, None, incident["id"]]
@@ -124,7 +134,7 @@ async def test_legal_mention_escalates_an_open_level_1_incident_to_3(gateway_wit
     async with gateway_with(CRISIS_COMPLAINTS_PER_HOUR=1) as api:
         w = await world(api)
         await complain(api, w.member)
-        await complain(api, w.member)
+        await complain(api, w.operator)  # the window counts distinct filers
         await _mention(api, w.operator.token, "news", legal=True)
         (incident,) = (await api.data(INCIDENTS, {"status": "OPEN"}, token=w.operator.token))["incidents"]
         assert (incident["level"], [s["name"] for s in incident["steps"]][-2:]) == (

@@ -110,3 +110,31 @@ async def test_operator_boost_is_read_by_the_ranker_and_others_stay_at_one(api: 
     candidates = await api.app.state.services.content.candidates(w.community_id)
     assert boost["grantExposureBoost"]["factor"] == 4.0
     assert {c.id: c.exposure_boost for c in candidates} == {w.content_id: 4.0, other: 1.0}
+
+
+SHARE = "mutation($input: ShareContentInput!) { shareContent(input: $input) { id shares } }"
+COMMENT = "mutation($input: AddCommentInput!) { addComment(input: $input) { id } }"
+
+
+async def test_the_authors_own_votes_comments_and_shares_do_not_score(api: Api) -> None:
+    w = await world(api)
+    await api.data(VOTE, {"input": {"contentId": w.content_id, "value": "UP"}}, token=w.member.token)
+    await api.data(SHARE, {"input": {"contentId": w.content_id, "channel": "wechat"}}, token=w.member.token)
+    await api.data(COMMENT, {"input": {"contentId": w.content_id, "text": "me"}}, token=w.member.token)
+    await _backdate(api, [w.content_id])
+    result = (await api.data(RUN, {"input": {"month": MONTH}}, token=w.operator.token))["runContentStar"]
+    assert result["awards"] == []
+
+
+async def test_repeated_shares_by_one_member_count_once(api: Api) -> None:
+    w = await world(api)
+    bob = await register(api, "demo", "bob")
+    shared = [
+        (await api.data(SHARE, {"input": {"contentId": w.content_id, "channel": "wechat"}}, token=bob.token))[
+            "shareContent"
+        ]
+        for _ in range(3)
+    ]
+    assert [s["shares"] for s in shared] == [1, 1, 1]
+    assert len({s["id"] for s in shared}) == 1
+    assert count_documents(api.settings, "content", "shares") == 1

@@ -183,3 +183,26 @@ async def test_topic_co_creation_merges_chosen_contributions_crediting_each_cont
     }
     after = (await api.data(TOPIC, {"id": tid}, token=w.member.token))["topic"]
     assert (after["status"], after["contentId"]) == ("MERGED", merged["mergeTopic"]["id"])
+
+
+async def test_topic_contributions_take_first(api: Api) -> None:
+    w = await world(api)
+    tid = (await api.data(OPEN_TOPIC, {"input": {"title": "T", "prompt": "P"}}, token=w.operator.token))["openTopic"][
+        "id"
+    ]
+    for text in ("a", "b", "c"):
+        await api.data(CONTRIBUTE, {"input": {"topicId": tid, "text": text}}, token=w.member.token)
+    query = "query($id: ID!) { topic(id: $id) { contributions(first: 2) { id } } }"
+    too_many = "query($id: ID!) { topic(id: $id) { contributions(first: 101) { id } } }"
+    listed = (await api.data(query, {"id": tid}, token=w.member.token))["topic"]["contributions"]
+    assert (len(listed), await api.error_code(too_many, {"id": tid}, token=w.member.token)) == (2, "BAD_USER_INPUT")
+
+
+async def test_content_revisions_take_first_in_the_store(api: Api) -> None:
+    w = await world(api)
+    edit = "mutation($input: EditContentInput!) { editContent(input: $input) { revision } }"
+    for title in ("v2", "v3", "v4"):
+        await api.data(edit, {"input": {"contentId": w.content_id, "title": title}}, token=w.member.token)
+    query = "query($id: ID!) { contentRevisions(contentId: $id, first: 2) { number } }"
+    revisions = (await api.data(query, {"id": w.content_id}, token=w.member.token))["contentRevisions"]
+    assert revisions == [{"number": 1}, {"number": 2}]

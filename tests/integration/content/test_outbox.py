@@ -116,3 +116,23 @@ async def test_background_relay_delivers_without_being_asked(api: Api) -> None:
             break
         await asyncio.sleep(0.05)
     assert _outbox_status(api) == ["DELIVERED"]
+
+
+def _relayed_types(api: Api) -> list[str]:
+    from pymongo import MongoClient
+
+    assert api.settings.mongodb_uri
+    client: MongoClient[dict[str, Any]] = MongoClient(api.settings.mongodb_uri)
+    try:
+        docs = client[api.settings.database_name("content")]["outbox"].find({"destination": "distribution"})
+        return sorted(d["topic"] for d in docs)
+    finally:
+        client.close()
+
+
+async def test_a_down_vote_is_relayed_as_downvote_and_toggling_adds_nothing(gateway_with: Any) -> None:
+    async with gateway_with(OUTBOX_RELAY_ENABLED=False) as api:
+        w = await world(api)
+        for value in ("UP", "DOWN", "UP", "DOWN"):
+            await api.data(VOTE, {"input": {"contentId": w.content_id, "value": value}}, token=w.operator.token)
+        assert _relayed_types(api) == ["DOWNVOTE", "VOTE"]

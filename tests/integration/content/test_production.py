@@ -218,7 +218,7 @@ async def test_admin_key_names_the_community_of_an_operator_query(api: Api) -> N
 
 async def test_production_cost_is_recorded_in_minor_units(api: Api) -> None:
     w = await world(api)
-    await grant(api, w.community_id, "alice", "EXPERT")
+    await grant(api, w.community_id, "olga", "EXPERT")  # the cost is shown to operators only
     query = """
     mutation($input: CreateContentInput!) {
       createContent(input: $input) { productionCostMinor productionCostCurrency }
@@ -231,5 +231,5 @@ async def test_production_cost_is_recorded_in_minor_units(api: Api) -> None:
         "productionCostMinor": 10_000_000,
         "productionCostCurrency": "CNY",
     }
-    data = await api.data(query, {"input": body}, token=w.member.token)
+    data = await api.data(query, {"input": body}, token=w.operator.token)
     assert data["createContent"] == {"productionCostMinor": 10_000_000, "productionCostCurrency": "CNY"}

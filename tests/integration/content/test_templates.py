@@ -185,3 +185,33 @@ async def test_another_communitys_template_is_not_found(api: Api) -> None:
         CREATE, {"input": {"templateId": t["id"], "values": _values(title="A")}}, token=w.member.token
     )
     assert errors[0]["extensions"] == {"code": "NOT_FOUND", "field": "templateId"}
+
+
+async def test_a_platform_starters_usage_is_counted_per_community(api: Api) -> None:
+    w = await world(api)
+    other = await world(api, "other")
+    listed = (await api.data(TEMPLATES, token=w.member.token))["templates"]
+    starter = (await api.data("{ templates { id key } }", token=w.member.token))["templates"]
+    qa = next(x["id"] for x in starter if x["key"] == "starter-qa")
+    spec = (
+        await api.data(
+            "query($id: ID!) { template(id: $id) { fields { name required } } }", {"id": qa}, token=w.member.token
+        )
+    )["template"]
+    values = [{"name": f["name"], "value": "x"} for f in spec["fields"] if f["required"]]
+    await api.data(CREATE, {"input": {"templateId": qa, "values": values}}, token=w.member.token)
+    mine = {x["key"]: x["usageCount"] for x in (await api.data(TEMPLATES, token=w.member.token))["templates"]}
+    theirs = {x["key"]: x["usageCount"] for x in (await api.data(TEMPLATES, token=other.member.token))["templates"]}
+    assert ({x["key"]: x["usageCount"] for x in listed}["starter-qa"], mine["starter-qa"], theirs["starter-qa"]) == (
+        0,
+        1,
+        0,
+    )
+
+
+async def test_draft_suggestions_reuse_the_fitted_index_for_a_while(api: Api) -> None:
+    w = await world(api)
+    first = (await api.data(SUGGEST, {"b": "chain"}, token=w.member.token))["draftSuggestions"]["corpusSize"]
+    await publish(api, w.member, "Chain wear gauge")
+    again = (await api.data(SUGGEST, {"b": "chain"}, token=w.member.token))["draftSuggestions"]["corpusSize"]
+    assert (first, again) == (1, 1)  # the piece published meanwhile joins after CORPUS_CACHE_SECONDS
