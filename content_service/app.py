@@ -8,6 +8,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 
+from billing_service.client import BillingClient
 from content_service.crisis.routes import routes as crisis_routes
 from content_service.crisis.service import CrisisService
 from content_service.crisis.store import CrisisStore
@@ -25,14 +26,14 @@ from content_service.moderation.store import ModerationStore
 from content_service.production.routes import routes as production_routes
 from content_service.production.service import ProductionService
 from content_service.production.store import ProductionStore
-from content_service.relay import distribution_handler
+from content_service.relay import billing_handler, distribution_handler
 from content_service.routes import routes
 from content_service.service import ContentService
 from content_service.store import ContentStore
 from content_service.templates.routes import routes as template_routes
 from content_service.templates.service import TemplateService
 from content_service.templates.store import TemplateStore
-from content_service.unit_of_work import DISTRIBUTION, WEBHOOK, UnitOfWork
+from content_service.unit_of_work import BILLING, DISTRIBUTION, WEBHOOK, UnitOfWork
 from distribution_service.client import DistributionClient
 from infra.logging import get_logger
 from infra.outbox import Outbox, OutboxRelay
@@ -45,7 +46,13 @@ log = get_logger(__name__)
 CRISIS_TICK_SECONDS = 30.0
 
 
-def create_app(settings: Settings, *, users: UsersClient, distribution: DistributionClient | None = None) -> Starlette:
+def create_app(
+    settings: Settings,
+    *,
+    users: UsersClient,
+    distribution: DistributionClient | None = None,
+    billing: BillingClient | None = None,
+) -> Starlette:
     async def setup(app: Starlette, db: Any) -> None:
         store = ContentStore(db)
         await store.ensure_indexes()
@@ -97,6 +104,8 @@ def create_app(settings: Settings, *, users: UsersClient, distribution: Distribu
         handlers = {WEBHOOK: app.state.webhooks}
         if distribution is not None:
             handlers[DISTRIBUTION] = distribution_handler(distribution)
+        if billing is not None:
+            handlers[BILLING] = billing_handler(billing, incentives_store.mark_payout_awarded)
         relay = OutboxRelay(
             outbox,
             handlers,

@@ -17,6 +17,7 @@ T = TypeVar("T")
 Doc = dict[str, Any]
 DISTRIBUTION = "distribution"
 WEBHOOK = "webhook"
+BILLING = "billing"
 
 
 class UnitOfWork:

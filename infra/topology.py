@@ -73,7 +73,9 @@ class Topology:
         if service == "content":
             from content_service.app import create_app as create_content_app
 
-            return create_content_app(self.settings, users=self.users, distribution=self.distribution)
+            return create_content_app(
+                self.settings, users=self.users, distribution=self.distribution, billing=self.billing
+            )
         if service == "distribution":
             from distribution_service.app import create_app as create_distribution_app
 

@@ -21,8 +21,9 @@ from content_service.incentives.schemas import (
 from content_service.incentives.store import IncentivesStore
 from content_service.interaction.store import InteractionStore
 from content_service.production.service import ProductionService
-from content_service.unit_of_work import UnitOfWork
+from content_service.unit_of_work import BILLING, UnitOfWork
 from infra.errors import BadInputError, ForbiddenError, NotFoundError
+from infra.outbox import OutboxEvent
 from infra.schemas import object_id
 from users_service.client import UsersClient
 
@@ -99,12 +100,32 @@ class IncentivesService:
         }
         factor = boost_factor(settings.exposure_boost_percent)
 
+        payout_ids = [ObjectId() for _ in awards]
+        # Awards cross to billing's ledger through the outbox, keyed by run and member: at least once, booked once.
+        award_events = [
+            OutboxEvent(
+                BILLING,
+                "creator_award",
+                community_id,
+                {
+                    "memberId": a["member_id"],
+                    "amountMinor": a["amount_minor"],
+                    "reason": f"content star {run.month} (rank {a['rank']})",
+                    "payoutId": str(payout_id),
+                },
+                event_id=f"content-star:{run_id}:{a['member_id']}",
+            )
+            for a, payout_id in zip(awards, payout_ids, strict=True)
+            if a["amount_minor"] > 0
+        ]
+
         async def work(s: AsyncClientSession) -> None:
             await self.store.insert_run(run_doc, session=s)
             if awards:
                 await self.store.insert_payouts(
                     [
                         {
+                            "_id": payout_id,
                             "community_id": cid,
                             "month": run.month,
                             "member_id": a["member_id"],
@@ -114,7 +135,7 @@ class IncentivesService:
                             "source": SOURCE,
                             "created_at": moment,
                         }
-                        for a in awards
+                        for a, payout_id in zip(awards, payout_ids, strict=True)
                     ],
                     session=s,
                 )
@@ -140,6 +161,7 @@ class IncentivesService:
                 target_type="COMMUNITY",
                 target_id=community_id,
                 detail={"month": run.month, "winners": [a["member_id"] for a in awards]},
+                events=award_events,
             )
 
         try:

@@ -43,6 +43,13 @@ class IncentivesStore:
     async def insert_payouts(self, docs: list[Doc], *, session: Any) -> None:
         await self.payouts.insert_many(docs, session=session)
 
+    async def mark_payout_awarded(self, community_id: str, payout_id: str) -> None:
+        """The award is booked in billing's ledger: the payout is owed there now, no longer pending here."""
+        await self.payouts.update_one(
+            {"_id": ObjectId(payout_id), "community_id": ObjectId(community_id)},
+            {"$set": {"status": "AWARDED"}},
+        )
+
     async def insert_boosts(self, docs: list[Doc], *, session: Any) -> None:
         await self.boosts.insert_many(docs, session=session)
 

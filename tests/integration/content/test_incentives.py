@@ -75,7 +75,33 @@ async def test_running_the_same_month_again_picks_the_same_winners_and_pays_noth
     payouts = (await api.data(PAYOUTS, token=w.operator.token))["pendingPayouts"]
     assert (second["awards"], second["rerun"]) == (first["awards"], True)
     assert len(payouts) == 2 == count_documents(api.settings, "content", "pending_payouts")
-    assert {(p["status"], p["source"], p["month"]) for p in payouts} == {("PENDING", "CONTENT_STAR", MONTH)}
+    # PENDING until the outbox relay has booked the award in billing, AWARDED after.
+    assert {(p["source"], p["month"]) for p in payouts} == {("CONTENT_STAR", MONTH)}
+    assert {p["status"] for p in payouts} <= {"PENDING", "AWARDED"}
+
+
+TRIAL_BALANCE = "{ trialBalance { accounts { account debits credits balance } totalDebits totalCredits } }"
+
+
+async def test_awards_are_booked_once_in_billing_as_owed_to_the_creators(api: Api) -> None:
+    import asyncio
+
+    w, _, _ = await _scene(api)
+    await api.data(RUN, {"input": {"month": MONTH}}, token=w.operator.token)
+    await api.data(RUN, {"input": {"month": MONTH}}, token=w.operator.token)
+    # when: the relay delivers (it is woken on commit; wait for it, bounded)
+    for _ in range(100):
+        payouts = (await api.data(PAYOUTS, token=w.operator.token))["pendingPayouts"]
+        if {p["status"] for p in payouts} == {"AWARDED"}:
+            break
+        await asyncio.sleep(0.1)
+    # then
+    assert {p["status"] for p in payouts} == {"AWARDED"}
+    balance = (await api.data(TRIAL_BALANCE, token=w.operator.token))["trialBalance"]
+    accounts = {a["account"]: a for a in balance["accounts"]}
+    assert accounts["liabilities:creator_payouts_payable"]["credits"] == 3_000_000
+    assert accounts["costs:creator_awards"]["debits"] == 3_000_000
+    assert balance["totalDebits"] == balance["totalCredits"]
 
 
 async def test_commercial_and_hidden_pieces_are_excluded(api: Api) -> None:
