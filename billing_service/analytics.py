@@ -13,6 +13,7 @@ from billing_service.domain.ledger import Stream, normal_balance
 from billing_service.schemas import (
     AccountBalance,
     Funnel,
+    LayerBreakdown,
     PlanBreakdown,
     RevenueByMember,
     RevenueReport,
@@ -153,34 +154,46 @@ class AnalyticsService:
             ),
             by_plan=await self._by_plan(cid, mrr_postings, mrr_end),
             cash_collected_cents=sums.get("assets:cash", (0, 0))[0],
-            by_tier=await self._by_tier(community_id, sales),
+            **await self._by_member_group(community_id, sales),
             refunds_cents=-sum(
                 t["meta"]["member_amount"] for t in await ledger.list_between(cid, start, end, ["refund"])
             ),
         )
 
-    async def _by_tier(self, community_id: str, sales: list[dict[str, Any]]) -> list[TierBreakdown]:
+    async def _by_member_group(self, community_id: str, sales: list[dict[str, Any]]) -> dict[str, Any]:
+        """Money paid by value tier and by RFM layer, from one batched read of the payers in users_service."""
         paid: dict[str, int] = defaultdict(int)
         for sale in sales:
             if sale.get("member_id"):
                 paid[str(sale["member_id"])] += int(sale["meta"].get("member_amount", 0))
         if self.users is None or not paid:
-            return []
+            return {"by_tier": [], "by_rfm_layer": []}
         ids = sorted(paid)
         tiers: dict[str, str] = {}
+        layers: dict[str, str] = {}
         try:
             for chunk in range(0, len(ids), 100):
                 members = await self.users.lookup_members(community_id, ids[chunk : chunk + 100])
-                tiers.update({m.id: m.tier.value for m in members if m is not None})
+                for m in members:
+                    if m is not None:
+                        tiers[m.id], layers[m.id] = m.tier.value, m.rfm_layer.value
         except ServiceError:
-            return []
+            return {"by_tier": [], "by_rfm_layer": []}
         by_tier: dict[str, list[int]] = defaultdict(list)
+        by_layer: dict[str, list[int]] = defaultdict(list)
         for member_id, cents in paid.items():
             by_tier[tiers.get(member_id, "UNKNOWN")].append(cents)
-        return [
-            TierBreakdown(tier=tier, paying_members=len(amounts), paid_cents=sum(amounts))
-            for tier, amounts in sorted(by_tier.items())
-        ]
+            by_layer[layers.get(member_id, "UNKNOWN")].append(cents)
+        return {
+            "by_tier": [
+                TierBreakdown(tier=tier, paying_members=len(amounts), paid_cents=sum(amounts))
+                for tier, amounts in sorted(by_tier.items())
+            ],
+            "by_rfm_layer": [
+                LayerBreakdown(layer=layer, paying_members=len(amounts), paid_cents=sum(amounts))
+                for layer, amounts in sorted(by_layer.items())
+            ],
+        }
 
     async def _cac(self, community_id: str, start: datetime, end: datetime, new_payers: int) -> int | None:
         if self.users is None or not new_payers:

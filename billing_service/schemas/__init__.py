@@ -1,6 +1,13 @@
 """What billing_service accepts and returns; shared with `BillingClient`."""
 
-from billing_service.schemas.analytics import Funnel, PlanBreakdown, RevenueReport, StreamShare, TierBreakdown
+from billing_service.schemas.analytics import (
+    Funnel,
+    LayerBreakdown,
+    PlanBreakdown,
+    RevenueReport,
+    StreamShare,
+    TierBreakdown,
+)
 from billing_service.schemas.money import (
     AccountBalance,
     AdCampaignCreate,
@@ -96,6 +103,7 @@ __all__ = [
     "SubscriptionList",
     "SubscriptionRead",
     "TierBreakdown",
+    "LayerBreakdown",
     "TrialBalance",
     "WebhookAck",
 ]

@@ -29,6 +29,14 @@ class TierBreakdown(ApiModel):
     paid_cents: int
 
 
+class LayerBreakdown(ApiModel):
+    """Money paid in the period by members of one RFM pyramid layer (users_service's BASE / ACTIVATED / CORE)."""
+
+    layer: str
+    paying_members: int
+    paid_cents: int
+
+
 class Funnel(ApiModel):
     engaged_members: int
     paying_members: int
@@ -67,3 +75,4 @@ class RevenueReport(ApiModel):
     cash_collected_cents: int
     refunds_cents: int
     by_tier: list[TierBreakdown] = []
+    by_rfm_layer: list[LayerBreakdown] = []

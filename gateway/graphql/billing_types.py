@@ -197,6 +197,13 @@ class TierBreakdown:
     paid_cents: int
 
 
+@strawberry.type(description="Money paid in the period by members of one RFM pyramid layer.")
+class LayerBreakdown:
+    layer: str
+    paying_members: int
+    paid_cents: int
+
+
 @strawberry.type(description="Engaged members -> paying members -> value-added buyers (target 12.7%).")
 class Funnel:
     engaged_members: int
@@ -237,6 +244,7 @@ class RevenueReport:
     cash_collected_cents: int
     refunds_cents: int
     by_tier: list[TierBreakdown]
+    by_rfm_layer: list[LayerBreakdown]
 
     @staticmethod
     def from_read(read: s.RevenueReport) -> RevenueReport:
@@ -245,6 +253,7 @@ class RevenueReport:
         data["funnel"] = Funnel(**data["funnel"])
         data["by_plan"] = [PlanBreakdown(**{**p, "plan_id": strawberry.ID(p["plan_id"])}) for p in data["by_plan"]]
         data["by_tier"] = [TierBreakdown(**t) for t in data["by_tier"]]
+        data["by_rfm_layer"] = [LayerBreakdown(**t) for t in data["by_rfm_layer"]]
         return RevenueReport(**data)
 
 

@@ -24,6 +24,7 @@ query($p: String!) {
     funnel { engagedMembers payingMembers valueAddedBuyers conversion target }
     byPlan { planName mrrCents subscribers }
     byTier { tier payingMembers paidCents }
+    byRfmLayer { layer payingMembers paidCents }
   }
 }
 """
@@ -93,6 +94,7 @@ async def test_revenue_report_matches_the_hand_computed_month(api: Api) -> None:
         "funnel": {"engagedMembers": 2, "payingMembers": 1, "valueAddedBuyers": 1, "conversion": 0.5, "target": 0.127},
         "byPlan": [{"planName": "Gold", "mrrCents": 2900, "subscribers": 1}],
         "byTier": [{"tier": "NEW", "payingMembers": 2, "paidCents": 12_900}],
+        "byRfmLayer": [{"layer": "BASE", "payingMembers": 2, "paidCents": 12_900}],
     }
 
 
