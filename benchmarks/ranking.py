@@ -1,6 +1,6 @@
 """Ranking cost: a feed of 500 candidates end to end, and a golden-slot run, against bare LightGBM.
 
-    python -m benchmarks.ranking [--members 2000] [--repeats 30]
+    python -m benchmarks.ranking [--members 2000] [--repeats 30] [--storage-path DIR]
 
 1. One member's feed over 500 candidates, end to end (content candidates, counters, member history, features,
    model, diversity, decision log, impressions), against `Booster.predict` on the same 500-row matrix, and
@@ -9,7 +9,10 @@
    100,000 is `--members 100000`; it is linear in members), against bare predict's throughput (members/s if
    ranking a member cost only one 500-row predict).
 
-Everything runs in this process on an in-memory SecantusDB. The last line is one JSON object of the figures.
+Everything runs in this process, on an in-memory SecantusDB by default. `--storage-path DIR` keeps the server's
+data on disk in DIR instead, and a later run with the same DIR and --members reuses the community it built
+(building 100,000 members takes longer than the slot run itself; the report says whether it was reused).
+The last line is one JSON object of the figures.
 """
 
 from __future__ import annotations
@@ -23,15 +26,16 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import lightgbm as lgb
 import numpy as np
-from bson import ObjectId
+from bson import BSON, ObjectId
 
 from content_service.schemas import ContentImport, ContentImportBatch
+from distribution_service.domain import decision_log
 from distribution_service.domain.honeycomb import Scene, Slot
-from distribution_service.feed import decode_features
 from distribution_service.ranking.features import FEATURES
 from distribution_service.ranking.model import RankingModel
 from distribution_service.ranking.training import TrainingData, train_and_evaluate
@@ -39,6 +43,7 @@ from distribution_service.scheduled import run_slot_for_community
 from distribution_service.schemas import EventImport, EventImportBatch, FeedRequest
 from distribution_service.service import DistributionService
 from infra.embedded import EmbeddedServer
+from infra.errors import NotFoundError
 from infra.settings import Settings
 from infra.topology import Topology
 from tests.unit.distribution_service.synthetic import DAY, START, community
@@ -113,24 +118,37 @@ async def build_community(services: Topology, members: int) -> tuple[str, list[s
 
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
-    server = EmbeddedServer(":memory:")
+    storage = args.storage_path or ":memory:"
+    server = EmbeddedServer(storage)
     server.start()
+    # On disk, one database prefix per community size, so that a later run finds the community built before.
+    prefix = f"bench_ranking_{args.members}" if args.storage_path else f"b{uuid.uuid4().hex[:10]}"
     try:
-        settings = Settings(
-            app_env="test", mongodb_uri=server.uri, db_prefix=f"b{uuid.uuid4().hex[:10]}", seed_demo=False
-        )
+        settings = Settings(app_env="test", mongodb_uri=server.uri, db_prefix=prefix, seed_demo=False)
         async with Topology(settings).running() as services:
             return await measure(services, args)
     finally:
         server.stop()
 
 
+async def existing_community(services: Topology, service: DistributionService) -> tuple[str, list[str], bool]:
+    """The community a run with the same --storage-path and --members built, with its active members."""
+    try:
+        found = await services.users.get_community_by_slug("bench")
+    except NotFoundError:
+        return "", [], False
+    members = await service.slot_members(found.id, partition_index=0, partitions=1)
+    return found.id, members.member_ids, True
+
+
 async def measure(services: Topology, args: argparse.Namespace) -> dict[str, Any]:
     service: DistributionService = services.apps["distribution"].state.service
     catalog, log = community()
     trained = train_and_evaluate(TrainingData("bench", catalog, log, since=START, until=START + 61 * DAY))
-    sys.stderr.write(f"building a community of {args.members} members and 500 items\n")
-    cid, members = await build_community(services, args.members)
+    cid, members, reused = await existing_community(services, service)
+    if not reused:
+        sys.stderr.write(f"building a community of {args.members} members and 500 items\n")
+        cid, members = await build_community(services, args.members)
     await service.registry.register(
         ObjectId(cid),
         version=trained.model_version,
@@ -146,16 +164,22 @@ async def measure(services: Topology, args: argparse.Namespace) -> dict[str, Any
     feed_s = await median_seconds_async(lambda: services.distribution.feed(cid, request), args.repeats)
     decision = await service.store.get_decision(ObjectId(cid), ObjectId(page.decision_id))
     assert decision is not None
-    x = decode_features(decision["features"], decision["n_features"])
+    x = decision_log.features(decision)
     booster = lgb.Booster(model_str=trained.model_text)
     compiled = RankingModel(trained.model_version, trained.model_text, FEATURES)
     predict_s = median_seconds(lambda: booster.predict(x, num_threads=1), args.repeats * 10)
     compiled_s = median_seconds(lambda: compiled.score(x), args.repeats * 10)
 
-    sys.stderr.write("slot run\n")
+    sys.stderr.write(f"slot run over {len(members)} members\n")
+    # A reused community's earlier runs would count against today's delivery cap: start from none.
+    await service.store.deliveries.delete_many({"community_id": ObjectId(cid)})
     start = time.perf_counter()
     result = await run_slot_for_community(service, cid, Slot.EVENING, day="2030-01-01", top_k=5)
     slot_s = time.perf_counter() - start
+    decisions = await service.store.decisions.aggregate(
+        [{"$match": {"community_id": ObjectId(cid), "source": "slot"}}, {"$sample": {"size": 200}}]
+    )
+    sizes = [len(BSON.encode(d)) async for d in decisions]
     figures = {
         "candidates": int(len(x)),
         "feed_end_to_end_ms": round(feed_s * 1000, 3),
@@ -163,11 +187,14 @@ async def measure(services: Topology, args: argparse.Namespace) -> dict[str, Any
         "compiled_predict_ms": round(compiled_s * 1000, 3),
         "feed_over_bare_predict": round(feed_s / predict_s, 1),
         "bare_over_compiled_predict": round(predict_s / compiled_s, 1),
-        "slot_members": args.members,
+        "community_reused": reused,
+        "slot_members": len(members),
         "slot_delivered": result.delivered,
-        "slot_members_per_second": round(args.members / slot_s, 1),
+        "slot_seconds": round(slot_s, 1),
+        "slot_members_per_second": round(len(members) / slot_s, 1),
+        "decision_log_bytes_median": int(statistics.median(sizes)) if sizes else 0,
         "bare_predict_members_per_second": round(1 / predict_s, 1),
-        "bare_predict_over_slot_run": round((1 / predict_s) / (args.members / slot_s), 1),
+        "bare_predict_over_slot_run": round((1 / predict_s) / (len(members) / slot_s), 1),
     }
     return figures
 
@@ -176,13 +203,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--members", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=30)
-    figures = asyncio.run(main_async(parser.parse_args()))
+    parser.add_argument("--storage-path", help="keep the database on disk here, and reuse a community built before")
+    args = parser.parse_args()
+    if args.storage_path:
+        Path(args.storage_path).mkdir(parents=True, exist_ok=True)
+    figures = asyncio.run(main_async(args))
     print(f"feed of {figures['candidates']} candidates end to end: {figures['feed_end_to_end_ms']} ms (median)")
     print(f"bare Booster.predict, same matrix:   {figures['bare_predict_ms']} ms")
     print(f"lleaves-compiled predict:            {figures['compiled_predict_ms']} ms")
     print(f"end to end / bare predict:           {figures['feed_over_bare_predict']}x")
     print(f"bare predict / compiled:             {figures['bare_over_compiled_predict']}x")
     print(f"slot run: {figures['slot_members_per_second']} members/s over {figures['slot_members']} members")
+    print(f"decision log, median stored size:    {figures['decision_log_bytes_median']} bytes")
     print(f"bare predict throughput:             {figures['bare_predict_members_per_second']} members/s")
     print(f"bare predict / slot run:             {figures['bare_predict_over_slot_run']}x")
     print(json.dumps(figures))

@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from bson import Binary, ObjectId
+from bson import ObjectId
 
 from content_service.client import ContentClient
 from content_service.schemas import ContentRead, ContentSummary
+from distribution_service.domain.decision_log import packed_arrays
 from distribution_service.domain.diversity import diversify
 from distribution_service.domain.experiments import TREATMENT, arm
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
@@ -55,6 +56,8 @@ class CandidatePool:
     joined: dict[str, datetime]
     timezone: str
     at: datetime
+    # The candidates' ids as ObjectIds, made once for the pool rather than once per member's decision.
+    object_ids: list[ObjectId]
 
 
 @dataclass(frozen=True)
@@ -62,14 +65,6 @@ class Decision:
     id: ObjectId
     model_version: str
     shown: list[Shown]
-
-
-def encode_features(x: np.ndarray) -> Binary:
-    return Binary(np.ascontiguousarray(x, dtype=np.float32).tobytes())
-
-
-def decode_features(data: bytes, n_features: int) -> np.ndarray:
-    return np.frombuffer(data, dtype=np.float32).reshape(-1, n_features)
 
 
 def member_state(
@@ -192,7 +187,8 @@ class FeedRanker:
                         tiers[found.id] = found.tier.value
                         joined[found.id] = _aware(found.joined_at)
         columns = await self._columns(ObjectId(community_id), summaries, now, tiers)
-        return CandidatePool(summaries, columns, tiers, joined, await self.timezone(community_id), now)
+        timezone = await self.timezone(community_id)
+        return CandidatePool(summaries, columns, tiers, joined, timezone, now, [ObjectId(s.id) for s in summaries])
 
     async def decide(
         self,
@@ -309,10 +305,7 @@ class FeedRanker:
             "model_version": version,
             "shadow_version": shadow.version if shadow else None,
             "shadow_ranking": shadow_ranking,
-            "candidate_ids": [ObjectId(c) for c in columns.content_ids],
-            "features": encode_features(x),
-            "n_features": x.shape[1],
-            "scores": [round(float(v), 6) for v in scores],
+            **packed_arrays([pool.object_ids[i] for i in keep.tolist()], x, scores),
             "shown": [
                 {"content_id": ObjectId(s.content_id), "position": s.position, "score": s.score, "reasons": s.reasons}
                 for s in shown

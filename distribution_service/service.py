@@ -8,9 +8,10 @@ import numpy as np
 from bson import ObjectId
 
 from content_service.client import ContentClient
+from distribution_service.domain import decision_log
 from distribution_service.domain.honeycomb import EventType, Scene
 from distribution_service.domain.schedule import DEFAULT_SLOTS, in_quiet_hours, parse_clock, parse_slots, partition
-from distribution_service.feed import COUNTERS_TTL_SECONDS, FeedRanker, decode_features
+from distribution_service.feed import COUNTERS_TTL_SECONDS, FeedRanker
 from distribution_service.ranking.features import FEATURES
 from distribution_service.ranking.registry import ModelRegistry
 from distribution_service.schemas import (
@@ -131,11 +132,11 @@ class DistributionService:
         # Only the member the decision was made for may read it; anyone else is told it does not exist.
         if decision is None or str(decision["member_id"]) != request.member_id:
             raise NotFoundError("no such decision for this member", field="decisionId")
-        candidates = [str(c) for c in decision["candidate_ids"]]
+        candidates = [str(c) for c in decision_log.candidate_ids(decision)]
         if request.content_id not in candidates:
             raise NotFoundError("the item was not a candidate of this decision", field="contentId")
         row = candidates.index(request.content_id)
-        features = decode_features(decision["features"], decision["n_features"])[row]
+        features = decision_log.features(decision)[row]
         shown = {str(s["content_id"]): s for s in decision["shown"]}
         item = shown.get(request.content_id)
         return FeedExplanation(
@@ -148,7 +149,8 @@ class DistributionService:
             scene=decision["scene"],
             at=decision["at"],
             position=item["position"] if item else None,
-            score=float(decision["scores"][row]),
+            # The shown score as served; a candidate not shown reads its logged (float32) score.
+            score=item["score"] if item else round(float(decision_log.scores(decision)[row]), 6),
             reasons=item["reasons"] if item else {},
             features=[
                 FeatureValue(name=name, value=None if np.isnan(v) else round(float(v), 6))

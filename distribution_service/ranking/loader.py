@@ -13,9 +13,9 @@ import numpy as np
 from bson import ObjectId
 
 from content_service.client import ContentClient
+from distribution_service.domain import decision_log
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.domain.labels import grade
-from distribution_service.feed import decode_features
 from distribution_service.ranking.dataset import LABEL_WINDOW_SECONDS, Group
 from distribution_service.ranking.history import Catalog, EventLog
 from distribution_service.ranking.training import TrainingData
@@ -80,7 +80,7 @@ def _logged_groups(decisions: list[Doc], events: list[Doc], index: dict[str, int
     for d in decisions:
         at = _ts(d["at"])
         member = str(d["member_id"])
-        items = [str(c) for c in d["candidate_ids"]]
+        items = [str(c) for c in decision_log.candidate_ids(d)]
         shown = {str(s["content_id"]): int(s["position"]) for s in d["shown"]}
         labels = np.zeros(len(items), dtype=np.int32)
         for k, item in enumerate(items):
@@ -97,7 +97,7 @@ def _logged_groups(decisions: list[Doc], events: list[Doc], index: dict[str, int
                 at=at,
                 items=np.array([index[i] for i in items], dtype=np.int64),
                 labels=labels,
-                features=decode_features(d["features"], d["n_features"]).astype(np.float32),
+                features=decision_log.features(d).astype(np.float32),
                 # Candidates scored but not shown share one position after the last shown one.
                 positions=np.array([shown.get(i, len(shown)) for i in items], dtype=np.int32),
             )
@@ -124,7 +124,7 @@ async def load_training_data(
     first = await store.get_first_event_time(cid)
     since = since or first or until
     decisions = await store.list_decisions_between(cid, since, until)
-    ids = [str(e["content_id"]) for e in events] + [str(c) for d in decisions for c in d["candidate_ids"]]
+    ids = [str(e["content_id"]) for e in events] + [str(c) for d in decisions for c in decision_log.candidate_ids(d)]
     catalog = await _catalog(content, community_id, list(dict.fromkeys(ids)), events)
     index = {c: i for i, c in enumerate(catalog.content_ids)}
     types = [EventType(e["type"]) for e in events]
