@@ -4,8 +4,9 @@ decision log that answers "why did I get this?" (and is the training data of the
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -13,6 +14,15 @@ from bson import ObjectId
 
 from content_service.client import ContentClient
 from content_service.schemas import ContentRead, ContentSummary
+from distribution_service.candidates import (
+    Interests,
+    SourceIndex,
+    batch_asks,
+    interests,
+    member_rows,
+    merge_sources,
+    sources_of,
+)
 from distribution_service.domain.decision_log import packed_arrays
 from distribution_service.domain.diversity import diversify
 from distribution_service.domain.experiments import TREATMENT, arm
@@ -23,6 +33,7 @@ from distribution_service.ranking.features import (
     DecisionContext,
     MemberState,
     build_matrix,
+    popularity_window_start,
     shares,
 )
 from distribution_service.ranking.heuristic import HeuristicRanker
@@ -46,6 +57,8 @@ class Shown:
     score: float
     position: int
     reasons: dict[str, float]
+    # Which candidate sources offered the item to this member (RECENT, BOOSTED, TOPIC, FOLLOWED, AFFINE).
+    sources: list[str]
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,7 @@ class CandidatePool:
     at: datetime
     # The candidates' ids as ObjectIds, made once for the pool rather than once per member's decision.
     object_ids: list[ObjectId]
+    sources: SourceIndex
 
 
 @dataclass(frozen=True)
@@ -128,7 +142,8 @@ class FeedRanker:
         if missing:
             oids = [ObjectId(i) for i in missing]
             stats = await self.store.list_item_stats(cid, oids)
-            recent = await self.store.aggregate_recent_engagement(cid, oids, now - timedelta(days=7))
+            since = datetime.fromtimestamp(popularity_window_start(now.timestamp()), UTC)
+            recent = await self.store.aggregate_recent_engagement(cid, oids, since)
             if len(self._counters) > MAX_CACHED_COUNTERS:
                 self._counters = {k: v for k, v in self._counters.items() if v[0] > clock}
             for i in missing:
@@ -172,23 +187,37 @@ class FeedRanker:
             exposure_boost=np.array([s.exposure_boost for s in summaries], dtype=float),
         )
 
-    async def pool(self, community_id: str, *, members: list[str], now: datetime | None = None) -> CandidatePool:
-        """The candidates with their counters, and the tiers of their authors and of `members`: built once and
-        shared by every member of a slot run (a feed builds one for its one member)."""
+    async def pool(
+        self,
+        community_id: str,
+        *,
+        members: list[str],
+        interests: Sequence[Interests] = (),
+        now: datetime | None = None,
+    ) -> CandidatePool:
+        """The candidates of every source for these members, with their counters and the tiers of their authors
+        and of `members`: built once and shared by a slot run's chunk of members (a feed builds one for one)."""
         now = now or datetime.now(UTC)
-        summaries = await self.content.candidates(community_id, limit=CANDIDATE_POOL)
+        recent = await self.content.candidates(community_id, limit=CANDIDATE_POOL)
+        tags, authors = batch_asks(interests)
+        found = await self.content.candidate_sources(
+            community_id, tags=tags, author_ids=authors, per_source=CANDIDATE_POOL
+        )
+        summaries, index = merge_sources(recent, found.boosted, found.by_tag, found.by_author, asked_tags=tags)
         tiers: dict[str, str] = {}
         joined: dict[str, datetime] = {}
         if self.users is not None:
             asked = list(dict.fromkeys(members + [s.author_id for s in summaries if s.author_id]))
             for lo in range(0, len(asked), LOOKUP_CHUNK):
-                for found in await self.users.lookup_members(community_id, asked[lo : lo + LOOKUP_CHUNK]):
-                    if found is not None:
-                        tiers[found.id] = found.tier.value
-                        joined[found.id] = _aware(found.joined_at)
+                for member in await self.users.lookup_members(community_id, asked[lo : lo + LOOKUP_CHUNK]):
+                    if member is not None:
+                        tiers[member.id] = member.tier.value
+                        joined[member.id] = _aware(member.joined_at)
         columns = await self._columns(ObjectId(community_id), summaries, now, tiers)
         timezone = await self.timezone(community_id)
-        return CandidatePool(summaries, columns, tiers, joined, timezone, now, [ObjectId(s.id) for s in summaries])
+        return CandidatePool(
+            summaries, columns, tiers, joined, timezone, now, [ObjectId(s.id) for s in summaries], index
+        )
 
     async def decide(
         self,
@@ -199,11 +228,8 @@ class FeedRanker:
         *,
         first: int,
         source: str,
-        pool: CandidatePool | None = None,
     ) -> Decision:
-        (decision,) = await self.decide_many(
-            community_id, [member_id], slot, scene, first=first, source=source, pool=pool
-        )
+        (decision,) = await self.decide_many(community_id, [member_id], slot, scene, first=first, source=source)
         return decision
 
     async def decide_many(
@@ -215,15 +241,24 @@ class FeedRanker:
         *,
         first: int,
         source: str,
-        pool: CandidatePool | None = None,
     ) -> list[Decision]:
         """One decision per member over a shared pool, read and written in a few batched round trips."""
-        pool = pool or await self.pool(community_id, members=member_ids)
         cid, mids = ObjectId(community_id), [ObjectId(m) for m in member_ids]
-        seen = await self.store.list_seen_pairs(cid, mids, [ObjectId(s.id) for s in pool.summaries])
+        now = datetime.now(UTC)
         histories = await self._with_snapshots(
             community_id, await self.store.list_members_history(cid, mids, limit=HISTORY_LIMIT)
         )
+        relations = await self.store.list_author_relations(cid, mids)
+        wants = {
+            m: interests(
+                member_state(m, histories.get(m, []), now, None, None),
+                follows=relations[m].following if m in relations else [],
+                blocks=relations[m].blocked if m in relations else [],
+            )
+            for m in member_ids
+        }
+        pool = await self.pool(community_id, members=member_ids, interests=list(wants.values()), now=now)
+        seen = await self.store.list_seen_pairs(cid, mids, pool.object_ids)
         models = await self.registry.serving_models(cid)
         decisions: list[Decision] = []
         decision_docs: list[Doc] = []
@@ -236,8 +271,9 @@ class FeedRanker:
             if models.experiment is not None:
                 experiment_arm = arm(member_id, models.experiment.version, models.traffic)
                 model = models.experiment if experiment_arm == TREATMENT else models.active
+            rows = member_rows(pool.sources, wants[member_id], seen.get(member_id, set()))
             decision, doc, shown_docs = self._rank(
-                pool, member, seen.get(member_id, set()), slot, scene, first, source, model, models.shadow
+                pool, member, wants[member_id], rows, slot, scene, first, source, model, models.shadow
             )
             doc["experiment_arm"] = experiment_arm
             doc["experiment_version"] = models.experiment.version if models.experiment else None
@@ -255,7 +291,8 @@ class FeedRanker:
         self,
         pool: CandidatePool,
         member: MemberState,
-        seen: set[str],
+        wants: Interests,
+        keep: np.ndarray,
         slot: Slot,
         scene: Scene,
         first: int,
@@ -265,7 +302,6 @@ class FeedRanker:
     ) -> tuple[Decision, Doc, list[Doc]]:
         """Score, diversify and explain one member's candidates; the decision log and impressions to write."""
         now = pool.at
-        keep = np.array([i for i, s in enumerate(pool.summaries) if s.id not in seen], dtype=np.int64)
         summaries = [pool.summaries[i] for i in keep]
         columns = pool.columns.take(keep)
         local = now.astimezone(ZoneInfo(pool.timezone))
@@ -286,7 +322,14 @@ class FeedRanker:
         else:
             reasons = {i: heuristic_reasons.get(i, {}) for i in head}
         shown = [
-            Shown(columns.content_ids[i], round(float(scores[i]), 6), pos, reasons[i]) for pos, i in enumerate(head)
+            Shown(
+                columns.content_ids[i],
+                round(float(scores[i]), 6),
+                pos,
+                reasons[i],
+                sources_of(pool.sources, int(keep[i]), summaries[i], wants),
+            )
+            for pos, i in enumerate(head)
         ]
         shadow_ranking: list[str] = []
         if shadow is not None and len(x):
@@ -307,7 +350,13 @@ class FeedRanker:
             "shadow_ranking": shadow_ranking,
             **packed_arrays([pool.object_ids[i] for i in keep.tolist()], x, scores),
             "shown": [
-                {"content_id": ObjectId(s.content_id), "position": s.position, "score": s.score, "reasons": s.reasons}
+                {
+                    "content_id": ObjectId(s.content_id),
+                    "position": s.position,
+                    "score": s.score,
+                    "reasons": s.reasons,
+                    "sources": s.sources,
+                }
                 for s in shown
             ],
         }

@@ -54,6 +54,8 @@ class FeedItem(ApiModel):
     score: float
     reasons: dict[str, float]
     position: int = 0
+    # The candidate sources that offered the item: RECENT, BOOSTED, TOPIC, FOLLOWED, AFFINE.
+    sources: list[str] = []
 
 
 class FeedPage(ApiModel):
@@ -88,6 +90,7 @@ class FeedExplanation(ApiModel):
     score: float
     reasons: dict[str, float]
     features: list[FeatureValue]
+    sources: list[str] = []
 
 
 class DeliveryItem(ApiModel):

@@ -119,7 +119,9 @@ class DistributionService:
         )
         return FeedPage(
             items=[
-                FeedItem(content_id=s.content_id, score=s.score, reasons=s.reasons, position=s.position)
+                FeedItem(
+                    content_id=s.content_id, score=s.score, reasons=s.reasons, position=s.position, sources=s.sources
+                )
                 for s in decision.shown
             ],
             model_version=decision.model_version,
@@ -152,6 +154,7 @@ class DistributionService:
             # The shown score as served; a candidate not shown reads its logged (float32) score.
             score=item["score"] if item else round(float(decision_log.scores(decision)[row]), 6),
             reasons=item["reasons"] if item else {},
+            sources=item.get("sources", []) if item else [],
             features=[
                 FeatureValue(name=name, value=None if np.isnan(v) else round(float(v), 6))
                 for name, v in zip(FEATURES, features, strict=True)

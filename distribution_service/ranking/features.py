@@ -33,6 +33,16 @@ PRIOR_ENGAGEMENT_RATE = 0.2
 PRIOR_STRENGTH = 20.0
 # A member never seen engaging is this many days from their last engagement (a large, finite value).
 NEVER_DAYS = 3650.0
+# content_popularity_7d counts engagement from 00:00 UTC seven days before the decision's day: serving sums
+# whole daily buckets, and training cuts its event log at the same moment.
+POPULARITY_DAYS = 7
+DAY_SECONDS = 86_400.0
+
+
+def popularity_window_start(t: float) -> float:
+    """Where content_popularity_7d's window starts for a decision at epoch second t."""
+    return (t // DAY_SECONDS) * DAY_SECONDS - POPULARITY_DAYS * DAY_SECONDS
+
 
 FEATURES: tuple[str, ...] = (
     "member_tier",

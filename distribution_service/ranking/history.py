@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from distribution_service.ranking.features import CandidateColumns, MemberState, shares
+from distribution_service.ranking.features import CandidateColumns, MemberState, popularity_window_start, shares
 
 DAY = 86_400.0
 # Keys are item * KEY_STRIDE + whole seconds: a single sorted array answers "events of item i before t".
@@ -108,7 +108,7 @@ class ItemHistory:
     def columns_at(self, items: np.ndarray, t: float) -> CandidateColumns:
         pos = self._pos(items, t)
         start = self.starts[items]
-        pos_7d = self._pos(items, t - 7 * DAY)
+        pos_7d = self._pos(items, popularity_window_start(t))
         c = self.catalog
         return CandidateColumns(
             content_ids=[c.content_ids[i] for i in items],

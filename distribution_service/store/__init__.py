@@ -51,7 +51,16 @@ class DistributionStore(EventsStore, DeliveriesStore, ModelsStore):
         )
         # list_active_communities (the slot scheduler's tick): any community's recent events.
         await self.events.create_index([("occurred_at", ASCENDING)], name="occurred_at")
-        # aggregate_recent_engagement: the candidates' events of the last days.
+        # aggregate_recent_engagement: the candidates' daily engagement buckets; one bucket per item and day.
+        await self.item_daily.create_index(
+            [("community_id", ASCENDING), ("content_id", ASCENDING), ("day", ASCENDING)],
+            unique=True,
+            name="community_content_day_unique",
+        )
+        # Buckets expire once no popularity window reaches them.
+        await self.item_daily.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expires_at_ttl")
+        await self.backfill_item_daily()
+        # The candidates' events of the last days (kept for ad-hoc reads and existing deployments).
         await self.events.create_index(
             [("community_id", ASCENDING), ("content_id", ASCENDING), ("occurred_at", ASCENDING)],
             name="community_content_occurred_at",

@@ -41,6 +41,8 @@ class StoreBase:
         self.db = db
         self.events = db["events"]
         self.item_stats = db["item_stats"]
+        # Each item's engagement per UTC day, for recent days (TTL): the 7-day popularity feature's source.
+        self.item_daily = db["item_daily"]
         self.decisions = db["decisions"]
         self.deliveries = db["deliveries"]
         self.model_versions = db["model_versions"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, UpdateOne
@@ -11,6 +11,9 @@ from pymongo.errors import BulkWriteError
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, StoreBase, mark_engaged
 from infra.bulk import insert_many_reporting
+
+# Daily engagement buckets are kept this many days: enough for the 7-day popularity window and its first day.
+DAILY_BUCKET_DAYS = 8
 
 
 class EventsStore(StoreBase):
@@ -74,21 +77,20 @@ class EventsStore(StoreBase):
     async def aggregate_recent_engagement(
         self, community_id: ObjectId, content_ids: list[ObjectId], since: datetime
     ) -> dict[str, float]:
-        weights = {
-            "$switch": {
-                "branches": [{"case": {"$eq": ["$type", t.value]}, "then": w} for t, w in ENGAGEMENT_WEIGHT.items()],
-                "default": 0.0,
-            }
-        }
-        # Two $match stages: SecantusDB plans the first one alone ($in as the last index field it pins, on
-        # community_content_occurred_at); mongod merges them into one bounded scan of the same index.
-        pipeline: list[Doc] = [
-            {"$match": {"community_id": community_id, "content_id": {"$in": content_ids}}},
-            {"$match": {"occurred_at": {"$gte": since}}},
-            {"$group": {"_id": "$content_id", "engagement": {"$sum": weights}}},
-        ]
-        cursor = await self.events.aggregate(pipeline)
-        return {str(doc["_id"]): float(doc["engagement"]) async for doc in cursor}
+        """Each item's engagement weight on the UTC days from `since`'s day on, from the daily buckets: a few
+        documents per item, however many events (impressions included) the items had."""
+        first_day = since.astimezone(UTC).date().isoformat() if since.tzinfo else since.date().isoformat()
+        # community_content_day_unique, `$in` on the last field it pins; the day bound is applied here.
+        cursor = self.item_daily.find(
+            {"community_id": community_id, "content_id": {"$in": content_ids}},
+            projection={"content_id": 1, "day": 1, "engagement": 1, "_id": 0},
+        )
+        totals: dict[str, float] = {}
+        async for doc in cursor:
+            if doc["day"] >= first_day:
+                key = str(doc["content_id"])
+                totals[key] = totals.get(key, 0.0) + float(doc["engagement"])
+        return totals
 
     async def list_seen_pairs(
         self, community_id: ObjectId, member_ids: list[ObjectId], content_ids: list[ObjectId]
@@ -263,6 +265,7 @@ class EventsStore(StoreBase):
         if not increments:
             return
         now = datetime.now(UTC)
+        await self._add_to_item_daily(community_id, docs, now)
         await self.item_stats.bulk_write(
             [
                 UpdateOne(
@@ -276,3 +279,51 @@ class EventsStore(StoreBase):
             ],
             ordered=False,
         )
+
+    async def _add_to_item_daily(self, community_id: ObjectId, docs: list[Doc], now: datetime) -> None:
+        """Bump each item's engagement bucket of each UTC day the events happened on, for recent days only:
+        buckets expire (TTL) once no popularity window can reach them."""
+        oldest = (now - timedelta(days=DAILY_BUCKET_DAYS)).date()
+        buckets: dict[tuple[ObjectId, date], float] = {}
+        for doc in docs:
+            weight = ENGAGEMENT_WEIGHT[EventType(doc["type"])]
+            at = doc["occurred_at"] if doc["occurred_at"].tzinfo else doc["occurred_at"].replace(tzinfo=UTC)
+            day = at.astimezone(UTC).date()
+            if weight > 0 and day >= oldest:
+                buckets[(doc["content_id"], day)] = buckets.get((doc["content_id"], day), 0.0) + weight
+        if not buckets:
+            return
+        await self.item_daily.bulk_write(
+            [
+                UpdateOne(
+                    {"community_id": community_id, "content_id": content_id, "day": day.isoformat()},
+                    {
+                        "$inc": {"engagement": weight},
+                        "$setOnInsert": {
+                            "expires_at": datetime.combine(day, time(), UTC) + timedelta(days=DAILY_BUCKET_DAYS + 1)
+                        },
+                    },
+                    upsert=True,
+                )
+                for (content_id, day), weight in buckets.items()
+            ],
+            ordered=False,
+        )
+
+    async def backfill_item_daily(self) -> None:
+        """Fill the daily buckets from the events of the last days, once per database (databases whose events
+        were stored before the buckets existed)."""
+        migrations = self.db["migrations"]
+        if await migrations.find_one({"_id": "item_daily"}) is not None:
+            return
+        now = datetime.now(UTC)
+        cursor = self.events.find(
+            {"occurred_at": {"$gte": now - timedelta(days=DAILY_BUCKET_DAYS)}},
+            projection={"community_id": 1, "content_id": 1, "type": 1, "occurred_at": 1},
+        )
+        by_community: dict[ObjectId, list[Doc]] = {}
+        async for doc in cursor:
+            by_community.setdefault(doc["community_id"], []).append(doc)
+        for community_id, docs in by_community.items():
+            await self._add_to_item_daily(community_id, docs, now)
+        await migrations.update_one({"_id": "item_daily"}, {"$set": {"done": True}}, upsert=True)

@@ -51,6 +51,15 @@ class Slot(Enum):
     EVENING = "EVENING"
 
 
+@strawberry.enum(description="Why an item was a candidate for the member: the source that offered it.")
+class CandidateSource(Enum):
+    RECENT = strawberry.enum_value("RECENT", description="Among the community's newest items.")
+    BOOSTED = strawberry.enum_value("BOOSTED", description="An exposure boost is active on it.")
+    TOPIC = strawberry.enum_value("TOPIC", description="Tagged with one of the member's top topics.")
+    FOLLOWED = strawberry.enum_value("FOLLOWED", description="By an author the member follows.")
+    AFFINE = strawberry.enum_value("AFFINE", description="By an author the member engages with most.")
+
+
 @strawberry.enum(description="Where the member stands in a decision.")
 class Scene(Enum):
     BEFORE_DECISION = "BEFORE_DECISION"

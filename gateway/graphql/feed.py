@@ -8,7 +8,7 @@ import strawberry
 
 from distribution_service.schemas import EventBatch, EventCreate, ExplainRequest, FeedPage, FeedRequest
 from gateway.context import Info
-from gateway.graphql.enums import EventType, Scene, Slot
+from gateway.graphql.enums import CandidateSource, EventType, Scene, Slot
 from gateway.graphql.pagination import check_first
 from gateway.graphql.types import Content
 from infra.errors import BadInputError
@@ -29,6 +29,9 @@ class FeedItem:
     content_id: strawberry.ID
     community_id: strawberry.Private[str]
     position: int = strawberry.field(description="0-based place in the feed as shown (after diversity).")
+    sources: list[CandidateSource] = strawberry.field(
+        default_factory=list, description="Why it was a candidate: the sources that offered it to you."
+    )
 
     @strawberry.field(description="Null if the item was removed after it was ranked.")
     async def content(self, info: Info) -> Content | None:
@@ -54,6 +57,7 @@ class Feed:
                     content_id=strawberry.ID(item.content_id),
                     community_id=community_id,
                     position=item.position,
+                    sources=[CandidateSource(v) for v in item.sources],
                 )
                 for item in page.items
             ],
@@ -82,6 +86,9 @@ class FeedItemExplanation:
     score: float
     reasons: list[ScoreReason]
     features: list[FeatureValue]
+    sources: list[CandidateSource] = strawberry.field(
+        default_factory=list, description="The sources that offered the item (empty when it was not shown)."
+    )
 
 
 @strawberry.input
@@ -163,6 +170,7 @@ class FeedQuery:
             score=e.score,
             reasons=[ScoreReason(feature=k, contribution=v) for k, v in e.reasons.items()],
             features=[FeatureValue(name=f.name, value=f.value) for f in e.features],
+            sources=[CandidateSource(v) for v in e.sources],
         )
 
 

@@ -102,7 +102,7 @@ async def test_member_history_uses_the_engaged_member_index(world: World) -> Non
 
 async def test_recent_engagement_uses_the_content_index(world: World) -> None:
     await world.store.aggregate_recent_engagement(world.community, world.items, NOW - timedelta(days=1))
-    assert await plans_of(world) == ["IXSCAN community_content_occurred_at"]
+    assert await plans_of(world) == ["IXSCAN community_content_day_unique"]
 
 
 async def test_item_stats_use_their_unique_index(world: World) -> None:

@@ -90,3 +90,12 @@ def test_grades_and_gain() -> None:
     ]
     assert grade(EventType.DWELL, 45_000) == 2
     assert LABEL_GAIN == [0.0, 1.0, 3.0, 7.0]
+
+
+def test_the_7_day_popularity_window_starts_at_midnight_utc_seven_days_before_the_decision_day() -> None:
+    from datetime import UTC, datetime
+
+    from distribution_service.ranking.features import popularity_window_start
+
+    decision = datetime(2030, 1, 8, 15, 30, tzinfo=UTC).timestamp()
+    assert popularity_window_start(decision) == datetime(2030, 1, 1, tzinfo=UTC).timestamp()

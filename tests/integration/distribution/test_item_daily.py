@@ -1,0 +1,72 @@
+"""The 7-day popularity feature's source: daily engagement buckets per item, bumped once per stored event."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from bson import ObjectId
+
+from distribution_service.ranking.features import popularity_window_start
+from distribution_service.store import DistributionStore
+from tests.query_plans import plan_probe
+
+NOW = datetime.now(UTC)
+SINCE = datetime.fromtimestamp(popularity_window_start(NOW.timestamp()), UTC)
+
+
+@pytest.fixture
+async def store(mongo_uri: str) -> AsyncIterator[DistributionStore]:
+    async with plan_probe(mongo_uri) as probe:
+        store = DistributionStore(probe.db)
+        await store.ensure_indexes()
+        yield store
+
+
+def event(community: ObjectId, item: ObjectId, kind: str, at: datetime, key: str) -> dict[str, object]:
+    return {
+        "community_id": community,
+        "member_id": ObjectId(),
+        "content_id": item,
+        "type": kind,
+        "occurred_at": at,
+        "client_event_id": key,
+    }
+
+
+async def test_recent_engagement_sums_the_window_days_weights_once_per_event(store: DistributionStore) -> None:
+    community, a, b = ObjectId(), ObjectId(), ObjectId()
+    events = [
+        event(community, a, "CLICK", NOW, "e1"),
+        event(community, a, "CLICK", NOW - timedelta(minutes=5), "e2"),
+        event(community, a, "SHARE", NOW - timedelta(days=3), "e3"),
+        event(community, a, "IMPRESSION", NOW, "e4"),
+        event(community, b, "VOTE", SINCE - timedelta(days=1), "e5"),
+    ]
+    await store.insert_events(events)
+    # A client sending the same events again adds nothing.
+    await store.insert_events([{k: v for k, v in e.items() if k != "_id"} for e in events])
+    # when
+    recent = await store.aggregate_recent_engagement(community, [a, b], SINCE)
+    # then: two clicks (1 each) and a share (3); the vote is older than the window's first day
+    assert recent == {str(a): 5.0}
+
+
+async def test_another_community_never_reads_the_buckets(store: DistributionStore) -> None:
+    community, item = ObjectId(), ObjectId()
+    await store.insert_events([event(community, item, "SHARE", NOW, "s1")])
+    assert await store.aggregate_recent_engagement(ObjectId(), [item], SINCE) == {}
+
+
+async def test_buckets_are_backfilled_once_from_events_stored_before_them(store: DistributionStore) -> None:
+    community, item = ObjectId(), ObjectId()
+    await store.events.insert_many(
+        [event(community, item, "VOTE", NOW - timedelta(days=2), "v1"), event(community, item, "OPEN", NOW, "o1")]
+    )
+    await store.db["migrations"].delete_one({"_id": "item_daily"})
+    # when
+    await store.backfill_item_daily()
+    await store.backfill_item_daily()
+    # then
+    assert await store.aggregate_recent_engagement(community, [item], SINCE) == {str(item): 3.0}
