@@ -175,23 +175,20 @@ class ContentService:
         authors = [ObjectId(a) for a in dict.fromkeys(request.author_ids)]
         by_tag = await self.store.list_published_summaries_by_tags(cid, tags, limit=limit) if tags else []
         by_author = await self.store.list_published_summaries_by_authors(cid, authors, limit=limit) if authors else []
-        boosted = await self._boosted(cid, limit=limit)
-        factors = {i.id: i.exposure_boost for i in boosted}
-        missing = [ObjectId(i) for i in dict.fromkeys(i.id for i in [*by_tag, *by_author]) if i not in factors]
-        if self.boosts is not None and missing:
-            factors.update(await self.boosts(cid, missing))
+        # Every boost running now, on one indexed query: the `boosted` source, and each other item's exposure boost
+        # (the same value `candidates` reads through `boosts`: the highest factor of the piece's running boosts).
+        factors = await self.active_boosts(cid) if self.active_boosts is not None else {}
         return CandidateSources(
-            by_tag=_with_boosts(by_tag, factors), by_author=_with_boosts(by_author, factors), boosted=boosted
+            by_tag=_with_boosts(by_tag, factors),
+            by_author=_with_boosts(by_author, factors),
+            boosted=await self._boosted(cid, factors, limit=limit),
         )
 
-    async def _boosted(self, cid: ObjectId, *, limit: int) -> list[ContentSummary]:
-        if self.active_boosts is None:
-            return []
-        factors = await self.active_boosts(cid)
+    async def _boosted(self, cid: ObjectId, factors: dict[str, float], *, limit: int) -> list[ContentSummary]:
         if not factors:
             return []
         found = await self.store.list_published_summaries_by_ids(cid, [ObjectId(i) for i in factors])
-        items = [s.model_copy(update={"exposure_boost": factors[i]}) for i, s in found.items()]
+        items = _with_boosts(list(found.values()), factors)
         items.sort(key=lambda s: (s.exposure_boost, s.published_at, s.id), reverse=True)
         return items[:limit]
 

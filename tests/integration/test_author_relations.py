@@ -6,7 +6,8 @@ from bson import ObjectId
 
 from distribution_service.client import DistributionClient
 from distribution_service.schemas import AuthorRelations
-from infra.errors import NotFoundError
+from distribution_service.store.relations import FOLLOWS
+from infra.errors import BadInputError, NotFoundError
 from tests.factories import Api, Member, count_documents, create_community, register
 
 FIELDS = "{ following blocked }"
@@ -225,3 +226,27 @@ async def test_author_relations_answers_a_batch_of_members(api: Api) -> None:
         ann.id: AuthorRelations(follows=[], blocks=[ben.id]),
         nobody: AuthorRelations(follows=[], blocks=[]),
     }
+
+
+async def test_author_relations_refuses_more_than_1000_members(api: Api) -> None:
+    community_id, _, _, _ = await community(api)
+    try:
+        await distribution(api).author_relations(community_id, [str(ObjectId()) for _ in range(1001)])
+        raised = None
+    except BadInputError as exc:
+        raised = exc
+    assert (raised.field if raised else None) == "memberIds"
+
+
+async def test_a_follow_written_in_a_race_with_its_block_stays_hidden(api: Api) -> None:
+    community_id, reader, ann, _ = await community(api)
+    await change(api, BLOCK, reader, ann.id)
+    assert api.app is not None
+    store = api.app.state.services.apps["distribution"].state.service.store
+    # when: a follow request that read "not blocked" before the block was stored writes its follow afterwards
+    await store.insert_relation(FOLLOWS, ObjectId(community_id), ObjectId(reader.id), ObjectId(ann.id))
+    # then
+    mine = (await api.data(MINE, token=reader.token))["myAuthorRelations"]
+    batch = await distribution(api).author_relations(community_id, [reader.id])
+    assert mine == {"following": [], "blocked": [ann.id]}
+    assert batch == {reader.id: AuthorRelations(follows=[], blocks=[ann.id])}
