@@ -89,6 +89,7 @@ def create_app(
             boosts=incentives_store.active_boosts,
             release_scheduled=production.release_scheduled,
             uow=uow,
+            active_boosts=incentives_store.list_active_boosts,
         )
         app.state.templates = TemplateService(
             template_store,

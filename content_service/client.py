@@ -12,6 +12,7 @@ from content_service.moderation.client import ModerationCalls
 from content_service.production.client import ProductionCalls
 from content_service.schemas import (
     CandidateList,
+    CandidateSources,
     ContentCountsByAuthor,
     ContentCreate,
     ContentIdCheck,
@@ -53,6 +54,16 @@ class ContentClient(
     async def candidates(self, community_id: str, *, limit: int = 500) -> list[ContentSummary]:
         path = f"/communities/{_seg(community_id)}/content/candidates"
         return CandidateList.model_validate(await self._call("GET", path, params={"limit": limit})).items
+
+    async def candidate_sources(
+        self, community_id: str, *, tags: list[str], author_ids: list[str], per_source: int = 500
+    ) -> CandidateSources:
+        """Published items carrying any of `tags` (at most 200), by any of `author_ids` (at most 1000), and with an
+        exposure boost running now: three lists, each at most `per_source` (1..1000) long. Sent unchecked: the
+        service names the offending field (BadInputError) and reads nothing then."""
+        path = f"/communities/{_seg(community_id)}/content/candidates/sources"
+        body = {"tags": tags, "authorIds": author_ids, "perSource": per_source}
+        return CandidateSources.model_validate(await self._call("POST", path, json=body))
 
     async def counts_by_author(self, community_id: str, since: datetime | None = None) -> dict[str, dict[str, int]]:
         """Member id → {kind: published pieces} since `since`; members who published nothing are absent."""

@@ -10,6 +10,7 @@ from starlette.routing import Route
 from content_service import importing
 from content_service.schemas import (
     CandidateList,
+    CandidateSourcesRequest,
     ContentCountsByAuthor,
     ContentCreate,
     ContentIdCheck,
@@ -55,6 +56,11 @@ async def list_candidates(request: Request) -> Response:
     return respond(CandidateList(items=items))
 
 
+async def candidate_sources(request: Request) -> Response:
+    sources_in = await read_model(request, CandidateSourcesRequest)
+    return respond(await _service(request).candidate_sources(request.path_params["community_id"], sources_in))
+
+
 async def counts_by_author(request: Request) -> Response:
     since = parse_since(request.query_params.get("since"))
     authors = await _service(request).counts_by_author(request.path_params["community_id"], since)
@@ -65,6 +71,7 @@ routes = [
     Route("/communities/{community_id}/content", publish_content, methods=["POST"]),
     Route("/communities/{community_id}/content/lookup", lookup_content, methods=["POST"]),
     Route("/communities/{community_id}/content/candidates", list_candidates, methods=["GET"]),
+    Route("/communities/{community_id}/content/candidates/sources", candidate_sources, methods=["POST"]),
     Route("/communities/{community_id}/content/by-author", counts_by_author, methods=["GET"]),
     Route("/communities/{community_id}/content/{content_id}", get_content, methods=["GET"]),
 ]

@@ -75,6 +75,30 @@ class CandidateList(ApiModel):
     items: list[ContentSummary]
 
 
+MAX_SOURCE_TAGS = 200
+MAX_SOURCE_AUTHORS = 1000
+MAX_PER_SOURCE = 1000
+
+
+class CandidateSourcesRequest(ApiInput):
+    """What the feed's candidate generator asks for beyond the newest items: a member's topics and authors."""
+
+    tags: list[Tag] = Field(default_factory=list, max_length=MAX_SOURCE_TAGS)
+    author_ids: list[Id] = Field(default_factory=list, max_length=MAX_SOURCE_AUTHORS)
+    per_source: Annotated[int, Field(ge=1, le=MAX_PER_SOURCE)] = 500
+
+
+class CandidateSources(ApiModel):
+    """Published items of the community from three sources, each newest first and at most `perSource` long.
+
+    `byTag`: carrying any asked tag; `byAuthor`: by an asked author; `boosted`: with an exposure boost running now,
+    whatever their age, highest boost first. An item may be in several lists."""
+
+    by_tag: list[ContentSummary]
+    by_author: list[ContentSummary]
+    boosted: list[ContentSummary]
+
+
 class ContentCountsByAuthor(ApiModel):
     """Published content per author and kind (PGC/UGC/COMMERCIAL) since a moment: what each member produced."""
 

@@ -10,7 +10,13 @@ from bson import ObjectId
 
 from content_service.domain.kinds import REQUIRED_ROLE, ContentStatus, may_publish, normalise_tags
 from content_service.domain.lifecycle import initial_status, paragraph_count
-from content_service.schemas import ContentCreate, ContentRead, ContentSummary
+from content_service.schemas import (
+    CandidateSources,
+    CandidateSourcesRequest,
+    ContentCreate,
+    ContentRead,
+    ContentSummary,
+)
 from content_service.store import ContentStore
 from content_service.unit_of_work import webhook_event
 from content_service.visibility import require_readable
@@ -21,6 +27,7 @@ from users_service.client import UsersClient
 MAX_CANDIDATES = 2000
 ReviewCheck = Callable[..., Awaitable[list[str]]]
 BoostLookup = Callable[[ObjectId, list[ObjectId]], Awaitable[dict[str, float]]]
+ActiveBoosts = Callable[[ObjectId], Awaitable[dict[str, float]]]
 Release = Callable[[str], Awaitable[int]]
 
 
@@ -34,6 +41,7 @@ class ContentService:
         boosts: BoostLookup | None = None,
         release_scheduled: Release | None = None,
         uow: Any = None,
+        active_boosts: ActiveBoosts | None = None,
     ) -> None:
         self.store = store
         self.users = users
@@ -41,6 +49,7 @@ class ContentService:
         self.boosts = boosts
         self.release_scheduled = release_scheduled
         self.uow = uow
+        self.active_boosts = active_boosts
 
     async def publish(
         self, community_id: str, content_in: ContentCreate, *, extra_fields: dict[str, Any] | None = None
@@ -156,5 +165,36 @@ class ContentService:
         boosts = await self.boosts(cid, [ObjectId(i.id) for i in items])
         return [i.model_copy(update={"exposure_boost": boosts[i.id]}) if i.id in boosts else i for i in items]
 
+    async def candidate_sources(self, community_id: str, request: CandidateSourcesRequest) -> CandidateSources:
+        """Published items by tag, by author and boosted; each newest first (boosted: highest boost first)."""
+        cid = object_id(community_id, field="communityId")
+        if self.release_scheduled is not None:
+            await self.release_scheduled(community_id)
+        limit = request.per_source
+        tags = normalise_tags(request.tags)
+        authors = [ObjectId(a) for a in dict.fromkeys(request.author_ids)]
+        by_tag = await self.store.list_published_summaries_by_tags(cid, tags, limit=limit) if tags else []
+        by_author = await self.store.list_published_summaries_by_authors(cid, authors, limit=limit) if authors else []
+        # Every boost running now, on one indexed query: the `boosted` source, and each other item's exposure boost
+        # (the same value `candidates` reads through `boosts`: the highest factor of the piece's running boosts).
+        factors = await self.active_boosts(cid) if self.active_boosts is not None else {}
+        return CandidateSources(
+            by_tag=_with_boosts(by_tag, factors),
+            by_author=_with_boosts(by_author, factors),
+            boosted=await self._boosted(cid, factors, limit=limit),
+        )
+
+    async def _boosted(self, cid: ObjectId, factors: dict[str, float], *, limit: int) -> list[ContentSummary]:
+        if not factors:
+            return []
+        found = await self.store.list_published_summaries_by_ids(cid, [ObjectId(i) for i in factors])
+        items = _with_boosts(list(found.values()), factors)
+        items.sort(key=lambda s: (s.exposure_boost, s.published_at, s.id), reverse=True)
+        return items[:limit]
+
     async def counts_by_author(self, community_id: str, since: datetime | None) -> dict[str, dict[str, int]]:
         return await self.store.count_published_by_author(object_id(community_id, field="communityId"), since)
+
+
+def _with_boosts(items: list[ContentSummary], factors: dict[str, float]) -> list[ContentSummary]:
+    return [i.model_copy(update={"exposure_boost": factors[i.id]}) if i.id in factors else i for i in items]

@@ -14,6 +14,7 @@ from content_service.schemas import ContentRead, ContentSummary
 from infra.bulk import insert_many_reporting
 
 Doc = dict[str, Any]
+SUMMARY_FIELDS = {"author_id": 1, "kind": 1, "tags": 1, "published_at": 1}
 
 
 def _content(doc: Doc) -> ContentRead:
@@ -61,6 +62,22 @@ class ContentStore:
             [("community_id", ASCENDING), ("status", ASCENDING), ("published_at", DESCENDING)],
             name="community_status_published",
         )
+        # list_published_summaries_by_tags: a community's published items carrying any of some tags, newest first
+        # (equality on community and status, `$in` on the multikey tags: the planner's one operator).
+        await self.content.create_index(
+            [("community_id", ASCENDING), ("status", ASCENDING), ("tags", ASCENDING), ("published_at", DESCENDING)],
+            name="community_status_tags_published",
+        )
+        # list_published_summaries_by_authors: a community's published items by some authors, newest first.
+        await self.content.create_index(
+            [
+                ("community_id", ASCENDING),
+                ("status", ASCENDING),
+                ("author_id", ASCENDING),
+                ("published_at", DESCENDING),
+            ],
+            name="community_status_author_published",
+        )
 
     async def create_content(
         self,
@@ -105,11 +122,44 @@ class ContentStore:
         cursor = (
             self.content.find(
                 {"community_id": community_id, "status": ContentStatus.PUBLISHED.value},
-                projection={"author_id": 1, "kind": 1, "tags": 1, "published_at": 1},
+                projection=SUMMARY_FIELDS,
             )
             .sort("published_at", DESCENDING)
             .limit(limit)
         )
+        return [_summary(doc) async for doc in cursor]
+
+    async def list_published_summaries_by_tags(
+        self, community_id: ObjectId, tags: list[str], *, limit: int
+    ) -> list[ContentSummary]:
+        return await self._published_summaries(community_id, "tags", tags, limit=limit)
+
+    async def list_published_summaries_by_authors(
+        self, community_id: ObjectId, author_ids: list[ObjectId], *, limit: int
+    ) -> list[ContentSummary]:
+        return await self._published_summaries(community_id, "author_id", author_ids, limit=limit)
+
+    async def list_published_summaries_by_ids(
+        self, community_id: ObjectId, content_ids: list[ObjectId]
+    ) -> dict[str, ContentSummary]:
+        # `_id` alone: SecantusDB plans point lookups only for it (with community_id beside it, a collection scan);
+        # community and status are checked on the documents found.
+        cursor = self.content.find(
+            {"_id": {"$in": content_ids}}, projection={**SUMMARY_FIELDS, "community_id": 1, "status": 1}
+        )
+        return {
+            str(doc["_id"]): _summary(doc)
+            async for doc in cursor
+            if doc["community_id"] == community_id and doc["status"] == ContentStatus.PUBLISHED.value
+        }
+
+    async def _published_summaries(
+        self, community_id: ObjectId, field: str, values: list[Any], *, limit: int
+    ) -> list[ContentSummary]:
+        # Exactly equality on (community_id, status) and one `$in` on the next field of the index: any other shape
+        # makes SecantusDB's planner scan the collection.
+        query = {"community_id": community_id, "status": ContentStatus.PUBLISHED.value, field: {"$in": values}}
+        cursor = self.content.find(query, projection=SUMMARY_FIELDS).sort("published_at", DESCENDING).limit(limit)
         return [_summary(doc) async for doc in cursor]
 
     async def count_published_by_author(

@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 from distribution_service.schemas import (
     ActivityByMember,
+    AuthorRelations,
+    AuthorRelationsByMember,
     EventBatch,
     EventCreate,
     EventImportBatch,
@@ -27,6 +29,7 @@ from distribution_service.schemas import (
 )
 from infra.bulk import ImportResult
 from infra.http import ServiceClient
+from infra.schemas import seg
 
 
 def _base(community_id: str) -> str:
@@ -84,3 +87,33 @@ class DistributionClient(ServiceClient):
         """Store events from another platform; the result lists only the rejected ones."""
         path = f"/communities/{quote(community_id, safe='')}/events/import"
         return ImportResult.model_validate(await self._call("POST", path, json=batch.to_wire()))
+
+    # Issue 5: a member's follows and blocks. Each change returns the member's newest 100 follows and blocks.
+
+    async def follow_author(self, community_id: str, member_id: str, author_id: str) -> AuthorRelations:
+        return await self._relation_change(community_id, "follow", member_id, author_id)
+
+    async def unfollow_author(self, community_id: str, member_id: str, author_id: str) -> AuthorRelations:
+        return await self._relation_change(community_id, "unfollow", member_id, author_id)
+
+    async def block_author(self, community_id: str, member_id: str, author_id: str) -> AuthorRelations:
+        return await self._relation_change(community_id, "block", member_id, author_id)
+
+    async def unblock_author(self, community_id: str, member_id: str, author_id: str) -> AuthorRelations:
+        return await self._relation_change(community_id, "unblock", member_id, author_id)
+
+    async def member_relations(self, community_id: str, member_id: str, *, first: int = 100) -> AuthorRelations:
+        """The member's newest `first` (1..100) follows and blocks."""
+        path = f"{_base(community_id)}/members/{seg(member_id)}/relations"
+        return AuthorRelations.model_validate(await self._call("GET", path, params={"first": first}))
+
+    async def author_relations(self, community_id: str, member_ids: list[str]) -> dict[str, AuthorRelations]:
+        """Each member asked for (at most 1000) → all the authors they follow and block (sorted id lists)."""
+        body = await self._call("POST", f"{_base(community_id)}/relations/lookup", json={"memberIds": member_ids})
+        return AuthorRelationsByMember.model_validate(body).members
+
+    async def _relation_change(self, community_id: str, action: str, member_id: str, author_id: str) -> AuthorRelations:
+        # Sent as given: the service names a malformed id's field (BAD_USER_INPUT) before anything is written.
+        change = {"memberId": member_id, "authorId": author_id}
+        body = await self._call("POST", f"{_base(community_id)}/relations/{action}", json=change)
+        return AuthorRelations.model_validate(body)

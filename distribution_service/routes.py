@@ -8,6 +8,9 @@ from starlette.routing import Route
 
 from distribution_service import importing
 from distribution_service.schemas import (
+    AuthorRelationChange,
+    AuthorRelationsByMember,
+    AuthorRelationsLookup,
     EventBatch,
     EventCreate,
     EventImportBatch,
@@ -120,3 +123,34 @@ async def import_events(request: Request) -> Response:
 
 
 routes += [Route("/communities/{community_id}/events/import", import_events, methods=["POST"])]
+
+
+# Issue 5: a member's follows and blocks (distribution_service/relations.py).
+
+
+def _relation_route(action: str) -> Route:
+    async def change(request: Request) -> Response:
+        change_in = await read_model(request, AuthorRelationChange)
+        service = _service(request).relations
+        return respond(await getattr(service, action)(_cid(request), change_in))
+
+    return Route(f"/communities/{{community_id}}/relations/{action}", change, methods=["POST"])
+
+
+async def member_relations(request: Request) -> Response:
+    member_id = str(object_id(request.path_params["member_id"], field="memberId"))
+    first = _int_param(request, "first", 100)
+    return respond(await _service(request).relations.relations(_cid(request), member_id, first=first))
+
+
+async def lookup_relations(request: Request) -> Response:
+    lookup = await read_model(request, AuthorRelationsLookup)
+    members = await _service(request).relations.author_relations(_cid(request), lookup.member_ids)
+    return respond(AuthorRelationsByMember(members=members))
+
+
+routes += [
+    *(_relation_route(action) for action in ("follow", "unfollow", "block", "unblock")),
+    Route("/communities/{community_id}/relations/lookup", lookup_relations, methods=["POST"]),
+    Route("/communities/{community_id}/members/{member_id}/relations", member_relations, methods=["GET"]),
+]

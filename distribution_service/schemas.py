@@ -195,3 +195,33 @@ class EventImport(ApiInput):
 class EventImportBatch(ApiInput):
     source: SourceKey
     events: list[EventImport] = Field(min_length=1, max_length=MAX_IMPORT_BATCH)
+
+
+# Issue 5: a member's feed relations, the authors they follow and block (docs/ranking.md).
+
+MAX_RELATION_MEMBERS = 1000
+MAX_RELATIONS_LISTED = 100
+
+
+class AuthorRelationChange(ApiInput):
+    """Follow, unfollow, block or unblock: `memberId` acts on `authorId`."""
+
+    member_id: Id
+    author_id: Id
+
+
+class AuthorRelations(ApiModel):
+    """Authors a member follows and blocks (a blocked author is never also followed)."""
+
+    follows: list[str]
+    blocks: list[str]
+
+
+class AuthorRelationsLookup(ApiInput):
+    member_ids: list[Id] = Field(max_length=MAX_RELATION_MEMBERS)
+
+
+class AuthorRelationsByMember(ApiModel):
+    """Member id → their relations, every member asked for present (empty lists when none)."""
+
+    members: dict[str, AuthorRelations]

@@ -14,6 +14,7 @@ from distribution_service.domain.schedule import DEFAULT_SLOTS, in_quiet_hours, 
 from distribution_service.feed import COUNTERS_TTL_SECONDS, FeedRanker
 from distribution_service.ranking.features import FEATURES
 from distribution_service.ranking.registry import ModelRegistry
+from distribution_service.relations import RelationsService
 from distribution_service.schemas import (
     ActivityByMember,
     DeliveryItem,
@@ -68,6 +69,8 @@ class DistributionService:
         self.content = content
         self.registry = ModelRegistry(store)
         self.ranker = FeedRanker(store, content, users, self.registry, counters_ttl_seconds=counters_ttl_seconds)
+        # Issue 5: follows and blocks (distribution_service/relations.py).
+        self.relations = RelationsService(store, users)
 
     async def record_events(self, community_id: str, batch: EventBatch) -> EventsRecorded:
         cid = object_id(community_id, field="communityId")

@@ -30,6 +30,7 @@ from gateway.graphql.content_production import ContentProductionMutation, Conten
 from gateway.graphql.content_templates import TemplateMutation, TemplateQuery
 from gateway.graphql.deliveries import DeliveryMutation, DeliveryQuery
 from gateway.graphql.feed import FeedMutation, FeedQuery
+from gateway.graphql.relations import RelationsMutation, RelationsQuery
 from gateway.graphql.users import UserMutation, UserQuery
 from gateway.graphql.users_acquisition import AcquisitionMutation, AcquisitionQuery
 from gateway.graphql.users_governance import GovernanceMutation, GovernanceQuery
@@ -72,6 +73,7 @@ Query = merge_types(
         CommerceQuery,
         LedgerQuery,
         DeliveryQuery,
+        RelationsQuery,
         *CONTENT_QUERIES,
         *USERS_QUERIES,
     ),
@@ -87,6 +89,7 @@ Mutation = merge_types(
         CommerceMutation,
         LedgerMutation,
         DeliveryMutation,
+        RelationsMutation,
         *CONTENT_MUTATIONS,
         *USERS_MUTATIONS,
     ),

@@ -35,6 +35,8 @@ class IncentivesStore:
             [("community_id", ASCENDING), ("content_id", ASCENDING), ("ends_at", ASCENDING)],
             name="community_content_ends",
         )
+        # list_active_boosts (the candidate generator's `boosted` source): a community's boosts still running.
+        await self.boosts.create_index([("community_id", ASCENDING), ("ends_at", ASCENDING)], name="community_ends")
 
     async def insert_run(self, doc: Doc, *, session: Any) -> None:
         """The run's `_id` is "<community>:<month>": a second run of the month fails here, inside its transaction."""
@@ -92,16 +94,37 @@ class IncentivesStore:
 
     async def active_boosts(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[str, float]:
         now = datetime.now(UTC)
+        # Exactly equality on community and one `$in` on content (community_content_ends): with the time range in
+        # the filter too, SecantusDB's planner scans the whole collection. A piece has few boosts; times are
+        # checked here.
         cursor = self.boosts.find(
-            {
-                "community_id": community_id,
-                "content_id": {"$in": content_ids},
-                "ends_at": {"$gt": now},
-                "starts_at": {"$lte": now},
-            }
+            {"community_id": community_id, "content_id": {"$in": content_ids}},
+            {"content_id": 1, "factor": 1, "starts_at": 1, "ends_at": 1},
         )
-        out: dict[str, float] = {}
-        async for d in cursor:
-            key = str(d["content_id"])
-            out[key] = max(out.get(key, 1.0), float(d["factor"]))
-        return out
+        return _running([d async for d in cursor], now)
+
+    async def list_active_boosts(self, community_id: ObjectId) -> dict[str, float]:
+        """Content id → the highest factor among its boosts running now, for every boosted piece of the community."""
+        now = datetime.now(UTC)
+        # Exactly equality on community and one range on ends_at (the index's fields): a condition on starts_at too
+        # leaves SecantusDB's planner without an index, so a boost not yet started is skipped here.
+        cursor = self.boosts.find(
+            {"community_id": community_id, "ends_at": {"$gt": now}},
+            {"content_id": 1, "factor": 1, "starts_at": 1, "ends_at": 1},
+        )
+        return _running([d async for d in cursor], now)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _running(boosts: list[Doc], now: datetime) -> dict[str, float]:
+    """Content id → the highest factor among the boosts running at `now` (started, not yet ended)."""
+    out: dict[str, float] = {}
+    for d in boosts:
+        if not _utc(d["starts_at"]) <= now < _utc(d["ends_at"]):
+            continue
+        key = str(d["content_id"])
+        out[key] = max(out.get(key, 1.0), float(d["factor"]))
+    return out

@@ -1,4 +1,5 @@
-"""distribution_service's only MongoDB package: events, item counters, decision logs, deliveries and models."""
+"""distribution_service's only MongoDB package: events, item counters, decision logs, deliveries, models and
+members' follows and blocks."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from distribution_service.store.base import Doc
 from distribution_service.store.deliveries import DeliveriesStore
 from distribution_service.store.events import EventsStore
 from distribution_service.store.models import ModelsStore
+from distribution_service.store.relations import RelationsStore
 
 __all__ = ["DistributionStore", "Doc"]
 
 
-class DistributionStore(EventsStore, DeliveriesStore, ModelsStore):
+class DistributionStore(EventsStore, DeliveriesStore, ModelsStore, RelationsStore):
     async def ensure_indexes(self) -> None:
         # insert_events: a client event id is recorded once per community.
         await self.events.create_index(
@@ -107,3 +109,5 @@ class DistributionStore(EventsStore, DeliveriesStore, ModelsStore):
         await self.push_preferences.create_index(
             [("community_id", ASCENDING), ("member_id", ASCENDING)], unique=True, name="community_member_unique"
         )
+        # follows, blocks: a member's feed relations (store/relations.py lists each index beside its query).
+        await self.ensure_relation_indexes()

@@ -1,0 +1,93 @@
+"""A member's feed relations: the authors they follow and the authors they block."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from distribution_service.store.base import Doc, StoreBase
+
+FOLLOWS = "follows"
+BLOCKS = "blocks"
+
+
+class RelationsStore(StoreBase):
+    @property
+    def follows(self) -> AsyncCollection[Doc]:
+        return self.db[FOLLOWS]
+
+    @property
+    def blocks(self) -> AsyncCollection[Doc]:
+        return self.db[BLOCKS]
+
+    async def ensure_relation_indexes(self) -> None:
+        for collection in (self.follows, self.blocks):
+            # insert_relation: one relation per (member, author), whatever concurrent requests do. get_relation,
+            # delete_relation, list_relations (sorted after: SecantusDB picks this index over one ending in
+            # created_at) and list_relations_by_members (`$in` on member) all read on it.
+            await collection.create_index(
+                [("community_id", ASCENDING), ("member_id", ASCENDING), ("author_id", ASCENDING)],
+                unique=True,
+                name="community_member_author_unique",
+            )
+
+    def _relation(self, kind: str) -> AsyncCollection[Doc]:
+        return self.db[kind]
+
+    async def insert_relation(
+        self, kind: str, community_id: ObjectId, member_id: ObjectId, author_id: ObjectId
+    ) -> bool:
+        """Record the relation unless it exists; True when it is new."""
+        try:
+            await self._relation(kind).insert_one(
+                {
+                    "community_id": community_id,
+                    "member_id": member_id,
+                    "author_id": author_id,
+                    "created_at": datetime.now(UTC),
+                }
+            )
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def delete_relation(
+        self, kind: str, community_id: ObjectId, member_id: ObjectId, author_id: ObjectId
+    ) -> bool:
+        """True when there was one to delete."""
+        result = await self._relation(kind).delete_one(
+            {"community_id": community_id, "member_id": member_id, "author_id": author_id}
+        )
+        return result.deleted_count == 1
+
+    async def get_relation(self, kind: str, community_id: ObjectId, member_id: ObjectId, author_id: ObjectId) -> bool:
+        found = await self._relation(kind).find_one(
+            {"community_id": community_id, "member_id": member_id, "author_id": author_id}, {"_id": 1}
+        )
+        return found is not None
+
+    async def list_relations(self, kind: str, community_id: ObjectId, member_id: ObjectId, *, limit: int) -> list[str]:
+        """The authors of a member's relations of this kind, newest first."""
+        cursor = (
+            self._relation(kind)
+            .find({"community_id": community_id, "member_id": member_id}, {"author_id": 1})
+            .sort([("created_at", DESCENDING), ("_id", DESCENDING)])
+            .limit(limit)
+        )
+        return [str(doc["author_id"]) async for doc in cursor]
+
+    async def list_relations_by_members(
+        self, kind: str, community_id: ObjectId, member_ids: list[ObjectId]
+    ) -> dict[str, set[str]]:
+        """Member id → the authors of their relations of this kind (members without any are absent)."""
+        cursor = self._relation(kind).find(
+            {"community_id": community_id, "member_id": {"$in": member_ids}}, {"member_id": 1, "author_id": 1}
+        )
+        out: dict[str, set[str]] = {}
+        async for doc in cursor:
+            out.setdefault(str(doc["member_id"]), set()).add(str(doc["author_id"]))
+        return out
