@@ -3,6 +3,7 @@ decision log that answers "why did I get this?" (and is the training data of the
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from distribution_service.ranking.features import (
 from distribution_service.ranking.heuristic import HeuristicRanker
 from distribution_service.ranking.model import RankingModel, top_contributions
 from distribution_service.ranking.registry import ModelRegistry
+from distribution_service.relations import RelationsService
 from distribution_service.store import DistributionStore, Doc
 from users_service.client import UsersClient
 
@@ -120,6 +122,7 @@ class FeedRanker:
         content: ContentClient,
         users: UsersClient | None,
         registry: ModelRegistry,
+        relations: RelationsService,
         *,
         counters_ttl_seconds: float = COUNTERS_TTL_SECONDS,
     ) -> None:
@@ -127,6 +130,7 @@ class FeedRanker:
         self.content = content
         self.users = users
         self.registry = registry
+        self.relations = relations
         self.heuristic = HeuristicRanker()
         self.counters_ttl_seconds = counters_ttl_seconds
         self._timezones: dict[str, str] = {}
@@ -190,15 +194,16 @@ class FeedRanker:
     async def pool(
         self,
         community_id: str,
+        recent: list[ContentSummary],
         *,
         members: list[str],
         interests: Sequence[Interests] = (),
         now: datetime | None = None,
     ) -> CandidatePool:
-        """The candidates of every source for these members, with their counters and the tiers of their authors
-        and of `members`: built once and shared by a slot run's chunk of members (a feed builds one for one)."""
+        """The candidates of every source for these members (`recent`: the community's newest items), with their
+        counters and the tiers of their authors and of `members`: built once and shared by a slot run's chunk of
+        members (a feed builds one for one)."""
         now = now or datetime.now(UTC)
-        recent = await self.content.candidates(community_id, limit=CANDIDATE_POOL)
         tags, authors = batch_asks(interests)
         found = await self.content.candidate_sources(
             community_id, tags=tags, author_ids=authors, per_source=CANDIDATE_POOL
@@ -245,21 +250,25 @@ class FeedRanker:
         """One decision per member over a shared pool, read and written in a few batched round trips."""
         cid, mids = ObjectId(community_id), [ObjectId(m) for m in member_ids]
         now = datetime.now(UTC)
-        histories = await self._with_snapshots(
-            community_id, await self.store.list_members_history(cid, mids, limit=HISTORY_LIMIT)
+        # Independent reads, concurrently: histories, follows and blocks, the newest items.
+        history_docs, relations, recent = await asyncio.gather(
+            self.store.list_members_history(cid, mids, limit=HISTORY_LIMIT),
+            self.relations.author_relations(community_id, member_ids),
+            self.content.candidates(community_id, limit=CANDIDATE_POOL),
         )
-        relations = await self.store.list_author_relations(cid, mids)
+        histories = await self._with_snapshots(community_id, history_docs)
         wants = {
             m: interests(
                 member_state(m, histories.get(m, []), now, None, None),
-                follows=relations[m].following if m in relations else [],
-                blocks=relations[m].blocked if m in relations else [],
+                follows=relations[m].follows if m in relations else [],
+                blocks=relations[m].blocks if m in relations else [],
             )
             for m in member_ids
         }
-        pool = await self.pool(community_id, members=member_ids, interests=list(wants.values()), now=now)
-        seen = await self.store.list_seen_pairs(cid, mids, pool.object_ids)
-        models = await self.registry.serving_models(cid)
+        pool = await self.pool(community_id, recent, members=member_ids, interests=list(wants.values()), now=now)
+        seen, models = await asyncio.gather(
+            self.store.list_seen_pairs(cid, mids, pool.object_ids), self.registry.serving_models(cid)
+        )
         decisions: list[Decision] = []
         decision_docs: list[Doc] = []
         impressions: list[Doc] = []

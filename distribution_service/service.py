@@ -68,9 +68,11 @@ class DistributionService:
         self.max_deliveries_per_day = max_deliveries_per_day
         self.content = content
         self.registry = ModelRegistry(store)
-        self.ranker = FeedRanker(store, content, users, self.registry, counters_ttl_seconds=counters_ttl_seconds)
-        # Issue 5: follows and blocks (distribution_service/relations.py).
+        # Issue 5: follows and blocks (distribution_service/relations.py); the ranker's candidates obey them.
         self.relations = RelationsService(store, users)
+        self.ranker = FeedRanker(
+            store, content, users, self.registry, self.relations, counters_ttl_seconds=counters_ttl_seconds
+        )
 
     async def record_events(self, community_id: str, batch: EventBatch) -> EventsRecorded:
         cid = object_id(community_id, field="communityId")

@@ -9,6 +9,7 @@ from distribution_service.candidates import (
     AFFINE_AUTHORS,
     TOPIC_TAGS,
     Interests,
+    SourceIndex,
     batch_asks,
     interests,
     member_rows,
@@ -39,7 +40,7 @@ BY_TAG = [item("t1", "dan", "sql"), item("t2", "eve", "ml"), item("r1", "ann", "
 BY_AUTHOR = [item("a1", "fay", "python"), item("a2", "gus", "rust")]
 
 
-def pool() -> tuple[list[ContentSummary], object]:
+def pool() -> tuple[list[ContentSummary], SourceIndex]:
     return merge_sources(RECENT, BOOSTED, BY_TAG, BY_AUTHOR, asked_tags=["sql", "ml", "python"])
 
 
