@@ -79,3 +79,28 @@ def load(folder: Path) -> tuple[Catalog, EventLog]:
     n = len(times)
     log = EventLog.sorted_by_time(members, items, times, grades, [float(g) for g in grades], [False] * n, [False] * n)
     return catalog, log
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m distribution_service.ranking.stackexchange PATH`: train and evaluate straight on a dump."""
+    import argparse
+    import json
+    import sys
+
+    from distribution_service.ranking.training import TrainingData, train_and_evaluate
+
+    parser = argparse.ArgumentParser(
+        prog="python -m distribution_service.ranking.stackexchange",
+        description="Train the ranker on a Stack Exchange dump without importing it; print the report (JSON).",
+    )
+    parser.add_argument("path", type=Path, help="the dump's folder (Posts.xml, Comments.xml, Votes.xml)")
+    args = parser.parse_args(argv)
+    catalog, log = load(args.path)
+    data = TrainingData(args.path.name, catalog, log, since=float(log.times.min()), until=float(log.times.max()) + 1)
+    result = train_and_evaluate(data)
+    sys.stdout.write(json.dumps(result.report) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,26 @@
+"""`python -m distribution_service.ranking.stackexchange PATH`: the ranker trained and evaluated on a dump."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from distribution_service.ranking import stackexchange
+from infra.settings import Settings
+
+DUMP = Settings().stackexchange_data_dir / "french.meta"
+
+
+@pytest.mark.skipif(not DUMP.is_dir(), reason=f"no Stack Exchange dump at {DUMP}")
+def test_offline_command_prints_the_report_of_every_ranker_on_the_same_groups(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert stackexchange.main([str(DUMP)]) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert report["community"] == "french.meta"
+    assert report["groups"]["test"] == 210
+    assert set(report["metrics"]) == {"lightgbm", "popularity", "recency", "heuristic", "implicit_als"}
+    for ranker, ci in report["ci95"].items():
+        low, high = ci["ndcg@10"]
+        assert low <= report["metrics"][ranker]["ndcg@10"] <= high
