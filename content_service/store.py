@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
@@ -15,6 +16,10 @@ from infra.bulk import insert_many_reporting
 
 Doc = dict[str, Any]
 SUMMARY_FIELDS = {"author_id": 1, "kind": 1, "tags": 1, "published_at": 1}
+# The newest items are looked for in the last day, then week, month and year, then in all time (None); the
+# window that sufficed is tried first for this long.
+NEWEST_WINDOWS_DAYS: tuple[int | None, ...] = (1, 7, 30, 365, None)
+NEWEST_WINDOW_MEMO_SECONDS = 600.0
 
 
 def _content(doc: Doc) -> ContentRead:
@@ -55,6 +60,8 @@ class ContentStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.db = db
         self.content = db["content"]
+        # community -> (the window rung that last sufficed for the newest items, until when to start there)
+        self._newest_window: dict[ObjectId, tuple[int, float]] = {}
 
     async def ensure_indexes(self) -> None:
         # list_published_summaries: newest published content of a community.
@@ -119,14 +126,33 @@ class ContentStore:
         return {str(doc["_id"]): _content(doc) async for doc in cursor}
 
     async def list_published_summaries(self, community_id: ObjectId, *, limit: int) -> list[ContentSummary]:
-        cursor = (
-            self.content.find(
-                {"community_id": community_id, "status": ContentStatus.PUBLISHED.value},
-                projection=SUMMARY_FIELDS,
-            )
-            .sort("published_at", DESCENDING)
-            .limit(limit)
-        )
+        """The newest `limit` published items, read through a window of publication time (the last day, week,
+        month, year, or all time): one bounded range of community_status_published, so the server sorts only
+        that window's items rather than the community's whole history (SecantusDB sorts every match; mongod
+        walks the index either way). The window that sufficed is remembered per community for a while, so a
+        small community asks once for all time and a busy one once for its last day."""
+        clock = time.monotonic()
+        start, until = self._newest_window.get(community_id, (0, 0.0))
+        if until <= clock:
+            start = 0
+        now = datetime.now(UTC)
+        for rung in range(start, len(NEWEST_WINDOWS_DAYS)):
+            days = NEWEST_WINDOWS_DAYS[rung]
+            window = {"$gte": now - timedelta(days=days)} if days is not None else None
+            found = await self._newest_published(community_id, window, limit=limit)
+            if len(found) >= limit or days is None:
+                if rung != start or until <= clock:
+                    self._newest_window[community_id] = (rung, clock + NEWEST_WINDOW_MEMO_SECONDS)
+                return found
+        raise AssertionError("the last window is all time")
+
+    async def _newest_published(
+        self, community_id: ObjectId, published: Doc | None, *, limit: int
+    ) -> list[ContentSummary]:
+        query: Doc = {"community_id": community_id, "status": ContentStatus.PUBLISHED.value}
+        if published is not None:
+            query["published_at"] = published
+        cursor = self.content.find(query, projection=SUMMARY_FIELDS).sort("published_at", DESCENDING).limit(limit)
         return [_summary(doc) async for doc in cursor]
 
     async def list_published_summaries_by_tags(

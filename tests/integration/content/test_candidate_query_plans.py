@@ -112,3 +112,44 @@ async def test_candidates_boost_lookup_uses_the_community_content_index(world: W
     active = await world.incentives.active_boosts(world.community, asked)
     assert await plans_of(world) == ["IXSCAN community_content_ends"]
     assert active == {str(world.items[n]): 2.0 + n % 3 for n in range(0, 100, 7) if n % 2 and n % 5}
+
+
+async def test_newest_items_widen_their_window_each_on_the_published_index(world: World) -> None:
+    # 160 published pieces of this community over 17 days: a day holds 10, a week 67, a month all of them.
+    newest = await world.store.list_published_summaries(world.community, limit=100)
+    # then: the day and the week were too few, the month was enough, each one range of the index
+    assert await plans_of(world) == ["IXSCAN community_status_published"] * 3
+    published = [i for n, i in enumerate(world.items) if n % 5 and STATUSES[n % 5] == "PUBLISHED"]
+    assert [s.id for s in newest] == [str(i) for i in published[:100]]
+
+
+async def test_the_window_that_sufficed_is_asked_first_next_time(world: World) -> None:
+    first = await world.store.list_published_summaries(world.community, limit=100)
+    world.probe.clear()
+    # when
+    again = await world.store.list_published_summaries(world.community, limit=100)
+    # then: straight to the month
+    assert await plans_of(world) == ["IXSCAN community_status_published"]
+    assert [s.id for s in again] == [s.id for s in first]
+
+
+async def test_newest_items_reach_back_past_a_year_when_the_community_is_quiet(world: World) -> None:
+    old = ObjectId()
+    await world.store.content.insert_one(
+        {
+            "_id": old,
+            "community_id": world.community,
+            "author_id": world.authors[0],
+            "kind": "UGC",
+            "status": "PUBLISHED",
+            "title": "old",
+            "body": "b",
+            "tags": [],
+            "created_at": NOW - timedelta(days=900),
+            "published_at": NOW - timedelta(days=900),
+        }
+    )
+    world.probe.clear()
+    newest = await world.store.list_published_summaries(world.community, limit=500)
+    assert newest[-1].id == str(old)
+    assert len(newest) == 1 + len([n for n in range(400) if n % 5 and STATUSES[n % 5] == "PUBLISHED"])
