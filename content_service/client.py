@@ -56,13 +56,22 @@ class ContentClient(
         return CandidateList.model_validate(await self._call("GET", path, params={"limit": limit})).items
 
     async def candidate_sources(
-        self, community_id: str, *, tags: list[str], author_ids: list[str], per_source: int = 500
+        self,
+        community_id: str,
+        *,
+        tags: list[str],
+        author_ids: list[str],
+        per_source: int = 500,
+        per_key: int | None = None,
     ) -> CandidateSources:
         """Published items carrying any of `tags` (at most 200), by any of `author_ids` (at most 1000), and with an
-        exposure boost running now: three lists, each at most `per_source` (1..1000) long. Sent unchecked: the
+        exposure boost running now: three lists, each at most `per_source` (1..1000) long; with `per_key`, the tag
+        and author lists hold at most that many items per asked tag and per asked author. Sent unchecked: the
         service names the offending field (BadInputError) and reads nothing then."""
         path = f"/communities/{_seg(community_id)}/content/candidates/sources"
-        body = {"tags": tags, "authorIds": author_ids, "perSource": per_source}
+        body: dict[str, object] = {"tags": tags, "authorIds": author_ids, "perSource": per_source}
+        if per_key is not None:
+            body["perKey"] = per_key
         return CandidateSources.model_validate(await self._call("POST", path, json=body))
 
     async def counts_by_author(self, community_id: str, since: datetime | None = None) -> dict[str, dict[str, int]]:

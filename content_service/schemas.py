@@ -86,6 +86,9 @@ class CandidateSourcesRequest(ApiInput):
     tags: list[Tag] = Field(default_factory=list, max_length=MAX_SOURCE_TAGS)
     author_ids: list[Id] = Field(default_factory=list, max_length=MAX_SOURCE_AUTHORS)
     per_source: Annotated[int, Field(ge=1, le=MAX_PER_SOURCE)] = 500
+    # At most this many items per asked tag and per asked author (newest first), within per_source in all: a
+    # batch of members asking for many keys gets some of each rather than the busiest keys' newest only.
+    per_key: Annotated[int, Field(ge=1, le=MAX_PER_SOURCE)] | None = None
 
 
 class CandidateSources(ApiModel):

@@ -173,8 +173,15 @@ class ContentService:
         limit = request.per_source
         tags = normalise_tags(request.tags)
         authors = [ObjectId(a) for a in dict.fromkeys(request.author_ids)]
-        by_tag = await self.store.list_published_summaries_by_tags(cid, tags, limit=limit) if tags else []
-        by_author = await self.store.list_published_summaries_by_authors(cid, authors, limit=limit) if authors else []
+        per_key = request.per_key
+        by_tag = (
+            await self.store.list_published_summaries_by_tags(cid, tags, limit=limit, per_key=per_key) if tags else []
+        )
+        by_author = (
+            await self.store.list_published_summaries_by_authors(cid, authors, limit=limit, per_key=per_key)
+            if authors
+            else []
+        )
         # Every boost running now, on one indexed query: the `boosted` source, and each other item's exposure boost
         # (the same value `candidates` reads through `boosts`: the highest factor of the piece's running boosts).
         factors = await self.active_boosts(cid) if self.active_boosts is not None else {}

@@ -20,6 +20,8 @@ SUMMARY_FIELDS = {"author_id": 1, "kind": 1, "tags": 1, "published_at": 1}
 # window that sufficed is tried first for this long.
 NEWEST_WINDOWS_DAYS: tuple[int | None, ...] = (1, 7, 30, 365, None)
 NEWEST_WINDOW_MEMO_SECONDS = 600.0
+# A per-key candidate read looks at most this many times its limit of documents for the keys' quotas.
+PER_KEY_SCAN_FACTOR = 10
 
 
 def _content(doc: Doc) -> ContentRead:
@@ -156,14 +158,14 @@ class ContentStore:
         return [_summary(doc) async for doc in cursor]
 
     async def list_published_summaries_by_tags(
-        self, community_id: ObjectId, tags: list[str], *, limit: int
+        self, community_id: ObjectId, tags: list[str], *, limit: int, per_key: int | None = None
     ) -> list[ContentSummary]:
-        return await self._published_summaries(community_id, "tags", tags, limit=limit)
+        return await self._published_summaries(community_id, "tags", tags, limit=limit, per_key=per_key)
 
     async def list_published_summaries_by_authors(
-        self, community_id: ObjectId, author_ids: list[ObjectId], *, limit: int
+        self, community_id: ObjectId, author_ids: list[ObjectId], *, limit: int, per_key: int | None = None
     ) -> list[ContentSummary]:
-        return await self._published_summaries(community_id, "author_id", author_ids, limit=limit)
+        return await self._published_summaries(community_id, "author_id", author_ids, limit=limit, per_key=per_key)
 
     async def list_published_summaries_by_ids(
         self, community_id: ObjectId, content_ids: list[ObjectId]
@@ -180,13 +182,37 @@ class ContentStore:
         }
 
     async def _published_summaries(
-        self, community_id: ObjectId, field: str, values: list[Any], *, limit: int
+        self, community_id: ObjectId, field: str, values: list[Any], *, limit: int, per_key: int | None = None
     ) -> list[ContentSummary]:
+        """Items whose `field` is any of `values`, newest first, at most `limit`; with `per_key`, at most that many
+        for each value (an item counts for every asked value it carries), so that no busy key crowds out the
+        others. The cursor is read newest first until the limit, the quotas or PER_KEY_SCAN_FACTOR x limit
+        documents."""
         # Exactly equality on (community_id, status) and one `$in` on the next field of the index: any other shape
         # makes SecantusDB's planner scan the collection.
         query = {"community_id": community_id, "status": ContentStatus.PUBLISHED.value, field: {"$in": values}}
-        cursor = self.content.find(query, projection=SUMMARY_FIELDS).sort("published_at", DESCENDING).limit(limit)
-        return [_summary(doc) async for doc in cursor]
+        cursor = self.content.find(query, projection=SUMMARY_FIELDS).sort("published_at", DESCENDING)
+        if per_key is None:
+            return [_summary(doc) async for doc in cursor.limit(limit)]
+        asked = set(values)
+        taken: dict[Any, int] = dict.fromkeys(values, 0)
+        open_keys = len(asked)
+        found: list[ContentSummary] = []
+        cursor = cursor.limit(limit * PER_KEY_SCAN_FACTOR).batch_size(limit)
+        try:
+            async for doc in cursor:
+                value = doc.get(field)
+                keys = [k for k in (value if isinstance(value, list) else [value]) if k in asked]
+                if any(taken[k] < per_key for k in keys):
+                    found.append(_summary(doc))
+                    for k in keys:
+                        taken[k] += 1
+                        open_keys -= int(taken[k] == per_key)
+                if len(found) >= limit or open_keys <= 0:
+                    break
+        finally:
+            await cursor.close()
+        return found
 
     async def count_published_by_author(
         self, community_id: ObjectId, since: datetime | None

@@ -28,6 +28,12 @@ MAX_FOLLOWED = 200
 # content_service's limits for one candidate-sources call.
 MAX_TAGS = 200
 MAX_AUTHORS = 1000
+MAX_PER_SOURCE = 1000
+# Items per source for one member's feed; a batch asks for content's maximum.
+FEED_PER_SOURCE = 500
+# Each asked tag and author gets an equal share of its source, within these bounds.
+MIN_PER_KEY = 5
+MAX_PER_KEY = 100
 
 
 class Source(StrEnum):
@@ -53,8 +59,10 @@ class Interests:
 
 
 def _top(shares: Mapping[str, float], k: int, *, leave_out: Iterable[str] = ()) -> frozenset[str]:
+    """The k keys with the largest positive shares (a share of 0 is engagement that weighs nothing, e.g. a
+    downvote)."""
     skip = set(leave_out) | {""}
-    ranked = sorted((key for key in shares if key not in skip), key=lambda key: (-shares[key], key))
+    ranked = sorted((key for key in shares if key not in skip and shares[key] > 0), key=lambda key: (-shares[key], key))
     return frozenset(ranked[:k])
 
 
@@ -62,6 +70,7 @@ def interests(member: MemberState, *, follows: Sequence[str] = (), blocks: Seque
     blocked = frozenset(blocks)
     return Interests(
         tags=_top(member.tag_affinity, TOPIC_TAGS),
+        # At most MAX_FOLLOWED of them, the first in the order given (author_relations sorts them by id).
         followed=frozenset(a for a in follows[:MAX_FOLLOWED] if a not in blocked),
         affine=_top(member.author_affinity, AFFINE_AUTHORS, leave_out=[member.member_id, *blocked]),
         blocked=blocked,
@@ -75,6 +84,15 @@ def batch_asks(members: Sequence[Interests]) -> tuple[list[str], list[str]]:
     authors = Counter(a for m in members for a in m.authors)
     by_demand = lambda counts: sorted(counts, key=lambda key: (-counts[key], key))  # noqa: E731
     return by_demand(tags)[:MAX_TAGS], by_demand(authors)[:MAX_AUTHORS]
+
+
+def source_quotas(members: int, tags: int, authors: int) -> tuple[int, int]:
+    """Items per source, and per asked tag or author, for one candidate-sources call: every key gets an equal
+    share, so that in a slot run's batch a member's rarer topic or quieter author is not crowded out by the
+    busiest keys of the other members."""
+    per_source = FEED_PER_SOURCE if members <= 1 else MAX_PER_SOURCE
+    per_key = per_source // max(tags, authors, 1)
+    return per_source, min(MAX_PER_KEY, max(MIN_PER_KEY, per_key))
 
 
 def _rows_by(keys: Iterable[tuple[str, int]]) -> dict[str, np.ndarray]:

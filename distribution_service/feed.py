@@ -22,6 +22,7 @@ from distribution_service.candidates import (
     interests,
     member_rows,
     merge_sources,
+    source_quotas,
     sources_of,
 )
 from distribution_service.domain.decision_log import packed_arrays
@@ -205,8 +206,9 @@ class FeedRanker:
         members (a feed builds one for one)."""
         now = now or datetime.now(UTC)
         tags, authors = batch_asks(interests)
+        per_source, per_key = source_quotas(len(members), len(tags), len(authors))
         found = await self.content.candidate_sources(
-            community_id, tags=tags, author_ids=authors, per_source=CANDIDATE_POOL
+            community_id, tags=tags, author_ids=authors, per_source=per_source, per_key=per_key
         )
         summaries, index = merge_sources(recent, found.boosted, found.by_tag, found.by_author, asked_tags=tags)
         tiers: dict[str, str] = {}

@@ -43,6 +43,8 @@ class RelationsService:
     async def unblock(self, community_id: str, change: AuthorRelationChange) -> AuthorRelations:
         """Idempotent; does not restore a follow the block ended."""
         cid, member, author = await self._check(community_id, change, author_must_exist=False)
+        # A follow stored while blocked can only come from a request that raced the block: it ends with it.
+        await self.store.delete_relation(FOLLOWS, cid, member, author)
         await self.store.delete_relation(BLOCKS, cid, member, author)
         return await self._listed(cid, member)
 

@@ -95,7 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("path", type=Path, help="the dump's folder (Posts.xml, Comments.xml, Votes.xml)")
     args = parser.parse_args(argv)
+    missing = [name for name in ("Posts.xml", "Comments.xml", "Votes.xml") if not (args.path / name).is_file()]
+    if missing:
+        parser.error(f"{args.path} is not a Stack Exchange dump: no {', '.join(missing)}")
     catalog, log = load(args.path)
+    if len(log) == 0:
+        parser.error(f"{args.path} has no engagement to train on")
     data = TrainingData(args.path.name, catalog, log, since=float(log.times.min()), until=float(log.times.max()) + 1)
     result = train_and_evaluate(data)
     sys.stdout.write(json.dumps(result.report) + "\n")

@@ -62,11 +62,9 @@ class DistributionStore(EventsStore, DeliveriesStore, ModelsStore, RelationsStor
         # Buckets expire once no popularity window reaches them.
         await self.item_daily.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expires_at_ttl")
         await self.backfill_item_daily()
-        # The candidates' events of the last days (kept for ad-hoc reads and existing deployments).
-        await self.events.create_index(
-            [("community_id", ASCENDING), ("content_id", ASCENDING), ("occurred_at", ASCENDING)],
-            name="community_content_occurred_at",
-        )
+        # No query reads events by item any more (7-day popularity comes from item_daily): the index only cost writes.
+        if "community_content_occurred_at" in await self.events.index_information():
+            await self.events.drop_index("community_content_occurred_at")
         # list_item_stats: counters per item.
         await self.item_stats.create_index(
             [("community_id", ASCENDING), ("content_id", ASCENDING)], unique=True, name="community_content_unique"

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, UpdateOne
-from pymongo.errors import BulkWriteError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, StoreBase, mark_engaged
@@ -14,6 +14,7 @@ from infra.bulk import insert_many_reporting
 
 # Daily engagement buckets are kept this many days: enough for the 7-day popularity window and its first day.
 DAILY_BUCKET_DAYS = 8
+BACKFILL_BATCH = 5000
 
 
 class EventsStore(StoreBase):
@@ -311,19 +312,31 @@ class EventsStore(StoreBase):
         )
 
     async def backfill_item_daily(self) -> None:
-        """Fill the daily buckets from the events of the last days, once per database (databases whose events
-        were stored before the buckets existed)."""
+        """Fill the daily buckets from the last days' events and imported signals, once per database (databases
+        whose events were stored before the buckets existed). The migration is claimed before it runs, so
+        processes starting together never count twice; a crash midway leaves buckets short until they expire."""
         migrations = self.db["migrations"]
-        if await migrations.find_one({"_id": "item_daily"}) is not None:
+        claimed_at = datetime.now(UTC)
+        try:
+            await migrations.insert_one({"_id": "item_daily", "claimed_at": claimed_at})
+        except DuplicateKeyError:
             return
-        now = datetime.now(UTC)
-        cursor = self.events.find(
-            {"occurred_at": {"$gte": now - timedelta(days=DAILY_BUCKET_DAYS)}},
-            projection={"community_id": 1, "content_id": 1, "type": 1, "occurred_at": 1},
-        )
+        window = {"$gte": claimed_at - timedelta(days=DAILY_BUCKET_DAYS), "$lt": claimed_at}
+        fields = {"community_id": 1, "content_id": 1, "type": 1, "occurred_at": 1}
+        for collection in (self.events, self.db["item_signals"]):
+            batch: list[Doc] = []
+            async for doc in collection.find({"occurred_at": window}, projection=fields).batch_size(BACKFILL_BATCH):
+                if ENGAGEMENT_WEIGHT.get(EventType(doc["type"]), 0.0) > 0:
+                    batch.append(doc)
+                if len(batch) >= BACKFILL_BATCH:
+                    await self._backfill_batch(batch, claimed_at)
+                    batch = []
+            await self._backfill_batch(batch, claimed_at)
+        await migrations.update_one({"_id": "item_daily"}, {"$set": {"done": True}})
+
+    async def _backfill_batch(self, docs: list[Doc], now: datetime) -> None:
         by_community: dict[ObjectId, list[Doc]] = {}
-        async for doc in cursor:
+        for doc in docs:
             by_community.setdefault(doc["community_id"], []).append(doc)
-        for community_id, docs in by_community.items():
-            await self._add_to_item_daily(community_id, docs, now)
-        await migrations.update_one({"_id": "item_daily"}, {"$set": {"done": True}}, upsert=True)
+        for community_id, of_community in by_community.items():
+            await self._add_to_item_daily(community_id, of_community, now)

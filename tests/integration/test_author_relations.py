@@ -250,3 +250,15 @@ async def test_a_follow_written_in_a_race_with_its_block_stays_hidden(api: Api) 
     batch = await distribution(api).author_relations(community_id, [reader.id])
     assert mine == {"following": [], "blocked": [ann.id]}
     assert batch == {reader.id: AuthorRelations(follows=[], blocks=[ann.id])}
+
+
+async def test_unblock_ends_a_follow_that_raced_the_block(api: Api) -> None:
+    community_id, reader, ann, _ = await community(api)
+    await change(api, BLOCK, reader, ann.id)
+    assert api.app is not None
+    store = api.app.state.services.apps["distribution"].state.service.store
+    await store.insert_relation(FOLLOWS, ObjectId(community_id), ObjectId(reader.id), ObjectId(ann.id))
+    # when
+    after = await change(api, UNBLOCK, reader, ann.id)
+    # then: the follow the block hid does not come back
+    assert after == {"following": [], "blocked": []}

@@ -103,3 +103,22 @@ async def test_explain_says_which_sources_offered_a_shown_item(api: Api, two_new
     why = await api.data(EXPLAIN, {"d": page["decisionId"], "c": items["ann_old"]}, token=reader.token)
     # then
     assert why["explainFeedItem"]["sources"] == ["FOLLOWED"]
+
+
+async def test_in_a_slot_batch_each_member_keeps_their_own_followed_authors(api: Api, two_newest: None) -> None:
+    reader, ann, _, items = await newsroom(api)
+    other = await register(api, "demo", "other")
+    for member in (reader, other):
+        await api.data(RECORD, {"i": {"contentId": items["ben_new"], "type": "OPEN"}}, token=member.token)
+    await api.data(FOLLOW, {"i": {"authorId": ann.id}}, token=other.token)
+    # when: both members are ranked in one batch
+    args = parser().parse_args(["run", "--community", "demo", "--day", "2026-05-01", "--slot", "EVENING"])
+    result: dict[str, Any] = await run(args, api.settings)
+    pushed = {}
+    for member in (reader, other):
+        inbox = (await api.data(INBOX, token=member.token))["inbox"]
+        pushed[member.handle] = {i["content"]["id"] for d in inbox for i in d["items"]}
+    # then: ann's older piece is in the follower's push only; ben's older piece is both members' (affine author)
+    assert result["delivered"] == 2
+    assert pushed["other"] == {items["ann_new"], items["ben_rust"], items["ann_old"]}
+    assert pushed["reader"] == {items["ann_new"], items["ben_rust"]}

@@ -180,3 +180,32 @@ async def test_the_limits_themselves_are_accepted(api: Api) -> None:
         [s.alice_pieces[2], s.alice_pieces[1]],
         [s.bob_piece],
     )
+
+
+async def test_per_key_gives_each_asked_tag_its_own_newest_items(api: Api) -> None:
+    s = await scene(api)
+    # when: one item per tag; "Winter kit" carries two asked tags and fills both
+    sources = await content(api).candidate_sources(
+        s.community_id, tags=["maintenance", "tyres", "comfort"], author_ids=[], per_key=1
+    )
+    # then
+    assert [i.id for i in sources.by_tag] == [s.bob_piece, s.alice_pieces[2]]
+
+
+async def test_per_key_keeps_a_quiet_author_beside_a_busy_one(api: Api) -> None:
+    s = await scene(api)
+    await _set_published_at(api, s.bob_piece, datetime(2026, 2, 1, tzinfo=UTC))
+    authors = [s.alice.id, s.bob.id]
+    # when
+    plain = await content(api).candidate_sources(s.community_id, tags=[], author_ids=authors, per_source=2)
+    quota = await content(api).candidate_sources(s.community_id, tags=[], author_ids=authors, per_source=2, per_key=1)
+    # then: without quotas alice's two newest fill the cut; with one each, bob's older piece keeps its place
+    assert [i.id for i in plain.by_author] == [s.alice_pieces[2], s.alice_pieces[1]]
+    assert [i.id for i in quota.by_author] == [s.alice_pieces[2], s.bob_piece]
+
+
+async def test_per_key_below_one_is_refused_naming_the_field(api: Api) -> None:
+    s = await scene(api)
+    with pytest.raises(BadInputError, match="^perKey") as caught:
+        await content(api).candidate_sources(s.community_id, tags=["tyres"], author_ids=[], per_key=0)
+    assert caught.value.field == "perKey"

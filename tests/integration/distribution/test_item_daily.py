@@ -53,20 +53,49 @@ async def test_recent_engagement_sums_the_window_days_weights_once_per_event(sto
     assert recent == {str(a): 5.0}
 
 
+async def test_the_window_starts_exactly_at_its_first_days_midnight_utc(store: DistributionStore) -> None:
+    community, item = ObjectId(), ObjectId()
+    # SINCE is 00:00 UTC seven days before today: its day counts whole; the second before it does not.
+    await store.insert_events(
+        [
+            event(community, item, "CLICK", SINCE, "first-second"),
+            event(community, item, "VOTE", SINCE - timedelta(seconds=1), "day-before"),
+            event(community, item, "SHARE", NOW - timedelta(hours=1), "share"),
+        ]
+    )
+    # when
+    recent = await store.aggregate_recent_engagement(community, [item], SINCE)
+    day_before = await store.aggregate_recent_engagement(community, [item], SINCE - timedelta(seconds=1))
+    # then: the click (1) and the share (3); asked from the day before, the vote (2) is counted too
+    assert recent == {str(item): 4.0}
+    assert day_before == {str(item): 6.0}
+
+
 async def test_another_community_never_reads_the_buckets(store: DistributionStore) -> None:
     community, item = ObjectId(), ObjectId()
     await store.insert_events([event(community, item, "SHARE", NOW, "s1")])
     assert await store.aggregate_recent_engagement(ObjectId(), [item], SINCE) == {}
 
 
-async def test_buckets_are_backfilled_once_from_events_stored_before_them(store: DistributionStore) -> None:
+async def test_buckets_are_backfilled_once_from_events_and_signals_stored_before_them(
+    store: DistributionStore,
+) -> None:
     community, item = ObjectId(), ObjectId()
+    earlier = NOW - timedelta(minutes=1)
     await store.events.insert_many(
-        [event(community, item, "VOTE", NOW - timedelta(days=2), "v1"), event(community, item, "OPEN", NOW, "o1")]
+        [
+            event(community, item, "VOTE", NOW - timedelta(days=2), "v1"),
+            event(community, item, "OPEN", earlier, "o1"),
+            event(community, item, "IMPRESSION", earlier, "i1"),
+        ]
+    )
+    # An imported anonymous up-vote (a signal): it counts for the item's popularity, as training counts it.
+    await store.db["item_signals"].insert_one(
+        {"community_id": community, "content_id": item, "type": "VOTE", "occurred_at": earlier}
     )
     await store.db["migrations"].delete_one({"_id": "item_daily"})
-    # when
+    # when: two processes start
     await store.backfill_item_daily()
     await store.backfill_item_daily()
-    # then
-    assert await store.aggregate_recent_engagement(community, [item], SINCE) == {str(item): 3.0}
+    # then: vote 2 + open 1 + signal 2, once
+    assert await store.aggregate_recent_engagement(community, [item], SINCE) == {str(item): 5.0}

@@ -96,3 +96,9 @@ def test_batch_asks_put_what_most_members_want_first() -> None:
         Interests(tags=frozenset({"ml"}), affine=frozenset({"bob", "ann"})),
     ]
     assert batch_asks(members) == (["ml", "sql"], ["ann", "bob"])
+
+
+def test_engagement_that_weighs_nothing_makes_no_topic_or_affine_author() -> None:
+    state = MemberState(member_id="me", tag_affinity={"rust": 1.0, "go": 0.0}, author_affinity={"ann": 0.0})
+    wants = interests(state)
+    assert (wants.tags, wants.affine) == (frozenset({"rust"}), frozenset())

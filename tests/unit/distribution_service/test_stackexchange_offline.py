@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -24,3 +25,10 @@ def test_offline_command_prints_the_report_of_every_ranker_on_the_same_groups(
     for ranker, ci in report["ci95"].items():
         low, high = ci["ndcg@10"]
         assert low <= report["metrics"][ranker]["ndcg@10"] <= high
+
+
+def test_a_folder_that_is_no_dump_is_refused_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        stackexchange.main([str(tmp_path)])
+    assert exit_.value.code == 2
+    assert "is not a Stack Exchange dump: no Posts.xml, Comments.xml, Votes.xml" in capsys.readouterr().err
