@@ -238,13 +238,18 @@ async def test_author_relations_refuses_more_than_1000_members(api: Api) -> None
     assert (raised.field if raised else None) == "memberIds"
 
 
-async def test_a_follow_written_in_a_race_with_its_block_stays_hidden(api: Api) -> None:
+async def raced_follow(api: Api) -> tuple[str, Member, Member]:
+    """A block, then the follow of a request that read "not blocked" before the block was stored."""
     community_id, reader, ann, _ = await community(api)
     await change(api, BLOCK, reader, ann.id)
     assert api.app is not None
     store = api.app.state.services.apps["distribution"].state.service.store
-    # when: a follow request that read "not blocked" before the block was stored writes its follow afterwards
     await store.insert_relation(FOLLOWS, ObjectId(community_id), ObjectId(reader.id), ObjectId(ann.id))
+    return community_id, reader, ann
+
+
+async def test_a_follow_written_in_a_race_with_its_block_stays_hidden(api: Api) -> None:
+    community_id, reader, ann = await raced_follow(api)
     # then
     mine = (await api.data(MINE, token=reader.token))["myAuthorRelations"]
     batch = await distribution(api).author_relations(community_id, [reader.id])
@@ -253,11 +258,7 @@ async def test_a_follow_written_in_a_race_with_its_block_stays_hidden(api: Api) 
 
 
 async def test_unblock_ends_a_follow_that_raced_the_block(api: Api) -> None:
-    community_id, reader, ann, _ = await community(api)
-    await change(api, BLOCK, reader, ann.id)
-    assert api.app is not None
-    store = api.app.state.services.apps["distribution"].state.service.store
-    await store.insert_relation(FOLLOWS, ObjectId(community_id), ObjectId(reader.id), ObjectId(ann.id))
+    _, reader, ann = await raced_follow(api)
     # when
     after = await change(api, UNBLOCK, reader, ann.id)
     # then: the follow the block hid does not come back
