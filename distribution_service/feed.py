@@ -29,6 +29,8 @@ from distribution_service.domain.decision_log import packed_arrays
 from distribution_service.domain.diversity import diversify
 from distribution_service.domain.experiments import TREATMENT, arm
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
+from distribution_service.member_state import aware as _aware
+from distribution_service.member_state import member_state
 from distribution_service.ranking.base import Candidate, RankingContext
 from distribution_service.ranking.features import (
     CandidateColumns,
@@ -36,7 +38,6 @@ from distribution_service.ranking.features import (
     MemberState,
     build_matrix,
     popularity_window_start,
-    shares,
 )
 from distribution_service.ranking.heuristic import HeuristicRanker
 from distribution_service.ranking.model import RankingModel, top_contributions
@@ -82,38 +83,6 @@ class Decision:
     id: ObjectId
     model_version: str
     shown: list[Shown]
-
-
-def member_state(
-    member_id: str, history: list[Doc], now: datetime, joined: datetime | None, tier: str | None
-) -> MemberState:
-    if not history:
-        tenure = (now - joined).total_seconds() / DAY if joined else 0.0
-        return MemberState(member_id=member_id, tier=tier, tenure_days=max(0.0, tenure))
-    from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT
-
-    times = np.array([_aware(d["occurred_at"]).timestamp() for d in history])
-    weights = np.array([ENGAGEMENT_WEIGHT[EventType(d["type"])] for d in history])
-    recent = times >= now.timestamp() - 30 * DAY
-    first = min(times.min(), joined.timestamp()) if joined else times.min()
-    tag_keys = [t for d in history for t in d.get("tags") or []]
-    tag_w = [float(w) for d, w in zip(history, weights, strict=True) for _ in d.get("tags") or []]
-    return MemberState(
-        member_id=member_id,
-        tier=tier,
-        tenure_days=max(0.0, (now.timestamp() - first) / DAY),
-        recency_days=max(0.0, (now.timestamp() - times.max()) / DAY),
-        frequency_30d=float(recent.sum()),
-        engagement_30d=float(weights[recent].sum()),
-        history_size=float(len(history)),
-        tag_affinity=shares(tag_keys, tag_w),
-        author_affinity=shares([str(d.get("author_id") or "") for d in history], list(weights)),
-        kind_affinity=shares([str(d.get("kind") or "") for d in history], list(weights)),
-    )
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class FeedRanker:
