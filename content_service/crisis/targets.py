@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 import anyio
 
@@ -42,3 +43,30 @@ async def check_webhook_url(url: str, *, production: bool) -> list[str]:
     if not addresses or any(refused_address(a) for a in addresses):
         raise BadInputError(f"url: {host} resolves to a private, loopback or reserved address", field="url")
     return sorted(addresses)
+
+
+@dataclass(frozen=True)
+class PinnedRequest:
+    """Where to send a webhook so that the connection goes to an address that was checked: the URL with that
+    address as its host, the original host in the Host header, and the original name for TLS (SNI and the
+    certificate check), so a DNS answer that changes after the check cannot redirect the delivery."""
+
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    extensions: dict[str, str] = field(default_factory=dict)
+
+
+def pinned_request(url: str, addresses: list[str]) -> PinnedRequest:
+    """`url` pinned to one of its checked `addresses` (IPv4 first); unchanged when none were checked."""
+    if not addresses:
+        return PinnedRequest(url)
+    parts = urlsplit(url)
+    address = min(addresses, key=lambda a: (":" in a, a))
+    host = f"[{address}]" if ":" in address else address
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    original = parts.netloc.rsplit("@", 1)[-1]
+    return PinnedRequest(
+        urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment)),
+        headers={"Host": original},
+        extensions={"sni_hostname": parts.hostname or ""},
+    )

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from content_service.crisis.store import CrisisStore
-from content_service.crisis.targets import check_webhook_url
+from content_service.crisis.targets import check_webhook_url, pinned_request
 from content_service.domain.signing import sign
 
 Doc = dict[str, Any]
@@ -49,8 +49,9 @@ class WebhookSender:
         hook = await self.store.get_webhook(doc["community_id"])
         if hook is None:
             return "no webhook configured"
-        # Checked again at send time: the host may resolve elsewhere since it was configured.
-        await check_webhook_url(hook["url"], production=self.production)
+        # Checked again at send time (the host may resolve elsewhere since it was configured), and the connection
+        # goes to an address so checked.
+        target = pinned_request(hook["url"], await check_webhook_url(hook["url"], production=self.production))
         body = webhook_body(doc)
         timestamp = int(time.time())
         headers = {
@@ -58,9 +59,10 @@ class WebhookSender:
             EVENT_ID_HEADER: doc["_id"],
             TIMESTAMP_HEADER: str(timestamp),
             SIGNATURE_HEADER: sign(hook["secret"], timestamp, body),
+            **target.headers,
         }
         async with httpx.AsyncClient(transport=self.transport, timeout=self.timeout) as http:
-            response = await http.post(hook["url"], content=body, headers=headers)
+            response = await http.post(target.url, content=body, headers=headers, extensions=target.extensions)
         if response.status_code >= 300:
             raise RuntimeError(f"receiver answered {response.status_code}")
         return f"receiver answered {response.status_code}"

@@ -1,0 +1,49 @@
+"""A production webhook goes to the address its host resolved to when checked, never to a later DNS answer."""
+
+from __future__ import annotations
+
+import socket
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from content_service.crisis import targets
+from content_service.crisis.store import CrisisStore
+from content_service.crisis.webhooks import WebhookSender
+from tests.query_plans import plan_probe
+
+PUBLIC = "93.184.216.34"
+CREATED = datetime(2026, 11, 25, tzinfo=UTC)
+
+
+async def test_delivery_connects_to_the_checked_address_with_the_hosts_name(
+    mongo_uri: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = iter([PUBLIC, "127.0.0.1"])  # the second answer would rebind the name to loopback
+
+    async def resolve(host: str, port: int, **_: Any) -> list[Any]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    monkeypatch.setattr(targets.anyio, "getaddrinfo", resolve)
+    sent: list[httpx.Request] = []
+
+    def receiver(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(204)
+
+    async with plan_probe(mongo_uri) as probe:
+        store = CrisisStore(probe.db)
+        await store.set_webhook("c1", {"url": "https://hooks.example.com/in", "secret": "s" * 32})
+        sender = WebhookSender(store, timeout=5.0, transport=httpx.MockTransport(receiver), production=True)
+        # when
+        outcome = await sender(
+            {"_id": "e1", "topic": "crisis.level", "community_id": "c1", "created_at": CREATED, "payload": {}}
+        )
+    # then
+    assert outcome == "receiver answered 204"
+    (request,) = sent
+    assert (request.url.host, request.url.path) == (PUBLIC, "/in")
+    assert request.headers["Host"] == "hooks.example.com"
+    assert request.extensions["sni_hostname"] == "hooks.example.com"
