@@ -70,6 +70,31 @@ async def _catalog(content: ContentClient, community_id: str, ids: list[str], ev
     )
 
 
+def answered_decisions(heads: list[Doc], events: list[Doc]) -> list[ObjectId]:
+    """The decisions that an engagement event may label: one that names the decision, or one of the member's
+    that names none and falls in the decision's label window (the rule `_logged_groups` applies per item)."""
+    attributed: set[ObjectId] = set()
+    unattributed: dict[str, list[float]] = defaultdict(list)
+    for e in events:
+        if e["type"] == EventType.IMPRESSION.value:
+            continue
+        if e.get("decision_id") is not None:
+            attributed.add(e["decision_id"])
+        else:
+            unattributed[str(e["member_id"])].append(_ts(e["occurred_at"]))
+    times = {member: np.sort(np.array(ts)) for member, ts in unattributed.items()}
+    answered = []
+    for d in heads:
+        at = _ts(d["at"])
+        mine = times.get(str(d["member_id"]))
+        in_window = mine is not None and np.searchsorted(mine, at, "left") < np.searchsorted(
+            mine, at + LABEL_WINDOW_SECONDS, "left"
+        )
+        if d["_id"] in attributed or in_window:
+            answered.append(d["_id"])
+    return answered
+
+
 def _logged_groups(decisions: list[Doc], events: list[Doc], index: dict[str, int]) -> list[Group]:
     """One group per logged decision: its logged features, the shown positions, labels from what followed."""
     by_member_item: dict[tuple[str, str], list[Doc]] = defaultdict(list)
@@ -123,7 +148,9 @@ async def load_training_data(
     events += [{**s, "member_id": ""} for s in await store.list_item_signals_between(cid, EPOCH, until)]
     first = await store.get_first_event_time(cid)
     since = since or first or until
-    decisions = await store.list_decisions_between(cid, since, until)
+    # Only a decision something answered can make a group (the rest have no positive label): read those whole.
+    heads = await store.list_decision_heads_between(cid, since, until)
+    decisions = await store.list_decisions_by_ids(cid, answered_decisions(heads, events))
     ids = [str(e["content_id"]) for e in events] + [str(c) for d in decisions for c in decision_log.candidate_ids(d)]
     catalog = await _catalog(content, community_id, list(dict.fromkeys(ids)), events)
     index = {c: i for i, c in enumerate(catalog.content_ids)}

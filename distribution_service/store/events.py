@@ -15,6 +15,7 @@ from infra.bulk import insert_many_reporting
 # Daily engagement buckets are kept this many days: enough for the 7-day popularity window and its first day.
 DAILY_BUCKET_DAYS = 8
 BACKFILL_BATCH = 5000
+DECISION_BATCH = 500
 
 
 class EventsStore(StoreBase):
@@ -227,6 +228,23 @@ class EventsStore(StoreBase):
     async def list_decisions_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
         cursor = self.decisions.find({"community_id": community_id, "at": {"$gte": since, "$lt": until}})
         return [doc async for doc in cursor]
+
+    async def list_decision_heads_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
+        """The window's decisions without their arrays (id, member, moment): a few dozen bytes each."""
+        cursor = self.decisions.find(
+            {"community_id": community_id, "at": {"$gte": since, "$lt": until}},
+            projection={"member_id": 1, "at": 1},
+        )
+        return [doc async for doc in cursor]
+
+    async def list_decisions_by_ids(self, community_id: ObjectId, decision_ids: list[ObjectId]) -> list[Doc]:
+        """Whole decisions, read DECISION_BATCH at a time by `_id` (SecantusDB's point lookup); the community is
+        checked here."""
+        found: list[Doc] = []
+        for lo in range(0, len(decision_ids), DECISION_BATCH):
+            cursor = self.decisions.find({"_id": {"$in": decision_ids[lo : lo + DECISION_BATCH]}})
+            found += [doc async for doc in cursor if doc.get("community_id") == community_id]
+        return found
 
     async def list_active_members(self, community_id: ObjectId, since: datetime) -> list[str]:
         found = await self.events.distinct("member_id", {"community_id": community_id, "occurred_at": {"$gte": since}})

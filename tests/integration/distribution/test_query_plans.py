@@ -145,12 +145,20 @@ async def test_decisions_are_read_by_id_and_by_experiment(world: World) -> None:
     assert await world.store.get_decision(world.other, world.decision) is None
     await world.store.list_experiment_decisions(world.community, "v1", NOW - timedelta(days=1))
     await world.store.list_decisions_between(world.community, NOW - timedelta(days=1), NOW + timedelta(days=1))
+    heads = await world.store.list_decision_heads_between(
+        world.community, NOW - timedelta(days=1), NOW + timedelta(days=1)
+    )
+    whole = await world.store.list_decisions_by_ids(world.community, [h["_id"] for h in heads])
     assert await plans_of(world) == [
         "IXSCAN _id_",
         "IXSCAN _id_",
         "IXSCAN community_experiment_at",
         "IXSCAN community_at",
+        "IXSCAN community_at",
+        "IXSCAN _id_",
     ]
+    assert [d["_id"] for d in whole] == [world.decision]
+    assert await world.store.list_decisions_by_ids(world.other, [world.decision]) == []
 
 
 async def test_delivery_reads_use_their_indexes(world: World) -> None:
