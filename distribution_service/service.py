@@ -67,6 +67,7 @@ class DistributionService:
         self.slots = parse_slots(slots)
         self.max_deliveries_per_day = max_deliveries_per_day
         self.content = content
+        self.users = users
         self.registry = ModelRegistry(store)
         # Issue 5: follows and blocks (distribution_service/relations.py); the ranker's candidates obey them.
         self.relations = RelationsService(store, users)
@@ -167,10 +168,14 @@ class DistributionService:
         )
 
     async def slot_members(self, community_id: str, *, partition_index: int, partitions: int) -> SlotMembers:
-        """Members a slot run reaches: those active in the last 90 days, the share of one worker of `partitions`."""
+        """Members a slot run reaches: those active or joined in the last 90 days (a newcomer with no event yet
+        is who the pushes are for), the share of one worker of `partitions`."""
         cid = object_id(community_id, field="communityId")
-        active = await self.store.list_active_members(cid, datetime.now(UTC) - timedelta(days=ACTIVE_DAYS))
-        return SlotMembers(member_ids=partition(active, partition_index, partitions))
+        since = datetime.now(UTC) - timedelta(days=ACTIVE_DAYS)
+        reached = set(await self.store.list_active_members(cid, since))
+        if self.users is not None:
+            reached.update(await self.users.member_ids_joined_since(community_id, since))
+        return SlotMembers(member_ids=partition(sorted(reached), partition_index, partitions))
 
     async def set_push_preferences(self, community_id: str, update: PushPreferencesUpdate) -> PushPreferencesRead:
         cid = object_id(community_id, field="communityId")

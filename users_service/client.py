@@ -15,6 +15,7 @@ from users_service.schemas import (
     CommunityRead,
     Credentials,
     MemberCreate,
+    MemberIds,
     MemberImportBatch,
     MemberLookupResult,
     MemberRead,
@@ -74,6 +75,11 @@ class UsersClient(
         """Members in the order asked; None where an id is not a member of this community."""
         body = await self._call("POST", f"{_base(community_id)}/members/lookup", json={"ids": member_ids})
         return MemberLookupResult.model_validate(body).members
+
+    async def member_ids_joined_since(self, community_id: str, since: datetime) -> list[str]:
+        """Ids (sorted) of the community's members who joined at or after `since`."""
+        body = await self._call("GET", f"{_base(community_id)}/members/joined", params={"since": since.isoformat()})
+        return MemberIds.model_validate(body).ids
 
     async def grant_role(self, community_id: str, change: RoleChange) -> MemberRead:
         body = await self._call("POST", f"{_base(community_id)}/roles/grant", json=change.to_wire())

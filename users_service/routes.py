@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from infra.errors import BadInputError
 from infra.service_app import parse_since, read_model, respond
 from users_service import importing
 from users_service.schemas import (
@@ -55,6 +56,13 @@ async def get_member(request: Request) -> Response:
     return respond(await _service(request).get_member_or_raise(p["community_id"], p["member_id"]))
 
 
+async def member_ids_joined(request: Request) -> Response:
+    since = parse_since(request.query_params.get("since"))
+    if since is None:
+        raise BadInputError("since is required", field="since")
+    return respond(await _service(request).member_ids_joined_since(request.path_params["community_id"], since))
+
+
 async def get_member_by_handle(request: Request) -> Response:
     p = request.path_params
     return respond(await _service(request).get_member_by_handle_or_raise(p["community_id"], p["handle"]))
@@ -93,6 +101,7 @@ routes = [
     Route("/communities/{community_id}", get_community, methods=["GET"]),
     Route("/communities/{community_id}/members", register_member, methods=["POST"]),
     Route("/communities/{community_id}/members/lookup", lookup_members, methods=["POST"]),
+    Route("/communities/{community_id}/members/joined", member_ids_joined, methods=["GET"]),
     Route("/communities/{community_id}/members/by-handle/{handle}", get_member_by_handle, methods=["GET"]),
     Route("/communities/{community_id}/members/{member_id}", get_member, methods=["GET"]),
     Route("/communities/{community_id}/sessions", authenticate, methods=["POST"]),

@@ -85,6 +85,12 @@ class MemberLookup(ApiInput):
     ids: list[Id] = Field(max_length=500)
 
 
+class MemberIds(ApiModel):
+    """Member ids, sorted."""
+
+    ids: list[str]
+
+
 class MemberLookupResult(ApiModel):
     """Members in the order of the ids asked for; None where an id names no member of the community."""
 

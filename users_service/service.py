@@ -16,6 +16,7 @@ from users_service.schemas import (
     CommunityRead,
     Credentials,
     MemberCreate,
+    MemberIds,
     MemberRead,
     RoleChange,
     SpendCreate,
@@ -105,6 +106,11 @@ class UsersService:
         cid = object_id(community_id, field="communityId")
         found = await self.store.list_members_by_ids(cid, [ObjectId(i) for i in dict.fromkeys(member_ids)])
         return [found.get(i) for i in member_ids]
+
+    async def member_ids_joined_since(self, community_id: str, since: datetime) -> MemberIds:
+        """Ids of the community's members who joined at or after `since` (for other services' batch jobs)."""
+        cid = object_id(community_id, field="communityId")
+        return MemberIds(ids=await self.store.list_member_ids_joined_since(cid, since))
 
     async def grant_role(self, community_id: str, change: RoleChange) -> MemberRead:
         return await self._change_role(community_id, change, grant=True)

@@ -141,6 +141,11 @@ class UsersStore:
         cursor = self.members.find({"_id": {"$in": member_ids}, "community_id": community_id})
         return {str(doc["_id"]): _member(doc) async for doc in cursor}
 
+    async def list_member_ids_joined_since(self, community_id: ObjectId, since: datetime) -> list[str]:
+        # On community_joined (created by the value and stage stores on the same collection).
+        cursor = self.members.find({"community_id": community_id, "joined_at": {"$gte": since}}, projection={"_id": 1})
+        return sorted([str(doc["_id"]) async for doc in cursor])
+
     async def get_member_by_handle(self, community_id: ObjectId, handle: str) -> MemberRead | None:
         doc = await self.members.find_one({"community_id": community_id, "handle_key": handle.lower()})
         return _member(doc) if doc else None

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from bson import ObjectId
+from pymongo import MongoClient
 
 from distribution_service.domain.honeycomb import Slot
 from distribution_service.scheduled import SlotScheduler
@@ -25,7 +28,7 @@ async def slot_run(api: Api, *argv: str) -> dict[str, Any]:
 
 
 async def community_with_readers(api: Api, readers: int = 2) -> tuple[list[Member], list[str]]:
-    """Readers become eligible for pushes by having been active (here: one open each)."""
+    """Readers are reached by having been active (one open each), the author by having joined lately."""
     community_id = await create_community(api, "demo")
     author = await register(api, "demo", "author")
     items = [await publish(api, author, f"Piece {i}") for i in range(4)]
@@ -42,8 +45,31 @@ async def test_rerun_of_a_slot_delivers_once_per_member(api: Api) -> None:
     # when: the run is started again (after a crash, or twice by cron)
     again = await slot_run(api, "--slot", "MORNING")
     # then
-    assert (first["members"], first["delivered"], first["already_delivered"]) == (2, 2, 0)
-    assert (again["delivered"], again["already_delivered"]) == (0, 2)
+    assert (first["members"], first["delivered"], first["already_delivered"]) == (3, 3, 0)
+    assert (again["delivered"], again["already_delivered"]) == (0, 3)
+
+
+async def test_a_newcomer_is_pushed_before_any_event_and_a_long_dormant_member_is_not(api: Api) -> None:
+    await community_with_readers(api, readers=1)
+    newcomer = await register(api, "demo", "newcomer")
+    dormant = await register(api, "demo", "dormant")
+    await create_community(api, "elsewhere")
+    await register(api, "elsewhere", "stranger")
+    assert api.settings.mongodb_uri
+    users: MongoClient[dict[str, Any]] = MongoClient(api.settings.mongodb_uri)
+    try:
+        users[api.settings.database_name("users")]["members"].update_one(
+            {"_id": ObjectId(dormant.id)}, {"$set": {"joined_at": datetime.now(UTC) - timedelta(days=200)}}
+        )
+    finally:
+        users.close()
+    # when
+    result = await slot_run(api, "--slot", "MORNING")
+    # then: the author and the newcomer (joined lately) and the reader (active); not the dormant member, nor a
+    # newcomer of another community
+    assert (result["members"], result["delivered"]) == (3, 3)
+    assert len((await api.data(INBOX, token=newcomer.token))["inbox"]) == 1
+    assert (await api.data(INBOX, token=dormant.token))["inbox"] == []
 
 
 async def test_inbox_lists_the_members_delivery_without_items_already_opened(api: Api) -> None:
@@ -68,7 +94,9 @@ async def test_open_and_share_of_a_delivered_item_give_rates_per_slot(api: Api) 
     await api.data(RECORD, {"i": {"contentId": delivered, "type": "SHARE"}}, token=reader.token)
     # then
     rates = (await api.data(RATES, token=author.token))["slotRates"]
-    assert rates == [{"slot": "EVENING", "delivered": 2, "opened": 1, "shared": 1, "openRate": 0.5, "shareRate": 0.5}]
+    assert rates == [
+        {"slot": "EVENING", "delivered": 3, "opened": 1, "shared": 1, "openRate": 0.333333, "shareRate": 0.333333}
+    ]
 
 
 async def test_opted_out_and_quiet_members_get_nothing(api: Api) -> None:
@@ -79,7 +107,7 @@ async def test_opted_out_and_quiet_members_get_nothing(api: Api) -> None:
     # when
     result = await slot_run(api, "--slot", "MORNING")
     # then
-    assert (result["delivered"], result["opted_out"], result["quiet"]) == (0, 1, 1)
+    assert (result["delivered"], result["opted_out"], result["quiet"]) == (1, 1, 1)
 
 
 async def test_daily_cap_stops_a_delivery_past_the_cap(api: Api) -> None:
@@ -88,14 +116,14 @@ async def test_daily_cap_stops_a_delivery_past_the_cap(api: Api) -> None:
         args = parser().parse_args(["run", "--community", "demo", "--day", day, "--slot", "MORNING"])
         capped = await run(args, api.settings.model_copy(update={"max_deliveries_per_day": 1}))
     # The cap counts deliveries of the last 24 hours, whatever day they were for.
-    assert (capped["delivered"], capped["capped"]) == (0, 1)
+    assert (capped["delivered"], capped["capped"]) == (0, 2)
 
 
 async def test_partitions_split_one_run_among_workers(api: Api) -> None:
     await community_with_readers(api, readers=4)
     parts = [await slot_run(api, "--slot", "NOON", "--partition", str(i), "--partitions", "2") for i in range(2)]
-    assert sum(p["members"] for p in parts) == 4
-    assert sum(p["delivered"] for p in parts) == 4
+    assert sum(p["members"] for p in parts) == 5
+    assert sum(p["delivered"] for p in parts) == 5
 
 
 async def test_scheduler_tick_runs_the_slot_due_in_the_community_timezone(api: Api) -> None:
@@ -104,10 +132,10 @@ async def test_scheduler_tick_runs_the_slot_due_in_the_community_timezone(api: A
     scheduler: SlotScheduler = services.apps["distribution"].state.scheduler
     # 23:35 UTC is 07:35 the next day in Asia/Shanghai: the morning slot is due there.
     runs = await scheduler.tick(datetime(2026, 4, 30, 23, 35, tzinfo=UTC))
-    assert [(slot, r.delivered) for (_, slot), r in runs.items()] == [(Slot.MORNING, 2)]
+    assert [(slot, r.delivered) for (_, slot), r in runs.items()] == [(Slot.MORNING, 3)]
     # A minute later the slot is still in its window: the tick runs again and delivers nothing twice.
     again = await scheduler.tick(datetime(2026, 4, 30, 23, 36, tzinfo=UTC))
-    assert [(r.delivered, r.already_delivered) for r in again.values()] == [(0, 2)]
+    assert [(r.delivered, r.already_delivered) for r in again.values()] == [(0, 3)]
     assert scheduler.running is False
 
 
