@@ -148,6 +148,9 @@ class Settings(BaseSettings):
     # Items' counters (engagement, impressions) may be this many seconds old in a ranking; 0: always fresh.
     ranking_counters_ttl_seconds: float = 30.0
 
+    # Issue 7 follow-up: one member may file this many complaints an hour (a community may change it).
+    complaints_per_member_per_hour: int = 20
+
     @property
     def is_production(self) -> bool:
         return self.app_env == "production"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
@@ -24,7 +24,7 @@ from content_service.moderation.schemas import (
 from content_service.moderation.store import ModerationStore
 from content_service.production.service import ProductionService
 from content_service.unit_of_work import UnitOfWork, webhook_event
-from infra.errors import BadInputError, ConflictError, ForbiddenError, NotFoundError
+from infra.errors import BadInputError, ConflictError, ForbiddenError, NotFoundError, RateLimitedError
 from infra.schemas import object_id
 from users_service.client import UsersClient
 
@@ -70,6 +70,9 @@ class ModerationService:
         target_id = await self._check_target(community_id, cid, complaint_in)
         settings = await self.production.get_settings(community_id)
         now = datetime.now(UTC)
+        limit = settings.complaints_per_member_per_hour
+        if await self.store.count_recent_complaints_by(cid, ObjectId(filer.id), now - timedelta(hours=1)) >= limit:
+            raise RateLimitedError(f"at most {limit} complaints an hour; try again later", field="targetId")
         doc = await self.store.insert_complaint(
             {
                 "community_id": cid,

@@ -30,6 +30,11 @@ class ModerationStore:
             name="community_target_status",
         )
         # get_hide: the latest hide record of a piece.
+        # count_recent_complaints_by: the per-member rate limit.
+        await self.complaints.create_index(
+            [("community_id", ASCENDING), ("member_id", ASCENDING), ("created_at", ASCENDING)],
+            name="community_member_created",
+        )
         await self.hides.create_index(
             [("community_id", ASCENDING), ("content_id", ASCENDING), ("hidden_at", DESCENDING)],
             name="community_content_hidden",
@@ -39,6 +44,11 @@ class ModerationStore:
         result = await self.complaints.insert_one(doc)
         doc["_id"] = result.inserted_id
         return doc
+
+    async def count_recent_complaints_by(self, community_id: ObjectId, member_id: ObjectId, since: datetime) -> int:
+        return await self.complaints.count_documents(
+            {"community_id": community_id, "member_id": member_id, "created_at": {"$gte": since}}
+        )
 
     async def get_complaint(self, community_id: ObjectId, complaint_id: ObjectId) -> Doc | None:
         return await self.complaints.find_one({"_id": complaint_id, "community_id": community_id})

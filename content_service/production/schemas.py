@@ -31,6 +31,7 @@ class ContentSettingsRead(ApiModel):
     mention_window_hours: int
     step_deadlines_minutes: dict[str, int]
     bullet_comments_per_minute: int
+    complaints_per_member_per_hour: int
     content_star_winners: int
     content_star_budget_minor: int
     exposure_boost_percent: int
@@ -57,6 +58,7 @@ class ContentSettingsUpdate(ApiInput):
     mention_window_hours: Annotated[int, Field(ge=1, le=24 * 30)] | None = None
     step_deadlines_minutes: dict[str, Minutes] | None = None
     bullet_comments_per_minute: Annotated[int, Field(ge=1, le=600)] | None = None
+    complaints_per_member_per_hour: Annotated[int, Field(ge=1, le=10_000)] | None = None
     content_star_winners: Annotated[int, Field(ge=1, le=1000)] | None = None
     content_star_budget_minor: Annotated[int, Field(ge=0)] | None = None
     exposure_boost_percent: Annotated[int, Field(ge=0, le=10_000)] | None = None

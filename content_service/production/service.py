@@ -64,6 +64,7 @@ def defaults(settings: Settings) -> ContentSettingsRead:
         mention_window_hours=settings.crisis_mention_window_hours,
         step_deadlines_minutes=dict(SEVEN_STEPS),
         bullet_comments_per_minute=settings.bullet_comments_per_minute,
+        complaints_per_member_per_hour=settings.complaints_per_member_per_hour,
         content_star_winners=settings.content_star_winners,
         content_star_budget_minor=settings.content_star_budget_minor,
         exposure_boost_percent=settings.exposure_boost_percent,

@@ -105,6 +105,9 @@ class ContentSettings:
     content_star_budget_minor: int
     exposure_boost_percent: int
     exposure_boost_days: int
+    complaints_per_member_per_hour: int = strawberry.field(
+        description="At most this many complaints an hour from one member (RATE_LIMITED past it)."
+    )
 
     @staticmethod
     def from_read(r: ContentSettingsRead) -> ContentSettings:
@@ -205,6 +208,7 @@ class UpdateContentSettingsInput:
     content_star_budget_minor: int | None = None
     exposure_boost_percent: int | None = None
     exposure_boost_days: int | None = None
+    complaints_per_member_per_hour: int | None = None
 
 
 @strawberry.type

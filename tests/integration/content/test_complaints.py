@@ -172,3 +172,24 @@ async def test_upholding_records_a_moderator_hide(api: Api) -> None:
     flag = await complain(api, w.member, targetType="CONTENT", targetId=w.content_id, category="ABUSE")
     await api.data(DECIDE, {"input": {"complaintId": flag["id"], "action": "UPHOLD"}}, token=w.operator.token)
     assert count_documents(api.settings, "content", "hides") == 1
+
+
+LIMIT = """
+mutation($input: UpdateContentSettingsInput!) { updateContentSettings(input: $input) { complaintsPerMemberPerHour } }
+"""
+
+
+async def test_a_member_past_the_hourly_complaint_limit_is_refused_and_nothing_is_written(api: Api) -> None:
+    w = await world(api)
+    data = await api.data(LIMIT, {"input": {"complaintsPerMemberPerHour": 2}}, token=w.operator.token)
+    assert data["updateContentSettings"] == {"complaintsPerMemberPerHour": 2}
+    for _ in range(2):
+        await complain(api, w.member, category="SERVICE_QUALITY")
+    # when
+    payload = {"targetType": "SERVICE", "category": "SERVICE_QUALITY", "text": "again"}
+    code = await api.error_code(FILE_COMPLAINT, {"input": payload}, token=w.member.token)
+    # then: the member is refused, another member is not
+    assert code == "RATE_LIMITED"
+    assert count_documents(api.settings, "content", "complaints") == 2
+    other = await complain(api, w.operator, category="SERVICE_QUALITY")
+    assert other["status"] == "OPEN"
