@@ -30,7 +30,7 @@ from distribution_service.domain.diversity import diversify
 from distribution_service.domain.experiments import TREATMENT, arm
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
 from distribution_service.member_state import aware as _aware
-from distribution_service.member_state import member_state
+from distribution_service.member_state import member_state, with_profile
 from distribution_service.ranking.base import Candidate, RankingContext
 from distribution_service.ranking.features import (
     CandidateColumns,
@@ -117,7 +117,7 @@ class FeedRanker:
             oids = [ObjectId(i) for i in missing]
             stats = await self.store.list_item_stats(cid, oids)
             since = datetime.fromtimestamp(popularity_window_start(now.timestamp()), UTC)
-            recent = await self.store.aggregate_recent_engagement(cid, oids, since)
+            recent = await self.store.sum_recent_engagement(cid, oids, since)
             if len(self._counters) > MAX_CACHED_COUNTERS:
                 self._counters = {k: v for k, v in self._counters.items() if v[0] > clock}
             for i in missing:
@@ -222,35 +222,35 @@ class FeedRanker:
         cid, mids = ObjectId(community_id), [ObjectId(m) for m in member_ids]
         now = datetime.now(UTC)
         # Independent reads, concurrently: histories, follows and blocks, the newest items.
-        history_docs, relations, recent = await asyncio.gather(
-            self.store.list_members_history(cid, mids, limit=HISTORY_LIMIT),
+        (history_docs, seen), relations, recent, models = await asyncio.gather(
+            self.store.list_members_engagement(cid, mids, history_limit=HISTORY_LIMIT),
             self.relations.author_relations(community_id, member_ids),
             self.content.candidates(community_id, limit=CANDIDATE_POOL),
+            self.registry.serving_models(cid),
         )
         histories = await self._with_snapshots(community_id, history_docs)
+        # From history alone; the tier and the join date (read with the pool) complete them below.
+        states = {m: member_state(m, histories.get(m, []), now) for m in member_ids}
         wants = {
             m: interests(
-                member_state(m, histories.get(m, []), now, None, None),
+                states[m],
                 follows=relations[m].follows if m in relations else [],
                 blocks=relations[m].blocks if m in relations else [],
             )
             for m in member_ids
         }
         pool = await self.pool(community_id, recent, members=member_ids, interests=list(wants.values()), now=now)
-        seen, models = await asyncio.gather(
-            self.store.list_seen_pairs(cid, mids, pool.object_ids), self.registry.serving_models(cid)
-        )
         decisions: list[Decision] = []
         decision_docs: list[Doc] = []
         impressions: list[Doc] = []
         for member_id, mid in zip(member_ids, mids, strict=True):
-            history = histories.get(member_id, [])
-            member = member_state(member_id, history, pool.at, pool.joined.get(member_id), pool.tiers.get(member_id))
+            member = with_profile(states[member_id], pool.at, pool.joined.get(member_id), pool.tiers.get(member_id))
             experiment_arm: str | None = None
             model = models.active
             if models.experiment is not None:
                 experiment_arm = arm(member_id, models.experiment.version, models.traffic)
                 model = models.experiment if experiment_arm == TREATMENT else models.active
+            # Every item the member ever engaged with; those outside the pool are simply not there to leave out.
             rows = member_rows(pool.sources, wants[member_id], seen.get(member_id, set()))
             decision, doc, shown_docs = self._rank(
                 pool, member, wants[member_id], rows, slot, scene, first, source, model, models.shadow

@@ -27,7 +27,7 @@ class DistributionStore(EventsStore, DeliveriesStore, ModelsStore, RelationsStor
         await self.events.create_index(
             [("community_id", ASCENDING), ("client_event_id", ASCENDING)], name="community_client_event"
         )
-        # list_seen_pairs, list_member(s)_history: members' engagement events (`engaged` equality, `$in` on member).
+        # list_members_engagement: members' engagement events (`engaged` equality, `$in` on member).
         await self.events.create_index(
             [
                 ("community_id", ASCENDING),
@@ -53,7 +53,7 @@ class DistributionStore(EventsStore, DeliveriesStore, ModelsStore, RelationsStor
         )
         # list_active_communities (the slot scheduler's tick): any community's recent events.
         await self.events.create_index([("occurred_at", ASCENDING)], name="occurred_at")
-        # aggregate_recent_engagement: the candidates' daily engagement buckets; one bucket per item and day.
+        # sum_recent_engagement: the candidates' daily engagement buckets; one bucket per item and day.
         await self.item_daily.create_index(
             [("community_id", ASCENDING), ("content_id", ASCENDING), ("day", ASCENDING)],
             unique=True,
@@ -69,7 +69,7 @@ class DistributionStore(EventsStore, DeliveriesStore, ModelsStore, RelationsStor
         await self.item_stats.create_index(
             [("community_id", ASCENDING), ("content_id", ASCENDING)], unique=True, name="community_content_unique"
         )
-        # get_decision, list_decisions_between: one decision by id within a community, or over a window.
+        # get_decision, list_decision_heads_between: one decision by id within a community, or over a window.
         await self.decisions.create_index([("community_id", ASCENDING), ("at", ASCENDING)], name="community_at")
         # list_experiment_decisions: one experiment version's decisions since a moment.
         await self.decisions.create_index(

@@ -76,7 +76,7 @@ class EventsStore(StoreBase):
         cursor = self.item_stats.find({"community_id": community_id, "content_id": {"$in": content_ids}})
         return {str(doc["content_id"]): doc async for doc in cursor}
 
-    async def aggregate_recent_engagement(
+    async def sum_recent_engagement(
         self, community_id: ObjectId, content_ids: list[ObjectId], since: datetime
     ) -> dict[str, float]:
         """Each item's engagement weight on the UTC days from `since`'s day on, from the daily buckets: a few
@@ -94,53 +94,28 @@ class EventsStore(StoreBase):
                 totals[key] = totals.get(key, 0.0) + float(doc["engagement"])
         return totals
 
-    async def list_seen_pairs(
-        self, community_id: ObjectId, member_ids: list[ObjectId], content_ids: list[ObjectId]
-    ) -> dict[str, set[str]]:
-        """For each member, the candidates they already engaged with (one query for a batch of members).
+    async def list_members_engagement(
+        self, community_id: ObjectId, member_ids: list[ObjectId], *, history_limit: int
+    ) -> tuple[dict[str, list[Doc]], dict[str, set[str]]]:
+        """For a batch of members, in one read of their engagement events: each member's latest `history_limit`
+        events (newest first, with the item snapshot taken when logged), and the ids of every item they ever
+        engaged with (what a decision leaves out as seen).
 
-        The members' engagement events on community_engaged_member_occurred_at (`$in` on the last field pinned);
-        the candidates are picked here, since a second `$in` would put the query off the index on SecantusDB.
+        On community_engaged_member_occurred_at (`$in` on the last field it pins).
         """
-        wanted = set(content_ids)
-        cursor = self.events.find(
-            {"community_id": community_id, "engaged": True, "member_id": {"$in": member_ids}},
-            projection={"member_id": 1, "content_id": 1, "_id": 0},
-        )
-        seen: dict[str, set[str]] = {}
-        async for doc in cursor:
-            if doc["content_id"] in wanted:
-                seen.setdefault(str(doc["member_id"]), set()).add(str(doc["content_id"]))
-        return seen
-
-    async def list_members_history(
-        self, community_id: ObjectId, member_ids: list[ObjectId], *, limit: int
-    ) -> dict[str, list[Doc]]:
-        """Each member's latest engagement events (at most `limit` each), for a batch of members."""
-        if len(member_ids) == 1:
-            return {str(member_ids[0]): await self.list_member_history(community_id, member_ids[0], limit=limit)}
         cursor = self.events.find(
             {"community_id": community_id, "engaged": True, "member_id": {"$in": member_ids}},
             projection=HISTORY_FIELDS,
         ).sort("occurred_at", DESCENDING)
         history: dict[str, list[Doc]] = {}
+        engaged: dict[str, set[str]] = {}
         async for doc in cursor:
-            mine = history.setdefault(str(doc["member_id"]), [])
-            if len(mine) < limit:
+            member = str(doc["member_id"])
+            engaged.setdefault(member, set()).add(str(doc["content_id"]))
+            mine = history.setdefault(member, [])
+            if len(mine) < history_limit:
                 mine.append(doc)
-        return history
-
-    async def list_member_history(self, community_id: ObjectId, member_id: ObjectId, *, limit: int) -> list[Doc]:
-        """The member's latest engagement events, with the item snapshot (tags, author, kind) taken when logged."""
-        cursor = (
-            self.events.find(
-                {"community_id": community_id, "engaged": True, "member_id": member_id},
-                projection=HISTORY_FIELDS,
-            )
-            .sort("occurred_at", DESCENDING)
-            .limit(limit)
-        )
-        return [doc async for doc in cursor]
+        return history, engaged
 
     async def list_events_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
         cursor = self.events.find(
@@ -224,10 +199,6 @@ class EventsStore(StoreBase):
             projection={"decision_id": 1, "content_id": 1, "type": 1},
         )
         return [doc async for doc in cursor if "decision_id" in doc and doc["type"] in wanted]
-
-    async def list_decisions_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
-        cursor = self.decisions.find({"community_id": community_id, "at": {"$gte": since, "$lt": until}})
-        return [doc async for doc in cursor]
 
     async def list_decision_heads_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
         """The window's decisions without their arrays (id, member, moment): a few dozen bytes each."""

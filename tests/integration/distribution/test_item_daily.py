@@ -48,7 +48,7 @@ async def test_recent_engagement_sums_the_window_days_weights_once_per_event(sto
     # A client sending the same events again adds nothing.
     await store.insert_events([{k: v for k, v in e.items() if k != "_id"} for e in events])
     # when
-    recent = await store.aggregate_recent_engagement(community, [a, b], SINCE)
+    recent = await store.sum_recent_engagement(community, [a, b], SINCE)
     # then: two clicks (1 each) and a share (3); the vote is older than the window's first day
     assert recent == {str(a): 5.0}
 
@@ -64,8 +64,8 @@ async def test_the_window_starts_exactly_at_its_first_days_midnight_utc(store: D
         ]
     )
     # when
-    recent = await store.aggregate_recent_engagement(community, [item], SINCE)
-    day_before = await store.aggregate_recent_engagement(community, [item], SINCE - timedelta(seconds=1))
+    recent = await store.sum_recent_engagement(community, [item], SINCE)
+    day_before = await store.sum_recent_engagement(community, [item], SINCE - timedelta(seconds=1))
     # then: the click (1) and the share (3); asked from the day before, the vote (2) is counted too
     assert recent == {str(item): 4.0}
     assert day_before == {str(item): 6.0}
@@ -74,7 +74,7 @@ async def test_the_window_starts_exactly_at_its_first_days_midnight_utc(store: D
 async def test_another_community_never_reads_the_buckets(store: DistributionStore) -> None:
     community, item = ObjectId(), ObjectId()
     await store.insert_events([event(community, item, "SHARE", NOW, "s1")])
-    assert await store.aggregate_recent_engagement(ObjectId(), [item], SINCE) == {}
+    assert await store.sum_recent_engagement(ObjectId(), [item], SINCE) == {}
 
 
 async def test_buckets_are_backfilled_once_from_events_and_signals_stored_before_them(
@@ -98,4 +98,4 @@ async def test_buckets_are_backfilled_once_from_events_and_signals_stored_before
     await store.backfill_item_daily()
     await store.backfill_item_daily()
     # then: vote 2 + open 1 + signal 2, once
-    assert await store.aggregate_recent_engagement(community, [item], SINCE) == {str(item): 5.0}
+    assert await store.sum_recent_engagement(community, [item], SINCE) == {str(item): 5.0}
