@@ -166,10 +166,10 @@ class ContentService:
         return [i.model_copy(update={"exposure_boost": boosts[i.id]}) if i.id in boosts else i for i in items]
 
     async def candidate_sources(self, community_id: str, request: CandidateSourcesRequest) -> CandidateSources:
-        """Published items by tag, by author and boosted; each newest first (boosted: highest boost first)."""
+        """Published items by tag, by author and boosted; each newest first (boosted: highest boost first). The
+        ranker asks `candidates` first in the same decision, which releases due scheduled pieces (so does the
+        relay's tick): not repeated here."""
         cid = object_id(community_id, field="communityId")
-        if self.release_scheduled is not None:
-            await self.release_scheduled(community_id)
         limit = request.per_source
         tags = normalise_tags(request.tags)
         authors = [ObjectId(a) for a in dict.fromkeys(request.author_ids)]
