@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from billing_service.domain.ledger import Account, sale_lines
@@ -175,7 +174,3 @@ def _event_result(event_type: str, data: dict[str, object]) -> ChargeResult | No
 
 def payment_key(*parts: object) -> str:
     return ":".join(str(part) for part in parts)
-
-
-def new_id() -> ObjectId:
-    return ObjectId()

@@ -37,7 +37,6 @@ from users_service.client import UsersClient
 
 S = SubscriptionStatus
 MAX_PLANS = 100
-LIVE = [S.TRIALING.value, S.ACTIVE.value, S.PAST_DUE.value]
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,6 @@ def create_app(
             store,
             users,
             review_check=production.entry_review_reasons,
-            boosts=incentives_store.active_boosts,
             release_scheduled=production.release_scheduled,
             uow=uow,
             active_boosts=incentives_store.list_active_boosts,

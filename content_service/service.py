@@ -26,7 +26,6 @@ from users_service.client import UsersClient
 
 MAX_CANDIDATES = 2000
 ReviewCheck = Callable[..., Awaitable[list[str]]]
-BoostLookup = Callable[[ObjectId, list[ObjectId]], Awaitable[dict[str, float]]]
 ActiveBoosts = Callable[[ObjectId], Awaitable[dict[str, float]]]
 Release = Callable[[str], Awaitable[int]]
 
@@ -38,7 +37,6 @@ class ContentService:
         users: UsersClient,
         *,
         review_check: ReviewCheck | None = None,
-        boosts: BoostLookup | None = None,
         release_scheduled: Release | None = None,
         uow: Any = None,
         active_boosts: ActiveBoosts | None = None,
@@ -46,7 +44,6 @@ class ContentService:
         self.store = store
         self.users = users
         self.review_check = review_check
-        self.boosts = boosts
         self.release_scheduled = release_scheduled
         self.uow = uow
         self.active_boosts = active_boosts
@@ -160,15 +157,15 @@ class ContentService:
         if self.release_scheduled is not None:
             await self.release_scheduled(community_id)
         items = await self.store.list_published_summaries(cid, limit=max(1, min(limit, MAX_CANDIDATES)))
-        if self.boosts is None or not items:
+        if self.active_boosts is None or not items:
             return items
-        boosts = await self.boosts(cid, [ObjectId(i.id) for i in items])
-        return [i.model_copy(update={"exposure_boost": boosts[i.id]}) if i.id in boosts else i for i in items]
+        # Every boost running in the community (few: content-star winners), on one indexed query.
+        return _with_boosts(items, await self.active_boosts(cid))
 
     async def candidate_sources(self, community_id: str, request: CandidateSourcesRequest) -> CandidateSources:
         """Published items by tag, by author and boosted; each newest first (boosted: highest boost first). The
-        ranker asks `candidates` first in the same decision, which releases due scheduled pieces (so does the
-        relay's tick): not repeated here."""
+        ranker asks `candidates` first in the same decision, which releases due scheduled pieces: not repeated
+        here."""
         cid = object_id(community_id, field="communityId")
         limit = request.per_source
         tags = normalise_tags(request.tags)
@@ -183,7 +180,7 @@ class ContentService:
             else []
         )
         # Every boost running now, on one indexed query: the `boosted` source, and each other item's exposure boost
-        # (the same value `candidates` reads through `boosts`: the highest factor of the piece's running boosts).
+        # (the same value `candidates` reads: the highest factor of the piece's running boosts).
         factors = await self.active_boosts(cid) if self.active_boosts is not None else {}
         return CandidateSources(
             by_tag=_with_boosts(by_tag, factors),

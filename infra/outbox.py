@@ -113,7 +113,9 @@ class Outbox:
             {
                 "$set": {"status": DELIVERED, "delivered_at": at, "last_error": None},
                 "$inc": {"attempts": 1},
-                "$push": {"attempts_log": {"$each": [{"at": at, "ok": True, "detail": detail}], "$slice": -20}},
+                "$push": {
+                    "attempts_log": {"$each": [{"at": at, "ok": True, "detail": detail}], "$slice": -ATTEMPTS_KEPT}
+                },
             },
         )
 
@@ -124,7 +126,9 @@ class Outbox:
             {
                 "$set": {"status": status, "next_attempt_at": retry_at or at, "last_error": error},
                 "$inc": {"attempts": 1},
-                "$push": {"attempts_log": {"$each": [{"at": at, "ok": False, "detail": error}], "$slice": -20}},
+                "$push": {
+                    "attempts_log": {"$each": [{"at": at, "ok": False, "detail": error}], "$slice": -ATTEMPTS_KEPT}
+                },
             },
         )
 
@@ -146,9 +150,6 @@ class Outbox:
             .limit(limit)
         )
         return [doc async for doc in cursor]
-
-    async def count_pending(self) -> int:
-        return await self.events.count_documents({"status": PENDING})
 
 
 Handler = Callable[[Doc], Awaitable[str]]

@@ -27,7 +27,6 @@ class SubscriptionStatus(StrEnum):
 
 
 # Statuses in which a member holds the plan's benefits; at most one such subscription per member.
-LIVE_STATUSES = frozenset({SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE})
 
 
 def add_months(moment: datetime, months: int) -> datetime:

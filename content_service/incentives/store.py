@@ -30,11 +30,6 @@ class IncentivesStore:
         )
         # list_payouts: a community's payouts by status.
         await self.payouts.create_index([("community_id", ASCENDING), ("status", ASCENDING)], name="community_status")
-        # active_boosts: boosts of given pieces still running.
-        await self.boosts.create_index(
-            [("community_id", ASCENDING), ("content_id", ASCENDING), ("ends_at", ASCENDING)],
-            name="community_content_ends",
-        )
         # list_active_boosts (the candidate generator's `boosted` source): a community's boosts still running.
         await self.boosts.create_index([("community_id", ASCENDING), ("ends_at", ASCENDING)], name="community_ends")
 
@@ -91,17 +86,6 @@ class IncentivesStore:
             query["status"] = status
         cursor = self.payouts.find(query).sort("created_at", -1).limit(limit)
         return [d async for d in cursor]
-
-    async def active_boosts(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[str, float]:
-        now = datetime.now(UTC)
-        # Exactly equality on community and one `$in` on content (community_content_ends): with the time range in
-        # the filter too, SecantusDB's planner scans the whole collection. A piece has few boosts; times are
-        # checked here.
-        cursor = self.boosts.find(
-            {"community_id": community_id, "content_id": {"$in": content_ids}},
-            {"content_id": 1, "factor": 1, "starts_at": 1, "ends_at": 1},
-        )
-        return _running([d async for d in cursor], now)
 
     async def list_active_boosts(self, community_id: ObjectId) -> dict[str, float]:
         """Content id → the highest factor among its boosts running now, for every boosted piece of the community."""

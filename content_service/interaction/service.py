@@ -28,7 +28,6 @@ from infra.schemas import object_id
 from users_service.client import UsersClient
 
 Doc = dict[str, Any]
-MAX_MERGED_BODY = 200_000
 
 
 class InteractionService:

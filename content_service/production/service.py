@@ -271,7 +271,8 @@ class ProductionService:
         ]
 
     async def release_scheduled(self, community_id: str) -> int:
-        """Publish scheduled pieces whose time has come (run on reads and by the relay's tick)."""
+        """Publish scheduled pieces whose time has come (run on the reads that list published content:
+        `candidates` and the content mix)."""
         cid = object_id(community_id, field="communityId")
         now = datetime.now(UTC)
         released = 0

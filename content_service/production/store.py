@@ -83,9 +83,6 @@ class ProductionStore:
         )
         return [d async for d in cursor]
 
-    async def add_audit(self, entry: Doc, *, session: Any = None) -> None:
-        await self.audit.insert_one(entry, session=session)
-
     async def list_audit(self, community_id: ObjectId, *, target_id: str | None, limit: int) -> list[Doc]:
         query: Doc = {"community_id": community_id}
         if target_id:

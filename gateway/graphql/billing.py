@@ -26,10 +26,6 @@ async def member_or_operator(ctx: GatewayContext, community_id: str | None) -> t
     return member.community_id, None if "OPERATOR" in member.roles else member.id
 
 
-def _cid(value: strawberry.ID | None) -> str | None:
-    return str(value) if value else None
-
-
 @strawberry.input
 class CreatePlanInput:
     community_id: strawberry.ID | None = strawberry.field(
@@ -103,7 +99,7 @@ class BillingQuery:
         self, info: Info, community_id: strawberry.ID | None = None, first: int = MAX_FIRST
     ) -> list[Plan] | None:
         limit = check_first(first)
-        cid = await info.context.reader_community(_cid(community_id))
+        cid = await info.context.reader_community(community_id)
         return [Plan.from_read(p) for p in (await info.context.services.billing.list_plans(cid))[:limit]]
 
     @strawberry.field(description="Operators: the community's subscriptions, newest first, by status.")
@@ -115,7 +111,7 @@ class BillingQuery:
         community_id: strawberry.ID | None = None,
     ) -> list[Subscription]:
         check_first(first)
-        cid = await info.context.operator_community(_cid(community_id))
+        cid = await info.context.operator_community(community_id)
         statuses = [s.value for s in status or []]
         reads = await info.context.services.billing.list_subscriptions(cid, statuses, first)
         return [Subscription.from_read(r) for r in reads]
@@ -125,7 +121,7 @@ class BillingQuery:
         self, info: Info, first: int = 20, community_id: strawberry.ID | None = None
     ) -> list[BillingNotification]:
         check_first(first)
-        cid = await info.context.operator_community(_cid(community_id))
+        cid = await info.context.operator_community(community_id)
         reads = await info.context.services.billing.list_notifications(cid, first)
         return [
             BillingNotification(
@@ -153,7 +149,7 @@ class BillingMutation:
             benefits=input.benefits or [],
         )
         ctx = info.context
-        community_id = await ctx.operator_community(_cid(input.community_id))
+        community_id = await ctx.operator_community(input.community_id)
         community = await ctx.services.users.get_community(community_id)
         return Plan.from_read(await ctx.services.billing.create_plan(community.id, plan_in))
 
@@ -172,7 +168,7 @@ class BillingMutation:
 
     @strawberry.mutation(description="A member cancels their own; operators any in their community.")
     async def cancel_subscription(self, info: Info, input: CancelSubscriptionInput) -> Subscription:
-        cid, member_id = await member_or_operator(info.context, _cid(input.community_id))
+        cid, member_id = await member_or_operator(info.context, input.community_id)
         cancel_in = SubscriptionCancel(
             subscription_id=str(input.subscription_id), at_period_end=input.at_period_end, member_id=member_id
         )
@@ -180,7 +176,7 @@ class BillingMutation:
 
     @strawberry.mutation(description="Upgrades apply at once with a prorated charge; downgrades at period end.")
     async def change_plan(self, info: Info, input: ChangePlanInput) -> Subscription:
-        cid, member_id = await member_or_operator(info.context, _cid(input.community_id))
+        cid, member_id = await member_or_operator(info.context, input.community_id)
         change_in = PlanChange(
             subscription_id=str(input.subscription_id),
             plan_id=str(input.plan_id),
@@ -192,7 +188,7 @@ class BillingMutation:
 
     @strawberry.mutation(description="Operators: a coupon or batch offer for subscriptions.")
     async def create_coupon(self, info: Info, input: CreateCouponInput) -> Coupon:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         coupon_in = CouponCreate(
             code=input.code,
             percent_off=input.percent_off,

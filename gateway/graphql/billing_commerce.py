@@ -12,10 +12,6 @@ from gateway.graphql.billing_types import Deal, Invoice, LedgerRecord, Payment, 
 from gateway.graphql.pagination import check_first
 
 
-def _cid(value: strawberry.ID | None) -> str | None:
-    return str(value) if value else None
-
-
 @strawberry.input
 class CreateProductInput:
     name: str
@@ -108,7 +104,7 @@ class CommerceQuery:
     @strawberry.field(description="Value-added offers of the caller's community.")
     async def products(self, info: Info, first: int = 20, community_id: strawberry.ID | None = None) -> list[Product]:
         check_first(first)
-        cid = await info.context.reader_community(_cid(community_id))
+        cid = await info.context.reader_community(community_id)
         return [Product.from_read(p) for p in await info.context.services.billing.list_products(cid, first)]
 
     @strawberry.field(description="Operators: ad campaigns (AD_CAMPAIGN) or data contracts (DATA_CONTRACT).")
@@ -116,7 +112,7 @@ class CommerceQuery:
         self, info: Info, kind: str = "AD_CAMPAIGN", first: int = 20, community_id: strawberry.ID | None = None
     ) -> list[Deal]:
         check_first(first)
-        cid = await info.context.operator_community(_cid(community_id))
+        cid = await info.context.operator_community(community_id)
         return [Deal.from_read(d) for d in await info.context.services.billing.list_deals(cid, kind, first)]
 
 
@@ -124,7 +120,7 @@ class CommerceQuery:
 class CommerceMutation:
     @strawberry.mutation(description="Operators: a course, consultation or report members can buy.")
     async def create_product(self, info: Info, input: CreateProductInput) -> Product:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         product_in = s.ProductCreate(
             name=input.name, kind=input.kind, price_cents=input.price_cents, currency=input.currency
         )
@@ -143,7 +139,7 @@ class CommerceMutation:
 
     @strawberry.mutation(description="Operators: book an ad campaign with revenue shares to creators.")
     async def book_ad_campaign(self, info: Info, input: BookAdCampaignInput) -> Deal:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         campaign_in = s.AdCampaignCreate(
             advertiser=input.advertiser,
             amount_cents=input.amount_cents,
@@ -157,7 +153,7 @@ class CommerceMutation:
 
     @strawberry.mutation(description="Operators: a data-service contract, recognised over its term.")
     async def sign_data_contract(self, info: Info, input: SignDataContractInput) -> Deal:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         contract_in = s.DataContractCreate(
             partner=input.partner,
             amount_cents=input.amount_cents,
@@ -170,7 +166,7 @@ class CommerceMutation:
 
     @strawberry.mutation(description="Operators: money received from an advertiser or data partner.")
     async def record_receipt(self, info: Info, input: RecordReceiptInput) -> LedgerRecord:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         receipt_in = s.ReceiptCreate(
             deal_id=str(input.deal_id), amount_cents=input.amount_cents, idempotency_key=input.idempotency_key
         )
@@ -178,7 +174,7 @@ class CommerceMutation:
 
     @strawberry.mutation(description="Operators: a UGC award or profit share owed to a creator.")
     async def award_creator(self, info: Info, input: AwardCreatorInput) -> LedgerRecord:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         award_in = s.CreatorAwardCreate(
             creator_id=str(input.creator_id),
             amount_cents=input.amount_cents,
@@ -189,7 +185,7 @@ class CommerceMutation:
 
     @strawberry.mutation(description="Operators: pay a creator what the community owes them.")
     async def pay_creator(self, info: Info, input: PayCreatorInput) -> LedgerRecord:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         payout_in = s.CreatorPayoutCreate(
             creator_id=str(input.creator_id), amount_cents=input.amount_cents, idempotency_key=input.idempotency_key
         )
@@ -197,7 +193,7 @@ class CommerceMutation:
 
     @strawberry.mutation(description="Operators: a cost (delivery, creator awards, payment fees) paid in cash.")
     async def record_cost(self, info: Info, input: RecordCostInput) -> LedgerRecord:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         cost_in = s.CostCreate(
             category=input.category,
             amount_cents=input.amount_cents,
@@ -209,7 +205,7 @@ class CommerceMutation:
 
     @strawberry.mutation(description="Operators: refund a payment in full or in part; returns the credit note.")
     async def refund_payment(self, info: Info, input: RefundPaymentInput) -> Invoice:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         refund_in = s.RefundCreate(
             payment_id=str(input.payment_id),
             amount_cents=input.amount_cents,

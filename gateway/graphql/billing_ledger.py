@@ -11,10 +11,6 @@ from gateway.graphql.billing_types import Invoice, InvoicePdf, RevenueReport, Tr
 from gateway.graphql.pagination import check_first
 
 
-def _cid(value: strawberry.ID | None) -> str | None:
-    return str(value) if value else None
-
-
 @strawberry.input
 class InvoiceLineInput:
     description: str
@@ -47,18 +43,18 @@ class VoidInvoiceInput:
 class LedgerQuery:
     @strawberry.field(description="Operators of the community (or the admin key): every account's totals.")
     async def trial_balance(self, info: Info, community_id: strawberry.ID | None = None) -> TrialBalance:
-        cid = await info.context.operator_community(_cid(community_id))
+        cid = await info.context.operator_community(community_id)
         return TrialBalance.from_read(await info.context.services.billing.trial_balance(cid))
 
     @strawberry.field(description="Operators: revenue analytics for a period 'YYYY-MM', 'YYYY-Qn' or 'YYYY'.")
     async def revenue_report(self, info: Info, period: str, community_id: strawberry.ID | None = None) -> RevenueReport:
-        cid = await info.context.operator_community(_cid(community_id))
+        cid = await info.context.operator_community(community_id)
         return RevenueReport.from_read(await info.context.services.billing.revenue_report(cid, period))
 
     @strawberry.field(description="Operators see the community's invoices; a member sees their own.")
     async def invoices(self, info: Info, first: int = 20, community_id: strawberry.ID | None = None) -> list[Invoice]:
         check_first(first)
-        cid, member_id = await member_or_operator(info.context, _cid(community_id))
+        cid, member_id = await member_or_operator(info.context, community_id)
         reads = await info.context.services.billing.list_invoices(cid, member_id, first)
         return [Invoice.from_read(r) for r in reads]
 
@@ -66,7 +62,7 @@ class LedgerQuery:
     async def invoice_pdf(
         self, info: Info, invoice_id: strawberry.ID, community_id: strawberry.ID | None = None
     ) -> InvoicePdf:
-        cid, member_id = await member_or_operator(info.context, _cid(community_id))
+        cid, member_id = await member_or_operator(info.context, community_id)
         read = await info.context.services.billing.invoice_pdf(cid, str(invoice_id), member_id)
         return InvoicePdf(filename=read.filename, content_base64=read.content_base64)
 
@@ -75,7 +71,7 @@ class LedgerQuery:
 class LedgerMutation:
     @strawberry.mutation(description="Operators: an unnumbered draft invoice (e.g. a data partner's period bill).")
     async def create_invoice_draft(self, info: Info, input: CreateInvoiceDraftInput) -> Invoice:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         draft_in = s.InvoiceDraftCreate(
             customer=input.customer,
             currency=input.currency,
@@ -89,10 +85,10 @@ class LedgerMutation:
 
     @strawberry.mutation(description="Operators: number a draft (per community, without gaps).")
     async def finalize_invoice(self, info: Info, input: FinalizeInvoiceInput) -> Invoice:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         return Invoice.from_read(await info.context.services.billing.finalize_invoice(cid, str(input.invoice_id)))
 
     @strawberry.mutation(description="Operators: void a draft or open invoice; its number stays used.")
     async def void_invoice(self, info: Info, input: VoidInvoiceInput) -> Invoice:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         return Invoice.from_read(await info.context.services.billing.void_invoice(cid, str(input.invoice_id)))

@@ -9,7 +9,7 @@ import strawberry
 from gateway.context import Info
 from gateway.graphql.pagination import check_first
 from gateway.graphql.users_enums import AcquisitionChannel, TrialProgramKind
-from gateway.graphql.users_value import COMMUNITY_ARG, _cid
+from gateway.graphql.users_value import COMMUNITY_ARG
 from users_service.acquisition.schemas import Enrollment, ProgramCreate, ProgramRead
 from users_service.schemas import SpendCreate
 
@@ -114,7 +114,7 @@ class AcquisitionQuery:
         end: datetime | None = None,
         community_id: strawberry.ID | None = None,
     ) -> AcquisitionReport:
-        cid = await info.context.operator_community(_cid(community_id))
+        cid = await info.context.operator_community(community_id)
         read = await info.context.services.users.acquisition_report(cid, start, end)
         return AcquisitionReport(
             start=read.start,
@@ -140,7 +140,7 @@ class AcquisitionQuery:
     async def trial_programs(
         self, info: Info, first: int = 20, community_id: strawberry.ID | None = None
     ) -> list[TrialProgram]:
-        cid = await info.context.operator_community(_cid(community_id))
+        cid = await info.context.operator_community(community_id)
         programs = await info.context.services.users.list_trial_programs(cid, limit=check_first(first))
         return [TrialProgram.from_read(p) for p in programs]
 
@@ -149,7 +149,7 @@ class AcquisitionQuery:
 class AcquisitionMutation:
     @strawberry.mutation(description="Operators: record money spent on a channel (integer minor units).")
     async def record_acquisition_spend(self, info: Info, input: RecordAcquisitionSpendInput) -> AcquisitionSpend:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         spend_in = SpendCreate(
             channel=input.channel.value,
             amount_cents=input.amount_cents,
@@ -168,7 +168,7 @@ class AcquisitionMutation:
 
     @strawberry.mutation(description="Operators: start a 7-day experience camp or a 21-day growth plan.")
     async def create_trial_program(self, info: Info, input: CreateTrialProgramInput) -> TrialProgram:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         program_in = ProgramCreate(kind=input.kind.value, name=input.name, starts_at=input.starts_at)
         return TrialProgram.from_read(await info.context.services.users.create_trial_program(cid, program_in))
 

@@ -10,7 +10,7 @@ from gateway.context import Info
 from gateway.graphql.pagination import check_first
 from gateway.graphql.types import User
 from gateway.graphql.users_enums import ProposalRecommendation, ProposalStatus
-from gateway.graphql.users_value import COMMUNITY_ARG, _cid
+from gateway.graphql.users_value import COMMUNITY_ARG
 from users_service.governance.schemas import (
     ProposalCreate,
     ProposalDecision,
@@ -142,7 +142,7 @@ async def _operator_id(info: Info) -> str | None:
 class GovernanceQuery:
     @strawberry.field(description="Members of the community (or the admin key): committee, panel, proposals.")
     async def governance(self, info: Info, community_id: strawberry.ID | None = None) -> Governance:
-        cid = await info.context.reader_community(_cid(community_id))
+        cid = await info.context.reader_community(community_id)
         read = await info.context.services.users.governance(cid)
         return Governance(
             committee_size=read.committee_size,
@@ -163,7 +163,7 @@ class GovernanceQuery:
         first: int = 20,
         community_id: strawberry.ID | None = None,
     ) -> list[Proposal]:
-        cid = await info.context.reader_community(_cid(community_id))
+        cid = await info.context.reader_community(community_id)
         found = await info.context.services.users.list_proposals(
             cid, status.value if status else None, limit=check_first(first)
         )
@@ -188,14 +188,14 @@ class GovernanceMutation:
 
     @strawberry.mutation(description="Operators: adopt or reject a reviewed proposal.")
     async def decide_proposal(self, info: Info, input: DecideProposalInput) -> Proposal:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         decision_in = ProposalDecision(decided_by=await _operator_id(info), adopt=input.adopt, note=input.note)
         read = await info.context.services.users.decide_proposal(cid, str(input.proposal_id), decision_in)
         return Proposal.from_read(read, cid)
 
     @strawberry.mutation(description="Operators: report how an adopted proposal was carried out.")
     async def record_proposal_feedback(self, info: Info, input: RecordProposalFeedbackInput) -> Proposal:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         feedback_in = ProposalFeedback(reported_by=await _operator_id(info), note=input.note)
         read = await info.context.services.users.record_proposal_feedback(cid, str(input.proposal_id), feedback_in)
         return Proposal.from_read(read, cid)

@@ -8,7 +8,7 @@ import strawberry
 
 from gateway.context import Info
 from gateway.graphql.pagination import check_first
-from gateway.graphql.users_value import COMMUNITY_ARG, _cid
+from gateway.graphql.users_value import COMMUNITY_ARG
 from users_service.ltv.schemas import LtvErrors, LtvModelRead, LtvTrain
 
 
@@ -86,7 +86,7 @@ class LtvQuery:
     async def ltv_models(
         self, info: Info, first: int = 10, community_id: strawberry.ID | None = None
     ) -> list[LtvModel]:
-        cid = await info.context.operator_community(_cid(community_id))
+        cid = await info.context.operator_community(community_id)
         models = await info.context.services.users.list_ltv_models(cid, limit=check_first(first))
         return [LtvModel.from_read(m) for m in models]
 
@@ -95,6 +95,6 @@ class LtvQuery:
 class LtvMutation:
     @strawberry.mutation(description="Operators: train a new LTV version and predict every member's `ltv`.")
     async def train_ltv_model(self, info: Info, input: TrainLtvModelInput) -> LtvModel:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         train_in = LtvTrain(horizon_days=input.horizon_days, min_members=input.min_members)
         return LtvModel.from_read(await info.context.services.users.train_ltv(cid, train_in))

@@ -8,7 +8,6 @@ import strawberry
 
 from gateway.context import Info
 from gateway.graphql.users_enums import LifecycleStage
-from gateway.graphql.users_value import _cid
 
 
 @strawberry.type(description="One KPI: the stage it belongs to, its target, the measured value and the gap.")
@@ -34,7 +33,7 @@ class CommunityStage:
 class StageQuery:
     @strawberry.field(description="Operators: lifecycle stage and each KPI's target, actual and gap.")
     async def community_stage(self, info: Info, community_id: strawberry.ID | None = None) -> CommunityStage:
-        cid = await info.context.operator_community(_cid(community_id))
+        cid = await info.context.operator_community(community_id)
         read = await info.context.services.users.community_stage(cid)
         return CommunityStage(
             stage=LifecycleStage(read.stage.value),

@@ -15,10 +15,6 @@ from users_service.value.schemas import LayerShare, TierChangeRead, TierRunRead,
 COMMUNITY_ARG = "Required with the admin key; an operator's token implies their community."
 
 
-def _cid(community_id: strawberry.ID | None) -> str | None:
-    return str(community_id) if community_id else None
-
-
 @strawberry.type(description="One tier of a community: head count, share, and the playbook's target share.")
 class TierDistributionEntry:
     tier: Tier
@@ -155,19 +151,19 @@ class MemberValueQuery:
     async def tier_distribution(
         self, info: Info, community_id: strawberry.ID | None = None
     ) -> list[TierDistributionEntry]:
-        cid = await info.context.operator_community(_cid(community_id))
+        cid = await info.context.operator_community(community_id)
         read = await info.context.services.users.tier_distribution(cid)
         return [TierDistributionEntry.from_read(t) for t in read.tiers]
 
     @strawberry.field(description="Operators: the three RFM layers with shares, target shares and treatments.")
     async def rfm_pyramid(self, info: Info, community_id: strawberry.ID | None = None) -> list[RfmPyramidLayer]:
-        cid = await info.context.operator_community(_cid(community_id))
+        cid = await info.context.operator_community(community_id)
         read = await info.context.services.users.rfm_pyramid(cid)
         return [RfmPyramidLayer.from_read(layer) for layer in read.layers]
 
     @strawberry.field(description="Operators: the latest runs of the tier batch job, newest first.")
     async def tier_runs(self, info: Info, first: int = 20, community_id: strawberry.ID | None = None) -> list[TierRun]:
-        cid = await info.context.operator_community(_cid(community_id))
+        cid = await info.context.operator_community(community_id)
         runs = await info.context.services.users.list_tier_runs(cid, limit=check_first(first))
         return [TierRun.from_read(r) for r in runs]
 
@@ -175,13 +171,13 @@ class MemberValueQuery:
     async def tier_history(
         self, info: Info, member_id: strawberry.ID, first: int = 20, community_id: strawberry.ID | None = None
     ) -> list[TierChange]:
-        cid = await info.context.operator_community(_cid(community_id))
+        cid = await info.context.operator_community(community_id)
         changes = await info.context.services.users.tier_history(cid, str(member_id), limit=check_first(first))
         return [TierChange.from_read(c) for c in changes]
 
     @strawberry.field(description="Operators: the community's pyramid proportions and tier thresholds.")
     async def member_value_settings(self, info: Info, community_id: strawberry.ID | None = None) -> MemberValueSettings:
-        cid = await info.context.operator_community(_cid(community_id))
+        cid = await info.context.operator_community(community_id)
         return MemberValueSettings.from_read(await info.context.services.users.get_value_config(cid))
 
 
@@ -189,12 +185,12 @@ class MemberValueQuery:
 class MemberValueMutation:
     @strawberry.mutation(description="Operators: run the tier batch job now (RFM, pyramid, tiers with history).")
     async def recompute_tiers(self, info: Info, input: RecomputeTiersInput) -> TierRun:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         return TierRun.from_read(await info.context.services.users.recompute_tiers(cid, input.as_of))
 
     @strawberry.mutation(description="Operators: change pyramid proportions (must add up to 1) or tier thresholds.")
     async def configure_member_value(self, info: Info, input: ConfigureMemberValueInput) -> MemberValueSettings:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         users = info.context.services.users
         current = await users.get_value_config(cid)
         changes = {k: v for k, v in vars(input).items() if k != "community_id" and v is not None}

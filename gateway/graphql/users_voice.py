@@ -11,7 +11,7 @@ from gateway.graphql.enums import Tier
 from gateway.graphql.pagination import check_first
 from gateway.graphql.types import User
 from gateway.graphql.users_enums import RfmLayer
-from gateway.graphql.users_value import COMMUNITY_ARG, _cid
+from gateway.graphql.users_value import COMMUNITY_ARG
 from users_service.voice.schemas import NpsRead, ResponseCreate, ResponseRead, SurveyCreate, SurveyRead
 
 
@@ -124,7 +124,7 @@ class VoiceQuery:
     async def nps_surveys(
         self, info: Info, first: int = 20, community_id: strawberry.ID | None = None
     ) -> list[NpsSurvey]:
-        cid = await info.context.reader_community(_cid(community_id))
+        cid = await info.context.reader_community(community_id)
         surveys = await info.context.services.users.list_nps_surveys(cid, limit=check_first(first))
         return [NpsSurvey.from_read(s) for s in surveys]
 
@@ -136,7 +136,7 @@ class VoiceQuery:
         since: datetime | None = None,
         community_id: strawberry.ID | None = None,
     ) -> NpsReport:
-        cid = await info.context.operator_community(_cid(community_id))
+        cid = await info.context.operator_community(community_id)
         read = await info.context.services.users.nps_report(cid, str(survey_id) if survey_id else None, since)
         return NpsReport(
             excellent_above=read.excellent_above,
@@ -154,7 +154,7 @@ class VoiceQuery:
         first: int = 20,
         community_id: strawberry.ID | None = None,
     ) -> list[NpsResponse]:
-        cid = await info.context.operator_community(_cid(community_id))
+        cid = await info.context.operator_community(community_id)
         responses = await info.context.services.users.list_nps_responses(
             cid, str(survey_id) if survey_id else None, limit=check_first(first)
         )
@@ -165,7 +165,7 @@ class VoiceQuery:
 class VoiceMutation:
     @strawberry.mutation(description="Operators: open an NPS survey.")
     async def create_nps_survey(self, info: Info, input: CreateNpsSurveyInput) -> NpsSurvey:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         survey_in = SurveyCreate.model_validate(
             {"title": input.title, **({"question": input.question} if input.question else {})}
         )
@@ -173,7 +173,7 @@ class VoiceMutation:
 
     @strawberry.mutation(description="Operators: stop taking answers.")
     async def close_nps_survey(self, info: Info, input: CloseNpsSurveyInput) -> NpsSurvey:
-        cid = await info.context.operator_community(_cid(input.community_id))
+        cid = await info.context.operator_community(input.community_id)
         return NpsSurvey.from_read(await info.context.services.users.close_nps_survey(cid, str(input.survey_id)))
 
     @strawberry.mutation(description="Members: answer a survey of their community once (0-10 and a comment).")

@@ -63,8 +63,7 @@ class StageService:
         current = stage_at(months)
 
         up = self.upstreams
-        monthly, recent, paying, contents = await asyncio.gather(
-            up.distribution.activity_by_member(community_id, since=now - timedelta(days=MAU_DAYS)),
+        recent, paying, contents = await asyncio.gather(
             up.distribution.activity_by_member(community_id, since=now - timedelta(days=RECENT_DAYS)),
             up.billing.revenue_by_member(community_id, since=now - timedelta(days=RECENT_DAYS)),
             up.content.counts_by_author(community_id, since=now - timedelta(days=RECENT_DAYS)),
@@ -78,7 +77,9 @@ class StageService:
             for kind, n in kinds.items():
                 by_kind[kind] = by_kind.get(kind, 0) + n
         published = sum(by_kind.values())
-        active = sum(1 for a in recent.values() if a.events > 0)
+        # Every member listed had an engagement event in the 90 days; MAU are those whose last one is in 30.
+        active = len(recent)
+        monthly_active = sum(1 for a in recent.values() if a.last_at >= now - timedelta(days=MAU_DAYS))
         payers = sum(1 for cents in paying.values() if cents > 0)
         committee = min(await self.governance.count_core(cid), self.targets.committee)
         t = self.targets
@@ -96,7 +97,7 @@ class StageService:
                 Stage.GROWTH,
                 f"members with an engagement event in the last {MAU_DAYS} days",
                 t.mau,
-                len(monthly),
+                monthly_active,
             ),
             Kpi(
                 "contentMixPgc",

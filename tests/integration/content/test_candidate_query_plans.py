@@ -107,13 +107,6 @@ async def test_boosted_pieces_are_read_by_id(world: World) -> None:
     assert sorted(found) == sorted(str(world.items[n]) for n in range(40) if n % 5 in (1, 2))
 
 
-async def test_candidates_boost_lookup_uses_the_community_content_index(world: World) -> None:
-    asked = world.items[:100]
-    active = await world.incentives.active_boosts(world.community, asked)
-    assert await plans_of(world) == ["IXSCAN community_content_ends"]
-    assert active == {str(world.items[n]): 2.0 + n % 3 for n in range(0, 100, 7) if n % 2 and n % 5}
-
-
 async def test_newest_items_widen_their_window_each_on_the_published_index(world: World) -> None:
     # 160 published pieces of this community over 17 days: a day holds 10, a week 67, a month all of them.
     newest = await world.store.list_published_summaries(world.community, limit=100)
