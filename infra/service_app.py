@@ -94,13 +94,17 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     return JSONResponse({"error": "InternalError", "code": "INTERNAL", "detail": "internal error"}, 500)
 
 
-async def read_model(request: Request, model: type[M]) -> M:
-    """The request body as `model`; malformed JSON or invalid fields are BAD_USER_INPUT."""
+async def read_json(request: Request) -> Any:
+    """The request body's JSON; malformed JSON is BAD_USER_INPUT."""
     try:
-        payload = await request.json()
+        return await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BadInputError("request body is not valid JSON") from exc
-    return model.model_validate(payload)
+
+
+async def read_model(request: Request, model: type[M]) -> M:
+    """The request body as `model`; malformed JSON or invalid fields are BAD_USER_INPUT."""
+    return model.model_validate(await read_json(request))
 
 
 def parse_since(value: str | None, *, field: str = "since") -> datetime | None:

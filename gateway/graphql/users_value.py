@@ -191,8 +191,5 @@ class MemberValueMutation:
     @strawberry.mutation(description="Operators: change pyramid proportions (must add up to 1) or tier thresholds.")
     async def configure_member_value(self, info: Info, input: ConfigureMemberValueInput) -> MemberValueSettings:
         cid = await info.context.operator_community(input.community_id)
-        users = info.context.services.users
-        current = await users.get_value_config(cid)
         changes = {k: v for k, v in vars(input).items() if k != "community_id" and v is not None}
-        config = ValueConfig.model_validate({**current.model_dump(), **changes})
-        return MemberValueSettings.from_read(await users.put_value_config(cid, config))
+        return MemberValueSettings.from_read(await info.context.services.users.update_value_config(cid, changes))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote
+
+from pydantic.alias_generators import to_camel
 
 from infra.http import ServiceClient
 from users_service.value.schemas import (
@@ -26,6 +29,13 @@ def _value(community_id: str) -> str:
 class ValueClientMixin(ServiceClient):
     async def get_value_config(self, community_id: str) -> ValueConfig:
         return ValueConfig.model_validate(await self._call("GET", f"{_value(community_id)}/config"))
+
+    async def update_value_config(self, community_id: str, changes: dict[str, Any]) -> ValueConfig:
+        """Change only the given fields (snake_case names); the service validates the whole config."""
+        body = await self._call(
+            "PATCH", f"{_value(community_id)}/config", json={to_camel(k): v for k, v in changes.items()}
+        )
+        return ValueConfig.model_validate(body)
 
     async def put_value_config(self, community_id: str, config: ValueConfig) -> ValueConfig:
         body = await self._call("PUT", f"{_value(community_id)}/config", json=config.to_wire())

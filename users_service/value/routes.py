@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from infra.errors import BadInputError
-from infra.service_app import read_model, respond
+from infra.service_app import read_json, read_model, respond
 from users_service.value.schemas import LastActivity, RecomputeRequest, TierChangeList, TierRunList, ValueConfig
 from users_service.value.service import ValueService
 
@@ -29,6 +29,13 @@ def query_limit(request: Request, *, default: int = 20, maximum: int = 100) -> i
 
 async def get_config(request: Request) -> Response:
     return respond(await _service(request).get_config(request.path_params["community_id"]))
+
+
+async def patch_config(request: Request) -> Response:
+    changes = await read_json(request)
+    if not isinstance(changes, dict):
+        raise BadInputError("the body must be an object of the fields to change")
+    return respond(await _service(request).update_config(request.path_params["community_id"], changes))
 
 
 async def put_config(request: Request) -> Response:
@@ -70,6 +77,7 @@ async def last_activity(request: Request) -> Response:
 routes = [
     Route("/communities/{community_id}/value/config", get_config, methods=["GET"]),
     Route("/communities/{community_id}/value/config", put_config, methods=["PUT"]),
+    Route("/communities/{community_id}/value/config", patch_config, methods=["PATCH"]),
     Route("/communities/{community_id}/value/runs", recompute, methods=["POST"]),
     Route("/communities/{community_id}/value/runs", list_runs, methods=["GET"]),
     Route("/communities/{community_id}/value/last-activity", last_activity, methods=["GET"]),

@@ -95,6 +95,12 @@ class ValueService:
         await self.store.put_config(cid, config)
         return config
 
+    async def update_config(self, community_id: str, changes: dict[str, Any]) -> ValueConfig:
+        """The community's config with `changes` (wire field names) applied, validated whole and stored."""
+        current = await self.get_config(community_id)
+        config = ValueConfig.model_validate({**current.model_dump(by_alias=True), **changes})
+        return await self.put_config(community_id, config)
+
     async def recompute(self, community_id: str, *, now: datetime | None = None) -> TierRunRead:
         """Score RFM, cut the pyramid and move members between tiers; only changed documents are written."""
         cid = await self.community_or_raise(community_id)
