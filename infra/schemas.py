@@ -66,9 +66,7 @@ def object_id(value: str, *, field: str = "id") -> ObjectId:
 
 
 def seg(value: str) -> str:
-    """One URL path segment, escaped (ids come from callers); "." and ".." would change the path, so refused."""
-    from urllib.parse import quote
+    """Deprecated name of `infra.paths.segment`, kept while modules move to it."""
+    from infra.paths import segment
 
-    if value in (".", ".."):
-        raise BadInputError(f"{value!r} is not a valid path segment", field="id")
-    return quote(value, safe="")
+    return segment(value)

@@ -94,6 +94,14 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     return JSONResponse({"error": "InternalError", "code": "INTERNAL", "detail": "internal error"}, 500)
 
 
+async def _no_route(request: Request, exc: Exception) -> Response:
+    # No route matched (or the method is not allowed): a coded error, never an uncoded 404 the client calls INTERNAL.
+    status = getattr(exc, "status_code", 404)
+    if status == 405:
+        return JSONResponse({"error": "BadInputError", "code": "BAD_USER_INPUT", "detail": "method not allowed"}, 405)
+    return JSONResponse({"error": "NotFoundError", "code": "NOT_FOUND", "detail": "no such resource"}, 404)
+
+
 async def read_json(request: Request) -> Any:
     """The request body's JSON; malformed JSON is BAD_USER_INPUT."""
     try:
@@ -155,6 +163,8 @@ def create_service_app(
         exception_handlers={
             ServiceError: _service_error,
             ValidationError: _validation_error,
+            404: _no_route,
+            405: _no_route,
             Exception: _unexpected_error,
         },
         lifespan=lifespan,
