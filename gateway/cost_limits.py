@@ -1,0 +1,145 @@
+"""Query cost at the edge: a per-request maximum, and budgets in cost points per minute per member and address.
+
+The cost (gateway/query_cost.py) is known before execution, so an operation over `QUERY_COST_MAX` or over the
+caller's remaining budget is refused before any resolver runs. Budgets count points, not requests: a client
+making cheap calls spends little, one asking for thirty ranked pages spends a lot. Every response carries
+`extensions.cost` (the operation's cost, the maximum, and what remains of the caller's tightest budget).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import GraphQLError
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from strawberry.extensions import SchemaExtension
+
+from gateway.query_cost import CostModel, OperationCost, default_cost_model, operation_cost
+
+MAX_COST_EXCEEDED = "MAX_COST_EXCEEDED"
+RATE_LIMITED = "RATE_LIMITED"
+
+
+@dataclass(frozen=True)
+class CostPolicy:
+    max_cost: int
+    per_member: str
+    per_address: str
+    budgets_enabled: bool = True
+
+
+class CostBudgets:
+    """Moving-window budgets in cost points, in this process's memory or a shared `limits` storage."""
+
+    def __init__(self, policy: CostPolicy, storage: Storage | None = None) -> None:
+        self.policy = policy
+        self._limiter = MovingWindowRateLimiter(storage or MemoryStorage())
+        self.per_member: RateLimitItem = parse(policy.per_member)
+        self.per_address: RateLimitItem = parse(policy.per_address)
+
+    def _keys(self, address: str, member: str | None) -> list[tuple[RateLimitItem, str, str]]:
+        keys = [(self.per_address, "cost-address", address)]
+        if member:
+            keys.append((self.per_member, "cost-member", member))
+        return keys
+
+    async def charge(self, cost: int, *, address: str, member: str | None) -> tuple[bool, int, int]:
+        """Spend `cost` points from every budget of the caller: (allowed, remaining, seconds until reset).
+
+        Each budget is tested before any is charged, so a refused request spends nothing.
+        """
+        keys = self._keys(address, member)
+        for item, scope, ident in keys:
+            if cost > 0 and not await self._limiter.test(item, scope, ident, cost=cost):
+                stats = await self._limiter.get_window_stats(item, scope, ident)
+                return False, stats.remaining, _seconds_until(stats.reset_time)
+        remaining: int | None = None
+        reset = 0
+        for item, scope, ident in keys:
+            if cost > 0:
+                await self._limiter.hit(item, scope, ident, cost=cost)
+            stats = await self._limiter.get_window_stats(item, scope, ident)
+            if remaining is None or stats.remaining < remaining:
+                remaining, reset = stats.remaining, _seconds_until(stats.reset_time)
+        return True, remaining or 0, reset
+
+
+def _seconds_until(moment: float) -> int:
+    import time
+
+    return max(1, int(moment - time.time()) + 1)
+
+
+class QueryCostLimits(SchemaExtension):
+    """Refuses an operation over the maximum or the caller's budget before execution; reports `extensions.cost`.
+
+    The caller is read from the GraphQL context: `address` and `viewer.member_id` (set by the gateway from the
+    connection and the verified token), and `response` to carry `Retry-After` and the 429 status.
+    """
+
+    def __init__(self, *, budgets: CostBudgets, model: CostModel | None = None) -> None:
+        self.budgets = budgets
+        self.model = model or default_cost_model()
+        self.report: dict[str, Any] | None = None
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        ctx = self.execution_context
+        priced = self._price()
+        if priced is not None:
+            policy = self.budgets.policy
+            self.report = {"operation": priced.operation, "requested": priced.cost, "maximum": policy.max_cost}
+            if priced.cost > policy.max_cost:
+                self._refuse(
+                    f"query cost {priced.cost} is over the maximum of {policy.max_cost} per request; "
+                    "ask for fewer items or fields",
+                    MAX_COST_EXCEEDED,
+                    cost=priced.cost,
+                    maximum=policy.max_cost,
+                )
+            elif policy.budgets_enabled:
+                context = ctx.context
+                viewer = getattr(context, "viewer", None)
+                allowed, remaining, reset = await self.budgets.charge(
+                    priced.cost,
+                    address=str(getattr(context, "address", "unknown")),
+                    member=getattr(viewer, "member_id", None),
+                )
+                self.report["remaining"] = remaining
+                self.report["resetSeconds"] = reset
+                if not allowed:
+                    response = getattr(context, "response", None)
+                    if response is not None:
+                        response.status_code = 429
+                        response.headers["Retry-After"] = str(reset)
+                    self._refuse(
+                        f"query cost budget exhausted: this operation costs {priced.cost}, {remaining} points "
+                        f"remain; retry in {reset} s",
+                        RATE_LIMITED,
+                        retryAfter=reset,
+                    )
+        yield
+
+    def _price(self) -> OperationCost | None:
+        ctx = self.execution_context
+        if ctx.graphql_document is None:
+            return None
+        schema: Any = ctx.schema
+        return operation_cost(
+            schema._schema,
+            ctx.graphql_document,
+            operation_name=ctx.operation_name,
+            variables=ctx.variables or {},
+            model=self.model,
+        )
+
+    def _refuse(self, message: str, code: str, **extra: Any) -> None:
+        error = GraphQLError(message, extensions={"code": code, **extra})
+        self.execution_context.result = GraphQLExecutionResult(data=None, errors=[error])
+
+    def get_results(self) -> dict[str, Any]:
+        return {"cost": self.report} if self.report is not None else {}
