@@ -231,7 +231,7 @@ async def test_recompute_command_prints_run_tiers_and_pyramid(api: Api) -> None:
 async def test_a_whole_tier_moving_at_once_is_swept_and_recorded(api: Api) -> None:
     cid = await create_community(api, "demo")
     services = api.app.state.services  # type: ignore[union-attr]
-    store = services.apps["users"].state.value.store
+    store = services.apps["users"].state.service.value.members
     swept: list[tuple[str, str]] = []
     sweep_tier = store.sweep_tier
 
