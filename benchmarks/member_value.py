@@ -32,8 +32,7 @@ from infra.mongo import create_mongo_client
 from infra.settings import Settings
 from users_service.app import create_app
 from users_service.client import UsersClient
-from users_service.ltv.schemas import LtvTrain
-from users_service.schemas import CommunityCreate, MemberImport, MemberImportBatch
+from users_service.schemas import CommunityCreate, LtvTrain, MemberImport, MemberImportBatch
 
 DAY = 86400.0
 

@@ -1,4 +1,4 @@
-"""users_service's ASGI app."""
+"""users_service's ASGI app: the store, the service facade and the routes, over the service's own database."""
 
 from __future__ import annotations
 
@@ -11,12 +11,9 @@ from content_service.client import ContentClient
 from distribution_service.client import DistributionClient
 from infra.service_app import create_service_app, database_lifespan
 from infra.settings import Settings
-from users_service.member_value import ROUTES as MEMBER_VALUE_ROUTES
-from users_service.member_value import setup_member_value
 from users_service.routes import routes
-from users_service.service import UsersService
+from users_service.service import Upstreams, UsersService
 from users_service.store import UsersStore
-from users_service.value.service import Upstreams
 
 
 def create_app(
@@ -28,14 +25,11 @@ def create_app(
     async def setup(app: Starlette, db: Any) -> None:
         store = UsersStore(db, login_failure_window_seconds=settings.login_failure_window_seconds)
         await store.ensure_indexes()
-        await store.ensure_import_indexes()  # issue 4
-        app.state.service = UsersService(store, login_max_failures=settings.login_max_failures)
-        # Issue 6: member value (RFM pyramid, tiers), LTV, NPS, governance, lifecycle stage.
-        await setup_member_value(app, db, settings, store, upstreams)
+        app.state.service = UsersService(store, upstreams, settings)
 
     return create_service_app(
         name="users",
-        routes=[*routes, *MEMBER_VALUE_ROUTES],
+        routes=routes,
         lifespan=database_lifespan(
             uri=settings.mongodb_uri, database=settings.database_name("users"), app_name="users_service", setup=setup
         ),

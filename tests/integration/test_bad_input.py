@@ -50,6 +50,12 @@ async def test_same_handle_in_another_community_is_fine(api: Api) -> None:
     assert count_documents(api.settings, "users", "members") == 2
 
 
+async def test_community_slug_that_is_path_syntax_is_bad_user_input_naming_slug(api: Api) -> None:
+    for slug in ("a/b", "..", "."):
+        errors = await api.errors("query($s: String!) { community(slug: $s) { id } }", {"s": slug})
+        assert (errors[0]["extensions"]["code"], errors[0]["extensions"].get("field")) == ("BAD_USER_INPUT", "slug")
+
+
 async def test_unknown_timezone_is_bad_user_input(api: Api) -> None:
     errors = await api.errors(
         CREATE_COMMUNITY, {"input": {"slug": "demo", "name": "Demo", "timezone": "Mars/Olympus"}}, admin=True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sys
@@ -10,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+from bson import ObjectId
+from pymongo import MongoClient
 
 from tests.factories import Api, Member, create_community, create_plan, grant, publish, register
-from users_service.schemas import MemberImport, MemberImportBatch
+from users_service.schemas import MemberImport, MemberImportBatch, ValueConfig
 
 REPO = Path(__file__).resolve().parents[2]
 ME = "{ me { tier rfmLayer ltv } }"
@@ -167,6 +170,39 @@ async def test_configured_pyramid_proportions_are_the_new_targets(api: Api) -> N
     assert [layer["targetShare"] for layer in data["rfmPyramid"]] == [0.7, 0.2, 0.1]
 
 
+async def test_concurrent_setting_changes_of_different_fields_all_stay(api: Api) -> None:
+    cid = await create_community(api, "demo")
+    users = api.app.state.services.users  # type: ignore[union-attr]
+    changes = [
+        {"window_days": 90},
+        {"grace_days": 7},
+        {"new_member_days": 21},
+        {"active_min_events": 12},
+        {"koc_min_events": 30},
+        {"rfm_window_days": 180},
+    ]
+    await asyncio.gather(*(users.update_value_config(cid, change) for change in changes))
+    config = await users.get_value_config(cid)
+    stored = {key: getattr(config, key) for change in changes for key in change}
+    assert stored == {key: value for change in changes for key, value in change.items()}
+
+
+async def test_settings_stored_before_versioning_take_a_change(api: Api) -> None:
+    cid = await create_community(api, "demo")
+    assert api.settings.mongodb_uri
+    client: MongoClient[dict[str, Any]] = MongoClient(api.settings.mongodb_uri)
+    try:
+        configs = client[api.settings.database_name("users")]["value_config"]
+        configs.insert_one({"_id": ObjectId(cid), **ValueConfig(grace_days=3).model_dump(mode="json")})
+        users = api.app.state.services.users  # type: ignore[union-attr]
+        await users.update_value_config(cid, {"window_days": 60})
+        stored = configs.find_one({"_id": ObjectId(cid)})
+    finally:
+        client.close()
+    assert stored is not None
+    assert (stored["grace_days"], stored["window_days"], stored["version"]) == (3, 60, 1)
+
+
 async def test_pyramid_proportions_that_do_not_add_up_are_refused(api: Api) -> None:
     cid = await create_community(api, "demo")
     code = await api.error_code(
@@ -231,7 +267,7 @@ async def test_recompute_command_prints_run_tiers_and_pyramid(api: Api) -> None:
 async def test_a_whole_tier_moving_at_once_is_swept_and_recorded(api: Api) -> None:
     cid = await create_community(api, "demo")
     services = api.app.state.services  # type: ignore[union-attr]
-    store = services.apps["users"].state.value.store
+    store = services.apps["users"].state.service.value.members
     swept: list[tuple[str, str]] = []
     sweep_tier = store.sweep_tier
 

@@ -92,6 +92,14 @@ async def test_closed_survey_takes_no_answers(api: Api) -> None:
     assert await api.error_code(RESPOND, {"i": {"surveyId": survey_id, "score": 9}}, token=alice.token) == "CONFLICT"
 
 
+async def test_survey_id_that_is_path_syntax_is_bad_input_naming_survey_id(api: Api) -> None:
+    await create_community(api, "demo")
+    alice = await register(api, "demo", "alice")
+    for survey_id in ("..", ".", "a/b", "0" * 23):
+        errors = await api.errors(RESPOND, {"i": {"surveyId": survey_id, "score": 9}}, token=alice.token)
+        assert (errors[0]["extensions"]["code"], errors[0]["extensions"]["field"]) == ("BAD_USER_INPUT", "surveyId")
+
+
 async def test_score_above_ten_is_bad_input_and_writes_nothing(api: Api) -> None:
     cid = await create_community(api, "demo")
     alice = await register(api, "demo", "alice")

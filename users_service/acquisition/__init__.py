@@ -1,1 +1,1 @@
-"""Acquisition: sign-ups per channel, CAC per channel from recorded spend, and trial programs measured."""
+"""Old import path of users_service's acquisition wire models; they live in `users_service.schemas`."""

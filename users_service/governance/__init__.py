@@ -1,1 +1,1 @@
-"""Self-governance: the user committee (core layer), the expert panel, and proposals from idea to feedback."""
+"""Old import path of users_service's governance wire models; they live in `users_service.schemas`."""

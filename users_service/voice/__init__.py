@@ -1,1 +1,1 @@
-"""Voice of the member: NPS surveys and responses, each traced to the member's tier at the time."""
+"""Old import path of users_service's voice wire models; they live in `users_service.schemas`."""

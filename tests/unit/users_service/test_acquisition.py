@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from users_service.acquisition.programs import cac_cents, rate
+from users_service.domain.acquisition import cac_cents, rate
 
 
 def test_cac_rounds_half_up_to_a_whole_minor_unit() -> None:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from users_service.ltv import features, model
+from users_service.domain import ltv_features as features
+from users_service.domain import ltv_model as model
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from users_service.voice.nps import tally
+from users_service.domain.nps import tally
 
 
 def test_nps_worked_example() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from infra.errors import ConflictError
-from users_service.governance.proposals import ProposalStatus, adoption_rate, check_step
+from users_service.domain.proposals import ProposalStatus, adoption_rate, check_step
 
 
 def test_adoption_rate_counts_implemented_as_adopted() -> None:

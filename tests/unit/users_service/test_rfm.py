@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from users_service.domain import rfm
 from users_service.domain.layers import Layer
-from users_service.value import rfm
 
 
 def test_zero_and_missing_score_one_and_the_rest_score_by_quartile() -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from users_service.stage.stages import Kpi, Stage, months_between, stage_at
+from users_service.domain.stages import Kpi, Stage, months_between, stage_at
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from bson import ObjectId
 
+from users_service.domain import tier_writes as writes
 from users_service.domain.layers import Layer
+from users_service.domain.tiering import TierState
 from users_service.domain.tiers import Tier
-from users_service.value import writes
-from users_service.value.tiering import TierState
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from users_service.domain.layers import Layer
+from users_service.domain.tiering import Signals, TierRules, TierState, next_state, qualified_tier
 from users_service.domain.tiers import Tier
-from users_service.value.tiering import Signals, TierRules, TierState, next_state, qualified_tier
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 RULES = TierRules()

@@ -1,0 +1,34 @@
+"""`UsersClient`: the only way other services and the gateway reach users_service.
+
+One mixin per concept (communities, members, acquisition, value, LTV, NPS, governance, stage); every path is
+built with `infra.paths` (`community_path`, `segment`), so a malformed id or slug is BAD_USER_INPUT before any
+request leaves.
+"""
+
+from __future__ import annotations
+
+from infra.http import ServiceClient
+from users_service.client.acquisition import AcquisitionClientMixin
+from users_service.client.communities import CommunitiesClientMixin
+from users_service.client.governance import GovernanceClientMixin
+from users_service.client.ltv import LtvClientMixin
+from users_service.client.members import MembersClientMixin
+from users_service.client.stage import StageClientMixin
+from users_service.client.value import ValueClientMixin
+from users_service.client.voice import VoiceClientMixin
+
+__all__ = ["UsersClient"]
+
+
+class UsersClient(
+    CommunitiesClientMixin,
+    MembersClientMixin,
+    AcquisitionClientMixin,
+    ValueClientMixin,
+    LtvClientMixin,
+    VoiceClientMixin,
+    GovernanceClientMixin,
+    StageClientMixin,
+    ServiceClient,
+):
+    service_name = "users"

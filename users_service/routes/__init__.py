@@ -1,0 +1,18 @@
+"""users_service's HTTP API, transport only: one module per concept, concatenated here."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from users_service.routes import acquisition, communities, governance, ltv, members, stage, value, voice
+
+routes: list[BaseRoute] = [
+    *communities.ROUTES,
+    *members.ROUTES,
+    *acquisition.ROUTES,
+    *value.ROUTES,
+    *ltv.ROUTES,
+    *voice.ROUTES,
+    *governance.ROUTES,
+    *stage.ROUTES,
+]

@@ -1,0 +1,18 @@
+"""A community's lifecycle stage over HTTP (internal: reached through `UsersClient`)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from infra.route_params import community_id
+from infra.service_app import respond
+from users_service.routes.common import service
+
+
+async def community_stage(request: Request) -> Response:
+    return respond(await service(request).stage.stage(community_id(request)))
+
+
+ROUTES = [Route("/communities/{community_id}/stage", community_stage, methods=["GET"])]

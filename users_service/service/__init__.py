@@ -1,0 +1,74 @@
+"""users_service's rules, one module per concept, composed into the `UsersService` facade the routes call.
+
+`service.members.register(...)`, `service.value.recompute(...)`: each concept is an attribute, not a base class.
+Every method takes the community as an `ObjectId` parsed once by the route.
+"""
+
+from __future__ import annotations
+
+from infra.settings import Settings
+from users_service.service.acquisition import AcquisitionService, AcquisitionTargets
+from users_service.service.communities import CommunitiesService
+from users_service.service.governance import GovernanceService, GovernanceTargets
+from users_service.service.importing import ImportingService
+from users_service.service.ltv import LtvService
+from users_service.service.members import MembersService
+from users_service.service.stage import StageService, StageTargets
+from users_service.service.upstreams import Upstreams
+from users_service.service.value import ValueService
+from users_service.service.voice import VoiceService
+from users_service.store import UsersStore
+
+__all__ = ["Upstreams", "UsersService"]
+
+
+class UsersService:
+    def __init__(self, store: UsersStore, upstreams: Upstreams, settings: Settings) -> None:
+        self.communities = CommunitiesService(store.communities)
+        self.members = MembersService(
+            store.members, store.login_failures, self.communities, login_max_failures=settings.login_max_failures
+        )
+        self.importing = ImportingService(store.members, self.communities)
+        self.value = ValueService(store.value, store.members, self.communities, upstreams)
+        self.ltv = LtvService(store.ltv, store.members, self.communities, upstreams)
+        self.voice = VoiceService(
+            store.voice, self.communities, self.members, excellent_above=settings.nps_excellent_above
+        )
+        self.governance = GovernanceService(
+            store.governance,
+            store.members,
+            self.members,
+            GovernanceTargets(
+                committee=settings.governance_committee_target,
+                expert_panel=settings.governance_expert_panel_target,
+                adoption_rate=settings.governance_target_adoption_rate,
+            ),
+        )
+        self.acquisition = AcquisitionService(
+            store.acquisition,
+            store.members,
+            self.communities,
+            self.members,
+            upstreams,
+            AcquisitionTargets(
+                camp_conversion=settings.trial_camp_conversion_target,
+                plan_retention=settings.trial_plan_retention_target,
+                ltv_to_cac_healthy_above=settings.ltv_to_cac_healthy_above,
+            ),
+        )
+        self.stage = StageService(
+            store.members,
+            self.communities,
+            self.value,
+            self.governance,
+            upstreams,
+            StageTargets(
+                seed_members=settings.stage_seed_members_target,
+                koc_share=settings.stage_koc_share_target,
+                mau=settings.stage_mau_target,
+                content_mix=settings.stage_content_mix_target,
+                funnel_conversion=settings.stage_funnel_conversion_target,
+                committee=settings.governance_committee_target,
+                sub_communities=settings.stage_sub_communities_target,
+            ),
+        )

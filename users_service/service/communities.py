@@ -1,0 +1,44 @@
+"""Communities: creation (with an optional parent) and the one "community exists" check every concept uses."""
+
+from __future__ import annotations
+
+from bson import ObjectId
+
+from infra.errors import NotFoundError
+from users_service.schemas.communities import CommunityCreate, CommunityRead
+from users_service.store.communities import CommunitiesStore
+
+
+class CommunityNotFound(NotFoundError):
+    """No community with this id or slug."""
+
+
+class CommunitiesService:
+    def __init__(self, store: CommunitiesStore) -> None:
+        self.store = store
+
+    async def create(self, community_in: CommunityCreate) -> CommunityRead:
+        parent_id = None
+        if community_in.parent_id:
+            parent_id = ObjectId(community_in.parent_id)
+            await self.get_or_raise(parent_id, field="parentId")
+        return await self.store.create(
+            slug=community_in.slug, name=community_in.name, timezone=community_in.timezone, parent_id=parent_id
+        )
+
+    async def get_or_raise(self, community_id: ObjectId, *, field: str = "communityId") -> CommunityRead:
+        """The community, or NOT_FOUND naming `field`: the check every community-scoped write and report makes."""
+        community = await self.store.get(community_id)
+        if community is None:
+            raise CommunityNotFound(f"no community with id {community_id}", field=field)
+        return community
+
+    async def get_by_slug_or_raise(self, slug: str) -> CommunityRead:
+        community = await self.store.get_by_slug(slug.strip().lower())
+        if community is None:
+            raise CommunityNotFound(f"no community with slug {slug!r}", field="slug")
+        return community
+
+    async def count_sub_communities(self, community_id: ObjectId) -> int:
+        """Partner sub-communities incubated under this one."""
+        return await self.store.count_sub_communities(community_id)

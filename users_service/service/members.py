@@ -1,0 +1,107 @@
+"""Members: registration, authentication, roles and lookups, all within one community."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bson import ObjectId
+
+from infra.errors import NotFoundError, RateLimitedError, UnauthenticatedError
+from users_service.domain import passwords
+from users_service.domain.roles import Role, with_role, without_role
+from users_service.domain.tiers import initial_tier
+from users_service.schemas.members import Credentials, MemberCreate, MemberIds, MemberRead, RoleChange
+from users_service.service.communities import CommunitiesService
+from users_service.store.login_failures import LoginFailuresStore
+from users_service.store.members import MembersStore
+
+BAD_CREDENTIALS = "invalid handle or password"
+# A handle under attack from many addresses is still refused, at this multiple of the per-address limit.
+GLOBAL_FAILURE_FACTOR = 10
+
+
+class MemberNotFound(NotFoundError):
+    """No member with this id or handle in the community."""
+
+
+class MembersService:
+    def __init__(
+        self,
+        store: MembersStore,
+        login_failures: LoginFailuresStore,
+        communities: CommunitiesService,
+        *,
+        login_max_failures: int,
+    ) -> None:
+        self.store = store
+        self.login_failures = login_failures
+        self.communities = communities
+        self.login_max_failures = login_max_failures
+
+    async def register(self, community_id: ObjectId, member_in: MemberCreate) -> MemberRead:
+        await self.communities.get_or_raise(community_id)
+        password_hash = await passwords.hash_password(member_in.password) if member_in.password else None
+        return await self.store.create(
+            community_id=community_id,
+            handle=member_in.handle,
+            display_name=member_in.display_name,
+            password_hash=password_hash,
+            roles=[Role.MEMBER],
+            tier=initial_tier(),
+            channel=member_in.channel.value if member_in.channel else None,
+        )
+
+    async def authenticate(self, community_id: ObjectId, credentials: Credentials) -> MemberRead:
+        """The member whose handle and password match; every failure looks the same to the caller."""
+        if await self._locked_out(community_id, credentials):
+            raise RateLimitedError("too many failed logins for this handle; try again later")
+        member, password_hash = await self.store.get_with_password_hash(community_id, credentials.handle)
+        if member is None or not await passwords.verify_password(password_hash, credentials.password):
+            await self.login_failures.record(community_id, credentials.handle, credentials.address)
+            raise UnauthenticatedError(BAD_CREDENTIALS)
+        await self.login_failures.clear(community_id, credentials.handle)
+        return member
+
+    async def _locked_out(self, community_id: ObjectId, credentials: Credentials) -> bool:
+        """Refused after `login_max_failures` from this address, or ten times as many from anywhere."""
+        handle = credentials.handle
+        from_here = await self.login_failures.count_recent(community_id, handle, address=credentials.address)
+        if from_here >= self.login_max_failures:
+            return True
+        everywhere = await self.login_failures.count_recent(community_id, handle, all_addresses=True)
+        return everywhere >= self.login_max_failures * GLOBAL_FAILURE_FACTOR
+
+    async def get_or_raise(self, community_id: ObjectId, member_id: ObjectId, *, field: str = "memberId") -> MemberRead:
+        """The member, or NOT_FOUND naming `field` (memberId, authorId, expertId...)."""
+        member = await self.store.get(community_id, member_id)
+        if member is None:
+            raise MemberNotFound(f"no member with id {member_id} in this community", field=field)
+        return member
+
+    async def get_by_handle_or_raise(self, community_id: ObjectId, handle: str) -> MemberRead:
+        member = await self.store.get_by_handle(community_id, handle)
+        if member is None:
+            raise MemberNotFound(f"no member with handle {handle!r} in this community", field="handle")
+        return member
+
+    async def lookup(self, community_id: ObjectId, member_ids: list[str]) -> list[MemberRead | None]:
+        found = await self.store.list_by_ids(community_id, [ObjectId(i) for i in dict.fromkeys(member_ids)])
+        return [found.get(i) for i in member_ids]
+
+    async def ids_joined_since(self, community_id: ObjectId, since: datetime) -> MemberIds:
+        """Ids of the community's members who joined at or after `since` (for other services' batch jobs)."""
+        return MemberIds(ids=await self.store.list_ids_joined_since(community_id, since))
+
+    async def grant_role(self, community_id: ObjectId, change: RoleChange) -> MemberRead:
+        return await self._change_role(community_id, change, grant=True)
+
+    async def revoke_role(self, community_id: ObjectId, change: RoleChange) -> MemberRead:
+        return await self._change_role(community_id, change, grant=False)
+
+    async def _change_role(self, community_id: ObjectId, change: RoleChange, *, grant: bool) -> MemberRead:
+        member = await self.get_by_handle_or_raise(community_id, change.handle)
+        roles = with_role(member.roles, change.role) if grant else without_role(member.roles, change.role)
+        updated = await self.store.set_roles(community_id, ObjectId(member.id), roles)
+        if updated is None:
+            raise MemberNotFound(f"no member with handle {change.handle!r} in this community", field="handle")
+        return updated

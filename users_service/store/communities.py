@@ -1,0 +1,62 @@
+"""The `communities` collection: tenants, found by id or slug, and their partner sub-communities."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bson import ObjectId
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from infra.errors import ConflictError
+from users_service.schemas.communities import CommunityRead
+from users_service.store.base import Doc
+
+
+def _community(doc: Doc) -> CommunityRead:
+    return CommunityRead(
+        id=str(doc["_id"]),
+        slug=doc["slug"],
+        name=doc["name"],
+        timezone=doc["timezone"],
+        parent_id=str(doc["parent_id"]) if doc.get("parent_id") else None,
+        created_at=doc["created_at"],
+    )
+
+
+class CommunitiesStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.communities = db["communities"]
+
+    async def ensure_indexes(self) -> None:
+        # get_by_slug; a slug names one community platform-wide.
+        await self.communities.create_index([("slug", ASCENDING)], unique=True, name="slug_unique")
+        # count_sub_communities: partner sub-communities of a parent.
+        await self.communities.create_index([("parent_id", ASCENDING)], name="parent")
+
+    async def create(self, *, slug: str, name: str, timezone: str, parent_id: ObjectId | None) -> CommunityRead:
+        doc: Doc = {
+            "slug": slug,
+            "name": name,
+            "timezone": timezone,
+            "parent_id": parent_id,
+            "created_at": datetime.now(UTC),
+        }
+        try:
+            result = await self.communities.insert_one(doc)
+        except DuplicateKeyError as exc:
+            raise ConflictError(f"a community with slug {slug!r} already exists", field="slug") from exc
+        doc["_id"] = result.inserted_id
+        return _community(doc)
+
+    async def get(self, community_id: ObjectId) -> CommunityRead | None:
+        doc = await self.communities.find_one({"_id": community_id})
+        return _community(doc) if doc else None
+
+    async def get_by_slug(self, slug: str) -> CommunityRead | None:
+        doc = await self.communities.find_one({"slug": slug})
+        return _community(doc) if doc else None
+
+    async def count_sub_communities(self, community_id: ObjectId) -> int:
+        return await self.communities.count_documents({"parent_id": community_id})

@@ -1,0 +1,48 @@
+"""The `login_failures` collection: failed sign-ins per handle and address, expiring after the window."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bson import ObjectId
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+from users_service.store.base import Doc
+
+
+class LoginFailuresStore:
+    def __init__(self, db: AsyncDatabase[Doc], *, window_seconds: int) -> None:
+        self.login_failures = db["login_failures"]
+        self.window_seconds = window_seconds
+
+    async def ensure_indexes(self) -> None:
+        # count_recent (per address): failures of one handle from one address.
+        await self.login_failures.create_index(
+            [("community_id", ASCENDING), ("handle_key", ASCENDING), ("address", ASCENDING), ("at", ASCENDING)],
+            name="community_handle_address_at",
+        )
+        # count_recent (all addresses); entries expire after the failure window.
+        await self.login_failures.create_index(
+            [("community_id", ASCENDING), ("handle_key", ASCENDING), ("at", ASCENDING)], name="community_handle_at"
+        )
+        await self.login_failures.create_index("at", expireAfterSeconds=self.window_seconds, name="at_ttl")
+
+    async def record(self, community_id: ObjectId, handle: str, address: str | None) -> None:
+        await self.login_failures.insert_one(
+            {"community_id": community_id, "handle_key": handle.lower(), "address": address, "at": datetime.now(UTC)}
+        )
+
+    async def count_recent(
+        self, community_id: ObjectId, handle: str, *, address: str | None = None, all_addresses: bool = False
+    ) -> int:
+        """Failures in the window for this handle: from `address`, or from anywhere with `all_addresses`."""
+        since = datetime.now(UTC) - timedelta(seconds=self.window_seconds)
+        query: Doc = {"community_id": community_id, "handle_key": handle.lower()}
+        if not all_addresses:
+            query["address"] = address
+        query["at"] = {"$gte": since}
+        return await self.login_failures.count_documents(query)
+
+    async def clear(self, community_id: ObjectId, handle: str) -> None:
+        await self.login_failures.delete_many({"community_id": community_id, "handle_key": handle.lower()})
