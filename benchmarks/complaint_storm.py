@@ -39,7 +39,7 @@ async def _round(gql: Gql, slug: str, n: int, concurrent: bool) -> dict[str, flo
             await gql(FILE, payload[k], token=tokens[k % FILERS])
     elapsed = time.perf_counter() - started
     incidents = (await gql(INCIDENTS, token=op_token))["incidents"]
-    complaints = gql.app.state.services.apps["content"].state.moderation.store.complaints
+    complaints = gql.app.state.services.apps["content"].state.store.moderation.complaints
     from bson import ObjectId
 
     cursor = (

@@ -1,7 +1,7 @@
 """The feed's newest-items read on a community with a long history: `python -m benchmarks.newest_items`.
 
 A community of --items published items (default 20,000) spread evenly over --days (default 730), in
-content_service's own store with its own indexes. Measured: `ContentStore.list_published_summaries` (the newest
+content_service's own store with its own indexes. Measured: `PiecesStore.list_published_summaries` (the newest
 500 through widening windows of publication time, what the feed's candidate generator asks for) against the
 same read as one query sorted over the community's whole history (the baseline, same server, same run). Medians
 over --repeats. SecantusDB sorts every document a query matches, so the single query grows with the community's
@@ -21,7 +21,7 @@ from bson import ObjectId
 from pymongo import DESCENDING, AsyncMongoClient
 
 from benchmarks.common import print_summary, scratch_settings
-from content_service.store import SUMMARY_FIELDS, ContentStore
+from content_service.store.pieces import SUMMARY_FIELDS, PiecesStore
 
 LIMIT = 500
 BATCH = 2000
@@ -41,7 +41,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     with scratch_settings() as settings:
         client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongodb_uri)
         try:
-            store = ContentStore(client[settings.database_name("content")])
+            store = PiecesStore(client[settings.database_name("content")])
             await store.ensure_indexes()
             community = ObjectId()
             now = datetime.now(UTC)

@@ -21,8 +21,8 @@ from typing import Any
 import yaml
 
 from benchmarks.content_harness import Gql, platform
-from content_service.templates.schemas import ExportFormat
-from content_service.templates.service import parse_library
+from content_service.schemas.templates import ExportFormat
+from content_service.service.templates import parse_library
 
 IMPORT = "mutation($i: ImportTemplatesInput!) { importTemplates(input: $i) { created versioned unchanged total } }"
 

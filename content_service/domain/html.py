@@ -1,4 +1,4 @@
-"""Issue 4: HTML bodies from other platforms, kept with their formatting and stripped of anything active."""
+"""HTML bodies from other platforms, kept with their formatting and stripped of anything active."""
 
 from __future__ import annotations
 

@@ -81,7 +81,7 @@ async def test_malformed_ids_name_their_field(api: Api, query: str, variables: d
 
 async def test_a_template_write_whose_version_moved_on_is_a_conflict(api: Api) -> None:
     await world(api)
-    store = content_app(api).state.templates.store
+    store = content_app(api).state.store.templates
     stale = UpdateOne({"_id": ObjectId(), "version": 1}, {"$set": {"version": 2}})
     with pytest.raises(ConflictError, match="the library changed meanwhile; read it again"):
         await store.write_library([stale], [], session=None)
@@ -89,7 +89,7 @@ async def test_a_template_write_whose_version_moved_on_is_a_conflict(api: Api) -
 
 async def test_a_duplicate_template_version_is_a_conflict(api: Api) -> None:
     await world(api)
-    store = content_app(api).state.templates.store
+    store = content_app(api).state.store.templates
     doc = {"template_id": ObjectId(), "version": 1, "spec": {}, "created_at": datetime.now(UTC)}
     await store.write_library([], [dict(doc)], session=None)
     with pytest.raises(ConflictError, match="the library changed meanwhile; read it again"):

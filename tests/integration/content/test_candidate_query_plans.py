@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from bson import ObjectId
 
-from content_service.incentives.store import IncentivesStore
-from content_service.store import ContentStore
+from content_service.store.incentives import IncentivesStore
+from content_service.store.pieces import PiecesStore
 from tests.query_plans import PlanProbe, plan_probe
 
 NOW = datetime.now(UTC)
@@ -25,7 +25,7 @@ STATUSES = ["PUBLISHED", "PUBLISHED", "PUBLISHED", "DRAFT", "HIDDEN"]
 @dataclass
 class World:
     probe: PlanProbe
-    store: ContentStore
+    store: PiecesStore
     incentives: IncentivesStore
     community: ObjectId
     authors: list[ObjectId]
@@ -35,7 +35,7 @@ class World:
 @pytest.fixture
 async def world(mongo_uri: str) -> AsyncIterator[World]:
     async with plan_probe(mongo_uri) as probe:
-        store, incentives = ContentStore(probe.db), IncentivesStore(probe.db)
+        store, incentives = PiecesStore(probe.db), IncentivesStore(probe.db)
         await store.ensure_indexes()
         await incentives.ensure_indexes()
         community, other = ObjectId(), ObjectId()

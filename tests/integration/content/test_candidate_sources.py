@@ -36,7 +36,7 @@ def content(api: Api) -> ContentClient:
 
 
 async def _set_published_at(api: Api, content_id: str, when: datetime) -> None:
-    store = content_app(api).state.service.store
+    store = content_app(api).state.store.pieces
     await store.content.update_one({"_id": ObjectId(content_id)}, {"$set": {"published_at": when}})
 
 
@@ -115,7 +115,7 @@ async def test_ended_boosts_and_hidden_items_are_not_boosted(api: Api) -> None:
     for piece in (s.alice_pieces[0], s.bob_piece):
         await api.data(BOOST, {"input": {"contentId": piece, "percent": 300, "days": 7}}, token=s.operator.token)
     await api.data(hide, {"input": {"contentId": s.bob_piece, "action": "HIDE"}}, token=s.operator.token)
-    boosts = content_app(api).state.incentives.store.boosts
+    boosts = content_app(api).state.store.incentives.boosts
     await boosts.update_one(
         {"content_id": ObjectId(s.alice_pieces[0])}, {"$set": {"ends_at": datetime(2026, 1, 1, tzinfo=UTC)}}
     )

@@ -159,7 +159,7 @@ async def test_overdue_is_true_for_an_open_step_past_its_deadline(gateway_with: 
     async with gateway_with() as api:
         w = await world(api)
         await complain(api, w.member, category="LEGAL")
-        incidents = content_app(api).state.crisis.store.incidents
+        incidents = content_app(api).state.store.crisis.incidents
         past = datetime.now(UTC) - timedelta(minutes=1)
         await incidents.update_one({}, {"$set": {"steps.0.due_at": past}})
         (incident,) = (await api.data(INCIDENTS, {"status": "OPEN"}, token=w.operator.token))["incidents"]
@@ -210,7 +210,7 @@ async def test_webhook_is_signed_retried_with_a_stable_id_and_replayable(gateway
 async def test_concurrent_upserts_create_one_incident_and_exactly_one_caller_is_told_it_created_it(api: Api) -> None:
     from bson import ObjectId
 
-    store = content_app(api).state.crisis.store
+    store = content_app(api).state.store.crisis
     community = ObjectId()
     results = await asyncio.gather(
         *(store.upsert_open(community, "COMPLAINT_SURGE", {"level": 1, "steps": []}) for _ in range(200))
@@ -224,8 +224,8 @@ async def test_overdue_step_is_notified_once_by_webhook(gateway_with: Any) -> No
     async with gateway_with(OUTBOX_RELAY_ENABLED=False) as api:
         w = await world(api)
         await complain(api, w.member, category="LEGAL")
-        crisis = content_app(api).state.crisis
-        await crisis.store.incidents.update_one(
+        crisis = content_app(api).state.service.crisis
+        await crisis.store.crisis.incidents.update_one(
             {}, {"$set": {"steps.0.due_at": datetime.now(UTC) - timedelta(minutes=1)}}
         )
         first, second = await crisis.tick(), await crisis.tick()
@@ -238,9 +238,9 @@ async def test_overdue_step_is_notified_once_by_webhook(gateway_with: Any) -> No
 async def test_incident_metrics_count_levels_first_response_and_steps_on_time(api: Api) -> None:
     w = await world(api)
     await complain(api, w.member, category="LEGAL")
-    crisis = content_app(api).state.crisis
+    crisis = content_app(api).state.service.crisis
     opened = datetime.now(UTC) - timedelta(hours=1)
-    await crisis.store.incidents.update_one(
+    await crisis.store.crisis.incidents.update_one(
         {},
         {
             "$set": {

@@ -22,7 +22,7 @@ MONTH = "2026-03"
 async def _backdate(api: Api, content_ids: list[str]) -> None:
     from bson import ObjectId
 
-    content = content_app(api).state.production.store.content
+    content = content_app(api).state.store.pieces.content
     await content.update_many(
         {"_id": {"$in": [ObjectId(i) for i in content_ids]}},
         {"$set": {"published_at": datetime(2026, 3, 10, tzinfo=UTC)}},

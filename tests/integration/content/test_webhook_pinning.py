@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from content_service.crisis import targets
-from content_service.crisis.store import CrisisStore
-from content_service.crisis.webhooks import WebhookSender
+from content_service.service import webhook_targets
+from content_service.service.webhooks import WebhookSender
+from content_service.store.crisis import CrisisStore
 from tests.query_plans import plan_probe
 
 PUBLIC = "93.184.216.34"
@@ -26,7 +26,7 @@ async def test_delivery_connects_to_the_checked_address_with_the_hosts_name(
     async def resolve(host: str, port: int, **_: Any) -> list[Any]:
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
 
-    monkeypatch.setattr(targets.anyio, "getaddrinfo", resolve)
+    monkeypatch.setattr(webhook_targets.anyio, "getaddrinfo", resolve)
     sent: list[httpx.Request] = []
 
     def receiver(request: httpx.Request) -> httpx.Response:

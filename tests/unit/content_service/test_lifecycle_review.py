@@ -28,12 +28,19 @@ def test_publish_with_review_reasons_lands_on_review() -> None:
     assert target_status(Action.PUBLISH, publish_at=None, now=NOW, needs_review=True) == ContentStatus.REVIEW
 
 
-def test_seg_refuses_dot_segments() -> None:
-    from infra.errors import BadInputError
-    from infra.schemas import seg
+async def test_the_client_refuses_dot_segments_before_any_request() -> None:
+    import httpx
 
-    with pytest.raises(BadInputError, match="'..' is not a valid path segment"):
-        seg("..")
+    from content_service.client import ContentClient
+    from infra.errors import BadInputError
+
+    def no_request(request: httpx.Request) -> httpx.Response:
+        raise AssertionError(f"no request expected, got {request.url}")
+
+    client = ContentClient("http://content.test", transport=httpx.MockTransport(no_request))
+    with pytest.raises(BadInputError, match="incidentId: '..' is not a valid identifier") as refused:
+        await client.incident("0" * 24, "..")
+    assert refused.value.field == "incidentId"
 
 
 def test_month_bounds_refuses_years_datetime_cannot_hold() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from content_service.templates.evaluate_tags import DEFAULT_DIR, evaluate_site, read_questions
+from content_service.evaluate_tags import DEFAULT_DIR, evaluate_site, read_questions
 
 POSTS = DEFAULT_DIR / "bicycles.meta" / "Posts.xml"
 pytestmark = pytest.mark.skipif(not POSTS.exists(), reason="shared Stack Exchange data is absent")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from content_service.crisis.targets import PinnedRequest, check_webhook_url, pinned_request
+from content_service.service.webhook_targets import PinnedRequest, check_webhook_url, pinned_request
 from infra.errors import BadInputError
 
 

@@ -1,0 +1,79 @@
+"""ContentClient's calls about pieces: publish, read, look up, the ranker's reads and bulk import."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from content_service.schemas.content import (
+    CandidateList,
+    CandidateSources,
+    ContentCountsByAuthor,
+    ContentCreate,
+    ContentIdCheck,
+    ContentIdCheckResult,
+    ContentImportBatch,
+    ContentLookupResult,
+    ContentRead,
+    ContentSummary,
+)
+from infra.bulk import ImportResult
+from infra.http import ServiceClient
+from infra.paths import community_path, segment
+
+
+class ContentCalls(ServiceClient):
+    async def publish(self, community_id: str, content_in: ContentCreate) -> ContentRead:
+        body = await self._call("POST", f"{community_path(community_id)}/content", json=content_in.to_wire())
+        return ContentRead.model_validate(body)
+
+    async def get(self, community_id: str, content_id: str, *, viewer_id: str | None = None) -> ContentRead:
+        """One piece; with `viewer_id`, NOT_FOUND unless that member may read it (author, operator, or visible)."""
+        params = {"viewerId": viewer_id} if viewer_id else None
+        path = f"{community_path(community_id)}/content/{segment(content_id, field='contentId')}"
+        body = await self._call("GET", path, params=params)
+        return ContentRead.model_validate(body)
+
+    async def lookup(self, community_id: str, content_ids: list[str]) -> list[ContentRead | None]:
+        """Content in the order asked; None where an id is not content of this community."""
+        body = await self._call("POST", f"{community_path(community_id)}/content/lookup", json={"ids": content_ids})
+        return ContentLookupResult.model_validate(body).items
+
+    async def candidates(self, community_id: str, *, limit: int = 500) -> list[ContentSummary]:
+        path = f"{community_path(community_id)}/content/candidates"
+        return CandidateList.model_validate(await self._call("GET", path, params={"limit": limit})).items
+
+    async def candidate_sources(
+        self,
+        community_id: str,
+        *,
+        tags: list[str],
+        author_ids: list[str],
+        per_source: int = 500,
+        per_key: int | None = None,
+    ) -> CandidateSources:
+        """Published items carrying any of `tags` (at most 200), by any of `author_ids` (at most 1000), and with an
+        exposure boost running now: three lists, each at most `per_source` (1..1000) long; with `per_key`, the tag
+        and author lists hold at most that many items per asked tag and per asked author. Sent unchecked: the
+        service names the offending field (BadInputError) and reads nothing then."""
+        path = f"{community_path(community_id)}/content/candidates/sources"
+        body: dict[str, object] = {"tags": tags, "authorIds": author_ids, "perSource": per_source}
+        if per_key is not None:
+            body["perKey"] = per_key
+        return CandidateSources.model_validate(await self._call("POST", path, json=body))
+
+    async def counts_by_author(self, community_id: str, since: datetime | None = None) -> dict[str, dict[str, int]]:
+        """Member id → {kind: published pieces} since `since`; members who published nothing are absent."""
+        path = f"{community_path(community_id)}/content/by-author"
+        params = {"since": since.isoformat()} if since else None
+        return ContentCountsByAuthor.model_validate(await self._call("GET", path, params=params)).authors
+
+    async def import_content(self, community_id: str, batch: ContentImportBatch) -> ImportResult:
+        """Create content from another platform; items in the order sent, each CREATED, SKIPPED or REJECTED."""
+        path = f"{community_path(community_id)}/content/import"
+        return ImportResult.model_validate(await self._call("POST", path, json=batch.to_wire()))
+
+    async def known_ids(self, community_id: str, content_ids: list[str]) -> set[str]:
+        """The ids among `content_ids` (at most 1000) that name content of this community."""
+        path = f"{community_path(community_id)}/content/known"
+        body = await self._call("POST", path, json=ContentIdCheck(ids=content_ids).to_wire())
+        return set(ContentIdCheckResult.model_validate(body).known)

@@ -1,0 +1,18 @@
+"""content_service's HTTP API (internal: reached through `ContentClient`), transport only, one module per concept."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from content_service.routes import crisis, incentives, interaction, moderation, pieces, settings, templates, topics
+
+routes: list[BaseRoute] = [
+    *pieces.ROUTES,
+    *settings.ROUTES,
+    *interaction.ROUTES,
+    *topics.ROUTES,
+    *moderation.ROUTES,
+    *crisis.ROUTES,
+    *templates.ROUTES,
+    *incentives.ROUTES,
+]
