@@ -1,4 +1,4 @@
-"""Billing object types beyond plans and subscriptions: payments, invoices, deals, the ledger, the report."""
+"""TODO"""
 
 from __future__ import annotations
 
@@ -7,6 +7,16 @@ from datetime import datetime
 import strawberry
 
 from billing_service import schemas as s
+from billing_service.schemas import (
+    PlanRead,
+    SubscriptionRead,
+)
+from gateway.graphql.billing.enums import PlanInterval, SubscriptionStatus
+
+
+@strawberry.type
+class SubscribePayload:
+    subscription: Subscription
 
 
 @strawberry.type
@@ -288,3 +298,76 @@ class BillingCycleResult:
     trials_converted: int
     plan_changes: int
     recognition_postings: int
+
+
+@strawberry.type
+class Plan:
+    id: strawberry.ID
+    name: str
+    price_cents: int = strawberry.field(description="Price in integer minor units of `currency`.")
+    currency: str
+    interval: PlanInterval
+    trial_days: int
+    benefits: list[str]
+
+    @staticmethod
+    def from_read(read: PlanRead) -> Plan:
+        return Plan(
+            id=strawberry.ID(read.id),
+            name=read.name,
+            price_cents=read.price_cents,
+            currency=read.currency,
+            interval=PlanInterval(read.interval.value),
+            trial_days=read.trial_days,
+            benefits=read.benefits,
+        )
+
+
+@strawberry.type
+class Subscription:
+    id: strawberry.ID
+    status: SubscriptionStatus
+    plan: Plan
+    current_period_start: datetime
+    current_period_end: datetime
+    member_id: strawberry.ID
+    cancel_at_period_end: bool
+    pending_plan_id: strawberry.ID | None = strawberry.field(description="A downgrade that applies at period end.")
+    access_blocked: bool = strawberry.field(description="True from dunning day 14 until paid.")
+    latest_payment_id: strawberry.ID | None
+
+    @staticmethod
+    def from_read(read: SubscriptionRead) -> Subscription:
+        return Subscription(
+            id=strawberry.ID(read.id),
+            status=SubscriptionStatus(read.status.value),
+            plan=Plan.from_read(read.plan),
+            current_period_start=read.current_period_start,
+            current_period_end=read.current_period_end,
+            member_id=strawberry.ID(read.member_id),
+            cancel_at_period_end=read.cancel_at_period_end,
+            pending_plan_id=strawberry.ID(read.pending_plan_id) if read.pending_plan_id else None,
+            access_blocked=read.access_blocked,
+            latest_payment_id=strawberry.ID(read.latest_payment_id) if read.latest_payment_id else None,
+        )
+
+
+@strawberry.type(description="A member's live subscription: what they hold now.")
+class Membership:
+    subscription_id: strawberry.ID
+    status: SubscriptionStatus
+    plan: Plan
+    current_period_end: datetime
+    cancel_at_period_end: bool
+    access_blocked: bool = strawberry.field(description="Dunning blocked access: benefits are withheld until paid.")
+
+    @staticmethod
+    def from_read(read: SubscriptionRead) -> Membership:
+        return Membership(
+            subscription_id=strawberry.ID(read.id),
+            status=SubscriptionStatus(read.status.value),
+            plan=Plan.from_read(read.plan),
+            current_period_end=read.current_period_end,
+            cancel_at_period_end=read.cancel_at_period_end,
+            access_blocked=read.access_blocked,
+        )
