@@ -58,6 +58,7 @@ from gateway.graphql.users.queries import (
     UserQuery,
     VoiceQuery,
 )
+from gateway.identifiers import IdentifierGuard
 from gateway.metrics import OperationMetrics
 from infra.settings import Settings
 
@@ -133,6 +134,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: MaxTokensLimiter(max_token_count=tokens),
         OperationMetrics,
         ErrorCodes,
+        IdentifierGuard,
     ]
     if production:
         extensions.append(DisableIntrospection)

@@ -1,4 +1,4 @@
-"""TODO"""
+"""Inputs of the billing mutations."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""TODO"""
+"""Billing mutations: plans, subscriptions, coupons, commerce, the ledger's postings and invoices."""
 
 from __future__ import annotations
 

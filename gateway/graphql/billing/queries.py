@@ -1,4 +1,4 @@
-"""TODO"""
+"""Billing root queries: plans, subscriptions, products, deals, the ledger, the report and invoices."""
 
 from __future__ import annotations
 

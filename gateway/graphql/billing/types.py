@@ -1,4 +1,4 @@
-"""TODO"""
+"""Object types of billing: plans, subscriptions, payments, invoices, deals, the ledger and the report."""
 
 from __future__ import annotations
 

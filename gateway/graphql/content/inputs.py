@@ -1,4 +1,4 @@
-"""TODO"""
+"""Inputs of the content mutations."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""TODO"""
+"""Content mutations: production, interaction, moderation, crisis, templates and incentives."""
 
 from __future__ import annotations
 
@@ -37,7 +37,6 @@ from content_service.templates.schemas import (
     TemplateSpec,
 )
 from gateway.context import Info
-from gateway.graphql.content.enums import ContentStatus, Sentiment
 from gateway.graphql.content.inputs import (
     AddBulletCommentInput,
     AddCommentInput,
@@ -127,7 +126,7 @@ class ContentProductionMutation:
         change = Transition(actor_id=member.id, action=input.action.value, publish_at=input.publish_at, note=input.note)
         result = await info.context.services.content.transition(member.community_id, str(input.content_id), change)
         return ContentTransitionPayload(
-            id=strawberry.ID(result.id), status=ContentStatus(result.status.value), review_reasons=result.review_reasons
+            id=strawberry.ID(result.id), status=result.status, review_reasons=result.review_reasons
         )
 
     @strawberry.mutation(description="Edit a piece (author or operator); the previous version is kept as a revision.")
@@ -273,7 +272,7 @@ class CrisisMutation:
             id=strawberry.ID(r.id),
             platform=r.platform,
             url=r.url,
-            sentiment=Sentiment(r.sentiment.value),
+            sentiment=r.sentiment,
             occurred_at=r.occurred_at,
             legal=r.legal,
             duplicate=r.duplicate,

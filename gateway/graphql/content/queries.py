@@ -1,4 +1,4 @@
-"""TODO"""
+"""Content root queries: pieces, interaction, the operators' mix, audit, moderation, crisis and payouts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import strawberry
 from content_service.templates.schemas import (
     DraftText,
 )
-from content_service.templates.schemas import ExportFormat as ServiceExportFormat
 from gateway.context import Info
 from gateway.graphql.arguments import CommunityArg
 from gateway.graphql.content.enums import ComplaintStatus, IncidentStatus, TemplateFormat
@@ -260,8 +259,8 @@ class TemplateQuery:
     @strawberry.field(description="Operators: the community's library as one JSON or YAML document.")
     async def export_templates(self, info: Info, format: TemplateFormat = TemplateFormat.JSON) -> TemplateExport:
         member = (await info.context.require_operator(as_member=True)).actor
-        r = await info.context.services.content.export_templates(member.community_id, ServiceExportFormat(format.value))
-        return TemplateExport(format=TemplateFormat(r.format.value), count=r.count, document=r.document)
+        r = await info.context.services.content.export_templates(member.community_id, format)
+        return TemplateExport(format=r.format, count=r.count, document=r.document)
 
     @strawberry.field(description="Tag suggestions and near-duplicate warnings for a draft (TF-IDF).")
     async def draft_suggestions(self, info: Info, body: str, title: str = "") -> DraftSuggestions:

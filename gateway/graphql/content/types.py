@@ -1,4 +1,5 @@
-"""TODO"""
+"""Object types of content: the piece itself, production, interaction, moderation, crisis, templates and
+incentives."""
 
 from __future__ import annotations
 
@@ -179,7 +180,7 @@ class Votes:
             up=r.up,
             down=r.down,
             score=r.score,
-            mine=VoteValue(r.mine.value) if r.mine else None,
+            mine=r.mine if r.mine else None,
         )
 
 
@@ -312,11 +313,11 @@ class Complaint:
         return Complaint(
             id=strawberry.ID(r.id),
             member_id=strawberry.ID(r.member_id),
-            target_type=ComplaintTargetType(r.target_type.value),
+            target_type=r.target_type,
             target_id=r.target_id,
-            category=ComplaintCategory(r.category.value),
+            category=r.category,
             text=r.text,
-            status=ComplaintStatus(r.status.value),
+            status=r.status,
             weight=r.weight,
             created_at=r.created_at,
             resolved_at=r.resolved_at,
@@ -380,7 +381,7 @@ class Incident:
     def from_read(r: IncidentRead) -> Incident:
         return Incident(
             id=strawberry.ID(r.id),
-            status=IncidentStatus(r.status.value),
+            status=r.status,
             level=r.level,
             cause=r.cause,
             causes=r.causes,
@@ -501,7 +502,7 @@ class Template:
             fields=[
                 TemplateField(
                     name=f.name,
-                    type=TemplateFieldType(f.type.value),
+                    type=f.type,
                     label=f.label,
                     required=f.required,
                     max_length=f.max_length,
@@ -509,7 +510,7 @@ class Template:
                 )
                 for f in r.fields
             ],
-            default_kind=ContentKind(r.default_kind.value),
+            default_kind=r.default_kind,
             default_tags=r.default_tags,
             title_pattern=r.title_pattern,
             body_pattern=r.body_pattern,
@@ -648,8 +649,8 @@ class Content:
     def from_read(read: ContentRead) -> Content:
         return Content(
             id=strawberry.ID(read.id),
-            kind=ContentKind(read.kind.value),
-            status=ContentStatus(read.status.value),
+            kind=read.kind,
+            status=read.status,
             title=read.title,
             body=read.body,
             tags=read.tags,

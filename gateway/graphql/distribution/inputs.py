@@ -1,4 +1,4 @@
-"""TODO"""
+"""Inputs of the feed mutations: events, push preferences, follows and blocks."""
 
 from __future__ import annotations
 

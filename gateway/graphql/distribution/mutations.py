@@ -1,4 +1,4 @@
-"""TODO"""
+"""Events that train the feed, push preferences, and follows and blocks of authors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""TODO"""
+"""The honeycomb feed, "why did I get this?", the inbox, slot rates and the caller's author relations."""
 
 from __future__ import annotations
 
@@ -45,8 +45,8 @@ class FeedQuery:
             model_version=e.model_version,
             experiment_arm=e.experiment_arm,
             shadow_version=e.shadow_version,
-            slot=Slot(e.slot.value),
-            scene=Scene(e.scene.value),
+            slot=e.slot,
+            scene=e.scene,
             at=e.at,
             position=e.position,
             score=e.score,
@@ -65,7 +65,7 @@ class DeliveryQuery:
         return [
             Delivery(
                 id=strawberry.ID(d.id),
-                slot=Slot(d.slot.value),
+                slot=d.slot,
                 day=d.day,
                 decision_id=strawberry.ID(d.decision_id),
                 model_version=d.model_version,
@@ -92,7 +92,7 @@ class DeliveryQuery:
         rates = await info.context.services.distribution.slot_rates(cid)
         return [
             SlotRate(
-                slot=Slot(r.slot.value),
+                slot=r.slot,
                 delivered=r.delivered,
                 opened=r.opened,
                 shared=r.shared,

@@ -1,4 +1,4 @@
-"""TODO"""
+"""Object types of the feed: ranked items and their explanations, golden-slot deliveries, author relations."""
 
 from __future__ import annotations
 

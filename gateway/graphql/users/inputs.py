@@ -1,4 +1,4 @@
-"""TODO"""
+"""Inputs of the members' mutations."""
 
 from __future__ import annotations
 

@@ -1,11 +1,10 @@
-"""TODO"""
+"""Members' and communities' mutations: sign-up, login, roles, tiers, LTV, NPS, governance, acquisition."""
 
 from __future__ import annotations
 
 import strawberry
 
 from gateway.context import Info
-from gateway.graphql.users.enums import AcquisitionChannel
 from gateway.graphql.users.inputs import (
     CloseNpsSurveyInput,
     ConfigureMemberValueInput,
@@ -203,7 +202,7 @@ class AcquisitionMutation:
         read = await info.context.services.users.record_spend(cid, spend_in)
         return AcquisitionSpend(
             id=strawberry.ID(read.id),
-            channel=AcquisitionChannel(read.channel.value),
+            channel=read.channel,
             amount_cents=read.amount_cents,
             currency=read.currency,
             spent_at=read.spent_at,

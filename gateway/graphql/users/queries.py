@@ -1,4 +1,4 @@
-"""TODO"""
+"""Members' and communities' root queries; operator fields pass `require_operator` first."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import strawberry
 
 from gateway.context import Info
 from gateway.graphql.pagination import check_first
-from gateway.graphql.users.enums import AcquisitionChannel, LifecycleStage, ProposalStatus
+from gateway.graphql.users.enums import ProposalStatus
 from gateway.graphql.users.types import (
     AcquisitionReport,
     ChannelAcquisition,
@@ -176,13 +176,13 @@ class StageQuery:
         cid = (await info.context.require_operator(community_id)).community_id
         read = await info.context.services.users.community_stage(cid)
         return CommunityStage(
-            stage=LifecycleStage(read.stage.value),
+            stage=read.stage,
             founded_at=read.founded_at,
             months=read.months,
             kpis=[
                 StageKpi(
                     key=k.key,
-                    stage=LifecycleStage(k.stage.value),
+                    stage=k.stage,
                     description=k.description,
                     target=k.target,
                     actual=k.actual,
@@ -215,7 +215,7 @@ class AcquisitionQuery:
             ltv_to_cac_healthy_above=read.ltv_to_cac_healthy_above,
             channels=[
                 ChannelAcquisition(
-                    channel=AcquisitionChannel(c.channel.value),
+                    channel=c.channel,
                     signups=c.signups,
                     spend_cents=c.spend_cents,
                     cac_cents=c.cac_cents,

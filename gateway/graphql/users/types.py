@@ -1,4 +1,5 @@
-"""TODO"""
+"""Object types of members and communities: the member, value tiers and the RFM pyramid, LTV models, NPS,
+governance, the lifecycle stage and acquisition. Fields held by another service resolve through loaders."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ class TierDistributionEntry:
     @staticmethod
     def from_read(read: TierShare) -> TierDistributionEntry:
         return TierDistributionEntry(
-            tier=Tier(read.tier.value), members=read.members, share=read.share, target_share=read.target_share
+            tier=read.tier, members=read.members, share=read.share, target_share=read.target_share
         )
 
 
@@ -70,7 +71,7 @@ class RfmPyramidLayer:
     @staticmethod
     def from_read(read: LayerShare) -> RfmPyramidLayer:
         return RfmPyramidLayer(
-            layer=RfmLayer(read.layer.value),
+            layer=read.layer,
             members=read.members,
             share=read.share,
             target_share=read.target_share,
@@ -106,10 +107,7 @@ class TierRun:
             promotions=read.promotions,
             demotions=read.demotions,
             layer_changes=read.layer_changes,
-            movements=[
-                TierMovement(from_tier=Tier(m.from_tier.value), to_tier=Tier(m.to_tier.value), members=m.members)
-                for m in read.moves
-            ],
+            movements=[TierMovement(from_tier=m.from_tier, to_tier=m.to_tier, members=m.members) for m in read.moves],
         )
 
 
@@ -121,7 +119,7 @@ class TierChange:
 
     @staticmethod
     def from_read(read: TierChangeRead) -> TierChange:
-        return TierChange(from_tier=Tier(read.from_tier.value), to_tier=Tier(read.to_tier.value), at=read.at)
+        return TierChange(from_tier=read.from_tier, to_tier=read.to_tier, at=read.at)
 
 
 @strawberry.type(description="A community's pyramid proportions and tier thresholds.")
@@ -249,8 +247,8 @@ class NpsResponse:
             survey_id=strawberry.ID(read.survey_id),
             score=read.score,
             comment=read.comment,
-            tier_at_response=Tier(read.tier.value),
-            rfm_layer_at_response=RfmLayer(read.rfm_layer.value),
+            tier_at_response=read.tier,
+            rfm_layer_at_response=read.rfm_layer,
             responded_at=read.responded_at,
             member_id=read.member_id,
             community_id=community_id,
@@ -335,9 +333,9 @@ class Proposal:
             id=strawberry.ID(read.id),
             title=read.title,
             body=read.body,
-            status=ProposalStatus(read.status.value),
+            status=read.status,
             created_at=read.created_at,
-            recommendation=ProposalRecommendation(read.recommendation.value) if read.recommendation else None,
+            recommendation=read.recommendation if read.recommendation else None,
             review=ProposalStep.from_read(read.review, community_id),
             decision=ProposalStep.from_read(read.decision, community_id),
             feedback=ProposalStep.from_read(read.feedback, community_id),
@@ -444,7 +442,7 @@ class TrialProgram:
     def from_read(read: ProgramRead) -> TrialProgram:
         return TrialProgram(
             id=strawberry.ID(read.id),
-            kind=TrialProgramKind(read.kind.value),
+            kind=read.kind,
             name=read.name,
             duration_days=read.duration_days,
             starts_at=read.starts_at,
@@ -508,10 +506,10 @@ class User:
             id=strawberry.ID(read.id),
             handle=read.handle,
             display_name=read.display_name,
-            roles=[Role(r.value) for r in read.roles],
-            tier=Tier(read.tier.value),
+            roles=[r for r in read.roles],
+            tier=read.tier,
             joined_at=read.joined_at,
             community_id=read.community_id,
-            rfm_layer=RfmLayer(read.rfm_layer.value),
+            rfm_layer=read.rfm_layer,
             ltv=read.ltv_cents,
         )
