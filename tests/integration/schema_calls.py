@@ -6,8 +6,11 @@ requests here, so a field added to the schema is covered without anyone listing 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path as FsPath
 from typing import Any
 
 from graphql import (
@@ -23,8 +26,12 @@ from graphql import (
     get_named_type,
 )
 from graphql.pyutils import Undefined
+from pymongo import MongoClient
 
 from gateway.schema import build_schema
+from infra.settings import SERVICE_NAMES, Settings
+from tests.conftest import running_gateway
+from tests.factories import ADMIN_KEY, JWT_SECRET, Api, Member, create_community, grant, register
 
 DUMMY_ID = "5f5f5f5f5f5f5f5f5f5f5f5f"
 SCALARS: dict[str, Any] = {
@@ -155,3 +162,42 @@ def id_paths(root: RootField) -> Iterator[Path]:
 
     for arg_name, arg in root.field.args.items():
         yield from walk(arg_name, arg.type, (arg_name,), frozenset())
+
+
+@dataclass(frozen=True)
+class Community:
+    """A real community on a gateway of its own, with an operator and a plain member."""
+
+    api: Api
+    id: str
+    operator: Member
+    member: Member
+
+
+@asynccontextmanager
+async def community_gateway(mongo_uri: str, var_dir: FsPath) -> AsyncIterator[Community]:
+    """One gateway for a whole module of generated calls (they are refused before anything is written)."""
+    prefix = f"t{uuid.uuid4().hex[:12]}"
+    settings = Settings(
+        app_env="test",
+        mongodb_uri=mongo_uri,
+        db_prefix=prefix,
+        jwt_secret=JWT_SECRET,
+        platform_admin_key=ADMIN_KEY,
+        var_dir=var_dir,
+        seed_demo=False,
+    )
+    try:
+        async with running_gateway(settings) as api:
+            community_id = await create_community(api, "generated")
+            operator = await register(api, "generated", "operator")
+            await grant(api, community_id, "operator", "OPERATOR")
+            member = await register(api, "generated", "member")
+            yield Community(api, community_id, operator, member)
+    finally:
+        client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri)
+        try:
+            for service in SERVICE_NAMES:
+                client.drop_database(f"{prefix}_{service}")
+        finally:
+            client.close()

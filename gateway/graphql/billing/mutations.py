@@ -51,6 +51,8 @@ from gateway.graphql.billing.types import (
 class BillingMutation:
     @strawberry.mutation(description="Admin, or an operator of the community.")
     async def create_plan(self, info: Info, input: CreatePlanInput) -> Plan:
+        ctx = info.context
+        community_id = (await ctx.require_operator(input.community_id)).community_id
         plan_in = PlanCreate(
             name=input.name,
             price_cents=input.price_cents,
@@ -59,8 +61,6 @@ class BillingMutation:
             trial_days=input.trial_days,
             benefits=input.benefits or [],
         )
-        ctx = info.context
-        community_id = (await ctx.require_operator(input.community_id)).community_id
         community = await ctx.services.users.get_community(community_id)
         return Plan.from_read(await ctx.services.billing.create_plan(community.id, plan_in))
 
