@@ -45,6 +45,7 @@ from gateway.graphql.billing.types import (
     SubscribePayload,
     Subscription,
 )
+from gateway.graphql.models import from_model
 
 
 @strawberry.type
@@ -109,22 +110,13 @@ class BillingMutation:
             audience=input.audience,
         )
         read = await info.context.services.billing.create_coupon(cid, coupon_in)
-        return Coupon(
-            id=strawberry.ID(read.id),
-            code=read.code,
-            percent_off=read.percent_off,
-            amount_off_cents=read.amount_off_cents,
-            duration=read.duration,
-            max_redemptions=read.max_redemptions,
-            remaining=read.remaining,
-            audience=read.audience,
-        )
+        return from_model(Coupon, read)
 
     @strawberry.mutation(description="Admin key: run the billing cycle now (renewals, dunning, recognition).")
     async def run_billing_cycle(self, info: Info, input: RunBillingCycleInput) -> BillingCycleResult:
         info.context.require_admin()
         result = await info.context.services.billing.run_billing_cycle(input.now)
-        return BillingCycleResult(**result.model_dump())
+        return from_model(BillingCycleResult, result)
 
 
 @strawberry.type
@@ -181,7 +173,7 @@ class CommerceMutation:
         receipt_in = s.ReceiptCreate(
             deal_id=str(input.deal_id), amount_cents=input.amount_cents, idempotency_key=input.idempotency_key
         )
-        return LedgerRecord.from_read(await info.context.services.billing.record_receipt(cid, receipt_in))
+        return from_model(LedgerRecord, await info.context.services.billing.record_receipt(cid, receipt_in))
 
     @strawberry.mutation(description="Operators: a UGC award or profit share owed to a creator.")
     async def award_creator(self, info: Info, input: AwardCreatorInput) -> LedgerRecord:
@@ -192,7 +184,7 @@ class CommerceMutation:
             reason=input.reason,
             idempotency_key=input.idempotency_key,
         )
-        return LedgerRecord.from_read(await info.context.services.billing.award_creator(cid, award_in))
+        return from_model(LedgerRecord, await info.context.services.billing.award_creator(cid, award_in))
 
     @strawberry.mutation(description="Operators: pay a creator what the community owes them.")
     async def pay_creator(self, info: Info, input: PayCreatorInput) -> LedgerRecord:
@@ -200,7 +192,7 @@ class CommerceMutation:
         payout_in = s.CreatorPayoutCreate(
             creator_id=str(input.creator_id), amount_cents=input.amount_cents, idempotency_key=input.idempotency_key
         )
-        return LedgerRecord.from_read(await info.context.services.billing.pay_creator(cid, payout_in))
+        return from_model(LedgerRecord, await info.context.services.billing.pay_creator(cid, payout_in))
 
     @strawberry.mutation(description="Operators: a cost (delivery, creator awards, payment fees) paid in cash.")
     async def record_cost(self, info: Info, input: RecordCostInput) -> LedgerRecord:
@@ -212,7 +204,7 @@ class CommerceMutation:
             idempotency_key=input.idempotency_key,
             incurred_at=input.incurred_at,
         )
-        return LedgerRecord.from_read(await info.context.services.billing.record_cost(cid, cost_in))
+        return from_model(LedgerRecord, await info.context.services.billing.record_cost(cid, cost_in))
 
     @strawberry.mutation(description="Operators: refund a payment in full or in part; returns the credit note.")
     async def refund_payment(self, info: Info, input: RefundPaymentInput) -> Invoice:

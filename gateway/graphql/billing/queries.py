@@ -17,6 +17,7 @@ from gateway.graphql.billing.types import (
     Subscription,
     TrialBalance,
 )
+from gateway.graphql.models import from_model
 from gateway.graphql.pagination import MAX_FIRST, check_first
 
 
@@ -91,7 +92,7 @@ class LedgerQuery:
     @strawberry.field(description="Operators: revenue analytics for a period 'YYYY-MM', 'YYYY-Qn' or 'YYYY'.")
     async def revenue_report(self, info: Info, period: str, community_id: strawberry.ID | None = None) -> RevenueReport:
         cid = (await info.context.require_operator(community_id)).community_id
-        return RevenueReport.from_read(await info.context.services.billing.revenue_report(cid, period))
+        return from_model(RevenueReport, await info.context.services.billing.revenue_report(cid, period))
 
     @strawberry.field(description="Operators see the community's invoices; a member sees their own.")
     async def invoices(self, info: Info, first: int = 20, community_id: strawberry.ID | None = None) -> list[Invoice]:

@@ -12,6 +12,7 @@ from billing_service.schemas import (
     SubscriptionRead,
 )
 from gateway.graphql.billing.enums import PlanInterval, SubscriptionStatus
+from gateway.graphql.models import from_model
 
 
 @strawberry.type
@@ -94,26 +95,16 @@ class Deal:
         )
 
 
-@strawberry.type(description="What a receipt, award, payout or cost posted to the ledger.")
+@strawberry.experimental.pydantic.type(
+    model=s.LedgerRecordRead, all_fields=True, description="What a receipt, award, payout or cost posted to the ledger."
+)
 class LedgerRecord:
     id: strawberry.ID
-    kind: str
-    posting_id: str
-    amount_cents: int
-
-    @staticmethod
-    def from_read(read: s.LedgerRecordRead) -> LedgerRecord:
-        return LedgerRecord(
-            id=strawberry.ID(read.id), kind=read.kind, posting_id=read.posting_id, amount_cents=read.amount_cents
-        )
 
 
-@strawberry.type
+@strawberry.experimental.pydantic.type(model=s.InvoiceLine, all_fields=True)
 class InvoiceLine:
-    description: str
-    quantity: int
-    unit_cents: int
-    amount_cents: int
+    pass
 
 
 @strawberry.type
@@ -144,7 +135,7 @@ class Invoice:
             customer=read.customer,
             member_id=strawberry.ID(read.member_id) if read.member_id else None,
             currency=read.currency,
-            lines=[InvoiceLine(**line.model_dump()) for line in read.lines],
+            lines=[from_model(InvoiceLine, line) for line in read.lines],
             subtotal_cents=read.subtotal_cents,
             tax_cents=read.tax_cents,
             total_cents=read.total_cents,
@@ -184,99 +175,53 @@ class TrialBalance:
         )
 
 
-@strawberry.type
+@strawberry.experimental.pydantic.type(model=s.StreamShare, all_fields=True)
 class StreamShare:
-    stream: str
-    amount_cents: int
-    share: float
-    target_share: float
+    pass
 
 
-@strawberry.type
+@strawberry.experimental.pydantic.type(model=s.PlanBreakdown, all_fields=True)
 class PlanBreakdown:
     plan_id: strawberry.ID
-    plan_name: str
-    mrr_cents: int
-    subscribers: int
 
 
-@strawberry.type(description="Money paid in the period by members of one value tier.")
+@strawberry.experimental.pydantic.type(
+    model=s.TierBreakdown, all_fields=True, description="Money paid in the period by members of one value tier."
+)
 class TierBreakdown:
-    tier: str
-    paying_members: int
-    paid_cents: int
+    pass
 
 
-@strawberry.type(description="Money paid in the period by members of one RFM pyramid layer.")
+@strawberry.experimental.pydantic.type(
+    model=s.LayerBreakdown,
+    all_fields=True,
+    description="Money paid in the period by members of one RFM pyramid layer.",
+)
 class LayerBreakdown:
-    layer: str
-    paying_members: int
-    paid_cents: int
+    pass
 
 
-@strawberry.type(description="Engaged members -> paying members -> value-added buyers (target 12.7%).")
+@strawberry.experimental.pydantic.type(
+    model=s.Funnel,
+    all_fields=True,
+    description="Engaged members -> paying members -> value-added buyers (target 12.7%).",
+)
 class Funnel:
-    engaged_members: int
-    paying_members: int
-    value_added_buyers: int
-    conversion: float
-    target: float
+    pass
 
 
-@strawberry.type(description="Revenue analytics for a period; definitions in docs/billing.md.")
+@strawberry.experimental.pydantic.type(
+    model=s.RevenueReport,
+    all_fields=True,
+    description="Revenue analytics for a period; definitions in docs/billing.md.",
+)
 class RevenueReport:
-    period: str
-    start: datetime
-    end: datetime
-    currency: str
-    revenue_cents: int
-    costs_cents: int
-    gross_margin: float | None
-    gross_margin_target_low: float
-    gross_margin_target_high: float
-    mrr_cents: int
-    arr_cents: int
-    arpu_cents: int
-    arpu_target_cents: int
-    paying_members: int
-    logo_churn: float | None
-    revenue_churn: float | None
-    mix: list[StreamShare]
-    ltv_cents: int | None
-    cac_cents: int | None
-    ltv_to_cac: float | None
-    ltv_to_cac_target: float
-    cvr: float | None
-    cvr_target: float
-    trial_conversion: float | None
-    funnel: Funnel
-    by_plan: list[PlanBreakdown]
-    cash_collected_cents: int
-    refunds_cents: int
-    by_tier: list[TierBreakdown]
-    by_rfm_layer: list[LayerBreakdown]
-
-    @staticmethod
-    def from_read(read: s.RevenueReport) -> RevenueReport:
-        data = read.model_dump()
-        data["mix"] = [StreamShare(**m) for m in data["mix"]]
-        data["funnel"] = Funnel(**data["funnel"])
-        data["by_plan"] = [PlanBreakdown(**{**p, "plan_id": strawberry.ID(p["plan_id"])}) for p in data["by_plan"]]
-        data["by_tier"] = [TierBreakdown(**t) for t in data["by_tier"]]
-        data["by_rfm_layer"] = [LayerBreakdown(**t) for t in data["by_rfm_layer"]]
-        return RevenueReport(**data)
+    pass
 
 
-@strawberry.type
+@strawberry.experimental.pydantic.type(model=s.CouponRead, all_fields=True)
 class Coupon:
     id: strawberry.ID
-    code: str
-    percent_off: int
-    amount_off_cents: int
-    duration: str
-    max_redemptions: int
-    remaining: int
-    audience: str | None
 
 
 @strawberry.type
@@ -289,15 +234,9 @@ class BillingNotification:
     created_at: datetime
 
 
-@strawberry.type
+@strawberry.experimental.pydantic.type(model=s.CycleResult, all_fields=True)
 class BillingCycleResult:
-    renewed: int
-    failed: int
-    canceled: int
-    expired: int
-    trials_converted: int
-    plan_changes: int
-    recognition_postings: int
+    pass
 
 
 @strawberry.type

@@ -37,7 +37,6 @@ from gateway.graphql.content.types import (
     WebhookDelivery,
 )
 from gateway.graphql.pagination import check_first
-from infra.errors import NotFoundError
 from infra.schemas import object_id
 
 
@@ -47,10 +46,7 @@ class ContentQuery:
     async def content(self, info: Info, id: strawberry.ID) -> Content | None:
         member = await info.context.require_member()
         object_id(str(id), field="id")
-        try:
-            read = await info.context.services.content.get(member.community_id, str(id), viewer_id=member.id)
-        except NotFoundError as exc:
-            raise NotFoundError(f"no content with id {id} in this community", field="id") from exc
+        read = await info.context.services.content.get(member.community_id, str(id), viewer_id=member.id)
         return Content.from_read(read)
 
 

@@ -9,6 +9,7 @@ import strawberry
 
 from gateway.context import Info
 from gateway.graphql.billing.types import Membership
+from gateway.graphql.models import from_model
 from gateway.graphql.pagination import check_first
 from gateway.graphql.users.enums import (
     AcquisitionChannel,
@@ -143,14 +144,9 @@ class MemberValueSettings:
         )
 
 
-@strawberry.type
+@strawberry.experimental.pydantic.type(model=LtvErrors, all_fields=True)
 class LtvErrorMetrics:
-    mae: float
-    rmse: float
-
-    @staticmethod
-    def from_read(read: LtvErrors) -> LtvErrorMetrics:
-        return LtvErrorMetrics(mae=read.mae, rmse=read.rmse)
+    pass
 
 
 @strawberry.type(description="Members sorted by prediction and cut into bins: predicted vs actual mean value.")
@@ -190,9 +186,9 @@ class LtvModel:
             train_members=read.train_members,
             test_members=read.test_members,
             features=list(read.features),
-            model=LtvErrorMetrics.from_read(read.model),
-            naive=LtvErrorMetrics.from_read(read.naive),
-            mean=LtvErrorMetrics.from_read(read.mean),
+            model=from_model(LtvErrorMetrics, read.model),
+            naive=from_model(LtvErrorMetrics, read.naive),
+            mean=from_model(LtvErrorMetrics, read.mean),
             beats_naive=read.beats_naive,
             total_ratio=read.total_ratio,
             calibration=[
