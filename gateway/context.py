@@ -18,6 +18,7 @@ from users_service.schemas import MemberRead, Role
 
 
 def is_operator(member: MemberRead) -> bool:
+    """The one reading of the OPERATOR role in the gateway."""
     return Role.OPERATOR in member.roles
 
 
