@@ -51,7 +51,7 @@ def main() -> None:
                 demo = await seed_demo(app_.state.services)
                 token = app_.state.issuer.issue(member_id=demo.member.id, community_id=demo.community_id)
                 print(how_to_query(settings, token, demo.slug, base), flush=True)  # noqa: T201
-                # Issue 4: the real bicycles.meta community beside it, imported in the background once.
+                # The real bicycles.meta community beside it, imported in the background once.
                 issuer = app_.state.issuer
                 importing = asyncio.create_task(
                     import_demo_dump(

@@ -14,7 +14,27 @@ from gateway.limits import RateLimiter
 from infra.errors import BadInputError, ForbiddenError, UnauthenticatedError
 from infra.settings import Settings
 from infra.topology import Topology
-from users_service.schemas import MemberRead
+from users_service.schemas import MemberRead, Role
+
+
+def is_operator(member: MemberRead) -> bool:
+    """The one reading of the OPERATOR role in the gateway."""
+    return Role.OPERATOR in member.roles
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Who passed the operator check: `member` is None for the platform admin key."""
+
+    community_id: str
+    member: MemberRead | None
+
+    @property
+    def actor(self) -> MemberRead:
+        """The operating member, for writes audited under a member's name (checked with `as_member=True`)."""
+        if self.member is None:
+            raise ForbiddenError("this operation needs an operator's member token, not the admin key")
+        return self.member
 
 
 @dataclass
@@ -54,19 +74,33 @@ class GatewayContext:
         if not self.viewer.is_admin:
             raise ForbiddenError("this operation needs the platform admin key (X-API-Key)")
 
-    async def operator_community(self, community_id: str | None) -> str:
-        """The community an operator acts on: any (admin key) or their own (OPERATOR role in the token's)."""
+    async def require_operator(self, community_id: str | None = None, *, as_member: bool = False) -> Operator:
+        """The one operator check of the platform: services trust the gateway and do not check again.
+
+        The admin key acts on any community (it must name one); a member token needs the OPERATOR role and acts
+        on its own community only. `as_member` refuses the admin key where the write is audited under a member.
+        """
         self._refuse_bad_credentials()
-        if self.viewer.is_admin:
+        if self.viewer.is_admin and not as_member:
             if not community_id:
                 raise BadInputError("communityId is required with the admin key", field="communityId")
-            return community_id
+            return Operator(community_id=community_id, member=None)
         member = await self.require_member()
-        if "OPERATOR" not in member.roles:
+        if not is_operator(member):
             raise ForbiddenError("this operation needs the OPERATOR role")
         if community_id and community_id != member.community_id:
             raise ForbiddenError("an operator acts on their own community only", field="communityId")
-        return member.community_id
+        return Operator(community_id=member.community_id, member=member)
+
+    async def member_or_operator(self, community_id: str | None) -> tuple[str, str | None]:
+        """(community, member id): operators and the admin key act on anything of the community (member id
+        None); any other member on their own only."""
+        if self.viewer.is_admin:
+            return (await self.require_operator(community_id)).community_id, None
+        member = await self.require_member()
+        if community_id and community_id != member.community_id:
+            raise ForbiddenError("members act in their own community only", field="communityId")
+        return member.community_id, None if is_operator(member) else member.id
 
     async def reader_community(self, community_id: str | None) -> str:
         """The community a read is scoped to: the member's own, or any for the admin key."""

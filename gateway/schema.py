@@ -17,31 +17,52 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from gateway.errors import ErrorCodes
-from gateway.graphql.billing import BillingMutation, BillingQuery
-from gateway.graphql.billing_commerce import CommerceMutation, CommerceQuery
-from gateway.graphql.billing_ledger import LedgerMutation, LedgerQuery
-from gateway.graphql.communities import CommunityMutation, CommunityQuery
-from gateway.graphql.content import ContentMutation, ContentQuery
-from gateway.graphql.content_crisis import CrisisMutation, CrisisQuery
-from gateway.graphql.content_incentives import IncentivesMutation, IncentivesQuery
-from gateway.graphql.content_interaction import InteractionMutation, InteractionQuery
-from gateway.graphql.content_moderation import ModerationMutation, ModerationQuery
-from gateway.graphql.content_production import ContentProductionMutation, ContentProductionQuery
-from gateway.graphql.content_templates import TemplateMutation, TemplateQuery
-from gateway.graphql.deliveries import DeliveryMutation, DeliveryQuery
-from gateway.graphql.feed import FeedMutation, FeedQuery
-from gateway.graphql.relations import RelationsMutation, RelationsQuery
-from gateway.graphql.users import UserMutation, UserQuery
-from gateway.graphql.users_acquisition import AcquisitionMutation, AcquisitionQuery
-from gateway.graphql.users_governance import GovernanceMutation, GovernanceQuery
-from gateway.graphql.users_ltv import LtvMutation, LtvQuery
-from gateway.graphql.users_stage import StageQuery
-from gateway.graphql.users_value import MemberValueMutation, MemberValueQuery
-from gateway.graphql.users_voice import VoiceMutation, VoiceQuery
+from gateway.graphql.billing.mutations import BillingMutation, CommerceMutation, LedgerMutation
+from gateway.graphql.billing.queries import BillingQuery, CommerceQuery, LedgerQuery
+from gateway.graphql.content.mutations import (
+    ContentMutation,
+    ContentProductionMutation,
+    CrisisMutation,
+    IncentivesMutation,
+    InteractionMutation,
+    ModerationMutation,
+    TemplateMutation,
+)
+from gateway.graphql.content.queries import (
+    ContentProductionQuery,
+    ContentQuery,
+    CrisisQuery,
+    IncentivesQuery,
+    InteractionQuery,
+    ModerationQuery,
+    TemplateQuery,
+)
+from gateway.graphql.distribution.mutations import DeliveryMutation, FeedMutation, RelationsMutation
+from gateway.graphql.distribution.queries import DeliveryQuery, FeedQuery, RelationsQuery
+from gateway.graphql.users.mutations import (
+    AcquisitionMutation,
+    CommunityMutation,
+    GovernanceMutation,
+    LtvMutation,
+    MemberValueMutation,
+    UserMutation,
+    VoiceMutation,
+)
+from gateway.graphql.users.queries import (
+    AcquisitionQuery,
+    CommunityQuery,
+    GovernanceQuery,
+    LtvQuery,
+    MemberValueQuery,
+    StageQuery,
+    UserQuery,
+    VoiceQuery,
+)
+from gateway.identifiers import IdentifierGuard
 from gateway.metrics import OperationMetrics
 from infra.settings import Settings
 
-# Issue 7's content modules follow the foundation's.
+# The order of the classes is the order of the fields in the published schema.
 CONTENT_QUERIES = (
     ContentProductionQuery,
     InteractionQuery,
@@ -58,7 +79,6 @@ CONTENT_MUTATIONS = (
     TemplateMutation,
     IncentivesMutation,
 )
-# Issue 6: member value, voice, lifecycle stage, acquisition and governance.
 USERS_QUERIES = (MemberValueQuery, LtvQuery, VoiceQuery, GovernanceQuery, StageQuery, AcquisitionQuery)
 USERS_MUTATIONS = (MemberValueMutation, LtvMutation, VoiceMutation, GovernanceMutation, AcquisitionMutation)
 
@@ -114,6 +134,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: MaxTokensLimiter(max_token_count=tokens),
         OperationMetrics,
         ErrorCodes,
+        IdentifierGuard,
     ]
     if production:
         extensions.append(DisableIntrospection)

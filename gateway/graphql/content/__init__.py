@@ -1,0 +1,1 @@
+"""The content domain of the public schema: its enums, types, inputs, queries, mutations and loaders."""

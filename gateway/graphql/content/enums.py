@@ -1,0 +1,47 @@
+"""Public enums of content: the content service's own enums under their GraphQL names."""
+
+from __future__ import annotations
+
+import strawberry
+
+from content_service.crisis.schemas import IncidentStatus, Sentiment
+from content_service.interaction.schemas import VoteValue
+from content_service.moderation.schemas import ComplaintCategory, ComplaintStatus, ModerationAction
+from content_service.moderation.schemas import TargetType as ComplaintTargetType
+from content_service.production.schemas import Action as ContentAction
+from content_service.schemas import ContentKind, ContentStatus
+from content_service.templates.schemas import ExportFormat as TemplateFormat
+from content_service.templates.schemas import FieldType as TemplateFieldType
+
+# Each call registers the service's enum as a GraphQL enum, by member name, in the service's order.
+strawberry.enum(
+    ContentKind,
+    name="ContentKind",
+    description="PGC: expert production; UGC: member production; COMMERCIAL: labelled operator content.",
+)
+strawberry.enum(ContentStatus, name="ContentStatus")
+strawberry.enum(ContentAction, name="ContentAction")
+strawberry.enum(VoteValue, name="VoteValue")
+strawberry.enum(IncidentStatus, name="IncidentStatus")
+strawberry.enum(Sentiment, name="Sentiment")
+strawberry.enum(ComplaintTargetType, name="ComplaintTargetType")
+strawberry.enum(ComplaintCategory, name="ComplaintCategory")
+strawberry.enum(ComplaintStatus, name="ComplaintStatus")
+strawberry.enum(ModerationAction, name="ModerationAction")
+strawberry.enum(TemplateFormat, name="TemplateFormat")
+strawberry.enum(TemplateFieldType, name="TemplateFieldType")
+
+__all__ = [
+    "ComplaintCategory",
+    "ComplaintStatus",
+    "ComplaintTargetType",
+    "ContentAction",
+    "ContentKind",
+    "ContentStatus",
+    "IncidentStatus",
+    "ModerationAction",
+    "Sentiment",
+    "TemplateFieldType",
+    "TemplateFormat",
+    "VoteValue",
+]

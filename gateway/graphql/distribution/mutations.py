@@ -1,0 +1,110 @@
+"""Events that train the feed, push preferences, and follows and blocks of authors."""
+
+from __future__ import annotations
+
+import strawberry
+
+from distribution_service.schemas import (
+    EventBatch,
+    EventCreate,
+    PushPreferencesUpdate,
+)
+from gateway.context import Info
+from gateway.graphql.distribution.inputs import (
+    BlockAuthorInput,
+    FollowAuthorInput,
+    RecordEventInput,
+    RecordEventsInput,
+    SetPushPreferencesInput,
+    UnblockAuthorInput,
+    UnfollowAuthorInput,
+)
+from gateway.graphql.distribution.types import AuthorRelations, PushPreferences, RecordEventPayload, RecordEventsPayload
+from infra.errors import BadInputError
+
+MAX_EVENTS_PER_BATCH = 100
+
+
+def _event(member_id: str, input: RecordEventInput) -> EventCreate:
+    return EventCreate(
+        member_id=member_id,
+        content_id=str(input.content_id),
+        type=input.type.value,
+        slot=input.slot.value if input.slot else None,
+        scene=input.scene.value if input.scene else None,
+        client_event_id=input.client_event_id,
+        dwell_ms=input.dwell_ms,
+        decision_id=str(input.decision_id) if input.decision_id else None,
+        occurred_at=input.occurred_at,
+    )
+
+
+@strawberry.type
+class FeedMutation:
+    @strawberry.mutation(description="Log an interaction of the caller with an item of their community.")
+    async def record_event(self, info: Info, input: RecordEventInput) -> RecordEventPayload:
+        member = await info.context.require_member()
+        recorded = await info.context.services.distribution.record_event(member.community_id, _event(member.id, input))
+        return RecordEventPayload(ok=True, event_id=strawberry.ID(recorded.id), duplicate=recorded.duplicate)
+
+    @strawberry.mutation(description="Log up to 100 interactions at once; each clientEventId is recorded once.")
+    async def record_events(self, info: Info, input: RecordEventsInput) -> RecordEventsPayload:
+        member = await info.context.require_member()
+        if not 1 <= len(input.events) <= MAX_EVENTS_PER_BATCH:
+            raise BadInputError(f"events must hold 1 to {MAX_EVENTS_PER_BATCH} events", field="events")
+        batch = EventBatch(events=[_event(member.id, e) for e in input.events])
+        recorded = await info.context.services.distribution.record_events(member.community_id, batch)
+        return RecordEventsPayload(
+            ok=True,
+            results=[
+                RecordEventPayload(ok=True, event_id=strawberry.ID(r.id), duplicate=r.duplicate) for r in recorded.items
+            ],
+        )
+
+
+@strawberry.type
+class DeliveryMutation:
+    @strawberry.mutation(description="The caller's push opt-out and quiet hours (omitted fields keep their value).")
+    async def set_push_preferences(self, info: Info, input: SetPushPreferencesInput) -> PushPreferences:
+        member = await info.context.require_member()
+        given = {k: v for k, v in vars(input).items() if v is not None}
+        update = PushPreferencesUpdate(member_id=member.id, **given)
+        saved = await info.context.services.distribution.set_push_preferences(member.community_id, update)
+        return PushPreferences(opted_out=saved.opted_out, quiet_start=saved.quiet_start, quiet_end=saved.quiet_end)
+
+
+@strawberry.type
+class RelationsMutation:
+    @strawberry.mutation(description="Follow an author: their content becomes feed candidates. Repeating is fine.")
+    async def follow_author(self, info: Info, input: FollowAuthorInput) -> AuthorRelations:
+        member = await info.context.require_member()
+        distribution = info.context.services.distribution
+        return AuthorRelations.from_read(
+            await distribution.follow_author(member.community_id, member.id, str(input.author_id))
+        )
+
+    @strawberry.mutation(description="Stop following an author. Repeating is fine.")
+    async def unfollow_author(self, info: Info, input: UnfollowAuthorInput) -> AuthorRelations:
+        member = await info.context.require_member()
+        distribution = info.context.services.distribution
+        return AuthorRelations.from_read(
+            await distribution.unfollow_author(member.community_id, member.id, str(input.author_id))
+        )
+
+    @strawberry.mutation(
+        description="Block an author: their content never reaches the caller's feed or pushes; ends a follow."
+    )
+    async def block_author(self, info: Info, input: BlockAuthorInput) -> AuthorRelations:
+        member = await info.context.require_member()
+        distribution = info.context.services.distribution
+        return AuthorRelations.from_read(
+            await distribution.block_author(member.community_id, member.id, str(input.author_id))
+        )
+
+    @strawberry.mutation(description="Lift a block (a follow it ended is not restored). Repeating is fine.")
+    async def unblock_author(self, info: Info, input: UnblockAuthorInput) -> AuthorRelations:
+        member = await info.context.require_member()
+        distribution = info.context.services.distribution
+        return AuthorRelations.from_read(
+            await distribution.unblock_author(member.community_id, member.id, str(input.author_id))
+        )

@@ -1,0 +1,112 @@
+"""The honeycomb feed, "why did I get this?", the inbox, slot rates and the caller's author relations."""
+
+from __future__ import annotations
+
+import strawberry
+
+from distribution_service.schemas import (
+    ExplainRequest,
+    FeedRequest,
+)
+from gateway.context import Info
+from gateway.graphql.distribution.enums import CandidateSource, Scene, Slot
+from gateway.graphql.distribution.types import (
+    AuthorRelations,
+    Delivery,
+    FeatureValue,
+    Feed,
+    FeedItem,
+    FeedItemExplanation,
+    ScoreReason,
+    SlotRate,
+)
+from gateway.graphql.pagination import check_first
+
+
+@strawberry.type
+class FeedQuery:
+    @strawberry.field(description="The caller's community content ranked for them, best first (at most 100).")
+    async def feed(self, info: Info, slot: Slot, scene: Scene, first: int = 20) -> Feed | None:
+        member = await info.context.require_member()
+        request = FeedRequest(member_id=member.id, slot=slot.value, scene=scene.value, first=check_first(first))
+        page = await info.context.services.distribution.feed(member.community_id, request)
+        return Feed.from_page(page, member.community_id)
+
+    @strawberry.field(description="Why the caller got an item in one of their feeds (their own decisions only).")
+    async def explain_feed_item(
+        self, info: Info, decision_id: strawberry.ID, content_id: strawberry.ID
+    ) -> FeedItemExplanation:
+        member = await info.context.require_member()
+        request = ExplainRequest(member_id=member.id, decision_id=str(decision_id), content_id=str(content_id))
+        e = await info.context.services.distribution.explain(member.community_id, request)
+        return FeedItemExplanation(
+            decision_id=strawberry.ID(e.decision_id),
+            content_id=strawberry.ID(e.content_id),
+            model_version=e.model_version,
+            experiment_arm=e.experiment_arm,
+            shadow_version=e.shadow_version,
+            slot=e.slot,
+            scene=e.scene,
+            at=e.at,
+            position=e.position,
+            score=e.score,
+            reasons=[ScoreReason(feature=k, contribution=v) for k, v in e.reasons.items()],
+            features=[FeatureValue(name=f.name, value=f.value) for f in e.features],
+            sources=[CandidateSource(v) for v in e.sources],
+        )
+
+
+@strawberry.type
+class DeliveryQuery:
+    @strawberry.field(description="The caller's golden-slot deliveries, newest first (at most 100).")
+    async def inbox(self, info: Info, first: int = 20) -> list[Delivery]:
+        member = await info.context.require_member()
+        inbox = await info.context.services.distribution.inbox(member.community_id, member.id, check_first(first))
+        return [
+            Delivery(
+                id=strawberry.ID(d.id),
+                slot=d.slot,
+                day=d.day,
+                decision_id=strawberry.ID(d.decision_id),
+                model_version=d.model_version,
+                items=[
+                    FeedItem(
+                        score=i.score,
+                        reasons=[],
+                        content_id=strawberry.ID(i.content_id),
+                        community_id=member.community_id,
+                        position=i.position,
+                    )
+                    for i in d.items
+                ],
+                created_at=d.created_at,
+                opened_at=d.opened_at,
+                shared_at=d.shared_at,
+            )
+            for d in inbox.deliveries
+        ]
+
+    @strawberry.field(description="Open rate and share rate of deliveries per golden slot (operators).")
+    async def slot_rates(self, info: Info, community_id: strawberry.ID | None = None) -> list[SlotRate]:
+        cid = (await info.context.require_operator(community_id)).community_id
+        rates = await info.context.services.distribution.slot_rates(cid)
+        return [
+            SlotRate(
+                slot=r.slot,
+                delivered=r.delivered,
+                opened=r.opened,
+                shared=r.shared,
+                open_rate=r.open_rate,
+                share_rate=r.share_rate,
+            )
+            for r in rates.slots
+        ]
+
+
+@strawberry.type
+class RelationsQuery:
+    @strawberry.field(description="The authors the caller follows and blocks.")
+    async def my_author_relations(self, info: Info) -> AuthorRelations:
+        member = await info.context.require_member()
+        read = await info.context.services.distribution.member_relations(member.community_id, member.id)
+        return AuthorRelations.from_read(read)
