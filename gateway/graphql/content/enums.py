@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import strawberry
 
-from content_service.crisis.schemas import IncidentStatus, Sentiment
-from content_service.interaction.schemas import VoteValue
-from content_service.moderation.schemas import ComplaintCategory, ComplaintStatus, ModerationAction
-from content_service.moderation.schemas import TargetType as ComplaintTargetType
-from content_service.production.schemas import Action as ContentAction
-from content_service.schemas import ContentKind, ContentStatus
-from content_service.templates.schemas import ExportFormat as TemplateFormat
-from content_service.templates.schemas import FieldType as TemplateFieldType
+from content_service.schemas import Action as ContentAction
+from content_service.schemas import (
+    ComplaintCategory,
+    ComplaintStatus,
+    ContentKind,
+    ContentStatus,
+    IncidentStatus,
+    ModerationAction,
+    Sentiment,
+    VoteValue,
+)
+from content_service.schemas import ExportFormat as TemplateFormat
+from content_service.schemas import FieldType as TemplateFieldType
+from content_service.schemas import TargetType as ComplaintTargetType
 
 # Each call registers the service's enum as a GraphQL enum, by member name, in the service's order.
 strawberry.enum(

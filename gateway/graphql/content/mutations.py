@@ -6,35 +6,31 @@ import re
 
 import strawberry
 
-from content_service.crisis.schemas import (
-    IncidentResolve,
-    MentionCreate,
-    StepUpdate,
-    WebhookConfig,
-)
-from content_service.incentives.schemas import BoostGrant, ContentStarRun
-from content_service.interaction.schemas import (
+from content_service.schemas import (
+    BoostGrant,
     BulletCreate,
     CommentCreate,
-    ContributionCreate,
-    ShareCreate,
-    TopicCreate,
-    TopicMerge,
-    VoteCast,
-)
-from content_service.moderation.schemas import ComplaintCreate, ModerationDecision
-from content_service.production.schemas import (
+    ComplaintCreate,
+    ContentCreate,
     ContentEdit,
-    ContentSettingsUpdate,
-    Transition,
-)
-from content_service.schemas import ContentCreate
-from content_service.templates.schemas import (
     ContentFromTemplate,
+    ContentSettingsUpdate,
+    ContentStarRun,
+    ContributionCreate,
     FieldValue,
+    IncidentResolve,
+    MentionCreate,
+    ModerationDecision,
+    ShareCreate,
+    StepUpdate,
     TemplateImport,
     TemplateSave,
     TemplateSpec,
+    TopicCreate,
+    TopicMerge,
+    Transition,
+    VoteCast,
+    WebhookConfig,
 )
 from gateway.context import Info
 from gateway.graphql.content.inputs import (

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from content_service.templates.schemas import (
+from content_service.schemas import (
     DraftText,
 )
 from gateway.context import Info

@@ -8,26 +8,20 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from content_service.crisis.schemas import (
-    DeliveryRead,
-    IncidentRead,
-)
-from content_service.interaction.schemas import (
+from content_service.schemas import AuditEntry as AuditEntryRead
+from content_service.schemas import (
     BulletRead,
     CommentRead,
+    ComplaintRead,
+    ContentMixRead,
+    ContentRead,
+    ContentSettingsRead,
     ContributionRead,
+    DeliveryRead,
+    IncidentRead,
+    TemplateRead,
     TopicRead,
     VoteTally,
-)
-from content_service.moderation.schemas import ComplaintRead
-from content_service.production.schemas import AuditEntry as AuditEntryRead
-from content_service.production.schemas import (
-    ContentMixRead,
-    ContentSettingsRead,
-)
-from content_service.schemas import ContentRead
-from content_service.templates.schemas import (
-    TemplateRead,
 )
 from gateway.context import Info, is_operator
 from gateway.graphql.content.enums import (

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import strawberry
 
-from users_service.acquisition.schemas import ProgramKind as TrialProgramKind
-from users_service.governance.schemas import ProposalStatus
-from users_service.governance.schemas import Recommendation as ProposalRecommendation
 from users_service.schemas import Channel as AcquisitionChannel
 from users_service.schemas import Layer as RfmLayer
-from users_service.schemas import Role, Tier
-from users_service.stage.schemas import Stage as LifecycleStage
+from users_service.schemas import ProgramKind as TrialProgramKind
+from users_service.schemas import ProposalStatus, Role, Tier
+from users_service.schemas import Recommendation as ProposalRecommendation
+from users_service.schemas import Stage as LifecycleStage
 
 # Each call registers the service's enum as a GraphQL enum, by member name; the declaration order is the
 # service's (for Tier: the tier order, lowest first).

@@ -38,22 +38,22 @@ from gateway.graphql.users.types import (
     TrialProgram,
     User,
 )
-from users_service.acquisition.schemas import Enrollment, ProgramCreate
-from users_service.governance.schemas import (
+from users_service.schemas import (
+    CommunityCreate,
+    Credentials,
+    Enrollment,
+    LtvTrain,
+    MemberCreate,
+    ProgramCreate,
     ProposalCreate,
     ProposalDecision,
     ProposalFeedback,
     ProposalReview,
-)
-from users_service.ltv.schemas import LtvTrain
-from users_service.schemas import (
-    CommunityCreate,
-    Credentials,
-    MemberCreate,
+    ResponseCreate,
     RoleChange,
     SpendCreate,
+    SurveyCreate,
 )
-from users_service.voice.schemas import ResponseCreate, SurveyCreate
 
 
 @strawberry.type

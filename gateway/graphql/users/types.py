@@ -21,18 +21,23 @@ from gateway.graphql.users.enums import (
     Tier,
     TrialProgramKind,
 )
-from users_service.acquisition.schemas import ProgramRead
-from users_service.governance.schemas import (
-    ProposalRead,
-    StepRead,
-)
-from users_service.ltv.schemas import LtvErrors, LtvModelRead
 from users_service.schemas import (
     CommunityRead,
+    LayerShare,
+    LtvErrors,
+    LtvModelRead,
     MemberRead,
+    NpsRead,
+    ProgramRead,
+    ProposalRead,
+    ResponseRead,
+    StepRead,
+    SurveyRead,
+    TierChangeRead,
+    TierRunRead,
+    TierShare,
+    ValueConfig,
 )
-from users_service.value.schemas import LayerShare, TierChangeRead, TierRunRead, TierShare, ValueConfig
-from users_service.voice.schemas import NpsRead, ResponseRead, SurveyRead
 
 
 @strawberry.type
