@@ -167,6 +167,11 @@ class Settings(BaseSettings):
         return port
 
 
+def default_url(settings: Settings, service: ServiceName) -> str:
+    """A service's URL for a process that runs alone: the environment's, else its default local port."""
+    return settings.service_url(service) or f"http://127.0.0.1:{settings.service_port(service)}"
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()

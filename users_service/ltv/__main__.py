@@ -11,9 +11,9 @@ import asyncio
 import json
 import sys
 
+from composition.topology import Topology
 from infra.errors import ServiceError
 from infra.runtime import resolved_settings
-from infra.topology import Topology
 from users_service.ltv.schemas import LtvTrain
 
 

@@ -13,9 +13,9 @@ import json
 import sys
 from datetime import UTC, datetime
 
+from composition.topology import Topology
 from infra.errors import ServiceError
 from infra.runtime import resolved_settings
-from infra.topology import Topology
 
 
 async def _recompute(slug: str, as_of: str | None) -> int:
