@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint check schema clean-db import generate
+.PHONY: install run test lint check hooks schema clean-db import generate
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,10 +25,15 @@ lint: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
+## check: what CI checks besides the tests: formatting, lint, types
 check: install
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
 	$(PY) -m mypy .
+
+## hooks: ruff format and check before each commit (.pre-commit-config.yaml), with the venv's pinned ruff
+hooks: install
+	$(VENV)/bin/pre-commit install
 
 ## schema: write the public GraphQL schema to schema.graphql (a test fails when it is stale)
 schema: install
@@ -38,10 +43,10 @@ schema: install
 clean-db:
 	rm -rf var/mongodb-data var/mongodb.uri
 
-## import: a Stack Exchange dump (issue 4), e.g. make import DUMP=../shared/data/stackexchange/cardano SLUG=cardano
+## import: a Stack Exchange dump, e.g. make import DUMP=../shared/data/stackexchange/cardano SLUG=cardano
 import: install
-	$(PY) -m infra.importers.stackexchange $(DUMP) --community $(SLUG)
+	$(PY) -m composition.importers.stackexchange $(DUMP) --community $(SLUG)
 
-## generate: a synthetic community (issue 4), e.g. make generate SLUG=big MEMBERS=100000 DAYS=365 SEED=1
+## generate: a synthetic community, e.g. make generate SLUG=big MEMBERS=100000 DAYS=365 SEED=1
 generate: install
-	$(PY) -m infra.generate --community $(SLUG) --members $(MEMBERS) --days $(DAYS) --seed $(SEED)
+	$(PY) -m composition.generate --community $(SLUG) --members $(MEMBERS) --days $(DAYS) --seed $(SEED)

@@ -21,11 +21,11 @@ from typing import Any
 from bson import ObjectId
 from pymongo import AsyncMongoClient
 
+from composition.generate.writer import GenerateOptions, Generator
+from composition.topology import Topology
 from infra.embedded import EmbeddedServer
-from infra.generate.writer import GenerateOptions, Generator
 from infra.logging import configure_logging
 from infra.settings import Settings
-from infra.topology import Topology
 
 BATCH = 1000
 

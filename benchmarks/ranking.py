@@ -33,6 +33,7 @@ import lightgbm as lgb
 import numpy as np
 from bson import BSON, ObjectId
 
+from composition.topology import Topology
 from content_service.schemas import ContentImport, ContentImportBatch
 from distribution_service.domain import decision_log
 from distribution_service.domain.honeycomb import Scene, Slot
@@ -45,7 +46,6 @@ from distribution_service.service import DistributionService
 from infra.embedded import EmbeddedServer
 from infra.errors import NotFoundError
 from infra.settings import Settings
-from infra.topology import Topology
 from tests.unit.distribution_service.synthetic import DAY, START, community
 from users_service.schemas import CommunityCreate, MemberImport, MemberImportBatch
 

@@ -3,7 +3,7 @@
 from content_service.client import ContentClient
 from distribution_service.app import create_app
 from infra.runtime import resolved_settings, serve
-from infra.topology import default_url
+from infra.settings import default_url
 from users_service.client import UsersClient
 
 if __name__ == "__main__":

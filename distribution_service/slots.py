@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from composition.topology import Topology
 from distribution_service.domain.honeycomb import Slot
 from distribution_service.schemas import SlotRunRequest, SlotRunResult
 from infra.errors import ServiceError
 from infra.runtime import resolved_settings
 from infra.settings import Settings
-from infra.topology import Topology
 
 CHUNK = 200
 

@@ -12,10 +12,10 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 
+from composition.demo import DEMO_PASSWORD, seed_demo
+from composition.importers.demo import import_demo_dump
 from gateway.app import create_app
-from infra.demo import DEMO_PASSWORD, seed_demo
 from infra.dev_secrets import with_secrets
-from infra.importers.demo import import_demo_dump
 from infra.runtime import resolved_settings, serve
 from infra.settings import Settings
 

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from composition.topology import Topology
 from gateway.auth import Authenticator, TokenIssuer
 from gateway.context import GatewayContext
 from gateway.limits import RateLimiter, RateLimitMiddleware
@@ -22,7 +23,6 @@ from gateway.schema import build_schema
 from infra.metrics import metrics_endpoint
 from infra.service_app import RequestContextMiddleware
 from infra.settings import Settings
-from infra.topology import Topology
 
 
 class GatewayGraphQL(GraphQL[GatewayContext, None]):

@@ -8,12 +8,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
+from composition.topology import Topology
 from gateway.auth import TokenIssuer, Viewer
 from gateway.dataloaders import Loaders
 from gateway.limits import RateLimiter
 from infra.errors import BadInputError, ForbiddenError, UnauthenticatedError
 from infra.settings import Settings
-from infra.topology import Topology
 from users_service.schemas import MemberRead, Role
 
 

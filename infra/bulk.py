@@ -1,6 +1,6 @@
 """Batched, idempotent imports shared by the services: the result shape and an unordered insert that reports.
 
-Issue 4. A service's import endpoint takes a batch of items keyed by `source` + `sourceId` (a unique partial
+A service's import endpoint takes a batch of items keyed by `source` + `sourceId` (a unique partial
 index per collection), inserts what is new in one `insert_many(ordered=False)` and answers per item whether it
 was created, skipped (already there) or rejected (with the reason), so a re-run of an import creates nothing.
 """

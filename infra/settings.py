@@ -64,7 +64,7 @@ class Settings(BaseSettings):
 
     seed_demo: bool = True
 
-    # Issue 6: member value and voice. The playbook's bars (section 6): NPS above 40 is excellent.
+    # Member value and voice. The playbook's bars (section 6): NPS above 40 is excellent.
     nps_excellent_above: float = 40.0
     # Playbook section 8: a user committee of 500 core users, an expert think-tank of 100+, 67% of proposals adopted.
     governance_committee_target: int = 500
@@ -84,11 +84,11 @@ class Settings(BaseSettings):
     trial_camp_conversion_target: float = 0.193
     trial_plan_retention_target: float = 0.41
     ltv_to_cac_healthy_above: float = 3.5
-    # Issue 4: real communities. Where the shared Stack Exchange dumps are, and which one `make run` imports as a
-    # second demo community (in the background, once; empty: none).
+    # Real communities: where the shared Stack Exchange dumps are, and which one `make run` imports as a second
+    # demo community (in the background, once; empty: none; SEED_DEMO=false: none either).
     stackexchange_data_dir: Path = REPO_ROOT.parent / "shared" / "data" / "stackexchange"
     demo_stackexchange_dump: str = "bicycles.meta"
-    # Issue 7: content production, interaction, moderation and crisis response (playbook figures as defaults;
+    # Content production, interaction, moderation and crisis response (playbook figures as defaults;
     # communities override most of them in their content settings).
     outbox_relay_enabled: bool = True
     outbox_relay_interval_seconds: float = 1.0
@@ -111,7 +111,7 @@ class Settings(BaseSettings):
     exposure_boost_percent: int = 300
     exposure_boost_days: int = 7
     near_duplicate_similarity: float = 0.8
-    # Billing (issue 8). Figures from the playbook where it gives one; see docs/billing.md.
+    # Billing. Figures from the playbook where it gives one; see docs/billing.md.
     billing_currency: str = "CNY"
     billing_tax_rate_bps: int = Field(default=0, ge=0, le=5000)  # prices are tax-inclusive; 600 = 6% VAT
     billing_default_payment_method: str = "tok_success"  # charged without a method outside production
@@ -137,7 +137,7 @@ class Settings(BaseSettings):
     billing_ltv_cac_target: float = 3.5
     billing_cvr_target: float = 0.03
     billing_funnel_target: float = 0.127
-    # Issue 5: honeycomb distribution (golden slots in each community's timezone; the playbook's three pushes).
+    # Honeycomb distribution (golden slots in each community's timezone; the playbook's three pushes).
     golden_slots: str = "MORNING=07:30,NOON=12:00,EVENING=20:30"
     # The in-process slot scheduler: None = on, except under APP_ENV=test; turn it off where a cron runs slots.
     slot_scheduler_enabled: bool | None = None
@@ -148,7 +148,7 @@ class Settings(BaseSettings):
     # Items' counters (engagement, impressions) may be this many seconds old in a ranking; 0: always fresh.
     ranking_counters_ttl_seconds: float = 30.0
 
-    # Issue 7 follow-up: one member may file this many complaints an hour (a community may change it).
+    # One member may file this many complaints an hour (a community may change it).
     complaints_per_member_per_hour: int = 20
 
     @property
@@ -165,6 +165,11 @@ class Settings(BaseSettings):
     def service_port(self, service: ServiceName) -> int:
         port: int = getattr(self, f"{service}_service_port")
         return port
+
+
+def default_url(settings: Settings, service: ServiceName) -> str:
+    """A service's URL for a process that runs alone: the environment's, else its default local port."""
+    return settings.service_url(service) or f"http://127.0.0.1:{settings.service_port(service)}"
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,7 @@ from billing_service.client import BillingClient
 from content_service.client import ContentClient
 from distribution_service.client import DistributionClient
 from infra.runtime import resolved_settings, serve
-from infra.topology import default_url
+from infra.settings import default_url
 from users_service.app import create_app
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from typing import Any
 
 from bson import ObjectId
 
+from composition.topology import Topology
 from distribution_service.ranking.loader import load_training_data
 from distribution_service.ranking.registry import ModelRegistry
 from distribution_service.ranking.training import train_and_evaluate, write_plots
@@ -28,7 +29,6 @@ from infra.errors import ServiceError
 from infra.mongo import create_mongo_client
 from infra.runtime import resolved_settings
 from infra.settings import Settings
-from infra.topology import Topology
 
 
 def _moment(text: str) -> datetime:

@@ -1,1 +1,1 @@
-"""`python -m infra.generate --community SLUG --members N --days D --seed S`: a synthetic community (issue 4)."""
+"""`python -m infra.generate`: the old path of `python -m composition.generate`."""

@@ -1,1 +1,1 @@
-"""Importers of real communities from other platforms, writing through the services' clients (issue 4)."""
+"""Moved to `composition.importers`; only the old command path is kept here."""

@@ -6,8 +6,8 @@ from typing import Any
 
 from pymongo import MongoClient
 
-from infra.generate.writer import GenerateOptions, Generator
-from infra.topology import Topology
+from composition.generate.writer import GenerateOptions, Generator
+from composition.topology import Topology
 from tests.factories import Api, register
 
 OPTIONS = GenerateOptions(community="generated", members=300, days=30, seed=11, content=60, events=3000)

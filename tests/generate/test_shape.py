@@ -7,7 +7,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from infra.generate.shape import (
+from composition.generate.shape import (
     DAY,
     Content,
     Events,

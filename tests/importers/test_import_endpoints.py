@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from composition.topology import Topology
 from content_service.schemas import ContentImportBatch
 from distribution_service.schemas import EventImportBatch
 from infra.bulk import ImportOutcome
 from infra.errors import BadInputError, NotFoundError
-from infra.topology import Topology
 from tests.factories import Api, count_documents, create_community, register
 from users_service.schemas import MemberImportBatch
 

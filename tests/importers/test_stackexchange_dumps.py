@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from pymongo import MongoClient
 
-from infra.importers.stackexchange.pipeline import import_dump
+from composition.importers.stackexchange.pipeline import import_dump
+from composition.topology import Topology
 from infra.settings import SERVICE_NAMES, Settings
-from infra.topology import Topology
 from tests.conftest import running_gateway
 from tests.factories import ADMIN_KEY, JWT_SECRET, Api, register
 

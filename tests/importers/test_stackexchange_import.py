@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from pymongo import MongoClient
 
-from infra.importers.stackexchange.mapping import ExpertRule
-from infra.importers.stackexchange.pipeline import ImportOptions, import_dump
+from composition.importers.stackexchange.mapping import ExpertRule
+from composition.importers.stackexchange.pipeline import ImportOptions, import_dump
+from composition.topology import Topology
 from infra.settings import Settings
-from infra.topology import Topology
 from tests.factories import Api
 
 BOM = "\ufeff"

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from composition.importers.report import invalid
+from composition.importers.stackexchange.mapping import ExpertRule, answer_title, display_name_for, handle_for
+from composition.importers.stackexchange.reader import FileState, parse_date, parse_id, parse_tags, read_rows
 from content_service.domain.html import sanitize_html
 from content_service.schemas import ContentImport
-from infra.importers.report import invalid
-from infra.importers.stackexchange.mapping import ExpertRule, answer_title, display_name_for, handle_for
-from infra.importers.stackexchange.reader import FileState, parse_date, parse_id, parse_tags, read_rows
 
 BOM = "\ufeff"
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from composition.topology import Topology
 from content_service.schemas import ContentCreate
-from infra.topology import Topology
 from tests.factories import Api, create_community, create_plan, grant, register
 
 FEED = """

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pymongo import MongoClient
 
-from infra.topology import Topology
+from composition.topology import Topology
 from tests.factories import Api, create_community, publish, register
 
 FEED = """

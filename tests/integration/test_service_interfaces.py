@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from composition.topology import Topology
 from infra.errors import BadInputError
-from infra.topology import Topology
 from tests.factories import Api, create_community, create_plan, publish, register
 
 RECORD = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { ok } }"

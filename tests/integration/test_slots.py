@@ -9,10 +9,10 @@ from typing import Any
 from bson import ObjectId
 from pymongo import MongoClient
 
+from composition.topology import Topology
 from distribution_service.domain.honeycomb import Slot
 from distribution_service.scheduled import SlotScheduler
 from distribution_service.slots import parser, run
-from infra.topology import Topology
 from tests.factories import Api, Member, create_community, grant, publish, register
 
 INBOX = "{ inbox(first: 10) { slot day modelVersion items { position content { id } } openedAt } }"

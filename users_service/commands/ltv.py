@@ -1,6 +1,6 @@
 """`python -m users_service.ltv train --community SLUG [--horizon-days 365]`: train a new LTV version.
 
-Reaches the services the way the gateway does (`infra.topology`): over HTTP where *_SERVICE_URL is set,
+Reaches the services the way the gateway does (`composition.topology`): over HTTP where *_SERVICE_URL is set,
 else mounted in this process on the configured database. Prints the evaluation report as JSON.
 """
 
@@ -11,9 +11,9 @@ import asyncio
 import json
 import sys
 
+from composition.topology import Topology
 from infra.errors import ServiceError
 from infra.runtime import resolved_settings
-from infra.topology import Topology
 from users_service.schemas.ltv import LtvTrain
 
 

@@ -1,7 +1,7 @@
 """`python -m users_service.value recompute --community SLUG [--as-of ISO|last-activity]`: the tier batch job.
 
 Run it from a scheduler (nightly, say) or by hand. It reaches the services as the gateway does
-(`infra.topology`): over HTTP where *_SERVICE_URL is set, else mounted in this process. Prints the run, the
+(`composition.topology`): over HTTP where *_SERVICE_URL is set, else mounted in this process. Prints the run, the
 tier distribution and the RFM pyramid beside their targets as one JSON object.
 """
 
@@ -13,9 +13,9 @@ import json
 import sys
 from datetime import UTC, datetime
 
+from composition.topology import Topology
 from infra.errors import ServiceError
 from infra.runtime import resolved_settings
-from infra.topology import Topology
 
 
 async def _recompute(slug: str, as_of: str | None) -> int:

@@ -1,1 +1,1 @@
-"""`python -m infra.importers.stackexchange PATH --community SLUG [--json]`: import a Stack Exchange dump."""
+"""`python -m infra.importers.stackexchange`: the old path of `python -m composition.importers.stackexchange`."""

@@ -8,7 +8,7 @@ from pymongo import MongoClient
 
 from billing_service.payments.sandbox import SandboxProvider
 from billing_service.service import BillingService
-from infra.topology import Topology
+from composition.topology import Topology
 from tests.factories import Api, Member, create_community, grant, register
 
 SUBSCRIBE = """

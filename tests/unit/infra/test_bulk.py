@@ -1,4 +1,4 @@
-"""The import result shape shared by the services (issue 4)."""
+"""The import result shape shared by the services."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""Issue 4: `make run` imports the shared bicycles.meta dump as a second demo community, in the background, once.
+"""`make run` imports the shared bicycles.meta dump as a second demo community, in the background, once.
 
-The gateway answers at once; the import runs beside it (about 10 s) and writes `var/imports/<slug>.done` when it
+Part of demo seeding: `SEED_DEMO=false` (and production) turns it off with the demo community. The gateway answers
+at once; the import runs beside it (about 10 s) and writes `var/imports/<slug>.done` when it
 is complete, so later starts skip it. Cleaning the database (`make clean-db`) makes it run again.
 """
 
@@ -9,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from composition.demo import demo_enabled
+from composition.importers.report import to_stderr
+from composition.importers.stackexchange.pipeline import ImportOptions, import_dump
+from composition.topology import Topology
 from infra.errors import ServiceError
-from infra.importers.report import to_stderr
-from infra.importers.stackexchange.pipeline import ImportOptions, import_dump
 from infra.logging import get_logger
 from infra.settings import Settings
-from infra.topology import Topology
 from users_service.schemas import MemberCreate
 
 log = get_logger(__name__)
@@ -23,7 +25,7 @@ GUEST_HANDLE = "guest"
 
 def demo_dump(settings: Settings) -> tuple[Path, str] | None:
     """The dump folder and the community slug to import it as, or None when there is nothing to import."""
-    if not settings.demo_stackexchange_dump:
+    if not demo_enabled(settings) or not settings.demo_stackexchange_dump:
         return None
     folder = settings.stackexchange_data_dir / settings.demo_stackexchange_dump
     if not (folder / "Users.xml").is_file():

@@ -17,14 +17,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from composition.communities import get_or_create_community
+from composition.importers.report import ImportReport, invalid, to_stderr
+from composition.importers.stackexchange import mapping
+from composition.importers.stackexchange.reader import FileState, parse_date, parse_id, parse_tags, read_rows
+from composition.topology import Topology
 from content_service.schemas import ContentImport, ContentImportBatch
 from distribution_service.schemas import EventImport, EventImportBatch
 from infra.bulk import MAX_IMPORT_BATCH, ImportOutcome
-from infra.errors import ConflictError, NotFoundError
-from infra.importers.report import ImportReport, invalid, to_stderr
-from infra.importers.stackexchange import mapping
-from infra.importers.stackexchange.reader import FileState, parse_date, parse_id, parse_tags, read_rows
-from infra.topology import Topology
 from users_service.schemas import CommunityCreate, MemberImport, MemberImportBatch
 
 SOURCE = "stackexchange"
@@ -120,20 +120,12 @@ class StackExchangeImport:
     # Community
 
     async def _community(self) -> str:
-        users = self.services.users
-        try:
-            return (await users.get_community_by_slug(self.slug)).id
-        except NotFoundError:
-            pass
         name = self.options.name or f"{self.folder.name} (Stack Exchange)"
-        try:
-            created = await users.create_community(
-                CommunityCreate(slug=self.slug, name=name[:120], timezone=self.options.timezone)
-            )
+        community_in = CommunityCreate(slug=self.slug, name=name[:120], timezone=self.options.timezone)
+        community, created = await get_or_create_community(self.services.users, community_in)
+        if created:
             self.progress(f"community {self.slug}: created")
-            return created.id
-        except ConflictError:
-            return (await users.get_community_by_slug(self.slug)).id
+        return community.id
 
     # Experts: who wrote answers that someone else accepted
 

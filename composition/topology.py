@@ -29,11 +29,6 @@ CLIENT_CLASSES: dict[ServiceName, type[ServiceClient]] = {
 START_ORDER: tuple[ServiceName, ...] = ("users", "billing", "content", "distribution")
 
 
-def default_url(settings: Settings, service: ServiceName) -> str:
-    """A service's URL for a process that runs alone: the environment's, else its default local port."""
-    return settings.service_url(service) or f"http://127.0.0.1:{settings.service_port(service)}"
-
-
 def make_client(settings: Settings, service: ServiceName, *, url: str) -> ServiceClient:
     return CLIENT_CLASSES[service](
         url, timeout=settings.service_timeout_seconds, internal_token=settings.internal_api_token

@@ -11,13 +11,13 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from composition.communities import get_or_create_community
+from composition.generate import shape as sampling
+from composition.importers.report import ImportReport, to_stderr
+from composition.topology import Topology
 from content_service.schemas import ContentImportBatch
 from distribution_service.schemas import EventImportBatch
 from infra.bulk import MAX_IMPORT_BATCH, ImportResult
-from infra.errors import ConflictError, NotFoundError
-from infra.generate import shape as sampling
-from infra.importers.report import ImportReport, to_stderr
-from infra.topology import Topology
 from users_service.schemas import CommunityCreate, MemberImportBatch
 
 T = TypeVar("T")
@@ -89,16 +89,10 @@ class Generator:
         return (self.start + timedelta(seconds=float(seconds))).isoformat()
 
     async def _community(self) -> str:
-        users = self.services.users
-        try:
-            return (await users.get_community_by_slug(self.options.community)).id
-        except NotFoundError:
-            pass
-        try:
-            name = f"Generated community {self.options.community} (seed {self.options.seed})"
-            return (await users.create_community(CommunityCreate(slug=self.options.community, name=name[:120]))).id
-        except ConflictError:
-            return (await users.get_community_by_slug(self.options.community)).id
+        name = f"Generated community {self.options.community} (seed {self.options.seed})"
+        community_in = CommunityCreate(slug=self.options.community, name=name[:120])
+        community, _ = await get_or_create_community(self.services.users, community_in)
+        return community.id
 
     async def _batches(
         self, kind: str, rows: Sequence[T], send: Callable[[Sequence[T]], Awaitable[ImportResult]]

@@ -1,13 +1,18 @@
-"""The small demo community that `make run` seeds once, through the services' own clients."""
+"""The small demo community that `make run` seeds once, through the services' own clients.
+
+`SEED_DEMO=false` turns off every demo seeding: this community and the background import of the shared dump.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from billing_service.schemas import PlanCreate
+from composition.communities import get_or_create_community
+from composition.topology import Topology
 from content_service.schemas import ContentCreate
-from infra.errors import ConflictError, NotFoundError
-from infra.topology import Topology
+from infra.errors import NotFoundError
+from infra.settings import Settings
 from users_service.schemas import CommunityCreate, MemberCreate, MemberRead, RoleChange
 
 DEMO_SLUG = "demo"
@@ -25,6 +30,11 @@ CONTENT = [
     ("bob", "UGC", "Three questions to ask before you buy a course", ["decisions"]),
     ("alice", "COMMERCIAL", "Members' week: 30% off the annual plan", ["offer"]),
 ]
+
+
+def demo_enabled(settings: Settings) -> bool:
+    """Whether a process may seed demo data: SEED_DEMO is on and this is not production."""
+    return settings.seed_demo and not settings.is_production
 
 
 @dataclass(frozen=True)
@@ -45,17 +55,8 @@ async def _member(services: Topology, community_id: str, handle: str, name: str)
 
 async def seed_demo(services: Topology) -> Demo:
     """Create the demo community once; running it again changes nothing."""
-    try:
-        community = await services.users.get_community_by_slug(DEMO_SLUG)
-        fresh = False
-    except NotFoundError:
-        try:
-            community_in = CommunityCreate(slug=DEMO_SLUG, name="Demo Knowledge Club", timezone="Asia/Shanghai")
-            community = await services.users.create_community(community_in)
-            fresh = True
-        except ConflictError:
-            community = await services.users.get_community_by_slug(DEMO_SLUG)
-            fresh = False
+    community_in = CommunityCreate(slug=DEMO_SLUG, name="Demo Knowledge Club", timezone="Asia/Shanghai")
+    community, fresh = await get_or_create_community(services.users, community_in)
     members: dict[str, MemberRead] = {}
     for handle, name, role in MEMBERS:
         members[handle] = await _member(services, community.id, handle, name)

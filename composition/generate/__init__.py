@@ -1,0 +1,1 @@
+"""`python -m composition.generate --community SLUG --members N --days D --seed S`: a synthetic community."""

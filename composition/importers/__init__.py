@@ -1,0 +1,1 @@
+"""Importers of real communities from other platforms, writing through the services' clients."""

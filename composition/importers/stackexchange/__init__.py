@@ -1,0 +1,1 @@
+"""`python -m composition.importers.stackexchange PATH --community SLUG [--json]`: import a Stack Exchange dump."""
