@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 
-from composition.demo import DEMO_PASSWORD, seed_demo
+from composition.demo import DEMO_PASSWORD, demo_enabled, seed_demo
 from composition.importers.demo import import_demo_dump
 from gateway.app import create_app
 from infra.dev_secrets import with_secrets
@@ -42,7 +42,7 @@ def main() -> None:
     settings = with_secrets(resolved_settings())
     app = create_app(settings)
     base = f"http://{settings.bind_host}:{settings.gateway_port}"
-    if settings.seed_demo and not settings.is_production:
+    if demo_enabled(settings):
         inner = app.router.lifespan_context
 
         @asynccontextmanager
