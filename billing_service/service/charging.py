@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 from pymongo.errors import DuplicateKeyError
 
 from billing_service.domain.ledger import Account, sale_lines
-from billing_service.invoices import InvoiceService
 from billing_service.payments.faults import FaultPoints
 from billing_service.payments.provider import ChargeResult, ChargeStatus, PaymentProvider, ProviderTimeoutError
 from billing_service.schemas import WebhookAck
+from billing_service.service.invoices import InvoiceService
 from billing_service.store import BillingStore, Doc, Session
 from infra.errors import BadInputError, NotFoundError, UnavailableError
 
