@@ -10,8 +10,9 @@ from bson import ObjectId
 from pymongo import MongoClient
 
 from distribution_service.domain.honeycomb import Slot
-from distribution_service.scheduled import SlotScheduler
-from distribution_service.slots import parser, run
+from distribution_service.service import DistributionService
+from distribution_service.service.slots_command import parser, run
+from infra.periodic import PeriodicTask
 from infra.topology import Topology
 from tests.factories import Api, Member, create_community, grant, publish, register
 
@@ -129,14 +130,17 @@ async def test_partitions_split_one_run_among_workers(api: Api) -> None:
 async def test_scheduler_tick_runs_the_slot_due_in_the_community_timezone(api: Api) -> None:
     await community_with_readers(api)
     services: Topology = api.app.state.services  # type: ignore[union-attr]
-    scheduler: SlotScheduler = services.apps["distribution"].state.scheduler
+    state = services.apps["distribution"].state
+    service: DistributionService = state.service
+    scheduler = service.scheduler
     # 23:35 UTC is 07:35 the next day in Asia/Shanghai: the morning slot is due there.
     runs = await scheduler.tick(datetime(2026, 4, 30, 23, 35, tzinfo=UTC))
     assert [(slot, r.delivered) for (_, slot), r in runs.items()] == [(Slot.MORNING, 3)]
     # A minute later the slot is still in its window: the tick runs again and delivers nothing twice.
     again = await scheduler.tick(datetime(2026, 4, 30, 23, 36, tzinfo=UTC))
     assert [(r.delivered, r.already_delivered) for r in again.values()] == [(0, 3)]
-    assert scheduler.running is False
+    periodic: PeriodicTask = state.scheduler
+    assert periodic.running is False
 
 
 async def test_scheduler_starts_with_the_app_outside_tests(gateway_with: Callable[..., Any]) -> None:
