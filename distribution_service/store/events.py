@@ -140,10 +140,6 @@ class EventsStore:
         )
         await migrations.update_one({"_id": "events_engaged"}, {"$set": {"done": True}}, upsert=True)
 
-    async def insert_event(self, doc: Doc) -> tuple[ObjectId, bool]:
-        (result,) = await self.insert_events([doc])
-        return result
-
     async def list_item_stats(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[str, Doc]:
         cursor = self.item_stats.find({"community_id": community_id, "content_id": {"$in": content_ids}})
         return {str(doc["content_id"]): doc async for doc in cursor}

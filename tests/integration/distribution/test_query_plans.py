@@ -133,7 +133,7 @@ async def test_a_duplicate_event_is_found_on_the_plain_index(world: World) -> No
         "occurred_at": NOW,
         "client_event_id": "e1",
     }
-    (_, duplicate) = await world.store.events.insert_event(doc)
+    ((_, duplicate),) = await world.store.events.insert_events([doc])
     assert duplicate is True
     assert await plans_of(world) == ["IXSCAN community_client_event"]
 
