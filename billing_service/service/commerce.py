@@ -97,10 +97,7 @@ class CommerceService:
             return {"payment_id": payment_id}
 
         async def proceed(ref: Doc) -> Doc:
-            payment = await self.store.payments.get(cid, ref["payment_id"])
-            if payment is None:
-                raise NotFoundError("the payment of this request no longer exists")
-            payment = await self.flow.collect(payment)
+            payment = await self.flow.collect(await self.flow.payment_or_raise(cid, ref["payment_id"]))
             if payment["status"] == "FAILED":
                 raise BadInputError(
                     f"the payment was declined ({payment.get('decline_reason')})", field="paymentMethod"

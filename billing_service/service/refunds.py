@@ -47,9 +47,7 @@ class RefundService:
             return {"payment_id": payment["_id"], "amount": amount, "refund_id": ObjectId()}
 
         async def proceed(ref: Doc) -> Doc:
-            payment = await self.store.payments.get(cid, ref["payment_id"])
-            if payment is None:
-                raise NotFoundError("the payment vanished", field="paymentId")
+            payment = await self.flow.payment_or_raise(cid, ref["payment_id"])
             try:
                 await self.flow.provider.refund(
                     key=f"refund:{ref['refund_id']}", charge_id=payment["charge_id"], amount_cents=ref["amount"]

@@ -181,31 +181,29 @@ class SubscriptionService:
     async def _collect(self, cid: ObjectId, payment_id: ObjectId | None) -> None:
         if payment_id is None:
             return
-        payment = await self.store.payments.get(cid, payment_id)
-        if payment is None:
-            raise NotFoundError("the payment of this request no longer exists")
-        payment = await self.flow.collect(payment)
+        payment = await self.flow.collect(await self.flow.payment_or_raise(cid, payment_id))
         if payment["status"] == "FAILED":
             raise BadInputError(f"the payment was declined ({payment.get('decline_reason')})", field="paymentMethod")
 
     async def _read(self, cid: ObjectId, sub_id: ObjectId) -> SubscriptionRead:
-        sub = await self.store.subscriptions.get(cid, sub_id)
-        if sub is None:
-            raise NotFoundError("no such subscription", field="subscriptionId")
+        sub = await self._sub_or_raise(cid, sub_id, None)
         plan = await self._plan_or_raise(cid, str(sub["plan_id"]))
         return render.subscription(sub, plan)
 
-    async def _sub_or_raise(self, cid: ObjectId, subscription_id: str, member_id: str | None) -> Doc:
-        sub = await self.store.subscriptions.get(cid, object_id(subscription_id, field="subscriptionId"))
+    async def _sub_or_raise(self, cid: ObjectId, subscription_id: ObjectId, member_id: str | None) -> Doc:
+        """The subscription (the member's own, when one is named), or the one not-found error for subscriptions."""
+        sub = await self.store.subscriptions.get(cid, subscription_id)
         if sub is None or (member_id is not None and str(sub["member_id"]) != member_id):
-            raise NotFoundError(f"no subscription with id {subscription_id} here", field="subscriptionId")
+            raise NotFoundError(f"no subscription with id {subscription_id} in this community", field="subscriptionId")
         return sub
 
     # Cancel
 
     async def cancel(self, cid: ObjectId, cancel_in: SubscriptionCancel) -> SubscriptionRead:
         """At period end: benefits until then, no renewal. At once: access ends now, the paid rest is kept."""
-        sub = await self._sub_or_raise(cid, cancel_in.subscription_id, cancel_in.member_id)
+        sub = await self._sub_or_raise(
+            cid, object_id(cancel_in.subscription_id, field="subscriptionId"), cancel_in.member_id
+        )
         if not sub["live"]:
             return await self._read(cid, sub["_id"])
         if cancel_in.at_period_end and sub["status"] != S.INCOMPLETE.value:
@@ -239,7 +237,9 @@ class SubscriptionService:
         scope = f"member:{change_in.member_id}" if change_in.member_id else "operator"
 
         async def prepare() -> tuple[Doc, Doc, Doc]:
-            sub = await self._sub_or_raise(cid, change_in.subscription_id, change_in.member_id)
+            sub = await self._sub_or_raise(
+                cid, object_id(change_in.subscription_id, field="subscriptionId"), change_in.member_id
+            )
             if sub["status"] not in (S.ACTIVE.value, S.TRIALING.value):
                 raise ConflictError("only an active or trialing subscription changes plan", field="subscriptionId")
             new_plan = await self._plan_or_raise(cid, change_in.plan_id)

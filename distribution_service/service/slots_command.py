@@ -39,8 +39,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
-    # A command never starts the services' periodic tasks: the in-process topology it builds runs no slot tick.
-    settings = settings.model_copy(update={"slot_scheduler_enabled": False})
+    # A command never starts the services' periodic tasks: the in-process topology it builds runs no slot tick
+    # and no billing cycle.
+    settings = settings.model_copy(update={"slot_scheduler_enabled": False, "billing_scheduler_interval_seconds": 0})
     async with Topology(settings).running() as topology:
         community = await topology.users.get_community_by_slug(args.community)
         day = args.day or datetime.now(UTC).astimezone(ZoneInfo(community.timezone)).date().isoformat()

@@ -147,3 +147,14 @@ async def test_scheduler_starts_with_the_app_outside_tests(gateway_with: Callabl
     async with gateway_with(SLOT_SCHEDULER_ENABLED=True) as api:
         services: Topology = api.app.state.services
         assert services.apps["distribution"].state.scheduler.running is True
+
+
+async def test_the_slot_command_never_starts_the_slot_tick(api: Api, monkeypatch: Any) -> None:
+    await community_with_readers(api, readers=1)
+    started: list[str] = []
+    monkeypatch.setattr(PeriodicTask, "start", lambda task: started.append(task.name))
+    args = parser().parse_args(["run", "--community", "demo", "--day", "2026-05-01", "--slot", "MORNING"])
+    # Even where the deployment turns the in-process scheduler on, the command's own topology runs no tick.
+    result = await run(args, api.settings.model_copy(update={"slot_scheduler_enabled": True}))
+    assert result["delivered"] == 2
+    assert "golden_slots" not in started
