@@ -47,16 +47,15 @@ async def one_run(client: AsyncMongoClient[dict[str, Any]], settings: Settings, 
     provider = SandboxProvider(secret="bench", webhook_delay_seconds=0.0)
     service = BillingService(store, provider, settings)
     provider.sink = service.flow.receive_webhook
-    community = str(ObjectId())
+    cid = ObjectId()
     product = await service.commerce.create_product(
-        community, ProductCreate(name="Course", kind="COURSE", price_cents=9900, currency="CNY")
+        cid, ProductCreate(name="Course", kind="COURSE", price_cents=9900, currency="CNY")
     )
-    cid = ObjectId(community)
     member = str(ObjectId())
 
     def purchase(key: str) -> Any:
         return service.commerce.purchase(
-            community, PurchaseCreate(member_id=member, product_id=product.id, idempotency_key=key)
+            cid, PurchaseCreate(member_id=member, product_id=product.id, idempotency_key=key)
         )
 
     async def bare(count: int) -> None:
@@ -92,7 +91,7 @@ async def one_run(client: AsyncMongoClient[dict[str, Any]], settings: Settings, 
         "payments_concurrent": await rate(n, concurrent),
     }
     await provider.drain()
-    balance = await service.analytics.trial_balance(community)
+    balance = await service.analytics.trial_balance(cid)
     assert balance.total_debits == balance.total_credits
     await client.drop_database(f"bench_billing_{run}")
     return figures

@@ -40,9 +40,9 @@ from distribution_service.domain.honeycomb import Scene, Slot
 from distribution_service.ranking.features import FEATURES
 from distribution_service.ranking.model import RankingModel
 from distribution_service.ranking.training import TrainingData, train_and_evaluate
-from distribution_service.scheduled import run_slot_for_community
 from distribution_service.schemas import EventImport, EventImportBatch, FeedRequest
 from distribution_service.service import DistributionService
+from distribution_service.service.scheduled import run_slot_for_community
 from infra.embedded import EmbeddedServer
 from infra.errors import NotFoundError
 from infra.settings import Settings
@@ -137,7 +137,7 @@ async def existing_community(services: Topology, service: DistributionService) -
         found = await services.users.get_community_by_slug("bench")
     except NotFoundError:
         return "", [], False
-    members = await service.slot_members(found.id, partition_index=0, partitions=1)
+    members = await service.slots.slot_members(ObjectId(found.id), partition_index=0, partitions=1)
     return found.id, members.member_ids, True
 
 
@@ -162,7 +162,7 @@ async def measure(services: Topology, args: argparse.Namespace) -> dict[str, Any
     page = await services.distribution.feed(cid, request)
     assert page.model_version == trained.model_version
     feed_s = await median_seconds_async(lambda: services.distribution.feed(cid, request), args.repeats)
-    decision = await service.store.get_decision(ObjectId(cid), ObjectId(page.decision_id))
+    decision = await service.store.decisions.get_decision(ObjectId(cid), ObjectId(page.decision_id))
     assert decision is not None
     x = decision_log.features(decision)
     booster = lgb.Booster(model_str=trained.model_text)
@@ -172,11 +172,11 @@ async def measure(services: Topology, args: argparse.Namespace) -> dict[str, Any
 
     sys.stderr.write(f"slot run over {len(members)} members\n")
     # A reused community's earlier runs would count against today's delivery cap: start from none.
-    await service.store.deliveries.delete_many({"community_id": ObjectId(cid)})
+    await service.store.deliveries.deliveries.delete_many({"community_id": ObjectId(cid)})
     start = time.perf_counter()
-    result = await run_slot_for_community(service, cid, Slot.EVENING, day="2030-01-01", top_k=5)
+    result = await run_slot_for_community(service.slots, ObjectId(cid), Slot.EVENING, day="2030-01-01", top_k=5)
     slot_s = time.perf_counter() - start
-    decisions = await service.store.decisions.aggregate(
+    decisions = await service.store.decisions.decisions.aggregate(
         [{"$match": {"community_id": ObjectId(cid), "source": "slot"}}, {"$sample": {"size": 200}}]
     )
     sizes = [len(BSON.encode(d)) async for d in decisions]

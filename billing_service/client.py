@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from pydantic import BaseModel
 
 from billing_service import schemas as s
 from infra.http import ServiceClient
+from infra.paths import community_path, segment
 
 M = TypeVar("M", bound=BaseModel)
-
-
-def _base(community_id: str) -> str:
-    return f"/communities/{quote(community_id, safe='')}"
 
 
 class BillingClient(ServiceClient):
@@ -32,110 +28,122 @@ class BillingClient(ServiceClient):
     # Plans and subscriptions
 
     async def create_plan(self, community_id: str, plan_in: s.PlanCreate) -> s.PlanRead:
-        return await self._post(f"{_base(community_id)}/plans", plan_in, s.PlanRead)
+        return await self._post(f"{community_path(community_id)}/plans", plan_in, s.PlanRead)
 
     async def list_plans(self, community_id: str) -> list[s.PlanRead]:
-        return (await self._get(f"{_base(community_id)}/plans", s.PlanList)).items
+        return (await self._get(f"{community_path(community_id)}/plans", s.PlanList)).items
 
     async def subscribe(self, community_id: str, subscription_in: s.SubscriptionCreate) -> s.SubscriptionRead:
-        return await self._post(f"{_base(community_id)}/subscriptions", subscription_in, s.SubscriptionRead)
+        return await self._post(f"{community_path(community_id)}/subscriptions", subscription_in, s.SubscriptionRead)
 
     async def cancel_subscription(self, community_id: str, cancel_in: s.SubscriptionCancel) -> s.SubscriptionRead:
-        return await self._post(f"{_base(community_id)}/subscriptions/cancel", cancel_in, s.SubscriptionRead)
+        return await self._post(f"{community_path(community_id)}/subscriptions/cancel", cancel_in, s.SubscriptionRead)
 
     async def change_plan(self, community_id: str, change_in: s.PlanChange) -> s.SubscriptionRead:
-        return await self._post(f"{_base(community_id)}/subscriptions/change-plan", change_in, s.SubscriptionRead)
+        return await self._post(
+            f"{community_path(community_id)}/subscriptions/change-plan", change_in, s.SubscriptionRead
+        )
 
     async def list_subscriptions(
         self, community_id: str, statuses: list[str] | None = None, limit: int = 100
     ) -> list[s.SubscriptionRead]:
         params: dict[str, Any] = {"status": statuses or [], "limit": limit}
-        return (await self._get(f"{_base(community_id)}/subscriptions", s.SubscriptionList, params)).items
+        return (await self._get(f"{community_path(community_id)}/subscriptions", s.SubscriptionList, params)).items
 
     async def create_coupon(self, community_id: str, coupon_in: s.CouponCreate) -> s.CouponRead:
-        return await self._post(f"{_base(community_id)}/coupons", coupon_in, s.CouponRead)
+        return await self._post(f"{community_path(community_id)}/coupons", coupon_in, s.CouponRead)
 
     async def lookup_memberships(self, community_id: str, member_ids: list[str]) -> list[s.SubscriptionRead | None]:
         """Each member's live subscription in the order asked; None where there is none."""
-        body = await self._call("POST", f"{_base(community_id)}/memberships/lookup", json={"memberIds": member_ids})
+        body = await self._call(
+            "POST", f"{community_path(community_id)}/memberships/lookup", json={"memberIds": member_ids}
+        )
         return s.MembershipLookupResult.model_validate(body).memberships
 
     async def list_notifications(self, community_id: str, limit: int = 100) -> list[s.NotificationRead]:
-        return (await self._get(f"{_base(community_id)}/notifications", s.NotificationList, {"limit": limit})).items
+        return (
+            await self._get(f"{community_path(community_id)}/notifications", s.NotificationList, {"limit": limit})
+        ).items
 
     # Money in and out
 
     async def purchase(self, community_id: str, purchase_in: s.PurchaseCreate) -> s.PaymentRead:
-        return await self._post(f"{_base(community_id)}/purchases", purchase_in, s.PaymentRead)
+        return await self._post(f"{community_path(community_id)}/purchases", purchase_in, s.PaymentRead)
 
     async def create_product(self, community_id: str, product_in: s.ProductCreate) -> s.ProductRead:
-        return await self._post(f"{_base(community_id)}/products", product_in, s.ProductRead)
+        return await self._post(f"{community_path(community_id)}/products", product_in, s.ProductRead)
 
     async def list_products(self, community_id: str, limit: int = 100) -> list[s.ProductRead]:
-        return (await self._get(f"{_base(community_id)}/products", s.ProductList, {"limit": limit})).items
+        return (await self._get(f"{community_path(community_id)}/products", s.ProductList, {"limit": limit})).items
 
     async def book_ad_campaign(self, community_id: str, campaign_in: s.AdCampaignCreate) -> s.DealRead:
-        return await self._post(f"{_base(community_id)}/ad-campaigns", campaign_in, s.DealRead)
+        return await self._post(f"{community_path(community_id)}/ad-campaigns", campaign_in, s.DealRead)
 
     async def sign_data_contract(self, community_id: str, contract_in: s.DataContractCreate) -> s.DealRead:
-        return await self._post(f"{_base(community_id)}/data-contracts", contract_in, s.DealRead)
+        return await self._post(f"{community_path(community_id)}/data-contracts", contract_in, s.DealRead)
 
     async def list_deals(self, community_id: str, kind: str, limit: int = 100) -> list[s.DealRead]:
-        return (await self._get(f"{_base(community_id)}/deals", s.DealList, {"kind": kind, "limit": limit})).items
+        return (
+            await self._get(f"{community_path(community_id)}/deals", s.DealList, {"kind": kind, "limit": limit})
+        ).items
 
     async def record_receipt(self, community_id: str, receipt_in: s.ReceiptCreate) -> s.LedgerRecordRead:
-        return await self._post(f"{_base(community_id)}/receipts", receipt_in, s.LedgerRecordRead)
+        return await self._post(f"{community_path(community_id)}/receipts", receipt_in, s.LedgerRecordRead)
 
     async def award_creator(self, community_id: str, award_in: s.CreatorAwardCreate) -> s.LedgerRecordRead:
-        return await self._post(f"{_base(community_id)}/creator-awards", award_in, s.LedgerRecordRead)
+        return await self._post(f"{community_path(community_id)}/creator-awards", award_in, s.LedgerRecordRead)
 
     async def pay_creator(self, community_id: str, payout_in: s.CreatorPayoutCreate) -> s.LedgerRecordRead:
-        return await self._post(f"{_base(community_id)}/creator-payouts", payout_in, s.LedgerRecordRead)
+        return await self._post(f"{community_path(community_id)}/creator-payouts", payout_in, s.LedgerRecordRead)
 
     async def record_cost(self, community_id: str, cost_in: s.CostCreate) -> s.LedgerRecordRead:
-        return await self._post(f"{_base(community_id)}/costs", cost_in, s.LedgerRecordRead)
+        return await self._post(f"{community_path(community_id)}/costs", cost_in, s.LedgerRecordRead)
 
     async def refund(self, community_id: str, refund_in: s.RefundCreate) -> s.InvoiceRead:
-        return await self._post(f"{_base(community_id)}/refunds", refund_in, s.InvoiceRead)
+        return await self._post(f"{community_path(community_id)}/refunds", refund_in, s.InvoiceRead)
 
     # Invoices
 
     async def create_invoice_draft(self, community_id: str, draft_in: s.InvoiceDraftCreate) -> s.InvoiceRead:
-        return await self._post(f"{_base(community_id)}/invoices", draft_in, s.InvoiceRead)
+        return await self._post(f"{community_path(community_id)}/invoices", draft_in, s.InvoiceRead)
 
     async def finalize_invoice(self, community_id: str, invoice_id: str) -> s.InvoiceRead:
         return await self._post(
-            f"{_base(community_id)}/invoices/{quote(invoice_id, safe='')}/finalize", None, s.InvoiceRead
+            f"{community_path(community_id)}/invoices/{segment(invoice_id, field='invoiceId')}/finalize",
+            None,
+            s.InvoiceRead,
         )
 
     async def void_invoice(self, community_id: str, invoice_id: str) -> s.InvoiceRead:
         return await self._post(
-            f"{_base(community_id)}/invoices/{quote(invoice_id, safe='')}/void", None, s.InvoiceRead
+            f"{community_path(community_id)}/invoices/{segment(invoice_id, field='invoiceId')}/void",
+            None,
+            s.InvoiceRead,
         )
 
     async def list_invoices(
         self, community_id: str, member_id: str | None = None, limit: int = 100
     ) -> list[s.InvoiceRead]:
         params: dict[str, Any] = {"limit": limit, **({"memberId": member_id} if member_id else {})}
-        return (await self._get(f"{_base(community_id)}/invoices", s.InvoiceList, params)).items
+        return (await self._get(f"{community_path(community_id)}/invoices", s.InvoiceList, params)).items
 
     async def invoice_pdf(self, community_id: str, invoice_id: str, member_id: str | None = None) -> s.InvoicePdf:
         params = {"memberId": member_id} if member_id else None
-        path = f"{_base(community_id)}/invoices/{quote(invoice_id, safe='')}/pdf"
+        path = f"{community_path(community_id)}/invoices/{segment(invoice_id, field='invoiceId')}/pdf"
         return await self._get(path, s.InvoicePdf, params)
 
     # Ledger and analytics
 
     async def trial_balance(self, community_id: str) -> s.TrialBalance:
-        return await self._get(f"{_base(community_id)}/ledger/trial-balance", s.TrialBalance)
+        return await self._get(f"{community_path(community_id)}/ledger/trial-balance", s.TrialBalance)
 
     async def revenue_report(self, community_id: str, period: str) -> s.RevenueReport:
-        return await self._get(f"{_base(community_id)}/revenue/report", s.RevenueReport, {"period": period})
+        return await self._get(f"{community_path(community_id)}/revenue/report", s.RevenueReport, {"period": period})
 
     async def revenue_by_member(self, community_id: str, since: datetime | None = None) -> dict[str, int]:
         """Member id → money paid net of refunds (integer minor units) since `since`, from the ledger."""
         params = {"since": since.isoformat()} if since else None
-        return (await self._get(f"{_base(community_id)}/revenue/by-member", s.RevenueByMember, params)).members
+        return (await self._get(f"{community_path(community_id)}/revenue/by-member", s.RevenueByMember, params)).members
 
     # Scheduler
 

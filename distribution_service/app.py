@@ -1,4 +1,5 @@
-"""distribution_service's ASGI app."""
+"""distribution_service's ASGI app: the store, the service facade, routes, and the golden-slot tick as a periodic
+task."""
 
 from __future__ import annotations
 
@@ -10,15 +11,20 @@ from starlette.applications import Starlette
 
 from content_service.client import ContentClient
 from distribution_service.routes import routes
-from distribution_service.scheduled import SlotScheduler
 from distribution_service.service import DistributionService
 from distribution_service.store import DistributionStore
+from infra.periodic import PeriodicTask
 from infra.service_app import create_service_app, database_lifespan
 from infra.settings import Settings
 from users_service.client import UsersClient
 
+# The tick runs every slot due in its window, so a minute's resolution is all it needs.
+SLOT_TICK_SECONDS = 60.0
+
 
 def scheduler_enabled(settings: Settings) -> bool:
+    """SLOT_SCHEDULER_ENABLED, by default on except under APP_ENV=test; off where a cron runs slots, and for
+    command-line tools that build the app (they pass it False)."""
     if settings.slot_scheduler_enabled is None:
         return settings.app_env != "test"
     return settings.slot_scheduler_enabled
@@ -28,18 +34,18 @@ def create_app(settings: Settings, *, content: ContentClient, users: UsersClient
     async def setup(app: Starlette, db: Any) -> None:
         store = DistributionStore(db)
         await store.ensure_indexes()
-        await store.ensure_import_indexes()  # issue 4
-        app.state.service = DistributionService(
+        service = DistributionService(
             store,
             content,
             users,
             slots=settings.golden_slots,
             max_deliveries_per_day=settings.max_deliveries_per_day,
             counters_ttl_seconds=settings.ranking_counters_ttl_seconds,
+            slot_window_minutes=settings.slot_window_minutes,
+            slot_top_k=settings.slot_top_k,
         )
-        app.state.scheduler = SlotScheduler(
-            app.state.service, window_minutes=settings.slot_window_minutes, top_k=settings.slot_top_k
-        )
+        app.state.service = service
+        app.state.scheduler = PeriodicTask("golden_slots", service.scheduler.tick, interval=SLOT_TICK_SECONDS)
 
     database = database_lifespan(
         uri=settings.mongodb_uri,
@@ -51,13 +57,13 @@ def create_app(settings: Settings, *, content: ContentClient, users: UsersClient
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with database(app):
-            scheduler: SlotScheduler = app.state.scheduler
+            scheduler: PeriodicTask = app.state.scheduler
             if scheduler_enabled(settings):
                 scheduler.start()
             try:
                 yield
             finally:
-                scheduler.shutdown()
+                await scheduler.stop()
 
     return create_service_app(
         name="distribution", routes=routes, lifespan=lifespan, internal_token=settings.internal_api_token

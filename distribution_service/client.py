@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import quote
 
 from distribution_service.schemas import (
     ActivityByMember,
@@ -29,66 +28,64 @@ from distribution_service.schemas import (
 )
 from infra.bulk import ImportResult
 from infra.http import ServiceClient
-from infra.schemas import seg
-
-
-def _base(community_id: str) -> str:
-    return f"/communities/{quote(community_id, safe='')}"
+from infra.paths import community_path, segment
 
 
 class DistributionClient(ServiceClient):
     service_name = "distribution"
 
     async def record_event(self, community_id: str, event_in: EventCreate) -> EventRecorded:
-        body = await self._call("POST", f"{_base(community_id)}/events", json=event_in.to_wire())
+        body = await self._call("POST", f"{community_path(community_id)}/events", json=event_in.to_wire())
         return EventRecorded.model_validate(body)
 
     async def record_events(self, community_id: str, batch: EventBatch) -> EventsRecorded:
-        body = await self._call("POST", f"{_base(community_id)}/events/batch", json=batch.to_wire())
+        body = await self._call("POST", f"{community_path(community_id)}/events/batch", json=batch.to_wire())
         return EventsRecorded.model_validate(body)
 
     async def feed(self, community_id: str, request: FeedRequest) -> FeedPage:
-        return FeedPage.model_validate(await self._call("POST", f"{_base(community_id)}/feed", json=request.to_wire()))
+        return FeedPage.model_validate(
+            await self._call("POST", f"{community_path(community_id)}/feed", json=request.to_wire())
+        )
 
     async def explain(self, community_id: str, request: ExplainRequest) -> FeedExplanation:
-        body = await self._call("POST", f"{_base(community_id)}/feed/explain", json=request.to_wire())
+        body = await self._call("POST", f"{community_path(community_id)}/feed/explain", json=request.to_wire())
         return FeedExplanation.model_validate(body)
 
     async def run_slot(self, community_id: str, request: SlotRunRequest) -> SlotRunResult:
-        body = await self._call("POST", f"{_base(community_id)}/slots/run", json=request.to_wire())
+        body = await self._call("POST", f"{community_path(community_id)}/slots/run", json=request.to_wire())
         return SlotRunResult.model_validate(body)
 
     async def slot_members(self, community_id: str, *, partition: int = 0, partitions: int = 1) -> SlotMembers:
         params = {"partition": partition, "partitions": partitions}
         return SlotMembers.model_validate(
-            await self._call("GET", f"{_base(community_id)}/slots/members", params=params)
+            await self._call("GET", f"{community_path(community_id)}/slots/members", params=params)
         )
 
     async def set_push_preferences(self, community_id: str, update: PushPreferencesUpdate) -> PushPreferencesRead:
-        body = await self._call("PUT", f"{_base(community_id)}/push-preferences", json=update.to_wire())
+        body = await self._call("PUT", f"{community_path(community_id)}/push-preferences", json=update.to_wire())
         return PushPreferencesRead.model_validate(body)
 
     async def slot_rates(self, community_id: str) -> SlotRates:
-        return SlotRates.model_validate(await self._call("GET", f"{_base(community_id)}/slots/rates"))
+        return SlotRates.model_validate(await self._call("GET", f"{community_path(community_id)}/slots/rates"))
 
     async def inbox(self, community_id: str, member_id: str, first: int = 20) -> Inbox:
-        path = f"{_base(community_id)}/members/{quote(member_id, safe='')}/inbox"
+        path = f"{community_path(community_id)}/members/{segment(member_id, field='memberId')}/inbox"
         return Inbox.model_validate(await self._call("GET", path, params={"first": first}))
 
     async def activity_by_member(self, community_id: str, since: datetime | None = None) -> dict[str, MemberActivity]:
         """Per member: engagement events, weighted engagement and last event time (since `since`)."""
         params = {"since": since.isoformat()} if since else None
-        body = await self._call("GET", f"{_base(community_id)}/activity/by-member", params=params)
+        body = await self._call("GET", f"{community_path(community_id)}/activity/by-member", params=params)
         return ActivityByMember.model_validate(body).members
 
-    # Issue 4
+    # Imported events
 
     async def import_events(self, community_id: str, batch: EventImportBatch) -> ImportResult:
         """Store events from another platform; the result lists only the rejected ones."""
-        path = f"/communities/{quote(community_id, safe='')}/events/import"
+        path = f"{community_path(community_id)}/events/import"
         return ImportResult.model_validate(await self._call("POST", path, json=batch.to_wire()))
 
-    # Issue 5: a member's follows and blocks. Each change returns the member's newest 100 follows and blocks.
+    # A member's follows and blocks. Each change returns the member's newest 100 follows and blocks.
 
     async def follow_author(self, community_id: str, member_id: str, author_id: str) -> AuthorRelations:
         return await self._relation_change(community_id, "follow", member_id, author_id)
@@ -104,16 +101,18 @@ class DistributionClient(ServiceClient):
 
     async def member_relations(self, community_id: str, member_id: str, *, first: int = 100) -> AuthorRelations:
         """The member's newest `first` (1..100) follows and blocks."""
-        path = f"{_base(community_id)}/members/{seg(member_id)}/relations"
+        path = f"{community_path(community_id)}/members/{segment(member_id, field='memberId')}/relations"
         return AuthorRelations.model_validate(await self._call("GET", path, params={"first": first}))
 
     async def author_relations(self, community_id: str, member_ids: list[str]) -> dict[str, AuthorRelations]:
         """Each member asked for (at most 1000) → all the authors they follow and block (sorted id lists)."""
-        body = await self._call("POST", f"{_base(community_id)}/relations/lookup", json={"memberIds": member_ids})
+        body = await self._call(
+            "POST", f"{community_path(community_id)}/relations/lookup", json={"memberIds": member_ids}
+        )
         return AuthorRelationsByMember.model_validate(body).members
 
     async def _relation_change(self, community_id: str, action: str, member_id: str, author_id: str) -> AuthorRelations:
         # Sent as given: the service names a malformed id's field (BAD_USER_INPUT) before anything is written.
         change = {"memberId": member_id, "authorId": author_id}
-        body = await self._call("POST", f"{_base(community_id)}/relations/{action}", json=change)
+        body = await self._call("POST", f"{community_path(community_id)}/relations/{action}", json=change)
         return AuthorRelations.model_validate(body)

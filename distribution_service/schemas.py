@@ -177,7 +177,7 @@ class ActivityByMember(ApiModel):
     members: dict[str, MemberActivity]
 
 
-# Issue 4: events imported from another platform, in batches, idempotent by `source` + `sourceId`.
+# Events imported from another platform, in batches, idempotent by `source` + `sourceId`.
 
 
 class EventImport(ApiInput):
@@ -197,7 +197,7 @@ class EventImportBatch(ApiInput):
     events: list[EventImport] = Field(min_length=1, max_length=MAX_IMPORT_BATCH)
 
 
-# Issue 5: a member's feed relations, the authors they follow and block (docs/ranking.md).
+# A member's feed relations, the authors they follow and block (docs/ranking.md).
 
 MAX_RELATION_MEMBERS = 1000
 MAX_RELATIONS_LISTED = 100

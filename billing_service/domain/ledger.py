@@ -80,11 +80,6 @@ def balanced(lines: list[Line]) -> list[Line]:
     return kept
 
 
-def reversal(lines: list[Line]) -> list[Line]:
-    """The posting that undoes `lines`: every debit becomes a credit and back."""
-    return [Line(line.account, debit=line.credit, credit=line.debit) for line in lines]
-
-
 def normal_balance(account: str, debits: int, credits: int) -> int:
     """Balance on the account's normal side: debits - credits for assets and costs, else credits - debits."""
     return debits - credits if account.startswith(DEBIT_NORMAL_PREFIXES) else credits - debits

@@ -25,7 +25,7 @@ class EventType(StrEnum):
     SHARE = "SHARE"
     VOTE = "VOTE"
     BULLET_COMMENT = "BULLET_COMMENT"
-    # Issue 4: engagement that imported communities (Stack Exchange) carry.
+    # Engagement that imported communities (Stack Exchange) carry.
     ANSWER = "ANSWER"
     COMMENT = "COMMENT"
     FAVORITE = "FAVORITE"
@@ -42,7 +42,7 @@ ENGAGEMENT_WEIGHT: dict[EventType, float] = {
     EventType.VOTE: 2.0,
     EventType.BULLET_COMMENT: 2.0,
     EventType.SHARE: 3.0,
-    # Issue 4. Answering is the strongest contribution to a thread; accepting an answer marks it as the one
+    # Imported engagement. Answering is the strongest contribution to a thread; accepting an answer marks it as the one
     # that solved it; a favourite is a save. A downvote is counted (counts.DOWNVOTE) but adds no engagement:
     # engagement stays non-negative (the heuristic takes its log) and quality is the ranker's business.
     EventType.ANSWER: 3.0,

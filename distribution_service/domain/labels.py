@@ -18,7 +18,7 @@ GRADE: dict[EventType, int] = {
     EventType.VOTE: 2,
     EventType.BULLET_COMMENT: 2,
     EventType.SHARE: 3,
-    # Imported engagement (issue 4): answering is the strongest contribution to a thread; commenting, favouriting
+    # Imported engagement: answering is the strongest contribution to a thread; commenting, favouriting
     # and accepting an answer are interaction; a downvote is attention, not a positive.
     EventType.ANSWER: 3,
     EventType.COMMENT: 2,

@@ -1,16 +1,12 @@
-"""The collections every part of the store works on."""
+"""What the store modules share: the document type, the duplicate-key code, and the `engaged` flag of events."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from gridfs import AsyncGridFSBucket
-from pymongo.asynchronous.database import AsyncDatabase
-
 from distribution_service.domain.honeycomb import EventType
 
 Doc = dict[str, Any]
-ENGAGEMENT_TYPES = [t.value for t in EventType if t is not EventType.IMPRESSION]
 DUPLICATE_KEY = 11000
 HISTORY_FIELDS = {
     "member_id": 1,
@@ -34,18 +30,3 @@ def mark_engaged(docs: list[Doc]) -> list[Doc]:
     for doc in docs:
         doc["engaged"] = doc["type"] != EventType.IMPRESSION.value
     return docs
-
-
-class StoreBase:
-    def __init__(self, db: AsyncDatabase[Doc]) -> None:
-        self.db = db
-        self.events = db["events"]
-        self.item_stats = db["item_stats"]
-        # Each item's engagement per UTC day, for recent days (TTL): the 7-day popularity feature's source.
-        self.item_daily = db["item_daily"]
-        self.decisions = db["decisions"]
-        self.deliveries = db["deliveries"]
-        self.model_versions = db["model_versions"]
-        self.model_pointers = db["model_pointers"]
-        self.model_files = AsyncGridFSBucket(db, bucket_name="models")
-        self.push_preferences = db["push_preferences"]

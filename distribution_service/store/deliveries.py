@@ -5,14 +5,41 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bson import ObjectId
-from pymongo import DESCENDING, InsertOne
+from pymongo import ASCENDING, DESCENDING, InsertOne
+from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
-from distribution_service.store.base import DUPLICATE_KEY, Doc, StoreBase
+from distribution_service.store.base import DUPLICATE_KEY, Doc
 
 
-class DeliveriesStore(StoreBase):
-    # --- deliveries -----------------------------------------------------------------------------------------
+class DeliveriesStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.deliveries = db["deliveries"]
+        self.push_preferences = db["push_preferences"]
+
+    async def ensure_indexes(self) -> None:
+        # insert_deliveries: exactly one delivery per member per slot and local day, whatever re-runs happen.
+        await self.deliveries.create_index(
+            [("community_id", ASCENDING), ("member_id", ASCENDING), ("slot", ASCENDING), ("day", ASCENDING)],
+            unique=True,
+            name="community_member_slot_day_unique",
+        )
+        # list_delivered_members: who already got this slot today (`$in` on member, the last field pinned).
+        await self.deliveries.create_index(
+            [("community_id", ASCENDING), ("slot", ASCENDING), ("day", ASCENDING), ("member_id", ASCENDING)],
+            name="community_slot_day_member",
+        )
+        # list_deliveries_for_member (inbox), newest first; mark_delivery; count_deliveries_by_member_since.
+        await self.deliveries.create_index(
+            [("community_id", ASCENDING), ("member_id", ASCENDING), ("created_at", DESCENDING)],
+            name="community_member_created_at",
+        )
+        # aggregate_slot_rates: a community's deliveries by slot.
+        await self.deliveries.create_index([("community_id", ASCENDING), ("slot", ASCENDING)], name="community_slot")
+        # upsert_push_preferences / list_push_preferences: one document per member.
+        await self.push_preferences.create_index(
+            [("community_id", ASCENDING), ("member_id", ASCENDING)], unique=True, name="community_member_unique"
+        )
 
     async def insert_deliveries(self, docs: list[Doc]) -> int:
         """Insert what is new; a (member, slot, day) already delivered is skipped. Returns how many were new."""

@@ -1,4 +1,5 @@
-"""Events, item counters, decision logs and imported signals."""
+"""Events, the item counters derived from them (totals and daily buckets), imported signals, and the one-off
+migrations of these collections."""
 
 from __future__ import annotations
 
@@ -6,20 +7,91 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, UpdateOne
+from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
-from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, StoreBase, mark_engaged
+from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
 from infra.bulk import insert_many_reporting
 
 # Daily engagement buckets are kept this many days: enough for the 7-day popularity window and its first day.
 DAILY_BUCKET_DAYS = 8
 BACKFILL_BATCH = 5000
-DECISION_BATCH = 500
 
 
-class EventsStore(StoreBase):
-    # --- events -------------------------------------------------------------------------------------------
+class EventsStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.events = db["events"]
+        self.item_stats = db["item_stats"]
+        # Each item's engagement per UTC day, for recent days (TTL): the 7-day popularity feature's source.
+        self.item_daily = db["item_daily"]
+        # Imported events that name no member (votes): they count for items' popularity only.
+        self.item_signals = db["item_signals"]
+        # One document per data migration done (backfills of older databases).
+        self.migrations = db["migrations"]
+
+    async def ensure_indexes(self) -> None:
+        # insert_events: a client event id is recorded once per community.
+        await self.events.create_index(
+            [("community_id", ASCENDING), ("client_event_id", ASCENDING)],
+            unique=True,
+            partialFilterExpression={"client_event_id": {"$type": "string"}},
+            name="community_client_event_unique",
+        )
+        # insert_events (a duplicate's stored id): SecantusDB plans no lookup on a partial index, so a plain one.
+        await self.events.create_index(
+            [("community_id", ASCENDING), ("client_event_id", ASCENDING)], name="community_client_event"
+        )
+        # list_members_engagement: members' engagement events (`engaged` equality, `$in` on member).
+        await self.events.create_index(
+            [
+                ("community_id", ASCENDING),
+                ("engaged", ASCENDING),
+                ("member_id", ASCENDING),
+                ("occurred_at", DESCENDING),
+            ],
+            name="community_engaged_member_occurred_at",
+        )
+        await self.backfill_engaged()
+        # A member's events by item, newest first (kept for ad-hoc reads and existing deployments).
+        await self.events.create_index(
+            [("community_id", ASCENDING), ("member_id", ASCENDING), ("content_id", ASCENDING)],
+            name="community_member_content",
+        )
+        await self.events.create_index(
+            [("community_id", ASCENDING), ("member_id", ASCENDING), ("occurred_at", DESCENDING)],
+            name="community_member_occurred_at",
+        )
+        # aggregate_activity_by_member, list_events_between: a community's events over a time window.
+        await self.events.create_index(
+            [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred_at"
+        )
+        # list_active_communities (the slot scheduler's tick): any community's recent events.
+        await self.events.create_index([("occurred_at", ASCENDING)], name="occurred_at")
+        # sum_recent_engagement: the candidates' daily engagement buckets; one bucket per item and day.
+        await self.item_daily.create_index(
+            [("community_id", ASCENDING), ("content_id", ASCENDING), ("day", ASCENDING)],
+            unique=True,
+            name="community_content_day_unique",
+        )
+        # Buckets expire once no popularity window reaches them.
+        await self.item_daily.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expires_at_ttl")
+        await self.backfill_item_daily()
+        # No query reads events by item any more (7-day popularity comes from item_daily): the index only cost writes.
+        if "community_content_occurred_at" in await self.events.index_information():
+            await self.events.drop_index("community_content_occurred_at")
+        # list_item_stats: counters per item.
+        await self.item_stats.create_index(
+            [("community_id", ASCENDING), ("content_id", ASCENDING)], unique=True, name="community_content_unique"
+        )
+        # list_item_signals_between (training): imported anonymous signals over a window.
+        await self.item_signals.create_index(
+            [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred_at"
+        )
+        # insert_item_signals: the import's idempotency, one signal per key in a community.
+        await self.item_signals.create_index(
+            [("community_id", ASCENDING), ("client_event_id", ASCENDING)], unique=True, name="community_key_unique"
+        )
 
     async def insert_events(self, docs: list[Doc]) -> list[tuple[ObjectId, bool]]:
         """Store events (unordered, one round trip) and bump their items' counters; (id, duplicate) per doc."""
@@ -58,7 +130,7 @@ class EventsStore(StoreBase):
 
     async def backfill_engaged(self) -> None:
         """Give events stored before the `engaged` flag existed their flag, once per database (then marked done)."""
-        migrations = self.db["migrations"]
+        migrations = self.migrations
         if await migrations.find_one({"_id": "events_engaged"}) is not None:
             return
         impression = EventType.IMPRESSION.value
@@ -67,10 +139,6 @@ class EventsStore(StoreBase):
             {"engaged": {"$exists": False}, "type": {"$ne": impression}}, {"$set": {"engaged": True}}
         )
         await migrations.update_one({"_id": "events_engaged"}, {"$set": {"done": True}}, upsert=True)
-
-    async def insert_event(self, doc: Doc) -> tuple[ObjectId, bool]:
-        (result,) = await self.insert_events([doc])
-        return result
 
     async def list_item_stats(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[str, Doc]:
         cursor = self.item_stats.find({"community_id": community_id, "content_id": {"$in": content_ids}})
@@ -136,7 +204,7 @@ class EventsStore(StoreBase):
 
     async def list_item_signals_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
         """Imported events that name no member (votes): they count for items' popularity only."""
-        cursor = self.db["item_signals"].find(
+        cursor = self.item_signals.find(
             {"community_id": community_id, "occurred_at": {"$gte": since, "$lt": until}},
             projection={"content_id": 1, "type": 1, "occurred_at": 1},
         )
@@ -172,24 +240,6 @@ class EventsStore(StoreBase):
         cursor = await self.events.aggregate(pipeline)
         return [doc async for doc in cursor]
 
-    # --- decisions ------------------------------------------------------------------------------------------
-
-    async def insert_decisions(self, docs: list[Doc]) -> None:
-        if docs:
-            await self.decisions.insert_many(docs, ordered=False)
-
-    async def get_decision(self, community_id: ObjectId, decision_id: ObjectId) -> Doc | None:
-        # By `_id` alone (SecantusDB's point lookup); the community is checked here, so no tenant reads another's.
-        doc = await self.decisions.find_one({"_id": decision_id})
-        return doc if doc is not None and doc.get("community_id") == community_id else None
-
-    async def list_experiment_decisions(self, community_id: ObjectId, version: str, since: datetime) -> list[Doc]:
-        cursor = self.decisions.find(
-            {"community_id": community_id, "experiment_version": version, "at": {"$gte": since}},
-            projection={"experiment_arm": 1, "shown.content_id": 1},
-        )
-        return [doc async for doc in cursor]
-
     async def list_attributed_events(self, community_id: ObjectId, since: datetime, types: list[str]) -> list[Doc]:
         """Events answering a decision (they carry its id) since a moment, of the given types."""
         # The window rides community_occurred_at; the decision and type tests are applied here.
@@ -200,45 +250,23 @@ class EventsStore(StoreBase):
         )
         return [doc async for doc in cursor if "decision_id" in doc and doc["type"] in wanted]
 
-    async def list_decision_heads_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
-        """The window's decisions without their arrays (id, member, moment): a few dozen bytes each."""
-        cursor = self.decisions.find(
-            {"community_id": community_id, "at": {"$gte": since, "$lt": until}},
-            projection={"member_id": 1, "at": 1},
-        )
-        return [doc async for doc in cursor]
-
-    async def list_decisions_by_ids(self, community_id: ObjectId, decision_ids: list[ObjectId]) -> list[Doc]:
-        """Whole decisions, read DECISION_BATCH at a time by `_id` (SecantusDB's point lookup); the community is
-        checked here."""
-        found: list[Doc] = []
-        for lo in range(0, len(decision_ids), DECISION_BATCH):
-            cursor = self.decisions.find({"_id": {"$in": decision_ids[lo : lo + DECISION_BATCH]}})
-            found += [doc async for doc in cursor if doc.get("community_id") == community_id]
-        return found
-
     async def list_active_members(self, community_id: ObjectId, since: datetime) -> list[str]:
         found = await self.events.distinct("member_id", {"community_id": community_id, "occurred_at": {"$gte": since}})
         return sorted(str(m) for m in found)
 
-    async def list_active_communities(self, since: datetime) -> list[str]:
+    async def list_active_communities(self, since: datetime) -> list[ObjectId]:
+        """Every community with an event since `since` (the slot scheduler's tick): the one unscoped read."""
         found = await self.events.distinct("community_id", {"occurred_at": {"$gte": since}})
-        return sorted(str(c) for c in found)
+        return sorted(found)
 
-    # Issue 4: imported events, idempotent by their client event id ("import:<source>:<source id>"). Events
-    # that name no member (Stack Exchange votes) go to `item_signals`: they count for the item, never for a member.
-
-    async def ensure_import_indexes(self) -> None:
-        # The import's idempotency: one signal per key in a community.
-        await self.db["item_signals"].create_index(
-            [("community_id", ASCENDING), ("client_event_id", ASCENDING)], unique=True, name="community_key_unique"
-        )
+    # Imported events, idempotent by their client event id ("import:<source>:<source id>"). Events that name no
+    # member (Stack Exchange votes) go to `item_signals`: they count for the item, never for a member.
 
     async def insert_imported_events(self, docs: list[Doc]) -> dict[int, str]:
         return await insert_many_reporting(self.events, mark_engaged(docs))
 
     async def insert_item_signals(self, docs: list[Doc]) -> dict[int, str]:
-        return await insert_many_reporting(self.db["item_signals"], docs)
+        return await insert_many_reporting(self.item_signals, docs)
 
     async def add_to_item_stats(self, community_id: ObjectId, docs: list[Doc]) -> None:
         """Bump the counters of the items these (newly stored) events are about, one update per item."""
@@ -260,7 +288,7 @@ class EventsStore(StoreBase):
             [
                 UpdateOne(
                     {"community_id": community_id, "content_id": content_id},
-                    # last_at (issue 5): the item's last engagement, a ranking feature ("active lately").
+                    # last_at: the item's last engagement, a ranking feature ("active lately").
                     {"$inc": inc, "$set": {"updated_at": now}}
                     | ({"$max": {"last_at": last_at[content_id]}} if content_id in last_at else {}),
                     upsert=True,
@@ -304,7 +332,7 @@ class EventsStore(StoreBase):
         """Fill the daily buckets from the last days' events and imported signals, once per database (databases
         whose events were stored before the buckets existed). The migration is claimed before it runs, so
         processes starting together never count twice; a crash midway leaves buckets short until they expire."""
-        migrations = self.db["migrations"]
+        migrations = self.migrations
         claimed_at = datetime.now(UTC)
         try:
             await migrations.insert_one({"_id": "item_daily", "claimed_at": claimed_at})
@@ -312,7 +340,7 @@ class EventsStore(StoreBase):
             return
         window = {"$gte": claimed_at - timedelta(days=DAILY_BUCKET_DAYS), "$lt": claimed_at}
         fields = {"community_id": 1, "content_id": 1, "type": 1, "occurred_at": 1}
-        for collection in (self.events, self.db["item_signals"]):
+        for collection in (self.events, self.item_signals):
             batch: list[Doc] = []
             async for doc in collection.find({"occurred_at": window}, projection=fields).batch_size(BACKFILL_BATCH):
                 if ENGAGEMENT_WEIGHT.get(EventType(doc["type"]), 0.0) > 0:

@@ -5,14 +5,27 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bson import ObjectId
+from gridfs import AsyncGridFSBucket
 from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from distribution_service.store.base import Doc, StoreBase
+from distribution_service.store.base import Doc
 
 
-class ModelsStore(StoreBase):
-    # --- model registry -------------------------------------------------------------------------------------
+class ModelsStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.model_versions = db["model_versions"]
+        self.model_pointers = db["model_pointers"]
+        self.model_files = AsyncGridFSBucket(db, bucket_name="models")
+
+    async def ensure_indexes(self) -> None:
+        # get_model_version / list_model_versions: one registry per community.
+        await self.model_versions.create_index(
+            [("community_id", ASCENDING), ("version", ASCENDING)], unique=True, name="community_version_unique"
+        )
+        # get_model_pointer / set_model_pointer: one pointer per community.
+        await self.model_pointers.create_index([("community_id", ASCENDING)], unique=True, name="community_unique")
 
     async def insert_model_version(self, doc: Doc, model_text: str) -> bool:
         """Store a trained model (text in GridFS) and its record; False if this version is already registered."""

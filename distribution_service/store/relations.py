@@ -7,25 +7,21 @@ from datetime import UTC, datetime
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from distribution_service.store.base import Doc, StoreBase
+from distribution_service.store.base import Doc
 
 FOLLOWS = "follows"
 BLOCKS = "blocks"
 
 
-class RelationsStore(StoreBase):
-    @property
-    def follows(self) -> AsyncCollection[Doc]:
-        return self.db[FOLLOWS]
+class RelationsStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.collections: dict[str, AsyncCollection[Doc]] = {FOLLOWS: db[FOLLOWS], BLOCKS: db[BLOCKS]}
 
-    @property
-    def blocks(self) -> AsyncCollection[Doc]:
-        return self.db[BLOCKS]
-
-    async def ensure_relation_indexes(self) -> None:
-        for collection in (self.follows, self.blocks):
+    async def ensure_indexes(self) -> None:
+        for collection in self.collections.values():
             # insert_relation: one relation per (member, author), whatever concurrent requests do. get_relation,
             # delete_relation, list_relations (sorted after: SecantusDB picks this index over one ending in
             # created_at) and list_relations_by_members (`$in` on member) all read on it.
@@ -36,7 +32,7 @@ class RelationsStore(StoreBase):
             )
 
     def _relation(self, kind: str) -> AsyncCollection[Doc]:
-        return self.db[kind]
+        return self.collections[kind]
 
     async def insert_relation(
         self, kind: str, community_id: ObjectId, member_id: ObjectId, author_id: ObjectId

@@ -244,7 +244,7 @@ async def raced_follow(api: Api) -> tuple[str, Member, Member]:
     await change(api, BLOCK, reader, ann.id)
     assert api.app is not None
     store = api.app.state.services.apps["distribution"].state.service.store
-    await store.insert_relation(FOLLOWS, ObjectId(community_id), ObjectId(reader.id), ObjectId(ann.id))
+    await store.relations.insert_relation(FOLLOWS, ObjectId(community_id), ObjectId(reader.id), ObjectId(ann.id))
     return community_id, reader, ann
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from distribution_service import feed as feed_module
-from distribution_service.slots import parser, run
+from distribution_service.service import ranker
+from distribution_service.service.slots_command import parser, run
 from tests.factories import Api, Member, create_community, publish, register
 
 FEED = """
@@ -32,7 +32,7 @@ async def feed_items(api: Api, member: Member) -> dict[str, list[str]]:
 @pytest.fixture
 def two_newest(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the two newest items come from the 'recent' source: older ones need another source to be offered."""
-    monkeypatch.setattr(feed_module, "CANDIDATE_POOL", 2)
+    monkeypatch.setattr(ranker, "CANDIDATE_POOL", 2)
 
 
 async def newsroom(api: Api) -> tuple[Member, Member, Member, dict[str, str]]:

@@ -161,7 +161,7 @@ async def count_counter_reads(api: Api, monkeypatch: pytest.MonkeyPatch) -> list
     carol = await register(api, "demo", "carol")
     await publish(api, bob, "Piece")
     services: Topology = api.app.state.services  # type: ignore[union-attr]
-    store = services.apps["distribution"].state.service.store
+    store = services.apps["distribution"].state.service.store.events
     reads: list[int] = []
     original = store.list_item_stats
 

@@ -11,8 +11,9 @@ from pymongo import MongoClient
 
 from composition.topology import Topology
 from distribution_service.domain.honeycomb import Slot
-from distribution_service.scheduled import SlotScheduler
-from distribution_service.slots import parser, run
+from distribution_service.service import DistributionService
+from distribution_service.service.slots_command import parser, run
+from infra.periodic import PeriodicTask
 from tests.factories import Api, Member, create_community, grant, publish, register
 
 INBOX = "{ inbox(first: 10) { slot day modelVersion items { position content { id } } openedAt } }"
@@ -129,17 +130,31 @@ async def test_partitions_split_one_run_among_workers(api: Api) -> None:
 async def test_scheduler_tick_runs_the_slot_due_in_the_community_timezone(api: Api) -> None:
     await community_with_readers(api)
     services: Topology = api.app.state.services  # type: ignore[union-attr]
-    scheduler: SlotScheduler = services.apps["distribution"].state.scheduler
+    state = services.apps["distribution"].state
+    service: DistributionService = state.service
+    scheduler = service.scheduler
     # 23:35 UTC is 07:35 the next day in Asia/Shanghai: the morning slot is due there.
     runs = await scheduler.tick(datetime(2026, 4, 30, 23, 35, tzinfo=UTC))
     assert [(slot, r.delivered) for (_, slot), r in runs.items()] == [(Slot.MORNING, 3)]
     # A minute later the slot is still in its window: the tick runs again and delivers nothing twice.
     again = await scheduler.tick(datetime(2026, 4, 30, 23, 36, tzinfo=UTC))
     assert [(r.delivered, r.already_delivered) for r in again.values()] == [(0, 3)]
-    assert scheduler.running is False
+    periodic: PeriodicTask = state.scheduler
+    assert periodic.running is False
 
 
 async def test_scheduler_starts_with_the_app_outside_tests(gateway_with: Callable[..., Any]) -> None:
     async with gateway_with(SLOT_SCHEDULER_ENABLED=True) as api:
         services: Topology = api.app.state.services
         assert services.apps["distribution"].state.scheduler.running is True
+
+
+async def test_the_slot_command_never_starts_the_slot_tick(api: Api, monkeypatch: Any) -> None:
+    await community_with_readers(api, readers=1)
+    started: list[str] = []
+    monkeypatch.setattr(PeriodicTask, "start", lambda task: started.append(task.name))
+    args = parser().parse_args(["run", "--community", "demo", "--day", "2026-05-01", "--slot", "MORNING"])
+    # Even where the deployment turns the in-process scheduler on, the command's own topology runs no tick.
+    result = await run(args, api.settings.model_copy(update={"slot_scheduler_enabled": True}))
+    assert result["delivered"] == 2
+    assert "golden_slots" not in started

@@ -44,11 +44,11 @@ async def test_recent_engagement_sums_the_window_days_weights_once_per_event(sto
         event(community, a, "IMPRESSION", NOW, "e4"),
         event(community, b, "VOTE", SINCE - timedelta(days=1), "e5"),
     ]
-    await store.insert_events(events)
+    await store.events.insert_events(events)
     # A client sending the same events again adds nothing.
-    await store.insert_events([{k: v for k, v in e.items() if k != "_id"} for e in events])
+    await store.events.insert_events([{k: v for k, v in e.items() if k != "_id"} for e in events])
     # when
-    recent = await store.sum_recent_engagement(community, [a, b], SINCE)
+    recent = await store.events.sum_recent_engagement(community, [a, b], SINCE)
     # then: two clicks (1 each) and a share (3); the vote is older than the window's first day
     assert recent == {str(a): 5.0}
 
@@ -56,7 +56,7 @@ async def test_recent_engagement_sums_the_window_days_weights_once_per_event(sto
 async def test_the_window_starts_exactly_at_its_first_days_midnight_utc(store: DistributionStore) -> None:
     community, item = ObjectId(), ObjectId()
     # SINCE is 00:00 UTC seven days before today: its day counts whole; the second before it does not.
-    await store.insert_events(
+    await store.events.insert_events(
         [
             event(community, item, "CLICK", SINCE, "first-second"),
             event(community, item, "VOTE", SINCE - timedelta(seconds=1), "day-before"),
@@ -64,8 +64,8 @@ async def test_the_window_starts_exactly_at_its_first_days_midnight_utc(store: D
         ]
     )
     # when
-    recent = await store.sum_recent_engagement(community, [item], SINCE)
-    day_before = await store.sum_recent_engagement(community, [item], SINCE - timedelta(seconds=1))
+    recent = await store.events.sum_recent_engagement(community, [item], SINCE)
+    day_before = await store.events.sum_recent_engagement(community, [item], SINCE - timedelta(seconds=1))
     # then: the click (1) and the share (3); asked from the day before, the vote (2) is counted too
     assert recent == {str(item): 4.0}
     assert day_before == {str(item): 6.0}
@@ -73,8 +73,8 @@ async def test_the_window_starts_exactly_at_its_first_days_midnight_utc(store: D
 
 async def test_another_community_never_reads_the_buckets(store: DistributionStore) -> None:
     community, item = ObjectId(), ObjectId()
-    await store.insert_events([event(community, item, "SHARE", NOW, "s1")])
-    assert await store.sum_recent_engagement(ObjectId(), [item], SINCE) == {}
+    await store.events.insert_events([event(community, item, "SHARE", NOW, "s1")])
+    assert await store.events.sum_recent_engagement(ObjectId(), [item], SINCE) == {}
 
 
 async def test_buckets_are_backfilled_once_from_events_and_signals_stored_before_them(
@@ -82,7 +82,7 @@ async def test_buckets_are_backfilled_once_from_events_and_signals_stored_before
 ) -> None:
     community, item = ObjectId(), ObjectId()
     earlier = NOW - timedelta(minutes=1)
-    await store.events.insert_many(
+    await store.events.events.insert_many(
         [
             event(community, item, "VOTE", NOW - timedelta(days=2), "v1"),
             event(community, item, "OPEN", earlier, "o1"),
@@ -90,12 +90,12 @@ async def test_buckets_are_backfilled_once_from_events_and_signals_stored_before
         ]
     )
     # An imported anonymous up-vote (a signal): it counts for the item's popularity, as training counts it.
-    await store.db["item_signals"].insert_one(
+    await store.events.item_signals.insert_one(
         {"community_id": community, "content_id": item, "type": "VOTE", "occurred_at": earlier}
     )
-    await store.db["migrations"].delete_one({"_id": "item_daily"})
+    await store.events.migrations.delete_one({"_id": "item_daily"})
     # when: two processes start
-    await store.backfill_item_daily()
-    await store.backfill_item_daily()
+    await store.events.backfill_item_daily()
+    await store.events.backfill_item_daily()
     # then: vote 2 + open 1 + signal 2, once
-    assert await store.sum_recent_engagement(community, [item], SINCE) == {str(item): 5.0}
+    assert await store.events.sum_recent_engagement(community, [item], SINCE) == {str(item): 5.0}

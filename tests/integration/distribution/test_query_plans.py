@@ -48,14 +48,14 @@ async def world(mongo_uri: str) -> AsyncIterator[World]:
             }
             for n in range(300)
         ]
-        await store.insert_events(events)
-        await store.insert_decisions(
+        await store.events.insert_events(events)
+        await store.decisions.insert_decisions(
             [
                 {"_id": w.decision, "community_id": w.community, "at": NOW, "experiment_version": "v1"},
                 {"community_id": w.other, "at": NOW, "experiment_version": "v1"},
             ]
         )
-        await store.insert_deliveries(
+        await store.deliveries.insert_deliveries(
             [
                 {
                     "community_id": w.community,
@@ -82,7 +82,9 @@ async def plans_of(world: World) -> list[str]:
 
 
 async def test_members_engagement_is_one_read_on_the_engaged_member_index(world: World) -> None:
-    history, seen = await world.store.list_members_engagement(world.community, world.members[:4], history_limit=5)
+    history, seen = await world.store.events.list_members_engagement(
+        world.community, world.members[:4], history_limit=5
+    )
     assert await plans_of(world) == ["IXSCAN community_engaged_member_occurred_at"]
     # Members 0 and 1 only ever had impressions (n % 5 in {0, 1}): no history, nothing seen.
     assert sorted(seen) == sorted(history) == sorted(str(m) for m in world.members[2:4])
@@ -97,27 +99,27 @@ async def test_members_engagement_is_one_read_on_the_engaged_member_index(world:
 
 
 async def test_recent_engagement_uses_the_content_index(world: World) -> None:
-    await world.store.sum_recent_engagement(world.community, world.items, NOW - timedelta(days=1))
+    await world.store.events.sum_recent_engagement(world.community, world.items, NOW - timedelta(days=1))
     assert await plans_of(world) == ["IXSCAN community_content_day_unique"]
 
 
 async def test_item_stats_use_their_unique_index(world: World) -> None:
-    await world.store.list_item_stats(world.community, world.items)
+    await world.store.events.list_item_stats(world.community, world.items)
     assert await plans_of(world) == ["IXSCAN community_content_unique"]
 
 
 async def test_window_reads_use_the_community_time_index(world: World) -> None:
     since = NOW - timedelta(hours=2)
-    await world.store.list_events_between(world.community, since, NOW)
-    await world.store.list_active_members(world.community, since)
-    await world.store.aggregate_activity_by_member(world.community, since)
-    await world.store.list_attributed_events(world.community, since, ["CLICK", "VOTE"])
+    await world.store.events.list_events_between(world.community, since, NOW)
+    await world.store.events.list_active_members(world.community, since)
+    await world.store.events.aggregate_activity_by_member(world.community, since)
+    await world.store.events.list_attributed_events(world.community, since, ["CLICK", "VOTE"])
     assert await plans_of(world) == ["IXSCAN community_occurred_at"] * 4
 
 
 async def test_active_communities_use_the_time_index(world: World) -> None:
-    assert await world.store.list_active_communities(NOW - timedelta(hours=1)) == sorted(
-        [str(world.community), str(world.other)]
+    assert await world.store.events.list_active_communities(NOW - timedelta(hours=1)) == sorted(
+        [world.community, world.other]
     )
     assert await plans_of(world) == ["IXSCAN occurred_at"]
 
@@ -131,19 +133,21 @@ async def test_a_duplicate_event_is_found_on_the_plain_index(world: World) -> No
         "occurred_at": NOW,
         "client_event_id": "e1",
     }
-    (_, duplicate) = await world.store.insert_event(doc)
+    ((_, duplicate),) = await world.store.events.insert_events([doc])
     assert duplicate is True
     assert await plans_of(world) == ["IXSCAN community_client_event"]
 
 
 async def test_decisions_are_read_by_id_and_by_experiment(world: World) -> None:
-    assert (await world.store.get_decision(world.community, world.decision) or {}).get("_id") == world.decision
-    assert await world.store.get_decision(world.other, world.decision) is None
-    await world.store.list_experiment_decisions(world.community, "v1", NOW - timedelta(days=1))
-    heads = await world.store.list_decision_heads_between(
+    assert (await world.store.decisions.get_decision(world.community, world.decision) or {}).get(
+        "_id"
+    ) == world.decision
+    assert await world.store.decisions.get_decision(world.other, world.decision) is None
+    await world.store.decisions.list_experiment_decisions(world.community, "v1", NOW - timedelta(days=1))
+    heads = await world.store.decisions.list_decision_heads_between(
         world.community, NOW - timedelta(days=1), NOW + timedelta(days=1)
     )
-    whole = await world.store.list_decisions_by_ids(world.community, [h["_id"] for h in heads])
+    whole = await world.store.decisions.list_decisions_by_ids(world.community, [h["_id"] for h in heads])
     assert await plans_of(world) == [
         "IXSCAN _id_",
         "IXSCAN _id_",
@@ -152,16 +156,20 @@ async def test_decisions_are_read_by_id_and_by_experiment(world: World) -> None:
         "IXSCAN _id_",
     ]
     assert [d["_id"] for d in whole] == [world.decision]
-    assert await world.store.list_decisions_by_ids(world.other, [world.decision]) == []
+    assert await world.store.decisions.list_decisions_by_ids(world.other, [world.decision]) == []
 
 
 async def test_delivery_reads_use_their_indexes(world: World) -> None:
-    done = await world.store.list_delivered_members(world.community, "MORNING", "2026-10-03", world.members[:5])
+    done = await world.store.deliveries.list_delivered_members(
+        world.community, "MORNING", "2026-10-03", world.members[:5]
+    )
     assert done == {str(m) for m in world.members[:5]}
-    await world.store.count_deliveries_by_member_since(world.community, world.members, NOW - timedelta(days=3))
-    await world.store.list_deliveries_for_member(world.community, world.members[0], limit=5)
-    await world.store.aggregate_slot_rates(world.community)
-    await world.store.list_push_preferences(world.community, world.members)
+    await world.store.deliveries.count_deliveries_by_member_since(
+        world.community, world.members, NOW - timedelta(days=3)
+    )
+    await world.store.deliveries.list_deliveries_for_member(world.community, world.members[0], limit=5)
+    await world.store.deliveries.aggregate_slot_rates(world.community)
+    await world.store.deliveries.list_push_preferences(world.community, world.members)
     assert await plans_of(world) == [
         "IXSCAN community_slot_day_member",
         "IXSCAN community_member_created_at",
@@ -172,16 +180,16 @@ async def test_delivery_reads_use_their_indexes(world: World) -> None:
 
 
 async def test_marking_a_delivery_reads_the_member_and_writes_by_id(world: World) -> None:
-    await world.store.mark_delivery(world.community, world.members[0], world.items[3], "opened_at", NOW)
+    await world.store.deliveries.mark_delivery(world.community, world.members[0], world.items[3], "opened_at", NOW)
     assert await plans_of(world) == ["IXSCAN community_member_created_at", "IXSCAN _id_"]
-    opened = await world.store.deliveries.count_documents({"opened_at": NOW})
+    opened = await world.store.deliveries.deliveries.count_documents({"opened_at": NOW})
     assert opened == 1
 
 
 async def test_model_registry_reads_use_their_indexes(world: World) -> None:
-    await world.store.get_model_version(world.community, "v1")
-    await world.store.list_model_versions(world.community)
-    await world.store.get_model_pointer(world.community)
+    await world.store.models.get_model_version(world.community, "v1")
+    await world.store.models.list_model_versions(world.community)
+    await world.store.models.get_model_pointer(world.community)
     assert await plans_of(world) == [
         "IXSCAN community_version_unique",
         "IXSCAN community_version_unique",
@@ -191,13 +199,13 @@ async def test_model_registry_reads_use_their_indexes(world: World) -> None:
 
 async def test_events_stored_before_the_flag_get_it_once(world: World) -> None:
     legacy = ObjectId()
-    await world.store.events.insert_many(
+    await world.store.events.events.insert_many(
         [
             {"community_id": legacy, "member_id": world.members[0], "content_id": world.items[0], "type": t}
             for t in ("IMPRESSION", "VOTE")
         ]
     )
-    await world.store.db["migrations"].delete_one({"_id": "events_engaged"})
-    await world.store.backfill_engaged()
-    flags = {d["type"]: d["engaged"] async for d in world.store.events.find({"community_id": legacy})}
+    await world.store.events.migrations.delete_one({"_id": "events_engaged"})
+    await world.store.events.backfill_engaged()
+    flags = {d["type"]: d["engaged"] async for d in world.store.events.events.find({"community_id": legacy})}
     assert flags == {"IMPRESSION": False, "VOTE": True}

@@ -9,7 +9,6 @@ from billing_service.domain.ledger import (
     debit,
     normal_balance,
     recognised_to_date,
-    reversal,
     sale_lines,
     split_tax,
 )
@@ -35,12 +34,6 @@ class TestBalanced:
     def test_refuses_an_empty_posting(self) -> None:
         with pytest.raises(UnbalancedPostingError, match="^a posting moves some money$"):
             balanced([debit(Account.CASH, 0)])
-
-
-class TestReversal:
-    def test_swaps_every_debit_and_credit(self) -> None:
-        lines = [debit(Account.CASH, 70), credit(Account.REVENUE_DATA, 70)]
-        assert reversal(lines) == [credit(Account.CASH, 70), debit(Account.REVENUE_DATA, 70)]
 
 
 class TestNormalBalance:

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from billing_service.domain.plans import Interval, add_months, period_end
-from billing_service.idempotency import fingerprint as request_fingerprint
+from billing_service.service.idempotency import fingerprint as request_fingerprint
 
 
 class TestAddMonths:

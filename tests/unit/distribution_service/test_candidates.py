@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from content_service.schemas import ContentSummary
-from distribution_service.candidates import (
+from distribution_service.ranking.features import MemberState
+from distribution_service.service.candidates import (
     AFFINE_AUTHORS,
     TOPIC_TAGS,
     Interests,
@@ -16,7 +17,6 @@ from distribution_service.candidates import (
     merge_sources,
     sources_of,
 )
-from distribution_service.ranking.features import MemberState
 
 AT = datetime(2030, 1, 1, tzinfo=UTC)
 

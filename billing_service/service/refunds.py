@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 from bson import ObjectId
 
-from billing_service import render
-from billing_service.charging import PaymentFlow
 from billing_service.domain.ledger import Account, Line, credit, debit, split_tax
-from billing_service.idempotency import IdempotentRunner
 from billing_service.payments.provider import ProviderTimeoutError
 from billing_service.schemas import InvoiceRead, RefundCreate
+from billing_service.service import render
+from billing_service.service.charging import PaymentFlow
+from billing_service.service.idempotency import IdempotentRunner
 from billing_service.store import BillingStore, Doc, Session
 from infra.errors import BadInputError, NotFoundError, UnavailableError
 from infra.schemas import object_id
@@ -30,9 +30,8 @@ class RefundService:
         self.flow = flow
         self.runner = runner
 
-    async def refund(self, community_id: str, refund_in: RefundCreate) -> InvoiceRead:
+    async def refund(self, cid: ObjectId, refund_in: RefundCreate) -> InvoiceRead:
         """Full (no amount) or partial refund of a succeeded payment; returns the credit note."""
-        cid = object_id(community_id, field="communityId")
 
         async def prepare() -> tuple[Doc, int]:
             payment = await self.store.payments.get(cid, object_id(refund_in.payment_id, field="paymentId"))
@@ -48,9 +47,7 @@ class RefundService:
             return {"payment_id": payment["_id"], "amount": amount, "refund_id": ObjectId()}
 
         async def proceed(ref: Doc) -> Doc:
-            payment = await self.store.payments.get(cid, ref["payment_id"])
-            if payment is None:
-                raise NotFoundError("the payment vanished", field="paymentId")
+            payment = await self.flow.payment_or_raise(cid, ref["payment_id"])
             try:
                 await self.flow.provider.refund(
                     key=f"refund:{ref['refund_id']}", charge_id=payment["charge_id"], amount_cents=ref["amount"]

@@ -15,22 +15,10 @@ from bson import ObjectId
 
 from content_service.client import ContentClient
 from content_service.schemas import ContentRead, ContentSummary
-from distribution_service.candidates import (
-    Interests,
-    SourceIndex,
-    batch_asks,
-    interests,
-    member_rows,
-    merge_sources,
-    source_quotas,
-    sources_of,
-)
 from distribution_service.domain.decision_log import packed_arrays
 from distribution_service.domain.diversity import diversify
 from distribution_service.domain.experiments import TREATMENT, arm
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
-from distribution_service.member_state import aware as _aware
-from distribution_service.member_state import member_state, with_profile
 from distribution_service.ranking.base import Candidate, RankingContext
 from distribution_service.ranking.features import (
     CandidateColumns,
@@ -42,7 +30,19 @@ from distribution_service.ranking.features import (
 from distribution_service.ranking.heuristic import HeuristicRanker
 from distribution_service.ranking.model import RankingModel, top_contributions
 from distribution_service.ranking.registry import ModelRegistry
-from distribution_service.relations import RelationsService
+from distribution_service.service.candidates import (
+    Interests,
+    SourceIndex,
+    batch_asks,
+    interests,
+    member_rows,
+    merge_sources,
+    source_quotas,
+    sources_of,
+)
+from distribution_service.service.member_state import aware as _aware
+from distribution_service.service.member_state import member_state, with_profile
+from distribution_service.service.relations import RelationsService
 from distribution_service.store import DistributionStore, Doc
 from users_service.client import UsersClient
 
@@ -103,7 +103,7 @@ class FeedRanker:
         self.relations = relations
         self.heuristic = HeuristicRanker()
         self.counters_ttl_seconds = counters_ttl_seconds
-        self._timezones: dict[str, str] = {}
+        self._timezones: dict[ObjectId, str] = {}
         # (community, item) -> (valid until, counters doc, 7-day engagement)
         self._counters: dict[tuple[ObjectId, str], tuple[float, Doc, float]] = {}
 
@@ -115,9 +115,9 @@ class FeedRanker:
         missing = [i for i in ids if self._counters.get((cid, i), (0.0,))[0] <= clock]
         if missing:
             oids = [ObjectId(i) for i in missing]
-            stats = await self.store.list_item_stats(cid, oids)
+            stats = await self.store.events.list_item_stats(cid, oids)
             since = datetime.fromtimestamp(popularity_window_start(now.timestamp()), UTC)
-            recent = await self.store.sum_recent_engagement(cid, oids, since)
+            recent = await self.store.events.sum_recent_engagement(cid, oids, since)
             if len(self._counters) > MAX_CACHED_COUNTERS:
                 self._counters = {k: v for k, v in self._counters.items() if v[0] > clock}
             for i in missing:
@@ -125,13 +125,13 @@ class FeedRanker:
         cached = [self._counters[(cid, i)] for i in ids]
         return {i: c[1] for i, c in zip(ids, cached, strict=True)}, {i: c[2] for i, c in zip(ids, cached, strict=True)}
 
-    async def timezone(self, community_id: str) -> str:
-        if community_id not in self._timezones:
+    async def timezone(self, cid: ObjectId) -> str:
+        if cid not in self._timezones:
             tz = "UTC"
             if self.users is not None:
-                tz = (await self.users.get_community(community_id)).timezone
-            self._timezones[community_id] = tz
-        return self._timezones[community_id]
+                tz = (await self.users.get_community(str(cid))).timezone
+            self._timezones[cid] = tz
+        return self._timezones[cid]
 
     async def _columns(
         self, cid: ObjectId, summaries: list[ContentSummary], now: datetime, tiers: dict[str, str]
@@ -163,7 +163,7 @@ class FeedRanker:
 
     async def pool(
         self,
-        community_id: str,
+        cid: ObjectId,
         recent: list[ContentSummary],
         *,
         members: list[str],
@@ -177,7 +177,7 @@ class FeedRanker:
         tags, authors = batch_asks(interests)
         per_source, per_key = source_quotas(len(members), len(tags), len(authors))
         found = await self.content.candidate_sources(
-            community_id, tags=tags, author_ids=authors, per_source=per_source, per_key=per_key
+            str(cid), tags=tags, author_ids=authors, per_source=per_source, per_key=per_key
         )
         summaries, index = merge_sources(recent, found.boosted, found.by_tag, found.by_author, asked_tags=tags)
         tiers: dict[str, str] = {}
@@ -185,19 +185,19 @@ class FeedRanker:
         if self.users is not None:
             asked = list(dict.fromkeys(members + [s.author_id for s in summaries if s.author_id]))
             for lo in range(0, len(asked), LOOKUP_CHUNK):
-                for member in await self.users.lookup_members(community_id, asked[lo : lo + LOOKUP_CHUNK]):
+                for member in await self.users.lookup_members(str(cid), asked[lo : lo + LOOKUP_CHUNK]):
                     if member is not None:
                         tiers[member.id] = member.tier.value
                         joined[member.id] = _aware(member.joined_at)
-        columns = await self._columns(ObjectId(community_id), summaries, now, tiers)
-        timezone = await self.timezone(community_id)
+        columns = await self._columns(cid, summaries, now, tiers)
+        timezone = await self.timezone(cid)
         return CandidatePool(
             summaries, columns, tiers, joined, timezone, now, [ObjectId(s.id) for s in summaries], index
         )
 
     async def decide(
         self,
-        community_id: str,
+        cid: ObjectId,
         member_id: str,
         slot: Slot,
         scene: Scene,
@@ -205,12 +205,12 @@ class FeedRanker:
         first: int,
         source: str,
     ) -> Decision:
-        (decision,) = await self.decide_many(community_id, [member_id], slot, scene, first=first, source=source)
+        (decision,) = await self.decide_many(cid, [member_id], slot, scene, first=first, source=source)
         return decision
 
     async def decide_many(
         self,
-        community_id: str,
+        cid: ObjectId,
         member_ids: list[str],
         slot: Slot,
         scene: Scene,
@@ -219,16 +219,16 @@ class FeedRanker:
         source: str,
     ) -> list[Decision]:
         """One decision per member over a shared pool, read and written in a few batched round trips."""
-        cid, mids = ObjectId(community_id), [ObjectId(m) for m in member_ids]
+        mids = [ObjectId(m) for m in member_ids]
         now = datetime.now(UTC)
         # Independent reads, concurrently: histories, follows and blocks, the newest items.
         (history_docs, seen), relations, recent, models = await asyncio.gather(
-            self.store.list_members_engagement(cid, mids, history_limit=HISTORY_LIMIT),
-            self.relations.author_relations(community_id, member_ids),
-            self.content.candidates(community_id, limit=CANDIDATE_POOL),
+            self.store.events.list_members_engagement(cid, mids, history_limit=HISTORY_LIMIT),
+            self.relations.author_relations(cid, member_ids),
+            self.content.candidates(str(cid), limit=CANDIDATE_POOL),
             self.registry.serving_models(cid),
         )
-        histories = await self._with_snapshots(community_id, history_docs)
+        histories = await self._with_snapshots(cid, history_docs)
         # From history alone; the tier and the join date (read with the pool) complete them below.
         states = {m: member_state(m, histories.get(m, []), now) for m in member_ids}
         wants = {
@@ -239,7 +239,7 @@ class FeedRanker:
             )
             for m in member_ids
         }
-        pool = await self.pool(community_id, recent, members=member_ids, interests=list(wants.values()), now=now)
+        pool = await self.pool(cid, recent, members=member_ids, interests=list(wants.values()), now=now)
         decisions: list[Decision] = []
         decision_docs: list[Doc] = []
         impressions: list[Doc] = []
@@ -263,8 +263,8 @@ class FeedRanker:
             decisions.append(decision)
             decision_docs.append(doc)
             impressions += shown_docs
-        await self.store.insert_decisions(decision_docs)
-        await self.store.insert_events(impressions)
+        await self.store.decisions.insert_decisions(decision_docs)
+        await self.store.events.insert_events(impressions)
         return decisions
 
     def _rank(
@@ -361,7 +361,7 @@ class FeedRanker:
         ]
         return Decision(decision_id, version, shown), doc, impressions
 
-    async def _with_snapshots(self, community_id: str, histories: dict[str, list[Doc]]) -> dict[str, list[Doc]]:
+    async def _with_snapshots(self, cid: ObjectId, histories: dict[str, list[Doc]]) -> dict[str, list[Doc]]:
         """Imported events carry no item snapshot (tags, author, kind): read those items from content, once
         for the whole batch of members."""
         missing = list(dict.fromkeys(str(d["content_id"]) for h in histories.values() for d in h if "tags" not in d))
@@ -370,7 +370,7 @@ class FeedRanker:
         found: dict[str, ContentRead | None] = {}
         for lo in range(0, len(missing), LOOKUP_CHUNK):
             chunk = missing[lo : lo + LOOKUP_CHUNK]
-            found.update(zip(chunk, await self.content.lookup(community_id, chunk), strict=True))
+            found.update(zip(chunk, await self.content.lookup(str(cid), chunk), strict=True))
         filled: dict[str, list[Doc]] = {}
         for member_id, history in histories.items():
             filled[member_id] = []

@@ -8,15 +8,10 @@ from datetime import UTC, datetime, timedelta
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
-from billing_service import render
-from billing_service.charging import PaymentFlow, payment_key
 from billing_service.domain.analytics import mrr_at
 from billing_service.domain.periods import local_anchor, period_bounds
 from billing_service.domain.plans import Interval, SubscriptionStatus
 from billing_service.domain.proration import PlanPrice, decide_change, discounted
-from billing_service.idempotency import IdempotentRunner
-from billing_service.membership import mrr_segment
-from billing_service.recognition import Recognition
 from billing_service.schemas import (
     CouponCreate,
     CouponRead,
@@ -30,6 +25,11 @@ from billing_service.schemas import (
     SubscriptionList,
     SubscriptionRead,
 )
+from billing_service.service import render
+from billing_service.service.charging import PaymentFlow, payment_key
+from billing_service.service.idempotency import IdempotentRunner
+from billing_service.service.membership import mrr_segment
+from billing_service.service.recognition import Recognition
 from billing_service.store import BillingStore, Doc, Session
 from infra.errors import BadInputError, ConflictError, NotFoundError
 from infra.schemas import object_id
@@ -69,12 +69,10 @@ class SubscriptionService:
 
     # Plans
 
-    async def create_plan(self, community_id: str, plan_in: PlanCreate) -> PlanRead:
-        cid = object_id(community_id, field="communityId")
+    async def create_plan(self, cid: ObjectId, plan_in: PlanCreate) -> PlanRead:
         return render.plan(await self.store.subscriptions.create_plan(cid, plan_in.model_dump(mode="json")))
 
-    async def list_plans(self, community_id: str) -> list[PlanRead]:
-        cid = object_id(community_id, field="communityId")
+    async def list_plans(self, cid: ObjectId) -> list[PlanRead]:
         return [render.plan(p) for p in await self.store.subscriptions.list_plans(cid, limit=MAX_PLANS)]
 
     async def _plan_or_raise(self, cid: ObjectId, plan_id: str, session: Session | None = None) -> Doc:
@@ -83,16 +81,15 @@ class SubscriptionService:
             raise NotFoundError(f"no plan with id {plan_id} in this community", field="planId")
         return plan
 
-    async def timezone(self, community_id: str) -> str:
+    async def timezone(self, cid: ObjectId) -> str:
         if self.users is None:
             return "UTC"
-        return (await self.users.get_community(community_id)).timezone
+        return (await self.users.get_community(str(cid))).timezone
 
     # Subscribe
 
-    async def subscribe(self, community_id: str, sub_in: SubscriptionCreate) -> SubscriptionRead:
+    async def subscribe(self, cid: ObjectId, sub_in: SubscriptionCreate) -> SubscriptionRead:
         """Start a subscription: a plan with a trial starts it (any method is charged at its end), else charge."""
-        cid = object_id(community_id, field="communityId")
         member = ObjectId(sub_in.member_id)
 
         async def prepare() -> NewSubscription:
@@ -109,7 +106,7 @@ class SubscriptionService:
             if not trial and not method and plan["price_cents"] > 0:
                 raise BadInputError("a payment method is required for this plan", field="paymentMethod")
             amount = discounted(plan["price_cents"], *_coupon_terms(coupon))
-            return NewSubscription(plan, await self.timezone(community_id), method, trial, coupon, amount)
+            return NewSubscription(plan, await self.timezone(cid), method, trial, coupon, amount)
 
         async def start(session: Session, new: NewSubscription) -> Doc:
             now = datetime.now(UTC)
@@ -184,32 +181,29 @@ class SubscriptionService:
     async def _collect(self, cid: ObjectId, payment_id: ObjectId | None) -> None:
         if payment_id is None:
             return
-        payment = await self.store.payments.get(cid, payment_id)
-        if payment is None:
-            raise NotFoundError("the payment of this request no longer exists")
-        payment = await self.flow.collect(payment)
+        payment = await self.flow.collect(await self.flow.payment_or_raise(cid, payment_id))
         if payment["status"] == "FAILED":
             raise BadInputError(f"the payment was declined ({payment.get('decline_reason')})", field="paymentMethod")
 
     async def _read(self, cid: ObjectId, sub_id: ObjectId) -> SubscriptionRead:
-        sub = await self.store.subscriptions.get(cid, sub_id)
-        if sub is None:
-            raise NotFoundError("no such subscription", field="subscriptionId")
+        sub = await self._sub_or_raise(cid, sub_id, None)
         plan = await self._plan_or_raise(cid, str(sub["plan_id"]))
         return render.subscription(sub, plan)
 
-    async def _sub_or_raise(self, cid: ObjectId, subscription_id: str, member_id: str | None) -> Doc:
-        sub = await self.store.subscriptions.get(cid, object_id(subscription_id, field="subscriptionId"))
+    async def _sub_or_raise(self, cid: ObjectId, subscription_id: ObjectId, member_id: str | None) -> Doc:
+        """The subscription (the member's own, when one is named), or the one not-found error for subscriptions."""
+        sub = await self.store.subscriptions.get(cid, subscription_id)
         if sub is None or (member_id is not None and str(sub["member_id"]) != member_id):
-            raise NotFoundError(f"no subscription with id {subscription_id} here", field="subscriptionId")
+            raise NotFoundError(f"no subscription with id {subscription_id} in this community", field="subscriptionId")
         return sub
 
     # Cancel
 
-    async def cancel(self, community_id: str, cancel_in: SubscriptionCancel) -> SubscriptionRead:
+    async def cancel(self, cid: ObjectId, cancel_in: SubscriptionCancel) -> SubscriptionRead:
         """At period end: benefits until then, no renewal. At once: access ends now, the paid rest is kept."""
-        cid = object_id(community_id, field="communityId")
-        sub = await self._sub_or_raise(cid, cancel_in.subscription_id, cancel_in.member_id)
+        sub = await self._sub_or_raise(
+            cid, object_id(cancel_in.subscription_id, field="subscriptionId"), cancel_in.member_id
+        )
         if not sub["live"]:
             return await self._read(cid, sub["_id"])
         if cancel_in.at_period_end and sub["status"] != S.INCOMPLETE.value:
@@ -238,13 +232,14 @@ class SubscriptionService:
 
     # Change plan
 
-    async def change_plan(self, community_id: str, change_in: PlanChange) -> SubscriptionRead:
+    async def change_plan(self, cid: ObjectId, change_in: PlanChange) -> SubscriptionRead:
         """Upgrades at once with a prorated charge; downgrades (and annual -> monthly) at period end."""
-        cid = object_id(community_id, field="communityId")
         scope = f"member:{change_in.member_id}" if change_in.member_id else "operator"
 
         async def prepare() -> tuple[Doc, Doc, Doc]:
-            sub = await self._sub_or_raise(cid, change_in.subscription_id, change_in.member_id)
+            sub = await self._sub_or_raise(
+                cid, object_id(change_in.subscription_id, field="subscriptionId"), change_in.member_id
+            )
             if sub["status"] not in (S.ACTIVE.value, S.TRIALING.value):
                 raise ConflictError("only an active or trialing subscription changes plan", field="subscriptionId")
             new_plan = await self._plan_or_raise(cid, change_in.plan_id)
@@ -314,24 +309,21 @@ class SubscriptionService:
 
     # Reads
 
-    async def lookup_memberships(self, community_id: str, member_ids: list[str]) -> list[SubscriptionRead | None]:
-        cid = object_id(community_id, field="communityId")
+    async def lookup_memberships(self, cid: ObjectId, member_ids: list[str]) -> list[SubscriptionRead | None]:
         docs = await self.store.subscriptions.list_live(cid, [ObjectId(i) for i in dict.fromkeys(member_ids)])
         docs = [d for d in docs if d["status"] != S.INCOMPLETE.value]
         plans = await self.store.subscriptions.plans_by_id(cid, list({d["plan_id"] for d in docs}))
         live = {str(d["member_id"]): render.subscription(d, plans[d["plan_id"]]) for d in docs if d["plan_id"] in plans}
         return [live.get(i) for i in member_ids]
 
-    async def list_subscriptions(self, community_id: str, statuses: list[str], limit: int) -> SubscriptionList:
-        cid = object_id(community_id, field="communityId")
+    async def list_subscriptions(self, cid: ObjectId, statuses: list[str], limit: int) -> SubscriptionList:
         docs = await self.store.subscriptions.list_for_operator(cid, statuses or [s.value for s in S], limit)
         plans = await self.store.subscriptions.plans_by_id(cid, list({d["plan_id"] for d in docs}))
         return SubscriptionList(
             items=[render.subscription(d, plans[d["plan_id"]]) for d in docs if d["plan_id"] in plans]
         )
 
-    async def list_notifications(self, community_id: str, limit: int) -> NotificationList:
-        cid = object_id(community_id, field="communityId")
+    async def list_notifications(self, cid: ObjectId, limit: int) -> NotificationList:
         docs = await self.store.subscriptions.list_notifications(cid, limit)
         return NotificationList(
             items=[
@@ -347,8 +339,7 @@ class SubscriptionService:
             ]
         )
 
-    async def create_coupon(self, community_id: str, coupon_in: CouponCreate) -> CouponRead:
-        cid = object_id(community_id, field="communityId")
+    async def create_coupon(self, cid: ObjectId, coupon_in: CouponCreate) -> CouponRead:
         if coupon_in.percent_off == 0 and coupon_in.amount_off_cents == 0:
             raise BadInputError("a coupon takes percentOff or amountOffCents", field="percentOff")
         try:

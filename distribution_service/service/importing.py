@@ -1,4 +1,4 @@
-"""Issue 4: events imported in batches from another platform with their original times; re-runs add nothing.
+"""Events imported in batches from another platform with their original times; re-runs add nothing.
 
 An event that names a member goes to `events` (it is that member's activity); one that names none (a Stack
 Exchange up/down vote) goes to `item_signals`. Both bump the item's counters in `item_stats` exactly once.
@@ -57,14 +57,13 @@ def _event_doc(community_id: ObjectId, source: str, event_in: EventImport, now: 
 
 
 async def import_events(
-    store: DistributionStore, content: ContentClient, community_id: str, batch: EventImportBatch
+    store: DistributionStore, content: ContentClient, cid: ObjectId, batch: EventImportBatch
 ) -> ImportResult:
     """Store the events not imported before; an event about content outside the community is rejected.
 
     No lookup first: the unique key refuses what is already stored, and a refusal is a skip.
     """
-    cid = ObjectId(community_id)
-    known_content = await _content_in_community(content, community_id, [e.content_id for e in batch.events])
+    known_content = await _content_in_community(content, str(cid), [e.content_id for e in batch.events])
     now = datetime.now(UTC)
     outcomes: dict[str, ImportOutcome] = {}
     events: list[Doc] = []
@@ -79,7 +78,7 @@ async def import_events(
             outcomes[key] = ImportOutcome.CREATED
             (events if event_in.member_id else signals).append(_event_doc(cid, batch.source, event_in, now))
     created: list[Doc] = []
-    for docs, insert in ((events, store.insert_imported_events), (signals, store.insert_item_signals)):
+    for docs, insert in ((events, store.events.insert_imported_events), (signals, store.events.insert_item_signals)):
         refused = await insert(docs)
         for position, doc in enumerate(docs):
             if position in refused:
@@ -87,7 +86,7 @@ async def import_events(
             else:
                 created.append(doc)
     # Only what this call stored bumps the counters, so a re-run leaves them as they are.
-    await store.add_to_item_stats(cid, created)
+    await store.events.add_to_item_stats(cid, created)
     items: list[ImportedItem] = []
     reported: set[str] = set()
     for event_in in batch.events:

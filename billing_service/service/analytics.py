@@ -24,7 +24,6 @@ from billing_service.schemas import (
 from billing_service.store import BillingStore
 from distribution_service.client import DistributionClient
 from infra.errors import ServiceError
-from infra.schemas import object_id
 from infra.settings import Settings
 from users_service.client import UsersClient
 
@@ -44,8 +43,7 @@ class AnalyticsService:
         self.users = users
         self.distribution = distribution
 
-    async def trial_balance(self, community_id: str) -> TrialBalance:
-        cid = object_id(community_id, field="communityId")
+    async def trial_balance(self, cid: ObjectId) -> TrialBalance:
         sums = await self.store.ledger.sums_by_account(cid)
         accounts = [
             AccountBalance(account=name, debits=d, credits=c, balance=normal_balance(name, d, c))
@@ -57,13 +55,11 @@ class AnalyticsService:
             total_credits=sum(a.credits for a in accounts),
         )
 
-    async def revenue_by_member(self, community_id: str, since: datetime | None) -> RevenueByMember:
-        cid = object_id(community_id, field="communityId")
+    async def revenue_by_member(self, cid: ObjectId, since: datetime | None) -> RevenueByMember:
         return RevenueByMember(members=await self.store.ledger.member_payments(cid, since))
 
-    async def revenue_report(self, community_id: str, period_label: str) -> RevenueReport:
-        cid = object_id(community_id, field="communityId")
-        timezone = (await self.users.get_community(community_id)).timezone if self.users else "UTC"
+    async def revenue_report(self, cid: ObjectId, period_label: str) -> RevenueReport:
+        timezone = (await self.users.get_community(str(cid))).timezone if self.users else "UTC"
         period = calc.parse_period(period_label, timezone)
         start, end = period.start.astimezone(UTC), period.end.astimezone(UTC)
         s = self.settings
@@ -112,14 +108,14 @@ class AnalyticsService:
         revenue_churn = calc.ratio(lost, sum(mrr_start.values()))
         monthly_churn = logo_churn / period.months if logo_churn is not None else None
         ltv = calc.ltv(arpu, margin, monthly_churn)
-        cac = await self._cac(community_id, start, end, len(new_payers))
+        cac = await self._cac(str(cid), start, end, len(new_payers))
         trials_ending = [
             sub for sub in subs if isinstance(sub.get("trial_end"), datetime) and start <= sub["trial_end"] < end
         ]
         trial_conversion = calc.ratio(sum(1 for sub in trials_ending if sub.get("converted_at")), len(trials_ending))
         members = {str(t["member_id"]) for t in sales if t["kind"] == "membership_charge"}
         buyers = {str(t["member_id"]) for t in sales if t["kind"] == "value_added_sale"}
-        engaged = await self._engaged(community_id, start)
+        engaged = await self._engaged(str(cid), start)
         return RevenueReport(
             period=period.label,
             start=start,
@@ -154,7 +150,7 @@ class AnalyticsService:
             ),
             by_plan=await self._by_plan(cid, mrr_postings, mrr_end),
             cash_collected_cents=sums.get("assets:cash", (0, 0))[0],
-            **await self._by_member_group(community_id, sales),
+            **await self._by_member_group(str(cid), sales),
             refunds_cents=-sum(
                 t["meta"]["member_amount"] for t in await ledger.list_between(cid, start, end, ["refund"])
             ),

@@ -14,13 +14,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from billing_service.domain.ledger import Account, sale_lines
-from billing_service.invoices import InvoiceService
 from billing_service.payments.faults import FaultPoints
 from billing_service.payments.provider import ChargeResult, ChargeStatus, PaymentProvider, ProviderTimeoutError
 from billing_service.schemas import WebhookAck
+from billing_service.service.invoices import InvoiceService
 from billing_service.store import BillingStore, Doc, Session
 from infra.errors import BadInputError, NotFoundError, UnavailableError
 
@@ -33,6 +34,9 @@ class Fulfilment:
 
     succeeded: Handler
     failed: Handler
+
+
+PAYMENT_NOT_FOUND = "no payment with this id in this community"
 
 
 class PaymentFlow:
@@ -55,6 +59,13 @@ class PaymentFlow:
     def register(self, purpose: str, fulfilment: Fulfilment) -> None:
         self.fulfilments[purpose] = fulfilment
 
+    async def payment_or_raise(self, cid: ObjectId, payment_id: ObjectId) -> Doc:
+        """The payment, or the one not-found error for payments."""
+        payment = await self.store.payments.get(cid, payment_id)
+        if payment is None:
+            raise NotFoundError(PAYMENT_NOT_FOUND, field="paymentId")
+        return payment
+
     async def create_intent(self, session: Session | None, doc: Doc) -> Doc:
         return await self.store.payments.create(session, {**doc, "status": "PENDING", "provider": self.provider.name})
 
@@ -76,10 +87,7 @@ class PaymentFlow:
         async with self.invoices.numbering(payment["community_id"]):
             await self.store.transaction(lambda session: self.settle(session, payment, result))
         self.faults.check("after_finalize")
-        settled = await self.store.payments.get(payment["community_id"], payment["_id"])
-        if settled is None:
-            raise NotFoundError("the payment vanished")
-        return settled
+        return await self.payment_or_raise(payment["community_id"], payment["_id"])
 
     async def settle(self, session: Session, payment: Doc, result: ChargeResult) -> bool:
         """Apply the provider's answer once; False when the payment was settled before (replay, webhook)."""

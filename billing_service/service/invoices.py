@@ -10,12 +10,11 @@ from datetime import UTC, datetime
 from bson import ObjectId
 from fpdf import FPDF
 
-from billing_service import render
 from billing_service.domain.ledger import split_tax
 from billing_service.schemas import InvoiceDraftCreate, InvoiceList, InvoicePdf, InvoiceRead
+from billing_service.service import render
 from billing_service.store import BillingStore, Doc, Session
 from infra.errors import ConflictError, NotFoundError
-from infra.schemas import object_id
 
 SERIES = {"INVOICE": "INV", "CREDIT_NOTE": "CN"}
 
@@ -91,8 +90,7 @@ class InvoiceService:
             "total_cents": total,
         }
 
-    async def create_draft(self, community_id: str, draft_in: InvoiceDraftCreate) -> InvoiceRead:
-        cid = object_id(community_id, field="communityId")
+    async def create_draft(self, cid: ObjectId, draft_in: InvoiceDraftCreate) -> InvoiceRead:
         lines = [
             {
                 "description": line.description,
@@ -106,9 +104,8 @@ class InvoiceService:
         doc = self._draft_doc(cid, "INVOICE", draft_in.customer, member, draft_in.currency, lines)
         return render.invoice(await self.store.invoices.create(None, doc))
 
-    async def finalize(self, community_id: str, invoice_id: str) -> InvoiceRead:
+    async def finalize(self, cid: ObjectId, invoice_id: ObjectId) -> InvoiceRead:
         """Number a draft; the counter moves in the same transaction, so concurrent finalizes never leave gaps."""
-        cid = object_id(community_id, field="communityId")
         draft = await self._get_or_raise(cid, invoice_id)
 
         async def finalize(session: Session) -> Doc:
@@ -132,9 +129,8 @@ class InvoiceService:
         async with self.numbering(cid):
             return render.invoice(await self.store.transaction(finalize))
 
-    async def void(self, community_id: str, invoice_id: str) -> InvoiceRead:
+    async def void(self, cid: ObjectId, invoice_id: ObjectId) -> InvoiceRead:
         """Void an open invoice; its number stays used (voids leave no gap). Paid ones take a credit note."""
-        cid = object_id(community_id, field="communityId")
         invoice = await self._get_or_raise(cid, invoice_id)
         done = await self.store.invoices.update(
             None, invoice, {"status": {"$in": ["DRAFT", "OPEN"]}}, {"status": "VOID", "voided_at": datetime.now(UTC)}
@@ -143,24 +139,22 @@ class InvoiceService:
             raise ConflictError("a paid invoice is corrected by a refund's credit note, not voided", field="invoiceId")
         return render.invoice(done)
 
-    async def list(self, community_id: str, member_id: str | None, limit: int) -> InvoiceList:
-        cid = object_id(community_id, field="communityId")
-        member = object_id(member_id, field="memberId") if member_id else None
-        return InvoiceList(items=[render.invoice(d) for d in await self.store.invoices.list(cid, member, limit)])
+    async def list(self, cid: ObjectId, member_id: ObjectId | None, limit: int) -> InvoiceList:
+        return InvoiceList(items=[render.invoice(d) for d in await self.store.invoices.list(cid, member_id, limit)])
 
-    async def get(self, community_id: str, invoice_id: str, member_id: str | None = None) -> InvoiceRead:
-        cid = object_id(community_id, field="communityId")
+    async def get(self, cid: ObjectId, invoice_id: ObjectId, member_id: ObjectId | None = None) -> InvoiceRead:
         doc = await self._get_or_raise(cid, invoice_id, member_id)
         return render.invoice(doc)
 
-    async def pdf(self, community_id: str, invoice_id: str, member_id: str | None = None) -> InvoicePdf:
-        read = await self.get(community_id, invoice_id, member_id)
+    async def pdf(self, cid: ObjectId, invoice_id: ObjectId, member_id: ObjectId | None = None) -> InvoicePdf:
+        read = await self.get(cid, invoice_id, member_id)
         name = read.number or f"draft-{read.id}"
         return InvoicePdf(filename=f"{name}.pdf", content_base64=base64.b64encode(invoice_pdf(read)).decode())
 
-    async def _get_or_raise(self, cid: ObjectId, invoice_id: str, member_id: str | None = None) -> Doc:
-        doc = await self.store.invoices.get(cid, object_id(invoice_id, field="invoiceId"))
-        if doc is None or (member_id is not None and str(doc.get("member_id")) != member_id):
+    async def _get_or_raise(self, cid: ObjectId, invoice_id: ObjectId, member_id: ObjectId | None = None) -> Doc:
+        doc = await self.store.invoices.get(cid, invoice_id)
+        # A member reading their own invoices is told another's does not exist.
+        if doc is None or (member_id is not None and doc.get("member_id") != member_id):
             raise NotFoundError(f"no invoice with id {invoice_id} in this community", field="invoiceId")
         return doc
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from billing_service.charging import Fulfilment, PaymentFlow
 from billing_service.domain.dunning import DunningPolicy
 from billing_service.domain.ledger import Account, split_tax
 from billing_service.domain.periods import local_period_label, period_bounds
 from billing_service.domain.plans import MONTHS_PER_INTERVAL, Interval, SubscriptionStatus
-from billing_service.recognition import Recognition
+from billing_service.service.charging import Fulfilment, PaymentFlow
+from billing_service.service.recognition import Recognition
 from billing_service.store import BillingStore, Doc, Session
 from infra.errors import NotFoundError
 

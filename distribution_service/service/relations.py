@@ -1,5 +1,5 @@
 """A member's feed relations: follow an author (their content becomes candidates), block one (it never reaches the
-member's feed or golden-slot pushes). The rules live here; `DistributionService.relations` is this."""
+member's feed or golden-slot pushes)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from distribution_service.schemas import MAX_RELATIONS_LISTED, AuthorRelationCha
 from distribution_service.store import DistributionStore
 from distribution_service.store.relations import BLOCKS, FOLLOWS
 from infra.errors import BadInputError, ConflictError, NotFoundError, UnavailableError
-from infra.schemas import object_id
 from users_service.client import UsersClient
 
 
@@ -18,51 +17,49 @@ class RelationsService:
         self.store = store
         self.users = users
 
-    async def follow(self, community_id: str, change: AuthorRelationChange) -> AuthorRelations:
+    async def follow(self, cid: ObjectId, change: AuthorRelationChange) -> AuthorRelations:
         """Idempotent. Following a blocked author is a conflict: the block stands until it is lifted."""
-        cid, member, author = await self._check(community_id, change, author_must_exist=True)
-        if await self.store.get_relation(BLOCKS, cid, member, author):
+        member, author = await self._check(cid, change, author_must_exist=True)
+        if await self.store.relations.get_relation(BLOCKS, cid, member, author):
             raise ConflictError("this author is blocked: unblock them before following", field="authorId")
-        await self.store.insert_relation(FOLLOWS, cid, member, author)
+        await self.store.relations.insert_relation(FOLLOWS, cid, member, author)
         return await self._listed(cid, member)
 
-    async def unfollow(self, community_id: str, change: AuthorRelationChange) -> AuthorRelations:
+    async def unfollow(self, cid: ObjectId, change: AuthorRelationChange) -> AuthorRelations:
         """Idempotent; an author who has since left the community can still be unfollowed."""
-        cid, member, author = await self._check(community_id, change, author_must_exist=False)
-        await self.store.delete_relation(FOLLOWS, cid, member, author)
+        member, author = await self._check(cid, change, author_must_exist=False)
+        await self.store.relations.delete_relation(FOLLOWS, cid, member, author)
         return await self._listed(cid, member)
 
-    async def block(self, community_id: str, change: AuthorRelationChange) -> AuthorRelations:
+    async def block(self, cid: ObjectId, change: AuthorRelationChange) -> AuthorRelations:
         """Idempotent; ends a follow of the same author."""
-        cid, member, author = await self._check(community_id, change, author_must_exist=True)
+        member, author = await self._check(cid, change, author_must_exist=True)
         # Block first: a follow written concurrently is still hidden by it on every read (see `_listed`).
-        await self.store.insert_relation(BLOCKS, cid, member, author)
-        await self.store.delete_relation(FOLLOWS, cid, member, author)
+        await self.store.relations.insert_relation(BLOCKS, cid, member, author)
+        await self.store.relations.delete_relation(FOLLOWS, cid, member, author)
         return await self._listed(cid, member)
 
-    async def unblock(self, community_id: str, change: AuthorRelationChange) -> AuthorRelations:
+    async def unblock(self, cid: ObjectId, change: AuthorRelationChange) -> AuthorRelations:
         """Idempotent; does not restore a follow the block ended."""
-        cid, member, author = await self._check(community_id, change, author_must_exist=False)
+        member, author = await self._check(cid, change, author_must_exist=False)
         # A follow stored while blocked can only come from a request that raced the block: it ends with it.
-        await self.store.delete_relation(FOLLOWS, cid, member, author)
-        await self.store.delete_relation(BLOCKS, cid, member, author)
+        await self.store.relations.delete_relation(FOLLOWS, cid, member, author)
+        await self.store.relations.delete_relation(BLOCKS, cid, member, author)
         return await self._listed(cid, member)
 
-    async def relations(self, community_id: str, member_id: str, *, first: int) -> AuthorRelations:
+    async def relations(self, cid: ObjectId, member_id: ObjectId, *, first: int) -> AuthorRelations:
         """A member's newest `first` (1..100) follows and blocks."""
-        cid = object_id(community_id, field="communityId")
         if not 1 <= first <= MAX_RELATIONS_LISTED:
             raise BadInputError(f"first must be between 1 and {MAX_RELATIONS_LISTED}", field="first")
-        return await self._listed(cid, object_id(member_id, field="memberId"), first=first)
+        return await self._listed(cid, member_id, first=first)
 
-    async def author_relations(self, community_id: str, member_ids: list[str]) -> dict[str, AuthorRelations]:
+    async def author_relations(self, cid: ObjectId, member_ids: list[str]) -> dict[str, AuthorRelations]:
         """Every member asked for → all their follows and blocks: one query per collection for the batch."""
-        cid = object_id(community_id, field="communityId")
         members = [ObjectId(m) for m in dict.fromkeys(member_ids)]
         if not members:
             return {}
-        follows = await self.store.list_relations_by_members(FOLLOWS, cid, members)
-        blocks = await self.store.list_relations_by_members(BLOCKS, cid, members)
+        follows = await self.store.relations.list_relations_by_members(FOLLOWS, cid, members)
+        blocks = await self.store.relations.list_relations_by_members(BLOCKS, cid, members)
         out: dict[str, AuthorRelations] = {}
         for member in map(str, members):
             blocked = blocks.get(member, set())
@@ -70,25 +67,24 @@ class RelationsService:
         return out
 
     async def _listed(self, cid: ObjectId, member: ObjectId, *, first: int = MAX_RELATIONS_LISTED) -> AuthorRelations:
-        blocks = await self.store.list_relations(BLOCKS, cid, member, limit=first)
-        follows = await self.store.list_relations(FOLLOWS, cid, member, limit=first)
+        blocks = await self.store.relations.list_relations(BLOCKS, cid, member, limit=first)
+        follows = await self.store.relations.list_relations(FOLLOWS, cid, member, limit=first)
         # A follow racing a block may have been written after the block removed it: the block wins.
         blocked = set(blocks)
         return AuthorRelations(follows=[a for a in follows if a not in blocked], blocks=blocks)
 
     async def _check(
-        self, community_id: str, change: AuthorRelationChange, *, author_must_exist: bool
-    ) -> tuple[ObjectId, ObjectId, ObjectId]:
+        self, cid: ObjectId, change: AuthorRelationChange, *, author_must_exist: bool
+    ) -> tuple[ObjectId, ObjectId]:
         """Both must be members of this community (the author only when a relation is made); never oneself."""
-        cid = object_id(community_id, field="communityId")
         if author_must_exist and change.member_id == change.author_id:
             raise BadInputError("a member cannot follow or block themselves", field="authorId")
         if self.users is None:
             raise UnavailableError("distribution runs without users_service: relations cannot be checked")
         asked = [change.member_id, change.author_id] if author_must_exist else [change.member_id]
-        found = await self.users.lookup_members(community_id, asked)
+        found = await self.users.lookup_members(str(cid), asked)
         if found[0] is None:
             raise NotFoundError(f"no member with id {change.member_id} in this community", field="memberId")
         if author_must_exist and found[1] is None:
             raise NotFoundError(f"no member with id {change.author_id} in this community", field="authorId")
-        return cid, ObjectId(change.member_id), ObjectId(change.author_id)
+        return ObjectId(change.member_id), ObjectId(change.author_id)

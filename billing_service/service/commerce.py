@@ -7,11 +7,7 @@ from datetime import UTC, datetime
 
 from bson import ObjectId
 
-from billing_service import render
-from billing_service.charging import Fulfilment, PaymentFlow, payment_key
 from billing_service.domain.ledger import Account, Line, balanced, credit, debit, split_tax
-from billing_service.idempotency import IdempotentRunner
-from billing_service.recognition import Recognition
 from billing_service.schemas import (
     AdCampaignCreate,
     CostCreate,
@@ -28,6 +24,10 @@ from billing_service.schemas import (
     PurchaseCreate,
     ReceiptCreate,
 )
+from billing_service.service import render
+from billing_service.service.charging import Fulfilment, PaymentFlow, payment_key
+from billing_service.service.idempotency import IdempotentRunner
+from billing_service.service.recognition import Recognition
 from billing_service.store import BillingStore, Doc, Session
 from infra.errors import BadInputError, NotFoundError
 from infra.schemas import object_id
@@ -58,18 +58,15 @@ class CommerceService:
 
     # Value-added services
 
-    async def create_product(self, community_id: str, product_in: ProductCreate) -> ProductRead:
-        cid = object_id(community_id, field="communityId")
+    async def create_product(self, cid: ObjectId, product_in: ProductCreate) -> ProductRead:
         doc = await self.store.commerce.insert("products", None, {"community_id": cid, **product_in.model_dump()})
         return render.product(doc)
 
-    async def list_products(self, community_id: str, limit: int) -> ProductList:
-        cid = object_id(community_id, field="communityId")
+    async def list_products(self, cid: ObjectId, limit: int) -> ProductList:
         return ProductList(items=[render.product(d) for d in await self.store.commerce.list_products(cid, limit)])
 
-    async def purchase(self, community_id: str, purchase_in: PurchaseCreate) -> PaymentRead:
+    async def purchase(self, cid: ObjectId, purchase_in: PurchaseCreate) -> PaymentRead:
         """A member buys a course, consultation or report: one charge, revenue at once, a numbered invoice."""
-        cid = object_id(community_id, field="communityId")
         member = ObjectId(purchase_in.member_id)
 
         async def prepare() -> tuple[Doc, str]:
@@ -100,10 +97,7 @@ class CommerceService:
             return {"payment_id": payment_id}
 
         async def proceed(ref: Doc) -> Doc:
-            payment = await self.store.payments.get(cid, ref["payment_id"])
-            if payment is None:
-                raise NotFoundError("the payment of this request no longer exists")
-            payment = await self.flow.collect(payment)
+            payment = await self.flow.collect(await self.flow.payment_or_raise(cid, ref["payment_id"]))
             if payment["status"] == "FAILED":
                 raise BadInputError(
                     f"the payment was declined ({payment.get('decline_reason')})", field="paymentMethod"
@@ -137,9 +131,8 @@ class CommerceService:
 
     # Ads and data services (operator-booked; paid later by receipts)
 
-    async def book_ad_campaign(self, community_id: str, campaign_in: AdCampaignCreate) -> DealRead:
+    async def book_ad_campaign(self, cid: ObjectId, campaign_in: AdCampaignCreate) -> DealRead:
         """Revenue at booking into receivables; each creator's share as a cost owed to them (payable)."""
-        cid = object_id(community_id, field="communityId")
         if sum(s.share_bps for s in campaign_in.creator_shares) > 10_000:
             raise BadInputError("creator shares add up to more than 100%", field="creatorShares")
         net, tax = split_tax(campaign_in.amount_cents, self.flow.tax_rate_bps)
@@ -175,9 +168,8 @@ class CommerceService:
             await self._once(cid, campaign_in.idempotency_key, campaign_in.model_dump(mode="json"), book)
         )
 
-    async def sign_data_contract(self, community_id: str, contract_in: DataContractCreate) -> DealRead:
+    async def sign_data_contract(self, cid: ObjectId, contract_in: DataContractCreate) -> DealRead:
         """Billed at signature into receivables; recognised as data revenue over the contract's term."""
-        cid = object_id(community_id, field="communityId")
         if contract_in.ends_at <= contract_in.starts_at:
             raise BadInputError("endsAt must be after startsAt", field="endsAt")
         net, tax = split_tax(contract_in.amount_cents, self.flow.tax_rate_bps)
@@ -219,12 +211,10 @@ class CommerceService:
             await self._once(cid, contract_in.idempotency_key, contract_in.model_dump(mode="json"), sign)
         )
 
-    async def list_deals(self, community_id: str, kind: str, limit: int) -> DealList:
-        cid = object_id(community_id, field="communityId")
+    async def list_deals(self, cid: ObjectId, kind: str, limit: int) -> DealList:
         return DealList(items=[render.deal(d) for d in await self.store.commerce.list_deals(cid, kind, limit)])
 
-    async def record_receipt(self, community_id: str, receipt_in: ReceiptCreate) -> LedgerRecordRead:
-        cid = object_id(community_id, field="communityId")
+    async def record_receipt(self, cid: ObjectId, receipt_in: ReceiptCreate) -> LedgerRecordRead:
         deal = await self.store.commerce.get("deals", cid, object_id(receipt_in.deal_id, field="dealId"))
         if deal is None:
             raise NotFoundError(f"no deal with id {receipt_in.deal_id} here", field="dealId")
@@ -243,9 +233,8 @@ class CommerceService:
 
     # Creators and costs
 
-    async def award_creator(self, community_id: str, award_in: CreatorAwardCreate) -> LedgerRecordRead:
+    async def award_creator(self, cid: ObjectId, award_in: CreatorAwardCreate) -> LedgerRecordRead:
         """A UGC award or profit share: a cost now, owed to the creator until paid out."""
-        cid = object_id(community_id, field="communityId")
         creator = ObjectId(award_in.creator_id)
         amount = award_in.amount_cents
 
@@ -256,8 +245,7 @@ class CommerceService:
 
         return _record_read(await self._once(cid, award_in.idempotency_key, award_in.model_dump(mode="json"), award))
 
-    async def pay_creator(self, community_id: str, payout_in: CreatorPayoutCreate) -> LedgerRecordRead:
-        cid = object_id(community_id, field="communityId")
+    async def pay_creator(self, cid: ObjectId, payout_in: CreatorPayoutCreate) -> LedgerRecordRead:
         creator = ObjectId(payout_in.creator_id)
         amount = payout_in.amount_cents
 
@@ -270,8 +258,7 @@ class CommerceService:
 
         return _record_read(await self._once(cid, payout_in.idempotency_key, payout_in.model_dump(mode="json"), pay))
 
-    async def record_cost(self, community_id: str, cost_in: CostCreate) -> LedgerRecordRead:
-        cid = object_id(community_id, field="communityId")
+    async def record_cost(self, cid: ObjectId, cost_in: CostCreate) -> LedgerRecordRead:
         amount = cost_in.amount_cents
 
         async def spend(session: Session) -> Doc:

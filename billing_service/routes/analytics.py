@@ -1,0 +1,32 @@
+"""The ledger's trial balance and the revenue reads (by member, by period)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from billing_service.routes.base import C, service
+from infra.route_params import community_id
+from infra.service_app import parse_since, respond
+
+
+async def revenue_by_member(request: Request) -> Response:
+    since = parse_since(request.query_params.get("since"))
+    return respond(await service(request).analytics.revenue_by_member(community_id(request), since))
+
+
+async def trial_balance(request: Request) -> Response:
+    return respond(await service(request).analytics.trial_balance(community_id(request)))
+
+
+async def revenue_report(request: Request) -> Response:
+    period = request.query_params.get("period", "")
+    return respond(await service(request).analytics.revenue_report(community_id(request), period))
+
+
+ROUTES = [
+    Route(f"{C}/revenue/by-member", revenue_by_member, methods=["GET"]),
+    Route(f"{C}/ledger/trial-balance", trial_balance, methods=["GET"]),
+    Route(f"{C}/revenue/report", revenue_report, methods=["GET"]),
+]

@@ -1,0 +1,45 @@
+"""Members' events (one or a batch), events imported from another platform, and activity by member."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from distribution_service.routes.base import C, service
+from distribution_service.schemas import EventBatch, EventCreate, EventImportBatch
+from infra.route_params import community_id
+from infra.service_app import parse_since, read_model, respond
+
+
+async def record_event(request: Request) -> Response:
+    cid = community_id(request)
+    event_in = await read_model(request, EventCreate)
+    recorded = await service(request).events.record_event(cid, event_in)
+    return respond(recorded, 200 if recorded.duplicate else 201)
+
+
+async def record_events(request: Request) -> Response:
+    cid = community_id(request)
+    batch = await read_model(request, EventBatch)
+    return respond(await service(request).events.record_events(cid, batch), 200)
+
+
+async def import_events(request: Request) -> Response:
+    cid = community_id(request)
+    batch = await read_model(request, EventImportBatch)
+    return respond(await service(request).events.import_events(cid, batch))
+
+
+async def activity_by_member(request: Request) -> Response:
+    cid = community_id(request)
+    since = parse_since(request.query_params.get("since"))
+    return respond(await service(request).events.activity_by_member(cid, since))
+
+
+ROUTES = [
+    Route(f"{C}/events", record_event, methods=["POST"]),
+    Route(f"{C}/events/batch", record_events, methods=["POST"]),
+    Route(f"{C}/events/import", import_events, methods=["POST"]),
+    Route(f"{C}/activity/by-member", activity_by_member, methods=["GET"]),
+]

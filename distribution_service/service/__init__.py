@@ -1,0 +1,56 @@
+"""distribution_service's rules, composed: one facade over the per-concept services that routes call.
+
+`service.events` (record, import, activity), `service.feed` (feed, explain), `service.slots` (golden-slot runs,
+push preferences, inbox, rates), `service.relations` (follows and blocks), `service.ranker` (one ranking
+decision, shared by feed and slots), `service.registry` (the model registry) and `service.scheduler` (the
+golden-slot tick).
+"""
+
+from __future__ import annotations
+
+from content_service.client import ContentClient
+from distribution_service.domain.schedule import DEFAULT_SLOTS, parse_slots
+from distribution_service.ranking.registry import ModelRegistry
+from distribution_service.service.events import EventsService
+from distribution_service.service.feed import FeedService
+from distribution_service.service.ranker import COUNTERS_TTL_SECONDS, FeedRanker
+from distribution_service.service.relations import RelationsService
+from distribution_service.service.scheduled import SlotScheduler
+from distribution_service.service.slots import MAX_DELIVERIES_PER_DAY, SlotsService
+from distribution_service.store import DistributionStore
+from users_service.client import UsersClient
+
+# Defaults of the SLOT_WINDOW_MINUTES and SLOT_TOP_K settings.
+SLOT_WINDOW_MINUTES = 15
+SLOT_TOP_K = 5
+
+
+class DistributionService:
+    def __init__(
+        self,
+        store: DistributionStore,
+        content: ContentClient,
+        users: UsersClient | None = None,
+        *,
+        slots: str = DEFAULT_SLOTS,
+        max_deliveries_per_day: int = MAX_DELIVERIES_PER_DAY,
+        counters_ttl_seconds: float = COUNTERS_TTL_SECONDS,
+        slot_window_minutes: int = SLOT_WINDOW_MINUTES,
+        slot_top_k: int = SLOT_TOP_K,
+    ) -> None:
+        self.store = store
+        self.content = content
+        self.users = users
+        self.registry = ModelRegistry(store)
+        self.relations = RelationsService(store, users)
+        self.ranker = FeedRanker(
+            store, content, users, self.registry, self.relations, counters_ttl_seconds=counters_ttl_seconds
+        )
+        self.events = EventsService(store, content)
+        self.feed = FeedService(store, self.ranker)
+        self.slots = SlotsService(
+            store, self.ranker, users, clocks=parse_slots(slots), max_deliveries_per_day=max_deliveries_per_day
+        )
+        self.scheduler = SlotScheduler(
+            store, self.slots, self.ranker, window_minutes=slot_window_minutes, top_k=slot_top_k
+        )

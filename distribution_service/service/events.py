@@ -1,0 +1,91 @@
+"""Members' events as they happen (each checked against the community's content, opens and shares marking their
+delivery), events imported from another platform, and each member's activity."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bson import ObjectId
+
+from content_service.client import ContentClient
+from distribution_service.domain.honeycomb import EventType
+from distribution_service.schemas import (
+    ActivityByMember,
+    EventBatch,
+    EventCreate,
+    EventImportBatch,
+    EventRecorded,
+    EventsRecorded,
+    MemberActivity,
+)
+from distribution_service.service.importing import import_events
+from distribution_service.store import DistributionStore, Doc
+from infra.bulk import ImportResult
+from infra.errors import NotFoundError
+
+# Opens and shares of a delivered item mark its delivery opened or shared (open rate and share rate per slot).
+DELIVERY_MARKS = {EventType.OPEN: "opened_at", EventType.CLICK: "opened_at", EventType.SHARE: "shared_at"}
+
+
+class EventsService:
+    def __init__(self, store: DistributionStore, content: ContentClient) -> None:
+        self.store = store
+        self.content = content
+
+    async def record_events(self, cid: ObjectId, batch: EventBatch) -> EventsRecorded:
+        # Every item must be content of this community: events never cross tenants. One lookup for the batch.
+        ids = list(dict.fromkeys(e.content_id for e in batch.events))
+        found = dict(zip(ids, await self.content.lookup(str(cid), ids), strict=True))
+        for e in batch.events:
+            if found[e.content_id] is None:
+                raise NotFoundError(f"no content with id {e.content_id} in this community", field="contentId")
+        now = datetime.now(UTC)
+        docs: list[Doc] = []
+        for e in batch.events:
+            item = found[e.content_id]
+            assert item is not None
+            doc: Doc = {
+                "community_id": cid,
+                "member_id": ObjectId(e.member_id),
+                "content_id": ObjectId(e.content_id),
+                "type": e.type.value,
+                "slot": e.slot.value if e.slot else None,
+                "scene": e.scene.value if e.scene else None,
+                "occurred_at": min(e.occurred_at or now, now),
+                "received_at": now,
+                "dwell_ms": e.dwell_ms,
+                # The item as it was when the event happened: member history and affinities read this snapshot.
+                "tags": item.tags,
+                "author_id": item.author_id,
+                "kind": item.kind.value,
+            }
+            if e.client_event_id:
+                doc["client_event_id"] = e.client_event_id
+            if e.decision_id:
+                doc["decision_id"] = ObjectId(e.decision_id)
+            docs.append(doc)
+        results = await self.store.events.insert_events(docs)
+        for doc, (_, duplicate) in zip(docs, results, strict=True):
+            mark = DELIVERY_MARKS.get(EventType(doc["type"]))
+            if mark and not duplicate:
+                await self.store.deliveries.mark_delivery(
+                    cid, doc["member_id"], doc["content_id"], mark, doc["occurred_at"]
+                )
+        return EventsRecorded(items=[EventRecorded(id=str(i), duplicate=d) for i, d in results])
+
+    async def record_event(self, cid: ObjectId, event_in: EventCreate) -> EventRecorded:
+        return (await self.record_events(cid, EventBatch(events=[event_in]))).items[0]
+
+    async def import_events(self, cid: ObjectId, batch: EventImportBatch) -> ImportResult:
+        return await import_events(self.store, self.content, cid, batch)
+
+    async def activity_by_member(self, cid: ObjectId, since: datetime | None) -> ActivityByMember:
+        rows = await self.store.events.aggregate_activity_by_member(cid, since)
+        return ActivityByMember(
+            members={
+                str(row["_id"]): MemberActivity(
+                    events=row["events"], engagement=round(row["engagement"], 6), last_at=row["last_at"]
+                )
+                for row in rows
+            }
+        )

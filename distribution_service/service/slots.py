@@ -1,0 +1,165 @@
+"""Golden slots: who a run reaches, one run's deliveries (once per member, slot and local day), members' push
+preferences, their inbox, and each slot's open and share rates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from bson import ObjectId
+
+from distribution_service.domain.honeycomb import Scene, Slot
+from distribution_service.domain.schedule import in_quiet_hours, parse_clock, partition
+from distribution_service.schemas import (
+    DeliveryItem,
+    DeliveryRead,
+    Inbox,
+    PushPreferencesRead,
+    PushPreferencesUpdate,
+    SlotMembers,
+    SlotRate,
+    SlotRates,
+    SlotRunRequest,
+    SlotRunResult,
+)
+from distribution_service.service.ranker import FeedRanker
+from distribution_service.store import DistributionStore
+from users_service.client import UsersClient
+
+# Playbook figure as default: three golden pushes a day, so at most 3 deliveries per member per day.
+MAX_DELIVERIES_PER_DAY = 3
+# Slot runs reach members active in this many last days.
+ACTIVE_DAYS = 90
+
+
+class SlotsService:
+    def __init__(
+        self,
+        store: DistributionStore,
+        ranker: FeedRanker,
+        users: UsersClient | None,
+        *,
+        clocks: dict[Slot, time],
+        max_deliveries_per_day: int = MAX_DELIVERIES_PER_DAY,
+    ) -> None:
+        self.store = store
+        self.ranker = ranker
+        self.users = users
+        self.clocks = clocks
+        self.max_deliveries_per_day = max_deliveries_per_day
+
+    async def slot_members(self, cid: ObjectId, *, partition_index: int, partitions: int) -> SlotMembers:
+        """Members a slot run reaches: those active or joined in the last 90 days (a newcomer with no event yet
+        is who the pushes are for), the share of one worker of `partitions`."""
+        since = datetime.now(UTC) - timedelta(days=ACTIVE_DAYS)
+        reached = set(await self.store.events.list_active_members(cid, since))
+        if self.users is not None:
+            reached.update(await self.users.member_ids_joined_since(str(cid), since))
+        return SlotMembers(member_ids=partition(sorted(reached), partition_index, partitions))
+
+    async def set_push_preferences(self, cid: ObjectId, update: PushPreferencesUpdate) -> PushPreferencesRead:
+        fields = update.model_dump(exclude={"member_id"}, exclude_unset=True)
+        doc = await self.store.deliveries.upsert_push_preferences(cid, ObjectId(update.member_id), fields)
+        return PushPreferencesRead(
+            opted_out=bool(doc.get("opted_out")), quiet_start=doc.get("quiet_start"), quiet_end=doc.get("quiet_end")
+        )
+
+    async def run_slot(self, cid: ObjectId, request: SlotRunRequest) -> SlotRunResult:
+        """Each listed member's top-k for the slot, once per local day: a re-run after a crash adds nothing twice.
+        Members who opted out, whose quiet hours cover the slot, or who reached the daily cap get nothing."""
+        mids = [ObjectId(m) for m in request.member_ids]
+        done = await self.store.deliveries.list_delivered_members(cid, request.slot.value, request.day, mids)
+        preferences = await self.store.deliveries.list_push_preferences(cid, mids)
+        recent = await self.store.deliveries.count_deliveries_by_member_since(
+            cid, mids, datetime.now(UTC) - timedelta(days=1)
+        )
+        slot_clock = self.clocks[request.slot]
+        counts = dict.fromkeys(("delivered", "already_delivered", "capped", "opted_out", "quiet", "empty"), 0)
+        eligible: list[str] = []
+        for member_id in request.member_ids:
+            pref = preferences.get(member_id, {})
+            quiet = in_quiet_hours(
+                slot_clock,
+                parse_clock(pref["quiet_start"]) if pref.get("quiet_start") else None,
+                parse_clock(pref["quiet_end"]) if pref.get("quiet_end") else None,
+            )
+            if member_id in done:
+                counts["already_delivered"] += 1
+            elif pref.get("opted_out"):
+                counts["opted_out"] += 1
+            elif quiet:
+                counts["quiet"] += 1
+            elif recent.get(member_id, 0) >= self.max_deliveries_per_day:
+                counts["capped"] += 1
+            else:
+                eligible.append(member_id)
+        if not eligible:
+            return SlotRunResult(**counts)
+        # One candidate pool (content, counters, tiers) for the whole batch: members differ only in what
+        # they have seen, their history and their features.
+        decisions = await self.ranker.decide_many(
+            cid, eligible, request.slot, Scene.BEFORE_DECISION, first=request.top_k, source="slot"
+        )
+        now = datetime.now(UTC)
+        docs = [
+            {
+                "community_id": cid,
+                "member_id": ObjectId(member_id),
+                "slot": request.slot.value,
+                "day": request.day,
+                "decision_id": decision.id,
+                "model_version": decision.model_version,
+                "items": [
+                    {"content_id": ObjectId(s.content_id), "score": s.score, "position": s.position}
+                    for s in decision.shown
+                ],
+                "created_at": now,
+                "opened_at": None,
+                "shared_at": None,
+            }
+            for member_id, decision in zip(eligible, decisions, strict=True)
+            if decision.shown
+        ]
+        counts["empty"] = len(eligible) - len(docs)
+        new = await self.store.deliveries.insert_deliveries(docs)
+        # A concurrent worker may have delivered some in between: the unique index kept each to one.
+        counts["delivered"] = new
+        counts["already_delivered"] += len(docs) - new
+        return SlotRunResult(**counts)
+
+    async def inbox(self, cid: ObjectId, member_id: ObjectId, first: int) -> Inbox:
+        docs = await self.store.deliveries.list_deliveries_for_member(cid, member_id, limit=first)
+        return Inbox(
+            deliveries=[
+                DeliveryRead(
+                    id=str(d["_id"]),
+                    slot=d["slot"],
+                    day=d["day"],
+                    decision_id=str(d["decision_id"]),
+                    model_version=d["model_version"],
+                    items=[
+                        DeliveryItem(content_id=str(i["content_id"]), score=i["score"], position=i["position"])
+                        for i in d["items"]
+                    ],
+                    created_at=d["created_at"],
+                    opened_at=d.get("opened_at"),
+                    shared_at=d.get("shared_at"),
+                )
+                for d in docs
+            ]
+        )
+
+    async def slot_rates(self, cid: ObjectId) -> SlotRates:
+        rows = await self.store.deliveries.aggregate_slot_rates(cid)
+        return SlotRates(
+            slots=[
+                SlotRate(
+                    slot=r["_id"],
+                    delivered=r["delivered"],
+                    opened=r["opened"],
+                    shared=r["shared"],
+                    open_rate=round(r["opened"] / r["delivered"], 6) if r["delivered"] else 0.0,
+                    share_rate=round(r["shared"] / r["delivered"], 6) if r["delivered"] else 0.0,
+                )
+                for r in sorted(rows, key=lambda r: str(r["_id"]))
+            ]
+        )

@@ -1,0 +1,60 @@
+"""Decision logs: what each feed or slot run ranked and showed, and why (the next model's training data)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bson import ObjectId
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+from distribution_service.store.base import Doc
+
+DECISION_BATCH = 500
+
+
+class DecisionsStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.decisions = db["decisions"]
+
+    async def ensure_indexes(self) -> None:
+        # list_decision_heads_between: a community's decisions over a window (get_decision reads by `_id`).
+        await self.decisions.create_index([("community_id", ASCENDING), ("at", ASCENDING)], name="community_at")
+        # list_experiment_decisions: one experiment version's decisions since a moment.
+        await self.decisions.create_index(
+            [("community_id", ASCENDING), ("experiment_version", ASCENDING), ("at", ASCENDING)],
+            name="community_experiment_at",
+        )
+
+    async def insert_decisions(self, docs: list[Doc]) -> None:
+        if docs:
+            await self.decisions.insert_many(docs, ordered=False)
+
+    async def get_decision(self, community_id: ObjectId, decision_id: ObjectId) -> Doc | None:
+        # By `_id` alone (SecantusDB's point lookup); the community is checked here, so no tenant reads another's.
+        doc = await self.decisions.find_one({"_id": decision_id})
+        return doc if doc is not None and doc.get("community_id") == community_id else None
+
+    async def list_experiment_decisions(self, community_id: ObjectId, version: str, since: datetime) -> list[Doc]:
+        cursor = self.decisions.find(
+            {"community_id": community_id, "experiment_version": version, "at": {"$gte": since}},
+            projection={"experiment_arm": 1, "shown.content_id": 1},
+        )
+        return [doc async for doc in cursor]
+
+    async def list_decision_heads_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
+        """The window's decisions without their arrays (id, member, moment): a few dozen bytes each."""
+        cursor = self.decisions.find(
+            {"community_id": community_id, "at": {"$gte": since, "$lt": until}},
+            projection={"member_id": 1, "at": 1},
+        )
+        return [doc async for doc in cursor]
+
+    async def list_decisions_by_ids(self, community_id: ObjectId, decision_ids: list[ObjectId]) -> list[Doc]:
+        """Whole decisions, read DECISION_BATCH at a time by `_id` (SecantusDB's point lookup); the community is
+        checked here."""
+        found: list[Doc] = []
+        for lo in range(0, len(decision_ids), DECISION_BATCH):
+            cursor = self.decisions.find({"_id": {"$in": decision_ids[lo : lo + DECISION_BATCH]}})
+            found += [doc async for doc in cursor if doc.get("community_id") == community_id]
+        return found
