@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
+from distribution_service.domain.sources import Source as Source  # re-exported: a public enum
 from infra.bulk import MAX_IMPORT_BATCH, SourceKey
 from infra.schemas import ApiInput, ApiModel, Id
 

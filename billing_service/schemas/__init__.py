@@ -1,5 +1,6 @@
 """What billing_service accepts and returns; shared with `BillingClient`."""
 
+from billing_service.domain.plans import Interval, SubscriptionStatus
 from billing_service.schemas.analytics import (
     Funnel,
     LayerBreakdown,
@@ -57,6 +58,8 @@ from billing_service.schemas.plans import (
 )
 
 __all__ = [
+    "Interval",
+    "SubscriptionStatus",
     "AccountBalance",
     "AdCampaignCreate",
     "CostCreate",

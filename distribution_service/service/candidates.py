@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 
 from content_service.schemas import ContentSummary
+from distribution_service.domain.sources import Source
 from distribution_service.ranking.features import MemberState
 
 # A member's topics are their top tags by engagement share; affine authors likewise.
@@ -34,14 +34,6 @@ FEED_PER_SOURCE = 500
 # Each asked tag and author gets an equal share of its source, within these bounds.
 MIN_PER_KEY = 5
 MAX_PER_KEY = 100
-
-
-class Source(StrEnum):
-    RECENT = "RECENT"
-    BOOSTED = "BOOSTED"
-    TOPIC = "TOPIC"
-    FOLLOWED = "FOLLOWED"
-    AFFINE = "AFFINE"
 
 
 @dataclass(frozen=True)

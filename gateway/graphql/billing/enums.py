@@ -1,28 +1,14 @@
-"""Public enums of billing.
-
-Copies: billing's wire schemas use these enums but do not export them yet; tests/unit/gateway/test_enums.py
-holds each to the service's own.
-"""
+"""Public enums of billing: the service's own enums under their GraphQL names."""
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 
+from billing_service.schemas import Interval
+from billing_service.schemas import SubscriptionStatus as ServiceSubscriptionStatus
 
-@strawberry.enum
-class PlanInterval(Enum):
-    MONTH = "MONTH"
-    QUARTER = "QUARTER"
-    YEAR = "YEAR"
-
-
-@strawberry.enum
-class SubscriptionStatus(Enum):
-    TRIALING = "TRIALING"
-    ACTIVE = "ACTIVE"
-    PAST_DUE = "PAST_DUE"
-    CANCELED = "CANCELED"
-    EXPIRED = "EXPIRED"
-    INCOMPLETE = "INCOMPLETE"
+# Each call registers the service's enum as a GraphQL enum under its public name, in the service's order.
+strawberry.enum(Interval, name="PlanInterval")
+strawberry.enum(ServiceSubscriptionStatus, name="SubscriptionStatus")
+PlanInterval = Interval
+SubscriptionStatus = ServiceSubscriptionStatus
