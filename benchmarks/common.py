@@ -32,8 +32,7 @@ def scratch_settings(**overrides: Any) -> Iterator[Settings]:
             jwt_secret="bench-secret-0123456789abcdef0123456789",
             platform_admin_key="bench-admin-key",
             seed_demo=False,
-            rate_limit_per_address="1000000/minute",
-            rate_limit_per_member="1000000/minute",
+            rate_limits_enabled=False,  # request and cost budgets off: the benchmark measures throughput
             **overrides,
         )
     finally:

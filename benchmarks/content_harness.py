@@ -68,9 +68,7 @@ async def platform(**overrides: Any) -> AsyncIterator[Gql]:
             jwt_secret="bench-jwt-secret-0123456789abcdef0123456789",
             platform_admin_key=ADMIN_KEY,
             seed_demo=False,
-            rate_limit_per_address="1000000/minute",
-            rate_limit_per_member="1000000/minute",
-            rate_limit_register_per_address="1000000/minute",
+            rate_limits_enabled=False,  # request and cost budgets off: the benchmark measures throughput
             **overrides,
         )
         app = create_app(settings)

@@ -21,6 +21,7 @@ CODES = frozenset(
         "NOT_FOUND",
         "CONFLICT",
         "RATE_LIMITED",
+        "MAX_COST_EXCEEDED",
         "UNAVAILABLE",
         "INTERNAL",
     }

@@ -20,14 +20,15 @@ class RateLimiter:
     def __init__(self, settings: Settings) -> None:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
         self.per_address = parse(settings.rate_limit_per_address)
-        self.per_member = parse(settings.rate_limit_per_member)
+        self.per_member = parse(settings.rate_limit_per_member) if settings.rate_limit_per_member else None
+        self.enabled = settings.rate_limits_enabled
         self.register_per_address = parse(settings.rate_limit_register_per_address)
 
     async def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
         return await self._limiter.hit(item, *identifiers)
 
     async def check_registration(self, address: str) -> None:
-        if not await self.hit(self.register_per_address, "register", address):
+        if self.enabled and not await self.hit(self.register_per_address, "register", address):
             raise RateLimitedError("too many registrations from this address; slow down")
 
 
@@ -40,13 +41,13 @@ class RateLimitMiddleware:
         self.jwt_secret = jwt_secret
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != "/graphql" or scope["method"] != "POST":
+        if not self.limiter.enabled or scope["type"] != "http" or scope["path"] != "/graphql":
             await self.app(scope, receive, send)
             return
         address = (scope.get("client") or ("unknown", 0))[0]
         allowed = await self.limiter.hit(self.limiter.per_address, "address", address)
         member = self._member(scope)
-        if allowed and member:
+        if allowed and member and self.limiter.per_member is not None:
             allowed = await self.limiter.hit(self.limiter.per_member, "member", member)
         if allowed:
             await self.app(scope, receive, send)

@@ -16,6 +16,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from gateway.cost_limits import CostBudgets, CostPolicy, QueryCostLimits
 from gateway.errors import ErrorCodes
 from gateway.graphql.billing.mutations import BillingMutation, CommerceMutation, LedgerMutation
 from gateway.graphql.billing.queries import BillingQuery, CommerceQuery, LedgerQuery
@@ -127,6 +128,15 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     depth = settings.max_query_depth if settings else 12
     aliases = settings.max_aliases if settings else 30
     tokens = settings.max_query_tokens if settings else 3000
+    # One set of budgets per schema (per gateway process): every request charges the same moving windows.
+    budgets = CostBudgets(
+        CostPolicy(
+            max_cost=settings.query_cost_max if settings else 5000,
+            per_member=settings.query_cost_per_member if settings else "20000/minute",
+            per_address=settings.query_cost_per_address if settings else "60000/minute",
+            budgets_enabled=settings.rate_limits_enabled if settings else True,
+        )
+    )
     # Factories, not instances: strawberry builds a fresh extension for every request.
     extensions: list[Any] = [
         lambda: QueryDepthLimiter(max_depth=depth),
@@ -135,6 +145,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         OperationMetrics,
         ErrorCodes,
         IdentifierGuard,
+        lambda: QueryCostLimits(budgets=budgets),
     ]
     if production:
         extensions.append(DisableIntrospection)

@@ -56,9 +56,18 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 30
     max_query_tokens: int = 3000
-    rate_limit_per_address: str = "1200/minute"
-    rate_limit_per_member: str = "600/minute"
+    # A flood guard in requests per address; the real budgets are in query cost points (below).
+    rate_limit_per_address: str = "3000/minute"
+    # Deprecated: requests per member. Unset by default: members are budgeted in cost points, not requests.
+    rate_limit_per_member: str | None = None
     rate_limit_register_per_address: str = "600/minute"
+    # Query cost (gateway/query_cost.py): the most one operation may cost, and budgets in points per minute
+    # (`limits` notation). A 10-item feed with content and authors costs 40; `me { id }` costs 1.
+    query_cost_max: int = Field(default=5000, ge=1)
+    query_cost_per_member: str = "20000/minute"
+    query_cost_per_address: str = "60000/minute"
+    # False turns every request and cost budget off (the per-request maximum stays): for benchmarks and load tests.
+    rate_limits_enabled: bool = True
     login_max_failures: int = 5
     login_failure_window_seconds: int = 900
 

@@ -1,0 +1,90 @@
+"""Query cost at the edge: over the maximum or the budget is refused before any resolver runs; cost is reported."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.factories import PUBLISH, Api, count_documents, create_community, publish, register
+
+FEED_100 = "feed(slot: MORNING, scene: BEFORE_DECISION, first: 100) { items { content { title author { handle } } } }"
+
+
+def publish_input(title: str) -> dict[str, Any]:
+    return {"input": {"title": title, "body": f"{title} body", "kind": "UGC", "tags": []}}
+
+
+async def test_every_response_carries_its_cost(api: Api) -> None:
+    await create_community(api, "demo")
+    bob = await register(api, "demo", "bob")
+    body = await api.post("{ me { id handle } }", token=bob.token)
+    cost = body["extensions"]["cost"]
+    assert cost["requested"] == 1
+    assert cost["maximum"] == api.settings.query_cost_max
+    assert 0 < cost["remaining"] < 20000
+
+
+TWO_PUBLISHES = """
+mutation Two($a: PublishContentInput!, $b: PublishContentInput!) {
+  a: publishContent(input: $a) { id }
+  b: publishContent(input: $b) { id }
+}"""
+
+
+async def test_over_the_maximum_is_refused_before_any_resolver_runs(gateway_with: Any) -> None:
+    async with gateway_with(query_cost_max=20) as api:
+        await create_community(api, "demo")
+        bob = await register(api, "demo", "bob")
+        variables = {"a": publish_input("one")["input"], "b": publish_input("two")["input"]}
+        body = await api.post(TWO_PUBLISHES, variables, token=bob.token)
+        stored = count_documents(api.settings, "content", "content")
+    assert stored == 0
+    assert body["data"] is None
+    error = body["errors"][0]
+    assert error["extensions"] == {"code": "MAX_COST_EXCEEDED", "cost": 22, "maximum": 20}
+    assert "query cost 22 is over the maximum of 20" in error["message"]
+
+
+async def test_thirty_aliased_full_feeds_are_one_refused_request(api: Api) -> None:
+    await create_community(api, "demo")
+    bob = await register(api, "demo", "bob")
+    query = "{ " + " ".join(f"f{i}: {FEED_100}" for i in range(30)) + " }"
+    errors = await api.errors(query, token=bob.token)
+    assert errors[0]["extensions"]["code"] == "MAX_COST_EXCEEDED"
+    assert count_documents(api.settings, "distribution", "decisions") == 0
+
+
+async def test_a_spent_budget_is_rate_limited_and_writes_nothing(gateway_with: Any) -> None:
+    async with gateway_with(query_cost_per_member="30/minute") as api:
+        await create_community(api, "demo")
+        bob = await register(api, "demo", "bob")
+        await publish(api, bob, "first")  # 11 points
+        await publish(api, bob, "second")  # 22
+        response = await api.http.post(
+            "/graphql",
+            json={"query": PUBLISH, **publish_input("third")},
+            headers={"Authorization": f"Bearer {bob.token}"},
+        )
+        stored = count_documents(api.settings, "content", "content")
+    assert response.status_code == 429
+    assert int(response.headers["retry-after"]) >= 1
+    assert response.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert stored == 2
+
+
+async def test_cheap_calls_are_not_refused_at_601_a_minute(api: Api) -> None:
+    await create_community(api, "demo")
+    bob = await register(api, "demo", "bob")
+    for _ in range(601):
+        body = await api.post("{ me { id } }", token=bob.token)
+        assert "errors" not in body, body
+
+
+async def test_switching_limits_off_keeps_the_maximum(gateway_with: Any) -> None:
+    async with gateway_with(rate_limits_enabled=False, query_cost_per_member="1/minute", query_cost_max=20) as api:
+        await create_community(api, "demo")
+        bob = await register(api, "demo", "bob")
+        cheap = [await api.post("{ me { id } }", token=bob.token) for _ in range(3)]
+        variables = {"a": publish_input("one")["input"], "b": publish_input("two")["input"]}
+        dear = await api.post(TWO_PUBLISHES, variables, token=bob.token)
+    assert all("errors" not in body for body in cheap)
+    assert dear["errors"][0]["extensions"]["code"] == "MAX_COST_EXCEEDED"
