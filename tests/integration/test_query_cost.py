@@ -61,7 +61,7 @@ async def test_a_spent_budget_is_rate_limited_and_writes_nothing(gateway_with: A
         await publish(api, bob, "second")  # 22
         response = await api.http.post(
             "/graphql",
-            json={"query": PUBLISH, **publish_input("third")},
+            json={"query": PUBLISH, "variables": publish_input("third")},
             headers={"Authorization": f"Bearer {bob.token}"},
         )
         stored = count_documents(api.settings, "content", "content")
