@@ -1,0 +1,360 @@
+"""The honeycomb hot path from outside: events in and feeds out through a real gateway process under wrk.
+
+    python -m benchmarks.hot_path [--seconds 10] [--items 300] [--skip-history]
+
+Set-up, as the hot-path issue prescribes: one SecantusDB server and one gateway process (every service mounted in
+it) pinned to core 0, the load generator (wrk, Debian package `wrk`) pinned to core 1, rate limits and cost
+budgets off (`RATE_LIMITS_ENABLED=false`; the per-request cost maximum stays). Each figure is a ratio against a
+baseline measured in the same run:
+
+- `recordEvent` requests/s at 8 and 32 connections vs bare `insert_one` of the same document on the same server
+  (`retryWrites=false`, after 12,000 warm-up writes so both meet the server in its sustained state), and
+  `recordEvents` of 100 events in events/s vs bare `insert_many` of 100;
+- `feed(first: 10)` requests/s vs `{ __typename }` on the same gateway, with p99 at 32 connections;
+- feed latency (median of sequential calls) for members with 0, 1,000 and 10,000 events;
+- `{ __typename }` p99 while maximum-cost queries run, vs idle.
+
+Prints a table, then one JSON line of every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from bson import ObjectId
+from pymongo import AsyncMongoClient
+
+from benchmarks.common import print_summary
+from infra.embedded import EmbeddedServer, free_port
+
+ADMIN_KEY = "bench-admin-key-0123456789abcdef0123456789"
+JWT_SECRET = "bench-jwt-secret-0123456789abcdef0123456789"
+SERVER_CORE = "0"
+LOAD_CORE = "1"
+WARMUP_WRITES = 12_000
+FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 10) { items { score content { id title } } } }"
+TYPENAME = "{ __typename }"
+RECORD = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { eventId duplicate } }"
+RECORD_MANY = "mutation($i: RecordEventsInput!) { recordEvents(input: $i) { results { eventId duplicate } } }"
+
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer %(token)s"
+wrk.body = [[%(body)s]]
+"""
+
+
+def pin(pid: int, core: str) -> None:
+    subprocess.run(["taskset", "-a", "-p", "-c", core, str(pid)], check=True, capture_output=True)
+
+
+@contextmanager
+def gateway_process(mongodb_uri: str, var_dir: Path) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "MONGODB_URI": mongodb_uri,
+        "APP_ENV": "development",
+        "GATEWAY_PORT": str(port),
+        "DB_PREFIX": f"hot{uuid.uuid4().hex[:8]}",
+        "SEED_DEMO": "false",
+        "RATE_LIMITS_ENABLED": "false",
+        "SLOT_SCHEDULER_ENABLED": "false",
+        "JWT_SECRET": JWT_SECRET,
+        "PLATFORM_ADMIN_KEY": ADMIN_KEY,
+        "VAR_DIR": str(var_dir),
+        "LOG_LEVEL": "WARNING",
+    }
+    log = open(var_dir / "gateway.log", "ab")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        ["taskset", "-c", SERVER_CORE, sys.executable, "-m", "gateway"], env=env, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        else:
+            raise RuntimeError(f"the gateway did not become ready; see {var_dir / 'gateway.log'}")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def wrk(base: str, token: str, body: dict[str, Any], *, connections: int, seconds: int) -> dict[str, float]:
+    """requests/s and latency percentiles (ms) of one wrk run on core 1."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"token": token, "body": json.dumps(body)})
+    threads = min(2, connections)
+    command = [
+        "taskset",
+        "-c",
+        LOAD_CORE,
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "30s",
+        "--latency",
+    ]
+    output = subprocess.run(
+        [*command, "-s", script.name, f"{base}/graphql"], check=True, capture_output=True, text=True
+    ).stdout
+    os.unlink(script.name)
+    figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}  # type: ignore[union-attr]
+    for label, key in (("50%", "p50_ms"), ("99%", "p99_ms")):
+        found = re.search(rf"{re.escape(label)}\s+([\d.]+)(us|ms|s)", output)
+        if found:
+            value, unit = float(found.group(1)), found.group(2)
+            figures[key] = value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    timeouts = re.search(r"timeout (\d+)", output)
+    figures["timeouts"] = float(timeouts.group(1)) if timeouts else 0.0
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    figures["non_2xx"] = float(errors.group(1)) if errors else 0.0
+    return figures
+
+
+def event_doc(cid: ObjectId, mid: ObjectId, content_id: ObjectId) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    return {
+        "community_id": cid,
+        "member_id": mid,
+        "content_id": content_id,
+        "type": "OPEN",
+        "slot": None,
+        "scene": None,
+        "occurred_at": now,
+        "received_at": now,
+        "dwell_ms": None,
+        "tags": ["t"],
+        "author_id": str(mid),
+        "kind": "UGC",
+        "client_event_id": uuid.uuid4().hex,
+    }
+
+
+async def bare_inserts(uri: str, *, connections: int, seconds: float, batch: int = 1) -> float:
+    """Documents per second of bare inserts from `connections` concurrent tasks (this process is on core 1)."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri, retryWrites=False, directConnection=True)
+    collection = client["hot_bare"]["events"]
+    cid, mid, content_id = ObjectId(), ObjectId(), ObjectId()
+    stop = time.monotonic() + seconds
+    written = 0
+
+    async def worker() -> None:
+        nonlocal written
+        while time.monotonic() < stop:
+            if batch == 1:
+                await collection.insert_one(event_doc(cid, mid, content_id))
+            else:
+                await collection.insert_many([event_doc(cid, mid, content_id) for _ in range(batch)], ordered=False)
+            written += batch
+
+    started = time.monotonic()
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    rate = written / (time.monotonic() - started)
+    await client.close()
+    return rate
+
+
+async def warm_up(uri: str) -> None:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri, retryWrites=False, directConnection=True)
+    collection = client["hot_bare"]["events"]
+    cid, mid, content_id = ObjectId(), ObjectId(), ObjectId()
+    for _ in range(WARMUP_WRITES // 500):
+        await collection.insert_many([event_doc(cid, mid, content_id) for _ in range(500)])
+    await client.close()
+
+
+class Platform:
+    """GraphQL calls on the running gateway (set-up and sequential latency probes)."""
+
+    def __init__(self, base: str) -> None:
+        self.http = httpx.Client(base_url=base, timeout=120)
+
+    def call(self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {"X-API-Key": ADMIN_KEY}
+        body = self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers).json()
+        if body.get("errors"):
+            raise RuntimeError(body["errors"])
+        return body["data"]
+
+    def register(self, slug: str, handle: str) -> tuple[str, str]:
+        data = self.call(
+            "mutation($i: RegisterUserInput!) { registerUser(input: $i) { token user { id } } }",
+            {"i": {"communitySlug": slug, "handle": handle, "displayName": handle}},
+        )
+        return data["registerUser"]["token"], data["registerUser"]["user"]["id"]
+
+
+def set_up(platform: Platform, items: int) -> dict[str, Any]:
+    community = platform.call(
+        'mutation { createCommunity(input: {slug: "hot", name: "Hot", timezone: "UTC"}) { id } }'
+    )["createCommunity"]["id"]
+    author_token, _ = platform.register("hot", "author")
+    content_ids = []
+    for n in range(items):
+        data = platform.call(
+            "mutation($i: PublishContentInput!) { publishContent(input: $i) { id } }",
+            {"i": {"title": f"Item {n}", "body": "b", "kind": "UGC", "tags": [f"t{n % 7}"]}},
+            token=author_token,
+        )
+        content_ids.append(data["publishContent"]["id"])
+    reader_token, reader_id = platform.register("hot", "reader")
+    return {"community": community, "content": content_ids, "reader": reader_token, "reader_id": reader_id}
+
+
+def record_events(platform: Platform, token: str, content_ids: list[str], count: int) -> None:
+    for start in range(0, count, 100):
+        events = [{"contentId": content_ids[(start + k) % len(content_ids)], "type": "OPEN"} for k in range(100)]
+        platform.call(RECORD_MANY, {"i": {"events": events[: count - start]}}, token=token)
+
+
+def feed_latency_ms(platform: Platform, token: str, repeat: int = 15) -> float:
+    platform.call(FEED, token=token)
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        platform.call(FEED, token=token)
+        samples.append(time.perf_counter() - started)
+    return round(statistics.median(samples) * 1000, 1)
+
+
+def ratio(a: float, b: float) -> float:
+    return round(a / b, 4) if b else 0.0
+
+
+def run(seconds: int, items: int, history: bool) -> dict[str, Any]:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    os.sched_setaffinity(0, {int(LOAD_CORE)})
+    figures: dict[str, Any] = {"seconds_per_run": seconds, "rate_limits": "off (RATE_LIMITS_ENABLED=false)"}
+    with tempfile.TemporaryDirectory() as scratch:
+        var_dir = Path(scratch)
+        server = EmbeddedServer(":memory:")
+        server.start()
+        try:
+            assert server.process is not None
+            pin(server.process.pid, SERVER_CORE)
+            asyncio.run(warm_up(server.uri))
+            for connections in (8, 32):
+                figures[f"bare_insert_one_c{connections}"] = round(
+                    asyncio.run(bare_inserts(server.uri, connections=connections, seconds=seconds)), 1
+                )
+            figures["bare_insert_many100_eps"] = round(
+                asyncio.run(bare_inserts(server.uri, connections=8, seconds=seconds, batch=100)), 1
+            )
+            with gateway_process(server.uri, var_dir) as base:
+                platform = Platform(base)
+                world = set_up(platform, items)
+                token = world["reader"]
+                one = {"contentId": world["content"][0], "type": "OPEN"}
+                hundred = [{"contentId": world["content"][k % items], "type": "OPEN"} for k in range(100)]
+                typename = {"query": TYPENAME}
+                feed = {"query": FEED}
+                for connections in (8, 32):
+                    c = connections
+                    t = wrk(base, token, typename, connections=c, seconds=seconds)
+                    f = wrk(base, token, feed, connections=c, seconds=seconds)
+                    r = wrk(base, token, {"query": RECORD, "variables": {"i": one}}, connections=c, seconds=seconds)
+                    figures[f"typename_c{c}"] = t
+                    figures[f"feed_c{c}"] = f
+                    figures[f"record_event_c{c}"] = r
+                    figures[f"feed_vs_typename_c{c}"] = ratio(f["rps"], t["rps"])
+                    figures[f"record_event_vs_bare_c{c}"] = ratio(r["rps"], figures[f"bare_insert_one_c{c}"])
+                many = wrk(
+                    base,
+                    token,
+                    {"query": RECORD_MANY, "variables": {"i": {"events": hundred}}},
+                    connections=8,
+                    seconds=seconds,
+                )
+                figures["record_events100_eps"] = round(many["rps"] * 100, 1)
+                figures["record_events100_vs_bare_many"] = ratio(many["rps"] * 100, figures["bare_insert_many100_eps"])
+                idle = wrk(base, token, typename, connections=8, seconds=seconds)
+                heavy = subprocess.Popen(
+                    [sys.executable, "-m", "benchmarks.hot_path", "--heavy-load", base, token, str(seconds + 2)]
+                )
+                loaded = wrk(base, token, typename, connections=8, seconds=seconds)
+                heavy.terminate()  # one maximum-cost request can outlast the window: stop it rather than wait
+                heavy.wait(timeout=30)
+                figures["typename_p99_idle_ms"] = idle.get("p99_ms")
+                figures["typename_p99_under_max_cost_ms"] = loaded.get("p99_ms")
+                figures["typename_p99_loaded_vs_idle"] = ratio(loaded.get("p99_ms", 0), idle.get("p99_ms", 0))
+                if history:
+                    latencies = {}
+                    for size in (0, 1000, 10000):
+                        member_token, _ = platform.register("hot", f"h{size}")
+                        record_events(platform, member_token, world["content"], size)
+                        latencies[size] = feed_latency_ms(platform, member_token)
+                    figures["feed_ms_by_history"] = {str(k): v for k, v in latencies.items()}
+                    figures["feed_10000_vs_0"] = ratio(latencies[10000], latencies[0])
+        finally:
+            server.stop()
+    return figures
+
+
+def heavy_load(base: str, token: str, seconds: float) -> None:
+    """Maximum-cost queries back to back (one at a time), for `seconds`: the noisy neighbour."""
+    # 23 pages of 100 ranked items with their content cost 23 * 210 = 4,830: just under QUERY_COST_MAX (5,000).
+    aliases = " ".join(
+        f"f{i}: feed(slot: MORNING, scene: BEFORE_DECISION, first: 100) {{ items {{ content {{ title }} }} }}"
+        for i in range(23)
+    )
+    stop = time.monotonic() + seconds
+    with httpx.Client(base_url=base, timeout=120) as http:
+        while time.monotonic() < stop:
+            try:
+                http.post(
+                    "/graphql", json={"query": "{ " + aliases + " }"}, headers={"Authorization": f"Bearer {token}"}
+                )
+            except httpx.HTTPError:
+                return
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--heavy-load":
+        heavy_load(sys.argv[2], sys.argv[3], float(sys.argv[4]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--items", type=int, default=300)
+    parser.add_argument("--skip-history", action="store_true", help="skip the 0/1,000/10,000-event feed latencies")
+    args = parser.parse_args()
+    figures = run(args.seconds, args.items, not args.skip_history)
+    for key, value in figures.items():
+        print(f"{key:36} {value}")
+    print_summary(figures)
+
+
+if __name__ == "__main__":
+    main()
