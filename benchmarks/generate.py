@@ -1,6 +1,6 @@
 """`python -m benchmarks.generate [--members N] [--events E] [--days D] [--seed S] [--concurrency C]`.
 
-Generates a community through the services' clients (issue 4) on a fresh SecantusDB server of its own (data in a
+Generates a community through the services' clients on a fresh SecantusDB server of its own (data in a
 temporary folder), and compares its write rates with a bare `insert_many` of event-shaped documents, 1,000 at a
 time, on the same server in the same run. Prints the figures and, last, one JSON object.
 """

@@ -1,6 +1,6 @@
 """Member-value batch jobs on a generated 100,000-member community: `python -m benchmarks.member_value`.
 
-Members are created in bulk through `UsersClient.import_members` (issue 4's batched import; in-process
+Members are created in bulk through `UsersClient.import_members` (the batched import; in-process
 users_service on an in-memory SecantusDB), with join dates spread over the last three years. Their
 history (engagement, payments, content) is synthetic and served from memory by stand-ins for the
 distribution, billing and content clients, answering "since T" exactly as those services do, so the figures

@@ -1,4 +1,4 @@
-"""Pure rules of issue 7: review, mix, flags, procedure, signing, template fields, scoring, tag suggestion."""
+"""Pure rules of content: review, mix, flags, procedure, signing, template fields, scoring, tag suggestion."""
 
 from __future__ import annotations
 
