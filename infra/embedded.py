@@ -3,6 +3,10 @@
 One server per data folder: whoever starts it writes its address to `var/mongodb.uri`; any later command finds it
 there and shares it instead of opening the same WiredTiger files twice. Start-up is serialised by a file lock, so
 two commands launched together still end with one server.
+
+The address is kept: a server started again on a data folder takes the port its `mongodb.uri` names (when the port
+is free), so services started beside it reconnect to the same address by themselves. The process that started the
+server supervises it and starts it again, on the same port and data, if it dies.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,6 +56,29 @@ def free_port() -> int:
         return port
 
 
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As a listening server binds: connections of the previous server in TIME_WAIT do not hold the port.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def remembered_port(var_dir: Path) -> int | None:
+    """The port `var/mongodb.uri` names, if any: a restarted server takes it again."""
+    path = var_dir / URI_FILE
+    if not path.exists():
+        return None
+    text = path.read_text().strip()
+    try:
+        return int(text.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
+    except (IndexError, ValueError):
+        return None
+
+
 def uri_for(port: int) -> str:
     return f"mongodb://127.0.0.1:{port}/?directConnection=true"
 
@@ -81,6 +109,9 @@ class EmbeddedServer:
         self.test_commands = test_commands
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        self._stopping = threading.Event()
+        self._supervisor: threading.Thread | None = None
+        self.restarts = 0
 
     @property
     def uri(self) -> str:
@@ -116,7 +147,37 @@ class EmbeddedServer:
         self.stop()
         raise RuntimeError(f"embedded MongoDB server did not answer within {timeout:.0f}s")
 
+    def supervise(self, interval: float = 0.5) -> None:
+        """Watch the server from a daemon thread and start it again (same port, same data) if it dies."""
+        if self._supervisor is not None:
+            return
+        self._supervisor = threading.Thread(target=self._watch, args=(interval,), name="embedded-mongodb", daemon=True)
+        self._supervisor.start()
+
+    def _watch(self, interval: float) -> None:
+        while not self._stopping.wait(interval):
+            if self.process is None or self.process.poll() is None:
+                continue
+            log.warning("embedded_mongodb_died", uri=self.uri, returncode=self.process.returncode)
+            for _ in range(10):
+                if self._stopping.is_set():
+                    return
+                try:
+                    if self._log:
+                        self._log.close()
+                        self._log = None
+                    self.start()
+                    self.restarts += 1
+                    log.info("embedded_mongodb_restarted", uri=self.uri, restarts=self.restarts)
+                    break
+                except RuntimeError as exc:  # the port or the WiredTiger lock may still be held for a moment
+                    log.warning("embedded_mongodb_restart_failed", error=str(exc))
+                    time.sleep(1.0)
+
     def stop(self) -> None:
+        self._stopping.set()
+        if self._supervisor is not None and self._supervisor is not threading.current_thread():
+            self._supervisor.join(timeout=5)
         try:
             self._terminate()
         finally:
@@ -164,14 +225,17 @@ def acquire(var_dir: Path) -> tuple[str, EmbeddedServer | None]:
             return uri, None
         server = _start_with_retries(var_dir)
         (var_dir / URI_FILE).write_text(server.uri + "\n")
+        server.supervise()
         log.info("embedded_mongodb_started", uri=server.uri, pid=server.process.pid if server.process else None)
         return server.uri, server
 
 
 def _start_with_retries(var_dir: Path, attempts: int = 5) -> EmbeddedServer:
     # A server that was just stopped may still hold the WiredTiger lock for a moment.
+    remembered = remembered_port(var_dir)
     for attempt in range(1, attempts + 1):
-        server = EmbeddedServer(str(var_dir / DATA_DIR), log_path=var_dir / LOG_FILE)
+        port = remembered if remembered and port_is_free(remembered) else None
+        server = EmbeddedServer(str(var_dir / DATA_DIR), port=port, log_path=var_dir / LOG_FILE)
         try:
             server.start()
             return server
@@ -183,10 +247,7 @@ def _start_with_retries(var_dir: Path, attempts: int = 5) -> EmbeddedServer:
 
 
 def release(var_dir: Path, server: EmbeddedServer) -> None:
-    """Stop a server we started and forget its address."""
+    """Stop a server we started; its address stays in `var/mongodb.uri` for the next start to take again."""
     with _locked(var_dir):
-        path = var_dir / URI_FILE
-        if path.exists() and path.read_text().strip() == server.uri:
-            path.unlink()
         server.stop()
     log.info("embedded_mongodb_stopped", uri=server.uri)
