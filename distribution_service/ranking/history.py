@@ -35,7 +35,12 @@ class Catalog:
 
 @dataclass(frozen=True)
 class EventLog:
-    """Events as columns, each item given as its index in the catalog; sorted by time."""
+    """Events as columns, each item given as its index in the catalog; sorted by time.
+
+    `times` is when an event happened (what anchors a decision and labels it); `known` is when the platform
+    could know it (what features may read). They differ for date-only events (Stack Exchange favourites,
+    accepts, votes): such an event happened at the start of its day but is known only from the next day.
+    """
 
     member_ids: np.ndarray
     items: np.ndarray
@@ -44,6 +49,7 @@ class EventLog:
     weights: np.ndarray
     is_impression: np.ndarray
     is_open: np.ndarray
+    known: np.ndarray
 
     @staticmethod
     def sorted_by_time(
@@ -54,9 +60,11 @@ class EventLog:
         weights: list[float],
         is_impression: list[bool],
         is_open: list[bool],
+        known: list[float] | None = None,
     ) -> EventLog:
         t = np.asarray(times, dtype=float)
         order = np.argsort(t, kind="stable")
+        k = t if known is None else np.maximum(np.asarray(known, dtype=float), t)
         return EventLog(
             member_ids=np.asarray(member_ids, dtype=object)[order],
             items=np.asarray(items, dtype=np.int64)[order],
@@ -65,6 +73,7 @@ class EventLog:
             weights=np.asarray(weights, dtype=float)[order],
             is_impression=np.asarray(is_impression, dtype=bool)[order],
             is_open=np.asarray(is_open, dtype=bool)[order],
+            known=k[order],
         )
 
     def __len__(self) -> int:
@@ -75,10 +84,11 @@ class ItemHistory:
     def __init__(self, catalog: Catalog, log: EventLog) -> None:
         self.catalog = catalog
         engaged = log.grades > 0
-        keys = log.items * KEY_STRIDE + np.floor(log.times).astype(np.int64)
+        # Features read what was known before t: every counter is keyed by the moment an event became known.
+        keys = log.items * KEY_STRIDE + np.floor(log.known).astype(np.int64)
         order = np.argsort(keys, kind="stable")
         self.keys = keys[order]
-        self.times = log.times[order]
+        self.times = log.known[order]
         zero = np.zeros(1)
         self.cum_engaged = np.concatenate([zero, np.cumsum(engaged[order])])
         self.cum_weight = np.concatenate([zero, np.cumsum(np.where(engaged, log.weights, 0.0)[order])])
@@ -134,9 +144,10 @@ class MemberHistory:
         engaged = log.grades > 0
         self.by_member: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         members = log.member_ids[engaged]
-        order = np.lexsort((log.times[engaged], members.astype(str)))
+        # A member's history is what was known of it: date-only events count from the next day.
+        order = np.lexsort((log.known[engaged], members.astype(str)))
         members = members[order]
-        items, times, weights = log.items[engaged][order], log.times[engaged][order], log.weights[engaged][order]
+        items, times, weights = log.items[engaged][order], log.known[engaged][order], log.weights[engaged][order]
         bounds = np.flatnonzero(members[1:] != members[:-1]) + 1
         for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(members)], strict=True):
             if hi > lo:

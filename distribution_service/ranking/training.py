@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import lightgbm as lgb
@@ -14,17 +14,24 @@ import numpy as np
 from distribution_service.domain.labels import LABEL_GAIN
 from distribution_service.ranking.baselines import (
     AlsBaseline,
+    age_idle_scores,
     heuristic_scores,
     popularity_scores,
     recency_scores,
     tune_als,
 )
-from distribution_service.ranking.dataset import Group, engagement_groups, iso, time_split
+from distribution_service.ranking.dataset import ALIVE_DAYS, Group, Protocol, engagement_groups, iso, time_split
 from distribution_service.ranking.features import FEATURES
 from distribution_service.ranking.history import Catalog, EventLog
 from distribution_service.ranking.metrics import bootstrap_ci95, per_group, summary
 
-RANKERS = ("lightgbm", "popularity", "recency", "heuristic", "implicit_als")
+RANKERS = ("lightgbm", "popularity", "recency", "age_idle", "heuristic", "implicit_als")
+# Fewer groups than this in training or in test is a refusal, not a model: a figure on a handful of groups
+# means nothing. Small on purpose (every shared dump and a ~2,000-post community clear it); promotion has its own,
+# stricter gate.
+MIN_GROUPS = 20
+# Rebuilt groups were never shown: they share one position id, apart from every logged position.
+NOT_SHOWN_POSITION = 10_000
 NUM_BOOST_ROUND = 400
 DASK_ROUNDS = 150
 EARLY_STOPPING_ROUNDS = 40
@@ -59,9 +66,40 @@ class TrainingData:
     since: float
     until: float
     timezone: str = "UTC"
-    # Groups from logged decisions (feed and slot runs); when there are any they are used instead of rebuilt ones.
+    # Groups from logged decisions (feed and slot runs), used beside the groups rebuilt from engagement.
     logged_groups: list[Group] = field(default_factory=list)
     tiers: dict[str, str] = field(default_factory=dict)
+    # Events that answer a logged decision (one per log row): they label that decision and open no rebuilt group.
+    skip_anchor: np.ndarray | None = None
+    alive_days: float = ALIVE_DAYS
+
+
+@dataclass(frozen=True)
+class Controls:
+    """Ways to try to break a gain (never for a model meant to serve): train on labels shuffled within each
+    training group (a model that learns nothing real should score like chance), or on a few features only
+    (the rest held at 0, for training and test alike)."""
+
+    shuffle_labels: bool = False
+    only_features: tuple[str, ...] = ()
+
+    def apply(self, groups: list[Group], *, training: bool, seed: int) -> list[Group]:
+        rng = np.random.default_rng(seed)
+        out = []
+        for g in groups:
+            features, labels = g.features, g.labels
+            if self.only_features:
+                features = features.copy()
+                drop = [i for i, name in enumerate(FEATURES) if name not in self.only_features]
+                features[:, drop] = 0.0
+            if training and self.shuffle_labels:
+                labels = labels[rng.permutation(len(labels))]
+            out.append(replace(g, features=features, labels=labels))
+        return out
+
+
+class TooFewGroupsError(ValueError):
+    """Training refused: too few groups to fit or to judge a model on. Nothing is registered."""
 
 
 @dataclass
@@ -77,10 +115,11 @@ class TrainingResult:
 
 
 def _dataset(groups: list[Group], reference: lgb.Dataset | None = None) -> lgb.Dataset:
-    positions = [g.positions for g in groups]
     kwargs: dict[str, Any] = {}
-    if groups and all(p is not None for p in positions):
-        kwargs["position"] = np.concatenate([p for p in positions if p is not None])
+    if any(g.positions is not None for g in groups):
+        kwargs["position"] = np.concatenate(
+            [g.positions if g.positions is not None else np.full(len(g.items), NOT_SHOWN_POSITION) for g in groups]
+        )
     return lgb.Dataset(
         np.vstack([g.features for g in groups]),
         label=np.concatenate([g.labels for g in groups]),
@@ -130,19 +169,30 @@ def fit_lightgbm_dask(train: list[Group], seed: int, scheduler: str) -> lgb.Boos
     return booster
 
 
-def _split_groups(data: TrainingData, split: float, progress: Callable[[str], None]) -> tuple[list[Group], list[Group]]:
-    if data.logged_groups:
-        ordered = sorted(data.logged_groups, key=lambda g: g.at)
-        return [g for g in ordered if g.at < split], [g for g in ordered if g.at >= split]
+def _split_groups(
+    data: TrainingData, split: float, protocol: Protocol, progress: Callable[[str], None]
+) -> tuple[list[Group], list[Group]]:
+    """Groups rebuilt from the whole engagement history AND the logged decisions, each side of the split: live
+    traffic adds to the past, it never replaces it."""
 
     def report(done: int, total: int) -> None:
         progress(f"  groups: {done}/{total} engagement events")
 
+    common: dict[str, Any] = {
+        "timezone": data.timezone,
+        "tiers": data.tiers,
+        "alive_days": data.alive_days,
+        "skip_anchor": data.skip_anchor,
+        "protocol": protocol,
+        "progress": report,
+    }
     progress("building training groups")
-    common = {"timezone": data.timezone, "tiers": data.tiers, "progress": report}
-    train = engagement_groups(data.catalog, data.log, since=data.since, until=split, **common)  # type: ignore[arg-type]
+    train = engagement_groups(data.catalog, data.log, since=data.since, until=split, **common)
     progress("building test groups")
-    test = engagement_groups(data.catalog, data.log, since=split, until=data.until, **common)  # type: ignore[arg-type]
+    test = engagement_groups(data.catalog, data.log, since=split, until=data.until, **common)
+    logged = sorted(data.logged_groups, key=lambda g: g.at)
+    train = sorted(train + [g for g in logged if g.at < split], key=lambda g: g.at)
+    test = sorted(test + [g for g in logged if g.at >= split], key=lambda g: g.at)
     return train, test
 
 
@@ -152,16 +202,28 @@ def train_and_evaluate(
     seed: int = 7,
     progress: Callable[[str], None] = lambda _: None,
     dask_scheduler: str | None = None,
+    min_groups: int = MIN_GROUPS,
+    controls: Controls | None = None,
 ) -> TrainingResult:
     engaged = (data.log.grades > 0) & (data.log.member_ids != "")
     split = time_split(data.log.times[engaged], since=data.since, until=data.until)
-    train, test = _split_groups(data, split, progress)
-    if not train or not test:
-        raise ValueError(f"not enough data: {len(train)} training and {len(test)} test groups with a positive label")
+    protocol = Protocol(alive_days=data.alive_days)
+    train, test = _split_groups(data, split, protocol, progress)
+    if len(train) < max(min_groups, 2) or len(test) < max(min_groups, 1):
+        raise TooFewGroupsError(
+            f"refused: {len(train)} training and {len(test)} test groups, fewer than the minimum of {min_groups}"
+            f" each (--min-groups); no model was registered. Groups dropped by reason: {protocol.report()}"
+        )
     # The last fifth of training (by time) is the validation set for early stopping and ALS tuning.
     validation_start = float(np.quantile([g.at for g in train], 0.8))
     fit_part = [g for g in train if g.at < validation_start]
     valid_part = [g for g in train if g.at >= validation_start]
+    model_test, als_valid = test, valid_part
+    if controls is not None:
+        fit_part = controls.apply(fit_part, training=True, seed=seed)
+        valid_part = controls.apply(valid_part, training=True, seed=seed + 1)
+        train = controls.apply(train, training=True, seed=seed)
+        model_test = controls.apply(test, training=False, seed=seed)
     if dask_scheduler:
         progress(f"training LightGBM on the Dask cluster at {dask_scheduler} on {len(train)} groups")
         booster = fit_lightgbm_dask(train, seed, dask_scheduler)
@@ -178,15 +240,17 @@ def train_and_evaluate(
         log.times[engaged],
         len(data.catalog),
         validation_start=validation_start,
-        validation_groups=valid_part,
+        validation_groups=als_valid,
         train_until=split,
         seed=seed,
     )
     progress(f"scoring {len(test)} test groups with {len(RANKERS)} rankers")
+    model_features = {id(g): m.features for g, m in zip(test, model_test, strict=True)}
     scorers: dict[str, Callable[[Group], np.ndarray]] = {
-        "lightgbm": lambda g: np.asarray(booster.predict(g.features, num_threads=1), dtype=float),
+        "lightgbm": lambda g: np.asarray(booster.predict(model_features[id(g)], num_threads=1), dtype=float),
         "popularity": popularity_scores,
         "recency": recency_scores,
+        "age_idle": lambda g: age_idle_scores(g, data.alive_days),
         "heuristic": heuristic_scores,
         "implicit_als": als.scores,
     }
@@ -207,6 +271,7 @@ def train_and_evaluate(
         "groups": {"train": len(train), "test": len(test)},
         "metrics": metrics,
         "ci95": ci95,
+        "protocol": protocol.report(),
     }
     gains = booster.feature_importance(importance_type="gain")
     importance = {name: round(float(v), 4) for name, v in zip(FEATURES, gains, strict=True)}
