@@ -23,13 +23,14 @@ from distribution_service.ranking.baselines import (
 from distribution_service.ranking.dataset import ALIVE_DAYS, Group, Protocol, engagement_groups, iso, time_split
 from distribution_service.ranking.features import FEATURES
 from distribution_service.ranking.history import Catalog, EventLog
-from distribution_service.ranking.metrics import bootstrap_ci95, per_group, summary
+from distribution_service.ranking.metrics import bootstrap_ci95, paired_ratio_ci95, per_group, summary
 
 RANKERS = ("lightgbm", "popularity", "recency", "age_idle", "heuristic", "implicit_als")
 # Fewer groups than this in training or in test is a refusal, not a model: a figure on a handful of groups
 # means nothing. Small on purpose (every shared dump and a ~2,000-post community clear it); promotion has its own,
 # stricter gate.
 MIN_GROUPS = 20
+PAIRED_WITH = ("recency", "popularity")
 # Rebuilt groups were never shown: they share one position id, apart from every logged position.
 NOT_SHOWN_POSITION = 10_000
 NUM_BOOST_ROUND = 400
@@ -170,7 +171,7 @@ def fit_lightgbm_dask(train: list[Group], seed: int, scheduler: str) -> lgb.Boos
 
 
 def _split_groups(
-    data: TrainingData, split: float, protocol: Protocol, progress: Callable[[str], None]
+    data: TrainingData, split: float, protocol: Protocol, progress: Callable[[str], None], seed: int
 ) -> tuple[list[Group], list[Group]]:
     """Groups rebuilt from the whole engagement history AND the logged decisions, each side of the split: live
     traffic adds to the past, it never replaces it."""
@@ -180,6 +181,7 @@ def _split_groups(
 
     common: dict[str, Any] = {
         "timezone": data.timezone,
+        "seed": seed,
         "tiers": data.tiers,
         "alive_days": data.alive_days,
         "skip_anchor": data.skip_anchor,
@@ -208,7 +210,7 @@ def train_and_evaluate(
     engaged = (data.log.grades > 0) & (data.log.member_ids != "")
     split = time_split(data.log.times[engaged], since=data.since, until=data.until)
     protocol = Protocol(alive_days=data.alive_days)
-    train, test = _split_groups(data, split, protocol, progress)
+    train, test = _split_groups(data, split, protocol, progress, seed)
     if len(train) < max(min_groups, 2) or len(test) < max(min_groups, 1):
         raise TooFewGroupsError(
             f"refused: {len(train)} training and {len(test)} test groups, fewer than the minimum of {min_groups}"
@@ -257,10 +259,14 @@ def train_and_evaluate(
     labels = [g.labels for g in test]
     metrics: dict[str, dict[str, float]] = {}
     ci95: dict[str, dict[str, list[float]]] = {}
+    ndcg10: dict[str, np.ndarray] = {}
     for name, scorer in scorers.items():
         scores = [scorer(g) for g in test]
         metrics[name] = summary(labels, scores)
-        ci95[name] = {"ndcg@10": list(bootstrap_ci95(per_group("ndcg", labels, scores, 10), seed=seed))}
+        ndcg10[name] = per_group("ndcg", labels, scores, 10)
+        ci95[name] = {"ndcg@10": list(bootstrap_ci95(ndcg10[name], seed=seed))}
+    best = max(PAIRED_WITH, key=lambda name: metrics[name]["ndcg@10"])
+    ratio, low, high = paired_ratio_ci95(ndcg10["lightgbm"], ndcg10[best], seed=seed)
 
     model_text = booster.model_to_string()
     version = "lgbm-" + hashlib.sha256(model_text.encode()).hexdigest()[:12]
@@ -272,6 +278,8 @@ def train_and_evaluate(
         "metrics": metrics,
         "ci95": ci95,
         "protocol": protocol.report(),
+        # The model over the best of recency and popularity on the same groups, paired bootstrap ci95.
+        "paired": {"over": best, "ndcg@10_ratio": ratio, "ci95": [low, high]},
     }
     gains = booster.feature_importance(importance_type="gain")
     importance = {name: round(float(v), 4) for name, v in zip(FEATURES, gains, strict=True)}
