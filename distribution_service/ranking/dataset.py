@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -109,13 +109,14 @@ def engagement_groups(
     skip_anchor: np.ndarray | None = None,
     protocol: Protocol | None = None,
     progress: Callable[[int, int], None] | None = None,
+    text: Any = None,
 ) -> list[Group]:
     """Groups whose decision time is in [since, until); labels never look past `until`. `skip_anchor` marks
     events that must not open a group (those already answering a logged decision); `protocol` counts what
-    was dropped and why."""
+    was dropped and why; `text` is the items' TF-IDF rows (`history.text_rows`, fitted before the split)."""
     protocol = protocol if protocol is not None else Protocol(alive_days=alive_days)
-    items_h = ItemHistory(catalog, log)
-    members_h = MemberHistory(catalog, log)
+    items_h = ItemHistory(catalog, log, text=text)
+    members_h = MemberHistory(catalog, log, text=text)
     authors = np.array([a or "" for a in catalog.author_ids], dtype=object)
     rng = np.random.default_rng(seed)
     anchors = (log.grades > 0) & (log.times >= since) & (log.times < until)
@@ -176,7 +177,7 @@ def engagement_groups(
         items = items[rng.permutation(len(items))]
         labels = np.array([labels_by_item.get(int(i), 0) for i in items], dtype=np.int32)
         state = members_h.state_at(member, t, tier=(tiers or {}).get(member))
-        context = decision_context(t, timezone)
+        context = replace(decision_context(t, timezone), tag_shares=items_h.tag_shares(t))
         features = build_matrix(state, items_h.columns_at(items, t), context)
         groups.append(Group(member, t, items, labels, features, cold_start=state.history_size == 0))
     return groups

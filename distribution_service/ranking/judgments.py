@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ import numpy as np
 
 from distribution_service.ranking.dataset import Group, decision_context
 from distribution_service.ranking.features import build_matrix
-from distribution_service.ranking.history import Catalog, EventLog, ItemHistory, MemberHistory
+from distribution_service.ranking.history import Catalog, EventLog, ItemHistory, MemberHistory, text_rows
 from distribution_service.ranking.metrics import bootstrap_ci95, paired_ratio_ci95, per_group
 
 METRICS = (("ndcg@5", "ndcg", 5), ("ndcg@10", "ndcg", 10), ("map@10", "map", 10))
@@ -103,11 +103,16 @@ def tie_order(group_id: str, n: int) -> np.ndarray:
 class Ranker:
     """Builds each judged group's feature matrix as of its moment, from one community's history."""
 
-    def __init__(self, catalog: Catalog, log: EventLog, *, timezone: str = "UTC") -> None:
+    def __init__(
+        self, catalog: Catalog, log: EventLog, *, timezone: str = "UTC", text_cut: float | None = None
+    ) -> None:
+        """`text_cut`: the text index is fitted on items created before it (the earliest judged moment), so
+        that no group's text features read words first written after it."""
         self.catalog = catalog
         self.timezone = timezone
-        self.items = ItemHistory(catalog, log)
-        self.members = MemberHistory(catalog, log)
+        text = text_rows(catalog, cut=text_cut) if text_cut is not None else None
+        self.items = ItemHistory(catalog, log, text=text)
+        self.members = MemberHistory(catalog, log, text=text)
         self.index = {c: i for i, c in enumerate(catalog.content_ids)}
 
     def group(self, judged: Judged) -> Group:
@@ -122,9 +127,8 @@ class Ranker:
         if late:
             raise LineError(f"candidates created at or after `at`: {', '.join(late[:5])}")
         state = self.members.state_at(judged.member, judged.at)
-        features = build_matrix(
-            state, self.items.columns_at(items, judged.at), decision_context(judged.at, self.timezone)
-        )
+        context = replace(decision_context(judged.at, self.timezone), tag_shares=self.items.tag_shares(judged.at))
+        features = build_matrix(state, self.items.columns_at(items, judged.at), context)
         labels = np.array([judged.ratings.get(n, 0.0) for n in names], dtype=float)
         return Group(judged.member, judged.at, items, labels, features, cold_start=state.history_size == 0)
 

@@ -17,7 +17,7 @@ from distribution_service.domain import decision_log
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.domain.labels import grade
 from distribution_service.ranking.dataset import LABEL_WINDOW_SECONDS, Group
-from distribution_service.ranking.history import Catalog, EventLog
+from distribution_service.ranking.history import Catalog, EventLog, item_text
 from distribution_service.ranking.training import TrainingData
 from distribution_service.store import DistributionStore, Doc
 
@@ -58,7 +58,7 @@ async def _catalog(
     found = []
     for lo in range(0, len(ids), LOOKUP_CHUNK):
         found += await content.lookup(community_id, ids[lo : lo + LOOKUP_CHUNK])
-    created, kinds, authors, tags, kept = [], [], [], [], []
+    created, kinds, authors, tags, kept, texts = [], [], [], [], [], []
     for content_id, read in zip(ids, found, strict=True):
         if read is None and drop_unknown and content_id not in snapshot:
             continue
@@ -68,12 +68,15 @@ async def _catalog(
             kinds.append(read.kind.value)
             authors.append(read.author_id)
             tags.append(tuple(read.tags))
+            texts.append(item_text(read.title, read.body, read.tags))
         else:
             seen = snapshot.get(content_id, {})
             created.append(0.0)
             kinds.append(str(seen.get("kind") or "UGC"))
             authors.append(seen.get("author_id"))
             tags.append(tuple(seen.get("tags") or ()))
+            # A deleted item's text is gone: its tags are all the text index can know of it.
+            texts.append(item_text("", "", tags[-1]))
     return Catalog(
         content_ids=kept,
         created=np.array(created),
@@ -82,6 +85,7 @@ async def _catalog(
         tags=tags,
         author_tiers=[None] * len(ids),
         exposure_boost=np.array([boosts.get(i, 1.0) for i in kept]),
+        texts=texts,
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from distribution_service.ranking.history import Catalog, EventLog
+from distribution_service.ranking.history import Catalog, EventLog, item_text
 
 ANONYMOUS = ""
 DAY = 86_400.0
@@ -49,6 +49,7 @@ def load(folder: Path) -> tuple[Catalog, EventLog]:
         tags=[_tags(p.get("Tags", "")) for p in questions],
         author_tiers=[None] * len(questions),
         exposure_boost=np.ones(len(questions)),
+        texts=[item_text(p.get("Title", ""), p.get("Body", ""), _tags(p.get("Tags", ""))) for p in questions],
     )
     members: list[str] = []
     items: list[int] = []

@@ -22,7 +22,7 @@ from distribution_service.ranking.baselines import (
 )
 from distribution_service.ranking.dataset import ALIVE_DAYS, Group, Protocol, engagement_groups, iso, time_split
 from distribution_service.ranking.features import FEATURES
-from distribution_service.ranking.history import Catalog, EventLog
+from distribution_service.ranking.history import Catalog, EventLog, text_rows
 from distribution_service.ranking.metrics import bootstrap_ci95, paired_ratio_ci95, per_group, summary
 
 RANKERS = ("lightgbm", "popularity", "recency", "age_idle", "heuristic", "implicit_als")
@@ -187,6 +187,8 @@ def _split_groups(
         "skip_anchor": data.skip_anchor,
         "protocol": protocol,
         "progress": report,
+        # The vocabulary and IDF are fitted on items created before the split: what training may know.
+        "text": text_rows(data.catalog, cut=split),
     }
     progress("building training groups")
     train = engagement_groups(data.catalog, data.log, since=data.since, until=split, **common)
