@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     except TooFewGroupsError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 1
+    sys.stderr.write(f"validation search: {json.dumps(result.search)}\n")
     sys.stdout.write(json.dumps(result.report) + "\n")
     return 0
 

@@ -36,6 +36,22 @@ NOT_SHOWN_POSITION = 10_000
 NUM_BOOST_ROUND = 400
 DASK_ROUNDS = 150
 EARLY_STOPPING_ROUNDS = 40
+# A small search on the validation groups only (never the test groups): each entry overrides
+# `lightgbm_params`, is fitted with early stopping on validation, and the best validation NDCG@10 wins (a tie
+# keeps the earlier, simpler entry). A longer truncation lets lambdarank see every candidate of a ~100-item
+# group; the stronger L2 and larger leaves suit ~1,000 groups.
+PARAM_GRID: tuple[dict[str, Any], ...] = (
+    {},
+    {"lambdarank_truncation_level": 100},
+    {"lambdarank_truncation_level": 100, "lambda_l2": 10.0, "min_data_in_leaf": 40},
+    {
+        "lambdarank_truncation_level": 100,
+        "lambda_l2": 10.0,
+        "min_data_in_leaf": 40,
+        "bagging_fraction": 0.8,
+        "bagging_freq": 1,
+    },
+)
 
 
 def lightgbm_params(seed: int) -> dict[str, Any]:
@@ -113,6 +129,8 @@ class TrainingResult:
     best_iteration: int
     cold_start_test_groups: int
     als_params: dict[str, float]
+    # The validation search (PARAM_GRID): the chosen overrides and each entry's validation NDCG@10.
+    search: dict[str, Any] = field(default_factory=dict)
 
 
 def _dataset(groups: list[Group], reference: lgb.Dataset | None = None) -> lgb.Dataset:
@@ -132,8 +150,10 @@ def _dataset(groups: list[Group], reference: lgb.Dataset | None = None) -> lgb.D
     )
 
 
-def fit_lightgbm(train: list[Group], valid: list[Group], seed: int) -> lgb.Booster:
-    params = lightgbm_params(seed)
+def fit_lightgbm(
+    train: list[Group], valid: list[Group], seed: int, overrides: dict[str, Any] | None = None
+) -> lgb.Booster:
+    params = lightgbm_params(seed) | (overrides or {})
     train_set = _dataset(train)
     if not valid:
         return lgb.train(params, train_set, num_boost_round=NUM_BOOST_ROUND // 4)
@@ -145,6 +165,24 @@ def fit_lightgbm(train: list[Group], valid: list[Group], seed: int) -> lgb.Boost
         valid_sets=[valid_set],
         callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)],
     )
+
+
+def search_lightgbm(
+    train: list[Group], valid: list[Group], seed: int
+) -> tuple[lgb.Booster, dict[str, Any], list[float]]:
+    """The best of PARAM_GRID by validation NDCG@10: the booster, its overrides, and every entry's score."""
+    if not valid:
+        return fit_lightgbm(train, valid, seed), {}, []
+    best: tuple[float, lgb.Booster, dict[str, Any]] | None = None
+    scores = []
+    for overrides in PARAM_GRID:
+        booster = fit_lightgbm(train, valid, seed, overrides)
+        score = float(booster.best_score["valid_0"]["ndcg@10"])
+        scores.append(round(score, 6))
+        if best is None or score > best[0]:
+            best = (score, booster, overrides)
+    assert best is not None
+    return best[1], best[2], scores
 
 
 def fit_lightgbm_dask(train: list[Group], seed: int, scheduler: str) -> lgb.Booster:
@@ -228,12 +266,14 @@ def train_and_evaluate(
         valid_part = controls.apply(valid_part, training=True, seed=seed + 1)
         train = controls.apply(train, training=True, seed=seed)
         model_test = controls.apply(test, training=False, seed=seed)
+    tuned: dict[str, Any] = {}
+    searched: list[float] = []
     if dask_scheduler:
         progress(f"training LightGBM on the Dask cluster at {dask_scheduler} on {len(train)} groups")
         booster = fit_lightgbm_dask(train, seed, dask_scheduler)
     else:
         progress(f"training LightGBM on {len(fit_part)} groups, validating on {len(valid_part)}")
-        booster = fit_lightgbm(fit_part or train, valid_part if fit_part else [], seed)
+        booster, tuned, searched = search_lightgbm(fit_part or train, valid_part if fit_part else [], seed)
 
     progress("tuning implicit ALS on the training period")
     log = data.log
@@ -288,12 +328,13 @@ def train_and_evaluate(
     return TrainingResult(
         model_version=version,
         model_text=model_text,
-        params=lightgbm_params(seed) | {"best_iteration": booster.best_iteration, "dask": bool(dask_scheduler)},
+        params=lightgbm_params(seed) | tuned | {"best_iteration": booster.best_iteration, "dask": bool(dask_scheduler)},
         report=report,
         importance=importance,
         best_iteration=int(booster.best_iteration or booster.current_iteration()),
         cold_start_test_groups=sum(g.cold_start for g in test),
         als_params=als.params,
+        search={"chosen": tuned, "validation_ndcg@10": searched},
     )
 
 

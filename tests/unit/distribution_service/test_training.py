@@ -41,7 +41,8 @@ def test_model_learns_the_planted_taste_better_than_every_baseline(result: Train
     metrics = result.report["metrics"]
     best_baseline = max(metrics[r]["ndcg@10"] for r in RANKERS if r != "lightgbm")
     assert metrics["lightgbm"]["ndcg@10"] > best_baseline
-    assert max(result.importance, key=lambda k: result.importance[k]) == "cross_tag_affinity"
+    # The planted taste is a tag: the model's strongest feature is one of the member-tag crosses.
+    assert max(result.importance, key=lambda k: result.importance[k]) in ("cross_tag_affinity", "cross_tag_lift")
 
 
 def test_same_data_and_seed_give_the_same_model(result: TrainingResult) -> None:
