@@ -61,7 +61,7 @@ def write_dump(folder: Path) -> None:
 
 
 async def registered_model(settings: Settings, community_id: str) -> str:
-    """A model trained on the synthetic community (the same 23 features), registered in this community."""
+    """A model trained on the synthetic community (the code's FEATURES), registered in this community."""
     catalog, log = community()
     result = train_and_evaluate(TrainingData("synthetic", catalog, log, since=START, until=START + 61 * DAY))
     mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongodb_uri)
