@@ -1,8 +1,9 @@
 """The rankers the learned model is judged against, each scoring the same groups.
 
-popularity and recency read the group's own feature columns (engagement before the decision, age), so they
-see exactly what the model saw; heuristic is the production fallback scorer itself; implicit_als is a real
-collaborative-filtering recommender (implicit's ALS), tuned on the training period only.
+popularity and recency (and the sanity ranker age_idle) read the group's own feature columns (engagement
+before the decision, age, idleness), so they see exactly what the model saw; heuristic is the production
+fallback scorer itself; implicit_als is a real collaborative-filtering recommender (implicit's ALS), tuned on
+the training period only.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import scipy.sparse as sp
 
 from distribution_service.domain.honeycomb import Scene, Slot
 from distribution_service.ranking.base import Candidate, RankingContext
-from distribution_service.ranking.dataset import Group
+from distribution_service.ranking.dataset import ALIVE_DAYS, Group
 from distribution_service.ranking.features import FEATURE_INDEX, KIND_CODE
 from distribution_service.ranking.heuristic import HeuristicRanker
 from distribution_service.ranking.metrics import per_group
@@ -25,6 +26,8 @@ from distribution_service.ranking.metrics import per_group
 KIND_BY_CODE = {v: k for k, v in KIND_CODE.items()}
 ALS_GRID = {"factors": (16, 32, 64), "regularization": (0.01, 0.1), "alpha": (1.0, 10.0)}
 ALS_ITERATIONS = 15
+# Above any item's negated age: age_idle puts every dead item before every live one.
+DEAD_FIRST = 1e6
 
 
 def popularity_scores(group: Group) -> np.ndarray:
@@ -33,6 +36,16 @@ def popularity_scores(group: Group) -> np.ndarray:
 
 def recency_scores(group: Group) -> np.ndarray:
     return -np.asarray(group.features[:, FEATURE_INDEX["content_age_days"]], dtype=float)
+
+
+def age_idle_scores(group: Group, alive_days: float = ALIVE_DAYS) -> np.ndarray:
+    """The sanity ranker: items both older and idler than `alive_days` first (the oldest-and-idlest first),
+    then the rest newest first. It learns nothing; under an honest protocol no such item is a candidate and it
+    equals recency. If it beats recency, positives come from outside the negatives' pool (a leak)."""
+    age = np.asarray(group.features[:, FEATURE_INDEX["content_age_days"]], dtype=float)
+    idle = np.asarray(group.features[:, FEATURE_INDEX["content_last_activity_days"]], dtype=float)
+    dead = (age > alive_days) & (idle > alive_days)
+    return np.where(dead, DEAD_FIRST + np.minimum(age, idle), -age)
 
 
 def heuristic_scores(group: Group, ranker: HeuristicRanker | None = None) -> np.ndarray:
@@ -80,7 +93,7 @@ class AlsBaseline:
         return out
 
 
-def _fit_als(
+def fit_als(
     members: Sequence[str], items: np.ndarray, weights: np.ndarray, n_items: int, params: dict[str, float], seed: int
 ) -> AlsBaseline:
     from implicit.cpu.als import AlternatingLeastSquares
@@ -126,11 +139,11 @@ def tune_als(
         if not validation_groups:
             best = (0.0, params)
             break
-        model = _fit_als(list(members[early]), items[early], weights[early], n_items, params, seed)
+        model = fit_als(list(members[early]), items[early], weights[early], n_items, params, seed)
         labels = [g.labels for g in validation_groups]
         score = float(per_group("ndcg", labels, [model.scores(g) for g in validation_groups], 10).mean())
         if best is None or score > best[0]:
             best = (score, params)
     assert best is not None
     train = times < train_until
-    return _fit_als(list(members[train]), items[train], weights[train], n_items, best[1], seed)
+    return fit_als(list(members[train]), items[train], weights[train], n_items, best[1], seed)

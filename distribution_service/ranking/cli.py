@@ -1,6 +1,8 @@
 """`python -m distribution_service.ranking`: train, evaluate and manage a community's ranking models.
 
-train --community SLUG [--since ISO] [--until ISO] [--report PATH] [--seed N]
+train --community SLUG [--since ISO] [--until ISO] [--report PATH] [--seed N] [--min-groups N] [--json]
+rank --community SLUG --model VERSION|active --input IN.jsonl --output OUT.jsonl [--ids source]
+evaluate --community SLUG --model VERSION|active --input IN.jsonl [--ids source]
 list --community SLUG
 promote VERSION --community SLUG
 rollback --community SLUG
@@ -21,14 +23,15 @@ from typing import Any
 from bson import ObjectId
 
 from composition.topology import Topology
+from distribution_service.ranking.judge import JudgmentContext, judge, metrics_table
 from distribution_service.ranking.loader import load_training_data
 from distribution_service.ranking.registry import ModelRegistry
-from distribution_service.ranking.training import train_and_evaluate, write_plots
+from distribution_service.ranking.training import MIN_GROUPS, train_and_evaluate, write_plots
 from distribution_service.store import DistributionStore
 from infra.errors import ServiceError
 from infra.mongo import create_mongo_client
 from infra.runtime import resolved_settings
-from infra.settings import Settings
+from infra.settings import Settings, get_settings
 
 
 def _moment(text: str) -> datetime:
@@ -46,6 +49,21 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument("--report", type=Path, help="write the JSON report here (PNG plots beside it)")
     train.add_argument("--seed", type=int, default=7)
     train.add_argument("--dask-scheduler", metavar="ADDRESS", help="train on this Dask cluster (lightgbm.dask)")
+    train.add_argument(
+        "--min-groups", type=int, default=MIN_GROUPS, help="refuse (exit 1, nothing registered) below this many"
+    )
+    train.add_argument("--json", action="store_true", help="last stdout line: one JSON object (version, groups)")
+    for name, help_text in (
+        ("rank", "rank a judgment list's groups with a model, one output line per group"),
+        ("evaluate", "NDCG@5/@10, MAP@10 of a model, the active one and every baseline on a judgment list"),
+    ):
+        cmd = sub.add_parser(name, help=help_text)
+        cmd.add_argument("--community", required=True)
+        cmd.add_argument("--model", required=True, help="a registered version, or `active`")
+        cmd.add_argument("--input", type=Path, required=True, help="JSON lines: id, member, at, candidates[, ratings]")
+        if name == "rank":
+            cmd.add_argument("--output", type=Path, required=True)
+        cmd.add_argument("--ids", choices=("platform", "source"), default="platform", help="how lines name things")
     for name, help_text in (("list", "the registry's versions"), ("rollback", "back to the previous active model")):
         sub.add_parser(name, help=help_text).add_argument("--community", required=True)
     for name, help_text in (("promote", "make VERSION the active model"), ("shadow", "score VERSION in shadow")):
@@ -59,12 +77,25 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def cli_settings(settings: Settings) -> Settings:
+    """A command-line run starts no scheduler: no golden-slot pushes, no billing runs, no outbox relay; the
+    in-process services are there to answer the tool's calls, nothing else."""
+    return settings.model_copy(
+        update={
+            "slot_scheduler_enabled": False,
+            "billing_scheduler_interval_seconds": 0.0,
+            "outbox_relay_enabled": False,
+        }
+    )
+
+
 def _say(text: str) -> None:
     sys.stderr.write(text + "\n")
     sys.stderr.flush()
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    settings = cli_settings(settings)
     topology = Topology(settings)
     mongo = create_mongo_client(settings.mongodb_uri or "", app_name="distribution_ranking")
     try:
@@ -76,6 +107,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
             cid = ObjectId(community.id)
             if args.command == "train":
                 return await _train(args, store, registry, topology, community.id, community.timezone)
+            if args.command in ("rank", "evaluate"):
+                context = JudgmentContext(store, registry, topology, mongo, settings, community.id, community.timezone)
+                return await judge(args, context)
             if args.command == "list":
                 return {"versions": await registry.list_versions(cid)}
             if args.command == "experiment":
@@ -119,7 +153,12 @@ async def _train(
         f"{len(data.log)} events, {len(data.catalog)} items, {len(data.logged_groups)} logged decisions with a positive"
     )
     result = await asyncio.to_thread(
-        train_and_evaluate, data, seed=args.seed, progress=_say, dask_scheduler=args.dask_scheduler
+        train_and_evaluate,
+        data,
+        seed=args.seed,
+        progress=_say,
+        dask_scheduler=args.dask_scheduler,
+        min_groups=args.min_groups,
     )
     registered = await registry.register(
         ObjectId(community_id),
@@ -139,16 +178,28 @@ async def _train(
         args.report.write_text(json.dumps(result.report, indent=2) + "\n")
         for path in write_plots(result, str(args.report.with_suffix(""))):
             _say(f"wrote {path}")
-    return result.report
+    return result.report | {"registered": registered}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = resolved_settings()
+    if args.command in ("rank", "evaluate"):
+        try:
+            args.lines = args.input.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            _say(f"error: cannot read {args.input}: {exc}")
+            return 2
+    settings = resolved_settings(cli_settings(get_settings()))
     try:
         out = asyncio.run(run(args, settings))
     except (ServiceError, ValueError) as exc:
         _say(f"error: {exc}")
         return 1
-    sys.stdout.write(json.dumps(out, indent=2, default=str) + "\n")
+    if args.command == "evaluate":
+        sys.stdout.write(metrics_table(out))
+    if args.command in ("rank", "evaluate") or getattr(args, "json", False):
+        # One line, always last: what scripts read.
+        sys.stdout.write(json.dumps(out, default=str, separators=(",", ":")) + "\n")
+    else:
+        sys.stdout.write(json.dumps(out, indent=2, default=str) + "\n")
     return 0

@@ -6,16 +6,20 @@ Two sources, the logged one first:
   position it was shown at): labels are the member's events on those items in the following window.
 - Engagement only (imported communities have no impressions): at each engagement the member's candidate set
   is rebuilt as the candidate generator would have offered it then (content existing at that moment, created
-  or active in the last 30 days, that the member had not engaged with), labelled by what the member engaged
-  with in the following window. Negatives are sampled uniformly from that set (seeded), so that no ranker's
-  own signal (popularity, freshness) decides which items it is judged against.
+  or active in the last 30 days, not the member's own, that the member had not engaged with), labelled by what
+  the member engaged with in the following window. Positives come from that same pool (an item outside it
+  could never have been offered: keeping it as a positive would let a model learn the pool's edge, e.g. "old
+  and idle means engaged"). Negatives are sampled uniformly from the pool (seeded), so that no ranker's own
+  signal (popularity, freshness) decides which items it is judged against.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -52,6 +56,44 @@ def decision_context(at: float, timezone: str, *, slot: str | None = None, scene
     )
 
 
+@dataclass
+class Protocol:
+    """How groups were built, counted, so that a leak in the protocol shows in the report.
+
+    Positives come only from the pool negatives are drawn from: items that existed at the decision, were
+    created or active in the last `alive_days`, were not the member's own (authoring is history, not an
+    engagement to predict) and not engaged with before. A positive outside that pool is dropped (counted by
+    reason), and a group left without a positive, or without a negative, is dropped (counted by reason).
+    """
+
+    alive_days: float = ALIVE_DAYS
+    positives_outside_pool: int = 0
+    own_items_excluded: int = 0
+    positives_dropped: Counter[str] = field(default_factory=Counter)
+    groups_dropped: Counter[str] = field(default_factory=Counter)
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "alive_days": self.alive_days,
+            "positives_outside_pool": self.positives_outside_pool,
+            "own_items_excluded": self.own_items_excluded,
+            "positives_dropped": dict(sorted(self.positives_dropped.items())),
+            "groups_dropped": dict(sorted(self.groups_dropped.items())),
+        }
+
+
+def _drop_reason(item: int, *, exists: bool, before: set[int], own: bool, alive: set[int]) -> str | None:
+    if not exists:
+        return "not_yet_created"
+    if item in before:
+        return "engaged_before"
+    if own:
+        return "own_item"
+    if item not in alive:
+        return "not_alive"
+    return None
+
+
 def engagement_groups(
     catalog: Catalog,
     log: EventLog,
@@ -62,14 +104,25 @@ def engagement_groups(
     seed: int = 7,
     window: float = LABEL_WINDOW_SECONDS,
     max_candidates: int = MAX_CANDIDATES,
+    alive_days: float = ALIVE_DAYS,
     tiers: dict[str, str] | None = None,
+    skip_anchor: np.ndarray | None = None,
+    protocol: Protocol | None = None,
     progress: Callable[[int, int], None] | None = None,
+    text: Any = None,
 ) -> list[Group]:
-    """Groups whose decision time is in [since, until); labels never look past `until`."""
-    items_h = ItemHistory(catalog, log)
-    members_h = MemberHistory(catalog, log)
+    """Groups whose decision time is in [since, until); labels never look past `until`. `skip_anchor` marks
+    events that must not open a group (those already answering a logged decision); `protocol` counts what
+    was dropped and why; `text` is the items' TF-IDF rows (`history.text_rows`, fitted before the split)."""
+    protocol = protocol if protocol is not None else Protocol(alive_days=alive_days)
+    items_h = ItemHistory(catalog, log, text=text)
+    members_h = MemberHistory(catalog, log, text=text)
+    authors = np.array([a or "" for a in catalog.author_ids], dtype=object)
     rng = np.random.default_rng(seed)
-    engaged = np.flatnonzero((log.grades > 0) & (log.times >= since) & (log.times < until))
+    anchors = (log.grades > 0) & (log.times >= since) & (log.times < until)
+    if skip_anchor is not None:
+        anchors &= ~skip_anchor
+    engaged = np.flatnonzero(anchors)
     next_free: dict[str, float] = {}
     groups: list[Group] = []
     for done, e in enumerate(engaged):
@@ -88,20 +141,43 @@ def engagement_groups(
             item = int(log.items[i])
             labels_by_item[item] = max(labels_by_item.get(item, 0), int(log.grades[i]))
         before = set(members_h.engaged_before(member, t).tolist())
-        exists = catalog.created < t
-        positives = np.array(sorted(i for i in labels_by_item if exists[i] and i not in before), dtype=np.int64)
+        alive = items_h.alive(t, days=alive_days)
+        alive_set = set(alive.tolist())
+        own = authors == member
+        kept, reasons = [], []
+        for item in sorted(labels_by_item):
+            why = _drop_reason(
+                item, exists=bool(catalog.created[item] < t), before=before, own=bool(own[item]), alive=alive_set
+            )
+            if why is None:
+                kept.append(item)
+            else:
+                reasons.append(why)
+                protocol.positives_dropped[why] += 1
+        positives = np.array(kept, dtype=np.int64)
         if len(positives) == 0:
+            if reasons:
+                protocol.groups_dropped["+".join(sorted(set(reasons)))] += 1
             continue
-        alive = items_h.alive(t, days=ALIVE_DAYS)
-        pool = np.setdiff1d(alive, np.concatenate([positives, np.fromiter(before, dtype=np.int64)]))
+        excluded = np.concatenate([positives, np.fromiter(before, dtype=np.int64, count=len(before))])
+        own_alive = alive[own[alive]]
+        pool = np.setdiff1d(np.setdiff1d(alive, excluded), own_alive)
+        if len(pool) == 0:
+            protocol.groups_dropped["no_negatives"] += 1
+            continue
+        protocol.own_items_excluded += int(len(np.setdiff1d(own_alive, excluded))) + reasons.count("own_item")
+        # The protocol's promise, checked on every group: a positive is a candidate the pool could have offered.
+        outside = int(np.count_nonzero(~np.isin(positives, alive) | own[positives]))
+        protocol.positives_outside_pool += outside
+        assert outside == 0, "a positive outside the candidate pool"
         room = max(0, max_candidates - len(positives))
-        negatives = rng.choice(pool, size=min(room, len(pool)), replace=False) if len(pool) else pool
+        negatives = rng.choice(pool, size=min(room, len(pool)), replace=False)
         items = np.concatenate([positives[:max_candidates], np.sort(negatives)])
         # Shuffled, so that no ranker gains from ties being broken in the candidates' given order.
         items = items[rng.permutation(len(items))]
         labels = np.array([labels_by_item.get(int(i), 0) for i in items], dtype=np.int32)
         state = members_h.state_at(member, t, tier=(tiers or {}).get(member))
-        context = decision_context(t, timezone)
+        context = replace(decision_context(t, timezone), tag_shares=items_h.tag_shares(t))
         features = build_matrix(state, items_h.columns_at(items, t), context)
         groups.append(Group(member, t, items, labels, features, cold_start=state.history_size == 0))
     return groups

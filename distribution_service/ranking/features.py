@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +38,8 @@ NEVER_DAYS = 3650.0
 # whole daily buckets, and training cuts its event log at the same moment.
 POPULARITY_DAYS = 7
 DAY_SECONDS = 86_400.0
+# cross_tag_lift's denominator floor: a tag the community has barely touched does not explode the ratio.
+TAG_LIFT_SMOOTHING = 0.01
 
 
 def popularity_window_start(t: float) -> float:
@@ -68,6 +71,17 @@ FEATURES: tuple[str, ...] = (
     "cross_author_affinity",
     "cross_kind_affinity",
     "cross_own_content",
+    # Added for issue 13's "lead honestly": each is known before t; serving without its input gives NaN
+    # (LightGBM's missing branch), never a made-up value.
+    "member_answer_share",
+    "content_answers",
+    "content_engagement_1d",
+    "cross_tag_lift",
+    "cross_text_similarity",
+    "cross_text_max",
+    "cross_author_engaged_member",
+    "member_typical_age_days",
+    "cross_age_gap",
 )
 FEATURE_INDEX = {name: i for i, name in enumerate(FEATURES)}
 
@@ -91,6 +105,17 @@ class MemberState:
     tag_affinity: Mapping[str, float] = field(default_factory=dict)
     author_affinity: Mapping[str, float] = field(default_factory=dict)
     kind_affinity: Mapping[str, float] = field(default_factory=dict)
+    # Share of the member's past engagement events that were their strongest (answers, shares); NaN unknown.
+    answer_share: float = float("nan")
+    # Shares of the engagement the member's own items received, per engaging member ("who answered me"):
+    # a candidate by one of them is a reply to a tie. None when not known (serving today).
+    engaged_by: Mapping[str, float] | None = None
+    # TF-IDF rows (scipy CSR, L2-normalised) of the items the member engaged with before t, latest last;
+    # None when there is no text index (serving today).
+    text_history: Any = None
+    # Median age (days) of the items the member engaged with, at the moment they did: some members answer
+    # only what is new, others work through the backlog. NaN without history.
+    typical_age_days: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -109,6 +134,12 @@ class CandidateColumns:
     last_activity_days: np.ndarray
     author_tiers: Sequence[str | None]
     exposure_boost: np.ndarray
+    # Strongest-grade events (answers, shares) and engagement weight of the last 24 hours before t; None when
+    # the caller does not know them (serving today).
+    answers: np.ndarray | None = None
+    engagement_1d: np.ndarray | None = None
+    # TF-IDF rows (scipy CSR, L2-normalised) of the candidates' text; None without a text index.
+    text_rows: Any = None
 
     def __len__(self) -> int:
         return len(self.content_ids)
@@ -129,6 +160,9 @@ class CandidateColumns:
             last_activity_days=np.asarray(self.last_activity_days)[rows],
             author_tiers=[self.author_tiers[i] for i in pick],
             exposure_boost=np.asarray(self.exposure_boost)[rows],
+            answers=None if self.answers is None else np.asarray(self.answers)[rows],
+            engagement_1d=None if self.engagement_1d is None else np.asarray(self.engagement_1d)[rows],
+            text_rows=None if self.text_rows is None else self.text_rows[rows],
         )
 
 
@@ -138,6 +172,8 @@ class DecisionContext:
     scene: str
     weekday: int
     local_hour: float
+    # The community's engagement share per tag before t (what cross_tag_lift divides by); empty when unknown.
+    tag_shares: Mapping[str, float] = field(default_factory=dict)
 
 
 def _lookup(keys: Sequence[str | None], table: Mapping[str, float]) -> np.ndarray:
@@ -161,6 +197,33 @@ def _tag_affinity(tags: Sequence[Sequence[str]], table: Mapping[str, float]) -> 
     per_tag = _lookup(flat, table)
     owner = np.repeat(np.arange(len(tags)), counts)
     return np.bincount(owner, weights=per_tag, minlength=len(tags))
+
+
+def _tag_lift(tags: Sequence[Sequence[str]], member: Mapping[str, float], community: Mapping[str, float]) -> np.ndarray:
+    """The largest, over the item's tags, of the member's share of a tag over the community's share of it: a
+    member who engages with a rare tag says more than one who follows the crowd's commonest tag."""
+    counts = np.fromiter((len(t) for t in tags), dtype=np.int64, count=len(tags))
+    out = np.zeros(len(tags))
+    if not member or counts.sum() == 0:
+        return out
+    flat = [tag for item in tags for tag in item]
+    lift = _lookup(flat, member) / (_lookup(flat, community) + TAG_LIFT_SMOOTHING)
+    owner = np.repeat(np.arange(len(tags)), counts)
+    np.maximum.at(out, owner, lift)
+    return out
+
+
+def _text_similarity(candidates: Any, history: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Cosine of each candidate's TF-IDF row with the member's profile (the mean of their history's rows), and
+    with the single closest item of that history."""
+    n = candidates.shape[0]
+    if history is None or history.shape[0] == 0:
+        return np.zeros(n), np.zeros(n)
+    sims = (candidates @ history.T).toarray()
+    profile = np.asarray(history.sum(axis=0)).ravel()
+    norm = float(np.linalg.norm(profile))
+    centroid = np.asarray(candidates @ (profile / norm if norm > 0 else profile)).ravel()
+    return centroid, sims.max(axis=1)
 
 
 def build_matrix(member: MemberState, candidates: CandidateColumns, context: DecisionContext) -> np.ndarray:
@@ -201,6 +264,27 @@ def build_matrix(member: MemberState, candidates: CandidateColumns, context: Dec
     x[:, col["cross_author_affinity"]] = _lookup(candidates.author_ids, member.author_affinity)
     x[:, col["cross_kind_affinity"]] = _lookup(list(kinds), member.kind_affinity)
     x[:, col["cross_own_content"]] = np.array(candidates.author_ids, dtype=object) == member.member_id
+    x[:, col["member_answer_share"]] = member.answer_share
+    nan = np.full(n, np.nan)
+    answers = candidates.answers
+    x[:, col["content_answers"]] = nan if answers is None else np.log1p(np.maximum(answers, 0.0))
+    recent = candidates.engagement_1d
+    x[:, col["content_engagement_1d"]] = nan if recent is None else np.log1p(np.maximum(recent, 0.0))
+    x[:, col["cross_tag_lift"]] = (
+        _tag_lift(candidates.tags, member.tag_affinity, context.tag_shares) if context.tag_shares else nan
+    )
+    if candidates.text_rows is not None and member.text_history is not None:
+        centroid, closest = _text_similarity(candidates.text_rows, member.text_history)
+        x[:, col["cross_text_similarity"]] = centroid
+        x[:, col["cross_text_max"]] = closest
+    else:
+        x[:, col["cross_text_similarity"]] = nan
+        x[:, col["cross_text_max"]] = nan
+    x[:, col["member_typical_age_days"]] = member.typical_age_days
+    # The candidate's age against the ages this member engages at, on a log scale (NaN without history).
+    x[:, col["cross_age_gap"]] = np.log1p(np.maximum(candidates.age_days, 0.0)) - np.log1p(member.typical_age_days)
+    ties = member.engaged_by
+    x[:, col["cross_author_engaged_member"]] = nan if ties is None else _lookup(candidates.author_ids, ties)
     return x
 
 

@@ -6,7 +6,9 @@ seen then (no future leakage). Counters are prefix sums over events sorted by (i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -15,6 +17,11 @@ from distribution_service.ranking.features import CandidateColumns, MemberState,
 DAY = 86_400.0
 # Keys are item * KEY_STRIDE + whole seconds: a single sorted array answers "events of item i before t".
 KEY_STRIDE = 10**11
+# The strongest grade (answers, shares): what content_answers and member_answer_share count.
+STRONGEST_GRADE = 3
+# The member's text profile is read from their latest engaged items, at most this many.
+TEXT_HISTORY = 200
+_MARKUP = re.compile(r"<[^>]+>|&[a-z]+;")
 
 
 @dataclass(frozen=True)
@@ -28,14 +35,46 @@ class Catalog:
     tags: list[tuple[str, ...]]
     author_tiers: list[str | None]
     exposure_boost: np.ndarray
+    # Each item's title, tags and body as one text (markup removed); None when the items' text is not known.
+    texts: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.content_ids)
 
 
+def item_text(title: str, body: str, tags: tuple[str, ...] | list[str]) -> str:
+    """One item's text for the TF-IDF index: title and tags (twice: they are what a reader scans) and body."""
+    head = f"{title} {' '.join(tags)}"
+    return f"{head} {head} {_MARKUP.sub(' ', body)}"
+
+
+def text_rows(catalog: Catalog, *, cut: float) -> Any:
+    """Every item's TF-IDF row (scipy CSR, L2-normalised), the vocabulary and IDF fitted only on the text of
+    items created before `cut` (the training split, or the earliest judged moment): what is known then. An
+    item created later is still projected on that vocabulary (its own text is known once it exists). None when
+    the catalog has no text or too little of it before the cut."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if catalog.texts is None:
+        return None
+    fit = [catalog.texts[i] for i in np.flatnonzero(catalog.created < cut)]
+    # Words in half the items say nothing of a topic; words in one item alone match nothing (any language).
+    vectoriser = TfidfVectorizer(sublinear_tf=True, min_df=2, max_df=0.5, max_features=50_000, dtype=np.float32)
+    try:
+        vectoriser.fit(fit)
+    except ValueError:  # too few items, or no word seen twice
+        return None
+    return vectoriser.transform(catalog.texts).tocsr()
+
+
 @dataclass(frozen=True)
 class EventLog:
-    """Events as columns, each item given as its index in the catalog; sorted by time."""
+    """Events as columns, each item given as its index in the catalog; sorted by time.
+
+    `times` is when an event happened (what anchors a decision and labels it); `known` is when the platform
+    could know it (what features may read). They differ for date-only events (Stack Exchange favourites,
+    accepts, votes): such an event happened at the start of its day but is known only from the next day.
+    """
 
     member_ids: np.ndarray
     items: np.ndarray
@@ -44,6 +83,7 @@ class EventLog:
     weights: np.ndarray
     is_impression: np.ndarray
     is_open: np.ndarray
+    known: np.ndarray
 
     @staticmethod
     def sorted_by_time(
@@ -54,9 +94,11 @@ class EventLog:
         weights: list[float],
         is_impression: list[bool],
         is_open: list[bool],
+        known: list[float] | None = None,
     ) -> EventLog:
         t = np.asarray(times, dtype=float)
         order = np.argsort(t, kind="stable")
+        k = t if known is None else np.maximum(np.asarray(known, dtype=float), t)
         return EventLog(
             member_ids=np.asarray(member_ids, dtype=object)[order],
             items=np.asarray(items, dtype=np.int64)[order],
@@ -65,6 +107,7 @@ class EventLog:
             weights=np.asarray(weights, dtype=float)[order],
             is_impression=np.asarray(is_impression, dtype=bool)[order],
             is_open=np.asarray(is_open, dtype=bool)[order],
+            known=k[order],
         )
 
     def __len__(self) -> int:
@@ -72,18 +115,27 @@ class EventLog:
 
 
 class ItemHistory:
-    def __init__(self, catalog: Catalog, log: EventLog) -> None:
+    def __init__(self, catalog: Catalog, log: EventLog, *, text: Any = None) -> None:
         self.catalog = catalog
+        self.text = text
         engaged = log.grades > 0
-        keys = log.items * KEY_STRIDE + np.floor(log.times).astype(np.int64)
+        # Features read what was known before t: every counter is keyed by the moment an event became known.
+        keys = log.items * KEY_STRIDE + np.floor(log.known).astype(np.int64)
         order = np.argsort(keys, kind="stable")
         self.keys = keys[order]
-        self.times = log.times[order]
+        self.times = log.known[order]
         zero = np.zeros(1)
         self.cum_engaged = np.concatenate([zero, np.cumsum(engaged[order])])
         self.cum_weight = np.concatenate([zero, np.cumsum(np.where(engaged, log.weights, 0.0)[order])])
         self.cum_impressions = np.concatenate([zero, np.cumsum(log.is_impression[order])])
         self.cum_opens = np.concatenate([zero, np.cumsum(log.is_open[order])])
+        self.cum_strongest = np.concatenate([zero, np.cumsum((log.grades >= STRONGEST_GRADE)[order])])
+        # Every (item, tag) pair flattened once, for the community's tag shares at any t.
+        tag_names = sorted({tag for tags in catalog.tags for tag in tags})
+        tag_index = {tag: k for k, tag in enumerate(tag_names)}
+        self.tag_names = tag_names
+        self.tag_owner = np.array([i for i, tags in enumerate(catalog.tags) for _ in tags], dtype=np.int64)
+        self.tag_code = np.array([tag_index[tag] for tags in catalog.tags for tag in tags], dtype=np.int64)
         # Where each item's events start in the sorted arrays.
         self.starts = np.searchsorted(self.keys, np.arange(len(catalog) + 1) * KEY_STRIDE)
 
@@ -105,10 +157,23 @@ class ItemHistory:
         exists = created < t
         return items[exists & ((created >= recent) | (self.last_activity(items, t) >= recent))]
 
+    def tag_shares(self, t: float) -> dict[str, float]:
+        """Each tag's share of the community's engagement weight known before t (summed over its items)."""
+        if len(self.tag_owner) == 0:
+            return {}
+        items = np.arange(len(self.catalog))
+        weight = self.cum_weight[self._pos(items, t)] - self.cum_weight[self.starts[items]]
+        per_tag = np.bincount(self.tag_code, weights=weight[self.tag_owner], minlength=len(self.tag_names))
+        total = per_tag.sum()
+        if total <= 0:
+            return {}
+        return {self.tag_names[k]: float(per_tag[k] / total) for k in np.flatnonzero(per_tag)}
+
     def columns_at(self, items: np.ndarray, t: float) -> CandidateColumns:
         pos = self._pos(items, t)
         start = self.starts[items]
         pos_7d = self._pos(items, popularity_window_start(t))
+        pos_1d = self._pos(items, t - DAY)
         c = self.catalog
         return CandidateColumns(
             content_ids=[c.content_ids[i] for i in items],
@@ -123,24 +188,55 @@ class ItemHistory:
             last_activity_days=(t - self.last_activity(items, t)) / DAY,
             author_tiers=[c.author_tiers[i] for i in items],
             exposure_boost=c.exposure_boost[items],
+            answers=self.cum_strongest[pos] - self.cum_strongest[start],
+            engagement_1d=self.cum_weight[pos] - self.cum_weight[np.maximum(pos_1d, start)],
+            text_rows=None if self.text is None else self.text[items],
         )
 
 
 class MemberHistory:
     """Each member's engagement events in time order."""
 
-    def __init__(self, catalog: Catalog, log: EventLog) -> None:
+    def __init__(self, catalog: Catalog, log: EventLog, *, text: Any = None) -> None:
         self.catalog = catalog
+        self.text = text
         engaged = log.grades > 0
         self.by_member: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.strongest: dict[str, np.ndarray] = {}
+        self._received(log)
         members = log.member_ids[engaged]
-        order = np.lexsort((log.times[engaged], members.astype(str)))
+        # A member's history is what was known of it: date-only events count from the next day.
+        order = np.lexsort((log.known[engaged], members.astype(str)))
         members = members[order]
-        items, times, weights = log.items[engaged][order], log.times[engaged][order], log.weights[engaged][order]
+        items, times, weights = log.items[engaged][order], log.known[engaged][order], log.weights[engaged][order]
+        strongest = log.grades[engaged][order] >= STRONGEST_GRADE
         bounds = np.flatnonzero(members[1:] != members[:-1]) + 1
         for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(members)], strict=True):
             if hi > lo:
                 self.by_member[str(members[lo])] = (items[lo:hi], times[lo:hi], weights[lo:hi])
+                self.strongest[str(members[lo])] = np.cumsum(strongest[lo:hi])
+
+    def _received(self, log: EventLog) -> None:
+        """Per author, the engagement their items received from other members, by the time it was known."""
+        authors = np.array([a or "" for a in self.catalog.author_ids], dtype=object)[log.items]
+        by_other = (log.grades > 0) & (log.member_ids != "") & (authors != "") & (authors != log.member_ids)
+        order = np.lexsort((log.known[by_other], authors[by_other].astype(str)))
+        owner = authors[by_other][order]
+        actors, times = log.member_ids[by_other][order], log.known[by_other][order]
+        weights = log.weights[by_other][order]
+        bounds = np.flatnonzero(owner[1:] != owner[:-1]) + 1
+        self.received: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(owner)], strict=True):
+            if hi > lo:
+                self.received[str(owner[lo])] = (actors[lo:hi], times[lo:hi], weights[lo:hi])
+
+    def engaged_by(self, member_id: str, t: float) -> dict[str, float]:
+        """Who engaged with the member's items before t, as shares of that engagement."""
+        got = self.received.get(member_id)
+        if got is None:
+            return {}
+        n = int(np.searchsorted(got[1], t, side="left"))
+        return shares([str(a) for a in got[0][:n]], list(got[2][:n]))
 
     def first_seen(self, member_id: str) -> float | None:
         history = self.by_member.get(member_id)
@@ -156,13 +252,27 @@ class MemberHistory:
         self, member_id: str, t: float, *, tier: str | None = None, joined: float | None = None
     ) -> MemberState:
         history = self.by_member.get(member_id)
+        empty_text = None if self.text is None else self.text[:0]
+        ties = self.engaged_by(member_id, t)
         if history is None:
-            return MemberState(member_id=member_id, tier=tier, tenure_days=max(0.0, (t - (joined or t)) / DAY))
+            return MemberState(
+                member_id=member_id,
+                tier=tier,
+                tenure_days=max(0.0, (t - (joined or t)) / DAY),
+                engaged_by=ties,
+                text_history=empty_text,
+            )
         items, times, weights = history
         n = int(np.searchsorted(times, t, side="left"))
         first = min(joined, float(times[0])) if joined is not None else float(times[0])
         if n == 0:
-            return MemberState(member_id=member_id, tier=tier, tenure_days=max(0.0, (t - first) / DAY))
+            return MemberState(
+                member_id=member_id,
+                tier=tier,
+                tenure_days=max(0.0, (t - first) / DAY),
+                engaged_by=ties,
+                text_history=empty_text,
+            )
         past, past_w = items[:n], weights[:n]
         recent = times[:n] >= t - 30 * DAY
         c = self.catalog
@@ -179,4 +289,8 @@ class MemberHistory:
             tag_affinity=shares(tag_keys, tag_w),
             author_affinity=shares([c.author_ids[i] or "" for i in past], list(past_w)),
             kind_affinity=shares([c.kinds[i] for i in past], list(past_w)),
+            answer_share=float(self.strongest[member_id][n - 1] / n),
+            engaged_by=ties,
+            text_history=None if self.text is None else self.text[past[-TEXT_HISTORY:]],
+            typical_age_days=float(np.median(times[:n][-TEXT_HISTORY:] - c.created[past[-TEXT_HISTORY:]])) / DAY,
         )

@@ -17,7 +17,7 @@ from distribution_service.domain import decision_log
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.domain.labels import grade
 from distribution_service.ranking.dataset import LABEL_WINDOW_SECONDS, Group
-from distribution_service.ranking.history import Catalog, EventLog
+from distribution_service.ranking.history import Catalog, EventLog, item_text
 from distribution_service.ranking.training import TrainingData
 from distribution_service.store import DistributionStore, Doc
 
@@ -29,44 +29,63 @@ def _ts(value: datetime) -> float:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
 
 
-def _event_ts(value: datetime) -> float:
-    """An event's time; one dated exactly at midnight carries a day, not a time (Stack Exchange votes): it is
-    placed at the END of its day, so that no decision earlier that day sees it (no leakage)."""
+def known_ts(value: datetime) -> float:
+    """When an event became known. One dated exactly at midnight carries a day, not a time (Stack Exchange
+    favourites, accepts and votes): it happened at the start of its day (that is where it anchors and labels
+    a decision) but is known only from the next day (features never see it earlier that day)."""
     t = _ts(value)
-    return t + DAY_END if t % 86_400 == 0 else t
+    return t + DAY if t % DAY == 0 else t
 
 
-DAY_END = 86_399.0
+DAY = 86_400.0
 
 
-async def _catalog(content: ContentClient, community_id: str, ids: list[str], events: list[Doc]) -> Catalog:
+async def _catalog(
+    content: ContentClient,
+    community_id: str,
+    ids: list[str],
+    events: list[Doc],
+    *,
+    today: bool,
+    drop_unknown: bool = False,
+) -> Catalog:
+    """The items events and decisions name; with `today`, also today's candidates and their running boosts
+    (a run cut in the past reads neither: both are what is known now, not then). With `drop_unknown`, an id
+    that content_service does not know and no event names is left out (a judgment list's typo is no item)."""
     snapshot = {str(e["content_id"]): e for e in events}
-    boosts = {s.id: s.exposure_boost for s in await content.candidates(community_id, limit=500)}
+    boosts = {s.id: s.exposure_boost for s in await content.candidates(community_id, limit=500)} if today else {}
     ids = list(dict.fromkeys(ids + list(boosts)))
     found = []
     for lo in range(0, len(ids), LOOKUP_CHUNK):
         found += await content.lookup(community_id, ids[lo : lo + LOOKUP_CHUNK])
-    created, kinds, authors, tags = [], [], [], []
+    created, kinds, authors, tags, kept, texts = [], [], [], [], [], []
     for content_id, read in zip(ids, found, strict=True):
+        if read is None and drop_unknown and content_id not in snapshot:
+            continue
+        kept.append(content_id)
         if read is not None:
             created.append(_ts(read.published_at or read.created_at))
             kinds.append(read.kind.value)
             authors.append(read.author_id)
             tags.append(tuple(read.tags))
+            texts.append(item_text(read.title, read.body, read.tags))
         else:
             seen = snapshot.get(content_id, {})
             created.append(0.0)
             kinds.append(str(seen.get("kind") or "UGC"))
             authors.append(seen.get("author_id"))
             tags.append(tuple(seen.get("tags") or ()))
+            # A deleted item's text is gone: its tags are all the text index can know of it.
+            texts.append(item_text("", "", tags[-1]))
     return Catalog(
-        content_ids=ids,
+        content_ids=kept,
         created=np.array(created),
         kinds=kinds,
         author_ids=authors,
         tags=tags,
         author_tiers=[None] * len(ids),
-        exposure_boost=np.array([boosts.get(i, 1.0) for i in ids]),
+        exposure_boost=np.array([boosts.get(i, 1.0) for i in kept]),
+        texts=texts,
     )
 
 
@@ -93,6 +112,27 @@ def answered_decisions(heads: list[Doc], events: list[Doc]) -> list[ObjectId]:
         if d["_id"] in attributed or in_window:
             answered.append(d["_id"])
     return answered
+
+
+def answering_events(decisions: list[Doc], events: list[Doc]) -> np.ndarray:
+    """For each event, whether it answers a logged decision (it names one, or it is the member's and falls in
+    the label window of one of theirs): such an event labels that decision and opens no rebuilt group."""
+    starts: dict[str, list[float]] = defaultdict(list)
+    for d in decisions:
+        starts[str(d["member_id"])].append(_ts(d["at"]))
+    ordered = {member: np.sort(np.array(ts)) for member, ts in starts.items()}
+    out = np.zeros(len(events), dtype=bool)
+    for k, e in enumerate(events):
+        if e.get("decision_id") is not None:
+            out[k] = True
+            continue
+        mine = ordered.get(str(e["member_id"]))
+        if mine is not None:
+            t = _ts(e["occurred_at"])
+            # The last decision at or before t, if its window still covers t.
+            pos = int(np.searchsorted(mine, t, "right")) - 1
+            out[k] = pos >= 0 and t < mine[pos] + LABEL_WINDOW_SECONDS
+    return out
 
 
 def _logged_groups(decisions: list[Doc], events: list[Doc], index: dict[str, int]) -> list[Group]:
@@ -130,6 +170,42 @@ def _logged_groups(decisions: list[Doc], events: list[Doc], index: dict[str, int
     return groups
 
 
+def _event_log(events: list[Doc], index: dict[str, int]) -> EventLog:
+    types = [EventType(e["type"]) for e in events]
+    return EventLog.sorted_by_time(
+        member_ids=[str(e["member_id"]) for e in events],
+        items=[index[str(e["content_id"])] for e in events],
+        times=[_ts(e["occurred_at"]) for e in events],
+        known=[known_ts(e["occurred_at"]) for e in events],
+        grades=[grade(t, e.get("dwell_ms")) for t, e in zip(types, events, strict=True)],
+        weights=[ENGAGEMENT_WEIGHT[t] for t in types],
+        is_impression=[t is EventType.IMPRESSION for t in types],
+        is_open=[t in (EventType.OPEN, EventType.CLICK) for t in types],
+    )
+
+
+async def _events_before(store: DistributionStore, cid: ObjectId, until: datetime) -> list[Doc]:
+    # Counters need the whole past, not only the window: an item's popularity at `since` is its history.
+    events = await store.list_events_between(cid, EPOCH, until)
+    # Anonymous imported signals (votes) count for items' popularity, as the serving counters do; member "".
+    events += [{**s, "member_id": ""} for s in await store.list_item_signals_between(cid, EPOCH, until)]
+    # In time order here, so that per-event flags line up with the log (sorted stably by time).
+    events.sort(key=lambda e: _ts(e["occurred_at"]))
+    return events
+
+
+async def load_history(
+    store: DistributionStore, content: ContentClient, *, community_id: str, until: datetime, item_ids: list[str]
+) -> tuple[Catalog, EventLog]:
+    """Every event before `until` and the items they and `item_ids` name: what `rank` scores judgment lists
+    from, each group as of its own moment."""
+    events = await _events_before(store, ObjectId(community_id), until)
+    asked = [i for i in item_ids if ObjectId.is_valid(i)]
+    ids = list(dict.fromkeys([str(e["content_id"]) for e in events] + asked))
+    catalog = await _catalog(content, community_id, ids, events, today=False, drop_unknown=True)
+    return catalog, _event_log(events, {c: i for i, c in enumerate(catalog.content_ids)})
+
+
 async def load_training_data(
     store: DistributionStore,
     content: ContentClient,
@@ -141,29 +217,18 @@ async def load_training_data(
     until: datetime | None,
 ) -> TrainingData:
     cid = ObjectId(community_id)
-    until = until or datetime.now(UTC)
-    # Counters need the whole past, not only the window: an item's popularity at `since` is its history.
-    events = await store.list_events_between(cid, EPOCH, until)
-    # Anonymous imported signals (votes) count for items' popularity, as the serving counters do; member "".
-    events += [{**s, "member_id": ""} for s in await store.list_item_signals_between(cid, EPOCH, until)]
+    now = datetime.now(UTC)
+    until = until or now
+    events = await _events_before(store, cid, until)
     first = await store.get_first_event_time(cid)
     since = since or first or until
     # Only a decision something answered can make a group (the rest have no positive label): read those whole.
     heads = await store.list_decision_heads_between(cid, since, until)
     decisions = await store.list_decisions_by_ids(cid, answered_decisions(heads, events))
     ids = [str(e["content_id"]) for e in events] + [str(c) for d in decisions for c in decision_log.candidate_ids(d)]
-    catalog = await _catalog(content, community_id, list(dict.fromkeys(ids)), events)
+    catalog = await _catalog(content, community_id, list(dict.fromkeys(ids)), events, today=until >= now)
     index = {c: i for i, c in enumerate(catalog.content_ids)}
-    types = [EventType(e["type"]) for e in events]
-    log = EventLog.sorted_by_time(
-        member_ids=[str(e["member_id"]) for e in events],
-        items=[index[str(e["content_id"])] for e in events],
-        times=[_event_ts(e["occurred_at"]) for e in events],
-        grades=[grade(t, e.get("dwell_ms")) for t, e in zip(types, events, strict=True)],
-        weights=[ENGAGEMENT_WEIGHT[t] for t in types],
-        is_impression=[t is EventType.IMPRESSION for t in types],
-        is_open=[t in (EventType.OPEN, EventType.CLICK) for t in types],
-    )
+    log = _event_log(events, index)
     return TrainingData(
         community=slug,
         catalog=catalog,
@@ -172,4 +237,5 @@ async def load_training_data(
         until=_ts(until),
         timezone=timezone,
         logged_groups=_logged_groups(decisions, events, index),
+        skip_anchor=answering_events(heads, events),
     )

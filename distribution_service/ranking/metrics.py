@@ -61,3 +61,18 @@ def bootstrap_ci95(values: np.ndarray, *, samples: int = 1000, seed: int = 7) ->
     means = values[picks].mean(axis=1)
     low, high = np.percentile(means, [2.5, 97.5])
     return (round(float(low), 6), round(float(high), 6))
+
+
+def paired_ratio_ci95(
+    a: np.ndarray, b: np.ndarray, *, samples: int = 1000, seed: int = 7
+) -> tuple[float, float, float]:
+    """mean(a) / mean(b) over the same groups, with a percentile interval from resampling groups (the same
+    resample for both, so the interval is of the paired difference, not of two independent means)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if len(a) == 0 or b.mean() == 0:
+        return (0.0, 0.0, 0.0)
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(a), size=(samples, len(a)))
+    ratios = a[picks].mean(axis=1) / np.maximum(b[picks].mean(axis=1), 1e-12)
+    low, high = np.percentile(ratios, [2.5, 97.5])
+    return (round(float(a.mean() / b.mean()), 6), round(float(low), 6), round(float(high), 6))

@@ -155,6 +155,25 @@ class ModelRegistry:
             }
         return {"version": experiment["version"], "traffic": experiment["traffic"], "since": since, "arms": arms}
 
+    async def load_for_evaluation(self, community_id: ObjectId, version: str) -> tuple[RankingModel, dict[str, Any]]:
+        """A registered version (or `active`) with its registry document, scored by LightGBM itself (no
+        compilation: evaluation wants the reference scores, and starts faster)."""
+        if version == "active":
+            pointer = await self.store.get_model_pointer(community_id) or {}
+            if not pointer.get("active"):
+                raise NotFoundError("this community has no active model", field="model")
+            version = pointer["active"]
+        doc = await self.store.get_model_version(community_id, version)
+        if doc is None:
+            raise NotFoundError(f"no model version {version} in this community's registry", field="model")
+        text = await self.store.get_model_text(doc["file_id"])
+        return RankingModel(version, text, doc["features"], compiled=False), doc
+
+    async def active_version(self, community_id: ObjectId) -> str | None:
+        pointer = await self.store.get_model_pointer(community_id) or {}
+        active: str | None = pointer.get("active")
+        return active
+
     async def _load(self, community_id: ObjectId, version: str | None) -> RankingModel | None:
         if not version:
             return None

@@ -3,8 +3,8 @@
 This is the offline path used to measure the ranker on real engagement before (or without) an import into a
 community: questions are the items; answering (grade 3), commenting (2) and favouriting (2) are the members'
 engagement with a question; up-votes carry no user in the dump, so they count only towards the question's
-popularity (as an anonymous member), dated at the END of their day so that no decision sees a vote cast later
-that day.
+popularity (as an anonymous member). Votes carry a day, not a time: they happen at the start of their day
+(where they anchor and label a decision) and are known from the next day (what features may read).
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from distribution_service.ranking.history import Catalog, EventLog
+from distribution_service.ranking.history import Catalog, EventLog, item_text
 
 ANONYMOUS = ""
+DAY = 86_400.0
 GRADE_ANSWER, GRADE_COMMENT, GRADE_FAVOURITE, GRADE_UPVOTE = 3, 2, 2, 1
 
 
@@ -48,17 +49,20 @@ def load(folder: Path) -> tuple[Catalog, EventLog]:
         tags=[_tags(p.get("Tags", "")) for p in questions],
         author_tiers=[None] * len(questions),
         exposure_boost=np.ones(len(questions)),
+        texts=[item_text(p.get("Title", ""), p.get("Body", ""), _tags(p.get("Tags", ""))) for p in questions],
     )
     members: list[str] = []
     items: list[int] = []
     times: list[float] = []
+    known: list[float] = []
     grades: list[int] = []
 
-    def add(member: str, question: str | None, at: float, grade: int) -> None:
+    def add(member: str, question: str | None, at: float, grade: int, *, date_only: bool = False) -> None:
         if question in index:
             members.append(member)
             items.append(index[question])
             times.append(at)
+            known.append(at + DAY if date_only else at)
             grades.append(grade)
 
     for p in posts:
@@ -71,13 +75,15 @@ def load(folder: Path) -> tuple[Catalog, EventLog]:
     for v in _rows(folder / "Votes.xml"):
         post = v.get("PostId", "")
         question = post if post in index else parent.get(post)
-        end_of_day = _time(v["CreationDate"]) + 86_399
+        day = _time(v["CreationDate"])
         if v.get("VoteTypeId") == "5" and v.get("UserId"):
-            add(v["UserId"], question, end_of_day, GRADE_FAVOURITE)
+            add(v["UserId"], question, day, GRADE_FAVOURITE, date_only=True)
         elif v.get("VoteTypeId") == "2":
-            add(ANONYMOUS, question, end_of_day, GRADE_UPVOTE)
+            add(ANONYMOUS, question, day, GRADE_UPVOTE, date_only=True)
     n = len(times)
-    log = EventLog.sorted_by_time(members, items, times, grades, [float(g) for g in grades], [False] * n, [False] * n)
+    log = EventLog.sorted_by_time(
+        members, items, times, grades, [float(g) for g in grades], [False] * n, [False] * n, known=known
+    )
     return catalog, log
 
 
@@ -87,13 +93,26 @@ def main(argv: list[str] | None = None) -> int:
     import json
     import sys
 
-    from distribution_service.ranking.training import TrainingData, train_and_evaluate
+    from distribution_service.ranking.features import FEATURES
+    from distribution_service.ranking.training import (
+        MIN_GROUPS,
+        Controls,
+        TooFewGroupsError,
+        TrainingData,
+        train_and_evaluate,
+    )
 
     parser = argparse.ArgumentParser(
         prog="python -m distribution_service.ranking.stackexchange",
         description="Train the ranker on a Stack Exchange dump without importing it; print the report (JSON).",
     )
     parser.add_argument("path", type=Path, help="the dump's folder (Posts.xml, Comments.xml, Votes.xml)")
+    parser.add_argument("--seed", type=int, default=7, help="negative sampling and LightGBM seed")
+    parser.add_argument("--min-groups", type=int, default=MIN_GROUPS, help="refuse below this many groups")
+    parser.add_argument(
+        "--shuffle-labels", action="store_true", help="control: train on labels shuffled within each group"
+    )
+    parser.add_argument("--only-features", default="", help="control: train on these features only (comma list)")
     args = parser.parse_args(argv)
     missing = [name for name in ("Posts.xml", "Comments.xml", "Votes.xml") if not (args.path / name).is_file()]
     if missing:
@@ -102,7 +121,19 @@ def main(argv: list[str] | None = None) -> int:
     if len(log) == 0:
         parser.error(f"{args.path} has no engagement to train on")
     data = TrainingData(args.path.name, catalog, log, since=float(log.times.min()), until=float(log.times.max()) + 1)
-    result = train_and_evaluate(data)
+    only = tuple(f for f in args.only_features.split(",") if f)
+    unknown = sorted(set(only) - set(FEATURES))
+    if unknown:
+        parser.error(f"unknown features: {', '.join(unknown)}")
+    controls = Controls(shuffle_labels=args.shuffle_labels, only_features=only)
+    try:
+        result = train_and_evaluate(
+            data, seed=args.seed, min_groups=args.min_groups, controls=controls if controls != Controls() else None
+        )
+    except TooFewGroupsError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 1
+    sys.stderr.write(f"validation search: {json.dumps(result.search)}\n")
     sys.stdout.write(json.dumps(result.report) + "\n")
     return 0
 

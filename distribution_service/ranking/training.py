@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import lightgbm as lgb
@@ -14,20 +14,44 @@ import numpy as np
 from distribution_service.domain.labels import LABEL_GAIN
 from distribution_service.ranking.baselines import (
     AlsBaseline,
+    age_idle_scores,
     heuristic_scores,
     popularity_scores,
     recency_scores,
     tune_als,
 )
-from distribution_service.ranking.dataset import Group, engagement_groups, iso, time_split
+from distribution_service.ranking.dataset import ALIVE_DAYS, Group, Protocol, engagement_groups, iso, time_split
 from distribution_service.ranking.features import FEATURES
-from distribution_service.ranking.history import Catalog, EventLog
-from distribution_service.ranking.metrics import bootstrap_ci95, per_group, summary
+from distribution_service.ranking.history import Catalog, EventLog, text_rows
+from distribution_service.ranking.metrics import bootstrap_ci95, paired_ratio_ci95, per_group, summary
 
-RANKERS = ("lightgbm", "popularity", "recency", "heuristic", "implicit_als")
+RANKERS = ("lightgbm", "popularity", "recency", "age_idle", "heuristic", "implicit_als")
+# Fewer groups than this in training or in test is a refusal, not a model: a figure on a handful of groups
+# means nothing. Small on purpose (every shared dump and a ~2,000-post community clear it); promotion has its own,
+# stricter gate.
+MIN_GROUPS = 20
+PAIRED_WITH = ("recency", "popularity")
+# Rebuilt groups were never shown: they share one position id, apart from every logged position.
+NOT_SHOWN_POSITION = 10_000
 NUM_BOOST_ROUND = 400
 DASK_ROUNDS = 150
 EARLY_STOPPING_ROUNDS = 40
+# A small search on the validation groups only (never the test groups): each entry overrides
+# `lightgbm_params`, is fitted with early stopping on validation, and the best validation NDCG@10 wins (a tie
+# keeps the earlier, simpler entry). A longer truncation lets lambdarank see every candidate of a ~100-item
+# group; the stronger L2 and larger leaves suit ~1,000 groups.
+PARAM_GRID: tuple[dict[str, Any], ...] = (
+    {},
+    {"lambdarank_truncation_level": 100},
+    {"lambdarank_truncation_level": 100, "lambda_l2": 10.0, "min_data_in_leaf": 40},
+    {
+        "lambdarank_truncation_level": 100,
+        "lambda_l2": 10.0,
+        "min_data_in_leaf": 40,
+        "bagging_fraction": 0.8,
+        "bagging_freq": 1,
+    },
+)
 
 
 def lightgbm_params(seed: int) -> dict[str, Any]:
@@ -59,9 +83,40 @@ class TrainingData:
     since: float
     until: float
     timezone: str = "UTC"
-    # Groups from logged decisions (feed and slot runs); when there are any they are used instead of rebuilt ones.
+    # Groups from logged decisions (feed and slot runs), used beside the groups rebuilt from engagement.
     logged_groups: list[Group] = field(default_factory=list)
     tiers: dict[str, str] = field(default_factory=dict)
+    # Events that answer a logged decision (one per log row): they label that decision and open no rebuilt group.
+    skip_anchor: np.ndarray | None = None
+    alive_days: float = ALIVE_DAYS
+
+
+@dataclass(frozen=True)
+class Controls:
+    """Ways to try to break a gain (never for a model meant to serve): train on labels shuffled within each
+    training group (a model that learns nothing real should score like chance), or on a few features only
+    (the rest held at 0, for training and test alike)."""
+
+    shuffle_labels: bool = False
+    only_features: tuple[str, ...] = ()
+
+    def apply(self, groups: list[Group], *, training: bool, seed: int) -> list[Group]:
+        rng = np.random.default_rng(seed)
+        out = []
+        for g in groups:
+            features, labels = g.features, g.labels
+            if self.only_features:
+                features = features.copy()
+                drop = [i for i, name in enumerate(FEATURES) if name not in self.only_features]
+                features[:, drop] = 0.0
+            if training and self.shuffle_labels:
+                labels = labels[rng.permutation(len(labels))]
+            out.append(replace(g, features=features, labels=labels))
+        return out
+
+
+class TooFewGroupsError(ValueError):
+    """Training refused: too few groups to fit or to judge a model on. Nothing is registered."""
 
 
 @dataclass
@@ -74,13 +129,16 @@ class TrainingResult:
     best_iteration: int
     cold_start_test_groups: int
     als_params: dict[str, float]
+    # The validation search (PARAM_GRID): the chosen overrides and each entry's validation NDCG@10.
+    search: dict[str, Any] = field(default_factory=dict)
 
 
 def _dataset(groups: list[Group], reference: lgb.Dataset | None = None) -> lgb.Dataset:
-    positions = [g.positions for g in groups]
     kwargs: dict[str, Any] = {}
-    if groups and all(p is not None for p in positions):
-        kwargs["position"] = np.concatenate([p for p in positions if p is not None])
+    if any(g.positions is not None for g in groups):
+        kwargs["position"] = np.concatenate(
+            [g.positions if g.positions is not None else np.full(len(g.items), NOT_SHOWN_POSITION) for g in groups]
+        )
     return lgb.Dataset(
         np.vstack([g.features for g in groups]),
         label=np.concatenate([g.labels for g in groups]),
@@ -92,8 +150,10 @@ def _dataset(groups: list[Group], reference: lgb.Dataset | None = None) -> lgb.D
     )
 
 
-def fit_lightgbm(train: list[Group], valid: list[Group], seed: int) -> lgb.Booster:
-    params = lightgbm_params(seed)
+def fit_lightgbm(
+    train: list[Group], valid: list[Group], seed: int, overrides: dict[str, Any] | None = None
+) -> lgb.Booster:
+    params = lightgbm_params(seed) | (overrides or {})
     train_set = _dataset(train)
     if not valid:
         return lgb.train(params, train_set, num_boost_round=NUM_BOOST_ROUND // 4)
@@ -105,6 +165,24 @@ def fit_lightgbm(train: list[Group], valid: list[Group], seed: int) -> lgb.Boost
         valid_sets=[valid_set],
         callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)],
     )
+
+
+def search_lightgbm(
+    train: list[Group], valid: list[Group], seed: int
+) -> tuple[lgb.Booster, dict[str, Any], list[float]]:
+    """The best of PARAM_GRID by validation NDCG@10: the booster, its overrides, and every entry's score."""
+    if not valid:
+        return fit_lightgbm(train, valid, seed), {}, []
+    best: tuple[float, lgb.Booster, dict[str, Any]] | None = None
+    scores = []
+    for overrides in PARAM_GRID:
+        booster = fit_lightgbm(train, valid, seed, overrides)
+        score = float(booster.best_score["valid_0"]["ndcg@10"])
+        scores.append(round(score, 6))
+        if best is None or score > best[0]:
+            best = (score, booster, overrides)
+    assert best is not None
+    return best[1], best[2], scores
 
 
 def fit_lightgbm_dask(train: list[Group], seed: int, scheduler: str) -> lgb.Booster:
@@ -130,19 +208,33 @@ def fit_lightgbm_dask(train: list[Group], seed: int, scheduler: str) -> lgb.Boos
     return booster
 
 
-def _split_groups(data: TrainingData, split: float, progress: Callable[[str], None]) -> tuple[list[Group], list[Group]]:
-    if data.logged_groups:
-        ordered = sorted(data.logged_groups, key=lambda g: g.at)
-        return [g for g in ordered if g.at < split], [g for g in ordered if g.at >= split]
+def _split_groups(
+    data: TrainingData, split: float, protocol: Protocol, progress: Callable[[str], None], seed: int
+) -> tuple[list[Group], list[Group]]:
+    """Groups rebuilt from the whole engagement history AND the logged decisions, each side of the split: live
+    traffic adds to the past, it never replaces it."""
 
     def report(done: int, total: int) -> None:
         progress(f"  groups: {done}/{total} engagement events")
 
+    common: dict[str, Any] = {
+        "timezone": data.timezone,
+        "seed": seed,
+        "tiers": data.tiers,
+        "alive_days": data.alive_days,
+        "skip_anchor": data.skip_anchor,
+        "protocol": protocol,
+        "progress": report,
+        # The vocabulary and IDF are fitted on items created before the split: what training may know.
+        "text": text_rows(data.catalog, cut=split),
+    }
     progress("building training groups")
-    common = {"timezone": data.timezone, "tiers": data.tiers, "progress": report}
-    train = engagement_groups(data.catalog, data.log, since=data.since, until=split, **common)  # type: ignore[arg-type]
+    train = engagement_groups(data.catalog, data.log, since=data.since, until=split, **common)
     progress("building test groups")
-    test = engagement_groups(data.catalog, data.log, since=split, until=data.until, **common)  # type: ignore[arg-type]
+    test = engagement_groups(data.catalog, data.log, since=split, until=data.until, **common)
+    logged = sorted(data.logged_groups, key=lambda g: g.at)
+    train = sorted(train + [g for g in logged if g.at < split], key=lambda g: g.at)
+    test = sorted(test + [g for g in logged if g.at >= split], key=lambda g: g.at)
     return train, test
 
 
@@ -152,22 +244,36 @@ def train_and_evaluate(
     seed: int = 7,
     progress: Callable[[str], None] = lambda _: None,
     dask_scheduler: str | None = None,
+    min_groups: int = MIN_GROUPS,
+    controls: Controls | None = None,
 ) -> TrainingResult:
     engaged = (data.log.grades > 0) & (data.log.member_ids != "")
     split = time_split(data.log.times[engaged], since=data.since, until=data.until)
-    train, test = _split_groups(data, split, progress)
-    if not train or not test:
-        raise ValueError(f"not enough data: {len(train)} training and {len(test)} test groups with a positive label")
+    protocol = Protocol(alive_days=data.alive_days)
+    train, test = _split_groups(data, split, protocol, progress, seed)
+    if len(train) < max(min_groups, 2) or len(test) < max(min_groups, 1):
+        raise TooFewGroupsError(
+            f"refused: {len(train)} training and {len(test)} test groups, fewer than the minimum of {min_groups}"
+            f" each (--min-groups); no model was registered. Groups dropped by reason: {protocol.report()}"
+        )
     # The last fifth of training (by time) is the validation set for early stopping and ALS tuning.
     validation_start = float(np.quantile([g.at for g in train], 0.8))
     fit_part = [g for g in train if g.at < validation_start]
     valid_part = [g for g in train if g.at >= validation_start]
+    model_test, als_valid = test, valid_part
+    if controls is not None:
+        fit_part = controls.apply(fit_part, training=True, seed=seed)
+        valid_part = controls.apply(valid_part, training=True, seed=seed + 1)
+        train = controls.apply(train, training=True, seed=seed)
+        model_test = controls.apply(test, training=False, seed=seed)
+    tuned: dict[str, Any] = {}
+    searched: list[float] = []
     if dask_scheduler:
         progress(f"training LightGBM on the Dask cluster at {dask_scheduler} on {len(train)} groups")
         booster = fit_lightgbm_dask(train, seed, dask_scheduler)
     else:
         progress(f"training LightGBM on {len(fit_part)} groups, validating on {len(valid_part)}")
-        booster = fit_lightgbm(fit_part or train, valid_part if fit_part else [], seed)
+        booster, tuned, searched = search_lightgbm(fit_part or train, valid_part if fit_part else [], seed)
 
     progress("tuning implicit ALS on the training period")
     log = data.log
@@ -178,25 +284,31 @@ def train_and_evaluate(
         log.times[engaged],
         len(data.catalog),
         validation_start=validation_start,
-        validation_groups=valid_part,
+        validation_groups=als_valid,
         train_until=split,
         seed=seed,
     )
     progress(f"scoring {len(test)} test groups with {len(RANKERS)} rankers")
+    model_features = {id(g): m.features for g, m in zip(test, model_test, strict=True)}
     scorers: dict[str, Callable[[Group], np.ndarray]] = {
-        "lightgbm": lambda g: np.asarray(booster.predict(g.features, num_threads=1), dtype=float),
+        "lightgbm": lambda g: np.asarray(booster.predict(model_features[id(g)], num_threads=1), dtype=float),
         "popularity": popularity_scores,
         "recency": recency_scores,
+        "age_idle": lambda g: age_idle_scores(g, data.alive_days),
         "heuristic": heuristic_scores,
         "implicit_als": als.scores,
     }
     labels = [g.labels for g in test]
     metrics: dict[str, dict[str, float]] = {}
     ci95: dict[str, dict[str, list[float]]] = {}
+    ndcg10: dict[str, np.ndarray] = {}
     for name, scorer in scorers.items():
         scores = [scorer(g) for g in test]
         metrics[name] = summary(labels, scores)
-        ci95[name] = {"ndcg@10": list(bootstrap_ci95(per_group("ndcg", labels, scores, 10), seed=seed))}
+        ndcg10[name] = per_group("ndcg", labels, scores, 10)
+        ci95[name] = {"ndcg@10": list(bootstrap_ci95(ndcg10[name], seed=seed))}
+    best = max(PAIRED_WITH, key=lambda name: metrics[name]["ndcg@10"])
+    ratio, low, high = paired_ratio_ci95(ndcg10["lightgbm"], ndcg10[best], seed=seed)
 
     model_text = booster.model_to_string()
     version = "lgbm-" + hashlib.sha256(model_text.encode()).hexdigest()[:12]
@@ -207,18 +319,22 @@ def train_and_evaluate(
         "groups": {"train": len(train), "test": len(test)},
         "metrics": metrics,
         "ci95": ci95,
+        "protocol": protocol.report(),
+        # The model over the best of recency and popularity on the same groups, paired bootstrap ci95.
+        "paired": {"over": best, "ndcg@10_ratio": ratio, "ci95": [low, high]},
     }
     gains = booster.feature_importance(importance_type="gain")
     importance = {name: round(float(v), 4) for name, v in zip(FEATURES, gains, strict=True)}
     return TrainingResult(
         model_version=version,
         model_text=model_text,
-        params=lightgbm_params(seed) | {"best_iteration": booster.best_iteration, "dask": bool(dask_scheduler)},
+        params=lightgbm_params(seed) | tuned | {"best_iteration": booster.best_iteration, "dask": bool(dask_scheduler)},
         report=report,
         importance=importance,
         best_iteration=int(booster.best_iteration or booster.current_iteration()),
         cold_start_test_groups=sum(g.cold_start for g in test),
         als_params=als.params,
+        search={"chosen": tuned, "validation_ndcg@10": searched},
     )
 
 

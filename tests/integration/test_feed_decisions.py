@@ -9,6 +9,7 @@ import pytest
 from pymongo import MongoClient
 
 from composition.topology import Topology
+from distribution_service.ranking.features import FEATURES
 from tests.factories import Api, create_community, publish, register
 
 FEED = """
@@ -52,7 +53,7 @@ async def test_feed_logs_one_impression_per_shown_item_with_features_position_an
     assert [e["position"] for e in logged] == [0, 1]
     assert {e["model_version"] for e in logged} == {"heuristic-1"}
     assert {str(e["decision_id"]) for e in logged} == {feed["decisionId"]}
-    assert [len(e["features"]) for e in logged] == [23, 23]
+    assert [len(e["features"]) for e in logged] == [len(FEATURES)] * 2
     assert set(i["content"]["id"] for i in feed["items"]) <= set(ids)
 
 
@@ -73,7 +74,7 @@ async def test_explain_feed_item_answers_why_with_model_position_and_reasons(api
     assert why["score"] == item["score"]
     assert why["reasons"] == item["reasons"]
     features = {f["name"]: f["value"] for f in why["features"]}
-    assert len(features) == 23
+    assert len(features) == len(FEATURES)
     assert features["context_slot"] == 2.0
     assert features["cross_own_content"] == 0.0
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from distribution_service.ranking.cli import parser, run
+from distribution_service.ranking.training import TooFewGroupsError
 from infra.errors import BadInputError, NotFoundError
 from tests.factories import Api, Member, create_community, publish, register
 
@@ -45,7 +46,9 @@ async def logged_community(api: Api) -> list[Member]:
 @pytest.fixture
 async def trained(api: Api, tmp_path: Path) -> tuple[list[Member], dict[str, Any], Path]:
     members = await logged_community(api)
-    report = await cli(api, "train", "--community", "demo", "--report", str(tmp_path / "report.json"))
+    report = await cli(
+        api, "train", "--community", "demo", "--report", str(tmp_path / "report.json"), "--min-groups", "3"
+    )
     return members, report, tmp_path
 
 
@@ -53,10 +56,11 @@ async def test_train_writes_the_report_and_plots_and_registers_the_model(
     api: Api, trained: tuple[list[Member], dict[str, Any], Path]
 ) -> None:
     _, report, folder = trained
-    assert json.loads((folder / "report.json").read_text()) == report
+    assert json.loads((folder / "report.json").read_text()) | {"registered": True} == report
     assert report["community"] == "demo"
     assert report["model_version"].startswith("lgbm-")
-    assert set(report["metrics"]) == {"lightgbm", "popularity", "recency", "heuristic", "implicit_als"}
+    assert set(report["metrics"]) == {"lightgbm", "popularity", "recency", "age_idle", "heuristic", "implicit_als"}
+    assert report["protocol"]["positives_outside_pool"] == 0
     assert report["groups"]["train"] > 0
     assert report["groups"]["test"] > 0
     assert sorted(p.name for p in folder.glob("*.png")) == ["report-importance.png", "report-metrics.png"]
@@ -157,3 +161,10 @@ async def test_gray_release_traffic_must_be_a_share(
     _, report, _ = trained
     with pytest.raises(BadInputError, match="traffic must be in"):
         await cli(api, "experiment", report["model_version"], "--community", "demo", "--traffic", "1.5")
+
+
+async def test_too_few_groups_is_a_refusal_and_registers_nothing(api: Api) -> None:
+    await logged_community(api)
+    with pytest.raises(TooFewGroupsError, match="no model was registered"):
+        await cli(api, "train", "--community", "demo", "--min-groups", "500")
+    assert (await cli(api, "list", "--community", "demo"))["versions"] == []

@@ -20,8 +20,11 @@ def test_offline_command_prints_the_report_of_every_ranker_on_the_same_groups(
     assert stackexchange.main([str(DUMP)]) == 0
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert report["community"] == "french.meta"
-    assert report["groups"]["test"] == 210
-    assert set(report["metrics"]) == {"lightgbm", "popularity", "recency", "heuristic", "implicit_als"}
+    assert report["groups"]["test"] == 126
+    assert set(report["metrics"]) == {"lightgbm", "popularity", "recency", "age_idle", "heuristic", "implicit_als"}
+    # The leak the protocol closes: no positive from outside the pool, so the dead-first rule gains nothing.
+    assert report["protocol"]["positives_outside_pool"] == 0
+    assert report["metrics"]["age_idle"]["ndcg@10"] <= report["metrics"]["recency"]["ndcg@10"]
     for ranker, ci in report["ci95"].items():
         low, high = ci["ndcg@10"]
         assert low <= report["metrics"][ranker]["ndcg@10"] <= high
