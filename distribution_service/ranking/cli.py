@@ -108,7 +108,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
             if args.command == "train":
                 return await _train(args, store, registry, topology, community.id, community.timezone)
             if args.command in ("rank", "evaluate"):
-                context = JudgmentContext(store, registry, topology, mongo, settings, community.id, community.timezone)
+                context = JudgmentContext(
+                    store, registry, topology.users, topology.content, community.id, community.timezone
+                )
                 return await judge(args, context)
             if args.command == "list":
                 return {"versions": await registry.list_versions(cid)}
