@@ -38,6 +38,7 @@ from content_service.schemas import ContentImport, ContentImportBatch
 from distribution_service.domain import decision_log
 from distribution_service.domain.honeycomb import Scene, Slot
 from distribution_service.ranking.features import FEATURES
+from distribution_service.ranking.gate import Verdict
 from distribution_service.ranking.model import RankingModel
 from distribution_service.ranking.training import TrainingData, train_and_evaluate
 from distribution_service.schemas import EventImport, EventImportBatch, FeedRequest
@@ -156,7 +157,15 @@ async def measure(services: Topology, args: argparse.Namespace) -> dict[str, Any
         report=trained.report,
         params=trained.params,
     )
-    await service.registry.promote(ObjectId(cid), trained.model_version)
+    # The benchmark measures serving speed, not the model: past the promotion gate, with the reason on record.
+    await service.registry.promote(
+        ObjectId(cid),
+        trained.model_version,
+        verdict=Verdict(["not assessed"]),
+        by="benchmarks/ranking.py",
+        force=True,
+        reason="serving benchmark on a synthetic community",
+    )
 
     request = FeedRequest(member_id=members[0], slot=Slot.MORNING, scene=Scene.BEFORE_DECISION, first=20)
     page = await services.distribution.feed(cid, request)

@@ -15,7 +15,7 @@ from pydantic import Field, StringConstraints
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
-from infra.schemas import ApiModel
+from infra.schemas import ApiInput, ApiModel
 
 MAX_IMPORT_BATCH = 1000
 DUPLICATE_KEY = 11000
@@ -78,3 +78,16 @@ async def insert_many_reporting(
             refused[int(error["index"])] = ",".join(error.get("keyPattern", {}).keys())
         return refused
     return {}
+
+
+class SourceIdLookup(ApiInput):
+    """Which platform ids the import gave these source ids (tools that name things as the source system does)."""
+
+    source: SourceKey
+    source_ids: list[SourceKey] = Field(max_length=MAX_IMPORT_BATCH)
+
+
+class SourceIdMap(ApiModel):
+    """Source id -> platform id, for the source ids an import created; the others are absent."""
+
+    ids: dict[str, str]

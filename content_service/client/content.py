@@ -16,7 +16,7 @@ from content_service.schemas.content import (
     ContentRead,
     ContentSummary,
 )
-from infra.bulk import ImportResult
+from infra.bulk import ImportResult, SourceIdLookup, SourceIdMap
 from infra.http import ServiceClient
 from infra.paths import community_path, segment
 
@@ -77,3 +77,9 @@ class ContentCalls(ServiceClient):
         path = f"{community_path(community_id)}/content/known"
         body = await self._call("POST", path, json=ContentIdCheck(ids=content_ids).to_wire())
         return set(ContentIdCheckResult.model_validate(body).known)
+
+    async def content_ids_by_source(self, community_id: str, source: str, source_ids: list[str]) -> dict[str, str]:
+        """Source id -> content id for the content an import of `source` created (at most 1000 ids a call)."""
+        path = f"{community_path(community_id)}/content/by-source"
+        body = await self._call("POST", path, json=SourceIdLookup(source=source, source_ids=source_ids).to_wire())
+        return SourceIdMap.model_validate(body).ids

@@ -19,6 +19,7 @@ from content_service.schemas.content import (
     ContentLookupResult,
 )
 from content_service.schemas.production import ContentEdit, RevisionList, Transition
+from infra.bulk import SourceIdLookup
 from infra.route_params import community_id, path_id
 from infra.service_app import parse_since, read_model, respond
 
@@ -90,6 +91,11 @@ async def check_content_ids(request: Request) -> Response:
     return respond(ContentIdCheckResult(known=known))
 
 
+async def content_ids_by_source(request: Request) -> Response:
+    lookup = await read_model(request, SourceIdLookup)
+    return respond(await service(request).imports.ids_by_source(community_id(request), lookup))
+
+
 C = "/communities/{community_id}"
 ROUTES = [
     Route(C + "/content", publish_content, methods=["POST"]),
@@ -99,6 +105,7 @@ ROUTES = [
     Route(C + "/content/by-author", counts_by_author, methods=["GET"]),
     Route(C + "/content/import", import_content, methods=["POST"]),
     Route(C + "/content/known", check_content_ids, methods=["POST"]),
+    Route(C + "/content/by-source", content_ids_by_source, methods=["POST"]),
     Route(C + "/content/{content_id}", get_content, methods=["GET"]),
     Route(C + "/content/{content_id}/transitions", transition, methods=["POST"]),
     Route(C + "/content/{content_id}/edits", edit, methods=["POST"]),

@@ -11,7 +11,7 @@ from content_service.domain.kinds import REQUIRED_ROLE, ContentStatus, may_publi
 from content_service.schemas.content import ContentImport, ContentImportBatch
 from content_service.service.actors import Actors
 from content_service.store import ContentStore, Doc
-from infra.bulk import ImportedItem, ImportOutcome, ImportResult, tally
+from infra.bulk import ImportedItem, ImportOutcome, ImportResult, SourceIdLookup, SourceIdMap, tally
 
 
 def _utc(moment: datetime) -> datetime:
@@ -102,3 +102,9 @@ class ImportService:
                     ImportedItem(source_id=source_id, outcome=ImportOutcome.SKIPPED, id=str(existing[source_id]))
                 )
         return tally(items)
+
+    async def ids_by_source(self, community_id: ObjectId, lookup: SourceIdLookup) -> SourceIdMap:
+        """Platform ids of the content an import of `lookup.source` created under these source ids."""
+        wanted = list(dict.fromkeys(lookup.source_ids))
+        found = await self.store.pieces.list_content_ids_by_source(community_id, lookup.source, wanted)
+        return SourceIdMap(ids={source_id: str(oid) for source_id, oid in found.items()})

@@ -4,29 +4,35 @@ train --community SLUG [--since ISO] [--until ISO] [--report PATH] [--seed N] [-
 rank --community SLUG --model VERSION|active --input IN.jsonl --output OUT.jsonl [--ids source]
 evaluate --community SLUG --model VERSION|active --input IN.jsonl [--ids source]
 list --community SLUG
-promote VERSION --community SLUG
-rollback --community SLUG
+promote VERSION --community SLUG [--min-groups N] [--by WHO] [--force --reason WHY]
+rollback --community SLUG [--by WHO] [--reason WHY]
+history --community SLUG             (promotions and rollbacks: who, when, from, to)
 shadow VERSION --community SLUG      (shadow none: stop shadowing)
+shadow report --community SLUG [--horizon-hours H]
+experiment VERSION|stop|report --community SLUG [--traffic SHARE]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bson import ObjectId
 
 from composition.topology import Topology
+from distribution_service.ranking.gate import MIN_PROMOTION_GROUPS, assess
 from distribution_service.ranking.judge import JudgmentContext, judge, metrics_table
 from distribution_service.ranking.loader import load_training_data
 from distribution_service.ranking.registry import ModelRegistry
 from distribution_service.ranking.training import MIN_GROUPS, train_and_evaluate, write_plots
+from distribution_service.service.experiments import SHADOW_HORIZON_HOURS, ExperimentsService
 from distribution_service.store import DistributionStore
 from infra.errors import ServiceError
 from infra.mongo import create_mongo_client
@@ -64,17 +70,41 @@ def parser() -> argparse.ArgumentParser:
         if name == "rank":
             cmd.add_argument("--output", type=Path, required=True)
         cmd.add_argument("--ids", choices=("platform", "source"), default="platform", help="how lines name things")
-    for name, help_text in (("list", "the registry's versions"), ("rollback", "back to the previous active model")):
+    for name, help_text in (
+        ("list", "the registry's versions"),
+        ("history", "promotions and rollbacks, newest first: who, when, from, to, forced and why"),
+    ):
         sub.add_parser(name, help=help_text).add_argument("--community", required=True)
-    for name, help_text in (("promote", "make VERSION the active model"), ("shadow", "score VERSION in shadow")):
-        cmd = sub.add_parser(name, help=help_text)
-        cmd.add_argument("version")
-        cmd.add_argument("--community", required=True)
+    promote = sub.add_parser("promote", help="make VERSION the active model, through the gate")
+    promote.add_argument("version")
+    promote.add_argument("--community", required=True)
+    promote.add_argument(
+        "--min-groups", type=int, default=MIN_PROMOTION_GROUPS, help="refuse a model trained on fewer groups"
+    )
+    promote.add_argument("--force", action="store_true", help="promote although the gate refuses (needs --reason)")
+    rollback = sub.add_parser("rollback", help="back to the previous active model")
+    rollback.add_argument("--community", required=True)
+    for cmd in (promote, rollback):
+        cmd.add_argument("--by", default=_operator(), help="who does it, for the history (default: this login)")
+        cmd.add_argument("--reason", help="why, for the history (required with --force)")
+    shadow = sub.add_parser("shadow", help="score VERSION in shadow (`none`: stop; `report`: score the log)")
+    shadow.add_argument("version")
+    shadow.add_argument("--community", required=True)
+    shadow.add_argument(
+        "--horizon-hours", type=float, default=SHADOW_HORIZON_HOURS, help="engagement this long after a decision"
+    )
     experiment = sub.add_parser("experiment", help="gray release: rank --traffic of members with VERSION")
     experiment.add_argument("version", help="a registered version, or `stop`, or `report`")
     experiment.add_argument("--community", required=True)
     experiment.add_argument("--traffic", type=float, default=0.1, help="share of members in the new arm (0-1]")
     return p
+
+
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def cli_settings(settings: Settings) -> Settings:
@@ -108,22 +138,42 @@ async def run(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
             if args.command == "train":
                 return await _train(args, store, registry, topology, community.id, community.timezone)
             if args.command in ("rank", "evaluate"):
-                context = JudgmentContext(store, registry, topology, mongo, settings, community.id, community.timezone)
+                context = JudgmentContext(
+                    store, registry, topology.users, topology.content, community.id, community.timezone
+                )
                 return await judge(args, context)
             if args.command == "list":
                 return {"versions": await registry.list_versions(cid)}
+            if args.command == "history":
+                return {"history": await registry.history(cid)}
             if args.command == "experiment":
                 if args.version == "report":
-                    return await registry.experiment_report(cid)
+                    return await ExperimentsService(store).model_experiment_report(cid)
                 if args.version == "stop":
                     pointer = await registry.stop_experiment(cid)
                 else:
                     pointer = await registry.start_experiment(cid, args.version, args.traffic)
                 return {"active": pointer.get("active"), "experiment": pointer.get("experiment")}
+            if args.command == "shadow" and args.version == "report":
+                return await ExperimentsService(store).shadow_report(cid, horizon=timedelta(hours=args.horizon_hours))
             if args.command == "promote":
-                pointer = await registry.promote(cid, args.version)
-            elif args.command == "rollback":
-                pointer = await registry.rollback(cid)
+                candidate = await registry.get_or_raise(cid, args.version)
+                verdict = await assess(
+                    store,
+                    topology.content,
+                    community_id=community.id,
+                    slug=args.community,
+                    timezone=community.timezone,
+                    candidate=candidate,
+                    active=await registry.active_document(cid),
+                    min_groups=args.min_groups,
+                )
+                pointer = await registry.promote(
+                    cid, args.version, verdict=verdict, by=args.by, force=args.force, reason=args.reason
+                )
+                return {"active": pointer.get("active"), "shadow": pointer.get("shadow"), "gate": verdict.figures}
+            if args.command == "rollback":
+                pointer = await registry.rollback(cid, by=args.by, reason=args.reason)
             else:
                 pointer = await registry.shadow(cid, None if args.version == "none" else args.version)
             return {"active": pointer.get("active"), "shadow": pointer.get("shadow")}

@@ -11,9 +11,8 @@ from typing import Any
 
 import numpy as np
 from bson import ObjectId
-from pymongo import AsyncMongoClient
 
-from composition.topology import Topology
+from content_service.client import ContentClient
 from distribution_service.ranking import source_ids
 from distribution_service.ranking.baselines import (
     age_idle_scores,
@@ -28,7 +27,7 @@ from distribution_service.ranking.loader import load_history
 from distribution_service.ranking.model import RankingModel
 from distribution_service.ranking.registry import ModelRegistry
 from distribution_service.store import DistributionStore
-from infra.settings import Settings
+from users_service.client import UsersClient
 
 DEFAULT_ALS = {"factors": 32, "regularization": 0.1, "alpha": 10.0}
 # The done-when comparison: the model over the best of these, paired on the same groups.
@@ -39,9 +38,8 @@ PAIRED_WITH = ("recency", "popularity")
 class JudgmentContext:
     store: DistributionStore
     registry: ModelRegistry
-    topology: Topology
-    mongo: AsyncMongoClient
-    settings: Settings
+    users: UsersClient
+    content: ContentClient
     community_id: str
     timezone: str
 
@@ -81,17 +79,17 @@ async def judge(args: argparse.Namespace, ctx: JudgmentContext) -> dict[str, Any
     if args.ids == "source":
         judged = [line for line in lines if isinstance(line, Judged)]
         ids = await source_ids.resolve(
-            ctx.mongo,
-            ctx.settings,
+            ctx.users,
+            ctx.content,
             ctx.community_id,
             members=[j.member for j in judged],
-            content=[c for j in judged for c in j.candidates],
+            items=[c for j in judged for c in j.candidates],
         )
         lines = _to_platform(lines, ids)
         names = ids.names
     asked = [c for line in lines if isinstance(line, Judged) for c in line.candidates]
     catalog, log = await load_history(
-        ctx.store, ctx.topology.content, community_id=ctx.community_id, until=datetime.now(UTC), item_ids=asked
+        ctx.store, ctx.content, community_id=ctx.community_id, until=datetime.now(UTC), item_ids=asked
     )
     moments = [line.at for line in lines if isinstance(line, Judged)]
     ranker = Ranker(catalog, log, timezone=ctx.timezone, text_cut=min(moments) if moments else None)

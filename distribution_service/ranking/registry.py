@@ -1,4 +1,5 @@
-"""The model registry: versions with their metrics, the active and shadow pointers, and the loaded models.
+"""The model registry: versions with their metrics, the active and shadow pointers, the history of promotions
+and rollbacks, and the loaded models.
 
 Serving asks `serving_models` on every request; it reads the community's pointer (one indexed find) and loads
 a version from GridFS only when the pointer names one not yet in memory, so `promote` takes effect on the next
@@ -11,13 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
 from bson import ObjectId
 
-from distribution_service.domain.experiments import CONTROL, TREATMENT
-from distribution_service.domain.honeycomb import EventType
 from distribution_service.ranking.features import FEATURES
-from distribution_service.ranking.metrics import bootstrap_ci95
+from distribution_service.ranking.gate import PromotionRefused, Verdict
 from distribution_service.ranking.model import RankingModel
 from distribution_service.store import DistributionStore
 from infra.errors import BadInputError, ConflictError, NotFoundError
@@ -86,22 +84,96 @@ class ModelRegistry:
         if await self.store.get_model_version(community_id, version) is None:
             raise NotFoundError(f"no model version {version} in this community's registry", field="version")
 
-    async def promote(self, community_id: ObjectId, version: str) -> dict[str, Any]:
+    async def get_or_raise(self, community_id: ObjectId, version: str) -> dict[str, Any]:
+        doc = await self.store.get_model_version(community_id, version)
+        if doc is None:
+            raise NotFoundError(f"no model version {version} in this community's registry", field="version")
+        return doc
+
+    async def active_document(self, community_id: ObjectId) -> dict[str, Any] | None:
+        version = await self.active_version(community_id)
+        return await self.store.get_model_version(community_id, version) if version else None
+
+    async def promote(
+        self,
+        community_id: ObjectId,
+        version: str,
+        *,
+        verdict: Verdict,
+        by: str,
+        force: bool = False,
+        reason: str | None = None,
+    ) -> dict[str, Any]:
+        """Make `version` active if the gate passed it, or if forced with a reason; either way the history keeps
+        who did it, when, from which version to which, and (forced) why and what the gate had said."""
         await self._require(community_id, version)
+        if not verdict.passed and not force:
+            raise PromotionRefused(f"promotion of {version} refused: " + "; ".join(verdict.refusals))
+        if force and not (reason and reason.strip()):
+            raise BadInputError("--force needs --reason: the history records why the gate was overridden")
         pointer = await self.store.get_model_pointer(community_id) or {}
         fields: dict[str, Any] = {"active": version}
         if pointer.get("shadow") == version:
             fields["shadow"] = None
-        return await self.store.set_model_pointer(community_id, fields, push_history=version)
+        after = await self.store.set_model_pointer(community_id, fields, push_history=version)
+        await self._record(
+            community_id,
+            "promote",
+            by=by,
+            before=pointer.get("active"),
+            after=version,
+            forced=force and not verdict.passed,
+            reason=reason,
+            gate={"passed": verdict.passed, "refusals": verdict.refusals, **verdict.figures},
+        )
+        return after
 
-    async def rollback(self, community_id: ObjectId) -> dict[str, Any]:
+    async def rollback(self, community_id: ObjectId, *, by: str, reason: str | None = None) -> dict[str, Any]:
         """Back to the version active before the current one (the heuristic when there was none)."""
         pointer = await self.store.get_model_pointer(community_id)
         if not pointer or not pointer.get("history"):
             raise ConflictError("no promoted model to roll back")
         after = await self.store.pop_model_history(community_id) or {}
         history = after.get("history") or []
-        return await self.store.set_model_pointer(community_id, {"active": history[-1] if history else None})
+        previous = history[-1] if history else None
+        result = await self.store.set_model_pointer(community_id, {"active": previous})
+        await self._record(
+            community_id, "rollback", by=by, before=pointer.get("active"), after=previous, forced=False, reason=reason
+        )
+        return result
+
+    async def _record(
+        self,
+        community_id: ObjectId,
+        action: str,
+        *,
+        by: str,
+        before: str | None,
+        after: str | None,
+        forced: bool,
+        reason: str | None,
+        gate: dict[str, Any] | None = None,
+    ) -> None:
+        await self.store.models.insert_model_promotion(
+            {
+                "community_id": community_id,
+                "action": action,
+                "at": datetime.now(UTC),
+                "by": by,
+                "from": before,
+                "to": after,
+                "forced": forced,
+                "reason": reason,
+                "gate": gate,
+            }
+        )
+
+    async def history(self, community_id: ObjectId) -> list[dict[str, Any]]:
+        """Promotions and rollbacks, newest first: who, when, from which version to which, forced or not, why."""
+        return [
+            {k: doc.get(k) for k in ("at", "action", "by", "from", "to", "forced", "reason", "gate")}
+            for doc in await self.store.models.list_model_promotions(community_id)
+        ]
 
     async def shadow(self, community_id: ObjectId, version: str | None) -> dict[str, Any]:
         if version is not None:
@@ -118,42 +190,6 @@ class ModelRegistry:
 
     async def stop_experiment(self, community_id: ObjectId) -> dict[str, Any]:
         return await self.store.set_model_pointer(community_id, {"experiment": None})
-
-    async def experiment_report(self, community_id: ObjectId) -> dict[str, Any]:
-        """Per arm of the running experiment: decisions, items shown, and the share of shown items opened and
-        shared (attributed by decision id), with a bootstrap ci95 of the open rate over decisions."""
-        pointer = await self.store.get_model_pointer(community_id) or {}
-        experiment = pointer.get("experiment")
-        if not experiment:
-            raise NotFoundError("no experiment is running in this community")
-        since = experiment["started_at"]
-        decisions = await self.store.list_experiment_decisions(community_id, experiment["version"], since)
-        types = [EventType.OPEN.value, EventType.CLICK.value, EventType.SHARE.value]
-        acted: dict[tuple[ObjectId, ObjectId], set[str]] = {}
-        for e in await self.store.list_attributed_events(community_id, since, types):
-            acted.setdefault((e["decision_id"], e["content_id"]), set()).add(e["type"])
-        arms: dict[str, dict[str, Any]] = {}
-        for name in (CONTROL, TREATMENT):
-            mine = [d for d in decisions if d.get("experiment_arm") == name]
-            per_decision = []
-            shown = opened = shared = 0
-            for d in mine:
-                items = [s["content_id"] for s in d.get("shown", [])]
-                hits = [acted.get((d["_id"], c), set()) for c in items]
-                opens = sum(1 for h in hits if h & {EventType.OPEN.value, EventType.CLICK.value})
-                shown += len(items)
-                opened += opens
-                shared += sum(1 for h in hits if EventType.SHARE.value in h)
-                if items:
-                    per_decision.append(opens / len(items))
-            arms[name] = {
-                "decisions": len(mine),
-                "shown": shown,
-                "open_rate": round(opened / shown, 6) if shown else 0.0,
-                "share_rate": round(shared / shown, 6) if shown else 0.0,
-                "open_rate_ci95": list(bootstrap_ci95(np.array(per_decision))),
-            }
-        return {"version": experiment["version"], "traffic": experiment["traffic"], "since": since, "arms": arms}
 
     async def load_for_evaluation(self, community_id: ObjectId, version: str) -> tuple[RankingModel, dict[str, Any]]:
         """A registered version (or `active`) with its registry document, scored by LightGBM itself (no

@@ -2,8 +2,8 @@
 
 `service.events` (record, import, activity), `service.feed` (feed, explain), `service.slots` (golden-slot runs,
 push preferences, inbox, rates), `service.relations` (follows and blocks), `service.ranker` (one ranking
-decision, shared by feed and slots), `service.registry` (the model registry) and `service.scheduler` (the
-golden-slot tick).
+decision, shared by feed and slots), `service.registry` (the model registry), `service.experiments` (experiment
+and shadow readouts) and `service.scheduler` (the golden-slot tick).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from content_service.client import ContentClient
 from distribution_service.domain.schedule import DEFAULT_SLOTS, parse_slots
 from distribution_service.ranking.registry import ModelRegistry
 from distribution_service.service.events import EventsService
+from distribution_service.service.experiments import ExperimentsService
 from distribution_service.service.feed import FeedService
 from distribution_service.service.ranker import COUNTERS_TTL_SECONDS, FeedRanker
 from distribution_service.service.relations import RelationsService
@@ -47,6 +48,7 @@ class DistributionService:
             store, content, users, self.registry, self.relations, counters_ttl_seconds=counters_ttl_seconds
         )
         self.events = EventsService(store, content)
+        self.experiments = ExperimentsService(store)
         self.feed = FeedService(store, self.ranker)
         self.slots = SlotsService(
             store, self.ranker, users, clocks=parse_slots(slots), max_deliveries_per_day=max_deliveries_per_day

@@ -25,6 +25,11 @@ class DecisionsStore:
             [("community_id", ASCENDING), ("experiment_version", ASCENDING), ("at", ASCENDING)],
             name="community_experiment_at",
         )
+        # list_shadow_decisions: one shadow version's decisions.
+        await self.decisions.create_index(
+            [("community_id", ASCENDING), ("shadow_version", ASCENDING), ("at", ASCENDING)],
+            name="community_shadow_at",
+        )
 
     async def insert_decisions(self, docs: list[Doc]) -> None:
         if docs:
@@ -38,7 +43,7 @@ class DecisionsStore:
     async def list_experiment_decisions(self, community_id: ObjectId, version: str, since: datetime) -> list[Doc]:
         cursor = self.decisions.find(
             {"community_id": community_id, "experiment_version": version, "at": {"$gte": since}},
-            projection={"experiment_arm": 1, "shown.content_id": 1},
+            projection={"experiment_arm": 1, "member_id": 1, "shown.content_id": 1},
         )
         return [doc async for doc in cursor]
 
@@ -58,3 +63,11 @@ class DecisionsStore:
             cursor = self.decisions.find({"_id": {"$in": decision_ids[lo : lo + DECISION_BATCH]}})
             found += [doc async for doc in cursor if doc.get("community_id") == community_id]
         return found
+
+    async def list_shadow_decisions(self, community_id: ObjectId, version: str) -> list[Doc]:
+        """A shadow version's decisions: who, when, what the live model showed and what the shadow would have."""
+        cursor = self.decisions.find(
+            {"community_id": community_id, "shadow_version": version},
+            projection={"member_id": 1, "at": 1, "model_version": 1, "shown.content_id": 1, "shadow_ranking": 1},
+        )
+        return [doc async for doc in cursor]

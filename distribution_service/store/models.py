@@ -1,4 +1,5 @@
-"""The model registry: versions (text in GridFS) and each community's active/shadow pointer."""
+"""The model registry: versions (text in GridFS), each community's active/shadow pointer, and the log of every
+promotion and rollback (who, when, from, to, and why when the gate was overridden)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import UTC, datetime
 
 from bson import ObjectId
 from gridfs import AsyncGridFSBucket
-from pymongo import ASCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -18,6 +19,7 @@ class ModelsStore:
         self.model_versions = db["model_versions"]
         self.model_pointers = db["model_pointers"]
         self.model_files = AsyncGridFSBucket(db, bucket_name="models")
+        self.model_promotions = db["model_promotions"]
 
     async def ensure_indexes(self) -> None:
         # get_model_version / list_model_versions: one registry per community.
@@ -26,6 +28,8 @@ class ModelsStore:
         )
         # get_model_pointer / set_model_pointer: one pointer per community.
         await self.model_pointers.create_index([("community_id", ASCENDING)], unique=True, name="community_unique")
+        # list_model_promotions: a community's promotions and rollbacks, newest first.
+        await self.model_promotions.create_index([("community_id", ASCENDING), ("at", DESCENDING)], name="community_at")
 
     async def insert_model_version(self, doc: Doc, model_text: str) -> bool:
         """Store a trained model (text in GridFS) and its record; False if this version is already registered."""
@@ -71,3 +75,11 @@ class ModelsStore:
         """Drop the last entry of the active-model history (rollback); the pointer as it is after."""
         await self.model_pointers.update_one({"community_id": community_id}, {"$pop": {"history": 1}})
         return await self.get_model_pointer(community_id)
+
+    async def insert_model_promotion(self, doc: Doc) -> None:
+        """One promotion or rollback, kept for good: the pointer says what is active, this says how it came to be."""
+        await self.model_promotions.insert_one(doc)
+
+    async def list_model_promotions(self, community_id: ObjectId, limit: int = 100) -> list[Doc]:
+        cursor = self.model_promotions.find({"community_id": community_id}).sort("at", DESCENDING).limit(limit)
+        return [doc async for doc in cursor]

@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 import pytest
 from bson import ObjectId
-from composition.importers.stackexchange.mapping import ExpertRule
-from composition.importers.stackexchange.pipeline import ImportOptions, import_dump
 from pymongo import AsyncMongoClient
 
+from composition.importers.stackexchange.mapping import ExpertRule
+from composition.importers.stackexchange.pipeline import ImportOptions, import_dump
 from composition.topology import Topology
 from distribution_service.ranking.cli import cli_settings, parser, run
 from distribution_service.ranking.features import FEATURE_INDEX
@@ -131,7 +131,7 @@ async def test_evaluate_scores_the_model_and_every_baseline_on_the_same_groups(a
 
 
 async def test_evaluate_with_the_active_model_compares_it_too(api: Api, imported: str) -> None:
-    await cli(api, "promote", imported, "--community", SLUG)
+    await cli(api, "promote", imported, "--community", SLUG, "--force", "--reason", "trained on the synthetic world")
     args = parser().parse_args(
         ["evaluate", "--community", SLUG, "--model", "active", "--input", str(EXAMPLE), "--ids", "source"]
     )

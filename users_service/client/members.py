@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from infra.bulk import ImportResult
+from infra.bulk import ImportResult, SourceIdLookup, SourceIdMap
 from infra.http import ServiceClient
 from infra.paths import community_path, segment
 from users_service.schemas.members import (
@@ -61,3 +61,9 @@ class MembersClientMixin(ServiceClient):
         """Create members from another platform; items in the order sent, each CREATED, SKIPPED or REJECTED."""
         body = await self._call("POST", f"{_members(community_id)}/import", json=batch.to_wire())
         return ImportResult.model_validate(body)
+
+    async def member_ids_by_source(self, community_id: str, source: str, source_ids: list[str]) -> dict[str, str]:
+        """Source id -> member id for the members an import of `source` created (at most 1000 ids a call)."""
+        lookup = SourceIdLookup(source=source, source_ids=source_ids)
+        body = await self._call("POST", f"{_members(community_id)}/by-source", json=lookup.to_wire())
+        return SourceIdMap.model_validate(body).ids

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from infra.bulk import SourceIdLookup
 from infra.errors import BadInputError
 from infra.route_params import community_id, path_id, path_text
 from infra.service_app import parse_since, read_model, respond
@@ -60,6 +61,11 @@ async def import_members(request: Request) -> Response:
     return respond(await service(request).importing.import_members(cid, batch))
 
 
+async def member_ids_by_source(request: Request) -> Response:
+    lookup = await read_model(request, SourceIdLookup)
+    return respond(await service(request).importing.ids_by_source(community_id(request), lookup))
+
+
 async def grant_role(request: Request) -> Response:
     change = await read_model(request, RoleChange)
     return respond(await service(request).members.grant_role(community_id(request), change))
@@ -71,12 +77,13 @@ async def revoke_role(request: Request) -> Response:
 
 
 _base = "/communities/{community_id}"
-# The fixed paths (lookup, joined, by-handle, import) come before `{member_id}`.
+# The fixed paths (lookup, joined, by-handle, import, by-source) come before `{member_id}`.
 ROUTES = [
     Route(f"{_base}/members", register_member, methods=["POST"]),
     Route(f"{_base}/members/lookup", lookup_members, methods=["POST"]),
     Route(f"{_base}/members/joined", member_ids_joined, methods=["GET"]),
     Route(f"{_base}/members/import", import_members, methods=["POST"]),
+    Route(f"{_base}/members/by-source", member_ids_by_source, methods=["POST"]),
     Route(f"{_base}/members/by-handle/{{handle}}", get_member_by_handle, methods=["GET"]),
     Route(f"{_base}/members/{{member_id}}", get_member, methods=["GET"]),
     Route(f"{_base}/sessions", authenticate, methods=["POST"]),

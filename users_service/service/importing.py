@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from bson import ObjectId
 
-from infra.bulk import ImportedItem, ImportOutcome, ImportResult, tally
+from infra.bulk import ImportedItem, ImportOutcome, ImportResult, SourceIdLookup, SourceIdMap, tally
 from users_service.domain.roles import Role, with_role
 from users_service.domain.tiers import initial_tier
 from users_service.schemas.members import MemberImport, MemberImportBatch
@@ -76,3 +76,8 @@ class ImportingService:
                     ImportedItem(source_id=source_id, outcome=ImportOutcome.SKIPPED, id=str(existing[source_id]))
                 )
         return tally(items)
+
+    async def ids_by_source(self, community_id: ObjectId, lookup: SourceIdLookup) -> SourceIdMap:
+        """Platform ids of the members an import of `lookup.source` created under these source ids."""
+        found = await self.store.list_ids_by_source(community_id, lookup.source, list(dict.fromkeys(lookup.source_ids)))
+        return SourceIdMap(ids={source_id: str(oid) for source_id, oid in found.items()})
