@@ -43,6 +43,7 @@ async def build_service(
         webhook_delay_seconds=settings.billing_sandbox_webhook_delay_seconds,
         duplicate_probability=settings.billing_sandbox_duplicate_probability,
         tolerance_seconds=settings.billing_webhook_tolerance_seconds,
+        production=settings.is_production,
     )
     if settings.is_production:
         log.warning("billing_uses_the_sandbox_provider", hint="add a real provider adapter: docs/billing.md")

@@ -41,7 +41,10 @@ def create_app(
         await store.ensure_indexes()
         service = ContentService(store, users, settings)
         webhooks = WebhookSender(
-            store.crisis, timeout=settings.webhook_timeout_seconds, production=settings.is_production
+            store.crisis,
+            timeout=settings.webhook_timeout_seconds,
+            production=settings.is_production,
+            allow_loopback=settings.webhook_allow_loopback,
         )
         handlers: dict[str, Handler] = {WEBHOOK: webhooks}
         if distribution is not None:

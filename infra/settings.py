@@ -160,6 +160,9 @@ class Settings(BaseSettings):
     # One member may file this many complaints an hour (a community may change it).
     complaints_per_member_per_hour: int = 20
 
+    # A developer's local webhook receiver: loopback targets allowed outside production only when this is set.
+    webhook_allow_loopback: bool = False
+
     @property
     def is_production(self) -> bool:
         return self.app_env == "production"

@@ -43,6 +43,11 @@ class PaymentProvider(Protocol):
         """Charge `method`; the provider keeps `key` so that a repeat returns the first charge, never a second."""
         ...
 
+    async def resolve(self, *, key: str) -> ChargeResult:
+        """The charge made under `key`; when none was made, close the key: a decline that every later `charge`
+        with this key gets too, so a request that comes back late cannot charge what the reconciler gave up."""
+        ...
+
     async def refund(self, *, key: str, charge_id: str, amount_cents: int) -> RefundResult: ...
 
     def verify_webhook(self, body: bytes, headers: dict[str, str], *, now: float) -> dict[str, object]:

@@ -27,6 +27,13 @@ from billing_service.payments.provider import (
 from infra.errors import BadInputError
 
 TOKENS = ("tok_success", "tok_decline", "tok_timeout", "tok_delayed", "tok_delayed_decline")
+# The documented development default of BILLING_WEBHOOK_SECRET: anyone who read the docs can sign with it.
+DEFAULT_WEBHOOK_SECRET = "whsec_sandbox_development_only"
+MIN_PRODUCTION_SECRET_BYTES = 32
+
+
+class WeakWebhookSecretError(ValueError):
+    """Production refuses a webhook secret that a forger could know or guess."""
 
 
 @dataclass
@@ -40,6 +47,7 @@ class SandboxCharge:
     fee_cents: int
     refunded_cents: int = 0
     answered: bool = field(default=False)
+    reason: str = "card_declined"
 
 
 class SandboxProvider:
@@ -54,7 +62,12 @@ class SandboxProvider:
         duplicate_probability: float = 0.3,
         tolerance_seconds: int = 300,
         seed: int | None = None,
+        production: bool = False,
     ) -> None:
+        if production and (secret == DEFAULT_WEBHOOK_SECRET or len(secret.encode()) < MIN_PRODUCTION_SECRET_BYTES):
+            raise WeakWebhookSecretError(
+                "APP_ENV=production needs BILLING_WEBHOOK_SECRET: at least 32 bytes, not the documented sandbox default"
+            )
         self.secret = secret
         self.fee_bps = fee_bps
         self.webhook_delay_seconds = webhook_delay_seconds
@@ -88,6 +101,15 @@ class SandboxProvider:
         if method == "tok_timeout" and not existing.answered:
             existing.answered = True
             raise ProviderTimeoutError("sandbox: the answer to this charge was lost")
+        return self._result(existing)
+
+    async def resolve(self, *, key: str) -> ChargeResult:
+        existing = self.charges.get(key)
+        if existing is None:
+            existing = SandboxCharge(
+                f"ch_{uuid.uuid4().hex[:20]}", key, 0, "", "", ChargeStatus.DECLINED, 0, reason="abandoned"
+            )
+            self.charges[key] = existing
         return self._result(existing)
 
     async def refund(self, *, key: str, charge_id: str, amount_cents: int) -> RefundResult:
@@ -135,11 +157,16 @@ class SandboxProvider:
     # Internals
 
     def _result(self, charge: SandboxCharge) -> ChargeResult:
-        reason = "card_declined" if charge.status == ChargeStatus.DECLINED else None
+        reason = charge.reason if charge.status == ChargeStatus.DECLINED else None
         return ChargeResult(charge.charge_id, charge.status, charge.fee_cents, reason)
 
     def _send_charge_events(self, charge: SandboxCharge) -> None:
-        data = {"chargeId": charge.charge_id, "key": charge.key, "amountCents": charge.amount_cents}
+        data = {
+            "chargeId": charge.charge_id,
+            "key": charge.key,
+            "amountCents": charge.amount_cents,
+            "currency": charge.currency,
+        }
         if charge.status == ChargeStatus.PENDING:
             final = "charge.failed" if charge.method == "tok_delayed_decline" else "charge.succeeded"
             if final == "charge.succeeded":

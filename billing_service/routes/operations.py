@@ -13,7 +13,7 @@ from infra.service_app import read_model, respond
 
 async def run_cycle(request: Request) -> Response:
     run = await read_model(request, s.CycleRun)
-    return respond(await service(request).cycle.run(run.now))
+    return respond(await service(request).cycle.run_requested(run.now))
 
 
 async def receive_webhook(request: Request) -> Response:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from billing_service.domain.dunning import DunningPolicy
 from billing_service.payments.faults import FaultPoints
 from billing_service.payments.provider import PaymentProvider
@@ -11,6 +13,7 @@ from billing_service.service.commerce import CommerceService
 from billing_service.service.cycle import BillingCycle
 from billing_service.service.idempotency import IdempotentRunner
 from billing_service.service.invoices import InvoiceService
+from billing_service.service.members import MemberCheck
 from billing_service.service.membership import MembershipBook
 from billing_service.service.recognition import Recognition
 from billing_service.service.refunds import RefundService
@@ -19,6 +22,12 @@ from billing_service.store import BillingStore
 from distribution_service.client import DistributionClient
 from infra.settings import Settings
 from users_service.client import UsersClient
+
+
+def replay_wait_seconds(settings: Settings) -> float:
+    """How long a twin request waits for the first one's result: at most half the gateway's service timeout, so
+    that its "in progress; retry" CONFLICT reaches the client before the gateway gives up with UNAVAILABLE."""
+    return max(0.0, min(settings.billing_replay_wait_seconds, settings.service_timeout_seconds / 2))
 
 
 class BillingService:
@@ -41,21 +50,31 @@ class BillingService:
             block_day=settings.billing_dunning_block_day,
             cancel_day=settings.billing_dunning_cancel_day,
         )
-        self.invoices = InvoiceService(store, tax_rate_bps=settings.billing_tax_rate_bps)
+        members = MemberCheck(users)
+        self.invoices = InvoiceService(store, members, tax_rate_bps=settings.billing_tax_rate_bps)
         self.flow = PaymentFlow(
             store, provider, self.invoices, tax_rate_bps=settings.billing_tax_rate_bps, faults=self.faults
         )
         runner = IdempotentRunner(
             store,
             lease_seconds=settings.billing_payment_lease_seconds,
-            wait_seconds=settings.billing_replay_wait_seconds,
+            wait_seconds=replay_wait_seconds(settings),
         )
         recognition = Recognition(store)
         book = MembershipBook(store, self.flow, recognition, policy)
         self.subscriptions = SubscriptionService(
             store, self.flow, runner, recognition, users, default_method=default_method
         )
-        self.commerce = CommerceService(store, self.flow, runner, recognition, default_method=default_method)
+        self.commerce = CommerceService(store, self.flow, runner, recognition, members, default_method=default_method)
         self.refunds = RefundService(store, self.flow, runner)
-        self.cycle = BillingCycle(store, self.flow, book, recognition, policy, default_method=default_method)
+        self.cycle = BillingCycle(
+            store,
+            self.flow,
+            book,
+            recognition,
+            policy,
+            default_method=default_method,
+            production=settings.is_production,
+            pending_grace=timedelta(seconds=settings.billing_payment_lease_seconds),
+        )
         self.analytics = AnalyticsService(store, settings, users, distribution)

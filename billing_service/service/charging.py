@@ -24,6 +24,7 @@ from billing_service.schemas import WebhookAck
 from billing_service.service.invoices import InvoiceService
 from billing_service.store import BillingStore, Doc, Session
 from infra.errors import BadInputError, NotFoundError, UnavailableError
+from infra.logging import get_logger
 
 Handler = Callable[[Session, Doc], Awaitable[None]]
 
@@ -37,6 +38,7 @@ class Fulfilment:
 
 
 PAYMENT_NOT_FOUND = "no payment with this id in this community"
+log = get_logger(__name__)
 
 
 class PaymentFlow:
@@ -88,6 +90,19 @@ class PaymentFlow:
             await self.store.transaction(lambda session: self.settle(session, payment, result))
         self.faults.check("after_finalize")
         return await self.payment_or_raise(payment["community_id"], payment["_id"])
+
+    async def reconcile(self, payment: Doc) -> bool:
+        """Settle a payment a crash left PENDING by what the provider knows of its key: the charge made, or - when
+        none was made - a decline that closes the key. False while the provider itself is still pending."""
+        try:
+            result = await self.provider.resolve(key=payment["key"])
+        except ProviderTimeoutError:
+            return False
+        if result.status == ChargeStatus.PENDING:
+            return False
+        async with self.invoices.numbering(payment["community_id"]):
+            settled: bool = await self.store.transaction(lambda session: self.settle(session, payment, result))
+        return settled
 
     async def settle(self, session: Session, payment: Doc, result: ChargeResult) -> bool:
         """Apply the provider's answer once; False when the payment was settled before (replay, webhook)."""
@@ -152,6 +167,11 @@ class PaymentFlow:
             raise BadInputError("webhook event without id or data", field="body")
         payment = await self.store.payments.get_by_key_any(str(data.get("key", "")))
         result = _event_result(event_type, data)
+        mismatch = _mismatch(payment, data) if payment is not None and result is not None else None
+        if payment is not None and mismatch is not None:
+            # A signed event that disagrees with the payment is forged or misrouted: it settles nothing.
+            log.warning("billing_webhook_refused", event_id=event_id, payment_id=str(payment["_id"]), mismatch=mismatch)
+            raise BadInputError(f"webhook {mismatch} does not match the payment", field="body")
 
         async def apply(session: Session) -> None:
             await self.store.payments.record_event(session, self.provider.name, event_id, event_type)
@@ -167,6 +187,15 @@ class PaymentFlow:
         except DuplicateKeyError:
             return WebhookAck(received=True, duplicate=True)
         return WebhookAck(received=True, duplicate=False)
+
+
+def _mismatch(payment: Doc, data: dict[str, object]) -> str | None:
+    """Which of the event's amount and currency differ from the payment's (a missing one differs too)."""
+    if data.get("amountCents") != payment["amount_cents"]:
+        return "amount"
+    if data.get("currency") != payment["currency"]:
+        return "currency"
+    return None
 
 
 def _event_result(event_type: str, data: dict[str, object]) -> ChargeResult | None:

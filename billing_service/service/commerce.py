@@ -27,6 +27,7 @@ from billing_service.schemas import (
 from billing_service.service import render
 from billing_service.service.charging import Fulfilment, PaymentFlow, payment_key
 from billing_service.service.idempotency import IdempotentRunner
+from billing_service.service.members import MemberCheck
 from billing_service.service.recognition import Recognition
 from billing_service.store import BillingStore, Doc, Session
 from infra.errors import BadInputError, NotFoundError
@@ -46,6 +47,7 @@ class CommerceService:
         flow: PaymentFlow,
         runner: IdempotentRunner,
         recognition: Recognition,
+        members: MemberCheck,
         *,
         default_method: str | None,
     ) -> None:
@@ -53,6 +55,7 @@ class CommerceService:
         self.flow = flow
         self.runner = runner
         self.recognition = recognition
+        self.members = members
         self.default_method = default_method
         flow.register("purchase", Fulfilment(self._purchase_paid, self._nothing))
 
@@ -138,6 +141,10 @@ class CommerceService:
         net, tax = split_tax(campaign_in.amount_cents, self.flow.tax_rate_bps)
         shares = [(ObjectId(s.creator_id), net * s.share_bps // 10_000) for s in campaign_in.creator_shares]
         creators_total = sum(amount for _, amount in shares)
+        creator_ids = [s.creator_id for s in campaign_in.creator_shares]
+
+        async def check() -> None:
+            await self.members.require(cid, creator_ids, field="creatorShares")
 
         async def book(session: Session) -> Doc:
             deal = await self.store.commerce.insert(
@@ -165,7 +172,7 @@ class CommerceService:
             return deal
 
         return render.deal(
-            await self._once(cid, campaign_in.idempotency_key, campaign_in.model_dump(mode="json"), book)
+            await self._once(cid, campaign_in.idempotency_key, campaign_in.model_dump(mode="json"), book, check)
         )
 
     async def sign_data_contract(self, cid: ObjectId, contract_in: DataContractCreate) -> DealRead:
@@ -238,16 +245,24 @@ class CommerceService:
         creator = ObjectId(award_in.creator_id)
         amount = award_in.amount_cents
 
+        async def check() -> None:
+            await self.members.require(cid, [award_in.creator_id], field="creatorId")
+
         async def award(session: Session) -> Doc:
             lines = [debit(Account.COST_CREATOR_AWARDS, amount), credit(Account.CREATOR_PAYOUTS_PAYABLE, amount)]
             meta = {"reason": award_in.reason}
             return await self._record(session, cid, "creator_award", amount, lines, [(creator, amount)], meta)
 
-        return _record_read(await self._once(cid, award_in.idempotency_key, award_in.model_dump(mode="json"), award))
+        return _record_read(
+            await self._once(cid, award_in.idempotency_key, award_in.model_dump(mode="json"), award, check)
+        )
 
     async def pay_creator(self, cid: ObjectId, payout_in: CreatorPayoutCreate) -> LedgerRecordRead:
         creator = ObjectId(payout_in.creator_id)
         amount = payout_in.amount_cents
+
+        async def check() -> None:
+            await self.members.require(cid, [payout_in.creator_id], field="creatorId")
 
         async def pay(session: Session) -> Doc:
             owed = await self.store.ledger.creator_payable(cid, creator, session)
@@ -256,7 +271,9 @@ class CommerceService:
             lines = [debit(Account.CREATOR_PAYOUTS_PAYABLE, amount), credit(Account.CASH, amount)]
             return await self._record(session, cid, "creator_payout", amount, lines, [(creator, -amount)], {})
 
-        return _record_read(await self._once(cid, payout_in.idempotency_key, payout_in.model_dump(mode="json"), pay))
+        return _record_read(
+            await self._once(cid, payout_in.idempotency_key, payout_in.model_dump(mode="json"), pay, check)
+        )
 
     async def record_cost(self, cid: ObjectId, cost_in: CostCreate) -> LedgerRecordRead:
         amount = cost_in.amount_cents
@@ -270,11 +287,20 @@ class CommerceService:
 
     # Shared
 
-    async def _once(self, cid: ObjectId, key: str, params: Doc, run: Callable[[Session], Awaitable[Doc]]) -> Doc:
-        """An operator's money-moving write under an idempotency key: the record and its effect in one transaction."""
+    async def _once(
+        self,
+        cid: ObjectId,
+        key: str,
+        params: Doc,
+        run: Callable[[Session], Awaitable[Doc]],
+        check: Callable[[], Awaitable[None]] | None = None,
+    ) -> Doc:
+        """An operator's money-moving write under an idempotency key: the record and its effect in one transaction.
+        `check` validates first (outside the transaction): a refusal saves nothing and leaves the key free."""
 
         async def prepare() -> None:
-            return None
+            if check is not None:
+                await check()
 
         async def start(session: Session, _: None) -> Doc:
             doc = await run(session)

@@ -13,6 +13,7 @@ from fpdf import FPDF
 from billing_service.domain.ledger import split_tax
 from billing_service.schemas import InvoiceDraftCreate, InvoiceList, InvoicePdf, InvoiceRead
 from billing_service.service import render
+from billing_service.service.members import MemberCheck
 from billing_service.store import BillingStore, Doc, Session
 from infra.errors import ConflictError, NotFoundError
 
@@ -24,8 +25,9 @@ def format_number(series: str, seq: int) -> str:
 
 
 class InvoiceService:
-    def __init__(self, store: BillingStore, *, tax_rate_bps: int) -> None:
+    def __init__(self, store: BillingStore, members: MemberCheck, *, tax_rate_bps: int) -> None:
         self.store = store
+        self.members = members
         self.tax_rate_bps = tax_rate_bps
         self._locks: dict[ObjectId, asyncio.Lock] = defaultdict(asyncio.Lock)
 
@@ -101,6 +103,8 @@ class InvoiceService:
             for line in draft_in.lines
         ]
         member = ObjectId(draft_in.member_id) if draft_in.member_id else None
+        if draft_in.member_id:
+            await self.members.require(cid, [draft_in.member_id], field="memberId")
         doc = self._draft_doc(cid, "INVOICE", draft_in.customer, member, draft_in.currency, lines)
         return render.invoice(await self.store.invoices.create(None, doc))
 

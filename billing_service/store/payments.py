@@ -23,6 +23,8 @@ class PaymentsStore:
         )
         # get_by_key_any: webhooks name the key only (the provider knows no community).
         await self.payments.create_index("key", name="key")
+        # list_stale_pending: the billing cycle's sweep of payments a crash left PENDING.
+        await self.payments.create_index([("status", ASCENDING), ("created_at", ASCENDING)], name="status_created")
         # list_for_member: a member's payments.
         await self.payments.create_index(
             [("community_id", ASCENDING), ("member_id", ASCENDING)], name="community_member"
@@ -46,6 +48,11 @@ class PaymentsStore:
 
     async def get_by_key_any(self, key: str) -> Doc | None:
         return await self.payments.find_one({"key": key})
+
+    async def list_stale_pending(self, before: datetime, limit: int) -> list[Doc]:
+        """PENDING payments of every community created before `before`, oldest first (the cycle's sweep)."""
+        cursor = self.payments.find({"status": "PENDING", "created_at": {"$lt": before}}).sort("created_at", 1)
+        return [doc async for doc in cursor.limit(limit)]
 
     async def settle(self, session: Session, payment: Doc, status: str, fields: Doc) -> bool:
         """Move a PENDING payment to its final status; False if another runner already did."""

@@ -36,7 +36,12 @@ class ContentService:
         self.imports = ImportService(store, actors)
         self.interaction = InteractionService(store, actors, self.pieces, self.settings)
         self.topics = TopicsService(store, actors, self.interaction, self.settings)
-        self.crisis = CrisisService(store, self.settings, production_env=settings.is_production)
+        self.crisis = CrisisService(
+            store,
+            self.settings,
+            production_env=settings.is_production,
+            allow_loopback=settings.webhook_allow_loopback,
+        )
         self.moderation = ModerationService(store, actors, self.pieces, self.settings, self.crisis)
         self.templates = TemplatesService(
             store, self.pieces, near_duplicate_similarity=settings.near_duplicate_similarity

@@ -83,10 +83,18 @@ def incident_read(doc: Doc, now: datetime) -> IncidentRead:
 
 
 class CrisisService:
-    def __init__(self, store: ContentStore, settings: SettingsService, *, production_env: bool = False) -> None:
+    def __init__(
+        self,
+        store: ContentStore,
+        settings: SettingsService,
+        *,
+        production_env: bool = False,
+        allow_loopback: bool = False,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.production_env = production_env  # APP_ENV=production: webhook targets must be public https
+        self.allow_loopback = allow_loopback  # WEBHOOK_ALLOW_LOOPBACK: a local receiver, outside production only
 
     # Detection -----------------------------------------------------------------------------------------------
 
@@ -315,7 +323,7 @@ class CrisisService:
     # Webhooks ------------------------------------------------------------------------------------------------
 
     async def configure_webhook(self, community_id: ObjectId, config: WebhookConfig) -> WebhookRead:
-        await check_webhook_url(str(config.url), production=self.production_env)
+        await check_webhook_url(str(config.url), production=self.production_env, allow_loopback=self.allow_loopback)
         now = datetime.now(UTC)
         await self.store.crisis.set_webhook(
             str(community_id), {"url": str(config.url), "secret": config.secret, "configured_at": now}

@@ -59,9 +59,10 @@ async def world(mongo_uri: str) -> AsyncIterator[World]:
                     "community_id": w.community,
                     "member_id": w.members[n % 100],
                     "key": f"pay-{n}",
-                    "status": "SUCCEEDED",
+                    "status": "PENDING" if n % 40 == 0 else "SUCCEEDED",
                     "amount_cents": 500,
                     "refunded_cents": 0,
+                    "created_at": NOW - timedelta(minutes=n),
                 }
                 for n in range(200)
             ]
@@ -174,12 +175,15 @@ async def test_payment_reads_use_their_indexes(world: World) -> None:
     await payments.get_by_key(world.community, "pay-5")
     await payments.get_by_key_any("pay-6")
     assert len(await payments.list_for_member(world.community, world.members[0], 10)) == 2
+    stale = await payments.list_stale_pending(NOW - timedelta(minutes=30), 500)
+    assert [p["key"] for p in stale] == ["pay-160", "pay-120", "pay-80", "pay-40"]
     assert await plans_of(world) == [
         "IXSCAN _id_",
         "IXSCAN _id_",
         "IXSCAN community_key_unique",
         "IXSCAN key",
         "IXSCAN community_member",
+        "IXSCAN status_created",
     ]
 
 

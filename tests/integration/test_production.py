@@ -6,7 +6,7 @@ from typing import Any
 
 
 async def test_production_hides_the_schema(gateway_with: Any) -> None:
-    async with gateway_with(app_env="production") as api:
+    async with gateway_with(app_env="production", billing_webhook_secret="whsec_" + "p" * 40) as api:
         introspection = await api.post("{ __schema { types { name } } }")
         typo = await api.post("{ mee { id } }")
         ide = await api.http.get("/graphql", headers={"accept": "text/html"})

@@ -30,6 +30,8 @@ mutation($i: RunBillingCycleInput!) {
   runBillingCycle(input: $i) { renewed failed canceled expired trialsConverted planChanges recognitionPostings }
 }
 """
+# Production refuses the documented sandbox default: a secret of its own, long enough.
+PRODUCTION_WEBHOOK_SECRET = "whsec_" + "p" * 40
 MEMBERSHIP = "query { me { membership { status accessBlocked cancelAtPeriodEnd plan { name } } } }"
 
 

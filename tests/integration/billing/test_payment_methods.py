@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from tests.factories import Api, create_community, create_plan, register
-from tests.integration.billing.helpers import RUN_CYCLE, SUBSCRIBE, provider
+from tests.integration.billing.helpers import PRODUCTION_WEBHOOK_SECRET, RUN_CYCLE, SUBSCRIBE, provider
 
 
 async def test_in_production_a_paid_plan_needs_a_payment_method(gateway_with: Any) -> None:
-    async with gateway_with(app_env="production") as api:
+    async with gateway_with(app_env="production", billing_webhook_secret=PRODUCTION_WEBHOOK_SECRET) as api:
         community_id = await create_community(api, "prod")
         gold = await create_plan(api, community_id, price=2900)
         bob = await register(api, "prod", "bob")
@@ -19,7 +19,7 @@ async def test_in_production_a_paid_plan_needs_a_payment_method(gateway_with: An
 
 
 async def test_in_production_a_trial_starts_without_a_payment_method(gateway_with: Any) -> None:
-    async with gateway_with(app_env="production") as api:
+    async with gateway_with(app_env="production", billing_webhook_secret=PRODUCTION_WEBHOOK_SECRET) as api:
         community_id = await create_community(api, "prod")
         camp = await create_plan(api, community_id, price=9900, trialDays=21)
         bob = await register(api, "prod", "bob")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from content_service.domain.signing import verify
+from content_service.service import webhook_targets
 from tests.factories import Api, register
 from tests.integration.content.support import INCIDENTS, complain, content_app, relay, world
 
@@ -178,7 +181,13 @@ async def test_members_cannot_list_incidents(api: Api) -> None:
     assert await api.error_code(INCIDENTS, {"status": "OPEN"}, token=w.member.token) == "FORBIDDEN"
 
 
-async def test_webhook_is_signed_retried_with_a_stable_id_and_replayable(gateway_with: Any) -> None:
+async def test_webhook_is_signed_retried_with_a_stable_id_and_replayable(
+    gateway_with: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def resolve(host: str, port: int, **_: Any) -> list[Any]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]  # a public address
+
+    monkeypatch.setattr(webhook_targets.anyio, "getaddrinfo", resolve)
     received: list[httpx.Request] = []
     answers = iter([503, 200, 200])
 
