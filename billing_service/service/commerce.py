@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from bson import ObjectId
 
+import billing_service.service.render as render
 from billing_service.domain.ledger import Account, Line, balanced, credit, debit, split_tax
 from billing_service.schemas import (
     AdCampaignCreate,
@@ -24,7 +25,6 @@ from billing_service.schemas import (
     PurchaseCreate,
     ReceiptCreate,
 )
-from billing_service.service import render
 from billing_service.service.charging import Fulfilment, PaymentFlow, payment_key
 from billing_service.service.idempotency import IdempotentRunner
 from billing_service.service.members import MemberCheck

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from bson import ObjectId
 from fpdf import FPDF
 
+import billing_service.service.render as render
 from billing_service.domain.ledger import split_tax
 from billing_service.schemas import InvoiceDraftCreate, InvoiceList, InvoicePdf, InvoiceRead
-from billing_service.service import render
 from billing_service.service.members import MemberCheck
 from billing_service.store import BillingStore, Doc, Session
 from infra.errors import ConflictError, NotFoundError

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from bson import ObjectId
 
+import billing_service.service.render as render
 from billing_service.domain.ledger import Account, Line, credit, debit, split_tax
 from billing_service.payments.provider import ProviderTimeoutError
 from billing_service.schemas import InvoiceRead, RefundCreate
-from billing_service.service import render
 from billing_service.service.charging import PaymentFlow
 from billing_service.service.idempotency import IdempotentRunner
 from billing_service.store import BillingStore, Doc, Session

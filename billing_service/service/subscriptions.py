@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
+import billing_service.service.render as render
 from billing_service.domain.analytics import mrr_at
 from billing_service.domain.periods import local_anchor, period_bounds
 from billing_service.domain.plans import Interval, SubscriptionStatus
@@ -25,7 +26,6 @@ from billing_service.schemas import (
     SubscriptionList,
     SubscriptionRead,
 )
-from billing_service.service import render
 from billing_service.service.charging import PaymentFlow, payment_key
 from billing_service.service.idempotency import IdempotentRunner
 from billing_service.service.membership import mrr_segment
