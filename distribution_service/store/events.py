@@ -357,3 +357,20 @@ class EventsStore:
             by_community.setdefault(doc["community_id"], []).append(doc)
         for community_id, of_community in by_community.items():
             await self._add_to_item_daily(community_id, of_community, now)
+
+    # --- feed reads ------------------------------------------------------------------------------------------
+
+    async def list_last_engagements(self, community_id: ObjectId, member_id: ObjectId, *, limit: int) -> list[Doc]:
+        """The member's last `limit` engagement events, newest first, with the item snapshot taken when logged: a
+        bounded read on community_engaged_member_occurred_at (equality on every field before its sort), so a feed
+        costs the same whatever the member's history."""
+        if limit <= 0:
+            return []
+        cursor = (
+            self.events.find(
+                {"community_id": community_id, "engaged": True, "member_id": member_id}, projection=HISTORY_FIELDS
+            )
+            .sort("occurred_at", DESCENDING)
+            .limit(limit)
+        )
+        return [doc async for doc in cursor]
