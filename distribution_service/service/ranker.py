@@ -120,7 +120,7 @@ class FeedRanker:
         self.history_limit = history_limit
         self.pool_ttl_seconds = pool_ttl_seconds
         self._timezones: dict[ObjectId, str] = {}
-        # community -> (valid until, its newest items): what every member's decision shares.
+        # community -> (read at, its newest items): what every member's decision shares.
         self._newest: dict[ObjectId, tuple[float, list[ContentSummary]]] = {}
         # (community, item) -> (valid until, counters doc, 7-day engagement)
         self._counters: dict[tuple[ObjectId, str], tuple[float, Doc, float]] = {}
@@ -143,16 +143,17 @@ class FeedRanker:
         cached = [self._counters[(cid, i)] for i in ids]
         return {i: c[1] for i, c in zip(ids, cached, strict=True)}, {i: c[2] for i, c in zip(ids, cached, strict=True)}
 
-    async def newest(self, cid: ObjectId) -> list[ContentSummary]:
-        """The community's newest items, shared by this process's decisions for `pool_ttl_seconds`: content has no
-        way to tell distribution of a publish or a boost, so a new item reaches feeds within that many seconds."""
+    async def newest(self, cid: ObjectId, max_age: float | None = None) -> list[ContentSummary]:
+        """The community's newest items, shared by this process's decisions for `pool_ttl_seconds` (a slot run:
+        `max_age`, its whole run): content has no way to tell distribution of a publish or a boost, so a new item
+        reaches feeds within that many seconds."""
         clock = time.monotonic()
+        max_age = self.pool_ttl_seconds if max_age is None else max_age
         cached = self._newest.get(cid)
-        if cached is not None and cached[0] > clock:
+        if cached is not None and clock - cached[0] < max_age:
             return cached[1]
         items = await self.content.candidates(str(cid), limit=CANDIDATE_POOL)
-        if self.pool_ttl_seconds > 0:
-            self._newest[cid] = (clock + self.pool_ttl_seconds, items)
+        self._newest[cid] = (clock, items)
         return items
 
     async def last_engagements(self, cid: ObjectId, mids: list[ObjectId]) -> dict[str, list[Doc]]:
@@ -273,6 +274,7 @@ class FeedRanker:
         first: int,
         source: str,
         reasons: bool = True,
+        pool_max_age: float | None = None,
     ) -> list[Decision]:
         """One decision per member over a shared pool, read and written in a few batched round trips; the
         scoring itself (features, predict, explanations, diversity) runs in a worker thread, off the event loop.
@@ -283,7 +285,7 @@ class FeedRanker:
         history_docs, relations, recent, models = await asyncio.gather(
             self.last_engagements(cid, mids),
             self.relations.author_relations(cid, member_ids),
-            self.newest(cid),
+            self.newest(cid, pool_max_age),
             self.registry.serving_models(cid),
         )
         seen = {m: {str(d["content_id"]) for d in docs} for m, docs in history_docs.items()}
