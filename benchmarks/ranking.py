@@ -175,7 +175,7 @@ async def measure(services: Topology, args: argparse.Namespace) -> dict[str, Any
     assert decision is not None
     x = decision_log.features(decision)
     booster = lgb.Booster(model_str=trained.model_text)
-    compiled = RankingModel(trained.model_version, trained.model_text, FEATURES)
+    compiled = RankingModel(trained.model_version, trained.model_text, FEATURES, compiled=True)
     predict_s = median_seconds(lambda: booster.predict(x, num_threads=1), args.repeats * 10)
     compiled_s = median_seconds(lambda: compiled.score(x), args.repeats * 10)
 

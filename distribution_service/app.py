@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from content_service.client import ContentClient
 from distribution_service.routes import routes
 from distribution_service.service import DistributionService
+from distribution_service.service.ranker import POOL_TTL_SECONDS
 from distribution_service.store import DistributionStore
 from infra.periodic import PeriodicTask
 from infra.service_app import create_service_app, database_lifespan
@@ -30,6 +31,13 @@ def scheduler_enabled(settings: Settings) -> bool:
     return settings.slot_scheduler_enabled
 
 
+def pool_ttl_seconds(settings: Settings) -> float:
+    """RANKING_POOL_TTL_SECONDS, by default 5 s, except under APP_ENV=test (0: a test sees what it just published)."""
+    if settings.ranking_pool_ttl_seconds is None:
+        return 0.0 if settings.app_env == "test" else POOL_TTL_SECONDS
+    return settings.ranking_pool_ttl_seconds
+
+
 def create_app(settings: Settings, *, content: ContentClient, users: UsersClient | None = None) -> Starlette:
     async def setup(app: Starlette, db: Any) -> None:
         store = DistributionStore(db)
@@ -41,6 +49,9 @@ def create_app(settings: Settings, *, content: ContentClient, users: UsersClient
             slots=settings.golden_slots,
             max_deliveries_per_day=settings.max_deliveries_per_day,
             counters_ttl_seconds=settings.ranking_counters_ttl_seconds,
+            alive_days=settings.ranking_alive_days,
+            history_limit=settings.ranking_history_limit,
+            pool_ttl_seconds=pool_ttl_seconds(settings),
             slot_window_minutes=settings.slot_window_minutes,
             slot_top_k=settings.slot_top_k,
         )

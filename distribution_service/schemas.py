@@ -48,6 +48,8 @@ class FeedRequest(ApiInput):
     slot: Slot
     scene: Scene
     first: Annotated[int, Field(ge=1, le=MAX_FEED_PAGE)] = 20
+    # Explain each shown item (its score's parts); a caller that shows no reasons saves their cost.
+    reasons: bool = True
 
 
 class FeedItem(ApiModel):

@@ -156,6 +156,14 @@ class Settings(BaseSettings):
     max_deliveries_per_day: int = 3
     # Items' counters (engagement, impressions) may be this many seconds old in a ranking; 0: always fresh.
     ranking_counters_ttl_seconds: float = 30.0
+    # Every candidate source offers only items created or active in this many last days: the rule training
+    # builds its candidate pools with (distribution_service/ranking/dataset.py ALIVE_DAYS).
+    ranking_alive_days: float = 30.0
+    # A feed reads the member's last this-many engagements (features and "already seen"), whatever their history.
+    ranking_history_limit: int = 100
+    # The community-wide candidates (newest, boosted) are shared by a process's feeds for this many seconds;
+    # None = 5 s, except under APP_ENV=test (0: read each time, so a test sees what it just published).
+    ranking_pool_ttl_seconds: float | None = None
 
     # One member may file this many complaints an hour (a community may change it).
     complaints_per_member_per_hour: int = 20

@@ -8,6 +8,7 @@ request of every process without a restart.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +17,7 @@ from bson import ObjectId
 
 from distribution_service.ranking.features import FEATURES
 from distribution_service.ranking.gate import PromotionRefused, Verdict
-from distribution_service.ranking.model import RankingModel
+from distribution_service.ranking.model import RankingModel, load_model
 from distribution_service.store import DistributionStore
 from infra.errors import BadInputError, ConflictError, NotFoundError
 
@@ -33,7 +34,10 @@ class ServingModels:
 class ModelRegistry:
     def __init__(self, store: DistributionStore) -> None:
         self.store = store
-        self._loaded: dict[tuple[ObjectId, str], RankingModel] = {}
+        self._loaded: dict[tuple[ObjectId, str], RankingModel | None] = {}
+        self._loading: dict[tuple[ObjectId, str], asyncio.Task[RankingModel | None]] = {}
+        # (community, role) -> the model that role served last: what it keeps serving while a new one loads.
+        self._serving: dict[tuple[ObjectId, str], RankingModel | None] = {}
 
     async def register(
         self,
@@ -210,24 +214,50 @@ class ModelRegistry:
         active: str | None = pointer.get("active")
         return active
 
-    async def _load(self, community_id: ObjectId, version: str | None) -> RankingModel | None:
+    async def _load(self, community_id: ObjectId, version: str | None, role: str) -> RankingModel | None:
+        """The model `version` for `role` (active, shadow, experiment): loaded and compiled in a worker thread, once.
+        While a new version loads, a role that already serves a model keeps serving it (the swap is one
+        assignment when the load is done); a role with none waits for the load, off the event loop."""
         if not version:
+            self._serving[(community_id, role)] = None
             return None
         key = (community_id, version)
-        if key not in self._loaded:
-            doc = await self.store.get_model_version(community_id, version)
-            if doc is None:
-                return None
-            text = await self.store.get_model_text(doc["file_id"])
-            self._loaded[key] = RankingModel(version, text, doc["features"])
-        return self._loaded[key]
+        if key in self._loaded:
+            model = self._loaded[key]
+            self._serving[(community_id, role)] = model
+            return model
+        task = self._loading.get(key)
+        if task is None:
+            task = asyncio.create_task(self._fetch(community_id, version))
+            self._loading[key] = task
+            task.add_done_callback(lambda _: self._loading.pop(key, None))
+        previous = self._serving.get((community_id, role))
+        if previous is not None:
+            return previous
+        model = await asyncio.shield(task)
+        self._serving[(community_id, role)] = model
+        return model
+
+    async def loads_done(self) -> None:
+        """Wait for every model being loaded (a warm-up, or a test that needs the swap done)."""
+        await asyncio.gather(*list(self._loading.values()))
+
+    async def _fetch(self, community_id: ObjectId, version: str) -> RankingModel | None:
+        doc = await self.store.get_model_version(community_id, version)
+        if doc is None:
+            return None
+        text = await self.store.get_model_text(doc["file_id"])
+        model = await asyncio.to_thread(load_model, version, text, doc["features"])
+        # A refused model is remembered as None: the heuristic serves until another version is promoted.
+        self._loaded[(community_id, version)] = model
+        return model
 
     async def serving_models(self, community_id: ObjectId) -> ServingModels:
         pointer = await self.store.get_model_pointer(community_id) or {}
         experiment = pointer.get("experiment") or {}
         return ServingModels(
-            active=await self._load(community_id, pointer.get("active")),
-            shadow=await self._load(community_id, pointer.get("shadow")),
-            experiment=await self._load(community_id, experiment.get("version")),
+            active=await self._load(community_id, pointer.get("active"), "active"),
+            shadow=await self._load(community_id, pointer.get("shadow"), "shadow"),
+            experiment=await self._load(community_id, experiment.get("version"), "experiment"),
             traffic=float(experiment.get("traffic", 0.0)),
         )

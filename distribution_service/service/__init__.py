@@ -14,7 +14,13 @@ from distribution_service.ranking.registry import ModelRegistry
 from distribution_service.service.events import EventsService
 from distribution_service.service.experiments import ExperimentsService
 from distribution_service.service.feed import FeedService
-from distribution_service.service.ranker import COUNTERS_TTL_SECONDS, FeedRanker
+from distribution_service.service.ranker import (
+    ALIVE_DAYS,
+    COUNTERS_TTL_SECONDS,
+    HISTORY_LIMIT,
+    POOL_TTL_SECONDS,
+    FeedRanker,
+)
 from distribution_service.service.relations import RelationsService
 from distribution_service.service.scheduled import SlotScheduler
 from distribution_service.service.slots import MAX_DELIVERIES_PER_DAY, SlotsService
@@ -36,6 +42,9 @@ class DistributionService:
         slots: str = DEFAULT_SLOTS,
         max_deliveries_per_day: int = MAX_DELIVERIES_PER_DAY,
         counters_ttl_seconds: float = COUNTERS_TTL_SECONDS,
+        alive_days: float = ALIVE_DAYS,
+        history_limit: int = HISTORY_LIMIT,
+        pool_ttl_seconds: float = POOL_TTL_SECONDS,
         slot_window_minutes: int = SLOT_WINDOW_MINUTES,
         slot_top_k: int = SLOT_TOP_K,
     ) -> None:
@@ -45,7 +54,15 @@ class DistributionService:
         self.registry = ModelRegistry(store)
         self.relations = RelationsService(store, users)
         self.ranker = FeedRanker(
-            store, content, users, self.registry, self.relations, counters_ttl_seconds=counters_ttl_seconds
+            store,
+            content,
+            users,
+            self.registry,
+            self.relations,
+            counters_ttl_seconds=counters_ttl_seconds,
+            alive_days=alive_days,
+            history_limit=history_limit,
+            pool_ttl_seconds=pool_ttl_seconds,
         )
         self.events = EventsService(store, content)
         self.experiments = ExperimentsService(store)

@@ -22,7 +22,13 @@ class FeedService:
 
     async def feed(self, cid: ObjectId, request: FeedRequest) -> FeedPage:
         decision = await self.ranker.decide(
-            cid, request.member_id, request.slot, request.scene, first=request.first, source="feed"
+            cid,
+            request.member_id,
+            request.slot,
+            request.scene,
+            first=request.first,
+            source="feed",
+            reasons=request.reasons,
         )
         return FeedPage(
             items=[

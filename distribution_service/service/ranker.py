@@ -20,6 +20,7 @@ from distribution_service.domain.diversity import diversify
 from distribution_service.domain.experiments import TREATMENT, arm
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
 from distribution_service.ranking.base import Candidate, RankingContext
+from distribution_service.ranking.dataset import ALIVE_DAYS as TRAINING_ALIVE_DAYS
 from distribution_service.ranking.features import (
     CandidateColumns,
     DecisionContext,
@@ -29,7 +30,7 @@ from distribution_service.ranking.features import (
 )
 from distribution_service.ranking.heuristic import HeuristicRanker
 from distribution_service.ranking.model import RankingModel, top_contributions
-from distribution_service.ranking.registry import ModelRegistry
+from distribution_service.ranking.registry import ModelRegistry, ServingModels
 from distribution_service.service.candidates import (
     Interests,
     SourceIndex,
@@ -47,7 +48,16 @@ from distribution_service.store import DistributionStore, Doc
 from users_service.client import UsersClient
 
 CANDIDATE_POOL = 500
-HISTORY_LIMIT = 500
+# A decision reads the member's last HISTORY_LIMIT engagements (RANKING_HISTORY_LIMIT setting): their features
+# and the items left out as seen. An item engaged with before those is dead to the alive rule long since, or
+# may be offered again.
+HISTORY_LIMIT = 100
+# Members whose last engagements are read concurrently, one bounded query each.
+HISTORY_READS_IN_FLIGHT = 50
+# Every source offers only items created or active in the last ALIVE_DAYS (RANKING_ALIVE_DAYS): training's rule.
+ALIVE_DAYS = TRAINING_ALIVE_DAYS
+# The community's newest items are shared by a process's decisions this long (RANKING_POOL_TTL_SECONDS).
+POOL_TTL_SECONDS = 5.0
 LOOKUP_CHUNK = 500
 # Counters may be this old in a ranking (COUNTERS_TTL_SECONDS setting); 0 reads them on every request.
 COUNTERS_TTL_SECONDS = 30.0
@@ -95,6 +105,9 @@ class FeedRanker:
         relations: RelationsService,
         *,
         counters_ttl_seconds: float = COUNTERS_TTL_SECONDS,
+        alive_days: float = ALIVE_DAYS,
+        history_limit: int = HISTORY_LIMIT,
+        pool_ttl_seconds: float = POOL_TTL_SECONDS,
     ) -> None:
         self.store = store
         self.content = content
@@ -103,7 +116,12 @@ class FeedRanker:
         self.relations = relations
         self.heuristic = HeuristicRanker()
         self.counters_ttl_seconds = counters_ttl_seconds
+        self.alive_days = alive_days
+        self.history_limit = history_limit
+        self.pool_ttl_seconds = pool_ttl_seconds
         self._timezones: dict[ObjectId, str] = {}
+        # community -> (read at, its newest items): what every member's decision shares.
+        self._newest: dict[ObjectId, tuple[float, list[ContentSummary]]] = {}
         # (community, item) -> (valid until, counters doc, 7-day engagement)
         self._counters: dict[tuple[ObjectId, str], tuple[float, Doc, float]] = {}
 
@@ -125,6 +143,30 @@ class FeedRanker:
         cached = [self._counters[(cid, i)] for i in ids]
         return {i: c[1] for i, c in zip(ids, cached, strict=True)}, {i: c[2] for i, c in zip(ids, cached, strict=True)}
 
+    async def newest(self, cid: ObjectId, max_age: float | None = None) -> list[ContentSummary]:
+        """The community's newest items, shared by this process's decisions for `pool_ttl_seconds` (a slot run:
+        `max_age`, its whole run): content has no way to tell distribution of a publish or a boost, so a new item
+        reaches feeds within that many seconds."""
+        clock = time.monotonic()
+        max_age = self.pool_ttl_seconds if max_age is None else max_age
+        cached = self._newest.get(cid)
+        if cached is not None and clock - cached[0] < max_age:
+            return cached[1]
+        items = await self.content.candidates(str(cid), limit=CANDIDATE_POOL)
+        self._newest[cid] = (clock, items)
+        return items
+
+    async def last_engagements(self, cid: ObjectId, mids: list[ObjectId]) -> dict[str, list[Doc]]:
+        """Each member's last `history_limit` engagements, newest first: bounded reads, a few dozen in flight."""
+        found: dict[str, list[Doc]] = {}
+        for lo in range(0, len(mids), HISTORY_READS_IN_FLIGHT):
+            chunk = mids[lo : lo + HISTORY_READS_IN_FLIGHT]
+            reads = [self.store.events.list_last_engagements(cid, m, limit=self.history_limit) for m in chunk]
+            for mid, docs in zip(chunk, await asyncio.gather(*reads), strict=True):
+                if docs:
+                    found[str(mid)] = docs
+        return found
+
     async def timezone(self, cid: ObjectId) -> str:
         if cid not in self._timezones:
             tz = "UTC"
@@ -133,10 +175,14 @@ class FeedRanker:
             self._timezones[cid] = tz
         return self._timezones[cid]
 
-    async def _columns(
-        self, cid: ObjectId, summaries: list[ContentSummary], now: datetime, tiers: dict[str, str]
+    @staticmethod
+    def _columns(
+        summaries: list[ContentSummary],
+        now: datetime,
+        tiers: dict[str, str],
+        stats: dict[str, Doc],
+        recent: dict[str, float],
     ) -> CandidateColumns:
-        stats, recent = await self.counters(cid, [s.id for s in summaries], now)
         t = now.timestamp()
         published = np.array([_aware(s.published_at).timestamp() for s in summaries])
         last = np.array(
@@ -179,7 +225,16 @@ class FeedRanker:
         found = await self.content.candidate_sources(
             str(cid), tags=tags, author_ids=authors, per_source=per_source, per_key=per_key
         )
-        summaries, index = merge_sources(recent, found.boosted, found.by_tag, found.by_author, asked_tags=tags)
+        offered = list(dict.fromkeys(s.id for s in [*recent, *found.boosted, *found.by_tag, *found.by_author]))
+        stats, recent_engagement = await self.counters(cid, offered, now)
+
+        def alive(items: Sequence[ContentSummary]) -> list[ContentSummary]:
+            # Every source, boosted ones included, obeys the rule training's candidate pools are built with.
+            return [s for s in items if is_alive(s, stats.get(s.id, {}), now, self.alive_days)]
+
+        summaries, index = merge_sources(
+            alive(recent), alive(found.boosted), alive(found.by_tag), alive(found.by_author), asked_tags=tags
+        )
         tiers: dict[str, str] = {}
         joined: dict[str, datetime] = {}
         if self.users is not None:
@@ -189,7 +244,7 @@ class FeedRanker:
                     if member is not None:
                         tiers[member.id] = member.tier.value
                         joined[member.id] = _aware(member.joined_at)
-        columns = await self._columns(cid, summaries, now, tiers)
+        columns = self._columns(summaries, now, tiers, stats, recent_engagement)
         timezone = await self.timezone(cid)
         return CandidatePool(
             summaries, columns, tiers, joined, timezone, now, [ObjectId(s.id) for s in summaries], index
@@ -204,8 +259,9 @@ class FeedRanker:
         *,
         first: int,
         source: str,
+        reasons: bool = True,
     ) -> Decision:
-        (decision,) = await self.decide_many(cid, [member_id], slot, scene, first=first, source=source)
+        (decision,) = await self.decide_many(cid, [member_id], slot, scene, first=first, source=source, reasons=reasons)
         return decision
 
     async def decide_many(
@@ -217,17 +273,22 @@ class FeedRanker:
         *,
         first: int,
         source: str,
+        reasons: bool = True,
+        pool_max_age: float | None = None,
     ) -> list[Decision]:
-        """One decision per member over a shared pool, read and written in a few batched round trips."""
+        """One decision per member over a shared pool, read and written in a few batched round trips; the
+        scoring itself (features, predict, explanations, diversity) runs in a worker thread, off the event loop.
+        `reasons=False` skips the explanations (`pred_contrib`, the costliest part of a model's decision)."""
         mids = [ObjectId(m) for m in member_ids]
         now = datetime.now(UTC)
         # Independent reads, concurrently: histories, follows and blocks, the newest items.
-        (history_docs, seen), relations, recent, models = await asyncio.gather(
-            self.store.events.list_members_engagement(cid, mids, history_limit=HISTORY_LIMIT),
+        history_docs, relations, recent, models = await asyncio.gather(
+            self.last_engagements(cid, mids),
             self.relations.author_relations(cid, member_ids),
-            self.content.candidates(str(cid), limit=CANDIDATE_POOL),
+            self.newest(cid, pool_max_age),
             self.registry.serving_models(cid),
         )
+        seen = {m: {str(d["content_id"]) for d in docs} for m, docs in history_docs.items()}
         histories = await self._with_snapshots(cid, history_docs)
         # From history alone; the tier and the join date (read with the pool) complete them below.
         states = {m: member_state(m, histories.get(m, []), now) for m in member_ids}
@@ -240,20 +301,44 @@ class FeedRanker:
             for m in member_ids
         }
         pool = await self.pool(cid, recent, members=member_ids, interests=list(wants.values()), now=now)
+        decisions, decision_docs, impressions = await asyncio.to_thread(
+            self._rank_all, cid, pool, member_ids, states, wants, seen, models, slot, scene, first, source, reasons
+        )
+        await self.store.decisions.insert_decisions(decision_docs)
+        await self.store.events.insert_events(impressions)
+        return decisions
+
+    def _rank_all(
+        self,
+        cid: ObjectId,
+        pool: CandidatePool,
+        member_ids: list[str],
+        states: dict[str, MemberState],
+        wants: dict[str, Interests],
+        seen: dict[str, set[str]],
+        models: ServingModels,
+        slot: Slot,
+        scene: Scene,
+        first: int,
+        source: str,
+        reasons: bool,
+    ) -> tuple[list[Decision], list[Doc], list[Doc]]:
+        """Every member's decision over the pool: CPU only (no I/O), so it runs in a worker thread."""
         decisions: list[Decision] = []
         decision_docs: list[Doc] = []
         impressions: list[Doc] = []
-        for member_id, mid in zip(member_ids, mids, strict=True):
+        for member_id in member_ids:
+            mid = ObjectId(member_id)
             member = with_profile(states[member_id], pool.at, pool.joined.get(member_id), pool.tiers.get(member_id))
             experiment_arm: str | None = None
             model = models.active
             if models.experiment is not None:
                 experiment_arm = arm(member_id, models.experiment.version, models.traffic)
                 model = models.experiment if experiment_arm == TREATMENT else models.active
-            # Every item the member ever engaged with; those outside the pool are simply not there to leave out.
+            # The items of the member's last engagements; those outside the pool are simply not there to leave out.
             rows = member_rows(pool.sources, wants[member_id], seen.get(member_id, set()))
             decision, doc, shown_docs = self._rank(
-                pool, member, wants[member_id], rows, slot, scene, first, source, model, models.shadow
+                pool, member, wants[member_id], rows, slot, scene, first, source, model, models.shadow, reasons
             )
             doc["experiment_arm"] = experiment_arm
             doc["experiment_version"] = models.experiment.version if models.experiment else None
@@ -263,9 +348,7 @@ class FeedRanker:
             decisions.append(decision)
             decision_docs.append(doc)
             impressions += shown_docs
-        await self.store.decisions.insert_decisions(decision_docs)
-        await self.store.events.insert_events(impressions)
-        return decisions
+        return decisions, decision_docs, impressions
 
     def _rank(
         self,
@@ -279,6 +362,7 @@ class FeedRanker:
         source: str,
         active: RankingModel | None,
         shadow: RankingModel | None,
+        explain: bool = True,
     ) -> tuple[Decision, Doc, list[Doc]]:
         """Score, diversify and explain one member's candidates; the decision log and impressions to write."""
         now = pool.at
@@ -294,9 +378,11 @@ class FeedRanker:
         else:
             scores, heuristic_reasons = self._heuristic(summaries, columns, member.member_id, slot, scene, now)
             version = self.heuristic.version
-        order = diversify(np.lexsort((np.array(columns.content_ids), -scores)).tolist(), list(columns.author_ids))
+        order = diversify(best_first(scores, columns), list(columns.author_ids))
         head = order[:first]
-        if active is not None and head:
+        if not explain:
+            reasons: dict[int, dict[str, float]] = {i: {} for i in head}
+        elif active is not None and head:
             contributions = active.contributions(x[head])
             reasons = {i: top_contributions(contributions[k]) for k, i in enumerate(head)}
         else:
@@ -314,9 +400,7 @@ class FeedRanker:
         shadow_ranking: list[str] = []
         if shadow is not None and len(x):
             shadow_scores = shadow.score(x)
-            shadow_order = diversify(
-                np.lexsort((np.array(columns.content_ids), -shadow_scores)).tolist(), list(columns.author_ids)
-            )
+            shadow_order = diversify(best_first(shadow_scores, columns), list(columns.author_ids))
             shadow_ranking = [columns.content_ids[i] for i in shadow_order[:first]]
         decision_id = ObjectId()
         doc: Doc = {
@@ -411,3 +495,17 @@ class FeedRanker:
             scores[index[scored.content_id]] = scored.score
             reasons[index[scored.content_id]] = scored.contributions
         return scores, reasons
+
+
+def best_first(scores: np.ndarray, columns: CandidateColumns) -> list[int]:
+    """Candidates by score, best first. A tree model gives one score to every item that falls in the same leaves
+    (new items with no engagement yet differ only by minutes of age): equal scores go newest first, then by id,
+    so a tie is broken the same way on every replica and never against today's content."""
+    return np.lexsort((np.array(columns.content_ids), np.asarray(columns.age_days), -scores)).tolist()
+
+
+def is_alive(item: ContentSummary, stats: Doc, now: datetime, days: float) -> bool:
+    """Training's rule for a candidate (ranking/dataset.py): created, or engaged with, in the last `days` days."""
+    since = now.timestamp() - days * DAY
+    last = stats.get("last_at")
+    return _aware(item.published_at).timestamp() >= since or (last is not None and _aware(last).timestamp() >= since)

@@ -29,6 +29,8 @@ from users_service.client import UsersClient
 MAX_DELIVERIES_PER_DAY = 3
 # Slot runs reach members active in this many last days.
 ACTIVE_DAYS = 90
+# A slot run's chunks share one read of the community's newest items (a run of 100,000 members takes minutes).
+SLOT_POOL_SECONDS = 600.0
 
 
 class SlotsService:
@@ -97,7 +99,14 @@ class SlotsService:
         # One candidate pool (content, counters, tiers) for the whole batch: members differ only in what
         # they have seen, their history and their features.
         decisions = await self.ranker.decide_many(
-            cid, eligible, request.slot, Scene.BEFORE_DECISION, first=request.top_k, source="slot"
+            cid,
+            eligible,
+            request.slot,
+            Scene.BEFORE_DECISION,
+            first=request.top_k,
+            source="slot",
+            reasons=False,
+            pool_max_age=SLOT_POOL_SECONDS,
         )
         now = datetime.now(UTC)
         docs = [

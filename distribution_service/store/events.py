@@ -357,3 +357,25 @@ class EventsStore:
             by_community.setdefault(doc["community_id"], []).append(doc)
         for community_id, of_community in by_community.items():
             await self._add_to_item_daily(community_id, of_community, now)
+
+    # --- feed reads ------------------------------------------------------------------------------------------
+
+    async def list_last_engagements(self, community_id: ObjectId, member_id: ObjectId, *, limit: int) -> list[Doc]:
+        """The member's last `limit` engagement events, newest first, with the item snapshot taken when logged.
+
+        On community_engaged_member_occurred_at (equality on every field before its sort), through widening
+        windows of time (the last day, week, month, year, all time): SecantusDB sorts every document a query
+        matches before its limit, so one query over the whole history would cost the history; a window costs
+        the member's recent activity (an active member's last day already holds `limit` events)."""
+        if limit <= 0:
+            return []
+        now = datetime.now(UTC)
+        for days in (1, 7, 30, 365, None):
+            query: Doc = {"community_id": community_id, "engaged": True, "member_id": member_id}
+            if days is not None:
+                query["occurred_at"] = {"$gte": now - timedelta(days=days)}
+            cursor = self.events.find(query, projection=HISTORY_FIELDS).sort("occurred_at", DESCENDING).limit(limit)
+            found = [doc async for doc in cursor]
+            if len(found) >= limit or days is None:
+                return found
+        raise AssertionError("the last window is all time")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from bson import ObjectId
 from pymongo import MongoClient
 
@@ -13,6 +14,7 @@ from composition.topology import Topology
 from distribution_service.domain.honeycomb import Slot
 from distribution_service.service import DistributionService
 from distribution_service.service.slots_command import parser, run
+from infra.errors import BadInputError
 from infra.periodic import PeriodicTask
 from tests.factories import Api, Member, create_community, grant, publish, register
 
@@ -125,6 +127,26 @@ async def test_partitions_split_one_run_among_workers(api: Api) -> None:
     parts = [await slot_run(api, "--slot", "NOON", "--partition", str(i), "--partitions", "2") for i in range(2)]
     assert sum(p["members"] for p in parts) == 5
     assert sum(p["delivered"] for p in parts) == 5
+
+
+async def test_two_partitions_deliver_each_member_exactly_once(api: Api) -> None:
+    members, _ = await community_with_readers(api, readers=4)
+    # when: two workers share the run, each named by `--partition I/N`
+    parts = [await slot_run(api, "--slot", "EVENING", "--partition", f"{i}/2") for i in range(2)]
+    # then: each member has one delivery of the slot, whichever worker made it
+    assert sum(p["members"] for p in parts) == len(members)
+    assert sum(p["delivered"] for p in parts) == len(members)
+    for member in members:
+        inbox = (await api.data(INBOX, token=member.token))["inbox"]
+        assert [d["slot"] for d in inbox] == ["EVENING"]
+
+
+async def test_a_partition_outside_its_count_is_refused(api: Api) -> None:
+    await community_with_readers(api, readers=1)
+    with pytest.raises(BadInputError):
+        await slot_run(api, "--slot", "EVENING", "--partition", "2/2")
+    with pytest.raises(BadInputError):
+        await slot_run(api, "--slot", "EVENING", "--partition", "0/2", "--partitions", "3")
 
 
 async def test_scheduler_tick_runs_the_slot_due_in_the_community_timezone(api: Api) -> None:

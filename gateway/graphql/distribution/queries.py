@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from distribution_service.schemas import (
     ExplainRequest,
@@ -23,12 +26,30 @@ from gateway.graphql.distribution.types import (
 from gateway.graphql.pagination import check_first
 
 
+def _selects(nodes: Sequence[Selection], path: tuple[str, ...]) -> bool:
+    """Whether the selection asks for `path` (field names, fragments looked through): the feed explains its items
+    only for a caller that reads their reasons."""
+    for node in nodes:
+        if isinstance(node, SelectedField):
+            if node.name == path[0] and (len(path) == 1 or _selects(node.selections, path[1:])):
+                return True
+        elif _selects(node.selections, path):
+            return True
+    return False
+
+
 @strawberry.type
 class FeedQuery:
     @strawberry.field(description="The caller's community content ranked for them, best first (at most 100).")
     async def feed(self, info: Info, slot: Slot, scene: Scene, first: int = 20) -> Feed | None:
         member = await info.context.require_member()
-        request = FeedRequest(member_id=member.id, slot=slot.value, scene=scene.value, first=check_first(first))
+        request = FeedRequest(
+            member_id=member.id,
+            slot=slot.value,
+            scene=scene.value,
+            first=check_first(first),
+            reasons=any(_selects(field.selections, ("items", "reasons")) for field in info.selected_fields),
+        )
         page = await info.context.services.distribution.feed(member.community_id, request)
         return Feed.from_page(page, member.community_id)
 

@@ -25,7 +25,7 @@ def matrix() -> np.ndarray:
 
 
 def test_compiled_model_scores_like_lightgbm(trained: TrainingResult, matrix: np.ndarray) -> None:
-    compiled = RankingModel("v", trained.model_text, FEATURES)
+    compiled = RankingModel("v", trained.model_text, FEATURES, compiled=True)
     bare = RankingModel("v", trained.model_text, FEATURES, compiled=False)
     assert compiled.compiled is not None
     assert bare.compiled is None

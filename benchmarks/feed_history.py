@@ -1,0 +1,113 @@
+"""A member's feed latency against the length of their history: `python -m benchmarks.feed_history`.
+
+    python -m benchmarks.feed_history [--items 300] [--repeat 30]
+
+Three members of one community with 0, 1,000 and 10,000 engagement events (stored directly in distribution's
+`events`, spread over the last 60 days, on the community's items); `feed(first: 10)` through the gateway,
+in-process, medians over --repeat after warm-up. Goal: the 10,000-event member within 1.2x of the one with none
+(a feed reads the member's last RANKING_HISTORY_LIMIT engagements, whatever their history). Rate limits are
+raised (benchmarks.common), and the newest items are cached as in production (RANKING_POOL_TTL_SECONDS=5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from bson import ObjectId
+
+from benchmarks.common import median_ms, print_summary, scratch_settings, timed
+from content_service.schemas import ContentCreate
+from gateway.app import create_app
+from users_service.schemas import CommunityCreate, MemberCreate
+
+FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 10) { items { score content { id } } } }"
+HISTORIES = (0, 1_000, 10_000)
+BATCH = 2_000
+
+
+async def run(items: int, repeat: int) -> dict[str, Any]:
+    with scratch_settings(ranking_pool_ttl_seconds=5.0) as settings:
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            services = app.state.services
+            community = await services.users.create_community(CommunityCreate(slug="bench", name="Bench"))
+            authors = [
+                await services.users.register_member(community.id, MemberCreate(handle=f"a{i}", display_name="A"))
+                for i in range(20)
+            ]
+            content_ids = [
+                (
+                    await services.content.publish(
+                        community.id,
+                        ContentCreate(
+                            author_id=authors[n % 20].id, title=f"Item {n}", body="b", kind="UGC", tags=[f"t{n % 7}"]
+                        ),
+                    )
+                ).id
+                for n in range(items)
+            ]
+            events = services.apps["distribution"].state.mongo[settings.database_name("distribution")]["events"]
+            now = datetime.now(UTC)
+            readers = []
+            for size in HISTORIES:
+                reader = await services.users.register_member(
+                    community.id, MemberCreate(handle=f"r{size}", display_name="R")
+                )
+                docs = [
+                    {
+                        "community_id": ObjectId(community.id),
+                        "member_id": ObjectId(reader.id),
+                        "content_id": ObjectId(content_ids[k % len(content_ids)]),
+                        "type": "OPEN",
+                        "engaged": True,
+                        "occurred_at": now - timedelta(days=60) * (k / max(size, 1)),
+                        "tags": [f"t{k % 7}"],
+                        "author_id": authors[k % 20].id,
+                        "kind": "UGC",
+                    }
+                    for k in range(size)
+                ]
+                for lo in range(0, len(docs), BATCH):
+                    await events.insert_many(docs[lo : lo + BATCH], ordered=False)
+                readers.append(app.state.issuer.issue(member_id=reader.id, community_id=community.id))
+            medians: dict[int, float] = {}
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
+                for size, token in zip(HISTORIES, readers, strict=True):
+
+                    async def feed(token: str = token) -> None:
+                        response = await http.post(
+                            "/graphql", json={"query": FEED}, headers={"Authorization": f"Bearer {token}"}
+                        )
+                        assert "errors" not in response.json(), response.text
+
+                    medians[size] = median_ms(await timed(feed, repeat=repeat))
+    return {
+        "items": items,
+        "feed_0_events_median_ms": medians[0],
+        "feed_1000_events_median_ms": medians[1_000],
+        "feed_10000_events_median_ms": medians[10_000],
+        "ratio_10000_vs_0": round(medians[10_000] / medians[0], 3),
+        "goal_ratio": 1.2,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    figures = asyncio.run(run(args.items, args.repeat))
+    print(
+        f"feed(first: 10) over {figures['items']} items: 0 events {figures['feed_0_events_median_ms']} ms, "
+        f"1,000 {figures['feed_1000_events_median_ms']} ms, 10,000 {figures['feed_10000_events_median_ms']} ms "
+        f"(10,000 vs 0: {figures['ratio_10000_vs_0']}x, goal within {figures['goal_ratio']}x)"
+    )
+    print_summary(figures)
+
+
+if __name__ == "__main__":
+    main()
