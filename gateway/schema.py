@@ -16,7 +16,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from gateway.errors import ErrorCodes
+from gateway.errors import ErrorCodes, ProductionErrorCodes
 from gateway.graphql.billing.mutations import BillingMutation, CommerceMutation, LedgerMutation
 from gateway.graphql.billing.queries import BillingQuery, CommerceQuery, LedgerQuery
 from gateway.graphql.content.mutations import (
@@ -133,7 +133,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: MaxAliasesLimiter(max_alias_count=aliases),
         lambda: MaxTokensLimiter(max_token_count=tokens),
         OperationMetrics,
-        ErrorCodes,
+        ProductionErrorCodes if production else ErrorCodes,
         IdentifierGuard,
     ]
     if production:

@@ -8,6 +8,7 @@ on the event loop. Hashes made with other parameters still verify (they carry th
 from __future__ import annotations
 
 import asyncio
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 

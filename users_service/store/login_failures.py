@@ -43,7 +43,8 @@ class LoginFailuresStore:
             "state": "pending",
         }
         result = await self.login_failures.insert_one(doc)
-        return result.inserted_id  # type: ignore[no-any-return]
+        attempt_id: ObjectId = result.inserted_id
+        return attempt_id
 
     async def mark_failed(self, community_id: ObjectId, attempt_id: ObjectId) -> None:
         """The attempt failed (or was refused): it stays and counts for the rest of the window."""
