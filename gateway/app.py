@@ -21,7 +21,7 @@ from composition.topology import Topology
 from gateway.auth import Authenticator, TokenIssuer
 from gateway.context import GatewayContext
 from gateway.limits import RateLimiter, RateLimitMiddleware
-from gateway.middleware import BodySizeLimitMiddleware
+from gateway.middleware import BodySizeLimitMiddleware, BodyTooLargeError
 from gateway.schema import build_schema
 from infra.logging import get_logger, request_id_var
 from infra.metrics import metrics_endpoint
@@ -29,7 +29,13 @@ from infra.service_app import RequestContextMiddleware
 from infra.settings import Settings
 
 log = get_logger(__name__)
-HTTP_CODES = {400: "BAD_USER_INPUT", 401: "UNAUTHENTICATED", 404: "NOT_FOUND", 405: "BAD_USER_INPUT", 413: "BAD_USER_INPUT"}
+HTTP_CODES = {
+    400: "BAD_USER_INPUT",
+    401: "UNAUTHENTICATED",
+    404: "NOT_FOUND",
+    405: "BAD_USER_INPUT",
+    413: "BAD_USER_INPUT",
+}
 
 
 def error_response(status: int, message: str, **extensions: object) -> JSONResponse:
@@ -68,6 +74,8 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             response = error_response(exc.status_code, exc.reason)
         except RecursionError:
             response = error_response(400, "request nests too deeply")
+        except BodyTooLargeError:
+            raise  # BodySizeLimitMiddleware answers 413 once it has drained the rest
         except Exception as exc:  # noqa: BLE001 - the edge answers INTERNAL, logged with the id the client sees
             request_id = request_id_var.get()
             log.error("gateway_internal_error", request_id=request_id, exc_info=exc)
