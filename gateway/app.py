@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
@@ -18,11 +21,28 @@ from composition.topology import Topology
 from gateway.auth import Authenticator, TokenIssuer
 from gateway.context import GatewayContext
 from gateway.limits import RateLimiter, RateLimitMiddleware
-from gateway.middleware import BodySizeLimitMiddleware
+from gateway.middleware import BodySizeLimitMiddleware, BodyTooLargeError
 from gateway.schema import build_schema
+from infra.logging import get_logger, request_id_var
 from infra.metrics import metrics_endpoint
 from infra.service_app import RequestContextMiddleware
 from infra.settings import Settings
+
+log = get_logger(__name__)
+HTTP_CODES = {
+    400: "BAD_USER_INPUT",
+    401: "UNAUTHENTICATED",
+    404: "NOT_FOUND",
+    405: "BAD_USER_INPUT",
+    413: "BAD_USER_INPUT",
+}
+
+
+def error_response(status: int, message: str, **extensions: object) -> JSONResponse:
+    """An error in the GraphQL response shape, for failures before any operation runs."""
+    code = HTTP_CODES.get(status, "INTERNAL")
+    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
+    return JSONResponse(body, status_code=status)
 
 
 class GatewayGraphQL(GraphQL[GatewayContext, None]):
@@ -33,6 +53,34 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         self.issuer = TokenIssuer(settings)
         self.authenticator = Authenticator(settings, self.issuer)
         self.limiter = RateLimiter(settings)
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return super().decode_json(data)
+        except RecursionError as exc:
+            # A body nested thousands deep: the caller's mistake, not ours.
+            raise HTTPException(400, "request body nests too deeply") from exc
+        except ValueError as exc:  # JSON syntax and undecodable bytes alike
+            raise HTTPException(400, "request body is not valid JSON") from exc
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Every answer in the GraphQL shape with a code, also for bodies that never reach an operation."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response: Response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            response = error_response(exc.status_code, exc.reason)
+        except RecursionError:
+            response = error_response(400, "request nests too deeply")
+        except BodyTooLargeError:
+            raise  # BodySizeLimitMiddleware answers 413 once it has drained the rest
+        except Exception as exc:  # noqa: BLE001 - the edge answers INTERNAL, logged with the id the client sees
+            request_id = request_id_var.get()
+            log.error("gateway_internal_error", request_id=request_id, exc_info=exc)
+            response = error_response(500, "internal error", requestId=request_id)
+        await response(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> GatewayContext:
         assert isinstance(request, Request)
@@ -48,6 +96,13 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             issuer=self.issuer,
             limiter=self.limiter,
         )
+
+
+def metrics_routes(settings: Settings, guarded: Any) -> list[Route]:
+    """/metrics: behind METRICS_TOKEN when set; without one, open in development and absent in production."""
+    if settings.metrics_token:
+        return [Route("/metrics", guarded)]
+    return [] if settings.is_production else [Route("/metrics", metrics_endpoint)]
 
 
 def create_app(settings: Settings, services: Topology | None = None) -> Starlette:
@@ -69,6 +124,14 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
         body = {"ready": all(states), "services": dict(zip(names, states, strict=True))}
         return JSONResponse(body, status_code=200 if all(states) else 503)
 
+    async def metrics(request: Request) -> Response:
+        given = request.headers.get("authorization", "")
+        if not settings.metrics_token or not secrets.compare_digest(
+            given.encode(), f"Bearer {settings.metrics_token}".encode()
+        ):
+            return error_response(401, "metrics need Authorization: Bearer <METRICS_TOKEN>")
+        return await metrics_endpoint(request)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with services.running():
@@ -79,7 +142,7 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/metrics", metrics_endpoint),
+            *metrics_routes(settings, metrics),
         ],
         lifespan=lifespan,
     )

@@ -17,7 +17,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from gateway.cost_limits import CostBudgets, CostPolicy, QueryCostLimits
-from gateway.errors import ErrorCodes
+from gateway.errors import ErrorCodes, ProductionErrorCodes
 from gateway.graphql.billing.mutations import BillingMutation, CommerceMutation, LedgerMutation
 from gateway.graphql.billing.queries import BillingQuery, CommerceQuery, LedgerQuery
 from gateway.graphql.content.mutations import (
@@ -143,7 +143,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: MaxAliasesLimiter(max_alias_count=aliases),
         lambda: MaxTokensLimiter(max_token_count=tokens),
         OperationMetrics,
-        ErrorCodes,
+        ProductionErrorCodes if production else ErrorCodes,
         IdentifierGuard,
         lambda: QueryCostLimits(budgets=budgets),
     ]

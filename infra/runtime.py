@@ -5,8 +5,10 @@ from __future__ import annotations
 import signal
 import sys
 
+from pydantic import ValidationError
 from starlette.types import ASGIApp
 
+from infra.dev_secrets import with_secrets
 from infra.logging import configure_logging, get_logger
 from infra.mongo import resolve_mongodb_uri
 from infra.settings import Settings, get_settings
@@ -15,9 +17,19 @@ log = get_logger(__name__)
 
 
 def resolved_settings(settings: Settings | None = None) -> Settings:
-    """Settings whose `mongodb_uri` names a server that answers (the embedded one is started if need be)."""
-    settings = settings or get_settings()
+    """Settings whose `mongodb_uri` names a server that answers (the embedded one is started if need be).
+
+    Outside production the secrets nobody set come from the development file, shared by every process.
+    Settings that may not run (production without its secrets) end the process with the reasons.
+    """
+    if settings is None:
+        try:
+            settings = get_settings()
+        except ValidationError as exc:
+            reasons = "; ".join(str(error["msg"]).removeprefix("Value error, ") for error in exc.errors())
+            raise SystemExit(f"configuration refused: {reasons}") from None
     configure_logging(settings.log_level)
+    settings = with_secrets(settings)
     if settings.mongodb_uri:
         return settings
     return settings.model_copy(update={"mongodb_uri": resolve_mongodb_uri(settings)})
@@ -25,11 +37,6 @@ def resolved_settings(settings: Settings | None = None) -> Settings:
 
 def serve(app: ASGIApp, *, host: str, port: int, name: str) -> None:
     import uvicorn
-
-    settings = get_settings()
-    if name != "gateway" and settings.is_production and not settings.internal_api_token:
-        # A service on its own port trusts its callers: in production only the platform's clients may call it.
-        raise SystemExit(f"{name}: APP_ENV=production needs INTERNAL_API_TOKEN when a service runs on its own")
 
     # uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit lets atexit
     # hooks run, among them stopping the embedded database this process started.

@@ -33,7 +33,10 @@ OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 class RequestContextMiddleware:
-    """Binds the request id to logs, checks the internal token, and records request metrics."""
+    """Binds the request id to logs, checks the internal token, and records request metrics.
+
+    `internal_token=None` is for the public gateway only: every service passes its token (see create_service_app).
+    """
 
     def __init__(self, app: ASGIApp, *, service: str, internal_token: str | None = None) -> None:
         self.app = app
@@ -143,7 +146,12 @@ def create_service_app(
     lifespan: Lifespan,
     internal_token: str | None = None,
 ) -> Starlette:
-    """A service app with `/healthz`, `/readyz` (asks `app.state.ready_check`), `/metrics` and JSON errors."""
+    """A service app with `/healthz`, `/readyz` (asks `app.state.ready_check`), `/metrics` and JSON errors.
+
+    Every other path needs the internal token, in every mode: a service never runs open to whoever can reach it.
+    """
+    if not internal_token:
+        raise RuntimeError(f"{name}: a service needs INTERNAL_API_TOKEN; it refuses to run open")
 
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")

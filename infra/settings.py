@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 ServiceName = Literal["users", "content", "distribution", "billing"]
 SERVICE_NAMES: tuple[ServiceName, ...] = ("users", "content", "distribution", "billing")
+
+# The sandbox's documented webhook secret: anyone can sign with it, so production refuses it.
+SANDBOX_WEBHOOK_SECRET = "whsec_sandbox_development_only"
+MIN_SECRET_BYTES = 32
+# Exactly what production needs; everything else (Redis, a metrics token, split services) stays optional.
+PRODUCTION_SECRETS = ("jwt_secret", "platform_admin_key", "internal_api_token", "billing_webhook_secret")
 
 
 class Settings(BaseSettings):
@@ -42,7 +49,8 @@ class Settings(BaseSettings):
     distribution_service_url: str | None = None
     billing_service_url: str | None = None
     service_timeout_seconds: float = 10.0
-    # Shared secret that services require on internal calls when set.
+    # Shared secret every service requires on internal calls, in every mode. Outside production an unset token
+    # is generated (see `internal_token_generated`; `infra.dev_secrets` makes processes of one VAR_DIR agree).
     internal_api_token: str | None = None
 
     # Auth.
@@ -124,7 +132,7 @@ class Settings(BaseSettings):
     billing_currency: str = "CNY"
     billing_tax_rate_bps: int = Field(default=0, ge=0, le=5000)  # prices are tax-inclusive; 600 = 6% VAT
     billing_default_payment_method: str = "tok_success"  # charged without a method outside production
-    billing_webhook_secret: str = "whsec_sandbox_development_only"
+    billing_webhook_secret: str = SANDBOX_WEBHOOK_SECRET
     billing_webhook_tolerance_seconds: int = 300
     billing_sandbox_fee_bps: int = 60
     billing_sandbox_webhook_delay_seconds: float = 0.02
@@ -171,6 +179,34 @@ class Settings(BaseSettings):
     # A developer's local webhook receiver: loopback targets allowed outside production only when this is set.
     webhook_allow_loopback: bool = False
 
+    # Gateway /metrics: a bearer token when set; unset, open in development and off in production.
+    metrics_token: str | None = None
+
+    _internal_token_generated: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="after")
+    def _secure_defaults(self) -> Self:
+        if self.is_production:
+            problems = production_problems(self)
+            if problems:
+                raise ValueError("APP_ENV=production: " + "; ".join(problems))
+        elif not self.internal_api_token:
+            # Known only to this process: services mounted in it share it, nobody outside can call them.
+            self.internal_api_token = secrets.token_urlsafe(MIN_SECRET_BYTES)
+            self._internal_token_generated = True
+        return self
+
+    @property
+    def internal_token_generated(self) -> bool:
+        """True when no INTERNAL_API_TOKEN was given and this process made one up."""
+        return self._internal_token_generated
+
+    def with_internal_token(self, token: str) -> Settings:
+        """A copy whose internal token is `token`, shared with other processes rather than made up here."""
+        copy = self.model_copy(update={"internal_api_token": token})
+        copy._internal_token_generated = False
+        return copy
+
     @property
     def is_production(self) -> bool:
         return self.app_env == "production"
@@ -185,6 +221,21 @@ class Settings(BaseSettings):
     def service_port(self, service: ServiceName) -> int:
         port: int = getattr(self, f"{service}_service_port")
         return port
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """Why these settings may not run in production, one sentence per variable; empty when they may."""
+    problems = [] if settings.mongodb_uri else ["MONGODB_URI must be set"]
+    for name in PRODUCTION_SECRETS:
+        value: str | None = getattr(settings, name)
+        variable = name.upper()
+        if not value:
+            problems.append(f"{variable} must be set")
+        elif value == SANDBOX_WEBHOOK_SECRET:
+            problems.append(f"{variable} must be set: the sandbox's documented default is refused")
+        elif len(value.encode()) < MIN_SECRET_BYTES:
+            problems.append(f"{variable} must be at least {MIN_SECRET_BYTES} bytes")
+    return problems
 
 
 def default_url(settings: Settings, service: ServiceName) -> str:

@@ -17,6 +17,10 @@ from infra.embedded import EmbeddedServer
 from infra.settings import SERVICE_NAMES, Settings
 from tests.factories import ADMIN_KEY, JWT_SECRET, Api
 
+# Secrets of production length, so that a test may switch APP_ENV to production and still start.
+INTERNAL_TOKEN = "test-internal-token-0123456789abcdef"
+WEBHOOK_SECRET = "whsec_test-0123456789abcdef0123456789"
+
 
 @pytest.fixture(scope="session")
 def mongo_uri() -> Iterator[str]:
@@ -45,6 +49,8 @@ def make_settings(mongo_uri: str, tmp_path: Any) -> Iterator[Callable[..., Setti
             "db_prefix": prefix,
             "jwt_secret": JWT_SECRET,
             "platform_admin_key": ADMIN_KEY,
+            "internal_api_token": INTERNAL_TOKEN,
+            "billing_webhook_secret": WEBHOOK_SECRET,
             "var_dir": tmp_path,
             "seed_demo": False,
         }

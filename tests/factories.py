@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 
 from infra.settings import ServiceName, Settings
 
-ADMIN_KEY = "test-admin-key-0123456789"
+ADMIN_KEY = "test-admin-key-0123456789abcdef012345"
 JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789"
 
 

@@ -26,4 +26,5 @@ def test_service_alone_in_production_needs_internal_token(settings: Settings, tm
         [sys.executable, "-m", "users_service"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 1
-    assert "users_service: APP_ENV=production needs INTERNAL_API_TOKEN when a service runs on its own" in result.stderr
+    assert "configuration refused: APP_ENV=production" in result.stderr
+    assert "INTERNAL_API_TOKEN must be set" in result.stderr

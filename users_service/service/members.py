@@ -16,6 +16,7 @@ from users_service.store.login_failures import LoginFailuresStore
 from users_service.store.members import MembersStore
 
 BAD_CREDENTIALS = "invalid handle or password"
+LOCKED_OUT = "too many failed logins for this handle; try again later"
 # A handle under attack from many addresses is still refused, at this multiple of the per-address limit.
 GLOBAL_FAILURE_FACTOR = 10
 
@@ -52,24 +53,41 @@ class MembersService:
         )
 
     async def authenticate(self, community_id: ObjectId, credentials: Credentials) -> MemberRead:
-        """The member whose handle and password match; every failure looks the same to the caller."""
+        """The member whose handle and password match; every failure looks the same to the caller.
+
+        The attempt is recorded before the password is checked and the limit is checked on both sides of the
+        check, so a burst of guesses cannot outrun its own failures. Unknown handles are checked against a dummy
+        hash: a wrong password and an unknown handle cost the same time. `credentials.address` is the one the
+        gateway saw on its socket; only callers holding the internal token can reach this.
+        """
+        attempt = await self.login_failures.reserve(community_id, credentials.handle, credentials.address)
         if await self._locked_out(community_id, credentials):
-            raise RateLimitedError("too many failed logins for this handle; try again later")
+            await self.login_failures.mark_failed(community_id, attempt)
+            raise RateLimitedError(LOCKED_OUT)
         member, password_hash = await self.store.get_with_password_hash(community_id, credentials.handle)
-        if member is None or not await passwords.verify_password(password_hash, credentials.password):
-            await self.login_failures.record(community_id, credentials.handle, credentials.address)
+        matches = await passwords.verify_password(password_hash, credentials.password)
+        if member is None or not matches:
+            await self.login_failures.mark_failed(community_id, attempt)
             raise UnauthenticatedError(BAD_CREDENTIALS)
+        if await self._locked_out(community_id, credentials):
+            # Guesses that arrived while this one was being checked count too.
+            await self.login_failures.mark_failed(community_id, attempt)
+            raise RateLimitedError(LOCKED_OUT)
         await self.login_failures.clear(community_id, credentials.handle)
         return member
 
     async def _locked_out(self, community_id: ObjectId, credentials: Credentials) -> bool:
-        """Refused after `login_max_failures` from this address, or ten times as many from anywhere."""
+        """Over `login_max_failures` attempts (this one included) from this address, or ten times as many overall.
+
+        Counting per address keeps a stranger elsewhere from locking the member out on purpose; the overall
+        bound stops a guesser who spreads over addresses.
+        """
         handle = credentials.handle
         from_here = await self.login_failures.count_recent(community_id, handle, address=credentials.address)
-        if from_here >= self.login_max_failures:
+        if from_here > self.login_max_failures:
             return True
         everywhere = await self.login_failures.count_recent(community_id, handle, all_addresses=True)
-        return everywhere >= self.login_max_failures * GLOBAL_FAILURE_FACTOR
+        return everywhere > self.login_max_failures * GLOBAL_FAILURE_FACTOR
 
     async def get_or_raise(self, community_id: ObjectId, member_id: ObjectId, *, field: str = "memberId") -> MemberRead:
         """The member, or NOT_FOUND naming `field` (memberId, authorId, expertId...)."""

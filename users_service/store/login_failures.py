@@ -1,4 +1,9 @@
-"""The `login_failures` collection: failed sign-ins per handle and address, expiring after the window."""
+"""The `login_failures` collection: sign-in attempts per handle and address, expiring after the window.
+
+An attempt is written BEFORE its password is checked and counted right after, so attempts still in flight
+count toward the lockout: of a burst, only the first `max` writes can see a count within the limit. A failed
+attempt stays (it is the failure); a successful one clears the handle's record.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ class LoginFailuresStore:
         self.window_seconds = window_seconds
 
     async def ensure_indexes(self) -> None:
-        # count_recent (per address): failures of one handle from one address.
+        # count_recent (per address): attempts on one handle from one address.
         await self.login_failures.create_index(
             [("community_id", ASCENDING), ("handle_key", ASCENDING), ("address", ASCENDING), ("at", ASCENDING)],
             name="community_handle_address_at",
@@ -28,15 +33,29 @@ class LoginFailuresStore:
         )
         await self.login_failures.create_index("at", expireAfterSeconds=self.window_seconds, name="at_ttl")
 
-    async def record(self, community_id: ObjectId, handle: str, address: str | None) -> None:
-        await self.login_failures.insert_one(
-            {"community_id": community_id, "handle_key": handle.lower(), "address": address, "at": datetime.now(UTC)}
+    async def reserve(self, community_id: ObjectId, handle: str, address: str | None) -> ObjectId:
+        """Write an attempt that counts as a failure until it succeeds; its id settles it."""
+        doc = {
+            "community_id": community_id,
+            "handle_key": handle.lower(),
+            "address": address,
+            "at": datetime.now(UTC),
+            "state": "pending",
+        }
+        result = await self.login_failures.insert_one(doc)
+        attempt_id: ObjectId = result.inserted_id
+        return attempt_id
+
+    async def mark_failed(self, community_id: ObjectId, attempt_id: ObjectId) -> None:
+        """The attempt failed (or was refused): it stays and counts for the rest of the window."""
+        await self.login_failures.update_one(
+            {"community_id": community_id, "_id": attempt_id}, {"$set": {"state": "failed"}}
         )
 
     async def count_recent(
         self, community_id: ObjectId, handle: str, *, address: str | None = None, all_addresses: bool = False
     ) -> int:
-        """Failures in the window for this handle: from `address`, or from anywhere with `all_addresses`."""
+        """Attempts (failed or in flight) in the window for this handle: from `address`, or from anywhere."""
         since = datetime.now(UTC) - timedelta(seconds=self.window_seconds)
         query: Doc = {"community_id": community_id, "handle_key": handle.lower()}
         if not all_addresses:
