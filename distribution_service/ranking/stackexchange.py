@@ -90,9 +90,11 @@ def load(folder: Path) -> tuple[Catalog, EventLog]:
 def main(argv: list[str] | None = None) -> int:
     """`python -m distribution_service.ranking.stackexchange PATH`: train and evaluate straight on a dump."""
     import argparse
+    import dataclasses
     import json
     import sys
 
+    from distribution_service.ranking.dataset import time_split
     from distribution_service.ranking.features import FEATURES
     from distribution_service.ranking.training import (
         MIN_GROUPS,
@@ -113,6 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         "--shuffle-labels", action="store_true", help="control: train on labels shuffled within each group"
     )
     parser.add_argument("--only-features", default="", help="control: train on these features only (comma list)")
+    parser.add_argument(
+        "--backtest",
+        action="store_true",
+        help="cut everything at or after the usual test period and evaluate on the period before it: a test period "
+        "that played no part in choosing features and parameters",
+    )
     args = parser.parse_args(argv)
     missing = [name for name in ("Posts.xml", "Comments.xml", "Votes.xml") if not (args.path / name).is_file()]
     if missing:
@@ -120,7 +128,13 @@ def main(argv: list[str] | None = None) -> int:
     catalog, log = load(args.path)
     if len(log) == 0:
         parser.error(f"{args.path} has no engagement to train on")
-    data = TrainingData(args.path.name, catalog, log, since=float(log.times.min()), until=float(log.times.max()) + 1)
+    since, until = float(log.times.min()), float(log.times.max()) + 1
+    if args.backtest:
+        engaged = (log.grades > 0) & (log.member_ids != "")
+        until = time_split(log.times[engaged], since=since, until=until)
+        kept = log.times < until
+        log = type(log)(**{f.name: getattr(log, f.name)[kept] for f in dataclasses.fields(log)})
+    data = TrainingData(args.path.name, catalog, log, since=since, until=until)
     only = tuple(f for f in args.only_features.split(",") if f)
     unknown = sorted(set(only) - set(FEATURES))
     if unknown:

@@ -228,9 +228,11 @@ class FeedRanker:
         offered = list(dict.fromkeys(s.id for s in [*recent, *found.boosted, *found.by_tag, *found.by_author]))
         stats, recent_engagement = await self.counters(cid, offered, now)
 
+        anchor = activity_anchor(recent, stats, now)
+
         def alive(items: Sequence[ContentSummary]) -> list[ContentSummary]:
             # Every source, boosted ones included, obeys the rule training's candidate pools are built with.
-            return [s for s in items if is_alive(s, stats.get(s.id, {}), now, self.alive_days)]
+            return [s for s in items if is_alive(s, stats.get(s.id, {}), anchor, self.alive_days)]
 
         summaries, index = merge_sources(
             alive(recent), alive(found.boosted), alive(found.by_tag), alive(found.by_author), asked_tags=tags
@@ -502,6 +504,18 @@ def best_first(scores: np.ndarray, columns: CandidateColumns) -> list[int]:
     (new items with no engagement yet differ only by minutes of age): equal scores go newest first, then by id,
     so a tie is broken the same way on every replica and never against today's content."""
     return np.lexsort((np.array(columns.content_ids), np.asarray(columns.age_days), -scores)).tolist()
+
+
+def activity_anchor(recent: Sequence[ContentSummary], stats: dict[str, Doc], now: datetime) -> datetime:
+    """The moment the alive window ends: now in a living community, its last activity in a quiet one.
+
+    A community imported from another platform may have had no activity for years; measured from now, nothing in
+    it would be alive and a newcomer's feed would be empty. Measured from its last publication or engagement (as
+    training measures from each decision's own moment), its liveliest items are offered.
+    """
+    moments = [_aware(s.published_at) for s in recent]
+    moments += [_aware(doc["last_at"]) for doc in stats.values() if doc.get("last_at") is not None]
+    return min(now, max(moments)) if moments else now
 
 
 def is_alive(item: ContentSummary, stats: Doc, now: datetime, days: float) -> bool:
