@@ -95,4 +95,4 @@ def test_a_streamed_body_over_the_limit_gets_413(gateway_url: str) -> None:
 
 def test_a_body_within_the_limit_still_reaches_graphql(gateway_url: str) -> None:
     response = post(gateway_url, b'{"query": "{ __typename }"}')
-    assert response.json() == {"data": {"__typename": "Query"}}
+    assert response.json()["data"] == {"__typename": "Query"}

@@ -16,7 +16,11 @@ from tests.integration.billing.helpers import provider
 @pytest.fixture
 def settings(make_settings: Callable[..., Settings]) -> Settings:
     """Limits high enough for the replay storms of the done-when tests (limits have tests of their own)."""
-    return make_settings(rate_limit_per_member="100000/minute", rate_limit_per_address="100000/minute")
+    return make_settings(
+        rate_limit_per_address="100000/minute",
+        query_cost_per_member="10000000/minute",
+        query_cost_per_address="10000000/minute",
+    )
 
 
 @pytest.fixture(autouse=True)

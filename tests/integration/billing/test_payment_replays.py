@@ -28,7 +28,7 @@ async def test_a_thousand_sequential_replays_charge_once(api: Api) -> None:
     # then
     first = answers[0]["data"]["purchase"]
     assert first["status"] == "SUCCEEDED"
-    assert all(answer == answers[0] for answer in answers)
+    assert all(answer["data"] == answers[0]["data"] for answer in answers)
     assert provider(api).charge_count() == 1
     assert [p["posting_id"] for p in postings(api)] == [f"payment:{first['id']}"]
 
@@ -45,7 +45,7 @@ async def test_a_thousand_replays_a_hundred_at_a_time_charge_once(api: Api) -> N
     # then
     errors = [e for a in answers for e in a.get("errors", [])]
     assert errors == []
-    assert all(answer == answers[0] for answer in answers)
+    assert all(answer["data"] == answers[0]["data"] for answer in answers)
     assert provider(api).charge_count() == 1
     assert [p["posting_id"] for p in postings(api)] == [f"payment:{answers[0]['data']['purchase']['id']}"]
 
