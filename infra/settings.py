@@ -147,6 +147,10 @@ class Settings(BaseSettings):
     max_deliveries_per_day: int = 3
     # Items' counters (engagement, impressions) may be this many seconds old in a ranking; 0: always fresh.
     ranking_counters_ttl_seconds: float = 30.0
+    # The event ingest worker derives items' counters and delivery marks from stored events this often (and at
+    # once when an event is recorded); their lag behind an acknowledged event is about this plus one batch.
+    # 0 turns the worker off in this process (another replica or a command then derives).
+    ingest_interval_seconds: float = 0.5
 
     # One member may file this many complaints an hour (a community may change it).
     complaints_per_member_per_hour: int = 20

@@ -1,9 +1,9 @@
 """distribution_service's rules, composed: one facade over the per-concept services that routes call.
 
-`service.events` (record, import, activity), `service.feed` (feed, explain), `service.slots` (golden-slot runs,
-push preferences, inbox, rates), `service.relations` (follows and blocks), `service.ranker` (one ranking
-decision, shared by feed and slots), `service.registry` (the model registry) and `service.scheduler` (the
-golden-slot tick).
+`service.events` (record, import, activity), `service.ingest` (the worker deriving counters from recorded events),
+`service.feed` (feed, explain), `service.slots` (golden-slot runs, push preferences, inbox, rates),
+`service.relations` (follows and blocks), `service.ranker` (one ranking decision, shared by feed and slots),
+`service.registry` (the model registry) and `service.scheduler` (the golden-slot tick).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from distribution_service.domain.schedule import DEFAULT_SLOTS, parse_slots
 from distribution_service.ranking.registry import ModelRegistry
 from distribution_service.service.events import EventsService
 from distribution_service.service.feed import FeedService
+from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.service.ranker import COUNTERS_TTL_SECONDS, FeedRanker
 from distribution_service.service.relations import RelationsService
 from distribution_service.service.scheduled import SlotScheduler
@@ -23,6 +24,8 @@ from users_service.client import UsersClient
 # Defaults of the SLOT_WINDOW_MINUTES and SLOT_TOP_K settings.
 SLOT_WINDOW_MINUTES = 15
 SLOT_TOP_K = 5
+# Default of the INGEST_INTERVAL_SECONDS setting.
+INGEST_INTERVAL_SECONDS = 0.5
 
 
 class DistributionService:
@@ -37,6 +40,7 @@ class DistributionService:
         counters_ttl_seconds: float = COUNTERS_TTL_SECONDS,
         slot_window_minutes: int = SLOT_WINDOW_MINUTES,
         slot_top_k: int = SLOT_TOP_K,
+        ingest_interval_seconds: float = INGEST_INTERVAL_SECONDS,
     ) -> None:
         self.store = store
         self.content = content
@@ -46,7 +50,8 @@ class DistributionService:
         self.ranker = FeedRanker(
             store, content, users, self.registry, self.relations, counters_ttl_seconds=counters_ttl_seconds
         )
-        self.events = EventsService(store, content)
+        self.ingest = IngestWorker(store, interval=ingest_interval_seconds)
+        self.events = EventsService(store, content, on_stored=self.ingest.wake)
         self.feed = FeedService(store, self.ranker)
         self.slots = SlotsService(
             store, self.ranker, users, clocks=parse_slots(slots), max_deliveries_per_day=max_deliveries_per_day
