@@ -5,7 +5,7 @@ Recording an event only stores it, flagged `pending` (store/events.py). This wor
 (any community, `_id` order, `INGEST_BATCH` at a time) and, in ONE transaction, clears their flag and adds them to
 the counters: a crash of the worker or the service before the commit leaves them pending (counted by the next
 run), after it leaves them counted, never both. Two replicas' workers racing on a batch conflict; the loser's
-transaction finds an event no longer pending and aborts (see `derive_pending`). Delivery marks are written before
+transaction is retried and finds the events derived (see `derive_pending`). Delivery marks are written before
 the transaction: they keep the first time set, so repeating them after a crash changes nothing.
 
 Lag: the worker runs `interval` seconds after its last run (INGEST_INTERVAL_SECONDS, 0.5 s by default) or as soon
@@ -73,19 +73,19 @@ class IngestWorker:
             batch = await self.store.events.list_pending(self.batch_size)
             if not batch:
                 return derived
-            if await self.derive(batch):
-                derived += len(batch)
+            derived += await self.derive(batch)
             if len(batch) < self.batch_size:
                 return derived
 
-    async def derive(self, batch: list[Doc]) -> bool:
-        """One batch: delivery marks, then the flag and the counters in one transaction. False: another worker
-        derived (part of) it first, and this one wrote no counters."""
+    async def derive(self, batch: list[Doc]) -> int:
+        """One batch: delivery marks, then the flags and the counters of the events pending up to the batch's last
+        `_id`, in one transaction; how many it counted (fewer when another worker counted some first)."""
         self.last_lag_seconds = max(0.0, (datetime.now(UTC) - min(_received(d) for d in batch)).total_seconds())
         INGEST_LAG.observe(self.last_lag_seconds)
         await self._mark_deliveries(batch)
-        done: bool = await self.store.transaction(lambda session: self.store.events.derive_pending(batch, session))
-        return done
+        last_id = batch[-1]["_id"]
+        done = await self.store.transaction(lambda session: self.store.events.derive_pending(last_id, session))
+        return len(done)
 
     async def _mark_deliveries(self, batch: list[Doc]) -> None:
         # One mark per (member, item, field), the earliest event's time: what marking each event in turn leaves.

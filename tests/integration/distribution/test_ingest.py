@@ -145,8 +145,8 @@ async def test_a_worker_failing_after_the_counters_write_and_restarted_counts_ea
     await store.events.insert_events(events(community, item, 25))
     real = store.events.derive_pending
 
-    async def crash_after_counters(docs: list[Doc], session: Any) -> bool:
-        await real(docs, session)
+    async def crash_after_counters(last_id: ObjectId, session: Any) -> list[Doc]:
+        await real(last_id, session)
         raise Crash  # after the counters and the flag were written, before the commit
 
     monkeypatch.setattr(store.events, "derive_pending", crash_after_counters)
@@ -171,9 +171,9 @@ async def test_a_worker_cancelled_mid_run_and_restarted_counts_each_event_once(
     batches: list[int] = []
     hung = asyncio.Event()
 
-    async def hangs_in_the_second_batch(docs: list[Doc], session: Any) -> bool:
-        done = await real(docs, session)
-        batches.append(len(docs))
+    async def hangs_in_the_second_batch(last_id: ObjectId, session: Any) -> list[Doc]:
+        done = await real(last_id, session)
+        batches.append(len(done))
         if len(batches) == 2:
             hung.set()
             await asyncio.Event().wait()  # inside its transaction, after the counters write, until cancelled
