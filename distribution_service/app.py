@@ -1,5 +1,5 @@
-"""distribution_service's ASGI app: the store, the service facade, routes, and the golden-slot tick as a periodic
-task."""
+"""distribution_service's ASGI app: the store, the service facade, routes, the golden-slot tick as a periodic
+task, and the ingest worker deriving counters from recorded events."""
 
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ def create_app(settings: Settings, *, content: ContentClient, users: UsersClient
             pool_ttl_seconds=pool_ttl_seconds(settings),
             slot_window_minutes=settings.slot_window_minutes,
             slot_top_k=settings.slot_top_k,
+            ingest_interval_seconds=settings.ingest_interval_seconds,
         )
         app.state.service = service
         app.state.scheduler = PeriodicTask("golden_slots", service.scheduler.tick, interval=SLOT_TICK_SECONDS)
@@ -69,12 +70,16 @@ def create_app(settings: Settings, *, content: ContentClient, users: UsersClient
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with database(app):
             scheduler: PeriodicTask = app.state.scheduler
+            ingest = app.state.service.ingest
             if scheduler_enabled(settings):
                 scheduler.start()
+            # Every replica derives (racing safely): what it acknowledged is counted even if it is the only one.
+            ingest.start()
             try:
                 yield
             finally:
                 await scheduler.stop()
+                await ingest.stop()
 
     return create_service_app(
         name="distribution", routes=routes, lifespan=lifespan, internal_token=settings.internal_api_token

@@ -13,7 +13,8 @@ from infra.bulk import MAX_IMPORT_BATCH, SourceKey
 from infra.schemas import ApiInput, ApiModel, Id
 
 MAX_FEED_PAGE = 100
-MAX_EVENT_BATCH = 100
+# recordEvents takes up to this many events (SDKs that batch); the gateway refuses more before any write.
+MAX_EVENT_BATCH = 500
 
 
 class EventCreate(ApiInput):

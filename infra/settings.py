@@ -172,6 +172,10 @@ class Settings(BaseSettings):
     # The community-wide candidates (newest, boosted) are shared by a process's feeds for this many seconds;
     # None = 5 s, except under APP_ENV=test (0: read each time, so a test sees what it just published).
     ranking_pool_ttl_seconds: float | None = None
+    # The event ingest worker derives items' counters and delivery marks from stored events this often (and at
+    # once when an event is recorded); their lag behind an acknowledged event is about this plus one batch.
+    # 0 turns the worker off in this process (another replica or a command then derives).
+    ingest_interval_seconds: float = 0.5
 
     # One member may file this many complaints an hour (a community may change it).
     complaints_per_member_per_hour: int = 20

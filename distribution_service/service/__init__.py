@@ -1,9 +1,10 @@
 """distribution_service's rules, composed: one facade over the per-concept services that routes call.
 
-`service.events` (record, import, activity), `service.feed` (feed, explain), `service.slots` (golden-slot runs,
-push preferences, inbox, rates), `service.relations` (follows and blocks), `service.ranker` (one ranking
-decision, shared by feed and slots), `service.registry` (the model registry), `service.experiments` (experiment
-and shadow readouts) and `service.scheduler` (the golden-slot tick).
+`service.events` (record, import, activity), `service.ingest` (the worker deriving counters from recorded events),
+`service.feed` (feed, explain), `service.slots` (golden-slot runs, push preferences, inbox, rates),
+`service.relations` (follows and blocks), `service.ranker` (one ranking decision, shared by feed and slots),
+`service.registry` (the model registry), `service.experiments` (experiment and shadow readouts) and
+`service.scheduler` (the golden-slot tick).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from distribution_service.ranking.registry import ModelRegistry
 from distribution_service.service.events import EventsService
 from distribution_service.service.experiments import ExperimentsService
 from distribution_service.service.feed import FeedService
+from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.service.ranker import (
     ALIVE_DAYS,
     COUNTERS_TTL_SECONDS,
@@ -30,6 +32,8 @@ from users_service.client import UsersClient
 # Defaults of the SLOT_WINDOW_MINUTES and SLOT_TOP_K settings.
 SLOT_WINDOW_MINUTES = 15
 SLOT_TOP_K = 5
+# Default of the INGEST_INTERVAL_SECONDS setting.
+INGEST_INTERVAL_SECONDS = 0.5
 
 
 class DistributionService:
@@ -47,6 +51,7 @@ class DistributionService:
         pool_ttl_seconds: float = POOL_TTL_SECONDS,
         slot_window_minutes: int = SLOT_WINDOW_MINUTES,
         slot_top_k: int = SLOT_TOP_K,
+        ingest_interval_seconds: float = INGEST_INTERVAL_SECONDS,
     ) -> None:
         self.store = store
         self.content = content
@@ -64,7 +69,8 @@ class DistributionService:
             history_limit=history_limit,
             pool_ttl_seconds=pool_ttl_seconds,
         )
-        self.events = EventsService(store, content)
+        self.ingest = IngestWorker(store, interval=ingest_interval_seconds)
+        self.events = EventsService(store, content, on_stored=self.ingest.wake)
         self.experiments = ExperimentsService(store)
         self.feed = FeedService(store, self.ranker)
         self.slots = SlotsService(

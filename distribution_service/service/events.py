@@ -1,14 +1,15 @@
-"""Members' events as they happen (each checked against the community's content, opens and shares marking their
-delivery), events imported from another platform, and each member's activity."""
+"""Members' events as they happen (each checked against the community's content, stored, and acknowledged; the
+ingest worker derives counters and delivery marks from them afterwards), events imported from another platform,
+and each member's activity."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bson import ObjectId
 
 from content_service.client import ContentClient
-from distribution_service.domain.honeycomb import EventType
 from distribution_service.schemas import (
     ActivityByMember,
     EventBatch,
@@ -23,16 +24,24 @@ from distribution_service.store import DistributionStore, Doc
 from infra.bulk import ImportResult
 from infra.errors import NotFoundError
 
-# Opens and shares of a delivered item mark its delivery opened or shared (open rate and share rate per slot).
-DELIVERY_MARKS = {EventType.OPEN: "opened_at", EventType.CLICK: "opened_at", EventType.SHARE: "shared_at"}
+
+def _no_wake() -> None:
+    return None
 
 
 class EventsService:
-    def __init__(self, store: DistributionStore, content: ContentClient) -> None:
+    def __init__(
+        self, store: DistributionStore, content: ContentClient, *, on_stored: Callable[[], None] = _no_wake
+    ) -> None:
         self.store = store
         self.content = content
+        # Wakes the ingest worker (service/ingest_worker.py) once events are stored.
+        self.on_stored = on_stored
 
     async def record_events(self, cid: ObjectId, batch: EventBatch) -> EventsRecorded:
+        """Check the batch (one content lookup), store it (one insert, journaled) and answer: one round trip per
+        batch to each of content and the database, whatever its size. Counters are not touched here: the ingest
+        worker derives them right after, so a feed sees an event within the worker's lag (about a second)."""
         # Every item must be content of this community: events never cross tenants. One lookup for the batch.
         ids = list(dict.fromkeys(e.content_id for e in batch.events))
         found = dict(zip(ids, await self.content.lookup(str(cid), ids), strict=True))
@@ -65,12 +74,8 @@ class EventsService:
                 doc["decision_id"] = ObjectId(e.decision_id)
             docs.append(doc)
         results = await self.store.events.insert_events(docs)
-        for doc, (_, duplicate) in zip(docs, results, strict=True):
-            mark = DELIVERY_MARKS.get(EventType(doc["type"]))
-            if mark and not duplicate:
-                await self.store.deliveries.mark_delivery(
-                    cid, doc["member_id"], doc["content_id"], mark, doc["occurred_at"]
-                )
+        if not all(duplicate for _, duplicate in results):
+            self.on_stored()
         return EventsRecorded(items=[EventRecorded(id=str(i), duplicate=d) for i, d in results])
 
     async def record_event(self, cid: ObjectId, event_in: EventCreate) -> EventRecorded:

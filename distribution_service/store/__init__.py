@@ -7,6 +7,10 @@ blocks): each collection is opened by exactly one of them.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from distribution_service.store.base import Doc
@@ -17,10 +21,12 @@ from distribution_service.store.models import ModelsStore
 from distribution_service.store.relations import RelationsStore
 
 __all__ = ["DistributionStore", "Doc"]
+T = TypeVar("T")
 
 
 class DistributionStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.db = db
         self.events = EventsStore(db)
         self.decisions = DecisionsStore(db)
         self.deliveries = DeliveriesStore(db)
@@ -46,3 +52,9 @@ class DistributionStore:
     async def ensure_indexes(self) -> None:
         for part in (self.events, self.decisions, self.deliveries, self.models, self.relations):
             await part.ensure_indexes()
+
+    async def transaction(self, callback: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
+        """Run `callback` in one MongoDB transaction (retried by the driver on transient conflicts)."""
+        async with self.db.client.start_session() as session:
+            result: T = await session.with_transaction(callback)
+            return result

@@ -1,14 +1,19 @@
 """Events, the item counters derived from them (totals and daily buckets), imported signals, and the one-off
-migrations of these collections."""
+migrations of these collections.
+
+Recorded events are stored `pending`; the ingest worker (service/ingest_worker.py) derives the counters from them
+in batches. Imported events are counted as they are imported (service/importing.py) and never pending.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
 from bson import ObjectId
-from pymongo import ASCENDING, DESCENDING, UpdateOne
+from pymongo import ASCENDING, DESCENDING, UpdateOne, WriteConcern
+from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, NetworkTimeout
 
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
@@ -17,11 +22,15 @@ from infra.bulk import insert_many_reporting
 # Daily engagement buckets are kept this many days: enough for the 7-day popularity window and its first day.
 DAILY_BUCKET_DAYS = 8
 BACKFILL_BATCH = 5000
+# What deriving an event reads: its item's counters and daily bucket, its member's delivery marks, its lag.
+DERIVE_FIELDS = {"community_id": 1, "member_id": 1, "content_id": 1, "type": 1, "occurred_at": 1, "received_at": 1}
 
 
 class EventsStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.events = db["events"]
+        # Members' events as recorded: acknowledged once journaled (insert_events).
+        self.journaled_events = self.events.with_options(write_concern=WriteConcern(w=1, j=True))
         self.item_stats = db["item_stats"]
         # Each item's engagement per UTC day, for recent days (TTL): the 7-day popularity feature's source.
         self.item_daily = db["item_daily"]
@@ -53,6 +62,9 @@ class EventsStore:
             name="community_engaged_member_occurred_at",
         )
         await self.backfill_engaged()
+        # list_pending (the ingest worker): events not yet derived, oldest first; derived ones drop out of the
+        # `pending: true` range (the field is unset), so the scan is as long as the backlog.
+        await self.events.create_index([("pending", ASCENDING), ("_id", ASCENDING)], name="pending_id")
         # A member's events by item, newest first (kept for ad-hoc reads and existing deployments).
         await self.events.create_index(
             [("community_id", ASCENDING), ("member_id", ASCENDING), ("content_id", ASCENDING)],
@@ -94,39 +106,79 @@ class EventsStore:
         )
 
     async def insert_events(self, docs: list[Doc]) -> list[tuple[ObjectId, bool]]:
-        """Store events (unordered, one round trip) and bump their items' counters; (id, duplicate) per doc."""
+        """Store events, unordered, in one insert; (id, duplicate) per doc. Nothing else is written here: each new
+        event is stored `pending`, and the ingest worker derives the counters from it (`derive_pending`).
+
+        Acknowledged means stored: the insert returns once the server committed it, journaled (`j: true`), so an
+        event answered `duplicate: false` survives a kill of this process, of the worker and of the database.
+        The `_id`s are chosen here, so the insert is retried once on a connection error without retryable writes
+        (infra/mongo.py): an `_id` or client event id already stored under our own `_id` is the first attempt's
+        write, not a duplicate. A client event id stored under another `_id` is a duplicate: one read for all.
+        """
         if not docs:
             return []
         for doc in mark_engaged(docs):
             doc.setdefault("_id", ObjectId())
-        duplicates: set[int] = set()
+            doc["pending"] = True
         try:
-            await self.events.insert_many(docs, ordered=False)
+            refused = await self._insert_reporting(docs)
+        except (AutoReconnect, NetworkTimeout):
+            refused = await self._insert_reporting(docs)
+        # A batch comes from one community: one read of its duplicates' stored ids, on the plain
+        # community_client_event index (the partial unique one only guards uniqueness).
+        keys: dict[ObjectId, list[str]] = {}
+        for i in refused:
+            if "client_event_id" in docs[i]:
+                keys.setdefault(docs[i]["community_id"], []).append(docs[i]["client_event_id"])
+        stored: dict[tuple[ObjectId, str], ObjectId] = {}
+        for community_id, of_community in keys.items():
+            cursor = self.events.find(
+                {"community_id": community_id, "client_event_id": {"$in": of_community}}, {"client_event_id": 1}
+            )
+            stored.update({(community_id, d["client_event_id"]): d["_id"] async for d in cursor})
+        results: list[tuple[ObjectId, bool]] = []
+        for i, doc in enumerate(docs):
+            existing: ObjectId = stored.get((doc["community_id"], doc.get("client_event_id", ""))) or doc["_id"]
+            results.append((existing, i in refused and existing != doc["_id"]))
+        return results
+
+    async def _insert_reporting(self, docs: list[Doc]) -> set[int]:
+        """Positions of the docs a unique index refused; any other write error is raised."""
+        try:
+            await self.journaled_events.insert_many(docs, ordered=False)
         except BulkWriteError as exc:
             errors = exc.details.get("writeErrors", [])
             if any(e.get("code") != DUPLICATE_KEY for e in errors):
                 raise
-            duplicates = {int(e["index"]) for e in errors}
-        results: list[tuple[ObjectId, bool]] = []
-        fresh: list[Doc] = []
-        for i, doc in enumerate(docs):
-            if i in duplicates:
-                # On the plain community_client_event index (the partial unique one only guards uniqueness).
-                existing = await self.events.find_one(
-                    {"community_id": doc["community_id"], "client_event_id": doc["client_event_id"]}, {"_id": 1}
-                )
-                results.append(((existing["_id"] if existing else doc["_id"]), True))
-            else:
-                results.append((doc["_id"], False))
-                fresh.append(doc)
-        # Counters are derived data: a crash here loses increments that a rebuild from events restores.
-        # One counter update per item, however many of its events came in this batch.
+            return {int(e["index"]) for e in errors}
+        return set()
+
+    async def list_pending(self, limit: int) -> list[Doc]:
+        """The oldest events not yet derived (any community), in `_id` order, on pending_id."""
+        cursor = self.events.find({"pending": True}, projection=DERIVE_FIELDS).sort("_id", ASCENDING).limit(limit)
+        return [doc async for doc in cursor]
+
+    async def derive_pending(self, last_id: ObjectId, session: Session) -> list[Doc]:
+        """In the caller's transaction: the events pending up to `last_id`, their flag cleared and their items'
+        counters bumped; the flag and the counters commit together, so each event is counted exactly once.
+
+        Read and cleared as one `_id` range on pending_id, in the transaction's snapshot: an event stored in the
+        range after the snapshot is neither read nor cleared (the next run counts it), and a concurrent worker's
+        transaction clearing the same events conflicts, so one of them is retried and finds them derived. (A
+        filter on a list of `_id`s would be one lookup per id on SecantusDB: seconds per thousand.)
+        """
+        in_range = {"pending": True, "_id": {"$lte": last_id}}
+        cursor = self.events.find(in_range, projection=DERIVE_FIELDS, session=session).sort("_id", ASCENDING)
+        docs = [doc async for doc in cursor]
+        if not docs:
+            return []
+        await self.events.update_many(in_range, {"$unset": {"pending": ""}}, session=session)
         by_community: dict[ObjectId, list[Doc]] = {}
-        for doc in fresh:
+        for doc in docs:
             by_community.setdefault(doc["community_id"], []).append(doc)
         for community_id, docs_of_community in by_community.items():
-            await self.add_to_item_stats(community_id, docs_of_community)
-        return results
+            await self.add_to_item_stats(community_id, docs_of_community, session=session)
+        return docs
 
     async def backfill_engaged(self) -> None:
         """Give events stored before the `engaged` flag existed their flag, once per database (then marked done)."""
@@ -268,7 +320,9 @@ class EventsStore:
     async def insert_item_signals(self, docs: list[Doc]) -> dict[int, str]:
         return await insert_many_reporting(self.item_signals, docs)
 
-    async def add_to_item_stats(self, community_id: ObjectId, docs: list[Doc]) -> None:
+    async def add_to_item_stats(
+        self, community_id: ObjectId, docs: list[Doc], *, session: Session | None = None
+    ) -> None:
         """Bump the counters of the items these (newly stored) events are about, one update per item."""
         increments: dict[ObjectId, dict[str, float]] = {}
         last_at: dict[ObjectId, datetime] = {}
@@ -283,7 +337,7 @@ class EventsStore:
         if not increments:
             return
         now = datetime.now(UTC)
-        await self._add_to_item_daily(community_id, docs, now)
+        await self._add_to_item_daily(community_id, docs, now, session=session)
         await self.item_stats.bulk_write(
             [
                 UpdateOne(
@@ -296,9 +350,12 @@ class EventsStore:
                 for content_id, inc in increments.items()
             ],
             ordered=False,
+            session=session,
         )
 
-    async def _add_to_item_daily(self, community_id: ObjectId, docs: list[Doc], now: datetime) -> None:
+    async def _add_to_item_daily(
+        self, community_id: ObjectId, docs: list[Doc], now: datetime, *, session: Session | None = None
+    ) -> None:
         """Bump each item's engagement bucket of each UTC day the events happened on, for recent days only:
         buckets expire (TTL) once no popularity window can reach them."""
         oldest = (now - timedelta(days=DAILY_BUCKET_DAYS)).date()
@@ -326,6 +383,7 @@ class EventsStore:
                 for (content_id, day), weight in buckets.items()
             ],
             ordered=False,
+            session=session,
         )
 
     async def backfill_item_daily(self) -> None:

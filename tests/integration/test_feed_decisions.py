@@ -148,11 +148,11 @@ async def test_record_events_refuses_content_of_another_community_and_writes_not
     assert (await api.data(FEED, {"first": 5}, token=bob.token))["feed"]["items"][0]["content"]["id"] == mine
 
 
-async def test_record_events_refuses_more_than_100(api: Api) -> None:
+async def test_record_events_refuses_more_than_500(api: Api) -> None:
     await create_community(api, "demo")
     bob = await register(api, "demo", "bob")
     item = await publish(api, bob, "Piece")
-    events = [{"contentId": item, "type": "OPEN"}] * 101
+    events = [{"contentId": item, "type": "OPEN"}] * 501
     assert await api.error_code(RECORD_MANY, {"i": {"events": events}}, token=bob.token) == "BAD_USER_INPUT"
 
 

@@ -17,6 +17,7 @@ from distribution_service.service.slots_command import parser, run
 from infra.errors import BadInputError
 from infra.periodic import PeriodicTask
 from tests.factories import Api, Member, create_community, grant, publish, register
+from tests.integration.ingest import derived
 
 INBOX = "{ inbox(first: 10) { slot day modelVersion items { position content { id } } openedAt } }"
 RATES = "{ slotRates { slot delivered opened shared openRate shareRate } }"
@@ -95,6 +96,7 @@ async def test_open_and_share_of_a_delivered_item_give_rates_per_slot(api: Api) 
     # when
     await api.data(RECORD, {"i": {"contentId": delivered, "type": "OPEN"}}, token=reader.token)
     await api.data(RECORD, {"i": {"contentId": delivered, "type": "SHARE"}}, token=reader.token)
+    await derived(api)  # the ingest worker marks deliveries after the events are stored
     # then
     rates = (await api.data(RATES, token=author.token))["slotRates"]
     assert rates == [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from distribution_service.schemas import (
+    MAX_EVENT_BATCH,
     EventBatch,
     EventCreate,
     PushPreferencesUpdate,
@@ -22,7 +23,7 @@ from gateway.graphql.distribution.inputs import (
 from gateway.graphql.distribution.types import AuthorRelations, PushPreferences, RecordEventPayload, RecordEventsPayload
 from infra.errors import BadInputError
 
-MAX_EVENTS_PER_BATCH = 100
+MAX_EVENTS_PER_BATCH = MAX_EVENT_BATCH
 
 
 def _event(member_id: str, input: RecordEventInput) -> EventCreate:
@@ -47,7 +48,13 @@ class FeedMutation:
         recorded = await info.context.services.distribution.record_event(member.community_id, _event(member.id, input))
         return RecordEventPayload(ok=True, event_id=strawberry.ID(recorded.id), duplicate=recorded.duplicate)
 
-    @strawberry.mutation(description="Log up to 100 interactions at once; each clientEventId is recorded once.")
+    @strawberry.mutation(
+        description=(
+            f"Log up to {MAX_EVENTS_PER_BATCH} interactions at once (more is refused, nothing written); each "
+            "clientEventId is recorded once. Answers once the events are durably stored; the counters ranking reads "
+            "catch up within about a second."
+        )
+    )
     async def record_events(self, info: Info, input: RecordEventsInput) -> RecordEventsPayload:
         member = await info.context.require_member()
         if not 1 <= len(input.events) <= MAX_EVENTS_PER_BATCH:

@@ -1,4 +1,5 @@
-"""The 7-day popularity feature's source: daily engagement buckets per item, bumped once per stored event."""
+"""The 7-day popularity feature's source: daily engagement buckets per item, bumped once per stored event (by the
+ingest worker, drained here by hand)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from bson import ObjectId
 
 from distribution_service.ranking.features import popularity_window_start
+from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore
 from tests.query_plans import plan_probe
 
@@ -22,6 +24,12 @@ async def store(mongo_uri: str) -> AsyncIterator[DistributionStore]:
         store = DistributionStore(probe.db)
         await store.ensure_indexes()
         yield store
+
+
+async def insert_events(store: DistributionStore, events: list[dict[str, object]]) -> None:
+    """Record the events, then derive them as the ingest worker does."""
+    await store.events.insert_events(events)
+    await IngestWorker(store, interval=0).drain()
 
 
 def event(community: ObjectId, item: ObjectId, kind: str, at: datetime, key: str) -> dict[str, object]:
@@ -44,9 +52,9 @@ async def test_recent_engagement_sums_the_window_days_weights_once_per_event(sto
         event(community, a, "IMPRESSION", NOW, "e4"),
         event(community, b, "VOTE", SINCE - timedelta(days=1), "e5"),
     ]
-    await store.events.insert_events(events)
+    await insert_events(store, events)
     # A client sending the same events again adds nothing.
-    await store.events.insert_events([{k: v for k, v in e.items() if k != "_id"} for e in events])
+    await insert_events(store, [{k: v for k, v in e.items() if k not in ("_id", "pending")} for e in events])
     # when
     recent = await store.events.sum_recent_engagement(community, [a, b], SINCE)
     # then: two clicks (1 each) and a share (3); the vote is older than the window's first day
@@ -56,12 +64,13 @@ async def test_recent_engagement_sums_the_window_days_weights_once_per_event(sto
 async def test_the_window_starts_exactly_at_its_first_days_midnight_utc(store: DistributionStore) -> None:
     community, item = ObjectId(), ObjectId()
     # SINCE is 00:00 UTC seven days before today: its day counts whole; the second before it does not.
-    await store.events.insert_events(
+    await insert_events(
+        store,
         [
             event(community, item, "CLICK", SINCE, "first-second"),
             event(community, item, "VOTE", SINCE - timedelta(seconds=1), "day-before"),
             event(community, item, "SHARE", NOW - timedelta(hours=1), "share"),
-        ]
+        ],
     )
     # when
     recent = await store.events.sum_recent_engagement(community, [item], SINCE)
@@ -73,7 +82,7 @@ async def test_the_window_starts_exactly_at_its_first_days_midnight_utc(store: D
 
 async def test_another_community_never_reads_the_buckets(store: DistributionStore) -> None:
     community, item = ObjectId(), ObjectId()
-    await store.events.insert_events([event(community, item, "SHARE", NOW, "s1")])
+    await insert_events(store, [event(community, item, "SHARE", NOW, "s1")])
     assert await store.events.sum_recent_engagement(ObjectId(), [item], SINCE) == {}
 
 

@@ -1,0 +1,230 @@
+"""Recorded events: acknowledged once stored, idempotent by client event id across crashes, and counted exactly
+once by the ingest worker, whatever stops it (a failing batch, a cancelled task, a restart of the service)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from bson import ObjectId
+from pymongo import MongoClient
+
+from distribution_service.service.ingest_worker import IngestWorker
+from distribution_service.store import DistributionStore, Doc
+from infra.settings import Settings
+from tests.conftest import running_gateway
+from tests.factories import Api, create_community, publish, register
+from tests.integration.ingest import caught_up, derived, pending_events
+from tests.query_plans import plan_probe
+
+RECORD = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { ok eventId duplicate } }"
+RECORD_MANY = "mutation($i: RecordEventsInput!) { recordEvents(input: $i) { ok results { eventId duplicate } } }"
+
+
+def distribution_db(settings: Settings, collection: str, query: Doc | None = None) -> list[Doc]:
+    assert settings.mongodb_uri
+    client: MongoClient[dict[str, Any]] = MongoClient(settings.mongodb_uri)
+    try:
+        return list(client[settings.database_name("distribution")][collection].find(query or {}))
+    finally:
+        client.close()
+
+
+def counts_of(settings: Settings, item: str) -> dict[str, int]:
+    stats = distribution_db(settings, "item_stats", {"content_id": ObjectId(item)})
+    return dict(stats[0]["counts"]) if stats else {}
+
+
+async def reader_and_item(api: Api) -> tuple[str, str]:
+    await create_community(api, "demo")
+    bob = await register(api, "demo", "bob")
+    return bob.token, await publish(api, bob, "Piece")
+
+
+async def test_a_replayed_client_event_id_answers_duplicate_and_is_stored_once(api: Api) -> None:
+    token, item = await reader_and_item(api)
+    event = {"contentId": item, "type": "OPEN", "clientEventId": "sdk-1"}
+    first = (await api.data(RECORD, {"i": event}, token=token))["recordEvent"]
+    # when: the SDK sends it again, alone and inside a batch
+    again = (await api.data(RECORD, {"i": event}, token=token))["recordEvent"]
+    batch = await api.data(RECORD_MANY, {"i": {"events": [event, {**event, "clientEventId": "sdk-2"}]}}, token=token)
+    # then
+    assert (first["duplicate"], again["duplicate"]) == (False, True)
+    assert again["eventId"] == first["eventId"]
+    results = batch["recordEvents"]["results"]
+    assert [(r["eventId"] == first["eventId"], r["duplicate"]) for r in results] == [(True, True), (False, False)]
+    await caught_up(api.settings)
+    assert counts_of(api.settings, item) == {"OPEN": 2}
+
+
+async def test_more_than_500_events_are_refused_and_nothing_is_written(api: Api) -> None:
+    token, item = await reader_and_item(api)
+    events = [{"contentId": item, "type": "OPEN", "clientEventId": f"e{i}"} for i in range(501)]
+    # when
+    code = await api.error_code(RECORD_MANY, {"i": {"events": events}}, token=token)
+    # then: refused at the edge; 500 are taken
+    assert code == "BAD_USER_INPUT"
+    assert distribution_db(api.settings, "events") == []
+    taken = (await api.data(RECORD_MANY, {"i": {"events": events[:500]}}, token=token))["recordEvents"]
+    assert len(taken["results"]) == 500
+
+
+async def test_counters_catch_up_after_the_acknowledgement_by_the_running_worker(api: Api) -> None:
+    token, item = await reader_and_item(api)
+    events = [{"contentId": item, "type": t, "clientEventId": f"e{i}"} for i, t in enumerate(["OPEN", "SHARE"] * 5)]
+    # when
+    await api.data(RECORD_MANY, {"i": {"events": events}}, token=token)
+    await api.data(RECORD, {"i": {"contentId": item, "type": "IMPRESSION"}}, token=token)
+    # then: within a bounded number of polls (the worker runs on the wake of each write, else every 0.5 s)
+    await caught_up(api.settings)
+    assert counts_of(api.settings, item) == {"OPEN": 5, "SHARE": 5, "IMPRESSION": 1}
+    stats = distribution_db(api.settings, "item_stats")[0]
+    assert stats["engagement"] == pytest.approx(5 * 1.0 + 5 * 3.0)
+    assert sum(d["engagement"] for d in distribution_db(api.settings, "item_daily")) == pytest.approx(20.0)
+
+
+async def test_an_acknowledged_event_survives_a_restart_of_the_service_and_is_counted_once(
+    make_settings: Callable[..., Settings],
+) -> None:
+    # The worker is off in the first run: the service is "killed" with the event acknowledged but not derived.
+    async with running_gateway(make_settings(ingest_interval_seconds=0)) as api:
+        token, item = await reader_and_item(api)
+        first = await api.data(RECORD, {"i": {"contentId": item, "type": "SHARE", "clientEventId": "k"}}, token=token)
+        assert first["recordEvent"]["duplicate"] is False
+        assert pending_events(api.settings) == 1
+    # when: the service starts again on the same database, and the SDK replays the event
+    async with running_gateway(make_settings()) as api:
+        again = await api.data(RECORD, {"i": {"contentId": item, "type": "SHARE", "clientEventId": "k"}}, token=token)
+        await caught_up(api.settings)
+        # then
+        assert again["recordEvent"] == {**first["recordEvent"], "duplicate": True}
+        assert counts_of(api.settings, item) == {"SHARE": 1}
+        # and one more restart derives nothing again
+    async with running_gateway(make_settings()) as api:
+        await derived(api)
+        assert counts_of(api.settings, item) == {"SHARE": 1}
+
+
+@pytest.fixture
+async def store(mongo_uri: str) -> AsyncIterator[DistributionStore]:
+    async with plan_probe(mongo_uri) as probe:
+        store = DistributionStore(probe.db)
+        await store.ensure_indexes()
+        yield store
+
+
+def events(community: ObjectId, item: ObjectId, n: int) -> list[Doc]:
+    return [
+        {
+            "community_id": community,
+            "member_id": ObjectId(),
+            "content_id": item,
+            "type": "OPEN",
+            "occurred_at": ObjectId().generation_time,
+            "client_event_id": f"e{i}",
+        }
+        for i in range(n)
+    ]
+
+
+async def opens(store: DistributionStore, community: ObjectId, item: ObjectId) -> int:
+    stats = await store.events.list_item_stats(community, [item])
+    return int(stats[str(item)]["counts"]["OPEN"]) if stats else 0
+
+
+class Crash(Exception):
+    pass
+
+
+async def test_a_worker_failing_after_the_counters_write_and_restarted_counts_each_event_once(
+    store: DistributionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    community, item = ObjectId(), ObjectId()
+    await store.events.insert_events(events(community, item, 25))
+    real = store.events.derive_pending
+
+    async def crash_after_counters(last_id: ObjectId, session: Any) -> list[Doc]:
+        await real(last_id, session)
+        raise Crash  # after the counters and the flag were written, before the commit
+
+    monkeypatch.setattr(store.events, "derive_pending", crash_after_counters)
+    with pytest.raises(Crash):
+        await IngestWorker(store, interval=0, batch_size=10).drain()
+    # when: a new worker runs (the crashed batch rolled back)
+    monkeypatch.setattr(store.events, "derive_pending", real)
+    assert await opens(store, community, item) == 0
+    assert await IngestWorker(store, interval=0, batch_size=10).drain() == 25
+    # then
+    assert await opens(store, community, item) == 25
+    assert await IngestWorker(store, interval=0).drain() == 0
+    assert await opens(store, community, item) == 25
+
+
+async def test_a_worker_cancelled_mid_run_and_restarted_counts_each_event_once(
+    store: DistributionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    community, item = ObjectId(), ObjectId()
+    await store.events.insert_events(events(community, item, 30))
+    real = store.events.derive_pending
+    batches: list[int] = []
+    hung = asyncio.Event()
+
+    async def hangs_in_the_second_batch(last_id: ObjectId, session: Any) -> list[Doc]:
+        done = await real(last_id, session)
+        batches.append(len(done))
+        if len(batches) == 2:
+            hung.set()
+            await asyncio.Event().wait()  # inside its transaction, after the counters write, until cancelled
+        return done
+
+    monkeypatch.setattr(store.events, "derive_pending", hangs_in_the_second_batch)
+    task = asyncio.get_running_loop().create_task(IngestWorker(store, interval=0, batch_size=10).drain())
+    await hung.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await opens(store, community, item) == 10
+    monkeypatch.setattr(store.events, "derive_pending", real)
+    # when
+    await IngestWorker(store, interval=0, batch_size=10).drain()
+    # then
+    assert await opens(store, community, item) == 30
+
+
+async def test_two_workers_racing_count_each_event_once(store: DistributionStore) -> None:
+    community, item = ObjectId(), ObjectId()
+    await store.events.insert_events(events(community, item, 60))
+    # when: two replicas drain at once
+    a, b = IngestWorker(store, interval=0, batch_size=7), IngestWorker(store, interval=0, batch_size=7)
+    await asyncio.gather(a.drain(), b.drain(), a.drain())
+    await a.drain()
+    # then
+    assert await opens(store, community, item) == 60
+
+
+async def test_a_connection_error_retried_by_the_store_is_not_a_duplicate(
+    store: DistributionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pymongo.errors import AutoReconnect
+
+    community, item = ObjectId(), ObjectId()
+    docs = events(community, item, 3)
+    docs[1].pop("client_event_id")
+    real = store.events._insert_reporting
+    calls: list[int] = []
+
+    async def lost_reply(batch: list[Doc]) -> set[int]:
+        calls.append(1)
+        refused = await real(batch)
+        if len(calls) == 1:
+            raise AutoReconnect("reply lost after the write")
+        return refused
+
+    monkeypatch.setattr(store.events, "_insert_reporting", lost_reply)
+    # when
+    results = await store.events.insert_events(docs)
+    # then: stored once each, none reported as a duplicate
+    assert [d for _, d in results] == [False, False, False]
+    assert await store.events.events.count_documents({"community_id": community}) == 3

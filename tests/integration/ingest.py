@@ -1,0 +1,45 @@
+"""For tests that read what the ingest worker derives (counters, delivery marks): wait for it, or run it."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from pymongo import MongoClient
+
+from composition.topology import Topology
+from distribution_service.service import DistributionService
+from infra.settings import Settings
+from tests.factories import Api
+
+# Polls of `caught_up`, 50 ms apart: ample for the worker's 0.5 s interval on a loaded machine, yet bounded.
+MAX_POLLS = 400
+
+
+def distribution(api: Api) -> DistributionService:
+    services: Topology = api.app.state.services  # type: ignore[union-attr]
+    service: DistributionService = services.apps["distribution"].state.service
+    return service
+
+
+async def derived(api: Api) -> None:
+    """Derive every pending event now, as the worker's next run would (deterministic tests)."""
+    await distribution(api).ingest.drain()
+
+
+def pending_events(settings: Settings) -> int:
+    assert settings.mongodb_uri
+    client: MongoClient[dict[str, Any]] = MongoClient(settings.mongodb_uri)
+    try:
+        return client[settings.database_name("distribution")]["events"].count_documents({"pending": True})
+    finally:
+        client.close()
+
+
+async def caught_up(settings: Settings) -> int:
+    """Wait, a bounded number of polls, until the running worker has derived every stored event; the polls used."""
+    for poll in range(MAX_POLLS):
+        if pending_events(settings) == 0:
+            return poll
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the ingest worker left events pending after {MAX_POLLS} polls")
