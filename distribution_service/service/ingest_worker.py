@@ -36,6 +36,8 @@ log = get_logger(__name__)
 INGEST_BATCH = 1000
 # After a wake, wait this long for more events to come, so a stream of single events is derived in batches.
 COALESCE_SECONDS = 0.02
+# At shutdown, the batch in progress gets this long to commit before it is cancelled.
+STOP_GRACE_SECONDS = 10.0
 # Opens and shares of a delivered item mark its delivery opened or shared (open rate and share rate per slot).
 DELIVERY_MARKS = {EventType.OPEN: "opened_at", EventType.CLICK: "opened_at", EventType.SHARE: "shared_at"}
 
@@ -61,6 +63,7 @@ class IngestWorker:
         self.last_lag_seconds = 0.0
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def wake(self) -> None:
         """An event was stored: derive soon rather than at the next interval."""
@@ -74,7 +77,7 @@ class IngestWorker:
             if not batch:
                 return derived
             derived += await self.derive(batch)
-            if len(batch) < self.batch_size:
+            if len(batch) < self.batch_size or self._stopping:
                 return derived
 
     async def derive(self, batch: list[Doc]) -> int:
@@ -99,20 +102,30 @@ class IngestWorker:
             await self.store.deliveries.mark_delivery(community_id, member_id, content_id, field, at)
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
                 await asyncio.sleep(COALESCE_SECONDS)
             self._wake.clear()
-            await run_once("ingest", self.drain)
+            if not self._stopping:
+                await run_once("ingest", self.drain)
 
     def start(self) -> None:
         if self._task is None and self.interval > 0:
+            self._stopping = False
             self._task = asyncio.get_running_loop().create_task(self._loop(), name="ingest")
 
     async def stop(self) -> None:
-        if self._task is not None:
+        """Let the run in progress finish (up to STOP_GRACE_SECONDS), then end the loop. Cancelling a batch
+        mid-transaction loses nothing (it stays pending), but leaves the server a transaction to reap."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), timeout=STOP_GRACE_SECONDS)
+        except TimeoutError:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            self._task = None
+        self._task = None
