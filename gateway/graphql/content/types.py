@@ -17,21 +17,41 @@ from content_service.schemas import (
     ContentRead,
     ContentSettingsRead,
     ContributionRead,
-    DeliveryRead,
-    IncidentRead,
     TemplateRead,
     TopicRead,
     VoteTally,
 )
 from gateway.context import Info, is_operator
+from gateway.graphql.content.crisis_types import (
+    DeliveryAttempt as DeliveryAttempt,
+)
+from gateway.graphql.content.crisis_types import (
+    Escalation as Escalation,
+)
+from gateway.graphql.content.crisis_types import (
+    Incident as Incident,
+)
+from gateway.graphql.content.crisis_types import (
+    IncidentMetrics as IncidentMetrics,
+)
+from gateway.graphql.content.crisis_types import (  # re-exported: the crisis types live beside these
+    IncidentStep as IncidentStep,
+)
+from gateway.graphql.content.crisis_types import (
+    Mention as Mention,
+)
+from gateway.graphql.content.crisis_types import (
+    Webhook as Webhook,
+)
+from gateway.graphql.content.crisis_types import (
+    WebhookDelivery as WebhookDelivery,
+)
 from gateway.graphql.content.enums import (
     ComplaintCategory,
     ComplaintStatus,
     ComplaintTargetType,
     ContentKind,
     ContentStatus,
-    IncidentStatus,
-    Sentiment,
     TemplateFieldType,
     TemplateFormat,
     VoteValue,
@@ -337,125 +357,6 @@ class HideExplanation:
     total_weight: float
     contributions: list[FlagContribution]
     restored_at: datetime | None
-
-
-@strawberry.type
-class IncidentStep:
-    name: str
-    due_at: datetime
-    done_at: datetime | None
-    overdue: bool = strawberry.field(description="Not done by its deadline (still open past it, or done after).")
-    owner: str | None
-    note: str | None
-
-
-@strawberry.type
-class Escalation:
-    level: int
-    cause: str
-    at: datetime
-    reason: str
-
-
-@strawberry.type(description="A crisis incident: level 1-3, its cause, and the procedure's steps with deadlines.")
-class Incident:
-    id: strawberry.ID
-    status: IncidentStatus
-    level: int
-    cause: str
-    causes: list[str]
-    opened_at: datetime
-    triggered_at: datetime
-    resolved_at: datetime | None
-    trigger_count: int
-    steps: list[IncidentStep]
-    escalations: list[Escalation]
-
-    @staticmethod
-    def from_read(r: IncidentRead) -> Incident:
-        return Incident(
-            id=strawberry.ID(r.id),
-            status=r.status,
-            level=r.level,
-            cause=r.cause,
-            causes=r.causes,
-            opened_at=r.opened_at,
-            triggered_at=r.triggered_at,
-            resolved_at=r.resolved_at,
-            trigger_count=r.trigger_count,
-            steps=[
-                IncidentStep(
-                    name=s.name, due_at=s.due_at, done_at=s.done_at, overdue=s.overdue, owner=s.owner, note=s.note
-                )
-                for s in r.steps
-            ],
-            escalations=[Escalation(level=e.level, cause=e.cause, at=e.at, reason=e.reason) for e in r.escalations],
-        )
-
-
-@strawberry.type
-class IncidentMetrics:
-    incidents_by_level: JSON
-    open_incidents: int
-    median_first_response_minutes: float | None
-    playbook_first_response_minutes_before: float
-    playbook_first_response_minutes_after: float
-    steps_done: int
-    steps_on_time: int
-    steps_overdue: int
-    steps_on_time_rate: float | None
-
-
-@strawberry.type
-class Mention:
-    id: strawberry.ID
-    platform: str
-    url: str
-    sentiment: Sentiment
-    occurred_at: datetime
-    legal: bool
-    duplicate: bool
-    incident_id: strawberry.ID | None
-
-
-@strawberry.type
-class DeliveryAttempt:
-    at: datetime
-    ok: bool
-    detail: str
-
-
-@strawberry.type(description="One webhook event and its delivery attempts; replay resends it with the same id.")
-class WebhookDelivery:
-    event_id: str
-    topic: str
-    status: str
-    attempts: int
-    created_at: datetime
-    delivered_at: datetime | None
-    last_error: str | None
-    next_attempt_at: datetime
-    log: list[DeliveryAttempt]
-
-    @staticmethod
-    def from_read(r: DeliveryRead) -> WebhookDelivery:
-        return WebhookDelivery(
-            event_id=r.event_id,
-            topic=r.topic,
-            status=r.status,
-            attempts=r.attempts,
-            created_at=r.created_at,
-            delivered_at=r.delivered_at,
-            last_error=r.last_error,
-            next_attempt_at=r.next_attempt_at,
-            log=[DeliveryAttempt(at=a.at, ok=a.ok, detail=a.detail) for a in r.log],
-        )
-
-
-@strawberry.type
-class Webhook:
-    url: str
-    configured_at: datetime
 
 
 @strawberry.type
