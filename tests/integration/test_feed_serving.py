@@ -19,6 +19,7 @@ from distribution_service.ranking.gate import Verdict
 from distribution_service.ranking.registry import ServingModels
 from distribution_service.service import DistributionService
 from tests.factories import Api, Member, create_community, publish, register
+from tests.integration.ingest import derived
 
 FEED = """
 { feed(slot: MORNING, scene: BEFORE_DECISION, first: 20) {
@@ -95,6 +96,7 @@ async def test_dead_items_leave_every_source_and_todays_content_reaches_a_promot
     age(api, old, days=200)
     # One old thread is active again: an engagement today keeps it alive.
     await api.data(RECORD, {"i": {"contentId": old[0], "type": "OPEN"}}, token=fan.token)
+    await derived(api)  # the alive rule reads the counters the ingest worker derives
     # The audited failure: a model that ranks the oldest items first.
     await promoted(api, community_id, "lgbm-oldest", model_text("content_age_days"))
     # when
