@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from distribution_service.ranking.cli import parser, run
 from distribution_service.ranking.training import TooFewGroupsError
 from infra.errors import BadInputError, NotFoundError
 from tests.factories import Api, Member, create_community, publish, register
+from tests.integration.ingest import derived
+from tests.snapshots import Snapshot, restore, take
 
 FEED = """
 { feed(slot: MORNING, scene: BEFORE_DECISION, first: 8) {
@@ -43,12 +46,26 @@ async def logged_community(api: Api) -> list[Member]:
     return members
 
 
+# The first test in a process builds the trained community; later ones get a copy of its data and files.
+_built: dict[str, tuple[list[Member], dict[str, Any], Path, Snapshot]] = {}
+
+
 @pytest.fixture
 async def trained(api: Api, tmp_path: Path) -> tuple[list[Member], dict[str, Any], Path]:
+    if "trained" in _built:
+        members, report, folder, snapshot = _built["trained"]
+        restore(api.settings, snapshot)
+        for path in folder.iterdir():
+            shutil.copy(path, tmp_path / path.name)
+        return members, report, tmp_path
     members = await logged_community(api)
     report = await cli(
         api, "train", "--community", "demo", "--report", str(tmp_path / "report.json"), "--min-groups", "3"
     )
+    await derived(api)
+    folder = tmp_path.parent / f"{tmp_path.name}-trained"
+    shutil.copytree(tmp_path, folder)
+    _built["trained"] = (members, report, folder, take(api.settings))
     return members, report, tmp_path
 
 
