@@ -12,10 +12,10 @@ from typing import Any
 
 from pymongo import MongoClient
 
-from infra.settings import SERVICE_NAMES, Settings
+from infra.settings import SERVICE_NAMES, ServiceName, Settings
 
 # service -> collection -> documents
-Snapshot = dict[str, dict[str, list[dict[str, Any]]]]
+Snapshot = dict[ServiceName, dict[str, list[dict[str, Any]]]]
 
 
 def take(settings: Settings) -> Snapshot:
