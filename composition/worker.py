@@ -42,7 +42,8 @@ def worker_settings(settings: Settings) -> Settings:
 def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with Topology(worker_settings(settings)).running():
+        async with Topology(worker_settings(settings)).running() as topology:
+            app.state.topology = topology
             app.state.ready = True
             yield
 
