@@ -21,7 +21,7 @@ async def indexes_by_service(settings: Settings) -> dict[str, int]:
     assert settings.mongodb_uri
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongodb_uri)
     try:
-        counts = {}
+        counts: dict[str, int] = {}
         for service in SERVICE_NAMES:
             db = client[settings.database_name(service)]
             count = 0

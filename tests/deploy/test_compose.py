@@ -58,7 +58,9 @@ def test_mongodb_is_a_replica_set_initiated_with_its_host_name(services: dict[st
     command = mongo["command"]
     assert command[command.index("--replSet") + 1] == "rs0"
     probe = " ".join(mongo["healthcheck"]["test"])
-    assert re.search(rf"rs\.initiate\(\{{_id: 'rs0', members: \[\{{_id: 0, host: '{mongo['hostname']}:27017'\}}\]", probe)
+    assert re.search(
+        rf"rs\.initiate\(\{{_id: 'rs0', members: \[\{{_id: 0, host: '{mongo['hostname']}:27017'\}}\]", probe
+    )
     assert "isWritablePrimary" in probe
     mounts = {mount.split(":")[1]: mount.split(":")[0] for mount in mongo["volumes"]}
     assert set(mounts) == {"/data/db", "/data/configdb"}

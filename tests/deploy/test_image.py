@@ -29,13 +29,15 @@ def test_the_run_stage_is_small_python_311_and_runs_unprivileged() -> None:
     assert RUN_STAGE.startswith("python:3.11-slim")
     (user,) = instructions(RUN_STAGE, "USER")
     assert user.split(":")[0] not in ("0", "root")
-    assert "build-essential" not in RUN_STAGE and "gcc" not in RUN_STAGE
+    assert "build-essential" not in RUN_STAGE
+    assert "gcc" not in RUN_STAGE
 
 
 def test_the_run_stage_installs_lightgbms_openmp_runtime() -> None:
     (install,) = [run for run in instructions(RUN_STAGE, "RUN") if "apt-get install" in run]
     assert "libgomp1" in install.split()
-    assert "--no-install-recommends" in install and "rm -rf /var/lib/apt/lists/*" in install
+    assert "--no-install-recommends" in install
+    assert "rm -rf /var/lib/apt/lists/*" in install
 
 
 def test_the_image_installs_the_production_set_and_every_package() -> None:
@@ -46,7 +48,8 @@ def test_the_image_installs_the_production_set_and_every_package() -> None:
 
 
 def test_the_role_is_a_build_argument_and_the_health_check_is_built_in() -> None:
-    assert "ARG ROLE=gateway" in RUN_STAGE and "ROLE=${ROLE}" in RUN_STAGE
+    assert "ARG ROLE=gateway" in RUN_STAGE
+    assert "ROLE=${ROLE}" in RUN_STAGE
     (health,) = instructions(RUN_STAGE, "HEALTHCHECK")
     assert "/usr/local/lib/platform/healthcheck.py" in health
     (entry,) = instructions(RUN_STAGE, "ENTRYPOINT")

@@ -48,6 +48,11 @@ def env_of(container: Doc) -> dict[str, Any]:
     return {item["name"]: item.get("value", item.get("valueFrom")) for item in container.get("env", [])}
 
 
+def expand(arg: str, values: dict[str, str]) -> str:
+    """`$(NAME)` in a container's argument, as the kubelet expands it from the container's environment."""
+    return re.sub(r"\$\((\w+)\)", lambda match: values[match.group(1)], arg)
+
+
 def default_port(role: str) -> int:
     field = "gateway_port" if role == "gateway" else f"{role}_service_port"
     port: int = Settings.model_fields[field].default
@@ -154,7 +159,7 @@ def test_each_golden_slot_is_a_cron_job_split_across_indexed_workers(tree: str) 
         assert env["PARTITION_INDEX"] == {"fieldRef": {"fieldPath": annotation}}
         for index in range(workers):
             values = {"PARTITION_INDEX": str(index), "SLOT_COMMUNITY": config["SLOT_COMMUNITY"]}
-            argv = [re.sub(r"\$\((\w+)\)", lambda m: values[m.group(1)], arg) for arg in container["args"]]
+            argv = [expand(arg, values) for arg in container["args"]]
             args = slots_parser().parse_args(argv)
             assert (args.slot.value, partition_of(args)) == (slot, (index, workers))
 
@@ -165,7 +170,8 @@ def test_migrations_run_as_a_job_of_their_own(tree: str) -> None:
     assert job["metadata"]["labels"]["app.kubernetes.io/component"] == "migrations"
     (container,) = containers(job)
     assert env_of(container)["ROLE"] == "migrate"
-    assert pod_spec(job) is not None and job["spec"]["template"]["spec"]["restartPolicy"] == "Never"
+    assert pod_spec(job) is not None
+    assert job["spec"]["template"]["spec"]["restartPolicy"] == "Never"
 
 
 def test_every_role_in_the_manifests_runs_a_real_module(tmp_path: Path) -> None:
@@ -208,4 +214,5 @@ def test_production_pins_its_image() -> None:
     images = {c["image"] for doc in render("overlays/prod") for c in containers(doc)}
     assert len(images) == 1
     (image,) = images
-    assert ":" in image and not image.endswith(":latest")
+    assert ":" in image
+    assert not image.endswith(":latest")

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.utils import canonicalize_name
 
 from tests.deploy.image import REPO
 from tests.deploy.test_requirements import PLATFORM_PACKAGES, pins
@@ -57,8 +58,8 @@ def test_the_wheel_declares_the_console_scripts_python_and_the_production_set(wh
     assert declared == PROJECT["scripts"]
     meta = email.message_from_string(wheel_text(wheel, ".dist-info/METADATA"))
     assert meta["Requires-Python"] == "<3.12,>=3.11"
-    required = {line.split("==")[0].lower().replace("_", "-"): line.split("==")[1] for line in meta.get_all("Requires-Dist")}
-    assert required == pins("requirements.txt")
+    required = [line.partition("==") for line in meta.get_all("Requires-Dist", [])]
+    assert {canonicalize_name(name): version for name, _, version in required} == pins("requirements.txt")
 
 
 def test_installed_console_scripts_answer_help(wheel: Path, tmp_path: Path) -> None:

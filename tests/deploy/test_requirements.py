@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 from importlib import metadata
-from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -28,10 +27,10 @@ NOT_IN_PRODUCTION = {
     "mypy",
     "ruff",
 }
-PLATFORM_PACKAGES = ("gateway", "users_service", "content_service", "distribution_service", "billing_service")
-PLATFORM_PACKAGES += ("composition", "infra")
+SERVICE_PACKAGES = ("gateway", "users_service", "content_service", "distribution_service", "billing_service")
+PLATFORM_PACKAGES = (*SERVICE_PACKAGES, "composition", "infra")
 # Process entries whose import runs nothing (each guards its start with `if __name__ == "__main__"`).
-PROCESS_ENTRIES = [f"{package}.__main__" for package in PLATFORM_PACKAGES[:5]] + [
+PROCESS_ENTRIES = [f"{package}.__main__" for package in SERVICE_PACKAGES] + [
     "distribution_service.slots",
 ]
 
@@ -50,7 +49,9 @@ def pins(name: str) -> dict[str, str]:
 
 
 def own_pins(name: str) -> set[str]:
-    return set(pins(name)) - set(pins(next(line[3:] for line in (REPO / name).read_text().splitlines() if line[:3] == "-r ")))
+    """The pins a file adds to the file it builds on (its `-r` line)."""
+    (base,) = [line[3:].strip() for line in (REPO / name).read_text().splitlines() if line.startswith("-r ")]
+    return set(pins(name)) - set(pins(base))
 
 
 def test_the_production_set_is_closed_under_its_dependencies() -> None:
@@ -66,7 +67,11 @@ def test_the_production_set_is_closed_under_its_dependencies() -> None:
 
 
 def test_each_set_builds_on_the_one_below() -> None:
-    production, training, development = pins("requirements.txt"), pins("requirements-train.txt"), pins("requirements-dev.txt")
+    production, training, development = (
+        pins("requirements.txt"),
+        pins("requirements-train.txt"),
+        pins("requirements-dev.txt"),
+    )
     assert production.items() <= training.items() <= development.items()
     assert not own_pins("requirements-train.txt") & own_pins("requirements-dev.txt")
 
@@ -122,7 +127,14 @@ def test_the_platform_imports_nothing_outside_the_production_set() -> None:
     }
     assert {"dask", "matplotlib", "implicit", "lleaves", "secantus"} <= outside
     done = subprocess.run(
-        [sys.executable, "-c", BLOCKER, json.dumps(sorted(outside)), json.dumps(PLATFORM_PACKAGES), json.dumps(PROCESS_ENTRIES)],
+        [
+            sys.executable,
+            "-c",
+            BLOCKER,
+            json.dumps(sorted(outside)),
+            json.dumps(PLATFORM_PACKAGES),
+            json.dumps(PROCESS_ENTRIES),
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,

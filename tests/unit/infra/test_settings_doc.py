@@ -39,4 +39,5 @@ def test_a_setting_without_text_stops_the_generator(
 
 def test_defaults_name_no_machine_path() -> None:
     text = settings_doc.render()
-    assert str(Path.home()) not in text and str(DOC.parents[1]) not in text
+    assert str(Path.home()) not in text
+    assert str(DOC.parents[1]) not in text
