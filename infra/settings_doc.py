@@ -159,8 +159,8 @@ OTHER_VARIABLES = (
     (
         "FORWARDED_ALLOW_IPS",
         "uvicorn",
-        "Addresses or networks whose `X-Forwarded-For` is believed; default `127.0.0.1`. Behind a balancer set it to "
-        "the balancer's, or every client shares the balancer's per-address budget.",
+        "Addresses or networks whose `X-Forwarded-For` is believed; default `127.0.0.1,::1`. Behind a balancer set "
+        "it to the balancer's, or every client shares the balancer's per-address budget.",
     ),
     ("TEST_MONGODB_URI", "tests/conftest.py", "Run the tests against this server instead of an in-memory SecantusDB."),
     ("BENCH_MONGODB_URI", "benchmarks/", "Run a benchmark against this server instead of one it starts."),

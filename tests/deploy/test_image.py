@@ -138,3 +138,10 @@ def test_health_fails_when_nothing_listens(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_a_command_role_is_healthy_while_it_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert health(monkeypatch, ROLE="migrate") == 0
+
+
+def test_the_build_context_leaves_local_state_out() -> None:
+    ignored = {line.strip() for line in (REPO / ".dockerignore").read_text().splitlines()}
+    assert {".git", ".venv", "var", "tests", "**/__pycache__"} <= ignored
+    copied = {line.split()[0] for line in instructions(DOCKERFILE, "COPY") if not line.startswith("--from")}
+    assert not copied & ignored
