@@ -88,3 +88,10 @@ def test_installed_console_scripts_answer_help(wheel: Path, tmp_path: Path) -> N
         out, _ = run.communicate(timeout=300)
         assert run.returncode == 0, script
         assert out.startswith("usage: "), script
+
+
+def test_every_top_level_package_is_shipped() -> None:
+    packages = {path.parent.name for path in REPO.glob("*/__init__.py")} - {"tests", "benchmarks"}
+    assert packages == set(PLATFORM_PACKAGES)
+    include = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]["include"]
+    assert {pattern.removesuffix("*") for pattern in include} == packages
