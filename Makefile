@@ -4,9 +4,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint check hooks schema clean-db import generate
+.PHONY: install run test lint check hooks schema clean-db import generate python-version docs
 
-$(STAMP): requirements.txt requirements-dev.txt
+# The project runs on Python 3.11 only (lleaves pins llvmlite < 0.44, which has no wheel for newer Pythons). The
+# check runs on the venv's interpreter when there is one, else on $(PYTHON), before anything is installed.
+# System packages (Debian names): python3.11 with python3.11-venv, make, and libgomp1 (LightGBM's OpenMP runtime).
+PYTHON_CHECK := import sys; v = sys.version_info[:2]; sys.exit(None if v == (3, 11) else \
+	"Python 3.11 is required, found %d.%d: install python3.11 (with its venv module), then \
+	rm -rf $(VENV) and run make PYTHON=python3.11" % v)
+
+python-version:
+	@if test -x $(PY); then $(PY) -c '$(PYTHON_CHECK)'; else $(PYTHON) -c '$(PYTHON_CHECK)'; fi
+
+$(STAMP): requirements.txt requirements-train.txt requirements-dev.txt | python-version
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
@@ -34,6 +44,10 @@ check: install
 ## hooks: ruff format and check before each commit (.pre-commit-config.yaml), with the venv's pinned ruff
 hooks: install
 	$(VENV)/bin/pre-commit install
+
+## docs: write docs/settings.md from the settings class (a test fails when it is stale)
+docs: install
+	$(PY) -m infra.settings_doc > docs/settings.md
 
 ## schema: write the public GraphQL schema to schema.graphql (a test fails when it is stale)
 schema: install

@@ -1,0 +1,253 @@
+"""`python -m infra.settings_doc > docs/settings.md` (`make docs`): every setting, from the settings class itself.
+
+Names, types and defaults come from `Settings.model_fields`; each field's text is its `Field(description=...)` when it
+has one, else its line in DESCRIPTIONS below (kept here, beside the generator, so that the settings class stays a
+list of knobs). tests/unit/infra/test_settings_doc.py fails when a field has no text, a text names no field, or
+docs/settings.md is stale: a new setting is documented in the same commit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import types
+from enum import Enum
+from pathlib import Path
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic.fields import FieldInfo
+
+from infra.settings import MIN_SECRET_BYTES, PRODUCTION_SECRETS, REPO_ROOT, Settings
+
+DESCRIPTIONS: dict[str, str] = {
+    "app_env": "`production` binds every interface and refuses to start without its secrets (below); `test` turns "
+    "the in-process slot scheduler off and reads ranking pools fresh each time.",
+    "log_level": "Log level of every process (JSON lines on stdout).",
+    "mongodb_uri": "The MongoDB server (a replica set: transactions need one). Unset outside production: the "
+    "embedded SecantusDB under `VAR_DIR` is used, or started. A secret: it may carry credentials.",
+    "db_prefix": "Each service's database is `<prefix>_<service>` (`community_users`, ...).",
+    "var_dir": "Where the development database and the development secrets live.",
+    "gateway_port": "The gateway's port (also the worker's health port).",
+    "users_service_port": "users_service's port when it runs alone (`python -m users_service`).",
+    "content_service_port": "content_service's port when it runs alone.",
+    "distribution_service_port": "distribution_service's port when it runs alone.",
+    "billing_service_port": "billing_service's port when it runs alone.",
+    "bind_host": "Interface the process listens on; the image sets `0.0.0.0`.",
+    "users_service_url": "Where users_service runs; unset: mounted in this process.",
+    "content_service_url": "Where content_service runs; unset: mounted in this process.",
+    "distribution_service_url": "Where distribution_service runs; unset: mounted in this process.",
+    "billing_service_url": "Where billing_service runs; unset: mounted in this process.",
+    "service_timeout_seconds": "Timeout of one call to another service.",
+    "internal_api_token": "The secret every service requires on internal calls, in every mode. Outside production "
+    "an unset token is generated and shared by the processes of one `VAR_DIR`.",
+    "platform_admin_key": "The operators' API key (`X-API-Key`): creates communities and runs operator tools.",
+    "jwt_secret": "Signs members' bearer tokens (HS256); rotating it signs everyone out.",
+    "jwt_ttl_seconds": "Lifetime of a member's token.",
+    "jwt_issuer": "The tokens' `iss` claim, checked on every request.",
+    "max_body_bytes": "Largest request body the gateway accepts.",
+    "max_query_depth": "Deepest GraphQL selection accepted.",
+    "max_aliases": "Most aliases in one GraphQL operation.",
+    "max_query_tokens": "Most tokens in one GraphQL document.",
+    "rate_limit_per_address": "Flood guard in requests per client address (`limits` notation); the real budgets are "
+    "in query cost points. Behind a balancer see `FORWARDED_ALLOW_IPS`.",
+    "rate_limit_per_member": "Deprecated: requests per member; unset, members are budgeted in cost points.",
+    "rate_limit_register_per_address": "Registrations per client address.",
+    "query_cost_max": "The most one GraphQL operation may cost (a 10-item feed with content and authors costs 40; "
+    "`me { id }` costs 1).",
+    "query_cost_per_member": "Cost points a member may spend (`limits` notation).",
+    "query_cost_per_address": "Cost points a client address may spend.",
+    "rate_limits_enabled": "`false` turns every request and cost budget off (the per-operation maximum stays): "
+    "for benchmarks and load tests. Budgets are counted per gateway process.",
+    "login_max_failures": "Failed logins of one member before logins are refused for the window below.",
+    "login_failure_window_seconds": "Window of the failed-login count.",
+    "seed_demo": "Outside production, `python -m gateway` seeds the demo community and imports the demo dump.",
+    "nps_excellent_above": "NPS above this is reported excellent (playbook section 6).",
+    "governance_committee_target": "Target size of the user committee of core members (playbook section 8).",
+    "governance_expert_panel_target": "Target size of the expert think-tank (playbook section 8).",
+    "governance_target_adoption_rate": "Target share of proposals adopted (playbook section 8).",
+    "stage_seed_members_target": "Launch stage: seed members to reach (playbook section 2).",
+    "stage_koc_share_target": "Launch stage: share of KOCs in the core group.",
+    "stage_mau_target": "Growth stage: monthly active members to reach.",
+    "stage_content_mix_target": "Growth stage: content shares professional, user-generated, commercial.",
+    "stage_funnel_conversion_target": "Maturity stage: funnel conversion to reach.",
+    "stage_sub_communities_target": "Expansion stage: incubated sub-communities to reach.",
+    "trial_camp_conversion_target": "Target conversion of the 7-day experience camp (playbook section 3).",
+    "trial_plan_retention_target": "Target retention of the 21-day growth plan (playbook section 3).",
+    "ltv_to_cac_healthy_above": "LTV/CAC above this is reported healthy (playbook section 6).",
+    "stackexchange_data_dir": "Where the Stack Exchange dumps are (the demo import and the importer's default).",
+    "demo_stackexchange_dump": "The dump `make run` imports as a second demo community, once, in the background; "
+    "empty: none.",
+    "outbox_relay_enabled": "Content's outbox relay (webhooks, notifications to other services) runs in this process.",
+    "outbox_relay_interval_seconds": "How often the outbox relay looks for due messages.",
+    "outbox_retry_base_seconds": "First retry delay of a failed outbox message (doubling after each failure).",
+    "outbox_retry_max_seconds": "Longest retry delay of an outbox message.",
+    "outbox_max_attempts": "Attempts before an outbox message is given up (marked FAILED; an operator can replay it).",
+    "webhook_timeout_seconds": "Timeout of one outgoing webhook call.",
+    "webhook_tolerance_seconds": "Age limit of a signed outgoing webhook's timestamp (not read yet: receivers check "
+    "their own).",
+    "crisis_complaints_per_hour": "Complaints in an hour that open a crisis incident (communities may change it).",
+    "crisis_mention_platforms": "Platforms with negative mentions that open a crisis incident.",
+    "crisis_mention_window_hours": "Window of the mentions counted above.",
+    "content_mix_window_days": "Window of the content mix report.",
+    "content_mix_target": "Target content mix in percent by kind (professional, user-generated, commercial).",
+    "content_mix_margin_points": "Distance from the target mix, in points, that the report flags.",
+    "content_update_frequency_target": "Target new pieces per day.",
+    "auto_hide_threshold": "Weighted flags that hide a piece until moderated.",
+    "bullet_comments_per_minute": "Bullet comments one member may post a minute.",
+    "content_star_budget_minor": "Monthly content-star budget in minor units (cents), split among the winners.",
+    "content_star_winners": "Content stars awarded a month.",
+    "exposure_boost_percent": "Exposure boost of a starred piece in feeds, in percent.",
+    "exposure_boost_days": "Days an exposure boost lasts.",
+    "near_duplicate_similarity": "Text similarity (0-1) above which the writing assistant flags a draft as a near "
+    "duplicate of a published piece.",
+    "billing_currency": "Currency of prices and invoices.",
+    "billing_tax_rate_bps": "Tax rate in basis points (prices are tax-inclusive; 600 = 6% VAT).",
+    "billing_default_payment_method": "Payment method charged when none is given, outside production only.",
+    "billing_webhook_secret": "Signs the payment provider's webhooks. Production refuses the sandbox's documented "
+    "default.",
+    "billing_webhook_tolerance_seconds": "Age limit of a payment webhook's signed timestamp (replays are refused).",
+    "billing_sandbox_fee_bps": "The sandbox provider's fee in basis points.",
+    "billing_sandbox_webhook_delay_seconds": "Delay of the sandbox provider's webhooks.",
+    "billing_sandbox_duplicate_probability": "Share of the sandbox's webhooks sent twice (to exercise idempotency).",
+    "billing_payment_lease_seconds": "How long one attempt holds a payment before another may retry it.",
+    "billing_replay_wait_seconds": "How long a repeated request waits for the first one's result (capped at half "
+    "`SERVICE_TIMEOUT_SECONDS`).",
+    "billing_dunning_retry_days": "Days between retries of a failed renewal (Kill Bill's default).",
+    "billing_dunning_notice_day": "Day after a failed renewal when the member is notified.",
+    "billing_dunning_block_day": "Day after a failed renewal when paid features are blocked.",
+    "billing_dunning_cancel_day": "Day after a failed renewal when the subscription is cancelled.",
+    "billing_scheduler_interval_seconds": "How often the billing service runs the billing cycle in-process; 0 turns "
+    "it off (a CronJob or the worker runs `python -m billing_service.scheduler` instead).",
+    "billing_arpu_target_cents": "Target ARPU in cents (playbook: 28.6 CNY).",
+    "billing_mix_target_membership_pct": "Target revenue share of memberships, in percent.",
+    "billing_mix_target_value_added_pct": "Target revenue share of value-added services.",
+    "billing_mix_target_ads_pct": "Target revenue share of advertising.",
+    "billing_mix_target_data_pct": "Target revenue share of data services.",
+    "billing_gross_margin_target_low_pct": "Low end of the target gross margin, in percent.",
+    "billing_gross_margin_target_high_pct": "High end of the target gross margin, in percent.",
+    "billing_ltv_cac_target": "Target LTV/CAC of the revenue report.",
+    "billing_cvr_target": "Target paid conversion rate.",
+    "billing_funnel_target": "Target funnel conversion of the revenue report.",
+    "golden_slots": "The golden slots' local times in each community's timezone.",
+    "slot_scheduler_enabled": "The in-process slot scheduler; unset: on except under `APP_ENV=test`. Turn it off "
+    "where a cron runs `python -m distribution_service.slots` (the Kubernetes CronJobs, the compose worker).",
+    "slot_window_minutes": "A slot still fires this many minutes after its time (a restart at 07:35 still sends the "
+    "07:30 push).",
+    "slot_top_k": "Items in one slot delivery.",
+    "max_deliveries_per_day": "Most slot deliveries one member receives a day.",
+    "ranking_counters_ttl_seconds": "How old items' counters may be in a ranking; 0: always fresh.",
+    "ranking_alive_days": "Candidates are items created or active in this many last days (the rule training uses).",
+    "ranking_history_limit": "A feed reads the member's last this-many engagements.",
+    "ranking_pool_ttl_seconds": "How long a process shares the community-wide candidates; unset: 5 s, 0 under "
+    "`APP_ENV=test`.",
+    "ingest_interval_seconds": "How often the event ingest worker derives counters and delivery marks from stored "
+    "events (and at once when an event is recorded); 0 turns it off in this process.",
+    "complaints_per_member_per_hour": "Complaints one member may file an hour (a community may change it).",
+    "webhook_allow_loopback": "Allows loopback webhook targets outside production (a developer's local receiver).",
+    "metrics_token": "Bearer token of the gateway's `/metrics`; unset: open in development, off in production.",
+}
+
+# Variables read outside the settings class.
+OTHER_VARIABLES = (
+    (
+        "ROLE",
+        "the image (infra/deploy/entrypoint.sh)",
+        "Which process the container runs: gateway, users, content, distribution, billing, worker, migrate, slots, "
+        "billing-cycle or ranking.",
+    ),
+    (
+        "FORWARDED_ALLOW_IPS",
+        "uvicorn",
+        "Addresses or networks whose `X-Forwarded-For` is believed; default `127.0.0.1,::1`. Behind a balancer set "
+        "it to the balancer's, or every client shares the balancer's per-address budget.",
+    ),
+    ("TEST_MONGODB_URI", "tests/conftest.py", "Run the tests against this server instead of an in-memory SecantusDB."),
+    ("BENCH_MONGODB_URI", "benchmarks/", "Run a benchmark against this server instead of one it starts."),
+)
+
+
+def described() -> dict[str, str]:
+    return {name: field.description or DESCRIPTIONS.get(name, "") for name, field in Settings.model_fields.items()}
+
+
+def type_name(annotation: Any) -> str:
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return " | ".join(f"`{value}`" for value in get_args(annotation))
+    if origin in (Union, types.UnionType):
+        kinds = [type_name(arg) for arg in get_args(annotation) if arg is not type(None)]
+        return " or ".join(kinds) + ", optional"
+    if origin in (list, tuple):
+        return f"JSON {origin.__name__}"
+    names = {str: "text", int: "integer", float: "number", bool: "boolean", Path: "path"}
+    return names.get(annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+def default_text(name: str, field: FieldInfo) -> str:
+    if name in PRODUCTION_SECRETS or name == "mongodb_uri":
+        return "unset" if name != "billing_webhook_secret" else "the sandbox's (refused in production)"
+    value = field.get_default(call_default_factory=True)
+    if value is None:
+        return "unset"
+    if isinstance(value, Path):
+        return f"`{os.path.relpath(value, REPO_ROOT)}` (from the checkout)"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, Enum):
+        return f"`{value.value}`"
+    if isinstance(value, list | tuple):
+        return f"`{json.dumps(list(value))}`"
+    return f"`{value}`"
+
+
+def cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render() -> str:
+    texts = described()
+    required = ["MONGODB_URI", *(name.upper() for name in PRODUCTION_SECRETS)]
+    lines = [
+        "# Settings",
+        "",
+        "<!-- Generated by `python -m infra.settings_doc > docs/settings.md` (`make docs`) from infra/settings.py: "
+        "edit the class, not this file. -->",
+        "",
+        "Every process reads these from its environment (the name in upper case; case does not matter) once, at "
+        "start. Lists and tuples are JSON (`[1, 1, 8]`).",
+        "",
+        f"`APP_ENV=production` refuses to start unless {', '.join(f'`{n}`' for n in required)} are set, each secret "
+        f"at least {MIN_SECRET_BYTES} bytes (`openssl rand -hex 32`); outside production the secrets nobody set are "
+        "generated and shared through `VAR_DIR` (infra/dev_secrets.py).",
+        "",
+        f"{len(texts)} settings, in the order of the class:",
+        "",
+        "| Variable | Type | Default | What it does |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, field in Settings.model_fields.items():
+        row = [f"`{name.upper()}`", type_name(field.annotation), default_text(name, field), texts[name]]
+        lines.append("| " + " | ".join(cell(part) for part in row) + " |")
+    lines += [
+        "",
+        "## Read elsewhere",
+        "",
+        "| Variable | Read by | What it does |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| `{name}` | {who} | {cell(text)} |" for name, who, text in OTHER_VARIABLES]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    missing = [name for name, text in described().items() if not text]
+    if missing:
+        sys.stderr.write(f"settings without a description (comment them in infra/settings.py): {missing}\n")
+        return 1
+    sys.stdout.write(render())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
