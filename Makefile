@@ -27,9 +27,10 @@ install: $(STAMP)
 run: install
 	$(PY) -m gateway
 
-## test: the whole suite against a real SecantusDB server that the session starts
+## test: the whole suite, one worker per core (pytest-xdist), each against a real SecantusDB server it starts;
+## a file's tests stay on one worker, so a module's expensive fixture (an imported dump) is built once
 test: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 lint: install
 	$(PY) -m ruff format .
