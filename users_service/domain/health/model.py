@@ -1,0 +1,67 @@
+"""The vocabulary of health indicators: levels, dimensions, direction, status and thresholds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+# Aggregated figures by name (see docs/health-indicators.md); None where a source could not measure one.
+Figures = Mapping[str, float | None]
+Formula = Callable[[Figures], float | None]
+
+
+class IndicatorLevel(StrEnum):
+    PRIMARY = "PRIMARY"
+    SECONDARY = "SECONDARY"
+
+
+class Dimension(StrEnum):
+    MEMBERS = "MEMBERS"
+    CONTENT = "CONTENT"
+    COMMERCE = "COMMERCE"
+    COMMUNITY = "COMMUNITY"
+
+
+class Direction(StrEnum):
+    """Which way is good: HIGHER (stickiness) or LOWER (churn, complaints)."""
+
+    HIGHER = "HIGHER"
+    LOWER = "LOWER"
+
+
+class HealthStatus(StrEnum):
+    OK = "OK"
+    WARN = "WARN"
+    CRITICAL = "CRITICAL"
+    NO_DATA = "NO_DATA"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The aim (`target`) and the two lines past which a value is WARN, then CRITICAL."""
+
+    target: float
+    warn: float
+    critical: float
+
+    def consistent(self, direction: Direction) -> bool:
+        """CRITICAL lies beyond WARN in the bad direction (equal lines are allowed)."""
+        if direction is Direction.HIGHER:
+            return self.critical <= self.warn
+        return self.critical >= self.warn
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    name: str
+    level: IndicatorLevel
+    dimension: Dimension
+    unit: str
+    direction: Direction
+    definition: str  # the formula in words, over the named figures
+    basis: str  # where the default target comes from
+    defaults: Thresholds
+    compute: Formula
+    parent: str | None = None  # the primary a secondary sits beneath
