@@ -116,6 +116,22 @@ class LedgerStore:
         cursor = self.transactions.find({"community_id": community_id, "occurred_at": {"$gte": start, "$lt": end}})
         return [doc async for doc in cursor if doc.get("kind") in wanted]
 
+    async def members_paid_before(
+        self, community_id: ObjectId, member_ids: list[ObjectId], before: datetime, kinds: list[str]
+    ) -> set[str]:
+        """Which of these members had a transaction of these kinds before `before` (first-time payers' test)."""
+        # community_occurred serves the range; member and kind are tested on what it returns.
+        found = await self.transactions.distinct(
+            "member_id",
+            {
+                "community_id": community_id,
+                "occurred_at": {"$lt": before},
+                "member_id": {"$in": member_ids},
+                "kind": {"$in": kinds},
+            },
+        )
+        return {str(m) for m in found}
+
     async def mrr_postings_before(self, community_id: ObjectId, end: datetime) -> list[Doc]:
         """Transactions booked before `end` that move MRR (charges, upgrades, immediate cancels: `meta.mrr`)."""
         cursor = self.transactions.find(
