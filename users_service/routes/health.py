@@ -9,12 +9,12 @@ from starlette.routing import Route
 from infra.errors import BadInputError
 from infra.route_params import community_id, path_text
 from infra.service_app import read_model, respond
-from users_service.domain.health.model import IndicatorLevel
+from users_service.domain.health.model import AlertStatus, IndicatorLevel
 from users_service.routes.common import query_limit, service
 from users_service.schemas.health import MAX_HISTORY, TargetUpdate
 
 H = "/communities/{community_id}/health"
-ALERT_STATUSES = ("OPEN", "RESOLVED")
+ALERT_STATUSES = tuple(s.value for s in AlertStatus)
 
 
 def _level(request: Request) -> IndicatorLevel:

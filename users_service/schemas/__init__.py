@@ -6,7 +6,7 @@ One module per concept; import from here (`from users_service.schemas import Mem
 from __future__ import annotations
 
 from users_service.domain.acquisition import Channel, ProgramKind
-from users_service.domain.health.model import Dimension, Direction, HealthStatus, IndicatorLevel
+from users_service.domain.health.model import AlertStatus, Dimension, Direction, HealthStatus, IndicatorLevel
 from users_service.domain.layers import Layer
 from users_service.domain.proposals import ProposalStatus, Recommendation
 from users_service.domain.roles import Role
@@ -86,6 +86,7 @@ from users_service.schemas.voice import (
 )
 
 __all__ = [
+    "AlertStatus",
     "AlertList",
     "AlertRead",
     "HealthHistoryPoint",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
 from infra.schemas import ApiInput, ApiModel
-from users_service.domain.health.model import Dimension, Direction, HealthStatus, IndicatorLevel
+from users_service.domain.health.model import AlertStatus, Dimension, Direction, HealthStatus, IndicatorLevel
 
 __all__ = [
     "AlertList",
@@ -81,8 +81,8 @@ class TargetUpdate(ApiInput):
 class AlertRead(ApiModel):
     id: str
     key: str
-    severity: Literal["WARN", "CRITICAL"]
-    status: Literal["OPEN", "RESOLVED"]
+    severity: HealthStatus  # WARN or CRITICAL
+    status: AlertStatus
     value: float
     threshold: float  # the line the value crossed
     opened_at: datetime

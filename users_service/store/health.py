@@ -8,10 +8,11 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
+from users_service.domain.health.model import AlertStatus
 from users_service.store.base import Doc
 
-OPEN = "OPEN"
-RESOLVED = "RESOLVED"
+OPEN = AlertStatus.OPEN.value
+RESOLVED = AlertStatus.RESOLVED.value
 
 
 class HealthStore:

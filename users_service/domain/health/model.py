@@ -37,6 +37,11 @@ class HealthStatus(StrEnum):
     NO_DATA = "NO_DATA"
 
 
+class AlertStatus(StrEnum):
+    OPEN = "OPEN"
+    RESOLVED = "RESOLVED"
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """The aim (`target`) and the two lines past which a value is WARN, then CRITICAL."""
