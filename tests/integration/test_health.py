@@ -1,0 +1,109 @@
+"""Health indicators through the gateway: NO_DATA before the first computation, values from the four services,
+history and alerts after it, targets an operator moves."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tests.factories import Api, Member, create_community, grant, publish, register
+
+INDICATORS = """query($level: HealthIndicatorLevel!) {
+  healthIndicators(level: $level) { key value target status trend { change7d change28d } }
+}"""
+COMPUTE = "mutation { computeHealthIndicators { key value status } }"
+DETAIL = """query($key: String!) {
+  healthIndicator(key: $key) { indicator { key unit definition value status } history { value status } }
+}"""
+ALERTS = "{ healthAlerts(status: OPEN) { key severity status value threshold } }"
+SET_TARGET = """mutation($i: SetHealthTargetInput!) {
+  setHealthTarget(input: $i) { key target warn critical value status }
+}"""
+RECORD = "mutation($i: RecordEventsInput!) { recordEvents(input: $i) { ok } }"
+
+
+async def _events(api: Api, member: Member, content_id: str, types: list[str], ago: timedelta) -> None:
+    at = (datetime.now(UTC) - ago).isoformat()
+    events = [{"contentId": content_id, "type": t, "occurredAt": at} for t in types]
+    await api.data(RECORD, {"i": {"events": events}}, token=member.token)
+
+
+async def _community(api: Api) -> Member:
+    """op publishes 1 PGC piece, alice 3 UGC; alice is engaged today and 2 days ago, bob today only."""
+    cid = await create_community(api, "demo")
+    op = await register(api, "demo", "op")
+    await grant(api, cid, "op", "OPERATOR")
+    await grant(api, cid, "op", "EXPERT")
+    alice = await register(api, "demo", "alice")
+    bob = await register(api, "demo", "bob")
+    guide = await publish(api, op, "guide", kind="PGC")
+    for i in range(3):
+        await publish(api, alice, f"note {i}")
+    await _events(api, alice, guide, ["IMPRESSION"] * 10 + ["CLICK", "SHARE"], timedelta(hours=1))
+    await _events(api, alice, guide, ["OPEN"], timedelta(days=2))
+    await _events(api, bob, guide, ["OPEN"], timedelta(hours=2))
+    return op
+
+
+def _by_key(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {row["key"]: row for row in rows}
+
+
+async def test_every_indicator_is_no_data_before_the_first_computation(api: Api) -> None:
+    op = await _community(api)
+    primary = (await api.data(INDICATORS, {"level": "PRIMARY"}, token=op.token))["healthIndicators"]
+    secondary = (await api.data(INDICATORS, {"level": "SECONDARY"}, token=op.token))["healthIndicators"]
+    assert (len(primary), len(secondary)) == (12, 38)
+    assert {(r["status"], r["value"]) for r in primary + secondary} == {("NO_DATA", None)}
+    assert _by_key(primary)["stickiness"]["target"] == 0.2
+    assert _by_key(primary)["nps"]["trend"] == {"change7d": None, "change28d": None}
+
+
+async def test_compute_measures_events_content_and_members(api: Api) -> None:
+    op = await _community(api)
+    computed = _by_key((await api.data(COMPUTE, token=op.token))["computeHealthIndicators"])
+    # member_days 3 (alice twice, bob once) / 30, over 2 engaged members.
+    assert computed["stickiness"] == {"key": "stickiness", "value": 0.05, "status": "CRITICAL"}
+    assert computed["ctr"]["value"] == 0.1  # 1 click / 10 impressions
+    assert computed["shareRate"]["value"] == 0.333333  # 1 share / (2 opens + 1 click)
+    assert computed["publishingFrequency"]["value"] == round(4 / (30 / 7), 6)
+    assert computed["nps"] == {"key": "nps", "value": None, "status": "NO_DATA"}  # no responses yet
+    secondary = _by_key((await api.data(INDICATORS, {"level": "SECONDARY"}, token=op.token))["healthIndicators"])
+    assert secondary["pgcShare"]["value"] == 0.25
+    assert secondary["creatorRatio"]["value"] == 1.0  # 2 authors, 2 engaged members
+    assert secondary["monthlyActiveMembers"]["value"] == 2
+    assert secondary["subCommunities"]["status"] == "WARN"  # 0 < 1
+
+
+async def test_snapshots_keep_history_open_alerts_and_follow_moved_targets(api: Api) -> None:
+    op = await _community(api)
+    await api.data(COMPUTE, token=op.token)
+    await api.data(COMPUTE, token=op.token)
+    detail = (await api.data(DETAIL, {"key": "ctr"}, token=op.token))["healthIndicator"]
+    assert detail["indicator"]["unit"] == "ratio"
+    assert detail["history"] == [{"value": 0.1, "status": "OK"}, {"value": 0.1, "status": "OK"}]
+    alerts = _by_key((await api.data(ALERTS, token=op.token))["healthAlerts"])
+    assert alerts["stickiness"] == {
+        "key": "stickiness",
+        "severity": "CRITICAL",
+        "status": "OPEN",
+        "value": 0.05,
+        "threshold": 0.1,
+    }
+    assert "ctr" not in alerts
+
+    lines = {"key": "stickiness", "target": 0.05, "warn": 0.04, "critical": 0.02}
+    moved = (await api.data(SET_TARGET, {"i": lines}, token=op.token))["setHealthTarget"]
+    assert moved == {**lines, "value": 0.05, "status": "OK"}
+    await api.data(COMPUTE, token=op.token)
+    assert "stickiness" not in _by_key((await api.data(ALERTS, token=op.token))["healthAlerts"])
+
+
+async def test_bad_targets_and_unknown_keys_are_refused(api: Api) -> None:
+    op = await _community(api)
+    upside_down = {"key": "stickiness", "target": 0.2, "warn": 0.1, "critical": 0.2}
+    errors = await api.errors(SET_TARGET, {"i": upside_down}, token=op.token)
+    assert (errors[0]["extensions"]["code"], errors[0]["extensions"].get("field")) == ("BAD_USER_INPUT", "critical")
+    unknown = {"key": "happiness", "target": 1, "warn": 1, "critical": 0}
+    assert await api.error_code(SET_TARGET, {"i": unknown}, token=op.token) == "NOT_FOUND"
+    assert await api.error_code(DETAIL, {"key": "happiness"}, token=op.token) == "NOT_FOUND"
