@@ -6,6 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bson import ObjectId
+from pymongo import MongoClient
+
+from infra.settings import Settings
 from tests.factories import Api, Member, create_community, grant, publish, register
 
 INDICATORS = """query($level: HealthIndicatorLevel!) {
@@ -28,7 +32,7 @@ async def _events(api: Api, member: Member, content_id: str, types: list[str], a
     await api.data(RECORD, {"i": {"events": events}}, token=member.token)
 
 
-async def _community(api: Api) -> Member:
+async def _community(api: Api) -> tuple[str, Member]:
     """op publishes 1 PGC piece, alice 3 UGC; alice is engaged today and 2 days ago, bob today only."""
     cid = await create_community(api, "demo")
     op = await register(api, "demo", "op")
@@ -42,7 +46,7 @@ async def _community(api: Api) -> Member:
     await _events(api, alice, guide, ["IMPRESSION"] * 10 + ["CLICK", "SHARE"], timedelta(hours=1))
     await _events(api, alice, guide, ["OPEN"], timedelta(days=2))
     await _events(api, bob, guide, ["OPEN"], timedelta(hours=2))
-    return op
+    return cid, op
 
 
 def _by_key(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -50,7 +54,7 @@ def _by_key(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 async def test_every_indicator_is_no_data_before_the_first_computation(api: Api) -> None:
-    op = await _community(api)
+    _, op = await _community(api)
     primary = (await api.data(INDICATORS, {"level": "PRIMARY"}, token=op.token))["healthIndicators"]
     secondary = (await api.data(INDICATORS, {"level": "SECONDARY"}, token=op.token))["healthIndicators"]
     assert (len(primary), len(secondary)) == (12, 38)
@@ -60,7 +64,7 @@ async def test_every_indicator_is_no_data_before_the_first_computation(api: Api)
 
 
 async def test_compute_measures_events_content_and_members(api: Api) -> None:
-    op = await _community(api)
+    _, op = await _community(api)
     computed = _by_key((await api.data(COMPUTE, token=op.token))["computeHealthIndicators"])
     # member_days 3 (alice twice, bob once) / 30, over 2 engaged members.
     assert computed["stickiness"] == {"key": "stickiness", "value": 0.05, "status": "CRITICAL"}
@@ -76,7 +80,7 @@ async def test_compute_measures_events_content_and_members(api: Api) -> None:
 
 
 async def test_snapshots_keep_history_open_alerts_and_follow_moved_targets(api: Api) -> None:
-    op = await _community(api)
+    _, op = await _community(api)
     await api.data(COMPUTE, token=op.token)
     await api.data(COMPUTE, token=op.token)
     detail = (await api.data(DETAIL, {"key": "ctr"}, token=op.token))["healthIndicator"]
@@ -99,8 +103,30 @@ async def test_snapshots_keep_history_open_alerts_and_follow_moved_targets(api: 
     assert "stickiness" not in _by_key((await api.data(ALERTS, token=op.token))["healthAlerts"])
 
 
+def _insert_snapshot(settings: Settings, cid: str, days_ago: int, values: dict[str, float]) -> None:
+    """An older snapshot written straight to the database, as the daily job would have left it."""
+    assert settings.mongodb_uri
+    client: MongoClient[dict[str, Any]] = MongoClient(settings.mongodb_uri)
+    try:
+        at = datetime.now(UTC) - timedelta(days=days_ago)
+        doc = {"community_id": ObjectId(cid), "computed_at": at, "values": values, "figures": {}}
+        client[settings.database_name("users")]["health_snapshots"].insert_one(doc)
+    finally:
+        client.close()
+
+
+async def test_trend_is_the_change_against_snapshots_7_and_28_days_older(api: Api, settings: Settings) -> None:
+    cid, op = await _community(api)
+    _insert_snapshot(settings, cid, 30, {"stickiness": 0.3})
+    _insert_snapshot(settings, cid, 8, {"stickiness": 0.1})
+    await api.data(COMPUTE, token=op.token)
+    rows = _by_key((await api.data(INDICATORS, {"level": "PRIMARY"}, token=op.token))["healthIndicators"])
+    assert rows["stickiness"]["trend"] == {"change7d": -0.05, "change28d": -0.25}
+    assert rows["ctr"]["trend"] == {"change7d": None, "change28d": None}  # not measured back then
+
+
 async def test_bad_targets_and_unknown_keys_are_refused(api: Api) -> None:
-    op = await _community(api)
+    _, op = await _community(api)
     upside_down = {"key": "stickiness", "target": 0.2, "warn": 0.1, "critical": 0.2}
     errors = await api.errors(SET_TARGET, {"i": upside_down}, token=op.token)
     assert (errors[0]["extensions"]["code"], errors[0]["extensions"].get("field")) == ("BAD_USER_INPUT", "critical")
