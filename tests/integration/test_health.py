@@ -23,6 +23,7 @@ ALERTS = "{ healthAlerts(status: OPEN) { key severity status value threshold } }
 SET_TARGET = """mutation($i: SetHealthTargetInput!) {
   setHealthTarget(input: $i) { key target warn critical value status }
 }"""
+COMPLAIN = "mutation($i: FileComplaintInput!) { fileComplaint(input: $i) { id } }"
 RECORD = "mutation($i: RecordEventsInput!) { recordEvents(input: $i) { ok } }"
 
 
@@ -32,7 +33,7 @@ async def _events(api: Api, member: Member, content_id: str, types: list[str], a
     await api.data(RECORD, {"i": {"events": events}}, token=member.token)
 
 
-async def _community(api: Api) -> tuple[str, Member]:
+async def _community(api: Api) -> tuple[str, Member, str]:
     """op publishes 1 PGC piece, alice 3 UGC; alice is engaged today and 2 days ago, bob today only."""
     cid = await create_community(api, "demo")
     op = await register(api, "demo", "op")
@@ -46,7 +47,7 @@ async def _community(api: Api) -> tuple[str, Member]:
     await _events(api, alice, guide, ["IMPRESSION"] * 10 + ["CLICK", "SHARE"], timedelta(hours=1))
     await _events(api, alice, guide, ["OPEN"], timedelta(days=2))
     await _events(api, bob, guide, ["OPEN"], timedelta(hours=2))
-    return cid, op
+    return cid, op, guide
 
 
 def _by_key(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -54,7 +55,7 @@ def _by_key(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 async def test_every_indicator_is_no_data_before_the_first_computation(api: Api) -> None:
-    _, op = await _community(api)
+    _, op, _ = await _community(api)
     primary = (await api.data(INDICATORS, {"level": "PRIMARY"}, token=op.token))["healthIndicators"]
     secondary = (await api.data(INDICATORS, {"level": "SECONDARY"}, token=op.token))["healthIndicators"]
     assert (len(primary), len(secondary)) == (12, 38)
@@ -64,7 +65,11 @@ async def test_every_indicator_is_no_data_before_the_first_computation(api: Api)
 
 
 async def test_compute_measures_events_content_and_members(api: Api) -> None:
-    _, op = await _community(api)
+    _, op, guide = await _community(api)
+    for handle in ("carol", "dave"):
+        member = await register(api, "demo", handle)
+        complaint = {"targetType": "CONTENT", "targetId": guide, "category": "SPAM", "text": "spam"}
+        await api.data(COMPLAIN, {"i": complaint}, token=member.token)
     computed = _by_key((await api.data(COMPUTE, token=op.token))["computeHealthIndicators"])
     # member_days 3 (alice twice, bob once) / 30, over 2 engaged members.
     assert computed["stickiness"] == {"key": "stickiness", "value": 0.05, "status": "CRITICAL"}
@@ -72,15 +77,17 @@ async def test_compute_measures_events_content_and_members(api: Api) -> None:
     assert computed["shareRate"]["value"] == 0.333333  # 1 share / (2 opens + 1 click)
     assert computed["publishingFrequency"]["value"] == round(4 / (30 / 7), 6)
     assert computed["nps"] == {"key": "nps", "value": None, "status": "NO_DATA"}  # no responses yet
+    assert computed["complaintRate"]["value"] == 1000.0  # 2 complaints × 1000 / 2 engaged members
     secondary = _by_key((await api.data(INDICATORS, {"level": "SECONDARY"}, token=op.token))["healthIndicators"])
     assert secondary["pgcShare"]["value"] == 0.25
     assert secondary["creatorRatio"]["value"] == 1.0  # 2 authors, 2 engaged members
     assert secondary["monthlyActiveMembers"]["value"] == 2
     assert secondary["subCommunities"]["status"] == "WARN"  # 0 < 1
+    assert secondary["peakHourlyComplaints"]["value"] == 2
 
 
 async def test_snapshots_keep_history_open_alerts_and_follow_moved_targets(api: Api) -> None:
-    _, op = await _community(api)
+    _, op, _ = await _community(api)
     await api.data(COMPUTE, token=op.token)
     await api.data(COMPUTE, token=op.token)
     detail = (await api.data(DETAIL, {"key": "ctr"}, token=op.token))["healthIndicator"]
@@ -116,7 +123,7 @@ def _insert_snapshot(settings: Settings, cid: str, days_ago: int, values: dict[s
 
 
 async def test_trend_is_the_change_against_snapshots_7_and_28_days_older(api: Api, settings: Settings) -> None:
-    cid, op = await _community(api)
+    cid, op, _ = await _community(api)
     _insert_snapshot(settings, cid, 30, {"stickiness": 0.3})
     _insert_snapshot(settings, cid, 8, {"stickiness": 0.1})
     await api.data(COMPUTE, token=op.token)
@@ -126,7 +133,7 @@ async def test_trend_is_the_change_against_snapshots_7_and_28_days_older(api: Ap
 
 
 async def test_bad_targets_and_unknown_keys_are_refused(api: Api) -> None:
-    _, op = await _community(api)
+    _, op, _ = await _community(api)
     upside_down = {"key": "stickiness", "target": 0.2, "warn": 0.1, "critical": 0.2}
     errors = await api.errors(SET_TARGET, {"i": upside_down}, token=op.token)
     assert (errors[0]["extensions"]["code"], errors[0]["extensions"].get("field")) == ("BAD_USER_INPUT", "critical")
