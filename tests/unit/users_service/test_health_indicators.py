@@ -3,6 +3,8 @@ thresholds and trend."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from users_service.domain.health.catalog import BY_KEY, CATALOG, at_level, compute_all
@@ -107,6 +109,16 @@ class TestCatalog:
 
     def test_stickiness_target_is_the_possible_one(self) -> None:
         assert BY_KEY["stickiness"].defaults == Thresholds(target=0.2, warn=0.2, critical=0.1)
+
+
+class TestDocumentation:
+    def test_every_indicator_is_documented_with_its_formula_and_default_lines(self) -> None:
+        rows = (Path(__file__).parents[3] / "docs" / "health-indicators.md").read_text(encoding="utf-8").splitlines()
+        for i in CATALOG:
+            (row,) = [r for r in rows if r.startswith(f"| `{i.key}` |")]
+            d = i.defaults
+            assert f"| {i.definition} | {i.unit} |" in row, i.key
+            assert f"| {d.target:g} | {d.warn:g} | {d.critical:g} |" in row, i.key
 
 
 class TestFormulas:
