@@ -174,7 +174,8 @@ async def test_delivery_reads_use_their_indexes(world: World) -> None:
         "IXSCAN community_slot_day_member",
         "IXSCAN community_member_created_at",
         "IXSCAN community_member_created_at",
-        "IXSCAN community_slot",
+        # Slot rates match on the community alone; of the indexes that lead with it the planner takes this one.
+        "IXSCAN community_created_at",
         "IXSCAN community_member_unique",
     ]
 
