@@ -137,6 +137,8 @@ async def test_bad_targets_and_unknown_keys_are_refused(api: Api) -> None:
     upside_down = {"key": "stickiness", "target": 0.2, "warn": 0.1, "critical": 0.2}
     errors = await api.errors(SET_TARGET, {"i": upside_down}, token=op.token)
     assert (errors[0]["extensions"]["code"], errors[0]["extensions"].get("field")) == ("BAD_USER_INPUT", "critical")
+    rows = _by_key((await api.data(INDICATORS, {"level": "PRIMARY"}, token=op.token))["healthIndicators"])
+    assert rows["stickiness"]["target"] == 0.2  # nothing written
     unknown = {"key": "happiness", "target": 1, "warn": 1, "critical": 0}
     assert await api.error_code(SET_TARGET, {"i": unknown}, token=op.token) == "NOT_FOUND"
     assert await api.error_code(DETAIL, {"key": "happiness"}, token=op.token) == "NOT_FOUND"

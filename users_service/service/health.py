@@ -132,12 +132,13 @@ class HealthService:
         indicator = indicator_or_raise(update.key)
         await self.communities.get_or_raise(cid)
         thresholds = Thresholds(update.target, update.warn, update.critical)
-        if not thresholds.consistent(indicator.direction):
+        misplaced = thresholds.misplaced(indicator.direction)
+        if misplaced is not None:
             better = indicator.direction.value.lower()
-            wrong_side = "above" if better == "higher" else "below"
             raise BadInputError(
-                f"critical must not be {wrong_side} warn: for {indicator.key} {better} values are better",
-                field="critical",
+                f"{misplaced} is out of order: for {indicator.key} {better} values are better, so the lines must run "
+                "target, warn, critical from good to bad",
+                field=misplaced,
             )
         await self.store.set_target(
             cid,

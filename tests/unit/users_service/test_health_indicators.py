@@ -105,7 +105,7 @@ class TestCatalog:
     def test_keys_are_unique_and_default_lines_face_the_right_way(self) -> None:
         assert len(BY_KEY) == len(CATALOG) == 50
         for indicator in CATALOG:
-            assert indicator.defaults.consistent(indicator.direction), indicator.key
+            assert indicator.defaults.misplaced(indicator.direction) is None, indicator.key
 
     def test_stickiness_target_is_the_possible_one(self) -> None:
         assert BY_KEY["stickiness"].defaults == Thresholds(target=0.2, warn=0.2, critical=0.1)
@@ -166,9 +166,19 @@ class TestStatus:
     def test_lower_is_better(self, value: float, status: HealthStatus) -> None:
         assert status_of(value, Thresholds(target=5, warn=10, critical=25), Direction.LOWER) is status
 
-    def test_lines_facing_the_wrong_way_are_inconsistent(self) -> None:
-        assert not Thresholds(0.2, 0.1, 0.2).consistent(Direction.HIGHER)
-        assert not Thresholds(5, 25, 10).consistent(Direction.LOWER)
+    @pytest.mark.parametrize(
+        ("lines", "direction", "misplaced"),
+        [
+            (Thresholds(0.2, 0.2, 0.1), Direction.HIGHER, None),
+            (Thresholds(0.2, 0.1, 0.2), Direction.HIGHER, "critical"),
+            (Thresholds(0.1, 0.2, 0.05), Direction.HIGHER, "target"),
+            (Thresholds(5, 10, 25), Direction.LOWER, None),
+            (Thresholds(5, 25, 10), Direction.LOWER, "critical"),
+            (Thresholds(12, 10, 25), Direction.LOWER, "target"),
+        ],
+    )
+    def test_lines_run_from_good_to_bad(self, lines: Thresholds, direction: Direction, misplaced: str | None) -> None:
+        assert lines.misplaced(direction) == misplaced
 
 
 class TestTrend:

@@ -50,11 +50,16 @@ class Thresholds:
     warn: float
     critical: float
 
-    def consistent(self, direction: Direction) -> bool:
-        """CRITICAL lies beyond WARN in the bad direction (equal lines are allowed)."""
-        if direction is Direction.HIGHER:
-            return self.critical <= self.warn
-        return self.critical >= self.warn
+    def misplaced(self, direction: Direction) -> str | None:
+        """The first line out of order, if any: from good to bad they run target, warn, critical (ties allowed)."""
+        order = (self.target, self.warn, self.critical)
+        if direction is Direction.LOWER:
+            order = (-self.target, -self.warn, -self.critical)
+        if order[1] > order[0]:
+            return "target"
+        if order[2] > order[1]:
+            return "critical"
+        return None
 
 
 @dataclass(frozen=True)
