@@ -343,6 +343,7 @@ class PiecesStore:
         pipeline: list[Doc] = [
             {"$match": {"community_id": community_id, "published_at": {"$gte": since, "$lt": until}}},
             {"$match": {"status": {"$in": [ContentStatus.PUBLISHED.value, ContentStatus.ARCHIVED.value]}}},
+            {"$match": {"author_id": {"$ne": None}}},  # imported pieces of deleted accounts have no author
             {"$group": {"_id": "$author_id"}},
             {"$group": {"_id": None, "n": {"$sum": 1}}},
         ]
