@@ -9,6 +9,7 @@ from typing import Any
 from bson import ObjectId
 from pymongo import MongoClient
 
+from composition.topology import Topology
 from infra.settings import Settings
 from tests.factories import Api, Member, create_community, grant, publish, register
 
@@ -142,3 +143,12 @@ async def test_bad_targets_and_unknown_keys_are_refused(api: Api) -> None:
     unknown = {"key": "happiness", "target": 1, "warn": 1, "critical": 0}
     assert await api.error_code(SET_TARGET, {"i": unknown}, token=op.token) == "NOT_FOUND"
     assert await api.error_code(DETAIL, {"key": "happiness"}, token=op.token) == "NOT_FOUND"
+
+
+async def test_the_daily_job_snapshots_every_community(api: Api) -> None:
+    _, op, _ = await _community(api)
+    await create_community(api, "quiet")
+    topology: Topology = api.app.state.services  # type: ignore[union-attr]
+    assert await topology.apps["users"].state.service.health.snapshot_all() == 2
+    rows = (await api.data(INDICATORS, {"level": "PRIMARY"}, token=op.token))["healthIndicators"]
+    assert _by_key(rows)["ctr"]["value"] == 0.1
