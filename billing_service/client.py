@@ -145,6 +145,11 @@ class BillingClient(ServiceClient):
         params = {"since": since.isoformat()} if since else None
         return (await self._get(f"{community_path(community_id)}/revenue/by-member", s.RevenueByMember, params)).members
 
+    async def commerce_figures(self, community_id: str, as_of: datetime) -> s.CommerceFigures:
+        """Revenue, payers, churn, trials and LTV over the 30 days before `as_of`, for the health indicators."""
+        params = {"asOf": as_of.isoformat()}
+        return await self._get(f"{community_path(community_id)}/health/figures", s.CommerceFigures, params)
+
     # Scheduler
 
     async def run_billing_cycle(self, now: datetime | None = None) -> s.CycleResult:

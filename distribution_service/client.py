@@ -8,6 +8,7 @@ from distribution_service.schemas import (
     ActivityByMember,
     AuthorRelations,
     AuthorRelationsByMember,
+    EngagementFigures,
     EventBatch,
     EventCreate,
     EventImportBatch,
@@ -77,6 +78,12 @@ class DistributionClient(ServiceClient):
         params = {"since": since.isoformat()} if since else None
         body = await self._call("GET", f"{community_path(community_id)}/activity/by-member", params=params)
         return ActivityByMember.model_validate(body).members
+
+    async def engagement_figures(self, community_id: str, as_of: datetime) -> EngagementFigures:
+        """Engaged members per window, events per type and deliveries, aggregated for the health indicators."""
+        path = f"{community_path(community_id)}/health/figures"
+        body = await self._call("GET", path, params={"asOf": as_of.isoformat()})
+        return EngagementFigures.model_validate(body)
 
     # Imported events
 

@@ -181,6 +181,39 @@ class ActivityByMember(ApiModel):
     members: dict[str, MemberActivity]
 
 
+class EngagementFigures(ApiModel):
+    """A community's engagement aggregated for the health indicators, over windows ending at `as_of`.
+
+    W is the 30 days before `as_of`, the previous window the 30 days before W. "Engaged" is any event but an
+    impression. Counts by event type and deliveries are over W.
+    """
+
+    as_of: datetime
+    member_days: int  # distinct (member, UTC day) pairs engaged in W
+    dau: int  # engaged in the last day
+    wau: int  # engaged in the last 7 days
+    mau: int  # engaged in W
+    mau_previous: int  # engaged in the previous window
+    retained: int  # engaged in both windows
+    active_90: int  # engaged in the last 90 days
+    engagement_events: int
+    impressions: int
+    opens: int
+    clicks: int
+    shares: int
+    votes: int
+    downvotes: int
+    bullet_comments: int
+    comments: int
+    answers: int
+    favorites: int
+    dwells: int
+    dwell_ms: int
+    deliveries: int
+    deliveries_opened: int
+    deliveries_shared: int
+
+
 # Events imported from another platform, in batches, idempotent by `source` + `sourceId`.
 
 

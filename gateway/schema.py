@@ -40,6 +40,7 @@ from gateway.graphql.content.queries import (
 )
 from gateway.graphql.distribution.mutations import DeliveryMutation, FeedMutation, RelationsMutation
 from gateway.graphql.distribution.queries import DeliveryQuery, FeedQuery, RelationsQuery
+from gateway.graphql.health import HealthMutation, HealthQuery
 from gateway.graphql.users.mutations import (
     AcquisitionMutation,
     CommunityMutation,
@@ -97,6 +98,7 @@ Query = merge_types(
         RelationsQuery,
         *CONTENT_QUERIES,
         *USERS_QUERIES,
+        HealthQuery,
     ),
 )
 Mutation = merge_types(
@@ -113,6 +115,7 @@ Mutation = merge_types(
         RelationsMutation,
         *CONTENT_MUTATIONS,
         *USERS_MUTATIONS,
+        HealthMutation,
     ),
 )
 

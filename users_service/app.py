@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 from billing_service.client import BillingClient
 from content_service.client import ContentClient
 from distribution_service.client import DistributionClient
+from infra.periodic import PeriodicTask
 from infra.service_app import create_service_app, database_lifespan
 from infra.settings import Settings
 from users_service.routes import routes
@@ -25,13 +26,29 @@ def create_app(
     async def setup(app: Starlette, db: Any) -> None:
         store = UsersStore(db, login_failure_window_seconds=settings.login_failure_window_seconds)
         await store.ensure_indexes()
-        app.state.service = UsersService(store, upstreams, settings)
+        service = UsersService(store, upstreams, settings)
+        app.state.service = service
+        # Daily health snapshots; the first waits one interval, so a restart does not recompute at once.
+        snapshots = PeriodicTask(
+            "health-snapshots", service.health.snapshot_all, interval=settings.health_snapshot_interval_seconds
+        )
+        app.state.health_snapshots = snapshots
+        snapshots.start()
+
+    async def teardown(app: Starlette) -> None:
+        snapshots: PeriodicTask | None = getattr(app.state, "health_snapshots", None)
+        if snapshots is not None:
+            await snapshots.stop()
 
     return create_service_app(
         name="users",
         routes=routes,
         lifespan=database_lifespan(
-            uri=settings.mongodb_uri, database=settings.database_name("users"), app_name="users_service", setup=setup
+            uri=settings.mongodb_uri,
+            database=settings.database_name("users"),
+            app_name="users_service",
+            setup=setup,
+            teardown=teardown,
         ),
         internal_token=settings.internal_api_token,
     )

@@ -1,6 +1,9 @@
-"""The ledger's trial balance and the revenue reads (by member, by period)."""
+"""The ledger's trial balance, the revenue reads (by member, by period) and the health indicators' commerce
+figures."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,8 +28,15 @@ async def revenue_report(request: Request) -> Response:
     return respond(await service(request).analytics.revenue_report(community_id(request), period))
 
 
+async def commerce_figures(request: Request) -> Response:
+    cid = community_id(request)
+    as_of = parse_since(request.query_params.get("asOf"), field="asOf") or datetime.now(UTC)
+    return respond(await service(request).figures.commerce(cid, as_of))
+
+
 ROUTES = [
     Route(f"{C}/revenue/by-member", revenue_by_member, methods=["GET"]),
     Route(f"{C}/ledger/trial-balance", trial_balance, methods=["GET"]),
     Route(f"{C}/revenue/report", revenue_report, methods=["GET"]),
+    Route(f"{C}/health/figures", commerce_figures, methods=["GET"]),
 ]

@@ -9,6 +9,7 @@ from billing_service.schemas.analytics import (
     StreamShare,
     TierBreakdown,
 )
+from billing_service.schemas.figures import CommerceFigures
 from billing_service.schemas.money import (
     AccountBalance,
     AdCampaignCreate,
@@ -58,6 +59,7 @@ from billing_service.schemas.plans import (
 )
 
 __all__ = [
+    "CommerceFigures",
     "Interval",
     "SubscriptionStatus",
     "AccountBalance",

@@ -11,6 +11,7 @@ from billing_service.service.analytics import AnalyticsService
 from billing_service.service.charging import PaymentFlow
 from billing_service.service.commerce import CommerceService
 from billing_service.service.cycle import BillingCycle
+from billing_service.service.figures import FiguresService
 from billing_service.service.idempotency import IdempotentRunner
 from billing_service.service.invoices import InvoiceService
 from billing_service.service.members import MemberCheck
@@ -78,3 +79,4 @@ class BillingService:
             pending_grace=timedelta(seconds=settings.billing_payment_lease_seconds),
         )
         self.analytics = AnalyticsService(store, settings, users, distribution)
+        self.figures = FiguresService(store)

@@ -116,6 +116,18 @@ class LedgerStore:
         cursor = self.transactions.find({"community_id": community_id, "occurred_at": {"$gte": start, "$lt": end}})
         return [doc async for doc in cursor if doc.get("kind") in wanted]
 
+    async def members_paid_before(
+        self, community_id: ObjectId, member_ids: list[ObjectId], before: datetime, kinds: list[str]
+    ) -> set[str]:
+        """Which of these members had a transaction of these kinds before `before` (first-time payers' test)."""
+        # community_occurred serves the first $match; member and kind are a second $match (in one, the planner scans).
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id, "occurred_at": {"$lt": before}}},
+            {"$match": {"member_id": {"$in": member_ids}, "kind": {"$in": kinds}}},
+            {"$group": {"_id": "$member_id"}},
+        ]
+        return {str(row["_id"]) async for row in await self.transactions.aggregate(pipeline)}
+
     async def mrr_postings_before(self, community_id: ObjectId, end: datetime) -> list[Doc]:
         """Transactions booked before `end` that move MRR (charges, upgrades, immediate cancels: `meta.mrr`)."""
         cursor = self.transactions.find(

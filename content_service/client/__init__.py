@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from content_service.client.content import ContentCalls
 from content_service.client.crisis import CrisisCalls
+from content_service.client.figures import FiguresCalls
 from content_service.client.incentives import IncentiveCalls
 from content_service.client.interaction import InteractionCalls
 from content_service.client.moderation import ModerationCalls
@@ -18,6 +19,13 @@ __all__ = ["ContentClient"]
 
 
 class ContentClient(
-    ContentCalls, ProductionCalls, InteractionCalls, ModerationCalls, CrisisCalls, TemplateCalls, IncentiveCalls
+    ContentCalls,
+    ProductionCalls,
+    InteractionCalls,
+    ModerationCalls,
+    CrisisCalls,
+    TemplateCalls,
+    IncentiveCalls,
+    FiguresCalls,
 ):
     service_name = "content"

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from content_service.routes import crisis, incentives, interaction, moderation, pieces, settings, templates, topics
+from content_service.routes import (
+    crisis,
+    figures,
+    incentives,
+    interaction,
+    moderation,
+    pieces,
+    settings,
+    templates,
+    topics,
+)
 
 routes: list[BaseRoute] = [
     *pieces.ROUTES,
@@ -13,6 +23,7 @@ routes: list[BaseRoute] = [
     *topics.ROUTES,
     *moderation.ROUTES,
     *crisis.ROUTES,
+    *figures.ROUTES,
     *templates.ROUTES,
     *incentives.ROUTES,
 ]

@@ -46,6 +46,7 @@ from content_service.schemas.crisis import (
     WebhookConfig,
     WebhookRead,
 )
+from content_service.schemas.figures import ContentFigures
 from content_service.schemas.incentives import (
     AwardRead,
     BoostGrant,
@@ -147,6 +148,7 @@ __all__ = [
     "ContentCountsByAuthor",
     "ContentCreate",
     "ContentEdit",
+    "ContentFigures",
     "ContentFromTemplate",
     "ContentIdCheck",
     "ContentIdCheckResult",

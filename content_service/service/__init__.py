@@ -9,6 +9,7 @@ from __future__ import annotations
 from content_service.service.actors import Actors
 from content_service.service.audit import AuditService
 from content_service.service.crisis import CrisisService
+from content_service.service.figures import FiguresService
 from content_service.service.importing import ImportService
 from content_service.service.incentives import IncentivesService
 from content_service.service.interaction import InteractionService
@@ -42,6 +43,7 @@ class ContentService:
             production_env=settings.is_production,
             allow_loopback=settings.webhook_allow_loopback,
         )
+        self.figures = FiguresService(store, self.crisis)
         self.moderation = ModerationService(store, actors, self.pieces, self.settings, self.crisis)
         self.templates = TemplatesService(
             store, self.pieces, near_duplicate_similarity=settings.near_duplicate_similarity

@@ -41,6 +41,27 @@ class ModerationStore:
         await self.complaints.create_index(
             [("community_id", ASCENDING), ("created_at", ASCENDING)], name="community_created"
         )
+        # count_hidden_between (health figures): a community's hides over a time window.
+        await self.hides.create_index([("community_id", ASCENDING), ("hidden_at", ASCENDING)], name="community_hidden")
+
+    async def complaints_by_hour(self, community_id: ObjectId, since: datetime, until: datetime) -> list[int]:
+        """Complaints filed in the window, counted per UTC clock hour (index community_created)."""
+        hour = {"$dateToString": {"format": "%Y-%m-%dT%H", "date": "$created_at"}}
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id, "created_at": {"$gte": since, "$lt": until}}},
+            {"$group": {"_id": hour, "n": {"$sum": 1}}},
+        ]
+        return [int(d["n"]) async for d in await self.complaints.aggregate(pipeline)]
+
+    async def count_hidden_between(self, community_id: ObjectId, since: datetime, until: datetime) -> int:
+        """Distinct pieces hidden in the window (a piece hidden twice counts once)."""
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id, "hidden_at": {"$gte": since, "$lt": until}}},
+            {"$group": {"_id": "$content_id"}},
+            {"$group": {"_id": None, "n": {"$sum": 1}}},
+        ]
+        rows = [d async for d in await self.hides.aggregate(pipeline)]
+        return int(rows[0]["n"]) if rows else 0
 
     async def insert_complaint(self, doc: Doc) -> Doc:
         result = await self.complaints.insert_one(doc)

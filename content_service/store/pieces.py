@@ -338,6 +338,18 @@ class PiecesStore:
         cursor = await self.content.aggregate(pipeline)
         return {str(d["_id"]): int(d["n"]) async for d in cursor}
 
+    async def count_authors_between(self, community_id: ObjectId, since: datetime, until: datetime) -> int:
+        """Distinct authors of pieces published in the window and still live or archived (health figures)."""
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id, "published_at": {"$gte": since, "$lt": until}}},
+            {"$match": {"status": {"$in": [ContentStatus.PUBLISHED.value, ContentStatus.ARCHIVED.value]}}},
+            {"$match": {"author_id": {"$ne": None}}},  # imported pieces of deleted accounts have no author
+            {"$group": {"_id": "$author_id"}},
+            {"$group": {"_id": None, "n": {"$sum": 1}}},
+        ]
+        rows = [d async for d in await self.content.aggregate(pipeline)]
+        return int(rows[0]["n"]) if rows else 0
+
     async def list_due_scheduled(self, community_id: ObjectId, now: datetime) -> list[Doc]:
         cursor = self.content.find(
             {"community_id": community_id, "status": ContentStatus.SCHEDULED.value, "publish_at": {"$lte": now}}

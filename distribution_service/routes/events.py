@@ -1,6 +1,9 @@
-"""Members' events (one or a batch), events imported from another platform, and activity by member."""
+"""Members' events (one or a batch), events imported from another platform, activity by member, and the
+engagement figures of the health indicators."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -37,9 +40,16 @@ async def activity_by_member(request: Request) -> Response:
     return respond(await service(request).events.activity_by_member(cid, since))
 
 
+async def engagement_figures(request: Request) -> Response:
+    cid = community_id(request)
+    as_of = parse_since(request.query_params.get("asOf"), field="asOf") or datetime.now(UTC)
+    return respond(await service(request).figures.engagement(cid, as_of))
+
+
 ROUTES = [
     Route(f"{C}/events", record_event, methods=["POST"]),
     Route(f"{C}/events/batch", record_events, methods=["POST"]),
     Route(f"{C}/events/import", import_events, methods=["POST"]),
     Route(f"{C}/activity/by-member", activity_by_member, methods=["GET"]),
+    Route(f"{C}/health/figures", engagement_figures, methods=["GET"]),
 ]

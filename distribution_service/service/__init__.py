@@ -15,6 +15,7 @@ from distribution_service.ranking.registry import ModelRegistry
 from distribution_service.service.events import EventsService
 from distribution_service.service.experiments import ExperimentsService
 from distribution_service.service.feed import FeedService
+from distribution_service.service.figures import FiguresService
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.service.ranker import (
     ALIVE_DAYS,
@@ -58,6 +59,7 @@ class DistributionService:
         self.users = users
         self.registry = ModelRegistry(store)
         self.relations = RelationsService(store, users)
+        self.figures = FiguresService(store)
         self.ranker = FeedRanker(
             store,
             content,

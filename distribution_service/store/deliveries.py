@@ -36,6 +36,10 @@ class DeliveriesStore:
         )
         # aggregate_slot_rates: a community's deliveries by slot.
         await self.deliveries.create_index([("community_id", ASCENDING), ("slot", ASCENDING)], name="community_slot")
+        # count_made_between (health figures): a community's deliveries over a time window.
+        await self.deliveries.create_index(
+            [("community_id", ASCENDING), ("created_at", ASCENDING)], name="community_created_at"
+        )
         # upsert_push_preferences / list_push_preferences: one document per member.
         await self.push_preferences.create_index(
             [("community_id", ASCENDING), ("member_id", ASCENDING)], unique=True, name="community_member_unique"
@@ -96,6 +100,22 @@ class DeliveriesStore:
         ]
         cursor = await self.deliveries.aggregate(pipeline)
         return [doc async for doc in cursor]
+
+    async def count_made_between(self, community_id: ObjectId, since: datetime, until: datetime) -> Doc:
+        """Deliveries made in [since, until), and how many of them were opened and shared (health figures)."""
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id, "created_at": {"$gte": since, "$lt": until}}},
+            {
+                "$group": {
+                    "_id": None,
+                    "delivered": {"$sum": 1},
+                    "opened": {"$sum": {"$cond": [{"$gt": ["$opened_at", None]}, 1, 0]}},
+                    "shared": {"$sum": {"$cond": [{"$gt": ["$shared_at", None]}, 1, 0]}},
+                }
+            },
+        ]
+        rows = [doc async for doc in await self.deliveries.aggregate(pipeline)]
+        return rows[0] if rows else {"delivered": 0, "opened": 0, "shared": 0}
 
     async def mark_delivery(
         self, community_id: ObjectId, member_id: ObjectId, content_id: ObjectId, field: str, at: datetime

@@ -292,6 +292,61 @@ class EventsStore:
         cursor = await self.events.aggregate(pipeline)
         return [doc async for doc in cursor]
 
+    async def aggregate_member_windows(self, community_id: ObjectId, windows: Doc) -> Doc:
+        """Engaged members counted per window (the health figures): `windows` holds as_of, day, week, month,
+        previous (start of the 30 days before the month) and quarter (90 days) as moments; impressions do not count.
+        """
+        # The index community_occurred_at serves the first $match; the per-member pass then the totals.
+        since, as_of, month, previous = windows["quarter"], windows["as_of"], windows["month"], windows["previous"]
+        in_month = {"$gte": ["$occurred_at", month]}
+        day = {"$dateToString": {"format": "%Y-%m-%d", "date": "$occurred_at"}}
+
+        def flag(condition: Doc) -> Doc:
+            return {"$sum": {"$cond": [condition, 1, 0]}}
+
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id, "occurred_at": {"$gte": since, "$lt": as_of}}},
+            {"$match": {"type": {"$ne": EventType.IMPRESSION.value}}},
+            {
+                "$group": {
+                    "_id": "$member_id",
+                    "last_at": {"$max": "$occurred_at"},
+                    "previous": {
+                        "$max": {
+                            "$cond": [
+                                {"$and": [{"$gte": ["$occurred_at", previous]}, {"$lt": ["$occurred_at", month]}]},
+                                1,
+                                0,
+                            ]
+                        }
+                    },
+                    "days": {"$addToSet": {"$cond": [in_month, day, None]}},
+                }
+            },
+            {
+                "$group": {
+                    "_id": None,
+                    "active_90": {"$sum": 1},
+                    "mau": flag({"$gte": ["$last_at", month]}),
+                    "wau": flag({"$gte": ["$last_at", windows["week"]]}),
+                    "dau": flag({"$gte": ["$last_at", windows["day"]]}),
+                    "mau_previous": {"$sum": "$previous"},
+                    "retained": flag({"$and": [{"$eq": ["$previous", 1]}, {"$gte": ["$last_at", month]}]}),
+                    "member_days": {"$sum": {"$size": {"$setDifference": ["$days", [None]]}}},
+                }
+            },
+        ]
+        rows = [doc async for doc in await self.events.aggregate(pipeline)]
+        return rows[0] if rows else {}
+
+    async def count_types_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
+        """Events per type in [since, until), with the dwell milliseconds summed (index community_occurred_at)."""
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id, "occurred_at": {"$gte": since, "$lt": until}}},
+            {"$group": {"_id": "$type", "n": {"$sum": 1}, "dwell_ms": {"$sum": {"$ifNull": ["$dwell_ms", 0]}}}},
+        ]
+        return [doc async for doc in await self.events.aggregate(pipeline)]
+
     async def list_attributed_events(self, community_id: ObjectId, since: datetime, types: list[str]) -> list[Doc]:
         """Events answering a decision (they carry its id) since a moment, of the given types."""
         # The window rides community_occurred_at; the decision and type tests are applied here.

@@ -220,6 +220,14 @@ async def test_ledger_reads_use_their_indexes(world: World) -> None:
     ]
 
 
+async def test_first_time_payers_are_told_on_the_time_index(world: World) -> None:
+    asked = [world.members[1], world.members[2], world.members[5]]
+    # Charges are the odd postings, n hours old: members 1 and 5 were charged more than 100 hours ago, 2 never.
+    paid = await world.store.ledger.members_paid_before(world.community, asked, NOW - timedelta(hours=100), ["charge"])
+    assert paid == {str(world.members[1]), str(world.members[5])}
+    assert await plans_of(world) == ["IXSCAN community_occurred"]
+
+
 async def test_creator_payable_uses_the_creator_index(world: World) -> None:
     ledger = world.store.ledger
 

@@ -1,6 +1,7 @@
 """`UsersClient`: the only way other services and the gateway reach users_service.
 
-One mixin per concept (communities, members, acquisition, value, LTV, NPS, governance, stage); every path is
+One mixin per concept (communities, members, acquisition, value, LTV, NPS, governance, stage,
+health); every path is
 built with `infra.paths` (`community_path`, `segment`), so a malformed id or slug is BAD_USER_INPUT before any
 request leaves.
 """
@@ -11,6 +12,7 @@ from infra.http import ServiceClient
 from users_service.client.acquisition import AcquisitionClientMixin
 from users_service.client.communities import CommunitiesClientMixin
 from users_service.client.governance import GovernanceClientMixin
+from users_service.client.health import HealthClientMixin
 from users_service.client.ltv import LtvClientMixin
 from users_service.client.members import MembersClientMixin
 from users_service.client.stage import StageClientMixin
@@ -29,6 +31,7 @@ class UsersClient(
     VoiceClientMixin,
     GovernanceClientMixin,
     StageClientMixin,
+    HealthClientMixin,
     ServiceClient,
 ):
     service_name = "users"

@@ -6,6 +6,7 @@ One module per concept; import from here (`from users_service.schemas import Mem
 from __future__ import annotations
 
 from users_service.domain.acquisition import Channel, ProgramKind
+from users_service.domain.health.model import AlertStatus, Dimension, Direction, HealthStatus, IndicatorLevel
 from users_service.domain.layers import Layer
 from users_service.domain.proposals import ProposalStatus, Recommendation
 from users_service.domain.roles import Role
@@ -33,6 +34,15 @@ from users_service.schemas.governance import (
     ProposalRead,
     ProposalReview,
     StepRead,
+)
+from users_service.schemas.health import (
+    AlertList,
+    AlertRead,
+    HealthHistoryPoint,
+    IndicatorDetail,
+    IndicatorList,
+    IndicatorRead,
+    TargetUpdate,
 )
 from users_service.schemas.ltv import LtvCalibrationBin, LtvErrors, LtvModelList, LtvModelRead, LtvTrain
 from users_service.schemas.members import (
@@ -76,6 +86,18 @@ from users_service.schemas.voice import (
 )
 
 __all__ = [
+    "AlertStatus",
+    "AlertList",
+    "AlertRead",
+    "HealthHistoryPoint",
+    "IndicatorDetail",
+    "IndicatorList",
+    "IndicatorRead",
+    "TargetUpdate",
+    "Dimension",
+    "Direction",
+    "HealthStatus",
+    "IndicatorLevel",
     "AcquisitionReport",
     "Channel",
     "ChannelCac",

@@ -10,6 +10,8 @@ from infra.settings import Settings
 from users_service.service.acquisition import AcquisitionService, AcquisitionTargets
 from users_service.service.communities import CommunitiesService
 from users_service.service.governance import GovernanceService, GovernanceTargets
+from users_service.service.health import HealthService
+from users_service.service.health_figures import HealthFiguresService
 from users_service.service.importing import ImportingService
 from users_service.service.ltv import LtvService
 from users_service.service.members import MembersService
@@ -70,5 +72,12 @@ class UsersService:
                 funnel_conversion=settings.stage_funnel_conversion_target,
                 committee=settings.governance_committee_target,
                 sub_communities=settings.stage_sub_communities_target,
+            ),
+        )
+        self.health = HealthService(
+            store.health,
+            self.communities,
+            HealthFiguresService(
+                self.communities, store.members, self.value, self.voice, self.governance, self.acquisition, upstreams
             ),
         )

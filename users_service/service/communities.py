@@ -42,3 +42,7 @@ class CommunitiesService:
     async def count_sub_communities(self, community_id: ObjectId) -> int:
         """Partner sub-communities incubated under this one."""
         return await self.store.count_sub_communities(community_id)
+
+    async def list_ids(self) -> list[ObjectId]:
+        """Every community (the daily jobs walk them)."""
+        return await self.store.list_ids()

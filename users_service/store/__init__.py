@@ -15,6 +15,7 @@ from users_service.store.acquisition import AcquisitionStore
 from users_service.store.base import Doc, Session, in_transaction
 from users_service.store.communities import CommunitiesStore
 from users_service.store.governance import GovernanceStore
+from users_service.store.health import HealthStore
 from users_service.store.login_failures import LoginFailuresStore
 from users_service.store.ltv import LtvStore
 from users_service.store.members import MembersStore, MemberState
@@ -36,6 +37,7 @@ class UsersStore:
         self.voice = VoiceStore(db)
         self.governance = GovernanceStore(db)
         self.acquisition = AcquisitionStore(db)
+        self.health = HealthStore(db)
 
     async def ensure_indexes(self) -> None:
         parts = (
@@ -47,6 +49,7 @@ class UsersStore:
             self.voice,
             self.governance,
             self.acquisition,
+            self.health,
         )
         for part in parts:
             await part.ensure_indexes()

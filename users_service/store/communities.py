@@ -60,3 +60,7 @@ class CommunitiesStore:
 
     async def count_sub_communities(self, community_id: ObjectId) -> int:
         return await self.communities.count_documents({"parent_id": community_id})
+
+    async def list_ids(self) -> list[ObjectId]:
+        """Every community's id (the daily health snapshot walks them): the one unscoped read here."""
+        return [doc["_id"] async for doc in self.communities.find({}, {"_id": 1}).sort("_id", ASCENDING)]

@@ -1,0 +1,1 @@
+"""Community health: the indicator catalogue, their formulas over aggregated figures, status and trend (pure)."""
