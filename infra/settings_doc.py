@@ -146,6 +146,8 @@ DESCRIPTIONS: dict[str, str] = {
     "complaints_per_member_per_hour": "Complaints one member may file an hour (a community may change it).",
     "webhook_allow_loopback": "Allows loopback webhook targets outside production (a developer's local receiver).",
     "metrics_token": "Bearer token of the gateway's `/metrics`; unset: open in development, off in production.",
+    "health_snapshot_interval_seconds": "How often users_service computes every community's health indicators "
+    "into snapshots (docs/health-indicators.md); the first run waits one interval; 0 turns it off.",
 }
 
 # Variables read outside the settings class.
