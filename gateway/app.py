@@ -22,6 +22,7 @@ from gateway.auth import Authenticator, TokenIssuer
 from gateway.context import GatewayContext
 from gateway.limits import RateLimiter, RateLimitMiddleware
 from gateway.middleware import BodySizeLimitMiddleware, BodyTooLargeError
+from gateway.partners.keys import ApiKeyResolver
 from gateway.schema import build_schema
 from infra.logging import get_logger, request_id_var
 from infra.metrics import metrics_endpoint
@@ -51,7 +52,8 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         self.settings = settings
         self.services = services
         self.issuer = TokenIssuer(settings)
-        self.authenticator = Authenticator(settings, self.issuer)
+        self.keys = ApiKeyResolver(services.users, ttl_seconds=settings.api_key_cache_seconds)
+        self.authenticator = Authenticator(settings, self.issuer, self.keys)
         self.limiter = RateLimiter(settings)
 
     def decode_json(self, data: str | bytes) -> object:
@@ -84,7 +86,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> GatewayContext:
         assert isinstance(request, Request)
-        viewer = self.authenticator.viewer(
+        viewer = await self.authenticator.authenticate(
             api_key=request.headers.get("x-api-key"), authorization=request.headers.get("authorization")
         )
         return GatewayContext(
@@ -95,6 +97,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             viewer=viewer,
             issuer=self.issuer,
             limiter=self.limiter,
+            keys=self.keys,
         )
 
 

@@ -40,6 +40,7 @@ from gateway.graphql.content.queries import (
 )
 from gateway.graphql.distribution.mutations import DeliveryMutation, FeedMutation, RelationsMutation
 from gateway.graphql.distribution.queries import DeliveryQuery, FeedQuery, RelationsQuery
+from gateway.graphql.users.api_keys import ApiKeyMutation, ApiKeyQuery
 from gateway.graphql.users.mutations import (
     AcquisitionMutation,
     CommunityMutation,
@@ -61,6 +62,8 @@ from gateway.graphql.users.queries import (
 )
 from gateway.identifiers import IdentifierGuard
 from gateway.metrics import OperationMetrics
+from gateway.partners.access import PartnerAccess
+from gateway.partners.quotas import KeyQuotas
 from infra.settings import Settings
 
 # The order of the classes is the order of the fields in the published schema.
@@ -97,6 +100,7 @@ Query = merge_types(
         RelationsQuery,
         *CONTENT_QUERIES,
         *USERS_QUERIES,
+        ApiKeyQuery,
     ),
 )
 Mutation = merge_types(
@@ -113,6 +117,7 @@ Mutation = merge_types(
         RelationsMutation,
         *CONTENT_MUTATIONS,
         *USERS_MUTATIONS,
+        ApiKeyMutation,
     ),
 )
 
@@ -137,6 +142,11 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             budgets_enabled=settings.rate_limits_enabled if settings else True,
         )
     )
+    quotas = KeyQuotas(
+        requests=settings.partner_requests_per_key if settings else "300/minute",
+        cost=settings.partner_cost_per_key if settings else "20000/minute",
+        enabled=settings.rate_limits_enabled if settings else True,
+    )
     # Factories, not instances: strawberry builds a fresh extension for every request.
     extensions: list[Any] = [
         lambda: QueryDepthLimiter(max_depth=depth),
@@ -145,6 +155,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         OperationMetrics,
         ProductionErrorCodes if production else ErrorCodes,
         IdentifierGuard,
+        lambda: PartnerAccess(quotas=quotas),
         lambda: QueryCostLimits(budgets=budgets),
     ]
     if production:

@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     query_cost_max: int = Field(default=5000, ge=1)
     query_cost_per_member: str = "20000/minute"
     query_cost_per_address: str = "60000/minute"
+    # Partner API keys: budgets per key and minute (`limits` notation; the defaults let a partner page through
+    # 2,000 items a minute with room to spare), and how long the gateway caches a key it has looked up.
+    partner_requests_per_key: str = "300/minute"
+    partner_cost_per_key: str = "20000/minute"
+    api_key_cache_seconds: float = Field(default=30.0, ge=0)
     # False turns every request and cost budget off (the per-request maximum stays): for benchmarks and load tests.
     rate_limits_enabled: bool = True
     login_max_failures: int = 5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from users_service.routes import acquisition, communities, governance, ltv, members, stage, value, voice
+from users_service.routes import acquisition, api_keys, communities, governance, ltv, members, stage, value, voice
 
 routes: list[BaseRoute] = [
     *communities.ROUTES,
@@ -15,4 +15,5 @@ routes: list[BaseRoute] = [
     *voice.ROUTES,
     *governance.ROUTES,
     *stage.ROUTES,
+    *api_keys.ROUTES,
 ]

@@ -6,6 +6,7 @@ One module per concept; import from here (`from users_service.schemas import Mem
 from __future__ import annotations
 
 from users_service.domain.acquisition import Channel, ProgramKind
+from users_service.domain.api_keys import Scope
 from users_service.domain.layers import Layer
 from users_service.domain.proposals import ProposalStatus, Recommendation
 from users_service.domain.roles import Role
@@ -21,6 +22,15 @@ from users_service.schemas.acquisition import (
     SpendCreate,
     SpendRead,
     SpendTotal,
+)
+from users_service.schemas.api_keys import (
+    API_KEY_PREFIX,
+    ApiKeyAuthenticate,
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyList,
+    ApiKeyRead,
+    ApiKeyRevoke,
 )
 from users_service.schemas.communities import CommunityCreate, CommunityRead
 from users_service.schemas.governance import (
@@ -76,6 +86,14 @@ from users_service.schemas.voice import (
 )
 
 __all__ = [
+    "API_KEY_PREFIX",
+    "ApiKeyAuthenticate",
+    "ApiKeyCreate",
+    "ApiKeyCreated",
+    "ApiKeyList",
+    "ApiKeyRead",
+    "ApiKeyRevoke",
+    "Scope",
     "AcquisitionReport",
     "Channel",
     "ChannelCac",

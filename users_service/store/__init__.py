@@ -12,6 +12,7 @@ from typing import TypeVar
 from pymongo.asynchronous.database import AsyncDatabase
 
 from users_service.store.acquisition import AcquisitionStore
+from users_service.store.api_keys import ApiKeysStore
 from users_service.store.base import Doc, Session, in_transaction
 from users_service.store.communities import CommunitiesStore
 from users_service.store.governance import GovernanceStore
@@ -36,6 +37,7 @@ class UsersStore:
         self.voice = VoiceStore(db)
         self.governance = GovernanceStore(db)
         self.acquisition = AcquisitionStore(db)
+        self.api_keys = ApiKeysStore(db)
 
     async def ensure_indexes(self) -> None:
         parts = (
@@ -47,6 +49,7 @@ class UsersStore:
             self.voice,
             self.governance,
             self.acquisition,
+            self.api_keys,
         )
         for part in parts:
             await part.ensure_indexes()
