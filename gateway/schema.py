@@ -20,6 +20,7 @@ from gateway.cost_limits import CostBudgets, CostPolicy, QueryCostLimits
 from gateway.errors import ErrorCodes, ProductionErrorCodes
 from gateway.graphql.billing.mutations import BillingMutation, CommerceMutation, LedgerMutation
 from gateway.graphql.billing.queries import BillingQuery, CommerceQuery, LedgerQuery
+from gateway.graphql.content.connections import ContentConnectionQuery
 from gateway.graphql.content.mutations import (
     ContentMutation,
     ContentProductionMutation,
@@ -92,6 +93,7 @@ Query = merge_types(
         CommunityQuery,
         UserQuery,
         ContentQuery,
+        ContentConnectionQuery,
         FeedQuery,
         BillingQuery,
         CommerceQuery,

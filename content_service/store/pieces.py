@@ -90,6 +90,22 @@ class PiecesStore:
             ],
             name="community_status_author_published",
         )
+        # list_published_page / count_published: every published piece, newest first, a keyset page at a time
+        # (the id breaks ties of one published_at); with a tag on the second index.
+        await self.content.create_index(
+            [("community_id", ASCENDING), ("status", ASCENDING), ("published_at", DESCENDING), ("_id", DESCENDING)],
+            name="community_status_published_id",
+        )
+        await self.content.create_index(
+            [
+                ("community_id", ASCENDING),
+                ("status", ASCENDING),
+                ("tags", ASCENDING),
+                ("published_at", DESCENDING),
+                ("_id", DESCENDING),
+            ],
+            name="community_status_tags_published_id",
+        )
         # count_published_by_kind: published pieces of a community in a window.
         await self.content.create_index(
             [("community_id", ASCENDING), ("published_at", ASCENDING)], name="community_published_at"
@@ -251,6 +267,37 @@ class PiecesStore:
             query["published_at"] = published
         cursor = self.content.find(query, projection=SUMMARY_FIELDS).sort("published_at", DESCENDING).limit(limit)
         return [_summary(doc) async for doc in cursor]
+
+    async def list_published_page(
+        self, community_id: ObjectId, *, tag: str | None, after: tuple[datetime, ObjectId] | None, limit: int
+    ) -> list[ContentRead]:
+        """Published pieces (answers too) newest first, ties by id, strictly after the keyset position `after`.
+
+        Two equality-and-range queries instead of one `$or`, which SecantusDB's planner would answer with a scan:
+        the rest of `after`'s own millisecond first, then everything older.
+        """
+        match: Doc = {"community_id": community_id, "status": ContentStatus.PUBLISHED.value}
+        if tag is not None:
+            match["tags"] = tag
+        order = [("published_at", DESCENDING), ("_id", DESCENDING)]
+        # Named, so the planner walks the index in the page's order rather than sorting ties of another one.
+        index = "community_status_tags_published_id" if tag is not None else "community_status_published_id"
+        found: list[ContentRead] = []
+        if after is not None:
+            at, last_id = after
+            ties = self.content.find({**match, "published_at": at, "_id": {"$lt": last_id}}).sort(order).hint(index)
+            found = [content_read(doc) async for doc in ties.limit(limit)]
+            match["published_at"] = {"$lt": at}
+        if len(found) < limit:
+            older = self.content.find(match).sort(order).hint(index).limit(limit - len(found))
+            found += [content_read(doc) async for doc in older]
+        return found
+
+    async def count_published(self, community_id: ObjectId, *, tag: str | None) -> int:
+        match: Doc = {"community_id": community_id, "status": ContentStatus.PUBLISHED.value}
+        if tag is not None:
+            match["tags"] = tag
+        return await self.content.count_documents(match)
 
     async def list_published_summaries_by_tags(
         self, community_id: ObjectId, tags: list[str], *, limit: int, per_key: int | None = None
