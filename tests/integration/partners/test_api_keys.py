@@ -215,3 +215,27 @@ async def test_plain_member_cannot_create_keys(api: Api) -> None:
     code = await api.error_code(CREATE_KEY, {"input": {"name": "x", "scopes": ["content:read"]}}, token=bob.token)
 
     assert code == "FORBIDDEN"
+
+
+PAGE = """
+query($after: String) {
+  contentConnection(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }
+}
+"""
+
+
+async def test_content_read_key_pages_its_communitys_content(api: Api) -> None:
+    acme = await tenant(api, "acme")
+    for n in range(3):
+        await api.data(
+            "mutation($input: PublishContentInput!) { publishContent(input: $input) { id } }",
+            {"input": {"title": f"post {n}", "body": "text", "kind": "UGC", "tags": []}},
+            token=acme.operator.token,
+        )
+    secret, _ = await create_key(api, acme.operator, ["content:read"])
+
+    first = (await api.data(PAGE, token=secret))["contentConnection"]
+    rest = (await api.data(PAGE, {"after": first["pageInfo"]["endCursor"]}, token=secret))["contentConnection"]
+
+    assert len(first["edges"]) + len(rest["edges"]) == 3
+    assert rest["pageInfo"]["hasNextPage"] is False
