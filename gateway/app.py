@@ -28,6 +28,7 @@ from gateway.partners.keys import ApiKeyResolver
 from gateway.partners.quotas import RATE_LIMIT_HEADERS
 from gateway.schema import build_schema
 from gateway.transport import as_graphql_response, prefers_graphql_response
+from infra.errors import UnavailableError
 from infra.logging import get_logger, request_id_var
 from infra.metrics import metrics_endpoint
 from infra.service_app import RequestContextMiddleware
@@ -42,6 +43,7 @@ HTTP_CODES = {
     406: "BAD_USER_INPUT",
     413: "BAD_USER_INPUT",
     415: "BAD_USER_INPUT",
+    503: "UNAVAILABLE",
 }
 # The methods /graphql answers: GET for queries only, POST for everything.
 GRAPHQL_METHODS = "GET, POST"
@@ -98,6 +100,9 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             response = error_response(400, "request nests too deeply")
         except BodyTooLargeError:
             raise  # BodySizeLimitMiddleware answers 413 once it has drained the rest
+        except UnavailableError as exc:
+            # users_service down while a partner key is looked up: the caller may retry, nothing failed on their side.
+            response = error_response(503, exc.message)
         except Exception as exc:  # noqa: BLE001 - the edge answers INTERNAL, logged with the id the client sees
             request_id = request_id_var.get()
             log.error("gateway_internal_error", request_id=request_id, exc_info=exc)

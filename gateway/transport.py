@@ -45,7 +45,7 @@ def prefers_graphql_response(accept: str | None) -> bool:
 
 def as_graphql_response(response: Response) -> Response:
     """The same answer typed `application/graphql-response+json`; a request error becomes 400 without `data`."""
-    body = response.body
+    body = bytes(response.body)
     if response.status_code == 200 and body:
         try:
             payload = json.loads(body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 from tests.integration.partners.support import TIER_DISTRIBUTION, create_key, tenant
@@ -64,3 +65,14 @@ async def test_member_tokens_carry_no_key_headers(api: Any) -> None:
 
     assert answer.status_code == 200
     assert "RateLimit-Limit" not in answer.headers
+
+
+async def test_users_service_down_answers_unavailable_for_a_key(gateway_with: Any) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    async with gateway_with(users_service_url=f"http://127.0.0.1:{port}", service_timeout_seconds=2) as api:
+        answer = await _ask(api, "cpk_" + "x" * 43)
+
+    assert answer.status_code == 503
+    assert answer.json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
