@@ -42,6 +42,7 @@ from gateway.graphql.content.queries import (
 from gateway.graphql.distribution.mutations import DeliveryMutation, FeedMutation, RelationsMutation
 from gateway.graphql.distribution.queries import DeliveryQuery, FeedQuery, RelationsQuery
 from gateway.graphql.users.api_keys import ApiKeyMutation, ApiKeyQuery
+from gateway.graphql.users.connections import MemberConnectionQuery
 from gateway.graphql.users.mutations import (
     AcquisitionMutation,
     CommunityMutation,
@@ -92,6 +93,7 @@ Query = merge_types(
     (
         CommunityQuery,
         UserQuery,
+        MemberConnectionQuery,
         ContentQuery,
         ContentConnectionQuery,
         FeedQuery,

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from content_service.schemas.content import ContentRead
+from infra.keyset import MAX_PAGE
 from infra.schemas import ApiModel
 
-__all__ = ["ContentEdge", "ContentPage"]
-
-MAX_PAGE = 100
+__all__ = ["MAX_PAGE", "ContentEdge", "ContentPage"]
 
 
 class ContentEdge(ApiModel):

@@ -9,16 +9,16 @@ from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
 
-from content_service.domain import cursors
 from content_service.domain.kinds import normalise_tags
 from content_service.domain.mix import mix_report
 from content_service.schemas.content import CandidateSources, CandidateSourcesRequest, ContentRead, ContentSummary
-from content_service.schemas.pages import MAX_PAGE, ContentEdge, ContentPage
+from content_service.schemas.pages import ContentEdge, ContentPage
 from content_service.schemas.production import ContentMixRead, KindShareRead
 from content_service.service.pieces import PiecesService
 from content_service.service.settings import SettingsService
 from content_service.store import ContentStore
 from infra.errors import BadInputError
+from infra.keyset import page_cursors, page_request
 
 MAX_CANDIDATES = 2000
 
@@ -39,25 +39,19 @@ class PublishedService:
 
     async def page(self, community_id: ObjectId, *, first: int, after: str | None, tag: str | None) -> ContentPage:
         """Every published piece (answers too), newest first, `first` at a time after the cursor `after`."""
-        if not 1 <= first <= MAX_PAGE:
-            raise BadInputError(f"first must be between 1 and {MAX_PAGE}", field="first")
-        position = None
-        if after:
-            try:
-                position = cursors.decode(after)
-            except cursors.CursorError as exc:
-                raise BadInputError("after is not a cursor of this list", field="after") from exc
+        limit, position = page_request(first, after)
         tags = normalise_tags([tag]) if tag is not None else []
         await self.pieces.release_scheduled(community_id)
         pieces = self.store.pieces
         found = await pieces.list_published_page(
-            community_id, tag=tags[0] if tags else None, after=position, limit=first + 1
+            community_id, tag=tags[0] if tags else None, after=position, limit=limit
         )
-        edges = [ContentEdge(cursor=cursors.encode(_published(read), read.id), node=read) for read in found[:first]]
+        marks, has_next = page_cursors([(_published(read), read.id) for read in found], first)
+        edges = [ContentEdge(cursor=mark, node=read) for mark, read in zip(marks, found, strict=False)]
         return ContentPage(
             edges=edges,
-            has_next_page=len(found) > first,
-            end_cursor=edges[-1].cursor if edges else None,
+            has_next_page=has_next,
+            end_cursor=marks[-1] if marks else None,
             total_count=await pieces.count_published(community_id, tag=tags[0] if tags else None),
         )
 

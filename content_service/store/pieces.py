@@ -18,6 +18,7 @@ from content_service.domain.kinds import ContentStatus
 from content_service.schemas.content import ContentRead, ContentSummary
 from content_service.store.base import Doc, Session, in_community
 from infra.bulk import insert_many_reporting
+from infra.keyset import read_keyset_page
 
 SUMMARY_FIELDS = {"author_id": 1, "kind": 1, "tags": 1, "published_at": 1}
 # The newest items are looked for in the last day, then week, month and year, then in all time (None); the
@@ -271,27 +272,13 @@ class PiecesStore:
     async def list_published_page(
         self, community_id: ObjectId, *, tag: str | None, after: tuple[datetime, ObjectId] | None, limit: int
     ) -> list[ContentRead]:
-        """Published pieces (answers too) newest first, ties by id, strictly after the keyset position `after`.
-
-        Two equality-and-range queries instead of one `$or`, which SecantusDB's planner would answer with a scan:
-        the rest of `after`'s own millisecond first, then everything older.
-        """
+        """Published pieces (answers too) newest first, ties by id, strictly after the keyset position `after`."""
         match: Doc = {"community_id": community_id, "status": ContentStatus.PUBLISHED.value}
         if tag is not None:
             match["tags"] = tag
-        order = [("published_at", DESCENDING), ("_id", DESCENDING)]
-        # Named, so the planner walks the index in the page's order rather than sorting ties of another one.
         index = "community_status_tags_published_id" if tag is not None else "community_status_published_id"
-        found: list[ContentRead] = []
-        if after is not None:
-            at, last_id = after
-            ties = self.content.find({**match, "published_at": at, "_id": {"$lt": last_id}}).sort(order).hint(index)
-            found = [content_read(doc) async for doc in ties.limit(limit)]
-            match["published_at"] = {"$lt": at}
-        if len(found) < limit:
-            older = self.content.find(match).sort(order).hint(index).limit(limit - len(found))
-            found += [content_read(doc) async for doc in older]
-        return found
+        docs = await read_keyset_page(self.content, match, field="published_at", after=after, limit=limit, index=index)
+        return [content_read(doc) for doc in docs]
 
     async def count_published(self, community_id: ObjectId, *, tag: str | None) -> int:
         match: Doc = {"community_id": community_id, "status": ContentStatus.PUBLISHED.value}

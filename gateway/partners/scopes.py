@@ -51,6 +51,7 @@ _SCOPED: Mapping[str, tuple[str, ...]] = {
         "Mutation.createContentFromTemplate",
     ),
     _MEMBERS: (
+        "Query.membersConnection",
         "Query.tierRuns",
         "Query.tierHistory",
         "Query.npsSurveys",

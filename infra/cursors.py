@@ -1,4 +1,4 @@
-"""Opaque, stable cursors over published content: a keyset position (published_at, id), never an offset.
+"""Opaque, stable cursors of Relay connections: a keyset position (a date-time, an id), never an offset.
 
 An offset moves when items are published while a client pages; a keyset position does not, so no item is read
 twice or skipped. The text is base64url of `v1:<epoch milliseconds>:<id>` (MongoDB keeps milliseconds); clients

@@ -10,6 +10,7 @@ from bson import ObjectId
 
 from content_service.store.pieces import PiecesStore
 from tests.query_plans import PlanProbe, plan_probe
+from users_service.store.members import MembersStore
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -61,3 +62,30 @@ async def test_a_tagged_page_and_the_counts_use_their_indexes(world: tuple[PlanP
     plans = await probe.plans()
     assert plans[0] == "IXSCAN community_status_tags_published_id"
     assert all(plan.startswith("IXSCAN") for plan in plans)
+
+
+async def test_a_member_page_after_a_cursor_reads_two_index_ranges(mongo_uri: str) -> None:
+    async with plan_probe(mongo_uri) as probe:
+        store = MembersStore(probe.db)
+        await store.ensure_indexes()
+        community = ObjectId()
+        await store.members.insert_many(
+            [
+                {
+                    "community_id": community if n % 3 else ObjectId(),
+                    "handle": f"m{n}",
+                    "handle_key": f"m{n}",
+                    "display_name": f"M {n}",
+                    "roles": ["MEMBER"],
+                    "tier": "NEW",
+                    "joined_at": NOW - timedelta(minutes=n // 2),
+                }
+                for n in range(200)
+            ]
+        )
+        first = await store.list_page(community, after=None, limit=10)
+        probe.clear()
+
+        await store.list_page(community, after=(first[-1].joined_at, ObjectId(first[-1].id)), limit=10)
+
+        assert await probe.plans() == ["IXSCAN community_joined_id"] * 2
