@@ -239,3 +239,16 @@ async def test_content_read_key_pages_its_communitys_content(api: Api) -> None:
 
     assert len(first["edges"]) + len(rest["edges"]) == 3
     assert rest["pageInfo"]["hasNextPage"] is False
+
+
+async def test_gateway_caches_a_key_briefly(api: Api) -> None:
+    acme = await tenant(api, "acme")
+    secret, _ = await create_key(api, acme.operator, ["analytics:read"])
+    await api.data(TIER_DISTRIBUTION, token=secret)
+    client, keys = _keys_collection(api)
+    with client:  # revoked behind the gateway's back: another replica, say
+        keys.update_one({}, {"$set": {"revoked_at": datetime.now(UTC)}})
+
+    cached = await api.post(TIER_DISTRIBUTION, token=secret)
+
+    assert "errors" not in cached
