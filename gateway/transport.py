@@ -44,17 +44,18 @@ def prefers_graphql_response(accept: str | None) -> bool:
 
 
 def as_graphql_response(response: Response) -> Response:
-    """The same answer typed `application/graphql-response+json`; a request error becomes 400 without `data`."""
+    """The same answer typed `application/graphql-response+json`; a request error (a 200 from the GraphQL layer,
+    or a transport refusal) carries no `data` entry and a 4xx status."""
     body = bytes(response.body)
-    if response.status_code == 200 and body:
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            payload = None
-        if _is_request_error(payload):
-            assert isinstance(payload, dict)
-            payload.pop("data", None)
-            response = Response(json.dumps(payload), status_code=400, headers=_kept_headers(response))
+    try:
+        payload = json.loads(body) if body else None
+    except ValueError:
+        payload = None
+    if _is_request_error(payload):
+        assert isinstance(payload, dict)
+        payload.pop("data", None)
+        status = 400 if response.status_code == 200 else response.status_code
+        response = Response(json.dumps(payload), status_code=status, headers=_kept_headers(response))
     response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
     return response
 

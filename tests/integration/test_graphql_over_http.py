@@ -73,6 +73,7 @@ async def test_unparseable_body_is_coded_in_the_graphql_shape(api: Api) -> None:
 
     assert answer.status_code == 400
     assert answer.headers["content-type"].startswith(GRAPHQL_RESPONSE)
+    assert "data" not in answer.json()
     assert answer.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
