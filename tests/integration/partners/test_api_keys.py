@@ -17,6 +17,15 @@ from tests.integration.partners.support import (
     tenant,
 )
 
+ALL_SCOPES = (
+    "content:read",
+    "content:write",
+    "members:read",
+    "events:write",
+    "analytics:read",
+    "webhooks:manage",
+)
+
 
 def _keys_collection(api: Api) -> Any:
     assert api.settings.mongodb_uri
@@ -77,22 +86,12 @@ async def test_key_cannot_mint_a_key_with_more_scopes(api: Api) -> None:
 async def test_key_cannot_grant_roles(api: Api) -> None:
     acme = await tenant(api, "acme")
     await register(api, "acme", "bob")
-    secret, _ = await create_key(api, acme.operator, [scope for scope in ALL_SCOPES])
+    secret, _ = await create_key(api, acme.operator, list(ALL_SCOPES))
 
     query = "mutation($input: GrantRoleInput!) { grantRole(input: $input) { id } }"
     code = await api.error_code(query, {"input": {"handle": "bob", "role": "OPERATOR"}}, token=secret)
 
     assert code == "FORBIDDEN"
-
-
-ALL_SCOPES = (
-    "content:read",
-    "content:write",
-    "members:read",
-    "events:write",
-    "analytics:read",
-    "webhooks:manage",
-)
 
 
 async def test_key_of_one_community_is_refused_on_another(api: Api) -> None:
