@@ -10,19 +10,25 @@ from typing import Any
 
 from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from composition.topology import Topology
 from gateway.auth import Authenticator, TokenIssuer
 from gateway.context import GatewayContext
 from gateway.limits import RateLimiter, RateLimitMiddleware
 from gateway.middleware import BodySizeLimitMiddleware, BodyTooLargeError
+from gateway.partners.keys import ApiKeyResolver
+from gateway.partners.quotas import RATE_LIMIT_HEADERS
 from gateway.schema import build_schema
+from gateway.transport import as_graphql_response, prefers_graphql_response
+from infra.errors import UnavailableError
 from infra.logging import get_logger, request_id_var
 from infra.metrics import metrics_endpoint
 from infra.service_app import RequestContextMiddleware
@@ -34,15 +40,31 @@ HTTP_CODES = {
     401: "UNAUTHENTICATED",
     404: "NOT_FOUND",
     405: "BAD_USER_INPUT",
+    406: "BAD_USER_INPUT",
     413: "BAD_USER_INPUT",
+    415: "BAD_USER_INPUT",
+    503: "UNAVAILABLE",
 }
+# The methods /graphql answers: GET for queries only, POST for everything.
+GRAPHQL_METHODS = "GET, POST"
 
 
-def error_response(status: int, message: str, **extensions: object) -> JSONResponse:
+def error_response(
+    status: int, message: str, headers: dict[str, str] | None = None, **extensions: object
+) -> JSONResponse:
     """An error in the GraphQL response shape, for failures before any operation runs."""
     code = HTTP_CODES.get(status, "INTERNAL")
     body = {"data": None, "errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def refusal(exc: HTTPException) -> Response:
+    """A transport refusal in the GraphQL shape: a mutation over GET is 405 (POST only), as is any other method."""
+    if isinstance(exc.__cause__, InvalidOperationTypeError):
+        return error_response(405, "mutations are sent with POST; GET runs queries only", {"Allow": "POST"})
+    if exc.status_code == 405:
+        return error_response(405, "GraphQL is served over GET (queries) and POST", {"Allow": GRAPHQL_METHODS})
+    return error_response(exc.status_code, exc.reason)
 
 
 class GatewayGraphQL(GraphQL[GatewayContext, None]):
@@ -51,7 +73,8 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         self.settings = settings
         self.services = services
         self.issuer = TokenIssuer(settings)
-        self.authenticator = Authenticator(settings, self.issuer)
+        self.keys = ApiKeyResolver(services.users, ttl_seconds=settings.api_key_cache_seconds)
+        self.authenticator = Authenticator(settings, self.issuer, self.keys)
         self.limiter = RateLimiter(settings)
 
     def decode_json(self, data: str | bytes) -> object:
@@ -68,23 +91,29 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope=scope, receive=receive)
         try:
-            response: Response = await self.run(Request(scope=scope, receive=receive))
+            response: Response = await self.run(request)
         except HTTPException as exc:
-            response = error_response(exc.status_code, exc.reason)
+            response = refusal(exc)
         except RecursionError:
             response = error_response(400, "request nests too deeply")
         except BodyTooLargeError:
             raise  # BodySizeLimitMiddleware answers 413 once it has drained the rest
+        except UnavailableError as exc:
+            # users_service down while a partner key is looked up: the caller may retry, nothing failed on their side.
+            response = error_response(503, exc.message)
         except Exception as exc:  # noqa: BLE001 - the edge answers INTERNAL, logged with the id the client sees
             request_id = request_id_var.get()
             log.error("gateway_internal_error", request_id=request_id, exc_info=exc)
             response = error_response(500, "internal error", requestId=request_id)
+        if prefers_graphql_response(request.headers.get("accept")) and _is_json(response):
+            response = as_graphql_response(response)
         await response(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> GatewayContext:
         assert isinstance(request, Request)
-        viewer = self.authenticator.viewer(
+        viewer = await self.authenticator.authenticate(
             api_key=request.headers.get("x-api-key"), authorization=request.headers.get("authorization")
         )
         return GatewayContext(
@@ -95,7 +124,12 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             viewer=viewer,
             issuer=self.issuer,
             limiter=self.limiter,
+            keys=self.keys,
         )
+
+
+def _is_json(response: Response) -> bool:
+    return response.headers.get("content-type", "").startswith("application/json")
 
 
 def metrics_routes(settings: Settings, guarded: Any) -> list[Route]:
@@ -112,7 +146,7 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
         settings,
         services,
         graphql_ide=None if settings.is_production else "graphiql",
-        allow_queries_via_get=False,
+        allow_queries_via_get=True,
     )
 
     async def healthz(request: Request) -> Response:
@@ -139,7 +173,8 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            # Every method reaches GatewayGraphQL, which refuses all but GET and POST in the GraphQL shape.
+            Route("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *metrics_routes(settings, metrics),
@@ -152,5 +187,15 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
     assert settings.jwt_secret
     app.add_middleware(RateLimitMiddleware, limiter=graphql.limiter, jwt_secret=settings.jwt_secret)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        # Outside the limits, so that a browser also reads a 413 or 429 (and its Retry-After) from another origin.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Accept", "X-API-Key", "X-Request-ID"],
+            expose_headers=[*RATE_LIMIT_HEADERS, "Retry-After", "X-Request-ID"],
+            max_age=600,
+        )
     app.add_middleware(RequestContextMiddleware, service="gateway")
     return app

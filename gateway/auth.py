@@ -1,4 +1,4 @@
-"""Who is calling: the platform admin (X-API-Key), a member (Bearer JWT), or nobody."""
+"""Who is calling: the platform admin (X-API-Key), a member (Bearer JWT), a partner key (Bearer cpk_...), or nobody."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
+from gateway.partners.keys import ApiKeyResolver, KeyPrincipal
 from infra.errors import UnauthenticatedError
 from infra.settings import Settings
+from users_service.schemas import API_KEY_PREFIX
 
 ALGORITHM = "HS256"
 
@@ -23,6 +25,8 @@ class Viewer:
     community_id: str | None = None
     # Why a presented credential was refused; raised only where authentication is required.
     auth_error: str | None = None
+    # A partner key: `community_id` is its community, `member_id` stays None.
+    api_key: KeyPrincipal | None = None
 
     @property
     def is_member(self) -> bool:
@@ -60,11 +64,29 @@ class TokenIssuer:
 
 
 class Authenticator:
-    def __init__(self, settings: Settings, issuer: TokenIssuer) -> None:
+    def __init__(self, settings: Settings, issuer: TokenIssuer, keys: ApiKeyResolver | None = None) -> None:
         if not settings.platform_admin_key:
             raise RuntimeError("PLATFORM_ADMIN_KEY must be set")
         self.admin_key = settings.platform_admin_key
         self.issuer = issuer
+        self.keys = keys
+
+    async def authenticate(self, *, api_key: str | None, authorization: str | None) -> Viewer:
+        """`viewer`, plus partner keys: a bearer secret with the key prefix is looked up (cached) in users_service."""
+        scheme, _, token = (authorization or "").partition(" ")
+        token = token.strip()
+        if (
+            api_key is not None
+            or self.keys is None
+            or scheme.lower() != "bearer"
+            or not token.startswith(API_KEY_PREFIX)
+        ):
+            return self.viewer(api_key=api_key, authorization=authorization)
+        try:
+            principal = await self.keys.principal(token)
+        except UnauthenticatedError as exc:
+            return Viewer(auth_error=exc.message)
+        return Viewer(community_id=principal.community_id, api_key=principal)
 
     def viewer(self, *, api_key: str | None, authorization: str | None) -> Viewer:
         if api_key is not None:

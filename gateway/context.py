@@ -12,6 +12,7 @@ from composition.topology import Topology
 from gateway.auth import TokenIssuer, Viewer
 from gateway.dataloaders import Loaders
 from gateway.limits import RateLimiter
+from gateway.partners.keys import ApiKeyResolver
 from infra.errors import BadInputError, ForbiddenError, UnauthenticatedError
 from infra.settings import Settings
 from users_service.schemas import MemberRead, Role
@@ -46,6 +47,7 @@ class GatewayContext:
     viewer: Viewer
     issuer: TokenIssuer
     limiter: RateLimiter
+    keys: ApiKeyResolver | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -60,14 +62,42 @@ class GatewayContext:
             raise UnauthenticatedError(self.viewer.auth_error)
 
     async def require_member(self) -> MemberRead:
-        """The calling member, loaded fresh so that granted and revoked roles apply to existing tokens."""
+        """The calling member, loaded fresh so that granted and revoked roles apply to existing tokens.
+
+        A partner key (past its scope check) acts in the name of the operator who created it, when that member
+        belongs to the key's community.
+        """
         self._refuse_bad_credentials()
+        if self.viewer.api_key is not None:
+            return await self._key_member()
         if not self.viewer.member_id or not self.viewer.community_id:
             raise UnauthenticatedError("sign in as a member: Authorization: Bearer <token>")
         member = await self.loaders.member_by_id.load((self.viewer.community_id, self.viewer.member_id))
         if member is None:
             raise UnauthenticatedError("the member this token names no longer exists")
         return member
+
+    async def _key_member(self) -> MemberRead:
+        key = self.viewer.api_key
+        assert key is not None
+        member = None
+        if key.created_by:
+            member = await self.loaders.member_by_id.load((key.community_id, key.created_by))
+        if member is None:
+            raise ForbiddenError(
+                "this operation acts in a member's name; an API key does so only for the operator of its own "
+                "community who created it"
+            )
+        return member
+
+    def _key_community(self, community_id: str | None) -> str | None:
+        """The partner key's community (refusing any other), or None when the caller holds no key."""
+        key = self.viewer.api_key
+        if key is None:
+            return None
+        if community_id and community_id != key.community_id:
+            raise ForbiddenError("an API key acts on its own community only", field="communityId")
+        return key.community_id
 
     def require_admin(self) -> None:
         self._refuse_bad_credentials()
@@ -81,6 +111,9 @@ class GatewayContext:
         on its own community only. `as_member` refuses the admin key where the write is audited under a member.
         """
         self._refuse_bad_credentials()
+        key_community = self._key_community(community_id)
+        if key_community is not None and not as_member:
+            return Operator(community_id=key_community, member=None)
         if self.viewer.is_admin and not as_member:
             if not community_id:
                 raise BadInputError("communityId is required with the admin key", field="communityId")
@@ -95,7 +128,7 @@ class GatewayContext:
     async def member_or_operator(self, community_id: str | None) -> tuple[str, str | None]:
         """(community, member id): operators and the admin key act on anything of the community (member id
         None); any other member on their own only."""
-        if self.viewer.is_admin:
+        if self.viewer.is_admin or self.viewer.api_key is not None:
             return (await self.require_operator(community_id)).community_id, None
         member = await self.require_member()
         if community_id and community_id != member.community_id:
@@ -106,6 +139,9 @@ class GatewayContext:
         """The community a read is scoped to: the member's own, or any for the admin key."""
         if self.viewer.is_admin and community_id:
             return community_id
+        key_community = self._key_community(community_id)
+        if key_community is not None:
+            return key_community
         member = await self.require_member()
         if community_id and community_id != member.community_id:
             raise ForbiddenError("members read their own community only", field="communityId")

@@ -20,6 +20,7 @@ from gateway.cost_limits import CostBudgets, CostPolicy, QueryCostLimits
 from gateway.errors import ErrorCodes, ProductionErrorCodes
 from gateway.graphql.billing.mutations import BillingMutation, CommerceMutation, LedgerMutation
 from gateway.graphql.billing.queries import BillingQuery, CommerceQuery, LedgerQuery
+from gateway.graphql.content.connections import ContentConnectionQuery
 from gateway.graphql.content.mutations import (
     ContentMutation,
     ContentProductionMutation,
@@ -41,6 +42,8 @@ from gateway.graphql.content.queries import (
 from gateway.graphql.distribution.mutations import DeliveryMutation, FeedMutation, RelationsMutation
 from gateway.graphql.distribution.queries import DeliveryQuery, FeedQuery, RelationsQuery
 from gateway.graphql.health import HealthMutation, HealthQuery
+from gateway.graphql.users.api_keys import ApiKeyMutation, ApiKeyQuery
+from gateway.graphql.users.connections import MemberConnectionQuery
 from gateway.graphql.users.mutations import (
     AcquisitionMutation,
     CommunityMutation,
@@ -62,6 +65,8 @@ from gateway.graphql.users.queries import (
 )
 from gateway.identifiers import IdentifierGuard
 from gateway.metrics import OperationMetrics
+from gateway.partners.access import PartnerAccess
+from gateway.partners.quotas import KeyQuotas
 from infra.settings import Settings
 
 # The order of the classes is the order of the fields in the published schema.
@@ -89,7 +94,9 @@ Query = merge_types(
     (
         CommunityQuery,
         UserQuery,
+        MemberConnectionQuery,
         ContentQuery,
+        ContentConnectionQuery,
         FeedQuery,
         BillingQuery,
         CommerceQuery,
@@ -99,6 +106,7 @@ Query = merge_types(
         *CONTENT_QUERIES,
         *USERS_QUERIES,
         HealthQuery,
+        ApiKeyQuery,
     ),
 )
 Mutation = merge_types(
@@ -116,6 +124,7 @@ Mutation = merge_types(
         *CONTENT_MUTATIONS,
         *USERS_MUTATIONS,
         HealthMutation,
+        ApiKeyMutation,
     ),
 )
 
@@ -140,6 +149,11 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             budgets_enabled=settings.rate_limits_enabled if settings else True,
         )
     )
+    quotas = KeyQuotas(
+        requests=settings.partner_requests_per_key if settings else "300/minute",
+        cost=settings.partner_cost_per_key if settings else "20000/minute",
+        enabled=settings.rate_limits_enabled if settings else True,
+    )
     # Factories, not instances: strawberry builds a fresh extension for every request.
     extensions: list[Any] = [
         lambda: QueryDepthLimiter(max_depth=depth),
@@ -148,6 +162,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         OperationMetrics,
         ProductionErrorCodes if production else ErrorCodes,
         IdentifierGuard,
+        lambda: PartnerAccess(quotas=quotas),
         lambda: QueryCostLimits(budgets=budgets),
     ]
     if production:

@@ -74,6 +74,14 @@ class Settings(BaseSettings):
     query_cost_max: int = Field(default=5000, ge=1)
     query_cost_per_member: str = "20000/minute"
     query_cost_per_address: str = "60000/minute"
+    # Browser origins allowed to call the gateway (CORS), comma-separated; "*" for any. Unset: none in production,
+    # any outside it (a local web app on another port works out of the box).
+    cors_allow_origins: str | None = None
+    # Partner API keys: budgets per key and minute (`limits` notation; the defaults let a partner page through
+    # 2,000 items a minute with room to spare), and how long the gateway caches a key it has looked up.
+    partner_requests_per_key: str = "300/minute"
+    partner_cost_per_key: str = "20000/minute"
+    api_key_cache_seconds: float = Field(default=30.0, ge=0)
     # False turns every request and cost budget off (the per-request maximum stays): for benchmarks and load tests.
     rate_limits_enabled: bool = True
     login_max_failures: int = 5
@@ -215,6 +223,13 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.app_env == "production"
+
+    @property
+    def cors_origins(self) -> list[str]:
+        """CORS_ALLOW_ORIGINS as a list: unset means none in production and any ("*") elsewhere."""
+        if self.cors_allow_origins is None:
+            return [] if self.is_production else ["*"]
+        return [origin.strip() for origin in self.cors_allow_origins.split(",") if origin.strip()]
 
     def database_name(self, service: ServiceName) -> str:
         return f"{self.db_prefix}_{service}"

@@ -57,10 +57,14 @@ class PlanProbe:
     def clear(self) -> None:
         self.recorder.commands.clear()
 
-    async def _explain_find(self, collection: str, query: Doc, sort: Doc | None = None) -> str:
+    async def _explain_find(
+        self, collection: str, query: Doc, sort: Doc | None = None, hint: str | Doc | None = None
+    ) -> str:
         command: Doc = {"find": collection, "filter": query}
         if sort:
             command["sort"] = sort
+        if hint:
+            command["hint"] = hint
         result = await self.db.command("explain", command)
         return _winning(result["queryPlanner"]["winningPlan"])
 
@@ -70,7 +74,11 @@ class PlanProbe:
         for name, command in list(self.recorder.commands):
             collection = command[name]
             if name == "find":
-                found.append(await self._explain_find(collection, command.get("filter", {}), command.get("sort")))
+                found.append(
+                    await self._explain_find(
+                        collection, command.get("filter", {}), command.get("sort"), command.get("hint")
+                    )
+                )
             elif name == "aggregate":
                 result = await self.db.command("aggregate", collection, pipeline=command["pipeline"], explain=True)
                 found.append(_winning(result["stages"][0]["$cursor"]["queryPlanner"]["winningPlan"]))

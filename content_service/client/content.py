@@ -16,6 +16,7 @@ from content_service.schemas.content import (
     ContentRead,
     ContentSummary,
 )
+from content_service.schemas.pages import ContentPage
 from infra.bulk import ImportResult, SourceIdLookup, SourceIdMap
 from infra.http import ServiceClient
 from infra.paths import community_path, segment
@@ -32,6 +33,18 @@ class ContentCalls(ServiceClient):
         path = f"{community_path(community_id)}/content/{segment(content_id, field='contentId')}"
         body = await self._call("GET", path, params=params)
         return ContentRead.model_validate(body)
+
+    async def published_page(
+        self, community_id: str, *, first: int, after: str | None = None, tag: str | None = None
+    ) -> ContentPage:
+        """A keyset page of every published piece, newest first; `after` is a cursor from an earlier page."""
+        params: dict[str, str | int] = {"first": first}
+        if after is not None:
+            params["after"] = after
+        if tag is not None:
+            params["tag"] = tag
+        body = await self._call("GET", f"{community_path(community_id)}/content/published", params=params)
+        return ContentPage.model_validate(body)
 
     async def lookup(self, community_id: str, content_ids: list[str]) -> list[ContentRead | None]:
         """Content in the order asked; None where an id is not content of this community."""

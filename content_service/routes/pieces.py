@@ -35,6 +35,12 @@ async def get_content(request: Request) -> Response:
     return respond(read)
 
 
+async def published_page(request: Request) -> Response:
+    first = query_int(request, "first") or 20
+    after, tag = request.query_params.get("after"), request.query_params.get("tag")
+    return respond(await service(request).published.page(community_id(request), first=first, after=after, tag=tag))
+
+
 async def lookup_content(request: Request) -> Response:
     lookup = await read_model(request, ContentLookup)
     items = await service(request).pieces.lookup(community_id(request), lookup.ids)
@@ -101,6 +107,7 @@ ROUTES = [
     Route(C + "/content", publish_content, methods=["POST"]),
     Route(C + "/content/lookup", lookup_content, methods=["POST"]),
     Route(C + "/content/candidates", list_candidates, methods=["GET"]),
+    Route(C + "/content/published", published_page, methods=["GET"]),
     Route(C + "/content/candidates/sources", candidate_sources, methods=["POST"]),
     Route(C + "/content/by-author", counts_by_author, methods=["GET"]),
     Route(C + "/content/import", import_content, methods=["POST"]),

@@ -88,6 +88,7 @@ from content_service.schemas.moderation import (
     ModerationDecision,
     TargetType,
 )
+from content_service.schemas.pages import MAX_PAGE, ContentEdge, ContentPage
 from content_service.schemas.production import (
     AuditEntry,
     AuditList,
@@ -125,6 +126,9 @@ from content_service.schemas.templates import (
 )
 
 __all__ = [
+    "MAX_PAGE",
+    "ContentEdge",
+    "ContentPage",
     "Action",
     "AuditEntry",
     "AuditList",

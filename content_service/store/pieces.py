@@ -18,6 +18,7 @@ from content_service.domain.kinds import ContentStatus
 from content_service.schemas.content import ContentRead, ContentSummary
 from content_service.store.base import Doc, Session, in_community
 from infra.bulk import insert_many_reporting
+from infra.keyset import read_keyset_page
 
 SUMMARY_FIELDS = {"author_id": 1, "kind": 1, "tags": 1, "published_at": 1}
 # The newest items are looked for in the last day, then week, month and year, then in all time (None); the
@@ -89,6 +90,22 @@ class PiecesStore:
                 ("published_at", DESCENDING),
             ],
             name="community_status_author_published",
+        )
+        # list_published_page / count_published: every published piece, newest first, a keyset page at a time
+        # (the id breaks ties of one published_at); with a tag on the second index.
+        await self.content.create_index(
+            [("community_id", ASCENDING), ("status", ASCENDING), ("published_at", DESCENDING), ("_id", DESCENDING)],
+            name="community_status_published_id",
+        )
+        await self.content.create_index(
+            [
+                ("community_id", ASCENDING),
+                ("status", ASCENDING),
+                ("tags", ASCENDING),
+                ("published_at", DESCENDING),
+                ("_id", DESCENDING),
+            ],
+            name="community_status_tags_published_id",
         )
         # count_published_by_kind: published pieces of a community in a window.
         await self.content.create_index(
@@ -251,6 +268,23 @@ class PiecesStore:
             query["published_at"] = published
         cursor = self.content.find(query, projection=SUMMARY_FIELDS).sort("published_at", DESCENDING).limit(limit)
         return [_summary(doc) async for doc in cursor]
+
+    async def list_published_page(
+        self, community_id: ObjectId, *, tag: str | None, after: tuple[datetime, ObjectId] | None, limit: int
+    ) -> list[ContentRead]:
+        """Published pieces (answers too) newest first, ties by id, strictly after the keyset position `after`."""
+        match: Doc = {"community_id": community_id, "status": ContentStatus.PUBLISHED.value}
+        if tag is not None:
+            match["tags"] = tag
+        index = "community_status_tags_published_id" if tag is not None else "community_status_published_id"
+        docs = await read_keyset_page(self.content, match, field="published_at", after=after, limit=limit, index=index)
+        return [content_read(doc) for doc in docs]
+
+    async def count_published(self, community_id: ObjectId, *, tag: str | None) -> int:
+        match: Doc = {"community_id": community_id, "status": ContentStatus.PUBLISHED.value}
+        if tag is not None:
+            match["tags"] = tag
+        return await self.content.count_documents(match)
 
     async def list_published_summaries_by_tags(
         self, community_id: ObjectId, tags: list[str], *, limit: int, per_key: int | None = None

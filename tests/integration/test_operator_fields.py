@@ -19,6 +19,7 @@ OPEN_TO_MEMBERS = frozenset(
         "query.community",
         "query.me",
         "query.content",
+        "query.contentConnection",
         "query.feed",
         "query.explainFeedItem",
         "query.plans",

@@ -1,15 +1,15 @@
 """`UsersClient`: the only way other services and the gateway reach users_service.
 
-One mixin per concept (communities, members, acquisition, value, LTV, NPS, governance, stage,
-health); every path is
-built with `infra.paths` (`community_path`, `segment`), so a malformed id or slug is BAD_USER_INPUT before any
-request leaves.
+One mixin per concept (communities, members, acquisition, value, LTV, NPS, governance, stage, health, partner
+API keys); every path is built with `infra.paths` (`community_path`, `segment`), so a malformed id or slug is
+BAD_USER_INPUT before any request leaves.
 """
 
 from __future__ import annotations
 
 from infra.http import ServiceClient
 from users_service.client.acquisition import AcquisitionClientMixin
+from users_service.client.api_keys import ApiKeysClientMixin
 from users_service.client.communities import CommunitiesClientMixin
 from users_service.client.governance import GovernanceClientMixin
 from users_service.client.health import HealthClientMixin
@@ -32,6 +32,7 @@ class UsersClient(
     GovernanceClientMixin,
     StageClientMixin,
     HealthClientMixin,
+    ApiKeysClientMixin,
     ServiceClient,
 ):
     service_name = "users"

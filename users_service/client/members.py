@@ -13,6 +13,7 @@ from users_service.schemas.members import (
     MemberIds,
     MemberImportBatch,
     MemberLookupResult,
+    MemberPage,
     MemberRead,
     RoleChange,
 )
@@ -43,6 +44,13 @@ class MembersClientMixin(ServiceClient):
         """Members in the order asked; None where an id is not a member of this community."""
         body = await self._call("POST", f"{_members(community_id)}/lookup", json={"ids": member_ids})
         return MemberLookupResult.model_validate(body).members
+
+    async def member_page(self, community_id: str, *, first: int, after: str | None = None) -> MemberPage:
+        """A keyset page of the community's members, newest joined first; `after` is an earlier page's cursor."""
+        params: dict[str, str | int] = {"first": first}
+        if after is not None:
+            params["after"] = after
+        return MemberPage.model_validate(await self._call("GET", f"{_members(community_id)}/page", params=params))
 
     async def member_ids_joined_since(self, community_id: str, since: datetime) -> list[str]:
         """Ids (sorted) of the community's members who joined at or after `since`."""

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from users_service.routes import acquisition, communities, governance, health, ltv, members, stage, value, voice
+from users_service.routes import (
+    acquisition,
+    api_keys,
+    communities,
+    governance,
+    health,
+    ltv,
+    members,
+    stage,
+    value,
+    voice,
+)
 
 routes: list[BaseRoute] = [
     *communities.ROUTES,
@@ -16,4 +27,5 @@ routes: list[BaseRoute] = [
     *governance.ROUTES,
     *stage.ROUTES,
     *health.ROUTES,
+    *api_keys.ROUTES,
 ]

@@ -23,6 +23,17 @@ def query_limit(request: Request, *, default: int = 20, maximum: int = 100) -> i
     return max(1, min(limit, maximum))
 
 
+def query_int(request: Request, name: str) -> int | None:
+    """An integer query parameter; None when absent."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise BadInputError(f"{name} must be an integer", field=name) from exc
+
+
 def query_id(request: Request, name: str) -> ObjectId | None:
     """An optional id in the query string (`?surveyId=...`), parsed like a path id."""
     value = request.query_params.get(name)

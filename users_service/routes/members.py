@@ -10,7 +10,7 @@ from infra.bulk import SourceIdLookup
 from infra.errors import BadInputError
 from infra.route_params import community_id, path_id, path_text
 from infra.service_app import parse_since, read_model, respond
-from users_service.routes.common import service
+from users_service.routes.common import query_int, service
 from users_service.schemas.members import (
     Credentials,
     MemberCreate,
@@ -77,11 +77,20 @@ async def revoke_role(request: Request) -> Response:
 
 
 _base = "/communities/{community_id}"
+
+
 # The fixed paths (lookup, joined, by-handle, import, by-source) come before `{member_id}`.
+async def member_page(request: Request) -> Response:
+    first = query_int(request, "first")
+    after = request.query_params.get("after")
+    return respond(await service(request).members.page(community_id(request), first=first or 20, after=after))
+
+
 ROUTES = [
     Route(f"{_base}/members", register_member, methods=["POST"]),
     Route(f"{_base}/members/lookup", lookup_members, methods=["POST"]),
     Route(f"{_base}/members/joined", member_ids_joined, methods=["GET"]),
+    Route(f"{_base}/members/page", member_page, methods=["GET"]),
     Route(f"{_base}/members/import", import_members, methods=["POST"]),
     Route(f"{_base}/members/by-source", member_ids_by_source, methods=["POST"]),
     Route(f"{_base}/members/by-handle/{{handle}}", get_member_by_handle, methods=["GET"]),

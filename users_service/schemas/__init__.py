@@ -6,6 +6,7 @@ One module per concept; import from here (`from users_service.schemas import Mem
 from __future__ import annotations
 
 from users_service.domain.acquisition import Channel, ProgramKind
+from users_service.domain.api_keys import Scope
 from users_service.domain.health.model import AlertStatus, Dimension, Direction, HealthStatus, IndicatorLevel
 from users_service.domain.layers import Layer
 from users_service.domain.proposals import ProposalStatus, Recommendation
@@ -22,6 +23,15 @@ from users_service.schemas.acquisition import (
     SpendCreate,
     SpendRead,
     SpendTotal,
+)
+from users_service.schemas.api_keys import (
+    API_KEY_PREFIX,
+    ApiKeyAuthenticate,
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyList,
+    ApiKeyRead,
+    ApiKeyRevoke,
 )
 from users_service.schemas.communities import CommunityCreate, CommunityRead
 from users_service.schemas.governance import (
@@ -48,11 +58,13 @@ from users_service.schemas.ltv import LtvCalibrationBin, LtvErrors, LtvModelList
 from users_service.schemas.members import (
     Credentials,
     MemberCreate,
+    MemberEdge,
     MemberIds,
     MemberImport,
     MemberImportBatch,
     MemberLookup,
     MemberLookupResult,
+    MemberPage,
     MemberRead,
     RoleChange,
 )
@@ -98,6 +110,14 @@ __all__ = [
     "Direction",
     "HealthStatus",
     "IndicatorLevel",
+    "API_KEY_PREFIX",
+    "ApiKeyAuthenticate",
+    "ApiKeyCreate",
+    "ApiKeyCreated",
+    "ApiKeyList",
+    "ApiKeyRead",
+    "ApiKeyRevoke",
+    "Scope",
     "AcquisitionReport",
     "Channel",
     "ChannelCac",
@@ -118,12 +138,14 @@ __all__ = [
     "LtvModelRead",
     "LtvTrain",
     "MemberCreate",
+    "MemberEdge",
     "MemberIds",
     "MemberImport",
     "MemberImportBatch",
     "MemberList",
     "MemberLookup",
     "MemberLookupResult",
+    "MemberPage",
     "MemberRead",
     "NpsRead",
     "NpsReport",

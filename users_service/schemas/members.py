@@ -99,3 +99,17 @@ class MemberImport(ApiInput):
 class MemberImportBatch(ApiInput):
     source: SourceKey
     members: list[MemberImport] = Field(min_length=1, max_length=MAX_IMPORT_BATCH)
+
+
+class MemberEdge(ApiModel):
+    cursor: str
+    node: MemberRead
+
+
+class MemberPage(ApiModel):
+    """A keyset page of a community's members, newest joined first; `totalCount` counts them all."""
+
+    edges: list[MemberEdge]
+    has_next_page: bool
+    end_cursor: str | None
+    total_count: int

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from infra.settings import Settings
 from users_service.service.acquisition import AcquisitionService, AcquisitionTargets
+from users_service.service.api_keys import ApiKeysService
 from users_service.service.communities import CommunitiesService
 from users_service.service.governance import GovernanceService, GovernanceTargets
 from users_service.service.health import HealthService
@@ -30,6 +31,7 @@ class UsersService:
         self.members = MembersService(
             store.members, store.login_failures, self.communities, login_max_failures=settings.login_max_failures
         )
+        self.api_keys = ApiKeysService(store.api_keys, self.communities)
         self.importing = ImportingService(store.members, self.communities)
         self.value = ValueService(store.value, store.members, self.communities, upstreams)
         self.ltv = LtvService(store.ltv, store.members, self.communities, upstreams)

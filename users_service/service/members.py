@@ -7,10 +7,19 @@ from datetime import datetime
 from bson import ObjectId
 
 from infra.errors import NotFoundError, RateLimitedError, UnauthenticatedError
+from infra.keyset import page_cursors, page_request
 from users_service.domain import passwords
 from users_service.domain.roles import Role, with_role, without_role
 from users_service.domain.tiers import initial_tier
-from users_service.schemas.members import Credentials, MemberCreate, MemberIds, MemberRead, RoleChange
+from users_service.schemas.members import (
+    Credentials,
+    MemberCreate,
+    MemberEdge,
+    MemberIds,
+    MemberPage,
+    MemberRead,
+    RoleChange,
+)
 from users_service.service.communities import CommunitiesService
 from users_service.store.login_failures import LoginFailuresStore
 from users_service.store.members import MembersStore
@@ -101,6 +110,18 @@ class MembersService:
         if member is None:
             raise MemberNotFound(f"no member with handle {handle!r} in this community", field="handle")
         return member
+
+    async def page(self, community_id: ObjectId, *, first: int, after: str | None) -> MemberPage:
+        """Every member of the community, newest joined first, `first` at a time after the cursor `after`."""
+        limit, position = page_request(first, after)
+        found = await self.store.list_page(community_id, after=position, limit=limit)
+        marks, has_next = page_cursors([(m.joined_at, m.id) for m in found], first)
+        return MemberPage(
+            edges=[MemberEdge(cursor=mark, node=m) for mark, m in zip(marks, found, strict=False)],
+            has_next_page=has_next,
+            end_cursor=marks[-1] if marks else None,
+            total_count=await self.store.count(community_id),
+        )
 
     async def lookup(self, community_id: ObjectId, member_ids: list[str]) -> list[MemberRead | None]:
         found = await self.store.list_by_ids(community_id, [ObjectId(i) for i in dict.fromkeys(member_ids)])

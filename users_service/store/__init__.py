@@ -12,6 +12,7 @@ from typing import TypeVar
 from pymongo.asynchronous.database import AsyncDatabase
 
 from users_service.store.acquisition import AcquisitionStore
+from users_service.store.api_keys import ApiKeysStore
 from users_service.store.base import Doc, Session, in_transaction
 from users_service.store.communities import CommunitiesStore
 from users_service.store.governance import GovernanceStore
@@ -38,6 +39,7 @@ class UsersStore:
         self.governance = GovernanceStore(db)
         self.acquisition = AcquisitionStore(db)
         self.health = HealthStore(db)
+        self.api_keys = ApiKeysStore(db)
 
     async def ensure_indexes(self) -> None:
         parts = (
@@ -50,6 +52,7 @@ class UsersStore:
             self.governance,
             self.acquisition,
             self.health,
+            self.api_keys,
         )
         for part in parts:
             await part.ensure_indexes()

@@ -11,12 +11,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ASCENDING, ReturnDocument, UpdateOne
+from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from infra.bulk import insert_many_reporting
 from infra.errors import ConflictError
+from infra.keyset import read_keyset_page
 from users_service.domain.layers import Layer
 from users_service.domain.roles import Role
 from users_service.domain.tier_writes import MemberUpdate
@@ -83,6 +84,10 @@ class MembersStore:
         )
         # list_expert_ids / count_experts: members holding the EXPERT role (multikey on roles).
         await self.members.create_index([("community_id", ASCENDING), ("roles", ASCENDING)], name="community_roles")
+        # list_page / count: every member, newest joined first, a keyset page at a time (the id breaks ties).
+        await self.members.create_index(
+            [("community_id", ASCENDING), ("joined_at", DESCENDING), ("_id", DESCENDING)], name="community_joined_id"
+        )
         # list_ids_joined_since, count_joined_since, earliest_join, signups_by_channel: members by join date.
         await self.members.create_index(
             [("community_id", ASCENDING), ("joined_at", ASCENDING)], name="community_joined"
@@ -132,6 +137,24 @@ class MembersStore:
         if not doc:
             return None, None
         return _member(doc), doc.get("password_hash")
+
+    async def list_page(
+        self, community_id: ObjectId, *, after: tuple[datetime, ObjectId] | None, limit: int
+    ) -> list[MemberRead]:
+        """Members newest joined first, strictly after the keyset position `after` (no password hash read)."""
+        docs = await read_keyset_page(
+            self.members,
+            {"community_id": community_id},
+            field="joined_at",
+            after=after,
+            limit=limit,
+            index="community_joined_id",
+            projection={"password_hash": 0},
+        )
+        return [_member(doc) for doc in docs]
+
+    async def count(self, community_id: ObjectId) -> int:
+        return await self.members.count_documents({"community_id": community_id})
 
     async def list_by_ids(self, community_id: ObjectId, member_ids: list[ObjectId]) -> dict[str, MemberRead]:
         cursor = self.members.find({"_id": {"$in": member_ids}, "community_id": community_id})
