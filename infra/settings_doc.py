@@ -146,6 +146,13 @@ DESCRIPTIONS: dict[str, str] = {
     "complaints_per_member_per_hour": "Complaints one member may file an hour (a community may change it).",
     "webhook_allow_loopback": "Allows loopback webhook targets outside production (a developer's local receiver).",
     "metrics_token": "Bearer token of the gateway's `/metrics`; unset: open in development, off in production.",
+    "cors_allow_origins": "Comma-separated browser origins allowed to call `/graphql` (`*`: any); unset: none in "
+    "production, any elsewhere.",
+    "partner_requests_per_key": "Requests one partner API key may make (`limits` notation, default 300/minute).",
+    "partner_cost_per_key": "Query-cost points one partner API key may spend (`limits` notation, default "
+    "20000/minute: a partner pages 2,000 items a minute; docs/partners.md).",
+    "api_key_cache_seconds": "How long a gateway caches a looked-up partner key; a key revoked through another "
+    "replica keeps working here for up to this long.",
     "health_snapshot_interval_seconds": "How often users_service computes every community's health indicators "
     "into snapshots (docs/health-indicators.md); the first run waits one interval; 0 turns it off.",
 }
