@@ -105,7 +105,6 @@ def engagement_groups(
     window: float = LABEL_WINDOW_SECONDS,
     max_candidates: int = MAX_CANDIDATES,
     alive_days: float = ALIVE_DAYS,
-    tiers: dict[str, str] | None = None,
     skip_anchor: np.ndarray | None = None,
     protocol: Protocol | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -176,7 +175,7 @@ def engagement_groups(
         # Shuffled, so that no ranker gains from ties being broken in the candidates' given order.
         items = items[rng.permutation(len(items))]
         labels = np.array([labels_by_item.get(int(i), 0) for i in items], dtype=np.int32)
-        state = members_h.state_at(member, t, tier=(tiers or {}).get(member))
+        state = members_h.state_at(member, t)
         context = replace(decision_context(t, timezone), tag_shares=items_h.tag_shares(t))
         features = build_matrix(state, items_h.columns_at(items, t), context)
         groups.append(Group(member, t, items, labels, features, cold_start=state.history_size == 0))
@@ -193,7 +192,6 @@ class TrainingData:
     timezone: str = "UTC"
     # Groups from logged decisions (feed and slot runs), used beside the groups rebuilt from engagement.
     logged_groups: list[Group] = field(default_factory=list)
-    tiers: dict[str, str] = field(default_factory=dict)
     # Events that answer a logged decision (one per log row): they label that decision and open no rebuilt group.
     skip_anchor: np.ndarray | None = None
     alive_days: float = ALIVE_DAYS
@@ -217,13 +215,11 @@ def split_groups(
     common: dict[str, Any] = {
         "timezone": data.timezone,
         "seed": seed,
-        "tiers": data.tiers,
         "alive_days": data.alive_days,
         "skip_anchor": data.skip_anchor,
         "protocol": protocol,
         "progress": report,
-        # The vocabulary and IDF are fitted on items created before the split: what training may know.
-        "text": text_rows(data.catalog, cut=split),
+        "text": text_rows(data.catalog),
     }
     progress("building training groups")
     train = engagement_groups(data.catalog, data.log, since=data.since, until=split, **common)
