@@ -122,16 +122,24 @@ class ItemHistory:
         self.tag_code = np.array([tag_index[tag] for tags in catalog.tags for tag in tags], dtype=np.int64)
         # Where each item's events start in the sorted arrays.
         self.starts = np.searchsorted(self.keys, np.arange(len(catalog) + 1) * KEY_STRIDE)
+        # Index of the latest event at or before each one that was activity, not an impression (-1: none yet):
+        # being shown is not being active, as serving's `last_at` counter says.
+        active = ~log.is_impression[order]
+        self.last_active = np.maximum.accumulate(np.where(active, np.arange(len(order)), -1)) if len(order) else order
 
     def _pos(self, items: np.ndarray, t: float) -> np.ndarray:
         return np.searchsorted(self.keys, items * KEY_STRIDE + int(np.floor(t)), side="left")
 
     def last_activity(self, items: np.ndarray, t: float) -> np.ndarray:
-        """Time of each item's last engagement before t; its creation when there is none."""
+        """Time of each item's last activity (any event but an impression) known before t, or its creation if
+        later (serving's rule: the later of `last_at` and publication)."""
         pos = self._pos(items, t)
         start = self.starts[items]
-        last = self.times[np.maximum(pos - 1, 0)] if len(self.times) else np.zeros(len(items))
-        return np.where(pos > start, last, self.catalog.created[items])
+        if not len(self.times):
+            return self.catalog.created[items].astype(float)
+        j = self.last_active[np.maximum(pos - 1, 0)]
+        created = self.catalog.created[items]
+        return np.where((pos > start) & (j >= start), np.maximum(self.times[np.maximum(j, 0)], created), created)
 
     def alive(self, t: float, *, days: float) -> np.ndarray:
         """Items existing at t that were created or active in the last `days` days."""
