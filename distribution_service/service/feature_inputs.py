@@ -25,7 +25,7 @@ from distribution_service.ranking.text import N_FEATURES, item_text, text_matrix
 from distribution_service.store import DistributionStore, Doc
 
 LOOKUP_CHUNK = 500
-# Items' facts and the community's tag shares may be this old in a ranking (FEATURE_INPUTS_TTL_SECONDS).
+# Items' facts and the community's tag shares may be this old in a ranking.
 TTL_SECONDS = 600.0
 MAX_CACHED_ITEMS = 50_000
 
