@@ -66,7 +66,6 @@ HISTORY_READS_IN_FLIGHT = 50
 ALIVE_DAYS = TRAINING_ALIVE_DAYS
 # The community's newest items are shared by a process's decisions this long (RANKING_POOL_TTL_SECONDS).
 POOL_TTL_SECONDS = 5.0
-LOOKUP_CHUNK = 500
 # Counters may be this old in a ranking (COUNTERS_TTL_SECONDS setting); 0 reads them on every request.
 COUNTERS_TTL_SECONDS = 30.0
 MAX_CACHED_COUNTERS = 50_000
@@ -242,8 +241,8 @@ class FeedRanker:
         now: datetime | None = None,
     ) -> CandidatePool:
         """The candidates of every source for these members (`recent`: the community's newest items), with their
-        counters and the tiers of their authors and of `members`: built once and shared by a slot run's chunk of
-        members (a feed builds one for one)."""
+        counters, text rows and the community's tag shares: built once and shared by a slot run's chunk of members
+        (a feed builds one for one)."""
         now = now or datetime.now(UTC)
         tags, authors = batch_asks(interests)
         per_source, per_key = source_quotas(len(members), len(tags), len(authors))
