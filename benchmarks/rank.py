@@ -81,7 +81,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     lines = judgment_lines(data, args.groups)
     judged = [j for j in parse_lines(lines) if isinstance(j, Judged)]
     # As `rank` does: the text index is fitted on items created before the earliest judged moment.
-    ranker = Ranker(catalog, log, text_cut=min(j.at for j in judged))
+    ranker = Ranker(catalog, log)
     matrices = [ranker.group(j).features for j in judged]
     rank_s = [rank_pass(ranker, model, lines) for _ in range(args.repeats)]
     predict_s = [predict_pass(model, matrices) for _ in range(args.repeats)]

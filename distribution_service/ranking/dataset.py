@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from distribution_service.ranking.features import DecisionContext, build_matrix
-from distribution_service.ranking.history import Catalog, EventLog, ItemHistory, MemberHistory
+from distribution_service.ranking.history import Catalog, EventLog, ItemHistory, MemberHistory, text_rows
 
 DAY = 86_400.0
 LABEL_WINDOW_SECONDS = DAY
@@ -105,7 +105,6 @@ def engagement_groups(
     window: float = LABEL_WINDOW_SECONDS,
     max_candidates: int = MAX_CANDIDATES,
     alive_days: float = ALIVE_DAYS,
-    tiers: dict[str, str] | None = None,
     skip_anchor: np.ndarray | None = None,
     protocol: Protocol | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -176,11 +175,60 @@ def engagement_groups(
         # Shuffled, so that no ranker gains from ties being broken in the candidates' given order.
         items = items[rng.permutation(len(items))]
         labels = np.array([labels_by_item.get(int(i), 0) for i in items], dtype=np.int32)
-        state = members_h.state_at(member, t, tier=(tiers or {}).get(member))
+        state = members_h.state_at(member, t)
         context = replace(decision_context(t, timezone), tag_shares=items_h.tag_shares(t))
         features = build_matrix(state, items_h.columns_at(items, t), context)
         groups.append(Group(member, t, items, labels, features, cold_start=state.history_size == 0))
     return groups
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    community: str
+    catalog: Catalog
+    log: EventLog
+    since: float
+    until: float
+    timezone: str = "UTC"
+    # Groups from logged decisions (feed and slot runs), used beside the groups rebuilt from engagement.
+    logged_groups: list[Group] = field(default_factory=list)
+    # Events that answer a logged decision (one per log row): they label that decision and open no rebuilt group.
+    skip_anchor: np.ndarray | None = None
+    alive_days: float = ALIVE_DAYS
+
+
+def split_groups(
+    data: TrainingData,
+    split: float,
+    *,
+    protocol: Protocol,
+    seed: int,
+    progress: Callable[[str], None] = lambda _: None,
+) -> tuple[list[Group], list[Group]]:
+    """Groups rebuilt from the whole engagement history AND the logged decisions, each side of the split: live
+    traffic adds to the past, it never replaces it. Training splits with it, and the promotion gate rebuilds a
+    candidate's test groups with it, so both judge on the same groups."""
+
+    def report(done: int, total: int) -> None:
+        progress(f"  groups: {done}/{total} engagement events")
+
+    common: dict[str, Any] = {
+        "timezone": data.timezone,
+        "seed": seed,
+        "alive_days": data.alive_days,
+        "skip_anchor": data.skip_anchor,
+        "protocol": protocol,
+        "progress": report,
+        "text": text_rows(data.catalog),
+    }
+    progress("building training groups")
+    train = engagement_groups(data.catalog, data.log, since=data.since, until=split, **common)
+    progress("building test groups")
+    test = engagement_groups(data.catalog, data.log, since=split, until=data.until, **common)
+    logged = sorted(data.logged_groups, key=lambda g: g.at)
+    train = sorted(train + [g for g in logged if g.at < split], key=lambda g: g.at)
+    test = sorted(test + [g for g in logged if g.at >= split], key=lambda g: g.at)
+    return train, test
 
 
 def time_split(times: np.ndarray, *, since: float, until: float, test_fraction: float = 0.2) -> float:

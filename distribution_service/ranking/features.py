@@ -37,6 +37,8 @@ NEVER_DAYS = 3650.0
 # content_popularity_7d counts engagement from 00:00 UTC seven days before the decision's day: serving sums
 # whole daily buckets, and training cuts its event log at the same moment.
 POPULARITY_DAYS = 7
+# content_engagement_1d: from 00:00 UTC of the day before the decision's day (velocity, in whole buckets).
+VELOCITY_DAYS = 1
 DAY_SECONDS = 86_400.0
 # cross_tag_lift's denominator floor: a tag the community has barely touched does not explode the ratio.
 TAG_LIFT_SMOOTHING = 0.01
@@ -44,7 +46,12 @@ TAG_LIFT_SMOOTHING = 0.01
 
 def popularity_window_start(t: float) -> float:
     """Where content_popularity_7d's window starts for a decision at epoch second t."""
-    return (t // DAY_SECONDS) * DAY_SECONDS - POPULARITY_DAYS * DAY_SECONDS
+    return recent_window_start(t, POPULARITY_DAYS)
+
+
+def recent_window_start(t: float, days: int) -> float:
+    """00:00 UTC `days` days before t's day: a window serving sums from whole daily buckets (`item_daily`)."""
+    return (t // DAY_SECONDS) * DAY_SECONDS - days * DAY_SECONDS
 
 
 FEATURES: tuple[str, ...] = (
@@ -71,15 +78,14 @@ FEATURES: tuple[str, ...] = (
     "cross_author_affinity",
     "cross_kind_affinity",
     "cross_own_content",
-    # Added for issue 13's "lead honestly": each is known before t; serving without its input gives NaN
-    # (LightGBM's missing branch), never a made-up value.
+    # Each is known before t; a caller without its input gives NaN (LightGBM's missing branch), never a
+    # made-up value. Serving fills every one of them (tests/integration/distribution/test_feature_parity.py).
     "member_answer_share",
     "content_answers",
     "content_engagement_1d",
     "cross_tag_lift",
     "cross_text_similarity",
     "cross_text_max",
-    "cross_author_engaged_member",
     "member_typical_age_days",
     "cross_age_gap",
 )
@@ -107,11 +113,8 @@ class MemberState:
     kind_affinity: Mapping[str, float] = field(default_factory=dict)
     # Share of the member's past engagement events that were their strongest (answers, shares); NaN unknown.
     answer_share: float = float("nan")
-    # Shares of the engagement the member's own items received, per engaging member ("who answered me"):
-    # a candidate by one of them is a reply to a tie. None when not known (serving today).
-    engaged_by: Mapping[str, float] | None = None
-    # TF-IDF rows (scipy CSR, L2-normalised) of the items the member engaged with before t, latest last;
-    # None when there is no text index (serving today).
+    # Text rows (scipy CSR, L2-normalised) of the items the member engaged with before t, latest last;
+    # None when there is no text index.
     text_history: Any = None
     # Median age (days) of the items the member engaged with, at the moment they did: some members answer
     # only what is new, others work through the backlog. NaN without history.
@@ -134,11 +137,11 @@ class CandidateColumns:
     last_activity_days: np.ndarray
     author_tiers: Sequence[str | None]
     exposure_boost: np.ndarray
-    # Strongest-grade events (answers, shares) and engagement weight of the last 24 hours before t; None when
-    # the caller does not know them (serving today).
+    # Strongest-grade events (answers, shares), and engagement weight from 00:00 UTC of the day before t's day
+    # (`recent_window_start`); None when the caller does not know them.
     answers: np.ndarray | None = None
     engagement_1d: np.ndarray | None = None
-    # TF-IDF rows (scipy CSR, L2-normalised) of the candidates' text; None without a text index.
+    # Text rows (scipy CSR, L2-normalised) of the candidates' text; None without a text index.
     text_rows: Any = None
 
     def __len__(self) -> int:
@@ -283,8 +286,6 @@ def build_matrix(member: MemberState, candidates: CandidateColumns, context: Dec
     x[:, col["member_typical_age_days"]] = member.typical_age_days
     # The candidate's age against the ages this member engages at, on a log scale (NaN without history).
     x[:, col["cross_age_gap"]] = np.log1p(np.maximum(candidates.age_days, 0.0)) - np.log1p(member.typical_age_days)
-    ties = member.engaged_by
-    x[:, col["cross_author_engaged_member"]] = nan if ties is None else _lookup(candidates.author_ids, ties)
     return x
 
 

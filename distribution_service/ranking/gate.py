@@ -14,13 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from content_service.client import ContentClient
-from distribution_service.ranking.dataset import Protocol
+from distribution_service.ranking.dataset import Protocol, split_groups
 from distribution_service.ranking.loader import load_training_data
 from distribution_service.ranking.metrics import per_group
 from distribution_service.ranking.model import ModelMismatchError, RankingModel
-
-# The training split's group builder: the gate must rebuild exactly the groups the candidate was tested on.
-from distribution_service.ranking.training import _split_groups
 from distribution_service.store import DistributionStore
 from infra.errors import ConflictError
 
@@ -104,7 +101,7 @@ async def paired_ndcg(
         data = dataclasses.replace(data, alive_days=float(alive_days))
     split = _moment(window["test"][0]).timestamp()
     seed = int((candidate.get("params") or {}).get("seed", 7))
-    _, test = _split_groups(data, split, Protocol(alive_days=data.alive_days), lambda _: None, seed)
+    _, test = split_groups(data, split, protocol=Protocol(alive_days=data.alive_days), seed=seed)
     labels = [g.labels for g in test]
     figures = {
         m.version: float(per_group("ndcg", labels, [m.score(g.features) for g in test], 10).mean()) if test else 0.0

@@ -6,22 +6,26 @@ seen then (no future leakage). Counters are prefix sums over events sorted by (i
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from distribution_service.ranking.features import CandidateColumns, MemberState, popularity_window_start, shares
+from distribution_service.ranking.features import (
+    VELOCITY_DAYS,
+    CandidateColumns,
+    MemberState,
+    popularity_window_start,
+    recent_window_start,
+)
+from distribution_service.ranking.member_features import HISTORY_LIMIT, Engagements, member_state_at
+from distribution_service.ranking.text import text_matrix
 
 DAY = 86_400.0
 # Keys are item * KEY_STRIDE + whole seconds: a single sorted array answers "events of item i before t".
 KEY_STRIDE = 10**11
 # The strongest grade (answers, shares): what content_answers and member_answer_share count.
 STRONGEST_GRADE = 3
-# The member's text profile is read from their latest engaged items, at most this many.
-TEXT_HISTORY = 200
-_MARKUP = re.compile(r"<[^>]+>|&[a-z]+;")
 
 
 @dataclass(frozen=True)
@@ -42,29 +46,9 @@ class Catalog:
         return len(self.content_ids)
 
 
-def item_text(title: str, body: str, tags: tuple[str, ...] | list[str]) -> str:
-    """One item's text for the TF-IDF index: title and tags (twice: they are what a reader scans) and body."""
-    head = f"{title} {' '.join(tags)}"
-    return f"{head} {head} {_MARKUP.sub(' ', body)}"
-
-
-def text_rows(catalog: Catalog, *, cut: float) -> Any:
-    """Every item's TF-IDF row (scipy CSR, L2-normalised), the vocabulary and IDF fitted only on the text of
-    items created before `cut` (the training split, or the earliest judged moment): what is known then. An
-    item created later is still projected on that vocabulary (its own text is known once it exists). None when
-    the catalog has no text or too little of it before the cut."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    if catalog.texts is None:
-        return None
-    fit = [catalog.texts[i] for i in np.flatnonzero(catalog.created < cut)]
-    # Words in half the items say nothing of a topic; words in one item alone match nothing (any language).
-    vectoriser = TfidfVectorizer(sublinear_tf=True, min_df=2, max_df=0.5, max_features=50_000, dtype=np.float32)
-    try:
-        vectoriser.fit(fit)
-    except ValueError:  # too few items, or no word seen twice
-        return None
-    return vectoriser.transform(catalog.texts).tocsr()
+def text_rows(catalog: Catalog) -> Any:
+    """Every item's text row (`text.text_matrix`), or None when the catalog has no text."""
+    return None if catalog.texts is None else text_matrix(catalog.texts)
 
 
 @dataclass(frozen=True)
@@ -138,16 +122,24 @@ class ItemHistory:
         self.tag_code = np.array([tag_index[tag] for tags in catalog.tags for tag in tags], dtype=np.int64)
         # Where each item's events start in the sorted arrays.
         self.starts = np.searchsorted(self.keys, np.arange(len(catalog) + 1) * KEY_STRIDE)
+        # Index of the latest event at or before each one that was activity, not an impression (-1: none yet):
+        # being shown is not being active, as serving's `last_at` counter says.
+        active = ~log.is_impression[order]
+        self.last_active = np.maximum.accumulate(np.where(active, np.arange(len(order)), -1)) if len(order) else order
 
     def _pos(self, items: np.ndarray, t: float) -> np.ndarray:
         return np.searchsorted(self.keys, items * KEY_STRIDE + int(np.floor(t)), side="left")
 
     def last_activity(self, items: np.ndarray, t: float) -> np.ndarray:
-        """Time of each item's last engagement before t; its creation when there is none."""
+        """Time of each item's last activity (any event but an impression) known before t, or its creation if
+        later (serving's rule: the later of `last_at` and publication)."""
         pos = self._pos(items, t)
         start = self.starts[items]
-        last = self.times[np.maximum(pos - 1, 0)] if len(self.times) else np.zeros(len(items))
-        return np.where(pos > start, last, self.catalog.created[items])
+        if not len(self.times):
+            return self.catalog.created[items].astype(float)
+        j = self.last_active[np.maximum(pos - 1, 0)]
+        created = self.catalog.created[items]
+        return np.where((pos > start) & (j >= start), np.maximum(self.times[np.maximum(j, 0)], created), created)
 
     def alive(self, t: float, *, days: float) -> np.ndarray:
         """Items existing at t that were created or active in the last `days` days."""
@@ -173,7 +165,7 @@ class ItemHistory:
         pos = self._pos(items, t)
         start = self.starts[items]
         pos_7d = self._pos(items, popularity_window_start(t))
-        pos_1d = self._pos(items, t - DAY)
+        pos_1d = self._pos(items, recent_window_start(t, VELOCITY_DAYS))
         c = self.catalog
         return CandidateColumns(
             content_ids=[c.content_ids[i] for i in items],
@@ -195,15 +187,15 @@ class ItemHistory:
 
 
 class MemberHistory:
-    """Each member's engagement events in time order."""
+    """Each member's engagement events in the order they became known: their state at any t is
+    `member_features.member_state_at` over the last HISTORY_LIMIT of them, as serving reads it."""
 
-    def __init__(self, catalog: Catalog, log: EventLog, *, text: Any = None) -> None:
+    def __init__(self, catalog: Catalog, log: EventLog, *, text: Any = None, limit: int = HISTORY_LIMIT) -> None:
         self.catalog = catalog
         self.text = text
+        self.limit = limit
         engaged = log.grades > 0
-        self.by_member: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        self.strongest: dict[str, np.ndarray] = {}
-        self._received(log)
+        self.by_member: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
         members = log.member_ids[engaged]
         # A member's history is what was known of it: date-only events count from the next day.
         order = np.lexsort((log.known[engaged], members.astype(str)))
@@ -213,34 +205,7 @@ class MemberHistory:
         bounds = np.flatnonzero(members[1:] != members[:-1]) + 1
         for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(members)], strict=True):
             if hi > lo:
-                self.by_member[str(members[lo])] = (items[lo:hi], times[lo:hi], weights[lo:hi])
-                self.strongest[str(members[lo])] = np.cumsum(strongest[lo:hi])
-
-    def _received(self, log: EventLog) -> None:
-        """Per author, the engagement their items received from other members, by the time it was known."""
-        authors = np.array([a or "" for a in self.catalog.author_ids], dtype=object)[log.items]
-        by_other = (log.grades > 0) & (log.member_ids != "") & (authors != "") & (authors != log.member_ids)
-        order = np.lexsort((log.known[by_other], authors[by_other].astype(str)))
-        owner = authors[by_other][order]
-        actors, times = log.member_ids[by_other][order], log.known[by_other][order]
-        weights = log.weights[by_other][order]
-        bounds = np.flatnonzero(owner[1:] != owner[:-1]) + 1
-        self.received: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(owner)], strict=True):
-            if hi > lo:
-                self.received[str(owner[lo])] = (actors[lo:hi], times[lo:hi], weights[lo:hi])
-
-    def engaged_by(self, member_id: str, t: float) -> dict[str, float]:
-        """Who engaged with the member's items before t, as shares of that engagement."""
-        got = self.received.get(member_id)
-        if got is None:
-            return {}
-        n = int(np.searchsorted(got[1], t, side="left"))
-        return shares([str(a) for a in got[0][:n]], list(got[2][:n]))
-
-    def first_seen(self, member_id: str) -> float | None:
-        history = self.by_member.get(member_id)
-        return float(history[1][0]) if history is not None else None
+                self.by_member[str(members[lo])] = (items[lo:hi], times[lo:hi], weights[lo:hi], strongest[lo:hi])
 
     def engaged_before(self, member_id: str, t: float) -> np.ndarray:
         history = self.by_member.get(member_id)
@@ -248,49 +213,27 @@ class MemberHistory:
             return np.zeros(0, dtype=np.int64)
         return history[0][: np.searchsorted(history[1], t, side="left")]
 
-    def state_at(
-        self, member_id: str, t: float, *, tier: str | None = None, joined: float | None = None
-    ) -> MemberState:
+    def engagements_at(self, member_id: str, t: float) -> Engagements:
+        """The member's last `limit` engagements known before t, oldest first."""
         history = self.by_member.get(member_id)
-        empty_text = None if self.text is None else self.text[:0]
-        ties = self.engaged_by(member_id, t)
         if history is None:
-            return MemberState(
-                member_id=member_id,
-                tier=tier,
-                tenure_days=max(0.0, (t - (joined or t)) / DAY),
-                engaged_by=ties,
-                text_history=empty_text,
-            )
-        items, times, weights = history
-        n = int(np.searchsorted(times, t, side="left"))
-        first = min(joined, float(times[0])) if joined is not None else float(times[0])
-        if n == 0:
-            return MemberState(
-                member_id=member_id,
-                tier=tier,
-                tenure_days=max(0.0, (t - first) / DAY),
-                engaged_by=ties,
-                text_history=empty_text,
-            )
-        past, past_w = items[:n], weights[:n]
-        recent = times[:n] >= t - 30 * DAY
+            history = (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0), np.zeros(0, dtype=bool))
+        items, times, weights, strongest = history
+        hi = int(np.searchsorted(times, t, side="left"))
+        lo = max(0, hi - self.limit)
+        past = items[lo:hi]
         c = self.catalog
-        tag_keys = [tag for i in past for tag in c.tags[i]]
-        tag_w = [float(w) for i, w in zip(past, past_w, strict=True) for _ in c.tags[i]]
-        return MemberState(
-            member_id=member_id,
-            tier=tier,
-            tenure_days=max(0.0, (t - first) / DAY),
-            recency_days=(t - float(times[n - 1])) / DAY,
-            frequency_30d=float(recent.sum()),
-            engagement_30d=float(past_w[recent].sum()),
-            history_size=float(n),
-            tag_affinity=shares(tag_keys, tag_w),
-            author_affinity=shares([c.author_ids[i] or "" for i in past], list(past_w)),
-            kind_affinity=shares([c.kinds[i] for i in past], list(past_w)),
-            answer_share=float(self.strongest[member_id][n - 1] / n),
-            engaged_by=ties,
-            text_history=None if self.text is None else self.text[past[-TEXT_HISTORY:]],
-            typical_age_days=float(np.median(times[:n][-TEXT_HISTORY:] - c.created[past[-TEXT_HISTORY:]])) / DAY,
+        return Engagements(
+            times=times[lo:hi],
+            weights=weights[lo:hi],
+            strongest=strongest[lo:hi],
+            created=c.created[past],
+            tags=[c.tags[i] for i in past],
+            author_ids=[c.author_ids[i] or "" for i in past],
+            kinds=[c.kinds[i] for i in past],
+            text=None if self.text is None else self.text[past],
         )
+
+    def state_at(self, member_id: str, t: float) -> MemberState:
+        empty_text = None if self.text is None else self.text[:0]
+        return member_state_at(member_id, t, self.engagements_at(member_id, t), empty_text=empty_text)

@@ -91,8 +91,7 @@ async def judge(args: argparse.Namespace, ctx: JudgmentContext) -> dict[str, Any
     catalog, log = await load_history(
         ctx.store, ctx.content, community_id=ctx.community_id, until=datetime.now(UTC), item_ids=asked
     )
-    moments = [line.at for line in lines if isinstance(line, Judged)]
-    ranker = Ranker(catalog, log, timezone=ctx.timezone, text_cut=min(moments) if moments else None)
+    ranker = Ranker(catalog, log, timezone=ctx.timezone)
     groups: list[tuple[str, Group]] = []
     results: list[dict[str, Any]] = []
     for line in lines:

@@ -103,14 +103,11 @@ def tie_order(group_id: str, n: int) -> np.ndarray:
 class Ranker:
     """Builds each judged group's feature matrix as of its moment, from one community's history."""
 
-    def __init__(
-        self, catalog: Catalog, log: EventLog, *, timezone: str = "UTC", text_cut: float | None = None
-    ) -> None:
-        """`text_cut`: the text index is fitted on items created before it (the earliest judged moment), so
-        that no group's text features read words first written after it."""
+    def __init__(self, catalog: Catalog, log: EventLog, *, timezone: str = "UTC") -> None:
         self.catalog = catalog
         self.timezone = timezone
-        text = text_rows(catalog, cut=text_cut) if text_cut is not None else None
+        # Stateless rows (ranking/text.py): an item's row is its own text's, whatever else exists.
+        text = text_rows(catalog)
         self.items = ItemHistory(catalog, log, text=text)
         self.members = MemberHistory(catalog, log, text=text)
         self.index = {c: i for i, c in enumerate(catalog.content_ids)}

@@ -17,7 +17,9 @@ from distribution_service.domain import decision_log
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.domain.labels import grade
 from distribution_service.ranking.dataset import LABEL_WINDOW_SECONDS, Group
-from distribution_service.ranking.history import Catalog, EventLog, item_text
+from distribution_service.ranking.history import Catalog, EventLog
+from distribution_service.ranking.member_features import known_at
+from distribution_service.ranking.text import item_text
 from distribution_service.ranking.training import TrainingData
 from distribution_service.store import DistributionStore, Doc
 
@@ -30,11 +32,8 @@ def _ts(value: datetime) -> float:
 
 
 def known_ts(value: datetime) -> float:
-    """When an event became known. One dated exactly at midnight carries a day, not a time (Stack Exchange
-    favourites, accepts and votes): it happened at the start of its day (that is where it anchors and labels
-    a decision) but is known only from the next day (features never see it earlier that day)."""
-    t = _ts(value)
-    return t + DAY if t % DAY == 0 else t
+    """When an event became known (`member_features.known_at`: a date-only event from the next day)."""
+    return known_at(_ts(value))
 
 
 DAY = 86_400.0

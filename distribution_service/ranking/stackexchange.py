@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from distribution_service.ranking.history import Catalog, EventLog, item_text
+from distribution_service.ranking.history import Catalog, EventLog
+from distribution_service.ranking.text import item_text
 
 ANONYMOUS = ""
 DAY = 86_400.0

@@ -20,9 +20,15 @@ from distribution_service.ranking.baselines import (
     recency_scores,
     tune_als,
 )
-from distribution_service.ranking.dataset import ALIVE_DAYS, Group, Protocol, engagement_groups, iso, time_split
+from distribution_service.ranking.dataset import (
+    Group,
+    Protocol,
+    TrainingData,
+    iso,
+    split_groups,
+    time_split,
+)
 from distribution_service.ranking.features import FEATURES
-from distribution_service.ranking.history import Catalog, EventLog, text_rows
 from distribution_service.ranking.metrics import bootstrap_ci95, paired_ratio_ci95, per_group, summary
 
 RANKERS = ("lightgbm", "popularity", "recency", "age_idle", "heuristic", "implicit_als")
@@ -73,22 +79,6 @@ def lightgbm_params(seed: int) -> dict[str, Any]:
         "num_threads": 1,
         "verbosity": -1,
     }
-
-
-@dataclass(frozen=True)
-class TrainingData:
-    community: str
-    catalog: Catalog
-    log: EventLog
-    since: float
-    until: float
-    timezone: str = "UTC"
-    # Groups from logged decisions (feed and slot runs), used beside the groups rebuilt from engagement.
-    logged_groups: list[Group] = field(default_factory=list)
-    tiers: dict[str, str] = field(default_factory=dict)
-    # Events that answer a logged decision (one per log row): they label that decision and open no rebuilt group.
-    skip_anchor: np.ndarray | None = None
-    alive_days: float = ALIVE_DAYS
 
 
 @dataclass(frozen=True)
@@ -208,36 +198,6 @@ def fit_lightgbm_dask(train: list[Group], seed: int, scheduler: str) -> lgb.Boos
     return booster
 
 
-def _split_groups(
-    data: TrainingData, split: float, protocol: Protocol, progress: Callable[[str], None], seed: int
-) -> tuple[list[Group], list[Group]]:
-    """Groups rebuilt from the whole engagement history AND the logged decisions, each side of the split: live
-    traffic adds to the past, it never replaces it."""
-
-    def report(done: int, total: int) -> None:
-        progress(f"  groups: {done}/{total} engagement events")
-
-    common: dict[str, Any] = {
-        "timezone": data.timezone,
-        "seed": seed,
-        "tiers": data.tiers,
-        "alive_days": data.alive_days,
-        "skip_anchor": data.skip_anchor,
-        "protocol": protocol,
-        "progress": report,
-        # The vocabulary and IDF are fitted on items created before the split: what training may know.
-        "text": text_rows(data.catalog, cut=split),
-    }
-    progress("building training groups")
-    train = engagement_groups(data.catalog, data.log, since=data.since, until=split, **common)
-    progress("building test groups")
-    test = engagement_groups(data.catalog, data.log, since=split, until=data.until, **common)
-    logged = sorted(data.logged_groups, key=lambda g: g.at)
-    train = sorted(train + [g for g in logged if g.at < split], key=lambda g: g.at)
-    test = sorted(test + [g for g in logged if g.at >= split], key=lambda g: g.at)
-    return train, test
-
-
 def train_and_evaluate(
     data: TrainingData,
     *,
@@ -250,7 +210,7 @@ def train_and_evaluate(
     engaged = (data.log.grades > 0) & (data.log.member_ids != "")
     split = time_split(data.log.times[engaged], since=data.since, until=data.until)
     protocol = Protocol(alive_days=data.alive_days)
-    train, test = _split_groups(data, split, protocol, progress, seed)
+    train, test = split_groups(data, split, protocol=protocol, seed=seed, progress=progress)
     if len(train) < max(min_groups, 2) or len(test) < max(min_groups, 1):
         raise TooFewGroupsError(
             f"refused: {len(train)} training and {len(test)} test groups, fewer than the minimum of {min_groups}"

@@ -1,45 +1,25 @@
-"""What is known of a member at the moment of a decision, from their logged engagement history."""
+"""What is known of a member at the moment of a decision, from their last engagements: training's definition
+(`ranking.member_features.member_state_at`) applied to what the feed reads."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 
-import numpy as np
+from scipy.sparse import csr_matrix
 
-from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
-from distribution_service.ranking.features import MemberState, shares
-from distribution_service.store import Doc
-
-DAY = 86_400.0
+from distribution_service.ranking.features import MemberState
+from distribution_service.ranking.member_features import HISTORY_LIMIT, Engagements, member_state_at
+from distribution_service.ranking.text import N_FEATURES
 
 
-def member_state(member_id: str, history: list[Doc], now: datetime) -> MemberState:
-    """Tenure, recency, 30-day frequency and engagement, and affinity shares from the member's latest events."""
-    if not history:
-        return MemberState(member_id=member_id)
-    times = np.array([aware(d["occurred_at"]).timestamp() for d in history])
-    weights = np.array([ENGAGEMENT_WEIGHT[EventType(d["type"])] for d in history])
-    recent = times >= now.timestamp() - 30 * DAY
-    tag_keys = [t for d in history for t in d.get("tags") or []]
-    tag_w = [float(w) for d, w in zip(history, weights, strict=True) for _ in d.get("tags") or []]
-    return MemberState(
-        member_id=member_id,
-        tenure_days=max(0.0, (now.timestamp() - times.min()) / DAY),
-        recency_days=max(0.0, (now.timestamp() - times.max()) / DAY),
-        frequency_30d=float(recent.sum()),
-        engagement_30d=float(weights[recent].sum()),
-        history_size=float(len(history)),
-        tag_affinity=shares(tag_keys, tag_w),
-        author_affinity=shares([str(d.get("author_id") or "") for d in history], list(weights)),
-        kind_affinity=shares([str(d.get("kind") or "") for d in history], list(weights)),
-    )
-
-
-def with_profile(state: MemberState, now: datetime, joined: datetime | None, tier: str | None) -> MemberState:
-    """`state` with the member's tier, and their tenure counted from the earlier of their join and first event."""
-    tenure = state.tenure_days if joined is None else max(state.tenure_days, (now - joined).total_seconds() / DAY)
-    return replace(state, tier=tier, tenure_days=max(0.0, tenure))
+def member_state(member_id: str, engaged: Engagements | None, now: datetime, *, limit: int) -> MemberState:
+    """The member's features from their last engagements known before `now` (none: a newcomer): training's
+    HISTORY_LIMIT of them, or `limit` (RANKING_HISTORY_LIMIT) if the feed reads fewer, which then differ from
+    training's for members with more history."""
+    empty_text = csr_matrix((0, N_FEATURES), dtype="float32")
+    if engaged is None:
+        return MemberState(member_id=member_id, text_history=empty_text)
+    return member_state_at(member_id, now.timestamp(), engaged.last(min(limit, HISTORY_LIMIT)), empty_text=empty_text)
 
 
 def aware(value: datetime) -> datetime:

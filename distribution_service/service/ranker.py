@@ -8,27 +8,33 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
 from bson import ObjectId
 
 from content_service.client import ContentClient
-from content_service.schemas import ContentRead, ContentSummary
+from content_service.schemas import ContentSummary
 from distribution_service.domain.decision_log import packed_arrays
 from distribution_service.domain.diversity import diversify
 from distribution_service.domain.experiments import TREATMENT, arm
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
+from distribution_service.domain.labels import grade
 from distribution_service.ranking.base import Candidate, RankingContext
 from distribution_service.ranking.dataset import ALIVE_DAYS as TRAINING_ALIVE_DAYS
 from distribution_service.ranking.features import (
+    VELOCITY_DAYS,
     CandidateColumns,
     DecisionContext,
     MemberState,
     build_matrix,
     popularity_window_start,
+    recent_window_start,
 )
 from distribution_service.ranking.heuristic import HeuristicRanker
+from distribution_service.ranking.history import STRONGEST_GRADE
+from distribution_service.ranking.member_features import HISTORY_LIMIT
 from distribution_service.ranking.model import RankingModel, top_contributions
 from distribution_service.ranking.registry import ModelRegistry, ServingModels
 from distribution_service.service.candidates import (
@@ -41,24 +47,25 @@ from distribution_service.service.candidates import (
     source_quotas,
     sources_of,
 )
+from distribution_service.service.feature_inputs import FeatureInputs
 from distribution_service.service.member_state import aware as _aware
-from distribution_service.service.member_state import member_state, with_profile
+from distribution_service.service.member_state import member_state
 from distribution_service.service.relations import RelationsService
 from distribution_service.store import DistributionStore, Doc
 from users_service.client import UsersClient
 
 CANDIDATE_POOL = 500
-# A decision reads the member's last HISTORY_LIMIT engagements (RANKING_HISTORY_LIMIT setting): their features
-# and the items left out as seen. An item engaged with before those is dead to the alive rule long since, or
-# may be offered again.
-HISTORY_LIMIT = 100
+# The event types training counts as an item's strongest grade (content_answers): answers and shares.
+STRONGEST_TYPES = tuple(t.value for t in EventType if grade(t) >= STRONGEST_GRADE)
+# A decision reads the member's last HISTORY_LIMIT engagements (RANKING_HISTORY_LIMIT setting; training's
+# member features read as many, ranking/member_features.py): their features and the items left out as seen. An
+# item engaged with before those is dead to the alive rule long since, or may be offered again.
 # Members whose last engagements are read concurrently, one bounded query each.
 HISTORY_READS_IN_FLIGHT = 50
 # Every source offers only items created or active in the last ALIVE_DAYS (RANKING_ALIVE_DAYS): training's rule.
 ALIVE_DAYS = TRAINING_ALIVE_DAYS
 # The community's newest items are shared by a process's decisions this long (RANKING_POOL_TTL_SECONDS).
 POOL_TTL_SECONDS = 5.0
-LOOKUP_CHUNK = 500
 # Counters may be this old in a ranking (COUNTERS_TTL_SECONDS setting); 0 reads them on every request.
 COUNTERS_TTL_SECONDS = 30.0
 MAX_CACHED_COUNTERS = 50_000
@@ -79,8 +86,8 @@ class Shown:
 class CandidatePool:
     summaries: list[ContentSummary]
     columns: CandidateColumns
-    tiers: dict[str, str]
-    joined: dict[str, datetime]
+    # The community's engagement share per tag (cross_tag_lift's denominator).
+    tag_shares: dict[str, float]
     timezone: str
     at: datetime
     # The candidates' ids as ObjectIds, made once for the pool rather than once per member's decision.
@@ -119,13 +126,16 @@ class FeedRanker:
         self.alive_days = alive_days
         self.history_limit = history_limit
         self.pool_ttl_seconds = pool_ttl_seconds
+        self.inputs = FeatureInputs(store, content)
         self._timezones: dict[ObjectId, str] = {}
         # community -> (read at, its newest items): what every member's decision shares.
         self._newest: dict[ObjectId, tuple[float, list[ContentSummary]]] = {}
-        # (community, item) -> (valid until, counters doc, 7-day engagement)
-        self._counters: dict[tuple[ObjectId, str], tuple[float, Doc, float]] = {}
+        # (community, item) -> (valid until, counters doc, 7-day engagement, 1-day engagement)
+        self._counters: dict[tuple[ObjectId, str], tuple[float, Doc, float, float]] = {}
 
-    async def counters(self, cid: ObjectId, ids: list[str], now: datetime) -> tuple[dict[str, Doc], dict[str, float]]:
+    async def counters(
+        self, cid: ObjectId, ids: list[str], now: datetime
+    ) -> tuple[dict[str, Doc], dict[str, float], dict[str, float]]:
         """Items' counters and 7-day engagement, cached for a few seconds: reading them for 500 items is the
         costliest part of a feed (benchmarks/ranking.py), and a ranking needs them fresh to seconds, not to
         the event."""
@@ -134,14 +144,22 @@ class FeedRanker:
         if missing:
             oids = [ObjectId(i) for i in missing]
             stats = await self.store.events.list_item_stats(cid, oids)
-            since = datetime.fromtimestamp(popularity_window_start(now.timestamp()), UTC)
-            recent = await self.store.events.sum_recent_engagement(cid, oids, since)
+            t = now.timestamp()
+            starts = [popularity_window_start(t), recent_window_start(t, VELOCITY_DAYS)]
+            week, day = await self.store.events.sum_engagement_windows(
+                cid, oids, [datetime.fromtimestamp(s, UTC) for s in starts]
+            )
             if len(self._counters) > MAX_CACHED_COUNTERS:
                 self._counters = {k: v for k, v in self._counters.items() if v[0] > clock}
             for i in missing:
-                self._counters[(cid, i)] = (clock + self.counters_ttl_seconds, stats.get(i, {}), recent.get(i, 0.0))
+                valid = clock + self.counters_ttl_seconds
+                self._counters[(cid, i)] = (valid, stats.get(i, {}), week.get(i, 0.0), day.get(i, 0.0))
         cached = [self._counters[(cid, i)] for i in ids]
-        return {i: c[1] for i, c in zip(ids, cached, strict=True)}, {i: c[2] for i, c in zip(ids, cached, strict=True)}
+        return (
+            {i: c[1] for i, c in zip(ids, cached, strict=True)},
+            {i: c[2] for i, c in zip(ids, cached, strict=True)},
+            {i: c[3] for i, c in zip(ids, cached, strict=True)},
+        )
 
     async def newest(self, cid: ObjectId, max_age: float | None = None) -> list[ContentSummary]:
         """The community's newest items, shared by this process's decisions for `pool_ttl_seconds` (a slot run:
@@ -179,10 +197,13 @@ class FeedRanker:
     def _columns(
         summaries: list[ContentSummary],
         now: datetime,
-        tiers: dict[str, str],
         stats: dict[str, Doc],
         recent: dict[str, float],
+        day: dict[str, float],
+        text_rows: Any,
     ) -> CandidateColumns:
+        """The candidates' columns as training computes them at `now` (ranking/history.py `columns_at`). Authors'
+        tiers are not known as of a past moment, so training has none: neither does serving."""
         t = now.timestamp()
         published = np.array([_aware(s.published_at).timestamp() for s in summaries])
         last = np.array(
@@ -203,8 +224,11 @@ class FeedRanker:
             engagement=np.array([float(stats.get(s.id, {}).get("engagement", 0.0)) for s in summaries]),
             engagement_7d=np.array([recent.get(s.id, 0.0) for s in summaries]),
             last_activity_days=(t - np.maximum(last, published)) / DAY,
-            author_tiers=[tiers.get(s.author_id or "") for s in summaries],
+            author_tiers=[None] * len(summaries),
             exposure_boost=np.array([s.exposure_boost for s in summaries], dtype=float),
+            answers=np.array([float(sum(c.get(e, 0) for e in STRONGEST_TYPES)) for c in counts]),
+            engagement_1d=np.array([day.get(s.id, 0.0) for s in summaries]),
+            text_rows=text_rows,
         )
 
     async def pool(
@@ -217,8 +241,8 @@ class FeedRanker:
         now: datetime | None = None,
     ) -> CandidatePool:
         """The candidates of every source for these members (`recent`: the community's newest items), with their
-        counters and the tiers of their authors and of `members`: built once and shared by a slot run's chunk of
-        members (a feed builds one for one)."""
+        counters, text rows and the community's tag shares: built once and shared by a slot run's chunk of members
+        (a feed builds one for one)."""
         now = now or datetime.now(UTC)
         tags, authors = batch_asks(interests)
         per_source, per_key = source_quotas(len(members), len(tags), len(authors))
@@ -226,7 +250,7 @@ class FeedRanker:
             str(cid), tags=tags, author_ids=authors, per_source=per_source, per_key=per_key
         )
         offered = list(dict.fromkeys(s.id for s in [*recent, *found.boosted, *found.by_tag, *found.by_author]))
-        stats, recent_engagement = await self.counters(cid, offered, now)
+        stats, recent_engagement, day_engagement = await self.counters(cid, offered, now)
 
         anchor = activity_anchor(recent, stats, now)
 
@@ -237,20 +261,11 @@ class FeedRanker:
         summaries, index = merge_sources(
             alive(recent), alive(found.boosted), alive(found.by_tag), alive(found.by_author), asked_tags=tags
         )
-        tiers: dict[str, str] = {}
-        joined: dict[str, datetime] = {}
-        if self.users is not None:
-            asked = list(dict.fromkeys(members + [s.author_id for s in summaries if s.author_id]))
-            for lo in range(0, len(asked), LOOKUP_CHUNK):
-                for member in await self.users.lookup_members(str(cid), asked[lo : lo + LOOKUP_CHUNK]):
-                    if member is not None:
-                        tiers[member.id] = member.tier.value
-                        joined[member.id] = _aware(member.joined_at)
-        columns = self._columns(summaries, now, tiers, stats, recent_engagement)
+        text_rows = await self.inputs.text_rows(cid, [s.id for s in summaries])
+        columns = self._columns(summaries, now, stats, recent_engagement, day_engagement, text_rows)
+        tag_shares = await self.inputs.tag_shares(cid)
         timezone = await self.timezone(cid)
-        return CandidatePool(
-            summaries, columns, tiers, joined, timezone, now, [ObjectId(s.id) for s in summaries], index
-        )
+        return CandidatePool(summaries, columns, tag_shares, timezone, now, [ObjectId(s.id) for s in summaries], index)
 
     async def decide(
         self,
@@ -291,9 +306,8 @@ class FeedRanker:
             self.registry.serving_models(cid),
         )
         seen = {m: {str(d["content_id"]) for d in docs} for m, docs in history_docs.items()}
-        histories = await self._with_snapshots(cid, history_docs)
-        # From history alone; the tier and the join date (read with the pool) complete them below.
-        states = {m: member_state(m, histories.get(m, []), now) for m in member_ids}
+        engaged = await self.inputs.engagements(cid, history_docs, now)
+        states = {m: member_state(m, engaged.get(m), now, limit=self.history_limit) for m in member_ids}
         wants = {
             m: interests(
                 states[m],
@@ -331,7 +345,7 @@ class FeedRanker:
         impressions: list[Doc] = []
         for member_id in member_ids:
             mid = ObjectId(member_id)
-            member = with_profile(states[member_id], pool.at, pool.joined.get(member_id), pool.tiers.get(member_id))
+            member = states[member_id]
             experiment_arm: str | None = None
             model = models.active
             if models.experiment is not None:
@@ -371,7 +385,9 @@ class FeedRanker:
         summaries = [pool.summaries[i] for i in keep]
         columns = pool.columns.take(keep)
         local = now.astimezone(ZoneInfo(pool.timezone))
-        context = DecisionContext(slot.value, scene.value, local.weekday(), local.hour + local.minute / 60.0)
+        context = DecisionContext(
+            slot.value, scene.value, local.weekday(), local.hour + local.minute / 60.0, tag_shares=pool.tag_shares
+        )
         x = build_matrix(member, columns, context)
         heuristic_reasons: dict[int, dict[str, float]] = {}
         if active is not None:
@@ -446,26 +462,6 @@ class FeedRanker:
             for s in shown
         ]
         return Decision(decision_id, version, shown), doc, impressions
-
-    async def _with_snapshots(self, cid: ObjectId, histories: dict[str, list[Doc]]) -> dict[str, list[Doc]]:
-        """Imported events carry no item snapshot (tags, author, kind): read those items from content, once
-        for the whole batch of members."""
-        missing = list(dict.fromkeys(str(d["content_id"]) for h in histories.values() for d in h if "tags" not in d))
-        if not missing:
-            return histories
-        found: dict[str, ContentRead | None] = {}
-        for lo in range(0, len(missing), LOOKUP_CHUNK):
-            chunk = missing[lo : lo + LOOKUP_CHUNK]
-            found.update(zip(chunk, await self.content.lookup(str(cid), chunk), strict=True))
-        filled: dict[str, list[Doc]] = {}
-        for member_id, history in histories.items():
-            filled[member_id] = []
-            for d in history:
-                item = found.get(str(d["content_id"])) if "tags" not in d else None
-                if item is not None:
-                    d = {**d, "tags": item.tags, "author_id": item.author_id, "kind": item.kind.value}
-                filled[member_id].append(d)
-        return filled
 
     def _heuristic(
         self,

@@ -201,18 +201,35 @@ class EventsStore:
     ) -> dict[str, float]:
         """Each item's engagement weight on the UTC days from `since`'s day on, from the daily buckets: a few
         documents per item, however many events (impressions included) the items had."""
-        first_day = since.astimezone(UTC).date().isoformat() if since.tzinfo else since.date().isoformat()
-        # community_content_day_unique, `$in` on the last field it pins; the day bound is applied here.
+        (totals,) = await self.sum_engagement_windows(community_id, content_ids, [since])
+        return totals
+
+    async def sum_engagement_windows(
+        self, community_id: ObjectId, content_ids: list[ObjectId], starts: list[datetime]
+    ) -> list[dict[str, float]]:
+        """`sum_recent_engagement` for several window starts at once (7-day popularity and 1-day velocity), in
+        one read of the daily buckets."""
+        first_days = [(s.astimezone(UTC) if s.tzinfo else s).date().isoformat() for s in starts]
+        # community_content_day_unique, `$in` on the last field it pins; the day bounds are applied here.
         cursor = self.item_daily.find(
             {"community_id": community_id, "content_id": {"$in": content_ids}},
             projection={"content_id": 1, "day": 1, "engagement": 1, "_id": 0},
         )
-        totals: dict[str, float] = {}
+        totals: list[dict[str, float]] = [{} for _ in starts]
         async for doc in cursor:
-            if doc["day"] >= first_day:
-                key = str(doc["content_id"])
-                totals[key] = totals.get(key, 0.0) + float(doc["engagement"])
+            key = str(doc["content_id"])
+            for first_day, window in zip(first_days, totals, strict=True):
+                if doc["day"] >= first_day:
+                    window[key] = window.get(key, 0.0) + float(doc["engagement"])
         return totals
+
+    async def list_item_engagement(self, community_id: ObjectId) -> dict[str, float]:
+        """Every item's engagement weight, all time (on community_content_unique): what the community's tag
+        shares are summed from."""
+        cursor = self.item_stats.find(
+            {"community_id": community_id}, projection={"content_id": 1, "engagement": 1, "_id": 0}
+        )
+        return {str(doc["content_id"]): float(doc.get("engagement", 0.0)) async for doc in cursor}
 
     async def list_members_engagement(
         self, community_id: ObjectId, member_ids: list[ObjectId], *, history_limit: int

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer
 
-from distribution_service.ranking.dataset import SLOT_HOURS, engagement_groups, time_split
+from distribution_service.ranking.dataset import SLOT_HOURS, engagement_groups
 from distribution_service.ranking.features import (
     FEATURES,
     NEVER_DAYS,
@@ -21,7 +21,9 @@ from distribution_service.ranking.features import (
     TAG_LIFT_SMOOTHING,
     popularity_window_start,
 )
-from distribution_service.ranking.history import TEXT_HISTORY, Catalog, EventLog, item_text, text_rows
+from distribution_service.ranking.history import Catalog, EventLog, text_rows
+from distribution_service.ranking.member_features import HISTORY_LIMIT
+from distribution_service.ranking.text import item_text
 
 DAY = 86_400.0
 START = 1_700_000_000.0
@@ -81,10 +83,11 @@ def _share(keys: list[str], weights: list[float], key: str) -> float:
     return sum(w for k, w in zip(keys, weights, strict=True) if k == key) / total if total else 0.0
 
 
-def brute_force(catalog: Catalog, log: EventLog, member: str, t: float, item: int, cut: float) -> dict[str, float]:
+def brute_force(catalog: Catalog, log: EventLog, member: str, t: float, item: int) -> dict[str, float]:
     """Every feature of one candidate, from the raw log, one event at a time."""
     before = [e for e in range(len(log)) if log.grades[e] > 0 and math.floor(log.known[e]) < math.floor(t)]
-    mine = sorted((e for e in before if log.member_ids[e] == member), key=lambda e: log.known[e])
+    # The member's last HISTORY_LIMIT engagements known before t: what serving reads of them.
+    mine = sorted((e for e in before if log.member_ids[e] == member), key=lambda e: log.known[e])[-HISTORY_LIMIT:]
     on_item = [e for e in before if log.items[e] == item]
     weights = [float(log.weights[e]) for e in mine]
     past_items = [int(log.items[e]) for e in mine]
@@ -102,9 +105,6 @@ def brute_force(catalog: Catalog, log: EventLog, member: str, t: float, item: in
         for tag in {tag for tags in catalog.tags for tag in tags}
     }
     total_tag = sum(community_tag.values())
-    received = [
-        e for e in before if catalog.author_ids[log.items[e]] == member and log.member_ids[e] not in ("", member)
-    ]
     author = catalog.author_ids[item] or ""
     out = {
         "member_tier": float("nan"),
@@ -135,7 +135,7 @@ def brute_force(catalog: Catalog, log: EventLog, member: str, t: float, item: in
         "member_answer_share": sum(log.grades[e] >= 3 for e in mine) / len(mine) if mine else float("nan"),
         "content_answers": math.log1p(sum(log.grades[e] >= 3 for e in on_item)),
         "content_engagement_1d": math.log1p(
-            sum(float(log.weights[e]) for e in on_item if math.floor(log.known[e]) >= math.floor(t - DAY))
+            sum(float(log.weights[e]) for e in on_item if math.floor(log.known[e]) >= (t // DAY - 1) * DAY)
         ),
         # Before any engagement the community's tag shares are unknown: missing, not a ratio.
         "cross_tag_lift": max(
@@ -144,21 +144,21 @@ def brute_force(catalog: Catalog, log: EventLog, member: str, t: float, item: in
         )
         if total_tag > 0
         else float("nan"),
-        "cross_author_engaged_member": _share(
-            [str(log.member_ids[e]) for e in received], [float(log.weights[e]) for e in received], author
-        ),
     }
-    # Text: an independent TF-IDF fitted on items created before the cut; the member's latest engaged items.
+    # Text: hashed word counts, recomputed here densely (1 + log count, unit length); the member's engaged items.
     assert catalog.texts is not None
-    fitted = [catalog.texts[i] for i in range(len(catalog)) if catalog.created[i] < cut]
-    vectoriser = TfidfVectorizer(sublinear_tf=True, min_df=2, max_df=0.5, max_features=50_000).fit(fitted)
-    rows = vectoriser.transform(catalog.texts).toarray()
-    recent = past_items[-TEXT_HISTORY:]
+    counts = HashingVectorizer(n_features=2**18, alternate_sign=False, norm=None, stop_words="english").transform(
+        catalog.texts
+    )
+    rows = counts.toarray()
+    rows[rows > 0] = 1.0 + np.log(rows[rows > 0])
+    rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    recent = past_items
     if recent:
         profile = rows[recent].sum(axis=0)
         out["cross_text_similarity"] = float(rows[item] @ profile / np.linalg.norm(profile))
         out["cross_text_max"] = max(float(rows[item] @ rows[j]) for j in recent)
-        ages = [(float(log.known[e]) - catalog.created[log.items[e]]) / DAY for e in mine[-TEXT_HISTORY:]]
+        ages = [(float(log.known[e]) - catalog.created[log.items[e]]) / DAY for e in mine]
         typical = float(np.median(ages))
     else:
         out["cross_text_similarity"] = out["cross_text_max"] = 0.0
@@ -171,16 +171,14 @@ def brute_force(catalog: Catalog, log: EventLog, member: str, t: float, item: in
 def test_every_feature_of_sampled_groups_matches_a_brute_force_recomputation() -> None:
     catalog, log = rich_community()
     since, until = START, START + 71 * DAY
-    engaged = (log.grades > 0) & (log.member_ids != "")
-    split = time_split(log.times[engaged], since=since, until=until)
-    text = text_rows(catalog, cut=split)
+    text = text_rows(catalog)
     groups = engagement_groups(catalog, log, since=since, until=until, text=text)
     assert len(groups) > 100
     rng = np.random.default_rng(0)
     checked: dict[str, int] = dict.fromkeys(FEATURES, 0)
     for g in [groups[k] for k in rng.choice(len(groups), size=12, replace=False)]:
         for row in rng.choice(len(g.items), size=min(4, len(g.items)), replace=False):
-            expected = brute_force(catalog, log, g.member_id, g.at, int(g.items[row]), split)
+            expected = brute_force(catalog, log, g.member_id, g.at, int(g.items[row]))
             assert set(expected) == set(FEATURES)
             for k, name in enumerate(FEATURES):
                 got = float(g.features[row, k])
@@ -195,12 +193,12 @@ def test_every_feature_of_sampled_groups_matches_a_brute_force_recomputation() -
     assert all(checked[name] > 0 for name in FEATURES if name not in unknown_here), checked
     # The sample saw members with history and ties, and items with answers: the crosses were not all zero.
     values = np.vstack([g.features for g in groups])
-    for name in ("cross_text_similarity", "cross_tag_lift", "cross_author_engaged_member", "content_answers"):
+    for name in ("cross_text_similarity", "cross_tag_lift", "content_answers"):
         assert np.nanmax(values[:, FEATURES.index(name)]) > 0, name
 
 
 def test_without_text_or_tag_shares_the_new_features_are_missing_not_zero() -> None:
-    """Serving does not feed text, answers, ties or the community's tag shares yet: those columns are NaN
+    """A caller that does not know text, answers or the community's tag shares gets those columns NaN
     (LightGBM's missing branch), never a made-up value."""
     from distribution_service.ranking.features import FEATURE_INDEX, build_matrix
     from tests.unit.distribution_service.test_features import CONTEXT, MEMBER, columns
@@ -213,7 +211,6 @@ def test_without_text_or_tag_shares_the_new_features_are_missing_not_zero() -> N
         "cross_tag_lift",
         "cross_text_similarity",
         "cross_text_max",
-        "cross_author_engaged_member",
         "member_typical_age_days",
         "cross_age_gap",
     ):

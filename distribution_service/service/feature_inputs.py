@@ -1,0 +1,145 @@
+"""What a live decision needs, beyond the pool's counters, to give every feature the value training gives it for
+the same member and moment: the engaged items' creation, tags, author, kind and text (as content knows them now,
+as training's catalog does), the candidates' text, and the community's tag shares.
+
+Items' facts are cached per process for `ttl_seconds` (an item's text and tags change rarely; its counters are
+read elsewhere, fresher); the community's tag shares likewise.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from bson import ObjectId
+
+from content_service.client import ContentClient
+from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
+from distribution_service.domain.labels import grade
+from distribution_service.ranking.history import STRONGEST_GRADE
+from distribution_service.ranking.member_features import Engagements, known_at
+from distribution_service.ranking.text import N_FEATURES, item_text, text_matrix
+from distribution_service.store import DistributionStore, Doc
+
+LOOKUP_CHUNK = 500
+# Items' facts and the community's tag shares may be this old in a ranking.
+TTL_SECONDS = 600.0
+MAX_CACHED_ITEMS = 50_000
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    created: float
+    tags: tuple[str, ...]
+    author_id: str
+    kind: str
+    # The item's text row (scipy CSR, one row).
+    text: Any
+
+
+def _ts(value: datetime) -> float:
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+
+
+class FeatureInputs:
+    def __init__(self, store: DistributionStore, content: ContentClient, *, ttl_seconds: float = TTL_SECONDS) -> None:
+        self.store = store
+        self.content = content
+        self.ttl_seconds = ttl_seconds
+        self._items: dict[tuple[ObjectId, str], tuple[float, ItemFacts]] = {}
+        self._tag_shares: dict[ObjectId, tuple[float, dict[str, float]]] = {}
+
+    async def items(
+        self, cid: ObjectId, ids: list[str], snapshots: dict[str, Doc] | None = None
+    ) -> dict[str, ItemFacts]:
+        """Each item's facts as content knows them; a deleted item keeps what its event snapshot knew (as
+        training's catalog keeps it), its text only its tags."""
+        clock = time.monotonic()
+        missing = list(dict.fromkeys(i for i in ids if self._items.get((cid, i), (0.0,))[0] <= clock))
+        if missing:
+            found = []
+            for lo in range(0, len(missing), LOOKUP_CHUNK):
+                found += await self.content.lookup(str(cid), missing[lo : lo + LOOKUP_CHUNK])
+            texts, facts = [], []
+            for item_id, read in zip(missing, found, strict=True):
+                if read is not None:
+                    tags = tuple(read.tags)
+                    facts.append(
+                        (_ts(read.published_at or read.created_at), tags, read.author_id or "", read.kind.value)
+                    )
+                    texts.append(item_text(read.title, read.body, read.tags))
+                else:
+                    seen = (snapshots or {}).get(item_id, {})
+                    tags = tuple(seen.get("tags") or ())
+                    facts.append((0.0, tags, str(seen.get("author_id") or ""), str(seen.get("kind") or "UGC")))
+                    texts.append(item_text("", "", tags))
+            rows = text_matrix(texts)
+            if len(self._items) > MAX_CACHED_ITEMS:
+                self._items = {k: v for k, v in self._items.items() if v[0] > clock}
+            for k, (item_id, fact) in enumerate(zip(missing, facts, strict=True)):
+                self._items[(cid, item_id)] = (clock + self.ttl_seconds, ItemFacts(*fact, text=rows[k]))
+        return {i: self._items[(cid, i)][1] for i in ids}
+
+    async def engagements(
+        self, cid: ObjectId, histories: dict[str, list[Doc]], now: datetime
+    ) -> dict[str, Engagements]:
+        """Each member's last engagements (newest first, as `last_engagements` reads them) as training's
+        `Engagements`: those known before `now`, of a positive grade, oldest first."""
+        snapshots = {str(d["content_id"]): d for h in histories.values() for d in h}
+        facts = await self.items(cid, list(snapshots), snapshots)
+        t = now.timestamp()
+        out: dict[str, Engagements] = {}
+        for member_id, docs in histories.items():
+            kept = []
+            for d in reversed(docs):
+                event_type = EventType(d["type"])
+                known = known_at(_ts(d["occurred_at"]))
+                if known < t and grade(event_type, d.get("dwell_ms")) > 0:
+                    kept.append((known, d, event_type))
+            kept.sort(key=lambda k: k[0])
+            items = [facts[str(d["content_id"])] for _, d, _ in kept]
+            out[member_id] = Engagements(
+                times=np.array([k[0] for k in kept], dtype=float),
+                weights=np.array([ENGAGEMENT_WEIGHT[e] for _, _, e in kept], dtype=float),
+                strongest=np.array([grade(e, d.get("dwell_ms")) >= STRONGEST_GRADE for _, d, e in kept], dtype=bool),
+                created=np.array([f.created for f in items], dtype=float),
+                tags=[f.tags for f in items],
+                author_ids=[f.author_id for f in items],
+                kinds=[f.kind for f in items],
+                text=_stack([f.text for f in items]),
+            )
+        return out
+
+    async def text_rows(self, cid: ObjectId, ids: list[str]) -> Any:
+        """The candidates' text rows, in `ids` order."""
+        facts = await self.items(cid, ids)
+        return _stack([facts[i].text for i in ids])
+
+    async def tag_shares(self, cid: ObjectId) -> dict[str, float]:
+        """Each tag's share of the community's engagement weight (summed over its items), as training's
+        `ItemHistory.tag_shares`."""
+        clock = time.monotonic()
+        cached = self._tag_shares.get(cid)
+        if cached is not None and cached[0] > clock:
+            return cached[1]
+        engagement = {k: v for k, v in (await self.store.events.list_item_engagement(cid)).items() if v > 0}
+        facts = await self.items(cid, list(engagement))
+        per_tag: dict[str, float] = {}
+        for item_id, weight in engagement.items():
+            for tag in facts[item_id].tags:
+                per_tag[tag] = per_tag.get(tag, 0.0) + weight
+        total = sum(per_tag.values())
+        found = {tag: w / total for tag, w in per_tag.items()} if total > 0 else {}
+        self._tag_shares[cid] = (clock + self.ttl_seconds, found)
+        return found
+
+
+def _stack(rows: list[Any]) -> Any:
+    from scipy.sparse import csr_matrix, vstack
+
+    if not rows:
+        return csr_matrix((0, N_FEATURES), dtype=np.float32)
+    return vstack(rows, format="csr", dtype=np.float32)
