@@ -1,6 +1,6 @@
 """The honeycomb hot path from outside: events in and feeds out through a real gateway process under wrk.
 
-    python -m benchmarks.hot_path [--seconds 10] [--items 300] [--skip-history]
+    python -m benchmarks.hot_path [--seconds 10] [--items 300] [--skip-history] [--slot-members 100000]
 
 Set-up, as the hot-path issue prescribes: one SecantusDB server and one gateway process (every service mounted in
 it) pinned to core 0, the load generator (wrk, Debian package `wrk`) pinned to core 1, rate limits and cost
@@ -12,7 +12,10 @@ baseline measured in the same run:
   `recordEvents` of 100 events in events/s vs bare `insert_many` of 100;
 - `feed(first: 10)` requests/s vs `{ __typename }` on the same gateway, with p99 at 32 connections;
 - feed latency (median of sequential calls) for members with 0, 1,000 and 10,000 events;
-- `{ __typename }` p99 while maximum-cost queries run, vs idle.
+- `{ __typename }` p99 while maximum-cost queries run, vs idle;
+- a golden-slot run of --slot-members members (benchmarks/slot_run.py, pinned to the platform's core) vs bare
+  `Booster.predict` throughput, whole and in two partitions, with each member delivered exactly once
+  (`--slot-members 0` skips it; it is linear in members).
 
 Prints a table, then one JSON line of every figure.
 """
@@ -253,7 +256,17 @@ def ratio(a: float, b: float) -> float:
     return round(a / b, 4) if b else 0.0
 
 
-def run(seconds: int, items: int, history: bool) -> dict[str, Any]:
+def slot_run(uri: str, members: int) -> dict[str, Any]:
+    """benchmarks/slot_run.py's figures, run pinned to the platform's core on the same server."""
+    command = ["taskset", "-c", SERVER_CORE, sys.executable, "-m", "benchmarks.slot_run"]
+    output = subprocess.run(
+        [*command, "--members", str(members), "--mongodb-uri", uri], check=True, capture_output=True, text=True
+    ).stdout
+    figures: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    return figures
+
+
+def run(seconds: int, items: int, history: bool, slot_members: int = 0) -> dict[str, Any]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     os.sched_setaffinity(0, {int(LOAD_CORE)})
@@ -290,6 +303,7 @@ def run(seconds: int, items: int, history: bool) -> dict[str, Any]:
                     figures[f"feed_c{c}"] = f
                     figures[f"record_event_c{c}"] = r
                     figures[f"feed_vs_typename_c{c}"] = ratio(f["rps"], t["rps"])
+                    figures[f"feed_p99_c{c}_ms"] = f.get("p99_ms")
                     figures[f"record_event_vs_bare_c{c}"] = ratio(r["rps"], figures[f"bare_insert_one_c{c}"])
                 many = wrk(
                     base,
@@ -318,6 +332,8 @@ def run(seconds: int, items: int, history: bool) -> dict[str, Any]:
                         latencies[size] = feed_latency_ms(platform, member_token)
                     figures["feed_ms_by_history"] = {str(k): v for k, v in latencies.items()}
                     figures["feed_10000_vs_0"] = ratio(latencies[10000], latencies[0])
+            if slot_members:
+                figures.update(slot_run(server.uri, slot_members))
         finally:
             server.stop()
     return figures
@@ -349,8 +365,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--items", type=int, default=300)
     parser.add_argument("--skip-history", action="store_true", help="skip the 0/1,000/10,000-event feed latencies")
+    parser.add_argument("--slot-members", type=int, default=100_000, help="members of the slot run (0: skip it)")
     args = parser.parse_args()
-    figures = run(args.seconds, args.items, not args.skip_history)
+    figures = run(args.seconds, args.items, not args.skip_history, args.slot_members)
     for key, value in figures.items():
         print(f"{key:36} {value}")
     print_summary(figures)

@@ -51,6 +51,7 @@ from distribution_service.service.feature_inputs import FeatureInputs
 from distribution_service.service.member_state import aware as _aware
 from distribution_service.service.member_state import member_state
 from distribution_service.service.relations import RelationsService
+from distribution_service.service.source_cache import SourceCache
 from distribution_service.store import DistributionStore, Doc
 from users_service.client import UsersClient
 
@@ -128,6 +129,8 @@ class FeedRanker:
         self.pool_ttl_seconds = pool_ttl_seconds
         self.inputs = FeatureInputs(store, content)
         self._timezones: dict[ObjectId, str] = {}
+        # The personal sources' items per tag and author, and the boosted ones, shared like the newest items.
+        self.sources = SourceCache(content)
         # community -> (read at, its newest items): what every member's decision shares.
         self._newest: dict[ObjectId, tuple[float, list[ContentSummary]]] = {}
         # (community, item) -> (valid until, counters doc, 7-day engagement, 1-day engagement)
@@ -239,6 +242,7 @@ class FeedRanker:
         members: list[str],
         interests: Sequence[Interests] = (),
         now: datetime | None = None,
+        max_age: float | None = None,
     ) -> CandidatePool:
         """The candidates of every source for these members (`recent`: the community's newest items), with their
         counters, text rows and the community's tag shares: built once and shared by a slot run's chunk of members
@@ -246,9 +250,8 @@ class FeedRanker:
         now = now or datetime.now(UTC)
         tags, authors = batch_asks(interests)
         per_source, per_key = source_quotas(len(members), len(tags), len(authors))
-        found = await self.content.candidate_sources(
-            str(cid), tags=tags, author_ids=authors, per_source=per_source, per_key=per_key
-        )
+        max_age = self.pool_ttl_seconds if max_age is None else max_age
+        found = await self.sources.sources(cid, tags, authors, per_source=per_source, per_key=per_key, max_age=max_age)
         offered = list(dict.fromkeys(s.id for s in [*recent, *found.boosted, *found.by_tag, *found.by_author]))
         stats, recent_engagement, day_engagement = await self.counters(cid, offered, now)
 
@@ -316,7 +319,9 @@ class FeedRanker:
             )
             for m in member_ids
         }
-        pool = await self.pool(cid, recent, members=member_ids, interests=list(wants.values()), now=now)
+        pool = await self.pool(
+            cid, recent, members=member_ids, interests=list(wants.values()), now=now, max_age=pool_max_age
+        )
         decisions, decision_docs, impressions = await asyncio.to_thread(
             self._rank_all, cid, pool, member_ids, states, wants, seen, models, slot, scene, first, source, reasons
         )

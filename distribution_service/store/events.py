@@ -494,18 +494,25 @@ class EventsStore:
         """The member's last `limit` engagement events, newest first, with the item snapshot taken when logged.
 
         On community_engaged_member_occurred_at (equality on every field before its sort), through widening
-        windows of time (the last day, week, month, year, all time): SecantusDB sorts every document a query
-        matches before its limit, so one query over the whole history would cost the history; a window costs
-        the member's recent activity (an active member's last day already holds `limit` events)."""
+        windows of time (the last day, week, month, year, all time), each read only where the one before did not
+        reach: SecantusDB fetches and sorts every document a query matches before its limit, so one query over the
+        whole history would cost the history; a window costs the member's recent activity (an active member's
+        last day already holds `limit` events), and no event is fetched twice."""
         if limit <= 0:
             return []
         now = datetime.now(UTC)
+        found: list[Doc] = []
+        newer_than: datetime | None = None
         for days in (1, 7, 30, 365, None):
             query: Doc = {"community_id": community_id, "engaged": True, "member_id": member_id}
-            if days is not None:
-                query["occurred_at"] = {"$gte": now - timedelta(days=days)}
-            cursor = self.events.find(query, projection=HISTORY_FIELDS).sort("occurred_at", DESCENDING).limit(limit)
-            found = [doc async for doc in cursor]
+            window: Doc = {"$gte": now - timedelta(days=days)} if days is not None else {}
+            if newer_than is not None:
+                window["$lt"] = newer_than
+            if window:
+                query["occurred_at"] = window
+            cursor = self.events.find(query, projection=HISTORY_FIELDS).sort("occurred_at", DESCENDING)
+            found += [doc async for doc in cursor.limit(limit - len(found))]
             if len(found) >= limit or days is None:
                 return found
+            newer_than = window["$gte"]
         raise AssertionError("the last window is all time")

@@ -1,0 +1,133 @@
+"""A golden-slot run against bare LightGBM predict, whole and in two partitions: `python -m benchmarks.slot_run`.
+
+    python -m benchmarks.slot_run [--members 100000] [--mongodb-uri URI]
+
+A community of --members active members and 500 items (benchmarks/ranking.py builds it), a trained model
+promoted. Measured in one run: bare `Booster.predict` (one thread) on one member's candidate matrix, as members
+per second (a member ranked at the cost of one predict); the slot run of every member, members per second; the
+same slot (another day) run as two partitions side by side (`--partition 0/2` and `1/2`), members per second, with
+each member's deliveries counted: every member delivered exactly once. benchmarks/hot_path.py runs this pinned to
+the platform's core. The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+import uuid
+from collections import Counter
+from typing import Any
+
+import lightgbm as lgb
+from bson import ObjectId
+
+from benchmarks.common import print_summary
+from benchmarks.ranking import build_community, median_seconds
+from composition.topology import Topology
+from distribution_service.domain import decision_log
+from distribution_service.domain.honeycomb import Scene, Slot
+from distribution_service.ranking.gate import Verdict
+from distribution_service.ranking.training import TrainingData, train_and_evaluate
+from distribution_service.schemas import FeedRequest
+from distribution_service.service import DistributionService
+from distribution_service.service.scheduled import run_slot_for_community
+from infra.embedded import EmbeddedServer
+from infra.settings import Settings
+from tests.unit.distribution_service.synthetic import DAY, START, community
+
+
+async def measure(services: Topology, members_wanted: int) -> dict[str, Any]:
+    service: DistributionService = services.apps["distribution"].state.service
+    catalog, log = community()
+    trained = train_and_evaluate(TrainingData("bench", catalog, log, since=START, until=START + 61 * DAY))
+    cid, members = await build_community(services, members_wanted)
+    oid = ObjectId(cid)
+    await service.registry.register(
+        oid, version=trained.model_version, model_text=trained.model_text, report=trained.report, params=trained.params
+    )
+    await service.registry.promote(
+        oid,
+        trained.model_version,
+        verdict=Verdict(["not assessed"]),
+        by="benchmarks/slot_run.py",
+        force=True,
+        reason="serving benchmark on a synthetic community",
+    )
+    request = FeedRequest(member_id=members[0], slot=Slot.MORNING, scene=Scene.BEFORE_DECISION, first=5)
+    page = await services.distribution.feed(cid, request)
+    decision = await service.store.decisions.get_decision(oid, ObjectId(page.decision_id))
+    assert decision is not None
+    x = decision_log.features(decision)
+    booster = lgb.Booster(model_str=trained.model_text)
+    predict_s = median_seconds(lambda: booster.predict(x, num_threads=1), 200)
+    bare = 1 / predict_s
+
+    started = time.perf_counter()
+    whole = await run_slot_for_community(service.slots, oid, Slot.EVENING, day="2030-01-01", top_k=5)
+    whole_rate = len(members) / (time.perf_counter() - started)
+    # The cap counts the last 24 hours' deliveries: the partitioned run starts from none.
+    await service.store.deliveries.deliveries.delete_many({"community_id": oid})
+    started = time.perf_counter()
+    parts = await asyncio.gather(
+        *(
+            run_slot_for_community(
+                service.slots, oid, Slot.EVENING, day="2030-01-02", top_k=5, partition_index=i, partitions=2
+            )
+            for i in range(2)
+        )
+    )
+    parted_rate = len(members) / (time.perf_counter() - started)
+    per_member = Counter(
+        [
+            str(m)
+            async for m in (
+                await service.store.deliveries.deliveries.aggregate(
+                    [
+                        {"$match": {"community_id": oid, "day": "2030-01-02", "slot": Slot.EVENING.value}},
+                        {"$project": {"member_id": 1}},
+                    ]
+                )
+            )
+        ]
+    )
+    return {
+        "slot_members": len(members),
+        "slot_candidates": int(len(x)),
+        "bare_predict_members_per_s": round(bare, 1),
+        "slot_run_members_per_s": round(whole_rate, 1),
+        "slot_run_vs_bare_predict": round(whole_rate / bare, 4),
+        "slot_run_delivered": whole.delivered,
+        "slot_run_2_partitions_members_per_s": round(parted_rate, 1),
+        "slot_run_2_partitions_vs_bare_predict": round(parted_rate / bare, 4),
+        "slot_run_2_partitions_delivered": sum(p.delivered for p in parts),
+        "slot_run_2_partitions_each_member_once": len(per_member) == len(members) and set(per_member.values()) == {1},
+    }
+
+
+async def run(uri: str, members: int) -> dict[str, Any]:
+    settings = Settings(app_env="test", mongodb_uri=uri, db_prefix=f"slot{uuid.uuid4().hex[:8]}", seed_demo=False)
+    async with Topology(settings).running() as services:
+        return await measure(services, members)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--mongodb-uri", help="a running server (default: an in-memory one started here)")
+    args = parser.parse_args()
+    server = None if args.mongodb_uri else EmbeddedServer(":memory:")
+    if server:
+        server.start()
+    try:
+        figures = asyncio.run(run(args.mongodb_uri or (server.uri if server else ""), args.members))
+    finally:
+        if server:
+            server.stop()
+    for key, value in figures.items():
+        print(f"{key:40} {value}")
+    print_summary(figures)
+
+
+if __name__ == "__main__":
+    main()
