@@ -1,18 +1,21 @@
 """The ingest worker: derives what ranking reads (items' counters, daily buckets, delivery marks) from recorded
 events, after they were acknowledged, in batches.
 
-Recording an event only stores it, flagged `pending` (store/events.py). This worker takes the oldest pending events
-(any community, `_id` order, `INGEST_BATCH` at a time) and, in ONE transaction, clears their flag and adds them to
-the counters: a crash of the worker or the service before the commit leaves them pending (counted by the next
-run), after it leaves them counted, never both. Two replicas' workers racing on a batch conflict; the loser's
-transaction is retried and finds the events derived (see `derive_pending`). Delivery marks are written before
-the transaction: they keep the first time set, so repeating them after a crash changes nothing.
+Recording events stores them and one outbox entry for them, in one transaction (store/events.py). This worker takes
+the oldest outbox entries (any community, `_id` order, about `INGEST_BATCH` events at a time) and, in ONE
+transaction, deletes them and adds their events to the counters: a crash of the worker or the service before the
+commit leaves the entries (counted by the next run), after it leaves the events counted, never both. Two replicas'
+workers racing on a batch conflict; the loser's transaction is retried and finds the entries gone (see
+`derive_pending`). Delivery marks are written before the transaction: they keep the first time set, so repeating
+them after a crash changes nothing. Events an older version stored flagged `pending` are first given an entry
+(`adopt_pending`), so replicas of both versions can run side by side.
 
 Lag: the worker runs `interval` seconds after its last run (INGEST_INTERVAL_SECONDS, 0.5 s by default) or as soon
-as an event is recorded (`wake`), and each run drains the backlog; so counters trail an acknowledged event by one
-run (a few ms to tens of ms per batch) plus at most `interval`, under a second with the defaults. Ranking further
-caches counters for RANKING_COUNTERS_TTL_SECONDS, so a feed may read them that many seconds old. The age of the
-oldest event of each batch is observed in the `ingest_lag_seconds` histogram and kept as `last_lag_seconds`.
+as an event is recorded (`wake`, then COALESCE_SECONDS to gather more), and each run drains the backlog; so
+counters trail an acknowledged event by one run plus at most `interval` (benchmarks/ingest_lag.py measures p50 and
+p99 under sustained load). Ranking further caches counters for RANKING_COUNTERS_TTL_SECONDS, so a feed may read
+them that many seconds old. The age of the oldest event of each batch is observed in the `ingest_lag_seconds`
+histogram and kept as `last_lag_seconds`.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from prometheus_client import Histogram
 
 from distribution_service.domain.honeycomb import EventType
 from distribution_service.store import DistributionStore, Doc
+from distribution_service.store.event_outbox import events_of
 from infra.logging import get_logger
 from infra.periodic import run_once
 
@@ -71,22 +75,26 @@ class IngestWorker:
 
     async def drain(self) -> int:
         """Derive every pending event, batch by batch; how many this run derived."""
+        while await self.store.events.adopt_pending(self.batch_size):
+            pass
         derived = 0
         while True:
-            batch = await self.store.events.list_pending(self.batch_size)
-            if not batch:
+            entries = await self.store.events.list_pending(self.batch_size)
+            if not entries:
                 return derived
-            derived += await self.derive(batch)
-            if len(batch) < self.batch_size or self._stopping:
+            derived += await self.derive(entries)
+            if len(events_of(entries)) < self.batch_size or self._stopping:
                 return derived
 
-    async def derive(self, batch: list[Doc]) -> int:
-        """One batch: delivery marks, then the flags and the counters of the events pending up to the batch's last
-        `_id`, in one transaction; how many it counted (fewer when another worker counted some first)."""
+    async def derive(self, entries: list[Doc]) -> int:
+        """One batch of outbox entries: delivery marks, then the entries up to the batch's last `_id` taken and
+        their events counted, in one transaction; how many it counted (fewer when another worker took some first).
+        """
+        batch = events_of(entries)
         self.last_lag_seconds = max(0.0, (datetime.now(UTC) - min(_received(d) for d in batch)).total_seconds())
         INGEST_LAG.observe(self.last_lag_seconds)
         await self._mark_deliveries(batch)
-        last_id = batch[-1]["_id"]
+        last_id = entries[-1]["_id"]
         done = await self.store.transaction(lambda session: self.store.events.derive_pending(last_id, session))
         return len(done)
 

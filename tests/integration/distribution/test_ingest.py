@@ -162,11 +162,17 @@ async def test_a_worker_failing_after_the_counters_write_and_restarted_counts_ea
     assert await opens(store, community, item) == 25
 
 
+async def record_in_batches(store: DistributionStore, docs: list[Doc], size: int) -> None:
+    """As SDKs send them: one recorded batch (one outbox entry) per `size` events."""
+    for lo in range(0, len(docs), size):
+        await store.events.insert_events(docs[lo : lo + size])
+
+
 async def test_a_worker_cancelled_mid_run_and_restarted_counts_each_event_once(
     store: DistributionStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     community, item = ObjectId(), ObjectId()
-    await store.events.insert_events(events(community, item, 30))
+    await record_in_batches(store, events(community, item, 30), 10)
     real = store.events.derive_pending
     batches: list[int] = []
     hung = asyncio.Event()
@@ -195,7 +201,7 @@ async def test_a_worker_cancelled_mid_run_and_restarted_counts_each_event_once(
 
 async def test_two_workers_racing_count_each_event_once(store: DistributionStore) -> None:
     community, item = ObjectId(), ObjectId()
-    await store.events.insert_events(events(community, item, 60))
+    await record_in_batches(store, events(community, item, 60), 3)
     # when: two replicas drain at once
     a, b = IngestWorker(store, interval=0, batch_size=7), IngestWorker(store, interval=0, batch_size=7)
     await asyncio.gather(a.drain(), b.drain(), a.drain())
@@ -212,19 +218,20 @@ async def test_a_connection_error_retried_by_the_store_is_not_a_duplicate(
     community, item = ObjectId(), ObjectId()
     docs = events(community, item, 3)
     docs[1].pop("client_event_id")
-    real = store.events._insert_reporting
+    real = store.events._transaction
     calls: list[int] = []
 
-    async def lost_reply(batch: list[Doc]) -> set[int]:
+    async def lost_reply(callback: Any) -> None:
         calls.append(1)
-        refused = await real(batch)
+        await real(callback)
         if len(calls) == 1:
-            raise AutoReconnect("reply lost after the write")
-        return refused
+            raise AutoReconnect("reply lost after the commit")
 
-    monkeypatch.setattr(store.events, "_insert_reporting", lost_reply)
+    monkeypatch.setattr(store.events, "_transaction", lost_reply)
     # when
     results = await store.events.insert_events(docs)
-    # then: stored once each, none reported as a duplicate
+    # then: stored once each, none reported as a duplicate, counted once
     assert [d for _, d in results] == [False, False, False]
     assert await store.events.events.count_documents({"community_id": community}) == 3
+    assert await IngestWorker(store, interval=0).drain() == 3
+    assert await opens(store, community, item) == 3
