@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
 from prometheus_client import Histogram
@@ -40,6 +40,8 @@ log = get_logger(__name__)
 INGEST_BATCH = 1000
 # After a wake, wait this long for more events to come, so a stream of single events is derived in batches.
 COALESCE_SECONDS = 0.02
+# The outbox is read this much of its entries at a time (ObjectId keys count whole seconds).
+SLICE = timedelta(seconds=1)
 # At shutdown, the batch in progress gets this long to commit before it is cancelled.
 STOP_GRACE_SECONDS = 10.0
 # Opens and shares of a delivered item mark its delivery opened or shared (open rate and share rate per slot).
@@ -74,17 +76,29 @@ class IngestWorker:
         self._wake.set()
 
     async def drain(self) -> int:
-        """Derive every pending event, batch by batch; how many this run derived."""
+        """Derive every pending event, batch by batch; how many this run derived.
+
+        The outbox is read up to a moving bound (`until`, from its oldest entry, a second at a time), so each read
+        costs about a batch, not the whole backlog; an entry written late with an older key is in every later
+        range. The run ends once a read reaching past now finds nothing."""
         while await self.store.events.adopt_pending(self.batch_size):
             pass
         derived = 0
-        while True:
-            entries = await self.store.events.list_pending(self.batch_size)
-            if not entries:
-                return derived
-            derived += await self.derive(entries)
-            if len(events_of(entries)) < self.batch_size or self._stopping:
-                return derived
+        oldest = await self.store.events.oldest_pending_time()
+        if oldest is None:
+            return 0
+        until = oldest + SLICE
+        while not self._stopping:
+            entries = await self.store.events.list_pending(until, self.batch_size)
+            if entries:
+                derived += await self.derive(entries)
+                continue
+            if until > datetime.now(UTC) + SLICE:
+                break
+            # Nothing left up to `until`: the next second, or straight to the next entry after a quiet spell.
+            oldest = await self.store.events.oldest_pending_time()
+            until = max(until, oldest or until) + SLICE
+        return derived
 
     async def derive(self, entries: list[Doc]) -> int:
         """One batch of outbox entries: delivery marks, then the entries up to the batch's last `_id` taken and
@@ -94,8 +108,8 @@ class IngestWorker:
         self.last_lag_seconds = max(0.0, (datetime.now(UTC) - min(_received(d) for d in batch)).total_seconds())
         INGEST_LAG.observe(self.last_lag_seconds)
         await self._mark_deliveries(batch)
-        last_id = entries[-1]["_id"]
-        done = await self.store.transaction(lambda session: self.store.events.derive_pending(last_id, session))
+        last_key = entries[-1]["key"]
+        done = await self.store.transaction(lambda session: self.store.events.derive_pending(last_key, session))
         return len(done)
 
     async def _mark_deliveries(self, batch: list[Doc]) -> None:

@@ -78,6 +78,7 @@ class EventsStore:
             ],
             name="community_engaged_member_occurred_at",
         )
+        await self.outbox.ensure_indexes()
         await self.backfill_engaged()
         # adopt_pending: events an older version stored flagged `pending` (no outbox entry), oldest first. Partial:
         # events recorded now never carry the flag, so it costs their inserts nothing.
@@ -127,7 +128,7 @@ class EventsStore:
         duplicate with the stored id: a transaction refused by the unique index writes nothing, so the stored ids
         are read (one read for the batch) and the rest is stored again. The `_id`s are chosen here, so the
         transaction is run again once on a connection error without retryable writes (infra/mongo.py): finding
-        our own first `_id` stored means the first attempt committed.
+        our own `_id`s stored means the first attempt committed (the transaction stores all or nothing).
         """
         if not docs:
             return []
@@ -149,9 +150,11 @@ class EventsStore:
             except BulkWriteError as exc:
                 if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
                     raise
-            if await self.events.find_one({"_id": fresh[0]["_id"]}, {"_id": 1}) is not None:
-                break  # the first attempt committed; only its reply was lost
-            stored.update(await self._stored_ids(fresh))
+            found = await self._stored_ids(fresh)
+            keyed = [d for d in fresh if client_key(d) is not None]
+            if not keyed or any(found.get(client_key(d)) == d["_id"] for d in keyed):
+                break  # our own `_id`s are stored: the first attempt committed, only its reply was lost
+            stored.update(found)
             left = [d for d in fresh if client_key(d) not in stored]
             if len(left) == len(fresh):
                 raise RuntimeError("an event was refused as a duplicate, yet no stored event has its client id")
@@ -195,15 +198,19 @@ class EventsStore:
             stored.update({(community_id, d["client_event_id"]): d["_id"] async for d in cursor})
         return stored
 
-    async def list_pending(self, max_events: int) -> list[Doc]:
-        """The oldest outbox entries (any community), holding about `max_events` events not yet derived."""
-        return await self.outbox.list_oldest(max_events)
+    async def oldest_pending_time(self) -> datetime | None:
+        """When the oldest outbox entry was written (to the second); None when nothing waits."""
+        return await self.outbox.oldest_time()
 
-    async def derive_pending(self, last_id: ObjectId, session: Session) -> list[Doc]:
-        """In the caller's transaction: the events of the outbox entries up to `last_id`, their entries deleted and
+    async def list_pending(self, until: datetime, max_events: int) -> list[Doc]:
+        """The oldest outbox entries (any community) written up to `until`, holding about `max_events` events."""
+        return await self.outbox.list_through(until, max_events)
+
+    async def derive_pending(self, last_key: ObjectId, session: Session) -> list[Doc]:
+        """In the caller's transaction: the events of the outbox entries up to `last_key`, their entries deleted and
         their items' counters bumped; both commit together, so each event is counted exactly once (a concurrent
         worker taking the same entries conflicts; see EventOutboxStore.take_through)."""
-        docs = await self.outbox.take_through(last_id, session)
+        docs = await self.outbox.take_through(last_key, session)
         by_community: dict[ObjectId, list[Doc]] = {}
         for doc in docs:
             by_community.setdefault(doc["community_id"], []).append(doc)

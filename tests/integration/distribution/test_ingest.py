@@ -235,3 +235,51 @@ async def test_a_connection_error_retried_by_the_store_is_not_a_duplicate(
     assert await store.events.events.count_documents({"community_id": community}) == 3
     assert await IngestWorker(store, interval=0).drain() == 3
     assert await opens(store, community, item) == 3
+
+
+async def test_an_outbox_write_failing_leaves_no_event_and_the_retry_is_no_duplicate(
+    store: DistributionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    community, item = ObjectId(), ObjectId()
+    real = store.events.outbox.add
+
+    async def fails(docs: list[Doc], session: Any) -> None:
+        raise Crash  # the events were inserted in the transaction, the outbox entry not
+
+    monkeypatch.setattr(store.events.outbox, "add", fails)
+    with pytest.raises(Crash):
+        await store.events.insert_events(events(community, item, 4))
+    assert await store.events.events.count_documents({"community_id": community}) == 0
+    # when: the client sends the batch again
+    monkeypatch.setattr(store.events.outbox, "add", real)
+    results = await store.events.insert_events(events(community, item, 4))
+    # then
+    assert [d for _, d in results] == [False] * 4
+    assert await IngestWorker(store, interval=0).drain() == 4
+    assert await opens(store, community, item) == 4
+
+
+async def test_replays_mixed_with_new_events_are_stored_and_counted_once(store: DistributionStore) -> None:
+    community, item = ObjectId(), ObjectId()
+    first = await store.events.insert_events(events(community, item, 3))
+    # when: a batch repeats two of them, one twice, beside two new ones
+    again = events(community, item, 5)
+    results = await store.events.insert_events([again[0], again[3], again[1], again[0], again[4]])
+    # then
+    assert [d for _, d in results] == [True, False, True, True, False]
+    assert [results[0][0], results[2][0], results[3][0]] == [first[0][0], first[1][0], first[0][0]]
+    assert await IngestWorker(store, interval=0).drain() == 5
+    assert await opens(store, community, item) == 5
+
+
+async def test_events_an_older_version_left_pending_are_counted_once(store: DistributionStore) -> None:
+    community, item = ObjectId(), ObjectId()
+    legacy = [{**e, "engaged": True, "pending": True} for e in events(community, item, 12)]
+    await store.events.events.insert_many(legacy)
+    await store.events.insert_events(events(community, item, 15)[12:])
+    # when
+    assert await IngestWorker(store, interval=0, batch_size=5).drain() == 15
+    # then
+    assert await opens(store, community, item) == 15
+    assert await store.events.events.count_documents({"pending": True}) == 0
+    assert await IngestWorker(store, interval=0).drain() == 0

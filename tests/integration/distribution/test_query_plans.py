@@ -209,3 +209,18 @@ async def test_events_stored_before_the_flag_get_it_once(world: World) -> None:
     await world.store.events.backfill_engaged()
     flags = {d["type"]: d["engaged"] async for d in world.store.events.events.find({"community_id": legacy})}
     assert flags == {"IMPRESSION": False, "VOTE": True}
+
+
+async def test_the_ingest_worker_reads_the_outbox_and_legacy_flags_by_index(world: World) -> None:
+    store = world.store
+    oldest = await store.events.oldest_pending_time()
+    assert oldest is not None
+    entries = await store.events.list_pending(oldest + timedelta(seconds=1), 100)
+    await store.transaction(lambda session: store.events.derive_pending(entries[-1]["key"], session))
+    await store.events.adopt_pending(100)
+    plans = await plans_of(world)
+    # the oldest entry, a batch, the transaction's read and delete of the key range; the counters (their own
+    # test); the legacy flag's partial index
+    assert plans[:4] == ["IXSCAN key"] * 4
+    assert set(plans[4:-1]) == {"IXSCAN community_content_unique"}
+    assert plans[-1] == "IXSCAN legacy_pending_id"
