@@ -222,6 +222,8 @@ class EventsStore:
         """Give up to `limit` events an older version stored flagged `pending` an outbox entry, flag cleared, in one
         transaction (so each is derived once, by the outbox); how many. Runs while replicas of both versions
         record: an older worker clearing the same flags conflicts, and one transaction is retried."""
+        if await self.events.find_one({"pending": True}, {"_id": 1}) is None:
+            return 0  # the usual case, without a transaction
         adopted = 0
 
         async def adopt(session: Session) -> None:

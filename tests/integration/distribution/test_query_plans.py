@@ -223,4 +223,4 @@ async def test_the_ingest_worker_reads_the_outbox_and_legacy_flags_by_index(worl
     # test); the legacy flag's partial index
     assert plans[:4] == ["IXSCAN key"] * 4
     assert set(plans[4:-1]) == {"IXSCAN community_content_unique"}
-    assert plans[-1] == "IXSCAN legacy_pending_id"
+    assert plans[-1:] == ["IXSCAN legacy_pending_id"]
