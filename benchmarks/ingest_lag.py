@@ -114,7 +114,10 @@ class Counters:
         return sum(sum(doc.get("counts", {}).values()) for doc in stats)
 
     def backlog(self) -> int:
-        return sum(len(e["events"]) for e in self.db["event_outbox"].find({}, {"events._id": 1}))
+        """Events acknowledged, not yet counted: in the outbox (or flagged `pending`, as older versions kept them)."""
+        in_outbox = sum(len(e["events"]) for e in self.db["event_outbox"].find({}, {"events._id": 1}))
+        flagged = self.db["events"].find({"pending": True}, {"_id": 1})  # on the partial legacy_pending_id index
+        return in_outbox + len(list(flagged))
 
     def shown(self, items: list[ObjectId]) -> set[ObjectId]:
         found = self.db["item_stats"].find({"community_id": self.community, "content_id": {"$in": items}})
@@ -180,7 +183,7 @@ def loaded(
     prober.stop_sending.set()
     drain_started = time.monotonic()
     while counters.backlog() and time.monotonic() - drain_started < 300:
-        time.sleep(0.1)
+        time.sleep(0.25)
     drain_seconds = time.monotonic() - drain_started
     prober.join()
     return {

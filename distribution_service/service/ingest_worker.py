@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
@@ -42,6 +43,8 @@ INGEST_BATCH = 1000
 COALESCE_SECONDS = 0.02
 # The outbox is read this much of its entries at a time (ObjectId keys count whole seconds).
 SLICE = timedelta(seconds=1)
+# Events flagged `pending` by an older version (replicas of both running side by side) are looked for this often.
+LEGACY_CHECK_SECONDS = 30.0
 # At shutdown, the batch in progress gets this long to commit before it is cancelled.
 STOP_GRACE_SECONDS = 10.0
 # Opens and shares of a delivered item mark its delivery opened or shared (open rate and share rate per slot).
@@ -70,6 +73,7 @@ class IngestWorker:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._legacy_checked_at: float | None = None
 
     def wake(self) -> None:
         """An event was stored: derive soon rather than at the next interval."""
@@ -78,16 +82,19 @@ class IngestWorker:
     async def drain(self) -> int:
         """Derive every pending event, batch by batch; how many this run derived.
 
-        The outbox is read up to a moving bound (`until`, from its oldest entry, a second at a time), so each read
-        costs about a batch, not the whole backlog; an entry written late with an older key is in every later
-        range. The run ends once a read reaching past now finds nothing."""
-        while await self.store.events.adopt_pending(self.batch_size):
-            pass
-        derived = 0
-        oldest = await self.store.events.oldest_pending_time()
-        if oldest is None:
+        A backlog under a batch (the usual case) is one read and one transaction. A larger one is read up to a
+        moving bound (`until`, from its oldest entry, a second at a time), so each read costs about a batch, not
+        the whole backlog; an entry written late with an older key is in every later range. The run ends once a
+        read reaching past now finds nothing."""
+        await self._adopt_legacy()
+        entries = await self.store.events.list_pending(datetime.now(UTC) + SLICE, self.batch_size)
+        if not entries:
             return 0
-        until = oldest + SLICE
+        derived = await self.derive(entries)
+        if len(events_of(entries)) < self.batch_size:
+            return derived
+        oldest = await self.store.events.oldest_pending_time()
+        until = (oldest or datetime.now(UTC)) + SLICE
         while not self._stopping:
             entries = await self.store.events.list_pending(until, self.batch_size)
             if entries:
@@ -99,6 +106,15 @@ class IngestWorker:
             oldest = await self.store.events.oldest_pending_time()
             until = max(until, oldest or until) + SLICE
         return derived
+
+    async def _adopt_legacy(self) -> None:
+        """Events an older version flagged `pending`: looked for at the first run, then every LEGACY_CHECK."""
+        now = time.monotonic()
+        if self._legacy_checked_at is not None and now - self._legacy_checked_at < LEGACY_CHECK_SECONDS:
+            return
+        self._legacy_checked_at = now
+        while await self.store.events.adopt_pending(self.batch_size):
+            pass
 
     async def derive(self, entries: list[Doc]) -> int:
         """One batch of outbox entries: delivery marks, then the entries up to the batch's last `_id` taken and
@@ -114,14 +130,16 @@ class IngestWorker:
 
     async def _mark_deliveries(self, batch: list[Doc]) -> None:
         # One mark per (member, item, field), the earliest event's time: what marking each event in turn leaves.
-        marks: dict[tuple[ObjectId, ObjectId, ObjectId, str], datetime] = {}
+        # One read of the deliveries per community in the batch, not one per event.
+        marks: dict[ObjectId, dict[tuple[ObjectId, ObjectId, str], datetime]] = {}
         for doc in batch:
             field = DELIVERY_MARKS.get(EventType(doc["type"]))
             if field and doc.get("member_id") is not None:
-                key = (doc["community_id"], doc["member_id"], doc["content_id"], field)
-                marks[key] = min(marks.get(key, doc["occurred_at"]), doc["occurred_at"])
-        for (community_id, member_id, content_id, field), at in marks.items():
-            await self.store.deliveries.mark_delivery(community_id, member_id, content_id, field, at)
+                of_community = marks.setdefault(doc["community_id"], {})
+                key = (doc["member_id"], doc["content_id"], field)
+                of_community[key] = min(of_community.get(key, doc["occurred_at"]), doc["occurred_at"])
+        for community_id, of_community in marks.items():
+            await self.store.deliveries.mark_deliveries(community_id, of_community)
 
     async def _loop(self) -> None:
         while not self._stopping:
