@@ -151,8 +151,8 @@ class EventsStore:
                 if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
                     raise
             found = await self._stored_ids(fresh)
-            keyed = [d for d in fresh if client_key(d) is not None]
-            if not keyed or any(found.get(client_key(d)) == d["_id"] for d in keyed):
+            keyed = [(key, d["_id"]) for d in fresh if (key := client_key(d)) is not None]
+            if not keyed or any(found.get(key) == own for key, own in keyed):
                 break  # our own `_id`s are stored: the first attempt committed, only its reply was lost
             stored.update(found)
             left = [d for d in fresh if client_key(d) not in stored]
@@ -162,7 +162,9 @@ class EventsStore:
         results: list[tuple[ObjectId, bool]] = []
         for doc in docs:
             key = client_key(doc)
-            existing = doc["_id"] if key is None else stored.get(key, firsts[key]["_id"])
+            existing: ObjectId = doc["_id"]
+            if key is not None:
+                existing = stored[key] if key in stored else firsts[key]["_id"]
             results.append((existing, existing != doc["_id"]))
         return results
 
