@@ -2,10 +2,12 @@
 
 On a SecantusDB on disk (a temporary folder; or BENCH_MONGODB_URI), with retryable writes off as the platform
 opens its clients (infra/mongo.py). Measured, in one run, on the same documents and server:
-- `EventsStore.insert_events` of one event (what `recordEvent` writes: journaled, `pending`, idempotent by client
-  event id) against a bare `insert_one` of the same document (default write concern);
+- `EventsStore.insert_events` of one event (what `recordEvent` writes: the event and its outbox entry in one
+  journaled transaction, idempotent by client event id) against a bare `insert_one` of the same document (default
+  write concern);
 - `insert_events` of batches of --batch events (`recordEvents`) against a bare `insert_many` of the same batch;
 - the ingest worker deriving the stored backlog (events/s), and the age of the oldest event it derived.
+benchmarks/ingest_lag.py measures the same path through the gateway, with the lag under sustained load.
 Each figure is a median over --repeats rounds; the ratios are platform / bare (1.0 = database speed).
 """
 

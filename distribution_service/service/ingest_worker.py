@@ -1,31 +1,36 @@
 """The ingest worker: derives what ranking reads (items' counters, daily buckets, delivery marks) from recorded
 events, after they were acknowledged, in batches.
 
-Recording an event only stores it, flagged `pending` (store/events.py). This worker takes the oldest pending events
-(any community, `_id` order, `INGEST_BATCH` at a time) and, in ONE transaction, clears their flag and adds them to
-the counters: a crash of the worker or the service before the commit leaves them pending (counted by the next
-run), after it leaves them counted, never both. Two replicas' workers racing on a batch conflict; the loser's
-transaction is retried and finds the events derived (see `derive_pending`). Delivery marks are written before
-the transaction: they keep the first time set, so repeating them after a crash changes nothing.
+Recording events stores them and one outbox entry for them, in one transaction (store/events.py). This worker takes
+the oldest outbox entries (any community, `_id` order, about `INGEST_BATCH` events at a time) and, in ONE
+transaction, deletes them and adds their events to the counters: a crash of the worker or the service before the
+commit leaves the entries (counted by the next run), after it leaves the events counted, never both. Two replicas'
+workers racing on a batch conflict; the loser's transaction is retried and finds the entries gone (see
+`derive_pending`). Delivery marks are written before the transaction: they keep the first time set, so repeating
+them after a crash changes nothing. Events an older version stored flagged `pending` are first given an entry
+(`adopt_pending`), so replicas of both versions can run side by side.
 
 Lag: the worker runs `interval` seconds after its last run (INGEST_INTERVAL_SECONDS, 0.5 s by default) or as soon
-as an event is recorded (`wake`), and each run drains the backlog; so counters trail an acknowledged event by one
-run (a few ms to tens of ms per batch) plus at most `interval`, under a second with the defaults. Ranking further
-caches counters for RANKING_COUNTERS_TTL_SECONDS, so a feed may read them that many seconds old. The age of the
-oldest event of each batch is observed in the `ingest_lag_seconds` histogram and kept as `last_lag_seconds`.
+as an event is recorded (`wake`, then COALESCE_SECONDS to gather more), and each run drains the backlog; so
+counters trail an acknowledged event by one run plus at most `interval` (benchmarks/ingest_lag.py measures p50 and
+p99 under sustained load). Ranking further caches counters for RANKING_COUNTERS_TTL_SECONDS, so a feed may read
+them that many seconds old. The age of the oldest event of each batch is observed in the `ingest_lag_seconds`
+histogram and kept as `last_lag_seconds`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
 from prometheus_client import Histogram
 
 from distribution_service.domain.honeycomb import EventType
 from distribution_service.store import DistributionStore, Doc
+from distribution_service.store.event_outbox import events_of
 from infra.logging import get_logger
 from infra.periodic import run_once
 
@@ -36,6 +41,10 @@ log = get_logger(__name__)
 INGEST_BATCH = 1000
 # After a wake, wait this long for more events to come, so a stream of single events is derived in batches.
 COALESCE_SECONDS = 0.02
+# The outbox is read this much of its entries at a time (ObjectId keys count whole seconds).
+SLICE = timedelta(seconds=1)
+# Events flagged `pending` by an older version (replicas of both running side by side) are looked for this often.
+LEGACY_CHECK_SECONDS = 30.0
 # At shutdown, the batch in progress gets this long to commit before it is cancelled.
 STOP_GRACE_SECONDS = 10.0
 # Opens and shares of a delivered item mark its delivery opened or shared (open rate and share rate per slot).
@@ -64,42 +73,73 @@ class IngestWorker:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._legacy_checked_at: float | None = None
 
     def wake(self) -> None:
         """An event was stored: derive soon rather than at the next interval."""
         self._wake.set()
 
     async def drain(self) -> int:
-        """Derive every pending event, batch by batch; how many this run derived."""
-        derived = 0
-        while True:
-            batch = await self.store.events.list_pending(self.batch_size)
-            if not batch:
-                return derived
-            derived += await self.derive(batch)
-            if len(batch) < self.batch_size or self._stopping:
-                return derived
+        """Derive every pending event, batch by batch; how many this run derived.
 
-    async def derive(self, batch: list[Doc]) -> int:
-        """One batch: delivery marks, then the flags and the counters of the events pending up to the batch's last
-        `_id`, in one transaction; how many it counted (fewer when another worker counted some first)."""
+        A backlog under a batch (the usual case) is one read and one transaction. A larger one is read up to a
+        moving bound (`until`, from its oldest entry, a second at a time), so each read costs about a batch, not
+        the whole backlog; an entry written late with an older key is in every later range. The run ends once a
+        read reaching past now finds nothing."""
+        await self._adopt_legacy()
+        entries = await self.store.events.list_pending(datetime.now(UTC) + SLICE, self.batch_size)
+        if not entries:
+            return 0
+        derived = await self.derive(entries)
+        if len(events_of(entries)) < self.batch_size:
+            return derived
+        oldest = await self.store.events.oldest_pending_time()
+        until = (oldest or datetime.now(UTC)) + SLICE
+        while not self._stopping:
+            entries = await self.store.events.list_pending(until, self.batch_size)
+            if entries:
+                derived += await self.derive(entries)
+                continue
+            if until > datetime.now(UTC) + SLICE:
+                break
+            # Nothing left up to `until`: the next second, or straight to the next entry after a quiet spell.
+            oldest = await self.store.events.oldest_pending_time()
+            until = max(until, oldest or until) + SLICE
+        return derived
+
+    async def _adopt_legacy(self) -> None:
+        """Events an older version flagged `pending`: looked for at the first run, then every LEGACY_CHECK."""
+        now = time.monotonic()
+        if self._legacy_checked_at is not None and now - self._legacy_checked_at < LEGACY_CHECK_SECONDS:
+            return
+        self._legacy_checked_at = now
+        while await self.store.events.adopt_pending(self.batch_size):
+            pass
+
+    async def derive(self, entries: list[Doc]) -> int:
+        """One batch of outbox entries: delivery marks, then the entries up to the batch's last `_id` taken and
+        their events counted, in one transaction; how many it counted (fewer when another worker took some first).
+        """
+        batch = events_of(entries)
         self.last_lag_seconds = max(0.0, (datetime.now(UTC) - min(_received(d) for d in batch)).total_seconds())
         INGEST_LAG.observe(self.last_lag_seconds)
         await self._mark_deliveries(batch)
-        last_id = batch[-1]["_id"]
-        done = await self.store.transaction(lambda session: self.store.events.derive_pending(last_id, session))
+        last_key = entries[-1]["key"]
+        done = await self.store.transaction(lambda session: self.store.events.derive_pending(last_key, session))
         return len(done)
 
     async def _mark_deliveries(self, batch: list[Doc]) -> None:
         # One mark per (member, item, field), the earliest event's time: what marking each event in turn leaves.
-        marks: dict[tuple[ObjectId, ObjectId, ObjectId, str], datetime] = {}
+        # One read of the deliveries per community in the batch, not one per event.
+        marks: dict[ObjectId, dict[tuple[ObjectId, ObjectId, str], datetime]] = {}
         for doc in batch:
             field = DELIVERY_MARKS.get(EventType(doc["type"]))
             if field and doc.get("member_id") is not None:
-                key = (doc["community_id"], doc["member_id"], doc["content_id"], field)
-                marks[key] = min(marks.get(key, doc["occurred_at"]), doc["occurred_at"])
-        for (community_id, member_id, content_id, field), at in marks.items():
-            await self.store.deliveries.mark_delivery(community_id, member_id, content_id, field, at)
+                of_community = marks.setdefault(doc["community_id"], {})
+                key = (doc["member_id"], doc["content_id"], field)
+                of_community[key] = min(of_community.get(key, doc["occurred_at"]), doc["occurred_at"])
+        for community_id, of_community in marks.items():
+            await self.store.deliveries.mark_deliveries(community_id, of_community)
 
     async def _loop(self) -> None:
         while not self._stopping:

@@ -136,6 +136,30 @@ class DeliveriesStore:
                 {"_id": {"$in": ids}}, [{"$set": {field: {"$ifNull": [f"${field}", at]}}}]
             )
 
+    async def mark_deliveries(
+        self, community_id: ObjectId, marks: dict[tuple[ObjectId, ObjectId, str], datetime]
+    ) -> None:
+        """`mark_delivery` for a batch of (member, item, field) marks of one community: one read of the members'
+        deliveries (community_member_created_at, `$in` on member), then one write per delivery to stamp."""
+        if not marks:
+            return
+        members = list({member for member, _, _ in marks})
+        fields = sorted({field for _, _, field in marks})
+        cursor = self.deliveries.find(
+            {"community_id": community_id, "member_id": {"$in": members}},
+            projection={"member_id": 1, "items.content_id": 1, **{f: 1 for f in fields}},
+        )
+        async for doc in cursor:
+            shown = {item.get("content_id") for item in doc.get("items", [])}
+            stamp: dict[str, datetime] = {}
+            for (member, content_id, field), at in marks.items():
+                if member == doc["member_id"] and content_id in shown and doc.get(field) is None:
+                    stamp[field] = min(stamp.get(field, at), at)
+            if stamp:
+                await self.deliveries.update_one(
+                    {"_id": doc["_id"]}, [{"$set": {f: {"$ifNull": [f"${f}", at]} for f, at in stamp.items()}}]
+                )
+
     # --- push preferences -----------------------------------------------------------------------------------
 
     async def upsert_push_preferences(self, community_id: ObjectId, member_id: ObjectId, fields: Doc) -> Doc:

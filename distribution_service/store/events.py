@@ -1,12 +1,14 @@
 """Events, the item counters derived from them (totals and daily buckets), imported signals, and the one-off
 migrations of these collections.
 
-Recorded events are stored `pending`; the ingest worker (service/ingest_worker.py) derives the counters from them
-in batches. Imported events are counted as they are imported (service/importing.py) and never pending.
+A recorded event is stored together with its outbox entry (store/event_outbox.py), in one transaction; the ingest
+worker (service/ingest_worker.py) derives the counters from the outbox in batches. Imported events are counted as
+they are imported (service/importing.py) and have no outbox entry.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from bson import ObjectId
@@ -17,20 +19,35 @@ from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, Net
 
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
+from distribution_service.store.event_outbox import EventOutboxStore
 from infra.bulk import insert_many_reporting
 
 # Daily engagement buckets are kept this many days: enough for the 7-day popularity window and its first day.
 DAILY_BUCKET_DAYS = 8
 BACKFILL_BATCH = 5000
-# What deriving an event reads: its item's counters and daily bucket, its member's delivery marks, its lag.
-DERIVE_FIELDS = {"community_id": 1, "member_id": 1, "content_id": 1, "type": 1, "occurred_at": 1, "received_at": 1}
+# Recorded events are acknowledged once committed and journaled.
+JOURNALED = WriteConcern(w=1, j=True)
+# Indexes older versions created that no query reads any more: each one only cost every write of an event.
+RETIRED_INDEXES = (
+    "pending_id",
+    "community_member_content",
+    "community_member_occurred_at",
+    "community_content_occurred_at",
+)
+
+ClientKey = tuple[ObjectId, str]
+
+
+def client_key(doc: Doc) -> ClientKey | None:
+    key = doc.get("client_event_id")
+    return (doc["community_id"], key) if isinstance(key, str) else None
 
 
 class EventsStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.events = db["events"]
-        # Members' events as recorded: acknowledged once journaled (insert_events).
-        self.journaled_events = self.events.with_options(write_concern=WriteConcern(w=1, j=True))
+        # What the ingest worker has yet to derive: written and taken in the events' and counters' transactions.
+        self.outbox = EventOutboxStore(db)
         self.item_stats = db["item_stats"]
         # Each item's engagement per UTC day, for recent days (TTL): the 7-day popularity feature's source.
         self.item_daily = db["item_daily"]
@@ -61,18 +78,14 @@ class EventsStore:
             ],
             name="community_engaged_member_occurred_at",
         )
+        await self.outbox.ensure_indexes()
         await self.backfill_engaged()
-        # list_pending (the ingest worker): events not yet derived, oldest first; derived ones drop out of the
-        # `pending: true` range (the field is unset), so the scan is as long as the backlog.
-        await self.events.create_index([("pending", ASCENDING), ("_id", ASCENDING)], name="pending_id")
-        # A member's events by item, newest first (kept for ad-hoc reads and existing deployments).
+        # adopt_pending: events an older version stored flagged `pending` (no outbox entry), oldest first. Partial:
+        # events recorded now never carry the flag, so it costs their inserts nothing.
         await self.events.create_index(
-            [("community_id", ASCENDING), ("member_id", ASCENDING), ("content_id", ASCENDING)],
-            name="community_member_content",
-        )
-        await self.events.create_index(
-            [("community_id", ASCENDING), ("member_id", ASCENDING), ("occurred_at", DESCENDING)],
-            name="community_member_occurred_at",
+            [("pending", ASCENDING), ("_id", ASCENDING)],
+            partialFilterExpression={"pending": True},
+            name="legacy_pending_id",
         )
         # aggregate_activity_by_member, list_events_between: a community's events over a time window.
         await self.events.create_index(
@@ -89,9 +102,10 @@ class EventsStore:
         # Buckets expire once no popularity window reaches them.
         await self.item_daily.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expires_at_ttl")
         await self.backfill_item_daily()
-        # No query reads events by item any more (7-day popularity comes from item_daily): the index only cost writes.
-        if "community_content_occurred_at" in await self.events.index_information():
-            await self.events.drop_index("community_content_occurred_at")
+        existing = await self.events.index_information()
+        for name in RETIRED_INDEXES:
+            if name in existing:
+                await self.events.drop_index(name)
         # list_item_stats: counters per item.
         await self.item_stats.create_index(
             [("community_id", ASCENDING), ("content_id", ASCENDING)], unique=True, name="community_content_unique"
@@ -106,79 +120,126 @@ class EventsStore:
         )
 
     async def insert_events(self, docs: list[Doc]) -> list[tuple[ObjectId, bool]]:
-        """Store events, unordered, in one insert; (id, duplicate) per doc. Nothing else is written here: each new
-        event is stored `pending`, and the ingest worker derives the counters from it (`derive_pending`).
+        """Store events with their outbox entry, in one transaction; (id, duplicate) per doc.
 
-        Acknowledged means stored: the insert returns once the server committed it, journaled (`j: true`), so an
-        event answered `duplicate: false` survives a kill of this process, of the worker and of the database.
-        The `_id`s are chosen here, so the insert is retried once on a connection error without retryable writes
-        (infra/mongo.py): an `_id` or client event id already stored under our own `_id` is the first attempt's
-        write, not a duplicate. A client event id stored under another `_id` is a duplicate: one read for all.
+        Acknowledged means stored: the transaction commits the events and the entry the ingest worker derives them
+        from together (journaled, `j: true`), so an event answered `duplicate: false` is counted once, whatever is
+        killed afterwards (this process, the worker, the database). A client event id already stored answers as a
+        duplicate with the stored id: a transaction refused by the unique index writes nothing, so the stored ids
+        are read (one read for the batch) and the rest is stored again. The `_id`s are chosen here, so the
+        transaction is run again once on a connection error without retryable writes (infra/mongo.py): finding
+        our own `_id`s stored means the first attempt committed (the transaction stores all or nothing).
         """
         if not docs:
             return []
+        firsts: dict[ClientKey, Doc] = {}
+        fresh: list[Doc] = []
         for doc in mark_engaged(docs):
             doc.setdefault("_id", ObjectId())
-            doc["pending"] = True
+            key = client_key(doc)
+            if key is not None:
+                if key in firsts:
+                    continue  # repeated within the batch: answered as the first one's duplicate
+                firsts[key] = doc
+            fresh.append(doc)
+        stored: dict[ClientKey, ObjectId] = {}
+        while fresh:
+            try:
+                await self._store_batch(fresh)
+                break
+            except BulkWriteError as exc:
+                if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
+                    raise
+            found = await self._stored_ids(fresh)
+            keyed = [(key, d["_id"]) for d in fresh if (key := client_key(d)) is not None]
+            if not keyed or any(found.get(key) == own for key, own in keyed):
+                break  # our own `_id`s are stored: the first attempt committed, only its reply was lost
+            stored.update(found)
+            left = [d for d in fresh if client_key(d) not in stored]
+            if len(left) == len(fresh):
+                raise RuntimeError("an event was refused as a duplicate, yet no stored event has its client id")
+            fresh = left
+        results: list[tuple[ObjectId, bool]] = []
+        for doc in docs:
+            key = client_key(doc)
+            existing: ObjectId = doc["_id"]
+            if key is not None:
+                existing = stored[key] if key in stored else firsts[key]["_id"]
+            results.append((existing, existing != doc["_id"]))
+        return results
+
+    async def _store_batch(self, docs: list[Doc]) -> None:
+        """The events and their outbox entry, in one journaled transaction (a duplicate aborts it whole)."""
+
+        async def write(session: Session) -> None:
+            await self.events.insert_many(docs, ordered=True, session=session)
+            await self.outbox.add(docs, session)
+
         try:
-            refused = await self._insert_reporting(docs)
+            await self._transaction(write)
         except (AutoReconnect, NetworkTimeout):
-            refused = await self._insert_reporting(docs)
-        # A batch comes from one community: one read of its duplicates' stored ids, on the plain
-        # community_client_event index (the partial unique one only guards uniqueness).
+            await self._transaction(write)
+
+    async def _transaction(self, callback: Callable[[Session], Awaitable[None]]) -> None:
+        async with self.events.database.client.start_session() as session:
+            await session.with_transaction(callback, write_concern=JOURNALED)
+
+    async def _stored_ids(self, docs: list[Doc]) -> dict[ClientKey, ObjectId]:
+        """The stored `_id` of each of these events' client ids, on the plain community_client_event index (the
+        partial unique one only guards uniqueness: SecantusDB plans no lookup on it). One read per community."""
         keys: dict[ObjectId, list[str]] = {}
-        for i in refused:
-            if "client_event_id" in docs[i]:
-                keys.setdefault(docs[i]["community_id"], []).append(docs[i]["client_event_id"])
-        stored: dict[tuple[ObjectId, str], ObjectId] = {}
+        for doc in docs:
+            key = client_key(doc)
+            if key is not None:
+                keys.setdefault(key[0], []).append(key[1])
+        stored: dict[ClientKey, ObjectId] = {}
         for community_id, of_community in keys.items():
             cursor = self.events.find(
                 {"community_id": community_id, "client_event_id": {"$in": of_community}}, {"client_event_id": 1}
             )
             stored.update({(community_id, d["client_event_id"]): d["_id"] async for d in cursor})
-        results: list[tuple[ObjectId, bool]] = []
-        for i, doc in enumerate(docs):
-            existing: ObjectId = stored.get((doc["community_id"], doc.get("client_event_id", ""))) or doc["_id"]
-            results.append((existing, i in refused and existing != doc["_id"]))
-        return results
+        return stored
 
-    async def _insert_reporting(self, docs: list[Doc]) -> set[int]:
-        """Positions of the docs a unique index refused; any other write error is raised."""
-        try:
-            await self.journaled_events.insert_many(docs, ordered=False)
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(e.get("code") != DUPLICATE_KEY for e in errors):
-                raise
-            return {int(e["index"]) for e in errors}
-        return set()
+    async def oldest_pending_time(self) -> datetime | None:
+        """When the oldest outbox entry was written (to the second); None when nothing waits."""
+        return await self.outbox.oldest_time()
 
-    async def list_pending(self, limit: int) -> list[Doc]:
-        """The oldest events not yet derived (any community), in `_id` order, on pending_id."""
-        cursor = self.events.find({"pending": True}, projection=DERIVE_FIELDS).sort("_id", ASCENDING).limit(limit)
-        return [doc async for doc in cursor]
+    async def list_pending(self, until: datetime, max_events: int) -> list[Doc]:
+        """The oldest outbox entries (any community) written up to `until`, holding about `max_events` events."""
+        return await self.outbox.list_through(until, max_events)
 
-    async def derive_pending(self, last_id: ObjectId, session: Session) -> list[Doc]:
-        """In the caller's transaction: the events pending up to `last_id`, their flag cleared and their items'
-        counters bumped; the flag and the counters commit together, so each event is counted exactly once.
-
-        Read and cleared as one `_id` range on pending_id, in the transaction's snapshot: an event stored in the
-        range after the snapshot is neither read nor cleared (the next run counts it), and a concurrent worker's
-        transaction clearing the same events conflicts, so one of them is retried and finds them derived. (A
-        filter on a list of `_id`s would be one lookup per id on SecantusDB: seconds per thousand.)
-        """
-        in_range = {"pending": True, "_id": {"$lte": last_id}}
-        cursor = self.events.find(in_range, projection=DERIVE_FIELDS, session=session).sort("_id", ASCENDING)
-        docs = [doc async for doc in cursor]
-        if not docs:
-            return []
-        await self.events.update_many(in_range, {"$unset": {"pending": ""}}, session=session)
+    async def derive_pending(self, last_key: ObjectId, session: Session) -> list[Doc]:
+        """In the caller's transaction: the events of the outbox entries up to `last_key`, their entries deleted and
+        their items' counters bumped; both commit together, so each event is counted exactly once (a concurrent
+        worker taking the same entries conflicts; see EventOutboxStore.take_through)."""
+        docs = await self.outbox.take_through(last_key, session)
         by_community: dict[ObjectId, list[Doc]] = {}
         for doc in docs:
             by_community.setdefault(doc["community_id"], []).append(doc)
         for community_id, docs_of_community in by_community.items():
             await self.add_to_item_stats(community_id, docs_of_community, session=session)
         return docs
+
+    async def adopt_pending(self, limit: int) -> int:
+        """Give up to `limit` events an older version stored flagged `pending` an outbox entry, flag cleared, in one
+        transaction (so each is derived once, by the outbox); how many. Runs while replicas of both versions
+        record: an older worker clearing the same flags conflicts, and one transaction is retried."""
+        if await self.events.find_one({"pending": True}, {"_id": 1}) is None:
+            return 0  # the usual case, without a transaction
+        adopted = 0
+
+        async def adopt(session: Session) -> None:
+            nonlocal adopted
+            cursor = self.events.find({"pending": True}, session=session).sort("_id", ASCENDING).limit(limit)
+            docs = [doc async for doc in cursor]
+            adopted = len(docs)
+            if docs:
+                in_range = {"pending": True, "_id": {"$lte": docs[-1]["_id"]}}
+                await self.events.update_many(in_range, {"$unset": {"pending": ""}}, session=session)
+                await self.outbox.add(docs, session)
+
+        await self._transaction(adopt)
+        return adopted
 
     async def backfill_engaged(self) -> None:
         """Give events stored before the `engaged` flag existed their flag, once per database (then marked done)."""

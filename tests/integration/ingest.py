@@ -28,10 +28,13 @@ async def derived(api: Api) -> None:
 
 
 def pending_events(settings: Settings) -> int:
+    """Events acknowledged and not yet derived: those in the outbox, and any an older version flagged `pending`."""
     assert settings.mongodb_uri
     client: MongoClient[dict[str, Any]] = MongoClient(settings.mongodb_uri)
     try:
-        return client[settings.database_name("distribution")]["events"].count_documents({"pending": True})
+        db = client[settings.database_name("distribution")]
+        in_outbox = sum(len(entry["events"]) for entry in db["event_outbox"].find({}, {"events._id": 1}))
+        return in_outbox + db["events"].count_documents({"pending": True})
     finally:
         client.close()
 

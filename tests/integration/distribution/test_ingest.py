@@ -162,11 +162,17 @@ async def test_a_worker_failing_after_the_counters_write_and_restarted_counts_ea
     assert await opens(store, community, item) == 25
 
 
+async def record_in_batches(store: DistributionStore, docs: list[Doc], size: int) -> None:
+    """As SDKs send them: one recorded batch (one outbox entry) per `size` events."""
+    for lo in range(0, len(docs), size):
+        await store.events.insert_events(docs[lo : lo + size])
+
+
 async def test_a_worker_cancelled_mid_run_and_restarted_counts_each_event_once(
     store: DistributionStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     community, item = ObjectId(), ObjectId()
-    await store.events.insert_events(events(community, item, 30))
+    await record_in_batches(store, events(community, item, 30), 10)
     real = store.events.derive_pending
     batches: list[int] = []
     hung = asyncio.Event()
@@ -195,7 +201,7 @@ async def test_a_worker_cancelled_mid_run_and_restarted_counts_each_event_once(
 
 async def test_two_workers_racing_count_each_event_once(store: DistributionStore) -> None:
     community, item = ObjectId(), ObjectId()
-    await store.events.insert_events(events(community, item, 60))
+    await record_in_batches(store, events(community, item, 60), 3)
     # when: two replicas drain at once
     a, b = IngestWorker(store, interval=0, batch_size=7), IngestWorker(store, interval=0, batch_size=7)
     await asyncio.gather(a.drain(), b.drain(), a.drain())
@@ -212,19 +218,68 @@ async def test_a_connection_error_retried_by_the_store_is_not_a_duplicate(
     community, item = ObjectId(), ObjectId()
     docs = events(community, item, 3)
     docs[1].pop("client_event_id")
-    real = store.events._insert_reporting
+    real = store.events._transaction
     calls: list[int] = []
 
-    async def lost_reply(batch: list[Doc]) -> set[int]:
+    async def lost_reply(callback: Any) -> None:
         calls.append(1)
-        refused = await real(batch)
+        await real(callback)
         if len(calls) == 1:
-            raise AutoReconnect("reply lost after the write")
-        return refused
+            raise AutoReconnect("reply lost after the commit")
 
-    monkeypatch.setattr(store.events, "_insert_reporting", lost_reply)
+    monkeypatch.setattr(store.events, "_transaction", lost_reply)
     # when
     results = await store.events.insert_events(docs)
-    # then: stored once each, none reported as a duplicate
+    # then: stored once each, none reported as a duplicate, counted once
     assert [d for _, d in results] == [False, False, False]
     assert await store.events.events.count_documents({"community_id": community}) == 3
+    assert await IngestWorker(store, interval=0).drain() == 3
+    assert await opens(store, community, item) == 3
+
+
+async def test_an_outbox_write_failing_leaves_no_event_and_the_retry_is_no_duplicate(
+    store: DistributionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    community, item = ObjectId(), ObjectId()
+    real = store.events.outbox.add
+
+    async def fails(docs: list[Doc], session: Any) -> None:
+        raise Crash  # the events were inserted in the transaction, the outbox entry not
+
+    monkeypatch.setattr(store.events.outbox, "add", fails)
+    with pytest.raises(Crash):
+        await store.events.insert_events(events(community, item, 4))
+    assert await store.events.events.count_documents({"community_id": community}) == 0
+    # when: the client sends the batch again
+    monkeypatch.setattr(store.events.outbox, "add", real)
+    results = await store.events.insert_events(events(community, item, 4))
+    # then
+    assert [d for _, d in results] == [False] * 4
+    assert await IngestWorker(store, interval=0).drain() == 4
+    assert await opens(store, community, item) == 4
+
+
+async def test_replays_mixed_with_new_events_are_stored_and_counted_once(store: DistributionStore) -> None:
+    community, item = ObjectId(), ObjectId()
+    first = await store.events.insert_events(events(community, item, 3))
+    # when: a batch repeats two of them, one twice, beside two new ones
+    again = events(community, item, 5)
+    results = await store.events.insert_events([again[0], again[3], again[1], again[0], again[4]])
+    # then
+    assert [d for _, d in results] == [True, False, True, True, False]
+    assert [results[0][0], results[2][0], results[3][0]] == [first[0][0], first[1][0], first[0][0]]
+    assert await IngestWorker(store, interval=0).drain() == 5
+    assert await opens(store, community, item) == 5
+
+
+async def test_events_an_older_version_left_pending_are_counted_once(store: DistributionStore) -> None:
+    community, item = ObjectId(), ObjectId()
+    legacy = [{**e, "engaged": True, "pending": True} for e in events(community, item, 12)]
+    await store.events.events.insert_many(legacy)
+    await store.events.insert_events(events(community, item, 15)[12:])
+    # when
+    assert await IngestWorker(store, interval=0, batch_size=5).drain() == 15
+    # then
+    assert await opens(store, community, item) == 15
+    assert await store.events.events.count_documents({"pending": True}) == 0
+    assert await IngestWorker(store, interval=0).drain() == 0

@@ -187,6 +187,23 @@ async def test_marking_a_delivery_reads_the_member_and_writes_by_id(world: World
     assert opened == 1
 
 
+async def test_marking_a_batch_of_deliveries_reads_the_members_once(world: World) -> None:
+    marks = {
+        (world.members[0], world.items[3], "opened_at"): NOW,
+        (world.members[0], world.items[3], "shared_at"): NOW,
+        (world.members[1], world.items[5], "opened_at"): NOW,
+        (world.members[2], world.items[29], "opened_at"): NOW,  # an item never delivered to them
+    }
+    await world.store.deliveries.mark_deliveries(world.community, marks)
+    assert await plans_of(world) == ["IXSCAN community_member_created_at", "IXSCAN _id_", "IXSCAN _id_"]
+    stamped = world.store.deliveries.deliveries.find({"$or": [{"opened_at": NOW}, {"shared_at": NOW}]})
+    found = [
+        (d["member_id"] == world.members[0], d["opened_at"] is not None, d["shared_at"] is not None)
+        async for d in stamped
+    ]
+    assert sorted(found) == [(False, True, False), (True, True, True)]
+
+
 async def test_model_registry_reads_use_their_indexes(world: World) -> None:
     await world.store.models.get_model_version(world.community, "v1")
     await world.store.models.list_model_versions(world.community)
@@ -239,3 +256,18 @@ async def test_health_figures_use_the_community_time_indexes(world: World) -> No
         "member_days": 6,
     }
     assert (made["delivered"], made["opened"]) == (200, 0)  # 10 members × 20 days
+
+
+async def test_the_ingest_worker_reads_the_outbox_and_legacy_flags_by_index(world: World) -> None:
+    store = world.store
+    oldest = await store.events.oldest_pending_time()
+    assert oldest is not None
+    entries = await store.events.list_pending(oldest + timedelta(seconds=1), 100)
+    await store.transaction(lambda session: store.events.derive_pending(entries[-1]["key"], session))
+    await store.events.adopt_pending(100)
+    plans = await plans_of(world)
+    # the oldest entry, a batch, the transaction's read and delete of the key range; the counters (their own
+    # test); the legacy flag's partial index
+    assert plans[:4] == ["IXSCAN key"] * 4
+    assert set(plans[4:-1]) == {"IXSCAN community_content_unique"}
+    assert plans[-1:] == ["IXSCAN legacy_pending_id"]

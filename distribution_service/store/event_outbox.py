@@ -1,0 +1,87 @@
+"""The event outbox: what the ingest worker has yet to derive, one entry per stored batch of recorded events.
+
+An entry is written in the same transaction as its events (EventsStore.insert_events) and deleted in the same
+transaction as the counters derived from it (EventsStore.derive_pending): an acknowledged event always has its
+entry until it is counted, and is counted once. Taking a batch deletes one small document per recorded batch,
+where clearing a flag on each event rewrote every index entry of the event (SecantusDB rewrites all the indexes of
+an updated document).
+
+Entries are read by `key` (their `_id`, copied) on its own index: SecantusDB plans no `_id` range, and answers a
+limit or a sort only after reading every document the filter matches, so every read here is bounded by a `key`
+range, never by a limit, and its cost is the range's, not the backlog's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bson import ObjectId
+from pymongo import ASCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession as Session
+from pymongo.asynchronous.database import AsyncDatabase
+
+from distribution_service.store.base import Doc
+
+# What deriving an event reads: its item's counters and daily bucket, its member's delivery marks, its lag.
+DERIVE_FIELDS = ("_id", "community_id", "member_id", "content_id", "type", "occurred_at", "received_at")
+# Below every ObjectId: `key >= FIRST_KEY` is the whole outbox, as an index range.
+FIRST_KEY = ObjectId("000000000000000000000000")
+
+
+def outbox_event(doc: Doc) -> Doc:
+    """The part of a stored event the worker derives from."""
+    return {field: doc[field] for field in DERIVE_FIELDS if field in doc}
+
+
+def events_of(entries: list[Doc]) -> list[Doc]:
+    return [event for entry in entries for event in entry["events"]]
+
+
+class EventOutboxStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.entries = db["event_outbox"]
+
+    async def ensure_indexes(self) -> None:
+        # Every read: entries up to a key, oldest first.
+        await self.entries.create_index([("key", ASCENDING)], name="key")
+
+    async def add(self, docs: list[Doc], session: Session) -> None:
+        """One entry for these just-inserted events, in the caller's transaction."""
+        key = ObjectId()
+        await self.entries.insert_one(
+            {"_id": key, "key": key, "events": [outbox_event(d) for d in docs]}, session=session
+        )
+
+    async def oldest_time(self) -> datetime | None:
+        """When the oldest entry was written (to the second), or None when the outbox is empty. Reads the whole
+        outbox: once per worker run, not per batch."""
+        cursor = self.entries.find({"key": {"$gte": FIRST_KEY}}, {"key": 1}).sort("key", ASCENDING).limit(1)
+        found = [doc async for doc in cursor]
+        return found[0]["key"].generation_time if found else None
+
+    async def list_through(self, until: datetime, max_events: int) -> list[Doc]:
+        """The oldest entries written up to `until` (by key), as many as hold about `max_events` events (at least
+        one entry)."""
+        bound = {"key": {"$lte": ObjectId.from_datetime(until)}}
+        entries = [e async for e in self.entries.find(bound)]
+        entries.sort(key=lambda e: e["key"])
+        taken: list[Doc] = []
+        count = 0
+        for entry in entries:
+            if count >= max_events:
+                break
+            taken.append(entry)
+            count += len(entry["events"])
+        return taken
+
+    async def take_through(self, last_key: ObjectId, session: Session) -> list[Doc]:
+        """In the caller's transaction: the events of every entry up to `last_key`, the entries deleted.
+
+        Read and deleted as one key range in the transaction's snapshot: an entry added in the range after the
+        snapshot is neither read nor deleted (the next run takes it), and a concurrent worker deleting the same
+        entries conflicts, so one transaction is retried and finds them gone."""
+        in_range = {"key": {"$lte": last_key}}
+        entries = [e async for e in self.entries.find(in_range, session=session)]
+        if entries:
+            await self.entries.delete_many(in_range, session=session)
+        return events_of(entries)
