@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import atexit
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
-from pymongo import AsyncMongoClient
+import pymongo
+from pymongo import AsyncMongoClient, WriteConcern
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
 
 from infra import embedded
 from infra.metrics import DatabaseErrorListener
 from infra.settings import Settings
 
 MongoDocument = dict[str, Any]
+T = TypeVar("T")
+
+# A request that needs the database while it is down fails in about this long (UNAVAILABLE), not in 30 s.
+SERVER_SELECTION_TIMEOUT_MS = 1500
+CONNECT_TIMEOUT_MS = 2000
+# Bounds a transaction's retries (conflicts, a dead process's transaction not yet reaped, an outage): the driver
+# alone would retry for 120 s, past every caller's timeout. Above the server's transaction lifetime (3 s, see
+# infra/database_server.py), so a conflict with a dead writer's transaction is outlived, and below the gateway's
+# 10 s service timeout, so the caller hears UNAVAILABLE from the service rather than a timeout.
+TRANSACTION_TIMEOUT_SECONDS = 8.0
+JOURNALED = WriteConcern(w=1, j=True)
+BARRIER_COLLECTION = "journal_barrier"
 
 
 def resolve_mongodb_uri(settings: Settings) -> str:
@@ -46,7 +62,40 @@ def create_mongo_client(uri: str, *, app_name: str) -> AsyncMongoClient[MongoDoc
         uri,
         appname=app_name,
         tz_aware=True,
-        serverSelectionTimeoutMS=5000,
+        serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS,
+        connectTimeoutMS=CONNECT_TIMEOUT_MS,
         retryWrites=retry_writes(uri),
         event_listeners=[DatabaseErrorListener()],
+    )
+
+
+def open_database(
+    client: AsyncMongoClient[MongoDocument], name: str, *, journaled: bool
+) -> AsyncDatabase[MongoDocument]:
+    """A service's database; `journaled`: every write on it is acknowledged once it is in the server's journal."""
+    return client.get_database(name, write_concern=JOURNALED if journaled else None)
+
+
+async def run_transaction(
+    db: AsyncDatabase[MongoDocument], callback: Callable[[AsyncClientSession], Awaitable[T]]
+) -> T:
+    """Run `callback` in one transaction, retried whole on transient errors for at most TRANSACTION_TIMEOUT_SECONDS.
+
+    On a journaled database the commit is followed by a journal barrier: SecantusDB commits a transaction without
+    syncing its log whatever the write concern says, so the caller hears of the commit only once it is on disk.
+    """
+    async with db.client.start_session() as session:
+        with pymongo.timeout(TRANSACTION_TIMEOUT_SECONDS):
+            result: T = await session.with_transaction(callback, write_concern=db.write_concern)
+    if db.write_concern.document.get("j"):
+        await journal_barrier(db)
+    return result
+
+
+async def journal_barrier(db: AsyncDatabase[MongoDocument]) -> None:
+    """One j:true write: the server syncs its log up to it, and so every commit before it (the log is in order)."""
+    await (
+        db[BARRIER_COLLECTION]
+        .with_options(write_concern=JOURNALED)
+        .update_one({"_id": "barrier"}, {"$inc": {"n": 1}}, upsert=True)
     )
