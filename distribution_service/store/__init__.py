@@ -19,7 +19,6 @@ from distribution_service.store.deliveries import DeliveriesStore
 from distribution_service.store.events import EventsStore
 from distribution_service.store.models import ModelsStore
 from distribution_service.store.relations import RelationsStore
-from infra.mongo import run_transaction
 
 __all__ = ["DistributionStore", "Doc"]
 T = TypeVar("T")
@@ -55,5 +54,7 @@ class DistributionStore:
             await part.ensure_indexes()
 
     async def transaction(self, callback: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
-        """Run `callback` in one MongoDB transaction, retried whole on transient errors for a bounded time."""
-        return await run_transaction(self.db, callback)
+        """Run `callback` in one MongoDB transaction (retried by the driver on transient conflicts)."""
+        async with self.db.client.start_session() as session:
+            result: T = await session.with_transaction(callback)
+            return result
