@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import atexit
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-import pymongo
 from pymongo import AsyncMongoClient, WriteConcern
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure
 
 from infra import embedded
+from infra.errors import UnavailableError
 from infra.metrics import DatabaseErrorListener
 from infra.settings import Settings
 
@@ -21,11 +23,11 @@ T = TypeVar("T")
 # A request that needs the database while it is down fails in about this long (UNAVAILABLE), not in 30 s.
 SERVER_SELECTION_TIMEOUT_MS = 1500
 CONNECT_TIMEOUT_MS = 2000
-# Bounds a transaction's retries (conflicts, a dead process's transaction not yet reaped, an outage): the driver
-# alone would retry for 120 s, past every caller's timeout. Above the server's transaction lifetime (3 s, see
-# infra/database_server.py), so a conflict with a dead writer's transaction is outlived, and below the gateway's
-# 10 s service timeout, so the caller hears UNAVAILABLE from the service rather than a timeout.
-TRANSACTION_TIMEOUT_SECONDS = 8.0
+# How long a transaction is retried on conflicts (a dead process's transaction not yet reaped, contention) before
+# the caller hears UNAVAILABLE: the driver alone retries for 120 s. Well above the server's transaction lifetime
+# (3 s, see infra/database_server.py), so a dead writer's transaction is outlived. Not a per-operation timeout:
+# a busy pool or a slow statement does not count against it, only starting the transaction again.
+TRANSACTION_RETRY_SECONDS = 20.0
 JOURNALED = WriteConcern(w=1, j=True)
 BARRIER_COLLECTION = "journal_barrier"
 
@@ -79,14 +81,24 @@ def open_database(
 async def run_transaction(
     db: AsyncDatabase[MongoDocument], callback: Callable[[AsyncClientSession], Awaitable[T]]
 ) -> T:
-    """Run `callback` in one transaction, retried whole on transient errors for at most TRANSACTION_TIMEOUT_SECONDS.
+    """Run `callback` in one transaction, retried whole on conflicts for at most TRANSACTION_RETRY_SECONDS.
 
+    The database unreachable is UNAVAILABLE at once: the driver would retry the whole transaction for two minutes.
     On a journaled database the commit is followed by a journal barrier: SecantusDB commits a transaction without
     syncing its log whatever the write concern says, so the caller hears of the commit only once it is on disk.
     """
+    give_up_at = time.monotonic() + TRANSACTION_RETRY_SECONDS
+
+    async def attempt(session: AsyncClientSession) -> T:
+        if time.monotonic() > give_up_at:
+            raise UnavailableError("the database stayed busy (conflicting writes); retry")
+        try:
+            return await callback(session)
+        except ConnectionFailure as exc:  # not a PyMongoError any more: with_transaction does not retry it
+            raise UnavailableError("the database is unavailable; retry") from exc
+
     async with db.client.start_session() as session:
-        with pymongo.timeout(TRANSACTION_TIMEOUT_SECONDS):
-            result: T = await session.with_transaction(callback, write_concern=db.write_concern)
+        result: T = await session.with_transaction(attempt, write_concern=db.write_concern)
     if db.write_concern.document.get("j"):
         await journal_barrier(db)
     return result
