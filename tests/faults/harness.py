@@ -295,7 +295,7 @@ async def verdict(platform: Platform, api: Api, place: Community, acks: Acks) ->
         ids = {str(d["_id"]) for d in content.content.find({}, {"_id": 1})}
         stored_content = sum(1 for cid in acks.content if cid in ids)
         pending = content.outbox.count_documents({"status": PENDING})
-        for _ in range(100):  # bounded: the relay drains what the crash left within a few seconds
+        for _ in range(400):  # bounded: an event claimed when the crash came is due again after the claim's lease
             if pending == 0:
                 break
             await asyncio.sleep(0.1)
