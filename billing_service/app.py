@@ -85,6 +85,7 @@ def create_app(
         uri=settings.mongodb_uri,
         database=settings.database_name("billing"),
         app_name="billing_service",
+        journaled=True,  # money and content: an acknowledged write survives a database crash
         setup=setup,
     )
 

@@ -58,6 +58,9 @@ def create_app(
             max_delay_seconds=settings.outbox_retry_max_seconds,
             max_attempts=settings.outbox_max_attempts,
             interval_seconds=settings.outbox_relay_interval_seconds,
+            # A claimed event whose relay died (or lost the database) before marking it is due again after the
+            # lease: twice a delivery's own timeout, not the default minute, so a crash delays it by seconds.
+            lease_seconds=2 * settings.service_timeout_seconds,
         )
         store.on_commit = relay.notify
         tick = crisis_tick(service.crisis)
@@ -87,6 +90,7 @@ def create_app(
             uri=settings.mongodb_uri,
             database=settings.database_name("content"),
             app_name="content_service",
+            journaled=True,  # money and content: an acknowledged write survives a database crash
             setup=setup,
             teardown=teardown,
         ),

@@ -9,7 +9,7 @@ from graphql import GraphQLError
 from pydantic import ValidationError
 from strawberry.extensions import SchemaExtension
 
-from infra.errors import ServiceError, bad_input_from_validation
+from infra.errors import ServiceError, UnavailableError, bad_input_from_validation, database_unavailable
 from infra.logging import get_logger, request_id_var
 
 log = get_logger(__name__)
@@ -66,6 +66,8 @@ def map_error(error: GraphQLError) -> GraphQLError:
         return from_service_error(error, original)
     if isinstance(original, ValidationError):
         return from_service_error(error, bad_input_from_validation(original))
+    if original is not None and database_unavailable(original):
+        return from_service_error(error, UnavailableError("the database is unavailable; retry"))
     if original is None or isinstance(original, GraphQLError):
         # Parse, validation and variable-coercion errors (and our own coded ones) are the caller's to fix.
         code = (error.extensions or {}).get("code")

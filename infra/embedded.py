@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import shutil
+import importlib.util
 import signal
 import socket
 import subprocess
@@ -38,15 +38,15 @@ LOG_FILE = "mongodb.log"
 START_TIMEOUT_SECONDS = 60.0
 
 
-def server_command() -> str:
-    """The `secantusd-py` beside the running interpreter (the project's virtualenv), else on PATH."""
-    beside = Path(sys.executable).with_name("secantusd-py")
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("secantusd-py")
-    if not found:
-        raise RuntimeError("secantusd-py not found: install the SecantusDB package (make install)")
-    return found
+def server_command() -> list[str]:
+    """`secantusd-py`, through the wrapper that bounds its transaction lifetime (see infra/database_server.py).
+
+    `-P`: the wrapper runs by path, and its folder (infra/, which has a `logging` module) must not shadow the
+    standard library.
+    """
+    if importlib.util.find_spec("secantus") is None:
+        raise RuntimeError("SecantusDB not found: install the SecantusDB package (make install)")
+    return [sys.executable, "-P", str(Path(__file__).with_name("database_server.py"))]
 
 
 def free_port() -> int:
@@ -101,12 +101,19 @@ class EmbeddedServer:
     """A SecantusDB process this program started; `stop()` ends it."""
 
     def __init__(
-        self, storage: str, *, port: int | None = None, log_path: Path | None = None, test_commands: bool = False
+        self,
+        storage: str,
+        *,
+        port: int | None = None,
+        log_path: Path | None = None,
+        test_commands: bool = False,
+        sync_on_commit: bool = False,
     ) -> None:
         self.storage = storage
         self.port = port or free_port()
         self.log_path = log_path
         self.test_commands = test_commands
+        self.sync_on_commit = sync_on_commit
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
         self._stopping = threading.Event()
@@ -119,7 +126,7 @@ class EmbeddedServer:
 
     def start(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
         args = [
-            server_command(),
+            *server_command(),
             "--host",
             "127.0.0.1",
             "--port",
@@ -131,6 +138,8 @@ class EmbeddedServer:
         ]
         if self.test_commands:
             args.append("--enable-test-commands")
+        if self.sync_on_commit:
+            args.append("--sync-on-commit")
         self._log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - closed in stop()
         out: IO[bytes] | int = self._log if self._log else subprocess.DEVNULL
         # Its own session: Ctrl-C on the terminal reaches our process, which shuts the server down last.

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
+from pymongo.errors import ConnectionFailure, ExecutionTimeout, PyMongoError
 
 
 class ServiceError(Exception):
@@ -85,6 +86,17 @@ ERRORS_BY_CODE: dict[str, type[ServiceError]] = {
         InternalError,
     )
 }
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True for the driver's ways of saying the database cannot be reached now (down, restarting, too slow).
+
+    Such a failure is UNAVAILABLE to the caller, who may retry, never INTERNAL: the server is gone or the
+    transaction's bounded retries ran out (a `TransientTransactionError`, or CSOT's ExecutionTimeout).
+    """
+    if isinstance(exc, ConnectionFailure | ExecutionTimeout):
+        return True  # AutoReconnect, NetworkTimeout and ServerSelectionTimeoutError are ConnectionFailures
+    return isinstance(exc, PyMongoError) and exc.has_error_label("TransientTransactionError")
 
 
 def error_from_body(body: dict[str, Any], status: int) -> ServiceError:

@@ -97,7 +97,7 @@ class ServiceClient:
 
     async def ready(self) -> bool:
         try:
-            response = await self._http.get("/readyz", timeout=2.0)
+            response = await self._http.get("/readyz", timeout=0.9)
         except httpx.HTTPError:
             return False
         return response.status_code == 200

@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 import atexit
-from typing import Any
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, WriteConcern
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure
 
 from infra import embedded
+from infra.errors import UnavailableError
 from infra.metrics import DatabaseErrorListener
 from infra.settings import Settings
 
 MongoDocument = dict[str, Any]
+T = TypeVar("T")
+
+# A request that needs the database while it is down fails in about this long (UNAVAILABLE), not in 30 s.
+SERVER_SELECTION_TIMEOUT_MS = 1500
+CONNECT_TIMEOUT_MS = 2000
+# How long a transaction is retried on conflicts (a dead process's transaction not yet reaped, contention) before
+# the caller hears UNAVAILABLE: the driver alone retries for 120 s. Well above the server's transaction lifetime
+# (3 s, see infra/database_server.py), so a dead writer's transaction is outlived. Not a per-operation timeout:
+# a busy pool or a slow statement does not count against it, only starting the transaction again.
+TRANSACTION_RETRY_SECONDS = 20.0
+JOURNALED = WriteConcern(w=1, j=True)
+BARRIER_COLLECTION = "journal_barrier"
 
 
 def resolve_mongodb_uri(settings: Settings) -> str:
@@ -46,7 +64,50 @@ def create_mongo_client(uri: str, *, app_name: str) -> AsyncMongoClient[MongoDoc
         uri,
         appname=app_name,
         tz_aware=True,
-        serverSelectionTimeoutMS=5000,
+        serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS,
+        connectTimeoutMS=CONNECT_TIMEOUT_MS,
         retryWrites=retry_writes(uri),
         event_listeners=[DatabaseErrorListener()],
+    )
+
+
+def open_database(
+    client: AsyncMongoClient[MongoDocument], name: str, *, journaled: bool
+) -> AsyncDatabase[MongoDocument]:
+    """A service's database; `journaled`: every write on it is acknowledged once it is in the server's journal."""
+    return client.get_database(name, write_concern=JOURNALED if journaled else None)
+
+
+async def run_transaction(
+    db: AsyncDatabase[MongoDocument], callback: Callable[[AsyncClientSession], Awaitable[T]]
+) -> T:
+    """Run `callback` in one transaction, retried whole on conflicts for at most TRANSACTION_RETRY_SECONDS.
+
+    The database unreachable is UNAVAILABLE at once: the driver would retry the whole transaction for two minutes.
+    On a journaled database the commit is followed by a journal barrier: SecantusDB commits a transaction without
+    syncing its log whatever the write concern says, so the caller hears of the commit only once it is on disk.
+    """
+    give_up_at = time.monotonic() + TRANSACTION_RETRY_SECONDS
+
+    async def attempt(session: AsyncClientSession) -> T:
+        if time.monotonic() > give_up_at:
+            raise UnavailableError("the database stayed busy (conflicting writes); retry")
+        try:
+            return await callback(session)
+        except ConnectionFailure as exc:  # not a PyMongoError any more: with_transaction does not retry it
+            raise UnavailableError("the database is unavailable; retry") from exc
+
+    async with db.client.start_session() as session:
+        result: T = await session.with_transaction(attempt, write_concern=db.write_concern)
+    if db.write_concern.document.get("j"):
+        await journal_barrier(db)
+    return result
+
+
+async def journal_barrier(db: AsyncDatabase[MongoDocument]) -> None:
+    """One j:true write: the server syncs its log up to it, and so every commit before it (the log is in order)."""
+    await (
+        db[BARRIER_COLLECTION]
+        .with_options(write_concern=JOURNALED)
+        .update_one({"_id": "barrier"}, {"$inc": {"n": 1}}, upsert=True)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 import time
@@ -19,7 +20,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from infra.errors import BadInputError, ServiceError, bad_input_from_validation
+from infra.errors import BadInputError, ServiceError, bad_input_from_validation, database_unavailable
 from infra.http import INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER
 from infra.logging import get_logger, request_id_var
 from infra.metrics import HTTP_LATENCY, HTTP_REQUESTS, metrics_endpoint
@@ -93,6 +94,11 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    if database_unavailable(exc):
+        log.warning("database_unavailable", path=request.url.path, error=str(exc)[:300])
+        return JSONResponse(
+            {"error": "UnavailableError", "code": "UNAVAILABLE", "detail": "the database is unavailable; retry"}, 503
+        )
     log.error("unhandled_error", path=request.url.path, exc_info=exc)
     return JSONResponse({"error": "InternalError", "code": "INTERNAL", "detail": "internal error"}, 500)
 
@@ -181,11 +187,16 @@ def create_service_app(
     return app
 
 
+READY_TIMEOUT_SECONDS = 0.8
+
+
 async def ping(client: Any) -> bool:
-    """Readiness of a service's database: one `ping` with a short deadline."""
+    """Readiness of a service's database: one `ping`, given up after READY_TIMEOUT_SECONDS (`/readyz` answers in
+    1 s while the database is down, instead of waiting out the driver's server selection)."""
     try:
-        await client.admin.command("ping")
-    except Exception:  # noqa: BLE001 - any failure means not ready
+        async with asyncio.timeout(READY_TIMEOUT_SECONDS):
+            await client.admin.command("ping")
+    except Exception:  # noqa: BLE001 - any failure (or no answer in time) means not ready
         return False
     return True
 
@@ -195,15 +206,22 @@ Teardown = Callable[[Starlette], Awaitable[None]]
 
 
 def database_lifespan(
-    *, uri: str | None, database: str, app_name: str, setup: DatabaseSetup, teardown: Teardown | None = None
+    *,
+    uri: str | None,
+    database: str,
+    app_name: str,
+    setup: DatabaseSetup,
+    teardown: Teardown | None = None,
+    journaled: bool = False,
 ) -> Lifespan:
     """Open the service's own database, let `setup` build its store (and indexes), close it at shutdown.
 
     `teardown` (optional) stops what `setup` started (background tasks) before the database closes.
+    `journaled`: the service's writes are acknowledged only once in the database's journal (money, content).
     """
     from contextlib import asynccontextmanager
 
-    from infra.mongo import create_mongo_client
+    from infra.mongo import create_mongo_client, open_database
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
@@ -217,7 +235,7 @@ def database_lifespan(
 
         app.state.ready_check = ready
         try:
-            await setup(app, client[database])
+            await setup(app, open_database(client, database, journaled=journaled))
             log.info("service_started", service=app_name, database=database)
             yield
         finally:

@@ -36,4 +36,4 @@ class BillingStore:
             await part.ensure_indexes()
 
     async def transaction(self, callback: Callable[[Session], Awaitable[T]]) -> T:
-        return await in_transaction(self.client, callback)
+        return await in_transaction(self.db, callback)

@@ -33,6 +33,7 @@ T = TypeVar("T")
 class ContentStore:
     def __init__(self, client: AsyncMongoClient[Doc], db: AsyncDatabase[Doc]) -> None:
         self.client = client
+        self.db = db
         self.pieces = PiecesStore(db)
         self.settings = SettingsStore(db)
         self.revisions = RevisionsStore(db)
@@ -65,7 +66,7 @@ class ContentStore:
 
     async def transaction(self, callback: Callable[[Session], Awaitable[T]]) -> T:
         """`callback` writes with the session, in one transaction; the relay is woken after the commit."""
-        result = await in_transaction(self.client, callback)
+        result = await in_transaction(self.db, callback)
         self.on_commit()
         return result
 

@@ -58,4 +58,4 @@ class UsersStore:
             await part.ensure_indexes()
 
     async def transaction(self, callback: Callable[[Session], Awaitable[T]]) -> T:
-        return await in_transaction(self.db.client, callback)
+        return await in_transaction(self.db, callback)

@@ -7,18 +7,19 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.asynchronous.mongo_client import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from infra.mongo import run_transaction
 
 Doc = dict[str, Any]
 Session = AsyncClientSession
 T = TypeVar("T")
 
 
-async def in_transaction(client: AsyncMongoClient[Doc], callback: Callable[[Session], Awaitable[T]]) -> T:
-    """Run `callback` in one MongoDB transaction (retried by the driver on transient conflicts)."""
-    async with client.start_session() as session:
-        result: T = await session.with_transaction(callback)
-        return result
+async def in_transaction(db: AsyncDatabase[Doc], callback: Callable[[Session], Awaitable[T]]) -> T:
+    """Run `callback` in one MongoDB transaction: retried whole on transient errors, bounded in time, and on a
+    journaled database acknowledged once on disk (see infra.mongo.run_transaction)."""
+    return await run_transaction(db, callback)
 
 
 def in_period(match: Doc, field: str, start: datetime | None, end: datetime | None) -> Doc:

@@ -1,0 +1,384 @@
+"""The platform as separate processes on loopback, faults to inject, and a client that records every acknowledgement.
+
+Shared by the fault suite (tests/faults, which asserts counts) and `python -m benchmarks.faults` (which also
+prints seconds). The database is the embedded server as the platform runs it (`infra.embedded.acquire`: on disk,
+supervised, started again on its port when it dies); each service is `python -m <package>`, started again with
+the same command when it dies, as the compose file's `restart: unless-stopped` does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pymongo import MongoClient
+
+from infra import embedded
+from infra.embedded import free_port
+from infra.outbox import PENDING
+from infra.settings import Settings
+from tests.factories import ADMIN_KEY, JWT_SECRET, Api, Member, create_community, grant, publish, register
+
+SERVICES = ("users", "content", "distribution", "billing")
+REPO = Path(__file__).resolve().parents[2]
+INTERNAL_TOKEN = "faults-internal-token-0123456789abcdef"
+PURCHASE = "mutation($i: PurchaseInput!) { purchase(input: $i) { id status } }"
+CREATE_PRODUCT = "mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }"
+RECORD = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { ok duplicate } }"
+TRIAL_BALANCE = "query { trialBalance { totalDebits totalCredits } }"
+
+
+@dataclass
+class Service:
+    name: str
+    port: int
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+    starts: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+class Platform:
+    """Four services and a gateway as processes over one supervised embedded database; `kill` is `kill -9`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.var = root / "var"
+        self.uri, server = embedded.acquire(self.var)
+        assert server is not None, "a fresh folder: this platform owns its database"
+        self.database = server
+        self.prefix = "faults"
+        names = (*SERVICES, "gateway")
+        self.services = {name: Service(name, free_port(), root / f"{name}.log") for name in names}
+        self.env = {
+            **os.environ,
+            "APP_ENV": "test",
+            "MONGODB_URI": self.uri,
+            "DB_PREFIX": self.prefix,
+            "JWT_SECRET": JWT_SECRET,
+            "PLATFORM_ADMIN_KEY": ADMIN_KEY,
+            "INTERNAL_API_TOKEN": INTERNAL_TOKEN,
+            "SEED_DEMO": "false",
+            "RATE_LIMITS_ENABLED": "false",
+            "VAR_DIR": str(self.var),
+            "GATEWAY_PORT": str(self.services["gateway"].port),
+        }
+        for name in SERVICES:
+            self.env[f"{name.upper()}_SERVICE_PORT"] = str(self.services[name].port)
+            self.env[f"{name.upper()}_SERVICE_URL"] = self.services[name].url
+        self._stopping = threading.Event()
+        self._watcher = threading.Thread(target=self._restart_dead, name="restart-unless-stopped", daemon=True)
+
+    @property
+    def gateway(self) -> str:
+        return self.services["gateway"].url
+
+    def start(self) -> None:
+        for service in self.services.values():
+            self._spawn(service)
+        for service in self.services.values():
+            self.wait_ready(service.name)
+        self._watcher.start()
+
+    def _spawn(self, service: Service) -> None:
+        package = "gateway" if service.name == "gateway" else f"{service.name}_service"
+        with open(service.log, "ab") as out:
+            service.process = subprocess.Popen(
+                [sys.executable, "-m", package], cwd=REPO, env=self.env, stdout=out, stderr=subprocess.STDOUT
+            )
+        service.starts += 1
+
+    def _restart_dead(self) -> None:
+        while not self._stopping.wait(0.1):
+            for service in self.services.values():
+                if service.process is not None and service.process.poll() is not None and not self._stopping.is_set():
+                    self._spawn(service)
+
+    def ready(self, name: str) -> bool:
+        try:
+            return httpx.get(f"{self.services[name].url}/readyz", timeout=1.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def wait_ready(self, name: str, timeout: float = 180.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.ready(name):
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"{name} not ready after {timeout}s:\n{self.services[name].log.read_text()[-3000:]}")
+
+    def kill(self, name: str) -> None:
+        """`kill -9` of a service, or of the database (`name="database"`); the platform starts it again."""
+        process = self.database.process if name == "database" else self.services[name].process
+        assert process is not None
+        os.kill(process.pid, signal.SIGKILL)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._watcher.is_alive():
+            self._watcher.join(timeout=2)
+        for service in self.services.values():
+            if service.process is not None and service.process.poll() is None:
+                service.process.terminate()
+        for service in self.services.values():
+            if service.process is None:
+                continue
+            try:
+                service.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                service.process.kill()
+        embedded.release(self.var, self.database)
+
+    def db(self, service: str) -> Any:
+        client: MongoClient[dict[str, Any]] = MongoClient(self.uri, serverSelectionTimeoutMS=20_000)
+        return client, client[f"{self.prefix}_{service}"]
+
+
+def api_on(http: httpx.AsyncClient) -> Api:
+    return Api(http, None, Settings(app_env="test", jwt_secret=JWT_SECRET, platform_admin_key=ADMIN_KEY))
+
+
+@dataclass
+class Community:
+    id: str
+    operator: Member
+    members: list[Member]
+    product: str
+    piece: str
+
+
+async def community(api: Api, slug: str, members: int) -> Community:
+    community_id = await create_community(api, slug)
+    operator = await register(api, slug, "olga")
+    await grant(api, community_id, "olga", "OPERATOR")
+    people = [await register(api, slug, f"m{i}") for i in range(members)]
+    data = await api.data(
+        CREATE_PRODUCT,
+        {"i": {"name": "Course", "kind": "COURSE", "priceCents": 1000, "currency": "CNY"}},
+        token=operator.token,
+    )
+    piece = await publish(api, operator, "Seed piece")
+    return Community(community_id, operator, people, data["createProduct"]["id"], piece)
+
+
+@dataclass
+class Acks:
+    """What the clients were told: each write's key and when it was acknowledged, failures by code."""
+
+    payments: dict[str, str] = field(default_factory=dict)  # idempotency key -> payment id
+    events: dict[str, str] = field(default_factory=dict)  # clientEventId -> the token it was sent with
+    content: list[str] = field(default_factory=list)  # content id
+    times: dict[str, list[float]] = field(default_factory=lambda: {"payment": [], "event": [], "content": []})
+    failures: Counter[str] = field(default_factory=Counter)
+
+    def ack(self, kind: str) -> None:
+        self.times[kind].append(time.monotonic())
+
+    def first_after(self, kind: str, moment: float) -> float | None:
+        return next((t for t in self.times[kind] if t > moment), None)
+
+
+def error_codes(body: dict[str, Any]) -> list[str]:
+    return [str((e.get("extensions") or {}).get("code")) for e in body.get("errors") or []]
+
+
+class Load:
+    """Writers in a loop until stopped: purchases (one key per attempt until acknowledged), recordEvent with a
+    clientEventId (the same id again until acknowledged) and publishContent; each acknowledgement recorded."""
+
+    def __init__(self, api: Api, place: Community, acks: Acks, tag: str) -> None:
+        self.api = api
+        self.place = place
+        self.acks = acks
+        self.tag = tag
+        self.stop = asyncio.Event()
+
+    async def _post(self, query: str, variables: dict[str, Any], token: str) -> dict[str, Any] | None:
+        try:
+            body = await self.api.post(query, variables, token=token)
+        except (httpx.HTTPError, ValueError):
+            self.acks.failures["TRANSPORT"] += 1
+            await asyncio.sleep(0.05)
+            return None
+        codes = error_codes(body)
+        if codes:
+            self.acks.failures.update(codes)
+            await asyncio.sleep(0.05)
+            return None
+        data: dict[str, Any] = body["data"]
+        return data
+
+    async def payer(self, member: Member, n: int) -> None:
+        i = 0
+        while not self.stop.is_set():
+            key = f"{self.tag}-{member.handle}-{n}-{i}"
+            data = await self._post(
+                PURCHASE, {"i": {"productId": self.place.product, "idempotencyKey": key}}, member.token
+            )
+            if data is not None and data["purchase"]["status"] == "SUCCEEDED":
+                self.acks.payments[key] = data["purchase"]["id"]
+                self.acks.ack("payment")
+                i += 1
+
+    async def reader(self, member: Member, n: int) -> None:
+        i = 0
+        while not self.stop.is_set():
+            event_id = f"{self.tag}-{member.handle}-{n}-{i}"
+            variables = {"i": {"contentId": self.place.piece, "type": "OPEN", "clientEventId": event_id}}
+            data = await self._post(RECORD, variables, member.token)
+            if data is not None and data["recordEvent"]["ok"]:
+                self.acks.events[event_id] = member.token
+                self.acks.ack("event")
+                i += 1
+
+    async def author(self, member: Member) -> None:
+        i = 0
+        while not self.stop.is_set():
+            variables = {"input": {"title": f"{self.tag} {i}", "body": "body", "kind": "UGC", "tags": []}}
+            data = await self._post(
+                "mutation($input: PublishContentInput!) { publishContent(input: $input) { id } }",
+                variables,
+                member.token,
+            )
+            if data is not None:
+                self.acks.content.append(data["publishContent"]["id"])
+                self.acks.ack("content")
+                i += 1
+
+    def tasks(self) -> list[asyncio.Task[None]]:
+        members = self.place.members
+        work = [self.payer(m, 0) for m in members]
+        work += [self.reader(m, 0) for m in members[:2]]
+        work += [self.author(members[-1])]
+        return [asyncio.create_task(w) for w in work]
+
+
+@dataclass
+class Verdict:
+    """What was stored of what was acknowledged, read back from the databases and through the API."""
+
+    acknowledged: int
+    stored: int
+    duplicated: int
+    unbalanced: int
+    outbox_pending: int
+    replays_not_duplicate: int
+
+    @property
+    def lost(self) -> int:
+        return self.acknowledged - self.stored
+
+
+async def verdict(platform: Platform, api: Api, place: Community, acks: Acks) -> Verdict:
+    client, billing = platform.db("billing")
+    content_client, content = platform.db("content")
+    try:
+        paid = {p["_id"]: p for p in billing.payments.find({"status": "SUCCEEDED"})}
+        stored_payments = sum(1 for pid in acks.payments.values() if any(str(k) == pid for k in paid))
+        keys = Counter(p["key"] for p in billing.payments.find({}, {"key": 1}))
+        invoices = Counter(str(i.get("payment_id")) for i in billing.invoices.find({"payment_id": {"$ne": None}}))
+        duplicated = sum(n - 1 for n in keys.values() if n > 1) + sum(n - 1 for n in invoices.values() if n > 1)
+        ids = {str(d["_id"]) for d in content.content.find({}, {"_id": 1})}
+        stored_content = sum(1 for cid in acks.content if cid in ids)
+        pending = content.outbox.count_documents({"status": PENDING})
+        for _ in range(400):  # bounded: an event claimed when the crash came is due again after the claim's lease
+            if pending == 0:
+                break
+            await asyncio.sleep(0.1)
+            pending = content.outbox.count_documents({"status": PENDING})
+    finally:
+        client.close()
+        content_client.close()
+    replays = await asyncio.gather(
+        *(
+            api.post(RECORD, {"i": {"contentId": place.piece, "type": "OPEN", "clientEventId": event_id}}, token=token)
+            for event_id, token in acks.events.items()
+        )
+    )
+    not_duplicate = sum(
+        1 for body in replays if (body.get("data") or {}).get("recordEvent", {}).get("duplicate") is not True
+    )
+    balance = (await api.data(TRIAL_BALANCE, token=place.operator.token))["trialBalance"]
+    acknowledged = len(acks.payments) + len(acks.events) + len(acks.content)
+    stored = stored_payments + stored_content + (len(acks.events) - not_duplicate)
+    return Verdict(
+        acknowledged=acknowledged,
+        stored=stored,
+        duplicated=duplicated,
+        unbalanced=abs(balance["totalDebits"] - balance["totalCredits"]),
+        outbox_pending=pending,
+        replays_not_duplicate=not_duplicate,
+    )
+
+
+async def wait_until(check: Any, within: float = 180.0) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if await check():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"not recovered within {within}s")
+
+
+@dataclass
+class Fault:
+    """One kill under load: what was acknowledged, and when (monotonic seconds) it was killed and ready again."""
+
+    target: str
+    acks: Acks
+    killed_at: float
+    ready_at: float
+
+    def recovery_seconds(self) -> float:
+        """Kill to the first acknowledged write of each kind afterwards (the slowest kind)."""
+        firsts = [self.acks.first_after(kind, self.killed_at) for kind in self.acks.times]
+        return max((t or self.killed_at) - self.killed_at for t in firsts)
+
+    def stall_seconds(self) -> float:
+        """Target ready again to the first acknowledged write of each kind: the delay beyond the restart itself,
+        which a transaction the dead process left open would make."""
+        firsts = [self.acks.first_after(kind, self.ready_at) for kind in self.acks.times]
+        return max(max((t or self.ready_at) - self.ready_at, 0.0) for t in firsts)
+
+
+def all_ready(platform: Platform) -> bool:
+    return all(platform.ready(name) for name in platform.services)
+
+
+async def exercise(platform: Platform, api: Api, place: Community, target: str, tag: str, warmup: int = 3) -> Fault:
+    """Writers running; once `warmup` writes of each kind are acknowledged, kill -9 `target`; wait (bounded) until
+    the platform brought it back with no manual step and every kind of write is acknowledged again."""
+    acks = Acks()
+    load = Load(api, place, acks, tag)
+    tasks = load.tasks()
+    try:
+        await wait_until(lambda: _async(all(len(t) >= warmup for t in acks.times.values())))
+        platform.kill(target)
+        killed_at = time.monotonic()
+        if target != "database":
+            await wait_until(lambda: _async(not platform.ready(target)), within=30)
+        await wait_until(lambda: asyncio.to_thread(all_ready, platform))
+        ready_at = time.monotonic()
+        await wait_until(lambda: _async(all(acks.first_after(kind, ready_at) for kind in acks.times)))
+    finally:
+        load.stop.set()
+        await asyncio.gather(*tasks)
+    return Fault(target, acks, killed_at, ready_at)
+
+
+async def _async(value: bool) -> bool:
+    return value
