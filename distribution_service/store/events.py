@@ -21,6 +21,7 @@ from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
 from distribution_service.store.event_outbox import EventOutboxStore
 from infra.bulk import insert_many_reporting
+from infra.mongo import JournalBarrier
 
 # Daily engagement buckets are kept this many days: enough for the 7-day popularity window and its first day.
 DAILY_BUCKET_DAYS = 8
@@ -55,6 +56,7 @@ class EventsStore:
         self.item_signals = db["item_signals"]
         # One document per data migration done (backfills of older databases).
         self.migrations = db["migrations"]
+        self.barrier = JournalBarrier(db)
 
     async def ensure_indexes(self) -> None:
         # insert_events: a client event id is recorded once per community.
@@ -179,6 +181,9 @@ class EventsStore:
             await self._transaction(write)
         except (AutoReconnect, NetworkTimeout):
             await self._transaction(write)
+        # SecantusDB commits a transaction without syncing its log, whatever the write concern says: the caller
+        # hears "stored" only once a journaled write after the commit (shared by concurrent recorders) is on disk.
+        await self.barrier.wait()
 
     async def _transaction(self, callback: Callable[[Session], Awaitable[None]]) -> None:
         async with self.events.database.client.start_session() as session:
