@@ -22,6 +22,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from infra.indexes import IndexPlan
 from infra.logging import get_logger
 
 log = get_logger(__name__)
@@ -48,15 +49,16 @@ class Outbox:
         self.events = collection
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # claim_due: the oldest due pending events.
-        await self.events.create_index(
-            [("status", ASCENDING), ("next_attempt_at", ASCENDING)], name="status_next_attempt"
-        )
+        indexes.add(self.events, [("status", ASCENDING), ("next_attempt_at", ASCENDING)], name="status_next_attempt")
         # list_for_community: an operator's delivery log.
-        await self.events.create_index(
+        indexes.add(
+            self.events,
             [("community_id", ASCENDING), ("destination", ASCENDING), ("created_at", ASCENDING)],
             name="community_destination_created",
         )
+        await indexes.create()
 
     async def add(self, events: list[OutboxEvent], *, session: AsyncClientSession | None = None) -> None:
         """Record events; pass the session of the business write's transaction."""

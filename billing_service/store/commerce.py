@@ -9,6 +9,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from billing_service.store.base import Doc, Session, in_community
+from infra.indexes import IndexPlan
 
 
 class CommerceStore:
@@ -19,25 +20,30 @@ class CommerceStore:
         self.records = db["commerce_records"]  # purchases, receipts, awards, payouts, costs
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # list_products: a community's offers in creation order.
-        await self.products.create_index(
-            [("community_id", ASCENDING), ("created_at", ASCENDING)], name="community_created"
-        )
+        indexes.add(self.products, [("community_id", ASCENDING), ("created_at", ASCENDING)], name="community_created")
         # list_deals: a community's campaigns and contracts by kind.
-        await self.deals.create_index([("community_id", ASCENDING), ("kind", ASCENDING)], name="community_kind")
+        indexes.add(self.deals, [("community_id", ASCENDING), ("kind", ASCENDING)], name="community_kind")
         # list_unrecognised: the scheduler's sweep of schedules whose next day of revenue is due.
-        await self.schedules.create_index([("open", ASCENDING), ("next_at", ASCENDING)], name="open_next_at")
+        indexes.add(self.schedules, [("open", ASCENDING), ("next_at", ASCENDING)], name="open_next_at")
         # get_schedule_by_source: the schedule of one charge or contract.
-        await self.schedules.create_index(
-            [("community_id", ASCENDING), ("source", ASCENDING)], unique=True, name="community_source_unique"
+        indexes.add(
+            self.schedules,
+            [("community_id", ASCENDING), ("source", ASCENDING)],
+            unique=True,
+            name="community_source_unique",
         )
         # list_open_schedules_of_subscription: an immediate cancel recognises what its periods left.
-        await self.schedules.create_index(
-            [("community_id", ASCENDING), ("subscription_id", ASCENDING)], name="community_subscription"
+        indexes.add(
+            self.schedules, [("community_id", ASCENDING), ("subscription_id", ASCENDING)], name="community_subscription"
         )
-        await self.records.create_index(
-            [("community_id", ASCENDING), ("kind", ASCENDING), ("created_at", ASCENDING)], name="community_kind"
+        indexes.add(
+            self.records,
+            [("community_id", ASCENDING), ("kind", ASCENDING), ("created_at", ASCENDING)],
+            name="community_kind",
         )
+        await indexes.create()
 
     async def insert(self, collection: str, session: Session | None, doc: Doc) -> Doc:
         doc = {**doc, "created_at": doc.get("created_at") or datetime.now(UTC)}

@@ -9,6 +9,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from billing_service.store.base import Doc, Session
+from infra.indexes import IndexPlan
 
 RETENTION_SECONDS = 48 * 3600  # Stripe keeps keys 24 hours; twice that here.
 
@@ -18,15 +19,18 @@ class IdempotencyStore:
         self.records = db["idempotency_keys"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # find / start / acquire / complete: a key names one request per caller scope.
-        await self.records.create_index(
+        indexes.add(
+            self.records,
             [("community_id", ASCENDING), ("scope", ASCENDING), ("key", ASCENDING)],
             unique=True,
             name="community_scope_key_unique",
         )
         # acquire / release / complete: the key plus its state (and lease), so these conditional writes find their
         # record on an index (SecantusDB scans when a filter names a field beyond the index's).
-        await self.records.create_index(
+        indexes.add(
+            self.records,
             [
                 ("community_id", ASCENDING),
                 ("scope", ASCENDING),
@@ -36,7 +40,8 @@ class IdempotencyStore:
             ],
             name="community_scope_key_state_lease",
         )
-        await self.records.create_index("created_at", expireAfterSeconds=RETENTION_SECONDS, name="created_at_ttl")
+        indexes.add(self.records, "created_at", expireAfterSeconds=RETENTION_SECONDS, name="created_at_ttl")
+        await indexes.create()
 
     @staticmethod
     def _id(community_id: ObjectId, scope: str, key: str) -> Doc:

@@ -9,6 +9,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
 from billing_service.store.base import Doc, Session, in_community
+from infra.indexes import IndexPlan
 
 
 class InvoicesStore:
@@ -17,21 +18,23 @@ class InvoicesStore:
         self.counters = db["invoice_counters"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # a number is used once per community and series (INV, CN); drafts have none (partial index).
-        await self.invoices.create_index(
+        indexes.add(
+            self.invoices,
             [("community_id", ASCENDING), ("series", ASCENDING), ("seq", ASCENDING)],
             unique=True,
             partialFilterExpression={"seq": {"$exists": True}},
             name="community_series_seq_unique",
         )
         # list: a community's invoices, newest first (optionally one member's).
-        await self.invoices.create_index(
-            [("community_id", ASCENDING), ("created_at", DESCENDING)], name="community_created"
-        )
-        await self.invoices.create_index(
+        indexes.add(self.invoices, [("community_id", ASCENDING), ("created_at", DESCENDING)], name="community_created")
+        indexes.add(
+            self.invoices,
             [("community_id", ASCENDING), ("member_id", ASCENDING), ("created_at", DESCENDING)],
             name="community_member_created",
         )
+        await indexes.create()
 
     async def create(self, session: Session | None, doc: Doc) -> Doc:
         doc = {**doc, "created_at": datetime.now(UTC)}

@@ -11,6 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from billing_service.domain.ledger import Line, balanced
 from billing_service.store.base import Doc, Session
+from infra.indexes import IndexPlan
 
 
 class LedgerStore:
@@ -18,22 +19,29 @@ class LedgerStore:
         self.transactions = db["ledger_transactions"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # post: at most one transaction per posting id in a community (a replay can never post twice).
-        await self.transactions.create_index(
-            [("community_id", ASCENDING), ("posting_id", ASCENDING)], unique=True, name="community_posting_unique"
+        indexes.add(
+            self.transactions,
+            [("community_id", ASCENDING), ("posting_id", ASCENDING)],
+            unique=True,
+            name="community_posting_unique",
         )
         # mrr_postings_for_subscription: what one subscription's charges and changes did to MRR.
-        await self.transactions.create_index(
-            [("community_id", ASCENDING), ("meta.subscription_id", ASCENDING)], name="community_subscription"
+        indexes.add(
+            self.transactions,
+            [("community_id", ASCENDING), ("meta.subscription_id", ASCENDING)],
+            name="community_subscription",
         )
         # trial_balance / sums_by_account / revenue_by_member / subscription_charges: a community's period.
-        await self.transactions.create_index(
-            [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred"
+        indexes.add(
+            self.transactions, [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred"
         )
         # creator_payable: the transactions naming one creator (multikey on the id list).
-        await self.transactions.create_index(
-            [("community_id", ASCENDING), ("meta.creator_ids", ASCENDING)], name="community_creator"
+        indexes.add(
+            self.transactions, [("community_id", ASCENDING), ("meta.creator_ids", ASCENDING)], name="community_creator"
         )
+        await indexes.create()
 
     async def post(
         self,

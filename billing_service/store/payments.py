@@ -9,6 +9,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from billing_service.store.base import Doc, Session, in_community
+from infra.indexes import IndexPlan
 
 
 class PaymentsStore:
@@ -17,22 +18,22 @@ class PaymentsStore:
         self.events = db["webhook_events"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # create / get_by_key: a payment key is charged at most once (renewals derive it from the period).
-        await self.payments.create_index(
-            [("community_id", ASCENDING), ("key", ASCENDING)], unique=True, name="community_key_unique"
+        indexes.add(
+            self.payments, [("community_id", ASCENDING), ("key", ASCENDING)], unique=True, name="community_key_unique"
         )
         # get_by_key_any: webhooks name the key only (the provider knows no community).
-        await self.payments.create_index("key", name="key")
+        indexes.add(self.payments, "key", name="key")
         # list_stale_pending: the billing cycle's sweep of payments a crash left PENDING.
-        await self.payments.create_index([("status", ASCENDING), ("created_at", ASCENDING)], name="status_created")
+        indexes.add(self.payments, [("status", ASCENDING), ("created_at", ASCENDING)], name="status_created")
         # list_for_member: a member's payments.
-        await self.payments.create_index(
-            [("community_id", ASCENDING), ("member_id", ASCENDING)], name="community_member"
-        )
+        indexes.add(self.payments, [("community_id", ASCENDING), ("member_id", ASCENDING)], name="community_member")
         # record_event: each provider event is applied at most once.
-        await self.events.create_index(
-            [("provider", ASCENDING), ("event_id", ASCENDING)], unique=True, name="provider_event_unique"
+        indexes.add(
+            self.events, [("provider", ASCENDING), ("event_id", ASCENDING)], unique=True, name="provider_event_unique"
         )
+        await indexes.create()
 
     async def create(self, session: Session | None, doc: Doc) -> Doc:
         doc = {**doc, "created_at": datetime.now(UTC), "refunded_cents": 0}

@@ -9,6 +9,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
 from billing_service.store.base import Doc, Session, in_community
+from infra.indexes import IndexPlan
 
 
 class SubscriptionsStore:
@@ -19,12 +20,12 @@ class SubscriptionsStore:
         self.notifications = db["notifications"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # list_plans: a community's plans in creation order.
-        await self.plans.create_index(
-            [("community_id", ASCENDING), ("created_at", ASCENDING)], name="community_created"
-        )
+        indexes.add(self.plans, [("community_id", ASCENDING), ("created_at", ASCENDING)], name="community_created")
         # create / get_live: at most one live subscription per member.
-        await self.subscriptions.create_index(
+        indexes.add(
+            self.subscriptions,
             [("community_id", ASCENDING), ("member_id", ASCENDING)],
             unique=True,
             partialFilterExpression={"live": True},
@@ -32,27 +33,34 @@ class SubscriptionsStore:
         )
         # get_live / list_live: SecantusDB plans no lookup on the partial index, so a plain one serves them
         # (`live` equality before member: list_live's `$in` is then the last field it pins).
-        await self.subscriptions.create_index(
+        indexes.add(
+            self.subscriptions,
             [("community_id", ASCENDING), ("live", ASCENDING), ("member_id", ASCENDING)],
             name="community_live_member",
         )
         # list_for_operator: a community's subscriptions by status, newest first.
-        await self.subscriptions.create_index(
-            [("community_id", ASCENDING), ("status", ASCENDING), ("created_at", DESCENDING)], name="community_status"
+        indexes.add(
+            self.subscriptions,
+            [("community_id", ASCENDING), ("status", ASCENDING), ("created_at", DESCENDING)],
+            name="community_status",
         )
         # list_due: the scheduler's sweep over every community (the one cross-community read).
-        await self.subscriptions.create_index([("live", ASCENDING), ("due_at", ASCENDING)], name="live_due")
+        indexes.add(self.subscriptions, [("live", ASCENDING), ("due_at", ASCENDING)], name="live_due")
         # get_coupon / redeem_coupon: a code names one coupon in a community.
-        await self.coupons.create_index(
-            [("community_id", ASCENDING), ("code", ASCENDING)], unique=True, name="community_code_unique"
+        indexes.add(
+            self.coupons, [("community_id", ASCENDING), ("code", ASCENDING)], unique=True, name="community_code_unique"
         )
         # list_notifications: a community's notices, newest first; one per (subscription, kind, period).
-        await self.notifications.create_index(
-            [("community_id", ASCENDING), ("created_at", DESCENDING)], name="community_created"
+        indexes.add(
+            self.notifications, [("community_id", ASCENDING), ("created_at", DESCENDING)], name="community_created"
         )
-        await self.notifications.create_index(
-            [("community_id", ASCENDING), ("dedupe", ASCENDING)], unique=True, name="community_dedupe_unique"
+        indexes.add(
+            self.notifications,
+            [("community_id", ASCENDING), ("dedupe", ASCENDING)],
+            unique=True,
+            name="community_dedupe_unique",
         )
+        await indexes.create()
 
     # Plans
 

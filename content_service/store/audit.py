@@ -9,6 +9,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from content_service.store.base import Doc, Session
+from infra.indexes import IndexPlan
 
 
 class AuditStore:
@@ -16,11 +17,15 @@ class AuditStore:
         self.audit = db["audit"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # list_entries: newest entries of a community, optionally about one target.
-        await self.audit.create_index([("community_id", ASCENDING), ("at", DESCENDING)], name="community_at")
-        await self.audit.create_index(
-            [("community_id", ASCENDING), ("target_id", ASCENDING), ("at", DESCENDING)], name="community_target_at"
+        indexes.add(self.audit, [("community_id", ASCENDING), ("at", DESCENDING)], name="community_at")
+        indexes.add(
+            self.audit,
+            [("community_id", ASCENDING), ("target_id", ASCENDING), ("at", DESCENDING)],
+            name="community_target_at",
         )
+        await indexes.create()
 
     async def add(
         self,

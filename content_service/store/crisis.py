@@ -10,6 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from content_service.store.base import Doc
+from infra.indexes import IndexPlan
 
 OPEN = "OPEN"
 
@@ -21,28 +22,31 @@ class CrisisStore:
         self.webhooks = db["webhooks"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # open_incident: de-duplication. At most one OPEN incident per community and cause, enforced by the
         # database, so concurrent detections cannot open two.
-        await self.incidents.create_index(
+        indexes.add(
+            self.incidents,
             [("community_id", ASCENDING), ("cause", ASCENDING)],
             name="one_open_incident_per_cause",
             unique=True,
             partialFilterExpression={"status": OPEN},
         )
         # list_incidents / latest_open: a community's incidents by status, newest first.
-        await self.incidents.create_index(
+        indexes.add(
+            self.incidents,
             [("community_id", ASCENDING), ("status", ASCENDING), ("opened_at", DESCENDING)],
             name="community_status_opened",
         )
         # insert_mention: a mention's url is pushed once per community.
-        await self.mentions.create_index(
-            [("community_id", ASCENDING), ("url", ASCENDING)], name="community_url", unique=True
-        )
+        indexes.add(self.mentions, [("community_id", ASCENDING), ("url", ASCENDING)], name="community_url", unique=True)
         # count_negative_platforms: recent negative mentions of a community.
-        await self.mentions.create_index(
+        indexes.add(
+            self.mentions,
             [("community_id", ASCENDING), ("sentiment", ASCENDING), ("occurred_at", ASCENDING)],
             name="community_sentiment_occurred",
         )
+        await indexes.create()
 
     async def metric_counts(self, community_id: ObjectId, now: datetime) -> Doc:
         """Incidents per (level, status) and step counts, aggregated in the database (index community_opened)."""

@@ -9,6 +9,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from content_service.store.base import Doc, Session
+from infra.indexes import IndexPlan
 
 
 class IncentivesStore:
@@ -18,17 +19,20 @@ class IncentivesStore:
         self.boosts = db["boosts"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # get_run: one run per community and month (the _id is "<community>:<month>").
         # insert payouts: one payout per community, month, member and source, whatever re-runs happen.
-        await self.payouts.create_index(
+        indexes.add(
+            self.payouts,
             [("community_id", ASCENDING), ("month", ASCENDING), ("member_id", ASCENDING), ("source", ASCENDING)],
             name="one_payout_per_member_month",
             unique=True,
         )
         # list_payouts: a community's payouts by status.
-        await self.payouts.create_index([("community_id", ASCENDING), ("status", ASCENDING)], name="community_status")
+        indexes.add(self.payouts, [("community_id", ASCENDING), ("status", ASCENDING)], name="community_status")
         # list_active_boosts (the candidate generator's `boosted` source): a community's boosts still running.
-        await self.boosts.create_index([("community_id", ASCENDING), ("ends_at", ASCENDING)], name="community_ends")
+        indexes.add(self.boosts, [("community_id", ASCENDING), ("ends_at", ASCENDING)], name="community_ends")
+        await indexes.create()
 
     async def insert_run(self, doc: Doc, *, session: Session) -> None:
         """The run's `_id` is "<community>:<month>": a second run of the month fails here, inside its transaction."""

@@ -9,6 +9,7 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
 from content_service.store.base import Doc, Session
+from infra.indexes import IndexPlan
 
 
 class InteractionStore:
@@ -19,40 +20,47 @@ class InteractionStore:
         self.shares = db["shares"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # cast_vote: one vote per member per target, by the database; tally: counts per target and value.
-        await self.votes.create_index(
+        indexes.add(
+            self.votes,
             [("community_id", ASCENDING), ("target_id", ASCENDING), ("member_id", ASCENDING)],
             name="one_vote_per_member",
             unique=True,
         )
-        await self.votes.create_index(
-            [("community_id", ASCENDING), ("target_id", ASCENDING), ("value", ASCENDING)], name="community_target_value"
+        indexes.add(
+            self.votes,
+            [("community_id", ASCENDING), ("target_id", ASCENDING), ("value", ASCENDING)],
+            name="community_target_value",
         )
         # list_bullets: a piece's bullet comments by anchor position.
-        await self.bullets.create_index(
+        indexes.add(
+            self.bullets,
             [("community_id", ASCENDING), ("content_id", ASCENDING), ("anchor", ASCENDING), ("position", ASCENDING)],
             name="community_content_anchor_position",
         )
         # count_recent_bullets: the per-member rate limit.
-        await self.bullets.create_index(
+        indexes.add(
+            self.bullets,
             [("community_id", ASCENDING), ("member_id", ASCENDING), ("created_at", ASCENDING)],
             name="community_member_created",
         )
         # list_comments: a piece's comments in order.
-        await self.comments.create_index(
+        indexes.add(
+            self.comments,
             [("community_id", ASCENDING), ("content_id", ASCENDING), ("created_at", ASCENDING)],
             name="community_content_created",
         )
         # count_shares: shares of a piece.
-        await self.shares.create_index(
-            [("community_id", ASCENDING), ("content_id", ASCENDING)], name="community_content"
-        )
+        indexes.add(self.shares, [("community_id", ASCENDING), ("content_id", ASCENDING)], name="community_content")
         # add_share: one share per member per piece, by the database (repeats do not inflate engagement).
-        await self.shares.create_index(
+        indexes.add(
+            self.shares,
             [("community_id", ASCENDING), ("content_id", ASCENDING), ("member_id", ASCENDING)],
             name="one_share_per_member",
             unique=True,
         )
+        await indexes.create()
 
     async def cast_vote(
         self,

@@ -9,6 +9,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
 from content_service.store.base import Doc, Session
+from infra.indexes import IndexPlan
 
 
 class ModerationStore:
@@ -17,32 +18,36 @@ class ModerationStore:
         self.hides = db["hides"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # list_queue: a community's complaints by status, oldest first (the moderation queue).
-        await self.complaints.create_index(
+        indexes.add(
+            self.complaints,
             [("community_id", ASCENDING), ("status", ASCENDING), ("created_at", ASCENDING)],
             name="community_status_created",
         )
         # list_open_flags: the open complaints about one piece, for the auto-hide sum.
-        await self.complaints.create_index(
+        indexes.add(
+            self.complaints,
             [("community_id", ASCENDING), ("target_id", ASCENDING), ("status", ASCENDING)],
             name="community_target_status",
         )
         # count_recent_complaints_by: the per-member rate limit.
-        await self.complaints.create_index(
+        indexes.add(
+            self.complaints,
             [("community_id", ASCENDING), ("member_id", ASCENDING), ("created_at", ASCENDING)],
             name="community_member_created",
         )
         # get_hide: the latest hide record of a piece.
-        await self.hides.create_index(
+        indexes.add(
+            self.hides,
             [("community_id", ASCENDING), ("content_id", ASCENDING), ("hidden_at", DESCENDING)],
             name="community_content_hidden",
         )
         # count_complainers_since: the crisis detector's sliding hourly window.
-        await self.complaints.create_index(
-            [("community_id", ASCENDING), ("created_at", ASCENDING)], name="community_created"
-        )
+        indexes.add(self.complaints, [("community_id", ASCENDING), ("created_at", ASCENDING)], name="community_created")
         # count_hidden_between (health figures): a community's hides over a time window.
-        await self.hides.create_index([("community_id", ASCENDING), ("hidden_at", ASCENDING)], name="community_hidden")
+        indexes.add(self.hides, [("community_id", ASCENDING), ("hidden_at", ASCENDING)], name="community_hidden")
+        await indexes.create()
 
     async def complaints_by_hour(self, community_id: ObjectId, since: datetime, until: datetime) -> list[int]:
         """Complaints filed in the window, counted per UTC clock hour (index community_created)."""

@@ -18,6 +18,7 @@ from content_service.domain.kinds import ContentStatus
 from content_service.schemas.content import ContentRead, ContentSummary
 from content_service.store.base import Doc, Session, in_community
 from infra.bulk import insert_many_reporting
+from infra.indexes import IndexPlan
 from infra.keyset import read_keyset_page
 
 SUMMARY_FIELDS = {"author_id": 1, "kind": 1, "tags": 1, "published_at": 1}
@@ -70,19 +71,23 @@ class PiecesStore:
         self._newest_window: dict[ObjectId, tuple[int, float]] = {}
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # list_published_summaries: newest published content of a community.
-        await self.content.create_index(
+        indexes.add(
+            self.content,
             [("community_id", ASCENDING), ("status", ASCENDING), ("published_at", DESCENDING)],
             name="community_status_published",
         )
         # list_published_summaries_by_tags: a community's published items carrying any of some tags, newest first
         # (equality on community and status, `$in` on the multikey tags: the planner's one operator).
-        await self.content.create_index(
+        indexes.add(
+            self.content,
             [("community_id", ASCENDING), ("status", ASCENDING), ("tags", ASCENDING), ("published_at", DESCENDING)],
             name="community_status_tags_published",
         )
         # list_published_summaries_by_authors: a community's published items by some authors, newest first.
-        await self.content.create_index(
+        indexes.add(
+            self.content,
             [
                 ("community_id", ASCENDING),
                 ("status", ASCENDING),
@@ -93,11 +98,13 @@ class PiecesStore:
         )
         # list_published_page / count_published: every published piece, newest first, a keyset page at a time
         # (the id breaks ties of one published_at); with a tag on the second index.
-        await self.content.create_index(
+        indexes.add(
+            self.content,
             [("community_id", ASCENDING), ("status", ASCENDING), ("published_at", DESCENDING), ("_id", DESCENDING)],
             name="community_status_published_id",
         )
-        await self.content.create_index(
+        indexes.add(
+            self.content,
             [
                 ("community_id", ASCENDING),
                 ("status", ASCENDING),
@@ -108,29 +115,28 @@ class PiecesStore:
             name="community_status_tags_published_id",
         )
         # count_published_by_kind: published pieces of a community in a window.
-        await self.content.create_index(
-            [("community_id", ASCENDING), ("published_at", ASCENDING)], name="community_published_at"
+        indexes.add(
+            self.content, [("community_id", ASCENDING), ("published_at", ASCENDING)], name="community_published_at"
         )
         # list_due_scheduled: scheduled pieces whose time has come.
-        await self.content.create_index(
+        indexes.add(
+            self.content,
             [("community_id", ASCENDING), ("status", ASCENDING), ("publish_at", ASCENDING)],
             name="community_status_publish_at",
         )
         # list_ids_by_template: the pieces made from a template.
-        await self.content.create_index(
-            [("community_id", ASCENDING), ("template_id", ASCENDING)], name="community_template"
-        )
+        indexes.add(self.content, [("community_id", ASCENDING), ("template_id", ASCENDING)], name="community_template")
         # The import's idempotency: one item per source id in a community.
-        await self.content.create_index(
+        indexes.add(
+            self.content,
             [("community_id", ASCENDING), ("source", ASCENDING), ("source_id", ASCENDING)],
             unique=True,
             partialFilterExpression={"source": {"$type": "string"}},
             name="community_source_unique",
         )
         # list_content_ids_by_source (the server plans no query on a partial index).
-        await self.content.create_index(
-            [("community_id", ASCENDING), ("source_id", ASCENDING)], name="community_source_id"
-        )
+        indexes.add(self.content, [("community_id", ASCENDING), ("source_id", ASCENDING)], name="community_source_id")
+        await indexes.create()
 
     async def create_content(
         self,

@@ -7,6 +7,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from content_service.store.base import Doc, Session
+from infra.indexes import IndexPlan
 
 
 class RevisionsStore:
@@ -14,12 +15,15 @@ class RevisionsStore:
         self.revisions = db["revisions"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # list_for_piece: a piece's revisions in order; the unique number keeps concurrent edits apart.
-        await self.revisions.create_index(
+        indexes.add(
+            self.revisions,
             [("community_id", ASCENDING), ("content_id", ASCENDING), ("number", ASCENDING)],
             name="community_content_number",
             unique=True,
         )
+        await indexes.create()
 
     async def add(self, doc: Doc, *, session: Session | None = None) -> None:
         await self.revisions.insert_one(doc, session=session)

@@ -13,6 +13,7 @@ from content_service.domain.starters import STARTERS
 from content_service.schemas.templates import TemplateSpec
 from content_service.store.base import Doc, Session
 from infra.errors import ConflictError
+from infra.indexes import IndexPlan
 
 BULK_KEYS = 100
 
@@ -24,18 +25,23 @@ class TemplatesStore:
         self.usage = db["template_usage"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # get_by_keys / list_for_community: a community's library (community_id None: platform starters).
-        await self.templates.create_index(
-            [("community_id", ASCENDING), ("key", ASCENDING)], name="community_key", unique=True
+        indexes.add(
+            self.templates, [("community_id", ASCENDING), ("key", ASCENDING)], name="community_key", unique=True
         )
         # count_use / usage_counts: how often each community used a template (platform starters included).
-        await self.usage.create_index(
-            [("community_id", ASCENDING), ("template_id", ASCENDING)], name="community_template", unique=True
+        indexes.add(
+            self.usage,
+            [("community_id", ASCENDING), ("template_id", ASCENDING)],
+            name="community_template",
+            unique=True,
         )
         # get_version: one version of a template.
-        await self.versions.create_index(
-            [("template_id", ASCENDING), ("version", ASCENDING)], name="template_version", unique=True
+        indexes.add(
+            self.versions, [("template_id", ASCENDING), ("version", ASCENDING)], name="template_version", unique=True
         )
+        await indexes.create()
         await self._seed_starters()
 
     async def _seed_starters(self) -> None:

@@ -7,6 +7,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from content_service.store.base import Doc, Session, in_community
+from infra.indexes import IndexPlan
 
 
 class TopicsStore:
@@ -15,11 +16,14 @@ class TopicsStore:
         self.contributions = db["contributions"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # list_contributions: a topic's contributions.
-        await self.contributions.create_index(
+        indexes.add(
+            self.contributions,
             [("community_id", ASCENDING), ("topic_id", ASCENDING), ("created_at", ASCENDING)],
             name="community_topic_created",
         )
+        await indexes.create()
 
     async def insert_topic(self, doc: Doc) -> Doc:
         result = await self.topics.insert_one(doc)

@@ -9,6 +9,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from distribution_service.store.base import Doc
+from infra.indexes import IndexPlan
 
 DECISION_BATCH = 500
 
@@ -18,18 +19,22 @@ class DecisionsStore:
         self.decisions = db["decisions"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # list_decision_heads_between: a community's decisions over a window (get_decision reads by `_id`).
-        await self.decisions.create_index([("community_id", ASCENDING), ("at", ASCENDING)], name="community_at")
+        indexes.add(self.decisions, [("community_id", ASCENDING), ("at", ASCENDING)], name="community_at")
         # list_experiment_decisions: one experiment version's decisions since a moment.
-        await self.decisions.create_index(
+        indexes.add(
+            self.decisions,
             [("community_id", ASCENDING), ("experiment_version", ASCENDING), ("at", ASCENDING)],
             name="community_experiment_at",
         )
         # list_shadow_decisions: one shadow version's decisions.
-        await self.decisions.create_index(
+        indexes.add(
+            self.decisions,
             [("community_id", ASCENDING), ("shadow_version", ASCENDING), ("at", ASCENDING)],
             name="community_shadow_at",
         )
+        await indexes.create()
 
     async def insert_decisions(self, docs: list[Doc]) -> None:
         if docs:

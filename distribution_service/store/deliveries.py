@@ -10,6 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
 from distribution_service.store.base import DUPLICATE_KEY, Doc
+from infra.indexes import IndexPlan
 
 
 class DeliveriesStore:
@@ -18,32 +19,40 @@ class DeliveriesStore:
         self.push_preferences = db["push_preferences"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # insert_deliveries: exactly one delivery per member per slot and local day, whatever re-runs happen.
-        await self.deliveries.create_index(
+        indexes.add(
+            self.deliveries,
             [("community_id", ASCENDING), ("member_id", ASCENDING), ("slot", ASCENDING), ("day", ASCENDING)],
             unique=True,
             name="community_member_slot_day_unique",
         )
         # list_delivered_members: who already got this slot today (`$in` on member, the last field pinned).
-        await self.deliveries.create_index(
+        indexes.add(
+            self.deliveries,
             [("community_id", ASCENDING), ("slot", ASCENDING), ("day", ASCENDING), ("member_id", ASCENDING)],
             name="community_slot_day_member",
         )
         # list_deliveries_for_member (inbox), newest first; mark_delivery; count_deliveries_by_member_since.
-        await self.deliveries.create_index(
+        indexes.add(
+            self.deliveries,
             [("community_id", ASCENDING), ("member_id", ASCENDING), ("created_at", DESCENDING)],
             name="community_member_created_at",
         )
         # aggregate_slot_rates: a community's deliveries by slot.
-        await self.deliveries.create_index([("community_id", ASCENDING), ("slot", ASCENDING)], name="community_slot")
+        indexes.add(self.deliveries, [("community_id", ASCENDING), ("slot", ASCENDING)], name="community_slot")
         # count_made_between (health figures): a community's deliveries over a time window.
-        await self.deliveries.create_index(
-            [("community_id", ASCENDING), ("created_at", ASCENDING)], name="community_created_at"
+        indexes.add(
+            self.deliveries, [("community_id", ASCENDING), ("created_at", ASCENDING)], name="community_created_at"
         )
         # upsert_push_preferences / list_push_preferences: one document per member.
-        await self.push_preferences.create_index(
-            [("community_id", ASCENDING), ("member_id", ASCENDING)], unique=True, name="community_member_unique"
+        indexes.add(
+            self.push_preferences,
+            [("community_id", ASCENDING), ("member_id", ASCENDING)],
+            unique=True,
+            name="community_member_unique",
         )
+        await indexes.create()
 
     async def insert_deliveries(self, docs: list[Doc]) -> int:
         """Insert what is new; a (member, slot, day) already delivered is skipped. Returns how many were new."""

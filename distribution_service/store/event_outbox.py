@@ -21,6 +21,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.database import AsyncDatabase
 
 from distribution_service.store.base import Doc
+from infra.indexes import IndexPlan
 
 # What deriving an event reads: its item's counters and daily bucket, its member's delivery marks, its lag.
 DERIVE_FIELDS = ("_id", "community_id", "member_id", "content_id", "type", "occurred_at", "received_at")
@@ -42,8 +43,10 @@ class EventOutboxStore:
         self.entries = db["event_outbox"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # Every read: entries up to a key, oldest first.
-        await self.entries.create_index([("key", ASCENDING)], name="key")
+        indexes.add(self.entries, [("key", ASCENDING)], name="key")
+        await indexes.create()
 
     async def add(self, docs: list[Doc], session: Session) -> None:
         """One entry for these just-inserted events, in the caller's transaction."""

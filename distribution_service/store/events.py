@@ -21,6 +21,7 @@ from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
 from distribution_service.store.event_outbox import EventOutboxStore
 from infra.bulk import insert_many_reporting
+from infra.indexes import IndexPlan
 from infra.mongo import JournalBarrier
 
 # Daily engagement buckets are kept this many days: enough for the 7-day popularity window and its first day.
@@ -59,19 +60,22 @@ class EventsStore:
         self.barrier = JournalBarrier(db)
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # insert_events: a client event id is recorded once per community.
-        await self.events.create_index(
+        indexes.add(
+            self.events,
             [("community_id", ASCENDING), ("client_event_id", ASCENDING)],
             unique=True,
             partialFilterExpression={"client_event_id": {"$type": "string"}},
             name="community_client_event_unique",
         )
         # insert_events (a duplicate's stored id): SecantusDB plans no lookup on a partial index, so a plain one.
-        await self.events.create_index(
-            [("community_id", ASCENDING), ("client_event_id", ASCENDING)], name="community_client_event"
+        indexes.add(
+            self.events, [("community_id", ASCENDING), ("client_event_id", ASCENDING)], name="community_client_event"
         )
         # list_members_engagement: members' engagement events (`engaged` equality, `$in` on member).
-        await self.events.create_index(
+        indexes.add(
+            self.events,
             [
                 ("community_id", ASCENDING),
                 ("engaged", ASCENDING),
@@ -80,46 +84,56 @@ class EventsStore:
             ],
             name="community_engaged_member_occurred_at",
         )
-        await self.outbox.ensure_indexes()
-        await self.backfill_engaged()
         # adopt_pending: events an older version stored flagged `pending` (no outbox entry), oldest first. Partial:
         # events recorded now never carry the flag, so it costs their inserts nothing.
-        await self.events.create_index(
+        indexes.add(
+            self.events,
             [("pending", ASCENDING), ("_id", ASCENDING)],
             partialFilterExpression={"pending": True},
             name="legacy_pending_id",
         )
         # aggregate_activity_by_member, list_events_between: a community's events over a time window.
-        await self.events.create_index(
-            [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred_at"
+        indexes.add(
+            self.events, [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred_at"
         )
         # list_active_communities (the slot scheduler's tick): any community's recent events.
-        await self.events.create_index([("occurred_at", ASCENDING)], name="occurred_at")
+        indexes.add(self.events, [("occurred_at", ASCENDING)], name="occurred_at")
         # sum_recent_engagement: the candidates' daily engagement buckets; one bucket per item and day.
-        await self.item_daily.create_index(
+        indexes.add(
+            self.item_daily,
             [("community_id", ASCENDING), ("content_id", ASCENDING), ("day", ASCENDING)],
             unique=True,
             name="community_content_day_unique",
         )
         # Buckets expire once no popularity window reaches them.
-        await self.item_daily.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expires_at_ttl")
+        indexes.add(self.item_daily, [("expires_at", ASCENDING)], expireAfterSeconds=0, name="expires_at_ttl")
+        # list_item_stats: counters per item.
+        indexes.add(
+            self.item_stats,
+            [("community_id", ASCENDING), ("content_id", ASCENDING)],
+            unique=True,
+            name="community_content_unique",
+        )
+        # list_item_signals_between (training): imported anonymous signals over a window.
+        indexes.add(
+            self.item_signals, [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred_at"
+        )
+        # insert_item_signals: the import's idempotency, one signal per key in a community.
+        indexes.add(
+            self.item_signals,
+            [("community_id", ASCENDING), ("client_event_id", ASCENDING)],
+            unique=True,
+            name="community_key_unique",
+        )
+        await indexes.create()
+        await self.outbox.ensure_indexes()
+        # Data migrations of older databases, once the indexes they read are there.
+        await self.backfill_engaged()
         await self.backfill_item_daily()
         existing = await self.events.index_information()
         for name in RETIRED_INDEXES:
             if name in existing:
                 await self.events.drop_index(name)
-        # list_item_stats: counters per item.
-        await self.item_stats.create_index(
-            [("community_id", ASCENDING), ("content_id", ASCENDING)], unique=True, name="community_content_unique"
-        )
-        # list_item_signals_between (training): imported anonymous signals over a window.
-        await self.item_signals.create_index(
-            [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred_at"
-        )
-        # insert_item_signals: the import's idempotency, one signal per key in a community.
-        await self.item_signals.create_index(
-            [("community_id", ASCENDING), ("client_event_id", ASCENDING)], unique=True, name="community_key_unique"
-        )
 
     async def insert_events(self, docs: list[Doc]) -> list[tuple[ObjectId, bool]]:
         """Store events with their outbox entry, in one transaction; (id, duplicate) per doc.

@@ -12,6 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from distribution_service.store.base import Doc
+from infra.indexes import IndexPlan
 
 
 class ModelsStore:
@@ -22,14 +23,19 @@ class ModelsStore:
         self.model_promotions = db["model_promotions"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # get_model_version / list_model_versions: one registry per community.
-        await self.model_versions.create_index(
-            [("community_id", ASCENDING), ("version", ASCENDING)], unique=True, name="community_version_unique"
+        indexes.add(
+            self.model_versions,
+            [("community_id", ASCENDING), ("version", ASCENDING)],
+            unique=True,
+            name="community_version_unique",
         )
         # get_model_pointer / set_model_pointer: one pointer per community.
-        await self.model_pointers.create_index([("community_id", ASCENDING)], unique=True, name="community_unique")
+        indexes.add(self.model_pointers, [("community_id", ASCENDING)], unique=True, name="community_unique")
         # list_model_promotions: a community's promotions and rollbacks, newest first.
-        await self.model_promotions.create_index([("community_id", ASCENDING), ("at", DESCENDING)], name="community_at")
+        indexes.add(self.model_promotions, [("community_id", ASCENDING), ("at", DESCENDING)], name="community_at")
+        await indexes.create()
 
     async def insert_model_version(self, doc: Doc, model_text: str) -> bool:
         """Store a trained model (text in GridFS) and its record; False if this version is already registered."""

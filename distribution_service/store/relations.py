@@ -11,6 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from distribution_service.store.base import Doc
+from infra.indexes import IndexPlan
 
 FOLLOWS = "follows"
 BLOCKS = "blocks"
@@ -21,15 +22,18 @@ class RelationsStore:
         self.collections: dict[str, AsyncCollection[Doc]] = {FOLLOWS: db[FOLLOWS], BLOCKS: db[BLOCKS]}
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         for collection in self.collections.values():
             # insert_relation: one relation per (member, author), whatever concurrent requests do. get_relation,
             # delete_relation, list_relations (sorted after: SecantusDB picks this index over one ending in
             # created_at) and list_relations_by_members (`$in` on member) all read on it.
-            await collection.create_index(
+            indexes.add(
+                collection,
                 [("community_id", ASCENDING), ("member_id", ASCENDING), ("author_id", ASCENDING)],
                 unique=True,
                 name="community_member_author_unique",
             )
+        await indexes.create()
 
     def _relation(self, kind: str) -> AsyncCollection[Doc]:
         return self.collections[kind]

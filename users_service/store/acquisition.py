@@ -13,6 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from infra.errors import ConflictError
+from infra.indexes import IndexPlan
 from users_service.schemas.acquisition import SpendRead, SpendTotal
 from users_service.store.base import Doc, in_period
 
@@ -24,16 +25,19 @@ class AcquisitionStore:
         self.enrollments = db["trial_enrollments"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # sum_spend: a community's acquisition spend over a period.
-        await self.spend.create_index([("community_id", ASCENDING), ("spent_at", ASCENDING)], name="community_spent_at")
+        indexes.add(self.spend, [("community_id", ASCENDING), ("spent_at", ASCENDING)], name="community_spent_at")
         # list_programs: a community's programs, newest first.
-        await self.programs.create_index([("community_id", ASCENDING), ("starts_at", DESCENDING)], name="community_at")
+        indexes.add(self.programs, [("community_id", ASCENDING), ("starts_at", DESCENDING)], name="community_at")
         # enroll: once per member and program; list_enrolled: a program's members.
-        await self.enrollments.create_index(
+        indexes.add(
+            self.enrollments,
             [("community_id", ASCENDING), ("program_id", ASCENDING), ("member_id", ASCENDING)],
             unique=True,
             name="community_program_member_unique",
         )
+        await indexes.create()
 
     # Spend
 

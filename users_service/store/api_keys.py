@@ -8,6 +8,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
+from infra.indexes import IndexPlan
 from users_service.domain.api_keys import Scope, is_stale
 from users_service.schemas.api_keys import ApiKeyRead
 from users_service.store.base import Doc
@@ -35,10 +36,12 @@ class ApiKeysStore:
         self.keys = db["api_keys"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # get_by_hash: every partner request (cached by the gateway) finds its key by the secret's hash.
-        await self.keys.create_index([("secret_hash", ASCENDING)], unique=True, name="secret_hash_unique")
+        indexes.add(self.keys, [("secret_hash", ASCENDING)], unique=True, name="secret_hash_unique")
         # list_for_community: a community's keys, newest first.
-        await self.keys.create_index([("community_id", ASCENDING), ("created_at", DESCENDING)], name="community_at")
+        indexes.add(self.keys, [("community_id", ASCENDING), ("created_at", DESCENDING)], name="community_at")
+        await indexes.create()
 
     async def create(
         self,

@@ -10,6 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from infra.errors import ConflictError
+from infra.indexes import IndexPlan
 from users_service.schemas.communities import CommunityRead
 from users_service.store.base import Doc
 
@@ -30,10 +31,12 @@ class CommunitiesStore:
         self.communities = db["communities"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # get_by_slug; a slug names one community platform-wide.
-        await self.communities.create_index([("slug", ASCENDING)], unique=True, name="slug_unique")
+        indexes.add(self.communities, [("slug", ASCENDING)], unique=True, name="slug_unique")
         # count_sub_communities: partner sub-communities of a parent.
-        await self.communities.create_index([("parent_id", ASCENDING)], name="parent")
+        indexes.add(self.communities, [("parent_id", ASCENDING)], name="parent")
+        await indexes.create()
 
     async def create(self, *, slug: str, name: str, timezone: str, parent_id: ObjectId | None) -> CommunityRead:
         doc: Doc = {

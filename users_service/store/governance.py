@@ -12,6 +12,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
+from infra.indexes import IndexPlan
 from users_service.schemas.governance import ProposalRead, StepRead
 from users_service.store.base import Doc
 
@@ -42,14 +43,15 @@ class GovernanceStore:
         self.proposals = db["proposals"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # list_proposals (by status or all), count_by_status: a community's proposals, newest first.
-        await self.proposals.create_index(
+        indexes.add(
+            self.proposals,
             [("community_id", ASCENDING), ("status", ASCENDING), ("created_at", DESCENDING)],
             name="community_status_at",
         )
-        await self.proposals.create_index(
-            [("community_id", ASCENDING), ("created_at", DESCENDING)], name="community_at"
-        )
+        indexes.add(self.proposals, [("community_id", ASCENDING), ("created_at", DESCENDING)], name="community_at")
+        await indexes.create()
 
     async def create_proposal(self, community_id: ObjectId, author_id: ObjectId, title: str, body: str) -> ProposalRead:
         doc: Doc = {

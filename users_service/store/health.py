@@ -8,6 +8,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
+from infra.indexes import IndexPlan
 from users_service.domain.health.model import AlertStatus
 from users_service.store.base import Doc
 
@@ -24,24 +25,28 @@ class HealthStore:
         self.alerts = db["health_alerts"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # get_targets / set_target: one targets document per community.
-        await self.targets.create_index([("community_id", ASCENDING)], unique=True, name="community_unique")
+        indexes.add(self.targets, [("community_id", ASCENDING)], unique=True, name="community_unique")
         # latest_snapshot, snapshot_at_or_before, list_history: a community's snapshots by time.
-        await self.snapshots.create_index(
-            [("community_id", ASCENDING), ("computed_at", DESCENDING)], name="community_computed"
+        indexes.add(
+            self.snapshots, [("community_id", ASCENDING), ("computed_at", DESCENDING)], name="community_computed"
         )
         # open_alert: at most one OPEN alert per community and indicator, enforced by the database.
-        await self.alerts.create_index(
+        indexes.add(
+            self.alerts,
             [("community_id", ASCENDING), ("key", ASCENDING)],
             unique=True,
             partialFilterExpression={"status": OPEN},
             name="one_open_alert_per_key",
         )
         # list_alerts: a community's alerts by status, newest first.
-        await self.alerts.create_index(
+        indexes.add(
+            self.alerts,
             [("community_id", ASCENDING), ("status", ASCENDING), ("opened_at", DESCENDING)],
             name="community_status_opened",
         )
+        await indexes.create()
 
     # Targets
 

@@ -13,6 +13,7 @@ from bson import ObjectId
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
+from infra.indexes import IndexPlan
 from users_service.store.base import Doc
 
 
@@ -22,16 +23,21 @@ class LoginFailuresStore:
         self.window_seconds = window_seconds
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # count_recent (per address): attempts on one handle from one address.
-        await self.login_failures.create_index(
+        indexes.add(
+            self.login_failures,
             [("community_id", ASCENDING), ("handle_key", ASCENDING), ("address", ASCENDING), ("at", ASCENDING)],
             name="community_handle_address_at",
         )
         # count_recent (all addresses); entries expire after the failure window.
-        await self.login_failures.create_index(
-            [("community_id", ASCENDING), ("handle_key", ASCENDING), ("at", ASCENDING)], name="community_handle_at"
+        indexes.add(
+            self.login_failures,
+            [("community_id", ASCENDING), ("handle_key", ASCENDING), ("at", ASCENDING)],
+            name="community_handle_at",
         )
-        await self.login_failures.create_index("at", expireAfterSeconds=self.window_seconds, name="at_ttl")
+        indexes.add(self.login_failures, "at", expireAfterSeconds=self.window_seconds, name="at_ttl")
+        await indexes.create()
 
     async def reserve(self, community_id: ObjectId, handle: str, address: str | None) -> ObjectId:
         """Write an attempt that counts as a failure until it succeeds; its id settles it."""

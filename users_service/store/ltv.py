@@ -9,6 +9,7 @@ from bson import Binary, ObjectId
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
+from infra.indexes import IndexPlan
 from users_service.schemas.ltv import LtvModelRead
 from users_service.store.base import Doc
 
@@ -18,10 +19,15 @@ class LtvStore:
         self.models = db["ltv_models"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # latest_version / list_models: a community's versions, newest first; a version number is used once.
-        await self.models.create_index(
-            [("community_id", ASCENDING), ("version", DESCENDING)], unique=True, name="community_version_unique"
+        indexes.add(
+            self.models,
+            [("community_id", ASCENDING), ("version", DESCENDING)],
+            unique=True,
+            name="community_version_unique",
         )
+        await indexes.create()
 
     async def latest_version(self, community_id: ObjectId) -> int:
         doc = await self.models.find_one({"community_id": community_id}, {"version": 1}, sort=[("version", -1)])

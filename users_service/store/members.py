@@ -17,6 +17,7 @@ from pymongo.errors import DuplicateKeyError
 
 from infra.bulk import insert_many_reporting
 from infra.errors import ConflictError
+from infra.indexes import IndexPlan
 from infra.keyset import read_keyset_page
 from users_service.domain.layers import Layer
 from users_service.domain.roles import Role
@@ -60,38 +61,40 @@ class MembersStore:
         self.members = db["members"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # get_by_handle; a handle is unique per community whatever its case. Also serves every full read of a
         # community's members (list_states, list_joins): community_id comes first.
-        await self.members.create_index(
-            [("community_id", ASCENDING), ("handle_key", ASCENDING)], unique=True, name="community_handle_unique"
+        indexes.add(
+            self.members,
+            [("community_id", ASCENDING), ("handle_key", ASCENDING)],
+            unique=True,
+            name="community_handle_unique",
         )
         # The import's idempotency: one member per source id in a community.
-        await self.members.create_index(
+        indexes.add(
+            self.members,
             [("community_id", ASCENDING), ("source", ASCENDING), ("source_id", ASCENDING)],
             unique=True,
             partialFilterExpression={"source": {"$type": "string"}},
             name="community_source_unique",
         )
         # list_ids_by_source (the server plans no query on a partial index).
-        await self.members.create_index(
-            [("community_id", ASCENDING), ("source_id", ASCENDING)], name="community_source_id"
-        )
+        indexes.add(self.members, [("community_id", ASCENDING), ("source_id", ASCENDING)], name="community_source_id")
         # count_by_tier, sweep_tier: the tier distribution and a tier moving at once.
-        await self.members.create_index([("community_id", ASCENDING), ("tier", ASCENDING)], name="community_tier")
+        indexes.add(self.members, [("community_id", ASCENDING), ("tier", ASCENDING)], name="community_tier")
         # count_by_layer, list_core_ids, count_core: the RFM pyramid and the committee.
-        await self.members.create_index(
-            [("community_id", ASCENDING), ("rfm_layer", ASCENDING)], name="community_rfm_layer"
-        )
+        indexes.add(self.members, [("community_id", ASCENDING), ("rfm_layer", ASCENDING)], name="community_rfm_layer")
         # list_expert_ids / count_experts: members holding the EXPERT role (multikey on roles).
-        await self.members.create_index([("community_id", ASCENDING), ("roles", ASCENDING)], name="community_roles")
+        indexes.add(self.members, [("community_id", ASCENDING), ("roles", ASCENDING)], name="community_roles")
         # list_page / count: every member, newest joined first, a keyset page at a time (the id breaks ties).
-        await self.members.create_index(
-            [("community_id", ASCENDING), ("joined_at", DESCENDING), ("_id", DESCENDING)], name="community_joined_id"
+        indexes.add(
+            self.members,
+            [("community_id", ASCENDING), ("joined_at", DESCENDING), ("_id", DESCENDING)],
+            name="community_joined_id",
         )
         # list_ids_joined_since, count_joined_since, earliest_join, signups_by_channel: members by join date.
-        await self.members.create_index(
-            [("community_id", ASCENDING), ("joined_at", ASCENDING)], name="community_joined"
-        )
+        indexes.add(self.members, [("community_id", ASCENDING), ("joined_at", ASCENDING)], name="community_joined")
+        await indexes.create()
 
     # Registration, sign-in and roles
 

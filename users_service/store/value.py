@@ -10,6 +10,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from infra.indexes import IndexPlan
 from users_service.schemas.value import TierChangeRead, TierMove, TierRunRead, ValueConfig
 from users_service.store.base import Doc
 
@@ -34,12 +35,16 @@ class ValueStore:
         self.runs = db["value_runs"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # list_tier_changes: one member's history, newest first.
-        await self.tier_changes.create_index(
-            [("community_id", ASCENDING), ("member_id", ASCENDING), ("at", DESCENDING)], name="community_member_at"
+        indexes.add(
+            self.tier_changes,
+            [("community_id", ASCENDING), ("member_id", ASCENDING), ("at", DESCENDING)],
+            name="community_member_at",
         )
         # list_runs / get_latest_run_counts: a community's batch runs, newest first.
-        await self.runs.create_index([("community_id", ASCENDING), ("started_at", DESCENDING)], name="community_at")
+        indexes.add(self.runs, [("community_id", ASCENDING), ("started_at", DESCENDING)], name="community_at")
+        await indexes.create()
 
     # Config: keyed by the community's id, with a version for compare-and-set
 

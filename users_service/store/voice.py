@@ -10,6 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from infra.errors import ConflictError
+from infra.indexes import IndexPlan
 from users_service.schemas.voice import ResponseRead, SurveyRead
 from users_service.store.base import Doc
 
@@ -39,22 +40,24 @@ class VoiceStore:
         self.responses = db["nps_responses"]
 
     async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # list_surveys: a community's surveys, newest first.
-        await self.surveys.create_index([("community_id", ASCENDING), ("created_at", DESCENDING)], name="community_at")
+        indexes.add(self.surveys, [("community_id", ASCENDING), ("created_at", DESCENDING)], name="community_at")
         # create_response: one answer per member and survey; list_responses: a survey's answers over time.
-        await self.responses.create_index(
+        indexes.add(
+            self.responses,
             [("community_id", ASCENDING), ("survey_id", ASCENDING), ("member_id", ASCENDING)],
             unique=True,
             name="community_survey_member_unique",
         )
-        await self.responses.create_index(
+        indexes.add(
+            self.responses,
             [("community_id", ASCENDING), ("survey_id", ASCENDING), ("responded_at", DESCENDING)],
             name="community_survey_at",
         )
         # list_responses without a survey: the community's answers over time.
-        await self.responses.create_index(
-            [("community_id", ASCENDING), ("responded_at", DESCENDING)], name="community_at"
-        )
+        indexes.add(self.responses, [("community_id", ASCENDING), ("responded_at", DESCENDING)], name="community_at")
+        await indexes.create()
 
     async def create_survey(self, community_id: ObjectId, title: str, question: str) -> SurveyRead:
         doc: Doc = {
