@@ -18,9 +18,12 @@ from strawberry.types import ExecutionContext
 
 from gateway.cost_limits import CostBudgets, CostPolicy, QueryCostLimits
 from gateway.errors import ErrorCodes, ProductionErrorCodes
+from gateway.graphql import descriptions
+from gateway.graphql.billing.descriptions import DESCRIPTIONS as BILLING_DESCRIPTIONS
 from gateway.graphql.billing.mutations import BillingMutation, CommerceMutation, LedgerMutation
 from gateway.graphql.billing.queries import BillingQuery, CommerceQuery, LedgerQuery
 from gateway.graphql.content.connections import ContentConnectionQuery
+from gateway.graphql.content.descriptions import DESCRIPTIONS as CONTENT_DESCRIPTIONS
 from gateway.graphql.content.mutations import (
     ContentMutation,
     ContentProductionMutation,
@@ -39,11 +42,14 @@ from gateway.graphql.content.queries import (
     ModerationQuery,
     TemplateQuery,
 )
+from gateway.graphql.distribution.descriptions import DESCRIPTIONS as DISTRIBUTION_DESCRIPTIONS
 from gateway.graphql.distribution.mutations import DeliveryMutation, FeedMutation, RelationsMutation
 from gateway.graphql.distribution.queries import DeliveryQuery, FeedQuery, RelationsQuery
 from gateway.graphql.health import HealthMutation, HealthQuery
+from gateway.graphql.health.descriptions import DESCRIPTIONS as HEALTH_DESCRIPTIONS
 from gateway.graphql.users.api_keys import ApiKeyMutation, ApiKeyQuery
 from gateway.graphql.users.connections import MemberConnectionQuery
+from gateway.graphql.users.descriptions import DESCRIPTIONS as USERS_DESCRIPTIONS
 from gateway.graphql.users.mutations import (
     AcquisitionMutation,
     CommunityMutation,
@@ -128,6 +134,17 @@ Mutation = merge_types(
     ),
 )
 
+DESCRIPTIONS = descriptions.merge(
+    (
+        descriptions.ROOTS,
+        USERS_DESCRIPTIONS,
+        CONTENT_DESCRIPTIONS,
+        DISTRIBUTION_DESCRIPTIONS,
+        BILLING_DESCRIPTIONS,
+        HEALTH_DESCRIPTIONS,
+    )
+)
+
 
 class GatewaySchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
@@ -168,4 +185,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     if production:
         extensions.append(DisableIntrospection)
     config: Any = StrawberryConfig(disable_field_suggestions=production)
-    return GatewaySchema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+    schema = GatewaySchema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+    descriptions.apply_descriptions(schema._schema, DESCRIPTIONS)
+    return schema
