@@ -28,8 +28,8 @@ DESCRIPTIONS: dict[str, str] = {
     "FeedItemExplanation.contentId": "The content piece explained.",
     "FeedItemExplanation.modelVersion": "Version of the model that scored the item.",
     "FeedItemExplanation.experimentArm": "The A/B experiment arm the member was in; null outside an experiment.",
-    "FeedItemExplanation.shadowVersion": "A candidate model that scored the same request in shadow (not shown); "
-    "null when none ran.",
+    "FeedItemExplanation.shadowVersion": "A candidate model that scored the same request in shadow (not shown); null "
+    "when none ran.",
     "FeedItemExplanation.slot": "The golden slot of the ranking.",
     "FeedItemExplanation.scene": "The decision scene of the ranking.",
     "FeedItemExplanation.at": "When the ranking was made (ISO 8601, UTC).",
@@ -37,8 +37,8 @@ DESCRIPTIONS: dict[str, str] = {
     "FeedItemExplanation.reasons": "The features that moved the score most, largest share first.",
     "FeedItemExplanation.features": "The whole feature vector the item was scored with.",
     "FeatureValue.name": "Name of the model feature.",
-    "FeatureValue.value": "Its value for this member and item; null when it was missing (the model's default "
-    "applied).",
+    "FeatureValue.value": "Its value for this member and item; null when it was missing (the model's missing-value "
+    "branch applied).",
     "Delivery.id": "Stable id of the delivery.",
     "Delivery.slot": "The golden slot it was pushed in.",
     "Delivery.day": "The community's local day it was pushed on, YYYY-MM-DD.",

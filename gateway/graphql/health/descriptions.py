@@ -20,8 +20,8 @@ DESCRIPTIONS: dict[str, str] = {
     "HealthIndicator.computedAt": "When the newest snapshot was computed (ISO 8601, UTC); null before the first.",
     "HealthIndicatorDetail.indicator": "The indicator with its newest value and target.",
     "HealthIndicatorDetail.history": "Its snapshots, newest first, at most `first` of them.",
-    "HealthIndicatorPoint": "One snapshot of an indicator: its value on a day and the status it has against "
-    "today's lines.",
+    "HealthIndicatorPoint": "One snapshot of an indicator: its value on a day and the status it has against today's "
+    "lines.",
     "HealthIndicatorPoint.at": "When the snapshot was computed (ISO 8601, UTC).",
     "HealthIndicatorPoint.value": "The value then, in the indicator's unit; null when there was nothing to measure.",
     "HealthAlert.id": "Stable id of the alert.",
