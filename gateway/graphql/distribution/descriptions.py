@@ -1,8 +1,8 @@
 """Descriptions of the distribution schema, by schema coordinate (applied by gateway.graphql.descriptions)."""
 
 DESCRIPTIONS: dict[str, str] = {
-    "Query.feed(slot:)": "The golden slot the feed is for; it weighs what suits that time of day.",
-    "Query.feed(scene:)": "Where the member stands in a decision; it weighs guides before, reviews after.",
+    "Query.feed(slot:)": "The golden slot the feed is for; a context feature of the ranking model.",
+    "Query.feed(scene:)": "Where the member stands in a decision; a context feature of the ranking model.",
     "Query.feed(first:)": "How many items, 1-100 (default 20).",
     "Query.explainFeedItem(decisionId:)": "The feed's `decisionId` (or a delivery's), from the caller's own feeds.",
     "Query.explainFeedItem(contentId:)": "The item of that feed to explain.",
@@ -21,9 +21,9 @@ DESCRIPTIONS: dict[str, str] = {
     "Slot.MORNING": "The morning push, 07:30 local time by default.",
     "Slot.NOON": "The midday push, 12:00 local time by default.",
     "Slot.EVENING": "The evening push, 20:30 local time by default.",
-    "Scene.BEFORE_DECISION": "Still choosing: guides and comparisons help most.",
-    "Scene.DURING_DECISION": "Deciding now: reviews and direct answers help most.",
-    "Scene.AFTER_DECISION": "Decided: how-tos, tips and the community's experience help most.",
+    "Scene.BEFORE_DECISION": "Before the decision: the member is still exploring.",
+    "Scene.DURING_DECISION": "During the decision: the member is weighing options.",
+    "Scene.AFTER_DECISION": "After the decision: the member is using what they chose.",
     "FeedItemExplanation.decisionId": "The decision (ranking) explained.",
     "FeedItemExplanation.contentId": "The content piece explained.",
     "FeedItemExplanation.modelVersion": "Version of the model that scored the item.",
