@@ -72,7 +72,9 @@ from gateway.graphql.users.queries import (
 from gateway.identifiers import IdentifierGuard
 from gateway.metrics import OperationMetrics
 from gateway.partners.access import PartnerAccess
+from gateway.partners.allowlist import AllowlistedOnly
 from gateway.partners.quotas import KeyQuotas
+from gateway.persisted_queries import PersistedQueries
 from infra.settings import Settings
 
 # The order of the classes is the order of the fields in the published schema.
@@ -152,7 +154,7 @@ class GatewaySchema(strawberry.Schema):
         return None
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+def build_schema(settings: Settings | None = None, persisted: PersistedQueries | None = None) -> strawberry.Schema:
     production = bool(settings and settings.is_production)
     depth = settings.max_query_depth if settings else 12
     aliases = settings.max_aliases if settings else 30
@@ -171,7 +173,11 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         cost=settings.partner_cost_per_key if settings else "20000/minute",
         enabled=settings.rate_limits_enabled if settings else True,
     )
+
     # Factories, not instances: strawberry builds a fresh extension for every request.
+    def partner_access() -> PartnerAccess:
+        return PartnerAccess(quotas=quotas)
+
     extensions: list[Any] = [
         lambda: QueryDepthLimiter(max_depth=depth),
         lambda: MaxAliasesLimiter(max_alias_count=aliases),
@@ -179,9 +185,16 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         OperationMetrics,
         ProductionErrorCodes if production else ErrorCodes,
         IdentifierGuard,
-        lambda: PartnerAccess(quotas=quotas),
+        partner_access,
         lambda: QueryCostLimits(budgets=budgets),
     ]
+    held_keys = settings.allowlisted_keys if settings else []
+    if persisted is not None and held_keys:
+        allowlist = persisted
+        # Before PartnerAccess: an operation refused here charges no budget.
+        extensions.insert(
+            extensions.index(partner_access), lambda: AllowlistedOnly(queries=allowlist, held_keys=held_keys)
+        )
     if production:
         extensions.append(DisableIntrospection)
     config: Any = StrawberryConfig(disable_field_suggestions=production)
