@@ -4,11 +4,11 @@ allow-list."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from gateway.persisted_queries import sha256_hex
-from tests.conftest import GatewayFactory
 from tests.factories import Api, create_community
 from tests.integration.partners.support import TIER_DISTRIBUTION, create_key, tenant
 
@@ -57,7 +57,7 @@ async def test_a_mismatched_hash_is_refused_in_the_graphql_shape(api: Api) -> No
 
 
 async def test_a_key_held_to_the_allow_list_runs_only_listed_operations(
-    gateway_with: GatewayFactory, tmp_path: Path
+    gateway_with: Callable[..., Any], tmp_path: Path
 ) -> None:
     manifest = tmp_path / "operations.json"
     manifest.write_text(json.dumps({sha256_hex(TIER_DISTRIBUTION): TIER_DISTRIBUTION}))
