@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -173,11 +174,14 @@ def build_schema(settings: Settings | None = None, persisted: PersistedQueries |
         cost=settings.partner_cost_per_key if settings else "20000/minute",
         enabled=settings.rate_limits_enabled if settings else True,
     )
-
+    # Keys held to the persisted-query allow-list are refused before PartnerAccess charges their budgets.
+    held_keys = settings.allowlisted_keys if settings else []
+    allowlisted = (
+        [partial(AllowlistedOnly, queries=persisted, held_keys=held_keys)]
+        if persisted is not None and held_keys
+        else []
+    )
     # Factories, not instances: strawberry builds a fresh extension for every request.
-    def partner_access() -> PartnerAccess:
-        return PartnerAccess(quotas=quotas)
-
     extensions: list[Any] = [
         lambda: QueryDepthLimiter(max_depth=depth),
         lambda: MaxAliasesLimiter(max_alias_count=aliases),
@@ -185,16 +189,10 @@ def build_schema(settings: Settings | None = None, persisted: PersistedQueries |
         OperationMetrics,
         ProductionErrorCodes if production else ErrorCodes,
         IdentifierGuard,
-        partner_access,
+        *allowlisted,
+        lambda: PartnerAccess(quotas=quotas),
         lambda: QueryCostLimits(budgets=budgets),
     ]
-    held_keys = settings.allowlisted_keys if settings else []
-    if persisted is not None and held_keys:
-        allowlist = persisted
-        # Before PartnerAccess: an operation refused here charges no budget.
-        extensions.insert(
-            extensions.index(partner_access), lambda: AllowlistedOnly(queries=allowlist, held_keys=held_keys)
-        )
     if production:
         extensions.append(DisableIntrospection)
     config: Any = StrawberryConfig(disable_field_suggestions=production)
