@@ -1,7 +1,8 @@
 """Descriptions of the billing schema, by schema coordinate (applied by gateway.graphql.descriptions)."""
 
 DESCRIPTIONS: dict[str, str] = {
-    "Query.plans(communityId:)": "The community to read; omitted, the caller's own (from the API key or token).",
+    "Query.plans(communityId:)": "The community to read; required with the admin key, else the caller's own (from the "
+    "API key or token).",
     "Query.plans(first:)": "How many plans, 1-100 (default 100).",
     "Query.subscriptions(status:)": "Only subscriptions in these states; omitted, every state.",
     "Query.subscriptions(first:)": "How many items, 1-100 (default 20).",
@@ -11,19 +12,24 @@ DESCRIPTIONS: dict[str, str] = {
     "Query.billingNotifications(communityId:)": "The community to read; omitted, the caller's own (from the API key "
     "or token).",
     "Query.products(first:)": "How many items, 1-100 (default 20).",
-    "Query.products(communityId:)": "The community to read; omitted, the caller's own (from the API key or token).",
+    "Query.products(communityId:)": "The community to read; required with the admin key, else the caller's own (from "
+    "the API key or token).",
     "Query.deals(kind:)": "AD_CAMPAIGN (default) or DATA_CONTRACT.",
     "Query.deals(first:)": "How many items, 1-100 (default 20).",
-    "Query.deals(communityId:)": "The community to read; omitted, the caller's own (from the API key or token).",
-    "Query.trialBalance(communityId:)": "The community to read; omitted, the caller's own (from the API key or token).",
+    "Query.deals(communityId:)": "The community to read; required with the admin key, else the caller's own (from the "
+    "API key or token).",
+    "Query.trialBalance(communityId:)": "The community to read; required with the admin key, else the caller's own "
+    "(from the API key or token).",
     "Query.revenueReport(period:)": "A month `YYYY-MM`, a quarter `YYYY-Qn` or a year `YYYY`, in the community's "
     "timezone.",
     "Query.revenueReport(communityId:)": "The community to read; omitted, the caller's own (from the API key or "
     "token).",
     "Query.invoices(first:)": "How many items, 1-100 (default 20).",
-    "Query.invoices(communityId:)": "The community to read; omitted, the caller's own (from the API key or token).",
+    "Query.invoices(communityId:)": "The community to read; required with the admin key, else the caller's own (from "
+    "the API key or token).",
     "Query.invoicePdf(invoiceId:)": "The invoice (or credit note) to render; a draft has no number yet.",
-    "Query.invoicePdf(communityId:)": "The community to read; omitted, the caller's own (from the API key or token).",
+    "Query.invoicePdf(communityId:)": "The community to read; required with the admin key, else the caller's own "
+    "(from the API key or token).",
     "Membership.subscriptionId": "The subscription behind it (see `subscriptions` for operators).",
     "Membership.status": "Where the subscription stands; benefits apply while TRIALING, ACTIVE or PAST_DUE before "
     "access is blocked.",

@@ -20,7 +20,7 @@ DESCRIPTIONS: dict[str, str] = {
     "Query.comments(first:)": "How many comments, in thread order, 1-100 (default 100).",
     "Query.topic": "A co-creation topic of the caller's community, with its best-voted contributions.",
     "Query.topic(id:)": "Id of the topic (from `openTopic`).",
-    "Query.moderationQueue(status:)": "Only complaints in this state; omitted, OPEN.",
+    "Query.moderationQueue(status:)": "Only complaints in this state (default OPEN); null for every state.",
     "Query.moderationQueue(first:)": "How many complaints, oldest first, 1-100 (default 50).",
     "Query.hideExplanation(contentId:)": "An auto-hidden piece.",
     "Query.incidents(status:)": "Only incidents in this state; omitted, all.",

@@ -7,7 +7,8 @@ DESCRIPTIONS: dict[str, str] = {
     "Query.explainFeedItem(decisionId:)": "The feed's `decisionId` (or a delivery's), from the caller's own feeds.",
     "Query.explainFeedItem(contentId:)": "The item of that feed to explain.",
     "Query.inbox(first:)": "How many deliveries, newest first, 1-100 (default 20).",
-    "Query.slotRates(communityId:)": "The community to read; omitted, the caller's own (from the API key or token).",
+    "Query.slotRates(communityId:)": "The community to read; required with the admin key, else the caller's own (from "
+    "the API key or token).",
     "Feed": "A ranking of the community's content for the signed-in member, best first, with the decision that "
     "produced it.",
     "Feed.items": "The ranked items, best first, at most `first`.",

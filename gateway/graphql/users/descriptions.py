@@ -4,28 +4,37 @@ DESCRIPTIONS: dict[str, str] = {
     "Query.community(slug:)": "The community's URL slug, e.g. `cardano`.",
     "Query.tierDistribution(communityId:)": "The community to read; omitted, the caller's own (from the API key or "
     "token).",
-    "Query.rfmPyramid(communityId:)": "The community to read; omitted, the caller's own (from the API key or token).",
+    "Query.rfmPyramid(communityId:)": "The community to read; required with the admin key, else the caller's own "
+    "(from the API key or token).",
     "Query.tierRuns(first:)": "How many runs, newest first, 1-100 (default 20).",
-    "Query.tierRuns(communityId:)": "The community to read; omitted, the caller's own (from the API key or token).",
+    "Query.tierRuns(communityId:)": "The community to read; required with the admin key, else the caller's own (from "
+    "the API key or token).",
     "Query.tierHistory(memberId:)": "The member whose tier movements to read.",
     "Query.tierHistory(first:)": "How many movements, newest first, 1-100 (default 20).",
-    "Query.tierHistory(communityId:)": "The community to read; omitted, the caller's own (from the API key or token).",
+    "Query.tierHistory(communityId:)": "The community to read; required with the admin key, else the caller's own "
+    "(from the API key or token).",
     "Query.memberValueSettings(communityId:)": "The community to read; omitted, the caller's own (from the API key or "
     "token).",
     "Query.ltvModels(first:)": "How many versions, newest first, 1-100 (default 10).",
-    "Query.ltvModels(communityId:)": "The community to read; omitted, the caller's own (from the API key or token).",
+    "Query.ltvModels(communityId:)": "The community to read; required with the admin key, else the caller's own (from "
+    "the API key or token).",
     "Query.npsSurveys(first:)": "How many surveys, newest first, 1-100 (default 20).",
-    "Query.npsSurveys(communityId:)": "The community to read; omitted, the caller's own (from the API key or token).",
+    "Query.npsSurveys(communityId:)": "The community to read; required with the admin key, else the caller's own "
+    "(from the API key or token).",
     "Query.npsReport(surveyId:)": "One survey's answers only; omitted, every survey's.",
     "Query.npsReport(since:)": "Only answers from this instant on (ISO 8601); omitted, all.",
-    "Query.npsReport(communityId:)": "The community to read; omitted, the caller's own (from the API key or token).",
+    "Query.npsReport(communityId:)": "The community to read; required with the admin key, else the caller's own (from "
+    "the API key or token).",
     "Query.npsResponses(surveyId:)": "One survey's answers only; omitted, every survey's.",
     "Query.npsResponses(first:)": "How many answers, newest first, 1-100 (default 20).",
-    "Query.npsResponses(communityId:)": "The community to read; omitted, the caller's own (from the API key or token).",
-    "Query.governance(communityId:)": "The community to read; omitted, the caller's own (from the API key or token).",
+    "Query.npsResponses(communityId:)": "The community to read; required with the admin key, else the caller's own "
+    "(from the API key or token).",
+    "Query.governance(communityId:)": "The community to read; required with the admin key, else the caller's own "
+    "(from the API key or token).",
     "Query.proposals(status:)": "Only proposals in this state; omitted, all.",
     "Query.proposals(first:)": "How many proposals, newest first, 1-100 (default 20).",
-    "Query.proposals(communityId:)": "The community to read; omitted, the caller's own (from the API key or token).",
+    "Query.proposals(communityId:)": "The community to read; required with the admin key, else the caller's own (from "
+    "the API key or token).",
     "Query.communityStage(communityId:)": "The community to read; omitted, the caller's own (from the API key or "
     "token).",
     "Query.acquisitionReport(start:)": "First instant counted (ISO 8601, inclusive); omitted, from the beginning.",
