@@ -17,6 +17,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from composition.topology import Topology
@@ -26,6 +27,7 @@ from gateway.limits import RateLimiter, RateLimitMiddleware
 from gateway.middleware import BodySizeLimitMiddleware, BodyTooLargeError
 from gateway.partners.keys import ApiKeyResolver
 from gateway.partners.quotas import RATE_LIMIT_HEADERS
+from gateway.persisted_queries import PersistedQueries, PersistedQueryError, load_allowlist
 from gateway.schema import build_schema
 from gateway.transport import as_graphql_response, prefers_graphql_response
 from infra.errors import UnavailableError
@@ -69,7 +71,11 @@ def refusal(exc: HTTPException) -> Response:
 
 class GatewayGraphQL(GraphQL[GatewayContext, None]):
     def __init__(self, settings: Settings, services: Topology, **kwargs: Any) -> None:
-        super().__init__(build_schema(settings), **kwargs)
+        allowlist = settings.persisted_queries_allowlist
+        self.persisted = PersistedQueries(
+            capacity=settings.persisted_queries_cache_size, allowlist=load_allowlist(allowlist) if allowlist else None
+        )
+        super().__init__(build_schema(settings, self.persisted), **kwargs)
         self.settings = settings
         self.services = services
         self.issuer = TokenIssuer(settings)
@@ -86,6 +92,13 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         except ValueError as exc:  # JSON syntax and undecodable bytes alike
             raise HTTPException(400, "request body is not valid JSON") from exc
 
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """The request as strawberry reads it, with a persisted query's hash turned into its query."""
+        parsed = await super().parse_http_body(request)
+        if isinstance(parsed, list):
+            return [self.persisted.resolve(item) for item in parsed]
+        return self.persisted.resolve(parsed)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Every answer in the GraphQL shape with a code, also for bodies that never reach an operation."""
         if scope["type"] != "http":
@@ -96,6 +109,8 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             response: Response = await self.run(request)
         except HTTPException as exc:
             response = refusal(exc)
+        except PersistedQueryError as exc:
+            response = error_response(exc.status, exc.message, code=exc.code)
         except RecursionError:
             response = error_response(400, "request nests too deeply")
         except BodyTooLargeError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -18,9 +19,12 @@ from strawberry.types import ExecutionContext
 
 from gateway.cost_limits import CostBudgets, CostPolicy, QueryCostLimits
 from gateway.errors import ErrorCodes, ProductionErrorCodes
+from gateway.graphql import descriptions
+from gateway.graphql.billing.descriptions import DESCRIPTIONS as BILLING_DESCRIPTIONS
 from gateway.graphql.billing.mutations import BillingMutation, CommerceMutation, LedgerMutation
 from gateway.graphql.billing.queries import BillingQuery, CommerceQuery, LedgerQuery
 from gateway.graphql.content.connections import ContentConnectionQuery
+from gateway.graphql.content.descriptions import DESCRIPTIONS as CONTENT_DESCRIPTIONS
 from gateway.graphql.content.mutations import (
     ContentMutation,
     ContentProductionMutation,
@@ -39,11 +43,14 @@ from gateway.graphql.content.queries import (
     ModerationQuery,
     TemplateQuery,
 )
+from gateway.graphql.distribution.descriptions import DESCRIPTIONS as DISTRIBUTION_DESCRIPTIONS
 from gateway.graphql.distribution.mutations import DeliveryMutation, FeedMutation, RelationsMutation
 from gateway.graphql.distribution.queries import DeliveryQuery, FeedQuery, RelationsQuery
 from gateway.graphql.health import HealthMutation, HealthQuery
+from gateway.graphql.health.descriptions import DESCRIPTIONS as HEALTH_DESCRIPTIONS
 from gateway.graphql.users.api_keys import ApiKeyMutation, ApiKeyQuery
 from gateway.graphql.users.connections import MemberConnectionQuery
+from gateway.graphql.users.descriptions import DESCRIPTIONS as USERS_DESCRIPTIONS
 from gateway.graphql.users.mutations import (
     AcquisitionMutation,
     CommunityMutation,
@@ -66,7 +73,9 @@ from gateway.graphql.users.queries import (
 from gateway.identifiers import IdentifierGuard
 from gateway.metrics import OperationMetrics
 from gateway.partners.access import PartnerAccess
+from gateway.partners.allowlist import AllowlistedOnly
 from gateway.partners.quotas import KeyQuotas
+from gateway.persisted_queries import PersistedQueries
 from infra.settings import Settings
 
 # The order of the classes is the order of the fields in the published schema.
@@ -128,6 +137,17 @@ Mutation = merge_types(
     ),
 )
 
+DESCRIPTIONS = descriptions.merge(
+    (
+        descriptions.ROOTS,
+        USERS_DESCRIPTIONS,
+        CONTENT_DESCRIPTIONS,
+        DISTRIBUTION_DESCRIPTIONS,
+        BILLING_DESCRIPTIONS,
+        HEALTH_DESCRIPTIONS,
+    )
+)
+
 
 class GatewaySchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
@@ -135,7 +155,7 @@ class GatewaySchema(strawberry.Schema):
         return None
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+def build_schema(settings: Settings | None = None, persisted: PersistedQueries | None = None) -> strawberry.Schema:
     production = bool(settings and settings.is_production)
     depth = settings.max_query_depth if settings else 12
     aliases = settings.max_aliases if settings else 30
@@ -154,6 +174,13 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         cost=settings.partner_cost_per_key if settings else "20000/minute",
         enabled=settings.rate_limits_enabled if settings else True,
     )
+    # Keys held to the persisted-query allow-list are refused before PartnerAccess charges their budgets.
+    held_keys = settings.allowlisted_keys if settings else []
+    allowlisted = (
+        [partial(AllowlistedOnly, queries=persisted, held_keys=held_keys)]
+        if persisted is not None and held_keys
+        else []
+    )
     # Factories, not instances: strawberry builds a fresh extension for every request.
     extensions: list[Any] = [
         lambda: QueryDepthLimiter(max_depth=depth),
@@ -162,10 +189,13 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         OperationMetrics,
         ProductionErrorCodes if production else ErrorCodes,
         IdentifierGuard,
+        *allowlisted,
         lambda: PartnerAccess(quotas=quotas),
         lambda: QueryCostLimits(budgets=budgets),
     ]
     if production:
         extensions.append(DisableIntrospection)
     config: Any = StrawberryConfig(disable_field_suggestions=production)
-    return GatewaySchema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+    schema = GatewaySchema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+    descriptions.apply_descriptions(schema._schema, DESCRIPTIONS)
+    return schema

@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     partner_requests_per_key: str = "300/minute"
     partner_cost_per_key: str = "20000/minute"
     api_key_cache_seconds: float = Field(default=30.0, ge=0)
+    # Persisted queries (Apollo APQ): how many hashed queries the gateway keeps in memory (least recently used out;
+    # 0 turns APQ off), a manifest of allow-listed operations (Apollo persisted query manifest or {hash: query}),
+    # and the partner key ids held to that allow-list, comma-separated ("*": every partner key).
+    persisted_queries_cache_size: int = Field(default=1000, ge=0)
+    persisted_queries_allowlist: Path | None = None
+    persisted_queries_keys: str | None = None
     # False turns every request and cost budget off (the per-request maximum stays): for benchmarks and load tests.
     rate_limits_enabled: bool = True
     login_max_failures: int = 5
@@ -230,6 +236,11 @@ class Settings(BaseSettings):
         if self.cors_allow_origins is None:
             return [] if self.is_production else ["*"]
         return [origin.strip() for origin in self.cors_allow_origins.split(",") if origin.strip()]
+
+    @property
+    def allowlisted_keys(self) -> list[str]:
+        """PERSISTED_QUERIES_KEYS as a list of key ids ("*" for every partner key); empty: no key is held."""
+        return [key.strip() for key in (self.persisted_queries_keys or "").split(",") if key.strip()]
 
     def database_name(self, service: ServiceName) -> str:
         return f"{self.db_prefix}_{service}"

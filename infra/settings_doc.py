@@ -153,6 +153,12 @@ DESCRIPTIONS: dict[str, str] = {
     "20000/minute: a partner pages 2,000 items a minute; docs/partners.md).",
     "api_key_cache_seconds": "How long a gateway caches a looked-up partner key; a key revoked through another "
     "replica keeps working here for up to this long.",
+    "persisted_queries_cache_size": "Automatic persisted queries (Apollo APQ, sha256): how many queries the gateway "
+    "keeps by hash, least recently used out; `0` turns APQ off (allow-listed operations still run by hash).",
+    "persisted_queries_allowlist": "A JSON manifest of allow-listed operations (Apollo's persisted query manifest, "
+    "or a `{sha256: query}` map), loaded at start; a hash that is not its query's sha256 refuses to start.",
+    "persisted_queries_keys": "Partner key ids, comma-separated, that may run only allow-listed operations; `*` "
+    "holds every partner key. Unset: none is held.",
     "health_snapshot_interval_seconds": "How often users_service computes every community's health indicators "
     "into snapshots (docs/health-indicators.md); the first run waits one interval; 0 turns it off.",
 }
