@@ -22,9 +22,6 @@ import threading
 import time
 from typing import Any
 
-from secantus import cli
-from secantus.server import SecantusDBServer
-
 LIFETIME_ENV = "SECANTUS_TRANSACTION_LIFETIME_SECONDS"
 DEFAULT_LIFETIME_SECONDS = 3.0
 REAP_INTERVAL_SECONDS = 1.0
@@ -38,6 +35,10 @@ def reap(server: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # SecantusDB is a development package (requirements-dev.txt): imported only when this wrapper runs.
+    from secantus import cli
+    from secantus.server import SecantusDBServer
+
     lifetime = float(os.environ.get(LIFETIME_ENV) or DEFAULT_LIFETIME_SECONDS)
 
     def build(*args: Any, **kwargs: Any) -> Any:
