@@ -93,8 +93,6 @@ class AnalyticsService:
         payers = {str(t["member_id"]) for t in sales if t.get("member_id")}
         members_revenue = streams[Stream.MEMBERSHIP] + streams[Stream.VALUE_ADDED]
         arpu = members_revenue // len(payers) // period.months if payers else 0
-        earlier = await ledger.list_between(cid, datetime(1970, 1, 1, tzinfo=UTC), start, PAYMENT_KINDS)
-        new_payers = payers - {str(t["member_id"]) for t in earlier if t.get("member_id")}
 
         subs = await self.store.subscriptions.list_all(cid)
         live_start = calc.live_at(subs, start)
