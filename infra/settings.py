@@ -145,6 +145,7 @@ class Settings(BaseSettings):
     # Billing. Figures from the playbook where it gives one; see docs/billing.md.
     billing_currency: str = "CNY"
     billing_tax_rate_bps: int = Field(default=0, ge=0, le=5000)  # prices are tax-inclusive; 600 = 6% VAT
+    invoice_cjk_font: str | None = None  # empty: fontconfig's "Noto Sans CJK SC" (fonts-noto-cjk)
     billing_default_payment_method: str = "tok_success"  # charged without a method outside production
     billing_webhook_secret: str = SANDBOX_WEBHOOK_SECRET
     billing_webhook_tolerance_seconds: int = 300

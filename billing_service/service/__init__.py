@@ -52,7 +52,9 @@ class BillingService:
             cancel_day=settings.billing_dunning_cancel_day,
         )
         members = MemberCheck(users)
-        self.invoices = InvoiceService(store, members, tax_rate_bps=settings.billing_tax_rate_bps)
+        self.invoices = InvoiceService(
+            store, members, tax_rate_bps=settings.billing_tax_rate_bps, cjk_font=settings.invoice_cjk_font
+        )
         self.flow = PaymentFlow(
             store, provider, self.invoices, tax_rate_bps=settings.billing_tax_rate_bps, faults=self.faults
         )

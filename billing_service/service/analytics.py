@@ -93,8 +93,6 @@ class AnalyticsService:
         payers = {str(t["member_id"]) for t in sales if t.get("member_id")}
         members_revenue = streams[Stream.MEMBERSHIP] + streams[Stream.VALUE_ADDED]
         arpu = members_revenue // len(payers) // period.months if payers else 0
-        earlier = await ledger.list_between(cid, datetime(1970, 1, 1, tzinfo=UTC), start, PAYMENT_KINDS)
-        new_payers = payers - {str(t["member_id"]) for t in earlier if t.get("member_id")}
 
         subs = await self.store.subscriptions.list_all(cid)
         live_start = calc.live_at(subs, start)
@@ -108,7 +106,7 @@ class AnalyticsService:
         revenue_churn = calc.ratio(lost, sum(mrr_start.values()))
         monthly_churn = logo_churn / period.months if logo_churn is not None else None
         ltv = calc.ltv(arpu, margin, monthly_churn)
-        cac = await self._cac(str(cid), start, end, len(new_payers))
+        cac = await self._cac(str(cid), start, end)
         trials_ending = [
             sub for sub in subs if isinstance(sub.get("trial_end"), datetime) and start <= sub["trial_end"] < end
         ]
@@ -191,14 +189,15 @@ class AnalyticsService:
             ],
         }
 
-    async def _cac(self, community_id: str, start: datetime, end: datetime, new_payers: int) -> int | None:
-        if self.users is None or not new_payers:
+    async def _cac(self, community_id: str, start: datetime, end: datetime) -> int | None:
+        """CAC has one definition, users_service's acquisition report (spend ÷ members acquired in the period)."""
+        if self.users is None:
             return None
         try:
-            spend = await self.users.acquisition_spend(community_id, start, end)
+            report = await self.users.acquisition_report(community_id, start, end)
         except ServiceError:
             return None
-        return spend.spend_cents // new_payers
+        return report.cac_cents
 
     async def _engaged(self, community_id: str, start: datetime) -> set[str]:
         if self.distribution is None:

@@ -7,12 +7,13 @@ import base64
 from collections import defaultdict
 from datetime import UTC, datetime
 
+import anyio.to_thread
 from bson import ObjectId
-from fpdf import FPDF
 
 import billing_service.service.render as render
 from billing_service.domain.ledger import split_tax
 from billing_service.schemas import InvoiceDraftCreate, InvoiceList, InvoicePdf, InvoiceRead
+from billing_service.service.invoice_pdf import find_cjk_font, render_invoice
 from billing_service.service.members import MemberCheck
 from billing_service.store import BillingStore, Doc, Session
 from infra.errors import ConflictError, NotFoundError
@@ -25,10 +26,13 @@ def format_number(series: str, seq: int) -> str:
 
 
 class InvoiceService:
-    def __init__(self, store: BillingStore, members: MemberCheck, *, tax_rate_bps: int) -> None:
+    def __init__(
+        self, store: BillingStore, members: MemberCheck, *, tax_rate_bps: int, cjk_font: str | None = None
+    ) -> None:
         self.store = store
         self.members = members
         self.tax_rate_bps = tax_rate_bps
+        self.cjk_font = cjk_font
         self._locks: dict[ObjectId, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     def numbering(self, community_id: ObjectId) -> asyncio.Lock:
@@ -153,7 +157,13 @@ class InvoiceService:
     async def pdf(self, cid: ObjectId, invoice_id: ObjectId, member_id: ObjectId | None = None) -> InvoicePdf:
         read = await self.get(cid, invoice_id, member_id)
         name = read.number or f"draft-{read.id}"
-        return InvoicePdf(filename=f"{name}.pdf", content_base64=base64.b64encode(invoice_pdf(read)).decode())
+        customer = read.customer
+        if read.member_id:
+            # Invoices for members' payments store the member's id as the customer: print who they are.
+            customer = await self.members.display_name(cid, read.member_id) or customer
+        font = find_cjk_font(self.cjk_font)
+        content = await anyio.to_thread.run_sync(render_invoice, read, customer, font)
+        return InvoicePdf(filename=f"{name}.pdf", content_base64=base64.b64encode(content).decode())
 
     async def _get_or_raise(self, cid: ObjectId, invoice_id: ObjectId, member_id: ObjectId | None = None) -> Doc:
         doc = await self.store.invoices.get(cid, invoice_id)
@@ -161,40 +171,3 @@ class InvoiceService:
         if doc is None or (member_id is not None and doc.get("member_id") != member_id):
             raise NotFoundError(f"no invoice with id {invoice_id} in this community", field="invoiceId")
         return doc
-
-
-def _money(cents: int, currency: str) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d} {currency}"
-
-
-def invoice_pdf(read: InvoiceRead) -> bytes:
-    """One A4 page: header, customer, line items, subtotal, tax and total (core fonts: ASCII text only)."""
-    pdf = FPDF(format="A4")
-    pdf.set_creation_date(read.finalized_at or read.created_at)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    title = "Credit note" if read.kind == "CREDIT_NOTE" else "Invoice"
-    pdf.cell(0, 10, f"{title} {read.number or '(draft)'}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
-    ascii_customer = read.customer.encode("ascii", "replace").decode()
-    for text in (f"Customer: {ascii_customer}", f"Status: {read.status}", f"Date: {read.created_at.date()}"):
-        pdf.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 10)
-    for header, width in (("Description", 100), ("Qty", 20), ("Unit", 35), ("Amount", 35)):
-        pdf.cell(width, 7, header, border=1)
-    pdf.ln()
-    pdf.set_font("Helvetica", size=10)
-    for line in read.lines:
-        pdf.cell(100, 7, line.description.encode("ascii", "replace").decode()[:60], border=1)
-        pdf.cell(20, 7, str(line.quantity), border=1)
-        pdf.cell(35, 7, _money(line.unit_cents, read.currency), border=1)
-        pdf.cell(35, 7, _money(line.amount_cents, read.currency), border=1)
-        pdf.ln()
-    pdf.ln(2)
-    for label, cents in (("Subtotal", read.subtotal_cents), ("Tax", read.tax_cents), ("Total", read.total_cents)):
-        pdf.cell(155, 7, label, align="R")
-        pdf.cell(35, 7, _money(cents, read.currency), border=1)
-        pdf.ln()
-    return bytes(pdf.output())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bson import ObjectId
 
-from infra.errors import NotFoundError, UnavailableError
+from infra.errors import NotFoundError, ServiceError, UnavailableError
 from users_service.client import UsersClient
 
 MEMBER_NOT_FOUND = "no member with this id in this community"
@@ -26,3 +26,13 @@ class MemberCheck:
         found = await self.users.lookup_members(str(cid), wanted)
         if any(member is None for member in found):
             raise NotFoundError(MEMBER_NOT_FOUND, field=field)
+
+    async def display_name(self, cid: ObjectId, member_id: str) -> str | None:
+        """ "Name (@handle)" of a member, for documents; None when users_service cannot say."""
+        if self.users is None:
+            return None
+        try:
+            (member,) = await self.users.lookup_members(str(cid), [member_id])
+        except ServiceError:
+            return None
+        return f"{member.display_name} (@{member.handle})" if member else None

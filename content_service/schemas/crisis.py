@@ -70,6 +70,9 @@ class IncidentRead(ApiModel):
     trigger_count: int
     steps: list[StepRead]
     escalations: list[EscalationRead]
+    # Why it was resolved with steps not done, and which ones (None and [] when every step was done).
+    resolution_reason: str | None = None
+    undone_steps: list[str] = Field(default_factory=list)
 
 
 class IncidentList(ApiModel):
@@ -87,6 +90,8 @@ class StepUpdate(ApiInput):
 class IncidentResolve(ApiInput):
     actor_id: Id
     note: Annotated[str, StringConstraints(max_length=4000)] | None = None
+    # Required when steps are not done: closing an incident past its procedure is a decision someone owns.
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)] | None = None
 
 
 class IncidentMetrics(ApiModel):

@@ -30,7 +30,7 @@ from content_service.service.settings import SettingsService
 from content_service.service.webhook_targets import check_webhook_url
 from content_service.store import ContentStore
 from content_service.store.crisis import OPEN
-from infra.errors import ConflictError, NotFoundError
+from infra.errors import BadInputError, ConflictError, NotFoundError
 
 Doc = dict[str, Any]
 
@@ -79,6 +79,8 @@ def incident_read(doc: Doc, now: datetime) -> IncidentRead:
             for s in doc.get("steps", [])
         ],
         escalations=doc.get("escalations", []),
+        resolution_reason=doc.get("resolution_reason"),
+        undone_steps=doc.get("undone_steps", []),
     )
 
 
@@ -258,17 +260,27 @@ class CrisisService:
         return incident_read(updated, datetime.now(UTC))
 
     async def resolve(self, community_id: ObjectId, incident_id: ObjectId, resolve: IncidentResolve) -> IncidentRead:
+        """Close the incident; with steps not done only given a reason, recorded with the steps it skipped."""
         doc = await self._incident_or_raise(community_id, incident_id)
+        if doc["status"] != OPEN:
+            raise ConflictError("the incident is already resolved", field="incidentId")
+        undone = [s["name"] for s in doc["steps"] if s.get("done_at") is None]
+        reason = resolve.reason or None
+        if undone and reason is None:
+            raise BadInputError(
+                f"{len(undone)} of {len(doc['steps'])} steps are not done ({', '.join(undone)}): "
+                "do them, or resolve with a reason",
+                field="reason",
+            )
         now = max(datetime.now(UTC), doc["opened_at"])
-        updated = await self.store.crisis.set_fields(
-            doc["community_id"],
-            doc["_id"],
-            {"status": OPEN},
-            {"status": "RESOLVED", "resolved_at": now, "resolution_note": resolve.note},
-        )
+        fields: Doc = {"status": "RESOLVED", "resolved_at": now, "resolution_note": resolve.note}
+        if undone:
+            fields.update(resolution_reason=reason, undone_steps=undone)
+        updated = await self.store.crisis.set_fields(doc["community_id"], doc["_id"], {"status": OPEN}, fields)
         if updated is None:
             raise ConflictError("the incident is already resolved", field="incidentId")
-        await self._audit(community_id, resolve.actor_id, "INCIDENT_RESOLVED", str(incident_id), {"note": resolve.note})
+        detail = {"note": resolve.note, **({"reason": reason, "undone_steps": undone} if undone else {})}
+        await self._audit(community_id, resolve.actor_id, "INCIDENT_RESOLVED", str(incident_id), detail)
         await self._notify("incident.resolved", updated, key="resolved")
         return incident_read(updated, now)
 

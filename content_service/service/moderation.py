@@ -99,7 +99,10 @@ class ModerationService:
             decision = await self._auto_hide(
                 community_id, target_id, settings.flag_weights, settings.auto_hide_threshold
             )
-            doc["content_hidden"] = bool(decision and decision.hide)
+            if decision is not None and decision.hide:
+                # Stored as answered: the queue and every later read say which complaint hid the content.
+                await self.store.moderation.set_content_hidden(community_id, doc["_id"])
+                doc["content_hidden"] = True
         # Detection runs on every complaint, not on a timer.
         incident_id = await self.crisis.on_complaint(
             community_id,

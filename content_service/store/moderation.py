@@ -111,6 +111,12 @@ class ModerationStore:
         )
         return doc is not None
 
+    async def set_content_hidden(self, community_id: ObjectId, complaint_id: ObjectId) -> None:
+        """Record that this complaint is the one that took its content past the auto-hide threshold."""
+        await self.complaints.update_one(
+            {"_id": complaint_id, "community_id": community_id}, {"$set": {"content_hidden": True}}
+        )
+
     async def set_incident(self, community_id: ObjectId, complaint_id: ObjectId, incident_id: str) -> None:
         await self.complaints.update_one(
             {"_id": complaint_id, "community_id": community_id}, {"$set": {"incident_id": incident_id}}

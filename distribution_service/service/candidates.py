@@ -2,7 +2,8 @@
 
 Sources: the community's newest items and its boosted items (whatever their age) for every member; items on
 the member's topics (their top tags by share of engagement); items by authors the member follows or engages
-with most. Excluded: items the member already engaged with, and every item by an author the member blocked.
+with most. Excluded: items the member already engaged with, every item by an author the member blocked, and the
+member's own items (training leaves them out too: nobody is ranked their own work).
 
 A pool is built once for a batch of members (one feed, or one chunk of a slot run), with one content call for
 the union of their topics and authors; each member then takes their own rows of it.
@@ -142,14 +143,14 @@ def merge_sources(
     )
 
 
-def member_rows(index: SourceIndex, member: Interests, seen: Iterable[str]) -> np.ndarray:
-    """The pool rows this member's decision scores, in pool order."""
+def member_rows(index: SourceIndex, member: Interests, seen: Iterable[str], *, own: str = "") -> np.ndarray:
+    """The pool rows this member's decision scores, in pool order; `own` is the member's id (their items go)."""
     mask = index.general.copy()
     for tag in member.tags:
         mask[index.by_topic.get(tag, [])] = True
     for author in member.authors:
         mask[index.by_author.get(author, [])] = True
-    for author in member.blocked:
+    for author in (*member.blocked, own):
         mask[index.every_by_author.get(author, [])] = False
     for content_id in seen:
         row = index.row_of.get(content_id)

@@ -357,7 +357,7 @@ class FeedRanker:
                 experiment_arm = arm(member_id, models.experiment.version, models.traffic)
                 model = models.experiment if experiment_arm == TREATMENT else models.active
             # The items of the member's last engagements; those outside the pool are simply not there to leave out.
-            rows = member_rows(pool.sources, wants[member_id], seen.get(member_id, set()))
+            rows = member_rows(pool.sources, wants[member_id], seen.get(member_id, set()), own=member_id)
             decision, doc, shown_docs = self._rank(
                 pool, member, wants[member_id], rows, slot, scene, first, source, model, models.shadow, reasons
             )

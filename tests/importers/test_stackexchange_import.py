@@ -222,3 +222,15 @@ async def test_import_without_votes_and_comments_imports_the_rest(api: Api, dump
     assert (summary["files"]["Votes.xml"], summary["files"]["Comments.xml"]) == ({"missing": True}, {"missing": True})
     # Only the two answers remain as events.
     assert summary["created"] == {"members": 3, "content": 4, "events": 2}
+
+
+async def test_import_ends_with_a_tier_run_as_of_the_last_activity(api: Api, dump: Path) -> None:
+    await run_import(api, dump)
+    services: Topology = api.app.state.services  # type: ignore[union-attr]
+    community = await services.users.get_community_by_slug(SLUG)
+    query = "query($c: ID) { tierRuns(communityId: $c) { members asOf } tierDistribution(communityId: $c) { tier members } }"
+    data = await api.data(query, {"c": community.id}, admin=True)
+    # The last imported event is the favourite of 2015-02-03: the run scored as of it, and nobody is NEW any more.
+    assert [(r["members"], r["asOf"][:10]) for r in data["tierRuns"]] == [(3, "2015-02-03")]
+    counts = {e["tier"]: e["members"] for e in data["tierDistribution"] if e["members"]}
+    assert counts == {"ACTIVE_CONTRIBUTOR": 1, "CASUAL": 1, "EXPERT": 1}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.factories import REGISTER, Api, create_community, create_plan, publish, register
+from tests.factories import REGISTER, Api, create_community, create_plan, grant, publish, register
 
 REPORT = """
 query($c: ID) {
@@ -158,3 +158,23 @@ async def test_joining_a_program_twice_is_a_conflict(api: Api) -> None:
     await api.data(JOIN, {"i": {"programId": data["createTrialProgram"]["id"]}}, token=alice.token)
     code = await api.error_code(JOIN, {"i": {"programId": data["createTrialProgram"]["id"]}}, token=alice.token)
     assert code == "CONFLICT"
+
+
+async def test_acquisition_and_revenue_reports_give_one_cac(api: Api) -> None:
+    cid = await create_community(api, "demo")
+    operator = await register(api, "demo", "op")
+    await grant(api, cid, "op", "OPERATOR")
+    payer = await _signup(api, "s0", "SEARCH")
+    for i in (1, 2):
+        await _signup(api, f"s{i}", "SEARCH")
+    spend = {"communityId": cid, "channel": "SEARCH", "amountCents": 10_000, "currency": "cny"}
+    await api.data(SPEND, {"i": {**spend, "spentAt": datetime.now(UTC).isoformat()}}, admin=True)
+    subscribe = "mutation($i: SubscribeInput!) { subscribe(input: $i) { subscription { status } } }"
+    plan = {"planId": await create_plan(api, cid), "idempotencyKey": "k"}
+    await api.data(subscribe, {"i": plan}, token=payer["token"])
+    acquisition = (await api.data(REPORT, {"c": cid}, admin=True))["acquisitionReport"]
+    period = datetime.now(UTC).strftime("%Y-%m")
+    revenue = "query($p: String!) { revenueReport(period: $p) { cacCents } }"
+    billing = (await api.data(revenue, {"p": period}, token=operator.token))["revenueReport"]
+    # One definition: 10,000 spent ÷ 4 members who joined (not ÷ the 1 new payer).
+    assert (acquisition["cacCents"], billing["cacCents"]) == (2500, 2500)

@@ -137,8 +137,9 @@ async def test_record_events_refuses_content_of_another_community_and_writes_not
     await create_community(api, "demo")
     await create_community(api, "other")
     bob = await register(api, "demo", "bob")
+    carol = await register(api, "demo", "carol")  # a feed never shows bob his own items
     eve = await register(api, "other", "eve")
-    mine = await publish(api, bob, "Mine")
+    mine = await publish(api, carol, "In bob's community")
     theirs = await publish(api, eve, "Theirs")
     events = [{"contentId": mine, "type": "OPEN"}, {"contentId": theirs, "type": "OPEN"}]
     # when

@@ -199,3 +199,13 @@ async def test_a_feed_reads_only_the_members_last_engagements(api: Api) -> None:
     distribution(api).ranker.history_limit = 3
     shown = {i["content"]["id"] for i in (await feed(api, reader))["items"]}
     assert shown == set(items[:2])
+
+
+async def test_a_members_feed_leaves_out_their_own_items(api: Api) -> None:
+    await create_community(api, "demo")
+    author = await register(api, "demo", "author")
+    other = await register(api, "demo", "other")
+    await publish(api, author, "Mine")
+    theirs = await publish(api, other, "Theirs")
+    items = (await api.data(FEED, token=author.token))["feed"]["items"]
+    assert [item["content"]["id"] for item in items] == [theirs]

@@ -14,6 +14,8 @@ import anyio
 from bson import ObjectId
 from pymongo import MongoClient
 
+from content_service.schemas import ContentImportBatch
+from distribution_service.schemas import EventImport, EventImportBatch
 from tests.factories import Api, Member, create_community, create_plan, grant, publish, register
 from users_service.schemas import MemberImport, MemberImportBatch, ValueConfig
 
@@ -285,3 +287,51 @@ async def test_a_whole_tier_moving_at_once_is_swept_and_recorded(api: Api) -> No
     assert swept == [("NEW", "POTENTIAL")]
     found = await services.users.lookup_members(cid, [result.items[0].id, result.items[599].id, late.id])
     assert [m.tier.value for m in found if m] == ["POTENTIAL", "POTENTIAL", "NEW"]
+
+
+PYRAMID_COUNTS = "query($c: ID) { rfmPyramid(communityId: $c) { layer members } }"
+
+
+async def test_views_show_the_latest_run_even_when_an_earlier_one_scored_a_later_moment(api: Api) -> None:
+    cid, _ = await _seeded(api)
+    later = (datetime.now(UTC) + timedelta(days=400)).isoformat()
+    await api.data(RECOMPUTE, {"input": {"communityId": cid, "asOf": later}}, admin=True)  # nobody active: all BASE
+    await api.data(RECOMPUTE, {"input": {"communityId": cid}}, admin=True)
+    pyramid = (await api.data(PYRAMID_COUNTS, {"c": cid}, admin=True))["rfmPyramid"]
+    assert {e["layer"]: e["members"] for e in pyramid} == {"BASE": 16, "ACTIVATED": 2, "CORE": 2}
+    runs = (await api.data("query($c: ID) { tierRuns(communityId: $c) { asOf } }", {"c": cid}, admin=True))["tierRuns"]
+    assert runs[1]["asOf"][:10] == later[:10]
+
+
+async def _imported_history(api: Api) -> str:
+    """20 imported members two years back; two of them active then (alice heavily), nothing since."""
+    cid = await create_community(api, "old")
+    services = api.app.state.services  # type: ignore[union-attr]
+    then = datetime.now(UTC) - timedelta(days=730)
+    rows = [MemberImport(source_id=str(i), handle=f"m{i}", display_name=f"M {i}", joined_at=then) for i in range(20)]
+    created = await services.users.import_members(cid, MemberImportBatch(source="test", members=rows))
+    ids = [item.id for item in created.items]
+    content = ContentImportBatch.model_validate(
+        {
+            "source": "test",
+            "items": [
+                {"sourceId": "p", "authorId": ids[0], "kind": "UGC", "title": "p", "body": "b", "createdAt": then}
+            ],
+        }
+    )
+    post = (await services.content.import_content(cid, content)).items[0].id
+    events = [
+        EventImport(source_id=f"e{i}", member_id=ids[i % 2], content_id=post, type="VOTE", occurred_at=then)
+        for i in range(12)
+    ]
+    await services.distribution.import_events(cid, EventImportBatch(source="test", events=events))
+    return cid
+
+
+async def test_an_imported_history_is_scored_as_of_its_last_activity(api: Api) -> None:
+    cid = await _imported_history(api)
+    run = (await api.data(RECOMPUTE, {"input": {"communityId": cid}}, admin=True))["recomputeTiers"]
+    pyramid = (await api.data(PYRAMID_COUNTS, {"c": cid}, admin=True))["rfmPyramid"]
+    # As of now everyone would have lapsed into the base layer; as of the last activity the two active ones lead.
+    assert {e["layer"]: e["members"] for e in pyramid}["BASE"] == 18
+    assert run["members"] == 20

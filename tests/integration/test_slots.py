@@ -32,11 +32,15 @@ async def slot_run(api: Api, *argv: str) -> dict[str, Any]:
 
 
 async def community_with_readers(api: Api, readers: int = 2) -> tuple[list[Member], list[str]]:
-    """Readers are reached by having been active (one open each), the author by having joined lately."""
+    """Readers are reached by having been active (one open each), the author by having joined lately.
+
+    The first reader wrote a note too: a member is never pushed their own items, so it is what the author gets.
+    """
     community_id = await create_community(api, "demo")
     author = await register(api, "demo", "author")
     items = [await publish(api, author, f"Piece {i}") for i in range(4)]
     members = [await register(api, "demo", f"reader{i}") for i in range(readers)]
+    await publish(api, members[0], "A reader's note")
     for member in members:
         await api.data(RECORD, {"i": {"contentId": items[0], "type": "OPEN"}}, token=member.token)
     await grant(api, community_id, "author", "OPERATOR")
@@ -182,3 +186,12 @@ async def test_the_slot_command_never_starts_the_slot_tick(api: Api, monkeypatch
     result = await run(args, api.settings.model_copy(update={"slot_scheduler_enabled": True}))
     assert result["delivered"] == 2
     assert "golden_slots" not in started
+
+
+async def test_a_push_leaves_out_the_members_own_items(api: Api) -> None:
+    (author, reader), items = await community_with_readers(api, readers=1)
+    await slot_run(api, "--slot", "MORNING")
+    inbox = (await api.data(INBOX, token=author.token))["inbox"]
+    pushed = {i["content"]["id"] for d in inbox for i in d["items"]}
+    assert len(pushed) == 1
+    assert not pushed & set(items)

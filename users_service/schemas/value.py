@@ -107,6 +107,8 @@ class TierRunRead(ApiModel):
     demotions: int
     layer_changes: int
     moves: list[TierMove]
+    # The moment scored as of (runs stored before it was recorded: None).
+    as_of: datetime | None = None
 
 
 class TierRunList(ApiModel):

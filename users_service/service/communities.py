@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bson import ObjectId
 
 from infra.errors import NotFoundError
@@ -38,6 +40,13 @@ class CommunitiesService:
         if community is None:
             raise CommunityNotFound(f"no community with slug {slug!r}", field="slug")
         return community
+
+    async def mark_imported(self, community_id: ObjectId, at: datetime) -> None:
+        await self.store.mark_imported(community_id, at)
+
+    async def imported_at(self, community_id: ObjectId) -> datetime | None:
+        """When members were last imported (an imported history is scored as of its last activity)."""
+        return await self.store.get_imported_at(community_id)
 
     async def count_sub_communities(self, community_id: ObjectId) -> int:
         """Partner sub-communities incubated under this one."""

@@ -68,7 +68,7 @@ class HealthFiguresService:
         members = sum(tiers.values())
         nps = (await self.voice.report(cid, None, as_of - NPS_WINDOW)).overall
         governance = await self.governance.overview(cid)
-        spend = await self.acquisition.spend(cid, start, as_of)
+        acquired = await self.acquisition.report(cid, start, as_of)
         return {
             "members": members,
             "members_at_start": members - joined,
@@ -82,7 +82,8 @@ class HealthFiguresService:
             "nps_responses": nps.responses,
             "nps_promoters": nps.promoters,
             "nps_detractors": nps.detractors,
-            "spend_cents": spend.spend_cents,
+            "spend_cents": acquired.spend_cents,
+            "cac_cents": acquired.cac_cents,
             "committee": governance.committee_size,
             "expert_panel": governance.expert_panel_size,
             "proposal_adoption": governance.adoption_rate,

@@ -56,6 +56,8 @@ class ImportingService:
                 planned[member_in.source_id] = _member_doc(community_id, batch.source, member_in, now)
         docs = list(planned.values())
         refused = await self.store.insert_imported(docs)
+        if len(refused) < len(docs):
+            await self.communities.mark_imported(community_id, now)
         # Refused on either key: when the source id is there, it was imported before (a skip); else the handle is taken.
         there = [docs[i]["source_id"] for i in refused]
         existing = await self.store.list_ids_by_source(community_id, batch.source, there) if there else {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import anyio.to_thread
 import numpy as np
@@ -14,6 +14,7 @@ from users_service.domain import ltv_features as features
 from users_service.domain import ltv_model as model
 from users_service.schemas.ltv import LtvCalibrationBin, LtvErrors, LtvModelList, LtvModelRead, LtvTrain
 from users_service.service.communities import CommunitiesService
+from users_service.service.scoring_clock import ScoringClock
 from users_service.service.upstreams import Upstreams
 from users_service.store.ltv import LtvStore
 from users_service.store.members import MembersStore
@@ -29,6 +30,7 @@ class LtvService:
         self.members = members
         self.communities = communities
         self.upstreams = upstreams
+        self.clock = ScoringClock(communities, upstreams)
 
     async def _since(self, community_id: str, moment: datetime | None, now: datetime) -> features.Since:
         if moment is not None and moment >= now:
@@ -47,10 +49,13 @@ class LtvService:
         )
 
     async def train(self, cid: ObjectId, train_in: LtvTrain, *, now: datetime | None = None) -> LtvModelRead:
-        """Fit on the period before last, test on the last one, then refit on the last and predict the next."""
+        """Fit on the period before last, test on the last one, then refit on the last and predict the next.
+
+        `now` defaults to the scoring clock's moment: an imported history is trained as of its last activity.
+        """
         await self.communities.get_or_raise(cid)
         community_id = str(cid)
-        now = now or datetime.now(UTC)
+        now = now or await self.clock.moment(cid)
         horizon = train_in.horizon_days
         test_cutoff = now - timedelta(days=horizon)
         train_cutoff = test_cutoff - timedelta(days=horizon)

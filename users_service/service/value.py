@@ -29,6 +29,7 @@ from users_service.schemas.value import (
     ValueConfig,
 )
 from users_service.service.communities import CommunitiesService
+from users_service.service.scoring_clock import ScoringClock
 from users_service.service.upstreams import Upstreams
 from users_service.store.members import MembersStore, MemberState
 from users_service.store.value import ValueStore
@@ -74,6 +75,7 @@ class ValueService:
         self.members = members
         self.communities = communities
         self.upstreams = upstreams
+        self.clock = ScoringClock(communities, upstreams)
 
     async def get_config(self, cid: ObjectId) -> ValueConfig:
         await self.communities.get_or_raise(cid)
@@ -95,13 +97,17 @@ class ValueService:
         raise ConflictError("the member-value settings kept changing meanwhile; try again")
 
     async def recompute(self, cid: ObjectId, *, now: datetime | None = None) -> TierRunRead:
-        """Score RFM, cut the pyramid and move members between tiers; only changed documents are written."""
+        """Score RFM, cut the pyramid and move members between tiers; only changed documents are written.
+
+        Scored as of `now`, by default the scoring clock's moment (an imported history: its last activity).
+        """
         await self.communities.get_or_raise(cid)
         community_id = str(cid)
         config = await self.store.get_config(cid) or ValueConfig()
         rules = rules_from(config)
         started = time.perf_counter()
-        now = now or datetime.now(UTC)
+        started_at = datetime.now(UTC)
+        now = now or await self.clock.moment(cid)
         rfm_since = now - timedelta(days=config.rfm_window_days)
         window_since = now - timedelta(days=rules.window_days)
         up = self.upstreams
@@ -189,7 +195,9 @@ class ValueService:
             {
                 "_id": run_id,
                 "community_id": cid,
-                "started_at": now,
+                # When it ran, not the moment it scored as of: the views show the latest run whatever its asOf.
+                "started_at": started_at,
+                "as_of": now,
                 "duration_ms": int((time.perf_counter() - started) * 1000),
                 "members": n,
                 "promotions": promotions,
@@ -204,8 +212,7 @@ class ValueService:
 
     async def last_activity_at(self, cid: ObjectId) -> datetime | None:
         await self.communities.get_or_raise(cid)
-        activity = await self.upstreams.distribution.activity_by_member(str(cid))
-        return max((a.last_at for a in activity.values()), default=None)
+        return await self.clock.last_activity_at(cid)
 
     async def tier_distribution(self, cid: ObjectId) -> TierDistribution:
         await self.communities.get_or_raise(cid)

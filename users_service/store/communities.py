@@ -61,6 +61,15 @@ class CommunitiesStore:
         doc = await self.communities.find_one({"slug": slug})
         return _community(doc) if doc else None
 
+    async def mark_imported(self, community_id: ObjectId, at: datetime) -> None:
+        """Record that members were imported at `at` (the latest import wins)."""
+        await self.communities.update_one({"_id": community_id}, {"$max": {"imported_at": at}})
+
+    async def get_imported_at(self, community_id: ObjectId) -> datetime | None:
+        """When members were last imported into the community; None when it never had an import."""
+        doc = await self.communities.find_one({"_id": community_id}, {"imported_at": 1})
+        return doc.get("imported_at") if doc else None
+
     async def count_sub_communities(self, community_id: ObjectId) -> int:
         return await self.communities.count_documents({"parent_id": community_id})
 

@@ -25,6 +25,7 @@ def _run(doc: Doc) -> TierRunRead:
         demotions=doc["demotions"],
         layer_changes=doc["layer_changes"],
         moves=[TierMove.model_validate(m) for m in doc["moves"]],
+        as_of=doc.get("as_of"),
     )
 
 
@@ -100,7 +101,7 @@ class ValueStore:
 
     async def get_latest_run_counts(self, community_id: ObjectId) -> Doc | None:
         """The latest run's members-read moment and its tier and layer counts after the run."""
-        projection = {"read_at": 1, "tier_counts": 1, "layer_counts": 1, "started_at": 1}
+        projection = {"read_at": 1, "tier_counts": 1, "layer_counts": 1, "started_at": 1, "as_of": 1}
         return await self.runs.find_one({"community_id": community_id}, projection, sort=[("started_at", -1)])
 
     async def insert_run(self, doc: Doc) -> TierRunRead:

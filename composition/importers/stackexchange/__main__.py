@@ -48,6 +48,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> ImportReport:
         batch_size=args.batch_size,
         experts=ExpertRule(top=args.expert_top, min_accepted=args.expert_min_accepted),
     )
+    # The closing tier run reads the whole community: an ordinary call's HTTP timeout is too short for it.
+    settings = settings.model_copy(update={"service_timeout_seconds": max(settings.service_timeout_seconds, 3600)})
     async with Topology(settings).running() as services:
         return await import_dump(services, args.path, args.community, options)
 

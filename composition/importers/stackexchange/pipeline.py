@@ -25,6 +25,7 @@ from composition.topology import Topology
 from content_service.schemas import ContentImport, ContentImportBatch
 from distribution_service.schemas import EventImport, EventImportBatch
 from infra.bulk import MAX_IMPORT_BATCH, ImportOutcome
+from infra.errors import ServiceError
 from users_service.schemas import CommunityCreate, MemberImport, MemberImportBatch
 
 SOURCE = "stackexchange"
@@ -88,7 +89,19 @@ class StackExchangeImport:
         for name in NOT_IMPORTED_FILES:
             if (self.folder / name).exists():
                 self.report.files[name] = {"imported": False}
+        await self._score()
         return self.report
+
+    async def _score(self) -> None:
+        """Run the tier job once, as of the history's last activity: else every member shows NEW and BASE."""
+        started = time.monotonic()
+        try:
+            run = await self.services.users.recompute_tiers(self.community_id)
+        except ServiceError as exc:
+            self.progress(f"tiers: not computed ({exc.message}); run `python -m users_service.value recompute`")
+            return
+        as_of = f" as of {run.as_of:%Y-%m-%d}" if run.as_of else ""
+        self.progress(f"tiers{as_of}: {run.members} members in {time.monotonic() - started:.2f}s")
 
     # Reading
 

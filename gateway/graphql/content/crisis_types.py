@@ -48,6 +48,12 @@ class Incident:
     trigger_count: int
     steps: list[IncidentStep]
     escalations: list[Escalation]
+    resolution_reason: str | None = strawberry.field(
+        default=None, description="Why it was resolved with steps not done; null when every step was done."
+    )
+    undone_steps: list[str] = strawberry.field(
+        default_factory=list, description="The steps not done when it was resolved."
+    )
 
     @staticmethod
     def from_read(r: IncidentRead) -> Incident:
@@ -68,6 +74,8 @@ class Incident:
                 for s in r.steps
             ],
             escalations=[Escalation(level=e.level, cause=e.cause, at=e.at, reason=e.reason) for e in r.escalations],
+            resolution_reason=r.resolution_reason,
+            undone_steps=r.undone_steps,
         )
 
 

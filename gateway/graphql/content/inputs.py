@@ -173,6 +173,9 @@ class UpdateIncidentStepInput:
 class ResolveIncidentInput:
     incident_id: strawberry.ID
     note: str | None = None
+    reason: str | None = strawberry.field(
+        default=None, description="Required when steps are not done: why the incident closes anyway (recorded)."
+    )
 
 
 @strawberry.input

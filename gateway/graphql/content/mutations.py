@@ -289,7 +289,9 @@ class CrisisMutation:
     async def resolve_incident(self, info: Info, input: ResolveIncidentInput) -> Incident:
         member = (await info.context.require_operator(as_member=True)).actor
         read = await info.context.services.content.resolve_incident(
-            member.community_id, str(input.incident_id), IncidentResolve(actor_id=member.id, note=input.note)
+            member.community_id,
+            str(input.incident_id),
+            IncidentResolve(actor_id=member.id, note=input.note, reason=input.reason),
         )
         return Incident.from_read(read)
 

@@ -102,6 +102,9 @@ class TierRun:
     demotions: int
     layer_changes: int
     movements: list[TierMovement]
+    as_of: datetime | None = strawberry.field(
+        default=None, description="The moment the run scored as of (startedAt is when it ran); null for older runs."
+    )
 
     @staticmethod
     def from_read(read: TierRunRead) -> TierRun:
@@ -114,6 +117,7 @@ class TierRun:
             demotions=read.demotions,
             layer_changes=read.layer_changes,
             movements=[TierMovement(from_tier=m.from_tier, to_tier=m.to_tier, members=m.members) for m in read.moves],
+            as_of=read.as_of,
         )
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import base64
 
-from tests.factories import Api, create_community, grant, register
+import pypdfium2 as pdfium
+
+from tests.factories import REGISTER, Api, create_community, grant, register
 from tests.integration.billing.helpers import (
     PURCHASE,
     balances,
@@ -169,3 +171,35 @@ async def test_a_refund_beyond_what_was_paid_is_bad_input(api: Api) -> None:
 
 def _community(api: Api) -> str:
     return str(documents(api, "products")[0]["community_id"])
+
+
+async def test_an_invoice_pdf_prints_chinese_and_the_members_name(api: Api) -> None:
+    # given: a course with a Chinese name, bought by a member with a Chinese display name
+    _, olga = await community_with_operator(api)
+    course = await product(api, olga, price=1000, name="自行车维修课程")
+    signup = {"communitySlug": "demo", "handle": "wang", "displayName": "王小明"}
+    wang = (await api.data(REGISTER, {"input": signup}))["registerUser"]
+    bought = await api.data(PURCHASE, {"i": {"productId": course, "idempotencyKey": "k"}}, token=wang["token"])
+    # when
+    pdf = (await api.data(PDF, {"id": bought["purchase"]["invoiceId"]}, token=wang["token"]))["invoicePdf"]
+    # then: the text layer holds the Chinese and the name, not the member's id
+    document = pdfium.PdfDocument(base64.b64decode(pdf["contentBase64"]))
+    page = document[0]
+    textpage = page.get_textpage()
+    text = textpage.get_text_range()
+    assert "自行车维修课程" in text
+    assert "王小明 (@wang)" in text
+    assert wang["user"]["id"] not in text
+    # and the glyphs are drawn: the rendered page has dark pixels inside the Chinese description's box
+    scale = 2
+    pixels = page.render(scale=scale, grayscale=True).to_numpy()
+    start = text.index("自行车维修课程")
+    boxes = [textpage.get_charbox(start + i) for i in range(len("自行车维修课程"))]
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    bottom, top = min(b[1] for b in boxes), max(b[3] for b in boxes)
+    height = page.get_height()
+    region = pixels[
+        int((height - top) * scale) : int((height - bottom) * scale) + 1, int(left * scale) : int(right * scale) + 1
+    ]
+    assert region.size > 0
+    assert int(region.min()) < 128

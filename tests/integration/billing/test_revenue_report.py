@@ -79,7 +79,7 @@ async def test_revenue_report_matches_the_hand_computed_month(api: Api) -> None:
         "logoChurn": None,
         "revenueChurn": None,
         "ltvCents": None,
-        "cacCents": 2500,  # 5000 spend / 2 new paying members
+        "cacCents": 1250,  # 5000 spend / 4 members who joined this month (olga, bob, carol, dave)
         "ltvToCac": None,
         "cvr": None,
         "trialConversion": None,

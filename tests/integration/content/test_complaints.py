@@ -27,6 +27,17 @@ async def test_complaint_about_content_is_recorded_open_with_its_flag_weight(api
     }
 
 
+async def test_the_complaint_that_hides_content_is_stored_as_having_hidden_it(gateway_with: object) -> None:
+    async with gateway_with(AUTO_HIDE_THRESHOLD=1.0) as api:  # type: ignore[operator]
+        w = await world(api)
+        filed = await complain(api, w.member, targetType="CONTENT", targetId=w.content_id, category="SPAM")
+        queue = await api.data("{ moderationQueue(status: OPEN) { id contentHidden } }", token=w.operator.token)
+        assert (filed["contentHidden"], queue["moderationQueue"]) == (
+            True,
+            [{"id": filed["id"], "contentHidden": True}],
+        )
+
+
 async def test_complaint_about_a_member_and_about_the_service(api: Api) -> None:
     w = await world(api)
     about_member = await complain(api, w.operator, targetType="MEMBER", targetId=w.member.id, category="ABUSE")

@@ -273,3 +273,40 @@ async def test_incident_metrics_count_levels_first_response_and_steps_on_time(ap
         "stepsOnTimeRate": 0.5,
         "playbookFirstResponseMinutesAfter": 28.0,
     }
+
+
+RESOLVE = """
+mutation($input: ResolveIncidentInput!) {
+  resolveIncident(input: $input) { status resolutionReason undoneSteps steps { name doneAt } }
+}
+"""
+
+
+async def _legal_incident_with_one_step_done(api: Api) -> tuple[Any, str]:
+    w = await world(api)
+    await complain(api, w.member, category="LEGAL")
+    (incident,) = (await api.data(INCIDENTS, {"status": "OPEN"}, token=w.operator.token))["incidents"]
+    done = {"incidentId": incident["id"], "step": "FACTS_CONFIRMED", "done": True}
+    await api.data(STEP, {"input": done}, token=w.operator.token)
+    return w, incident["id"]
+
+
+async def test_resolving_with_undone_steps_and_no_reason_names_them_and_writes_nothing(api: Api) -> None:
+    w, incident_id = await _legal_incident_with_one_step_done(api)
+    errors = await api.errors(RESOLVE, {"input": {"incidentId": incident_id}}, token=w.operator.token)
+    assert errors[0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "reason"}
+    assert "8 of 9 steps are not done" in errors[0]["message"]
+    assert "LEGAL_COUNSEL" in errors[0]["message"]
+    assert len((await api.data(INCIDENTS, {"status": "OPEN"}, token=w.operator.token))["incidents"]) == 1
+
+
+async def test_resolving_with_undone_steps_and_a_reason_records_both(api: Api) -> None:
+    w, incident_id = await _legal_incident_with_one_step_done(api)
+    given = {"incidentId": incident_id, "reason": "false alarm: the post was satire"}
+    resolved = (await api.data(RESOLVE, {"input": given}, token=w.operator.token))["resolveIncident"]
+    assert (resolved["status"], resolved["resolutionReason"], len(resolved["undoneSteps"])) == (
+        "RESOLVED",
+        "false alarm: the post was satire",
+        8,
+    )
+    assert "FACTS_CONFIRMED" not in resolved["undoneSteps"]

@@ -31,7 +31,7 @@ FIGURES: dict[str, float | None] = {
     "members": 40, "members_at_start": 36, "joined": 4, "koc": 3, "core_group": 12, "active_contributors": 8,
     "layer_base": 30, "layer_activated": 6, "layer_core": 4, "nps_responses": 20, "nps_promoters": 10,
     "nps_detractors": 4, "spend_cents": 40_000, "committee": 4, "expert_panel": 1, "proposal_adoption": 0.5,
-    "sub_communities": 0,
+    "sub_communities": 0, "cac_cents": 10_000,
 }  # fmt: skip
 
 # Worked by hand from FIGURES (the formula beside each).
@@ -43,7 +43,7 @@ EXPECTED: dict[str, float] = {
     "shareRate": 0.15,  # 6 / (30 + 10)
     "publishingFrequency": 2.333333,  # 10 / (30 / 7)
     "conversionRate": 1.0,  # 10 / 8, capped at 1
-    "ltvToCac": 5.0,  # 50,000 / (40,000 / 4)
+    "ltvToCac": 5.0,  # 50,000 / CAC 10,000 (40,000 spend / 4 joined)
     "arpu": 7000.0,  # (40,000 + 30,000) / 10
     "proposalAdoption": 0.5,
     "crisisFirstResponseMinutes": 45.0,
@@ -134,7 +134,7 @@ class TestFormulas:
             ("stickiness", "mau"),
             ("ctr", "impressions"),
             ("arpu", "payers"),
-            ("ltvToCac", "new_payers"),
+            ("ltvToCac", "cac_cents"),
             ("revenueGrowth", "revenue_previous_cents"),
             ("pgcShare", "published_pgc"),
         ],

@@ -23,8 +23,7 @@ def _conversion(f: Figures) -> float | None:
 
 
 def _ltv_to_cac(f: Figures) -> float | None:
-    cac = per(f, "spend_cents", "new_payers")
-    return ratio(num(f, "ltv_cents"), cac)
+    return ratio(num(f, "ltv_cents"), num(f, "cac_cents"))
 
 
 def _growth(f: Figures) -> float | None:
@@ -53,7 +52,7 @@ INDICATORS = (
         "ratio",
         UP,
         "LTV (member ARPU × gross margin ÷ monthly logo churn, from the ledger) ÷ CAC (acquisition spend in W ÷ "
-        "members paying for the first time in W)",
+        "members who joined in W, as acquisitionReport computes it)",
         "playbook: LTV/CAC above 3.5 is healthy; industry practice: below 1 loses money on every member",
         Thresholds(3.5, 3, 1),
         _ltv_to_cac,
