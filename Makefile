@@ -21,7 +21,19 @@ $(STAMP): requirements.txt requirements-train.txt requirements-dev.txt | python-
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+## system packages (Debian) the platform and tests need beside Python: Noto CJK and fontconfig (invoice PDFs
+## print Chinese with them); installed with apt-get when missing and run as root, else named
+SYSTEM_STAMP := $(VENV)/.system-packages
+$(SYSTEM_STAMP):
+	@if ! fc-match -f '%{family}' 'Noto Sans CJK SC' 2>/dev/null | grep -q 'Noto Sans CJK'; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian packages fonts-noto-cjk fontconfig"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fontconfig >/dev/null; \
+	  else echo "missing: the Debian packages fonts-noto-cjk and fontconfig (invoice PDFs print Chinese with them)"; fi; \
+	fi
+	touch $@
+
+install: $(STAMP) $(SYSTEM_STAMP)
 
 ## run: the gateway with every service in one process on http://127.0.0.1:8000/graphql
 run: install
