@@ -36,7 +36,8 @@ ENTRY_FIELDS = ("_id", *(f for f in HISTORY_FIELDS if f != "member_id"))
 
 
 def recent_id(community_id: ObjectId, member_id: ObjectId) -> str:
-    """The document's `_id`: a point lookup, never a query on a secondary index."""
+    """The document's `_id`, which names the community: a point lookup scoped by the community, with no other
+    field in the filter."""
     return f"{community_id}:{member_id}"
 
 
@@ -91,7 +92,7 @@ class MemberRecentStore:
         """The backfill of members' documents from their events read from `events`, merged by event `_id` with
         what the worker already pushed, in the caller's transaction (a concurrent push conflicts and retries)."""
         ids = {recent_id(community_id, mid): mid for mid in histories}
-        cursor = self.docs.find({"_id": {"$in": list(ids)}, "community_id": community_id}, session=session)
+        cursor = self.docs.find({"_id": {"$in": list(ids)}}, session=session)
         pushed = {doc["_id"]: doc.get("events", []) async for doc in cursor}
         now = datetime.now(UTC)
         writes = [
@@ -118,7 +119,9 @@ class MemberRecentStore:
         found: dict[str, Doc] = {}
         for lo in range(0, len(member_ids), READ_BATCH):
             keys = [recent_id(community_id, m) for m in member_ids[lo : lo + READ_BATCH]]
-            async for doc in self.docs.find({"_id": {"$in": keys}, "community_id": community_id}):
+            # Scoped by the community through the `_id` itself: SecantusDB scans the collection for `_id` `$in`
+            # beside any other field.
+            async for doc in self.docs.find({"_id": {"$in": keys}}):
                 mid = doc["member_id"]
                 doc["events"] = [{**e, "member_id": mid} for e in newest_first(doc.get("events", []), limit)]
                 found[str(mid)] = doc
