@@ -19,7 +19,6 @@ from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, Net
 
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
-from distribution_service.store.counter_writes import bump_by_id
 from distribution_service.store.event_outbox import EventOutboxStore
 from distribution_service.store.member_recent import RECENT_KEPT, MemberRecentStore
 from infra.bulk import insert_many_reporting
@@ -40,13 +39,6 @@ RETIRED_INDEXES = (
 )
 
 ClientKey = tuple[ObjectId, str]
-
-
-def new_item_stats(community_id: ObjectId, content_id: ObjectId, update: Doc) -> Doc:
-    """The item_stats document `update` would upsert for an item with none: its increments and fields set."""
-    counts = {k.removeprefix("counts."): v for k, v in update["$inc"].items() if k.startswith("counts.")}
-    doc: Doc = {"community_id": community_id, "content_id": content_id, "engagement": update["$inc"]["engagement"]}
-    return doc | {"counts": counts} | update["$set"] | update.get("$max", {})
 
 
 def client_key(doc: Doc) -> ClientKey | None:
@@ -528,22 +520,19 @@ class EventsStore:
             return
         now = datetime.now(UTC)
         await self._add_to_item_daily(community_id, docs, now, session=session)
-        # last_at: the item's last engagement, a ranking feature ("active lately").
-        updates = {
-            content_id: {"$inc": inc, "$set": {"updated_at": now}}
-            | ({"$max": {"last_at": last_at[content_id]}} if content_id in last_at else {})
-            for content_id, inc in increments.items()
-        }
-        if session is not None:
-            rows = {(c,): (u, new_item_stats(community_id, c, u)) for c, u in updates.items()}
-            await bump_by_id(self.item_stats, community_id, ("content_id",), rows, session)
-            return
         await self.item_stats.bulk_write(
             [
-                UpdateOne({"community_id": community_id, "content_id": content_id}, update, upsert=True)
-                for content_id, update in updates.items()
+                UpdateOne(
+                    {"community_id": community_id, "content_id": content_id},
+                    # last_at: the item's last engagement, a ranking feature ("active lately").
+                    {"$inc": inc, "$set": {"updated_at": now}}
+                    | ({"$max": {"last_at": last_at[content_id]}} if content_id in last_at else {}),
+                    upsert=True,
+                )
+                for content_id, inc in increments.items()
             ],
             ordered=False,
+            session=session,
         )
 
     async def _add_to_item_daily(
@@ -561,36 +550,22 @@ class EventsStore:
                 buckets[(doc["content_id"], day)] = buckets.get((doc["content_id"], day), 0.0) + weight
         if not buckets:
             return
-
-        def expires(day: date) -> datetime:
-            return datetime.combine(day, time(), UTC) + timedelta(days=DAILY_BUCKET_DAYS + 1)
-
-        if session is not None:
-            rows = {
-                (content_id, day.isoformat()): (
-                    {"$inc": {"engagement": weight}},
-                    {
-                        "community_id": community_id,
-                        "content_id": content_id,
-                        "day": day.isoformat(),
-                        "engagement": weight,
-                        "expires_at": expires(day),
-                    },
-                )
-                for (content_id, day), weight in buckets.items()
-            }
-            await bump_by_id(self.item_daily, community_id, ("content_id", "day"), rows, session)
-            return
         await self.item_daily.bulk_write(
             [
                 UpdateOne(
                     {"community_id": community_id, "content_id": content_id, "day": day.isoformat()},
-                    {"$inc": {"engagement": weight}, "$setOnInsert": {"expires_at": expires(day)}},
+                    {
+                        "$inc": {"engagement": weight},
+                        "$setOnInsert": {
+                            "expires_at": datetime.combine(day, time(), UTC) + timedelta(days=DAILY_BUCKET_DAYS + 1)
+                        },
+                    },
                     upsert=True,
                 )
                 for (content_id, day), weight in buckets.items()
             ],
             ordered=False,
+            session=session,
         )
 
     async def backfill_item_daily(self) -> None:
