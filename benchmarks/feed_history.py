@@ -3,7 +3,8 @@
     python -m benchmarks.feed_history [--items 300] [--repeat 30]
 
 Three members of one community with 0, 1,000 and 10,000 engagement events (stored directly in distribution's
-`events`, spread over the last 60 days, on the community's items); `feed(first: 10)` through the gateway,
+`events`, spread over the last 60 days, on the community's items, and their member_recent document built as the
+ingest worker leaves it); `feed(first: 10)` through the gateway,
 in-process, medians over --repeat after warm-up. Goal: the 10,000-event member within 1.2x of the one with none
 (a feed reads the member's last RANKING_HISTORY_LIMIT engagements, whatever their history). Rate limits are
 raised (benchmarks.common), and the newest items are cached as in production (RANKING_POOL_TTL_SECONDS=5).
@@ -50,6 +51,7 @@ async def run(items: int, repeat: int) -> dict[str, Any]:
                 ).id
                 for n in range(items)
             ]
+            store = services.apps["distribution"].state.service.store
             events = services.apps["distribution"].state.mongo[settings.database_name("distribution")]["events"]
             now = datetime.now(UTC)
             readers = []
@@ -73,6 +75,8 @@ async def run(items: int, repeat: int) -> dict[str, Any]:
                 ]
                 for lo in range(0, len(docs), BATCH):
                     await events.insert_many(docs[lo : lo + BATCH], ordered=False)
+                # The member's last engagements, as the ingest worker (or the backfill) leaves them.
+                await store.events.seed_member_recent(ObjectId(community.id), [ObjectId(reader.id)])
                 readers.append(app.state.issuer.issue(member_id=reader.id, community_id=community.id))
             medians: dict[int, float] = {}
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:

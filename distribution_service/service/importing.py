@@ -87,6 +87,7 @@ async def import_events(
                 created.append(doc)
     # Only what this call stored bumps the counters, so a re-run leaves them as they are.
     await store.events.add_to_item_stats(cid, created)
+    await store.events.add_to_member_recent(created)
     items: list[ImportedItem] = []
     reported: set[str] = set()
     for event_in in batch.events:

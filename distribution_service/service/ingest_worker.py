@@ -1,5 +1,5 @@
-"""The ingest worker: derives what ranking reads (items' counters, daily buckets, delivery marks) from recorded
-events, after they were acknowledged, in batches.
+"""The ingest worker: derives what ranking reads (items' counters, daily buckets, delivery marks, each member's
+last engagements in member_recent) from recorded events, after they were acknowledged, in batches.
 
 Recording events stores them and one outbox entry for them, in one transaction (store/events.py). This worker takes
 the oldest outbox entries (any community, `_id` order, about `INGEST_BATCH` events at a time) and, in ONE
@@ -13,8 +13,9 @@ them after a crash changes nothing. Events an older version stored flagged `pend
 Lag: the worker runs `interval` seconds after its last run (INGEST_INTERVAL_SECONDS, 0.5 s by default) or as soon
 as an event is recorded (`wake`, then COALESCE_SECONDS to gather more), and each run drains the backlog; so
 counters trail an acknowledged event by one run plus at most `interval` (benchmarks/ingest_lag.py measures p50 and
-p99 under sustained load). Ranking further caches counters for RANKING_COUNTERS_TTL_SECONDS, so a feed may read
-them that many seconds old. The age of the oldest event of each batch is observed in the `ingest_lag_seconds`
+p99 under sustained load). A feed reads its member's last engagements from member_recent, so it sees the member's
+own newest events after the same lag. Ranking further caches counters for RANKING_COUNTERS_TTL_SECONDS, so a feed
+may read them that many seconds old. The age of the oldest event of each batch is observed in the `ingest_lag_seconds`
 histogram and kept as `last_lag_seconds`.
 """
 

@@ -178,10 +178,14 @@ class FeedRanker:
         return items
 
     async def last_engagements(self, cid: ObjectId, mids: list[ObjectId]) -> dict[str, list[Doc]]:
-        """Each member's last `history_limit` engagements, newest first: bounded reads, a few dozen in flight."""
-        found: dict[str, list[Doc]] = {}
-        for lo in range(0, len(mids), HISTORY_READS_IN_FLIGHT):
-            chunk = mids[lo : lo + HISTORY_READS_IN_FLIGHT]
+        """Each member's last `history_limit` engagements, newest first: from the members' member_recent documents
+        (point lookups, whatever their history; they trail recorded events by the ingest lag), and for members
+        with none yet, bounded reads of their events, a few dozen in flight."""
+        kept = await self.store.events.list_member_recent(cid, mids, limit=self.history_limit)
+        found: dict[str, list[Doc]] = {m: docs for m, docs in (kept or {}).items() if docs}
+        missing = mids if kept is None else [m for m in mids if str(m) not in kept]
+        for lo in range(0, len(missing), HISTORY_READS_IN_FLIGHT):
+            chunk = missing[lo : lo + HISTORY_READS_IN_FLIGHT]
             reads = [self.store.events.list_last_engagements(cid, m, limit=self.history_limit) for m in chunk]
             for mid, docs in zip(chunk, await asyncio.gather(*reads), strict=True):
                 if docs:

@@ -1,6 +1,7 @@
 """distribution_service's only MongoDB package: one module per concept, composed here.
 
-`store.events` (events, item counters, imported signals), `store.decisions` (decision logs), `store.deliveries`
+`store.events` (events, item counters, imported signals, and through its parts the outbox and members' last
+engagements), `store.decisions` (decision logs), `store.deliveries`
 (golden-slot deliveries, push preferences), `store.models` (the model registry) and `store.relations` (follows,
 blocks): each collection is opened by exactly one of them.
 """

@@ -23,8 +23,22 @@ from pymongo.asynchronous.database import AsyncDatabase
 from distribution_service.store.base import Doc
 from infra.indexes import IndexPlan
 
-# What deriving an event reads: its item's counters and daily bucket, its member's delivery marks, its lag.
-DERIVE_FIELDS = ("_id", "community_id", "member_id", "content_id", "type", "occurred_at", "received_at")
+# What deriving an event reads: its item's counters and daily bucket, its member's delivery marks, its lag, and
+# what its member's last engagements keep (store/member_recent.py: the item snapshot, the dwell).
+DERIVE_FIELDS = (
+    "_id",
+    "community_id",
+    "member_id",
+    "content_id",
+    "type",
+    "engaged",
+    "occurred_at",
+    "received_at",
+    "tags",
+    "author_id",
+    "kind",
+    "dwell_ms",
+)
 # Below every ObjectId: `key >= FIRST_KEY` is the whole outbox, as an index range.
 FIRST_KEY = ObjectId("000000000000000000000000")
 
@@ -76,6 +90,12 @@ class EventOutboxStore:
             taken.append(entry)
             count += len(entry["events"])
         return taken
+
+    async def pending_event_ids(self, session: Session) -> set[ObjectId]:
+        """Every event still waiting in the outbox, in the caller's transaction (the member_recent backfill leaves
+        them to the worker). Reads the whole outbox: a one-off migration's cost."""
+        cursor = self.entries.find({"key": {"$gte": FIRST_KEY}}, {"events._id": 1}, session=session)
+        return {event["_id"] async for entry in cursor for event in entry["events"]}
 
     async def take_through(self, last_key: ObjectId, session: Session) -> list[Doc]:
         """In the caller's transaction: the events of every entry up to `last_key`, the entries deleted.

@@ -20,6 +20,7 @@ from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, Net
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
 from distribution_service.store.event_outbox import EventOutboxStore
+from distribution_service.store.member_recent import RECENT_KEPT, MemberRecentStore
 from infra.bulk import insert_many_reporting
 from infra.indexes import IndexPlan
 from infra.mongo import JournalBarrier
@@ -27,6 +28,8 @@ from infra.mongo import JournalBarrier
 # Daily engagement buckets are kept this many days: enough for the 7-day popularity window and its first day.
 DAILY_BUCKET_DAYS = 8
 BACKFILL_BATCH = 5000
+# Members whose last engagements the member_recent backfill reads and writes per transaction.
+SEED_BATCH = 200
 # Recorded events are acknowledged once committed and journaled.
 JOURNALED = WriteConcern(w=1, j=True)
 # Indexes older versions created that no query reads any more: each one only cost every write of an event.
@@ -50,6 +53,8 @@ class EventsStore:
         self.events = db["events"]
         # What the ingest worker has yet to derive: written and taken in the events' and counters' transactions.
         self.outbox = EventOutboxStore(db)
+        # Each member's last engagements, pushed by the worker in the same transactions as the counters.
+        self.recent = MemberRecentStore(db)
         self.item_stats = db["item_stats"]
         # Each item's engagement per UTC day, for recent days (TTL): the 7-day popularity feature's source.
         self.item_daily = db["item_daily"]
@@ -127,8 +132,10 @@ class EventsStore:
         )
         await indexes.create()
         await self.outbox.ensure_indexes()
+        await self.recent.ensure_indexes()
         # Data migrations of older databases, once the indexes they read are there.
         await self.backfill_engaged()
+        await self.backfill_member_recent()
         await self.backfill_item_daily()
         existing = await self.events.index_information()
         for name in RETIRED_INDEXES:
@@ -237,7 +244,49 @@ class EventsStore:
             by_community.setdefault(doc["community_id"], []).append(doc)
         for community_id, docs_of_community in by_community.items():
             await self.add_to_item_stats(community_id, docs_of_community, session=session)
+        await self.recent.push(docs, session)
         return docs
+
+    async def list_member_recent(
+        self, community_id: ObjectId, member_ids: list[ObjectId], *, limit: int
+    ) -> dict[str, list[Doc]] | None:
+        """Members' last `limit` engagements from their member_recent documents (newest first); a member with no
+        document is absent (read them with `list_last_engagements`). None when `limit` is more than a document
+        keeps."""
+        if limit > RECENT_KEPT:
+            return None
+        docs = await self.recent.list_recent(community_id, member_ids, limit=limit)
+        return {m: d["events"] for m, d in docs.items()}
+
+    async def add_to_member_recent(self, docs: list[Doc]) -> None:
+        """Imported events (no outbox entry, counted as imported) into their members' last engagements."""
+        await self.recent.push(mark_engaged(docs), None)
+
+    async def seed_member_recent(self, community_id: ObjectId, member_ids: list[ObjectId]) -> None:
+        """Build these members' member_recent documents from `events` (merged with what the worker pushed): the
+        backfill of events stored before the documents existed, or directly (benchmarks' generated histories)."""
+        history, _ = await self.list_members_engagement(community_id, member_ids, history_limit=RECENT_KEPT)
+
+        async def seed(session: Session) -> None:
+            # Events still in the outbox are the worker's to push (once): seeding them too would repeat them.
+            pending = await self.outbox.pending_event_ids(session)
+            by_member = {m: [d for d in history.get(str(m), []) if d["_id"] not in pending] for m in member_ids}
+            await self.recent.seed(community_id, by_member, session)
+
+        await self._transaction(seed)
+
+    async def backfill_member_recent(self) -> None:
+        """member_recent documents for every member with engagement events, once per database (then marked
+        done), SEED_BATCH members a transaction. Idempotent (merged by event `_id`): processes starting together,
+        or one restarted after a crash midway, repeat the work, never an event."""
+        if await self.migrations.find_one({"_id": "member_recent", "done": True}) is not None:
+            return
+        for community_id in await self.events.distinct("community_id", {"engaged": True}):
+            found = await self.events.distinct("member_id", {"community_id": community_id, "engaged": True})
+            members = sorted(m for m in found if isinstance(m, ObjectId))
+            for lo in range(0, len(members), SEED_BATCH):
+                await self.seed_member_recent(community_id, members[lo : lo + SEED_BATCH])
+        await self.migrations.update_one({"_id": "member_recent"}, {"$set": {"done": True}}, upsert=True)
 
     async def adopt_pending(self, limit: int) -> int:
         """Give up to `limit` events an older version stored flagged `pending` an outbox entry, flag cleared, in one

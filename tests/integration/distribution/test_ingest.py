@@ -134,6 +134,11 @@ async def opens(store: DistributionStore, community: ObjectId, item: ObjectId) -
     return int(stats[str(item)]["counts"]["OPEN"]) if stats else 0
 
 
+async def recent_entries(store: DistributionStore, community: ObjectId) -> int:
+    """Events in the community's member_recent documents (each member's last engagements)."""
+    return sum([len(d["events"]) async for d in store.events.recent.docs.find({"community_id": community})])
+
+
 class Crash(Exception):
     pass
 
@@ -147,7 +152,7 @@ async def test_a_worker_failing_after_the_counters_write_and_restarted_counts_ea
 
     async def crash_after_counters(last_id: ObjectId, session: Any) -> list[Doc]:
         await real(last_id, session)
-        raise Crash  # after the counters and the flag were written, before the commit
+        raise Crash  # after the counters and the last engagements were written, before the commit
 
     monkeypatch.setattr(store.events, "derive_pending", crash_after_counters)
     with pytest.raises(Crash):
@@ -155,11 +160,14 @@ async def test_a_worker_failing_after_the_counters_write_and_restarted_counts_ea
     # when: a new worker runs (the crashed batch rolled back)
     monkeypatch.setattr(store.events, "derive_pending", real)
     assert await opens(store, community, item) == 0
+    assert await recent_entries(store, community) == 0
     assert await IngestWorker(store, interval=0, batch_size=10).drain() == 25
     # then
     assert await opens(store, community, item) == 25
+    assert await recent_entries(store, community) == 25
     assert await IngestWorker(store, interval=0).drain() == 0
     assert await opens(store, community, item) == 25
+    assert await recent_entries(store, community) == 25
 
 
 async def record_in_batches(store: DistributionStore, docs: list[Doc], size: int) -> None:
@@ -192,11 +200,13 @@ async def test_a_worker_cancelled_mid_run_and_restarted_counts_each_event_once(
     with pytest.raises(asyncio.CancelledError):
         await task
     assert await opens(store, community, item) == 10
+    assert await recent_entries(store, community) == 10
     monkeypatch.setattr(store.events, "derive_pending", real)
     # when
     await IngestWorker(store, interval=0, batch_size=10).drain()
     # then
     assert await opens(store, community, item) == 30
+    assert await recent_entries(store, community) == 30
 
 
 async def test_two_workers_racing_count_each_event_once(store: DistributionStore) -> None:
@@ -208,6 +218,7 @@ async def test_two_workers_racing_count_each_event_once(store: DistributionStore
     await a.drain()
     # then
     assert await opens(store, community, item) == 60
+    assert await recent_entries(store, community) == 60
 
 
 async def test_a_connection_error_retried_by_the_store_is_not_a_duplicate(

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from bson import ObjectId
 
+from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore
 from tests.query_plans import PlanProbe, plan_probe
 
@@ -267,7 +268,19 @@ async def test_the_ingest_worker_reads_the_outbox_and_legacy_flags_by_index(worl
     await store.events.adopt_pending(100)
     plans = await plans_of(world)
     # the oldest entry, a batch, the transaction's read and delete of the key range; the counters (their own
-    # test); the legacy flag's partial index
+    # test) and the members' last engagements (by `_id`); the legacy flag's partial index
     assert plans[:4] == ["IXSCAN key"] * 4
-    assert set(plans[4:-1]) == {"IXSCAN community_content_unique"}
+    assert set(plans[4:-1]) == {"IXSCAN community_content_unique", "IXSCAN _id_"}
     assert plans[-1:] == ["IXSCAN legacy_pending_id"]
+
+
+async def test_members_last_engagements_are_read_by_id(world: World) -> None:
+    await IngestWorker(world.store, interval=0).drain()
+    await plans_of(world)
+    # when: a slot run's batch of members
+    kept = await world.store.events.list_member_recent(world.community, world.members, limit=5)
+    # then
+    assert await plans_of(world) == ["IXSCAN _id_"]
+    assert kept is not None
+    # members n % 10 in {2, 3, 4, 7, 8, 9} had engagement (TYPES)
+    assert sorted(kept) == sorted(str(world.members[k]) for k in (2, 3, 4, 7, 8, 9))

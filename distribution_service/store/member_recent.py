@@ -1,0 +1,128 @@
+"""Each member's last engagements, kept by the ingest worker: one small document per (community, member).
+
+A feed and a slot run rank a member from their last RANKING_HISTORY_LIMIT engagement events (features and the items
+left out as seen). Read from `events`, that costs the member's recent activity: SecantusDB fetches every event an
+index range matches before it sorts and limits. Here they are one document with a deterministic `_id`, read by a
+point lookup (a slot run: `_id` `$in`, one read per batch of members), whatever the member's history.
+
+Written in the worker's derive transaction (EventsStore.derive_pending), with the outbox entries' delete: an event
+is pushed once, or not at all if the transaction aborts. `$push` with `$each`, `$sort` (newest first) and `$slice`
+keeps the last RECENT_KEPT, so events derived out of order (imports, late SDK batches) land in their place. A feed
+sees its member's own last events after the ingest lag (one worker run, about 1-2 s under load).
+
+Members with no document yet (events stored before this version, not yet backfilled) are read from `events`
+(EventsStore.list_last_engagements): the caller falls back per member. The backfill (`seed`) merges by event `_id`,
+so running it twice, or beside the worker, repeats no event; a reader still drops repeated `_id`s.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bson import ObjectId
+from pymongo import DESCENDING, UpdateOne
+from pymongo.asynchronous.client_session import AsyncClientSession as Session
+from pymongo.asynchronous.database import AsyncDatabase
+
+from distribution_service.domain.honeycomb import EventType
+from distribution_service.store.base import HISTORY_FIELDS, Doc
+
+# Engagements kept per member: training's HISTORY_LIMIT (ranking/member_features.py; a test holds them equal).
+RECENT_KEPT = 100
+# Members read per `_id` `$in` query (a slot run's chunk is read in a few of them).
+READ_BATCH = 500
+# What an entry keeps of an event: what member features and the seen-item rule read, and `_id` (to merge by).
+ENTRY_FIELDS = ("_id", *(f for f in HISTORY_FIELDS if f != "member_id"))
+
+
+def recent_id(community_id: ObjectId, member_id: ObjectId) -> str:
+    """The document's `_id`, which names the community: a point lookup scoped by the community, with no other
+    field in the filter."""
+    return f"{community_id}:{member_id}"
+
+
+def entry(doc: Doc) -> Doc:
+    return {f: doc[f] for f in ENTRY_FIELDS if f in doc}
+
+
+def newest_first(entries: list[Doc], limit: int) -> list[Doc]:
+    """Entries without a repeated event `_id`, newest first, at most `limit`."""
+    unique = list({e["_id"]: e for e in entries}.values())
+    unique.sort(key=lambda e: e["occurred_at"], reverse=True)
+    return unique[:limit]
+
+
+class MemberRecentStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.docs = db["member_recent"]
+
+    async def ensure_indexes(self) -> None:
+        """Only `_id` is read (point lookups): no secondary index, so each push rewrites one index entry."""
+
+    async def push(self, events: list[Doc], session: Session | None) -> None:
+        """Add these stored events (engagements naming a member) to their members' documents: one update per
+        member, in one command, in the caller's transaction."""
+        by_member: dict[tuple[ObjectId, ObjectId], list[Doc]] = {}
+        for doc in events:
+            if doc.get("engaged", doc["type"] != EventType.IMPRESSION.value) and doc.get("member_id") is not None:
+                by_member.setdefault((doc["community_id"], doc["member_id"]), []).append(entry(doc))
+        if not by_member:
+            return
+        now = datetime.now(UTC)
+        await self.docs.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": recent_id(cid, mid)},
+                    {
+                        "$push": {
+                            "events": {"$each": mine, "$sort": {"occurred_at": DESCENDING}, "$slice": RECENT_KEPT}
+                        },
+                        "$set": {"updated_at": now},
+                        "$setOnInsert": {"community_id": cid, "member_id": mid},
+                    },
+                    upsert=True,
+                )
+                for (cid, mid), mine in by_member.items()
+            ],
+            ordered=False,
+            session=session,
+        )
+
+    async def seed(self, community_id: ObjectId, histories: dict[ObjectId, list[Doc]], session: Session) -> None:
+        """The backfill of members' documents from their events read from `events`, merged by event `_id` with
+        what the worker already pushed, in the caller's transaction (a concurrent push conflicts and retries)."""
+        ids = {recent_id(community_id, mid): mid for mid in histories}
+        cursor = self.docs.find({"_id": {"$in": list(ids)}}, session=session)
+        pushed = {doc["_id"]: doc.get("events", []) async for doc in cursor}
+        now = datetime.now(UTC)
+        writes = [
+            UpdateOne(
+                {"_id": key},
+                {
+                    "$set": {
+                        "community_id": community_id,
+                        "member_id": mid,
+                        "events": newest_first([*pushed.get(key, []), *map(entry, histories[mid])], RECENT_KEPT),
+                        "updated_at": now,
+                    }
+                },
+                upsert=True,
+            )
+            for key, mid in ids.items()
+        ]
+        if writes:
+            await self.docs.bulk_write(writes, ordered=False, session=session)
+
+    async def list_recent(self, community_id: ObjectId, member_ids: list[ObjectId], *, limit: int) -> dict[str, Doc]:
+        """Members' documents by member id (members with none are absent): each `events` list newest first, at most
+        `limit`, each event carrying its `member_id` as a read from `events` does. `_id` `$in`, READ_BATCH a read."""
+        found: dict[str, Doc] = {}
+        for lo in range(0, len(member_ids), READ_BATCH):
+            keys = [recent_id(community_id, m) for m in member_ids[lo : lo + READ_BATCH]]
+            # Scoped by the community through the `_id` itself: SecantusDB scans the collection for `_id` `$in`
+            # beside any other field.
+            async for doc in self.docs.find({"_id": {"$in": keys}}):
+                mid = doc["member_id"]
+                doc["events"] = [{**e, "member_id": mid} for e in newest_first(doc.get("events", []), limit)]
+                found[str(mid)] = doc
+        return found

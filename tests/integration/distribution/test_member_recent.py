@@ -1,0 +1,95 @@
+"""Members' last engagements kept by the ingest worker (member_recent): the same last K the events say, written in
+the derive transaction, backfilled once for events stored before, and what a feed ranks from."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from bson import ObjectId
+
+from distribution_service.ranking.member_features import HISTORY_LIMIT
+from distribution_service.service.ingest_worker import IngestWorker
+from distribution_service.store import DistributionStore, Doc
+from distribution_service.store.member_recent import RECENT_KEPT
+from tests.query_plans import plan_probe
+
+TYPES = ("OPEN", "SHARE", "IMPRESSION", "ANSWER", "CLICK")
+
+
+@pytest.fixture
+async def store(mongo_uri: str) -> AsyncIterator[DistributionStore]:
+    async with plan_probe(mongo_uri) as probe:
+        store = DistributionStore(probe.db)
+        await store.ensure_indexes()
+        yield store
+
+
+def history(community: ObjectId, member: ObjectId, n: int) -> list[Doc]:
+    """`n` events of one member over the last days, recorded out of time order, impressions among them."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    return [
+        {
+            "community_id": community,
+            "member_id": member,
+            "content_id": ObjectId(),
+            "type": TYPES[k % len(TYPES)],
+            "occurred_at": now - timedelta(minutes=(k * 37) % n + k / n),
+            "tags": [f"t{k % 3}"],
+            "author_id": f"a{k % 4}",
+            "kind": "UGC",
+            "dwell_ms": k,
+        }
+        for k in range(n)
+    ]
+
+
+def fields(docs: list[Doc]) -> list[tuple[object, ...]]:
+    return [(d["_id"], d["content_id"], d["type"], d["occurred_at"], d["tags"], d["dwell_ms"]) for d in docs]
+
+
+async def test_the_recent_document_keeps_training_history_limit() -> None:
+    assert RECENT_KEPT == HISTORY_LIMIT
+
+
+async def test_a_member_with_300_events_has_the_last_k_the_events_say(store: DistributionStore) -> None:
+    community, member = ObjectId(), ObjectId()
+    docs = history(community, member, 300)
+    # given: recorded in batches of 40 (an outbox entry each), derived in batches of 90
+    for lo in range(0, len(docs), 40):
+        await store.events.insert_events(docs[lo : lo + 40])
+    # when
+    assert await IngestWorker(store, interval=0, batch_size=90).drain() == 300
+    # then
+    kept = await store.events.list_member_recent(community, [member], limit=RECENT_KEPT)
+    read = await store.events.list_last_engagements(community, member, limit=RECENT_KEPT)
+    assert kept is not None
+    assert len(read) == RECENT_KEPT
+    assert fields(kept[str(member)]) == fields(read)
+    assert all(d["member_id"] == member for d in kept[str(member)])
+
+
+async def test_events_stored_before_the_documents_are_backfilled_once(store: DistributionStore) -> None:
+    community, member = ObjectId(), ObjectId()
+    docs = history(community, member, 150)
+    await store.events.events.insert_many([{**d, "engaged": d["type"] != "IMPRESSION"} for d in docs[:120]])
+    # newer events recorded, still in the outbox when the backfill reads them
+    await store.events.insert_events(docs[120:])
+    await store.events.migrations.delete_one({"_id": "member_recent"})
+    # when: run twice (two processes starting, or a restart after a crash midway), then the worker derives
+    await store.events.backfill_member_recent()
+    await store.events.migrations.delete_one({"_id": "member_recent"})
+    await store.events.backfill_member_recent()
+    assert await IngestWorker(store, interval=0).drain() == 30
+    # then: the same last K as the events say, none twice
+    kept = await store.events.list_member_recent(community, [member], limit=RECENT_KEPT)
+    read = await store.events.list_last_engagements(community, member, limit=RECENT_KEPT)
+    assert kept is not None
+    assert fields(kept[str(member)]) == fields(read)
+
+
+async def test_a_member_with_no_document_is_absent_and_a_longer_limit_reads_none(store: DistributionStore) -> None:
+    community = ObjectId()
+    assert await store.events.list_member_recent(community, [ObjectId()], limit=10) == {}
+    assert await store.events.list_member_recent(community, [ObjectId()], limit=RECENT_KEPT + 1) is None
