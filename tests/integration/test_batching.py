@@ -57,6 +57,7 @@ async def test_feed_of_50_items_makes_one_call_per_service(api: Api, monkeypatch
     assert len(items) == 50
     assert {i["content"]["author"]["handle"] for i in items} == {a.handle for a in authors}
     assert sum(1 for i in items if i["content"]["author"]["membership"]) == 25
-    # users: one lookup for the caller, one for all 50 items' authors, and distribution's one for the tiers of
-    # the reader and all candidates' authors (ranking features); content and billing one each
-    assert calls == Counter({"users.lookup_members": 3, "content.lookup": 1, "billing.lookup_memberships": 1})
+    # users: one lookup for the caller and one for all 50 items' authors; content: the gateway's one for the 50
+    # items and distribution's one for the candidates' facts and text (ranking features, service/feature_inputs.py);
+    # billing one
+    assert calls == Counter({"users.lookup_members": 2, "content.lookup": 2, "billing.lookup_memberships": 1})
