@@ -283,6 +283,9 @@ class Verdict:
         return self.acknowledged - self.stored
 
 
+REPLAY_ATTEMPTS = 10
+
+
 async def verdict(platform: Platform, api: Api, place: Community, acks: Acks) -> Verdict:
     client, billing = platform.db("billing")
     content_client, content = platform.db("content")
@@ -303,12 +306,19 @@ async def verdict(platform: Platform, api: Api, place: Community, acks: Acks) ->
     finally:
         client.close()
         content_client.close()
-    replays = await asyncio.gather(
-        *(
-            api.post(RECORD, {"i": {"contentId": place.piece, "type": "OPEN", "clientEventId": event_id}}, token=token)
-            for event_id, token in acks.events.items()
-        )
-    )
+    async def replay(event_id: str, token: str) -> dict[str, Any]:
+        """The replay's answer; an error (a service still warming up, a budget) is retried as a client would: only
+        an answer decides, and `duplicate: false` would mean the acknowledged event was not stored."""
+        variables = {"i": {"contentId": place.piece, "type": "OPEN", "clientEventId": event_id}}
+        body: dict[str, Any] = {}
+        for attempt in range(REPLAY_ATTEMPTS):
+            body = await api.post(RECORD, variables, token=token)
+            if (body.get("data") or {}).get("recordEvent") is not None:
+                return body
+            await asyncio.sleep(0.2 * (attempt + 1))
+        return body
+
+    replays = await asyncio.gather(*(replay(event_id, token) for event_id, token in acks.events.items()))
     not_duplicate = sum(
         1 for body in replays if (body.get("data") or {}).get("recordEvent", {}).get("duplicate") is not True
     )
