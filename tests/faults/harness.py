@@ -306,6 +306,7 @@ async def verdict(platform: Platform, api: Api, place: Community, acks: Acks) ->
     finally:
         client.close()
         content_client.close()
+
     async def replay(event_id: str, token: str) -> dict[str, Any]:
         """The replay's answer; an error (a service still warming up, a budget) is retried as a client would: only
         an answer decides, and `duplicate: false` would mean the acknowledged event was not stored."""
