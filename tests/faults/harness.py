@@ -313,7 +313,10 @@ async def verdict(platform: Platform, api: Api, place: Community, acks: Acks) ->
         variables = {"i": {"contentId": place.piece, "type": "OPEN", "clientEventId": event_id}}
         body: dict[str, Any] = {}
         for attempt in range(REPLAY_ATTEMPTS):
-            body = await api.post(RECORD, variables, token=token)
+            try:
+                body = await api.post(RECORD, variables, token=token)
+            except httpx.TransportError:  # a connection the restart cut: retried like an error answer
+                body = {}
             if (body.get("data") or {}).get("recordEvent") is not None:
                 return body
             await asyncio.sleep(0.2 * (attempt + 1))
