@@ -70,14 +70,15 @@ def pin(pid: int, core: str) -> None:
 
 
 @contextmanager
-def gateway_process(mongodb_uri: str, var_dir: Path) -> Iterator[str]:
+def gateway_process(mongodb_uri: str, var_dir: Path, db_prefix: str | None = None) -> Iterator[str]:
+    """The gateway (every service in it) on the server's core, rate limits off; its base URL once ready."""
     port = free_port()
     env = {
         **os.environ,
         "MONGODB_URI": mongodb_uri,
         "APP_ENV": "development",
         "GATEWAY_PORT": str(port),
-        "DB_PREFIX": f"hot{uuid.uuid4().hex[:8]}",
+        "DB_PREFIX": db_prefix or f"hot{uuid.uuid4().hex[:8]}",
         "SEED_DEMO": "false",
         "RATE_LIMITS_ENABLED": "false",
         "SLOT_SCHEDULER_ENABLED": "false",

@@ -21,14 +21,10 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,67 +34,27 @@ from pymongo import MongoClient
 
 from benchmarks.common import print_summary
 from benchmarks.hot_path import (
-    ADMIN_KEY,
-    JWT_SECRET,
     LOAD_CORE,
     RECORD,
     RECORD_MANY,
     SERVER_CORE,
     Platform,
     bare_inserts,
+    gateway_process,
     pin,
     ratio,
     set_up,
     warm_up,
     wrk,
 )
-from infra.embedded import EmbeddedServer, free_port
+from infra.embedded import EmbeddedServer
 
 PROBE_ITEMS = 100
 
 
-@contextmanager
-def gateway(mongodb_uri: str, var_dir: Path, db_prefix: str) -> Iterator[str]:
-    """The gateway (every service in it) on core 0, on a database prefix this benchmark reads back."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "MONGODB_URI": mongodb_uri,
-        "APP_ENV": "development",
-        "GATEWAY_PORT": str(port),
-        "DB_PREFIX": db_prefix,
-        "SEED_DEMO": "false",
-        "RATE_LIMITS_ENABLED": "false",
-        "SLOT_SCHEDULER_ENABLED": "false",
-        "JWT_SECRET": JWT_SECRET,
-        "PLATFORM_ADMIN_KEY": ADMIN_KEY,
-        "VAR_DIR": str(var_dir),
-        "LOG_LEVEL": "WARNING",
-    }
-    log = open(var_dir / "gateway.log", "ab")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        ["taskset", "-c", SERVER_CORE, sys.executable, "-m", "gateway"], env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        else:
-            raise RuntimeError(f"the gateway did not become ready; see {var_dir / 'gateway.log'}")
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+def gateway(mongodb_uri: str, var_dir: Path, db_prefix: str) -> Any:
+    """The gateway on core 0, on a database prefix this benchmark reads back (hot_path's launcher)."""
+    return gateway_process(mongodb_uri, var_dir, db_prefix)
 
 
 class Counters:
