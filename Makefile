@@ -21,15 +21,19 @@ $(STAMP): requirements.txt requirements-train.txt requirements-dev.txt | python-
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
-## system packages (Debian) the platform and tests need beside Python: Noto CJK and fontconfig (invoice PDFs
-## print Chinese with them); installed with apt-get when missing and run as root, else named
+## system packages (Debian) the platform and its tests need beside Python: Noto CJK and fontconfig (invoice and
+## certificate PDFs print Chinese with them), chromium (the console's browser tests), redis-server (shared budgets
+## and the scheduler lease, tested against a real server). Installed with apt-get when missing and run as root,
+## else named.
+SYSTEM_PACKAGES := fonts-noto-cjk fontconfig chromium redis-server
 SYSTEM_STAMP := $(VENV)/.system-packages
-$(SYSTEM_STAMP):
-	@if ! fc-match -f '%{family}' 'Noto Sans CJK SC' 2>/dev/null | grep -q 'Noto Sans CJK'; then \
+$(SYSTEM_STAMP): Makefile
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing Debian packages fonts-noto-cjk fontconfig"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fontconfig >/dev/null; \
-	  else echo "missing: the Debian packages fonts-noto-cjk and fontconfig (invoice PDFs print Chinese with them)"; fi; \
+	    echo "installing Debian packages:" $$missing; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "missing Debian packages (install them):" $$missing; fi; \
 	fi
 	touch $@
 
