@@ -60,15 +60,25 @@ def retry_writes(uri: str) -> bool:
     return "retrywrites=true" in uri.lower().replace(" ", "")
 
 
+def timeouts(uri: str) -> dict[str, int]:
+    """The platform's short server-selection and connect timeouts, unless the URI sets its own.
+
+    Short so that an outage reaches clients as UNAVAILABLE within a request's budget; a URI option wins, so a
+    deployment (or a loaded test machine) can wait longer without a code change.
+    """
+    given = uri.lower()
+    defaults = {"serverSelectionTimeoutMS": SERVER_SELECTION_TIMEOUT_MS, "connectTimeoutMS": CONNECT_TIMEOUT_MS}
+    return {name: value for name, value in defaults.items() if f"{name.lower()}=" not in given}
+
+
 def create_mongo_client(uri: str, *, app_name: str) -> AsyncMongoClient[MongoDocument]:
     return AsyncMongoClient(
         uri,
         appname=app_name,
         tz_aware=True,
-        serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS,
-        connectTimeoutMS=CONNECT_TIMEOUT_MS,
         retryWrites=retry_writes(uri),
         event_listeners=[DatabaseErrorListener()],
+        **timeouts(uri),
     )
 
 

@@ -32,7 +32,9 @@ def mongo_uri() -> Iterator[str]:
     server = EmbeddedServer(":memory:", test_commands=True)
     server.start()
     try:
-        yield server.uri
+        # Patient server selection: on a loaded two-core machine the first hello can take longer than the
+        # platform's 1.5 s; the outage tests start servers of their own and keep the short default.
+        yield f"{server.uri}&serverSelectionTimeoutMS=15000&connectTimeoutMS=15000"
     finally:
         server.stop()
 
