@@ -222,11 +222,24 @@ def _text_similarity(candidates: Any, history: Any) -> tuple[np.ndarray, np.ndar
     n = candidates.shape[0]
     if history is None or history.shape[0] == 0:
         return np.zeros(n), np.zeros(n)
-    sims = (candidates @ history.T).toarray()
-    profile = np.asarray(history.sum(axis=0)).ravel()
+    # On the few columns either side uses, densely: the hashed space has 2**18 columns, and sparse products over
+    # it convert formats at a cost that grows with the column count, not with the words involved.
+    columns = np.union1d(candidates.indices, history.indices)
+    wanted = _compact(candidates, columns).astype(np.float64)
+    seen = _compact(history, columns).astype(np.float64)
+    sims = wanted @ seen.T
+    profile = seen.sum(axis=0)
     norm = float(np.linalg.norm(profile))
-    centroid = np.asarray(candidates @ (profile / norm if norm > 0 else profile)).ravel()
+    centroid = wanted @ (profile / norm if norm > 0 else profile)
     return centroid, sims.max(axis=1)
+
+
+def _compact(rows: Any, columns: np.ndarray) -> np.ndarray:
+    """`rows` (CSR) as a dense array over `columns` only (sorted, holding every column `rows` uses)."""
+    dense = np.zeros((rows.shape[0], len(columns)), dtype=rows.dtype)
+    owner = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
+    np.add.at(dense, (owner, np.searchsorted(columns, rows.indices)), rows.data)
+    return dense
 
 
 def build_matrix(member: MemberState, candidates: CandidateColumns, context: DecisionContext) -> np.ndarray:

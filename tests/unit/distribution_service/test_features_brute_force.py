@@ -150,7 +150,7 @@ def brute_force(catalog: Catalog, log: EventLog, member: str, t: float, item: in
     counts = HashingVectorizer(n_features=2**18, alternate_sign=False, norm=None, stop_words="english").transform(
         catalog.texts
     )
-    rows = counts.toarray()
+    rows = counts[:, np.unique(counts.indices)].toarray()  # columns no text uses change no dot product or norm
     rows[rows > 0] = 1.0 + np.log(rows[rows > 0])
     rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
     recent = past_items
