@@ -60,7 +60,7 @@ def retry_writes(uri: str) -> bool:
     return "retrywrites=true" in uri.lower().replace(" ", "")
 
 
-def timeouts(uri: str) -> dict[str, int]:
+def timeouts(uri: str) -> dict[str, Any]:
     """The platform's short server-selection and connect timeouts, unless the URI sets its own.
 
     Short so that an outage reaches clients as UNAVAILABLE within a request's budget; a URI option wins, so a
