@@ -45,8 +45,8 @@ CHROMIUM_ARGS = [
 ]
 OPERATOR = "olga"
 PASSWORD = "console-operator-pass-1"
-# Days of daily snapshots before today's, so that each indicator has a history and a 7-day trend.
-SNAPSHOT_DAYS = 8
+# Snapshots this many days before today's: a history to plot, and a 7- and a 28-day trend.
+SNAPSHOT_DAYS_AGO = (28, 14, 7, 1)
 
 
 def chromium_path(candidate: str = CHROMIUM) -> str:
@@ -126,8 +126,8 @@ async def seed_console_community(api: Api, slug: str) -> Seeded:
     # through the public mutation.
     health = _app(api, "users").state.service.health
     now = datetime.now(UTC)
-    for days in range(SNAPSHOT_DAYS, 0, -1):
+    for days in SNAPSHOT_DAYS_AGO:
         await health.compute(ObjectId(cid), now=now - timedelta(days=days))
     computed = await api.data("mutation { computeHealthIndicators { key status } }", token=operator.token)
     statuses = {row["key"]: row["status"] for row in computed["computeHealthIndicators"]}
-    return Seeded(slug, cid, incident_id, "FACTS_CONFIRMED", SNAPSHOT_DAYS + 1, statuses)
+    return Seeded(slug, cid, incident_id, "FACTS_CONFIRMED", len(SNAPSHOT_DAYS_AGO) + 1, statuses)

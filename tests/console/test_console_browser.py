@@ -45,9 +45,7 @@ async def sign_in(page: Page, base: str) -> None:
     await page.get_by_role("button", name="Sign in").click()
 
 
-async def test_operator_reads_health_history_and_an_overdue_step(
-    api: Api, settings: Settings, tmp_path: Path
-) -> None:
+async def test_operator_reads_health_history_and_an_overdue_step(api: Api, settings: Settings, tmp_path: Path) -> None:
     executable = chromium_path()
     await run_import(api, write_dump(tmp_path / "dump"))
     seeded = await seed_console_community(api, SLUG)

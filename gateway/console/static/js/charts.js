@@ -65,7 +65,7 @@ export function shareBars(rows) {
  * The history of one indicator (points oldest first) with its target, warn and critical lines, by uPlot.
  * Returns the container; the plot is sized to it once it is in the page.
  */
-export function historyPlot(points, lines, format) {
+export function historyPlot(points, lines, { format, tick, unit }) {
   const box = h("div", { class: "history-plot" });
   const xs = points.map((p) => new Date(p.at).getTime() / 1000);
   const ys = points.map((p) => p.value);
@@ -83,7 +83,7 @@ export function historyPlot(points, lines, format) {
       line(t("chart.warn"), "#b45309", [3, 3]),
       line(t("chart.critical"), "#b91c1c", [3, 3]),
     ],
-    axes: [{}, { values: (u, vals) => vals.map((v) => format(v)), size: 70 }],
+    axes: [{}, { values: (u, vals) => vals.map((v) => tick(v)), size: 64, label: unit || undefined }],
   };
   requestAnimationFrame(() => {
     if (typeof uPlot === "undefined") {

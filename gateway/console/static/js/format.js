@@ -5,20 +5,33 @@ function number(value, digits = 1) {
   return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(value);
 }
 
+// Ratios that are multiples (LTV / CAC = 3.5), not shares of a whole: shown as "3.5×", not "350%".
+const MULTIPLES = new Set(["ltvToCac"]);
+
 /** An indicator's value in its unit: ratios as percentages, cents as money, the rest as numbers with the unit. */
-export function indicatorValue(value, unit) {
+export function indicatorValue(value, unit, key) {
   if (value === null || value === undefined) return "—";
+  if (unit === "ratio" && MULTIPLES.has(key)) return `${number(value, 2)}×`;
   if (unit === "ratio") return `${number(value * 100)}%`;
   if (unit === "cents") return money(value);
   if (unit === "points") return number(value);
   return `${number(value)} ${t(`unit.${unit}`)}`;
 }
 
+/** An axis tick of an indicator's plot: the bare number (the unit stands in the axis label). */
+export function indicatorTick(value, unit, key) {
+  if (value === null || value === undefined) return "";
+  if (unit === "ratio" && !MULTIPLES.has(key)) return `${number(value * 100)}%`;
+  if (unit === "cents") return number(value / 100, 2);
+  return number(value, 2);
+}
+
 /** A change of an indicator's value (trend), signed. */
-export function indicatorChange(value, unit) {
+export function indicatorChange(value, unit, key) {
   if (value === null || value === undefined) return "—";
   const sign = value > 0 ? "+" : value < 0 ? "−" : "±";
   const size = Math.abs(value);
+  if (unit === "ratio" && MULTIPLES.has(key)) return `${sign}${number(size, 2)}`;
   if (unit === "ratio") return `${sign}${number(size * 100)} ${t("unit.pp")}`;
   if (unit === "cents") return `${sign}${money(size)}`;
   return `${sign}${number(size)}`;

@@ -34,8 +34,8 @@ function trend(indicator) {
   const arrow = change === null ? "" : change > 0 ? "▲" : change < 0 ? "▼" : "■";
   return h(
     "span",
-    { class: "trend", title: t("health.trend28", { change: indicatorChange(indicator.trend.change28d, indicator.unit) }) },
-    `${arrow} ${t("health.trend7", { change: indicatorChange(change, indicator.unit) })}`,
+    { class: "trend", title: t("health.trend28", { change: indicatorChange(indicator.trend.change28d, indicator.unit, indicator.key) }) },
+    `${arrow} ${t("health.trend7", { change: indicatorChange(change, indicator.unit, indicator.key) })}`,
   );
 }
 
@@ -50,8 +50,8 @@ function card(indicator, values) {
     },
     h("span", { class: "light", "aria-hidden": "true" }),
     h("span", { class: "card-name" }, named("ind", indicator.key, indicator.name)),
-    h("span", { class: "card-value" }, indicatorValue(indicator.value, indicator.unit)),
-    h("span", { class: "card-target" }, t("health.target", { target: indicatorValue(indicator.target, indicator.unit) })),
+    h("span", { class: "card-value" }, indicatorValue(indicator.value, indicator.unit, indicator.key)),
+    h("span", { class: "card-target" }, t("health.target", { target: indicatorValue(indicator.target, indicator.unit, indicator.key) })),
     sparkline(values || []),
     h("span", { class: "card-foot" }, statusBadge(indicator.status), trend(indicator)),
   );
@@ -69,7 +69,7 @@ function tile(indicator) {
     },
     h("span", { class: "light", "aria-hidden": "true" }),
     h("span", { class: "tile-name" }, named("ind", indicator.key, indicator.name)),
-    h("span", { class: "tile-value" }, indicatorValue(indicator.value, indicator.unit)),
+    h("span", { class: "tile-value" }, indicatorValue(indicator.value, indicator.unit, indicator.key)),
   );
 }
 

@@ -43,7 +43,9 @@ function stepRow(step) {
 }
 
 function incidentCard(incident, ticks) {
-  const rows = incident.steps.map(stepRow);
+  // In the order their deadlines fall: an escalation's steps are due before the procedure's later ones.
+  const steps = [...incident.steps].sort((a, b) => new Date(a.dueAt) - new Date(b.dueAt));
+  const rows = steps.map(stepRow);
   ticks.push(...rows.map((r) => r.tick));
   const columns = ["step", "due", "timer", "owner", "note"];
   return h(

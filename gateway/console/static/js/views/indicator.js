@@ -3,7 +3,7 @@ import { gql } from "../api.js";
 import { historyPlot } from "../charts.js";
 import { h } from "../dom.js";
 import { named, t } from "../i18n.js";
-import { dateTime, indicatorChange, indicatorValue } from "../format.js";
+import { dateTime, indicatorChange, indicatorTick, indicatorValue } from "../format.js";
 import { statusBadge } from "./health.js";
 
 const DETAIL = `query($key: String!) {
@@ -15,6 +15,11 @@ const DETAIL = `query($key: String!) {
   secondary: healthIndicators(level: SECONDARY) { key name parentKey unit value status }
 }`;
 
+function axisUnit(indicator) {
+  if (indicator.unit === "cents") return t("unit.money");
+  return indicator.unit === "ratio" ? "" : t(`unit.${indicator.unit}`);
+}
+
 function fact(label, value) {
   return [h("dt", {}, t(label)), h("dd", {}, value)];
 }
@@ -22,7 +27,8 @@ function fact(label, value) {
 export async function indicatorView(context, key) {
   const data = await gql(DETAIL, { key });
   const { indicator, history } = data.healthIndicator;
-  const format = (v) => indicatorValue(v, indicator.unit);
+  const format = (v) => indicatorValue(v, indicator.unit, indicator.key);
+  const tick = (v) => indicatorTick(v, indicator.unit, indicator.key);
   const points = [...history].reverse();
   const drivers = data.secondary.filter((i) => i.parentKey === indicator.key);
   const name = named("ind", indicator.key, indicator.name);
@@ -39,12 +45,12 @@ export async function indicatorView(context, key) {
       fact("indicator.warn", format(indicator.warn)),
       fact("indicator.critical", format(indicator.critical)),
       fact("indicator.direction", t(`direction.${indicator.direction}`)),
-      fact("indicator.change7d", indicatorChange(indicator.trend.change7d, indicator.unit)),
-      fact("indicator.change28d", indicatorChange(indicator.trend.change28d, indicator.unit)),
+      fact("indicator.change7d", indicatorChange(indicator.trend.change7d, indicator.unit, indicator.key)),
+      fact("indicator.change28d", indicatorChange(indicator.trend.change28d, indicator.unit, indicator.key)),
       fact("indicator.computedAt", dateTime(indicator.computedAt)),
     ),
     h("h2", {}, t("indicator.history"), h("span", { class: "muted" }, ` (${history.length})`)),
-    points.length ? historyPlot(points, indicator, format) : h("p", { class: "muted" }, t("indicator.noHistory")),
+    points.length ? historyPlot(points, indicator, { format, tick, unit: axisUnit(indicator) }) : h("p", { class: "muted" }, t("indicator.noHistory")),
     h("h2", {}, t("indicator.definition")),
     h("p", { class: "definition" }, indicator.definition),
     h("p", { class: "muted" }, t("indicator.basis"), " ", indicator.basis),
@@ -60,7 +66,7 @@ export async function indicatorView(context, key) {
                 {},
                 h("a", { href: `#/health/${encodeURIComponent(d.key)}` }, named("ind", d.key, d.name)),
                 " ",
-                indicatorValue(d.value, d.unit),
+                indicatorValue(d.value, d.unit, d.key),
                 " ",
                 statusBadge(d.status),
               ),
