@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import uvicorn
 from bson import ObjectId
+from playwright.async_api import Page
 from starlette.applications import Starlette
 
 from gateway.app import create_app
@@ -84,6 +85,15 @@ def live_gateway(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+async def sign_in(page: Page, base: str, slug: str, handle: str = OPERATOR, password: str = PASSWORD) -> None:
+    """The console's sign-in form, filled and sent as an operator would."""
+    await page.goto(f"{base}/console/")
+    await page.get_by_label("Community (slug)").fill(slug)
+    await page.get_by_label("Handle").fill(handle)
+    await page.get_by_label("Password").fill(password)
+    await page.get_by_role("button", name="Sign in").click()
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,10 @@ from infra.settings import Settings
 from tests.console.live import (
     ARTIFACTS,
     CHROMIUM_ARGS,
-    OPERATOR,
-    PASSWORD,
     chromium_path,
     live_gateway,
     seed_console_community,
+    sign_in,
 )
 from tests.factories import Api
 from tests.importers.test_stackexchange_import import SLUG, run_import, write_dump
@@ -37,14 +36,6 @@ async def shot(page: Page, name: str) -> None:
     await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-async def sign_in(page: Page, base: str) -> None:
-    await page.goto(f"{base}/console/")
-    await page.get_by_label("Community (slug)").fill(SLUG)
-    await page.get_by_label("Handle").fill(OPERATOR)
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-
-
 async def test_operator_reads_health_history_and_an_overdue_step(api: Api, settings: Settings, tmp_path: Path) -> None:
     executable = chromium_path()
     await run_import(api, write_dump(tmp_path / "dump"))
@@ -59,7 +50,7 @@ async def test_operator_reads_health_history_and_an_overdue_step(api: Api, setti
                 page.on("pageerror", lambda error: errors.append(str(error)))
 
                 # Sign in, the grid: 12 primary indicators in traffic lights with sparklines, 38 secondary beneath.
-                await sign_in(page, base)
+                await sign_in(page, base, SLUG)
                 cards = page.locator("a.card.indicator")
                 await expect(cards).to_have_count(12)
                 await expect(page.locator(".secondary a.tile")).to_have_count(38)
