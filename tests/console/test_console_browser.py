@@ -26,7 +26,7 @@ OTHER_SCREENS = {
     "content": ".bar-row[data-label='UGC']",
     "members": "tr[data-handle='olga']",
     "revenue": ".figures",
-    "experiments": "h1",
+    "experiments": ".empty",
     "partners": "tr[data-key-id]",
 }
 
@@ -80,6 +80,7 @@ async def test_operator_reads_health_history_and_an_overdue_step(api: Api, setti
                     await expect(page.locator("main.screen[aria-busy='false']")).to_be_visible()
                     await expect(page.locator(f"main.screen {marker}").first).to_be_visible()
                     await expect(page.locator("main.screen .error")).to_have_count(0)
+                    await shot(page, f"05-{screen}")
 
                 # Chinese: the same grid from the other catalogue, indicator names included.
                 await page.locator("nav a[data-screen='health']").click()

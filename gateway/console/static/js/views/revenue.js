@@ -36,7 +36,13 @@ async function report(period) {
       figure("revenue.ltvCac", r.ltvToCac === null ? "—" : r.ltvToCac.toFixed(2), r.ltvToCacTarget.toFixed(1)),
       figure("revenue.cvr", percent(r.cvr), percent(r.cvrTarget)),
     ),
-    h("section", { class: "panel" }, h("h2", {}, t("revenue.mix")), r.revenueCents ? shareBars(rows) : h("p", { class: "empty" }, t("revenue.none"))),
+    h(
+      "section",
+      { class: "panel" },
+      h("h2", {}, t("revenue.mix")),
+      r.revenueCents ? null : h("p", { class: "muted" }, t("revenue.none")),
+      shareBars(rows),
+    ),
   ];
 }
 
