@@ -45,6 +45,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 OPERATOR = "olga"
+MEMBER = "wren"  # a member with a password and no OPERATOR role
 PASSWORD = "console-operator-pass-1"
 # Snapshots this many days before today's: a history to plot, and a 7- and a 28-day trend.
 SNAPSHOT_DAYS_AGO = (28, 14, 7, 1)
@@ -117,7 +118,7 @@ async def seed_console_community(api: Api, slug: str) -> Seeded:
     cid = (await api.data("query($s: String!) { community(slug: $s) { id } }", {"s": slug}))["community"]["id"]
     operator = await register(api, slug, OPERATOR, password=PASSWORD)
     await grant(api, cid, OPERATOR, "OPERATOR")
-    writer = await register(api, slug, "wren")
+    writer = await register(api, slug, MEMBER, password=PASSWORD)
     for title in ("Tubeless set-up", "Chain wear", "Winter tyres"):
         await publish(api, writer, title, tags=["maintenance"])
     await publish(api, operator, "Spring service offer", kind="COMMERCIAL")

@@ -13,6 +13,7 @@ from infra.settings import Settings
 from tests.console.live import (
     ARTIFACTS,
     CHROMIUM_ARGS,
+    MEMBER,
     chromium_path,
     live_gateway,
     seed_console_community,
@@ -53,6 +54,11 @@ async def test_operator_reads_health_history_and_an_overdue_step(api: Api, setti
                 page = await browser.new_page(viewport={"width": 1400, "height": 900}, locale="en-GB")
                 page.set_default_timeout(TIMEOUT_MS)
                 page.on("pageerror", lambda error: errors.append(str(error)))
+
+                # A member who is not an operator is refused, and nothing of the console shows.
+                await sign_in(page, base, SLUG, handle=MEMBER)
+                await expect(page.locator(".form-status .error")).to_have_attribute("data-code", "FORBIDDEN")
+                await expect(page.locator("nav")).to_have_count(0)
 
                 # Sign in, the grid: 12 primary indicators in traffic lights with sparklines, 38 secondary beneath.
                 await sign_in(page, base, SLUG)
