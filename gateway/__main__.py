@@ -28,6 +28,7 @@ EXAMPLE_QUERY = (
 def how_to_query(settings: Settings, token: str, slug: str, base: str) -> str:
     return f"""
 GraphQL endpoint: {base}/graphql   (GraphiQL in the browser in development)
+Operator console: {base}/console/   (community "{slug}", handle alice, password "{DEMO_PASSWORD}")
   admin key:    X-API-Key: {settings.platform_admin_key}
   demo member:  Authorization: Bearer {token}
   (community "{slug}"; members alice (operator), erin (expert), bob; password "{DEMO_PASSWORD}")

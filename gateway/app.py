@@ -1,4 +1,4 @@
-"""The gateway's ASGI app: /graphql, /healthz, /readyz, /metrics."""
+"""The gateway's ASGI app: /graphql, /healthz, /readyz, /metrics, and the operator console's files at /console."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from composition.topology import Topology
 from gateway.auth import Authenticator, TokenIssuer
+from gateway.console import console_routes
 from gateway.context import GatewayContext
 from gateway.limits import RateLimiter, RateLimitMiddleware
 from gateway.middleware import BodySizeLimitMiddleware, BodyTooLargeError
@@ -193,6 +194,7 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *metrics_routes(settings, metrics),
+            *console_routes(),
         ],
         lifespan=lifespan,
     )

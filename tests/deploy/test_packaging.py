@@ -48,6 +48,9 @@ def test_the_wheel_holds_every_module_and_nothing_else(wheel: Path) -> None:
         shipped = {name for name in archive.namelist() if ".dist-info/" not in name}
     sources = {str(path.relative_to(REPO)) for package in PLATFORM_PACKAGES for path in (REPO / package).rglob("*.py")}
     sources = {path for path in sources if "/deploy/" not in path}  # infra/deploy: image files, not a package
+    # The operator console's files, served by the gateway as they are (package data).
+    console = REPO / "gateway" / "console" / "static"
+    sources |= {str(path.relative_to(REPO)) for path in console.rglob("*") if path.is_file()}
     assert shipped == sources
 
 

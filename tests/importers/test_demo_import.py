@@ -14,8 +14,8 @@ import pytest
 from starlette.applications import Starlette
 
 import gateway.__main__ as gateway_main
-from composition.demo import DEMO_SLUG
-from composition.importers.demo import demo_dump, import_demo_dump
+from composition.demo import DEMO_PASSWORD, DEMO_SLUG
+from composition.importers.demo import OPERATOR_HANDLE, demo_dump, import_demo_dump
 from composition.topology import Topology
 from infra.errors import NotFoundError
 from infra.settings import Settings
@@ -43,8 +43,29 @@ async def test_demo_dump_is_imported_once_and_then_only_greeted(
         f"importing {tmp_path / 'shop.meta'} as community 'shop-meta' in the background...",
         "imported 'shop-meta'",
         "  shop-meta newcomer (guest)",
+        "  shop-meta operator (console at /console/)",
     ]
-    assert [line.split(":")[0] for line in second] == ["  shop-meta newcomer (guest)"]
+    assert [line.split(":")[0] for line in second] == [
+        "  shop-meta newcomer (guest)",
+        "  shop-meta operator (console at /console/)",
+    ]
+
+
+async def test_demo_dump_gets_an_operator_for_the_console_and_a_first_health_snapshot(
+    api: Api, tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    write_dump(tmp_path / "shop.meta")
+    settings = make_settings(
+        stackexchange_data_dir=tmp_path, demo_stackexchange_dump="shop.meta", var_dir=tmp_path, seed_demo=True
+    )
+    services: Topology = api.app.state.services  # type: ignore[union-attr]
+    await import_demo_dump(services, settings, token_for, lambda line: None)
+    login = "mutation($i: LoginInput!) { login(input: $i) { token } }"
+    credentials = {"communitySlug": "shop-meta", "handle": OPERATOR_HANDLE, "password": DEMO_PASSWORD}
+    token = (await api.data(login, {"i": credentials}))["login"]["token"]
+    grid = await api.data("{ healthIndicators { status computedAt } }", token=token)
+    assert len(grid["healthIndicators"]) == 12
+    assert all(row["computedAt"] is not None for row in grid["healthIndicators"])
 
 
 def test_no_demo_dump_when_the_shared_data_is_absent(tmp_path: Path, make_settings: Callable[..., Settings]) -> None:
