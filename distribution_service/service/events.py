@@ -18,6 +18,7 @@ from distribution_service.schemas import (
     EventRecorded,
     EventsRecorded,
     MemberActivity,
+    MemberEventCounts,
 )
 from distribution_service.service.importing import import_events
 from distribution_service.store import DistributionStore, Doc
@@ -83,6 +84,12 @@ class EventsService:
 
     async def import_events(self, cid: ObjectId, batch: EventImportBatch) -> ImportResult:
         return await import_events(self.store, self.content, cid, batch)
+
+    async def member_event_counts(
+        self, cid: ObjectId, member_id: ObjectId, since: datetime, until: datetime
+    ) -> MemberEventCounts:
+        """The member's recorded events by type in [since, until), read from the event log itself."""
+        return MemberEventCounts(counts=await self.store.events.count_member_events(cid, member_id, since, until))
 
     async def activity_by_member(self, cid: ObjectId, since: datetime | None) -> ActivityByMember:
         rows = await self.store.events.aggregate_activity_by_member(cid, since)

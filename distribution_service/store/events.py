@@ -503,6 +503,21 @@ class EventsStore:
         )
         return [doc async for doc in cursor if "decision_id" in doc and doc["type"] in wanted]
 
+    async def count_member_events(
+        self, community_id: ObjectId, member_id: ObjectId, since: datetime, until: datetime
+    ) -> dict[str, int]:
+        """Event type → how many engagement events the member recorded in [since, until).
+
+        On community_engaged_member_occurred_at (equality on community, engaged and member, range on time)."""
+        match: Doc = {
+            "community_id": community_id,
+            "engaged": True,
+            "member_id": member_id,
+            "occurred_at": {"$gte": since, "$lt": until},
+        }
+        pipeline: list[Doc] = [{"$match": match}, {"$group": {"_id": "$type", "n": {"$sum": 1}}}]
+        return {str(row["_id"]): int(row["n"]) async for row in await self.events.aggregate(pipeline)}
+
     async def list_active_members(self, community_id: ObjectId, since: datetime) -> list[str]:
         found = await self.events.distinct("member_id", {"community_id": community_id, "occurred_at": {"$gte": since}})
         return sorted(str(m) for m in found)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from infra.http import ServiceClient
 from users_service.client.acquisition import AcquisitionClientMixin
 from users_service.client.api_keys import ApiKeysClientMixin
+from users_service.client.campaigns import CampaignsClientMixin
 from users_service.client.communities import CommunitiesClientMixin
 from users_service.client.governance import GovernanceClientMixin
 from users_service.client.health import HealthClientMixin
@@ -33,6 +34,7 @@ class UsersClient(
     StageClientMixin,
     HealthClientMixin,
     ApiKeysClientMixin,
+    CampaignsClientMixin,
     ServiceClient,
 ):
     service_name = "users"

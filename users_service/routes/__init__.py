@@ -7,6 +7,7 @@ from starlette.routing import BaseRoute
 from users_service.routes import (
     acquisition,
     api_keys,
+    campaigns,
     communities,
     governance,
     health,
@@ -28,4 +29,5 @@ routes: list[BaseRoute] = [
     *stage.ROUTES,
     *health.ROUTES,
     *api_keys.ROUTES,
+    *campaigns.ROUTES,
 ]

@@ -9,6 +9,11 @@ from __future__ import annotations
 from infra.settings import Settings
 from users_service.service.acquisition import AcquisitionService, AcquisitionTargets
 from users_service.service.api_keys import ApiKeysService
+from users_service.service.campaign_facts import CampaignFacts
+from users_service.service.campaign_referrals import CampaignReferralsService
+from users_service.service.campaign_report import CampaignReportService
+from users_service.service.campaign_rewards import CampaignRewardsService
+from users_service.service.campaigns import CampaignsService
 from users_service.service.communities import CommunitiesService
 from users_service.service.governance import GovernanceService, GovernanceTargets
 from users_service.service.health import HealthService
@@ -83,3 +88,14 @@ class UsersService:
                 self.communities, store.members, self.value, self.voice, self.governance, self.acquisition, upstreams
             ),
         )
+        self.campaigns = CampaignsService(store.campaigns, self.communities, self.members)
+        self.campaign_rewards = CampaignRewardsService(
+            store.campaign_rewards,
+            self.campaigns,
+            self.members,
+            CampaignFacts(store.campaigns, upstreams),
+            upstreams,
+        )
+        secret = (settings.internal_api_token or settings.jwt_secret or "development").encode()
+        self.campaign_referrals = CampaignReferralsService(store.campaigns, self.campaigns, self.members, secret=secret)
+        self.campaign_report = CampaignReportService(store.campaign_rewards, self.campaigns, self.members, upstreams)

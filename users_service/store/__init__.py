@@ -14,6 +14,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from users_service.store.acquisition import AcquisitionStore
 from users_service.store.api_keys import ApiKeysStore
 from users_service.store.base import Doc, Session, in_transaction
+from users_service.store.campaign_rewards import CampaignRewardsStore
+from users_service.store.campaigns import CampaignsStore
 from users_service.store.communities import CommunitiesStore
 from users_service.store.governance import GovernanceStore
 from users_service.store.health import HealthStore
@@ -40,6 +42,8 @@ class UsersStore:
         self.acquisition = AcquisitionStore(db)
         self.health = HealthStore(db)
         self.api_keys = ApiKeysStore(db)
+        self.campaigns = CampaignsStore(db)
+        self.campaign_rewards = CampaignRewardsStore(db)
 
     async def ensure_indexes(self) -> None:
         parts = (
@@ -53,6 +57,8 @@ class UsersStore:
             self.acquisition,
             self.health,
             self.api_keys,
+            self.campaigns,
+            self.campaign_rewards,
         )
         for part in parts:
             await part.ensure_indexes()
