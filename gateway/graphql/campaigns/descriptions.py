@@ -21,7 +21,7 @@ DESCRIPTIONS: dict[str, str] = {
     "CampaignTask.step": "The step of the path the task belongs to.",
     "CampaignTask.reward": "What completing the task earns.",
     "CampaignTaskKind.CHECK_IN_STREAK": "Check in on `count` consecutive local days.",
-    "CampaignTaskKind.PUBLISH_WITH_TAG": "Publish `count` pieces carrying `tag` during the campaign (content's record).",
+    "CampaignTaskKind.PUBLISH_WITH_TAG": "Publish `count` pieces carrying `tag` in the window (content's record).",
     "CampaignTaskKind.VOTE": "Vote `count` times during the campaign (VOTE events in the event log).",
     "CampaignTaskKind.SHARE": "Share `count` times during the campaign (SHARE events in the event log).",
     "CampaignTaskKind.INVITE": "Bring `count` new members through the member's referral code.",
