@@ -73,10 +73,10 @@ class CampaignRewardsService:
         task = next((t for t in campaign["tasks"] if t["id"] == claim.task_id), None)
         if task is None:
             raise TaskNotFound(f"no task {claim.task_id} in this campaign", field="taskId")
-        member_id = ObjectId((await self.members.get_or_raise(cid, ObjectId(claim.member_id))).id)
-        existing = await self.store.get(cid, campaign_id, task["id"], member_id)
+        existing = await self.store.get(cid, campaign_id, task["id"], ObjectId(claim.member_id))
         if existing is not None:
-            return reward_read(await self._settle(campaign, existing))
+            return reward_read(await self._settle(campaign, existing, stale_only=True))
+        member_id = ObjectId((await self.members.get_or_raise(cid, ObjectId(claim.member_id))).id)
         if not running(campaign, datetime.now(UTC)):
             raise BadInputError("the campaign is not running now", field="campaignId")
         done = progress(task["kind"], await self.facts.facts(cid, campaign, task, member_id))
@@ -104,7 +104,7 @@ class CampaignRewardsService:
             twin = await self.store.get(cid, campaign_id, task["id"], member_id)
             if twin is None:
                 raise ConflictError("a concurrent claim was refused; retry", field="taskId") from None
-            return reward_read(await self._settle(campaign, twin))
+            return reward_read(await self._settle(campaign, twin, stale_only=True))
         return reward_read(await self._reserve(campaign, doc))
 
     async def _reserve(self, campaign: Doc, doc: Doc) -> Doc:
@@ -118,11 +118,17 @@ class CampaignRewardsService:
                 await self.campaigns.store.return_budget(campaign["_id"], cost)  # a takeover got there first
         return await self._settle(campaign, await self._fresh(doc))
 
-    async def _settle(self, campaign: Doc, doc: Doc) -> Doc:
-        """Carry a reward as far as it can go now: book a pending cash reward (idempotent), grant the others."""
+    async def _settle(self, campaign: Doc, doc: Doc, *, stale_only: bool = False) -> Doc:
+        """Carry a reward as far as it can go now: book a pending cash reward (idempotent), grant the others.
+
+        A replay (`stale_only`) leaves a reward its first claimer is still carrying alone, and takes over only one
+        left for longer than the lease (its claimer failed or crashed): a storm of replays costs reads only."""
         state = RewardState(doc["state"])
+        stale = datetime.now(UTC) - aware(doc.get("updated_at") or doc["granted_at"]) > RESERVE_LEASE
+        if stale_only and not stale and state in (RewardState.RESERVING, RewardState.PENDING):
+            return doc
         if state == RewardState.RESERVING:
-            if datetime.now(UTC) - aware(doc["granted_at"]) > RESERVE_LEASE:
+            if stale:
                 # Its claimer crashed between the slot and the budget: reserving again may count the cost twice
                 # (the cap still holds), never pay more than the budget.
                 return await self._reserve(campaign, doc)
