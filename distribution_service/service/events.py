@@ -12,6 +12,7 @@ from bson import ObjectId
 from content_service.client import ContentClient
 from distribution_service.schemas import (
     ActivityByMember,
+    ContentEngagers,
     EventBatch,
     EventCreate,
     EventImportBatch,
@@ -84,6 +85,11 @@ class EventsService:
 
     async def import_events(self, cid: ObjectId, batch: EventImportBatch) -> ImportResult:
         return await import_events(self.store, self.content, cid, batch)
+
+    async def content_engagers(
+        self, cid: ObjectId, content_id: ObjectId, since: datetime, until: datetime
+    ) -> ContentEngagers:
+        return ContentEngagers(member_ids=await self.store.events.list_content_engagers(cid, content_id, since, until))
 
     async def member_event_counts(
         self, cid: ObjectId, member_id: ObjectId, since: datetime, until: datetime

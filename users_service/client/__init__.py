@@ -16,6 +16,7 @@ from users_service.client.governance import GovernanceClientMixin
 from users_service.client.health import HealthClientMixin
 from users_service.client.ltv import LtvClientMixin
 from users_service.client.members import MembersClientMixin
+from users_service.client.offline_events import OfflineEventsClientMixin
 from users_service.client.stage import StageClientMixin
 from users_service.client.value import ValueClientMixin
 from users_service.client.voice import VoiceClientMixin
@@ -35,6 +36,7 @@ class UsersClient(
     HealthClientMixin,
     ApiKeysClientMixin,
     CampaignsClientMixin,
+    OfflineEventsClientMixin,
     ServiceClient,
 ):
     service_name = "users"

@@ -13,6 +13,7 @@ from users_service.routes import (
     health,
     ltv,
     members,
+    offline_events,
     stage,
     value,
     voice,
@@ -30,4 +31,5 @@ routes: list[BaseRoute] = [
     *health.ROUTES,
     *api_keys.ROUTES,
     *campaigns.ROUTES,
+    *offline_events.ROUTES,
 ]

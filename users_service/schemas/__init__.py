@@ -99,6 +99,15 @@ from users_service.schemas.members import (
     MemberRead,
     RoleChange,
 )
+from users_service.schemas.offline_events import (
+    AttendanceRead,
+    OfflineCheckIn,
+    OfflineEventCreate,
+    OfflineEventFunnel,
+    OfflineEventList,
+    OfflineEventRead,
+    OfflineRegistration,
+)
 from users_service.schemas.stage import KpiRead, StageRead
 from users_service.schemas.value import (
     DEFAULT_TIER_TARGETS,
@@ -129,6 +138,13 @@ from users_service.schemas.voice import (
 )
 
 __all__ = [
+    "AttendanceRead",
+    "OfflineCheckIn",
+    "OfflineEventCreate",
+    "OfflineEventFunnel",
+    "OfflineEventList",
+    "OfflineEventRead",
+    "OfflineRegistration",
     "CampaignCreate",
     "CampaignList",
     "CampaignRead",

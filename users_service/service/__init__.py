@@ -21,6 +21,7 @@ from users_service.service.health_figures import HealthFiguresService
 from users_service.service.importing import ImportingService
 from users_service.service.ltv import LtvService
 from users_service.service.members import MembersService
+from users_service.service.offline_events import OfflineEventsService
 from users_service.service.stage import StageService, StageTargets
 from users_service.service.upstreams import Upstreams
 from users_service.service.value import ValueService
@@ -93,9 +94,12 @@ class UsersService:
             store.campaign_rewards,
             self.campaigns,
             self.members,
-            CampaignFacts(store.campaigns, upstreams),
+            CampaignFacts(store.campaigns, store.offline_events, upstreams),
             upstreams,
         )
         secret = (settings.internal_api_token or settings.jwt_secret or "development").encode()
         self.campaign_referrals = CampaignReferralsService(store.campaigns, self.campaigns, self.members, secret=secret)
+        self.offline_events = OfflineEventsService(
+            store.offline_events, self.campaigns, self.members, upstreams, secret=secret
+        )
         self.campaign_report = CampaignReportService(store.campaign_rewards, self.campaigns, self.members, upstreams)

@@ -1,7 +1,7 @@
 """What the records say a member did in a campaign's window, read from the services that own each record.
 
-Events from distribution's event log, publications from content, streaks and referrals from users' own
-collections: a task is never marked done on the member's word.
+Events from distribution's event log, publications from content, streaks, referrals and on-site check-ins
+from users' own collections: a task is never marked done on the member's word.
 """
 
 from __future__ import annotations
@@ -15,13 +15,15 @@ from users_service.service.campaigns import aware, streak_of
 from users_service.service.upstreams import Upstreams
 from users_service.store.base import Doc
 from users_service.store.campaigns import CampaignsStore
+from users_service.store.offline_events import OfflineEventsStore
 
 PUBLICATIONS_READ = 500  # the member's newest publications checked for a tag
 
 
 class CampaignFacts:
-    def __init__(self, store: CampaignsStore, upstreams: Upstreams) -> None:
+    def __init__(self, store: CampaignsStore, offline: OfflineEventsStore, upstreams: Upstreams) -> None:
         self.store = store
+        self.offline = offline
         self.upstreams = upstreams
 
     async def facts(self, cid: ObjectId, campaign: Doc, task: Doc, member_id: ObjectId) -> Facts:
@@ -30,7 +32,7 @@ class CampaignFacts:
         since = aware(campaign["starts_at"])
         until = min(datetime.now(UTC), aware(campaign["ends_at"]))
         counts: dict[str, int] = {}
-        best = tagged = referrals = 0
+        best = tagged = referrals = attended = 0
         if kind in EVENT_TYPE_OF:
             counts = await self.upstreams.distribution.member_event_counts(
                 str(cid), str(member_id), since=since, until=until
@@ -46,4 +48,9 @@ class CampaignFacts:
             )
         elif kind == TaskKind.INVITE:
             referrals = await self.store.count_referrals(cid, campaign["_id"], member_id)
-        return Facts(event_counts=counts, best_streak=best, tagged_publications=tagged, referrals=referrals)
+        elif kind == TaskKind.ATTEND:
+            events = [e["_id"] for e in await self.offline.list_for_campaign(cid, campaign["_id"])]
+            attended = await self.offline.count_attended(cid, member_id, events)
+        return Facts(
+            event_counts=counts, best_streak=best, tagged_publications=tagged, referrals=referrals, attended=attended
+        )

@@ -22,6 +22,7 @@ from users_service.store.health import HealthStore
 from users_service.store.login_failures import LoginFailuresStore
 from users_service.store.ltv import LtvStore
 from users_service.store.members import MembersStore, MemberState
+from users_service.store.offline_events import OfflineEventsStore
 from users_service.store.value import ValueStore
 from users_service.store.voice import VoiceStore
 
@@ -44,6 +45,7 @@ class UsersStore:
         self.api_keys = ApiKeysStore(db)
         self.campaigns = CampaignsStore(db)
         self.campaign_rewards = CampaignRewardsStore(db)
+        self.offline_events = OfflineEventsStore(db)
 
     async def ensure_indexes(self) -> None:
         parts = (
@@ -59,6 +61,7 @@ class UsersStore:
             self.api_keys,
             self.campaigns,
             self.campaign_rewards,
+            self.offline_events,
         )
         for part in parts:
             await part.ensure_indexes()
