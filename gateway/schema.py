@@ -23,7 +23,7 @@ from gateway.graphql import descriptions
 from gateway.graphql.billing.descriptions import DESCRIPTIONS as BILLING_DESCRIPTIONS
 from gateway.graphql.billing.mutations import BillingMutation, CommerceMutation, LedgerMutation
 from gateway.graphql.billing.queries import BillingQuery, CommerceQuery, LedgerQuery
-from gateway.graphql.campaigns import CampaignMutation, CampaignQuery
+from gateway.graphql.campaigns import CampaignMutation, CampaignQuery, OfflineEventMutation, OfflineEventQuery
 from gateway.graphql.campaigns.descriptions import DESCRIPTIONS as CAMPAIGN_DESCRIPTIONS
 from gateway.graphql.content.connections import ContentConnectionQuery
 from gateway.graphql.content.descriptions import DESCRIPTIONS as CONTENT_DESCRIPTIONS
@@ -119,6 +119,7 @@ Query = merge_types(
         HealthQuery,
         ApiKeyQuery,
         CampaignQuery,
+        OfflineEventQuery,
     ),
 )
 Mutation = merge_types(
@@ -138,6 +139,7 @@ Mutation = merge_types(
         HealthMutation,
         ApiKeyMutation,
         CampaignMutation,
+        OfflineEventMutation,
     ),
 )
 

@@ -44,6 +44,7 @@ _SCOPED: Mapping[str, tuple[str, ...]] = {
         "Query.template",
         "Query.campaigns",
         "Query.campaign",
+        "Query.offlineEvents",
     ),
     _WRITE: (
         "Mutation.publishContent",
@@ -76,6 +77,7 @@ _SCOPED: Mapping[str, tuple[str, ...]] = {
         "Query.healthIndicator",
         "Query.healthAlerts",
         "Query.campaignReport",
+        "Query.offlineEventFunnel",
     ),
     _WEBHOOKS: ("Query.webhookDeliveries", "Mutation.configureWebhook", "Mutation.replayWebhookDelivery"),
     PUBLIC: ("Query.community",),
@@ -98,7 +100,8 @@ _MEMBER_ONLY_MUTATIONS = (
     "closeNpsSurvey respondToNpsSurvey submitProposal reviewProposal decideProposal recordProposalFeedback "
     "recordAcquisitionSpend createTrialProgram joinTrialProgram createApiKey revokeApiKey computeHealthIndicators "
     "setHealthTarget createCampaign checkInCampaign claimCampaignTask releaseCampaignRewards "
-    "clawbackCampaignReward updatePrizeFulfilment attributeCampaignReferral"
+    "clawbackCampaignReward updatePrizeFulfilment attributeCampaignReferral createOfflineEvent "
+    "registerOfflineEvent checkInOfflineEvent"
 )
 
 

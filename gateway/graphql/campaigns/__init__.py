@@ -4,6 +4,7 @@ Participation and rewards are users_service's, cash moves through billing's ledg
 """
 
 from gateway.graphql.campaigns.mutations import CampaignMutation
+from gateway.graphql.campaigns.offline import OfflineEventMutation, OfflineEventQuery
 from gateway.graphql.campaigns.queries import CampaignQuery
 
-__all__ = ["CampaignMutation", "CampaignQuery"]
+__all__ = ["CampaignMutation", "CampaignQuery", "OfflineEventMutation", "OfflineEventQuery"]
