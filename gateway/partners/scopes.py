@@ -87,7 +87,8 @@ _MEMBER_ONLY_QUERIES = (
     "me feed explainFeedItem plans subscriptions billingNotifications products deals trialBalance invoices "
     "invoicePdf inbox slotRates myAuthorRelations contentSettings auditLog moderationQueue hideExplanation "
     "incidents incident exportTemplates draftSuggestions pendingPayouts memberValueSettings ltvModels "
-    "trialPrograms apiKeys campaignParticipation myCampaignRewards myCampaignBalance campaignReferralLink"
+    "trialPrograms apiKeys campaignParticipation myCampaignRewards myCampaignBalance campaignReferralLink "
+    "campaignCertificate"
 )
 _MEMBER_ONLY_MUTATIONS = (
     "createCommunity registerUser login grantRole revokeRole createPlan subscribe cancelSubscription changePlan "

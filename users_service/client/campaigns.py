@@ -11,6 +11,7 @@ from users_service.schemas.campaigns import (
     CampaignReport,
     CampaignRewardList,
     CampaignRewardRead,
+    CertificatePdf,
     CheckInCreate,
     ParticipationRead,
     ReferralAttribute,
@@ -103,3 +104,11 @@ class CampaignsClientMixin(ServiceClient):
     ) -> CampaignRewardRead:
         path = f"{_reward(community_id, reward_id)}/fulfilment"
         return CampaignRewardRead.model_validate(await self._call("POST", path, json=update.to_wire()))
+
+    async def campaign_certificate(
+        self, community_id: str, reward_id: str, member_id: str | None = None
+    ) -> CertificatePdf:
+        """A CERTIFICATE reward's PDF; with `member_id`, NOT_FOUND unless the reward is that member's."""
+        params = {"memberId": segment(member_id, field="memberId")} if member_id else None
+        body = await self._call("GET", f"{_reward(community_id, reward_id)}/certificate", params=params)
+        return CertificatePdf.model_validate(body)

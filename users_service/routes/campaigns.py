@@ -87,6 +87,11 @@ async def get_reward(request: Request) -> Response:
     return respond(await service(request).campaign_rewards.get(cid, reward))
 
 
+async def certificate(request: Request) -> Response:
+    cid, reward = community_id(request), path_id(request, "reward_id")
+    return respond(await service(request).certificates.pdf(cid, reward, query_id(request, "memberId")))
+
+
 async def clawback(request: Request) -> Response:
     cid, reward = community_id(request), path_id(request, "reward_id")
     clawback_in = await read_model(request, RewardClawback)
@@ -115,6 +120,7 @@ ROUTES = [
     Route(f"{_one}/report", report, methods=["GET"]),
     Route("/communities/{community_id}/members/{member_id}/campaign-rewards", member_rewards, methods=["GET"]),
     Route(_rewards, get_reward, methods=["GET"]),
+    Route(f"{_rewards}/certificate", certificate, methods=["GET"]),
     Route(f"{_rewards}/clawback", clawback, methods=["POST"]),
     Route(f"{_rewards}/fulfilment", fulfil, methods=["POST"]),
 ]

@@ -24,6 +24,7 @@ __all__ = [
     "CampaignRewardRead",
     "CampaignTaskIn",
     "CampaignTaskRead",
+    "CertificatePdf",
     "CheckInCreate",
     "ParticipationRead",
     "ReferralAttribute",
@@ -169,6 +170,11 @@ class RewardClawback(ApiInput):
 class RewardFulfilmentUpdate(ApiInput):
     status: Fulfilment
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+
+
+class CertificatePdf(ApiModel):
+    filename: str
+    content_base64: str
 
 
 class ReleaseResult(ApiModel):

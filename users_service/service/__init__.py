@@ -14,6 +14,7 @@ from users_service.service.campaign_referrals import CampaignReferralsService
 from users_service.service.campaign_report import CampaignReportService
 from users_service.service.campaign_rewards import CampaignRewardsService
 from users_service.service.campaigns import CampaignsService
+from users_service.service.certificates import CertificatesService
 from users_service.service.communities import CommunitiesService
 from users_service.service.governance import GovernanceService, GovernanceTargets
 from users_service.service.health import HealthService
@@ -103,3 +104,6 @@ class UsersService:
             store.offline_events, self.campaigns, self.members, upstreams, secret=secret
         )
         self.campaign_report = CampaignReportService(store.campaign_rewards, self.campaigns, self.members, upstreams)
+        self.certificates = CertificatesService(
+            store.campaign_rewards, self.campaigns, self.members, cjk_font=settings.invoice_cjk_font
+        )

@@ -11,6 +11,7 @@ from gateway.graphql.arguments import CommunityArg
 from gateway.graphql.campaigns.types import (
     Campaign,
     CampaignBalance,
+    CampaignCertificate,
     CampaignParticipation,
     CampaignReferralLink,
     CampaignReportResult,
@@ -83,3 +84,16 @@ class CampaignQuery:
         cid = (await info.context.require_operator(community_id)).community_id
         read = await info.context.services.users.campaign_report(cid, str(campaign_id))
         return CampaignReportResult.from_read(read)
+
+    @strawberry.field(
+        description="A CERTIFICATE reward as PDF (CJK-capable): members their own, operators any of the community."
+    )
+    async def campaign_certificate(
+        self,
+        info: Info,
+        reward_id: Annotated[strawberry.ID, strawberry.argument(description="Id of the reward.")],
+        community_id: Annotated[strawberry.ID | None, CommunityArg] = None,
+    ) -> CampaignCertificate:
+        cid, member_id = await info.context.member_or_operator(community_id)
+        read = await info.context.services.users.campaign_certificate(cid, str(reward_id), member_id)
+        return CampaignCertificate(filename=read.filename, content_base64=read.content_base64)

@@ -251,3 +251,9 @@ class CampaignReportResult:
             acquired_members=read.acquired_members,
             cost_per_acquired_member_cents=read.cost_per_acquired_member_cents,
         )
+
+
+@strawberry.type(description="A certificate reward as a PDF file.")
+class CampaignCertificate:
+    filename: str = strawberry.field(description="A file name for the download.")
+    content_base64: str = strawberry.field(description="The PDF file, base64-encoded.")
