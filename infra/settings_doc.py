@@ -103,8 +103,8 @@ DESCRIPTIONS: dict[str, str] = {
     "duplicate of a published piece.",
     "billing_currency": "Currency of prices and invoices.",
     "billing_tax_rate_bps": "Tax rate in basis points (prices are tax-inclusive; 600 = 6% VAT).",
-    "invoice_cjk_font": "Font file (.ttf/.otf/.ttc) invoice PDFs embed for Chinese text; empty: found through "
-    "fontconfig as 'Noto Sans CJK SC' (Debian package fonts-noto-cjk). Without one, CJK prints as '?'.",
+    "invoice_cjk_font": "Font file (.ttf/.otf/.ttc) invoice and certificate PDFs embed for Chinese text; empty: "
+    "found through fontconfig as 'Noto Sans CJK SC' (Debian package fonts-noto-cjk). Without one, CJK prints as '?'.",
     "billing_default_payment_method": "Payment method charged when none is given, outside production only.",
     "billing_webhook_secret": "Signs the payment provider's webhooks. Production refuses the sandbox's documented "
     "default.",
