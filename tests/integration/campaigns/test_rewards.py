@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from tests.factories import Api, publish, register
+from tests.factories import Api, count_documents, create_community, publish, register
 from tests.integration.campaigns.helpers import (
     BALANCE,
     CAMPAIGN,
@@ -146,3 +146,31 @@ async def test_members_may_not_run_operator_campaign_mutations(api: Api) -> None
     code = await api.error_code(RELEASE, {"i": {"campaignId": campaign["id"]}}, token=bob.token)
     assert code == "FORBIDDEN"
     assert await api.error_code(REPORT, {"c": campaign["id"]}, token=bob.token) == "FORBIDDEN"
+
+
+async def test_bad_input_writes_nothing_and_another_community_sees_no_campaign(api: Api) -> None:
+    _, operator = await community_with_operator(api)
+    # a CASH reward without an amount is BAD_USER_INPUT and creates nothing
+    bad = [{"kind": "VOTE", "title": "Vote", "reward": {"kind": "CASH"}}]
+    errors = await api.errors(
+        "mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id } } }",
+        {
+            "i": {
+                "name": "x",
+                "theme": "y",
+                "startsAt": "2026-01-01T00:00:00Z",
+                "endsAt": "2026-02-01T00:00:00Z",
+                "budgetCents": 100,
+                "tasks": bad,
+            }
+        },
+        token=operator.token,
+    )
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert count_documents(api.settings, "users", "campaigns") == 0
+    # a campaign of one community is not found from another
+    campaign = await create_campaign(api, operator, [{"kind": "SHARE", "title": "S", "reward": cash(1)}], budget=10)
+    await create_community(api, "other")
+    stranger = await register(api, "other", "eve")
+    assert await api.error_code(CAMPAIGN, {"id": campaign["id"]}, token=stranger.token) == "NOT_FOUND"
+    assert await api.error_code(CLAIM, claim_vars(campaign["id"], "t1"), token=stranger.token) == "NOT_FOUND"
