@@ -163,6 +163,8 @@ DESCRIPTIONS: dict[str, str] = {
     "holds every partner key. Unset: none is held.",
     "health_snapshot_interval_seconds": "How often users_service computes every community's health indicators "
     "into snapshots (docs/health-indicators.md); the first run waits one interval; 0 turns it off.",
+    "campaign_release_interval_seconds": "How often users_service releases held campaign cash rewards whose holding "
+    "period ended into members' balances, in every community (docs/campaigns.md); 0 turns it off.",
 }
 
 # Variables read outside the settings class.

@@ -174,6 +174,13 @@ class CampaignRewardsService:
                 released += 1
         return ReleaseResult(released=released)
 
+    async def release_all_due(self) -> int:
+        """The periodic release: every campaign of every community with held cash past its holding period."""
+        released = 0
+        for cid, campaign_id in await self.store.list_due_campaigns(datetime.now(UTC)):
+            released += (await self.release_due(cid, campaign_id)).released
+        return released
+
     async def clawback(self, cid: ObjectId, reward_id: ObjectId, clawback: RewardClawback) -> CampaignRewardRead:
         doc = await self._get_or_raise(cid, reward_id)
         movable = [RewardState.PENDING, RewardState.HELD, RewardState.RELEASED]

@@ -38,6 +38,8 @@ class CampaignRewardsStore:
             [("community_id", ASCENDING), ("campaign_id", ASCENDING), ("state", ASCENDING)],
             name="community_campaign_state",
         )
+        # list_due_campaigns (the periodic release): held rewards by the end of their holding period.
+        indexes.add(self.rewards, [("state", ASCENDING), ("releasable_at", ASCENDING)], name="state_releasable")
         await indexes.create()
 
     async def insert(self, doc: Doc) -> Doc:
@@ -85,3 +87,10 @@ class CampaignRewardsStore:
             {"community_id": community_id, "campaign_id": campaign_id, "state": RewardState.HELD.value}
         )
         return [doc async for doc in cursor if doc.get("releasable_at") is None or doc["releasable_at"] <= now]
+
+    async def list_due_campaigns(self, now: datetime) -> list[tuple[ObjectId, ObjectId]]:
+        """(community, campaign) of every campaign holding cash whose holding period ended, across communities."""
+        cursor = self.rewards.find(
+            {"state": RewardState.HELD.value, "releasable_at": {"$lte": now}}, {"community_id": 1, "campaign_id": 1}
+        )
+        return sorted({(doc["community_id"], doc["campaign_id"]) async for doc in cursor})
