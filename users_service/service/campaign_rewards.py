@@ -84,6 +84,9 @@ class CampaignRewardsService:
             raise BadInputError(f"the task is not done yet: the records show {done} of {task['count']}", field="taskId")
         spec = task["reward"]
         cost = reward_cost(RewardKind(spec["kind"]), spec["amount_cents"], spec["prize_cost_cents"])
+        if cost > campaign["remaining_cents"]:
+            # Already visibly spent: refuse without writing (the conditional update below is what decides).
+            raise BudgetSpent("the campaign's budget cannot pay this reward", field="campaignId")
         try:
             doc = await self.store.insert(
                 {
@@ -116,7 +119,8 @@ class CampaignRewardsService:
         if not await self.store.move(doc["_id"], [RewardState.RESERVING], RewardState.PENDING, {}):
             if cost > 0:
                 await self.campaigns.store.return_budget(campaign["_id"], cost)  # a takeover got there first
-        return await self._settle(campaign, await self._fresh(doc))
+            return await self._settle(campaign, await self._fresh(doc))
+        return await self._settle(campaign, {**doc, "state": RewardState.PENDING.value})
 
     async def _settle(self, campaign: Doc, doc: Doc, *, stale_only: bool = False) -> Doc:
         """Carry a reward as far as it can go now: book a pending cash reward (idempotent), grant the others.
@@ -136,7 +140,8 @@ class CampaignRewardsService:
         if state != RewardState.PENDING:
             return doc
         if doc["kind"] != RewardKind.CASH:
-            await self.store.move(doc["_id"], [RewardState.PENDING], RewardState.RELEASED, {})
+            if await self.store.move(doc["_id"], [RewardState.PENDING], RewardState.RELEASED, {}):
+                return {**doc, "state": RewardState.RELEASED.value}
             return await self._fresh(doc)
         cid = str(doc["community_id"])
         await self.upstreams.billing.grant_reward(
@@ -153,8 +158,10 @@ class CampaignRewardsService:
         moved = await self.store.move(
             doc["_id"], [RewardState.PENDING], RewardState.HELD, {"releasable_at": releasable}
         )
+        if moved:
+            return {**doc, "state": RewardState.HELD.value, "releasable_at": releasable}
         fresh = await self._fresh(doc)
-        if not moved and fresh["state"] == RewardState.CLAWED_BACK:
+        if fresh["state"] == RewardState.CLAWED_BACK:
             await self.upstreams.billing.clawback_reward(cid, RewardMove(key=self._key(doc), reason="clawed back"))
         return fresh
 
