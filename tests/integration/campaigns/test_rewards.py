@@ -87,11 +87,11 @@ async def test_a_reward_replayed_100_times_concurrently_pays_once(api: Api) -> N
 async def test_a_budget_cap_holds_under_200_concurrent_claims(api: Api) -> None:
     # given 10 checked-in members and 20 one-day tasks of 100 cents each, under a budget of 5,000 cents
     _, operator = await community_with_operator(api)
-    members = [await register(api, "demo", f"m{i}") for i in range(10)]
+    members = await asyncio.gather(*(register(api, "demo", f"m{i}") for i in range(10)))
     tasks = [{"kind": "CHECK_IN_STREAK", "title": f"Day {i}", "reward": cash(100)} for i in range(20)]
     campaign = await create_campaign(api, operator, tasks, budget=5_000)
-    for member in members:
-        await api.data(CHECK_IN, {"i": {"campaignId": campaign["id"]}}, token=member.token)
+    check_in = {"i": {"campaignId": campaign["id"]}}
+    await asyncio.gather(*(api.data(CHECK_IN, check_in, token=member.token) for member in members))
     # when all 200 (member, task) claims are sent at once
     claims = [(m, t["id"]) for m in members for t in campaign["tasks"]]
     bodies = await asyncio.gather(*(api.post(CLAIM, claim_vars(campaign["id"], t), token=m.token) for m, t in claims))
