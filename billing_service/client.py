@@ -99,6 +99,22 @@ class BillingClient(ServiceClient):
     async def record_cost(self, community_id: str, cost_in: s.CostCreate) -> s.LedgerRecordRead:
         return await self._post(f"{community_path(community_id)}/costs", cost_in, s.LedgerRecordRead)
 
+    # Campaign rewards
+
+    async def grant_reward(self, community_id: str, grant_in: s.RewardGrant) -> s.RewardRead:
+        """A held cash reward; the same key grants once whatever the retries (answers the stored reward)."""
+        return await self._post(f"{community_path(community_id)}/rewards", grant_in, s.RewardRead)
+
+    async def release_reward(self, community_id: str, move: s.RewardMove) -> s.RewardRead:
+        return await self._post(f"{community_path(community_id)}/rewards/release", move, s.RewardRead)
+
+    async def clawback_reward(self, community_id: str, move: s.RewardMove) -> s.RewardRead:
+        return await self._post(f"{community_path(community_id)}/rewards/clawback", move, s.RewardRead)
+
+    async def reward_balance(self, community_id: str, member_id: str) -> s.RewardBalance:
+        path = f"{community_path(community_id)}/members/{segment(member_id, field='memberId')}/reward-balance"
+        return await self._get(path, s.RewardBalance)
+
     async def refund(self, community_id: str, refund_in: s.RefundCreate) -> s.InvoiceRead:
         return await self._post(f"{community_path(community_id)}/refunds", refund_in, s.InvoiceRead)
 

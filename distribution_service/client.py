@@ -8,6 +8,7 @@ from distribution_service.schemas import (
     ActivityByMember,
     AuthorRelations,
     AuthorRelationsByMember,
+    ContentEngagers,
     EngagementFigures,
     EventBatch,
     EventCreate,
@@ -20,6 +21,7 @@ from distribution_service.schemas import (
     FeedRequest,
     Inbox,
     MemberActivity,
+    MemberEventCounts,
     PushPreferencesRead,
     PushPreferencesUpdate,
     SlotMembers,
@@ -78,6 +80,22 @@ class DistributionClient(ServiceClient):
         params = {"since": since.isoformat()} if since else None
         body = await self._call("GET", f"{community_path(community_id)}/activity/by-member", params=params)
         return ActivityByMember.model_validate(body).members
+
+    async def content_engagers(
+        self, community_id: str, content_id: str, *, since: datetime, until: datetime
+    ) -> list[str]:
+        """Members who engaged with the item in [since, until), sorted."""
+        path = f"{community_path(community_id)}/content/{segment(content_id, field='contentId')}/engagers"
+        params = {"since": since.isoformat(), "until": until.isoformat()}
+        return ContentEngagers.model_validate(await self._call("GET", path, params=params)).member_ids
+
+    async def member_event_counts(
+        self, community_id: str, member_id: str, *, since: datetime, until: datetime
+    ) -> dict[str, int]:
+        """Event type → the member's recorded engagement events in [since, until) (campaign task checks)."""
+        path = f"{community_path(community_id)}/members/{segment(member_id, field='memberId')}/event-counts"
+        params = {"since": since.isoformat(), "until": until.isoformat()}
+        return MemberEventCounts.model_validate(await self._call("GET", path, params=params)).counts
 
     async def engagement_figures(self, community_id: str, as_of: datetime) -> EngagementFigures:
         """Engaged members per window, events per type and deliveries, aggregated for the health indicators."""

@@ -181,6 +181,18 @@ class ActivityByMember(ApiModel):
     members: dict[str, MemberActivity]
 
 
+class ContentEngagers(ApiModel):
+    """Members who engaged with one item over [since, until) (an offline event's warm-up or exhibit)."""
+
+    member_ids: list[str]
+
+
+class MemberEventCounts(ApiModel):
+    """A member's engagement events by type over [since, until): what campaign tasks are verified against."""
+
+    counts: dict[str, int]
+
+
 class EngagementFigures(ApiModel):
     """A community's engagement aggregated for the health indicators, over windows ending at `as_of`.
 

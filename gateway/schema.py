@@ -23,6 +23,8 @@ from gateway.graphql import descriptions
 from gateway.graphql.billing.descriptions import DESCRIPTIONS as BILLING_DESCRIPTIONS
 from gateway.graphql.billing.mutations import BillingMutation, CommerceMutation, LedgerMutation
 from gateway.graphql.billing.queries import BillingQuery, CommerceQuery, LedgerQuery
+from gateway.graphql.campaigns import CampaignMutation, CampaignQuery, OfflineEventMutation, OfflineEventQuery
+from gateway.graphql.campaigns.descriptions import DESCRIPTIONS as CAMPAIGN_DESCRIPTIONS
 from gateway.graphql.content.connections import ContentConnectionQuery
 from gateway.graphql.content.descriptions import DESCRIPTIONS as CONTENT_DESCRIPTIONS
 from gateway.graphql.content.mutations import (
@@ -116,6 +118,8 @@ Query = merge_types(
         *USERS_QUERIES,
         HealthQuery,
         ApiKeyQuery,
+        CampaignQuery,
+        OfflineEventQuery,
     ),
 )
 Mutation = merge_types(
@@ -134,6 +138,8 @@ Mutation = merge_types(
         *USERS_MUTATIONS,
         HealthMutation,
         ApiKeyMutation,
+        CampaignMutation,
+        OfflineEventMutation,
     ),
 )
 
@@ -145,6 +151,7 @@ DESCRIPTIONS = descriptions.merge(
         DISTRIBUTION_DESCRIPTIONS,
         BILLING_DESCRIPTIONS,
         HEALTH_DESCRIPTIONS,
+        CAMPAIGN_DESCRIPTIONS,
     )
 )
 

@@ -160,6 +160,7 @@ class Settings(BaseSettings):
     billing_dunning_cancel_day: int = 21
     billing_scheduler_interval_seconds: float = 300.0  # 0 turns the in-process scheduler off
     health_snapshot_interval_seconds: float = 86_400.0  # daily health snapshots of every community; 0: off
+    campaign_release_interval_seconds: float = 3_600.0  # held campaign cash whose holding period ended; 0: off
     billing_arpu_target_cents: int = 2860  # playbook: ARPU 28.6 CNY
     billing_mix_target_membership_pct: int = 35
     billing_mix_target_value_added_pct: int = 28

@@ -103,8 +103,8 @@ DESCRIPTIONS: dict[str, str] = {
     "duplicate of a published piece.",
     "billing_currency": "Currency of prices and invoices.",
     "billing_tax_rate_bps": "Tax rate in basis points (prices are tax-inclusive; 600 = 6% VAT).",
-    "invoice_cjk_font": "Font file (.ttf/.otf/.ttc) invoice PDFs embed for Chinese text; empty: found through "
-    "fontconfig as 'Noto Sans CJK SC' (Debian package fonts-noto-cjk). Without one, CJK prints as '?'.",
+    "invoice_cjk_font": "Font file (.ttf/.otf/.ttc) invoice and certificate PDFs embed for Chinese text; empty: "
+    "found through fontconfig as 'Noto Sans CJK SC' (Debian package fonts-noto-cjk). Without one, CJK prints as '?'.",
     "billing_default_payment_method": "Payment method charged when none is given, outside production only.",
     "billing_webhook_secret": "Signs the payment provider's webhooks. Production refuses the sandbox's documented "
     "default.",
@@ -163,6 +163,8 @@ DESCRIPTIONS: dict[str, str] = {
     "holds every partner key. Unset: none is held.",
     "health_snapshot_interval_seconds": "How often users_service computes every community's health indicators "
     "into snapshots (docs/health-indicators.md); the first run waits one interval; 0 turns it off.",
+    "campaign_release_interval_seconds": "How often users_service releases held campaign cash rewards whose holding "
+    "period ended into members' balances, in every community (docs/campaigns.md); 0 turns it off.",
 }
 
 # Variables read outside the settings class.

@@ -34,11 +34,19 @@ def create_app(
         )
         app.state.health_snapshots = snapshots
         snapshots.start()
+        releases = PeriodicTask(
+            "campaign-releases",
+            service.campaign_rewards.release_all_due,
+            interval=settings.campaign_release_interval_seconds,
+        )
+        app.state.campaign_releases = releases
+        releases.start()
 
     async def teardown(app: Starlette) -> None:
-        snapshots: PeriodicTask | None = getattr(app.state, "health_snapshots", None)
-        if snapshots is not None:
-            await snapshots.stop()
+        for name in ("health_snapshots", "campaign_releases"):
+            task: PeriodicTask | None = getattr(app.state, name, None)
+            if task is not None:
+                await task.stop()
 
     return create_service_app(
         name="users",

@@ -15,6 +15,8 @@ class Account(StrEnum):
     RECEIVABLES = "assets:receivables"
     DEFERRED_REVENUE = "liabilities:deferred_revenue"
     CREATOR_PAYOUTS_PAYABLE = "liabilities:creator_payouts_payable"
+    MEMBER_REWARDS_HELD = "liabilities:member_rewards_held"
+    MEMBER_BALANCES = "liabilities:member_balances"
     TAX_PAYABLE = "liabilities:tax_payable"
     REVENUE_MEMBERSHIP = "revenue:membership"
     REVENUE_VALUE_ADDED = "revenue:value_added"
@@ -22,6 +24,7 @@ class Account(StrEnum):
     REVENUE_DATA = "revenue:data"
     COST_CREATOR_SHARE = "costs:creator_share"
     COST_CREATOR_AWARDS = "costs:creator_awards"
+    COST_CAMPAIGN_REWARDS = "costs:campaign_rewards"
     COST_PAYMENT_FEES = "costs:payment_fees"
     COST_DELIVERY = "costs:delivery"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from billing_service.routes import analytics, commerce, invoices, operations, subscriptions
+from billing_service.routes import analytics, commerce, invoices, operations, rewards, subscriptions
 
 routes: list[Route] = [
     *subscriptions.ROUTES,
@@ -12,4 +12,5 @@ routes: list[Route] = [
     *commerce.ROUTES,
     *invoices.ROUTES,
     *operations.ROUTES,
+    *rewards.ROUTES,
 ]

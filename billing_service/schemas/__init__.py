@@ -57,8 +57,14 @@ from billing_service.schemas.plans import (
     SubscriptionList,
     SubscriptionRead,
 )
+from billing_service.schemas.rewards import RewardBalance, RewardGrant, RewardMove, RewardRead, RewardState
 
 __all__ = [
+    "RewardBalance",
+    "RewardGrant",
+    "RewardMove",
+    "RewardRead",
+    "RewardState",
     "CommerceFigures",
     "Interval",
     "SubscriptionStatus",

@@ -18,6 +18,7 @@ from billing_service.service.members import MemberCheck
 from billing_service.service.membership import MembershipBook
 from billing_service.service.recognition import Recognition
 from billing_service.service.refunds import RefundService
+from billing_service.service.rewards import RewardsService
 from billing_service.service.subscriptions import SubscriptionService
 from billing_service.store import BillingStore
 from distribution_service.client import DistributionClient
@@ -70,6 +71,7 @@ class BillingService:
         )
         self.commerce = CommerceService(store, self.flow, runner, recognition, members, default_method=default_method)
         self.refunds = RefundService(store, self.flow, runner)
+        self.rewards = RewardsService(store)
         self.cycle = BillingCycle(
             store,
             self.flow,

@@ -14,6 +14,7 @@ from billing_service.store.idempotency import IdempotencyStore
 from billing_service.store.invoices import InvoicesStore
 from billing_service.store.ledger import LedgerStore
 from billing_service.store.payments import PaymentsStore
+from billing_service.store.rewards import RewardsStore
 from billing_service.store.subscriptions import SubscriptionsStore
 
 __all__ = ["BillingStore", "Doc", "Session"]
@@ -30,9 +31,19 @@ class BillingStore:
         self.subscriptions = SubscriptionsStore(db)
         self.invoices = InvoicesStore(db)
         self.commerce = CommerceStore(db)
+        self.rewards = RewardsStore(db)
 
     async def ensure_indexes(self) -> None:
-        for part in (self.ledger, self.idempotency, self.payments, self.subscriptions, self.invoices, self.commerce):
+        parts = (
+            self.ledger,
+            self.idempotency,
+            self.payments,
+            self.subscriptions,
+            self.invoices,
+            self.commerce,
+            self.rewards,
+        )
+        for part in parts:
             await part.ensure_indexes()
 
     async def transaction(self, callback: Callable[[Session], Awaitable[T]]) -> T:

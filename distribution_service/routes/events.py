@@ -11,7 +11,8 @@ from starlette.routing import Route
 
 from distribution_service.routes.base import C, service
 from distribution_service.schemas import EventBatch, EventCreate, EventImportBatch
-from infra.route_params import community_id
+from infra.errors import BadInputError
+from infra.route_params import community_id, path_id
 from infra.service_app import parse_since, read_model, respond
 
 
@@ -40,6 +41,24 @@ async def activity_by_member(request: Request) -> Response:
     return respond(await service(request).events.activity_by_member(cid, since))
 
 
+async def member_event_counts(request: Request) -> Response:
+    cid, member = community_id(request), path_id(request, "member_id")
+    since = parse_since(request.query_params.get("since"))
+    until = parse_since(request.query_params.get("until"), field="until")
+    if since is None or until is None:
+        raise BadInputError("since and until are required", field="since" if since is None else "until")
+    return respond(await service(request).events.member_event_counts(cid, member, since, until))
+
+
+async def content_engagers(request: Request) -> Response:
+    cid, content = community_id(request), path_id(request, "content_id")
+    since = parse_since(request.query_params.get("since"))
+    until = parse_since(request.query_params.get("until"), field="until")
+    if since is None or until is None:
+        raise BadInputError("since and until are required", field="since" if since is None else "until")
+    return respond(await service(request).events.content_engagers(cid, content, since, until))
+
+
 async def engagement_figures(request: Request) -> Response:
     cid = community_id(request)
     as_of = parse_since(request.query_params.get("asOf"), field="asOf") or datetime.now(UTC)
@@ -52,4 +71,6 @@ ROUTES = [
     Route(f"{C}/events/import", import_events, methods=["POST"]),
     Route(f"{C}/activity/by-member", activity_by_member, methods=["GET"]),
     Route(f"{C}/health/figures", engagement_figures, methods=["GET"]),
+    Route(f"{C}/members/{{member_id}}/event-counts", member_event_counts, methods=["GET"]),
+    Route(f"{C}/content/{{content_id}}/engagers", content_engagers, methods=["GET"]),
 ]

@@ -12,12 +12,14 @@ from bson import ObjectId
 from content_service.client import ContentClient
 from distribution_service.schemas import (
     ActivityByMember,
+    ContentEngagers,
     EventBatch,
     EventCreate,
     EventImportBatch,
     EventRecorded,
     EventsRecorded,
     MemberActivity,
+    MemberEventCounts,
 )
 from distribution_service.service.importing import import_events
 from distribution_service.store import DistributionStore, Doc
@@ -83,6 +85,17 @@ class EventsService:
 
     async def import_events(self, cid: ObjectId, batch: EventImportBatch) -> ImportResult:
         return await import_events(self.store, self.content, cid, batch)
+
+    async def content_engagers(
+        self, cid: ObjectId, content_id: ObjectId, since: datetime, until: datetime
+    ) -> ContentEngagers:
+        return ContentEngagers(member_ids=await self.store.events.list_content_engagers(cid, content_id, since, until))
+
+    async def member_event_counts(
+        self, cid: ObjectId, member_id: ObjectId, since: datetime, until: datetime
+    ) -> MemberEventCounts:
+        """The member's recorded events by type in [since, until), read from the event log itself."""
+        return MemberEventCounts(counts=await self.store.events.count_member_events(cid, member_id, since, until))
 
     async def activity_by_member(self, cid: ObjectId, since: datetime | None) -> ActivityByMember:
         rows = await self.store.events.aggregate_activity_by_member(cid, since)

@@ -503,6 +503,38 @@ class EventsStore:
         )
         return [doc async for doc in cursor if "decision_id" in doc and doc["type"] in wanted]
 
+    async def count_member_events(
+        self, community_id: ObjectId, member_id: ObjectId, since: datetime, until: datetime
+    ) -> dict[str, int]:
+        """Event type → how many engagement events the member recorded in [since, until).
+
+        On community_engaged_member_occurred_at (equality on community, engaged and member, range on time)."""
+        match: Doc = {
+            "community_id": community_id,
+            "engaged": True,
+            "member_id": member_id,
+            "occurred_at": {"$gte": since, "$lt": until},
+        }
+        pipeline: list[Doc] = [{"$match": match}, {"$group": {"_id": "$type", "n": {"$sum": 1}}}]
+        return {str(row["_id"]): int(row["n"]) async for row in await self.events.aggregate(pipeline)}
+
+    async def list_content_engagers(
+        self, community_id: ObjectId, content_id: ObjectId, since: datetime, until: datetime
+    ) -> list[str]:
+        """Members who engaged with one item in [since, until), sorted.
+
+        On community_occurred_at (the window); the item is picked here: no index leads with content."""
+        cursor = self.events.find(
+            {"community_id": community_id, "occurred_at": {"$gte": since, "$lt": until}},
+            {"member_id": 1, "content_id": 1, "engaged": 1},
+        )
+        found = {
+            str(doc["member_id"])
+            async for doc in cursor
+            if doc.get("content_id") == content_id and doc.get("engaged") and doc.get("member_id")
+        }
+        return sorted(found)
+
     async def list_active_members(self, community_id: ObjectId, since: datetime) -> list[str]:
         found = await self.events.distinct("member_id", {"community_id": community_id, "occurred_at": {"$gte": since}})
         return sorted(str(m) for m in found)

@@ -42,6 +42,9 @@ _SCOPED: Mapping[str, tuple[str, ...]] = {
         "Query.topic",
         "Query.templates",
         "Query.template",
+        "Query.campaigns",
+        "Query.campaign",
+        "Query.offlineEvents",
     ),
     _WRITE: (
         "Mutation.publishContent",
@@ -73,6 +76,8 @@ _SCOPED: Mapping[str, tuple[str, ...]] = {
         "Query.healthIndicators",
         "Query.healthIndicator",
         "Query.healthAlerts",
+        "Query.campaignReport",
+        "Query.offlineEventFunnel",
     ),
     _WEBHOOKS: ("Query.webhookDeliveries", "Mutation.configureWebhook", "Mutation.replayWebhookDelivery"),
     PUBLIC: ("Query.community",),
@@ -82,7 +87,8 @@ _MEMBER_ONLY_QUERIES = (
     "me feed explainFeedItem plans subscriptions billingNotifications products deals trialBalance invoices "
     "invoicePdf inbox slotRates myAuthorRelations contentSettings auditLog moderationQueue hideExplanation "
     "incidents incident exportTemplates draftSuggestions pendingPayouts memberValueSettings ltvModels "
-    "trialPrograms apiKeys"
+    "trialPrograms apiKeys campaignParticipation myCampaignRewards myCampaignBalance campaignReferralLink "
+    "campaignCertificate"
 )
 _MEMBER_ONLY_MUTATIONS = (
     "createCommunity registerUser login grantRole revokeRole createPlan subscribe cancelSubscription changePlan "
@@ -94,7 +100,9 @@ _MEMBER_ONLY_MUTATIONS = (
     "runContentStar grantExposureBoost recomputeTiers configureMemberValue trainLtvModel createNpsSurvey "
     "closeNpsSurvey respondToNpsSurvey submitProposal reviewProposal decideProposal recordProposalFeedback "
     "recordAcquisitionSpend createTrialProgram joinTrialProgram createApiKey revokeApiKey computeHealthIndicators "
-    "setHealthTarget"
+    "setHealthTarget createCampaign checkInCampaign claimCampaignTask releaseCampaignRewards "
+    "clawbackCampaignReward updatePrizeFulfilment attributeCampaignReferral createOfflineEvent "
+    "registerOfflineEvent checkInOfflineEvent"
 )
 
 

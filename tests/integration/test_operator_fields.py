@@ -71,6 +71,18 @@ OPEN_TO_MEMBERS = frozenset(
         "mutation.submitProposal",
         "mutation.reviewProposal",
         "mutation.joinTrialProgram",
+        "query.campaigns",
+        "query.campaign",
+        "query.campaignParticipation",
+        "query.myCampaignRewards",
+        "query.myCampaignBalance",
+        "query.campaignReferralLink",
+        "query.campaignCertificate",
+        "query.offlineEvents",
+        "mutation.checkInCampaign",
+        "mutation.claimCampaignTask",
+        "mutation.attributeCampaignReferral",
+        "mutation.registerOfflineEvent",
     }
 )
 FIELDS = root_fields(graphql_schema())

@@ -10,11 +10,13 @@ from __future__ import annotations
 from infra.http import ServiceClient
 from users_service.client.acquisition import AcquisitionClientMixin
 from users_service.client.api_keys import ApiKeysClientMixin
+from users_service.client.campaigns import CampaignsClientMixin
 from users_service.client.communities import CommunitiesClientMixin
 from users_service.client.governance import GovernanceClientMixin
 from users_service.client.health import HealthClientMixin
 from users_service.client.ltv import LtvClientMixin
 from users_service.client.members import MembersClientMixin
+from users_service.client.offline_events import OfflineEventsClientMixin
 from users_service.client.stage import StageClientMixin
 from users_service.client.value import ValueClientMixin
 from users_service.client.voice import VoiceClientMixin
@@ -33,6 +35,8 @@ class UsersClient(
     StageClientMixin,
     HealthClientMixin,
     ApiKeysClientMixin,
+    CampaignsClientMixin,
+    OfflineEventsClientMixin,
     ServiceClient,
 ):
     service_name = "users"

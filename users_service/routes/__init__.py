@@ -7,11 +7,13 @@ from starlette.routing import BaseRoute
 from users_service.routes import (
     acquisition,
     api_keys,
+    campaigns,
     communities,
     governance,
     health,
     ltv,
     members,
+    offline_events,
     stage,
     value,
     voice,
@@ -28,4 +30,6 @@ routes: list[BaseRoute] = [
     *stage.ROUTES,
     *health.ROUTES,
     *api_keys.ROUTES,
+    *campaigns.ROUTES,
+    *offline_events.ROUTES,
 ]

@@ -7,11 +7,20 @@ from __future__ import annotations
 
 from users_service.domain.acquisition import Channel, ProgramKind
 from users_service.domain.api_keys import Scope
+from users_service.domain.campaigns import (
+    ClawbackReason,
+    Fulfilment,
+    RewardKind,
+    TaskKind,
+)
+from users_service.domain.campaigns import RewardState as CampaignRewardState
+from users_service.domain.campaigns import Step as CampaignStep
 from users_service.domain.health.model import AlertStatus, Dimension, Direction, HealthStatus, IndicatorLevel
 from users_service.domain.layers import Layer
 from users_service.domain.proposals import ProposalStatus, Recommendation
 from users_service.domain.roles import Role
 from users_service.domain.stages import Stage
+from users_service.domain.streaks import CheckInOutcome
 from users_service.domain.tiers import Tier
 from users_service.schemas.acquisition import (
     AcquisitionReport,
@@ -32,6 +41,29 @@ from users_service.schemas.api_keys import (
     ApiKeyList,
     ApiKeyRead,
     ApiKeyRevoke,
+)
+from users_service.schemas.campaigns import (
+    CampaignCreate,
+    CampaignList,
+    CampaignRead,
+    CampaignReport,
+    CampaignRewardList,
+    CampaignRewardRead,
+    CampaignTaskIn,
+    CampaignTaskRead,
+    CertificatePdf,
+    CheckInCreate,
+    ParticipationRead,
+    ReferralAttribute,
+    ReferralLink,
+    ReferralRead,
+    ReleaseResult,
+    RewardClawback,
+    RewardFulfilmentUpdate,
+    RewardSpec,
+    StepCompletion,
+    TaskClaim,
+    TaskCompletion,
 )
 from users_service.schemas.communities import CommunityCreate, CommunityRead
 from users_service.schemas.governance import (
@@ -68,6 +100,15 @@ from users_service.schemas.members import (
     MemberRead,
     RoleChange,
 )
+from users_service.schemas.offline_events import (
+    AttendanceRead,
+    OfflineCheckIn,
+    OfflineEventCreate,
+    OfflineEventFunnel,
+    OfflineEventList,
+    OfflineEventRead,
+    OfflineRegistration,
+)
 from users_service.schemas.stage import KpiRead, StageRead
 from users_service.schemas.value import (
     DEFAULT_TIER_TARGETS,
@@ -98,6 +139,41 @@ from users_service.schemas.voice import (
 )
 
 __all__ = [
+    "AttendanceRead",
+    "OfflineCheckIn",
+    "OfflineEventCreate",
+    "OfflineEventFunnel",
+    "OfflineEventList",
+    "OfflineEventRead",
+    "OfflineRegistration",
+    "CampaignCreate",
+    "CampaignList",
+    "CampaignRead",
+    "CampaignReport",
+    "CampaignRewardList",
+    "CampaignRewardRead",
+    "CampaignTaskIn",
+    "CampaignTaskRead",
+    "CertificatePdf",
+    "CheckInCreate",
+    "ParticipationRead",
+    "ReferralAttribute",
+    "ReferralLink",
+    "ReferralRead",
+    "ReleaseResult",
+    "RewardClawback",
+    "RewardFulfilmentUpdate",
+    "RewardSpec",
+    "StepCompletion",
+    "TaskClaim",
+    "TaskCompletion",
+    "ClawbackReason",
+    "Fulfilment",
+    "RewardKind",
+    "CampaignRewardState",
+    "CampaignStep",
+    "TaskKind",
+    "CheckInOutcome",
     "AlertStatus",
     "AlertList",
     "AlertRead",

@@ -9,6 +9,12 @@ from __future__ import annotations
 from infra.settings import Settings
 from users_service.service.acquisition import AcquisitionService, AcquisitionTargets
 from users_service.service.api_keys import ApiKeysService
+from users_service.service.campaign_facts import CampaignFacts
+from users_service.service.campaign_referrals import CampaignReferralsService
+from users_service.service.campaign_report import CampaignReportService
+from users_service.service.campaign_rewards import CampaignRewardsService
+from users_service.service.campaigns import CampaignsService
+from users_service.service.certificates import CertificatesService
 from users_service.service.communities import CommunitiesService
 from users_service.service.governance import GovernanceService, GovernanceTargets
 from users_service.service.health import HealthService
@@ -16,6 +22,7 @@ from users_service.service.health_figures import HealthFiguresService
 from users_service.service.importing import ImportingService
 from users_service.service.ltv import LtvService
 from users_service.service.members import MembersService
+from users_service.service.offline_events import OfflineEventsService
 from users_service.service.stage import StageService, StageTargets
 from users_service.service.upstreams import Upstreams
 from users_service.service.value import ValueService
@@ -82,4 +89,21 @@ class UsersService:
             HealthFiguresService(
                 self.communities, store.members, self.value, self.voice, self.governance, self.acquisition, upstreams
             ),
+        )
+        self.campaigns = CampaignsService(store.campaigns, self.communities, self.members)
+        self.campaign_rewards = CampaignRewardsService(
+            store.campaign_rewards,
+            self.campaigns,
+            self.members,
+            CampaignFacts(store.campaigns, store.offline_events, upstreams),
+            upstreams,
+        )
+        secret = (settings.internal_api_token or settings.jwt_secret or "development").encode()
+        self.campaign_referrals = CampaignReferralsService(store.campaigns, self.campaigns, self.members, secret=secret)
+        self.offline_events = OfflineEventsService(
+            store.offline_events, self.campaigns, self.members, upstreams, secret=secret
+        )
+        self.campaign_report = CampaignReportService(store.campaign_rewards, self.campaigns, self.members, upstreams)
+        self.certificates = CertificatesService(
+            store.campaign_rewards, self.campaigns, self.members, cjk_font=settings.invoice_cjk_font
         )

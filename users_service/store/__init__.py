@@ -14,12 +14,15 @@ from pymongo.asynchronous.database import AsyncDatabase
 from users_service.store.acquisition import AcquisitionStore
 from users_service.store.api_keys import ApiKeysStore
 from users_service.store.base import Doc, Session, in_transaction
+from users_service.store.campaign_rewards import CampaignRewardsStore
+from users_service.store.campaigns import CampaignsStore
 from users_service.store.communities import CommunitiesStore
 from users_service.store.governance import GovernanceStore
 from users_service.store.health import HealthStore
 from users_service.store.login_failures import LoginFailuresStore
 from users_service.store.ltv import LtvStore
 from users_service.store.members import MembersStore, MemberState
+from users_service.store.offline_events import OfflineEventsStore
 from users_service.store.value import ValueStore
 from users_service.store.voice import VoiceStore
 
@@ -40,6 +43,9 @@ class UsersStore:
         self.acquisition = AcquisitionStore(db)
         self.health = HealthStore(db)
         self.api_keys = ApiKeysStore(db)
+        self.campaigns = CampaignsStore(db)
+        self.campaign_rewards = CampaignRewardsStore(db)
+        self.offline_events = OfflineEventsStore(db)
 
     async def ensure_indexes(self) -> None:
         parts = (
@@ -53,6 +59,9 @@ class UsersStore:
             self.acquisition,
             self.health,
             self.api_keys,
+            self.campaigns,
+            self.campaign_rewards,
+            self.offline_events,
         )
         for part in parts:
             await part.ensure_indexes()

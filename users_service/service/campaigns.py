@@ -1,0 +1,158 @@
+"""Campaigns: theme, window, budget and tasks; participation by check-in with streaks in the member's timezone."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from bson import ObjectId
+
+from infra.errors import BadInputError, NotFoundError
+from users_service.domain.campaigns import STEP_OF
+from users_service.domain.streaks import Streak, check_in
+from users_service.schemas.campaigns import (
+    CampaignCreate,
+    CampaignRead,
+    CampaignTaskRead,
+    CheckInCreate,
+    ParticipationRead,
+    RewardSpec,
+)
+from users_service.service.communities import CommunitiesService
+from users_service.service.members import MembersService
+from users_service.store.base import Doc
+from users_service.store.campaigns import CampaignsStore
+
+
+class CampaignNotFound(NotFoundError):
+    """No campaign with this id in the community."""
+
+
+def aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def running(campaign: Doc, now: datetime) -> bool:
+    return aware(campaign["starts_at"]) <= now < aware(campaign["ends_at"])
+
+
+class CampaignsService:
+    def __init__(self, store: CampaignsStore, communities: CommunitiesService, members: MembersService) -> None:
+        self.store = store
+        self.communities = communities
+        self.members = members
+
+    async def create(self, cid: ObjectId, campaign_in: CampaignCreate) -> CampaignRead:
+        await self.communities.get_or_raise(cid)
+        tasks = [
+            {"id": f"t{i}", **task.model_dump(mode="json", exclude={"reward"}), "reward": task.reward.model_dump()}
+            for i, task in enumerate(campaign_in.tasks, start=1)
+        ]
+        doc = await self.store.create(
+            cid,
+            {
+                "name": campaign_in.name,
+                "theme": campaign_in.theme,
+                "starts_at": aware(campaign_in.starts_at),
+                "ends_at": aware(campaign_in.ends_at),
+                "budget_cents": campaign_in.budget_cents,
+                "spent_cents": 0,
+                "remaining_cents": campaign_in.budget_cents,
+                "holding_days": campaign_in.holding_days,
+                "tasks": tasks,
+            },
+        )
+        return campaign_read(doc)
+
+    async def get_or_raise(self, cid: ObjectId, campaign_id: ObjectId) -> Doc:
+        doc = await self.store.get(cid, campaign_id)
+        if doc is None:
+            raise CampaignNotFound(f"no campaign with id {campaign_id} in this community", field="campaignId")
+        return doc
+
+    async def get(self, cid: ObjectId, campaign_id: ObjectId) -> CampaignRead:
+        return campaign_read(await self.get_or_raise(cid, campaign_id))
+
+    async def list(self, cid: ObjectId, *, limit: int) -> list[CampaignRead]:
+        return [campaign_read(doc) for doc in await self.store.list_campaigns(cid, limit=limit)]
+
+    async def check_in(self, cid: ObjectId, campaign_id: ObjectId, check_in_in: CheckInCreate) -> ParticipationRead:
+        """Check the member in now, in their zone (the community's when they name none); the first check-in
+        makes them a participant. A concurrent twin is re-read and counted once (same local day)."""
+        campaign = await self.get_or_raise(cid, campaign_id)
+        member_id = ObjectId((await self.members.get_or_raise(cid, ObjectId(check_in_in.member_id))).id)
+        now = datetime.now(UTC)
+        if not running(campaign, now):
+            raise BadInputError("the campaign is not running now", field="campaignId")
+        zone = check_in_in.timezone or (await self.communities.get_or_raise(cid)).timezone
+        for _ in range(20):
+            doc = await self.store.get_participant(cid, campaign_id, member_id)
+            before = streak_of(doc)
+            after, outcome = check_in(before, now, zone)
+            if after == before:
+                return participation(campaign_id, member_id, after, outcome)
+            fields = {k: v for k, v in asdict(after).items() if k != "last_day"}
+            fields["last_day"] = after.last_day.isoformat() if after.last_day else None
+            if await self.store.save_participant(cid, campaign_id, member_id, before.check_ins, fields):
+                return participation(campaign_id, member_id, after, outcome)
+        raise BadInputError("too many concurrent check-ins; retry", field="memberId")
+
+    async def participation(self, cid: ObjectId, campaign_id: ObjectId, member_id: ObjectId) -> ParticipationRead:
+        await self.get_or_raise(cid, campaign_id)
+        doc = await self.store.get_participant(cid, campaign_id, member_id)
+        return participation(campaign_id, member_id, streak_of(doc), None)
+
+
+def streak_of(doc: Doc | None) -> Streak:
+    if doc is None:
+        return Streak()
+    last_day = doc.get("last_day")
+    return Streak(
+        current=doc["current"],
+        best=doc["best"],
+        check_ins=doc["check_ins"],
+        last_at=aware(doc["last_at"]) if doc.get("last_at") else None,
+        last_zone=doc.get("last_zone"),
+        last_day=datetime.fromisoformat(last_day).date() if last_day else None,
+    )
+
+
+def participation(campaign_id: ObjectId, member_id: ObjectId, streak: Streak, outcome: object) -> ParticipationRead:
+    return ParticipationRead.model_validate(
+        {
+            "campaign_id": str(campaign_id),
+            "member_id": str(member_id),
+            "current_streak": streak.current,
+            "best_streak": streak.best,
+            "check_ins": streak.check_ins,
+            "timezone": streak.last_zone,
+            "outcome": outcome,
+        }
+    )
+
+
+def campaign_read(doc: Doc) -> CampaignRead:
+    return CampaignRead(
+        id=str(doc["_id"]),
+        name=doc["name"],
+        theme=doc["theme"],
+        starts_at=aware(doc["starts_at"]),
+        ends_at=aware(doc["ends_at"]),
+        budget_cents=doc["budget_cents"],
+        spent_cents=doc["spent_cents"],
+        remaining_cents=doc["remaining_cents"],
+        holding_days=doc["holding_days"],
+        tasks=[
+            CampaignTaskRead(
+                id=t["id"],
+                kind=t["kind"],
+                step=STEP_OF[t["kind"]],
+                title=t["title"],
+                count=t["count"],
+                tag=t.get("tag"),
+                reward=RewardSpec.model_validate(t["reward"]),
+            )
+            for t in doc["tasks"]
+        ],
+        created_at=aware(doc["created_at"]),
+    )
