@@ -107,6 +107,11 @@ def requirement_problem(requirement: Requirement) -> tuple[str, str] | None:
     return None
 
 
+def searchable_body(doc: dict[str, Any]) -> str:
+    """The body a community-wide index (tag suggestions, near-duplicates) may hold: a gated piece's holds none."""
+    return str(doc.get("body", "")) if requirement_of(doc).is_public else ""
+
+
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 

@@ -393,7 +393,9 @@ class PiecesStore:
         """Recent published pieces of the community, for tag suggestion and duplicate checks."""
         query = {"community_id": community_id, "status": ContentStatus.PUBLISHED.value}
         cursor = (
-            self.content.find(query, {"title": 1, "body": 1, "tags": 1}).sort("published_at", DESCENDING).limit(limit)
+            self.content.find(query, {"title": 1, "body": 1, "tags": 1, "access": 1})
+            .sort("published_at", DESCENDING)
+            .limit(limit)
         )
         return [d async for d in cursor]
 
