@@ -11,7 +11,7 @@ from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
 from distribution_service.service.slots_command import parser, run
 from gateway.schema import build_schema
 from tests.factories import Api
-from tests.integration.content.paywall_support import SECRET, paywall
+from tests.integration.content.paywall_support import BODY, SECRET, paywall
 
 CONTENT = "Content"
 # Mutations answering with Content give the caller's own new piece (its author always reads it).
@@ -30,6 +30,7 @@ ARGUMENTS = {
 }
 SELECTION = "{ id title body locked preview access }"
 REVISIONS = "query($id: ID!) { contentRevisions(contentId: $id) { number body } }"
+SUGGEST = "query($body: String!) { draftSuggestions(body: $body) { nearDuplicates { contentId similarity } } }"
 EDIT = "mutation($input: EditContentInput!) { editContent(input: $input) { revision } }"
 
 
@@ -111,3 +112,6 @@ async def test_a_member_who_pays_nothing_never_receives_a_paid_body_by_any_field
     assert revisions["contentRevisions"] == []
     kept = await api.data(REVISIONS, {"id": w.paid_id}, token=w.operator.token)
     assert SECRET in kept["contentRevisions"][0]["body"]
+    # a draft copying the paid text finds no near-duplicate in it: similarity would be an oracle for the body
+    found = await api.data(SUGGEST, {"body": BODY}, token=w.reader.token)
+    assert w.paid_id not in {d["contentId"] for d in found["draftSuggestions"]["nearDuplicates"]}
