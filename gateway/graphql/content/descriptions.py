@@ -355,10 +355,11 @@ DESCRIPTIONS: dict[str, str] = {
     "PublishContentInput.kind": "PGC needs EXPERT, COMMERCIAL needs OPERATOR, UGC any member.",
     "PublishContentInput.tags": "Topic tags; stored lower-case.",
     "PublishContentInput.access": "Who may read the body (default PUBLIC); PAID needs the EXPERT or OPERATOR role.",
-    "PublishContentInput.planIds": "With PAID: only subscribers of these plans (ids from `plans`) may read it; unknown plans are "
-    "BAD_USER_INPUT.",
+    "PublishContentInput.planIds": "With PAID: only subscribers of these plans (ids from `plans`) may read it; unknown "
+    "plans are BAD_USER_INPUT.",
     "PublishContentInput.minTier": "With MEMBERS or PAID: only members at or above this value tier may read it.",
-    "PublishContentInput.preview": "The public teaser (up to 2,000 characters); omitted, the body's first `previewChars` characters.",
+    "PublishContentInput.preview": "The public teaser (up to 2,000 characters); omitted, the body's first "
+    "`previewChars` characters.",
     "CreateContentInput": "A new piece: published, sent to review, scheduled or kept as a draft.",
     "CreateContentInput.title": "The title, plain text.",
     "CreateContentInput.body": "The body, plain text; separate paragraphs with a blank line.",
@@ -372,10 +373,11 @@ DESCRIPTIONS: dict[str, str] = {
     "`productionCostCurrency`; shown to operators only.",
     "CreateContentInput.productionCostCurrency": "ISO 4217 code of `productionCostMinor`, e.g. CNY.",
     "CreateContentInput.access": "Who may read the body (default PUBLIC); PAID needs the EXPERT or OPERATOR role.",
-    "CreateContentInput.planIds": "With PAID: only subscribers of these plans (ids from `plans`) may read it; unknown plans are "
-    "BAD_USER_INPUT.",
+    "CreateContentInput.planIds": "With PAID: only subscribers of these plans (ids from `plans`) may read it; unknown "
+    "plans are BAD_USER_INPUT.",
     "CreateContentInput.minTier": "With MEMBERS or PAID: only members at or above this value tier may read it.",
-    "CreateContentInput.preview": "The public teaser (up to 2,000 characters); omitted, the body's first `previewChars` characters.",
+    "CreateContentInput.preview": "The public teaser (up to 2,000 characters); omitted, the body's first "
+    "`previewChars` characters.",
     "ContentTransitionPayload": "A piece's status after a lifecycle action.",
     "ContentTransitionPayload.id": "Id of the piece acted on.",
     "ContentTransitionPayload.status": "Its status now (an action may land on REVIEW or SCHEDULED).",

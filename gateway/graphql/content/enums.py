@@ -7,8 +7,8 @@ import strawberry
 from content_service.schemas import Action as ContentAction
 from content_service.schemas import (
     ComplaintCategory,
-    ContentAccess,
     ComplaintStatus,
+    ContentAccess,
     ContentKind,
     ContentStatus,
     IncidentStatus,
