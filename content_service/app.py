@@ -39,7 +39,7 @@ def create_app(
     async def setup(app: Starlette, db: Any) -> None:
         store = ContentStore(db.client, db)
         await store.ensure_indexes()
-        service = ContentService(store, users, settings)
+        service = ContentService(store, users, settings, billing)
         webhooks = WebhookSender(
             store.crisis,
             timeout=settings.webhook_timeout_seconds,

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
 from composition.topology import Topology
+from content_service.schemas import ADMIN_VIEWER, ANONYMOUS_VIEWER, PARTNER_VIEWER, ViewerRef
 from gateway.auth import TokenIssuer, Viewer
 from gateway.dataloaders import Loaders
 from gateway.limits import RateLimiter
@@ -51,7 +52,19 @@ class GatewayContext:
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.services.users, self.services.content, self.services.billing)
+        self.loaders = Loaders(self.services.users, self.services.content, self.services.billing, self.content_viewer)
+
+    @property
+    def content_viewer(self) -> ViewerRef:
+        """Who reads content, as content_service's paywall needs to know: the caller's identity only (what they
+        may read is content_service's decision). A partner key reads as a partner, not as its creator."""
+        if self.viewer.is_admin:
+            return ADMIN_VIEWER
+        if self.viewer.api_key is not None:
+            return PARTNER_VIEWER
+        if self.viewer.member_id and not self.viewer.auth_error:
+            return ViewerRef.member(self.viewer.member_id)
+        return ANONYMOUS_VIEWER
 
     @property
     def address(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from billing_service.client import BillingClient
 from content_service.client import ContentClient
+from content_service.schemas import ViewerRef
 from gateway.graphql.billing.dataloaders import MembershipByMemberIdLoader
 from gateway.graphql.content.dataloaders import ContentByIdLoader
 from gateway.graphql.users.dataloaders import CommunityByIdLoader, MemberByIdLoader
@@ -13,8 +14,8 @@ from users_service.client import UsersClient
 class Loaders:
     """Every domain's loaders, built fresh for each request so that nothing is cached across callers."""
 
-    def __init__(self, users: UsersClient, content: ContentClient, billing: BillingClient) -> None:
+    def __init__(self, users: UsersClient, content: ContentClient, billing: BillingClient, viewer: ViewerRef) -> None:
         self.member_by_id = MemberByIdLoader(users)
-        self.content_by_id = ContentByIdLoader(content)
+        self.content_by_id = ContentByIdLoader(content, viewer)
         self.membership_by_member_id = MembershipByMemberIdLoader(billing)
         self.community_by_id = CommunityByIdLoader(users)

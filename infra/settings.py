@@ -142,6 +142,8 @@ class Settings(BaseSettings):
     exposure_boost_percent: int = 300
     exposure_boost_days: int = 7
     near_duplicate_similarity: float = 0.8
+    paywall_preview_chars: int = Field(default=280, ge=0, le=5000)
+    paywall_entitlement_ttl_seconds: float = Field(default=30.0, ge=0)
     # Billing. Figures from the playbook where it gives one; see docs/billing.md.
     billing_currency: str = "CNY"
     billing_tax_rate_bps: int = Field(default=0, ge=0, le=5000)  # prices are tax-inclusive; 600 = 6% VAT

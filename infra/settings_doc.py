@@ -99,6 +99,14 @@ DESCRIPTIONS: dict[str, str] = {
     "content_star_winners": "Content stars awarded a month.",
     "exposure_boost_percent": "Exposure boost of a starred piece in feeds, in percent.",
     "exposure_boost_days": "Days an exposure boost lasts.",
+    "paywall_preview_chars": (
+        "Characters of a gated piece's body shown as its public preview where no excerpt was written (at most half "
+        "the text); each community may change it (`previewChars` in `updateContentSettings`)."
+    ),
+    "paywall_entitlement_ttl_seconds": (
+        "Seconds content_service keeps a member's entitlements (roles, tier, paid plan) to unlock pieces; a lock "
+        "is always decided on a fresh answer, so a subscription unlocks on the next read (0: ask every read)."
+    ),
     "near_duplicate_similarity": "Text similarity (0-1) above which the writing assistant flags a draft as a near "
     "duplicate of a published piece.",
     "billing_currency": "Currency of prices and invoices.",

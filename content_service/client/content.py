@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from content_service.schemas.access import ANONYMOUS_VIEWER, ViewerRef
 from content_service.schemas.content import (
     CandidateList,
     CandidateSources,
@@ -27,18 +28,29 @@ class ContentCalls(ServiceClient):
         body = await self._call("POST", f"{community_path(community_id)}/content", json=content_in.to_wire())
         return ContentRead.model_validate(body)
 
-    async def get(self, community_id: str, content_id: str, *, viewer_id: str | None = None) -> ContentRead:
-        """One piece; with `viewer_id`, NOT_FOUND unless that member may read it (author, operator, or visible)."""
-        params = {"viewerId": viewer_id} if viewer_id else None
+    async def get(
+        self, community_id: str, content_id: str, *, viewer: ViewerRef = ANONYMOUS_VIEWER, viewer_id: str | None = None
+    ) -> ContentRead:
+        """One piece as `viewer` (`viewer_id`: that member) may receive it: NOT_FOUND unless they may read it
+        (author, operator, or visible), its body empty and `locked` true where the paywall keeps it from them.
+        Services that need every body say `viewer=SERVICE`; naming no one reads as anonymous."""
+        who = ViewerRef.member(viewer_id) if viewer_id else viewer
         path = f"{community_path(community_id)}/content/{segment(content_id, field='contentId')}"
-        body = await self._call("GET", path, params=params)
+        body = await self._call("GET", path, params={"viewer": who.to_wire()})
         return ContentRead.model_validate(body)
 
     async def published_page(
-        self, community_id: str, *, first: int, after: str | None = None, tag: str | None = None
+        self,
+        community_id: str,
+        *,
+        first: int,
+        after: str | None = None,
+        tag: str | None = None,
+        viewer: ViewerRef = ANONYMOUS_VIEWER,
     ) -> ContentPage:
-        """A keyset page of every published piece, newest first; `after` is a cursor from an earlier page."""
-        params: dict[str, str | int] = {"first": first}
+        """A keyset page of every published piece, newest first, as `viewer` may receive each; `after` is a
+        cursor from an earlier page."""
+        params: dict[str, str | int] = {"first": first, "viewer": viewer.to_wire()}
         if after is not None:
             params["after"] = after
         if tag is not None:
@@ -46,9 +58,13 @@ class ContentCalls(ServiceClient):
         body = await self._call("GET", f"{community_path(community_id)}/content/published", params=params)
         return ContentPage.model_validate(body)
 
-    async def lookup(self, community_id: str, content_ids: list[str]) -> list[ContentRead | None]:
-        """Content in the order asked; None where an id is not content of this community."""
-        body = await self._call("POST", f"{community_path(community_id)}/content/lookup", json={"ids": content_ids})
+    async def lookup(
+        self, community_id: str, content_ids: list[str], *, viewer: ViewerRef = ANONYMOUS_VIEWER
+    ) -> list[ContentRead | None]:
+        """Content in the order asked, as `viewer` may receive each; None where an id is not content of this
+        community."""
+        path = f"{community_path(community_id)}/content/lookup"
+        body = await self._call("POST", path, json={"ids": content_ids, "viewer": viewer.to_wire()})
         return ContentLookupResult.model_validate(body).items
 
     async def candidates(self, community_id: str, *, limit: int = 500) -> list[ContentSummary]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from content_service.schemas.access import ANONYMOUS_VIEWER, ViewerRef
 from content_service.schemas.production import (
     AuditEntry,
     AuditList,
@@ -40,13 +41,19 @@ class ProductionCalls(ServiceClient):
         return int(body["revision"])
 
     async def revisions(
-        self, community_id: str, content_id: str, *, viewer_id: str | None = None, limit: int = 100
+        self,
+        community_id: str,
+        content_id: str,
+        *,
+        viewer: ViewerRef = ANONYMOUS_VIEWER,
+        viewer_id: str | None = None,
+        limit: int = 100,
     ) -> list[RevisionRead]:
-        """Oldest first, at most `limit`; with `viewer_id`, NOT_FOUND unless that member may read the piece."""
+        """Oldest first, at most `limit`; NOT_FOUND unless the viewer (`viewer_id`: that member) may read the
+        piece, and none when the paywall locks it for them."""
         path = f"{community_path(community_id)}/content/{segment(content_id, field='contentId')}/revisions"
-        params: dict[str, Any] = {"limit": limit}
-        if viewer_id:
-            params["viewerId"] = viewer_id
+        who = ViewerRef.member(viewer_id) if viewer_id else viewer
+        params: dict[str, Any] = {"limit": limit, "viewer": who.to_wire()}
         return RevisionList.model_validate(await self._call("GET", path, params=params)).items
 
     async def audit(self, community_id: str, *, target_id: str | None = None, limit: int = 100) -> list[AuditEntry]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from content_service.schemas.access import ViewerRef
 from content_service.service import ContentService
 from infra.errors import BadInputError
 
@@ -27,3 +28,11 @@ def query_int(request: Request, name: str) -> int | None:
 def query_limit(request: Request, *, default: int = 100, cap: int = 500) -> int:
     """`limit` (absent or 0: the default), at most `cap`."""
     return min(query_int(request, "limit") or default, cap)
+
+
+def viewer(request: Request) -> ViewerRef:
+    """Who a read is for: `viewer` (see ViewerRef), or the older `viewerId` (a member); neither is anonymous."""
+    member_id = request.query_params.get("viewerId")
+    if member_id is not None and "viewer" not in request.query_params:
+        return ViewerRef.parse(f"member:{member_id}")
+    return ViewerRef.parse(request.query_params.get("viewer"))

@@ -6,7 +6,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from content_service.routes.params import query_int, query_limit, service
+from content_service.routes.params import query_int, query_limit, service, viewer
+from content_service.schemas.access import ViewerRef
 from content_service.schemas.content import (
     CandidateList,
     CandidateSourcesRequest,
@@ -30,20 +31,26 @@ async def publish_content(request: Request) -> Response:
 
 
 async def get_content(request: Request) -> Response:
-    viewer_id = request.query_params.get("viewerId")
-    read = await service(request).pieces.get(community_id(request), path_id(request, "content_id"), viewer_id=viewer_id)
+    read = await service(request).pieces.get(
+        community_id(request), path_id(request, "content_id"), viewer=viewer(request)
+    )
     return respond(read)
 
 
 async def published_page(request: Request) -> Response:
     first = query_int(request, "first") or 20
     after, tag = request.query_params.get("after"), request.query_params.get("tag")
-    return respond(await service(request).published.page(community_id(request), first=first, after=after, tag=tag))
+    page = await service(request).published.page(
+        community_id(request), first=first, after=after, tag=tag, viewer=viewer(request)
+    )
+    return respond(page)
 
 
 async def lookup_content(request: Request) -> Response:
     lookup = await read_model(request, ContentLookup)
-    items = await service(request).pieces.lookup(community_id(request), lookup.ids)
+    items = await service(request).pieces.lookup(
+        community_id(request), lookup.ids, viewer=ViewerRef.parse(lookup.viewer)
+    )
     return respond(ContentLookupResult(items=items))
 
 
@@ -63,7 +70,7 @@ async def revisions(request: Request) -> Response:
     items = await service(request).pieces.revisions(
         community_id(request),
         path_id(request, "content_id"),
-        viewer_id=request.query_params.get("viewerId"),
+        viewer=viewer(request),
         limit=query_limit(request),
     )
     return respond(RevisionList(items=items))

@@ -6,9 +6,17 @@ types) are re-exported, so `from content_service.schemas import X` is the one im
 
 from __future__ import annotations
 
+from content_service.domain.access import ContentAccess, ViewerKind
 from content_service.domain.kinds import ContentKind, ContentStatus
 from content_service.domain.lifecycle import Action
 from content_service.domain.template_fields import FieldType
+from content_service.schemas.access import (
+    ADMIN_VIEWER,
+    ANONYMOUS_VIEWER,
+    PARTNER_VIEWER,
+    SERVICE_VIEWER,
+    ViewerRef,
+)
 from content_service.schemas.content import (
     MAX_PER_SOURCE,
     MAX_SOURCE_AUTHORS,
@@ -126,6 +134,10 @@ from content_service.schemas.templates import (
 )
 
 __all__ = [
+    "ADMIN_VIEWER",
+    "ANONYMOUS_VIEWER",
+    "PARTNER_VIEWER",
+    "SERVICE_VIEWER",
     "MAX_PAGE",
     "ContentEdge",
     "ContentPage",
@@ -158,7 +170,10 @@ __all__ = [
     "ContentIdCheckResult",
     "ContentImport",
     "ContentImportBatch",
+    "ContentAccess",
     "ContentKind",
+    "ViewerKind",
+    "ViewerRef",
     "ContentLookup",
     "ContentLookupResult",
     "ContentMixRead",

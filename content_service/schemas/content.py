@@ -7,11 +7,15 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from content_service.domain.access import ContentAccess
 from content_service.domain.kinds import ContentKind, ContentStatus
 from infra.bulk import MAX_IMPORT_BATCH, SourceKey
 from infra.schemas import ApiInput, ApiModel, Id, UtcDatetime
 
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[^\s,]+$")]
+# The public teaser an author or operator writes; without one, the body's first characters are shown.
+Excerpt = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+MAX_PLAN_REQUIREMENTS = 20
 
 
 class ContentCreate(ApiInput):
@@ -26,6 +30,11 @@ class ContentCreate(ApiInput):
     media_duration_ms: Annotated[int, Field(ge=1, le=7 * 86_400_000)] | None = None
     production_cost_minor: Annotated[int, Field(ge=0)] | None = None
     production_cost_currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+    # The paywall: who the body is for (any of `plan_ids` when given; at least `min_tier` when given).
+    access: ContentAccess = ContentAccess.PUBLIC
+    plan_ids: list[Id] = Field(default_factory=list, max_length=MAX_PLAN_REQUIREMENTS)
+    min_tier: str | None = None
+    preview: Excerpt | None = None
 
 
 class ContentRead(ApiModel):
@@ -49,6 +58,12 @@ class ContentRead(ApiModel):
     template_id: str | None = None
     credits: list[str] = Field(default_factory=list)
     review_reasons: list[str] = Field(default_factory=list)
+    access: ContentAccess = ContentAccess.PUBLIC
+    plan_ids: list[str] = Field(default_factory=list)
+    min_tier: str | None = None
+    # For the viewer the read was made for: `locked` pieces come with an empty `body`; `preview` is public.
+    locked: bool = False
+    preview: str = ""
 
 
 class ContentSummary(ApiModel):
@@ -65,6 +80,8 @@ class ContentSummary(ApiModel):
 
 class ContentLookup(ApiInput):
     ids: list[Id] = Field(max_length=500)
+    # `ViewerRef.to_wire()`; absent reads as anonymous.
+    viewer: str | None = None
 
 
 class ContentLookupResult(ApiModel):

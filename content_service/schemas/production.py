@@ -7,9 +7,10 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from content_service.domain.access import ContentAccess
 from content_service.domain.kinds import ContentStatus
 from content_service.domain.lifecycle import Action
-from content_service.schemas.content import Tag
+from content_service.schemas.content import MAX_PLAN_REQUIREMENTS, Excerpt, Tag
 from infra.schemas import ApiInput, ApiModel, Id, UtcDatetime
 
 Percent = Annotated[float, Field(ge=0, le=100)]
@@ -36,6 +37,8 @@ class ContentSettingsRead(ApiModel):
     content_star_budget_minor: int
     exposure_boost_percent: int
     exposure_boost_days: int
+    # The paywall's automatic teaser: this many characters of the body where no excerpt was written.
+    preview_chars: int = 280
 
 
 class ContentSettingsUpdate(ApiInput):
@@ -63,6 +66,7 @@ class ContentSettingsUpdate(ApiInput):
     content_star_budget_minor: Annotated[int, Field(ge=0)] | None = None
     exposure_boost_percent: Annotated[int, Field(ge=0, le=10_000)] | None = None
     exposure_boost_days: Annotated[int, Field(ge=1, le=366)] | None = None
+    preview_chars: Annotated[int, Field(ge=0, le=5000)] | None = None
 
 
 class Transition(ApiInput):
@@ -79,6 +83,12 @@ class ContentEdit(ApiInput):
     tags: list[Tag] | None = Field(default=None, max_length=20)
     production_cost_minor: Annotated[int, Field(ge=0)] | None = None
     production_cost_currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+    # Given `access` replaces the whole requirement (absent plans and tier: none); without it, given `plan_ids`
+    # or `min_tier` change that part of the piece's requirement.
+    access: ContentAccess | None = None
+    plan_ids: list[Id] | None = Field(default=None, max_length=MAX_PLAN_REQUIREMENTS)
+    min_tier: str | None = None
+    preview: Excerpt | None = None
 
 
 class RevisionRead(ApiModel):

@@ -6,14 +6,17 @@ method of one of them. Community ids arrive as ObjectId, parsed once by the rout
 
 from __future__ import annotations
 
+from billing_service.client import BillingClient
 from content_service.service.actors import Actors
 from content_service.service.audit import AuditService
 from content_service.service.crisis import CrisisService
+from content_service.service.entitlements import EntitlementLookup
 from content_service.service.figures import FiguresService
 from content_service.service.importing import ImportService
 from content_service.service.incentives import IncentivesService
 from content_service.service.interaction import InteractionService
 from content_service.service.moderation import ModerationService
+from content_service.service.paywall import PaywallService
 from content_service.service.pieces import PiecesService
 from content_service.service.published import PublishedService
 from content_service.service.settings import SettingsService
@@ -27,11 +30,15 @@ __all__ = ["ContentService"]
 
 
 class ContentService:
-    def __init__(self, store: ContentStore, users: UsersClient, settings: Settings) -> None:
+    def __init__(
+        self, store: ContentStore, users: UsersClient, settings: Settings, billing: BillingClient | None = None
+    ) -> None:
         self.store = store
         actors = Actors(users)
         self.settings = SettingsService(store, settings)
-        self.pieces = PiecesService(store, actors, self.settings)
+        entitlements = EntitlementLookup(actors, billing, ttl_seconds=settings.paywall_entitlement_ttl_seconds)
+        self.paywall = PaywallService(entitlements, self.settings, billing)
+        self.pieces = PiecesService(store, actors, self.settings, self.paywall)
         self.published = PublishedService(store, self.pieces, self.settings)
         self.audit = AuditService(store)
         self.imports = ImportService(store, actors)

@@ -8,6 +8,7 @@ from typing import Any
 
 from bson import ObjectId
 
+from content_service.domain.access import ContentAccess, requirement_of
 from content_service.domain.kinds import REQUIRED_ROLE, ContentKind, ContentStatus, may_publish, normalise_tags
 from content_service.domain.lifecycle import (
     ALLOWED_FROM,
@@ -22,13 +23,14 @@ from content_service.domain.lifecycle import (
     paragraph_count,
     target_status,
 )
+from content_service.schemas.access import ViewerRef
 from content_service.schemas.content import ContentCreate, ContentRead
 from content_service.schemas.production import ContentEdit, RevisionRead, Transition, TransitionResult
 from content_service.service.actors import Actor, Actors
 from content_service.service.events import webhook_event
+from content_service.service.paywall import ACCESS_FIELDS, PaywallService
 from content_service.service.settings import SettingsService
 from content_service.store import ContentStore, Session
-from content_service.store.pieces import content_read
 from infra.errors import BadInputError, ConflictError, ForbiddenError, NotFoundError
 
 Doc = dict[str, Any]
@@ -46,10 +48,11 @@ def author_of(doc: Doc) -> str | None:
 
 
 class PiecesService:
-    def __init__(self, store: ContentStore, actors: Actors, settings: SettingsService) -> None:
+    def __init__(self, store: ContentStore, actors: Actors, settings: SettingsService, paywall: PaywallService) -> None:
         self.store = store
         self.actors = actors
         self.settings = settings
+        self.paywall = paywall
 
     # Finders -------------------------------------------------------------------------------------------------
 
@@ -79,14 +82,31 @@ class PiecesService:
             return doc
         raise content_not_found(content_id)
 
-    async def get(self, community_id: ObjectId, content_id: ObjectId, *, viewer_id: str | None) -> ContentRead:
-        return content_read(await self.get_readable(community_id, content_id, viewer_id))
+    async def get(self, community_id: ObjectId, content_id: ObjectId, *, viewer: ViewerRef) -> ContentRead:
+        """One piece as `viewer` may receive it. Members see what `get_readable` allows them; partner keys and
+        anonymous callers the published and archived pieces only; the admin key and services every status."""
+        return await self.paywall.present_one(
+            community_id, viewer, await self._readable_by(community_id, content_id, viewer)
+        )
 
-    async def lookup(self, community_id: ObjectId, content_ids: list[str]) -> list[ContentRead | None]:
+    async def _readable_by(
+        self, community_id: ObjectId, content_id: ObjectId, viewer: ViewerRef, *, fields: list[str] | None = None
+    ) -> Doc:
+        if viewer.member_id is not None:
+            return await self.get_readable(community_id, content_id, viewer.member_id, fields=fields)
+        wanted = None if fields is None else [*fields, *READ_CHECK_FIELDS]
+        doc = await self.get_or_raise(community_id, content_id, fields=wanted)
+        if not viewer.sees_all and ContentStatus(doc["status"]) not in VISIBLE_STATUSES:
+            raise content_not_found(content_id)
+        return doc
+
+    async def lookup(
+        self, community_id: ObjectId, content_ids: list[str], *, viewer: ViewerRef
+    ) -> list[ContentRead | None]:
         found = await self.store.pieces.list_content_by_ids(
             community_id, [ObjectId(i) for i in dict.fromkeys(content_ids)]
         )
-        return [found.get(i) for i in content_ids]
+        return await self.paywall.present(community_id, viewer, [found.get(i) for i in content_ids])
 
     # Publishing ----------------------------------------------------------------------------------------------
 
@@ -105,6 +125,17 @@ class PiecesService:
             draft=content_in.draft, needs_review=bool(reasons), publish_at=content_in.publish_at, now=datetime.now(UTC)
         )
         extra: Doc = {"paragraphs": paragraph_count(content_in.body), "review_reasons": reasons, "revision": 0}
+        extra.update(
+            await self.paywall.requirement_fields(
+                community_id,
+                author,
+                access=content_in.access,
+                plan_ids=content_in.plan_ids,
+                min_tier=content_in.min_tier,
+            )
+        )
+        if content_in.preview is not None:
+            extra["excerpt"] = content_in.preview
         for key in ("publish_at", "media_duration_ms", "production_cost_minor", "production_cost_currency"):
             value = getattr(content_in, key)
             if value is not None:
@@ -117,8 +148,8 @@ class PiecesService:
     ) -> ContentRead:
         """Insert a piece with its audit entry (and its publication event) in one transaction."""
 
-        async def work(s: Session) -> ContentRead:
-            read = await self.store.pieces.create_content(
+        async def work(s: Session) -> Doc:
+            doc = await self.store.pieces.create_content(
                 community_id=community_id,
                 author_id=ObjectId(author_id),
                 kind=content_in.kind,
@@ -131,14 +162,14 @@ class PiecesService:
             )
             events = []
             if status == ContentStatus.PUBLISHED:
-                events.append(webhook_event(str(community_id), "content.published", {"contentId": read.id}))
+                events.append(webhook_event(str(community_id), "content.published", {"contentId": str(doc["_id"])}))
             await self.store.record(
                 s,
                 community_id=community_id,
                 actor_id=author_id,
                 action="CONTENT_CREATED",
                 target_type="CONTENT",
-                target_id=read.id,
+                target_id=str(doc["_id"]),
                 detail={
                     "status": status.value,
                     "kind": content_in.kind.value,
@@ -146,9 +177,10 @@ class PiecesService:
                 },
                 events=events,
             )
-            return read
+            return doc
 
-        return await self.store.transaction(work)
+        created = await self.store.transaction(work)
+        return await self.paywall.present_one(community_id, ViewerRef.member(author_id), created)
 
     async def release_scheduled(self, community_id: ObjectId) -> int:
         """Publish scheduled pieces whose time has come (run on the reads that list published content:
@@ -235,7 +267,10 @@ class PiecesService:
         doc = await self.get_or_raise(community_id, content_id)
         editor = await self.actors.get(community_id, edit.editor_id)
         _require_author_or_operator(doc, editor, "only the author or an operator may edit this content")
-        changes = edit.model_dump(exclude_none=True, exclude={"editor_id"})
+        changes = edit.model_dump(exclude_none=True, exclude={"editor_id", "access", "plan_ids", "min_tier", "preview"})
+        changes.update(await self._requirement_edit(community_id, doc, editor, edit))
+        if edit.preview is not None:
+            changes["excerpt"] = edit.preview
         if "tags" in changes:
             changes["tags"] = normalise_tags(changes["tags"])
         if "body" in changes:
@@ -276,6 +311,22 @@ class PiecesService:
 
         return await self.store.transaction(work)
 
+    async def _requirement_edit(self, community_id: ObjectId, doc: Doc, editor: Actor, edit: ContentEdit) -> Doc:
+        """The requirement an edit leaves, checked; nothing when the edit does not touch it. A given `access`
+        replaces the whole requirement; otherwise given plans or tier change that part of it."""
+        if edit.access is None and edit.plan_ids is None and edit.min_tier is None:
+            return {}
+        current = requirement_of(doc)
+        if edit.access is not None:
+            access, plan_ids, min_tier = edit.access, edit.plan_ids or [], edit.min_tier
+        else:
+            access = current.access
+            plan_ids = edit.plan_ids if edit.plan_ids is not None else sorted(current.plan_ids)
+            min_tier = edit.min_tier if edit.min_tier is not None else current.min_tier
+        return await self.paywall.requirement_fields(
+            community_id, editor, access=ContentAccess(access), plan_ids=plan_ids, min_tier=min_tier
+        )
+
     async def _filter_edit(self, community_id: ObjectId, doc: Doc, changes: Doc) -> Doc:
         """A member's edit re-runs the text filter; a flagged visible piece goes back to review."""
         policy = await self.settings.review_policy(community_id)
@@ -289,9 +340,12 @@ class PiecesService:
         }
 
     async def revisions(
-        self, community_id: ObjectId, content_id: ObjectId, *, viewer_id: str | None, limit: int
+        self, community_id: ObjectId, content_id: ObjectId, *, viewer: ViewerRef, limit: int
     ) -> list[RevisionRead]:
-        await self.get_readable(community_id, content_id, viewer_id, fields=[])
+        """Earlier versions; none for a reader the piece is locked for (they hold its earlier bodies)."""
+        doc = await self._readable_by(community_id, content_id, viewer, fields=ACCESS_FIELDS)
+        if await self.paywall.is_locked_for(community_id, viewer, doc):
+            return []
         docs = await self.store.revisions.list_for_piece(community_id, content_id, limit=limit)
         return [RevisionRead.model_validate(d) for d in docs]
 

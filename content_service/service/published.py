@@ -11,7 +11,8 @@ from bson import ObjectId
 
 from content_service.domain.kinds import normalise_tags
 from content_service.domain.mix import mix_report
-from content_service.schemas.content import CandidateSources, CandidateSourcesRequest, ContentRead, ContentSummary
+from content_service.schemas.access import ViewerRef
+from content_service.schemas.content import CandidateSources, CandidateSourcesRequest, ContentSummary
 from content_service.schemas.pages import ContentEdge, ContentPage
 from content_service.schemas.production import ContentMixRead, KindShareRead
 from content_service.service.pieces import PiecesService
@@ -37,8 +38,11 @@ class PublishedService:
         # Every boost running in the community (few: content-star winners), on one indexed query.
         return _with_boosts(items, await self.store.incentives.list_active_boosts(community_id))
 
-    async def page(self, community_id: ObjectId, *, first: int, after: str | None, tag: str | None) -> ContentPage:
-        """Every published piece (answers too), newest first, `first` at a time after the cursor `after`."""
+    async def page(
+        self, community_id: ObjectId, *, first: int, after: str | None, tag: str | None, viewer: ViewerRef
+    ) -> ContentPage:
+        """Every published piece (answers too), newest first, `first` at a time after the cursor `after`, each as
+        `viewer` may receive it (locked pieces stay in the page as teasers)."""
         limit, position = page_request(first, after)
         tags = normalise_tags([tag]) if tag is not None else []
         await self.pieces.release_scheduled(community_id)
@@ -46,8 +50,9 @@ class PublishedService:
         found = await pieces.list_published_page(
             community_id, tag=tags[0] if tags else None, after=position, limit=limit
         )
-        marks, has_next = page_cursors([(_published(read), read.id) for read in found], first)
-        edges = [ContentEdge(cursor=mark, node=read) for mark, read in zip(marks, found, strict=False)]
+        marks, has_next = page_cursors([(doc["published_at"], str(doc["_id"])) for doc in found], first)
+        reads = await self.pieces.paywall.present(community_id, viewer, list(found[: len(marks)]))
+        edges = [ContentEdge(cursor=mark, node=read) for mark, read in zip(marks, reads, strict=True) if read]
         return ContentPage(
             edges=edges,
             has_next_page=has_next,
@@ -121,8 +126,3 @@ class PublishedService:
 
 def _with_boosts(items: list[ContentSummary], factors: dict[str, float]) -> list[ContentSummary]:
     return [i.model_copy(update={"exposure_boost": factors[i.id]}) if i.id in factors else i for i in items]
-
-
-def _published(read: ContentRead) -> datetime:
-    assert read.published_at is not None  # a published piece always has its time
-    return read.published_at

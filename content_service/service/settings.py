@@ -40,6 +40,7 @@ def defaults(settings: Settings) -> ContentSettingsRead:
         content_star_budget_minor=settings.content_star_budget_minor,
         exposure_boost_percent=settings.exposure_boost_percent,
         exposure_boost_days=settings.exposure_boost_days,
+        preview_chars=settings.paywall_preview_chars,
     )
 
 

@@ -13,6 +13,7 @@ from bson import ObjectId
 from pydantic import ValidationError
 from pymongo import InsertOne, UpdateOne
 
+from content_service.domain.access import searchable_body
 from content_service.domain.assist import TfidfIndex
 from content_service.domain.template_fields import FieldSpec, render, validate_values
 from content_service.schemas.content import ContentCreate, ContentRead
@@ -259,7 +260,8 @@ class TemplatesService:
         if cached is not None and cached[0] > time.monotonic():
             return cached[1], cached[2]
         corpus = await self.store.pieces.list_corpus(community_id, CORPUS_LIMIT)
-        texts = [f"{d['title']}\n{d['body'][:BODY_CHARS]}" for d in corpus]
+        # A gated piece's body stays out of the index: similarity to a draft would be an oracle for the paid text.
+        texts = [f"{d['title']}\n{searchable_body(d)[:BODY_CHARS]}" for d in corpus]
         tags = [d.get("tags", []) for d in corpus]
         index = await anyio.to_thread.run_sync(lambda: TfidfIndex(texts, tags))
         now = time.monotonic()

@@ -15,7 +15,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
 from content_service.domain.kinds import ContentStatus
-from content_service.schemas.content import ContentRead, ContentSummary
+from content_service.schemas.content import ContentSummary
 from content_service.store.base import Doc, Session, in_community
 from infra.bulk import insert_many_reporting
 from infra.indexes import IndexPlan
@@ -28,30 +28,6 @@ NEWEST_WINDOWS_DAYS: tuple[int | None, ...] = (1, 7, 30, 365, None)
 NEWEST_WINDOW_MEMO_SECONDS = 600.0
 # A per-key candidate read looks at most this many times its limit of documents for the keys' quotas.
 PER_KEY_SCAN_FACTOR = 10
-
-
-def content_read(doc: Doc) -> ContentRead:
-    return ContentRead(
-        id=str(doc["_id"]),
-        community_id=str(doc["community_id"]),
-        author_id=str(doc["author_id"]) if doc.get("author_id") else None,
-        kind=doc["kind"],
-        status=doc["status"],
-        title=doc["title"],
-        body=doc["body"],
-        tags=doc.get("tags", []),
-        created_at=doc["created_at"],
-        published_at=doc.get("published_at"),
-        parent_id=str(doc["parent_id"]) if doc.get("parent_id") else None,
-        publish_at=doc.get("publish_at"),
-        media_duration_ms=doc.get("media_duration_ms"),
-        paragraphs=doc.get("paragraphs", 1),
-        production_cost_minor=doc.get("production_cost_minor"),
-        production_cost_currency=doc.get("production_cost_currency"),
-        template_id=str(doc["template_id"]) if doc.get("template_id") else None,
-        credits=[str(c) for c in doc.get("credits", [])],
-        review_reasons=doc.get("review_reasons", []),
-    )
 
 
 def _summary(doc: Doc) -> ContentSummary:
@@ -150,7 +126,8 @@ class PiecesStore:
         status: str = ContentStatus.PUBLISHED.value,
         extra: Doc | None = None,
         session: Session | None = None,
-    ) -> ContentRead:
+    ) -> Doc:
+        """Insert a piece; returns it as stored (the paywall renders it for a reader)."""
         now = datetime.now(UTC)
         published = status == ContentStatus.PUBLISHED.value
         doc: Doc = {
@@ -167,7 +144,7 @@ class PiecesStore:
         }
         result = await self.content.insert_one(doc, session=session)
         doc["_id"] = result.inserted_id
-        return content_read(doc)
+        return doc
 
     async def insert(self, doc: Doc, *, session: Session | None = None) -> ObjectId:
         """A piece built whole by the caller (a merged topic)."""
@@ -241,9 +218,9 @@ class PiecesStore:
             session=session,
         )
 
-    async def list_content_by_ids(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[str, ContentRead]:
+    async def list_content_by_ids(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[str, Doc]:
         cursor = self.content.find({"_id": {"$in": content_ids}, "community_id": community_id})
-        return {str(doc["_id"]): content_read(doc) async for doc in cursor}
+        return {str(doc["_id"]): doc async for doc in cursor}
 
     async def list_published_summaries(self, community_id: ObjectId, *, limit: int) -> list[ContentSummary]:
         """The newest `limit` published items, read through a window of publication time (the last day, week,
@@ -277,14 +254,13 @@ class PiecesStore:
 
     async def list_published_page(
         self, community_id: ObjectId, *, tag: str | None, after: tuple[datetime, ObjectId] | None, limit: int
-    ) -> list[ContentRead]:
+    ) -> list[Doc]:
         """Published pieces (answers too) newest first, ties by id, strictly after the keyset position `after`."""
         match: Doc = {"community_id": community_id, "status": ContentStatus.PUBLISHED.value}
         if tag is not None:
             match["tags"] = tag
         index = "community_status_tags_published_id" if tag is not None else "community_status_published_id"
-        docs = await read_keyset_page(self.content, match, field="published_at", after=after, limit=limit, index=index)
-        return [content_read(doc) for doc in docs]
+        return await read_keyset_page(self.content, match, field="published_at", after=after, limit=limit, index=index)
 
     async def count_published(self, community_id: ObjectId, *, tag: str | None) -> int:
         match: Doc = {"community_id": community_id, "status": ContentStatus.PUBLISHED.value}
@@ -417,7 +393,9 @@ class PiecesStore:
         """Recent published pieces of the community, for tag suggestion and duplicate checks."""
         query = {"community_id": community_id, "status": ContentStatus.PUBLISHED.value}
         cursor = (
-            self.content.find(query, {"title": 1, "body": 1, "tags": 1}).sort("published_at", DESCENDING).limit(limit)
+            self.content.find(query, {"title": 1, "body": 1, "tags": 1, "access": 1})
+            .sort("published_at", DESCENDING)
+            .limit(limit)
         )
         return [d async for d in cursor]
 

@@ -13,6 +13,7 @@ import numpy as np
 from bson import ObjectId
 
 from content_service.client import ContentClient
+from content_service.schemas import SERVICE_VIEWER as SERVICE
 from distribution_service.domain import decision_log
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.domain.labels import grade
@@ -56,7 +57,7 @@ async def _catalog(
     ids = list(dict.fromkeys(ids + list(boosts)))
     found = []
     for lo in range(0, len(ids), LOOKUP_CHUNK):
-        found += await content.lookup(community_id, ids[lo : lo + LOOKUP_CHUNK])
+        found += await content.lookup(community_id, ids[lo : lo + LOOKUP_CHUNK], viewer=SERVICE)
     created, kinds, authors, tags, kept, texts = [], [], [], [], [], []
     for content_id, read in zip(ids, found, strict=True):
         if read is None and drop_unknown and content_id not in snapshot:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from bson import ObjectId
 
 from content_service.client import ContentClient
+from content_service.schemas import SERVICE_VIEWER as SERVICE
 from distribution_service.schemas import (
     ActivityByMember,
     ContentEngagers,
@@ -46,7 +47,7 @@ class EventsService:
         worker derives them right after, so a feed sees an event within the worker's lag (about a second)."""
         # Every item must be content of this community: events never cross tenants. One lookup for the batch.
         ids = list(dict.fromkeys(e.content_id for e in batch.events))
-        found = dict(zip(ids, await self.content.lookup(str(cid), ids), strict=True))
+        found = dict(zip(ids, await self.content.lookup(str(cid), ids, viewer=SERVICE), strict=True))
         for e in batch.events:
             if found[e.content_id] is None:
                 raise NotFoundError(f"no content with id {e.content_id} in this community", field="contentId")

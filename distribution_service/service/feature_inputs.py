@@ -17,6 +17,7 @@ import numpy as np
 from bson import ObjectId
 
 from content_service.client import ContentClient
+from content_service.schemas import SERVICE_VIEWER as SERVICE
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.domain.labels import grade
 from distribution_service.ranking.history import STRONGEST_GRADE
@@ -62,7 +63,7 @@ class FeatureInputs:
         if missing:
             found = []
             for lo in range(0, len(missing), LOOKUP_CHUNK):
-                found += await self.content.lookup(str(cid), missing[lo : lo + LOOKUP_CHUNK])
+                found += await self.content.lookup(str(cid), missing[lo : lo + LOOKUP_CHUNK], viewer=SERVICE)
             texts, facts = [], []
             for item_id, read in zip(missing, found, strict=True):
                 if read is not None:

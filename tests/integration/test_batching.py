@@ -22,9 +22,11 @@ def spy(monkeypatch: pytest.MonkeyPatch, services: Topology, calls: Counter[str]
         client = getattr(services, service)
         original = getattr(client, method)
 
-        async def counted(*args: Any, _original: Any = original, _name: str = f"{service}.{method}") -> Any:
+        async def counted(
+            *args: Any, _original: Any = original, _name: str = f"{service}.{method}", **kwargs: Any
+        ) -> Any:
             calls[_name] += 1
-            return await _original(*args)
+            return await _original(*args, **kwargs)
 
         monkeypatch.setattr(client, method, counted)
 

@@ -50,5 +50,7 @@ class ContentConnectionQuery:
     ) -> ContentConnection:
         size = check_page(first)
         cid = await info.context.reader_community(None)
-        page = await info.context.services.content.published_page(cid, first=size, after=after, tag=tag)
+        page = await info.context.services.content.published_page(
+            cid, first=size, after=after, tag=tag, viewer=info.context.content_viewer
+        )
         return ContentConnection.from_page(page)

@@ -40,7 +40,8 @@ DESCRIPTIONS: dict[str, str] = {
     "Content.kind": "Who produced it: PGC (experts), UGC (members) or COMMERCIAL (operators, always labelled).",
     "Content.status": "Where it stands in its lifecycle; members see PUBLISHED and ARCHIVED only.",
     "Content.title": "The title, plain text.",
-    "Content.body": "The body, plain text; paragraphs are separated by blank lines.",
+    "Content.body": "The body, plain text; paragraphs are separated by blank lines. Empty when `locked`: show "
+    "`preview` and an offer instead.",
     "Content.tags": "Topic tags, lower-case, in the author's order.",
     "Content.createdAt": "When it was created (ISO 8601, UTC).",
     "Content.publishedAt": "When it was published (ISO 8601, UTC); null until then.",
@@ -49,9 +50,22 @@ DESCRIPTIONS: dict[str, str] = {
     "Content.mediaDurationMs": "Length of its audio or video in milliseconds; null for text.",
     "Content.productionCostCurrency": "ISO 4217 code of `productionCostMinor`; null when not shown or not set.",
     "Content.templateId": "The template it was made from; null when written freely.",
+    "Content.access": "Who may read the body: PUBLIC, MEMBERS or PAID (see `ContentAccess`).",
+    "Content.planIds": "For PAID pieces: the plans whose subscribers may read it; empty means any paid plan.",
+    "Content.minTier": "The lowest value tier that may read the body (with MEMBERS or PAID); null: no floor.",
+    "Content.locked": "True when the caller may not read the body: it is empty, and `title` and `preview` are the "
+    "teaser. Never true for the author or the community's operators. Subscribing unlocks on the next read.",
+    "Content.preview": "The public teaser, shown to everyone: the excerpt the author or an operator wrote, else the "
+    "body's first characters as plain text (the community's `previewChars`; for MEMBERS and PAID pieces at most "
+    "half the text).",
     "ContentKind.PGC": "Professionally generated: produced by members with the EXPERT role.",
     "ContentKind.UGC": "User generated: produced by any member.",
     "ContentKind.COMMERCIAL": "Commercial: produced by operators, always shown labelled.",
+    "ContentAccess.PUBLIC": "Anyone who may read the community's content reads the body (members, partner keys).",
+    "ContentAccess.MEMBERS": "Members of the community read the body (at or above `minTier` when set); partner "
+    "keys and anonymous callers get the teaser.",
+    "ContentAccess.PAID": "Members with a live paid subscription read the body (of one of `planIds` when set; at or "
+    "above `minTier` when set); everyone else gets the teaser.",
     "ContentStatus": "A piece's place in its lifecycle: DRAFT -> REVIEW -> SCHEDULED -> PUBLISHED -> ARCHIVED or "
     "HIDDEN.",
     "ContentStatus.DRAFT": "Being written; only the author and operators see it.",
@@ -100,6 +114,8 @@ DESCRIPTIONS: dict[str, str] = {
     "units (cents) of the community's currency (default 3,000,000).",
     "ContentSettings.exposureBoostPercent": "Extra exposure a boost gives, in percent (default 300: factor 4.0).",
     "ContentSettings.exposureBoostDays": "How long a boost lasts, in days (default 7).",
+    "ContentSettings.previewChars": "Characters of a gated piece's body shown as its preview where no excerpt was "
+    "written (default `PAYWALL_PREVIEW_CHARS`, 280).",
     "AuditEntry": "One audited action: who did what to which object, and when.",
     "AuditEntry.at": "When (ISO 8601, UTC).",
     "AuditEntry.actorId": "The member who acted; null for the platform admin or the system.",
@@ -338,6 +354,12 @@ DESCRIPTIONS: dict[str, str] = {
     "PublishContentInput.body": "The body, plain text; separate paragraphs with a blank line.",
     "PublishContentInput.kind": "PGC needs EXPERT, COMMERCIAL needs OPERATOR, UGC any member.",
     "PublishContentInput.tags": "Topic tags; stored lower-case.",
+    "PublishContentInput.access": "Who may read the body (default PUBLIC); PAID needs the EXPERT or OPERATOR role.",
+    "PublishContentInput.planIds": "With PAID: only subscribers of these plans (ids from `plans`) may read it; unknown "
+    "plans are BAD_USER_INPUT.",
+    "PublishContentInput.minTier": "With MEMBERS or PAID: only members at or above this value tier may read it.",
+    "PublishContentInput.preview": "The public teaser (up to 2,000 characters); omitted, the body's first "
+    "`previewChars` characters.",
     "CreateContentInput": "A new piece: published, sent to review, scheduled or kept as a draft.",
     "CreateContentInput.title": "The title, plain text.",
     "CreateContentInput.body": "The body, plain text; separate paragraphs with a blank line.",
@@ -350,6 +372,12 @@ DESCRIPTIONS: dict[str, str] = {
     "CreateContentInput.productionCostMinor": "What producing it cost, in minor units (cents) of "
     "`productionCostCurrency`; shown to operators only.",
     "CreateContentInput.productionCostCurrency": "ISO 4217 code of `productionCostMinor`, e.g. CNY.",
+    "CreateContentInput.access": "Who may read the body (default PUBLIC); PAID needs the EXPERT or OPERATOR role.",
+    "CreateContentInput.planIds": "With PAID: only subscribers of these plans (ids from `plans`) may read it; unknown "
+    "plans are BAD_USER_INPUT.",
+    "CreateContentInput.minTier": "With MEMBERS or PAID: only members at or above this value tier may read it.",
+    "CreateContentInput.preview": "The public teaser (up to 2,000 characters); omitted, the body's first "
+    "`previewChars` characters.",
     "ContentTransitionPayload": "A piece's status after a lifecycle action.",
     "ContentTransitionPayload.id": "Id of the piece acted on.",
     "ContentTransitionPayload.status": "Its status now (an action may land on REVIEW or SCHEDULED).",
@@ -377,6 +405,11 @@ DESCRIPTIONS: dict[str, str] = {
     "EditContentInput.productionCostMinor": "What producing it cost, in minor units (cents) of "
     "`productionCostCurrency`.",
     "EditContentInput.productionCostCurrency": "ISO 4217 code of `productionCostMinor`.",
+    "EditContentInput.access": "A new requirement: replaces access, plans and tier at once (plans and tier "
+    "omitted: none). PAID needs the EXPERT or OPERATOR role.",
+    "EditContentInput.planIds": "New plans for a PAID piece (without `access`: the piece's access stays).",
+    "EditContentInput.minTier": "A new value-tier floor (without `access`: the piece's access stays).",
+    "EditContentInput.preview": "A new public teaser (up to 2,000 characters).",
     "UpdateContentSettingsInput": "Content settings to change (operators); omitted fields keep their value.",
     "UpdateContentSettingsInput.reviewRequired": "Per kind, whether new pieces wait for review, e.g. "
     '`{"COMMERCIAL": true}`.',
@@ -400,6 +433,8 @@ DESCRIPTIONS: dict[str, str] = {
     "UpdateContentSettingsInput.exposureBoostDays": "How long a boost lasts, in days.",
     "UpdateContentSettingsInput.complaintsPerMemberPerHour": "Complaints one member may file an hour (RATE_LIMITED "
     "past it).",
+    "UpdateContentSettingsInput.previewChars": "Characters of a gated piece's body its automatic preview shows, "
+    "0-5000.",
     "VoteContentInput": "A vote on a published piece.",
     "VoteContentInput.contentId": "A PUBLISHED piece of the caller's community.",
     "VoteContentInput.value": "UP or DOWN; replaces the caller's earlier vote.",

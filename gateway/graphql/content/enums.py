@@ -8,6 +8,7 @@ from content_service.schemas import Action as ContentAction
 from content_service.schemas import (
     ComplaintCategory,
     ComplaintStatus,
+    ContentAccess,
     ContentKind,
     ContentStatus,
     IncidentStatus,
@@ -26,6 +27,15 @@ strawberry.enum(
     description="PGC: expert production; UGC: member production; COMMERCIAL: labelled operator content.",
 )
 strawberry.enum(ContentStatus, name="ContentStatus")
+strawberry.enum(
+    ContentAccess,
+    name="ContentAccess",
+    description=(
+        "Who may read a piece's body: PUBLIC anyone who can read the community's content, MEMBERS its members, "
+        "PAID members with a live paid subscription (or only some plans). Others receive a teaser: title and "
+        "preview, `locked: true`."
+    ),
+)
 strawberry.enum(ContentAction, name="ContentAction")
 strawberry.enum(VoteValue, name="VoteValue")
 strawberry.enum(IncidentStatus, name="IncidentStatus")
@@ -41,6 +51,7 @@ __all__ = [
     "ComplaintCategory",
     "ComplaintStatus",
     "ComplaintTargetType",
+    "ContentAccess",
     "ContentAction",
     "ContentKind",
     "ContentStatus",

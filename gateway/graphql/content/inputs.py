@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 from gateway.graphql.content.enums import (
     ComplaintCategory,
     ComplaintTargetType,
+    ContentAccess,
     ContentAction,
     ContentKind,
     ModerationAction,
@@ -17,6 +18,7 @@ from gateway.graphql.content.enums import (
     TemplateFormat,
     VoteValue,
 )
+from gateway.graphql.users.enums import Tier
 
 
 @strawberry.input
@@ -25,6 +27,10 @@ class PublishContentInput:
     body: str
     kind: ContentKind = ContentKind.UGC
     tags: list[str] = strawberry.field(default_factory=list)
+    access: ContentAccess | None = None
+    plan_ids: list[strawberry.ID] | None = None
+    min_tier: Tier | None = None
+    preview: str | None = None
 
 
 @strawberry.input
@@ -38,6 +44,10 @@ class CreateContentInput:
     media_duration_ms: int | None = None
     production_cost_minor: int | None = None
     production_cost_currency: str | None = None
+    access: ContentAccess | None = None
+    plan_ids: list[strawberry.ID] | None = None
+    min_tier: Tier | None = None
+    preview: str | None = None
 
 
 @strawberry.input
@@ -56,6 +66,10 @@ class EditContentInput:
     tags: list[str] | None = None
     production_cost_minor: int | None = None
     production_cost_currency: str | None = None
+    access: ContentAccess | None = None
+    plan_ids: list[strawberry.ID] | None = None
+    min_tier: Tier | None = None
+    preview: str | None = None
 
 
 @strawberry.input
@@ -79,6 +93,7 @@ class UpdateContentSettingsInput:
     exposure_boost_percent: int | None = None
     exposure_boost_days: int | None = None
     complaints_per_member_per_hour: int | None = None
+    preview_chars: int | None = None
 
 
 @strawberry.input

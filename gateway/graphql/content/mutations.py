@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import strawberry
 
@@ -86,13 +87,31 @@ from infra.errors import BadInputError
 from infra.schemas import object_id
 
 
+def paywall_fields(
+    input: PublishContentInput | CreateContentInput | EditContentInput,
+) -> dict[str, Any]:
+    """The paywall part of a content input, as given (content_service checks it and writes nothing on refusal)."""
+    fields: dict[str, Any] = {
+        "access": input.access.value if input.access else None,
+        "plan_ids": [str(p) for p in input.plan_ids] if input.plan_ids is not None else None,
+        "min_tier": input.min_tier.value if input.min_tier else None,
+        "preview": input.preview,
+    }
+    return {k: v for k, v in fields.items() if v is not None}
+
+
 @strawberry.type
 class ContentMutation:
     @strawberry.mutation(description="PGC needs the EXPERT role, COMMERCIAL the OPERATOR role; UGC any member.")
     async def publish_content(self, info: Info, input: PublishContentInput) -> Content:
         member = await info.context.require_member()
         content_in = ContentCreate(
-            author_id=member.id, title=input.title, body=input.body, kind=input.kind.value, tags=input.tags
+            author_id=member.id,
+            title=input.title,
+            body=input.body,
+            kind=input.kind.value,
+            tags=input.tags,
+            **paywall_fields(input),
         )
         return Content.from_read(await info.context.services.content.publish(member.community_id, content_in))
 
@@ -113,6 +132,7 @@ class ContentProductionMutation:
             media_duration_ms=input.media_duration_ms,
             production_cost_minor=input.production_cost_minor,
             production_cost_currency=input.production_cost_currency,
+            **paywall_fields(input),
         )
         return Content.from_read(await info.context.services.content.publish(member.community_id, content_in))
 
@@ -135,6 +155,7 @@ class ContentProductionMutation:
             tags=input.tags,
             production_cost_minor=input.production_cost_minor,
             production_cost_currency=input.production_cost_currency,
+            **paywall_fields(input),
         )
         return EditContentPayload(
             revision=await info.context.services.content.edit(member.community_id, str(input.content_id), edit)
@@ -217,7 +238,8 @@ class InteractionMutation:
             kind=input.kind.value,
         )
         content_id = await info.context.services.content.merge_topic(member.community_id, str(input.topic_id), merge)
-        return Content.from_read(await info.context.services.content.get(member.community_id, content_id))
+        read = await info.context.services.content.get(member.community_id, content_id, viewer_id=member.id)
+        return Content.from_read(read)
 
 
 @strawberry.type

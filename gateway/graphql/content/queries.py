@@ -44,9 +44,9 @@ from infra.schemas import object_id
 class ContentQuery:
     @strawberry.field(description="One item of the caller's community.")
     async def content(self, info: Info, id: strawberry.ID) -> Content | None:
-        member = await info.context.require_member()
+        cid = await info.context.reader_community(None)
         object_id(str(id), field="id")
-        read = await info.context.services.content.get(member.community_id, str(id), viewer_id=member.id)
+        read = await info.context.services.content.get(cid, str(id), viewer=info.context.content_viewer)
         return Content.from_read(read)
 
 
@@ -83,9 +83,9 @@ class ContentProductionQuery:
 
     @strawberry.field(description="Earlier versions of a piece, oldest first.")
     async def content_revisions(self, info: Info, content_id: strawberry.ID, first: int = 50) -> list[Revision]:
-        member = await info.context.require_member()
+        cid = await info.context.reader_community(None)
         items = await info.context.services.content.revisions(
-            member.community_id, str(content_id), viewer_id=member.id, limit=check_first(first)
+            cid, str(content_id), viewer=info.context.content_viewer, limit=check_first(first)
         )
         return [
             Revision(

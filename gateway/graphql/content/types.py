@@ -50,6 +50,7 @@ from gateway.graphql.content.enums import (
     ComplaintCategory,
     ComplaintStatus,
     ComplaintTargetType,
+    ContentAccess,
     ContentKind,
     ContentStatus,
     TemplateFieldType,
@@ -57,6 +58,7 @@ from gateway.graphql.content.enums import (
     VoteValue,
 )
 from gateway.graphql.pagination import check_first
+from gateway.graphql.users.enums import Tier
 from gateway.graphql.users.types import User
 
 
@@ -130,6 +132,7 @@ class ContentSettings:
     complaints_per_member_per_hour: int = strawberry.field(
         description="At most this many complaints an hour from one member (RATE_LIMITED past it)."
     )
+    preview_chars: int = 280
 
     @staticmethod
     def from_read(r: ContentSettingsRead) -> ContentSettings:
@@ -528,6 +531,11 @@ class Content:
     review_reasons: list[str] = strawberry.field(
         default_factory=list, description="Why the piece went to review (empty when it published at once)."
     )
+    access: ContentAccess = ContentAccess.PUBLIC
+    plan_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    min_tier: Tier | None = None
+    locked: bool = False
+    preview: str = ""
 
     @strawberry.field(description="True for COMMERCIAL content, which readers must always see labelled.")
     def is_commercial(self) -> bool:
@@ -561,6 +569,11 @@ class Content:
             template_id=strawberry.ID(read.template_id) if read.template_id else None,
             credit_ids=[strawberry.ID(c) for c in read.credits],
             review_reasons=read.review_reasons,
+            access=read.access,
+            plan_ids=[strawberry.ID(p) for p in read.plan_ids],
+            min_tier=Tier(read.min_tier) if read.min_tier else None,
+            locked=read.locked,
+            preview=read.preview,
         )
 
     @strawberry.field(

@@ -45,10 +45,10 @@ async def test_a_page_after_a_cursor_reads_two_index_ranges(world: tuple[PlanPro
     probe, store, community = world
     first = await store.list_published_page(community, tag=None, after=None, limit=10)
     last = first[-1]
-    assert last.published_at is not None
+    assert last["published_at"] is not None
     probe.clear()
 
-    await store.list_published_page(community, tag=None, after=(last.published_at, ObjectId(last.id)), limit=10)
+    await store.list_published_page(community, tag=None, after=(last["published_at"], last["_id"]), limit=10)
 
     assert await probe.plans() == ["IXSCAN community_status_published_id"] * 2
 

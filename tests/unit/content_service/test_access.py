@@ -1,0 +1,74 @@
+"""The paywall's pure rules: who reads a gated body, which requirements make sense, what the preview shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from content_service.domain.access import (
+    EVERYTHING,
+    NOBODY,
+    ContentAccess,
+    Entitlements,
+    Requirement,
+    is_locked,
+    preview_text,
+    requirement_problem,
+)
+from content_service.schemas.access import ANONYMOUS_VIEWER, ViewerRef
+from infra.errors import BadInputError
+
+PAID = Requirement(ContentAccess.PAID)
+GOLD_ONLY = Requirement(ContentAccess.PAID, plan_ids=frozenset({"gold"}))
+MEMBERS_CORE = Requirement(ContentAccess.MEMBERS, min_tier="CORE")
+MEMBER = Entitlements(member_id="m", tier="NEW")
+SILVER = Entitlements(member_id="m", paid=True, plan_ids=frozenset({"silver"}), tier="CORE")
+
+
+@pytest.mark.parametrize(
+    ("requirement", "viewer", "locked"),
+    [
+        (Requirement(), NOBODY, False),
+        (Requirement(ContentAccess.MEMBERS), NOBODY, True),
+        (Requirement(ContentAccess.MEMBERS), MEMBER, False),
+        (PAID, MEMBER, True),
+        (PAID, SILVER, False),
+        (GOLD_ONLY, SILVER, True),
+        (MEMBERS_CORE, MEMBER, True),
+        (MEMBERS_CORE, SILVER, False),
+        (GOLD_ONLY, EVERYTHING, False),
+    ],
+)
+def test_who_reads_a_body(requirement: Requirement, viewer: Entitlements, locked: bool) -> None:
+    assert is_locked(requirement, author_id="author", viewer=viewer) is locked
+
+
+def test_the_author_reads_their_own_piece_without_paying() -> None:
+    assert is_locked(GOLD_ONLY, author_id="m", viewer=MEMBER) is False
+
+
+@pytest.mark.parametrize(
+    ("requirement", "field"),
+    [
+        (Requirement(ContentAccess.PUBLIC, min_tier="CORE"), "minTier"),
+        (Requirement(ContentAccess.MEMBERS, plan_ids=frozenset({"gold"})), "planIds"),
+        (Requirement(ContentAccess.PAID, min_tier="GOLDEN"), "minTier"),
+    ],
+)
+def test_a_requirement_that_makes_no_sense_names_its_field(requirement: Requirement, field: str) -> None:
+    problem = requirement_problem(requirement)
+    assert problem is not None
+    assert problem[0] == field
+
+
+def test_an_automatic_preview_of_a_gated_piece_shows_at_most_half_its_text() -> None:
+    assert preview_text(excerpt=None, body="<p>one two</p> three four", chars=280, gated=True) == "one two…"
+    assert preview_text(excerpt=None, body="one two three four", chars=280, gated=False) == "one two three four"
+    assert preview_text(excerpt="Teaser", body="anything", chars=5, gated=True) == "Teaser"
+
+
+def test_viewers_cross_the_wire_and_a_missing_one_reads_as_anonymous() -> None:
+    member = ViewerRef.member("5f0000000000000000000001")
+    assert ViewerRef.parse(member.to_wire()) == member
+    assert ViewerRef.parse(None) == ANONYMOUS_VIEWER
+    with pytest.raises(BadInputError, match="viewer: unknown kind root"):
+        ViewerRef.parse("root")
