@@ -10,6 +10,7 @@ is a prefix of SHA-256, so the three are independent and the same on every proce
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,22 +26,27 @@ def bucket_of(member_id: str, salt: str) -> int:
     return int.from_bytes(digest[:8], "big") % BUCKETS
 
 
-def arm_ranges(weights: Sequence[float]) -> list[tuple[int, int]]:
+def arm_ranges(weights: Sequence[float]) -> tuple[tuple[int, int], ...]:
     """Bucket ranges [start, end) per arm; arm 0 (control) holds whatever the others leave.
 
     Treatment arm i (1..k) owns a fixed region starting at (i-1)·BUCKETS/k and fills `weight_i`·BUCKETS of it;
     ramping a treatment up only takes members from control, and ramping it down only gives them back, so no
     member ever moves from one treatment to another (sticky). A treatment's weight may not pass 1/k.
     """
+    return _ranges(tuple(weights))
+
+
+@lru_cache(maxsize=1024)
+def _ranges(weights: tuple[float, ...]) -> tuple[tuple[int, int], ...]:
     k = len(weights) - 1
     if k < 1:
-        return [(0, BUCKETS)]
+        return ((0, BUCKETS),)
     region = BUCKETS // k
     ranges = [(0, 0)]
     for i, weight in enumerate(weights[1:]):
         start = i * region
         ranges.append((start, start + round(weight * BUCKETS)))
-    return ranges
+    return tuple(ranges)
 
 
 def check_weights(weights: Sequence[float]) -> str | None:
@@ -57,7 +63,9 @@ def check_weights(weights: Sequence[float]) -> str | None:
 
 def arm_index(bucket: int, weights: Sequence[float]) -> int:
     """The arm a bucket falls in: the treatment whose range holds it, else control (0)."""
-    for i, (start, end) in enumerate(arm_ranges(weights)[1:], start=1):
+    ranges = _ranges(tuple(weights))
+    for i in range(1, len(ranges)):
+        start, end = ranges[i]
         if start <= bucket < end:
             return i
     return 0
