@@ -10,10 +10,10 @@ is a prefix of SHA-256, so the three are independent and the same on every proce
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 BUCKETS = 10_000
 # A member who joined this recently is NEW to targeting; everyone else is EXISTING.

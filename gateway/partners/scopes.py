@@ -73,6 +73,12 @@ _SCOPED: Mapping[str, tuple[str, ...]] = {
         "Query.healthIndicators",
         "Query.healthIndicator",
         "Query.healthAlerts",
+        "Query.experiments",
+        "Query.experiment",
+        "Query.experimentAnalysis",
+        "Query.experimentResults",
+        "Query.exportExperimentResults",
+        "Query.experimentPower",
     ),
     _WEBHOOKS: ("Query.webhookDeliveries", "Mutation.configureWebhook", "Mutation.replayWebhookDelivery"),
     PUBLIC: ("Query.community",),
@@ -82,7 +88,7 @@ _MEMBER_ONLY_QUERIES = (
     "me feed explainFeedItem plans subscriptions billingNotifications products deals trialBalance invoices "
     "invoicePdf inbox slotRates myAuthorRelations contentSettings auditLog moderationQueue hideExplanation "
     "incidents incident exportTemplates draftSuggestions pendingPayouts memberValueSettings ltvModels "
-    "trialPrograms apiKeys"
+    "trialPrograms apiKeys experimentFlags"
 )
 _MEMBER_ONLY_MUTATIONS = (
     "createCommunity registerUser login grantRole revokeRole createPlan subscribe cancelSubscription changePlan "
@@ -94,7 +100,8 @@ _MEMBER_ONLY_MUTATIONS = (
     "runContentStar grantExposureBoost recomputeTiers configureMemberValue trainLtvModel createNpsSurvey "
     "closeNpsSurvey respondToNpsSurvey submitProposal reviewProposal decideProposal recordProposalFeedback "
     "recordAcquisitionSpend createTrialProgram joinTrialProgram createApiKey revokeApiKey computeHealthIndicators "
-    "setHealthTarget"
+    "setHealthTarget createExperiment startExperiment setExperimentRollout stopExperiment "
+    "checkExperimentGuardrails finishExperiment"
 )
 
 

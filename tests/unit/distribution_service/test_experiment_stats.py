@@ -36,7 +36,8 @@ def test_an_injected_sample_ratio_mismatch_is_flagged() -> None:
     kept = (arms == 0) | (rng.random(len(arms)) > 0.03)
     broken = {"control": int(((arms == 0) & kept).sum()), "treatment": int(((arms == 1) & kept).sum())}
     check = sample_ratio_check(broken, {"control": 0.5, "treatment": 0.5})
-    assert check["flagged"] and check["p_value"] < 0.001
+    assert check["flagged"]
+    assert check["p_value"] < 0.001
 
 
 def test_a_known_effect_is_recovered_within_its_interval() -> None:
@@ -63,7 +64,8 @@ def test_a_known_effect_is_recovered_within_its_interval() -> None:
     # CUPED narrows the interval by the share of variance the pre-period explains.
     assert comparison["variance_reduction"] > 0.0
     assert comparison["cuped_seq_high"] - comparison["cuped_seq_low"] < comparison["seq_high"] - comparison["seq_low"]
-    assert not result["blinded"] and {a["label"] for a in result["arms"]} == {"control", "bold-copy"}
+    assert not result["blinded"]
+    assert {a["label"] for a in result["arms"]} == {"control", "bold-copy"}
 
 
 def test_arm_labels_are_hidden_until_the_preregistered_sample() -> None:
@@ -75,7 +77,8 @@ def test_arm_labels_are_hidden_until_the_preregistered_sample() -> None:
     shown += list(early["srm"]["observed"])
     assert not {"control", "bold-copy"} & set(shown)
     late = readout(arms, [0.5, 0.5], ExperimentMetric.OPEN_RATE, salt="blind", target_sample=100)
-    assert not late["blinded"] and late["control"] == "control"
+    assert not late["blinded"]
+    assert late["control"] == "control"
 
 
 def _aa_peeking(rng: np.random.Generator, runs: int, n: int, looks: int, rate: float) -> tuple[float, float]:
@@ -107,7 +110,8 @@ def test_power_and_sample_size() -> None:
     assert sample_size_per_arm(0.4, 0.01) == 25_117
     assert detectable_effect(0.4, 25_117) == pytest.approx(0.01, rel=1e-3)
     plan = power_plan(0.2, None, 0.05)
-    assert plan["total"] == 50_234 and plan["meets_floor"]
+    assert plan["total"] == 50_234
+    assert plan["meets_floor"]
     floor = plan["detectable"][-1]
     assert floor["total"] == PLAYBOOK_FLOOR
     # Below the floor only larger effects are detectable: 10,000 members see ~11% relative, not 5%.
