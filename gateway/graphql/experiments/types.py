@@ -177,7 +177,7 @@ class ArmCount:
 class SampleRatioCheck:
     arms: list[ArmCount] = strawberry.field(description="Observed members and designed share per arm.")
     chi2: float = strawberry.field(description="Pearson's chi-square statistic.")
-    p_value: float = strawberry.field(description="Its p-value.")
+    p_value: float = strawberry.field(description="Chance of a split this uneven if assignment works.")
     flagged: bool = strawberry.field(description="p < 0.001: the split is broken and no effect can be trusted.")
 
 
@@ -246,7 +246,7 @@ class ExperimentResult:
     experiment_id: strawberry.ID = strawberry.field(description="The experiment.")
     name: str = strawberry.field(description="The experiment's name.")
     hypothesis: str = strawberry.field(description="Its pre-registered hypothesis.")
-    arms: list[ExperimentArm] = strawberry.field(description="Its arms.")
+    arms: list[ExperimentArm] = strawberry.field(description="The arms as designed, control first.")
     metric: ExperimentMetric = strawberry.field(description="The primary metric.")
     sample: int = strawberry.field(description="Members exposed.")
     samples: list[ArmCount] = strawberry.field(description="Members per arm (expectedShare: the arm's weight).")
