@@ -42,6 +42,7 @@ from distribution_service.schemas import (
     SlotRates,
     SlotRunRequest,
     SlotRunResult,
+    WeightsUpdate,
 )
 from infra.bulk import ImportResult
 from infra.http import ServiceClient
@@ -165,6 +166,13 @@ class DistributionClient(ServiceClient):
     async def set_experiment_rollout(self, community_id: str, experiment_id: str, share: float) -> ExperimentRead:
         path = f"{_experiment_path(community_id, experiment_id)}/rollout"
         body = await self._call("POST", path, json=RolloutUpdate(share=share).to_wire())
+        return ExperimentRead.model_validate(body)
+
+    async def set_experiment_weights(
+        self, community_id: str, experiment_id: str, weights: list[float]
+    ) -> ExperimentRead:
+        path = f"{_experiment_path(community_id, experiment_id)}/weights"
+        body = await self._call("POST", path, json=WeightsUpdate(weights=weights).to_wire())
         return ExperimentRead.model_validate(body)
 
     async def experiment_analysis(self, community_id: str, experiment_id: str) -> ExperimentAnalysis:

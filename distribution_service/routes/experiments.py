@@ -18,6 +18,7 @@ from distribution_service.schemas.experiments import (
     PowerPlan,
     PowerRequest,
     RolloutUpdate,
+    WeightsUpdate,
 )
 from infra.errors import BadInputError
 from infra.route_params import community_id, path_id
@@ -65,6 +66,12 @@ async def rollout(request: Request) -> Response:
     cid, eid = _experiment(request)
     update = await read_model(request, RolloutUpdate)
     return respond(await service(request).experiment_design.set_rollout(cid, eid, update))
+
+
+async def weights(request: Request) -> Response:
+    cid, eid = _experiment(request)
+    update = await read_model(request, WeightsUpdate)
+    return respond(await service(request).experiment_design.set_weights(cid, eid, update))
 
 
 async def analysis(request: Request) -> Response:
@@ -125,6 +132,7 @@ ROUTES = [
     Route(E + "/start", start, methods=["POST"]),
     Route(E + "/stop", stop, methods=["POST"]),
     Route(E + "/rollout", rollout, methods=["POST"]),
+    Route(E + "/weights", weights, methods=["POST"]),
     Route(E + "/analysis", analysis, methods=["GET"]),
     Route(E + "/guardrails", guardrails, methods=["POST"]),
     Route(E + "/finish", finish, methods=["POST"]),

@@ -7,112 +7,47 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from distribution_service.domain.experiment_enums import (  # re-exported: experiments' public enums
-    Audience as Audience,
-)
 from distribution_service.domain.experiment_enums import (
-    Channel as Channel,
-)
-from distribution_service.domain.experiment_enums import (
-    ExperimentDecision as ExperimentDecision,
-)
-from distribution_service.domain.experiment_enums import (
-    ExperimentKind as ExperimentKind,
-)
-from distribution_service.domain.experiment_enums import (
-    ExperimentMetric as ExperimentMetric,
-)
-from distribution_service.domain.experiment_enums import (
-    ExperimentStatus as ExperimentStatus,
-)
-from distribution_service.domain.experiment_enums import (
-    ExportFormat as ExportFormat,
-)
-from distribution_service.domain.experiment_enums import (
-    GuardrailMetric as GuardrailMetric,
+    Audience,
+    Channel,
+    ExperimentDecision,
+    ExperimentKind,
+    ExperimentMetric,
+    ExperimentStatus,
+    ExportFormat,
+    GuardrailMetric,
 )
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
 from distribution_service.domain.sources import Source as Source  # re-exported: a public enum
-from distribution_service.schemas.experiments import (  # re-exported: the experiments' wire models
-    ArmMetrics as ArmMetrics,
-)
 from distribution_service.schemas.experiments import (
-    ArmRead as ArmRead,
-)
-from distribution_service.schemas.experiments import (
-    ArmSpec as ArmSpec,
-)
-from distribution_service.schemas.experiments import (
-    AssignmentRequest as AssignmentRequest,
-)
-from distribution_service.schemas.experiments import (
-    ComparisonRead as ComparisonRead,
-)
-from distribution_service.schemas.experiments import (
-    DetectableAt as DetectableAt,
-)
-from distribution_service.schemas.experiments import (
-    ExperimentAnalysis as ExperimentAnalysis,
-)
-from distribution_service.schemas.experiments import (
-    ExperimentCreate as ExperimentCreate,
-)
-from distribution_service.schemas.experiments import (
-    ExperimentFinish as ExperimentFinish,
-)
-from distribution_service.schemas.experiments import (
-    ExperimentFlags as ExperimentFlags,
-)
-from distribution_service.schemas.experiments import (
-    ExperimentList as ExperimentList,
-)
-from distribution_service.schemas.experiments import (
-    ExperimentRead as ExperimentRead,
-)
-from distribution_service.schemas.experiments import (
-    ExperimentResult as ExperimentResult,
-)
-from distribution_service.schemas.experiments import (
-    ExperimentResults as ExperimentResults,
-)
-from distribution_service.schemas.experiments import (
-    GuardrailBreach as GuardrailBreach,
-)
-from distribution_service.schemas.experiments import (
-    GuardrailCheck as GuardrailCheck,
-)
-from distribution_service.schemas.experiments import (
-    GuardrailSpec as GuardrailSpec,
-)
-from distribution_service.schemas.experiments import (
-    InterleavingRead as InterleavingRead,
-)
-from distribution_service.schemas.experiments import (
-    MemberArm as MemberArm,
-)
-from distribution_service.schemas.experiments import (
-    MemberAssignments as MemberAssignments,
-)
-from distribution_service.schemas.experiments import (
-    PowerPlan as PowerPlan,
-)
-from distribution_service.schemas.experiments import (
-    PowerRequest as PowerRequest,
-)
-from distribution_service.schemas.experiments import (
-    ResultsExport as ResultsExport,
-)
-from distribution_service.schemas.experiments import (
-    RolloutStep as RolloutStep,
-)
-from distribution_service.schemas.experiments import (
-    RolloutUpdate as RolloutUpdate,
-)
-from distribution_service.schemas.experiments import (
-    SrmRead as SrmRead,
-)
-from distribution_service.schemas.experiments import (
-    TargetingSpec as TargetingSpec,
+    ArmMetrics,
+    ArmRead,
+    ArmSpec,
+    AssignmentRequest,
+    ComparisonRead,
+    DetectableAt,
+    ExperimentAnalysis,
+    ExperimentCreate,
+    ExperimentFinish,
+    ExperimentFlags,
+    ExperimentList,
+    ExperimentRead,
+    ExperimentResult,
+    ExperimentResults,
+    GuardrailBreach,
+    GuardrailCheck,
+    GuardrailSpec,
+    InterleavingRead,
+    MemberArm,
+    MemberAssignments,
+    PowerPlan,
+    PowerRequest,
+    ResultsExport,
+    RolloutStep,
+    RolloutUpdate,
+    SrmRead,
+    TargetingSpec,
+    WeightsUpdate,
 )
 from infra.bulk import MAX_IMPORT_BATCH, SourceKey
 from infra.schemas import ApiInput, ApiModel, Id
@@ -371,3 +306,81 @@ class AuthorRelationsByMember(ApiModel):
     """Member id → their relations, every member asked for present (empty lists when none)."""
 
     members: dict[str, AuthorRelations]
+
+
+# The experiments' enums and wire models are re-exported: every name is importable from here.
+__all__ = [
+    "ActivityByMember",
+    "ArmMetrics",
+    "ArmRead",
+    "ArmSpec",
+    "AssignmentRequest",
+    "Audience",
+    "AuthorRelationChange",
+    "AuthorRelations",
+    "AuthorRelationsByMember",
+    "AuthorRelationsLookup",
+    "Channel",
+    "ComparisonRead",
+    "DeliveryItem",
+    "DeliveryRead",
+    "DetectableAt",
+    "EngagementFigures",
+    "EventBatch",
+    "EventCreate",
+    "EventImport",
+    "EventImportBatch",
+    "EventRecorded",
+    "EventType",
+    "EventsRecorded",
+    "ExperimentAnalysis",
+    "ExperimentCreate",
+    "ExperimentDecision",
+    "ExperimentFinish",
+    "ExperimentFlags",
+    "ExperimentKind",
+    "ExperimentList",
+    "ExperimentMetric",
+    "ExperimentRead",
+    "ExperimentResult",
+    "ExperimentResults",
+    "ExperimentStatus",
+    "ExplainRequest",
+    "ExportFormat",
+    "FeatureValue",
+    "FeedExplanation",
+    "FeedItem",
+    "FeedPage",
+    "FeedRequest",
+    "GuardrailBreach",
+    "GuardrailCheck",
+    "GuardrailMetric",
+    "GuardrailSpec",
+    "Inbox",
+    "InterleavingRead",
+    "MAX_EVENT_BATCH",
+    "MAX_FEED_PAGE",
+    "MAX_RELATIONS_LISTED",
+    "MAX_RELATION_MEMBERS",
+    "MemberActivity",
+    "MemberArm",
+    "MemberAssignments",
+    "PowerPlan",
+    "PowerRequest",
+    "PushPreferencesRead",
+    "PushPreferencesUpdate",
+    "ResultsExport",
+    "RolloutStep",
+    "RolloutUpdate",
+    "Scene",
+    "Slot",
+    "SlotMembers",
+    "SlotRate",
+    "SlotRates",
+    "SlotRunRequest",
+    "SlotRunResult",
+    "Source",
+    "SrmRead",
+    "TargetingSpec",
+    "WeightsUpdate",
+]

@@ -113,6 +113,11 @@ class RolloutUpdate(ApiInput):
     share: Share
 
 
+class WeightsUpdate(ApiInput):
+    # One weight per arm, in the arms' order.
+    weights: list[Share] = Field(min_length=2, max_length=MAX_ARMS)
+
+
 class ExperimentFinish(ApiInput):
     decision: ExperimentDecision
     notes: Annotated[str, StringConstraints(max_length=2000)] = ""

@@ -9,7 +9,13 @@ from bson import ObjectId
 
 from distribution_service.domain.assignment import check_weights, free_layer_range
 from distribution_service.domain.experiment_enums import ExperimentKind, ExperimentStatus
-from distribution_service.schemas.experiments import ExperimentCreate, ExperimentList, ExperimentRead, RolloutUpdate
+from distribution_service.schemas.experiments import (
+    ExperimentCreate,
+    ExperimentList,
+    ExperimentRead,
+    RolloutUpdate,
+    WeightsUpdate,
+)
 from distribution_service.service.experiment_docs import ExperimentNotFound, experiment_read
 from distribution_service.store import DistributionStore, Doc
 from infra.errors import BadInputError, ConflictError
@@ -104,6 +110,18 @@ class ExperimentDesignService:
         return await self._move(
             cid, experiment_id, {"rollout": update.share}, (ExperimentStatus.DRAFT, ExperimentStatus.RUNNING)
         )
+
+    async def set_weights(self, cid: ObjectId, experiment_id: ObjectId, update: WeightsUpdate) -> ExperimentRead:
+        """Ramp the arms: a member only ever moves from control into a treatment that grew (or back when it
+        shrank), never from one treatment to another."""
+        doc = await self.get_doc(cid, experiment_id)
+        if len(update.weights) != len(doc["arms"]):
+            raise BadInputError(f"give one weight per arm ({len(doc['arms'])})", field="weights")
+        problem = check_weights(update.weights)
+        if problem:
+            raise BadInputError(problem, field="weights")
+        arms = [{**arm, "weight": weight} for arm, weight in zip(doc["arms"], update.weights, strict=True)]
+        return await self._move(cid, experiment_id, {"arms": arms}, (ExperimentStatus.DRAFT, ExperimentStatus.RUNNING))
 
     async def stop(self, cid: ObjectId, experiment_id: ObjectId) -> ExperimentRead:
         fields = {"status": ExperimentStatus.STOPPED.value, "stopped_at": datetime.now(UTC), "stop_reason": "stopped"}

@@ -100,7 +100,7 @@ _MEMBER_ONLY_MUTATIONS = (
     "runContentStar grantExposureBoost recomputeTiers configureMemberValue trainLtvModel createNpsSurvey "
     "closeNpsSurvey respondToNpsSurvey submitProposal reviewProposal decideProposal recordProposalFeedback "
     "recordAcquisitionSpend createTrialProgram joinTrialProgram createApiKey revokeApiKey computeHealthIndicators "
-    "setHealthTarget createExperiment startExperiment setExperimentRollout stopExperiment "
+    "setHealthTarget createExperiment startExperiment setExperimentRollout setExperimentWeights stopExperiment "
     "checkExperimentGuardrails finishExperiment"
 )
 

@@ -87,7 +87,8 @@ async def test_flags_log_one_exposure_per_member_under_concurrent_reads(api: Api
     assert read["experiment"] == {"status": "RUNNING", "exposures": 1}
     analysis = (await api.data(ANALYSIS, {"id": experiment_id}, token=operator.token))["experimentAnalysis"]
     # Below the pre-registered sample the arms are not named.
-    assert analysis["blinded"] and {a["label"] for a in analysis["arms"]} == {"Arm A", "Arm B"}
+    assert analysis["blinded"]
+    assert {a["label"] for a in analysis["arms"]} == {"Arm A", "Arm B"}
     assert analysis["sample"] == 1
 
 
@@ -108,7 +109,8 @@ async def test_a_guardrail_breach_rolls_back_and_notifies(api: Api) -> None:
     # then the experiment is rolled back at once, with its reason, and nobody gets the arm any more
     assert check["rolledBack"] is True
     assert check["breaches"] == [{"metric": "MUTE_RATE", "value": 0.5, "max": 0.2}]
-    assert check["experiment"]["status"] == "ROLLED_BACK" and check["experiment"]["rollout"] == 0.0
+    assert check["experiment"]["status"] == "ROLLED_BACK"
+    assert check["experiment"]["rollout"] == 0.0
     assert "MUTE_RATE" in check["experiment"]["stopReason"]
     assert (await api.data(FLAGS, token=readers[1].token))["experimentFlags"] == []
     # and the community's webhook is notified through content's outbox, once
@@ -146,7 +148,8 @@ async def test_a_finished_experiment_is_in_the_results_database_and_its_exports(
         await api.data(FLAGS, token=reader.token)
     finish = {"id": experiment_id, "decision": "ITERATE", "notes": "too few members"}
     result = (await api.data(FINISH, {"i": finish}, token=operator.token))["finishExperiment"]["result"]
-    assert result["decision"] == "ITERATE" and result["sample"] == 2
+    assert result["decision"] == "ITERATE"
+    assert result["sample"] == 2
     assert {s["label"]: s["members"] for s in result["samples"]} == {"control": 0, "bold": 2}
     # Finishing again answers the recorded result; the list and both exports hold it once.
     again = (await api.data(FINISH, {"i": finish}, token=operator.token))["finishExperiment"]["result"]
@@ -185,7 +188,8 @@ async def test_a_push_arm_sets_the_copy_and_keeps_members_to_its_golden_slot(api
     # when the noon slot runs, the arm keeps its members for the morning; the morning run pushes its copy
     noon = await slot_run("NOON")
     morning = await slot_run("MORNING")
-    assert noon["delivered"] == 0 and noon["moved"] >= len(readers)
+    assert noon["delivered"] == 0
+    assert noon["moved"] >= len(readers)
     assert morning["delivered"] == len(readers)
     inbox = "{ inbox(first: 5) { slot pushCopy } }"
     for reader in readers:

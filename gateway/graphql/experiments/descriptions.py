@@ -15,6 +15,7 @@ DESCRIPTIONS: dict[str, str] = {
     "Mutation.createExperiment(input:)": "The experiment's design.",
     "Mutation.startExperiment(input:)": "The experiment to start.",
     "Mutation.setExperimentRollout(input:)": "The experiment and its new rollout share.",
+    "Mutation.setExperimentWeights(input:)": "The experiment and its arms' new weights.",
     "Mutation.stopExperiment(input:)": "The experiment to stop.",
     "Mutation.checkExperimentGuardrails(input:)": "The experiment to check.",
     "Mutation.finishExperiment(input:)": "The experiment, the decision and notes.",

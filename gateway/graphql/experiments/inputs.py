@@ -143,6 +143,15 @@ class SetExperimentRolloutInput:
     community_id: strawberry.ID | None = strawberry.field(default=None, description=COMMUNITY)
 
 
+@strawberry.input(description="New arm weights for a running (or draft) experiment.")
+class SetExperimentWeightsInput:
+    id: strawberry.ID = strawberry.field(description="The experiment's id.")
+    weights: list[float] = strawberry.field(
+        description="One weight per arm, in the arms' order; members only move from control into a treatment."
+    )
+    community_id: strawberry.ID | None = strawberry.field(default=None, description=COMMUNITY)
+
+
 @strawberry.input(description="End an experiment and record its result.")
 class FinishExperimentInput:
     id: strawberry.ID = strawberry.field(description="The experiment's id.")

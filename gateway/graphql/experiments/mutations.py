@@ -11,6 +11,7 @@ from gateway.graphql.experiments.inputs import (
     ExperimentRefInput,
     FinishExperimentInput,
     SetExperimentRolloutInput,
+    SetExperimentWeightsInput,
 )
 from gateway.graphql.experiments.types import (
     CheckExperimentGuardrailsPayload,
@@ -43,6 +44,14 @@ class ExperimentMutation:
     async def set_experiment_rollout(self, info: Info, input: SetExperimentRolloutInput) -> ExperimentPayload:
         cid = (await info.context.require_operator(input.community_id)).community_id
         read = await info.context.services.distribution.set_experiment_rollout(cid, str(input.id), input.share)
+        return ExperimentPayload(experiment=Experiment.from_read(read))
+
+    @strawberry.mutation(
+        description="Operators: ramp the arms' weights; members already in a treatment stay in it (sticky)."
+    )
+    async def set_experiment_weights(self, info: Info, input: SetExperimentWeightsInput) -> ExperimentPayload:
+        cid = (await info.context.require_operator(input.community_id)).community_id
+        read = await info.context.services.distribution.set_experiment_weights(cid, str(input.id), input.weights)
         return ExperimentPayload(experiment=Experiment.from_read(read))
 
     @strawberry.mutation(description="Operators: stop a running experiment; everyone gets the default again.")
