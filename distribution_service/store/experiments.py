@@ -36,14 +36,14 @@ class ExperimentsStore:
             unique=True,
             name="community_experiment_member_unique",
         )
-        # insert_result: one result per experiment; list_results: newest first.
+        # insert_result: one result per experiment; get_result and list_results (a community's results are few:
+        # the planner reads them on this prefix and sorts them) read on it too.
         indexes.add(
             self.results,
             [("community_id", ASCENDING), ("experiment_id", ASCENDING)],
             unique=True,
             name="community_experiment_unique",
         )
-        indexes.add(self.results, [("community_id", ASCENDING), ("finished_at", DESCENDING)], name="community_finished")
         await indexes.create()
 
     # --- experiments ------------------------------------------------------------------------------------------
