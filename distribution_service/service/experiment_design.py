@@ -92,8 +92,7 @@ class ExperimentDesignService:
 
     async def get(self, cid: ObjectId, experiment_id: ObjectId) -> ExperimentRead:
         doc = await self.get_doc(cid, experiment_id)
-        exposures = await self.store.experiments.list_exposures(cid, experiment_id)
-        return experiment_read(doc, len(exposures))
+        return experiment_read(doc, await self.store.experiments.count_exposures(cid, experiment_id))
 
     async def list(self, cid: ObjectId, status: ExperimentStatus | None) -> ExperimentList:
         docs = await self.store.experiments.list_experiments(cid, status.value if status else None)

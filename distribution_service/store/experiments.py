@@ -104,6 +104,9 @@ class ExperimentsStore:
                 raise
             return int(exc.details.get("nInserted", 0))
 
+    async def count_exposures(self, community_id: ObjectId, experiment_id: ObjectId) -> int:
+        return await self.exposures.count_documents({"community_id": community_id, "experiment_id": experiment_id})
+
     async def list_exposures(self, community_id: ObjectId, experiment_id: ObjectId) -> list[Doc]:
         cursor = self.exposures.find(
             {"community_id": community_id, "experiment_id": experiment_id},

@@ -77,6 +77,7 @@ def _find(settings: Settings, service: ServiceName, collection: str, query: dict
 
 async def test_flags_log_one_exposure_per_member_under_concurrent_reads(api: Api) -> None:
     operator, (reader, _) = await _community(api)
+    piece = await publish(api, operator, "A piece")
     flags = {"flags": [{"key": "layout", "value": "cards"}]}
     experiment_id = await _started(api, operator, arms=_arms(flags, {"flags": [{"key": "layout", "value": "list"}]}))
     # when the member's app reads its flags ten times at once
@@ -85,7 +86,11 @@ async def test_flags_log_one_exposure_per_member_under_concurrent_reads(api: Api
     assert {json.dumps(a["experimentFlags"]) for a in answers} == {'[{"key": "layout", "value": "cards"}]'}
     read = await api.data(EXPERIMENT, {"id": experiment_id}, token=operator.token)
     assert read["experiment"] == {"status": "RUNNING", "exposures": 1}
+    # and what the member does after exposure is read out for their arm
+    opened = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { ok } }"
+    await api.data(opened, {"i": {"contentId": piece, "type": "OPEN"}}, token=reader.token)
     analysis = (await api.data(ANALYSIS, {"id": experiment_id}, token=operator.token))["experimentAnalysis"]
+    assert sorted((a["members"], a["openRate"]) for a in analysis["arms"]) == [(0, 0.0), (1, 1.0)]
     # Below the pre-registered sample the arms are not named.
     assert analysis["blinded"]
     assert {a["label"] for a in analysis["arms"]} == {"Arm A", "Arm B"}
@@ -170,7 +175,14 @@ async def test_weights_that_do_not_sum_to_one_are_refused_and_nothing_is_written
     spec = {"name": "x", "hypothesis": "y", "arms": [{"name": "a", "weight": 0.7}, {"name": "b", "weight": 0.7}]}
     code = await api.error_code(CREATE, {"i": spec}, token=operator.token)
     assert code == "BAD_USER_INPUT"
+    unknown = {**spec, "arms": [{"name": "a", "weight": 0.5}, {"name": "b", "weight": 0.5, "rankerVersion": "v9"}]}
+    assert await api.error_code(CREATE, {"i": unknown}, token=operator.token) == "BAD_USER_INPUT"
     assert count_documents(api.settings, "distribution", "experiments") == 0
+    # A layer holds experiments up to its whole share: the next one is a conflict, not an overlap.
+    layered = {**spec, "arms": [{"name": "a", "weight": 0.5}, {"name": "b", "weight": 0.5}], "layer": "push"}
+    await api.data(CREATE, {"i": {**layered, "layerShare": 0.6}}, token=operator.token)
+    assert await api.error_code(CREATE, {"i": {**layered, "layerShare": 0.5}}, token=operator.token) == "CONFLICT"
+    assert count_documents(api.settings, "distribution", "experiments") == 1
 
 
 async def test_a_push_arm_sets_the_copy_and_keeps_members_to_its_golden_slot(api: Api) -> None:
