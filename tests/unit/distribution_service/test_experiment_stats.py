@@ -27,13 +27,13 @@ def _sample(name: str, opened: np.ndarray, pre: np.ndarray | None = None) -> Arm
 
 
 def test_an_injected_sample_ratio_mismatch_is_flagged() -> None:
-    members = [f"{i:024x}" for i in range(100_000)]
+    members = [f"{i:024x}" for i in range(40_000)]
     arms = np.array([assign(m, "srm", [0.5, 0.5]) for m in members])
     clean = {"control": int((arms == 0).sum()), "treatment": int((arms == 1).sum())}
     assert not sample_ratio_check(clean, {"control": 0.5, "treatment": 0.5})["flagged"]
-    # A logging bug drops 3% of the treatment's exposures.
+    # A logging bug drops 5% of the treatment's exposures.
     rng = np.random.default_rng(3)
-    kept = (arms == 0) | (rng.random(len(arms)) > 0.03)
+    kept = (arms == 0) | (rng.random(len(arms)) > 0.05)
     broken = {"control": int(((arms == 0) & kept).sum()), "treatment": int(((arms == 1) & kept).sum())}
     check = sample_ratio_check(broken, {"control": 0.5, "treatment": 0.5})
     assert check["flagged"]
