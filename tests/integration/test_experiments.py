@@ -10,11 +10,16 @@ import io
 import json
 from typing import Any
 
+import lightgbm as lgb
+import numpy as np
+from bson import ObjectId
 from pymongo import MongoClient
 
+from distribution_service.ranking.features import FEATURES
 from distribution_service.service.slots_command import parser, run
 from infra.settings import ServiceName, Settings
 from tests.factories import Api, Member, count_documents, create_community, grant, publish, register
+from tests.integration.test_feed_serving import REPORT, distribution
 
 CREATE = """
 mutation($i: CreateExperimentInput!) {
@@ -211,3 +216,38 @@ async def test_a_push_arm_sets_the_copy_and_keeps_members_to_its_golden_slot(api
     # Exposures are logged when the copy is pushed, not when a member is passed over.
     read = await api.data(EXPERIMENT, {"id": experiment_id}, token=operator.token)
     assert read["experiment"]["exposures"] == len(readers)
+
+
+def tiny_model_text() -> str:
+    """A two-tree lambdarank model over the code's features (milliseconds to fit): all the arm needs is a
+    registered version the registry loads."""
+    rng = np.random.default_rng(0)
+    x = rng.random((200, len(FEATURES)))
+    data = lgb.Dataset(x, rng.integers(0, 3, size=200), group=[10] * 20)
+    booster = lgb.train({"objective": "lambdarank", "verbose": -1, "min_data_in_leaf": 5}, data, num_boost_round=2)
+    text: str = booster.model_to_string()
+    return text
+
+
+async def test_a_registered_lightgbm_version_ranks_its_arms_feeds(api: Api) -> None:
+    operator, (reader,) = await _community(api, readers=1)
+    for i in range(3):
+        await publish(api, operator, f"Piece {i}")
+    community_id = (await api.data("{ me { community { id } } }", token=operator.token))["me"]["community"]["id"]
+    await distribution(api).registry.register(
+        ObjectId(community_id),
+        version="lgbm-newest",
+        model_text=tiny_model_text(),
+        report=REPORT,
+        params={},
+    )
+    arms = [{"name": "control", "weight": 0.0}, {"name": "model", "weight": 1.0, "rankerVersion": "lgbm-newest"}]
+    experiment_id = await _started(api, operator, arms=arms, hypothesis="The model lifts CTR.", primaryMetric="CTR")
+    # when the member in the model's arm asks for a feed (no model is active: control would get the heuristic)
+    feed = await api.data("{ feed(slot: MORNING, scene: BEFORE_DECISION) { modelVersion } }", token=reader.token)
+    # then the arm's registered version ranked it, and the member is exposed to the experiment
+    assert feed["feed"]["modelVersion"] == "lgbm-newest"
+    read = await api.data(EXPERIMENT, {"id": experiment_id}, token=operator.token)
+    assert read["experiment"]["exposures"] == 1
+    (decision,) = _find(api.settings, "distribution", "decisions", {"member_id": ObjectId(reader.id)})
+    assert decision["experiments"] == [{"id": ObjectId(experiment_id), "arm": "model"}]
