@@ -8,6 +8,7 @@ import asyncio
 import csv
 import io
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import lightgbm as lgb
@@ -128,6 +129,20 @@ async def test_a_guardrail_breach_rolls_back_and_notifies(api: Api) -> None:
     again = (await api.data(CHECK, {"i": {"id": experiment_id}}, token=operator.token))["checkExperimentGuardrails"]
     assert again["rolledBack"] is False
     assert len(_find(api.settings, "content", "outbox", {"topic": "experiment.rolled_back"})) == 1
+
+
+async def test_the_gray_release_tick_follows_the_schedule(api: Api) -> None:
+    operator, _ = await _community(api, readers=0)
+    past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    future = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    schedule = [{"at": past, "share": 0.3}, {"at": future, "share": 1.0}]
+    flags = {"flags": [{"key": "layout", "value": "cards"}]}
+    experiment_id = await _started(api, operator, arms=_arms(flags), rollout=0.05, schedule=schedule)
+    # when the scheduler's tick runs
+    await distribution(api).gray_release.tick()
+    # then the rollout is the latest step due, and the next waits for its time
+    rollout = "query($id: ID!) { experiment(id: $id) { rollout } }"
+    assert (await api.data(rollout, {"id": experiment_id}, token=operator.token))["experiment"]["rollout"] == 0.3
 
 
 async def test_interleaving_ranks_the_feed_by_team_draft(api: Api) -> None:
