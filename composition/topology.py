@@ -74,7 +74,7 @@ class Topology:
         if service == "distribution":
             from distribution_service.app import create_app as create_distribution_app
 
-            return create_distribution_app(self.settings, content=self.content, users=self.users)
+            return create_distribution_app(self.settings, content=self.content, users=self.users, billing=self.billing)
         from billing_service.app import create_app as create_billing_app
 
         return create_billing_app(self.settings, users=self.users, distribution=self.distribution)

@@ -9,6 +9,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 
+from billing_service.client import BillingClient
 from content_service.client import ContentClient
 from distribution_service.routes import routes
 from distribution_service.service import DistributionService
@@ -21,6 +22,8 @@ from users_service.client import UsersClient
 
 # The tick runs every slot due in its window, so a minute's resolution is all it needs.
 SLOT_TICK_SECONDS = 60.0
+# Gray releases follow their schedules and guardrails are checked this often.
+GRAY_RELEASE_TICK_SECONDS = 60.0
 
 
 def scheduler_enabled(settings: Settings) -> bool:
@@ -38,7 +41,13 @@ def pool_ttl_seconds(settings: Settings) -> float:
     return settings.ranking_pool_ttl_seconds
 
 
-def create_app(settings: Settings, *, content: ContentClient, users: UsersClient | None = None) -> Starlette:
+def create_app(
+    settings: Settings,
+    *,
+    content: ContentClient,
+    users: UsersClient | None = None,
+    billing: BillingClient | None = None,
+) -> Starlette:
     async def setup(app: Starlette, db: Any) -> None:
         store = DistributionStore(db)
         await store.ensure_indexes()
@@ -55,9 +64,13 @@ def create_app(settings: Settings, *, content: ContentClient, users: UsersClient
             slot_window_minutes=settings.slot_window_minutes,
             slot_top_k=settings.slot_top_k,
             ingest_interval_seconds=settings.ingest_interval_seconds,
+            billing=billing,
         )
         app.state.service = service
         app.state.scheduler = PeriodicTask("golden_slots", service.scheduler.tick, interval=SLOT_TICK_SECONDS)
+        app.state.gray_release = PeriodicTask(
+            "gray_release", service.gray_release.tick, interval=GRAY_RELEASE_TICK_SECONDS
+        )
 
     database = database_lifespan(
         uri=settings.mongodb_uri,
@@ -71,14 +84,17 @@ def create_app(settings: Settings, *, content: ContentClient, users: UsersClient
         async with database(app):
             scheduler: PeriodicTask = app.state.scheduler
             ingest = app.state.service.ingest
+            gray_release: PeriodicTask = app.state.gray_release
             if scheduler_enabled(settings):
                 scheduler.start()
+                gray_release.start()
             # Every replica derives (racing safely): what it acknowledged is counted even if it is the only one.
             ingest.start()
             try:
                 yield
             finally:
                 await scheduler.stop()
+                await gray_release.stop()
                 await ingest.stop()
 
     return create_service_app(

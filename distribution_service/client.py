@@ -6,6 +6,7 @@ from datetime import datetime
 
 from distribution_service.schemas import (
     ActivityByMember,
+    AssignmentRequest,
     AuthorRelations,
     AuthorRelationsByMember,
     ContentEngagers,
@@ -15,19 +16,35 @@ from distribution_service.schemas import (
     EventImportBatch,
     EventRecorded,
     EventsRecorded,
+    ExperimentAnalysis,
+    ExperimentCreate,
+    ExperimentFinish,
+    ExperimentFlags,
+    ExperimentList,
+    ExperimentRead,
+    ExperimentResult,
+    ExperimentResults,
     ExplainRequest,
     FeedExplanation,
     FeedPage,
     FeedRequest,
+    GuardrailCheck,
     Inbox,
     MemberActivity,
+    MemberArm,
+    MemberAssignments,
     MemberEventCounts,
+    PowerPlan,
+    PowerRequest,
     PushPreferencesRead,
     PushPreferencesUpdate,
+    ResultsExport,
+    RolloutUpdate,
     SlotMembers,
     SlotRates,
     SlotRunRequest,
     SlotRunResult,
+    WeightsUpdate,
 )
 from infra.bulk import ImportResult
 from infra.http import ServiceClient
@@ -141,3 +158,79 @@ class DistributionClient(ServiceClient):
         change = {"memberId": member_id, "authorId": author_id}
         body = await self._call("POST", f"{community_path(community_id)}/relations/{action}", json=change)
         return AuthorRelations.model_validate(body)
+
+    # Experiments: design and steering, a member's arms and flags, readout, guardrails, results database.
+
+    async def create_experiment(self, community_id: str, spec: ExperimentCreate) -> ExperimentRead:
+        body = await self._call("POST", f"{community_path(community_id)}/experiments", json=spec.to_wire())
+        return ExperimentRead.model_validate(body)
+
+    async def experiments(self, community_id: str, status: str | None = None) -> list[ExperimentRead]:
+        params = {"status": status} if status else None
+        body = await self._call("GET", f"{community_path(community_id)}/experiments", params=params)
+        return ExperimentList.model_validate(body).items
+
+    async def experiment(self, community_id: str, experiment_id: str) -> ExperimentRead:
+        return ExperimentRead.model_validate(await self._call("GET", _experiment_path(community_id, experiment_id)))
+
+    async def start_experiment(self, community_id: str, experiment_id: str) -> ExperimentRead:
+        path = f"{_experiment_path(community_id, experiment_id)}/start"
+        return ExperimentRead.model_validate(await self._call("POST", path))
+
+    async def stop_experiment(self, community_id: str, experiment_id: str) -> ExperimentRead:
+        path = f"{_experiment_path(community_id, experiment_id)}/stop"
+        return ExperimentRead.model_validate(await self._call("POST", path))
+
+    async def set_experiment_rollout(self, community_id: str, experiment_id: str, share: float) -> ExperimentRead:
+        path = f"{_experiment_path(community_id, experiment_id)}/rollout"
+        body = await self._call("POST", path, json=RolloutUpdate(share=share).to_wire())
+        return ExperimentRead.model_validate(body)
+
+    async def set_experiment_weights(
+        self, community_id: str, experiment_id: str, weights: list[float]
+    ) -> ExperimentRead:
+        path = f"{_experiment_path(community_id, experiment_id)}/weights"
+        body = await self._call("POST", path, json=WeightsUpdate(weights=weights).to_wire())
+        return ExperimentRead.model_validate(body)
+
+    async def experiment_analysis(self, community_id: str, experiment_id: str) -> ExperimentAnalysis:
+        path = f"{_experiment_path(community_id, experiment_id)}/analysis"
+        return ExperimentAnalysis.model_validate(await self._call("GET", path))
+
+    async def check_experiment_guardrails(self, community_id: str, experiment_id: str) -> GuardrailCheck:
+        """Measure the guardrails now; a breach rolls the experiment back (and notifies) before answering."""
+        path = f"{_experiment_path(community_id, experiment_id)}/guardrails"
+        return GuardrailCheck.model_validate(await self._call("POST", path))
+
+    async def finish_experiment(
+        self, community_id: str, experiment_id: str, finish: ExperimentFinish
+    ) -> ExperimentResult:
+        path = f"{_experiment_path(community_id, experiment_id)}/finish"
+        return ExperimentResult.model_validate(await self._call("POST", path, json=finish.to_wire()))
+
+    async def experiment_results(self, community_id: str) -> list[ExperimentResult]:
+        body = await self._call("GET", f"{community_path(community_id)}/experiment-results")
+        return ExperimentResults.model_validate(body).items
+
+    async def export_experiment_results(self, community_id: str, fmt: str) -> ResultsExport:
+        path = f"{community_path(community_id)}/experiment-results/export"
+        return ResultsExport.model_validate(await self._call("GET", path, params={"format": fmt}))
+
+    async def member_experiment_arms(self, community_id: str, member_id: str, channel: str) -> list[MemberArm]:
+        """The member's arms on `channel` (e.g. REWARD parameters for a campaign), logged as used now."""
+        request = AssignmentRequest(member_id=member_id, channel=channel)
+        path = f"{community_path(community_id)}/experiment-assignments"
+        return MemberAssignments.model_validate(await self._call("POST", path, json=request.to_wire())).items
+
+    async def experiment_flags(self, community_id: str, member_id: str) -> dict[str, str]:
+        """The layout flags front-ends read for the member (exposures logged: reading them is using them)."""
+        path = f"{community_path(community_id)}/members/{segment(member_id, field='memberId')}/experiment-flags"
+        return ExperimentFlags.model_validate(await self._call("GET", path)).flags
+
+    async def experiment_power(self, community_id: str, request: PowerRequest) -> PowerPlan:
+        path = f"{community_path(community_id)}/experiment-power"
+        return PowerPlan.model_validate(await self._call("POST", path, json=request.to_wire()))
+
+
+def _experiment_path(community_id: str, experiment_id: str) -> str:
+    return f"{community_path(community_id)}/experiments/{segment(experiment_id, field='id')}"

@@ -48,6 +48,9 @@ from gateway.graphql.content.queries import (
 from gateway.graphql.distribution.descriptions import DESCRIPTIONS as DISTRIBUTION_DESCRIPTIONS
 from gateway.graphql.distribution.mutations import DeliveryMutation, FeedMutation, RelationsMutation
 from gateway.graphql.distribution.queries import DeliveryQuery, FeedQuery, RelationsQuery
+from gateway.graphql.experiments.descriptions import DESCRIPTIONS as EXPERIMENT_DESCRIPTIONS
+from gateway.graphql.experiments.mutations import ExperimentMutation
+from gateway.graphql.experiments.queries import ExperimentQuery
 from gateway.graphql.health import HealthMutation, HealthQuery
 from gateway.graphql.health.descriptions import DESCRIPTIONS as HEALTH_DESCRIPTIONS
 from gateway.graphql.users.api_keys import ApiKeyMutation, ApiKeyQuery
@@ -120,6 +123,7 @@ Query = merge_types(
         ApiKeyQuery,
         CampaignQuery,
         OfflineEventQuery,
+        ExperimentQuery,
     ),
 )
 Mutation = merge_types(
@@ -140,6 +144,7 @@ Mutation = merge_types(
         ApiKeyMutation,
         CampaignMutation,
         OfflineEventMutation,
+        ExperimentMutation,
     ),
 )
 
@@ -149,6 +154,7 @@ DESCRIPTIONS = descriptions.merge(
         USERS_DESCRIPTIONS,
         CONTENT_DESCRIPTIONS,
         DISTRIBUTION_DESCRIPTIONS,
+        EXPERIMENT_DESCRIPTIONS,
         BILLING_DESCRIPTIONS,
         HEALTH_DESCRIPTIONS,
         CAMPAIGN_DESCRIPTIONS,

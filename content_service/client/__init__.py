@@ -12,6 +12,7 @@ from content_service.client.figures import FiguresCalls
 from content_service.client.incentives import IncentiveCalls
 from content_service.client.interaction import InteractionCalls
 from content_service.client.moderation import ModerationCalls
+from content_service.client.notifications import NotificationCalls
 from content_service.client.production import ProductionCalls
 from content_service.client.templates import TemplateCalls
 
@@ -27,5 +28,6 @@ class ContentClient(
     TemplateCalls,
     IncentiveCalls,
     FiguresCalls,
+    NotificationCalls,
 ):
     service_name = "content"

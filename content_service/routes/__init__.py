@@ -10,6 +10,7 @@ from content_service.routes import (
     incentives,
     interaction,
     moderation,
+    notifications,
     pieces,
     settings,
     templates,
@@ -26,4 +27,5 @@ routes: list[BaseRoute] = [
     *figures.ROUTES,
     *templates.ROUTES,
     *incentives.ROUTES,
+    *notifications.ROUTES,
 ]

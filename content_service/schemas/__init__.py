@@ -96,6 +96,7 @@ from content_service.schemas.moderation import (
     ModerationDecision,
     TargetType,
 )
+from content_service.schemas.notifications import NotificationCreate, NotificationQueued
 from content_service.schemas.pages import MAX_PAGE, ContentEdge, ContentPage
 from content_service.schemas.production import (
     AuditEntry,
@@ -210,6 +211,8 @@ __all__ = [
     "MAX_SOURCE_TAGS",
     "MentionCreate",
     "MentionRead",
+    "NotificationCreate",
+    "NotificationQueued",
     "Minutes",
     "ModerationAction",
     "ModerationDecision",

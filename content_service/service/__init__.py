@@ -16,6 +16,7 @@ from content_service.service.importing import ImportService
 from content_service.service.incentives import IncentivesService
 from content_service.service.interaction import InteractionService
 from content_service.service.moderation import ModerationService
+from content_service.service.notifications import NotificationsService
 from content_service.service.paywall import PaywallService
 from content_service.service.pieces import PiecesService
 from content_service.service.published import PublishedService
@@ -56,3 +57,4 @@ class ContentService:
             store, self.pieces, near_duplicate_similarity=settings.near_duplicate_similarity
         )
         self.incentives = IncentivesService(store, self.pieces, self.settings)
+        self.notifications = NotificationsService(store)

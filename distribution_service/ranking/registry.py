@@ -238,6 +238,11 @@ class ModelRegistry:
         self._serving[(community_id, role)] = model
         return model
 
+    async def load_version(self, community_id: ObjectId, version: str) -> RankingModel | None:
+        """A registered version for an experiment arm (loaded once, kept like the active one); None when it is
+        not registered or was refused."""
+        return await self._load(community_id, version, f"arm:{version}")
+
     async def loads_done(self) -> None:
         """Wait for every model being loaded (a warm-up, or a test that needs the swap done)."""
         await asyncio.gather(*list(self._loading.values()))

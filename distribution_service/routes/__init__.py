@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from distribution_service.routes import events, feed, relations, slots
+from distribution_service.routes import events, experiments, feed, relations, slots
 
-routes: list[Route] = [*events.ROUTES, *feed.ROUTES, *slots.ROUTES, *relations.ROUTES]
+routes: list[Route] = [*events.ROUTES, *feed.ROUTES, *slots.ROUTES, *relations.ROUTES, *experiments.ROUTES]

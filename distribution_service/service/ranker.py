@@ -18,8 +18,10 @@ from content_service.client import ContentClient
 from content_service.schemas import ContentSummary
 from distribution_service.domain.decision_log import packed_arrays
 from distribution_service.domain.diversity import diversify
+from distribution_service.domain.experiment_enums import Channel
 from distribution_service.domain.experiments import TREATMENT, arm
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
+from distribution_service.domain.interleaving import team_draft
 from distribution_service.domain.labels import grade
 from distribution_service.ranking.base import Candidate, RankingContext
 from distribution_service.ranking.dataset import ALIVE_DAYS as TRAINING_ALIVE_DAYS
@@ -50,9 +52,11 @@ from distribution_service.service.candidates import (
 from distribution_service.service.feature_inputs import FeatureInputs
 from distribution_service.service.member_state import aware as _aware
 from distribution_service.service.member_state import member_state
+from distribution_service.service.ranker_arms import RankerArms, RankerPlan
 from distribution_service.service.relations import RelationsService
 from distribution_service.service.source_cache import SourceCache
 from distribution_service.store import DistributionStore, Doc
+from distribution_service.store.decisions import interleaving_version
 from users_service.client import UsersClient
 
 CANDIDATE_POOL = 500
@@ -123,6 +127,8 @@ class FeedRanker:
         self.registry = registry
         self.relations = relations
         self.heuristic = HeuristicRanker()
+        # Set by the facade: the ranker experiments (A/B arms naming a model, interleaving); None ranks without.
+        self.arms: RankerArms | None = None
         self.counters_ttl_seconds = counters_ttl_seconds
         self.alive_days = alive_days
         self.history_limit = history_limit
@@ -326,11 +332,28 @@ class FeedRanker:
         pool = await self.pool(
             cid, recent, members=member_ids, interests=list(wants.values()), now=now, max_age=pool_max_age
         )
+        channel = Channel.FEED if source == "feed" else Channel.PUSH
+        plans = await self.arms.plans(cid, member_ids, channel, models.active) if self.arms else {}
         decisions, decision_docs, impressions = await asyncio.to_thread(
-            self._rank_all, cid, pool, member_ids, states, wants, seen, models, slot, scene, first, source, reasons
+            self._rank_all,
+            cid,
+            pool,
+            member_ids,
+            states,
+            wants,
+            seen,
+            models,
+            slot,
+            scene,
+            first,
+            source,
+            reasons,
+            plans,
         )
         await self.store.decisions.insert_decisions(decision_docs)
         await self.store.events.insert_events(impressions)
+        if self.arms is not None:
+            await self.arms.record(cid, plans, channel)
         return decisions
 
     def _rank_all(
@@ -347,6 +370,7 @@ class FeedRanker:
         first: int,
         source: str,
         reasons: bool,
+        plans: dict[str, RankerPlan] | None = None,
     ) -> tuple[list[Decision], list[Doc], list[Doc]]:
         """Every member's decision over the pool: CPU only (no I/O), so it runs in a worker thread."""
         decisions: list[Decision] = []
@@ -361,12 +385,23 @@ class FeedRanker:
                 experiment_arm = arm(member_id, models.experiment.version, models.traffic)
                 model = models.experiment if experiment_arm == TREATMENT else models.active
             # The items of the member's last engagements; those outside the pool are simply not there to leave out.
+            plan = (plans or {}).get(member_id)
+            partner: tuple[RankingModel | None] | None = None
+            if plan is not None:
+                model = plan.model
+                partner = (plan.partner,) if plan.interleaving else None
             rows = member_rows(pool.sources, wants[member_id], seen.get(member_id, set()), own=member_id)
             decision, doc, shown_docs = self._rank(
-                pool, member, wants[member_id], rows, slot, scene, first, source, model, models.shadow, reasons
+                pool, member, wants[member_id], rows, slot, scene, first, source, model, models.shadow, reasons, partner
             )
             doc["experiment_arm"] = experiment_arm
             doc["experiment_version"] = models.experiment.version if models.experiment else None
+            if plan is not None:
+                experiment_id = plan.assigned.experiment["_id"]
+                doc["experiments"] = [{"id": experiment_id, "arm": plan.assigned.arm_doc["name"]}]
+                if plan.interleaving:
+                    doc["experiment_version"] = interleaving_version(experiment_id)
+                    doc["interleaving"]["experiment_id"] = experiment_id
             doc.update({"community_id": cid, "member_id": mid})
             for d in shown_docs:
                 d.update({"community_id": cid, "member_id": mid})
@@ -388,6 +423,7 @@ class FeedRanker:
         active: RankingModel | None,
         shadow: RankingModel | None,
         explain: bool = True,
+        partner: tuple[RankingModel | None] | None = None,
     ) -> tuple[Decision, Doc, list[Doc]]:
         """Score, diversify and explain one member's candidates; the decision log and impressions to write."""
         now = pool.at
@@ -407,6 +443,20 @@ class FeedRanker:
             version = self.heuristic.version
         order = diversify(best_first(scores, columns), list(columns.author_ids))
         head = order[:first]
+        decision_id = ObjectId()
+        teams: dict[str, str] = {}
+        if partner is not None:
+            # Team draft between this ranker (team A) and the partner (team B), seeded by the decision.
+            (other,) = partner
+            other_scores = (
+                other.score(x)
+                if other is not None
+                else self._heuristic(summaries, columns, member.member_id, slot, scene, now)[0]
+            )
+            other_order = diversify(best_first(other_scores, columns), list(columns.author_ids))
+            picked = team_draft([str(i) for i in order], [str(i) for i in other_order], first, str(decision_id))
+            head = [int(i) for i, _ in picked]
+            teams = {columns.content_ids[int(i)]: team for i, team in picked}
         if not explain:
             reasons: dict[int, dict[str, float]] = {i: {} for i in head}
         elif active is not None and head:
@@ -429,7 +479,6 @@ class FeedRanker:
             shadow_scores = shadow.score(x)
             shadow_order = diversify(best_first(shadow_scores, columns), list(columns.author_ids))
             shadow_ranking = [columns.content_ids[i] for i in shadow_order[:first]]
-        decision_id = ObjectId()
         doc: Doc = {
             "_id": decision_id,
             "slot": slot.value,
@@ -439,6 +488,7 @@ class FeedRanker:
             "model_version": version,
             "shadow_version": shadow.version if shadow else None,
             "shadow_ranking": shadow_ranking,
+            **({"interleaving": {"teams": teams}} if partner is not None else {}),
             **packed_arrays([pool.object_ids[i] for i in keep.tolist()], x, scores),
             "shown": [
                 {

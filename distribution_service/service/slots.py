@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from bson import ObjectId
 
+from distribution_service.domain.experiment_enums import Channel
 from distribution_service.domain.honeycomb import Scene, Slot
 from distribution_service.domain.schedule import in_quiet_hours, parse_clock, partition
 from distribution_service.schemas import (
@@ -21,6 +22,7 @@ from distribution_service.schemas import (
     SlotRunRequest,
     SlotRunResult,
 )
+from distribution_service.service.assignment import Assigned, AssignmentService
 from distribution_service.service.ranker import FeedRanker
 from distribution_service.store import DistributionStore
 from users_service.client import UsersClient
@@ -48,6 +50,8 @@ class SlotsService:
         self.users = users
         self.clocks = clocks
         self.max_deliveries_per_day = max_deliveries_per_day
+        # Set by the facade: push experiments (copy, golden slot); None pushes without.
+        self.assignment: AssignmentService | None = None
 
     async def slot_members(self, cid: ObjectId, *, partition_index: int, partitions: int) -> SlotMembers:
         """Members a slot run reaches: those active or joined in the last 90 days (a newcomer with no event yet
@@ -94,8 +98,9 @@ class SlotsService:
                 counts["capped"] += 1
             else:
                 eligible.append(member_id)
+        eligible, push_arms, moved = await self._push_arms(cid, eligible, request.slot)
         if not eligible:
-            return SlotRunResult(**counts)
+            return SlotRunResult(**counts, moved=moved)
         # One candidate pool (content, counters, tiers) for the whole batch: members differ only in what
         # they have seen, their history and their features.
         decisions = await self.ranker.decide_many(
@@ -124,6 +129,9 @@ class SlotsService:
                 "created_at": now,
                 "opened_at": None,
                 "shared_at": None,
+                "push_copy": next(
+                    (a.arm_doc["push_copy"] for a in push_arms.get(member_id, []) if a.arm_doc.get("push_copy")), None
+                ),
             }
             for member_id, decision in zip(eligible, decisions, strict=True)
             if decision.shown
@@ -133,7 +141,29 @@ class SlotsService:
         # A concurrent worker may have delivered some in between: the unique index kept each to one.
         counts["delivered"] = new
         counts["already_delivered"] += len(docs) - new
-        return SlotRunResult(**counts)
+        if self.assignment is not None:
+            delivered = {str(d["member_id"]) for d in docs}
+            used = {m: arms for m, arms in push_arms.items() if m in delivered}
+            await self.assignment.log_exposures(cid, used, Channel.PUSH)
+        return SlotRunResult(**counts, moved=moved)
+
+    async def _push_arms(
+        self, cid: ObjectId, eligible: list[str], slot: Slot
+    ) -> tuple[list[str], dict[str, list[Assigned]], int]:
+        """The members' push arms (copy, golden slot); a member whose arm names another golden slot is left for
+        that slot's run. Returns who stays, their arms, and how many were moved."""
+        if self.assignment is None:
+            return eligible, {}, 0
+        assigned = await self.assignment.assign(cid, eligible, Channel.PUSH)
+        arms = {
+            m: [a for a in found if any(x.get("push_copy") or x.get("golden_slot") for x in a.experiment["arms"])]
+            for m, found in assigned.items()
+        }
+        arms = {m: found for m, found in arms.items() if found}
+        staying = [
+            m for m in eligible if all(a.arm_doc.get("golden_slot") in (None, slot.value) for a in arms.get(m, []))
+        ]
+        return staying, arms, len(eligible) - len(staying)
 
     async def inbox(self, cid: ObjectId, member_id: ObjectId, first: int) -> Inbox:
         docs = await self.store.deliveries.list_deliveries_for_member(cid, member_id, limit=first)
@@ -152,6 +182,7 @@ class SlotsService:
                     created_at=d["created_at"],
                     opened_at=d.get("opened_at"),
                     shared_at=d.get("shared_at"),
+                    push_copy=d.get("push_copy"),
                 )
                 for d in docs
             ]

@@ -2,8 +2,9 @@
 
 `store.events` (events, item counters, imported signals, and through its parts the outbox and members' last
 engagements), `store.decisions` (decision logs), `store.deliveries`
-(golden-slot deliveries, push preferences), `store.models` (the model registry) and `store.relations` (follows,
-blocks): each collection is opened by exactly one of them.
+(golden-slot deliveries, push preferences), `store.models` (the model registry), `store.relations` (follows,
+blocks) and `store.experiments` (experiments, exposures, the results database): each collection is opened by
+exactly one of them.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from distribution_service.store.base import Doc
 from distribution_service.store.decisions import DecisionsStore
 from distribution_service.store.deliveries import DeliveriesStore
 from distribution_service.store.events import EventsStore
+from distribution_service.store.experiments import ExperimentsStore
 from distribution_service.store.models import ModelsStore
 from distribution_service.store.relations import RelationsStore
 
@@ -33,6 +35,7 @@ class DistributionStore:
         self.deliveries = DeliveriesStore(db)
         self.models = ModelsStore(db)
         self.relations = RelationsStore(db)
+        self.experiments = ExperimentsStore(db)
         # The ranking pipeline (ranking/registry.py, ranking/loader.py) still reads through these flat names; they
         # are the parts' own finders, and go once it addresses the parts (store.models.get_model_pointer, ...).
         self.insert_model_version = self.models.insert_model_version
@@ -51,7 +54,7 @@ class DistributionStore:
         self.get_first_event_time = self.events.get_first_event_time
 
     async def ensure_indexes(self) -> None:
-        for part in (self.events, self.decisions, self.deliveries, self.models, self.relations):
+        for part in (self.events, self.decisions, self.deliveries, self.models, self.relations, self.experiments):
             await part.ensure_indexes()
 
     async def transaction(self, callback: Callable[[AsyncClientSession], Awaitable[T]]) -> T:

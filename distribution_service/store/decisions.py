@@ -76,3 +76,17 @@ class DecisionsStore:
             projection={"member_id": 1, "at": 1, "model_version": 1, "shown.content_id": 1, "shadow_ranking": 1},
         )
         return [doc async for doc in cursor]
+
+    async def list_interleaved_decisions(self, community_id: ObjectId, experiment_id: ObjectId) -> list[Doc]:
+        """An interleaving experiment's decisions and which ranker placed each item (on community_experiment_at:
+        such a decision's `experiment_version` names the experiment, as only one ranker experiment ranks it)."""
+        cursor = self.decisions.find(
+            {"community_id": community_id, "experiment_version": interleaving_version(experiment_id)},
+            projection={"interleaving": 1, "member_id": 1},
+        )
+        return [doc async for doc in cursor]
+
+
+def interleaving_version(experiment_id: ObjectId) -> str:
+    """The `experiment_version` of decisions an interleaving experiment ranked."""
+    return f"interleaving:{experiment_id}"

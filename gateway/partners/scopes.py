@@ -78,6 +78,12 @@ _SCOPED: Mapping[str, tuple[str, ...]] = {
         "Query.healthAlerts",
         "Query.campaignReport",
         "Query.offlineEventFunnel",
+        "Query.experiments",
+        "Query.experiment",
+        "Query.experimentAnalysis",
+        "Query.experimentResults",
+        "Query.exportExperimentResults",
+        "Query.experimentPower",
     ),
     _WEBHOOKS: ("Query.webhookDeliveries", "Mutation.configureWebhook", "Mutation.replayWebhookDelivery"),
     PUBLIC: ("Query.community",),
@@ -88,7 +94,7 @@ _MEMBER_ONLY_QUERIES = (
     "invoicePdf inbox slotRates myAuthorRelations contentSettings auditLog moderationQueue hideExplanation "
     "incidents incident exportTemplates draftSuggestions pendingPayouts memberValueSettings ltvModels "
     "trialPrograms apiKeys campaignParticipation myCampaignRewards myCampaignBalance campaignReferralLink "
-    "campaignCertificate"
+    "campaignCertificate experimentFlags"
 )
 _MEMBER_ONLY_MUTATIONS = (
     "createCommunity registerUser login grantRole revokeRole createPlan subscribe cancelSubscription changePlan "
@@ -102,7 +108,8 @@ _MEMBER_ONLY_MUTATIONS = (
     "recordAcquisitionSpend createTrialProgram joinTrialProgram createApiKey revokeApiKey computeHealthIndicators "
     "setHealthTarget createCampaign checkInCampaign claimCampaignTask releaseCampaignRewards "
     "clawbackCampaignReward updatePrizeFulfilment attributeCampaignReferral createOfflineEvent "
-    "registerOfflineEvent checkInOfflineEvent"
+    "registerOfflineEvent checkInOfflineEvent createExperiment startExperiment setExperimentRollout "
+    "setExperimentWeights stopExperiment checkExperimentGuardrails finishExperiment"
 )
 
 

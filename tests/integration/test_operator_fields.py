@@ -28,6 +28,7 @@ OPEN_TO_MEMBERS = frozenset(
         "query.invoicePdf",
         "query.inbox",
         "query.myAuthorRelations",
+        "query.experimentFlags",
         "query.contentRevisions",
         "query.contentVotes",
         "query.bulletComments",

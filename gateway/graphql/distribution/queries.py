@@ -103,6 +103,7 @@ class DeliveryQuery:
                 created_at=d.created_at,
                 opened_at=d.opened_at,
                 shared_at=d.shared_at,
+                push_copy=d.push_copy,
             )
             for d in inbox.deliveries
         ]

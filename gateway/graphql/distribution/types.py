@@ -115,6 +115,9 @@ class Delivery:
     created_at: datetime
     opened_at: datetime | None
     shared_at: datetime | None
+    push_copy: str | None = strawberry.field(
+        default=None, description="The push text an experiment arm gave this delivery; null: the default text."
+    )
 
 
 @strawberry.type(description="Deliveries of one slot: how many were opened and shared (any item of the push).")

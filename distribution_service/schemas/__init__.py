@@ -7,8 +7,48 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from distribution_service.domain.experiment_enums import (
+    Audience,
+    Channel,
+    ExperimentDecision,
+    ExperimentKind,
+    ExperimentMetric,
+    ExperimentStatus,
+    ExportFormat,
+    GuardrailMetric,
+)
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
 from distribution_service.domain.sources import Source as Source  # re-exported: a public enum
+from distribution_service.schemas.experiments import (
+    ArmMetrics,
+    ArmRead,
+    ArmSpec,
+    AssignmentRequest,
+    ComparisonRead,
+    DetectableAt,
+    ExperimentAnalysis,
+    ExperimentCreate,
+    ExperimentFinish,
+    ExperimentFlags,
+    ExperimentList,
+    ExperimentRead,
+    ExperimentResult,
+    ExperimentResults,
+    GuardrailBreach,
+    GuardrailCheck,
+    GuardrailSpec,
+    InterleavingRead,
+    MemberArm,
+    MemberAssignments,
+    PowerPlan,
+    PowerRequest,
+    ResultsExport,
+    RolloutStep,
+    RolloutUpdate,
+    SrmRead,
+    TargetingSpec,
+    WeightsUpdate,
+)
 from infra.bulk import MAX_IMPORT_BATCH, SourceKey
 from infra.schemas import ApiInput, ApiModel, Id
 
@@ -113,6 +153,8 @@ class DeliveryRead(ApiModel):
     created_at: datetime
     opened_at: datetime | None = None
     shared_at: datetime | None = None
+    # The push copy an experiment arm gave this delivery (null: the default copy).
+    push_copy: str | None = None
 
 
 class Inbox(ApiModel):
@@ -147,6 +189,8 @@ class SlotRunResult(ApiModel):
     opted_out: int
     quiet: int
     empty: int
+    # Members an experiment arm moved to another golden slot.
+    moved: int = 0
 
 
 class SlotMembers(ApiModel):
@@ -274,3 +318,81 @@ class AuthorRelationsByMember(ApiModel):
     """Member id → their relations, every member asked for present (empty lists when none)."""
 
     members: dict[str, AuthorRelations]
+
+
+# The experiments' enums and wire models are re-exported: every name is importable from here.
+__all__ = [
+    "ActivityByMember",
+    "ArmMetrics",
+    "ArmRead",
+    "ArmSpec",
+    "AssignmentRequest",
+    "Audience",
+    "AuthorRelationChange",
+    "AuthorRelations",
+    "AuthorRelationsByMember",
+    "AuthorRelationsLookup",
+    "Channel",
+    "ComparisonRead",
+    "DeliveryItem",
+    "DeliveryRead",
+    "DetectableAt",
+    "EngagementFigures",
+    "EventBatch",
+    "EventCreate",
+    "EventImport",
+    "EventImportBatch",
+    "EventRecorded",
+    "EventType",
+    "EventsRecorded",
+    "ExperimentAnalysis",
+    "ExperimentCreate",
+    "ExperimentDecision",
+    "ExperimentFinish",
+    "ExperimentFlags",
+    "ExperimentKind",
+    "ExperimentList",
+    "ExperimentMetric",
+    "ExperimentRead",
+    "ExperimentResult",
+    "ExperimentResults",
+    "ExperimentStatus",
+    "ExplainRequest",
+    "ExportFormat",
+    "FeatureValue",
+    "FeedExplanation",
+    "FeedItem",
+    "FeedPage",
+    "FeedRequest",
+    "GuardrailBreach",
+    "GuardrailCheck",
+    "GuardrailMetric",
+    "GuardrailSpec",
+    "Inbox",
+    "InterleavingRead",
+    "MAX_EVENT_BATCH",
+    "MAX_FEED_PAGE",
+    "MAX_RELATIONS_LISTED",
+    "MAX_RELATION_MEMBERS",
+    "MemberActivity",
+    "MemberArm",
+    "MemberAssignments",
+    "PowerPlan",
+    "PowerRequest",
+    "PushPreferencesRead",
+    "PushPreferencesUpdate",
+    "ResultsExport",
+    "RolloutStep",
+    "RolloutUpdate",
+    "Scene",
+    "Slot",
+    "SlotMembers",
+    "SlotRate",
+    "SlotRates",
+    "SlotRunRequest",
+    "SlotRunResult",
+    "Source",
+    "SrmRead",
+    "TargetingSpec",
+    "WeightsUpdate",
+]

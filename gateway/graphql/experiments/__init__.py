@@ -1,0 +1,1 @@
+"""Experiments through the gateway: design and steering (operators), a member's experimentFlags, readouts."""
