@@ -1,5 +1,5 @@
-"""Events, the item counters derived from them (totals and daily buckets), imported signals, and the one-off
-migrations of these collections.
+"""Events, imported signals, and the one-off migrations of the event collections; the item counters derived from
+events are `store/item_counters.py`, reached through `EventsStore.counters`.
 
 A recorded event is stored together with its outbox entry (store/event_outbox.py), in one transaction; the ingest
 worker (service/ingest_worker.py) derives the counters from the outbox in batches. Imported events are counted as
@@ -9,10 +9,10 @@ they are imported (service/importing.py) and have no outbox entry.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
-from pymongo import ASCENDING, DESCENDING, UpdateOne, WriteConcern
+from pymongo import ASCENDING, DESCENDING, WriteConcern
 from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, NetworkTimeout
@@ -20,13 +20,12 @@ from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, Net
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
 from distribution_service.store.event_outbox import EventOutboxStore
+from distribution_service.store.item_counters import DAILY_BUCKET_DAYS, ItemCountersStore
 from distribution_service.store.member_recent import RECENT_KEPT, MemberRecentStore
 from infra.bulk import insert_many_reporting
 from infra.indexes import IndexPlan
 from infra.mongo import JournalBarrier
 
-# Daily engagement buckets are kept this many days: enough for the 7-day popularity window and its first day.
-DAILY_BUCKET_DAYS = 8
 BACKFILL_BATCH = 5000
 # Members whose last engagements the member_recent backfill reads and writes per transaction.
 SEED_BATCH = 200
@@ -55,9 +54,13 @@ class EventsStore:
         self.outbox = EventOutboxStore(db)
         # Each member's last engagements, pushed by the worker in the same transactions as the counters.
         self.recent = MemberRecentStore(db)
-        self.item_stats = db["item_stats"]
-        # Each item's engagement per UTC day, for recent days (TTL): the 7-day popularity feature's source.
-        self.item_daily = db["item_daily"]
+        # The items' counters (totals and daily buckets), bumped by the worker in the same transactions.
+        self.counters = ItemCountersStore(db)
+        self.add_to_item_stats = self.counters.add
+        self.list_item_stats = self.counters.list_item_stats
+        self.sum_recent_engagement = self.counters.sum_recent_engagement
+        self.sum_engagement_windows = self.counters.sum_engagement_windows
+        self.list_item_engagement = self.counters.list_item_engagement
         # Imported events that name no member (votes): they count for items' popularity only.
         self.item_signals = db["item_signals"]
         # One document per data migration done (backfills of older databases).
@@ -103,22 +106,6 @@ class EventsStore:
         )
         # list_active_communities (the slot scheduler's tick): any community's recent events.
         indexes.add(self.events, [("occurred_at", ASCENDING)], name="occurred_at")
-        # sum_recent_engagement: the candidates' daily engagement buckets; one bucket per item and day.
-        indexes.add(
-            self.item_daily,
-            [("community_id", ASCENDING), ("content_id", ASCENDING), ("day", ASCENDING)],
-            unique=True,
-            name="community_content_day_unique",
-        )
-        # Buckets expire once no popularity window reaches them.
-        indexes.add(self.item_daily, [("expires_at", ASCENDING)], expireAfterSeconds=0, name="expires_at_ttl")
-        # list_item_stats: counters per item.
-        indexes.add(
-            self.item_stats,
-            [("community_id", ASCENDING), ("content_id", ASCENDING)],
-            unique=True,
-            name="community_content_unique",
-        )
         # list_item_signals_between (training): imported anonymous signals over a window.
         indexes.add(
             self.item_signals, [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred_at"
@@ -131,6 +118,7 @@ class EventsStore:
             name="community_key_unique",
         )
         await indexes.create()
+        await self.counters.ensure_indexes()
         await self.outbox.ensure_indexes()
         await self.recent.ensure_indexes()
         # Data migrations of older databases, once the indexes they read are there.
@@ -320,45 +308,6 @@ class EventsStore:
             {"engaged": {"$exists": False}, "type": {"$ne": impression}}, {"$set": {"engaged": True}}
         )
         await migrations.update_one({"_id": "events_engaged"}, {"$set": {"done": True}}, upsert=True)
-
-    async def list_item_stats(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[str, Doc]:
-        cursor = self.item_stats.find({"community_id": community_id, "content_id": {"$in": content_ids}})
-        return {str(doc["content_id"]): doc async for doc in cursor}
-
-    async def sum_recent_engagement(
-        self, community_id: ObjectId, content_ids: list[ObjectId], since: datetime
-    ) -> dict[str, float]:
-        """Each item's engagement weight on the UTC days from `since`'s day on, from the daily buckets: a few
-        documents per item, however many events (impressions included) the items had."""
-        (totals,) = await self.sum_engagement_windows(community_id, content_ids, [since])
-        return totals
-
-    async def sum_engagement_windows(
-        self, community_id: ObjectId, content_ids: list[ObjectId], starts: list[datetime]
-    ) -> list[dict[str, float]]:
-        """`sum_recent_engagement` for several window starts at once (7-day popularity and 1-day velocity), in
-        one read of the daily buckets."""
-        first_days = [(s.astimezone(UTC) if s.tzinfo else s).date().isoformat() for s in starts]
-        # community_content_day_unique, `$in` on the last field it pins; the day bounds are applied here.
-        cursor = self.item_daily.find(
-            {"community_id": community_id, "content_id": {"$in": content_ids}},
-            projection={"content_id": 1, "day": 1, "engagement": 1, "_id": 0},
-        )
-        totals: list[dict[str, float]] = [{} for _ in starts]
-        async for doc in cursor:
-            key = str(doc["content_id"])
-            for first_day, window in zip(first_days, totals, strict=True):
-                if doc["day"] >= first_day:
-                    window[key] = window.get(key, 0.0) + float(doc["engagement"])
-        return totals
-
-    async def list_item_engagement(self, community_id: ObjectId) -> dict[str, float]:
-        """Every item's engagement weight, all time (on community_content_unique): what the community's tag
-        shares are summed from."""
-        cursor = self.item_stats.find(
-            {"community_id": community_id}, projection={"content_id": 1, "engagement": 1, "_id": 0}
-        )
-        return {str(doc["content_id"]): float(doc.get("engagement", 0.0)) async for doc in cursor}
 
     async def list_members_engagement(
         self, community_id: ObjectId, member_ids: list[ObjectId], *, history_limit: int
@@ -553,72 +502,6 @@ class EventsStore:
     async def insert_item_signals(self, docs: list[Doc]) -> dict[int, str]:
         return await insert_many_reporting(self.item_signals, docs)
 
-    async def add_to_item_stats(
-        self, community_id: ObjectId, docs: list[Doc], *, session: Session | None = None
-    ) -> None:
-        """Bump the counters of the items these (newly stored) events are about, one update per item."""
-        increments: dict[ObjectId, dict[str, float]] = {}
-        last_at: dict[ObjectId, datetime] = {}
-        for doc in docs:
-            event_type = EventType(doc["type"])
-            if event_type is not EventType.IMPRESSION:
-                seen = last_at.get(doc["content_id"])
-                last_at[doc["content_id"]] = doc["occurred_at"] if seen is None else max(seen, doc["occurred_at"])
-            inc = increments.setdefault(doc["content_id"], {"engagement": 0.0})
-            inc[f"counts.{event_type.value}"] = inc.get(f"counts.{event_type.value}", 0) + 1
-            inc["engagement"] += ENGAGEMENT_WEIGHT[event_type]
-        if not increments:
-            return
-        now = datetime.now(UTC)
-        await self._add_to_item_daily(community_id, docs, now, session=session)
-        await self.item_stats.bulk_write(
-            [
-                UpdateOne(
-                    {"community_id": community_id, "content_id": content_id},
-                    # last_at: the item's last engagement, a ranking feature ("active lately").
-                    {"$inc": inc, "$set": {"updated_at": now}}
-                    | ({"$max": {"last_at": last_at[content_id]}} if content_id in last_at else {}),
-                    upsert=True,
-                )
-                for content_id, inc in increments.items()
-            ],
-            ordered=False,
-            session=session,
-        )
-
-    async def _add_to_item_daily(
-        self, community_id: ObjectId, docs: list[Doc], now: datetime, *, session: Session | None = None
-    ) -> None:
-        """Bump each item's engagement bucket of each UTC day the events happened on, for recent days only:
-        buckets expire (TTL) once no popularity window can reach them."""
-        oldest = (now - timedelta(days=DAILY_BUCKET_DAYS)).date()
-        buckets: dict[tuple[ObjectId, date], float] = {}
-        for doc in docs:
-            weight = ENGAGEMENT_WEIGHT[EventType(doc["type"])]
-            at = doc["occurred_at"] if doc["occurred_at"].tzinfo else doc["occurred_at"].replace(tzinfo=UTC)
-            day = at.astimezone(UTC).date()
-            if weight > 0 and day >= oldest:
-                buckets[(doc["content_id"], day)] = buckets.get((doc["content_id"], day), 0.0) + weight
-        if not buckets:
-            return
-        await self.item_daily.bulk_write(
-            [
-                UpdateOne(
-                    {"community_id": community_id, "content_id": content_id, "day": day.isoformat()},
-                    {
-                        "$inc": {"engagement": weight},
-                        "$setOnInsert": {
-                            "expires_at": datetime.combine(day, time(), UTC) + timedelta(days=DAILY_BUCKET_DAYS + 1)
-                        },
-                    },
-                    upsert=True,
-                )
-                for (content_id, day), weight in buckets.items()
-            ],
-            ordered=False,
-            session=session,
-        )
-
     async def backfill_item_daily(self) -> None:
         """Fill the daily buckets from the last days' events and imported signals, once per database (databases
         whose events were stored before the buckets existed). The migration is claimed before it runs, so
@@ -647,7 +530,7 @@ class EventsStore:
         for doc in docs:
             by_community.setdefault(doc["community_id"], []).append(doc)
         for community_id, of_community in by_community.items():
-            await self._add_to_item_daily(community_id, of_community, now)
+            await self.counters.add_daily(community_id, of_community, now)
 
     # --- feed reads ------------------------------------------------------------------------------------------
 
