@@ -14,6 +14,7 @@ from distribution_service.routes import routes
 from distribution_service.service import DistributionService
 from distribution_service.service.ranker import POOL_TTL_SECONDS
 from distribution_service.store import DistributionStore
+from infra.leader import leader_lease
 from infra.periodic import PeriodicTask
 from infra.service_app import create_service_app, database_lifespan
 from infra.settings import Settings
@@ -57,7 +58,12 @@ def create_app(settings: Settings, *, content: ContentClient, users: UsersClient
             ingest_interval_seconds=settings.ingest_interval_seconds,
         )
         app.state.service = service
-        app.state.scheduler = PeriodicTask("golden_slots", service.scheduler.tick, interval=SLOT_TICK_SECONDS)
+        app.state.scheduler = PeriodicTask(
+            "golden_slots",
+            service.scheduler.tick,
+            interval=SLOT_TICK_SECONDS,
+            lease=leader_lease(settings, "golden_slots"),
+        )
 
     database = database_lifespan(
         uri=settings.mongodb_uri,

@@ -1,4 +1,5 @@
-"""Query cost at the edge: a per-request maximum, and budgets in cost points per minute per member and address.
+"""Query cost at the edge: a per-request maximum, and budgets in cost points per minute per member and address
+(shared by every gateway replica through Redis when REDIS_URL is set).
 
 The cost (gateway/query_cost.py) is known before execution, so an operation over `QUERY_COST_MAX` or over the
 caller's remaining budget is refused before any resolver runs. Budgets count points, not requests: a client

@@ -6,7 +6,7 @@ import json
 
 import jwt
 from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage
+from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -15,10 +15,10 @@ from infra.settings import Settings
 
 
 class RateLimiter:
-    """Moving-window limits kept in this process's memory (one gateway process per replica; see README)."""
+    """Moving-window limits, shared by every gateway replica through Redis when REDIS_URL is set."""
 
-    def __init__(self, settings: Settings) -> None:
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+    def __init__(self, settings: Settings, storage: Storage | None = None) -> None:
+        self._limiter = MovingWindowRateLimiter(storage or MemoryStorage())
         self.per_address = parse(settings.rate_limit_per_address)
         self.per_member = parse(settings.rate_limit_per_member) if settings.rate_limit_per_member else None
         self.enabled = settings.rate_limits_enabled

@@ -1,0 +1,85 @@
+"""What replicas must share: budgets' counters and cache generations, in Redis when `REDIS_URL` is set.
+
+Unset, each process keeps its own (the embedded default: one process per role, nothing to share). Keys carry the
+`DB_PREFIX`, so deployments (and tests) sharing one Redis do not mix.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+import redis.asyncio as aioredis
+from limits.aio.storage import MemoryStorage, Storage
+from limits.storage import storage_from_string
+
+from infra.settings import Settings
+
+
+def redis_client(url: str) -> aioredis.Redis:
+    """A client (with its own connection pool) of the Redis at `url`; close it with `aclose()`."""
+    return aioredis.Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)
+
+
+def key_prefix(settings: Settings) -> str:
+    return f"{settings.db_prefix}:"
+
+
+class SharedState:
+    """One process's way to what replicas share: one Redis connection pool for every budget and generation."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._pool = (
+            aioredis.ConnectionPool.from_url(settings.redis_url, socket_timeout=2.0, socket_connect_timeout=2.0)
+            if settings.redis_url
+            else None
+        )
+
+    @property
+    def shared(self) -> bool:
+        return self._pool is not None
+
+    def limits_storage(self) -> Storage:
+        """The `limits` storage of moving windows: Redis's (one budget for every replica) or this process's memory."""
+        if self._pool is None or not self.settings.redis_url:
+            return MemoryStorage()
+        storage = storage_from_string(
+            f"async+{self.settings.redis_url}",
+            implementation="redispy",
+            key_prefix=f"{key_prefix(self.settings)}limits",
+            connection_pool=self._pool,
+        )
+        return cast(Storage, storage)
+
+    def generation(self, name: str) -> CacheGeneration:
+        client = aioredis.Redis(connection_pool=self._pool) if self._pool is not None else None
+        return CacheGeneration(f"{key_prefix(self.settings)}generation:{name}", client)
+
+    async def aclose(self) -> None:
+        if self._pool is not None:
+            await self._pool.disconnect()
+
+
+class CacheGeneration:
+    """A number every replica reads before it trusts its cache; bumping it drops every replica's copy at once.
+
+    One GET a read, no subscriber loop: a replica that missed nothing pays one round trip, one that restarted has
+    nothing to drop. Without Redis the number lives in this process (the caches it guards are this process's).
+    """
+
+    def __init__(self, key: str, client: aioredis.Redis | None) -> None:
+        self.key = key
+        self._redis = client
+        self._local = 0
+
+    async def current(self) -> int:
+        if self._redis is None:
+            return self._local
+        value = await self._redis.get(self.key)
+        return int(value or 0)
+
+    async def bump(self) -> None:
+        if self._redis is None:
+            self._local += 1
+        else:
+            await self._redis.incr(self.key)
