@@ -6,7 +6,7 @@ Unset, each process keeps its own (the embedded default: one process per role, n
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import redis.asyncio as aioredis
 from limits.aio.storage import MemoryStorage, Storage
@@ -43,11 +43,12 @@ class SharedState:
         """The `limits` storage of moving windows: Redis's (one budget for every replica) or this process's memory."""
         if self._pool is None or not self.settings.redis_url:
             return MemoryStorage()
+        options: dict[str, Any] = {"connection_pool": self._pool}  # one pool for every budget of the process
         storage = storage_from_string(
             f"async+{self.settings.redis_url}",
             implementation="redispy",
             key_prefix=f"{key_prefix(self.settings)}limits",
-            connection_pool=self._pool,
+            **options,
         )
         return cast(Storage, storage)
 

@@ -49,6 +49,12 @@ async def test_metrics_count_operations_and_service_calls(api: Api) -> None:
     assert 'graphql_operations_total{operation="mutation.createCommunity",outcome="ok"}' in text
     assert 'service_call_duration_seconds_count{method="POST",outcome="ok",target="users"}' in text
     assert 'http_requests_total{method="POST",route="create_community",service="users",status="201"}' in text
+    # The gateway's own requests are labelled by the GraphQL operation, not "unmatched".
+    assert (
+        'http_requests_total{method="POST",route="graphql:mutation.createCommunity",service="gateway",status="200"}'
+        in text
+    )
+    assert 'route="unmatched",service="gateway"' not in text
 
 
 async def test_metrics_label_unknown_root_fields_as_unknown(api: Api) -> None:
