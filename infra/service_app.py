@@ -87,6 +87,7 @@ class RequestContextMiddleware:
                     status=status,
                     duration_ms=round(elapsed * 1000, 2),
                     operation=scope.get(GRAPHQL_OPERATION_KEY),
+                    request_id=request_id,
                 )
             structlog.contextvars.unbind_contextvars("request_id", "service")
             request_id_var.reset(token)
