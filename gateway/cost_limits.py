@@ -16,11 +16,11 @@ from typing import Any
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
 from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.storage import Storage
 from strawberry.extensions import SchemaExtension
 
 from gateway.query_cost import CostModel, OperationCost, default_cost_model, operation_cost
+from infra.shared_state import BudgetLimiter
 
 MAX_COST_EXCEEDED = "MAX_COST_EXCEEDED"
 RATE_LIMITED = "RATE_LIMITED"
@@ -39,7 +39,7 @@ class CostBudgets:
 
     def __init__(self, policy: CostPolicy, storage: Storage | None = None) -> None:
         self.policy = policy
-        self._limiter = MovingWindowRateLimiter(storage or MemoryStorage())
+        self._limiter = BudgetLimiter(storage)
         self.per_member: RateLimitItem = parse(policy.per_member)
         self.per_address: RateLimitItem = parse(policy.per_address)
 

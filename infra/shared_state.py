@@ -6,13 +6,20 @@ Unset, each process keeps its own (the embedded default: one process per role, n
 
 from __future__ import annotations
 
+import time
 from typing import Any, cast
 
 import redis.asyncio as aioredis
+from limits import RateLimitItem, WindowStats
 from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 from limits.storage import storage_from_string
 
+from infra.logging import get_logger
 from infra.settings import Settings
+
+log = get_logger(__name__)
 
 
 def redis_client(url: str) -> aioredis.Redis:
@@ -48,6 +55,7 @@ class SharedState:
             f"async+{self.settings.redis_url}",
             implementation="redispy",
             key_prefix=f"{key_prefix(self.settings)}limits",
+            wrap_exceptions=True,  # a Redis failure is one StorageError, which BudgetLimiter turns into "allowed"
             **options,
         )
         return cast(Storage, storage)
@@ -73,14 +81,55 @@ class CacheGeneration:
         self._redis = client
         self._local = 0
 
-    async def current(self) -> int:
+    async def current(self) -> int | None:
+        """The generation; None while Redis is unreachable (keep the cache: it still expires by its own TTL)."""
         if self._redis is None:
             return self._local
-        value = await self._redis.get(self.key)
+        try:
+            value = await self._redis.get(self.key)
+        except aioredis.RedisError as exc:
+            log.warning("shared_generation_unreachable", key=self.key, error=str(exc)[:200])
+            return None
         return int(value or 0)
 
     async def bump(self) -> None:
         if self._redis is None:
             self._local += 1
-        else:
+            return
+        try:
             await self._redis.incr(self.key)
+        except aioredis.RedisError as exc:
+            log.warning("shared_generation_unreachable", key=self.key, error=str(exc)[:200])
+
+
+class BudgetLimiter:
+    """Moving-window budgets that fail open: while their Redis is unreachable a request is allowed (and logged), so
+    an outage of the shared counters never takes the API down with it; the per-request cost maximum still holds."""
+
+    def __init__(self, storage: Storage | None = None) -> None:
+        self._limiter = MovingWindowRateLimiter(storage or MemoryStorage())
+
+    async def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
+        try:
+            return await self._limiter.hit(item, *identifiers, cost=cost)
+        except StorageError as exc:
+            _unreachable(exc)
+            return True
+
+    async def test(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
+        try:
+            return await self._limiter.test(item, *identifiers, cost=cost)
+        except StorageError as exc:
+            _unreachable(exc)
+            return True
+
+    async def get_window_stats(self, item: RateLimitItem, *identifiers: str) -> WindowStats:
+        try:
+            return await self._limiter.get_window_stats(item, *identifiers)
+        except StorageError as exc:
+            _unreachable(exc)
+            return WindowStats(reset_time=time.time() + item.get_expiry(), remaining=item.amount)
+
+
+def _unreachable(exc: StorageError) -> None:
+    log.warning("shared_budgets_unreachable", error=str(exc.storage_error)[:200])

@@ -42,7 +42,7 @@ class ApiKeyResolver:
         digest = hashlib.sha256(secret.encode()).hexdigest()
         if self.generation is not None:
             current = await self.generation.current()
-            if current != self._seen_generation:
+            if current is not None and current != self._seen_generation:
                 self._cache.clear()  # a key was revoked somewhere: read every key afresh
                 self._seen_generation = current
         now = time.monotonic()

@@ -11,8 +11,9 @@ import time
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.storage import Storage
+
+from infra.shared_state import BudgetLimiter
 
 RATE_LIMIT_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")
 
@@ -42,7 +43,7 @@ class QuotaState:
 class KeyQuotas:
     def __init__(self, *, requests: str, cost: str, enabled: bool = True, storage: Storage | None = None) -> None:
         self.enabled = enabled
-        self._limiter = MovingWindowRateLimiter(storage or MemoryStorage())
+        self._limiter = BudgetLimiter(storage)
         self.requests: RateLimitItem = parse(requests)
         self.cost: RateLimitItem = parse(cost)
         self.policy = (
