@@ -51,7 +51,7 @@ def test_two_workers_reach_the_single_node_ndcg(groups: tuple[list[Group], list[
     assert sum(placed.values()) == rows
     assert min(placed.values()) > rows // 3  # each worker built a real share
     labels = [g.labels for g in test]
-    ndcg_distributed = per_group("ndcg", labels, [distributed.predict(g.features) for g in test], 10)
-    ndcg_single = per_group("ndcg", labels, [single.predict(g.features) for g in test], 10)
+    ndcg_distributed = per_group("ndcg", labels, [np.asarray(distributed.predict(g.features)) for g in test], 10)
+    ndcg_single = per_group("ndcg", labels, [np.asarray(single.predict(g.features)) for g in test], 10)
     _, low, high = paired_ratio_ci95(ndcg_distributed, ndcg_single, seed=7)
     assert low <= 1.0 <= high, (ndcg_distributed.mean(), ndcg_single.mean(), low, high)
