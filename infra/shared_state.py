@@ -7,9 +7,8 @@ Unset, each process keeps its own (the embedded default: one process per role, n
 from __future__ import annotations
 
 import time
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import redis.asyncio as aioredis
 from limits import RateLimitItem, WindowStats
 from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -19,11 +18,18 @@ from limits.storage import storage_from_string
 from infra.logging import get_logger
 from infra.settings import Settings
 
+if TYPE_CHECKING:
+    import redis.asyncio as aioredis
+
 log = get_logger(__name__)
 
 
 def redis_client(url: str) -> aioredis.Redis:
-    """A client (with its own connection pool) of the Redis at `url`; close it with `aclose()`."""
+    """A client (with its own connection pool) of the Redis at `url`; close it with `aclose()`.
+
+    redis is imported here, not at the top: a process without REDIS_URL never pays for the import."""
+    import redis.asyncio as aioredis
+
     return aioredis.Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)
 
 
@@ -36,11 +42,13 @@ class SharedState:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._pool = (
-            aioredis.ConnectionPool.from_url(settings.redis_url, socket_timeout=2.0, socket_connect_timeout=2.0)
-            if settings.redis_url
-            else None
-        )
+        self._pool: aioredis.ConnectionPool | None = None
+        if settings.redis_url:
+            import redis.asyncio as aioredis
+
+            self._pool = aioredis.ConnectionPool.from_url(
+                settings.redis_url, socket_timeout=2.0, socket_connect_timeout=2.0
+            )
 
     @property
     def shared(self) -> bool:
@@ -61,7 +69,11 @@ class SharedState:
         return cast(Storage, storage)
 
     def generation(self, name: str) -> CacheGeneration:
-        client = aioredis.Redis(connection_pool=self._pool) if self._pool is not None else None
+        client = None
+        if self._pool is not None:
+            import redis.asyncio as aioredis
+
+            client = aioredis.Redis(connection_pool=self._pool)
         return CacheGeneration(f"{key_prefix(self.settings)}generation:{name}", client)
 
     async def aclose(self) -> None:
@@ -85,9 +97,11 @@ class CacheGeneration:
         """The generation; None while Redis is unreachable (keep the cache: it still expires by its own TTL)."""
         if self._redis is None:
             return self._local
+        from redis import RedisError  # imported already: this object holds a client
+
         try:
             value = await self._redis.get(self.key)
-        except aioredis.RedisError as exc:
+        except RedisError as exc:
             log.warning("shared_generation_unreachable", key=self.key, error=str(exc)[:200])
             return None
         return int(value or 0)
@@ -96,9 +110,11 @@ class CacheGeneration:
         if self._redis is None:
             self._local += 1
             return
+        from redis import RedisError
+
         try:
             await self._redis.incr(self.key)
-        except aioredis.RedisError as exc:
+        except RedisError as exc:
             log.warning("shared_generation_unreachable", key=self.key, error=str(exc)[:200])
 
 

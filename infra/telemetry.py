@@ -12,14 +12,6 @@ from __future__ import annotations
 
 import os
 
-from opentelemetry import trace
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
-from opentelemetry.instrumentation.starlette import StarletteInstrumentor
-from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from starlette.applications import Starlette
 
 from infra.logging import get_logger
@@ -43,6 +35,15 @@ def configure_tracing(service_name: str, endpoint: str | None) -> bool:
     global _enabled
     if _enabled or not endpoint:
         return _enabled
+    # Imported only when tracing is on: a process without a collector never pays for the SDK's import.
+    from opentelemetry import trace
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+    from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
+    from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
     # OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES still win: Resource.create reads them.
     resource = Resource.create({SERVICE_NAME: os.environ.get("OTEL_SERVICE_NAME") or service_name})
     provider = TracerProvider(resource=resource)
@@ -58,6 +59,8 @@ def configure_tracing(service_name: str, endpoint: str | None) -> bool:
 def instrument_app(app: object) -> None:
     """Server spans for a served Starlette app, when tracing is on."""
     if _enabled and isinstance(app, Starlette):
+        from opentelemetry.instrumentation.starlette import StarletteInstrumentor
+
         StarletteInstrumentor.instrument_app(app)
 
 
@@ -65,6 +68,8 @@ def annotate_operation(kind: str, label: str, name: str | None) -> None:
     """The GraphQL operation on the request's span (`graphql.operation.type` / `.name`, the root field label)."""
     if not _enabled:
         return
+    from opentelemetry import trace
+
     span = trace.get_current_span()
     if span.is_recording():
         span.set_attribute("graphql.operation.type", kind)

@@ -20,6 +20,8 @@ from infra.settings import Settings
 from tests.conftest import INTERNAL_TOKEN
 from tests.integration.test_processes import REPO, wait_ready
 
+pytestmark = pytest.mark.processes
+
 LEASE_SECONDS = 1.5
 
 
@@ -78,7 +80,7 @@ def billing_pair(
                 )
             pair.append((process, f"http://127.0.0.1:{port}"))
         for index, (process, url) in enumerate(pair):
-            wait_ready(url, process, tmp_path / f"billing-{index}.log")
+            wait_ready(url, process, tmp_path / f"billing-{index}.log", timeout=240)
         yield pair
     finally:
         for process, _ in pair:

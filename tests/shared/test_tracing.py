@@ -63,8 +63,9 @@ def traced_platform(settings: Settings, collector: Collector, tmp_path: Path) ->
                 processes[name] = subprocess.Popen(
                     [sys.executable, "-m", package], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
                 )
+        # Started together, so each may wait for the others' imports on a loaded machine: a generous bound.
         for name, process in processes.items():
-            wait_ready(f"http://127.0.0.1:{ports[name]}", process, tmp_path / f"{name}.log")
+            wait_ready(f"http://127.0.0.1:{ports[name]}", process, tmp_path / f"{name}.log", timeout=240)
         yield f"http://127.0.0.1:{ports['gateway']}"
     finally:
         for process in processes.values():
