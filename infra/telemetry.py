@@ -35,6 +35,9 @@ def configure_tracing(service_name: str, endpoint: str | None) -> bool:
     global _enabled
     if _enabled or not endpoint:
         return _enabled
+    # Probes are not traced (an operator's own OTEL_PYTHON_STARLETTE_EXCLUDED_URLS wins); read when the
+    # instrumentation is first imported, below or in instrument_app.
+    os.environ.setdefault("OTEL_PYTHON_STARLETTE_EXCLUDED_URLS", "healthz,readyz,metrics")
     # Imported only when tracing is on: a process without a collector never pays for the SDK's import.
     from opentelemetry import trace
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
