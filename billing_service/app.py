@@ -16,6 +16,7 @@ from billing_service.routes import routes
 from billing_service.service import BillingService
 from billing_service.store import BillingStore, Doc
 from distribution_service.client import DistributionClient
+from infra.leader import leader_lease
 from infra.logging import get_logger
 from infra.periodic import PeriodicTask
 from infra.service_app import create_service_app, database_lifespan
@@ -60,7 +61,8 @@ def cycle_task(settings: Settings, service: BillingService) -> PeriodicTask:
         log.info("billing_cycle", **result.model_dump())
 
     interval = settings.billing_scheduler_interval_seconds if settings.app_env != "test" else 0.0
-    return PeriodicTask("billing_cycle", cycle, interval=interval)
+    lease = leader_lease(settings, "billing_cycle") if interval > 0 else None
+    return PeriodicTask("billing_cycle", cycle, interval=interval, lease=lease)
 
 
 def create_app(

@@ -2,7 +2,8 @@
 
 For a deployment whose distribution and billing replicas run with their schedulers off (SLOT_SCHEDULER_ENABLED=false,
 BILLING_SCHEDULER_INTERVAL_SECONDS=0): this process mounts those two services with their schedulers on and reaches
-users and content over HTTP (their *_SERVICE_URL). Run exactly one. It answers `/healthz` and `/readyz` on
+users and content over HTTP (their *_SERVICE_URL). Run exactly one without REDIS_URL; with it, any number (each job
+runs in the one process holding its leader lease, infra/leader.py). It answers `/healthz` and `/readyz` on
 GATEWAY_PORT (its container's own port) so that an orchestrator can watch it; it serves nothing else.
 """
 

@@ -15,6 +15,7 @@ from content_service.service.relay import billing_handler, distribution_handler
 from content_service.service.webhooks import WebhookSender
 from content_service.store import ContentStore
 from distribution_service.client import DistributionClient
+from infra.leader import LeaderLease, leader_lease
 from infra.outbox import Handler, OutboxRelay
 from infra.periodic import PeriodicTask
 from infra.service_app import create_service_app, database_lifespan
@@ -24,9 +25,11 @@ from users_service.client import UsersClient
 CRISIS_TICK_SECONDS = 30.0
 
 
-def crisis_tick(crisis: CrisisService, *, interval: float = CRISIS_TICK_SECONDS) -> PeriodicTask:
-    """Overdue incident steps and lost 'opened' notifications, every `interval` seconds, in-process."""
-    return PeriodicTask("crisis-tick", crisis.tick, interval=interval)
+def crisis_tick(
+    crisis: CrisisService, *, interval: float = CRISIS_TICK_SECONDS, lease: LeaderLease | None = None
+) -> PeriodicTask:
+    """Overdue incident steps and lost 'opened' notifications, every `interval` seconds, in one replica."""
+    return PeriodicTask("crisis-tick", crisis.tick, interval=interval, lease=lease)
 
 
 def create_app(
@@ -63,7 +66,7 @@ def create_app(
             lease_seconds=2 * settings.service_timeout_seconds,
         )
         store.on_commit = relay.notify
-        tick = crisis_tick(service.crisis)
+        tick = crisis_tick(service.crisis, lease=leader_lease(settings, "crisis-tick"))
         app.state.store = store
         app.state.service = service
         app.state.webhooks = webhooks

@@ -15,6 +15,7 @@ from distribution_service.routes import routes
 from distribution_service.service import DistributionService
 from distribution_service.service.ranker import POOL_TTL_SECONDS
 from distribution_service.store import DistributionStore
+from infra.leader import leader_lease
 from infra.periodic import PeriodicTask
 from infra.service_app import create_service_app, database_lifespan
 from infra.settings import Settings
@@ -67,9 +68,17 @@ def create_app(
             billing=billing,
         )
         app.state.service = service
-        app.state.scheduler = PeriodicTask("golden_slots", service.scheduler.tick, interval=SLOT_TICK_SECONDS)
+        app.state.scheduler = PeriodicTask(
+            "golden_slots",
+            service.scheduler.tick,
+            interval=SLOT_TICK_SECONDS,
+            lease=leader_lease(settings, "golden_slots"),
+        )
         app.state.gray_release = PeriodicTask(
-            "gray_release", service.gray_release.tick, interval=GRAY_RELEASE_TICK_SECONDS
+            "gray_release",
+            service.gray_release.tick,
+            interval=GRAY_RELEASE_TICK_SECONDS,
+            lease=leader_lease(settings, "gray_release"),
         )
 
     database = database_lifespan(

@@ -36,6 +36,7 @@ from infra.logging import get_logger, request_id_var
 from infra.metrics import metrics_endpoint
 from infra.service_app import RequestContextMiddleware
 from infra.settings import Settings
+from infra.shared_state import SharedState
 
 log = get_logger(__name__)
 HTTP_CODES = {
@@ -76,13 +77,19 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         self.persisted = PersistedQueries(
             capacity=settings.persisted_queries_cache_size, allowlist=load_allowlist(allowlist) if allowlist else None
         )
-        super().__init__(build_schema(settings, self.persisted), **kwargs)
+        # Budgets and the key cache's generation: in Redis when REDIS_URL is set, shared by every replica.
+        self.shared = shared = SharedState(settings)
+        super().__init__(build_schema(settings, self.persisted, shared), **kwargs)
         self.settings = settings
         self.services = services
         self.issuer = TokenIssuer(settings)
-        self.keys = ApiKeyResolver(services.users, ttl_seconds=settings.api_key_cache_seconds)
+        self.keys = ApiKeyResolver(
+            services.users,
+            ttl_seconds=settings.api_key_cache_seconds,
+            generation=shared.generation("api-keys") if shared.shared else None,
+        )
         self.authenticator = Authenticator(settings, self.issuer, self.keys)
-        self.limiter = RateLimiter(settings)
+        self.limiter = RateLimiter(settings, shared.limits_storage())
 
     def decode_json(self, data: str | bytes) -> object:
         try:
@@ -185,7 +192,10 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with services.running():
-            yield
+            try:
+                yield
+            finally:
+                await graphql.shared.aclose()
 
     app = Starlette(
         routes=[

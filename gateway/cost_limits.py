@@ -1,4 +1,5 @@
-"""Query cost at the edge: a per-request maximum, and budgets in cost points per minute per member and address.
+"""Query cost at the edge: a per-request maximum, and budgets in cost points per minute per member and address
+(shared by every gateway replica through Redis when REDIS_URL is set).
 
 The cost (gateway/query_cost.py) is known before execution, so an operation over `QUERY_COST_MAX` or over the
 caller's remaining budget is refused before any resolver runs. Budgets count points, not requests: a client
@@ -15,11 +16,11 @@ from typing import Any
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
 from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.storage import Storage
 from strawberry.extensions import SchemaExtension
 
 from gateway.query_cost import CostModel, OperationCost, default_cost_model, operation_cost
+from infra.shared_state import BudgetLimiter
 
 MAX_COST_EXCEEDED = "MAX_COST_EXCEEDED"
 RATE_LIMITED = "RATE_LIMITED"
@@ -38,7 +39,7 @@ class CostBudgets:
 
     def __init__(self, policy: CostPolicy, storage: Storage | None = None) -> None:
         self.policy = policy
-        self._limiter = MovingWindowRateLimiter(storage or MemoryStorage())
+        self._limiter = BudgetLimiter(storage)
         self.per_member: RateLimitItem = parse(policy.per_member)
         self.per_address: RateLimitItem = parse(policy.per_address)
 

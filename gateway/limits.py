@@ -6,19 +6,19 @@ import json
 
 import jwt
 from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.storage import Storage
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from infra.errors import RateLimitedError
 from infra.settings import Settings
+from infra.shared_state import BudgetLimiter
 
 
 class RateLimiter:
-    """Moving-window limits kept in this process's memory (one gateway process per replica; see README)."""
+    """Moving-window limits, shared by every gateway replica through Redis when REDIS_URL is set."""
 
-    def __init__(self, settings: Settings) -> None:
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+    def __init__(self, settings: Settings, storage: Storage | None = None) -> None:
+        self._limiter = BudgetLimiter(storage)
         self.per_address = parse(settings.rate_limit_per_address)
         self.per_member = parse(settings.rate_limit_per_member) if settings.rate_limit_per_member else None
         self.enabled = settings.rate_limits_enabled

@@ -1,4 +1,5 @@
-"""Per-operation metrics of the GraphQL endpoint."""
+"""Per-operation metrics of the GraphQL endpoint; the operation also labels the HTTP metrics, the access log line and
+the request's trace span."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from infra.metrics import GRAPHQL_LATENCY, GRAPHQL_OPERATIONS
+from infra.service_app import GRAPHQL_OPERATION_KEY
+from infra.telemetry import annotate_operation
 
 
 def operation_label(context: ExecutionContext) -> str:
@@ -41,3 +44,8 @@ class OperationMetrics(SchemaExtension):
         outcome = "error" if context.result and context.result.errors else "ok"
         GRAPHQL_OPERATIONS.labels(operation=label, outcome=outcome).inc()
         GRAPHQL_LATENCY.labels(operation=label).observe(time.perf_counter() - started)
+        request = getattr(context.context, "request", None)
+        if request is not None:
+            request.scope[GRAPHQL_OPERATION_KEY] = label  # http_requests_total{route="graphql:query.feed"}
+        kind, _, _ = label.partition(".")
+        annotate_operation(kind, label, context.operation_name)

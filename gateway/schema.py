@@ -82,6 +82,7 @@ from gateway.partners.allowlist import AllowlistedOnly
 from gateway.partners.quotas import KeyQuotas
 from gateway.persisted_queries import PersistedQueries
 from infra.settings import Settings
+from infra.shared_state import SharedState
 
 # The order of the classes is the order of the fields in the published schema.
 CONTENT_QUERIES = (
@@ -168,7 +169,9 @@ class GatewaySchema(strawberry.Schema):
         return None
 
 
-def build_schema(settings: Settings | None = None, persisted: PersistedQueries | None = None) -> strawberry.Schema:
+def build_schema(
+    settings: Settings | None = None, persisted: PersistedQueries | None = None, shared: SharedState | None = None
+) -> strawberry.Schema:
     production = bool(settings and settings.is_production)
     depth = settings.max_query_depth if settings else 12
     aliases = settings.max_aliases if settings else 30
@@ -180,12 +183,14 @@ def build_schema(settings: Settings | None = None, persisted: PersistedQueries |
             per_member=settings.query_cost_per_member if settings else "20000/minute",
             per_address=settings.query_cost_per_address if settings else "60000/minute",
             budgets_enabled=settings.rate_limits_enabled if settings else True,
-        )
+        ),
+        shared.limits_storage() if shared else None,
     )
     quotas = KeyQuotas(
         requests=settings.partner_requests_per_key if settings else "300/minute",
         cost=settings.partner_cost_per_key if settings else "20000/minute",
         enabled=settings.rate_limits_enabled if settings else True,
+        storage=shared.limits_storage() if shared else None,
     )
     # Keys held to the persisted-query allow-list are refused before PartnerAccess charges their budgets.
     held_keys = settings.allowlisted_keys if settings else []

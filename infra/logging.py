@@ -11,14 +11,21 @@ import structlog
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 _configured = False
+# One line per request served (infra.service_app.RequestContextMiddleware); on in processes, off in tests.
+_access_log = False
 
 
-def configure_logging(level: str = "INFO") -> None:
+def access_log_enabled() -> bool:
+    return _access_log
+
+
+def configure_logging(level: str = "INFO", *, access_log: bool = False) -> None:
     """Route stdlib and structlog output through one JSON renderer on stderr (idempotent)."""
-    global _configured
+    global _configured, _access_log
     if _configured:
         return
     _configured = True
+    _access_log = access_log
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,

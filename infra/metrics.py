@@ -6,7 +6,7 @@ In the embedded mode several services share one process (and one registry), so e
 
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from pymongo import monitoring
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,6 +21,8 @@ SERVICE_CALL_LATENCY = Histogram(
     "service_call_duration_seconds", "Latency of calls to another service", ["target", "method", "outcome"]
 )
 DB_ERRORS = Counter("db_errors_total", "MongoDB commands that failed", ["database", "command"])
+PERIODIC_RUNS = Counter("periodic_job_runs_total", "Runs of a periodic job in this process", ["job", "outcome"])
+SCHEDULER_LEADER = Gauge("scheduler_leader", "1 while this process holds the job's leader lease", ["job"])
 
 
 class DatabaseErrorListener(monitoring.CommandListener):

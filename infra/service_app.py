@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from infra.errors import BadInputError, ServiceError, bad_input_from_validation, database_unavailable
 from infra.http import INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER
-from infra.logging import get_logger, request_id_var
+from infra.logging import access_log_enabled, get_logger, request_id_var
 from infra.metrics import HTTP_LATENCY, HTTP_REQUESTS, metrics_endpoint
 
 log = get_logger(__name__)
@@ -31,6 +31,8 @@ M = TypeVar("M", bound=BaseModel)
 ReadyCheck = Callable[[], Awaitable[bool]]
 Lifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
 OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+# Where the gateway leaves the GraphQL operation's label in the request's scope, for metrics and the access log.
+GRAPHQL_OPERATION_KEY = "graphql.operation"
 
 
 class RequestContextMiddleware:
@@ -73,13 +75,36 @@ class RequestContextMiddleware:
                     return
             await self.app(scope, receive, send_with_id)
         finally:
-            endpoint = scope.get("endpoint")
-            route = getattr(endpoint, "__name__", "unmatched")
+            route = route_label(scope)
             elapsed = time.perf_counter() - started
             HTTP_REQUESTS.labels(self.service, scope["method"], route, str(status)).inc()
             HTTP_LATENCY.labels(self.service, scope["method"], route).observe(elapsed)
+            if access_log_enabled() and scope["path"] not in OPEN_PATHS:
+                log.info(
+                    "access",
+                    method=scope["method"],
+                    path=scope["path"],
+                    status=status,
+                    duration_ms=round(elapsed * 1000, 2),
+                    operation=scope.get(GRAPHQL_OPERATION_KEY),
+                    request_id=request_id,
+                )
             structlog.contextvars.unbind_contextvars("request_id", "service")
             request_id_var.reset(token)
+
+
+def route_label(scope: Scope) -> str:
+    """A bounded name for what was served: the GraphQL operation (`graphql:query.feed`), the route's handler
+    (`create_community`), the endpoint's path (`graphql`), or `unmatched`."""
+    operation = scope.get(GRAPHQL_OPERATION_KEY)
+    if operation:
+        return f"graphql:{operation}"
+    name = getattr(scope.get("endpoint"), "__name__", None)
+    if name:
+        return str(name)
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return (str(path).strip("/") or "unmatched") if path else "unmatched"
 
 
 async def _service_error(request: Request, exc: Exception) -> Response:

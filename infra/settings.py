@@ -205,6 +205,18 @@ class Settings(BaseSettings):
     # Gateway /metrics: a bearer token when set; unset, open in development and off in production.
     metrics_token: str | None = None
 
+    # What replicas share (infra/shared_state.py, infra/leader.py): budgets, leader leases, cache generations.
+    # Unset: each process keeps its own, which is right for one process per role.
+    redis_url: str | None = None
+    # A scheduler's leader holds its lease this long and renews it every third of it; another replica takes over
+    # within this time of the leader's death.
+    leader_lease_seconds: float = Field(default=15.0, gt=0)
+    # OpenTelemetry: traces exported by OTLP/HTTP to this collector (the standard variable; the other OTEL_*
+    # variables apply too); unset, no tracing at all.
+    otel_exporter_otlp_endpoint: str | None = None
+    # One JSON line per HTTP request served (method, path, status, duration, GraphQL operation, request id).
+    access_log: bool = True
+
     _internal_token_generated: bool = PrivateAttr(default=False)
 
     @model_validator(mode="after")

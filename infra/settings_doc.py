@@ -156,6 +156,16 @@ DESCRIPTIONS: dict[str, str] = {
     "complaints_per_member_per_hour": "Complaints one member may file an hour (a community may change it).",
     "webhook_allow_loopback": "Allows loopback webhook targets outside production (a developer's local receiver).",
     "metrics_token": "Bearer token of the gateway's `/metrics`; unset: open in development, off in production.",
+    "redis_url": "Redis shared by every replica (`redis://host:6379/0`): rate-limit, cost and partner budgets, "
+    "the schedulers' leader leases, the partner-key cache's invalidation. Unset: each process keeps its own (right "
+    "for one process per role; with R gateway replicas a client may spend R budgets).",
+    "leader_lease_seconds": "How long a scheduler's leader holds its Redis lease (renewed every third of it); "
+    "another replica takes over within this time of the leader's death. Needs `REDIS_URL`.",
+    "otel_exporter_otlp_endpoint": "OpenTelemetry collector base URL (OTLP/HTTP, `http://collector:4318`): every "
+    "process then exports traces (server, service calls, MongoDB commands); the other standard `OTEL_*` "
+    "variables apply. Unset: no tracing.",
+    "access_log": "One JSON log line per HTTP request (method, path, status, duration, GraphQL operation, request "
+    "id); health, readiness and metrics probes are not logged.",
     "cors_allow_origins": "Comma-separated browser origins allowed to call `/graphql` (`*`: any); unset: none in "
     "production, any elsewhere.",
     "partner_requests_per_key": "Requests one partner API key may make (`limits` notation, default 300/minute).",

@@ -16,6 +16,7 @@ from gateway.app import create_app
 from infra.embedded import EmbeddedServer
 from infra.settings import SERVICE_NAMES, Settings
 from tests.factories import ADMIN_KEY, JWT_SECRET, Api
+from tests.redis_server import redis_server
 
 # Secrets of production length, so that a test may switch APP_ENV to production and still start.
 INTERNAL_TOKEN = "test-internal-token-0123456789abcdef"
@@ -100,3 +101,10 @@ def gateway_with(make_settings: Callable[..., Settings]) -> Callable[..., Awaita
         return running_gateway(make_settings(**overrides))
 
     return start
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real redis-server per test session (per xdist worker); tests keep apart by their DB_PREFIX."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url

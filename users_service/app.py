@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 from billing_service.client import BillingClient
 from content_service.client import ContentClient
 from distribution_service.client import DistributionClient
+from infra.leader import leader_lease
 from infra.periodic import PeriodicTask
 from infra.service_app import create_service_app, database_lifespan
 from infra.settings import Settings
@@ -30,7 +31,10 @@ def create_app(
         app.state.service = service
         # Daily health snapshots; the first waits one interval, so a restart does not recompute at once.
         snapshots = PeriodicTask(
-            "health-snapshots", service.health.snapshot_all, interval=settings.health_snapshot_interval_seconds
+            "health-snapshots",
+            service.health.snapshot_all,
+            interval=settings.health_snapshot_interval_seconds,
+            lease=leader_lease(settings, "health-snapshots"),
         )
         app.state.health_snapshots = snapshots
         snapshots.start()
@@ -38,6 +42,7 @@ def create_app(
             "campaign-releases",
             service.campaign_rewards.release_all_due,
             interval=settings.campaign_release_interval_seconds,
+            lease=leader_lease(settings, "campaign-releases"),
         )
         app.state.campaign_releases = releases
         releases.start()

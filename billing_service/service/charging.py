@@ -22,6 +22,7 @@ from billing_service.payments.faults import FaultPoints
 from billing_service.payments.provider import ChargeResult, ChargeStatus, PaymentProvider, ProviderTimeoutError
 from billing_service.schemas import WebhookAck
 from billing_service.service.invoices import InvoiceService
+from billing_service.service.metrics import PAYMENTS_SETTLED
 from billing_service.store import BillingStore, Doc, Session
 from infra.errors import BadInputError, NotFoundError, UnavailableError
 from infra.logging import get_logger
@@ -38,6 +39,13 @@ class Fulfilment:
 
 
 PAYMENT_NOT_FOUND = "no payment with this id in this community"
+
+
+def count_settled(settled: bool, result: ChargeResult) -> None:
+    if settled:
+        PAYMENTS_SETTLED.labels(outcome=result.status.value.lower()).inc()
+
+
 log = get_logger(__name__)
 
 
@@ -87,7 +95,8 @@ class PaymentFlow:
             raise UnavailableError("the payment provider did not answer; retry with the same idempotency key") from exc
         self.faults.check("after_charge")
         async with self.invoices.numbering(payment["community_id"]):
-            await self.store.transaction(lambda session: self.settle(session, payment, result))
+            settled: bool = await self.store.transaction(lambda session: self.settle(session, payment, result))
+        count_settled(settled, result)
         self.faults.check("after_finalize")
         return await self.payment_or_raise(payment["community_id"], payment["_id"])
 
@@ -101,7 +110,8 @@ class PaymentFlow:
         if result.status == ChargeStatus.PENDING:
             return False
         async with self.invoices.numbering(payment["community_id"]):
-            settled: bool = await self.store.transaction(lambda session: self.settle(session, payment, result))
+            settled = await self.store.transaction(lambda session: self.settle(session, payment, result))
+        count_settled(settled, result)
         return settled
 
     async def settle(self, session: Session, payment: Doc, result: ChargeResult) -> bool:
@@ -173,19 +183,22 @@ class PaymentFlow:
             log.warning("billing_webhook_refused", event_id=event_id, payment_id=str(payment["_id"]), mismatch=mismatch)
             raise BadInputError(f"webhook {mismatch} does not match the payment", field="body")
 
-        async def apply(session: Session) -> None:
+        async def apply(session: Session) -> bool:
             await self.store.payments.record_event(session, self.provider.name, event_id, event_type)
             if payment is not None and result is not None:
-                await self.settle(session, payment, result)
+                return await self.settle(session, payment, result)
+            return False
 
         try:
             if payment is None or payment["status"] != "PENDING":
-                await self.store.transaction(apply)
+                settled: bool = await self.store.transaction(apply)
             else:
                 async with self.invoices.numbering(payment["community_id"]):
-                    await self.store.transaction(apply)
+                    settled = await self.store.transaction(apply)
         except DuplicateKeyError:
             return WebhookAck(received=True, duplicate=True)
+        if result is not None:
+            count_settled(settled, result)
         return WebhookAck(received=True, duplicate=False)
 
 

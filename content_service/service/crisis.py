@@ -26,6 +26,7 @@ from content_service.schemas.crisis import (
     WebhookRead,
 )
 from content_service.service.events import WEBHOOK, webhook_event
+from content_service.service.metrics import INCIDENTS_OPENED
 from content_service.service.settings import SettingsService
 from content_service.service.webhook_targets import check_webhook_url
 from content_service.store import ContentStore
@@ -202,6 +203,7 @@ class CrisisService:
         }
         doc, created = await self.store.crisis.upsert_open(community_id, cause.value, on_insert)
         if created:
+            INCIDENTS_OPENED.labels(level=str(level), cause=cause.value).inc()
             await self._notify("incident.opened", doc, key="opened")
             await self.store.crisis.set_fields(doc["community_id"], doc["_id"], {}, {"opened_notified": True})
         return str(doc["_id"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -28,6 +27,7 @@ from distribution_service.ranking.dataset import (
     split_groups,
     time_split,
 )
+from distribution_service.ranking.distributed import fit_lightgbm_dask
 from distribution_service.ranking.features import FEATURES
 from distribution_service.ranking.metrics import bootstrap_ci95, paired_ratio_ci95, per_group, summary
 
@@ -40,7 +40,6 @@ PAIRED_WITH = ("recency", "popularity")
 # Rebuilt groups were never shown: they share one position id, apart from every logged position.
 NOT_SHOWN_POSITION = 10_000
 NUM_BOOST_ROUND = 400
-DASK_ROUNDS = 150
 EARLY_STOPPING_ROUNDS = 40
 # A small search on the validation groups only (never the test groups): each entry overrides
 # `lightgbm_params`, is fitted with early stopping on validation, and the best validation NDCG@10 wins (a tie
@@ -175,29 +174,6 @@ def search_lightgbm(
     return best[1], best[2], scores
 
 
-def fit_lightgbm_dask(train: list[Group], seed: int, scheduler: str) -> lgb.Booster:
-    """The same ranker trained on an existing Dask cluster (`lightgbm.dask`). lightgbm.dask has no early
-    stopping and no `position`: it trains DASK_ROUNDS rounds, with the same parameters otherwise."""
-    import dask.array as da
-    from distributed import Client
-
-    params = {k: v for k, v in lightgbm_params(seed).items() if k not in ("metric", "eval_at", "num_threads")}
-    x = np.vstack([g.features for g in train]).astype(np.float64)
-    y = np.concatenate([g.labels for g in train])
-    sizes = np.array([len(g.items) for g in train])
-    with Client(scheduler) as client, warnings.catch_warnings():
-        # lightgbm.dask warns that it ignores n_jobs (each Dask worker sets its own threads).
-        warnings.simplefilter("ignore", UserWarning)
-        model = lgb.DaskLGBMRanker(n_estimators=DASK_ROUNDS, client=client, **params)
-        model.fit(
-            da.from_array(x, chunks=x.shape),
-            da.from_array(y, chunks=y.shape),
-            group=da.from_array(sizes, chunks=sizes.shape),
-        )
-        booster: lgb.Booster = model.to_local().booster_
-    return booster
-
-
 def train_and_evaluate(
     data: TrainingData,
     *,
@@ -230,7 +206,7 @@ def train_and_evaluate(
     searched: list[float] = []
     if dask_scheduler:
         progress(f"training LightGBM on the Dask cluster at {dask_scheduler} on {len(train)} groups")
-        booster = fit_lightgbm_dask(train, seed, dask_scheduler)
+        booster = fit_lightgbm_dask(train, lightgbm_params(seed), dask_scheduler)
     else:
         progress(f"training LightGBM on {len(fit_part)} groups, validating on {len(valid_part)}")
         booster, tuned, searched = search_lightgbm(fit_part or train, valid_part if fit_part else [], seed)

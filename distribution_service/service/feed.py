@@ -8,6 +8,7 @@ from bson import ObjectId
 from distribution_service.domain import decision_log
 from distribution_service.ranking.features import FEATURES
 from distribution_service.schemas import ExplainRequest, FeatureValue, FeedExplanation, FeedItem, FeedPage, FeedRequest
+from distribution_service.service.metrics import FEEDS_SERVED
 from distribution_service.service.ranker import FeedRanker
 from distribution_service.store import DistributionStore
 from infra.errors import NotFoundError
@@ -30,6 +31,8 @@ class FeedService:
             source="feed",
             reasons=request.reasons,
         )
+        heuristic = decision.model_version == self.ranker.heuristic.version
+        FEEDS_SERVED.labels(ranker="heuristic" if heuristic else "model").inc()
         return FeedPage(
             items=[
                 FeedItem(

@@ -30,6 +30,7 @@ from bson import ObjectId
 from prometheus_client import Histogram
 
 from distribution_service.domain.honeycomb import EventType
+from distribution_service.service.metrics import EVENTS_INGESTED
 from distribution_service.store import DistributionStore, Doc
 from distribution_service.store.event_outbox import events_of
 from infra.logging import get_logger
@@ -127,6 +128,7 @@ class IngestWorker:
         await self._mark_deliveries(batch)
         last_key = entries[-1]["key"]
         done = await self.store.transaction(lambda session: self.store.events.derive_pending(last_key, session))
+        EVENTS_INGESTED.inc(len(done))
         return len(done)
 
     async def _mark_deliveries(self, batch: list[Doc]) -> None:

@@ -23,6 +23,7 @@ from distribution_service.schemas import (
     SlotRunResult,
 )
 from distribution_service.service.assignment import Assigned, AssignmentService
+from distribution_service.service.metrics import PUSHES_DELIVERED
 from distribution_service.service.ranker import FeedRanker
 from distribution_service.store import DistributionStore
 from users_service.client import UsersClient
@@ -140,6 +141,7 @@ class SlotsService:
         new = await self.store.deliveries.insert_deliveries(docs)
         # A concurrent worker may have delivered some in between: the unique index kept each to one.
         counts["delivered"] = new
+        PUSHES_DELIVERED.labels(slot=request.slot.value).inc(new)
         counts["already_delivered"] += len(docs) - new
         if self.assignment is not None:
             delivered = {str(d["member_id"]) for d in docs}

@@ -1,7 +1,8 @@
 """A partner key's secret to the principal it stands for, through users_service, cached briefly.
 
-The cache saves a users call per partner request; it holds keys for `ttl` seconds, so a key revoked on another
-gateway replica stops working within that time (on this replica at once: `forget`).
+The cache saves a users call per partner request; it holds keys for `ttl` seconds. A revocation through any gateway
+replica bumps a shared generation (Redis, with REDIS_URL): every replica drops its cache on its next partner request,
+so a revoked key stops working everywhere at once. Without Redis, other replicas notice within `ttl`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import time
 from dataclasses import dataclass
 
 from infra.errors import UnauthenticatedError
+from infra.shared_state import CacheGeneration
 from users_service.client import UsersClient
 
 MAX_CACHED = 10_000
@@ -27,15 +29,22 @@ class KeyPrincipal:
 
 
 class ApiKeyResolver:
-    def __init__(self, users: UsersClient, *, ttl_seconds: float) -> None:
+    def __init__(self, users: UsersClient, *, ttl_seconds: float, generation: CacheGeneration | None = None) -> None:
         self.users = users
         self.ttl = ttl_seconds
         # sha256(secret) -> (monotonic expiry, principal or refusal message): no secret is held in memory.
         self._cache: dict[str, tuple[float, KeyPrincipal | str]] = {}
+        self.generation = generation
+        self._seen_generation = 0
 
     async def principal(self, secret: str) -> KeyPrincipal:
         """The key's principal; UNAUTHENTICATED (cached too) for an unknown, revoked or expired key."""
         digest = hashlib.sha256(secret.encode()).hexdigest()
+        if self.generation is not None:
+            current = await self.generation.current()
+            if current is not None and current != self._seen_generation:
+                self._cache.clear()  # a key was revoked somewhere: read every key afresh
+                self._seen_generation = current
         now = time.monotonic()
         cached = self._cache.get(digest)
         if cached is None or cached[0] <= now:
@@ -59,6 +68,8 @@ class ApiKeyResolver:
         scopes = frozenset(scope.value for scope in key.scopes)
         return KeyPrincipal(key.id, key.community_id, scopes, key.created_by), seconds
 
-    def forget(self, key_id: str) -> None:
-        """Drop a key from the cache (after it is revoked through this gateway)."""
+    async def forget(self, key_id: str) -> None:
+        """Drop a revoked key from this replica's cache, and from every other replica's (the shared generation)."""
         self._cache = {d: v for d, v in self._cache.items() if isinstance(v[1], str) or v[1].key_id != key_id}
+        if self.generation is not None:
+            await self.generation.bump()  # this replica too clears its whole cache at its next partner request

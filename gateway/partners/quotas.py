@@ -2,7 +2,7 @@
 
 The headers follow the IETF RateLimit header fields draft: `RateLimit-Limit`, `RateLimit-Remaining` and
 `RateLimit-Reset` describe whichever of the key's two budgets has the smaller share left; `RateLimit-Policy`
-names both. Budgets live in this process's memory, like the other gateway limits (one process per replica).
+names both. Budgets live in Redis when REDIS_URL is set (one budget across gateway replicas), else in this process.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import time
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.storage import Storage
+
+from infra.shared_state import BudgetLimiter
 
 RATE_LIMIT_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")
 
@@ -40,9 +41,9 @@ class QuotaState:
 
 
 class KeyQuotas:
-    def __init__(self, *, requests: str, cost: str, enabled: bool = True) -> None:
+    def __init__(self, *, requests: str, cost: str, enabled: bool = True, storage: Storage | None = None) -> None:
         self.enabled = enabled
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._limiter = BudgetLimiter(storage)
         self.requests: RateLimitItem = parse(requests)
         self.cost: RateLimitItem = parse(cost)
         self.policy = (

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from infra import service_app
 from infra.service_app import RequestContextMiddleware
-from tests.factories import Api, create_community, register
+from tests.factories import ADMIN_KEY, Api, create_community, create_plan, register
+from tests.integration.content.support import complain, world
+from tests.integration.ingest import derived
 
 
 async def test_health_and_readiness(api: Api) -> None:
@@ -49,6 +54,12 @@ async def test_metrics_count_operations_and_service_calls(api: Api) -> None:
     assert 'graphql_operations_total{operation="mutation.createCommunity",outcome="ok"}' in text
     assert 'service_call_duration_seconds_count{method="POST",outcome="ok",target="users"}' in text
     assert 'http_requests_total{method="POST",route="create_community",service="users",status="201"}' in text
+    # The gateway's own requests are labelled by the GraphQL operation, not "unmatched".
+    assert (
+        'http_requests_total{method="POST",route="graphql:mutation.createCommunity",service="gateway",status="200"}'
+        in text
+    )
+    assert 'route="unmatched",service="gateway"' not in text
 
 
 async def test_metrics_label_unknown_root_fields_as_unknown(api: Api) -> None:
@@ -56,3 +67,76 @@ async def test_metrics_label_unknown_root_fields_as_unknown(api: Api) -> None:
     text = (await api.http.get("/metrics")).text
     assert "noSuchFieldAbc123" not in text
     assert 'graphql_operations_total{operation="query.unknown",outcome="error"}' in text
+
+
+def sample(text: str, name: str, labels: str = "") -> float:
+    """One sample of a metric from the exposition text (`labels` as printed, e.g. `outcome="succeeded"`)."""
+    wanted = f"{name}{{{labels}}}" if labels else name
+    for line in text.splitlines():
+        series, _, value = line.rpartition(" ")
+        if series == wanted:
+            return float(value)
+    return 0.0
+
+
+async def test_business_metrics_count_what_the_services_did(api: Api) -> None:
+    counted = [
+        ("feeds_served_total", 'ranker="heuristic"'),
+        ("events_ingested_total", ""),
+        ("payments_settled_total", 'outcome="succeeded"'),
+        ("incidents_opened_total", 'cause="LEGAL_RISK",level="3"'),
+    ]
+    before = (await api.http.get("/metrics")).text
+    w = await world(api)
+    reader = await register(api, "demo", "bob")
+    plan_id = await create_plan(api, w.community_id)
+    await api.data("{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 5) { items { score } } }", token=reader.token)
+    await api.data(
+        "mutation($i: RecordEventInput!) { recordEvent(input: $i) { ok } }",
+        {"i": {"contentId": w.content_id, "type": "OPEN"}},
+        token=reader.token,
+    )
+    await derived(api)
+    await api.data(
+        "mutation($i: SubscribeInput!) { subscribe(input: $i) { subscription { status } } }",
+        {"i": {"planId": plan_id, "idempotencyKey": "metrics-1"}},
+        token=reader.token,
+    )
+    await complain(api, w.member, category="LEGAL", text="defamation")
+    after = (await api.http.get("/metrics")).text
+    grown = {name: sample(after, name, labels) - sample(before, name, labels) for name, labels in counted}
+    assert grown["events_ingested_total"] >= 1  # the open, and whatever the platform records itself
+    assert grown | {"events_ingested_total": 1} == {
+        "feeds_served_total": 1,
+        "events_ingested_total": 1,
+        "payments_settled_total": 1,
+        "incidents_opened_total": 1,
+    }
+
+
+async def test_access_log_has_one_line_per_request_with_the_operation(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines: list[tuple[str, dict[str, Any]]] = []
+
+    class Recorder:
+        def info(self, event: str, **fields: Any) -> None:
+            lines.append((event, fields))
+
+    monkeypatch.setattr(service_app, "access_log_enabled", lambda: True)
+    monkeypatch.setattr(service_app, "log", Recorder())
+    await api.http.post(
+        "/graphql",
+        json={"query": 'mutation { createCommunity(input: {slug: "demo", name: "Demo"}) { id } }'},
+        headers={"X-API-Key": ADMIN_KEY, "X-Request-ID": "log-me-1"},
+    )
+    await api.http.get("/healthz")  # probes are not logged
+    access = [fields for event, fields in lines if event == "access"]
+    gateway = [line for line in access if line["path"] == "/graphql"]
+    assert [(line["method"], line["status"], line["operation"]) for line in gateway] == [
+        ("POST", 200, "mutation.createCommunity")
+    ]
+    assert gateway[0]["duration_ms"] >= 0
+    assert {line["request_id"] for line in access} == {"log-me-1"}  # the gateway's and the services' lines
+    assert {line["path"] for line in access} >= {"/graphql", "/communities"}
+    assert "/healthz" not in {line["path"] for line in access}

@@ -115,5 +115,5 @@ class ApiKeyMutation:
             input.community_id or operator.community_id, input.id, acting_community_id=operator.community_id
         )
         if info.context.keys is not None:
-            info.context.keys.forget(key.id)
+            await info.context.keys.forget(key.id)
         return ApiKey.from_read(key)

@@ -74,7 +74,7 @@ def test_training_on_a_dask_cluster_gives_a_registered_shape_of_report() -> None
 
     catalog, log = community(members=15, items=50)
     data = TrainingData("synthetic", catalog, log, since=START, until=START + 61 * DAY)
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
         result = train_and_evaluate(data, dask_scheduler=cluster.scheduler_address)
     assert result.params["dask"] is True
     assert result.best_iteration == 150
