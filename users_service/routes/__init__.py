@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from users_service.routes import (
+    accounts,
     acquisition,
     api_keys,
     communities,
@@ -28,4 +29,5 @@ routes: list[BaseRoute] = [
     *stage.ROUTES,
     *health.ROUTES,
     *api_keys.ROUTES,
+    *accounts.ROUTES,
 ]

@@ -13,6 +13,15 @@ from users_service.domain.proposals import ProposalStatus, Recommendation
 from users_service.domain.roles import Role
 from users_service.domain.stages import Stage
 from users_service.domain.tiers import Tier
+from users_service.schemas.accounts import (
+    ClaimCodeIssue,
+    ClaimCodeIssued,
+    CodeRedemption,
+    MemberMail,
+    MemberMailQueued,
+    ResetRequest,
+    ResetRequested,
+)
 from users_service.schemas.acquisition import (
     AcquisitionReport,
     ChannelCac,
@@ -58,7 +67,9 @@ from users_service.schemas.ltv import LtvCalibrationBin, LtvErrors, LtvModelList
 from users_service.schemas.members import (
     Credentials,
     MemberCreate,
+    MemberDirectoryQuery,
     MemberEdge,
+    MemberFilter,
     MemberIds,
     MemberImport,
     MemberImportBatch,
@@ -66,6 +77,7 @@ from users_service.schemas.members import (
     MemberLookupResult,
     MemberPage,
     MemberRead,
+    PublicProfile,
     RoleChange,
 )
 from users_service.schemas.stage import KpiRead, StageRead
@@ -98,6 +110,16 @@ from users_service.schemas.voice import (
 )
 
 __all__ = [
+    "ClaimCodeIssue",
+    "ClaimCodeIssued",
+    "CodeRedemption",
+    "MemberMail",
+    "MemberMailQueued",
+    "ResetRequest",
+    "ResetRequested",
+    "MemberFilter",
+    "MemberDirectoryQuery",
+    "PublicProfile",
     "AlertStatus",
     "AlertList",
     "AlertRead",
