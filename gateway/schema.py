@@ -48,6 +48,7 @@ from gateway.graphql.distribution.mutations import DeliveryMutation, FeedMutatio
 from gateway.graphql.distribution.queries import DeliveryQuery, FeedQuery, RelationsQuery
 from gateway.graphql.health import HealthMutation, HealthQuery
 from gateway.graphql.health.descriptions import DESCRIPTIONS as HEALTH_DESCRIPTIONS
+from gateway.graphql.users.accounts import AccountMutation, AccountQuery
 from gateway.graphql.users.api_keys import ApiKeyMutation, ApiKeyQuery
 from gateway.graphql.users.connections import MemberConnectionQuery
 from gateway.graphql.users.descriptions import DESCRIPTIONS as USERS_DESCRIPTIONS
@@ -116,6 +117,7 @@ Query = merge_types(
         *USERS_QUERIES,
         HealthQuery,
         ApiKeyQuery,
+        AccountQuery,
     ),
 )
 Mutation = merge_types(
@@ -134,6 +136,7 @@ Mutation = merge_types(
         *USERS_MUTATIONS,
         HealthMutation,
         ApiKeyMutation,
+        AccountMutation,
     ),
 )
 

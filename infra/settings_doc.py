@@ -74,8 +74,8 @@ DESCRIPTIONS: dict[str, str] = {
     "smtp_password": "SMTP password, with SMTP_USERNAME.",
     "smtp_timeout_seconds": "Timeout of one SMTP conversation; a timed-out mail is retried by the outbox.",
     "mail_from": "The From header of every mail the platform sends.",
-    "mail_worker_interval_seconds": "How often billing and distribution hand stored notifications and pushes to the mailer "
-    "(users_service); 0 turns the handing off in this process.",
+    "mail_worker_interval_seconds": "How often billing and distribution hand stored notifications and pushes "
+    "to the mailer (users_service); 0 turns the handing off in this process.",
     "login_max_failures": "Failed logins of one member before logins are refused for the window below.",
     "login_failure_window_seconds": "Window of the failed-login count.",
     "seed_demo": "Outside production, `python -m gateway` seeds the demo community and imports the demo dump.",

@@ -82,7 +82,7 @@ _MEMBER_ONLY_QUERIES = (
     "me feed explainFeedItem plans subscriptions billingNotifications products deals trialBalance invoices "
     "invoicePdf inbox slotRates myAuthorRelations contentSettings auditLog moderationQueue hideExplanation "
     "incidents incident exportTemplates draftSuggestions pendingPayouts memberValueSettings ltvModels "
-    "trialPrograms apiKeys"
+    "trialPrograms apiKeys memberProfile"
 )
 _MEMBER_ONLY_MUTATIONS = (
     "createCommunity registerUser login grantRole revokeRole createPlan subscribe cancelSubscription changePlan "
@@ -94,7 +94,7 @@ _MEMBER_ONLY_MUTATIONS = (
     "runContentStar grantExposureBoost recomputeTiers configureMemberValue trainLtvModel createNpsSurvey "
     "closeNpsSurvey respondToNpsSurvey submitProposal reviewProposal decideProposal recordProposalFeedback "
     "recordAcquisitionSpend createTrialProgram joinTrialProgram createApiKey revokeApiKey computeHealthIndicators "
-    "setHealthTarget"
+    "setHealthTarget issueClaimCode claimAccount requestPasswordReset resetPassword"
 )
 
 
