@@ -61,9 +61,7 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 @pytest.fixture
-async def mail_api(
-    make_settings: Callable[..., Any], smtp: tuple[Inbox, int]
-) -> AsyncIterator[tuple[Api, Inbox]]:
+async def mail_api(make_settings: Callable[..., Any], smtp: tuple[Inbox, int]) -> AsyncIterator[tuple[Api, Inbox]]:
     """The gateway with MAIL_MODE=smtp pointed at the test's SMTP server."""
     inbox, port = smtp
     settings = make_settings(mail_mode="smtp", smtp_host="127.0.0.1", smtp_port=port, code_max_failures=100)
