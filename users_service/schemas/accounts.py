@@ -74,7 +74,9 @@ class MemberMail(ApiInput):
 
 
 class MemberMailQueued(ApiModel):
-    """`queued` false: the member has no address on file (nothing to send), or this key was queued before."""
+    """`queued`: the mail will go out (queued now, or under this key before: `duplicate`); false when the member
+    has no address on file (`reason`), and nothing is sent."""
 
     queued: bool
+    duplicate: bool = False
     reason: str | None = None

@@ -15,7 +15,6 @@ from users_service.service.members import MembersService
 from users_service.store import UsersStore
 
 NO_ADDRESS = "no e-mail address on file"
-ALREADY_QUEUED = "already queued under this key"
 
 
 class MailService:
@@ -33,7 +32,7 @@ class MailService:
         )
         if queued:
             self.store.on_commit()
-        return MemberMailQueued(queued=queued, reason=None if queued else ALREADY_QUEUED)
+        return MemberMailQueued(queued=True, duplicate=not queued)
 
 
 def mail_handler(mailer: Mailer) -> Handler:
