@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from content_service.client import ContentClient
 from distribution_service.routes import routes
 from distribution_service.service import DistributionService
+from distribution_service.service.delivery_mail import delivery_mail_worker
 from distribution_service.service.ranker import POOL_TTL_SECONDS
 from distribution_service.store import DistributionStore
 from infra.periodic import PeriodicTask
@@ -38,6 +39,10 @@ def pool_ttl_seconds(settings: Settings) -> float:
     return settings.ranking_pool_ttl_seconds
 
 
+async def _nothing() -> None:
+    """The delivery-mail task of a process without users_service: nothing to hand mail to."""
+
+
 def create_app(settings: Settings, *, content: ContentClient, users: UsersClient | None = None) -> Starlette:
     async def setup(app: Starlette, db: Any) -> None:
         store = DistributionStore(db)
@@ -58,6 +63,12 @@ def create_app(settings: Settings, *, content: ContentClient, users: UsersClient
         )
         app.state.service = service
         app.state.scheduler = PeriodicTask("golden_slots", service.scheduler.tick, interval=SLOT_TICK_SECONDS)
+        # Pushes of members who chose e-mail go out through users_service, which owns the addresses.
+        interval = settings.mail_worker_interval_seconds if users is not None else 0.0
+        worker = delivery_mail_worker(store, content, users, settings) if users is not None else None
+        app.state.delivery_mail = PeriodicTask(
+            "delivery_mail", worker.run_once if worker else _nothing, interval=interval
+        )
 
     database = database_lifespan(
         uri=settings.mongodb_uri,
@@ -75,11 +86,14 @@ def create_app(settings: Settings, *, content: ContentClient, users: UsersClient
                 scheduler.start()
             # Every replica derives (racing safely): what it acknowledged is counted even if it is the only one.
             ingest.start()
+            delivery_mail: PeriodicTask = app.state.delivery_mail
+            delivery_mail.start()
             try:
                 yield
             finally:
                 await scheduler.stop()
                 await ingest.stop()
+                await delivery_mail.stop()
 
     return create_service_app(
         name="distribution", routes=routes, lifespan=lifespan, internal_token=settings.internal_api_token

@@ -63,14 +63,18 @@ class MailHandoff:
 
     async def settle(self, doc_id: Any, *, state: str, at: datetime, note: str | None) -> None:
         await self.records.update_one(
-            {"_id": doc_id}, {"$set": {"mail.state": state, "mail.at": at, "mail.note": note}, "$inc": {"mail.attempts": 1}}
+            {"_id": doc_id},
+            {"$set": {"mail.state": state, "mail.at": at, "mail.note": note}, "$inc": {"mail.attempts": 1}},
         )
 
     async def retry(self, doc_id: Any, *, at: datetime, error: str, next_at: datetime | None) -> None:
         state = PENDING if next_at else FAILED
         await self.records.update_one(
             {"_id": doc_id},
-            {"$set": {"mail.state": state, "mail.next_at": next_at or at, "mail.error": error}, "$inc": {"mail.attempts": 1}},
+            {
+                "$set": {"mail.state": state, "mail.next_at": next_at or at, "mail.error": error},
+                "$inc": {"mail.attempts": 1},
+            },
         )
 
 

@@ -8,6 +8,7 @@ clients use to drop the duplicate.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -37,8 +38,9 @@ class Mailer(Protocol):
 
 
 def message_id(key: str, sender: str) -> str:
+    """<key@sender's domain>, the key cut to what a Message-ID's left part may hold."""
     domain = sender.rsplit("@", 1)[-1].strip(" >") or "localhost"
-    return f"<{key}@{domain}>"
+    return f"<{re.sub(r'[^A-Za-z0-9._-]', '-', key)}@{domain}>"
 
 
 def build_message(mail: Mail, sender: str) -> EmailMessage:

@@ -64,6 +64,12 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 async def mail_api(make_settings: Callable[..., Any], smtp: tuple[Inbox, int]) -> AsyncIterator[tuple[Api, Inbox]]:
     """The gateway with MAIL_MODE=smtp pointed at the test's SMTP server."""
     inbox, port = smtp
-    settings = make_settings(mail_mode="smtp", smtp_host="127.0.0.1", smtp_port=port, code_max_failures=100)
+    settings = make_settings(
+        mail_mode="smtp",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        code_max_failures=100,
+        mail_worker_interval_seconds=0.05,
+    )
     async with running_gateway(settings) as api:
         yield api, inbox

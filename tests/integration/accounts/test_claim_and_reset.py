@@ -26,7 +26,7 @@ INBOX = "{ me { handle } inbox(first: 5) { id slot items { sources reasons { fea
 ADDRESS = "ada@example.org"
 
 
-async def _imported_community(api: Api) -> tuple[str, str]:
+async def imported_community(api: Api) -> tuple[str, str]:
     """A community with an operator and one imported member, `ada`, who has never signed in."""
     community_id = await create_community(api, "forum")
     operator = await register(api, "forum", "op", password="operator password")
@@ -39,14 +39,14 @@ async def _imported_community(api: Api) -> tuple[str, str]:
     return community_id, operator.token
 
 
-def _code(message: EmailMessage) -> str:
+def code_in(message: EmailMessage) -> str:
     body = message.get_content()
     found = re.search(r"\b([A-Z2-9]{5}-[A-Z2-9]{5})\b", body)
     assert found, body
     return found.group(1)
 
 
-def _redeem(code: str, password: str) -> dict[str, Any]:
+def redeem(code: str, password: str) -> dict[str, Any]:
     return {"i": {"communitySlug": "forum", "handle": "ada", "code": code, "password": password}}
 
 
@@ -64,7 +64,7 @@ async def test_an_imported_member_claims_the_account_from_the_mail_and_signs_in(
     mail_api: tuple[Api, Inbox],
 ) -> None:
     api, smtp = mail_api
-    _, operator = await _imported_community(api)
+    _, operator = await imported_community(api)
     # The imported member cannot sign in: there is no password yet.
     assert await api.error_code(LOGIN, _login("any password")) == "UNAUTHENTICATED"
     # when: the operator issues a code, mailed through the real SMTP server
@@ -73,7 +73,7 @@ async def test_an_imported_member_claims_the_account_from_the_mail_and_signs_in(
     [mail] = await smtp.wait_for(ADDRESS)
     assert mail["Subject"] == "Claim your account in Forum"
     assert mail["Message-ID"].startswith("<code-")
-    claimed = (await api.data(CLAIM, _redeem(_code(mail), "ada's first password")))["claimAccount"]
+    claimed = (await api.data(CLAIM, redeem(code_in(mail), "ada's first password")))["claimAccount"]
     # then: the token works, and so does signing in with the new password
     assert claimed["user"]["handle"] == "ada"
     me = await api.data(INBOX, token=claimed["token"])
@@ -90,28 +90,28 @@ async def test_an_imported_member_claims_the_account_from_the_mail_and_signs_in(
             await asyncio.sleep(0.025)
         assert stored["status"] == "DELIVERED"
         assert stored["payload"]["body"] is None
-        assert db["account_codes"].find_one({})["code_hash"] != _code(mail)
+        assert db["account_codes"].find_one({})["code_hash"] != code_in(mail)
     finally:
         client.close()
 
 
 async def test_a_used_or_expired_code_is_refused_and_writes_nothing(mail_api: tuple[Api, Inbox]) -> None:
     api, smtp = mail_api
-    _, operator = await _imported_community(api)
+    _, operator = await imported_community(api)
     await api.data(ISSUE, {"i": {"handle": "ada", "email": ADDRESS}}, token=operator)
-    code = _code((await smtp.wait_for(ADDRESS))[0])
-    await api.data(CLAIM, _redeem(code, "the first password"))
+    code = code_in((await smtp.wait_for(ADDRESS))[0])
+    await api.data(CLAIM, redeem(code, "the first password"))
     client, db = _users_db(api)
     try:
         before = db["members"].find_one({"handle": "ada"})
         # used
-        errors = await api.errors(CLAIM, _redeem(code, "a second password"))
+        errors = await api.errors(CLAIM, redeem(code, "a second password"))
         assert [(e["extensions"]["code"], e["extensions"].get("field")) for e in errors] == [("BAD_USER_INPUT", "code")]
         # expired: a fresh code whose time has passed
         await api.data(ISSUE, {"i": {"handle": "ada"}}, token=operator)
-        fresh = _code((await smtp.wait_for(ADDRESS, count=2))[1])
+        fresh = code_in((await smtp.wait_for(ADDRESS, count=2))[1])
         db["account_codes"].update_many({"used_at": None}, {"$set": {"expires_at": datetime.now(UTC) - timedelta(1)}})
-        assert await api.error_code(CLAIM, _redeem(fresh, "a third password")) == "BAD_USER_INPUT"
+        assert await api.error_code(CLAIM, redeem(fresh, "a third password")) == "BAD_USER_INPUT"
         # then: the member is exactly as before and only the first password signs in
         assert db["members"].find_one({"handle": "ada"}) == before
         assert db["account_codes"].count_documents({"used_at": None}) == 1  # the expired one, still unused
@@ -123,11 +123,11 @@ async def test_a_used_or_expired_code_is_refused_and_writes_nothing(mail_api: tu
 
 async def test_twenty_concurrent_redemptions_of_one_code_make_exactly_one_success(mail_api: tuple[Api, Inbox]) -> None:
     api, smtp = mail_api
-    _, operator = await _imported_community(api)
+    _, operator = await imported_community(api)
     await api.data(ISSUE, {"i": {"handle": "ada", "email": ADDRESS}}, token=operator)
-    code = _code((await smtp.wait_for(ADDRESS))[0])
+    code = code_in((await smtp.wait_for(ADDRESS))[0])
     # when: twenty redemptions at once, each with its own password
-    answers = await asyncio.gather(*(api.post(CLAIM, _redeem(code, f"password number {n}")) for n in range(20)))
+    answers = await asyncio.gather(*(api.post(CLAIM, redeem(code, f"password number {n}")) for n in range(20)))
     # then: one token; every other answer a coded refusal; only the winner's password signs in
     winners = [n for n, answer in enumerate(answers) if answer.get("data")]
     assert len(winners) == 1, answers
@@ -140,9 +140,9 @@ async def test_twenty_concurrent_redemptions_of_one_code_make_exactly_one_succes
 
 async def test_password_reset_by_mail(mail_api: tuple[Api, Inbox]) -> None:
     api, smtp = mail_api
-    _, operator = await _imported_community(api)
+    _, operator = await imported_community(api)
     await api.data(ISSUE, {"i": {"handle": "ada", "email": ADDRESS}}, token=operator)
-    await api.data(CLAIM, _redeem(_code((await smtp.wait_for(ADDRESS))[0]), "the forgotten one"))
+    await api.data(CLAIM, redeem(code_in((await smtp.wait_for(ADDRESS))[0]), "the forgotten one"))
     # when: a reset is asked for (and for a stranger: the same answer, no mail)
     for handle in ("ada", "nobody"):
         answer = await api.data(REQUEST_RESET, {"i": {"communitySlug": "forum", "handle": handle}})
@@ -150,8 +150,8 @@ async def test_password_reset_by_mail(mail_api: tuple[Api, Inbox]) -> None:
     reset_mail = (await smtp.wait_for(ADDRESS, count=2))[1]
     assert reset_mail["Subject"] == "Reset your password in Forum"
     # a claim code is not a reset code, and the reset code is not a claim code
-    assert await api.error_code(CLAIM, _redeem(_code(reset_mail), "the new one")) == "BAD_USER_INPUT"
-    reset = (await api.data(RESET, _redeem(_code(reset_mail), "the new one")))["resetPassword"]
+    assert await api.error_code(CLAIM, redeem(code_in(reset_mail), "the new one")) == "BAD_USER_INPUT"
+    reset = (await api.data(RESET, redeem(code_in(reset_mail), "the new one")))["resetPassword"]
     # then
     assert reset["user"]["handle"] == "ada"
     assert await api.error_code(LOGIN, _login("the forgotten one")) == "UNAUTHENTICATED"
@@ -160,7 +160,7 @@ async def test_password_reset_by_mail(mail_api: tuple[Api, Inbox]) -> None:
 
 
 async def test_guessing_codes_locks_the_handle_out(api: Api) -> None:
-    _, operator = await _imported_community(api)
+    _, operator = await imported_community(api)
     await api.data(ISSUE, {"i": {"handle": "ada", "email": ADDRESS}}, token=operator)
-    guesses = [await api.error_code(CLAIM, _redeem(f"AAAAA-AAAA{n}", "a password here")) for n in range(2, 8)]
+    guesses = [await api.error_code(CLAIM, redeem(f"AAAAA-AAAA{n}", "a password here")) for n in range(2, 8)]
     assert guesses == ["BAD_USER_INPUT"] * api.settings.code_max_failures + ["RATE_LIMITED"]
