@@ -99,22 +99,25 @@ class AccountsService:
             await failures.mark_failed(community_id, attempt)
             raise RateLimitedError(TOO_MANY_CODES)
         member = await self.store.members.get_by_handle(community_id, redemption.handle)
-        # Hashed before the transaction (argon2 is slow), and for unknown handles too: they cost the same.
-        password_hash = await passwords.hash_password(redemption.password)
+        codes, hashed = self.store.account_codes, code_hash(redemption.code)
         now = datetime.now(UTC)
+        # A wrong code (or handle) is refused before the password is hashed: guesses cost no argon2.
+        if member is None or not await codes.is_live(
+            community_id, ObjectId(member.id), purpose, code_hash=hashed, now=now
+        ):
+            await failures.mark_failed(community_id, attempt)
+            raise BadInputError(BAD_CODE, field="code")
+        member_id = ObjectId(member.id)
+        # Hashed before the transaction (argon2 is slow): the transaction holds the code only for two writes.
+        password_hash = await passwords.hash_password(redemption.password)
 
         async def apply(session: Session) -> bool:
-            if member is None:
-                return False
-            member_id = ObjectId(member.id)
-            redeemed = await self.store.account_codes.redeem(
-                community_id, member_id, purpose, code_hash=code_hash(redemption.code), now=now, session=session
-            )
+            redeemed = await codes.redeem(community_id, member_id, purpose, code_hash=hashed, now=now, session=session)
             if redeemed:
                 await self.store.members.set_password(community_id, member_id, password_hash, at=now, session=session)
             return redeemed
 
-        if member is None or not await self.store.transaction(apply):
+        if not await self.store.transaction(apply):
             await failures.mark_failed(community_id, attempt)
             raise BadInputError(BAD_CODE, field="code")
         await failures.clear(community_id, key)

@@ -90,6 +90,23 @@ class AccountCodesStore:
         )
         return doc is not None
 
+    async def is_live(
+        self, community_id: ObjectId, member_id: ObjectId, purpose: CodePurpose, *, code_hash: str, now: datetime
+    ) -> bool:
+        """Whether the code could be redeemed now (read only: `redeem` decides, in its transaction)."""
+        doc = await self.codes.find_one(
+            {
+                "community_id": community_id,
+                "member_id": member_id,
+                "purpose": purpose.value,
+                "code_hash": code_hash,
+                "used_at": None,
+                "expires_at": {"$gt": now},
+            },
+            {"_id": 1},
+        )
+        return doc is not None
+
     async def count_issued_since(
         self, community_id: ObjectId, member_id: ObjectId, purpose: CodePurpose, since: datetime
     ) -> int:
