@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import MongoClient
-from pymongo.database import Database
 
 from composition.topology import Topology
 from distribution_service.schemas import SlotRunRequest
@@ -35,7 +34,7 @@ INBOX = "{ inbox(first: 5) { slot items { sources reasons { feature contribution
 
 
 @contextmanager
-def _databases(api: Api) -> Iterator[Callable[[Any], Database[dict[str, Any]]]]:
+def _databases(api: Api) -> Iterator[Callable[[Any], Any]]:
     """Ground truth: `db("billing")` is this test's billing database."""
     assert api.settings.mongodb_uri
     client: MongoClient[dict[str, Any]] = MongoClient(api.settings.mongodb_uri)
