@@ -164,3 +164,32 @@ async def test_guessing_codes_locks_the_handle_out(api: Api) -> None:
     await api.data(ISSUE, {"i": {"handle": "ada", "email": ADDRESS}}, token=operator)
     guesses = [await api.error_code(CLAIM, redeem(f"AAAAA-AAAA{n}", "a password here")) for n in range(2, 8)]
     assert guesses == ["BAD_USER_INPUT"] * api.settings.code_max_failures + ["RATE_LIMITED"]
+
+
+async def test_bad_input_is_refused_with_its_field_and_spends_nothing(mail_api: tuple[Api, Inbox]) -> None:
+    api, smtp = mail_api
+    _, operator = await imported_community(api)
+    # an address that is not one; a member who does not exist; no address on file
+    for given, field in (({"handle": "ada", "email": "not an address"}, "email"), ({"handle": "ghost"}, "handle")):
+        errors = await api.errors(ISSUE, {"i": {**given, "email": given.get("email", ADDRESS)}}, token=operator)
+        assert (errors[0]["extensions"]["code"], errors[0]["extensions"].get("field")) in {
+            ("BAD_USER_INPUT", field),
+            ("NOT_FOUND", field),
+        }
+    errors = await api.errors(ISSUE, {"i": {"handle": "ada"}}, token=operator)
+    assert (errors[0]["extensions"]["code"], errors[0]["extensions"]["field"]) == ("BAD_USER_INPUT", "email")
+    # members cannot issue codes
+    member = await register(api, "forum", "plain", password="plain password")
+    assert await api.error_code(ISSUE, {"i": {"handle": "ada", "email": ADDRESS}}, token=member.token) == "FORBIDDEN"
+    client, db = _users_db(api)
+    try:
+        assert db["account_codes"].count_documents({}) == 0
+        assert db["mail_outbox"].count_documents({}) == 0
+    finally:
+        client.close()
+    # a password too short is refused and the code stays good
+    await api.data(ISSUE, {"i": {"handle": "ada", "email": ADDRESS}}, token=operator)
+    code = code_in((await smtp.wait_for(ADDRESS))[0])
+    errors = await api.errors(CLAIM, redeem(code, "short"))
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert (await api.data(CLAIM, redeem(code, "long enough now")))["claimAccount"]["user"]["handle"] == "ada"
