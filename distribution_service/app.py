@@ -60,6 +60,7 @@ def create_app(settings: Settings, *, content: ContentClient, users: UsersClient
             slot_window_minutes=settings.slot_window_minutes,
             slot_top_k=settings.slot_top_k,
             ingest_interval_seconds=settings.ingest_interval_seconds,
+            slot_push_reasons=settings.slot_push_reasons,
         )
         app.state.service = service
         app.state.scheduler = PeriodicTask("golden_slots", service.scheduler.tick, interval=SLOT_TICK_SECONDS)

@@ -106,6 +106,7 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     mail_from: str = "Community <no-reply@localhost>"
     mail_worker_interval_seconds: float = Field(default=5.0, ge=0)
+    slot_push_reasons: bool = True
 
     seed_demo: bool = True
 

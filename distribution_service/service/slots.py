@@ -43,12 +43,15 @@ class SlotsService:
         *,
         clocks: dict[Slot, time],
         max_deliveries_per_day: int = MAX_DELIVERIES_PER_DAY,
+        explain: bool = True,
     ) -> None:
         self.store = store
         self.ranker = ranker
         self.users = users
         self.clocks = clocks
         self.max_deliveries_per_day = max_deliveries_per_day
+        # Each pushed item's feature contributions, shown in the inbox (pred_contrib on the pushed items only).
+        self.explain = explain
 
     async def slot_members(self, cid: ObjectId, *, partition_index: int, partitions: int) -> SlotMembers:
         """Members a slot run reaches: those active or joined in the last 90 days (a newcomer with no event yet
@@ -110,7 +113,7 @@ class SlotsService:
             first=request.top_k,
             source="slot",
             # Explained like a feed: the inbox shows why each item was pushed (only the pushed items are explained).
-            reasons=True,
+            reasons=self.explain,
             pool_max_age=SLOT_POOL_SECONDS,
         )
         now = datetime.now(UTC)
