@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from billing_service.payments.sandbox import SandboxProvider
 from billing_service.routes import routes
 from billing_service.service import BillingService
+from billing_service.service.notification_mail import notification_mail_worker
 from billing_service.store import BillingStore, Doc
 from distribution_service.client import DistributionClient
 from infra.leader import leader_lease
@@ -74,11 +75,19 @@ def create_app(
         app.state.provider = provider
         app.state.scheduler = cycle_task(settings, service)
         app.state.scheduler.start()
+        if users is not None:
+            # Notices (dunning, receipts) go out as mail through users_service, which owns the addresses.
+            worker = notification_mail_worker(service.store, users, settings)
+            app.state.notification_mail = PeriodicTask(
+                "notification_mail", worker.run_once, interval=settings.mail_worker_interval_seconds
+            )
+            app.state.notification_mail.start()
 
     async def shutdown(app: Starlette) -> None:
-        scheduler: PeriodicTask | None = getattr(app.state, "scheduler", None)
-        if scheduler is not None:
-            await scheduler.stop()
+        for name in ("scheduler", "notification_mail"):
+            task: PeriodicTask | None = getattr(app.state, name, None)
+            if task is not None:
+                await task.stop()
         provider: SandboxProvider | None = getattr(app.state, "provider", None)
         if provider is not None:
             await provider.drain()

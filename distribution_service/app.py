@@ -13,6 +13,7 @@ from billing_service.client import BillingClient
 from content_service.client import ContentClient
 from distribution_service.routes import routes
 from distribution_service.service import DistributionService
+from distribution_service.service.delivery_mail import delivery_mail_worker
 from distribution_service.service.ranker import POOL_TTL_SECONDS
 from distribution_service.store import DistributionStore
 from infra.leader import leader_lease
@@ -42,6 +43,10 @@ def pool_ttl_seconds(settings: Settings) -> float:
     return settings.ranking_pool_ttl_seconds
 
 
+async def _nothing() -> None:
+    """The delivery-mail task of a process without users_service: nothing to hand mail to."""
+
+
 def create_app(
     settings: Settings,
     *,
@@ -66,6 +71,7 @@ def create_app(
             slot_top_k=settings.slot_top_k,
             ingest_interval_seconds=settings.ingest_interval_seconds,
             billing=billing,
+            slot_push_reasons=settings.slot_push_reasons,
         )
         app.state.service = service
         app.state.scheduler = PeriodicTask(
@@ -79,6 +85,12 @@ def create_app(
             service.gray_release.tick,
             interval=GRAY_RELEASE_TICK_SECONDS,
             lease=leader_lease(settings, "gray_release"),
+        )
+        # Pushes of members who chose e-mail go out through users_service, which owns the addresses.
+        interval = settings.mail_worker_interval_seconds if users is not None else 0.0
+        worker = delivery_mail_worker(store, content, users, settings) if users is not None else None
+        app.state.delivery_mail = PeriodicTask(
+            "delivery_mail", worker.run_once if worker else _nothing, interval=interval
         )
 
     database = database_lifespan(
@@ -99,12 +111,15 @@ def create_app(
                 gray_release.start()
             # Every replica derives (racing safely): what it acknowledged is counted even if it is the only one.
             ingest.start()
+            delivery_mail: PeriodicTask = app.state.delivery_mail
+            delivery_mail.start()
             try:
                 yield
             finally:
                 await scheduler.stop()
                 await gray_release.stop()
                 await ingest.stop()
+                await delivery_mail.stop()
 
     return create_service_app(
         name="distribution", routes=routes, lifespan=lifespan, internal_token=settings.internal_api_token

@@ -52,8 +52,9 @@ def check_input(name: str, type_: GraphQLInputType, value: Any) -> None:
 
 class IdentifierGuard(SchemaExtension):
     def resolve(self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any, **kwargs: Any) -> Any:
-        if kwargs:
-            field = info.parent_type.fields[info.field_name]
+        # Introspection's meta-fields (`__type(name:)`) are not among the type's own fields.
+        field = info.parent_type.fields.get(info.field_name) if kwargs else None
+        if field is not None:
             for name, value in kwargs.items():
                 check_input(name, field.args[name].type, value)
         return _next(root, info, *args, **kwargs)

@@ -53,6 +53,7 @@ from gateway.graphql.experiments.mutations import ExperimentMutation
 from gateway.graphql.experiments.queries import ExperimentQuery
 from gateway.graphql.health import HealthMutation, HealthQuery
 from gateway.graphql.health.descriptions import DESCRIPTIONS as HEALTH_DESCRIPTIONS
+from gateway.graphql.users.accounts import AccountMutation, AccountQuery
 from gateway.graphql.users.api_keys import ApiKeyMutation, ApiKeyQuery
 from gateway.graphql.users.connections import MemberConnectionQuery
 from gateway.graphql.users.descriptions import DESCRIPTIONS as USERS_DESCRIPTIONS
@@ -125,6 +126,7 @@ Query = merge_types(
         CampaignQuery,
         OfflineEventQuery,
         ExperimentQuery,
+        AccountQuery,
     ),
 )
 Mutation = merge_types(
@@ -146,6 +148,7 @@ Mutation = merge_types(
         CampaignMutation,
         OfflineEventMutation,
         ExperimentMutation,
+        AccountMutation,
     ),
 )
 

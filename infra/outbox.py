@@ -109,11 +109,13 @@ class Outbox:
             claimed.append(doc)
         return claimed
 
-    async def mark_delivered(self, event_id: str, *, at: datetime, detail: str) -> None:
+    async def mark_delivered(self, event_id: str, *, at: datetime, detail: str, scrub: tuple[str, ...] = ()) -> None:
+        """Delivered; `scrub` names payload fields to blank now that they are no longer needed (secrets)."""
+        blanked = {f"payload.{name}": None for name in scrub}
         await self.events.update_one(
             {"_id": event_id},
             {
-                "$set": {"status": DELIVERED, "delivered_at": at, "last_error": None},
+                "$set": {"status": DELIVERED, "delivered_at": at, "last_error": None, **blanked},
                 "$inc": {"attempts": 1},
                 "$push": {
                     "attempts_log": {"$each": [{"at": at, "ok": True, "detail": detail}], "$slice": -ATTEMPTS_KEPT}
@@ -177,6 +179,7 @@ class OutboxRelay:
         max_attempts: int = 10,
         lease_seconds: float = 60.0,
         interval_seconds: float = 1.0,
+        scrub: tuple[str, ...] = (),
     ) -> None:
         self.outbox = outbox
         self.handlers = dict(handlers)
@@ -185,6 +188,8 @@ class OutboxRelay:
         self.max_attempts = max_attempts
         self.lease = timedelta(seconds=lease_seconds)
         self.interval = interval_seconds
+        # Payload fields blanked once an event is delivered (a mail's body may carry a one-time code).
+        self.scrub = scrub
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
 
@@ -208,7 +213,7 @@ class OutboxRelay:
                 log.warning("outbox_delivery_failed", event_id=doc["_id"], attempts=attempts, error=_describe(exc))
                 failed += 1
                 continue
-            await self.outbox.mark_delivered(doc["_id"], at=datetime.now(UTC), detail=detail)
+            await self.outbox.mark_delivered(doc["_id"], at=datetime.now(UTC), detail=detail, scrub=self.scrub)
             delivered += 1
         return RelayReport(delivered=delivered, failed=failed)
 

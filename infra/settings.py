@@ -92,6 +92,21 @@ class Settings(BaseSettings):
     rate_limits_enabled: bool = True
     login_max_failures: int = 5
     login_failure_window_seconds: int = 900
+    # Member accounts: one-time codes that claim an imported account or reset a password, and mail.
+    claim_code_ttl_seconds: int = Field(default=7 * 86400, gt=0)
+    reset_code_ttl_seconds: int = Field(default=3600, gt=0)
+    code_max_failures: int = Field(default=5, ge=1)
+    reset_requests_per_window: int = Field(default=3, ge=1)
+    mail_mode: Literal["off", "log", "smtp"] = "log"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_tls: Literal["none", "starttls", "tls"] = "none"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    mail_from: str = "Community <no-reply@localhost>"
+    mail_worker_interval_seconds: float = Field(default=5.0, ge=0)
+    slot_push_reasons: bool = True
 
     seed_demo: bool = True
 

@@ -59,6 +59,25 @@ DESCRIPTIONS: dict[str, str] = {
     "query_cost_per_address": "Cost points a client address may spend.",
     "rate_limits_enabled": "`false` turns every request and cost budget off (the per-operation maximum stays): "
     "for benchmarks and load tests. Budgets are counted per gateway process.",
+    "claim_code_ttl_seconds": "How long an operator's claim code for an imported member's account stays valid.",
+    "reset_code_ttl_seconds": "How long a password-reset code stays valid.",
+    "code_max_failures": "Wrong claim or reset codes for one handle (per address; ten times as many overall) "
+    "before codes are refused for the login failure window.",
+    "reset_requests_per_window": "Password-reset codes mailed to one member per login failure window; "
+    "further requests are accepted and send nothing.",
+    "mail_mode": "`off` (nothing sent, mail stays queued), `log` (each mail logged, not sent; the default, "
+    "for the embedded mode) or `smtp` (sent through SMTP_HOST).",
+    "smtp_host": "The SMTP server mail is sent through (MAIL_MODE=smtp).",
+    "smtp_port": "The SMTP server's port (25, 587 for STARTTLS, 465 for TLS).",
+    "smtp_tls": "`none`, `starttls` (upgrade after connecting) or `tls` (implicit TLS from the start).",
+    "smtp_username": "SMTP login; unset: no authentication.",
+    "smtp_password": "SMTP password, with SMTP_USERNAME.",
+    "smtp_timeout_seconds": "Timeout of one SMTP conversation; a timed-out mail is retried by the outbox.",
+    "mail_from": "The From header of every mail the platform sends.",
+    "mail_worker_interval_seconds": "How often billing and distribution hand stored notifications and pushes "
+    "to the mailer (users_service); 0 turns the handing off in this process.",
+    "slot_push_reasons": "Golden-slot runs explain each pushed item (feature contributions shown in the inbox); "
+    "false saves LightGBM's pred_contrib per member on very large runs (sources are kept either way).",
     "login_max_failures": "Failed logins of one member before logins are refused for the window below.",
     "login_failure_window_seconds": "Window of the failed-login count.",
     "seed_demo": "Outside production, `python -m gateway` seeds the demo community and imports the demo dump.",

@@ -10,12 +10,16 @@ from billing_service.client import BillingClient
 from content_service.client import ContentClient
 from distribution_service.client import DistributionClient
 from infra.leader import leader_lease
+from infra.mailer import mailer_for
+from infra.outbox import OutboxRelay
 from infra.periodic import PeriodicTask
 from infra.service_app import create_service_app, database_lifespan
 from infra.settings import Settings
 from users_service.routes import routes
 from users_service.service import Upstreams, UsersService
+from users_service.service.mail import mail_handler
 from users_service.store import UsersStore
+from users_service.store.mail_outbox import MAIL
 
 
 def create_app(
@@ -29,6 +33,23 @@ def create_app(
         await store.ensure_indexes()
         service = UsersService(store, upstreams, settings)
         app.state.service = service
+        relay = OutboxRelay(
+            store.mail_outbox.outbox,
+            {MAIL: mail_handler(mailer_for(settings))},
+            base_delay_seconds=settings.outbox_retry_base_seconds,
+            max_delay_seconds=settings.outbox_retry_max_seconds,
+            max_attempts=settings.outbox_max_attempts,
+            interval_seconds=settings.outbox_relay_interval_seconds,
+            # A claimed mail whose relay died before marking it is due again after twice the SMTP timeout.
+            lease_seconds=2 * settings.smtp_timeout_seconds,
+            # Sent mail keeps its recipient and subject for the log, not its body (it may carry a code).
+            scrub=("body",),
+        )
+        store.on_commit = relay.notify
+        app.state.mail_relay = relay
+        if settings.outbox_relay_enabled and settings.mail_mode != "off":
+            # MAIL_MODE=off: mail stays queued, to go out once mail is turned on.
+            relay.start()
         # Daily health snapshots; the first waits one interval, so a restart does not recompute at once.
         snapshots = PeriodicTask(
             "health-snapshots",
@@ -52,6 +73,9 @@ def create_app(
             task: PeriodicTask | None = getattr(app.state, name, None)
             if task is not None:
                 await task.stop()
+        relay: OutboxRelay | None = getattr(app.state, "mail_relay", None)
+        if relay is not None:
+            await relay.stop()
 
     return create_service_app(
         name="users",

@@ -61,6 +61,23 @@ class MembershipBook:
         if sub.get("trial_end") and not sub.get("converted_at"):
             changes["converted_at"] = payment.get("occurred_at") or datetime.now(UTC)
         await self.store.subscriptions.update(session, sub, {}, changes, unset=["dunning"])
+        await self._receipt(session, payment, sub, plan, start)
+
+    async def _receipt(self, session: Session, payment: Doc, sub: Doc, plan: Doc, start: datetime) -> None:
+        """A receipt notice (mailed to the member), in the settlement's transaction, once per payment."""
+        amount = f"{payment['amount_cents'] / 100:.2f} {payment['currency']}"
+        label = local_period_label(start, sub["timezone"])
+        await self.store.subscriptions.notify(
+            session,
+            sub["community_id"],
+            {
+                "dedupe": f"{sub['_id']}:paid:{payment['_id']}",
+                "kind": "PAYMENT_RECEIVED",
+                "subscription_id": sub["_id"],
+                "member_id": sub["member_id"],
+                "message": f"Received {amount} for {plan['name']} membership from {label}. Thank you.",
+            },
+        )
 
     async def _book(
         self,

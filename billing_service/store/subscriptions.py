@@ -10,6 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from billing_service.store.base import Doc, Session, in_community
 from infra.indexes import IndexPlan
+from infra.mail_handoff import MailHandoff, pending_mail
 
 
 class SubscriptionsStore:
@@ -18,6 +19,8 @@ class SubscriptionsStore:
         self.subscriptions = db["subscriptions"]
         self.coupons = db["coupons"]
         self.notifications = db["notifications"]
+        # Each notice is also mailed to its member: the notice is the outbox (infra.mail_handoff).
+        self.notification_mail = MailHandoff(self.notifications)
 
     async def ensure_indexes(self) -> None:
         indexes = IndexPlan()
@@ -60,6 +63,7 @@ class SubscriptionsStore:
             unique=True,
             name="community_dedupe_unique",
         )
+        self.notification_mail.add_indexes(indexes)
         await indexes.create()
 
     # Plans
@@ -160,9 +164,12 @@ class SubscriptionsStore:
     # Notifications
 
     async def notify(self, session: Session | None, community_id: ObjectId, doc: Doc) -> None:
+        """Store a notice once per `dedupe`, due to be mailed to its member (in the caller's transaction)."""
+        now = datetime.now(UTC)
+        fields = {**doc, "community_id": community_id, "created_at": now, "mail": pending_mail(now)}
         await self.notifications.update_one(
             {"community_id": community_id, "dedupe": doc["dedupe"]},
-            {"$setOnInsert": {**doc, "community_id": community_id, "created_at": datetime.now(UTC)}},
+            {"$setOnInsert": fields},
             upsert=True,
             session=session,
         )

@@ -141,6 +141,9 @@ class DeliveryItem(ApiModel):
     content_id: str
     score: float
     position: int
+    # Why the item was pushed: the candidate sources that offered it and each feature's contribution.
+    sources: list[str] = Field(default_factory=list)
+    reasons: dict[str, float] = Field(default_factory=dict)
 
 
 class DeliveryRead(ApiModel):
@@ -205,12 +208,15 @@ class PushPreferencesUpdate(ApiInput):
     opted_out: bool | None = None
     quiet_start: Clock | None = None
     quiet_end: Clock | None = None
+    # Pushes also by e-mail (to the address users_service has on file), beside the in-app inbox.
+    by_email: bool | None = None
 
 
 class PushPreferencesRead(ApiModel):
     opted_out: bool
     quiet_start: str | None
     quiet_end: str | None
+    by_email: bool = False
 
 
 class MemberActivity(ApiModel):

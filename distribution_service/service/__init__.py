@@ -63,6 +63,7 @@ class DistributionService:
         slot_top_k: int = SLOT_TOP_K,
         ingest_interval_seconds: float = INGEST_INTERVAL_SECONDS,
         billing: BillingClient | None = None,
+        slot_push_reasons: bool = True,
     ) -> None:
         self.store = store
         self.content = content
@@ -92,7 +93,12 @@ class DistributionService:
         self.ranker.arms = RankerArms(store, self.registry, self.assignment)
         self.feed = FeedService(store, self.ranker)
         self.slots = SlotsService(
-            store, self.ranker, users, clocks=parse_slots(slots), max_deliveries_per_day=max_deliveries_per_day
+            store,
+            self.ranker,
+            users,
+            clocks=parse_slots(slots),
+            max_deliveries_per_day=max_deliveries_per_day,
+            explain=slot_push_reasons,
         )
         self.scheduler = SlotScheduler(
             store, self.slots, self.ranker, window_minutes=slot_window_minutes, top_k=slot_top_k

@@ -26,6 +26,7 @@ from distribution_service.service.assignment import Assigned, AssignmentService
 from distribution_service.service.metrics import PUSHES_DELIVERED
 from distribution_service.service.ranker import FeedRanker
 from distribution_service.store import DistributionStore
+from infra.mail_handoff import pending_mail
 from users_service.client import UsersClient
 
 # Playbook figure as default: three golden pushes a day, so at most 3 deliveries per member per day.
@@ -45,6 +46,7 @@ class SlotsService:
         *,
         clocks: dict[Slot, time],
         max_deliveries_per_day: int = MAX_DELIVERIES_PER_DAY,
+        explain: bool = True,
     ) -> None:
         self.store = store
         self.ranker = ranker
@@ -53,6 +55,8 @@ class SlotsService:
         self.max_deliveries_per_day = max_deliveries_per_day
         # Set by the facade: push experiments (copy, golden slot); None pushes without.
         self.assignment: AssignmentService | None = None
+        # Each pushed item's feature contributions, shown in the inbox (pred_contrib on the pushed items only).
+        self.explain = explain
 
     async def slot_members(self, cid: ObjectId, *, partition_index: int, partitions: int) -> SlotMembers:
         """Members a slot run reaches: those active or joined in the last 90 days (a newcomer with no event yet
@@ -67,7 +71,10 @@ class SlotsService:
         fields = update.model_dump(exclude={"member_id"}, exclude_unset=True)
         doc = await self.store.deliveries.upsert_push_preferences(cid, ObjectId(update.member_id), fields)
         return PushPreferencesRead(
-            opted_out=bool(doc.get("opted_out")), quiet_start=doc.get("quiet_start"), quiet_end=doc.get("quiet_end")
+            opted_out=bool(doc.get("opted_out")),
+            quiet_start=doc.get("quiet_start"),
+            quiet_end=doc.get("quiet_end"),
+            by_email=bool(doc.get("by_email")),
         )
 
     async def run_slot(self, cid: ObjectId, request: SlotRunRequest) -> SlotRunResult:
@@ -111,7 +118,8 @@ class SlotsService:
             Scene.BEFORE_DECISION,
             first=request.top_k,
             source="slot",
-            reasons=False,
+            # Explained like a feed: the inbox shows why each item was pushed (only the pushed items are explained).
+            reasons=self.explain,
             pool_max_age=SLOT_POOL_SECONDS,
         )
         now = datetime.now(UTC)
@@ -124,7 +132,13 @@ class SlotsService:
                 "decision_id": decision.id,
                 "model_version": decision.model_version,
                 "items": [
-                    {"content_id": ObjectId(s.content_id), "score": s.score, "position": s.position}
+                    {
+                        "content_id": ObjectId(s.content_id),
+                        "score": s.score,
+                        "position": s.position,
+                        "sources": s.sources,
+                        "reasons": s.reasons,
+                    }
                     for s in decision.shown
                 ],
                 "created_at": now,
@@ -133,6 +147,8 @@ class SlotsService:
                 "push_copy": next(
                     (a.arm_doc["push_copy"] for a in push_arms.get(member_id, []) if a.arm_doc.get("push_copy")), None
                 ),
+                # A member who chose e-mail gets the push as mail too (the delivery is its outbox).
+                **({"mail": pending_mail(now)} if preferences.get(member_id, {}).get("by_email") else {}),
             }
             for member_id, decision in zip(eligible, decisions, strict=True)
             if decision.shown
@@ -178,7 +194,13 @@ class SlotsService:
                     decision_id=str(d["decision_id"]),
                     model_version=d["model_version"],
                     items=[
-                        DeliveryItem(content_id=str(i["content_id"]), score=i["score"], position=i["position"])
+                        DeliveryItem(
+                            content_id=str(i["content_id"]),
+                            score=i["score"],
+                            position=i["position"],
+                            sources=i.get("sources", []),
+                            reasons=i.get("reasons", {}),
+                        )
                         for i in d["items"]
                     ],
                     created_at=d["created_at"],

@@ -11,12 +11,15 @@ from pymongo.errors import BulkWriteError
 
 from distribution_service.store.base import DUPLICATE_KEY, Doc
 from infra.indexes import IndexPlan
+from infra.mail_handoff import MailHandoff
 
 
 class DeliveriesStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.deliveries = db["deliveries"]
         self.push_preferences = db["push_preferences"]
+        # Deliveries of members who chose e-mail are also mailed: the delivery is the outbox (infra.mail_handoff).
+        self.delivery_mail = MailHandoff(self.deliveries)
 
     async def ensure_indexes(self) -> None:
         indexes = IndexPlan()
@@ -52,6 +55,7 @@ class DeliveriesStore:
             unique=True,
             name="community_member_unique",
         )
+        self.delivery_mail.add_indexes(indexes)
         await indexes.create()
 
     async def insert_deliveries(self, docs: list[Doc]) -> int:

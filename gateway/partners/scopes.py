@@ -94,7 +94,7 @@ _MEMBER_ONLY_QUERIES = (
     "invoicePdf inbox slotRates myAuthorRelations contentSettings auditLog moderationQueue hideExplanation "
     "incidents incident exportTemplates draftSuggestions pendingPayouts memberValueSettings ltvModels "
     "trialPrograms apiKeys campaignParticipation myCampaignRewards myCampaignBalance campaignReferralLink "
-    "campaignCertificate experimentFlags"
+    "campaignCertificate experimentFlags memberProfile"
 )
 _MEMBER_ONLY_MUTATIONS = (
     "createCommunity registerUser login grantRole revokeRole createPlan subscribe cancelSubscription changePlan "
@@ -109,7 +109,8 @@ _MEMBER_ONLY_MUTATIONS = (
     "setHealthTarget createCampaign checkInCampaign claimCampaignTask releaseCampaignRewards "
     "clawbackCampaignReward updatePrizeFulfilment attributeCampaignReferral createOfflineEvent "
     "registerOfflineEvent checkInOfflineEvent createExperiment startExperiment setExperimentRollout "
-    "setExperimentWeights stopExperiment checkExperimentGuardrails finishExperiment"
+    "setExperimentWeights stopExperiment checkExperimentGuardrails finishExperiment issueClaimCode claimAccount "
+    "requestPasswordReset resetPassword"
 )
 
 

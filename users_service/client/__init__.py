@@ -8,6 +8,7 @@ BAD_USER_INPUT before any request leaves.
 from __future__ import annotations
 
 from infra.http import ServiceClient
+from users_service.client.accounts import AccountsClientMixin
 from users_service.client.acquisition import AcquisitionClientMixin
 from users_service.client.api_keys import ApiKeysClientMixin
 from users_service.client.campaigns import CampaignsClientMixin
@@ -37,6 +38,7 @@ class UsersClient(
     ApiKeysClientMixin,
     CampaignsClientMixin,
     OfflineEventsClientMixin,
+    AccountsClientMixin,
     ServiceClient,
 ):
     service_name = "users"

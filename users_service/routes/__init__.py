@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from users_service.routes import (
+    accounts,
     acquisition,
     api_keys,
     campaigns,
@@ -32,4 +33,5 @@ routes: list[BaseRoute] = [
     *api_keys.ROUTES,
     *campaigns.ROUTES,
     *offline_events.ROUTES,
+    *accounts.ROUTES,
 ]

@@ -22,6 +22,15 @@ from users_service.domain.roles import Role
 from users_service.domain.stages import Stage
 from users_service.domain.streaks import CheckInOutcome
 from users_service.domain.tiers import Tier
+from users_service.schemas.accounts import (
+    ClaimCodeIssue,
+    ClaimCodeIssued,
+    CodeRedemption,
+    MemberMail,
+    MemberMailQueued,
+    ResetRequest,
+    ResetRequested,
+)
 from users_service.schemas.acquisition import (
     AcquisitionReport,
     ChannelCac,
@@ -90,7 +99,9 @@ from users_service.schemas.ltv import LtvCalibrationBin, LtvErrors, LtvModelList
 from users_service.schemas.members import (
     Credentials,
     MemberCreate,
+    MemberDirectoryQuery,
     MemberEdge,
+    MemberFilter,
     MemberIds,
     MemberImport,
     MemberImportBatch,
@@ -98,6 +109,7 @@ from users_service.schemas.members import (
     MemberLookupResult,
     MemberPage,
     MemberRead,
+    PublicProfile,
     RoleChange,
 )
 from users_service.schemas.offline_events import (
@@ -174,6 +186,16 @@ __all__ = [
     "CampaignStep",
     "TaskKind",
     "CheckInOutcome",
+    "ClaimCodeIssue",
+    "ClaimCodeIssued",
+    "CodeRedemption",
+    "MemberMail",
+    "MemberMailQueued",
+    "ResetRequest",
+    "ResetRequested",
+    "MemberFilter",
+    "MemberDirectoryQuery",
+    "PublicProfile",
     "AlertStatus",
     "AlertList",
     "AlertRead",

@@ -24,7 +24,10 @@ __all__ = [
     "MemberImportBatch",
     "MemberLookup",
     "MemberLookupResult",
+    "MemberDirectoryQuery",
+    "MemberFilter",
     "MemberRead",
+    "PublicProfile",
     "RoleChange",
 ]
 
@@ -50,6 +53,37 @@ class MemberRead(ApiModel):
     # The RFM layer (BASE until the first batch run) and the predicted 12-month value (null until a model).
     rfm_layer: Layer = Layer.BASE
     ltv_cents: int | None = None
+
+
+class PublicProfile(ApiModel):
+    """What any member of the community may see of another: never e-mail, password, value or sign-up data."""
+
+    id: str
+    handle: str
+    display_name: str
+    roles: list[Role]
+    tier: Tier
+    joined_at: datetime
+
+
+class MemberFilter(ApiInput):
+    """The operators' directory: every given condition must hold (none given: every member)."""
+
+    # A handle prefix or a part of the display name, case-insensitive.
+    search: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None = None
+    tier: Tier | None = None
+    rfm_layer: Layer | None = None
+    channel: Channel | None = None
+    joined_after: datetime | None = None
+    joined_before: datetime | None = None
+
+
+class MemberDirectoryQuery(ApiInput):
+    """One page of the directory: `first` members after the cursor `after`, those `where` selects."""
+
+    first: int = 20
+    after: str | None = None
+    where: MemberFilter | None = None
 
 
 class Credentials(ApiInput):

@@ -7,6 +7,7 @@ Every method takes the community as an `ObjectId` parsed once by the route.
 from __future__ import annotations
 
 from infra.settings import Settings
+from users_service.service.accounts import AccountsService
 from users_service.service.acquisition import AcquisitionService, AcquisitionTargets
 from users_service.service.api_keys import ApiKeysService
 from users_service.service.campaign_facts import CampaignFacts
@@ -21,6 +22,7 @@ from users_service.service.health import HealthService
 from users_service.service.health_figures import HealthFiguresService
 from users_service.service.importing import ImportingService
 from users_service.service.ltv import LtvService
+from users_service.service.mail import MailService
 from users_service.service.members import MembersService
 from users_service.service.offline_events import OfflineEventsService
 from users_service.service.stage import StageService, StageTargets
@@ -39,6 +41,8 @@ class UsersService:
             store.members, store.login_failures, self.communities, login_max_failures=settings.login_max_failures
         )
         self.api_keys = ApiKeysService(store.api_keys, self.communities)
+        self.accounts = AccountsService(store, self.communities, self.members, settings)
+        self.mail = MailService(store, self.members)
         self.importing = ImportingService(store.members, self.communities)
         self.value = ValueService(store.value, store.members, self.communities, upstreams)
         self.ltv = LtvService(store.ltv, store.members, self.communities, upstreams)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bson import ObjectId
 
-from infra.errors import NotFoundError, RateLimitedError, UnauthenticatedError
+from infra.errors import BadInputError, NotFoundError, RateLimitedError, UnauthenticatedError
 from infra.keyset import page_cursors, page_request
 from users_service.domain import passwords
 from users_service.domain.roles import Role, with_role, without_role
@@ -15,14 +15,16 @@ from users_service.schemas.members import (
     Credentials,
     MemberCreate,
     MemberEdge,
+    MemberFilter,
     MemberIds,
     MemberPage,
     MemberRead,
+    PublicProfile,
     RoleChange,
 )
 from users_service.service.communities import CommunitiesService
 from users_service.store.login_failures import LoginFailuresStore
-from users_service.store.members import MembersStore
+from users_service.store.members import MembersStore, directory_match
 
 BAD_CREDENTIALS = "invalid handle or password"
 LOCKED_OUT = "too many failed logins for this handle; try again later"
@@ -111,16 +113,34 @@ class MembersService:
             raise MemberNotFound(f"no member with handle {handle!r} in this community", field="handle")
         return member
 
-    async def page(self, community_id: ObjectId, *, first: int, after: str | None) -> MemberPage:
-        """Every member of the community, newest joined first, `first` at a time after the cursor `after`."""
+    async def page(
+        self, community_id: ObjectId, *, first: int, after: str | None, where: MemberFilter | None = None
+    ) -> MemberPage:
+        """The community's members (those `where` selects), newest joined first, `first` at a time after the cursor
+        `after`; `totalCount` counts every member the filter selects."""
         limit, position = page_request(first, after)
-        found = await self.store.list_page(community_id, after=position, limit=limit)
+        if where and where.joined_after and where.joined_before and where.joined_after >= where.joined_before:
+            raise BadInputError("joinedAfter must be before joinedBefore", field="joinedAfter")
+        match = directory_match(where) if where else {}
+        found = await self.store.list_page(community_id, after=position, limit=limit, where=match)
         marks, has_next = page_cursors([(m.joined_at, m.id) for m in found], first)
         return MemberPage(
             edges=[MemberEdge(cursor=mark, node=m) for mark, m in zip(marks, found, strict=False)],
             has_next_page=has_next,
             end_cursor=marks[-1] if marks else None,
-            total_count=await self.store.count(community_id),
+            total_count=await self.store.count(community_id, match),
+        )
+
+    async def public_profile(self, community_id: ObjectId, handle: str) -> PublicProfile:
+        """What any member may see of another member of their community."""
+        member = await self.get_by_handle_or_raise(community_id, handle)
+        return PublicProfile(
+            id=member.id,
+            handle=member.handle,
+            display_name=member.display_name,
+            roles=member.roles,
+            tier=member.tier,
+            joined_at=member.joined_at,
         )
 
     async def lookup(self, community_id: ObjectId, member_ids: list[str]) -> list[MemberRead | None]:

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from users_service.store.account_codes import AccountCodesStore
 from users_service.store.acquisition import AcquisitionStore
 from users_service.store.api_keys import ApiKeysStore
 from users_service.store.base import Doc, Session, in_transaction
@@ -21,6 +22,7 @@ from users_service.store.governance import GovernanceStore
 from users_service.store.health import HealthStore
 from users_service.store.login_failures import LoginFailuresStore
 from users_service.store.ltv import LtvStore
+from users_service.store.mail_outbox import MailOutboxStore
 from users_service.store.members import MembersStore, MemberState
 from users_service.store.offline_events import OfflineEventsStore
 from users_service.store.value import ValueStore
@@ -46,6 +48,10 @@ class UsersStore:
         self.campaigns = CampaignsStore(db)
         self.campaign_rewards = CampaignRewardsStore(db)
         self.offline_events = OfflineEventsStore(db)
+        self.account_codes = AccountCodesStore(db)
+        self.mail_outbox = MailOutboxStore(db)
+        # Set by the app to wake the mail relay once a transaction that queued mail has committed.
+        self.on_commit: Callable[[], None] = lambda: None
 
     async def ensure_indexes(self) -> None:
         parts = (
@@ -62,9 +68,14 @@ class UsersStore:
             self.campaigns,
             self.campaign_rewards,
             self.offline_events,
+            self.account_codes,
+            self.mail_outbox,
         )
         for part in parts:
             await part.ensure_indexes()
 
     async def transaction(self, callback: Callable[[Session], Awaitable[T]]) -> T:
-        return await in_transaction(self.db, callback)
+        """`callback` writes with the session, in one transaction; the mail relay is woken after the commit."""
+        result = await in_transaction(self.db, callback)
+        self.on_commit()
+        return result

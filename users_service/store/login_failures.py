@@ -59,14 +59,23 @@ class LoginFailuresStore:
         )
 
     async def count_recent(
-        self, community_id: ObjectId, handle: str, *, address: str | None = None, all_addresses: bool = False
+        self,
+        community_id: ObjectId,
+        handle: str,
+        *,
+        address: str | None = None,
+        all_addresses: bool = False,
+        up_to: ObjectId | None = None,
     ) -> int:
-        """Attempts (failed or in flight) in the window for this handle: from `address`, or from anywhere."""
+        """Attempts (failed or in flight) in the window for this handle: from `address`, or from anywhere; with
+        `up_to`, only the attempts recorded no later than that one (ids grow with time)."""
         since = datetime.now(UTC) - timedelta(seconds=self.window_seconds)
         query: Doc = {"community_id": community_id, "handle_key": handle.lower()}
         if not all_addresses:
             query["address"] = address
         query["at"] = {"$gte": since}
+        if up_to is not None:
+            query["_id"] = {"$lte": up_to}
         return await self.login_failures.count_documents(query)
 
     async def clear(self, community_id: ObjectId, handle: str) -> None:

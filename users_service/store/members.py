@@ -6,6 +6,7 @@ finders, so each index sits beside the queries it serves and nothing else opens 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,8 +24,8 @@ from users_service.domain.layers import Layer
 from users_service.domain.roles import Role
 from users_service.domain.tier_writes import MemberUpdate
 from users_service.domain.tiers import Tier
-from users_service.schemas.members import MemberRead
-from users_service.store.base import Doc, in_period
+from users_service.schemas.members import MemberFilter, MemberRead
+from users_service.store.base import Doc, Session, in_period
 
 BULK_BATCH = 5000
 
@@ -41,6 +42,35 @@ def _member(doc: Doc) -> MemberRead:
         rfm_layer=doc.get("rfm_layer", "BASE"),
         ltv_cents=doc.get("ltv_cents"),
     )
+
+
+def directory_match(where: MemberFilter) -> Doc:
+    """The Mongo conditions of an operator's directory filter (added to the community's)."""
+    match: Doc = {}
+    if where.search:
+        needle = re.escape(where.search)
+        match["$or"] = [
+            {"handle_key": {"$regex": f"^{needle.lower()}"}},
+            {"display_name": {"$regex": needle, "$options": "i"}},
+        ]
+    if where.tier is not None:
+        match["tier"] = where.tier.value
+    if where.rfm_layer is not None:
+        # Never scored: by rule in the base layer.
+        layer = where.rfm_layer.value
+        match["rfm_layer"] = {"$in": [layer, None]} if where.rfm_layer is Layer.BASE else layer
+    if where.channel is not None:
+        # No channel recorded counts as OTHER (as in the acquisition report).
+        channel = where.channel.value
+        match["channel"] = {"$in": [channel, None]} if channel == "OTHER" else channel
+    joined: Doc = {}
+    if where.joined_after is not None:
+        joined["$gte"] = where.joined_after
+    if where.joined_before is not None:
+        joined["$lt"] = where.joined_before
+    if joined:
+        match["joined_at"] = joined
+    return match
 
 
 @dataclass(frozen=True)
@@ -141,23 +171,51 @@ class MembersStore:
             return None, None
         return _member(doc), doc.get("password_hash")
 
+    async def get_email(self, community_id: ObjectId, member_id: ObjectId) -> str | None:
+        doc = await self.members.find_one({"_id": member_id, "community_id": community_id}, {"email": 1})
+        return doc.get("email") if doc else None
+
+    async def set_email(self, community_id: ObjectId, member_id: ObjectId, email: str, *, session: Session) -> None:
+        """A new address (an operator's, for a claim); it is verified when a code mailed to it is redeemed."""
+        await self.members.update_one(
+            {"_id": member_id, "community_id": community_id},
+            {"$set": {"email": email, "email_verified_at": None}},
+            session=session,
+        )
+
+    async def set_password(
+        self, community_id: ObjectId, member_id: ObjectId, password_hash: str, *, at: datetime, session: Session
+    ) -> None:
+        """The member's new password, from a redeemed code: the code came by mail, so the address is verified."""
+        await self.members.update_one(
+            {"_id": member_id, "community_id": community_id},
+            {"$set": {"password_hash": password_hash, "email_verified_at": at, "password_set_at": at}},
+            session=session,
+        )
+
     async def list_page(
-        self, community_id: ObjectId, *, after: tuple[datetime, ObjectId] | None, limit: int
+        self,
+        community_id: ObjectId,
+        *,
+        after: tuple[datetime, ObjectId] | None,
+        limit: int,
+        where: Doc | None = None,
     ) -> list[MemberRead]:
-        """Members newest joined first, strictly after the keyset position `after` (no password hash read)."""
+        """Members newest joined first, strictly after the keyset position `after`, narrowed by `where` (the
+        directory's filters, see domain.directory); neither password hash nor e-mail read."""
         docs = await read_keyset_page(
             self.members,
-            {"community_id": community_id},
+            {"community_id": community_id, **(where or {})},
             field="joined_at",
             after=after,
             limit=limit,
             index="community_joined_id",
-            projection={"password_hash": 0},
+            projection={"password_hash": 0, "email": 0},
         )
         return [_member(doc) for doc in docs]
 
-    async def count(self, community_id: ObjectId) -> int:
-        return await self.members.count_documents({"community_id": community_id})
+    async def count(self, community_id: ObjectId, where: Doc | None = None) -> int:
+        return await self.members.count_documents({"community_id": community_id, **(where or {})})
 
     async def list_by_ids(self, community_id: ObjectId, member_ids: list[ObjectId]) -> dict[str, MemberRead]:
         cursor = self.members.find({"_id": {"$in": member_ids}, "community_id": community_id})

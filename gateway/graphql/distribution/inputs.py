@@ -37,6 +37,9 @@ class SetPushPreferencesInput:
     opted_out: bool | None = strawberry.field(default=None, description="True: no golden-slot pushes at all.")
     quiet_start: str | None = strawberry.field(default=None, description="Local HH:MM; no push from then...")
     quiet_end: str | None = strawberry.field(default=None, description="...until this local HH:MM (may wrap).")
+    by_email: bool | None = strawberry.field(
+        default=None, description="True: each push also comes by e-mail (to the address on file), beside the inbox."
+    )
 
 
 @strawberry.input

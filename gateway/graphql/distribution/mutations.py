@@ -77,7 +77,12 @@ class DeliveryMutation:
         given = {k: v for k, v in vars(input).items() if v is not None}
         update = PushPreferencesUpdate(member_id=member.id, **given)
         saved = await info.context.services.distribution.set_push_preferences(member.community_id, update)
-        return PushPreferences(opted_out=saved.opted_out, quiet_start=saved.quiet_start, quiet_end=saved.quiet_end)
+        return PushPreferences(
+            opted_out=saved.opted_out,
+            quiet_start=saved.quiet_start,
+            quiet_end=saved.quiet_end,
+            by_email=saved.by_email,
+        )
 
 
 @strawberry.type

@@ -93,10 +93,11 @@ class DeliveryQuery:
                 items=[
                     FeedItem(
                         score=i.score,
-                        reasons=[],
+                        reasons=[ScoreReason(feature=k, contribution=v) for k, v in i.reasons.items()],
                         content_id=strawberry.ID(i.content_id),
                         community_id=member.community_id,
                         position=i.position,
+                        sources=[CandidateSource(v) for v in i.sources],
                     )
                     for i in d.items
                 ],

@@ -135,6 +135,7 @@ class PushPreferences:
     opted_out: bool
     quiet_start: str | None
     quiet_end: str | None
+    by_email: bool = strawberry.field(default=False, description="Pushes also come by e-mail.")
 
 
 @strawberry.type(description="Authors the signed-in member follows and blocks, newest first.")

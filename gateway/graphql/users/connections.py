@@ -1,7 +1,8 @@
-"""Members as a Relay connection: every member of a community, newest joined first, past item 100."""
+"""Members as a Relay connection: a community's members (all, or the directory's filters), newest joined first."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -9,8 +10,9 @@ import strawberry
 from gateway.context import Info
 from gateway.graphql.arguments import CommunityArg
 from gateway.graphql.connections import AFTER_DESCRIPTION, FIRST_DESCRIPTION, PageInfo, check_page
+from gateway.graphql.users.enums import AcquisitionChannel, RfmLayer, Tier
 from gateway.graphql.users.types import User
-from users_service.schemas import MemberPage
+from users_service.schemas import MemberDirectoryQuery, MemberFilter, MemberPage
 
 
 @strawberry.type(description="A member and their position in the connection.")
@@ -45,8 +47,37 @@ class MemberConnectionQuery:
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
         community_id: Annotated[strawberry.ID | None, CommunityArg] = None,
+        search: Annotated[
+            str | None, strawberry.argument(description="A handle prefix or part of the display name (any case).")
+        ] = None,
+        tier: Annotated[Tier | None, strawberry.argument(description="Only members in this tier.")] = None,
+        rfm_layer: Annotated[
+            RfmLayer | None, strawberry.argument(description="Only members in this RFM layer (never scored: BASE).")
+        ] = None,
+        channel: Annotated[
+            AcquisitionChannel | None,
+            strawberry.argument(description="Only members who signed up through this channel (none recorded: OTHER)."),
+        ] = None,
+        joined_after: Annotated[
+            datetime | None, strawberry.argument(description="Only members who joined at or after this moment.")
+        ] = None,
+        joined_before: Annotated[
+            datetime | None, strawberry.argument(description="Only members who joined before this moment.")
+        ] = None,
     ) -> MemberConnection:
         size = check_page(first)
         cid = (await info.context.require_operator(community_id)).community_id
-        page = await info.context.services.users.member_page(cid, first=size, after=after)
+        users = info.context.services.users
+        conditions = {
+            "search": search,
+            "tier": tier,
+            "rfm_layer": rfm_layer,
+            "channel": channel,
+            "joined_after": joined_after,
+            "joined_before": joined_before,
+        }
+        if all(value is None for value in conditions.values()):
+            return MemberConnection.from_page(await users.member_page(cid, first=size, after=after))
+        where = MemberFilter.model_validate(conditions)
+        page = await users.member_directory(cid, MemberDirectoryQuery(first=size, after=after, where=where))
         return MemberConnection.from_page(page)

@@ -47,7 +47,9 @@ async def test_failed_renewal_walks_the_dunning_schedule_to_cancellation(api: Ap
     assert seen[20] == (20, "PAST_DUE", True)
     assert seen[21] == (21, "NONE", False)
     kinds = [n["kind"] for n in (await api.data(NOTIFICATIONS, token=olga.token))["billingNotifications"]]
-    assert sorted(kinds) == sorted(["PAYMENT_FAILED"] * 4 + ["FINAL_NOTICE", "ACCESS_BLOCKED", "CANCELED"])
+    # the first period's receipt, then the dunning notices
+    expected = ["PAYMENT_RECEIVED"] + ["PAYMENT_FAILED"] * 4 + ["FINAL_NOTICE", "ACCESS_BLOCKED", "CANCELED"]
+    assert sorted(kinds) == sorted(expected)
 
 
 async def test_a_successful_retry_restores_the_membership(api: Api) -> None:
