@@ -43,6 +43,7 @@ from gateway.graphql.content.queries import (
     ModerationQuery,
     TemplateQuery,
 )
+from gateway.graphql.content.webhooks import WebhookMutation, WebhookQuery
 from gateway.graphql.distribution.descriptions import DESCRIPTIONS as DISTRIBUTION_DESCRIPTIONS
 from gateway.graphql.distribution.mutations import DeliveryMutation, FeedMutation, RelationsMutation
 from gateway.graphql.distribution.queries import DeliveryQuery, FeedQuery, RelationsQuery
@@ -86,6 +87,7 @@ CONTENT_QUERIES = (
     CrisisQuery,
     TemplateQuery,
     IncentivesQuery,
+    WebhookQuery,
 )
 CONTENT_MUTATIONS = (
     ContentProductionMutation,
@@ -94,6 +96,7 @@ CONTENT_MUTATIONS = (
     CrisisMutation,
     TemplateMutation,
     IncentivesMutation,
+    WebhookMutation,
 )
 USERS_QUERIES = (MemberValueQuery, LtvQuery, VoiceQuery, GovernanceQuery, StageQuery, AcquisitionQuery)
 USERS_MUTATIONS = (MemberValueMutation, LtvMutation, VoiceMutation, GovernanceMutation, AcquisitionMutation)

@@ -128,6 +128,16 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = 12
     webhook_timeout_seconds: float = 5.0
     webhook_tolerance_seconds: int = 300
+    # Webhook endpoints: a failed delivery is retried after base * factor^n seconds (capped) until the retries
+    # span the window; an endpoint failing for the whole of the disable period (and this many attempts) is
+    # turned off, with a notice to operators.
+    webhook_retry_base_seconds: float = 30.0
+    webhook_retry_factor: float = 4.0
+    webhook_retry_max_delay_seconds: float = 8 * 3600.0
+    webhook_retry_window_hours: float = 24.0
+    webhook_disable_after_hours: float = 72.0
+    webhook_disable_after_failures: int = 15
+    webhook_worker_interval_seconds: float = 1.0
     crisis_complaints_per_hour: int = 50
     crisis_mention_platforms: int = 3
     crisis_mention_window_hours: int = 24

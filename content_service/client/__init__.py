@@ -14,6 +14,7 @@ from content_service.client.interaction import InteractionCalls
 from content_service.client.moderation import ModerationCalls
 from content_service.client.production import ProductionCalls
 from content_service.client.templates import TemplateCalls
+from content_service.client.webhooks import WebhookCalls
 
 __all__ = ["ContentClient"]
 
@@ -27,5 +28,6 @@ class ContentClient(
     TemplateCalls,
     IncentiveCalls,
     FiguresCalls,
+    WebhookCalls,
 ):
     service_name = "content"

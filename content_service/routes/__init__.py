@@ -14,6 +14,7 @@ from content_service.routes import (
     settings,
     templates,
     topics,
+    webhooks,
 )
 
 routes: list[BaseRoute] = [
@@ -26,4 +27,5 @@ routes: list[BaseRoute] = [
     *figures.ROUTES,
     *templates.ROUTES,
     *incentives.ROUTES,
+    *webhooks.ROUTES,
 ]

@@ -124,6 +124,20 @@ from content_service.schemas.templates import (
     TemplateSave,
     TemplateSpec,
 )
+from content_service.schemas.webhooks import (
+    WEBHOOK_EVENT_TYPES,
+    EndpointCreate,
+    EndpointCreated,
+    EndpointDeleted,
+    EndpointList,
+    EndpointRead,
+    EndpointUpdate,
+    EventPublished,
+    NoticeList,
+    NoticeRead,
+    ReplayRequest,
+    WebhookEventIn,
+)
 
 __all__ = [
     "MAX_PAGE",
@@ -233,4 +247,16 @@ __all__ = [
     "VoteValue",
     "WebhookConfig",
     "WebhookRead",
+    "EndpointCreate",
+    "EndpointCreated",
+    "EndpointDeleted",
+    "EndpointList",
+    "EndpointRead",
+    "EndpointUpdate",
+    "EventPublished",
+    "NoticeList",
+    "NoticeRead",
+    "ReplayRequest",
+    "WebhookEventIn",
+    "WEBHOOK_EVENT_TYPES",
 ]

@@ -74,7 +74,17 @@ _SCOPED: Mapping[str, tuple[str, ...]] = {
         "Query.healthIndicator",
         "Query.healthAlerts",
     ),
-    _WEBHOOKS: ("Query.webhookDeliveries", "Mutation.configureWebhook", "Mutation.replayWebhookDelivery"),
+    _WEBHOOKS: (
+        "Query.webhookDeliveries",
+        "Query.webhookEndpoints",
+        "Query.webhookNotices",
+        "Query.webhookEventTypes",
+        "Mutation.configureWebhook",
+        "Mutation.replayWebhookDelivery",
+        "Mutation.createWebhookEndpoint",
+        "Mutation.updateWebhookEndpoint",
+        "Mutation.deleteWebhookEndpoint",
+    ),
     PUBLIC: ("Query.community",),
 }
 
