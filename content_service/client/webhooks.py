@@ -17,6 +17,7 @@ from content_service.schemas.webhooks import (
     NoticeList,
     NoticeRead,
     ReplayRequest,
+    SubscribedTypes,
     WebhookEventIn,
 )
 from infra.http import ServiceClient
@@ -47,6 +48,11 @@ class WebhookCalls(ServiceClient):
         """For other services' outbox relays: idempotent by the event's id."""
         path = f"{community_path(community_id)}/webhook-events"
         return EventPublished.model_validate(await self._call("POST", path, json=event.to_wire()))
+
+    async def webhook_subscribed_types(self, community_id: str) -> set[str]:
+        """Event types some enabled endpoint of the community takes: publishers skip the others."""
+        path = f"{community_path(community_id)}/webhook-subscriptions"
+        return set(SubscribedTypes.model_validate(await self._call("GET", path)).types)
 
     async def webhook_log(
         self, community_id: str, *, endpoint_id: str | None = None, limit: int = 50

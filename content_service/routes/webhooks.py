@@ -27,7 +27,7 @@ async def create_endpoint(request: Request) -> Response:
 
 
 async def list_endpoints(request: Request) -> Response:
-    return respond(EndpointList(items=await service(request).webhooks.list(community_id(request))))
+    return respond(EndpointList(items=await service(request).webhooks.list_endpoints(community_id(request))))
 
 
 async def update_endpoint(request: Request) -> Response:
@@ -46,6 +46,10 @@ async def delete_endpoint(request: Request) -> Response:
 async def publish_event(request: Request) -> Response:
     event = await read_model(request, WebhookEventIn)
     return respond(await service(request).webhooks.publish(community_id(request), event))
+
+
+async def subscribed_types(request: Request) -> Response:
+    return respond(await service(request).webhooks.subscribed_types(community_id(request)))
 
 
 async def deliveries(request: Request) -> Response:
@@ -74,6 +78,7 @@ ROUTES = [
     Route(C + "/webhook-endpoints/{endpoint_id}", update_endpoint, methods=["PATCH"]),
     Route(C + "/webhook-endpoints/{endpoint_id}", delete_endpoint, methods=["DELETE"]),
     Route(C + "/webhook-events", publish_event, methods=["POST"]),
+    Route(C + "/webhook-subscriptions", subscribed_types, methods=["GET"]),
     Route(C + "/webhook-log", deliveries, methods=["GET"]),
     Route(C + "/webhook-log/replay", replay, methods=["POST"]),
     Route(C + "/webhook-notices", notices, methods=["GET"]),

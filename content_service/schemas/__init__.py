@@ -136,6 +136,7 @@ from content_service.schemas.webhooks import (
     NoticeList,
     NoticeRead,
     ReplayRequest,
+    SubscribedTypes,
     WebhookEventIn,
 )
 
@@ -258,5 +259,6 @@ __all__ = [
     "NoticeRead",
     "ReplayRequest",
     "WebhookEventIn",
+    "SubscribedTypes",
     "WEBHOOK_EVENT_TYPES",
 ]

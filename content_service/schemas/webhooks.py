@@ -70,6 +70,10 @@ class EventPublished(ApiModel):
     queued: int  # new deliveries (0 for an event published before)
 
 
+class SubscribedTypes(ApiModel):
+    types: list[str]  # event types at least one enabled endpoint of the community takes
+
+
 class NoticeRead(ApiModel):
     id: str
     kind: str

@@ -33,6 +33,7 @@ from content_service.schemas.webhooks import (
     EventPublished,
     NoticeRead,
     ReplayRequest,
+    SubscribedTypes,
     WebhookEventIn,
 )
 from content_service.service.webhook_targets import check_webhook_url
@@ -144,7 +145,7 @@ class WebhooksService:
         await self._audit(community_id, endpoint_in.actor_id, "WEBHOOK_ENDPOINT_CREATED", str(doc["_id"]), doc)
         return EndpointCreated(endpoint=endpoint_read(doc), secret=secret)
 
-    async def list(self, community_id: ObjectId) -> list[EndpointRead]:
+    async def list_endpoints(self, community_id: ObjectId) -> list[EndpointRead]:
         return [endpoint_read(d) for d in await self.store.webhooks.list_endpoints(community_id)]
 
     async def get_or_raise(self, community_id: ObjectId, endpoint_id: ObjectId) -> Doc:
@@ -230,6 +231,10 @@ class WebhooksService:
         return adopted
 
     # Events ----------------------------------------------------------------------------------------------------
+
+    async def subscribed_types(self, community_id: ObjectId) -> SubscribedTypes:
+        """What publishers ask before queueing: events nobody subscribed to need not travel."""
+        return SubscribedTypes(types=await self.store.webhooks.subscribed_types(community_id))
 
     async def publish(self, community_id: ObjectId, event: WebhookEventIn) -> EventPublished:
         """An event from another service's outbox; publishing it again queues nothing new."""

@@ -92,6 +92,11 @@ class WebhooksStore:
         cursor = self.endpoints.find({"community_id": community_id, "enabled": True, "event_types": event_type})
         return [d async for d in cursor]
 
+    async def subscribed_types(self, community_id: ObjectId) -> list[str]:
+        """Every event type some enabled endpoint of the community takes."""
+        types = await self.endpoints.distinct("event_types", {"community_id": community_id, "enabled": True})
+        return sorted(str(t) for t in types)
+
     async def update_endpoint(self, community_id: ObjectId, endpoint_id: ObjectId, fields: Doc) -> Doc | None:
         doc = await self.endpoints.find_one_and_update(
             {"_id": endpoint_id, "community_id": community_id},

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from infra.outbox import Outbox
 from users_service.store.acquisition import AcquisitionStore
 from users_service.store.api_keys import ApiKeysStore
 from users_service.store.base import Doc, Session, in_transaction
@@ -40,6 +41,10 @@ class UsersStore:
         self.acquisition = AcquisitionStore(db)
         self.health = HealthStore(db)
         self.api_keys = ApiKeysStore(db)
+        # Webhook events (member.joined, tier.changed) wait here for the relay, written with their change.
+        self.outbox = Outbox(db["outbox"])
+        # Set by the app to wake the outbox relay once events are committed.
+        self.on_commit: Callable[[], None] = lambda: None
 
     async def ensure_indexes(self) -> None:
         parts = (
@@ -53,6 +58,7 @@ class UsersStore:
             self.acquisition,
             self.health,
             self.api_keys,
+            self.outbox,
         )
         for part in parts:
             await part.ensure_indexes()

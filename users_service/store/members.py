@@ -24,7 +24,7 @@ from users_service.domain.roles import Role
 from users_service.domain.tier_writes import MemberUpdate
 from users_service.domain.tiers import Tier
 from users_service.schemas.members import MemberRead
-from users_service.store.base import Doc, in_period
+from users_service.store.base import Doc, Session, in_period
 
 BULK_BATCH = 5000
 
@@ -108,6 +108,7 @@ class MembersStore:
         roles: list[str],
         tier: str,
         channel: str | None = None,
+        session: Session | None = None,
     ) -> MemberRead:
         doc: Doc = {
             "community_id": community_id,
@@ -121,7 +122,7 @@ class MembersStore:
             "channel": channel,
         }
         try:
-            result = await self.members.insert_one(doc)
+            result = await self.members.insert_one(doc, session=session)
         except DuplicateKeyError as exc:
             raise ConflictError(f"handle {handle!r} is already taken in this community", field="handle") from exc
         doc["_id"] = result.inserted_id

@@ -5,6 +5,7 @@ disabled with a notice; an operator replays a delivery; another community's key 
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,6 +45,11 @@ mutation($input: ReplayWebhookDeliveryInput!) { replayWebhookDelivery(input: $in
 """
 
 
+def users_app(api: Api) -> Any:
+    assert api.app is not None
+    return api.app.state.services.apps["users"]
+
+
 def documented_code() -> dict[str, Any]:
     """The Python block of docs/partners.md's "Verify a delivery", run as a partner would paste it."""
     text = DOCS.read_text()
@@ -59,7 +65,7 @@ async def endpoint_for(api: Api, token: str, receiver: Receiver, types: list[str
         "createWebhookEndpoint"
     ]
     assert created["secret"].startswith("whsec_")
-    return created  # type: ignore[no-any-return]
+    return created
 
 
 async def test_a_published_piece_arrives_signed_verifies_and_is_replayed_with_the_same_id(gateway_with: Any) -> None:
@@ -89,15 +95,19 @@ async def test_a_published_piece_arrives_signed_verifies_and_is_replayed_with_th
     assert (first.status, again.status) == (204, 204)
     assert first.headers["webhook-id"] == again.headers["webhook-id"] == delivery["eventId"]
     assert again.body == first.body
-    assert delivery["status"] == "DELIVERED" and delivery["lastStatusCode"] == 204
-    assert delivery["log"][0]["statusCode"] == 204 and delivery["log"][0]["latencyMs"] >= 0
+    assert delivery["status"] == "DELIVERED"
+    assert delivery["lastStatusCode"] == 204
+    assert delivery["log"][0]["statusCode"] == 204
+    assert delivery["log"][0]["latencyMs"] >= 0
     assert (replayed["status"], replayed["attempts"], len(docs["handled"])) == ("DELIVERED", 2, 1)
     # A stale message (validly signed 10 minutes ago) and a tampered one are refused by the same code.
     stale_at = datetime.now(UTC) - timedelta(minutes=10)
     stale = {
         "webhook-id": first.headers["webhook-id"],
         "webhook-timestamp": str(int(stale_at.timestamp())),
-        "webhook-signature": Webhook(created["secret"]).sign(first.headers["webhook-id"], stale_at, first.body.decode()),
+        "webhook-signature": Webhook(created["secret"]).sign(
+            first.headers["webhook-id"], stale_at, first.body.decode()
+        ),
     }
     with pytest.raises(WebhookVerificationError, match="too old"):
         docs["verify"](created["secret"], first.body, stale)
@@ -132,8 +142,10 @@ async def test_a_failing_receiver_is_retried_on_the_schedule_then_disabled_with_
     gaps = [round((b - a).total_seconds()) for a, b in zip(times, times[1:], strict=False)]
     assert gaps == [30, 120, 480, 1920, 7680, 28800, 28800, 28800]  # exponential, capped, past 24 hours
     assert (delivery["status"], delivery["attempts"], delivery["lastStatusCode"]) == ("FAILED", 9, 503)
-    assert len(receiver.requests) == 9 and {r.status for r in receiver.requests} == {503}
-    assert endpoint["enabled"] is False and "9 failed attempts" in endpoint["disabledReason"]
+    assert len(receiver.requests) == 9
+    assert {r.status for r in receiver.requests} == {503}
+    assert endpoint["enabled"] is False
+    assert "9 failed attempts" in endpoint["disabledReason"]
     assert [(n["kind"], n["endpointId"], n["url"]) for n in notices] == [
         ("ENDPOINT_DISABLED", created["endpoint"]["id"], receiver.url)
     ]
@@ -141,14 +153,16 @@ async def test_a_failing_receiver_is_retried_on_the_schedule_then_disabled_with_
     assert replayed["replayWebhookDelivery"]["status"] == "PENDING"
 
 
-async def test_a_key_of_one_community_sees_nothing_of_anothers_webhooks(gateway_with: Any) -> None:
+async def test_member_joined_arrives_and_a_key_of_one_community_sees_nothing_of_anothers_webhooks(
+    gateway_with: Any,
+) -> None:
     with local_receiver(lambda body, headers: 204) as receiver:
         async with gateway_with(OUTBOX_RELAY_ENABLED=False, WEBHOOK_ALLOW_LOOPBACK=True) as api:
             acme = await tenant(api, "acme")
             globex = await tenant(api, "globex")
-            created = await endpoint_for(api, acme.operator.token, receiver, ["content.published"])
-            await publish(api, await register(api, "acme", "alice"), "Chain lube")
-            await relay(api).relay_once()
+            created = await endpoint_for(api, acme.operator.token, receiver, ["member.joined"])
+            alice = await register(api, "acme", "alice")  # users_service's event, through its outbox
+            await users_app(api).state.relay.relay_once()
             await content_app(api).state.webhook_worker.deliver_once()
             (delivery,) = (await api.data(DELIVERIES, token=acme.operator.token))["webhookDeliveries"]
             key, _ = await create_key(api, globex.operator, ["webhooks:manage"])
@@ -169,4 +183,6 @@ async def test_a_key_of_one_community_sees_nothing_of_anothers_webhooks(gateway_
     assert (update, replay) == ("NOT_FOUND", "NOT_FOUND")
     assert other[0]["extensions"]["code"] == "FORBIDDEN"
     assert no_scope[0]["extensions"] == {"code": "FORBIDDEN", "scope": "webhooks:manage"}
-    assert len(receiver.requests) == 1
+    (joined,) = receiver.requests
+    assert json.loads(joined.body)["data"]["memberId"] == alice.id
+    assert (delivery["topic"], delivery["status"]) == ("member.joined", "DELIVERED")
