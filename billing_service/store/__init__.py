@@ -15,6 +15,7 @@ from billing_service.store.invoices import InvoicesStore
 from billing_service.store.ledger import LedgerStore
 from billing_service.store.payments import PaymentsStore
 from billing_service.store.subscriptions import SubscriptionsStore
+from infra.outbox import Outbox
 
 __all__ = ["BillingStore", "Doc", "Session"]
 T = TypeVar("T")
@@ -30,10 +31,25 @@ class BillingStore:
         self.subscriptions = SubscriptionsStore(db)
         self.invoices = InvoicesStore(db)
         self.commerce = CommerceStore(db)
+        # Webhook events (payment.succeeded, subscription.canceled), written in the transaction of the change.
+        self.outbox = Outbox(db["outbox"])
+        # Set by the app to wake the outbox relay once events are committed.
+        self.on_commit: Callable[[], None] = lambda: None
 
     async def ensure_indexes(self) -> None:
-        for part in (self.ledger, self.idempotency, self.payments, self.subscriptions, self.invoices, self.commerce):
+        parts = (
+            self.ledger,
+            self.idempotency,
+            self.payments,
+            self.subscriptions,
+            self.invoices,
+            self.commerce,
+            self.outbox,
+        )
+        for part in parts:
             await part.ensure_indexes()
 
     async def transaction(self, callback: Callable[[Session], Awaitable[T]]) -> T:
-        return await in_transaction(self.db, callback)
+        result = await in_transaction(self.db, callback)
+        self.on_commit()
+        return result
