@@ -71,6 +71,7 @@ from gateway.graphql.users.queries import (
     UserQuery,
     VoiceQuery,
 )
+from gateway.graphql.users.sub_communities import SubCommunityQuery
 from gateway.identifiers import IdentifierGuard
 from gateway.metrics import OperationMetrics
 from gateway.partners.access import PartnerAccess
@@ -119,6 +120,7 @@ Query = merge_types(
         *USERS_QUERIES,
         HealthQuery,
         ApiKeyQuery,
+        SubCommunityQuery,
     ),
 )
 Mutation = merge_types(

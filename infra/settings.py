@@ -110,6 +110,8 @@ class Settings(BaseSettings):
     stage_content_mix_target: tuple[float, float, float] = (0.60, 0.35, 0.05)
     stage_funnel_conversion_target: float = 0.127
     stage_sub_communities_target: int = 1
+    # Playbook section 2, expansion: a sub-community is incubated in 45 days on average.
+    incubation_target_days: int = 45
     # Playbook section 3: a 7-day experience camp converting 19.3%, a 21-day growth plan retaining 41%;
     # section 6: LTV/CAC above 3.5 is healthy.
     trial_camp_conversion_target: float = 0.193

@@ -84,6 +84,7 @@ DESCRIPTIONS: dict[str, str] = {
     "outbox_retry_max_seconds": "Longest retry delay of an outbox message.",
     "outbox_max_attempts": "Attempts before an outbox message is given up (marked FAILED; an operator can replay it).",
     "webhook_timeout_seconds": "Timeout of one outgoing webhook call.",
+    "incubation_target_days": "Days a sub-community's incubation should take (the playbook's 45-day average).",
     "webhook_retry_base_seconds": "First retry delay of a failed webhook delivery (then times the factor, capped).",
     "webhook_retry_factor": "Each retry of a webhook delivery waits this many times longer than the previous one.",
     "webhook_retry_max_delay_seconds": "Longest wait between two attempts of a webhook delivery.",

@@ -73,6 +73,7 @@ _SCOPED: Mapping[str, tuple[str, ...]] = {
         "Query.healthIndicators",
         "Query.healthIndicator",
         "Query.healthAlerts",
+        "Query.subCommunities",
     ),
     _WEBHOOKS: (
         "Query.webhookDeliveries",

@@ -16,6 +16,7 @@ from users_service.client.health import HealthClientMixin
 from users_service.client.ltv import LtvClientMixin
 from users_service.client.members import MembersClientMixin
 from users_service.client.stage import StageClientMixin
+from users_service.client.sub_communities import SubCommunitiesClientMixin
 from users_service.client.value import ValueClientMixin
 from users_service.client.voice import VoiceClientMixin
 
@@ -31,6 +32,7 @@ class UsersClient(
     VoiceClientMixin,
     GovernanceClientMixin,
     StageClientMixin,
+    SubCommunitiesClientMixin,
     HealthClientMixin,
     ApiKeysClientMixin,
     ServiceClient,

@@ -13,6 +13,7 @@ from users_service.routes import (
     ltv,
     members,
     stage,
+    sub_communities,
     value,
     voice,
 )
@@ -26,6 +27,7 @@ routes: list[BaseRoute] = [
     *voice.ROUTES,
     *governance.ROUTES,
     *stage.ROUTES,
+    *sub_communities.ROUTES,
     *health.ROUTES,
     *api_keys.ROUTES,
 ]

@@ -69,6 +69,13 @@ from users_service.schemas.members import (
     RoleChange,
 )
 from users_service.schemas.stage import KpiRead, StageRead
+from users_service.schemas.sub_communities import (
+    ChecklistItemRead,
+    ChildFigures,
+    IncubationRead,
+    SubCommunitiesRead,
+    SubCommunityRead,
+)
 from users_service.schemas.value import (
     DEFAULT_TIER_TARGETS,
     LastActivity,
@@ -98,6 +105,11 @@ from users_service.schemas.voice import (
 )
 
 __all__ = [
+    "ChecklistItemRead",
+    "ChildFigures",
+    "IncubationRead",
+    "SubCommunitiesRead",
+    "SubCommunityRead",
     "AlertStatus",
     "AlertList",
     "AlertRead",

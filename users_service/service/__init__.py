@@ -17,6 +17,7 @@ from users_service.service.importing import ImportingService
 from users_service.service.ltv import LtvService
 from users_service.service.members import MembersService
 from users_service.service.stage import StageService, StageTargets
+from users_service.service.sub_communities import SubCommunitiesService
 from users_service.service.upstreams import Upstreams
 from users_service.service.value import ValueService
 from users_service.service.voice import VoiceService
@@ -81,6 +82,15 @@ class UsersService:
                 committee=settings.governance_committee_target,
                 sub_communities=settings.stage_sub_communities_target,
             ),
+        )
+        self.sub_communities = SubCommunitiesService(
+            self.communities,
+            store.communities,
+            store.members,
+            self.value,
+            self.stage,
+            upstreams,
+            target_days=settings.incubation_target_days,
         )
         self.health = HealthService(
             store.health,

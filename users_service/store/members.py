@@ -293,6 +293,9 @@ class MembersStore:
         cursor = self.members.find({"community_id": community_id, "roles": Role.EXPERT.value}, {"_id": 1})
         return [doc["_id"] async for doc in cursor.limit(limit)]
 
+    async def count_operators(self, community_id: ObjectId) -> int:
+        return await self.members.count_documents({"community_id": community_id, "roles": Role.OPERATOR.value})
+
     async def count_experts(self, community_id: ObjectId) -> int:
         return await self.members.count_documents({"community_id": community_id, "roles": Role.EXPERT.value})
 
