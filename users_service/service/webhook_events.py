@@ -14,6 +14,7 @@ from bson import ObjectId
 
 from content_service.client import ContentClient
 from content_service.schemas import WebhookEventIn
+from infra.errors import UnavailableError
 from infra.outbox import Handler, OutboxEvent
 from users_service.schemas import MemberRead
 from users_service.store import Session, UsersStore
@@ -50,7 +51,12 @@ class WebhookEvents:
         self.content = content
 
     async def wanted(self, community_id: ObjectId, event_type: str) -> bool:
-        return event_type in await self.content.webhook_subscribed_types(str(community_id))
+        """Whether some endpoint takes the type; when content cannot say (down, slow), queue it anyway: the
+        write must not fail for a webhook, and the relay delivers once content is back."""
+        try:
+            return event_type in await self.content.webhook_subscribed_types(str(community_id))
+        except UnavailableError:
+            return True
 
     async def write(self, write: Callable[[Session], Awaitable[T]], events: Callable[[T], list[OutboxEvent]]) -> T:
         async def run(session: Session) -> T:

@@ -147,8 +147,11 @@ class WebhookQuery:
         cid = (await info.context.require_operator(community_id)).community_id
         return [WebhookEndpoint.from_read(e) for e in await info.context.services.content.webhook_endpoints(cid)]
 
-    @strawberry.field(description="The event types webhook endpoints may subscribe to.")
-    def webhook_event_types(self) -> list[WebhookEventType]:
+    @strawberry.field(description="Operators and webhooks:manage keys: the event types endpoints may subscribe to.")
+    async def webhook_event_types(
+        self, info: Info, community_id: Annotated[strawberry.ID | None, CommunityArg] = None
+    ) -> list[WebhookEventType]:
+        await info.context.require_operator(community_id)
         return [WebhookEventType(name=name, description=text) for name, text in WEBHOOK_EVENT_TYPES.items()]
 
     @strawberry.field(description="Operators and webhooks:manage keys: notices about the webhooks, newest first.")
