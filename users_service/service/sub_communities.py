@@ -2,7 +2,8 @@
 
 Figures come from each child's own data (content and billing aggregate their own collections through their
 clients); nothing of one child is mixed into another's row. A child's incubation is recorded the first time its
-checklist is seen complete (here, or by the daily health snapshot's walk), so the days it took stay fixed after.
+checklist is seen complete by an overview, so the days it took stay fixed after (a parent that looks rarely
+records them late: the figure is "days until seen complete").
 """
 
 from __future__ import annotations
