@@ -15,6 +15,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from tests.factories import Api, publish, register
+from tests.integration.billing.helpers import PURCHASE, product
 from tests.integration.content.support import content_app, relay
 from tests.integration.partners.receiver import Receiver, local_receiver
 from tests.integration.partners.support import create_key, tenant
@@ -45,9 +46,13 @@ mutation($input: ReplayWebhookDeliveryInput!) { replayWebhookDelivery(input: $in
 """
 
 
-def users_app(api: Api) -> Any:
+def service_app(api: Api, name: str) -> Any:
     assert api.app is not None
-    return api.app.state.services.apps["users"]
+    return api.app.state.services.apps[name]
+
+
+def users_app(api: Api) -> Any:
+    return service_app(api, "users")
 
 
 def documented_code() -> dict[str, Any]:
@@ -162,18 +167,22 @@ async def test_a_failing_receiver_is_retried_on_the_schedule_then_disabled_with_
     assert replayed["replayWebhookDelivery"]["status"] == "PENDING"
 
 
-async def test_member_joined_arrives_and_a_key_of_one_community_sees_nothing_of_anothers_webhooks(
+async def test_users_and_billing_events_arrive_and_a_key_of_one_community_sees_nothing_of_anothers_webhooks(
     gateway_with: Any,
 ) -> None:
     with local_receiver(lambda body, headers: 204) as receiver:
         async with gateway_with(OUTBOX_RELAY_ENABLED=False, WEBHOOK_ALLOW_LOOPBACK=True) as api:
             acme = await tenant(api, "acme")
             globex = await tenant(api, "globex")
-            created = await endpoint_for(api, acme.operator.token, receiver, ["member.joined"])
+            created = await endpoint_for(api, acme.operator.token, receiver, ["member.joined", "payment.succeeded"])
             alice = await register(api, "acme", "alice")  # users_service's event, through its outbox
+            course = await product(api, acme.operator, price=5000)
+            await api.data(PURCHASE, {"i": {"productId": course, "idempotencyKey": "k1"}}, token=alice.token)
             await users_app(api).state.relay.relay_once()
+            await service_app(api, "billing").state.relay.relay_once()  # billing's, through its outbox
             await content_app(api).state.webhook_worker.deliver_once()
-            (delivery,) = (await api.data(DELIVERIES, token=acme.operator.token))["webhookDeliveries"]
+            deliveries = (await api.data(DELIVERIES, token=acme.operator.token))["webhookDeliveries"]
+            delivery = deliveries[0]
             key, _ = await create_key(api, globex.operator, ["webhooks:manage"])
             endpoint_id = created["endpoint"]["id"]
 
@@ -192,6 +201,10 @@ async def test_member_joined_arrives_and_a_key_of_one_community_sees_nothing_of_
     assert (update, replay) == ("NOT_FOUND", "NOT_FOUND")
     assert other[0]["extensions"]["code"] == "FORBIDDEN"
     assert no_scope[0]["extensions"] == {"code": "FORBIDDEN", "scope": "webhooks:manage"}
-    (joined,) = receiver.requests
-    assert json.loads(joined.body)["data"]["memberId"] == alice.id
-    assert (delivery["topic"], delivery["status"]) == ("member.joined", "DELIVERED")
+    bodies = {json.loads(r.body)["type"]: json.loads(r.body)["data"] for r in receiver.requests}
+    assert bodies["member.joined"]["memberId"] == alice.id
+    assert (bodies["payment.succeeded"]["memberId"], bodies["payment.succeeded"]["amountCents"]) == (alice.id, 5000)
+    assert sorted((d["topic"], d["status"]) for d in deliveries) == [
+        ("member.joined", "DELIVERED"),
+        ("payment.succeeded", "DELIVERED"),
+    ]
