@@ -32,11 +32,16 @@ def test_the_default_schedule_is_exponential_capped_and_spans_more_than_a_day() 
 
 def test_an_endpoint_is_disabled_only_after_both_the_hours_and_the_failures() -> None:
     since = NOW - timedelta(hours=24)
-    rule = {"after_failures": 9, "after_hours": 24.0, "now": NOW}
-    assert should_disable(consecutive_failures=9, failing_since=since, **rule)
-    assert not should_disable(consecutive_failures=8, failing_since=since, **rule)
-    assert not should_disable(consecutive_failures=50, failing_since=NOW - timedelta(hours=23), **rule)
-    assert not should_disable(consecutive_failures=50, failing_since=None, **rule)
+
+    def rule(failures: int, failing_since: datetime | None) -> bool:
+        return should_disable(
+            consecutive_failures=failures, failing_since=failing_since, now=NOW, after_failures=9, after_hours=24.0
+        )
+
+    assert rule(9, since)
+    assert not rule(8, since)
+    assert not rule(50, NOW - timedelta(hours=23))
+    assert not rule(50, None)
 
 
 def test_one_delivery_per_event_and_endpoint() -> None:
