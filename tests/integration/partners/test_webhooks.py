@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from tests.factories import Api, publish, register
-from tests.integration.billing.helpers import PURCHASE, product
+from tests.factories import Api, create_plan, publish, register
+from tests.integration.billing.helpers import PURCHASE, SUBSCRIBE, product
 from tests.integration.content.support import content_app, relay
 from tests.integration.partners.receiver import Receiver, local_receiver
 from tests.integration.partners.support import create_key, tenant
@@ -40,6 +40,7 @@ query($endpointId: ID) {
   }
 }
 """
+CANCEL = "mutation($i: CancelSubscriptionInput!) { cancelSubscription(input: $i) { id status } }"
 NOTICES = "{ webhookNotices { kind endpointId url message } }"
 REPLAY = """
 mutation($input: ReplayWebhookDeliveryInput!) { replayWebhookDelivery(input: $input) { id eventId status } }
@@ -174,10 +175,16 @@ async def test_users_and_billing_events_arrive_and_a_key_of_one_community_sees_n
         async with gateway_with(OUTBOX_RELAY_ENABLED=False, WEBHOOK_ALLOW_LOOPBACK=True) as api:
             acme = await tenant(api, "acme")
             globex = await tenant(api, "globex")
-            created = await endpoint_for(api, acme.operator.token, receiver, ["member.joined", "payment.succeeded"])
+            types = ["member.joined", "payment.succeeded", "subscription.canceled"]
+            created = await endpoint_for(api, acme.operator.token, receiver, types)
             alice = await register(api, "acme", "alice")  # users_service's event, through its outbox
             course = await product(api, acme.operator, price=5000)
             await api.data(PURCHASE, {"i": {"productId": course, "idempotencyKey": "k1"}}, token=alice.token)
+            plan = await create_plan(api, acme.community_id)
+            subscribed = await api.data(SUBSCRIBE, {"i": {"planId": plan, "idempotencyKey": "s"}}, token=alice.token)
+            subscription_id = subscribed["subscribe"]["subscription"]["id"]
+            cancel = {"i": {"subscriptionId": subscription_id, "atPeriodEnd": False}}
+            await api.data(CANCEL, cancel, token=alice.token)
             await users_app(api).state.relay.relay_once()
             await service_app(api, "billing").state.relay.relay_once()  # billing's, through its outbox
             await content_app(api).state.webhook_worker.deliver_once()
@@ -202,9 +209,13 @@ async def test_users_and_billing_events_arrive_and_a_key_of_one_community_sees_n
     assert other[0]["extensions"]["code"] == "FORBIDDEN"
     assert no_scope[0]["extensions"] == {"code": "FORBIDDEN", "scope": "webhooks:manage"}
     bodies = {json.loads(r.body)["type"]: json.loads(r.body)["data"] for r in receiver.requests}
+    payments = [json.loads(r.body)["data"] for r in receiver.requests if b"payment.succeeded" in r.body]
     assert bodies["member.joined"]["memberId"] == alice.id
-    assert (bodies["payment.succeeded"]["memberId"], bodies["payment.succeeded"]["amountCents"]) == (alice.id, 5000)
+    assert sorted((p["memberId"], p["amountCents"]) for p in payments) == [(alice.id, 2900), (alice.id, 5000)]
+    assert bodies["subscription.canceled"]["subscriptionId"] == subscription_id
     assert sorted((d["topic"], d["status"]) for d in deliveries) == [
         ("member.joined", "DELIVERED"),
-        ("payment.succeeded", "DELIVERED"),
+        ("payment.succeeded", "DELIVERED"),  # the purchase
+        ("payment.succeeded", "DELIVERED"),  # the subscription's first period
+        ("subscription.canceled", "DELIVERED"),
     ]
