@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bson import ObjectId
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from tests.factories import Api, create_plan, publish, register
@@ -175,7 +176,7 @@ async def test_users_and_billing_events_arrive_and_a_key_of_one_community_sees_n
         async with gateway_with(OUTBOX_RELAY_ENABLED=False, WEBHOOK_ALLOW_LOOPBACK=True) as api:
             acme = await tenant(api, "acme")
             globex = await tenant(api, "globex")
-            types = ["member.joined", "payment.succeeded", "subscription.canceled"]
+            types = ["member.joined", "payment.succeeded", "subscription.canceled", "tier.changed"]
             created = await endpoint_for(api, acme.operator.token, receiver, types)
             alice = await register(api, "acme", "alice")  # users_service's event, through its outbox
             course = await product(api, acme.operator, price=5000)
@@ -185,6 +186,12 @@ async def test_users_and_billing_events_arrive_and_a_key_of_one_community_sees_n
             subscription_id = subscribed["subscribe"]["subscription"]["id"]
             cancel = {"i": {"subscriptionId": subscription_id, "atPeriodEnd": False}}
             await api.data(CANCEL, cancel, token=alice.token)
+            # A tier run's move, recorded the way the run records it (a two-member community moves nobody).
+            move = {"member_id": ObjectId(alice.id), "from": "NEW", "to": "CORE", "at": datetime.now(UTC)}
+            value = users_app(api).state.service.value
+            await value._record_tier_changes(
+                ObjectId(acme.community_id), [{"community_id": ObjectId(acme.community_id), **move}]
+            )
             await users_app(api).state.relay.relay_once()
             await service_app(api, "billing").state.relay.relay_once()  # billing's, through its outbox
             await content_app(api).state.webhook_worker.deliver_once()
@@ -213,9 +220,11 @@ async def test_users_and_billing_events_arrive_and_a_key_of_one_community_sees_n
     assert bodies["member.joined"]["memberId"] == alice.id
     assert sorted((p["memberId"], p["amountCents"]) for p in payments) == [(alice.id, 2900), (alice.id, 5000)]
     assert bodies["subscription.canceled"]["subscriptionId"] == subscription_id
+    assert (bodies["tier.changed"]["memberId"], bodies["tier.changed"]["toTier"]) == (alice.id, "CORE")
     assert sorted((d["topic"], d["status"]) for d in deliveries) == [
         ("member.joined", "DELIVERED"),
         ("payment.succeeded", "DELIVERED"),  # the purchase
         ("payment.succeeded", "DELIVERED"),  # the subscription's first period
         ("subscription.canceled", "DELIVERED"),
+        ("tier.changed", "DELIVERED"),
     ]
