@@ -15,10 +15,13 @@ from billing_service.payments.sandbox import SandboxProvider
 from billing_service.routes import routes
 from billing_service.service import BillingService
 from billing_service.service.notification_mail import notification_mail_worker
+from billing_service.service.webhook_events import WEBHOOKS, webhooks_handler
 from billing_service.store import BillingStore, Doc
+from content_service.client import ContentClient
 from distribution_service.client import DistributionClient
 from infra.leader import leader_lease
 from infra.logging import get_logger
+from infra.outbox import OutboxRelay
 from infra.periodic import PeriodicTask
 from infra.service_app import create_service_app, database_lifespan
 from infra.settings import Settings
@@ -66,8 +69,27 @@ def cycle_task(settings: Settings, service: BillingService) -> PeriodicTask:
     return PeriodicTask("billing_cycle", cycle, interval=interval, lease=lease)
 
 
+def webhook_relay(settings: Settings, store: BillingStore, content: ContentClient) -> OutboxRelay:
+    """payment.succeeded and subscription.canceled go from the outbox to content_service's webhook endpoints."""
+    relay = OutboxRelay(
+        store.outbox,
+        {WEBHOOKS: webhooks_handler(content)},
+        base_delay_seconds=settings.outbox_retry_base_seconds,
+        max_delay_seconds=settings.outbox_retry_max_seconds,
+        max_attempts=settings.outbox_max_attempts,
+        interval_seconds=settings.outbox_relay_interval_seconds,
+        lease_seconds=2 * settings.service_timeout_seconds,
+    )
+    store.on_commit = relay.notify
+    return relay
+
+
 def create_app(
-    settings: Settings, *, users: UsersClient | None = None, distribution: DistributionClient | None = None
+    settings: Settings,
+    *,
+    users: UsersClient | None = None,
+    distribution: DistributionClient | None = None,
+    content: ContentClient | None = None,
 ) -> Starlette:
     async def setup(app: Starlette, db: Any) -> None:
         service, provider = await build_service(settings, app.state.mongo, db, users=users, distribution=distribution)
@@ -82,8 +104,15 @@ def create_app(
                 "notification_mail", worker.run_once, interval=settings.mail_worker_interval_seconds
             )
             app.state.notification_mail.start()
+        if content is not None:
+            app.state.relay = webhook_relay(settings, service.store, content)
+            if settings.outbox_relay_enabled:
+                app.state.relay.start()
 
     async def shutdown(app: Starlette) -> None:
+        relay: OutboxRelay | None = getattr(app.state, "relay", None)
+        if relay is not None:
+            await relay.stop()
         for name in ("scheduler", "notification_mail"):
             task: PeriodicTask | None = getattr(app.state, name, None)
             if task is not None:

@@ -77,7 +77,7 @@ class Topology:
             return create_distribution_app(self.settings, content=self.content, users=self.users, billing=self.billing)
         from billing_service.app import create_app as create_billing_app
 
-        return create_billing_app(self.settings, users=self.users, distribution=self.distribution)
+        return create_billing_app(self.settings, users=self.users, distribution=self.distribution, content=self.content)
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Topology]:

@@ -45,6 +45,7 @@ from gateway.graphql.content.queries import (
     ModerationQuery,
     TemplateQuery,
 )
+from gateway.graphql.content.webhooks import WebhookMutation, WebhookQuery
 from gateway.graphql.distribution.descriptions import DESCRIPTIONS as DISTRIBUTION_DESCRIPTIONS
 from gateway.graphql.distribution.mutations import DeliveryMutation, FeedMutation, RelationsMutation
 from gateway.graphql.distribution.queries import DeliveryQuery, FeedQuery, RelationsQuery
@@ -76,6 +77,7 @@ from gateway.graphql.users.queries import (
     UserQuery,
     VoiceQuery,
 )
+from gateway.graphql.users.sub_communities import SubCommunityQuery
 from gateway.identifiers import IdentifierGuard
 from gateway.metrics import OperationMetrics
 from gateway.partners.access import PartnerAccess
@@ -93,6 +95,7 @@ CONTENT_QUERIES = (
     CrisisQuery,
     TemplateQuery,
     IncentivesQuery,
+    WebhookQuery,
 )
 CONTENT_MUTATIONS = (
     ContentProductionMutation,
@@ -101,6 +104,7 @@ CONTENT_MUTATIONS = (
     CrisisMutation,
     TemplateMutation,
     IncentivesMutation,
+    WebhookMutation,
 )
 USERS_QUERIES = (MemberValueQuery, LtvQuery, VoiceQuery, GovernanceQuery, StageQuery, AcquisitionQuery)
 USERS_MUTATIONS = (MemberValueMutation, LtvMutation, VoiceMutation, GovernanceMutation, AcquisitionMutation)
@@ -127,6 +131,7 @@ Query = merge_types(
         OfflineEventQuery,
         ExperimentQuery,
         AccountQuery,
+        SubCommunityQuery,
     ),
 )
 Mutation = merge_types(

@@ -125,6 +125,8 @@ class Settings(BaseSettings):
     stage_content_mix_target: tuple[float, float, float] = (0.60, 0.35, 0.05)
     stage_funnel_conversion_target: float = 0.127
     stage_sub_communities_target: int = 1
+    # Playbook section 2, expansion: a sub-community is incubated in 45 days on average.
+    incubation_target_days: int = 45
     # Playbook section 3: a 7-day experience camp converting 19.3%, a 21-day growth plan retaining 41%;
     # section 6: LTV/CAC above 3.5 is healthy.
     trial_camp_conversion_target: float = 0.193
@@ -143,6 +145,16 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = 12
     webhook_timeout_seconds: float = 5.0
     webhook_tolerance_seconds: int = 300
+    # Webhook endpoints: a failed delivery is retried after base * factor^n seconds (capped) until the retries
+    # span the window; an endpoint failing for the whole of the disable period (and this many attempts) is
+    # turned off, with a notice to operators.
+    webhook_retry_base_seconds: float = 30.0
+    webhook_retry_factor: float = 4.0
+    webhook_retry_max_delay_seconds: float = 8 * 3600.0
+    webhook_retry_window_hours: float = 24.0
+    webhook_disable_after_hours: float = 72.0
+    webhook_disable_after_failures: int = 15
+    webhook_worker_interval_seconds: float = 1.0
     crisis_complaints_per_hour: int = 50
     crisis_mention_platforms: int = 3
     crisis_mention_window_hours: int = 24

@@ -103,6 +103,16 @@ DESCRIPTIONS: dict[str, str] = {
     "outbox_retry_max_seconds": "Longest retry delay of an outbox message.",
     "outbox_max_attempts": "Attempts before an outbox message is given up (marked FAILED; an operator can replay it).",
     "webhook_timeout_seconds": "Timeout of one outgoing webhook call.",
+    "incubation_target_days": "Days a sub-community's incubation should take (the playbook's 45-day average).",
+    "webhook_retry_base_seconds": "First retry delay of a failed webhook delivery (then times the factor, capped).",
+    "webhook_retry_factor": "Each retry of a webhook delivery waits this many times longer than the previous one.",
+    "webhook_retry_max_delay_seconds": "Longest wait between two attempts of a webhook delivery.",
+    "webhook_retry_window_hours": "A webhook delivery is retried until its retries span this many hours (then FAILED).",
+    "webhook_disable_after_hours": "A webhook endpoint failing without a success for this long is disabled (notice to "
+    "operators).",
+    "webhook_disable_after_failures": "Consecutive failed attempts a webhook endpoint needs, besides the hours above, "
+    "before it is disabled.",
+    "webhook_worker_interval_seconds": "How often the webhook delivery worker looks for due deliveries.",
     "webhook_tolerance_seconds": "Age limit of a signed outgoing webhook's timestamp (not read yet: receivers check "
     "their own).",
     "crisis_complaints_per_hour": "Complaints in an hour that open a crisis incident (communities may change it).",

@@ -18,6 +18,7 @@ from infra.settings import Settings
 from users_service.routes import routes
 from users_service.service import Upstreams, UsersService
 from users_service.service.mail import mail_handler
+from users_service.service.webhook_events import WEBHOOKS, webhooks_handler
 from users_service.store import UsersStore
 from users_service.store.mail_outbox import MAIL
 
@@ -33,7 +34,7 @@ def create_app(
         await store.ensure_indexes()
         service = UsersService(store, upstreams, settings)
         app.state.service = service
-        relay = OutboxRelay(
+        mail_relay = OutboxRelay(
             store.mail_outbox.outbox,
             {MAIL: mail_handler(mailer_for(settings))},
             base_delay_seconds=settings.outbox_retry_base_seconds,
@@ -45,11 +46,29 @@ def create_app(
             # Sent mail keeps its recipient and subject for the log, not its body (it may carry a code).
             scrub=("body",),
         )
-        store.on_commit = relay.notify
-        app.state.mail_relay = relay
+        # member.joined and tier.changed go from the outbox to content_service, which owns webhook endpoints.
+        webhook_relay = OutboxRelay(
+            store.outbox,
+            {WEBHOOKS: webhooks_handler(content)},
+            base_delay_seconds=settings.outbox_retry_base_seconds,
+            max_delay_seconds=settings.outbox_retry_max_seconds,
+            max_attempts=settings.outbox_max_attempts,
+            interval_seconds=settings.outbox_relay_interval_seconds,
+            lease_seconds=2 * settings.service_timeout_seconds,
+        )
+
+        def wake_relays() -> None:
+            mail_relay.notify()
+            webhook_relay.notify()
+
+        store.on_commit = wake_relays
+        app.state.mail_relay = mail_relay
+        app.state.relay = webhook_relay
+        if settings.outbox_relay_enabled:
+            webhook_relay.start()
         if settings.outbox_relay_enabled and settings.mail_mode != "off":
             # MAIL_MODE=off: mail stays queued, to go out once mail is turned on.
-            relay.start()
+            mail_relay.start()
         # Daily health snapshots; the first waits one interval, so a restart does not recompute at once.
         snapshots = PeriodicTask(
             "health-snapshots",
@@ -73,9 +92,10 @@ def create_app(
             task: PeriodicTask | None = getattr(app.state, name, None)
             if task is not None:
                 await task.stop()
-        relay: OutboxRelay | None = getattr(app.state, "mail_relay", None)
-        if relay is not None:
-            await relay.stop()
+        for name in ("mail_relay", "relay"):
+            relay: OutboxRelay | None = getattr(app.state, name, None)
+            if relay is not None:
+                await relay.stop()
 
     return create_service_app(
         name="users",

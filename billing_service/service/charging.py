@@ -23,6 +23,7 @@ from billing_service.payments.provider import ChargeResult, ChargeStatus, Paymen
 from billing_service.schemas import WebhookAck
 from billing_service.service.invoices import InvoiceService
 from billing_service.service.metrics import PAYMENTS_SETTLED
+from billing_service.service.webhook_events import payment_succeeded
 from billing_service.store import BillingStore, Doc, Session
 from infra.errors import BadInputError, NotFoundError, UnavailableError
 from infra.logging import get_logger
@@ -124,6 +125,7 @@ class PaymentFlow:
             if not await self.store.payments.settle(session, payment, "SUCCEEDED", fields):
                 return False
             await fulfilment.succeeded(session, {**payment, **fields, "status": "SUCCEEDED"})
+            await self.store.outbox.add([payment_succeeded(payment)], session=session)
             return True
         fields = {"charge_id": result.charge_id, "decline_reason": result.decline_reason or "declined"}
         if not await self.store.payments.settle(session, payment, "FAILED", fields):

@@ -19,7 +19,8 @@ from billing_service.schemas import CycleResult
 from billing_service.service.charging import PaymentFlow, payment_key
 from billing_service.service.membership import MembershipBook
 from billing_service.service.recognition import Recognition
-from billing_service.store import BillingStore, Doc
+from billing_service.service.webhook_events import subscription_canceled
+from billing_service.store import BillingStore, Doc, Session
 from infra.errors import BadInputError, ServiceError
 from infra.logging import get_logger
 
@@ -121,13 +122,7 @@ class BillingCycle:
                 await self.flow.collect(first)
             return []
         if sub.get("cancel_at_period_end"):
-            await subs.update(
-                None,
-                sub,
-                {"live": True},
-                {"status": S.CANCELED.value, "live": False, "ended_at": sub["current_period_end"]},
-                unset=["due_at"],
-            )
+            await self._cancel(sub, sub["current_period_end"], reason="PERIOD_END")
             return ["canceled"]
         outcome: list[str] = []
         if sub.get("pending_plan_id"):
@@ -193,19 +188,30 @@ class BillingCycle:
         settled = await self.flow.collect(payment)
         return bool(settled["status"] == "SUCCEEDED")
 
+    async def _cancel(self, sub: Doc, ended_at: datetime, *, reason: str) -> None:
+        """End a live subscription and announce it (subscription.canceled) in one transaction."""
+
+        async def cancel(session: Session) -> None:
+            done = await self.store.subscriptions.update(
+                session,
+                sub,
+                {"live": True},
+                {"status": S.CANCELED.value, "live": False, "ended_at": ended_at},
+                unset=["due_at"],
+            )
+            if done is not None:
+                event = subscription_canceled(sub, at=ended_at, reason=reason)
+                await self.store.outbox.add([event], session=session)
+
+        await self.store.transaction(cancel)
+
     async def _dun(self, sub: Doc, now: datetime) -> list[str]:
         subs = self.store.subscriptions
         dunning = sub["dunning"]
         step = dunning_step(self.policy, dunning["failed_at"], now)
         base = {"subscription_id": sub["_id"], "member_id": sub["member_id"]}
         if step.cancel:
-            await subs.update(
-                None,
-                sub,
-                {"live": True},
-                {"status": S.CANCELED.value, "live": False, "ended_at": now},
-                unset=["due_at"],
-            )
+            await self._cancel(sub, now, reason="UNPAID")
             await subs.notify(
                 None,
                 sub["community_id"],

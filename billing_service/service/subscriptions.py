@@ -30,6 +30,7 @@ from billing_service.service.charging import PaymentFlow, payment_key
 from billing_service.service.idempotency import IdempotentRunner
 from billing_service.service.membership import mrr_segment
 from billing_service.service.recognition import Recognition
+from billing_service.service.webhook_events import subscription_canceled
 from billing_service.store import BillingStore, Doc, Session
 from infra.errors import BadInputError, ConflictError, NotFoundError
 from infra.schemas import object_id
@@ -219,7 +220,10 @@ class SubscriptionService:
                 {"status": S.CANCELED.value, "live": False, "ended_at": now, "cancel_at_period_end": False},
                 unset=["due_at"],
             )
-            if done is None or sub["status"] == S.TRIALING.value:
+            if done is None:
+                return
+            await self.store.outbox.add([subscription_canceled(sub, at=now, reason="CANCELED")], session=session)
+            if sub["status"] == S.TRIALING.value:
                 return
             postings = await self.store.ledger.mrr_postings_for_subscription(cid, sub["_id"], session)
             monthly = sum(mrr_at(postings, now).values())

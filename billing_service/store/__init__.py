@@ -16,6 +16,7 @@ from billing_service.store.ledger import LedgerStore
 from billing_service.store.payments import PaymentsStore
 from billing_service.store.rewards import RewardsStore
 from billing_service.store.subscriptions import SubscriptionsStore
+from infra.outbox import Outbox
 
 __all__ = ["BillingStore", "Doc", "Session"]
 T = TypeVar("T")
@@ -32,6 +33,10 @@ class BillingStore:
         self.invoices = InvoicesStore(db)
         self.commerce = CommerceStore(db)
         self.rewards = RewardsStore(db)
+        # Webhook events (payment.succeeded, subscription.canceled), written in the transaction of the change.
+        self.outbox = Outbox(db["outbox"])
+        # Set by the app to wake the outbox relay once events are committed.
+        self.on_commit: Callable[[], None] = lambda: None
 
     async def ensure_indexes(self) -> None:
         parts = (
@@ -42,9 +47,12 @@ class BillingStore:
             self.invoices,
             self.commerce,
             self.rewards,
+            self.outbox,
         )
         for part in parts:
             await part.ensure_indexes()
 
     async def transaction(self, callback: Callable[[Session], Awaitable[T]]) -> T:
-        return await in_transaction(self.db, callback)
+        result = await in_transaction(self.db, callback)
+        self.on_commit()
+        return result

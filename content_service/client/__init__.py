@@ -15,6 +15,7 @@ from content_service.client.moderation import ModerationCalls
 from content_service.client.notifications import NotificationCalls
 from content_service.client.production import ProductionCalls
 from content_service.client.templates import TemplateCalls
+from content_service.client.webhooks import WebhookCalls
 
 __all__ = ["ContentClient"]
 
@@ -29,5 +30,6 @@ class ContentClient(
     IncentiveCalls,
     FiguresCalls,
     NotificationCalls,
+    WebhookCalls,
 ):
     service_name = "content"

@@ -15,6 +15,7 @@ from content_service.routes import (
     settings,
     templates,
     topics,
+    webhooks,
 )
 
 routes: list[BaseRoute] = [
@@ -28,4 +29,5 @@ routes: list[BaseRoute] = [
     *templates.ROUTES,
     *incentives.ROUTES,
     *notifications.ROUTES,
+    *webhooks.ROUTES,
 ]

@@ -133,6 +133,21 @@ from content_service.schemas.templates import (
     TemplateSave,
     TemplateSpec,
 )
+from content_service.schemas.webhooks import (
+    WEBHOOK_EVENT_TYPES,
+    EndpointCreate,
+    EndpointCreated,
+    EndpointDeleted,
+    EndpointList,
+    EndpointRead,
+    EndpointUpdate,
+    EventPublished,
+    NoticeList,
+    NoticeRead,
+    ReplayRequest,
+    SubscribedTypes,
+    WebhookEventIn,
+)
 
 __all__ = [
     "ADMIN_VIEWER",
@@ -251,4 +266,17 @@ __all__ = [
     "VoteValue",
     "WebhookConfig",
     "WebhookRead",
+    "EndpointCreate",
+    "EndpointCreated",
+    "EndpointDeleted",
+    "EndpointList",
+    "EndpointRead",
+    "EndpointUpdate",
+    "EventPublished",
+    "NoticeList",
+    "NoticeRead",
+    "ReplayRequest",
+    "WebhookEventIn",
+    "SubscribedTypes",
+    "WEBHOOK_EVENT_TYPES",
 ]

@@ -121,6 +121,8 @@ class DeliveryAttempt(ApiModel):
     at: datetime
     ok: bool
     detail: str
+    status_code: int | None = None  # the receiver's HTTP status; None when no answer came
+    latency_ms: float | None = None
 
 
 class DeliveryRead(ApiModel):
@@ -133,6 +135,9 @@ class DeliveryRead(ApiModel):
     last_error: str | None
     next_attempt_at: datetime
     log: list[DeliveryAttempt] = Field(default_factory=list)
+    id: str | None = None  # the delivery (one event to one endpoint)
+    endpoint_id: str | None = None
+    last_status_code: int | None = None
 
 
 class DeliveryList(ApiModel):

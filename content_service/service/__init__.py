@@ -23,6 +23,7 @@ from content_service.service.published import PublishedService
 from content_service.service.settings import SettingsService
 from content_service.service.templates import TemplatesService
 from content_service.service.topics import TopicsService
+from content_service.service.webhook_endpoints import WebhooksService
 from content_service.store import ContentStore
 from infra.settings import Settings
 from users_service.client import UsersClient
@@ -45,12 +46,10 @@ class ContentService:
         self.imports = ImportService(store, actors)
         self.interaction = InteractionService(store, actors, self.pieces, self.settings)
         self.topics = TopicsService(store, actors, self.interaction, self.settings)
-        self.crisis = CrisisService(
-            store,
-            self.settings,
-            production_env=settings.is_production,
-            allow_loopback=settings.webhook_allow_loopback,
+        self.webhooks = WebhooksService(
+            store, production_env=settings.is_production, allow_loopback=settings.webhook_allow_loopback
         )
+        self.crisis = CrisisService(store, self.settings, self.webhooks)
         self.figures = FiguresService(store, self.crisis)
         self.moderation = ModerationService(store, actors, self.pieces, self.settings, self.crisis)
         self.templates = TemplatesService(

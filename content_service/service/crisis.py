@@ -12,7 +12,6 @@ from bson import ObjectId
 
 from content_service.domain.procedure import LEVEL_OF_CAUSE, Cause, escalation_step, is_overdue, plan_steps
 from content_service.schemas.crisis import (
-    DeliveryAttempt,
     DeliveryRead,
     IncidentMetrics,
     IncidentRead,
@@ -25,10 +24,11 @@ from content_service.schemas.crisis import (
     WebhookConfig,
     WebhookRead,
 )
-from content_service.service.events import WEBHOOK, webhook_event
+from content_service.schemas.webhooks import ReplayRequest
+from content_service.service.events import webhook_event
 from content_service.service.metrics import INCIDENTS_OPENED
 from content_service.service.settings import SettingsService
-from content_service.service.webhook_targets import check_webhook_url
+from content_service.service.webhook_endpoints import WebhooksService
 from content_service.store import ContentStore
 from content_service.store.crisis import OPEN
 from infra.errors import BadInputError, ConflictError, NotFoundError
@@ -86,18 +86,10 @@ def incident_read(doc: Doc, now: datetime) -> IncidentRead:
 
 
 class CrisisService:
-    def __init__(
-        self,
-        store: ContentStore,
-        settings: SettingsService,
-        *,
-        production_env: bool = False,
-        allow_loopback: bool = False,
-    ) -> None:
+    def __init__(self, store: ContentStore, settings: SettingsService, webhooks: WebhooksService) -> None:
         self.store = store
         self.settings = settings
-        self.production_env = production_env  # APP_ENV=production: webhook targets must be public https
-        self.allow_loopback = allow_loopback  # WEBHOOK_ALLOW_LOOPBACK: a local receiver, outside production only
+        self.webhooks = webhooks  # the crisis webhook is an endpoint like any other
 
     # Detection -----------------------------------------------------------------------------------------------
 
@@ -334,30 +326,16 @@ class CrisisService:
             self.store.on_commit()
         return TickReport(overdue_notified=overdue, opened_renotified=renotified)
 
-    # Webhooks ------------------------------------------------------------------------------------------------
+    # The crisis webhook (deprecated operations, served by the webhook endpoints) ------------------------------
 
     async def configure_webhook(self, community_id: ObjectId, config: WebhookConfig) -> WebhookRead:
-        await check_webhook_url(str(config.url), production=self.production_env, allow_loopback=self.allow_loopback)
-        now = datetime.now(UTC)
-        await self.store.crisis.set_webhook(
-            str(community_id), {"url": str(config.url), "secret": config.secret, "configured_at": now}
-        )
-        await self._audit(
-            community_id, config.actor_id, "WEBHOOK_CONFIGURED", str(community_id), {"url": str(config.url)}
-        )
-        return WebhookRead(url=str(config.url), configured_at=now)
+        return await self.webhooks.configure_legacy(community_id, config)
 
     async def deliveries(self, community_id: ObjectId, *, limit: int) -> list[DeliveryRead]:
-        docs = await self.store.outbox.list_for_community(str(community_id), destination=WEBHOOK, limit=limit)
-        return [_delivery(d) for d in docs]
+        return await self.webhooks.deliveries(community_id, limit=limit)
 
     async def replay(self, community_id: ObjectId, event_id: str, actor_id: str) -> DeliveryRead:
-        doc = await self.store.outbox.requeue(str(community_id), event_id)
-        if doc is None or doc["destination"] != WEBHOOK:
-            raise NotFoundError(f"no webhook delivery {event_id} in this community", field="eventId")
-        await self._audit(community_id, actor_id, "WEBHOOK_REPLAYED", event_id, {})
-        self.store.on_commit()
-        return _delivery(doc)
+        return await self.webhooks.replay(community_id, ReplayRequest(actor_id=actor_id, event_id=event_id))
 
     async def _incident_or_raise(self, community_id: ObjectId, incident_id: ObjectId) -> Doc:
         doc = await self.store.crisis.get_incident(community_id, incident_id)
@@ -376,17 +354,3 @@ class CrisisService:
             target_id=target_id,
             detail=detail,
         )
-
-
-def _delivery(doc: Doc) -> DeliveryRead:
-    return DeliveryRead(
-        event_id=doc["_id"],
-        topic=doc["topic"],
-        status=doc["status"],
-        attempts=doc.get("attempts", 0),
-        created_at=doc["created_at"],
-        delivered_at=doc.get("delivered_at"),
-        last_error=doc.get("last_error"),
-        next_attempt_at=doc["next_attempt_at"],
-        log=[DeliveryAttempt.model_validate(a) for a in doc.get("attempts_log", [])],
-    )

@@ -24,6 +24,7 @@ from content_service.store.revisions import RevisionsStore
 from content_service.store.settings import SettingsStore
 from content_service.store.templates import TemplatesStore
 from content_service.store.topics import TopicsStore
+from content_service.store.webhooks import WebhooksStore
 from infra.outbox import Outbox, OutboxEvent
 
 __all__ = ["ContentStore", "Doc", "Session"]
@@ -44,6 +45,7 @@ class ContentStore:
         self.crisis = CrisisStore(db)
         self.templates = TemplatesStore(db)
         self.incentives = IncentivesStore(db)
+        self.webhooks = WebhooksStore(db)
         self.outbox = Outbox(db["outbox"])
         # Set by the app to wake the outbox relay once events are committed.
         self.on_commit: Callable[[], None] = lambda: None
@@ -60,6 +62,7 @@ class ContentStore:
             self.crisis,
             self.templates,
             self.incentives,
+            self.webhooks,
             self.outbox,
         ):
             await part.ensure_indexes()

@@ -215,3 +215,7 @@ class CrisisStore:
 
     async def set_webhook(self, community_id: str, doc: Doc) -> None:
         await self.webhooks.replace_one({"_id": community_id}, doc, upsert=True)
+
+    async def list_webhooks(self) -> list[Doc]:
+        """Every community's crisis webhook as configured before endpoints existed (adopted at start-up)."""
+        return [doc async for doc in self.webhooks.find({})]

@@ -84,8 +84,19 @@ _SCOPED: Mapping[str, tuple[str, ...]] = {
         "Query.experimentResults",
         "Query.exportExperimentResults",
         "Query.experimentPower",
+        "Query.subCommunities",
     ),
-    _WEBHOOKS: ("Query.webhookDeliveries", "Mutation.configureWebhook", "Mutation.replayWebhookDelivery"),
+    _WEBHOOKS: (
+        "Query.webhookDeliveries",
+        "Query.webhookEndpoints",
+        "Query.webhookNotices",
+        "Query.webhookEventTypes",
+        "Mutation.configureWebhook",
+        "Mutation.replayWebhookDelivery",
+        "Mutation.createWebhookEndpoint",
+        "Mutation.updateWebhookEndpoint",
+        "Mutation.deleteWebhookEndpoint",
+    ),
     PUBLIC: ("Query.community",),
 }
 

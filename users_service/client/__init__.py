@@ -19,6 +19,7 @@ from users_service.client.ltv import LtvClientMixin
 from users_service.client.members import MembersClientMixin
 from users_service.client.offline_events import OfflineEventsClientMixin
 from users_service.client.stage import StageClientMixin
+from users_service.client.sub_communities import SubCommunitiesClientMixin
 from users_service.client.value import ValueClientMixin
 from users_service.client.voice import VoiceClientMixin
 
@@ -34,6 +35,7 @@ class UsersClient(
     VoiceClientMixin,
     GovernanceClientMixin,
     StageClientMixin,
+    SubCommunitiesClientMixin,
     HealthClientMixin,
     ApiKeysClientMixin,
     CampaignsClientMixin,

@@ -16,6 +16,7 @@ from users_service.routes import (
     members,
     offline_events,
     stage,
+    sub_communities,
     value,
     voice,
 )
@@ -29,6 +30,7 @@ routes: list[BaseRoute] = [
     *voice.ROUTES,
     *governance.ROUTES,
     *stage.ROUTES,
+    *sub_communities.ROUTES,
     *health.ROUTES,
     *api_keys.ROUTES,
     *campaigns.ROUTES,

@@ -122,6 +122,13 @@ from users_service.schemas.offline_events import (
     OfflineRegistration,
 )
 from users_service.schemas.stage import KpiRead, StageRead
+from users_service.schemas.sub_communities import (
+    ChecklistItemRead,
+    ChildFigures,
+    IncubationRead,
+    SubCommunitiesRead,
+    SubCommunityRead,
+)
 from users_service.schemas.value import (
     DEFAULT_TIER_TARGETS,
     LastActivity,
@@ -196,6 +203,11 @@ __all__ = [
     "MemberFilter",
     "MemberDirectoryQuery",
     "PublicProfile",
+    "ChecklistItemRead",
+    "ChildFigures",
+    "IncubationRead",
+    "SubCommunitiesRead",
+    "SubCommunityRead",
     "AlertStatus",
     "AlertList",
     "AlertRead",

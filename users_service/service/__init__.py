@@ -26,9 +26,11 @@ from users_service.service.mail import MailService
 from users_service.service.members import MembersService
 from users_service.service.offline_events import OfflineEventsService
 from users_service.service.stage import StageService, StageTargets
+from users_service.service.sub_communities import SubCommunitiesService
 from users_service.service.upstreams import Upstreams
 from users_service.service.value import ValueService
 from users_service.service.voice import VoiceService
+from users_service.service.webhook_events import WebhookEvents
 from users_service.store import UsersStore
 
 __all__ = ["Upstreams", "UsersService"]
@@ -37,14 +39,19 @@ __all__ = ["Upstreams", "UsersService"]
 class UsersService:
     def __init__(self, store: UsersStore, upstreams: Upstreams, settings: Settings) -> None:
         self.communities = CommunitiesService(store.communities)
+        self.webhook_events = WebhookEvents(store, upstreams.content)
         self.members = MembersService(
-            store.members, store.login_failures, self.communities, login_max_failures=settings.login_max_failures
+            store.members,
+            store.login_failures,
+            self.communities,
+            login_max_failures=settings.login_max_failures,
+            events=self.webhook_events,
         )
         self.api_keys = ApiKeysService(store.api_keys, self.communities)
         self.accounts = AccountsService(store, self.communities, self.members, settings)
         self.mail = MailService(store, self.members)
         self.importing = ImportingService(store.members, self.communities)
-        self.value = ValueService(store.value, store.members, self.communities, upstreams)
+        self.value = ValueService(store.value, store.members, self.communities, upstreams, self.webhook_events)
         self.ltv = LtvService(store.ltv, store.members, self.communities, upstreams)
         self.voice = VoiceService(
             store.voice, self.communities, self.members, excellent_above=settings.nps_excellent_above
@@ -86,6 +93,15 @@ class UsersService:
                 committee=settings.governance_committee_target,
                 sub_communities=settings.stage_sub_communities_target,
             ),
+        )
+        self.sub_communities = SubCommunitiesService(
+            self.communities,
+            store.communities,
+            store.members,
+            self.value,
+            self.stage,
+            upstreams,
+            target_days=settings.incubation_target_days,
         )
         self.health = HealthService(
             store.health,

@@ -23,6 +23,8 @@ from users_service.schemas.members import (
     RoleChange,
 )
 from users_service.service.communities import CommunitiesService
+from users_service.service.webhook_events import WebhookEvents, member_joined
+from users_service.store.base import Session
 from users_service.store.login_failures import LoginFailuresStore
 from users_service.store.members import MembersStore, directory_match
 
@@ -44,24 +46,33 @@ class MembersService:
         communities: CommunitiesService,
         *,
         login_max_failures: int,
+        events: WebhookEvents | None = None,
     ) -> None:
         self.store = store
         self.login_failures = login_failures
         self.communities = communities
         self.login_max_failures = login_max_failures
+        self.events = events  # member.joined, when some endpoint takes it
 
     async def register(self, community_id: ObjectId, member_in: MemberCreate) -> MemberRead:
         await self.communities.get_or_raise(community_id)
         password_hash = await passwords.hash_password(member_in.password) if member_in.password else None
-        return await self.store.create(
-            community_id=community_id,
-            handle=member_in.handle,
-            display_name=member_in.display_name,
-            password_hash=password_hash,
-            roles=[Role.MEMBER],
-            tier=initial_tier(),
-            channel=member_in.channel.value if member_in.channel else None,
-        )
+
+        async def create(session: Session | None = None) -> MemberRead:
+            return await self.store.create(
+                community_id=community_id,
+                handle=member_in.handle,
+                display_name=member_in.display_name,
+                password_hash=password_hash,
+                roles=[Role.MEMBER],
+                tier=initial_tier(),
+                channel=member_in.channel.value if member_in.channel else None,
+                session=session,
+            )
+
+        if self.events is None or not await self.events.wanted(community_id, "member.joined"):
+            return await create()
+        return await self.events.write(create, lambda member: [member_joined(community_id, member)])
 
     async def authenticate(self, community_id: ObjectId, credentials: Credentials) -> MemberRead:
         """The member whose handle and password match; every failure looks the same to the caller.

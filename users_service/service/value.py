@@ -31,11 +31,14 @@ from users_service.schemas.value import (
 from users_service.service.communities import CommunitiesService
 from users_service.service.scoring_clock import ScoringClock
 from users_service.service.upstreams import Upstreams
+from users_service.service.webhook_events import WebhookEvents, tier_changed
+from users_service.store.base import Doc, Session
 from users_service.store.members import MembersStore, MemberState
 from users_service.store.value import ValueStore
 
 # A PATCH of the settings re-reads and re-applies its changes when another one landed meanwhile, this many times.
 CONFIG_ATTEMPTS = 8
+TIER_EVENT_CHUNK = 1000
 
 
 def rules_from(config: ValueConfig) -> TierRules:
@@ -69,13 +72,34 @@ def _top_ltv(states: list[MemberState], share: float) -> set[ObjectId]:
 
 class ValueService:
     def __init__(
-        self, store: ValueStore, members: MembersStore, communities: CommunitiesService, upstreams: Upstreams
+        self,
+        store: ValueStore,
+        members: MembersStore,
+        communities: CommunitiesService,
+        upstreams: Upstreams,
+        events: WebhookEvents | None = None,
     ) -> None:
+        self.events = events  # tier.changed, when some endpoint takes it
         self.store = store
         self.members = members
         self.communities = communities
         self.upstreams = upstreams
         self.clock = ScoringClock(communities, upstreams)
+
+    async def _record_tier_changes(self, cid: ObjectId, changes: list[Doc]) -> None:
+        """The changes, with a tier.changed event each when an endpoint takes them: one transaction per chunk of
+        1,000 (short enough for the database's transaction lifetime)."""
+        if self.events is None or not await self.events.wanted(cid, "tier.changed"):
+            await self.store.insert_tier_changes(changes)
+            return
+        for start in range(0, len(changes), TIER_EVENT_CHUNK):
+            chunk = changes[start : start + TIER_EVENT_CHUNK]
+
+            async def insert(session: Session, chunk: list[Doc] = chunk) -> list[Doc]:
+                await self.store.insert_tier_changes(chunk, session=session)
+                return chunk
+
+            await self.events.write(insert, lambda written: [tier_changed(c) for c in written])
 
     async def get_config(self, cid: ObjectId) -> ValueConfig:
         await self.communities.get_or_raise(cid)
@@ -184,7 +208,7 @@ class ValueService:
             )
         await self.members.apply_updates(cid, updates)
         if changes:
-            await self.store.insert_tier_changes(changes)
+            await self._record_tier_changes(cid, changes)
         moves = Counter((c["from"], c["to"]) for c in changes)
         tier_counts = Counter(state.tier.value for state in states)
         for change in changes:

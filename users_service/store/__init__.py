@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from infra.outbox import Outbox
 from users_service.store.account_codes import AccountCodesStore
 from users_service.store.acquisition import AcquisitionStore
 from users_service.store.api_keys import ApiKeysStore
@@ -51,6 +52,9 @@ class UsersStore:
         self.account_codes = AccountCodesStore(db)
         self.mail_outbox = MailOutboxStore(db)
         # Set by the app to wake the mail relay once a transaction that queued mail has committed.
+        # Webhook events (member.joined, tier.changed) wait here for the relay, written with their change.
+        self.outbox = Outbox(db["outbox"])
+        # Set by the app to wake the outbox relay once events are committed.
         self.on_commit: Callable[[], None] = lambda: None
 
     async def ensure_indexes(self) -> None:
@@ -70,6 +74,7 @@ class UsersStore:
             self.offline_events,
             self.account_codes,
             self.mail_outbox,
+            self.outbox,
         )
         for part in parts:
             await part.ensure_indexes()

@@ -76,3 +76,17 @@ class CommunitiesStore:
     async def list_ids(self) -> list[ObjectId]:
         """Every community's id (the daily health snapshot walks them): the one unscoped read here."""
         return [doc["_id"] async for doc in self.communities.find({}, {"_id": 1}).sort("_id", ASCENDING)]
+
+    async def list_children(self, parent_id: ObjectId) -> list[CommunityRead]:
+        """A parent's sub-communities, oldest first (index `parent`)."""
+        cursor = self.communities.find({"parent_id": parent_id}).sort("created_at", ASCENDING)
+        return [_community(doc) async for doc in cursor]
+
+    async def incubated_at(self, community_id: ObjectId) -> datetime | None:
+        doc = await self.communities.find_one({"_id": community_id}, {"incubated_at": 1})
+        return doc.get("incubated_at") if doc else None
+
+    async def mark_incubated(self, community_id: ObjectId, at: datetime) -> datetime:
+        """Record the first moment the incubation checklist was seen complete; an earlier record wins."""
+        await self.communities.update_one({"_id": community_id}, {"$min": {"incubated_at": at}})
+        return await self.incubated_at(community_id) or at

@@ -138,6 +138,7 @@ class MembersStore:
         roles: list[str],
         tier: str,
         channel: str | None = None,
+        session: Session | None = None,
     ) -> MemberRead:
         doc: Doc = {
             "community_id": community_id,
@@ -151,7 +152,7 @@ class MembersStore:
             "channel": channel,
         }
         try:
-            result = await self.members.insert_one(doc)
+            result = await self.members.insert_one(doc, session=session)
         except DuplicateKeyError as exc:
             raise ConflictError(f"handle {handle!r} is already taken in this community", field="handle") from exc
         doc["_id"] = result.inserted_id
@@ -349,6 +350,9 @@ class MembersStore:
     async def list_expert_ids(self, community_id: ObjectId, *, limit: int) -> list[ObjectId]:
         cursor = self.members.find({"community_id": community_id, "roles": Role.EXPERT.value}, {"_id": 1})
         return [doc["_id"] async for doc in cursor.limit(limit)]
+
+    async def count_operators(self, community_id: ObjectId) -> int:
+        return await self.members.count_documents({"community_id": community_id, "roles": Role.OPERATOR.value})
 
     async def count_experts(self, community_id: ObjectId) -> int:
         return await self.members.count_documents({"community_id": community_id, "roles": Role.EXPERT.value})

@@ -12,7 +12,7 @@ from pymongo.errors import DuplicateKeyError
 
 from infra.indexes import IndexPlan
 from users_service.schemas.value import TierChangeRead, TierMove, TierRunRead, ValueConfig
-from users_service.store.base import Doc
+from users_service.store.base import Doc, Session
 
 
 def _run(doc: Doc) -> TierRunRead:
@@ -77,9 +77,9 @@ class ValueStore:
 
     # Tier history and runs
 
-    async def insert_tier_changes(self, docs: list[Doc]) -> None:
+    async def insert_tier_changes(self, docs: list[Doc], *, session: Session | None = None) -> None:
         for start in range(0, len(docs), 10_000):
-            await self.tier_changes.insert_many(docs[start : start + 10_000], ordered=False)
+            await self.tier_changes.insert_many(docs[start : start + 10_000], ordered=False, session=session)
 
     async def list_tier_changes(
         self, community_id: ObjectId, member_id: ObjectId, *, limit: int

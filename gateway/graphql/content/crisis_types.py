@@ -109,9 +109,17 @@ class DeliveryAttempt:
     at: datetime
     ok: bool
     detail: str
+    status_code: int | None = strawberry.field(
+        default=None, description="The receiver's HTTP status; null when no answer came (timeout, refused)."
+    )
+    latency_ms: float | None = strawberry.field(
+        default=None, description="Milliseconds from sending to the answer; null when nothing was sent."
+    )
 
 
-@strawberry.type(description="One webhook event and its delivery attempts; replay resends it with the same id.")
+@strawberry.type(
+    description="One webhook event sent to one endpoint, with its attempts; replay resends it with the same id."
+)
 class WebhookDelivery:
     event_id: str
     topic: str
@@ -122,6 +130,13 @@ class WebhookDelivery:
     last_error: str | None
     next_attempt_at: datetime
     log: list[DeliveryAttempt]
+    id: strawberry.ID | None = strawberry.field(
+        default=None, description="The delivery (this event to one endpoint); name it to replay it."
+    )
+    endpoint_id: strawberry.ID | None = strawberry.field(default=None, description="The endpoint it goes to.")
+    last_status_code: int | None = strawberry.field(
+        default=None, description="The receiver's HTTP status at the latest attempt; null before one or without answer."
+    )
 
     @staticmethod
     def from_read(r: DeliveryRead) -> WebhookDelivery:
@@ -134,7 +149,13 @@ class WebhookDelivery:
             delivered_at=r.delivered_at,
             last_error=r.last_error,
             next_attempt_at=r.next_attempt_at,
-            log=[DeliveryAttempt(at=a.at, ok=a.ok, detail=a.detail) for a in r.log],
+            log=[
+                DeliveryAttempt(at=a.at, ok=a.ok, detail=a.detail, status_code=a.status_code, latency_ms=a.latency_ms)
+                for a in r.log
+            ],
+            id=strawberry.ID(r.id) if r.id else None,
+            endpoint_id=strawberry.ID(r.endpoint_id) if r.endpoint_id else None,
+            last_status_code=r.last_status_code,
         )
 
 

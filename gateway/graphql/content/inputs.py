@@ -201,7 +201,10 @@ class ConfigureWebhookInput:
 
 @strawberry.input
 class ReplayWebhookDeliveryInput:
-    event_id: str
+    event_id: str | None = None
+    delivery_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The delivery to send again (see `webhookDeliveries`); preferred over `eventId`."
+    )
 
 
 @strawberry.input

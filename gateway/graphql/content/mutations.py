@@ -22,6 +22,7 @@ from content_service.schemas import (
     IncidentResolve,
     MentionCreate,
     ModerationDecision,
+    ReplayRequest,
     ShareCreate,
     StepUpdate,
     TemplateImport,
@@ -270,6 +271,7 @@ class ModerationMutation:
 
 # Outbox event ids: uuid hex or a derived key (letters, digits, ":", ".", "_", "-").
 EVENT_ID = re.compile(r"[A-Za-z0-9:._-]{1,200}")
+DELIVERY_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
 @strawberry.type
@@ -317,19 +319,31 @@ class CrisisMutation:
         )
         return Incident.from_read(read)
 
-    @strawberry.mutation(description="Operators: where incidents, escalations and overdue steps are sent.")
+    @strawberry.mutation(
+        description="Operators: where incidents, escalations and overdue steps are sent.",
+        deprecation_reason="Use createWebhookEndpoint: several endpoints, chosen event types, Standard Webhooks.",
+    )
     async def configure_webhook(self, info: Info, input: ConfigureWebhookInput) -> Webhook:
         member = (await info.context.require_operator(as_member=True)).actor
         config = WebhookConfig(actor_id=member.id, url=input.url, secret=input.secret)
         read = await info.context.services.content.configure_webhook(member.community_id, config)
         return Webhook(url=read.url, configured_at=read.configured_at)
 
-    @strawberry.mutation(description="Operators: deliver a logged webhook event again, with the same event id.")
+    @strawberry.mutation(
+        description="Operators and webhooks:manage keys: send a logged delivery again, with the same webhook-id."
+    )
     async def replay_webhook_delivery(self, info: Info, input: ReplayWebhookDeliveryInput) -> WebhookDelivery:
         member = (await info.context.require_operator(as_member=True)).actor
-        if not EVENT_ID.fullmatch(str(input.event_id)):
+        if input.event_id is not None and not EVENT_ID.fullmatch(str(input.event_id)):
             raise BadInputError("eventId: not a valid event id", field="eventId")
-        read = await info.context.services.content.replay_webhook(member.community_id, input.event_id, member.id)
+        if input.delivery_id is not None and not DELIVERY_ID.fullmatch(str(input.delivery_id)):
+            raise BadInputError("deliveryId: not a valid delivery id", field="deliveryId")
+        replay_in = ReplayRequest(
+            actor_id=member.id,
+            event_id=input.event_id,
+            delivery_id=str(input.delivery_id) if input.delivery_id else None,
+        )
+        read = await info.context.services.content.replay_webhook_delivery(member.community_id, replay_in)
         return WebhookDelivery.from_read(read)
 
 

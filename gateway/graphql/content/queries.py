@@ -224,12 +224,23 @@ class CrisisQuery:
         m = await info.context.services.content.incident_metrics(cid)
         return IncidentMetrics(**m.model_dump())
 
-    @strawberry.field(description="Operators: the webhook delivery log, newest first.")
+    @strawberry.field(
+        description="Operators and webhooks:manage keys: the webhook delivery log (attempts, status codes, "
+        "latency), newest first."
+    )
     async def webhook_deliveries(
-        self, info: Info, first: int = 50, community_id: Annotated[strawberry.ID | None, CommunityArg] = None
+        self,
+        info: Info,
+        first: int = 50,
+        community_id: Annotated[strawberry.ID | None, CommunityArg] = None,
+        endpoint_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this endpoint's deliveries.")
+        ] = None,
     ) -> list[WebhookDelivery]:
         cid = (await info.context.require_operator(community_id)).community_id
-        items = await info.context.services.content.webhook_deliveries(cid, limit=check_first(first))
+        items = await info.context.services.content.webhook_log(
+            cid, endpoint_id=str(endpoint_id) if endpoint_id else None, limit=check_first(first)
+        )
         return [WebhookDelivery.from_read(d) for d in items]
 
 

@@ -189,25 +189,27 @@ async def test_webhook_is_signed_retried_with_a_stable_id_and_replayable(
 
     monkeypatch.setattr(webhook_targets.anyio, "getaddrinfo", resolve)
     received: list[httpx.Request] = []
-    answers = iter([503, 200, 200])
+    answers = iter([503] + [200] * 10)
 
     def receiver(request: httpx.Request) -> httpx.Response:
         received.append(request)
         return httpx.Response(next(answers))
 
-    async with gateway_with(OUTBOX_RELAY_ENABLED=False, OUTBOX_RETRY_BASE_SECONDS=0) as api:
+    async with gateway_with(OUTBOX_RELAY_ENABLED=False, WEBHOOK_RETRY_BASE_SECONDS=0) as api:
         w = await world(api)
         content_app(api).state.webhooks.transport = httpx.MockTransport(receiver)
         await api.data(
             WEBHOOK, {"input": {"url": "https://hooks.example/crisis", "secret": SECRET}}, token=w.operator.token
         )
         await complain(api, w.member, category="LEGAL")
-        await relay(api).relay_once()  # webhooks for content.published and incident.opened; the first one fails
-        await relay(api).relay_once()  # the retry
+        await relay(api).relay_once()  # the incident.opened event fans out to the crisis webhook
+        worker = content_app(api).state.webhook_worker
+        await worker.deliver_once()  # the first attempt fails
+        await worker.deliver_once()  # the retry
         deliveries = (await api.data(DELIVERIES, token=w.operator.token))["webhookDeliveries"]
         opened = next(d for d in deliveries if d["topic"] == "incident.opened")
         await api.data(REPLAY, {"input": {"eventId": opened["eventId"]}}, token=w.operator.token)
-        await relay(api).relay_once()
+        await worker.deliver_once()
     ids = [r.headers["X-Webhook-Id"] for r in received]
     ts = int(received[-1].headers["X-Webhook-Timestamp"])
     assert verify(SECRET, ts, received[-1].content, received[-1].headers["X-Webhook-Signature"], now=ts + 299)
@@ -229,15 +231,23 @@ async def test_concurrent_upserts_create_one_incident_and_exactly_one_caller_is_
     assert (len(ids), sum(created for _, created in results), final["trigger_count"]) == (1, 1, 200)
 
 
-async def test_overdue_step_is_notified_once_by_webhook(gateway_with: Any) -> None:
+async def test_overdue_step_is_notified_once_by_webhook(gateway_with: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def resolve(host: str, port: int, **_: Any) -> list[Any]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]  # a public address
+
+    monkeypatch.setattr(webhook_targets.anyio, "getaddrinfo", resolve)
     async with gateway_with(OUTBOX_RELAY_ENABLED=False) as api:
         w = await world(api)
+        await api.data(
+            WEBHOOK, {"input": {"url": "https://hooks.example/crisis", "secret": SECRET}}, token=w.operator.token
+        )
         await complain(api, w.member, category="LEGAL")
         crisis = content_app(api).state.service.crisis
         await crisis.store.crisis.incidents.update_one(
             {}, {"$set": {"steps.0.due_at": datetime.now(UTC) - timedelta(minutes=1)}}
         )
         first, second = await crisis.tick(), await crisis.tick()
+        await relay(api).relay_once()  # the events fan out to the crisis webhook
         deliveries = (await api.data(DELIVERIES, token=w.operator.token))["webhookDeliveries"]
         overdue = [d["eventId"] for d in deliveries if d["topic"] == "incident.step_overdue"]
         assert (first.overdue_notified, second.overdue_notified, len(overdue)) == (1, 0, 1)

@@ -11,16 +11,12 @@ import pytest
 
 from content_service.service import webhook_targets
 from content_service.service.webhooks import WebhookSender
-from content_service.store.crisis import CrisisStore
-from tests.query_plans import plan_probe
 
 PUBLIC = "93.184.216.34"
 CREATED = datetime(2026, 11, 25, tzinfo=UTC)
 
 
-async def test_delivery_connects_to_the_checked_address_with_the_hosts_name(
-    mongo_uri: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_delivery_connects_to_the_checked_address_with_the_hosts_name(monkeypatch: pytest.MonkeyPatch) -> None:
     answers = iter([PUBLIC, "127.0.0.1"])  # the second answer would rebind the name to loopback
 
     async def resolve(host: str, port: int, **_: Any) -> list[Any]:
@@ -33,16 +29,12 @@ async def test_delivery_connects_to_the_checked_address_with_the_hosts_name(
         sent.append(request)
         return httpx.Response(204)
 
-    async with plan_probe(mongo_uri) as probe:
-        store = CrisisStore(probe.db)
-        await store.set_webhook("c1", {"url": "https://hooks.example.com/in", "secret": "s" * 32})
-        sender = WebhookSender(store, timeout=5.0, transport=httpx.MockTransport(receiver), production=True)
-        # when
-        outcome = await sender(
-            {"_id": "e1", "topic": "crisis.level", "community_id": "c1", "created_at": CREATED, "payload": {}}
-        )
+    endpoint = {"url": "https://hooks.example.com/in", "secret": "s" * 32}
+    sender = WebhookSender(timeout=5.0, transport=httpx.MockTransport(receiver), production=True)
+    # when
+    outcome = await sender.send(endpoint, {"event_id": "e1", "body": "{}"}, CREATED)
     # then
-    assert outcome == "receiver answered 204"
+    assert (outcome.ok, outcome.status_code, outcome.detail) == (True, 204, "receiver answered 204")
     (request,) = sent
     assert (request.url.host, request.url.path) == (PUBLIC, "/in")
     assert request.headers["Host"] == "hooks.example.com"
