@@ -84,6 +84,10 @@ OPEN_TO_MEMBERS = frozenset(
         "mutation.claimCampaignTask",
         "mutation.attributeCampaignReferral",
         "mutation.registerOfflineEvent",
+        "query.memberProfile",
+        "mutation.claimAccount",
+        "mutation.requestPasswordReset",
+        "mutation.resetPassword",
     }
 )
 FIELDS = root_fields(graphql_schema())
