@@ -29,6 +29,8 @@ def create_app(
         await store.ensure_indexes()
         service = UsersService(store, upstreams, settings)
         app.state.service = service
+        # Jobs a dead process left RUNNING (their lease lapsed) are failed before anyone reads them.
+        await service.jobs.recover()
         # Daily health snapshots; the first waits one interval, so a restart does not recompute at once.
         snapshots = PeriodicTask(
             "health-snapshots",
@@ -52,6 +54,9 @@ def create_app(
             task: PeriodicTask | None = getattr(app.state, name, None)
             if task is not None:
                 await task.stop()
+        service: UsersService | None = getattr(app.state, "service", None)
+        if service is not None:
+            await service.jobs.stop()
 
     return create_service_app(
         name="users",
