@@ -1,8 +1,8 @@
 """`UsersClient`: the only way other services and the gateway reach users_service.
 
 One mixin per concept (communities, members, acquisition, value, LTV, background jobs, NPS, governance, stage,
-health, partner API keys); every path is built with `infra.paths` (`community_path`, `segment`), so a malformed id or slug is
-BAD_USER_INPUT before any request leaves.
+health, partner API keys); every path is built with `infra.paths` (`community_path`, `segment`), so a malformed
+id or slug is BAD_USER_INPUT before any request leaves.
 """
 
 from __future__ import annotations
