@@ -56,6 +56,7 @@ from gateway.graphql.health.descriptions import DESCRIPTIONS as HEALTH_DESCRIPTI
 from gateway.graphql.users.api_keys import ApiKeyMutation, ApiKeyQuery
 from gateway.graphql.users.connections import MemberConnectionQuery
 from gateway.graphql.users.descriptions import DESCRIPTIONS as USERS_DESCRIPTIONS
+from gateway.graphql.users.jobs import JobMutation, JobQuery
 from gateway.graphql.users.mutations import (
     AcquisitionMutation,
     CommunityMutation,
@@ -101,8 +102,15 @@ CONTENT_MUTATIONS = (
     TemplateMutation,
     IncentivesMutation,
 )
-USERS_QUERIES = (MemberValueQuery, LtvQuery, VoiceQuery, GovernanceQuery, StageQuery, AcquisitionQuery)
-USERS_MUTATIONS = (MemberValueMutation, LtvMutation, VoiceMutation, GovernanceMutation, AcquisitionMutation)
+USERS_QUERIES = (MemberValueQuery, LtvQuery, JobQuery, VoiceQuery, GovernanceQuery, StageQuery, AcquisitionQuery)
+USERS_MUTATIONS = (
+    MemberValueMutation,
+    LtvMutation,
+    JobMutation,
+    VoiceMutation,
+    GovernanceMutation,
+    AcquisitionMutation,
+)
 
 Query = merge_types(
     "Query",
