@@ -32,8 +32,17 @@ class ProgressBar:
 
     def __init__(self, desc: str, total: float, *, enabled: bool, unit: str = "step") -> None:
         self.enabled = enabled
+        # A bar in percent shows no rate ("390%/s" says nothing); a bar of steps does.
+        shape = "{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}{postfix}" if unit == "%" else None
         self.bar = tqdm(
-            total=total, desc=desc, unit=unit, file=sys.stderr, disable=not enabled, dynamic_ncols=True, leave=True
+            total=total,
+            desc=desc,
+            unit=unit,
+            file=sys.stderr,
+            disable=not enabled,
+            dynamic_ncols=True,
+            leave=True,
+            bar_format=shape,
         )
 
     def say(self, line: str) -> None:
@@ -43,10 +52,17 @@ class ProgressBar:
             sys.stderr.write(line + "\n")
             sys.stderr.flush()
 
-    def note(self, text: str) -> None:
-        """A passing detail: beside the bar when it shows, nowhere otherwise."""
+    def detail(self, line: str) -> None:
+        """A passing detail (a count so far): beside the bar when it shows, else a plain line as before."""
         if self.enabled:
-            self.bar.set_postfix_str(text, refresh=True)
+            self.bar.set_postfix_str(line.strip(), refresh=True)
+        else:
+            self.say(line)
+
+    def phase(self, line: str) -> None:
+        """A phase begins: its line above the bar, and the bar moves one step."""
+        self.say(line)
+        self.advance()
 
     def advance(self, steps: float = 1) -> None:
         self.bar.update(steps)

@@ -58,7 +58,7 @@ class Job:
             finished_at=read.finished_at,
             error=read.error,
             error_code=read.error_code,
-            result=read.result,
+            result=JSON(read.result) if read.result is not None else None,
             tier_run=tier_run,
             ltv_model=ltv_model,
         )
