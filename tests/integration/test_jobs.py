@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import anyio
 from bson import ObjectId
 from pymongo import MongoClient
+from pymongo.collection import Collection
 
 from infra.settings import Settings
+from tests.conftest import running_gateway
 from tests.factories import Api, create_community, grant, publish, register
 
 RUN_FIELDS = "members promotions demotions layerChanges movements { fromTier toTier members }"
@@ -85,30 +89,52 @@ async def test_a_training_without_enough_history_fails_with_its_code(api: Api) -
     assert "not enough history" in job["error"]
 
 
-async def test_a_running_job_whose_heartbeat_lapsed_reads_failed(api: Api, settings: Settings) -> None:
-    cid = await create_community(api, "demo")
-    job_id = ObjectId()
-    lapsed = datetime.now(UTC) - timedelta(hours=1)
+def _lapsed_job(settings: Settings, cid: str) -> ObjectId:
+    """A job as a process killed mid-run leaves it: RUNNING, its lease not renewed for an hour."""
+    job_id, lapsed = ObjectId(), datetime.now(UTC) - timedelta(hours=1)
+    doc = {
+        "_id": job_id,
+        "community_id": ObjectId(cid),
+        "kind": "TIER_RUN",
+        "status": "RUNNING",
+        "progress": 0.4,
+        "params": {},
+        "started_at": lapsed,
+        "heartbeat_at": lapsed,
+    }
+    with _jobs(settings) as jobs:
+        jobs.insert_one(doc)
+    return job_id
+
+
+@contextmanager
+def _jobs(settings: Settings) -> Iterator[Collection[dict[str, Any]]]:
     assert settings.mongodb_uri
     client: MongoClient[dict[str, Any]] = MongoClient(settings.mongodb_uri)
     try:
-        # As a process killed mid-run leaves it: RUNNING, its lease not renewed for an hour.
-        doc = {
-            "_id": job_id,
-            "community_id": ObjectId(cid),
-            "kind": "TIER_RUN",
-            "status": "RUNNING",
-            "progress": 0.4,
-            "params": {},
-            "started_at": lapsed,
-            "heartbeat_at": lapsed,
-        }
-        client[settings.database_name("users")]["jobs"].insert_one(doc)
+        yield client[settings.database_name("users")]["jobs"]
     finally:
         client.close()
+
+
+async def test_a_running_job_whose_heartbeat_lapsed_reads_failed(api: Api, settings: Settings) -> None:
+    cid = await create_community(api, "demo")
+    job_id = _lapsed_job(settings, cid)
     job = (await api.data(JOB, {"id": str(job_id), "c": cid}, admin=True))["job"]
     assert (job["status"], job["progress"]) == ("FAILED", 0.4)
-    assert job["error"].startswith("interrupted") and job["finishedAt"] is not None
+    assert job["error"].startswith("interrupted")
+    assert job["finishedAt"] is not None
+
+
+async def test_the_next_start_fails_what_a_dead_process_left_running(settings: Settings) -> None:
+    async with running_gateway(settings) as api:
+        cid = await create_community(api, "demo")
+    job_id = _lapsed_job(settings, cid)
+    async with running_gateway(settings):
+        with _jobs(settings) as jobs:
+            doc = jobs.find_one({"_id": job_id})
+    assert doc is not None
+    assert (doc["status"], doc["error"][:11]) == ("FAILED", "interrupted")
 
 
 async def test_a_malformed_job_id_is_bad_input(api: Api) -> None:
