@@ -8,6 +8,7 @@ the command's answer alone.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from types import TracebackType
 from typing import TextIO
@@ -34,13 +35,16 @@ class ProgressBar:
         self.enabled = enabled
         # A bar in percent shows no rate ("390%/s" says nothing); a bar of steps does.
         shape = "{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}{postfix}" if unit == "%" else None
+        size = shutil.get_terminal_size()
         self.bar = tqdm(
             total=total,
             desc=desc,
             unit=unit,
             file=sys.stderr,
             disable=not enabled,
-            dynamic_ncols=True,
+            # A terminal that reports no size (0x0, as some pseudo-terminals do) would hide the bar: fall back to 80x24.
+            ncols=size.columns,
+            nrows=size.lines,
             leave=True,
             bar_format=shape,
         )
