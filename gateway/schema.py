@@ -58,6 +58,7 @@ from gateway.graphql.users.accounts import AccountMutation, AccountQuery
 from gateway.graphql.users.api_keys import ApiKeyMutation, ApiKeyQuery
 from gateway.graphql.users.connections import MemberConnectionQuery
 from gateway.graphql.users.descriptions import DESCRIPTIONS as USERS_DESCRIPTIONS
+from gateway.graphql.users.jobs import JobMutation, JobQuery
 from gateway.graphql.users.mutations import (
     AcquisitionMutation,
     CommunityMutation,
@@ -106,8 +107,15 @@ CONTENT_MUTATIONS = (
     IncentivesMutation,
     WebhookMutation,
 )
-USERS_QUERIES = (MemberValueQuery, LtvQuery, VoiceQuery, GovernanceQuery, StageQuery, AcquisitionQuery)
-USERS_MUTATIONS = (MemberValueMutation, LtvMutation, VoiceMutation, GovernanceMutation, AcquisitionMutation)
+USERS_QUERIES = (MemberValueQuery, LtvQuery, JobQuery, VoiceQuery, GovernanceQuery, StageQuery, AcquisitionQuery)
+USERS_MUTATIONS = (
+    MemberValueMutation,
+    LtvMutation,
+    JobMutation,
+    VoiceMutation,
+    GovernanceMutation,
+    AcquisitionMutation,
+)
 
 Query = merge_types(
     "Query",

@@ -238,6 +238,9 @@ class Settings(BaseSettings):
     # A scheduler's leader holds its lease this long and renews it every third of it; another replica takes over
     # within this time of the leader's death.
     leader_lease_seconds: float = Field(default=15.0, gt=0)
+    # A background job (tier run, LTV training) renews its lease every third of this; a RUNNING job whose lease
+    # lapsed belongs to a dead process and reads FAILED.
+    job_lease_seconds: float = Field(default=30.0, gt=0)
     # OpenTelemetry: traces exported by OTLP/HTTP to this collector (the standard variable; the other OTEL_*
     # variables apply too); unset, no tracing at all.
     otel_exporter_otlp_endpoint: str | None = None

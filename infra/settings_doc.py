@@ -188,6 +188,8 @@ DESCRIPTIONS: dict[str, str] = {
     "redis_url": "Redis shared by every replica (`redis://host:6379/0`): rate-limit, cost and partner budgets, "
     "the schedulers' leader leases, the partner-key cache's invalidation. Unset: each process keeps its own (right "
     "for one process per role; with R gateway replicas a client may spend R budgets).",
+    "job_lease_seconds": "How long a background job (tier run, LTV training) holds its lease, renewed every third "
+    "of it; a RUNNING job whose lease lapsed (its process died) reads FAILED and is failed at the next start.",
     "leader_lease_seconds": "How long a scheduler's leader holds its Redis lease (renewed every third of it); "
     "another replica takes over within this time of the leader's death. Needs `REDIS_URL`.",
     "otel_exporter_otlp_endpoint": "OpenTelemetry collector base URL (OTLP/HTTP, `http://collector:4318`): every "

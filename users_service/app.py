@@ -69,6 +69,8 @@ def create_app(
         if settings.outbox_relay_enabled and settings.mail_mode != "off":
             # MAIL_MODE=off: mail stays queued, to go out once mail is turned on.
             mail_relay.start()
+        # Jobs a dead process left RUNNING (their lease lapsed) are failed before anyone reads them.
+        await service.jobs.recover()
         # Daily health snapshots; the first waits one interval, so a restart does not recompute at once.
         snapshots = PeriodicTask(
             "health-snapshots",
@@ -96,6 +98,9 @@ def create_app(
             relay: OutboxRelay | None = getattr(app.state, name, None)
             if relay is not None:
                 await relay.stop()
+        service: UsersService | None = getattr(app.state, "service", None)
+        if service is not None:
+            await service.jobs.stop()
 
     return create_service_app(
         name="users",

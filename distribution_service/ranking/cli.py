@@ -1,6 +1,7 @@
 """`python -m distribution_service.ranking`: train, evaluate and manage a community's ranking models.
 
 train --community SLUG [--since ISO] [--until ISO] [--report PATH] [--seed N] [--min-groups N] [--json]
+      [--no-progress]     (a bar on stderr over the phases when it is a terminal)
 rank --community SLUG --model VERSION|active --input IN.jsonl --output OUT.jsonl [--ids source]
 evaluate --community SLUG --model VERSION|active --input IN.jsonl [--ids source]
 list --community SLUG
@@ -31,11 +32,12 @@ from distribution_service.ranking.gate import MIN_PROMOTION_GROUPS, assess
 from distribution_service.ranking.judge import JudgmentContext, judge, metrics_table
 from distribution_service.ranking.loader import load_training_data
 from distribution_service.ranking.registry import ModelRegistry
-from distribution_service.ranking.training import MIN_GROUPS, train_and_evaluate, write_plots
+from distribution_service.ranking.training import MIN_GROUPS, TrainingResult, train_and_evaluate, write_plots
 from distribution_service.service.experiments import SHADOW_HORIZON_HOURS, ExperimentsService
 from distribution_service.store import DistributionStore
 from infra.errors import ServiceError
 from infra.mongo import create_mongo_client
+from infra.progress import ProgressBar, add_flag, wanted
 from infra.runtime import resolved_settings
 from infra.settings import Settings, get_settings
 
@@ -59,6 +61,7 @@ def parser() -> argparse.ArgumentParser:
         "--min-groups", type=int, default=MIN_GROUPS, help="refuse (exit 1, nothing registered) below this many"
     )
     train.add_argument("--json", action="store_true", help="last stdout line: one JSON object (version, groups)")
+    add_flag(train)
     for name, help_text in (
         ("rank", "rank a judgment list's groups with a model, one output line per group"),
         ("evaluate", "NDCG@5/@10, MAP@10 of a model, the active one and every baseline on a judgment list"),
@@ -117,6 +120,11 @@ def cli_settings(settings: Settings) -> Settings:
             "outbox_relay_enabled": False,
         }
     )
+
+
+# The lines `train` says as it passes its phases: loading, the counts, training groups, test groups, LightGBM, ALS,
+# scoring, registering.
+TRAIN_PHASES = 8
 
 
 def _say(text: str) -> None:
@@ -189,7 +197,24 @@ async def _train(
     community_id: str,
     timezone: str,
 ) -> dict[str, Any]:
-    _say(f"loading events of {args.community}")
+    enabled = wanted(getattr(args, "no_progress", False))
+    with ProgressBar(f"train {args.community}", TRAIN_PHASES, enabled=enabled) as bar:
+        result, registered = await _train_phases(args, store, registry, topology, community_id, timezone, bar)
+        bar.to(TRAIN_PHASES)
+    return result.report | {"registered": registered}
+
+
+async def _train_phases(
+    args: argparse.Namespace,
+    store: DistributionStore,
+    registry: ModelRegistry,
+    topology: Topology,
+    community_id: str,
+    timezone: str,
+    bar: ProgressBar,
+) -> tuple[TrainingResult, bool]:
+    """Load, train, register and report; each phase's line moves the bar one step (details show beside it)."""
+    bar.phase(f"loading events of {args.community}")
     data = await load_training_data(
         store,
         topology.content,
@@ -199,14 +224,14 @@ async def _train(
         since=args.since,
         until=args.until,
     )
-    _say(
+    bar.phase(
         f"{len(data.log)} events, {len(data.catalog)} items, {len(data.logged_groups)} logged decisions with a positive"
     )
     result = await asyncio.to_thread(
         train_and_evaluate,
         data,
         seed=args.seed,
-        progress=_say,
+        progress=lambda line: bar.detail(line) if line.startswith(" ") else bar.phase(line),
         dask_scheduler=args.dask_scheduler,
         min_groups=args.min_groups,
     )
@@ -222,13 +247,13 @@ async def _train(
             "cold_start_test_groups": result.cold_start_test_groups,
         },
     )
-    _say(f"model {result.model_version} {'registered' if registered else 'was already registered'}")
+    bar.phase(f"model {result.model_version} {'registered' if registered else 'was already registered'}")
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(json.dumps(result.report, indent=2) + "\n")
         for path in write_plots(result, str(args.report.with_suffix(""))):
-            _say(f"wrote {path}")
-    return result.report | {"registered": registered}
+            bar.say(f"wrote {path}")
+    return result, registered
 
 
 def main(argv: Sequence[str] | None = None) -> int:

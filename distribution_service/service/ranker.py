@@ -16,6 +16,7 @@ from bson import ObjectId
 
 from content_service.client import ContentClient
 from content_service.schemas import ContentSummary
+from distribution_service.domain import exposure
 from distribution_service.domain.decision_log import packed_arrays
 from distribution_service.domain.diversity import diversify
 from distribution_service.domain.experiment_enums import Channel
@@ -435,11 +436,13 @@ class FeedRanker:
         )
         x = build_matrix(member, columns, context)
         heuristic_reasons: dict[int, dict[str, float]] = {}
+        lift = exposure.log_boost(columns.exposure_boost)
         if active is not None:
-            scores = active.score(x)
+            scores = active.score(x) + lift
             version = active.version
         else:
             scores, heuristic_reasons = self._heuristic(summaries, columns, member.member_id, slot, scene, now)
+            scores = scores + lift
             version = self.heuristic.version
         order = diversify(best_first(scores, columns), list(columns.author_ids))
         head = order[:first]
@@ -448,7 +451,7 @@ class FeedRanker:
         if partner is not None:
             # Team draft between this ranker (team A) and the partner (team B), seeded by the decision.
             (other,) = partner
-            other_scores = (
+            other_scores = lift + (
                 other.score(x)
                 if other is not None
                 else self._heuristic(summaries, columns, member.member_id, slot, scene, now)[0]
@@ -464,6 +467,9 @@ class FeedRanker:
             reasons = {i: top_contributions(contributions[k]) for k, i in enumerate(head)}
         else:
             reasons = {i: heuristic_reasons.get(i, {}) for i in head}
+        for i in head:
+            if lift[i]:
+                reasons[i] = {**reasons[i], exposure.REASON: round(float(lift[i]), 6)}
         shown = [
             Shown(
                 columns.content_ids[i],
@@ -476,7 +482,7 @@ class FeedRanker:
         ]
         shadow_ranking: list[str] = []
         if shadow is not None and len(x):
-            shadow_scores = shadow.score(x)
+            shadow_scores = shadow.score(x) + lift
             shadow_order = diversify(best_first(shadow_scores, columns), list(columns.author_ids))
             shadow_ranking = [columns.content_ids[i] for i in shadow_order[:first]]
         doc: Doc = {

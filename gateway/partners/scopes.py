@@ -84,6 +84,7 @@ _SCOPED: Mapping[str, tuple[str, ...]] = {
         "Query.experimentResults",
         "Query.exportExperimentResults",
         "Query.experimentPower",
+        "Query.job",
         "Query.subCommunities",
     ),
     _WEBHOOKS: (
@@ -114,8 +115,9 @@ _MEMBER_ONLY_MUTATIONS = (
     "setPushPreferences followAuthor unfollowAuthor blockAuthor unblockAuthor updateContentSettings voteContent "
     "addBulletComment addComment shareContent openTopic contributeToTopic voteContribution mergeTopic "
     "fileComplaint decideComplaint reportMention updateIncidentStep resolveIncident saveTemplate importTemplates "
-    "runContentStar grantExposureBoost recomputeTiers configureMemberValue trainLtvModel createNpsSurvey "
-    "closeNpsSurvey respondToNpsSurvey submitProposal reviewProposal decideProposal recordProposalFeedback "
+    "runContentStar grantExposureBoost recomputeTiers configureMemberValue trainLtvModel startTierRun "
+    "startLtvTraining createNpsSurvey closeNpsSurvey respondToNpsSurvey submitProposal reviewProposal "
+    "decideProposal recordProposalFeedback "
     "recordAcquisitionSpend createTrialProgram joinTrialProgram createApiKey revokeApiKey computeHealthIndicators "
     "setHealthTarget createCampaign checkInCampaign claimCampaignTask releaseCampaignRewards "
     "clawbackCampaignReward updatePrizeFulfilment attributeCampaignReferral createOfflineEvent "

@@ -1,8 +1,8 @@
 """`UsersClient`: the only way other services and the gateway reach users_service.
 
-One mixin per concept (communities, members, acquisition, value, LTV, NPS, governance, stage, health, partner
-API keys); every path is built with `infra.paths` (`community_path`, `segment`), so a malformed id or slug is
-BAD_USER_INPUT before any request leaves.
+One mixin per concept (communities, members, acquisition, value, LTV, background jobs, NPS, governance, stage,
+health, partner API keys); every path is built with `infra.paths` (`community_path`, `segment`), so a malformed
+id or slug is BAD_USER_INPUT before any request leaves.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from users_service.client.campaigns import CampaignsClientMixin
 from users_service.client.communities import CommunitiesClientMixin
 from users_service.client.governance import GovernanceClientMixin
 from users_service.client.health import HealthClientMixin
+from users_service.client.jobs import JobsClientMixin
 from users_service.client.ltv import LtvClientMixin
 from users_service.client.members import MembersClientMixin
 from users_service.client.offline_events import OfflineEventsClientMixin
@@ -32,6 +33,7 @@ class UsersClient(
     AcquisitionClientMixin,
     ValueClientMixin,
     LtvClientMixin,
+    JobsClientMixin,
     VoiceClientMixin,
     GovernanceClientMixin,
     StageClientMixin,

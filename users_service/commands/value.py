@@ -1,8 +1,10 @@
 """`python -m users_service.value recompute --community SLUG [--as-of ISO|last-activity]`: the tier batch job.
 
 Run it from a scheduler (nightly, say) or by hand. It reaches the services as the gateway does
-(`composition.topology`): over HTTP where *_SERVICE_URL is set, else mounted in this process. Prints the run, the
-tier distribution and the RFM pyramid beside their targets as one JSON object.
+(`composition.topology`): over HTTP where *_SERVICE_URL is set, else mounted in this process. The run is a
+background job of users_service (the one `startTierRun` starts), followed here with a progress bar on stderr when
+that is a terminal (`--no-progress`: none). Prints the run, the tier distribution and the RFM pyramid beside their
+targets as one JSON object.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ from datetime import UTC, datetime
 
 from composition.topology import Topology
 from infra.errors import ServiceError
+from infra.progress import ProgressBar, add_flag, wanted
 from infra.runtime import resolved_settings
+from users_service.commands.jobs import JobFailed, follow
+from users_service.schemas.value import TierRunRead
 
 
-async def _recompute(slug: str, as_of: str | None) -> int:
+async def _recompute(slug: str, as_of: str | None, *, show_progress: bool) -> int:
     settings = resolved_settings()
     settings = settings.model_copy(update={"service_timeout_seconds": max(settings.service_timeout_seconds, 3600)})
     async with Topology(settings).running() as services:
@@ -31,9 +36,14 @@ async def _recompute(slug: str, as_of: str | None) -> int:
             elif as_of:
                 moment = datetime.fromisoformat(as_of)
                 moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-            run = await users.recompute_tiers(community.id, moment)
+            with ProgressBar("tier run", 100, enabled=show_progress, unit="%") as bar:
+                job = await follow(users, community.id, await users.start_tier_run(community.id, moment), bar)
+            run = TierRunRead.model_validate(job.result)
             distribution = await users.tier_distribution(community.id)
             pyramid = await users.rfm_pyramid(community.id)
+        except JobFailed as exc:
+            sys.stderr.write(json.dumps({"error": exc.code, "detail": exc.message}) + "\n")
+            return 1
         except ServiceError as exc:
             sys.stderr.write(json.dumps({"error": exc.code, "detail": exc.message}) + "\n")
             return 1
@@ -54,8 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     recompute = commands.add_parser("recompute", help="score RFM and move members between tiers")
     recompute.add_argument("--community", required=True, help="the community's slug")
     recompute.add_argument("--as-of", help="ISO date-time, or 'last-activity' for an imported history")
+    add_flag(recompute)
     args = parser.parse_args(argv)
-    return asyncio.run(_recompute(args.community, args.as_of))
+    return asyncio.run(_recompute(args.community, args.as_of, show_progress=wanted(args.no_progress)))
 
 
 if __name__ == "__main__":

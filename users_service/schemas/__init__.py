@@ -95,6 +95,7 @@ from users_service.schemas.health import (
     IndicatorRead,
     TargetUpdate,
 )
+from users_service.schemas.jobs import JobKind, JobRead, JobStatus
 from users_service.schemas.ltv import LtvCalibrationBin, LtvErrors, LtvModelList, LtvModelRead, LtvTrain
 from users_service.schemas.members import (
     Credentials,
@@ -240,6 +241,9 @@ __all__ = [
     "GovernanceRead",
     "KpiRead",
     "LastActivity",
+    "JobKind",
+    "JobRead",
+    "JobStatus",
     "Layer",
     "LayerShare",
     "LtvCalibrationBin",

@@ -21,6 +21,7 @@ from users_service.service.governance import GovernanceService, GovernanceTarget
 from users_service.service.health import HealthService
 from users_service.service.health_figures import HealthFiguresService
 from users_service.service.importing import ImportingService
+from users_service.service.jobs import JobsService
 from users_service.service.ltv import LtvService
 from users_service.service.mail import MailService
 from users_service.service.members import MembersService
@@ -53,6 +54,9 @@ class UsersService:
         self.importing = ImportingService(store.members, self.communities)
         self.value = ValueService(store.value, store.members, self.communities, upstreams, self.webhook_events)
         self.ltv = LtvService(store.ltv, store.members, self.communities, upstreams)
+        self.jobs = JobsService(
+            store.jobs, self.communities, self.value, self.ltv, lease_seconds=settings.job_lease_seconds
+        )
         self.voice = VoiceService(
             store.voice, self.communities, self.members, excellent_above=settings.nps_excellent_above
         )

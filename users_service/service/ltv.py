@@ -12,6 +12,7 @@ from bson import ObjectId
 from infra.errors import BadInputError
 from users_service.domain import ltv_features as features
 from users_service.domain import ltv_model as model
+from users_service.domain.jobs import Progress, no_progress
 from users_service.schemas.ltv import LtvCalibrationBin, LtvErrors, LtvModelList, LtvModelRead, LtvTrain
 from users_service.service.communities import CommunitiesService
 from users_service.service.scoring_clock import ScoringClock
@@ -48,11 +49,15 @@ class LtvService:
             contents={m: sum(kinds.values()) for m, kinds in contents.items()},
         )
 
-    async def train(self, cid: ObjectId, train_in: LtvTrain, *, now: datetime | None = None) -> LtvModelRead:
+    async def train(
+        self, cid: ObjectId, train_in: LtvTrain, *, now: datetime | None = None, progress: Progress | None = None
+    ) -> LtvModelRead:
         """Fit on the period before last, test on the last one, then refit on the last and predict the next.
 
         `now` defaults to the scoring clock's moment: an imported history is trained as of its last activity.
+        `progress` hears the share done as training passes its phases (a background job's progress).
         """
+        report = progress or no_progress
         await self.communities.get_or_raise(cid)
         community_id = str(cid)
         now = now or await self.clock.moment(cid)
@@ -66,6 +71,7 @@ class LtvService:
         answers = await asyncio.gather(*(self._since(community_id, m, now) for m in ordered))
         since = dict(zip(ordered, answers, strict=True))
 
+        await report(0.4)
         joins = await self.members.list_joins(cid)
 
         def present(cutoff: datetime) -> tuple[list[ObjectId], list[str], list[datetime]]:
@@ -103,7 +109,9 @@ class LtvService:
             deployed = model.fit(x_test, y_test)
             return evaluation, model.dumps(deployed), model.predict(deployed, x_now)
 
+        await report(0.5)
         evaluation, blob, predicted = await anyio.to_thread.run_sync(fit_and_predict)
+        await report(0.8)
         note = None
         if float(y_train.sum()) <= 0.0:
             note = "no member paid anything in the training period: the evaluated model is a constant zero"

@@ -14,6 +14,7 @@ from bson import ObjectId
 from infra.errors import ConflictError
 from users_service.domain import rfm
 from users_service.domain import tier_writes as writes
+from users_service.domain.jobs import Progress, no_progress
 from users_service.domain.layers import Layer
 from users_service.domain.roles import Role
 from users_service.domain.tiering import RANK, Signals, TierRules, TierState, next_state, qualified_tier
@@ -120,11 +121,15 @@ class ValueService:
                 return config
         raise ConflictError("the member-value settings kept changing meanwhile; try again")
 
-    async def recompute(self, cid: ObjectId, *, now: datetime | None = None) -> TierRunRead:
+    async def recompute(
+        self, cid: ObjectId, *, now: datetime | None = None, progress: Progress | None = None
+    ) -> TierRunRead:
         """Score RFM, cut the pyramid and move members between tiers; only changed documents are written.
 
         Scored as of `now`, by default the scoring clock's moment (an imported history: its last activity).
+        `progress` hears the share done as the run passes its phases (a background job's progress).
         """
+        report = progress or no_progress
         await self.communities.get_or_raise(cid)
         community_id = str(cid)
         config = await self.store.get_config(cid) or ValueConfig()
@@ -142,8 +147,10 @@ class ValueService:
             up.billing.revenue_by_member(community_id, since=window_since),
             up.content.counts_by_author(community_id, since=window_since),
         )
+        await report(0.4)
         read_at = datetime.now(UTC)
         states = await self.members.list_states(cid)
+        await report(0.5)
         n = len(states)
         recency = np.full(n, np.nan)
         frequency = np.zeros(n)
@@ -193,6 +200,7 @@ class ValueService:
                 )
             if layers[i] != state.layer:
                 layer_changes += 1
+        await report(0.6)
         before = [writes.Before(s.id, s.tier, s.layer, s.joined_at) for s in states]
         sweeps, updates = writes.plan(before, afters, layers, now)
         last_read = max((s.id for s in states), default=None)
@@ -207,6 +215,7 @@ class ValueService:
                 joined_before=min(read_at, sweep.joined_before or read_at),
             )
         await self.members.apply_updates(cid, updates)
+        await report(0.9)
         if changes:
             await self._record_tier_changes(cid, changes)
         moves = Counter((c["from"], c["to"]) for c in changes)

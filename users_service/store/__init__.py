@@ -21,6 +21,7 @@ from users_service.store.campaigns import CampaignsStore
 from users_service.store.communities import CommunitiesStore
 from users_service.store.governance import GovernanceStore
 from users_service.store.health import HealthStore
+from users_service.store.jobs import JobsStore
 from users_service.store.login_failures import LoginFailuresStore
 from users_service.store.ltv import LtvStore
 from users_service.store.mail_outbox import MailOutboxStore
@@ -41,6 +42,7 @@ class UsersStore:
         self.login_failures = LoginFailuresStore(db, window_seconds=login_failure_window_seconds)
         self.value = ValueStore(db)
         self.ltv = LtvStore(db)
+        self.jobs = JobsStore(db)
         self.voice = VoiceStore(db)
         self.governance = GovernanceStore(db)
         self.acquisition = AcquisitionStore(db)
@@ -64,6 +66,7 @@ class UsersStore:
             self.login_failures,
             self.value,
             self.ltv,
+            self.jobs,
             self.voice,
             self.governance,
             self.acquisition,

@@ -2,7 +2,8 @@
 
 Imports a Stack Exchange dump folder through the services' clients: in-process services on the database of a
 running `make run` (var/mongodb.uri) or one this command starts, or the services at *_SERVICE_URL when set.
-Progress goes to stderr; with `--json` the last line on stdout is the summary as one JSON object.
+Progress goes to stderr: a bar over the import's steps when stderr is a terminal (`--no-progress`: none) above the
+per-file lines; with `--json` the last line on stdout is the summary as one JSON object.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from pathlib import Path
 
 from composition.importers.report import ImportReport
 from composition.importers.stackexchange.mapping import ExpertRule
-from composition.importers.stackexchange.pipeline import ImportOptions, import_dump
+from composition.importers.stackexchange.pipeline import STEPS, ImportOptions, import_dump
 from composition.topology import Topology
+from infra.progress import ProgressBar, add_flag, wanted
 from infra.runtime import resolved_settings
 from infra.settings import Settings
 
@@ -33,6 +35,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--expert-min-accepted", type=int, default=3, help="accepted answers needed to be an expert (default 3)"
     )
+    add_flag(parser)
     args = parser.parse_args(argv)
     if not args.path.is_dir():
         parser.error(f"{args.path} is not a folder")
@@ -50,8 +53,10 @@ async def run(settings: Settings, args: argparse.Namespace) -> ImportReport:
     )
     # The closing tier run reads the whole community: an ordinary call's HTTP timeout is too short for it.
     settings = settings.model_copy(update={"service_timeout_seconds": max(settings.service_timeout_seconds, 3600)})
+    enabled = wanted(getattr(args, "no_progress", False))
     async with Topology(settings).running() as services:
-        return await import_dump(services, args.path, args.community, options)
+        with ProgressBar(f"import {args.community}", STEPS, enabled=enabled) as bar:
+            return await import_dump(services, args.path, args.community, options, progress=bar.say, step=bar.advance)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,6 +31,8 @@ from users_service.schemas import CommunityCreate, MemberImport, MemberImportBat
 SOURCE = "stackexchange"
 PROGRESS_EVERY_ROWS = 5000
 NOT_IMPORTED_FILES = ("Badges.xml", "Tags.xml", "PostLinks.xml")
+# The import's steps, each ending with one `step()`: experts, users, questions, answers, comments, votes, tiers.
+STEPS = 7
 
 
 @dataclass(frozen=True)
@@ -57,12 +59,15 @@ class StackExchangeImport:
         slug: str,
         options: ImportOptions | None = None,
         progress: Callable[[str], None] = to_stderr,
+        step: Callable[[], None] = lambda: None,
     ) -> None:
         self.services = services
         self.folder = folder
         self.slug = slug
         self.options = options or ImportOptions()
         self.progress = progress
+        # Called as each of the STEPS ends: a progress bar's tick.
+        self.step = step
         self.report = ImportReport(community=slug)
         self.community_id = ""
         self.members: dict[int, str] = {}
@@ -74,6 +79,7 @@ class StackExchangeImport:
         started = time.monotonic()
         experts = self.options.experts.experts(self._accepted_answers())
         self._finish("Posts.xml (experts)", started)
+        self.step()
         steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
             ("Users.xml", lambda: self._import_members(experts)),
             ("Posts.xml (questions)", lambda: self._import_posts(mapping.QUESTION)),
@@ -86,10 +92,12 @@ class StackExchangeImport:
             await step()
             await self._flush_events()
             self._finish(label, started)
+            self.step()
         for name in NOT_IMPORTED_FILES:
             if (self.folder / name).exists():
                 self.report.files[name] = {"imported": False}
         await self._score()
+        self.step()
         return self.report
 
     async def _score(self) -> None:
