@@ -124,6 +124,14 @@ def _ensemble(fit: list[Group], valid: list[Group], seed: int) -> tuple[float, S
     return score, _scores([booster, *others]), overrides
 
 
+def _refit(fit: list[Group], valid: list[Group], seed: int) -> tuple[float, Scorer, dict[str, Any]]:
+    """The chosen entry refitted on all of training (validation included) for 1.25x its early-stopped rounds."""
+    score, booster, overrides = _search(fit, valid, seed)
+    rounds = max(int(booster.best_iteration * 1.25), 1)
+    refitted = lgb.train(lightgbm_params(seed) | overrides, _dataset(fit + valid), num_boost_round=rounds)
+    return score, _scores([refitted]), overrides | {"rounds": rounds}
+
+
 VARIANTS: dict[str, Variant] = {
     "base": lambda f, v, s: _searched(f, v, s),
     "xendcg": lambda f, v, s: _searched(f, v, s, {"objective": "rank_xendcg"}),
@@ -136,6 +144,7 @@ VARIANTS: dict[str, Variant] = {
     "recw0.5": lambda f, v, s: _searched(f, v, s, weight=_recent_weight(f, 0.5)),
     "recw0.25": lambda f, v, s: _searched(f, v, s, weight=_recent_weight(f, 0.25)),
     "ens5": _ensemble,
+    "refit": _refit,
 }
 
 
