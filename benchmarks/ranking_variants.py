@@ -1,0 +1,214 @@
+"""Modelling variants of the ranker against the shipped search, on a Stack Exchange dump's groups:
+`python -m benchmarks.ranking_variants PATH [--backtest] [--seeds 7,1,2,11] [--variants base,ens5]`.
+
+Why: to try objectives, label gains, constraints, sample weights and ensembles without touching the evaluation
+protocol. The groups are built exactly as `train_and_evaluate` builds them (`split_groups`, the same split, the
+same last fifth of training as validation); each variant only changes how the booster is fitted, and chooses its
+entry of `PARAM_GRID` on the validation groups. Select on `--backtest` (the period before the usual test
+period) or on the validation scores, never on the usual test period. Printed per variant and seed: the
+validation NDCG@10 of the chosen entry, the test NDCG@10, and the ratio over the best of recency and popularity
+with its paired ci95 (the bare baseline, in the same run); the last line is one JSON object of the means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+
+from benchmarks.common import print_summary
+from distribution_service.ranking.baselines import popularity_scores, recency_scores
+from distribution_service.ranking.dataset import Group, Protocol, split_groups, time_split
+from distribution_service.ranking.features import FEATURES
+from distribution_service.ranking.metrics import paired_ratio_ci95, per_group
+from distribution_service.ranking.stackexchange import load
+from distribution_service.ranking.training import (
+    EARLY_STOPPING_ROUNDS,
+    NUM_BOOST_ROUND,
+    PARAM_GRID,
+    TrainingData,
+    lightgbm_params,
+)
+
+Scorer = Callable[[np.ndarray], np.ndarray]
+
+
+def _scores(boosters: list[lgb.Booster]) -> Scorer:
+    """The mean score of the boosters (more than one is a variant only: serving loads one model text)."""
+    return lambda data: np.mean([np.asarray(b.predict(data, num_threads=1)) for b in boosters], axis=0)
+
+
+def _searched(
+    fit: list[Group],
+    valid: list[Group],
+    seed: int,
+    extra: dict[str, Any] | None = None,
+    weight: np.ndarray | None = None,
+) -> tuple[float, Scorer, dict[str, Any]]:
+    score, booster, overrides = _search(fit, valid, seed, extra, weight)
+    return score, _scores([booster]), overrides
+
+
+def _dataset(
+    groups: list[Group], weight: np.ndarray | None = None, reference: lgb.Dataset | None = None
+) -> lgb.Dataset:
+    return lgb.Dataset(
+        np.vstack([g.features for g in groups]),
+        label=np.concatenate([g.labels for g in groups]),
+        group=[len(g.items) for g in groups],
+        feature_name=list(FEATURES),
+        weight=weight,
+        reference=reference,
+        free_raw_data=False,
+    )
+
+
+def _fit(
+    fit: list[Group], valid: list[Group], seed: int, overrides: dict[str, Any], weight: np.ndarray | None = None
+) -> lgb.Booster:
+    train_set = _dataset(fit, weight)
+    return lgb.train(
+        lightgbm_params(seed) | overrides,
+        train_set,
+        num_boost_round=NUM_BOOST_ROUND,
+        valid_sets=[_dataset(valid, reference=train_set)],
+        callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)],
+    )
+
+
+def _search(
+    fit: list[Group],
+    valid: list[Group],
+    seed: int,
+    extra: dict[str, Any] | None = None,
+    weight: np.ndarray | None = None,
+) -> tuple[float, lgb.Booster, dict[str, Any]]:
+    """PARAM_GRID (each entry plus `extra`), the best validation NDCG@10 wins, as `search_lightgbm`."""
+    best: tuple[float, lgb.Booster, dict[str, Any]] | None = None
+    for entry in PARAM_GRID:
+        overrides = entry | (extra or {})
+        booster = _fit(fit, valid, seed, overrides, weight)
+        score = float(booster.best_score["valid_0"]["ndcg@10"])
+        if best is None or score > best[0]:
+            best = (score, booster, overrides)
+    assert best is not None
+    return best
+
+
+def _recent_weight(groups: list[Group], half_life: float) -> np.ndarray:
+    """Each row weighted 0.5 ** (age of its group / (half_life x the training span)): recent groups count more."""
+    at = np.array([g.at for g in groups])
+    span = max(float(at.max() - at.min()), 1.0)
+    weights = 0.5 ** ((at.max() - at) / (half_life * span))
+    return np.concatenate([np.full(len(g.items), w) for g, w in zip(groups, weights, strict=True)])
+
+
+def _monotone_age() -> dict[str, Any]:
+    constraints = [0] * len(FEATURES)
+    constraints[FEATURES.index("content_age_days")] = -1
+    return {"monotone_constraints": constraints}
+
+
+Variant = Callable[[list[Group], list[Group], int], tuple[float, Scorer, dict[str, Any]]]
+
+
+def _ensemble(fit: list[Group], valid: list[Group], seed: int) -> tuple[float, Scorer, dict[str, Any]]:
+    score, booster, overrides = _search(fit, valid, seed)
+    others = [_fit(fit, valid, seed * 100 + k, overrides) for k in range(1, 5)]
+    return score, _scores([booster, *others]), overrides
+
+
+def _refit(fit: list[Group], valid: list[Group], seed: int) -> tuple[float, Scorer, dict[str, Any]]:
+    """The chosen entry refitted on all of training (validation included) for 1.25x its early-stopped rounds."""
+    score, booster, overrides = _search(fit, valid, seed)
+    rounds = max(int(booster.best_iteration * 1.25), 1)
+    refitted = lgb.train(lightgbm_params(seed) | overrides, _dataset(fit + valid), num_boost_round=rounds)
+    return score, _scores([refitted]), overrides | {"rounds": rounds}
+
+
+VARIANTS: dict[str, Variant] = {
+    "base": lambda f, v, s: _searched(f, v, s),
+    "xendcg": lambda f, v, s: _searched(f, v, s, {"objective": "rank_xendcg"}),
+    "gain_lin": lambda f, v, s: _searched(f, v, s, {"label_gain": [0, 1, 2, 3]}),
+    "gain_15": lambda f, v, s: _searched(f, v, s, {"label_gain": [0, 1, 3, 15]}),
+    "sigmoid2": lambda f, v, s: _searched(f, v, s, {"sigmoid": 2.0}),
+    "nonorm": lambda f, v, s: _searched(f, v, s, {"lambdarank_norm": False}),
+    "slow": lambda f, v, s: _searched(f, v, s, {"learning_rate": 0.02}),
+    "mono": lambda f, v, s: _searched(f, v, s, _monotone_age()),
+    "recw0.5": lambda f, v, s: _searched(f, v, s, weight=_recent_weight(f, 0.5)),
+    "recw0.25": lambda f, v, s: _searched(f, v, s, weight=_recent_weight(f, 0.25)),
+    "ens5": _ensemble,
+    "refit": _refit,
+}
+
+
+def groups_for(path: Path, seed: int, *, backtest: bool) -> tuple[list[Group], list[Group]]:
+    """Training and test groups as `python -m distribution_service.ranking.stackexchange` builds them."""
+    catalog, log = load(path)
+    since, until = float(log.times.min()), float(log.times.max()) + 1
+    if backtest:
+        engaged = (log.grades > 0) & (log.member_ids != "")
+        until = time_split(log.times[engaged], since=since, until=until)
+        kept = log.times < until
+        log = type(log)(**{f.name: getattr(log, f.name)[kept] for f in dataclasses.fields(log)})
+    data = TrainingData(path.name, catalog, log, since=since, until=until)
+    engaged = (data.log.grades > 0) & (data.log.member_ids != "")
+    split = time_split(data.log.times[engaged], since=data.since, until=data.until)
+    return split_groups(data, split, protocol=Protocol(alive_days=data.alive_days), seed=seed)
+
+
+def evaluate(name: str, train: list[Group], test: list[Group], seed: int) -> dict[str, Any]:
+    validation_start = float(np.quantile([g.at for g in train], 0.8))
+    fit = [g for g in train if g.at < validation_start]
+    valid = [g for g in train if g.at >= validation_start]
+    score, scorer, overrides = VARIANTS[name](fit, valid, seed)
+    labels = [g.labels for g in test]
+    model = per_group("ndcg", labels, [scorer(g.features) for g in test], 10)
+    recency = per_group("ndcg", labels, [recency_scores(g) for g in test], 10)
+    popularity = per_group("ndcg", labels, [popularity_scores(g) for g in test], 10)
+    over = recency if recency.mean() >= popularity.mean() else popularity
+    ratio, low, high = paired_ratio_ci95(model, over, seed=seed)
+    chosen = {k: v for k, v in overrides.items() if k != "monotone_constraints"}
+    return {
+        "variant": name,
+        "seed": seed,
+        "validation_ndcg@10": round(score, 4),
+        "ndcg@10": round(float(model.mean()), 4),
+        "over": round(float(over.mean()), 4),
+        "ratio": round(ratio, 4),
+        "ci95": [round(low, 3), round(high, 3)],
+        "chosen": chosen,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.ranking_variants", description=__doc__)
+    parser.add_argument("path", type=Path, help="a Stack Exchange dump's folder")
+    parser.add_argument("--backtest", action="store_true", help="evaluate on the period before the usual test period")
+    parser.add_argument("--seeds", default="7,1,2,11")
+    parser.add_argument("--variants", default=",".join(VARIANTS), help=f"comma list of {', '.join(VARIANTS)}")
+    args = parser.parse_args(argv)
+    names = [n for n in args.variants.split(",") if n]
+    unknown = sorted(set(names) - set(VARIANTS))
+    if unknown:
+        parser.error(f"unknown variants: {', '.join(unknown)}")
+    ratios: dict[str, list[float]] = {name: [] for name in names}
+    for seed in (int(s) for s in args.seeds.split(",")):
+        train, test = groups_for(args.path, seed, backtest=args.backtest)
+        for name in names:
+            row = evaluate(name, train, test, seed)
+            ratios[name].append(row["ratio"])
+            print(json.dumps(row), flush=True)
+    print_summary(
+        {"backtest": args.backtest, "mean_ratio": {n: round(float(np.mean(r)), 4) for n, r in ratios.items()}}
+    )
+
+
+if __name__ == "__main__":
+    main()
