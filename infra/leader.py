@@ -17,6 +17,7 @@ from infra.logging import get_logger
 from infra.metrics import SCHEDULER_LEADER
 from infra.settings import Settings
 from infra.shared_state import key_prefix, redis_client
+from infra.tasks import cancel_and_wait
 
 log = get_logger(__name__)
 
@@ -77,11 +78,8 @@ class LeaderLease:
 
     async def stop(self) -> None:
         """Stop renewing and hand the lease back at once, so a clean shutdown moves the job without waiting."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         if self.held:
             with contextlib.suppress(Exception):
                 await self._redis.eval(RELEASE, 1, self.key, self.token)

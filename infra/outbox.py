@@ -24,6 +24,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from infra.indexes import IndexPlan
 from infra.logging import get_logger
+from infra.tasks import cancel_and_wait
 
 log = get_logger(__name__)
 
@@ -239,11 +240,8 @@ class OutboxRelay:
             self._task = asyncio.create_task(self.run_forever(), name="outbox-relay")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
 
 def _describe(exc: BaseException) -> str:

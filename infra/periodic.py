@@ -8,13 +8,13 @@ tick never stops the schedule; `stop()` cancels the loop and waits for it at shu
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from infra.leader import LeaderLease
 from infra.logging import get_logger
 from infra.metrics import PERIODIC_RUNS
+from infra.tasks import cancel_and_wait
 
 log = get_logger(__name__)
 
@@ -66,10 +66,7 @@ class PeriodicTask:
         return self._task is not None and not self._task.done()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         if self.lease is not None:
             await self.lease.stop()

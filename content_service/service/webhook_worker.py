@@ -20,6 +20,7 @@ from content_service.domain.webhooks import next_attempt, should_disable
 from content_service.service.webhooks import Outcome, WebhookSender
 from content_service.store.webhooks import DELIVERED, FAILED, PENDING, WebhooksStore
 from infra.logging import get_logger
+from infra.tasks import cancel_and_wait
 
 log = get_logger(__name__)
 Doc = dict[str, Any]
@@ -161,11 +162,8 @@ class WebhookWorker:
             self._task = asyncio.create_task(self.run_forever(), name="webhook-worker")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
 
 def _attempt(at: datetime, outcome: Outcome) -> Doc:

@@ -35,6 +35,7 @@ from distribution_service.store import DistributionStore, Doc
 from distribution_service.store.event_outbox import events_of
 from infra.logging import get_logger
 from infra.periodic import run_once
+from infra.tasks import cancel_and_wait
 
 log = get_logger(__name__)
 
@@ -168,7 +169,5 @@ class IngestWorker:
         try:
             await asyncio.wait_for(asyncio.shield(self._task), timeout=STOP_GRACE_SECONDS)
         except TimeoutError:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task)
         self._task = None

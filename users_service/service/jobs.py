@@ -18,6 +18,7 @@ import structlog
 from bson import ObjectId
 
 from infra.errors import NotFoundError, ServiceError
+from infra.tasks import cancel_and_wait
 from users_service.domain.jobs import INTERRUPTED, JobKind, Progress, clamp_progress
 from users_service.schemas.jobs import JobRead
 from users_service.schemas.ltv import LtvTrain
@@ -88,10 +89,7 @@ class JobsService:
     async def stop(self) -> None:
         """Cancel this process's running jobs (their lease lapses, so they read FAILED, not RUNNING forever)."""
         for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            await cancel_and_wait(task)
 
     def _lapsed_before(self) -> datetime:
         return datetime.now(UTC) - timedelta(seconds=self.lease_seconds)
