@@ -95,10 +95,13 @@ class RequestContextMiddleware:
 
 def route_label(scope: Scope) -> str:
     """A bounded name for what was served: the GraphQL operation (`graphql:query.feed`), the route's handler
-    (`create_community`), the endpoint's path (`graphql`), or `unmatched`."""
+    (`create_community`), the endpoint's path (`graphql`), `preflight` (a CORS preflight, answered before any
+    route), or `unmatched`."""
     operation = scope.get(GRAPHQL_OPERATION_KEY)
     if operation:
         return f"graphql:{operation}"
+    if scope.get("method") == "OPTIONS":
+        return "preflight"
     name = getattr(scope.get("endpoint"), "__name__", None)
     if name:
         return str(name)
