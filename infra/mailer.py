@@ -90,6 +90,6 @@ class LogMailer:
 
 def mailer_for(settings: Settings) -> Mailer:
     """SMTP for MAIL_MODE=smtp, else the log (MAIL_MODE=off starts no relay at all: mail waits in the outbox)."""
-    if settings.mail_mode == "smtp":
+    if settings.mail_delivery == "smtp":
         return SmtpMailer(settings)
     return LogMailer(with_body=not settings.is_production)

@@ -97,7 +97,8 @@ class Settings(BaseSettings):
     reset_code_ttl_seconds: int = Field(default=3600, gt=0)
     code_max_failures: int = Field(default=5, ge=1)
     reset_requests_per_window: int = Field(default=3, ge=1)
-    mail_mode: Literal["off", "log", "smtp"] = "log"
+    # Unset: `log` outside production, `off` in production (mail waits in the outbox until SMTP is configured).
+    mail_mode: Literal["off", "log", "smtp"] | None = None
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_tls: Literal["none", "starttls", "tls"] = "none"
@@ -275,6 +276,13 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.app_env == "production"
+
+    @property
+    def mail_delivery(self) -> Literal["off", "log", "smtp"]:
+        """MAIL_MODE in force: production never marks a mail as sent by only logging it."""
+        if self.mail_mode is not None:
+            return self.mail_mode
+        return "off" if self.is_production else "log"
 
     @property
     def cors_origins(self) -> list[str]:

@@ -65,8 +65,9 @@ DESCRIPTIONS: dict[str, str] = {
     "before codes are refused for the login failure window.",
     "reset_requests_per_window": "Password-reset codes mailed to one member per login failure window; "
     "further requests are accepted and send nothing.",
-    "mail_mode": "`off` (nothing sent, mail stays queued), `log` (each mail logged, not sent; the default, "
-    "for the embedded mode) or `smtp` (sent through SMTP_HOST).",
+    "mail_mode": "`off` (nothing sent, mail stays queued), `log` (each mail logged, not sent) or `smtp` (sent "
+    "through SMTP_HOST). Unset: `log` outside production, `off` in production, so no mail is marked sent "
+    "before SMTP is configured.",
     "smtp_host": "The SMTP server mail is sent through (MAIL_MODE=smtp).",
     "smtp_port": "The SMTP server's port (25, 587 for STARTTLS, 465 for TLS).",
     "smtp_tls": "`none`, `starttls` (upgrade after connecting) or `tls` (implicit TLS from the start).",

@@ -10,6 +10,7 @@ from billing_service.client import BillingClient
 from content_service.client import ContentClient
 from distribution_service.client import DistributionClient
 from infra.leader import leader_lease
+from infra.logging import get_logger
 from infra.mailer import mailer_for
 from infra.outbox import OutboxRelay
 from infra.periodic import PeriodicTask
@@ -21,6 +22,8 @@ from users_service.service.mail import mail_handler
 from users_service.service.webhook_events import WEBHOOKS, webhooks_handler
 from users_service.store import UsersStore
 from users_service.store.mail_outbox import MAIL
+
+log = get_logger(__name__)
 
 
 def create_app(
@@ -66,9 +69,11 @@ def create_app(
         app.state.relay = webhook_relay
         if settings.outbox_relay_enabled:
             webhook_relay.start()
-        if settings.outbox_relay_enabled and settings.mail_mode != "off":
+        if settings.outbox_relay_enabled and settings.mail_delivery != "off":
             # MAIL_MODE=off: mail stays queued, to go out once mail is turned on.
             mail_relay.start()
+        elif settings.is_production:
+            log.warning("mail_off", reason="MAIL_MODE is off or unset: claim codes and receipts wait in the outbox")
         # Jobs a dead process left RUNNING (their lease lapsed) are failed before anyone reads them.
         await service.jobs.recover()
         # Daily health snapshots; the first waits one interval, so a restart does not recompute at once.

@@ -94,3 +94,10 @@ def test_a_service_refuses_to_be_built_without_a_token() -> None:
 
     with pytest.raises(RuntimeError, match="INTERNAL_API_TOKEN"):
         create_service_app(name="users", routes=[Route("/x", nothing)], lifespan=None, internal_token=None)  # type: ignore[arg-type]
+
+
+def test_production_without_mail_mode_queues_mail_instead_of_marking_it_sent(env: pytest.MonkeyPatch) -> None:
+    env.delenv("MAIL_MODE", raising=False)
+    assert production(env).mail_delivery == "off"
+    assert Settings(app_env="development").mail_delivery == "log"
+    assert production(env, MAIL_MODE="smtp").mail_delivery == "smtp"
