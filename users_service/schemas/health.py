@@ -9,11 +9,15 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from infra.schemas import ApiInput, ApiModel
+from users_service.domain.health.breakdowns import BreakdownDimension
 from users_service.domain.health.model import AlertStatus, Dimension, Direction, HealthStatus, IndicatorLevel
 
 __all__ = [
     "AlertList",
     "AlertRead",
+    "BreakdownDimension",
+    "BreakdownRead",
+    "BreakdownSegment",
     "HealthHistoryPoint",
     "IndicatorDetail",
     "IndicatorList",
@@ -64,9 +68,22 @@ class HealthHistoryPoint(ApiModel):
     status: HealthStatus  # against the thresholds in force now
 
 
+class BreakdownSegment(ApiModel):
+    segment: str  # a tier, RFM layer or channel
+    value: float | None
+    status: HealthStatus  # against the community's lines for the indicator
+    members: int  # the members the value is measured over (its denominator population)
+
+
+class BreakdownRead(ApiModel):
+    dimension: BreakdownDimension
+    segments: list[BreakdownSegment]  # every segment of the dimension, in its order
+
+
 class IndicatorDetail(ApiModel):
     indicator: IndicatorRead
     history: list[HealthHistoryPoint]  # newest first
+    breakdowns: list[BreakdownRead] = []  # from the latest snapshot; none where the catalogue decides none
 
 
 class TargetUpdate(ApiInput):
