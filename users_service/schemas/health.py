@@ -55,6 +55,7 @@ class IndicatorRead(ApiModel):
     change_7d: float | None  # value − the value of the newest snapshot at least 7 days older
     change_28d: float | None
     computed_at: datetime | None
+    opens_incident: bool = False  # a CRITICAL breach opens a crisis incident (default per catalogue, operator-set)
 
 
 class IndicatorList(ApiModel):
@@ -93,6 +94,7 @@ class TargetUpdate(ApiInput):
     target: Finite
     warn: Finite
     critical: Finite
+    opens_incident: bool | None = None  # None keeps the current setting
 
 
 class AlertRead(ApiModel):
@@ -105,6 +107,7 @@ class AlertRead(ApiModel):
     opened_at: datetime
     updated_at: datetime
     resolved_at: datetime | None
+    incident_id: str | None = None  # the crisis incident a CRITICAL breach opened (or joined)
 
 
 class AlertList(ApiModel):

@@ -65,7 +65,9 @@ class HealthBreakdownsService:
             row.member_id: {
                 "member_days": float(row.days),
                 "engagement_events": float(row.events),
-                **flags(("mau", row.engaged), ("mau_previous", row.previous), ("retained", row.engaged and row.previous)),
+                **flags(
+                    ("mau", row.engaged), ("mau_previous", row.previous), ("retained", row.engaged and row.previous)
+                ),
             }
             for row in engagement.items
         }

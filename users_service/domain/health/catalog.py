@@ -15,6 +15,19 @@ CATALOG: tuple[Indicator, ...] = tuple(
 )
 BY_KEY: dict[str, Indicator] = {i.key: i for i in CATALOG}
 
+# Indicators whose critical breach opens a crisis incident unless an operator turns it off (setHealthTarget
+# opensIncident): those that measure members' trust or safety, where the crisis procedure (facts, statement,
+# compensation, review) is the right response. A dip in engagement, output or revenue is a business problem: an
+# alert, not a public statement.
+OPENS_INCIDENT: frozenset[str] = frozenset(
+    {
+        "nps",  # a collapse of members' recommendation: detractors outnumber promoters
+        "complaintRate",  # complaints per active member past what moderation absorbs
+        "peakHourlyComplaints",  # the playbook's level-1 warning, more than 50 complaints in an hour
+        "refundRate",  # refunds past 10%: a product or billing fault members are paying for
+    }
+)
+
 ALL_DIMENSIONS = (BreakdownDimension.TIER, BreakdownDimension.RFM_LAYER, BreakdownDimension.CHANNEL)
 # Which indicators are broken down, and by what: only those made of member-level figures, where a segment's
 # value is a question an operator acts on. Content indicators (CTR, the content mix, publishing) measure pieces,
