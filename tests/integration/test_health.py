@@ -10,6 +10,7 @@ from bson import ObjectId
 from pymongo import MongoClient
 
 from composition.topology import Topology
+from content_service.schemas import HealthBreachCreate
 from infra.settings import Settings
 from tests.factories import Api, Member, create_community, grant, publish, register
 
@@ -203,7 +204,7 @@ async def _incidents_of(api: Api, op: Member, key: str) -> list[str | None]:
 
 
 async def test_a_critical_breach_opens_one_crisis_incident_per_breach(api: Api) -> None:
-    _, op, guide = await _community(api)
+    cid, op, guide = await _community(api)
     carol = await register(api, "demo", "carol")
     complaint = {"targetType": "CONTENT", "targetId": guide, "category": "SPAM", "text": "spam"}
     await api.data(COMPLAIN, {"i": complaint}, token=carol.token)
@@ -234,3 +235,14 @@ async def test_a_critical_breach_opens_one_crisis_incident_per_breach(api: Api) 
     *_, third = await _incidents_of(api, op, "complaintRate")
     assert third not in (None, first)
     assert (await api.data(INCIDENT, {"id": third}, token=op.token))["incident"]["status"] == "OPEN"
+    # A repeated request for a breach already served (a retry after a lost answer) returns its incident.
+    rows = (await api.data("{ healthAlerts { id key } }", token=op.token))["healthAlerts"]
+    oldest = [r["id"] for r in rows if r["key"] == "complaintRate"][-1]
+    topology: Topology = api.app.state.services  # type: ignore[union-attr]
+    again = HealthBreachCreate(alert_id=oldest, key="complaintRate", value=500, threshold=25)
+    assert (await topology.content.open_health_incident(cid, again)).id == first
+    # The operator's switch, per indicator; omitted on a later change of lines, it stays as set.
+    opens = "mutation($i: SetHealthTargetInput!) { setHealthTarget(input: $i) { opensIncident } }"
+    off = {**COMPLAINT_LINES, "opensIncident": False}
+    assert (await api.data(opens, {"i": off}, token=op.token))["setHealthTarget"] == {"opensIncident": False}
+    assert (await api.data(opens, {"i": LENIENT}, token=op.token))["setHealthTarget"] == {"opensIncident": False}
