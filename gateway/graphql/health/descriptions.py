@@ -36,7 +36,7 @@ DESCRIPTIONS: dict[str, str] = {
     "by default for nps, complaintRate, peakHourlyComplaints and refundRate; operators change it with "
     "`setHealthTarget`.",
     "HealthIndicatorDetail.breakdowns": "The newest snapshot's value per tier, RFM layer and channel, for the "
-    "indicators where a split makes sense (none for the others).",
+    "indicators where a split makes sense; empty for the others and before the first snapshot.",
     "IndicatorBreakdown.dimension": "What the members are split by.",
     "IndicatorBreakdown.segments": "Every segment of the dimension in its order; an empty one is NO_DATA.",
     "IndicatorSegment.segment": "The tier, RFM layer or channel (e.g. `KOC`, `CORE`, `SEARCH`).",
