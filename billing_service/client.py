@@ -166,6 +166,11 @@ class BillingClient(ServiceClient):
         params = {"asOf": as_of.isoformat()}
         return await self._get(f"{community_path(community_id)}/health/figures", s.CommerceFigures, params)
 
+    async def payments_by_member(self, community_id: str, as_of: datetime) -> s.MemberPaymentsList:
+        """Each member who paid in the 60 days before `as_of`: sales in the last 30, and paid in the 30 before."""
+        params = {"asOf": as_of.isoformat()}
+        return await self._get(f"{community_path(community_id)}/health/payers", s.MemberPaymentsList, params)
+
     # Scheduler
 
     async def run_billing_cycle(self, now: datetime | None = None) -> s.CycleResult:

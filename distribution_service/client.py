@@ -33,6 +33,7 @@ from distribution_service.schemas import (
     MemberActivity,
     MemberArm,
     MemberAssignments,
+    MemberEngagementList,
     MemberEventCounts,
     PowerPlan,
     PowerRequest,
@@ -119,6 +120,12 @@ class DistributionClient(ServiceClient):
         path = f"{community_path(community_id)}/health/figures"
         body = await self._call("GET", path, params={"asOf": as_of.isoformat()})
         return EngagementFigures.model_validate(body)
+
+    async def engagement_by_member(self, community_id: str, as_of: datetime) -> MemberEngagementList:
+        """Each member engaged in the 60 days before `as_of`: days and events in the last 30, both windows' flags."""
+        path = f"{community_path(community_id)}/health/members"
+        body = await self._call("GET", path, params={"asOf": as_of.isoformat()})
+        return MemberEngagementList.model_validate(body)
 
     # Imported events
 

@@ -91,10 +91,14 @@ async def create_community(api: Api, slug: str, *, timezone: str = "Asia/Shangha
     return community_id
 
 
-async def register(api: Api, slug: str, handle: str, *, password: str | None = None) -> Member:
+async def register(
+    api: Api, slug: str, handle: str, *, password: str | None = None, channel: str | None = None
+) -> Member:
     payload: dict[str, Any] = {"communitySlug": slug, "handle": handle, "displayName": handle.title()}
     if password:
         payload["password"] = password
+    if channel:
+        payload["channel"] = channel
     data = await api.data(REGISTER, {"input": payload})
     result = data["registerUser"]
     return Member(id=result["user"]["id"], handle=handle, token=result["token"])

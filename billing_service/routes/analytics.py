@@ -34,9 +34,16 @@ async def commerce_figures(request: Request) -> Response:
     return respond(await service(request).figures.commerce(cid, as_of))
 
 
+async def payments_by_member(request: Request) -> Response:
+    cid = community_id(request)
+    as_of = parse_since(request.query_params.get("asOf"), field="asOf") or datetime.now(UTC)
+    return respond(await service(request).figures.payments_by_member(cid, as_of))
+
+
 ROUTES = [
     Route(f"{C}/revenue/by-member", revenue_by_member, methods=["GET"]),
     Route(f"{C}/ledger/trial-balance", trial_balance, methods=["GET"]),
     Route(f"{C}/revenue/report", revenue_report, methods=["GET"]),
     Route(f"{C}/health/figures", commerce_figures, methods=["GET"]),
+    Route(f"{C}/health/payers", payments_by_member, methods=["GET"]),
 ]

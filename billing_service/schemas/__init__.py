@@ -9,7 +9,7 @@ from billing_service.schemas.analytics import (
     StreamShare,
     TierBreakdown,
 )
-from billing_service.schemas.figures import CommerceFigures
+from billing_service.schemas.figures import CommerceFigures, MemberPayments, MemberPaymentsList
 from billing_service.schemas.money import (
     AccountBalance,
     AdCampaignCreate,
@@ -66,6 +66,8 @@ __all__ = [
     "RewardRead",
     "RewardState",
     "CommerceFigures",
+    "MemberPayments",
+    "MemberPaymentsList",
     "Interval",
     "SubscriptionStatus",
     "AccountBalance",

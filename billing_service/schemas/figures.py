@@ -28,3 +28,19 @@ class CommerceFigures(ApiModel):
     trials_ended: int
     trials_converted: int
     ltv_cents: int | None  # member ARPU × gross margin ÷ monthly logo churn
+
+
+class MemberPayments(ApiModel):
+    """One member's membership charges and value-added sales in W, and whether they paid in the previous window."""
+
+    member_id: str
+    sales: int
+    sales_cents: int
+    previous: bool
+
+
+class MemberPaymentsList(ApiModel):
+    """Every member who paid in W or the previous window; the health indicators group them by segment."""
+
+    as_of: datetime
+    items: list[MemberPayments]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from bson import ObjectId
 
 from billing_service.domain import analytics as calc
 from billing_service.domain.ledger import Stream
-from billing_service.schemas.figures import CommerceFigures
+from billing_service.schemas.figures import CommerceFigures, MemberPayments, MemberPaymentsList
 from billing_service.service.analytics import PAYMENT_KINDS
 from billing_service.store import BillingStore
 
@@ -65,4 +66,28 @@ class FiguresService:
             trials_ended=len(trials),
             trials_converted=sum(1 for s in trials if s.get("converted_at")),
             ltv_cents=calc.ltv(arpu, calc.ratio(revenue - costs, revenue), calc.ratio(len(churned), len(live))),
+        )
+
+    async def payments_by_member(self, cid: ObjectId, as_of: datetime) -> MemberPaymentsList:
+        """Each member who paid in W or the previous window, with W's sales, so users_service can group payers by
+        tier, layer and channel (the breakdowns); the same sales as `commerce`."""
+        ledger = self.store.ledger
+        start, previous = as_of - WINDOW, as_of - 2 * WINDOW
+        sales = await ledger.list_between(cid, start, as_of, PAYMENT_KINDS)
+        paid_previous = _payers(await ledger.list_between(cid, previous, start, PAYMENT_KINDS))
+        counts: dict[str, int] = defaultdict(int)
+        cents: dict[str, int] = defaultdict(int)
+        for sale in sales:
+            if sale.get("member_id"):
+                member = str(sale["member_id"])
+                counts[member] += 1
+                cents[member] += int(sale["meta"].get("member_amount", 0))
+        return MemberPaymentsList(
+            as_of=as_of,
+            items=[
+                MemberPayments(
+                    member_id=m, sales=counts.get(m, 0), sales_cents=cents.get(m, 0), previous=m in paid_previous
+                )
+                for m in sorted(set(counts) | paid_previous)
+            ],
         )

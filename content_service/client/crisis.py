@@ -7,6 +7,7 @@ from typing import Any
 from content_service.schemas.crisis import (
     DeliveryList,
     DeliveryRead,
+    HealthBreachCreate,
     IncidentList,
     IncidentMetrics,
     IncidentRead,
@@ -25,6 +26,11 @@ class CrisisCalls(ServiceClient):
     async def push_mention(self, community_id: str, mention_in: MentionCreate) -> MentionRead:
         path = f"{community_path(community_id)}/mentions"
         return MentionRead.model_validate(await self._call("POST", path, json=mention_in.to_wire()))
+
+    async def open_health_incident(self, community_id: str, breach: HealthBreachCreate) -> IncidentRead:
+        """The HEALTH_BREACH incident for a critical indicator's alert: opened, joined, or the one it already has."""
+        path = f"{community_path(community_id)}/health-breaches"
+        return IncidentRead.model_validate(await self._call("POST", path, json=breach.to_wire()))
 
     async def incidents(self, community_id: str, *, status: str | None, limit: int) -> list[IncidentRead]:
         params: dict[str, Any] = {"limit": limit}

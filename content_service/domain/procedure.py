@@ -11,9 +11,10 @@ class Cause(StrEnum):
     COMPLAINT_SURGE = "COMPLAINT_SURGE"  # level 1: complaints above the hourly threshold
     NEGATIVE_SPREAD = "NEGATIVE_SPREAD"  # level 2: negative mentions on N external platforms
     LEGAL_RISK = "LEGAL_RISK"  # level 3: a complaint or mention marked legal
+    HEALTH_BREACH = "HEALTH_BREACH"  # level 1: a health indicator past its critical line (users_service asks)
 
 
-LEVEL_OF_CAUSE = {Cause.COMPLAINT_SURGE: 1, Cause.NEGATIVE_SPREAD: 2, Cause.LEGAL_RISK: 3}
+LEVEL_OF_CAUSE = {Cause.COMPLAINT_SURGE: 1, Cause.NEGATIVE_SPREAD: 2, Cause.LEGAL_RISK: 3, Cause.HEALTH_BREACH: 1}
 
 # The playbook's seven steps and deadlines, in minutes from the trigger (30 min, 2 h, 6 h, 24 h, 72 h, 1 week,
 # 1 month taken as 30 days). Communities override any of them.

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from content_service.routes.params import query_limit, service
 from content_service.schemas.crisis import (
     DeliveryList,
+    HealthBreachCreate,
     IncidentList,
     IncidentResolve,
     MentionCreate,
@@ -23,6 +24,11 @@ from infra.service_app import read_model, respond
 async def push_mention(request: Request) -> Response:
     mention_in = await read_model(request, MentionCreate)
     return respond(await service(request).crisis.push_mention(community_id(request), mention_in), 201)
+
+
+async def health_breach(request: Request) -> Response:
+    breach = await read_model(request, HealthBreachCreate)
+    return respond(await service(request).crisis.on_health_breach(community_id(request), breach), 201)
 
 
 async def list_incidents(request: Request) -> Response:
@@ -77,6 +83,7 @@ C = "/communities/{community_id}"
 ROUTES = [
     Route(C + "/mentions", push_mention, methods=["POST"]),
     Route(C + "/incidents", list_incidents, methods=["GET"]),
+    Route(C + "/health-breaches", health_breach, methods=["POST"]),
     Route(C + "/incident-metrics", metrics, methods=["GET"]),
     Route(C + "/incidents/{incident_id}", get_incident, methods=["GET"]),
     Route(C + "/incidents/{incident_id}/steps", update_step, methods=["POST"]),

@@ -58,6 +58,23 @@ class EscalationRead(ApiModel):
     reason: str
 
 
+class HealthBreachCreate(ApiInput):
+    """A health indicator past its critical line, sent once per breach (its alert) by users_service."""
+
+    alert_id: Id
+    key: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    value: float
+    threshold: float  # the critical line the value crossed
+
+
+class HealthBreachRead(ApiModel):
+    alert_id: str
+    key: str
+    value: float
+    threshold: float
+    at: datetime
+
+
 class IncidentRead(ApiModel):
     id: str
     status: IncidentStatus
@@ -73,6 +90,8 @@ class IncidentRead(ApiModel):
     # Why it was resolved with steps not done, and which ones (None and [] when every step was done).
     resolution_reason: str | None = None
     undone_steps: list[str] = Field(default_factory=list)
+    # The health breaches that opened or joined it (HEALTH_BREACH incidents), oldest first.
+    health_breaches: list[HealthBreachRead] = Field(default_factory=list)
 
 
 class IncidentList(ApiModel):

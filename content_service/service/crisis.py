@@ -13,6 +13,8 @@ from bson import ObjectId
 from content_service.domain.procedure import LEVEL_OF_CAUSE, Cause, escalation_step, is_overdue, plan_steps
 from content_service.schemas.crisis import (
     DeliveryRead,
+    HealthBreachCreate,
+    HealthBreachRead,
     IncidentMetrics,
     IncidentRead,
     IncidentResolve,
@@ -82,6 +84,12 @@ def incident_read(doc: Doc, now: datetime) -> IncidentRead:
         escalations=doc.get("escalations", []),
         resolution_reason=doc.get("resolution_reason"),
         undone_steps=doc.get("undone_steps", []),
+        health_breaches=[
+            HealthBreachRead(
+                alert_id=str(b["alert_id"]), key=b["key"], value=b["value"], threshold=b["threshold"], at=b["at"]
+            )
+            for b in doc.get("health_breaches", [])
+        ],
     )
 
 
@@ -199,6 +207,20 @@ class CrisisService:
             await self._notify("incident.opened", doc, key="opened")
             await self.store.crisis.set_fields(doc["community_id"], doc["_id"], {}, {"opened_notified": True})
         return str(doc["_id"])
+
+    async def on_health_breach(self, community_id: ObjectId, breach: HealthBreachCreate) -> IncidentRead:
+        """Open a HEALTH_BREACH incident for a critical health indicator, or add the breach to the open one (one
+        open incident per cause, as for every cause); asked again for the same alert, the same incident."""
+        alert_id = ObjectId(breach.alert_id)
+        known = await self.store.crisis.find_by_health_alert(community_id, alert_id)
+        if known is not None:
+            return incident_read(known, datetime.now(UTC))
+        now = datetime.now(UTC)
+        reason = f"health indicator {breach.key} at {breach.value:g} crossed its critical line {breach.threshold:g}"
+        incident_id = await self.raise_level(community_id, Cause.HEALTH_BREACH, at=now, reason=reason)
+        entry = {"alert_id": alert_id, "key": breach.key, "value": breach.value, "threshold": breach.threshold}
+        doc = await self.store.crisis.add_health_breach(community_id, ObjectId(incident_id), {**entry, "at": now})
+        return incident_read(doc, now)
 
     async def _notify(self, topic: str, doc: Doc, *, key: str) -> None:
         """A webhook event whose id is derived from the incident, so a re-run cannot send it twice."""

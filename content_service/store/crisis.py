@@ -32,6 +32,12 @@ class CrisisStore:
             unique=True,
             partialFilterExpression={"status": OPEN},
         )
+        # find_by_health_alert: the incident a health breach (its alert) opened or joined.
+        indexes.add(
+            self.incidents,
+            [("community_id", ASCENDING), ("health_breaches.alert_id", ASCENDING)],
+            name="community_health_alert",
+        )
         # list_incidents / latest_open: a community's incidents by status, newest first.
         indexes.add(
             self.incidents,
@@ -109,6 +115,19 @@ class CrisisStore:
         await self.incidents.update_one(
             {"_id": incident_id, "community_id": community_id}, {"$inc": {"trigger_count": 1}}
         )
+
+    async def find_by_health_alert(self, community_id: ObjectId, alert_id: ObjectId) -> Doc | None:
+        return await self.incidents.find_one({"community_id": community_id, "health_breaches.alert_id": alert_id})
+
+    async def add_health_breach(self, community_id: ObjectId, incident_id: ObjectId, breach: Doc) -> Doc:
+        """Record a breach on the incident once (a repeated alert id is not added twice); the incident after."""
+        key = {"_id": incident_id, "community_id": community_id}
+        await self.incidents.update_one(
+            {**key, "health_breaches.alert_id": {"$ne": breach["alert_id"]}}, {"$push": {"health_breaches": breach}}
+        )
+        doc = await self.incidents.find_one(key)
+        assert doc is not None
+        return doc
 
     async def latest_open(self, community_id: ObjectId) -> Doc | None:
         return await self.incidents.find_one(

@@ -65,12 +65,19 @@ async def engagement_figures(request: Request) -> Response:
     return respond(await service(request).figures.engagement(cid, as_of))
 
 
+async def engagement_by_member(request: Request) -> Response:
+    cid = community_id(request)
+    as_of = parse_since(request.query_params.get("asOf"), field="asOf") or datetime.now(UTC)
+    return respond(await service(request).figures.engagement_by_member(cid, as_of))
+
+
 ROUTES = [
     Route(f"{C}/events", record_event, methods=["POST"]),
     Route(f"{C}/events/batch", record_events, methods=["POST"]),
     Route(f"{C}/events/import", import_events, methods=["POST"]),
     Route(f"{C}/activity/by-member", activity_by_member, methods=["GET"]),
     Route(f"{C}/health/figures", engagement_figures, methods=["GET"]),
+    Route(f"{C}/health/members", engagement_by_member, methods=["GET"]),
     Route(f"{C}/members/{{member_id}}/event-counts", member_event_counts, methods=["GET"]),
     Route(f"{C}/content/{{content_id}}/engagers", content_engagers, methods=["GET"]),
 ]

@@ -243,6 +243,23 @@ class MemberEventCounts(ApiModel):
     counts: dict[str, int]
 
 
+class MemberEngagement(ApiModel):
+    """One member's engagement over W and the previous window (see EngagementFigures), for the breakdowns."""
+
+    member_id: str
+    days: int  # distinct UTC days engaged in W
+    events: int  # engagement events in W
+    engaged: bool  # engaged in W
+    previous: bool  # engaged in the previous window
+
+
+class MemberEngagementList(ApiModel):
+    """Every member engaged in W or the previous window; the health indicators group them by segment."""
+
+    as_of: datetime
+    items: list[MemberEngagement]
+
+
 class EngagementFigures(ApiModel):
     """A community's engagement aggregated for the health indicators, over windows ending at `as_of`.
 
@@ -344,6 +361,8 @@ __all__ = [
     "DeliveryRead",
     "DetectableAt",
     "EngagementFigures",
+    "MemberEngagement",
+    "MemberEngagementList",
     "EventBatch",
     "EventCreate",
     "EventImport",

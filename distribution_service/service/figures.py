@@ -8,7 +8,7 @@ from typing import Any
 from bson import ObjectId
 
 from distribution_service.domain.honeycomb import EventType
-from distribution_service.schemas import EngagementFigures
+from distribution_service.schemas import EngagementFigures, MemberEngagement, MemberEngagementList
 from distribution_service.store import DistributionStore
 
 WINDOW = timedelta(days=30)
@@ -56,4 +56,25 @@ class FiguresService:
             deliveries=int(made["delivered"]),
             deliveries_opened=int(made["opened"]),
             deliveries_shared=int(made["shared"]),
+        )
+
+    async def engagement_by_member(self, cid: ObjectId, as_of: datetime) -> MemberEngagementList:
+        """Each member engaged in W or the previous window, so users_service can group them by tier, layer and
+        channel (the breakdowns); the same windows and "engaged" as `engagement`."""
+        month = as_of - WINDOW
+        windows = {"as_of": as_of, "month": month, "previous": month - WINDOW}
+        rows = await self.store.events.list_member_windows(cid, windows)
+        return MemberEngagementList(
+            as_of=as_of,
+            items=[
+                MemberEngagement(
+                    member_id=str(row["_id"]),
+                    days=len([d for d in row["days"] if d is not None]),
+                    events=int(row["events"]),
+                    engaged=bool(row["month"]),
+                    previous=bool(row["previous"]),
+                )
+                for row in rows
+                if row["_id"] is not None
+            ],
         )

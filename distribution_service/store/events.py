@@ -434,6 +434,28 @@ class EventsStore:
         rows = [doc async for doc in await self.events.aggregate(pipeline)]
         return rows[0] if rows else {}
 
+    async def list_member_windows(self, community_id: ObjectId, windows: Doc) -> list[Doc]:
+        """Per member engaged in W or the previous window: distinct UTC days and engagement events in W, and
+        whether engaged in W (`month`) and in the previous window (`previous`); the health breakdowns' rows."""
+        # Served by community_occurred_at like aggregate_member_windows; one row per member, no totals.
+        as_of, month, previous = windows["as_of"], windows["month"], windows["previous"]
+        in_month = {"$gte": ["$occurred_at", month]}
+        day = {"$dateToString": {"format": "%Y-%m-%d", "date": "$occurred_at"}}
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id, "occurred_at": {"$gte": previous, "$lt": as_of}}},
+            {"$match": {"type": {"$ne": EventType.IMPRESSION.value}}},
+            {
+                "$group": {
+                    "_id": "$member_id",
+                    "month": {"$max": {"$cond": [in_month, 1, 0]}},
+                    "previous": {"$max": {"$cond": [in_month, 0, 1]}},
+                    "events": {"$sum": {"$cond": [in_month, 1, 0]}},
+                    "days": {"$addToSet": {"$cond": [in_month, day, None]}},
+                }
+            },
+        ]
+        return [doc async for doc in await self.events.aggregate(pipeline)]
+
     async def count_types_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
         """Events per type in [since, until), with the dwell milliseconds summed (index community_occurred_at)."""
         pipeline: list[Doc] = [

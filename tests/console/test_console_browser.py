@@ -76,6 +76,10 @@ async def test_operator_reads_health_history_and_an_overdue_step(api: Api, setti
                 await expect(page.locator(".history-plot canvas").first).to_be_visible()
                 await expect(page.locator(".history-table tbody tr")).to_have_count(seeded.snapshots)
                 await shot(page, "02-indicator-history")
+                # A member-level indicator's breakdowns (tier, RFM layer, channel) beneath its history.
+                await page.evaluate("location.hash = '#/health/stickiness'")
+                await expect(page.locator(".breakdown[data-dimension='TIER']")).to_be_visible()
+                await shot(page, "02-indicator-breakdowns")
 
                 # The incident: its first step is past its deadline and highlighted, with a running timer.
                 await page.locator("nav a[data-screen='incidents']").click()

@@ -30,6 +30,8 @@ ENUM_KEYS = {
     "layer": "RfmLayer",
     "kind": "ContentKind",
     "role": "Role",
+    "channel": "AcquisitionChannel",
+    "breakdown": "BreakdownDimension",
 }
 
 

@@ -10,6 +10,7 @@ from bson import ObjectId
 from pymongo import MongoClient
 
 from composition.topology import Topology
+from content_service.schemas import HealthBreachCreate
 from infra.settings import Settings
 from tests.factories import Api, Member, create_community, grant, publish, register
 
@@ -152,3 +153,96 @@ async def test_the_daily_job_snapshots_every_community(api: Api) -> None:
     assert await topology.apps["users"].state.service.health.snapshot_all() == 2
     rows = (await api.data(INDICATORS, {"level": "PRIMARY"}, token=op.token))["healthIndicators"]
     assert _by_key(rows)["ctr"]["value"] == 0.1
+
+
+BREAKDOWNS = """query($key: String!) {
+  healthIndicator(key: $key) { breakdowns { dimension segments { segment value status members } } }
+}"""
+
+
+def _segments(detail: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Dimension → the non-empty segments (members measured over > 0) by name."""
+    return {
+        b["dimension"]: {s["segment"]: s for s in b["segments"] if s["members"]}
+        for b in detail["healthIndicator"]["breakdowns"]
+    }
+
+
+async def test_breakdowns_split_an_indicator_by_tier_layer_and_channel(api: Api) -> None:
+    _, op, guide = await _community(api)
+    erin = await register(api, "demo", "erin", channel="SEARCH")
+    await _events(api, erin, guide, ["OPEN"], timedelta(hours=3))
+    await api.data(COMPUTE, token=op.token)
+    stickiness = _segments(await api.data(BREAKDOWNS, {"key": "stickiness"}, token=op.token))
+    # alice 2 days + bob 1 day (no channel: OTHER), erin 1 day (SEARCH); all NEW, all in the BASE layer.
+    assert stickiness == {
+        "TIER": {"NEW": {"segment": "NEW", "value": 0.044444, "status": "CRITICAL", "members": 3}},  # 4 / 30 / 3
+        "RFM_LAYER": {"BASE": {"segment": "BASE", "value": 0.044444, "status": "CRITICAL", "members": 3}},
+        "CHANNEL": {
+            "SEARCH": {"segment": "SEARCH", "value": 0.033333, "status": "CRITICAL", "members": 1},  # 1 / 30 / 1
+            "OTHER": {"segment": "OTHER", "value": 0.05, "status": "CRITICAL", "members": 2},  # 3 / 30 / 2
+        },
+    }
+    arpu = await api.data(BREAKDOWNS, {"key": "arpu"}, token=op.token)
+    assert [b["dimension"] for b in arpu["healthIndicator"]["breakdowns"]] == ["TIER", "CHANNEL"]
+    assert (await api.data(BREAKDOWNS, {"key": "ctr"}, token=op.token))["healthIndicator"]["breakdowns"] == []
+
+
+INCIDENT_ALERTS = "{ healthAlerts { key status incidentId } }"
+INCIDENT = """query($id: ID!) {
+  incident(id: $id) { status cause triggerCount healthBreaches { key value threshold } }
+}"""
+RESOLVE_INCIDENT = "mutation($i: ResolveIncidentInput!) { resolveIncident(input: $i) { status } }"
+COMPLAINT_LINES = {"key": "complaintRate", "target": 5, "warn": 10, "critical": 25}
+LENIENT = {"key": "complaintRate", "target": 1000, "warn": 1000, "critical": 1000}
+
+
+async def _incidents_of(api: Api, op: Member, key: str) -> list[str | None]:
+    """The incident ids of the indicator's alerts, oldest first."""
+    rows = (await api.data(INCIDENT_ALERTS, token=op.token))["healthAlerts"]
+    return [r["incidentId"] for r in reversed(rows) if r["key"] == key]
+
+
+async def test_a_critical_breach_opens_one_crisis_incident_per_breach(api: Api) -> None:
+    cid, op, guide = await _community(api)
+    carol = await register(api, "demo", "carol")
+    complaint = {"targetType": "CONTENT", "targetId": guide, "category": "SPAM", "text": "spam"}
+    await api.data(COMPLAIN, {"i": complaint}, token=carol.token)
+    await api.data(COMPUTE, token=op.token)  # complaintRate 1 × 1000 / 2 = 500, past 25
+    await api.data(COMPUTE, token=op.token)  # still critical: nothing new
+    (first,) = await _incidents_of(api, op, "complaintRate")
+    assert await _incidents_of(api, op, "stickiness") == [None]  # critical too, but opens no incident by default
+    incident = (await api.data(INCIDENT, {"id": first}, token=op.token))["incident"]
+    assert incident == {
+        "status": "OPEN",
+        "cause": "HEALTH_BREACH",
+        "triggerCount": 1,
+        "healthBreaches": [{"key": "complaintRate", "value": 500.0, "threshold": 25.0}],
+    }
+
+    async def recover_and_breach() -> None:
+        await api.data(SET_TARGET, {"i": LENIENT}, token=op.token)
+        await api.data(COMPUTE, token=op.token)
+        await api.data(SET_TARGET, {"i": COMPLAINT_LINES}, token=op.token)
+        await api.data(COMPUTE, token=op.token)
+
+    await recover_and_breach()  # a new breach while the incident is open joins it (one open incident per cause)
+    assert await _incidents_of(api, op, "complaintRate") == [first, first]
+    assert (await api.data(INCIDENT, {"id": first}, token=op.token))["incident"]["triggerCount"] == 2
+    resolve = {"incidentId": first, "reason": "moderation caught up"}
+    await api.data(RESOLVE_INCIDENT, {"i": resolve}, token=op.token)
+    await recover_and_breach()
+    *_, third = await _incidents_of(api, op, "complaintRate")
+    assert third not in (None, first)
+    assert (await api.data(INCIDENT, {"id": third}, token=op.token))["incident"]["status"] == "OPEN"
+    # A repeated request for a breach already served (a retry after a lost answer) returns its incident.
+    rows = (await api.data("{ healthAlerts { id key } }", token=op.token))["healthAlerts"]
+    oldest = [r["id"] for r in rows if r["key"] == "complaintRate"][-1]
+    topology: Topology = api.app.state.services  # type: ignore[union-attr]
+    again = HealthBreachCreate(alert_id=oldest, key="complaintRate", value=500, threshold=25)
+    assert (await topology.content.open_health_incident(cid, again)).id == first
+    # The operator's switch, per indicator; omitted on a later change of lines, it stays as set.
+    opens = "mutation($i: SetHealthTargetInput!) { setHealthTarget(input: $i) { opensIncident } }"
+    off = {**COMPLAINT_LINES, "opensIncident": False}
+    assert (await api.data(opens, {"i": off}, token=op.token))["setHealthTarget"] == {"opensIncident": False}
+    assert (await api.data(opens, {"i": LENIENT}, token=op.token))["setHealthTarget"] == {"opensIncident": False}

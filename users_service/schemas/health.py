@@ -9,11 +9,15 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from infra.schemas import ApiInput, ApiModel
+from users_service.domain.health.breakdowns import BreakdownDimension
 from users_service.domain.health.model import AlertStatus, Dimension, Direction, HealthStatus, IndicatorLevel
 
 __all__ = [
     "AlertList",
     "AlertRead",
+    "BreakdownDimension",
+    "BreakdownRead",
+    "BreakdownSegment",
     "HealthHistoryPoint",
     "IndicatorDetail",
     "IndicatorList",
@@ -51,6 +55,7 @@ class IndicatorRead(ApiModel):
     change_7d: float | None  # value − the value of the newest snapshot at least 7 days older
     change_28d: float | None
     computed_at: datetime | None
+    opens_incident: bool = False  # a CRITICAL breach opens a crisis incident (default per catalogue, operator-set)
 
 
 class IndicatorList(ApiModel):
@@ -64,9 +69,22 @@ class HealthHistoryPoint(ApiModel):
     status: HealthStatus  # against the thresholds in force now
 
 
+class BreakdownSegment(ApiModel):
+    segment: str  # a tier, RFM layer or channel
+    value: float | None
+    status: HealthStatus  # against the community's lines for the indicator
+    members: int  # the members the value is measured over (its denominator population)
+
+
+class BreakdownRead(ApiModel):
+    dimension: BreakdownDimension
+    segments: list[BreakdownSegment]  # every segment of the dimension, in its order
+
+
 class IndicatorDetail(ApiModel):
     indicator: IndicatorRead
     history: list[HealthHistoryPoint]  # newest first
+    breakdowns: list[BreakdownRead] = []  # from the latest snapshot; none where the catalogue decides none
 
 
 class TargetUpdate(ApiInput):
@@ -76,6 +94,7 @@ class TargetUpdate(ApiInput):
     target: Finite
     warn: Finite
     critical: Finite
+    opens_incident: bool | None = None  # None keeps the current setting
 
 
 class AlertRead(ApiModel):
@@ -88,6 +107,7 @@ class AlertRead(ApiModel):
     opened_at: datetime
     updated_at: datetime
     resolved_at: datetime | None
+    incident_id: str | None = None  # the crisis incident a CRITICAL breach opened (or joined)
 
 
 class AlertList(ApiModel):

@@ -19,6 +19,7 @@ from users_service.service.certificates import CertificatesService
 from users_service.service.communities import CommunitiesService
 from users_service.service.governance import GovernanceService, GovernanceTargets
 from users_service.service.health import HealthService
+from users_service.service.health_breakdowns import HealthBreakdownsService
 from users_service.service.health_figures import HealthFiguresService
 from users_service.service.importing import ImportingService
 from users_service.service.jobs import JobsService
@@ -113,6 +114,8 @@ class UsersService:
             HealthFiguresService(
                 self.communities, store.members, self.value, self.voice, self.governance, self.acquisition, upstreams
             ),
+            HealthBreakdownsService(store.members, self.voice, upstreams),
+            upstreams,
         )
         self.campaigns = CampaignsService(store.campaigns, self.communities, self.members)
         self.campaign_rewards = CampaignRewardsService(

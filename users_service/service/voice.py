@@ -84,6 +84,10 @@ class VoiceService:
     async def list_responses(self, cid: ObjectId, survey_id: ObjectId | None, *, limit: int) -> list[ResponseRead]:
         return await self.store.list_responses(cid, survey_id, since=None, limit=limit)
 
+    async def responses_since(self, cid: ObjectId, since: datetime) -> list[ResponseRead]:
+        """Every answer to any survey since a moment (the health breakdowns group them by the member's segment)."""
+        return await self.store.list_responses(cid, None, since=since, limit=None)
+
     async def report(self, cid: ObjectId, survey_id: ObjectId | None, since: datetime | None) -> NpsReport:
         await self.communities.get_or_raise(cid)
         if survey_id is not None:

@@ -18,7 +18,8 @@ RESOLVED = AlertStatus.RESOLVED.value
 
 class HealthStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
-        # One document per community: {"targets": {key: {"target", "warn", "critical"}}}; absent keys use defaults.
+        # One document per community: {"targets": {key: {"target", "warn", "critical", "opens_incident"?}}};
+        # absent keys use the catalogue's defaults.
         self.targets = db["health_targets"]
         # One document per computation: every indicator's value and the figures it came from.
         self.snapshots = db["health_snapshots"]
@@ -99,6 +100,11 @@ class HealthStore:
         )
         assert doc is not None
         return doc
+
+    async def link_incident(self, community_id: ObjectId, alert_id: ObjectId, incident_id: str) -> None:
+        await self.alerts.update_one(
+            {"_id": alert_id, "community_id": community_id}, {"$set": {"incident_id": incident_id}}
+        )
 
     async def resolve_alerts(self, community_id: ObjectId, keys: list[str], at: datetime) -> int:
         result = await self.alerts.update_many(

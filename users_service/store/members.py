@@ -222,6 +222,21 @@ class MembersStore:
         cursor = self.members.find({"_id": {"$in": member_ids}, "community_id": community_id})
         return {str(doc["_id"]): _member(doc) async for doc in cursor}
 
+    async def list_segments(self, community_id: ObjectId, member_ids: list[ObjectId]) -> dict[str, Doc]:
+        """Member id → {"tier", "rfm_layer", "channel"} for the health breakdowns, looked up by _id in batches;
+        a member never scored is in the BASE layer, one without a channel counts as OTHER."""
+        found: dict[str, Doc] = {}
+        projection = {"tier": 1, "rfm_layer": 1, "channel": 1}
+        for at in range(0, len(member_ids), 1000):
+            query = {"_id": {"$in": member_ids[at : at + 1000]}, "community_id": community_id}
+            async for doc in self.members.find(query, projection=projection):
+                found[str(doc["_id"])] = {
+                    "tier": doc["tier"],
+                    "rfm_layer": doc.get("rfm_layer") or Layer.BASE.value,
+                    "channel": doc.get("channel") or "OTHER",
+                }
+        return found
+
     async def list_ids_joined_since(self, community_id: ObjectId, since: datetime) -> list[str]:
         cursor = self.members.find({"community_id": community_id, "joined_at": {"$gte": since}}, projection={"_id": 1})
         return sorted([str(doc["_id"]) async for doc in cursor])

@@ -35,6 +35,15 @@ class Escalation:
     reason: str
 
 
+@strawberry.type
+class IncidentHealthBreach:
+    alert_id: strawberry.ID
+    key: str
+    value: float
+    threshold: float
+    at: datetime
+
+
 @strawberry.type(description="A crisis incident: level 1-3, its cause, and the procedure's steps with deadlines.")
 class Incident:
     id: strawberry.ID
@@ -54,6 +63,7 @@ class Incident:
     undone_steps: list[str] = strawberry.field(
         default_factory=list, description="The steps not done when it was resolved."
     )
+    health_breaches: list[IncidentHealthBreach] = strawberry.field(default_factory=list)
 
     @staticmethod
     def from_read(r: IncidentRead) -> Incident:
@@ -76,6 +86,12 @@ class Incident:
             escalations=[Escalation(level=e.level, cause=e.cause, at=e.at, reason=e.reason) for e in r.escalations],
             resolution_reason=r.resolution_reason,
             undone_steps=r.undone_steps,
+            health_breaches=[
+                IncidentHealthBreach(
+                    alert_id=strawberry.ID(b.alert_id), key=b.key, value=b.value, threshold=b.threshold, at=b.at
+                )
+                for b in r.health_breaches
+            ],
         )
 
 

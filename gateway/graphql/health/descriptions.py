@@ -32,6 +32,24 @@ DESCRIPTIONS: dict[str, str] = {
     "HealthAlert.openedAt": "When a snapshot first found the breach (ISO 8601, UTC).",
     "HealthAlert.updatedAt": "When a snapshot last updated the alert (ISO 8601, UTC).",
     "HealthAlert.resolvedAt": "When a snapshot found the indicator back at OK (ISO 8601, UTC); null while open.",
+    "HealthIndicator.opensIncident": "Whether a CRITICAL breach opens a crisis incident (cause HEALTH_BREACH): on "
+    "by default for nps, complaintRate, peakHourlyComplaints and refundRate; operators change it with "
+    "`setHealthTarget`.",
+    "HealthIndicatorDetail.breakdowns": "The newest snapshot's value per tier, RFM layer and channel, for the "
+    "indicators where a split makes sense; empty for the others and before the first snapshot.",
+    "IndicatorBreakdown.dimension": "What the members are split by.",
+    "IndicatorBreakdown.segments": "Every segment of the dimension in its order; an empty one is NO_DATA.",
+    "IndicatorSegment.segment": "The tier, RFM layer or channel (e.g. `KOC`, `CORE`, `SEARCH`).",
+    "IndicatorSegment.value": "The indicator over the segment's members, in its unit; null with nothing to measure.",
+    "IndicatorSegment.status": "The segment's value against the community's lines for the indicator.",
+    "IndicatorSegment.members": "How many members the value is measured over (its denominator: engaged members "
+    "for stickiness and conversion, respondents for NPS, payers for ARPU).",
+    "BreakdownDimension.TIER": "The member's value tier at the snapshot.",
+    "BreakdownDimension.RFM_LAYER": "The member's RFM layer at the snapshot (never scored: BASE).",
+    "BreakdownDimension.CHANNEL": "The channel the member signed up through (none recorded: OTHER).",
+    "HealthAlert.incidentId": "The crisis incident its CRITICAL breach opened or joined; null when none (the "
+    "indicator does not open incidents, or the breach never went critical).",
+    "SetHealthTargetInput.opensIncident": "Whether a CRITICAL breach opens a crisis incident; omitted, unchanged.",
     "Mutation.setHealthTarget(input:)": "The indicator and its new target and lines.",
     "SetHealthTargetInput.key": "Key of the indicator (see `HealthIndicator.key`).",
     "SetHealthTargetInput.target": "The value to aim for, in the indicator's unit.",

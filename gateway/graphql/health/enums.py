@@ -5,9 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from users_service.schemas import AlertStatus as HealthAlertStatus
+from users_service.schemas import BreakdownDimension, HealthStatus
 from users_service.schemas import Dimension as HealthDimension
 from users_service.schemas import Direction as HealthDirection
-from users_service.schemas import HealthStatus
 from users_service.schemas import IndicatorLevel as HealthIndicatorLevel
 
 strawberry.enum(
@@ -21,5 +21,15 @@ strawberry.enum(
     description="A value against its lines: OK, WARN, CRITICAL, or NO_DATA (never computed, or nothing to measure).",
 )
 strawberry.enum(HealthAlertStatus, name="HealthAlertStatus", description="OPEN while the breach lasts.")
+strawberry.enum(
+    BreakdownDimension, name="BreakdownDimension", description="How an indicator's members are split into segments."
+)
 
-__all__ = ["HealthAlertStatus", "HealthDimension", "HealthDirection", "HealthIndicatorLevel", "HealthStatus"]
+__all__ = [
+    "BreakdownDimension",
+    "HealthAlertStatus",
+    "HealthDimension",
+    "HealthDirection",
+    "HealthIndicatorLevel",
+    "HealthStatus",
+]

@@ -14,3 +14,4 @@ class SetHealthTargetInput:
     target: float
     warn: float
     critical: float
+    opens_incident: bool | None = None

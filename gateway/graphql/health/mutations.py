@@ -29,7 +29,6 @@ class HealthMutation:
     @strawberry.mutation(description="Operators: set one indicator's target and warn/critical lines (a default only).")
     async def set_health_target(self, info: Info, input: SetHealthTargetInput) -> HealthIndicator:
         cid = (await info.context.require_operator(input.community_id)).community_id
-        update = TargetUpdate.model_validate(
-            {"key": input.key, "target": input.target, "warn": input.warn, "critical": input.critical}
-        )
+        lines = {"key": input.key, "target": input.target, "warn": input.warn, "critical": input.critical}
+        update = TargetUpdate.model_validate({**lines, "opens_incident": input.opens_incident})
         return HealthIndicator.from_read(await info.context.services.users.set_health_target(cid, update))

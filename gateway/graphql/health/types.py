@@ -7,13 +7,14 @@ from datetime import datetime
 import strawberry
 
 from gateway.graphql.health.enums import (
+    BreakdownDimension,
     HealthAlertStatus,
     HealthDimension,
     HealthDirection,
     HealthIndicatorLevel,
     HealthStatus,
 )
-from users_service.schemas import AlertRead, HealthHistoryPoint, IndicatorDetail, IndicatorRead
+from users_service.schemas import AlertRead, BreakdownRead, HealthHistoryPoint, IndicatorDetail, IndicatorRead
 
 
 @strawberry.type(description="The change of the value against the newest snapshots 7 and 28 days older.")
@@ -40,6 +41,7 @@ class HealthIndicator:
     status: HealthStatus
     trend: HealthTrend
     computed_at: datetime | None
+    opens_incident: bool
 
     @staticmethod
     def from_read(read: IndicatorRead) -> HealthIndicator:
@@ -60,6 +62,7 @@ class HealthIndicator:
             status=read.status,
             trend=HealthTrend(change_7d=read.change_7d, change_28d=read.change_28d),
             computed_at=read.computed_at,
+            opens_incident=read.opens_incident,
         )
 
 
@@ -74,16 +77,42 @@ class HealthIndicatorPoint:
         return HealthIndicatorPoint(at=read.at, value=read.value, status=read.status)
 
 
+@strawberry.type(description="The indicator's value for one segment (a tier, RFM layer or channel).")
+class IndicatorSegment:
+    segment: str
+    value: float | None
+    status: HealthStatus
+    members: int
+
+
+@strawberry.type(description="The indicator per segment of one dimension, from the newest snapshot.")
+class IndicatorBreakdown:
+    dimension: BreakdownDimension
+    segments: list[IndicatorSegment]
+
+    @staticmethod
+    def from_read(read: BreakdownRead) -> IndicatorBreakdown:
+        return IndicatorBreakdown(
+            dimension=read.dimension,
+            segments=[
+                IndicatorSegment(segment=s.segment, value=s.value, status=s.status, members=s.members)
+                for s in read.segments
+            ],
+        )
+
+
 @strawberry.type(description="An indicator with its snapshot history, newest first.")
 class HealthIndicatorDetail:
     indicator: HealthIndicator
     history: list[HealthIndicatorPoint]
+    breakdowns: list[IndicatorBreakdown]
 
     @staticmethod
     def from_read(read: IndicatorDetail) -> HealthIndicatorDetail:
         return HealthIndicatorDetail(
             indicator=HealthIndicator.from_read(read.indicator),
             history=[HealthIndicatorPoint.from_read(p) for p in read.history],
+            breakdowns=[IndicatorBreakdown.from_read(b) for b in read.breakdowns],
         )
 
 
@@ -98,6 +127,7 @@ class HealthAlert:
     opened_at: datetime
     updated_at: datetime
     resolved_at: datetime | None
+    incident_id: strawberry.ID | None
 
     @staticmethod
     def from_read(read: AlertRead) -> HealthAlert:
@@ -111,4 +141,5 @@ class HealthAlert:
             opened_at=read.opened_at,
             updated_at=read.updated_at,
             resolved_at=read.resolved_at,
+            incident_id=strawberry.ID(read.incident_id) if read.incident_id else None,
         )

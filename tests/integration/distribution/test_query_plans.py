@@ -243,11 +243,15 @@ async def test_health_figures_use_the_community_time_indexes(world: World) -> No
     members = await world.store.events.aggregate_member_windows(world.community, windows)
     await world.store.events.count_types_between(world.community, windows["month"], as_of)
     made = await world.store.deliveries.count_made_between(world.community, windows["month"], as_of)
+    per_member = await world.store.events.list_member_windows(world.community, windows)
     assert await plans_of(world) == [
         "IXSCAN community_occurred_at",
         "IXSCAN community_occurred_at",
         "IXSCAN community_created_at",
+        "IXSCAN community_occurred_at",
     ]
+    # The breakdowns' rows add up to the totals.
+    assert (len(per_member), sum(len([d for d in r["days"] if d]) for r in per_member)) == (6, 6)
     # Events n minutes before NOW, all on one UTC day; members n % 10 in {2, 3, 4, 7, 8, 9} had engagement.
     assert {k: members[k] for k in ("dau", "mau", "mau_previous", "retained", "member_days")} == {
         "dau": 6,

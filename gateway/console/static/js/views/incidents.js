@@ -6,7 +6,7 @@ import { dateTime, duration } from "../format.js";
 
 const OPEN = `{
   incidents(status: OPEN) { id level cause causes openedAt triggeredAt triggerCount
-    steps { name dueAt doneAt overdue owner note } }
+    steps { name dueAt doneAt overdue owner note } healthBreaches { key value threshold } }
   incidentMetrics { openIncidents medianFirstResponseMinutes stepsOnTimeRate }
 }`;
 
@@ -57,6 +57,21 @@ function incidentCard(incident, ticks) {
       { class: "muted" },
       t("incidents.opened", { at: dateTime(incident.openedAt), triggered: dateTime(incident.triggeredAt), n: incident.triggerCount }),
     ),
+    incident.healthBreaches.length
+      ? h(
+          "ul",
+          { class: "breaches" },
+          incident.healthBreaches.map((b) =>
+            h(
+              "li",
+              { "data-key": b.key },
+              h("a", { href: `#/health/${encodeURIComponent(b.key)}` }, named("ind", b.key, b.key)),
+              " ",
+              t("incidents.breach", { value: b.value, threshold: b.threshold }),
+            ),
+          ),
+        )
+      : null,
     h("table", { class: "steps" }, h("thead", {}, h("tr", {}, columns.map((c) => h("th", {}, t(`incidents.col.${c}`))))), h("tbody", {}, rows.map((r) => r.row))),
   );
 }
