@@ -57,6 +57,7 @@ from gateway.graphql.content.enums import (
     TemplateFormat,
     VoteValue,
 )
+from gateway.graphql.money import renamed
 from gateway.graphql.pagination import check_first
 from gateway.graphql.users.enums import Tier
 from gateway.graphql.users.types import User
@@ -126,13 +127,20 @@ class ContentSettings:
     step_deadlines_minutes: JSON
     bullet_comments_per_minute: int
     content_star_winners: int
-    content_star_budget_minor: int
+    content_star_budget_minor: int = strawberry.field(deprecation_reason=renamed("contentStarBudgetCents"))
     exposure_boost_percent: int
     exposure_boost_days: int
     complaints_per_member_per_hour: int = strawberry.field(
         description="At most this many complaints an hour from one member (RATE_LIMITED past it)."
     )
     preview_chars: int = 280
+
+    @strawberry.field(
+        description="Monthly content star budget, split equally among winners, in cents (integer "
+        "minor units) of the community's currency."
+    )
+    def content_star_budget_cents(self) -> int:
+        return self.content_star_budget_minor
 
     @staticmethod
     def from_read(r: ContentSettingsRead) -> ContentSettings:
@@ -348,8 +356,12 @@ class Complaint:
 class FlagContribution:
     complaint_id: strawberry.ID
     member_id: strawberry.ID
-    tier: str
+    tier: str = strawberry.field(deprecation_reason="Use `memberTier`, the same tier as the `Tier` enum.")
     weight: float
+
+    @strawberry.field(description="The complainant's tier when they complained, as the `Tier` enum.")
+    def member_tier(self) -> Tier:
+        return Tier(self.tier)
 
 
 @strawberry.type(description="Why a piece was auto-hidden: the threshold and each flag's weight.")
@@ -471,9 +483,15 @@ class ContentStarAward:
     member_id: strawberry.ID
     rank: int
     score: float
-    amount_minor: int = strawberry.field(description="Integer minor units of `currency`.")
+    amount_minor: int = strawberry.field(
+        description="Integer minor units of `currency`.", deprecation_reason=renamed("amountCents")
+    )
     currency: str
     best_content_id: strawberry.ID
+
+    @strawberry.field(description="The award in cents (integer minor units) of `currency`: 1999 is 19.99.")
+    def amount_cents(self) -> int:
+        return self.amount_minor
 
 
 @strawberry.type(description="A month's winners; running the same month again returns this, paying nothing twice.")
@@ -481,8 +499,14 @@ class ContentStarResult:
     month: str
     ran_at: datetime
     rerun: bool
-    budget_minor: int
+    budget_minor: int = strawberry.field(deprecation_reason=renamed("budgetCents"))
     awards: list[ContentStarAward]
+
+    @strawberry.field(
+        description="The budget split among winners, in cents (integer minor units) of the community's currency."
+    )
+    def budget_cents(self) -> int:
+        return self.budget_minor
 
 
 @strawberry.type(description="An award waiting for billing to offer payouts.")
@@ -490,11 +514,15 @@ class PendingPayout:
     id: strawberry.ID
     member_id: strawberry.ID
     month: str
-    amount_minor: int
+    amount_minor: int = strawberry.field(deprecation_reason=renamed("amountCents"))
     currency: str
     status: str
     source: str
     created_at: datetime
+
+    @strawberry.field(description="The award in cents (integer minor units) of `currency`: 1999 is 19.99.")
+    def amount_cents(self) -> int:
+        return self.amount_minor
 
 
 @strawberry.type
@@ -577,9 +605,17 @@ class Content:
         )
 
     @strawberry.field(
-        description="Production cost in integer minor units of productionCostCurrency; operators only (null otherwise)."
+        description="Production cost in integer minor units of productionCostCurrency; operators only (null otherwise).",
+        deprecation_reason=renamed("productionCostCents"),
     )
     async def production_cost_minor(self, info: Info) -> int | None:
+        return await self.production_cost_cents(info)
+
+    @strawberry.field(
+        description="Production cost in cents (integer minor units) of `productionCostCurrency`; operators only "
+        "(null otherwise)."
+    )
+    async def production_cost_cents(self, info: Info) -> int | None:
         if self.cost_minor is None or info.context.viewer.is_admin:
             return self.cost_minor
         if not info.context.viewer.member_id:
