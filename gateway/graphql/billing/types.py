@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -11,8 +12,15 @@ from billing_service.schemas import (
     PlanRead,
     SubscriptionRead,
 )
+from gateway.context import Info
 from gateway.graphql.billing.enums import PlanInterval, SubscriptionStatus
+from gateway.graphql.links import link_community, member_link
 from gateway.graphql.models import from_model
+
+if TYPE_CHECKING:  # the users types import these (a member's membership): their links load lazily
+    from gateway.graphql.users.types import User
+
+USERS = "gateway.graphql.users.types"
 
 
 @strawberry.type
@@ -32,6 +40,12 @@ class Payment:
     invoice_id: strawberry.ID | None
     decline_reason: str | None
     created_at: datetime
+
+    @strawberry.field(
+        description="The paying member; null for a payment without one or when their account no longer exists."
+    )
+    async def member(self, info: Info) -> Annotated[User, strawberry.lazy(USERS)] | None:
+        return await member_link(info, self.member_id)
 
     @staticmethod
     def from_read(read: s.PaymentRead) -> Payment:
@@ -124,6 +138,12 @@ class Invoice:
     credit_note_for: strawberry.ID | None
     created_at: datetime
     finalized_at: datetime | None
+
+    @strawberry.field(
+        description="The member invoiced; null for another customer or when their account no longer exists."
+    )
+    async def member(self, info: Info) -> Annotated[User, strawberry.lazy(USERS)] | None:
+        return await member_link(info, self.member_id)
 
     @staticmethod
     def from_read(read: s.InvoiceRead) -> Invoice:
@@ -233,6 +253,10 @@ class BillingNotification:
     message: str
     created_at: datetime
 
+    @strawberry.field(description="The member notified; null when their account no longer exists.")
+    async def member(self, info: Info) -> Annotated[User, strawberry.lazy(USERS)] | None:
+        return await member_link(info, self.member_id)
+
 
 @strawberry.experimental.pydantic.type(model=s.CycleResult, all_fields=True)
 class BillingCycleResult:
@@ -274,6 +298,18 @@ class Subscription:
     pending_plan_id: strawberry.ID | None = strawberry.field(description="A downgrade that applies at period end.")
     access_blocked: bool = strawberry.field(description="True from dunning day 14 until paid.")
     latest_payment_id: strawberry.ID | None
+
+    @strawberry.field(description="The subscriber; null when their account no longer exists.")
+    async def member(self, info: Info) -> Annotated[User, strawberry.lazy(USERS)] | None:
+        return await member_link(info, self.member_id)
+
+    @strawberry.field(description="The plan `pendingPlanId` names: the downgrade that applies at period end.")
+    async def pending_plan(self, info: Info) -> Plan | None:
+        community_id = link_community(info)
+        if not self.pending_plan_id or not community_id:
+            return None
+        plans = await info.context.loaders.plans_by_community.load(community_id)
+        return next((Plan.from_read(p) for p in plans if p.id == self.pending_plan_id), None)
 
     @staticmethod
     def from_read(read: SubscriptionRead) -> Subscription:

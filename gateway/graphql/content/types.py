@@ -57,6 +57,7 @@ from gateway.graphql.content.enums import (
     TemplateFormat,
     VoteValue,
 )
+from gateway.graphql.links import content_link, member_link
 from gateway.graphql.money import renamed
 from gateway.graphql.pagination import check_first
 from gateway.graphql.users.enums import Tier
@@ -156,6 +157,10 @@ class AuditEntry:
     target_id: str
     detail: JSON
 
+    @strawberry.field(description="Who acted (null for the system); null when their account no longer exists.")
+    async def actor(self, info: Info) -> User | None:
+        return await member_link(info, self.actor_id)
+
     @staticmethod
     def from_read(r: AuditEntryRead) -> AuditEntry:
         return AuditEntry(
@@ -219,6 +224,14 @@ class BulletComment:
     media_ms: int | None
     created_at: datetime
 
+    @strawberry.field(description="The commenter; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id)
+
+    @strawberry.field(description="The piece the comment overlays (a teaser behind the paywall; null when unreadable).")
+    async def content(self, info: Info) -> Content | None:
+        return await content_link(info, self.content_id)
+
     @staticmethod
     def from_read(r: BulletRead) -> BulletComment:
         return BulletComment(
@@ -242,6 +255,14 @@ class Comment:
     depth: int
     text: str
     created_at: datetime
+
+    @strawberry.field(description="The commenter; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id)
+
+    @strawberry.field(description="The piece commented on (a teaser behind the paywall; null when unreadable).")
+    async def content(self, info: Info) -> Content | None:
+        return await content_link(info, self.content_id)
 
     @staticmethod
     def from_read(r: CommentRead) -> Comment:
@@ -274,6 +295,10 @@ class Contribution:
     down: int
     score: int
     created_at: datetime
+
+    @strawberry.field(description="The contributor; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id)
 
     @staticmethod
     def from_read(r: ContributionRead) -> Contribution:
@@ -333,6 +358,10 @@ class Complaint:
     content_hidden: bool = strawberry.field(description="True when this complaint's flag tipped the auto-hide.")
     incident_id: strawberry.ID | None
 
+    @strawberry.field(description="The complainant; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id)
+
     @staticmethod
     def from_read(r: ComplaintRead) -> Complaint:
         return Complaint(
@@ -359,6 +388,10 @@ class FlagContribution:
     tier: str = strawberry.field(deprecation_reason="Use `memberTier`, the same tier as the `Tier` enum.")
     weight: float
 
+    @strawberry.field(description="The complainant; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id)
+
     @strawberry.field(description="The complainant's tier when they complained, as the `Tier` enum.")
     def member_tier(self) -> Tier:
         return Tier(self.tier)
@@ -372,6 +405,10 @@ class HideExplanation:
     total_weight: float
     contributions: list[FlagContribution]
     restored_at: datetime | None
+
+    @strawberry.field(description="The hidden piece (a teaser behind the paywall; null when unreadable).")
+    async def content(self, info: Info) -> Content | None:
+        return await content_link(info, self.content_id)
 
 
 @strawberry.type
@@ -489,6 +526,14 @@ class ContentStarAward:
     currency: str
     best_content_id: strawberry.ID
 
+    @strawberry.field(description="The winning creator; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id)
+
+    @strawberry.field(description="Their best piece of the month (a teaser behind the paywall; null when unreadable).")
+    async def best_content(self, info: Info) -> Content | None:
+        return await content_link(info, self.best_content_id)
+
     @strawberry.field(description="The award in cents (integer minor units) of `currency`: 1999 is 19.99.")
     def amount_cents(self) -> int:
         return self.amount_minor
@@ -520,6 +565,10 @@ class PendingPayout:
     source: str
     created_at: datetime
 
+    @strawberry.field(description="The creator to be paid; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id)
+
     @strawberry.field(description="The award in cents (integer minor units) of `currency`: 1999 is 19.99.")
     def amount_cents(self) -> int:
         return self.amount_minor
@@ -533,6 +582,10 @@ class ExposureBoost:
     starts_at: datetime
     ends_at: datetime
     reason: str
+
+    @strawberry.field(description="The boosted piece (a teaser behind the paywall; null when unreadable).")
+    async def content(self, info: Info) -> Content | None:
+        return await content_link(info, self.content_id)
 
 
 @strawberry.type
@@ -605,7 +658,8 @@ class Content:
         )
 
     @strawberry.field(
-        description="Production cost in integer minor units of productionCostCurrency; operators only (null otherwise).",
+        description="Production cost in integer minor units of productionCostCurrency; operators only (null "
+        "otherwise).",
         deprecation_reason=renamed("productionCostCents"),
     )
     async def production_cost_minor(self, info: Info) -> int | None:
