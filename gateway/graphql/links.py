@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from graphql import FieldNode, GraphQLResolveInfo
-from graphql.execution.values import get_argument_values
+from graphql import FieldNode, GraphQLResolveInfo, ObjectValueNode, StringValueNode, ValueNode, VariableNode
 
 from gateway.context import Info
 
@@ -36,17 +35,21 @@ def _named_community(raw: GraphQLResolveInfo) -> str | None:
     path = raw.path
     while path.prev is not None:
         path = path.prev
-    root = raw.schema.get_root_type(raw.operation.operation)
-    if root is None:
-        return None
     for node in raw.operation.selection_set.selections:
-        if not isinstance(node, FieldNode) or (node.alias or node.name).value != path.key:
-            continue
-        definition = root.fields.get(node.name.value)
-        if definition is None:
-            return None
-        arguments = get_argument_values(definition, node, raw.variable_values)
-        return _community_of(arguments) or _community_of(arguments.get("input"))
+        if isinstance(node, FieldNode) and (node.alias or node.name).value == path.key:
+            arguments = {a.name.value: _value(a.value, raw.variable_values) for a in node.arguments or ()}
+            return _community_of(arguments) or _community_of(arguments.get("input"))
+    return None
+
+
+def _value(node: ValueNode, variables: Any) -> Any:
+    """An argument's value as written or as its variable holds it (only strings and objects matter here)."""
+    if isinstance(node, VariableNode):
+        return dict(variables or {}).get(node.name.value)
+    if isinstance(node, StringValueNode):
+        return node.value
+    if isinstance(node, ObjectValueNode):
+        return {f.name.value: _value(f.value, variables) for f in node.fields}
     return None
 
 
