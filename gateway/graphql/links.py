@@ -9,11 +9,14 @@ A link whose object is missing, or in no community we can name, is null, never a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from graphql import FieldNode, GraphQLResolveInfo, ObjectValueNode, StringValueNode, ValueNode, VariableNode
+from strawberry.dataloader import DataLoader
 
 from gateway.context import Info
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # the types import this module to declare their links
     from gateway.graphql.content.types import Content
@@ -82,3 +85,11 @@ async def content_link(info: Info, content_id: object) -> Content | None:
         return None
     read = await info.context.loaders.content_by_id.load((community_id, str(content_id)))
     return Content.from_read(read) if read else None
+
+
+async def billing_link(info: Info, loader: DataLoader[tuple[str, str], T | None], item_id: object) -> T | None:
+    """The object an id names through one of the request's (community, id) loaders, in the parent's community."""
+    community_id = link_community(info)
+    if not item_id or not community_id:
+        return None
+    return await loader.load((community_id, str(item_id)))

@@ -21,10 +21,19 @@ query($id: ID!) {
 CHANGE = "mutation($i: ChangePlanInput!) { changePlan(input: $i) { pendingPlanId } }"
 SUBSCRIPTIONS = """
 query($c: ID) {
-  subscriptions(communityId: $c) { id memberId member { id handle } pendingPlanId pendingPlan { id name } }
+  subscriptions(communityId: $c) {
+    id memberId member { id handle } pendingPlanId pendingPlan { id name }
+    latestPaymentId latestPayment { id memberId invoiceId invoice { id paymentId memberId } }
+  }
 }
 """
-SPIED = (("users", "lookup_members"), ("content", "lookup"), ("billing", "list_plans"))
+SPIED = (
+    ("users", "lookup_members"),
+    ("content", "lookup"),
+    ("billing", "list_plans"),
+    ("billing", "lookup_payments"),
+    ("billing", "lookup_invoices"),
+)
 
 
 def spy(monkeypatch: pytest.MonkeyPatch, services: Topology) -> Counter[str]:
@@ -72,7 +81,7 @@ async def test_a_list_of_comments_links_members_and_the_piece_in_one_call_each_b
     assert all(not c["content"]["locked"] and SECRET in c["content"]["body"] for c in unlocked)
 
 
-async def test_subscriptions_link_members_and_pending_plans_in_the_community_the_admin_key_names(
+async def test_subscriptions_link_members_plans_payments_and_invoices_in_the_community_the_admin_key_names(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     w = await paywall(api)
@@ -97,4 +106,7 @@ async def test_subscriptions_link_members_and_pending_plans_in_the_community_the
     assert [(s["pendingPlanId"], s["pendingPlan"]) for s in as_admin if s["pendingPlanId"]] == [
         (basic, {"id": basic, "name": "Basic"})
     ]
-    assert admin_calls == {"lookup_members": 1, "list_plans": 1}
+    payments = [s["latestPayment"] for s in as_admin]
+    assert [(p["id"], p["memberId"]) for p in payments] == [(s["latestPaymentId"], s["memberId"]) for s in as_admin]
+    assert all(p["invoice"]["id"] == p["invoiceId"] and p["invoice"]["paymentId"] == p["id"] for p in payments)
+    assert admin_calls == {"lookup_members": 1, "list_plans": 1, "lookup_payments": 1, "lookup_invoices": 1}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from strawberry.dataloader import DataLoader
 
 from billing_service.client import BillingClient
-from billing_service.schemas import PlanRead, SubscriptionRead
+from billing_service.schemas import InvoiceRead, PaymentRead, PlanRead, SubscriptionRead
 from gateway.graphql.loaders import Key, scoped_batch
 from infra.errors import ServiceError
 
@@ -29,3 +29,13 @@ class PlansByCommunityLoader(DataLoader[str, list[PlanRead]]):
             return results
 
         super().__init__(load_fn=load)
+
+
+class PaymentByIdLoader(DataLoader[Key, PaymentRead | None]):
+    def __init__(self, billing: BillingClient) -> None:
+        super().__init__(load_fn=scoped_batch(billing.lookup_payments))
+
+
+class InvoiceByIdLoader(DataLoader[Key, InvoiceRead | None]):
+    def __init__(self, billing: BillingClient) -> None:
+        super().__init__(load_fn=scoped_batch(billing.lookup_invoices))

@@ -14,7 +14,7 @@ from billing_service.schemas import (
 )
 from gateway.context import Info
 from gateway.graphql.billing.enums import PlanInterval, SubscriptionStatus
-from gateway.graphql.links import link_community, member_link
+from gateway.graphql.links import billing_link, link_community, member_link
 from gateway.graphql.models import from_model
 
 if TYPE_CHECKING:  # the users types import these (a member's membership): their links load lazily
@@ -46,6 +46,11 @@ class Payment:
     )
     async def member(self, info: Info) -> Annotated[User, strawberry.lazy(USERS)] | None:
         return await member_link(info, self.member_id)
+
+    @strawberry.field(description="The invoice `invoiceId` names; null before one is issued.")
+    async def invoice(self, info: Info) -> Invoice | None:
+        read = await billing_link(info, info.context.loaders.invoice_by_id, self.invoice_id)
+        return Invoice.from_read(read) if read else None
 
     @staticmethod
     def from_read(read: s.PaymentRead) -> Payment:
@@ -144,6 +149,11 @@ class Invoice:
     )
     async def member(self, info: Info) -> Annotated[User, strawberry.lazy(USERS)] | None:
         return await member_link(info, self.member_id)
+
+    @strawberry.field(description="The payment `paymentId` names; null for an invoice not tied to one.")
+    async def payment(self, info: Info) -> Payment | None:
+        read = await billing_link(info, info.context.loaders.payment_by_id, self.payment_id)
+        return Payment.from_read(read) if read else None
 
     @staticmethod
     def from_read(read: s.InvoiceRead) -> Invoice:
@@ -302,6 +312,11 @@ class Subscription:
     @strawberry.field(description="The subscriber; null when their account no longer exists.")
     async def member(self, info: Info) -> Annotated[User, strawberry.lazy(USERS)] | None:
         return await member_link(info, self.member_id)
+
+    @strawberry.field(description="The payment `latestPaymentId` names: the last charge of this subscription.")
+    async def latest_payment(self, info: Info) -> Payment | None:
+        read = await billing_link(info, info.context.loaders.payment_by_id, self.latest_payment_id)
+        return Payment.from_read(read) if read else None
 
     @strawberry.field(description="The plan `pendingPlanId` names: the downgrade that applies at period end.")
     async def pending_plan(self, info: Info) -> Plan | None:
