@@ -9,18 +9,17 @@ A link whose object is missing, or in no community we can name, is null, never a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from graphql import FieldNode, GraphQLResolveInfo, ObjectValueNode, StringValueNode, ValueNode, VariableNode
 from strawberry.dataloader import DataLoader
 
+from content_service.schemas import ContentRead
 from gateway.context import Info
+from users_service.schemas import MemberRead
 
 T = TypeVar("T")
-
-if TYPE_CHECKING:  # the types import this module to declare their links
-    from gateway.graphql.content.types import Content
-    from gateway.graphql.users.types import User
 
 
 def link_community(info: Info) -> str | None:
@@ -64,27 +63,23 @@ def _community_of(values: Any) -> str | None:
     return str(found) if found else None
 
 
-async def member_link(info: Info, member_id: object) -> User | None:
+async def member_link(info: Info, member_id: object, convert: Callable[[MemberRead], T]) -> T | None:
     """The member an id names, in the parent's community, through the request's member loader."""
-    from gateway.graphql.users.types import User
-
     community_id = link_community(info)
     if not member_id or not community_id:
         return None
     read = await info.context.loaders.member_by_id.load((community_id, str(member_id)))
-    return User.from_read(read) if read else None
+    return convert(read) if read else None
 
 
-async def content_link(info: Info, content_id: object) -> Content | None:
+async def content_link(info: Info, content_id: object, convert: Callable[[ContentRead], T]) -> T | None:
     """The piece an id names, through the request's content loader: the paywall applies for this caller (a locked
     piece comes as its teaser), and a piece the caller may not read is null."""
-    from gateway.graphql.content.types import Content
-
     community_id = link_community(info)
     if not content_id or not community_id:
         return None
     read = await info.context.loaders.content_by_id.load((community_id, str(content_id)))
-    return Content.from_read(read) if read else None
+    return convert(read) if read else None
 
 
 async def billing_link(info: Info, loader: DataLoader[tuple[str, str], T | None], item_id: object) -> T | None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 import strawberry
+from strawberry.types.lazy_type import LazyType
 
 from billing_service import schemas as s
 from billing_service.schemas import (
@@ -16,11 +17,16 @@ from gateway.context import Info
 from gateway.graphql.billing.enums import PlanInterval, SubscriptionStatus
 from gateway.graphql.links import billing_link, link_community, member_link
 from gateway.graphql.models import from_model
+from users_service.schemas import MemberRead
 
-if TYPE_CHECKING:  # the users types import these (a member's membership): their links load lazily
-    from gateway.graphql.users.types import User
+# The users types import these (a member's membership), so the member links name `User` lazily, by module.
+LINKED_USER: Any = Annotated["User", strawberry.lazy("gateway.graphql.users.types")] | None  # noqa: F821
+USER: Any = LazyType("User", "gateway.graphql.users.types")
 
-USERS = "gateway.graphql.users.types"
+
+def as_user(read: MemberRead) -> Any:
+    """The `User` object of a member read (the class resolved on first use, when every module has loaded)."""
+    return USER.resolve_type().from_read(read)
 
 
 @strawberry.type
@@ -42,10 +48,11 @@ class Payment:
     created_at: datetime
 
     @strawberry.field(
-        description="The paying member; null for a payment without one or when their account no longer exists."
+        description="The paying member; null for a payment without one or when their account no longer exists.",
+        graphql_type=LINKED_USER,
     )
-    async def member(self, info: Info) -> Annotated[User, strawberry.lazy(USERS)] | None:
-        return await member_link(info, self.member_id)
+    async def member(self, info: Info) -> Any:
+        return await member_link(info, self.member_id, as_user)
 
     @strawberry.field(description="The invoice `invoiceId` names; null before one is issued.")
     async def invoice(self, info: Info) -> Invoice | None:
@@ -145,10 +152,11 @@ class Invoice:
     finalized_at: datetime | None
 
     @strawberry.field(
-        description="The member invoiced; null for another customer or when their account no longer exists."
+        description="The member invoiced; null for another customer or when their account no longer exists.",
+        graphql_type=LINKED_USER,
     )
-    async def member(self, info: Info) -> Annotated[User, strawberry.lazy(USERS)] | None:
-        return await member_link(info, self.member_id)
+    async def member(self, info: Info) -> Any:
+        return await member_link(info, self.member_id, as_user)
 
     @strawberry.field(description="The payment `paymentId` names; null for an invoice not tied to one.")
     async def payment(self, info: Info) -> Payment | None:
@@ -263,9 +271,11 @@ class BillingNotification:
     message: str
     created_at: datetime
 
-    @strawberry.field(description="The member notified; null when their account no longer exists.")
-    async def member(self, info: Info) -> Annotated[User, strawberry.lazy(USERS)] | None:
-        return await member_link(info, self.member_id)
+    @strawberry.field(
+        description="The member notified; null when their account no longer exists.", graphql_type=LINKED_USER
+    )
+    async def member(self, info: Info) -> Any:
+        return await member_link(info, self.member_id, as_user)
 
 
 @strawberry.experimental.pydantic.type(model=s.CycleResult, all_fields=True)
@@ -309,9 +319,9 @@ class Subscription:
     access_blocked: bool = strawberry.field(description="True from dunning day 14 until paid.")
     latest_payment_id: strawberry.ID | None
 
-    @strawberry.field(description="The subscriber; null when their account no longer exists.")
-    async def member(self, info: Info) -> Annotated[User, strawberry.lazy(USERS)] | None:
-        return await member_link(info, self.member_id)
+    @strawberry.field(description="The subscriber; null when their account no longer exists.", graphql_type=LINKED_USER)
+    async def member(self, info: Info) -> Any:
+        return await member_link(info, self.member_id, as_user)
 
     @strawberry.field(description="The payment `latestPaymentId` names: the last charge of this subscription.")
     async def latest_payment(self, info: Info) -> Payment | None:

@@ -115,7 +115,7 @@ class CampaignParticipation:
 
     @strawberry.field(description="The participant; null when their account no longer exists.")
     async def member(self, info: Info) -> User | None:
-        return await member_link(info, self.member_id)
+        return await member_link(info, self.member_id, User.from_read)
 
     @staticmethod
     def from_read(read: ParticipationRead) -> CampaignParticipation:
@@ -149,7 +149,7 @@ class CampaignReward:
 
     @strawberry.field(description="The member rewarded; null when their account no longer exists.")
     async def member(self, info: Info) -> User | None:
-        return await member_link(info, self.member_id)
+        return await member_link(info, self.member_id, User.from_read)
 
     @staticmethod
     def from_read(read: CampaignRewardRead) -> CampaignReward:
@@ -197,11 +197,11 @@ class CampaignReferral:
 
     @strawberry.field(description="The member referred; null when their account no longer exists.")
     async def member(self, info: Info) -> User | None:
-        return await member_link(info, self.member_id)
+        return await member_link(info, self.member_id, User.from_read)
 
     @strawberry.field(description="The member who referred them; null when their account no longer exists.")
     async def referrer(self, info: Info) -> User | None:
-        return await member_link(info, self.referrer_id)
+        return await member_link(info, self.referrer_id, User.from_read)
 
     @staticmethod
     def from_read(read: ReferralRead) -> CampaignReferral:

@@ -159,7 +159,7 @@ class AuditEntry:
 
     @strawberry.field(description="Who acted (null for the system); null when their account no longer exists.")
     async def actor(self, info: Info) -> User | None:
-        return await member_link(info, self.actor_id)
+        return await member_link(info, self.actor_id, User.from_read)
 
     @staticmethod
     def from_read(r: AuditEntryRead) -> AuditEntry:
@@ -226,11 +226,11 @@ class BulletComment:
 
     @strawberry.field(description="The commenter; null when their account no longer exists.")
     async def member(self, info: Info) -> User | None:
-        return await member_link(info, self.member_id)
+        return await member_link(info, self.member_id, User.from_read)
 
     @strawberry.field(description="The piece the comment overlays (a teaser behind the paywall; null when unreadable).")
     async def content(self, info: Info) -> Content | None:
-        return await content_link(info, self.content_id)
+        return await content_link(info, self.content_id, Content.from_read)
 
     @staticmethod
     def from_read(r: BulletRead) -> BulletComment:
@@ -258,11 +258,11 @@ class Comment:
 
     @strawberry.field(description="The commenter; null when their account no longer exists.")
     async def member(self, info: Info) -> User | None:
-        return await member_link(info, self.member_id)
+        return await member_link(info, self.member_id, User.from_read)
 
     @strawberry.field(description="The piece commented on (a teaser behind the paywall; null when unreadable).")
     async def content(self, info: Info) -> Content | None:
-        return await content_link(info, self.content_id)
+        return await content_link(info, self.content_id, Content.from_read)
 
     @staticmethod
     def from_read(r: CommentRead) -> Comment:
@@ -298,7 +298,7 @@ class Contribution:
 
     @strawberry.field(description="The contributor; null when their account no longer exists.")
     async def member(self, info: Info) -> User | None:
-        return await member_link(info, self.member_id)
+        return await member_link(info, self.member_id, User.from_read)
 
     @staticmethod
     def from_read(r: ContributionRead) -> Contribution:
@@ -360,7 +360,7 @@ class Complaint:
 
     @strawberry.field(description="The complainant; null when their account no longer exists.")
     async def member(self, info: Info) -> User | None:
-        return await member_link(info, self.member_id)
+        return await member_link(info, self.member_id, User.from_read)
 
     @staticmethod
     def from_read(r: ComplaintRead) -> Complaint:
@@ -390,7 +390,7 @@ class FlagContribution:
 
     @strawberry.field(description="The complainant; null when their account no longer exists.")
     async def member(self, info: Info) -> User | None:
-        return await member_link(info, self.member_id)
+        return await member_link(info, self.member_id, User.from_read)
 
     @strawberry.field(description="The complainant's tier when they complained, as the `Tier` enum.")
     def member_tier(self) -> Tier:
@@ -408,7 +408,7 @@ class HideExplanation:
 
     @strawberry.field(description="The hidden piece (a teaser behind the paywall; null when unreadable).")
     async def content(self, info: Info) -> Content | None:
-        return await content_link(info, self.content_id)
+        return await content_link(info, self.content_id, Content.from_read)
 
 
 @strawberry.type
@@ -528,11 +528,11 @@ class ContentStarAward:
 
     @strawberry.field(description="The winning creator; null when their account no longer exists.")
     async def member(self, info: Info) -> User | None:
-        return await member_link(info, self.member_id)
+        return await member_link(info, self.member_id, User.from_read)
 
     @strawberry.field(description="Their best piece of the month (a teaser behind the paywall; null when unreadable).")
     async def best_content(self, info: Info) -> Content | None:
-        return await content_link(info, self.best_content_id)
+        return await content_link(info, self.best_content_id, Content.from_read)
 
     @strawberry.field(description="The award in cents (integer minor units) of `currency`: 1999 is 19.99.")
     def amount_cents(self) -> int:
@@ -567,7 +567,7 @@ class PendingPayout:
 
     @strawberry.field(description="The creator to be paid; null when their account no longer exists.")
     async def member(self, info: Info) -> User | None:
-        return await member_link(info, self.member_id)
+        return await member_link(info, self.member_id, User.from_read)
 
     @strawberry.field(description="The award in cents (integer minor units) of `currency`: 1999 is 19.99.")
     def amount_cents(self) -> int:
@@ -585,7 +585,7 @@ class ExposureBoost:
 
     @strawberry.field(description="The boosted piece (a teaser behind the paywall; null when unreadable).")
     async def content(self, info: Info) -> Content | None:
-        return await content_link(info, self.content_id)
+        return await content_link(info, self.content_id, Content.from_read)
 
 
 @strawberry.type

@@ -93,7 +93,7 @@ class FeedItemExplanation:
 
     @strawberry.field(description="The piece explained (a teaser behind the paywall; null when unreadable).")
     async def content(self, info: Info) -> Content | None:
-        return await content_link(info, self.content_id)
+        return await content_link(info, self.content_id, Content.from_read)
 
 
 @strawberry.type
