@@ -14,20 +14,10 @@ import argparse
 import json
 import shutil
 import subprocess
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import uvicorn
-from starlette.applications import Starlette
-
-from benchmarks.common import print_summary, scratch_settings
-from gateway.app import create_app
-from infra.embedded import free_port
-from infra.settings import Settings
+from benchmarks.common import print_summary, scratch_settings, served_gateway
 
 TOOL = Path(__file__).resolve().parents[1] / "tools" / "graphql-http-audit"
 SCRIPT = TOOL / "audit.mjs"
@@ -71,30 +61,6 @@ def figure(result: dict[str, Any]) -> str:
     )
 
 
-@contextmanager
-def live_gateway(settings: Settings) -> Iterator[str]:
-    """The gateway on a free port in a thread, its app built inside uvicorn's loop; yields the /graphql URL."""
-    port = free_port()
-
-    def app() -> Starlette:
-        return create_app(settings)
-
-    config = uvicorn.Config(app, factory=True, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="audited-gateway", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the gateway did not start; see the log above")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}/graphql"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="audit this endpoint instead of starting a gateway")
@@ -102,8 +68,8 @@ def main() -> None:
     if args.url:
         result = audit(args.url)
     else:
-        with scratch_settings() as settings, live_gateway(settings) as url:
-            result = audit(url)
+        with scratch_settings() as settings, served_gateway(settings) as base:
+            result = audit(f"{base}/graphql")
     for failure in result["failures"]:
         print(f"{failure['status']}: {failure['name']} ({failure['reason']})")
     print(figure(result))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.graphql_http_audit import AuditUnavailable, audit, figure, live_gateway, node_path
+from benchmarks.common import served_gateway
+from benchmarks.graphql_http_audit import AuditUnavailable, audit, figure, node_path
 from infra.settings import Settings
 
 SHOULD_AT_LEAST = 21
@@ -15,8 +16,8 @@ def test_the_gateway_passes_the_graphql_over_http_audit(settings: Settings, caps
         node_path()
     except AuditUnavailable as exc:
         pytest.skip(str(exc))
-    with live_gateway(settings) as url:
-        result = audit(url)
+    with served_gateway(settings) as base:
+        result = audit(f"{base}/graphql")
     with capsys.disabled():
         print(f"\ngraphql-http audit: {figure(result)}")
     counts, failures = result["counts"], result["failures"]

@@ -6,8 +6,7 @@ from strawberry.dataloader import DataLoader
 
 from billing_service.client import BillingClient
 from billing_service.schemas import InvoiceRead, PaymentRead, PlanRead, SubscriptionRead
-from gateway.graphql.loaders import Key, scoped_batch
-from infra.errors import ServiceError
+from gateway.graphql.loaders import Key, one_by_one, scoped_batch
 
 
 class MembershipByMemberIdLoader(DataLoader[Key, SubscriptionRead | None]):
@@ -19,16 +18,7 @@ class PlansByCommunityLoader(DataLoader[str, list[PlanRead]]):
     """A community's plans, read once per request however many subscriptions name one."""
 
     def __init__(self, billing: BillingClient) -> None:
-        async def load(community_ids: list[str]) -> list[list[PlanRead] | BaseException]:
-            results: list[list[PlanRead] | BaseException] = []
-            for community_id in community_ids:
-                try:
-                    results.append(await billing.list_plans(community_id))
-                except ServiceError as exc:
-                    results.append(exc)
-            return results
-
-        super().__init__(load_fn=load)
+        super().__init__(load_fn=one_by_one(billing.list_plans))
 
 
 class PaymentByIdLoader(DataLoader[Key, PaymentRead | None]):
