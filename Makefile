@@ -23,9 +23,9 @@ $(STAMP): requirements.txt requirements-train.txt requirements-dev.txt | python-
 
 ## system packages (Debian) the platform and its tests need beside Python: Noto CJK and fontconfig (invoice and
 ## certificate PDFs print Chinese with them), chromium (the console's browser tests), redis-server (shared budgets
-## and the scheduler lease, tested against a real server). Installed with apt-get when missing and run as root,
-## else named.
-SYSTEM_PACKAGES := fonts-noto-cjk fontconfig chromium redis-server
+## and the scheduler lease, tested against a real server), nodejs and npm (graphql-http's GraphQL-over-HTTP audit).
+## Installed with apt-get when missing and run as root, else named.
+SYSTEM_PACKAGES := fonts-noto-cjk fontconfig chromium redis-server nodejs npm
 SYSTEM_STAMP := $(VENV)/.system-packages
 $(SYSTEM_STAMP): Makefile
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -37,7 +37,15 @@ $(SYSTEM_STAMP): Makefile
 	fi
 	touch $@
 
-install: $(STAMP) $(SYSTEM_STAMP)
+## the GraphQL-over-HTTP audit's pinned npm packages (tools/graphql-http-audit), from its lock file
+AUDIT_TOOL := tools/graphql-http-audit
+AUDIT_STAMP := $(AUDIT_TOOL)/node_modules/.installed
+$(AUDIT_STAMP): $(AUDIT_TOOL)/package-lock.json | $(SYSTEM_STAMP)
+	@if command -v npm >/dev/null; then \
+	  npm ci --no-audit --no-fund --silent --prefix $(AUDIT_TOOL) && touch $@; \
+	else echo "npm is missing: the graphql-http audit test will be skipped"; fi
+
+install: $(STAMP) $(SYSTEM_STAMP) $(AUDIT_STAMP)
 
 ## run: the gateway with every service in one process on http://127.0.0.1:8000/graphql
 run: install

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import statistics
+import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from infra.embedded import EmbeddedServer
+import uvicorn
+from starlette.applications import Starlette
+
+from gateway.app import create_app
+from infra.embedded import EmbeddedServer, free_port
 from infra.settings import Settings
 
 
@@ -38,6 +43,31 @@ def scratch_settings(**overrides: Any) -> Iterator[Settings]:
     finally:
         if server:
             server.stop()
+
+
+@contextmanager
+def served_gateway(settings: Settings, *, name: str = "served-gateway") -> Iterator[str]:
+    """The gateway (every service mounted in it) under uvicorn on a free port, in a thread with its own event loop
+    (uvicorn's factory builds the app, so every database client, inside that loop); yields its base URL."""
+    port = free_port()
+
+    def app() -> Starlette:
+        return create_app(settings)
+
+    config = uvicorn.Config(app, factory=True, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the gateway did not start; see the log above")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
 
 
 async def timed(call: Callable[[], Awaitable[Any]], *, repeat: int, warmup: int = 3) -> list[float]:

@@ -143,6 +143,16 @@ class BillingClient(ServiceClient):
         params: dict[str, Any] = {"limit": limit, **({"memberId": member_id} if member_id else {})}
         return (await self._get(f"{community_path(community_id)}/invoices", s.InvoiceList, params)).items
 
+    async def lookup_invoices(self, community_id: str, invoice_ids: list[str]) -> list[s.InvoiceRead | None]:
+        """Each invoice in the order asked; None where the community has none with that id."""
+        body = await self._call("POST", f"{community_path(community_id)}/invoices/lookup", json={"ids": invoice_ids})
+        return s.InvoiceLookupResult.model_validate(body).invoices
+
+    async def lookup_payments(self, community_id: str, payment_ids: list[str]) -> list[s.PaymentRead | None]:
+        """Each payment in the order asked; None where the community has none with that id."""
+        body = await self._call("POST", f"{community_path(community_id)}/payments/lookup", json={"ids": payment_ids})
+        return s.PaymentLookupResult.model_validate(body).payments
+
     async def invoice_pdf(self, community_id: str, invoice_id: str, member_id: str | None = None) -> s.InvoicePdf:
         params = {"memberId": member_id} if member_id else None
         path = f"{community_path(community_id)}/invoices/{segment(invoice_id, field='invoiceId')}/pdf"

@@ -5,7 +5,12 @@ from __future__ import annotations
 from billing_service.client import BillingClient
 from content_service.client import ContentClient
 from content_service.schemas import ViewerRef
-from gateway.graphql.billing.dataloaders import MembershipByMemberIdLoader
+from gateway.graphql.billing.dataloaders import (
+    InvoiceByIdLoader,
+    MembershipByMemberIdLoader,
+    PaymentByIdLoader,
+    PlansByCommunityLoader,
+)
 from gateway.graphql.content.dataloaders import ContentByIdLoader
 from gateway.graphql.users.dataloaders import CommunityByIdLoader, MemberByIdLoader
 from users_service.client import UsersClient
@@ -19,3 +24,6 @@ class Loaders:
         self.content_by_id = ContentByIdLoader(content, viewer)
         self.membership_by_member_id = MembershipByMemberIdLoader(billing)
         self.community_by_id = CommunityByIdLoader(users)
+        self.plans_by_community = PlansByCommunityLoader(billing)
+        self.payment_by_id = PaymentByIdLoader(billing)
+        self.invoice_by_id = InvoiceByIdLoader(billing)

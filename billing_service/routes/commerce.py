@@ -9,7 +9,7 @@ from starlette.routing import Route
 from billing_service import schemas as s
 from billing_service.routes.base import C, body_route, limit, service
 from infra.route_params import community_id
-from infra.service_app import respond
+from infra.service_app import read_model, respond
 
 
 async def list_products(request: Request) -> Response:
@@ -21,11 +21,18 @@ async def list_deals(request: Request) -> Response:
     return respond(await service(request).commerce.list_deals(community_id(request), kind, limit(request)))
 
 
+async def lookup_payments(request: Request) -> Response:
+    lookup = await read_model(request, s.IdLookup)
+    payments = await service(request).commerce.lookup_payments(community_id(request), lookup.ids)
+    return respond(s.PaymentLookupResult(payments=payments))
+
+
 ROUTES = [
     body_route(
         f"{C}/products", s.ProductCreate, lambda svc, c, p: svc.commerce.create_product(c, p), name="create_product"
     ),
     Route(f"{C}/products", list_products, methods=["GET"]),
+    Route(f"{C}/payments/lookup", lookup_payments, methods=["POST"]),
     body_route(f"{C}/purchases", s.PurchaseCreate, lambda svc, c, p: svc.commerce.purchase(c, p), name="purchase"),
     body_route(
         f"{C}/ad-campaigns",

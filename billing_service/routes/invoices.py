@@ -9,7 +9,7 @@ from starlette.routing import Route
 from billing_service import schemas as s
 from billing_service.routes.base import C, body_route, limit, member_filter, service
 from infra.route_params import community_id, path_id
-from infra.service_app import respond
+from infra.service_app import read_model, respond
 
 
 async def list_invoices(request: Request) -> Response:
@@ -20,6 +20,12 @@ async def list_invoices(request: Request) -> Response:
 async def get_invoice(request: Request) -> Response:
     cid, invoice_id = community_id(request), path_id(request, "invoice_id")
     return respond(await service(request).invoices.get(cid, invoice_id, member_filter(request)))
+
+
+async def lookup_invoices(request: Request) -> Response:
+    lookup = await read_model(request, s.IdLookup)
+    invoices = await service(request).invoices.lookup(community_id(request), lookup.ids)
+    return respond(s.InvoiceLookupResult(invoices=invoices))
 
 
 async def invoice_pdf(request: Request) -> Response:
@@ -43,6 +49,7 @@ ROUTES = [
         f"{C}/invoices", s.InvoiceDraftCreate, lambda svc, c, p: svc.invoices.create_draft(c, p), name="create_draft"
     ),
     Route(f"{C}/invoices", list_invoices, methods=["GET"]),
+    Route(f"{C}/invoices/lookup", lookup_invoices, methods=["POST"]),
     Route(f"{C}/invoices/{{invoice_id}}", get_invoice, methods=["GET"]),
     Route(f"{C}/invoices/{{invoice_id}}/pdf", invoice_pdf, methods=["GET"]),
     Route(f"{C}/invoices/{{invoice_id}}/finalize", finalize_invoice, methods=["POST"]),

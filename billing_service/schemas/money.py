@@ -211,3 +211,21 @@ class CycleResult(ApiModel):
 class WebhookAck(ApiModel):
     received: bool
     duplicate: bool
+
+
+class IdLookup(ApiInput):
+    """Payments or invoices by id, for a list that links to them (one call, however long the list)."""
+
+    ids: list[Id] = Field(max_length=500)
+
+
+class PaymentLookupResult(ApiModel):
+    """Each payment in the order asked; None where the community holds none with that id."""
+
+    payments: list[PaymentRead | None]
+
+
+class InvoiceLookupResult(ApiModel):
+    """Each invoice or credit note in the order asked; None where the community holds none with that id."""
+
+    invoices: list[InvoiceRead | None]

@@ -68,6 +68,11 @@ class CommerceService:
     async def list_products(self, cid: ObjectId, limit: int) -> ProductList:
         return ProductList(items=[render.product(d) for d in await self.store.commerce.list_products(cid, limit)])
 
+    async def lookup_payments(self, cid: ObjectId, ids: list[str]) -> list[PaymentRead | None]:
+        """Payments by id in the order asked, None where the community has none (a list's links, batched)."""
+        found = await self.store.payments.get_many(cid, [ObjectId(i) for i in dict.fromkeys(ids)])
+        return [render.payment(found[ObjectId(i)]) if ObjectId(i) in found else None for i in ids]
+
     async def purchase(self, cid: ObjectId, purchase_in: PurchaseCreate) -> PaymentRead:
         """A member buys a course, consultation or report: one charge, revenue at once, a numbered invoice."""
         member = ObjectId(purchase_in.member_id)

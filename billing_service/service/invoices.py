@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import anyio.to_thread
@@ -149,6 +150,11 @@ class InvoiceService:
 
     async def list(self, cid: ObjectId, member_id: ObjectId | None, limit: int) -> InvoiceList:
         return InvoiceList(items=[render.invoice(d) for d in await self.store.invoices.list(cid, member_id, limit)])
+
+    async def lookup(self, cid: ObjectId, ids: Sequence[str]) -> Sequence[InvoiceRead | None]:
+        """Invoices by id in the order asked, None where the community has none (a list's links, batched)."""
+        found = await self.store.invoices.get_many(cid, [ObjectId(i) for i in dict.fromkeys(ids)])
+        return [render.invoice(found[ObjectId(i)]) if ObjectId(i) in found else None for i in ids]
 
     async def get(self, cid: ObjectId, invoice_id: ObjectId, member_id: ObjectId | None = None) -> InvoiceRead:
         doc = await self._get_or_raise(cid, invoice_id, member_id)

@@ -56,6 +56,11 @@ class InvoicesStore:
     async def get(self, community_id: ObjectId, invoice_id: ObjectId, session: Session | None = None) -> Doc | None:
         return in_community(await self.invoices.find_one({"_id": invoice_id}, session=session), community_id)
 
+    async def get_many(self, community_id: ObjectId, ids: list[ObjectId]) -> dict[ObjectId, Doc]:
+        """The community's invoices among `ids`, by id (read by `_id` alone, the community checked here)."""
+        cursor = self.invoices.find({"_id": {"$in": ids}})
+        return {doc["_id"]: doc async for doc in cursor if in_community(doc, community_id) is not None}
+
     async def update(self, session: Session | None, invoice: Doc, expect: Doc, changes: Doc) -> Doc | None:
         result: Doc | None = await self.invoices.find_one_and_update(
             {"_id": invoice["_id"], "community_id": invoice["community_id"], **expect},

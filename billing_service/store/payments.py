@@ -44,6 +44,11 @@ class PaymentsStore:
     async def get(self, community_id: ObjectId, payment_id: ObjectId, session: Session | None = None) -> Doc | None:
         return in_community(await self.payments.find_one({"_id": payment_id}, session=session), community_id)
 
+    async def get_many(self, community_id: ObjectId, ids: list[ObjectId]) -> dict[ObjectId, Doc]:
+        """The community's payments among `ids`, by id (read by `_id` alone, the community checked here)."""
+        cursor = self.payments.find({"_id": {"$in": ids}})
+        return {doc["_id"]: doc async for doc in cursor if in_community(doc, community_id) is not None}
+
     async def get_by_key(self, community_id: ObjectId, key: str) -> Doc | None:
         return await self.payments.find_one({"community_id": community_id, "key": key})
 

@@ -35,3 +35,21 @@ def scoped_batch(lookup: Lookup[T]) -> Batch[T]:
         return [found[key] for key in keys]
 
     return load
+
+
+K = TypeVar("K")
+
+
+def one_by_one(call: Callable[[K], Awaitable[T]]) -> Callable[[list[K]], Awaitable[list[T | BaseException]]]:
+    """A load function for a service that answers one key a call: each key once, its error in its own slot."""
+
+    async def load(keys: list[K]) -> list[T | BaseException]:
+        results: list[T | BaseException] = []
+        for key in keys:
+            try:
+                results.append(await call(key))
+            except ServiceError as exc:
+                results.append(exc)
+        return results
+
+    return load

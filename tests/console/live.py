@@ -9,23 +9,17 @@ operator's browser would. Seeding goes through the in-process gateway of the `ap
 from __future__ import annotations
 
 import shutil
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from bson import ObjectId
 from playwright.async_api import Page
-from starlette.applications import Starlette
 
-from gateway.app import create_app
-from infra.embedded import free_port
+from benchmarks.common import served_gateway
 from infra.settings import Settings
 from tests.factories import Api, grant, publish, register
 
@@ -64,28 +58,9 @@ def chromium_path(candidate: str = CHROMIUM) -> str:
     return found
 
 
-@contextmanager
-def live_gateway(settings: Settings) -> Iterator[str]:
+def live_gateway(settings: Settings) -> AbstractContextManager[str]:
     """The gateway (every service mounted in it) on a free port in a thread; yields its base URL."""
-    port = free_port()
-
-    def app() -> Starlette:
-        return create_app(settings)
-
-    config = uvicorn.Config(app, factory=True, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="console-gateway", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the gateway did not start; see the log above")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    return served_gateway(settings, name="console-gateway")
 
 
 async def sign_in(page: Page, base: str, slug: str, handle: str = OPERATOR, password: str = PASSWORD) -> None:

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Any
 
 import strawberry
+from strawberry.types.lazy_type import LazyType
 
 from billing_service import schemas as s
 from billing_service.schemas import (
     PlanRead,
     SubscriptionRead,
 )
+from gateway.context import Info
 from gateway.graphql.billing.enums import PlanInterval, SubscriptionStatus
+from gateway.graphql.links import billing_link, link_community, member_link
 from gateway.graphql.models import from_model
+from users_service.schemas import MemberRead
+
+# The users types import these (a member's membership), so the member links name `User` lazily, by module.
+LINKED_USER: Any = Annotated["User", strawberry.lazy("gateway.graphql.users.types")] | None  # noqa: F821
+USER: Any = LazyType("User", "gateway.graphql.users.types")
+
+
+def as_user(read: MemberRead) -> Any:
+    """The `User` object of a member read (the class resolved on first use, when every module has loaded)."""
+    return USER.resolve_type().from_read(read)
 
 
 @strawberry.type
@@ -32,6 +46,18 @@ class Payment:
     invoice_id: strawberry.ID | None
     decline_reason: str | None
     created_at: datetime
+
+    @strawberry.field(
+        description="The paying member; null for a payment without one or when their account no longer exists.",
+        graphql_type=LINKED_USER,
+    )
+    async def member(self, info: Info) -> Any:
+        return await member_link(info, self.member_id, as_user)
+
+    @strawberry.field(description="The invoice `invoiceId` names; null before one is issued.")
+    async def invoice(self, info: Info) -> Invoice | None:
+        read = await billing_link(info, info.context.loaders.invoice_by_id, self.invoice_id)
+        return Invoice.from_read(read) if read else None
 
     @staticmethod
     def from_read(read: s.PaymentRead) -> Payment:
@@ -124,6 +150,18 @@ class Invoice:
     credit_note_for: strawberry.ID | None
     created_at: datetime
     finalized_at: datetime | None
+
+    @strawberry.field(
+        description="The member invoiced; null for another customer or when their account no longer exists.",
+        graphql_type=LINKED_USER,
+    )
+    async def member(self, info: Info) -> Any:
+        return await member_link(info, self.member_id, as_user)
+
+    @strawberry.field(description="The payment `paymentId` names; null for an invoice not tied to one.")
+    async def payment(self, info: Info) -> Payment | None:
+        read = await billing_link(info, info.context.loaders.payment_by_id, self.payment_id)
+        return Payment.from_read(read) if read else None
 
     @staticmethod
     def from_read(read: s.InvoiceRead) -> Invoice:
@@ -233,6 +271,12 @@ class BillingNotification:
     message: str
     created_at: datetime
 
+    @strawberry.field(
+        description="The member notified; null when their account no longer exists.", graphql_type=LINKED_USER
+    )
+    async def member(self, info: Info) -> Any:
+        return await member_link(info, self.member_id, as_user)
+
 
 @strawberry.experimental.pydantic.type(model=s.CycleResult, all_fields=True)
 class BillingCycleResult:
@@ -274,6 +318,23 @@ class Subscription:
     pending_plan_id: strawberry.ID | None = strawberry.field(description="A downgrade that applies at period end.")
     access_blocked: bool = strawberry.field(description="True from dunning day 14 until paid.")
     latest_payment_id: strawberry.ID | None
+
+    @strawberry.field(description="The subscriber; null when their account no longer exists.", graphql_type=LINKED_USER)
+    async def member(self, info: Info) -> Any:
+        return await member_link(info, self.member_id, as_user)
+
+    @strawberry.field(description="The payment `latestPaymentId` names: the last charge of this subscription.")
+    async def latest_payment(self, info: Info) -> Payment | None:
+        read = await billing_link(info, info.context.loaders.payment_by_id, self.latest_payment_id)
+        return Payment.from_read(read) if read else None
+
+    @strawberry.field(description="The plan `pendingPlanId` names: the downgrade that applies at period end.")
+    async def pending_plan(self, info: Info) -> Plan | None:
+        community_id = link_community(info)
+        if not self.pending_plan_id or not community_id:
+            return None
+        plans = await info.context.loaders.plans_by_community.load(community_id)
+        return next((Plan.from_read(p) for p in plans if p.id == self.pending_plan_id), None)
 
     @staticmethod
     def from_read(read: SubscriptionRead) -> Subscription:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import strawberry
 
+from gateway.context import Info
 from gateway.graphql.campaigns.enums import (
     CampaignRewardKind,
     CampaignRewardState,
@@ -15,6 +16,8 @@ from gateway.graphql.campaigns.enums import (
     PrizeFulfilment,
     TaskKind,
 )
+from gateway.graphql.links import member_link
+from gateway.graphql.users.types import User
 from users_service.schemas import (
     CampaignRead,
     CampaignReport,
@@ -110,6 +113,10 @@ class CampaignParticipation:
     timezone: str | None = strawberry.field(description="The IANA zone of the last counted check-in.")
     outcome: CheckInOutcome | None = strawberry.field(description="What this check-in did; null on a read.")
 
+    @strawberry.field(description="The participant; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id, User.from_read)
+
     @staticmethod
     def from_read(read: ParticipationRead) -> CampaignParticipation:
         return CampaignParticipation(
@@ -139,6 +146,10 @@ class CampaignReward:
     granted_at: datetime
     releasable_at: datetime | None = strawberry.field(description="For CASH: when the holding period ends.")
     clawback_reason: ClawbackReason | None
+
+    @strawberry.field(description="The member rewarded; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id, User.from_read)
 
     @staticmethod
     def from_read(read: CampaignRewardRead) -> CampaignReward:
@@ -183,6 +194,14 @@ class CampaignReferral:
     referrer_id: strawberry.ID
     member_id: strawberry.ID
     attributed_at: datetime
+
+    @strawberry.field(description="The member referred; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id, User.from_read)
+
+    @strawberry.field(description="The member who referred them; null when their account no longer exists.")
+    async def referrer(self, info: Info) -> User | None:
+        return await member_link(info, self.referrer_id, User.from_read)
 
     @staticmethod
     def from_read(read: ReferralRead) -> CampaignReferral:

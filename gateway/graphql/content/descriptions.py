@@ -48,7 +48,7 @@ DESCRIPTIONS: dict[str, str] = {
     "Content.publishAt": "When a SCHEDULED piece will publish (ISO 8601, UTC); null when not scheduled.",
     "Content.paragraphs": "How many paragraphs the body has (bullet comments anchor to 0 to this - 1).",
     "Content.mediaDurationMs": "Length of its audio or video in milliseconds; null for text.",
-    "Content.productionCostCurrency": "ISO 4217 code of `productionCostMinor`; null when not shown or not set.",
+    "Content.productionCostCurrency": "ISO 4217 code of `productionCostCents`; null when not shown or not set.",
     "Content.templateId": "The template it was made from; null when written freely.",
     "Content.access": "Who may read the body: PUBLIC, MEMBERS or PAID (see `ContentAccess`).",
     "Content.planIds": "For PAID pieces: the plans whose subscribers may read it; empty means any paid plan.",
@@ -382,7 +382,9 @@ DESCRIPTIONS: dict[str, str] = {
     "comments.",
     "CreateContentInput.productionCostMinor": "What producing it cost, in minor units (cents) of "
     "`productionCostCurrency`; shown to operators only.",
-    "CreateContentInput.productionCostCurrency": "ISO 4217 code of `productionCostMinor`, e.g. CNY.",
+    "CreateContentInput.productionCostCurrency": "ISO 4217 code of `productionCostCents`, e.g. CNY.",
+    "CreateContentInput.productionCostCents": "What producing it cost, in cents (integer minor units) of "
+    "`productionCostCurrency`; shown to operators only. With `productionCostMinor` too, both must agree.",
     "CreateContentInput.access": "Who may read the body (default PUBLIC); PAID needs the EXPERT or OPERATOR role.",
     "CreateContentInput.planIds": "With PAID: only subscribers of these plans (ids from `plans`) may read it; unknown "
     "plans are BAD_USER_INPUT.",
@@ -415,7 +417,9 @@ DESCRIPTIONS: dict[str, str] = {
     "EditContentInput.tags": "The new tags (replacing the old ones).",
     "EditContentInput.productionCostMinor": "What producing it cost, in minor units (cents) of "
     "`productionCostCurrency`.",
-    "EditContentInput.productionCostCurrency": "ISO 4217 code of `productionCostMinor`.",
+    "EditContentInput.productionCostCurrency": "ISO 4217 code of `productionCostCents`.",
+    "EditContentInput.productionCostCents": "What producing it cost, in cents (integer minor units) of "
+    "`productionCostCurrency`. With `productionCostMinor` too, both must agree.",
     "EditContentInput.access": "A new requirement: replaces access, plans and tier at once (plans and tier "
     "omitted: none). PAID needs the EXPERT or OPERATOR role.",
     "EditContentInput.planIds": "New plans for a PAID piece (without `access`: the piece's access stays).",
@@ -440,6 +444,8 @@ DESCRIPTIONS: dict[str, str] = {
     "UpdateContentSettingsInput.contentStarWinners": "Content stars picked each month.",
     "UpdateContentSettingsInput.contentStarBudgetMinor": "Monthly content star budget, in minor units (cents) of the "
     "community's currency.",
+    "UpdateContentSettingsInput.contentStarBudgetCents": "Monthly content star budget, in cents (integer minor units) "
+    "of the community's currency. With `contentStarBudgetMinor` too, both must agree.",
     "UpdateContentSettingsInput.exposureBoostPercent": "Extra exposure a boost gives, in percent (300: factor 4.0).",
     "UpdateContentSettingsInput.exposureBoostDays": "How long a boost lasts, in days.",
     "UpdateContentSettingsInput.complaintsPerMemberPerHour": "Complaints one member may file an hour (RATE_LIMITED "

@@ -18,6 +18,7 @@ from gateway.graphql.content.enums import (
     TemplateFormat,
     VoteValue,
 )
+from gateway.graphql.money import renamed
 from gateway.graphql.users.enums import Tier
 
 
@@ -42,8 +43,11 @@ class CreateContentInput:
     draft: bool = False
     publish_at: datetime | None = None
     media_duration_ms: int | None = None
-    production_cost_minor: int | None = None
+    production_cost_minor: int | None = strawberry.field(
+        default=None, deprecation_reason=renamed("productionCostCents")
+    )
     production_cost_currency: str | None = None
+    production_cost_cents: int | None = None
     access: ContentAccess | None = None
     plan_ids: list[strawberry.ID] | None = None
     min_tier: Tier | None = None
@@ -64,8 +68,11 @@ class EditContentInput:
     title: str | None = None
     body: str | None = None
     tags: list[str] | None = None
-    production_cost_minor: int | None = None
+    production_cost_minor: int | None = strawberry.field(
+        default=None, deprecation_reason=renamed("productionCostCents")
+    )
     production_cost_currency: str | None = None
+    production_cost_cents: int | None = None
     access: ContentAccess | None = None
     plan_ids: list[strawberry.ID] | None = None
     min_tier: Tier | None = None
@@ -89,11 +96,14 @@ class UpdateContentSettingsInput:
     step_deadlines_minutes: JSON | None = None
     bullet_comments_per_minute: int | None = None
     content_star_winners: int | None = None
-    content_star_budget_minor: int | None = None
+    content_star_budget_minor: int | None = strawberry.field(
+        default=None, deprecation_reason=renamed("contentStarBudgetCents")
+    )
     exposure_boost_percent: int | None = None
     exposure_boost_days: int | None = None
     complaints_per_member_per_hour: int | None = None
     preview_chars: int | None = None
+    content_star_budget_cents: int | None = None
 
 
 @strawberry.input

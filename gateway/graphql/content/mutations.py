@@ -84,6 +84,7 @@ from gateway.graphql.content.types import (
     Webhook,
     WebhookDelivery,
 )
+from gateway.graphql.money import cents
 from infra.errors import BadInputError
 from infra.schemas import object_id
 
@@ -131,7 +132,12 @@ class ContentProductionMutation:
             draft=input.draft,
             publish_at=input.publish_at,
             media_duration_ms=input.media_duration_ms,
-            production_cost_minor=input.production_cost_minor,
+            production_cost_minor=cents(
+                input.production_cost_cents,
+                input.production_cost_minor,
+                field="productionCostCents",
+                legacy_field="productionCostMinor",
+            ),
             production_cost_currency=input.production_cost_currency,
             **paywall_fields(input),
         )
@@ -154,7 +160,12 @@ class ContentProductionMutation:
             title=input.title,
             body=input.body,
             tags=input.tags,
-            production_cost_minor=input.production_cost_minor,
+            production_cost_minor=cents(
+                input.production_cost_cents,
+                input.production_cost_minor,
+                field="productionCostCents",
+                legacy_field="productionCostMinor",
+            ),
             production_cost_currency=input.production_cost_currency,
             **paywall_fields(input),
         )
@@ -166,6 +177,15 @@ class ContentProductionMutation:
     async def update_content_settings(self, info: Info, input: UpdateContentSettingsInput) -> ContentSettings:
         member = (await info.context.require_operator(as_member=True)).actor
         given = {k: v for k, v in vars(input).items() if v is not None}
+        given.pop("content_star_budget_cents", None)
+        budget = cents(
+            input.content_star_budget_cents,
+            input.content_star_budget_minor,
+            field="contentStarBudgetCents",
+            legacy_field="contentStarBudgetMinor",
+        )
+        if budget is not None:
+            given["content_star_budget_minor"] = budget
         update = ContentSettingsUpdate.model_validate({"actor_id": member.id, **given})
         read = await info.context.services.content.update_content_settings(member.community_id, update)
         return ContentSettings.from_read(read)

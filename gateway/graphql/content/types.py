@@ -57,6 +57,8 @@ from gateway.graphql.content.enums import (
     TemplateFormat,
     VoteValue,
 )
+from gateway.graphql.links import content_link, member_link
+from gateway.graphql.money import renamed
 from gateway.graphql.pagination import check_first
 from gateway.graphql.users.enums import Tier
 from gateway.graphql.users.types import User
@@ -126,13 +128,20 @@ class ContentSettings:
     step_deadlines_minutes: JSON
     bullet_comments_per_minute: int
     content_star_winners: int
-    content_star_budget_minor: int
+    content_star_budget_minor: int = strawberry.field(deprecation_reason=renamed("contentStarBudgetCents"))
     exposure_boost_percent: int
     exposure_boost_days: int
     complaints_per_member_per_hour: int = strawberry.field(
         description="At most this many complaints an hour from one member (RATE_LIMITED past it)."
     )
     preview_chars: int = 280
+
+    @strawberry.field(
+        description="Monthly content star budget, split equally among winners, in cents (integer "
+        "minor units) of the community's currency."
+    )
+    def content_star_budget_cents(self) -> int:
+        return self.content_star_budget_minor
 
     @staticmethod
     def from_read(r: ContentSettingsRead) -> ContentSettings:
@@ -147,6 +156,10 @@ class AuditEntry:
     target_type: str
     target_id: str
     detail: JSON
+
+    @strawberry.field(description="Who acted (null for the system); null when their account no longer exists.")
+    async def actor(self, info: Info) -> User | None:
+        return await member_link(info, self.actor_id, User.from_read)
 
     @staticmethod
     def from_read(r: AuditEntryRead) -> AuditEntry:
@@ -211,6 +224,14 @@ class BulletComment:
     media_ms: int | None
     created_at: datetime
 
+    @strawberry.field(description="The commenter; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id, User.from_read)
+
+    @strawberry.field(description="The piece the comment overlays (a teaser behind the paywall; null when unreadable).")
+    async def content(self, info: Info) -> Content | None:
+        return await content_link(info, self.content_id, Content.from_read)
+
     @staticmethod
     def from_read(r: BulletRead) -> BulletComment:
         return BulletComment(
@@ -234,6 +255,14 @@ class Comment:
     depth: int
     text: str
     created_at: datetime
+
+    @strawberry.field(description="The commenter; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id, User.from_read)
+
+    @strawberry.field(description="The piece commented on (a teaser behind the paywall; null when unreadable).")
+    async def content(self, info: Info) -> Content | None:
+        return await content_link(info, self.content_id, Content.from_read)
 
     @staticmethod
     def from_read(r: CommentRead) -> Comment:
@@ -266,6 +295,10 @@ class Contribution:
     down: int
     score: int
     created_at: datetime
+
+    @strawberry.field(description="The contributor; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id, User.from_read)
 
     @staticmethod
     def from_read(r: ContributionRead) -> Contribution:
@@ -325,6 +358,10 @@ class Complaint:
     content_hidden: bool = strawberry.field(description="True when this complaint's flag tipped the auto-hide.")
     incident_id: strawberry.ID | None
 
+    @strawberry.field(description="The complainant; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id, User.from_read)
+
     @staticmethod
     def from_read(r: ComplaintRead) -> Complaint:
         return Complaint(
@@ -348,8 +385,16 @@ class Complaint:
 class FlagContribution:
     complaint_id: strawberry.ID
     member_id: strawberry.ID
-    tier: str
+    tier: str = strawberry.field(deprecation_reason="Use `memberTier`, the same tier as the `Tier` enum.")
     weight: float
+
+    @strawberry.field(description="The complainant; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id, User.from_read)
+
+    @strawberry.field(description="The complainant's tier when they complained, as the `Tier` enum.")
+    def member_tier(self) -> Tier:
+        return Tier(self.tier)
 
 
 @strawberry.type(description="Why a piece was auto-hidden: the threshold and each flag's weight.")
@@ -360,6 +405,10 @@ class HideExplanation:
     total_weight: float
     contributions: list[FlagContribution]
     restored_at: datetime | None
+
+    @strawberry.field(description="The hidden piece (a teaser behind the paywall; null when unreadable).")
+    async def content(self, info: Info) -> Content | None:
+        return await content_link(info, self.content_id, Content.from_read)
 
 
 @strawberry.type
@@ -471,9 +520,23 @@ class ContentStarAward:
     member_id: strawberry.ID
     rank: int
     score: float
-    amount_minor: int = strawberry.field(description="Integer minor units of `currency`.")
+    amount_minor: int = strawberry.field(
+        description="Integer minor units of `currency`.", deprecation_reason=renamed("amountCents")
+    )
     currency: str
     best_content_id: strawberry.ID
+
+    @strawberry.field(description="The winning creator; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id, User.from_read)
+
+    @strawberry.field(description="Their best piece of the month (a teaser behind the paywall; null when unreadable).")
+    async def best_content(self, info: Info) -> Content | None:
+        return await content_link(info, self.best_content_id, Content.from_read)
+
+    @strawberry.field(description="The award in cents (integer minor units) of `currency`: 1999 is 19.99.")
+    def amount_cents(self) -> int:
+        return self.amount_minor
 
 
 @strawberry.type(description="A month's winners; running the same month again returns this, paying nothing twice.")
@@ -481,8 +544,14 @@ class ContentStarResult:
     month: str
     ran_at: datetime
     rerun: bool
-    budget_minor: int
+    budget_minor: int = strawberry.field(deprecation_reason=renamed("budgetCents"))
     awards: list[ContentStarAward]
+
+    @strawberry.field(
+        description="The budget split among winners, in cents (integer minor units) of the community's currency."
+    )
+    def budget_cents(self) -> int:
+        return self.budget_minor
 
 
 @strawberry.type(description="An award waiting for billing to offer payouts.")
@@ -490,11 +559,19 @@ class PendingPayout:
     id: strawberry.ID
     member_id: strawberry.ID
     month: str
-    amount_minor: int
+    amount_minor: int = strawberry.field(deprecation_reason=renamed("amountCents"))
     currency: str
     status: str
     source: str
     created_at: datetime
+
+    @strawberry.field(description="The creator to be paid; null when their account no longer exists.")
+    async def member(self, info: Info) -> User | None:
+        return await member_link(info, self.member_id, User.from_read)
+
+    @strawberry.field(description="The award in cents (integer minor units) of `currency`: 1999 is 19.99.")
+    def amount_cents(self) -> int:
+        return self.amount_minor
 
 
 @strawberry.type
@@ -505,6 +582,10 @@ class ExposureBoost:
     starts_at: datetime
     ends_at: datetime
     reason: str
+
+    @strawberry.field(description="The boosted piece (a teaser behind the paywall; null when unreadable).")
+    async def content(self, info: Info) -> Content | None:
+        return await content_link(info, self.content_id, Content.from_read)
 
 
 @strawberry.type
@@ -577,9 +658,18 @@ class Content:
         )
 
     @strawberry.field(
-        description="Production cost in integer minor units of productionCostCurrency; operators only (null otherwise)."
+        description="Production cost in integer minor units of productionCostCurrency; operators only (null "
+        "otherwise).",
+        deprecation_reason=renamed("productionCostCents"),
     )
     async def production_cost_minor(self, info: Info) -> int | None:
+        return await self.production_cost_cents(info)
+
+    @strawberry.field(
+        description="Production cost in cents (integer minor units) of `productionCostCurrency`; operators only "
+        "(null otherwise)."
+    )
+    async def production_cost_cents(self, info: Info) -> int | None:
         if self.cost_minor is None or info.context.viewer.is_admin:
             return self.cost_minor
         if not info.context.viewer.member_id:

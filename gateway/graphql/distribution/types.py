@@ -13,6 +13,7 @@ from distribution_service.schemas import (
 from gateway.context import Info
 from gateway.graphql.content.types import Content
 from gateway.graphql.distribution.enums import CandidateSource, Scene, Slot
+from gateway.graphql.links import content_link
 from gateway.graphql.pagination import check_first
 
 
@@ -89,6 +90,10 @@ class FeedItemExplanation:
     sources: list[CandidateSource] = strawberry.field(
         default_factory=list, description="The sources that offered the item (empty when it was not shown)."
     )
+
+    @strawberry.field(description="The piece explained (a teaser behind the paywall; null when unreadable).")
+    async def content(self, info: Info) -> Content | None:
+        return await content_link(info, self.content_id, Content.from_read)
 
 
 @strawberry.type

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from strawberry.dataloader import DataLoader
 
-from gateway.graphql.loaders import Key, scoped_batch
-from infra.errors import ServiceError
+from gateway.graphql.loaders import Key, one_by_one, scoped_batch
 from users_service.client import UsersClient
 from users_service.schemas import CommunityRead, MemberRead
 
@@ -17,13 +16,4 @@ class MemberByIdLoader(DataLoader[Key, MemberRead | None]):
 
 class CommunityByIdLoader(DataLoader[str, CommunityRead]):
     def __init__(self, users: UsersClient) -> None:
-        async def load(ids: list[str]) -> list[CommunityRead | BaseException]:
-            results: list[CommunityRead | BaseException] = []
-            for community_id in ids:
-                try:
-                    results.append(await users.get_community(community_id))
-                except ServiceError as exc:
-                    results.append(exc)
-            return results
-
-        super().__init__(load_fn=load)
+        super().__init__(load_fn=one_by_one(users.get_community))

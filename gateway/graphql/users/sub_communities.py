@@ -9,7 +9,7 @@ import strawberry
 
 from gateway.context import Info
 from gateway.graphql.arguments import CommunityArg
-from gateway.graphql.users.enums import Tier
+from gateway.graphql.users.enums import LifecycleStage, Tier
 from users_service.schemas import ChildFigures, IncubationRead, SubCommunityRead
 
 
@@ -56,7 +56,13 @@ class Incubation:
     days_taken: int | None = strawberry.field(description="Days from creation to incubation; null while incubating.")
     target_days: int = strawberry.field(description="The target (45 days, `INCUBATION_TARGET_DAYS`).")
     on_track: bool = strawberry.field(description="Within the target, so far or in the end.")
-    stage: str = strawberry.field(description="The child's lifecycle stage (see `communityStage`).")
+    stage: str = strawberry.field(
+        description="The child's lifecycle stage (see `communityStage`).", deprecation_reason="Use `lifecycleStage`."
+    )
+
+    @strawberry.field(description="The child's lifecycle stage as the `LifecycleStage` enum (see `communityStage`).")
+    def lifecycle_stage(self) -> LifecycleStage:
+        return LifecycleStage(self.stage)
 
     @staticmethod
     def from_read(r: IncubationRead) -> Incubation:

@@ -7,7 +7,7 @@ from tests.integration.content.support import FILE_COMPLAINT, complain, world
 
 HIDE = """
 query($id: ID!) {
-  hideExplanation(contentId: $id) { threshold totalWeight contributions { memberId tier weight } restoredAt }
+  hideExplanation(contentId: $id) { threshold totalWeight contributions { memberId tier memberTier weight } restoredAt }
 }
 """
 DECIDE = "mutation($input: DecideComplaintInput!) { decideComplaint(input: $input) { id status } }"
@@ -93,7 +93,7 @@ async def test_weighted_flags_hide_content_and_store_the_explanation(gateway_wit
         assert explanation == {
             "threshold": 3.0,
             "totalWeight": 3.0,
-            "contributions": [{"memberId": m.id, "tier": "NEW", "weight": 1.0} for m in flaggers],
+            "contributions": [{"memberId": m.id, "tier": "NEW", "memberTier": "NEW", "weight": 1.0} for m in flaggers],
             "restoredAt": None,
         }
 

@@ -10,10 +10,12 @@ from tests.integration.content.support import content_app, world
 
 RUN = """
 mutation($input: RunContentStarInput!) {
-  runContentStar(input: $input) { month rerun budgetMinor awards { memberId rank amountMinor currency bestContentId } }
+  runContentStar(input: $input) {
+    month rerun budgetMinor budgetCents awards { memberId rank amountMinor amountCents currency bestContentId }
+  }
 }
 """
-PAYOUTS = "{ pendingPayouts { memberId month amountMinor currency status source } }"
+PAYOUTS = "{ pendingPayouts { memberId month amountMinor amountCents currency status source } }"
 VOTE = "mutation($input: VoteContentInput!) { voteContent(input: $input) { up } }"
 BOOST = "mutation($input: GrantExposureBoostInput!) { grantExposureBoost(input: $input) { factor } }"
 MONTH = "2026-03"
@@ -49,11 +51,13 @@ async def test_content_star_ranks_members_by_score_and_splits_the_budget(gateway
             "month": MONTH,
             "rerun": False,
             "budgetMinor": 3_000_000,
+            "budgetCents": 3_000_000,
             "awards": [
                 {
                     "memberId": bob.id,
                     "rank": 1,
                     "amountMinor": 1_500_000,
+                    "amountCents": 1_500_000,
                     "currency": "CNY",
                     "bestContentId": bob_piece,
                 },
@@ -61,6 +65,7 @@ async def test_content_star_ranks_members_by_score_and_splits_the_budget(gateway
                     "memberId": w.member.id,
                     "rank": 2,
                     "amountMinor": 1_500_000,
+                    "amountCents": 1_500_000,
                     "currency": "CNY",
                     "bestContentId": alice_piece,
                 },
@@ -78,6 +83,7 @@ async def test_running_the_same_month_again_picks_the_same_winners_and_pays_noth
     # PENDING until the outbox relay has booked the award in billing, AWARDED after.
     assert {(p["source"], p["month"]) for p in payouts} == {("CONTENT_STAR", MONTH)}
     assert {p["status"] for p in payouts} <= {"PENDING", "AWARDED"}
+    assert all(p["amountCents"] == p["amountMinor"] > 0 for p in payouts)  # the new name and the deprecated one
 
 
 TRIAL_BALANCE = "{ trialBalance { accounts { account debits credits balance } totalDebits totalCredits } }"

@@ -16,7 +16,7 @@ query($c: ID) {
     children {
       slug
       figures { members publishedUgc revenueCents tiers { tier members } }
-      incubation { complete daysTaken daysSoFar onTrack targetDays items { key met } }
+      incubation { complete daysTaken daysSoFar onTrack targetDays stage lifecycleStage items { key met } }
     }
   }
 }
@@ -51,5 +51,6 @@ async def test_parent_sees_each_child_and_their_sum_and_the_days_incubation_took
     unmet = {i["key"] for i in south_view["incubation"]["items"] if not i["met"]}
     assert unmet == {"contentFlowing", "firstRevenue", "launch:seedMembers"}
     assert south_view["incubation"]["daysTaken"] is None
+    assert south_view["incubation"]["lifecycleStage"] == south_view["incubation"]["stage"] == "LAUNCH"
     assert (view["targetDays"], view["incubated"], view["averageDaysTaken"]) == (45, 1, 0.0)
     assert refused == "FORBIDDEN"  # a child's operator does not see the parent's children
