@@ -28,7 +28,9 @@ $(STAMP): requirements.txt requirements-train.txt requirements-dev.txt | python-
 SYSTEM_PACKAGES := fonts-noto-cjk fontconfig chromium redis-server nodejs npm
 SYSTEM_STAMP := $(VENV)/.system-packages
 $(SYSTEM_STAMP): Makefile
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+	  case $$p in nodejs) command -v node >/dev/null && continue;; npm) command -v npm >/dev/null && continue;; esac; \
+	  dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing Debian packages:" $$missing; \
