@@ -17,6 +17,7 @@ from users_service.domain.campaigns import RewardState as CampaignRewardState
 from users_service.domain.campaigns import Step as CampaignStep
 from users_service.domain.health.model import AlertStatus, Dimension, Direction, HealthStatus, IndicatorLevel
 from users_service.domain.layers import Layer
+from users_service.domain.perks import Perk
 from users_service.domain.proposals import ProposalStatus, Recommendation
 from users_service.domain.roles import Role
 from users_service.domain.stages import Stage
@@ -143,6 +144,10 @@ from users_service.schemas.value import (
     TierRunList,
     TierRunRead,
     TierShare,
+    PerkEffect,
+    TreatmentConfig,
+    LayerTreatmentRead,
+    TreatmentList,
     TreatmentRead,
     ValueConfig,
 )
@@ -245,6 +250,8 @@ __all__ = [
     "JobRead",
     "JobStatus",
     "Layer",
+    "Perk",
+    "PerkEffect",
     "LayerShare",
     "LtvCalibrationBin",
     "LtvErrors",
@@ -299,6 +306,9 @@ __all__ = [
     "TierRunList",
     "TierRunRead",
     "TierShare",
+    "TreatmentConfig",
+    "LayerTreatmentRead",
+    "TreatmentList",
     "TreatmentRead",
     "ValueConfig",
 ]
