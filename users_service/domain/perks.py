@@ -27,13 +27,13 @@ EFFECTS: dict[Perk, str | None] = {
     Perk.PRIORITY_SUPPORT: None,
     Perk.PRODUCT_DECISIONS: None,
     Perk.PROFIT_SHARE: None,
-    Perk.EARLY_ACCESS: "Reads a piece in full during its early-access window (`earlyAccessUntil`); others see the teaser.",
+    Perk.EARLY_ACCESS: "Reads a piece in full during its early-access window (`earlyAccessUntil`); others: the teaser.",
 }
 
 
 LABELS: dict[Perk, str] = {
     Perk.PRIORITY_SUPPORT: "A label: nothing routes support by it yet; operators act on it by hand.",
-    Perk.PRODUCT_DECISIONS: "A label: the governance committee is drawn from the CORE layer itself, not from this perk.",
+    Perk.PRODUCT_DECISIONS: "A label: the governance committee is drawn from the CORE layer, not from this perk.",
     Perk.PROFIT_SHARE: "A label: no payout reads it yet; operators pay profit shares by hand (creator payouts).",
 }
 

@@ -6,9 +6,8 @@ import strawberry
 
 from users_service.schemas import Channel as AcquisitionChannel
 from users_service.schemas import Layer as RfmLayer
-from users_service.schemas import Perk
+from users_service.schemas import Perk, ProposalStatus, Role, Tier
 from users_service.schemas import ProgramKind as TrialProgramKind
-from users_service.schemas import ProposalStatus, Role, Tier
 from users_service.schemas import Recommendation as ProposalRecommendation
 from users_service.schemas import Stage as LifecycleStage
 
