@@ -31,6 +31,7 @@ class PublishContentInput:
     plan_ids: list[strawberry.ID] | None = None
     min_tier: Tier | None = None
     preview: str | None = None
+    early_access_until: datetime | None = None
 
 
 @strawberry.input
@@ -48,6 +49,7 @@ class CreateContentInput:
     plan_ids: list[strawberry.ID] | None = None
     min_tier: Tier | None = None
     preview: str | None = None
+    early_access_until: datetime | None = None
 
 
 @strawberry.input
@@ -70,6 +72,7 @@ class EditContentInput:
     plan_ids: list[strawberry.ID] | None = None
     min_tier: Tier | None = None
     preview: str | None = None
+    early_access_until: datetime | None = None
 
 
 @strawberry.input
