@@ -21,7 +21,8 @@ def _at(hours: float) -> str:
 
 async def _locked(api: Api, content_id: str, token: str) -> bool:
     piece = (await api.data(CONTENT, {"id": content_id}, token=token))["content"]
-    assert (piece["body"] == "") is piece["locked"] and piece["preview"]
+    assert (piece["body"] == "") is piece["locked"]
+    assert piece["preview"]
     return bool(piece["locked"])
 
 
@@ -36,7 +37,8 @@ async def test_the_core_layer_reads_early_pieces_in_full_others_the_teaser_until
     assert [(i["content"]["locked"], i["content"]["body"]) for i in feed if i["content"]["id"] == early] == [(True, "")]
     for member in (core, w.expert, w.operator):
         piece = (await api.data(CONTENT, {"id": early}, token=member.token))["content"]
-        assert piece["locked"] is False and SECRET in piece["body"]
+        assert piece["locked"] is False
+        assert SECRET in piece["body"]
     # when: the window ends (the author ends it now), then the PUBLIC piece opens to everyone
     await api.data(EDIT, {"input": {"contentId": early, "earlyAccessUntil": _at(-0.01)}}, token=w.expert.token)
     assert not await _locked(api, early, w.reader.token)
