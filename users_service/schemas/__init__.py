@@ -114,6 +114,7 @@ from users_service.schemas.members import (
     PublicProfile,
     RoleChange,
 )
+from users_service.schemas.offers import BatchOfferSend, BatchOfferSent
 from users_service.schemas.offline_events import (
     AttendanceRead,
     OfflineCheckIn,
@@ -164,6 +165,8 @@ from users_service.schemas.voice import (
 )
 
 __all__ = [
+    "BatchOfferSend",
+    "BatchOfferSent",
     "AttendanceRead",
     "OfflineCheckIn",
     "OfflineEventCreate",
