@@ -56,7 +56,6 @@ from gateway.graphql.health import HealthMutation, HealthQuery
 from gateway.graphql.health.descriptions import DESCRIPTIONS as HEALTH_DESCRIPTIONS
 from gateway.graphql.users.accounts import AccountMutation, AccountQuery
 from gateway.graphql.users.api_keys import ApiKeyMutation, ApiKeyQuery
-from gateway.graphql.users.offers import OfferMutation
 from gateway.graphql.users.connections import MemberConnectionQuery
 from gateway.graphql.users.descriptions import DESCRIPTIONS as USERS_DESCRIPTIONS
 from gateway.graphql.users.jobs import JobMutation, JobQuery
@@ -69,6 +68,7 @@ from gateway.graphql.users.mutations import (
     UserMutation,
     VoiceMutation,
 )
+from gateway.graphql.users.offers import OfferMutation
 from gateway.graphql.users.queries import (
     AcquisitionQuery,
     CommunityQuery,
