@@ -116,7 +116,7 @@ class UsersService:
                 self.communities, store.members, self.value, self.voice, self.governance, self.acquisition, upstreams
             ),
         )
-        self.campaigns = CampaignsService(store.campaigns, self.communities, self.members)
+        self.campaigns = CampaignsService(store.campaigns, self.communities, self.members, self.value)
         self.campaign_rewards = CampaignRewardsService(
             store.campaign_rewards,
             self.campaigns,

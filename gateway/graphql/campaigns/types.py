@@ -15,6 +15,7 @@ from gateway.graphql.campaigns.enums import (
     PrizeFulfilment,
     TaskKind,
 )
+from gateway.graphql.users.enums import Perk
 from users_service.schemas import (
     CampaignRead,
     CampaignReport,
@@ -82,6 +83,9 @@ class Campaign:
     holding_days: int = strawberry.field(description="Days a cash reward is held before it reaches the balance.")
     tasks: list[CampaignTask]
     created_at: datetime
+    perk: Perk | None = strawberry.field(
+        default=None, description="Only members whose layer's treatment grants it take part; null: everyone."
+    )
 
     @staticmethod
     def from_read(read: CampaignRead) -> Campaign:
@@ -96,6 +100,7 @@ class Campaign:
             remaining_cents=read.remaining_cents,
             holding_days=read.holding_days,
             tasks=[CampaignTask.from_read(t) for t in read.tasks],
+            perk=read.perk,
             created_at=read.created_at,
         )
 
