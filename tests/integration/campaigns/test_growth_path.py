@@ -10,7 +10,6 @@ from tests.integration.campaigns.helpers import CHECK_IN, CLAIM, claim_vars, com
 from tests.integration.treatments_support import set_layer
 
 CAMPAIGN = "query($id: ID!) { campaign(id: $id) { perk } }"
-PYRAMID = "{ rfmPyramid { layer treatment { perks effects { perk acts effect } } } }"
 
 
 async def test_growth_path_tasks_are_for_the_activated_layer_only(api: Api) -> None:
@@ -31,17 +30,3 @@ async def test_growth_path_tasks_are_for_the_activated_layer_only(api: Api) -> N
     assert participants == 0
     assert reward["reward"]["points"] == 50
     assert (await api.data(CAMPAIGN, {"id": campaign["id"]}, token=operator.token))["campaign"]["perk"] == "GROWTH_PATH"
-
-
-async def test_the_pyramid_says_what_each_treatment_does(api: Api) -> None:
-    _, operator = await community_with_operator(api)
-    layers = {row["layer"]: row["treatment"] for row in (await api.data(PYRAMID, token=operator.token))["rfmPyramid"]}
-    assert layers["BASE"]["perks"] == ["STANDARD_CONTENT", "BATCH_OFFERS"]
-    assert layers["CORE"]["perks"] == ["PRODUCT_DECISIONS", "PROFIT_SHARE", "EARLY_ACCESS"]
-    acting = {layer: [e["perk"] for e in t["effects"] if e["acts"]] for layer, t in layers.items()}
-    assert acting == {
-        "BASE": ["STANDARD_CONTENT", "BATCH_OFFERS"],
-        "ACTIVATED": ["GROWTH_PATH"],
-        "CORE": ["EARLY_ACCESS"],
-    }
-    assert all(e["effect"] for t in layers.values() for e in t["effects"])
