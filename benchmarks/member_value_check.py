@@ -3,7 +3,7 @@
 dumps, default ../shared/data/stackexchange).
 
 For each site: import the dump with the Stack Exchange importer (in-process services on an in-memory SecantusDB;
-the import ends with a tier run as of the dump's last event), read `tierDistribution` and `rfmPyramid` through
+the import ends with a tier run as of the dump's last event by a member), read `tierDistribution` and `rfmPyramid` through
 `UsersClient`, and recompute the same counts in plain Python straight from the XML files: the members
 (Users.xml less the Community bot), their engagement events (answering, commenting, accepting an answer to one's
 question, favouriting — the importer's per-member events), the RFM scores by quantiles within the community, the
@@ -153,8 +153,9 @@ def quantile_scores(values: dict[int, float], members: list[int], *, lower_is_be
 
 
 def recount(dump: Dump) -> dict[str, Any]:
-    """Tier and layer counts recomputed from the dump, as of its last event."""
-    as_of = max(at for _, at in dump.events)
+    """Tier and layer counts recomputed from the dump, as of its last member's event (anonymous votes, dated by
+    day, may come later: they are nobody's activity)."""
+    as_of = max(at for member, at in dump.events if member is not None)
     members = sorted(dump.joined)
     year, window = as_of - timedelta(days=RFM_WINDOW_DAYS), as_of - timedelta(days=WINDOW_DAYS)
     year_events: Counter[int] = Counter()
