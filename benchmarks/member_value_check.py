@@ -4,8 +4,8 @@ dumps, default ../shared/data/stackexchange).
 
 For each site: import the dump with the Stack Exchange importer (in-process services on an in-memory SecantusDB;
 the import ends with a tier run as of the dump's last event by a member), read `tierDistribution` and
-`rfmPyramid` through `UsersClient`, and recompute the same counts in plain Python straight from the XML files: the members
-(Users.xml less the Community bot), their engagement events (answering, commenting, accepting an answer to one's
+`rfmPyramid` through `UsersClient`, and recompute the same counts in plain Python straight from the XML files: the
+members (Users.xml less the Community bot), their engagement events (answering, commenting, accepting an answer to one's
 question, favouriting — the importer's per-member events), the RFM scores by quantiles within the community, the
 pyramid cut, and each member's tier by the rules' defaults (a first run from import: a member's tier is the tier
 they qualify for). Each figure is printed beside the service's and the playbook's target; the last line is one
