@@ -98,7 +98,8 @@ def assign_layers(
     activated_share: float,
     core_share: float,
 ) -> list[Layer]:
-    """Rank members by total score (ties: money, then activity) and cut the pyramid from the top.
+    """Rank members by total score (ties: money, then activity, then the order given: the caller passes members in
+    id order, earliest first) and cut the pyramid from the top.
 
     A member who shows nothing at all (score 3) stays in the base layer even when the community is small
     enough that the cut would reach them.

@@ -171,7 +171,9 @@ class ValueService:
         )
         await report(0.4)
         read_at = datetime.now(UTC)
-        states = await self.members.list_states(cid)
+        # In id order (who joined the platform first), so that exact ties at a cut of the pyramid are broken by a
+        # stated rule, not by the order the database returns documents in.
+        states = sorted(await self.members.list_states(cid), key=lambda s: s.id)
         await report(0.5)
         n = len(states)
         recency = np.full(n, np.nan)
