@@ -53,6 +53,10 @@ class BillingClient(ServiceClient):
     async def create_coupon(self, community_id: str, coupon_in: s.CouponCreate) -> s.CouponRead:
         return await self._post(f"{community_path(community_id)}/coupons", coupon_in, s.CouponRead)
 
+    async def issue_offer(self, community_id: str, offer: s.OfferIssue) -> s.OfferIssued:
+        """A batch offer's coupon for each listed member (at most 1,000 a call), once per member per offer key."""
+        return await self._post(f"{community_path(community_id)}/offers", offer, s.OfferIssued)
+
     async def lookup_memberships(self, community_id: str, member_ids: list[str]) -> list[s.SubscriptionRead | None]:
         """Each member's live subscription in the order asked; None where there is none."""
         body = await self._call(

@@ -68,6 +68,7 @@ from gateway.graphql.users.mutations import (
     UserMutation,
     VoiceMutation,
 )
+from gateway.graphql.users.offers import OfferMutation
 from gateway.graphql.users.queries import (
     AcquisitionQuery,
     CommunityQuery,
@@ -115,6 +116,7 @@ USERS_MUTATIONS = (
     VoiceMutation,
     GovernanceMutation,
     AcquisitionMutation,
+    OfferMutation,
 )
 
 Query = merge_types(

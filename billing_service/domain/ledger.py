@@ -27,6 +27,11 @@ class Account(StrEnum):
     COST_CAMPAIGN_REWARDS = "costs:campaign_rewards"
     COST_PAYMENT_FEES = "costs:payment_fees"
     COST_DELIVERY = "costs:delivery"
+    # Memorandum accounts: discounts granted by coupons, recorded at list price against their offset. No money
+    # moves (the sale is booked at the price charged), so revenue and cash figures are unchanged; the pair
+    # says how much was given away, to whom and by which coupon.
+    MEMO_DISCOUNTS_GRANTED = "memo:discounts_granted"
+    MEMO_DISCOUNTS_OFFSET = "memo:discounts_offset"
 
 
 class Stream(StrEnum):
@@ -42,7 +47,7 @@ REVENUE_ACCOUNT = {
     Stream.ADS: Account.REVENUE_ADS,
     Stream.DATA: Account.REVENUE_DATA,
 }
-DEBIT_NORMAL_PREFIXES = ("assets:", "costs:")
+DEBIT_NORMAL_PREFIXES = ("assets:", "costs:", "memo:discounts_granted")
 
 
 class UnbalancedPostingError(ValueError):
@@ -113,3 +118,8 @@ def recognised_to_date(amount: int, total_days: int, elapsed_days: int) -> int:
     if total_days <= 0 or elapsed_days >= total_days:
         return amount
     return amount * max(elapsed_days, 0) // total_days
+
+
+def discount_lines(amount: int) -> list[Line]:
+    """A coupon's discount as a memorandum posting: granted (debit) against its offset (credit)."""
+    return balanced([debit(Account.MEMO_DISCOUNTS_GRANTED, amount), credit(Account.MEMO_DISCOUNTS_OFFSET, amount)])

@@ -61,9 +61,8 @@ ROUTES = [
         lambda svc, c, p: svc.subscriptions.change_plan(c, p),
         name="change_plan",
     ),
-    body_route(
-        f"{C}/coupons", s.CouponCreate, lambda svc, c, p: svc.subscriptions.create_coupon(c, p), name="create_coupon"
-    ),
+    body_route(f"{C}/coupons", s.CouponCreate, lambda svc, c, p: svc.coupons.create_coupon(c, p), name="create_coupon"),
+    body_route(f"{C}/offers", s.OfferIssue, lambda svc, c, p: svc.coupons.issue_offer(c, p), name="issue_offer"),
     Route(f"{C}/memberships/lookup", lookup_memberships, methods=["POST"]),
     Route(f"{C}/notifications", list_notifications, methods=["GET"]),
 ]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from billing_service.domain.plans import Interval, SubscriptionStatus
-from infra.schemas import ApiInput, ApiModel, Id
+from infra.schemas import ApiInput, ApiModel, Id, UtcDatetime
 
 IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 PaymentMethod = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -82,15 +82,23 @@ class SubscriptionList(ApiModel):
     items: list[SubscriptionRead]
 
 
+CouponDuration = Annotated[str, StringConstraints(pattern=r"^(ONCE|FOREVER)$")]
+PercentOff = Annotated[int, Field(ge=0, le=100)]
+MAX_OFFER_MEMBERS = 1000
+
+
 class CouponCreate(ApiInput):
     code: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9_-]{3,40}$")]
-    percent_off: Annotated[int, Field(ge=0, le=100)] = 0
+    percent_off: PercentOff = 0
     amount_off_cents: Cents = 0
     # ONCE: the first charge only; FOREVER: every charge of the subscription.
-    duration: Annotated[str, StringConstraints(pattern=r"^(ONCE|FOREVER)$")] = "ONCE"
+    duration: CouponDuration = "ONCE"
     max_redemptions: Annotated[int, Field(ge=1, le=1_000_000)] = 1000
     # The RFM layer (or any audience label) a batch offer is meant for; informational.
     audience: Text | None = None
+    # Redeemable on these plans only (empty: any plan), and before this moment only (None: no expiry).
+    plan_ids: list[Id] = Field(default_factory=list, max_length=100)
+    expires_at: UtcDatetime | None = None
 
 
 class CouponRead(ApiModel):
@@ -102,6 +110,49 @@ class CouponRead(ApiModel):
     max_redemptions: int
     remaining: int
     audience: str | None = None
+    plan_ids: list[str] = Field(default_factory=list)
+    expires_at: datetime | None = None
+    # A batch offer's coupon: redeemable by this member only.
+    member_id: str | None = None
+    offer_key: str | None = None
+
+
+OfferKey = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9_-]{3,30}$")]
+
+
+class OfferTerms(ApiInput):
+    """A batch offer's terms: each member it reaches gets a coupon of their own, redeemable once, by them only."""
+
+    offer_key: OfferKey
+    percent_off: PercentOff = 0
+    amount_off_cents: Cents = 0
+    duration: CouponDuration = "ONCE"
+    plan_ids: list[Id] = Field(default_factory=list, max_length=100)
+    expires_at: UtcDatetime | None = None
+    audience: Text | None = None
+    message: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+
+    @model_validator(mode="after")
+    def _some_discount(self) -> OfferTerms:
+        if self.percent_off == 0 and self.amount_off_cents == 0:
+            raise ValueError("an offer takes percentOff or amountOffCents")
+        return self
+
+
+class OfferIssue(OfferTerms):
+    member_ids: list[Id] = Field(min_length=1, max_length=MAX_OFFER_MEMBERS)
+
+
+class MemberCoupon(ApiModel):
+    member_id: str
+    code: str
+
+
+class OfferIssued(ApiModel):
+    offer_key: str
+    issued: int
+    already_issued: int
+    coupons: list[MemberCoupon]
 
 
 class MembershipLookup(ApiInput):

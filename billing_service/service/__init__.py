@@ -10,6 +10,7 @@ from billing_service.payments.provider import PaymentProvider
 from billing_service.service.analytics import AnalyticsService
 from billing_service.service.charging import PaymentFlow
 from billing_service.service.commerce import CommerceService
+from billing_service.service.coupons import CouponsService
 from billing_service.service.cycle import BillingCycle
 from billing_service.service.figures import FiguresService
 from billing_service.service.idempotency import IdempotentRunner
@@ -66,8 +67,9 @@ class BillingService:
         )
         recognition = Recognition(store)
         book = MembershipBook(store, self.flow, recognition, policy)
+        self.coupons = CouponsService(store)
         self.subscriptions = SubscriptionService(
-            store, self.flow, runner, recognition, users, default_method=default_method
+            store, self.flow, runner, recognition, users, self.coupons, default_method=default_method
         )
         self.commerce = CommerceService(store, self.flow, runner, recognition, members, default_method=default_method)
         self.refunds = RefundService(store, self.flow, runner)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pymongo.errors import DuplicateKeyError
 
 from billing_service.domain.dunning import DunningPolicy, dunning_step
+from billing_service.domain.ledger import discount_lines
 from billing_service.domain.plans import SubscriptionStatus
 from billing_service.domain.proration import discounted
 from billing_service.schemas import CycleResult
@@ -186,7 +187,25 @@ class BillingCycle:
                 return False
             payment = existing  # an earlier or concurrent run made it: finish that one, never a second
         settled = await self.flow.collect(payment)
+        if settled["status"] == "SUCCEEDED" and plan["price_cents"] > amount:
+            await self._post_discount(settled, coupon, list_cents=plan["price_cents"])
         return bool(settled["status"] == "SUCCEEDED")
+
+    async def _post_discount(self, payment: Doc, coupon: Doc, *, list_cents: int) -> None:
+        """A FOREVER coupon's discount on a renewal, as the ledger's memorandum entry (once per payment)."""
+        try:
+            await self.store.ledger.post(
+                None,
+                community_id=payment["community_id"],
+                posting_id=f"discount:payment:{payment['_id']}",
+                kind="coupon_discount",
+                lines=discount_lines(list_cents - payment["amount_cents"]),
+                occurred_at=payment.get("occurred_at") or datetime.now(UTC),
+                member_id=payment.get("member_id"),
+                meta={"coupon_code": coupon.get("code"), "payment_id": payment["_id"], "list_cents": list_cents},
+            )
+        except DuplicateKeyError:
+            pass  # posted by an earlier run of this renewal
 
     async def _cancel(self, sub: Doc, ended_at: datetime, *, reason: str) -> None:
         """End a live subscription and announce it (subscription.canceled) in one transaction."""

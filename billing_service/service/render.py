@@ -113,4 +113,8 @@ def coupon(doc: Doc) -> CouponRead:
         max_redemptions=doc["max_redemptions"],
         remaining=doc["remaining"],
         audience=doc.get("audience"),
+        plan_ids=[str(p) for p in doc.get("plan_ids") or ()],
+        expires_at=doc.get("expires_at"),
+        member_id=str(doc["member_id"]) if doc.get("member_id") else None,
+        offer_key=doc.get("offer_key"),
     )

@@ -1,4 +1,4 @@
-"""Plans, subscribing (trial or paid), canceling, changing plan, coupons and memberships."""
+"""Plans, subscribing (trial or paid, with a coupon), canceling, changing plan and memberships."""
 
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from billing_service.domain.periods import local_anchor, period_bounds
 from billing_service.domain.plans import Interval, SubscriptionStatus
 from billing_service.domain.proration import PlanPrice, decide_change, discounted
 from billing_service.schemas import (
-    CouponCreate,
-    CouponRead,
     NotificationList,
     NotificationRead,
     PlanChange,
@@ -27,6 +25,7 @@ from billing_service.schemas import (
     SubscriptionRead,
 )
 from billing_service.service.charging import PaymentFlow, payment_key
+from billing_service.service.coupons import CouponsService
 from billing_service.service.idempotency import IdempotentRunner
 from billing_service.service.membership import mrr_segment
 from billing_service.service.recognition import Recognition
@@ -58,9 +57,11 @@ class SubscriptionService:
         runner: IdempotentRunner,
         recognition: Recognition,
         users: UsersClient | None,
+        coupons: CouponsService,
         *,
         default_method: str | None,
     ) -> None:
+        self.coupons = coupons
         self.store = store
         self.flow = flow
         self.runner = runner
@@ -99,9 +100,7 @@ class SubscriptionService:
                 raise ConflictError("this member already has a live subscription", field="planId")
             coupon = None
             if sub_in.coupon_code:
-                coupon = await self.store.subscriptions.get_coupon(cid, sub_in.coupon_code.upper())
-                if coupon is None or coupon["remaining"] <= 0:
-                    raise NotFoundError("no redeemable coupon with this code", field="couponCode")
+                coupon = await self.coupons.redeemable(cid, sub_in.coupon_code, member_id=member, plan_id=plan["_id"])
             trial = bool(plan.get("trial_days"))  # a given method is kept and charged when the trial ends
             method = sub_in.payment_method or self.default_method
             if not trial and not method and plan["price_cents"] > 0:
@@ -140,8 +139,16 @@ class SubscriptionService:
             if new.trial:
                 doc["trial_end"] = end_at
             await self.store.subscriptions.create(session, doc)
-            if new.coupon is not None and not await self.store.subscriptions.redeem_coupon(session, new.coupon):
-                raise ConflictError("this coupon has no redemptions left", field="couponCode")
+            if new.coupon is not None:
+                # A trial's first charge is at its end (the cycle's), so nothing is discounted now.
+                await self.coupons.redeem(
+                    session,
+                    new.coupon,
+                    member_id=member,
+                    subscription_id=sub_id,
+                    list_cents=new.plan["price_cents"],
+                    paid_cents=new.plan["price_cents"] if new.trial else new.amount,
+                )
             if status != S.INCOMPLETE:
                 return {"subscription_id": sub_id, "payment_id": None}
             payment = await self.flow.create_intent(
@@ -175,7 +182,7 @@ class SubscriptionService:
             prepare=prepare,
             start=start,
             proceed=proceed,
-            on_duplicate=lambda exc: ConflictError("this member already has a live subscription", field="planId"),
+            on_duplicate=_duplicate_subscription,
         )
         return SubscriptionRead.model_validate(body)
 
@@ -340,17 +347,16 @@ class SubscriptionService:
                     created_at=d["created_at"],
                 )
                 for d in docs
+                if d.get("subscription_id")  # offer notices name no subscription: they are mail only
             ]
         )
 
-    async def create_coupon(self, cid: ObjectId, coupon_in: CouponCreate) -> CouponRead:
-        if coupon_in.percent_off == 0 and coupon_in.amount_off_cents == 0:
-            raise BadInputError("a coupon takes percentOff or amountOffCents", field="percentOff")
-        try:
-            doc = await self.store.subscriptions.create_coupon(cid, coupon_in.model_dump(mode="json"))
-        except DuplicateKeyError as exc:
-            raise ConflictError("a coupon with this code exists", field="code") from exc
-        return render.coupon(doc)
+
+def _duplicate_subscription(exc: DuplicateKeyError) -> ConflictError:
+    """A concurrent twin won: a second redemption of the member's coupon, else a second live subscription."""
+    if "coupon_id" in str(exc.details or {}):
+        return ConflictError("this member already redeemed this coupon", field="couponCode")
+    return ConflictError("this member already has a live subscription", field="planId")
 
 
 def _coupon_terms(coupon: Doc | None) -> tuple[int, int]:

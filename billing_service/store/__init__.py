@@ -10,6 +10,7 @@ from pymongo.asynchronous.mongo_client import AsyncMongoClient
 
 from billing_service.store.base import Doc, Session, in_transaction
 from billing_service.store.commerce import CommerceStore
+from billing_service.store.coupons import CouponsStore
 from billing_service.store.idempotency import IdempotencyStore
 from billing_service.store.invoices import InvoicesStore
 from billing_service.store.ledger import LedgerStore
@@ -30,6 +31,7 @@ class BillingStore:
         self.idempotency = IdempotencyStore(db)
         self.payments = PaymentsStore(db)
         self.subscriptions = SubscriptionsStore(db)
+        self.coupons = CouponsStore(db)
         self.invoices = InvoicesStore(db)
         self.commerce = CommerceStore(db)
         self.rewards = RewardsStore(db)
@@ -44,6 +46,7 @@ class BillingStore:
             self.idempotency,
             self.payments,
             self.subscriptions,
+            self.coupons,
             self.invoices,
             self.commerce,
             self.rewards,

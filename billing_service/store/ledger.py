@@ -45,7 +45,7 @@ class LedgerStore:
 
     async def post(
         self,
-        session: Session,
+        session: Session | None,
         *,
         community_id: ObjectId,
         posting_id: str,

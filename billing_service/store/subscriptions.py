@@ -1,4 +1,4 @@
-"""Plans, subscriptions, coupons and dunning notifications."""
+"""Plans, subscriptions and dunning notifications (coupons: store/coupons.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ class SubscriptionsStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.plans = db["plans"]
         self.subscriptions = db["subscriptions"]
-        self.coupons = db["coupons"]
         self.notifications = db["notifications"]
         # Each notice is also mailed to its member: the notice is the outbox (infra.mail_handoff).
         self.notification_mail = MailHandoff(self.notifications)
@@ -49,10 +48,6 @@ class SubscriptionsStore:
         )
         # list_due: the scheduler's sweep over every community (the one cross-community read).
         indexes.add(self.subscriptions, [("live", ASCENDING), ("due_at", ASCENDING)], name="live_due")
-        # get_coupon / redeem_coupon: a code names one coupon in a community.
-        indexes.add(
-            self.coupons, [("community_id", ASCENDING), ("code", ASCENDING)], unique=True, name="community_code_unique"
-        )
         # list_notifications: a community's notices, newest first; one per (subscription, kind, period).
         indexes.add(
             self.notifications, [("community_id", ASCENDING), ("created_at", DESCENDING)], name="community_created"
@@ -137,29 +132,6 @@ class SubscriptionsStore:
     async def list_due(self, now: datetime, limit: int) -> list[Doc]:
         cursor = self.subscriptions.find({"live": True, "due_at": {"$lte": now}}).sort("due_at", ASCENDING)
         return [doc async for doc in cursor.limit(limit)]
-
-    # Coupons
-
-    async def create_coupon(self, community_id: ObjectId, fields: Doc) -> Doc:
-        doc: Doc = {
-            "community_id": community_id,
-            **fields,
-            "remaining": fields["max_redemptions"],
-            "created_at": datetime.now(UTC),
-        }
-        doc["_id"] = (await self.coupons.insert_one(doc)).inserted_id
-        return doc
-
-    async def get_coupon(self, community_id: ObjectId, code: str) -> Doc | None:
-        return await self.coupons.find_one({"community_id": community_id, "code": code})
-
-    async def redeem_coupon(self, session: Session, coupon: Doc) -> bool:
-        result = await self.coupons.update_one(
-            {"_id": coupon["_id"], "community_id": coupon["community_id"], "remaining": {"$gt": 0}},
-            {"$inc": {"remaining": -1}},
-            session=session,
-        )
-        return result.modified_count == 1
 
     # Notifications
 

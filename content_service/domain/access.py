@@ -3,6 +3,9 @@
 Ghost's model: a piece is PUBLIC, for MEMBERS, or PAID (any live paid subscription, or only some plans); a
 value-tier floor may be added to MEMBERS or PAID. Every requirement on a piece must hold. The author and operators
 (and trusted service calls) always read the body.
+
+Early access: until a piece's `early_access_until`, only members whose RFM layer's treatment grants EARLY_ACCESS
+read it in full (on top of its requirement); everyone else gets the teaser. After the window, the requirement alone.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -41,10 +45,19 @@ class Requirement:
     access: ContentAccess = ContentAccess.PUBLIC
     plan_ids: frozenset[str] = frozenset()
     min_tier: str | None = None
+    early_access_until: datetime | None = None
 
     @property
     def is_public(self) -> bool:
         return self.access == ContentAccess.PUBLIC
+
+    def early_at(self, now: datetime) -> bool:
+        """True while the early-access window is open."""
+        return self.early_access_until is not None and now < self.early_access_until
+
+    def gated_at(self, now: datetime) -> bool:
+        """True when some reader may be refused the body now (a requirement, or an open early-access window)."""
+        return not self.is_public or self.early_at(now)
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,8 @@ class Entitlements:
     paid: bool = False
     plan_ids: frozenset[str] = frozenset()
     tier: str | None = None
+    # The member's RFM layer's treatment grants EARLY_ACCESS.
+    early_access: bool = False
 
     @property
     def is_member(self) -> bool:
@@ -72,12 +87,21 @@ def requirement_of(doc: dict[str, Any]) -> Requirement:
         access=ContentAccess(doc.get("access") or ContentAccess.PUBLIC.value),
         plan_ids=frozenset(str(p) for p in doc.get("plan_ids") or ()),
         min_tier=doc.get("min_tier"),
+        early_access_until=_aware(doc.get("early_access_until")),
     )
 
 
-def is_locked(requirement: Requirement, *, author_id: str | None, viewer: Entitlements) -> bool:
-    """True when this caller may not read the body."""
-    if requirement.is_public or viewer.sees_all or (author_id is not None and author_id == viewer.member_id):
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def is_locked(requirement: Requirement, *, author_id: str | None, viewer: Entitlements, now: datetime) -> bool:
+    """True when this caller may not read the body now."""
+    if viewer.sees_all or (author_id is not None and author_id == viewer.member_id):
+        return False
+    if requirement.early_at(now) and not (viewer.is_member and viewer.early_access):
+        return True
+    if requirement.is_public:
         return False
     if not viewer.is_member:
         return True
@@ -107,9 +131,24 @@ def requirement_problem(requirement: Requirement) -> tuple[str, str] | None:
     return None
 
 
+# The longest early-access window a piece may be given.
+EARLY_ACCESS_MAX_DAYS = 365
+
+
+def early_access_problem(until: datetime, now: datetime) -> str | None:
+    """Why an early-access end is refused at publication (None: fine): it is past, or more than a year ahead."""
+    if until <= now:
+        return "earlyAccessUntil must be in the future"
+    if (until - now).days > EARLY_ACCESS_MAX_DAYS:
+        return f"earlyAccessUntil is at most {EARLY_ACCESS_MAX_DAYS} days ahead"
+    return None
+
+
 def searchable_body(doc: dict[str, Any]) -> str:
-    """The body a community-wide index (tag suggestions, near-duplicates) may hold: a gated piece's holds none."""
-    return str(doc.get("body", "")) if requirement_of(doc).is_public else ""
+    """The body a community-wide index (tag suggestions, near-duplicates) may hold: a gated piece's holds none,
+    nor does a piece that had an early-access window (the index outlives the window's start)."""
+    requirement = requirement_of(doc)
+    return str(doc.get("body", "")) if requirement.is_public and requirement.early_access_until is None else ""
 
 
 PREVIEW_WINDOW = 4000

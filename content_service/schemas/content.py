@@ -35,6 +35,8 @@ class ContentCreate(ApiInput):
     plan_ids: list[Id] = Field(default_factory=list, max_length=MAX_PLAN_REQUIREMENTS)
     min_tier: str | None = None
     preview: Excerpt | None = None
+    # Until then only members whose RFM layer grants EARLY_ACCESS read the body (others: the teaser).
+    early_access_until: UtcDatetime | None = None
 
 
 class ContentRead(ApiModel):
@@ -61,6 +63,7 @@ class ContentRead(ApiModel):
     access: ContentAccess = ContentAccess.PUBLIC
     plan_ids: list[str] = Field(default_factory=list)
     min_tier: str | None = None
+    early_access_until: datetime | None = None
     # For the viewer the read was made for: `locked` pieces come with an empty `body`; `preview` is public.
     locked: bool = False
     preview: str = ""

@@ -89,6 +89,8 @@ class ContentEdit(ApiInput):
     plan_ids: list[Id] | None = Field(default=None, max_length=MAX_PLAN_REQUIREMENTS)
     min_tier: str | None = None
     preview: Excerpt | None = None
+    # A new end of the early-access window; a past moment ends the window now.
+    early_access_until: UtcDatetime | None = None
 
 
 class RevisionRead(ApiModel):

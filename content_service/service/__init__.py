@@ -10,7 +10,7 @@ from billing_service.client import BillingClient
 from content_service.service.actors import Actors
 from content_service.service.audit import AuditService
 from content_service.service.crisis import CrisisService
-from content_service.service.entitlements import EntitlementLookup
+from content_service.service.entitlements import EntitlementLookup, TreatmentLookup
 from content_service.service.figures import FiguresService
 from content_service.service.importing import ImportService
 from content_service.service.incentives import IncentivesService
@@ -38,7 +38,8 @@ class ContentService:
         self.store = store
         actors = Actors(users)
         self.settings = SettingsService(store, settings)
-        entitlements = EntitlementLookup(actors, billing, ttl_seconds=settings.paywall_entitlement_ttl_seconds)
+        ttl = settings.paywall_entitlement_ttl_seconds
+        entitlements = EntitlementLookup(actors, billing, TreatmentLookup(users, ttl_seconds=ttl), ttl_seconds=ttl)
         self.paywall = PaywallService(entitlements, self.settings, billing)
         self.pieces = PiecesService(store, actors, self.settings, self.paywall)
         self.published = PublishedService(store, self.pieces, self.settings)

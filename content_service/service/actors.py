@@ -22,6 +22,7 @@ class Actor:
     id: str
     roles: tuple[str, ...]
     tier: str
+    rfm_layer: str = "BASE"
 
     @property
     def is_operator(self) -> bool:
@@ -34,7 +35,12 @@ class Actors:
 
     async def get(self, community_id: ObjectId, member_id: str) -> Actor:
         member = await self.users.get_member(str(community_id), member_id)
-        return Actor(id=member.id, roles=tuple(r.value for r in member.roles), tier=member.tier.value)
+        return Actor(
+            id=member.id,
+            roles=tuple(r.value for r in member.roles),
+            tier=member.tier.value,
+            rfm_layer=member.rfm_layer.value,
+        )
 
     async def roles_of(self, community_id: ObjectId, member_ids: list[str]) -> dict[str, tuple[str, ...]]:
         """Roles of those of `member_ids` who are members of the community (absent: not a member), in chunks."""

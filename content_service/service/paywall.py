@@ -8,6 +8,7 @@ preview. Writes check a requirement here too (`requirement_fields`).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
@@ -16,6 +17,7 @@ from billing_service.client import BillingClient
 from content_service.domain.access import (
     ContentAccess,
     Requirement,
+    early_access_problem,
     is_locked,
     preview_text,
     requirement_of,
@@ -30,12 +32,12 @@ from infra.errors import BadInputError, ForbiddenError
 
 Doc = dict[str, Any]
 # What the lock decision reads of a piece, for callers that narrow the fields they load.
-ACCESS_FIELDS = ["access", "plan_ids", "min_tier", "author_id"]
+ACCESS_FIELDS = ["access", "plan_ids", "min_tier", "early_access_until", "author_id"]
 # Who may put a piece behind the PAID wall: the community's experts and operators.
 PAID_ROLES = frozenset({"EXPERT", "OPERATOR"})
 
 
-def render(doc: Doc, *, locked: bool, preview_chars: int) -> ContentRead:
+def render(doc: Doc, *, locked: bool, preview_chars: int, now: datetime) -> ContentRead:
     requirement = requirement_of(doc)
     return ContentRead(
         id=str(doc["_id"]),
@@ -60,9 +62,10 @@ def render(doc: Doc, *, locked: bool, preview_chars: int) -> ContentRead:
         access=requirement.access,
         plan_ids=sorted(requirement.plan_ids),
         min_tier=requirement.min_tier,
+        early_access_until=requirement.early_access_until,
         locked=locked,
         preview=preview_text(
-            excerpt=doc.get("excerpt"), body=doc["body"], chars=preview_chars, gated=not requirement.is_public
+            excerpt=doc.get("excerpt"), body=doc["body"], chars=preview_chars, gated=requirement.gated_at(now)
         ),
     )
 
@@ -86,30 +89,35 @@ class PaywallService:
         found = [d for d in docs if d is not None]
         if not found:
             return [None for _ in docs]
-        locked = await self.locked_ids(community_id, viewer, found)
+        now = datetime.now(UTC)
+        locked = await self.locked_ids(community_id, viewer, found, now=now)
         chars = (await self.settings.get(community_id)).preview_chars
-        return [None if d is None else render(d, locked=d["_id"] in locked, preview_chars=chars) for d in docs]
+        return [None if d is None else render(d, locked=d["_id"] in locked, preview_chars=chars, now=now) for d in docs]
 
     async def present_one(self, community_id: ObjectId, viewer: ViewerRef, doc: Doc) -> ContentRead:
         read = (await self.present(community_id, viewer, [doc]))[0]
         assert read is not None
         return read
 
-    async def locked_ids(self, community_id: ObjectId, viewer: ViewerRef, docs: list[Doc]) -> set[ObjectId]:
-        """The pieces among `docs` whose body this viewer may not read. Nothing is asked of users or billing
-        unless some piece is gated and not the viewer's own; a lock is never decided on a kept answer."""
+    async def locked_ids(
+        self, community_id: ObjectId, viewer: ViewerRef, docs: list[Doc], *, now: datetime | None = None
+    ) -> set[ObjectId]:
+        """The pieces among `docs` whose body this viewer may not read now. Nothing is asked of users or billing
+        unless some piece is gated (or in its early-access window) and not the viewer's own; a lock is never
+        decided on a kept answer."""
+        now = now or datetime.now(UTC)
         gated = [
-            (d["_id"], requirement_of(d), _author(d))
+            (d["_id"], req, _author(d))
             for d in docs
-            if not requirement_of(d).is_public and (viewer.member_id is None or _author(d) != viewer.member_id)
+            if (req := requirement_of(d)).gated_at(now) and (viewer.member_id is None or _author(d) != viewer.member_id)
         ]
         if not gated or viewer.sees_all:
             return set()
         held, kept = await self.entitlements.of(community_id, viewer)
-        locked = {i for i, req, author in gated if is_locked(req, author_id=author, viewer=held)}
+        locked = {i for i, req, author in gated if is_locked(req, author_id=author, viewer=held, now=now)}
         if locked and kept:
             held, _ = await self.entitlements.of(community_id, viewer, fresh=True)
-            locked = {i for i, req, author in gated if is_locked(req, author_id=author, viewer=held)}
+            locked = {i for i, req, author in gated if is_locked(req, author_id=author, viewer=held, now=now)}
         return locked
 
     async def is_locked_for(self, community_id: ObjectId, viewer: ViewerRef, doc: Doc) -> bool:
@@ -141,3 +149,13 @@ class PaywallService:
             if unknown:
                 raise BadInputError(f"planIds: no plan {unknown[0]} in this community", field="planIds")
         return {"access": access.value, "plan_ids": sorted(requirement.plan_ids), "min_tier": min_tier}
+
+    @staticmethod
+    def early_access_fields(until: datetime | None, *, now: datetime | None = None) -> Doc:
+        """The stored form of an early-access window, after its check (BAD_USER_INPUT naming earlyAccessUntil)."""
+        if until is None:
+            return {}
+        problem = early_access_problem(until, now or datetime.now(UTC))
+        if problem is not None:
+            raise BadInputError(problem, field="earlyAccessUntil")
+        return {"early_access_until": until}

@@ -134,6 +134,7 @@ class PiecesService:
                 min_tier=content_in.min_tier,
             )
         )
+        extra.update(self.paywall.early_access_fields(content_in.early_access_until))
         if content_in.preview is not None:
             extra["excerpt"] = content_in.preview
         for key in ("publish_at", "media_duration_ms", "production_cost_minor", "production_cost_currency"):
@@ -267,10 +268,17 @@ class PiecesService:
         doc = await self.get_or_raise(community_id, content_id)
         editor = await self.actors.get(community_id, edit.editor_id)
         _require_author_or_operator(doc, editor, "only the author or an operator may edit this content")
-        changes = edit.model_dump(exclude_none=True, exclude={"editor_id", "access", "plan_ids", "min_tier", "preview"})
+        changes = edit.model_dump(
+            exclude_none=True,
+            exclude={"editor_id", "access", "plan_ids", "min_tier", "preview", "early_access_until"},
+        )
         changes.update(await self._requirement_edit(community_id, doc, editor, edit))
         if edit.preview is not None:
             changes["excerpt"] = edit.preview
+        if edit.early_access_until is not None and edit.early_access_until > datetime.now(UTC):
+            changes.update(self.paywall.early_access_fields(edit.early_access_until))
+        elif edit.early_access_until is not None:  # a moment already past ends the window now
+            changes["early_access_until"] = edit.early_access_until
         if "tags" in changes:
             changes["tags"] = normalise_tags(changes["tags"])
         if "body" in changes:

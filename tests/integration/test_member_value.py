@@ -131,16 +131,26 @@ async def test_rfm_pyramid_shows_layers_targets_and_treatments(api: Api) -> None
     ]
 
 
-async def test_rfm_pyramid_carries_each_layers_treatment(api: Api) -> None:
+async def test_rfm_pyramid_carries_each_layers_treatment_and_what_it_does(api: Api) -> None:
     cid = await create_community(api, "demo")
     data = await api.data(
-        "query($c: ID) { rfmPyramid(communityId: $c) { layer treatment { perks } } }", {"c": cid}, admin=True
+        "query($c: ID) { rfmPyramid(communityId: $c) { layer treatment { perks effects { perk acts effect } } } }",
+        {"c": cid},
+        admin=True,
     )
-    assert data["rfmPyramid"] == [
-        {"layer": "BASE", "treatment": {"perks": ["STANDARD_CONTENT", "BATCH_OFFERS"]}},
-        {"layer": "ACTIVATED", "treatment": {"perks": ["GROWTH_PATH", "PRIORITY_SUPPORT"]}},
-        {"layer": "CORE", "treatment": {"perks": ["PRODUCT_DECISIONS", "PROFIT_SHARE"]}},
+    assert [(row["layer"], row["treatment"]["perks"]) for row in data["rfmPyramid"]] == [
+        ("BASE", ["STANDARD_CONTENT", "BATCH_OFFERS"]),
+        ("ACTIVATED", ["GROWTH_PATH", "PRIORITY_SUPPORT"]),
+        ("CORE", ["PRODUCT_DECISIONS", "PROFIT_SHARE", "EARLY_ACCESS"]),
     ]
+    # each perk says what it does; the ones a rule of the platform reads are marked as acting
+    effects = {row["layer"]: row["treatment"]["effects"] for row in data["rfmPyramid"]}
+    assert {layer: [e["perk"] for e in rows if e["acts"]] for layer, rows in effects.items()} == {
+        "BASE": ["STANDARD_CONTENT", "BATCH_OFFERS"],
+        "ACTIVATED": ["GROWTH_PATH"],
+        "CORE": ["EARLY_ACCESS"],
+    }
+    assert all(e["effect"] for rows in effects.values() for e in rows)
 
 
 async def test_tier_history_records_each_move(api: Api) -> None:

@@ -1,8 +1,8 @@
 """`UsersClient`: the only way other services and the gateway reach users_service.
 
 One mixin per concept (communities, members, acquisition, value, LTV, background jobs, NPS, governance, stage,
-health, partner API keys); every path is built with `infra.paths` (`community_path`, `segment`), so a malformed
-id or slug is BAD_USER_INPUT before any request leaves.
+health, partner API keys, batch offers); every path is built with `infra.paths` (`community_path`, `segment`), so
+a malformed id or slug is BAD_USER_INPUT before any request leaves.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from users_service.client.health import HealthClientMixin
 from users_service.client.jobs import JobsClientMixin
 from users_service.client.ltv import LtvClientMixin
 from users_service.client.members import MembersClientMixin
+from users_service.client.offers import OffersClientMixin
 from users_service.client.offline_events import OfflineEventsClientMixin
 from users_service.client.stage import StageClientMixin
 from users_service.client.sub_communities import SubCommunitiesClientMixin
@@ -43,6 +44,7 @@ class UsersClient(
     CampaignsClientMixin,
     OfflineEventsClientMixin,
     AccountsClientMixin,
+    OffersClientMixin,
     ServiceClient,
 ):
     service_name = "users"

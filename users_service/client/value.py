@@ -18,6 +18,7 @@ from users_service.schemas.value import (
     TierDistribution,
     TierRunList,
     TierRunRead,
+    TreatmentList,
     ValueConfig,
 )
 
@@ -57,6 +58,10 @@ class ValueClientMixin(ServiceClient):
     async def rfm_pyramid(self, community_id: str) -> RfmPyramid:
         """The three layers with their shares and treatments: what other services read to treat members."""
         return RfmPyramid.model_validate(await self._call("GET", f"{_value(community_id)}/pyramid"))
+
+    async def treatments(self, community_id: str) -> TreatmentList:
+        """Every layer's treatment and perks, without the pyramid's counts: what services read to act on a layer."""
+        return TreatmentList.model_validate(await self._call("GET", f"{_value(community_id)}/treatments"))
 
     async def tier_history(self, community_id: str, member_id: str, *, limit: int = 20) -> list[TierChangeRead]:
         path = f"{_value(community_id)}/members/{segment(member_id, field='memberId')}/tier-history"

@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from users_service.domain.layers import Layer
+from users_service.domain.perks import Perk
 
 SCORE_LEVELS = 5
 
@@ -17,14 +18,20 @@ class Treatment:
     """How operators treat a layer; other services read it as data (offers, support, participation)."""
 
     summary: str
-    perks: tuple[str, ...]
+    perks: tuple[Perk, ...]
 
 
-# The playbook's treatments (section 3, RFM pyramid); operators may overwrite them per community.
+# The playbook's treatments (section 3, RFM pyramid; the core layer's early access from its content section);
+# operators may overwrite them per community.
 DEFAULT_TREATMENTS: dict[Layer, Treatment] = {
-    Layer.BASE: Treatment("Standard content and batch offers", ("STANDARD_CONTENT", "BATCH_OFFERS")),
-    Layer.ACTIVATED: Treatment("A personalised growth path and dedicated support", ("GROWTH_PATH", "PRIORITY_SUPPORT")),
-    Layer.CORE: Treatment("Take part in product decisions and share profits", ("PRODUCT_DECISIONS", "PROFIT_SHARE")),
+    Layer.BASE: Treatment("Standard content and batch offers", (Perk.STANDARD_CONTENT, Perk.BATCH_OFFERS)),
+    Layer.ACTIVATED: Treatment(
+        "A personalised growth path and dedicated support", (Perk.GROWTH_PATH, Perk.PRIORITY_SUPPORT)
+    ),
+    Layer.CORE: Treatment(
+        "Take part in product decisions, share profits, read new pieces first",
+        (Perk.PRODUCT_DECISIONS, Perk.PROFIT_SHARE, Perk.EARLY_ACCESS),
+    ),
 }
 
 
@@ -91,7 +98,8 @@ def assign_layers(
     activated_share: float,
     core_share: float,
 ) -> list[Layer]:
-    """Rank members by total score (ties: money, then activity) and cut the pyramid from the top.
+    """Rank members by total score (ties: money, then activity, then the order given: the caller passes members in
+    id order, earliest first) and cut the pyramid from the top.
 
     A member who shows nothing at all (score 3) stays in the base layer even when the community is small
     enough that the cut would reach them.

@@ -15,6 +15,7 @@ from users_service.routes import (
     jobs,
     ltv,
     members,
+    offers,
     offline_events,
     stage,
     sub_communities,
@@ -38,4 +39,5 @@ routes: list[BaseRoute] = [
     *campaigns.ROUTES,
     *offline_events.ROUTES,
     *accounts.ROUTES,
+    *offers.ROUTES,
 ]

@@ -43,6 +43,10 @@ async def rfm_pyramid(request: Request) -> Response:
     return respond(await service(request).value.rfm_pyramid(community_id(request)))
 
 
+async def treatments(request: Request) -> Response:
+    return respond(await service(request).value.treatments(community_id(request)))
+
+
 async def list_runs(request: Request) -> Response:
     runs = await service(request).value.list_runs(community_id(request), limit=query_limit(request))
     return respond(TierRunList(runs=runs))
@@ -67,5 +71,6 @@ ROUTES = [
     Route(f"{_base}/last-activity", last_activity, methods=["GET"]),
     Route(f"{_base}/tiers", tier_distribution, methods=["GET"]),
     Route(f"{_base}/pyramid", rfm_pyramid, methods=["GET"]),
+    Route(f"{_base}/treatments", treatments, methods=["GET"]),
     Route(f"{_base}/members/{{member_id}}/tier-history", tier_history, methods=["GET"]),
 ]

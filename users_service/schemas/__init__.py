@@ -17,6 +17,7 @@ from users_service.domain.campaigns import RewardState as CampaignRewardState
 from users_service.domain.campaigns import Step as CampaignStep
 from users_service.domain.health.model import AlertStatus, Dimension, Direction, HealthStatus, IndicatorLevel
 from users_service.domain.layers import Layer
+from users_service.domain.perks import Perk
 from users_service.domain.proposals import ProposalStatus, Recommendation
 from users_service.domain.roles import Role
 from users_service.domain.stages import Stage
@@ -116,6 +117,7 @@ from users_service.schemas.members import (
     PublicProfile,
     RoleChange,
 )
+from users_service.schemas.offers import BatchOfferSend, BatchOfferSent
 from users_service.schemas.offline_events import (
     AttendanceRead,
     OfflineCheckIn,
@@ -137,6 +139,8 @@ from users_service.schemas.value import (
     DEFAULT_TIER_TARGETS,
     LastActivity,
     LayerShare,
+    LayerTreatmentRead,
+    PerkEffect,
     RecomputeRequest,
     RfmPyramid,
     TierChangeList,
@@ -146,6 +150,8 @@ from users_service.schemas.value import (
     TierRunList,
     TierRunRead,
     TierShare,
+    TreatmentConfig,
+    TreatmentList,
     TreatmentRead,
     ValueConfig,
 )
@@ -162,6 +168,8 @@ from users_service.schemas.voice import (
 )
 
 __all__ = [
+    "BatchOfferSend",
+    "BatchOfferSent",
     "AttendanceRead",
     "OfflineCheckIn",
     "OfflineEventCreate",
@@ -251,6 +259,8 @@ __all__ = [
     "JobRead",
     "JobStatus",
     "Layer",
+    "Perk",
+    "PerkEffect",
     "LayerShare",
     "LtvCalibrationBin",
     "LtvErrors",
@@ -305,6 +315,9 @@ __all__ = [
     "TierRunList",
     "TierRunRead",
     "TierShare",
+    "TreatmentConfig",
+    "LayerTreatmentRead",
+    "TreatmentList",
     "TreatmentRead",
     "ValueConfig",
 ]

@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from infra.schemas import ApiInput, ApiModel, Id
 from users_service.domain.campaigns import ClawbackReason, Fulfilment, RewardKind, RewardState, Step, TaskKind
+from users_service.domain.perks import Perk
 from users_service.domain.streaks import CheckInOutcome
 from users_service.schemas.communities import Timezone
 
@@ -84,6 +85,8 @@ class CampaignCreate(ApiInput):
     budget_cents: Cents
     holding_days: Annotated[int, Field(ge=0, le=365)] = 7
     tasks: Annotated[list[CampaignTaskIn], Field(min_length=1, max_length=20)]
+    # Only members whose RFM layer's treatment grants this perk take part (GROWTH_PATH: the growth path's tasks).
+    perk: Perk | None = None
 
     @model_validator(mode="after")
     def _window(self) -> CampaignCreate:
@@ -114,6 +117,7 @@ class CampaignRead(ApiModel):
     holding_days: int
     tasks: list[CampaignTaskRead]
     created_at: datetime
+    perk: Perk | None = None
 
 
 class CampaignList(ApiModel):

@@ -9,12 +9,15 @@ from pydantic import Field, model_validator
 
 from infra.schemas import ApiInput, ApiModel
 from users_service.domain.layers import Layer
+from users_service.domain.perks import Perk
 from users_service.domain.tiers import Tier
 
 __all__ = [
     "DEFAULT_TIER_TARGETS",
     "LastActivity",
     "LayerShare",
+    "LayerTreatmentRead",
+    "PerkEffect",
     "RecomputeRequest",
     "RfmPyramid",
     "TierChangeList",
@@ -24,6 +27,8 @@ __all__ = [
     "TierRunList",
     "TierRunRead",
     "TierShare",
+    "TreatmentConfig",
+    "TreatmentList",
     "TreatmentRead",
     "ValueConfig",
 ]
@@ -36,9 +41,25 @@ Count = Annotated[int, Field(ge=1, le=100_000)]
 DEFAULT_TIER_TARGETS: dict[Tier, float] = {Tier.POTENTIAL: 0.38, Tier.ACTIVE_CONTRIBUTOR: 0.22}
 
 
+class PerkEffect(ApiModel):
+    """What one perk does: `acts` when some rule of the platform reads it, else it is a label."""
+
+    perk: Perk
+    acts: bool
+    effect: str
+
+
+class TreatmentConfig(ApiModel):
+    """A layer's treatment as operators set it: a line for people and the perks the platform acts on."""
+
+    summary: Annotated[str, Field(min_length=1, max_length=200)]
+    perks: list[Perk] = Field(max_length=len(Perk))
+
+
 class TreatmentRead(ApiModel):
     summary: str
-    perks: list[str]
+    perks: list[Perk]
+    effects: list[PerkEffect] = Field(default_factory=list)
 
 
 class ValueConfig(ApiInput):
@@ -56,7 +77,7 @@ class ValueConfig(ApiInput):
     koc_min_contents: Count = 5
     koc_min_events: Count = 20
     tier_targets: dict[Tier, Share] = Field(default_factory=lambda: dict(DEFAULT_TIER_TARGETS))
-    treatments: dict[Layer, TreatmentRead] | None = None
+    treatments: dict[Layer, TreatmentConfig] | None = None
 
     @model_validator(mode="after")
     def _shares_add_up(self) -> ValueConfig:
@@ -84,6 +105,20 @@ class LayerShare(ApiModel):
     share: float
     target_share: float
     treatment: TreatmentRead
+
+
+class LayerTreatmentRead(ApiModel):
+    layer: Layer
+    treatment: TreatmentRead
+
+
+class TreatmentList(ApiModel):
+    """Every layer's treatment: what other services read to act on a member's layer (a light read, no counts)."""
+
+    layers: list[LayerTreatmentRead]
+
+    def perks_of(self, layer: Layer | str | None) -> frozenset[Perk]:
+        return frozenset(p for entry in self.layers if entry.layer == layer for p in entry.treatment.perks)
 
 
 class RfmPyramid(ApiModel):

@@ -26,6 +26,7 @@ from users_service.service.jobs import JobsService
 from users_service.service.ltv import LtvService
 from users_service.service.mail import MailService
 from users_service.service.members import MembersService
+from users_service.service.offers import OffersService
 from users_service.service.offline_events import OfflineEventsService
 from users_service.service.stage import StageService, StageTargets
 from users_service.service.sub_communities import SubCommunitiesService
@@ -54,6 +55,7 @@ class UsersService:
         self.mail = MailService(store, self.members)
         self.importing = ImportingService(store.members, self.communities)
         self.value = ValueService(store.value, store.members, self.communities, upstreams, self.webhook_events)
+        self.offers = OffersService(store.members, self.value, upstreams)
         self.ltv = LtvService(store.ltv, store.members, self.communities, upstreams)
         self.jobs = JobsService(
             store.jobs, self.communities, self.value, self.ltv, lease_seconds=settings.job_lease_seconds
@@ -117,7 +119,7 @@ class UsersService:
             HealthBreakdownsService(store.members, self.voice, upstreams),
             upstreams,
         )
-        self.campaigns = CampaignsService(store.campaigns, self.communities, self.members)
+        self.campaigns = CampaignsService(store.campaigns, self.communities, self.members, self.value)
         self.campaign_rewards = CampaignRewardsService(
             store.campaign_rewards,
             self.campaigns,

@@ -76,7 +76,7 @@ class CampaignRewardsService:
         existing = await self.store.get(cid, campaign_id, task["id"], ObjectId(claim.member_id))
         if existing is not None:
             return reward_read(await self._settle(campaign, existing, stale_only=True))
-        member_id = ObjectId((await self.members.get_or_raise(cid, ObjectId(claim.member_id))).id)
+        member_id = await self.campaigns.taker_or_raise(cid, campaign, ObjectId(claim.member_id))
         if not running(campaign, datetime.now(UTC)):
             raise BadInputError("the campaign is not running now", field="campaignId")
         done = progress(task["kind"], await self.facts.facts(cid, campaign, task, member_id))

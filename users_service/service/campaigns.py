@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 from bson import ObjectId
 
-from infra.errors import BadInputError, NotFoundError
+from infra.errors import BadInputError, ForbiddenError, NotFoundError
 from users_service.domain.campaigns import STEP_OF
+from users_service.domain.perks import Perk
 from users_service.domain.streaks import Streak, check_in
 from users_service.schemas.campaigns import (
     CampaignCreate,
@@ -20,6 +21,7 @@ from users_service.schemas.campaigns import (
 )
 from users_service.service.communities import CommunitiesService
 from users_service.service.members import MembersService
+from users_service.service.value import ValueService
 from users_service.store.base import Doc
 from users_service.store.campaigns import CampaignsStore
 
@@ -37,10 +39,25 @@ def running(campaign: Doc, now: datetime) -> bool:
 
 
 class CampaignsService:
-    def __init__(self, store: CampaignsStore, communities: CommunitiesService, members: MembersService) -> None:
+    def __init__(
+        self, store: CampaignsStore, communities: CommunitiesService, members: MembersService, value: ValueService
+    ) -> None:
         self.store = store
         self.communities = communities
         self.members = members
+        self.value = value
+
+    async def taker_or_raise(self, cid: ObjectId, campaign: Doc, member_id: ObjectId) -> ObjectId:
+        """The member's id, when they may take part: a campaign reserved for a perk (the growth path) takes only
+        members whose RFM layer's treatment grants it, read now (a member who moves layer moves with it)."""
+        member = await self.members.get_or_raise(cid, member_id)
+        perk = campaign.get("perk")
+        if perk and Perk(perk) not in (await self.value.treatments(cid)).perks_of(member.rfm_layer):
+            raise ForbiddenError(
+                f"this campaign is for members whose layer grants {perk}; yours is {member.rfm_layer.value}",
+                field="campaignId",
+            )
+        return ObjectId(member.id)
 
     async def create(self, cid: ObjectId, campaign_in: CampaignCreate) -> CampaignRead:
         await self.communities.get_or_raise(cid)
@@ -60,6 +77,7 @@ class CampaignsService:
                 "remaining_cents": campaign_in.budget_cents,
                 "holding_days": campaign_in.holding_days,
                 "tasks": tasks,
+                "perk": campaign_in.perk.value if campaign_in.perk else None,
             },
         )
         return campaign_read(doc)
@@ -80,7 +98,7 @@ class CampaignsService:
         """Check the member in now, in their zone (the community's when they name none); the first check-in
         makes them a participant. A concurrent twin is re-read and counted once (same local day)."""
         campaign = await self.get_or_raise(cid, campaign_id)
-        member_id = ObjectId((await self.members.get_or_raise(cid, ObjectId(check_in_in.member_id))).id)
+        member_id = await self.taker_or_raise(cid, campaign, ObjectId(check_in_in.member_id))
         now = datetime.now(UTC)
         if not running(campaign, now):
             raise BadInputError("the campaign is not running now", field="campaignId")
@@ -142,6 +160,7 @@ def campaign_read(doc: Doc) -> CampaignRead:
         spent_cents=doc["spent_cents"],
         remaining_cents=doc["remaining_cents"],
         holding_days=doc["holding_days"],
+        perk=doc.get("perk"),
         tasks=[
             CampaignTaskRead(
                 id=t["id"],

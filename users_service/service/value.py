@@ -12,20 +12,25 @@ import numpy as np
 from bson import ObjectId
 
 from infra.errors import ConflictError
+from users_service.domain import perks as perks_domain
 from users_service.domain import rfm
 from users_service.domain import tier_writes as writes
 from users_service.domain.jobs import Progress, no_progress
 from users_service.domain.layers import Layer
+from users_service.domain.perks import Perk
 from users_service.domain.roles import Role
 from users_service.domain.tiering import RANK, Signals, TierRules, TierState, next_state, qualified_tier
 from users_service.domain.tiers import Tier
 from users_service.schemas.value import (
     LayerShare,
+    LayerTreatmentRead,
+    PerkEffect,
     RfmPyramid,
     TierChangeRead,
     TierDistribution,
     TierRunRead,
     TierShare,
+    TreatmentList,
     TreatmentRead,
     ValueConfig,
 )
@@ -55,10 +60,24 @@ def rules_from(config: ValueConfig) -> TierRules:
 
 
 def treatments_of(config: ValueConfig) -> dict[Layer, TreatmentRead]:
-    defaults = {
-        layer: TreatmentRead(summary=t.summary, perks=list(t.perks)) for layer, t in rfm.DEFAULT_TREATMENTS.items()
+    """Each layer's treatment (the community's, else the playbook's), with what each of its perks does."""
+    chosen = {
+        **{layer: (t.summary, list(t.perks)) for layer, t in rfm.DEFAULT_TREATMENTS.items()},
+        **{layer: (t.summary, list(t.perks)) for layer, t in (config.treatments or {}).items()},
     }
-    return {**defaults, **(config.treatments or {})}
+    return {
+        layer: TreatmentRead(
+            summary=summary,
+            perks=perks,
+            effects=[PerkEffect(perk=p, acts=perks_domain.acts(p), effect=perks_domain.effect_of(p)) for p in perks],
+        )
+        for layer, (summary, perks) in chosen.items()
+    }
+
+
+def layers_with(treatments: dict[Layer, TreatmentRead], perk: Perk) -> list[Layer]:
+    """The layers whose treatment grants `perk`, in pyramid order."""
+    return [layer for layer in Layer if perk in treatments[layer].perks]
 
 
 def _share(part: int, whole: int) -> float:
@@ -115,7 +134,10 @@ class ValueService:
         await self.communities.get_or_raise(cid)
         for _ in range(CONFIG_ATTEMPTS):
             current, version = await self.store.get_config_version(cid)
-            merged = {**(current or ValueConfig()).model_dump(by_alias=True), **changes}
+            stored = (current or ValueConfig()).model_dump(by_alias=True)
+            merged = {**stored, **changes}
+            if changes.get("treatments"):  # one layer's treatment changes alone; the others stay
+                merged["treatments"] = {**(stored.get("treatments") or {}), **changes["treatments"]}
             config = ValueConfig.model_validate(merged)
             if await self.store.replace_config(cid, config, expected=version):
                 return config
@@ -149,7 +171,9 @@ class ValueService:
         )
         await report(0.4)
         read_at = datetime.now(UTC)
-        states = await self.members.list_states(cid)
+        # In id order (who joined the platform first), so that exact ties at a cut of the pyramid are broken by a
+        # stated rule, not by the order the database returns documents in.
+        states = sorted(await self.members.list_states(cid), key=lambda s: s.id)
         await report(0.5)
         n = len(states)
         recency = np.full(n, np.nan)
@@ -305,6 +329,11 @@ class ValueService:
             ],
             computed_at=computed_at,
         )
+
+    async def treatments(self, cid: ObjectId) -> TreatmentList:
+        await self.communities.get_or_raise(cid)
+        chosen = treatments_of(await self.store.get_config(cid) or ValueConfig())
+        return TreatmentList(layers=[LayerTreatmentRead(layer=layer, treatment=chosen[layer]) for layer in Layer])
 
     async def list_runs(self, cid: ObjectId, *, limit: int) -> list[TierRunRead]:
         await self.communities.get_or_raise(cid)

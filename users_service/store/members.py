@@ -215,6 +215,11 @@ class MembersStore:
         )
         return [_member(doc) for doc in docs]
 
+    async def list_ids_where(self, community_id: ObjectId, where: Doc) -> list[ObjectId]:
+        """Ids of the members the directory conditions `where` select (see directory_match), ids only."""
+        cursor = self.members.find({"community_id": community_id, **where}, {"_id": 1})
+        return [doc["_id"] async for doc in cursor]
+
     async def count(self, community_id: ObjectId, where: Doc | None = None) -> int:
         return await self.members.count_documents({"community_id": community_id, **(where or {})})
 

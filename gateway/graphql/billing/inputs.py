@@ -63,6 +63,10 @@ class CreateCouponInput:
     max_redemptions: int = 1000
     audience: str | None = strawberry.field(default=None, description="E.g. the RFM layer a batch offer targets.")
     community_id: strawberry.ID | None = None
+    plan_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Redeemable on these plans only; omitted: any plan."
+    )
+    expires_at: datetime | None = strawberry.field(default=None, description="Redeemable before then; omitted: ever.")
 
 
 @strawberry.input

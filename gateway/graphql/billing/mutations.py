@@ -108,6 +108,8 @@ class BillingMutation:
             duration=input.duration,
             max_redemptions=input.max_redemptions,
             audience=input.audience,
+            plan_ids=[str(p) for p in input.plan_ids or []],
+            expires_at=input.expires_at,
         )
         read = await info.context.services.billing.create_coupon(cid, coupon_in)
         return from_model(Coupon, read)

@@ -9,6 +9,7 @@ import strawberry
 from gateway.graphql.arguments import COMMUNITY_ARG
 from gateway.graphql.campaigns.enums import CampaignRewardKind, ClawbackReason, PrizeFulfilment, TaskKind
 from gateway.graphql.campaigns.types import Campaign, CampaignParticipation, CampaignReferral, CampaignReward
+from gateway.graphql.users.enums import Perk
 
 
 @strawberry.input(description="What completing a task earns.")
@@ -39,6 +40,11 @@ class CreateCampaignInput:
     budget_cents: int = strawberry.field(description="What rewards may cost in all, minor units.")
     holding_days: int = strawberry.field(default=7, description="Days cash is held before release, 0-365.")
     tasks: list[CampaignTaskInput]
+    perk: Perk | None = strawberry.field(
+        default=None,
+        description="Reserve the campaign for members whose RFM layer's treatment grants this perk: GROWTH_PATH "
+        "makes it the growth path's tasks (the ACTIVATED layer by default). Omitted: everyone.",
+    )
 
 
 @strawberry.type(description="The campaign created.")

@@ -45,6 +45,7 @@ class CampaignMutation:
                 "ends_at": input.ends_at,
                 "budget_cents": input.budget_cents,
                 "holding_days": input.holding_days,
+                "perk": input.perk,
                 "tasks": [
                     {
                         "kind": t.kind,

@@ -17,6 +17,7 @@ from gateway.graphql.campaigns.enums import (
     TaskKind,
 )
 from gateway.graphql.links import member_link
+from gateway.graphql.users.enums import Perk
 from gateway.graphql.users.types import User
 from users_service.schemas import (
     CampaignRead,
@@ -85,6 +86,9 @@ class Campaign:
     holding_days: int = strawberry.field(description="Days a cash reward is held before it reaches the balance.")
     tasks: list[CampaignTask]
     created_at: datetime
+    perk: Perk | None = strawberry.field(
+        default=None, description="Only members whose layer's treatment grants it take part; null: everyone."
+    )
 
     @staticmethod
     def from_read(read: CampaignRead) -> Campaign:
@@ -99,6 +103,7 @@ class Campaign:
             remaining_cents=read.remaining_cents,
             holding_days=read.holding_days,
             tasks=[CampaignTask.from_read(t) for t in read.tasks],
+            perk=read.perk,
             created_at=read.created_at,
         )
 

@@ -53,6 +53,8 @@ DESCRIPTIONS: dict[str, str] = {
     "Content.access": "Who may read the body: PUBLIC, MEMBERS or PAID (see `ContentAccess`).",
     "Content.planIds": "For PAID pieces: the plans whose subscribers may read it; empty means any paid plan.",
     "Content.minTier": "The lowest value tier that may read the body (with MEMBERS or PAID); null: no floor.",
+    "Content.earlyAccessUntil": "Until then only members whose RFM layer's treatment grants EARLY_ACCESS (the CORE "
+    "layer by default) read the body; others get the teaser (`locked`). Null: no early-access window.",
     "Content.locked": "True when the caller may not read the body: it is empty, and `title` and `preview` are the "
     "teaser. Never true for the author or the community's operators. Subscribing unlocks on the next read.",
     "Content.preview": "The public teaser, shown to everyone: the excerpt the author or an operator wrote, else the "
@@ -369,6 +371,8 @@ DESCRIPTIONS: dict[str, str] = {
     "PublishContentInput.planIds": "With PAID: only subscribers of these plans (ids from `plans`) may read it; unknown "
     "plans are BAD_USER_INPUT.",
     "PublishContentInput.minTier": "With MEMBERS or PAID: only members at or above this value tier may read it.",
+    "PublishContentInput.earlyAccessUntil": "Early access: until this moment (future, at most 365 days ahead) only "
+    "members whose RFM layer grants EARLY_ACCESS read it in full (on top of `access`).",
     "PublishContentInput.preview": "The public teaser (up to 2,000 characters); omitted, the body's first "
     "`previewChars` characters.",
     "CreateContentInput": "A new piece: published, sent to review, scheduled or kept as a draft.",
@@ -389,6 +393,8 @@ DESCRIPTIONS: dict[str, str] = {
     "CreateContentInput.planIds": "With PAID: only subscribers of these plans (ids from `plans`) may read it; unknown "
     "plans are BAD_USER_INPUT.",
     "CreateContentInput.minTier": "With MEMBERS or PAID: only members at or above this value tier may read it.",
+    "CreateContentInput.earlyAccessUntil": "Early access: until this moment (future, at most 365 days ahead) only "
+    "members whose RFM layer grants EARLY_ACCESS read it in full (on top of `access`).",
     "CreateContentInput.preview": "The public teaser (up to 2,000 characters); omitted, the body's first "
     "`previewChars` characters.",
     "ContentTransitionPayload": "A piece's status after a lifecycle action.",
@@ -424,6 +430,8 @@ DESCRIPTIONS: dict[str, str] = {
     "omitted: none). PAID needs the EXPERT or OPERATOR role.",
     "EditContentInput.planIds": "New plans for a PAID piece (without `access`: the piece's access stays).",
     "EditContentInput.minTier": "A new value-tier floor (without `access`: the piece's access stays).",
+    "EditContentInput.earlyAccessUntil": "A new end of the early-access window (at most 365 days ahead); a past "
+    "moment ends the window now.",
     "EditContentInput.preview": "A new public teaser (up to 2,000 characters).",
     "UpdateContentSettingsInput": "Content settings to change (operators); omitted fields keep their value.",
     "UpdateContentSettingsInput.reviewRequired": "Per kind, whether new pieces wait for review, e.g. "

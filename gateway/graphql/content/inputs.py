@@ -32,6 +32,7 @@ class PublishContentInput:
     plan_ids: list[strawberry.ID] | None = None
     min_tier: Tier | None = None
     preview: str | None = None
+    early_access_until: datetime | None = None
 
 
 @strawberry.input
@@ -52,6 +53,7 @@ class CreateContentInput:
     plan_ids: list[strawberry.ID] | None = None
     min_tier: Tier | None = None
     preview: str | None = None
+    early_access_until: datetime | None = None
 
 
 @strawberry.input
@@ -77,6 +79,7 @@ class EditContentInput:
     plan_ids: list[strawberry.ID] | None = None
     min_tier: Tier | None = None
     preview: str | None = None
+    early_access_until: datetime | None = None
 
 
 @strawberry.input

@@ -98,6 +98,7 @@ def paywall_fields(
         "plan_ids": [str(p) for p in input.plan_ids] if input.plan_ids is not None else None,
         "min_tier": input.min_tier.value if input.min_tier else None,
         "preview": input.preview,
+        "early_access_until": input.early_access_until,
     }
     return {k: v for k, v in fields.items() if v is not None}
 

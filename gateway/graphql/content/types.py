@@ -615,6 +615,7 @@ class Content:
     access: ContentAccess = ContentAccess.PUBLIC
     plan_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
     min_tier: Tier | None = None
+    early_access_until: datetime | None = None
     locked: bool = False
     preview: str = ""
 
@@ -653,6 +654,7 @@ class Content:
             access=read.access,
             plan_ids=[strawberry.ID(p) for p in read.plan_ids],
             min_tier=Tier(read.min_tier) if read.min_tier else None,
+            early_access_until=read.early_access_until,
             locked=read.locked,
             preview=read.preview,
         )

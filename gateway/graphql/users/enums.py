@@ -6,8 +6,8 @@ import strawberry
 
 from users_service.schemas import Channel as AcquisitionChannel
 from users_service.schemas import Layer as RfmLayer
+from users_service.schemas import Perk, ProposalStatus, Role, Tier
 from users_service.schemas import ProgramKind as TrialProgramKind
-from users_service.schemas import ProposalStatus, Role, Tier
 from users_service.schemas import Recommendation as ProposalRecommendation
 from users_service.schemas import Stage as LifecycleStage
 
@@ -17,6 +17,11 @@ strawberry.enum(Role, name="Role", description="What a member may do in a commun
 strawberry.enum(Tier, name="Tier", description="A member's value tier (nine tiers; see docs/architecture.md).")
 strawberry.enum(
     RfmLayer, name="RfmLayer", description="A layer of the RFM pyramid: BASE 75%, ACTIVATED 15%, CORE 10% by default."
+)
+strawberry.enum(
+    Perk,
+    name="Perk",
+    description="What a layer's treatment grants; `LayerTreatment.effects` says what each does where it acts.",
 )
 strawberry.enum(AcquisitionChannel, name="AcquisitionChannel", description="Where a sign-up came from.")
 strawberry.enum(
@@ -39,6 +44,7 @@ strawberry.enum(
 __all__ = [
     "AcquisitionChannel",
     "LifecycleStage",
+    "Perk",
     "ProposalRecommendation",
     "ProposalStatus",
     "RfmLayer",

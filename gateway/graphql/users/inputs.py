@@ -7,7 +7,14 @@ from datetime import datetime
 import strawberry
 
 from gateway.graphql.arguments import COMMUNITY_ARG
-from gateway.graphql.users.enums import AcquisitionChannel, ProposalRecommendation, Role, TrialProgramKind
+from gateway.graphql.users.enums import (
+    AcquisitionChannel,
+    Perk,
+    ProposalRecommendation,
+    RfmLayer,
+    Role,
+    TrialProgramKind,
+)
 
 
 @strawberry.input
@@ -63,6 +70,13 @@ class RecomputeTiersInput:
 
 
 @strawberry.input
+class LayerTreatmentInput:
+    layer: RfmLayer
+    summary: str
+    perks: list[Perk]
+
+
+@strawberry.input
 class ConfigureMemberValueInput:
     community_id: strawberry.ID | None = strawberry.field(default=None, description=COMMUNITY_ARG)
     base_share: float | None = None
@@ -76,6 +90,7 @@ class ConfigureMemberValueInput:
     contributor_min_contents: int | None = None
     koc_min_contents: int | None = None
     koc_min_events: int | None = None
+    treatments: list[LayerTreatmentInput] | None = None
 
 
 @strawberry.input

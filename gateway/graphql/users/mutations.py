@@ -116,7 +116,11 @@ class MemberValueMutation:
     @strawberry.mutation(description="Operators: change pyramid proportions (must add up to 1) or tier thresholds.")
     async def configure_member_value(self, info: Info, input: ConfigureMemberValueInput) -> MemberValueSettings:
         cid = (await info.context.require_operator(input.community_id)).community_id
-        changes = {k: v for k, v in vars(input).items() if k != "community_id" and v is not None}
+        changes = {k: v for k, v in vars(input).items() if k not in ("community_id", "treatments") and v is not None}
+        if input.treatments is not None:
+            changes["treatments"] = {
+                t.layer.value: {"summary": t.summary, "perks": [p.value for p in t.perks]} for t in input.treatments
+            }
         return MemberValueSettings.from_read(await info.context.services.users.update_value_config(cid, changes))
 
 

@@ -14,6 +14,7 @@ from gateway.graphql.pagination import check_first
 from gateway.graphql.users.enums import (
     AcquisitionChannel,
     LifecycleStage,
+    Perk,
     ProposalRecommendation,
     ProposalStatus,
     RfmLayer,
@@ -36,6 +37,7 @@ from users_service.schemas import (
     TierChangeRead,
     TierRunRead,
     TierShare,
+    TreatmentRead,
     ValueConfig,
 )
 
@@ -60,10 +62,26 @@ class TierDistributionEntry:
         )
 
 
+@strawberry.type(description="One perk of a layer's treatment and what it does.")
+class PerkEffect:
+    perk: Perk
+    acts: bool
+    effect: str
+
+
 @strawberry.type(description="How operators treat a layer; perks are codes other services act on.")
 class LayerTreatment:
     summary: str
     perks: list[str]
+    effects: list[PerkEffect]
+
+    @staticmethod
+    def from_read(read: TreatmentRead) -> LayerTreatment:
+        return LayerTreatment(
+            summary=read.summary,
+            perks=[p.value for p in read.perks],
+            effects=[PerkEffect(perk=e.perk, acts=e.acts, effect=e.effect) for e in read.effects],
+        )
 
 
 @strawberry.type(description="One layer of the RFM pyramid.")
@@ -81,7 +99,7 @@ class RfmPyramidLayer:
             members=read.members,
             share=read.share,
             target_share=read.target_share,
-            treatment=LayerTreatment(summary=read.treatment.summary, perks=list(read.treatment.perks)),
+            treatment=LayerTreatment.from_read(read.treatment),
         )
 
 

@@ -40,7 +40,13 @@ def cash(amount: int) -> dict[str, Any]:
 
 
 async def create_campaign(
-    api: Api, operator: Member, tasks: list[dict[str, Any]], *, budget: int, holding_days: int = 7
+    api: Api,
+    operator: Member,
+    tasks: list[dict[str, Any]],
+    *,
+    budget: int,
+    holding_days: int = 7,
+    **extra: Any,
 ) -> dict[str, Any]:
     now = datetime.now(UTC)
     variables = {
@@ -52,6 +58,7 @@ async def create_campaign(
             "budgetCents": budget,
             "holdingDays": holding_days,
             "tasks": tasks,
+            **extra,
         }
     }
     campaign: dict[str, Any] = (await api.data(CREATE, variables, token=operator.token))["createCampaign"]["campaign"]

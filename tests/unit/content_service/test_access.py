@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from content_service.domain.access import (
@@ -22,6 +24,11 @@ GOLD_ONLY = Requirement(ContentAccess.PAID, plan_ids=frozenset({"gold"}))
 MEMBERS_CORE = Requirement(ContentAccess.MEMBERS, min_tier="CORE")
 MEMBER = Entitlements(member_id="m", tier="NEW")
 SILVER = Entitlements(member_id="m", paid=True, plan_ids=frozenset({"silver"}), tier="CORE")
+NOW = datetime(2026, 12, 6, tzinfo=UTC)
+EARLY = Requirement(early_access_until=NOW + timedelta(hours=2))
+OVER = Requirement(early_access_until=NOW - timedelta(seconds=1))
+EARLY_PAID = Requirement(ContentAccess.PAID, early_access_until=NOW + timedelta(hours=2))
+FIRST = Entitlements(member_id="m", tier="CORE", early_access=True)
 
 
 @pytest.mark.parametrize(
@@ -39,11 +46,29 @@ SILVER = Entitlements(member_id="m", paid=True, plan_ids=frozenset({"silver"}), 
     ],
 )
 def test_who_reads_a_body(requirement: Requirement, viewer: Entitlements, locked: bool) -> None:
-    assert is_locked(requirement, author_id="author", viewer=viewer) is locked
+    assert is_locked(requirement, author_id="author", viewer=viewer, now=NOW) is locked
 
 
 def test_the_author_reads_their_own_piece_without_paying() -> None:
-    assert is_locked(GOLD_ONLY, author_id="m", viewer=MEMBER) is False
+    assert is_locked(GOLD_ONLY, author_id="m", viewer=MEMBER, now=NOW) is False
+
+
+@pytest.mark.parametrize(
+    ("requirement", "viewer", "locked"),
+    [
+        (EARLY, MEMBER, True),  # in the window, a layer without EARLY_ACCESS gets the teaser
+        (EARLY, FIRST, False),
+        (EARLY, NOBODY, True),
+        (EARLY, EVERYTHING, False),
+        (OVER, MEMBER, False),  # the window is over: the requirement alone (PUBLIC)
+        (EARLY_PAID, FIRST, True),  # early access adds to the requirement, it does not replace it
+    ],
+)
+def test_early_access_goes_to_layers_granting_it_until_the_window_ends(
+    requirement: Requirement, viewer: Entitlements, locked: bool
+) -> None:
+    assert is_locked(requirement, author_id="author", viewer=viewer, now=NOW) is locked
+    assert requirement.gated_at(NOW) is (requirement.early_at(NOW) or not requirement.is_public)
 
 
 @pytest.mark.parametrize(
