@@ -123,7 +123,7 @@ _MEMBER_ONLY_MUTATIONS = (
     "clawbackCampaignReward updatePrizeFulfilment attributeCampaignReferral createOfflineEvent "
     "registerOfflineEvent checkInOfflineEvent createExperiment startExperiment setExperimentRollout "
     "setExperimentWeights stopExperiment checkExperimentGuardrails finishExperiment issueClaimCode claimAccount "
-    "requestPasswordReset resetPassword"
+    "requestPasswordReset resetPassword sendBatchOffer"
 )
 
 
