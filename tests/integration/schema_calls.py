@@ -175,18 +175,21 @@ class Community:
 
 
 @asynccontextmanager
-async def community_gateway(mongo_uri: str, var_dir: FsPath) -> AsyncIterator[Community]:
-    """One gateway for a whole module of generated calls (they are refused before anything is written)."""
+async def community_gateway(mongo_uri: str, var_dir: FsPath, **overrides: Any) -> AsyncIterator[Community]:
+    """One gateway for a whole module of generated calls (they are refused before anything is written);
+    `overrides` change its settings (e.g. `app_env="production"` with secrets of production length)."""
     prefix = f"t{uuid.uuid4().hex[:12]}"
-    settings = Settings(
-        app_env="test",
-        mongodb_uri=mongo_uri,
-        db_prefix=prefix,
-        jwt_secret=JWT_SECRET,
-        platform_admin_key=ADMIN_KEY,
-        var_dir=var_dir,
-        seed_demo=False,
-    )
+    values: dict[str, Any] = {
+        "app_env": "test",
+        "mongodb_uri": mongo_uri,
+        "db_prefix": prefix,
+        "jwt_secret": JWT_SECRET,
+        "platform_admin_key": ADMIN_KEY,
+        "var_dir": var_dir,
+        "seed_demo": False,
+        **overrides,
+    }
+    settings = Settings(**values)
     try:
         async with running_gateway(settings) as api:
             community_id = await create_community(api, "generated")
