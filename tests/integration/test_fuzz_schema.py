@@ -2,7 +2,8 @@
 
 Every generated operation is sent over HTTP (the ASGI transport) as an operator, a member and anonymously, with
 ids and strings drawn from what breaks path-built service calls: "/", ".", "..", empty, very long, unicode, NUL,
-besides real ids of the community. Whatever the input: never a 5xx, every error carries a known code, none is
+besides real ids of the community; half the operations break the schema once (hypothesis-graphql's negative
+mode). Whatever the input: never a 5xx, every error carries a known code, none is
 INTERNAL. Bounded and deterministic (`derandomize`, a fixed number of examples, no shrinking, no example
 database), so it costs the suite the same few seconds on every run.
 """
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from hypothesis_graphql import mutations, nodes, queries
+from hypothesis_graphql import Mode, mutations, nodes, queries
 
 from gateway.errors import CODES
 from tests.integration.schema_calls import DUMMY_ID, Community, community_gateway, graphql_schema
@@ -91,10 +92,11 @@ ROOTS = {
 
 
 @cache
-def operation(community: Community, kind: str, root: str) -> st.SearchStrategy[str]:
-    """One root field's operations, built once: a strategy over the whole schema takes seconds per draw."""
+def operation(community: Community, kind: str, root: str, mode: Mode) -> st.SearchStrategy[str]:
+    """One root field's operations, built once: a strategy over the whole schema takes seconds per draw.
+    NEGATIVE: each operation breaks the schema once (a wrong type, a missing required argument)."""
     build = queries if kind == "query" else mutations
-    return build(SCHEMA, fields=[root], custom_scalars=scalars(community))
+    return build(SCHEMA, fields=[root], custom_scalars=scalars(community), mode=mode)
 
 
 @pytest.mark.parametrize("kind", ["query", "mutation"])
@@ -102,5 +104,6 @@ def operation(community: Community, kind: str, root: str) -> st.SearchStrategy[s
 @given(data=st.data())
 async def test_generated_operations_never_fail_internally(community: Community, kind: str, data: Any) -> None:
     root = data.draw(st.sampled_from(ROOTS[kind]), label="root")
-    document = data.draw(operation(community, kind, root), label="document")
+    mode = data.draw(st.sampled_from((Mode.POSITIVE, Mode.NEGATIVE)), label="mode")
+    document = data.draw(operation(community, kind, root, mode), label="document")
     await send_as_everyone(community, document)
