@@ -12,15 +12,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import INTERNAL_TOKEN
 from tests.factories import Api
 from tests.integration.schema_calls import community_gateway
 
-PRODUCTION = {
-    "app_env": "production",
-    "internal_api_token": INTERNAL_TOKEN,
-    "billing_webhook_secret": "whsec_" + "p" * 40,
-}
+PRODUCTION = {"app_env": "production", "billing_webhook_secret": "whsec_" + "p" * 40}
 
 
 @pytest.fixture(scope="module")
