@@ -18,6 +18,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from gateway.cost_limits import CostBudgets, CostPolicy, QueryCostLimits
+from gateway.document_limits import DocumentLimits
 from gateway.errors import ErrorCodes, ProductionErrorCodes
 from gateway.graphql import descriptions
 from gateway.graphql.billing.descriptions import DESCRIPTIONS as BILLING_DESCRIPTIONS
@@ -194,6 +195,11 @@ def build_schema(
     depth = settings.max_query_depth if settings else 12
     aliases = settings.max_aliases if settings else 30
     tokens = settings.max_query_tokens if settings else 3000
+    document_limits = partial(
+        DocumentLimits,
+        max_directives=settings.max_directives if settings else 20,
+        max_field_repeats=settings.max_field_repeats if settings else 10,
+    )
     # One set of budgets per schema (per gateway process): every request charges the same moving windows.
     budgets = CostBudgets(
         CostPolicy(
@@ -224,6 +230,7 @@ def build_schema(
         lambda: MaxTokensLimiter(max_token_count=tokens),
         OperationMetrics,
         ProductionErrorCodes if production else ErrorCodes,
+        document_limits,
         IdentifierGuard,
         *allowlisted,
         lambda: PartnerAccess(quotas=quotas),

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 30
     max_query_tokens: int = 3000
+    # Refused before validation (gateway/document_limits.py): graphql-core's work on these grows with the count.
+    max_directives: int = Field(default=20, ge=0)
+    max_field_repeats: int = Field(default=10, ge=1)
     # A flood guard in requests per address; the real budgets are in query cost points (below).
     rate_limit_per_address: str = "3000/minute"
     # Deprecated: requests per member. Unset by default: members are budgeted in cost points, not requests.

@@ -49,6 +49,8 @@ DESCRIPTIONS: dict[str, str] = {
     "max_query_depth": "Deepest GraphQL selection accepted.",
     "max_aliases": "Most aliases in one GraphQL operation.",
     "max_query_tokens": "Most tokens in one GraphQL document.",
+    "max_directives": "Most directives in one GraphQL document (a directive named twice at one place is refused).",
+    "max_field_repeats": "Most times one field (or alias) may be selected in one selection set.",
     "rate_limit_per_address": "Flood guard in requests per client address (`limits` notation); the real budgets are "
     "in query cost points. Behind a balancer see `FORWARDED_ALLOW_IPS`.",
     "rate_limit_per_member": "Deprecated: requests per member; unset, members are budgeted in cost points.",

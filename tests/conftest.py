@@ -40,25 +40,30 @@ def mongo_uri() -> Iterator[str]:
         server.stop()
 
 
+def settings_for(mongo_uri: str, prefix: str, var_dir: Any, **overrides: Any) -> Settings:
+    """The tests' settings on `prefix`: test mode, secrets of production length, no demo data."""
+    values: dict[str, Any] = {
+        "app_env": "test",
+        "mongodb_uri": mongo_uri,
+        "db_prefix": prefix,
+        "jwt_secret": JWT_SECRET,
+        "platform_admin_key": ADMIN_KEY,
+        "internal_api_token": INTERNAL_TOKEN,
+        "billing_webhook_secret": WEBHOOK_SECRET,
+        "var_dir": var_dir,
+        "seed_demo": False,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
 @pytest.fixture
 def make_settings(mongo_uri: str, tmp_path: Any) -> Iterator[Callable[..., Settings]]:
     """Settings on a database prefix of this test's own; every database made under it is dropped after."""
     prefix = f"t{uuid.uuid4().hex[:12]}"
 
     def make(**overrides: Any) -> Settings:
-        values: dict[str, Any] = {
-            "app_env": "test",
-            "mongodb_uri": mongo_uri,
-            "db_prefix": prefix,
-            "jwt_secret": JWT_SECRET,
-            "platform_admin_key": ADMIN_KEY,
-            "internal_api_token": INTERNAL_TOKEN,
-            "billing_webhook_secret": WEBHOOK_SECRET,
-            "var_dir": tmp_path,
-            "seed_demo": False,
-        }
-        values.update(overrides)
-        return Settings(**values)
+        return settings_for(mongo_uri, prefix, tmp_path, **overrides)
 
     yield make
     client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri)

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import linear_kernel
 
 NEIGHBOURS = 25
 
@@ -23,6 +21,9 @@ class TfidfIndex:
     """Fitted on a corpus of (text, tags); answers nearest neighbours, tag suggestions and near-duplicates."""
 
     def __init__(self, texts: Sequence[str], tags: Sequence[Sequence[str]]) -> None:
+        # scikit-learn is imported when an index is first built, not when content_service starts: it takes seconds.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self.tags = [list(t) for t in tags]
         # max_df drops terms in over 90% of pieces; on a tiny corpus (under 10 pieces) that would drop every term.
         self.vectorizer = TfidfVectorizer(
@@ -40,6 +41,8 @@ class TfidfIndex:
     def neighbours(self, text: str, k: int = NEIGHBOURS) -> list[Neighbour]:
         if self.matrix is None:
             return []
+        from sklearn.metrics.pairwise import linear_kernel
+
         sims = linear_kernel(self.vectorizer.transform([text]), self.matrix).ravel()
         top = np.argsort(-sims)[:k]
         return [Neighbour(int(i), float(sims[i])) for i in top if sims[i] > 0]

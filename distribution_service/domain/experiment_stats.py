@@ -13,12 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 ALPHA = 0.05
 POWER = 0.8
 # The playbook's floor: a test reads out with at least this many members.
 PLAYBOOK_FLOOR = 100_000
+
+
+def _stats() -> Any:
+    """scipy.stats, imported on first use: it takes seconds, which a service's start-up does not need."""
+    from scipy import stats
+
+    return stats
 
 
 def welch(control: np.ndarray, treatment: np.ndarray, alpha: float = ALPHA) -> tuple[float, float, float]:
@@ -32,7 +38,7 @@ def welch(control: np.ndarray, treatment: np.ndarray, alpha: float = ALPHA) -> t
     if float(np.var(control)) == 0.0 and float(np.var(treatment)) == 0.0:
         diff = float(treatment.mean() - control.mean())
         return diff, diff, diff
-    result = stats.ttest_ind(treatment, control, equal_var=False)
+    result = _stats().ttest_ind(treatment, control, equal_var=False)
     interval = result.confidence_interval(confidence_level=1 - alpha)
     return float(treatment.mean() - control.mean()), float(interval.low), float(interval.high)
 
@@ -116,7 +122,7 @@ def compare(
     diff, low, high = welch(control, treatment, alpha)
     p_value = 1.0
     if len(control) > 1 and len(treatment) > 1 and (np.var(control) > 0 or np.var(treatment) > 0):
-        p_value = float(stats.ttest_ind(treatment, control, equal_var=False).pvalue)
+        p_value = float(_stats().ttest_ind(treatment, control, equal_var=False).pvalue)
     tau2 = mixture_variance(control, treatment, mde)
     variance = diff_variance(control, treatment)
     radius = float(cs_radius(variance, alpha, tau2)) if np.isfinite(variance) and variance > 0 else float("inf")
@@ -158,13 +164,13 @@ def sample_size_per_arm(sd: float, mde: float, *, alpha: float = ALPHA, power: f
     """Members per arm for a two-sided test to detect an absolute difference `mde` with `power`."""
     if mde <= 0 or sd <= 0:
         raise ValueError("mde and sd must be positive")
-    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
+    z = _stats().norm.ppf(1 - alpha / 2) + _stats().norm.ppf(power)
     return int(np.ceil(2 * (z * sd / mde) ** 2))
 
 
 def detectable_effect(sd: float, per_arm: int, *, alpha: float = ALPHA, power: float = POWER) -> float:
     """The smallest absolute difference a test of `per_arm` members per arm detects with `power`."""
-    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
+    z = _stats().norm.ppf(1 - alpha / 2) + _stats().norm.ppf(power)
     return float(z * sd * np.sqrt(2 / per_arm))
 
 
@@ -211,5 +217,5 @@ def interleaving_test(wins_a: int, wins_b: int) -> dict[str, Any]:
         "wins_a": wins_a,
         "wins_b": wins_b,
         "preference": (wins_a - wins_b) / n,
-        "p_value": float(stats.binomtest(wins_a, n, 0.5).pvalue),
+        "p_value": float(_stats().binomtest(wins_a, n, 0.5).pvalue),
     }

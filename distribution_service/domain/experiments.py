@@ -7,7 +7,6 @@ import hashlib
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 CONTROL = "control"
 TREATMENT = "treatment"
@@ -37,6 +36,8 @@ def sample_ratio_check(observed: dict[str, int], expected_share: dict[str, float
     if total == 0 or len(arms) < 2:
         return {"observed": observed, "expected_share": expected_share, "chi2": 0.0, "p_value": 1.0, "flagged": False}
     shares = np.array([expected_share[name] for name in arms], dtype=float)
+    from scipy import stats  # seconds to import: a readout pays it, a service's start does not
+
     statistic, p_value = stats.chisquare(counts, f_exp=total * shares / shares.sum())
     return {
         "observed": observed,

@@ -15,7 +15,6 @@ from typing import Any
 
 from content_service.client import ContentClient
 from distribution_service.ranking.dataset import Protocol, split_groups
-from distribution_service.ranking.loader import load_training_data
 from distribution_service.ranking.metrics import per_group
 from distribution_service.ranking.model import ModelMismatchError, RankingModel
 from distribution_service.store import DistributionStore
@@ -86,6 +85,9 @@ async def paired_ndcg(
     models: list[RankingModel],
 ) -> tuple[int, dict[str, float]]:
     """NDCG@10 of each model on the candidate's test groups, rebuilt from its window and seed: (groups, figures)."""
+    # Training's loader imports lightgbm: only the promotion gate needs it, never a service's start.
+    from distribution_service.ranking.loader import load_training_data
+
     window = candidate["window"]
     data = await load_training_data(
         store,

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import lightgbm as lgb
 import numpy as np
 from prometheus_client import Counter
 
@@ -57,6 +56,10 @@ class RankingModel:
         if tuple(features) != FEATURES:
             raise ModelMismatchError(f"model {version} was trained on features {list(features)}, not {list(FEATURES)}")
         self.version = version
+        # Imported here, in the registry's loading thread: lightgbm pulls in scikit-learn, scipy and pandas (seconds),
+        # which a service must not pay before it answers /readyz.
+        import lightgbm as lgb
+
         self.booster = lgb.Booster(model_str=model_text)
         if self.booster.num_feature() != len(FEATURES):
             raise ModelMismatchError(f"model {version} expects {self.booster.num_feature()} features")

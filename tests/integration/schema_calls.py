@@ -29,9 +29,9 @@ from graphql.pyutils import Undefined
 from pymongo import MongoClient
 
 from gateway.schema import build_schema
-from infra.settings import SERVICE_NAMES, Settings
-from tests.conftest import running_gateway
-from tests.factories import ADMIN_KEY, JWT_SECRET, Api, Member, create_community, grant, register
+from infra.settings import SERVICE_NAMES
+from tests.conftest import running_gateway, settings_for
+from tests.factories import Api, Member, create_community, grant, register
 
 DUMMY_ID = "5f5f5f5f5f5f5f5f5f5f5f5f"
 SCALARS: dict[str, Any] = {
@@ -175,18 +175,11 @@ class Community:
 
 
 @asynccontextmanager
-async def community_gateway(mongo_uri: str, var_dir: FsPath) -> AsyncIterator[Community]:
-    """One gateway for a whole module of generated calls (they are refused before anything is written)."""
+async def community_gateway(mongo_uri: str, var_dir: FsPath, **overrides: Any) -> AsyncIterator[Community]:
+    """One gateway for a whole module of generated calls (they are refused before anything is written);
+    `overrides` change its settings (e.g. `app_env="production"` with secrets of production length)."""
     prefix = f"t{uuid.uuid4().hex[:12]}"
-    settings = Settings(
-        app_env="test",
-        mongodb_uri=mongo_uri,
-        db_prefix=prefix,
-        jwt_secret=JWT_SECRET,
-        platform_admin_key=ADMIN_KEY,
-        var_dir=var_dir,
-        seed_demo=False,
-    )
+    settings = settings_for(mongo_uri, prefix, var_dir, **overrides)
     try:
         async with running_gateway(settings) as api:
             community_id = await create_community(api, "generated")

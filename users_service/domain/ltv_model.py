@@ -14,8 +14,6 @@ from typing import Any
 import joblib
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.dummy import DummyRegressor
-from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
 CALIBRATION_BINS = 10
@@ -63,6 +61,10 @@ def calibration(predicted: NDArray[np.float64], actual: NDArray[np.float64]) -> 
 
 def fit(features: NDArray[np.float64], labels: NDArray[np.float64]) -> Any:
     """The model; a constant zero when the training period holds no value at all (nothing to learn from)."""
+    # scikit-learn is imported by training, not by users_service's start: it takes seconds.
+    from sklearn.dummy import DummyRegressor
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
     if labels.size == 0 or float(labels.sum()) <= 0.0:
         return DummyRegressor(strategy="constant", constant=0.0).fit(
             np.zeros((max(labels.size, 1), 1)), np.zeros(max(labels.size, 1))
@@ -74,6 +76,8 @@ def fit(features: NDArray[np.float64], labels: NDArray[np.float64]) -> Any:
 
 
 def predict(model: Any, features: NDArray[np.float64]) -> NDArray[np.float64]:
+    from sklearn.dummy import DummyRegressor  # already imported by whatever built or unpickled `model`
+
     if isinstance(model, DummyRegressor):
         return np.zeros(features.shape[0], dtype=np.float64)
     with threadpool_limits(limits=1, user_api="openmp"):
