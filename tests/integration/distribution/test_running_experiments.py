@@ -1,0 +1,57 @@
+"""The running experiments a feed assigns from are kept a few seconds per process, and dropped when this process
+creates or changes an experiment."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from bson import ObjectId
+
+from distribution_service.service.experiments_cache import RunningExperiments
+from distribution_service.store import DistributionStore
+from tests.query_plans import plan_probe
+
+
+@pytest.fixture
+async def store(mongo_uri: str) -> AsyncIterator[DistributionStore]:
+    async with plan_probe(mongo_uri) as probe:
+        store = DistributionStore(probe.db)
+        await store.ensure_indexes()
+        yield store
+
+
+def ids(docs: list[dict[str, object]]) -> list[object]:
+    return [d["_id"] for d in docs]
+
+
+async def test_a_new_experiment_is_seen_at_once_and_a_stopped_one_is_gone(store: DistributionStore) -> None:
+    community, other = ObjectId(), ObjectId()
+    running = RunningExperiments(store, ttl_seconds=3600)
+    assert await running.running(community) == []
+    # given: written behind the store's back, the kept (empty) list still answers: the read is cached
+    hidden = {"_id": ObjectId(), "community_id": community, "status": "RUNNING", "created_at": datetime.now(UTC)}
+    await store.experiments.experiments.insert_one(hidden)
+    assert await running.running(community) == []
+    # when: an experiment is created through the store
+    created = {"_id": ObjectId(), "community_id": community, "status": "RUNNING", "created_at": datetime.now(UTC)}
+    await store.experiments.insert_experiment(created)
+    # then: the next read goes to the database
+    assert sorted(ids(await running.running(community))) == sorted([hidden["_id"], created["_id"]])
+    # counting an arm's uses changes nothing assignment reads: still kept
+    await store.experiments.count_uses(community, created["_id"], "a", 1, 0)
+    await store.experiments.update_experiment(other, ObjectId(), {"status": "STOPPED"})
+    assert len(await running.running(community)) == 2
+    # stopping one drops it
+    await store.experiments.update_experiment(community, created["_id"], {"status": "STOPPED"})
+    assert ids(await running.running(community)) == [hidden["_id"]]
+
+
+async def test_a_zero_lifetime_reads_every_time(store: DistributionStore) -> None:
+    community = ObjectId()
+    running = RunningExperiments(store, ttl_seconds=0)
+    assert await running.running(community) == []
+    doc = {"_id": ObjectId(), "community_id": community, "status": "RUNNING", "created_at": datetime.now(UTC)}
+    await store.experiments.experiments.insert_one(doc)
+    assert ids(await running.running(community)) == [doc["_id"]]
