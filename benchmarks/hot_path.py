@@ -93,7 +93,7 @@ def gateway_process(mongodb_uri: str, var_dir: Path, db_prefix: str | None = Non
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded machine starts four services slowly
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
