@@ -39,7 +39,8 @@ async def test_refused_queries_are_refused_every_time(validations: list[str]) ->
     for query in (DEEP, "{ noSuchField }", "{ __typename "):
         first = await schema.execute(query)
         again = await schema.execute(query)
-        assert first.errors and again.errors
+        assert first.errors
+        assert again.errors
         assert [e.message for e in first.errors] == [e.message for e in again.errors]
     # the two that parsed were validated on every run
     assert validations == [DEEP, DEEP, "{ noSuchField }", "{ noSuchField }"]
