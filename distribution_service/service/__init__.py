@@ -84,7 +84,7 @@ class DistributionService:
             pool_ttl_seconds=pool_ttl_seconds,
         )
         self.ingest = IngestWorker(store, interval=ingest_interval_seconds)
-        self.events = EventsService(store, content, on_stored=self.ingest.wake)
+        self.events = EventsService(store, content, on_stored=self.ingest.wake, item_ttl_seconds=pool_ttl_seconds)
         self.experiments = ExperimentsService(store)
         self.experiment_design = ExperimentDesignService(store)
         self.assignment = AssignmentService(store, users, RunningExperiments(store, ttl_seconds=pool_ttl_seconds))
