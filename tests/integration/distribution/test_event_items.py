@@ -15,6 +15,7 @@ async def test_a_kept_snapshot_answers_until_it_expires_and_unknown_ids_are_neve
     cid = await create_community(api, "demo")
     author = await register(api, "demo", "ann")
     item = await publish(api, author, "Chains", tags=["chains"])
+    assert api.app is not None
     content = api.app.state.services.content
     kept, fresh = EventItems(content, ttl_seconds=3600), EventItems(content, ttl_seconds=0)
     unknown = str(ObjectId())
