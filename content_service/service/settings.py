@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from bson import ObjectId
@@ -15,6 +14,7 @@ from content_service.domain.procedure import SEVEN_STEPS
 from content_service.schemas.production import ContentSettingsRead, ContentSettingsUpdate
 from content_service.store import ContentStore, Session
 from infra.errors import BadInputError
+from infra.kept import KeptPerKey
 from infra.settings import Settings
 
 Doc = dict[str, Any]
@@ -22,7 +22,6 @@ Doc = dict[str, Any]
 # publish (the review policy) reads them. An operator's change through this process is seen at once (update drops
 # the kept copy); another replica's within this many seconds.
 KEPT_SECONDS = 5.0
-MAX_KEPT = 10_000
 
 
 def defaults(settings: Settings) -> ContentSettingsRead:
@@ -54,34 +53,20 @@ class SettingsService:
     def __init__(self, store: ContentStore, settings: Settings, *, kept_seconds: float = KEPT_SECONDS) -> None:
         self.store = store
         self.defaults = defaults(settings)
-        self.kept_seconds = kept_seconds
-        # community -> (read at, its settings), shared by readers (read only)
-        self._kept: dict[ObjectId, tuple[float, ContentSettingsRead]] = {}
-        # community -> changes made here: a read that started before a change is not kept.
-        self._generation: dict[ObjectId, int] = {}
+        # community -> its settings, shared by readers (read only)
+        self._kept: KeptPerKey[ObjectId, ContentSettingsRead] = KeptPerKey(kept_seconds)
 
     async def get(self, community_id: ObjectId) -> ContentSettingsRead:
         """The community's settings (the platform's defaults under what it changed), at most `kept_seconds` old."""
-        clock = time.monotonic()
-        kept = self._kept.get(community_id)
-        if kept is not None and clock - kept[0] < self.kept_seconds:
-            return kept[1]
-        generation = self._generation.get(community_id, 0)
+        return await self._kept.get(community_id, lambda: self._read(community_id))
+
+    async def _read(self, community_id: ObjectId) -> ContentSettingsRead:
         stored = await self.store.settings.get(community_id)
         merged = self.defaults.model_dump()
         for key, value in stored.items():
             if key in merged and value is not None:
                 merged[key] = {**merged[key], **value} if isinstance(merged[key], dict) else value
-        read = ContentSettingsRead.model_validate(merged)
-        if self.kept_seconds > 0 and self._generation.get(community_id, 0) == generation:
-            if len(self._kept) >= MAX_KEPT:
-                self._kept.clear()
-            self._kept[community_id] = (clock, read)
-        return read
-
-    def _changed(self, community_id: ObjectId) -> None:
-        self._generation[community_id] = self._generation.get(community_id, 0) + 1
-        self._kept.pop(community_id, None)
+        return ContentSettingsRead.model_validate(merged)
 
     async def update(self, community_id: ObjectId, update: ContentSettingsUpdate) -> ContentSettingsRead:
         """Operators only (checked by the gateway); only the fields given change."""
@@ -108,7 +93,7 @@ class SettingsService:
         try:
             await self.store.transaction(work)
         finally:
-            self._changed(community_id)
+            self._kept.drop(community_id)
         return await self.get(community_id)
 
     async def review_policy(self, community_id: ObjectId) -> ReviewPolicy:

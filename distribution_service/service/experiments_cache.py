@@ -10,38 +10,22 @@ reads.
 
 from __future__ import annotations
 
-import time
-
 from bson import ObjectId
 
 from distribution_service.store import DistributionStore, Doc
+from infra.kept import KeptPerKey
 
 
 class RunningExperiments:
     def __init__(self, store: DistributionStore, *, ttl_seconds: float) -> None:
         self.store = store
-        self.ttl_seconds = ttl_seconds
-        # community -> (read at, its running experiments)
-        self._kept: dict[ObjectId, tuple[float, list[Doc]]] = {}
-        # community -> how many times it was invalidated: a read that started before an invalidation is not kept.
-        self._generation: dict[ObjectId, int] = {}
+        self._kept: KeptPerKey[ObjectId, list[Doc]] = KeptPerKey(ttl_seconds)
         store.experiments.on_change(self.invalidate)
 
     async def running(self, cid: ObjectId) -> list[Doc]:
         """The community's running experiments, at most `ttl_seconds` old (the documents are shared: read only)."""
-        if self.ttl_seconds <= 0:
-            return await self.store.experiments.list_running(cid)
-        clock = time.monotonic()
-        kept = self._kept.get(cid)
-        if kept is not None and clock - kept[0] < self.ttl_seconds:
-            return kept[1]
-        generation = self._generation.get(cid, 0)
-        running = await self.store.experiments.list_running(cid)
-        if self._generation.get(cid, 0) == generation:
-            self._kept[cid] = (clock, running)
-        return running
+        return await self._kept.get(cid, lambda: self.store.experiments.list_running(cid))
 
     def invalidate(self, cid: ObjectId) -> None:
         """An experiment of the community was created or changed here: the next read goes to the database."""
-        self._generation[cid] = self._generation.get(cid, 0) + 1
-        self._kept.pop(cid, None)
+        self._kept.drop(cid)

@@ -3,23 +3,12 @@ creates or changes an experiment."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import pytest
 from bson import ObjectId
 
 from distribution_service.service.experiments_cache import RunningExperiments
 from distribution_service.store import DistributionStore, Doc
-from tests.query_plans import plan_probe
-
-
-@pytest.fixture
-async def store(mongo_uri: str) -> AsyncIterator[DistributionStore]:
-    async with plan_probe(mongo_uri) as probe:
-        store = DistributionStore(probe.db)
-        await store.ensure_indexes()
-        yield store
 
 
 def ids(docs: list[Doc]) -> list[ObjectId]:
