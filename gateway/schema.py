@@ -87,6 +87,7 @@ from gateway.partners.access import PartnerAccess
 from gateway.partners.allowlist import AllowlistedOnly
 from gateway.partners.quotas import KeyQuotas
 from gateway.persisted_queries import PersistedQueries
+from gateway.validated_queries import KnownQueries, QueryMemo
 from infra.settings import Settings
 from infra.shared_state import SharedState
 
@@ -223,8 +224,11 @@ def build_schema(
         if persisted is not None and held_keys
         else []
     )
+    # Query texts this schema parsed and validated clean: a repeated query skips both.
+    known = KnownQueries()
     # Factories, not instances: strawberry builds a fresh extension for every request.
     extensions: list[Any] = [
+        lambda: QueryMemo(known=known),
         lambda: QueryDepthLimiter(max_depth=depth),
         lambda: MaxAliasesLimiter(max_alias_count=aliases),
         lambda: MaxTokensLimiter(max_token_count=tokens),

@@ -32,6 +32,8 @@ class AppSlot:
 
 def in_process_transport(app: ASGIApp) -> httpx.AsyncBaseTransport:
     # raise_app_exceptions=False: a crash inside the service reaches the caller as a 500, as it would over HTTP.
+    # httpx's ASGITransport imports sniffio on every request (to tell trio from asyncio): without the package that
+    # import fails and searches the whole sys.path each time, so requirements.txt pins sniffio.
     return httpx.ASGITransport(app=app, raise_app_exceptions=False)
 
 

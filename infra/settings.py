@@ -219,8 +219,9 @@ class Settings(BaseSettings):
     ranking_alive_days: float = 30.0
     # A feed reads the member's last this-many engagements (features and "already seen"), whatever their history.
     ranking_history_limit: int = 100
-    # The community-wide candidates (newest, boosted) are shared by a process's feeds for this many seconds;
-    # None = 5 s, except under APP_ENV=test (0: read each time, so a test sees what it just published).
+    # The community-wide candidates (newest, boosted), the running experiments and the item snapshots recorded
+    # events copy are shared by a process for this many seconds; None = 5 s, except under APP_ENV=test (0: read
+    # each time, so a test sees what it just published).
     ranking_pool_ttl_seconds: float | None = None
     # The event ingest worker derives items' counters and delivery marks from stored events this often (and at
     # once when an event is recorded); their lag behind an acknowledged event is about this plus one batch.

@@ -14,9 +14,14 @@ from content_service.domain.procedure import SEVEN_STEPS
 from content_service.schemas.production import ContentSettingsRead, ContentSettingsUpdate
 from content_service.store import ContentStore, Session
 from infra.errors import BadInputError
+from infra.kept import KeptPerKey
 from infra.settings import Settings
 
 Doc = dict[str, Any]
+# A community's settings are kept this long per process: every content read (the paywall's preview length) and
+# publish (the review policy) reads them. An operator's change through this process is seen at once (update drops
+# the kept copy); another replica's within this many seconds.
+KEPT_SECONDS = 5.0
 
 
 def defaults(settings: Settings) -> ContentSettingsRead:
@@ -45,11 +50,17 @@ def defaults(settings: Settings) -> ContentSettingsRead:
 
 
 class SettingsService:
-    def __init__(self, store: ContentStore, settings: Settings) -> None:
+    def __init__(self, store: ContentStore, settings: Settings, *, kept_seconds: float = KEPT_SECONDS) -> None:
         self.store = store
         self.defaults = defaults(settings)
+        # community -> its settings, shared by readers (read only)
+        self._kept: KeptPerKey[ObjectId, ContentSettingsRead] = KeptPerKey(kept_seconds)
 
     async def get(self, community_id: ObjectId) -> ContentSettingsRead:
+        """The community's settings (the platform's defaults under what it changed), at most `kept_seconds` old."""
+        return await self._kept.get(community_id, lambda: self._read(community_id))
+
+    async def _read(self, community_id: ObjectId) -> ContentSettingsRead:
         stored = await self.store.settings.get(community_id)
         merged = self.defaults.model_dump()
         for key, value in stored.items():
@@ -79,7 +90,10 @@ class SettingsService:
                 detail={"changed": sorted(changes)},
             )
 
-        await self.store.transaction(work)
+        try:
+            await self.store.transaction(work)
+        finally:
+            self._kept.drop(community_id)
         return await self.get(community_id)
 
     async def review_policy(self, community_id: ObjectId) -> ReviewPolicy:

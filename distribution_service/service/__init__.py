@@ -21,6 +21,7 @@ from distribution_service.service.experiment_analysis import ExperimentAnalysisS
 from distribution_service.service.experiment_design import ExperimentDesignService
 from distribution_service.service.experiment_results import ExperimentResultsService
 from distribution_service.service.experiments import ExperimentsService
+from distribution_service.service.experiments_cache import RunningExperiments
 from distribution_service.service.feed import FeedService
 from distribution_service.service.figures import FiguresService
 from distribution_service.service.gray_release import GrayReleaseService
@@ -83,10 +84,10 @@ class DistributionService:
             pool_ttl_seconds=pool_ttl_seconds,
         )
         self.ingest = IngestWorker(store, interval=ingest_interval_seconds)
-        self.events = EventsService(store, content, on_stored=self.ingest.wake)
+        self.events = EventsService(store, content, on_stored=self.ingest.wake, item_ttl_seconds=pool_ttl_seconds)
         self.experiments = ExperimentsService(store)
         self.experiment_design = ExperimentDesignService(store)
-        self.assignment = AssignmentService(store, users)
+        self.assignment = AssignmentService(store, users, RunningExperiments(store, ttl_seconds=pool_ttl_seconds))
         self.analysis = ExperimentAnalysisService(store, billing)
         self.gray_release = GrayReleaseService(store, content)
         self.results = ExperimentResultsService(store, self.analysis)

@@ -22,6 +22,7 @@ from distribution_service.domain.assignment import (
 from distribution_service.domain.experiment_enums import Channel
 from distribution_service.schemas.experiments import ExperimentFlags, MemberArm, MemberAssignments
 from distribution_service.service.experiment_docs import targeting_of, used_on, weights_of
+from distribution_service.service.experiments_cache import RunningExperiments
 from distribution_service.store import DistributionStore, Doc
 from users_service.client import UsersClient
 
@@ -64,14 +65,18 @@ def place(doc: Doc, member_id: str, facts: MemberFacts | None, channel: Channel,
 
 
 class AssignmentService:
-    def __init__(self, store: DistributionStore, users: UsersClient | None) -> None:
+    def __init__(
+        self, store: DistributionStore, users: UsersClient | None, running: RunningExperiments | None = None
+    ) -> None:
         self.store = store
         self.users = users
+        # The running experiments, kept a few seconds per community: read on every feed and slot batch.
+        self.running = running or RunningExperiments(store, ttl_seconds=0.0)
 
     async def assign(self, cid: ObjectId, member_ids: list[str], channel: Channel) -> dict[str, list[Assigned]]:
-        """Each member's arms on `channel` among the running experiments (one read of them; the users service is
-        asked about the members only when some experiment targets by tier, layer or age)."""
-        running = [doc for doc in await self.store.experiments.list_running(cid) if used_on(doc, channel)]
+        """Each member's arms on `channel` among the running experiments (kept a few seconds per community; the
+        users service is asked about the members only when some experiment targets by tier, layer or age)."""
+        running = [doc for doc in await self.running.running(cid) if used_on(doc, channel)]
         if not running or not member_ids:
             return {}
         facts = await self._facts(cid, member_ids, running)

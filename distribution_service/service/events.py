@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from bson import ObjectId
 
 from content_service.client import ContentClient
-from content_service.schemas import SERVICE_VIEWER as SERVICE
 from distribution_service.schemas import (
     ActivityByMember,
     ContentEngagers,
@@ -22,6 +21,7 @@ from distribution_service.schemas import (
     MemberActivity,
     MemberEventCounts,
 )
+from distribution_service.service.event_items import EventItems
 from distribution_service.service.importing import import_events
 from distribution_service.store import DistributionStore, Doc
 from infra.bulk import ImportResult
@@ -34,20 +34,26 @@ def _no_wake() -> None:
 
 class EventsService:
     def __init__(
-        self, store: DistributionStore, content: ContentClient, *, on_stored: Callable[[], None] = _no_wake
+        self,
+        store: DistributionStore,
+        content: ContentClient,
+        *,
+        on_stored: Callable[[], None] = _no_wake,
+        item_ttl_seconds: float = 0.0,
     ) -> None:
         self.store = store
         self.content = content
+        # The items' snapshots events copy, kept a few seconds (service/event_items.py).
+        self.items = EventItems(content, ttl_seconds=item_ttl_seconds)
         # Wakes the ingest worker (service/ingest_worker.py) once events are stored.
         self.on_stored = on_stored
 
     async def record_events(self, cid: ObjectId, batch: EventBatch) -> EventsRecorded:
-        """Check the batch (one content lookup), store it (one insert, journaled) and answer: one round trip per
-        batch to each of content and the database, whatever its size. Counters are not touched here: the ingest
-        worker derives them right after, so a feed sees an event within the worker's lag (about a second)."""
-        # Every item must be content of this community: events never cross tenants. One lookup for the batch.
-        ids = list(dict.fromkeys(e.content_id for e in batch.events))
-        found = dict(zip(ids, await self.content.lookup(str(cid), ids, viewer=SERVICE), strict=True))
+        """Check the batch (at most one content lookup, for the items not kept), store it (one journaled
+        transaction) and answer, whatever its size. Counters are not touched here: the ingest worker derives them
+        right after, so a feed sees an event within the worker's lag (about a second)."""
+        # Every item must be content of this community: events never cross tenants.
+        found = await self.items.lookup(cid, list(dict.fromkeys(e.content_id for e in batch.events)))
         for e in batch.events:
             if found[e.content_id] is None:
                 raise NotFoundError(f"no content with id {e.content_id} in this community", field="contentId")
@@ -67,9 +73,9 @@ class EventsService:
                 "received_at": now,
                 "dwell_ms": e.dwell_ms,
                 # The item as it was when the event happened: member history and affinities read this snapshot.
-                "tags": item.tags,
+                "tags": list(item.tags),
                 "author_id": item.author_id,
-                "kind": item.kind.value,
+                "kind": item.kind,
             }
             if e.client_event_id:
                 doc["client_event_id"] = e.client_event_id

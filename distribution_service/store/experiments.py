@@ -3,6 +3,7 @@ database of finished experiments."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,16 @@ class ExperimentsStore:
         self.experiments = db["experiments"]
         self.exposures = db["exposures"]
         self.results = db["experiment_results"]
+        # Told the community of every experiment created or changed through this store (the service's cache of
+        # running experiments); counting an arm's uses is not a change it needs to hear of.
+        self._listeners: list[Callable[[ObjectId], None]] = []
+
+    def on_change(self, listener: Callable[[ObjectId], None]) -> None:
+        self._listeners.append(listener)
+
+    def _changed(self, community_id: ObjectId) -> None:
+        for listener in self._listeners:
+            listener(community_id)
 
     async def ensure_indexes(self) -> None:
         indexes = IndexPlan()
@@ -50,6 +61,7 @@ class ExperimentsStore:
 
     async def insert_experiment(self, doc: Doc) -> Doc:
         await self.experiments.insert_one(doc)
+        self._changed(doc["community_id"])
         return doc
 
     async def get_experiment(self, community_id: ObjectId, experiment_id: ObjectId) -> Doc | None:
@@ -78,7 +90,12 @@ class ExperimentsStore:
         query: Doc = {"_id": experiment_id, "community_id": community_id}
         if from_status:
             query["status"] = {"$in": list(from_status)}
-        return await self.experiments.find_one_and_update(query, {"$set": fields}, return_document=ReturnDocument.AFTER)
+        try:
+            return await self.experiments.find_one_and_update(
+                query, {"$set": fields}, return_document=ReturnDocument.AFTER
+            )
+        finally:
+            self._changed(community_id)
 
     async def count_uses(
         self, community_id: ObjectId, experiment_id: ObjectId, arm: str, used: int, failed: int

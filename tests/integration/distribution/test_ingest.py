@@ -4,7 +4,7 @@ once by the ingest worker, whatever stops it (a failing batch, a cancelled task,
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,7 +17,6 @@ from infra.settings import Settings
 from tests.conftest import running_gateway
 from tests.factories import Api, create_community, publish, register
 from tests.integration.ingest import caught_up, derived, pending_events
-from tests.query_plans import plan_probe
 
 RECORD = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { ok eventId duplicate } }"
 RECORD_MANY = "mutation($i: RecordEventsInput!) { recordEvents(input: $i) { ok results { eventId duplicate } } }"
@@ -105,14 +104,6 @@ async def test_an_acknowledged_event_survives_a_restart_of_the_service_and_is_co
     async with running_gateway(make_settings()) as api:
         await derived(api)
         assert counts_of(api.settings, item) == {"SHARE": 1}
-
-
-@pytest.fixture
-async def store(mongo_uri: str) -> AsyncIterator[DistributionStore]:
-    async with plan_probe(mongo_uri) as probe:
-        store = DistributionStore(probe.db)
-        await store.ensure_indexes()
-        yield store
 
 
 def events(community: ObjectId, item: ObjectId, n: int) -> list[Doc]:

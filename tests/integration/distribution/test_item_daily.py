@@ -3,27 +3,16 @@ ingest worker, drained here by hand)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from bson import ObjectId
 
 from distribution_service.ranking.features import popularity_window_start
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore
-from tests.query_plans import plan_probe
 
 NOW = datetime.now(UTC)
 SINCE = datetime.fromtimestamp(popularity_window_start(NOW.timestamp()), UTC)
-
-
-@pytest.fixture
-async def store(mongo_uri: str) -> AsyncIterator[DistributionStore]:
-    async with plan_probe(mongo_uri) as probe:
-        store = DistributionStore(probe.db)
-        await store.ensure_indexes()
-        yield store
 
 
 async def insert_events(store: DistributionStore, events: list[dict[str, object]]) -> None:

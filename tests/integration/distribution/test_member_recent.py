@@ -3,27 +3,16 @@ the derive transaction, backfilled once for events stored before, and what a fee
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from bson import ObjectId
 
 from distribution_service.ranking.member_features import HISTORY_LIMIT
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore, Doc
 from distribution_service.store.member_recent import RECENT_KEPT
-from tests.query_plans import plan_probe
 
 TYPES = ("OPEN", "SHARE", "IMPRESSION", "ANSWER", "CLICK")
-
-
-@pytest.fixture
-async def store(mongo_uri: str) -> AsyncIterator[DistributionStore]:
-    async with plan_probe(mongo_uri) as probe:
-        store = DistributionStore(probe.db)
-        await store.ensure_indexes()
-        yield store
 
 
 def history(community: ObjectId, member: ObjectId, n: int) -> list[Doc]:

@@ -71,6 +71,31 @@ class TestTokenIssuer:
         with pytest.raises(UnauthenticatedError, match=r"^token is invalid$"):
             issuer.verify("not-a-jwt")
 
+    def test_a_kept_token_answers_alike_and_a_tampered_one_is_still_refused(self, issuer: TokenIssuer) -> None:
+        token = issuer.issue(member_id="m1", community_id="c1")
+        assert issuer.verify(token) == issuer.verify(token) == ("m1", "c1")
+
+        tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+        with pytest.raises(UnauthenticatedError, match=r"^token is invalid$"):
+            issuer.verify(tampered)
+
+    def test_a_kept_token_is_refused_once_it_expires(
+        self, issuer: TokenIssuer, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        token = issuer.issue(member_id="m1", community_id="c1")
+        assert issuer.verify(token) == ("m1", "c1")
+        later = datetime.now(UTC) + 2 * issuer.ttl
+
+        class Later(datetime):
+            @classmethod
+            def now(cls, tz: object = None) -> "Later":  # noqa: UP037 - the class is being defined
+                return cls.fromtimestamp(later.timestamp(), UTC)
+
+        monkeypatch.setattr("gateway.auth.time.time", later.timestamp)
+        monkeypatch.setattr("jwt.api_jwt.datetime", Later)
+        with pytest.raises(UnauthenticatedError, match=r"^token has expired$"):
+            issuer.verify(token)
+
     def test_requires_a_secret(self) -> None:
         with pytest.raises(RuntimeError, match=r"^JWT_SECRET must be set$"):
             TokenIssuer(auth_settings(jwt_secret=None))
