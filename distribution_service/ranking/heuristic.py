@@ -1,4 +1,5 @@
-"""A simple, explained scorer: recency, engagement and kind. The baseline the learned ranker must beat."""
+"""A simple, explained scorer: recency, engagement and kind (weighed by the decision scene). The baseline the learned
+ranker must beat."""
 
 from __future__ import annotations
 
@@ -17,7 +18,16 @@ class HeuristicWeights:
     # Half-life of freshness, in days: content a week old keeps half its recency score.
     half_life_days: float = 7.0
     engagement: float = 1.0
-    kind: dict[str, float] = field(default_factory=lambda: {"PGC": 0.3, "UGC": 0.2, "COMMERCIAL": 0.0})
+    # The kind's part by decision scene (the playbook's honeycomb: before, during and after a decision). Before
+    # one, members research: experts' PGC leads. During one, they compare: the offers (COMMERCIAL) on the table
+    # count as much as expert content. After one, they use what they chose: peers' experience (UGC) leads.
+    kind_by_scene: dict[str, dict[str, float]] = field(
+        default_factory=lambda: {
+            "BEFORE_DECISION": {"PGC": 0.3, "UGC": 0.2, "COMMERCIAL": 0.0},
+            "DURING_DECISION": {"PGC": 0.3, "UGC": 0.1, "COMMERCIAL": 0.3},
+            "AFTER_DECISION": {"PGC": 0.1, "UGC": 0.3, "COMMERCIAL": 0.0},
+        }
+    )
     # Already-opened items sink, so a returning member sees something new first.
     seen_penalty: float = 0.8
 
@@ -42,7 +52,8 @@ class HeuristicRanker:
         log_engagement = np.log1p(engagement)
         top = log_engagement.max()
         engagement_part = w.engagement * (log_engagement / top if top > 0 else log_engagement)
-        kind_part = np.array([w.kind.get(c.kind, 0.0) for c in candidates])
+        kind_weights = w.kind_by_scene.get(context.scene.value, {})
+        kind_part = np.array([kind_weights.get(c.kind, 0.0) for c in candidates])
         seen_part = np.where(seen > 0, -w.seen_penalty, 0.0)
         scores = recency + engagement_part + kind_part + seen_part
 

@@ -167,6 +167,25 @@ async def test_feed_ranks_community_content_with_explained_scores(api: Api) -> N
     assert abs(sum(r["contribution"] for r in first["reasons"]) - first["score"]) < 1e-5
 
 
+async def test_the_decision_scene_changes_what_leads_the_feed(api: Api) -> None:
+    community_id = await create_community(api, "demo")
+    erin = await register(api, "demo", "erin")
+    await grant(api, community_id, "erin", "EXPERT")
+    bob = await register(api, "demo", "bob")
+    carol = await register(api, "demo", "carol")
+    ugc = await publish(api, bob, "How it went for me")
+    pgc = await publish(api, erin, "What to weigh", kind="PGC")
+    scene_feed = FEED.replace("BEFORE_DECISION", "$scene").replace("$first: Int!", "$first: Int!, $scene: Scene!")
+    # when
+    first = {
+        scene: (await api.data(scene_feed, {"first": 2, "scene": scene}, token=carol.token))["feed"]["items"][0]
+        for scene in ("BEFORE_DECISION", "AFTER_DECISION")
+    }
+    # then: researching, the expert's piece leads; after deciding, a peer's experience does
+    assert first["BEFORE_DECISION"]["content"]["id"] == pgc
+    assert first["AFTER_DECISION"]["content"]["id"] == ugc
+
+
 async def test_record_event_lifts_engaged_content_for_others(api: Api) -> None:
     await create_community(api, "demo")
     bob = await register(api, "demo", "bob")

@@ -73,6 +73,16 @@ class TestHeuristicRanker:
             scored("a", recency=1.0, engagement=0.0, kind=0.0),
         ]
 
+    def test_the_decision_scene_changes_which_kind_leads(self) -> None:
+        kinds = [candidate("a", kind="COMMERCIAL"), candidate("b", kind="UGC"), candidate("c", kind="PGC")]
+
+        def first(scene: Scene) -> str:
+            context = RankingContext(community_id="c1", member_id="m1", slot=Slot.EVENING, scene=scene, now=NOW)
+            return HeuristicRanker().rank(kinds, context)[0].content_id
+
+        # Researching: the experts' piece; comparing: the offer ties with it and wins on id; using: peers' experience.
+        assert [first(scene) for scene in Scene] == ["c", "a", "b"]
+
     def test_unknown_kind_gets_no_bonus(self) -> None:
         result = HeuristicRanker().rank([candidate("a", kind="PODCAST")], CONTEXT)
 
