@@ -75,6 +75,8 @@ POOL_TTL_SECONDS = 5.0
 # Counters may be this old in a ranking (COUNTERS_TTL_SECONDS setting); 0 reads them on every request.
 COUNTERS_TTL_SECONDS = 30.0
 MAX_CACHED_COUNTERS = 50_000
+# Impressions stored per transaction (each one journaled, with its outbox entry).
+IMPRESSIONS_PER_WRITE = 250
 DAY = 86_400.0
 
 
@@ -352,7 +354,10 @@ class FeedRanker:
             plans,
         )
         await self.store.decisions.insert_decisions(decision_docs)
-        await self.store.events.insert_events(impressions)
+        # In bounded transactions: the server reaps a transaction after a few seconds, and a slot chunk's
+        # thousand impressions in one did not commit in time on a loaded machine.
+        for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE):
+            await self.store.events.insert_events(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
         if self.arms is not None:
             await self.arms.record(cid, plans, channel)
         return decisions
