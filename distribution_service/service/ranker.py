@@ -17,8 +17,9 @@ from bson import ObjectId
 from content_service.client import ContentClient
 from content_service.schemas import ContentSummary
 from distribution_service.domain import exposure
-from distribution_service.domain.decision_log import packed_arrays
-from distribution_service.domain.diversity import diversify
+from distribution_service.domain.decision_log import id_bytes, packed_arrays
+from distribution_service.domain.diversity import TOP as DIVERSITY_TOP
+from distribution_service.domain.diversity import diversify, diversify_prefix
 from distribution_service.domain.experiment_enums import Channel
 from distribution_service.domain.experiments import TREATMENT, arm
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
@@ -31,7 +32,8 @@ from distribution_service.ranking.features import (
     CandidateColumns,
     DecisionContext,
     MemberState,
-    build_matrix,
+    item_block,
+    member_matrix,
     popularity_window_start,
     recent_window_start,
 )
@@ -53,6 +55,7 @@ from distribution_service.service.candidates import (
 from distribution_service.service.feature_inputs import FeatureInputs
 from distribution_service.service.member_state import aware as _aware
 from distribution_service.service.member_state import member_state
+from distribution_service.service.push_reasons import AT_READ
 from distribution_service.service.ranker_arms import RankerArms, RankerPlan
 from distribution_service.service.relations import RelationsService
 from distribution_service.service.source_cache import SourceCache
@@ -101,6 +104,11 @@ class CandidatePool:
     # The candidates' ids as ObjectIds, made once for the pool rather than once per member's decision.
     object_ids: list[ObjectId]
     sources: SourceIndex
+    # Per candidate, made once for every member's decision: its id as text and as ObjectId bytes (n x 12), and
+    # its exposure boost's score lift.
+    id_array: np.ndarray
+    id_bytes: np.ndarray
+    lift: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -281,7 +289,19 @@ class FeedRanker:
         columns = self._columns(summaries, now, stats, recent_engagement, day_engagement, text_rows)
         tag_shares = await self.inputs.tag_shares(cid)
         timezone = await self.timezone(cid)
-        return CandidatePool(summaries, columns, tag_shares, timezone, now, [ObjectId(s.id) for s in summaries], index)
+        object_ids = [ObjectId(s.id) for s in summaries]
+        return CandidatePool(
+            summaries,
+            columns,
+            tag_shares,
+            timezone,
+            now,
+            object_ids,
+            index,
+            id_array=np.array([s.id for s in summaries], dtype=object),
+            id_bytes=id_bytes(object_ids),
+            lift=exposure.log_boost(columns.exposure_boost),
+        )
 
     async def decide(
         self,
@@ -308,10 +328,12 @@ class FeedRanker:
         source: str,
         reasons: bool = True,
         pool_max_age: float | None = None,
+        contributions_at_read: bool = False,
     ) -> list[Decision]:
         """One decision per member over a shared pool, read and written in a few batched round trips; the
         scoring itself (features, predict, explanations, diversity) runs in a worker thread, off the event loop.
-        `reasons=False` skips the explanations (`pred_contrib`, the costliest part of a model's decision)."""
+        `reasons=False` skips the explanations (`pred_contrib`, the costliest part of a model's decision);
+        `contributions_at_read` leaves a model's to whoever reads the decision (a slot run: the inbox)."""
         mids = [ObjectId(m) for m in member_ids]
         now = datetime.now(UTC)
         # Independent reads, concurrently: histories, follows and blocks, the newest items.
@@ -352,6 +374,7 @@ class FeedRanker:
             source,
             reasons,
             plans,
+            contributions_at_read,
         )
         await self.store.decisions.insert_decisions(decision_docs)
         # In bounded transactions: the server reaps a transaction after a few seconds, and a slot chunk's
@@ -377,30 +400,63 @@ class FeedRanker:
         source: str,
         reasons: bool,
         plans: dict[str, RankerPlan] | None = None,
+        contributions_at_read: bool = False,
     ) -> tuple[list[Decision], list[Doc], list[Doc]]:
-        """Every member's decision over the pool: CPU only (no I/O), so it runs in a worker thread."""
-        decisions: list[Decision] = []
-        decision_docs: list[Doc] = []
-        impressions: list[Doc] = []
+        """Every member's decision over the pool: CPU only (no I/O), so it runs in a worker thread.
+
+        The pool's item columns are prepared once (`item_block`); each member's matrix adds their own columns;
+        the members' matrices are scored stacked, one predict per model (LightGBM costs far less per row on one
+        large matrix than on many small ones). One member alone goes through the very same steps, so a feed
+        ranks exactly as a slot run would rank the same member over the same pool."""
+        local = pool.at.astimezone(ZoneInfo(pool.timezone))
+        context = DecisionContext(
+            slot.value, scene.value, local.weekday(), local.hour + local.minute / 60.0, tag_shares=pool.tag_shares
+        )
+        block = item_block(pool.columns, context)
+        jobs: list[_Job] = []
         for member_id in member_ids:
-            mid = ObjectId(member_id)
-            member = states[member_id]
             experiment_arm: str | None = None
             model = models.active
             if models.experiment is not None:
                 experiment_arm = arm(member_id, models.experiment.version, models.traffic)
                 model = models.experiment if experiment_arm == TREATMENT else models.active
-            # The items of the member's last engagements; those outside the pool are simply not there to leave out.
             plan = (plans or {}).get(member_id)
             partner: tuple[RankingModel | None] | None = None
             if plan is not None:
                 model = plan.model
                 partner = (plan.partner,) if plan.interleaving else None
+            # The items of the member's last engagements; those outside the pool are simply not there to leave out.
             rows = member_rows(pool.sources, wants[member_id], seen.get(member_id, set()), own=member_id)
+            x = member_matrix(block, states[member_id], rows)
+            jobs.append(_Job(member_id, rows, x, model, partner, experiment_arm, plan))
+        scores = _stacked_scores([j.x for j in jobs], [j.model for j in jobs])
+        shadow = models.shadow
+        shadow_scores = _stacked_scores([j.x for j in jobs], [shadow] * len(jobs)) if shadow else [None] * len(jobs)
+        decisions: list[Decision] = []
+        decision_docs: list[Doc] = []
+        impressions: list[Doc] = []
+        for job, raw, shadow_raw in zip(jobs, scores, shadow_scores, strict=True):
+            mid = ObjectId(job.member_id)
             decision, doc, shown_docs = self._rank(
-                pool, member, wants[member_id], rows, slot, scene, first, source, model, models.shadow, reasons, partner
+                pool,
+                states[job.member_id],
+                wants[job.member_id],
+                job.rows,
+                job.x,
+                raw,
+                shadow_raw,
+                slot,
+                scene,
+                first,
+                source,
+                job.model,
+                shadow,
+                reasons,
+                job.partner,
+                contributions_at_read,
             )
-            doc["experiment_arm"] = experiment_arm
+            plan = job.plan
+            doc["experiment_arm"] = job.experiment_arm
             doc["experiment_version"] = models.experiment.version if models.experiment else None
             if plan is not None:
                 experiment_id = plan.assigned.experiment["_id"]
@@ -422,6 +478,9 @@ class FeedRanker:
         member: MemberState,
         wants: Interests,
         keep: np.ndarray,
+        x: np.ndarray,
+        model_scores: np.ndarray | None,
+        shadow_scores: np.ndarray | None,
         slot: Slot,
         scene: Scene,
         first: int,
@@ -430,66 +489,70 @@ class FeedRanker:
         shadow: RankingModel | None,
         explain: bool = True,
         partner: tuple[RankingModel | None] | None = None,
+        contributions_at_read: bool = False,
     ) -> tuple[Decision, Doc, list[Doc]]:
-        """Score, diversify and explain one member's candidates; the decision log and impressions to write."""
+        """Diversify and explain one member's scored candidates; the decision log and impressions to write.
+        `contributions_at_read`: a model's contributions are left to whoever reads the decision (the inbox)."""
         now = pool.at
-        summaries = [pool.summaries[i] for i in keep]
-        columns = pool.columns.take(keep)
-        local = now.astimezone(ZoneInfo(pool.timezone))
-        context = DecisionContext(
-            slot.value, scene.value, local.weekday(), local.hour + local.minute / 60.0, tag_shares=pool.tag_shares
-        )
-        x = build_matrix(member, columns, context)
+        ids = pool.id_array[keep]
+        ages = np.asarray(pool.columns.age_days)[keep]
+        authors = [pool.columns.author_ids[i] for i in keep.tolist()]
         heuristic_reasons: dict[int, dict[str, float]] = {}
-        lift = exposure.log_boost(columns.exposure_boost)
-        if active is not None:
-            scores = active.score(x) + lift
+        lift = pool.lift[keep]
+        summaries: list[ContentSummary] = []
+        if active is not None and model_scores is not None:
+            scores = model_scores + lift
             version = active.version
         else:
-            scores, heuristic_reasons = self._heuristic(summaries, columns, member.member_id, slot, scene, now)
-            scores = scores + lift
+            summaries = [pool.summaries[i] for i in keep.tolist()]
+            raw, heuristic_reasons = self._heuristic(
+                summaries, pool.columns.take(keep), member.member_id, slot, scene, now
+            )
+            scores = raw + lift
             version = self.heuristic.version
-        order = diversify(best_first(scores, columns), list(columns.author_ids))
-        head = order[:first]
         decision_id = ObjectId()
         teams: dict[str, str] = {}
-        if partner is not None:
+        if partner is None:
+            head = diversified_head(scores, ids, ages, authors, first)
+        else:
             # Team draft between this ranker (team A) and the partner (team B), seeded by the decision.
             (other,) = partner
+            summaries = summaries or [pool.summaries[i] for i in keep.tolist()]
             other_scores = lift + (
                 other.score(x)
                 if other is not None
-                else self._heuristic(summaries, columns, member.member_id, slot, scene, now)[0]
+                else self._heuristic(summaries, pool.columns.take(keep), member.member_id, slot, scene, now)[0]
             )
-            other_order = diversify(best_first(other_scores, columns), list(columns.author_ids))
+            order = diversify(best_order(scores, ids, ages), authors)
+            other_order = diversify(best_order(other_scores, ids, ages), authors)
             picked = team_draft([str(i) for i in order], [str(i) for i in other_order], first, str(decision_id))
             head = [int(i) for i, _ in picked]
-            teams = {columns.content_ids[int(i)]: team for i, team in picked}
-        if not explain:
+            teams = {str(ids[int(i)]): team for i, team in picked}
+        if not explain or (contributions_at_read and active is not None):
             reasons: dict[int, dict[str, float]] = {i: {} for i in head}
         elif active is not None and head:
             contributions = active.contributions(x[head])
             reasons = {i: top_contributions(contributions[k]) for k, i in enumerate(head)}
         else:
             reasons = {i: heuristic_reasons.get(i, {}) for i in head}
-        for i in head:
-            if lift[i]:
-                reasons[i] = {**reasons[i], exposure.REASON: round(float(lift[i]), 6)}
+        if explain and not (contributions_at_read and active is not None):
+            for i in head:
+                if lift[i]:
+                    reasons[i] = {**reasons[i], exposure.REASON: round(float(lift[i]), 6)}
         shown = [
             Shown(
-                columns.content_ids[i],
+                str(ids[i]),
                 round(float(scores[i]), 6),
                 pos,
                 reasons[i],
-                sources_of(pool.sources, int(keep[i]), summaries[i], wants),
+                sources_of(pool.sources, int(keep[i]), pool.summaries[int(keep[i])], wants),
             )
             for pos, i in enumerate(head)
         ]
         shadow_ranking: list[str] = []
-        if shadow is not None and len(x):
-            shadow_scores = shadow.score(x) + lift
-            shadow_order = diversify(best_first(shadow_scores, columns), list(columns.author_ids))
-            shadow_ranking = [columns.content_ids[i] for i in shadow_order[:first]]
+        if shadow is not None and shadow_scores is not None and len(x):
+            shadow_order = diversified_head(shadow_scores + lift, ids, ages, authors, first)
+            shadow_ranking = [str(ids[i]) for i in shadow_order]
         doc: Doc = {
             "_id": decision_id,
             "slot": slot.value,
@@ -500,7 +563,9 @@ class FeedRanker:
             "shadow_version": shadow.version if shadow else None,
             "shadow_ranking": shadow_ranking,
             **({"interleaving": {"teams": teams}} if partner is not None else {}),
-            **packed_arrays([pool.object_ids[i] for i in keep.tolist()], x, scores),
+            # A model's contributions left to the reader (service/push_reasons.py).
+            **({AT_READ: True} if explain and contributions_at_read and active is not None else {}),
+            **packed_arrays(pool.id_bytes[keep], x, scores),
             "shown": [
                 {
                     "content_id": ObjectId(s.content_id),
@@ -512,25 +577,26 @@ class FeedRanker:
                 for s in shown
             ],
         }
-        by_id = {s.id: s for s in summaries}
-        impressions: list[Doc] = [
-            {
-                "content_id": ObjectId(s.content_id),
-                "type": EventType.IMPRESSION.value,
-                "slot": slot.value,
-                "scene": scene.value,
-                "occurred_at": now,
-                "received_at": now,
-                "decision_id": decision_id,
-                "position": s.position,
-                "model_version": version,
-                "features": [float(v) for v in x[head[s.position]]],
-                "tags": by_id[s.content_id].tags,
-                "author_id": by_id[s.content_id].author_id,
-                "kind": by_id[s.content_id].kind.value,
-            }
-            for s in shown
-        ]
+        impressions: list[Doc] = []
+        for s in shown:
+            item = pool.summaries[int(keep[head[s.position]])]
+            impressions.append(
+                {
+                    "content_id": ObjectId(s.content_id),
+                    "type": EventType.IMPRESSION.value,
+                    "slot": slot.value,
+                    "scene": scene.value,
+                    "occurred_at": now,
+                    "received_at": now,
+                    "decision_id": decision_id,
+                    "position": s.position,
+                    "model_version": version,
+                    "features": [float(v) for v in x[head[s.position]]],
+                    "tags": item.tags,
+                    "author_id": item.author_id,
+                    "kind": item.kind.value,
+                }
+            )
         return Decision(decision_id, version, shown), doc, impressions
 
     def _heuristic(
@@ -565,11 +631,61 @@ class FeedRanker:
         return scores, reasons
 
 
-def best_first(scores: np.ndarray, columns: CandidateColumns) -> list[int]:
-    """Candidates by score, best first. A tree model gives one score to every item that falls in the same leaves
-    (new items with no engagement yet differ only by minutes of age): equal scores go newest first, then by id,
-    so a tie is broken the same way on every replica and never against today's content."""
-    return np.lexsort((np.array(columns.content_ids), np.asarray(columns.age_days), -scores)).tolist()
+def best_order(scores: np.ndarray, ids: np.ndarray, ages: np.ndarray, size: int | None = None) -> list[int]:
+    """Candidates by score, best first; with `size`, only the first `size` of that order (and any tied with the
+    last of them). A tree model gives one score to every item that falls in the same leaves (new items with no
+    engagement yet differ only by minutes of age): equal scores go newest first, then by id, so a tie is broken
+    the same way on every replica and never against today's content."""
+    n = len(scores)
+    if size is None or size >= n:
+        return np.lexsort((ids, ages, -scores)).tolist()
+    cut = np.partition(scores, n - size)[n - size]
+    top = np.flatnonzero(scores >= cut)
+    return top[np.lexsort((ids[top], ages[top], -scores[top]))].tolist()
+
+
+def diversified_head(
+    scores: np.ndarray, ids: np.ndarray, ages: np.ndarray, authors: list[str | None], first: int
+) -> list[int]:
+    """The first `first` of the diversified order (`diversify(best_order(...))`), sorting only a prefix of the
+    candidates: four times the head to start with, more when one author crowds it."""
+    size = 4 * max(first, DIVERSITY_TOP)
+    while True:
+        head = diversify_prefix(best_order(scores, ids, ages, size), authors, len(scores))
+        if head is not None:
+            return head[:first]
+        size *= 4
+
+
+def _stacked_scores(matrices: list[np.ndarray], models: list[RankingModel | None]) -> list[np.ndarray | None]:
+    """Each matrix scored by its model (None: no model), one predict per distinct model over the stacked rows."""
+    out: list[np.ndarray | None] = [None] * len(matrices)
+    groups: dict[int, list[int]] = {}
+    for k, model in enumerate(models):
+        if model is not None:
+            groups.setdefault(id(model), []).append(k)
+    for members in groups.values():
+        model = models[members[0]]
+        assert model is not None
+        parts = [matrices[k] for k in members]
+        scored = model.score(np.concatenate(parts)) if sum(len(p) for p in parts) else np.zeros(0)
+        bounds = np.cumsum([len(p) for p in parts])[:-1]
+        for k, part in zip(members, np.split(scored, bounds), strict=True):
+            out[k] = part
+    return out
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One member's share of a batch: their rows of the pool, matrix and rankers."""
+
+    member_id: str
+    rows: np.ndarray
+    x: np.ndarray
+    model: RankingModel | None
+    partner: tuple[RankingModel | None] | None
+    experiment_arm: str | None
+    plan: RankerPlan | None
 
 
 def activity_anchor(recent: Sequence[ContentSummary], stats: dict[str, Doc], now: datetime) -> datetime:

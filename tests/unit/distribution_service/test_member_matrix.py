@@ -66,5 +66,6 @@ def test_member_matrix_equals_build_matrix_on_the_taken_rows(shares: dict[str, f
         for rows in (np.arange(60), np.array([5, 1, 40, 2]), np.array([], dtype=np.int64)):
             expected = build_matrix(member, columns.take(rows), context)
             got = member_matrix(block, member, rows)
-            assert got.dtype == expected.dtype and got.shape == expected.shape
+            assert got.dtype == expected.dtype
+            assert got.shape == expected.shape
             np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
