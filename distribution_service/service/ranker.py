@@ -112,6 +112,18 @@ class CandidatePool:
 
 
 @dataclass(frozen=True)
+class Batch:
+    """Members to rank together and what their decisions read (FeedRanker.batch)."""
+
+    pool: CandidatePool
+    states: dict[str, MemberState]
+    wants: dict[str, Interests]
+    seen: dict[str, set[str]]
+    models: ServingModels
+    plans: dict[str, RankerPlan]
+
+
+@dataclass(frozen=True)
 class Decision:
     id: ObjectId
     model_version: str
@@ -334,6 +346,33 @@ class FeedRanker:
         scoring itself (features, predict, explanations, diversity) runs in a worker thread, off the event loop.
         `reasons=False` skips the explanations (`pred_contrib`, the costliest part of a model's decision);
         `contributions_at_read` leaves a model's to whoever reads the decision (a slot run: the inbox)."""
+        channel = Channel.FEED if source == "feed" else Channel.PUSH
+        batch = await self.batch(cid, member_ids, channel, pool_max_age)
+        decisions, decision_docs, impressions = await asyncio.to_thread(
+            self._rank_all,
+            cid,
+            batch,
+            member_ids,
+            slot,
+            scene,
+            first,
+            source,
+            reasons,
+            contributions_at_read,
+        )
+        await self.store.decisions.insert_decisions(decision_docs)
+        # In bounded transactions: the server reaps a transaction after a few seconds, and a slot chunk's
+        # thousand impressions in one did not commit in time on a loaded machine.
+        for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE):
+            await self.store.events.insert_events(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
+        if self.arms is not None:
+            await self.arms.record(cid, batch.plans, channel)
+        return decisions
+
+    async def batch(
+        self, cid: ObjectId, member_ids: list[str], channel: Channel, pool_max_age: float | None = None
+    ) -> Batch:
+        """What ranking these members reads: their histories, interests and rankers, and the pool they share."""
         mids = [ObjectId(m) for m in member_ids]
         now = datetime.now(UTC)
         # Independent reads, concurrently: histories, follows and blocks, the newest items.
@@ -357,49 +396,19 @@ class FeedRanker:
         pool = await self.pool(
             cid, recent, members=member_ids, interests=list(wants.values()), now=now, max_age=pool_max_age
         )
-        channel = Channel.FEED if source == "feed" else Channel.PUSH
         plans = await self.arms.plans(cid, member_ids, channel, models.active) if self.arms else {}
-        decisions, decision_docs, impressions = await asyncio.to_thread(
-            self._rank_all,
-            cid,
-            pool,
-            member_ids,
-            states,
-            wants,
-            seen,
-            models,
-            slot,
-            scene,
-            first,
-            source,
-            reasons,
-            plans,
-            contributions_at_read,
-        )
-        await self.store.decisions.insert_decisions(decision_docs)
-        # In bounded transactions: the server reaps a transaction after a few seconds, and a slot chunk's
-        # thousand impressions in one did not commit in time on a loaded machine.
-        for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE):
-            await self.store.events.insert_events(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
-        if self.arms is not None:
-            await self.arms.record(cid, plans, channel)
-        return decisions
+        return Batch(pool, states, wants, seen, models, plans)
 
     def _rank_all(
         self,
         cid: ObjectId,
-        pool: CandidatePool,
+        batch: Batch,
         member_ids: list[str],
-        states: dict[str, MemberState],
-        wants: dict[str, Interests],
-        seen: dict[str, set[str]],
-        models: ServingModels,
         slot: Slot,
         scene: Scene,
         first: int,
         source: str,
         reasons: bool,
-        plans: dict[str, RankerPlan] | None = None,
         contributions_at_read: bool = False,
     ) -> tuple[list[Decision], list[Doc], list[Doc]]:
         """Every member's decision over the pool: CPU only (no I/O), so it runs in a worker thread.
@@ -408,6 +417,14 @@ class FeedRanker:
         the members' matrices are scored stacked, one predict per model (LightGBM costs far less per row on one
         large matrix than on many small ones). One member alone goes through the very same steps, so a feed
         ranks exactly as a slot run would rank the same member over the same pool."""
+        pool, states, wants, seen, models, plans = (
+            batch.pool,
+            batch.states,
+            batch.wants,
+            batch.seen,
+            batch.models,
+            batch.plans,
+        )
         local = pool.at.astimezone(ZoneInfo(pool.timezone))
         context = DecisionContext(
             slot.value, scene.value, local.weekday(), local.hour + local.minute / 60.0, tag_shares=pool.tag_shares
