@@ -459,3 +459,4 @@ def _pool_text_similarity(pool_columns: Any, history: Any, rows: np.ndarray) -> 
     norm = float(np.linalg.norm(profile))
     centroid = np.asarray(wanted @ (profile / norm if norm > 0 else profile)).ravel()[rows]
     return centroid, sims.max(axis=1)
+
