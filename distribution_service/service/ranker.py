@@ -4,6 +4,7 @@ decision log that answers "why did I get this?" (and is the training data of the
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -78,6 +79,9 @@ POOL_TTL_SECONDS = 5.0
 # Counters may be this old in a ranking (COUNTERS_TTL_SECONDS setting); 0 reads them on every request.
 COUNTERS_TTL_SECONDS = 30.0
 MAX_CACHED_COUNTERS = 50_000
+# A slot run's chunks share counters up to this old (a run of 100,000 members takes minutes; its pushes rank on
+# the counters as the run found them, where a feed reads them COUNTERS_TTL_SECONDS fresh).
+SLOT_COUNTERS_SECONDS = 600.0
 # Impressions stored per transaction (each one journaled, with its outbox entry).
 IMPRESSIONS_PER_WRITE = 250
 DAY = 86_400.0
@@ -162,17 +166,18 @@ class FeedRanker:
         self.sources = SourceCache(content)
         # community -> (read at, its newest items): what every member's decision shares.
         self._newest: dict[ObjectId, tuple[float, list[ContentSummary]]] = {}
-        # (community, item) -> (valid until, counters doc, 7-day engagement, 1-day engagement)
+        # (community, item) -> (read at, counters doc, 7-day engagement, 1-day engagement)
         self._counters: dict[tuple[ObjectId, str], tuple[float, Doc, float, float]] = {}
 
     async def counters(
-        self, cid: ObjectId, ids: list[str], now: datetime
+        self, cid: ObjectId, ids: list[str], now: datetime, max_age: float | None = None
     ) -> tuple[dict[str, Doc], dict[str, float], dict[str, float]]:
         """Items' counters and 7-day engagement, cached for a few seconds: reading them for 500 items is the
         costliest part of a feed (benchmarks/ranking.py), and a ranking needs them fresh to seconds, not to
-        the event."""
+        the event. `max_age` (a slot run: its pool's age) accepts older ones than a feed does."""
         clock = time.monotonic()
-        missing = [i for i in ids if self._counters.get((cid, i), (0.0,))[0] <= clock]
+        max_age = self.counters_ttl_seconds if max_age is None else max(max_age, self.counters_ttl_seconds)
+        missing = [i for i in ids if clock - self._counters.get((cid, i), (-math.inf,))[0] >= max_age]
         if missing:
             oids = [ObjectId(i) for i in missing]
             stats = await self.store.events.list_item_stats(cid, oids)
@@ -182,10 +187,9 @@ class FeedRanker:
                 cid, oids, [datetime.fromtimestamp(s, UTC) for s in starts]
             )
             if len(self._counters) > MAX_CACHED_COUNTERS:
-                self._counters = {k: v for k, v in self._counters.items() if v[0] > clock}
+                self._counters = {k: v for k, v in self._counters.items() if clock - v[0] < SLOT_COUNTERS_SECONDS}
             for i in missing:
-                valid = clock + self.counters_ttl_seconds
-                self._counters[(cid, i)] = (valid, stats.get(i, {}), week.get(i, 0.0), day.get(i, 0.0))
+                self._counters[(cid, i)] = (clock, stats.get(i, {}), week.get(i, 0.0), day.get(i, 0.0))
         cached = [self._counters[(cid, i)] for i in ids]
         return (
             {i: c[1] for i, c in zip(ids, cached, strict=True)},
@@ -283,10 +287,11 @@ class FeedRanker:
         now = now or datetime.now(UTC)
         tags, authors = batch_asks(interests)
         per_source, per_key = source_quotas(len(members), len(tags), len(authors))
+        counters_age = None if max_age is None else min(max_age, SLOT_COUNTERS_SECONDS)
         max_age = self.pool_ttl_seconds if max_age is None else max_age
         found = await self.sources.sources(cid, tags, authors, per_source=per_source, per_key=per_key, max_age=max_age)
         offered = list(dict.fromkeys(s.id for s in [*recent, *found.boosted, *found.by_tag, *found.by_author]))
-        stats, recent_engagement, day_engagement = await self.counters(cid, offered, now)
+        stats, recent_engagement, day_engagement = await self.counters(cid, offered, now, counters_age)
 
         anchor = activity_anchor(recent, stats, now)
 
@@ -361,10 +366,15 @@ class FeedRanker:
             contributions_at_read,
         )
         await self.store.decisions.insert_decisions(decision_docs)
-        # In bounded transactions: the server reaps a transaction after a few seconds, and a slot chunk's
-        # thousand impressions in one did not commit in time on a loaded machine.
-        for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE):
-            await self.store.events.insert_events(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
+        # In bounded transactions, side by side: the server reaps a transaction after a few seconds (a slot
+        # chunk's thousand impressions in one did not commit in time on a loaded machine), and concurrent writers
+        # share the journal's flush.
+        await asyncio.gather(
+            *(
+                self.store.events.insert_events(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
+                for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE)
+            )
+        )
         if self.arms is not None:
             await self.arms.record(cid, batch.plans, channel)
         return decisions
