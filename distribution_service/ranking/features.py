@@ -242,10 +242,8 @@ def _compact(rows: Any, columns: np.ndarray) -> np.ndarray:
     return dense
 
 
-def build_matrix(member: MemberState, candidates: CandidateColumns, context: DecisionContext) -> np.ndarray:
-    """The feature matrix, one row per candidate, columns in `FEATURES` order (float32)."""
-    n = len(candidates)
-    x = np.empty((n, len(FEATURES)), dtype=np.float32)
+def _fill_member(x: np.ndarray, member: MemberState) -> None:
+    """The member's own columns, constant down the matrix."""
     col = FEATURE_INDEX
     x[:, col["member_tier"]] = tier_code(member.tier)
     x[:, col["member_tenure_days"]] = member.tenure_days
@@ -253,6 +251,16 @@ def build_matrix(member: MemberState, candidates: CandidateColumns, context: Dec
     x[:, col["member_frequency_30d"]] = member.frequency_30d
     x[:, col["member_engagement_30d"]] = member.engagement_30d
     x[:, col["member_history_size"]] = member.history_size
+    x[:, col["member_answer_share"]] = member.answer_share
+    x[:, col["member_typical_age_days"]] = member.typical_age_days
+
+
+def build_matrix(member: MemberState, candidates: CandidateColumns, context: DecisionContext) -> np.ndarray:
+    """The feature matrix, one row per candidate, columns in `FEATURES` order (float32)."""
+    n = len(candidates)
+    x = np.empty((n, len(FEATURES)), dtype=np.float32)
+    col = FEATURE_INDEX
+    _fill_member(x, member)
     if n == 0:
         return x
     kinds = np.array(candidates.kinds, dtype=object)
@@ -280,7 +288,6 @@ def build_matrix(member: MemberState, candidates: CandidateColumns, context: Dec
     x[:, col["cross_author_affinity"]] = _lookup(candidates.author_ids, member.author_affinity)
     x[:, col["cross_kind_affinity"]] = _lookup(list(kinds), member.kind_affinity)
     x[:, col["cross_own_content"]] = np.array(candidates.author_ids, dtype=object) == member.member_id
-    x[:, col["member_answer_share"]] = member.answer_share
     nan = np.full(n, np.nan)
     answers = candidates.answers
     x[:, col["content_answers"]] = nan if answers is None else np.log1p(np.maximum(answers, 0.0))
@@ -296,7 +303,6 @@ def build_matrix(member: MemberState, candidates: CandidateColumns, context: Dec
     else:
         x[:, col["cross_text_similarity"]] = nan
         x[:, col["cross_text_max"]] = nan
-    x[:, col["member_typical_age_days"]] = member.typical_age_days
     # The candidate's age against the ages this member engages at, on a log scale (NaN without history).
     x[:, col["cross_age_gap"]] = np.log1p(np.maximum(candidates.age_days, 0.0)) - np.log1p(member.typical_age_days)
     return x
@@ -311,30 +317,6 @@ def shares(keys: Sequence[str], weights: Sequence[float] | None = None) -> dict[
     totals = np.bincount(inverse, weights=w, minlength=len(vocab))
     total = totals.sum()
     return {str(k): round(float(v / total), 6) for k, v in zip(vocab, totals, strict=True)} if total > 0 else {}
-
-
-# The columns that depend on the member (their own state, or how the candidate meets it); every other column
-# depends on the candidate and the context only.
-MEMBER_COLUMNS = (
-    "member_tier",
-    "member_tenure_days",
-    "member_recency_days",
-    "member_frequency_30d",
-    "member_engagement_30d",
-    "member_history_size",
-    "member_answer_share",
-    "member_typical_age_days",
-)
-CROSS_COLUMNS = (
-    "cross_tag_affinity",
-    "cross_author_affinity",
-    "cross_kind_affinity",
-    "cross_own_content",
-    "cross_tag_lift",
-    "cross_text_similarity",
-    "cross_text_max",
-    "cross_age_gap",
-)
 
 
 @dataclass(frozen=True)
@@ -407,14 +389,7 @@ def member_matrix(block: ItemBlock, member: MemberState, rows: np.ndarray) -> np
     (to float rounding in the text cosines), at a small part of the cost."""
     x = block.x[rows]
     col = FEATURE_INDEX
-    x[:, col["member_tier"]] = tier_code(member.tier)
-    x[:, col["member_tenure_days"]] = member.tenure_days
-    x[:, col["member_recency_days"]] = member.recency_days
-    x[:, col["member_frequency_30d"]] = member.frequency_30d
-    x[:, col["member_engagement_30d"]] = member.engagement_30d
-    x[:, col["member_history_size"]] = member.history_size
-    x[:, col["member_answer_share"]] = member.answer_share
-    x[:, col["member_typical_age_days"]] = member.typical_age_days
+    _fill_member(x, member)
     n_pool = len(block)
     if len(rows) == 0:
         return x
@@ -459,4 +434,3 @@ def _pool_text_similarity(pool_columns: Any, history: Any, rows: np.ndarray) -> 
     norm = float(np.linalg.norm(profile))
     centroid = np.asarray(wanted @ (profile / norm if norm > 0 else profile)).ravel()[rows]
     return centroid, sims.max(axis=1)
-
