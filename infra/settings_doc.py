@@ -79,8 +79,9 @@ DESCRIPTIONS: dict[str, str] = {
     "mail_from": "The From header of every mail the platform sends.",
     "mail_worker_interval_seconds": "How often billing and distribution hand stored notifications and pushes "
     "to the mailer (users_service); 0 turns the handing off in this process.",
-    "slot_push_reasons": "Golden-slot runs explain each pushed item (feature contributions shown in the inbox); "
-    "false saves LightGBM's pred_contrib per member on very large runs (sources are kept either way).",
+    "slot_push_reasons": "The inbox shows why each item was pushed: a model's feature contributions are computed "
+    "when the inbox (or explainFeedItem) is read, from the decision's logged features with the model version that "
+    "decided, so a slot run no longer pays for them; false shows none (sources are kept either way).",
     "login_max_failures": "Failed logins of one member before logins are refused for the window below.",
     "login_failure_window_seconds": "Window of the failed-login count.",
     "seed_demo": "Outside production, `python -m gateway` seeds the demo community and imports the demo dump.",

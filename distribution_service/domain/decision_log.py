@@ -19,7 +19,9 @@ import numpy as np
 from bson import ObjectId
 
 CODEC = "zlib-columns-1"
-LEVEL = 6
+# zlib level 1: about 1.8x faster than 6 on a decision's matrix for ~1.5% more bytes (its size comes from the
+# column layout, not from the level); a slot run packs one matrix per member.
+LEVEL = 1
 OBJECT_ID_BYTES = 12
 
 
@@ -33,9 +35,15 @@ def unpack_features(data: bytes, n_features: int) -> np.ndarray:
     return np.ascontiguousarray(columns.T)
 
 
-def pack_ids(ids: Sequence[ObjectId]) -> bytes:
-    """ObjectIds as byte planes (every id's first byte, then every second byte, ...), deflated."""
-    raw = np.frombuffer(b"".join(i.binary for i in ids), dtype=np.uint8).reshape(-1, OBJECT_ID_BYTES)
+def id_bytes(ids: Sequence[ObjectId]) -> np.ndarray:
+    """ObjectIds as an (n, 12) byte array: made once for a pool, its rows taken for each decision."""
+    return np.frombuffer(b"".join(i.binary for i in ids), dtype=np.uint8).reshape(-1, OBJECT_ID_BYTES)
+
+
+def pack_ids(ids: Sequence[ObjectId] | np.ndarray) -> bytes:
+    """ObjectIds (or their `id_bytes`) as byte planes (every id's first byte, then every second byte, ...),
+    deflated."""
+    raw = ids if isinstance(ids, np.ndarray) else id_bytes(ids)
     return zlib.compress(np.ascontiguousarray(raw.T).tobytes(), LEVEL)
 
 
@@ -53,7 +61,7 @@ def unpack_scores(data: bytes) -> np.ndarray:
     return np.frombuffer(zlib.decompress(data), dtype=np.float32)
 
 
-def packed_arrays(candidate_ids: Sequence[ObjectId], x: np.ndarray, scores: np.ndarray) -> dict[str, Any]:
+def packed_arrays(candidate_ids: Sequence[ObjectId] | np.ndarray, x: np.ndarray, scores: np.ndarray) -> dict[str, Any]:
     """The decision document's array fields, packed."""
     return {
         "codec": CODEC,

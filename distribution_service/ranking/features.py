@@ -242,10 +242,8 @@ def _compact(rows: Any, columns: np.ndarray) -> np.ndarray:
     return dense
 
 
-def build_matrix(member: MemberState, candidates: CandidateColumns, context: DecisionContext) -> np.ndarray:
-    """The feature matrix, one row per candidate, columns in `FEATURES` order (float32)."""
-    n = len(candidates)
-    x = np.empty((n, len(FEATURES)), dtype=np.float32)
+def _fill_member(x: np.ndarray, member: MemberState) -> None:
+    """The member's own columns, constant down the matrix."""
     col = FEATURE_INDEX
     x[:, col["member_tier"]] = tier_code(member.tier)
     x[:, col["member_tenure_days"]] = member.tenure_days
@@ -253,6 +251,16 @@ def build_matrix(member: MemberState, candidates: CandidateColumns, context: Dec
     x[:, col["member_frequency_30d"]] = member.frequency_30d
     x[:, col["member_engagement_30d"]] = member.engagement_30d
     x[:, col["member_history_size"]] = member.history_size
+    x[:, col["member_answer_share"]] = member.answer_share
+    x[:, col["member_typical_age_days"]] = member.typical_age_days
+
+
+def build_matrix(member: MemberState, candidates: CandidateColumns, context: DecisionContext) -> np.ndarray:
+    """The feature matrix, one row per candidate, columns in `FEATURES` order (float32)."""
+    n = len(candidates)
+    x = np.empty((n, len(FEATURES)), dtype=np.float32)
+    col = FEATURE_INDEX
+    _fill_member(x, member)
     if n == 0:
         return x
     kinds = np.array(candidates.kinds, dtype=object)
@@ -280,7 +288,6 @@ def build_matrix(member: MemberState, candidates: CandidateColumns, context: Dec
     x[:, col["cross_author_affinity"]] = _lookup(candidates.author_ids, member.author_affinity)
     x[:, col["cross_kind_affinity"]] = _lookup(list(kinds), member.kind_affinity)
     x[:, col["cross_own_content"]] = np.array(candidates.author_ids, dtype=object) == member.member_id
-    x[:, col["member_answer_share"]] = member.answer_share
     nan = np.full(n, np.nan)
     answers = candidates.answers
     x[:, col["content_answers"]] = nan if answers is None else np.log1p(np.maximum(answers, 0.0))
@@ -296,7 +303,6 @@ def build_matrix(member: MemberState, candidates: CandidateColumns, context: Dec
     else:
         x[:, col["cross_text_similarity"]] = nan
         x[:, col["cross_text_max"]] = nan
-    x[:, col["member_typical_age_days"]] = member.typical_age_days
     # The candidate's age against the ages this member engages at, on a log scale (NaN without history).
     x[:, col["cross_age_gap"]] = np.log1p(np.maximum(candidates.age_days, 0.0)) - np.log1p(member.typical_age_days)
     return x
@@ -311,3 +317,120 @@ def shares(keys: Sequence[str], weights: Sequence[float] | None = None) -> dict[
     totals = np.bincount(inverse, weights=w, minlength=len(vocab))
     total = totals.sum()
     return {str(k): round(float(v / total), 6) for k, v in zip(vocab, totals, strict=True)} if total > 0 else {}
+
+
+@dataclass(frozen=True)
+class ItemBlock:
+    """A pool's candidates and context as `build_matrix` sees them, prepared once for every member ranked over
+    the pool: the item and context columns filled, and tags, authors and kinds as integer codes so that each
+    member's cross columns are array lookups rather than string searches."""
+
+    x: np.ndarray
+    tag_vocab: Mapping[str, int]
+    tag_codes: np.ndarray  # the pool's tags, flattened, as codes
+    tag_owner: np.ndarray  # the row of each flattened tag
+    community_share: np.ndarray | None  # per tag code: the community's share (None: unknown, lift is NaN)
+    author_vocab: Mapping[str, int]
+    author_codes: np.ndarray  # per row (a missing author is "")
+    kind_vocab: Mapping[str, int]
+    kind_codes: np.ndarray
+    log_age: np.ndarray
+    text_columns: Any  # the pool's text rows by column (scipy CSC), or None
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+
+def _codes(keys: Sequence[str]) -> tuple[dict[str, int], np.ndarray]:
+    vocab: dict[str, int] = {}
+    codes = np.fromiter((vocab.setdefault(k, len(vocab)) for k in keys), dtype=np.int64, count=len(keys))
+    return vocab, codes
+
+
+def item_block(candidates: CandidateColumns, context: DecisionContext) -> ItemBlock:
+    """The pool's side of the matrix (`build_matrix` with no member), and its codes."""
+    x = build_matrix(MemberState(member_id=""), candidates, context)
+    flat = [tag for item in candidates.tags for tag in item]
+    counts = np.fromiter((len(t) for t in candidates.tags), dtype=np.int64, count=len(candidates))
+    tag_vocab, tag_codes = _codes(flat)
+    community = None
+    if context.tag_shares:
+        community = np.array([context.tag_shares.get(t, 0.0) for t in tag_vocab], dtype=float)
+    author_vocab, author_codes = _codes([a if a is not None else "" for a in candidates.author_ids])
+    kind_vocab, kind_codes = _codes(list(candidates.kinds))
+    text = candidates.text_rows
+    return ItemBlock(
+        x=x,
+        tag_vocab=tag_vocab,
+        tag_codes=tag_codes,
+        tag_owner=np.repeat(np.arange(len(candidates)), counts),
+        community_share=community,
+        author_vocab=author_vocab,
+        author_codes=author_codes,
+        kind_vocab=kind_vocab,
+        kind_codes=kind_codes,
+        log_age=np.log1p(np.maximum(np.asarray(candidates.age_days, dtype=float), 0.0)),
+        text_columns=None if text is None else text.tocsc(),
+    )
+
+
+def _per_code(vocab: Mapping[str, int], table: Mapping[str, float]) -> np.ndarray:
+    """table's values laid out by code (0 for a code the table lacks)."""
+    out = np.zeros(len(vocab) + 1)  # one spare slot: code -1 reads 0
+    for key, value in table.items():
+        code = vocab.get(key)
+        if code is not None:
+            out[code] = value
+    return out
+
+
+def member_matrix(block: ItemBlock, member: MemberState, rows: np.ndarray) -> np.ndarray:
+    """`build_matrix(member, candidates.take(rows), context)`, from the pool's prepared block: the same values
+    (to float rounding in the text cosines), at a small part of the cost."""
+    x = block.x[rows]
+    col = FEATURE_INDEX
+    _fill_member(x, member)
+    n_pool = len(block)
+    if len(rows) == 0:
+        return x
+    tag_share = _per_code(block.tag_vocab, member.tag_affinity)[block.tag_codes]
+    affinity = np.bincount(block.tag_owner, weights=tag_share, minlength=n_pool)
+    x[:, col["cross_tag_affinity"]] = affinity[rows]
+    x[:, col["cross_author_affinity"]] = _per_code(block.author_vocab, member.author_affinity)[block.author_codes[rows]]
+    x[:, col["cross_kind_affinity"]] = _per_code(block.kind_vocab, member.kind_affinity)[block.kind_codes[rows]]
+    own = block.author_vocab.get(member.member_id, -1) if member.member_id else -1
+    x[:, col["cross_own_content"]] = block.author_codes[rows] == own
+    if block.community_share is None:
+        x[:, col["cross_tag_lift"]] = np.nan
+    else:
+        lift = np.zeros(n_pool)
+        if member.tag_affinity and len(block.tag_codes):
+            np.maximum.at(
+                lift, block.tag_owner, tag_share / (block.community_share[block.tag_codes] + TAG_LIFT_SMOOTHING)
+            )
+        x[:, col["cross_tag_lift"]] = lift[rows]
+    if block.text_columns is not None and member.text_history is not None:
+        centroid, closest = _pool_text_similarity(block.text_columns, member.text_history, rows)
+        x[:, col["cross_text_similarity"]] = centroid
+        x[:, col["cross_text_max"]] = closest
+    else:
+        x[:, col["cross_text_similarity"]] = np.nan
+        x[:, col["cross_text_max"]] = np.nan
+    x[:, col["cross_age_gap"]] = block.log_age[rows] - np.log1p(member.typical_age_days)
+    return x
+
+
+def _pool_text_similarity(pool_columns: Any, history: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`_text_similarity` of the pool's `rows` with the member's history, on the words the history uses only:
+    the pool's text is kept by column, so taking those columns costs what they hold, not the hashed space."""
+    n = len(rows)
+    if history.shape[0] == 0:
+        return np.zeros(n), np.zeros(n)
+    columns = np.unique(history.indices)
+    seen = _compact(history, columns).astype(np.float64)
+    wanted = pool_columns[:, columns].astype(np.float64)
+    sims = np.asarray(wanted @ seen.T)[rows]
+    profile = seen.sum(axis=0)
+    norm = float(np.linalg.norm(profile))
+    centroid = np.asarray(wanted @ (profile / norm if norm > 0 else profile)).ravel()[rows]
+    return centroid, sims.max(axis=1)

@@ -9,6 +9,7 @@ from distribution_service.domain import decision_log
 from distribution_service.ranking.features import FEATURES
 from distribution_service.schemas import ExplainRequest, FeatureValue, FeedExplanation, FeedItem, FeedPage, FeedRequest
 from distribution_service.service.metrics import FEEDS_SERVED
+from distribution_service.service.push_reasons import AT_READ, PushReasons
 from distribution_service.service.ranker import FeedRanker
 from distribution_service.store import DistributionStore
 from infra.errors import NotFoundError
@@ -56,6 +57,10 @@ class FeedService:
         features = decision_log.features(decision)[row]
         shown = {str(s["content_id"]): s for s in decision["shown"]}
         item = shown.get(request.content_id)
+        reasons = item["reasons"] if item else {}
+        if item and not reasons and decision.get(AT_READ):
+            found = await PushReasons(self.store, self.ranker.registry).of_decision(cid, decision, [request.content_id])
+            reasons = found.get((decision["_id"], request.content_id), {})
         return FeedExplanation(
             decision_id=request.decision_id,
             content_id=request.content_id,
@@ -68,7 +73,7 @@ class FeedService:
             position=item["position"] if item else None,
             # The shown score as served; a candidate not shown reads its logged (float32) score.
             score=item["score"] if item else round(float(decision_log.scores(decision)[row]), 6),
-            reasons=item["reasons"] if item else {},
+            reasons=reasons,
             sources=item.get("sources", []) if item else [],
             features=[
                 FeatureValue(name=name, value=None if np.isnan(v) else round(float(v), 6))

@@ -4,6 +4,7 @@ decision log that answers "why did I get this?" (and is the training data of the
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,8 +18,9 @@ from bson import ObjectId
 from content_service.client import ContentClient
 from content_service.schemas import ContentSummary
 from distribution_service.domain import exposure
-from distribution_service.domain.decision_log import packed_arrays
-from distribution_service.domain.diversity import diversify
+from distribution_service.domain.decision_log import id_bytes, packed_arrays
+from distribution_service.domain.diversity import TOP as DIVERSITY_TOP
+from distribution_service.domain.diversity import diversify, diversify_prefix
 from distribution_service.domain.experiment_enums import Channel
 from distribution_service.domain.experiments import TREATMENT, arm
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
@@ -31,7 +33,8 @@ from distribution_service.ranking.features import (
     CandidateColumns,
     DecisionContext,
     MemberState,
-    build_matrix,
+    item_block,
+    member_matrix,
     popularity_window_start,
     recent_window_start,
 )
@@ -53,6 +56,7 @@ from distribution_service.service.candidates import (
 from distribution_service.service.feature_inputs import FeatureInputs
 from distribution_service.service.member_state import aware as _aware
 from distribution_service.service.member_state import member_state
+from distribution_service.service.push_reasons import AT_READ
 from distribution_service.service.ranker_arms import RankerArms, RankerPlan
 from distribution_service.service.relations import RelationsService
 from distribution_service.service.source_cache import SourceCache
@@ -75,6 +79,11 @@ POOL_TTL_SECONDS = 5.0
 # Counters may be this old in a ranking (COUNTERS_TTL_SECONDS setting); 0 reads them on every request.
 COUNTERS_TTL_SECONDS = 30.0
 MAX_CACHED_COUNTERS = 50_000
+# A slot run's chunks share counters up to this old (a run of 100,000 members takes minutes; its pushes rank on
+# the counters as the run found them, where a feed reads them COUNTERS_TTL_SECONDS fresh).
+SLOT_COUNTERS_SECONDS = 600.0
+# Impressions stored per transaction (each one journaled, with its outbox entry).
+IMPRESSIONS_PER_WRITE = 250
 DAY = 86_400.0
 
 
@@ -99,6 +108,23 @@ class CandidatePool:
     # The candidates' ids as ObjectIds, made once for the pool rather than once per member's decision.
     object_ids: list[ObjectId]
     sources: SourceIndex
+    # Per candidate, made once for every member's decision: its id as text and as ObjectId bytes (n x 12), and
+    # its exposure boost's score lift.
+    id_array: np.ndarray
+    id_bytes: np.ndarray
+    lift: np.ndarray
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Members to rank together and what their decisions read (FeedRanker.batch)."""
+
+    pool: CandidatePool
+    states: dict[str, MemberState]
+    wants: dict[str, Interests]
+    seen: dict[str, set[str]]
+    models: ServingModels
+    plans: dict[str, RankerPlan]
 
 
 @dataclass(frozen=True)
@@ -140,17 +166,18 @@ class FeedRanker:
         self.sources = SourceCache(content)
         # community -> (read at, its newest items): what every member's decision shares.
         self._newest: dict[ObjectId, tuple[float, list[ContentSummary]]] = {}
-        # (community, item) -> (valid until, counters doc, 7-day engagement, 1-day engagement)
+        # (community, item) -> (read at, counters doc, 7-day engagement, 1-day engagement)
         self._counters: dict[tuple[ObjectId, str], tuple[float, Doc, float, float]] = {}
 
     async def counters(
-        self, cid: ObjectId, ids: list[str], now: datetime
+        self, cid: ObjectId, ids: list[str], now: datetime, max_age: float | None = None
     ) -> tuple[dict[str, Doc], dict[str, float], dict[str, float]]:
         """Items' counters and 7-day engagement, cached for a few seconds: reading them for 500 items is the
         costliest part of a feed (benchmarks/ranking.py), and a ranking needs them fresh to seconds, not to
-        the event."""
+        the event. `max_age` (a slot run: its pool's age) accepts older ones than a feed does."""
         clock = time.monotonic()
-        missing = [i for i in ids if self._counters.get((cid, i), (0.0,))[0] <= clock]
+        max_age = self.counters_ttl_seconds if max_age is None else max(max_age, self.counters_ttl_seconds)
+        missing = [i for i in ids if clock - self._counters.get((cid, i), (-math.inf,))[0] >= max_age]
         if missing:
             oids = [ObjectId(i) for i in missing]
             stats = await self.store.events.list_item_stats(cid, oids)
@@ -160,10 +187,9 @@ class FeedRanker:
                 cid, oids, [datetime.fromtimestamp(s, UTC) for s in starts]
             )
             if len(self._counters) > MAX_CACHED_COUNTERS:
-                self._counters = {k: v for k, v in self._counters.items() if v[0] > clock}
+                self._counters = {k: v for k, v in self._counters.items() if clock - v[0] < SLOT_COUNTERS_SECONDS}
             for i in missing:
-                valid = clock + self.counters_ttl_seconds
-                self._counters[(cid, i)] = (valid, stats.get(i, {}), week.get(i, 0.0), day.get(i, 0.0))
+                self._counters[(cid, i)] = (clock, stats.get(i, {}), week.get(i, 0.0), day.get(i, 0.0))
         cached = [self._counters[(cid, i)] for i in ids]
         return (
             {i: c[1] for i, c in zip(ids, cached, strict=True)},
@@ -261,10 +287,11 @@ class FeedRanker:
         now = now or datetime.now(UTC)
         tags, authors = batch_asks(interests)
         per_source, per_key = source_quotas(len(members), len(tags), len(authors))
+        counters_age = None if max_age is None else min(max_age, SLOT_COUNTERS_SECONDS)
         max_age = self.pool_ttl_seconds if max_age is None else max_age
         found = await self.sources.sources(cid, tags, authors, per_source=per_source, per_key=per_key, max_age=max_age)
         offered = list(dict.fromkeys(s.id for s in [*recent, *found.boosted, *found.by_tag, *found.by_author]))
-        stats, recent_engagement, day_engagement = await self.counters(cid, offered, now)
+        stats, recent_engagement, day_engagement = await self.counters(cid, offered, now, counters_age)
 
         anchor = activity_anchor(recent, stats, now)
 
@@ -279,7 +306,19 @@ class FeedRanker:
         columns = self._columns(summaries, now, stats, recent_engagement, day_engagement, text_rows)
         tag_shares = await self.inputs.tag_shares(cid)
         timezone = await self.timezone(cid)
-        return CandidatePool(summaries, columns, tag_shares, timezone, now, [ObjectId(s.id) for s in summaries], index)
+        object_ids = [ObjectId(s.id) for s in summaries]
+        return CandidatePool(
+            summaries,
+            columns,
+            tag_shares,
+            timezone,
+            now,
+            object_ids,
+            index,
+            id_array=np.array([s.id for s in summaries], dtype=object),
+            id_bytes=id_bytes(object_ids),
+            lift=exposure.log_boost(columns.exposure_boost),
+        )
 
     async def decide(
         self,
@@ -306,10 +345,44 @@ class FeedRanker:
         source: str,
         reasons: bool = True,
         pool_max_age: float | None = None,
+        contributions_at_read: bool = False,
     ) -> list[Decision]:
         """One decision per member over a shared pool, read and written in a few batched round trips; the
         scoring itself (features, predict, explanations, diversity) runs in a worker thread, off the event loop.
-        `reasons=False` skips the explanations (`pred_contrib`, the costliest part of a model's decision)."""
+        `reasons=False` skips the explanations (`pred_contrib`, the costliest part of a model's decision);
+        `contributions_at_read` leaves a model's to whoever reads the decision (a slot run: the inbox)."""
+        channel = Channel.FEED if source == "feed" else Channel.PUSH
+        batch = await self.batch(cid, member_ids, channel, pool_max_age)
+        decisions, decision_docs, impressions = await asyncio.to_thread(
+            self._rank_all,
+            cid,
+            batch,
+            member_ids,
+            slot,
+            scene,
+            first,
+            source,
+            reasons,
+            contributions_at_read,
+        )
+        await self.store.decisions.insert_decisions(decision_docs)
+        # In bounded transactions, side by side: the server reaps a transaction after a few seconds (a slot
+        # chunk's thousand impressions in one did not commit in time on a loaded machine), and concurrent writers
+        # share the journal's flush.
+        await asyncio.gather(
+            *(
+                self.store.events.insert_events(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
+                for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE)
+            )
+        )
+        if self.arms is not None:
+            await self.arms.record(cid, batch.plans, channel)
+        return decisions
+
+    async def batch(
+        self, cid: ObjectId, member_ids: list[str], channel: Channel, pool_max_age: float | None = None
+    ) -> Batch:
+        """What ranking these members reads: their histories, interests and rankers, and the pool they share."""
         mids = [ObjectId(m) for m in member_ids]
         now = datetime.now(UTC)
         # Independent reads, concurrently: histories, follows and blocks, the newest items.
@@ -333,69 +406,84 @@ class FeedRanker:
         pool = await self.pool(
             cid, recent, members=member_ids, interests=list(wants.values()), now=now, max_age=pool_max_age
         )
-        channel = Channel.FEED if source == "feed" else Channel.PUSH
         plans = await self.arms.plans(cid, member_ids, channel, models.active) if self.arms else {}
-        decisions, decision_docs, impressions = await asyncio.to_thread(
-            self._rank_all,
-            cid,
-            pool,
-            member_ids,
-            states,
-            wants,
-            seen,
-            models,
-            slot,
-            scene,
-            first,
-            source,
-            reasons,
-            plans,
-        )
-        await self.store.decisions.insert_decisions(decision_docs)
-        await self.store.events.insert_events(impressions)
-        if self.arms is not None:
-            await self.arms.record(cid, plans, channel)
-        return decisions
+        return Batch(pool, states, wants, seen, models, plans)
 
     def _rank_all(
         self,
         cid: ObjectId,
-        pool: CandidatePool,
+        batch: Batch,
         member_ids: list[str],
-        states: dict[str, MemberState],
-        wants: dict[str, Interests],
-        seen: dict[str, set[str]],
-        models: ServingModels,
         slot: Slot,
         scene: Scene,
         first: int,
         source: str,
         reasons: bool,
-        plans: dict[str, RankerPlan] | None = None,
+        contributions_at_read: bool = False,
     ) -> tuple[list[Decision], list[Doc], list[Doc]]:
-        """Every member's decision over the pool: CPU only (no I/O), so it runs in a worker thread."""
-        decisions: list[Decision] = []
-        decision_docs: list[Doc] = []
-        impressions: list[Doc] = []
+        """Every member's decision over the pool: CPU only (no I/O), so it runs in a worker thread.
+
+        The pool's item columns are prepared once (`item_block`); each member's matrix adds their own columns;
+        the members' matrices are scored stacked, one predict per model (LightGBM costs far less per row on one
+        large matrix than on many small ones). One member alone goes through the very same steps, so a feed
+        ranks exactly as a slot run would rank the same member over the same pool."""
+        pool, states, wants, seen, models, plans = (
+            batch.pool,
+            batch.states,
+            batch.wants,
+            batch.seen,
+            batch.models,
+            batch.plans,
+        )
+        local = pool.at.astimezone(ZoneInfo(pool.timezone))
+        context = DecisionContext(
+            slot.value, scene.value, local.weekday(), local.hour + local.minute / 60.0, tag_shares=pool.tag_shares
+        )
+        block = item_block(pool.columns, context)
+        jobs: list[_Job] = []
         for member_id in member_ids:
-            mid = ObjectId(member_id)
-            member = states[member_id]
             experiment_arm: str | None = None
             model = models.active
             if models.experiment is not None:
                 experiment_arm = arm(member_id, models.experiment.version, models.traffic)
                 model = models.experiment if experiment_arm == TREATMENT else models.active
-            # The items of the member's last engagements; those outside the pool are simply not there to leave out.
             plan = (plans or {}).get(member_id)
             partner: tuple[RankingModel | None] | None = None
             if plan is not None:
                 model = plan.model
                 partner = (plan.partner,) if plan.interleaving else None
+            # The items of the member's last engagements; those outside the pool are simply not there to leave out.
             rows = member_rows(pool.sources, wants[member_id], seen.get(member_id, set()), own=member_id)
+            x = member_matrix(block, states[member_id], rows)
+            jobs.append(_Job(member_id, rows, x, model, partner, experiment_arm, plan))
+        scores = _stacked_scores([j.x for j in jobs], [j.model for j in jobs])
+        shadow = models.shadow
+        shadow_scores = _stacked_scores([j.x for j in jobs], [shadow] * len(jobs)) if shadow else [None] * len(jobs)
+        decisions: list[Decision] = []
+        decision_docs: list[Doc] = []
+        impressions: list[Doc] = []
+        for job, raw, shadow_raw in zip(jobs, scores, shadow_scores, strict=True):
+            mid = ObjectId(job.member_id)
             decision, doc, shown_docs = self._rank(
-                pool, member, wants[member_id], rows, slot, scene, first, source, model, models.shadow, reasons, partner
+                pool,
+                states[job.member_id],
+                wants[job.member_id],
+                job.rows,
+                job.x,
+                raw,
+                shadow_raw,
+                slot,
+                scene,
+                first,
+                source,
+                job.model,
+                shadow,
+                reasons,
+                job.partner,
+                contributions_at_read,
             )
-            doc["experiment_arm"] = experiment_arm
+            plan = job.plan
+            doc["experiment_arm"] = job.experiment_arm
             doc["experiment_version"] = models.experiment.version if models.experiment else None
             if plan is not None:
                 experiment_id = plan.assigned.experiment["_id"]
@@ -417,6 +505,9 @@ class FeedRanker:
         member: MemberState,
         wants: Interests,
         keep: np.ndarray,
+        x: np.ndarray,
+        model_scores: np.ndarray | None,
+        shadow_scores: np.ndarray | None,
         slot: Slot,
         scene: Scene,
         first: int,
@@ -425,66 +516,70 @@ class FeedRanker:
         shadow: RankingModel | None,
         explain: bool = True,
         partner: tuple[RankingModel | None] | None = None,
+        contributions_at_read: bool = False,
     ) -> tuple[Decision, Doc, list[Doc]]:
-        """Score, diversify and explain one member's candidates; the decision log and impressions to write."""
+        """Diversify and explain one member's scored candidates; the decision log and impressions to write.
+        `contributions_at_read`: a model's contributions are left to whoever reads the decision (the inbox)."""
         now = pool.at
-        summaries = [pool.summaries[i] for i in keep]
-        columns = pool.columns.take(keep)
-        local = now.astimezone(ZoneInfo(pool.timezone))
-        context = DecisionContext(
-            slot.value, scene.value, local.weekday(), local.hour + local.minute / 60.0, tag_shares=pool.tag_shares
-        )
-        x = build_matrix(member, columns, context)
+        ids = pool.id_array[keep]
+        ages = np.asarray(pool.columns.age_days)[keep]
+        authors = [pool.columns.author_ids[i] for i in keep.tolist()]
         heuristic_reasons: dict[int, dict[str, float]] = {}
-        lift = exposure.log_boost(columns.exposure_boost)
-        if active is not None:
-            scores = active.score(x) + lift
+        lift = pool.lift[keep]
+        summaries: list[ContentSummary] = []
+        if active is not None and model_scores is not None:
+            scores = model_scores + lift
             version = active.version
         else:
-            scores, heuristic_reasons = self._heuristic(summaries, columns, member.member_id, slot, scene, now)
-            scores = scores + lift
+            summaries = [pool.summaries[i] for i in keep.tolist()]
+            raw, heuristic_reasons = self._heuristic(
+                summaries, pool.columns.take(keep), member.member_id, slot, scene, now
+            )
+            scores = raw + lift
             version = self.heuristic.version
-        order = diversify(best_first(scores, columns), list(columns.author_ids))
-        head = order[:first]
         decision_id = ObjectId()
         teams: dict[str, str] = {}
-        if partner is not None:
+        if partner is None:
+            head = diversified_head(scores, ids, ages, authors, first)
+        else:
             # Team draft between this ranker (team A) and the partner (team B), seeded by the decision.
             (other,) = partner
+            summaries = summaries or [pool.summaries[i] for i in keep.tolist()]
             other_scores = lift + (
                 other.score(x)
                 if other is not None
-                else self._heuristic(summaries, columns, member.member_id, slot, scene, now)[0]
+                else self._heuristic(summaries, pool.columns.take(keep), member.member_id, slot, scene, now)[0]
             )
-            other_order = diversify(best_first(other_scores, columns), list(columns.author_ids))
+            order = diversify(best_order(scores, ids, ages), authors)
+            other_order = diversify(best_order(other_scores, ids, ages), authors)
             picked = team_draft([str(i) for i in order], [str(i) for i in other_order], first, str(decision_id))
             head = [int(i) for i, _ in picked]
-            teams = {columns.content_ids[int(i)]: team for i, team in picked}
-        if not explain:
+            teams = {str(ids[int(i)]): team for i, team in picked}
+        if not explain or (contributions_at_read and active is not None):
             reasons: dict[int, dict[str, float]] = {i: {} for i in head}
         elif active is not None and head:
             contributions = active.contributions(x[head])
             reasons = {i: top_contributions(contributions[k]) for k, i in enumerate(head)}
         else:
             reasons = {i: heuristic_reasons.get(i, {}) for i in head}
-        for i in head:
-            if lift[i]:
-                reasons[i] = {**reasons[i], exposure.REASON: round(float(lift[i]), 6)}
+        if explain and not (contributions_at_read and active is not None):
+            for i in head:
+                if lift[i]:
+                    reasons[i] = {**reasons[i], exposure.REASON: round(float(lift[i]), 6)}
         shown = [
             Shown(
-                columns.content_ids[i],
+                str(ids[i]),
                 round(float(scores[i]), 6),
                 pos,
                 reasons[i],
-                sources_of(pool.sources, int(keep[i]), summaries[i], wants),
+                sources_of(pool.sources, int(keep[i]), pool.summaries[int(keep[i])], wants),
             )
             for pos, i in enumerate(head)
         ]
         shadow_ranking: list[str] = []
-        if shadow is not None and len(x):
-            shadow_scores = shadow.score(x) + lift
-            shadow_order = diversify(best_first(shadow_scores, columns), list(columns.author_ids))
-            shadow_ranking = [columns.content_ids[i] for i in shadow_order[:first]]
+        if shadow is not None and shadow_scores is not None and len(x):
+            shadow_order = diversified_head(shadow_scores + lift, ids, ages, authors, first)
+            shadow_ranking = [str(ids[i]) for i in shadow_order]
         doc: Doc = {
             "_id": decision_id,
             "slot": slot.value,
@@ -495,7 +590,9 @@ class FeedRanker:
             "shadow_version": shadow.version if shadow else None,
             "shadow_ranking": shadow_ranking,
             **({"interleaving": {"teams": teams}} if partner is not None else {}),
-            **packed_arrays([pool.object_ids[i] for i in keep.tolist()], x, scores),
+            # A model's contributions left to the reader (service/push_reasons.py).
+            **({AT_READ: True} if explain and contributions_at_read and active is not None else {}),
+            **packed_arrays(pool.id_bytes[keep], x, scores),
             "shown": [
                 {
                     "content_id": ObjectId(s.content_id),
@@ -507,25 +604,26 @@ class FeedRanker:
                 for s in shown
             ],
         }
-        by_id = {s.id: s for s in summaries}
-        impressions: list[Doc] = [
-            {
-                "content_id": ObjectId(s.content_id),
-                "type": EventType.IMPRESSION.value,
-                "slot": slot.value,
-                "scene": scene.value,
-                "occurred_at": now,
-                "received_at": now,
-                "decision_id": decision_id,
-                "position": s.position,
-                "model_version": version,
-                "features": [float(v) for v in x[head[s.position]]],
-                "tags": by_id[s.content_id].tags,
-                "author_id": by_id[s.content_id].author_id,
-                "kind": by_id[s.content_id].kind.value,
-            }
-            for s in shown
-        ]
+        impressions: list[Doc] = []
+        for s in shown:
+            item = pool.summaries[int(keep[head[s.position]])]
+            impressions.append(
+                {
+                    "content_id": ObjectId(s.content_id),
+                    "type": EventType.IMPRESSION.value,
+                    "slot": slot.value,
+                    "scene": scene.value,
+                    "occurred_at": now,
+                    "received_at": now,
+                    "decision_id": decision_id,
+                    "position": s.position,
+                    "model_version": version,
+                    "features": [float(v) for v in x[head[s.position]]],
+                    "tags": item.tags,
+                    "author_id": item.author_id,
+                    "kind": item.kind.value,
+                }
+            )
         return Decision(decision_id, version, shown), doc, impressions
 
     def _heuristic(
@@ -560,11 +658,61 @@ class FeedRanker:
         return scores, reasons
 
 
-def best_first(scores: np.ndarray, columns: CandidateColumns) -> list[int]:
-    """Candidates by score, best first. A tree model gives one score to every item that falls in the same leaves
-    (new items with no engagement yet differ only by minutes of age): equal scores go newest first, then by id,
-    so a tie is broken the same way on every replica and never against today's content."""
-    return np.lexsort((np.array(columns.content_ids), np.asarray(columns.age_days), -scores)).tolist()
+def best_order(scores: np.ndarray, ids: np.ndarray, ages: np.ndarray, size: int | None = None) -> list[int]:
+    """Candidates by score, best first; with `size`, only the first `size` of that order (and any tied with the
+    last of them). A tree model gives one score to every item that falls in the same leaves (new items with no
+    engagement yet differ only by minutes of age): equal scores go newest first, then by id, so a tie is broken
+    the same way on every replica and never against today's content."""
+    n = len(scores)
+    if size is None or size >= n:
+        return np.lexsort((ids, ages, -scores)).tolist()
+    cut = np.partition(scores, n - size)[n - size]
+    top = np.flatnonzero(scores >= cut)
+    return top[np.lexsort((ids[top], ages[top], -scores[top]))].tolist()
+
+
+def diversified_head(
+    scores: np.ndarray, ids: np.ndarray, ages: np.ndarray, authors: list[str | None], first: int
+) -> list[int]:
+    """The first `first` of the diversified order (`diversify(best_order(...))`), sorting only a prefix of the
+    candidates: four times the head to start with, more when one author crowds it."""
+    size = 4 * max(first, DIVERSITY_TOP)
+    while True:
+        head = diversify_prefix(best_order(scores, ids, ages, size), authors, len(scores))
+        if head is not None:
+            return head[:first]
+        size *= 4
+
+
+def _stacked_scores(matrices: list[np.ndarray], models: list[RankingModel | None]) -> list[np.ndarray | None]:
+    """Each matrix scored by its model (None: no model), one predict per distinct model over the stacked rows."""
+    out: list[np.ndarray | None] = [None] * len(matrices)
+    groups: dict[int, list[int]] = {}
+    for k, model in enumerate(models):
+        if model is not None:
+            groups.setdefault(id(model), []).append(k)
+    for members in groups.values():
+        model = models[members[0]]
+        assert model is not None
+        parts = [matrices[k] for k in members]
+        scored = model.score(np.concatenate(parts)) if sum(len(p) for p in parts) else np.zeros(0)
+        bounds = np.cumsum([len(p) for p in parts])[:-1]
+        for k, part in zip(members, np.split(scored, bounds), strict=True):
+            out[k] = part
+    return out
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One member's share of a batch: their rows of the pool, matrix and rankers."""
+
+    member_id: str
+    rows: np.ndarray
+    x: np.ndarray
+    model: RankingModel | None
+    partner: tuple[RankingModel | None] | None
+    experiment_arm: str | None
+    plan: RankerPlan | None
 
 
 def activity_anchor(recent: Sequence[ContentSummary], stats: dict[str, Doc], now: datetime) -> datetime:

@@ -4,6 +4,7 @@ own timezone. `python -m distribution_service.slots` runs the same chunks once, 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -21,6 +22,8 @@ from infra.logging import get_logger
 log = get_logger(__name__)
 # Members per run_slot call: one shared candidate pool and a few batched round trips each.
 CHUNK = 200
+# Chunks run concurrently: ranking is CPU in a worker thread, the rest is waiting on the database.
+CHUNKS_IN_FLIGHT = 2
 
 
 async def run_in_chunks(
@@ -31,12 +34,21 @@ async def run_in_chunks(
     day: str,
     top_k: int,
 ) -> SlotRunResult:
-    """`run` over the members CHUNK at a time, the results summed."""
+    """`run` over the members CHUNK at a time, CHUNKS_IN_FLIGHT at once (one chunk ranks in its worker thread
+    while another reads or writes), the results summed."""
+    requests = [
+        SlotRunRequest(slot=slot, member_ids=member_ids[lo : lo + CHUNK], day=day, top_k=top_k)
+        for lo in range(0, len(member_ids), CHUNK)
+    ]
     totals = dict.fromkeys(SlotRunResult.model_fields, 0)
-    for lo in range(0, len(member_ids), CHUNK):
-        request = SlotRunRequest(slot=slot, member_ids=member_ids[lo : lo + CHUNK], day=day, top_k=top_k)
-        for key, value in (await run(request)).model_dump().items():
-            totals[key] += value
+
+    async def worker() -> None:
+        while requests:
+            request = requests.pop(0)
+            for key, value in (await run(request)).model_dump().items():
+                totals[key] += value
+
+    await asyncio.gather(*(worker() for _ in range(CHUNKS_IN_FLIGHT)))
     return SlotRunResult(**totals)
 
 

@@ -24,6 +24,7 @@ from distribution_service.schemas import (
 )
 from distribution_service.service.assignment import Assigned, AssignmentService
 from distribution_service.service.metrics import PUSHES_DELIVERED
+from distribution_service.service.push_reasons import PushReasons
 from distribution_service.service.ranker import FeedRanker
 from distribution_service.store import DistributionStore
 from infra.mail_handoff import pending_mail
@@ -55,8 +56,9 @@ class SlotsService:
         self.max_deliveries_per_day = max_deliveries_per_day
         # Set by the facade: push experiments (copy, golden slot); None pushes without.
         self.assignment: AssignmentService | None = None
-        # Each pushed item's feature contributions, shown in the inbox (pred_contrib on the pushed items only).
+        # The inbox shows each pushed item's reasons (a model's contributions computed when read, push_reasons.py).
         self.explain = explain
+        self.reasons = PushReasons(store, ranker.registry)
 
     async def slot_members(self, cid: ObjectId, *, partition_index: int, partitions: int) -> SlotMembers:
         """Members a slot run reaches: those active or joined in the last 90 days (a newcomer with no event yet
@@ -118,8 +120,9 @@ class SlotsService:
             Scene.BEFORE_DECISION,
             first=request.top_k,
             source="slot",
-            # Explained like a feed: the inbox shows why each item was pushed (only the pushed items are explained).
+            # The inbox shows why each item was pushed: a model's contributions are computed when it is read.
             reasons=self.explain,
+            contributions_at_read=True,
             pool_max_age=SLOT_POOL_SECONDS,
         )
         now = datetime.now(UTC)
@@ -185,6 +188,8 @@ class SlotsService:
 
     async def inbox(self, cid: ObjectId, member_id: ObjectId, first: int) -> Inbox:
         docs = await self.store.deliveries.list_deliveries_for_member(cid, member_id, limit=first)
+        pushed = [(d["decision_id"], str(i["content_id"])) for d in docs for i in d["items"] if not i.get("reasons")]
+        read = await self.reasons.of_items(cid, pushed) if self.explain and pushed else {}
         return Inbox(
             deliveries=[
                 DeliveryRead(
@@ -199,7 +204,7 @@ class SlotsService:
                             score=i["score"],
                             position=i["position"],
                             sources=i.get("sources", []),
-                            reasons=i.get("reasons", {}),
+                            reasons=i.get("reasons") or read.get((d["decision_id"], str(i["content_id"])), {}),
                         )
                         for i in d["items"]
                     ],

@@ -195,3 +195,42 @@ async def test_a_push_leaves_out_the_members_own_items(api: Api) -> None:
     pushed = {i["content"]["id"] for d in inbox for i in d["items"]}
     assert len(pushed) == 1
     assert not pushed & set(items)
+
+
+async def test_a_pushed_items_reasons_are_computed_when_the_inbox_is_read(api: Api) -> None:
+    import lightgbm as lgb
+
+    from distribution_service.domain import decision_log
+    from distribution_service.ranking.model import top_contributions
+    from tests.integration.test_feed_serving import model_text, promoted
+
+    (_, reader, _), _ = await community_with_readers(api)
+    client: MongoClient[dict[str, Any]] = MongoClient(api.settings.mongodb_uri)
+    try:
+        found = client[api.settings.database_name("users")]["communities"].find_one({"slug": "demo"})
+        assert found is not None
+        text = model_text("content_age_days", larger_is_better=False)
+        await promoted(api, str(found["_id"]), "lgbm-newest", text)
+        await slot_run(api, "--slot", "EVENING", "--top-k", "2")
+        # when
+        query = (
+            "{ inbox(first: 5) { decisionId modelVersion items { reasons { feature contribution } content { id } } } }"
+        )
+        (delivery,) = (await api.data(query, token=reader.token))["inbox"]
+        # then: the push stored no contributions; the inbox computed them from the logged rows with the deciding model
+        db = client[api.settings.database_name("distribution")]
+        stored = db["deliveries"].find_one({"decision_id": ObjectId(delivery["decisionId"])})
+        decision = db["decisions"].find_one({"_id": ObjectId(delivery["decisionId"])})
+    finally:
+        client.close()
+    assert stored is not None
+    assert decision is not None
+    assert [i["reasons"] for i in stored["items"]] == [{}, {}]
+    assert delivery["modelVersion"] == "lgbm-newest"
+    rows = {str(c): k for k, c in enumerate(decision_log.candidate_ids(decision))}
+    booster = lgb.Booster(model_str=text)
+    for item in delivery["items"]:
+        x = decision_log.features(decision)[[rows[item["content"]["id"]]]]
+        expected = top_contributions(booster.predict(x, pred_contrib=True, num_threads=1)[0])
+        assert {r["feature"]: r["contribution"] for r in item["reasons"]} == expected
+        assert {"bias", "other"} <= set(expected)

@@ -22,3 +22,20 @@ def test_default_top_ten_allows_two_per_author() -> None:
     authors = ["a"] * 5 + [str(i) for i in range(10)]
     head = diversify(list(range(15)), authors)[:10]
     assert [authors[i] for i in head].count("a") == 2
+
+
+def test_a_prefix_that_fills_the_head_decides_the_diversified_order() -> None:
+    import random
+
+    from distribution_service.domain.diversity import diversify_prefix
+
+    rng = random.Random(4)
+    for _ in range(200):
+        n = rng.randint(1, 40)
+        authors: list[str | None] = [rng.choice(["a", "b", "c", None]) for _ in range(n)]
+        order = rng.sample(range(n), n)
+        full = diversify(order, authors)
+        for size in range(1, n + 1):
+            got = diversify_prefix(order[:size], authors, n)
+            assert got is None or got == full[:size]
+        assert diversify_prefix(order, authors, n) == full
