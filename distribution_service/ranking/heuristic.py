@@ -33,7 +33,8 @@ class HeuristicWeights:
 
 
 class HeuristicRanker:
-    version = "heuristic-1"
+    # heuristic-2: the kind weights follow the decision scene (heuristic-1 weighed every scene as BEFORE_DECISION).
+    version = "heuristic-2"
 
     def __init__(self, weights: HeuristicWeights | None = None) -> None:
         self.weights = weights or HeuristicWeights()

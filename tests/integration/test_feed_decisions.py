@@ -51,7 +51,7 @@ async def test_feed_logs_one_impression_per_shown_item_with_features_position_an
     logged = impressions(api)
     assert [str(e["content_id"]) for e in logged] == [i["content"]["id"] for i in feed["items"]]
     assert [e["position"] for e in logged] == [0, 1]
-    assert {e["model_version"] for e in logged} == {"heuristic-1"}
+    assert {e["model_version"] for e in logged} == {"heuristic-2"}
     assert {str(e["decision_id"]) for e in logged} == {feed["decisionId"]}
     assert [len(e["features"]) for e in logged] == [len(FEATURES)] * 2
     assert set(i["content"]["id"] for i in feed["items"]) <= set(ids)
@@ -68,7 +68,7 @@ async def test_explain_feed_item_answers_why_with_model_position_and_reasons(api
     data = await api.data(EXPLAIN, {"d": feed["decisionId"], "c": item["content"]["id"]}, token=carol.token)
     # then
     why = data["explainFeedItem"]
-    assert why["modelVersion"] == "heuristic-1"
+    assert why["modelVersion"] == "heuristic-2"
     assert why["experimentArm"] is None
     assert (why["position"], why["slot"], why["scene"]) == (0, "EVENING", "AFTER_DECISION")
     assert why["score"] == item["score"]
@@ -192,4 +192,4 @@ async def test_feed_of_a_community_without_content_is_empty(api: Api) -> None:
     await create_community(api, "demo")
     carol = await register(api, "demo", "carol")
     feed = (await api.data(FEED, {"first": 5}, token=carol.token))["feed"]
-    assert (feed["items"], feed["modelVersion"]) == ([], "heuristic-1")
+    assert (feed["items"], feed["modelVersion"]) == ([], "heuristic-2")
