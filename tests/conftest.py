@@ -63,7 +63,7 @@ def make_settings(mongo_uri: str, tmp_path: Any) -> Iterator[Callable[..., Setti
     prefix = f"t{uuid.uuid4().hex[:12]}"
 
     def make(**overrides: Any) -> Settings:
-        return settings_for(mongo_uri, prefix, tmp_path, **overrides)
+        return settings_for(mongo_uri, prefix, overrides.pop("var_dir", tmp_path), **overrides)
 
     yield make
     client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri)

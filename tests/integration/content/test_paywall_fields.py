@@ -21,13 +21,24 @@ OWN_PIECE_MUTATIONS = {
     "Mutation.mergeTopic",
     "Mutation.createContentFromTemplate",
 }
-# The arguments each root field on a path to Content is asked with ({paid}: the PAID piece's id).
+# Links reached only from operators' mutations (runContentStar, grantExposureBoost): an operator reads every piece,
+# and the links resolve through the same per-viewer content loader as every path walked here.
+OPERATOR_MUTATION_LINKS = {"ContentStarAward.bestContent", "ExposureBoost.content"}
+# The arguments each root field on a path to Content is asked with ({paid}: the PAID piece's id; {decision}: the
+# golden-slot decision that pushed it).
 ARGUMENTS = {
     "content": '(id: "{paid}")',
     "contentConnection": "(first: 50)",
     "feed": "(slot: MORNING, scene: BEFORE_DECISION, first: 50)",
     "inbox": "(first: 10)",
+    "explainFeedItem": '(decisionId: "{decision}", contentId: "{paid}")',
+    "comments": '(contentId: "{paid}", first: 10)',
+    "bulletComments": '(contentId: "{paid}", first: 10)',
 }
+# Operators' queries (a member is refused them; an operator reads every piece).
+OPERATOR_QUERIES = {"hideExplanation"}
+COMMENT = "mutation($input: AddCommentInput!) { addComment(input: $input) { id } }"
+BULLET = "mutation($input: AddBulletCommentInput!) { addBulletComment(input: $input) { id } }"
 SELECTION = "{ id title body locked preview access }"
 REVISIONS = "query($id: ID!) { contentRevisions(contentId: $id) { number body } }"
 SUGGEST = "query($body: String!) { draftSuggestions(body: $body) { nearDuplicates { contentId similarity } } }"
@@ -63,7 +74,7 @@ def paths_to_content(schema: GraphQLSchema) -> list[list[tuple[str, str]]]:
     return found
 
 
-def query_for(schema: GraphQLSchema, path: list[tuple[str, str]], paid_id: str) -> str:
+def query_for(schema: GraphQLSchema, path: list[tuple[str, str]], paid_id: str, decision_id: str) -> str:
     text = SELECTION
     for type_name, field_name in reversed(path):
         field = schema.get_type(type_name).fields[field_name]  # type: ignore[union-attr]
@@ -71,7 +82,7 @@ def query_for(schema: GraphQLSchema, path: list[tuple[str, str]], paid_id: str) 
         arguments = ARGUMENTS.get(field_name, "") if type_name == "Query" else ""
         missing = [a for a in required if f"{a}:" not in arguments]
         assert not missing, f"give {type_name}.{field_name} its arguments {missing} in ARGUMENTS"
-        text = f"{field_name}{arguments.format(paid=paid_id)} {text}"
+        text = f"{field_name}{arguments.format(paid=paid_id, decision=decision_id)} {text}"
         text = "{ " + text + " }"
     return text
 
@@ -90,15 +101,22 @@ async def test_a_member_who_pays_nothing_never_receives_a_paid_body_by_any_field
     schema = build_schema()._schema
     paths = paths_to_content(schema)
     walked = {f"{t}.{f}" for path in paths for t, f in path[-1:]}
-    assert walked | OWN_PIECE_MUTATIONS == content_fields(schema), "a field returns Content that no path walks"
+    reached = walked | OWN_PIECE_MUTATIONS | OPERATOR_MUTATION_LINKS
+    assert reached == content_fields(schema), "a field returns Content that no path walks"
     # given: the PAID piece edited once (its revision holds the body), pushed to the reader in a golden slot
     w = await paywall(api)
     await api.data(EDIT, {"input": {"contentId": w.paid_id, "title": "Gear guide, 2nd ed."}}, token=w.expert.token)
     await run(
         parser().parse_args(["run", "--community", "demo", "--day", "2026-05-01", "--slot", "MORNING"]), api.settings
     )
-    for path in paths:
-        query = query_for(schema, path, w.paid_id)
+    # a comment and a bullet comment on it, so the comment lists link to it
+    await api.data(COMMENT, {"input": {"contentId": w.paid_id, "text": "thanks"}}, token=w.expert.token)
+    bullet = {"contentId": w.paid_id, "text": "yes", "paragraph": 1}
+    await api.data(BULLET, {"input": bullet}, token=w.expert.token)
+    inbox = await api.data("{ inbox(first: 10) { decisionId } }", token=w.reader.token)
+    decision_id = inbox["inbox"][0]["decisionId"]
+    for path in [p for p in paths if p[0][1] not in OPERATOR_QUERIES]:
+        query = query_for(schema, path, w.paid_id, decision_id)
         # when
         body = await api.post(query, token=w.reader.token)
         # then: the piece is there, as a teaser, and its body is nowhere in the answer
