@@ -8,6 +8,7 @@ read elsewhere, fresher); the community's tag shares likewise.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,14 +53,26 @@ class FeatureInputs:
         self.ttl_seconds = ttl_seconds
         self._items: dict[tuple[ObjectId, str], tuple[float, ItemFacts]] = {}
         self._tag_shares: dict[ObjectId, tuple[float, dict[str, float]]] = {}
+        # One read of missing facts per community at a time: concurrent feeds of a cold process wait for the first
+        # one's read instead of each reading and vectorising the same few hundred items (a stampede on one core).
+        self._reading: dict[ObjectId, asyncio.Lock] = {}
 
     async def items(
         self, cid: ObjectId, ids: list[str], snapshots: dict[str, Doc] | None = None
     ) -> dict[str, ItemFacts]:
         """Each item's facts as content knows them; a deleted item keeps what its event snapshot knew (as
         training's catalog keeps it), its text only its tags."""
+        if self._missing(cid, ids):
+            async with self._reading.setdefault(cid, asyncio.Lock()):
+                await self._read_missing(cid, self._missing(cid, ids), snapshots)
+        return {i: self._items[(cid, i)][1] for i in ids}
+
+    def _missing(self, cid: ObjectId, ids: list[str]) -> list[str]:
         clock = time.monotonic()
-        missing = list(dict.fromkeys(i for i in ids if self._items.get((cid, i), (0.0,))[0] <= clock))
+        return list(dict.fromkeys(i for i in ids if self._items.get((cid, i), (0.0,))[0] <= clock))
+
+    async def _read_missing(self, cid: ObjectId, missing: list[str], snapshots: dict[str, Doc] | None) -> None:
+        clock = time.monotonic()
         if missing:
             found = []
             for lo in range(0, len(missing), LOOKUP_CHUNK):
@@ -82,7 +95,6 @@ class FeatureInputs:
                 self._items = {k: v for k, v in self._items.items() if v[0] > clock}
             for k, (item_id, fact) in enumerate(zip(missing, facts, strict=True)):
                 self._items[(cid, item_id)] = (clock + self.ttl_seconds, ItemFacts(*fact, text=rows[k]))
-        return {i: self._items[(cid, i)][1] for i in ids}
 
     async def engagements(
         self, cid: ObjectId, histories: dict[str, list[Doc]], now: datetime

@@ -166,6 +166,7 @@ class FeedRanker:
         self.sources = SourceCache(content)
         # community -> (read at, its newest items): what every member's decision shares.
         self._newest: dict[ObjectId, tuple[float, list[ContentSummary]]] = {}
+        self._newest_reads: dict[ObjectId, asyncio.Lock] = {}
         # (community, item) -> (read at, counters doc, 7-day engagement, 1-day engagement)
         self._counters: dict[tuple[ObjectId, str], tuple[float, Doc, float, float]] = {}
 
@@ -201,14 +202,19 @@ class FeedRanker:
         """The community's newest items, shared by this process's decisions for `pool_ttl_seconds` (a slot run:
         `max_age`, its whole run): content has no way to tell distribution of a publish or a boost, so a new item
         reaches feeds within that many seconds."""
-        clock = time.monotonic()
         max_age = self.pool_ttl_seconds if max_age is None else max_age
         cached = self._newest.get(cid)
-        if cached is not None and clock - cached[0] < max_age:
+        if cached is not None and time.monotonic() - cached[0] < max_age:
             return cached[1]
-        items = await self.content.candidates(str(cid), limit=CANDIDATE_POOL)
-        self._newest[cid] = (clock, items)
-        return items
+        # One read per community at a time: concurrent decisions wait for it rather than each reading the same.
+        async with self._newest_reads.setdefault(cid, asyncio.Lock()):
+            cached = self._newest.get(cid)
+            clock = time.monotonic()
+            if cached is not None and clock - cached[0] < max_age:
+                return cached[1]
+            items = await self.content.candidates(str(cid), limit=CANDIDATE_POOL)
+            self._newest[cid] = (clock, items)
+            return items
 
     async def last_engagements(self, cid: ObjectId, mids: list[ObjectId]) -> dict[str, list[Doc]]:
         """Each member's last `history_limit` engagements, newest first: from the members' member_recent documents
