@@ -35,6 +35,8 @@ from content_service.schemas import (
     WebhookConfig,
 )
 from gateway.context import Info
+from gateway.graphql.content.crisis_types import Incident, Mention, Webhook, WebhookDelivery
+from gateway.graphql.content.incentive_types import ContentStarAward, ContentStarResult, ExposureBoost
 from gateway.graphql.content.inputs import (
     AddBulletCommentInput,
     AddCommentInput,
@@ -62,28 +64,10 @@ from gateway.graphql.content.inputs import (
     VoteContentInput,
     VoteContributionInput,
 )
-from gateway.graphql.content.types import (
-    BulletComment,
-    Comment,
-    Complaint,
-    Content,
-    ContentSettings,
-    ContentStarAward,
-    ContentStarResult,
-    ContentTransitionPayload,
-    Contribution,
-    EditContentPayload,
-    ExposureBoost,
-    Incident,
-    Mention,
-    ShareResult,
-    Template,
-    TemplateImportReport,
-    Topic,
-    Votes,
-    Webhook,
-    WebhookDelivery,
-)
+from gateway.graphql.content.interaction_types import BulletComment, Comment, Contribution, ShareResult, Topic, Votes
+from gateway.graphql.content.moderation_types import Complaint
+from gateway.graphql.content.template_types import Template, TemplateImportReport
+from gateway.graphql.content.types import Content, ContentSettings, ContentTransitionPayload, EditContentPayload
 from gateway.graphql.money import cents
 from infra.errors import BadInputError
 from infra.schemas import object_id

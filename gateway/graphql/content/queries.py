@@ -11,31 +11,20 @@ from content_service.schemas import (
 )
 from gateway.context import Info
 from gateway.graphql.arguments import CommunityArg
+from gateway.graphql.content.crisis_types import Incident, IncidentMetrics, WebhookDelivery
 from gateway.graphql.content.enums import ComplaintStatus, IncidentStatus, TemplateFormat
-from gateway.graphql.content.types import (
-    AuditEntry,
-    BulletComment,
-    Comment,
-    Complaint,
-    Content,
-    ContentMix,
-    ContentSettings,
+from gateway.graphql.content.incentive_types import PendingPayout
+from gateway.graphql.content.interaction_types import BulletComment, Comment, Topic, Votes
+from gateway.graphql.content.moderation_types import Complaint, FlagContribution, HideExplanation
+from gateway.graphql.content.template_types import (
     DraftSuggestions,
-    FlagContribution,
-    HideExplanation,
-    Incident,
-    IncidentMetrics,
     NearDuplicate,
-    PendingPayout,
-    Revision,
     TagSuggestion,
     Template,
     TemplateExport,
     TemplatePerformance,
-    Topic,
-    Votes,
-    WebhookDelivery,
 )
+from gateway.graphql.content.types import AuditEntry, Content, ContentMix, ContentSettings, Revision
 from gateway.graphql.pagination import check_first
 from infra.schemas import object_id
 
