@@ -9,10 +9,20 @@ A link whose object is missing, or in no community we can name, is null, never a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from graphql import FieldNode, GraphQLResolveInfo, ObjectValueNode, StringValueNode, ValueNode, VariableNode
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLResolveInfo,
+    InlineFragmentNode,
+    ObjectValueNode,
+    SelectionSetNode,
+    StringValueNode,
+    ValueNode,
+    VariableNode,
+)
 from strawberry.dataloader import DataLoader
 
 from content_service.schemas import ContentRead
@@ -37,11 +47,22 @@ def _named_community(raw: GraphQLResolveInfo) -> str | None:
     path = raw.path
     while path.prev is not None:
         path = path.prev
-    for node in raw.operation.selection_set.selections:
-        if isinstance(node, FieldNode) and (node.alias or node.name).value == path.key:
+    for node in _root_fields(raw.operation.selection_set, raw):
+        if (node.alias or node.name).value == path.key:
             arguments = {a.name.value: _value(a.value, raw.variable_values) for a in node.arguments or ()}
             return _community_of(arguments) or _community_of(arguments.get("input"))
     return None
+
+
+def _root_fields(selection_set: SelectionSetNode, raw: GraphQLResolveInfo) -> Iterator[FieldNode]:
+    """The operation's root fields, also those written inside inline fragments and fragment spreads."""
+    for node in selection_set.selections:
+        if isinstance(node, FieldNode):
+            yield node
+        elif isinstance(node, InlineFragmentNode):
+            yield from _root_fields(node.selection_set, raw)
+        elif isinstance(node, FragmentSpreadNode) and node.name.value in raw.fragments:
+            yield from _root_fields(raw.fragments[node.name.value].selection_set, raw)
 
 
 def _value(node: ValueNode, variables: Any) -> Any:

@@ -27,6 +27,15 @@ query($c: ID) {
   }
 }
 """
+# The same root field reached through a fragment spread and an inline fragment: links read in the community the
+# admin key names there too.
+SUBSCRIPTIONS_IN_FRAGMENTS = """
+query($c: ID) { ...Root }
+fragment Root on Query { ... on Query { subscriptions(communityId: $c) {
+  id memberId member { id handle } pendingPlanId pendingPlan { id name }
+  latestPaymentId latestPayment { id memberId invoiceId invoice { id paymentId memberId } }
+} } }
+"""
 SPIED = (
     ("users", "lookup_members"),
     ("content", "lookup"),
@@ -98,9 +107,10 @@ async def test_subscriptions_link_members_plans_payments_and_invoices_in_the_com
     as_admin = (await api.data(SUBSCRIPTIONS, {"c": w.community_id}, admin=True))["subscriptions"]
     admin_calls = dict(calls)
     as_operator = (await api.data(SUBSCRIPTIONS, {"c": None}, token=w.operator.token))["subscriptions"]
+    in_fragments = (await api.data(SUBSCRIPTIONS_IN_FRAGMENTS, {"c": w.community_id}, admin=True))["subscriptions"]
     # then
     assert downgraded["pendingPlan"] is None
-    assert as_admin == as_operator
+    assert as_admin == as_operator == in_fragments
     assert {s["member"]["handle"] for s in as_admin} == {m.handle for m in subscribers}
     assert all(s["member"]["id"] == s["memberId"] for s in as_admin)
     assert [(s["pendingPlanId"], s["pendingPlan"]) for s in as_admin if s["pendingPlanId"]] == [
