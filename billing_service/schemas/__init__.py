@@ -1,6 +1,7 @@
 """What billing_service accepts and returns; shared with `BillingClient`."""
 
 from billing_service.domain.plans import Interval, SubscriptionStatus
+from billing_service.domain.statuses import InvoiceKind, InvoiceStatus, PaymentStatus
 from billing_service.schemas.analytics import (
     Funnel,
     LayerBreakdown,
@@ -77,6 +78,9 @@ __all__ = [
     "MemberPaymentsList",
     "Interval",
     "SubscriptionStatus",
+    "PaymentStatus",
+    "InvoiceKind",
+    "InvoiceStatus",
     "AccountBalance",
     "AdCampaignCreate",
     "CostCreate",

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from billing_service.domain.statuses import InvoiceKind, InvoiceStatus, PaymentStatus
 from billing_service.schemas.plans import Cents, Currency, IdempotencyKey, PaymentMethod, PositiveCents, Text
 from infra.schemas import ApiInput, ApiModel, Id
 
@@ -17,7 +18,7 @@ CostCategory = Annotated[str, StringConstraints(pattern=r"^(DELIVERY|CREATOR_AWA
 class PaymentRead(ApiModel):
     id: str
     member_id: str | None
-    status: str
+    status: PaymentStatus
     amount_cents: int
     currency: str
     purpose: str
@@ -156,8 +157,8 @@ class InvoiceDraftCreate(ApiInput):
 
 class InvoiceRead(ApiModel):
     id: str
-    kind: str
-    status: str
+    kind: InvoiceKind
+    status: InvoiceStatus
     number: str | None
     customer: str
     member_id: str | None

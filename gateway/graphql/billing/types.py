@@ -14,7 +14,7 @@ from billing_service.schemas import (
     SubscriptionRead,
 )
 from gateway.context import Info
-from gateway.graphql.billing.enums import PlanInterval, SubscriptionStatus
+from gateway.graphql.billing.enums import InvoiceKind, InvoiceStatus, PaymentStatus, PlanInterval, SubscriptionStatus
 from gateway.graphql.links import billing_link, link_community, member_link
 from gateway.graphql.models import from_model
 from users_service.schemas import MemberRead
@@ -38,7 +38,10 @@ class SubscribePayload:
 class Payment:
     id: strawberry.ID
     member_id: strawberry.ID | None
-    status: str = strawberry.field(description="PENDING, SUCCEEDED or FAILED.")
+    status: str = strawberry.field(
+        description="PENDING, SUCCEEDED or FAILED.",
+        deprecation_reason="Use `paymentStatus`, the same value as an enum.",
+    )
     amount_cents: int
     currency: str
     purpose: str
@@ -53,6 +56,10 @@ class Payment:
     )
     async def member(self, info: Info) -> Any:
         return await member_link(info, self.member_id, as_user)
+
+    @strawberry.field(description="PENDING until the provider answers, then SUCCEEDED or FAILED for good.")
+    def payment_status(self) -> PaymentStatus:
+        return PaymentStatus(self.status)
 
     @strawberry.field(description="The invoice `invoiceId` names; null before one is issued.")
     async def invoice(self, info: Info) -> Invoice | None:
@@ -136,8 +143,13 @@ class InvoiceLine:
 @strawberry.type
 class Invoice:
     id: strawberry.ID
-    kind: str = strawberry.field(description="INVOICE or CREDIT_NOTE.")
-    status: str = strawberry.field(description="DRAFT, OPEN, PAID, VOID or (credit notes) ISSUED.")
+    kind: str = strawberry.field(
+        description="INVOICE or CREDIT_NOTE.", deprecation_reason="Use `invoiceKind`, the same value as an enum."
+    )
+    status: str = strawberry.field(
+        description="DRAFT, OPEN, PAID, VOID or (credit notes) ISSUED.",
+        deprecation_reason="Use `invoiceStatus`, the same value as an enum.",
+    )
     number: str | None = strawberry.field(description="Null on drafts; per community, without gaps.")
     customer: str
     member_id: strawberry.ID | None
@@ -157,6 +169,14 @@ class Invoice:
     )
     async def member(self, info: Info) -> Any:
         return await member_link(info, self.member_id, as_user)
+
+    @strawberry.field(description="An INVOICE, or a CREDIT_NOTE that refunds the invoice `creditNoteFor` names.")
+    def invoice_kind(self) -> InvoiceKind:
+        return InvoiceKind(self.kind)
+
+    @strawberry.field(description="DRAFT -> OPEN -> PAID, or VOID before payment; a credit note is ISSUED at once.")
+    def invoice_status(self) -> InvoiceStatus:
+        return InvoiceStatus(self.status)
 
     @strawberry.field(description="The payment `paymentId` names; null for an invoice not tied to one.")
     async def payment(self, info: Info) -> Payment | None:

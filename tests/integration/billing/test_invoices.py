@@ -18,6 +18,7 @@ from tests.integration.billing.helpers import (
 )
 
 INVOICES = "query { invoices(first: 100) { number status kind totalCents memberId } }"
+STATES = "query { invoices(first: 100) { kind invoiceKind status invoiceStatus payment { status paymentStatus } } }"
 DRAFT = """
 mutation($i: CreateInvoiceDraftInput!) { createInvoiceDraft(input: $i) { id number status totalCents } }
 """
@@ -153,6 +154,16 @@ async def test_a_partial_refund_issues_a_credit_note_and_reverses_revenue(api: A
     }
     services = api.app.state.services  # type: ignore[union-attr]
     assert await services.billing.revenue_by_member(_community(api)) == {bob.id: 6000}
+    # and: the enum twins say the same as the deprecated strings
+    states = (await api.data(STATES, token=olga.token))["invoices"]
+    assert all((i["invoiceKind"], i["invoiceStatus"]) == (i["kind"], i["status"]) for i in states)
+    assert sorted((i["invoiceKind"], i["invoiceStatus"]) for i in states) == [
+        ("CREDIT_NOTE", "ISSUED"),
+        ("INVOICE", "PAID"),
+    ]
+    payments = [i["payment"] for i in states if i["payment"]]
+    assert payments
+    assert all(p["paymentStatus"] == p["status"] == "SUCCEEDED" for p in payments)
 
 
 async def test_a_refund_beyond_what_was_paid_is_bad_input(api: Api) -> None:
