@@ -147,6 +147,11 @@ class BillingClient(ServiceClient):
         params: dict[str, Any] = {"limit": limit, **({"memberId": member_id} if member_id else {})}
         return (await self._get(f"{community_path(community_id)}/invoices", s.InvoiceList, params)).items
 
+    async def lookup_subscriptions(self, community_id: str, ids: list[str]) -> list[s.SubscriptionRead | None]:
+        """Each subscription in the order asked; None where the community has none with that id."""
+        body = await self._call("POST", f"{community_path(community_id)}/subscriptions/lookup", json={"ids": ids})
+        return s.SubscriptionLookupResult.model_validate(body).subscriptions
+
     async def lookup_invoices(self, community_id: str, invoice_ids: list[str]) -> list[s.InvoiceRead | None]:
         """Each invoice in the order asked; None where the community has none with that id."""
         body = await self._call("POST", f"{community_path(community_id)}/invoices/lookup", json={"ids": invoice_ids})

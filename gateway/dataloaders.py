@@ -10,6 +10,7 @@ from gateway.graphql.billing.dataloaders import (
     MembershipByMemberIdLoader,
     PaymentByIdLoader,
     PlansByCommunityLoader,
+    SubscriptionByIdLoader,
 )
 from gateway.graphql.content.dataloaders import ContentByIdLoader
 from gateway.graphql.users.dataloaders import CommunityByIdLoader, MemberByIdLoader
@@ -26,4 +27,5 @@ class Loaders:
         self.community_by_id = CommunityByIdLoader(users)
         self.plans_by_community = PlansByCommunityLoader(billing)
         self.payment_by_id = PaymentByIdLoader(billing)
+        self.subscription_by_id = SubscriptionByIdLoader(billing)
         self.invoice_by_id = InvoiceByIdLoader(billing)

@@ -29,6 +29,12 @@ async def lookup_memberships(request: Request) -> Response:
     return respond(s.MembershipLookupResult(memberships=memberships))
 
 
+async def lookup_subscriptions(request: Request) -> Response:
+    lookup = await read_model(request, s.IdLookup)
+    subscriptions = await service(request).subscriptions.lookup_subscriptions(community_id(request), lookup.ids)
+    return respond(s.SubscriptionLookupResult(subscriptions=subscriptions))
+
+
 async def list_subscriptions(request: Request) -> Response:
     statuses = [v for v in request.query_params.getlist("status") if v]
     subscriptions = service(request).subscriptions
@@ -64,5 +70,6 @@ ROUTES = [
     body_route(f"{C}/coupons", s.CouponCreate, lambda svc, c, p: svc.coupons.create_coupon(c, p), name="create_coupon"),
     body_route(f"{C}/offers", s.OfferIssue, lambda svc, c, p: svc.coupons.issue_offer(c, p), name="issue_offer"),
     Route(f"{C}/memberships/lookup", lookup_memberships, methods=["POST"]),
+    Route(f"{C}/subscriptions/lookup", lookup_subscriptions, methods=["POST"]),
     Route(f"{C}/notifications", list_notifications, methods=["GET"]),
 ]

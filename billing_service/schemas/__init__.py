@@ -63,6 +63,7 @@ from billing_service.schemas.plans import (
     SubscriptionCancel,
     SubscriptionCreate,
     SubscriptionList,
+    SubscriptionLookupResult,
     SubscriptionRead,
 )
 from billing_service.schemas.rewards import RewardBalance, RewardGrant, RewardMove, RewardRead, RewardState
@@ -111,6 +112,7 @@ __all__ = [
     "LedgerRecordRead",
     "MembershipLookup",
     "MembershipLookupResult",
+    "SubscriptionLookupResult",
     "NotificationList",
     "NotificationRead",
     "PaymentLookupResult",

@@ -215,7 +215,7 @@ class WebhookAck(ApiModel):
 
 
 class IdLookup(ApiInput):
-    """Payments or invoices by id, for a list that links to them (one call, however long the list)."""
+    """Payments, invoices or subscriptions by id, for a list that links to them (one call, however long)."""
 
     ids: list[Id] = Field(max_length=500)
 

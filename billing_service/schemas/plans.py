@@ -159,6 +159,12 @@ class MembershipLookup(ApiInput):
     member_ids: list[Id] = Field(max_length=500)
 
 
+class SubscriptionLookupResult(ApiModel):
+    """Each subscription in the order asked; None where the community holds none with that id."""
+
+    subscriptions: list[SubscriptionRead | None]
+
+
 class MembershipLookupResult(ApiModel):
     """Each member's live subscription, in the order asked; None where a member has none."""
 

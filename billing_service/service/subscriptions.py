@@ -327,6 +327,13 @@ class SubscriptionService:
         live = {str(d["member_id"]): render.subscription(d, plans[d["plan_id"]]) for d in docs if d["plan_id"] in plans}
         return [live.get(i) for i in member_ids]
 
+    async def lookup_subscriptions(self, cid: ObjectId, ids: list[str]) -> list[SubscriptionRead | None]:
+        """Subscriptions by id in the order asked, None where the community has none (a list's links, batched)."""
+        docs = await self.store.subscriptions.get_many(cid, [ObjectId(i) for i in dict.fromkeys(ids)])
+        plans = await self.store.subscriptions.plans_by_id(cid, list({d["plan_id"] for d in docs.values()}))
+        found = {str(k): render.subscription(d, plans[d["plan_id"]]) for k, d in docs.items() if d["plan_id"] in plans}
+        return [found.get(i) for i in ids]
+
     async def list_subscriptions(self, cid: ObjectId, statuses: list[str], limit: int) -> SubscriptionList:
         docs = await self.store.subscriptions.list_for_operator(cid, statuses or [s.value for s in S], limit)
         plans = await self.store.subscriptions.plans_by_id(cid, list({d["plan_id"] for d in docs}))

@@ -1,4 +1,4 @@
-"""Loaders of members' live subscriptions, one instance per request."""
+"""Loaders of billing's objects for links and members' live subscriptions, one instance per request."""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ class PlansByCommunityLoader(DataLoader[str, list[PlanRead]]):
 class PaymentByIdLoader(DataLoader[Key, PaymentRead | None]):
     def __init__(self, billing: BillingClient) -> None:
         super().__init__(load_fn=scoped_batch(billing.lookup_payments))
+
+
+class SubscriptionByIdLoader(DataLoader[Key, SubscriptionRead | None]):
+    def __init__(self, billing: BillingClient) -> None:
+        super().__init__(load_fn=scoped_batch(billing.lookup_subscriptions))
 
 
 class InvoiceByIdLoader(DataLoader[Key, InvoiceRead | None]):

@@ -297,6 +297,11 @@ class BillingNotification:
     async def member(self, info: Info) -> Any:
         return await member_link(info, self.member_id, as_user)
 
+    @strawberry.field(description="The subscription `subscriptionId` names.")
+    async def subscription(self, info: Info) -> Subscription | None:
+        read = await billing_link(info, info.context.loaders.subscription_by_id, self.subscription_id)
+        return Subscription.from_read(read) if read else None
+
 
 @strawberry.experimental.pydantic.type(model=s.CycleResult, all_fields=True)
 class BillingCycleResult:

@@ -14,7 +14,7 @@ from tests.integration.billing.helpers import (
     provider,
 )
 
-NOTIFICATIONS = "query { billingNotifications(first: 20) { kind } }"
+NOTIFICATIONS = "query { billingNotifications(first: 20) { kind subscriptionId subscription { id status } } }"
 
 
 async def run(api: Api, now: datetime) -> dict[str, int]:
@@ -46,10 +46,15 @@ async def test_failed_renewal_walks_the_dunning_schedule_to_cancellation(api: Ap
     assert seen[14] == (14, "PAST_DUE", True)
     assert seen[20] == (20, "PAST_DUE", True)
     assert seen[21] == (21, "NONE", False)
-    kinds = [n["kind"] for n in (await api.data(NOTIFICATIONS, token=olga.token))["billingNotifications"]]
+    notices = (await api.data(NOTIFICATIONS, token=olga.token))["billingNotifications"]
+    kinds = [n["kind"] for n in notices]
     # the first period's receipt, then the dunning notices
     expected = ["PAYMENT_RECEIVED"] + ["PAYMENT_FAILED"] * 4 + ["FINAL_NOTICE", "ACCESS_BLOCKED", "CANCELED"]
     assert sorted(kinds) == sorted(expected)
+    # and: each notice links the subscription it is about (ended by dunning)
+    assert {(n["subscription"]["id"], n["subscription"]["status"]) for n in notices} == {
+        (notices[0]["subscriptionId"], "CANCELED")
+    }
 
 
 async def test_a_successful_retry_restores_the_membership(api: Api) -> None:
