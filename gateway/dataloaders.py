@@ -13,7 +13,7 @@ from gateway.graphql.billing.dataloaders import (
     SubscriptionByIdLoader,
 )
 from gateway.graphql.content.dataloaders import ContentByIdLoader
-from gateway.graphql.users.dataloaders import CommunityByIdLoader, MemberByIdLoader
+from gateway.graphql.users.dataloaders import CampaignByIdLoader, CommunityByIdLoader, MemberByIdLoader
 from users_service.client import UsersClient
 
 
@@ -25,6 +25,7 @@ class Loaders:
         self.content_by_id = ContentByIdLoader(content, viewer)
         self.membership_by_member_id = MembershipByMemberIdLoader(billing)
         self.community_by_id = CommunityByIdLoader(users)
+        self.campaign_by_id = CampaignByIdLoader(users)
         self.plans_by_community = PlansByCommunityLoader(billing)
         self.payment_by_id = PaymentByIdLoader(billing)
         self.subscription_by_id = SubscriptionByIdLoader(billing)

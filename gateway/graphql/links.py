@@ -103,8 +103,9 @@ async def content_link(info: Info, content_id: object, convert: Callable[[Conten
     return convert(read) if read else None
 
 
-async def billing_link(info: Info, loader: DataLoader[tuple[str, str], T | None], item_id: object) -> T | None:
-    """The object an id names through one of the request's (community, id) loaders, in the parent's community."""
+async def scoped_link(info: Info, loader: DataLoader[tuple[str, str], T | None], item_id: object) -> T | None:
+    """The object an id names through one of the request's (community, id) loaders (a payment, an invoice, a
+    subscription, a campaign...), in the parent's community."""
     community_id = link_community(info)
     if not item_id or not community_id:
         return None

@@ -7,6 +7,7 @@ from infra.paths import community_path, segment
 from users_service.schemas.campaigns import (
     CampaignCreate,
     CampaignList,
+    CampaignLookupResult,
     CampaignRead,
     CampaignReport,
     CampaignRewardList,
@@ -47,6 +48,11 @@ class CampaignsClientMixin(ServiceClient):
 
     async def get_campaign(self, community_id: str, campaign_id: str) -> CampaignRead:
         return CampaignRead.model_validate(await self._call("GET", _campaign(community_id, campaign_id)))
+
+    async def lookup_campaigns(self, community_id: str, campaign_ids: list[str]) -> list[CampaignRead | None]:
+        """Each campaign in the order asked; None where the community has none with that id."""
+        body = await self._call("POST", f"{_campaigns(community_id)}/lookup", json={"ids": campaign_ids})
+        return CampaignLookupResult.model_validate(body).campaigns
 
     async def campaign_check_in(
         self, community_id: str, campaign_id: str, check_in_in: CheckInCreate

@@ -12,6 +12,8 @@ from users_service.routes.common import query_id, query_limit, service
 from users_service.schemas.campaigns import (
     CampaignCreate,
     CampaignList,
+    CampaignLookup,
+    CampaignLookupResult,
     CampaignRewardList,
     CheckInCreate,
     ReferralAttribute,
@@ -29,6 +31,11 @@ async def create(request: Request) -> Response:
 async def list_campaigns(request: Request) -> Response:
     campaigns = await service(request).campaigns.list(community_id(request), limit=query_limit(request))
     return respond(CampaignList(campaigns=campaigns))
+
+
+async def lookup(request: Request) -> Response:
+    ids = (await read_model(request, CampaignLookup)).ids
+    return respond(CampaignLookupResult(campaigns=await service(request).campaigns.lookup(community_id(request), ids)))
 
 
 async def get(request: Request) -> Response:
@@ -111,6 +118,7 @@ ROUTES = [
     Route(_base, create, methods=["POST"]),
     Route(_base, list_campaigns, methods=["GET"]),
     Route(f"{_base}/referrals", attribute, methods=["POST"]),
+    Route(f"{_base}/lookup", lookup, methods=["POST"]),
     Route(_one, get, methods=["GET"]),
     Route(f"{_one}/check-ins", check_in, methods=["POST"]),
     Route(f"{_one}/participants/{{member_id}}", participation, methods=["GET"]),

@@ -55,6 +55,8 @@ from users_service.schemas.api_keys import (
 from users_service.schemas.campaigns import (
     CampaignCreate,
     CampaignList,
+    CampaignLookup,
+    CampaignLookupResult,
     CampaignRead,
     CampaignReport,
     CampaignRewardList,
@@ -179,6 +181,8 @@ __all__ = [
     "OfflineRegistration",
     "CampaignCreate",
     "CampaignList",
+    "CampaignLookup",
+    "CampaignLookupResult",
     "CampaignRead",
     "CampaignReport",
     "CampaignRewardList",

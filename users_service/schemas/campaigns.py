@@ -124,6 +124,18 @@ class CampaignList(ApiModel):
     campaigns: list[CampaignRead]
 
 
+class CampaignLookup(ApiInput):
+    """Campaigns by id, for a list that links to them (one call, however long the list)."""
+
+    ids: list[Id] = Field(max_length=500)
+
+
+class CampaignLookupResult(ApiModel):
+    """Each campaign in the order asked; None where the community holds none with that id."""
+
+    campaigns: list[CampaignRead | None]
+
+
 class CheckInCreate(ApiInput):
     """A check-in now (the server's clock); `timezone` is where the member is, else the community's zone."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 
@@ -90,6 +91,11 @@ class CampaignsService:
 
     async def get(self, cid: ObjectId, campaign_id: ObjectId) -> CampaignRead:
         return campaign_read(await self.get_or_raise(cid, campaign_id))
+
+    async def lookup(self, cid: ObjectId, ids: Sequence[str]) -> list[CampaignRead | None]:
+        """Campaigns by id in the order asked, None where the community has none (a list's links, batched)."""
+        found = await self.store.get_many(cid, [ObjectId(i) for i in dict.fromkeys(ids)])
+        return [campaign_read(found[ObjectId(i)]) if ObjectId(i) in found else None for i in ids]
 
     async def list(self, cid: ObjectId, *, limit: int) -> list[CampaignRead]:
         return [campaign_read(doc) for doc in await self.store.list_campaigns(cid, limit=limit)]

@@ -56,6 +56,11 @@ class CampaignsStore:
         doc = await self.campaigns.find_one({"_id": campaign_id})
         return doc if doc is not None and doc["community_id"] == community_id else None
 
+    async def get_many(self, community_id: ObjectId, campaign_ids: list[ObjectId]) -> dict[ObjectId, Doc]:
+        """The community's campaigns among `campaign_ids`, by id (one read for a list's links)."""
+        cursor = self.campaigns.find({"_id": {"$in": campaign_ids}, "community_id": community_id})
+        return {doc["_id"]: doc async for doc in cursor}
+
     async def list_campaigns(self, community_id: ObjectId, *, limit: int) -> list[Doc]:
         cursor = self.campaigns.find({"community_id": community_id}).sort("starts_at", DESCENDING).limit(limit)
         return [doc async for doc in cursor]

@@ -15,7 +15,7 @@ from billing_service.schemas import (
 )
 from gateway.context import Info
 from gateway.graphql.billing.enums import InvoiceKind, InvoiceStatus, PaymentStatus, PlanInterval, SubscriptionStatus
-from gateway.graphql.links import billing_link, link_community, member_link
+from gateway.graphql.links import link_community, member_link, scoped_link
 from gateway.graphql.models import from_model
 from users_service.schemas import MemberRead
 
@@ -63,7 +63,7 @@ class Payment:
 
     @strawberry.field(description="The invoice `invoiceId` names; null before one is issued.")
     async def invoice(self, info: Info) -> Invoice | None:
-        read = await billing_link(info, info.context.loaders.invoice_by_id, self.invoice_id)
+        read = await scoped_link(info, info.context.loaders.invoice_by_id, self.invoice_id)
         return Invoice.from_read(read) if read else None
 
     @staticmethod
@@ -180,7 +180,7 @@ class Invoice:
 
     @strawberry.field(description="The payment `paymentId` names; null for an invoice not tied to one.")
     async def payment(self, info: Info) -> Payment | None:
-        read = await billing_link(info, info.context.loaders.payment_by_id, self.payment_id)
+        read = await scoped_link(info, info.context.loaders.payment_by_id, self.payment_id)
         return Payment.from_read(read) if read else None
 
     @staticmethod
@@ -299,7 +299,7 @@ class BillingNotification:
 
     @strawberry.field(description="The subscription `subscriptionId` names.")
     async def subscription(self, info: Info) -> Subscription | None:
-        read = await billing_link(info, info.context.loaders.subscription_by_id, self.subscription_id)
+        read = await scoped_link(info, info.context.loaders.subscription_by_id, self.subscription_id)
         return Subscription.from_read(read) if read else None
 
 
@@ -350,7 +350,7 @@ class Subscription:
 
     @strawberry.field(description="The payment `latestPaymentId` names: the last charge of this subscription.")
     async def latest_payment(self, info: Info) -> Payment | None:
-        read = await billing_link(info, info.context.loaders.payment_by_id, self.latest_payment_id)
+        read = await scoped_link(info, info.context.loaders.payment_by_id, self.latest_payment_id)
         return Payment.from_read(read) if read else None
 
     @strawberry.field(description="The plan `pendingPlanId` names: the downgrade that applies at period end.")

@@ -16,7 +16,7 @@ from gateway.graphql.campaigns.enums import (
     PrizeFulfilment,
     TaskKind,
 )
-from gateway.graphql.links import member_link
+from gateway.graphql.links import member_link, scoped_link
 from gateway.graphql.users.enums import Perk
 from gateway.graphql.users.types import User
 from users_service.schemas import (
@@ -122,6 +122,11 @@ class CampaignParticipation:
     async def member(self, info: Info) -> User | None:
         return await member_link(info, self.member_id, User.from_read)
 
+    @strawberry.field(description="The campaign `campaignId` names.")
+    async def campaign(self, info: Info) -> Campaign | None:
+        read = await scoped_link(info, info.context.loaders.campaign_by_id, self.campaign_id)
+        return Campaign.from_read(read) if read else None
+
     @staticmethod
     def from_read(read: ParticipationRead) -> CampaignParticipation:
         return CampaignParticipation(
@@ -155,6 +160,11 @@ class CampaignReward:
     @strawberry.field(description="The member rewarded; null when their account no longer exists.")
     async def member(self, info: Info) -> User | None:
         return await member_link(info, self.member_id, User.from_read)
+
+    @strawberry.field(description="The campaign `campaignId` names.")
+    async def campaign(self, info: Info) -> Campaign | None:
+        read = await scoped_link(info, info.context.loaders.campaign_by_id, self.campaign_id)
+        return Campaign.from_read(read) if read else None
 
     @staticmethod
     def from_read(read: CampaignRewardRead) -> CampaignReward:
@@ -207,6 +217,11 @@ class CampaignReferral:
     @strawberry.field(description="The member who referred them; null when their account no longer exists.")
     async def referrer(self, info: Info) -> User | None:
         return await member_link(info, self.referrer_id, User.from_read)
+
+    @strawberry.field(description="The campaign `campaignId` names.")
+    async def campaign(self, info: Info) -> Campaign | None:
+        read = await scoped_link(info, info.context.loaders.campaign_by_id, self.campaign_id)
+        return Campaign.from_read(read) if read else None
 
     @staticmethod
     def from_read(read: ReferralRead) -> CampaignReferral:

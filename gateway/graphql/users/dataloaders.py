@@ -1,4 +1,4 @@
-"""Loaders of members and communities, one instance per request."""
+"""Loaders of members, communities and campaigns, one instance per request."""
 
 from __future__ import annotations
 
@@ -6,12 +6,17 @@ from strawberry.dataloader import DataLoader
 
 from gateway.graphql.loaders import Key, one_by_one, scoped_batch
 from users_service.client import UsersClient
-from users_service.schemas import CommunityRead, MemberRead
+from users_service.schemas import CampaignRead, CommunityRead, MemberRead
 
 
 class MemberByIdLoader(DataLoader[Key, MemberRead | None]):
     def __init__(self, users: UsersClient) -> None:
         super().__init__(load_fn=scoped_batch(users.lookup_members))
+
+
+class CampaignByIdLoader(DataLoader[Key, CampaignRead | None]):
+    def __init__(self, users: UsersClient) -> None:
+        super().__init__(load_fn=scoped_batch(users.lookup_campaigns))
 
 
 class CommunityByIdLoader(DataLoader[str, CommunityRead]):

@@ -20,6 +20,7 @@ from tests.integration.campaigns.helpers import (
 )
 
 RECORD = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { ok } }"
+MY_REWARDS = "query { myCampaignRewards { id campaignId campaign { id } } }"
 RELEASE = "mutation($i: ReleaseCampaignRewardsInput!) { releaseCampaignRewards(input: $i) { released } }"
 CLAWBACK = """
 mutation($i: ClawbackCampaignRewardInput!) { clawbackCampaignReward(input: $i) { reward { state clawbackReason } } }
@@ -56,6 +57,8 @@ async def test_a_task_is_refused_until_the_events_show_it(api: Api) -> None:
     assert (reward["kind"], reward["state"], reward["amountCents"]) == ("CASH", "HELD", 500)
     balance = (await api.data(BALANCE, token=bob.token))["myCampaignBalance"]
     assert balance == {"heldCents": 500, "availableCents": 0, "clawedBackCents": 0}
+    mine = (await api.data(MY_REWARDS, token=bob.token))["myCampaignRewards"]
+    assert mine == [{"id": reward["id"], "campaignId": campaign["id"], "campaign": {"id": campaign["id"]}}]
 
 
 async def test_a_reward_replayed_100_times_concurrently_pays_once(api: Api) -> None:
