@@ -43,8 +43,14 @@ class TargetingSpec(ApiInput):
 
 
 class GuardrailSpec(ApiInput):
+    """A rollback trigger: an absolute `max` and, optionally, a most-allowed relative increase over control."""
+
     metric: GuardrailMetric
     max: Annotated[float, Field(ge=0.0)]
+    # 0.2: the treatment may be at most 20% worse than control (judged with an always-valid test).
+    max_increase_over_control: Annotated[float, Field(ge=0.0, le=10.0)] | None = None
+    # Below this many members (uses, for ERROR_RATE) in either arm the relative test is not judged.
+    min_members_per_arm: Annotated[int, Field(ge=1, le=10_000_000)] | None = None
 
 
 class RolloutStep(ApiInput):
@@ -211,12 +217,14 @@ class ExperimentAnalysis(ApiModel):
 class GuardrailBreach(ApiModel):
     metric: GuardrailMetric
     value: float
-    max: float
+    max: float  # the limit passed: the absolute max, or (1 + margin) × control's value
+    control_value: float | None = None  # set when the breach is relative to control
 
 
 class GuardrailCheck(ApiModel):
     experiment: ExperimentRead
     values: dict[str, float]
+    control_values: dict[str, float] = {}
     breaches: list[GuardrailBreach]
     rolled_back: bool
 

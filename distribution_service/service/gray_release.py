@@ -5,6 +5,8 @@ through content's notification outbox.
 Guardrails over the members exposed to a treatment arm, counted from their exposure on:
 MUTE_RATE — share who turned pushes off; COMPLAINT_RATE — complaints filed per member; PUSH_FREQUENCY —
 deliveries per member per day; ERROR_RATE — share of the arms' uses that failed (a ranker that would not load).
+The same are measured over control's exposed members, so a guardrail may also be relative: breached when the
+treatment is worse than control by more than a margin, by an always-valid test (`domain/guardrails.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from bson import ObjectId
 from content_service.client import ContentClient
 from distribution_service.domain.assignment import scheduled_share
 from distribution_service.domain.experiment_enums import ExperimentStatus, GuardrailMetric
+from distribution_service.domain.guardrails import GUARDRAIL_MIN_MEMBERS, Sample, judge_relative
 from distribution_service.schemas.experiments import GuardrailBreach, GuardrailCheck
 from distribution_service.service.experiment_docs import ExperimentNotFound, experiment_read
 from distribution_service.store import DistributionStore, Doc
@@ -62,15 +65,11 @@ class GrayReleaseService:
         doc = await self.store.experiments.get_experiment(cid, experiment_id)
         if doc is None:
             raise ExperimentNotFound()
-        values = await self.guardrail_values(cid, doc)
-        breaches = [
-            GuardrailBreach(metric=g["metric"], value=values[g["metric"]], max=g["max"])
-            for g in doc.get("guardrails", [])
-            if values.get(g["metric"], 0.0) > float(g["max"])
-        ]
+        samples = await self.guardrail_samples(cid, doc)
+        breaches = [b for g in doc.get("guardrails", []) if (b := _breach(g, *samples[g["metric"]])) is not None]
         rolled_back = False
         if breaches and doc["status"] == ExperimentStatus.RUNNING.value:
-            reason = "; ".join(f"{b.metric.value} {b.value:.4g} > {b.max:.4g}" for b in breaches)
+            reason = "; ".join(_said(b) for b in breaches)
             fields = {
                 "status": ExperimentStatus.ROLLED_BACK.value,
                 "rollout": 0.0,
@@ -84,46 +83,63 @@ class GrayReleaseService:
                 doc, rolled_back = moved, True
                 await self._notify(cid, doc, breaches)
         return GuardrailCheck(
-            experiment=experiment_read(doc), values=values, breaches=breaches, rolled_back=rolled_back
+            experiment=experiment_read(doc),
+            values={m: t.mean for m, (t, _) in samples.items()},
+            control_values={m: c.mean for m, (_, c) in samples.items()},
+            breaches=breaches,
+            rolled_back=rolled_back,
         )
 
-    async def guardrail_values(self, cid: ObjectId, doc: Doc) -> dict[str, float]:
+    async def guardrail_samples(self, cid: ObjectId, doc: Doc) -> dict[str, tuple[Sample, Sample]]:
+        """Each guardrail metric over the treatment arms' exposed members and over control's: (treatment, control)."""
         control = doc["arms"][0]["name"]
-        exposed = {
-            e["member_id"]: _aware(e["at"])
-            for e in await self.store.experiments.list_exposures(cid, doc["_id"])
-            if e["arm"] != control
+        exposures = await self.store.experiments.list_exposures(cid, doc["_id"])
+        arms = {
+            True: {e["member_id"]: _aware(e["at"]) for e in exposures if e["arm"] != control},
+            False: {e["member_id"]: _aware(e["at"]) for e in exposures if e["arm"] == control},
         }
+        everyone = {**arms[True], **arms[False]}
         wanted = {g["metric"] for g in doc.get("guardrails", [])}
-        values: dict[str, float] = {}
-        n = len(exposed)
+        per_member: dict[str, dict[ObjectId, float]] = {}
         if GuardrailMetric.MUTE_RATE.value in wanted:
-            prefs = await self.store.deliveries.list_push_preferences(cid, list(exposed))
-            muted = sum(
-                1
-                for member, at in exposed.items()
-                if (p := prefs.get(str(member))) and p.get("opted_out") and _aware(p["updated_at"]) >= at
-            )
-            values[GuardrailMetric.MUTE_RATE.value] = muted / n if n else 0.0
+            prefs = await self.store.deliveries.list_push_preferences(cid, list(everyone))
+            per_member[GuardrailMetric.MUTE_RATE.value] = {
+                member: float(
+                    bool((p := prefs.get(str(member))) and p.get("opted_out") and _aware(p["updated_at"]) >= at)
+                )
+                for member, at in everyone.items()
+            }
         if GuardrailMetric.COMPLAINT_RATE.value in wanted:
-            complaints = 0
-            if self.content is not None and n:
+            complaints = dict.fromkeys(everyone, 0.0)
+            if self.content is not None and everyone:
                 for c in await self.content.moderation_queue(str(cid), status=None, limit=COMPLAINTS_READ):
-                    at = exposed.get(ObjectId(c.member_id))
+                    at = everyone.get(ObjectId(c.member_id))
                     if at is not None and _aware(c.created_at) >= at:
-                        complaints += 1
-            values[GuardrailMetric.COMPLAINT_RATE.value] = complaints / n if n else 0.0
+                        complaints[ObjectId(c.member_id)] += 1
+            per_member[GuardrailMetric.COMPLAINT_RATE.value] = complaints
         if GuardrailMetric.PUSH_FREQUENCY.value in wanted:
-            since = min(exposed.values()) if exposed else datetime.now(UTC)
-            counts = await self.store.deliveries.count_deliveries_by_member_since(cid, list(exposed), since)
+            # One window for both arms (from the first exposure), so that they are compared over the same days.
+            since = min(everyone.values()) if everyone else datetime.now(UTC)
+            counts = await self.store.deliveries.count_deliveries_by_member_since(cid, list(everyone), since)
             days = max((datetime.now(UTC) - since).total_seconds() / DAY, 1.0)
-            values[GuardrailMetric.PUSH_FREQUENCY.value] = sum(counts.values()) / n / days if n else 0.0
+            per_member[GuardrailMetric.PUSH_FREQUENCY.value] = {m: counts.get(str(m), 0) / days for m in everyone}
+        samples = {
+            metric: (
+                Sample.of_values([values[m] for m in arms[True]]),
+                Sample.of_values([values[m] for m in arms[False]]),
+            )
+            for metric, values in per_member.items()
+        }
         if GuardrailMetric.ERROR_RATE.value in wanted:
-            arms = [a["name"] for a in doc["arms"][1:]]
-            uses = sum(int(doc.get("uses", {}).get(a, 0)) for a in arms)
-            failures = sum(int(doc.get("failures", {}).get(a, 0)) for a in arms)
-            values[GuardrailMetric.ERROR_RATE.value] = failures / uses if uses else 0.0
-        return values
+            uses, failures = doc.get("uses", {}), doc.get("failures", {})
+            treated = [a["name"] for a in doc["arms"][1:]]
+            samples[GuardrailMetric.ERROR_RATE.value] = (
+                Sample.of_rate(
+                    sum(int(failures.get(a, 0)) for a in treated), sum(int(uses.get(a, 0)) for a in treated)
+                ),
+                Sample.of_rate(int(failures.get(control, 0)), int(uses.get(control, 0))),
+            )
+        return samples
 
     async def _notify(self, cid: ObjectId, doc: Doc, breaches: list[GuardrailBreach]) -> None:
         """Tell the community's webhook; a failure to queue is logged, never undoes the rollback."""
@@ -139,3 +155,27 @@ class GrayReleaseService:
             await self.content.notify(str(cid), ROLLED_BACK_TOPIC, f"experiment-{doc['_id']}-rolled-back", data)
         except Exception:
             log.exception("rollback notification failed", extra={"experiment_id": str(doc["_id"])})
+
+
+def _breach(guardrail: Doc, treatment: Sample, control: Sample) -> GuardrailBreach | None:
+    """The guardrail's breach, if any: over its absolute max first, else worse than control beyond its margin."""
+    metric = guardrail["metric"]
+    if treatment.mean > float(guardrail["max"]):
+        return GuardrailBreach(metric=metric, value=treatment.mean, max=float(guardrail["max"]))
+    margin = guardrail.get("max_increase_over_control")
+    if margin is None:
+        return None
+    judgement = judge_relative(
+        control,
+        treatment,
+        float(margin),
+        min_members=int(guardrail.get("min_members_per_arm") or GUARDRAIL_MIN_MEMBERS),
+    )
+    if not judgement.breached:
+        return None
+    return GuardrailBreach(metric=metric, value=treatment.mean, max=judgement.limit, control_value=control.mean)
+
+
+def _said(breach: GuardrailBreach) -> str:
+    said = f"{breach.metric.value} {breach.value:.4g} > {breach.max:.4g}"
+    return said if breach.control_value is None else f"{said} (control {breach.control_value:.4g} + margin)"

@@ -33,6 +33,13 @@ mutation($i: ExperimentRefInput!) {
     rolledBack values { metric value } breaches { metric value max } experiment { status rollout stopReason }
   }
 }"""
+CHECK_RELATIVE = """
+mutation($i: ExperimentRefInput!) {
+  checkExperimentGuardrails(input: $i) {
+    rolledBack values { metric value controlValue } breaches { metric value max controlValue }
+    experiment { status rollout stopReason }
+  }
+}"""
 FINISH = """
 mutation($i: FinishExperimentInput!) {
   finishExperiment(input: $i) { result { name hypothesis decision sample samples { label members } effect } }
@@ -266,3 +273,46 @@ async def test_a_registered_lightgbm_version_ranks_its_arms_feeds(api: Api) -> N
     assert read["experiment"]["exposures"] == 1
     (decision,) = _find(api.settings, "distribution", "decisions", {"member_id": ObjectId(reader.id)})
     assert decision["experiments"] == [{"id": ObjectId(experiment_id), "arm": "model"}]
+
+
+async def test_a_guardrail_relative_to_control_rolls_back_when_the_treatment_is_worse(api: Api) -> None:
+    operator, readers = await _community(api, readers=4)
+    guardrail = {"metric": "MUTE_RATE", "max": 1.0, "maxIncreaseOverControl": 0.5, "minMembersPerArm": 2}
+    experiment_id = await _started(
+        api, operator, arms=_arms({"flags": [{"key": "pushes", "value": "many"}]}), guardrails=[guardrail]
+    )
+    treated, controls = readers[:2], readers[2:]
+    for reader in treated:
+        await api.data(FLAGS, token=reader.token)
+    # control's members, exposed as the assignment would log them (its weight is 0 in this deterministic setup)
+    (experiment,) = _find(api.settings, "distribution", "experiments", {"_id": ObjectId(experiment_id)})
+    await distribution(api).store.experiments.log_exposures(
+        [
+            {
+                "community_id": experiment["community_id"],
+                "experiment_id": ObjectId(experiment_id),
+                "member_id": ObjectId(m.id),
+                "arm": "control",
+                "channel": "IN_APP",
+                "at": datetime.now(UTC),
+            }
+            for m in controls
+        ]
+    )
+    mute = "mutation { setPushPreferences(input: {optedOut: true}) { optedOut } }"
+    # when one treated member turns pushes off: two members an arm cannot tell 50% from control's 0%
+    await api.data(mute, token=treated[0].token)
+    noisy = (await api.data(CHECK_RELATIVE, {"i": {"id": experiment_id}}, token=operator.token))[
+        "checkExperimentGuardrails"
+    ]
+    assert noisy["rolledBack"] is False
+    assert noisy["values"] == [{"metric": "MUTE_RATE", "value": 0.5, "controlValue": 0.0}]
+    # when the other treated member mutes too (every treated member, no control member)
+    await api.data(mute, token=treated[1].token)
+    worse = (await api.data(CHECK_RELATIVE, {"i": {"id": experiment_id}}, token=operator.token))[
+        "checkExperimentGuardrails"
+    ]
+    # then it rolls back, naming control's value and the limit it passed
+    assert worse["rolledBack"] is True
+    assert worse["breaches"] == [{"metric": "MUTE_RATE", "value": 1.0, "max": 0.0, "controlValue": 0.0}]
+    assert "control 0" in worse["experiment"]["stopReason"]

@@ -71,6 +71,17 @@ class ExperimentTargetingInput:
 class GuardrailInput:
     metric: GuardrailMetric = strawberry.field(description="What is measured over the treatment arms.")
     max: float = strawberry.field(description="The highest value allowed; above it the experiment rolls back.")
+    max_increase_over_control: float | None = strawberry.field(
+        default=None,
+        description="Also roll back when the treatment arms are worse than control by more than this share of "
+        "control's value (0.2: 20%), judged by an always-valid test at 1% so checking every minute does not "
+        "inflate false alarms. Null: the absolute max only.",
+    )
+    min_members_per_arm: int | None = strawberry.field(
+        default=None,
+        description="The relative test is judged once each arm has this many exposed members (uses, for "
+        "ERROR_RATE); default 100.",
+    )
 
 
 @strawberry.input(description="A step of the rollout schedule.")
@@ -121,7 +132,15 @@ class CreateExperimentInput:
                 "layer_share": self.layer_share,
                 "rollout": self.rollout,
                 "schedule": [{"at": r.at, "share": r.share} for r in self.schedule],
-                "guardrails": [{"metric": g.metric.value, "max": g.max} for g in self.guardrails],
+                "guardrails": [
+                    {
+                        "metric": g.metric.value,
+                        "max": g.max,
+                        "maxIncreaseOverControl": g.max_increase_over_control,
+                        "minMembersPerArm": g.min_members_per_arm,
+                    }
+                    for g in self.guardrails
+                ],
                 "primary_metric": self.primary_metric.value,
                 "target_sample": self.target_sample,
                 "mde": self.mde,

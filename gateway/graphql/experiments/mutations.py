@@ -71,8 +71,14 @@ class ExperimentMutation:
         check = await info.context.services.distribution.check_experiment_guardrails(cid, str(input.id))
         return CheckExperimentGuardrailsPayload(
             experiment=Experiment.from_read(check.experiment),
-            values=[GuardrailValue(metric=k, value=v) for k, v in sorted(check.values.items())],  # type: ignore[arg-type]
-            breaches=[GuardrailBreach(metric=b.metric, value=b.value, max=b.max) for b in check.breaches],
+            values=[
+                GuardrailValue(metric=k, value=v, control_value=check.control_values.get(k))  # type: ignore[arg-type]
+                for k, v in sorted(check.values.items())
+            ],
+            breaches=[
+                GuardrailBreach(metric=b.metric, value=b.value, max=b.max, control_value=b.control_value)
+                for b in check.breaches
+            ],
             rolled_back=check.rolled_back,
         )
 

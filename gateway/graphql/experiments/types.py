@@ -70,6 +70,12 @@ class ExperimentTargeting:
 class Guardrail:
     metric: GuardrailMetric = strawberry.field(description="What is measured.")
     max: float = strawberry.field(description="The highest value allowed.")
+    max_increase_over_control: float | None = strawberry.field(
+        default=None, description="The most the treatment may exceed control, as a share of control's value."
+    )
+    min_members_per_arm: int | None = strawberry.field(
+        default=None, description="Members each arm needs before the relative test is judged (null: 100)."
+    )
 
 
 @strawberry.type(description="A step of a gray release's schedule.")
@@ -123,7 +129,15 @@ class Experiment:
             layer_range=e.layer_range,
             rollout=e.rollout,
             schedule=[RolloutStep(at=r.at, share=r.share) for r in e.schedule],
-            guardrails=[Guardrail(metric=g.metric, max=g.max) for g in e.guardrails],
+            guardrails=[
+                Guardrail(
+                    metric=g.metric,
+                    max=g.max,
+                    max_increase_over_control=g.max_increase_over_control,
+                    min_members_per_arm=g.min_members_per_arm,
+                )
+                for g in e.guardrails
+            ],
             primary_metric=e.primary_metric,
             target_sample=e.target_sample,
             mde=e.mde,
@@ -231,13 +245,21 @@ class ExperimentAnalysis:
 class GuardrailBreach:
     metric: GuardrailMetric = strawberry.field(description="The guardrail.")
     value: float = strawberry.field(description="What the treatment arms reached.")
-    max: float = strawberry.field(description="The most allowed.")
+    max: float = strawberry.field(
+        description="The limit passed: the absolute max, or (1 + maxIncreaseOverControl) × control's value."
+    )
+    control_value: float | None = strawberry.field(
+        default=None, description="Control's value, when the breach is relative to control."
+    )
 
 
 @strawberry.type(description="A guardrail's current value over the treatment arms' exposed members.")
 class GuardrailValue:
     metric: GuardrailMetric = strawberry.field(description="The guardrail.")
     value: float = strawberry.field(description="Its value now.")
+    control_value: float | None = strawberry.field(
+        default=None, description="The same metric over control's exposed members."
+    )
 
 
 @strawberry.type(description="A finished experiment in the results database.")
