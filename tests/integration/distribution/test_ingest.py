@@ -70,6 +70,22 @@ async def test_more_than_500_events_are_refused_and_nothing_is_written(api: Api)
     assert len(taken["results"]) == 500
 
 
+async def test_a_batch_with_one_bad_event_is_refused_whole_and_writes_nothing(api: Api) -> None:
+    token, item = await reader_and_item(api)
+    good = {"contentId": item, "type": "DWELL", "dwellMs": 5}
+    # when: one invalid field, one item that is not content of the community, one bad id, alone or in a batch
+    invalid = await api.errors(RECORD_MANY, {"i": {"events": [good, {**good, "dwellMs": -1}]}}, token=token)
+    unknown = await api.error_code(
+        RECORD_MANY, {"i": {"events": [good, {**good, "contentId": str(ObjectId())}]}}, token=token
+    )
+    bad_id = await api.error_code(RECORD, {"i": {**good, "decisionId": "not-an-id"}}, token=token)
+    # then: coded errors, the invalid field named, nothing stored
+    assert (invalid[0]["extensions"]["code"], invalid[0]["extensions"]["field"]) == ("BAD_USER_INPUT", "events.dwellMs")
+    assert (unknown, bad_id) == ("NOT_FOUND", "BAD_USER_INPUT")
+    assert distribution_db(api.settings, "events") == []
+    assert distribution_db(api.settings, "event_outbox") == []
+
+
 async def test_counters_catch_up_after_the_acknowledgement_by_the_running_worker(api: Api) -> None:
     token, item = await reader_and_item(api)
     events = [{"contentId": item, "type": t, "clientEventId": f"e{i}"} for i, t in enumerate(["OPEN", "SHARE"] * 5)]
