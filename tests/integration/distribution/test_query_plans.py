@@ -125,7 +125,7 @@ async def test_active_communities_use_the_time_index(world: World) -> None:
     assert await plans_of(world) == ["IXSCAN occurred_at"]
 
 
-async def test_a_duplicate_event_is_found_on_the_plain_index(world: World) -> None:
+async def test_a_duplicate_event_is_found_on_the_unique_index(world: World) -> None:
     doc = {
         "community_id": world.community,
         "member_id": world.members[1],
@@ -136,7 +136,7 @@ async def test_a_duplicate_event_is_found_on_the_plain_index(world: World) -> No
     }
     ((_, duplicate),) = await world.store.events.insert_events([doc])
     assert duplicate is True
-    assert await plans_of(world) == ["IXSCAN community_client_event"]
+    assert await plans_of(world) == ["IXSCAN community_client_event_unique"]
 
 
 async def test_decisions_are_read_by_id_and_by_experiment(world: World) -> None:
