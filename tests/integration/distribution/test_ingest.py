@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -301,3 +302,22 @@ async def test_events_an_older_version_left_pending_are_counted_once(store: Dist
     assert await opens(store, community, item) == 15
     assert await store.events.events.count_documents({"pending": True}) == 0
     assert await IngestWorker(store, interval=0).drain() == 0
+
+
+async def test_communities_latest_event_times_come_from_derived_imported_and_older_events(
+    store: DistributionStore,
+) -> None:
+    derived_one, imported, older = ObjectId(), ObjectId(), ObjectId()
+    now = ObjectId().generation_time
+    await store.events.insert_events(events(derived_one, ObjectId(), 2))
+    await store.events.insert_imported_events(events(imported, ObjectId(), 1))
+    # an older version's event, stored before the activity documents existed
+    await store.events.events.insert_one({**events(older, ObjectId(), 1)[0], "client_event_id": "old"})
+    # when: the worker derives; the one-off backfill runs again
+    await IngestWorker(store, interval=0).drain()
+    await store.events.migrations.delete_one({"_id": "community_activity"})
+    await store.events.backfill_community_activity()
+    # then: each community is active since its latest event, not after
+    active = await store.events.list_active_communities(now - timedelta(minutes=1))
+    assert active == sorted([derived_one, imported, older])
+    assert await store.events.list_active_communities(now + timedelta(minutes=1)) == []
