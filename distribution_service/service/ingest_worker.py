@@ -11,7 +11,8 @@ them after a crash changes nothing. Events an older version stored flagged `pend
 (`adopt_pending`), so replicas of both versions can run side by side.
 
 Lag: the worker runs `interval` seconds after its last run (INGEST_INTERVAL_SECONDS, 0.5 s by default) or as soon
-as an event is recorded (`wake`, then COALESCE_SECONDS to gather more), and each run drains the backlog; so
+as an event is recorded (`wake`, then COALESCE_SECONDS to gather more, and no sooner than MIN_RUN_GAP_SECONDS after
+the previous run started), and each run drains the backlog; so
 counters trail an acknowledged event by one run plus at most `interval` (benchmarks/ingest_lag.py measures p50 and
 p99 under sustained load). A feed reads its member's last engagements from member_recent, so it sees the member's
 own newest events after the same lag. Ranking further caches counters for RANKING_COUNTERS_TTL_SECONDS, so a feed
@@ -42,8 +43,13 @@ log = get_logger(__name__)
 # Events derived per transaction: big enough to fold a burst into one counter update per item, small enough to
 # keep a transaction short.
 INGEST_BATCH = 1000
-# After a wake, wait this long for more events to come, so a stream of single events is derived in batches.
+# After a wake, wait this long for more events to come, so a burst of single events is derived in one batch.
 COALESCE_SECONDS = 0.02
+# Under a steady stream, runs start at most this often: each run costs about ten database commands however few
+# events it takes (outbox read, delivery marks, the transaction's reads and writes, commit), so at tens of single
+# events a second, a run per wake cost the database more than the writes it derived (measured). Adds at most this
+# much to the lag, and only when the previous run started less than this long before.
+MIN_RUN_GAP_SECONDS = 0.25
 # The outbox is read this much of its entries at a time (ObjectId keys count whole seconds).
 SLICE = timedelta(seconds=1)
 # Events flagged `pending` by an older version (replicas of both running side by side) are looked for this often.
@@ -146,12 +152,15 @@ class IngestWorker:
             await self.store.deliveries.mark_deliveries(community_id, of_community)
 
     async def _loop(self) -> None:
+        started = -MIN_RUN_GAP_SECONDS
         while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
-                await asyncio.sleep(COALESCE_SECONDS)
+                gap = started + MIN_RUN_GAP_SECONDS - time.monotonic()
+                await asyncio.sleep(max(COALESCE_SECONDS, gap))
             self._wake.clear()
             if not self._stopping:
+                started = time.monotonic()
                 await run_once("ingest", self.drain)
 
     def start(self) -> None:

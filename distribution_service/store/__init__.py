@@ -1,7 +1,7 @@
 """distribution_service's only MongoDB package: one module per concept, composed here.
 
-`store.events` (events, item counters, imported signals, and through its parts the outbox and members' last
-engagements), `store.decisions` (decision logs), `store.deliveries`
+`store.events` (events, item counters, imported signals, and through its parts the outbox, members' last
+engagements and communities' latest event times), `store.decisions` (decision logs), `store.deliveries`
 (golden-slot deliveries, push preferences), `store.models` (the model registry), `store.relations` (follows,
 blocks) and `store.experiments` (experiments, exposures, the results database): each collection is opened by
 exactly one of them.

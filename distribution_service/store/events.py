@@ -19,6 +19,7 @@ from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, Net
 
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
+from distribution_service.store.community_activity import CommunityActivityStore
 from distribution_service.store.event_outbox import EventOutboxStore
 from distribution_service.store.item_counters import DAILY_BUCKET_DAYS, ItemCountersStore
 from distribution_service.store.member_recent import RECENT_KEPT, MemberRecentStore
@@ -31,13 +32,20 @@ BACKFILL_BATCH = 5000
 SEED_BATCH = 200
 # Recorded events are acknowledged once committed and journaled.
 JOURNALED = WriteConcern(w=1, j=True)
-# Indexes older versions created that no query reads any more: each one only cost every write of an event.
+# Indexes older versions created that no query reads any more: each one only cost every write of an event
+# (SecantusDB spends about as much per index of a stored event as on the event itself: measured).
 RETIRED_INDEXES = (
     "pending_id",
     "community_member_content",
     "community_member_occurred_at",
     "community_content_occurred_at",
+    # A plain copy of community_client_event_unique for reading duplicates' ids: read through the unique one.
+    "community_client_event",
+    # Any community's events by time, for the slot scheduler's active communities: store/community_activity.py.
+    "occurred_at",
 )
+
+CLIENT_EVENT_UNIQUE = "community_client_event_unique"
 
 ClientKey = tuple[ObjectId, str]
 
@@ -56,6 +64,8 @@ class EventsStore:
         self.recent = MemberRecentStore(db)
         # The items' counters (totals and daily buckets), bumped by the worker in the same transactions.
         self.counters = ItemCountersStore(db)
+        # Each community's latest event time (the slot scheduler's active communities), moved in the same too.
+        self.activity = CommunityActivityStore(db)
         self.add_to_item_stats = self.counters.add
         self.list_item_stats = self.counters.list_item_stats
         self.sum_recent_engagement = self.counters.sum_recent_engagement
@@ -69,17 +79,14 @@ class EventsStore:
 
     async def ensure_indexes(self) -> None:
         indexes = IndexPlan()
-        # insert_events: a client event id is recorded once per community.
+        # insert_events: a client event id is recorded once per community; a duplicate's stored id is read on it too
+        # (`_stored_ids`, by hint: SecantusDB plans no partial index by itself).
         indexes.add(
             self.events,
             [("community_id", ASCENDING), ("client_event_id", ASCENDING)],
             unique=True,
             partialFilterExpression={"client_event_id": {"$type": "string"}},
-            name="community_client_event_unique",
-        )
-        # insert_events (a duplicate's stored id): SecantusDB plans no lookup on a partial index, so a plain one.
-        indexes.add(
-            self.events, [("community_id", ASCENDING), ("client_event_id", ASCENDING)], name="community_client_event"
+            name=CLIENT_EVENT_UNIQUE,
         )
         # list_members_engagement: members' engagement events (`engaged` equality, `$in` on member).
         indexes.add(
@@ -104,8 +111,6 @@ class EventsStore:
         indexes.add(
             self.events, [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred_at"
         )
-        # list_active_communities (the slot scheduler's tick): any community's recent events.
-        indexes.add(self.events, [("occurred_at", ASCENDING)], name="occurred_at")
         # list_item_signals_between (training): imported anonymous signals over a window.
         indexes.add(
             self.item_signals, [("community_id", ASCENDING), ("occurred_at", ASCENDING)], name="community_occurred_at"
@@ -121,8 +126,10 @@ class EventsStore:
         await self.counters.ensure_indexes()
         await self.outbox.ensure_indexes()
         await self.recent.ensure_indexes()
+        await self.activity.ensure_indexes()
         # Data migrations of older databases, once the indexes they read are there.
         await self.backfill_engaged()
+        await self.backfill_community_activity()
         await self.backfill_member_recent()
         await self.backfill_item_daily()
         existing = await self.events.index_information()
@@ -199,8 +206,8 @@ class EventsStore:
             await session.with_transaction(callback, write_concern=JOURNALED)
 
     async def _stored_ids(self, docs: list[Doc]) -> dict[ClientKey, ObjectId]:
-        """The stored `_id` of each of these events' client ids, on the plain community_client_event index (the
-        partial unique one only guards uniqueness: SecantusDB plans no lookup on it). One read per community."""
+        """The stored `_id` of each of these events' client ids, one read per community, on the unique index (a
+        hint: SecantusDB plans no partial index by itself; `$type` states the index's filter, as mongod requires)."""
         keys: dict[ObjectId, list[str]] = {}
         for doc in docs:
             key = client_key(doc)
@@ -209,7 +216,9 @@ class EventsStore:
         stored: dict[ClientKey, ObjectId] = {}
         for community_id, of_community in keys.items():
             cursor = self.events.find(
-                {"community_id": community_id, "client_event_id": {"$in": of_community}}, {"client_event_id": 1}
+                {"community_id": community_id, "client_event_id": {"$in": of_community, "$type": "string"}},
+                {"client_event_id": 1},
+                hint=CLIENT_EVENT_UNIQUE,
             )
             stored.update({(community_id, d["client_event_id"]): d["_id"] async for d in cursor})
         return stored
@@ -233,6 +242,7 @@ class EventsStore:
         for community_id, docs_of_community in by_community.items():
             await self.add_to_item_stats(community_id, docs_of_community, session=session)
         await self.recent.push(docs, session)
+        await self.activity.touch(docs, session)
         return docs
 
     async def list_member_recent(
@@ -296,6 +306,16 @@ class EventsStore:
 
         await self._transaction(adopt)
         return adopted
+
+    async def backfill_community_activity(self) -> None:
+        """Each community's latest event time from `events`, once per database (then marked done): one pass over
+        the events, merged by `$max`, so processes starting together, or one restarted midway, change nothing."""
+        if await self.migrations.find_one({"_id": "community_activity", "done": True}) is not None:
+            return
+        pipeline: list[Doc] = [{"$group": {"_id": "$community_id", "at": {"$max": "$occurred_at"}}}]
+        latest = [row async for row in await self.events.aggregate(pipeline) if row["_id"] is not None]
+        await self.activity.backfill([row for row in latest if row["at"] is not None])
+        await self.migrations.update_one({"_id": "community_activity"}, {"$set": {"done": True}}, upsert=True)
 
     async def backfill_engaged(self) -> None:
         """Give events stored before the `engaged` flag existed their flag, once per database (then marked done)."""
@@ -511,15 +531,17 @@ class EventsStore:
         return sorted(str(m) for m in found)
 
     async def list_active_communities(self, since: datetime) -> list[ObjectId]:
-        """Every community with an event since `since` (the slot scheduler's tick): the one unscoped read."""
-        found = await self.events.distinct("community_id", {"occurred_at": {"$gte": since}})
-        return sorted(found)
+        """Every community with an event since `since` (the slot scheduler's tick): the one unscoped read, of one
+        small document per community (store/community_activity.py); a recorded event counts once derived."""
+        return await self.activity.list_active(since)
 
     # Imported events, idempotent by their client event id ("import:<source>:<source id>"). Events that name no
     # member (Stack Exchange votes) go to `item_signals`: they count for the item, never for a member.
 
     async def insert_imported_events(self, docs: list[Doc]) -> dict[int, str]:
-        return await insert_many_reporting(self.events, mark_engaged(docs))
+        failed = await insert_many_reporting(self.events, mark_engaged(docs))
+        await self.activity.touch([d for n, d in enumerate(docs) if n not in failed], None)
+        return failed
 
     async def insert_item_signals(self, docs: list[Doc]) -> dict[int, str]:
         return await insert_many_reporting(self.item_signals, docs)

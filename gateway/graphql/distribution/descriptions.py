@@ -58,7 +58,7 @@ DESCRIPTIONS: dict[str, str] = {
     "AuthorRelations.following(first:)": "How many followed authors, newest first, 1-100 (default 100).",
     "AuthorRelations.blocked(first:)": "How many blocked authors, newest first, 1-100 (default 100).",
     "Mutation.recordEvent(input:)": "The interaction: its item, type and context.",
-    "Mutation.recordEvents(input:)": "Up to 100 interactions, each recorded like `recordEvent`.",
+    "Mutation.recordEvents(input:)": "Up to 500 interactions, each recorded like `recordEvent`.",
     "Mutation.setPushPreferences(input:)": "The preferences to change; omitted fields keep their value.",
     "Mutation.followAuthor(input:)": "The author to follow.",
     "Mutation.unfollowAuthor(input:)": "The author to stop following.",

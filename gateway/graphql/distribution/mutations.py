@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from distribution_service.schemas import (
@@ -14,11 +16,13 @@ from gateway.context import Info
 from gateway.graphql.distribution.inputs import (
     BlockAuthorInput,
     FollowAuthorInput,
+    RawInput,
     RecordEventInput,
     RecordEventsInput,
     SetPushPreferencesInput,
     UnblockAuthorInput,
     UnfollowAuthorInput,
+    raw,
 )
 from gateway.graphql.distribution.types import AuthorRelations, PushPreferences, RecordEventPayload, RecordEventsPayload
 from infra.errors import BadInputError
@@ -26,18 +30,9 @@ from infra.errors import BadInputError
 MAX_EVENTS_PER_BATCH = MAX_EVENT_BATCH
 
 
-def _event(member_id: str, input: RecordEventInput) -> EventCreate:
-    return EventCreate(
-        member_id=member_id,
-        content_id=str(input.content_id),
-        type=input.type.value,
-        slot=input.slot.value if input.slot else None,
-        scene=input.scene.value if input.scene else None,
-        client_event_id=input.client_event_id,
-        dwell_ms=input.dwell_ms,
-        decision_id=str(input.decision_id) if input.decision_id else None,
-        occurred_at=input.occurred_at,
-    )
+def _wire(member_id: str, event: RawInput) -> dict[str, Any]:
+    """One coerced RecordEventInput in the wire model's (camelCase) names, for the caller."""
+    return {**event, "memberId": member_id}
 
 
 @strawberry.type
@@ -45,7 +40,8 @@ class FeedMutation:
     @strawberry.mutation(description="Log an interaction of the caller with an item of their community.")
     async def record_event(self, info: Info, input: RecordEventInput) -> RecordEventPayload:
         member = await info.context.require_member()
-        recorded = await info.context.services.distribution.record_event(member.community_id, _event(member.id, input))
+        event = EventCreate.model_validate(_wire(member.id, raw(input)))
+        recorded = await info.context.services.distribution.record_event(member.community_id, event)
         return RecordEventPayload(ok=True, event_id=strawberry.ID(recorded.id), duplicate=recorded.duplicate)
 
     @strawberry.mutation(
@@ -57,9 +53,11 @@ class FeedMutation:
     )
     async def record_events(self, info: Info, input: RecordEventsInput) -> RecordEventsPayload:
         member = await info.context.require_member()
-        if not 1 <= len(input.events) <= MAX_EVENTS_PER_BATCH:
+        events = raw(input)["events"]
+        if not 1 <= len(events) <= MAX_EVENTS_PER_BATCH:
             raise BadInputError(f"events must hold 1 to {MAX_EVENTS_PER_BATCH} events", field="events")
-        batch = EventBatch(events=[_event(member.id, e) for e in input.events])
+        # One validation of the whole batch (a bad event refuses it all, nothing written).
+        batch = EventBatch.model_validate({"events": [_wire(member.id, e) for e in events]})
         recorded = await info.context.services.distribution.record_events(member.community_id, batch)
         return RecordEventsPayload(
             ok=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -68,6 +69,22 @@ async def test_more_than_500_events_are_refused_and_nothing_is_written(api: Api)
     assert distribution_db(api.settings, "events") == []
     taken = (await api.data(RECORD_MANY, {"i": {"events": events[:500]}}, token=token))["recordEvents"]
     assert len(taken["results"]) == 500
+
+
+async def test_a_batch_with_one_bad_event_is_refused_whole_and_writes_nothing(api: Api) -> None:
+    token, item = await reader_and_item(api)
+    good = {"contentId": item, "type": "DWELL", "dwellMs": 5}
+    # when: one invalid field, one item that is not content of the community, one bad id, alone or in a batch
+    invalid = await api.errors(RECORD_MANY, {"i": {"events": [good, {**good, "dwellMs": -1}]}}, token=token)
+    unknown = await api.error_code(
+        RECORD_MANY, {"i": {"events": [good, {**good, "contentId": str(ObjectId())}]}}, token=token
+    )
+    bad_id = await api.error_code(RECORD, {"i": {**good, "decisionId": "not-an-id"}}, token=token)
+    # then: coded errors, the invalid field named, nothing stored
+    assert (invalid[0]["extensions"]["code"], invalid[0]["extensions"]["field"]) == ("BAD_USER_INPUT", "events.dwellMs")
+    assert (unknown, bad_id) == ("NOT_FOUND", "BAD_USER_INPUT")
+    assert distribution_db(api.settings, "events") == []
+    assert distribution_db(api.settings, "event_outbox") == []
 
 
 async def test_counters_catch_up_after_the_acknowledgement_by_the_running_worker(api: Api) -> None:
@@ -285,3 +302,22 @@ async def test_events_an_older_version_left_pending_are_counted_once(store: Dist
     assert await opens(store, community, item) == 15
     assert await store.events.events.count_documents({"pending": True}) == 0
     assert await IngestWorker(store, interval=0).drain() == 0
+
+
+async def test_communities_latest_event_times_come_from_derived_imported_and_older_events(
+    store: DistributionStore,
+) -> None:
+    derived_one, imported, older = ObjectId(), ObjectId(), ObjectId()
+    now = ObjectId().generation_time
+    await store.events.insert_events(events(derived_one, ObjectId(), 2))
+    await store.events.insert_imported_events(events(imported, ObjectId(), 1))
+    # an older version's event, stored before the activity documents existed
+    await store.events.events.insert_one({**events(older, ObjectId(), 1)[0], "client_event_id": "old"})
+    # when: the worker derives; the one-off backfill runs again
+    await IngestWorker(store, interval=0).drain()
+    await store.events.migrations.delete_one({"_id": "community_activity"})
+    await store.events.backfill_community_activity()
+    # then: each community is active since its latest event, not after
+    active = await store.events.list_active_communities(now - timedelta(minutes=1))
+    assert active == sorted([derived_one, imported, older])
+    assert await store.events.list_active_communities(now + timedelta(minutes=1)) == []
