@@ -10,7 +10,8 @@ baseline measured in the same run:
 - `recordEvent` requests/s at 8 and 32 connections vs bare `insert_one` of the same document on the same server
   (`retryWrites=false`, after 12,000 warm-up writes so both meet the server in its sustained state), and
   `recordEvents` of 100 events in events/s vs bare `insert_many` of 100;
-- `feed(first: 10)` requests/s vs `{ __typename }` on the same gateway, with p99 at 32 connections;
+- `feed(first: 10)` requests/s vs `{ __typename }` on the same gateway, with p99 at 32 connections (after a few
+  untimed feeds: a deployed replica is warm);
 - feed latency (median of sequential calls) for members with 0, 1,000 and 10,000 events;
 - `{ __typename }` p99 while maximum-cost queries run, vs idle;
 - a golden-slot run of --slot-members members (benchmarks/slot_run.py, pinned to the platform's core) vs bare
@@ -52,6 +53,8 @@ JWT_SECRET = "bench-jwt-secret-0123456789abcdef0123456789"
 SERVER_CORE = "0"
 LOAD_CORE = "1"
 WARMUP_WRITES = 12_000
+# Untimed feeds before the timed runs (said in the output).
+WARM_FEEDS = 5
 FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 10) { items { score content { id title } } } }"
 TYPENAME = "{ __typename }"
 RECORD = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { eventId duplicate } }"
@@ -256,6 +259,13 @@ def record_events(platform: Platform, token: str, content_ids: list[str], count:
         platform.call(RECORD_MANY, {"i": {"events": events[: count - start]}}, token=token)
 
 
+def warm_feeds(platform: Platform, token: str, count: int = WARM_FEEDS) -> None:
+    """A few untimed feeds: a deployed replica has served feeds before it is measured (its first one loads the
+    ranking stack and the community's pool); the timed runs measure serving, not a cold start."""
+    for _ in range(count):
+        platform.call(FEED, token=token)
+
+
 def feed_latency_ms(platform: Platform, token: str, repeat: int = 15) -> float:
     platform.call(FEED, token=token)
     samples = []
@@ -315,6 +325,8 @@ def run(seconds: int, items: int, history: bool, slot_members: int = 0) -> dict[
                 platform = Platform(base)
                 world = set_up(platform, items)
                 token = world["reader"]
+                warm_feeds(platform, token)
+                figures["feed_warm_up"] = f"{WARM_FEEDS} untimed feeds before the timed runs"
                 one = {"contentId": world["content"][0], "type": "OPEN"}
                 hundred = [{"contentId": world["content"][k % items], "type": "OPEN"} for k in range(100)]
                 typename = {"query": TYPENAME}

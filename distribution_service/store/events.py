@@ -66,6 +66,8 @@ class EventsStore:
         # One document per data migration done (backfills of older databases).
         self.migrations = db["migrations"]
         self.barrier = JournalBarrier(db)
+        # member_recent_complete's answer once true (a done migration is never undone).
+        self._recent_complete = False
 
     async def ensure_indexes(self) -> None:
         indexes = IndexPlan()
@@ -245,6 +247,14 @@ class EventsStore:
             return None
         docs = await self.recent.list_recent(community_id, member_ids, limit=limit)
         return {m: d["events"] for m, d in docs.items()}
+
+    async def member_recent_complete(self) -> bool:
+        """Whether this database's backfill of member_recent documents is done (then a member without one has no
+        derived engagement, and a feed reads nothing more for them). Read until it is; then kept per process."""
+        if not self._recent_complete:
+            found = await self.migrations.find_one({"_id": "member_recent", "done": True}, {"_id": 1})
+            self._recent_complete = found is not None
+        return self._recent_complete
 
     async def add_to_member_recent(self, docs: list[Doc]) -> None:
         """Imported events (no outbox entry, counted as imported) into their members' last engagements."""
