@@ -217,17 +217,20 @@ class CandidatePoolReader:
 
     async def last_engagements(self, cid: ObjectId, mids: list[ObjectId]) -> dict[str, list[Doc]]:
         """Each member's last `history_limit` engagements, newest first, from the members' member_recent documents
-        (one batched point lookup, whatever their histories; they trail recorded events by the ingest lag). Once
-        the database's backfill of those documents is done, a member without one has no derived engagement and
-        nothing more is read; before it, such members' events are read, bounded, a few dozen in flight."""
+        (one batched point lookup, whatever their histories; they trail recorded events by the ingest lag). For a
+        member without one: once the database's backfill of those documents is done, they have no derived
+        engagement, and only their last day's events are read (what the worker may not have derived yet: a
+        member's first engagement shows at once); before it, their events, bounded. A few dozen in flight."""
         kept = await self.store.events.list_member_recent(cid, mids, limit=self.history_limit)
         found: dict[str, list[Doc]] = {m: docs for m, docs in (kept or {}).items() if docs}
         missing = mids if kept is None else [m for m in mids if str(m) not in kept]
-        if kept is not None and missing and await self.store.events.member_recent_complete():
-            return found
+        recent_only = kept is not None and bool(missing) and await self.store.events.member_recent_complete()
         for lo in range(0, len(missing), HISTORY_READS_IN_FLIGHT):
             chunk = missing[lo : lo + HISTORY_READS_IN_FLIGHT]
-            reads = [self.store.events.list_last_engagements(cid, m, limit=self.history_limit) for m in chunk]
+            reads = [
+                self.store.events.list_last_engagements(cid, m, limit=self.history_limit, recent_only=recent_only)
+                for m in chunk
+            ]
             for mid, docs in zip(chunk, await asyncio.gather(*reads), strict=True):
                 if docs:
                     found[str(mid)] = docs

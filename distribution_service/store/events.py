@@ -566,20 +566,23 @@ class EventsStore:
 
     # --- feed reads ------------------------------------------------------------------------------------------
 
-    async def list_last_engagements(self, community_id: ObjectId, member_id: ObjectId, *, limit: int) -> list[Doc]:
+    async def list_last_engagements(
+        self, community_id: ObjectId, member_id: ObjectId, *, limit: int, recent_only: bool = False
+    ) -> list[Doc]:
         """The member's last `limit` engagement events, newest first, with the item snapshot taken when logged.
 
         On community_engaged_member_occurred_at (equality on every field before its sort), through widening
         windows of time (the last day, week, month, year, all time), each read only where the one before did not
         reach: SecantusDB fetches and sorts every document a query matches before its limit, so one query over the
         whole history would cost the history; a window costs the member's recent activity (an active member's
-        last day already holds `limit` events), and no event is fetched twice."""
+        last day already holds `limit` events), and no event is fetched twice. `recent_only`: the last day's alone
+        (events the ingest worker may not have derived yet: one bounded read)."""
         if limit <= 0:
             return []
         now = datetime.now(UTC)
         found: list[Doc] = []
         newer_than: datetime | None = None
-        for days in (1, 7, 30, 365, None):
+        for days in (1,) if recent_only else (1, 7, 30, 365, None):
             query: Doc = {"community_id": community_id, "engaged": True, "member_id": member_id}
             window: Doc = {"$gte": now - timedelta(days=days)} if days is not None else {}
             if newer_than is not None:
@@ -588,7 +591,7 @@ class EventsStore:
                 query["occurred_at"] = window
             cursor = self.events.find(query, projection=HISTORY_FIELDS).sort("occurred_at", DESCENDING)
             found += [doc async for doc in cursor.limit(limit - len(found))]
-            if len(found) >= limit or days is None:
+            if len(found) >= limit or days is None or recent_only:
                 return found
             newer_than = window["$gte"]
         raise AssertionError("the last window is all time")
