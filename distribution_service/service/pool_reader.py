@@ -43,6 +43,7 @@ from distribution_service.ranking.features import (
 )
 from distribution_service.ranking.history import STRONGEST_GRADE
 from distribution_service.ranking.member_features import HISTORY_LIMIT
+from distribution_service.ranking.registry import ModelRegistry, ServingModels
 from distribution_service.service.candidates import (
     Interests,
     SourceIndex,
@@ -154,6 +155,8 @@ class CandidatePoolReader:
         self._counters: dict[tuple[ObjectId, str], tuple[float, Doc, float, float]] = {}
         # (community, asked tags, asked authors) -> a prepared feed pool.
         self._pools: dict[tuple[ObjectId, tuple[str, ...], tuple[str, ...]], _Prepared] = {}
+        # community -> (read at, its serving models): the model pointer, read once per pool age.
+        self._models: dict[ObjectId, tuple[float, ServingModels]] = {}
         # One read at a time per (what, community) or per pool key: the others wait for its result.
         self._flights: dict[Any, asyncio.Lock] = {}
 
@@ -235,6 +238,21 @@ class CandidatePoolReader:
                 if docs:
                     found[str(mid)] = docs
         return found
+
+    async def serving_models(self, cid: ObjectId, registry: ModelRegistry) -> ServingModels:
+        """The community's active, shadow and experiment models, read once per `pool_ttl_seconds` (a promotion
+        reaches feeds within that age, as a publish does; 0 reads the pointer on every decision)."""
+        cached = self._models.get(cid)
+        if cached is not None and self.clock() - cached[0] < self.pool_ttl_seconds:
+            return cached[1]
+        async with self._flight(("models", cid)):
+            cached = self._models.get(cid)
+            clock = self.clock()
+            if cached is not None and clock - cached[0] < self.pool_ttl_seconds:
+                return cached[1]
+            models = await registry.serving_models(cid)
+            self._models[cid] = (clock, models)
+            return models
 
     async def timezone(self, cid: ObjectId) -> str:
         if cid not in self._timezones:

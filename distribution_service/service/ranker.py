@@ -200,7 +200,7 @@ class FeedRanker:
             self.reader.last_engagements(cid, mids),
             self.relations.author_relations(cid, member_ids),
             self.reader.newest(cid, pool_max_age),
-            self.registry.serving_models(cid),
+            self.reader.serving_models(cid, self.registry),
         )
         seen = {m: {str(d["content_id"]) for d in docs} for m, docs in history_docs.items()}
         engaged = await self.reader.inputs.engagements(cid, history_docs, now)
