@@ -276,9 +276,10 @@ class CandidatePoolReader:
         counters, text rows and the community's tag shares: built once and shared by a slot run's chunk of members;
         a feed's (`max_age` None) is prepared once per `pool_ttl_seconds` for everyone asking the same topics and
         authors, and its `at` is the moment it was prepared."""
-        if max_age is not None or len(members) != 1 or self.pool_ttl_seconds <= 0:
-            return await self._build(cid, recent, members=members, interests=interests, now=now, max_age=max_age)
+        now = now or datetime.now(UTC)
         tags, authors = batch_asks(interests)
+        if max_age is not None or len(members) != 1 or self.pool_ttl_seconds <= 0:
+            return await self._build(cid, recent, tags, authors, len(members), now, max_age)
         key = (cid, tuple(sorted(tags)), tuple(sorted(authors)))
         found = self._prepared(key, recent)
         if found is not None:
@@ -288,7 +289,7 @@ class CandidatePoolReader:
             if found is not None:
                 return found
             clock = self.clock()
-            pool = await self._build(cid, recent, members=members, interests=interests, now=now)
+            pool = await self._build(cid, recent, tags, authors, 1, now, None)
             if len(self._pools) >= MAX_CACHED_POOLS:
                 oldest = min(self._pools, key=lambda k: self._pools[k].read_at)
                 del self._pools[oldest]
@@ -305,15 +306,14 @@ class CandidatePoolReader:
         self,
         cid: ObjectId,
         recent: list[ContentSummary],
-        *,
-        members: list[str],
-        interests: Sequence[Interests] = (),
-        now: datetime | None = None,
-        max_age: float | None = None,
+        tags: list[str],
+        authors: list[str],
+        members: int,
+        now: datetime,
+        max_age: float | None,
     ) -> CandidatePool:
-        now = now or datetime.now(UTC)
-        tags, authors = batch_asks(interests)
-        per_source, per_key = source_quotas(len(members), len(tags), len(authors))
+        """The pool of `pool`, built: `members` how many share it (their asked `tags` and `authors`)."""
+        per_source, per_key = source_quotas(members, len(tags), len(authors))
         counters_age = None if max_age is None else min(max_age, SLOT_COUNTERS_SECONDS)
         max_age = self.pool_ttl_seconds if max_age is None else max_age
         found = await self.sources.sources(cid, tags, authors, per_source=per_source, per_key=per_key, max_age=max_age)

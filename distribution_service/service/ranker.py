@@ -421,7 +421,7 @@ class FeedRanker:
                     "decision_id": decision_id,
                     "position": s.position,
                     "model_version": version,
-                    "features": [float(v) for v in x[head[s.position]]],
+                    "features": x[head[s.position]].tolist(),
                     "tags": item.tags,
                     "author_id": item.author_id,
                     "kind": item.kind.value,
