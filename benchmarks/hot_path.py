@@ -12,6 +12,8 @@ baseline measured in the same run:
   `recordEvents` of 100 events in events/s vs bare `insert_many` of 100;
 - `feed(first: 10)` requests/s vs `{ __typename }` on the same gateway, with p99 at 32 connections (after a few
   untimed feeds: a deployed replica is warm);
+- one feed's latency (median of sequential calls) with the process's prepared pool fresh (hit) and just expired
+  (miss): the throughput runs meet a hit but for one rebuild every RANKING_POOL_TTL_SECONDS;
 - feed latency (median of sequential calls) for members with 0, 1,000 and 10,000 events;
 - `{ __typename }` p99 while maximum-cost queries run, vs idle;
 - a golden-slot run of --slot-members members (benchmarks/slot_run.py, pinned to the platform's core) vs bare
@@ -53,6 +55,8 @@ JWT_SECRET = "bench-jwt-secret-0123456789abcdef0123456789"
 SERVER_CORE = "0"
 LOAD_CORE = "1"
 WARMUP_WRITES = 12_000
+# RANKING_POOL_TTL_SECONDS as the gateway runs it (unset: its default): a prepared feed pool's age.
+POOL_TTL_SECONDS = 5.0
 # Untimed feeds before the timed runs (said in the output).
 WARM_FEEDS = 5
 FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 10) { items { score content { id title } } } }"
@@ -266,6 +270,22 @@ def warm_feeds(platform: Platform, token: str, count: int = WARM_FEEDS) -> None:
         platform.call(FEED, token=token)
 
 
+def pool_hit_and_miss_ms(platform: Platform, token: str, repeat: int = 5) -> tuple[float, float]:
+    """One feed's latency (median of sequential calls) with the process's prepared pool fresh (a hit: what the
+    throughput runs mostly meet) and with it just expired (a miss: candidates, counters, text rows and item block
+    rebuilt), waiting out RANKING_POOL_TTL_SECONDS before each miss."""
+    hits, misses = [], []
+    for _ in range(repeat):
+        time.sleep(POOL_TTL_SECONDS + 0.2)
+        started = time.perf_counter()
+        platform.call(FEED, token=token)
+        misses.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        platform.call(FEED, token=token)
+        hits.append(time.perf_counter() - started)
+    return round(statistics.median(hits) * 1000, 1), round(statistics.median(misses) * 1000, 1)
+
+
 def feed_latency_ms(platform: Platform, token: str, repeat: int = 15) -> float:
     platform.call(FEED, token=token)
     samples = []
@@ -327,6 +347,9 @@ def run(seconds: int, items: int, history: bool, slot_members: int = 0) -> dict[
                 token = world["reader"]
                 warm_feeds(platform, token)
                 figures["feed_warm_up"] = f"{WARM_FEEDS} untimed feeds before the timed runs"
+                hit, miss = pool_hit_and_miss_ms(platform, token)
+                figures["feed_ms_pool_hit"] = hit
+                figures["feed_ms_pool_miss"] = miss
                 one = {"contentId": world["content"][0], "type": "OPEN"}
                 hundred = [{"contentId": world["content"][k % items], "type": "OPEN"} for k in range(100)]
                 typename = {"query": TYPENAME}
