@@ -17,10 +17,10 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from bson import ObjectId
@@ -56,6 +56,8 @@ from distribution_service.service.member_state import aware as _aware
 from distribution_service.service.source_cache import SourceCache
 from distribution_service.store import DistributionStore, Doc
 from users_service.client import UsersClient
+
+V = TypeVar("V")
 
 __all__ = ["HISTORY_LIMIT", "CandidatePool", "CandidatePoolReader", "activity_anchor", "is_alive"]
 
@@ -163,6 +165,23 @@ class CandidatePoolReader:
     def _flight(self, key: Any) -> asyncio.Lock:
         return self._flights.setdefault(key, asyncio.Lock())
 
+    async def _kept(
+        self, kept: dict[ObjectId, tuple[float, V]], cid: ObjectId, max_age: float, read: Callable[[], Awaitable[V]]
+    ) -> V:
+        """`kept[cid]` if younger than `max_age`, else `read()` kept: one read per (cache, community) at a time,
+        concurrent decisions wait for it rather than each making the same read."""
+        cached = kept.get(cid)
+        if cached is not None and self.clock() - cached[0] < max_age:
+            return cached[1]
+        async with self._flight((id(kept), cid)):
+            cached = kept.get(cid)
+            clock = self.clock()
+            if cached is not None and clock - cached[0] < max_age:
+                return cached[1]
+            value = await read()
+            kept[cid] = (clock, value)
+            return value
+
     async def counters(
         self, cid: ObjectId, ids: list[str], now: datetime, max_age: float | None = None
     ) -> tuple[dict[str, Doc], dict[str, float], dict[str, float]]:
@@ -205,18 +224,11 @@ class CandidatePoolReader:
         `max_age`, its whole run): content has no way to tell distribution of a publish or a boost, so a new item
         reaches feeds within that many seconds."""
         max_age = self.pool_ttl_seconds if max_age is None else max_age
-        cached = self._newest.get(cid)
-        if cached is not None and self.clock() - cached[0] < max_age:
-            return cached[1]
-        # One read per community at a time: concurrent decisions wait for it rather than each reading the same.
-        async with self._flight(("newest", cid)):
-            cached = self._newest.get(cid)
-            clock = self.clock()
-            if cached is not None and clock - cached[0] < max_age:
-                return cached[1]
-            items = await self.content.candidates(str(cid), limit=CANDIDATE_POOL)
-            self._newest[cid] = (clock, items)
-            return items
+
+        async def read() -> list[ContentSummary]:
+            return await self.content.candidates(str(cid), limit=CANDIDATE_POOL)
+
+        return await self._kept(self._newest, cid, max_age, read)
 
     async def last_engagements(self, cid: ObjectId, mids: list[ObjectId]) -> dict[str, list[Doc]]:
         """Each member's last `history_limit` engagements, newest first, from the members' member_recent documents
@@ -242,17 +254,7 @@ class CandidatePoolReader:
     async def serving_models(self, cid: ObjectId, registry: ModelRegistry) -> ServingModels:
         """The community's active, shadow and experiment models, read once per `pool_ttl_seconds` (a promotion
         reaches feeds within that age, as a publish does; 0 reads the pointer on every decision)."""
-        cached = self._models.get(cid)
-        if cached is not None and self.clock() - cached[0] < self.pool_ttl_seconds:
-            return cached[1]
-        async with self._flight(("models", cid)):
-            cached = self._models.get(cid)
-            clock = self.clock()
-            if cached is not None and clock - cached[0] < self.pool_ttl_seconds:
-                return cached[1]
-            models = await registry.serving_models(cid)
-            self._models[cid] = (clock, models)
-            return models
+        return await self._kept(self._models, cid, self.pool_ttl_seconds, lambda: registry.serving_models(cid))
 
     async def timezone(self, cid: ObjectId) -> str:
         if cid not in self._timezones:
