@@ -175,15 +175,15 @@ class FeedRanker:
             reasons,
             contributions_at_read,
         )
-        await self.store.decisions.insert_decisions(decision_docs)
-        # In bounded transactions, side by side: the server reaps a transaction after a few seconds (a slot
-        # chunk's thousand impressions in one did not commit in time on a loaded machine), and concurrent writers
-        # share the journal's flush.
+        # The decisions (one insert) and the impressions in bounded transactions, side by side: the server reaps a
+        # transaction after a few seconds (a slot chunk's thousand impressions in one did not commit in time on a
+        # loaded machine), and concurrent writers share the journal's flush.
         await asyncio.gather(
+            self.store.decisions.insert_decisions(decision_docs),
             *(
                 self.store.events.insert_events(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
                 for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE)
-            )
+            ),
         )
         if self.arms is not None:
             await self.arms.record(cid, batch.plans, channel)
