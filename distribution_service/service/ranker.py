@@ -242,7 +242,7 @@ class FeedRanker:
     ) -> tuple[list[Decision], list[Doc], list[Doc]]:
         """Every member's decision over the pool: CPU only (no I/O), so it runs in a worker thread.
 
-        The pool's item columns are prepared once (`item_block`); each member's matrix adds their own columns;
+        The pool's item columns are prepared once per pool (`pool.block`); each member's matrix adds their own columns;
         the members' matrices are scored stacked, one predict per model (LightGBM costs far less per row on one
         large matrix than on many small ones). One member alone goes through the very same steps, so a feed
         ranks exactly as a slot run would rank the same member over the same pool."""
