@@ -14,7 +14,8 @@ baseline measured in the same run:
   untimed feeds: a deployed replica is warm);
 - one feed's latency (median of sequential calls) with the process's prepared pool fresh (hit) and just expired
   (miss): the throughput runs meet a hit but for one rebuild every RANKING_POOL_TTL_SECONDS;
-- feed latency (median of sequential calls) for members with 0, 1,000 and 10,000 events;
+- feed latency (median of sequential calls, the three members' calls in turn) for members with 0, 1,000 and
+  10,000 events;
 - `{ __typename }` p99 while maximum-cost queries run, vs idle;
 - a golden-slot run of --slot-members members (benchmarks/slot_run.py, pinned to the platform's core) vs bare
   `Booster.predict` throughput, whole and in two partitions, with each member delivered exactly once
@@ -57,6 +58,8 @@ LOAD_CORE = "1"
 WARMUP_WRITES = 12_000
 # RANKING_POOL_TTL_SECONDS as the gateway runs it (unset: its default): a prepared feed pool's age.
 POOL_TTL_SECONDS = 5.0
+# Members' history lengths whose feed latencies are compared.
+HISTORY_SIZES = (0, 1000, 10000)
 # Untimed feeds before the timed runs (said in the output).
 WARM_FEEDS = 5
 FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 10) { items { score content { id title } } } }"
@@ -286,14 +289,26 @@ def pool_hit_and_miss_ms(platform: Platform, token: str, repeat: int = 5) -> tup
     return round(statistics.median(hits) * 1000, 1), round(statistics.median(misses) * 1000, 1)
 
 
-def feed_latency_ms(platform: Platform, token: str, repeat: int = 15) -> float:
-    platform.call(FEED, token=token)
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        platform.call(FEED, token=token)
-        samples.append(time.perf_counter() - started)
-    return round(statistics.median(samples) * 1000, 1)
+def history_latencies_ms(platform: Platform, content_ids: list[str], repeat: int = 15) -> dict[int, float | None]:
+    """Feed latency (median of sequential calls) of members with 0, 1,000 and 10,000 events, their calls taken in
+    turn, so that whatever else the machine does then (the ingest worker deriving the events just recorded, the
+    impressions of the runs before) weighs on the three alike."""
+    tokens: dict[int, str] = {}
+    for size in HISTORY_SIZES:
+        tokens[size], _ = platform.register("hot", f"h{size}")
+        record_events(platform, tokens[size], content_ids, size)
+    samples: dict[int, list[float]] = {size: [] for size in HISTORY_SIZES}
+    try:
+        for size in HISTORY_SIZES:
+            platform.call(FEED, token=tokens[size])
+        for _ in range(repeat):
+            for size in HISTORY_SIZES:
+                started = time.perf_counter()
+                platform.call(FEED, token=tokens[size])
+                samples[size].append(time.perf_counter() - started)
+    except httpx.TimeoutException:
+        pass  # a feed outlasted the client's timeout: what was measured stands, said by a missing figure
+    return {size: round(statistics.median(s) * 1000, 1) if s else None for size, s in samples.items()}
 
 
 class Figures(dict[str, Any]):
@@ -385,15 +400,9 @@ def run(seconds: int, items: int, history: bool, slot_members: int = 0) -> dict[
                 figures["typename_p99_under_max_cost_ms"] = loaded.get("p99_ms")
                 figures["typename_p99_loaded_vs_idle"] = ratio(loaded.get("p99_ms", 0), idle.get("p99_ms", 0))
                 if history:
-                    latencies: dict[int, float | None] = {}
-                    for size in (0, 1000, 10000):
-                        member_token, _ = platform.register("hot", f"h{size}")
-                        record_events(platform, member_token, world["content"], size)
-                        try:
-                            latencies[size] = feed_latency_ms(platform, member_token)
-                        except httpx.TimeoutException:
-                            latencies[size] = None  # a feed outlasted the client's timeout: said, not fatal
-                        figures[f"feed_ms_history_{size}"] = latencies[size]
+                    latencies = history_latencies_ms(platform, world["content"])
+                    for size, latency in latencies.items():
+                        figures[f"feed_ms_history_{size}"] = latency
                     figures["feed_ms_by_history"] = {str(k): v for k, v in latencies.items()}
                     first, last = latencies[0], latencies[10000]
                     figures["feed_10000_vs_0"] = ratio(last, first) if first and last else None
