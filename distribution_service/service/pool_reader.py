@@ -153,6 +153,8 @@ class CandidatePoolReader:
         self.sources = SourceCache(content, clock=clock)
         # community -> (read at, its newest items): what every member's decision shares.
         self._newest: dict[ObjectId, tuple[float, list[ContentSummary]]] = {}
+        # community -> the wall-clock moment its kept newest items were read.
+        self._newest_at: dict[ObjectId, datetime] = {}
         # (community, item) -> (read at, counters doc, 7-day engagement, 1-day engagement)
         self._counters: dict[tuple[ObjectId, str], tuple[float, Doc, float, float]] = {}
         # (community, asked tags, asked authors) -> a prepared feed pool.
@@ -226,9 +228,20 @@ class CandidatePoolReader:
         max_age = self.pool_ttl_seconds if max_age is None else max_age
 
         async def read() -> list[ContentSummary]:
-            return await self.content.candidates(str(cid), limit=CANDIDATE_POOL)
+            at = datetime.now(UTC)
+            items = await self.content.candidates(str(cid), limit=CANDIDATE_POOL)
+            self._newest_at[cid] = at
+            return items
 
         return await self._kept(self._newest, cid, max_age, read)
+
+    def moment(self, cid: ObjectId, now: datetime) -> datetime:
+        """The moment a feed's decision describes: when the community's newest items it shares were read (every
+        feed pool prepared over them is built as of then, its members' side too), or `now` when feeds share no
+        pool (`pool_ttl_seconds` 0)."""
+        if self.pool_ttl_seconds <= 0:
+            return now
+        return min(now, self._newest_at.get(cid, now))
 
     async def last_engagements(self, cid: ObjectId, mids: list[ObjectId]) -> dict[str, list[Doc]]:
         """Each member's last `history_limit` engagements, newest first, from the members' member_recent documents

@@ -203,28 +203,23 @@ class FeedRanker:
             self.reader.serving_models(cid, self.registry),
         )
         seen = {m: {str(d["content_id"]) for d in docs} for m, docs in history_docs.items()}
-
-        async def members_at(at: datetime) -> tuple[dict[str, MemberState], dict[str, Interests]]:
-            engaged = await self.reader.inputs.engagements(cid, history_docs, at)
-            states = {m: member_state(m, engaged.get(m), at, limit=self.reader.history_limit) for m in member_ids}
-            wants = {
-                m: interests(
-                    states[m],
-                    follows=relations[m].follows if m in relations else [],
-                    blocks=relations[m].blocks if m in relations else [],
-                )
-                for m in member_ids
-            }
-            return states, wants
-
-        states, wants = await members_at(now)
+        # A feed's shared pool describes its items as of its own moment, the decision's: the members' side too, so
+        # the logged features are the ones training rebuilds for that moment. A slot run builds its pool now.
+        if pool_max_age is None:
+            now = self.reader.moment(cid, now)
+        engaged = await self.reader.inputs.engagements(cid, history_docs, now)
+        states = {m: member_state(m, engaged.get(m), now, limit=self.reader.history_limit) for m in member_ids}
+        wants = {
+            m: interests(
+                states[m],
+                follows=relations[m].follows if m in relations else [],
+                blocks=relations[m].blocks if m in relations else [],
+            )
+            for m in member_ids
+        }
         pool = await self.reader.pool(
             cid, recent, members=member_ids, interests=list(wants.values()), now=now, max_age=pool_max_age
         )
-        if pool.at != now and history_docs:
-            # A prepared pool describes its items as of its own moment, the decision's: the members' side too, so
-            # the logged features are the ones training rebuilds for that moment.
-            states, wants = await members_at(pool.at)
         plans = await self.arms.plans(cid, member_ids, channel, models.active) if self.arms else {}
         return Batch(pool, states, wants, seen, models, plans)
 
