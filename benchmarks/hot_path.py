@@ -10,8 +10,12 @@ baseline measured in the same run:
 - `recordEvent` requests/s at 8 and 32 connections vs bare `insert_one` of the same document on the same server
   (`retryWrites=false`, after 12,000 warm-up writes so both meet the server in its sustained state), and
   `recordEvents` of 100 events in events/s vs bare `insert_many` of 100;
-- `feed(first: 10)` requests/s vs `{ __typename }` on the same gateway, with p99 at 32 connections;
-- feed latency (median of sequential calls) for members with 0, 1,000 and 10,000 events;
+- `feed(first: 10)` requests/s vs `{ __typename }` on the same gateway, with p99 at 32 connections (after a few
+  untimed feeds: a deployed replica is warm);
+- one feed's latency (median of sequential calls) with the process's prepared pool fresh (hit) and just expired
+  (miss): the throughput runs meet a hit but for one rebuild every RANKING_POOL_TTL_SECONDS;
+- feed latency (median of sequential calls, the three members' calls in turn) for members with 0, 1,000 and
+  10,000 events;
 - `{ __typename }` p99 while maximum-cost queries run, vs idle;
 - a golden-slot run of --slot-members members (benchmarks/slot_run.py, pinned to the platform's core) vs bare
   `Booster.predict` throughput, whole and in two partitions, with each member delivered exactly once
@@ -52,6 +56,12 @@ JWT_SECRET = "bench-jwt-secret-0123456789abcdef0123456789"
 SERVER_CORE = "0"
 LOAD_CORE = "1"
 WARMUP_WRITES = 12_000
+# RANKING_POOL_TTL_SECONDS as the gateway runs it (unset: its default): a prepared feed pool's age.
+POOL_TTL_SECONDS = 5.0
+# Members' history lengths whose feed latencies are compared.
+HISTORY_SIZES = (0, 1000, 10000)
+# Untimed feeds before the timed runs (said in the output).
+WARM_FEEDS = 5
 FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 10) { items { score content { id title } } } }"
 TYPENAME = "{ __typename }"
 RECORD = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { eventId duplicate } }"
@@ -256,14 +266,49 @@ def record_events(platform: Platform, token: str, content_ids: list[str], count:
         platform.call(RECORD_MANY, {"i": {"events": events[: count - start]}}, token=token)
 
 
-def feed_latency_ms(platform: Platform, token: str, repeat: int = 15) -> float:
-    platform.call(FEED, token=token)
-    samples = []
+def warm_feeds(platform: Platform, token: str, count: int = WARM_FEEDS) -> None:
+    """A few untimed feeds: a deployed replica has served feeds before it is measured (its first one loads the
+    ranking stack and the community's pool); the timed runs measure serving, not a cold start."""
+    for _ in range(count):
+        platform.call(FEED, token=token)
+
+
+def pool_hit_and_miss_ms(platform: Platform, token: str, repeat: int = 5) -> tuple[float, float]:
+    """One feed's latency (median of sequential calls) with the process's prepared pool fresh (a hit: what the
+    throughput runs mostly meet) and with it just expired (a miss: candidates, counters, text rows and item block
+    rebuilt), waiting out RANKING_POOL_TTL_SECONDS before each miss."""
+    hits, misses = [], []
     for _ in range(repeat):
+        time.sleep(POOL_TTL_SECONDS + 0.2)
         started = time.perf_counter()
         platform.call(FEED, token=token)
-        samples.append(time.perf_counter() - started)
-    return round(statistics.median(samples) * 1000, 1)
+        misses.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        platform.call(FEED, token=token)
+        hits.append(time.perf_counter() - started)
+    return round(statistics.median(hits) * 1000, 1), round(statistics.median(misses) * 1000, 1)
+
+
+def history_latencies_ms(platform: Platform, content_ids: list[str], repeat: int = 15) -> dict[int, float | None]:
+    """Feed latency (median of sequential calls) of members with 0, 1,000 and 10,000 events, their calls taken in
+    turn, so that whatever else the machine does then (the ingest worker deriving the events just recorded, the
+    impressions of the runs before) weighs on the three alike."""
+    tokens: dict[int, str] = {}
+    for size in HISTORY_SIZES:
+        tokens[size], _ = platform.register("hot", f"h{size}")
+        record_events(platform, tokens[size], content_ids, size)
+    samples: dict[int, list[float]] = {size: [] for size in HISTORY_SIZES}
+    try:
+        for size in HISTORY_SIZES:
+            platform.call(FEED, token=tokens[size])
+        for _ in range(repeat):
+            for size in HISTORY_SIZES:
+                started = time.perf_counter()
+                platform.call(FEED, token=tokens[size])
+                samples[size].append(time.perf_counter() - started)
+    except httpx.TimeoutException:
+        pass  # a feed outlasted the client's timeout: what was measured stands, said by a missing figure
+    return {size: round(statistics.median(s) * 1000, 1) if s else None for size, s in samples.items()}
 
 
 class Figures(dict[str, Any]):
@@ -315,6 +360,11 @@ def run(seconds: int, items: int, history: bool, slot_members: int = 0) -> dict[
                 platform = Platform(base)
                 world = set_up(platform, items)
                 token = world["reader"]
+                warm_feeds(platform, token)
+                figures["feed_warm_up"] = f"{WARM_FEEDS} untimed feeds before the timed runs"
+                hit, miss = pool_hit_and_miss_ms(platform, token)
+                figures["feed_ms_pool_hit"] = hit
+                figures["feed_ms_pool_miss"] = miss
                 one = {"contentId": world["content"][0], "type": "OPEN"}
                 hundred = [{"contentId": world["content"][k % items], "type": "OPEN"} for k in range(100)]
                 typename = {"query": TYPENAME}
@@ -350,15 +400,9 @@ def run(seconds: int, items: int, history: bool, slot_members: int = 0) -> dict[
                 figures["typename_p99_under_max_cost_ms"] = loaded.get("p99_ms")
                 figures["typename_p99_loaded_vs_idle"] = ratio(loaded.get("p99_ms", 0), idle.get("p99_ms", 0))
                 if history:
-                    latencies: dict[int, float | None] = {}
-                    for size in (0, 1000, 10000):
-                        member_token, _ = platform.register("hot", f"h{size}")
-                        record_events(platform, member_token, world["content"], size)
-                        try:
-                            latencies[size] = feed_latency_ms(platform, member_token)
-                        except httpx.TimeoutException:
-                            latencies[size] = None  # a feed outlasted the client's timeout: said, not fatal
-                        figures[f"feed_ms_history_{size}"] = latencies[size]
+                    latencies = history_latencies_ms(platform, world["content"])
+                    for size, latency in latencies.items():
+                        figures[f"feed_ms_history_{size}"] = latency
                     figures["feed_ms_by_history"] = {str(k): v for k, v in latencies.items()}
                     first, last = latencies[0], latencies[10000]
                     figures["feed_10000_vs_0"] = ratio(last, first) if first and last else None

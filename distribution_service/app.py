@@ -14,6 +14,7 @@ from content_service.client import ContentClient
 from distribution_service.routes import routes
 from distribution_service.service import DistributionService
 from distribution_service.service.delivery_mail import delivery_mail_worker
+from distribution_service.service.prewarm import prewarming
 from distribution_service.service.ranker import POOL_TTL_SECONDS
 from distribution_service.store import DistributionStore
 from infra.leader import leader_lease
@@ -114,7 +115,8 @@ def create_app(
             delivery_mail: PeriodicTask = app.state.delivery_mail
             delivery_mail.start()
             try:
-                yield
+                async with prewarming():
+                    yield
             finally:
                 await scheduler.stop()
                 await gray_release.stop()

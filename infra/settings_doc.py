@@ -182,8 +182,9 @@ DESCRIPTIONS: dict[str, str] = {
     "ranking_counters_ttl_seconds": "How old items' counters may be in a ranking; 0: always fresh.",
     "ranking_alive_days": "Candidates are items created or active in this many last days (the rule training uses).",
     "ranking_history_limit": "A feed reads the member's last this-many engagements.",
-    "ranking_pool_ttl_seconds": "How long a process shares the community-wide candidates, the running experiments "
-    "and the item snapshots recorded events copy; unset: 5 s, 0 under `APP_ENV=test`.",
+    "ranking_pool_ttl_seconds": "How long a process shares the community-wide candidates, feeds' prepared pools "
+    "(columns, text rows, item block), the model pointer, the running experiments and the item snapshots recorded "
+    "events copy: a publish, boost or promotion reaches feeds within it; unset: 5 s, 0 under `APP_ENV=test`.",
     "ingest_interval_seconds": "How often the event ingest worker derives counters and delivery marks from stored "
     "events (and at once when an event is recorded); 0 turns it off in this process.",
     "complaints_per_member_per_hour": "Complaints one member may file an hour (a community may change it).",

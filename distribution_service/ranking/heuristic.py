@@ -42,31 +42,46 @@ class HeuristicRanker:
     def rank(self, candidates: list[Candidate], context: RankingContext) -> list[Scored]:
         if not candidates:
             return []
-        w = self.weights
         now = context.now.timestamp()
         age_days = np.array([max(0.0, now - c.published_at.timestamp()) for c in candidates]) / SECONDS_PER_DAY
-        engagement = np.array([c.engagement for c in candidates], dtype=float)
-        seen = np.array([c.seen_by_member for c in candidates], dtype=float)
+        parts = self.parts(
+            age_days,
+            np.array([c.engagement for c in candidates], dtype=float),
+            [c.kind for c in candidates],
+            context.scene.value,
+            np.array([c.seen_by_member for c in candidates], dtype=float),
+        )
+        scores = shown_scores(parts)
+        order = np.lexsort((np.array([c.content_id for c in candidates]), -scores))
+        return [Scored(candidates[i].content_id, float(scores[i]), explained(parts, int(i))) for i in order]
 
-        recency = w.recency * np.exp2(-age_days / w.half_life_days)
+    def parts(
+        self, age_days: np.ndarray, engagement: np.ndarray, kinds: list[str], scene: str, seen: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
+        """Each candidate's explained parts (unrounded), as columns: a decision scores its whole pool at once."""
+        w = self.weights
+        recency = w.recency * np.exp2(-np.maximum(age_days, 0.0) / w.half_life_days)
         # log-scaled and normalised by the best item, so one viral post does not flatten the rest.
         log_engagement = np.log1p(engagement)
-        top = log_engagement.max()
+        top = log_engagement.max() if len(log_engagement) else 0.0
         engagement_part = w.engagement * (log_engagement / top if top > 0 else log_engagement)
-        kind_weights = w.kind_by_scene.get(context.scene.value, {})
-        kind_part = np.array([kind_weights.get(c.kind, 0.0) for c in candidates])
-        seen_part = np.where(seen > 0, -w.seen_penalty, 0.0)
-        scores = recency + engagement_part + kind_part + seen_part
+        kind_weights = w.kind_by_scene.get(scene, {})
+        kind_part = np.array([kind_weights.get(k, 0.0) for k in kinds], dtype=float)
+        seen_part = np.where(seen > 0, -w.seen_penalty, 0.0) if seen is not None else np.zeros(len(kinds))
+        return {"recency": recency, "engagement": engagement_part, "kind": kind_part, "seen": seen_part}
 
-        order = np.lexsort((np.array([c.content_id for c in candidates]), -scores))
-        ranked = []
-        for i in order:
-            parts = {
-                "recency": round(float(recency[i]), 6),
-                "engagement": round(float(engagement_part[i]), 6),
-                "kind": round(float(kind_part[i]), 6),
-                "seen": round(float(seen_part[i]), 6),
-            }
-            # The shown score is the sum of the shown parts, so an explanation always adds up.
-            ranked.append(Scored(candidates[i].content_id, round(sum(parts.values()), 6), parts))
-        return ranked
+
+def _round6(values: np.ndarray) -> list[float]:
+    # Python's round (correctly rounded), not numpy's (scale, rint, unscale), so scores match to the last digit.
+    return [round(v, 6) for v in values.tolist()]
+
+
+def shown_scores(parts: dict[str, np.ndarray]) -> np.ndarray:
+    """The shown score: the sum of the shown (rounded) parts, rounded, so an explanation always adds up."""
+    rounded = [_round6(p) for p in parts.values()]
+    return np.array([round(sum(values), 6) for values in zip(*rounded, strict=True)], dtype=float)
+
+
+def explained(parts: dict[str, np.ndarray], i: int) -> dict[str, float]:
+    """Candidate i's shown parts."""
+    return {name: round(float(values[i]), 6) for name, values in parts.items()}

@@ -151,8 +151,14 @@ class FeatureInputs:
 
 
 def _stack(rows: list[Any]) -> Any:
-    from scipy.sparse import csr_matrix, vstack
+    """One-row CSR matrices stacked into one, built from their arrays: scipy's `vstack` costs ~0.1 ms a block,
+    which made stacking a pool's 500 rows a visible part of every feed (py-spy: 54 of 921 samples)."""
+    from scipy.sparse import csr_matrix
 
     if not rows:
         return csr_matrix((0, N_FEATURES), dtype=np.float32)
-    return vstack(rows, format="csr", dtype=np.float32)
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([r.nnz for r in rows], out=indptr[1:])
+    data = np.concatenate([r.data for r in rows]).astype(np.float32, copy=False)
+    indices = np.concatenate([r.indices for r in rows])
+    return csr_matrix((data, indices, indptr), shape=(len(rows), N_FEATURES))

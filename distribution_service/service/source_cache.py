@@ -11,6 +11,7 @@ per-key quotas to the union of the keys' lists (each key's `per_key` newest item
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -76,24 +77,34 @@ def merge_keyed(
 class SourceCache:
     """Per process: (community, tag or author) -> that key's newest items; (community) -> its boosted items."""
 
-    def __init__(self, content: ContentClient) -> None:
+    def __init__(self, content: ContentClient, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.content = content
+        self.clock = clock
         self._keys: dict[tuple[ObjectId, str, str], _Kept] = {}
         self._boosted: dict[ObjectId, _Kept] = {}
+        # One read per community at a time: concurrent decisions wait for it, then ask only for what is missing.
+        self._reading: dict[ObjectId, asyncio.Lock] = {}
 
     async def sources(
         self, cid: ObjectId, tags: list[str], authors: list[str], *, per_source: int, per_key: int, max_age: float
     ) -> Sources:
-        clock = time.monotonic()
+        clock = self.clock()
 
         def fresh(kept: _Kept | None, quota: int = per_key) -> bool:
             return kept is not None and clock - kept.read_at < max_age and kept.per_key >= quota
 
+        def missing() -> tuple[list[str], list[str], bool]:
+            missing_tags = [t for t in tags if not fresh(self._keys.get((cid, "tag", t)))]
+            missing_authors = [a for a in authors if not fresh(self._keys.get((cid, "author", a)))]
+            return missing_tags, missing_authors, not fresh(self._boosted.get(cid), 0)
+
         tags = list(dict.fromkeys(t.strip().lower() for t in tags if t.strip()))
-        missing_tags = [t for t in tags if not fresh(self._keys.get((cid, "tag", t)))]
-        missing_authors = [a for a in authors if not fresh(self._keys.get((cid, "author", a)))]
-        if missing_tags or missing_authors or not fresh(self._boosted.get(cid), 0):
-            await self._read(cid, missing_tags, missing_authors, per_key, clock)
+        if any(missing()):
+            async with self._reading.setdefault(cid, asyncio.Lock()):
+                clock = self.clock()
+                missing_tags, missing_authors, boosted = missing()
+                if missing_tags or missing_authors or boosted:
+                    await self._read(cid, missing_tags, missing_authors, per_key, clock)
         by_tag = [self._keys[(cid, "tag", t)].items for t in tags]
         by_author = [self._keys[(cid, "author", a)].items for a in authors]
         return Sources(

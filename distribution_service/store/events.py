@@ -76,6 +76,8 @@ class EventsStore:
         # One document per data migration done (backfills of older databases).
         self.migrations = db["migrations"]
         self.barrier = JournalBarrier(db)
+        # member_recent_complete's answer once true (a done migration is never undone).
+        self._recent_complete = False
 
     async def ensure_indexes(self) -> None:
         indexes = IndexPlan()
@@ -255,6 +257,14 @@ class EventsStore:
             return None
         docs = await self.recent.list_recent(community_id, member_ids, limit=limit)
         return {m: d["events"] for m, d in docs.items()}
+
+    async def member_recent_complete(self) -> bool:
+        """Whether this database's backfill of member_recent documents is done (then a member without one has no
+        derived engagement, and a feed reads nothing more for them). Read until it is; then kept per process."""
+        if not self._recent_complete:
+            found = await self.migrations.find_one({"_id": "member_recent", "done": True}, {"_id": 1})
+            self._recent_complete = found is not None
+        return self._recent_complete
 
     async def add_to_member_recent(self, docs: list[Doc]) -> None:
         """Imported events (no outbox entry, counted as imported) into their members' last engagements."""
@@ -578,20 +588,23 @@ class EventsStore:
 
     # --- feed reads ------------------------------------------------------------------------------------------
 
-    async def list_last_engagements(self, community_id: ObjectId, member_id: ObjectId, *, limit: int) -> list[Doc]:
+    async def list_last_engagements(
+        self, community_id: ObjectId, member_id: ObjectId, *, limit: int, recent_only: bool = False
+    ) -> list[Doc]:
         """The member's last `limit` engagement events, newest first, with the item snapshot taken when logged.
 
         On community_engaged_member_occurred_at (equality on every field before its sort), through widening
         windows of time (the last day, week, month, year, all time), each read only where the one before did not
         reach: SecantusDB fetches and sorts every document a query matches before its limit, so one query over the
         whole history would cost the history; a window costs the member's recent activity (an active member's
-        last day already holds `limit` events), and no event is fetched twice."""
+        last day already holds `limit` events), and no event is fetched twice. `recent_only`: the last day's alone
+        (events the ingest worker may not have derived yet: one bounded read)."""
         if limit <= 0:
             return []
         now = datetime.now(UTC)
         found: list[Doc] = []
         newer_than: datetime | None = None
-        for days in (1, 7, 30, 365, None):
+        for days in (1,) if recent_only else (1, 7, 30, 365, None):
             query: Doc = {"community_id": community_id, "engaged": True, "member_id": member_id}
             window: Doc = {"$gte": now - timedelta(days=days)} if days is not None else {}
             if newer_than is not None:
@@ -600,7 +613,7 @@ class EventsStore:
                 query["occurred_at"] = window
             cursor = self.events.find(query, projection=HISTORY_FIELDS).sort("occurred_at", DESCENDING)
             found += [doc async for doc in cursor.limit(limit - len(found))]
-            if len(found) >= limit or days is None:
+            if len(found) >= limit or days is None or recent_only:
                 return found
             newer_than = window["$gte"]
         raise AssertionError("the last window is all time")

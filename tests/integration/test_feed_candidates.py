@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from distribution_service.service import ranker
+from distribution_service.service import pool_reader
 from distribution_service.service.slots_command import parser, run
 from tests.factories import Api, Member, create_community, publish, register
 
@@ -32,7 +32,7 @@ async def feed_items(api: Api, member: Member) -> dict[str, list[str]]:
 @pytest.fixture
 def two_newest(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the two newest items come from the 'recent' source: older ones need another source to be offered."""
-    monkeypatch.setattr(ranker, "CANDIDATE_POOL", 2)
+    monkeypatch.setattr(pool_reader, "CANDIDATE_POOL", 2)
 
 
 async def newsroom(api: Api) -> tuple[Member, Member, Member, dict[str, str]]:

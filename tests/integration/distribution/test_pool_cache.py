@@ -1,0 +1,71 @@
+"""A feed's prepared pool is shared for RANKING_POOL_TTL_SECONDS (its documented staleness), then rebuilt: a
+publish and a boost reach the next feed after that age, and not before (the cache is real). The reader's clock is
+moved past the age instead of sleeping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.factories import Api, Member, create_community, grant, publish, register
+
+FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 20) { items { score content { id } } } }"
+BOOST = "mutation($input: GrantExposureBoostInput!) { grantExposureBoost(input: $input) { factor } }"
+AGE = 60.0
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def cached_pools(api: Api) -> Clock:
+    """The process's pool reader keeps pools AGE seconds on a clock the test moves."""
+    assert api.app is not None
+    reader: Any = api.app.state.services.apps["distribution"].state.service.ranker.reader
+    clock = Clock()
+    reader.pool_ttl_seconds = AGE
+    reader.clock = clock
+    reader.sources.clock = clock
+    return clock
+
+
+async def feed(api: Api, member: Member) -> dict[str, float]:
+    data = await api.data(FEED, token=member.token)
+    return {i["content"]["id"]: i["score"] for i in data["feed"]["items"]}
+
+
+async def test_a_published_item_reaches_the_feed_once_the_pool_is_older_than_its_age(api: Api) -> None:
+    await create_community(api, "demo")
+    reader, ann = await register(api, "demo", "reader"), await register(api, "demo", "ann")
+    first = await publish(api, ann, "First", tags=["chains"])
+    clock = cached_pools(api)
+    assert set(await feed(api, reader)) == {first}
+    # when
+    second = await publish(api, ann, "Second", tags=["chains"])
+    kept = await feed(api, reader)
+    clock.now += AGE
+    rebuilt = await feed(api, reader)
+    # then
+    assert set(kept) == {first}
+    assert set(rebuilt) == {first, second}
+
+
+async def test_a_boost_is_reflected_once_the_pool_is_older_than_its_age(api: Api) -> None:
+    cid = await create_community(api, "demo")
+    reader, olga, ann = [await register(api, "demo", h) for h in ("reader", "olga", "ann")]
+    await grant(api, cid, "olga", "OPERATOR")
+    piece = await publish(api, ann, "Piece", tags=["chains"])
+    clock = cached_pools(api)
+    before = (await feed(api, reader))[piece]
+    # when
+    result = await api.data(BOOST, {"input": {"contentId": piece, "percent": 300}}, token=olga.token)
+    kept = (await feed(api, reader))[piece]
+    clock.now += AGE
+    boosted = (await feed(api, reader))[piece]
+    # then
+    assert result["grantExposureBoost"]["factor"] == 4.0
+    assert kept == before
+    assert round(boosted - before, 3) == 1.386  # ln 4, the boost's lift
