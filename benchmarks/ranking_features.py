@@ -6,7 +6,7 @@ a serving input, a parity test and a brute-force test; this benchmark first meas
 that. Each extra column is computed here from the dump's own arrays (catalog, event log), strictly from what
 was known before the group's moment (`EventLog.known < t`), and appended to the groups `split_groups` built (the
 same groups, split and validation fifth as training). Variants: `base` (the shipped 31 columns), `all` (plus
-every extra), `+NAME` (base plus one), `-NAME` (all but one: the ablation), `only:NAME` (that column alone).
+every extra), `+A+B` (base plus these), `-A-B` (all but these: the ablation), `only:A+B` (these columns alone).
 Each chooses its `PARAM_GRID` entry on the validation groups (as training does). Printed per variant and seed:
 validation NDCG@10, test NDCG@10 and the ratio over the best of recency and popularity with its paired ci95 (the
 bare baselines, in the same run); the last line is one JSON object of the means. Select on `--backtest`.
@@ -18,7 +18,6 @@ import argparse
 import dataclasses
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +26,9 @@ import numpy as np
 
 from benchmarks.common import print_summary
 from distribution_service.ranking.baselines import popularity_scores, recency_scores
-from distribution_service.ranking.dataset import Group, Protocol, split_groups, time_split
+from distribution_service.ranking.dataset import ALIVE_DAYS, Group, Protocol, split_groups, time_split
 from distribution_service.ranking.features import FEATURE_INDEX, FEATURES
-from distribution_service.ranking.history import Catalog, EventLog
+from distribution_service.ranking.history import Catalog, EventLog, ItemHistory
 from distribution_service.ranking.metrics import paired_ratio_ci95, per_group
 from distribution_service.ranking.stackexchange import load
 from distribution_service.ranking.text import text_matrix
@@ -53,6 +52,8 @@ EXTRAS = (
     "cross_author_replied",  # times the asker engaged with the member's own items before t (reciprocity)
     "cross_neighbours",  # log1p of the item's engagers before t who engaged an item the member engaged
     "cross_title_max",  # closest cosine of the item's title with the titles the member engaged with
+    "content_newest_rank",  # log1p of how many items were created after it and before t (the "newest" tab)
+    "content_active_rank",  # log1p of how many alive items were active after its last activity (the "active" tab)
 )
 
 
@@ -90,6 +91,8 @@ class Sources:
             r = np.array(rows)
             self.by_member[member] = (log.known[r], log.items[r])
         self.by_pair = {k: np.array(v) for k, v in pairs.items()}
+        self.history = ItemHistory(self.catalog, log)
+        self.created_sorted = np.sort(self.catalog.created)
 
     def columns(self, group: Group) -> np.ndarray:
         t, member = group.at, group.member_id
@@ -115,6 +118,15 @@ class Sources:
             out[:, 6] = sims.max(axis=1)
         else:
             out[:, 6] = 0.0
+        created = self.catalog.created[group.items]
+        newer = np.searchsorted(self.created_sorted, t, side="left") - np.searchsorted(
+            self.created_sorted, created, side="right"
+        )
+        out[:, 7] = np.log1p(np.maximum(newer, 0))
+        alive = self.history.alive(t, days=ALIVE_DAYS)
+        active = np.sort(self.history.last_activity(alive, t))
+        mine_last = self.history.last_activity(group.items, t)
+        out[:, 8] = np.log1p(len(active) - np.searchsorted(active, mine_last, side="right"))
         authors = self.catalog.author_ids
         for row, item in enumerate(group.items.tolist()):
             known, who, grades = self.by_item.get(item, (np.zeros(0), np.zeros(0, dtype=str), np.zeros(0)))
@@ -177,15 +189,20 @@ def columns_of(variant: str) -> list[int]:
         return base
     if variant == "all":
         return every
-    sign, name = (variant[0], variant[1:]) if variant[0] in "+-" else ("only", variant.removeprefix("only:"))
-    if name not in NAMES:
-        raise ValueError(f"unknown feature {name}")
-    k = NAMES.index(name)
+    if variant.startswith("only:"):
+        names = variant.removeprefix("only:").split("+")
+        sign = "only"
+    else:
+        sign, names = variant[0], variant[1:].split(variant[0])
+    unknown = [n for n in names if n not in NAMES]
+    if unknown or sign not in ("+", "-", "only"):
+        raise ValueError(f"unknown variant {variant}")
+    picked = [NAMES.index(n) for n in names]
     if sign == "+":
-        return [*base, k]
+        return [*base, *picked]
     if sign == "-":
-        return [c for c in every if c != k]
-    return [k]
+        return [c for c in every if c not in picked]
+    return picked
 
 
 def _dataset(groups: list[Group], cols: list[int], reference: lgb.Dataset | None = None) -> lgb.Dataset:
@@ -225,9 +242,9 @@ def evaluate(variant: str, train: list[Group], test: list[Group], seed: int) -> 
     fit = [g for g in train if g.at < validation_start]
     valid = [g for g in train if g.at >= validation_start]
     score, booster = _search(fit, valid, seed, cols)
-    scorer: Callable[[Group], np.ndarray] = lambda g: np.asarray(booster.predict(g.features[:, cols], num_threads=1))
     labels = [g.labels for g in test]
-    model = per_group("ndcg", labels, [scorer(g) for g in test], 10)
+    scores = [np.asarray(booster.predict(g.features[:, cols], num_threads=1)) for g in test]
+    model = per_group("ndcg", labels, scores, 10)
     recency = per_group("ndcg", labels, [recency_scores(g) for g in test], 10)
     popularity = per_group("ndcg", labels, [popularity_scores(g) for g in test], 10)
     over = recency if recency.mean() >= popularity.mean() else popularity
@@ -248,7 +265,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("path", type=Path, help="a Stack Exchange dump's folder")
     parser.add_argument("--backtest", action="store_true", help="evaluate on the period before the usual test period")
     parser.add_argument("--seeds", default="7,1,2,11")
-    parser.add_argument("--variants", default="base,all", help="comma list: base, all, +NAME, -NAME, only:NAME")
+    parser.add_argument("--variants", default="base,all", help="comma list: base, all, +A+B, -A-B, only:A+B")
     args = parser.parse_args(argv)
     names = [n for n in args.variants.split(",") if n]
     for name in names:
