@@ -13,14 +13,13 @@ period's end, and the group count.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 from pathlib import Path
 
 from benchmarks.common import print_summary
+from benchmarks.ranking_variants import dump_data
 from distribution_service.ranking.dataset import Protocol, engagement_groups, iso, time_split
 from distribution_service.ranking.history import text_rows
-from distribution_service.ranking.stackexchange import load
 
 
 def _iso_z(t: float) -> str:
@@ -34,18 +33,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7, help="negative sampling seed")
     parser.add_argument("--backtest", action="store_true", help="the period before the usual test period")
     args = parser.parse_args(argv)
-    catalog, log = load(args.path)
-    since, until = float(log.times.min()), float(log.times.max()) + 1
+    data = dump_data(args.path, backtest=args.backtest)
+    catalog, log = data.catalog, data.log
     engaged = (log.grades > 0) & (log.member_ids != "")
-    if args.backtest:
-        until = time_split(log.times[engaged], since=since, until=until)
-        kept = log.times < until
-        log = type(log)(**{f.name: getattr(log, f.name)[kept] for f in dataclasses.fields(log)})
-        engaged = (log.grades > 0) & (log.member_ids != "")
-    cut = time_split(log.times[engaged], since=since, until=until)
+    cut = time_split(log.times[engaged], since=data.since, until=data.until)
     protocol = Protocol()
     groups = engagement_groups(
-        catalog, log, since=cut, until=until, seed=args.seed, protocol=protocol, text=text_rows(catalog)
+        catalog, log, since=cut, until=data.until, seed=args.seed, protocol=protocol, text=text_rows(catalog)
     )
     ids = catalog.content_ids
     with args.output.open("w") as out:
@@ -58,7 +52,7 @@ def main(argv: list[str] | None = None) -> None:
                 "ratings": {ids[i]: int(r) for i, r in zip(g.items.tolist(), g.labels.tolist(), strict=True) if r > 0},
             }
             out.write(json.dumps(line) + "\n")
-    print_summary({"cut": _iso_z(cut), "until": _iso_z(until), "groups": len(groups), "seed": args.seed})
+    print_summary({"cut": _iso_z(cut), "until": _iso_z(data.until), "groups": len(groups), "seed": args.seed})
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -24,19 +23,16 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 
-from benchmarks.common import print_summary
-from distribution_service.ranking.baselines import popularity_scores, recency_scores
-from distribution_service.ranking.dataset import ALIVE_DAYS, Group, Protocol, split_groups, time_split
+from benchmarks.ranking_variants import dump_data, judged, run_seeds
+from benchmarks.ranking_variants import groups_for as variant_groups
+from distribution_service.ranking.dataset import ALIVE_DAYS, Group
 from distribution_service.ranking.features import FEATURE_INDEX, FEATURES
 from distribution_service.ranking.history import Catalog, EventLog, ItemHistory
-from distribution_service.ranking.metrics import paired_ratio_ci95, per_group
-from distribution_service.ranking.stackexchange import load
 from distribution_service.ranking.text import text_matrix
 from distribution_service.ranking.training import (
     EARLY_STOPPING_ROUNDS,
     NUM_BOOST_ROUND,
     PARAM_GRID,
-    TrainingData,
     lightgbm_params,
 )
 
@@ -156,18 +152,9 @@ def _titles(path: Path) -> list[str]:
 def groups_for(path: Path, seed: int, *, backtest: bool) -> tuple[list[Group], list[Group]]:
     """Training and test groups as `python -m distribution_service.ranking.stackexchange` builds them, each with
     the extra columns appended after the shipped ones."""
-    catalog, log = load(path)
-    since, until = float(log.times.min()), float(log.times.max()) + 1
-    if backtest:
-        engaged = (log.grades > 0) & (log.member_ids != "")
-        until = time_split(log.times[engaged], since=since, until=until)
-        kept = log.times < until
-        log = type(log)(**{f.name: getattr(log, f.name)[kept] for f in dataclasses.fields(log)})
-    data = TrainingData(path.name, catalog, log, since=since, until=until)
-    engaged = (data.log.grades > 0) & (data.log.member_ids != "")
-    split = time_split(data.log.times[engaged], since=data.since, until=data.until)
-    train, test = split_groups(data, split, protocol=Protocol(alive_days=data.alive_days), seed=seed)
-    sources = Sources(catalog, log, text_matrix(_titles(path)))
+    data = dump_data(path, backtest=backtest)
+    train, test = variant_groups(path, seed, backtest=backtest)
+    sources = Sources(data.catalog, data.log, text_matrix(_titles(path)))
 
     def extend(groups: list[Group]) -> list[Group]:
         return [
@@ -242,22 +229,8 @@ def evaluate(variant: str, train: list[Group], test: list[Group], seed: int) -> 
     fit = [g for g in train if g.at < validation_start]
     valid = [g for g in train if g.at >= validation_start]
     score, booster = _search(fit, valid, seed, cols)
-    labels = [g.labels for g in test]
     scores = [np.asarray(booster.predict(g.features[:, cols], num_threads=1)) for g in test]
-    model = per_group("ndcg", labels, scores, 10)
-    recency = per_group("ndcg", labels, [recency_scores(g) for g in test], 10)
-    popularity = per_group("ndcg", labels, [popularity_scores(g) for g in test], 10)
-    over = recency if recency.mean() >= popularity.mean() else popularity
-    ratio, low, high = paired_ratio_ci95(model, over, seed=seed)
-    return {
-        "variant": variant,
-        "seed": seed,
-        "validation_ndcg@10": round(score, 4),
-        "ndcg@10": round(float(model.mean()), 4),
-        "over": round(float(over.mean()), 4),
-        "ratio": round(ratio, 4),
-        "ci95": [round(low, 3), round(high, 3)],
-    }
+    return {"variant": variant, "seed": seed, "validation_ndcg@10": round(score, 4), **judged(test, scores, seed)}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -273,16 +246,7 @@ def main(argv: list[str] | None = None) -> None:
             columns_of(name)
         except ValueError as exc:
             parser.error(str(exc))
-    ratios: dict[str, list[float]] = {name: [] for name in names}
-    for seed in (int(s) for s in args.seeds.split(",")):
-        train, test = groups_for(args.path, seed, backtest=args.backtest)
-        for name in names:
-            row = evaluate(name, train, test, seed)
-            ratios[name].append(row["ratio"])
-            print(json.dumps(row), flush=True)
-    print_summary(
-        {"backtest": args.backtest, "mean_ratio": {n: round(float(np.mean(r)), 4) for n, r in ratios.items()}}
-    )
+    run_seeds(args.path, args.seeds, names, backtest=args.backtest, groups=groups_for, evaluate=evaluate)
 
 
 if __name__ == "__main__":
