@@ -16,6 +16,7 @@ import argparse
 import dataclasses
 import json
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +170,16 @@ def groups_for(path: Path, seed: int, *, backtest: bool) -> tuple[list[Group], l
     return split_groups(data, split, protocol=Protocol(alive_days=data.alive_days), seed=seed)
 
 
+def augmented_groups(path: Path, seed: int, *, backtest: bool, copies: int) -> tuple[list[Group], list[Group]]:
+    """`groups_for`, with the training groups drawn `copies` times (the same anchors and positives, negatives
+    sampled with seeds seed, seed + 1000, ...): more negatives per positive for the fit; the test groups are the
+    seed's own."""
+    train, test = groups_for(path, seed, backtest=backtest)
+    for k in range(1, copies):
+        train += groups_for(path, seed + 1000 * k, backtest=backtest)[0]
+    return sorted(train, key=lambda g: g.at), test
+
+
 def judged(test: list[Group], scores: list[np.ndarray], seed: int) -> dict[str, Any]:
     """The model's test NDCG@10 and its ratio over the best of recency and popularity (paired ci95)."""
     labels = [g.labels for g in test]
@@ -221,12 +232,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backtest", action="store_true", help="evaluate on the period before the usual test period")
     parser.add_argument("--seeds", default="7,1,2,11")
     parser.add_argument("--variants", default=",".join(VARIANTS), help=f"comma list of {', '.join(VARIANTS)}")
+    parser.add_argument(
+        "--augment",
+        type=int,
+        default=1,
+        help="training groups drawn this many times (each with its own negatives' seed); test groups unchanged",
+    )
     args = parser.parse_args(argv)
     names = [n for n in args.variants.split(",") if n]
     unknown = sorted(set(names) - set(VARIANTS))
     if unknown:
         parser.error(f"unknown variants: {', '.join(unknown)}")
-    run_seeds(args.path, args.seeds, names, backtest=args.backtest, groups=groups_for, evaluate=evaluate)
+    groups = groups_for if args.augment == 1 else partial(augmented_groups, copies=args.augment)
+    run_seeds(args.path, args.seeds, names, backtest=args.backtest, groups=groups, evaluate=evaluate)
 
 
 if __name__ == "__main__":
