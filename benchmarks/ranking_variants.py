@@ -16,6 +16,7 @@ import argparse
 import dataclasses
 import json
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -148,8 +149,9 @@ VARIANTS: dict[str, Variant] = {
 }
 
 
-def groups_for(path: Path, seed: int, *, backtest: bool) -> tuple[list[Group], list[Group]]:
-    """Training and test groups as `python -m distribution_service.ranking.stackexchange` builds them."""
+def dump_data(path: Path, *, backtest: bool) -> TrainingData:
+    """The dump as `python -m distribution_service.ranking.stackexchange` reads it (with `backtest`: cut at the
+    usual test period's start, so that the period before it is the test period)."""
     catalog, log = load(path)
     since, until = float(log.times.min()), float(log.times.max()) + 1
     if backtest:
@@ -157,10 +159,61 @@ def groups_for(path: Path, seed: int, *, backtest: bool) -> tuple[list[Group], l
         until = time_split(log.times[engaged], since=since, until=until)
         kept = log.times < until
         log = type(log)(**{f.name: getattr(log, f.name)[kept] for f in dataclasses.fields(log)})
-    data = TrainingData(path.name, catalog, log, since=since, until=until)
+    return TrainingData(path.name, catalog, log, since=since, until=until)
+
+
+def groups_for(path: Path, seed: int, *, backtest: bool) -> tuple[list[Group], list[Group]]:
+    """Training and test groups as `python -m distribution_service.ranking.stackexchange` builds them."""
+    data = dump_data(path, backtest=backtest)
     engaged = (data.log.grades > 0) & (data.log.member_ids != "")
     split = time_split(data.log.times[engaged], since=data.since, until=data.until)
     return split_groups(data, split, protocol=Protocol(alive_days=data.alive_days), seed=seed)
+
+
+def augmented_groups(path: Path, seed: int, *, backtest: bool, copies: int) -> tuple[list[Group], list[Group]]:
+    """`groups_for`, with the training groups drawn `copies` times (the same anchors and positives, negatives
+    sampled with seeds seed, seed + 1000, ...): more negatives per positive for the fit; the test groups are the
+    seed's own."""
+    train, test = groups_for(path, seed, backtest=backtest)
+    for k in range(1, copies):
+        train += groups_for(path, seed + 1000 * k, backtest=backtest)[0]
+    return sorted(train, key=lambda g: g.at), test
+
+
+def judged(test: list[Group], scores: list[np.ndarray], seed: int) -> dict[str, Any]:
+    """The model's test NDCG@10 and its ratio over the best of recency and popularity (paired ci95)."""
+    labels = [g.labels for g in test]
+    model = per_group("ndcg", labels, scores, 10)
+    recency = per_group("ndcg", labels, [recency_scores(g) for g in test], 10)
+    popularity = per_group("ndcg", labels, [popularity_scores(g) for g in test], 10)
+    over = recency if recency.mean() >= popularity.mean() else popularity
+    ratio, low, high = paired_ratio_ci95(model, over, seed=seed)
+    return {
+        "ndcg@10": round(float(model.mean()), 4),
+        "over": round(float(over.mean()), 4),
+        "ratio": round(ratio, 4),
+        "ci95": [round(low, 3), round(high, 3)],
+    }
+
+
+def run_seeds(
+    path: Path,
+    seeds: str,
+    names: list[str],
+    *,
+    backtest: bool,
+    groups: Callable[..., tuple[list[Group], list[Group]]],
+    evaluate: Callable[[str, list[Group], list[Group], int], dict[str, Any]],
+) -> None:
+    """Every variant on every seed's groups, one JSON line each, then the means as the last line."""
+    ratios: dict[str, list[float]] = {name: [] for name in names}
+    for seed in (int(s) for s in seeds.split(",")):
+        train, test = groups(path, seed, backtest=backtest)
+        for name in names:
+            row = evaluate(name, train, test, seed)
+            ratios[name].append(row["ratio"])
+            print(json.dumps(row), flush=True)
+    print_summary({"backtest": backtest, "mean_ratio": {n: round(float(np.mean(r)), 4) for n, r in ratios.items()}})
 
 
 def evaluate(name: str, train: list[Group], test: list[Group], seed: int) -> dict[str, Any]:
@@ -168,23 +221,9 @@ def evaluate(name: str, train: list[Group], test: list[Group], seed: int) -> dic
     fit = [g for g in train if g.at < validation_start]
     valid = [g for g in train if g.at >= validation_start]
     score, scorer, overrides = VARIANTS[name](fit, valid, seed)
-    labels = [g.labels for g in test]
-    model = per_group("ndcg", labels, [scorer(g.features) for g in test], 10)
-    recency = per_group("ndcg", labels, [recency_scores(g) for g in test], 10)
-    popularity = per_group("ndcg", labels, [popularity_scores(g) for g in test], 10)
-    over = recency if recency.mean() >= popularity.mean() else popularity
-    ratio, low, high = paired_ratio_ci95(model, over, seed=seed)
     chosen = {k: v for k, v in overrides.items() if k != "monotone_constraints"}
-    return {
-        "variant": name,
-        "seed": seed,
-        "validation_ndcg@10": round(score, 4),
-        "ndcg@10": round(float(model.mean()), 4),
-        "over": round(float(over.mean()), 4),
-        "ratio": round(ratio, 4),
-        "ci95": [round(low, 3), round(high, 3)],
-        "chosen": chosen,
-    }
+    row = judged(test, [scorer(g.features) for g in test], seed)
+    return {"variant": name, "seed": seed, "validation_ndcg@10": round(score, 4), **row, "chosen": chosen}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -193,21 +232,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backtest", action="store_true", help="evaluate on the period before the usual test period")
     parser.add_argument("--seeds", default="7,1,2,11")
     parser.add_argument("--variants", default=",".join(VARIANTS), help=f"comma list of {', '.join(VARIANTS)}")
+    parser.add_argument(
+        "--augment",
+        type=int,
+        default=1,
+        help="training groups drawn this many times (each with its own negatives' seed); test groups unchanged",
+    )
     args = parser.parse_args(argv)
     names = [n for n in args.variants.split(",") if n]
     unknown = sorted(set(names) - set(VARIANTS))
     if unknown:
         parser.error(f"unknown variants: {', '.join(unknown)}")
-    ratios: dict[str, list[float]] = {name: [] for name in names}
-    for seed in (int(s) for s in args.seeds.split(",")):
-        train, test = groups_for(args.path, seed, backtest=args.backtest)
-        for name in names:
-            row = evaluate(name, train, test, seed)
-            ratios[name].append(row["ratio"])
-            print(json.dumps(row), flush=True)
-    print_summary(
-        {"backtest": args.backtest, "mean_ratio": {n: round(float(np.mean(r)), 4) for n, r in ratios.items()}}
-    )
+    groups = groups_for if args.augment == 1 else partial(augmented_groups, copies=args.augment)
+    run_seeds(args.path, args.seeds, names, backtest=args.backtest, groups=groups, evaluate=evaluate)
 
 
 if __name__ == "__main__":

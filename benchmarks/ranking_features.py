@@ -1,0 +1,253 @@
+"""Candidate features for the ranker, tried on a Stack Exchange dump before any is installed:
+`python -m benchmarks.ranking_features PATH [--backtest] [--seeds 7,1,2,11] [--variants base,all,+x,-x,only:x]`.
+
+Why: issue 13 step 5 asks for signals that generalise across communities. Adding a column to `FEATURES` means
+a serving input, a parity test and a brute-force test; this benchmark first measures whether a signal is worth
+that. Each extra column is computed here from the dump's own arrays (catalog, event log), strictly from what
+was known before the group's moment (`EventLog.known < t`), and appended to the groups `split_groups` built (the
+same groups, split and validation fifth as training). Variants: `base` (the shipped 31 columns), `all` (plus
+every extra), `+A+B` (base plus these), `-A-B` (all but these: the ablation), `only:A+B` (these columns alone).
+Each chooses its `PARAM_GRID` entry on the validation groups (as training does). Printed per variant and seed:
+validation NDCG@10, test NDCG@10 and the ratio over the best of recency and popularity with its paired ci95 (the
+bare baselines, in the same run); the last line is one JSON object of the means. Select on `--backtest`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+
+from benchmarks.ranking_variants import dump_data, judged, run_seeds
+from benchmarks.ranking_variants import groups_for as variant_groups
+from distribution_service.ranking.dataset import ALIVE_DAYS, Group
+from distribution_service.ranking.features import FEATURE_INDEX, FEATURES
+from distribution_service.ranking.history import Catalog, EventLog, ItemHistory
+from distribution_service.ranking.text import text_matrix
+from distribution_service.ranking.training import (
+    EARLY_STOPPING_ROUNDS,
+    NUM_BOOST_ROUND,
+    PARAM_GRID,
+    lightgbm_params,
+)
+
+DAY = 86_400.0
+ANSWER_GRADE = 3
+HISTORY = 100
+
+EXTRAS = (
+    "cross_new_since_visit",  # log age minus log days since the member's last engagement (new to them)
+    "cross_active_since_visit",  # log idle minus log days since the member's last engagement
+    "content_last_answer_days",  # days since the item's last answer known before t (NaN: none)
+    "content_author_activity",  # log1p of the asker's own engagement events known before t
+    "cross_author_replied",  # times the asker engaged with the member's own items before t (reciprocity)
+    "cross_neighbours",  # log1p of the item's engagers before t who engaged an item the member engaged
+    "cross_title_max",  # closest cosine of the item's title with the titles the member engaged with
+    "content_newest_rank",  # log1p of how many items were created after it and before t (the "newest" tab)
+    "content_active_rank",  # log1p of how many alive items were active after its last activity (the "active" tab)
+)
+
+
+@dataclasses.dataclass
+class Sources:
+    """The dump's arrays indexed for "known before t" lookups."""
+
+    catalog: Catalog
+    log: EventLog
+    titles: Any
+
+    def __post_init__(self) -> None:
+        log = self.log
+        real = (log.grades > 0) & (log.member_ids != "")
+        self.by_item: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.by_member: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.by_pair: dict[tuple[str, str], np.ndarray] = {}
+        idx = np.flatnonzero(real)
+        order = idx[np.argsort(log.known[idx], kind="stable")]
+        items: dict[int, list[int]] = {}
+        members: dict[str, list[int]] = {}
+        pairs: dict[tuple[str, str], list[float]] = {}
+        authors = self.catalog.author_ids
+        for e in order:
+            item, member = int(log.items[e]), str(log.member_ids[e])
+            items.setdefault(item, []).append(e)
+            members.setdefault(member, []).append(e)
+            owner = authors[item]
+            if owner and owner != member:
+                pairs.setdefault((member, owner), []).append(float(log.known[e]))
+        for item, rows in items.items():
+            r = np.array(rows)
+            self.by_item[item] = (log.known[r], log.member_ids[r].astype(str), log.grades[r])
+        for member, rows in members.items():
+            r = np.array(rows)
+            self.by_member[member] = (log.known[r], log.items[r])
+        self.by_pair = {k: np.array(v) for k, v in pairs.items()}
+        self.history = ItemHistory(self.catalog, log)
+        self.created_sorted = np.sort(self.catalog.created)
+
+    def columns(self, group: Group) -> np.ndarray:
+        t, member = group.at, group.member_id
+        n = len(group.items)
+        out = np.full((n, len(EXTRAS)), np.nan)
+        f = group.features
+        recency = np.log1p(f[:, FEATURE_INDEX["member_recency_days"]].astype(float))
+        out[:, 0] = np.log1p(f[:, FEATURE_INDEX["content_age_days"]].astype(float)) - recency
+        out[:, 1] = np.log1p(f[:, FEATURE_INDEX["content_last_activity_days"]].astype(float)) - recency
+        mine = self.by_member.get(member)
+        if mine is not None:
+            hi = int(np.searchsorted(mine[0], t, side="left"))
+            engaged = mine[1][max(0, hi - HISTORY) : hi]
+        else:
+            engaged = np.zeros(0, dtype=np.int64)
+        neighbours: set[str] = set()
+        for item in set(engaged.tolist()):
+            known, who, _ = self.by_item[item]
+            neighbours.update(who[: np.searchsorted(known, t, side="left")].tolist())
+        neighbours.discard(member)
+        if len(engaged):
+            sims = np.asarray((self.titles[group.items] @ self.titles[engaged].T).todense())
+            out[:, 6] = sims.max(axis=1)
+        else:
+            out[:, 6] = 0.0
+        created = self.catalog.created[group.items]
+        newer = np.searchsorted(self.created_sorted, t, side="left") - np.searchsorted(
+            self.created_sorted, created, side="right"
+        )
+        out[:, 7] = np.log1p(np.maximum(newer, 0))
+        alive = self.history.alive(t, days=ALIVE_DAYS)
+        active = np.sort(self.history.last_activity(alive, t))
+        mine_last = self.history.last_activity(group.items, t)
+        out[:, 8] = np.log1p(len(active) - np.searchsorted(active, mine_last, side="right"))
+        authors = self.catalog.author_ids
+        for row, item in enumerate(group.items.tolist()):
+            known, who, grades = self.by_item.get(item, (np.zeros(0), np.zeros(0, dtype=str), np.zeros(0)))
+            k = int(np.searchsorted(known, t, side="left"))
+            answered = np.flatnonzero(grades[:k] >= ANSWER_GRADE)
+            if len(answered):
+                out[row, 2] = (t - known[answered[-1]]) / DAY
+            owner = authors[item]
+            if owner:
+                theirs = self.by_member.get(owner)
+                out[row, 3] = np.log1p(np.searchsorted(theirs[0], t, side="left")) if theirs is not None else 0.0
+                replied = self.by_pair.get((owner, member))
+                out[row, 4] = 0.0 if replied is None else float(np.searchsorted(replied, t, side="left"))
+            else:
+                out[row, 3] = 0.0
+                out[row, 4] = 0.0
+            out[row, 5] = np.log1p(len(neighbours.intersection(who[:k].tolist()))) if neighbours else 0.0
+        return out
+
+
+def _titles(path: Path) -> list[str]:
+    """Question titles in `load`'s catalog order."""
+    rows = ET.parse(path / "Posts.xml").getroot().iter("row")
+    return [r.attrib.get("Title", "") for r in rows if r.attrib.get("PostTypeId") == "1"]
+
+
+def groups_for(path: Path, seed: int, *, backtest: bool) -> tuple[list[Group], list[Group]]:
+    """Training and test groups as `python -m distribution_service.ranking.stackexchange` builds them, each with
+    the extra columns appended after the shipped ones."""
+    data = dump_data(path, backtest=backtest)
+    train, test = variant_groups(path, seed, backtest=backtest)
+    sources = Sources(data.catalog, data.log, text_matrix(_titles(path)))
+
+    def extend(groups: list[Group]) -> list[Group]:
+        return [
+            dataclasses.replace(g, features=np.hstack([g.features, sources.columns(g)]).astype(np.float32))
+            for g in groups
+        ]
+
+    return extend(train), extend(test)
+
+
+NAMES = (*FEATURES, *EXTRAS)
+
+
+def columns_of(variant: str) -> list[int]:
+    """Which columns a variant trains on."""
+    base = list(range(len(FEATURES)))
+    every = list(range(len(NAMES)))
+    if variant == "base":
+        return base
+    if variant == "all":
+        return every
+    if variant.startswith("only:"):
+        names = variant.removeprefix("only:").split("+")
+        sign = "only"
+    else:
+        sign, names = variant[0], variant[1:].split(variant[0])
+    unknown = [n for n in names if n not in NAMES]
+    if unknown or sign not in ("+", "-", "only"):
+        raise ValueError(f"unknown variant {variant}")
+    picked = [NAMES.index(n) for n in names]
+    if sign == "+":
+        return [*base, *picked]
+    if sign == "-":
+        return [c for c in every if c not in picked]
+    return picked
+
+
+def _dataset(groups: list[Group], cols: list[int], reference: lgb.Dataset | None = None) -> lgb.Dataset:
+    return lgb.Dataset(
+        np.vstack([g.features[:, cols] for g in groups]),
+        label=np.concatenate([g.labels for g in groups]),
+        group=[len(g.items) for g in groups],
+        feature_name=[NAMES[c] for c in cols],
+        reference=reference,
+        free_raw_data=False,
+    )
+
+
+def _search(fit: list[Group], valid: list[Group], seed: int, cols: list[int]) -> tuple[float, lgb.Booster]:
+    """PARAM_GRID, the best validation NDCG@10 wins, as `training.search_lightgbm`."""
+    best: tuple[float, lgb.Booster] | None = None
+    train_set = _dataset(fit, cols)
+    valid_set = _dataset(valid, cols, reference=train_set)
+    for entry in PARAM_GRID:
+        booster = lgb.train(
+            lightgbm_params(seed) | entry,
+            train_set,
+            num_boost_round=NUM_BOOST_ROUND,
+            valid_sets=[valid_set],
+            callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)],
+        )
+        score = float(booster.best_score["valid_0"]["ndcg@10"])
+        if best is None or score > best[0]:
+            best = (score, booster)
+    assert best is not None
+    return best
+
+
+def evaluate(variant: str, train: list[Group], test: list[Group], seed: int) -> dict[str, Any]:
+    cols = columns_of(variant)
+    validation_start = float(np.quantile([g.at for g in train], 0.8))
+    fit = [g for g in train if g.at < validation_start]
+    valid = [g for g in train if g.at >= validation_start]
+    score, booster = _search(fit, valid, seed, cols)
+    scores = [np.asarray(booster.predict(g.features[:, cols], num_threads=1)) for g in test]
+    return {"variant": variant, "seed": seed, "validation_ndcg@10": round(score, 4), **judged(test, scores, seed)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.ranking_features", description=__doc__)
+    parser.add_argument("path", type=Path, help="a Stack Exchange dump's folder")
+    parser.add_argument("--backtest", action="store_true", help="evaluate on the period before the usual test period")
+    parser.add_argument("--seeds", default="7,1,2,11")
+    parser.add_argument("--variants", default="base,all", help="comma list: base, all, +A+B, -A-B, only:A+B")
+    args = parser.parse_args(argv)
+    names = [n for n in args.variants.split(",") if n]
+    for name in names:
+        try:
+            columns_of(name)
+        except ValueError as exc:
+            parser.error(str(exc))
+    run_seeds(args.path, args.seeds, names, backtest=args.backtest, groups=groups_for, evaluate=evaluate)
+
+
+if __name__ == "__main__":
+    main()
