@@ -21,6 +21,10 @@ baseline measured in the same run:
   `Booster.predict` throughput, whole and in two partitions, with each member delivered exactly once
   (`--slot-members 0` skips it; it is linear in members).
 
+Before each timed run (and before the history feeds) the harness waits until the ingest worker has derived every
+event recorded so far (`ingest_drain_seconds` says how long each wait took): a backlog left by one run would
+otherwise share the core with the next and be measured as its slowness.
+
 Prints a table, then one JSON line of every figure.
 """
 
@@ -38,7 +42,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,7 +50,7 @@ from typing import Any
 
 import httpx
 from bson import ObjectId
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, MongoClient
 
 from benchmarks.common import print_summary
 from infra.embedded import EmbeddedServer, free_port
@@ -273,6 +277,20 @@ def warm_feeds(platform: Platform, token: str, count: int = WARM_FEEDS) -> None:
         platform.call(FEED, token=token)
 
 
+def drain_ingest(uri: str, prefix: str, *, limit_seconds: float = 600.0) -> float:
+    """Wait until the ingest worker has derived every recorded event (the event outbox is empty), so that the next
+    timed run does not share the core with a backlog the previous one left; the seconds it took."""
+    started = time.monotonic()
+    client: MongoClient[dict[str, Any]] = MongoClient(uri, directConnection=True)
+    try:
+        outbox = client[f"{prefix}_distribution"]["event_outbox"]
+        while outbox.estimated_document_count() and time.monotonic() - started < limit_seconds:
+            time.sleep(0.5)
+    finally:
+        client.close()
+    return round(time.monotonic() - started, 1)
+
+
 def pool_hit_and_miss_ms(platform: Platform, token: str, repeat: int = 5) -> tuple[float, float]:
     """One feed's latency (median of sequential calls) with the process's prepared pool fresh (a hit: what the
     throughput runs mostly meet) and with it just expired (a miss: candidates, counters, text rows and item block
@@ -289,7 +307,9 @@ def pool_hit_and_miss_ms(platform: Platform, token: str, repeat: int = 5) -> tup
     return round(statistics.median(hits) * 1000, 1), round(statistics.median(misses) * 1000, 1)
 
 
-def history_latencies_ms(platform: Platform, content_ids: list[str], repeat: int = 15) -> dict[int, float | None]:
+def history_latencies_ms(
+    platform: Platform, content_ids: list[str], drain: Callable[[], float], repeat: int = 15
+) -> dict[int, float | None]:
     """Feed latency (median of sequential calls) of members with 0, 1,000 and 10,000 events, their calls taken in
     turn, so that whatever else the machine does then (the ingest worker deriving the events just recorded, the
     impressions of the runs before) weighs on the three alike."""
@@ -297,6 +317,7 @@ def history_latencies_ms(platform: Platform, content_ids: list[str], repeat: int
     for size in HISTORY_SIZES:
         tokens[size], _ = platform.register("hot", f"h{size}")
         record_events(platform, tokens[size], content_ids, size)
+    drain()  # the members' events derived (member_recent, counters) before their feeds are timed
     samples: dict[int, list[float]] = {size: [] for size in HISTORY_SIZES}
     try:
         for size in HISTORY_SIZES:
@@ -356,7 +377,8 @@ def run(seconds: int, items: int, history: bool, slot_members: int = 0) -> dict[
             figures["bare_insert_many100_eps"] = round(
                 asyncio.run(bare_inserts(server.uri, connections=8, seconds=seconds, batch=100)), 1
             )
-            with gateway_process(server.uri, var_dir) as base:
+            prefix = f"hot{uuid.uuid4().hex[:8]}"
+            with gateway_process(server.uri, var_dir, prefix) as base:
                 platform = Platform(base)
                 world = set_up(platform, items)
                 token = world["reader"]
@@ -369,8 +391,10 @@ def run(seconds: int, items: int, history: bool, slot_members: int = 0) -> dict[
                 hundred = [{"contentId": world["content"][k % items], "type": "OPEN"} for k in range(100)]
                 typename = {"query": TYPENAME}
                 feed = {"query": FEED}
+                drains: list[float] = []
                 for connections in (8, 32):
                     c = connections
+                    drains.append(drain_ingest(server.uri, prefix))
                     t = wrk(base, token, typename, connections=c, seconds=seconds)
                     f = wrk(base, token, feed, connections=c, seconds=seconds)
                     r = wrk(base, token, {"query": RECORD, "variables": {"i": one}}, connections=c, seconds=seconds)
@@ -389,6 +413,8 @@ def run(seconds: int, items: int, history: bool, slot_members: int = 0) -> dict[
                 )
                 figures["record_events100_eps"] = round(many["rps"] * 100, 1)
                 figures["record_events100_vs_bare_many"] = ratio(many["rps"] * 100, figures["bare_insert_many100_eps"])
+                drains.append(drain_ingest(server.uri, prefix))
+                figures["ingest_drain_seconds"] = drains  # the worker's backlog after each run above, waited out
                 idle = wrk(base, token, typename, connections=8, seconds=seconds)
                 heavy = subprocess.Popen(
                     [sys.executable, "-m", "benchmarks.hot_path", "--heavy-load", base, token, str(seconds + 2)]
@@ -400,7 +426,9 @@ def run(seconds: int, items: int, history: bool, slot_members: int = 0) -> dict[
                 figures["typename_p99_under_max_cost_ms"] = loaded.get("p99_ms")
                 figures["typename_p99_loaded_vs_idle"] = ratio(loaded.get("p99_ms", 0), idle.get("p99_ms", 0))
                 if history:
-                    latencies = history_latencies_ms(platform, world["content"])
+                    latencies = history_latencies_ms(
+                        platform, world["content"], lambda: drain_ingest(server.uri, prefix)
+                    )
                     for size, latency in latencies.items():
                         figures[f"feed_ms_history_{size}"] = latency
                     figures["feed_ms_by_history"] = {str(k): v for k, v in latencies.items()}
