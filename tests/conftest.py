@@ -91,6 +91,22 @@ async def running_gateway(settings: Settings) -> AsyncIterator[Api]:
             yield Api(http, app, settings)
 
 
+@asynccontextmanager
+async def gateway_on_own_databases(mongo_uri: str, var_dir: Any, **overrides: Any) -> AsyncIterator[Api]:
+    """A gateway on a prefix of its own, for a module-scoped fixture that builds once what its tests only read."""
+    prefix = f"t{uuid.uuid4().hex[:12]}"
+    try:
+        async with running_gateway(settings_for(mongo_uri, prefix, var_dir, **overrides)) as api:
+            yield api
+    finally:
+        client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri)
+        try:
+            for service in SERVICE_NAMES:
+                client.drop_database(f"{prefix}_{service}")
+        finally:
+            client.close()
+
+
 @pytest.fixture
 async def api(settings: Settings) -> AsyncIterator[Api]:
     """The gateway with all four services mounted in-process, over the test's own databases."""
