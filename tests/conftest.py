@@ -66,6 +66,11 @@ def make_settings(mongo_uri: str, tmp_path: Any) -> Iterator[Callable[..., Setti
         return settings_for(mongo_uri, prefix, overrides.pop("var_dir", tmp_path), **overrides)
 
     yield make
+    drop_prefix(mongo_uri, prefix)
+
+
+def drop_prefix(mongo_uri: str, prefix: str) -> None:
+    """Drop every service's database under `prefix`."""
     client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri)
     try:
         for service in SERVICE_NAMES:
@@ -99,12 +104,7 @@ async def gateway_on_own_databases(mongo_uri: str, var_dir: Any, **overrides: An
         async with running_gateway(settings_for(mongo_uri, prefix, var_dir, **overrides)) as api:
             yield api
     finally:
-        client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri)
-        try:
-            for service in SERVICE_NAMES:
-                client.drop_database(f"{prefix}_{service}")
-        finally:
-            client.close()
+        drop_prefix(mongo_uri, prefix)
 
 
 @pytest.fixture
