@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import partial
+import copy
+from functools import cache, partial
 from typing import Any
 
 import strawberry
@@ -189,6 +190,20 @@ class GatewaySchema(strawberry.Schema):
         return None
 
 
+@cache
+def converted_schema(production: bool) -> GatewaySchema:
+    """The types converted to GraphQL once per process and configuration (about a second of CPU each time).
+
+    The conversion depends only on the static types and the config; what is per gateway (budgets, the query memo,
+    persisted queries: the extensions) is set on a shallow copy by `build_schema`. A process that starts many
+    gateways (the test suite starts one per test) converts once.
+    """
+    config: Any = StrawberryConfig(disable_field_suggestions=production)
+    schema = GatewaySchema(query=Query, mutation=Mutation, extensions=[], config=config)
+    descriptions.apply_descriptions(schema._schema, DESCRIPTIONS)
+    return schema
+
+
 def build_schema(
     settings: Settings | None = None, persisted: PersistedQueries | None = None, shared: SharedState | None = None
 ) -> strawberry.Schema:
@@ -242,7 +257,6 @@ def build_schema(
     ]
     if production:
         extensions.append(DisableIntrospection)
-    config: Any = StrawberryConfig(disable_field_suggestions=production)
-    schema = GatewaySchema(query=Query, mutation=Mutation, extensions=extensions, config=config)
-    descriptions.apply_descriptions(schema._schema, DESCRIPTIONS)
+    schema = copy.copy(converted_schema(production))
+    schema.extensions = tuple(extensions)
     return schema

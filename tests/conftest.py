@@ -66,6 +66,11 @@ def make_settings(mongo_uri: str, tmp_path: Any) -> Iterator[Callable[..., Setti
         return settings_for(mongo_uri, prefix, overrides.pop("var_dir", tmp_path), **overrides)
 
     yield make
+    drop_prefix(mongo_uri, prefix)
+
+
+def drop_prefix(mongo_uri: str, prefix: str) -> None:
+    """Drop every service's database under `prefix`."""
     client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri)
     try:
         for service in SERVICE_NAMES:
@@ -89,6 +94,17 @@ async def running_gateway(settings: Settings) -> AsyncIterator[Api]:
         transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
             yield Api(http, app, settings)
+
+
+@asynccontextmanager
+async def gateway_on_own_databases(mongo_uri: str, var_dir: Any, **overrides: Any) -> AsyncIterator[Api]:
+    """A gateway on a prefix of its own, for a module-scoped fixture that builds once what its tests only read."""
+    prefix = f"t{uuid.uuid4().hex[:12]}"
+    try:
+        async with running_gateway(settings_for(mongo_uri, prefix, var_dir, **overrides)) as api:
+            yield api
+    finally:
+        drop_prefix(mongo_uri, prefix)
 
 
 @pytest.fixture

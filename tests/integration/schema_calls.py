@@ -6,7 +6,6 @@ requests here, so a field added to the schema is covered without anyone listing 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -26,11 +25,9 @@ from graphql import (
     get_named_type,
 )
 from graphql.pyutils import Undefined
-from pymongo import MongoClient
 
 from gateway.schema import build_schema
-from infra.settings import SERVICE_NAMES
-from tests.conftest import running_gateway, settings_for
+from tests.conftest import gateway_on_own_databases
 from tests.factories import Api, Member, create_community, grant, register
 
 DUMMY_ID = "5f5f5f5f5f5f5f5f5f5f5f5f"
@@ -178,19 +175,9 @@ class Community:
 async def community_gateway(mongo_uri: str, var_dir: FsPath, **overrides: Any) -> AsyncIterator[Community]:
     """One gateway for a whole module of generated calls (they are refused before anything is written);
     `overrides` change its settings (e.g. `app_env="production"` with secrets of production length)."""
-    prefix = f"t{uuid.uuid4().hex[:12]}"
-    settings = settings_for(mongo_uri, prefix, var_dir, **overrides)
-    try:
-        async with running_gateway(settings) as api:
-            community_id = await create_community(api, "generated")
-            operator = await register(api, "generated", "operator")
-            await grant(api, community_id, "operator", "OPERATOR")
-            member = await register(api, "generated", "member")
-            yield Community(api, community_id, operator, member)
-    finally:
-        client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri)
-        try:
-            for service in SERVICE_NAMES:
-                client.drop_database(f"{prefix}_{service}")
-        finally:
-            client.close()
+    async with gateway_on_own_databases(mongo_uri, var_dir, **overrides) as api:
+        community_id = await create_community(api, "generated")
+        operator = await register(api, "generated", "operator")
+        await grant(api, community_id, "operator", "OPERATOR")
+        member = await register(api, "generated", "member")
+        yield Community(api, community_id, operator, member)

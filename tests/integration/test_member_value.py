@@ -17,6 +17,8 @@ from pymongo import MongoClient
 from content_service.schemas import ContentImportBatch
 from distribution_service.schemas import EventImport, EventImportBatch
 from tests.factories import Api, Member, create_community, create_plan, grant, publish, register
+from tests.integration.ingest import derived
+from tests.snapshots import Snapshot, restore, take
 from users_service.schemas import MemberImport, MemberImportBatch, ValueConfig
 
 REPO = Path(__file__).resolve().parents[2]
@@ -37,8 +39,23 @@ async def _events(api: Api, member: Member, content_id: str, n: int) -> None:
         await api.data(RECORD, {"input": {"contentId": content_id, "type": "CLICK"}}, token=member.token)
 
 
+# The first test in a process seeds the community through the gateway; later ones get a copy of its data.
+_built: dict[str, tuple[str, dict[str, Member], Snapshot]] = {}
+
+
 async def _seeded(api: Api) -> tuple[str, dict[str, Member]]:
     """20 members: alice publishes 5 and clicks 20 times, bob clicks 10, carol once, dave pays, 16 do nothing."""
+    if "seeded" in _built:
+        cid, members, snapshot = _built["seeded"]
+        restore(api.settings, snapshot)
+        return cid, members
+    cid, members = await _seed(api)
+    await derived(api)
+    _built["seeded"] = (cid, members, take(api.settings))
+    return cid, members
+
+
+async def _seed(api: Api) -> tuple[str, dict[str, Member]]:
     cid = await create_community(api, "demo")
     members = {h: await register(api, "demo", h) for h in ("alice", "bob", "carol", "dave")}
     for i in range(16):

@@ -57,15 +57,17 @@ def platform(settings: Settings, tmp_path: Path) -> Iterator[str]:
         env[f"{name.upper()}_SERVICE_URL"] = f"http://127.0.0.1:{ports[name]}"
     processes: list[subprocess.Popen[bytes]] = []
     try:
+        # All five start at once (as the fault suite's platform does): each needs only the database to be ready,
+        # and their start-ups (imports, indexes) overlap instead of queueing behind one another.
         for name in (*SERVICES, "gateway"):
             package = "gateway" if name == "gateway" else f"{name}_service"
-            log = tmp_path / f"{name}.log"
-            with open(log, "wb") as out:
+            with open(tmp_path / f"{name}.log", "wb") as out:
                 process = subprocess.Popen(
                     [sys.executable, "-m", package], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
                 )
             processes.append(process)
-            wait_ready(f"http://127.0.0.1:{ports[name]}", process, log)
+        for name, process in zip((*SERVICES, "gateway"), processes, strict=True):
+            wait_ready(f"http://127.0.0.1:{ports[name]}", process, tmp_path / f"{name}.log")
         yield f"http://127.0.0.1:{ports['gateway']}"
     finally:
         for process in processes:

@@ -25,6 +25,8 @@ from distribution_service.ranking.training import TrainingData, train_and_evalua
 from distribution_service.store import DistributionStore
 from infra.settings import Settings
 from tests.factories import Api, register
+from tests.integration.ingest import derived
+from tests.snapshots import Snapshot, restore, take
 from tests.unit.distribution_service.synthetic import DAY, START, community
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "judgments.jsonl"
@@ -79,8 +81,24 @@ async def registered_model(settings: Settings, community_id: str) -> str:
     return result.model_version
 
 
+# The first test in a process imports the dump and trains; later ones get a copy of its data (the model is stored
+# in the distribution database), each in its own databases.
+_built: dict[str, tuple[str, Snapshot]] = {}
+
+
 @pytest.fixture
 async def imported(api: Api, tmp_path: Path) -> str:
+    if "imported" in _built:
+        version, snapshot = _built["imported"]
+        restore(api.settings, snapshot)
+        return version
+    version = await import_and_register(api, tmp_path)
+    await derived(api)
+    _built["imported"] = (version, take(api.settings))
+    return version
+
+
+async def import_and_register(api: Api, tmp_path: Path) -> str:
     write_dump(tmp_path / "dump")
     services: Topology = api.app.state.services  # type: ignore[union-attr]
     options = ImportOptions(experts=ExpertRule(top=5, min_accepted=1))
