@@ -321,3 +321,24 @@ async def test_communities_latest_event_times_come_from_derived_imported_and_old
     active = await store.events.list_active_communities(now - timedelta(minutes=1))
     assert active == sorted([derived_one, imported, older])
     assert await store.events.list_active_communities(now + timedelta(minutes=1)) == []
+
+
+async def test_a_retired_index_another_process_dropped_meanwhile_does_not_fail_the_start(
+    store: DistributionStore,
+) -> None:
+    # an older version's index, still there when two processes start on the database at once
+    events = store.events.events
+    await events.create_index([("occurred_at", 1)], name="occurred_at")
+    listed = events.index_information
+
+    async def listed_then_dropped_by_the_other() -> dict[str, Any]:
+        found = await listed()
+        await DistributionStore(events.database).events.events.drop_index("occurred_at")
+        return found
+
+    events.index_information = listed_then_dropped_by_the_other  # type: ignore[method-assign]
+    # when: this process drops what it listed
+    await store.events.ensure_indexes()
+    # then: the start goes on, the index is gone
+    del events.index_information
+    assert "occurred_at" not in await events.index_information()
