@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from bson import ObjectId
+
+from distribution_service.service import source_cache
 from tests.factories import Api, Member, create_community, grant, publish, register
 
 FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 20) { items { score content { id } } } }"
@@ -21,10 +25,15 @@ class Clock:
         return self.now
 
 
+def reader_of(api: Api) -> Any:
+    """The distribution process's pool reader."""
+    assert api.app is not None
+    return api.app.state.services.apps["distribution"].state.service.ranker.reader
+
+
 def cached_pools(api: Api) -> Clock:
     """The process's pool reader keeps pools AGE seconds on a clock the test moves."""
-    assert api.app is not None
-    reader: Any = api.app.state.services.apps["distribution"].state.service.ranker.reader
+    reader = reader_of(api)
     clock = Clock()
     reader.pool_ttl_seconds = AGE
     reader.clock = clock
@@ -69,3 +78,20 @@ async def test_a_boost_is_reflected_once_the_pool_is_older_than_its_age(api: Api
     assert result["grantExposureBoost"]["factor"] == 4.0
     assert kept == before
     assert round(boosted - before, 3) == 1.386  # ln 4, the boost's lift
+
+
+async def test_a_full_source_cache_still_answers_the_keys_it_held_for_the_read_that_empties_it(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cid = await create_community(api, "demo")
+    ann = await register(api, "demo", "ann")
+    sql, rust = await publish(api, ann, "Sql", tags=["sql"]), await publish(api, ann, "Rust", tags=["rust"])
+    cached_pools(api)
+    sources = reader_of(api).sources
+    ask = {"per_source": 10, "per_key": 5, "max_age": AGE}
+    await sources.sources(ObjectId(cid), ["sql"], [], **ask)
+    # when: the cache is over its size as a decision asks for a kept key and a new one
+    monkeypatch.setattr(source_cache, "MAX_CACHED_KEYS", 0)
+    found = await sources.sources(ObjectId(cid), ["sql", "rust"], [], **ask)
+    # then: both keys' items, the kept one's too
+    assert {s.id for s in found.by_tag} == {sql, rust}
