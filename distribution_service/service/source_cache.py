@@ -100,7 +100,10 @@ class SourceCache:
         kept: dict[tuple[ObjectId, str, str], _Kept] = {}
 
         def missing() -> tuple[list[str], list[str], bool]:
-            kept.update({k: found for k in wanted if fresh(found := self._keys.get(k))})
+            for k in wanted:
+                found = self._keys.get(k)
+                if found is not None and fresh(found):
+                    kept[k] = found
             missing_tags = [t for t in tags if (cid, "tag", t) not in kept]
             missing_authors = [a for a in authors if (cid, "author", a) not in kept]
             return missing_tags, missing_authors, not fresh(self._boosted.get(cid), 0)

@@ -331,12 +331,12 @@ async def test_a_retired_index_another_process_dropped_meanwhile_does_not_fail_t
     await events.create_index([("occurred_at", 1)], name="occurred_at")
     listed = events.index_information
 
-    async def listed_then_dropped_by_the_other() -> dict[str, Any]:
+    async def listed_then_dropped_by_the_other() -> Any:
         found = await listed()
         await DistributionStore(events.database).events.events.drop_index("occurred_at")
         return found
 
-    events.index_information = listed_then_dropped_by_the_other  # type: ignore[method-assign]
+    events.index_information = listed_then_dropped_by_the_other  # type: ignore[method-assign,assignment]
     # when: this process drops what it listed
     await store.events.ensure_indexes()
     # then: the start goes on, the index is gone
