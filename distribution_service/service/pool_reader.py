@@ -299,17 +299,24 @@ class CandidatePoolReader:
         found = self._prepared(key, recent)
         if found is not None:
             return found
-        async with self._flight(("pool", key)):
-            found = self._prepared(key, recent)
-            if found is not None:
-                return found
-            clock = self.clock()
-            pool = await self._build(cid, recent, tags, authors, 1, now, None)
-            if len(self._pools) >= MAX_CACHED_POOLS:
-                oldest = min(self._pools, key=lambda k: self._pools[k].read_at)
-                del self._pools[oldest]
-            self._pools[key] = _Prepared(clock, recent, pool)
-            return pool
+        flight = self._flight(("pool", key))
+        try:
+            async with flight:
+                found = self._prepared(key, recent)
+                if found is not None:
+                    return found
+                clock = self.clock()
+                pool = await self._build(cid, recent, tags, authors, 1, now, None)
+                if len(self._pools) >= MAX_CACHED_POOLS:
+                    oldest = min(self._pools, key=lambda k: self._pools[k].read_at)
+                    del self._pools[oldest]
+                self._pools[key] = _Prepared(clock, recent, pool)
+                return pool
+        finally:
+            # One lock per asked topics and authors would outlive its pool (MAX_CACHED_POOLS): gone once free. A
+            # waiter it already woke finds the pool kept (or, if the build failed, builds as a newcomer would).
+            if not flight.locked() and self._flights.get(("pool", key)) is flight:
+                del self._flights[("pool", key)]
 
     def _prepared(self, key: tuple[ObjectId, tuple[str, ...], tuple[str, ...]], recent: list[ContentSummary]) -> Any:
         kept = self._pools.get(key)

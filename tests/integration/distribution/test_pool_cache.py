@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from bson import ObjectId
 
-from distribution_service.service import source_cache
+from distribution_service.service import pool_reader, source_cache
+from distribution_service.service.candidates import Interests
 from tests.factories import Api, Member, create_community, grant, publish, register
 
 FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 20) { items { score content { id } } } }"
@@ -95,3 +96,23 @@ async def test_a_full_source_cache_still_answers_the_keys_it_held_for_the_read_t
     found = await sources.sources(ObjectId(cid), ["sql", "rust"], [], **ask)
     # then: both keys' items, the kept one's too
     assert {s.id for s in found.by_tag} == {sql, rust}
+
+
+async def test_the_prepared_pools_and_their_single_flight_locks_stay_within_the_cap(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cid = ObjectId(await create_community(api, "demo"))
+    ann = await register(api, "demo", "ann")
+    topics = [f"t{i}" for i in range(4)]
+    for topic in topics:
+        await publish(api, ann, topic.upper(), tags=[topic])
+    cached_pools(api)
+    reader = reader_of(api)
+    monkeypatch.setattr(pool_reader, "MAX_CACHED_POOLS", 2)
+    recent = await reader.newest(cid)
+    # when: members asking four different topics, one after the other
+    for topic in topics:
+        await reader.pool(cid, recent, members=["m"], interests=[Interests(tags=frozenset({topic}))])
+    # then: two pools kept, and no lock left behind per key ever asked
+    assert len(reader._pools) == 2
+    assert [k for k in reader._flights if k[0] == "pool"] == []
