@@ -4,6 +4,7 @@ moved past the age instead of sleeping."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -113,6 +114,61 @@ async def test_the_prepared_pools_and_their_single_flight_locks_stay_within_the_
     # when: members asking four different topics, one after the other
     for topic in topics:
         await reader.pool(cid, recent, members=["m"], interests=[Interests(tags=frozenset({topic}))])
-    # then: two pools kept, and no lock left behind per key ever asked
+    # then: two pools kept, and nothing left behind per key ever asked
     assert len(reader._pools) == 2
     assert [k for k in reader._flights if k[0] == "pool"] == []
+    assert reader._running == {}
+
+
+class HeldContent:
+    """Content's newest items, held until the test lets the one read go on (then failing or answering)."""
+
+    def __init__(self, fail: bool) -> None:
+        self.reads = 0
+        self.go = asyncio.Event()
+        self.fail = fail
+
+    async def candidates(self, community_id: str, *, limit: int) -> list[Any]:
+        self.reads += 1
+        await self.go.wait()
+        if self.fail:
+            raise ConnectionError("content is down")
+        return []
+
+
+async def held_reads(api: Api, monkeypatch: pytest.MonkeyPatch, *, fail: bool) -> tuple[HeldContent, list[Any]]:
+    """Three decisions of one community asking for its newest items at once, the read held."""
+    cid = ObjectId(await create_community(api, "demo"))
+    cached_pools(api)
+    reader, content = reader_of(api), HeldContent(fail)
+    monkeypatch.setattr(reader, "content", content)
+    reads = [asyncio.ensure_future(reader.newest(cid)) for _ in range(3)]
+    for _ in range(100):  # bounded: until every caller is waiting on the one read
+        await asyncio.sleep(0)
+    return content, reads
+
+
+async def test_callers_waiting_on_a_failing_read_share_its_error_rather_than_each_trying_in_turn(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, reads = await held_reads(api, monkeypatch, fail=True)
+    # when: the one read fails
+    content.go.set()
+    outcomes = await asyncio.gather(*reads, return_exceptions=True)
+    # then: every caller hears its error at once; content was asked once
+    assert [type(o) for o in outcomes] == [ConnectionError] * 3
+    assert content.reads == 1
+
+
+async def test_the_first_caller_cancelled_does_not_cancel_the_read_the_others_wait_for(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, reads = await held_reads(api, monkeypatch, fail=False)
+    # when: the caller that started the read goes away, then the read answers
+    reads[0].cancel()
+    content.go.set()
+    outcomes = await asyncio.gather(*reads, return_exceptions=True)
+    # then: the others have its answer
+    assert isinstance(outcomes[0], asyncio.CancelledError)
+    assert outcomes[1:] == [[], []]
+    assert content.reads == 1
