@@ -69,7 +69,7 @@ class EventsService:
                 "type": e.type.value,
                 "slot": e.slot.value if e.slot else None,
                 "scene": e.scene.value if e.scene else None,
-                "occurred_at": min(e.occurred_at or now, now),
+                "occurred_at": min(_utc(e.occurred_at) if e.occurred_at else now, now),
                 "received_at": now,
                 "dwell_ms": e.dwell_ms,
                 # The item as it was when the event happened: member history and affinities read this snapshot.
@@ -114,3 +114,9 @@ class EventsService:
                 for row in rows
             }
         )
+
+
+def _utc(at: datetime) -> datetime:
+    """A client's time without an offset is UTC, as imports take it (service/importing.py): compared with an aware
+    `now`, it would fail the request (an INTERNAL error) instead."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)

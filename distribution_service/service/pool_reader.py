@@ -161,11 +161,30 @@ class CandidatePoolReader:
         self._pools: dict[tuple[ObjectId, tuple[str, ...], tuple[str, ...]], _Prepared] = {}
         # community -> (read at, its serving models): the model pointer, read once per pool age.
         self._models: dict[ObjectId, tuple[float, ServingModels]] = {}
-        # One read at a time per (what, community) or per pool key: the others wait for its result.
+        # One read at a time per (what, community): the counters' (each caller then reads what is still missing).
         self._flights: dict[Any, asyncio.Lock] = {}
+        # The read under way per (cache, community) or per pool key and newest list: every caller shares its outcome.
+        self._running: dict[Any, asyncio.Future[Any]] = {}
 
     def _flight(self, key: Any) -> asyncio.Lock:
         return self._flights.setdefault(key, asyncio.Lock())
+
+    async def _once(self, key: Any, read: Callable[[], Awaitable[V]]) -> V:
+        """`read()` once for every caller that comes while it runs, its value or its error shared by all of them
+        (behind a lock, each waiter would try again in turn after a failure: a content read timing out made the
+        n-th feed wait n timeouts). It runs as its own task: a caller cancelled, the first one too, neither stops
+        it nor passes its cancellation on; once done, the next caller reads anew."""
+        running = self._running.get(key)
+        if running is None:
+            running = self._running[key] = asyncio.ensure_future(read())
+            running.add_done_callback(lambda done: self._landed(key, done))
+        return await asyncio.shield(running)
+
+    def _landed(self, key: Any, done: asyncio.Future[Any]) -> None:
+        if self._running.get(key) is done:
+            del self._running[key]
+        if not done.cancelled():
+            done.exception()  # retrieved: every caller may have gone (cancelled) before it failed
 
     async def _kept(
         self, kept: dict[ObjectId, tuple[float, V]], cid: ObjectId, max_age: float, read: Callable[[], Awaitable[V]]
@@ -175,14 +194,14 @@ class CandidatePoolReader:
         cached = kept.get(cid)
         if cached is not None and self.clock() - cached[0] < max_age:
             return cached[1]
-        async with self._flight((id(kept), cid)):
-            cached = kept.get(cid)
+
+        async def read_and_keep() -> V:
             clock = self.clock()
-            if cached is not None and clock - cached[0] < max_age:
-                return cached[1]
             value = await read()
             kept[cid] = (clock, value)
             return value
+
+        return await self._once((id(kept), cid), read_and_keep)
 
     async def counters(
         self, cid: ObjectId, ids: list[str], now: datetime, max_age: float | None = None
@@ -299,10 +318,8 @@ class CandidatePoolReader:
         found = self._prepared(key, recent)
         if found is not None:
             return found
-        async with self._flight(("pool", key)):
-            found = self._prepared(key, recent)
-            if found is not None:
-                return found
+
+        async def prepare() -> CandidatePool:
             clock = self.clock()
             pool = await self._build(cid, recent, tags, authors, 1, now, None)
             if len(self._pools) >= MAX_CACHED_POOLS:
@@ -310,6 +327,10 @@ class CandidatePoolReader:
                 del self._pools[oldest]
             self._pools[key] = _Prepared(clock, recent, pool)
             return pool
+
+        # Per newest list too: a pool is built over the list its members read (the running one holds it alive).
+        pool: CandidatePool = await self._once(("pool", key, id(recent)), prepare)
+        return pool
 
     def _prepared(self, key: tuple[ObjectId, tuple[str, ...], tuple[str, ...]], recent: list[ContentSummary]) -> Any:
         kept = self._pools.get(key)

@@ -93,33 +93,46 @@ class SourceCache:
         def fresh(kept: _Kept | None, quota: int = per_key) -> bool:
             return kept is not None and clock - kept.read_at < max_age and kept.per_key >= quota
 
+        tags = list(dict.fromkeys(t.strip().lower() for t in tags if t.strip()))
+        wanted = [(cid, "tag", t) for t in tags] + [(cid, "author", a) for a in authors]
+        # The lists this decision uses, taken as found: a read that empties the full cache (or another community's
+        # meanwhile) must not take away a key this decision found fresh.
+        kept: dict[tuple[ObjectId, str, str], _Kept] = {}
+
         def missing() -> tuple[list[str], list[str], bool]:
-            missing_tags = [t for t in tags if not fresh(self._keys.get((cid, "tag", t)))]
-            missing_authors = [a for a in authors if not fresh(self._keys.get((cid, "author", a)))]
+            for k in wanted:
+                found = self._keys.get(k)
+                if found is not None and fresh(found):
+                    kept[k] = found
+            missing_tags = [t for t in tags if (cid, "tag", t) not in kept]
+            missing_authors = [a for a in authors if (cid, "author", a) not in kept]
             return missing_tags, missing_authors, not fresh(self._boosted.get(cid), 0)
 
-        tags = list(dict.fromkeys(t.strip().lower() for t in tags if t.strip()))
         if any(missing()):
             async with self._reading.setdefault(cid, asyncio.Lock()):
                 clock = self.clock()
                 missing_tags, missing_authors, boosted = missing()
                 if missing_tags or missing_authors or boosted:
-                    await self._read(cid, missing_tags, missing_authors, per_key, clock)
-        by_tag = [self._keys[(cid, "tag", t)].items for t in tags]
-        by_author = [self._keys[(cid, "author", a)].items for a in authors]
+                    kept.update(await self._read(cid, missing_tags, missing_authors, per_key, clock))
+        by_tag = [kept[(cid, "tag", t)].items for t in tags]
+        by_author = [kept[(cid, "author", a)].items for a in authors]
         return Sources(
             boosted=self._boosted[cid].items[:per_source],
             by_tag=merge_keyed(by_tag, _tags_of, tags, per_key=per_key, limit=per_source),
             by_author=merge_keyed(by_author, _author_of, authors, per_key=per_key, limit=per_source),
         )
 
-    async def _read(self, cid: ObjectId, tags: list[str], authors: list[str], per_key: int, clock: float) -> None:
-        """The missing keys' `per_key` newest items, in calls small enough that no list's limit cuts a key short."""
+    async def _read(
+        self, cid: ObjectId, tags: list[str], authors: list[str], per_key: int, clock: float
+    ) -> dict[tuple[ObjectId, str, str], _Kept]:
+        """The missing keys' `per_key` newest items, in calls small enough that no list's limit cuts a key short;
+        kept, and returned (a later step's or another community's read may empty the full cache)."""
         if len(self._keys) > MAX_CACHED_KEYS:
             self._keys.clear()
         step = max(1, MAX_PER_SOURCE // per_key)
         tags, authors = list(tags), list(authors)
         first = True
+        read: dict[tuple[ObjectId, str, str], _Kept] = {}
         while first or tags or authors:
             ask_tags, tags = tags[:step], tags[step:]
             ask_authors, authors = authors[:step], authors[step:]
@@ -130,8 +143,9 @@ class SourceCache:
             if first:
                 self._boosted[cid] = _Kept(clock, per_key, found.boosted)
                 first = False
-            self._keep(cid, "tag", ask_tags, found.by_tag, _tags_of, per_key, clock)
-            self._keep(cid, "author", ask_authors, found.by_author, _author_of, per_key, clock)
+            read.update(self._keep(cid, "tag", ask_tags, found.by_tag, _tags_of, per_key, clock))
+            read.update(self._keep(cid, "author", ask_authors, found.by_author, _author_of, per_key, clock))
+        return read
 
     def _keep(
         self,
@@ -142,11 +156,12 @@ class SourceCache:
         keys_of: Callable[[ContentSummary], Iterable[str]],
         per_key: int,
         clock: float,
-    ) -> None:
+    ) -> dict[tuple[ObjectId, str, str], _Kept]:
         per: dict[str, list[ContentSummary]] = {k: [] for k in asked}
         for item in items:
             for k in keys_of(item):
                 if k in per and len(per[k]) < per_key:
                     per[k].append(item)
-        for k, kept in per.items():
-            self._keys[(cid, kind, k)] = _Kept(clock, per_key, kept)
+        read = {(cid, kind, k): _Kept(clock, per_key, kept) for k, kept in per.items()}
+        self._keys.update(read)
+        return read

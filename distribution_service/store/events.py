@@ -15,7 +15,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, WriteConcern
 from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, NetworkTimeout
+from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, NetworkTimeout, OperationFailure
 
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
@@ -46,6 +46,8 @@ RETIRED_INDEXES = (
 )
 
 CLIENT_EVENT_UNIQUE = "community_client_event_unique"
+# The server's answer to dropping an index that is not there (another process starting alongside dropped it).
+INDEX_NOT_FOUND = 27
 
 ClientKey = tuple[ObjectId, str]
 
@@ -137,7 +139,12 @@ class EventsStore:
         existing = await self.events.index_information()
         for name in RETIRED_INDEXES:
             if name in existing:
-                await self.events.drop_index(name)
+                try:
+                    await self.events.drop_index(name)
+                except OperationFailure as exc:
+                    # Processes starting together both list it; the one that drops it second finds it gone.
+                    if exc.code != INDEX_NOT_FOUND:
+                        raise
 
     async def insert_events(self, docs: list[Doc]) -> list[tuple[ObjectId, bool]]:
         """Store events with their outbox entry, in one transaction; (id, duplicate) per doc.

@@ -87,6 +87,19 @@ async def test_a_batch_with_one_bad_event_is_refused_whole_and_writes_nothing(ap
     assert distribution_db(api.settings, "event_outbox") == []
 
 
+async def test_an_occurred_at_without_offset_is_taken_as_utc_as_imports_take_it(api: Api) -> None:
+    token, item = await reader_and_item(api)
+    event = {"contentId": item, "type": "OPEN", "occurredAt": "2026-01-02T03:04:05"}
+    # when: alone and in a batch
+    one = await api.post(RECORD, {"i": event}, token=token)
+    many = await api.post(RECORD_MANY, {"i": {"events": [event]}}, token=token)
+    # then: recorded (never an INTERNAL error), at that UTC moment
+    assert "errors" not in one, one
+    assert "errors" not in many, many
+    stored = distribution_db(api.settings, "events")
+    assert [e["occurred_at"].isoformat() for e in stored] == ["2026-01-02T03:04:05"] * 2
+
+
 async def test_counters_catch_up_after_the_acknowledgement_by_the_running_worker(api: Api) -> None:
     token, item = await reader_and_item(api)
     events = [{"contentId": item, "type": t, "clientEventId": f"e{i}"} for i, t in enumerate(["OPEN", "SHARE"] * 5)]
@@ -321,3 +334,24 @@ async def test_communities_latest_event_times_come_from_derived_imported_and_old
     active = await store.events.list_active_communities(now - timedelta(minutes=1))
     assert active == sorted([derived_one, imported, older])
     assert await store.events.list_active_communities(now + timedelta(minutes=1)) == []
+
+
+async def test_a_retired_index_another_process_dropped_meanwhile_does_not_fail_the_start(
+    store: DistributionStore,
+) -> None:
+    # an older version's index, still there when two processes start on the database at once
+    events = store.events.events
+    await events.create_index([("occurred_at", 1)], name="occurred_at")
+    listed = events.index_information
+
+    async def listed_then_dropped_by_the_other() -> Any:
+        found = await listed()
+        await DistributionStore(events.database).events.events.drop_index("occurred_at")
+        return found
+
+    events.index_information = listed_then_dropped_by_the_other  # type: ignore[method-assign,assignment]
+    # when: this process drops what it listed
+    await store.events.ensure_indexes()
+    # then: the start goes on, the index is gone
+    del events.index_information
+    assert "occurred_at" not in await events.index_information()

@@ -4,8 +4,14 @@ moved past the age instead of sleeping."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import pytest
+from bson import ObjectId
+
+from distribution_service.service import pool_reader, source_cache
+from distribution_service.service.candidates import Interests
 from tests.factories import Api, Member, create_community, grant, publish, register
 
 FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 20) { items { score content { id } } } }"
@@ -21,10 +27,15 @@ class Clock:
         return self.now
 
 
+def reader_of(api: Api) -> Any:
+    """The distribution process's pool reader."""
+    assert api.app is not None
+    return api.app.state.services.apps["distribution"].state.service.ranker.reader
+
+
 def cached_pools(api: Api) -> Clock:
     """The process's pool reader keeps pools AGE seconds on a clock the test moves."""
-    assert api.app is not None
-    reader: Any = api.app.state.services.apps["distribution"].state.service.ranker.reader
+    reader = reader_of(api)
     clock = Clock()
     reader.pool_ttl_seconds = AGE
     reader.clock = clock
@@ -69,3 +80,95 @@ async def test_a_boost_is_reflected_once_the_pool_is_older_than_its_age(api: Api
     assert result["grantExposureBoost"]["factor"] == 4.0
     assert kept == before
     assert round(boosted - before, 3) == 1.386  # ln 4, the boost's lift
+
+
+async def test_a_full_source_cache_still_answers_the_keys_it_held_for_the_read_that_empties_it(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cid = await create_community(api, "demo")
+    ann = await register(api, "demo", "ann")
+    sql, rust = await publish(api, ann, "Sql", tags=["sql"]), await publish(api, ann, "Rust", tags=["rust"])
+    cached_pools(api)
+    sources = reader_of(api).sources
+    ask = {"per_source": 10, "per_key": 5, "max_age": AGE}
+    await sources.sources(ObjectId(cid), ["sql"], [], **ask)
+    # when: the cache is over its size as a decision asks for a kept key and a new one
+    monkeypatch.setattr(source_cache, "MAX_CACHED_KEYS", 0)
+    found = await sources.sources(ObjectId(cid), ["sql", "rust"], [], **ask)
+    # then: both keys' items, the kept one's too
+    assert {s.id for s in found.by_tag} == {sql, rust}
+
+
+async def test_the_prepared_pools_and_their_single_flight_locks_stay_within_the_cap(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cid = ObjectId(await create_community(api, "demo"))
+    ann = await register(api, "demo", "ann")
+    topics = [f"t{i}" for i in range(4)]
+    for topic in topics:
+        await publish(api, ann, topic.upper(), tags=[topic])
+    cached_pools(api)
+    reader = reader_of(api)
+    monkeypatch.setattr(pool_reader, "MAX_CACHED_POOLS", 2)
+    recent = await reader.newest(cid)
+    # when: members asking four different topics, one after the other
+    for topic in topics:
+        await reader.pool(cid, recent, members=["m"], interests=[Interests(tags=frozenset({topic}))])
+    # then: two pools kept, and nothing left behind per key ever asked
+    assert len(reader._pools) == 2
+    assert [k for k in reader._flights if k[0] == "pool"] == []
+    assert reader._running == {}
+
+
+class HeldContent:
+    """Content's newest items, held until the test lets the one read go on (then failing or answering)."""
+
+    def __init__(self, fail: bool) -> None:
+        self.reads = 0
+        self.go = asyncio.Event()
+        self.fail = fail
+
+    async def candidates(self, community_id: str, *, limit: int) -> list[Any]:
+        self.reads += 1
+        await self.go.wait()
+        if self.fail:
+            raise ConnectionError("content is down")
+        return []
+
+
+async def held_reads(api: Api, monkeypatch: pytest.MonkeyPatch, *, fail: bool) -> tuple[HeldContent, list[Any]]:
+    """Three decisions of one community asking for its newest items at once, the read held."""
+    cid = ObjectId(await create_community(api, "demo"))
+    cached_pools(api)
+    reader, content = reader_of(api), HeldContent(fail)
+    monkeypatch.setattr(reader, "content", content)
+    reads = [asyncio.ensure_future(reader.newest(cid)) for _ in range(3)]
+    for _ in range(100):  # bounded: until every caller is waiting on the one read
+        await asyncio.sleep(0)
+    return content, reads
+
+
+async def test_callers_waiting_on_a_failing_read_share_its_error_rather_than_each_trying_in_turn(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, reads = await held_reads(api, monkeypatch, fail=True)
+    # when: the one read fails
+    content.go.set()
+    outcomes = await asyncio.gather(*reads, return_exceptions=True)
+    # then: every caller hears its error at once; content was asked once
+    assert [type(o) for o in outcomes] == [ConnectionError] * 3
+    assert content.reads == 1
+
+
+async def test_the_first_caller_cancelled_does_not_cancel_the_read_the_others_wait_for(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, reads = await held_reads(api, monkeypatch, fail=False)
+    # when: the caller that started the read goes away, then the read answers
+    reads[0].cancel()
+    content.go.set()
+    outcomes = await asyncio.gather(*reads, return_exceptions=True)
+    # then: the others have its answer
+    assert isinstance(outcomes[0], asyncio.CancelledError)
+    assert outcomes[1:] == [[], []]
+    assert content.reads == 1
