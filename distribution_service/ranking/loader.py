@@ -32,6 +32,13 @@ def _ts(value: datetime) -> float:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
 
 
+def label_start(decision: Doc) -> float:
+    """Where a decision's label window opens: when it was made (`made_at`). A feed's decision describes its items
+    as of its pool's moment (`at`, up to RANKING_POOL_TTL_SECONDS earlier), and what the member did between that
+    moment and the decision must never label it. Decisions logged before `made_at` existed open at `at`."""
+    return _ts(decision.get("made_at") or decision["at"])
+
+
 def known_ts(value: datetime) -> float:
     """When an event became known (`member_features.known_at`: a date-only event from the next day)."""
     return known_at(_ts(value))
@@ -104,7 +111,7 @@ def answered_decisions(heads: list[Doc], events: list[Doc]) -> list[ObjectId]:
     times = {member: np.sort(np.array(ts)) for member, ts in unattributed.items()}
     answered = []
     for d in heads:
-        at = _ts(d["at"])
+        at = label_start(d)
         mine = times.get(str(d["member_id"]))
         in_window = mine is not None and np.searchsorted(mine, at, "left") < np.searchsorted(
             mine, at + LABEL_WINDOW_SECONDS, "left"
@@ -119,7 +126,7 @@ def answering_events(decisions: list[Doc], events: list[Doc]) -> np.ndarray:
     the label window of one of theirs): such an event labels that decision and opens no rebuilt group."""
     starts: dict[str, list[float]] = defaultdict(list)
     for d in decisions:
-        starts[str(d["member_id"])].append(_ts(d["at"]))
+        starts[str(d["member_id"])].append(label_start(d))
     ordered = {member: np.sort(np.array(ts)) for member, ts in starts.items()}
     out = np.zeros(len(events), dtype=bool)
     for k, e in enumerate(events):
@@ -143,7 +150,7 @@ def _logged_groups(decisions: list[Doc], events: list[Doc], index: dict[str, int
             by_member_item[(str(e["member_id"]), str(e["content_id"]))].append(e)
     groups = []
     for d in decisions:
-        at = _ts(d["at"])
+        at = label_start(d)
         member = str(d["member_id"])
         items = [str(c) for c in decision_log.candidate_ids(d)]
         shown = {str(s["content_id"]): int(s["position"]) for s in d["shown"]}

@@ -106,7 +106,7 @@ class ExperimentsService:
             ranked = [str(s["content_id"]) for s in d.get("shown", [])]
             shadow_ranking = [str(c) for c in d.get("shadow_ranking") or []]
             items = list(dict.fromkeys(ranked + shadow_ranking))
-            start, member = d["at"], d.get("member_id")
+            start, member = d.get("made_at") or d["at"], d.get("member_id")
             labels = np.array(
                 [
                     max((g for at, g in engaged.get((member, c), []) if start < at <= start + horizon), default=0)
@@ -145,8 +145,8 @@ class ExperimentsService:
         """(member, content) -> [(when, grade)] of positive engagement in the decisions' span plus the horizon."""
         if not decisions:
             return {}
-        since = min(d["at"] for d in decisions)
-        until = max(d["at"] for d in decisions) + horizon + timedelta(microseconds=1)
+        since = min(d.get("made_at") or d["at"] for d in decisions)
+        until = max(d.get("made_at") or d["at"] for d in decisions) + horizon + timedelta(microseconds=1)
         found: dict[tuple[Any, str], list[tuple[datetime, int]]] = {}
         for e in await self.store.events.list_events_between(community_id, since, until):
             try:

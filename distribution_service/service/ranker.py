@@ -392,6 +392,8 @@ class FeedRanker:
             "slot": slot.value,
             "scene": scene.value,
             "at": now,
+            # When it was made: `at` is its pool's moment (a feed's may be seconds earlier); labels open here.
+            "made_at": datetime.now(UTC),
             "source": source,
             "model_version": version,
             "shadow_version": shadow.version if shadow else None,

@@ -56,7 +56,7 @@ class DecisionsStore:
         """The window's decisions without their arrays (id, member, moment): a few dozen bytes each."""
         cursor = self.decisions.find(
             {"community_id": community_id, "at": {"$gte": since, "$lt": until}},
-            projection={"member_id": 1, "at": 1},
+            projection={"member_id": 1, "at": 1, "made_at": 1},
         )
         return [doc async for doc in cursor]
 
@@ -73,7 +73,14 @@ class DecisionsStore:
         """A shadow version's decisions: who, when, what the live model showed and what the shadow would have."""
         cursor = self.decisions.find(
             {"community_id": community_id, "shadow_version": version},
-            projection={"member_id": 1, "at": 1, "model_version": 1, "shown.content_id": 1, "shadow_ranking": 1},
+            projection={
+                "member_id": 1,
+                "at": 1,
+                "made_at": 1,
+                "model_version": 1,
+                "shown.content_id": 1,
+                "shadow_ranking": 1,
+            },
         )
         return [doc async for doc in cursor]
 

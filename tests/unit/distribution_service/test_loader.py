@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
 
-from distribution_service.ranking.loader import answered_decisions
+from distribution_service.ranking.loader import answered_decisions, answering_events
 
 AT = datetime(2030, 1, 1, 12, tzinfo=UTC)
 
@@ -29,3 +29,17 @@ def test_a_decision_is_answered_by_its_own_event_or_an_unattributed_one_in_its_w
         {"type": "IMPRESSION", "member_id": ann, "decision_id": impression_only, "occurred_at": AT},
     ]
     assert answered_decisions(heads, events) == [named, windowed]
+
+
+def test_what_the_member_did_before_a_decision_was_made_never_labels_it() -> None:
+    """A feed's decision describes its items as of its pool's moment (`at`), seconds before it was made
+    (`made_at`): an unattributed open in between happened before the decision and must not answer it."""
+    bob, decision = ObjectId(), ObjectId()
+    made = AT + timedelta(seconds=4)
+    heads = [{"_id": decision, "member_id": bob, "at": AT, "made_at": made}]
+    before = [{"type": "OPEN", "member_id": bob, "occurred_at": AT + timedelta(seconds=2)}]
+    after = [{"type": "OPEN", "member_id": bob, "occurred_at": made + timedelta(seconds=1)}]
+    assert answered_decisions(heads, before) == []
+    assert answering_events(heads, before).tolist() == [False]
+    assert answered_decisions(heads, after) == [decision]
+    assert answering_events(heads, after).tolist() == [True]
