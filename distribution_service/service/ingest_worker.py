@@ -122,7 +122,7 @@ class IngestWorker:
         if self._legacy_checked_at is not None and now - self._legacy_checked_at < LEGACY_CHECK_SECONDS:
             return
         self._legacy_checked_at = now
-        while await self.store.events.adopt_pending(self.batch_size):
+        while await self.store.events.migrate.adopt_pending(self.batch_size):
             pass
 
     async def derive(self, entries: list[Doc]) -> int:

@@ -1,5 +1,5 @@
-"""Events, imported signals, and the one-off migrations of the event collections; the item counters derived from
-events are `store/item_counters.py`, reached through `EventsStore.counters`.
+"""Events and imported signals; the item counters derived from events are `store/item_counters.py`, reached
+through `EventsStore.counters`; the one-off migrations of older databases are `store/event_migrations.py`.
 
 A recorded event is stored together with its outbox entry (store/event_outbox.py), in one transaction; the ingest
 worker (service/ingest_worker.py) derives the counters from the outbox in batches. Imported events are counted as
@@ -15,21 +15,19 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, WriteConcern
 from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, NetworkTimeout, OperationFailure
+from pymongo.errors import AutoReconnect, BulkWriteError, NetworkTimeout, OperationFailure
 
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
 from distribution_service.store.community_activity import CommunityActivityStore
+from distribution_service.store.event_migrations import EventMigrations
 from distribution_service.store.event_outbox import EventOutboxStore
-from distribution_service.store.item_counters import DAILY_BUCKET_DAYS, ItemCountersStore
+from distribution_service.store.item_counters import ItemCountersStore
 from distribution_service.store.member_recent import RECENT_KEPT, MemberRecentStore
 from infra.bulk import insert_many_reporting
 from infra.indexes import IndexPlan
 from infra.mongo import JournalBarrier
 
-BACKFILL_BATCH = 5000
-# Members whose last engagements the member_recent backfill reads and writes per transaction.
-SEED_BATCH = 200
 # Recorded events are acknowledged once committed and journaled.
 JOURNALED = WriteConcern(w=1, j=True)
 # Indexes older versions created that no query reads any more: each one only cost every write of an event
@@ -75,8 +73,8 @@ class EventsStore:
         self.list_item_engagement = self.counters.list_item_engagement
         # Imported events that name no member (votes): they count for items' popularity only.
         self.item_signals = db["item_signals"]
-        # One document per data migration done (backfills of older databases).
-        self.migrations = db["migrations"]
+        # The one-off data migrations of older databases (store/event_migrations.py).
+        self.migrate = EventMigrations(self, db["migrations"])
         self.barrier = JournalBarrier(db)
         # member_recent_complete's answer once true (a done migration is never undone).
         self._recent_complete = False
@@ -132,10 +130,7 @@ class EventsStore:
         await self.recent.ensure_indexes()
         await self.activity.ensure_indexes()
         # Data migrations of older databases, once the indexes they read are there.
-        await self.backfill_engaged()
-        await self.backfill_community_activity()
-        await self.backfill_member_recent()
-        await self.backfill_item_daily()
+        await self.migrate.run_all()
         existing = await self.events.index_information()
         for name in RETIRED_INDEXES:
             if name in existing:
@@ -203,14 +198,14 @@ class EventsStore:
             await self.outbox.add(docs, session)
 
         try:
-            await self._transaction(write)
+            await self.run_transaction(write)
         except (AutoReconnect, NetworkTimeout):
-            await self._transaction(write)
+            await self.run_transaction(write)
         # SecantusDB commits a transaction without syncing its log, whatever the write concern says: the caller
         # hears "stored" only once a journaled write after the commit (shared by concurrent recorders) is on disk.
         await self.barrier.wait()
 
-    async def _transaction(self, callback: Callable[[Session], Awaitable[None]]) -> None:
+    async def run_transaction(self, callback: Callable[[Session], Awaitable[None]]) -> None:
         async with self.events.database.client.start_session() as session:
             await session.with_transaction(callback, write_concern=JOURNALED)
 
@@ -269,7 +264,7 @@ class EventsStore:
         """Whether this database's backfill of member_recent documents is done (then a member without one has no
         derived engagement, and a feed reads nothing more for them). Read until it is; then kept per process."""
         if not self._recent_complete:
-            found = await self.migrations.find_one({"_id": "member_recent", "done": True}, {"_id": 1})
+            found = await self.migrate.done.find_one({"_id": "member_recent", "done": True}, {"_id": 1})
             self._recent_complete = found is not None
         return self._recent_complete
 
@@ -288,63 +283,7 @@ class EventsStore:
             by_member = {m: [d for d in history.get(str(m), []) if d["_id"] not in pending] for m in member_ids}
             await self.recent.seed(community_id, by_member, session)
 
-        await self._transaction(seed)
-
-    async def backfill_member_recent(self) -> None:
-        """member_recent documents for every member with engagement events, once per database (then marked
-        done), SEED_BATCH members a transaction. Idempotent (merged by event `_id`): processes starting together,
-        or one restarted after a crash midway, repeat the work, never an event."""
-        if await self.migrations.find_one({"_id": "member_recent", "done": True}) is not None:
-            return
-        for community_id in await self.events.distinct("community_id", {"engaged": True}):
-            found = await self.events.distinct("member_id", {"community_id": community_id, "engaged": True})
-            members = sorted(m for m in found if isinstance(m, ObjectId))
-            for lo in range(0, len(members), SEED_BATCH):
-                await self.seed_member_recent(community_id, members[lo : lo + SEED_BATCH])
-        await self.migrations.update_one({"_id": "member_recent"}, {"$set": {"done": True}}, upsert=True)
-
-    async def adopt_pending(self, limit: int) -> int:
-        """Give up to `limit` events an older version stored flagged `pending` an outbox entry, flag cleared, in one
-        transaction (so each is derived once, by the outbox); how many. Runs while replicas of both versions
-        record: an older worker clearing the same flags conflicts, and one transaction is retried."""
-        if await self.events.find_one({"pending": True}, {"_id": 1}) is None:
-            return 0  # the usual case, without a transaction
-        adopted = 0
-
-        async def adopt(session: Session) -> None:
-            nonlocal adopted
-            cursor = self.events.find({"pending": True}, session=session).sort("_id", ASCENDING).limit(limit)
-            docs = [doc async for doc in cursor]
-            adopted = len(docs)
-            if docs:
-                in_range = {"pending": True, "_id": {"$lte": docs[-1]["_id"]}}
-                await self.events.update_many(in_range, {"$unset": {"pending": ""}}, session=session)
-                await self.outbox.add(docs, session)
-
-        await self._transaction(adopt)
-        return adopted
-
-    async def backfill_community_activity(self) -> None:
-        """Each community's latest event time from `events`, once per database (then marked done): one pass over
-        the events, merged by `$max`, so processes starting together, or one restarted midway, change nothing."""
-        if await self.migrations.find_one({"_id": "community_activity", "done": True}) is not None:
-            return
-        pipeline: list[Doc] = [{"$group": {"_id": "$community_id", "at": {"$max": "$occurred_at"}}}]
-        latest = [row async for row in await self.events.aggregate(pipeline) if row["_id"] is not None]
-        await self.activity.backfill([row for row in latest if row["at"] is not None])
-        await self.migrations.update_one({"_id": "community_activity"}, {"$set": {"done": True}}, upsert=True)
-
-    async def backfill_engaged(self) -> None:
-        """Give events stored before the `engaged` flag existed their flag, once per database (then marked done)."""
-        migrations = self.migrations
-        if await migrations.find_one({"_id": "events_engaged"}) is not None:
-            return
-        impression = EventType.IMPRESSION.value
-        await self.events.update_many({"engaged": {"$exists": False}, "type": impression}, {"$set": {"engaged": False}})
-        await self.events.update_many(
-            {"engaged": {"$exists": False}, "type": {"$ne": impression}}, {"$set": {"engaged": True}}
-        )
-        await migrations.update_one({"_id": "events_engaged"}, {"$set": {"done": True}}, upsert=True)
+        await self.run_transaction(seed)
 
     async def list_members_engagement(
         self, community_id: ObjectId, member_ids: list[ObjectId], *, history_limit: int
@@ -562,36 +501,6 @@ class EventsStore:
 
     async def insert_item_signals(self, docs: list[Doc]) -> dict[int, str]:
         return await insert_many_reporting(self.item_signals, docs)
-
-    async def backfill_item_daily(self) -> None:
-        """Fill the daily buckets from the last days' events and imported signals, once per database (databases
-        whose events were stored before the buckets existed). The migration is claimed before it runs, so
-        processes starting together never count twice; a crash midway leaves buckets short until they expire."""
-        migrations = self.migrations
-        claimed_at = datetime.now(UTC)
-        try:
-            await migrations.insert_one({"_id": "item_daily", "claimed_at": claimed_at})
-        except DuplicateKeyError:
-            return
-        window = {"$gte": claimed_at - timedelta(days=DAILY_BUCKET_DAYS), "$lt": claimed_at}
-        fields = {"community_id": 1, "content_id": 1, "type": 1, "occurred_at": 1}
-        for collection in (self.events, self.item_signals):
-            batch: list[Doc] = []
-            async for doc in collection.find({"occurred_at": window}, projection=fields).batch_size(BACKFILL_BATCH):
-                if ENGAGEMENT_WEIGHT.get(EventType(doc["type"]), 0.0) > 0:
-                    batch.append(doc)
-                if len(batch) >= BACKFILL_BATCH:
-                    await self._backfill_batch(batch, claimed_at)
-                    batch = []
-            await self._backfill_batch(batch, claimed_at)
-        await migrations.update_one({"_id": "item_daily"}, {"$set": {"done": True}})
-
-    async def _backfill_batch(self, docs: list[Doc], now: datetime) -> None:
-        by_community: dict[ObjectId, list[Doc]] = {}
-        for doc in docs:
-            by_community.setdefault(doc["community_id"], []).append(doc)
-        for community_id, of_community in by_community.items():
-            await self.counters.add_daily(community_id, of_community, now)
 
     # --- feed reads ------------------------------------------------------------------------------------------
 

@@ -250,7 +250,7 @@ async def test_a_connection_error_retried_by_the_store_is_not_a_duplicate(
     community, item = ObjectId(), ObjectId()
     docs = events(community, item, 3)
     docs[1].pop("client_event_id")
-    real = store.events._transaction
+    real = store.events.run_transaction
     calls: list[int] = []
 
     async def lost_reply(callback: Any) -> None:
@@ -259,7 +259,7 @@ async def test_a_connection_error_retried_by_the_store_is_not_a_duplicate(
         if len(calls) == 1:
             raise AutoReconnect("reply lost after the commit")
 
-    monkeypatch.setattr(store.events, "_transaction", lost_reply)
+    monkeypatch.setattr(store.events, "run_transaction", lost_reply)
     # when
     results = await store.events.insert_events(docs)
     # then: stored once each, none reported as a duplicate, counted once
@@ -328,8 +328,8 @@ async def test_communities_latest_event_times_come_from_derived_imported_and_old
     await store.events.events.insert_one({**events(older, ObjectId(), 1)[0], "client_event_id": "old"})
     # when: the worker derives; the one-off backfill runs again
     await IngestWorker(store, interval=0).drain()
-    await store.events.migrations.delete_one({"_id": "community_activity"})
-    await store.events.backfill_community_activity()
+    await store.events.migrate.done.delete_one({"_id": "community_activity"})
+    await store.events.migrate.backfill_community_activity()
     # then: each community is active since its latest event, not after
     active = await store.events.list_active_communities(now - timedelta(minutes=1))
     assert active == sorted([derived_one, imported, older])

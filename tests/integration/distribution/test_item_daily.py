@@ -99,9 +99,9 @@ async def test_buckets_are_backfilled_once_from_events_and_signals_stored_before
     await store.events.item_signals.insert_one(
         {"community_id": community, "content_id": item, "type": "VOTE", "occurred_at": earlier}
     )
-    await store.events.migrations.delete_one({"_id": "item_daily"})
+    await store.events.migrate.done.delete_one({"_id": "item_daily"})
     # when: two processes start
-    await store.events.backfill_item_daily()
-    await store.events.backfill_item_daily()
+    await store.events.migrate.backfill_item_daily()
+    await store.events.migrate.backfill_item_daily()
     # then: vote 2 + open 1 + signal 2, once
     assert await store.events.sum_recent_engagement(community, [item], since) == {str(item): 5.0}

@@ -65,11 +65,11 @@ async def test_events_stored_before_the_documents_are_backfilled_once(store: Dis
     await store.events.events.insert_many([{**d, "engaged": d["type"] != "IMPRESSION"} for d in docs[:120]])
     # newer events recorded, still in the outbox when the backfill reads them
     await store.events.insert_events(docs[120:])
-    await store.events.migrations.delete_one({"_id": "member_recent"})
+    await store.events.migrate.done.delete_one({"_id": "member_recent"})
     # when: run twice (two processes starting, or a restart after a crash midway), then the worker derives
-    await store.events.backfill_member_recent()
-    await store.events.migrations.delete_one({"_id": "member_recent"})
-    await store.events.backfill_member_recent()
+    await store.events.migrate.backfill_member_recent()
+    await store.events.migrate.done.delete_one({"_id": "member_recent"})
+    await store.events.migrate.backfill_member_recent()
     assert await IngestWorker(store, interval=0).drain() == 30
     # then: the same last K as the events say, none twice
     kept = await store.events.list_member_recent(community, [member], limit=RECENT_KEPT)

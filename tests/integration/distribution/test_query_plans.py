@@ -228,8 +228,8 @@ async def test_events_stored_before_the_flag_get_it_once(world: World) -> None:
             for t in ("IMPRESSION", "VOTE")
         ]
     )
-    await world.store.events.migrations.delete_one({"_id": "events_engaged"})
-    await world.store.events.backfill_engaged()
+    await world.store.events.migrate.done.delete_one({"_id": "events_engaged"})
+    await world.store.events.migrate.backfill_engaged()
     flags = {d["type"]: d["engaged"] async for d in world.store.events.events.find({"community_id": legacy})}
     assert flags == {"IMPRESSION": False, "VOTE": True}
 
@@ -273,7 +273,7 @@ async def test_the_ingest_worker_reads_the_outbox_and_legacy_flags_by_index(worl
     assert oldest is not None
     entries = await store.events.list_pending(oldest + timedelta(seconds=1), 100)
     await store.transaction(lambda session: store.events.derive_pending(entries[-1]["key"], session))
-    await store.events.adopt_pending(100)
+    await store.events.migrate.adopt_pending(100)
     plans = await plans_of(world)
     # the oldest entry, a batch, the transaction's read and delete of the key range; the counters (their own
     # test) and the members' last engagements (by `_id`); the legacy flag's partial index
