@@ -5,8 +5,9 @@ both versions record."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from bson import ObjectId
 from pymongo import ASCENDING
@@ -16,18 +17,32 @@ from pymongo.errors import DuplicateKeyError
 
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import Doc
-from distribution_service.store.item_counters import DAILY_BUCKET_DAYS
-
-if TYPE_CHECKING:
-    from distribution_service.store.events import EventsStore
+from distribution_service.store.community_activity import CommunityActivityStore
+from distribution_service.store.event_outbox import EventOutboxStore
+from distribution_service.store.item_counters import DAILY_BUCKET_DAYS, ItemCountersStore
 
 BACKFILL_BATCH = 5000
 # Members whose last engagements the member_recent backfill reads and writes per transaction.
 SEED_BATCH = 200
 
 
+class EventParts(Protocol):
+    """What the migrations use of the events store (store/events.py), named here so neither module imports the
+    other's."""
+
+    events: AsyncCollection[Doc]
+    item_signals: AsyncCollection[Doc]
+    outbox: EventOutboxStore
+    counters: ItemCountersStore
+    activity: CommunityActivityStore
+
+    async def seed_member_recent(self, community_id: ObjectId, member_ids: list[ObjectId]) -> None: ...
+
+    async def run_transaction(self, callback: Callable[[Session], Awaitable[None]]) -> None: ...
+
+
 class EventMigrations:
-    def __init__(self, store: EventsStore, done: AsyncCollection[Doc]) -> None:
+    def __init__(self, store: EventParts, done: AsyncCollection[Doc]) -> None:
         self.store = store
         # One document per data migration done.
         self.done = done
