@@ -26,7 +26,7 @@ from composition.importers.stackexchange.pipeline import ImportOptions, import_d
 from composition.topology import Topology
 from infra.bulk import MAX_IMPORT_BATCH
 from infra.mongo import create_mongo_client
-from infra.settings import Settings
+from infra.settings import ServiceName, Settings
 
 # Phase -> the report's file labels it sums.
 PHASES = {
@@ -36,7 +36,12 @@ PHASES = {
     "signals": ("Votes.xml",),
 }
 # (service, collection) the import writes, for the bare baseline.
-STORED = (("users", "members"), ("content", "content"), ("distribution", "events"), ("distribution", "item_signals"))
+STORED: tuple[tuple[ServiceName, str], ...] = (
+    ("users", "members"),
+    ("content", "content"),
+    ("distribution", "events"),
+    ("distribution", "item_signals"),
+)
 
 
 def phases(summary: dict[str, Any], total: float) -> dict[str, float]:
