@@ -20,6 +20,7 @@ from content_service.store.base import Doc, Session, in_community
 from infra.bulk import insert_many_reporting
 from infra.indexes import IndexPlan
 from infra.keyset import read_keyset_page
+from infra.lookups import find_in
 
 SUMMARY_FIELDS = {"author_id": 1, "kind": 1, "tags": 1, "published_at": 1}
 # The newest items are looked for in the last day, then week, month and year, then in all time (None); the
@@ -405,13 +406,12 @@ class PiecesStore:
         self, community_id: ObjectId, source: str, source_ids: list[str]
     ) -> dict[str, ObjectId]:
         # Exactly the index's fields: the server scans the whole collection for any other shape of this query.
-        query = {"community_id": community_id, "source_id": {"$in": source_ids}}
-        cursor = self.content.find(query, projection={"source_id": 1, "source": 1})
+        match = {"community_id": community_id}
+        cursor = find_in(self.content, match, "source_id", source_ids, projection={"source_id": 1, "source": 1})
         return {doc["source_id"]: doc["_id"] async for doc in cursor if doc.get("source") == source}
 
     async def list_known_ids(self, community_id: ObjectId, content_ids: list[ObjectId]) -> set[ObjectId]:
-        query = {"_id": {"$in": content_ids}, "community_id": community_id}
-        cursor = self.content.find(query, projection={"_id": 1})
+        cursor = find_in(self.content, {"community_id": community_id}, "_id", content_ids, projection={"_id": 1})
         return {doc["_id"] async for doc in cursor}
 
     async def insert_imported_content(self, docs: list[Doc]) -> dict[int, str]:

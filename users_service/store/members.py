@@ -20,6 +20,7 @@ from infra.bulk import insert_many_reporting
 from infra.errors import ConflictError
 from infra.indexes import IndexPlan
 from infra.keyset import read_keyset_page
+from infra.lookups import find_in
 from users_service.domain.layers import Layer
 from users_service.domain.roles import Role
 from users_service.domain.tier_writes import MemberUpdate
@@ -224,7 +225,7 @@ class MembersStore:
         return await self.members.count_documents({"community_id": community_id, **(where or {})})
 
     async def list_by_ids(self, community_id: ObjectId, member_ids: list[ObjectId]) -> dict[str, MemberRead]:
-        cursor = self.members.find({"_id": {"$in": member_ids}, "community_id": community_id})
+        cursor = find_in(self.members, {"community_id": community_id}, "_id", member_ids)
         return {str(doc["_id"]): _member(doc) async for doc in cursor}
 
     async def list_segments(self, community_id: ObjectId, member_ids: list[ObjectId]) -> dict[str, Doc]:
@@ -260,8 +261,8 @@ class MembersStore:
         self, community_id: ObjectId, source: str, source_ids: list[str]
     ) -> dict[str, ObjectId]:
         # Exactly the index's fields: the server scans the whole collection for any other shape of this query.
-        query = {"community_id": community_id, "source_id": {"$in": source_ids}}
-        cursor = self.members.find(query, projection={"source_id": 1, "source": 1})
+        match = {"community_id": community_id}
+        cursor = find_in(self.members, match, "source_id", source_ids, projection={"source_id": 1, "source": 1})
         return {doc["source_id"]: doc["_id"] async for doc in cursor if doc.get("source") == source}
 
     async def insert_imported(self, docs: list[Doc]) -> dict[int, str]:

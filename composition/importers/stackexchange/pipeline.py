@@ -30,6 +30,8 @@ from users_service.schemas import CommunityCreate, MemberImport, MemberImportBat
 
 SOURCE = "stackexchange"
 PROGRESS_EVERY_ROWS = 5000
+# Events held before they are sent, in batches: the window in which they are grouped by item.
+HELD_BATCHES = 20
 NOT_IMPORTED_FILES = ("Badges.xml", "Tags.xml", "PostLinks.xml")
 # The import's steps, each ending with one `step()`: experts, users, questions, answers, comments, votes, tiers.
 STEPS = 7
@@ -329,11 +331,19 @@ class StackExchangeImport:
         )
 
     async def _flush_events(self, *, partial: bool = False) -> None:
+        """Send the held events sorted by item, once HELD_BATCHES batches are held (partial) or all of them.
+
+        The service bumps an item's counters once per batch the item is in: sorted, an item's events share one or
+        two batches instead of one in each (Votes.xml is in vote order: cardano's votes touch 3,688 item counters
+        in file order, 2,155 sorted). What is stored is the same; memory stays bounded by the window.
+        """
         size = self.options.batch_size
-        while self._events and (len(self._events) >= size or not partial):
-            batch, self._events = self._events[:size], self._events[size:]
+        if not self._events or (partial and len(self._events) < size * HELD_BATCHES):
+            return
+        held, self._events = sorted(self._events, key=lambda event: event.content_id), []
+        for start in range(0, len(held), size):
             result = await self.services.distribution.import_events(
-                self.community_id, EventImportBatch(source=SOURCE, events=batch)
+                self.community_id, EventImportBatch(source=SOURCE, events=held[start : start + size])
             )
             self.report.add("events", result)
 
