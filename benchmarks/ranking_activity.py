@@ -89,10 +89,11 @@ def main(argv: list[str] | None = None) -> None:
     index = {c: i for i, c in enumerate(catalog.content_ids)}
     signals = _signals(args.path, index)
     # Nothing at or after the period's end (a backtest cuts the log there).
-    signals = {k: ([i for i, t in zip(*v, strict=True) if t < data.until], [t for t in v[1] if t < data.until])
-               for k, v in signals.items()}
-    product = ["answer", "comment_on_question", "upvote_on_question", "downvote_on_question",
-               "favourite_on_question"]
+    signals = {
+        k: ([i for i, t in zip(*v, strict=True) if t < data.until], [t for t in v[1] if t < data.until])
+        for k, v in signals.items()
+    }
+    product = ["answer", "comment_on_question", "upvote_on_question", "downvote_on_question", "favourite_on_question"]
     views = {"reader": None, "product": product}
     views |= {f"product+{k}": [*product, k] for k in ANSWER_SIGNALS}
     views["product+all_answer_signals"] = [*product, *ANSWER_SIGNALS]
