@@ -21,17 +21,18 @@ import numpy as np
 from benchmarks.common import print_summary
 from benchmarks.ranking_variants import dump_data
 from distribution_service.ranking.dataset import ALIVE_DAYS, Protocol, engagement_groups, time_split
-from distribution_service.ranking.history import EventLog, ItemHistory
+from distribution_service.ranking.history import Catalog, EventLog, ItemHistory
 from distribution_service.ranking.metrics import per_group
 from distribution_service.ranking.stackexchange import ANONYMOUS, _rows, _time
 
 DAY = 86_400.0
 # What the importer puts on an answer's own item (never on its question's): the signals a reader of the
 # question's thread counts as the question's activity.
+Signals = dict[str, tuple[list[int], list[float]]]
 ANSWER_SIGNALS = ("comment_on_answer", "upvote_on_answer", "downvote_on_answer", "accept")
 
 
-def _signals(folder: Path, index: dict[str, int]) -> dict[str, tuple[list[int], list[float]]]:
+def _signals(folder: Path, index: dict[str, int]) -> Signals:
     """Every activity signal of a question's thread, by kind: (question index, time the platform knows it)."""
     posts = _rows(folder / "Posts.xml")
     parent = {p["Id"]: p.get("ParentId", "") for p in posts if p.get("PostTypeId") == "2"}
@@ -67,7 +68,7 @@ def _signals(folder: Path, index: dict[str, int]) -> dict[str, tuple[list[int], 
     return out
 
 
-def _history(catalog, kinds: list[str], signals) -> ItemHistory:  # type: ignore[no-untyped-def]
+def _history(catalog: Catalog, kinds: list[str], signals: Signals) -> ItemHistory:
     items = [i for k in kinds for i in signals.get(k, ([], []))[0]]
     times = [t for k in kinds for t in signals.get(k, ([], []))[1]]
     n = len(times)
