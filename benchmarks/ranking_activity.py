@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.common import print_summary
-from benchmarks.ranking_variants import dump_data
-from distribution_service.ranking.dataset import ALIVE_DAYS, Protocol, engagement_groups, time_split
+from benchmarks.judgment_file import list_groups
+from distribution_service.ranking.dataset import ALIVE_DAYS
 from distribution_service.ranking.history import Catalog, EventLog, ItemHistory
 from distribution_service.ranking.metrics import per_group
 from distribution_service.ranking.stackexchange import ANONYMOUS, _rows, _time
@@ -82,11 +82,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7, help="negative sampling seed")
     parser.add_argument("--backtest", action="store_true", help="the period before the usual test period")
     args = parser.parse_args(argv)
-    data = dump_data(args.path, backtest=args.backtest)
+    data, groups = list_groups(args.path, seed=args.seed, backtest=args.backtest, text=False)
     catalog, log = data.catalog, data.log
-    engaged = (log.grades > 0) & (log.member_ids != "")
-    cut = time_split(log.times[engaged], since=data.since, until=data.until)
-    groups = engagement_groups(catalog, log, since=cut, until=data.until, seed=args.seed, protocol=Protocol())
     index = {c: i for i, c in enumerate(catalog.content_ids)}
     signals = _signals(args.path, index)
     # Nothing at or after the period's end (a backtest cuts the log there).
