@@ -10,9 +10,9 @@ has few groups to learn from. Each variant is judged on TARGET's own test groups
   groups; validated on TARGET's validation fifth;
 - `unseen`: the other dumps' groups alone, validated on their own last fifth (TARGET is never seen: leave one
   community out);
-- `pooled_rel` / `unseen_rel`: the same, with the raw-count and time columns replaced by their percentile within
-  the group (the candidates are a uniform sample of the pool, so this is the item's place in its community's
-  pool as of t: community-relative, whatever the community's pace and size).
+- `own_rel` / `pooled_rel` / `unseen_rel`: the same, with the raw-count and time columns replaced by their
+  percentile within the group (the candidates are a uniform sample of the pool, so this is the item's place in
+  its community's pool as of t: community-relative, whatever the community's pace and size).
 
 Printed per variant and seed: validation NDCG@10, test NDCG@10 and the ratio over the best of recency and
 popularity with its paired ci95; the last line is one JSON object of the means.
@@ -41,7 +41,7 @@ RELATIVE = (
     "content_engagement_1d",
     "content_answers",
 )
-VARIANTS = ("own", "pooled", "unseen", "pooled_rel", "unseen_rel")
+VARIANTS = ("own", "pooled", "unseen", "own_rel", "pooled_rel", "unseen_rel")
 
 
 def relative(group: Group) -> Group:
@@ -70,7 +70,7 @@ def evaluate(variant: str, own: list[Group], others: list[Group], test: list[Gro
     if rel:
         own, others, test = [relative(g) for g in own], [relative(g) for g in others], [relative(g) for g in test]
     fit, valid = _split(own)
-    if variant == "own":
+    if variant.startswith("own"):
         pass
     elif variant.startswith("pooled"):
         fit = sorted(others + fit, key=lambda g: g.at)
