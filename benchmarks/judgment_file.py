@@ -18,12 +18,29 @@ from pathlib import Path
 
 from benchmarks.common import print_summary
 from benchmarks.ranking_variants import dump_data
-from distribution_service.ranking.dataset import Protocol, engagement_groups, iso, time_split
+from distribution_service.ranking.dataset import Group, Protocol, engagement_groups, iso, time_split
 from distribution_service.ranking.history import text_rows
+from distribution_service.ranking.training import TrainingData
 
 
 def _iso_z(t: float) -> str:
     return iso(t).replace("+00:00", "Z")
+
+
+def list_cut(data: TrainingData) -> float:
+    """Where the list's period starts: the usual 80% split of the (possibly backtest-cut) dump's engagement."""
+    engaged = (data.log.grades > 0) & (data.log.member_ids != "")
+    return time_split(data.log.times[engaged], since=data.since, until=data.until)
+
+
+def list_groups(path: Path, *, seed: int, backtest: bool, text: bool = True) -> tuple[TrainingData, list[Group]]:
+    """The dump and the groups of the list's period, by training's test-group protocol."""
+    data = dump_data(path, backtest=backtest)
+    rows = text_rows(data.catalog) if text else None
+    groups = engagement_groups(
+        data.catalog, data.log, since=list_cut(data), until=data.until, seed=seed, protocol=Protocol(), text=rows
+    )
+    return data, groups
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -33,14 +50,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7, help="negative sampling seed")
     parser.add_argument("--backtest", action="store_true", help="the period before the usual test period")
     args = parser.parse_args(argv)
-    data = dump_data(args.path, backtest=args.backtest)
-    catalog, log = data.catalog, data.log
-    engaged = (log.grades > 0) & (log.member_ids != "")
-    cut = time_split(log.times[engaged], since=data.since, until=data.until)
-    protocol = Protocol()
-    groups = engagement_groups(
-        catalog, log, since=cut, until=data.until, seed=args.seed, protocol=protocol, text=text_rows(catalog)
-    )
+    data, groups = list_groups(args.path, seed=args.seed, backtest=args.backtest)
+    catalog, cut = data.catalog, list_cut(data)
     ids = catalog.content_ids
     with args.output.open("w") as out:
         for k, g in enumerate(groups):

@@ -50,6 +50,9 @@ EXTRAS = (
     "cross_title_max",  # closest cosine of the item's title with the titles the member engaged with
     "content_newest_rank",  # log1p of how many items were created after it and before t (the "newest" tab)
     "content_active_rank",  # log1p of how many alive items were active after its last activity (the "active" tab)
+    "content_accepted",  # 1 when an answer of the question was accepted before t (a date-only vote: known next day)
+    "content_downvotes",  # log1p of the question's own down-votes known before t (date-only)
+    "content_closed",  # 1 when the question was closed before t (Posts.xml ClosedDate)
 )
 
 
@@ -60,6 +63,9 @@ class Sources:
     catalog: Catalog
     log: EventLog
     titles: Any
+    # Per question (catalog order): when an accept became known (inf: never), its down-votes' known times, when
+    # it was closed (inf: never).
+    thread: tuple[np.ndarray, list[np.ndarray], np.ndarray] | None = None
 
     def __post_init__(self) -> None:
         log = self.log
@@ -123,6 +129,11 @@ class Sources:
         active = np.sort(self.history.last_activity(alive, t))
         mine_last = self.history.last_activity(group.items, t)
         out[:, 8] = np.log1p(len(active) - np.searchsorted(active, mine_last, side="right"))
+        if self.thread is not None:
+            accepted, downvotes, closed = self.thread
+            out[:, 9] = (accepted[group.items] < t).astype(float)
+            out[:, 10] = [np.log1p(np.searchsorted(downvotes[i], t, side="left")) for i in group.items.tolist()]
+            out[:, 11] = (closed[group.items] < t).astype(float)
         authors = self.catalog.author_ids
         for row, item in enumerate(group.items.tolist()):
             known, who, grades = self.by_item.get(item, (np.zeros(0), np.zeros(0, dtype=str), np.zeros(0)))
@@ -149,12 +160,35 @@ def _titles(path: Path) -> list[str]:
     return [r.attrib.get("Title", "") for r in rows if r.attrib.get("PostTypeId") == "1"]
 
 
+def _thread_state(path: Path, catalog: Catalog) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+    """Accepts, down-votes and closing of each question, from the dump (votes are dated by day: known next day)."""
+    from distribution_service.ranking.stackexchange import _rows, _time
+
+    index = {c: i for i, c in enumerate(catalog.content_ids)}
+    posts = _rows(path / "Posts.xml")
+    parent = {p["Id"]: p.get("ParentId", "") for p in posts if p.get("PostTypeId") == "2"}
+    accepted = np.full(len(catalog), np.inf)
+    closed = np.full(len(catalog), np.inf)
+    for p in posts:
+        if p.get("PostTypeId") == "1" and p.get("ClosedDate"):
+            closed[index[p["Id"]]] = _time(p["ClosedDate"])
+    down: list[list[float]] = [[] for _ in range(len(catalog))]
+    for v in _rows(path / "Votes.xml"):
+        post, known = v.get("PostId", ""), _time(v["CreationDate"]) + DAY
+        if v.get("VoteTypeId") == "1" and parent.get(post) in index:
+            q = index[parent[post]]
+            accepted[q] = min(accepted[q], known)
+        elif v.get("VoteTypeId") == "3" and post in index:
+            down[index[post]].append(known)
+    return accepted, [np.sort(np.array(d)) for d in down], closed
+
+
 def groups_for(path: Path, seed: int, *, backtest: bool) -> tuple[list[Group], list[Group]]:
     """Training and test groups as `python -m distribution_service.ranking.stackexchange` builds them, each with
     the extra columns appended after the shipped ones."""
     data = dump_data(path, backtest=backtest)
     train, test = variant_groups(path, seed, backtest=backtest)
-    sources = Sources(data.catalog, data.log, text_matrix(_titles(path)))
+    sources = Sources(data.catalog, data.log, text_matrix(_titles(path)), _thread_state(path, data.catalog))
 
     def extend(groups: list[Group]) -> list[Group]:
         return [

@@ -68,6 +68,9 @@ class EventLog:
     is_impression: np.ndarray
     is_open: np.ndarray
     known: np.ndarray
+    # Each event's thread as a catalog index (an answer's question), -1 for none: activity on a reply is
+    # activity of its thread too, as serving's `last_at` counter counts it (store/item_counters.py).
+    threads: np.ndarray
 
     @staticmethod
     def sorted_by_time(
@@ -79,6 +82,7 @@ class EventLog:
         is_impression: list[bool],
         is_open: list[bool],
         known: list[float] | None = None,
+        threads: list[int] | None = None,
     ) -> EventLog:
         t = np.asarray(times, dtype=float)
         order = np.argsort(t, kind="stable")
@@ -92,6 +96,7 @@ class EventLog:
             is_impression=np.asarray(is_impression, dtype=bool)[order],
             is_open=np.asarray(is_open, dtype=bool)[order],
             known=k[order],
+            threads=(np.full(len(t), -1) if threads is None else np.asarray(threads)).astype(np.int64)[order],
         )
 
     def __len__(self) -> int:
@@ -107,7 +112,6 @@ class ItemHistory:
         keys = log.items * KEY_STRIDE + np.floor(log.known).astype(np.int64)
         order = np.argsort(keys, kind="stable")
         self.keys = keys[order]
-        self.times = log.known[order]
         zero = np.zeros(1)
         self.cum_engaged = np.concatenate([zero, np.cumsum(engaged[order])])
         self.cum_weight = np.concatenate([zero, np.cumsum(np.where(engaged, log.weights, 0.0)[order])])
@@ -122,10 +126,16 @@ class ItemHistory:
         self.tag_code = np.array([tag_index[tag] for tags in catalog.tags for tag in tags], dtype=np.int64)
         # Where each item's events start in the sorted arrays.
         self.starts = np.searchsorted(self.keys, np.arange(len(catalog) + 1) * KEY_STRIDE)
-        # Index of the latest event at or before each one that was activity, not an impression (-1: none yet):
-        # being shown is not being active, as serving's `last_at` counter says.
-        active = ~log.is_impression[order]
-        self.last_active = np.maximum.accumulate(np.where(active, np.arange(len(order)), -1)) if len(order) else order
+        # Activity (any event but an impression: being shown is not being active, as serving's `last_at` counter
+        # says), keyed by item and known moment; an event on a reply is activity of its thread as well.
+        active = ~log.is_impression
+        on_thread = active & (log.threads >= 0)
+        act_items = np.concatenate([log.items[active], log.threads[on_thread]])
+        act_known = np.concatenate([log.known[active], log.known[on_thread]])
+        act_keys = act_items * KEY_STRIDE + np.floor(act_known).astype(np.int64)
+        act_order = np.argsort(act_keys, kind="stable")
+        self.act_keys, self.act_times = act_keys[act_order], act_known[act_order]
+        self.act_starts = np.searchsorted(self.act_keys, np.arange(len(catalog) + 1) * KEY_STRIDE)
 
     def _pos(self, items: np.ndarray, t: float) -> np.ndarray:
         return np.searchsorted(self.keys, items * KEY_STRIDE + int(np.floor(t)), side="left")
@@ -133,13 +143,12 @@ class ItemHistory:
     def last_activity(self, items: np.ndarray, t: float) -> np.ndarray:
         """Time of each item's last activity (any event but an impression) known before t, or its creation if
         later (serving's rule: the later of `last_at` and publication)."""
-        pos = self._pos(items, t)
-        start = self.starts[items]
-        if not len(self.times):
-            return self.catalog.created[items].astype(float)
-        j = self.last_active[np.maximum(pos - 1, 0)]
+        pos = np.searchsorted(self.act_keys, items * KEY_STRIDE + int(np.floor(t)), side="left")
         created = self.catalog.created[items]
-        return np.where((pos > start) & (j >= start), np.maximum(self.times[np.maximum(j, 0)], created), created)
+        if not len(self.act_times):
+            return created.astype(float)
+        last = self.act_times[np.maximum(pos - 1, 0)]
+        return np.where(pos > self.act_starts[items], np.maximum(last, created), created)
 
     def alive(self, t: float, *, days: float) -> np.ndarray:
         """Items existing at t that were created or active in the last `days` days."""

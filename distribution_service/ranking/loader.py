@@ -177,6 +177,11 @@ def _logged_groups(decisions: list[Doc], events: list[Doc], index: dict[str, int
     return groups
 
 
+def _threads(events: list[Doc]) -> list[str]:
+    """The threads events' items reply to: items of the catalog too, so that their activity can be counted."""
+    return [str(e["thread_id"]) for e in events if e.get("thread_id") is not None]
+
+
 def _event_log(events: list[Doc], index: dict[str, int]) -> EventLog:
     types = [EventType(e["type"]) for e in events]
     return EventLog.sorted_by_time(
@@ -188,6 +193,8 @@ def _event_log(events: list[Doc], index: dict[str, int]) -> EventLog:
         weights=[ENGAGEMENT_WEIGHT[t] for t in types],
         is_impression=[t is EventType.IMPRESSION for t in types],
         is_open=[t in (EventType.OPEN, EventType.CLICK) for t in types],
+        # The thread the event's item replies to, as its stored event says (what serving's counters counted).
+        threads=[index.get(str(e.get("thread_id")), -1) for e in events],
     )
 
 
@@ -208,7 +215,7 @@ async def load_history(
     from, each group as of its own moment."""
     events = await _events_before(store, ObjectId(community_id), until)
     asked = [i for i in item_ids if ObjectId.is_valid(i)]
-    ids = list(dict.fromkeys([str(e["content_id"]) for e in events] + asked))
+    ids = list(dict.fromkeys([str(e["content_id"]) for e in events] + _threads(events) + asked))
     catalog = await _catalog(content, community_id, ids, events, today=False, drop_unknown=True)
     return catalog, _event_log(events, {c: i for i, c in enumerate(catalog.content_ids)})
 
@@ -232,7 +239,8 @@ async def load_training_data(
     # Only a decision something answered can make a group (the rest have no positive label): read those whole.
     heads = await store.list_decision_heads_between(cid, since, until)
     decisions = await store.list_decisions_by_ids(cid, answered_decisions(heads, events))
-    ids = [str(e["content_id"]) for e in events] + [str(c) for d in decisions for c in decision_log.candidate_ids(d)]
+    ids = [str(e["content_id"]) for e in events] + _threads(events)
+    ids += [str(c) for d in decisions for c in decision_log.candidate_ids(d)]
     catalog = await _catalog(content, community_id, list(dict.fromkeys(ids)), events, today=until >= now)
     index = {c: i for i, c in enumerate(catalog.content_ids)}
     log = _event_log(events, index)

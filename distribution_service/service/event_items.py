@@ -26,6 +26,8 @@ class EventItem:
     tags: list[str]
     author_id: str | None
     kind: str
+    # The item a reply belongs to (an answer's question): activity on a reply is activity of its thread.
+    thread_id: str | None = None
 
 
 class EventItems:
@@ -50,7 +52,7 @@ class EventItems:
             if len(self._kept) >= MAX_KEPT:
                 self._kept = {k: v for k, v in self._kept.items() if clock - v[0] < self.ttl_seconds}
             for i, read in zip(missing, reads, strict=True):
-                item = None if read is None else EventItem(read.tags, read.author_id, read.kind.value)
+                item = None if read is None else EventItem(read.tags, read.author_id, read.kind.value, read.parent_id)
                 found[i] = item
                 if item is not None and self.ttl_seconds > 0:
                     self._kept[(cid, i)] = (clock, item)

@@ -77,6 +77,8 @@ class EventsService:
                 "author_id": item.author_id,
                 "kind": item.kind,
             }
+            if item.thread_id:
+                doc["thread_id"] = ObjectId(item.thread_id)
             if e.client_event_id:
                 doc["client_event_id"] = e.client_event_id
             if e.decision_id:

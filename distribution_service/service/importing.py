@@ -11,24 +11,36 @@ from datetime import UTC, datetime
 from bson import ObjectId
 
 from content_service.client import ContentClient
+from content_service.schemas import SERVICE_VIEWER
 from distribution_service.schemas import EventImport, EventImportBatch
 from distribution_service.store import DistributionStore, Doc
 from infra.bulk import ImportedItem, ImportOutcome, ImportResult, tally
 
 UNKNOWN_CONTENT = "content is not in this community"
-# Content never changes community, so a confirmed (community, content) pair stays true: remembering it spares the
-# content service a lookup per batch (on this server, ~1 ms per id). Bounded; forgotten all at once when full.
+# Content never changes community or thread, so a confirmed (community, content) pair and its thread stay true:
+# remembering them spares the content service a lookup per batch. Bounded; forgotten all at once when full.
 KNOWN_CONTENT_LIMIT = 200_000
-_known_content: set[tuple[str, str]] = set()
+LOOKUP_CHUNK = 500
+# (community, content) -> the item's thread (an answer's question), None for an item that is its own thread.
+_known_content: dict[tuple[str, str], str | None] = {}
 
 
-async def _content_in_community(content: ContentClient, community_id: str, content_ids: list[str]) -> set[str]:
+async def _content_in_community(
+    content: ContentClient, community_id: str, content_ids: list[str]
+) -> dict[str, str | None]:
+    """The ids that name content of this community, each with its thread (`parent_id`), so that activity on a
+    reply also counts as activity of its thread (store/item_counters.py)."""
     unknown = [i for i in dict.fromkeys(content_ids) if (community_id, i) not in _known_content]
-    found = await content.known_ids(community_id, unknown) if unknown else set()
+    found: dict[str, str | None] = {}
+    for lo in range(0, len(unknown), LOOKUP_CHUNK):
+        chunk = [i for i in unknown[lo : lo + LOOKUP_CHUNK] if ObjectId.is_valid(i)]
+        reads = await content.lookup(community_id, chunk, viewer=SERVICE_VIEWER) if chunk else []
+        found |= {i: read.parent_id for i, read in zip(chunk, reads, strict=True) if read is not None}
     if len(_known_content) + len(found) > KNOWN_CONTENT_LIMIT:
         _known_content.clear()
-    _known_content.update((community_id, i) for i in found)
-    return {i for i in content_ids if (community_id, i) in _known_content or i in found}
+    _known_content.update({(community_id, i): thread for i, thread in found.items()})
+    known = {i: _known_content.get((community_id, i)) for i in content_ids if (community_id, i) in _known_content}
+    return known | found
 
 
 def event_key(source: str, source_id: str) -> str:
@@ -36,7 +48,9 @@ def event_key(source: str, source_id: str) -> str:
     return f"import:{source}:{source_id}"
 
 
-def _event_doc(community_id: ObjectId, source: str, event_in: EventImport, now: datetime) -> Doc:
+def _event_doc(
+    community_id: ObjectId, source: str, event_in: EventImport, now: datetime, thread_id: str | None = None
+) -> Doc:
     occurred_at = event_in.occurred_at if event_in.occurred_at.tzinfo else event_in.occurred_at.replace(tzinfo=UTC)
     doc: Doc = {
         "community_id": community_id,
@@ -53,6 +67,8 @@ def _event_doc(community_id: ObjectId, source: str, event_in: EventImport, now: 
     }
     if event_in.member_id:
         doc["member_id"] = ObjectId(event_in.member_id)
+    if thread_id:
+        doc["thread_id"] = ObjectId(thread_id)
     return doc
 
 
@@ -76,7 +92,8 @@ async def import_events(
             outcomes[key] = ImportOutcome.REJECTED
         else:
             outcomes[key] = ImportOutcome.CREATED
-            (events if event_in.member_id else signals).append(_event_doc(cid, batch.source, event_in, now))
+            doc = _event_doc(cid, batch.source, event_in, now, known_content[event_in.content_id])
+            (events if event_in.member_id else signals).append(doc)
     created: list[Doc] = []
     for docs, insert in ((events, store.events.insert_imported_events), (signals, store.events.insert_item_signals)):
         refused = await insert(docs)

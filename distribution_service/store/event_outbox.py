@@ -30,6 +30,8 @@ DERIVE_FIELDS = (
     "community_id",
     "member_id",
     "content_id",
+    # A reply's thread: its activity advances the thread's last activity too (store/item_counters.py).
+    "thread_id",
     "type",
     "engaged",
     "occurred_at",

@@ -314,6 +314,7 @@ class EventsStore:
             projection={
                 "member_id": 1,
                 "content_id": 1,
+                "thread_id": 1,
                 "type": 1,
                 "occurred_at": 1,
                 "dwell_ms": 1,
@@ -329,7 +330,7 @@ class EventsStore:
         """Imported events that name no member (votes): they count for items' popularity only."""
         cursor = self.item_signals.find(
             {"community_id": community_id, "occurred_at": {"$gte": since, "$lt": until}},
-            projection={"content_id": 1, "type": 1, "occurred_at": 1},
+            projection={"content_id": 1, "thread_id": 1, "type": 1, "occurred_at": 1},
         )
         return [doc async for doc in cursor]
 

@@ -55,8 +55,13 @@ class ItemCountersStore:
         for doc in docs:
             event_type = EventType(doc["type"])
             if event_type is not EventType.IMPRESSION:
-                seen = last_at.get(doc["content_id"])
-                last_at[doc["content_id"]] = doc["occurred_at"] if seen is None else max(seen, doc["occurred_at"])
+                # Activity on a reply (an answer, its comments and votes) is also activity of its thread: a
+                # question whose answers are discussed is active, though its own counters do not move.
+                for active in (doc["content_id"], doc.get("thread_id")):
+                    if active is not None:
+                        seen = last_at.get(active)
+                        last_at[active] = doc["occurred_at"] if seen is None else max(seen, doc["occurred_at"])
+                        increments.setdefault(active, {"engagement": 0.0})
             inc = increments.setdefault(doc["content_id"], {"engagement": 0.0})
             inc[f"counts.{event_type.value}"] = inc.get(f"counts.{event_type.value}", 0) + 1
             inc["engagement"] += ENGAGEMENT_WEIGHT[event_type]
