@@ -107,6 +107,15 @@ class ContentCalls(ServiceClient):
         body = await self._call("POST", path, json=ContentIdCheck(ids=content_ids).to_wire())
         return set(ContentIdCheckResult.model_validate(body).known)
 
+    async def known_threads(self, community_id: str, content_ids: list[str]) -> dict[str, str | None]:
+        """The ids among `content_ids` (at most 1000) that name content of this community, each with its thread
+        (a reply's parent; None for an item at the top of its thread)."""
+        path = f"{community_path(community_id)}/content/known"
+        body = ContentIdCheckResult.model_validate(
+            await self._call("POST", path, json=ContentIdCheck(ids=content_ids).to_wire())
+        )
+        return {i: body.threads.get(i) for i in body.known}
+
     async def content_ids_by_source(self, community_id: str, source: str, source_ids: list[str]) -> dict[str, str]:
         """Source id -> content id for the content an import of `source` created (at most 1000 ids a call)."""
         path = f"{community_path(community_id)}/content/by-source"

@@ -14,7 +14,6 @@ from content_service.schemas.content import (
     ContentCountsByAuthor,
     ContentCreate,
     ContentIdCheck,
-    ContentIdCheckResult,
     ContentImportBatch,
     ContentLookup,
     ContentLookupResult,
@@ -100,8 +99,7 @@ async def import_content(request: Request) -> Response:
 
 async def check_content_ids(request: Request) -> Response:
     check = await read_model(request, ContentIdCheck)
-    known = await service(request).imports.known_ids(community_id(request), check.ids)
-    return respond(ContentIdCheckResult(known=known))
+    return respond(await service(request).imports.known_ids(community_id(request), check.ids))
 
 
 async def content_ids_by_source(request: Request) -> Response:

@@ -157,6 +157,8 @@ class ContentIdCheck(ApiInput):
 
 
 class ContentIdCheckResult(ApiModel):
-    """The ids asked for that name content of the community."""
+    """The ids asked for that name content of the community; `threads` gives each known reply's thread (its
+    parent), so that activity on an answer can count for its question."""
 
     known: list[str]
+    threads: dict[str, str] = Field(default_factory=dict)

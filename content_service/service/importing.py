@@ -8,7 +8,7 @@ from bson import ObjectId
 
 from content_service.domain.html import sanitize_html
 from content_service.domain.kinds import REQUIRED_ROLE, ContentStatus, may_publish, normalise_tags
-from content_service.schemas.content import ContentImport, ContentImportBatch
+from content_service.schemas.content import ContentIdCheckResult, ContentImport, ContentImportBatch
 from content_service.service.actors import Actors
 from content_service.store import ContentStore, Doc
 from infra.bulk import ImportedItem, ImportOutcome, ImportResult, SourceIdLookup, SourceIdMap, tally
@@ -57,10 +57,11 @@ class ImportService:
         self.store = store
         self.actors = actors
 
-    async def known_ids(self, community_id: ObjectId, content_ids: list[str]) -> list[str]:
-        """The ids among `content_ids` that name content of this community, sorted."""
+    async def known_ids(self, community_id: ObjectId, content_ids: list[str]) -> ContentIdCheckResult:
+        """The ids among `content_ids` that name content of this community, sorted, with each reply's thread."""
         known = await self.store.pieces.list_known_ids(community_id, [ObjectId(i) for i in dict.fromkeys(content_ids)])
-        return sorted(str(i) for i in known)
+        threads = {str(i): parent for i, parent in known.items() if parent is not None}
+        return ContentIdCheckResult(known=sorted(str(i) for i in known), threads=threads)
 
     async def import_content(self, community_id: ObjectId, batch: ContentImportBatch) -> ImportResult:
         """Create the items not imported before; authors must be members, parents content of the community."""
@@ -70,7 +71,7 @@ class ImportService:
             community_id, list(dict.fromkeys(i.author_id for i in batch.items if i.author_id))
         )
         parent_ids = list({ObjectId(i.parent_id) for i in batch.items if i.parent_id})
-        parents = await store.list_known_ids(community_id, parent_ids) if parent_ids else set()
+        parents = set(await store.list_known_ids(community_id, parent_ids)) if parent_ids else set()
         now = datetime.now(UTC)
         planned: dict[str, Doc] = {}
         refusals: dict[str, str] = {}

@@ -410,9 +410,11 @@ class PiecesStore:
         cursor = find_in(self.content, match, "source_id", source_ids, projection={"source_id": 1, "source": 1})
         return {doc["source_id"]: doc["_id"] async for doc in cursor if doc.get("source") == source}
 
-    async def list_known_ids(self, community_id: ObjectId, content_ids: list[ObjectId]) -> set[ObjectId]:
-        cursor = find_in(self.content, {"community_id": community_id}, "_id", content_ids, projection={"_id": 1})
-        return {doc["_id"] async for doc in cursor}
+    async def list_known_ids(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[ObjectId, str | None]:
+        """The ids that name content of this community, each with its parent (None at the top of a thread)."""
+        projection = {"_id": 1, "parent_id": 1}
+        cursor = find_in(self.content, {"community_id": community_id}, "_id", content_ids, projection=projection)
+        return {doc["_id"]: (str(doc["parent_id"]) if doc.get("parent_id") else None) async for doc in cursor}
 
     async def insert_imported_content(self, docs: list[Doc]) -> dict[int, str]:
         """Insert content documents built by the import; {position: unique key} for the ones refused."""

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from bson import ObjectId
 
 from content_service.client import ContentClient
-from content_service.schemas import SERVICE_VIEWER
 from distribution_service.schemas import EventImport, EventImportBatch
 from distribution_service.store import DistributionStore, Doc
 from infra.bulk import ImportedItem, ImportOutcome, ImportResult, tally
@@ -20,7 +19,8 @@ UNKNOWN_CONTENT = "content is not in this community"
 # Content never changes community or thread, so a confirmed (community, content) pair and its thread stay true:
 # remembering them spares the content service a lookup per batch. Bounded; forgotten all at once when full.
 KNOWN_CONTENT_LIMIT = 200_000
-LOOKUP_CHUNK = 500
+# The content service's id check takes at most this many ids a call.
+LOOKUP_CHUNK = 1000
 # (community, content) -> the item's thread (an answer's question), None for an item that is its own thread.
 _known_content: dict[tuple[str, str], str | None] = {}
 
@@ -34,8 +34,7 @@ async def _content_in_community(
     found: dict[str, str | None] = {}
     for lo in range(0, len(unknown), LOOKUP_CHUNK):
         chunk = [i for i in unknown[lo : lo + LOOKUP_CHUNK] if ObjectId.is_valid(i)]
-        reads = await content.lookup(community_id, chunk, viewer=SERVICE_VIEWER) if chunk else []
-        found |= {i: read.parent_id for i, read in zip(chunk, reads, strict=True) if read is not None}
+        found |= await content.known_threads(community_id, chunk) if chunk else {}
     if len(_known_content) + len(found) > KNOWN_CONTENT_LIMIT:
         _known_content.clear()
     _known_content.update({(community_id, i): thread for i, thread in found.items()})
