@@ -10,11 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
-from pymongo import MongoClient
 
 from gateway.app import create_app
 from infra.embedded import EmbeddedServer
 from infra.settings import SERVICE_NAMES, Settings
+from tests.db_client import close_shared, db_client, share
 from tests.factories import ADMIN_KEY, JWT_SECRET, Api
 from tests.redis_server import redis_server
 
@@ -35,8 +35,11 @@ def mongo_uri() -> Iterator[str]:
     try:
         # Patient server selection: on a loaded two-core machine the first hello can take longer than the
         # platform's 1.5 s; the outage tests start servers of their own and keep the short default.
-        yield f"{server.uri}&serverSelectionTimeoutMS=15000&connectTimeoutMS=15000"
+        uri = f"{server.uri}&serverSelectionTimeoutMS=15000&connectTimeoutMS=15000"
+        share(uri)
+        yield uri
     finally:
+        close_shared()
         server.stop()
 
 
@@ -71,12 +74,9 @@ def make_settings(mongo_uri: str, tmp_path: Any) -> Iterator[Callable[..., Setti
 
 def drop_prefix(mongo_uri: str, prefix: str) -> None:
     """Drop every service's database under `prefix`."""
-    client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri)
-    try:
+    with db_client(mongo_uri) as client:
         for service in SERVICE_NAMES:
             client.drop_database(f"{prefix}_{service}")
-    finally:
-        client.close()
 
 
 @pytest.fixture

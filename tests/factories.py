@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from pymongo import MongoClient
 from starlette.applications import Starlette
 
 from infra.settings import ServiceName, Settings
+from tests.db_client import db_client
 
 ADMIN_KEY = "test-admin-key-0123456789abcdef012345"
 JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789"
@@ -127,9 +127,5 @@ async def publish(api: Api, member: Member, title: str, *, kind: str = "UGC", ta
 
 def count_documents(settings: Settings, service: ServiceName, collection: str) -> int:
     """Ground truth straight from the database, for tests that check that nothing was written."""
-    assert settings.mongodb_uri
-    client: MongoClient[dict[str, Any]] = MongoClient(settings.mongodb_uri)
-    try:
+    with db_client(settings.mongodb_uri) as client:
         return client[settings.database_name(service)][collection].count_documents({})
-    finally:
-        client.close()

@@ -61,3 +61,4 @@ def redis_server(folder: Path) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()  # reaped here, not as a ResourceWarning in a later test

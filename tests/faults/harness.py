@@ -141,6 +141,7 @@ class Platform:
                 service.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 service.process.kill()
+                service.process.wait()  # reaped here, not as a ResourceWarning in a later test
         embedded.release(self.var, self.database)
 
     def db(self, service: str) -> Any:

@@ -67,7 +67,8 @@ def platform(settings: Settings, tmp_path: Path) -> Iterator[str]:
                 )
             processes.append(process)
         for name, process in zip((*SERVICES, "gateway"), processes, strict=True):
-            wait_ready(f"http://127.0.0.1:{ports[name]}", process, tmp_path / f"{name}.log")
+            # A generous bound (as the tracing test's): five imports at once on a loaded two-core machine took >60 s.
+            wait_ready(f"http://127.0.0.1:{ports[name]}", process, tmp_path / f"{name}.log", timeout=240)
         yield f"http://127.0.0.1:{ports['gateway']}"
     finally:
         for process in processes:
@@ -77,6 +78,7 @@ def platform(settings: Settings, tmp_path: Path) -> Iterator[str]:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()  # reaped here, not as a ResourceWarning in a later test
 
 
 async def test_slice_over_real_http(platform: str, settings: Settings) -> None:

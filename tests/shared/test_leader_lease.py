@@ -91,6 +91,7 @@ def billing_pair(
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()  # reaped here, not as a ResourceWarning in a later test
 
 
 def test_one_leader_runs_the_cycle_and_the_other_takes_over_when_it_dies(

@@ -75,6 +75,7 @@ def traced_platform(settings: Settings, collector: Collector, tmp_path: Path) ->
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()  # reaped here, not as a ResourceWarning in a later test
 
 
 def feed_trace(collector: Collector) -> list[ReceivedSpan]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Any
 
 import pytest
-from pymongo import MongoClient
 
 from infra.settings import Settings
+from tests.db_client import db_client
 from tests.factories import Api
 from tests.integration.billing.helpers import provider
 
@@ -27,12 +26,8 @@ def settings(make_settings: Callable[..., Settings]) -> Settings:
 async def ledger_balanced(api: Api) -> AsyncIterator[None]:
     yield
     await provider(api).drain()
-    assert api.settings.mongodb_uri
-    client: MongoClient[dict[str, Any]] = MongoClient(api.settings.mongodb_uri)
-    try:
+    with db_client(api.settings.mongodb_uri) as client:
         transactions = list(client[api.settings.database_name("billing")]["ledger_transactions"].find())
-    finally:
-        client.close()
     unbalanced = [
         t["posting_id"]
         for t in transactions

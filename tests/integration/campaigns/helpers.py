@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import MongoClient
-
+from tests.db_client import db_client
 from tests.factories import Api, Member, create_community, grant, register
 
 CREATE = """
@@ -71,11 +70,8 @@ def claim_vars(campaign_id: str, task_id: str) -> dict[str, Any]:
 
 def ledger(api: Api) -> list[dict[str, Any]]:
     """Every ledger transaction, straight from billing's database."""
-    client: MongoClient[dict[str, Any]] = MongoClient(api.settings.mongodb_uri)
-    try:
+    with db_client(api.settings.mongodb_uri) as client:
         return list(client[api.settings.database_name("billing")]["ledger_transactions"].find())
-    finally:
-        client.close()
 
 
 def account_total(transactions: list[dict[str, Any]], account: str) -> tuple[int, int]:
