@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,7 +13,7 @@ from pymongo import MongoClient
 
 from composition.topology import Topology
 from distribution_service.domain.honeycomb import Slot
-from distribution_service.service import DistributionService
+from distribution_service.service import DistributionService, ranker
 from distribution_service.service.slots_command import parser, run
 from infra.errors import BadInputError
 from infra.periodic import PeriodicTask
@@ -135,16 +136,29 @@ async def test_partitions_split_one_run_among_workers(api: Api) -> None:
     assert sum(p["delivered"] for p in parts) == 5
 
 
-async def test_two_partitions_deliver_each_member_exactly_once(api: Api) -> None:
+async def test_two_partitions_deliver_each_member_exactly_once(api: Api, monkeypatch: Any) -> None:
     members, _ = await community_with_readers(api, readers=4)
-    # when: two workers share the run, each named by `--partition I/N`
-    parts = [await slot_run(api, "--slot", "EVENING", "--partition", f"{i}/2") for i in range(2)]
+    # A chunk's impressions split into several transactions (each taking its turn), as a large run's are.
+    monkeypatch.setattr(ranker, "IMPRESSIONS_PER_WRITE", 2)
+    # when: two workers share the run at the same time, each named by `--partition I/N`
+    parts = await asyncio.gather(*(slot_run(api, "--slot", "EVENING", "--partition", f"{i}/2") for i in range(2)))
     # then: each member has one delivery of the slot, whichever worker made it
     assert sum(p["members"] for p in parts) == len(members)
     assert sum(p["delivered"] for p in parts) == len(members)
     for member in members:
         inbox = (await api.data(INBOX, token=member.token))["inbox"]
         assert [d["slot"] for d in inbox] == ["EVENING"]
+    # and: every pushed item was logged as one impression, none twice
+    client: MongoClient[dict[str, Any]] = MongoClient(api.settings.mongodb_uri)
+    try:
+        db = client[api.settings.database_name("distribution")]
+        pushed = sorted(
+            (str(d["member_id"]), str(i["content_id"])) for d in db["deliveries"].find() for i in d["items"]
+        )
+        logged = sorted((str(e["member_id"]), str(e["content_id"])) for e in db["events"].find({"type": "IMPRESSION"}))
+    finally:
+        client.close()
+    assert logged == pushed
 
 
 async def test_a_partition_outside_its_count_is_refused(api: Api) -> None:
