@@ -54,7 +54,7 @@ from users_service.client import UsersClient
 
 __all__ = ["ALIVE_DAYS", "COUNTERS_TTL_SECONDS", "HISTORY_LIMIT", "POOL_TTL_SECONDS", "Decision", "FeedRanker"]
 
-# Impressions stored per transaction (each one journaled, with its outbox entry).
+# Impressions per outbox entry (the ingest worker stores and counts them; store/event_outbox.py).
 IMPRESSIONS_PER_WRITE = 250
 
 
@@ -175,13 +175,12 @@ class FeedRanker:
             reasons,
             contributions_at_read,
         )
-        # The decisions (one insert) and the impressions in bounded transactions, side by side: the server reaps a
-        # transaction after a few seconds (a slot chunk's thousand impressions in one did not commit in time on a
-        # loaded machine), and concurrent writers share the journal's flush.
+        # The decisions (one insert) and the impressions (one outbox entry per IMPRESSIONS_PER_WRITE, which the
+        # ingest worker stores in `events` and counts), side by side: two plain inserts for a feed, no transaction.
         await asyncio.gather(
             self.store.decisions.insert_decisions(decision_docs),
             *(
-                self.store.events.insert_events(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
+                self.store.events.log_impressions(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
                 for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE)
             ),
         )

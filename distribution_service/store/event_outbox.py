@@ -9,11 +9,17 @@ an updated document).
 Entries are read by `key` (their `_id`, copied) on its own index: SecantusDB plans no `_id` range, and answers a
 limit or a sort only after reading every document the filter matches, so every read here is bounded by a `key`
 range, never by a limit, and its cost is the range's, not the backlog's.
+
+A feed's impressions travel in an entry alone (`add_unstored`, the entry flagged STORE): one plain insert instead
+of a transaction of two inserts, a commit and a journal barrier per feed. The worker inserts them into `events` in
+the same transaction that takes their entry and counts them, so each is stored and counted exactly once; they reach
+`events` after the ingest lag, as their counters already did.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from bson import ObjectId
 from pymongo import ASCENDING
@@ -39,6 +45,8 @@ DERIVE_FIELDS = (
     "kind",
     "dwell_ms",
 )
+# An entry flagged so holds whole events that are not in `events` yet: the worker stores them when it takes it.
+STORE = "store"
 # Below every ObjectId: `key >= FIRST_KEY` is the whole outbox, as an index range.
 FIRST_KEY = ObjectId("000000000000000000000000")
 
@@ -50,6 +58,13 @@ def outbox_event(doc: Doc) -> Doc:
 
 def events_of(entries: list[Doc]) -> list[Doc]:
     return [event for entry in entries for event in entry["events"]]
+
+
+class Taken(NamedTuple):
+    """What `take_through` took: every event to derive, and those the worker must also store (impressions)."""
+
+    events: list[Doc]
+    to_store: list[Doc]
 
 
 class EventOutboxStore:
@@ -68,6 +83,13 @@ class EventOutboxStore:
         await self.entries.insert_one(
             {"_id": key, "key": key, "events": [outbox_event(d) for d in docs]}, session=session
         )
+
+    async def add_unstored(self, docs: list[Doc]) -> None:
+        """One entry holding these whole events, not stored in `events` yet (a feed's impressions): the worker stores
+        them when it takes the entry. A plain insert with the database's write concern, as the decision they belong
+        to: they are the platform's own record of what it showed, not events a client was told are stored."""
+        key = ObjectId()
+        await self.entries.insert_one({"_id": key, "key": key, "events": docs, STORE: True})
 
     async def oldest_time(self) -> datetime | None:
         """When the oldest entry was written (to the second), or None when the outbox is empty. Reads the whole
@@ -97,8 +119,9 @@ class EventOutboxStore:
         cursor = self.entries.find({"key": {"$gte": FIRST_KEY}}, {"events._id": 1}, session=session)
         return {event["_id"] async for entry in cursor for event in entry["events"]}
 
-    async def take_through(self, last_key: ObjectId, session: Session) -> list[Doc]:
-        """In the caller's transaction: the events of every entry up to `last_key`, the entries deleted.
+    async def take_through(self, last_key: ObjectId, session: Session) -> Taken:
+        """In the caller's transaction: the events of every entry up to `last_key` (and those to store), the entries
+        deleted.
 
         Read and deleted as one key range in the transaction's snapshot: an entry added in the range after the
         snapshot is neither read nor deleted (the next run takes it), and a concurrent worker deleting the same
@@ -107,4 +130,4 @@ class EventOutboxStore:
         entries = [e async for e in self.entries.find(in_range, session=session)]
         if entries:
             await self.entries.delete_many(in_range, session=session)
-        return events_of(entries)
+        return Taken(events_of(entries), events_of([e for e in entries if e.get(STORE)]))

@@ -190,6 +190,15 @@ class EventsStore:
             results.append((existing, existing != doc["_id"]))
         return results
 
+    async def log_impressions(self, docs: list[Doc]) -> None:
+        """A decision's impressions, as one outbox entry (EventOutboxStore.add_unstored): the ingest worker stores
+        them in `events` and counts them in one transaction, after the ingest lag. One insert, where storing them
+        here took a transaction of two inserts, a commit and a journal barrier on every feed."""
+        if docs:
+            for doc in mark_engaged(docs):
+                doc.setdefault("_id", ObjectId())
+            await self.outbox.add_unstored(docs)
+
     async def _store_batch(self, docs: list[Doc]) -> None:
         """The events and their outbox entry, in one journaled transaction (a duplicate aborts it whole)."""
 
@@ -238,8 +247,12 @@ class EventsStore:
     async def derive_pending(self, last_key: ObjectId, session: Session) -> list[Doc]:
         """In the caller's transaction: the events of the outbox entries up to `last_key`, their entries deleted and
         their items' counters bumped; both commit together, so each event is counted exactly once (a concurrent
-        worker taking the same entries conflicts; see EventOutboxStore.take_through)."""
-        docs = await self.outbox.take_through(last_key, session)
+        worker taking the same entries conflicts; see EventOutboxStore.take_through). Impressions that came in an
+        entry alone (`log_impressions`) are stored here, in the same transaction: stored once, with their count."""
+        taken = await self.outbox.take_through(last_key, session)
+        if taken.to_store:
+            await self.events.insert_many(taken.to_store, ordered=False, session=session)
+        docs = taken.events
         by_community: dict[ObjectId, list[Doc]] = {}
         for doc in docs:
             by_community.setdefault(doc["community_id"], []).append(doc)
