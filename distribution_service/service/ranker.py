@@ -194,13 +194,15 @@ class FeedRanker:
         """What ranking these members reads: their histories, interests and rankers, and the pool they share."""
         mids = [ObjectId(m) for m in member_ids]
         now = datetime.now(UTC)
-        # Independent reads, concurrently: histories, follows and blocks, the newest items.
-        history_docs, relations, recent, models = await asyncio.gather(
-            self.reader.last_engagements(cid, mids),
-            self.relations.author_relations(cid, member_ids),
+        # Independent reads, concurrently: histories with the follows and blocks mirrored beside them (one point
+        # lookup), the newest items, the models; the relation collections only for members with no mirror yet.
+        mirrored: dict[str, Doc] = {}
+        history_docs, recent, models = await asyncio.gather(
+            self.reader.last_engagements(cid, mids, mirrored),
             self.reader.newest(cid, pool_max_age),
             self.reader.serving_models(cid, self.registry),
         )
+        relations = await self.relations.of_members(cid, member_ids, mirrored)
         seen = {m: {str(d["content_id"]) for d in docs} for m, docs in history_docs.items()}
         # A feed's shared pool describes its items as of its own moment, the decision's: the members' side too, so
         # the logged features are the ones training rebuilds for that moment. A slot run builds its pool now.

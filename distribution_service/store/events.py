@@ -268,10 +268,17 @@ class EventsStore:
         """Members' last `limit` engagements from their member_recent documents (newest first); a member with no
         document is absent (read them with `list_last_engagements`). None when `limit` is more than a document
         keeps."""
+        docs = await self.list_member_docs(community_id, member_ids, limit=limit)
+        return None if docs is None else {m: d["events"] for m, d in docs.items()}
+
+    async def list_member_docs(
+        self, community_id: ObjectId, member_ids: list[ObjectId], *, limit: int
+    ) -> dict[str, Doc] | None:
+        """`list_member_recent`'s documents whole: `events`, and `relations` where mirrored
+        (store/relations_mirror.py), so that a decision reads both in one point lookup."""
         if limit > RECENT_KEPT:
             return None
-        docs = await self.recent.list_recent(community_id, member_ids, limit=limit)
-        return {m: d["events"] for m, d in docs.items()}
+        return await self.recent.list_recent(community_id, member_ids, limit=limit)
 
     async def member_recent_complete(self) -> bool:
         """Whether this database's backfill of member_recent documents is done (then a member without one has no
