@@ -7,19 +7,22 @@ import asyncio
 
 from bson import ObjectId
 
+from distribution_service.schemas import AuthorRelations
 from distribution_service.service.relations import RelationsService
-from distribution_service.store import DistributionStore
+from distribution_service.store import DistributionStore, Doc
 from distribution_service.store.relations import BLOCKS, FOLLOWS
 from distribution_service.store.relations_mirror import MIGRATION
 
 
-async def decision_view(store: DistributionStore, community: ObjectId, members: list[ObjectId]) -> dict[str, object]:
+async def decision_view(
+    store: DistributionStore, community: ObjectId, members: list[ObjectId]
+) -> dict[str, AuthorRelations]:
     """What a decision ranks with: the mirrors read with the engagements, the collections only where none is."""
-    mirrored: dict[str, dict[str, object]] = {}
+    mirrored: dict[str, Doc] = {}
     docs = await store.events.list_member_docs(community, members, limit=10) or {}
     mirrored.update({m: d["relations"] for m, d in docs.items() if "relations" in d})
     service = RelationsService(store, None)
-    return await service.of_members(community, [str(m) for m in members], mirrored)  # type: ignore[arg-type]
+    return await service.of_members(community, [str(m) for m in members], mirrored)
 
 
 async def test_racing_changes_leave_the_mirror_as_the_collections_are(store: DistributionStore) -> None:
@@ -42,8 +45,8 @@ async def test_racing_changes_leave_the_mirror_as_the_collections_are(store: Dis
     truth = await RelationsService(store, None).author_relations(community, [str(member)])
     view = await decision_view(store, community, [member])
     assert view == truth
-    assert view[str(member)].blocks == sorted(str(a) for a in (authors[0], authors[5]))  # type: ignore[attr-defined]
-    assert str(authors[0]) not in view[str(member)].follows  # type: ignore[attr-defined]
+    assert view[str(member)].blocks == sorted(str(a) for a in (authors[0], authors[5]))
+    assert str(authors[0]) not in view[str(member)].follows
 
 
 async def test_the_backfill_mirrors_relations_stored_before_it_and_a_member_without_any_reads_none(
@@ -60,6 +63,6 @@ async def test_the_backfill_mirrors_relations_stored_before_it_and_a_member_with
     await store.relations.insert_relation(BLOCKS, community, older, ObjectId())  # after it, not refreshed: ignored
     # then: the collections were read before; the mirror answers after, and its absence means no relations
     after = await decision_view(store, community, [older, newcomer])
-    assert before[str(older)].follows == after[str(older)].follows == [str(author)]  # type: ignore[attr-defined]
-    assert after[str(older)].blocks == []  # type: ignore[attr-defined]
-    assert (after[str(newcomer)].follows, after[str(newcomer)].blocks) == ([], [])  # type: ignore[attr-defined]
+    assert before[str(older)].follows == after[str(older)].follows == [str(author)]
+    assert after[str(older)].blocks == []
+    assert (after[str(newcomer)].follows, after[str(newcomer)].blocks) == ([], [])
