@@ -175,15 +175,13 @@ class FeedRanker:
             reasons,
             contributions_at_read,
         )
-        # The decisions (one insert) and the impressions (one outbox entry per IMPRESSIONS_PER_WRITE, which the
-        # ingest worker stores in `events` and counts), side by side: two plain inserts for a feed, no transaction.
-        await asyncio.gather(
-            self.store.decisions.insert_decisions(decision_docs),
-            *(
-                self.store.events.log_impressions(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
-                for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE)
-            ),
-        )
+        # The decisions and the impressions (one outbox entry per IMPRESSIONS_PER_WRITE, which the ingest worker
+        # stores in `events` and counts) in one command: a feed's one write, no transaction.
+        entries = [
+            self.store.events.impressions_insert(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
+            for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE)
+        ]
+        await self.store.decisions.insert_decisions(decision_docs, also=entries)
         if self.arms is not None:
             await self.arms.record(cid, batch.plans, channel)
         return decisions

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bson import ObjectId
-from pymongo import ASCENDING
+from pymongo import ASCENDING, InsertOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from distribution_service.store.base import Doc
@@ -36,9 +37,16 @@ class DecisionsStore:
         )
         await indexes.create()
 
-    async def insert_decisions(self, docs: list[Doc]) -> None:
-        if docs:
-            await self.decisions.insert_many(docs, ordered=False)
+    async def insert_decisions(self, docs: list[Doc], also: Sequence[InsertOne[Doc]] = ()) -> None:
+        """The decisions, and `also` (inserts naming their own collection: the impressions' outbox entries) in the
+        same command, a client-level bulk write: one round trip for everything a feed writes."""
+        if not also:
+            if docs:
+                await self.decisions.insert_many(docs, ordered=False)
+            return
+        namespace = f"{self.decisions.database.name}.{self.decisions.name}"
+        writes = [InsertOne(d, namespace=namespace) for d in docs]
+        await self.decisions.database.client.bulk_write([*writes, *also], ordered=False)
 
     async def get_decision(self, community_id: ObjectId, decision_id: ObjectId) -> Doc | None:
         # By `_id` alone (SecantusDB's point lookup); the community is checked here, so no tenant reads another's.

@@ -10,10 +10,10 @@ Entries are read by `key` (their `_id`, copied) on its own index: SecantusDB pla
 limit or a sort only after reading every document the filter matches, so every read here is bounded by a `key`
 range, never by a limit, and its cost is the range's, not the backlog's.
 
-A feed's impressions travel in an entry alone (`add_unstored`, the entry flagged STORE): one plain insert instead
-of a transaction of two inserts, a commit and a journal barrier per feed. The worker inserts them into `events` in
-the same transaction that takes their entry and counts them, so each is stored and counted exactly once; they reach
-`events` after the ingest lag, as their counters already did.
+A feed's impressions travel in an entry alone (`unstored_insert`, the entry flagged STORE), written in one command
+with the feed's decision, where they took a transaction of two inserts, a commit and a journal barrier per feed.
+The worker inserts them into `events` in the same transaction that takes their entry and counts them, so each is
+stored and counted exactly once; they reach `events` after the ingest lag, as their counters already did.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from bson import ObjectId
-from pymongo import ASCENDING
+from pymongo import ASCENDING, InsertOne
 from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -84,12 +84,14 @@ class EventOutboxStore:
             {"_id": key, "key": key, "events": [outbox_event(d) for d in docs]}, session=session
         )
 
-    async def add_unstored(self, docs: list[Doc]) -> None:
-        """One entry holding these whole events, not stored in `events` yet (a feed's impressions): the worker stores
-        them when it takes the entry. A plain insert with the database's write concern, as the decision they belong
-        to: they are the platform's own record of what it showed, not events a client was told are stored."""
+    def unstored_insert(self, docs: list[Doc]) -> InsertOne[Doc]:
+        """The insert of one entry holding these whole events, not stored in `events` yet (a feed's impressions):
+        the worker stores them when it takes the entry. For a client-level bulk write beside the decision they
+        belong to (DecisionsStore.insert_decisions), with the same write concern: they are the platform's own record
+        of what it showed, not events a client was told are stored."""
         key = ObjectId()
-        await self.entries.insert_one({"_id": key, "key": key, "events": docs, STORE: True})
+        namespace = f"{self.entries.database.name}.{self.entries.name}"
+        return InsertOne({"_id": key, "key": key, "events": docs, STORE: True}, namespace=namespace)
 
     async def oldest_time(self) -> datetime | None:
         """When the oldest entry was written (to the second), or None when the outbox is empty. Reads the whole

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
-from pymongo import ASCENDING, DESCENDING, WriteConcern
+from pymongo import ASCENDING, DESCENDING, InsertOne, WriteConcern
 from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import AutoReconnect, BulkWriteError, NetworkTimeout, OperationFailure
@@ -190,14 +190,14 @@ class EventsStore:
             results.append((existing, existing != doc["_id"]))
         return results
 
-    async def log_impressions(self, docs: list[Doc]) -> None:
-        """A decision's impressions, as one outbox entry (EventOutboxStore.add_unstored): the ingest worker stores
-        them in `events` and counts them in one transaction, after the ingest lag. One insert, where storing them
-        here took a transaction of two inserts, a commit and a journal barrier on every feed."""
-        if docs:
-            for doc in mark_engaged(docs):
-                doc.setdefault("_id", ObjectId())
-            await self.outbox.add_unstored(docs)
+    def impressions_insert(self, docs: list[Doc]) -> InsertOne[Doc]:
+        """Decisions' impressions as the insert of one outbox entry (EventOutboxStore.unstored_insert), written with
+        the decisions in one command (DecisionsStore.insert_decisions): the ingest worker stores them in `events` and
+        counts them in one transaction, after the ingest lag, where storing them here took a transaction of two
+        inserts, a commit and a journal barrier on every feed."""
+        for doc in mark_engaged(docs):
+            doc.setdefault("_id", ObjectId())
+        return self.outbox.unstored_insert(docs)
 
     async def _store_batch(self, docs: list[Doc]) -> None:
         """The events and their outbox entry, in one journaled transaction (a duplicate aborts it whole)."""
