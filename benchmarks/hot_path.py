@@ -12,6 +12,8 @@ baseline measured in the same run:
   `recordEvents` of 100 events in events/s vs bare `insert_many` of 100;
 - `feed(first: 10)` requests/s vs `{ __typename }` on the same gateway, with p99 at 32 connections (after a few
   untimed feeds: a deployed replica is warm);
+- the same at 8 connections with each request another of FEED_MEMBERS members' (`feed_members_vs_typename_c8`):
+  no member's reads repeated back to back, half of them with engagements and their own topics' pools;
 - one feed's latency (median of sequential calls) with the process's prepared pool fresh (hit) and just expired
   (miss): the throughput runs meet a hit but for one rebuild every RANKING_POOL_TTL_SECONDS;
 - feed latency (median of sequential calls, the three members' calls in turn) for members with 0, 1,000 and
@@ -77,6 +79,20 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer %(token)s"
 wrk.body = [[%(body)s]]
 """
+# The same request in turn for each of several members (their tokens), so that no member's own reads are repeated
+# back to back: what a community's many members asking for their feeds cost.
+WRK_MEMBERS_SCRIPT = """
+local tokens = {%(tokens)s}
+local n = 0
+request = function()
+  n = n + 1
+  local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[n %% #tokens + 1]}
+  return wrk.format("POST", nil, headers, [[%(body)s]])
+end
+"""
+# Distinct members whose feeds the many-members run asks for in turn; every other one has engaged with a few items.
+FEED_MEMBERS = 40
+FEED_MEMBER_EVENTS = 20
 
 
 def pin(pid: int, core: str) -> None:
@@ -127,10 +143,15 @@ def gateway_process(mongodb_uri: str, var_dir: Path, db_prefix: str | None = Non
         log.close()
 
 
-def wrk(base: str, token: str, body: dict[str, Any], *, connections: int, seconds: int) -> dict[str, float]:
-    """requests/s and latency percentiles (ms) of one wrk run on core 1."""
+def wrk(base: str, token: str | list[str], body: dict[str, Any], *, connections: int, seconds: int) -> dict[str, float]:
+    """requests/s and latency percentiles (ms) of one wrk run on core 1; several tokens: each request the next
+    member's."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT % {"token": token, "body": json.dumps(body)})
+        if isinstance(token, str):
+            script.write(WRK_SCRIPT % {"token": token, "body": json.dumps(body)})
+        else:
+            tokens = ", ".join(f'"{t}"' for t in token)
+            script.write(WRK_MEMBERS_SCRIPT % {"tokens": tokens, "body": json.dumps(body)})
     threads = min(2, connections)
     command = [
         "taskset",
@@ -268,6 +289,19 @@ def record_events(platform: Platform, token: str, content_ids: list[str], count:
     for start in range(0, count, 100):
         events = [{"contentId": content_ids[(start + k) % len(content_ids)], "type": "OPEN"} for k in range(100)]
         platform.call(RECORD_MANY, {"i": {"events": events[: count - start]}}, token=token)
+
+
+def feed_members(platform: Platform, content_ids: list[str]) -> list[str]:
+    """FEED_MEMBERS members' tokens, every other one with FEED_MEMBER_EVENTS opens of items of their own choosing
+    (their own topics, so their own pools), each member's feed served once (untimed, like WARM_FEEDS)."""
+    tokens = []
+    for k in range(FEED_MEMBERS):
+        token, _ = platform.register("hot", f"fm{k}")
+        if k % 2:
+            mine = [content_ids[(k * 7 + j) % len(content_ids)] for j in range(FEED_MEMBER_EVENTS)]
+            platform.call(RECORD_MANY, {"i": {"events": [{"contentId": c, "type": "OPEN"} for c in mine]}}, token=token)
+        tokens.append(token)
+    return tokens
 
 
 def warm_feeds(platform: Platform, token: str, count: int = WARM_FEEDS) -> None:
@@ -414,6 +448,18 @@ def run(seconds: int, items: int, history: bool, slot_members: int = 0) -> dict[
                 figures["record_events100_eps"] = round(many["rps"] * 100, 1)
                 figures["record_events100_vs_bare_many"] = ratio(many["rps"] * 100, figures["bare_insert_many100_eps"])
                 drains.append(drain_ingest(server.uri, prefix))
+                members = feed_members(platform, world["content"])
+                drains.append(drain_ingest(server.uri, prefix))
+                for member_token in members:
+                    platform.call(FEED, token=member_token)
+                t = wrk(base, token, typename, connections=8, seconds=seconds)
+                f = wrk(base, members, feed, connections=8, seconds=seconds)
+                figures["feed_members"] = (
+                    f"{FEED_MEMBERS} distinct members in turn, half with {FEED_MEMBER_EVENTS} events"
+                )
+                figures["typename_members_run_c8"] = t
+                figures["feed_members_c8"] = f
+                figures["feed_members_vs_typename_c8"] = ratio(f["rps"], t["rps"])
                 figures["ingest_drain_seconds"] = drains  # the worker's backlog after each run above, waited out
                 idle = wrk(base, token, typename, connections=8, seconds=seconds)
                 heavy = subprocess.Popen(

@@ -55,6 +55,7 @@ from distribution_service.service.feature_inputs import FeatureInputs
 from distribution_service.service.member_state import aware as _aware
 from distribution_service.service.source_cache import SourceCache
 from distribution_service.store import DistributionStore, Doc
+from distribution_service.store.member_recent import RELATIONS
 from users_service.client import UsersClient
 
 V = TypeVar("V")
@@ -262,13 +263,19 @@ class CandidatePoolReader:
             return now
         return min(now, self._newest_at.get(cid, now))
 
-    async def last_engagements(self, cid: ObjectId, mids: list[ObjectId]) -> dict[str, list[Doc]]:
+    async def last_engagements(
+        self, cid: ObjectId, mids: list[ObjectId], relations: dict[str, Doc] | None = None
+    ) -> dict[str, list[Doc]]:
         """Each member's last `history_limit` engagements, newest first, from the members' member_recent documents
         (one batched point lookup, whatever their histories; they trail recorded events by the ingest lag). For a
         member without one: once the database's backfill of those documents is done, they have no derived
         engagement, and only their last day's events are read (what the worker may not have derived yet: a
-        member's first engagement shows at once); before it, their events, bounded. A few dozen in flight."""
-        kept = await self.store.events.list_member_recent(cid, mids, limit=self.history_limit)
+        member's first engagement shows at once); before it, their events, bounded. A few dozen in flight.
+        `relations` receives the follows and blocks mirrored in the same documents (store/relations_mirror.py)."""
+        read = await self.store.events.list_member_docs(cid, mids, limit=self.history_limit)
+        kept = None if read is None else {m: d["events"] for m, d in read.items()}
+        if relations is not None and read:
+            relations.update({m: d[RELATIONS] for m, d in read.items() if RELATIONS in d})
         found: dict[str, list[Doc]] = {m: docs for m, docs in (kept or {}).items() if docs}
         missing = mids if kept is None else [m for m in mids if str(m) not in kept]
         recent_only = kept is not None and bool(missing) and await self.store.events.member_recent_complete()

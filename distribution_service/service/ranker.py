@@ -54,7 +54,7 @@ from users_service.client import UsersClient
 
 __all__ = ["ALIVE_DAYS", "COUNTERS_TTL_SECONDS", "HISTORY_LIMIT", "POOL_TTL_SECONDS", "Decision", "FeedRanker"]
 
-# Impressions stored per transaction (each one journaled, with its outbox entry).
+# Impressions per outbox entry (the ingest worker stores and counts them; store/event_outbox.py).
 IMPRESSIONS_PER_WRITE = 250
 
 
@@ -106,8 +106,6 @@ class FeedRanker:
         self.registry = registry
         self.relations = relations
         self.heuristic = HeuristicRanker()
-        # Impression transactions of this process's decision batches take turns (see `_write_impressions`).
-        self._impressions_turn = asyncio.Lock()
         # Set by the facade: the ranker experiments (A/B arms naming a model, interleaving); None ranks without.
         self.arms: RankerArms | None = None
         # The pool, histories and counters a decision reads, with their per-process caches.
@@ -177,25 +175,16 @@ class FeedRanker:
             reasons,
             contributions_at_read,
         )
-        # The decisions (one insert) beside the impressions, in bounded transactions one after another: the server
-        # reaps a transaction after a few seconds (a slot chunk's thousand impressions in one did not commit in time
-        # on a loaded machine), and transactions on one collection queue for its lock, so side by side each waited
-        # on the others, outlived its lifetime and was run again whole (profiled: a 2,000-member run spent most of
-        # its time there).
-        await asyncio.gather(self.store.decisions.insert_decisions(decision_docs), self._write_impressions(impressions))
+        # The decisions and the impressions (one outbox entry per IMPRESSIONS_PER_WRITE, which the ingest worker
+        # stores in `events` and counts) in one command: a feed's one write, no transaction.
+        entries = [
+            self.store.events.impressions_insert(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
+            for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE)
+        ]
+        await self.store.decisions.insert_decisions(decision_docs, also=entries)
         if self.arms is not None:
             await self.arms.record(cid, batch.plans, channel)
         return decisions
-
-    async def _write_impressions(self, impressions: list[Doc]) -> None:
-        """A decision batch's impressions, IMPRESSIONS_PER_WRITE per transaction, one transaction at a time (in this
-        process too: a slot run's chunks in flight take turns). A feed's few impressions never wait for a turn."""
-        if len(impressions) <= IMPRESSIONS_PER_WRITE:
-            await self.store.events.insert_events(impressions)
-            return
-        for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE):
-            async with self._impressions_turn:
-                await self.store.events.insert_events(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
 
     async def batch(
         self, cid: ObjectId, member_ids: list[str], channel: Channel, pool_max_age: float | None = None
@@ -203,13 +192,15 @@ class FeedRanker:
         """What ranking these members reads: their histories, interests and rankers, and the pool they share."""
         mids = [ObjectId(m) for m in member_ids]
         now = datetime.now(UTC)
-        # Independent reads, concurrently: histories, follows and blocks, the newest items.
-        history_docs, relations, recent, models = await asyncio.gather(
-            self.reader.last_engagements(cid, mids),
-            self.relations.author_relations(cid, member_ids),
+        # Independent reads, concurrently: histories with the follows and blocks mirrored beside them (one point
+        # lookup), the newest items, the models; the relation collections only for members with no mirror yet.
+        mirrored: dict[str, Doc] = {}
+        history_docs, recent, models = await asyncio.gather(
+            self.reader.last_engagements(cid, mids, mirrored),
             self.reader.newest(cid, pool_max_age),
             self.reader.serving_models(cid, self.registry),
         )
+        relations = await self.relations.of_members(cid, member_ids, mirrored)
         seen = {m: {str(d["content_id"]) for d in docs} for m, docs in history_docs.items()}
         # A feed's shared pool describes its items as of its own moment, the decision's: the members' side too, so
         # the logged features are the ones training rebuilds for that moment. A slot run builds its pool now.

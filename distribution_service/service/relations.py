@@ -6,7 +6,7 @@ from __future__ import annotations
 from bson import ObjectId
 
 from distribution_service.schemas import MAX_RELATIONS_LISTED, AuthorRelationChange, AuthorRelations
-from distribution_service.store import DistributionStore
+from distribution_service.store import DistributionStore, Doc
 from distribution_service.store.relations import BLOCKS, FOLLOWS
 from infra.errors import BadInputError, ConflictError, NotFoundError, UnavailableError
 from users_service.client import UsersClient
@@ -23,12 +23,14 @@ class RelationsService:
         if await self.store.relations.get_relation(BLOCKS, cid, member, author):
             raise ConflictError("this author is blocked: unblock them before following", field="authorId")
         await self.store.relations.insert_relation(FOLLOWS, cid, member, author)
+        await self.store.relations_mirror.refresh(cid, member)
         return await self._listed(cid, member)
 
     async def unfollow(self, cid: ObjectId, change: AuthorRelationChange) -> AuthorRelations:
         """Idempotent; an author who has since left the community can still be unfollowed."""
         member, author = await self._check(cid, change, author_must_exist=False)
         await self.store.relations.delete_relation(FOLLOWS, cid, member, author)
+        await self.store.relations_mirror.refresh(cid, member)
         return await self._listed(cid, member)
 
     async def block(self, cid: ObjectId, change: AuthorRelationChange) -> AuthorRelations:
@@ -37,6 +39,7 @@ class RelationsService:
         # Block first: a follow written concurrently is still hidden by it on every read (see `_listed`).
         await self.store.relations.insert_relation(BLOCKS, cid, member, author)
         await self.store.relations.delete_relation(FOLLOWS, cid, member, author)
+        await self.store.relations_mirror.refresh(cid, member)
         return await self._listed(cid, member)
 
     async def unblock(self, cid: ObjectId, change: AuthorRelationChange) -> AuthorRelations:
@@ -45,6 +48,7 @@ class RelationsService:
         # A follow stored while blocked can only come from a request that raced the block: it ends with it.
         await self.store.relations.delete_relation(FOLLOWS, cid, member, author)
         await self.store.relations.delete_relation(BLOCKS, cid, member, author)
+        await self.store.relations_mirror.refresh(cid, member)
         return await self._listed(cid, member)
 
     async def relations(self, cid: ObjectId, member_id: ObjectId, *, first: int) -> AuthorRelations:
@@ -65,6 +69,18 @@ class RelationsService:
             blocked = blocks.get(member, set())
             out[member] = AuthorRelations(follows=sorted(follows.get(member, set()) - blocked), blocks=sorted(blocked))
         return out
+
+    async def of_members(
+        self, cid: ObjectId, member_ids: list[str], mirrored: dict[str, Doc]
+    ) -> dict[str, AuthorRelations]:
+        """`author_relations` for a decision, from the relations mirrored in the members' member_recent documents
+        (`mirrored`, read with their engagements): the collections are read only for members without a mirror
+        while the database's backfill of it is not done (after it, no mirror means no relations)."""
+        out = {m: _relations(doc) for m, doc in mirrored.items()}
+        missing = [m for m in dict.fromkeys(member_ids) if m not in out]
+        if missing and not await self.store.relations_mirror.complete():
+            out.update(await self.author_relations(cid, missing))
+        return {**{m: AuthorRelations(follows=[], blocks=[]) for m in missing}, **out}
 
     async def _listed(self, cid: ObjectId, member: ObjectId, *, first: int = MAX_RELATIONS_LISTED) -> AuthorRelations:
         blocks = await self.store.relations.list_relations(BLOCKS, cid, member, limit=first)
@@ -88,3 +104,10 @@ class RelationsService:
         if author_must_exist and found[1] is None:
             raise NotFoundError(f"no member with id {change.author_id} in this community", field="authorId")
         return ObjectId(change.member_id), ObjectId(change.author_id)
+
+
+def _relations(mirror: Doc) -> AuthorRelations:
+    """A mirror (store/relations_mirror.py) as `author_relations` answers: the block wins over a follow."""
+    blocks = {str(a) for a in mirror.get("blocks", [])}
+    follows = {str(a) for a in mirror.get("follows", [])} - blocks
+    return AuthorRelations(follows=sorted(follows), blocks=sorted(blocks))

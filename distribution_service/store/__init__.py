@@ -22,6 +22,7 @@ from distribution_service.store.events import EventsStore
 from distribution_service.store.experiments import ExperimentsStore
 from distribution_service.store.models import ModelsStore
 from distribution_service.store.relations import RelationsStore
+from distribution_service.store.relations_mirror import RelationsMirror
 
 __all__ = ["DistributionStore", "Doc"]
 T = TypeVar("T")
@@ -36,6 +37,10 @@ class DistributionStore:
         self.models = ModelsStore(db)
         self.relations = RelationsStore(db)
         self.experiments = ExperimentsStore(db)
+        # Members' follows and blocks mirrored into their member_recent documents (one read per feed).
+        self.relations_mirror = RelationsMirror(
+            self.relations, self.events.recent, self.events.migrate.done, self.transaction
+        )
         # The ranking pipeline (ranking/registry.py, ranking/loader.py) still reads through these flat names; they
         # are the parts' own finders, and go once it addresses the parts (store.models.get_model_pointer, ...).
         self.insert_model_version = self.models.insert_model_version
@@ -56,6 +61,7 @@ class DistributionStore:
     async def ensure_indexes(self) -> None:
         for part in (self.events, self.decisions, self.deliveries, self.models, self.relations, self.experiments):
             await part.ensure_indexes()
+        await self.relations_mirror.backfill()
 
     async def transaction(self, callback: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
         """Run `callback` in one MongoDB transaction (retried by the driver on transient conflicts)."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bson import ObjectId
-from pymongo import ASCENDING
+from pymongo import ASCENDING, InsertOne
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import InvalidOperation
 
 from distribution_service.store.base import Doc
 from infra.indexes import IndexPlan
@@ -36,9 +38,30 @@ class DecisionsStore:
         )
         await indexes.create()
 
-    async def insert_decisions(self, docs: list[Doc]) -> None:
-        if docs:
-            await self.decisions.insert_many(docs, ordered=False)
+    async def insert_decisions(self, docs: list[Doc], also: Sequence[InsertOne[Doc]] = ()) -> None:
+        """The decisions, and `also` (inserts naming their own collection: the impressions' outbox entries) in the
+        same command, a client-level bulk write: one round trip for everything a feed writes."""
+        if not also:
+            if docs:
+                await self.decisions.insert_many(docs, ordered=False)
+            return
+        namespace = f"{self.decisions.database.name}.{self.decisions.name}"
+        writes = [InsertOne(d, namespace=namespace) for d in docs]
+        try:
+            await self.decisions.database.client.bulk_write([*writes, *also], ordered=False)
+        except InvalidOperation:
+            # A server before MongoDB 8.0 has no client-level bulk write (the driver refuses before sending):
+            # the same documents, one insert per collection.
+            await self._insert_per_collection([*writes, *also])
+
+    async def _insert_per_collection(self, writes: Sequence[InsertOne[Doc]]) -> None:
+        by_namespace: dict[str, list[Doc]] = {}
+        for write in writes:
+            by_namespace.setdefault(write._namespace or "", []).append(write._doc)  # noqa: SLF001
+        client = self.decisions.database.client
+        for namespace, docs in by_namespace.items():
+            database, _, collection = namespace.partition(".")
+            await client[database][collection].insert_many(docs, ordered=False)
 
     async def get_decision(self, community_id: ObjectId, decision_id: ObjectId) -> Doc | None:
         # By `_id` alone (SecantusDB's point lookup); the community is checked here, so no tenant reads another's.

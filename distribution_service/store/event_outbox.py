@@ -9,14 +9,20 @@ an updated document).
 Entries are read by `key` (their `_id`, copied) on its own index: SecantusDB plans no `_id` range, and answers a
 limit or a sort only after reading every document the filter matches, so every read here is bounded by a `key`
 range, never by a limit, and its cost is the range's, not the backlog's.
+
+A feed's impressions travel in an entry alone (`unstored_insert`, the entry flagged STORE), written in one command
+with the feed's decision, where they took a transaction of two inserts, a commit and a journal barrier per feed.
+The worker inserts them into `events` in the same transaction that takes their entry and counts them, so each is
+stored and counted exactly once; they reach `events` after the ingest lag, as their counters already did.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from bson import ObjectId
-from pymongo import ASCENDING
+from pymongo import ASCENDING, InsertOne
 from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -41,6 +47,12 @@ DERIVE_FIELDS = (
     "kind",
     "dwell_ms",
 )
+# An entry flagged so holds whole events that are not in `events` yet: the worker stores them when it takes it.
+STORE = "store"
+# At most this many events to store (impressions) in one worker transaction, whatever the batch: inserting into
+# the indexed `events` is the costly part of a take, and a transaction the server reaps for outliving its lifetime
+# (a slot chunk's 1,000 impressions in one did not commit on a loaded machine) would be retried whole forever.
+MAX_STORED_PER_TAKE = 250
 # Below every ObjectId: `key >= FIRST_KEY` is the whole outbox, as an index range.
 FIRST_KEY = ObjectId("000000000000000000000000")
 
@@ -52,6 +64,13 @@ def outbox_event(doc: Doc) -> Doc:
 
 def events_of(entries: list[Doc]) -> list[Doc]:
     return [event for entry in entries for event in entry["events"]]
+
+
+class Taken(NamedTuple):
+    """What `take_through` took: every event to derive, and those the worker must also store (impressions)."""
+
+    events: list[Doc]
+    to_store: list[Doc]
 
 
 class EventOutboxStore:
@@ -71,6 +90,15 @@ class EventOutboxStore:
             {"_id": key, "key": key, "events": [outbox_event(d) for d in docs]}, session=session
         )
 
+    def unstored_insert(self, docs: list[Doc]) -> InsertOne[Doc]:
+        """The insert of one entry holding these whole events, not stored in `events` yet (a feed's impressions):
+        the worker stores them when it takes the entry. For a client-level bulk write beside the decision they
+        belong to (DecisionsStore.insert_decisions), with the same write concern: they are the platform's own record
+        of what it showed, not events a client was told are stored."""
+        key = ObjectId()
+        namespace = f"{self.entries.database.name}.{self.entries.name}"
+        return InsertOne({"_id": key, "key": key, "events": docs, STORE: True}, namespace=namespace)
+
     async def oldest_time(self) -> datetime | None:
         """When the oldest entry was written (to the second), or None when the outbox is empty. Reads the whole
         outbox: once per worker run, not per batch."""
@@ -85,12 +113,14 @@ class EventOutboxStore:
         entries = [e async for e in self.entries.find(bound)]
         entries.sort(key=lambda e: e["key"])
         taken: list[Doc] = []
-        count = 0
+        count = to_store = 0
         for entry in entries:
-            if count >= max_events:
+            stores = len(entry["events"]) if entry.get(STORE) else 0
+            if taken and (count >= max_events or to_store + stores > MAX_STORED_PER_TAKE):
                 break
             taken.append(entry)
             count += len(entry["events"])
+            to_store += stores
         return taken
 
     async def pending_event_ids(self, session: Session) -> set[ObjectId]:
@@ -99,8 +129,9 @@ class EventOutboxStore:
         cursor = self.entries.find({"key": {"$gte": FIRST_KEY}}, {"events._id": 1}, session=session)
         return {event["_id"] async for entry in cursor for event in entry["events"]}
 
-    async def take_through(self, last_key: ObjectId, session: Session) -> list[Doc]:
-        """In the caller's transaction: the events of every entry up to `last_key`, the entries deleted.
+    async def take_through(self, last_key: ObjectId, session: Session) -> Taken:
+        """In the caller's transaction: the events of every entry up to `last_key` (and those to store), the entries
+        deleted.
 
         Read and deleted as one key range in the transaction's snapshot: an entry added in the range after the
         snapshot is neither read nor deleted (the next run takes it), and a concurrent worker deleting the same
@@ -109,4 +140,4 @@ class EventOutboxStore:
         entries = [e async for e in self.entries.find(in_range, session=session)]
         if entries:
             await self.entries.delete_many(in_range, session=session)
-        return events_of(entries)
+        return Taken(events_of(entries), events_of([e for e in entries if e.get(STORE)]))

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
-from pymongo import ASCENDING, DESCENDING, WriteConcern
+from pymongo import ASCENDING, DESCENDING, InsertOne, WriteConcern
 from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import AutoReconnect, BulkWriteError, NetworkTimeout, OperationFailure
@@ -190,6 +190,15 @@ class EventsStore:
             results.append((existing, existing != doc["_id"]))
         return results
 
+    def impressions_insert(self, docs: list[Doc]) -> InsertOne[Doc]:
+        """Decisions' impressions as the insert of one outbox entry (EventOutboxStore.unstored_insert), written with
+        the decisions in one command (DecisionsStore.insert_decisions): the ingest worker stores them in `events` and
+        counts them in one transaction, after the ingest lag, where storing them here took a transaction of two
+        inserts, a commit and a journal barrier on every feed."""
+        for doc in mark_engaged(docs):
+            doc.setdefault("_id", ObjectId())
+        return self.outbox.unstored_insert(docs)
+
     async def _store_batch(self, docs: list[Doc]) -> None:
         """The events and their outbox entry, in one journaled transaction (a duplicate aborts it whole)."""
 
@@ -238,8 +247,12 @@ class EventsStore:
     async def derive_pending(self, last_key: ObjectId, session: Session) -> list[Doc]:
         """In the caller's transaction: the events of the outbox entries up to `last_key`, their entries deleted and
         their items' counters bumped; both commit together, so each event is counted exactly once (a concurrent
-        worker taking the same entries conflicts; see EventOutboxStore.take_through)."""
-        docs = await self.outbox.take_through(last_key, session)
+        worker taking the same entries conflicts; see EventOutboxStore.take_through). Impressions that came in an
+        entry alone (`log_impressions`) are stored here, in the same transaction: stored once, with their count."""
+        taken = await self.outbox.take_through(last_key, session)
+        if taken.to_store:
+            await self.events.insert_many(taken.to_store, ordered=False, session=session)
+        docs = taken.events
         by_community: dict[ObjectId, list[Doc]] = {}
         for doc in docs:
             by_community.setdefault(doc["community_id"], []).append(doc)
@@ -255,10 +268,17 @@ class EventsStore:
         """Members' last `limit` engagements from their member_recent documents (newest first); a member with no
         document is absent (read them with `list_last_engagements`). None when `limit` is more than a document
         keeps."""
+        docs = await self.list_member_docs(community_id, member_ids, limit=limit)
+        return None if docs is None else {m: d["events"] for m, d in docs.items()}
+
+    async def list_member_docs(
+        self, community_id: ObjectId, member_ids: list[ObjectId], *, limit: int
+    ) -> dict[str, Doc] | None:
+        """`list_member_recent`'s documents whole: `events`, and `relations` where mirrored
+        (store/relations_mirror.py), so that a decision reads both in one point lookup."""
         if limit > RECENT_KEPT:
             return None
-        docs = await self.recent.list_recent(community_id, member_ids, limit=limit)
-        return {m: d["events"] for m, d in docs.items()}
+        return await self.recent.list_recent(community_id, member_ids, limit=limit)
 
     async def member_recent_complete(self) -> bool:
         """Whether this database's backfill of member_recent documents is done (then a member without one has no

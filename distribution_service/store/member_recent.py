@@ -10,6 +10,10 @@ is pushed once, or not at all if the transaction aborts. `$push` with `$each`, `
 keeps the last RECENT_KEPT, so events derived out of order (imports, late SDK batches) land in their place. A feed
 sees its member's own last events after the ingest lag (one worker run, about 1-2 s under load).
 
+The document also mirrors the member's follows and blocks (`relations`, store/relations_mirror.py), rewritten in a
+transaction with every change of them: a feed reads what the member engaged with, follows and blocks in this one
+point lookup, where it read the two relation collections besides.
+
 Members with no document yet (events stored before this version, not yet backfilled) are read from `events`
 (EventsStore.list_last_engagements): the caller falls back per member. The backfill (`seed`) merges by event `_id`,
 so running it twice, or beside the worker, repeats no event; a reader still drops repeated `_id`s.
@@ -31,6 +35,8 @@ from distribution_service.store.base import HISTORY_FIELDS, Doc
 RECENT_KEPT = 100
 # Members read per `_id` `$in` query (a slot run's chunk is read in a few of them).
 READ_BATCH = 500
+# The member's follows and blocks as author ObjectIds: {"follows": [...], "blocks": [...]} (store/relations_mirror.py).
+RELATIONS = "relations"
 # What an entry keeps of an event: what member features and the seen-item rule read, and `_id` (to merge by).
 ENTRY_FIELDS = ("_id", *(f for f in HISTORY_FIELDS if f != "member_id"))
 
@@ -88,6 +94,25 @@ class MemberRecentStore:
             session=session,
         )
 
+    async def set_relations(
+        self,
+        community_id: ObjectId,
+        member_id: ObjectId,
+        follows: list[ObjectId],
+        blocks: list[ObjectId],
+        session: Session | None,
+    ) -> None:
+        """The member's mirrored follows and blocks, replaced whole (the caller read them in its transaction)."""
+        await self.docs.update_one(
+            {"_id": recent_id(community_id, member_id)},
+            {
+                "$set": {RELATIONS: {"follows": follows, "blocks": blocks}},
+                "$setOnInsert": {"community_id": community_id, "member_id": member_id},
+            },
+            upsert=True,
+            session=session,
+        )
+
     async def seed(self, community_id: ObjectId, histories: dict[ObjectId, list[Doc]], session: Session) -> None:
         """The backfill of members' documents from their events read from `events`, merged by event `_id` with
         what the worker already pushed, in the caller's transaction (a concurrent push conflicts and retries)."""
@@ -115,7 +140,8 @@ class MemberRecentStore:
 
     async def list_recent(self, community_id: ObjectId, member_ids: list[ObjectId], *, limit: int) -> dict[str, Doc]:
         """Members' documents by member id (members with none are absent): each `events` list newest first, at most
-        `limit`, each event carrying its `member_id` as a read from `events` does. `_id` `$in`, READ_BATCH a read."""
+        `limit`, each event carrying its `member_id` as a read from `events` does, and `relations` if mirrored.
+        `_id` `$in`, READ_BATCH a read."""
         found: dict[str, Doc] = {}
         for lo in range(0, len(member_ids), READ_BATCH):
             keys = [recent_id(community_id, m) for m in member_ids[lo : lo + READ_BATCH]]
@@ -123,6 +149,6 @@ class MemberRecentStore:
             # beside any other field.
             async for doc in self.docs.find({"_id": {"$in": keys}}):
                 mid = doc["member_id"]
-                doc["events"] = [{**e, "member_id": mid} for e in newest_first(doc.get("events", []), limit)]
+                doc["events"] = [{**e, "member_id": mid} for e in newest_first(doc.get("events") or [], limit)]
                 found[str(mid)] = doc
         return found

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -81,13 +82,23 @@ class RelationsStore:
         return [str(doc["author_id"]) async for doc in cursor]
 
     async def list_relations_by_members(
-        self, kind: str, community_id: ObjectId, member_ids: list[ObjectId]
+        self, kind: str, community_id: ObjectId, member_ids: list[ObjectId], session: Session | None = None
     ) -> dict[str, set[str]]:
         """Member id → the authors of their relations of this kind (members without any are absent)."""
         cursor = self._relation(kind).find(
-            {"community_id": community_id, "member_id": {"$in": member_ids}}, {"member_id": 1, "author_id": 1}
+            {"community_id": community_id, "member_id": {"$in": member_ids}},
+            {"member_id": 1, "author_id": 1},
+            session=session,
         )
         out: dict[str, set[str]] = {}
         async for doc in cursor:
             out.setdefault(str(doc["member_id"]), set()).add(str(doc["author_id"]))
         return out
+
+    async def list_members_with_relations(self) -> list[tuple[ObjectId, ObjectId]]:
+        """Every (community, member) with a follow or a block: the mirror's one-off backfill reads them."""
+        found: set[tuple[ObjectId, ObjectId]] = set()
+        for collection in self.collections.values():
+            async for doc in collection.find({}, {"community_id": 1, "member_id": 1}):
+                found.add((doc["community_id"], doc["member_id"]))
+        return sorted(found)

@@ -11,6 +11,7 @@ from pymongo import MongoClient
 from composition.topology import Topology
 from distribution_service.ranking.features import FEATURES
 from tests.factories import Api, create_community, publish, register
+from tests.integration.ingest import derived, pending_events
 
 FEED = """
 query($first: Int!) {
@@ -30,12 +31,22 @@ query($d: ID!, $c: ID!) {
 RECORD_MANY = "mutation($i: RecordEventsInput!) { recordEvents(input: $i) { ok results { eventId duplicate } } }"
 
 
-def impressions(api: Api) -> list[dict[str, Any]]:
+def impressions(api: Api, collection: str = "events") -> list[dict[str, Any]]:
     assert api.settings.mongodb_uri
     client: MongoClient[dict[str, Any]] = MongoClient(api.settings.mongodb_uri)
     try:
-        events = client[api.settings.database_name("distribution")]["events"]
-        return list(events.find({"type": "IMPRESSION"}).sort("position", 1))
+        found = client[api.settings.database_name("distribution")][collection]
+        return list(found.find({"type": "IMPRESSION"}).sort("position", 1))
+    finally:
+        client.close()
+
+
+def impression_counts(api: Api) -> dict[str, int]:
+    assert api.settings.mongodb_uri
+    client: MongoClient[dict[str, Any]] = MongoClient(api.settings.mongodb_uri)
+    try:
+        stats = client[api.settings.database_name("distribution")]["item_stats"]
+        return {str(d["content_id"]): d["counts"].get("IMPRESSION", 0) for d in stats.find({})}
     finally:
         client.close()
 
@@ -47,6 +58,7 @@ async def test_feed_logs_one_impression_per_shown_item_with_features_position_an
     ids = [await publish(api, bob, f"Piece {i}", tags=["python"]) for i in range(3)]
     # when
     feed = (await api.data(FEED, {"first": 2}, token=carol.token))["feed"]
+    await derived(api)  # the ingest worker stores a feed's impressions (they travel in an outbox entry)
     # then
     logged = impressions(api)
     assert [str(e["content_id"]) for e in logged] == [i["content"]["id"] for i in feed["items"]]
@@ -55,6 +67,27 @@ async def test_feed_logs_one_impression_per_shown_item_with_features_position_an
     assert {str(e["decision_id"]) for e in logged} == {feed["decisionId"]}
     assert [len(e["features"]) for e in logged] == [len(FEATURES)] * 2
     assert set(i["content"]["id"] for i in feed["items"]) <= set(ids)
+
+
+async def test_impressions_are_stored_and_counted_once_by_the_ingest_worker(gateway_with: Any) -> None:
+    async with gateway_with(ingest_interval_seconds=0) as api:  # the worker runs only when the test says
+        await create_community(api, "demo")
+        bob = await register(api, "demo", "bob")
+        carol = await register(api, "demo", "carol")
+        for i in range(3):
+            await publish(api, bob, f"Piece {i}", tags=["python"])
+        feed = (await api.data(FEED, {"first": 2}, token=carol.token))["feed"]
+        shown = [i["content"]["id"] for i in feed["items"]]
+        # the feed wrote one outbox entry, not the events themselves
+        assert impressions(api) == []
+        assert pending_events(api.settings) == 2
+        # when
+        await derived(api)
+        await derived(api)  # a second run finds nothing left: nothing stored or counted twice
+        # then
+        assert [str(e["content_id"]) for e in impressions(api)] == shown
+        assert pending_events(api.settings) == 0
+        assert {k: v for k, v in impression_counts(api).items() if v} == {i: 1 for i in shown}
 
 
 async def test_explain_feed_item_answers_why_with_model_position_and_reasons(api: Api) -> None:

@@ -138,7 +138,7 @@ async def test_partitions_split_one_run_among_workers(api: Api) -> None:
 
 async def test_two_partitions_deliver_each_member_exactly_once(api: Api, monkeypatch: Any) -> None:
     members, _ = await community_with_readers(api, readers=4)
-    # A chunk's impressions split into several transactions (each taking its turn), as a large run's are.
+    # A chunk's impressions split into several outbox entries, as a large run's are.
     monkeypatch.setattr(ranker, "IMPRESSIONS_PER_WRITE", 2)
     # when: two workers share the run at the same time, each named by `--partition I/N`
     parts = await asyncio.gather(*(slot_run(api, "--slot", "EVENING", "--partition", f"{i}/2") for i in range(2)))
@@ -148,7 +148,8 @@ async def test_two_partitions_deliver_each_member_exactly_once(api: Api, monkeyp
     for member in members:
         inbox = (await api.data(INBOX, token=member.token))["inbox"]
         assert [d["slot"] for d in inbox] == ["EVENING"]
-    # and: every pushed item was logged as one impression, none twice
+    # and: every pushed item was logged as one impression, none twice (stored by the ingest worker)
+    await derived(api)
     client: MongoClient[dict[str, Any]] = MongoClient(api.settings.mongodb_uri)
     try:
         db = client[api.settings.database_name("distribution")]
