@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     query_cost_max: int = Field(default=5000, ge=1)
     query_cost_per_member: str = "20000/minute"
     query_cost_per_address: str = "60000/minute"
+    # The cost lane (gateway/cost_lane.py): operations costing at least the threshold run at most `slots` at a time
+    # per gateway process, so that heavy ones queue among themselves, not in front of short requests. 0 slots: off.
+    query_cost_lane_threshold: int = Field(default=1000, ge=1)
+    query_cost_lane_slots: int = Field(default=1, ge=0)
     # Browser origins allowed to call the gateway (CORS), comma-separated; "*" for any. Unset: none in production,
     # any outside it (a local web app on another port works out of the box).
     cors_allow_origins: str | None = None
