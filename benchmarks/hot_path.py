@@ -466,8 +466,9 @@ def isolation(base: str, token: str, seconds: int, drain: Callable[[], float]) -
     """`{ __typename }` p99 at 8 connections while maximum-cost queries run back to back, vs idle.
 
     Idle is measured right before the loaded run (after the ingest worker's backlog is drained, so both meet the
-    same machine), and again right after it (`..._idle_after_ms`: how far idle itself moves on this machine). The
-    noisy neighbour says how many maximum-cost queries it completed in the window and how long each took.
+    same machine), and again once the neighbour's last query is answered and its impressions derived
+    (`..._idle_after_ms`: how far idle itself moves on this machine). The neighbour says how many maximum-cost
+    queries it completed (the one in flight at the window's end included) and the median time each took.
     """
     figures: dict[str, Any] = {"isolation_drain_seconds": drain()}
     typename = {"query": TYPENAME}
@@ -478,8 +479,13 @@ def isolation(base: str, token: str, seconds: int, drain: Callable[[], float]) -
         text=True,
     )
     loaded = wrk(base, token, typename, connections=8, seconds=seconds)
-    heavy.terminate()  # one maximum-cost request can outlast the window: stop it rather than wait
-    lines, _ = heavy.communicate(timeout=30)
+    # The neighbour starts no query after its window but finishes the one it has in flight (the gateway would run it
+    # on anyway): idle is measured again only once the gateway has answered it.
+    try:
+        lines, _ = heavy.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        heavy.terminate()
+        lines, _ = heavy.communicate(timeout=30)
     drain()  # the impressions the heavy queries wrote, derived before idle is measured again
     after = wrk(base, token, typename, connections=8, seconds=seconds)
     took = [float(line.split()[1]) for line in lines.splitlines() if line.startswith("ok ")]
