@@ -1,6 +1,7 @@
 """The honeycomb hot path from outside: events in and feeds out through a real gateway process under wrk.
 
     python -m benchmarks.hot_path [--seconds 10] [--items 300] [--skip-history] [--slot-members 100000]
+    python -m benchmarks.hot_path --isolation-only [--seconds 10]
 
 Set-up, as the hot-path issue prescribes: one SecantusDB server and one gateway process (every service mounted in
 it) pinned to core 0, the load generator (wrk, Debian package `wrk`) pinned to core 1, rate limits and cost
@@ -18,7 +19,8 @@ baseline measured in the same run:
   (miss): the throughput runs meet a hit but for one rebuild every RANKING_POOL_TTL_SECONDS;
 - feed latency (median of sequential calls, the three members' calls in turn) for members with 0, 1,000 and
   10,000 events;
-- `{ __typename }` p99 while maximum-cost queries run, vs idle;
+- `{ __typename }` p99 while maximum-cost queries run, vs idle measured right before (and again right after) on the
+  same gateway, with how many maximum-cost queries completed meanwhile (`--isolation-only`: just these);
 - a golden-slot run of --slot-members members (benchmarks/slot_run.py, pinned to the platform's core) vs bare
   `Booster.predict` throughput, whole and in two partitions, with each member delivered exactly once
   (`--slot-members 0` skips it; it is linear in members).
@@ -461,16 +463,8 @@ def run(seconds: int, items: int, history: bool, slot_members: int = 0) -> dict[
                 figures["feed_members_c8"] = f
                 figures["feed_members_vs_typename_c8"] = ratio(f["rps"], t["rps"])
                 figures["ingest_drain_seconds"] = drains  # the worker's backlog after each run above, waited out
-                idle = wrk(base, token, typename, connections=8, seconds=seconds)
-                heavy = subprocess.Popen(
-                    [sys.executable, "-m", "benchmarks.hot_path", "--heavy-load", base, token, str(seconds + 2)]
-                )
-                loaded = wrk(base, token, typename, connections=8, seconds=seconds)
-                heavy.terminate()  # one maximum-cost request can outlast the window: stop it rather than wait
-                heavy.wait(timeout=30)
-                figures["typename_p99_idle_ms"] = idle.get("p99_ms")
-                figures["typename_p99_under_max_cost_ms"] = loaded.get("p99_ms")
-                figures["typename_p99_loaded_vs_idle"] = ratio(loaded.get("p99_ms", 0), idle.get("p99_ms", 0))
+                for key, value in isolation(base, token, seconds, lambda: drain_ingest(server.uri, prefix)).items():
+                    figures[key] = value
                 if history:
                     latencies = history_latencies_ms(
                         platform, world["content"], lambda: drain_ingest(server.uri, prefix)
@@ -488,8 +482,73 @@ def run(seconds: int, items: int, history: bool, slot_members: int = 0) -> dict[
     return figures
 
 
+def run_isolation(seconds: int, items: int) -> dict[str, Any]:
+    """Only the isolation figures (`--isolation-only`): the gateway set up and warmed as `run` does, on a fresh
+    server (none of the throughput runs' writes before it), then `isolation`."""
+    os.sched_setaffinity(0, {int(LOAD_CORE)})
+    figures = Figures()
+    figures["seconds_per_run"] = seconds
+    figures["rate_limits"] = "off (RATE_LIMITS_ENABLED=false)"
+    with tempfile.TemporaryDirectory() as scratch:
+        server = EmbeddedServer(":memory:")
+        server.start()
+        try:
+            assert server.process is not None
+            pin(server.process.pid, SERVER_CORE)
+            prefix = f"hot{uuid.uuid4().hex[:8]}"
+            with gateway_process(server.uri, Path(scratch), prefix) as base:
+                world = set_up(Platform(base), items)
+                warm_feeds(Platform(base), world["reader"])
+                for key, value in isolation(
+                    base, world["reader"], seconds, lambda: drain_ingest(server.uri, prefix)
+                ).items():
+                    figures[key] = value
+        finally:
+            server.stop()
+    return figures
+
+
+def isolation(base: str, token: str, seconds: int, drain: Callable[[], float]) -> dict[str, Any]:
+    """`{ __typename }` p99 at 8 connections while maximum-cost queries run back to back, vs idle.
+
+    Idle is measured right before the loaded run (after the ingest worker's backlog is drained, so both meet the
+    same machine), and again once the neighbour's last query is answered and its impressions derived
+    (`..._idle_after_ms`: how far idle itself moves on this machine). The neighbour says how many maximum-cost
+    queries it completed (the one in flight at the window's end included) and the median time each took.
+    """
+    figures: dict[str, Any] = {"isolation_drain_seconds": drain()}
+    typename = {"query": TYPENAME}
+    idle = wrk(base, token, typename, connections=8, seconds=seconds)
+    heavy = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.hot_path", "--heavy-load", base, token, str(seconds + 2)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    loaded = wrk(base, token, typename, connections=8, seconds=seconds)
+    # The neighbour starts no query after its window but finishes the one it has in flight (the gateway would run it
+    # on anyway): idle is measured again only once the gateway has answered it.
+    try:
+        lines, _ = heavy.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        heavy.terminate()
+        lines, _ = heavy.communicate(timeout=30)
+    drain()  # the impressions the heavy queries wrote, derived before idle is measured again
+    after = wrk(base, token, typename, connections=8, seconds=seconds)
+    took = [float(line.split()[1]) for line in lines.splitlines() if line.startswith("ok ")]
+    figures["typename_idle_c8"] = idle
+    figures["typename_under_max_cost_c8"] = loaded
+    figures["max_cost_queries_completed"] = len(took)
+    figures["max_cost_query_ms_median"] = round(statistics.median(took), 1) if took else None
+    figures["typename_p99_idle_ms"] = idle.get("p99_ms")
+    figures["typename_p99_under_max_cost_ms"] = loaded.get("p99_ms")
+    figures["typename_p99_idle_after_ms"] = after.get("p99_ms")
+    figures["typename_p99_loaded_vs_idle"] = ratio(loaded.get("p99_ms", 0), idle.get("p99_ms", 0))
+    return figures
+
+
 def heavy_load(base: str, token: str, seconds: float) -> None:
-    """Maximum-cost queries back to back (one at a time), for `seconds`: the noisy neighbour."""
+    """Maximum-cost queries back to back (one at a time), for `seconds`: the noisy neighbour. Prints `ok <ms>` for
+    each query answered without errors (`failed <ms>` otherwise), as it completes."""
     # 23 pages of 100 ranked items with their content cost 23 * 210 = 4,830: just under QUERY_COST_MAX (5,000).
     aliases = " ".join(
         f"f{i}: feed(slot: MORNING, scene: BEFORE_DECISION, first: 100) {{ items {{ content {{ title }} }} }}"
@@ -498,12 +557,15 @@ def heavy_load(base: str, token: str, seconds: float) -> None:
     stop = time.monotonic() + seconds
     with httpx.Client(base_url=base, timeout=120) as http:
         while time.monotonic() < stop:
+            started = time.perf_counter()
             try:
-                http.post(
+                answer = http.post(
                     "/graphql", json={"query": "{ " + aliases + " }"}, headers={"Authorization": f"Bearer {token}"}
                 )
             except httpx.HTTPError:
                 return
+            took = (time.perf_counter() - started) * 1000
+            print(f"{'failed' if answer.json().get('errors') else 'ok'} {took:.1f}", flush=True)
 
 
 def main() -> None:
@@ -515,8 +577,12 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=300)
     parser.add_argument("--skip-history", action="store_true", help="skip the 0/1,000/10,000-event feed latencies")
     parser.add_argument("--slot-members", type=int, default=100_000, help="members of the slot run (0: skip it)")
+    parser.add_argument("--isolation-only", action="store_true", help="only the typename-under-max-cost figures")
     args = parser.parse_args()
-    figures = run(args.seconds, args.items, not args.skip_history, args.slot_members)
+    if args.isolation_only:
+        figures = run_isolation(args.seconds, args.items)
+    else:
+        figures = run(args.seconds, args.items, not args.skip_history, args.slot_members)
     print_summary(figures)
 
 

@@ -24,6 +24,7 @@ from composition.topology import Topology
 from gateway.auth import Authenticator, TokenIssuer
 from gateway.console import console_routes
 from gateway.context import GatewayContext
+from gateway.cost_lane import lane_for
 from gateway.limits import RateLimiter, RateLimitMiddleware
 from gateway.middleware import BodySizeLimitMiddleware, BodyTooLargeError
 from gateway.partners.keys import ApiKeyResolver
@@ -32,6 +33,7 @@ from gateway.persisted_queries import PersistedQueries, PersistedQueryError, loa
 from gateway.schema import build_schema
 from gateway.transport import as_graphql_response, prefers_graphql_response
 from infra.errors import UnavailableError
+from infra.gc_pause import long_lived_frozen
 from infra.logging import get_logger, request_id_var
 from infra.metrics import metrics_endpoint
 from infra.service_app import RequestContextMiddleware
@@ -79,7 +81,9 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         )
         # Budgets and the key cache's generation: in Redis when REDIS_URL is set, shared by every replica.
         self.shared = shared = SharedState(settings)
-        super().__init__(build_schema(settings, self.persisted, shared), **kwargs)
+        # Heavy operations (QUERY_COST_LANE_THRESHOLD) execute at most QUERY_COST_LANE_SLOTS at a time here.
+        self.lane = lane_for(settings.query_cost_lane_threshold, settings.query_cost_lane_slots)
+        super().__init__(build_schema(settings, self.persisted, shared, self.lane), **kwargs)
         self.settings = settings
         self.services = services
         self.issuer = TokenIssuer(settings)
@@ -191,7 +195,7 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with services.running():
+        async with services.running(), long_lived_frozen(settings.gc_freeze_after):
             try:
                 yield
             finally:
@@ -210,6 +214,7 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
     )
     app.state.services = services
     app.state.issuer = graphql.issuer
+    app.state.cost_lane = graphql.lane
     # Outermost first: request id, then cheap refusals (size, rate) before any GraphQL work.
     assert settings.jwt_secret
     app.add_middleware(RateLimitMiddleware, limiter=graphql.limiter, jwt_secret=settings.jwt_secret)

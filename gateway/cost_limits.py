@@ -4,7 +4,8 @@
 The cost (gateway/query_cost.py) is known before execution, so an operation over `QUERY_COST_MAX` or over the
 caller's remaining budget is refused before any resolver runs. Budgets count points, not requests: a client
 making cheap calls spends little, one asking for thirty ranked pages spends a lot. Every response carries
-`extensions.cost` (the operation's cost, the maximum, and what remains of the caller's tightest budget).
+`extensions.cost` (the operation's cost, the maximum, and what remains of the caller's tightest budget). An
+admitted operation at or over the cost lane's threshold executes once the lane (gateway/cost_lane.py) has a place.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from limits import RateLimitItem, parse
 from limits.aio.storage import Storage
 from strawberry.extensions import SchemaExtension
 
+from gateway.cost_lane import CostLane
 from gateway.query_cost import CostModel, OperationCost, default_cost_model, operation_cost
 from infra.shared_state import BudgetLimiter
 
@@ -83,8 +85,9 @@ class QueryCostLimits(SchemaExtension):
     connection and the verified token), and `response` to carry `Retry-After` and the 429 status.
     """
 
-    def __init__(self, *, budgets: CostBudgets, model: CostModel | None = None) -> None:
+    def __init__(self, *, budgets: CostBudgets, model: CostModel | None = None, lane: CostLane | None = None) -> None:
         self.budgets = budgets
+        self.lane = lane
         self.model = model or default_cost_model()
         self.report: dict[str, Any] | None = None
 
@@ -123,6 +126,11 @@ class QueryCostLimits(SchemaExtension):
                         RATE_LIMITED,
                         retryAfter=reset,
                     )
+        if priced is not None and ctx.result is None and self.lane is not None and self.lane.is_heavy(priced.cost):
+            # Admitted and charged: a heavy operation executes once the lane has a place for it.
+            async with self.lane.admitted(priced.cost):
+                yield
+            return
         yield
 
     def _price(self) -> OperationCost | None:

@@ -18,6 +18,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from gateway.cost_lane import CostLane, lane_for
 from gateway.cost_limits import CostBudgets, CostPolicy, QueryCostLimits
 from gateway.document_limits import DocumentLimits
 from gateway.errors import ErrorCodes, ProductionErrorCodes
@@ -205,7 +206,10 @@ def converted_schema(production: bool) -> GatewaySchema:
 
 
 def build_schema(
-    settings: Settings | None = None, persisted: PersistedQueries | None = None, shared: SharedState | None = None
+    settings: Settings | None = None,
+    persisted: PersistedQueries | None = None,
+    shared: SharedState | None = None,
+    lane: CostLane | None = None,
 ) -> strawberry.Schema:
     production = bool(settings and settings.is_production)
     depth = settings.max_query_depth if settings else 12
@@ -225,6 +229,10 @@ def build_schema(
             budgets_enabled=settings.rate_limits_enabled if settings else True,
         ),
         shared.limits_storage() if shared else None,
+    )
+    # One lane per schema (per gateway process): heavy operations of every caller queue in it.
+    lane = lane or lane_for(
+        settings.query_cost_lane_threshold if settings else 1000, settings.query_cost_lane_slots if settings else 1
     )
     quotas = KeyQuotas(
         requests=settings.partner_requests_per_key if settings else "300/minute",
@@ -253,7 +261,7 @@ def build_schema(
         IdentifierGuard,
         *allowlisted,
         lambda: PartnerAccess(quotas=quotas),
-        lambda: QueryCostLimits(budgets=budgets),
+        lambda: QueryCostLimits(budgets=budgets, lane=lane),
     ]
     if production:
         extensions.append(DisableIntrospection)

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     query_cost_max: int = Field(default=5000, ge=1)
     query_cost_per_member: str = "20000/minute"
     query_cost_per_address: str = "60000/minute"
+    # The cost lane (gateway/cost_lane.py): operations costing at least the threshold run at most `slots` at a time
+    # per gateway process, so that heavy ones queue among themselves, not in front of short requests. 0 slots: off.
+    query_cost_lane_threshold: int = Field(default=1000, ge=1)
+    query_cost_lane_slots: int = Field(default=1, ge=0)
     # Browser origins allowed to call the gateway (CORS), comma-separated; "*" for any. Unset: none in production,
     # any outside it (a local web app on another port works out of the box).
     cors_allow_origins: str | None = None
@@ -93,6 +97,9 @@ class Settings(BaseSettings):
     persisted_queries_keys: str | None = None
     # False turns every request and cost budget off (the per-request maximum stays): for benchmarks and load tests.
     rate_limits_enabled: bool = True
+    # The gateway freezes what is alive once it has started, and again this many seconds later, out of the garbage
+    # collector's full passes (infra/gc_pause.py); None = 30 s, except under APP_ENV=test (0: never).
+    gc_freeze_after_seconds: float | None = Field(default=None, ge=0)
     login_max_failures: int = 5
     login_failure_window_seconds: int = 900
     # Member accounts: one-time codes that claim an imported account or reset a password, and mail.
@@ -280,6 +287,13 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.app_env == "production"
+
+    @property
+    def gc_freeze_after(self) -> float:
+        """GC_FREEZE_AFTER_SECONDS, by default 30 s, except under APP_ENV=test (0: apps come and go in one process)."""
+        if self.gc_freeze_after_seconds is None:
+            return 0.0 if self.app_env == "test" else 30.0
+        return self.gc_freeze_after_seconds
 
     @property
     def mail_delivery(self) -> Literal["off", "log", "smtp"]:

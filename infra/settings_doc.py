@@ -59,6 +59,13 @@ DESCRIPTIONS: dict[str, str] = {
     "`me { id }` costs 1).",
     "query_cost_per_member": "Cost points a member may spend (`limits` notation).",
     "query_cost_per_address": "Cost points a client address may spend.",
+    "query_cost_lane_threshold": "Operations costing at least this many points go through the cost lane: at most "
+    "`QUERY_COST_LANE_SLOTS` of them execute at once per gateway process, the others wait their turn.",
+    "query_cost_lane_slots": "How many operations at or over `QUERY_COST_LANE_THRESHOLD` execute at once per gateway "
+    "process (the rest queue in arrival order); 0 turns the lane off.",
+    "gc_freeze_after_seconds": "The gateway moves what is alive once it has started, and again this many seconds "
+    "later (the ranking stack loaded), out of the garbage collector's full passes, which stalled every request "
+    "for 150-200 ms each; unset: 30 s, 0 (never) under `APP_ENV=test`.",
     "rate_limits_enabled": "`false` turns every request and cost budget off (the per-operation maximum stays): "
     "for benchmarks and load tests. Budgets are counted per gateway process.",
     "claim_code_ttl_seconds": "How long an operator's claim code for an imported member's account stays valid.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.factories import PUBLISH, Api, count_documents, create_community, publish, register
@@ -88,3 +89,21 @@ async def test_switching_limits_off_keeps_the_maximum(gateway_with: Any) -> None
         dear = await api.post(TWO_PUBLISHES, variables, token=bob.token)
     assert all("errors" not in body for body in cheap)
     assert dear["errors"][0]["extensions"]["code"] == "MAX_COST_EXCEEDED"
+
+
+async def test_heavy_operations_answer_through_the_lane_one_at_a_time(gateway_with: Any) -> None:
+    # A lane threshold of 2 points makes two aliased `me` heavy (cheap to run, so the test stays fast).
+    async with gateway_with(query_cost_lane_threshold=2, query_cost_lane_slots=1) as api:
+        await create_community(api, "demo")
+        bob = await register(api, "demo", "bob")
+        heavy = "{ a: me { handle } b: me { id } }"
+        bodies = await asyncio.gather(*(api.post(heavy, token=bob.token) for _ in range(3)))
+        cheap = await api.post("{ me { handle } }", token=bob.token)
+        lane = api.app.state.cost_lane if api.app else None
+    for body in bodies:
+        assert "errors" not in body, body
+        assert body["extensions"]["cost"]["requested"] == 2
+        assert body["data"]["a"]["handle"] == "bob"
+    assert cheap["data"]["me"]["handle"] == "bob"
+    assert lane is not None
+    assert (lane.peak, lane.running) == (1, 0)

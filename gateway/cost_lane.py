@@ -1,0 +1,59 @@
+"""The cost lane: operations whose static cost reaches a threshold run at most `slots` at a time per process.
+
+A maximum-cost operation (thirty ranked pages) costs the process seconds of CPU and the database thousands of
+writes; several at once would take the core from every short request. Operations at or over `threshold` points
+(QUERY_COST_LANE_THRESHOLD) wait here for one of `slots` places (QUERY_COST_LANE_SLOTS) before they execute;
+cheaper ones never wait. The wait is in arrival order (asyncio.Semaphore), and a refused operation never enters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LanePolicy:
+    threshold: int
+    # Places in the lane; 0 turns the lane off (every operation runs at once, as without it).
+    slots: int
+
+
+class CostLane:
+    """One per gateway process (per schema): heavy operations queue here, the rest pass."""
+
+    def __init__(self, policy: LanePolicy) -> None:
+        self.policy = policy
+        self._places = asyncio.Semaphore(policy.slots) if policy.slots > 0 else None
+        self.waiting = 0
+        self.running = 0
+        # The most heavy operations that ever ran at once here: at most `slots` (what /metrics and tests read).
+        self.peak = 0
+
+    def is_heavy(self, cost: int) -> bool:
+        return self._places is not None and cost >= self.policy.threshold
+
+    @contextlib.asynccontextmanager
+    async def admitted(self, cost: int) -> AsyncIterator[None]:
+        """Hold a place for the operation's execution when it is heavy; pass straight through otherwise."""
+        if self._places is None or not self.is_heavy(cost):
+            yield
+            return
+        self.waiting += 1
+        try:
+            await self._places.acquire()
+        finally:
+            self.waiting -= 1
+        self.running += 1
+        self.peak = max(self.peak, self.running)
+        try:
+            yield
+        finally:
+            self.running -= 1
+            self._places.release()
+
+
+def lane_for(threshold: int, slots: int) -> CostLane:
+    return CostLane(LanePolicy(threshold=threshold, slots=slots))
