@@ -4,6 +4,7 @@ member's feed or golden-slot pushes)."""
 from __future__ import annotations
 
 from bson import ObjectId
+from pymongo.asynchronous.client_session import AsyncClientSession as Session
 
 from distribution_service.schemas import MAX_RELATIONS_LISTED, AuthorRelationChange, AuthorRelations
 from distribution_service.store import DistributionStore, Doc
@@ -22,33 +23,41 @@ class RelationsService:
         member, author = await self._check(cid, change, author_must_exist=True)
         if await self.store.relations.get_relation(BLOCKS, cid, member, author):
             raise ConflictError("this author is blocked: unblock them before following", field="authorId")
-        await self.store.relations.insert_relation(FOLLOWS, cid, member, author)
-        await self.store.relations_mirror.refresh(cid, member)
+        await self.store.relations_mirror.refresh(
+            cid, member, lambda s: self.store.relations.insert_relation(FOLLOWS, cid, member, author, s)
+        )
         return await self._listed(cid, member)
 
     async def unfollow(self, cid: ObjectId, change: AuthorRelationChange) -> AuthorRelations:
         """Idempotent; an author who has since left the community can still be unfollowed."""
         member, author = await self._check(cid, change, author_must_exist=False)
-        await self.store.relations.delete_relation(FOLLOWS, cid, member, author)
-        await self.store.relations_mirror.refresh(cid, member)
+        await self.store.relations_mirror.refresh(
+            cid, member, lambda s: self.store.relations.delete_relation(FOLLOWS, cid, member, author, s)
+        )
         return await self._listed(cid, member)
 
     async def block(self, cid: ObjectId, change: AuthorRelationChange) -> AuthorRelations:
         """Idempotent; ends a follow of the same author."""
         member, author = await self._check(cid, change, author_must_exist=True)
-        # Block first: a follow written concurrently is still hidden by it on every read (see `_listed`).
-        await self.store.relations.insert_relation(BLOCKS, cid, member, author)
-        await self.store.relations.delete_relation(FOLLOWS, cid, member, author)
-        await self.store.relations_mirror.refresh(cid, member)
+
+        async def write(session: Session) -> None:
+            # Block first: a follow written concurrently is still hidden by it on every read (see `_listed`).
+            await self.store.relations.insert_relation(BLOCKS, cid, member, author, session)
+            await self.store.relations.delete_relation(FOLLOWS, cid, member, author, session)
+
+        await self.store.relations_mirror.refresh(cid, member, write)
         return await self._listed(cid, member)
 
     async def unblock(self, cid: ObjectId, change: AuthorRelationChange) -> AuthorRelations:
         """Idempotent; does not restore a follow the block ended."""
         member, author = await self._check(cid, change, author_must_exist=False)
-        # A follow stored while blocked can only come from a request that raced the block: it ends with it.
-        await self.store.relations.delete_relation(FOLLOWS, cid, member, author)
-        await self.store.relations.delete_relation(BLOCKS, cid, member, author)
-        await self.store.relations_mirror.refresh(cid, member)
+
+        async def write(session: Session) -> None:
+            # A follow stored while blocked can only come from a request that raced the block: it ends with it.
+            await self.store.relations.delete_relation(FOLLOWS, cid, member, author, session)
+            await self.store.relations.delete_relation(BLOCKS, cid, member, author, session)
+
+        await self.store.relations_mirror.refresh(cid, member, write)
         return await self._listed(cid, member)
 
     async def relations(self, cid: ObjectId, member_id: ObjectId, *, first: int) -> AuthorRelations:

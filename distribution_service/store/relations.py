@@ -40,28 +40,35 @@ class RelationsStore:
         return self.collections[kind]
 
     async def insert_relation(
-        self, kind: str, community_id: ObjectId, member_id: ObjectId, author_id: ObjectId
+        self,
+        kind: str,
+        community_id: ObjectId,
+        member_id: ObjectId,
+        author_id: ObjectId,
+        session: Session | None = None,
     ) -> bool:
-        """Record the relation unless it exists; True when it is new."""
+        """Record the relation unless it exists; True when it is new. An upsert, so that inside a transaction an
+        existing relation is no error (a duplicate-key error would abort the transaction)."""
+        key = {"community_id": community_id, "member_id": member_id, "author_id": author_id}
         try:
-            await self._relation(kind).insert_one(
-                {
-                    "community_id": community_id,
-                    "member_id": member_id,
-                    "author_id": author_id,
-                    "created_at": datetime.now(UTC),
-                }
+            result = await self._relation(kind).update_one(
+                key, {"$setOnInsert": {"created_at": datetime.now(UTC)}}, upsert=True, session=session
             )
         except DuplicateKeyError:
-            return False
-        return True
+            return False  # a concurrent insert of the same relation, outside a transaction
+        return result.upserted_id is not None
 
     async def delete_relation(
-        self, kind: str, community_id: ObjectId, member_id: ObjectId, author_id: ObjectId
+        self,
+        kind: str,
+        community_id: ObjectId,
+        member_id: ObjectId,
+        author_id: ObjectId,
+        session: Session | None = None,
     ) -> bool:
         """True when there was one to delete."""
         result = await self._relation(kind).delete_one(
-            {"community_id": community_id, "member_id": member_id, "author_id": author_id}
+            {"community_id": community_id, "member_id": member_id, "author_id": author_id}, session=session
         )
         return result.deleted_count == 1
 

@@ -2,10 +2,9 @@
 feed reads its member's engagements, follows and blocks in one point lookup instead of three queries.
 
 The follows and blocks collections (store/relations.py) stay the truth; the mirror is recomputed from them in a
-transaction after every change (`refresh`): two changes of one member racing each rewrite the same document, so
-one transaction conflicts, is retried on a later snapshot, and the mirror ends as the collections do. A process
-killed between a change and its refresh leaves that member's mirror one change behind until their next change (the
-client saw the request fail and retries it, which refreshes it).
+transaction with every change (`refresh` runs the change in it): two changes of one member racing each rewrite the
+same document, so one transaction conflicts, is retried on a later snapshot, and the mirror ends as the collections
+do; a change and its mirror commit together, so a block never stays out of the feed's view.
 
 Relations stored before the mirror existed are copied once per database (`backfill`, marked done in
 `migrations`); until it is done, `complete` is false and decisions read the collections.
@@ -26,6 +25,8 @@ from distribution_service.store.relations import BLOCKS, FOLLOWS, RelationsStore
 
 MIGRATION = "relations_mirror"
 Transaction = Callable[[Callable[[Session], Awaitable[Any]]], Awaitable[Any]]
+# A change to a member's relations, written in the mirror's transaction.
+Change = Callable[[Session], Awaitable[Any]]
 
 
 class RelationsMirror:
@@ -38,10 +39,13 @@ class RelationsMirror:
         self.transaction = transaction
         self._complete = False
 
-    async def refresh(self, community_id: ObjectId, member_id: ObjectId) -> None:
-        """Rewrite the member's mirror from the collections, read in the same transaction."""
+    async def refresh(self, community_id: ObjectId, member_id: ObjectId, change: Change | None = None) -> None:
+        """Make `change` to the member's relations (if any) and rewrite their mirror from the collections, read in
+        the same transaction."""
 
         async def write(session: Session) -> None:
+            if change is not None:
+                await change(session)
             found = [
                 (await self.relations.list_relations_by_members(kind, community_id, [member_id], session)).get(
                     str(member_id), set()

@@ -4,7 +4,9 @@ is what the relation collections say, after changes, racing changes and the one-
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
+import pytest
 from bson import ObjectId
 
 from distribution_service.schemas import AuthorRelations
@@ -66,3 +68,25 @@ async def test_the_backfill_mirrors_relations_stored_before_it_and_a_member_with
     assert before[str(older)].follows == after[str(older)].follows == [str(author)]
     assert after[str(older)].blocks == []
     assert (after[str(newcomer)].follows, after[str(newcomer)].blocks) == ([], [])
+
+
+async def test_a_change_and_its_mirror_commit_together(store: DistributionStore, monkeypatch: Any) -> None:
+    community, member, author = ObjectId(), ObjectId(), ObjectId()
+
+    def block(session: Any) -> Any:
+        return store.relations.insert_relation(BLOCKS, community, member, author, session)
+
+    async def mirror_fails(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the process dies before the mirror is written")
+
+    # when: the mirror's write fails after the block was written in its transaction
+    with monkeypatch.context() as patched:
+        patched.setattr(store.relations_mirror.recent, "set_relations", mirror_fails)
+        with pytest.raises(RuntimeError):
+            await store.relations_mirror.refresh(community, member, block)
+    # then: neither is stored; done again (an existing relation is no error inside the transaction), both are
+    assert await store.relations.get_relation(BLOCKS, community, member, author) is False
+    await store.relations_mirror.refresh(community, member, block)
+    await store.relations_mirror.refresh(community, member, block)
+    view = await decision_view(store, community, [member])
+    assert view[str(member)].blocks == [str(author)]
