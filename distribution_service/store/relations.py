@@ -18,6 +18,10 @@ FOLLOWS = "follows"
 BLOCKS = "blocks"
 
 
+# The caller's transaction, or None.
+InSession = Session | None
+
+
 class RelationsStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.collections: dict[str, AsyncCollection[Doc]] = {FOLLOWS: db[FOLLOWS], BLOCKS: db[BLOCKS]}
@@ -40,12 +44,7 @@ class RelationsStore:
         return self.collections[kind]
 
     async def insert_relation(
-        self,
-        kind: str,
-        community_id: ObjectId,
-        member_id: ObjectId,
-        author_id: ObjectId,
-        session: Session | None = None,
+        self, kind: str, community_id: ObjectId, member_id: ObjectId, author_id: ObjectId, session: InSession = None
     ) -> bool:
         """Record the relation unless it exists; True when it is new. An upsert, so that inside a transaction an
         existing relation is no error (a duplicate-key error would abort the transaction)."""
@@ -59,12 +58,7 @@ class RelationsStore:
         return result.upserted_id is not None
 
     async def delete_relation(
-        self,
-        kind: str,
-        community_id: ObjectId,
-        member_id: ObjectId,
-        author_id: ObjectId,
-        session: Session | None = None,
+        self, kind: str, community_id: ObjectId, member_id: ObjectId, author_id: ObjectId, session: InSession = None
     ) -> bool:
         """True when there was one to delete."""
         result = await self._relation(kind).delete_one(
