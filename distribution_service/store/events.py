@@ -248,7 +248,8 @@ class EventsStore:
         """In the caller's transaction: the events of the outbox entries up to `last_key`, their entries deleted and
         their items' counters bumped; both commit together, so each event is counted exactly once (a concurrent
         worker taking the same entries conflicts; see EventOutboxStore.take_through). Impressions that came in an
-        entry alone (`log_impressions`) are stored here, in the same transaction: stored once, with their count."""
+        entry flagged to be stored (`impressions_insert`) are stored here, in the same transaction: stored once,
+        with their count."""
         taken = await self.outbox.take_through(last_key, session)
         if taken.to_store:
             await self.events.insert_many(taken.to_store, ordered=False, session=session)
