@@ -28,7 +28,7 @@ MARKS = [
     pytest.mark.skipif(not DUMPS.is_dir(), reason=f"no Stack Exchange dumps at {DUMPS}"),
 ]
 # Posts per slice: enough for a newcomer's full first page on cardano's, and votes on deleted posts in each.
-SLICE_POSTS = 400
+SLICE_POSTS = 150
 BOT = "-1"
 # VoteTypeId -> what docs/importing.md says the vote becomes: accept, up, down, favourite; the rest is ignored.
 VOTE_KINDS = {"1": "ACCEPT", "2": "VOTE", "3": "DOWNVOTE", "5": "FAVORITE"}

@@ -66,16 +66,23 @@ def write_slice(dump: Path, target: Path, posts: int) -> Slice:
     def by_cut(row: dict[str, str]) -> bool:
         return row.get("CreationDate", "") <= kept.cut
 
+    every_post = {row["Id"] for row in file_rows("Posts.xml")}
     kept.posts = {row["Id"] for row in file_rows("Posts.xml") if by_cut(row)}
+
+    def on_kept_or_deleted_post(row: dict[str, str]) -> bool:
+        # Votes carry a day, not a time: one dated the cut's day may be on a post written after the cut.
+        return by_cut(row) and (row.get("PostId") in kept.posts or row.get("PostId") not in every_post)
+
     kept.users = {row["Id"] for row in file_rows("Users.xml") if by_cut(row)}
     for name, attributes in USER_REFERENCES.items():
-        for row in filter(by_cut, file_rows(name)):
+        keep = by_cut if name == "Posts.xml" else on_kept_or_deleted_post
+        for row in filter(keep, file_rows(name)):
             kept.users.update(row[a] for a in attributes if row.get(a))
     keeps: dict[str, Callable[[dict[str, str]], bool]] = {
         "Users.xml": lambda row: row.get("Id") in kept.users,
         "Posts.xml": by_cut,
-        "Comments.xml": by_cut,
-        "Votes.xml": by_cut,
+        "Comments.xml": on_kept_or_deleted_post,
+        "Votes.xml": on_kept_or_deleted_post,
         "Badges.xml": lambda row: row.get("UserId") in kept.users and row.get("Date", "") <= kept.cut,
         "Tags.xml": lambda row: True,
         "PostLinks.xml": lambda row: {row.get("PostId"), row.get("RelatedPostId")} <= kept.posts,
