@@ -8,9 +8,12 @@ Whole dumps are the benchmark's: `python -m benchmarks.import_dump --dump NAME`.
 
 from __future__ import annotations
 
+import os
+import uuid
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ import pytest
 from composition.importers.stackexchange.pipeline import import_dump
 from composition.topology import Topology
 from infra.settings import Settings
+from tests.conftest import gateway_on_own_databases, running_gateway, settings_for
 from tests.factories import Api
 from tests.importers.slice import Slice, write_slice
 
@@ -80,6 +84,22 @@ def event_counts(folder: Path) -> Counter[str]:
         )
         counts["rejected" if refused else "created"] += 1
     return counts
+
+
+@asynccontextmanager
+async def gateway_on_kept_databases(mongo_uri: str, var_dir: Path) -> AsyncIterator[Api]:
+    """`gateway_on_own_databases` whose databases die with the worker's own in-memory server instead of being dropped.
+
+    Dropping costs the server time per stored document (about as long as a third of the slice's import; 15-34 s
+    a whole dump), while the server is this worker's alone and gone at the session's end, and stopping it costs the
+    same with the data or without. On a server given by TEST_MONGODB_URI, which outlives the run, they are dropped.
+    """
+    if os.environ.get("TEST_MONGODB_URI"):
+        async with gateway_on_own_databases(mongo_uri, var_dir) as api:
+            yield api
+        return
+    async with running_gateway(settings_for(mongo_uri, f"t{uuid.uuid4().hex[:12]}", var_dir)) as api:
+        yield api
 
 
 async def run_import(api: Api, folder: Path, community: str) -> dict[str, Any]:

@@ -11,8 +11,15 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import gateway_on_own_databases
-from tests.importers.dumps import MARKS, assert_every_member_and_post, dump_slice, event_counts, run_import, slug
+from tests.importers.dumps import (
+    MARKS,
+    assert_every_member_and_post,
+    dump_slice,
+    event_counts,
+    gateway_on_kept_databases,
+    run_import,
+    slug,
+)
 from tests.importers.slice import Slice
 
 DUMP = "bicycles.meta"
@@ -28,7 +35,7 @@ def part(tmp_path_factory: pytest.TempPathFactory) -> Slice:
 async def summary(
     mongo_uri: str, tmp_path_factory: pytest.TempPathFactory, part: Slice
 ) -> AsyncIterator[dict[str, Any]]:
-    async with gateway_on_own_databases(mongo_uri, tmp_path_factory.mktemp("var")) as api:
+    async with gateway_on_kept_databases(mongo_uri, tmp_path_factory.mktemp("var")) as api:
         yield await run_import(api, part.folder, slug(DUMP))
 
 

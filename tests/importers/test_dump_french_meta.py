@@ -12,8 +12,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import gateway_on_own_databases
-from tests.importers.dumps import MARKS, assert_every_member_and_post, dump_slice, run_import, slug
+from tests.importers.dumps import (
+    MARKS,
+    assert_every_member_and_post,
+    dump_slice,
+    gateway_on_kept_databases,
+    run_import,
+    slug,
+)
 from tests.importers.slice import Slice
 
 DUMP = "french.meta"
@@ -30,7 +36,7 @@ class Imported:
 @pytest.fixture(scope="module")
 async def imported(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Imported]:
     part = dump_slice(DUMP, tmp_path_factory)
-    async with gateway_on_own_databases(mongo_uri, tmp_path_factory.mktemp("var")) as api:
+    async with gateway_on_kept_databases(mongo_uri, tmp_path_factory.mktemp("var")) as api:
         first = await run_import(api, part.folder, slug(DUMP))
         yield Imported(part, first, await run_import(api, part.folder, slug(DUMP)))
 
