@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,28 @@ async def run_import(api: Api, folder: Path, community: str) -> dict[str, Any]:
     services: Topology = api.app.state.services  # type: ignore[union-attr]
     report = await import_dump(services, folder, community, progress=lambda line: None)
     return report.summary()
+
+
+@dataclass
+class Imported:
+    """A module's imported slice: the gateway over its databases, the slice, and the import's summary."""
+
+    api: Api
+    part: Slice
+    summary: dict[str, Any]
+
+    async def again(self) -> dict[str, Any]:
+        return await run_import(self.api, self.part.folder, self.summary["community"])
+
+
+@asynccontextmanager
+async def imported_slice(
+    dump: str, mongo_uri: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Imported]:
+    """A slice of `dump` imported as the community `slug(dump)`, on databases of the module's own."""
+    part = dump_slice(dump, tmp_path_factory)
+    async with gateway_on_kept_databases(mongo_uri, tmp_path_factory.mktemp("var")) as api:
+        yield Imported(api, part, await run_import(api, part.folder, slug(dump)))
 
 
 def assert_every_member_and_post(summary: dict[str, Any], folder: Path) -> None:

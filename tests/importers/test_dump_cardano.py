@@ -1,6 +1,6 @@
 """cardano imports every member and post, and a newcomer to it gets a full first page of its own content.
 
-On a slice of the dump (tests/importers/slice.py): cardano's first weeks, a busy launch with many authors, so the
+On a slice of the dump (tests/importers/slice.py): cardano's first days, a busy launch with many authors, so the
 items alive at the slice's last activity fill a page under the feed's per-author rule. The meta dumps do not prove
 the newcomer's page (a newcomer's first page held 6 items on french.meta and 13 on bicycles.meta when tried).
 """
@@ -9,21 +9,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
-from tests.factories import Api, register
-from tests.importers.dumps import (
-    MARKS,
-    assert_every_member_and_post,
-    dump_slice,
-    gateway_on_kept_databases,
-    run_import,
-    slug,
-)
-from tests.importers.slice import Slice
+from tests.factories import register
+from tests.importers.dumps import MARKS, Imported, assert_every_member_and_post, imported_slice, slug
 
 DUMP = "cardano"
 pytestmark = MARKS
@@ -33,18 +23,10 @@ FEED = """
 """
 
 
-@dataclass
-class Imported:
-    api: Api
-    part: Slice
-    summary: dict[str, Any]
-
-
 @pytest.fixture(scope="module")
 async def imported(mongo_uri: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Imported]:
-    part = dump_slice(DUMP, tmp_path_factory)
-    async with gateway_on_kept_databases(mongo_uri, tmp_path_factory.mktemp("var")) as api:
-        yield Imported(api, part, await run_import(api, part.folder, slug(DUMP)))
+    async with imported_slice(DUMP, mongo_uri, tmp_path_factory) as done:
+        yield done
 
 
 def test_dump_imports_every_member_and_post(imported: Imported) -> None:
