@@ -1,15 +1,15 @@
-"""A shared dump as it stood when its N-th post was written: the same eight-file folder, byte for byte per row.
+"""A shared dump as it stood when its N-th post was written: the same seven-file folder, each kept row byte for byte.
 
 The real-dump tests import a slice, not the whole dump: what they prove (every member and post, engagement on
-imported posts, votes on deleted posts refused, re-import, a newcomer's feed) holds as well on a few hundred posts,
-and the whole dumps are the import benchmark's (`python -m benchmarks.import_dump --dump NAME`).
+imported posts, votes on deleted posts refused, re-import, a newcomer's feed) holds as well on a hundred and fifty
+posts, and the whole dumps are the import benchmark's (`python -m benchmarks.import_dump --dump NAME`).
 
-The cut is a moment, T = the creation date of the N-th post (by date, then id): every post, comment and vote made
-up to T, the badges earned up to T, the post links between kept posts, and the users who joined by T or whom a kept
-row names (so no row refers to a user the whole dump has and the slice lacks). A vote or comment on a post that
-the whole dump lacks (deleted) is kept when it falls before T, as it would be refused in the whole dump. Each kept
-row is copied as its raw line, so the byte-order mark, the line ends (CRLF or LF) and the escaping are the dump's
-own and the importer reads the slice exactly as it reads a dump. Tags.xml is copied whole.
+The cut is a moment, T = the creation date of the N-th post (by date, then id): every post written by T; the
+comments and votes made by T on those posts or on posts the whole dump lacks (deleted: refused by the import, as in
+the whole dump); the users who joined by T or whom a kept row names (so no kept row names a user the slice lacks
+and the dump has); the badges earned by T; the post links between kept posts. Each kept row is copied as its raw
+line, so the byte-order mark, the line ends (CRLF or LF) and the escaping are the dump's own and the importer reads
+a slice exactly as it reads a dump. Tags.xml is copied whole.
 """
 
 from __future__ import annotations
