@@ -23,6 +23,7 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 
+from benchmarks.ranking_pooled import RELATIVE as POOLED_RELATIVE
 from benchmarks.ranking_variants import dump_data, judged, run_seeds
 from benchmarks.ranking_variants import groups_for as variant_groups
 from distribution_service.ranking.dataset import ALIVE_DAYS, Group
@@ -60,12 +61,7 @@ EXTRAS = (
 # Each shipped column below gets its percentile within the group (0 lowest, 1 highest, ties averaged) and its
 # z-score within the group (NaN where the group does not vary); both read only the group's own features.
 RELATIVE_OF = (
-    "content_age_days",
-    "content_last_activity_days",
-    "content_popularity",
-    "content_popularity_7d",
-    "content_engagement_1d",
-    "content_answers",
+    *POOLED_RELATIVE,  # the six count and time columns `ranking_pooled` replaced by percentiles
     "cross_text_similarity",
     "cross_text_max",
     "cross_tag_lift",
