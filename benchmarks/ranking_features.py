@@ -23,6 +23,7 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 
+from benchmarks.ranking_pooled import RELATIVE as POOLED_RELATIVE
 from benchmarks.ranking_variants import dump_data, judged, run_seeds
 from benchmarks.ranking_variants import groups_for as variant_groups
 from distribution_service.ranking.dataset import ALIVE_DAYS, Group
@@ -54,6 +55,46 @@ EXTRAS = (
     "content_downvotes",  # log1p of the question's own down-votes known before t (date-only)
     "content_closed",  # 1 when the question was closed before t (Posts.xml ClosedDate)
 )
+
+# Group-relative columns: LightGBM scores one row at a time, so "the newest (most active, most answered) of
+# these candidates" is not learnable from raw values whose scale moves with the community's pace and the day.
+# Each shipped column below gets its percentile within the group (0 lowest, 1 highest, ties averaged) and its
+# z-score within the group (NaN where the group does not vary); both read only the group's own features.
+RELATIVE_OF = (
+    *POOLED_RELATIVE,  # the six count and time columns `ranking_pooled` replaced by percentiles
+    "cross_text_similarity",
+    "cross_text_max",
+    "cross_tag_lift",
+    "cross_tag_affinity",
+)
+RELATIVE = (*(f"rel_pct_{n}" for n in RELATIVE_OF), *(f"rel_z_{n}" for n in RELATIVE_OF))
+ALIASES = {
+    "rel_pct": [f"rel_pct_{n}" for n in RELATIVE_OF],
+    "rel_z": [f"rel_z_{n}" for n in RELATIVE_OF],
+    "rel_time": [
+        "rel_pct_content_age_days",
+        "rel_pct_content_last_activity_days",
+        "rel_z_content_age_days",
+        "rel_z_content_last_activity_days",
+    ],
+}
+
+
+def relative_columns(features: np.ndarray) -> np.ndarray:
+    """Percentile and z-score within the group of each `RELATIVE_OF` column (see above)."""
+    from scipy.stats import rankdata
+
+    n = len(features)
+    out = np.full((n, len(RELATIVE)), np.nan)
+    for k, name in enumerate(RELATIVE_OF):
+        x = features[:, FEATURE_INDEX[name]].astype(float)
+        known = int(np.count_nonzero(~np.isnan(x)))
+        if known > 1:
+            out[:, k] = (rankdata(x, method="average", nan_policy="omit") - 1) / (known - 1)
+        sd = np.nanstd(x)
+        if np.isfinite(sd) and sd > 0:
+            out[:, len(RELATIVE_OF) + k] = (x - np.nanmean(x)) / sd
+    return out
 
 
 @dataclasses.dataclass
@@ -192,14 +233,17 @@ def groups_for(path: Path, seed: int, *, backtest: bool) -> tuple[list[Group], l
 
     def extend(groups: list[Group]) -> list[Group]:
         return [
-            dataclasses.replace(g, features=np.hstack([g.features, sources.columns(g)]).astype(np.float32))
+            dataclasses.replace(
+                g,
+                features=np.hstack([g.features, sources.columns(g), relative_columns(g.features)]).astype(np.float32),
+            )
             for g in groups
         ]
 
     return extend(train), extend(test)
 
 
-NAMES = (*FEATURES, *EXTRAS)
+NAMES = (*FEATURES, *EXTRAS, *RELATIVE)
 
 
 def columns_of(variant: str) -> list[int]:
@@ -215,6 +259,7 @@ def columns_of(variant: str) -> list[int]:
         sign = "only"
     else:
         sign, names = variant[0], variant[1:].split(variant[0])
+    names = [m for n in names for m in ALIASES.get(n, [n])]
     unknown = [n for n in names if n not in NAMES]
     if unknown or sign not in ("+", "-", "only"):
         raise ValueError(f"unknown variant {variant}")

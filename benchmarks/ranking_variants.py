@@ -25,8 +25,9 @@ import numpy as np
 
 from benchmarks.common import print_summary
 from distribution_service.ranking.baselines import popularity_scores, recency_scores
-from distribution_service.ranking.dataset import Group, Protocol, split_groups, time_split
+from distribution_service.ranking.dataset import Group, Protocol, engagement_groups, split_groups, time_split
 from distribution_service.ranking.features import FEATURES
+from distribution_service.ranking.history import text_rows
 from distribution_service.ranking.metrics import paired_ratio_ci95, per_group
 from distribution_service.ranking.stackexchange import load
 from distribution_service.ranking.training import (
@@ -180,6 +181,28 @@ def augmented_groups(path: Path, seed: int, *, backtest: bool, copies: int) -> t
     return sorted(train, key=lambda g: g.at), test
 
 
+def anchored_groups(path: Path, seed: int, *, backtest: bool, gap_hours: float) -> tuple[list[Group], list[Group]]:
+    """`groups_for`, with the training groups anchored at a member's engagements `gap_hours` apart (not 24 h):
+    more training groups per period (0: every engagement opens one, with its own sampled pool); the test
+    groups are the usual ones."""
+    data = dump_data(path, backtest=backtest)
+    engaged = (data.log.grades > 0) & (data.log.member_ids != "")
+    split = time_split(data.log.times[engaged], since=data.since, until=data.until)
+    train = engagement_groups(
+        data.catalog,
+        data.log,
+        since=data.since,
+        until=split,
+        seed=seed,
+        alive_days=data.alive_days,
+        protocol=Protocol(alive_days=data.alive_days),
+        text=text_rows(data.catalog),
+        anchor_gap=gap_hours * 3600.0,
+    )
+    _, test = groups_for(path, seed, backtest=backtest)
+    return train, test
+
+
 def judged(test: list[Group], scores: list[np.ndarray], seed: int) -> dict[str, Any]:
     """The model's test NDCG@10 and its ratio over the best of recency and popularity (paired ci95)."""
     labels = [g.labels for g in test]
@@ -238,12 +261,22 @@ def main(argv: list[str] | None = None) -> None:
         default=1,
         help="training groups drawn this many times (each with its own negatives' seed); test groups unchanged",
     )
+    parser.add_argument(
+        "--anchor-gap-hours",
+        type=float,
+        default=None,
+        help="training groups anchored this many hours apart per member (default: the 24 h label window)",
+    )
     args = parser.parse_args(argv)
     names = [n for n in args.variants.split(",") if n]
     unknown = sorted(set(names) - set(VARIANTS))
     if unknown:
         parser.error(f"unknown variants: {', '.join(unknown)}")
-    groups = groups_for if args.augment == 1 else partial(augmented_groups, copies=args.augment)
+    groups: Callable[..., tuple[list[Group], list[Group]]] = groups_for
+    if args.augment != 1:
+        groups = partial(augmented_groups, copies=args.augment)
+    if args.anchor_gap_hours is not None:
+        groups = partial(anchored_groups, gap_hours=args.anchor_gap_hours)
     run_seeds(args.path, args.seeds, names, backtest=args.backtest, groups=groups, evaluate=evaluate)
 
 

@@ -109,10 +109,13 @@ def engagement_groups(
     protocol: Protocol | None = None,
     progress: Callable[[int, int], None] | None = None,
     text: Any = None,
+    anchor_gap: float | None = None,
 ) -> list[Group]:
     """Groups whose decision time is in [since, until); labels never look past `until`. `skip_anchor` marks
     events that must not open a group (those already answering a logged decision); `protocol` counts what
-    was dropped and why; `text` is the items' TF-IDF rows (`history.text_rows`, fitted before the split)."""
+    was dropped and why; `text` is the items' TF-IDF rows (`history.text_rows`, fitted before the split).
+    `anchor_gap` (seconds, default the label window) is how long after one group a member's next engagement
+    may open another: a smaller gap gives more (overlapping) groups, for trying more training data."""
     protocol = protocol if protocol is not None else Protocol(alive_days=alive_days)
     items_h = ItemHistory(catalog, log, text=text)
     members_h = MemberHistory(catalog, log, text=text)
@@ -131,7 +134,7 @@ def engagement_groups(
         # Anonymous engagement (a member id of "") counts for the item's popularity but makes no decision.
         if not member or t < next_free.get(member, -np.inf):
             continue
-        next_free[member] = t + window
+        next_free[member] = t + (window if anchor_gap is None else anchor_gap)
         end = min(t + window, until)
         mine = np.flatnonzero(log.member_ids == member)
         in_window = mine[(log.times[mine] >= t) & (log.times[mine] < end) & (log.grades[mine] > 0)]

@@ -80,3 +80,15 @@ def test_a_date_only_event_anchors_at_its_day_start_and_is_known_from_the_next_d
     assert log.times[0] == day
     assert history.columns_at(np.array([1]), day + 10 * 3600).engagement[0] == 0.0
     assert history.columns_at(np.array([1]), day + DAY + 1).engagement[0] == 2.0
+
+
+def test_a_shorter_anchor_gap_opens_more_groups_under_the_same_pool_rule() -> None:
+    catalog, log = community(members=10, items=40, days=30)
+    until = START + 31 * DAY
+    usual = engagement_groups(catalog, log, since=START, until=until)
+    protocol = Protocol()
+    every = engagement_groups(catalog, log, since=START, until=until, anchor_gap=0.0, protocol=protocol)
+    assert len(every) > len(usual)
+    assert protocol.positives_outside_pool == 0
+    # The usual groups (one per member per label window) are a subset of the anchors.
+    assert {(g.member_id, g.at) for g in usual} <= {(g.member_id, g.at) for g in every}
