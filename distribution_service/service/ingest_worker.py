@@ -50,8 +50,15 @@ COALESCE_SECONDS = 0.02
 # events a second, a run per wake cost the database more than the writes it derived (measured). Adds at most this
 # much to the lag, and only when the previous run started less than this long before.
 MIN_RUN_GAP_SECONDS = 0.25
-# The outbox is read this much of its entries at a time (ObjectId keys count whole seconds).
+# The outbox is read this much of its entries at a time (ObjectId keys count whole seconds) when a backlog starts;
+# a read that took under half a batch doubles the next read's span, up to MAX_SLICE, and a full one halves it.
 SLICE = timedelta(seconds=1)
+# Why widen: a take costs about one counter update per distinct item and member (each ~3 ms of SecantusDB CPU, as
+# much as ten inserts), however many events it holds. Read a second at a time, a backlog left by sustained 100-event
+# batches came in takes of one or two batches each, every take paying its items' updates again, and the worker
+# fell further behind the more it had to do. Spans sized to hold about a batch bring each take back to about
+# INGEST_BATCH events (measured below and in the README), while each read still costs about a batch of entries.
+MAX_SLICE = timedelta(seconds=64)
 # Events flagged `pending` by an older version (replicas of both running side by side) are looked for this often.
 LEGACY_CHECK_SECONDS = 30.0
 # At shutdown, the batch in progress gets this long to commit before it is cancelled.
@@ -69,6 +76,18 @@ INGEST_LAG = Histogram(
 def _received(doc: Doc) -> datetime:
     at = doc.get("received_at") or doc["_id"].generation_time
     return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def widened(span: timedelta, until: datetime, taken: int, batch_size: int) -> tuple[timedelta, datetime]:
+    """The next read's span and bound after a take of `taken` events up to `until`. Under half a batch: every
+    entry up to `until` was taken, so the bound moves on by a doubled span. A full batch: the rest up to `until` is
+    read next, and later spans are halved. Either way no entry is skipped: a read takes the oldest entries first."""
+    if taken < batch_size // 2:
+        span = min(span * 2, MAX_SLICE)
+        return span, until + span
+    if taken >= batch_size:
+        return max(SLICE, span / 2), until
+    return span, until
 
 
 class IngestWorker:
@@ -92,9 +111,10 @@ class IngestWorker:
         """Derive every pending event, batch by batch; how many this run derived.
 
         A backlog under a batch (the usual case) is one read and one transaction. A larger one is read up to a
-        moving bound (`until`, from its oldest entry, a second at a time), so each read costs about a batch, not
-        the whole backlog; an entry written late with an older key is in every later range. The run ends once a
-        read reaching past now finds nothing."""
+        moving bound (`until`, from its oldest entry, by spans sized to hold about a batch: `widened`), so each read
+        costs about a batch, not the whole backlog, and each take holds about a batch however slowly the backlog
+        was written; an entry written late with an older key is in every later range. The run ends once a read
+        reaching past now finds nothing."""
         await self._adopt_legacy()
         entries = await self.store.events.list_pending(datetime.now(UTC) + SLICE, self.batch_size)
         if not entries:
@@ -103,11 +123,13 @@ class IngestWorker:
         if len(events_of(entries)) < self.batch_size:
             return derived
         oldest = await self.store.events.oldest_pending_time()
-        until = (oldest or datetime.now(UTC)) + SLICE
+        span = SLICE
+        until = (oldest or datetime.now(UTC)) + span
         while not self._stopping:
             entries = await self.store.events.list_pending(until, self.batch_size)
             if entries:
                 derived += await self.derive(entries)
+                span, until = widened(span, until, len(events_of(entries)), self.batch_size)
                 continue
             if until > datetime.now(UTC) + SLICE:
                 break
