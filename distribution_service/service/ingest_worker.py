@@ -12,8 +12,9 @@ them after a crash changes nothing. Events an older version stored flagged `pend
 
 Lag: the worker runs `interval` seconds after its last run (INGEST_INTERVAL_SECONDS, 0.5 s by default) or as soon
 as an event is recorded (`wake`, then COALESCE_SECONDS to gather more, and no sooner than MIN_RUN_GAP_SECONDS after
-the previous run started), and each run drains the backlog; so
-counters trail an acknowledged event by one run plus at most `interval` (benchmarks/ingest_lag.py measures p50 and
+the previous run started nor than as long as the previous run took after it ended: REST_FACTOR), and each run
+drains the backlog; so counters trail an acknowledged event by one run plus at most `interval` (or the previous
+run's duration, under load) (benchmarks/ingest_lag.py measures p50 and
 p99 under sustained load). A feed reads its member's last engagements from member_recent, so it sees the member's
 own newest events after the same lag. Ranking further caches counters for RANKING_COUNTERS_TTL_SECONDS, so a feed
 may read them that many seconds old. The age of the oldest event of each batch is observed in the `ingest_lag_seconds`
@@ -50,6 +51,12 @@ COALESCE_SECONDS = 0.02
 # events a second, a run per wake cost the database more than the writes it derived (measured). Adds at most this
 # much to the lag, and only when the previous run started less than this long before.
 MIN_RUN_GAP_SECONDS = 0.25
+# After a run that took D seconds, the next starts no sooner than REST_FACTOR * D after it ended: the worker spends
+# at most about half the process's time deriving, and the slower a run (a loaded machine, many distinct items), the
+# more events the next one gathers into the same one-update-per-item writes. A take costs about one counter update
+# per distinct item however many events it holds: sustained 100-event batches were derived a request at a time, two
+# updates per event, most of the server's work (measured: README). Adds at most D to the lag of a run that took D.
+REST_FACTOR = 1.0
 # The outbox is read this much of its entries at a time (ObjectId keys count whole seconds) when a backlog starts;
 # a read that took under half a batch doubles the next read's span, up to MAX_SLICE, and a full one halves it.
 SLICE = timedelta(seconds=1)
@@ -114,9 +121,12 @@ class IngestWorker:
         moving bound (`until`, from its oldest entry, by spans sized to hold about a batch: `widened`), so each read
         costs about a batch, not the whole backlog, and each take holds about a batch however slowly the backlog
         was written; an entry written late with an older key is in every later range. The run ends once a read
-        reaching past now finds nothing."""
+        reaching the run's start (`horizon`) finds nothing."""
         await self._adopt_legacy()
-        entries = await self.store.events.list_pending(datetime.now(UTC) + SLICE, self.batch_size)
+        # What was written before the run (to the second): later entries are the next run's, after its rest, so a
+        # run under a steady stream does not chase each new entry in a take of its own.
+        horizon = datetime.now(UTC) + SLICE
+        entries = await self.store.events.list_pending(horizon, self.batch_size)
         if not entries:
             return 0
         derived = await self.derive(entries)
@@ -124,18 +134,21 @@ class IngestWorker:
             return derived
         oldest = await self.store.events.oldest_pending_time()
         span = SLICE
-        until = (oldest or datetime.now(UTC)) + span
+        until = min((oldest or horizon) + span, horizon)
         while not self._stopping:
             entries = await self.store.events.list_pending(until, self.batch_size)
             if entries:
                 derived += await self.derive(entries)
                 span, until = widened(span, until, len(events_of(entries)), self.batch_size)
+                until = min(until, horizon)
                 continue
-            if until > datetime.now(UTC) + SLICE:
+            if until >= horizon:
                 break
             # Nothing left up to `until`: the next second, or straight to the next entry after a quiet spell.
             oldest = await self.store.events.oldest_pending_time()
-            until = max(until, oldest or until) + SLICE
+            if oldest is None:
+                break
+            until = min(max(until, oldest) + SLICE, horizon)
         return derived
 
     async def _adopt_legacy(self) -> None:
@@ -174,16 +187,17 @@ class IngestWorker:
             await self.store.deliveries.mark_deliveries(community_id, of_community)
 
     async def _loop(self) -> None:
-        started = -MIN_RUN_GAP_SECONDS
+        earliest = 0.0  # when the next run may start (MIN_RUN_GAP_SECONDS, REST_FACTOR)
         while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
-                gap = started + MIN_RUN_GAP_SECONDS - time.monotonic()
-                await asyncio.sleep(max(COALESCE_SECONDS, gap))
+                await asyncio.sleep(max(COALESCE_SECONDS, earliest - time.monotonic()))
             self._wake.clear()
             if not self._stopping:
                 started = time.monotonic()
                 await run_once("ingest", self.drain)
+                ended = time.monotonic()
+                earliest = max(started + MIN_RUN_GAP_SECONDS, ended + REST_FACTOR * (ended - started))
 
     def start(self) -> None:
         if self._task is None and self.interval > 0:
