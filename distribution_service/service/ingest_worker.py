@@ -12,10 +12,9 @@ them after a crash changes nothing. Events an older version stored flagged `pend
 
 Lag: the worker runs `interval` seconds after its last run (INGEST_INTERVAL_SECONDS, 0.5 s by default) or as soon
 as an event is recorded (`wake`, then COALESCE_SECONDS to gather more, and no sooner than MIN_RUN_GAP_SECONDS after
-the previous run started nor than as long as the previous run took after it ended: REST_FACTOR), and each run
-drains the backlog; so counters trail an acknowledged event by one run plus at most `interval` (or the previous
-run's duration, under load) (benchmarks/ingest_lag.py measures p50 and
-p99 under sustained load). A feed reads its member's last engagements from member_recent, so it sees the member's
+the previous run started nor, after a run that caught up in one take, than as long as it took: REST_FACTOR), and
+each run drains the backlog; so counters trail an acknowledged event by one run plus at most `interval` (or the
+previous run's duration, under load) (benchmarks/ingest_lag.py measures p50 and p99 under sustained load). A feed reads its member's last engagements from member_recent, so it sees the member's
 own newest events after the same lag. Ranking further caches counters for RANKING_COUNTERS_TTL_SECONDS, so a feed
 may read them that many seconds old. The age of the oldest event of each batch is observed in the `ingest_lag_seconds`
 histogram and kept as `last_lag_seconds`.
@@ -51,11 +50,12 @@ COALESCE_SECONDS = 0.02
 # events a second, a run per wake cost the database more than the writes it derived (measured). Adds at most this
 # much to the lag, and only when the previous run started less than this long before.
 MIN_RUN_GAP_SECONDS = 0.25
-# After a run that took D seconds, the next starts no sooner than REST_FACTOR * D after it ended: the worker spends
-# at most about half the process's time deriving, and the slower a run (a loaded machine, many distinct items), the
-# more events the next one gathers into the same one-update-per-item writes. A take costs about one counter update
-# per distinct item however many events it holds: sustained 100-event batches were derived a request at a time, two
-# updates per event, most of the server's work (measured: README). Adds at most D to the lag of a run that took D.
+# After a run that caught up in one take under a batch and took D seconds, the next starts no sooner than
+# REST_FACTOR * D after it ended: the slower a run (a loaded machine, many distinct items), the more events the next
+# one gathers into the same one-update-per-item writes. A take costs about one counter update per distinct item
+# however many events it holds: sustained 100-event batches were derived a request at a time, two updates per event,
+# most of the server's work (measured: README). Adds at most D to the lag of a run that took D. A run that met a
+# backlog (a full batch) does not rest: its takes were full already, and resting would only slow the catching up.
 REST_FACTOR = 1.0
 # The outbox is read this much of its entries at a time (ObjectId keys count whole seconds) when a backlog starts;
 # a read that took under half a batch doubles the next read's span, up to MAX_SLICE, and a full one halves it.
@@ -109,6 +109,8 @@ class IngestWorker:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._legacy_checked_at: float | None = None
+        # Whether the last run met a backlog of a batch or more (then the next run does not rest: REST_FACTOR).
+        self._backlogged = False
 
     def wake(self) -> None:
         """An event was stored: derive soon rather than at the next interval."""
@@ -127,10 +129,12 @@ class IngestWorker:
         # run under a steady stream does not chase each new entry in a take of its own.
         horizon = datetime.now(UTC) + SLICE
         entries = await self.store.events.list_pending(horizon, self.batch_size)
+        self._backlogged = False
         if not entries:
             return 0
         derived = await self.derive(entries)
-        if len(events_of(entries)) < self.batch_size:
+        self._backlogged = len(events_of(entries)) >= self.batch_size
+        if not self._backlogged:
             return derived
         oldest = await self.store.events.oldest_pending_time()
         span = SLICE
@@ -197,7 +201,8 @@ class IngestWorker:
                 started = time.monotonic()
                 await run_once("ingest", self.drain)
                 ended = time.monotonic()
-                earliest = max(started + MIN_RUN_GAP_SECONDS, ended + REST_FACTOR * (ended - started))
+                rest = 0.0 if self._backlogged else REST_FACTOR * (ended - started)
+                earliest = max(started + MIN_RUN_GAP_SECONDS, ended + rest)
 
     def start(self) -> None:
         if self._task is None and self.interval > 0:
