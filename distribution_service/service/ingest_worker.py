@@ -10,14 +10,14 @@ workers racing on a batch conflict; the loser's transaction is retried and finds
 them after a crash changes nothing. Events an older version stored flagged `pending` are first given an entry
 (`adopt_pending`), so replicas of both versions can run side by side.
 
-Lag: the worker runs `interval` seconds after its last run (INGEST_INTERVAL_SECONDS, 0.5 s by default) or as soon
-as an event is recorded (`wake`, then COALESCE_SECONDS to gather more, and no sooner than MIN_RUN_GAP_SECONDS after
-the previous run started nor, after a run that caught up in one take, than as long as it took: REST_FACTOR), and
-each run drains the backlog; so counters trail an acknowledged event by one run plus at most `interval` (or the
-previous run's duration, under load) (benchmarks/ingest_lag.py measures p50 and p99 under sustained load). A feed reads its member's last engagements from member_recent, so it sees the member's
-own newest events after the same lag. Ranking further caches counters for RANKING_COUNTERS_TTL_SECONDS, so a feed
-may read them that many seconds old. The age of the oldest event of each batch is observed in the `ingest_lag_seconds`
-histogram and kept as `last_lag_seconds`.
+Lag: the worker runs `interval` seconds after its last run (INGEST_INTERVAL_SECONDS, 0.5 s by default) or as soon as
+an event is recorded (`wake`, then COALESCE_SECONDS to gather more, and no sooner than MIN_RUN_GAP_SECONDS after the
+previous run started nor, after a run that caught up in one take, than as long as it took: REST_FACTOR), and each
+run drains the backlog; so counters trail an acknowledged event by one run plus at most `interval` (or the previous
+run's duration, under load) (benchmarks/ingest_lag.py measures p50 and p99 under sustained load). A feed reads its
+member's last engagements from member_recent, so it sees the member's own newest events after the same lag. Ranking
+further caches counters for RANKING_COUNTERS_TTL_SECONDS, so a feed may read them that many seconds old. The age of
+the oldest event of each batch is observed in the `ingest_lag_seconds` histogram and kept as `last_lag_seconds`.
 """
 
 from __future__ import annotations
@@ -95,6 +95,13 @@ def widened(span: timedelta, until: datetime, taken: int, batch_size: int) -> tu
     if taken >= batch_size:
         return max(SLICE, span / 2), until
     return span, until
+
+
+def next_run_at(started: float, ended: float, *, backlogged: bool) -> float:
+    """When the next run may start (monotonic seconds), after one from `started` to `ended`: MIN_RUN_GAP_SECONDS
+    after its start, and after a run that caught up (not `backlogged`) a rest of REST_FACTOR times its length."""
+    rest = 0.0 if backlogged else REST_FACTOR * (ended - started)
+    return max(started + MIN_RUN_GAP_SECONDS, ended + rest)
 
 
 class IngestWorker:
@@ -201,8 +208,7 @@ class IngestWorker:
                 started = time.monotonic()
                 await run_once("ingest", self.drain)
                 ended = time.monotonic()
-                rest = 0.0 if self._backlogged else REST_FACTOR * (ended - started)
-                earliest = max(started + MIN_RUN_GAP_SECONDS, ended + rest)
+                earliest = next_run_at(started, ended, backlogged=self._backlogged)
 
     def start(self) -> None:
         if self._task is None and self.interval > 0:

@@ -11,7 +11,15 @@ from typing import Any
 import pytest
 from bson import ObjectId
 
-from distribution_service.service.ingest_worker import MAX_SLICE, SLICE, IngestWorker, widened
+from distribution_service.service.ingest_worker import (
+    MAX_SLICE,
+    MIN_RUN_GAP_SECONDS,
+    REST_FACTOR,
+    SLICE,
+    IngestWorker,
+    next_run_at,
+    widened,
+)
 from distribution_service.store import DistributionStore, Doc
 
 SECONDS = 40
@@ -86,3 +94,12 @@ def test_a_read_under_half_a_batch_doubles_the_span_and_a_full_one_halves_it() -
     assert widened(4 * SLICE, at, 20, 20) == (2 * SLICE, at)
     assert widened(SLICE, at, 25, 20) == (SLICE, at)
     assert widened(4 * SLICE, at, 12, 20) == (4 * SLICE, at)
+
+
+def test_a_run_that_caught_up_rests_as_long_as_it_took_and_one_that_met_a_backlog_does_not() -> None:
+    # a slow run that caught up: the next one gathers what comes meanwhile
+    assert next_run_at(10.0, 12.0, backlogged=False) == 12.0 + REST_FACTOR * 2.0
+    # a run that met a backlog goes on at once (no sooner than the minimum gap after its start)
+    assert next_run_at(10.0, 12.0, backlogged=True) == 12.0
+    # a quick run: the minimum gap between starts
+    assert next_run_at(10.0, 10.01, backlogged=False) == 10.0 + MIN_RUN_GAP_SECONDS
