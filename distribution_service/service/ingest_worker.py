@@ -10,14 +10,14 @@ workers racing on a batch conflict; the loser's transaction is retried and finds
 them after a crash changes nothing. Events an older version stored flagged `pending` are first given an entry
 (`adopt_pending`), so replicas of both versions can run side by side.
 
-Lag: the worker runs `interval` seconds after its last run (INGEST_INTERVAL_SECONDS, 0.5 s by default) or as soon
-as an event is recorded (`wake`, then COALESCE_SECONDS to gather more, and no sooner than MIN_RUN_GAP_SECONDS after
-the previous run started), and each run drains the backlog; so
-counters trail an acknowledged event by one run plus at most `interval` (benchmarks/ingest_lag.py measures p50 and
-p99 under sustained load). A feed reads its member's last engagements from member_recent, so it sees the member's
-own newest events after the same lag. Ranking further caches counters for RANKING_COUNTERS_TTL_SECONDS, so a feed
-may read them that many seconds old. The age of the oldest event of each batch is observed in the `ingest_lag_seconds`
-histogram and kept as `last_lag_seconds`.
+Lag: the worker runs `interval` seconds after its last run (INGEST_INTERVAL_SECONDS, 0.5 s by default) or as soon as
+an event is recorded (`wake`, then COALESCE_SECONDS to gather more, and no sooner than MIN_RUN_GAP_SECONDS after the
+previous run started nor, after a run that caught up in one take, than as long as it took: REST_FACTOR), and each
+run drains the backlog; so counters trail an acknowledged event by one run plus at most `interval` (or the previous
+run's duration, under load) (benchmarks/ingest_lag.py measures p50 and p99 under sustained load). A feed reads its
+member's last engagements from member_recent, so it sees the member's own newest events after the same lag. Ranking
+further caches counters for RANKING_COUNTERS_TTL_SECONDS, so a feed may read them that many seconds old. The age of
+the oldest event of each batch is observed in the `ingest_lag_seconds` histogram and kept as `last_lag_seconds`.
 """
 
 from __future__ import annotations
@@ -50,8 +50,22 @@ COALESCE_SECONDS = 0.02
 # events a second, a run per wake cost the database more than the writes it derived (measured). Adds at most this
 # much to the lag, and only when the previous run started less than this long before.
 MIN_RUN_GAP_SECONDS = 0.25
-# The outbox is read this much of its entries at a time (ObjectId keys count whole seconds).
+# After a run that caught up in one take under a batch and took D seconds, the next starts no sooner than
+# REST_FACTOR * D after it ended: the slower a run (a loaded machine, many distinct items), the more events the next
+# one gathers into the same one-update-per-item writes. A take costs about one counter update per distinct item
+# however many events it holds: sustained 100-event batches were derived a request at a time, two updates per event,
+# most of the server's work (measured: README). Adds at most D to the lag of a run that took D. A run that met a
+# backlog (a full batch) does not rest: its takes were full already, and resting would only slow the catching up.
+REST_FACTOR = 1.0
+# The outbox is read this much of its entries at a time (ObjectId keys count whole seconds) when a backlog starts;
+# a read that took under half a batch doubles the next read's span, up to MAX_SLICE, and a full one halves it.
 SLICE = timedelta(seconds=1)
+# Why widen: a take costs about one counter update per distinct item and member (each ~3 ms of SecantusDB CPU, as
+# much as ten inserts), however many events it holds. Read a second at a time, a backlog left by sustained 100-event
+# batches came in takes of one or two batches each, every take paying its items' updates again, and the worker
+# fell further behind the more it had to do. Spans sized to hold about a batch bring each take back to about
+# INGEST_BATCH events (measured below and in the README), while each read still costs about a batch of entries.
+MAX_SLICE = timedelta(seconds=64)
 # Events flagged `pending` by an older version (replicas of both running side by side) are looked for this often.
 LEGACY_CHECK_SECONDS = 30.0
 # At shutdown, the batch in progress gets this long to commit before it is cancelled.
@@ -71,6 +85,25 @@ def _received(doc: Doc) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
+def widened(span: timedelta, until: datetime, taken: int, batch_size: int) -> tuple[timedelta, datetime]:
+    """The next read's span and bound after a take of `taken` events up to `until`. Under half a batch: every
+    entry up to `until` was taken, so the bound moves on by a doubled span. A full batch: the rest up to `until` is
+    read next, and later spans are halved. Either way no entry is skipped: a read takes the oldest entries first."""
+    if taken < batch_size // 2:
+        span = min(span * 2, MAX_SLICE)
+        return span, until + span
+    if taken >= batch_size:
+        return max(SLICE, span / 2), until
+    return span, until
+
+
+def next_run_at(started: float, ended: float, *, backlogged: bool) -> float:
+    """When the next run may start (monotonic seconds), after one from `started` to `ended`: MIN_RUN_GAP_SECONDS
+    after its start, and after a run that caught up (not `backlogged`) a rest of REST_FACTOR times its length."""
+    rest = 0.0 if backlogged else REST_FACTOR * (ended - started)
+    return max(started + MIN_RUN_GAP_SECONDS, ended + rest)
+
+
 class IngestWorker:
     """A resumable tail of pending events: `drain()` derives the whole backlog; `start()` runs it in a loop."""
 
@@ -83,6 +116,8 @@ class IngestWorker:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._legacy_checked_at: float | None = None
+        # Whether the last run met a backlog of a batch or more (then the next run does not rest: REST_FACTOR).
+        self._backlogged = False
 
     def wake(self) -> None:
         """An event was stored: derive soon rather than at the next interval."""
@@ -92,28 +127,39 @@ class IngestWorker:
         """Derive every pending event, batch by batch; how many this run derived.
 
         A backlog under a batch (the usual case) is one read and one transaction. A larger one is read up to a
-        moving bound (`until`, from its oldest entry, a second at a time), so each read costs about a batch, not
-        the whole backlog; an entry written late with an older key is in every later range. The run ends once a
-        read reaching past now finds nothing."""
+        moving bound (`until`, from its oldest entry, by spans sized to hold about a batch: `widened`), so each read
+        costs about a batch, not the whole backlog, and each take holds about a batch however slowly the backlog
+        was written; an entry written late with an older key is in every later range. The run ends once a read
+        reaching the run's start (`horizon`) finds nothing."""
         await self._adopt_legacy()
-        entries = await self.store.events.list_pending(datetime.now(UTC) + SLICE, self.batch_size)
+        # What was written before the run (to the second): later entries are the next run's, after its rest, so a
+        # run under a steady stream does not chase each new entry in a take of its own.
+        horizon = datetime.now(UTC) + SLICE
+        entries = await self.store.events.list_pending(horizon, self.batch_size)
+        self._backlogged = False
         if not entries:
             return 0
         derived = await self.derive(entries)
-        if len(events_of(entries)) < self.batch_size:
+        self._backlogged = len(events_of(entries)) >= self.batch_size
+        if not self._backlogged:
             return derived
         oldest = await self.store.events.oldest_pending_time()
-        until = (oldest or datetime.now(UTC)) + SLICE
+        span = SLICE
+        until = min((oldest or horizon) + span, horizon)
         while not self._stopping:
             entries = await self.store.events.list_pending(until, self.batch_size)
             if entries:
                 derived += await self.derive(entries)
+                span, until = widened(span, until, len(events_of(entries)), self.batch_size)
+                until = min(until, horizon)
                 continue
-            if until > datetime.now(UTC) + SLICE:
+            if until >= horizon:
                 break
             # Nothing left up to `until`: the next second, or straight to the next entry after a quiet spell.
             oldest = await self.store.events.oldest_pending_time()
-            until = max(until, oldest or until) + SLICE
+            if oldest is None:
+                break
+            until = min(max(until, oldest) + SLICE, horizon)
         return derived
 
     async def _adopt_legacy(self) -> None:
@@ -152,16 +198,17 @@ class IngestWorker:
             await self.store.deliveries.mark_deliveries(community_id, of_community)
 
     async def _loop(self) -> None:
-        started = -MIN_RUN_GAP_SECONDS
+        earliest = 0.0  # when the next run may start (MIN_RUN_GAP_SECONDS, REST_FACTOR)
         while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
-                gap = started + MIN_RUN_GAP_SECONDS - time.monotonic()
-                await asyncio.sleep(max(COALESCE_SECONDS, gap))
+                await asyncio.sleep(max(COALESCE_SECONDS, earliest - time.monotonic()))
             self._wake.clear()
             if not self._stopping:
                 started = time.monotonic()
                 await run_once("ingest", self.drain)
+                ended = time.monotonic()
+                earliest = next_run_at(started, ended, backlogged=self._backlogged)
 
     def start(self) -> None:
         if self._task is None and self.interval > 0:
