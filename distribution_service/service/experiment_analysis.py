@@ -1,6 +1,7 @@
 """Reading an experiment out: exposures from the log, what each exposed member did afterwards from the events
-(opens, clicks, shares; impressions also from the decisions that showed them) and the ledger (revenue, through billing's client), the same for the
-pre-period (CUPED), then the pure readout; for an interleaving experiment, the decisions each ranker won."""
+(opens, clicks, shares; impressions also from the decisions that showed them) and the ledger (revenue, through
+billing's client), the same for the pre-period (CUPED), then the pure readout; for an interleaving experiment, the
+decisions each ranker won."""
 
 from __future__ import annotations
 

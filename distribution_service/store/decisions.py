@@ -30,7 +30,7 @@ SHOWN_ITEM_FIELDS = ("tags", "author_id", "kind")
 IMPRESSION_PROJECTION: Doc = {
     "member_id": 1,
     "at": 1,
-    **{f"shown.{f}": 1 for f in ("content_id", "position", *SHOWN_ITEM_FIELDS)},
+    **{f"shown.{f}": 1 for f in ("content_id", *SHOWN_ITEM_FIELDS)},
 }
 
 
@@ -44,7 +44,6 @@ def impressions_of(decision: Doc) -> list[Doc]:
             "type": EventType.IMPRESSION.value,
             "occurred_at": decision["at"],
             "decision_id": decision["_id"],
-            "position": shown.get("position"),
             **{f: shown[f] for f in SHOWN_ITEM_FIELDS if f in shown},
         }
         for shown in decision.get("shown", [])
@@ -121,7 +120,12 @@ class DecisionsStore:
         since then, who an older version's stored impressions named (on community_at)."""
         found = await self.decisions.distinct(
             "member_id",
-            {"community_id": community_id, "at": {"$gte": since}, IMPRESSIONS_COUNTED: True, "shown.0": {"$exists": True}},
+            {
+                "community_id": community_id,
+                "at": {"$gte": since},
+                IMPRESSIONS_COUNTED: True,
+                "shown.0": {"$exists": True},
+            },
         )
         return sorted(str(m) for m in found)
 
