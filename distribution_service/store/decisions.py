@@ -98,15 +98,19 @@ class DecisionsStore:
             await client[database][collection].insert_many(docs, ordered=False)
 
     async def list_impressions_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
-        """The impressions of the counted decisions made in [since, until) (`impressions_of`), on community_at."""
+        """The impressions of the counted decisions made in [since, until) (`impressions_of`). On community_at: the
+        flag is tested here (SecantusDB plans no index for a filter with a field beyond the index's)."""
         cursor = self.decisions.find(
-            {"community_id": community_id, "at": {"$gte": since, "$lt": until}, IMPRESSIONS_COUNTED: True},
-            projection=IMPRESSION_PROJECTION,
+            {"community_id": community_id, "at": {"$gte": since, "$lt": until}},
+            projection={**IMPRESSION_PROJECTION, IMPRESSIONS_COUNTED: 1},
         )
-        return [impression async for doc in cursor for impression in impressions_of(doc)]
+        return [
+            impression async for doc in cursor if doc.get(IMPRESSIONS_COUNTED) for impression in impressions_of(doc)
+        ]
 
     async def count_impressions_between(self, community_id: ObjectId, since: datetime, until: datetime) -> int:
-        """How many impressions the counted decisions made in [since, until) hold (on community_at)."""
+        """How many impressions the counted decisions made in [since, until) hold (community_at serves the first
+        $match, the second picks the counted ones)."""
         pipeline: list[Doc] = [
             {"$match": {"community_id": community_id, "at": {"$gte": since, "$lt": until}}},
             {"$match": {IMPRESSIONS_COUNTED: True}},
@@ -117,25 +121,24 @@ class DecisionsStore:
 
     async def list_shown_members(self, community_id: ObjectId, since: datetime) -> list[str]:
         """Members a counted decision showed something to since `since`, sorted: with the members of `events`
-        since then, who an older version's stored impressions named (on community_at)."""
-        found = await self.decisions.distinct(
-            "member_id",
-            {
-                "community_id": community_id,
-                "at": {"$gte": since},
-                IMPRESSIONS_COUNTED: True,
-                "shown.0": {"$exists": True},
-            },
-        )
-        return sorted(str(m) for m in found)
+        since then, who an older version's stored impressions named (community_at serves the first $match)."""
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id, "at": {"$gte": since}}},
+            {"$match": {IMPRESSIONS_COUNTED: True, "shown.0": {"$exists": True}}},
+            {"$group": {"_id": "$member_id"}},
+        ]
+        return sorted([str(doc["_id"]) async for doc in await self.decisions.aggregate(pipeline)])
 
     async def first_impression_time(self, community_id: ObjectId) -> datetime | None:
-        """When the community's first counted decision that showed something was made (its impressions' time)."""
-        cursor = self.decisions.find(
-            {"community_id": community_id, IMPRESSIONS_COUNTED: True, "shown.0": {"$exists": True}}, {"at": 1}
-        )
-        times = [doc["at"] async for doc in cursor]
-        return min(times) if times else None
+        """When the community's first counted decision that showed something was made (its impressions' time;
+        community_at serves the first $match)."""
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id}},
+            {"$match": {IMPRESSIONS_COUNTED: True, "shown.0": {"$exists": True}}},
+            {"$group": {"_id": None, "first": {"$min": "$at"}}},
+        ]
+        rows = [doc async for doc in await self.decisions.aggregate(pipeline)]
+        return rows[0]["first"] if rows else None
 
     async def get_decision(self, community_id: ObjectId, decision_id: ObjectId) -> Doc | None:
         # By `_id` alone (SecantusDB's point lookup); the community is checked here, so no tenant reads another's.
