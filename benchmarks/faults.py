@@ -2,7 +2,8 @@
 
 `python -m benchmarks.faults [--database-kills 10]`. Starts the platform as the fault suite does (tests/faults/
 harness.py: the supervised embedded database on disk, each service `python -m`, restarted when it dies), with
-concurrent writers that record every acknowledgement (purchases, recordEvent with a clientEventId, publishContent).
+concurrent writers that record every acknowledgement (purchases, recordEvent with a clientEventId, publishContent),
+and a reader of feeds (whose impressions are counted from their decisions: counted twice / uncounted per fault).
 Then kills distribution, billing, and the database `--database-kills` times, each under load, and reads back
 what was acknowledged. The baseline is the same writers for the same number of writes without a fault.
 
@@ -67,6 +68,9 @@ async def run(platform: Platform, targets: list[str]) -> list[dict[str, Any]]:
                 "replays_not_duplicate": result.replays_not_duplicate,
                 "ledger_unbalanced": result.unbalanced,
                 "outbox_pending": result.outbox_pending,
+                "feeds": len(fault.acks.feeds),
+                "impressions_counted_twice": result.impressions_counted_twice,
+                "impressions_uncounted": result.impressions_uncounted,
                 "internal_errors": fault.acks.failures["INTERNAL"],
                 "stall_seconds": round(fault.stall_seconds(), 2),
                 "recovery_seconds": round(fault.recovery_seconds(), 2),
@@ -82,7 +86,16 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         mine = [row for row in rows if row["target"] == target]
         totals = {
             key: sum(row[key] for row in mine)
-            for key in ("acknowledged", "stored", "lost", "duplicated", "replays_not_duplicate", "internal_errors")
+            for key in (
+                "acknowledged",
+                "stored",
+                "lost",
+                "duplicated",
+                "replays_not_duplicate",
+                "internal_errors",
+                "impressions_counted_twice",
+                "impressions_uncounted",
+            )
         }
         stalls = [row["stall_seconds"] for row in mine]
         recoveries = [row["recovery_seconds"] for row in mine]

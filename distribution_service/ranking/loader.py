@@ -1,4 +1,5 @@
-"""A community's logged events and decisions, read from distribution's database, as training arrays.
+"""A community's logged events and decisions, read from distribution's database, as training arrays. A live
+decision's shown items are its impressions (store/decisions.py): read from it, as events.
 
 Items come from content_service (through its client): every item an event or a decision names, plus today's
 candidates. An item that was deleted since is kept with what the events knew of it (its tags, author, kind).
@@ -201,11 +202,19 @@ def _event_log(events: list[Doc], index: dict[str, int]) -> EventLog:
 async def _events_before(store: DistributionStore, cid: ObjectId, until: datetime) -> list[Doc]:
     # Counters need the whole past, not only the window: an item's popularity at `since` is its history.
     events = await store.list_events_between(cid, EPOCH, until)
+    # A live decision's shown items are its impressions (store/decisions.py): as the events an older version stored.
+    events += await store.decisions.list_impressions_between(cid, EPOCH, until)
     # Anonymous imported signals (votes) count for items' popularity, as the serving counters do; member "".
     events += [{**s, "member_id": ""} for s in await store.list_item_signals_between(cid, EPOCH, until)]
     # In time order here, so that per-event flags line up with the log (sorted stably by time).
     events.sort(key=lambda e: _ts(e["occurred_at"]))
     return events
+
+
+async def _first_event_time(store: DistributionStore, cid: ObjectId) -> datetime | None:
+    """The community's first event, a served impression (a counted decision's) included."""
+    times = [t for t in (await store.get_first_event_time(cid), await store.decisions.first_impression_time(cid)) if t]
+    return min(times) if times else None
 
 
 async def load_history(
@@ -234,7 +243,7 @@ async def load_training_data(
     now = datetime.now(UTC)
     until = until or now
     events = await _events_before(store, cid, until)
-    first = await store.get_first_event_time(cid)
+    first = await _first_event_time(store, cid)
     since = since or first or until
     # Only a decision something answered can make a group (the rest have no positive label): read those whole.
     heads = await store.list_decision_heads_between(cid, since, until)

@@ -1,6 +1,7 @@
 """Reading an experiment out: exposures from the log, what each exposed member did afterwards from the events
-(opens, impressions, clicks, shares) and the ledger (revenue, through billing's client), the same for the
-pre-period (CUPED), then the pure readout; for an interleaving experiment, the decisions each ranker won."""
+(opens, clicks, shares; impressions also from the decisions that showed them) and the ledger (revenue, through
+billing's client), the same for the pre-period (CUPED), then the pure readout; for an interleaving experiment, the
+decisions each ranker won."""
 
 from __future__ import annotations
 
@@ -64,8 +65,8 @@ class ExperimentAnalysisService:
         pre_start = start - timedelta(days=int(doc.get("pre_period_days", 14)))
         exposures = await self.store.experiments.list_exposures(cid, experiment_id)
         exposed_at = {e["member_id"]: _aware(e["at"]) for e in exposures}
-        after = _tally(await self.store.events.list_events_between(cid, start, now + timedelta(seconds=1)), exposed_at)
-        before = _tally(await self.store.events.list_events_between(cid, pre_start, start), None)
+        after = _tally(await self._events_between(cid, start, now + timedelta(seconds=1)), exposed_at)
+        before = _tally(await self._events_between(cid, pre_start, start), None)
         revenue_after, revenue_before = await self._revenue(cid, pre_start, start)
         metric = ExperimentMetric(doc["primary_metric"])
         samples = []
@@ -86,6 +87,11 @@ class ExperimentAnalysisService:
         return ExperimentAnalysis.model_validate(
             {**result, "experiment_id": str(experiment_id), "interleaving": interleaving}
         )
+
+    async def _events_between(self, cid: ObjectId, since: datetime, until: datetime) -> list[Doc]:
+        """The window's events and its served impressions (counted decisions' shown items, store/decisions.py)."""
+        events = await self.store.events.list_events_between(cid, since, until)
+        return events + await self.store.decisions.list_impressions_between(cid, since, until)
 
     @staticmethod
     def _sample(

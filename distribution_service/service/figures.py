@@ -45,6 +45,10 @@ class FiguresService:
         members = await self.store.events.aggregate_member_windows(cid, windows)
         types = await self.store.events.count_types_between(cid, month, as_of)
         counts = {row["_id"]: int(row["n"]) for row in types}
+        # Served impressions are counted decisions' shown items (store/decisions.py); `events` holds the ones a
+        # client recorded and those an older version stored.
+        served = await self.store.decisions.count_impressions_between(cid, month, as_of)
+        counts[EventType.IMPRESSION.value] = counts.get(EventType.IMPRESSION.value, 0) + served
         made = await self.store.deliveries.count_made_between(cid, month, as_of)
         values: dict[str, Any] = {k: int(members.get(k, 0)) for k in MEMBER_FIELDS}
         values.update({field: counts.get(t.value, 0) for t, field in TYPE_FIELDS.items()})

@@ -13,6 +13,7 @@ import numpy as np
 from bson import ObjectId
 
 from content_service.client import ContentClient
+from content_service.schemas import ContentSummary
 from distribution_service.domain import exposure
 from distribution_service.domain.decision_log import packed_arrays
 from distribution_service.domain.diversity import TOP as DIVERSITY_TOP
@@ -49,12 +50,12 @@ from distribution_service.service.push_reasons import AT_READ
 from distribution_service.service.ranker_arms import RankerArms, RankerPlan
 from distribution_service.service.relations import RelationsService
 from distribution_service.store import DistributionStore, Doc
-from distribution_service.store.decisions import interleaving_version
+from distribution_service.store.decisions import IMPRESSIONS_COUNTED, interleaving_version
 from users_service.client import UsersClient
 
 __all__ = ["ALIVE_DAYS", "COUNTERS_TTL_SECONDS", "HISTORY_LIMIT", "POOL_TTL_SECONDS", "Decision", "FeedRanker"]
 
-# Impressions per outbox entry (the ingest worker stores and counts them; store/event_outbox.py).
+# Impressions per outbox entry (the ingest worker counts them; store/event_outbox.py).
 IMPRESSIONS_PER_WRITE = 250
 
 
@@ -176,7 +177,7 @@ class FeedRanker:
             contributions_at_read,
         )
         # The decisions and the impressions (one outbox entry per IMPRESSIONS_PER_WRITE, which the ingest worker
-        # stores in `events` and counts) in one command: a feed's one write, no transaction.
+        # counts; the decisions are their record) in one command: a feed's one write, no transaction.
         entries = [
             self.store.events.impressions_insert(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
             for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE)
@@ -408,30 +409,25 @@ class FeedRanker:
                     "score": s.score,
                     "reasons": s.reasons,
                     "sources": s.sources,
+                    # The item as shown: what training knows of it once deleted (the stored impression's snapshot).
+                    **shown_item(pool.summaries[int(keep[head[s.position]])]),
                 }
                 for s in shown
             ],
+            IMPRESSIONS_COUNTED: True,
         }
-        impressions: list[Doc] = []
-        for s in shown:
-            item = pool.summaries[int(keep[head[s.position]])]
-            impressions.append(
-                {
-                    "content_id": ObjectId(s.content_id),
-                    "type": EventType.IMPRESSION.value,
-                    "slot": slot.value,
-                    "scene": scene.value,
-                    "occurred_at": now,
-                    "received_at": now,
-                    "decision_id": decision_id,
-                    "position": s.position,
-                    "model_version": version,
-                    "features": x[head[s.position]].tolist(),
-                    "tags": item.tags,
-                    "author_id": item.author_id,
-                    "kind": item.kind.value,
-                }
-            )
+        # The impressions the ingest worker counts (item counters): the decision is their record, never stored as
+        # events (store/decisions.py, IMPRESSIONS_COUNTED).
+        impressions: list[Doc] = [
+            {
+                "content_id": ObjectId(s.content_id),
+                "type": EventType.IMPRESSION.value,
+                "occurred_at": now,
+                "received_at": now,
+                "decision_id": decision_id,
+            }
+            for s in shown
+        ]
         return Decision(decision_id, version, shown), doc, impressions
 
     def _heuristic(
@@ -446,6 +442,11 @@ class FeedRanker:
             scene.value,
         )
         return shown_scores(parts), parts
+
+
+def shown_item(item: ContentSummary) -> Doc:
+    """What a decision's shown entry keeps of its item (store/decisions.py's SHOWN_ITEM_FIELDS)."""
+    return {"tags": item.tags, "author_id": item.author_id, "kind": item.kind.value}
 
 
 def best_order(scores: np.ndarray, ids: np.ndarray, ages: np.ndarray, size: int | None = None) -> list[int]:

@@ -65,6 +65,8 @@ class SlotsService:
         is who the pushes are for), the share of one worker of `partitions`."""
         since = datetime.now(UTC) - timedelta(days=ACTIVE_DAYS)
         reached = set(await self.store.events.list_active_members(cid, since))
+        # Members only shown something since (served impressions are their decisions, not events).
+        reached.update(await self.store.decisions.list_shown_members(cid, since))
         if self.users is not None:
             reached.update(await self.users.member_ids_joined_since(str(cid), since))
         return SlotMembers(member_ids=partition(sorted(reached), partition_index, partitions))

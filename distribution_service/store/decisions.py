@@ -1,4 +1,11 @@
-"""Decision logs: what each feed or slot run ranked and showed, and why (the next model's training data)."""
+"""Decision logs: what each feed or slot run ranked and showed, and why (the next model's training data).
+
+A decision flagged IMPRESSIONS_COUNTED is the record of its impressions: each shown item is one IMPRESSION of the
+member at the decision's `at`, counted by the ingest worker (item counters) and never stored as an event. Readers
+of served impressions (figures, experiment readouts, training) read them here (`list_impressions_between`,
+`count_impressions_between`), beside the IMPRESSION events in `events`: those a client recorded, and those an
+older version stored for its unflagged decisions, so each impression is read from exactly one of the two.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +17,37 @@ from pymongo import ASCENDING, InsertOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import InvalidOperation
 
+from distribution_service.domain.honeycomb import EventType
 from distribution_service.store.base import Doc
 from infra.indexes import IndexPlan
 
 DECISION_BATCH = 500
+# A decision whose shown items are its impressions (not stored as events): see the module's docstring.
+IMPRESSIONS_COUNTED = "impressions_counted"
+# What a decision's shown entry keeps of its item for the impressions read from it (a deleted item's snapshot).
+SHOWN_ITEM_FIELDS = ("tags", "author_id", "kind")
+# What reading a decision's impressions needs of it.
+IMPRESSION_PROJECTION: Doc = {
+    "member_id": 1,
+    "at": 1,
+    **{f"shown.{f}": 1 for f in ("content_id", *SHOWN_ITEM_FIELDS)},
+}
+
+
+def impressions_of(decision: Doc) -> list[Doc]:
+    """A counted decision's impressions, shaped as the IMPRESSION events an older version stored for it (what
+    `EventsStore.list_events_between` answers): one per shown item, at the decision's `at`."""
+    return [
+        {
+            "member_id": decision["member_id"],
+            "content_id": shown["content_id"],
+            "type": EventType.IMPRESSION.value,
+            "occurred_at": decision["at"],
+            "decision_id": decision["_id"],
+            **{f: shown[f] for f in SHOWN_ITEM_FIELDS if f in shown},
+        }
+        for shown in decision.get("shown", [])
+    ]
 
 
 class DecisionsStore:
@@ -62,6 +96,49 @@ class DecisionsStore:
         for namespace, docs in by_namespace.items():
             database, _, collection = namespace.partition(".")
             await client[database][collection].insert_many(docs, ordered=False)
+
+    async def list_impressions_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
+        """The impressions of the counted decisions made in [since, until) (`impressions_of`). On community_at: the
+        flag is tested here (SecantusDB plans no index for a filter with a field beyond the index's)."""
+        cursor = self.decisions.find(
+            {"community_id": community_id, "at": {"$gte": since, "$lt": until}},
+            projection={**IMPRESSION_PROJECTION, IMPRESSIONS_COUNTED: 1},
+        )
+        return [
+            impression async for doc in cursor if doc.get(IMPRESSIONS_COUNTED) for impression in impressions_of(doc)
+        ]
+
+    async def count_impressions_between(self, community_id: ObjectId, since: datetime, until: datetime) -> int:
+        """How many impressions the counted decisions made in [since, until) hold (community_at serves the first
+        $match, the second picks the counted ones)."""
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id, "at": {"$gte": since, "$lt": until}}},
+            {"$match": {IMPRESSIONS_COUNTED: True}},
+            {"$group": {"_id": None, "n": {"$sum": {"$size": {"$ifNull": ["$shown", []]}}}}},
+        ]
+        rows = [doc async for doc in await self.decisions.aggregate(pipeline)]
+        return int(rows[0]["n"]) if rows else 0
+
+    async def list_shown_members(self, community_id: ObjectId, since: datetime) -> list[str]:
+        """Members a counted decision showed something to since `since`, sorted: with the members of `events`
+        since then, who an older version's stored impressions named (community_at serves the first $match)."""
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id, "at": {"$gte": since}}},
+            {"$match": {IMPRESSIONS_COUNTED: True, "shown.0": {"$exists": True}}},
+            {"$group": {"_id": "$member_id"}},
+        ]
+        return sorted([str(doc["_id"]) async for doc in await self.decisions.aggregate(pipeline)])
+
+    async def first_impression_time(self, community_id: ObjectId) -> datetime | None:
+        """When the community's first counted decision that showed something was made (its impressions' time;
+        community_at serves the first $match)."""
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id}},
+            {"$match": {IMPRESSIONS_COUNTED: True, "shown.0": {"$exists": True}}},
+            {"$group": {"_id": None, "first": {"$min": "$at"}}},
+        ]
+        rows = [doc async for doc in await self.decisions.aggregate(pipeline)]
+        return rows[0]["first"] if rows else None
 
     async def get_decision(self, community_id: ObjectId, decision_id: ObjectId) -> Doc | None:
         # By `_id` alone (SecantusDB's point lookup); the community is checked here, so no tenant reads another's.

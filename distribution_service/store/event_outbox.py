@@ -10,10 +10,10 @@ Entries are read by `key` (their `_id`, copied) on its own index: SecantusDB pla
 limit or a sort only after reading every document the filter matches, so every read here is bounded by a `key`
 range, never by a limit, and its cost is the range's, not the backlog's.
 
-A feed's impressions travel in an entry alone (`unstored_insert`, the entry flagged STORE), written in one command
-with the feed's decision, where they took a transaction of two inserts, a commit and a journal barrier per feed.
-The worker inserts them into `events` in the same transaction that takes their entry and counts them, so each is
-stored and counted exactly once; they reach `events` after the ingest lag, as their counters already did.
+A decision's impressions travel in an entry alone (`counted_insert`), written in one command with the decision: the
+worker counts them and stores nothing (the decision is their record, store/decisions.py). An older version flagged
+such entries STORE, holding whole events the worker stores in `events` when it takes them: still honoured, so an
+upgrade stores and counts what was waiting exactly once.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ DERIVE_FIELDS = (
     "kind",
     "dwell_ms",
 )
-# An entry flagged so holds whole events that are not in `events` yet: the worker stores them when it takes it.
+# An entry an older version flagged so holds whole events that are not in `events` yet: the worker stores them when
+# it takes it.
 STORE = "store"
 # At most this many events to store (impressions) in one worker transaction, whatever the batch: inserting into
 # the indexed `events` is the costly part of a take, and a transaction the server reaps for outliving its lifetime
@@ -90,14 +91,14 @@ class EventOutboxStore:
             {"_id": key, "key": key, "events": [outbox_event(d) for d in docs]}, session=session
         )
 
-    def unstored_insert(self, docs: list[Doc]) -> InsertOne[Doc]:
-        """The insert of one entry holding these whole events, not stored in `events` yet (a feed's impressions):
-        the worker stores them when it takes the entry. For a client-level bulk write beside the decision they
-        belong to (DecisionsStore.insert_decisions), with the same write concern: they are the platform's own record
-        of what it showed, not events a client was told are stored."""
+    def counted_insert(self, docs: list[Doc]) -> InsertOne[Doc]:
+        """The insert of one entry holding what the worker counts of these events, which are stored nowhere (a
+        decision's impressions): for a client-level bulk write beside the decision they belong to
+        (DecisionsStore.insert_decisions), with the same write concern: they are the platform's own record of what
+        it showed, not events a client was told are stored."""
         key = ObjectId()
         namespace = f"{self.entries.database.name}.{self.entries.name}"
-        return InsertOne({"_id": key, "key": key, "events": docs, STORE: True}, namespace=namespace)
+        return InsertOne({"_id": key, "key": key, "events": [outbox_event(d) for d in docs]}, namespace=namespace)
 
     async def oldest_time(self) -> datetime | None:
         """When the oldest entry was written (to the second), or None when the outbox is empty. Reads the whole
@@ -127,7 +128,8 @@ class EventOutboxStore:
         """Every event still waiting in the outbox, in the caller's transaction (the member_recent backfill leaves
         them to the worker). Reads the whole outbox: a one-off migration's cost."""
         cursor = self.entries.find({"key": {"$gte": FIRST_KEY}}, {"events._id": 1}, session=session)
-        return {event["_id"] async for entry in cursor for event in entry["events"]}
+        # A decision's impressions have no `_id`: no member_recent entry is ever made of them.
+        return {event["_id"] async for entry in cursor for event in entry["events"] if "_id" in event}
 
     async def take_through(self, last_key: ObjectId, session: Session) -> Taken:
         """In the caller's transaction: the events of every entry up to `last_key` (and those to store), the entries

@@ -191,13 +191,11 @@ class EventsStore:
         return results
 
     def impressions_insert(self, docs: list[Doc]) -> InsertOne[Doc]:
-        """Decisions' impressions as the insert of one outbox entry (EventOutboxStore.unstored_insert), written with
-        the decisions in one command (DecisionsStore.insert_decisions): the ingest worker stores them in `events` and
-        counts them in one transaction, after the ingest lag, where storing them here took a transaction of two
-        inserts, a commit and a journal barrier on every feed."""
-        for doc in mark_engaged(docs):
-            doc.setdefault("_id", ObjectId())
-        return self.outbox.unstored_insert(docs)
+        """Decisions' impressions as the insert of one outbox entry (EventOutboxStore.counted_insert), written with
+        the decisions in one command (DecisionsStore.insert_decisions): the ingest worker counts them (item
+        counters) in the transaction that takes the entry; the decision is their record, so they are never stored
+        in `events` (an indexed insert each, the platform's costliest write)."""
+        return self.outbox.counted_insert(mark_engaged(docs))
 
     async def _store_batch(self, docs: list[Doc]) -> None:
         """The events and their outbox entry, in one journaled transaction (a duplicate aborts it whole)."""
@@ -247,12 +245,11 @@ class EventsStore:
     async def derive_pending(self, last_key: ObjectId, session: Session) -> list[Doc]:
         """In the caller's transaction: the events of the outbox entries up to `last_key`, their entries deleted and
         their items' counters bumped; both commit together, so each event is counted exactly once (a concurrent
-        worker taking the same entries conflicts; see EventOutboxStore.take_through). Impressions that came in an
-        entry flagged to be stored (`impressions_insert`) are stored here, in the same transaction: stored once,
-        with their count."""
+        worker taking the same entries conflicts; see EventOutboxStore.take_through). A decision's impressions
+        are counted alike, and stored nowhere (`impressions_insert`); entries an older version flagged to be
+        stored are stored here (`_store_legacy_impressions`)."""
         taken = await self.outbox.take_through(last_key, session)
-        if taken.to_store:
-            await self.events.insert_many(taken.to_store, ordered=False, session=session)
+        await self._store_legacy_impressions(taken.to_store, session)
         docs = taken.events
         by_community: dict[ObjectId, list[Doc]] = {}
         for doc in docs:
@@ -262,6 +259,13 @@ class EventsStore:
         await self.recent.push(docs, session)
         await self.activity.touch(docs, session)
         return docs
+
+    async def _store_legacy_impressions(self, docs: list[Doc], session: Session) -> None:
+        """Impressions an older version's outbox entry holds whole to be stored (its decisions are not flagged
+        IMPRESSIONS_COUNTED, so readers read these from `events`): stored once, in the transaction that takes
+        their entry and counts them."""
+        if docs:
+            await self.events.insert_many(docs, ordered=False, session=session)
 
     async def list_member_recent(
         self, community_id: ObjectId, member_ids: list[ObjectId], *, limit: int

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from bson import ObjectId
 from pymongo import MongoClient
 
 from infra import embedded
@@ -35,6 +36,7 @@ INTERNAL_TOKEN = "faults-internal-token-0123456789abcdef"
 PURCHASE = "mutation($i: PurchaseInput!) { purchase(input: $i) { id status } }"
 CREATE_PRODUCT = "mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }"
 RECORD = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { ok duplicate } }"
+FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 3) { decisionId } }"
 TRIAL_BALANCE = "query { trialBalance { totalDebits totalCredits } }"
 
 
@@ -183,6 +185,9 @@ class Acks:
     payments: dict[str, str] = field(default_factory=dict)  # idempotency key -> payment id
     events: dict[str, str] = field(default_factory=dict)  # clientEventId -> the token it was sent with
     content: list[str] = field(default_factory=list)  # content id
+    # Feeds answered (decision ids): their impressions are counted from the decision's outbox entry. Not a kind of
+    # `times`: recovery and stall are about writes a client was told are stored.
+    feeds: list[str] = field(default_factory=list)
     times: dict[str, list[float]] = field(default_factory=lambda: {"payment": [], "event": [], "content": []})
     failures: Counter[str] = field(default_factory=Counter)
 
@@ -260,11 +265,18 @@ class Load:
                 self.acks.ack("content")
                 i += 1
 
+    async def viewer(self, member: Member) -> None:
+        while not self.stop.is_set():
+            data = await self._post(FEED, {}, member.token)
+            if data is not None:
+                self.acks.feeds.append(data["feed"]["decisionId"])
+
     def tasks(self) -> list[asyncio.Task[None]]:
         members = self.place.members
         work = [self.payer(m, 0) for m in members]
         work += [self.reader(m, 0) for m in members[:2]]
         work += [self.author(members[-1])]
+        work += [self.viewer(members[-1])]
         return [asyncio.create_task(w) for w in work]
 
 
@@ -278,6 +290,10 @@ class Verdict:
     unbalanced: int
     outbox_pending: int
     replays_not_duplicate: int
+    # Served impressions (counted decisions' shown items) against the item counters' IMPRESSION counts, once the
+    # ingest worker drained: counted more than shown, and shown but not counted.
+    impressions_counted_twice: int = 0
+    impressions_uncounted: int = 0
 
     @property
     def lost(self) -> int:
@@ -327,6 +343,7 @@ async def verdict(platform: Platform, api: Api, place: Community, acks: Acks) ->
     not_duplicate = sum(
         1 for body in replays if (body.get("data") or {}).get("recordEvent", {}).get("duplicate") is not True
     )
+    twice, uncounted, waiting = await impressions_verdict(platform, place)
     balance = (await api.data(TRIAL_BALANCE, token=place.operator.token))["trialBalance"]
     acknowledged = len(acks.payments) + len(acks.events) + len(acks.content)
     stored = stored_payments + stored_content + (len(acks.events) - not_duplicate)
@@ -335,9 +352,37 @@ async def verdict(platform: Platform, api: Api, place: Community, acks: Acks) ->
         stored=stored,
         duplicated=duplicated,
         unbalanced=abs(balance["totalDebits"] - balance["totalCredits"]),
-        outbox_pending=pending,
+        outbox_pending=pending + waiting,
         replays_not_duplicate=not_duplicate,
+        impressions_counted_twice=twice,
+        impressions_uncounted=uncounted,
     )
+
+
+async def impressions_verdict(platform: Platform, place: Community) -> tuple[int, int, int]:
+    """Once distribution's outbox drained (bounded): impressions counted twice, left uncounted, and the outbox
+    entries still waiting. The fault load records no IMPRESSION event itself: every count is a served one."""
+    client, db = platform.db("distribution")
+    try:
+        waiting = db.event_outbox.count_documents({})
+        for _ in range(400):
+            if waiting == 0:
+                break
+            await asyncio.sleep(0.1)
+            waiting = db.event_outbox.count_documents({})
+        community = ObjectId(place.id)
+        shown = sum(
+            len(d.get("shown", []))
+            for d in db.decisions.find({"community_id": community, "impressions_counted": True}, {"shown": 1})
+        )
+        counted = sum(
+            int(d.get("counts", {}).get("IMPRESSION", 0))
+            for d in db.item_stats.find({"community_id": community}, {"counts": 1})
+        )
+        stored = db.events.count_documents({"community_id": community, "type": "IMPRESSION"})
+    finally:
+        client.close()
+    return max(counted - shown, 0) + stored, max(shown - counted, 0), waiting
 
 
 async def wait_until(check: Any, within: float = 180.0) -> None:

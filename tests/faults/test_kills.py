@@ -51,4 +51,7 @@ async def test_a_kill_loses_and_repeats_nothing_acknowledged(
     assert result.replays_not_duplicate == 0
     assert result.unbalanced == 0
     assert result.outbox_pending == 0
+    assert len(fault.acks.feeds) > 0
+    assert result.impressions_counted_twice == 0
+    assert result.impressions_uncounted == 0
     assert fault.acks.failures["INTERNAL"] == 0, fault.acks.failures

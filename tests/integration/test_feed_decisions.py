@@ -6,9 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from bson import ObjectId
 from pymongo import MongoClient
 
 from composition.topology import Topology
+from distribution_service.domain import decision_log
 from distribution_service.ranking.features import FEATURES
 from tests.factories import Api, create_community, publish, register
 from tests.integration.ingest import derived, pending_events
@@ -51,6 +53,17 @@ def impression_counts(api: Api) -> dict[str, int]:
         client.close()
 
 
+def decision_doc(api: Api, decision_id: str) -> dict[str, Any]:
+    assert api.settings.mongodb_uri
+    client: MongoClient[dict[str, Any]] = MongoClient(api.settings.mongodb_uri)
+    try:
+        found = client[api.settings.database_name("distribution")]["decisions"].find_one({"_id": ObjectId(decision_id)})
+        assert found is not None
+        return found
+    finally:
+        client.close()
+
+
 async def test_feed_logs_one_impression_per_shown_item_with_features_position_and_model(api: Api) -> None:
     await create_community(api, "demo")
     bob = await register(api, "demo", "bob")
@@ -58,18 +71,20 @@ async def test_feed_logs_one_impression_per_shown_item_with_features_position_an
     ids = [await publish(api, bob, f"Piece {i}", tags=["python"]) for i in range(3)]
     # when
     feed = (await api.data(FEED, {"first": 2}, token=carol.token))["feed"]
-    await derived(api)  # the ingest worker stores a feed's impressions (they travel in an outbox entry)
-    # then
-    logged = impressions(api)
-    assert [str(e["content_id"]) for e in logged] == [i["content"]["id"] for i in feed["items"]]
-    assert [e["position"] for e in logged] == [0, 1]
-    assert {e["model_version"] for e in logged} == {"heuristic-2"}
-    assert {str(e["decision_id"]) for e in logged} == {feed["decisionId"]}
-    assert [len(e["features"]) for e in logged] == [len(FEATURES)] * 2
+    await derived(api)
+    # then: the decision is the impressions' record (each shown item, its position, the features it was shown with)
+    logged = decision_doc(api, feed["decisionId"])
+    assert logged["impressions_counted"] is True
+    assert [str(s["content_id"]) for s in logged["shown"]] == [i["content"]["id"] for i in feed["items"]]
+    assert [s["position"] for s in logged["shown"]] == [0, 1]
+    assert [s["tags"] for s in logged["shown"]] == [["python"], ["python"]]
+    assert logged["model_version"] == "heuristic-2"
+    assert decision_log.features(logged).shape[1] == len(FEATURES)
     assert set(i["content"]["id"] for i in feed["items"]) <= set(ids)
+    assert impressions(api) == []  # never stored as events
 
 
-async def test_impressions_are_stored_and_counted_once_by_the_ingest_worker(gateway_with: Any) -> None:
+async def test_impressions_are_counted_once_by_the_ingest_worker_and_stored_nowhere(gateway_with: Any) -> None:
     async with gateway_with(ingest_interval_seconds=0) as api:  # the worker runs only when the test says
         await create_community(api, "demo")
         bob = await register(api, "demo", "bob")
@@ -79,13 +94,12 @@ async def test_impressions_are_stored_and_counted_once_by_the_ingest_worker(gate
         feed = (await api.data(FEED, {"first": 2}, token=carol.token))["feed"]
         shown = [i["content"]["id"] for i in feed["items"]]
         # the feed wrote one outbox entry, not the events themselves
-        assert impressions(api) == []
         assert pending_events(api.settings) == 2
         # when
         await derived(api)
-        await derived(api)  # a second run finds nothing left: nothing stored or counted twice
+        await derived(api)  # a second run finds nothing left: nothing counted twice
         # then
-        assert [str(e["content_id"]) for e in impressions(api)] == shown
+        assert impressions(api) == []
         assert pending_events(api.settings) == 0
         assert {k: v for k, v in impression_counts(api).items() if v} == {i: 1 for i in shown}
 

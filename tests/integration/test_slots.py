@@ -148,7 +148,7 @@ async def test_two_partitions_deliver_each_member_exactly_once(api: Api, monkeyp
     for member in members:
         inbox = (await api.data(INBOX, token=member.token))["inbox"]
         assert [d["slot"] for d in inbox] == ["EVENING"]
-    # and: every pushed item was logged as one impression, none twice (stored by the ingest worker)
+    # and: every pushed item was logged as one impression (its decision's shown item) and counted once, none twice
     await derived(api)
     client: MongoClient[dict[str, Any]] = MongoClient(api.settings.mongodb_uri)
     try:
@@ -156,10 +156,17 @@ async def test_two_partitions_deliver_each_member_exactly_once(api: Api, monkeyp
         pushed = sorted(
             (str(d["member_id"]), str(i["content_id"])) for d in db["deliveries"].find() for i in d["items"]
         )
-        logged = sorted((str(e["member_id"]), str(e["content_id"])) for e in db["events"].find({"type": "IMPRESSION"}))
+        logged = sorted(
+            (str(d["member_id"]), str(s["content_id"]))
+            for d in db["decisions"].find({"impressions_counted": True})
+            for s in d["shown"]
+        )
+        counted = sum(d["counts"].get("IMPRESSION", 0) for d in db["item_stats"].find())
+        stored = db["events"].count_documents({"type": "IMPRESSION"})
     finally:
         client.close()
     assert logged == pushed
+    assert (counted, stored) == (len(pushed), 0)
 
 
 async def test_a_partition_outside_its_count_is_refused(api: Api) -> None:

@@ -13,7 +13,7 @@ from distribution_service.store import DistributionStore
 
 
 def impression(community: ObjectId, member: ObjectId) -> dict[str, Any]:
-    return {"_id": ObjectId(), "community_id": community, "member_id": member, "content_id": ObjectId()}
+    return {"community_id": community, "member_id": member, "content_id": ObjectId(), "type": "IMPRESSION"}
 
 
 @pytest.mark.parametrize("client_bulk_write", [True, False])
@@ -28,7 +28,7 @@ async def test_the_decision_and_its_entry_are_both_stored(
 
         monkeypatch.setattr(type(store.decisions.decisions.database.client), "bulk_write", refused)
     decision = {"_id": ObjectId(), "community_id": community, "member_id": member}
-    entry = store.events.outbox.unstored_insert([impression(community, member), impression(community, member)])
+    entry = store.events.impressions_insert([impression(community, member), impression(community, member)])
     await store.decisions.insert_decisions([decision], also=[entry])
     assert await store.decisions.decisions.count_documents({"_id": decision["_id"]}) == 1
     stored = await store.events.outbox.entries.find_one({"_id": entry._doc["_id"]})

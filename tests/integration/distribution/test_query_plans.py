@@ -164,6 +164,15 @@ async def test_decisions_are_read_by_id_and_by_experiment(world: World) -> None:
     assert await world.store.decisions.list_decisions_by_ids(world.other, [world.decision]) == []
 
 
+async def test_served_impressions_are_read_from_decisions_on_the_community_time_index(world: World) -> None:
+    since, until = NOW - timedelta(days=1), NOW + timedelta(days=1)
+    await world.store.decisions.list_impressions_between(world.community, since, until)
+    await world.store.decisions.count_impressions_between(world.community, since, until)
+    await world.store.decisions.list_shown_members(world.community, since)
+    await world.store.decisions.first_impression_time(world.community)
+    assert await plans_of(world) == ["IXSCAN community_at"] * 4
+
+
 async def test_delivery_reads_use_their_indexes(world: World) -> None:
     done = await world.store.deliveries.list_delivered_members(
         world.community, "MORNING", "2026-10-03", world.members[:5]

@@ -44,7 +44,7 @@ INDICATORS = (
         C,
         "ratio",
         UP,
-        "CLICK events ÷ IMPRESSION events in W",
+        "CLICK events ÷ impressions (items shown) in W",
         "playbook: CTR above 5% meets the bar",
         Thresholds(0.05, 0.05, 0.02),
         lambda f: per(f, "clicks", "impressions"),
