@@ -135,22 +135,25 @@ class IngestWorker:
         # What was written before the run (to the second): later entries are the next run's, after its rest, so a
         # run under a steady stream does not chase each new entry in a take of its own.
         horizon = datetime.now(UTC) + SLICE
-        entries = await self.store.events.list_pending(horizon, self.batch_size)
+        entries, more = await self.store.events.list_pending(horizon, self.batch_size)
         self._backlogged = False
         if not entries:
             return 0
         derived = await self.derive(entries)
-        self._backlogged = len(events_of(entries)) >= self.batch_size
+        # A take cut short by a cap (events to store, counter updates: event_outbox.py) leaves a backlog too.
+        self._backlogged = more or len(events_of(entries)) >= self.batch_size
         if not self._backlogged:
             return derived
         oldest = await self.store.events.oldest_pending_time()
         span = SLICE
         until = min((oldest or horizon) + span, horizon)
         while not self._stopping:
-            entries = await self.store.events.list_pending(until, self.batch_size)
+            entries, more = await self.store.events.list_pending(until, self.batch_size)
             if entries:
                 derived += await self.derive(entries)
-                span, until = widened(span, until, len(events_of(entries)), self.batch_size)
+                # A capped take counts as a full one: the span does not widen while the range still holds more.
+                taken = self.batch_size if more else len(events_of(entries))
+                span, until = widened(span, until, taken, self.batch_size)
                 until = min(until, horizon)
                 continue
             if until >= horizon:

@@ -54,6 +54,13 @@ STORE = "store"
 # the indexed `events` is the costly part of a take, and a transaction the server reaps for outliving its lifetime
 # (a slot chunk's 1,000 impressions in one did not commit on a loaded machine) would be retried whole forever.
 MAX_STORED_PER_TAKE = 250
+# At most about this many counter documents (an item's totals and day, a member's last engagements) updated in one
+# worker transaction: SecantusDB rewrites every index of an updated document (~3 ms each on a quiet machine), so a
+# take of 1,000 events on 1,000 distinct items (~2,000 updates, ~6 s) would outlive the server's transaction
+# lifetime (3 s) and be reaped and retried whole, never committing.
+MAX_UPDATES_PER_TAKE = 400
+# Events per entry: a batch of recordEvents (up to 500) is split so a take can stop between its parts.
+EVENTS_PER_ENTRY = 100
 # Below every ObjectId: `key >= FIRST_KEY` is the whole outbox, as an index range.
 FIRST_KEY = ObjectId("000000000000000000000000")
 
@@ -63,8 +70,28 @@ def outbox_event(doc: Doc) -> Doc:
     return {field: doc[field] for field in DERIVE_FIELDS if field in doc}
 
 
+def update_keys(entry: Doc) -> set[tuple[str, object]]:
+    """The counter documents deriving this entry updates, roughly: each item's (totals and today's bucket) and each
+    engaged member's."""
+    keys: set[tuple[str, object]] = set()
+    for event in entry["events"]:
+        if (content_id := event.get("content_id")) is not None:
+            keys.add(("item", content_id))
+        if event.get("engaged") and (member_id := event.get("member_id")) is not None:
+            keys.add(("member", member_id))
+    return keys
+
+
 def events_of(entries: list[Doc]) -> list[Doc]:
     return [event for entry in entries for event in entry["events"]]
+
+
+class Pending(NamedTuple):
+    """What `list_through` found: the entries of the next take, and whether more are waiting up to its bound (the
+    take stopped at a cap, not at the end)."""
+
+    entries: list[Doc]
+    more: bool
 
 
 class Taken(NamedTuple):
@@ -85,11 +112,14 @@ class EventOutboxStore:
         await indexes.create()
 
     async def add(self, docs: list[Doc], session: Session) -> None:
-        """One entry for these just-inserted events, in the caller's transaction."""
-        key = ObjectId()
-        await self.entries.insert_one(
-            {"_id": key, "key": key, "events": [outbox_event(d) for d in docs]}, session=session
-        )
+        """Entries for these just-inserted events, in the caller's transaction: one per EVENTS_PER_ENTRY, so a
+        worker take can stop between the parts of a large batch (MAX_UPDATES_PER_TAKE)."""
+        entries = []
+        for start in range(0, len(docs), EVENTS_PER_ENTRY):
+            key = ObjectId()
+            part = docs[start : start + EVENTS_PER_ENTRY]
+            entries.append({"_id": key, "key": key, "events": [outbox_event(d) for d in part]})
+        await self.entries.insert_many(entries, ordered=True, session=session)
 
     def counted_insert(self, docs: list[Doc]) -> InsertOne[Doc]:
         """The insert of one entry holding what the worker counts of these events, which are stored nowhere (a
@@ -107,22 +137,29 @@ class EventOutboxStore:
         found = [doc async for doc in cursor]
         return found[0]["key"].generation_time if found else None
 
-    async def list_through(self, until: datetime, max_events: int) -> list[Doc]:
-        """The oldest entries written up to `until` (by key), as many as hold about `max_events` events (at least
-        one entry)."""
+    async def list_through(self, until: datetime, max_events: int) -> Pending:
+        """The oldest entries written up to `until` (by key), as many as hold about `max_events` events and need
+        about MAX_UPDATES_PER_TAKE counter updates (at least one entry)."""
         bound = {"key": {"$lte": ObjectId.from_datetime(until)}}
         entries = [e async for e in self.entries.find(bound)]
         entries.sort(key=lambda e: e["key"])
         taken: list[Doc] = []
-        count = to_store = 0
+        count = to_store = cost = 0
+        updates: set[tuple[str, object]] = set()
         for entry in entries:
             stores = len(entry["events"]) if entry.get(STORE) else 0
-            if taken and (count >= max_events or to_store + stores > MAX_STORED_PER_TAKE):
+            new_keys = update_keys(entry) - updates
+            # An item costs two updates (its totals and its day's bucket), a member one.
+            added = sum(2 if kind == "item" else 1 for kind, _ in new_keys)
+            too_many_updates = cost + added > MAX_UPDATES_PER_TAKE
+            if taken and (count >= max_events or to_store + stores > MAX_STORED_PER_TAKE or too_many_updates):
                 break
             taken.append(entry)
             count += len(entry["events"])
             to_store += stores
-        return taken
+            updates |= new_keys
+            cost += added
+        return Pending(taken, len(taken) < len(entries))
 
     async def pending_event_ids(self, session: Session) -> set[ObjectId]:
         """Every event still waiting in the outbox, in the caller's transaction (the member_recent backfill leaves

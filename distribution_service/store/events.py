@@ -21,7 +21,7 @@ from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
 from distribution_service.store.community_activity import CommunityActivityStore
 from distribution_service.store.event_migrations import EventMigrations
-from distribution_service.store.event_outbox import EventOutboxStore
+from distribution_service.store.event_outbox import EventOutboxStore, Pending
 from distribution_service.store.item_counters import ItemCountersStore
 from distribution_service.store.member_recent import RECENT_KEPT, MemberRecentStore
 from infra.bulk import insert_many_reporting
@@ -238,8 +238,9 @@ class EventsStore:
         """When the oldest outbox entry was written (to the second); None when nothing waits."""
         return await self.outbox.oldest_time()
 
-    async def list_pending(self, until: datetime, max_events: int) -> list[Doc]:
-        """The oldest outbox entries (any community) written up to `until`, holding about `max_events` events."""
+    async def list_pending(self, until: datetime, max_events: int) -> Pending:
+        """The oldest outbox entries (any community) written up to `until`, holding about `max_events` events (and
+        whether more wait up to `until`)."""
         return await self.outbox.list_through(until, max_events)
 
     async def derive_pending(self, last_key: ObjectId, session: Session) -> list[Doc]:

@@ -21,6 +21,7 @@ from distribution_service.service.ingest_worker import (
     widened,
 )
 from distribution_service.store import DistributionStore, Doc
+from distribution_service.store.event_outbox import EVENTS_PER_ENTRY, MAX_UPDATES_PER_TAKE
 
 SECONDS = 40
 PER_SECOND = 5
@@ -103,3 +104,34 @@ def test_a_run_that_caught_up_rests_as_long_as_it_took_and_one_that_met_a_backlo
     assert next_run_at(10.0, 12.0, backlogged=True) == 12.0
     # a quick run: the minimum gap between starts
     assert next_run_at(10.0, 10.01, backlogged=False) == 10.0 + MIN_RUN_GAP_SECONDS
+
+
+async def test_a_batch_on_many_items_is_derived_in_takes_that_stay_under_the_update_cap(
+    store: DistributionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """500 events on 500 distinct items (one recordEvents) would need ~1,500 counter updates in one transaction,
+    past the server's transaction lifetime: the entry is split and the takes stop at MAX_UPDATES_PER_TAKE."""
+    community, at = ObjectId(), datetime.now(UTC) - timedelta(minutes=5)
+    items = [ObjectId() for _ in range(500)]
+    docs: list[Doc] = [
+        {"community_id": community, "member_id": ObjectId(), "content_id": item, "type": "OPEN", "occurred_at": at}
+        for item in items
+    ]
+    await store.events.insert_events(docs)
+    assert await store.events.outbox.entries.count_documents({}) == 500 // EVENTS_PER_ENTRY
+    real = store.events.derive_pending
+    takes: list[list[Doc]] = []
+
+    async def counted(last_key: ObjectId, session: Any) -> list[Doc]:
+        done = await real(last_key, session)
+        takes.append(done)
+        return done
+
+    monkeypatch.setattr(store.events, "derive_pending", counted)
+    assert await IngestWorker(store, interval=0).drain() == 500
+    # then: more than one take, none needing more updates than the cap (an item 2, an engaged member 1)
+    assert len(takes) > 1
+    for done in takes:
+        assert 3 * len({d["content_id"] for d in done}) <= MAX_UPDATES_PER_TAKE
+    stats = await store.events.list_item_stats(community, items)
+    assert sorted(dict(doc["counts"]).get("OPEN", 0) for doc in stats.values()) == [1] * 500

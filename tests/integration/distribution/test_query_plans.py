@@ -280,7 +280,7 @@ async def test_the_ingest_worker_reads_the_outbox_and_legacy_flags_by_index(worl
     store = world.store
     oldest = await store.events.oldest_pending_time()
     assert oldest is not None
-    entries = await store.events.list_pending(oldest + timedelta(seconds=1), 100)
+    entries, _ = await store.events.list_pending(oldest + timedelta(seconds=1), 100)
     await store.transaction(lambda session: store.events.derive_pending(entries[-1]["key"], session))
     await store.events.migrate.adopt_pending(100)
     plans = await plans_of(world)
