@@ -53,7 +53,7 @@ from distribution_service.service.candidates import (
 )
 from distribution_service.service.feature_inputs import FeatureInputs
 from distribution_service.service.member_state import aware as _aware
-from distribution_service.service.source_cache import SourceCache
+from distribution_service.service.source_cache import SourceCache, Sources
 from distribution_service.store import DistributionStore, Doc
 from distribution_service.store.member_recent import RELATIONS
 from users_service.client import UsersClient
@@ -363,32 +363,72 @@ class CandidatePoolReader:
         offered = list(dict.fromkeys(s.id for s in [*recent, *found.boosted, *found.by_tag, *found.by_author]))
         stats, recent_engagement, day_engagement = await self.counters(cid, offered, now, counters_age)
 
-        anchor = activity_anchor(recent, stats, now)
-
-        def alive(items: Sequence[ContentSummary]) -> list[ContentSummary]:
-            # Every source, boosted ones included, obeys the rule training's candidate pools are built with.
-            return [s for s in items if is_alive(s, stats.get(s.id, {}), anchor, self.alive_days)]
-
-        summaries, index = merge_sources(
-            alive(recent), alive(found.boosted), alive(found.by_tag), alive(found.by_author), asked_tags=tags
-        )
+        # The CPU of a preparation (the alive rule, the merge, the columns: tens of ms for a pool of 500) runs in a
+        # worker thread, as ranking does (FeedRanker.decide_many): on the loop it stalled every request in the
+        # process each time a shared pool aged out.
+        summaries, index = await asyncio.to_thread(alive_merged, recent, found, stats, now, self.alive_days, tags)
         text_rows = await self.inputs.text_rows(cid, [s.id for s in summaries])
-        columns = candidate_columns(summaries, now, stats, recent_engagement, day_engagement, text_rows)
         tag_shares = await self.inputs.tag_shares(cid)
         timezone = await self.timezone(cid)
-        object_ids = [ObjectId(s.id) for s in summaries]
-        return CandidatePool(
+        return await asyncio.to_thread(
+            assembled_pool,
             summaries,
-            columns,
-            tag_shares,
-            timezone,
-            now,
-            object_ids,
             index,
-            id_array=np.array([s.id for s in summaries], dtype=object),
-            id_bytes=id_bytes(object_ids),
-            lift=exposure.log_boost(columns.exposure_boost),
+            PoolInputs(now, stats, recent_engagement, day_engagement, text_rows, tag_shares, timezone),
         )
+
+
+@dataclass(frozen=True)
+class PoolInputs:
+    """What a pool's columns are built from besides its items: read on the loop, assembled off it."""
+
+    at: datetime
+    stats: dict[str, Doc]
+    recent_engagement: dict[str, float]
+    day_engagement: dict[str, float]
+    text_rows: Any
+    tag_shares: dict[str, float]
+    timezone: str
+
+
+def alive_merged(
+    recent: list[ContentSummary],
+    found: Sources,
+    stats: dict[str, Doc],
+    now: datetime,
+    alive_days: float,
+    tags: list[str],
+) -> tuple[list[ContentSummary], SourceIndex]:
+    """Every source's alive items (`found`: the personal and boosted sources) merged into one pool: CPU only."""
+    anchor = activity_anchor(recent, stats, now)
+
+    def alive(items: Sequence[ContentSummary]) -> list[ContentSummary]:
+        # Every source, boosted ones included, obeys the rule training's candidate pools are built with.
+        return [s for s in items if is_alive(s, stats.get(s.id, {}), anchor, alive_days)]
+
+    return merge_sources(
+        alive(recent), alive(found.boosted), alive(found.by_tag), alive(found.by_author), asked_tags=tags
+    )
+
+
+def assembled_pool(summaries: list[ContentSummary], index: SourceIndex, inputs: PoolInputs) -> CandidatePool:
+    """The pool's columns and per-candidate arrays over its merged items: CPU only (a worker thread's)."""
+    columns = candidate_columns(
+        summaries, inputs.at, inputs.stats, inputs.recent_engagement, inputs.day_engagement, inputs.text_rows
+    )
+    object_ids = [ObjectId(s.id) for s in summaries]
+    return CandidatePool(
+        summaries,
+        columns,
+        inputs.tag_shares,
+        inputs.timezone,
+        inputs.at,
+        object_ids,
+        index,
+        id_array=np.array([s.id for s in summaries], dtype=object),
+        id_bytes=id_bytes(object_ids),
+        lift=exposure.log_boost(columns.exposure_boost),
+    )
 
 
 def candidate_columns(

@@ -5,6 +5,7 @@ moved past the age instead of sleeping."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
 import pytest
@@ -172,3 +173,32 @@ async def test_the_first_caller_cancelled_does_not_cancel_the_read_the_others_wa
     assert isinstance(outcomes[0], asyncio.CancelledError)
     assert outcomes[1:] == [[], []]
     assert content.reads == 1
+
+
+async def test_a_pool_is_prepared_off_the_event_loop_with_its_items_newest_first(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cid = ObjectId(await create_community(api, "demo"))
+    ann = await register(api, "demo", "ann")
+    published = [await publish(api, ann, f"Piece {i}", tags=["chains"]) for i in range(3)]
+    cached_pools(api)
+    reader = reader_of(api)
+    threads: list[str] = []
+
+    def recorded(step: Any) -> Any:
+        def run(*args: Any) -> Any:
+            threads.append(threading.current_thread().name)
+            return step(*args)
+
+        return run
+
+    monkeypatch.setattr(pool_reader, "alive_merged", recorded(pool_reader.alive_merged))
+    monkeypatch.setattr(pool_reader, "assembled_pool", recorded(pool_reader.assembled_pool))
+    # when
+    pool = await reader.pool(cid, await reader.newest(cid), members=["m"])
+    # then: both CPU steps ran in a worker thread, and the pool is the community's items, newest first
+    loop_thread = threading.current_thread().name
+    assert len(threads) == 2
+    assert loop_thread not in threads
+    assert [s.id for s in pool.summaries] == published[::-1]
+    assert list(pool.id_array) == published[::-1]
