@@ -1,7 +1,7 @@
 """The honeycomb hot path from outside: events in and feeds out through a real gateway process under wrk.
 
     python -m benchmarks.hot_path [--seconds 10] [--items 300] [--skip-history] [--slot-members 100000]
-    python -m benchmarks.hot_path --isolation-only [--seconds 10]
+    python -m benchmarks.hot_path --isolation-only [--seconds 10] [--isolation-rounds 3]
 
 Set-up, as the hot-path issue prescribes: one SecantusDB server and one gateway process (every service mounted in
 it) pinned to core 0, the load generator (wrk, Debian package `wrk`) pinned to core 1, rate limits and cost
@@ -21,7 +21,9 @@ baseline measured in the same run:
 - feed latency (median of sequential calls, the three members' calls in turn) for members with 0, 1,000 and
   10,000 events;
 - `{ __typename }` p99 while maximum-cost queries run, vs idle measured right before (and again right after) on the
-  same gateway, with how many maximum-cost queries completed meanwhile (`--isolation-only`: just these);
+  same gateway, with how many maximum-cost queries completed meanwhile; idle and loaded alternate
+  --isolation-rounds times (3) and the median of the rounds' ratios is printed beside the first round's
+  (`--isolation-only`: just these);
 - a golden-slot run of --slot-members members (benchmarks/slot_run.py, pinned to the platform's core) vs bare
   `Booster.predict` throughput, whole and in two partitions, with each member delivered exactly once
   (`--slot-members 0` skips it; it is linear in members).
@@ -71,6 +73,8 @@ POOL_TTL_SECONDS = 5.0
 HISTORY_SIZES = (0, 1000, 10000)
 # Untimed feeds before the timed runs (said in the output).
 WARM_FEEDS = 5
+# Idle/loaded alternations of the isolation figure (--isolation-rounds): the median of their ratios is reported.
+ISOLATION_ROUNDS = 3
 FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 10) { items { score content { id title } } } }"
 TYPENAME = "{ __typename }"
 RECORD = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { eventId duplicate } }"
@@ -392,7 +396,9 @@ def slot_run(uri: str, members: int) -> dict[str, Any]:
     return figures
 
 
-def run(seconds: int, items: int, history: bool, slot_members: int = 0) -> dict[str, Any]:
+def run(
+    seconds: int, items: int, history: bool, slot_members: int = 0, rounds: int = ISOLATION_ROUNDS
+) -> dict[str, Any]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     os.sched_setaffinity(0, {int(LOAD_CORE)})
@@ -466,7 +472,9 @@ def run(seconds: int, items: int, history: bool, slot_members: int = 0) -> dict[
                 figures["feed_members_c8"] = f
                 figures["feed_members_vs_typename_c8"] = ratio(f["rps"], t["rps"])
                 figures["ingest_drain_seconds"] = drains  # the worker's backlog after each run above, waited out
-                for key, value in isolation(base, token, seconds, lambda: drain_ingest(server.uri, prefix)).items():
+                isolated = isolation(base, token, seconds, lambda: drain_ingest(server.uri, prefix), rounds)
+                for key, value in isolated.items():
+                    figures[key] = value
                     figures[key] = value
                 if history:
                     latencies = history_latencies_ms(
@@ -485,7 +493,7 @@ def run(seconds: int, items: int, history: bool, slot_members: int = 0) -> dict[
     return figures
 
 
-def run_isolation(seconds: int, items: int) -> dict[str, Any]:
+def run_isolation(seconds: int, items: int, rounds: int = ISOLATION_ROUNDS) -> dict[str, Any]:
     """Only the isolation figures (`--isolation-only`): the gateway set up and warmed as `run` does, on a fresh
     server (none of the throughput runs' writes before it), then `isolation`."""
     os.sched_setaffinity(0, {int(LOAD_CORE)})
@@ -503,7 +511,7 @@ def run_isolation(seconds: int, items: int) -> dict[str, Any]:
                 world = set_up(Platform(base), items)
                 warm_feeds(Platform(base), world["reader"])
                 for key, value in isolation(
-                    base, world["reader"], seconds, lambda: drain_ingest(server.uri, prefix)
+                    base, world["reader"], seconds, lambda: drain_ingest(server.uri, prefix), rounds
                 ).items():
                     figures[key] = value
         finally:
@@ -511,33 +519,32 @@ def run_isolation(seconds: int, items: int) -> dict[str, Any]:
     return figures
 
 
-def isolation(base: str, token: str, seconds: int, drain: Callable[[], float]) -> dict[str, Any]:
+def isolation(
+    base: str, token: str, seconds: int, drain: Callable[[], float], rounds: int = ISOLATION_ROUNDS
+) -> dict[str, Any]:
     """`{ __typename }` p99 at 8 connections while maximum-cost queries run back to back, vs idle.
 
-    Idle is measured right before the loaded run (after the ingest worker's backlog is drained, so both meet the
-    same machine), and again once the neighbour's last query is answered and its impressions derived
-    (`..._idle_after_ms`: how far idle itself moves on this machine). The neighbour says how many maximum-cost
-    queries it completed (the one in flight at the window's end included) and the median time each took.
+    Idle and loaded alternate `rounds` times (idle, loaded, idle, loaded, ..., idle), each loaded run compared with
+    the idle run right before it: a single pair moves with whatever else the machine does in those seconds, the
+    median of the rounds' ratios much less. The first round's figures keep their keys (`typename_p99_loaded_vs_idle`
+    and the rest); `typename_p99_loaded_vs_idle_rounds` lists every round's ratio and
+    `typename_p99_loaded_vs_idle_median` is their median. Each idle run follows a drained ingest backlog (the
+    impressions the heavy queries wrote, derived), so idle and loaded meet the same machine; the idle run after the
+    last round (`..._idle_after_ms`: the first round's) says how far idle itself moves. The neighbour says how many
+    maximum-cost queries it completed (the one in flight at the window's end included) and the median time each
+    took.
     """
     figures: dict[str, Any] = {"isolation_drain_seconds": drain()}
     typename = {"query": TYPENAME}
     idle = wrk(base, token, typename, connections=8, seconds=seconds)
-    heavy = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.hot_path", "--heavy-load", base, token, str(seconds + 2)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    loaded = wrk(base, token, typename, connections=8, seconds=seconds)
-    # The neighbour starts no query after its window but finishes the one it has in flight (the gateway would run it
-    # on anyway): idle is measured again only once the gateway has answered it.
-    try:
-        lines, _ = heavy.communicate(timeout=300)
-    except subprocess.TimeoutExpired:
-        heavy.terminate()
-        lines, _ = heavy.communicate(timeout=30)
-    drain()  # the impressions the heavy queries wrote, derived before idle is measured again
-    after = wrk(base, token, typename, connections=8, seconds=seconds)
-    took = [float(line.split()[1]) for line in lines.splitlines() if line.startswith("ok ")]
+    played: list[tuple[dict[str, float], dict[str, float], dict[str, float], list[float]]] = []
+    for _ in range(max(1, rounds)):
+        loaded, took = loaded_run(base, token, seconds)
+        drain()  # the impressions the heavy queries wrote, derived before idle is measured again
+        after = wrk(base, token, typename, connections=8, seconds=seconds)
+        played.append((idle, loaded, after, took))
+        idle = after
+    idle, loaded, after, took = played[0]
     figures["typename_idle_c8"] = idle
     figures["typename_under_max_cost_c8"] = loaded
     figures["max_cost_queries_completed"] = len(took)
@@ -546,7 +553,33 @@ def isolation(base: str, token: str, seconds: int, drain: Callable[[], float]) -
     figures["typename_p99_under_max_cost_ms"] = loaded.get("p99_ms")
     figures["typename_p99_idle_after_ms"] = after.get("p99_ms")
     figures["typename_p99_loaded_vs_idle"] = ratio(loaded.get("p99_ms", 0), idle.get("p99_ms", 0))
+    ratios = [ratio(b.get("p99_ms", 0), a.get("p99_ms", 0)) for a, b, _, _ in played]
+    figures["isolation_rounds"] = len(played)
+    figures["typename_p99_idle_ms_rounds"] = [a.get("p99_ms") for a, _, _, _ in played]
+    figures["typename_p99_under_max_cost_ms_rounds"] = [b.get("p99_ms") for _, b, _, _ in played]
+    figures["max_cost_queries_completed_rounds"] = [len(t) for _, _, _, t in played]
+    figures["typename_p99_loaded_vs_idle_rounds"] = ratios
+    figures["typename_p99_loaded_vs_idle_median"] = round(statistics.median(ratios), 4)
     return figures
+
+
+def loaded_run(base: str, token: str, seconds: int) -> tuple[dict[str, float], list[float]]:
+    """One `{ __typename }` wrk run beside the maximum-cost neighbour; the run's figures and the neighbour's
+    completed queries' times (ms)."""
+    heavy = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.hot_path", "--heavy-load", base, token, str(seconds + 2)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    loaded = wrk(base, token, {"query": TYPENAME}, connections=8, seconds=seconds)
+    # The neighbour starts no query after its window but finishes the one it has in flight (the gateway would run it
+    # on anyway): idle is measured again only once the gateway has answered it.
+    try:
+        lines, _ = heavy.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        heavy.terminate()
+        lines, _ = heavy.communicate(timeout=30)
+    return loaded, [float(line.split()[1]) for line in lines.splitlines() if line.startswith("ok ")]
 
 
 def heavy_load(base: str, token: str, seconds: float) -> None:
@@ -581,11 +614,17 @@ def main() -> None:
     parser.add_argument("--skip-history", action="store_true", help="skip the 0/1,000/10,000-event feed latencies")
     parser.add_argument("--slot-members", type=int, default=100_000, help="members of the slot run (0: skip it)")
     parser.add_argument("--isolation-only", action="store_true", help="only the typename-under-max-cost figures")
+    parser.add_argument(
+        "--isolation-rounds",
+        type=int,
+        default=ISOLATION_ROUNDS,
+        help="idle/loaded alternations of the isolation figure",
+    )
     args = parser.parse_args()
     if args.isolation_only:
-        figures = run_isolation(args.seconds, args.items)
+        figures = run_isolation(args.seconds, args.items, args.isolation_rounds)
     else:
-        figures = run(args.seconds, args.items, not args.skip_history, args.slot_members)
+        figures = run(args.seconds, args.items, not args.skip_history, args.slot_members, args.isolation_rounds)
     print_summary(figures)
 
 
