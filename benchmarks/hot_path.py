@@ -538,7 +538,10 @@ def isolation(
     typename = {"query": TYPENAME}
     idle = wrk(base, token, typename, connections=8, seconds=seconds)
     played: list[tuple[dict[str, float], dict[str, float], dict[str, float], list[float]]] = []
+    # The machine's 1-minute load average as each loaded run starts: how much else shared the two cores.
+    loads: list[float] = []
     for _ in range(max(1, rounds)):
+        loads.append(round(os.getloadavg()[0], 2))
         loaded, took = loaded_run(base, token, seconds)
         drain()  # the impressions the heavy queries wrote, derived before idle is measured again
         after = wrk(base, token, typename, connections=8, seconds=seconds)
@@ -560,6 +563,7 @@ def isolation(
     figures["max_cost_queries_completed_rounds"] = [len(t) for _, _, _, t in played]
     figures["typename_p99_loaded_vs_idle_rounds"] = ratios
     figures["typename_p99_loaded_vs_idle_median"] = round(statistics.median(ratios), 4)
+    figures["isolation_load_average_rounds"] = loads
     return figures
 
 
