@@ -475,7 +475,6 @@ def run(
                 isolated = isolation(base, token, seconds, lambda: drain_ingest(server.uri, prefix), rounds)
                 for key, value in isolated.items():
                     figures[key] = value
-                    figures[key] = value
                 if history:
                     latencies = history_latencies_ms(
                         platform, world["content"], lambda: drain_ingest(server.uri, prefix)
