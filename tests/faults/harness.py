@@ -37,6 +37,7 @@ PURCHASE = "mutation($i: PurchaseInput!) { purchase(input: $i) { id status } }"
 CREATE_PRODUCT = "mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }"
 RECORD = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { ok duplicate } }"
 FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 3) { decisionId } }"
+VIEW_PAUSE_SECONDS = 0.2
 TRIAL_BALANCE = "query { trialBalance { totalDebits totalCredits } }"
 
 
@@ -270,6 +271,9 @@ class Load:
             data = await self._post(FEED, {}, member.token)
             if data is not None:
                 self.acks.feeds.append(data["feed"]["decisionId"])
+            # A feed now and then, not back to back: a feed costs tens of CPU-ms, and a viewer in a tight loop took
+            # the core the killed process restarts on (the billing kill went from 18 s to 44 s).
+            await asyncio.sleep(VIEW_PAUSE_SECONDS)
 
     def tasks(self) -> list[asyncio.Task[None]]:
         members = self.place.members
