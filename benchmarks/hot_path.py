@@ -41,7 +41,6 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -49,8 +48,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -60,12 +58,19 @@ from bson import ObjectId
 from pymongo import AsyncMongoClient, MongoClient
 
 from benchmarks.common import print_summary
-from infra.embedded import EmbeddedServer, free_port
+from benchmarks.gateway_harness import (
+    ADMIN_KEY,
+    LOAD_CORE,
+    SERVER_CORE,
+    TYPENAME,
+    Figures,
+    gateway_process,
+    pin,
+    ratio,
+    wrk,
+)
+from infra.embedded import EmbeddedServer
 
-ADMIN_KEY = "bench-admin-key-0123456789abcdef0123456789"
-JWT_SECRET = "bench-jwt-secret-0123456789abcdef0123456789"
-SERVER_CORE = "0"
-LOAD_CORE = "1"
 WARMUP_WRITES = 12_000
 # RANKING_POOL_TTL_SECONDS as the gateway runs it (unset: its default): a prepared feed pool's age.
 POOL_TTL_SECONDS = 5.0
@@ -76,130 +81,12 @@ WARM_FEEDS = 5
 # Idle/loaded alternations of the isolation figure (--isolation-rounds): the median of their ratios is reported.
 ISOLATION_ROUNDS = 3
 FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 10) { items { score content { id title } } } }"
-TYPENAME = "{ __typename }"
 RECORD = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { eventId duplicate } }"
 RECORD_MANY = "mutation($i: RecordEventsInput!) { recordEvents(input: $i) { results { eventId duplicate } } }"
 
-WRK_SCRIPT = """
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer %(token)s"
-wrk.body = [[%(body)s]]
-"""
-# The same request in turn for each of several members (their tokens), so that no member's own reads are repeated
-# back to back: what a community's many members asking for their feeds cost.
-WRK_MEMBERS_SCRIPT = """
-local tokens = {%(tokens)s}
-local n = 0
-request = function()
-  n = n + 1
-  local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[n %% #tokens + 1]}
-  return wrk.format("POST", nil, headers, [[%(body)s]])
-end
-"""
 # Distinct members whose feeds the many-members run asks for in turn; every other one has engaged with a few items.
 FEED_MEMBERS = 40
 FEED_MEMBER_EVENTS = 20
-
-
-def pin(pid: int, core: str) -> None:
-    subprocess.run(["taskset", "-a", "-p", "-c", core, str(pid)], check=True, capture_output=True)
-
-
-@contextmanager
-def gateway_process(mongodb_uri: str, var_dir: Path, db_prefix: str | None = None) -> Iterator[str]:
-    """The gateway (every service in it) on the server's core, rate limits off; its base URL once ready."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "MONGODB_URI": mongodb_uri,
-        "APP_ENV": "development",
-        "GATEWAY_PORT": str(port),
-        "DB_PREFIX": db_prefix or f"hot{uuid.uuid4().hex[:8]}",
-        "SEED_DEMO": "false",
-        "RATE_LIMITS_ENABLED": "false",
-        "SLOT_SCHEDULER_ENABLED": "false",
-        "JWT_SECRET": JWT_SECRET,
-        "PLATFORM_ADMIN_KEY": ADMIN_KEY,
-        "VAR_DIR": str(var_dir),
-        "LOG_LEVEL": "WARNING",
-    }
-    log = open(var_dir / "gateway.log", "ab")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        ["taskset", "-c", SERVER_CORE, sys.executable, "-m", "gateway"], env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180  # a loaded machine starts four services slowly
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        else:
-            raise RuntimeError(f"the gateway did not become ready; see {var_dir / 'gateway.log'}")
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
-def wrk(base: str, token: str | list[str], body: dict[str, Any], *, connections: int, seconds: int) -> dict[str, float]:
-    """requests/s and latency percentiles (ms) of one wrk run on core 1; several tokens: each request the next
-    member's."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        if isinstance(token, str):
-            script.write(WRK_SCRIPT % {"token": token, "body": json.dumps(body)})
-        else:
-            tokens = ", ".join(f'"{t}"' for t in token)
-            script.write(WRK_MEMBERS_SCRIPT % {"tokens": tokens, "body": json.dumps(body)})
-    threads = min(2, connections)
-    command = [
-        "taskset",
-        "-c",
-        LOAD_CORE,
-        "wrk",
-        f"-t{threads}",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--timeout",
-        "30s",
-        "--latency",
-    ]
-    output = subprocess.run(
-        [*command, "-s", script.name, f"{base}/graphql"], check=True, capture_output=True, text=True
-    ).stdout
-    os.unlink(script.name)
-    settle(base)
-    figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}  # type: ignore[union-attr]
-    for label, key in (("50%", "p50_ms"), ("99%", "p99_ms")):
-        found = re.search(rf"{re.escape(label)}\s+([\d.]+)(us|ms|s)", output)
-        if found:
-            value, unit = float(found.group(1)), found.group(2)
-            figures[key] = value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-    timeouts = re.search(r"timeout (\d+)", output)
-    figures["timeouts"] = float(timeouts.group(1)) if timeouts else 0.0
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    figures["non_2xx"] = float(errors.group(1)) if errors else 0.0
-    return figures
-
-
-def settle(base: str, *, quick_ms: float = 250.0, limit_seconds: float = 180.0) -> None:
-    """Wait until the gateway is idle again: wrk stops at its deadline, but the requests it left in flight (eight
-    feeds take seconds of CPU) run on, and would be measured as the next run's slowness."""
-    deadline = time.monotonic() + limit_seconds
-    quick = 0
-    with httpx.Client(base_url=base, timeout=limit_seconds) as http:
-        while quick < 3 and time.monotonic() < deadline:
-            started = time.perf_counter()
-            http.post("/graphql", json={"query": TYPENAME})
-            quick = quick + 1 if (time.perf_counter() - started) * 1000 < quick_ms else 0
 
 
 def event_doc(cid: ObjectId, mid: ObjectId, content_id: ObjectId) -> dict[str, Any]:
@@ -371,19 +258,6 @@ def history_latencies_ms(
     except httpx.TimeoutException:
         pass  # a feed outlasted the client's timeout: what was measured stands, said by a missing figure
     return {size: round(statistics.median(s) * 1000, 1) if s else None for size, s in samples.items()}
-
-
-class Figures(dict[str, Any]):
-    """The run's figures, each printed as soon as it is measured: a run cut short (a probe timing out on a loaded
-    machine) still shows what it measured."""
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        super().__setitem__(key, value)
-        print(f"{key:36} {value}", flush=True)
-
-
-def ratio(a: float, b: float) -> float:
-    return round(a / b, 4) if b else 0.0
 
 
 def slot_run(uri: str, members: int) -> dict[str, Any]:

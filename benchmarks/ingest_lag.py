@@ -33,20 +33,8 @@ from bson import ObjectId
 from pymongo import MongoClient
 
 from benchmarks.common import print_summary
-from benchmarks.hot_path import (
-    LOAD_CORE,
-    RECORD,
-    RECORD_MANY,
-    SERVER_CORE,
-    Platform,
-    bare_inserts,
-    gateway_process,
-    pin,
-    ratio,
-    set_up,
-    warm_up,
-    wrk,
-)
+from benchmarks.gateway_harness import LOAD_CORE, SERVER_CORE, gateway_process, pin, ratio, wrk
+from benchmarks.hot_path import RECORD, RECORD_MANY, Platform, bare_inserts, set_up, warm_up
 from infra.embedded import EmbeddedServer
 
 PROBE_ITEMS = 100
