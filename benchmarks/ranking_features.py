@@ -23,6 +23,7 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 
+from benchmarks.ranking_collab import COLLAB, Collaborative
 from benchmarks.ranking_pooled import RELATIVE as POOLED_RELATIVE
 from benchmarks.ranking_variants import dump_data, judged, run_seeds
 from benchmarks.ranking_variants import groups_for as variant_groups
@@ -71,6 +72,7 @@ RELATIVE = (*(f"rel_pct_{n}" for n in RELATIVE_OF), *(f"rel_z_{n}" for n in RELA
 ALIASES = {
     "rel_pct": [f"rel_pct_{n}" for n in RELATIVE_OF],
     "rel_z": [f"rel_z_{n}" for n in RELATIVE_OF],
+    "collab": list(COLLAB),
     "rel_time": [
         "rel_pct_content_age_days",
         "rel_pct_content_last_activity_days",
@@ -230,12 +232,20 @@ def groups_for(path: Path, seed: int, *, backtest: bool) -> tuple[list[Group], l
     data = dump_data(path, backtest=backtest)
     train, test = variant_groups(path, seed, backtest=backtest)
     sources = Sources(data.catalog, data.log, text_matrix(_titles(path)), _thread_state(path, data.catalog))
+    collab = Collaborative(data.catalog, data.log)
 
     def extend(groups: list[Group]) -> list[Group]:
         return [
             dataclasses.replace(
                 g,
-                features=np.hstack([g.features, sources.columns(g), relative_columns(g.features)]).astype(np.float32),
+                features=np.hstack(
+                    [
+                        g.features,
+                        sources.columns(g),
+                        collab.columns(g.member_id, g.at, g.items),
+                        relative_columns(g.features),
+                    ]
+                ).astype(np.float32),
             )
             for g in groups
         ]
@@ -243,7 +253,7 @@ def groups_for(path: Path, seed: int, *, backtest: bool) -> tuple[list[Group], l
     return extend(train), extend(test)
 
 
-NAMES = (*FEATURES, *EXTRAS, *RELATIVE)
+NAMES = (*FEATURES, *EXTRAS, *COLLAB, *RELATIVE)
 
 
 def columns_of(variant: str) -> list[int]:
