@@ -12,11 +12,13 @@ Only named engagement counts (anonymous up-votes are date-only and carry no memb
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TypeVar
 
 import numpy as np
 
 from distribution_service.ranking.history import Catalog, EventLog
 
+K = TypeVar("K")
 DAY = 86_400.0
 HOUR = 3_600.0
 RECENT_DAYS = 30.0
@@ -123,5 +125,5 @@ class Collaborative:
         return out
 
 
-def _arrays(rows: dict[object, list[int]]) -> dict:  # type: ignore[type-arg]
+def _arrays(rows: dict[K, list[int]]) -> dict[K, np.ndarray]:
     return {k: np.array(v, dtype=np.int64) for k, v in rows.items()}
