@@ -12,7 +12,8 @@ Only named engagement counts (anonymous up-votes are date-only and carry no memb
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -127,3 +128,58 @@ class Collaborative:
 
 def _arrays(rows: dict[K, list[int]]) -> dict[K, np.ndarray]:
     return {k: np.array(v, dtype=np.int64) for k, v in rows.items()}
+
+
+def describe(path: Path, seed: int, *, backtest: bool) -> dict[str, Any]:
+    """On the training groups: each column's share of non-zero values among positives and among all rows, and
+    the within-group AUC of positives against negatives (0.5: no signal; below: higher on negatives); where the
+    positives stand in age (share that are their group's newest candidate, median age in days)."""
+    from benchmarks.ranking_variants import dump_data, groups_for
+    from distribution_service.ranking.features import FEATURE_INDEX
+
+    data = dump_data(path, backtest=backtest)
+    train, _ = groups_for(path, seed, backtest=backtest)
+    collab = Collaborative(data.catalog, data.log)
+    columns = [collab.columns(g.member_id, g.at, g.items) for g in train]
+    labels = [g.labels > 0 for g in train]
+    x, y = np.vstack(columns), np.concatenate(labels)
+    out: dict[str, Any] = {"groups": len(train), "positives": int(y.sum()), "rows": len(y)}
+    for k, name in enumerate(COLLAB):
+        wins = [
+            float(np.mean(c[~pos, k] < v) + 0.5 * np.mean(c[~pos, k] == v))
+            for c, pos in zip(columns, labels, strict=True)
+            for v in c[pos, k]
+        ]
+        out[name] = {
+            "nonzero_positives": round(float(np.mean(x[y, k] != 0)), 3),
+            "nonzero_rows": round(float(np.mean(x[:, k] != 0)), 3),
+            "auc": round(float(np.mean(wins)), 3),
+        }
+    age = FEATURE_INDEX["content_age_days"]
+    newest = [
+        float(np.all(g.features[~pos, age] > a))
+        for g, pos in zip(train, labels, strict=True)
+        for a in g.features[pos, age]
+    ]
+    ages = np.concatenate([g.features[pos, age] for g, pos in zip(train, labels, strict=True)])
+    out["positives_newest_share"] = round(float(np.mean(newest)), 3)
+    out["positives_median_age_days"] = round(float(np.median(ages)), 3)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m benchmarks.ranking_collab PATH [--backtest] [--seed 7]`: `describe`, one JSON line."""
+    import argparse
+
+    from benchmarks.common import print_summary
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.ranking_collab", description=describe.__doc__)
+    parser.add_argument("path", type=Path, help="a Stack Exchange dump's folder")
+    parser.add_argument("--backtest", action="store_true", help="the period before the usual test period")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    print_summary(describe(args.path, args.seed, backtest=args.backtest))
+
+
+if __name__ == "__main__":
+    main()
