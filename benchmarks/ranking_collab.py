@@ -36,6 +36,7 @@ COLLAB = (
     "content_events_1h",  # log1p of named engagement events on it in the hour before t
     "content_events_24h",  # log1p of named engagement events on it in the 24 hours before t
     "content_last_named_hours",  # log1p hours since its last named engagement (since its creation: none yet)
+    "content_text_words",  # log1p of the words of its title, tags and body (a content column, tried alongside)
 )
 
 
@@ -50,6 +51,8 @@ class Collaborative:
 
     def __init__(self, catalog: Catalog, log: EventLog) -> None:
         self.catalog = catalog
+        texts = catalog.texts or [""] * len(catalog)
+        self.words = np.log1p(np.array([len(t.split()) for t in texts], dtype=float))
         real = (log.grades > 0) & (log.member_ids != "")
         idx = np.flatnonzero(real)
         order = idx[np.argsort(log.known[idx], kind="stable")]
@@ -123,6 +126,7 @@ class Collaborative:
             out[row, 7] = np.log1p(total - int(np.searchsorted(known, t - DAY, side="left")))
             since = float(known[total - 1]) if total else float(created[item])
             out[row, 8] = np.log1p(max(t - since, 0.0) / HOUR)
+            out[row, 9] = self.words[item]
         return out
 
 

@@ -73,7 +73,7 @@ ALIASES = {
     "rel_pct": [f"rel_pct_{n}" for n in RELATIVE_OF],
     "rel_z": [f"rel_z_{n}" for n in RELATIVE_OF],
     "collab": list(COLLAB[:4]),  # the collaborative columns
-    "velocity": list(COLLAB[4:]),  # named engagement in the last hours
+    "velocity": list(COLLAB[4:9]),  # named engagement in the last hours
     "rel_time": [
         "rel_pct_content_age_days",
         "rel_pct_content_last_activity_days",
