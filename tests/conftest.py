@@ -143,3 +143,28 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One real redis-server per test session (per xdist worker); tests keep apart by their DB_PREFIX."""
     with redis_server(tmp_path_factory.mktemp("redis")) as url:
         yield url
+
+
+# The modules that take longest (a `--durations=0` run, longest first). Collected first, so that xdist, which
+# hands out files in collection order, starts them first: none is left for the end, when the other worker has
+# run out of files and waits idle.
+LONGEST_MODULES = (
+    "tests/faults/test_kills.py",
+    "tests/integration/billing/test_payment_replays.py",
+    "tests/integration/test_processes.py",
+    "tests/integration/test_member_value.py",
+    "tests/generate/test_generate.py",
+    "tests/integration/test_ltv.py",
+    "tests/integration/test_ranking_lifecycle.py",
+    "tests/integration/test_ranking_gate.py",
+    "tests/deploy/test_packaging.py",
+    "tests/shared/test_tracing.py",
+    "tests/integration/test_slots.py",
+    "tests/infra/test_embedded.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest modules first, each keeping its own order; every other test keeps its place after them."""
+    rank = {path: n for n, path in enumerate(LONGEST_MODULES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(LONGEST_MODULES)))
