@@ -145,9 +145,9 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-# The modules that take longest (a `--durations=0` run, longest first). Collected first, so that xdist, which
-# hands out files in collection order, starts them first: none is left for the end, when the other worker has
-# run out of files and waits idle.
+# The modules that take longest (a `--durations=0` run, longest first). Collected first, so that xdist hands them
+# out first (`make test` passes `--no-loadscope-reorder`: by default xdist orders files by their number of tests,
+# which leaves these one-to-three-test modules for the end, one worker running them while the other waits idle).
 LONGEST_MODULES = (
     "tests/faults/test_kills.py",
     "tests/integration/billing/test_payment_replays.py",
@@ -158,6 +158,8 @@ LONGEST_MODULES = (
     "tests/integration/test_ranking_lifecycle.py",
     "tests/integration/test_ranking_gate.py",
     "tests/deploy/test_packaging.py",
+    "tests/shared/test_leader_lease.py",
+    "tests/integration/test_ranking_walkthrough.py",
     "tests/shared/test_tracing.py",
     "tests/integration/test_slots.py",
     "tests/infra/test_embedded.py",
