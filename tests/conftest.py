@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -12,11 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-import infra.mongo
 from gateway.app import create_app
 from infra.embedded import EmbeddedServer
 from infra.settings import SERVICE_NAMES, Settings
-from tests.db_client import KeptServiceClients, close_shared, db_client, share
+from tests.db_client import close_shared, db_client, share
 from tests.factories import ADMIN_KEY, JWT_SECRET, Api
 from tests.fast_settings import build_settings
 from tests.redis_server import redis_server
@@ -63,19 +61,8 @@ def settings_for(mongo_uri: str, prefix: str, var_dir: Any, **overrides: Any) ->
     return build_settings(**values)
 
 
-@pytest.fixture(scope="session")
-async def kept_service_clients(mongo_uri: str) -> AsyncIterator[None]:
-    """From the first test that makes settings on: the services' clients on the session's server are kept open
-    from one gateway to the next (tests/db_client.py says why), and closed before the server stops."""
-    kept = KeptServiceClients(infra.mongo.create_mongo_client, mongo_uri, asyncio.get_running_loop())
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(infra.mongo, "create_mongo_client", kept)
-        yield
-    await kept.close()
-
-
 @pytest.fixture
-def make_settings(mongo_uri: str, tmp_path: Any, kept_service_clients: None) -> Iterator[Callable[..., Settings]]:
+def make_settings(mongo_uri: str, tmp_path: Any) -> Iterator[Callable[..., Settings]]:
     """Settings on a database prefix of this test's own; every database made under it is dropped after."""
     prefix = f"t{uuid.uuid4().hex[:12]}"
 
