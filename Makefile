@@ -56,7 +56,7 @@ run: install
 ## test: the whole suite, one worker per core (pytest-xdist), each against a real SecantusDB server it starts;
 ## a file's tests stay on one worker, so a module's expensive fixture (an imported dump) is built once
 test: install
-	$(PY) -m pytest -q -n auto --dist loadfile
+	$(PY) -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 lint: install
 	$(PY) -m ruff format .

@@ -16,6 +16,7 @@ from infra.embedded import EmbeddedServer
 from infra.settings import SERVICE_NAMES, Settings
 from tests.db_client import close_shared, db_client, share
 from tests.factories import ADMIN_KEY, JWT_SECRET, Api
+from tests.fast_settings import build_settings
 from tests.redis_server import redis_server
 
 # Secrets of production length, so that a test may switch APP_ENV to production and still start.
@@ -57,7 +58,7 @@ def settings_for(mongo_uri: str, prefix: str, var_dir: Any, **overrides: Any) ->
         "seed_demo": False,
     }
     values.update(overrides)
-    return Settings(**values)
+    return build_settings(**values)
 
 
 @pytest.fixture
@@ -129,3 +130,30 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One real redis-server per test session (per xdist worker); tests keep apart by their DB_PREFIX."""
     with redis_server(tmp_path_factory.mktemp("redis")) as url:
         yield url
+
+
+# The modules that take longest (a `--durations=0` run, longest first). Collected first, so that xdist hands them
+# out first (`make test` passes `--no-loadscope-reorder`: by default xdist orders files by their number of tests,
+# which leaves these one-to-three-test modules for the end, one worker running them while the other waits idle).
+LONGEST_MODULES = (
+    "tests/faults/test_kills.py",
+    "tests/integration/billing/test_payment_replays.py",
+    "tests/integration/test_processes.py",
+    "tests/integration/test_member_value.py",
+    "tests/generate/test_generate.py",
+    "tests/integration/test_ltv.py",
+    "tests/integration/test_ranking_lifecycle.py",
+    "tests/integration/test_ranking_gate.py",
+    "tests/deploy/test_packaging.py",
+    "tests/shared/test_leader_lease.py",
+    "tests/integration/test_ranking_walkthrough.py",
+    "tests/shared/test_tracing.py",
+    "tests/integration/test_slots.py",
+    "tests/infra/test_embedded.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest modules first, each keeping its own order; every other test keeps its place after them."""
+    rank = {path: n for n, path in enumerate(LONGEST_MODULES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(LONGEST_MODULES)))

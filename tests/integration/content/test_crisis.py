@@ -78,12 +78,14 @@ async def test_incident_carries_the_seven_steps_with_deadlines_from_the_trigger(
         assert {(s["doneAt"], s["overdue"]) for s in incident["steps"]} == {(None, False)}
 
 
-async def test_storm_of_500_concurrent_complaints_opens_exactly_one_incident(gateway_with: Any) -> None:
-    # 100 complaints from each of 5 members: the per-member limit is raised out of the way.
+async def test_storm_of_concurrent_complaints_opens_exactly_one_incident(gateway_with: Any) -> None:
+    # 20 complaints from each of 5 members, all in flight at once: the per-member limit is raised out of the way.
+    # The threshold is 3, so nearly every complaint races to open the incident; 500 at once is
+    # `python -m benchmarks.complaint_storm`'s (which checks the one incident too).
     async with gateway_with(CRISIS_COMPLAINTS_PER_HOUR=3, COMPLAINTS_PER_MEMBER_PER_HOUR=1000) as api:
         w = await world(api)
         members = [w.member, w.operator] + [await register(api, "demo", f"m{i}") for i in range(3)]
-        results = await asyncio.gather(*(complain(api, members[i % len(members)]) for i in range(500)))
+        results = await asyncio.gather(*(complain(api, members[i % len(members)]) for i in range(100)))
         incidents = (await api.data(INCIDENTS, {"status": "OPEN"}, token=w.operator.token))["incidents"]
         attached = [r["incidentId"] for r in results if r["incidentId"]]
         assert [(i["level"], i["cause"]) for i in incidents] == [(1, "COMPLAINT_SURGE")]
