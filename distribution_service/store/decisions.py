@@ -94,7 +94,9 @@ class DecisionsStore:
                 # the same documents, one insert per collection, in the same transaction.
                 await self._insert_per_collection(writes, session)
 
-        async with client.start_session() as session:
+        # Not causally consistent: a retried transaction would send its bulk write `readConcern.afterClusterTime`,
+        # which SecantusDB's `bulkWrite` refuses (store/events.py, `run_transaction`).
+        async with client.start_session(causal_consistency=False) as session:
             await session.with_transaction(write)
 
     async def _insert_per_collection(self, writes: Sequence[InsertOne[Doc]], session: Session) -> None:
