@@ -223,7 +223,7 @@ class EventsStore:
                 await self._insert_each(docs, session)
             except ClientBulkWriteException as exc:
                 # Only the events' own duplicates are answered as replays; any other refusal is an error.
-                errors = exc.write_errors or []
+                errors: list[Doc] = exc.details.get("writeErrors") or []
                 if errors and all(
                     e.get("code") == DUPLICATE_KEY and e.get("idx", len(docs)) < len(docs) for e in errors
                 ):
