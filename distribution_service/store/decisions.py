@@ -16,10 +16,10 @@ from bson import ObjectId
 from pymongo import ASCENDING, InsertOne
 from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import InvalidOperation
 
 from distribution_service.domain.honeycomb import EventType
 from distribution_service.store.base import Doc
+from distribution_service.store.client_inserts import insert_all
 from infra.indexes import IndexPlan
 
 DECISION_BATCH = 500
@@ -87,26 +87,12 @@ class DecisionsStore:
         client = self.decisions.database.client
 
         async def write(session: Session) -> None:
-            try:
-                await client.bulk_write(writes, ordered=False, session=session)
-            except InvalidOperation:
-                # A server before MongoDB 8.0 has no client-level bulk write (the driver refuses before sending):
-                # the same documents, one insert per collection, in the same transaction.
-                await self._insert_per_collection(writes, session)
+            await insert_all(client, writes, ordered=False, session=session)
 
         # Not causally consistent: a retried transaction would send its bulk write `readConcern.afterClusterTime`,
         # which SecantusDB's `bulkWrite` refuses (store/events.py, `run_transaction`).
         async with client.start_session(causal_consistency=False) as session:
             await session.with_transaction(write)
-
-    async def _insert_per_collection(self, writes: Sequence[InsertOne[Doc]], session: Session) -> None:
-        by_namespace: dict[str, list[Doc]] = {}
-        for write in writes:
-            by_namespace.setdefault(write._namespace or "", []).append(write._doc)  # noqa: SLF001
-        client = self.decisions.database.client
-        for namespace, docs in by_namespace.items():
-            database, _, collection = namespace.partition(".")
-            await client[database][collection].insert_many(docs, ordered=False, session=session)
 
     async def list_impressions_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
         """The impressions of the counted decisions made in [since, until) (`impressions_of`). On community_at: the

@@ -19,13 +19,13 @@ from pymongo.errors import (
     AutoReconnect,
     BulkWriteError,
     ClientBulkWriteException,
-    InvalidOperation,
     NetworkTimeout,
     OperationFailure,
 )
 
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
+from distribution_service.store.client_inserts import insert_all
 from distribution_service.store.community_activity import CommunityActivityStore
 from distribution_service.store.event_migrations import EventMigrations
 from distribution_service.store.event_outbox import EventOutboxStore, Pending
@@ -206,9 +206,9 @@ class EventsStore:
 
     async def _store_batch(self, docs: list[Doc]) -> None:
         """The events and their outbox entries, in one journaled transaction (a duplicate aborts it whole), sent as
-        one client-level bulk write (one round trip fewer than an insert per collection; `_insert_each` on a
-        server before MongoDB 8.0). A duplicate client event id is raised as BulkWriteError, as `insert_many`
-        raises it."""
+        one client-level bulk write (one round trip fewer than an insert per collection; an insert per collection
+        on a server before MongoDB 8.0: store/client_inserts.py). A duplicate client event id is raised as
+        BulkWriteError, as `insert_many` raises it."""
         namespace = f"{self.events.database.name}.{self.events.name}"
         writes = [
             *(InsertOne(d, namespace=namespace) for d in docs),
@@ -218,9 +218,7 @@ class EventsStore:
 
         async def write(session: Session) -> None:
             try:
-                await client.bulk_write(writes, ordered=True, session=session)
-            except InvalidOperation:
-                await self._insert_each(docs, session)
+                await insert_all(client, writes, ordered=True, session=session)
             except ClientBulkWriteException as exc:
                 # Only the events' own duplicates are answered as replays; any other refusal is an error.
                 errors: list[Doc] = exc.details.get("writeErrors") or []
@@ -237,11 +235,6 @@ class EventsStore:
         # SecantusDB commits a transaction without syncing its log, whatever the write concern says: the caller
         # hears "stored" only once a journaled write after the commit (shared by concurrent recorders) is on disk.
         await self.barrier.wait()
-
-    async def _insert_each(self, docs: list[Doc], session: Session) -> None:
-        """`_store_batch`'s writes one insert per collection (a server without the client-level bulk write)."""
-        await self.events.insert_many(docs, ordered=True, session=session)
-        await self.outbox.add(docs, session)
 
     async def run_transaction(self, callback: Callable[[Session], Awaitable[None]], *, causal: bool = True) -> None:
         """`causal=False` for a transaction that starts with a client-level bulk write: a causally consistent

@@ -283,7 +283,8 @@ async def test_an_outbox_write_failing_leaves_no_event_and_the_retry_is_no_dupli
         return [{**entry, "_id": taken} for entry in real(docs)]
 
     monkeypatch.setattr(store.events.outbox, "entries_for", refused)
-    with pytest.raises(PyMongoError):
+    # (refused by the server; as a duplicate key, which no stored event explains: an error either way)
+    with pytest.raises((PyMongoError, RuntimeError)):
         await store.events.insert_events(events(community, item, 4))
     assert await store.events.events.count_documents({"community_id": community}) == 0
     await store.events.outbox.entries.delete_one({"_id": taken})
