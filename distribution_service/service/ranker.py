@@ -177,7 +177,7 @@ class FeedRanker:
             contributions_at_read,
         )
         # The decisions and the impressions (one outbox entry per IMPRESSIONS_PER_WRITE, which the ingest worker
-        # counts; the decisions are their record) in one command: a feed's one write, no transaction.
+        # counts; the decisions are their record) in one transaction: a feed's one write, stored together or not.
         entries = [
             self.store.events.impressions_insert(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
             for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE)

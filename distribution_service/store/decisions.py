@@ -14,11 +14,12 @@ from datetime import datetime
 
 from bson import ObjectId
 from pymongo import ASCENDING, InsertOne
+from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import InvalidOperation
 
 from distribution_service.domain.honeycomb import EventType
 from distribution_service.store.base import Doc
+from distribution_service.store.client_inserts import insert_all
 from infra.indexes import IndexPlan
 
 DECISION_BATCH = 500
@@ -73,29 +74,25 @@ class DecisionsStore:
         await indexes.create()
 
     async def insert_decisions(self, docs: list[Doc], also: Sequence[InsertOne[Doc]] = ()) -> None:
-        """The decisions, and `also` (inserts naming their own collection: the impressions' outbox entries) in the
-        same command, a client-level bulk write: one round trip for everything a feed writes."""
+        """The decisions, and `also` (inserts naming their own collection: the impressions' outbox entries), in one
+        transaction: a decision flagged IMPRESSIONS_COUNTED is stored if and only if the entry its impressions are
+        counted from is, so a crash or a refused write between the two can neither lose nor double them. One
+        client-level bulk write in it (two round trips with the commit: everything a feed writes)."""
         if not also:
             if docs:
                 await self.decisions.insert_many(docs, ordered=False)
             return
         namespace = f"{self.decisions.database.name}.{self.decisions.name}"
-        writes = [InsertOne(d, namespace=namespace) for d in docs]
-        try:
-            await self.decisions.database.client.bulk_write([*writes, *also], ordered=False)
-        except InvalidOperation:
-            # A server before MongoDB 8.0 has no client-level bulk write (the driver refuses before sending):
-            # the same documents, one insert per collection.
-            await self._insert_per_collection([*writes, *also])
-
-    async def _insert_per_collection(self, writes: Sequence[InsertOne[Doc]]) -> None:
-        by_namespace: dict[str, list[Doc]] = {}
-        for write in writes:
-            by_namespace.setdefault(write._namespace or "", []).append(write._doc)  # noqa: SLF001
+        writes = [*(InsertOne(d, namespace=namespace) for d in docs), *also]
         client = self.decisions.database.client
-        for namespace, docs in by_namespace.items():
-            database, _, collection = namespace.partition(".")
-            await client[database][collection].insert_many(docs, ordered=False)
+
+        async def write(session: Session) -> None:
+            await insert_all(client, writes, ordered=False, session=session)
+
+        # Not causally consistent: a retried transaction would send its bulk write `readConcern.afterClusterTime`,
+        # which SecantusDB's `bulkWrite` refuses (store/events.py, `run_transaction`).
+        async with client.start_session(causal_consistency=False) as session:
+            await session.with_transaction(write)
 
     async def list_impressions_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
         """The impressions of the counted decisions made in [since, until) (`impressions_of`). On community_at: the

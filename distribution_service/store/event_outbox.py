@@ -112,14 +112,22 @@ class EventOutboxStore:
         await indexes.create()
 
     async def add(self, docs: list[Doc], session: Session) -> None:
-        """Entries for these just-inserted events, in the caller's transaction: one per EVENTS_PER_ENTRY, so a
-        worker take can stop between the parts of a large batch (MAX_UPDATES_PER_TAKE)."""
+        """Entries for these just-inserted events, in the caller's transaction (`entries_for`)."""
+        await self.entries.insert_many(self.entries_for(docs), ordered=True, session=session)
+
+    def entries_for(self, docs: list[Doc]) -> list[Doc]:
+        """The entries of these events: one per EVENTS_PER_ENTRY, so a worker take can stop between the parts of a
+        large batch (MAX_UPDATES_PER_TAKE)."""
         entries = []
         for start in range(0, len(docs), EVENTS_PER_ENTRY):
             key = ObjectId()
             part = docs[start : start + EVENTS_PER_ENTRY]
             entries.append({"_id": key, "key": key, "events": [outbox_event(d) for d in part]})
-        await self.entries.insert_many(entries, ordered=True, session=session)
+        return entries
+
+    @property
+    def namespace(self) -> str:
+        return f"{self.entries.database.name}.{self.entries.name}"
 
     def counted_insert(self, docs: list[Doc]) -> InsertOne[Doc]:
         """The insert of one entry holding what the worker counts of these events, which are stored nowhere (a
@@ -127,8 +135,7 @@ class EventOutboxStore:
         (DecisionsStore.insert_decisions), with the same write concern: they are the platform's own record of what
         it showed, not events a client was told are stored."""
         key = ObjectId()
-        namespace = f"{self.entries.database.name}.{self.entries.name}"
-        return InsertOne({"_id": key, "key": key, "events": [outbox_event(d) for d in docs]}, namespace=namespace)
+        return InsertOne({"_id": key, "key": key, "events": [outbox_event(d) for d in docs]}, namespace=self.namespace)
 
     async def oldest_time(self) -> datetime | None:
         """When the oldest entry was written (to the second), or None when the outbox is empty. Reads the whole

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from bson import ObjectId
 from pymongo import MongoClient
+from pymongo.errors import InvalidOperation, PyMongoError
 
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore, Doc
@@ -253,9 +254,9 @@ async def test_a_connection_error_retried_by_the_store_is_not_a_duplicate(
     real = store.events.run_transaction
     calls: list[int] = []
 
-    async def lost_reply(callback: Any) -> None:
+    async def lost_reply(callback: Any, **options: Any) -> None:
         calls.append(1)
-        await real(callback)
+        await real(callback, **options)
         if len(calls) == 1:
             raise AutoReconnect("reply lost after the commit")
 
@@ -273,22 +274,47 @@ async def test_an_outbox_write_failing_leaves_no_event_and_the_retry_is_no_dupli
     store: DistributionStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     community, item = ObjectId(), ObjectId()
-    real = store.events.outbox.add
+    real = store.events.outbox.entries_for
+    taken = ObjectId()
+    await store.events.outbox.entries.insert_one({"_id": taken, "key": taken, "events": []})
 
-    async def fails(docs: list[Doc], session: Any) -> None:
-        raise Crash  # the events were inserted in the transaction, the outbox entry not
+    def refused(docs: list[Doc]) -> list[Doc]:
+        # the server refuses the entry (its `_id` is taken) after the events' inserts in the same transaction
+        return [{**entry, "_id": taken} for entry in real(docs)]
 
-    monkeypatch.setattr(store.events.outbox, "add", fails)
-    with pytest.raises(Crash):
+    monkeypatch.setattr(store.events.outbox, "entries_for", refused)
+    # (refused by the server; as a duplicate key, which no stored event explains: an error either way)
+    with pytest.raises((PyMongoError, RuntimeError)):
         await store.events.insert_events(events(community, item, 4))
     assert await store.events.events.count_documents({"community_id": community}) == 0
+    await store.events.outbox.entries.delete_one({"_id": taken})
     # when: the client sends the batch again
-    monkeypatch.setattr(store.events.outbox, "add", real)
+    monkeypatch.setattr(store.events.outbox, "entries_for", real)
     results = await store.events.insert_events(events(community, item, 4))
     # then
     assert [d for _, d in results] == [False] * 4
     assert await IngestWorker(store, interval=0).drain() == 4
     assert await opens(store, community, item) == 4
+
+
+async def test_without_the_client_bulk_write_events_go_one_insert_per_collection(
+    store: DistributionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server before MongoDB 8.0 (the driver refuses the client-level bulk write): the same transaction, an
+    insert per collection; replays still answer as duplicates."""
+
+    async def refused(*args: Any, **kwargs: Any) -> None:
+        raise InvalidOperation("MongoClient.bulk_write requires MongoDB server version 8.0+.")
+
+    monkeypatch.setattr(type(store.events.events.database.client), "bulk_write", refused)
+    community, item = ObjectId(), ObjectId()
+    first = await store.events.insert_events(events(community, item, 2))
+    again = await store.events.insert_events(events(community, item, 3))
+    assert [d for _, d in first] == [False, False]
+    assert [d for _, d in again] == [True, True, False]
+    assert [i for i, _ in again[:2]] == [i for i, _ in first]
+    assert await IngestWorker(store, interval=0).drain() == 3
+    assert await opens(store, community, item) == 3
 
 
 async def test_replays_mixed_with_new_events_are_stored_and_counted_once(store: DistributionStore) -> None:

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from bson import ObjectId
+from pymongo import AsyncMongoClient
+from pymongo.errors import InvalidOperation, PyMongoError
 
 from distribution_service.service.figures import FiguresService
 from distribution_service.service.ingest_worker import IngestWorker
@@ -122,3 +124,37 @@ async def test_impressions_an_older_version_stored_or_left_to_store_are_read_and
     read = await store.decisions.list_impressions_between(community, at - timedelta(minutes=1), datetime.now(UTC))
     assert [(e["member_id"], e["content_id"]) for e in read] == [(new, items[0])]
     assert await store.decisions.list_shown_members(community, at - timedelta(minutes=1)) == [str(new)]
+
+
+@pytest.mark.parametrize("fails", ["commitTransaction", "insert"])
+async def test_a_decision_and_its_impressions_entry_are_stored_together_or_not_at_all(
+    store: DistributionStore, mongo_uri: str, monkeypatch: pytest.MonkeyPatch, fails: str
+) -> None:
+    """The server refuses the commit (client-level bulk write), or the outbox entry's insert after the decision's
+    (one insert per collection, a server before 8.0): neither is stored; served again, counted once."""
+    if fails == "insert":
+
+        async def refused(*args: Any, **kwargs: Any) -> None:
+            raise InvalidOperation("MongoClient.bulk_write requires MongoDB server version 8.0+.")
+
+        monkeypatch.setattr(type(store.decisions.decisions.database.client), "bulk_write", refused)
+    community, items = ObjectId(), [ObjectId() for _ in range(2)]
+    served = decision(community, ObjectId(), items, datetime.now(UTC), counted=True)
+    admin: AsyncMongoClient[Doc] = AsyncMongoClient(mongo_uri)
+    try:
+        # the first write of the pair (the decision's insert) passes; the one after it fails
+        mode = {"skip": 1, "times": 1} if fails == "insert" else {"times": 1}
+        data = {"failCommands": [fails], "errorCode": 2}
+        await admin.admin.command({"configureFailPoint": "failCommand", "mode": mode, "data": data})
+        with pytest.raises(PyMongoError):
+            await serve(store, [served])
+    finally:
+        await admin.admin.command({"configureFailPoint": "failCommand", "mode": "off"})
+        await admin.close()
+    assert await store.decisions.decisions.count_documents({"_id": served["_id"]}) == 0
+    assert await store.events.outbox.entries.count_documents({}) == 0
+    # when: the feed is served again, and drained
+    await serve(store, [served])
+    assert await IngestWorker(store, interval=0).drain() == 2
+    # then
+    assert await counted(store, community, items) == [1, 1]
