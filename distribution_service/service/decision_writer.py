@@ -46,9 +46,15 @@ class DecisionWriter:
         A cancelled caller does not take its decision out: it is written with the group all the same."""
         if not decisions and not impressions:
             return
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        running = self._running
+        if running is not None and (running.done() or running.get_loop() is not loop):
+            # A drain left by a loop that has closed (a process's services restarted): its waiters went with it.
+            self._queue = [p for p in self._queue if p.done.get_loop() is loop]
+            running = self._running = None
+        done: asyncio.Future[None] = loop.create_future()
         self._queue.append(_Pending(decisions, impressions, done))
-        if self._running is None:
+        if running is None:
             self._running = asyncio.create_task(self._drain())
         await asyncio.shield(done)
 

@@ -78,3 +78,20 @@ def test_a_group_stops_at_its_size_but_takes_a_large_first_write() -> None:
         assert take_group(queue[1:], 2) == queue[1:2]
     finally:
         loop.close()
+
+
+async def test_a_writer_whose_last_loop_closed_writes_in_the_next(store: DistributionStore) -> None:
+    writer = DecisionWriter(store)
+    # given: what a loop that has closed left behind (a drain that no longer runs, a waiter of that loop's)
+    ended = asyncio.create_task(asyncio.sleep(0))
+    await ended
+    writer._running = ended  # noqa: SLF001
+    other = asyncio.new_event_loop()
+    writer._queue.append(_Pending([{"_id": ObjectId()}], [], other.create_future()))  # noqa: SLF001
+    other.close()
+    decision = {"_id": ObjectId(), "community_id": ObjectId(), "member_id": ObjectId()}
+    # when
+    await writer.write([decision], [])
+    # then: this loop's decision is stored, the closed loop's waiter dropped
+    assert await store.decisions.decisions.count_documents({"_id": decision["_id"]}) == 1
+    assert writer.decisions == 1
