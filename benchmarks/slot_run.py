@@ -7,7 +7,10 @@ promoted. Measured in one run: bare `Booster.predict` (one thread) on one member
 per second (a member ranked at the cost of one predict); the slot run of every member, members per second; the
 same slot (another day) run as two partitions side by side (`--partition 0/2` and `1/2`), members per second, with
 each member's deliveries counted: every member delivered exactly once; and the run until its impressions are
-counted by the ingest worker (`slot_run_impressions_stored_*`: "until counted", the name kept).
+counted by the ingest worker (`slot_run_impressions_stored_*`: "until counted", the name kept). The whole run's CPU
+per member, split: this process (`slot_run_platform_cpu_ms_per_member`: ranking, the reads' and writes' client
+side, the ingest worker counting its impressions meanwhile) and, when the server is started here, the database
+server's (`slot_run_database_cpu_ms_per_member`): on the one core they share, both are the run's cost.
 benchmarks/hot_path.py runs this pinned to the platform's core. The last line is one JSON object.
 """
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import time
 import uuid
 from collections import Counter
@@ -49,7 +53,23 @@ async def outbox_drained(service: DistributionService, limit_seconds: float = 60
     return True
 
 
-async def measure(services: Topology, members_wanted: int) -> dict[str, Any]:
+def process_cpu_seconds(pid: int | None) -> float | None:
+    """A process's CPU seconds (user and system) from /proc; None without a pid or on a system without it."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def per_member_ms(before: float | None, after: float | None, members: int) -> float | None:
+    return round((after - before) / members * 1000, 2) if before is not None and after is not None else None
+
+
+async def measure(services: Topology, members_wanted: int, server_pid: int | None = None) -> dict[str, Any]:
     service: DistributionService = services.apps["distribution"].state.service
     catalog, log = community()
     trained = train_and_evaluate(TrainingData("bench", catalog, log, since=START, until=START + 61 * DAY))
@@ -76,9 +96,11 @@ async def measure(services: Topology, members_wanted: int) -> dict[str, Any]:
     bare = 1 / predict_s
 
     await outbox_drained(service)
+    cpu_before, db_before = time.process_time(), process_cpu_seconds(server_pid)
     started = time.perf_counter()
     whole = await run_slot_for_community(service.slots, oid, Slot.EVENING, day="2030-01-01", top_k=5)
     whole_rate = len(members) / (time.perf_counter() - started)
+    cpu_after, db_after = time.process_time(), process_cpu_seconds(server_pid)
     # The run's impressions travel in outbox entries that the ingest worker counts (item counters; the decisions
     # are their record, nothing is stored in `events`): the rate until they are all counted too. The key keeps its
     # name, `slot_run_impressions_stored_*`: "stored" there means "counted" since they are no longer stored.
@@ -116,6 +138,8 @@ async def measure(services: Topology, members_wanted: int) -> dict[str, Any]:
         "slot_run_members_per_s": round(whole_rate, 1),
         "slot_run_vs_bare_predict": round(whole_rate / bare, 4),
         "slot_run_delivered": whole.delivered,
+        "slot_run_platform_cpu_ms_per_member": per_member_ms(cpu_before, cpu_after, len(members)),
+        "slot_run_database_cpu_ms_per_member": per_member_ms(db_before, db_after, len(members)),
         "slot_run_impressions_stored_members_per_s": round(stored_rate, 1) if stored_rate else None,
         "slot_run_impressions_stored_vs_bare_predict": round(stored_rate / bare, 4) if stored_rate else None,
         "slot_run_2_partitions_members_per_s": round(parted_rate, 1),
@@ -125,10 +149,10 @@ async def measure(services: Topology, members_wanted: int) -> dict[str, Any]:
     }
 
 
-async def run(uri: str, members: int) -> dict[str, Any]:
+async def run(uri: str, members: int, server_pid: int | None = None) -> dict[str, Any]:
     settings = Settings(app_env="test", mongodb_uri=uri, db_prefix=f"slot{uuid.uuid4().hex[:8]}", seed_demo=False)
     async with Topology(settings).running() as services:
-        return await measure(services, members)
+        return await measure(services, members, server_pid)
 
 
 def main() -> None:
@@ -140,7 +164,8 @@ def main() -> None:
     if server:
         server.start()
     try:
-        figures = asyncio.run(run(args.mongodb_uri or (server.uri if server else ""), args.members))
+        pid = server.process.pid if server and server.process else None
+        figures = asyncio.run(run(args.mongodb_uri or (server.uri if server else ""), args.members, pid))
     finally:
         if server:
             server.stop()

@@ -157,8 +157,9 @@ def _stack(rows: list[Any]) -> Any:
 
     if not rows:
         return csr_matrix((0, N_FEATURES), dtype=np.float32)
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    # int32 indices and offsets, as scipy keeps them: given int64, it checks their contents to narrow them.
+    indptr = np.zeros(len(rows) + 1, dtype=np.int32)
     np.cumsum([r.nnz for r in rows], out=indptr[1:])
     data = np.concatenate([r.data for r in rows]).astype(np.float32, copy=False)
-    indices = np.concatenate([r.indices for r in rows])
+    indices = np.concatenate([r.indices for r in rows]).astype(np.int32, copy=False)
     return csr_matrix((data, indices, indptr), shape=(len(rows), N_FEATURES))

@@ -11,12 +11,15 @@ from distribution_service.ranking.features import MemberState
 from distribution_service.ranking.member_features import HISTORY_LIMIT, Engagements, member_state_at
 from distribution_service.ranking.text import N_FEATURES
 
+# A member without engaged text reads this empty row set (shared, only ever read: a slot run made one per member).
+EMPTY_TEXT = csr_matrix((0, N_FEATURES), dtype="float32")
+
 
 def member_state(member_id: str, engaged: Engagements | None, now: datetime, *, limit: int) -> MemberState:
     """The member's features from their last engagements known before `now` (none: a newcomer): training's
     HISTORY_LIMIT of them, or `limit` (RANKING_HISTORY_LIMIT) if the feed reads fewer, which then differ from
     training's for members with more history."""
-    empty_text = csr_matrix((0, N_FEATURES), dtype="float32")
+    empty_text = EMPTY_TEXT
     if engaged is None:
         return MemberState(member_id=member_id, text_history=empty_text)
     return member_state_at(member_id, now.timestamp(), engaged.last(min(limit, HISTORY_LIMIT)), empty_text=empty_text)

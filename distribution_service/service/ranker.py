@@ -37,6 +37,7 @@ from distribution_service.service.candidates import (
     member_rows,
     sources_of,
 )
+from distribution_service.service.decision_writer import DecisionWriter
 from distribution_service.service.member_state import member_state
 from distribution_service.service.pool_reader import (
     ALIVE_DAYS,
@@ -54,9 +55,6 @@ from distribution_service.store.decisions import IMPRESSIONS_COUNTED, interleavi
 from users_service.client import UsersClient
 
 __all__ = ["ALIVE_DAYS", "COUNTERS_TTL_SECONDS", "HISTORY_LIMIT", "POOL_TTL_SECONDS", "Decision", "FeedRanker"]
-
-# Impressions per outbox entry (the ingest worker counts them; store/event_outbox.py).
-IMPRESSIONS_PER_WRITE = 250
 
 
 @dataclass(frozen=True)
@@ -109,6 +107,8 @@ class FeedRanker:
         self.heuristic = HeuristicRanker()
         # Set by the facade: the ranker experiments (A/B arms naming a model, interleaving); None ranks without.
         self.arms: RankerArms | None = None
+        # Every decision's one write, in groups under load (service/decision_writer.py).
+        self.writer = DecisionWriter(store)
         # The pool, histories and counters a decision reads, with their per-process caches.
         self.reader = CandidatePoolReader(
             store,
@@ -176,13 +176,9 @@ class FeedRanker:
             reasons,
             contributions_at_read,
         )
-        # The decisions and the impressions (one outbox entry per IMPRESSIONS_PER_WRITE, which the ingest worker
-        # counts; the decisions are their record) in one transaction: a feed's one write, stored together or not.
-        entries = [
-            self.store.events.impressions_insert(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
-            for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE)
-        ]
-        await self.store.decisions.insert_decisions(decision_docs, also=entries)
+        # The decisions and the impressions (outbox entries the ingest worker counts; the decisions are their
+        # record) in one transaction, shared with the feeds that finish while another's write is on the wire.
+        await self.writer.write(decision_docs, impressions)
         if self.arms is not None:
             await self.arms.record(cid, batch.plans, channel)
         return decisions

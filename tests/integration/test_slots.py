@@ -13,7 +13,7 @@ from pymongo import MongoClient
 
 from composition.topology import Topology
 from distribution_service.domain.honeycomb import Slot
-from distribution_service.service import DistributionService, ranker
+from distribution_service.service import DistributionService, decision_writer
 from distribution_service.service.slots_command import parser, run
 from infra.errors import BadInputError
 from infra.periodic import PeriodicTask
@@ -139,7 +139,7 @@ async def test_partitions_split_one_run_among_workers(api: Api) -> None:
 async def test_two_partitions_deliver_each_member_exactly_once(api: Api, monkeypatch: Any) -> None:
     members, _ = await community_with_readers(api, readers=4)
     # A chunk's impressions split into several outbox entries, as a large run's are.
-    monkeypatch.setattr(ranker, "IMPRESSIONS_PER_WRITE", 2)
+    monkeypatch.setattr(decision_writer, "IMPRESSIONS_PER_WRITE", 2)
     # when: two workers share the run at the same time, each named by `--partition I/N`
     parts = await asyncio.gather(*(slot_run(api, "--slot", "EVENING", "--partition", f"{i}/2") for i in range(2)))
     # then: each member has one delivery of the slot, whichever worker made it

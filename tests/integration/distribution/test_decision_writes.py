@@ -1,14 +1,17 @@
 """A feed's one write: the decision and its impressions' outbox entry in a client-level bulk write, and the same
-documents one insert per collection on a server without it (MongoDB before 8.0)."""
+documents one insert per collection on a server without it (MongoDB before 8.0); concurrent feeds' writes in
+groups (service/decision_writer.py)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 from bson import ObjectId
 from pymongo.errors import InvalidOperation
 
+from distribution_service.service.decision_writer import DecisionWriter, _Pending, take_group
 from distribution_service.store import DistributionStore
 
 
@@ -34,3 +37,61 @@ async def test_the_decision_and_its_entry_are_both_stored(
     stored = await store.events.outbox.entries.find_one({"_id": entry._doc["_id"]})
     assert stored is not None
     assert len(stored["events"]) == 2
+
+
+async def test_concurrent_feeds_share_one_write_and_each_waits_for_its_own(store: DistributionStore) -> None:
+    community = ObjectId()
+    writer = DecisionWriter(store)
+    members = [ObjectId() for _ in range(5)]
+    decisions = [{"_id": ObjectId(), "community_id": community, "member_id": m} for m in members]
+    # when: five feeds write at once (the first's write leaves before the others queue: it goes alone or with them)
+    await asyncio.gather(*(writer.write([d], [impression(community, d["member_id"])]) for d in decisions))
+    # then: fewer commands than feeds, and every decision and impression stored once the callers returned
+    assert writer.writes < len(decisions)
+    assert writer.decisions == len(decisions)
+    ids = [d["_id"] for d in decisions]
+    assert await store.decisions.decisions.count_documents({"_id": {"$in": ids}}) == len(decisions)
+    entries = await store.events.outbox.entries.find({"events.member_id": {"$in": members}}).to_list()
+    assert sorted(str(e["member_id"]) for entry in entries for e in entry["events"]) == sorted(map(str, members))
+
+
+async def test_a_failed_group_write_fails_every_feed_in_it(store: DistributionStore) -> None:
+    community = ObjectId()
+    taken = {"_id": ObjectId(), "community_id": community, "member_id": ObjectId()}
+    await store.decisions.insert_decisions([taken])
+    writer = DecisionWriter(store)
+    again = [{**taken}]  # a duplicate key: the group's write fails
+    fresh = [{"_id": ObjectId(), "community_id": community, "member_id": ObjectId()}]
+    outcomes = await asyncio.gather(writer.write(again, []), writer.write(fresh, []), return_exceptions=True)
+    assert all(isinstance(o, Exception) for o in outcomes)
+    # and: the writer goes on: the next feed's write is its own
+    await writer.write([{"_id": ObjectId(), "community_id": community, "member_id": ObjectId()}], [])
+    assert writer.decisions == 1
+
+
+def test_a_group_stops_at_its_size_but_takes_a_large_first_write() -> None:
+    loop = asyncio.new_event_loop()
+    try:
+        queue = [_Pending([{}] * n, [], loop.create_future()) for n in (300, 1, 2)]
+        assert take_group(queue, 256) == queue[:1]
+        assert take_group(queue[1:], 256) == queue[1:]
+        assert take_group(queue[1:], 2) == queue[1:2]
+    finally:
+        loop.close()
+
+
+async def test_a_writer_whose_last_loop_closed_writes_in_the_next(store: DistributionStore) -> None:
+    writer = DecisionWriter(store)
+    # given: what a loop that has closed left behind (a drain that no longer runs, a waiter of that loop's)
+    ended = asyncio.create_task(asyncio.sleep(0))
+    await ended
+    writer._running = ended  # noqa: SLF001
+    other = asyncio.new_event_loop()
+    writer._queue.append(_Pending([{"_id": ObjectId()}], [], other.create_future()))  # noqa: SLF001
+    other.close()
+    decision = {"_id": ObjectId(), "community_id": ObjectId(), "member_id": ObjectId()}
+    # when
+    await writer.write([decision], [])
+    # then: this loop's decision is stored, the closed loop's waiter dropped
+    assert await store.decisions.decisions.count_documents({"_id": decision["_id"]}) == 1
+    assert writer.decisions == 1
