@@ -33,7 +33,7 @@ from gateway.persisted_queries import PersistedQueries, PersistedQueryError, loa
 from gateway.schema import build_schema
 from gateway.transport import as_graphql_response, prefers_graphql_response
 from infra.errors import UnavailableError
-from infra.gc_pause import long_lived_frozen
+from infra.gc_pause import FreezePolicy, long_lived_frozen
 from infra.logging import get_logger, request_id_var
 from infra.metrics import metrics_endpoint
 from infra.service_app import RequestContextMiddleware
@@ -195,7 +195,12 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with services.running(), long_lived_frozen(settings.gc_freeze_after):
+        async with (
+            services.running(),
+            long_lived_frozen(
+                FreezePolicy(settings.gc_freeze_after, settings.gc_refreeze_seconds, settings.gc_full_collect_seconds)
+            ),
+        ):
             try:
                 yield
             finally:

@@ -7,6 +7,13 @@ gateway under maximum-cost queries (measured with gc.callbacks), the p99 of ever
 `gc.freeze()` moves the objects alive at a moment into a permanent generation that collections skip; objects made
 later are collected as before. The process freezes once it has started and once more `after` seconds later (when
 the ranking stack has loaded), each time after one full collection, so that no garbage is frozen with them.
+
+What survives after that (prepared pools, caches, in-flight requests) still reached the old generation, and under
+heavy queries the automatic full passes walked it every 1-4 s, 45-115 ms each. So, every `refreeze` seconds, the
+young generations are collected (a short pass: only what was made since the last one) and the survivors frozen
+too: an automatic full pass then walks at most that many seconds of survivors. Cyclic garbage frozen that way is
+not reclaimed while frozen; every `full_every` seconds the process unfreezes, collects once in full and freezes
+again: one long pass per that interval instead of one every few seconds.
 """
 
 from __future__ import annotations
@@ -14,12 +21,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 from infra.logging import get_logger
 from infra.tasks import cancel_and_wait
 
 log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class FreezePolicy:
+    # Seconds after start of the second freeze (the ranking stack loaded); 0: the collector left as it is.
+    after: float
+    # Seconds between young collections whose survivors are frozen, after the second freeze; 0: none.
+    refreeze: float = 0.0
+    # Seconds between full collections of the whole heap (frozen cycles reclaimed); 0: never after the start.
+    full_every: float = 0.0
 
 
 def freeze_long_lived() -> int:
@@ -30,20 +49,45 @@ def freeze_long_lived() -> int:
     return frozen
 
 
-async def _freeze_later(after: float) -> None:
-    await asyncio.sleep(after)
+def refreeze_young() -> int:
+    """The young generations collected, then everything alive frozen (no walk of the frozen or old objects)."""
+    gc.collect(1)
+    gc.freeze()
+    frozen: int = gc.get_freeze_count()
+    return frozen
+
+
+def collect_all() -> int:
+    """Everything unfrozen and collected in full (frozen cycles reclaimed), then frozen again."""
+    gc.unfreeze()
+    return freeze_long_lived()
+
+
+async def _keep_frozen(policy: FreezePolicy) -> None:
+    await asyncio.sleep(policy.after)
     log.info("gc_frozen", objects=freeze_long_lived())
+    if policy.refreeze <= 0:
+        return
+    last_full = time.monotonic()
+    while True:
+        await asyncio.sleep(policy.refreeze)
+        if policy.full_every > 0 and time.monotonic() - last_full >= policy.full_every:
+            last_full = time.monotonic()
+            log.info("gc_collected_in_full", objects=collect_all())
+        else:
+            refreeze_young()
 
 
 @contextlib.asynccontextmanager
-async def long_lived_frozen(after: float) -> AsyncIterator[None]:
-    """For a process's lifetime: frozen now and again after `after` seconds; `after` 0 leaves the collector as
-    it is (the test suite, where apps come and go in one process)."""
-    if after <= 0:
+async def long_lived_frozen(after: float | FreezePolicy) -> AsyncIterator[None]:
+    """For a process's lifetime: frozen now, again after `after` seconds and then as the policy says; `after` 0
+    leaves the collector as it is (the test suite, where apps come and go in one process)."""
+    policy = after if isinstance(after, FreezePolicy) else FreezePolicy(after)
+    if policy.after <= 0:
         yield
         return
     log.info("gc_frozen", objects=freeze_long_lived())
-    task = asyncio.create_task(_freeze_later(after), name="gc-freeze")
+    task = asyncio.create_task(_keep_frozen(policy), name="gc-freeze")
     try:
         yield
     finally:

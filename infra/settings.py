@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     # The gateway freezes what is alive once it has started, and again this many seconds later, out of the garbage
     # collector's full passes (infra/gc_pause.py); None = 30 s, except under APP_ENV=test (0: never).
     gc_freeze_after_seconds: float | None = Field(default=None, ge=0)
+    # After that second freeze: young collections whose survivors are frozen this often (0: none), and a full
+    # collection of the whole heap (frozen cycles reclaimed) this often (0: never).
+    gc_refreeze_seconds: float = Field(default=5.0, ge=0)
+    gc_full_collect_seconds: float = Field(default=600.0, ge=0)
     login_max_failures: int = 5
     login_failure_window_seconds: int = 900
     # Member accounts: one-time codes that claim an imported account or reset a password, and mail.

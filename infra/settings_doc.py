@@ -66,6 +66,11 @@ DESCRIPTIONS: dict[str, str] = {
     "gc_freeze_after_seconds": "The gateway moves what is alive once it has started, and again this many seconds "
     "later (the ranking stack loaded), out of the garbage collector's full passes, which stalled every request "
     "for 150-200 ms each; unset: 30 s, 0 (never) under `APP_ENV=test`.",
+    "gc_refreeze_seconds": "After the second freeze: this often the gateway collects the young generations and "
+    "freezes what survived, so that the collector's automatic full passes walk at most this many seconds of "
+    "survivors (they took 45-115 ms every 1-4 s under maximum-cost queries); 0: no refreeze.",
+    "gc_full_collect_seconds": "With the refreeze on: this often the gateway unfreezes and collects its whole heap "
+    "once (one pass of ~150-200 ms), reclaiming cyclic garbage the refreezes froze; 0: never.",
     "rate_limits_enabled": "`false` turns every request and cost budget off (the per-operation maximum stays): "
     "for benchmarks and load tests. Budgets are counted per gateway process.",
     "claim_code_ttl_seconds": "How long an operator's claim code for an imported member's account stays valid.",

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import weakref
+from collections.abc import Callable
 
-from infra.gc_pause import long_lived_frozen
+import pytest
+
+from infra.gc_pause import FreezePolicy, long_lived_frozen
+from infra.settings import Settings
 
 
 async def test_zero_leaves_the_collector_as_it_is() -> None:
@@ -19,3 +25,49 @@ async def test_what_is_alive_at_start_is_frozen() -> None:
             assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()  # the rest of the session collects as before
+
+
+class _Node:
+    """A weak-referenceable object that can sit in a reference cycle."""
+
+    other: object = None
+
+
+async def _until(condition: Callable[[], bool], limit: int = 500) -> bool:
+    for _ in range(limit):
+        if condition():
+            return True
+        await asyncio.sleep(0.01)
+    return False
+
+
+async def test_survivors_made_after_the_second_freeze_are_frozen_too() -> None:
+    try:
+        async with long_lived_frozen(FreezePolicy(after=0.01, refreeze=0.01)):
+            await asyncio.sleep(0.05)  # the second freeze done
+            kept = [_Node() for _ in range(2000)]
+            base = gc.get_freeze_count()
+            assert await _until(lambda: gc.get_freeze_count() >= base + len(kept))
+    finally:
+        gc.unfreeze()
+
+
+async def test_a_full_collection_reclaims_a_frozen_cycle() -> None:
+    try:
+        async with long_lived_frozen(FreezePolicy(after=0.01, refreeze=0.01, full_every=0.2)):
+            a, b = _Node(), _Node()
+            a.other, b.other = b, a
+            gone = weakref.ref(a)
+            base = gc.get_freeze_count()
+            assert await _until(lambda: gc.get_freeze_count() > base)  # refrozen with the cycle in it
+            del a, b
+            assert await _until(lambda: gone() is None)  # only a full pass of the unfrozen heap frees a cycle
+    finally:
+        gc.unfreeze()
+
+
+def test_the_refreeze_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GC_REFREEZE_SECONDS", "2.5")
+    monkeypatch.setenv("GC_FULL_COLLECT_SECONDS", "0")
+    settings = Settings(app_env="development")
+    assert (settings.gc_freeze_after, settings.gc_refreeze_seconds, settings.gc_full_collect_seconds) == (30.0, 2.5, 0)
