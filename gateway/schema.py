@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -249,11 +250,17 @@ def build_schema(
     )
     # Query texts this schema parsed and validated clean: a repeated query skips both.
     known = KnownQueries()
+    # The depth and alias rules are classes that strawberry's limiters build anew in each instance's constructor:
+    # built once here, every request's extension reuses them (a class per request was the loop's largest
+    # per-request cost and cyclic garbage for the collector).
+    shape_rules = [
+        *QueryDepthLimiter(max_depth=depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=aliases).validation_rules,
+    ]
     # Factories, not instances: strawberry builds a fresh extension for every request.
     extensions: list[Any] = [
         lambda: QueryMemo(known=known),
-        lambda: QueryDepthLimiter(max_depth=depth),
-        lambda: MaxAliasesLimiter(max_alias_count=aliases),
+        lambda: AddValidationRules(shape_rules),
         lambda: MaxTokensLimiter(max_token_count=tokens),
         OperationMetrics,
         ProductionErrorCodes if production else ErrorCodes,
