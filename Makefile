@@ -53,10 +53,13 @@ install: $(STAMP) $(SYSTEM_STAMP) $(AUDIT_STAMP)
 run: install
 	$(PY) -m gateway
 
-## test: the whole suite, one worker per core (pytest-xdist), each against a real SecantusDB server it starts;
-## a file's tests stay on one worker, so a module's expensive fixture (an imported dump) is built once
+## test: the whole suite on one pytest-xdist worker more than the machine has cores (each worker waits on the
+## SecantusDB server it starts, another process: a third worker on two cores fills those waits, 631 -> 540 s);
+## a file's tests stay on one worker, so a module's expensive fixture (an imported dump) is built once; the longest
+## modules are handed out first (tests/conftest.py), in collection order
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 1)')
 test: install
-	$(PY) -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: install
 	$(PY) -m ruff format .

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pymongo import InsertOne
 from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.mongo_client import AsyncMongoClient
-from pymongo.errors import InvalidOperation
+from pymongo.errors import ClientBulkWriteException, InvalidOperation, PyMongoError
 
 from distribution_service.store.base import Doc
 
@@ -35,6 +35,13 @@ async def insert_all(
             return
         except InvalidOperation:
             pass
+        except ClientBulkWriteException as exc:
+            # The driver wraps a command's own failure (a connection closed, the server stepping down) in the bulk
+            # write's exception: raised as itself, it is what the callers' retries and error mapping know (a
+            # network error is UNAVAILABLE and retried, never INTERNAL); write errors stay in the exception.
+            if not exc.write_errors and isinstance(exc.error, PyMongoError):
+                raise exc.error from exc
+            raise
     by_namespace: dict[str, list[Doc]] = {}
     for write in writes:
         by_namespace.setdefault(write._namespace or "", []).append(write._doc)  # noqa: SLF001

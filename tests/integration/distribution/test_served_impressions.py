@@ -158,3 +158,24 @@ async def test_a_decision_and_its_impressions_entry_are_stored_together_or_not_a
     assert await IngestWorker(store, interval=0).drain() == 2
     # then
     assert await counted(store, community, items) == [1, 1]
+
+
+async def test_a_connection_lost_during_the_one_command_write_is_a_connection_error_and_a_replay_stores_once(
+    store: DistributionStore, mongo_uri: str
+) -> None:
+    """The driver wraps a network error in a client-level bulk write's exception; callers must see the network error
+    (retried once by the event store, UNAVAILABLE to a client), never an unmapped error (INTERNAL)."""
+    community, member, item = ObjectId(), ObjectId(), ObjectId()
+    event = {"community_id": community, "member_id": member, "content_id": item, "type": "CLICK"}
+    admin: AsyncMongoClient[Doc] = AsyncMongoClient(mongo_uri)
+    try:
+        data = {"failCommands": ["bulkWrite"], "closeConnection": True}
+        await admin.admin.command({"configureFailPoint": "failCommand", "mode": {"times": 1}, "data": data})
+        # when: the event's one command loses its connection
+        await store.events.insert_events([{**event, "occurred_at": datetime.now(UTC), "client_event_id": "c-1"}])
+    finally:
+        await admin.admin.command({"configureFailPoint": "failCommand", "mode": "off"})
+        await admin.close()
+    # then: the store retried it: one event and one entry, counted once
+    assert await store.events.events.count_documents({"client_event_id": "c-1"}) == 1
+    assert await IngestWorker(store, interval=0).drain() == 1
