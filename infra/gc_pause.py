@@ -78,10 +78,9 @@ async def _keep_frozen(policy: FreezePolicy) -> None:
 
 
 @contextlib.asynccontextmanager
-async def long_lived_frozen(after: float | FreezePolicy) -> AsyncIterator[None]:
-    """For a process's lifetime: frozen now, again after `after` seconds and then as the policy says; `after` 0
-    leaves the collector as it is (the test suite, where apps come and go in one process)."""
-    policy = after if isinstance(after, FreezePolicy) else FreezePolicy(after)
+async def long_lived_frozen(policy: FreezePolicy) -> AsyncIterator[None]:
+    """For a process's lifetime: frozen now, again after `policy.after` seconds and then as the policy says;
+    `after` 0 leaves the collector as it is (the test suite, where apps come and go in one process)."""
     if policy.after <= 0:
         yield
         return

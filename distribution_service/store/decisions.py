@@ -82,8 +82,7 @@ class DecisionsStore:
             if docs:
                 await self.decisions.insert_many(docs, ordered=False)
             return
-        namespace = f"{self.decisions.database.name}.{self.decisions.name}"
-        writes = [*(InsertOne(d, namespace=namespace) for d in docs), *also]
+        writes = [*(InsertOne(d, namespace=self.decisions.full_name) for d in docs), *also]
         client = self.decisions.database.client
 
         async def write(session: Session) -> None:

@@ -125,17 +125,15 @@ class EventOutboxStore:
             entries.append({"_id": key, "key": key, "events": [outbox_event(d) for d in part]})
         return entries
 
-    @property
-    def namespace(self) -> str:
-        return f"{self.entries.database.name}.{self.entries.name}"
-
     def counted_insert(self, docs: list[Doc]) -> InsertOne[Doc]:
         """The insert of one entry holding what the worker counts of these events, which are stored nowhere (a
         decision's impressions): for a client-level bulk write beside the decision they belong to
         (DecisionsStore.insert_decisions), with the same write concern: they are the platform's own record of what
         it showed, not events a client was told are stored."""
         key = ObjectId()
-        return InsertOne({"_id": key, "key": key, "events": [outbox_event(d) for d in docs]}, namespace=self.namespace)
+        return InsertOne(
+            {"_id": key, "key": key, "events": [outbox_event(d) for d in docs]}, namespace=self.entries.full_name
+        )
 
     async def oldest_time(self) -> datetime | None:
         """When the oldest entry was written (to the second), or None when the outbox is empty. Reads the whole

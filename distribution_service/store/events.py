@@ -209,10 +209,9 @@ class EventsStore:
         one client-level bulk write (one round trip fewer than an insert per collection; an insert per collection
         on a server before MongoDB 8.0: store/client_inserts.py). A duplicate client event id is raised as
         BulkWriteError, as `insert_many` raises it."""
-        namespace = f"{self.events.database.name}.{self.events.name}"
         writes = [
-            *(InsertOne(d, namespace=namespace) for d in docs),
-            *(InsertOne(e, namespace=self.outbox.namespace) for e in self.outbox.entries_for(docs)),
+            *(InsertOne(d, namespace=self.events.full_name) for d in docs),
+            *(InsertOne(e, namespace=self.outbox.entries.full_name) for e in self.outbox.entries_for(docs)),
         ]
         client = self.events.database.client
 

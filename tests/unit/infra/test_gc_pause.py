@@ -15,13 +15,13 @@ from infra.settings import Settings
 
 async def test_zero_leaves_the_collector_as_it_is() -> None:
     before = gc.get_freeze_count()
-    async with long_lived_frozen(0):
+    async with long_lived_frozen(FreezePolicy(0)):
         assert gc.get_freeze_count() == before
 
 
 async def test_what_is_alive_at_start_is_frozen() -> None:
     try:
-        async with long_lived_frozen(3600):
+        async with long_lived_frozen(FreezePolicy(3600)):
             assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()  # the rest of the session collects as before
