@@ -50,8 +50,11 @@ def pin(pid: int, core: str) -> None:
 
 
 @contextmanager
-def gateway_process(mongodb_uri: str, var_dir: Path, db_prefix: str | None = None) -> Iterator[str]:
-    """The gateway (every service in it) on the server's core, rate limits off; its base URL once ready."""
+def gateway_process(
+    mongodb_uri: str, var_dir: Path, db_prefix: str | None = None, *, module: str = "gateway"
+) -> Iterator[str]:
+    """The gateway (every service in it) on the server's core, rate limits off; its base URL once ready. `module`:
+    what runs it (benchmarks.loop_meter: the gateway with its loop metered)."""
     port = free_port()
     env = {
         **os.environ,
@@ -69,7 +72,7 @@ def gateway_process(mongodb_uri: str, var_dir: Path, db_prefix: str | None = Non
     }
     log = open(var_dir / "gateway.log", "ab")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        ["taskset", "-c", SERVER_CORE, sys.executable, "-m", "gateway"], env=env, stdout=log, stderr=log
+        ["taskset", "-c", SERVER_CORE, sys.executable, "-m", module], env=env, stdout=log, stderr=log
     )
     base = f"http://127.0.0.1:{port}"
     try:

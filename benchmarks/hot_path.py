@@ -1,7 +1,7 @@
 """The honeycomb hot path from outside: events in and feeds out through a real gateway process under wrk.
 
     python -m benchmarks.hot_path [--seconds 10] [--items 300] [--skip-history] [--slot-members 100000]
-    python -m benchmarks.hot_path --isolation-only [--seconds 10] [--isolation-rounds 3]
+    python -m benchmarks.hot_path --isolation-only [--seconds 10] [--isolation-rounds 3] [--loop-meter]
 
 Set-up, as the hot-path issue prescribes: one SecantusDB server and one gateway process (every service mounted in
 it) pinned to core 0, the load generator (wrk, Debian package `wrk`) pinned to core 1, rate limits and cost
@@ -22,8 +22,8 @@ baseline measured in the same run:
   10,000 events;
 - `{ __typename }` p99 while maximum-cost queries run, vs idle measured right before (and again right after) on the
   same gateway, with how many maximum-cost queries completed meanwhile; idle and loaded alternate
-  --isolation-rounds times (3) and the median of the rounds' ratios is printed beside the first round's
-  (`--isolation-only`: just these);
+  --isolation-rounds times (3) and the median of the rounds' ratios is printed beside the first round's, with the
+  CPU each process spent and requests/s loaded vs idle (`--isolation-only`: just these; benchmarks/isolation.py);
 - a golden-slot run of --slot-members members (benchmarks/slot_run.py, pinned to the platform's core) vs bare
   `Booster.predict` throughput, whole and in two partitions, with each member delivered exactly once
   (`--slot-members 0` skips it; it is linear in members).
@@ -69,6 +69,7 @@ from benchmarks.gateway_harness import (
     ratio,
     wrk,
 )
+from benchmarks.isolation import ISOLATION_ROUNDS, Watched, isolation, listening_pid
 from infra.embedded import EmbeddedServer
 
 WARMUP_WRITES = 12_000
@@ -78,8 +79,6 @@ POOL_TTL_SECONDS = 5.0
 HISTORY_SIZES = (0, 1000, 10000)
 # Untimed feeds before the timed runs (said in the output).
 WARM_FEEDS = 5
-# Idle/loaded alternations of the isolation figure (--isolation-rounds): the median of their ratios is reported.
-ISOLATION_ROUNDS = 3
 FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 10) { items { score content { id title } } } }"
 RECORD = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { eventId duplicate } }"
 RECORD_MANY = "mutation($i: RecordEventsInput!) { recordEvents(input: $i) { results { eventId duplicate } } }"
@@ -346,7 +345,8 @@ def run(
                 figures["feed_members_c8"] = f
                 figures["feed_members_vs_typename_c8"] = ratio(f["rps"], t["rps"])
                 figures["ingest_drain_seconds"] = drains  # the worker's backlog after each run above, waited out
-                isolated = isolation(base, token, seconds, lambda: drain_ingest(server.uri, prefix), rounds)
+                watched = Watched(listening_pid(base), server.process.pid)
+                isolated = isolation(base, token, seconds, lambda: drain_ingest(server.uri, prefix), rounds, watched)
                 for key, value in isolated.items():
                     figures[key] = value
                 if history:
@@ -366,9 +366,12 @@ def run(
     return figures
 
 
-def run_isolation(seconds: int, items: int, rounds: int = ISOLATION_ROUNDS) -> dict[str, Any]:
+def run_isolation(
+    seconds: int, items: int, rounds: int = ISOLATION_ROUNDS, *, loop_meter: bool = False
+) -> dict[str, Any]:
     """Only the isolation figures (`--isolation-only`): the gateway set up and warmed as `run` does, on a fresh
-    server (none of the throughput runs' writes before it), then `isolation`."""
+    server (none of the throughput runs' writes before it), then `isolation`; with `loop_meter`, the gateway run by
+    benchmarks/loop_meter.py (its loop's time on the heavy queries reported)."""
     os.sched_setaffinity(0, {int(LOAD_CORE)})
     figures = Figures()
     figures["seconds_per_run"] = seconds
@@ -376,115 +379,28 @@ def run_isolation(seconds: int, items: int, rounds: int = ISOLATION_ROUNDS) -> d
     with tempfile.TemporaryDirectory() as scratch:
         server = EmbeddedServer(":memory:")
         server.start()
+        meter = Path(scratch) / "loop_meter.jsonl" if loop_meter else None
+        if meter is not None:
+            os.environ["LOOP_METER_FILE"] = str(meter)
         try:
             assert server.process is not None
             pin(server.process.pid, SERVER_CORE)
             prefix = f"hot{uuid.uuid4().hex[:8]}"
-            with gateway_process(server.uri, Path(scratch), prefix) as base:
+            module = "benchmarks.loop_meter" if meter is not None else "gateway"
+            with gateway_process(server.uri, Path(scratch), prefix, module=module) as base:
                 world = set_up(Platform(base), items)
                 warm_feeds(Platform(base), world["reader"])
-                for key, value in isolation(
-                    base, world["reader"], seconds, lambda: drain_ingest(server.uri, prefix), rounds
-                ).items():
+                watched = Watched(listening_pid(base), server.process.pid, meter)
+                drain = lambda: drain_ingest(server.uri, prefix)  # noqa: E731
+                for key, value in isolation(base, world["reader"], seconds, drain, rounds, watched).items():
                     figures[key] = value
         finally:
+            os.environ.pop("LOOP_METER_FILE", None)
             server.stop()
     return figures
 
 
-def isolation(
-    base: str, token: str, seconds: int, drain: Callable[[], float], rounds: int = ISOLATION_ROUNDS
-) -> dict[str, Any]:
-    """`{ __typename }` p99 at 8 connections while maximum-cost queries run back to back, vs idle.
-
-    Idle and loaded alternate `rounds` times (idle, loaded, idle, loaded, ..., idle), each loaded run compared with
-    the idle run right before it: a single pair moves with whatever else the machine does in those seconds, the
-    median of the rounds' ratios much less. The first round's figures keep their keys (`typename_p99_loaded_vs_idle`
-    and the rest); `typename_p99_loaded_vs_idle_rounds` lists every round's ratio and
-    `typename_p99_loaded_vs_idle_median` is their median. Each idle run follows a drained ingest backlog (the
-    impressions the heavy queries wrote, derived), so idle and loaded meet the same machine; the idle run after the
-    last round (`..._idle_after_ms`: the first round's) says how far idle itself moves. The neighbour says how many
-    maximum-cost queries it completed (the one in flight at the window's end included) and the median time each
-    took.
-    """
-    figures: dict[str, Any] = {"isolation_drain_seconds": drain()}
-    typename = {"query": TYPENAME}
-    idle = wrk(base, token, typename, connections=8, seconds=seconds)
-    played: list[tuple[dict[str, float], dict[str, float], dict[str, float], list[float]]] = []
-    # The machine's 1-minute load average as each loaded run starts: how much else shared the two cores.
-    loads: list[float] = []
-    for _ in range(max(1, rounds)):
-        loads.append(round(os.getloadavg()[0], 2))
-        loaded, took = loaded_run(base, token, seconds)
-        drain()  # the impressions the heavy queries wrote, derived before idle is measured again
-        after = wrk(base, token, typename, connections=8, seconds=seconds)
-        played.append((idle, loaded, after, took))
-        idle = after
-    idle, loaded, after, took = played[0]
-    figures["typename_idle_c8"] = idle
-    figures["typename_under_max_cost_c8"] = loaded
-    figures["max_cost_queries_completed"] = len(took)
-    figures["max_cost_query_ms_median"] = round(statistics.median(took), 1) if took else None
-    figures["typename_p99_idle_ms"] = idle.get("p99_ms")
-    figures["typename_p99_under_max_cost_ms"] = loaded.get("p99_ms")
-    figures["typename_p99_idle_after_ms"] = after.get("p99_ms")
-    figures["typename_p99_loaded_vs_idle"] = ratio(loaded.get("p99_ms", 0), idle.get("p99_ms", 0))
-    ratios = [ratio(b.get("p99_ms", 0), a.get("p99_ms", 0)) for a, b, _, _ in played]
-    figures["isolation_rounds"] = len(played)
-    figures["typename_p99_idle_ms_rounds"] = [a.get("p99_ms") for a, _, _, _ in played]
-    figures["typename_p99_under_max_cost_ms_rounds"] = [b.get("p99_ms") for _, b, _, _ in played]
-    figures["max_cost_queries_completed_rounds"] = [len(t) for _, _, _, t in played]
-    figures["typename_p99_loaded_vs_idle_rounds"] = ratios
-    figures["typename_p99_loaded_vs_idle_median"] = round(statistics.median(ratios), 4)
-    figures["isolation_load_average_rounds"] = loads
-    return figures
-
-
-def loaded_run(base: str, token: str, seconds: int) -> tuple[dict[str, float], list[float]]:
-    """One `{ __typename }` wrk run beside the maximum-cost neighbour; the run's figures and the neighbour's
-    completed queries' times (ms)."""
-    heavy = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.hot_path", "--heavy-load", base, token, str(seconds + 2)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    loaded = wrk(base, token, {"query": TYPENAME}, connections=8, seconds=seconds)
-    # The neighbour starts no query after its window but finishes the one it has in flight (the gateway would run it
-    # on anyway): idle is measured again only once the gateway has answered it.
-    try:
-        lines, _ = heavy.communicate(timeout=300)
-    except subprocess.TimeoutExpired:
-        heavy.terminate()
-        lines, _ = heavy.communicate(timeout=30)
-    return loaded, [float(line.split()[1]) for line in lines.splitlines() if line.startswith("ok ")]
-
-
-def heavy_load(base: str, token: str, seconds: float) -> None:
-    """Maximum-cost queries back to back (one at a time), for `seconds`: the noisy neighbour. Prints `ok <ms>` for
-    each query answered without errors (`failed <ms>` otherwise), as it completes."""
-    # 23 pages of 100 ranked items with their content cost 23 * 210 = 4,830: just under QUERY_COST_MAX (5,000).
-    aliases = " ".join(
-        f"f{i}: feed(slot: MORNING, scene: BEFORE_DECISION, first: 100) {{ items {{ content {{ title }} }} }}"
-        for i in range(23)
-    )
-    stop = time.monotonic() + seconds
-    with httpx.Client(base_url=base, timeout=120) as http:
-        while time.monotonic() < stop:
-            started = time.perf_counter()
-            try:
-                answer = http.post(
-                    "/graphql", json={"query": "{ " + aliases + " }"}, headers={"Authorization": f"Bearer {token}"}
-                )
-            except httpx.HTTPError:
-                return
-            took = (time.perf_counter() - started) * 1000
-            print(f"{'failed' if answer.json().get('errors') else 'ok'} {took:.1f}", flush=True)
-
-
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--heavy-load":
-        heavy_load(sys.argv[2], sys.argv[3], float(sys.argv[4]))
-        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--items", type=int, default=300)
@@ -497,9 +413,14 @@ def main() -> None:
         default=ISOLATION_ROUNDS,
         help="idle/loaded alternations of the isolation figure",
     )
+    parser.add_argument(
+        "--loop-meter",
+        action="store_true",
+        help="with --isolation-only: the gateway's loop metered (benchmarks/loop_meter.py), its heavy share reported",
+    )
     args = parser.parse_args()
     if args.isolation_only:
-        figures = run_isolation(args.seconds, args.items, args.isolation_rounds)
+        figures = run_isolation(args.seconds, args.items, args.isolation_rounds, loop_meter=args.loop_meter)
     else:
         figures = run(args.seconds, args.items, not args.skip_history, args.slot_members, args.isolation_rounds)
     print_summary(figures)

@@ -81,8 +81,11 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         )
         # Budgets and the key cache's generation: in Redis when REDIS_URL is set, shared by every replica.
         self.shared = shared = SharedState(settings)
-        # Heavy operations (QUERY_COST_LANE_THRESHOLD) execute at most QUERY_COST_LANE_SLOTS at a time here.
-        self.lane = lane_for(settings.query_cost_lane_threshold, settings.query_cost_lane_slots)
+        # Heavy operations (QUERY_COST_LANE_THRESHOLD) execute at most QUERY_COST_LANE_SLOTS at a time here, paced
+        # to QUERY_COST_LANE_SHARE of the time while cheap ones run.
+        self.lane = lane_for(
+            settings.query_cost_lane_threshold, settings.query_cost_lane_slots, settings.query_cost_lane_share
+        )
         super().__init__(build_schema(settings, self.persisted, shared, self.lane), **kwargs)
         self.settings = settings
         self.services = services

@@ -4,6 +4,7 @@ A maximum-cost operation (thirty ranked pages) costs the process seconds of CPU 
 writes; several at once would take the core from every short request. Operations at or over `threshold` points
 (QUERY_COST_LANE_THRESHOLD) wait here for one of `slots` places (QUERY_COST_LANE_SLOTS) before they execute;
 cheaper ones never wait. The wait is in arrival order (asyncio.Semaphore), and a refused operation never enters.
+While it executes, a heavy operation is paced against the cheap ones (gateway/cost_pacing.py, QUERY_COST_LANE_SHARE).
 """
 
 from __future__ import annotations
@@ -13,12 +14,16 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from gateway.cost_pacing import Pacer
+
 
 @dataclass(frozen=True)
 class LanePolicy:
     threshold: int
     # Places in the lane; 0 turns the lane off (every operation runs at once, as without it).
     slots: int
+    # The share of the time a heavy operation's steps hold while cheap operations are about; 1: not paced.
+    share: float = 1.0
 
 
 class CostLane:
@@ -27,6 +32,7 @@ class CostLane:
     def __init__(self, policy: LanePolicy) -> None:
         self.policy = policy
         self._places = asyncio.Semaphore(policy.slots) if policy.slots > 0 else None
+        self.pacer = Pacer(policy.share)
         self.waiting = 0
         self.running = 0
         # The most heavy operations that ever ran at once here: at most `slots` (what /metrics and tests read).
@@ -37,9 +43,10 @@ class CostLane:
 
     @contextlib.asynccontextmanager
     async def admitted(self, cost: int) -> AsyncIterator[None]:
-        """Hold a place for the operation's execution when it is heavy; pass straight through otherwise."""
+        """Hold a place for the operation's execution when it is heavy (and pace it); otherwise count it as cheap."""
         if self._places is None or not self.is_heavy(cost):
-            yield
+            with self.pacer.cheap():
+                yield
             return
         self.waiting += 1
         try:
@@ -49,11 +56,12 @@ class CostLane:
         self.running += 1
         self.peak = max(self.peak, self.running)
         try:
-            yield
+            with self.pacer.heavy():
+                yield
         finally:
             self.running -= 1
             self._places.release()
 
 
-def lane_for(threshold: int, slots: int) -> CostLane:
-    return CostLane(LanePolicy(threshold=threshold, slots=slots))
+def lane_for(threshold: int, slots: int, share: float = 1.0) -> CostLane:
+    return CostLane(LanePolicy(threshold=threshold, slots=slots, share=share))

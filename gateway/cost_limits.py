@@ -5,7 +5,8 @@ The cost (gateway/query_cost.py) is known before execution, so an operation over
 caller's remaining budget is refused before any resolver runs. Budgets count points, not requests: a client
 making cheap calls spends little, one asking for thirty ranked pages spends a lot. Every response carries
 `extensions.cost` (the operation's cost, the maximum, and what remains of the caller's tightest budget). An
-admitted operation at or over the cost lane's threshold executes once the lane (gateway/cost_lane.py) has a place.
+admitted operation at or over the cost lane's threshold executes once the lane (gateway/cost_lane.py) has a place,
+paced against the cheaper ones (gateway/cost_pacing.py).
 """
 
 from __future__ import annotations
@@ -126,8 +127,9 @@ class QueryCostLimits(SchemaExtension):
                         RATE_LIMITED,
                         retryAfter=reset,
                     )
-        if priced is not None and ctx.result is None and self.lane is not None and self.lane.is_heavy(priced.cost):
-            # Admitted and charged: a heavy operation executes once the lane has a place for it.
+        if priced is not None and ctx.result is None and self.lane is not None:
+            # Admitted and charged: a heavy operation executes once the lane has a place for it, paced against the
+            # cheap ones, which pass (counted).
             async with self.lane.admitted(priced.cost):
                 yield
             return

@@ -233,7 +233,9 @@ def build_schema(
     )
     # One lane per schema (per gateway process): heavy operations of every caller queue in it.
     lane = lane or lane_for(
-        settings.query_cost_lane_threshold if settings else 1000, settings.query_cost_lane_slots if settings else 1
+        settings.query_cost_lane_threshold if settings else 1000,
+        settings.query_cost_lane_slots if settings else 1,
+        settings.query_cost_lane_share if settings else 1.0,
     )
     quotas = KeyQuotas(
         requests=settings.partner_requests_per_key if settings else "300/minute",

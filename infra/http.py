@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import httpx
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from infra.call_gate import gated
 from infra.errors import InternalError, ServiceError, UnavailableError, error_from_body
 from infra.logging import request_id_var
 from infra.metrics import SERVICE_CALL_LATENCY
@@ -69,7 +70,7 @@ class ServiceClient:
         started = time.perf_counter()
         outcome = "error"
         try:
-            response = await self._http.request(method, path, json=json, params=params, headers=headers)
+            response = await gated(lambda: self._http.request(method, path, json=json, params=params, headers=headers))
             outcome = "ok" if response.status_code < 400 else str(response.status_code)
         except httpx.TimeoutException as exc:
             outcome = "timeout"

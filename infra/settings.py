@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     # per gateway process, so that heavy ones queue among themselves, not in front of short requests. 0 slots: off.
     query_cost_lane_threshold: int = Field(default=1000, ge=1)
     query_cost_lane_slots: int = Field(default=1, ge=0)
+    # While cheap operations run, a heavy one's service calls take turns and pause so that they hold at most this
+    # share of the time, and at least it (gateway/cost_pacing.py). 1: not paced.
+    query_cost_lane_share: float = Field(default=0.5, gt=0, le=1)
     # Browser origins allowed to call the gateway (CORS), comma-separated; "*" for any. Unset: none in production,
     # any outside it (a local web app on another port works out of the box).
     cors_allow_origins: str | None = None

@@ -63,6 +63,9 @@ DESCRIPTIONS: dict[str, str] = {
     "`QUERY_COST_LANE_SLOTS` of them execute at once per gateway process, the others wait their turn.",
     "query_cost_lane_slots": "How many operations at or over `QUERY_COST_LANE_THRESHOLD` execute at once per gateway "
     "process (the rest queue in arrival order); 0 turns the lane off.",
+    "query_cost_lane_share": "While cheap operations run, a heavy operation's service calls take turns, each followed "
+    "by a pause, so that they hold this share of the time: at most, so the cheap ones keep the rest, and at least, "
+    "so the heavy one always completes; 1 turns the pacing off.",
     "gc_freeze_after_seconds": "The gateway moves what is alive once it has started, and again this many seconds "
     "later (the ranking stack loaded), out of the garbage collector's full passes, which stalled every request "
     "for 150-200 ms each; unset: 30 s, 0 (never) under `APP_ENV=test`.",

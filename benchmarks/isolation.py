@@ -1,0 +1,205 @@
+"""The isolation figure of benchmarks/hot_path.py: `{ __typename }` p99 while maximum-cost queries run, vs idle.
+
+    python -m benchmarks.hot_path --isolation-only [--seconds 10] [--isolation-rounds 3] [--loop-meter]
+
+Besides the p99 ratio (the issue's goal), each round says what the two processes on the platform's core spent:
+CPU seconds of the gateway and of the database server during the idle and the loaded run (`isolation_cpu_rounds`),
+`{ __typename }` requests/s loaded vs idle (`typename_rps_loaded_vs_idle_rounds`: much steadier than a p99 on a
+shared machine), and with `--loop-meter` (the gateway run by benchmarks/loop_meter.py) the share of the loaded run's
+seconds the gateway's event loop spent on the maximum-cost queries' own work (`heavy_loop_share_rounds`) and the
+longest single stretch of it (`longest_heavy_callback_ms_rounds`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.gateway_harness import TYPENAME, ratio, wrk
+
+# Idle/loaded alternations of the isolation figure (--isolation-rounds): the median of their ratios is reported.
+ISOLATION_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class Watched:
+    """What the rounds measure besides wrk: the two processes' CPU, and the gateway's loop meter file if any."""
+
+    gateway_pid: int | None = None
+    database_pid: int | None = None
+    loop_meter: Path | None = None
+
+    def cpu_seconds(self) -> tuple[float, float]:
+        return _cpu(self.gateway_pid), _cpu(self.database_pid)
+
+
+def _cpu(pid: int | None) -> float:
+    """The process's CPU seconds (user and system) from /proc (Linux, where these benchmarks run)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def listening_pid(base: str) -> int | None:
+    """The gateway process serving `base` (the process whose environment names its port)."""
+    wanted = f"GATEWAY_PORT={base.rsplit(':', 1)[1]}".encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if wanted in (entry / "environ").read_bytes().split(b"\0") and b"-m" in (entry / "cmdline").read_bytes():
+                return int(entry.name)
+        except OSError:
+            continue
+    return None
+
+
+def isolation(
+    base: str,
+    token: str,
+    seconds: int,
+    drain: Callable[[], float],
+    rounds: int = ISOLATION_ROUNDS,
+    watched: Watched | None = None,
+) -> dict[str, Any]:
+    """`{ __typename }` p99 at 8 connections while maximum-cost queries run back to back, vs idle.
+
+    Idle and loaded alternate `rounds` times (idle, loaded, idle, loaded, ..., idle), each loaded run compared with
+    the idle run right before it: a single pair moves with whatever else the machine does in those seconds, the
+    median of the rounds' ratios much less. The first round's figures keep their keys (`typename_p99_loaded_vs_idle`
+    and the rest); `typename_p99_loaded_vs_idle_rounds` lists every round's ratio and
+    `typename_p99_loaded_vs_idle_median` is their median. Each idle run follows a drained ingest backlog (the
+    impressions the heavy queries wrote, derived), so idle and loaded meet the same machine; the idle run after the
+    last round (`..._idle_after_ms`: the first round's) says how far idle itself moves. The neighbour says how many
+    maximum-cost queries it completed (the one in flight at the window's end included) and the median time each
+    took.
+    """
+    watched = watched or Watched()
+    figures: dict[str, Any] = {"isolation_drain_seconds": drain()}
+    idle, idle_cpu = _measured(watched, lambda: wrk(base, token, {"query": TYPENAME}, connections=8, seconds=seconds))
+    played: list[tuple[dict[str, float], dict[str, float], dict[str, float], list[float]]] = []
+    cpu_rounds: list[dict[str, float]] = []
+    shares: list[float | None] = []
+    longest: list[float | None] = []
+    # The machine's 1-minute load average as each loaded run starts: how much else shared the two cores.
+    loads: list[float] = []
+    for _ in range(max(1, rounds)):
+        loads.append(round(os.getloadavg()[0], 2))
+        window_start = time.time()
+        (loaded, took), loaded_cpu = _measured(watched, lambda: loaded_run(base, token, seconds))
+        meter = _metered(watched.loop_meter, window_start, window_start + seconds)
+        shares.append(meter[0])
+        longest.append(meter[1])
+        cpu_rounds.append({**_named("idle", idle_cpu), **_named("loaded", loaded_cpu)})
+        drain()  # the impressions the heavy queries wrote, derived before idle is measured again
+        after, after_cpu = _measured(
+            watched, lambda: wrk(base, token, {"query": TYPENAME}, connections=8, seconds=seconds)
+        )
+        played.append((idle, loaded, after, took))
+        idle, idle_cpu = after, after_cpu
+    idle, loaded, after, took = played[0]
+    figures["typename_idle_c8"] = idle
+    figures["typename_under_max_cost_c8"] = loaded
+    figures["max_cost_queries_completed"] = len(took)
+    figures["max_cost_query_ms_median"] = round(statistics.median(took), 1) if took else None
+    figures["typename_p99_idle_ms"] = idle.get("p99_ms")
+    figures["typename_p99_under_max_cost_ms"] = loaded.get("p99_ms")
+    figures["typename_p99_idle_after_ms"] = after.get("p99_ms")
+    figures["typename_p99_loaded_vs_idle"] = ratio(loaded.get("p99_ms", 0), idle.get("p99_ms", 0))
+    ratios = [ratio(b.get("p99_ms", 0), a.get("p99_ms", 0)) for a, b, _, _ in played]
+    figures["isolation_rounds"] = len(played)
+    figures["typename_p99_idle_ms_rounds"] = [a.get("p99_ms") for a, _, _, _ in played]
+    figures["typename_p99_under_max_cost_ms_rounds"] = [b.get("p99_ms") for _, b, _, _ in played]
+    figures["typename_rps_loaded_vs_idle_rounds"] = [ratio(b["rps"], a["rps"]) for a, b, _, _ in played]
+    figures["max_cost_queries_completed_rounds"] = [len(t) for _, _, _, t in played]
+    figures["max_cost_query_ms_median_rounds"] = [round(statistics.median(t), 1) if t else None for *_, t in played]
+    if watched.gateway_pid is not None:
+        figures["isolation_cpu_rounds"] = cpu_rounds
+    if watched.loop_meter is not None:
+        figures["heavy_loop_share_rounds"] = shares
+        figures["longest_heavy_callback_ms_rounds"] = longest
+    figures["typename_p99_loaded_vs_idle_rounds"] = ratios
+    figures["typename_p99_loaded_vs_idle_median"] = round(statistics.median(ratios), 4)
+    figures["isolation_load_average_rounds"] = loads
+    return figures
+
+
+def _measured(watched: Watched, run: Callable[[], Any]) -> tuple[Any, tuple[float, float]]:
+    """`run()`'s result and the CPU seconds the gateway and the database server spent meanwhile."""
+    gateway, database = watched.cpu_seconds()
+    result = run()
+    gateway_after, database_after = watched.cpu_seconds()
+    return result, (gateway_after - gateway, database_after - database)
+
+
+def _named(phase: str, cpu: tuple[float, float]) -> dict[str, float]:
+    return {f"{phase}_gateway_cpu_s": round(cpu[0], 2), f"{phase}_database_cpu_s": round(cpu[1], 2)}
+
+
+def _metered(path: Path | None, start: float, end: float) -> tuple[float | None, float | None]:
+    """From the loop meter's lines within [start, end]: heavy loop seconds per second, and the longest heavy
+    callback (ms)."""
+    if path is None or not path.exists():
+        return None, None
+    lines = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    inside = [line for line in lines if start < line["at"] <= end]
+    if not inside:
+        return None, None
+    share = sum(line["heavy_s"] for line in inside) / len(inside)
+    return round(share, 3), max(line["longest_heavy_ms"] for line in inside)
+
+
+def loaded_run(base: str, token: str, seconds: int) -> tuple[dict[str, float], list[float]]:
+    """One `{ __typename }` wrk run beside the maximum-cost neighbour; the run's figures and the neighbour's
+    completed queries' times (ms)."""
+    heavy = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.isolation", "--heavy-load", base, token, str(seconds + 2)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    loaded = wrk(base, token, {"query": TYPENAME}, connections=8, seconds=seconds)
+    # The neighbour starts no query after its window but finishes the one it has in flight (the gateway would run it
+    # on anyway): idle is measured again only once the gateway has answered it.
+    try:
+        lines, _ = heavy.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        heavy.terminate()
+        lines, _ = heavy.communicate(timeout=30)
+    return loaded, [float(line.split()[1]) for line in lines.splitlines() if line.startswith("ok ")]
+
+
+def heavy_load(base: str, token: str, seconds: float) -> None:
+    """Maximum-cost queries back to back (one at a time), for `seconds`: the noisy neighbour. Prints `ok <ms>` for
+    each query answered without errors (`failed <ms>` otherwise), as it completes."""
+    # 23 pages of 100 ranked items with their content cost 23 * 210 = 4,830: just under QUERY_COST_MAX (5,000).
+    aliases = " ".join(
+        f"f{i}: feed(slot: MORNING, scene: BEFORE_DECISION, first: 100) {{ items {{ content {{ title }} }} }}"
+        for i in range(23)
+    )
+    stop = time.monotonic() + seconds
+    with httpx.Client(base_url=base, timeout=120) as http:
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                answer = http.post(
+                    "/graphql", json={"query": "{ " + aliases + " }"}, headers={"Authorization": f"Bearer {token}"}
+                )
+            except httpx.HTTPError:
+                return
+            took = (time.perf_counter() - started) * 1000
+            print(f"{'failed' if answer.json().get('errors') else 'ok'} {took:.1f}", flush=True)
+
+
+if __name__ == "__main__" and len(sys.argv) == 5 and sys.argv[1] == "--heavy-load":
+    heavy_load(sys.argv[2], sys.argv[3], float(sys.argv[4]))

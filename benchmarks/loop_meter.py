@@ -1,0 +1,76 @@
+"""The gateway with its event loop metered: how much of each second the loop spends on heavy operations' work.
+
+    LOOP_METER_FILE=meter.jsonl python -m benchmarks.loop_meter
+
+runs `python -m gateway` with every loop callback timed and counted as heavy when it runs in the context of an
+operation the cost lane executes as heavy (gateway/cost_pacing.py `heavy_operation`: its resolvers, its service
+calls and what they start), and appends one JSON line per second to LOOP_METER_FILE: `heavy_s` and `other_s` (loop
+seconds spent on each in that second), `longest_heavy_ms` (the longest single heavy callback: how long a cheap
+request could wait behind one stretch of it). Worker threads (ranking) and the database are not in it.
+benchmarks/hot_path.py's `--loop-meter` runs its isolation phase on such a gateway and sums the lines.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from asyncio import events
+from typing import Any
+
+from gateway.cost_pacing import heavy_operation
+
+
+class LoopMeter:
+    """Loop seconds by kind, one line per second written by the loop itself (between two callbacks)."""
+
+    def __init__(self, path: str) -> None:
+        self.out = open(path, "a", encoding="utf-8")  # noqa: SIM115 - open for the process's life
+        self.heavy = 0.0
+        self.other = 0.0
+        self.longest_heavy = 0.0
+        self.next_line = time.perf_counter() + 1.0
+
+    def install(self) -> None:
+        run = events.Handle._run
+        meter = self
+
+        def timed_run(handle: Any) -> None:
+            started = time.perf_counter()
+            try:
+                run(handle)
+            finally:
+                ended = time.perf_counter()
+                context = handle._context
+                if context is not None and context.get(heavy_operation, False):
+                    meter.heavy += ended - started
+                    meter.longest_heavy = max(meter.longest_heavy, ended - started)
+                else:
+                    meter.other += ended - started
+                if ended >= meter.next_line:
+                    meter.write(ended)
+
+        events.Handle._run = timed_run  # type: ignore[method-assign,assignment]
+
+    def write(self, now: float) -> None:
+        line = {
+            "at": round(time.time(), 3),
+            "heavy_s": round(self.heavy, 4),
+            "other_s": round(self.other, 4),
+            "longest_heavy_ms": round(self.longest_heavy * 1000, 2),
+        }
+        self.out.write(json.dumps(line) + "\n")
+        self.out.flush()
+        self.heavy = self.other = self.longest_heavy = 0.0
+        self.next_line = now + 1.0
+
+
+def main() -> None:
+    from gateway.__main__ import main as gateway_main
+
+    LoopMeter(os.environ["LOOP_METER_FILE"]).install()
+    gateway_main()
+
+
+if __name__ == "__main__":
+    main()
