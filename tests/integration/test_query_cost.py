@@ -107,3 +107,41 @@ async def test_heavy_operations_answer_through_the_lane_one_at_a_time(gateway_wi
     assert cheap["data"]["me"]["handle"] == "bob"
     assert lane is not None
     assert (lane.peak, lane.running) == (1, 0)
+
+
+async def test_a_paced_heavy_operation_yields_to_cheap_ones_and_completes(gateway_with: Any) -> None:
+    # Three aliased feeds over a lane threshold of 50 points: heavy, paced to half the time while a cheap client runs.
+    async with gateway_with(query_cost_lane_threshold=50, query_cost_lane_share=0.5) as api:
+        await create_community(api, "demo")
+        bob = await register(api, "demo", "bob")
+        reader = await register(api, "demo", "reader")
+        for n in range(3):
+            await publish(api, bob, f"piece {n}")
+        lane = api.app.state.cost_lane if api.app else None
+        assert lane is not None
+        feed = "feed(slot: MORNING, scene: BEFORE_DECISION, first: 5) { items { content { title } } }"
+        heavy = "{ " + " ".join(f"f{i}: {feed}" for i in range(3)) + " }"
+        finished, started = asyncio.Event(), asyncio.Event()
+
+        async def cheap_client() -> list[dict[str, Any]]:
+            answers = []
+            while not finished.is_set():
+                answers.append(await api.post("{ __typename }", token=bob.token))
+                started.set()
+                await asyncio.sleep(0)  # in process, a cheap request may never wait: the loop's other tasks run here
+            return answers
+
+        cheap = asyncio.create_task(cheap_client())
+        await started.wait()  # the cheap client is about before the heavy operation starts
+        body = await api.post(heavy, token=reader.token)
+        finished.set()
+        answers = await cheap
+    assert "errors" not in body, body
+    assert body["extensions"]["cost"]["requested"] >= 50
+    for alias in ("f0", "f1", "f2"):
+        assert sorted(i["content"]["title"] for i in body["data"][alias]["items"]) == ["piece 0", "piece 1", "piece 2"]
+    # Its service calls (the member, three ranked pages, the content lookups) were steps taken one at a time, and
+    # the ones that met the cheap client paused after.
+    assert lane.pacer.steps >= 4
+    assert lane.pacer.pauses >= 1
+    assert all(a["data"] == {"__typename": "Query"} for a in answers)
