@@ -1,0 +1,43 @@
+"""The isolation benchmark's loop meter: loop time in a heavy operation's context is counted as heavy."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from asyncio import events
+from pathlib import Path
+
+import pytest
+
+from benchmarks.loop_meter import LoopMeter
+from gateway.cost_pacing import heavy_operation
+
+
+def hold(seconds: float) -> None:
+    until = time.perf_counter() + seconds
+    while time.perf_counter() < until:
+        pass
+
+
+async def heavy_work() -> None:
+    heavy_operation.set(True)  # this task's own context, as the cost lane sets it for a heavy operation
+    await asyncio.sleep(0)
+    hold(0.03)
+
+
+async def cheap_work() -> None:
+    await asyncio.sleep(0)
+
+
+async def test_heavy_callbacks_are_counted_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(events.Handle, "_run", events.Handle._run)  # restored after the test
+    meter = LoopMeter(str(tmp_path / "meter.jsonl"))
+    meter.install()
+    await asyncio.gather(asyncio.create_task(heavy_work()), asyncio.create_task(cheap_work()))
+    meter.write(time.perf_counter())
+    meter.out.close()
+    line = json.loads((tmp_path / "meter.jsonl").read_text().splitlines()[-1])
+    assert line["heavy_s"] >= 0.03
+    assert line["longest_heavy_ms"] >= 30
+    assert line["other_s"] < line["heavy_s"]
