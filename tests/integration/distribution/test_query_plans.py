@@ -185,7 +185,7 @@ async def test_delivery_reads_use_their_indexes(world: World) -> None:
     await world.store.deliveries.aggregate_slot_rates(world.community)
     await world.store.deliveries.list_push_preferences(world.community, world.members)
     assert await plans_of(world) == [
-        "IXSCAN community_slot_day_member",
+        "IXSCAN community_slot_day_member_unique",
         "IXSCAN community_member_created_at",
         "IXSCAN community_member_created_at",
         # Slot rates match on the community alone; of the indexes that lead with it the planner takes this one.
