@@ -4,6 +4,7 @@ unique index that replaces them still refuses a second delivery, and the finders
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING
@@ -13,7 +14,7 @@ from tests.query_plans import plan_probe
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 # What the previous version built on `deliveries` (besides `_id_` and the mail hand-off's index).
-OLD_INDEXES: list[tuple[list[tuple[str, int]], dict[str, object]]] = [
+OLD_INDEXES: list[tuple[list[tuple[str, int]], dict[str, Any]]] = [
     (
         [("community_id", ASCENDING), ("member_id", ASCENDING), ("slot", ASCENDING), ("day", ASCENDING)],
         {"unique": True, "name": "community_member_slot_day_unique"},
