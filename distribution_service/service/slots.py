@@ -3,6 +3,7 @@ preferences, their inbox, and each slot's open and share rates."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, time, timedelta
 
 from bson import ObjectId
@@ -85,10 +86,11 @@ class SlotsService:
         """Each listed member's top-k for the slot, once per local day: a re-run after a crash adds nothing twice.
         Members who opted out, whose quiet hours cover the slot, or who reached the daily cap get nothing."""
         mids = [ObjectId(m) for m in request.member_ids]
-        done = await self.store.deliveries.list_delivered_members(cid, request.slot.value, request.day, mids)
-        preferences = await self.store.deliveries.list_push_preferences(cid, mids)
-        recent = await self.store.deliveries.count_deliveries_by_member_since(
-            cid, mids, datetime.now(UTC) - timedelta(days=1)
+        # Independent reads, sent together: one round trip's wait instead of three.
+        done, preferences, recent = await asyncio.gather(
+            self.store.deliveries.list_delivered_members(cid, request.slot.value, request.day, mids),
+            self.store.deliveries.list_push_preferences(cid, mids),
+            self.store.deliveries.count_deliveries_by_member_since(cid, mids, datetime.now(UTC) - timedelta(days=1)),
         )
         slot_clock = self.clocks[request.slot]
         counts = dict.fromkeys(("delivered", "already_delivered", "capped", "opted_out", "quiet", "empty"), 0)
