@@ -27,6 +27,7 @@ from distribution_service.service.assignment import Assigned, AssignmentService
 from distribution_service.service.metrics import PUSHES_DELIVERED
 from distribution_service.service.push_reasons import PushReasons
 from distribution_service.service.ranker import FeedRanker
+from distribution_service.service.shown_members import ShownMembers
 from distribution_service.store import DistributionStore
 from infra.mail_handoff import pending_mail
 from users_service.client import UsersClient
@@ -60,6 +61,8 @@ class SlotsService:
         # The inbox shows each pushed item's reasons (a model's contributions computed when read, push_reasons.py).
         self.explain = explain
         self.reasons = PushReasons(store, ranker.registry)
+        # Members shown something in the last ACTIVE_DAYS, read incrementally between runs (service/shown_members.py).
+        self.shown = ShownMembers(store.decisions)
 
     async def slot_members(self, cid: ObjectId, *, partition_index: int, partitions: int) -> SlotMembers:
         """Members a slot run reaches: those active or joined in the last 90 days (a newcomer with no event yet
@@ -67,7 +70,7 @@ class SlotsService:
         since = datetime.now(UTC) - timedelta(days=ACTIVE_DAYS)
         reached = set(await self.store.events.list_active_members(cid, since))
         # Members only shown something since (served impressions are their decisions, not events).
-        reached.update(await self.store.decisions.list_shown_members(cid, since))
+        reached.update(await self.shown.since(cid, since))
         if self.users is not None:
             reached.update(await self.users.member_ids_joined_since(str(cid), since))
         return SlotMembers(member_ids=partition(sorted(reached), partition_index, partitions))

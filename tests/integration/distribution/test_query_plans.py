@@ -170,7 +170,8 @@ async def test_served_impressions_are_read_from_decisions_on_the_community_time_
     await world.store.decisions.count_impressions_between(world.community, since, until)
     await world.store.decisions.list_shown_members(world.community, since)
     await world.store.decisions.first_impression_time(world.community)
-    assert await plans_of(world) == ["IXSCAN community_at"] * 4
+    await world.store.decisions.list_shown_member_times(world.community, since)
+    assert await plans_of(world) == ["IXSCAN community_at"] * 5
 
 
 async def test_delivery_reads_use_their_indexes(world: World) -> None:
