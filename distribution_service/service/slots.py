@@ -27,6 +27,7 @@ from distribution_service.service.assignment import Assigned, AssignmentService
 from distribution_service.service.metrics import PUSHES_DELIVERED
 from distribution_service.service.push_reasons import PushReasons
 from distribution_service.service.ranker import FeedRanker
+from distribution_service.service.recent_deliveries import RecentDeliveries
 from distribution_service.service.shown_members import ShownMembers
 from distribution_service.store import DistributionStore
 from infra.mail_handoff import pending_mail
@@ -63,6 +64,8 @@ class SlotsService:
         self.reasons = PushReasons(store, ranker.registry)
         # Members shown something in the last ACTIVE_DAYS, read incrementally between runs (service/shown_members.py).
         self.shown = ShownMembers(store.decisions)
+        # Each member's deliveries of the last day (the cap), one read serving a run's chunks.
+        self.recent_deliveries = RecentDeliveries(store.deliveries)
 
     async def slot_members(self, cid: ObjectId, *, partition_index: int, partitions: int) -> SlotMembers:
         """Members a slot run reaches: those active or joined in the last 90 days (a newcomer with no event yet
@@ -93,7 +96,7 @@ class SlotsService:
         done, preferences, recent = await asyncio.gather(
             self.store.deliveries.list_delivered_members(cid, request.slot.value, request.day, mids),
             self.store.deliveries.list_push_preferences(cid, mids),
-            self.store.deliveries.count_deliveries_by_member_since(cid, mids, datetime.now(UTC) - timedelta(days=1)),
+            self.recent_deliveries.counts(cid, request.member_ids),
         )
         slot_clock = self.clocks[request.slot]
         counts = dict.fromkeys(("delivered", "already_delivered", "capped", "opted_out", "quiet", "empty"), 0)
@@ -164,7 +167,9 @@ class SlotsService:
             if decision.shown
         ]
         counts["empty"] = len(eligible) - len(docs)
-        new = await self.store.deliveries.insert_deliveries(docs)
+        inserted = await self.store.deliveries.insert_new_deliveries(docs)
+        self.recent_deliveries.add(cid, [str(d["member_id"]) for d in inserted], now)
+        new = len(inserted)
         # A concurrent worker may have delivered some in between: the unique index kept each to one.
         counts["delivered"] = new
         PUSHES_DELIVERED.labels(slot=request.slot.value).inc(new)

@@ -83,15 +83,33 @@ class DeliveriesStore:
 
     async def insert_deliveries(self, docs: list[Doc]) -> int:
         """Insert what is new; a (member, slot, day) already delivered is skipped. Returns how many were new."""
+        return len(await self.insert_new_deliveries(docs))
+
+    async def insert_new_deliveries(self, docs: list[Doc]) -> list[Doc]:
+        """`insert_deliveries`, answering the documents that were new (the others were already delivered)."""
         if not docs:
-            return 0
+            return []
         try:
-            result = await self.deliveries.bulk_write([InsertOne(d) for d in docs], ordered=False)
-            return int(result.inserted_count)
+            await self.deliveries.bulk_write([InsertOne(d) for d in docs], ordered=False)
+            return docs
         except BulkWriteError as exc:
-            if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
                 raise
-            return int(exc.details.get("nInserted", 0))
+            refused = {int(e["index"]) for e in errors}
+            return [d for n, d in enumerate(docs) if n not in refused]
+
+    async def list_delivery_times_since(self, community_id: ObjectId, since: datetime) -> dict[str, list[datetime]]:
+        """When each member's deliveries made since `since` were made: one range read on community_created_at for
+        the whole community (no `$in`: SecantusDB matches every document it fetches against each `$in` value, and
+        the members' older deliveries are not read at all)."""
+        cursor = self.deliveries.find(
+            {"community_id": community_id, "created_at": {"$gte": since}}, projection={"member_id": 1, "created_at": 1}
+        )
+        found: dict[str, list[datetime]] = {}
+        async for doc in cursor:
+            found.setdefault(str(doc["member_id"]), []).append(doc["created_at"])
+        return found
 
     async def list_deliveries_for_member(self, community_id: ObjectId, member_id: ObjectId, *, limit: int) -> list[Doc]:
         cursor = (
