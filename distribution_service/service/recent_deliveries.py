@@ -43,6 +43,8 @@ class RecentDeliveries:
         async with self._locks.setdefault(cid, asyncio.Lock()):
             read = self._reads.get(cid)
             if read is None or now - read.at >= self.refresh or now < read.at:
+                # Other communities' reads past their refresh are dropped: a scheduler's process serves many.
+                self._reads = {c: r for c, r in self._reads.items() if abs(now - r.at) < self.refresh}
                 read = _Read(now, await self.deliveries.list_delivery_times_since(cid, now - WINDOW))
                 self._reads[cid] = read
         since = now - WINDOW
