@@ -96,9 +96,8 @@ async def seed_delivery_history(service: DistributionService, cid: ObjectId, mem
     return len(docs)
 
 
-async def measure(
-    services: Topology, members_wanted: int, server_pid: int | None = None, history_days: int = 0
-) -> dict[str, Any]:
+async def ranked_community(services: Topology, members_wanted: int) -> tuple[str, list[str], str]:
+    """The benchmark's community (benchmarks/ranking.py) with a trained model promoted: its id, members, model."""
     service: DistributionService = services.apps["distribution"].state.service
     catalog, log = community()
     trained = train_and_evaluate(TrainingData("bench", catalog, log, since=START, until=START + 61 * DAY))
@@ -115,12 +114,21 @@ async def measure(
         force=True,
         reason="serving benchmark on a synthetic community",
     )
+    return cid, members, trained.model_text
+
+
+async def measure(
+    services: Topology, members_wanted: int, server_pid: int | None = None, history_days: int = 0
+) -> dict[str, Any]:
+    service: DistributionService = services.apps["distribution"].state.service
+    cid, members, model_text = await ranked_community(services, members_wanted)
+    oid = ObjectId(cid)
     request = FeedRequest(member_id=members[0], slot=Slot.MORNING, scene=Scene.BEFORE_DECISION, first=5)
     page = await services.distribution.feed(cid, request)
     decision = await service.store.decisions.get_decision(oid, ObjectId(page.decision_id))
     assert decision is not None
     x = decision_log.features(decision)
-    booster = lgb.Booster(model_str=trained.model_text)
+    booster = lgb.Booster(model_str=model_text)
     predict_s = median_seconds(lambda: booster.predict(x, num_threads=1), 200)
     bare = 1 / predict_s
 
