@@ -137,7 +137,7 @@ async def measure(uri: str, pid: int | None, repeats: int, history_days: int) ->
         await server_ms_per_member("insert_decisions_no_indexes_no_arrays_ms", unindexed_without_arrays)
 
         members = [ObjectId() for _ in range(CHUNK)]
-        preferences = db["push_preferences"]
+        preferences = db["members_in_scratch"]
         await preferences.insert_many([{"community_id": community, "member_id": m} for m in members])
         await preferences.create_index([("community_id", ASCENDING), ("member_id", ASCENDING)], unique=True)
 
