@@ -170,7 +170,8 @@ async def test_served_impressions_are_read_from_decisions_on_the_community_time_
     await world.store.decisions.count_impressions_between(world.community, since, until)
     await world.store.decisions.list_shown_members(world.community, since)
     await world.store.decisions.first_impression_time(world.community)
-    assert await plans_of(world) == ["IXSCAN community_at"] * 4
+    await world.store.decisions.list_shown_member_times(world.community, since)
+    assert await plans_of(world) == ["IXSCAN community_at"] * 5
 
 
 async def test_delivery_reads_use_their_indexes(world: World) -> None:
@@ -184,13 +185,15 @@ async def test_delivery_reads_use_their_indexes(world: World) -> None:
     await world.store.deliveries.list_deliveries_for_member(world.community, world.members[0], limit=5)
     await world.store.deliveries.aggregate_slot_rates(world.community)
     await world.store.deliveries.list_push_preferences(world.community, world.members)
+    await world.store.deliveries.list_delivery_times_since(world.community, NOW - timedelta(days=1))
     assert await plans_of(world) == [
-        "IXSCAN community_slot_day_member",
+        "IXSCAN community_slot_day_member_unique",
         "IXSCAN community_member_created_at",
         "IXSCAN community_member_created_at",
         # Slot rates match on the community alone; of the indexes that lead with it the planner takes this one.
         "IXSCAN community_created_at",
         "IXSCAN community_member_unique",
+        "IXSCAN community_created_at",
     ]
 
 
