@@ -47,6 +47,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -295,11 +296,27 @@ def gateway_pid() -> int:
     raise RuntimeError("no gateway process found")
 
 
+def ingest_metrics(base: str) -> tuple[float, float]:
+    """The ingest worker's takes (batches derived) and events derived so far, from the gateway's /metrics."""
+    text = httpx.get(f"{base}/metrics", timeout=30).text
+    found = []
+    for name in ("ingest_lag_seconds_count", "events_ingested_total"):
+        value = re.search(rf"^{name} ([0-9.e+]+)$", text, re.MULTILINE)
+        found.append(float(value.group(1)) if value else 0.0)
+    return found[0], found[1]
+
+
 def cpu_per_request(
-    pids: dict[str, int], requests: Callable[[Any], float], work: Callable[[], Any], drain: Callable[[], float]
+    base: str,
+    pids: dict[str, int],
+    requests: Callable[[Any], float],
+    work: Callable[[], Any],
+    drain: Callable[[], float],
 ) -> tuple[Any, dict[str, float]]:
     """`work`'s result, and each process's CPU milliseconds per request over `work` and the drain of the ingest
-    backlog it left (the derivation of its events is part of what a recorded event costs)."""
+    backlog it left (the derivation of its events is part of what a recorded event costs), with the worker's takes
+    and events derived meanwhile."""
+    takes, derived = ingest_metrics(base)
     before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     result = work()
     drained = drain()
@@ -307,6 +324,9 @@ def cpu_per_request(
     count = requests(result)
     figures = {f"{name}_cpu_ms": round(1000 * s / max(count, 1), 2) for name, s in spent.items()}
     figures["drain_seconds"] = drained
+    takes_after, derived_after = ingest_metrics(base)
+    figures["ingest_takes"] = takes_after - takes
+    figures["events_per_take"] = round((derived_after - derived) / max(takes_after - takes, 1), 1)
     return result, figures
 
 
@@ -353,12 +373,13 @@ def run_events(seconds: int, items: int) -> dict[str, Any]:
                     def record(c: int = c, body: dict[str, Any] = body) -> dict[str, float]:
                         return wrk(base, token, body, connections=c, seconds=seconds)
 
-                    r, cpu = cpu_per_request(pids, lambda result: result["rps"] * seconds, record, drain)
+                    r, cpu = cpu_per_request(base, pids, lambda result: result["rps"] * seconds, record, drain)
                     figures[f"record_event_c{c}"] = r
                     figures[f"record_event_vs_bare_c{c}"] = ratio(r["rps"], figures[f"bare_insert_one_c{c}"])
                     figures[f"record_event_c{c}_cpu"] = cpu
                 body = {"query": RECORD_MANY, "variables": {"i": {"events": hundred}}}
                 many, cpu = cpu_per_request(
+                    base,
                     pids,
                     lambda result: result["rps"] * seconds,
                     lambda: wrk(base, token, body, connections=8, seconds=seconds),
