@@ -337,12 +337,32 @@ async def test_events_an_older_version_left_pending_are_counted_once(store: Dist
     legacy = [{**e, "engaged": True, "pending": True} for e in events(community, item, 12)]
     await store.events.events.insert_many(legacy)
     await store.events.insert_events(events(community, item, 15)[12:])
-    # when
+    await store.events.migrate.done.delete_one({"_id": "legacy_pending"})  # a database the older version wrote
+    # when: two processes start (the adoption is a start-up migration), then the worker runs
+    await store.events.migrate.adopt_legacy_pending()
+    await store.events.migrate.adopt_legacy_pending()
     assert await IngestWorker(store, interval=0, batch_size=5).drain() == 15
     # then
     assert await opens(store, community, item) == 15
     assert await store.events.events.count_documents({"pending": True}) == 0
     assert await IngestWorker(store, interval=0).drain() == 0
+
+
+async def test_the_start_adopts_legacy_events_then_drops_their_index(store: DistributionStore) -> None:
+    # A database an older version wrote: the flag's partial index, and events flagged `pending`.
+    await store.events.events.create_index(
+        [("pending", 1), ("_id", 1)], partialFilterExpression={"pending": True}, name="legacy_pending_id"
+    )
+    community, item = ObjectId(), ObjectId()
+    await store.events.events.insert_many([{**e, "engaged": True, "pending": True} for e in events(community, item, 3)])
+    await store.events.migrate.done.delete_one({"_id": "legacy_pending"})
+    # when
+    await store.ensure_indexes()
+    # then: adopted, counted once by the worker, and stored events no longer pay for the index
+    assert await store.events.events.count_documents({"pending": True}) == 0
+    assert "legacy_pending_id" not in await store.events.events.index_information()
+    assert await IngestWorker(store, interval=0).drain() == 3
+    assert await opens(store, community, item) == 3
 
 
 async def test_communities_latest_event_times_come_from_derived_imported_and_older_events(
