@@ -170,7 +170,9 @@ class IngestWorker:
         INGEST_LAG.observe(self.last_lag_seconds)
         await self._mark_deliveries(batch)
         last_key = entries[-1]["key"]
-        done = await self.store.transaction(lambda session: self.store.events.derive_pending(last_key, session))
+        done = await self.store.transaction(
+            lambda session: self.store.events.derive_pending(last_key, session, entries)
+        )
         EVENTS_INGESTED.inc(len(done))
         return len(done)
 

@@ -8,7 +8,7 @@ they are imported (service/importing.py) and have no outbox entry.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
@@ -266,13 +266,14 @@ class EventsStore:
         whether more wait up to `until`)."""
         return await self.outbox.list_through(until, max_events)
 
-    async def derive_pending(self, last_key: ObjectId, session: Session) -> list[Doc]:
+    async def derive_pending(self, last_key: ObjectId, session: Session, known: Sequence[Doc] = ()) -> list[Doc]:
         """In the caller's transaction: the events of the outbox entries up to `last_key`, their entries deleted and
         their items' counters bumped; both commit together, so each event is counted exactly once (a concurrent
         worker taking the same entries conflicts; see EventOutboxStore.take_through). A decision's impressions
         are counted alike, and stored nowhere (`impressions_insert`); entries an older version flagged to be
-        stored are stored here (`_store_legacy_impressions`)."""
-        taken = await self.outbox.take_through(last_key, session)
+        stored are stored here (`_store_legacy_impressions`). `known`: the entries the caller read already (only
+        their keys are read again: EventOutboxStore.take_through)."""
+        taken = await self.outbox.take_through(last_key, session, known)
         await self._store_legacy_impressions(taken.to_store, session)
         docs = taken.events
         by_community: dict[ObjectId, list[Doc]] = {}

@@ -174,8 +174,8 @@ async def test_a_worker_failing_after_the_counters_write_and_restarted_counts_ea
     await store.events.insert_events(events(community, item, 25))
     real = store.events.derive_pending
 
-    async def crash_after_counters(last_id: ObjectId, session: Any) -> list[Doc]:
-        await real(last_id, session)
+    async def crash_after_counters(last_id: ObjectId, session: Any, known: Any = ()) -> list[Doc]:
+        await real(last_id, session, known)
         raise Crash  # after the counters and the last engagements were written, before the commit
 
     monkeypatch.setattr(store.events, "derive_pending", crash_after_counters)
@@ -200,6 +200,33 @@ async def record_in_batches(store: DistributionStore, docs: list[Doc], size: int
         await store.events.insert_events(docs[lo : lo + size])
 
 
+async def test_a_take_reads_whole_only_the_entries_its_worker_did_not_read(store: DistributionStore) -> None:
+    community, item = ObjectId(), ObjectId()
+    await record_in_batches(store, events(community, item, 30), 10)
+    read = [e async for e in store.events.outbox.entries.find({})]
+    read.sort(key=lambda e: e["key"])
+    # when: the worker read only the first entry (a later one was written after its read, with an older key)
+    done = await store.transaction(lambda s: store.events.derive_pending(read[-1]["key"], s, read[:1]))
+    # then: every entry in the range is taken and counted, once
+    assert len(done) == 30
+    assert await opens(store, community, item) == 30
+    assert await store.events.outbox.entries.count_documents({}) == 0
+
+
+async def test_an_entry_another_worker_took_since_it_was_read_is_not_counted_again(store: DistributionStore) -> None:
+    community, item = ObjectId(), ObjectId()
+    await record_in_batches(store, events(community, item, 20), 10)
+    read = [e async for e in store.events.outbox.entries.find({})]
+    read.sort(key=lambda e: e["key"])
+    # another worker takes the first entry after this one read both
+    await store.transaction(lambda s: store.events.derive_pending(read[0]["key"], s, read[:1]))
+    # when
+    done = await store.transaction(lambda s: store.events.derive_pending(read[-1]["key"], s, read))
+    # then: only the entry still there
+    assert len(done) == 10
+    assert await opens(store, community, item) == 20
+
+
 async def test_a_worker_cancelled_mid_run_and_restarted_counts_each_event_once(
     store: DistributionStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -209,8 +236,8 @@ async def test_a_worker_cancelled_mid_run_and_restarted_counts_each_event_once(
     batches: list[int] = []
     hung = asyncio.Event()
 
-    async def hangs_in_the_second_batch(last_id: ObjectId, session: Any) -> list[Doc]:
-        done = await real(last_id, session)
+    async def hangs_in_the_second_batch(last_id: ObjectId, session: Any, known: Any = ()) -> list[Doc]:
+        done = await real(last_id, session, known)
         batches.append(len(done))
         if len(batches) == 2:
             hung.set()
