@@ -26,7 +26,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import psutil
 from pymongo import MongoClient
 
 from benchmarks.common import print_summary
@@ -34,17 +33,28 @@ from benchmarks.gateway_harness import LOAD_CORE, SERVER_CORE, TYPENAME, Figures
 from benchmarks.hot_path import FEED, Platform, drain_ingest, feed_members, set_up, warm_feeds
 from infra.embedded import EmbeddedServer
 
-
-def cpu_seconds(process: psutil.Process) -> float:
-    times = process.cpu_times()
-    return float(times.user + times.system)
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def gateway_pid(port: str) -> psutil.Process:
-    for child in psutil.Process().children(recursive=True):
-        if "gateway" in " ".join(child.cmdline()):
-            return child
-    raise RuntimeError(f"no gateway process on port {port}")
+def cpu_seconds(pid: int) -> float:
+    """A process's user + system CPU seconds (all its threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def gateway_pid() -> int:
+    """The gateway process this program started (`python -m gateway`, a child of this process)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == os.getpid() and b"gateway" in command:
+            return int(entry.name)
+    raise RuntimeError("no gateway process found")
 
 
 def opcounters(uri: str) -> dict[str, int]:
@@ -70,9 +80,7 @@ def burst(platform: Platform, query: str, tokens: list[str], count: int, concurr
         return list(pool.map(one, range(count)))
 
 
-def measure(
-    platform: Platform, uri: str, gateway: psutil.Process, server: psutil.Process, query: str, **kw: Any
-) -> dict[str, float]:
+def measure(platform: Platform, uri: str, gateway: int, server: int, query: str, **kw: Any) -> dict[str, float]:
     before = (cpu_seconds(gateway), cpu_seconds(server), opcounters(uri))
     started = time.perf_counter()
     latencies = burst(platform, query, **kw)
@@ -94,7 +102,7 @@ def measure(
 
 
 def measure_wrk(
-    base: str, uri: str, gateway: psutil.Process, server: psutil.Process, query: str, token: str, seconds: int
+    base: str, uri: str, gateway: int, server: int, query: str, token: str, seconds: int
 ) -> dict[str, float]:
     """The hot path's own load (wrk, 8 connections, one member): CPU per request from the requests wrk counted."""
     before = (cpu_seconds(gateway), cpu_seconds(server), opcounters(uri))
@@ -118,10 +126,10 @@ def run(feeds: int, concurrency: int, items: int, profile: str | None, wrk_secon
         try:
             assert server.process is not None
             pin(server.process.pid, SERVER_CORE)
-            server_process = psutil.Process(server.process.pid)
+            server_process = server.process.pid
             prefix = f"cpu{uuid.uuid4().hex[:8]}"
             with gateway_process(server.uri, Path(scratch), prefix) as base:
-                gateway = gateway_pid(base.rsplit(":", 1)[1])
+                gateway = gateway_pid()
                 platform = Platform(base)
                 world = set_up(platform, items)
                 tokens = feed_members(platform, world["content"])
@@ -134,7 +142,7 @@ def run(feeds: int, concurrency: int, items: int, profile: str | None, wrk_secon
                 if profile:
                     spy = subprocess.Popen(
                         [
-                            *("py-spy", "record", "-p", str(gateway.pid), "--nonblocking", "-o", profile, "-r", "200"),
+                            *("py-spy", "record", "-p", str(gateway), "--nonblocking", "-o", profile, "-r", "200"),
                             *(("--format", "raw") if profile.endswith(".txt") else ()),
                         ],
                         stdout=subprocess.DEVNULL,

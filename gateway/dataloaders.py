@@ -23,6 +23,8 @@ class Loaders:
     def __init__(self, users: UsersClient, content: ContentClient, billing: BillingClient, viewer: ViewerRef) -> None:
         self.member_by_id = MemberByIdLoader(users)
         self.content_by_id = ContentByIdLoader(content, viewer)
+        # A feed's items: pieces up to CONTENT_CARD_TTL_SECONDS old (content_service/store/card_cache.py).
+        self.feed_content_by_id = ContentByIdLoader(content, viewer, cached=True)
         self.membership_by_member_id = MembershipByMemberIdLoader(billing)
         self.community_by_id = CommunityByIdLoader(users)
         self.campaign_by_id = CampaignByIdLoader(users)

@@ -70,6 +70,8 @@ class ContentStore:
     async def transaction(self, callback: Callable[[Session], Awaitable[T]]) -> T:
         """`callback` writes with the session, in one transaction; the relay is woken after the commit."""
         result = await in_transaction(self.db, callback)
+        # Pieces read for feed cards while the transaction was open may be the old ones.
+        self.pieces.cards.written()
         self.on_commit()
         return result
 

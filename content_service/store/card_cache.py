@@ -1,0 +1,84 @@
+"""Content pieces as stored, kept per process for a few seconds for the reads that may be that old (feed cards).
+
+A feed shows ten pieces a request, mostly the same ones for every member in a community: each lookup was one
+`$in` read on the database server and its decoding. Kept entries answer for at most `ttl_seconds`; any write to a
+community's content through this process (publish, edit, status change, moderation) drops what was kept for that
+community at the write and again after its transaction commits, so a lookup that read between the two cannot keep
+the old piece. A write through another process reaches the kept pieces within `ttl_seconds`. Ids that are not
+kept (or were not found) are always read: a piece published a moment ago is never reported missing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bson import ObjectId
+
+Doc = dict[str, Any]
+# Pieces kept at most, over every community: beyond it the oldest entries go first.
+MAX_ENTRIES = 20_000
+
+
+class CardCache:
+    def __init__(self, ttl_seconds: float = 0.0, *, max_entries: int = MAX_ENTRIES) -> None:
+        self.ttl_seconds = ttl_seconds
+        self.max_entries = max_entries
+        # Monotonic seconds; tests move it.
+        self.clock: Callable[[], float] = time.monotonic
+        # (community, piece) -> (when its read began, the piece)
+        self._entries: dict[tuple[ObjectId, ObjectId], tuple[float, Doc]] = {}
+        # Entries read before these moments are void: per community, and for every community (a committed
+        # transaction, whose community the store does not know).
+        self._written: dict[ObjectId, float] = {}
+        self._written_any = 0.0
+
+    @property
+    def enabled(self) -> bool:
+        return self.ttl_seconds > 0
+
+    def started(self) -> float:
+        """The moment a read begins: pass it to `keep`."""
+        return self.clock()
+
+    def get(self, community_id: ObjectId, ids: list[ObjectId]) -> dict[ObjectId, Doc]:
+        """The kept pieces among `ids` that are still valid."""
+        if not self.enabled:
+            return {}
+        now = self.clock()
+        void_before = max(self._written.get(community_id, 0.0), self._written_any)
+        found: dict[ObjectId, Doc] = {}
+        for content_id in ids:
+            entry = self._entries.get((community_id, content_id))
+            if entry is not None and entry[0] > void_before and now - entry[0] < self.ttl_seconds:
+                found[content_id] = entry[1]
+        return found
+
+    def keep(self, community_id: ObjectId, docs: list[Doc], started: float) -> None:
+        """Keep pieces read from a read that began at `started` (unless a write came since)."""
+        if not self.enabled or started <= max(self._written.get(community_id, 0.0), self._written_any):
+            return
+        for doc in docs:
+            self._entries[(community_id, doc["_id"])] = (started, doc)
+        if len(self._entries) > self.max_entries:
+            self._evict()
+
+    def written(self, community_id: ObjectId | None = None) -> None:
+        """A write to `community_id`'s content (None: to some community's, e.g. a transaction just committed)."""
+        if not self.enabled:
+            return
+        now = self.clock()
+        if community_id is None:
+            self._written_any = now
+            self._entries.clear()
+        else:
+            # The community's entries are void from now on (`get` checks); they leave at the next eviction.
+            self._written[community_id] = now
+
+    def _evict(self) -> None:
+        now = self.clock()
+        self._entries = {k: v for k, v in self._entries.items() if now - v[0] < self.ttl_seconds}
+        if len(self._entries) > self.max_entries:
+            ordered = sorted(self._entries.items(), key=lambda item: item[1][0])
+            self._entries = dict(ordered[len(ordered) - self.max_entries // 2 :])
