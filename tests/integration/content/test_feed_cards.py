@@ -78,10 +78,8 @@ async def test_a_kept_card_answers_within_its_age_and_is_read_again_after(api: A
 async def test_the_feed_shows_kept_cards_and_a_content_read_does_not(api: Api) -> None:
     w = await world(api)
     kept_cards(api)
-    titles = {
-        i["content"]["id"]: i["content"]["title"] for i in (await api.data(FEED, token=w.operator.token))["feed"]["items"]
-    }
-    assert titles[w.content_id] == "Chain lube"
+    items = (await api.data(FEED, token=w.operator.token))["feed"]["items"]
+    assert {i["content"]["id"]: i["content"]["title"] for i in items}[w.content_id] == "Chain lube"
     # when
     await retitle_behind_the_service(api, w, "Renamed")
     feed = (await api.data(FEED, token=w.operator.token))["feed"]["items"]
