@@ -17,9 +17,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 from content_service.domain.kinds import ContentStatus
 from content_service.schemas.content import ContentSummary
 from content_service.store.base import Doc, Session, in_community
-from content_service.store.card_cache import CardCache
 from infra.bulk import insert_many_reporting
 from infra.indexes import IndexPlan
+from infra.kept_docs import KeptDocs
 from infra.keyset import read_keyset_page
 from infra.lookups import find_in
 
@@ -46,7 +46,7 @@ class PiecesStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.content = db["content"]
         # Pieces kept for lookups that may be a few seconds old (feed cards); every update below voids them.
-        self.cards = CardCache()
+        self.cards = KeptDocs()
         # community -> (the window rung that last sufficed for the newest items, until when to start there)
         self._newest_window: dict[ObjectId, tuple[int, float]] = {}
 
@@ -242,7 +242,7 @@ class PiecesStore:
         self, community_id: ObjectId, content_ids: list[ObjectId], *, kept: bool = False
     ) -> dict[str, Doc]:
         """The pieces of this community among `content_ids`, by id. `kept=True` may answer from the pieces this
-        process read within the last `cards.ttl_seconds` (feed cards; see store/card_cache.py)."""
+        process read within the last `cards.ttl_seconds` (feed cards; see infra/kept_docs.py)."""
         found: dict[str, Doc] = {}
         ask = content_ids
         if kept and self.cards.enabled:

@@ -85,5 +85,7 @@ class UsersStore:
     async def transaction(self, callback: Callable[[Session], Awaitable[T]]) -> T:
         """`callback` writes with the session, in one transaction; the mail relay is woken after the commit."""
         result = await in_transaction(self.db, callback)
+        # Members read for requests while the transaction was open may be the old ones.
+        self.members.kept.written()
         self.on_commit()
         return result

@@ -11,7 +11,7 @@ from bson import ObjectId
 
 from content_service.client import ContentClient
 from content_service.schemas import ViewerRef
-from content_service.store.card_cache import CardCache
+from infra.kept_docs import KeptDocs
 from tests.factories import Api
 from tests.integration.content.support import World, content_app, world
 
@@ -34,8 +34,8 @@ class Clock:
         return self.now
 
 
-def kept_cards(api: Api) -> tuple[CardCache, Clock]:
-    cards: CardCache = content_app(api).state.store.pieces.cards
+def kept_cards(api: Api) -> tuple[KeptDocs, Clock]:
+    cards: KeptDocs = content_app(api).state.store.pieces.cards
     clock = Clock()
     cards.ttl_seconds = AGE
     cards.clock = clock
@@ -112,7 +112,7 @@ async def test_a_moderation_removal_reaches_kept_cards_at_once(api: Api) -> None
 
 async def test_a_publish_is_never_missing_from_cards() -> None:
     """Ids not kept are always read: only found pieces are kept, so a new one is never reported absent."""
-    cards = CardCache(AGE)
+    cards = KeptDocs(AGE)
     community, piece = ObjectId(), ObjectId()
     assert cards.get(community, [piece]) == {}
     cards.keep(community, [{"_id": piece, "title": "T"}], cards.started())
@@ -122,7 +122,7 @@ async def test_a_publish_is_never_missing_from_cards() -> None:
 async def test_a_read_that_began_before_a_write_keeps_nothing() -> None:
     """A lookup that read between a write and its transaction's commit may hold the old piece: the write (and the
     commit after it) void it."""
-    cards = CardCache(AGE)
+    cards = KeptDocs(AGE)
     community, piece = ObjectId(), ObjectId()
     started = cards.started()
     cards.written(community)
@@ -135,7 +135,7 @@ async def test_a_read_that_began_before_a_write_keeps_nothing() -> None:
 
 
 async def test_no_age_keeps_nothing() -> None:
-    cards = CardCache(0.0)
+    cards = KeptDocs(0.0)
     community, piece = ObjectId(), ObjectId()
     cards.keep(community, [{"_id": piece}], cards.started())
     assert cards.get(community, [piece]) == {}

@@ -1,11 +1,12 @@
-"""Content pieces as stored, kept per process for a few seconds for the reads that may be that old (feed cards).
+"""Documents as stored, kept per process for a few seconds for the reads that may be that old: a feed's content
+cards (content_service) and the member behind each request (users_service).
 
-A feed shows ten pieces a request, mostly the same ones for every member in a community: each lookup was one
-`$in` read on the database server and its decoding. Kept entries answer for at most `ttl_seconds`; any write to a
-community's content through this process (publish, edit, status change, moderation) drops what was kept for that
-community at the write and again after its transaction commits, so a lookup that read between the two cannot keep
-the old piece. A write through another process reaches the kept pieces within `ttl_seconds`. Ids that are not
-kept (or were not found) are always read: a piece published a moment ago is never reported missing.
+Every feed read the same ten pieces and its caller's member document again: each one `$in` read on the database
+server (SecantusDB runs every command in Python) and its decoding. Kept entries answer for at most `ttl_seconds`;
+the store that owns the collection calls `written(community)` at every update of it, before the write and after it,
+and `written()` after each transaction commits, so a read that ran between a write and its commit cannot keep the
+old document. A write through another process reaches the kept documents within `ttl_seconds`. Ids that are not
+kept (or were not found) are always read: a document inserted a moment ago is never reported missing.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from typing import Any
 from bson import ObjectId
 
 Doc = dict[str, Any]
-# Pieces kept at most, over every community: beyond it the oldest entries go first.
+# Documents kept at most, over every community: beyond it the oldest entries go first.
 MAX_ENTRIES = 20_000
 
 
-class CardCache:
+class KeptDocs:
     def __init__(self, ttl_seconds: float = 0.0, *, max_entries: int = MAX_ENTRIES) -> None:
         self.ttl_seconds = ttl_seconds
         self.max_entries = max_entries
@@ -43,7 +44,7 @@ class CardCache:
         return self.clock()
 
     def get(self, community_id: ObjectId, ids: list[ObjectId]) -> dict[ObjectId, Doc]:
-        """The kept pieces among `ids` that are still valid."""
+        """The kept documents among `ids` that are still valid."""
         if not self.enabled:
             return {}
         now = self.clock()
@@ -56,7 +57,7 @@ class CardCache:
         return found
 
     def keep(self, community_id: ObjectId, docs: list[Doc], started: float) -> None:
-        """Keep pieces read from a read that began at `started` (unless a write came since)."""
+        """Keep documents from a read that began at `started` (unless a write came since)."""
         if not self.enabled or started <= max(self._written.get(community_id, 0.0), self._written_any):
             return
         for doc in docs:
@@ -65,7 +66,7 @@ class CardCache:
             self._evict()
 
     def written(self, community_id: ObjectId | None = None) -> None:
-        """A write to `community_id`'s content (None: to some community's, e.g. a transaction just committed)."""
+        """A write to `community_id`'s documents (None: to some community's, e.g. a transaction just committed)."""
         if not self.enabled:
             return
         now = self.clock()
