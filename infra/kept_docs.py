@@ -3,15 +3,17 @@ cards (content_service) and the member behind each request (users_service).
 
 Every feed read the same ten pieces and its caller's member document again: each one `$in` read on the database
 server (SecantusDB runs every command in Python) and its decoding. Kept entries answer for at most `ttl_seconds`;
-the store that owns the collection calls `written(community)` at every update of it, before the write and after it,
-and `written()` after each transaction commits, so a read that ran between a write and its commit cannot keep the
-old document. A write through another process reaches the kept documents within `ttl_seconds`. Ids that are not
-kept (or were not found) are always read: a document inserted a moment ago is never reported missing.
+the store that owns the collection calls `written(community, session=...)` at every update of it, before the write
+and after it, and `committed(session)` after each transaction commits (voiding the communities that transaction
+wrote again), so a read that ran between a write and its commit cannot keep the old document. A write through
+another process reaches the kept documents within `ttl_seconds`. Ids that are not kept (or were not found) are
+always read: a document inserted a moment ago is never reported missing.
 """
 
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +36,8 @@ class KeptDocs:
         # transaction, whose community the store does not know).
         self._written: dict[ObjectId, float] = {}
         self._written_any = 0.0
+        # transaction's session -> the communities it wrote, voided again at its commit (forgotten with the session)
+        self._pending: weakref.WeakKeyDictionary[Any, set[ObjectId]] = weakref.WeakKeyDictionary()
 
     @property
     def enabled(self) -> bool:
@@ -65,17 +69,25 @@ class KeptDocs:
         if len(self._entries) > self.max_entries:
             self._evict()
 
-    def written(self, community_id: ObjectId | None = None) -> None:
-        """A write to `community_id`'s documents (None: to some community's, e.g. a transaction just committed)."""
+    def written(self, community_id: ObjectId | None = None, *, session: Any = None) -> None:
+        """A write to `community_id`'s documents (None: to some community's); `session`: the write's transaction,
+        whose commit (`committed`) voids the community again."""
         if not self.enabled:
             return
         now = self.clock()
         if community_id is None:
             self._written_any = now
             self._entries.clear()
-        else:
-            # The community's entries are void from now on (`get` checks); they leave at the next eviction.
-            self._written[community_id] = now
+            return
+        # The community's entries are void from now on (`get` checks); they leave at the next eviction.
+        self._written[community_id] = now
+        if session is not None:
+            self._pending.setdefault(session, set()).add(community_id)
+
+    def committed(self, session: Any) -> None:
+        """`session`'s transaction committed: the communities it wrote are void again, now that its writes show."""
+        for community_id in self._pending.pop(session, set()):
+            self.written(community_id)
 
     def _evict(self) -> None:
         now = self.clock()

@@ -178,7 +178,7 @@ class PiecesStore:
         session: Session | None = None,
     ) -> Doc | None:
         """Compare-and-set on the status, so that two concurrent transitions cannot both apply."""
-        self.cards.written(community_id)
+        self.cards.written(community_id, session=session)
         try:
             return await self.content.find_one_and_update(
                 {"_id": content_id, "community_id": community_id, "status": expected},
@@ -187,13 +187,13 @@ class PiecesStore:
                 session=session,
             )
         finally:
-            self.cards.written(community_id)
+            self.cards.written(community_id, session=session)
 
     async def apply_edit(
         self, community_id: ObjectId, content_id: ObjectId, changes: Doc, *, session: Session | None = None
     ) -> Doc | None:
         """Apply `changes` and count the revision; returns the piece as it was before."""
-        self.cards.written(community_id)
+        self.cards.written(community_id, session=session)
         try:
             return await self.content.find_one_and_update(
                 {"_id": content_id, "community_id": community_id},
@@ -202,7 +202,7 @@ class PiecesStore:
                 session=session,
             )
         finally:
-            self.cards.written(community_id)
+            self.cards.written(community_id, session=session)
 
     async def hide(self, community_id: ObjectId, content_id: ObjectId, *, at: datetime, session: Session) -> Doc | None:
         """Hide unless already hidden (compare-and-set on the status); the previous status is kept to restore it.
@@ -210,7 +210,7 @@ class PiecesStore:
         doc = await self.get(community_id, content_id, fields=["status"], session=session)
         if doc is None or doc["status"] == ContentStatus.HIDDEN.value:
             return None
-        self.cards.written(community_id)
+        self.cards.written(community_id, session=session)
         try:
             return await self.content.find_one_and_update(
                 {"_id": content_id, "community_id": community_id, "status": doc["status"]},
@@ -219,7 +219,7 @@ class PiecesStore:
                 session=session,
             )
         finally:
-            self.cards.written(community_id)
+            self.cards.written(community_id, session=session)
 
     async def restore(self, community_id: ObjectId, content_id: ObjectId, *, session: Session) -> Doc | None:
         """A hidden piece back to the status it had; None when it is not hidden."""
@@ -227,7 +227,7 @@ class PiecesStore:
         doc = await self.content.find_one(hidden, {"hidden_from": 1}, session=session)
         if doc is None:
             return None
-        self.cards.written(community_id)
+        self.cards.written(community_id, session=session)
         try:
             return await self.content.find_one_and_update(
                 hidden,
@@ -236,7 +236,7 @@ class PiecesStore:
                 session=session,
             )
         finally:
-            self.cards.written(community_id)
+            self.cards.written(community_id, session=session)
 
     async def list_content_by_ids(
         self, community_id: ObjectId, content_ids: list[ObjectId], *, kept: bool = False

@@ -98,12 +98,12 @@ class MembersStore:
         self.kept = KeptDocs()
 
     @asynccontextmanager
-    async def _updating(self, community_id: ObjectId) -> AsyncIterator[None]:
-        self.kept.written(community_id)
+    async def _updating(self, community_id: ObjectId, session: Session | None = None) -> AsyncIterator[None]:
+        self.kept.written(community_id, session=session)
         try:
             yield
         finally:
-            self.kept.written(community_id)
+            self.kept.written(community_id, session=session)
 
     async def ensure_indexes(self) -> None:
         indexes = IndexPlan()
@@ -193,7 +193,7 @@ class MembersStore:
 
     async def set_email(self, community_id: ObjectId, member_id: ObjectId, email: str, *, session: Session) -> None:
         """A new address (an operator's, for a claim); it is verified when a code mailed to it is redeemed."""
-        async with self._updating(community_id):
+        async with self._updating(community_id, session):
             await self.members.update_one(
                 {"_id": member_id, "community_id": community_id},
                 {"$set": {"email": email, "email_verified_at": None}},
@@ -204,7 +204,7 @@ class MembersStore:
         self, community_id: ObjectId, member_id: ObjectId, password_hash: str, *, at: datetime, session: Session
     ) -> None:
         """The member's new password, from a redeemed code: the code came by mail, so the address is verified."""
-        async with self._updating(community_id):
+        async with self._updating(community_id, session):
             await self.members.update_one(
                 {"_id": member_id, "community_id": community_id},
                 {"$set": {"password_hash": password_hash, "email_verified_at": at, "password_set_at": at}},

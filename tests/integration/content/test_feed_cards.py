@@ -120,18 +120,25 @@ async def test_a_publish_is_never_missing_from_cards() -> None:
 
 
 async def test_a_read_that_began_before_a_write_keeps_nothing() -> None:
-    """A lookup that read between a write and its transaction's commit may hold the old piece: the write (and the
-    commit after it) void it."""
+    """A lookup that read between a write and its transaction's commit may hold the old piece: the write, and the
+    commit after it, void it; another community's pieces stay kept."""
     cards = KeptDocs(AGE)
-    community, piece = ObjectId(), ObjectId()
+    community, other, piece, theirs = ObjectId(), ObjectId(), ObjectId(), ObjectId()
+    transaction = Transaction()
     started = cards.started()
-    cards.written(community)
+    cards.written(community, session=transaction)
     cards.keep(community, [{"_id": piece}], started)
     assert cards.get(community, [piece]) == {}
-    # and a piece kept before a commit anywhere is void after it
+    # and a piece read after the write but before the commit is void once it commits
     cards.keep(community, [{"_id": piece}], cards.started())
-    cards.written()
+    cards.keep(other, [{"_id": theirs}], cards.started())
+    cards.committed(transaction)
     assert cards.get(community, [piece]) == {}
+    assert cards.get(other, [theirs]) == {theirs: {"_id": theirs}}
+
+
+class Transaction:
+    """Stands for a transaction's session (any object the store writes with)."""
 
 
 async def test_no_age_keeps_nothing() -> None:
