@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from infra.embedded import free_port
+from infra.processes import stop_all, wait_ready
 
 ADMIN_KEY = "bench-admin-key-0123456789abcdef0123456789"
 JWT_SECRET = "bench-jwt-secret-0123456789abcdef0123456789"
@@ -76,23 +77,11 @@ def gateway_process(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180  # a loaded machine starts four services slowly
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        else:
-            raise RuntimeError(f"the gateway did not become ready; see {var_dir / 'gateway.log'}")
+        # a loaded machine starts four services slowly
+        wait_ready(base, process, var_dir / "gateway.log", timeout=180, interval=0.3)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_all([process])
         log.close()
 
 

@@ -2,6 +2,7 @@
 
     python -m benchmarks.hot_path [--seconds 10] [--items 300] [--skip-history] [--slot-members 100000]
     python -m benchmarks.hot_path --isolation-only [--seconds 10] [--isolation-rounds 3] [--loop-meter]
+    python -m benchmarks.hot_path --events-only [--seconds 10]
 
 Set-up, as the hot-path issue prescribes: one SecantusDB server and one gateway process (every service mounted in
 it) pinned to core 0, the load generator (wrk, Debian package `wrk`) pinned to core 1, rate limits and cost
@@ -28,6 +29,11 @@ baseline measured in the same run:
   `Booster.predict` throughput, whole and in two partitions, with each member delivered exactly once
   (`--slot-members 0` skips it; it is linear in members).
 
+`--events-only` measures just the bare baselines, `recordEvent` at 8 and 32 connections and `recordEvents` of 100,
+and beside each run the CPU milliseconds per request of the gateway process and of the database server, the ingest
+worker's derivation of that run's events included (counted until the outbox is drained after the run):
+`record_event_c8_cpu_ms` and the like.
+
 Before each timed run (and before the history feeds) the harness waits until the ingest worker has derived every
 event recorded so far (`ingest_drain_seconds` says how long each wait took): a backlog left by one run would
 otherwise share the core with the next and be measured as its slowness.
@@ -41,6 +47,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -269,6 +276,124 @@ def slot_run(uri: str, members: int) -> dict[str, Any]:
     return figures
 
 
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU seconds so far (user and system, every thread), from Linux's /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def gateway_pid() -> int:
+    """The gateway process this harness started (a child of this process running `-m gateway`), from /proc."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rpartition(")")[2].split()[1])
+            command = (stat.parent / "cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            continue
+        if parent == os.getpid() and b"gateway" in command:
+            return int(stat.parent.name)
+    raise RuntimeError("no gateway process found")
+
+
+def ingest_metrics(base: str) -> tuple[float, float]:
+    """The ingest worker's takes (batches derived) and events derived so far, from the gateway's /metrics."""
+    text = httpx.get(f"{base}/metrics", timeout=30).text
+    found = []
+    for name in ("ingest_lag_seconds_count", "events_ingested_total"):
+        value = re.search(rf"^{name} ([0-9.e+]+)$", text, re.MULTILINE)
+        found.append(float(value.group(1)) if value else 0.0)
+    return found[0], found[1]
+
+
+def cpu_per_request(
+    base: str,
+    pids: dict[str, int],
+    requests: Callable[[Any], float],
+    work: Callable[[], Any],
+    drain: Callable[[], float],
+) -> tuple[Any, dict[str, float]]:
+    """`work`'s result, and each process's CPU milliseconds per request over `work` and the drain of the ingest
+    backlog it left (the derivation of its events is part of what a recorded event costs), with the worker's takes
+    and events derived meanwhile."""
+    takes, derived = ingest_metrics(base)
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    result = work()
+    drained = drain()
+    spent = {name: cpu_seconds(pid) - before[name] for name, pid in pids.items()}
+    count = requests(result)
+    figures = {f"{name}_cpu_ms": round(1000 * s / max(count, 1), 2) for name, s in spent.items()}
+    figures["drain_seconds"] = drained
+    takes_after, derived_after = ingest_metrics(base)
+    figures["ingest_takes"] = takes_after - takes
+    figures["events_per_take"] = round((derived_after - derived) / max(takes_after - takes, 1), 1)
+    return result, figures
+
+
+def run_events(seconds: int, items: int) -> dict[str, Any]:
+    """Only the events figures (`--events-only`): the bare baselines, recordEvent at 8 and 32 connections and
+    recordEvents of 100, each with the gateway's and the server's CPU per request (derivation included)."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    os.sched_setaffinity(0, {int(LOAD_CORE)})
+    figures = Figures()
+    figures["seconds_per_run"] = seconds
+    figures["rate_limits"] = "off (RATE_LIMITS_ENABLED=false)"
+    figures["load_average_start"] = round(os.getloadavg()[0], 2)
+    with tempfile.TemporaryDirectory() as scratch:
+        server = EmbeddedServer(":memory:")
+        server.start()
+        try:
+            assert server.process is not None
+            pin(server.process.pid, SERVER_CORE)
+            asyncio.run(warm_up(server.uri))
+            for connections in (8, 32):
+                figures[f"bare_insert_one_c{connections}"] = round(
+                    asyncio.run(bare_inserts(server.uri, connections=connections, seconds=seconds)), 1
+                )
+            figures["bare_insert_many100_eps"] = round(
+                asyncio.run(bare_inserts(server.uri, connections=8, seconds=seconds, batch=100)), 1
+            )
+            prefix = f"hot{uuid.uuid4().hex[:8]}"
+            with gateway_process(server.uri, Path(scratch), prefix) as base:
+                platform = Platform(base)
+                world = set_up(platform, items)
+                token = world["reader"]
+                pids = {"gateway": gateway_pid(), "server": server.process.pid}
+
+                def drain() -> float:
+                    return drain_ingest(server.uri, prefix)
+
+                drain()
+                one = {"contentId": world["content"][0], "type": "OPEN"}
+                hundred = [{"contentId": world["content"][k % items], "type": "OPEN"} for k in range(100)]
+                for c in (8, 32):
+                    body = {"query": RECORD, "variables": {"i": one}}
+
+                    def record(c: int = c, body: dict[str, Any] = body) -> dict[str, float]:
+                        return wrk(base, token, body, connections=c, seconds=seconds)
+
+                    r, cpu = cpu_per_request(base, pids, lambda result: result["rps"] * seconds, record, drain)
+                    figures[f"record_event_c{c}"] = r
+                    figures[f"record_event_vs_bare_c{c}"] = ratio(r["rps"], figures[f"bare_insert_one_c{c}"])
+                    figures[f"record_event_c{c}_cpu"] = cpu
+                body = {"query": RECORD_MANY, "variables": {"i": {"events": hundred}}}
+                many, cpu = cpu_per_request(
+                    base,
+                    pids,
+                    lambda result: result["rps"] * seconds,
+                    lambda: wrk(base, token, body, connections=8, seconds=seconds),
+                    drain,
+                )
+                figures["record_events100_eps"] = round(many["rps"] * 100, 1)
+                figures["record_events100_vs_bare_many"] = ratio(many["rps"] * 100, figures["bare_insert_many100_eps"])
+                figures["record_events100_vs_bare_one"] = ratio(many["rps"] * 100, figures["bare_insert_one_c8"])
+                figures["record_events100_cpu"] = cpu
+        finally:
+            server.stop()
+    figures["load_average_end"] = round(os.getloadavg()[0], 2)
+    return figures
+
+
 def run(
     seconds: int, items: int, history: bool, slot_members: int = 0, rounds: int = ISOLATION_ROUNDS
 ) -> dict[str, Any]:
@@ -407,6 +532,7 @@ def main() -> None:
     parser.add_argument("--skip-history", action="store_true", help="skip the 0/1,000/10,000-event feed latencies")
     parser.add_argument("--slot-members", type=int, default=100_000, help="members of the slot run (0: skip it)")
     parser.add_argument("--isolation-only", action="store_true", help="only the typename-under-max-cost figures")
+    parser.add_argument("--events-only", action="store_true", help="only the recordEvent(s) figures, with CPU")
     parser.add_argument(
         "--isolation-rounds",
         type=int,
@@ -419,7 +545,9 @@ def main() -> None:
         help="with --isolation-only: the gateway's loop metered (benchmarks/loop_meter.py), its heavy share reported",
     )
     args = parser.parse_args()
-    if args.isolation_only:
+    if args.events_only:
+        figures = run_events(args.seconds, args.items)
+    elif args.isolation_only:
         figures = run_isolation(args.seconds, args.items, args.isolation_rounds, loop_meter=args.loop_meter)
     else:
         figures = run(args.seconds, args.items, not args.skip_history, args.slot_members, args.isolation_rounds)

@@ -58,10 +58,9 @@ class Counters:
         return sum(sum(doc.get("counts", {}).values()) for doc in stats)
 
     def backlog(self) -> int:
-        """Events acknowledged, not yet counted: in the outbox (or flagged `pending`, as older versions kept them)."""
-        in_outbox = sum(len(e["events"]) for e in self.db["event_outbox"].find({}, {"events._id": 1}))
-        flagged = self.db["events"].find({"pending": True}, {"_id": 1})  # on the partial legacy_pending_id index
-        return in_outbox + len(list(flagged))
+        """Events acknowledged, not yet counted: those in the outbox (events an older version flagged `pending` are
+        given an entry at start-up)."""
+        return sum(len(e["events"]) for e in self.db["event_outbox"].find({}, {"events._id": 1}))
 
     def shown(self, items: list[ObjectId]) -> set[ObjectId]:
         found = self.db["item_stats"].find({"community_id": self.community, "content_id": {"$in": items}})

@@ -1,6 +1,6 @@
 """A golden-slot run against bare LightGBM predict, whole and in two partitions: `python -m benchmarks.slot_run`.
 
-    python -m benchmarks.slot_run [--members 100000] [--mongodb-uri URI]
+    python -m benchmarks.slot_run [--members 100000] [--delivery-history-days N] [--mongodb-uri URI]
 
 A community of --members active members and 500 items (benchmarks/ranking.py builds it), a trained model
 promoted. Measured in one run: bare `Booster.predict` (one thread) on one member's candidate matrix, as members
@@ -11,7 +11,10 @@ counted by the ingest worker (`slot_run_impressions_stored_*`: "until counted", 
 per member, split: this process (`slot_run_platform_cpu_ms_per_member`: ranking, the reads' and writes' client
 side, the ingest worker counting its impressions meanwhile) and, when the server is started here, the database
 server's (`slot_run_database_cpu_ms_per_member`): on the one core they share, both are the run's cost.
-benchmarks/hot_path.py runs this pinned to the platform's core. The last line is one JSON object.
+benchmarks/hot_path.py runs this pinned to the platform's core. `--delivery-history-days N` first gives every
+member three deliveries a day for the N days before the last one (none inside the daily cap's 24 hours, so nobody
+is capped): a community that has run slots for a while, whose members' earlier deliveries a run must not read.
+The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import os
 import time
 import uuid
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import lightgbm as lgb
@@ -69,7 +73,31 @@ def per_member_ms(before: float | None, after: float | None, members: int) -> fl
     return round((after - before) / members * 1000, 2) if before is not None and after is not None else None
 
 
-async def measure(services: Topology, members_wanted: int, server_pid: int | None = None) -> dict[str, Any]:
+async def seed_delivery_history(service: DistributionService, cid: ObjectId, members: list[str], days: int) -> int:
+    """Three deliveries a day for each member over `days` days ending a day ago (outside the cap's 24 hours)."""
+    now = datetime.now(UTC)
+    docs: list[dict[str, Any]] = [
+        {
+            "community_id": cid,
+            "member_id": ObjectId(m),
+            "slot": slot.value,
+            "day": f"history-{d}",
+            "items": [],
+            "created_at": now - timedelta(days=d + 1, hours=hours),
+            "opened_at": None,
+            "shared_at": None,
+        }
+        for d in range(days)
+        for slot, hours in ((Slot.MORNING, 13), (Slot.NOON, 8), (Slot.EVENING, 1))
+        for m in members
+    ]
+    for lo in range(0, len(docs), 5000):
+        await service.store.deliveries.deliveries.insert_many(docs[lo : lo + 5000], ordered=False)
+    return len(docs)
+
+
+async def ranked_community(services: Topology, members_wanted: int) -> tuple[str, list[str], str]:
+    """The benchmark's community (benchmarks/ranking.py) with a trained model promoted: its id, members, model."""
     service: DistributionService = services.apps["distribution"].state.service
     catalog, log = community()
     trained = train_and_evaluate(TrainingData("bench", catalog, log, since=START, until=START + 61 * DAY))
@@ -86,15 +114,25 @@ async def measure(services: Topology, members_wanted: int, server_pid: int | Non
         force=True,
         reason="serving benchmark on a synthetic community",
     )
+    return cid, members, trained.model_text
+
+
+async def measure(
+    services: Topology, members_wanted: int, server_pid: int | None = None, history_days: int = 0
+) -> dict[str, Any]:
+    service: DistributionService = services.apps["distribution"].state.service
+    cid, members, model_text = await ranked_community(services, members_wanted)
+    oid = ObjectId(cid)
     request = FeedRequest(member_id=members[0], slot=Slot.MORNING, scene=Scene.BEFORE_DECISION, first=5)
     page = await services.distribution.feed(cid, request)
     decision = await service.store.decisions.get_decision(oid, ObjectId(page.decision_id))
     assert decision is not None
     x = decision_log.features(decision)
-    booster = lgb.Booster(model_str=trained.model_text)
+    booster = lgb.Booster(model_str=model_text)
     predict_s = median_seconds(lambda: booster.predict(x, num_threads=1), 200)
     bare = 1 / predict_s
 
+    history = await seed_delivery_history(service, oid, members, history_days) if history_days else 0
     await outbox_drained(service)
     cpu_before, db_before = time.process_time(), process_cpu_seconds(server_pid)
     started = time.perf_counter()
@@ -106,8 +144,8 @@ async def measure(services: Topology, members_wanted: int, server_pid: int | Non
     # name, `slot_run_impressions_stored_*`: "stored" there means "counted" since they are no longer stored.
     stored = await outbox_drained(service)
     stored_rate = len(members) / (time.perf_counter() - started) if stored else None
-    # The cap counts the last 24 hours' deliveries: the partitioned run starts from none.
-    await service.store.deliveries.deliveries.delete_many({"community_id": oid})
+    # The cap counts the last 24 hours' deliveries: the partitioned run starts from none (the history stays).
+    await service.store.deliveries.deliveries.delete_many({"community_id": oid, "day": "2030-01-01"})
     started = time.perf_counter()
     parts = await asyncio.gather(
         *(
@@ -134,6 +172,7 @@ async def measure(services: Topology, members_wanted: int, server_pid: int | Non
     return {
         "slot_members": len(members),
         "slot_candidates": int(len(x)),
+        "slot_delivery_history": history,
         "bare_predict_members_per_s": round(bare, 1),
         "slot_run_members_per_s": round(whole_rate, 1),
         "slot_run_vs_bare_predict": round(whole_rate / bare, 4),
@@ -149,15 +188,18 @@ async def measure(services: Topology, members_wanted: int, server_pid: int | Non
     }
 
 
-async def run(uri: str, members: int, server_pid: int | None = None) -> dict[str, Any]:
+async def run(uri: str, members: int, server_pid: int | None = None, history_days: int = 0) -> dict[str, Any]:
     settings = Settings(app_env="test", mongodb_uri=uri, db_prefix=f"slot{uuid.uuid4().hex[:8]}", seed_demo=False)
     async with Topology(settings).running() as services:
-        return await measure(services, members, server_pid)
+        return await measure(services, members, server_pid, history_days)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument(
+        "--delivery-history-days", type=int, default=0, help="earlier deliveries per member: 3 a day for N days"
+    )
     parser.add_argument("--mongodb-uri", help="a running server (default: an in-memory one started here)")
     args = parser.parse_args()
     server = None if args.mongodb_uri else EmbeddedServer(":memory:")
@@ -165,7 +207,8 @@ def main() -> None:
         server.start()
     try:
         pid = server.process.pid if server and server.process else None
-        figures = asyncio.run(run(args.mongodb_uri or (server.uri if server else ""), args.members, pid))
+        uri = args.mongodb_uri or (server.uri if server else "")
+        figures = asyncio.run(run(uri, args.members, pid, args.delivery_history_days))
     finally:
         if server:
             server.stop()

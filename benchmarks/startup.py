@@ -26,13 +26,13 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import httpx
 from pymongo import AsyncMongoClient
 
 from benchmarks.common import print_summary, scratch_settings
 from composition.topology import Topology
 from infra.embedded import free_port
 from infra.indexes import IndexPlan
+from infra.processes import stop_all, wait_ready
 from infra.settings import Settings
 
 # Every index the stores declare, as (database, collection, keys, options), recorded while the services start.
@@ -121,17 +121,10 @@ def process_start(service: str, settings: Settings) -> tuple[float, float]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        while process.poll() is None:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1.0).status_code == 200:
-                    return time.perf_counter() - began, cpu_so_far(process.pid)
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"{service}_service exited with {process.returncode} before it was ready")
+        wait_ready(f"http://127.0.0.1:{port}", process, timeout=300, interval=0.05)
+        return time.perf_counter() - began, cpu_so_far(process.pid)
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop_all([process], grace=30)
 
 
 def processes(settings: Settings, repeats: int) -> dict[str, Any]:

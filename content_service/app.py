@@ -67,6 +67,7 @@ def create_app(
 ) -> Starlette:
     async def setup(app: Starlette, db: Any) -> None:
         store = ContentStore(db.client, db)
+        store.pieces.cards.ttl_seconds = settings.content_card_ttl
         await store.ensure_indexes()
         service = ContentService(store, users, settings, billing)
         webhooks = WebhookSender(

@@ -85,7 +85,7 @@ class GatewayContext:
             return await self._key_member()
         if not self.viewer.member_id or not self.viewer.community_id:
             raise UnauthenticatedError("sign in as a member: Authorization: Bearer <token>")
-        member = await self.loaders.member_by_id.load((self.viewer.community_id, self.viewer.member_id))
+        member = await self.loaders.caller_by_id.load((self.viewer.community_id, self.viewer.member_id))
         if member is None:
             raise UnauthenticatedError("the member this token names no longer exists")
         return member

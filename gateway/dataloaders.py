@@ -22,7 +22,11 @@ class Loaders:
 
     def __init__(self, users: UsersClient, content: ContentClient, billing: BillingClient, viewer: ViewerRef) -> None:
         self.member_by_id = MemberByIdLoader(users)
+        # The caller behind the request: up to MEMBER_READ_TTL_SECONDS old (infra/kept_docs.py).
+        self.caller_by_id = MemberByIdLoader(users, cached=True)
         self.content_by_id = ContentByIdLoader(content, viewer)
+        # A feed's items: pieces up to CONTENT_CARD_TTL_SECONDS old (infra/kept_docs.py).
+        self.feed_content_by_id = ContentByIdLoader(content, viewer, cached=True)
         self.membership_by_member_id = MembershipByMemberIdLoader(billing)
         self.community_by_id = CommunityByIdLoader(users)
         self.campaign_by_id = CampaignByIdLoader(users)

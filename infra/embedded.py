@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import importlib.util
-import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
 from infra.logging import get_logger
+from infra.processes import stop_all
 
 log = get_logger(__name__)
 
@@ -195,14 +195,8 @@ class EmbeddedServer:
                 self._log = None
 
     def _terminate(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process is not None:
+            stop_all([self.process], grace=20)
 
 
 @contextlib.contextmanager

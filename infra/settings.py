@@ -237,6 +237,13 @@ class Settings(BaseSettings):
     # events copy are shared by a process for this many seconds; None = 5 s, except under APP_ENV=test (0: read
     # each time, so a test sees what it just published).
     ranking_pool_ttl_seconds: float | None = None
+    # Content pieces a feed shows (its cards) are kept by content_service's process for this many seconds: an edit,
+    # status change or moderation removal through that process applies at once, through another within this
+    # window. None = 5 s, except under APP_ENV=test (0: always read).
+    content_card_ttl_seconds: float | None = None
+    # The member behind each request is kept by users_service's process for this many seconds: a role change through
+    # that process applies at once, through another within this window. None = 2 s, except under APP_ENV=test (0).
+    member_read_ttl_seconds: float | None = None
     # The event ingest worker derives items' counters and delivery marks from stored events this often (and at
     # once when an event is recorded); their lag behind an acknowledged event is about this plus one batch.
     # 0 turns the worker off in this process (another replica or a command then derives).
@@ -294,6 +301,20 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.app_env == "production"
+
+    @property
+    def content_card_ttl(self) -> float:
+        """CONTENT_CARD_TTL_SECONDS, by default 5 s, except under APP_ENV=test (0: a test sees what it just wrote)."""
+        if self.content_card_ttl_seconds is None:
+            return 0.0 if self.app_env == "test" else 5.0
+        return self.content_card_ttl_seconds
+
+    @property
+    def member_read_ttl(self) -> float:
+        """MEMBER_READ_TTL_SECONDS, by default 2 s, except under APP_ENV=test (0: a test sees what it just wrote)."""
+        if self.member_read_ttl_seconds is None:
+            return 0.0 if self.app_env == "test" else 2.0
+        return self.member_read_ttl_seconds
 
     @property
     def gc_freeze_after(self) -> float:

@@ -12,6 +12,7 @@ from pathlib import Path
 import redis
 
 from infra.embedded import free_port
+from infra.processes import stop_all
 
 
 @contextmanager
@@ -56,9 +57,4 @@ def redis_server(folder: Path) -> Iterator[str]:
         client.close()
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()  # reaped here, not as a ResourceWarning in a later test
+        stop_all([process], grace=10)

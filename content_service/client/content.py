@@ -59,12 +59,21 @@ class ContentCalls(ServiceClient):
         return ContentPage.model_validate(body)
 
     async def lookup(
-        self, community_id: str, content_ids: list[str], *, viewer: ViewerRef = ANONYMOUS_VIEWER
+        self,
+        community_id: str,
+        content_ids: list[str],
+        *,
+        viewer: ViewerRef = ANONYMOUS_VIEWER,
+        cached: bool = False,
     ) -> list[ContentRead | None]:
         """Content in the order asked, as `viewer` may receive each; None where an id is not content of this
-        community."""
+        community. `cached=True` (a feed's cards) may describe pieces as they were up to
+        CONTENT_CARD_TTL_SECONDS ago; the paywall still decides for the viewer now."""
         path = f"{community_path(community_id)}/content/lookup"
-        body = await self._call("POST", path, json={"ids": content_ids, "viewer": viewer.to_wire()})
+        wire: dict[str, object] = {"ids": content_ids, "viewer": viewer.to_wire()}
+        if cached:
+            wire["cached"] = True
+        body = await self._call("POST", path, json=wire)
         return ContentLookupResult.model_validate(body).items
 
     async def candidates(self, community_id: str, *, limit: int = 500) -> list[ContentSummary]:

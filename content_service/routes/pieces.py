@@ -48,7 +48,7 @@ async def published_page(request: Request) -> Response:
 async def lookup_content(request: Request) -> Response:
     lookup = await read_model(request, ContentLookup)
     items = await service(request).pieces.lookup(
-        community_id(request), lookup.ids, viewer=ViewerRef.parse(lookup.viewer)
+        community_id(request), lookup.ids, viewer=ViewerRef.parse(lookup.viewer), cached=lookup.cached
     )
     return respond(ContentLookupResult(items=items))
 

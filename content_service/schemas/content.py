@@ -85,6 +85,8 @@ class ContentLookup(ApiInput):
     ids: list[Id] = Field(max_length=500)
     # `ViewerRef.to_wire()`; absent reads as anonymous.
     viewer: str | None = None
+    # True: pieces may be as they were up to CONTENT_CARD_TTL_SECONDS ago (a feed's cards); absent: as stored now.
+    cached: bool = False
 
 
 class ContentLookupResult(ApiModel):

@@ -101,10 +101,12 @@ class PiecesService:
         return doc
 
     async def lookup(
-        self, community_id: ObjectId, content_ids: list[str], *, viewer: ViewerRef
+        self, community_id: ObjectId, content_ids: list[str], *, viewer: ViewerRef, cached: bool = False
     ) -> list[ContentRead | None]:
+        """Each piece as `viewer` may receive it, in order; `cached=True` may describe pieces as they were up to
+        CONTENT_CARD_TTL_SECONDS ago (feed cards), the paywall's decision is always made now."""
         found = await self.store.pieces.list_content_by_ids(
-            community_id, [ObjectId(i) for i in dict.fromkeys(content_ids)]
+            community_id, [ObjectId(i) for i in dict.fromkeys(content_ids)], kept=cached
         )
         return await self.paywall.present(community_id, viewer, [found.get(i) for i in content_ids])
 

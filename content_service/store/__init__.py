@@ -69,7 +69,16 @@ class ContentStore:
 
     async def transaction(self, callback: Callable[[Session], Awaitable[T]]) -> T:
         """`callback` writes with the session, in one transaction; the relay is woken after the commit."""
-        result = await in_transaction(self.db, callback)
+        sessions: list[Session] = []
+
+        async def run(session: Session) -> T:
+            sessions.append(session)
+            return await callback(session)
+
+        result = await in_transaction(self.db, run)
+        # Pieces read for feed cards while the transaction was open may be the old ones.
+        for session in sessions:
+            self.pieces.cards.committed(session)
         self.on_commit()
         return result
 

@@ -19,6 +19,7 @@ from content_service.schemas.content import ContentSummary
 from content_service.store.base import Doc, Session, in_community
 from infra.bulk import insert_many_reporting
 from infra.indexes import IndexPlan
+from infra.kept_docs import KeptDocs
 from infra.keyset import read_keyset_page
 from infra.lookups import find_in
 
@@ -44,6 +45,8 @@ def _summary(doc: Doc) -> ContentSummary:
 class PiecesStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.content = db["content"]
+        # Pieces kept for lookups that may be a few seconds old (feed cards); every update below voids them.
+        self.cards = KeptDocs()
         # community -> (the window rung that last sufficed for the newest items, until when to start there)
         self._newest_window: dict[ObjectId, tuple[int, float]] = {}
 
@@ -175,23 +178,31 @@ class PiecesStore:
         session: Session | None = None,
     ) -> Doc | None:
         """Compare-and-set on the status, so that two concurrent transitions cannot both apply."""
-        return await self.content.find_one_and_update(
-            {"_id": content_id, "community_id": community_id, "status": expected},
-            {"$set": changes},
-            return_document=ReturnDocument.AFTER,
-            session=session,
-        )
+        self.cards.written(community_id, session=session)
+        try:
+            return await self.content.find_one_and_update(
+                {"_id": content_id, "community_id": community_id, "status": expected},
+                {"$set": changes},
+                return_document=ReturnDocument.AFTER,
+                session=session,
+            )
+        finally:
+            self.cards.written(community_id, session=session)
 
     async def apply_edit(
         self, community_id: ObjectId, content_id: ObjectId, changes: Doc, *, session: Session | None = None
     ) -> Doc | None:
         """Apply `changes` and count the revision; returns the piece as it was before."""
-        return await self.content.find_one_and_update(
-            {"_id": content_id, "community_id": community_id},
-            {"$set": changes, "$inc": {"revision": 1}},
-            return_document=ReturnDocument.BEFORE,
-            session=session,
-        )
+        self.cards.written(community_id, session=session)
+        try:
+            return await self.content.find_one_and_update(
+                {"_id": content_id, "community_id": community_id},
+                {"$set": changes, "$inc": {"revision": 1}},
+                return_document=ReturnDocument.BEFORE,
+                session=session,
+            )
+        finally:
+            self.cards.written(community_id, session=session)
 
     async def hide(self, community_id: ObjectId, content_id: ObjectId, *, at: datetime, session: Session) -> Doc | None:
         """Hide unless already hidden (compare-and-set on the status); the previous status is kept to restore it.
@@ -199,12 +210,16 @@ class PiecesStore:
         doc = await self.get(community_id, content_id, fields=["status"], session=session)
         if doc is None or doc["status"] == ContentStatus.HIDDEN.value:
             return None
-        return await self.content.find_one_and_update(
-            {"_id": content_id, "community_id": community_id, "status": doc["status"]},
-            {"$set": {"hidden_from": doc["status"], "status": ContentStatus.HIDDEN.value, "hidden_at": at}},
-            return_document=ReturnDocument.BEFORE,
-            session=session,
-        )
+        self.cards.written(community_id, session=session)
+        try:
+            return await self.content.find_one_and_update(
+                {"_id": content_id, "community_id": community_id, "status": doc["status"]},
+                {"$set": {"hidden_from": doc["status"], "status": ContentStatus.HIDDEN.value, "hidden_at": at}},
+                return_document=ReturnDocument.BEFORE,
+                session=session,
+            )
+        finally:
+            self.cards.written(community_id, session=session)
 
     async def restore(self, community_id: ObjectId, content_id: ObjectId, *, session: Session) -> Doc | None:
         """A hidden piece back to the status it had; None when it is not hidden."""
@@ -212,16 +227,37 @@ class PiecesStore:
         doc = await self.content.find_one(hidden, {"hidden_from": 1}, session=session)
         if doc is None:
             return None
-        return await self.content.find_one_and_update(
-            hidden,
-            {"$set": {"status": doc.get("hidden_from") or ContentStatus.PUBLISHED.value}},
-            return_document=ReturnDocument.AFTER,
-            session=session,
-        )
+        self.cards.written(community_id, session=session)
+        try:
+            return await self.content.find_one_and_update(
+                hidden,
+                {"$set": {"status": doc.get("hidden_from") or ContentStatus.PUBLISHED.value}},
+                return_document=ReturnDocument.AFTER,
+                session=session,
+            )
+        finally:
+            self.cards.written(community_id, session=session)
 
-    async def list_content_by_ids(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[str, Doc]:
-        cursor = self.content.find({"_id": {"$in": content_ids}, "community_id": community_id})
-        return {str(doc["_id"]): doc async for doc in cursor}
+    async def list_content_by_ids(
+        self, community_id: ObjectId, content_ids: list[ObjectId], *, kept: bool = False
+    ) -> dict[str, Doc]:
+        """The pieces of this community among `content_ids`, by id. `kept=True` may answer from the pieces this
+        process read within the last `cards.ttl_seconds` (feed cards; see infra/kept_docs.py)."""
+        found: dict[str, Doc] = {}
+        ask = content_ids
+        if kept and self.cards.enabled:
+            cached = self.cards.get(community_id, content_ids)
+            found = {str(i): dict(doc) for i, doc in cached.items()}
+            ask = [i for i in content_ids if i not in cached]
+            if not ask:
+                return found
+        started = self.cards.started()
+        read = await self.content.find({"_id": {"$in": ask}, "community_id": community_id}).to_list()
+        if kept:
+            self.cards.keep(community_id, read, started)
+            read = [dict(doc) for doc in read]
+        found.update((str(doc["_id"]), doc) for doc in read)
+        return found
 
     async def list_published_summaries(self, community_id: ObjectId, *, limit: int) -> list[ContentSummary]:
         """The newest `limit` published items, read through a window of publication time (the last day, week,

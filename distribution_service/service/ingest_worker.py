@@ -7,8 +7,8 @@ transaction, deletes them and adds their events to the counters: a crash of the 
 commit leaves the entries (counted by the next run), after it leaves the events counted, never both. Two replicas'
 workers racing on a batch conflict; the loser's transaction is retried and finds the entries gone (see
 `derive_pending`). Delivery marks are written before the transaction: they keep the first time set, so repeating
-them after a crash changes nothing. Events an older version stored flagged `pending` are first given an entry
-(`adopt_pending`), so replicas of both versions can run side by side.
+them after a crash changes nothing. Events a version before the outbox stored flagged `pending` are given an entry
+once, at start-up (EventMigrations.adopt_legacy_pending).
 
 Lag: the worker runs `interval` seconds after its last run (INGEST_INTERVAL_SECONDS, 0.5 s by default) or as soon as
 an event is recorded (`wake`, then COALESCE_SECONDS to gather more, and no sooner than MIN_RUN_GAP_SECONDS after the
@@ -66,8 +66,6 @@ SLICE = timedelta(seconds=1)
 # fell further behind the more it had to do. Spans sized to hold about a batch bring each take back to about
 # INGEST_BATCH events (measured below and in the README), while each read still costs about a batch of entries.
 MAX_SLICE = timedelta(seconds=64)
-# Events flagged `pending` by an older version (replicas of both running side by side) are looked for this often.
-LEGACY_CHECK_SECONDS = 30.0
 # At shutdown, the batch in progress gets this long to commit before it is cancelled.
 STOP_GRACE_SECONDS = 10.0
 # Opens and shares of a delivered item mark its delivery opened or shared (open rate and share rate per slot).
@@ -115,7 +113,6 @@ class IngestWorker:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self._legacy_checked_at: float | None = None
         # Whether the last run met a backlog of a batch or more (then the next run does not rest: REST_FACTOR).
         self._backlogged = False
 
@@ -131,7 +128,6 @@ class IngestWorker:
         costs about a batch, not the whole backlog, and each take holds about a batch however slowly the backlog
         was written; an entry written late with an older key is in every later range. The run ends once a read
         reaching the run's start (`horizon`) finds nothing."""
-        await self._adopt_legacy()
         # What was written before the run (to the second): later entries are the next run's, after its rest, so a
         # run under a steady stream does not chase each new entry in a take of its own.
         horizon = datetime.now(UTC) + SLICE
@@ -165,15 +161,6 @@ class IngestWorker:
             until = min(max(until, oldest) + SLICE, horizon)
         return derived
 
-    async def _adopt_legacy(self) -> None:
-        """Events an older version flagged `pending`: looked for at the first run, then every LEGACY_CHECK."""
-        now = time.monotonic()
-        if self._legacy_checked_at is not None and now - self._legacy_checked_at < LEGACY_CHECK_SECONDS:
-            return
-        self._legacy_checked_at = now
-        while await self.store.events.migrate.adopt_pending(self.batch_size):
-            pass
-
     async def derive(self, entries: list[Doc]) -> int:
         """One batch of outbox entries: delivery marks, then the entries up to the batch's last `_id` taken and
         their events counted, in one transaction; how many it counted (fewer when another worker took some first).
@@ -183,7 +170,9 @@ class IngestWorker:
         INGEST_LAG.observe(self.last_lag_seconds)
         await self._mark_deliveries(batch)
         last_key = entries[-1]["key"]
-        done = await self.store.transaction(lambda session: self.store.events.derive_pending(last_key, session))
+        done = await self.store.transaction(
+            lambda session: self.store.events.derive_pending(last_key, session, entries)
+        )
         EVENTS_INGESTED.inc(len(done))
         return len(done)
 

@@ -70,6 +70,11 @@ STRONGEST_TYPES = tuple(t.value for t in EventType if grade(t) >= STRONGEST_GRAD
 # item engaged with before those is dead to the alive rule long since, or may be offered again.
 # Members whose last engagements are read concurrently, one bounded query each.
 HISTORY_READS_IN_FLIGHT = 50
+# A member without a member_recent document whose last day's events were read and found empty is not read again
+# for this many seconds (at most the pool's age): their first engagement reaches feeds within it.
+QUIET_MEMBER_SECONDS = 1.0
+# Such members remembered at most, over every community (then forgotten all at once).
+QUIET_MEMBERS_KEPT = 100_000
 # Every source offers only items created or active in the last ALIVE_DAYS (RANKING_ALIVE_DAYS): training's rule.
 ALIVE_DAYS = TRAINING_ALIVE_DAYS
 # The community's newest items, and feeds' prepared pools, are shared by a process's decisions this long
@@ -162,6 +167,9 @@ class CandidatePoolReader:
         self._pools: dict[tuple[ObjectId, tuple[str, ...], tuple[str, ...]], _Prepared] = {}
         # community -> (read at, its serving models): the model pointer, read once per pool age.
         self._models: dict[ObjectId, tuple[float, ServingModels]] = {}
+        # (community, member) -> when a read of a member without a member_recent document found no recent event:
+        # not read again for QUIET_MEMBER_SECONDS (see last_engagements).
+        self._quiet: dict[tuple[ObjectId, ObjectId], float] = {}
         # One read at a time per (what, community): the counters' (each caller then reads what is still missing).
         self._flights: dict[Any, asyncio.Lock] = {}
         # The read under way per (cache, community) or per pool key and newest list: every caller shares its outcome.
@@ -279,6 +287,13 @@ class CandidatePoolReader:
         found: dict[str, list[Doc]] = {m: docs for m, docs in (kept or {}).items() if docs}
         missing = mids if kept is None else [m for m in mids if str(m) not in kept]
         recent_only = kept is not None and bool(missing) and await self.store.events.member_recent_complete()
+        started = self.clock()
+        if recent_only:
+            # A member who engaged with nothing (most of a community reads and never engages) is not asked again for
+            # a second: their first engagement shows within that, as everyone's later ones show after the ingest
+            # lag (about as long).
+            window = self.quiet_member_seconds
+            missing = [m for m in missing if started - self._quiet.get((cid, m), -math.inf) >= window]
         for lo in range(0, len(missing), HISTORY_READS_IN_FLIGHT):
             chunk = missing[lo : lo + HISTORY_READS_IN_FLIGHT]
             reads = [
@@ -288,7 +303,18 @@ class CandidatePoolReader:
             for mid, docs in zip(chunk, await asyncio.gather(*reads), strict=True):
                 if docs:
                     found[str(mid)] = docs
+                    self._quiet.pop((cid, mid), None)
+                elif recent_only and self.quiet_member_seconds > 0:
+                    if len(self._quiet) >= QUIET_MEMBERS_KEPT:
+                        self._quiet.clear()
+                    self._quiet[(cid, mid)] = started
         return found
+
+    @property
+    def quiet_member_seconds(self) -> float:
+        """How long a member found with no engagement is taken to have none: QUIET_MEMBER_SECONDS, at most the
+        pool's age (0 under APP_ENV=test: always read)."""
+        return min(QUIET_MEMBER_SECONDS, self.pool_ttl_seconds)
 
     async def serving_models(self, cid: ObjectId, registry: ModelRegistry) -> ServingModels:
         """The community's active, shadow and experiment models, read once per `pool_ttl_seconds` (a promotion

@@ -125,6 +125,16 @@ class DecisionsStore:
         ]
         return sorted([str(doc["_id"]) async for doc in await self.decisions.aggregate(pipeline)])
 
+    async def list_shown_member_times(self, community_id: ObjectId, since: datetime) -> dict[str, datetime]:
+        """`list_shown_members` with when each member was last shown something (their newest counted decision's
+        `at`): what service/shown_members.py keeps between reads (community_at serves the first $match)."""
+        pipeline: list[Doc] = [
+            {"$match": {"community_id": community_id, "at": {"$gte": since}}},
+            {"$match": {IMPRESSIONS_COUNTED: True, "shown.0": {"$exists": True}}},
+            {"$group": {"_id": "$member_id", "last": {"$max": "$at"}}},
+        ]
+        return {str(doc["_id"]): doc["last"] async for doc in await self.decisions.aggregate(pipeline)}
+
     async def first_impression_time(self, community_id: ObjectId) -> datetime | None:
         """When the community's first counted decision that showed something was made (its impressions' time;
         community_at serves the first $match)."""

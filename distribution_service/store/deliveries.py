@@ -7,11 +7,23 @@ from datetime import UTC, datetime
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, InsertOne
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
+from pymongo.errors import BulkWriteError, OperationFailure
 
 from distribution_service.store.base import DUPLICATE_KEY, Doc
 from infra.indexes import IndexPlan
 from infra.mail_handoff import MailHandoff
+
+# One delivery per (community, slot, local day, member). Its keys lead with the slot and day, so the same index
+# answers which of a chunk's members a run already delivered (list_delivered_members).
+EXACTLY_ONCE_INDEX = "community_slot_day_member_unique"
+# Indexes older versions built, dropped at start-up: every secondary index costs each insert (a slot run inserts
+# one delivery per member). `community_slot_day_member` (plain) is now the unique index above; `community_slot`
+# is its prefix (and slot rates read on community_created_at); `community_member_slot_day_unique` held the same
+# keys in another order.
+RETIRED_FIRST = ("community_slot_day_member", "community_slot")
+RETIRED_AFTER = ("community_member_slot_day_unique",)
+# MongoDB's IndexNotFound.
+INDEX_NOT_FOUND = 27
 
 
 class DeliveriesStore:
@@ -22,19 +34,17 @@ class DeliveriesStore:
         self.delivery_mail = MailHandoff(self.deliveries)
 
     async def ensure_indexes(self) -> None:
+        # Retired plain indexes go first: the unique index below has the same keys as the plain one it replaces,
+        # which MongoDB refuses beside it.
+        await self._drop_indexes(RETIRED_FIRST)
         indexes = IndexPlan()
-        # insert_deliveries: exactly one delivery per member per slot and local day, whatever re-runs happen.
-        indexes.add(
-            self.deliveries,
-            [("community_id", ASCENDING), ("member_id", ASCENDING), ("slot", ASCENDING), ("day", ASCENDING)],
-            unique=True,
-            name="community_member_slot_day_unique",
-        )
+        # insert_deliveries: exactly one delivery per member per slot and local day, whatever re-runs happen; and
         # list_delivered_members: who already got this slot today (`$in` on member, the last field pinned).
         indexes.add(
             self.deliveries,
             [("community_id", ASCENDING), ("slot", ASCENDING), ("day", ASCENDING), ("member_id", ASCENDING)],
-            name="community_slot_day_member",
+            unique=True,
+            name=EXACTLY_ONCE_INDEX,
         )
         # list_deliveries_for_member (inbox), newest first; mark_delivery; count_deliveries_by_member_since.
         indexes.add(
@@ -42,9 +52,8 @@ class DeliveriesStore:
             [("community_id", ASCENDING), ("member_id", ASCENDING), ("created_at", DESCENDING)],
             name="community_member_created_at",
         )
-        # aggregate_slot_rates: a community's deliveries by slot.
-        indexes.add(self.deliveries, [("community_id", ASCENDING), ("slot", ASCENDING)], name="community_slot")
-        # count_made_between (health figures): a community's deliveries over a time window.
+        # count_made_between (health figures): a community's deliveries over a time window; aggregate_slot_rates
+        # (a community's deliveries, grouped by slot) reads on it too.
         indexes.add(
             self.deliveries, [("community_id", ASCENDING), ("created_at", ASCENDING)], name="community_created_at"
         )
@@ -57,18 +66,50 @@ class DeliveriesStore:
         )
         self.delivery_mail.add_indexes(indexes)
         await indexes.create()
+        # The old unique index only once its replacement guards the same keys.
+        await self._drop_indexes(RETIRED_AFTER)
+
+    async def _drop_indexes(self, names: tuple[str, ...]) -> None:
+        """Drop these indexes where they exist (an older database); idempotent, and safe for processes starting
+        together (the second to drop one finds it gone)."""
+        existing = await self.deliveries.index_information()
+        for name in names:
+            if name in existing:
+                try:
+                    await self.deliveries.drop_index(name)
+                except OperationFailure as exc:
+                    if exc.code != INDEX_NOT_FOUND:
+                        raise
 
     async def insert_deliveries(self, docs: list[Doc]) -> int:
         """Insert what is new; a (member, slot, day) already delivered is skipped. Returns how many were new."""
+        return len(await self.insert_new_deliveries(docs))
+
+    async def insert_new_deliveries(self, docs: list[Doc]) -> list[Doc]:
+        """`insert_deliveries`, answering the documents that were new (the others were already delivered)."""
         if not docs:
-            return 0
+            return []
         try:
-            result = await self.deliveries.bulk_write([InsertOne(d) for d in docs], ordered=False)
-            return int(result.inserted_count)
+            await self.deliveries.bulk_write([InsertOne(d) for d in docs], ordered=False)
+            return docs
         except BulkWriteError as exc:
-            if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
                 raise
-            return int(exc.details.get("nInserted", 0))
+            refused = {int(e["index"]) for e in errors}
+            return [d for n, d in enumerate(docs) if n not in refused]
+
+    async def list_delivery_times_since(self, community_id: ObjectId, since: datetime) -> dict[str, list[datetime]]:
+        """When each member's deliveries made since `since` were made: one range read on community_created_at for
+        the whole community (no `$in`: SecantusDB matches every document it fetches against each `$in` value, and
+        the members' older deliveries are not read at all)."""
+        cursor = self.deliveries.find(
+            {"community_id": community_id, "created_at": {"$gte": since}}, projection={"member_id": 1, "created_at": 1}
+        )
+        found: dict[str, list[datetime]] = {}
+        async for doc in cursor:
+            found.setdefault(str(doc["member_id"]), []).append(doc["created_at"])
+        return found
 
     async def list_deliveries_for_member(self, community_id: ObjectId, member_id: ObjectId, *, limit: int) -> list[Doc]:
         cursor = (

@@ -1,7 +1,6 @@
 """The one-off data migrations of the event collections: each brings a database written by an older version up to
 the current shape, once (a `migrations` document marks it done), and is safe when processes start together or one
-restarts midway. Run from `EventsStore.ensure_indexes`; `adopt_pending` also by the ingest worker while replicas of
-both versions record."""
+restarts midway. Run from `EventsStore.ensure_indexes`."""
 
 from __future__ import annotations
 
@@ -49,6 +48,7 @@ class EventMigrations:
 
     async def run_all(self) -> None:
         """Every migration, in order, once the indexes they read are there."""
+        await self.adopt_legacy_pending()
         await self.backfill_engaged()
         await self.backfill_community_activity()
         await self.backfill_member_recent()
@@ -120,10 +120,21 @@ class EventMigrations:
         for community_id, of_community in by_community.items():
             await self.store.counters.add_daily(community_id, of_community, now)
 
+    async def adopt_legacy_pending(self) -> None:
+        """Give every event a version before the outbox stored flagged `pending` its outbox entry, once per database
+        (then marked done), at start-up: on the flag's index where an older version made it, else one scan of
+        `events` (a one-off). A replica of that version still recording after this start is not supported: stop
+        such replicas before upgrading (their flagged events would wait unseen; see the README's upgrade notes)."""
+        if await self.done.find_one({"_id": "legacy_pending", "done": True}) is not None:
+            return
+        while await self.adopt_pending(BACKFILL_BATCH):
+            pass
+        await self.done.update_one({"_id": "legacy_pending"}, {"$set": {"done": True}}, upsert=True)
+
     async def adopt_pending(self, limit: int) -> int:
         """Give up to `limit` events an older version stored flagged `pending` an outbox entry, flag cleared, in one
-        transaction (so each is derived once, by the outbox); how many. Runs while replicas of both versions
-        record: an older worker clearing the same flags conflicts, and one transaction is retried."""
+        transaction (so each is derived once, by the outbox); how many. Processes starting together conflict on the
+        same flags, and one transaction is retried and finds them adopted."""
         if await self.store.events.find_one({"pending": True}, {"_id": 1}) is None:
             return 0  # the usual case, without a transaction
         adopted = 0

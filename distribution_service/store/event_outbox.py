@@ -18,6 +18,7 @@ upgrade stores and counts what was waiting exactly once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -173,15 +174,23 @@ class EventOutboxStore:
         # A decision's impressions have no `_id`: no member_recent entry is ever made of them.
         return {event["_id"] async for entry in cursor for event in entry["events"] if "_id" in event}
 
-    async def take_through(self, last_key: ObjectId, session: Session) -> Taken:
+    async def take_through(self, last_key: ObjectId, session: Session, known: Sequence[Doc] = ()) -> Taken:
         """In the caller's transaction: the events of every entry up to `last_key` (and those to store), the entries
         deleted.
 
         Read and deleted as one key range in the transaction's snapshot: an entry added in the range after the
         snapshot is neither read nor deleted (the next run takes it), and a concurrent worker deleting the same
-        entries conflicts, so one transaction is retried and finds them gone."""
+        entries conflicts, so one transaction is retried and finds them gone. `known`: entries the caller already
+        read (`list_through`); an entry is never changed once written, so of those only the keys are read again,
+        and only an entry the caller did not read is read whole (the worker's entries were decoded twice, a fifth
+        of the gateway's CPU under sustained 100-event batches in a py-spy profile)."""
         in_range = {"key": {"$lte": last_key}}
-        entries = [e async for e in self.entries.find(in_range, session=session)]
+        by_key = {e["key"]: e for e in known}
+        keys = [e["key"] async for e in self.entries.find(in_range, {"key": 1, "_id": 0}, session=session)]
+        missing = [k for k in keys if k not in by_key]
+        if missing:
+            by_key.update({e["key"]: e async for e in self.entries.find({"key": {"$in": missing}}, session=session)})
+        entries = [by_key[k] for k in sorted(keys)]
         if entries:
             await self.entries.delete_many(in_range, session=session)
         return Taken(events_of(entries), events_of([e for e in entries if e.get(STORE)]))

@@ -1,8 +1,16 @@
-"""The item counters derived from events: all-time totals per item (`item_stats`) and engagement per item and UTC
-day for recent days (`item_daily`, TTL), the ranking features' popularity and velocity sources.
+"""The item counters derived from events: all-time totals per item and its engagement per UTC day for recent days,
+both in one `item_stats` document per item (`days`: "YYYY-MM-DD" → weight), the ranking features' popularity and
+velocity sources.
 
 The ingest worker bumps them in the transaction that takes the events' outbox entries (EventsStore.derive_pending),
-imports as they import; nothing else writes them.
+imports as they import; nothing else writes them. A take costs one update per distinct item: the day's bucket rides
+the totals' update. Before, each bucket was a document of its own in `item_daily` (TTL), a second update per item
+per take (SecantusDB rewrites every index of an updated document: ~0.45 ms of server CPU each, as much as the totals'
+own update). Buckets already in `item_daily` (written by an older version, or by the one-off backfill of databases
+older than buckets) are still read and summed with the days in `item_stats` until they expire (DAILY_BUCKET_DAYS + 1
+days after their day): nothing is copied, so no bucket is counted twice or lost while replicas of both versions run.
+Each update unsets the days just past the window (PRUNED_DAYS), so an item's `days` stays a handful of keys; a key
+older than that (an item idle for weeks) is never read.
 """
 
 from __future__ import annotations
@@ -20,12 +28,36 @@ from infra.indexes import IndexPlan
 
 # Daily engagement buckets are kept this many days: enough for the 7-day popularity window and its first day.
 DAILY_BUCKET_DAYS = 8
+# An item's engagement per UTC day, in its item_stats document: {"YYYY-MM-DD": weight}.
+DAYS = "days"
+# The days before the oldest kept that each item update unsets (an item engaged at least this often keeps no more).
+PRUNED_DAYS = 7
+
+
+def recent_day_weights(docs: list[Doc], now: datetime) -> dict[tuple[ObjectId, date], float]:
+    """Engagement weight per (item, UTC day) of these events, for the days still kept (DAILY_BUCKET_DAYS)."""
+    oldest = (now - timedelta(days=DAILY_BUCKET_DAYS)).date()
+    buckets: dict[tuple[ObjectId, date], float] = {}
+    for doc in docs:
+        weight = ENGAGEMENT_WEIGHT[EventType(doc["type"])]
+        at = doc["occurred_at"] if doc["occurred_at"].tzinfo else doc["occurred_at"].replace(tzinfo=UTC)
+        day = at.astimezone(UTC).date()
+        if weight > 0 and day >= oldest:
+            buckets[(doc["content_id"], day)] = buckets.get((doc["content_id"], day), 0.0) + weight
+    return buckets
+
+
+def pruned_days(now: datetime) -> dict[str, str]:
+    """The `$unset` of the PRUNED_DAYS days just before the oldest kept one."""
+    oldest = (now - timedelta(days=DAILY_BUCKET_DAYS)).date()
+    return {f"{DAYS}.{(oldest - timedelta(days=k)).isoformat()}": "" for k in range(1, PRUNED_DAYS + 1)}
 
 
 class ItemCountersStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.item_stats = db["item_stats"]
-        # Each item's engagement per UTC day, for recent days (TTL): the 7-day popularity feature's source.
+        # Each item's engagement per UTC day as an older version kept it, one document per day (TTL): still read
+        # until its buckets expire; written only by the one-off backfill (`add_daily`).
         self.item_daily = db["item_daily"]
 
     async def ensure_indexes(self) -> None:
@@ -49,7 +81,8 @@ class ItemCountersStore:
         await indexes.create()
 
     async def add(self, community_id: ObjectId, docs: list[Doc], *, session: Session | None = None) -> None:
-        """Bump the counters of the items these (newly stored) events are about, one update per item."""
+        """Bump the counters of the items these (newly stored) events are about, their recent days' buckets
+        included: one update per item."""
         increments: dict[ObjectId, dict[str, float]] = {}
         last_at: dict[ObjectId, datetime] = {}
         for doc in docs:
@@ -68,13 +101,15 @@ class ItemCountersStore:
         if not increments:
             return
         now = datetime.now(UTC)
-        await self.add_daily(community_id, docs, now, session=session)
+        for (content_id, day), weight in recent_day_weights(docs, now).items():
+            increments[content_id][f"{DAYS}.{day.isoformat()}"] = weight
+        pruned = pruned_days(now)
         await self.item_stats.bulk_write(
             [
                 UpdateOne(
                     {"community_id": community_id, "content_id": content_id},
                     # last_at: the item's last engagement, a ranking feature ("active lately").
-                    {"$inc": inc, "$set": {"updated_at": now}}
+                    {"$inc": inc, "$set": {"updated_at": now}, "$unset": pruned}
                     | ({"$max": {"last_at": last_at[content_id]}} if content_id in last_at else {}),
                     upsert=True,
                 )
@@ -87,16 +122,10 @@ class ItemCountersStore:
     async def add_daily(
         self, community_id: ObjectId, docs: list[Doc], now: datetime, *, session: Session | None = None
     ) -> None:
-        """Bump each item's engagement bucket of each UTC day the events happened on, for recent days only:
-        buckets expire (TTL) once no popularity window can reach them."""
-        oldest = (now - timedelta(days=DAILY_BUCKET_DAYS)).date()
-        buckets: dict[tuple[ObjectId, date], float] = {}
-        for doc in docs:
-            weight = ENGAGEMENT_WEIGHT[EventType(doc["type"])]
-            at = doc["occurred_at"] if doc["occurred_at"].tzinfo else doc["occurred_at"].replace(tzinfo=UTC)
-            day = at.astimezone(UTC).date()
-            if weight > 0 and day >= oldest:
-                buckets[(doc["content_id"], day)] = buckets.get((doc["content_id"], day), 0.0) + weight
+        """Bump each item's `item_daily` bucket of each UTC day the events happened on, for recent days only
+        (buckets expire, TTL, once no popularity window can reach them): the one-off backfill of databases older
+        than buckets (store/event_migrations.py); derived events bump the days in item_stats (`add`)."""
+        buckets = recent_day_weights(docs, now)
         if not buckets:
             return
         await self.item_daily.bulk_write(
@@ -135,17 +164,28 @@ class ItemCountersStore:
         """`sum_recent_engagement` for several window starts at once (7-day popularity and 1-day velocity), in
         one read of the daily buckets."""
         first_days = [(s.astimezone(UTC) if s.tzinfo else s).date().isoformat() for s in starts]
-        # community_content_day_unique, `$in` on the last field it pins; the day bounds are applied here.
-        cursor = self.item_daily.find(
+        totals: list[dict[str, float]] = [{} for _ in starts]
+
+        def add(key: str, day: str, engagement: float) -> None:
+            for first_day, window in zip(first_days, totals, strict=True):
+                if day >= first_day:
+                    window[key] = window.get(key, 0.0) + engagement
+
+        # community_content_unique, `$in` on the last field it pins; the day bounds are applied here.
+        in_stats = self.item_stats.find(
+            {"community_id": community_id, "content_id": {"$in": content_ids}},
+            projection={"content_id": 1, DAYS: 1, "_id": 0},
+        )
+        async for doc in in_stats:
+            for day, engagement in (doc.get(DAYS) or {}).items():
+                add(str(doc["content_id"]), day, float(engagement))
+        # An older version's buckets, until they expire (community_content_day_unique, likewise).
+        in_daily = self.item_daily.find(
             {"community_id": community_id, "content_id": {"$in": content_ids}},
             projection={"content_id": 1, "day": 1, "engagement": 1, "_id": 0},
         )
-        totals: list[dict[str, float]] = [{} for _ in starts]
-        async for doc in cursor:
-            key = str(doc["content_id"])
-            for first_day, window in zip(first_days, totals, strict=True):
-                if doc["day"] >= first_day:
-                    window[key] = window.get(key, 0.0) + float(doc["engagement"])
+        async for doc in in_daily:
+            add(str(doc["content_id"]), doc["day"], float(doc["engagement"]))
         return totals
 
     async def list_item_engagement(self, community_id: ObjectId) -> dict[str, float]:

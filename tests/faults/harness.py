@@ -27,6 +27,7 @@ from pymongo import MongoClient
 from infra import embedded
 from infra.embedded import free_port
 from infra.outbox import PENDING
+from infra.processes import answers, stop_all, wait_ready
 from infra.settings import Settings
 from tests.factories import ADMIN_KEY, JWT_SECRET, Api, Member, create_community, grant, publish, register
 
@@ -111,18 +112,11 @@ class Platform:
                     self._spawn(service)
 
     def ready(self, name: str) -> bool:
-        try:
-            return httpx.get(f"{self.services[name].url}/readyz", timeout=1.0).status_code == 200
-        except httpx.HTTPError:
-            return False
+        return answers(self.services[name].url)
 
     def wait_ready(self, name: str, timeout: float = 180.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.ready(name):
-                return
-            time.sleep(0.1)
-        raise RuntimeError(f"{name} not ready after {timeout}s:\n{self.services[name].log.read_text()[-3000:]}")
+        # no process to watch: a killed service is started again by the watcher
+        wait_ready(self.services[name].url, log=self.services[name].log, timeout=timeout, interval=0.1)
 
     def kill(self, name: str) -> None:
         """`kill -9` of a service, or of the database (`name="database"`); the platform starts it again."""
@@ -134,17 +128,7 @@ class Platform:
         self._stopping.set()
         if self._watcher.is_alive():
             self._watcher.join(timeout=2)
-        for service in self.services.values():
-            if service.process is not None and service.process.poll() is None:
-                service.process.terminate()
-        for service in self.services.values():
-            if service.process is None:
-                continue
-            try:
-                service.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                service.process.kill()
-                service.process.wait()  # reaped here, not as a ResourceWarning in a later test
+        stop_all(service.process for service in self.services.values() if service.process is not None)
         embedded.release(self.var, self.database)
 
     def db(self, service: str) -> Any:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import httpx
 import pytest
 
 from infra.embedded import free_port
+from infra.processes import stop_all, wait_ready
 from infra.settings import Settings
 from tests.factories import ADMIN_KEY, JWT_SECRET, Api, create_community, create_plan, grant, publish, register
 
@@ -21,20 +21,6 @@ pytestmark = pytest.mark.processes
 
 SERVICES = ("users", "content", "distribution", "billing")
 REPO = Path(__file__).resolve().parents[2]
-
-
-def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} not ready after {timeout}s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture
@@ -71,14 +57,7 @@ def platform(settings: Settings, tmp_path: Path) -> Iterator[str]:
             wait_ready(f"http://127.0.0.1:{ports[name]}", process, tmp_path / f"{name}.log", timeout=240)
         yield f"http://127.0.0.1:{ports['gateway']}"
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()  # reaped here, not as a ResourceWarning in a later test
+        stop_all(processes)
 
 
 async def test_slice_over_real_http(platform: str, settings: Settings) -> None:

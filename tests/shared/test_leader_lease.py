@@ -16,9 +16,10 @@ import httpx
 import pytest
 
 from infra.embedded import free_port
+from infra.processes import stop_all, wait_ready
 from infra.settings import Settings
 from tests.conftest import INTERNAL_TOKEN
-from tests.integration.test_processes import REPO, wait_ready
+from tests.integration.test_processes import REPO
 
 pytestmark = pytest.mark.processes
 
@@ -83,15 +84,7 @@ def billing_pair(
             wait_ready(url, process, tmp_path / f"billing-{index}.log", timeout=240)
         yield pair
     finally:
-        for process, _ in pair:
-            if process.poll() is None:
-                process.terminate()
-        for process, _ in pair:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()  # reaped here, not as a ResourceWarning in a later test
+        stop_all(process for process, _ in pair)
 
 
 def test_one_leader_runs_the_cycle_and_the_other_takes_over_when_it_dies(

@@ -15,10 +15,11 @@ import httpx
 import pytest
 
 from infra.embedded import free_port
+from infra.processes import stop_all, wait_ready
 from infra.settings import Settings
 from tests.conftest import INTERNAL_TOKEN
 from tests.factories import ADMIN_KEY, JWT_SECRET, Api, create_community, publish, register
-from tests.integration.test_processes import REPO, wait_ready
+from tests.integration.test_processes import REPO
 from tests.shared.otlp_stub import Collector, ReceivedSpan, otlp_collector
 
 pytestmark = pytest.mark.processes
@@ -68,14 +69,7 @@ def traced_platform(settings: Settings, collector: Collector, tmp_path: Path) ->
             wait_ready(f"http://127.0.0.1:{ports[name]}", process, tmp_path / f"{name}.log", timeout=240)
         yield f"http://127.0.0.1:{ports['gateway']}"
     finally:
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()  # reaped here, not as a ResourceWarning in a later test
+        stop_all(processes.values())
 
 
 def feed_trace(collector: Collector) -> list[ReceivedSpan]:

@@ -40,9 +40,15 @@ class MembersClientMixin(ServiceClient):
         path = f"{_members(community_id)}/by-handle/{segment(handle, field='handle')}"
         return MemberRead.model_validate(await self._call("GET", path))
 
-    async def lookup_members(self, community_id: str, member_ids: list[str]) -> list[MemberRead | None]:
-        """Members in the order asked; None where an id is not a member of this community."""
-        body = await self._call("POST", f"{_members(community_id)}/lookup", json={"ids": member_ids})
+    async def lookup_members(
+        self, community_id: str, member_ids: list[str], *, cached: bool = False
+    ) -> list[MemberRead | None]:
+        """Members in the order asked; None where an id is not a member of this community. `cached=True` (the
+        caller behind a request) may describe them as they were up to MEMBER_READ_TTL_SECONDS ago."""
+        wire: dict[str, object] = {"ids": member_ids}
+        if cached:
+            wire["cached"] = True
+        body = await self._call("POST", f"{_members(community_id)}/lookup", json=wire)
         return MemberLookupResult.model_validate(body).members
 
     async def member_page(self, community_id: str, *, first: int, after: str | None = None) -> MemberPage:

@@ -52,7 +52,8 @@ async def member_ids_joined(request: Request) -> Response:
 async def lookup_members(request: Request) -> Response:
     cid = community_id(request)
     lookup = await read_model(request, MemberLookup)
-    return respond(MemberLookupResult(members=await service(request).members.lookup(cid, lookup.ids)))
+    members = await service(request).members.lookup(cid, lookup.ids, cached=lookup.cached)
+    return respond(MemberLookupResult(members=members))
 
 
 async def import_members(request: Request) -> Response:

@@ -101,6 +101,8 @@ class RoleChange(ApiInput):
 
 class MemberLookup(ApiInput):
     ids: list[Id] = Field(max_length=500)
+    # True: members may be as they were up to MEMBER_READ_TTL_SECONDS ago (the caller behind a request).
+    cached: bool = False
 
 
 class MemberIds(ApiModel):

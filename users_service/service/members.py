@@ -154,8 +154,14 @@ class MembersService:
             joined_at=member.joined_at,
         )
 
-    async def lookup(self, community_id: ObjectId, member_ids: list[str]) -> list[MemberRead | None]:
-        found = await self.store.list_by_ids(community_id, [ObjectId(i) for i in dict.fromkeys(member_ids)])
+    async def lookup(
+        self, community_id: ObjectId, member_ids: list[str], *, cached: bool = False
+    ) -> list[MemberRead | None]:
+        """Members in the order asked; `cached=True` (the caller behind a request) may describe them as they were up
+        to MEMBER_READ_TTL_SECONDS ago; a change through this process applies at once."""
+        found = await self.store.list_by_ids(
+            community_id, [ObjectId(i) for i in dict.fromkeys(member_ids)], kept=cached
+        )
         return [found.get(i) for i in member_ids]
 
     async def ids_joined_since(self, community_id: ObjectId, since: datetime) -> MemberIds:

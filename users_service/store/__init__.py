@@ -84,6 +84,15 @@ class UsersStore:
 
     async def transaction(self, callback: Callable[[Session], Awaitable[T]]) -> T:
         """`callback` writes with the session, in one transaction; the mail relay is woken after the commit."""
-        result = await in_transaction(self.db, callback)
+        sessions: list[Session] = []
+
+        async def run(session: Session) -> T:
+            sessions.append(session)
+            return await callback(session)
+
+        result = await in_transaction(self.db, run)
+        # Members read for requests while the transaction was open may be the old ones.
+        for session in sessions:
+            self.members.kept.committed(session)
         self.on_commit()
         return result

@@ -7,6 +7,8 @@ finders, so each index sits beside the queries it serves and nothing else opens 
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +21,7 @@ from pymongo.errors import DuplicateKeyError
 from infra.bulk import insert_many_reporting
 from infra.errors import ConflictError
 from infra.indexes import IndexPlan
+from infra.kept_docs import KeptDocs
 from infra.keyset import read_keyset_page
 from infra.lookups import find_in
 from users_service.domain.layers import Layer
@@ -90,6 +93,17 @@ class MemberState:
 class MembersStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.members = db["members"]
+        # Members kept for the lookups that may be a few seconds old (the caller behind each request,
+        # MEMBER_READ_TTL_SECONDS): every update below voids the community's, before the write and after it.
+        self.kept = KeptDocs()
+
+    @asynccontextmanager
+    async def _updating(self, community_id: ObjectId, session: Session | None = None) -> AsyncIterator[None]:
+        self.kept.written(community_id, session=session)
+        try:
+            yield
+        finally:
+            self.kept.written(community_id, session=session)
 
     async def ensure_indexes(self) -> None:
         indexes = IndexPlan()
@@ -179,21 +193,23 @@ class MembersStore:
 
     async def set_email(self, community_id: ObjectId, member_id: ObjectId, email: str, *, session: Session) -> None:
         """A new address (an operator's, for a claim); it is verified when a code mailed to it is redeemed."""
-        await self.members.update_one(
-            {"_id": member_id, "community_id": community_id},
-            {"$set": {"email": email, "email_verified_at": None}},
-            session=session,
-        )
+        async with self._updating(community_id, session):
+            await self.members.update_one(
+                {"_id": member_id, "community_id": community_id},
+                {"$set": {"email": email, "email_verified_at": None}},
+                session=session,
+            )
 
     async def set_password(
         self, community_id: ObjectId, member_id: ObjectId, password_hash: str, *, at: datetime, session: Session
     ) -> None:
         """The member's new password, from a redeemed code: the code came by mail, so the address is verified."""
-        await self.members.update_one(
-            {"_id": member_id, "community_id": community_id},
-            {"$set": {"password_hash": password_hash, "email_verified_at": at, "password_set_at": at}},
-            session=session,
-        )
+        async with self._updating(community_id, session):
+            await self.members.update_one(
+                {"_id": member_id, "community_id": community_id},
+                {"$set": {"password_hash": password_hash, "email_verified_at": at, "password_set_at": at}},
+                session=session,
+            )
 
     async def list_page(
         self,
@@ -224,9 +240,25 @@ class MembersStore:
     async def count(self, community_id: ObjectId, where: Doc | None = None) -> int:
         return await self.members.count_documents({"community_id": community_id, **(where or {})})
 
-    async def list_by_ids(self, community_id: ObjectId, member_ids: list[ObjectId]) -> dict[str, MemberRead]:
-        cursor = find_in(self.members, {"community_id": community_id}, "_id", member_ids)
-        return {str(doc["_id"]): _member(doc) async for doc in cursor}
+    async def list_by_ids(
+        self, community_id: ObjectId, member_ids: list[ObjectId], *, kept: bool = False
+    ) -> dict[str, MemberRead]:
+        """The community's members among `member_ids`; `kept=True` may answer from the members this process read
+        within the last `kept.ttl_seconds` (infra/kept_docs.py)."""
+        found: dict[str, MemberRead] = {}
+        ask = member_ids
+        if kept and self.kept.enabled:
+            cached = self.kept.get(community_id, member_ids)
+            found = {str(i): _member(doc) for i, doc in cached.items()}
+            ask = [i for i in member_ids if i not in cached]
+            if not ask:
+                return found
+        started = self.kept.started()
+        docs = [doc async for doc in find_in(self.members, {"community_id": community_id}, "_id", ask)]
+        if kept:
+            self.kept.keep(community_id, docs, started)
+        found.update((str(doc["_id"]), _member(doc)) for doc in docs)
+        return found
 
     async def list_segments(self, community_id: ObjectId, member_ids: list[ObjectId]) -> dict[str, Doc]:
         """Member id → {"tier", "rfm_layer", "channel"} for the health breakdowns, looked up by _id in batches;
@@ -248,11 +280,12 @@ class MembersStore:
         return sorted([str(doc["_id"]) async for doc in cursor])
 
     async def set_roles(self, community_id: ObjectId, member_id: ObjectId, roles: list[str]) -> MemberRead | None:
-        doc = await self.members.find_one_and_update(
-            {"_id": member_id, "community_id": community_id},
-            {"$set": {"roles": roles}},
-            return_document=ReturnDocument.AFTER,
-        )
+        async with self._updating(community_id):
+            doc = await self.members.find_one_and_update(
+                {"_id": member_id, "community_id": community_id},
+                {"$set": {"roles": roles}},
+                return_document=ReturnDocument.AFTER,
+            )
         return _member(doc) if doc else None
 
     # Import from another platform, idempotent by (community, source, source id)
@@ -295,7 +328,8 @@ class MembersStore:
                 UpdateOne({"_id": u.member_id, "community_id": community_id}, {"$set": u.fields})
                 for u in updates[start : start + BULK_BATCH]
             ]
-            await self.members.bulk_write(batch, ordered=False)
+            async with self._updating(community_id):
+                await self.members.bulk_write(batch, ordered=False)
 
     async def sweep_tier(
         self,
@@ -311,6 +345,21 @@ class MembersStore:
 
         Members who arrived after the run read the community (a later id or join) are left alone.
         """
+        async with self._updating(community_id):
+            await self._sweep(
+                community_id, from_tier, to_tier, since=since, last_read=last_read, joined_before=joined_before
+            )
+
+    async def _sweep(
+        self,
+        community_id: ObjectId,
+        from_tier: Tier,
+        to_tier: Tier,
+        *,
+        since: datetime,
+        last_read: ObjectId,
+        joined_before: datetime,
+    ) -> None:
         await self.members.update_many(
             {
                 "community_id": community_id,
@@ -357,7 +406,8 @@ class MembersStore:
                 UpdateOne({"_id": member_id, "community_id": community_id}, {"$set": {"ltv_cents": cents}})
                 for member_id, cents in items[start : start + BULK_BATCH]
             ]
-            await self.members.bulk_write(batch, ordered=False)
+            async with self._updating(community_id):
+                await self.members.bulk_write(batch, ordered=False)
 
     # Governance seats
 

@@ -15,8 +15,13 @@ LOOKUP_BATCH = 100
 
 
 class ContentByIdLoader(DataLoader[Key, ContentRead | None]):
-    def __init__(self, content: ContentClient, viewer: ViewerRef, *, batch: int = LOOKUP_BATCH) -> None:
+    """`cached=True`: the pieces as content_service's process kept them, up to CONTENT_CARD_TTL_SECONDS old (a
+    feed's cards); the paywall decides for the viewer either way."""
+
+    def __init__(
+        self, content: ContentClient, viewer: ViewerRef, *, batch: int = LOOKUP_BATCH, cached: bool = False
+    ) -> None:
         async def lookup(community_id: str, ids: list[str]) -> list[ContentRead | None]:
-            return await content.lookup(community_id, ids, viewer=viewer)
+            return await content.lookup(community_id, ids, viewer=viewer, cached=cached)
 
         super().__init__(load_fn=scoped_batch(lookup), max_batch_size=batch)

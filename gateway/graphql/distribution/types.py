@@ -36,7 +36,8 @@ class FeedItem:
 
     @strawberry.field(description="Null if the item was removed after it was ranked.")
     async def content(self, info: Info) -> Content | None:
-        read = await info.context.loaders.content_by_id.load((self.community_id, str(self.content_id)))
+        # As the community's pool is, the cards may be a few seconds old (CONTENT_CARD_TTL_SECONDS).
+        read = await info.context.loaders.feed_content_by_id.load((self.community_id, str(self.content_id)))
         return Content.from_read(read) if read else None
 
 

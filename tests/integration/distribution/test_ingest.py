@@ -112,7 +112,9 @@ async def test_counters_catch_up_after_the_acknowledgement_by_the_running_worker
     assert counts_of(api.settings, item) == {"OPEN": 5, "SHARE": 5, "IMPRESSION": 1}
     stats = distribution_db(api.settings, "item_stats")[0]
     assert stats["engagement"] == pytest.approx(5 * 1.0 + 5 * 3.0)
-    assert sum(d["engagement"] for d in distribution_db(api.settings, "item_daily")) == pytest.approx(20.0)
+    # The day's bucket rides the totals' update: no item_daily document is written any more.
+    assert sum(stats["days"].values()) == pytest.approx(20.0)
+    assert distribution_db(api.settings, "item_daily") == []
 
 
 async def test_an_acknowledged_event_survives_a_restart_of_the_service_and_is_counted_once(
@@ -172,8 +174,8 @@ async def test_a_worker_failing_after_the_counters_write_and_restarted_counts_ea
     await store.events.insert_events(events(community, item, 25))
     real = store.events.derive_pending
 
-    async def crash_after_counters(last_id: ObjectId, session: Any) -> list[Doc]:
-        await real(last_id, session)
+    async def crash_after_counters(last_id: ObjectId, session: Any, known: Any = ()) -> list[Doc]:
+        await real(last_id, session, known)
         raise Crash  # after the counters and the last engagements were written, before the commit
 
     monkeypatch.setattr(store.events, "derive_pending", crash_after_counters)
@@ -198,6 +200,33 @@ async def record_in_batches(store: DistributionStore, docs: list[Doc], size: int
         await store.events.insert_events(docs[lo : lo + size])
 
 
+async def test_a_take_reads_whole_only_the_entries_its_worker_did_not_read(store: DistributionStore) -> None:
+    community, item = ObjectId(), ObjectId()
+    await record_in_batches(store, events(community, item, 30), 10)
+    read = [e async for e in store.events.outbox.entries.find({})]
+    read.sort(key=lambda e: e["key"])
+    # when: the worker read only the first entry (a later one was written after its read, with an older key)
+    done = await store.transaction(lambda s: store.events.derive_pending(read[-1]["key"], s, read[:1]))
+    # then: every entry in the range is taken and counted, once
+    assert len(done) == 30
+    assert await opens(store, community, item) == 30
+    assert await store.events.outbox.entries.count_documents({}) == 0
+
+
+async def test_an_entry_another_worker_took_since_it_was_read_is_not_counted_again(store: DistributionStore) -> None:
+    community, item = ObjectId(), ObjectId()
+    await record_in_batches(store, events(community, item, 20), 10)
+    read = [e async for e in store.events.outbox.entries.find({})]
+    read.sort(key=lambda e: e["key"])
+    # another worker takes the first entry after this one read both
+    await store.transaction(lambda s: store.events.derive_pending(read[0]["key"], s, read[:1]))
+    # when
+    done = await store.transaction(lambda s: store.events.derive_pending(read[-1]["key"], s, read))
+    # then: only the entry still there
+    assert len(done) == 10
+    assert await opens(store, community, item) == 20
+
+
 async def test_a_worker_cancelled_mid_run_and_restarted_counts_each_event_once(
     store: DistributionStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -207,8 +236,8 @@ async def test_a_worker_cancelled_mid_run_and_restarted_counts_each_event_once(
     batches: list[int] = []
     hung = asyncio.Event()
 
-    async def hangs_in_the_second_batch(last_id: ObjectId, session: Any) -> list[Doc]:
-        done = await real(last_id, session)
+    async def hangs_in_the_second_batch(last_id: ObjectId, session: Any, known: Any = ()) -> list[Doc]:
+        done = await real(last_id, session, known)
         batches.append(len(done))
         if len(batches) == 2:
             hung.set()
@@ -335,12 +364,32 @@ async def test_events_an_older_version_left_pending_are_counted_once(store: Dist
     legacy = [{**e, "engaged": True, "pending": True} for e in events(community, item, 12)]
     await store.events.events.insert_many(legacy)
     await store.events.insert_events(events(community, item, 15)[12:])
-    # when
+    await store.events.migrate.done.delete_one({"_id": "legacy_pending"})  # a database the older version wrote
+    # when: two processes start (the adoption is a start-up migration), then the worker runs
+    await store.events.migrate.adopt_legacy_pending()
+    await store.events.migrate.adopt_legacy_pending()
     assert await IngestWorker(store, interval=0, batch_size=5).drain() == 15
     # then
     assert await opens(store, community, item) == 15
     assert await store.events.events.count_documents({"pending": True}) == 0
     assert await IngestWorker(store, interval=0).drain() == 0
+
+
+async def test_the_start_adopts_legacy_events_then_drops_their_index(store: DistributionStore) -> None:
+    # A database an older version wrote: the flag's partial index, and events flagged `pending`.
+    await store.events.events.create_index(
+        [("pending", 1), ("_id", 1)], partialFilterExpression={"pending": True}, name="legacy_pending_id"
+    )
+    community, item = ObjectId(), ObjectId()
+    await store.events.events.insert_many([{**e, "engaged": True, "pending": True} for e in events(community, item, 3)])
+    await store.events.migrate.done.delete_one({"_id": "legacy_pending"})
+    # when
+    await store.ensure_indexes()
+    # then: adopted, counted once by the worker, and stored events no longer pay for the index
+    assert await store.events.events.count_documents({"pending": True}) == 0
+    assert "legacy_pending_id" not in await store.events.events.index_information()
+    assert await IngestWorker(store, interval=0).drain() == 3
+    assert await opens(store, community, item) == 3
 
 
 async def test_communities_latest_event_times_come_from_derived_imported_and_older_events(

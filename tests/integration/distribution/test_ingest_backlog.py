@@ -65,8 +65,8 @@ async def test_a_slowly_written_backlog_is_taken_in_batches_and_counted_exactly(
     real = store.events.derive_pending
     takes: list[int] = []
 
-    async def counted(last_key: ObjectId, session: Any) -> list[Doc]:
-        done = await real(last_key, session)
+    async def counted(last_key: ObjectId, session: Any, known: Any = ()) -> list[Doc]:
+        done = await real(last_key, session, known)
         takes.append(len(done))
         return done
 
@@ -122,8 +122,8 @@ async def test_a_batch_on_many_items_is_derived_in_takes_that_stay_under_the_upd
     real = store.events.derive_pending
     takes: list[list[Doc]] = []
 
-    async def counted(last_key: ObjectId, session: Any) -> list[Doc]:
-        done = await real(last_key, session)
+    async def counted(last_key: ObjectId, session: Any, known: Any = ()) -> list[Doc]:
+        done = await real(last_key, session, known)
         takes.append(done)
         return done
 

@@ -1,5 +1,6 @@
-"""The 7-day popularity feature's source: daily engagement buckets per item, bumped once per stored event (by the
-ingest worker, drained here by hand)."""
+"""The 7-day popularity feature's source: each item's engagement per UTC day, bumped once per stored event (by the
+ingest worker, drained here by hand) in the item's item_stats document; an older version's item_daily buckets still
+count."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from bson import ObjectId
 from distribution_service.ranking.features import popularity_window_start
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore
+from distribution_service.store.item_counters import DAILY_BUCKET_DAYS
 
 
 def window() -> tuple[datetime, datetime]:
@@ -105,3 +107,49 @@ async def test_buckets_are_backfilled_once_from_events_and_signals_stored_before
     await store.events.migrate.backfill_item_daily()
     # then: vote 2 + open 1 + signal 2, once
     assert await store.events.sum_recent_engagement(community, [item], since) == {str(item): 5.0}
+
+
+async def test_a_take_bumps_each_items_day_in_its_stats_document_and_writes_no_bucket(store: DistributionStore) -> None:
+    now, since = window()
+    community, a, b = ObjectId(), ObjectId(), ObjectId()
+    events = [event(community, a, "CLICK", now, f"a{n}") for n in range(3)]
+    events += [
+        event(community, b, "SHARE", now - timedelta(days=2), "b1"),
+        event(community, b, "IMPRESSION", now, "b2"),
+    ]
+    # when
+    await insert_events(store, events)
+    # then: one document per item holds its totals and its days; item_daily stays empty
+    docs = {d["content_id"]: d async for d in store.events.counters.item_stats.find({"community_id": community})}
+    assert docs[a]["days"] == {now.date().isoformat(): 3.0}
+    assert docs[b]["days"] == {(now - timedelta(days=2)).date().isoformat(): 3.0}
+    assert docs[b]["counts"] == {"SHARE": 1, "IMPRESSION": 1}
+    assert await store.events.counters.item_daily.count_documents({}) == 0
+    assert await store.events.sum_recent_engagement(community, [a, b], since) == {str(a): 3.0, str(b): 3.0}
+
+
+async def test_an_older_versions_buckets_are_summed_with_the_days_in_item_stats(store: DistributionStore) -> None:
+    # Replicas of both versions side by side, or buckets written before the upgrade: both count, each once.
+    now, since = window()
+    community, item = ObjectId(), ObjectId()
+    await store.events.counters.add_daily(community, [event(community, item, "SHARE", now, "old")], now)
+    # when
+    await insert_events(store, [event(community, item, "CLICK", now, "new")])
+    # then: the old bucket's share (3) and the new day's click (1)
+    assert await store.events.sum_recent_engagement(community, [item], since) == {str(item): 4.0}
+
+
+async def test_an_update_unsets_the_days_just_past_the_window(store: DistributionStore) -> None:
+    now, since = window()
+    community, item = ObjectId(), ObjectId()
+    stale = (now - timedelta(days=DAILY_BUCKET_DAYS + 1)).date().isoformat()
+    await store.events.counters.item_stats.insert_one(
+        {"community_id": community, "content_id": item, "engagement": 1.0, "days": {stale: 1.0}}
+    )
+    # when
+    await insert_events(store, [event(community, item, "CLICK", now, "c1")])
+    # then
+    doc = await store.events.counters.item_stats.find_one({"community_id": community, "content_id": item})
+    assert doc is not None
+    assert doc["days"] == {now.date().isoformat(): 1.0}
+    assert doc["engagement"] == 2.0

@@ -99,9 +99,10 @@ async def test_members_engagement_is_one_read_on_the_engaged_member_index(world:
     assert newest_first == sorted(newest_first, reverse=True)
 
 
-async def test_recent_engagement_uses_the_content_index(world: World) -> None:
+async def test_recent_engagement_uses_the_content_indexes(world: World) -> None:
+    # The days kept in item_stats, then an older version's item_daily buckets (until they expire).
     await world.store.events.sum_recent_engagement(world.community, world.items, NOW - timedelta(days=1))
-    assert await plans_of(world) == ["IXSCAN community_content_day_unique"]
+    assert await plans_of(world) == ["IXSCAN community_content_unique", "IXSCAN community_content_day_unique"]
 
 
 async def test_item_stats_use_their_unique_index(world: World) -> None:
@@ -170,7 +171,8 @@ async def test_served_impressions_are_read_from_decisions_on_the_community_time_
     await world.store.decisions.count_impressions_between(world.community, since, until)
     await world.store.decisions.list_shown_members(world.community, since)
     await world.store.decisions.first_impression_time(world.community)
-    assert await plans_of(world) == ["IXSCAN community_at"] * 4
+    await world.store.decisions.list_shown_member_times(world.community, since)
+    assert await plans_of(world) == ["IXSCAN community_at"] * 5
 
 
 async def test_delivery_reads_use_their_indexes(world: World) -> None:
@@ -184,13 +186,15 @@ async def test_delivery_reads_use_their_indexes(world: World) -> None:
     await world.store.deliveries.list_deliveries_for_member(world.community, world.members[0], limit=5)
     await world.store.deliveries.aggregate_slot_rates(world.community)
     await world.store.deliveries.list_push_preferences(world.community, world.members)
+    await world.store.deliveries.list_delivery_times_since(world.community, NOW - timedelta(days=1))
     assert await plans_of(world) == [
-        "IXSCAN community_slot_day_member",
+        "IXSCAN community_slot_day_member_unique",
         "IXSCAN community_member_created_at",
         "IXSCAN community_member_created_at",
         # Slot rates match on the community alone; of the indexes that lead with it the planner takes this one.
         "IXSCAN community_created_at",
         "IXSCAN community_member_unique",
+        "IXSCAN community_created_at",
     ]
 
 
@@ -276,19 +280,19 @@ async def test_health_figures_use_the_community_time_indexes(world: World) -> No
     assert (made["delivered"], made["opened"]) == (200, 0)  # 10 members × 20 days
 
 
-async def test_the_ingest_worker_reads_the_outbox_and_legacy_flags_by_index(world: World) -> None:
+async def test_the_ingest_worker_reads_the_outbox_by_index(world: World) -> None:
     store = world.store
     oldest = await store.events.oldest_pending_time()
     assert oldest is not None
     entries, _ = await store.events.list_pending(oldest + timedelta(seconds=1), 100)
-    await store.transaction(lambda session: store.events.derive_pending(entries[-1]["key"], session))
-    await store.events.migrate.adopt_pending(100)
+    # The worker hands the entries it read, but for one (written late, say): read again whole, by its key.
+    await store.transaction(lambda session: store.events.derive_pending(entries[-1]["key"], session, entries[1:]))
     plans = await plans_of(world)
-    # the oldest entry, a batch, the transaction's read and delete of the key range; the counters (their own
-    # test) and the members' last engagements (by `_id`); the legacy flag's partial index
-    assert plans[:4] == ["IXSCAN key"] * 4
-    assert set(plans[4:-1]) == {"IXSCAN community_content_unique", "IXSCAN _id_"}
-    assert plans[-1:] == ["IXSCAN legacy_pending_id"]
+    # the oldest entry, a batch, the transaction's read of the range's keys, the entry it did not read, the delete
+    # of the range; the counters (their own test) and the members' last engagements (by `_id`). No look for an
+    # older version's `pending` flag: that is a start-up migration now.
+    assert plans[:5] == ["IXSCAN key"] * 5
+    assert set(plans[5:]) == {"IXSCAN community_content_unique", "IXSCAN _id_"}
 
 
 async def test_members_last_engagements_are_read_by_id(world: World) -> None:

@@ -69,8 +69,8 @@ async def test_a_decisions_impressions_are_counted_once_whether_the_worker_dies_
     await serve(store, [decision(community, ObjectId(), items[1:], at, counted=True)])
     real = store.events.derive_pending
 
-    async def dies_before_the_commit(last_key: ObjectId, session: Any) -> list[Doc]:
-        await real(last_key, session)
+    async def dies_before_the_commit(last_key: ObjectId, session: Any, known: Any = ()) -> list[Doc]:
+        await real(last_key, session, known)
         raise Crash  # the counters were bumped in the transaction, which never commits
 
     monkeypatch.setattr(store.events, "derive_pending", dies_before_the_commit)

@@ -1,0 +1,197 @@
+"""CPU per feed, split by process: the gateway (every service in it) and the database server.
+
+    python -m benchmarks.feed_cpu [--feeds 200] [--concurrency 8] [--items 300] [--profile out.svg]
+
+The hot path's set-up (benchmarks/hot_path.py: one server, one gateway pinned to one core, rate limits off, 300
+items, FEED_MEMBERS members of whom half have engaged), then `--feeds` feeds of `feed(first: 10)` from
+`--concurrency` clients on the other core, each request another member's, and the same number of
+`{ __typename }` (the baseline, measured in the same run). CPU seconds are read from /proc for each process before
+and after, so the figures do not depend on the machine's load as wall-clock rates do: the feed's throughput on one
+shared core is bounded by its CPU per request (gateway + server). Also counts the server's commands per feed
+(`serverStatus` opcounters, when the server answers it). `--profile` records the gateway with py-spy meanwhile.
+
+Prints the figures and ends with one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from pymongo import MongoClient
+
+from benchmarks.common import print_summary
+from benchmarks.gateway_harness import LOAD_CORE, SERVER_CORE, TYPENAME, Figures, gateway_process, pin, ratio, wrk
+from benchmarks.hot_path import FEED, Platform, drain_ingest, feed_members, set_up, warm_feeds
+from infra.embedded import EmbeddedServer
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """A process's user + system CPU seconds (all its threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def gateway_pid() -> int:
+    """The gateway process this program started (`python -m gateway`, a child of this process)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == os.getpid() and b"gateway" in command:
+            return int(entry.name)
+    raise RuntimeError("no gateway process found")
+
+
+def opcounters(uri: str) -> dict[str, int]:
+    client: MongoClient[dict[str, Any]] = MongoClient(uri, directConnection=True)
+    try:
+        status = client.admin.command("serverStatus")
+        return {k: int(v) for k, v in status.get("opcounters", {}).items()}
+    except Exception:  # noqa: BLE001 - a server without serverStatus: no counts
+        return {}
+    finally:
+        client.close()
+
+
+def burst(platform: Platform, query: str, tokens: list[str], count: int, concurrency: int) -> list[float]:
+    """`count` requests from `concurrency` threads, each the next member's; their latencies."""
+
+    def one(n: int) -> float:
+        started = time.perf_counter()
+        platform.call(query, token=tokens[n % len(tokens)])
+        return time.perf_counter() - started
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        return list(pool.map(one, range(count)))
+
+
+def measure(platform: Platform, uri: str, gateway: int, server: int, query: str, **kw: Any) -> dict[str, float]:
+    before = (cpu_seconds(gateway), cpu_seconds(server), opcounters(uri))
+    started = time.perf_counter()
+    latencies = burst(platform, query, **kw)
+    wall = time.perf_counter() - started
+    after = (cpu_seconds(gateway), cpu_seconds(server), opcounters(uri))
+    n = len(latencies)
+    figures = {
+        "gateway_cpu_ms": round((after[0] - before[0]) / n * 1000, 2),
+        "server_cpu_ms": round((after[1] - before[1]) / n * 1000, 2),
+        "rps": round(n / wall, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1),
+    }
+    figures["total_cpu_ms"] = round(figures["gateway_cpu_ms"] + figures["server_cpu_ms"], 2)
+    if before[2] and after[2]:
+        # Less the opcounter read itself (one command each side).
+        commands = sum(after[2].values()) - sum(before[2].values()) - 1
+        figures["server_commands"] = round(commands / n, 2)
+    return figures
+
+
+def measure_wrk(
+    base: str, uri: str, gateway: int, server: int, query: str, token: str, seconds: int
+) -> dict[str, float]:
+    """The hot path's own load (wrk, 8 connections, one member): CPU per request from the requests wrk counted."""
+    before = (cpu_seconds(gateway), cpu_seconds(server), opcounters(uri))
+    figures = wrk(base, token, {"query": query}, connections=8, seconds=seconds)
+    after = (cpu_seconds(gateway), cpu_seconds(server), opcounters(uri))
+    n = figures["rps"] * seconds
+    figures["gateway_cpu_ms"] = round((after[0] - before[0]) / n * 1000, 2)
+    figures["server_cpu_ms"] = round((after[1] - before[1]) / n * 1000, 2)
+    figures["total_cpu_ms"] = round(figures["gateway_cpu_ms"] + figures["server_cpu_ms"], 2)
+    if before[2] and after[2]:
+        figures["server_commands"] = round((sum(after[2].values()) - sum(before[2].values()) - 1) / n, 2)
+    return figures
+
+
+def run(feeds: int, concurrency: int, items: int, profile: str | None, wrk_seconds: int) -> dict[str, Any]:
+    os.sched_setaffinity(0, {int(LOAD_CORE)})
+    figures = Figures()
+    with tempfile.TemporaryDirectory() as scratch:
+        server = EmbeddedServer(":memory:")
+        server.start()
+        try:
+            assert server.process is not None
+            pin(server.process.pid, SERVER_CORE)
+            server_process = server.process.pid
+            prefix = f"cpu{uuid.uuid4().hex[:8]}"
+            with gateway_process(server.uri, Path(scratch), prefix) as base:
+                gateway = gateway_pid()
+                platform = Platform(base)
+                world = set_up(platform, items)
+                tokens = feed_members(platform, world["content"])
+                warm_feeds(platform, world["reader"])
+                figures["ingest_drain_seconds"] = drain_ingest(server.uri, prefix)
+                kw = {"tokens": tokens, "count": feeds, "concurrency": concurrency}
+                typename = measure(platform, server.uri, gateway, server_process, TYPENAME, **kw)
+                figures["typename"] = typename
+                spy = None
+                if profile:
+                    spy = subprocess.Popen(
+                        [
+                            *("py-spy", "record", "-p", str(gateway), "--nonblocking", "-o", profile, "-r", "200"),
+                            *(("--format", "raw") if profile.endswith(".txt") else ()),
+                        ],
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                    time.sleep(1)
+                feed = measure(platform, server.uri, gateway, server_process, FEED, **kw)
+                if spy:
+                    spy.send_signal(2)
+                    spy.wait(timeout=60)
+                figures["feed"] = feed
+                # The ingest worker's share: the impressions the feeds logged, counted after them.
+                before = (cpu_seconds(gateway), cpu_seconds(server_process))
+                figures["ingest_drain_after_feeds_seconds"] = drain_ingest(server.uri, prefix)
+                time.sleep(1.5)
+                figures["drain_gateway_cpu_ms_per_feed"] = round((cpu_seconds(gateway) - before[0]) / feeds * 1000, 2)
+                figures["drain_server_cpu_ms_per_feed"] = round(
+                    (cpu_seconds(server_process) - before[1]) / feeds * 1000, 2
+                )
+                figures["feed_cpu_vs_typename"] = ratio(typename["total_cpu_ms"], feed["total_cpu_ms"])
+                if wrk_seconds:
+                    reader = world["reader"]
+                    t = measure_wrk(base, server.uri, gateway, server_process, TYPENAME, reader, wrk_seconds)
+                    figures["wrk_typename_c8"] = t
+                    drain_ingest(server.uri, prefix)
+                    f = measure_wrk(base, server.uri, gateway, server_process, FEED, reader, wrk_seconds)
+                    figures["wrk_feed_c8"] = f
+                    figures["wrk_feed_cpu_vs_typename_c8"] = ratio(t["total_cpu_ms"], f["total_cpu_ms"])
+                    figures["wrk_feed_vs_typename_c8"] = ratio(f["rps"], t["rps"])
+        finally:
+            server.stop()
+    figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--items", type=int, default=300)
+    parser.add_argument("--wrk-seconds", type=int, default=0, help="also the hot path's wrk runs (one member)")
+    parser.add_argument(
+        "--profile",
+        default=None,
+        help="py-spy the gateway during the feeds into this file (.svg; .txt: collapsed stacks)",
+    )
+    args = parser.parse_args()
+    print_summary(run(args.feeds, args.concurrency, args.items, args.profile, args.wrk_seconds))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Members shown something since a moment, kept per community between slot runs and read incrementally.
+
+A slot run reaches the members a counted decision showed something to in the last 90 days (served impressions are
+their decisions, not events). Read whole, that is every decision of 90 days: about 0.05 ms of database CPU per
+decision on SecantusDB, and a community of 100,000 members logs ~300,000 slot decisions a day, so the read grew
+with the log, not with the community. Here the first read of a community is whole; later reads take only the
+decisions since the previous read, less OVERLAP, and merge them into each member's last-shown time; members whose
+last time fell out of the window are dropped. Per process: the in-process scheduler (three slots a day for every
+community) and a service answering `slot_members` keep it; a one-shot process reads whole.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bson import ObjectId
+
+from distribution_service.store.decisions import DecisionsStore
+
+# A decision's `at` is its pool's moment: a slot chunk's pool is up to 10 minutes old when it decides, and the
+# write follows. An incremental read starts this far before the previous one, so a decision stored after that read
+# with an earlier `at` is still found (reading one twice is harmless: the merge keeps the latest time).
+OVERLAP = timedelta(hours=1)
+
+
+@dataclass
+class _Known:
+    covered_from: datetime
+    read_at: datetime
+    last_shown: dict[str, datetime] = field(default_factory=dict)
+
+
+class ShownMembers:
+    def __init__(self, decisions: DecisionsStore, *, overlap: timedelta = OVERLAP) -> None:
+        self.decisions = decisions
+        self.overlap = overlap
+        self._known: dict[ObjectId, _Known] = {}
+        self._locks: dict[ObjectId, asyncio.Lock] = {}
+
+    async def since(self, cid: ObjectId, since: datetime, now: datetime | None = None) -> set[str]:
+        """Members a counted decision made at or after `since` showed something to (as the whole read answers,
+        up to decisions stored more than OVERLAP late)."""
+        async with self._locks.setdefault(cid, asyncio.Lock()):
+            now = now or datetime.now(UTC)
+            known = self._known.get(cid)
+            if known is None or since < known.covered_from:
+                known = _Known(since, now, await self.decisions.list_shown_member_times(cid, since))
+            else:
+                found = await self.decisions.list_shown_member_times(cid, max(since, known.read_at - self.overlap))
+                for member, at in found.items():
+                    if member not in known.last_shown or _aware(at) > _aware(known.last_shown[member]):
+                        known.last_shown[member] = at
+                known.read_at = now
+                known.covered_from = since
+            known.last_shown = {m: at for m, at in known.last_shown.items() if _aware(at) >= since}
+            self._known[cid] = known
+            return set(known.last_shown)
+
+
+def _aware(at: datetime) -> datetime:
+    """Stored times come back naive (UTC) unless the client is tz-aware."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)

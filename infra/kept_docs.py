@@ -1,0 +1,97 @@
+"""Documents as stored, kept per process for a few seconds for the reads that may be that old: a feed's content
+cards (content_service) and the member behind each request (users_service).
+
+Every feed read the same ten pieces and its caller's member document again: each one `$in` read on the database
+server (SecantusDB runs every command in Python) and its decoding. Kept entries answer for at most `ttl_seconds`;
+the store that owns the collection calls `written(community, session=...)` at every update of it, before the write
+and after it, and `committed(session)` after each transaction commits (voiding the communities that transaction
+wrote again), so a read that ran between a write and its commit cannot keep the old document. A write through
+another process reaches the kept documents within `ttl_seconds`. Ids that are not kept (or were not found) are
+always read: a document inserted a moment ago is never reported missing.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from bson import ObjectId
+
+Doc = dict[str, Any]
+# Documents kept at most, over every community: beyond it the oldest entries go first.
+MAX_ENTRIES = 20_000
+
+
+class KeptDocs:
+    def __init__(self, ttl_seconds: float = 0.0, *, max_entries: int = MAX_ENTRIES) -> None:
+        self.ttl_seconds = ttl_seconds
+        self.max_entries = max_entries
+        # Monotonic seconds; tests move it.
+        self.clock: Callable[[], float] = time.monotonic
+        # (community, piece) -> (when its read began, the piece)
+        self._entries: dict[tuple[ObjectId, ObjectId], tuple[float, Doc]] = {}
+        # Entries read before these moments are void: per community, and for every community (a committed
+        # transaction, whose community the store does not know).
+        self._written: dict[ObjectId, float] = {}
+        self._written_any = 0.0
+        # transaction's session -> the communities it wrote, voided again at its commit (forgotten with the session)
+        self._pending: weakref.WeakKeyDictionary[Any, set[ObjectId]] = weakref.WeakKeyDictionary()
+
+    @property
+    def enabled(self) -> bool:
+        return self.ttl_seconds > 0
+
+    def started(self) -> float:
+        """The moment a read begins: pass it to `keep`."""
+        return self.clock()
+
+    def get(self, community_id: ObjectId, ids: list[ObjectId]) -> dict[ObjectId, Doc]:
+        """The kept documents among `ids` that are still valid."""
+        if not self.enabled:
+            return {}
+        now = self.clock()
+        void_before = max(self._written.get(community_id, 0.0), self._written_any)
+        found: dict[ObjectId, Doc] = {}
+        for content_id in ids:
+            entry = self._entries.get((community_id, content_id))
+            if entry is not None and entry[0] > void_before and now - entry[0] < self.ttl_seconds:
+                found[content_id] = entry[1]
+        return found
+
+    def keep(self, community_id: ObjectId, docs: list[Doc], started: float) -> None:
+        """Keep documents from a read that began at `started` (unless a write came since)."""
+        if not self.enabled or started <= max(self._written.get(community_id, 0.0), self._written_any):
+            return
+        for doc in docs:
+            self._entries[(community_id, doc["_id"])] = (started, doc)
+        if len(self._entries) > self.max_entries:
+            self._evict()
+
+    def written(self, community_id: ObjectId | None = None, *, session: Any = None) -> None:
+        """A write to `community_id`'s documents (None: to some community's); `session`: the write's transaction,
+        whose commit (`committed`) voids the community again."""
+        if not self.enabled:
+            return
+        now = self.clock()
+        if community_id is None:
+            self._written_any = now
+            self._entries.clear()
+            return
+        # The community's entries are void from now on (`get` checks); they leave at the next eviction.
+        self._written[community_id] = now
+        if session is not None:
+            self._pending.setdefault(session, set()).add(community_id)
+
+    def committed(self, session: Any) -> None:
+        """`session`'s transaction committed: the communities it wrote are void again, now that its writes show."""
+        for community_id in self._pending.pop(session, set()):
+            self.written(community_id)
+
+    def _evict(self) -> None:
+        now = self.clock()
+        self._entries = {k: v for k, v in self._entries.items() if now - v[0] < self.ttl_seconds}
+        if len(self._entries) > self.max_entries:
+            ordered = sorted(self._entries.items(), key=lambda item: item[1][0])
+            self._entries = dict(ordered[len(ordered) - self.max_entries // 2 :])

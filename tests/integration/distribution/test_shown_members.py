@@ -1,0 +1,74 @@
+"""Members shown something, kept between slot runs (service/shown_members.py): the same members as the whole read,
+each later read taking only the decisions since the previous one (less the overlap), members out of the window
+dropped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bson import ObjectId
+
+from distribution_service.service.shown_members import OVERLAP, ShownMembers
+from distribution_service.store import DistributionStore, Doc
+from distribution_service.store.decisions import IMPRESSIONS_COUNTED, DecisionsStore
+
+NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
+WINDOW = timedelta(days=90)
+
+
+def decision(community: ObjectId, member: ObjectId, at: datetime, *, shown: bool = True) -> Doc:
+    items = [{"content_id": ObjectId(), "position": 0}] if shown else []
+    return {"community_id": community, "member_id": member, "at": at, "shown": items, IMPRESSIONS_COUNTED: True}
+
+
+class ReadsRecorded(DecisionsStore):
+    """The decisions store, recording the moment each shown-members read started from."""
+
+    def __init__(self, store: DistributionStore) -> None:
+        super().__init__(store.decisions.decisions.database)
+        self.reads: list[datetime] = []
+
+    async def list_shown_member_times(self, community_id: ObjectId, since: datetime) -> dict[str, datetime]:
+        self.reads.append(since)
+        return await super().list_shown_member_times(community_id, since)
+
+
+async def test_later_reads_take_only_new_decisions_and_answer_as_the_whole_read(store: DistributionStore) -> None:
+    community, other = ObjectId(), ObjectId()
+    old, recent, empty, elsewhere = (ObjectId() for _ in range(4))
+    await store.decisions.insert_decisions(
+        [
+            decision(community, old, NOW - WINDOW + timedelta(hours=2)),
+            decision(community, recent, NOW - timedelta(days=1)),
+            decision(community, empty, NOW - timedelta(days=1), shown=False),
+            decision(other, elsewhere, NOW - timedelta(days=1)),
+        ]
+    )
+    reads = ReadsRecorded(store)
+    shown = ShownMembers(reads)
+
+    first = await shown.since(community, NOW - WINDOW, now=NOW)
+    assert first == {str(old), str(recent)}
+    assert first == set(await store.decisions.list_shown_members(community, NOW - WINDOW))
+
+    # A day later: a newcomer shown something, and a decision stored late (its `at` before the previous read).
+    later = NOW + timedelta(days=1)
+    newcomer, late = ObjectId(), ObjectId()
+    await store.decisions.insert_decisions(
+        [decision(community, newcomer, later - timedelta(hours=1)), decision(community, late, NOW - OVERLAP / 2)]
+    )
+    second = await shown.since(community, later - WINDOW, now=later)
+    # `old` was last shown more than 90 days before `later`: out of the window, as the whole read has it.
+    assert second == {str(recent), str(newcomer), str(late)}
+    assert second == set(await store.decisions.list_shown_members(community, later - WINDOW))
+    assert reads.reads == [NOW - WINDOW, NOW - OVERLAP]
+
+
+async def test_a_wider_window_than_the_one_kept_reads_whole_again(store: DistributionStore) -> None:
+    community, member = ObjectId(), ObjectId()
+    await store.decisions.insert_decisions([decision(community, member, NOW - timedelta(days=20))])
+    reads = ReadsRecorded(store)
+    shown = ShownMembers(reads)
+    assert await shown.since(community, NOW - timedelta(days=10), now=NOW) == set()
+    assert await shown.since(community, NOW - timedelta(days=30), now=NOW) == {str(member)}
+    assert reads.reads == [NOW - timedelta(days=10), NOW - timedelta(days=30)]
