@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json as jsonlib
 import time
 from typing import Any, TypeVar
+from urllib.parse import quote, unquote
 
 import httpx
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from infra.asgi_call import AppResponse, call_app
 from infra.call_gate import gated
 from infra.errors import InternalError, ServiceError, UnavailableError, error_from_body
 from infra.logging import request_id_var
@@ -53,11 +56,19 @@ class ServiceClient:
     ) -> None:
         headers = {INTERNAL_TOKEN_HEADER: internal_token} if internal_token else {}
         self._http = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=timeout, headers=headers)
+        # Set by `in_process`: `_call` then hands the request to the app directly (infra/asgi_call.py).
+        self._app: ASGIApp | None = None
+        self._host = self._http.base_url.host
+        self._app_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
 
     @classmethod
     def in_process(cls: type[C], app: ASGIApp, **kwargs: Any) -> C:
-        """A client of `app` mounted in this process: same class, same paths, no network."""
-        return cls(f"http://{cls.service_name}.in-process", transport=in_process_transport(app), **kwargs)
+        """A client of `app` mounted in this process: same class, same paths, no network. Its calls go to the app
+        as ASGI requests without httpx's client around them (~110 µs of CPU less a call); `_http` (httpx's
+        ASGITransport) stays for the readiness probe and raw requests."""
+        client = cls(f"http://{cls.service_name}.in-process", transport=in_process_transport(app), **kwargs)
+        client._app = app
+        return client
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -70,7 +81,14 @@ class ServiceClient:
         started = time.perf_counter()
         outcome = "error"
         try:
-            response = await gated(lambda: self._http.request(method, path, json=json, params=params, headers=headers))
+            if self._app is not None:
+                response: httpx.Response | AppResponse = await gated(
+                    lambda: self._call_app(method, path, json=json, params=params, headers=headers)
+                )
+            else:
+                response = await gated(
+                    lambda: self._http.request(method, path, json=json, params=params, headers=headers)
+                )
             outcome = "ok" if response.status_code < 400 else str(response.status_code)
         except httpx.TimeoutException as exc:
             outcome = "timeout"
@@ -84,9 +102,27 @@ class ServiceClient:
             )
         return self._decode(response)
 
-    def _decode(self, response: httpx.Response) -> Any:
+    async def _call_app(
+        self, method: str, path: str, *, json: Any, params: dict[str, Any] | None, headers: dict[str, str]
+    ) -> AppResponse:
+        """The request `self._http` would send, encoded as httpx encodes it (JSON body, query parameters, path),
+        handed to the mounted app."""
+        assert self._app is not None
+        sent = [*self._app_headers, *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items())]
+        body = b""
+        if json is not None:
+            body = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+            sent.append((b"content-type", b"application/json"))
+        path, _, query_in_path = path.partition("?")
+        query = str(httpx.QueryParams(params)) if params else query_in_path  # httpx's params replace the path's
+        raw_path = quote(path, safe="/%:@!$&'()*+,;=~")
+        return await call_app(
+            self._app, method, self._host, unquote(raw_path), raw_path, query.encode("ascii"), sent, body
+        )
+
+    def _decode(self, response: httpx.Response | AppResponse) -> Any:
         try:
-            body = response.json() if response.content else None
+            body = jsonlib.loads(response.content) if response.content else None
         except ValueError:
             body = None
         if response.status_code < 400:
