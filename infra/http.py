@@ -15,6 +15,7 @@ from infra.call_gate import gated
 from infra.errors import InternalError, ServiceError, UnavailableError, error_from_body
 from infra.logging import request_id_var
 from infra.metrics import SERVICE_CALL_LATENCY
+from infra.telemetry import tracing_enabled
 
 C = TypeVar("C", bound="ServiceClient")
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -65,7 +66,7 @@ class ServiceClient:
     def in_process(cls: type[C], app: ASGIApp, **kwargs: Any) -> C:
         """A client of `app` mounted in this process: same class, same paths, no network. Its calls go to the app
         as ASGI requests without httpx's client around them (~110 µs of CPU less a call); `_http` (httpx's
-        ASGITransport) stays for the readiness probe and raw requests."""
+        ASGITransport) stays for the readiness probe, raw requests and traced processes."""
         client = cls(f"http://{cls.service_name}.in-process", transport=in_process_transport(app), **kwargs)
         client._app = app
         return client
@@ -81,7 +82,8 @@ class ServiceClient:
         started = time.perf_counter()
         outcome = "error"
         try:
-            if self._app is not None:
+            # Traced, the call goes through httpx, whose instrumentation opens its client span (infra/telemetry.py).
+            if self._app is not None and not tracing_enabled():
                 response: httpx.Response | AppResponse = await gated(
                     lambda: self._call_app(method, path, json=json, params=params, headers=headers)
                 )

@@ -151,3 +151,24 @@ async def test_streamed_bodies_are_read_whole(clients: tuple[ProbeClient, ProbeC
 async def test_readiness_still_answers(clients: tuple[ProbeClient, ProbeClient]) -> None:
     direct, _ = clients
     assert await direct.ready() is False  # no ready check set: 503, as over HTTP
+
+
+async def test_traced_processes_keep_httpx_client_spans(
+    clients: tuple[ProbeClient, ProbeClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With tracing on, the call goes through httpx (its instrumentation's client span and `traceparent`)."""
+    direct, _ = clients
+    sent: list[str] = []
+    original = direct._http.request
+
+    async def recording(method: str, url: str, **kwargs: Any) -> Any:
+        sent.append(url)
+        return await original(method, url, **kwargs)
+
+    monkeypatch.setattr(direct._http, "request", recording)
+    monkeypatch.setattr("infra.http.tracing_enabled", lambda: True)
+    assert (await direct.call("GET", "/echo/traced"))["path"] == "/echo/traced"
+    assert sent == ["/echo/traced"]
+    monkeypatch.setattr("infra.http.tracing_enabled", lambda: False)
+    await direct.call("GET", "/echo/direct")
+    assert sent == ["/echo/traced"]
