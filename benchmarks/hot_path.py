@@ -329,6 +329,19 @@ def cpu_per_request(
     return result, figures
 
 
+def bare_baselines(uri: str, seconds: int, figures: Figures) -> None:
+    """The server warmed into its sustained state, then bare `insert_one` at 8 and 32 connections and bare
+    `insert_many` of 100: the events figures' baselines."""
+    asyncio.run(warm_up(uri))
+    for connections in (8, 32):
+        figures[f"bare_insert_one_c{connections}"] = round(
+            asyncio.run(bare_inserts(uri, connections=connections, seconds=seconds)), 1
+        )
+    figures["bare_insert_many100_eps"] = round(
+        asyncio.run(bare_inserts(uri, connections=8, seconds=seconds, batch=100)), 1
+    )
+
+
 def run_events(seconds: int, items: int) -> dict[str, Any]:
     """Only the events figures (`--events-only`): the bare baselines, recordEvent at 8 and 32 connections and
     recordEvents of 100, each with the gateway's and the server's CPU per request (derivation included)."""
@@ -345,14 +358,7 @@ def run_events(seconds: int, items: int) -> dict[str, Any]:
         try:
             assert server.process is not None
             pin(server.process.pid, SERVER_CORE)
-            asyncio.run(warm_up(server.uri))
-            for connections in (8, 32):
-                figures[f"bare_insert_one_c{connections}"] = round(
-                    asyncio.run(bare_inserts(server.uri, connections=connections, seconds=seconds)), 1
-                )
-            figures["bare_insert_many100_eps"] = round(
-                asyncio.run(bare_inserts(server.uri, connections=8, seconds=seconds, batch=100)), 1
-            )
+            bare_baselines(server.uri, seconds, figures)
             prefix = f"hot{uuid.uuid4().hex[:8]}"
             with gateway_process(server.uri, Path(scratch), prefix) as base:
                 platform = Platform(base)
@@ -410,14 +416,7 @@ def run(
         try:
             assert server.process is not None
             pin(server.process.pid, SERVER_CORE)
-            asyncio.run(warm_up(server.uri))
-            for connections in (8, 32):
-                figures[f"bare_insert_one_c{connections}"] = round(
-                    asyncio.run(bare_inserts(server.uri, connections=connections, seconds=seconds)), 1
-                )
-            figures["bare_insert_many100_eps"] = round(
-                asyncio.run(bare_inserts(server.uri, connections=8, seconds=seconds, batch=100)), 1
-            )
+            bare_baselines(server.uri, seconds, figures)
             prefix = f"hot{uuid.uuid4().hex[:8]}"
             with gateway_process(server.uri, var_dir, prefix) as base:
                 platform = Platform(base)

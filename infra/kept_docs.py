@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from bson import ObjectId
+from pymongo.asynchronous.database import AsyncDatabase
+
+from infra.mongo import run_transaction
 
 Doc = dict[str, Any]
+T = TypeVar("T")
 # Documents kept at most, over every community: beyond it the oldest entries go first.
 MAX_ENTRIES = 20_000
 
@@ -60,6 +64,21 @@ class KeptDocs:
                 found[content_id] = entry[1]
         return found
 
+    async def read_through(
+        self, community_id: ObjectId, ids: list[ObjectId], read: Callable[[list[ObjectId]], Awaitable[list[Doc]]]
+    ) -> list[Doc]:
+        """The documents among `ids`: the kept ones still valid, the others from `read(missing)` (kept for the next
+        reads). Kept documents are shared: copy one before changing it."""
+        kept = self.get(community_id, ids)
+        missing = [i for i in ids if i not in kept]
+        docs = list(kept.values())
+        if missing:
+            started = self.started()
+            fresh = await read(missing)
+            self.keep(community_id, fresh, started)
+            docs.extend(fresh)
+        return docs
+
     def keep(self, community_id: ObjectId, docs: list[Doc], started: float) -> None:
         """Keep documents from a read that began at `started` (unless a write came since)."""
         if not self.enabled or started <= max(self._written.get(community_id, 0.0), self._written_any):
@@ -95,3 +114,18 @@ class KeptDocs:
         if len(self._entries) > self.max_entries:
             ordered = sorted(self._entries.items(), key=lambda item: item[1][0])
             self._entries = dict(ordered[len(ordered) - self.max_entries // 2 :])
+
+
+async def transaction_voiding(db: AsyncDatabase[Doc], callback: Callable[[Any], Awaitable[T]], kept: KeptDocs) -> T:
+    """`callback` in one transaction (infra.mongo.run_transaction); then the communities it wrote through `kept`'s
+    store are void again, since documents read while it was open may be the old ones."""
+    sessions: list[Any] = []
+
+    async def run(session: Any) -> T:
+        sessions.append(session)
+        return await callback(session)
+
+    result = await run_transaction(db, run)
+    for session in sessions:
+        kept.committed(session)
+    return result

@@ -14,7 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.asynchronous.mongo_client import AsyncMongoClient
 
 from content_service.store.audit import AuditStore
-from content_service.store.base import Doc, Session, in_transaction
+from content_service.store.base import Doc, Session
 from content_service.store.crisis import CrisisStore
 from content_service.store.incentives import IncentivesStore
 from content_service.store.interaction import InteractionStore
@@ -25,6 +25,7 @@ from content_service.store.settings import SettingsStore
 from content_service.store.templates import TemplatesStore
 from content_service.store.topics import TopicsStore
 from content_service.store.webhooks import WebhooksStore
+from infra.kept_docs import transaction_voiding
 from infra.outbox import Outbox, OutboxEvent
 
 __all__ = ["ContentStore", "Doc", "Session"]
@@ -69,16 +70,7 @@ class ContentStore:
 
     async def transaction(self, callback: Callable[[Session], Awaitable[T]]) -> T:
         """`callback` writes with the session, in one transaction; the relay is woken after the commit."""
-        sessions: list[Session] = []
-
-        async def run(session: Session) -> T:
-            sessions.append(session)
-            return await callback(session)
-
-        result = await in_transaction(self.db, run)
-        # Pieces read for feed cards while the transaction was open may be the old ones.
-        for session in sessions:
-            self.pieces.cards.committed(session)
+        result = await transaction_voiding(self.db, callback, self.pieces.cards)
         self.on_commit()
         return result
 

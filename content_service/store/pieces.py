@@ -243,21 +243,14 @@ class PiecesStore:
     ) -> dict[str, Doc]:
         """The pieces of this community among `content_ids`, by id. `kept=True` may answer from the pieces this
         process read within the last `cards.ttl_seconds` (feed cards; see infra/kept_docs.py)."""
-        found: dict[str, Doc] = {}
-        ask = content_ids
-        if kept and self.cards.enabled:
-            cached = self.cards.get(community_id, content_ids)
-            found = {str(i): dict(doc) for i, doc in cached.items()}
-            ask = [i for i in content_ids if i not in cached]
-            if not ask:
-                return found
-        started = self.cards.started()
-        read = await self.content.find({"_id": {"$in": ask}, "community_id": community_id}).to_list()
-        if kept:
-            self.cards.keep(community_id, read, started)
-            read = [dict(doc) for doc in read]
-        found.update((str(doc["_id"]), doc) for doc in read)
-        return found
+
+        async def read(ids: list[ObjectId]) -> list[Doc]:
+            return await self.content.find({"_id": {"$in": ids}, "community_id": community_id}).to_list()
+
+        if not kept:
+            return {str(doc["_id"]): doc for doc in await read(content_ids)}
+        # copies: the kept pieces are shared
+        return {str(doc["_id"]): dict(doc) for doc in await self.cards.read_through(community_id, content_ids, read)}
 
     async def list_published_summaries(self, community_id: ObjectId, *, limit: int) -> list[ContentSummary]:
         """The newest `limit` published items, read through a window of publication time (the last day, week,

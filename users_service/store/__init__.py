@@ -11,11 +11,12 @@ from typing import TypeVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from infra.kept_docs import transaction_voiding
 from infra.outbox import Outbox
 from users_service.store.account_codes import AccountCodesStore
 from users_service.store.acquisition import AcquisitionStore
 from users_service.store.api_keys import ApiKeysStore
-from users_service.store.base import Doc, Session, in_transaction
+from users_service.store.base import Doc, Session
 from users_service.store.campaign_rewards import CampaignRewardsStore
 from users_service.store.campaigns import CampaignsStore
 from users_service.store.communities import CommunitiesStore
@@ -84,15 +85,6 @@ class UsersStore:
 
     async def transaction(self, callback: Callable[[Session], Awaitable[T]]) -> T:
         """`callback` writes with the session, in one transaction; the mail relay is woken after the commit."""
-        sessions: list[Session] = []
-
-        async def run(session: Session) -> T:
-            sessions.append(session)
-            return await callback(session)
-
-        result = await in_transaction(self.db, run)
-        # Members read for requests while the transaction was open may be the old ones.
-        for session in sessions:
-            self.members.kept.committed(session)
+        result = await transaction_voiding(self.db, callback, self.members.kept)
         self.on_commit()
         return result

@@ -245,20 +245,12 @@ class MembersStore:
     ) -> dict[str, MemberRead]:
         """The community's members among `member_ids`; `kept=True` may answer from the members this process read
         within the last `kept.ttl_seconds` (infra/kept_docs.py)."""
-        found: dict[str, MemberRead] = {}
-        ask = member_ids
-        if kept and self.kept.enabled:
-            cached = self.kept.get(community_id, member_ids)
-            found = {str(i): _member(doc) for i, doc in cached.items()}
-            ask = [i for i in member_ids if i not in cached]
-            if not ask:
-                return found
-        started = self.kept.started()
-        docs = [doc async for doc in find_in(self.members, {"community_id": community_id}, "_id", ask)]
-        if kept:
-            self.kept.keep(community_id, docs, started)
-        found.update((str(doc["_id"]), _member(doc)) for doc in docs)
-        return found
+
+        async def read(ids: list[ObjectId]) -> list[Doc]:
+            return [doc async for doc in find_in(self.members, {"community_id": community_id}, "_id", ids)]
+
+        docs = await (self.kept.read_through(community_id, member_ids, read) if kept else read(member_ids))
+        return {str(doc["_id"]): _member(doc) for doc in docs}
 
     async def list_segments(self, community_id: ObjectId, member_ids: list[ObjectId]) -> dict[str, Doc]:
         """Member id → {"tier", "rfm_layer", "channel"} for the health breakdowns, looked up by _id in batches;
@@ -346,29 +338,15 @@ class MembersStore:
         Members who arrived after the run read the community (a later id or join) are left alone.
         """
         async with self._updating(community_id):
-            await self._sweep(
-                community_id, from_tier, to_tier, since=since, last_read=last_read, joined_before=joined_before
+            await self.members.update_many(
+                {
+                    "community_id": community_id,
+                    "tier": from_tier.value,
+                    "_id": {"$lte": last_read},
+                    "joined_at": {"$lt": joined_before},
+                },
+                {"$set": {"tier": to_tier.value, "tier_since": since}},
             )
-
-    async def _sweep(
-        self,
-        community_id: ObjectId,
-        from_tier: Tier,
-        to_tier: Tier,
-        *,
-        since: datetime,
-        last_read: ObjectId,
-        joined_before: datetime,
-    ) -> None:
-        await self.members.update_many(
-            {
-                "community_id": community_id,
-                "tier": from_tier.value,
-                "_id": {"$lte": last_read},
-                "joined_at": {"$lt": joined_before},
-            },
-            {"$set": {"tier": to_tier.value, "tier_since": since}},
-        )
 
     async def count_by_tier(self, community_id: ObjectId) -> dict[str, int]:
         pipeline: list[Doc] = [
