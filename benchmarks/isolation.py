@@ -29,6 +29,11 @@ from benchmarks.gateway_harness import TYPENAME, ratio, wrk
 
 # Idle/loaded alternations of the isolation figure (--isolation-rounds): the median of their ratios is reported.
 ISOLATION_ROUNDS = 3
+# Quiet, before each timed run: the gateway and the database server each spent at most this share of a core over
+# QUIET_WINDOW_SECONDS (an idle gateway polls its outboxes: ~0.01-0.02), waited for up to QUIET_LIMIT_SECONDS.
+QUIET_CPU_SHARE = 0.05
+QUIET_WINDOW_SECONDS = 1.0
+QUIET_LIMIT_SECONDS = 180.0
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,26 @@ class Watched:
 
     def cpu_seconds(self) -> tuple[float, float]:
         return _cpu(self.gateway_pid), _cpu(self.database_pid)
+
+    def quiet(
+        self,
+        *,
+        share: float = QUIET_CPU_SHARE,
+        window: float = QUIET_WINDOW_SECONDS,
+        limit: float = QUIET_LIMIT_SECONDS,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> float | None:
+        """Wait until neither process spends more than `share` of a core over a `window`: what an earlier run left
+        (its queued requests, the platform's work after them) is done before the next run is timed. The seconds it
+        took, or None when `limit` passed first (the run then meets that work, and the figure says so)."""
+        started = time.monotonic()
+        for _ in range(max(1, round(limit / window))):
+            before = self.cpu_seconds()
+            sleep(window)
+            after = self.cpu_seconds()
+            if all(b - a <= share * window for a, b in zip(before, after, strict=True)):
+                return round(time.monotonic() - started, 1)
+        return None
 
 
 def _cpu(pid: int | None) -> float:
@@ -80,13 +105,20 @@ def isolation(
     median of the rounds' ratios much less. The first round's figures keep their keys (`typename_p99_loaded_vs_idle`
     and the rest); `typename_p99_loaded_vs_idle_rounds` lists every round's ratio and
     `typename_p99_loaded_vs_idle_median` is their median. Each idle run follows a drained ingest backlog (the
-    impressions the heavy queries wrote, derived), so idle and loaded meet the same machine; the idle run after the
+    impressions the heavy queries wrote, derived), and every timed run, idle and loaded alike, starts once the
+    gateway and the database server are quiet (`Watched.quiet`; the seconds waited before each run in
+    `isolation_quiet_wait_seconds`, None where it gave up): after a full run's writes the in-memory database's
+    storage engine went on working with no request in flight (WiredTiger's eviction thread, ~0.5 of the core for
+    tens of seconds), which one idle run met and the next did not. So idle and loaded meet the same machine; the
+    idle run after the
     last round (`..._idle_after_ms`: the first round's) says how far idle itself moves. The neighbour says how many
     maximum-cost queries it completed (the one in flight at the window's end included) and the median time each
     took.
     """
     watched = watched or Watched()
     figures: dict[str, Any] = {"isolation_drain_seconds": drain()}
+    # Seconds waited for quiet before each timed run (the first idle run, then each round's loaded and idle run).
+    waits: list[float | None] = [watched.quiet()]
     idle, idle_cpu = _measured(watched, lambda: wrk(base, token, {"query": TYPENAME}, connections=8, seconds=seconds))
     played: list[tuple[dict[str, float], dict[str, float], dict[str, float], list[float]]] = []
     cpu_rounds: list[dict[str, float]] = []
@@ -95,6 +127,7 @@ def isolation(
     # The machine's 1-minute load average as each loaded run starts: how much else shared the two cores.
     loads: list[float] = []
     for _ in range(max(1, rounds)):
+        waits.append(watched.quiet())
         loads.append(round(os.getloadavg()[0], 2))
         window_start = time.time()
         (loaded, took), loaded_cpu = _measured(watched, lambda: loaded_run(base, token, seconds))
@@ -103,6 +136,7 @@ def isolation(
         longest.append(meter[1])
         cpu_rounds.append({**_named("idle", idle_cpu), **_named("loaded", loaded_cpu)})
         drain()  # the impressions the heavy queries wrote, derived before idle is measured again
+        waits.append(watched.quiet())
         after, after_cpu = _measured(
             watched, lambda: wrk(base, token, {"query": TYPENAME}, connections=8, seconds=seconds)
         )
@@ -132,6 +166,8 @@ def isolation(
     figures["typename_p99_loaded_vs_idle_rounds"] = ratios
     figures["typename_p99_loaded_vs_idle_median"] = round(statistics.median(ratios), 4)
     figures["isolation_load_average_rounds"] = loads
+    if watched.gateway_pid is not None:
+        figures["isolation_quiet_wait_seconds"] = waits
     return figures
 
 

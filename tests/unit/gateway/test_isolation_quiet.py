@@ -1,0 +1,50 @@
+"""The isolation benchmark waits for a quiet gateway and database before each timed run (benchmarks/isolation.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from benchmarks.isolation import Watched
+
+
+class Scripted(Watched):
+    """CPU seconds (gateway, database) read from a script instead of /proc, one reading per call."""
+
+    def __init__(self, readings: list[tuple[float, float]]) -> None:
+        super().__init__(gateway_pid=1, database_pid=2)
+        object.__setattr__(self, "_readings", iter(readings))
+
+    def cpu_seconds(self) -> tuple[float, float]:
+        readings: Iterator[tuple[float, float]] = self._readings  # type: ignore[attr-defined]
+        return next(readings)
+
+
+def no_sleep(seconds: float) -> None:
+    assert seconds == 1.0
+
+
+def test_waits_while_the_database_works_with_no_request() -> None:
+    # Two windows with the database at half a core (its storage engine's eviction), then a quiet one.
+    watched = Scripted([(0.0, 0.0), (0.01, 0.5), (0.01, 0.5), (0.02, 1.0), (0.02, 1.0), (0.03, 1.01)])
+    waited = watched.quiet(sleep=no_sleep)
+    assert waited is not None
+    # The third window was the quiet one: every reading was taken, none beyond.
+    assert next(watched._readings, None) is None  # type: ignore[attr-defined]
+
+
+def test_a_busy_gateway_is_not_quiet() -> None:
+    watched = Scripted([(0.0, 0.0), (0.3, 0.0), (0.3, 0.0), (0.32, 0.01)])
+    assert watched.quiet(sleep=no_sleep) is not None
+    assert next(watched._readings, None) is None  # type: ignore[attr-defined]
+
+
+def test_gives_up_after_the_limit() -> None:
+    readings = [(0.0, float(k) / 2) for k in range(20)]  # the database at half a core throughout
+    watched = Scripted(readings)
+    assert watched.quiet(limit=5.0, sleep=no_sleep) is None
+    # Five windows, two readings each, and nothing more.
+    assert len(list(watched._readings)) == 10  # type: ignore[attr-defined]
+
+
+def test_without_processes_it_does_not_wait() -> None:
+    assert Watched().quiet(sleep=no_sleep) == 0.0
