@@ -7,7 +7,8 @@ CPU seconds of the gateway and of the database server during the idle and the lo
 `{ __typename }` requests/s loaded vs idle (`typename_rps_loaded_vs_idle_rounds`: much steadier than a p99 on a
 shared machine), and with `--loop-meter` (the gateway run by benchmarks/loop_meter.py) the share of the loaded run's
 seconds the gateway's event loop spent on the maximum-cost queries' own work (`heavy_loop_share_rounds`) and the
-longest single stretch of it (`longest_heavy_callback_ms_rounds`).
+longest single stretch of it (`longest_heavy_callback_ms_rounds`), and the longest loop callback of the rest in
+each round's idle and loaded run, with what it ran (`longest_other_callback_rounds`).
 """
 
 from __future__ import annotations
@@ -119,11 +120,14 @@ def isolation(
     figures: dict[str, Any] = {"isolation_drain_seconds": drain()}
     # Seconds waited for quiet before each timed run (the first idle run, then each round's loaded and idle run).
     waits: list[float | None] = [watched.quiet()]
+    idle_start = time.time()
     idle, idle_cpu = _measured(watched, lambda: wrk(base, token, {"query": TYPENAME}, connections=8, seconds=seconds))
     played: list[tuple[dict[str, float], dict[str, float], dict[str, float], list[float]]] = []
     cpu_rounds: list[dict[str, float]] = []
     shares: list[float | None] = []
     longest: list[float | None] = []
+    # The longest loop callback of the rest (not the heavy queries' work) in each round's idle and loaded run.
+    stalls: list[dict[str, Any]] = []
     # The machine's 1-minute load average as each loaded run starts: how much else shared the two cores.
     loads: list[float] = []
     for _ in range(max(1, rounds)):
@@ -134,9 +138,16 @@ def isolation(
         meter = _metered(watched.loop_meter, window_start, window_start + seconds)
         shares.append(meter[0])
         longest.append(meter[1])
+        stalls.append(
+            {
+                **_stall("idle", watched.loop_meter, idle_start, idle_start + seconds),
+                **_stall("loaded", watched.loop_meter, window_start, window_start + seconds),
+            }
+        )
         cpu_rounds.append({**_named("idle", idle_cpu), **_named("loaded", loaded_cpu)})
         drain()  # the impressions the heavy queries wrote, derived before idle is measured again
         waits.append(watched.quiet())
+        idle_start = time.time()
         after, after_cpu = _measured(
             watched, lambda: wrk(base, token, {"query": TYPENAME}, connections=8, seconds=seconds)
         )
@@ -163,6 +174,7 @@ def isolation(
     if watched.loop_meter is not None:
         figures["heavy_loop_share_rounds"] = shares
         figures["longest_heavy_callback_ms_rounds"] = longest
+        figures["longest_other_callback_rounds"] = stalls
     figures["typename_p99_loaded_vs_idle_rounds"] = ratios
     figures["typename_p99_loaded_vs_idle_median"] = round(statistics.median(ratios), 4)
     figures["isolation_load_average_rounds"] = loads
@@ -183,13 +195,27 @@ def _named(phase: str, cpu: tuple[float, float]) -> dict[str, float]:
     return {f"{phase}_gateway_cpu_s": round(cpu[0], 2), f"{phase}_database_cpu_s": round(cpu[1], 2)}
 
 
+def _stall(phase: str, path: Path | None, start: float, end: float) -> dict[str, Any]:
+    """From the loop meter's lines within [start, end]: the longest callback that was not the heavy queries' own
+    work (ms) and what it ran, keyed by `phase`."""
+    lines = _lines(path, start, end)
+    if not lines:
+        return {}
+    worst = max(lines, key=lambda line: line.get("longest_other_ms", 0.0))
+    return {f"{phase}_ms": worst.get("longest_other_ms"), phase: worst.get("longest_other")}
+
+
+def _lines(path: Path | None, start: float, end: float) -> list[dict[str, Any]]:
+    if path is None or not path.exists():
+        return []
+    lines = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [line for line in lines if start < line["at"] <= end]
+
+
 def _metered(path: Path | None, start: float, end: float) -> tuple[float | None, float | None]:
     """From the loop meter's lines within [start, end]: heavy loop seconds per second, and the longest heavy
     callback (ms)."""
-    if path is None or not path.exists():
-        return None, None
-    lines = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    inside = [line for line in lines if start < line["at"] <= end]
+    inside = _lines(path, start, end)
     if not inside:
         return None, None
     share = sum(line["heavy_s"] for line in inside) / len(inside)

@@ -6,8 +6,10 @@ runs `python -m gateway` with every loop callback timed and counted as heavy whe
 operation the cost lane executes as heavy (gateway/cost_pacing.py `heavy_operation`: its resolvers, its service
 calls and what they start), and appends one JSON line per second to LOOP_METER_FILE: `heavy_s` and `other_s` (loop
 seconds spent on each in that second), `longest_heavy_ms` (the longest single heavy callback: how long a cheap
-request could wait behind one stretch of it). Worker threads (ranking) and the database are not in it.
-benchmarks/hot_path.py's `--loop-meter` runs its isolation phase on such a gateway and sums the lines.
+request could wait behind one stretch of it), and `longest_other_ms` with what it ran (`longest_other`: the task's
+coroutine or the callback), the longest of the rest: what stalls the loop when no heavy operation runs. Worker
+threads (ranking) and the database are not in it. benchmarks/hot_path.py's `--loop-meter` runs its isolation phase
+on such a gateway and sums the lines.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class LoopMeter:
         self.heavy = 0.0
         self.other = 0.0
         self.longest_heavy = 0.0
+        self.longest_other = 0.0
+        self.longest_other_name = ""
         self.next_line = time.perf_counter() + 1.0
 
     def install(self) -> None:
@@ -47,6 +51,9 @@ class LoopMeter:
                     meter.longest_heavy = max(meter.longest_heavy, ended - started)
                 else:
                     meter.other += ended - started
+                    if ended - started > meter.longest_other:
+                        meter.longest_other = ended - started
+                        meter.longest_other_name = callback_name(handle)
                 if ended >= meter.next_line:
                     meter.write(ended)
 
@@ -58,11 +65,23 @@ class LoopMeter:
             "heavy_s": round(self.heavy, 4),
             "other_s": round(self.other, 4),
             "longest_heavy_ms": round(self.longest_heavy * 1000, 2),
+            "longest_other_ms": round(self.longest_other * 1000, 2),
+            "longest_other": self.longest_other_name,
         }
         self.out.write(json.dumps(line) + "\n")
         self.out.flush()
-        self.heavy = self.other = self.longest_heavy = 0.0
+        self.heavy = self.other = self.longest_heavy = self.longest_other = 0.0
+        self.longest_other_name = ""
         self.next_line = now + 1.0
+
+
+def callback_name(handle: Any) -> str:
+    """What a loop callback runs: the task's coroutine, or the callback's qualified name."""
+    callback = getattr(handle, "_callback", None)
+    task = getattr(callback, "__self__", None)
+    coroutine = getattr(task, "get_coro", lambda: None)()
+    target = coroutine if coroutine is not None else callback
+    return str(getattr(target, "__qualname__", type(target).__name__))
 
 
 def main() -> None:

@@ -41,3 +41,21 @@ async def test_heavy_callbacks_are_counted_apart(tmp_path: Path, monkeypatch: py
     assert line["heavy_s"] >= 0.03
     assert line["longest_heavy_ms"] >= 30
     assert line["other_s"] < line["heavy_s"]
+
+
+async def cheap_stall() -> None:
+    await asyncio.sleep(0)
+    hold(0.02)
+
+
+async def test_the_longest_other_callback_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(events.Handle, "_run", events.Handle._run)  # restored after the test
+    meter = LoopMeter(str(tmp_path / "meter.jsonl"))
+    meter.install()
+    await asyncio.gather(asyncio.create_task(cheap_stall()), asyncio.create_task(cheap_work()))
+    meter.write(time.perf_counter())
+    meter.out.close()
+    line = json.loads((tmp_path / "meter.jsonl").read_text().splitlines()[-1])
+    assert line["longest_other_ms"] >= 20
+    assert line["longest_other"] == "cheap_stall"
+    assert line["heavy_s"] == 0
