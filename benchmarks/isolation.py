@@ -35,6 +35,9 @@ ISOLATION_ROUNDS = 3
 QUIET_CPU_SHARE = 0.05
 QUIET_WINDOW_SECONDS = 1.0
 QUIET_LIMIT_SECONDS = 180.0
+# The gateway's age before the first timed run: past its second freeze of the collector (GC_FREEZE_AFTER_SECONDS,
+# 30 s by default; infra/gc_pause.py), before which its full collections walk the ranking stack it loaded after start.
+GATEWAY_SETTLED_SECONDS = 40.0
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,17 @@ class Watched:
 
     def cpu_seconds(self) -> tuple[float, float]:
         return _cpu(self.gateway_pid), _cpu(self.database_pid)
+
+    def gateway_settled(
+        self, seconds: float = GATEWAY_SETTLED_SECONDS, sleep: Callable[[float], None] = time.sleep
+    ) -> float:
+        """Wait until the gateway process is `seconds` old; the seconds waited (0 when it is older already)."""
+        if self.gateway_pid is None:
+            return 0.0
+        wait = max(0.0, seconds - _age(self.gateway_pid))
+        if wait:
+            sleep(wait)
+        return round(wait, 1)
 
     def quiet(
         self,
@@ -67,6 +81,12 @@ class Watched:
             if all(b - a <= share * window for a, b in zip(before, after, strict=True)):
                 return round(time.monotonic() - started, 1)
         return None
+
+
+def _age(pid: int) -> float:
+    """Seconds since the process started, from /proc (its start time in clock ticks after boot)."""
+    started = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]) / os.sysconf("SC_CLK_TCK")
+    return float(Path("/proc/uptime").read_text().split()[0]) - started
 
 
 def _cpu(pid: int | None) -> float:
@@ -109,15 +129,18 @@ def isolation(
     impressions the heavy queries wrote, derived), and every timed run, idle and loaded alike, starts once the
     gateway and the database server are quiet (`Watched.quiet`; the seconds waited before each run in
     `isolation_quiet_wait_seconds`, None where it gave up): after a full run's writes the in-memory database's
-    storage engine went on working with no request in flight (WiredTiger's eviction thread, ~0.5 of the core for
-    tens of seconds), which one idle run met and the next did not. So idle and loaded meet the same machine; the
-    idle run after the
-    last round (`..._idle_after_ms`: the first round's) says how far idle itself moves. The neighbour says how many
-    maximum-cost queries it completed (the one in flight at the window's end included) and the median time each
-    took.
+    storage engine went on working with no request in flight (WiredTiger's eviction threads, ~0.5 of the core for
+    tens of seconds), which one idle run met and the next did not. The first run also waits until the gateway is
+    GATEWAY_SETTLED_SECONDS old (`isolation_gateway_settle_seconds`): `--isolation-only` runs met it before its
+    second freeze of the collector in their first round, with idle and loaded p99 2-5x the later rounds'. So idle
+    and loaded meet the same machine; the idle run after the last round (`..._idle_after_ms`: the first round's)
+    says how far idle itself moves. The neighbour says how many maximum-cost queries it completed (the one in flight
+    at the window's end included) and the median time each took.
     """
     watched = watched or Watched()
     figures: dict[str, Any] = {"isolation_drain_seconds": drain()}
+    if watched.gateway_pid is not None:
+        figures["isolation_gateway_settle_seconds"] = watched.gateway_settled()
     # Seconds waited for quiet before each timed run (the first idle run, then each round's loaded and idle run).
     waits: list[float | None] = [watched.quiet()]
     idle_start = time.time()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 from benchmarks.isolation import Watched
 
@@ -48,3 +52,15 @@ def test_gives_up_after_the_limit() -> None:
 
 def test_without_processes_it_does_not_wait() -> None:
     assert Watched().quiet(sleep=no_sleep) == 0.0
+
+
+def test_the_first_run_waits_for_a_settled_gateway() -> None:
+    waits: list[float] = []
+    this_process = Watched(gateway_pid=os.getpid())
+    assert this_process.gateway_settled(0.0, sleep=waits.append) == 0.0
+    assert waits == []
+    # A process younger than asked: the rest of the age is waited.
+    age = float(Path("/proc/uptime").read_text().split()[0])  # more than this process's age
+    waited = this_process.gateway_settled(age + 5.0, sleep=waits.append)
+    assert waits == [pytest.approx(waited, abs=0.1)]
+    assert 5.0 <= waited <= age + 5.0
