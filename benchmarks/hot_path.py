@@ -25,6 +25,8 @@ baseline measured in the same run:
   same gateway, with how many maximum-cost queries completed meanwhile; idle and loaded alternate
   --isolation-rounds times (3) and the median of the rounds' ratios is printed beside the first round's, with the
   CPU each process spent and requests/s loaded vs idle (`--isolation-only`: just these; benchmarks/isolation.py);
+  each timed run starts once the gateway and the database server are quiet (the in-memory engine's eviction after
+  earlier phases' writes ran with no request in flight), the first once the gateway is 40 s old;
 - a golden-slot run of --slot-members members (benchmarks/slot_run.py, pinned to the platform's core) vs bare
   `Booster.predict` throughput, whole and in two partitions, with each member delivered exactly once
   (`--slot-members 0` skips it; it is linear in members).
