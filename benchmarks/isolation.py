@@ -220,12 +220,16 @@ def _named(phase: str, cpu: tuple[float, float]) -> dict[str, float]:
 
 def _stall(phase: str, path: Path | None, start: float, end: float) -> dict[str, Any]:
     """From the loop meter's lines within [start, end]: the longest callback that was not the heavy queries' own
-    work (ms) and what it ran, keyed by `phase`."""
+    work (ms), the loop thread's CPU time in it (ms) and what it ran, keyed by `phase`."""
     lines = _lines(path, start, end)
     if not lines:
         return {}
     worst = max(lines, key=lambda line: line.get("longest_other_ms", 0.0))
-    return {f"{phase}_ms": worst.get("longest_other_ms"), phase: worst.get("longest_other")}
+    return {
+        f"{phase}_ms": worst.get("longest_other_ms"),
+        f"{phase}_cpu_ms": worst.get("longest_other_cpu_ms"),
+        phase: worst.get("longest_other"),
+    }
 
 
 def _lines(path: Path | None, start: float, end: float) -> list[dict[str, Any]]:

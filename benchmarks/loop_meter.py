@@ -7,7 +7,9 @@ operation the cost lane executes as heavy (gateway/cost_pacing.py `heavy_operati
 calls and what they start), and appends one JSON line per second to LOOP_METER_FILE: `heavy_s` and `other_s` (loop
 seconds spent on each in that second), `longest_heavy_ms` (the longest single heavy callback: how long a cheap
 request could wait behind one stretch of it), and `longest_other_ms` with what it ran (`longest_other`: the task's
-coroutine or the callback), the longest of the rest: what stalls the loop when no heavy operation runs. Worker
+coroutine or the callback) and the loop thread's CPU time in it (`longest_other_cpu_ms`: much less than its length
+when the thread waited, for the core or for the GIL), the longest of the rest: what stalls the loop when no heavy
+operation runs. Worker
 threads (ranking) and the database are not in it. benchmarks/hot_path.py's `--loop-meter` runs its isolation phase
 on such a gateway and sums the lines.
 """
@@ -32,6 +34,7 @@ class LoopMeter:
         self.other = 0.0
         self.longest_heavy = 0.0
         self.longest_other = 0.0
+        self.longest_other_cpu = 0.0
         self.longest_other_name = ""
         self.next_line = time.perf_counter() + 1.0
 
@@ -41,6 +44,7 @@ class LoopMeter:
 
         def timed_run(handle: Any) -> None:
             started = time.perf_counter()
+            started_cpu = time.thread_time()
             try:
                 run(handle)
             finally:
@@ -53,6 +57,7 @@ class LoopMeter:
                     meter.other += ended - started
                     if ended - started > meter.longest_other:
                         meter.longest_other = ended - started
+                        meter.longest_other_cpu = time.thread_time() - started_cpu
                         meter.longest_other_name = callback_name(handle)
                 if ended >= meter.next_line:
                     meter.write(ended)
@@ -67,10 +72,11 @@ class LoopMeter:
             "longest_heavy_ms": round(self.longest_heavy * 1000, 2),
             "longest_other_ms": round(self.longest_other * 1000, 2),
             "longest_other": self.longest_other_name,
+            "longest_other_cpu_ms": round(self.longest_other_cpu * 1000, 2),
         }
         self.out.write(json.dumps(line) + "\n")
         self.out.flush()
-        self.heavy = self.other = self.longest_heavy = self.longest_other = 0.0
+        self.heavy = self.other = self.longest_heavy = self.longest_other = self.longest_other_cpu = 0.0
         self.longest_other_name = ""
         self.next_line = now + 1.0
 

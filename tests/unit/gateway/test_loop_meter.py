@@ -43,9 +43,20 @@ async def test_heavy_callbacks_are_counted_apart(tmp_path: Path, monkeypatch: py
     assert line["other_s"] < line["heavy_s"]
 
 
+def busy(cpu_seconds: float) -> None:
+    """Spin until this thread has run `cpu_seconds` (however often the machine takes the core away meanwhile)."""
+    until = time.thread_time() + cpu_seconds
+    while time.thread_time() < until:
+        pass
+
+
+def off_cpu(seconds: float) -> None:
+    time.sleep(seconds)  # what waiting for the core or the GIL looks like to the loop
+
+
 async def cheap_stall() -> None:
     await asyncio.sleep(0)
-    hold(0.02)
+    busy(0.02)
 
 
 async def test_the_longest_other_callback_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -58,4 +69,23 @@ async def test_the_longest_other_callback_is_named(tmp_path: Path, monkeypatch: 
     line = json.loads((tmp_path / "meter.jsonl").read_text().splitlines()[-1])
     assert line["longest_other_ms"] >= 20
     assert line["longest_other"] == "cheap_stall"
+    assert line["longest_other_cpu_ms"] >= 19  # a busy stretch: the loop's thread ran through it
     assert line["heavy_s"] == 0
+
+
+async def cheap_wait() -> None:
+    await asyncio.sleep(0)
+    off_cpu(0.02)
+
+
+async def test_a_stall_spent_waiting_shows_little_cpu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(events.Handle, "_run", events.Handle._run)  # restored after the test
+    meter = LoopMeter(str(tmp_path / "meter.jsonl"))
+    meter.install()
+    await asyncio.create_task(cheap_wait())
+    meter.write(time.perf_counter())
+    meter.out.close()
+    line = json.loads((tmp_path / "meter.jsonl").read_text().splitlines()[-1])
+    assert line["longest_other"] == "cheap_wait"
+    assert line["longest_other_ms"] >= 20
+    assert line["longest_other_cpu_ms"] < 10
