@@ -220,15 +220,20 @@ def _named(phase: str, cpu: tuple[float, float]) -> dict[str, float]:
 
 def _stall(phase: str, path: Path | None, start: float, end: float) -> dict[str, Any]:
     """From the loop meter's lines within [start, end]: the longest callback that was not the heavy queries' own
-    work (ms), the loop thread's CPU time in it (ms) and what it ran, keyed by `phase`."""
+    work (ms), the loop thread's CPU time in it (ms) and what it ran; the collector's passes in all (ms) and the
+    longest one with its generation; keyed by `phase`."""
     lines = _lines(path, start, end)
     if not lines:
         return {}
     worst = max(lines, key=lambda line: line.get("longest_other_ms", 0.0))
+    collected = max(lines, key=lambda line: line.get("longest_gc_ms", 0.0))
     return {
         f"{phase}_ms": worst.get("longest_other_ms"),
         f"{phase}_cpu_ms": worst.get("longest_other_cpu_ms"),
         phase: worst.get("longest_other"),
+        f"{phase}_gc_ms": round(sum(line.get("gc_ms", 0.0) for line in lines), 1),
+        f"{phase}_longest_gc_ms": collected.get("longest_gc_ms"),
+        f"{phase}_longest_gc_generation": collected.get("longest_gc_generation"),
     }
 
 

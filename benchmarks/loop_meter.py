@@ -9,13 +9,14 @@ seconds spent on each in that second), `longest_heavy_ms` (the longest single he
 request could wait behind one stretch of it), and `longest_other_ms` with what it ran (`longest_other`: the task's
 coroutine or the callback) and the loop thread's CPU time in it (`longest_other_cpu_ms`: much less than its length
 when the thread waited, for the core or for the GIL), the longest of the rest: what stalls the loop when no heavy
-operation runs. Worker
+operation runs; and the collector's passes: `gc_ms` in all, `longest_gc_ms` and its `longest_gc_generation`. Worker
 threads (ranking) and the database are not in it. benchmarks/hot_path.py's `--loop-meter` runs its isolation phase
 on such a gateway and sums the lines.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
@@ -36,9 +37,26 @@ class LoopMeter:
         self.longest_other = 0.0
         self.longest_other_cpu = 0.0
         self.longest_other_name = ""
+        # Collector passes in the process (any thread: a pass holds the GIL, so the loop waits for it too).
+        self.gc = 0.0
+        self.longest_gc = 0.0
+        self.longest_gc_generation = -1
+        self._gc_started = 0.0
         self.next_line = time.perf_counter() + 1.0
 
+    def on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        """A `gc.callbacks` entry: each pass timed, by generation."""
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+            return
+        took = time.perf_counter() - self._gc_started
+        self.gc += took
+        if took > self.longest_gc:
+            self.longest_gc = took
+            self.longest_gc_generation = int(info.get("generation", -1))
+
     def install(self) -> None:
+        gc.callbacks.append(self.on_gc)
         run = events.Handle._run
         meter = self
 
@@ -73,11 +91,16 @@ class LoopMeter:
             "longest_other_ms": round(self.longest_other * 1000, 2),
             "longest_other": self.longest_other_name,
             "longest_other_cpu_ms": round(self.longest_other_cpu * 1000, 2),
+            "gc_ms": round(self.gc * 1000, 2),
+            "longest_gc_ms": round(self.longest_gc * 1000, 2),
+            "longest_gc_generation": self.longest_gc_generation,
         }
         self.out.write(json.dumps(line) + "\n")
         self.out.flush()
         self.heavy = self.other = self.longest_heavy = self.longest_other = self.longest_other_cpu = 0.0
         self.longest_other_name = ""
+        self.gc = self.longest_gc = 0.0
+        self.longest_gc_generation = -1
         self.next_line = now + 1.0
 
 

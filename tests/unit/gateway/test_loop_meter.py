@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import time
 from asyncio import events
@@ -34,6 +35,7 @@ async def test_heavy_callbacks_are_counted_apart(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(events.Handle, "_run", events.Handle._run)  # restored after the test
     meter = LoopMeter(str(tmp_path / "meter.jsonl"))
     meter.install()
+    gc.callbacks.remove(meter.on_gc)
     await asyncio.gather(asyncio.create_task(heavy_work()), asyncio.create_task(cheap_work()))
     meter.write(time.perf_counter())
     meter.out.close()
@@ -63,6 +65,7 @@ async def test_the_longest_other_callback_is_named(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(events.Handle, "_run", events.Handle._run)  # restored after the test
     meter = LoopMeter(str(tmp_path / "meter.jsonl"))
     meter.install()
+    gc.callbacks.remove(meter.on_gc)
     await asyncio.gather(asyncio.create_task(cheap_stall()), asyncio.create_task(cheap_work()))
     meter.write(time.perf_counter())
     meter.out.close()
@@ -82,6 +85,7 @@ async def test_a_stall_spent_waiting_shows_little_cpu(tmp_path: Path, monkeypatc
     monkeypatch.setattr(events.Handle, "_run", events.Handle._run)  # restored after the test
     meter = LoopMeter(str(tmp_path / "meter.jsonl"))
     meter.install()
+    gc.callbacks.remove(meter.on_gc)
     await asyncio.create_task(cheap_wait())
     meter.write(time.perf_counter())
     meter.out.close()
@@ -89,3 +93,24 @@ async def test_a_stall_spent_waiting_shows_little_cpu(tmp_path: Path, monkeypatc
     assert line["longest_other"] == "cheap_wait"
     assert line["longest_other_ms"] >= 20
     assert line["longest_other_cpu_ms"] < 10
+
+
+async def collects() -> None:
+    await asyncio.sleep(0)
+    gc.collect()
+
+
+async def test_collector_passes_are_timed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(events.Handle, "_run", events.Handle._run)  # restored after the test
+    meter = LoopMeter(str(tmp_path / "meter.jsonl"))
+    meter.install()
+    try:
+        await asyncio.create_task(collects())
+    finally:
+        gc.callbacks.remove(meter.on_gc)
+    meter.write(time.perf_counter())
+    meter.out.close()
+    line = json.loads((tmp_path / "meter.jsonl").read_text().splitlines()[-1])
+    assert line["gc_ms"] > 0
+    assert line["longest_gc_generation"] == 2
+    assert line["longest_gc_ms"] <= line["gc_ms"]
