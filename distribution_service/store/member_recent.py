@@ -21,7 +21,6 @@ so running it twice, or beside the worker, repeats no event; a reader still drop
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
 from bson import ObjectId
@@ -31,10 +30,11 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from distribution_service.domain.honeycomb import EventType
 from distribution_service.store.base import HISTORY_FIELDS, Doc
+from infra.lookups import find_in
 
 # Engagements kept per member: training's HISTORY_LIMIT (ranking/member_features.py; a test holds them equal).
 RECENT_KEPT = 100
-# Members read per `_id` `$in` query, the reads sent together: SecantusDB matches each document it fetches against
+# Members read per `_id` `$in` query: SecantusDB matches each document it fetches against
 # every `$in` value, so a read's server CPU grows with the square of its size (benchmarks/slot_commands.py: an `$in`
 # of 200 finding 200 documents costs ~2.7x four reads of 50).
 READ_BATCH = 50
@@ -144,19 +144,13 @@ class MemberRecentStore:
     async def list_recent(self, community_id: ObjectId, member_ids: list[ObjectId], *, limit: int) -> dict[str, Doc]:
         """Members' documents by member id (members with none are absent): each `events` list newest first, at most
         `limit`, each event carrying its `member_id` as a read from `events` does, and `relations` if mirrored.
-        `_id` `$in`, READ_BATCH a read, the reads concurrent."""
-
-        async def read(batch: list[ObjectId]) -> list[Doc]:
-            keys = [recent_id(community_id, m) for m in batch]
-            # Scoped by the community through the `_id` itself: SecantusDB scans the collection for `_id` `$in`
-            # beside any other field.
-            return await self.docs.find({"_id": {"$in": keys}}).to_list()
-
-        batches = [member_ids[lo : lo + READ_BATCH] for lo in range(0, len(member_ids), READ_BATCH)]
+        `_id` `$in`, READ_BATCH a read (infra.lookups.find_in)."""
+        keys = [recent_id(community_id, m) for m in member_ids]
         found: dict[str, Doc] = {}
-        for docs in await asyncio.gather(*map(read, batches)):
-            for doc in docs:
-                mid = doc["member_id"]
-                doc["events"] = [{**e, "member_id": mid} for e in newest_first(doc.get("events") or [], limit)]
-                found[str(mid)] = doc
+        # Scoped by the community through the `_id` itself: SecantusDB scans the collection for `_id` `$in` beside
+        # any other field.
+        async for doc in find_in(self.docs, {}, "_id", keys, chunk=READ_BATCH):
+            mid = doc["member_id"]
+            doc["events"] = [{**e, "member_id": mid} for e in newest_first(doc.get("events") or [], limit)]
+            found[str(mid)] = doc
         return found
