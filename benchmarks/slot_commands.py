@@ -167,14 +167,14 @@ async def measure(uri: str, pid: int | None, repeats: int, history_days: int) ->
         # The members' member_recent read: `_id` `$in` (ids naming the community), one read of 200 against
         # READ_BATCH-sized reads (store/member_recent.py).
         recent = db["member_recent_scratch"]
-        keys = [f"{community}:{m}" for m in members]
-        await recent.insert_many([{"_id": k, "events": [{"n": n} for n in range(5)]} for k in keys])
+        recent_keys = [f"{community}:{m}" for m in members]
+        await recent.insert_many([{"_id": k, "events": [{"n": n} for n in range(5)]} for k in recent_keys])
 
         async def recent_one_in(n: int) -> None:
-            await recent.find({"_id": {"$in": keys}}).to_list()
+            await recent.find({"_id": {"$in": recent_keys}}).to_list()
 
         async def recent_batched(n: int) -> None:
-            async for _ in find_in(recent, {}, "_id", keys, chunk=READ_BATCH):
+            async for _ in find_in(recent, {}, "_id", recent_keys, chunk=READ_BATCH):
                 pass
 
         await server_ms_per_member("member_recent_id_in_200_ms", recent_one_in)
