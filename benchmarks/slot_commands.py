@@ -7,8 +7,10 @@ A 300-member community is ranked by one slot run (benchmarks/slot_run.py's commu
 deliveries are then replayed, 200 at a time (one chunk), into scratch collections on the same embedded server, and
 the server's process CPU (/proc, user and system) is read around --repeats repetitions of each command:
 deliveries inserted under the previous version's seven indexes and under the five kept now; decisions inserted with
-their outbox entries in a transaction, alone, without secondary indexes, and without their packed arrays; an `$in`
-of 200 members finding 200 documents, as one read and as four of 50; and the daily cap's counts for 200 members with
+their outbox entries in a transaction, alone, with community_at as their only secondary index (the experiment and
+shadow indexes dropped), without secondary indexes, and without their packed arrays; an `$in`
+of 200 members finding 200 documents, as one read and as four of 50; the members' member_recent read (`_id` `$in`)
+as one read of 200 and in READ_BATCH-sized reads; and the daily cap's counts for 200 members with
 --history-days of earlier deliveries (three a day), read per chunk by `$in` (the previous version) and by one range
 read of the last day (service/recent_deliveries.py). Figures in ms of server CPU per member. The last line is one
 JSON object.
@@ -34,7 +36,9 @@ from distribution_service.service import DistributionService
 from distribution_service.service.recent_deliveries import RecentDeliveries
 from distribution_service.service.scheduled import run_slot_for_community
 from distribution_service.store import DecisionsStore, DeliveriesStore
+from distribution_service.store.member_recent import READ_BATCH
 from infra.embedded import EmbeddedServer
+from infra.lookups import find_in
 from infra.settings import Settings
 
 Doc = dict[str, Any]
@@ -133,6 +137,13 @@ async def measure(uri: str, pid: int | None, repeats: int, history_days: int) ->
 
         await server_ms_per_member("insert_decisions_and_outbox_transaction_ms", in_transaction)
         await server_ms_per_member("insert_decisions_ms", alone)
+        at_only = db["decisions_community_at_only"]
+        await at_only.create_index([("community_id", ASCENDING), ("at", ASCENDING)])
+
+        async def community_at_only(n: int) -> None:
+            await at_only.insert_many(chunk_of(decisions, community), ordered=False)
+
+        await server_ms_per_member("insert_decisions_community_at_only_ms", community_at_only)
         await server_ms_per_member("insert_decisions_no_secondary_indexes_ms", unindexed)
         await server_ms_per_member("insert_decisions_no_indexes_no_arrays_ms", unindexed_without_arrays)
 
@@ -152,6 +163,22 @@ async def measure(uri: str, pid: int | None, repeats: int, history_days: int) ->
 
         await server_ms_per_member("find_in_200_finding_200_ms", one_in)
         await server_ms_per_member("find_in_4x50_finding_200_ms", four_ins)
+
+        # The members' member_recent read: `_id` `$in` (ids naming the community), one read of 200 against
+        # READ_BATCH-sized reads (store/member_recent.py).
+        recent = db["member_recent_scratch"]
+        recent_keys = [f"{community}:{m}" for m in members]
+        await recent.insert_many([{"_id": k, "events": [{"n": n} for n in range(5)]} for k in recent_keys])
+
+        async def recent_one_in(n: int) -> None:
+            await recent.find({"_id": {"$in": recent_keys}}).to_list()
+
+        async def recent_batched(n: int) -> None:
+            async for _ in find_in(recent, {}, "_id", recent_keys, chunk=READ_BATCH):
+                pass
+
+        await server_ms_per_member("member_recent_id_in_200_ms", recent_one_in)
+        await server_ms_per_member("member_recent_id_in_batches_ms", recent_batched)
 
         now = datetime.now(UTC)
         history: list[Doc] = [

@@ -30,11 +30,14 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from distribution_service.domain.honeycomb import EventType
 from distribution_service.store.base import HISTORY_FIELDS, Doc
+from infra.lookups import find_in
 
 # Engagements kept per member: training's HISTORY_LIMIT (ranking/member_features.py; a test holds them equal).
 RECENT_KEPT = 100
-# Members read per `_id` `$in` query (a slot run's chunk is read in a few of them).
-READ_BATCH = 500
+# Members read per `_id` `$in` query: SecantusDB matches each document it fetches against
+# every `$in` value, so a read's server CPU grows with the square of its size (benchmarks/slot_commands.py: an `$in`
+# of 200 finding 200 documents costs ~2.7x four reads of 50).
+READ_BATCH = 50
 # The member's follows and blocks as author ObjectIds: {"follows": [...], "blocks": [...]} (store/relations_mirror.py).
 RELATIONS = "relations"
 # What an entry keeps of an event: what member features and the seen-item rule read, and `_id` (to merge by).
@@ -141,14 +144,13 @@ class MemberRecentStore:
     async def list_recent(self, community_id: ObjectId, member_ids: list[ObjectId], *, limit: int) -> dict[str, Doc]:
         """Members' documents by member id (members with none are absent): each `events` list newest first, at most
         `limit`, each event carrying its `member_id` as a read from `events` does, and `relations` if mirrored.
-        `_id` `$in`, READ_BATCH a read."""
+        `_id` `$in`, READ_BATCH a read (infra.lookups.find_in)."""
+        keys = [recent_id(community_id, m) for m in member_ids]
         found: dict[str, Doc] = {}
-        for lo in range(0, len(member_ids), READ_BATCH):
-            keys = [recent_id(community_id, m) for m in member_ids[lo : lo + READ_BATCH]]
-            # Scoped by the community through the `_id` itself: SecantusDB scans the collection for `_id` `$in`
-            # beside any other field.
-            async for doc in self.docs.find({"_id": {"$in": keys}}):
-                mid = doc["member_id"]
-                doc["events"] = [{**e, "member_id": mid} for e in newest_first(doc.get("events") or [], limit)]
-                found[str(mid)] = doc
+        # Scoped by the community through the `_id` itself: SecantusDB scans the collection for `_id` `$in` beside
+        # any other field.
+        async for doc in find_in(self.docs, {}, "_id", keys, chunk=READ_BATCH):
+            mid = doc["member_id"]
+            doc["events"] = [{**e, "member_id": mid} for e in newest_first(doc.get("events") or [], limit)]
+            found[str(mid)] = doc
         return found

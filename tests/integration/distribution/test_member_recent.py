@@ -10,7 +10,7 @@ from bson import ObjectId
 from distribution_service.ranking.member_features import HISTORY_LIMIT
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore, Doc
-from distribution_service.store.member_recent import RECENT_KEPT
+from distribution_service.store.member_recent import READ_BATCH, RECENT_KEPT
 
 TYPES = ("OPEN", "SHARE", "IMPRESSION", "ANSWER", "CLICK")
 
@@ -82,3 +82,20 @@ async def test_a_member_with_no_document_is_absent_and_a_longer_limit_reads_none
     community = ObjectId()
     assert await store.events.list_member_recent(community, [ObjectId()], limit=10) == {}
     assert await store.events.list_member_recent(community, [ObjectId()], limit=RECENT_KEPT + 1) is None
+
+
+async def test_more_members_than_one_read_batch_are_all_found_in_their_community(store: DistributionStore) -> None:
+    community, other = ObjectId(), ObjectId()
+    members = [ObjectId() for _ in range(2 * READ_BATCH + 7)]
+    # given: two engagements each, and the same members active in another community
+    docs = [{**d, "type": "OPEN"} for m in members for d in history(community, m, 2)]
+    await store.events.insert_events(docs)
+    await store.events.insert_events([{**d, "type": "OPEN"} for d in history(other, members[0], 3)])
+    assert await IngestWorker(store, interval=0).drain() == len(docs) + 3
+    # when: one read of every member (three `$in` batches) and a member with no document
+    kept = await store.events.list_member_recent(community, [*members, ObjectId()], limit=RECENT_KEPT)
+    # then: each member once, with this community's events only
+    assert kept is not None
+    assert sorted(kept) == sorted(str(m) for m in members)
+    assert {len(events) for events in kept.values()} == {2}
+    assert all(e["member_id"] == m for m in members for e in kept[str(m)])
