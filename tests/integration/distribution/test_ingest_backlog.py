@@ -21,7 +21,7 @@ from distribution_service.service.ingest_worker import (
     widened,
 )
 from distribution_service.store import DistributionStore, Doc
-from distribution_service.store.event_outbox import EVENTS_PER_ENTRY, MAX_UPDATES_PER_TAKE
+from distribution_service.store.event_outbox import EVENTS_PER_ENTRY, LIST_READ_KEYS, MAX_UPDATES_PER_TAKE
 
 SECONDS = 40
 PER_SECOND = 5
@@ -135,3 +135,27 @@ async def test_a_batch_on_many_items_is_derived_in_takes_that_stay_under_the_upd
         assert 3 * len({d["content_id"] for d in done}) <= MAX_UPDATES_PER_TAKE
     stats = await store.events.list_item_stats(community, items)
     assert sorted(dict(doc["counts"]).get("OPEN", 0) for doc in stats.values()) == [1] * 500
+
+
+async def test_a_take_spanning_several_entry_reads_lists_the_oldest_first_and_says_more_wait(
+    store: DistributionStore,
+) -> None:
+    # given: more entries than one whole read (LIST_READ_KEYS), one event each, written a second apart
+    community, item = ObjectId(), ObjectId()
+    count = LIST_READ_KEYS * 2 + 7
+    start = datetime.now(UTC) - timedelta(seconds=count + 60)
+    entries = []
+    for s in range(count):
+        key = key_at(start + timedelta(seconds=s))
+        event = {"community_id": community, "content_id": item, "type": "OPEN", "client_event_id": f"e{s}"}
+        entries.append({"_id": key, "key": key, "events": [event]})
+    await store.events.outbox.entries.insert_many(list(reversed(entries)))
+    until = datetime.now(UTC)
+    # when: a take of more events than one read holds, then one of all
+    part, more = await store.events.list_pending(until, LIST_READ_KEYS + 3)
+    whole, rest = await store.events.list_pending(until, count * 2)
+    # then: the oldest, in key order, across the reads; whether more wait
+    assert [e["key"] for e in part] == [e["key"] for e in entries[: LIST_READ_KEYS + 3]]
+    assert more is True
+    assert [e["key"] for e in whole] == [e["key"] for e in entries]
+    assert rest is False
