@@ -55,10 +55,10 @@ STORE = "store"
 # the indexed `events` is the costly part of a take, and a transaction the server reaps for outliving its lifetime
 # (a slot chunk's 1,000 impressions in one did not commit on a loaded machine) would be retried whole forever.
 MAX_STORED_PER_TAKE = 250
-# At most about this many counter documents (an item's totals and day, a member's last engagements) updated in one
-# worker transaction: SecantusDB rewrites every index of an updated document (~3 ms each on a quiet machine), so a
-# take of 1,000 events on 1,000 distinct items (~2,000 updates, ~6 s) would outlive the server's transaction
-# lifetime (3 s) and be reaped and retried whole, never committing.
+# At most about this many counter documents (an item's totals with its day, a member's last engagements) updated in
+# one worker transaction: SecantusDB rewrites every index of an updated document (~3 ms each on a quiet machine), so
+# a take of 1,000 engaged events on 1,000 distinct items (~2,000 updates, ~6 s) would outlive the server's
+# transaction lifetime (3 s) and be reaped and retried whole, never committing.
 MAX_UPDATES_PER_TAKE = 400
 # Events per entry: a batch of recordEvents (up to 500) is split so a take can stop between its parts.
 EVENTS_PER_ENTRY = 100
@@ -166,8 +166,8 @@ class EventOutboxStore:
                     continue
                 stores = len(entry["events"]) if entry.get(STORE) else 0
                 new_keys = update_keys(entry) - updates
-                # An item costs two updates (its totals and its day's bucket), a member one.
-                added = sum(2 if kind == "item" else 1 for kind, _ in new_keys)
+                # An item costs one update (its totals and its day's bucket in one document), a member one.
+                added = len(new_keys)
                 too_many_updates = cost + added > MAX_UPDATES_PER_TAKE
                 if taken and (count >= max_events or to_store + stores > MAX_STORED_PER_TAKE or too_many_updates):
                     return Pending(taken, True)
