@@ -32,7 +32,8 @@ baseline measured in the same run:
 `--events-only` measures just the bare baselines, `recordEvent` at 8 and 32 connections and `recordEvents` of 100,
 and beside each run the CPU milliseconds per request of the gateway process and of the database server, the ingest
 worker's derivation of that run's events included (counted until the outbox is drained after the run):
-`record_event_c8_cpu_ms` and the like.
+`record_event_c8_cpu_ms` and the like, with the database commands the gateway saw fail meanwhile (`failed_commands`:
+transaction conflicts, transactions the server reaped).
 
 Before each timed run (and before the history feeds) the harness waits until the ingest worker has derived every
 event recorded so far (`ingest_drain_seconds` says how long each wait took): a backlog left by one run would
