@@ -49,7 +49,12 @@ class GroupedWrites:
     async def write(self, docs: Sequence[Doc]) -> None:
         """Write `docs` in the next group; returns once that group's write did. Raises GroupRefused (write them
         alone) or the write's own error."""
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+        if self._task is not None and self._task.get_loop() is not loop:
+            # A loop that ended (a test's) took its drain with it: its callers are gone too.
+            self._task = None
+            self._waiting = [(d, f) for d, f in self._waiting if f.get_loop() is loop]
         self._waiting.append((list(docs), done))
         if self._task is None or self._task.done():
             self._task = asyncio.ensure_future(self._drain())

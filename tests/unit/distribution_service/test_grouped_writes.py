@@ -76,3 +76,24 @@ async def test_a_caller_that_goes_away_leaves_the_write_to_finish_for_the_others
     assert write.groups == [[1], [2]]
     with pytest.raises(asyncio.CancelledError):
         await first
+
+
+def test_a_writer_outliving_its_event_loop_still_writes_on_the_next_one() -> None:
+    write = Recorder()
+    grouped = GroupedWrites(write, max_docs=10, refusals=(Refused,))
+    first_loop = asyncio.new_event_loop()
+    try:
+        # a loop that stops running while a write is in flight and another caller waits (a test's loop, say)
+        first_loop.create_task(grouped.write(docs(1)))
+        first_loop.run_until_complete(asyncio.sleep(0.001))
+        first_loop.create_task(grouped.write(docs(2)))
+        first_loop.run_until_complete(asyncio.sleep(0))
+        # when: the next loop writes
+        asyncio.run(grouped.write(docs(3)))
+        # then: its write went, without the stopped loop's caller
+        assert write.groups == [[1], [3]]
+    finally:
+        for task in asyncio.all_tasks(first_loop):
+            task.cancel()
+        first_loop.run_until_complete(asyncio.sleep(0.02))
+        first_loop.close()
