@@ -34,7 +34,8 @@ baseline measured in the same run:
 `--events-only` measures just the bare baselines, `recordEvent` at 8 and 32 connections and `recordEvents` of 100,
 and beside each run the CPU milliseconds per request of the gateway process and of the database server, the ingest
 worker's derivation of that run's events included (counted until the outbox is drained after the run):
-`record_event_c8_cpu_ms` and the like.
+`record_event_c8_cpu_ms` and the like, with the database commands the gateway saw fail meanwhile (`failed_commands`:
+transaction conflicts, transactions the server reaped).
 
 Before each timed run (and before the history feeds) the harness waits until the ingest worker has derived every
 event recorded so far (`ingest_drain_seconds` says how long each wait took): a backlog left by one run would
@@ -307,6 +308,13 @@ def ingest_metrics(base: str) -> tuple[float, float]:
     return found[0], found[1]
 
 
+def failed_commands(base: str) -> float:
+    """Database commands the gateway's clients saw fail so far (`db_errors_total`, every label summed): a
+    transaction's conflicts and the server's reaping of an idle one show here as retried statements."""
+    text = httpx.get(f"{base}/metrics", timeout=30).text
+    return sum(float(v) for v in re.findall(r"^db_errors_total\{[^}]*\} ([0-9.e+]+)$", text, re.MULTILINE))
+
+
 def cpu_per_request(
     base: str,
     pids: dict[str, int],
@@ -318,6 +326,7 @@ def cpu_per_request(
     backlog it left (the derivation of its events is part of what a recorded event costs), with the worker's takes
     and events derived meanwhile."""
     takes, derived = ingest_metrics(base)
+    failed = failed_commands(base)
     before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     result = work()
     drained = drain()
@@ -328,6 +337,7 @@ def cpu_per_request(
     takes_after, derived_after = ingest_metrics(base)
     figures["ingest_takes"] = takes_after - takes
     figures["events_per_take"] = round((derived_after - derived) / max(takes_after - takes, 1), 1)
+    figures["failed_commands"] = failed_commands(base) - failed
     return result, figures
 
 

@@ -27,8 +27,9 @@ from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
 from distribution_service.store.client_inserts import insert_all
 from distribution_service.store.community_activity import CommunityActivityStore
-from distribution_service.store.event_migrations import EventMigrations
+from distribution_service.store.event_migrations import RETIRED_INDEXES, EventMigrations
 from distribution_service.store.event_outbox import EventOutboxStore, Pending
+from distribution_service.store.grouped_writes import GroupedWrites, GroupRefused
 from distribution_service.store.item_counters import ItemCountersStore
 from distribution_service.store.member_recent import RECENT_KEPT, MemberRecentStore
 from infra.bulk import insert_many_reporting
@@ -37,25 +38,11 @@ from infra.mongo import JournalBarrier
 
 # Recorded events are acknowledged once committed and journaled.
 JOURNALED = WriteConcern(w=1, j=True)
-# Indexes older versions created that no query reads any more: each one only cost every write of an event
-# (SecantusDB spends about as much per index of a stored event as on the event itself: measured).
-RETIRED_INDEXES = (
-    "pending_id",
-    "community_member_content",
-    "community_member_occurred_at",
-    "community_content_occurred_at",
-    # A plain copy of community_client_event_unique for reading duplicates' ids: read through the unique one.
-    "community_client_event",
-    # Any community's events by time, for the slot scheduler's active communities: store/community_activity.py.
-    "occurred_at",
-    # Events a version before the outbox flagged `pending`, for the worker's check every 30 s. Partial, yet every
-    # stored event paid for it: SecantusDB reads and decodes each index's definition for every inserted document
-    # (~0.03 ms of server CPU per event in a scratch probe, a sixth of an insert's index work). Such events are now
-    # adopted once, at start-up (EventMigrations.adopt_legacy_pending), before this index is dropped.
-    "legacy_pending_id",
-)
 
 CLIENT_EVENT_UNIQUE = "community_client_event_unique"
+# At most this many events in one grouped transaction (a recordEvents batch may hold 500): about what a take of the
+# ingest worker holds, so a group's transaction stays as short as one large batch's.
+GROUP_MAX_EVENTS = 500
 # The server's answer to dropping an index that is not there (another process starting alongside dropped it).
 INDEX_NOT_FOUND = 27
 
@@ -88,6 +75,9 @@ class EventsStore:
         # The one-off data migrations of older databases (store/event_migrations.py).
         self.migrate = EventMigrations(self, db["migrations"])
         self.barrier = JournalBarrier(db)
+        # Concurrent recorders' events stored in one transaction (store/grouped_writes.py); a group refused for a
+        # duplicate is stored again caller by caller.
+        self.grouped = GroupedWrites(self._transact, max_docs=GROUP_MAX_EVENTS, refusals=(BulkWriteError,))
         # member_recent_complete's answer once true (a done migration is never undone).
         self._recent_complete = False
 
@@ -169,10 +159,18 @@ class EventsStore:
                 firsts[key] = doc
             fresh.append(doc)
         stored: dict[ClientKey, ObjectId] = {}
+        grouped = True  # the first attempt joins concurrent recorders' (GroupedWrites); any retry goes alone
         while fresh:
             try:
-                await self._store_batch(fresh)
+                if grouped:
+                    grouped = False
+                    await self.grouped.write(fresh)
+                    await self.barrier.wait()
+                else:
+                    await self._store_batch(fresh)
                 break
+            except GroupRefused:
+                continue  # refused for a duplicate, maybe another recorder's: stored alone next
             except BulkWriteError as exc:
                 if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
                     raise
@@ -202,6 +200,13 @@ class EventsStore:
         return self.outbox.counted_insert(mark_engaged(docs))
 
     async def _store_batch(self, docs: list[Doc]) -> None:
+        """`_transact` these events alone, then wait for the journal: SecantusDB commits a transaction without
+        syncing its log, whatever the write concern says, so the caller hears "stored" only once a journaled write
+        after the commit (shared by concurrent recorders: JournalBarrier) is on disk."""
+        await self._transact(docs)
+        await self.barrier.wait()
+
+    async def _transact(self, docs: list[Doc]) -> None:
         """The events and their outbox entries, in one journaled transaction (a duplicate aborts it whole), sent as
         one client-level bulk write (one round trip fewer than an insert per collection; an insert per collection
         on a server before MongoDB 8.0: store/client_inserts.py). A duplicate client event id is raised as
@@ -228,9 +233,6 @@ class EventsStore:
             await self.run_transaction(write, causal=False)
         except (AutoReconnect, NetworkTimeout):
             await self.run_transaction(write, causal=False)
-        # SecantusDB commits a transaction without syncing its log, whatever the write concern says: the caller
-        # hears "stored" only once a journaled write after the commit (shared by concurrent recorders) is on disk.
-        await self.barrier.wait()
 
     async def run_transaction(self, callback: Callable[[Session], Awaitable[None]], *, causal: bool = True) -> None:
         """`causal=False` for a transaction that starts with a client-level bulk write: a causally consistent

@@ -1,0 +1,189 @@
+"""What storing recorded events costs the database, and concurrent recorders with and without group commit.
+
+    python -m benchmarks.event_writes [--seconds 10] [--rounds 3]
+
+On a fresh embedded SecantusDB (in memory), with the distribution store's indexes:
+
+- `sequential`: the server's CPU milliseconds per operation, one connection, operations one at a time (from /proc,
+  so only the database server's work): `EventsStore.insert_events` of 1 and of 100 events (transaction, outbox
+  entry, journal barrier), `insert_one` / `insert_many` of 100 into `events` (its indexes) and into an unindexed
+  collection, the journal barrier alone, a transaction around one `insert_one`;
+- `concurrent`: eight recorders each storing 100-event batches through `insert_events` for --seconds, the ingest
+  worker running, `grouped` (this code: concurrent recorders share a transaction, store/grouped_writes.py) and
+  `ungrouped` (each batch its own transaction, as before) alternating --rounds times: events/s, latency p50/p99 and
+  the database commands that failed, by command and code (a `NoSuchTransaction` is a transaction the server reaped).
+
+Wall-clock figures move with the machine's load; the failed commands are the point of the second part. Prints one
+JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo import AsyncMongoClient, WriteConcern, monitoring
+
+from benchmarks.common import print_summary
+from benchmarks.hot_path import cpu_seconds
+from distribution_service.service.ingest_worker import IngestWorker
+from distribution_service.store import DistributionStore, Doc
+from infra.embedded import EmbeddedServer
+from infra.mongo import open_database
+
+RECORDERS = 8
+BATCH = 100
+
+
+class FailedCommands(monitoring.CommandListener):
+    def __init__(self) -> None:
+        self.counts: collections.Counter[str] = collections.Counter()
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        return None
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        return None
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        failure = event.failure if isinstance(event.failure, dict) else {}
+        if event.command_name != "listIndexes":  # a collection not created yet, at set-up
+            self.counts[f"{event.command_name}:{failure.get('codeName', '?')}"] += 1
+
+
+class Events:
+    def __init__(self) -> None:
+        self.community, self.member = ObjectId(), ObjectId()
+        self.items = [ObjectId() for _ in range(BATCH)]
+
+    def batch(self, n: int) -> list[Doc]:
+        now = datetime.now(UTC)
+        return [
+            {
+                "community_id": self.community,
+                "member_id": self.member,
+                "content_id": self.items[k % len(self.items)],
+                "type": "OPEN",
+                "slot": None,
+                "scene": None,
+                "occurred_at": now,
+                "received_at": now,
+                "dwell_ms": None,
+                "tags": ["t1"],
+                "author_id": str(self.member),
+                "kind": "UGC",
+            }
+            for k in range(n)
+        ]
+
+
+async def sequential(server_pid: int, store: DistributionStore, events: Events) -> dict[str, float]:
+    def cpu() -> float:
+        return cpu_seconds(server_pid)
+
+    async def per_op(operation: Callable[[], Awaitable[Any]], count: int) -> float:
+        await operation()
+        started = cpu()
+        for _ in range(count):
+            await operation()
+        return round(1000 * (cpu() - started) / count, 2)
+
+    db = store.events.events.database
+    indexed, plain = db["events"], db.get_collection("plain_events", write_concern=WriteConcern(w=1))
+    client = db.client
+
+    async def transaction_one() -> None:
+        async with client.start_session() as session:
+            await session.with_transaction(lambda s: plain.insert_one(events.batch(1)[0], session=s))
+
+    return {
+        "insert_events_1_ms": await per_op(lambda: store.events.insert_events(events.batch(1)), 300),
+        "insert_events_100_ms": await per_op(lambda: store.events.insert_events(events.batch(BATCH)), 30),
+        "insert_one_indexed_ms": await per_op(lambda: indexed.insert_one(events.batch(1)[0]), 300),
+        "insert_one_unindexed_ms": await per_op(lambda: plain.insert_one(events.batch(1)[0]), 300),
+        "insert_many100_indexed_ms": await per_op(lambda: indexed.insert_many(events.batch(BATCH)), 30),
+        "insert_many100_unindexed_ms": await per_op(lambda: plain.insert_many(events.batch(BATCH)), 30),
+        "journal_barrier_ms": await per_op(store.events.barrier.wait, 300),
+        "transaction_insert_one_ms": await per_op(transaction_one, 300),
+    }
+
+
+async def concurrent(
+    store: DistributionStore, events: Events, failed: FailedCommands, seconds: float, *, grouped: bool
+) -> dict[str, Any]:
+    """RECORDERS recorders of BATCH-event batches for `seconds`, the worker running; `grouped=False`: each batch in
+    its own transaction (GroupedWrites bypassed)."""
+    real = store.events.grouped.write
+
+    async def alone(docs: Sequence[Doc]) -> None:
+        await store.events._transact(list(docs))  # noqa: SLF001 - the path before group commit
+
+    store.events.grouped.write = real if grouped else alone  # type: ignore[method-assign]
+    failed.counts.clear()
+    worker = IngestWorker(store, interval=0.5)
+    worker.start()
+    latencies: list[float] = []
+    stop = time.monotonic() + seconds
+
+    async def recorder() -> None:
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            await store.events.insert_events(events.batch(BATCH))
+            worker.wake()
+            latencies.append(time.perf_counter() - started)
+
+    try:
+        await asyncio.gather(*(recorder() for _ in range(RECORDERS)))
+    finally:
+        await worker.stop()
+        store.events.grouped.write = real  # type: ignore[method-assign]
+    await IngestWorker(store, interval=0).drain()
+    latencies.sort()
+    return {
+        "events_per_s": round(len(latencies) * BATCH / seconds),
+        "p50_ms": round(1000 * latencies[len(latencies) // 2]),
+        "p99_ms": round(1000 * latencies[int(len(latencies) * 0.99)]),
+        "failed_commands": dict(failed.counts),
+    }
+
+
+async def run(seconds: float, rounds: int) -> dict[str, Any]:
+    server = EmbeddedServer(":memory:")
+    server.start()
+    try:
+        assert server.process is not None
+        failed = FailedCommands()
+        client: AsyncMongoClient[Doc] = AsyncMongoClient(
+            server.uri, tz_aware=True, retryWrites=False, event_listeners=[failed]
+        )
+        store = DistributionStore(open_database(client, "bench_distribution", journaled=True))
+        await store.ensure_indexes()
+        events = Events()
+        figures: dict[str, Any] = {"sequential": await sequential(server.process.pid, store, events)}
+        runs: dict[str, list[dict[str, Any]]] = {"grouped": [], "ungrouped": []}
+        for _ in range(rounds):
+            for mode in ("ungrouped", "grouped"):
+                runs[mode].append(await concurrent(store, events, failed, seconds, grouped=mode == "grouped"))
+        figures["concurrent"] = runs
+        await client.close()
+        return figures
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    print_summary(asyncio.run(run(args.seconds, args.rounds)))
+
+
+if __name__ == "__main__":
+    main()

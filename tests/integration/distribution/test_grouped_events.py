@@ -1,0 +1,70 @@
+"""Concurrent recorders' events stored in shared transactions (store/grouped_writes.py): each caller answered as if
+it had stored alone (duplicates included), every event stored and counted once."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bson import ObjectId
+
+from distribution_service.service.ingest_worker import IngestWorker
+from distribution_service.store import DistributionStore, Doc
+from tests.integration.distribution.test_ingest import events, opens
+
+
+def keyed(community: ObjectId, item: ObjectId, key: str) -> Doc:
+    (doc,) = events(community, item, 1)
+    return {**doc, "client_event_id": key}
+
+
+async def test_concurrent_recorders_share_transactions_and_each_event_is_stored_and_counted_once(
+    store: DistributionStore,
+) -> None:
+    community, item = ObjectId(), ObjectId()
+    batches = [[keyed(community, item, f"k{n}")] for n in range(8)]
+    groups, callers = store.events.grouped.groups, store.events.grouped.callers
+    # when: eight recorders at once
+    answers = await asyncio.gather(*(store.events.insert_events(b) for b in batches))
+    # then: fewer transactions than recorders, each answered with its own stored event
+    assert store.events.grouped.callers - callers == 8
+    assert store.events.grouped.groups - groups < 8
+    assert [[d for _, d in a] for a in answers] == [[False]] * 8
+    assert [a[0][0] for a in answers] == [b[0]["_id"] for b in batches]
+    assert await store.events.events.count_documents({"community_id": community}) == 8
+    assert await IngestWorker(store, interval=0).drain() == 8
+    assert await opens(store, community, item) == 8
+
+
+async def test_a_replay_in_a_group_answers_duplicate_and_the_other_recorders_are_stored(
+    store: DistributionStore,
+) -> None:
+    community, item = ObjectId(), ObjectId()
+    ((first_id, _),) = await store.events.insert_events([keyed(community, item, "sdk-1")])
+    # when: one recorder replays it beside a new event while three others record new ones
+    replay = [keyed(community, item, "sdk-1"), keyed(community, item, "sdk-2")]
+    others = [[keyed(community, item, f"other-{n}")] for n in range(3)]
+    answers = await asyncio.gather(*(store.events.insert_events(b) for b in [*others, replay]))
+    # then: the replay alone is a duplicate (with the stored id); nothing else is lost or stored twice
+    assert [[d for _, d in a] for a in answers] == [[False], [False], [False], [True, False]]
+    assert answers[3][0][0] == first_id
+    assert await store.events.events.count_documents({"community_id": community}) == 5
+    assert await IngestWorker(store, interval=0).drain() == 5  # the first event and the four new ones
+    assert await opens(store, community, item) == 5
+
+
+async def test_two_recorders_sending_the_same_client_event_id_at_once_store_it_once(
+    store: DistributionStore,
+) -> None:
+    community, item = ObjectId(), ObjectId()
+    # when: the same event from two recorders at once (an SDK retrying before its first answer), behind a third
+    answers = await asyncio.gather(
+        store.events.insert_events([keyed(community, item, "lead")]),
+        store.events.insert_events([keyed(community, item, "twice")]),
+        store.events.insert_events([keyed(community, item, "twice")]),
+    )
+    # then: one of the two stored it, the other answers duplicate with the same id
+    twice = sorted((a[0] for a in answers[1:]), key=lambda answer: answer[1])
+    assert [d for _, d in twice] == [False, True]
+    assert twice[0][0] == twice[1][0]
+    assert await store.events.events.count_documents({"community_id": community}) == 2
+    assert await IngestWorker(store, interval=0).drain() == 2
