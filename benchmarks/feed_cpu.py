@@ -1,6 +1,7 @@
 """CPU per feed, split by process: the gateway (every service in it) and the database server.
 
     python -m benchmarks.feed_cpu [--feeds 200] [--concurrency 8] [--items 300] [--profile out.svg]
+                                  [--wrk-seconds 10] [--split]
 
 The hot path's set-up (benchmarks/hot_path.py: one server, one gateway pinned to one core, rate limits off, 300
 items, FEED_MEMBERS members of whom half have engaged), then `--feeds` feeds of `feed(first: 10)` from
@@ -9,6 +10,9 @@ items, FEED_MEMBERS members of whom half have engaged), then `--feeds` feeds of 
 and after, so the figures do not depend on the machine's load as wall-clock rates do: the feed's throughput on one
 shared core is bounded by its CPU per request (gateway + server). Also counts the server's commands per feed
 (`serverStatus` opcounters, when the server answers it). `--profile` records the gateway with py-spy meanwhile.
+`--split` (with `--wrk-seconds`) also runs wrk on smaller selections of the same feed (SPLIT_QUERIES: the ranked
+decision alone, its scores, the content ids), so the differences attribute the CPU to ranking and its write, the
+items' completion and the content lookup.
 
 Prints the figures and ends with one JSON line.
 """
@@ -34,6 +38,15 @@ from benchmarks.hot_path import FEED, Platform, drain_ingest, feed_members, set_
 from infra.embedded import EmbeddedServer
 
 TICKS = os.sysconf("SC_CLK_TCK")
+
+_FEED_ARGS = "slot: MORNING, scene: BEFORE_DECISION, first: 10"
+# The hot path's feed cut down, each selection a part less: what each part of a feed costs is the difference.
+SPLIT_QUERIES = {
+    "wrk_split_member": "{ me { id } }",
+    "wrk_split_decision": f"{{ feed({_FEED_ARGS}) {{ modelVersion }} }}",
+    "wrk_split_scores": f"{{ feed({_FEED_ARGS}) {{ items {{ score }} }} }}",
+    "wrk_split_content_ids": f"{{ feed({_FEED_ARGS}) {{ items {{ score content {{ id }} }} }} }}",
+}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -117,7 +130,9 @@ def measure_wrk(
     return figures
 
 
-def run(feeds: int, concurrency: int, items: int, profile: str | None, wrk_seconds: int) -> dict[str, Any]:
+def run(
+    feeds: int, concurrency: int, items: int, profile: str | None, wrk_seconds: int, split: bool = False
+) -> dict[str, Any]:
     os.sched_setaffinity(0, {int(LOAD_CORE)})
     figures = Figures()
     with tempfile.TemporaryDirectory() as scratch:
@@ -172,6 +187,11 @@ def run(feeds: int, concurrency: int, items: int, profile: str | None, wrk_secon
                     figures["wrk_feed_c8"] = f
                     figures["wrk_feed_cpu_vs_typename_c8"] = ratio(t["total_cpu_ms"], f["total_cpu_ms"])
                     figures["wrk_feed_vs_typename_c8"] = ratio(f["rps"], t["rps"])
+                    for key, query in SPLIT_QUERIES.items() if split else ():
+                        drain_ingest(server.uri, prefix)
+                        figures[key] = measure_wrk(
+                            base, server.uri, gateway, server_process, query, reader, wrk_seconds
+                        )
         finally:
             server.stop()
     figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
@@ -184,13 +204,14 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--items", type=int, default=300)
     parser.add_argument("--wrk-seconds", type=int, default=0, help="also the hot path's wrk runs (one member)")
+    parser.add_argument("--split", action="store_true", help="with --wrk-seconds: also the feed's smaller selections")
     parser.add_argument(
         "--profile",
         default=None,
         help="py-spy the gateway during the feeds into this file (.svg; .txt: collapsed stacks)",
     )
     args = parser.parse_args()
-    print_summary(run(args.feeds, args.concurrency, args.items, args.profile, args.wrk_seconds))
+    print_summary(run(args.feeds, args.concurrency, args.items, args.profile, args.wrk_seconds, args.split))
 
 
 if __name__ == "__main__":

@@ -71,15 +71,35 @@ class HeuristicRanker:
         return {"recency": recency, "engagement": engagement_part, "kind": kind_part, "seen": seen_part}
 
 
-def _round6(values: np.ndarray) -> list[float]:
-    # Python's round (correctly rounded), not numpy's (scale, rint, unscale), so scores match to the last digit.
-    return [round(v, 6) for v in values.tolist()]
+# |v| below this: v * 1e6 is off the exact product by under 1.2e-7, so its nearest integer is the exact one's unless
+# the product is within HALF_MARGIN of a half.
+_EXACT_BOUND = 1e3
+_HALF_MARGIN = 1e-6
+
+
+def round6(values: np.ndarray) -> np.ndarray:
+    """Python's `round(v, 6)` of every value (correctly rounded, not numpy's scale-rint-unscale), as one array
+    operation: n = rint(v * 1e6) is the correctly rounded n except where v * 1e6 lies within a hair of a half
+    (or v is huge or not finite), and n / 1e6 is then exactly Python's result (both are the double nearest
+    n * 10^-6). The few unsure values are rounded by Python itself, so scores match to the last digit."""
+    v = np.asarray(values, dtype=float)
+    scaled = v * 1e6
+    out = np.rint(scaled) / 1e6
+    with np.errstate(invalid="ignore"):
+        unsure = ~(np.abs(v) < _EXACT_BOUND) | (np.abs(np.abs(scaled - np.trunc(scaled)) - 0.5) < _HALF_MARGIN)
+    for i in np.flatnonzero(unsure).tolist():
+        out[i] = round(float(v[i]), 6)
+    return out
 
 
 def shown_scores(parts: dict[str, np.ndarray]) -> np.ndarray:
-    """The shown score: the sum of the shown (rounded) parts, rounded, so an explanation always adds up."""
-    rounded = [_round6(p) for p in parts.values()]
-    return np.array([round(sum(values), 6) for values in zip(*rounded, strict=True)], dtype=float)
+    """The shown score: the sum of the shown (rounded) parts, rounded, so an explanation always adds up. Summed in
+    the parts' order from 0.0, as Python's `sum` of the rounded parts would."""
+    columns = list(parts.values())
+    total = np.zeros(len(columns[0]) if columns else 0)
+    for values in columns:
+        total = total + round6(values)
+    return round6(total)
 
 
 def explained(parts: dict[str, np.ndarray], i: int) -> dict[str, float]:

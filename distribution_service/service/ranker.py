@@ -163,19 +163,22 @@ class FeedRanker:
         `reasons=False` skips the explanations (`pred_contrib`, the costliest part of a model's decision);
         `contributions_at_read` leaves a model's to whoever reads the decision (a slot run: the inbox)."""
         channel = Channel.FEED if source == "feed" else Channel.PUSH
-        batch = await self.batch(cid, member_ids, channel, pool_max_age)
-        decisions, decision_docs, impressions = await asyncio.to_thread(
-            self._rank_all,
-            cid,
-            batch,
-            member_ids,
-            slot,
-            scene,
-            first,
-            source,
-            reasons,
-            contributions_at_read,
-        )
+        # A feed's decision is announced to the writer while it is made: a write about to leave waits for it briefly
+        # and takes it along (a slot run's chunks, large, write alone).
+        with self.writer.coming(len(member_ids) if source == "feed" else 0):
+            batch = await self.batch(cid, member_ids, channel, pool_max_age)
+            decisions, decision_docs, impressions = await asyncio.to_thread(
+                self._rank_all,
+                cid,
+                batch,
+                member_ids,
+                slot,
+                scene,
+                first,
+                source,
+                reasons,
+                contributions_at_read,
+            )
         # The decisions and the impressions (outbox entries the ingest worker counts; the decisions are their
         # record) in one transaction, shared with the feeds that finish while another's write is on the wire.
         await self.writer.write(decision_docs, impressions)

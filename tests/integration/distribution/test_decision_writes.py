@@ -95,3 +95,41 @@ async def test_a_writer_whose_last_loop_closed_writes_in_the_next(store: Distrib
     # then: this loop's decision is stored, the closed loop's waiter dropped
     assert await store.decisions.decisions.count_documents({"_id": decision["_id"]}) == 1
     assert writer.decisions == 1
+
+
+async def test_a_write_waits_for_a_decision_still_coming_and_takes_it_along(store: DistributionStore) -> None:
+    community = ObjectId()
+    writer = DecisionWriter(store, hold_seconds=5.0)
+    first = {"_id": ObjectId(), "community_id": community, "member_id": ObjectId()}
+    second = {"_id": ObjectId(), "community_id": community, "member_id": ObjectId()}
+
+    async def second_feed() -> None:
+        with writer.coming(1):
+            await asyncio.sleep(0.05)  # its reads and ranking
+        await writer.write([second], [])
+
+    # when: one feed writes while another is still being decided
+    coming = asyncio.create_task(second_feed())
+    await asyncio.sleep(0)
+    await asyncio.gather(writer.write([first], []), coming)
+    # then: one write for both
+    assert (writer.writes, writer.decisions) == (1, 2)
+    ids = [first["_id"], second["_id"]]
+    assert await store.decisions.decisions.count_documents({"_id": {"$in": ids}}) == 2
+
+
+async def test_a_write_holds_no_longer_than_its_bound(store: DistributionStore) -> None:
+    writer = DecisionWriter(store, hold_seconds=0.05)
+    decision = {"_id": ObjectId(), "community_id": ObjectId(), "member_id": ObjectId()}
+    loop = asyncio.get_running_loop()
+    with writer.coming(1):  # a decision that never arrives (its feed failed later, say)
+        started = loop.time()
+        await writer.write([decision], [])
+        waited = loop.time() - started
+    assert 0.05 <= waited < 2.0
+    assert (writer.writes, writer.decisions) == (1, 1)
+    # and: with nothing coming a write leaves at once
+    alone = {"_id": ObjectId(), "community_id": ObjectId(), "member_id": ObjectId()}
+    writer.hold_seconds = 60.0
+    await asyncio.wait_for(writer.write([alone], []), timeout=10)
+    assert writer.decisions == 2

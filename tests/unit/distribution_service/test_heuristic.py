@@ -1,10 +1,11 @@
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 
 from distribution_service.domain.honeycomb import Scene, Slot
 from distribution_service.ranking.base import Candidate, RankingContext, Scored
-from distribution_service.ranking.heuristic import HeuristicRanker, HeuristicWeights
+from distribution_service.ranking.heuristic import HeuristicRanker, HeuristicWeights, round6, shown_scores
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 CONTEXT = RankingContext(community_id="c1", member_id="m1", slot=Slot.EVENING, scene=Scene.BEFORE_DECISION, now=NOW)
@@ -143,3 +144,44 @@ class TestHeuristicRanker:
         result = HeuristicRanker().rank([candidate("a"), candidate("b")], CONTEXT)
 
         assert [s.contributions["engagement"] for s in result] == [0.0, 0.0]
+
+
+def python_rounded(values: np.ndarray) -> np.ndarray:
+    return np.array([round(v, 6) for v in values.tolist()], dtype=float)
+
+
+def same_floats(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal to the bit: the same value, the same sign of zero, NaN where NaN."""
+    return bool(np.array_equal(a, b, equal_nan=True) and np.array_equal(np.signbit(a), np.signbit(b)))
+
+
+def test_round6_is_pythons_round_to_the_last_digit() -> None:
+    rng = np.random.default_rng(7)
+    halves = (rng.integers(0, 10**7, 2000) + 0.5) / 1e6  # decimals ending in 5 at the 7th place: the hard cases
+    values = np.concatenate(
+        [
+            rng.random(2000) * 3,
+            -rng.random(2000) * 0.8,
+            halves,
+            -halves,
+            np.nextafter(halves, np.inf),
+            np.nextafter(halves, -np.inf),
+            rng.random(100) * 1e9,  # beyond the vectorised bound: Python rounds these itself
+            [0.0, -0.0, -1e-9, 1e-9, np.nan, np.inf, -np.inf],
+        ]
+    )
+    assert same_floats(round6(values), python_rounded(values))
+
+
+def test_shown_scores_equal_the_sum_of_pythons_rounded_parts() -> None:
+    rng = np.random.default_rng(11)
+    parts = {
+        "recency": rng.random(500),
+        "engagement": (rng.integers(0, 10**6, 500) + 0.5) / 1e6,
+        "kind": np.where(rng.random(500) < 0.5, 0.3, 0.0),
+        "seen": np.where(rng.random(500) < 0.3, -0.8, -0.0),
+    }
+    rounded = [python_rounded(p).tolist() for p in parts.values()]
+    expected = np.array([round(sum(values), 6) for values in zip(*rounded, strict=True)], dtype=float)
+    assert same_floats(shown_scores(parts), expected)
+    assert shown_scores({"recency": np.zeros(0)}).shape == (0,)
