@@ -7,7 +7,9 @@ import gc
 import json
 import time
 from asyncio import events
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,15 +33,24 @@ async def cheap_work() -> None:
     await asyncio.sleep(0)
 
 
-async def test_heavy_callbacks_are_counted_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(events.Handle, "_run", events.Handle._run)  # restored after the test
+async def metered(tmp_path: Path, *work: Callable[[], Coroutine[Any, Any, None]]) -> dict[str, Any]:
+    """The meter's line for these coroutines run together as tasks (the collector's callback on only while they
+    run: the meter's own line is written with it off)."""
     meter = LoopMeter(str(tmp_path / "meter.jsonl"))
     meter.install()
-    gc.callbacks.remove(meter.on_gc)
-    await asyncio.gather(asyncio.create_task(heavy_work()), asyncio.create_task(cheap_work()))
+    try:
+        await asyncio.gather(*(asyncio.create_task(w()) for w in work))
+    finally:
+        gc.callbacks.remove(meter.on_gc)
     meter.write(time.perf_counter())
     meter.out.close()
-    line = json.loads((tmp_path / "meter.jsonl").read_text().splitlines()[-1])
+    line: dict[str, Any] = json.loads((tmp_path / "meter.jsonl").read_text().splitlines()[-1])
+    return line
+
+
+async def test_heavy_callbacks_are_counted_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(events.Handle, "_run", events.Handle._run)  # restored after the test
+    line = await metered(tmp_path, heavy_work, cheap_work)
     assert line["heavy_s"] >= 0.03
     assert line["longest_heavy_ms"] >= 30
     assert line["other_s"] < line["heavy_s"]
@@ -63,13 +74,7 @@ async def cheap_stall() -> None:
 
 async def test_the_longest_other_callback_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(events.Handle, "_run", events.Handle._run)  # restored after the test
-    meter = LoopMeter(str(tmp_path / "meter.jsonl"))
-    meter.install()
-    gc.callbacks.remove(meter.on_gc)
-    await asyncio.gather(asyncio.create_task(cheap_stall()), asyncio.create_task(cheap_work()))
-    meter.write(time.perf_counter())
-    meter.out.close()
-    line = json.loads((tmp_path / "meter.jsonl").read_text().splitlines()[-1])
+    line = await metered(tmp_path, cheap_stall, cheap_work)
     assert line["longest_other_ms"] >= 20
     assert line["longest_other"] == "cheap_stall"
     assert line["longest_other_cpu_ms"] >= 19  # a busy stretch: the loop's thread ran through it
@@ -83,13 +88,7 @@ async def cheap_wait() -> None:
 
 async def test_a_stall_spent_waiting_shows_little_cpu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(events.Handle, "_run", events.Handle._run)  # restored after the test
-    meter = LoopMeter(str(tmp_path / "meter.jsonl"))
-    meter.install()
-    gc.callbacks.remove(meter.on_gc)
-    await asyncio.create_task(cheap_wait())
-    meter.write(time.perf_counter())
-    meter.out.close()
-    line = json.loads((tmp_path / "meter.jsonl").read_text().splitlines()[-1])
+    line = await metered(tmp_path, cheap_wait)
     assert line["longest_other"] == "cheap_wait"
     assert line["longest_other_ms"] >= 20
     assert line["longest_other_cpu_ms"] < 10
@@ -102,15 +101,7 @@ async def collects() -> None:
 
 async def test_collector_passes_are_timed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(events.Handle, "_run", events.Handle._run)  # restored after the test
-    meter = LoopMeter(str(tmp_path / "meter.jsonl"))
-    meter.install()
-    try:
-        await asyncio.create_task(collects())
-    finally:
-        gc.callbacks.remove(meter.on_gc)
-    meter.write(time.perf_counter())
-    meter.out.close()
-    line = json.loads((tmp_path / "meter.jsonl").read_text().splitlines()[-1])
+    line = await metered(tmp_path, collects)
     assert line["gc_ms"] > 0
     assert line["longest_gc_generation"] == 2
     assert line["longest_gc_ms"] <= line["gc_ms"]
