@@ -73,8 +73,7 @@ class ContentCalls(ServiceClient):
         wire: dict[str, object] = {"ids": content_ids, "viewer": viewer.to_wire()}
         if cached:
             wire["cached"] = True
-        body = await self._call("POST", path, json=wire)
-        return ContentLookupResult.model_validate(body).items
+        return (await self._call_model(ContentLookupResult, "POST", path, json=wire)).items
 
     async def candidates(self, community_id: str, *, limit: int = 500) -> list[ContentSummary]:
         path = f"{community_path(community_id)}/content/candidates"
