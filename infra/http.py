@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote, unquote
 
 import httpx
+from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from infra.asgi_call import AppResponse, call_app
@@ -18,6 +19,7 @@ from infra.metrics import SERVICE_CALL_LATENCY
 from infra.telemetry import tracing_enabled
 
 C = TypeVar("C", bound="ServiceClient")
+M = TypeVar("M", bound=BaseModel)
 REQUEST_ID_HEADER = "X-Request-ID"
 INTERNAL_TOKEN_HEADER = "X-Internal-Token"
 
@@ -75,6 +77,21 @@ class ServiceClient:
         await self._http.aclose()
 
     async def _call(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None) -> Any:
+        return self._decode(await self._send(method, path, json=json, params=params))
+
+    async def _call_model(
+        self, model: type[M], method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None
+    ) -> M:
+        """`_call` whose answer is `model`, validated straight from the response's JSON bytes (pydantic's parser:
+        no `json.loads` into dicts to validate after); errors come back as `_call` raises them."""
+        response = await self._send(method, path, json=json, params=params)
+        if response.status_code < 400 and response.content:
+            return model.model_validate_json(response.content)
+        return model.model_validate(self._decode(response))
+
+    async def _send(
+        self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None
+    ) -> httpx.Response | AppResponse:
         headers = {}
         request_id = request_id_var.get()
         if request_id:
@@ -102,7 +119,7 @@ class ServiceClient:
             SERVICE_CALL_LATENCY.labels(target=self.service_name, method=method, outcome=outcome).observe(
                 time.perf_counter() - started
             )
-        return self._decode(response)
+        return response
 
     async def _call_app(
         self, method: str, path: str, *, json: Any, params: dict[str, Any] | None, headers: dict[str, str]

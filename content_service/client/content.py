@@ -36,8 +36,7 @@ class ContentCalls(ServiceClient):
         Services that need every body say `viewer=SERVICE`; naming no one reads as anonymous."""
         who = ViewerRef.member(viewer_id) if viewer_id else viewer
         path = f"{community_path(community_id)}/content/{segment(content_id, field='contentId')}"
-        body = await self._call("GET", path, params={"viewer": who.to_wire()})
-        return ContentRead.model_validate(body)
+        return await self._call_model(ContentRead, "GET", path, params={"viewer": who.to_wire()})
 
     async def published_page(
         self,
@@ -55,8 +54,9 @@ class ContentCalls(ServiceClient):
             params["after"] = after
         if tag is not None:
             params["tag"] = tag
-        body = await self._call("GET", f"{community_path(community_id)}/content/published", params=params)
-        return ContentPage.model_validate(body)
+        return await self._call_model(
+            ContentPage, "GET", f"{community_path(community_id)}/content/published", params=params
+        )
 
     async def lookup(
         self,
@@ -73,8 +73,7 @@ class ContentCalls(ServiceClient):
         wire: dict[str, object] = {"ids": content_ids, "viewer": viewer.to_wire()}
         if cached:
             wire["cached"] = True
-        body = await self._call("POST", path, json=wire)
-        return ContentLookupResult.model_validate(body).items
+        return (await self._call_model(ContentLookupResult, "POST", path, json=wire)).items
 
     async def candidates(self, community_id: str, *, limit: int = 500) -> list[ContentSummary]:
         path = f"{community_path(community_id)}/content/candidates"

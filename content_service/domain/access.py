@@ -10,6 +10,7 @@ read it in full (on top of its requirement); everyone else gets the teaser. Afte
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -152,6 +153,8 @@ def searchable_body(doc: dict[str, Any]) -> str:
 
 
 PREVIEW_WINDOW = 4000
+# Teasers remembered (at most this many openings of up to PREVIEW_WINDOW + 8 * chars characters each).
+PREVIEW_CACHE_SIZE = 1024
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 
@@ -164,7 +167,14 @@ def preview_text(*, excerpt: str | None, body: str, chars: int, gated: bool) -> 
         return excerpt
     # Only the body's opening is read: a teaser never needs more, and bodies run to 200,000 characters. Half of the
     # opening's text is at most half of the whole text, so the rule for gated pieces holds on the opening.
-    text = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", body[: PREVIEW_WINDOW + 8 * chars]))).strip()
+    return _teaser(body[: PREVIEW_WINDOW + 8 * chars], chars, gated)
+
+
+# Feed cards render the same pieces request after request (kept pieces share their body strings, whose hash Python
+# keeps): the teaser is remembered by the opening it is made of, so each is made once (~16 µs for a 1 KB body).
+@functools.lru_cache(maxsize=PREVIEW_CACHE_SIZE)
+def _teaser(opening: str, chars: int, gated: bool) -> str:
+    text = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", opening))).strip()
     if gated:
         chars = min(chars, len(text) // 2)
     if len(text) <= chars:

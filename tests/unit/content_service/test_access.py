@@ -9,6 +9,7 @@ import pytest
 from content_service.domain.access import (
     EVERYTHING,
     NOBODY,
+    PREVIEW_WINDOW,
     ContentAccess,
     Entitlements,
     Requirement,
@@ -89,6 +90,25 @@ def test_an_automatic_preview_of_a_gated_piece_shows_at_most_half_its_text() -> 
     assert preview_text(excerpt=None, body="<p>one two</p> three four", chars=280, gated=True) == "one two…"
     assert preview_text(excerpt=None, body="one two three four", chars=280, gated=False) == "one two three four"
     assert preview_text(excerpt="Teaser", body="anything", chars=5, gated=True) == "Teaser"
+
+
+def test_a_remembered_teaser_is_the_one_made_for_that_text_length_and_gate() -> None:
+    """Teasers are remembered by the body's opening, the length and the gate: asking again (a feed's cards, request
+    after request) answers the same, and a gated piece never gets the ungated teaser of the same text."""
+    body = "<p>" + " ".join(f"word{i}" for i in range(40)) + "</p>"
+    open_teaser = preview_text(excerpt=None, body=body, chars=60, gated=False)
+    gated_teaser = preview_text(excerpt=None, body=body, chars=60, gated=True)
+    assert open_teaser.startswith("word0 word1")
+    assert open_teaser.endswith("…")
+    assert len(open_teaser) <= 61
+    equal_text = "".join(list(body))  # another string object with the same text
+    assert preview_text(excerpt=None, body=equal_text, chars=60, gated=False) == open_teaser
+    assert preview_text(excerpt=None, body=body, chars=60, gated=True) == gated_teaser
+    assert preview_text(excerpt=None, body="one two", chars=60, gated=True) == "one…"
+    assert preview_text(excerpt=None, body="one two", chars=60, gated=False) == "one two"
+    # Bodies longer than the window are read (and remembered) by their opening only.
+    long_body = "x " * PREVIEW_WINDOW + "tail"
+    assert preview_text(excerpt=None, body=long_body, chars=10, gated=False) == "x x x x x…"
 
 
 def test_viewers_cross_the_wire_and_a_missing_one_reads_as_anonymous() -> None:

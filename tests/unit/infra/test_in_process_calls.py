@@ -13,9 +13,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from infra.errors import ForbiddenError, InternalError, NotFoundError
+from infra.errors import BadInputError, ForbiddenError, InternalError, NotFoundError
 from infra.http import ServiceClient
 from infra.logging import request_id_var
+from infra.schemas import ApiModel
 from infra.service_app import create_service_app
 
 TOKEN = "t" * 32
@@ -56,6 +57,19 @@ async def stream(request: Request) -> Response:
     return StreamingResponse(parts(), media_type="application/json")
 
 
+class Card(ApiModel):
+    card_id: str
+    title: str
+    tags: list[str]
+    score: float | None = None
+
+
+async def card(request: Request) -> Response:
+    if request.query_params.get("bad"):
+        raise BadInputError("cardId: not a card", field="cardId")
+    return JSONResponse({"cardId": "c1", "title": "héllo ✓", "tags": ["a"], "score": 0.5, "newerField": 1})
+
+
 @contextlib.asynccontextmanager
 async def no_lifespan(app: Starlette) -> AsyncIterator[None]:
     yield
@@ -68,6 +82,7 @@ APP = create_service_app(
         Route("/missing", missing),
         Route("/crash", crash),
         Route("/stream", stream),
+        Route("/card", card),
     ],
     lifespan=no_lifespan,
     internal_token=TOKEN,
@@ -79,6 +94,9 @@ class ProbeClient(ServiceClient):
 
     async def call(self, method: str, path: str, **kwargs: Any) -> Any:
         return await self._call(method, path, **kwargs)
+
+    async def card(self, **params: str) -> Card:
+        return await self._call_model(Card, "GET", "/card", params=params)
 
 
 @pytest.fixture
@@ -172,3 +190,17 @@ async def test_traced_processes_keep_httpx_client_spans(
     monkeypatch.setattr("infra.http.tracing_enabled", lambda: False)
     await direct.call("GET", "/echo/direct")
     assert sent == ["/echo/traced"]
+
+
+async def test_a_model_answer_is_what_call_then_validate_gives(clients: tuple[ProbeClient, ProbeClient]) -> None:
+    """`_call_model` parses the response's bytes straight into the model: the same model as `_call` and
+    `model_validate` (unknown fields ignored), by either path, and coded errors as `_call` raises them."""
+    for client in clients:
+        expected = Card.model_validate(await client.call("GET", "/card"))
+        assert await client.card() == expected
+        assert expected == Card(card_id="c1", title="héllo ✓", tags=["a"], score=0.5)
+        with pytest.raises(BadInputError) as caught:
+            await client.card(bad="1")
+        assert caught.value.field == "cardId"
+        with pytest.raises(InternalError):
+            await client._call_model(Card, "GET", "/crash")
