@@ -1,13 +1,16 @@
 """What storing recorded events costs the database, and concurrent recorders with and without group commit.
 
-    python -m benchmarks.event_writes [--seconds 10] [--rounds 3]
+    python -m benchmarks.event_writes [--seconds 10] [--rounds 3] [--sequential-only]
 
 On a fresh embedded SecantusDB (in memory), with the distribution store's indexes:
 
 - `sequential`: the server's CPU milliseconds per operation, one connection, operations one at a time (from /proc,
   so only the database server's work): `EventsStore.insert_events` of 1 and of 100 events (transaction, outbox
   entry, journal barrier), `insert_one` / `insert_many` of 100 into `events` (its indexes) and into an unindexed
-  collection, the journal barrier alone, a transaction around one `insert_one`;
+  collection, the journal barrier alone, a transaction around one `insert_one`; and `derive_take_ms`: the ingest
+  worker's take of TAKE_BATCHES batches of 100 events (each batch on the same 100 items of one member, as
+  `benchmarks.hot_path --events-only` records them; about its takes' size there), mean of DERIVE_ROUNDS takes (the
+  server's CPU counter ticks in 10 ms), the batches stored before each take is timed;
 - `concurrent`: eight recorders each storing 100-event batches through `insert_events` for --seconds, the ingest
   worker running, `grouped` (this code: concurrent recorders share a transaction, store/grouped_writes.py) and
   `ungrouped` (each batch its own transaction, as before) alternating --rounds times: events/s, latency p50/p99 and
@@ -39,6 +42,9 @@ from infra.mongo import open_database
 
 RECORDERS = 8
 BATCH = 100
+# A derive take's batches, and how many takes `derive_take_ms` is the median of.
+TAKE_BATCHES = 7
+DERIVE_ROUNDS = 30
 
 
 class FailedCommands(monitoring.CommandListener):
@@ -102,7 +108,20 @@ async def sequential(server_pid: int, store: DistributionStore, events: Events) 
         async with client.start_session() as session:
             await session.with_transaction(lambda s: plain.insert_one(events.batch(1)[0], session=s))
 
+    async def derive_take_ms() -> float:
+        worker = IngestWorker(store, interval=0)
+        await worker.drain()
+        spent = 0.0
+        for _ in range(DERIVE_ROUNDS):
+            for _ in range(TAKE_BATCHES):
+                await store.events.insert_events(events.batch(BATCH))
+            started = cpu()
+            await worker.drain()
+            spent += cpu() - started
+        return round(1000 * spent / DERIVE_ROUNDS, 2)
+
     return {
+        "derive_take_ms": await derive_take_ms(),
         "insert_events_1_ms": await per_op(lambda: store.events.insert_events(events.batch(1)), 300),
         "insert_events_100_ms": await per_op(lambda: store.events.insert_events(events.batch(BATCH)), 30),
         "insert_one_indexed_ms": await per_op(lambda: indexed.insert_one(events.batch(1)[0]), 300),
@@ -153,7 +172,7 @@ async def concurrent(
     }
 
 
-async def run(seconds: float, rounds: int) -> dict[str, Any]:
+async def run(seconds: float, rounds: int, *, sequential_only: bool = False) -> dict[str, Any]:
     server = EmbeddedServer(":memory:")
     server.start()
     try:
@@ -167,7 +186,7 @@ async def run(seconds: float, rounds: int) -> dict[str, Any]:
         events = Events()
         figures: dict[str, Any] = {"sequential": await sequential(server.process.pid, store, events)}
         runs: dict[str, list[dict[str, Any]]] = {"grouped": [], "ungrouped": []}
-        for _ in range(rounds):
+        for _ in range(0 if sequential_only else rounds):
             for mode in ("ungrouped", "grouped"):
                 runs[mode].append(await concurrent(store, events, failed, seconds, grouped=mode == "grouped"))
         figures["concurrent"] = runs
@@ -181,8 +200,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--sequential-only", action="store_true", help="only the per-operation server CPU figures")
     args = parser.parse_args()
-    print_summary(asyncio.run(run(args.seconds, args.rounds)))
+    print_summary(asyncio.run(run(args.seconds, args.rounds, sequential_only=args.sequential_only)))
 
 
 if __name__ == "__main__":

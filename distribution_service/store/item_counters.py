@@ -9,8 +9,12 @@ per take (SecantusDB rewrites every index of an updated document: ~0.45 ms of se
 own update). Buckets already in `item_daily` (written by an older version, or by the one-off backfill of databases
 older than buckets) are still read and summed with the days in `item_stats` until they expire (DAILY_BUCKET_DAYS + 1
 days after their day): nothing is copied, so no bucket is counted twice or lost while replicas of both versions run.
-Each update unsets the days just past the window (PRUNED_DAYS), so an item's `days` stays a handful of keys; a key
-older than that (an item idle for weeks) is never read.
+An item's first update of a UTC day (per process) unsets the days just past the window (PRUNED_DAYS), so its `days`
+stays a handful of keys; a key older than that (an item idle for weeks) is never read, nor is any key before the
+window (readers bound the days they sum). Later updates that day carry no `$unset`: the days to prune change only at
+midnight, and SecantusDB checks every pair of an update's paths and applies each (seven unset paths were about twice
+the paths of the rest of the update, once per item per take). A take whose transaction aborts after its item was
+marked pruned leaves that day's key to the next day's first update, which unsets it among its PRUNED_DAYS.
 """
 
 from __future__ import annotations
@@ -30,8 +34,11 @@ from infra.indexes import IndexPlan
 DAILY_BUCKET_DAYS = 8
 # An item's engagement per UTC day, in its item_stats document: {"YYYY-MM-DD": weight}.
 DAYS = "days"
-# The days before the oldest kept that each item update unsets (an item engaged at least this often keeps no more).
+# The days before the oldest kept that an item's first update of a day unsets (an item engaged at least this often
+# keeps no more).
 PRUNED_DAYS = 7
+# At most this many items are remembered as pruned today (per process); beyond, updates unset as before: still correct.
+MAX_PRUNED_KEPT = 100_000
 
 
 def recent_day_weights(docs: list[Doc], now: datetime) -> dict[tuple[ObjectId, date], float]:
@@ -56,6 +63,10 @@ def pruned_days(now: datetime) -> dict[str, str]:
 class ItemCountersStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.item_stats = db["item_stats"]
+        # The items whose update unset the days past the window already, and the oldest kept day they were pruned
+        # up to: the set is dropped when that day moves on (at midnight UTC).
+        self._pruned_up_to: date | None = None
+        self._pruned: set[tuple[ObjectId, ObjectId]] = set()
         # Each item's engagement per UTC day as an older version kept it, one document per day (TTL): still read
         # until its buckets expire; written only by the one-off backfill (`add_daily`).
         self.item_daily = db["item_daily"]
@@ -103,13 +114,15 @@ class ItemCountersStore:
         now = datetime.now(UTC)
         for (content_id, day), weight in recent_day_weights(docs, now).items():
             increments[content_id][f"{DAYS}.{day.isoformat()}"] = weight
+        to_prune = self._not_pruned_today(community_id, list(increments), now)
         pruned = pruned_days(now)
         await self.item_stats.bulk_write(
             [
                 UpdateOne(
                     {"community_id": community_id, "content_id": content_id},
                     # last_at: the item's last engagement, a ranking feature ("active lately").
-                    {"$inc": inc, "$set": {"updated_at": now}, "$unset": pruned}
+                    {"$inc": inc, "$set": {"updated_at": now}}
+                    | ({"$unset": pruned} if content_id in to_prune else {})
                     | ({"$max": {"last_at": last_at[content_id]}} if content_id in last_at else {}),
                     upsert=True,
                 )
@@ -118,6 +131,17 @@ class ItemCountersStore:
             ordered=False,
             session=session,
         )
+        if len(self._pruned) + len(to_prune) <= MAX_PRUNED_KEPT:
+            self._pruned.update((community_id, content_id) for content_id in to_prune)
+
+    def _not_pruned_today(self, community_id: ObjectId, content_ids: list[ObjectId], now: datetime) -> set[ObjectId]:
+        """Of these items, those whose days past the window this process has not unset since the window last moved
+        (midnight UTC): their update carries the `$unset`."""
+        oldest_kept = (now - timedelta(days=DAILY_BUCKET_DAYS)).date()
+        if oldest_kept != self._pruned_up_to:
+            self._pruned_up_to = oldest_kept
+            self._pruned = set()
+        return {c for c in content_ids if (community_id, c) not in self._pruned}
 
     async def add_daily(
         self, community_id: ObjectId, docs: list[Doc], now: datetime, *, session: Session | None = None

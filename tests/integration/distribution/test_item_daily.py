@@ -153,3 +153,32 @@ async def test_an_update_unsets_the_days_just_past_the_window(store: Distributio
     assert doc is not None
     assert doc["days"] == {now.date().isoformat(): 1.0}
     assert doc["engagement"] == 2.0
+
+
+async def test_an_items_days_past_the_window_are_unset_once_a_day_per_process(store: DistributionStore) -> None:
+    now, _ = window()
+    community, item = ObjectId(), ObjectId()
+    stale = (now - timedelta(days=DAILY_BUCKET_DAYS + 1)).date().isoformat()
+    today = now.date().isoformat()
+    stats = store.events.counters.item_stats
+    await insert_events(store, [event(community, item, "CLICK", now, "c1")])
+    # A key past the window appearing after the day's first update (it cannot in use: only the window's days are
+    # ever bumped) shows what a later update that day does: it leaves it.
+    await stats.update_one({"community_id": community, "content_id": item}, {"$set": {f"days.{stale}": 5.0}})
+    # when
+    await insert_events(store, [event(community, item, "CLICK", now, "c2")])
+    # then
+    doc = await stats.find_one({"community_id": community, "content_id": item})
+    assert doc is not None
+    assert doc["days"] == {today: 2.0, stale: 5.0}
+    assert doc["engagement"] == 2.0
+    # and the window's sums never read it: readers bound the days
+    totals = await store.events.sum_recent_engagement(community, [item], now - timedelta(days=7))
+    assert totals == {str(item): 2.0}
+    # when another process (a new store) updates the item, its first update of the day unsets it
+    fresh = DistributionStore(store.db)
+    await fresh.events.insert_events([event(community, item, "CLICK", now, "c3")])
+    await IngestWorker(fresh, interval=0).drain()
+    doc = await stats.find_one({"community_id": community, "content_id": item})
+    assert doc is not None
+    assert doc["days"] == {today: 3.0}
