@@ -48,11 +48,12 @@ def _ts(value: datetime) -> float:
 
 # Each event type's grade and engagement weight, by its stored name (a DWELL's grade also reads its length).
 _GRADED: dict[str, tuple[int, float]] = {e.value: (grade(e), ENGAGEMENT_WEIGHT[e]) for e in EventType}
+_DWELL = EventType.DWELL.value
 
 
 def _graded(event_type: str, dwell_ms: int | None) -> tuple[int, float]:
     """`grade(EventType(event_type), dwell_ms)` and the type's engagement weight, without an enum lookup."""
-    if event_type == EventType.DWELL.value:
+    if event_type == _DWELL:
         return grade(EventType.DWELL, dwell_ms), ENGAGEMENT_WEIGHT[EventType.DWELL]
     return _GRADED[event_type]
 
