@@ -22,7 +22,7 @@ from content_service.schemas import SERVICE_VIEWER as SERVICE
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.domain.labels import grade
 from distribution_service.ranking.history import STRONGEST_GRADE
-from distribution_service.ranking.member_features import Engagements, known_at
+from distribution_service.ranking.member_features import DAY, Engagements
 from distribution_service.ranking.text import N_FEATURES, item_text, text_matrix
 from distribution_service.store import DistributionStore, Doc
 
@@ -46,6 +46,18 @@ def _ts(value: datetime) -> float:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
 
 
+# Each event type's grade and engagement weight, by its stored name (a DWELL's grade also reads its length).
+_GRADED: dict[str, tuple[int, float]] = {e.value: (grade(e), ENGAGEMENT_WEIGHT[e]) for e in EventType}
+_DWELL = EventType.DWELL.value
+
+
+def _graded(event_type: str, dwell_ms: int | None) -> tuple[int, float]:
+    """`grade(EventType(event_type), dwell_ms)` and the type's engagement weight, without an enum lookup."""
+    if event_type == _DWELL:
+        return grade(EventType.DWELL, dwell_ms), ENGAGEMENT_WEIGHT[EventType.DWELL]
+    return _GRADED[event_type]
+
+
 class FeatureInputs:
     def __init__(self, store: DistributionStore, content: ContentClient, *, ttl_seconds: float = TTL_SECONDS) -> None:
         self.store = store
@@ -62,10 +74,24 @@ class FeatureInputs:
     ) -> dict[str, ItemFacts]:
         """Each item's facts as content knows them; a deleted item keeps what its event snapshot knew (as
         training's catalog keeps it), its text only its tags."""
-        if self._missing(cid, ids):
-            async with self._reading.setdefault(cid, asyncio.Lock()):
-                await self._read_missing(cid, self._missing(cid, ids), snapshots)
+        found = self._cached(cid, ids)
+        if found is not None:
+            return found
+        async with self._reading.setdefault(cid, asyncio.Lock()):
+            await self._read_missing(cid, self._missing(cid, ids), snapshots)
         return {i: self._items[(cid, i)][1] for i in ids}
+
+    def _cached(self, cid: ObjectId, ids: list[str]) -> dict[str, ItemFacts] | None:
+        """Every item's facts if all are cached and fresh (a feed's usual case: one pass over the ids), else None."""
+        clock = time.monotonic()
+        items = self._items
+        found: dict[str, ItemFacts] = {}
+        for i in ids:
+            kept = items.get((cid, i))
+            if kept is None or kept[0] <= clock:
+                return None
+            found[i] = kept[1]
+        return found
 
     def _missing(self, cid: ObjectId, ids: list[str]) -> list[str]:
         clock = time.monotonic()
@@ -100,24 +126,30 @@ class FeatureInputs:
         self, cid: ObjectId, histories: dict[str, list[Doc]], now: datetime
     ) -> dict[str, Engagements]:
         """Each member's last engagements (newest first, as `last_engagements` reads them) as training's
-        `Engagements`: those known before `now`, of a positive grade, oldest first."""
-        snapshots = {str(d["content_id"]): d for h in histories.values() for d in h}
+        `Engagements`: those known before `now`, of a positive grade, oldest first. Columns built as arrays from
+        one pass over the events (the same values as a loop of `known_at` and `grade`; the same order: a stable
+        sort of the oldest-first events by when each became known)."""
+        ids = {m: [str(d["content_id"]) for d in docs] for m, docs in histories.items()}
+        snapshots = {i: d for m, docs in histories.items() for i, d in zip(ids[m], docs, strict=True)}
         facts = await self.items(cid, list(snapshots), snapshots)
         t = now.timestamp()
         out: dict[str, Engagements] = {}
         for member_id, docs in histories.items():
-            kept = []
-            for d in reversed(docs):
-                event_type = EventType(d["type"])
-                known = known_at(_ts(d["occurred_at"]))
-                if known < t and grade(event_type, d.get("dwell_ms")) > 0:
-                    kept.append((known, d, event_type))
-            kept.sort(key=lambda k: k[0])
-            items = [facts[str(d["content_id"])] for _, d, _ in kept]
+            oldest_first = docs[::-1]
+            n = len(oldest_first)
+            stamps = np.fromiter((_ts(d["occurred_at"]) for d in oldest_first), dtype=float, count=n)
+            graded = [_graded(d["type"], d.get("dwell_ms")) for d in oldest_first]
+            grades = np.fromiter((g for g, _ in graded), dtype=np.int64, count=n)
+            # known_at over the column: an event dated exactly at midnight is known a day later.
+            known = np.where(stamps % DAY == 0, stamps + DAY, stamps)
+            kept = np.flatnonzero((known < t) & (grades > 0))
+            kept = kept[np.argsort(known[kept], kind="stable")]
+            member_ids = ids[member_id]
+            items = [facts[member_ids[n - 1 - k]] for k in kept.tolist()]
             out[member_id] = Engagements(
-                times=np.array([k[0] for k in kept], dtype=float),
-                weights=np.array([ENGAGEMENT_WEIGHT[e] for _, _, e in kept], dtype=float),
-                strongest=np.array([grade(e, d.get("dwell_ms")) >= STRONGEST_GRADE for _, d, e in kept], dtype=bool),
+                times=known[kept],
+                weights=np.array([graded[k][1] for k in kept.tolist()], dtype=float),
+                strongest=grades[kept] >= STRONGEST_GRADE,
                 created=np.array([f.created for f in items], dtype=float),
                 tags=[f.tags for f in items],
                 author_ids=[f.author_id for f in items],
@@ -158,8 +190,9 @@ def _stack(rows: list[Any]) -> Any:
     if not rows:
         return csr_matrix((0, N_FEATURES), dtype=np.float32)
     # int32 indices and offsets, as scipy keeps them: given int64, it checks their contents to narrow them.
+    # Each row's length from its arrays (scipy's `nnz` property checks the matrix on every call).
     indptr = np.zeros(len(rows) + 1, dtype=np.int32)
-    np.cumsum([r.nnz for r in rows], out=indptr[1:])
+    np.cumsum([len(r.data) for r in rows], out=indptr[1:])
     data = np.concatenate([r.data for r in rows]).astype(np.float32, copy=False)
     indices = np.concatenate([r.indices for r in rows]).astype(np.int32, copy=False)
     return csr_matrix((data, indices, indptr), shape=(len(rows), N_FEATURES))

@@ -1,0 +1,98 @@
+"""FeatureInputs.engagements, built as columns, equals the per-event definition it replaced: training's `known_at`
+and `grade` applied event by event, kept in a stable sort by when each event became known."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from bson import ObjectId
+
+from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
+from distribution_service.domain.labels import LONG_DWELL_MS, grade
+from distribution_service.ranking.history import STRONGEST_GRADE
+from distribution_service.ranking.member_features import known_at
+from distribution_service.ranking.text import item_text, text_matrix
+from distribution_service.service.feature_inputs import FeatureInputs, ItemFacts
+from distribution_service.store import Doc
+
+CID = ObjectId()
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+def history(items: list[str]) -> list[Doc]:
+    """Newest first, as a feed reads it: every type, long and short dwells, events dated exactly at midnight
+    (known a day later, some after NOW), ties in time, and one in the future."""
+    types = [e.value for e in EventType]
+    docs: list[Doc] = []
+    for k in range(60):
+        at = NOW - timedelta(hours=7 * k)
+        if k % 9 == 0:
+            at = at.replace(hour=0, minute=0)
+        if k % 11 == 0:
+            at = NOW + timedelta(minutes=5)
+        doc: Doc = {"content_id": ObjectId(items[k % len(items)]), "type": types[k % len(types)], "occurred_at": at}
+        if doc["type"] == EventType.DWELL.value:
+            doc["dwell_ms"] = LONG_DWELL_MS if k % 2 else 1_000
+        docs.append({**doc, "occurred_at": at.replace(tzinfo=None)})
+    docs.sort(key=lambda d: d["occurred_at"], reverse=True)
+    return docs
+
+
+def cached_inputs(items: list[str]) -> FeatureInputs:
+    """Inputs whose cache already holds every item's facts (what a warm process reads: no lookup)."""
+    inputs = FeatureInputs(None, None)  # type: ignore[arg-type]
+    rows = text_matrix([item_text(f"title {i}", "body", [f"t{i[-1]}"]) for i in items])
+    for k, item in enumerate(items):
+        facts = ItemFacts(1_700_000_000.0 + k, (f"t{item[-1]}",), f"a{k % 3}", "UGC", rows[k])
+        inputs._items[(CID, item)] = (time.monotonic() + 600.0, facts)
+    return inputs
+
+
+def by_definition(
+    docs: list[Doc], facts: dict[str, ItemFacts]
+) -> tuple[list[float], list[float], list[bool], list[str]]:
+    """The per-event definition: known_at and grade of each event, oldest first, stably sorted by known time."""
+    kept = []
+    for d in reversed(docs):
+        event_type = EventType(d["type"])
+        known = known_at(d["occurred_at"].replace(tzinfo=UTC).timestamp())
+        if known < NOW.timestamp() and grade(event_type, d.get("dwell_ms")) > 0:
+            kept.append((known, d, event_type))
+    kept.sort(key=lambda k: k[0])
+    return (
+        [k for k, _, _ in kept],
+        [ENGAGEMENT_WEIGHT[e] for _, _, e in kept],
+        [grade(e, d.get("dwell_ms")) >= STRONGEST_GRADE for _, d, e in kept],
+        [str(d["content_id"]) for _, d, _ in kept],
+    )
+
+
+async def test_columns_equal_the_per_event_definition() -> None:
+    items = [str(ObjectId()) for _ in range(7)]
+    inputs = cached_inputs(items)
+    docs = history(items)
+    # when
+    engaged = (await inputs.engagements(CID, {"m": docs, "newcomer": []}, NOW))["m"]
+    # then
+    facts = {i: inputs._items[(CID, i)][1] for i in items}
+    times, weights, strongest, kept_ids = by_definition(docs, facts)
+    assert 0 < len(engaged) < len(docs)
+    assert engaged.times.tolist() == times
+    assert engaged.weights.tolist() == weights
+    assert engaged.strongest.tolist() == strongest
+    assert engaged.created.tolist() == [facts[i].created for i in kept_ids]
+    assert list(engaged.tags) == [facts[i].tags for i in kept_ids]
+    assert list(engaged.author_ids) == [facts[i].author_id for i in kept_ids]
+    expected_text = np.vstack([facts[i].text.toarray() for i in kept_ids])
+    assert np.array_equal(engaged.text.toarray(), expected_text)
+
+
+async def test_a_member_without_events_has_empty_columns() -> None:
+    inputs = cached_inputs([str(ObjectId())])
+    # when
+    engaged = (await inputs.engagements(CID, {"newcomer": []}, NOW))["newcomer"]
+    # then
+    assert len(engaged) == 0
+    assert engaged.text.shape[0] == 0
