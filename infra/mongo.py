@@ -26,7 +26,7 @@ SERVER_SELECTION_TIMEOUT_MS = 1500
 CONNECT_TIMEOUT_MS = 2000
 # How long a transaction is retried on conflicts (a dead process's transaction not yet reaped, contention) before
 # the caller hears UNAVAILABLE: the driver alone retries for 120 s. Well above the server's transaction lifetime
-# (3 s, see infra/database_server.py), so a dead writer's transaction is outlived. Not a per-operation timeout:
+# (10 s, see infra/database_server.py), so a dead writer's transaction is outlived. Not a per-operation timeout:
 # a busy pool or a slow statement does not count against it, only starting the transaction again.
 TRANSACTION_RETRY_SECONDS = 20.0
 JOURNALED = WriteConcern(w=1, j=True)

@@ -58,7 +58,7 @@ MAX_STORED_PER_TAKE = 250
 # At most about this many counter documents (an item's totals with its day, a member's last engagements) updated in
 # one worker transaction: SecantusDB rewrites every index of an updated document (~3 ms each on a quiet machine), so
 # a take of 1,000 engaged events on 1,000 distinct items (~2,000 updates, ~6 s) would outlive the server's
-# transaction lifetime (3 s) and be reaped and retried whole, never committing.
+# transaction lifetime (10 s, infra/database_server.py) and be reaped and retried whole, never committing.
 MAX_UPDATES_PER_TAKE = 400
 # Events per entry: a batch of recordEvents (up to 500) is split so a take can stop between its parts.
 EVENTS_PER_ENTRY = 100

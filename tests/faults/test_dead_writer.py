@@ -1,5 +1,5 @@
 """A billing process killed inside a transaction does not hold its community's payments: the server reaps the
-dead transaction (the platform starts SecantusDB with a 3 s transaction lifetime, not 60 s) while the next
+dead transaction (the platform starts SecantusDB with a 10 s transaction lifetime, not 60 s) while the next
 payment's transaction is still retrying, so that payment succeeds instead of timing out UNAVAILABLE."""
 
 from __future__ import annotations
