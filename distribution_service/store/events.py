@@ -160,6 +160,7 @@ class EventsStore:
             fresh.append(doc)
         stored: dict[ClientKey, ObjectId] = {}
         grouped = True  # the first attempt joins concurrent recorders' (GroupedWrites); any retry goes alone
+        journaled = False  # whether this call waited for the journal after its last commit
         while fresh:
             try:
                 if grouped:
@@ -168,6 +169,7 @@ class EventsStore:
                     await self.barrier.wait()
                 else:
                     await self._store_batch(fresh)
+                journaled = True
                 break
             except GroupRefused:
                 continue  # refused for a duplicate, maybe another recorder's: stored alone next
@@ -183,6 +185,10 @@ class EventsStore:
             if len(left) == len(fresh):
                 raise RuntimeError("an event was refused as a duplicate, yet no stored event has its client id")
             fresh = left
+        if not journaled:
+            # Answered from stored events (duplicates, or our own first attempt whose reply was lost): committed,
+            # maybe by another recorder whose barrier is still on its way; journaled before anyone hears of them.
+            await self.barrier.wait()
         results: list[tuple[ObjectId, bool]] = []
         for doc in docs:
             key = client_key(doc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from bson import ObjectId
 
 from distribution_service.service.ingest_worker import IngestWorker
@@ -68,3 +69,26 @@ async def test_two_recorders_sending_the_same_client_event_id_at_once_store_it_o
     assert twice[0][0] == twice[1][0]
     assert await store.events.events.count_documents({"community_id": community}) == 2
     assert await IngestWorker(store, interval=0).drain() == 2
+
+
+async def test_a_replay_answered_from_stored_events_waits_for_the_journal(
+    store: DistributionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: an event stored (its own barrier passed)
+    community, item = ObjectId(), ObjectId()
+    first = keyed(community, item, "replayed")
+    await store.events.insert_events([first])
+    waits: list[int] = []
+    real_wait = store.events.barrier.wait
+
+    async def counted_wait() -> None:
+        waits.append(1)
+        await real_wait()
+
+    monkeypatch.setattr(store.events.barrier, "wait", counted_wait)
+    # when: the same client event recorded again (nothing new committed by this call)
+    ((stored_id, duplicate),) = await store.events.insert_events([{**keyed(community, item, "replayed")}])
+    # then: answered as a duplicate only once the journal holds what it answers from (it may be another
+    # recorder's commit whose barrier is still on its way)
+    assert (stored_id, duplicate) == (first["_id"], True)
+    assert waits
