@@ -51,6 +51,15 @@ class Watched:
     def cpu_seconds(self) -> tuple[float, float]:
         return _cpu(self.gateway_pid), _cpu(self.database_pid)
 
+    def gateway_rss_mb(self) -> float | None:
+        """The gateway's resident memory (MB), from /proc: whether what the collector leaves grows round by round."""
+        if self.gateway_pid is None:
+            return None
+        for line in Path(f"/proc/{self.gateway_pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+        return None
+
     def gateway_settled(
         self, seconds: float = GATEWAY_SETTLED_SECONDS, sleep: Callable[[float], None] = time.sleep
     ) -> float:
@@ -153,11 +162,14 @@ def isolation(
     stalls: list[dict[str, Any]] = []
     # The machine's 1-minute load average as each loaded run starts: how much else shared the two cores.
     loads: list[float] = []
+    # The gateway's resident memory before the first round and after each loaded run.
+    rss: list[float | None] = [watched.gateway_rss_mb()]
     for _ in range(max(1, rounds)):
         waits.append(watched.quiet())
         loads.append(round(os.getloadavg()[0], 2))
         window_start = time.time()
         (loaded, took), loaded_cpu = _measured(watched, lambda: loaded_run(base, token, seconds))
+        rss.append(watched.gateway_rss_mb())
         meter = _metered(watched.loop_meter, window_start, window_start + seconds)
         shares.append(meter[0])
         longest.append(meter[1])
@@ -194,6 +206,7 @@ def isolation(
     figures["max_cost_query_ms_median_rounds"] = [round(statistics.median(t), 1) if t else None for *_, t in played]
     if watched.gateway_pid is not None:
         figures["isolation_cpu_rounds"] = cpu_rounds
+        figures["isolation_gateway_rss_mb"] = rss
     if watched.loop_meter is not None:
         figures["heavy_loop_share_rounds"] = shares
         figures["longest_heavy_callback_ms_rounds"] = longest
@@ -220,8 +233,8 @@ def _named(phase: str, cpu: tuple[float, float]) -> dict[str, float]:
 
 def _stall(phase: str, path: Path | None, start: float, end: float) -> dict[str, Any]:
     """From the loop meter's lines within [start, end]: the longest callback that was not the heavy queries' own
-    work (ms), the loop thread's CPU time in it (ms) and what it ran; the collector's passes in all (ms) and the
-    longest one with its generation; keyed by `phase`."""
+    work (ms), the loop thread's CPU time in it (ms) and what it ran; the collector's passes in all (ms), the
+    longest one with its generation, and the full (generation 2) passes' count and ms; keyed by `phase`."""
     lines = _lines(path, start, end)
     if not lines:
         return {}
@@ -234,6 +247,8 @@ def _stall(phase: str, path: Path | None, start: float, end: float) -> dict[str,
         f"{phase}_gc_ms": round(sum(line.get("gc_ms", 0.0) for line in lines), 1),
         f"{phase}_longest_gc_ms": collected.get("longest_gc_ms"),
         f"{phase}_longest_gc_generation": collected.get("longest_gc_generation"),
+        f"{phase}_gc_full_passes": sum(line.get("gc_passes", [0, 0, 0])[2] for line in lines),
+        f"{phase}_gc_full_ms": round(sum(line.get("gc_ms_by_generation", [0.0, 0.0, 0.0])[2] for line in lines), 1),
     }
 
 

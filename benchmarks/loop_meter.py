@@ -9,7 +9,9 @@ seconds spent on each in that second), `longest_heavy_ms` (the longest single he
 request could wait behind one stretch of it), and `longest_other_ms` with what it ran (`longest_other`: the task's
 coroutine or the callback) and the loop thread's CPU time in it (`longest_other_cpu_ms`: much less than its length
 when the thread waited, for the core or for the GIL), the longest of the rest: what stalls the loop when no heavy
-operation runs; and the collector's passes: `gc_ms` in all, `longest_gc_ms` and its `longest_gc_generation`. Worker
+operation runs; and the collector's passes: `gc_ms` in all, `longest_gc_ms` and its `longest_gc_generation`, and
+by generation (young, middle, full) `gc_passes`, `gc_ms_by_generation` and `gc_collected_by_generation` (the
+unreachable objects each generation's passes freed: cyclic garbage). Worker
 threads (ranking) and the database are not in it. benchmarks/hot_path.py's `--loop-meter` runs its isolation phase
 on such a gateway and sums the lines.
 """
@@ -41,6 +43,10 @@ class LoopMeter:
         self.gc = 0.0
         self.longest_gc = 0.0
         self.longest_gc_generation = -1
+        # Passes and their seconds by generation (0, 1, 2): how often a full pass ran, and what it took in all.
+        self.gc_passes = [0, 0, 0]
+        self.gc_by_generation = [0.0, 0.0, 0.0]
+        self.gc_collected = [0, 0, 0]
         self._gc_started = 0.0
         self.next_line = time.perf_counter() + 1.0
 
@@ -50,10 +56,15 @@ class LoopMeter:
             self._gc_started = time.perf_counter()
             return
         took = time.perf_counter() - self._gc_started
+        generation = int(info.get("generation", -1))
         self.gc += took
+        if 0 <= generation < len(self.gc_passes):
+            self.gc_passes[generation] += 1
+            self.gc_by_generation[generation] += took
+            self.gc_collected[generation] += int(info.get("collected", 0))
         if took > self.longest_gc:
             self.longest_gc = took
-            self.longest_gc_generation = int(info.get("generation", -1))
+            self.longest_gc_generation = generation
 
     def install(self) -> None:
         gc.callbacks.append(self.on_gc)
@@ -94,6 +105,9 @@ class LoopMeter:
             "gc_ms": round(self.gc * 1000, 2),
             "longest_gc_ms": round(self.longest_gc * 1000, 2),
             "longest_gc_generation": self.longest_gc_generation,
+            "gc_passes": self.gc_passes,
+            "gc_ms_by_generation": [round(took * 1000, 2) for took in self.gc_by_generation],
+            "gc_collected_by_generation": self.gc_collected,
         }
         self.out.write(json.dumps(line) + "\n")
         self.out.flush()
@@ -101,6 +115,9 @@ class LoopMeter:
         self.longest_other_name = ""
         self.gc = self.longest_gc = 0.0
         self.longest_gc_generation = -1
+        self.gc_passes = [0, 0, 0]
+        self.gc_by_generation = [0.0, 0.0, 0.0]
+        self.gc_collected = [0, 0, 0]
         self.next_line = now + 1.0
 
 

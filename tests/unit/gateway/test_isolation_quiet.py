@@ -64,3 +64,10 @@ def test_the_first_run_waits_for_a_settled_gateway() -> None:
     waited = this_process.gateway_settled(age + 5.0, sleep=waits.append)
     assert waits == [pytest.approx(waited, abs=0.1)]
     assert 5.0 <= waited <= age + 5.0
+
+
+def test_the_gateway_resident_memory_is_read() -> None:
+    assert Watched().gateway_rss_mb() is None
+    resident = Watched(gateway_pid=os.getpid()).gateway_rss_mb()
+    assert resident is not None
+    assert resident > 1.0  # a Python process holds more than a megabyte
