@@ -18,6 +18,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -267,6 +268,42 @@ def _metered(path: Path | None, start: float, end: float) -> tuple[float | None,
         return None, None
     share = sum(line["heavy_s"] for line in inside) / len(inside)
     return round(share, 3), max(line["longest_heavy_ms"] for line in inside)
+
+
+def soak(base: str, token: str, seconds: int, watched: Watched, every: float = 10.0) -> dict[str, Any]:
+    """One loaded run (`{ __typename }` beside maximum-cost queries) of `seconds`, the gateway's resident memory read
+    every `every` seconds meanwhile: whether what the collector leaves (cyclic garbage frozen between its scheduled
+    full collections) grows without bound. With the loop meter, the collector's passes over the run too."""
+    samples: list[float | None] = [watched.gateway_rss_mb()]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(every):
+            samples.append(watched.gateway_rss_mb())
+
+    sampler = threading.Thread(target=sample, name="rss-sampler", daemon=True)
+    start = time.time()
+    sampler.start()
+    try:
+        loaded, took = loaded_run(base, token, seconds)
+    finally:
+        stop.set()
+        sampler.join()
+    samples.append(watched.gateway_rss_mb())
+    known = [mb for mb in samples if mb is not None]
+    figures: dict[str, Any] = {
+        "soak_seconds": seconds,
+        "soak_typename_c8": loaded,
+        "soak_max_cost_queries_completed": len(took),
+        "soak_gateway_rss_mb": samples,
+        "soak_gateway_rss_mb_first_last_max": [known[0], known[-1], max(known)] if known else None,
+    }
+    lines = _lines(watched.loop_meter, start, start + seconds)
+    if lines:
+        figures["soak_gc_ms"] = round(sum(line.get("gc_ms", 0.0) for line in lines), 1)
+        figures["soak_longest_gc_ms"] = max(line.get("longest_gc_ms", 0.0) for line in lines)
+        figures["soak_gc_passes"] = [sum(line.get("gc_passes", [0, 0, 0])[g] for line in lines) for g in range(3)]
+    return figures
 
 
 def loaded_run(base: str, token: str, seconds: int) -> tuple[dict[str, float], list[float]]:
