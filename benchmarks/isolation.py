@@ -8,7 +8,9 @@ CPU seconds of the gateway and of the database server during the idle and the lo
 shared machine), and with `--loop-meter` (the gateway run by benchmarks/loop_meter.py) the share of the loaded run's
 seconds the gateway's event loop spent on the maximum-cost queries' own work (`heavy_loop_share_rounds`) and the
 longest single stretch of it (`longest_heavy_callback_ms_rounds`), and the longest loop callback of the rest in
-each round's idle and loaded run, with what it ran (`longest_other_callback_rounds`).
+each round's idle and loaded run, with what it ran and the collector's passes (full ones apart) in the run
+(`longest_other_callback_rounds`); and the gateway's resident memory before the first round and after each loaded
+run (`isolation_gateway_rss_mb`). `soak` is one long loaded run with that memory sampled (`--isolation-soak`).
 """
 
 from __future__ import annotations
