@@ -11,7 +11,8 @@ coroutine or the callback) and the loop thread's CPU time in it (`longest_other_
 when the thread waited, for the core or for the GIL), the longest of the rest: what stalls the loop when no heavy
 operation runs; and the collector's passes: `gc_ms` in all, `longest_gc_ms` and its `longest_gc_generation`, and
 by generation (young, middle, full) `gc_passes`, `gc_ms_by_generation` and `gc_collected_by_generation` (the
-unreachable objects each generation's passes freed: cyclic garbage). Worker
+unreachable objects each generation's passes freed: cyclic garbage); and `loop_run_delay_ms`, the time the loop's
+thread waited for a core (what is left of its off-CPU time waited for the GIL or in a blocking call). Worker
 threads (ranking) and the database are not in it. benchmarks/hot_path.py's `--loop-meter` runs its isolation phase
 on such a gateway and sums the lines.
 """
@@ -49,6 +50,7 @@ class LoopMeter:
         self.gc_collected = [0, 0, 0]
         self._gc_started = 0.0
         self.next_line = time.perf_counter() + 1.0
+        self.run_delay = run_delay_seconds()
 
     def on_gc(self, phase: str, info: dict[str, Any]) -> None:
         """A `gc.callbacks` entry: each pass timed, by generation."""
@@ -94,6 +96,7 @@ class LoopMeter:
         events.Handle._run = timed_run  # type: ignore[method-assign,assignment]
 
     def write(self, now: float) -> None:
+        delay = run_delay_seconds()
         line = {
             "at": round(time.time(), 3),
             "heavy_s": round(self.heavy, 4),
@@ -108,7 +111,11 @@ class LoopMeter:
             "gc_passes": self.gc_passes,
             "gc_ms_by_generation": [round(took * 1000, 2) for took in self.gc_by_generation],
             "gc_collected_by_generation": self.gc_collected,
+            # Seconds the loop's thread was ready to run but waited for a core (the kernel's schedstat): waiting for
+            # the GIL is not in it (the thread sleeps), so the rest of a stall's off-CPU time is that.
+            "loop_run_delay_ms": round((delay - self.run_delay) * 1000, 2),
         }
+        self.run_delay = delay
         self.out.write(json.dumps(line) + "\n")
         self.out.flush()
         self.heavy = self.other = self.longest_heavy = self.longest_other = self.longest_other_cpu = 0.0
@@ -119,6 +126,15 @@ class LoopMeter:
         self.gc_by_generation = [0.0, 0.0, 0.0]
         self.gc_collected = [0, 0, 0]
         self.next_line = now + 1.0
+
+
+def run_delay_seconds() -> float:
+    """The calling thread's time spent runnable but waiting for a core, from /proc (Linux); 0 where unreadable."""
+    try:
+        with open("/proc/thread-self/schedstat", encoding="ascii") as stat:
+            return int(stat.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def callback_name(handle: Any) -> str:
