@@ -18,7 +18,8 @@ again: one long pass per that interval instead of one every few seconds.
 The refreeze alone did not stop the automatic full passes: CPython 3.11 starts one when ten middle passes have run
 and the objects they promoted since the last full pass exceed a quarter of what that pass left (`long_lived_total`).
 With the long-lived heap frozen, a full pass leaves only seconds of survivors, so that quarter is tiny and every
-tenth middle pass started another (one or two per second under maximum-cost queries, 20-27 ms each, on the loop).
+tenth middle pass started another, on the loop (3-4 a second even idle; 14-32 per 10 s under maximum-cost
+queries, 155-489 ms in all, the longest 21-129 ms: benchmarks/hot_path.py --isolation-only --loop-meter).
 So while the refreeze runs, the old generation's threshold is set out of reach (`NO_AUTOMATIC_FULL`): full passes
 run only when this module runs them, and what reached the old generation is frozen at the next refreeze and
 reclaimed, if it became cyclic garbage, by the `full_every` collection.
