@@ -3,7 +3,7 @@
 graphql-core 3.3's `ExecutionContext` keeps helpers for resolvers (`async_helpers`) made of its own bound methods,
 so every execution is a reference cycle (context, helpers, methods) and with it everything the context reaches
 (the request's context, its DataLoaders, their caches) is freed only by a pass of the cyclic garbage collector:
-~210 objects per `{ __typename }` request, a young pass every five requests at 2,500 requests/s, and what was still
+~130 objects per `{ __typename }` request, a young pass every five requests at 2,500 requests/s, and what was still
 in flight at a pass promoted towards the old generation (infra/gc_pause.py). Here the helpers hold the context
 weakly; they are called only while the context executes (from its own methods), so it is alive whenever they run.
 """
