@@ -2,6 +2,7 @@
 
     python -m benchmarks.hot_path [--seconds 10] [--items 300] [--skip-history] [--slot-members 100000]
     python -m benchmarks.hot_path --isolation-only [--seconds 10] [--isolation-rounds 3] [--loop-meter]
+    python -m benchmarks.hot_path --isolation-only --isolation-soak 300 [--loop-meter]
     python -m benchmarks.hot_path --events-only [--seconds 10]
 
 Set-up, as the hot-path issue prescribes: one SecantusDB server and one gateway process (every service mounted in
@@ -26,7 +27,8 @@ baseline measured in the same run:
   --isolation-rounds times (3) and the median of the rounds' ratios is printed beside the first round's, with the
   CPU each process spent and requests/s loaded vs idle (`--isolation-only`: just these; benchmarks/isolation.py);
   each timed run starts once the gateway and the database server are quiet (the in-memory engine's eviction after
-  earlier phases' writes ran with no request in flight), the first once the gateway is 40 s old;
+  earlier phases' writes ran with no request in flight), the first once the gateway is 40 s old; `--isolation-soak`
+  runs one loaded run that long instead and samples the gateway's resident memory every 10 s (`soak_gateway_rss_mb`);
 - a golden-slot run of --slot-members members (benchmarks/slot_run.py, pinned to the platform's core) vs bare
   `Booster.predict` throughput, whole and in two partitions, with each member delivered exactly once
   (`--slot-members 0` skips it; it is linear in members).
@@ -79,7 +81,7 @@ from benchmarks.gateway_harness import (
     ratio,
     wrk,
 )
-from benchmarks.isolation import ISOLATION_ROUNDS, Watched, isolation, listening_pid
+from benchmarks.isolation import ISOLATION_ROUNDS, Watched, isolation, listening_pid, soak
 from infra.embedded import EmbeddedServer
 
 WARMUP_WRITES = 12_000
@@ -503,11 +505,12 @@ def run(
 
 
 def run_isolation(
-    seconds: int, items: int, rounds: int = ISOLATION_ROUNDS, *, loop_meter: bool = False
+    seconds: int, items: int, rounds: int = ISOLATION_ROUNDS, *, loop_meter: bool = False, soak_seconds: int = 0
 ) -> dict[str, Any]:
     """Only the isolation figures (`--isolation-only`): the gateway set up and warmed as `run` does, on a fresh
     server (none of the throughput runs' writes before it), then `isolation`; with `loop_meter`, the gateway run by
-    benchmarks/loop_meter.py (its loop's time on the heavy queries reported)."""
+    benchmarks/loop_meter.py (its loop's time on the heavy queries reported); with `soak_seconds`, instead of the
+    rounds one loaded run that long with the gateway's resident memory sampled (benchmarks/isolation.py `soak`)."""
     os.sched_setaffinity(0, {int(LOAD_CORE)})
     figures = Figures()
     figures["seconds_per_run"] = seconds
@@ -528,7 +531,13 @@ def run_isolation(
                 warm_feeds(Platform(base), world["reader"])
                 watched = Watched(listening_pid(base), server.process.pid, meter)
                 drain = lambda: drain_ingest(server.uri, prefix)  # noqa: E731
-                for key, value in isolation(base, world["reader"], seconds, drain, rounds, watched).items():
+                if soak_seconds > 0:
+                    figures["isolation_gateway_settle_seconds"] = watched.gateway_settled()
+                    figures["isolation_quiet_wait_seconds"] = [watched.quiet()]
+                    measured = soak(base, world["reader"], soak_seconds, watched)
+                else:
+                    measured = isolation(base, world["reader"], seconds, drain, rounds, watched)
+                for key, value in measured.items():
                     figures[key] = value
         finally:
             os.environ.pop("LOOP_METER_FILE", None)
@@ -555,11 +564,24 @@ def main() -> None:
         action="store_true",
         help="with --isolation-only: the gateway's loop metered (benchmarks/loop_meter.py), its heavy share reported",
     )
+    parser.add_argument(
+        "--isolation-soak",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="with --isolation-only: one loaded run this long instead of the rounds, the gateway's memory sampled",
+    )
     args = parser.parse_args()
     if args.events_only:
         figures = run_events(args.seconds, args.items)
     elif args.isolation_only:
-        figures = run_isolation(args.seconds, args.items, args.isolation_rounds, loop_meter=args.loop_meter)
+        figures = run_isolation(
+            args.seconds,
+            args.items,
+            args.isolation_rounds,
+            loop_meter=args.loop_meter,
+            soak_seconds=args.isolation_soak,
+        )
     else:
         figures = run(args.seconds, args.items, not args.skip_history, args.slot_members, args.isolation_rounds)
     print_summary(figures)

@@ -8,7 +8,9 @@ CPU seconds of the gateway and of the database server during the idle and the lo
 shared machine), and with `--loop-meter` (the gateway run by benchmarks/loop_meter.py) the share of the loaded run's
 seconds the gateway's event loop spent on the maximum-cost queries' own work (`heavy_loop_share_rounds`) and the
 longest single stretch of it (`longest_heavy_callback_ms_rounds`), and the longest loop callback of the rest in
-each round's idle and loaded run, with what it ran (`longest_other_callback_rounds`).
+each round's idle and loaded run, with what it ran and the collector's passes (full ones apart) in the run
+(`longest_other_callback_rounds`); and the gateway's resident memory before the first round and after each loaded
+run (`isolation_gateway_rss_mb`). `soak` is one long loaded run with that memory sampled (`--isolation-soak`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,6 +53,15 @@ class Watched:
 
     def cpu_seconds(self) -> tuple[float, float]:
         return _cpu(self.gateway_pid), _cpu(self.database_pid)
+
+    def gateway_rss_mb(self) -> float | None:
+        """The gateway's resident memory (MB), from /proc: whether what the collector leaves grows round by round."""
+        if self.gateway_pid is None:
+            return None
+        for line in Path(f"/proc/{self.gateway_pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+        return None
 
     def gateway_settled(
         self, seconds: float = GATEWAY_SETTLED_SECONDS, sleep: Callable[[float], None] = time.sleep
@@ -153,11 +165,14 @@ def isolation(
     stalls: list[dict[str, Any]] = []
     # The machine's 1-minute load average as each loaded run starts: how much else shared the two cores.
     loads: list[float] = []
+    # The gateway's resident memory before the first round and after each loaded run.
+    rss: list[float | None] = [watched.gateway_rss_mb()]
     for _ in range(max(1, rounds)):
         waits.append(watched.quiet())
         loads.append(round(os.getloadavg()[0], 2))
         window_start = time.time()
         (loaded, took), loaded_cpu = _measured(watched, lambda: loaded_run(base, token, seconds))
+        rss.append(watched.gateway_rss_mb())
         meter = _metered(watched.loop_meter, window_start, window_start + seconds)
         shares.append(meter[0])
         longest.append(meter[1])
@@ -194,6 +209,7 @@ def isolation(
     figures["max_cost_query_ms_median_rounds"] = [round(statistics.median(t), 1) if t else None for *_, t in played]
     if watched.gateway_pid is not None:
         figures["isolation_cpu_rounds"] = cpu_rounds
+        figures["isolation_gateway_rss_mb"] = rss
     if watched.loop_meter is not None:
         figures["heavy_loop_share_rounds"] = shares
         figures["longest_heavy_callback_ms_rounds"] = longest
@@ -220,8 +236,9 @@ def _named(phase: str, cpu: tuple[float, float]) -> dict[str, float]:
 
 def _stall(phase: str, path: Path | None, start: float, end: float) -> dict[str, Any]:
     """From the loop meter's lines within [start, end]: the longest callback that was not the heavy queries' own
-    work (ms), the loop thread's CPU time in it (ms) and what it ran; the collector's passes in all (ms) and the
-    longest one with its generation; keyed by `phase`."""
+    work (ms), the loop thread's CPU time in it (ms) and what it ran; the collector's passes in all (ms), the
+    longest one with its generation, the full (generation 2) passes' count and ms, and the time the loop's thread
+    waited for a core; keyed by `phase`."""
     lines = _lines(path, start, end)
     if not lines:
         return {}
@@ -234,6 +251,9 @@ def _stall(phase: str, path: Path | None, start: float, end: float) -> dict[str,
         f"{phase}_gc_ms": round(sum(line.get("gc_ms", 0.0) for line in lines), 1),
         f"{phase}_longest_gc_ms": collected.get("longest_gc_ms"),
         f"{phase}_longest_gc_generation": collected.get("longest_gc_generation"),
+        f"{phase}_gc_full_passes": sum(line.get("gc_passes", [0, 0, 0])[2] for line in lines),
+        f"{phase}_gc_full_ms": round(sum(line.get("gc_ms_by_generation", [0.0, 0.0, 0.0])[2] for line in lines), 1),
+        f"{phase}_loop_run_delay_ms": round(sum(line.get("loop_run_delay_ms", 0.0) for line in lines), 1),
     }
 
 
@@ -252,6 +272,42 @@ def _metered(path: Path | None, start: float, end: float) -> tuple[float | None,
         return None, None
     share = sum(line["heavy_s"] for line in inside) / len(inside)
     return round(share, 3), max(line["longest_heavy_ms"] for line in inside)
+
+
+def soak(base: str, token: str, seconds: int, watched: Watched, every: float = 10.0) -> dict[str, Any]:
+    """One loaded run (`{ __typename }` beside maximum-cost queries) of `seconds`, the gateway's resident memory read
+    every `every` seconds meanwhile: whether what the collector leaves (cyclic garbage frozen between its scheduled
+    full collections) grows without bound. With the loop meter, the collector's passes over the run too."""
+    samples: list[float | None] = [watched.gateway_rss_mb()]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(every):
+            samples.append(watched.gateway_rss_mb())
+
+    sampler = threading.Thread(target=sample, name="rss-sampler", daemon=True)
+    start = time.time()
+    sampler.start()
+    try:
+        loaded, took = loaded_run(base, token, seconds)
+    finally:
+        stop.set()
+        sampler.join()
+    samples.append(watched.gateway_rss_mb())
+    known = [mb for mb in samples if mb is not None]
+    figures: dict[str, Any] = {
+        "soak_seconds": seconds,
+        "soak_typename_c8": loaded,
+        "soak_max_cost_queries_completed": len(took),
+        "soak_gateway_rss_mb": samples,
+        "soak_gateway_rss_mb_first_last_max": [known[0], known[-1], max(known)] if known else None,
+    }
+    lines = _lines(watched.loop_meter, start, start + seconds)
+    if lines:
+        figures["soak_gc_ms"] = round(sum(line.get("gc_ms", 0.0) for line in lines), 1)
+        figures["soak_longest_gc_ms"] = max(line.get("longest_gc_ms", 0.0) for line in lines)
+        figures["soak_gc_passes"] = [sum(line.get("gc_passes", [0, 0, 0])[g] for line in lines) for g in range(3)]
+    return figures
 
 
 def loaded_run(base: str, token: str, seconds: int) -> tuple[dict[str, float], list[float]]:

@@ -9,7 +9,10 @@ seconds spent on each in that second), `longest_heavy_ms` (the longest single he
 request could wait behind one stretch of it), and `longest_other_ms` with what it ran (`longest_other`: the task's
 coroutine or the callback) and the loop thread's CPU time in it (`longest_other_cpu_ms`: much less than its length
 when the thread waited, for the core or for the GIL), the longest of the rest: what stalls the loop when no heavy
-operation runs; and the collector's passes: `gc_ms` in all, `longest_gc_ms` and its `longest_gc_generation`. Worker
+operation runs; and the collector's passes: `gc_ms` in all, `longest_gc_ms` and its `longest_gc_generation`, and
+by generation (young, middle, full) `gc_passes`, `gc_ms_by_generation` and `gc_collected_by_generation` (the
+unreachable objects each generation's passes freed: cyclic garbage); and `loop_run_delay_ms`, the time the loop's
+thread waited for a core (what is left of its off-CPU time waited for the GIL or in a blocking call). Worker
 threads (ranking) and the database are not in it. benchmarks/hot_path.py's `--loop-meter` runs its isolation phase
 on such a gateway and sums the lines.
 """
@@ -41,8 +44,13 @@ class LoopMeter:
         self.gc = 0.0
         self.longest_gc = 0.0
         self.longest_gc_generation = -1
+        # Passes and their seconds by generation (0, 1, 2): how often a full pass ran, and what it took in all.
+        self.gc_passes = [0, 0, 0]
+        self.gc_by_generation = [0.0, 0.0, 0.0]
+        self.gc_collected = [0, 0, 0]
         self._gc_started = 0.0
         self.next_line = time.perf_counter() + 1.0
+        self.run_delay = run_delay_seconds()
 
     def on_gc(self, phase: str, info: dict[str, Any]) -> None:
         """A `gc.callbacks` entry: each pass timed, by generation."""
@@ -50,10 +58,15 @@ class LoopMeter:
             self._gc_started = time.perf_counter()
             return
         took = time.perf_counter() - self._gc_started
+        generation = int(info.get("generation", -1))
         self.gc += took
+        if 0 <= generation < len(self.gc_passes):
+            self.gc_passes[generation] += 1
+            self.gc_by_generation[generation] += took
+            self.gc_collected[generation] += int(info.get("collected", 0))
         if took > self.longest_gc:
             self.longest_gc = took
-            self.longest_gc_generation = int(info.get("generation", -1))
+            self.longest_gc_generation = generation
 
     def install(self) -> None:
         gc.callbacks.append(self.on_gc)
@@ -83,6 +96,7 @@ class LoopMeter:
         events.Handle._run = timed_run  # type: ignore[method-assign,assignment]
 
     def write(self, now: float) -> None:
+        delay = run_delay_seconds()
         line = {
             "at": round(time.time(), 3),
             "heavy_s": round(self.heavy, 4),
@@ -94,14 +108,33 @@ class LoopMeter:
             "gc_ms": round(self.gc * 1000, 2),
             "longest_gc_ms": round(self.longest_gc * 1000, 2),
             "longest_gc_generation": self.longest_gc_generation,
+            "gc_passes": self.gc_passes,
+            "gc_ms_by_generation": [round(took * 1000, 2) for took in self.gc_by_generation],
+            "gc_collected_by_generation": self.gc_collected,
+            # Seconds the loop's thread was ready to run but waited for a core (the kernel's schedstat): waiting for
+            # the GIL is not in it (the thread sleeps), so the rest of a stall's off-CPU time is that.
+            "loop_run_delay_ms": round((delay - self.run_delay) * 1000, 2),
         }
+        self.run_delay = delay
         self.out.write(json.dumps(line) + "\n")
         self.out.flush()
         self.heavy = self.other = self.longest_heavy = self.longest_other = self.longest_other_cpu = 0.0
         self.longest_other_name = ""
         self.gc = self.longest_gc = 0.0
         self.longest_gc_generation = -1
+        self.gc_passes = [0, 0, 0]
+        self.gc_by_generation = [0.0, 0.0, 0.0]
+        self.gc_collected = [0, 0, 0]
         self.next_line = now + 1.0
+
+
+def run_delay_seconds() -> float:
+    """The calling thread's time spent runnable but waiting for a core, from /proc (Linux); 0 where unreadable."""
+    try:
+        with open("/proc/thread-self/schedstat", encoding="ascii") as stat:
+            return int(stat.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def callback_name(handle: Any) -> str:

@@ -23,6 +23,7 @@ from gateway.cost_lane import CostLane, lane_for
 from gateway.cost_limits import CostBudgets, CostPolicy, QueryCostLimits
 from gateway.document_limits import DocumentLimits
 from gateway.errors import ErrorCodes, ProductionErrorCodes
+from gateway.execution_context import AcyclicExecutionContext
 from gateway.graphql import descriptions
 from gateway.graphql.billing.descriptions import DESCRIPTIONS as BILLING_DESCRIPTIONS
 from gateway.graphql.billing.mutations import BillingMutation, CommerceMutation, LedgerMutation
@@ -201,7 +202,9 @@ def converted_schema(production: bool) -> GatewaySchema:
     gateways (the test suite starts one per test) converts once.
     """
     config: Any = StrawberryConfig(disable_field_suggestions=production)
-    schema = GatewaySchema(query=Query, mutation=Mutation, extensions=[], config=config)
+    schema = GatewaySchema(
+        query=Query, mutation=Mutation, extensions=[], config=config, execution_context_class=AcyclicExecutionContext
+    )
     descriptions.apply_descriptions(schema._schema, DESCRIPTIONS)
     return schema
 

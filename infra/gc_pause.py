@@ -14,6 +14,15 @@ young generations are collected (a short pass: only what was made since the last
 too: an automatic full pass then walks at most that many seconds of survivors. Cyclic garbage frozen that way is
 not reclaimed while frozen; every `full_every` seconds the process unfreezes, collects once in full and freezes
 again: one long pass per that interval instead of one every few seconds.
+
+The refreeze alone did not stop the automatic full passes: CPython 3.11 starts one when ten middle passes have run
+and the objects they promoted since the last full pass exceed a quarter of what that pass left (`long_lived_total`).
+With the long-lived heap frozen, a full pass leaves only seconds of survivors, so that quarter is tiny and every
+tenth middle pass started another, on the loop (3-4 a second even idle; 14-32 per 10 s under maximum-cost
+queries, 155-489 ms in all, the longest 21-129 ms: benchmarks/hot_path.py --isolation-only --loop-meter).
+So while the refreeze runs, the old generation's threshold is set out of reach (`NO_AUTOMATIC_FULL`): full passes
+run only when this module runs them, and what reached the old generation is frozen at the next refreeze and
+reclaimed, if it became cyclic garbage, by the `full_every` collection.
 """
 
 from __future__ import annotations
@@ -29,6 +38,10 @@ from infra.logging import get_logger
 from infra.tasks import cancel_and_wait
 
 log = get_logger(__name__)
+
+# The old generation's threshold while the refreeze runs: middle passes between two automatic full passes, which
+# at a few per second none reaches (CPython counts it in a C int).
+NO_AUTOMATIC_FULL = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,13 @@ def refreeze_young() -> None:
     gc.freeze()
 
 
+def without_automatic_full_passes() -> tuple[int, int, int]:
+    """The old generation's threshold set out of reach; the thresholds before, to restore."""
+    before = gc.get_threshold()
+    gc.set_threshold(before[0], before[1], NO_AUTOMATIC_FULL)
+    return before
+
+
 def collect_all() -> int:
     """Everything unfrozen and collected in full (frozen cycles reclaimed), then frozen again."""
     gc.unfreeze()
@@ -67,6 +87,7 @@ async def _keep_frozen(policy: FreezePolicy) -> None:
     log.info("gc_frozen", objects=freeze_long_lived())
     if policy.refreeze <= 0:
         return
+    without_automatic_full_passes()
     last_full = time.monotonic()
     while True:
         await asyncio.sleep(policy.refreeze)
@@ -79,14 +100,17 @@ async def _keep_frozen(policy: FreezePolicy) -> None:
 
 @contextlib.asynccontextmanager
 async def long_lived_frozen(policy: FreezePolicy) -> AsyncIterator[None]:
-    """For a process's lifetime: frozen now, again after `policy.after` seconds and then as the policy says;
-    `after` 0 leaves the collector as it is (the test suite, where apps come and go in one process)."""
+    """For a process's lifetime: frozen now, again after `policy.after` seconds and then as the policy says (the
+    collector's thresholds restored at the end); `after` 0 leaves the collector as it is (the test suite, where apps
+    come and go in one process)."""
     if policy.after <= 0:
         yield
         return
     log.info("gc_frozen", objects=freeze_long_lived())
+    thresholds = gc.get_threshold()
     task = asyncio.create_task(_keep_frozen(policy), name="gc-freeze")
     try:
         yield
     finally:
         await cancel_and_wait(task)
+        gc.set_threshold(*thresholds)

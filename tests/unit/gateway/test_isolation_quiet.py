@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from benchmarks import isolation
 from benchmarks.isolation import Watched
 
 
@@ -64,3 +66,25 @@ def test_the_first_run_waits_for_a_settled_gateway() -> None:
     waited = this_process.gateway_settled(age + 5.0, sleep=waits.append)
     assert waits == [pytest.approx(waited, abs=0.1)]
     assert 5.0 <= waited <= age + 5.0
+
+
+def test_the_gateway_resident_memory_is_read() -> None:
+    assert Watched().gateway_rss_mb() is None
+    resident = Watched(gateway_pid=os.getpid()).gateway_rss_mb()
+    assert resident is not None
+    assert resident > 1.0  # a Python process holds more than a megabyte
+
+
+def test_a_soak_samples_the_gateway_memory_through_the_loaded_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    def loaded(base: str, token: str, seconds: int) -> tuple[dict[str, float], list[float]]:
+        time.sleep(0.2)
+        return {"rps": 1.0}, [500.0, 600.0]
+
+    monkeypatch.setattr(isolation, "loaded_run", loaded)
+    figures = isolation.soak("http://gateway", "token", 1, Watched(gateway_pid=os.getpid()), every=0.02)
+    samples = figures["soak_gateway_rss_mb"]
+    assert len(samples) >= 4  # before, several during, after
+    first, last, most = figures["soak_gateway_rss_mb_first_last_max"]
+    assert (first, last) == (samples[0], samples[-1])
+    assert most == max(samples)
+    assert figures["soak_max_cost_queries_completed"] == 2

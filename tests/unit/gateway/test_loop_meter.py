@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.loop_meter import LoopMeter
+from benchmarks.loop_meter import LoopMeter, run_delay_seconds
 from gateway.cost_pacing import heavy_operation
 
 
@@ -105,3 +105,37 @@ async def test_collector_passes_are_timed(tmp_path: Path, monkeypatch: pytest.Mo
     assert line["gc_ms"] > 0
     assert line["longest_gc_generation"] == 2
     assert line["longest_gc_ms"] <= line["gc_ms"]
+
+
+class _Cycle:
+    other: object = None
+
+
+async def collects_a_cycle() -> None:
+    await asyncio.sleep(0)
+    a, b = _Cycle(), _Cycle()
+    a.other, b.other = b, a
+    del a, b
+    gc.collect()
+
+
+async def test_passes_are_counted_by_generation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(events.Handle, "_run", events.Handle._run)  # restored after the test
+    line = await metered(tmp_path, collects_a_cycle)
+    assert line["gc_passes"][2] >= 1
+    assert 0 < line["gc_ms_by_generation"][2] <= line["gc_ms"]
+    assert line["gc_collected_by_generation"][2] >= 2  # the cycle's two objects
+
+
+def test_the_threads_wait_for_a_core_is_read_from_the_kernel() -> None:
+    first = run_delay_seconds()
+    busy(0.01)
+    assert first <= run_delay_seconds()  # a running total
+    fields = Path("/proc/thread-self/schedstat").read_text().split()  # Linux, where the benchmarks run
+    assert run_delay_seconds() >= int(fields[1]) / 1e9
+
+
+async def test_each_line_has_the_loops_wait_for_a_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(events.Handle, "_run", events.Handle._run)  # restored after the test
+    line = await metered(tmp_path, cheap_work)
+    assert line["loop_run_delay_ms"] >= 0.0

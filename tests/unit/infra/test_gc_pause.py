@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from infra.gc_pause import FreezePolicy, long_lived_frozen
+from infra.gc_pause import NO_AUTOMATIC_FULL, FreezePolicy, long_lived_frozen
 from infra.settings import Settings
 
 
@@ -63,6 +63,34 @@ async def test_a_full_collection_reclaims_a_frozen_cycle() -> None:
             del a, b
             assert await _until(lambda: gone() is None)  # only a full pass of the unfrozen heap frees a cycle
     finally:
+        gc.unfreeze()
+
+
+async def test_no_automatic_full_pass_runs_while_the_refreeze_does() -> None:
+    full_passes: list[int] = []
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            full_passes.append(1)
+
+    thresholds = gc.get_threshold()
+    try:
+        async with long_lived_frozen(FreezePolicy(after=0.01, refreeze=3600)):
+            assert await _until(lambda: gc.get_threshold()[2] == NO_AUTOMATIC_FULL)  # the second freeze done
+            gc.callbacks.append(on_gc)
+            # Objects alive across many middle passes, as a maximum-cost query's are: promoted to the old generation,
+            # whose automatic full passes (with the heap frozen) would start every tenth middle pass.
+            in_flight: list[list[_Node]] = []
+            for _ in range(300):
+                in_flight.append([_Node() for _ in range(2000)])
+                del in_flight[:-20]
+            middle_passes = gc.get_stats()[1]["collections"]
+            assert middle_passes > 0
+            assert full_passes == []
+        assert gc.get_threshold() == thresholds  # restored when the process's lifetime ends
+    finally:
+        if on_gc in gc.callbacks:
+            gc.callbacks.remove(on_gc)
         gc.unfreeze()
 
 
