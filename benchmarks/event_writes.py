@@ -6,8 +6,9 @@ On a fresh embedded SecantusDB (in memory), with the distribution store's indexe
 
 - `sequential`: the server's CPU milliseconds per operation, one connection, operations one at a time (from /proc,
   so only the database server's work): `EventsStore.insert_events` of 1 and of 100 events (transaction, outbox
-  entry, journal barrier), `insert_one` / `insert_many` of 100 into `events` (its indexes) and into an unindexed
-  collection, the journal barrier alone, a transaction around one `insert_one`; and `derive_take_ms`: the ingest
+  entry, journal barrier; `keyed`: each event with a client id, so a key document each), `insert_one` /
+  `insert_many` of 100 into `events` (its indexes) and into an unindexed collection, the journal barrier alone, a
+  transaction around one `insert_one`; and `derive_take_ms`: the ingest
   worker's take of TAKE_BATCHES batches of 100 events (each batch on the same 100 items of one member, as
   `benchmarks.hot_path --events-only` records them; about its takes' size there), mean of DERIVE_ROUNDS takes (the
   server's CPU counter ticks in 10 ms), the batches stored before each take is timed;
@@ -68,7 +69,8 @@ class Events:
         self.community, self.member = ObjectId(), ObjectId()
         self.items = [ObjectId() for _ in range(BATCH)]
 
-    def batch(self, n: int) -> list[Doc]:
+    def batch(self, n: int, *, keyed: bool = False) -> list[Doc]:
+        """`n` events; `keyed`: each with a fresh client event id (a key document each: store/event_keys.py)."""
         now = datetime.now(UTC)
         return [
             {
@@ -85,6 +87,7 @@ class Events:
                 "author_id": str(self.member),
                 "kind": "UGC",
             }
+            | ({"client_event_id": str(ObjectId())} if keyed else {})
             for k in range(n)
         ]
 
@@ -124,6 +127,9 @@ async def sequential(server_pid: int, store: DistributionStore, events: Events) 
         "derive_take_ms": await derive_take_ms(),
         "insert_events_1_ms": await per_op(lambda: store.events.insert_events(events.batch(1)), 300),
         "insert_events_100_ms": await per_op(lambda: store.events.insert_events(events.batch(BATCH)), 30),
+        "insert_events_100_keyed_ms": await per_op(
+            lambda: store.events.insert_events(events.batch(BATCH, keyed=True)), 30
+        ),
         "insert_one_indexed_ms": await per_op(lambda: indexed.insert_one(events.batch(1)[0]), 300),
         "insert_one_unindexed_ms": await per_op(lambda: plain.insert_one(events.batch(1)[0]), 300),
         "insert_many100_indexed_ms": await per_op(lambda: indexed.insert_many(events.batch(BATCH)), 30),

@@ -1,4 +1,4 @@
-"""`python infra/database_server.py [secantusd-py flags]`: SecantusDB with a short transaction lifetime.
+"""`python infra/database_server.py [secantusd-py flags]`: SecantusDB with a short transaction lifetime, no oplog.
 
 Why: a process killed inside a transaction leaves it open on the server, and every write to the documents it
 touched (a community's invoice counter, say) waits until the server reaps it. `secantusd-py` fixes that lifetime at
@@ -12,6 +12,14 @@ of 4 `--events-only` runs and in none of 4 at 10 s (README, "Events in: the tran
 
 SecantusDB reaps expired transactions only when another transaction command arrives; a plain write waiting on a
 dead transaction's document would wait for ever on a quiet server. A thread here reaps every second.
+
+No oplog (unless `SECANTUS_OPLOG=on`): SecantusDB advertises a replica set (transactions need one) and so writes
+an oplog entry for every inserted, updated or deleted document at each commit, and prunes as many once its cap
+(100,000 entries) is reached, yet nothing of the platform reads it (no change stream; the driver's cluster times
+are minted apart from it). That was 11% of the server's busy samples under sustained `recordEvents` of 100
+(py-spy, README "Events in: the oplog"). SecantusDB's own flag for it (`Storage(enable_oplog=...)`, toggled at
+runtime: its oplog tables stay) is tied to `--standalone`, where drivers refuse transactions. Production runs MongoDB,
+whose oplog is its replication: this is the development and test server's setting only.
 
 Standalone on purpose (standard library and SecantusDB only): it runs by path, from any working directory.
 """
@@ -27,6 +35,7 @@ from typing import Any
 
 LIFETIME_ENV = "SECANTUS_TRANSACTION_LIFETIME_SECONDS"
 DEFAULT_LIFETIME_SECONDS = 10.0
+OPLOG_ENV = "SECANTUS_OPLOG"
 REAP_INTERVAL_SECONDS = 1.0
 
 
@@ -37,15 +46,23 @@ def reap(server: Any) -> None:
             server.transactions.prune_expired()
 
 
+def oplog_wanted(setting: str | None) -> bool:
+    """`SECANTUS_OPLOG`: on (1, true, yes) for a server whose oplog someone reads (a change stream); off by default."""
+    return (setting or "").strip().lower() in {"1", "on", "true", "yes"}
+
+
 def main(argv: list[str] | None = None) -> int:
     # SecantusDB is a development package (requirements-dev.txt): imported only when this wrapper runs.
     from secantus import cli
     from secantus.server import SecantusDBServer
 
     lifetime = float(os.environ.get(LIFETIME_ENV) or DEFAULT_LIFETIME_SECONDS)
+    oplog = oplog_wanted(os.environ.get(OPLOG_ENV))
 
     def build(*args: Any, **kwargs: Any) -> Any:
         server = SecantusDBServer(*args, transaction_lifetime_seconds=lifetime, **kwargs)
+        if not oplog:
+            server.storage.enable_oplog = False
         threading.Thread(target=reap, args=(server,), name="transaction-reaper", daemon=True).start()
         return server
 

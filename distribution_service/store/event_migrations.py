@@ -17,6 +17,7 @@ from pymongo.errors import DuplicateKeyError
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import Doc
 from distribution_service.store.community_activity import CommunityActivityStore
+from distribution_service.store.event_keys import EventKeysStore
 from distribution_service.store.event_outbox import EventOutboxStore
 from distribution_service.store.item_counters import DAILY_BUCKET_DAYS, ItemCountersStore
 
@@ -31,6 +32,9 @@ RETIRED_INDEXES = (
     "community_client_event",
     # Any community's events by time, for the slot scheduler's active communities: store/community_activity.py.
     "occurred_at",
+    # A client event id once per community: now each stored id's key document (store/event_keys.py), backfilled
+    # first (EventMigrations.backfill_event_keys). Partial, yet it cost every stored event, with or without an id.
+    "community_client_event_unique",
     # Events a version before the outbox flagged `pending`, for the worker's check every 30 s. Partial, yet every
     # stored event paid for it: SecantusDB reads and decodes each index's definition for every inserted document
     # (~0.03 ms of server CPU per event in a scratch probe, a sixth of an insert's index work). Such events are now
@@ -50,6 +54,7 @@ class EventParts(Protocol):
     events: AsyncCollection[Doc]
     item_signals: AsyncCollection[Doc]
     outbox: EventOutboxStore
+    keys: EventKeysStore
     counters: ItemCountersStore
     activity: CommunityActivityStore
 
@@ -67,10 +72,21 @@ class EventMigrations:
     async def run_all(self) -> None:
         """Every migration, in order, once the indexes they read are there."""
         await self.adopt_legacy_pending()
+        await self.backfill_event_keys()
         await self.backfill_engaged()
         await self.backfill_community_activity()
         await self.backfill_member_recent()
         await self.backfill_item_daily()
+
+    async def backfill_event_keys(self) -> None:
+        """A key document (store/event_keys.py) for every event an older version stored with a client id, once per
+        database (then marked done), before the unique index that made those ids idempotent is dropped
+        (RETIRED_INDEXES): a replay of such an event still answers duplicate. A replica of that version still
+        recording after this start is not supported (its events would have no key): stop such replicas first."""
+        if await self.done.find_one({"_id": "event_keys", "done": True}) is not None:
+            return
+        await self.store.keys.backfill(self.store.events)
+        await self.done.update_one({"_id": "event_keys"}, {"$set": {"done": True}}, upsert=True)
 
     async def backfill_engaged(self) -> None:
         """Give events stored before the `engaged` flag existed their flag, once per database (then marked done)."""

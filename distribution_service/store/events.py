@@ -1,9 +1,10 @@
 """Events and imported signals; the item counters derived from events are `store/item_counters.py`, reached
 through `EventsStore.counters`; the one-off migrations of older databases are `store/event_migrations.py`.
 
-A recorded event is stored together with its outbox entry (store/event_outbox.py), in one transaction; the ingest
-worker (service/ingest_worker.py) derives the counters from the outbox in batches. Imported events are counted as
-they are imported (service/importing.py) and have no outbox entry.
+A recorded event is stored together with its outbox entry (store/event_outbox.py) and, when it has a client id, its
+key (store/event_keys.py), in one transaction; the ingest worker (service/ingest_worker.py) derives the counters
+from the outbox in batches. Imported events are counted as they are imported (service/importing.py) and have no
+outbox entry.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
 from distribution_service.store.client_inserts import insert_all
 from distribution_service.store.community_activity import CommunityActivityStore
+from distribution_service.store.event_keys import ClientKey, EventKeysStore, client_key, not_stored
 from distribution_service.store.event_migrations import RETIRED_INDEXES, EventMigrations
 from distribution_service.store.event_outbox import EventOutboxStore, Pending
 from distribution_service.store.grouped_writes import GroupedWrites, GroupRefused
@@ -39,19 +41,15 @@ from infra.mongo import JournalBarrier
 # Recorded events are acknowledged once committed and journaled.
 JOURNALED = WriteConcern(w=1, j=True)
 
-CLIENT_EVENT_UNIQUE = "community_client_event_unique"
 # At most this many events in one grouped transaction (a recordEvents batch may hold 500): about what a take of the
 # ingest worker holds, so a group's transaction stays as short as one large batch's.
 GROUP_MAX_EVENTS = 500
+# Why an imported event was refused (infra/bulk.py's shape: the fields of what refused it).
+IMPORT_KEY_FIELDS = "community_id,client_event_id"
+# An import refused for ids another import stored meanwhile reads the stored ids again, at most this many times.
+IMPORT_ATTEMPTS = 3
 # The server's answer to dropping an index that is not there (another process starting alongside dropped it).
 INDEX_NOT_FOUND = 27
-
-ClientKey = tuple[ObjectId, str]
-
-
-def client_key(doc: Doc) -> ClientKey | None:
-    key = doc.get("client_event_id")
-    return (doc["community_id"], key) if isinstance(key, str) else None
 
 
 class EventsStore:
@@ -59,6 +57,8 @@ class EventsStore:
         self.events = db["events"]
         # What the ingest worker has yet to derive: written and taken in the events' and counters' transactions.
         self.outbox = EventOutboxStore(db)
+        # Each stored client event id (its idempotency), written in the events' transactions.
+        self.keys = EventKeysStore(db)
         # Each member's last engagements, pushed by the worker in the same transactions as the counters.
         self.recent = MemberRecentStore(db)
         # The items' counters (totals and daily buckets), bumped by the worker in the same transactions.
@@ -83,15 +83,8 @@ class EventsStore:
 
     async def ensure_indexes(self) -> None:
         indexes = IndexPlan()
-        # insert_events: a client event id is recorded once per community; a duplicate's stored id is read on it too
-        # (`_stored_ids`, by hint: SecantusDB plans no partial index by itself).
-        indexes.add(
-            self.events,
-            [("community_id", ASCENDING), ("client_event_id", ASCENDING)],
-            unique=True,
-            partialFilterExpression={"client_event_id": {"$type": "string"}},
-            name=CLIENT_EVENT_UNIQUE,
-        )
+        # A client event id is recorded once per community by its key document (store/event_keys.py), not by an
+        # index here: every index of `events` costs every stored event (README, "Events in").
         # list_members_engagement: members' engagement events (`engaged` equality, `$in` on member).
         indexes.add(
             self.events,
@@ -141,10 +134,11 @@ class EventsStore:
         Acknowledged means stored: the transaction commits the events and the entry the ingest worker derives them
         from together (journaled, `j: true`), so an event answered `duplicate: false` is counted once, whatever is
         killed afterwards (this process, the worker, the database). A client event id already stored answers as a
-        duplicate with the stored id: a transaction refused by the unique index writes nothing, so the stored ids
-        are read (one read for the batch) and the rest is stored again. The `_id`s are chosen here, so the
-        transaction is run again once on a connection error without retryable writes (infra/mongo.py): finding
-        our own `_id`s stored means the first attempt committed (the transaction stores all or nothing).
+        duplicate with the stored id: a transaction refused for a key already stored (store/event_keys.py) writes
+        nothing, so the stored ids are read (one read for the batch) and the rest is stored again. The `_id`s are
+        chosen here, so the transaction is run again once on a connection error without retryable writes
+        (infra/mongo.py): finding our own `_id`s stored means the first attempt committed (the transaction stores
+        all or nothing).
         """
         if not docs:
             return []
@@ -176,7 +170,7 @@ class EventsStore:
             except BulkWriteError as exc:
                 if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
                     raise
-            found = await self._stored_ids(fresh)
+            found = await self.keys.stored(k for d in fresh if (k := client_key(d)) is not None)
             keyed = [(key, d["_id"]) for d in fresh if (key := client_key(d)) is not None]
             if not keyed or any(found.get(key) == own for key, own in keyed):
                 break  # our own `_id`s are stored: the first attempt committed, only its reply was lost
@@ -212,25 +206,32 @@ class EventsStore:
         await self._transact(docs)
         await self.barrier.wait()
 
-    async def _transact(self, docs: list[Doc]) -> None:
-        """The events and their outbox entries, in one journaled transaction (a duplicate aborts it whole), sent as
-        one client-level bulk write (one round trip fewer than an insert per collection; an insert per collection
-        on a server before MongoDB 8.0: store/client_inserts.py). A duplicate client event id is raised as
-        BulkWriteError, as `insert_many` raises it."""
+    async def _transact(self, docs: list[Doc], *, outbox: bool = True) -> None:
+        """The events' keys (those with a client id: store/event_keys.py), the events and their outbox entries, in
+        one journaled transaction (a duplicate aborts it whole), sent as one client-level bulk write when few (one
+        round trip fewer than an insert per collection: store/client_inserts.py). A client event id already stored
+        (or an event `_id`: our own committed first attempt) is raised as BulkWriteError, as `insert_many` raises
+        it. `outbox=False`: imported events, counted as they are imported."""
+        keys = self.keys.docs_for(docs)
         writes = [
+            *(InsertOne(k, namespace=self.keys.keys.full_name) for k in keys),
             *(InsertOne(d, namespace=self.events.full_name) for d in docs),
-            *(InsertOne(e, namespace=self.outbox.entries.full_name) for e in self.outbox.entries_for(docs)),
+            *(
+                InsertOne(e, namespace=self.outbox.entries.full_name)
+                for e in (self.outbox.entries_for(docs) if outbox else [])
+            ),
         ]
         client = self.events.database.client
+        # Writes up to here are keys and events: their duplicates are replays; any other refusal is an error.
+        replayable = len(keys) + len(docs)
 
         async def write(session: Session) -> None:
             try:
                 await insert_all(client, writes, ordered=True, session=session)
             except ClientBulkWriteException as exc:
-                # Only the events' own duplicates are answered as replays; any other refusal is an error.
                 errors: list[Doc] = exc.details.get("writeErrors") or []
                 if errors and all(
-                    e.get("code") == DUPLICATE_KEY and e.get("idx", len(docs)) < len(docs) for e in errors
+                    e.get("code") == DUPLICATE_KEY and e.get("idx", replayable) < replayable for e in errors
                 ):
                     raise BulkWriteError({"writeErrors": errors}) from exc
                 raise
@@ -246,24 +247,6 @@ class EventsStore:
         refuses (IDLUnknownField), and a write-only transaction on one server reads nothing that needs it."""
         async with self.events.database.client.start_session(causal_consistency=causal) as session:
             await session.with_transaction(callback, write_concern=JOURNALED)
-
-    async def _stored_ids(self, docs: list[Doc]) -> dict[ClientKey, ObjectId]:
-        """The stored `_id` of each of these events' client ids, one read per community, on the unique index (a
-        hint: SecantusDB plans no partial index by itself; `$type` states the index's filter, as mongod requires)."""
-        keys: dict[ObjectId, list[str]] = {}
-        for doc in docs:
-            key = client_key(doc)
-            if key is not None:
-                keys.setdefault(key[0], []).append(key[1])
-        stored: dict[ClientKey, ObjectId] = {}
-        for community_id, of_community in keys.items():
-            cursor = self.events.find(
-                {"community_id": community_id, "client_event_id": {"$in": of_community, "$type": "string"}},
-                {"client_event_id": 1},
-                hint=CLIENT_EVENT_UNIQUE,
-            )
-            stored.update({(community_id, d["client_event_id"]): d["_id"] async for d in cursor})
-        return stored
 
     async def oldest_pending_time(self) -> datetime | None:
         """When the oldest outbox entry was written (to the second); None when nothing waits."""
@@ -554,7 +537,26 @@ class EventsStore:
     # member (Stack Exchange votes) go to `item_signals`: they count for the item, never for a member.
 
     async def insert_imported_events(self, docs: list[Doc]) -> dict[int, str]:
-        failed = await insert_many_reporting(self.events, mark_engaged(docs))
+        """Store the imported events whose client ids are not stored yet, with their keys, in one transaction; the
+        others (and repeats within the batch) as {position: why}. A concurrent import of the same ids aborts the
+        transaction: the stored ids are read again and the rest stored."""
+        mark_engaged(docs)
+        for doc in docs:
+            doc.setdefault("_id", ObjectId())
+        failed: dict[int, str] = {}
+        for attempt in range(IMPORT_ATTEMPTS):
+            stored = await self.keys.stored(k for d in docs if (k := client_key(d)) is not None)
+            fresh, refused = not_stored(docs, stored)
+            failed = dict.fromkeys(refused, IMPORT_KEY_FIELDS)
+            try:
+                if fresh:
+                    await self._transact(fresh, outbox=False)
+                break
+            except BulkWriteError as exc:
+                if attempt + 1 == IMPORT_ATTEMPTS or any(
+                    e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])
+                ):
+                    raise
         await self.activity.touch([d for n, d in enumerate(docs) if n not in failed], None)
         return failed
 

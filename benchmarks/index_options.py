@@ -1,0 +1,166 @@
+"""What SecantusDB's per-document rebuild of a collection's index options costs a write, by the indexes it has.
+
+    python -m benchmarks.index_options [--rounds 3] [--inserts 20]
+
+In process, on SecantusDB's `Storage` (in memory, no oplog), no server or network: the CPU milliseconds of
+inserting 100 event-shaped documents (median of --rounds rounds of --inserts inserts) into a collection with no
+secondary index, and with the index sets `events` had (`UEO`: the partial unique client-id index, the engagement
+index and the time-window index) and has (`EO`), each `plain` and `once` — the second with `_index_options_map`
+built once per collection instead of once per document and call (the upstream fix, patched into this process only).
+Also the CPU milliseconds of one `$inc` upsert of an `item_stats`-shaped document found by its unique
+`(community_id, content_id)` index and by a string `_id` (no secondary index). Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from bson import ObjectId
+
+from benchmarks.common import print_summary
+
+IndexSpec = tuple[str, dict[str, int], dict[str, Any]]
+PARTIAL_UNIQUE: IndexSpec = (
+    "community_client_event_unique",
+    {"community_id": 1, "client_event_id": 1},
+    {"unique": True, "partialFilterExpression": {"client_event_id": {"$type": "string"}}},
+)
+ENGAGED: IndexSpec = (
+    "community_engaged_member_occurred_at",
+    {"community_id": 1, "engaged": 1, "member_id": 1, "occurred_at": -1},
+    {},
+)
+WINDOW: IndexSpec = ("community_occurred_at", {"community_id": 1, "occurred_at": 1}, {})
+INDEX_SETS: dict[str, list[IndexSpec]] = {
+    "none": [],
+    "EO": [ENGAGED, WINDOW],
+    "UEO": [PARTIAL_UNIQUE, ENGAGED, WINDOW],
+}
+UPDATE = {"$inc": {"counts.OPEN": 1, "engagement": 1.0}, "$set": {"updated_at": 1}}
+
+
+def event_docs(community: ObjectId, member: ObjectId, items: list[ObjectId]) -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
+    return [
+        {
+            "community_id": community,
+            "member_id": member,
+            "content_id": item,
+            "type": "OPEN",
+            "occurred_at": now,
+            "received_at": now,
+            "tags": ["t"],
+            "author_id": str(member),
+            "kind": "UGC",
+            "engaged": True,
+        }
+        for item in items
+    ]
+
+
+def cpu_ms(work: Callable[[], object], times: int) -> float:
+    started = time.process_time()
+    for _ in range(times):
+        work()
+    return 1000 * (time.process_time() - started) / times
+
+
+def built_once(storage_class: Any) -> None:
+    """Patch `_index_options_map` in this process to build each collection's map once (the indexes never change
+    during the run)."""
+    original = storage_class._index_options_map
+    kept: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+
+    def once(self: Any, db: str, coll: str) -> dict[str, dict[str, Any]]:
+        if (db, coll) not in kept:
+            kept[(db, coll)] = original(self, db, coll)
+        return kept[(db, coll)]
+
+    storage_class._index_options_map = once
+
+
+def inserts(rounds: int, count: int, *, once: bool) -> dict[str, float]:
+    from secantus.storage import Storage
+
+    if once:
+        built_once(Storage)
+    storage = Storage(":memory:", enable_oplog=False)
+    community, member = ObjectId(), ObjectId()
+    items = [ObjectId() for _ in range(100)]
+    for name, indexes in INDEX_SETS.items():
+        for index, keys, options in indexes:
+            storage.create_index("probe", name, index, keys, options)
+    figures: dict[str, list[float]] = {name: [] for name in INDEX_SETS}
+    for _ in range(rounds):
+        for name in INDEX_SETS:
+
+            def insert(collection: str = name) -> object:
+                return storage.insert("probe", collection, event_docs(community, member, items))
+
+            figures[name].append(cpu_ms(insert, count))
+    return {name: round(statistics.median(values), 2) for name, values in figures.items()}
+
+
+def updates(rounds: int) -> dict[str, float]:
+    from secantus.storage import Storage
+
+    storage = Storage(":memory:", enable_oplog=False)
+    community = ObjectId()
+    items = [ObjectId() for _ in range(100)]
+    storage.create_index(
+        "probe", "by_index", "community_content_unique", {"community_id": 1, "content_id": 1}, {"unique": True}
+    )
+    storage.insert("probe", "by_index", [{"community_id": community, "content_id": i} for i in items])
+    storage.insert("probe", "by_id", [{"_id": f"{community}:{i}"} for i in items])
+    by_index: list[float] = []
+    by_id: list[float] = []
+    for _ in range(rounds):
+        by_index.append(
+            cpu_ms(
+                lambda: [
+                    storage.update_matching(
+                        "probe", "by_index", {"community_id": community, "content_id": i}, UPDATE, upsert=True
+                    )
+                    for i in items
+                ],
+                3,
+            )
+            / 100
+        )
+        by_id.append(
+            cpu_ms(
+                lambda: [
+                    storage.update_matching("probe", "by_id", {"_id": f"{community}:{i}"}, UPDATE, upsert=True)
+                    for i in items
+                ],
+                3,
+            )
+            / 100
+        )
+    return {
+        "by_unique_index": round(statistics.median(by_index), 3),
+        "by_string_id": round(statistics.median(by_id), 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--inserts", type=int, default=20)
+    args = parser.parse_args()
+    figures: dict[str, Any] = {
+        "insert100_cpu_ms": inserts(args.rounds, args.inserts, once=False),
+        "upsert_cpu_ms": updates(args.rounds),
+    }
+    # Last: the patch stays in this process.
+    figures["insert100_cpu_ms_options_built_once"] = inserts(args.rounds, args.inserts, once=True)
+    print_summary(figures)
+
+
+if __name__ == "__main__":
+    main()
