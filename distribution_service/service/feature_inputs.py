@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from bson import ObjectId
+from bson.datetime_ms import DatetimeMS
 
 from content_service.client import ContentClient
 from content_service.schemas import SERVICE_VIEWER as SERVICE
@@ -42,7 +43,11 @@ class ItemFacts:
     text: Any
 
 
-def _ts(value: datetime) -> float:
+def _ts(value: datetime | DatetimeMS) -> float:
+    """Epoch seconds of a stored date: a datetime (naive: UTC), or milliseconds as member_recent reads them (the
+    same float: both divide the same exact number of microseconds, correctly rounded)."""
+    if isinstance(value, DatetimeMS):
+        return int(value) / 1000
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
 
 
