@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from bson import ObjectId
+from bson.datetime_ms import DatetimeMS
 
 from content_service.client import ContentClient
 from content_service.schemas import SERVICE_VIEWER as SERVICE
@@ -42,7 +43,11 @@ class ItemFacts:
     text: Any
 
 
-def _ts(value: datetime) -> float:
+def _ts(value: datetime | DatetimeMS) -> float:
+    """Epoch seconds of a stored date: a datetime (naive: UTC), or milliseconds as member_recent reads them (the
+    same float: both divide the same exact number of microseconds, correctly rounded)."""
+    if isinstance(value, DatetimeMS):
+        return int(value) / 1000
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
 
 
@@ -123,13 +128,18 @@ class FeatureInputs:
                 self._items[(cid, item_id)] = (clock + self.ttl_seconds, ItemFacts(*fact, text=rows[k]))
 
     async def engagements(
-        self, cid: ObjectId, histories: dict[str, list[Doc]], now: datetime
+        self,
+        cid: ObjectId,
+        histories: dict[str, list[Doc]],
+        now: datetime,
+        ids: dict[str, list[str]] | None = None,
     ) -> dict[str, Engagements]:
         """Each member's last engagements (newest first, as `last_engagements` reads them) as training's
         `Engagements`: those known before `now`, of a positive grade, oldest first. Columns built as arrays from
         one pass over the events (the same values as a loop of `known_at` and `grade`; the same order: a stable
-        sort of the oldest-first events by when each became known)."""
-        ids = {m: [str(d["content_id"]) for d in docs] for m, docs in histories.items()}
+        sort of the oldest-first events by when each became known). `ids`: the events' content ids as text, if
+        the caller made them already (`content_ids`)."""
+        ids = content_ids(histories) if ids is None else ids
         snapshots = {i: d for m, docs in histories.items() for i, d in zip(ids[m], docs, strict=True)}
         facts = await self.items(cid, list(snapshots), snapshots)
         t = now.timestamp()
@@ -180,6 +190,12 @@ class FeatureInputs:
         found = {tag: w / total for tag, w in per_tag.items()} if total > 0 else {}
         self._tag_shares[cid] = (clock + self.ttl_seconds, found)
         return found
+
+
+def content_ids(histories: dict[str, list[Doc]]) -> dict[str, list[str]]:
+    """Each member's events' content ids as text, in their order (a decision's seen items and its engagements'
+    item facts both read them: made once)."""
+    return {m: [str(d["content_id"]) for d in docs] for m, docs in histories.items()}
 
 
 def _stack(rows: list[Any]) -> Any:

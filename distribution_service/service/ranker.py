@@ -38,6 +38,7 @@ from distribution_service.service.candidates import (
     sources_of,
 )
 from distribution_service.service.decision_writer import DecisionWriter
+from distribution_service.service.feature_inputs import content_ids
 from distribution_service.service.member_state import member_state
 from distribution_service.service.pool_reader import (
     ALIVE_DAYS,
@@ -201,12 +202,13 @@ class FeedRanker:
             self.reader.serving_models(cid, self.registry),
         )
         relations = await self.relations.of_members(cid, member_ids, mirrored)
-        seen = {m: {str(d["content_id"]) for d in docs} for m, docs in history_docs.items()}
+        engaged_ids = content_ids(history_docs)
+        seen = {m: set(ids) for m, ids in engaged_ids.items()}
         # A feed's shared pool describes its items as of its own moment, the decision's: the members' side too, so
         # the logged features are the ones training rebuilds for that moment. A slot run builds its pool now.
         if pool_max_age is None:
             now = self.reader.moment(cid, now)
-        engaged = await self.reader.inputs.engagements(cid, history_docs, now)
+        engaged = await self.reader.inputs.engagements(cid, history_docs, now, engaged_ids)
         states = {m: member_state(m, engaged.get(m), now, limit=self.reader.history_limit) for m in member_ids}
         wants = {
             m: interests(

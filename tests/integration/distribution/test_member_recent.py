@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
+from bson.datetime_ms import DatetimeMS
 
 from distribution_service.ranking.member_features import HISTORY_LIMIT
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore, Doc
-from distribution_service.store.member_recent import READ_BATCH, RECENT_KEPT
+from distribution_service.store.member_recent import READ_BATCH, RECENT_KEPT, recent_id
 
 TYPES = ("OPEN", "SHARE", "IMPRESSION", "ANSWER", "CLICK")
 
@@ -35,7 +36,24 @@ def history(community: ObjectId, member: ObjectId, n: int) -> list[Doc]:
 
 
 def fields(docs: list[Doc]) -> list[tuple[object, ...]]:
-    return [(d["_id"], d["content_id"], d["type"], d["occurred_at"], d["tags"], d["dwell_ms"]) for d in docs]
+    """What an entry says, its date as milliseconds (member_recent reads dates as bson DatetimeMS)."""
+    return [(d["_id"], d["content_id"], d["type"], millis(d["occurred_at"]), d["tags"], d["dwell_ms"]) for d in docs]
+
+
+def millis(value: datetime | DatetimeMS) -> DatetimeMS:
+    return value if isinstance(value, DatetimeMS) else DatetimeMS(value)
+
+
+async def stored_events(store: DistributionStore, community: ObjectId, member: ObjectId) -> list[Doc]:
+    """The document's `events` as stored, read past the reader."""
+    doc = await store.events.recent.docs.find_one({"_id": recent_id(community, member)})
+    assert doc is not None
+    return list(doc["events"])
+
+
+def newest_first_and_unique(events: list[Doc]) -> bool:
+    dates = [e["occurred_at"] for e in events]
+    return dates == sorted(dates, reverse=True) and len({e["_id"] for e in events}) == len(events)
 
 
 async def test_the_recent_document_keeps_training_history_limit() -> None:
@@ -57,6 +75,8 @@ async def test_a_member_with_300_events_has_the_last_k_the_events_say(store: Dis
     assert len(read) == RECENT_KEPT
     assert fields(kept[str(member)]) == fields(read)
     assert all(d["member_id"] == member for d in kept[str(member)])
+    # and as stored: newest first, no event twice (what lets a read take the list as it is)
+    assert newest_first_and_unique(await stored_events(store, community, member))
 
 
 async def test_events_stored_before_the_documents_are_backfilled_once(store: DistributionStore) -> None:
@@ -76,6 +96,27 @@ async def test_events_stored_before_the_documents_are_backfilled_once(store: Dis
     read = await store.events.list_last_engagements(community, member, limit=RECENT_KEPT)
     assert kept is not None
     assert fields(kept[str(member)]) == fields(read)
+    assert newest_first_and_unique(await stored_events(store, community, member))
+
+
+async def test_an_event_stored_twice_is_read_once_newest_first(store: DistributionStore) -> None:
+    community, member = ObjectId(), ObjectId()
+    docs = history(community, member, 20)
+    await store.events.insert_events(docs)
+    assert await IngestWorker(store, interval=0).drain() == 20
+    stored = await stored_events(store, community, member)
+    # given: an import's push landing after the backfill had read the same event (the one race that repeats one)
+    await store.events.recent.push([{**stored[3], "community_id": community, "member_id": member}], None)
+    assert len(await stored_events(store, community, member)) == len(stored) + 1
+    # when: a read of one member (a feed) and of two (a slot run's batch)
+    one = await store.events.list_member_recent(community, [member], limit=RECENT_KEPT)
+    two = await store.events.list_member_recent(community, [member, ObjectId()], limit=5)
+    # then: each event once, newest first, as the events say
+    read = await store.events.list_last_engagements(community, member, limit=RECENT_KEPT)
+    assert one is not None
+    assert two is not None
+    assert fields(one[str(member)]) == fields(read)
+    assert fields(two[str(member)]) == fields(read)[:5]
 
 
 async def test_a_member_with_no_document_is_absent_and_a_longer_limit_reads_none(store: DistributionStore) -> None:

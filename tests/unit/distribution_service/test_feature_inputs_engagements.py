@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from bson import ObjectId
+from bson.datetime_ms import DatetimeMS
 
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.domain.labels import LONG_DWELL_MS, grade
 from distribution_service.ranking.history import STRONGEST_GRADE
 from distribution_service.ranking.member_features import known_at
 from distribution_service.ranking.text import item_text, text_matrix
-from distribution_service.service.feature_inputs import FeatureInputs, ItemFacts
+from distribution_service.service.feature_inputs import FeatureInputs, ItemFacts, content_ids
 from distribution_service.store import Doc
 
 CID = ObjectId()
@@ -87,6 +88,36 @@ async def test_columns_equal_the_per_event_definition() -> None:
     assert list(engaged.author_ids) == [facts[i].author_id for i in kept_ids]
     expected_text = np.vstack([facts[i].text.toarray() for i in kept_ids])
     assert np.array_equal(engaged.text.toarray(), expected_text)
+
+
+async def test_dates_read_as_milliseconds_give_the_same_columns_as_datetimes() -> None:
+    items = [str(ObjectId()) for _ in range(7)]
+    inputs = cached_inputs(items)
+    docs = history(items)
+    # given: the same events as member_recent reads them (dates as bson DatetimeMS), midnight ones included
+    as_ms = [{**d, "occurred_at": DatetimeMS(d["occurred_at"].replace(tzinfo=UTC))} for d in docs]
+    # when
+    read = await inputs.engagements(CID, {"dates": docs, "ms": as_ms}, NOW)
+    # then: bit for bit
+    assert 0 < len(read["ms"]) < len(docs)
+    assert read["ms"].times.tolist() == read["dates"].times.tolist()
+    assert read["ms"].weights.tolist() == read["dates"].weights.tolist()
+    assert read["ms"].strongest.tolist() == read["dates"].strongest.tolist()
+    assert list(read["ms"].tags) == list(read["dates"].tags)
+
+
+async def test_content_ids_made_by_the_caller_give_the_same_columns() -> None:
+    items = [str(ObjectId()) for _ in range(7)]
+    inputs = cached_inputs(items)
+    histories = {"m": history(items), "newcomer": []}
+    # when: the ranker's seen items and the engagements share one conversion of the ids
+    ids = content_ids(histories)
+    given, made = await inputs.engagements(CID, histories, NOW, ids), await inputs.engagements(CID, histories, NOW)
+    # then
+    assert ids["m"] == [str(d["content_id"]) for d in histories["m"]]
+    assert given["m"].times.tolist() == made["m"].times.tolist()
+    assert list(given["m"].tags) == list(made["m"].tags)
+    assert np.array_equal(given["m"].text.toarray(), made["m"].text.toarray())
 
 
 async def test_a_member_without_events_has_empty_columns() -> None:
