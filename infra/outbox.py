@@ -9,8 +9,6 @@ and replay, so receivers de-duplicate by it. Each attempt is kept on the event (
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +22,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from infra.indexes import IndexPlan
 from infra.logging import get_logger
-from infra.tasks import cancel_and_wait
+from infra.polling_loop import PollingLoop
 
 log = get_logger(__name__)
 
@@ -191,8 +189,7 @@ class OutboxRelay:
         self.interval = interval_seconds
         # Payload fields blanked once an event is delivered (a mail's body may carry a one-time code).
         self.scrub = scrub
-        self._task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
+        self._loop = PollingLoop(self._relay_step, interval=interval_seconds, name="outbox-relay")
 
     def backoff(self, attempts: int) -> timedelta:
         """Delay before attempt `attempts + 1`: base * 2^(attempts - 1), capped."""
@@ -220,28 +217,17 @@ class OutboxRelay:
 
     def notify(self) -> None:
         """A new event was written: relay soon rather than at the next tick."""
-        self._wake.set()
+        self._loop.notify()
 
-    async def run_forever(self) -> None:
-        while True:
-            try:
-                report = await self.relay_once()
-            except Exception as exc:  # noqa: BLE001 - the relay must outlive a database hiccup
-                log.error("outbox_relay_error", exc_info=exc)
-                report = RelayReport(0, 0)
-            if report.delivered or report.failed:
-                continue
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
+    async def _relay_step(self) -> bool:
+        report = await self.relay_once()
+        return bool(report.delivered or report.failed)
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self.run_forever(), name="outbox-relay")
+        self._loop.start()
 
     async def stop(self) -> None:
-        await cancel_and_wait(self._task)
-        self._task = None
+        await self._loop.stop()
 
 
 def _describe(exc: BaseException) -> str:

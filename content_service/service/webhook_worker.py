@@ -9,8 +9,6 @@ day of retries without sleeping.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,7 +18,7 @@ from content_service.domain.webhooks import next_attempt, should_disable
 from content_service.service.webhooks import Outcome, WebhookSender
 from content_service.store.webhooks import DELIVERED, FAILED, PENDING, WebhooksStore
 from infra.logging import get_logger
-from infra.tasks import cancel_and_wait
+from infra.polling_loop import PollingLoop
 
 log = get_logger(__name__)
 Doc = dict[str, Any]
@@ -63,8 +61,7 @@ class WebhookWorker:
         self.lease = timedelta(seconds=lease_seconds)
         self.interval = interval_seconds
         self.clock = clock
-        self._task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
+        self._loop = PollingLoop(self._deliver_step, interval=interval_seconds, name="webhook-worker")
 
     async def deliver_once(self, *, now: datetime | None = None, limit: int = 50) -> WorkerReport:
         """Send every delivery due at `now` (the clock's time by default), up to `limit`."""
@@ -142,28 +139,17 @@ class WebhookWorker:
 
     def notify(self) -> None:
         """Deliveries were queued: send soon rather than at the next tick."""
-        self._wake.set()
+        self._loop.notify()
 
-    async def run_forever(self) -> None:
-        while True:
-            try:
-                report = await self.deliver_once()
-            except Exception as exc:  # noqa: BLE001 - the worker must outlive a database hiccup
-                log.error("webhook_worker_error", exc_info=exc)
-                report = WorkerReport(0, 0, 0)
-            if report.delivered or report.failed:
-                continue
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
+    async def _deliver_step(self) -> bool:
+        report = await self.deliver_once()
+        return bool(report.delivered or report.failed)
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self.run_forever(), name="webhook-worker")
+        self._loop.start()
 
     async def stop(self) -> None:
-        await cancel_and_wait(self._task)
-        self._task = None
+        await self._loop.stop()
 
 
 def _attempt(at: datetime, outcome: Outcome) -> Doc:
