@@ -9,14 +9,13 @@ older version stored for its unflagged decisions, so each impression is read fro
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from bson import ObjectId
 from pymongo import ASCENDING, InsertOne
 from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import OperationFailure
 
 from distribution_service.domain.honeycomb import EventType
 from distribution_service.store.base import Doc
@@ -24,10 +23,6 @@ from distribution_service.store.client_inserts import insert_all
 from infra.indexes import IndexPlan
 
 DECISION_BATCH = 500
-# MongoDB's IndexNotFound.
-INDEX_NOT_FOUND = 27
-# Index name -> the version field it holds: only decisions with such a version are entered (`versioned`).
-PARTIAL_INDEXES = {"community_experiment_at": "experiment_version", "community_shadow_at": "shadow_version"}
 # A decision whose shown items are its impressions (not stored as events): see the module's docstring.
 IMPRESSIONS_COUNTED = "impressions_counted"
 # What a decision's shown entry keeps of its item for the impressions read from it (a deleted item's snapshot).
@@ -56,46 +51,27 @@ def impressions_of(decision: Doc) -> list[Doc]:
     ]
 
 
-def versioned(field: str) -> Doc:
-    """The partial filter of a version's index: the field is a string (range operators match one BSON type only,
-    so null and absent are left out). A query naming a version (`{field: "v"}`) implies it, so both servers plan
-    the index for it."""
-    return {field: {"$gte": ""}}
-
-
 class DecisionsStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.decisions = db["decisions"]
 
     async def ensure_indexes(self) -> None:
-        # An older database's full versions of the partial indexes go first (same names, other options).
-        await self._drop_full(PARTIAL_INDEXES)
         indexes = IndexPlan()
         # list_decision_heads_between: a community's decisions over a window (get_decision reads by `_id`).
         indexes.add(self.decisions, [("community_id", ASCENDING), ("at", ASCENDING)], name="community_at")
-        # list_experiment_decisions, list_interleaved_decisions: one experiment version's decisions (since a moment).
-        # list_shadow_decisions: one shadow version's decisions. Partial: only decisions that have such a version
-        # (a string) hold an entry, so the many that have none (null) cost their insert nothing here.
-        for name, field in PARTIAL_INDEXES.items():
-            indexes.add(
-                self.decisions,
-                [("community_id", ASCENDING), (field, ASCENDING), ("at", ASCENDING)],
-                name=name,
-                partialFilterExpression=versioned(field),
-            )
+        # list_experiment_decisions: one experiment version's decisions since a moment.
+        indexes.add(
+            self.decisions,
+            [("community_id", ASCENDING), ("experiment_version", ASCENDING), ("at", ASCENDING)],
+            name="community_experiment_at",
+        )
+        # list_shadow_decisions: one shadow version's decisions.
+        indexes.add(
+            self.decisions,
+            [("community_id", ASCENDING), ("shadow_version", ASCENDING), ("at", ASCENDING)],
+            name="community_shadow_at",
+        )
         await indexes.create()
-
-    async def _drop_full(self, names: Mapping[str, str]) -> None:
-        """Drop these indexes where they exist without their partial filter (an older database); idempotent, and
-        safe for processes starting together (the second to drop one finds it gone)."""
-        existing = await self.decisions.index_information()
-        for name in names:
-            if name in existing and "partialFilterExpression" not in existing[name]:
-                try:
-                    await self.decisions.drop_index(name)
-                except OperationFailure as exc:
-                    if exc.code != INDEX_NOT_FOUND:
-                        raise
 
     async def insert_decisions(self, docs: list[Doc], also: Sequence[InsertOne[Doc]] = ()) -> None:
         """The decisions, and `also` (inserts naming their own collection: the impressions' outbox entries), in one
