@@ -64,9 +64,7 @@ class DistributionClient(ServiceClient):
         return EventsRecorded.model_validate(body)
 
     async def feed(self, community_id: str, request: FeedRequest) -> FeedPage:
-        return FeedPage.model_validate(
-            await self._call("POST", f"{community_path(community_id)}/feed", json=request.to_wire())
-        )
+        return await self._call_model(FeedPage, "POST", f"{community_path(community_id)}/feed", json=request.to_wire())
 
     async def explain(self, community_id: str, request: ExplainRequest) -> FeedExplanation:
         body = await self._call("POST", f"{community_path(community_id)}/feed/explain", json=request.to_wire())

@@ -163,14 +163,17 @@ def parse_since(value: str | None, *, field: str = "since") -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def respond(payload: BaseModel | Sequence[BaseModel] | dict[str, Any], status_code: int = 200) -> JSONResponse:
+def respond(payload: BaseModel | Sequence[BaseModel] | dict[str, Any], status_code: int = 200) -> Response:
+    """A route's answer as JSON. Models are written by pydantic itself (`model_dump_json`: no dicts built to be
+    dumped again by `json`); a float that is NaN or infinite is written `null`, as JSON has no such number (the
+    `json` path refused it: a 500)."""
     if isinstance(payload, BaseModel):
-        body: Any = payload.model_dump(mode="json", by_alias=True)
+        body = payload.model_dump_json(by_alias=True).encode("utf-8")
     elif isinstance(payload, dict):
-        body = payload
+        return JSONResponse(payload, status_code=status_code)
     else:
-        body = [item.model_dump(mode="json", by_alias=True) for item in payload]
-    return JSONResponse(body, status_code=status_code)
+        body = b"[" + b",".join(item.model_dump_json(by_alias=True).encode("utf-8") for item in payload) + b"]"
+    return Response(body, status_code=status_code, media_type="application/json")
 
 
 def create_service_app(

@@ -63,3 +63,35 @@ async def test_feed_of_50_items_makes_one_call_per_service(api: Api, monkeypatch
     # items and distribution's one for the candidates' facts and text (ranking features, service/feature_inputs.py);
     # billing one
     assert calls == Counter({"users.lookup_members": 2, "content.lookup": 2, "billing.lookup_memberships": 1})
+
+
+FEED_BY_FRAGMENT = """
+query { feed(slot: MORNING, scene: BEFORE_DECISION, first: 10) { items { contentId ...Card } } }
+fragment Card on FeedItem { card: content { id title } }
+"""
+
+
+async def test_a_feeds_cards_are_read_with_its_page_whatever_the_selection(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The feed reads its page's cards in one lookup when the selection reaches `content` (here through a named
+    fragment and an alias): each item's card is its own, in the page's order."""
+    community_id = await create_community(api, "frag")
+    author = await register(api, "frag", "author")
+    await grant(api, community_id, author.handle, "EXPERT")
+    services: Topology = api.app.state.services  # type: ignore[union-attr]
+    titles = {}
+    for n in range(12):
+        piece = await services.content.publish(
+            community_id, ContentCreate(author_id=author.id, title=f"Piece {n}", body="b", kind="PGC")
+        )
+        titles[piece.id] = piece.title
+    reader = await register(api, "frag", "reader")
+    calls: Counter[str] = Counter()
+    spy(monkeypatch, services, calls)
+    # when
+    items = (await api.data(FEED_BY_FRAGMENT, token=reader.token))["feed"]["items"]
+    # then
+    assert len(items) == 10
+    assert all(i["card"] == {"id": i["contentId"], "title": titles[i["contentId"]]} for i in items)
+    assert calls["content.lookup"] == 2  # the gateway's one for the page, distribution's one for the candidates

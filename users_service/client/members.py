@@ -48,8 +48,8 @@ class MembersClientMixin(ServiceClient):
         wire: dict[str, object] = {"ids": member_ids}
         if cached:
             wire["cached"] = True
-        body = await self._call("POST", f"{_members(community_id)}/lookup", json=wire)
-        return MemberLookupResult.model_validate(body).members
+        path = f"{_members(community_id)}/lookup"
+        return (await self._call_model(MemberLookupResult, "POST", path, json=wire)).members
 
     async def member_page(self, community_id: str, *, first: int, after: str | None = None) -> MemberPage:
         """A keyset page of the community's members, newest joined first; `after` is an earlier page's cursor."""

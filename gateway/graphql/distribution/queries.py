@@ -43,15 +43,22 @@ class FeedQuery:
     @strawberry.field(description="The caller's community content ranked for them, best first (at most 100).")
     async def feed(self, info: Info, slot: Slot, scene: Scene, first: int = 20) -> Feed | None:
         member = await info.context.require_member()
+        selected = info.selected_fields  # built from the query's nodes on every read: read once
         request = FeedRequest(
             member_id=member.id,
             slot=slot.value,
             scene=scene.value,
             first=check_first(first),
-            reasons=any(_selects(field.selections, ("items", "reasons")) for field in info.selected_fields),
+            reasons=any(_selects(field.selections, ("items", "reasons")) for field in selected),
         )
         page = await info.context.services.distribution.feed(member.community_id, request)
-        return Feed.from_page(page, member.community_id)
+        cards = None
+        if any(_selects(field.selections, ("items", "content")) for field in selected):
+            # The page's cards in one load (the loader's one lookup, as the items' ten loads made it), so that each
+            # item's `content` is a plain field: no resolver awaited per item.
+            keys = [(member.community_id, item.content_id) for item in page.items]
+            cards = await info.context.loaders.feed_content_by_id.load_many(keys)
+        return Feed.from_page(page, member.community_id, cards)
 
     @strawberry.field(description="Why the caller got an item in one of their feeds (their own decisions only).")
     async def explain_feed_item(

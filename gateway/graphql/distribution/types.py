@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Sequence
 from datetime import datetime
 
 import strawberry
 
+from content_service.schemas import ContentRead
 from distribution_service.schemas import AuthorRelations as AuthorRelationsRead
 from distribution_service.schemas import (
     FeedPage,
@@ -34,8 +36,18 @@ class FeedItem:
         default_factory=list, description="Why it was a candidate: the sources that offered it to you."
     )
 
-    @strawberry.field(description="Null if the item was removed after it was ranked.")
-    async def content(self, info: Info) -> Content | None:
+    # The item's card when the feed read the page's cards at once (`Feed.from_page`); None: not read yet.
+    card: strawberry.Private[tuple[ContentRead | None] | None] = None
+
+    @strawberry.field(description="Null if the item was removed after it was ranked.", graphql_type=Content | None)
+    def content(self, info: Info) -> Content | None | Awaitable[Content | None]:
+        """The card the feed read with its page (no load, no awaiting: a plain field), else loaded now."""
+        if self.card is not None:
+            (read,) = self.card
+            return Content.from_read(read) if read else None
+        return self._load_content(info)
+
+    async def _load_content(self, info: Info) -> Content | None:
         # As the community's pool is, the cards may be a few seconds old (CONTENT_CARD_TTL_SECONDS).
         read = await info.context.loaders.feed_content_by_id.load((self.community_id, str(self.content_id)))
         return Content.from_read(read) if read else None
@@ -50,7 +62,8 @@ class Feed:
     )
 
     @staticmethod
-    def from_page(page: FeedPage, community_id: str) -> Feed:
+    def from_page(page: FeedPage, community_id: str, cards: Sequence[ContentRead | None] | None = None) -> Feed:
+        """`cards`: the items' cards in order, read at once (each item's `content` then only converts its own)."""
         return Feed(
             items=[
                 FeedItem(
@@ -60,8 +73,9 @@ class Feed:
                     community_id=community_id,
                     position=item.position,
                     sources=[CandidateSource(v) for v in item.sources],
+                    card=None if cards is None else (cards[n],),
                 )
-                for item in page.items
+                for n, item in enumerate(page.items)
             ],
             model_version=page.model_version,
             decision_id=strawberry.ID(page.decision_id) if page.decision_id else None,
