@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from typing import Any
 
+import pytest
 from bson import ObjectId
 from pymongo import AsyncMongoClient
+from pymongo.errors import AutoReconnect
 
 from distribution_service.store import DistributionStore, Doc
 
@@ -82,3 +85,50 @@ async def test_a_replay_while_the_first_recording_is_still_uncommitted(
         assert await store.events.events.count_documents({"client_event_id": "slow-1"}) == 1
     finally:
         await other_client.close()
+
+
+async def test_an_import_whose_commit_reply_was_lost_is_stored_once_and_reported_created(
+    store: DistributionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    community = ObjectId()
+    real = store.events.run_transaction
+    calls: list[int] = []
+
+    async def lost_reply(callback: Any, **options: Any) -> None:
+        calls.append(1)
+        await real(callback, **options)
+        if len(calls) == 1:
+            raise AutoReconnect("reply lost after the commit")
+
+    monkeypatch.setattr(store.events, "run_transaction", lost_reply)
+    batch = [event(community, f"import:s:lost-{n}") for n in range(5)]
+    # when
+    refused = await store.events.insert_imported_events(batch)
+    # then: nothing refused (this call stored them all, so they are counted), each stored once
+    assert refused == {}
+    assert await store.events.events.count_documents({"community_id": community}) == 5
+    assert await store.events.keys.keys.count_documents({"_id": {"$regex": f"^{community}:"}}) == 5
+
+
+async def test_one_keyed_event_whose_commit_reply_was_lost_is_not_a_duplicate(
+    store: DistributionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    community = ObjectId()
+    real = store.events.run_transaction
+    calls: list[int] = []
+
+    async def lost_reply(callback: Any, **options: Any) -> None:
+        calls.append(1)
+        await real(callback, **options)
+        if len(calls) == 1:
+            raise AutoReconnect("reply lost after the commit")
+
+    monkeypatch.setattr(store.events, "run_transaction", lost_reply)
+    doc = event(community, "lost-1")
+    # when: one event, its key and outbox entry: the client-level bulk write
+    results = await store.events.insert_events([doc])
+    again = await store.events.insert_events([event(community, "lost-1")])
+    # then
+    assert results == [(doc["_id"], False)]
+    assert again == [(doc["_id"], True)]
+    assert await store.events.events.count_documents({"community_id": community}) == 1
