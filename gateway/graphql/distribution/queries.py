@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
+from typing import cast
 
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
+from content_service.schemas import ContentRead
 from distribution_service.schemas import (
     ExplainRequest,
     FeedRequest,
@@ -52,12 +55,18 @@ class FeedQuery:
             reasons=any(_selects(field.selections, ("items", "reasons")) for field in selected),
         )
         page = await info.context.services.distribution.feed(member.community_id, request)
-        cards = None
+        cards: list[ContentRead | Exception | None] | None = None
         if any(_selects(field.selections, ("items", "content")) for field in selected):
             # The page's cards in one load (the loader's one lookup, as the items' ten loads made it), so that each
-            # item's `content` is a plain field: no resolver awaited per item.
-            keys = [(member.community_id, item.content_id) for item in page.items]
-            cards = await info.context.loaders.feed_content_by_id.load_many(keys)
+            # item's `content` is a plain field: no resolver awaited per item. A card that failed (content
+            # unavailable) is that item's `content` error, not the feed's: the ranked page is still answered.
+            loader = info.context.loaders.feed_content_by_id
+            loads = [loader.load((member.community_id, item.content_id)) for item in page.items]
+            read = await asyncio.gather(*loads, return_exceptions=True)
+            for outcome in read:
+                if isinstance(outcome, BaseException) and not isinstance(outcome, Exception):
+                    raise outcome  # cancelled: the feed's own error
+            cards = cast(list[ContentRead | Exception | None], read)
         return Feed.from_page(page, member.community_id, cards)
 
     @strawberry.field(description="Why the caller got an item in one of their feeds (their own decisions only).")

@@ -36,14 +36,17 @@ class FeedItem:
         default_factory=list, description="Why it was a candidate: the sources that offered it to you."
     )
 
-    # The item's card when the feed read the page's cards at once (`Feed.from_page`); None: not read yet.
-    card: strawberry.Private[tuple[ContentRead | None] | None] = None
+    # The item's card when the feed read the page's cards at once (`Feed.from_page`), or why it could not be read;
+    # None: not read yet.
+    card: strawberry.Private[tuple[ContentRead | Exception | None] | None] = None
 
     @strawberry.field(description="Null if the item was removed after it was ranked.", graphql_type=Content | None)
     def content(self, info: Info) -> Content | None | Awaitable[Content | None]:
         """The card the feed read with its page (no load, no awaiting: a plain field), else loaded now."""
         if self.card is not None:
             (read,) = self.card
+            if isinstance(read, Exception):
+                raise read  # this item's error, as its own load would have raised it
             return Content.from_read(read) if read else None
         return self._load_content(info)
 
@@ -62,8 +65,11 @@ class Feed:
     )
 
     @staticmethod
-    def from_page(page: FeedPage, community_id: str, cards: Sequence[ContentRead | None] | None = None) -> Feed:
-        """`cards`: the items' cards in order, read at once (each item's `content` then only converts its own)."""
+    def from_page(
+        page: FeedPage, community_id: str, cards: Sequence[ContentRead | Exception | None] | None = None
+    ) -> Feed:
+        """`cards`: the items' cards in order, read at once (each item's `content` then only converts its own, or
+        raises its error)."""
         return Feed(
             items=[
                 FeedItem(
