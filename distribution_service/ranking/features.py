@@ -446,11 +446,11 @@ def _pool_text_similarity(pool_words: Any, history: Any, rows: np.ndarray) -> tu
     if history.shape[0] == 0:
         return np.zeros(n), np.zeros(n)
     seen = history.data.astype(np.float64)
-    sims = _history_products(history, seen, pool_words).T[rows]
+    sims = _history_products(history, seen, pool_words)  # history x pool: reduced down its columns, then taken
     _, word = np.unique(history.indices, return_inverse=True)
     norm = float(np.sqrt(np.square(np.bincount(word, weights=seen)).sum()))
-    total = sims.sum(axis=1)
-    return (total / norm if norm > 0 else total), sims.max(axis=1)
+    total = sims.sum(axis=0)[rows]
+    return (total / norm if norm > 0 else total), sims.max(axis=0)[rows]
 
 
 def _history_products(history: Any, seen: np.ndarray, pool_words: Any) -> np.ndarray:
