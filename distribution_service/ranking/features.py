@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy.sparse import _sparsetools
 
 TIER_ORDER = (
     "POTENTIAL",
@@ -314,19 +315,24 @@ def shares(keys: Sequence[str], weights: Sequence[float] | None = None) -> dict[
     Summed in a dict rather than with `np.unique` over an object array (a slot run makes three tables per member:
     the sort of a few dozen strings cost more than the rest of the member's state); the same numbers as before,
     bit for bit: each key's weights added in order, the total summed over the keys in sorted order."""
-    if not keys:
-        return {}
     totals: dict[str, float] = {}
     if weights is None:
         for key in keys:
             totals[key] = totals.get(key, 0.0) + 1.0
     else:
-        for key, weight in zip(keys, weights, strict=True):
-            totals[key] = totals.get(key, 0.0) + float(weight)
+        for key, weight in zip(keys, np.asarray(weights, dtype=float).tolist(), strict=True):
+            totals[key] = totals.get(key, 0.0) + weight
+    return shares_of(totals)
+
+
+def shares_of(totals: Mapping[str, float]) -> dict[str, float]:
+    """`shares` from each key's total weight (summed in the order the weights came): for a caller that sums
+    several tables in one pass."""
+    if not totals:
+        return {}
     vocab = sorted(totals)
-    values = np.array([totals[k] for k in vocab])
-    total = values.sum()
-    return {str(k): round(float(v / total), 6) for k, v in zip(vocab, values, strict=True)} if total > 0 else {}
+    total = float(np.array([totals[k] for k in vocab]).sum())
+    return {str(k): round(totals[k] / total, 6) for k in vocab} if total > 0 else {}
 
 
 @dataclass(frozen=True)
@@ -439,9 +445,38 @@ def _pool_text_similarity(pool_words: Any, history: Any, rows: np.ndarray) -> tu
     n = len(rows)
     if history.shape[0] == 0:
         return np.zeros(n), np.zeros(n)
-    seen = history.astype(np.float64)
-    sims = (seen @ pool_words).toarray().T[rows]
-    _, word = np.unique(seen.indices, return_inverse=True)
-    norm = float(np.sqrt(np.square(np.bincount(word, weights=seen.data)).sum()))
-    total = sims.sum(axis=1)
-    return (total / norm if norm > 0 else total), sims.max(axis=1)
+    seen = history.data.astype(np.float64)
+    sims = _history_products(history, seen, pool_words)  # history x pool: reduced down its columns, then taken
+    _, word = np.unique(history.indices, return_inverse=True)
+    norm = float(np.sqrt(np.square(np.bincount(word, weights=seen)).sum()))
+    total = sims.sum(axis=0)[rows]
+    return (total / norm if norm > 0 else total), sims.max(axis=0)[rows]
+
+
+def _history_products(history: Any, seen: np.ndarray, pool_words: Any) -> np.ndarray:
+    """`(history @ pool_words).toarray()` (history's values `seen`, float64), straight on the CSR arrays with
+    scipy's own kernels: `@` first counts the product's nonzeros in a symbolic pass as long as the product itself,
+    and checks formats and index types on every call; the dense result bounds the nonzeros instead."""
+    h, n = history.shape[0], pool_words.shape[1]
+    indptr, indices = history.indptr, history.indices
+    if indices.dtype != pool_words.indices.dtype or indptr.dtype != pool_words.indptr.dtype:
+        indptr, indices = indptr.astype(pool_words.indptr.dtype), indices.astype(pool_words.indices.dtype)
+    out_indptr = np.empty(h + 1, dtype=indptr.dtype)
+    out_indices = np.empty(h * n, dtype=indices.dtype)
+    out_data = np.empty(h * n)
+    _sparsetools.csr_matmat(
+        h,
+        n,
+        indptr,
+        indices,
+        seen,
+        pool_words.indptr,
+        pool_words.indices,
+        pool_words.data,
+        out_indptr,
+        out_indices,
+        out_data,
+    )
+    dense = np.zeros((h, n))
+    _sparsetools.csr_todense(h, n, out_indptr, out_indices, out_data, dense)
+    return dense

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from distribution_service.ranking.features import MemberState, shares
+from distribution_service.ranking.features import MemberState, shares_of
 
 DAY = 86_400.0
 # How many of the member's latest engagements their features read (RANKING_HISTORY_LIMIT at serving).
@@ -69,8 +69,7 @@ def member_state_at(member_id: str, t: float, engaged: Engagements, *, empty_tex
         return MemberState(member_id=member_id, text_history=empty_text)
     times, weights = engaged.times, engaged.weights
     recent = times >= t - 30 * DAY
-    tag_keys = [tag for tags in engaged.tags for tag in tags]
-    tag_w = [float(w) for tags, w in zip(engaged.tags, weights, strict=True) for _ in tags]
+    tag_affinity, author_affinity, kind_affinity = _affinities(engaged)
     return MemberState(
         member_id=member_id,
         tenure_days=max(0.0, (t - float(times[0])) / DAY),
@@ -78,10 +77,26 @@ def member_state_at(member_id: str, t: float, engaged: Engagements, *, empty_tex
         frequency_30d=float(recent.sum()),
         engagement_30d=float(weights[recent].sum()),
         history_size=float(len(engaged)),
-        tag_affinity=shares(tag_keys, tag_w),
-        author_affinity=shares(list(engaged.author_ids), list(weights)),
-        kind_affinity=shares(list(engaged.kinds), list(weights)),
+        tag_affinity=tag_affinity,
+        author_affinity=author_affinity,
+        kind_affinity=kind_affinity,
         answer_share=float(np.count_nonzero(engaged.strongest) / len(engaged)),
         text_history=engaged.text,
         typical_age_days=float(np.median(times - engaged.created)) / DAY,
     )
+
+
+def _affinities(engaged: Engagements) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """The member's shares of engagement weight per tag, author and kind (`features.shares` of each), summed in one
+    pass over the engagements: the same numbers as three `shares` calls, with a third of the Python work."""
+    tags: dict[str, float] = {}
+    authors: dict[str, float] = {}
+    kinds: dict[str, float] = {}
+    for item_tags, author, kind, weight in zip(
+        engaged.tags, engaged.author_ids, engaged.kinds, np.asarray(engaged.weights, dtype=float).tolist(), strict=True
+    ):
+        for tag in item_tags:
+            tags[tag] = tags.get(tag, 0.0) + weight
+        authors[author] = authors.get(author, 0.0) + weight
+        kinds[kind] = kinds.get(kind, 0.0) + weight
+    return shares_of(tags), shares_of(authors), shares_of(kinds)

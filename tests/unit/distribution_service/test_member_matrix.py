@@ -1,4 +1,5 @@
-"""The pool's prepared block gives each member the matrix `build_matrix` gives (serving ranks with the block)."""
+"""The pool's prepared block gives each member the matrix `build_matrix` gives (serving ranks with the block), and
+the member's side of it is what the plain definitions give."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from distribution_service.ranking.features import (
     CandidateColumns,
     DecisionContext,
     MemberState,
+    _history_products,
     build_matrix,
     item_block,
     member_matrix,
+    shares,
 )
+from distribution_service.ranking.member_features import DAY, Engagements, member_state_at
 from distribution_service.ranking.text import item_text, text_matrix
 
 TAGS = ["python", "ml", "rust", "go", ""]
@@ -69,3 +73,34 @@ def test_member_matrix_equals_build_matrix_on_the_taken_rows(shares: dict[str, f
             assert got.dtype == expected.dtype
             assert got.shape == expected.shape
             np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("history_size", [1, 2, 9])
+def test_history_products_equal_scipys_product_bit_for_bit(history_size: int) -> None:
+    rng = np.random.default_rng(history_size)
+    block = item_block(pool(40, rng), DecisionContext("MORNING", "BEFORE_DECISION", 1, 8.0))
+    history = text_matrix([item_text(f"title {i}", f"body {i % 3} words", ["ml"]) for i in range(history_size)])
+    seen = history.data.astype(np.float64)
+    expected = (history.astype(np.float64) @ block.text_words).toarray()
+    got = _history_products(history, seen, block.text_words)
+    assert got.shape == (history_size, 40)
+    assert np.count_nonzero(got) > 0
+    assert np.array_equal(got, expected)
+
+
+def test_member_state_affinities_are_the_shares_of_each_key() -> None:
+    engaged = Engagements(
+        times=np.array([10.0, 20.0, 30.0]) * DAY,
+        weights=np.array([1.0, 2.0, 0.5]),
+        strongest=np.array([False, True, False]),
+        created=np.array([9.0, 19.0, 28.0]) * DAY,
+        tags=[("ml", "go"), (), ("ml",)],
+        author_ids=["a1", "a2", "a1"],
+        kinds=["UGC", "PGC", "UGC"],
+    )
+    state = member_state_at("m", 31 * DAY, engaged)
+    assert state.tag_affinity == shares(["ml", "go", "ml"], [1.0, 1.0, 0.5])
+    assert state.tag_affinity == {"go": 0.4, "ml": 0.6}
+    assert state.author_affinity == shares(["a1", "a2", "a1"], [1.0, 2.0, 0.5])
+    assert state.kind_affinity == {"PGC": round(2.0 / 3.5, 6), "UGC": round(1.5 / 3.5, 6)}
+    assert all(type(v) is float for v in state.author_affinity.values())
