@@ -111,7 +111,8 @@ async def test_heavy_operations_answer_through_the_lane_one_at_a_time(gateway_wi
 
 async def test_a_paced_heavy_operation_yields_to_cheap_ones_and_completes(gateway_with: Any) -> None:
     # Three aliased feeds over a lane threshold of 50 points: heavy, paced to half the time while a cheap client runs.
-    async with gateway_with(query_cost_lane_threshold=50, query_cost_lane_share=0.5) as api:
+    # Budgets off: the cheap client asks as fast as the loop lets it and would exhaust its per-member budget.
+    async with gateway_with(query_cost_lane_threshold=50, query_cost_lane_share=0.5, rate_limits_enabled=False) as api:
         await create_community(api, "demo")
         bob = await register(api, "demo", "bob")
         reader = await register(api, "demo", "reader")
@@ -144,4 +145,6 @@ async def test_a_paced_heavy_operation_yields_to_cheap_ones_and_completes(gatewa
     # the ones that met the cheap client paused after.
     assert lane.pacer.steps >= 4
     assert lane.pacer.pauses >= 1
-    assert all(a["data"] == {"__typename": "Query"} for a in answers)
+    assert all(a.get("data") == {"__typename": "Query"} for a in answers), [
+        a for a in answers if a.get("data") != {"__typename": "Query"}
+    ][:3]
