@@ -87,7 +87,10 @@ async def _keep_frozen(policy: FreezePolicy) -> None:
     log.info("gc_frozen", objects=freeze_long_lived())
     if policy.refreeze <= 0:
         return
-    without_automatic_full_passes()
+    if policy.full_every > 0:
+        # Full passes only on the schedule; with none scheduled the collector's own passes are kept, else cycles
+        # that reach the old generation between two refreezes would be frozen and never freed.
+        without_automatic_full_passes()
     last_full = time.monotonic()
     while True:
         await asyncio.sleep(policy.refreeze)

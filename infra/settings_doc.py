@@ -71,8 +71,9 @@ DESCRIPTIONS: dict[str, str] = {
     "for 150-200 ms each; unset: 30 s, 0 (never) under `APP_ENV=test`.",
     "gc_refreeze_seconds": "After the second freeze: this often the gateway collects the young generations and "
     "freezes what survived; while it does, the collector starts no full pass of its own (they ran 3-4 times a "
-    "second, under maximum-cost queries up to 21-129 ms): full passes run only every `GC_FULL_COLLECT_SECONDS`; "
-    "0: no refreeze (the collector's own full passes as before).",
+    "second, under maximum-cost queries up to 21-129 ms): full passes run only every `GC_FULL_COLLECT_SECONDS` "
+    "(with that at 0 the collector's own full passes are kept); 0: no refreeze (the collector's own full passes "
+    "as before).",
     "gc_full_collect_seconds": "With the refreeze on: this often the gateway unfreezes and collects its whole heap "
     "once (one pass of ~150-200 ms), reclaiming cyclic garbage the refreezes froze; 0: never.",
     "rate_limits_enabled": "`false` turns every request and cost budget off (the per-operation maximum stays): "

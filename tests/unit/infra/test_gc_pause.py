@@ -75,7 +75,7 @@ async def test_no_automatic_full_pass_runs_while_the_refreeze_does() -> None:
 
     thresholds = gc.get_threshold()
     try:
-        async with long_lived_frozen(FreezePolicy(after=0.01, refreeze=3600)):
+        async with long_lived_frozen(FreezePolicy(after=0.01, refreeze=3600, full_every=3600)):
             assert await _until(lambda: gc.get_threshold()[2] == NO_AUTOMATIC_FULL)  # the second freeze done
             gc.callbacks.append(on_gc)
             # Objects alive across many middle passes, as a maximum-cost query's are: promoted to the old generation,
@@ -91,6 +91,17 @@ async def test_no_automatic_full_pass_runs_while_the_refreeze_does() -> None:
     finally:
         if on_gc in gc.callbacks:
             gc.callbacks.remove(on_gc)
+        gc.unfreeze()
+
+
+async def test_with_no_full_collection_scheduled_the_collectors_own_full_passes_stay() -> None:
+    thresholds = gc.get_threshold()
+    try:
+        async with long_lived_frozen(FreezePolicy(after=0.01, refreeze=0.01, full_every=0)):
+            base = gc.get_freeze_count()
+            assert await _until(lambda: gc.get_freeze_count() > base)  # the refreeze runs
+            assert gc.get_threshold() == thresholds
+    finally:
         gc.unfreeze()
 
 
