@@ -46,6 +46,39 @@ def reap(server: Any) -> None:
             server.transactions.prune_expired()
 
 
+def prune_idle_transactions(registry: Any) -> int:
+    """SecantusDB's `TransactionRegistry._prune_locked` without its wait: it is called under the registry's lock
+    at the start of every transaction statement, commit and abort (and by the reaper), and it took every open
+    transaction's mutex in turn, blocking on one whose statement was running. One slow statement then held every
+    other transaction command of the server behind it; caught in `--events-only` runs (README "Events in: the
+    recordEvents stall"), a group's insert slept inside WiredTiger while the ingest worker's next statement waited
+    here, holding the registry's lock. A transaction whose mutex is taken is running a statement or its commit: in
+    use, not idle, so it is skipped, not waited for. Same result otherwise: expired idle transactions are rolled
+    back and marked aborted; the caller holds the registry's lock."""
+    from secantus.transactions import TxnState
+
+    cutoff = registry._time() - registry._lifetime
+    reaped = 0
+    for txn in list(registry._txns.values()):
+        if not txn.mutex.acquire(blocking=False):
+            continue
+        try:
+            if txn.state is TxnState.IN_PROGRESS and txn.last_use < cutoff:
+                registry._rollback_quietly(txn)
+                txn.state = TxnState.ABORTED
+                reaped += 1
+        finally:
+            txn.mutex.release()
+    return reaped
+
+
+def install_idle_pruning() -> None:
+    """Every TransactionRegistry of this process prunes with `prune_idle_transactions`."""
+    from secantus.transactions import TransactionRegistry
+
+    TransactionRegistry._prune_locked = prune_idle_transactions
+
+
 def oplog_wanted(setting: str | None) -> bool:
     """`SECANTUS_OPLOG`: on (1, true, yes) for a server whose oplog someone reads (a change stream); off by default."""
     return (setting or "").strip().lower() in {"1", "on", "true", "yes"}
@@ -58,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
 
     lifetime = float(os.environ.get(LIFETIME_ENV) or DEFAULT_LIFETIME_SECONDS)
     oplog = oplog_wanted(os.environ.get(OPLOG_ENV))
+
+    install_idle_pruning()
 
     def build(*args: Any, **kwargs: Any) -> Any:
         server = SecantusDBServer(*args, transaction_lifetime_seconds=lifetime, **kwargs)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
 from pymongo import MongoClient
 
-from infra.database_server import OPLOG_ENV, oplog_wanted
+from infra.database_server import OPLOG_ENV, oplog_wanted, prune_idle_transactions
 from infra.embedded import EmbeddedServer
 
 
@@ -41,3 +43,52 @@ def test_the_oplog_is_written_only_when_asked_for(setting: str, monkeypatch: pyt
 def test_the_oplog_setting_reads_on_and_off() -> None:
     assert [oplog_wanted(s) for s in ("1", "on", " TRUE ", "yes")] == [True] * 4
     assert [oplog_wanted(s) for s in (None, "", "0", "off", "no")] == [False] * 5
+
+
+def test_pruning_skips_a_transaction_running_a_statement_and_still_reaps_idle_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SecantusDB's own pruning waited, under the registry's lock, for the mutex of a transaction whose statement
+    was running: every transaction command of the server queued behind one slow statement. The wrapper's pruning
+    skips it, and still rolls back a transaction idle past the lifetime."""
+    from secantus.transactions import TransactionRegistry, TxnState
+
+    monkeypatch.setattr(TransactionRegistry, "_prune_locked", prune_idle_transactions)
+    now = [1000.0]
+    rolled_back: list[bytes] = []
+    registry = TransactionRegistry(
+        lifetime_seconds=10.0, time_func=lambda: now[0], rollback_func=lambda txn: rolled_back.append(txn.lsid_bytes)
+    )
+    busy, _ = registry.for_statement(b"busy", None, 1, start=True)
+    idle, _ = registry.for_statement(b"idle", None, 1, start=True)
+    assert busy is not None
+    assert idle is not None
+    running = threading.Event()
+    finish = threading.Event()
+
+    def statement() -> None:  # holds the busy transaction's mutex as a running statement does
+        with busy.mutex:
+            running.set()
+            finish.wait(10)
+
+    thread = threading.Thread(target=statement)
+    thread.start()
+    try:
+        assert running.wait(5)
+        now[0] += 11.0  # both past the lifetime
+        started = time.monotonic()
+        reaped = registry.prune_expired()
+        other, error = registry.for_statement(b"other", None, 1, start=True)
+        waited = time.monotonic() - started
+    finally:
+        finish.set()
+        thread.join()
+    assert waited < 2.0  # did not wait for the running statement (it would have waited the full 10 s)
+    assert reaped == 1
+    assert rolled_back == [b"idle"]
+    assert idle.state is TxnState.ABORTED
+    assert busy.state is TxnState.IN_PROGRESS
+    assert other is not None
+    assert error is None
+    assert registry.prune_expired() == 1  # once its statement ended (and it stayed idle), the busy one is reaped
+    assert busy.state is TxnState.ABORTED
