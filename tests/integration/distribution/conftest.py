@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
+from pymongo.errors import AutoReconnect
 
 from distribution_service.store import DistributionStore
 from tests.query_plans import plan_probe
@@ -16,3 +18,20 @@ async def store(mongo_uri: str) -> AsyncIterator[DistributionStore]:
         store = DistributionStore(probe.db)
         await store.ensure_indexes()
         yield store
+
+
+@pytest.fixture
+def first_commit_reply_lost(store: DistributionStore, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The events store's first transaction commits, then its reply is lost (AutoReconnect); later ones answer.
+    The list counts the transactions run."""
+    real = store.events.run_transaction
+    calls: list[int] = []
+
+    async def lost_reply(callback: Any, **options: Any) -> None:
+        calls.append(1)
+        await real(callback, **options)
+        if len(calls) == 1:
+            raise AutoReconnect("reply lost after the commit")
+
+    monkeypatch.setattr(store.events, "run_transaction", lost_reply)
+    return calls
