@@ -28,14 +28,13 @@ import asyncio
 import collections
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
 from pymongo import AsyncMongoClient, WriteConcern, monitoring
 
 from benchmarks.common import print_summary
-from benchmarks.hot_path import cpu_seconds
+from benchmarks.hot_path import cpu_seconds, event_doc
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore, Doc
 from infra.embedded import EmbeddedServer
@@ -71,25 +70,7 @@ class Events:
 
     def batch(self, n: int, *, keyed: bool = False) -> list[Doc]:
         """`n` events; `keyed`: each with a fresh client event id (a key document each: store/event_keys.py)."""
-        now = datetime.now(UTC)
-        return [
-            {
-                "community_id": self.community,
-                "member_id": self.member,
-                "content_id": self.items[k % len(self.items)],
-                "type": "OPEN",
-                "slot": None,
-                "scene": None,
-                "occurred_at": now,
-                "received_at": now,
-                "dwell_ms": None,
-                "tags": ["t1"],
-                "author_id": str(self.member),
-                "kind": "UGC",
-            }
-            | ({"client_event_id": str(ObjectId())} if keyed else {})
-            for k in range(n)
-        ]
+        return [event_doc(self.community, self.member, self.items[k % len(self.items)], keyed=keyed) for k in range(n)]
 
 
 async def sequential(server_pid: int, store: DistributionStore, events: Events) -> dict[str, float]:

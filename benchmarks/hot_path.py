@@ -100,7 +100,8 @@ FEED_MEMBERS = 40
 FEED_MEMBER_EVENTS = 20
 
 
-def event_doc(cid: ObjectId, mid: ObjectId, content_id: ObjectId) -> dict[str, Any]:
+def event_doc(cid: ObjectId, mid: ObjectId, content_id: ObjectId, *, keyed: bool = True) -> dict[str, Any]:
+    """A stored event's document as the platform writes it; `keyed`: with a fresh client event id."""
     now = datetime.now(UTC)
     return {
         "community_id": cid,
@@ -115,8 +116,7 @@ def event_doc(cid: ObjectId, mid: ObjectId, content_id: ObjectId) -> dict[str, A
         "tags": ["t"],
         "author_id": str(mid),
         "kind": "UGC",
-        "client_event_id": uuid.uuid4().hex,
-    }
+    } | ({"client_event_id": uuid.uuid4().hex} if keyed else {})
 
 
 async def bare_inserts(uri: str, *, connections: int, seconds: float, batch: int = 1) -> float:
