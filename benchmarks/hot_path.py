@@ -76,6 +76,8 @@ from benchmarks.gateway_harness import (
     SERVER_CORE,
     TYPENAME,
     Figures,
+    cpu_seconds,
+    gateway_pid,
     gateway_process,
     pin,
     ratio,
@@ -279,25 +281,6 @@ def slot_run(uri: str, members: int) -> dict[str, Any]:
     ).stdout
     figures: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
     return figures
-
-
-def cpu_seconds(pid: int) -> float:
-    """A process's CPU seconds so far (user and system, every thread), from Linux's /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def gateway_pid() -> int:
-    """The gateway process this harness started (a child of this process running `-m gateway`), from /proc."""
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rpartition(")")[2].split()[1])
-            command = (stat.parent / "cmdline").read_bytes().split(b"\0")
-        except (OSError, ValueError):
-            continue
-        if parent == os.getpid() and b"gateway" in command:
-            return int(stat.parent.name)
-    raise RuntimeError("no gateway process found")
 
 
 def ingest_metrics(base: str) -> tuple[float, float]:
