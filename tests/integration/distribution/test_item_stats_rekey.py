@@ -12,7 +12,7 @@ from bson import ObjectId
 from pymongo import ASCENDING
 
 from distribution_service.service.ingest_worker import IngestWorker
-from distribution_service.store import DistributionStore, Doc, item_stats_rekey
+from distribution_service.store import DistributionStore, Doc, item_counters, item_stats_rekey
 from distribution_service.store.community_items import item_key
 
 TODAY = datetime.now(UTC).date().isoformat()
@@ -126,3 +126,16 @@ async def test_an_items_first_count_lists_it_and_later_ones_do_not_write_the_lis
     assert await store.events.list_item_engagement(community) == {str(item): 6.0}
     assert await store.events.list_item_engagement(other) == {str(imported): 3.0}
     assert await store.events.counters.item_stats.count_documents({}) == 2
+
+
+async def test_a_large_communitys_engagement_is_read_in_slices_of_keys(
+    store: DistributionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(item_counters, "LISTED_READ", 2)
+    community, items = ObjectId(), [ObjectId() for _ in range(5)]
+    now = datetime.now(UTC)
+    events = [{"community_id": community, "content_id": i, "type": "CLICK", "occurred_at": now} for i in items]
+    # when
+    await store.events.add_to_item_stats(community, events)
+    # then: three reads of 2, 2 and 1 keys find all five
+    assert await store.events.list_item_engagement(community) == {str(i): 1.0 for i in items}
