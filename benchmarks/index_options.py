@@ -6,7 +6,8 @@ In process, on SecantusDB's `Storage` (in memory, no oplog), no server or networ
 inserting 100 event-shaped documents (median of --rounds rounds of --inserts inserts) into a collection with no
 secondary index, and with the index sets `events` had (`UEO`: the partial unique client-id index, the engagement
 index and the time-window index) and has (`EO`), each `plain` and `once` — the second with `_index_options_map`
-built once per collection instead of once per document and call (the upstream fix, patched into this process only).
+built once per collection and insert chunk instead of once per document and call (the upstream fix, as the
+development server installs it: `infra/database_server.install_chunk_index_options`).
 Also the CPU milliseconds of one `$inc` upsert of an `item_stats`-shaped document found by its unique
 `(community_id, content_id)` index, by a string `_id` (no secondary index: item_stats now), and by a string `_id`
 with the unique index kept. Prints one JSON line.
@@ -24,6 +25,7 @@ from typing import Any
 from bson import ObjectId
 
 from benchmarks.common import print_summary
+from infra.database_server import install_chunk_index_options
 
 IndexSpec = tuple[str, dict[str, int], dict[str, Any]]
 PARTIAL_UNIQUE: IndexSpec = (
@@ -71,25 +73,11 @@ def cpu_ms(work: Callable[[], object], times: int) -> float:
     return 1000 * (time.process_time() - started) / times
 
 
-def built_once(storage_class: Any) -> None:
-    """Patch `_index_options_map` in this process to build each collection's map once (the indexes never change
-    during the run)."""
-    original = storage_class._index_options_map
-    kept: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
-
-    def once(self: Any, db: str, coll: str) -> dict[str, dict[str, Any]]:
-        if (db, coll) not in kept:
-            kept[(db, coll)] = original(self, db, coll)
-        return kept[(db, coll)]
-
-    storage_class._index_options_map = once
-
-
 def inserts(rounds: int, count: int, *, once: bool) -> dict[str, float]:
     from secantus.storage import Storage
 
     if once:
-        built_once(Storage)
+        install_chunk_index_options()
     storage = Storage(":memory:", enable_oplog=False)
     community, member = ObjectId(), ObjectId()
     items = [ObjectId() for _ in range(100)]
