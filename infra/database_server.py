@@ -1,4 +1,5 @@
-"""`python infra/database_server.py [secantusd-py flags]`: SecantusDB with a short transaction lifetime, no oplog.
+"""`python infra/database_server.py [secantusd-py flags]`: SecantusDB with a short transaction lifetime, no oplog,
+its index options read once per insert chunk (`install_chunk_index_options`).
 
 Why: a process killed inside a transaction leaves it open on the server, and every write to the documents it
 touched (a community's invoice counter, say) waits until the server reaps it. `secantusd-py` fixes that lifetime at
