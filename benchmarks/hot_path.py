@@ -84,6 +84,7 @@ from benchmarks.gateway_harness import (
     wrk,
 )
 from benchmarks.isolation import ISOLATION_ROUNDS, Watched, isolation, listening_pid, soak
+from infra.database_server import INDEX_OPTIONS_ENV, index_options_per_chunk_wanted
 from infra.embedded import EmbeddedServer
 
 WARMUP_WRITES = 12_000
@@ -348,6 +349,7 @@ def run_events(seconds: int, items: int) -> dict[str, Any]:
     figures = Figures()
     figures["seconds_per_run"] = seconds
     figures["rate_limits"] = "off (RATE_LIMITS_ENABLED=false)"
+    figures["dev_server_index_options_per_chunk"] = index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV))
     figures["load_average_start"] = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryDirectory() as scratch:
         server = EmbeddedServer(":memory:")
@@ -406,6 +408,7 @@ def run(
     figures = Figures()
     figures["seconds_per_run"] = seconds
     figures["rate_limits"] = "off (RATE_LIMITS_ENABLED=false)"
+    figures["dev_server_index_options_per_chunk"] = index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV))
     with tempfile.TemporaryDirectory() as scratch:
         var_dir = Path(scratch)
         server = EmbeddedServer(":memory:")
@@ -498,6 +501,7 @@ def run_isolation(
     figures = Figures()
     figures["seconds_per_run"] = seconds
     figures["rate_limits"] = "off (RATE_LIMITS_ENABLED=false)"
+    figures["dev_server_index_options_per_chunk"] = index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV))
     with tempfile.TemporaryDirectory() as scratch:
         server = EmbeddedServer(":memory:")
         server.start()

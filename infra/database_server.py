@@ -1,5 +1,6 @@
 """`python infra/database_server.py [secantusd-py flags]`: SecantusDB with a short transaction lifetime, no oplog,
-its index options read once per insert chunk (`install_chunk_index_options`).
+its index options read once per insert chunk (`install_chunk_index_options`; `SECANTUS_INDEX_OPTIONS_PER_CHUNK=off`
+runs SecantusDB's own code).
 
 Why: a process killed inside a transaction leaves it open on the server, and every write to the documents it
 touched (a community's invoice counter, say) waits until the server reaps it. `secantusd-py` fixes that lifetime at
@@ -37,6 +38,7 @@ from typing import Any
 LIFETIME_ENV = "SECANTUS_TRANSACTION_LIFETIME_SECONDS"
 DEFAULT_LIFETIME_SECONDS = 10.0
 OPLOG_ENV = "SECANTUS_OPLOG"
+INDEX_OPTIONS_ENV = "SECANTUS_INDEX_OPTIONS_PER_CHUNK"
 REAP_INTERVAL_SECONDS = 1.0
 
 
@@ -126,6 +128,12 @@ def oplog_wanted(setting: str | None) -> bool:
     return (setting or "").strip().lower() in {"1", "on", "true", "yes"}
 
 
+def index_options_per_chunk_wanted(setting: str | None) -> bool:
+    """`SECANTUS_INDEX_OPTIONS_PER_CHUNK`: on unless off (0, false, no, off), for a figure of SecantusDB as released
+    (`python -m benchmarks.hot_path --events-only` beside one without it)."""
+    return (setting or "").strip().lower() not in {"0", "off", "false", "no"}
+
+
 def main(argv: list[str] | None = None) -> int:
     # SecantusDB is a development package (requirements-dev.txt): imported only when this wrapper runs.
     from secantus import cli
@@ -135,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     oplog = oplog_wanted(os.environ.get(OPLOG_ENV))
 
     install_idle_pruning()
-    install_chunk_index_options()
+    if index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV)):
+        install_chunk_index_options()
 
     def build(*args: Any, **kwargs: Any) -> Any:
         server = SecantusDBServer(*args, transaction_lifetime_seconds=lifetime, **kwargs)

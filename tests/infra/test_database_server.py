@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 from pymongo import MongoClient
 
-from infra.database_server import OPLOG_ENV, install_chunk_index_options, oplog_wanted, prune_idle_transactions
+from infra.database_server import (
+    OPLOG_ENV,
+    index_options_per_chunk_wanted,
+    install_chunk_index_options,
+    oplog_wanted,
+    prune_idle_transactions,
+)
 from infra.embedded import EmbeddedServer
 
 
@@ -43,6 +49,11 @@ def test_the_oplog_is_written_only_when_asked_for(setting: str, monkeypatch: pyt
 def test_the_oplog_setting_reads_on_and_off() -> None:
     assert [oplog_wanted(s) for s in ("1", "on", " TRUE ", "yes")] == [True] * 4
     assert [oplog_wanted(s) for s in (None, "", "0", "off", "no")] == [False] * 5
+
+
+def test_the_index_options_patch_is_on_unless_turned_off() -> None:
+    assert [index_options_per_chunk_wanted(s) for s in (None, "", "1", "on", "yes")] == [True] * 5
+    assert [index_options_per_chunk_wanted(s) for s in ("0", " OFF ", "false", "no")] == [False] * 4
 
 
 def test_pruning_skips_a_transaction_running_a_statement_and_still_reaps_idle_ones(
