@@ -8,6 +8,7 @@ defined over those and nothing older: training cuts its full history to the same
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -82,8 +83,21 @@ def member_state_at(member_id: str, t: float, engaged: Engagements, *, empty_tex
         kind_affinity=kind_affinity,
         answer_share=float(np.count_nonzero(engaged.strongest) / len(engaged)),
         text_history=engaged.text,
-        typical_age_days=float(np.median(times - engaged.created)) / DAY,
+        typical_age_days=median(times - engaged.created) / DAY,
     )
+
+
+def median(values: np.ndarray) -> float:
+    """`float(np.median(values))` of a non-empty column, from one sort: the same number (the middle value, or the
+    two middle ones added and halved as numpy's mean of them does; NaN if any is NaN) at a fraction of numpy's
+    general path's cost on a hundred values."""
+    ordered = np.sort(values)
+    half = len(ordered) // 2
+    if np.isnan(ordered[-1]):
+        return math.nan
+    if len(ordered) % 2:
+        return float(ordered[half])
+    return float((ordered[half - 1] + ordered[half]) / 2)
 
 
 def _affinities(engaged: Engagements) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
