@@ -43,6 +43,9 @@ class Engagements:
     kinds: Sequence[str]
     # The engaged items' text rows (scipy CSR, L2-normalised), or None without a text index.
     text: Any = None
+    # Each engagement's row of `text`, when `text` holds each engaged item once (serving: an item engaged with
+    # again is stacked once); None: `text` has one row per engagement, in order.
+    text_of: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.times)
@@ -59,8 +62,15 @@ class Engagements:
             self.tags[lo:],
             self.author_ids[lo:],
             self.kinds[lo:],
-            None if self.text is None else self.text[lo:],
+            self.text if self.text_of is not None or self.text is None else self.text[lo:],
+            None if self.text_of is None else self.text_of[lo:],
         )
+
+    def text_counts(self) -> np.ndarray | None:
+        """How many engagements each row of `text` stands for (None: one each)."""
+        if self.text_of is None or self.text is None:
+            return None
+        return np.bincount(self.text_of, minlength=self.text.shape[0])
 
 
 def member_state_at(member_id: str, t: float, engaged: Engagements, *, empty_text: Any = None) -> MemberState:
@@ -83,6 +93,7 @@ def member_state_at(member_id: str, t: float, engaged: Engagements, *, empty_tex
         kind_affinity=kind_affinity,
         answer_share=float(np.count_nonzero(engaged.strongest) / len(engaged)),
         text_history=engaged.text,
+        text_counts=engaged.text_counts(),
         typical_age_days=median(times - engaged.created) / DAY,
     )
 

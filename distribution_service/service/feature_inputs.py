@@ -178,7 +178,12 @@ class FeatureInputs:
             # The events' items, oldest first (ids are newest first, as the events were read).
             member_ids = ids[member_id][::-1]
             rows = kept.tolist()
-            items = [facts[member_ids[k]] for k in rows]
+            kept_ids = [member_ids[k] for k in rows]
+            items = [facts[i] for i in kept_ids]
+            # Each engaged item's text row once (a member opens, reads and votes on the same item): the text
+            # similarity's product is computed per row, the engagements counted per row (Engagements.text_of).
+            distinct: dict[str, int] = {}
+            text_of = np.array([distinct.setdefault(i, len(distinct)) for i in kept_ids], dtype=np.int64)
             out[member_id] = Engagements(
                 times=times,
                 weights=np.array([graded[k][1] for k in rows], dtype=float),
@@ -187,7 +192,8 @@ class FeatureInputs:
                 tags=[f.tags for f in items],
                 author_ids=[f.author_id for f in items],
                 kinds=[f.kind for f in items],
-                text=_stack([f.text for f in items]),
+                text=_stack([facts[i].text for i in distinct]),
+                text_of=text_of,
             )
         return out
 
