@@ -159,8 +159,12 @@ class FeatureInputs:
         sort of the oldest-first events by when each became known). `ids`: the events' content ids as text, if
         the caller made them already (`content_ids`)."""
         ids = content_ids(histories) if ids is None else ids
-        snapshots = {i: d for m, docs in histories.items() for i, d in zip(ids[m], docs, strict=True)}
-        facts = await self.items(cid, list(snapshots), snapshots)
+        # A warm process has every engaged item's facts: looked up as they are; the events' snapshots (what a deleted
+        # item keeps) are gathered only for a read of missing facts.
+        facts = self._cached(cid, [i for m in ids.values() for i in m])
+        if facts is None:
+            snapshots = {i: d for m, docs in histories.items() for i, d in zip(ids[m], docs, strict=True)}
+            facts = await self.items(cid, list(snapshots), snapshots)
         t = now.timestamp()
         out: dict[str, Engagements] = {}
         for member_id, docs in histories.items():
