@@ -1,13 +1,14 @@
 """A feed's CPU before and after its member has a history, on one gateway under wrk.
 
-    python -m benchmarks.feed_after_history [--seconds 10]
+    python -m benchmarks.feed_after_history [--seconds 10] [--profile DIR]
 
 The hot path's set-up (benchmarks/hot_path.py: one server and one gateway pinned to one core, wrk on the other,
 rate limits off, 300 items), then, as one member: `{ __typename }` and the feed at 8 connections, `recordEvent` at 8
 connections (thousands of opens: the member now has a history), `{ __typename }` and the feed at 32 connections, and
 the feed at 8 again. Each phase: requests/s, p99 and the gateway's and the server's CPU per request. This is the
 order of the hot path's full run, whose 32-connection feed therefore measures a member with a history while its
-8-connection feed measures one without.
+8-connection feed measures one without. `--profile DIR` records the gateway and the server with py-spy during the
+two 8-connection feed phases (collapsed stacks, DIR/<phase>-<process>.txt: what the history adds, by function).
 
 Prints the figures and ends with one JSON line.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import tempfile
 import uuid
 from pathlib import Path
@@ -46,7 +48,21 @@ PHASES = (
 )
 
 
-def run(seconds: int) -> dict[str, Any]:
+PROFILED = ("feed_c8", "feed_c8_with_history")
+
+
+def record(pid: int, seconds: int, out: Path) -> subprocess.Popen[bytes]:
+    """py-spy sampling `pid` for `seconds`, its collapsed stacks to `out` (on the load core: not on the measured
+    one)."""
+    command = ["py-spy", "record", "-p", str(pid), "--nonblocking", "-r", "200", "-d", str(seconds)]
+    return subprocess.Popen(
+        ["taskset", "-c", LOAD_CORE, *command, "--format", "raw", "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def run(seconds: int, profile: Path | None = None) -> dict[str, Any]:
     os.sched_setaffinity(0, {int(LOAD_CORE)})
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as scratch:
@@ -66,8 +82,17 @@ def run(seconds: int) -> dict[str, Any]:
                 for name, query, connections in PHASES:
                     drain_ingest(server.uri, prefix)
                     body = {"query": query, "variables": {"i": one}} if query == RECORD else {"query": query}
+                    spies = []
+                    if profile is not None and name in PROFILED:
+                        profile.mkdir(parents=True, exist_ok=True)
+                        spies = [
+                            record(pid, seconds, profile / f"{name}-{label}.txt")
+                            for label, pid in (("gateway", gateway), ("server", server_pid))
+                        ]
                     before = (cpu_seconds(gateway), cpu_seconds(server_pid))
                     result = wrk(base, world["reader"], body, connections=connections, seconds=seconds)
+                    for spy in spies:
+                        spy.wait()
                     after = (cpu_seconds(gateway), cpu_seconds(server_pid))
                     n = result["rps"] * seconds
                     result["gateway_cpu_ms"] = round((after[0] - before[0]) / n * 1000, 2)
@@ -86,7 +111,9 @@ def run(seconds: int) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--seconds", type=int, default=10)
-    print_summary(run(parser.parse_args().seconds))
+    parser.add_argument("--profile", type=Path, default=None, help="a directory for py-spy's collapsed stacks")
+    args = parser.parse_args()
+    print_summary(run(args.seconds, args.profile))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from bson import ObjectId
 from benchmarks.common import median_ms, print_summary, scratch_settings, timed
 from content_service.schemas import ContentCreate
 from gateway.app import create_app
+from infra.settings import Settings
 from users_service.schemas import CommunityCreate, MemberCreate
 
 FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 10) { items { score content { id } } } }"
@@ -30,54 +32,60 @@ HISTORIES = (0, 1_000, 10_000)
 BATCH = 2_000
 
 
+async def community_with_histories(app: Any, settings: Settings, items: int, sizes: Sequence[int]) -> list[str]:
+    """A community of `items` items by 20 authors and one member per size in `sizes` with that many engagement
+    events (stored directly in distribution's `events`, spread over the last 60 days, on the community's items, and
+    their member_recent document built as the ingest worker leaves it): the members' tokens, in `sizes` order."""
+    services = app.state.services
+    community = await services.users.create_community(CommunityCreate(slug="bench", name="Bench"))
+    authors = [
+        await services.users.register_member(community.id, MemberCreate(handle=f"a{i}", display_name="A"))
+        for i in range(20)
+    ]
+    content_ids = [
+        (
+            await services.content.publish(
+                community.id,
+                ContentCreate(
+                    author_id=authors[n % 20].id, title=f"Item {n}", body="b", kind="UGC", tags=[f"t{n % 7}"]
+                ),
+            )
+        ).id
+        for n in range(items)
+    ]
+    store = services.apps["distribution"].state.service.store
+    events = services.apps["distribution"].state.mongo[settings.database_name("distribution")]["events"]
+    now = datetime.now(UTC)
+    readers = []
+    for size in sizes:
+        reader = await services.users.register_member(community.id, MemberCreate(handle=f"r{size}", display_name="R"))
+        docs = [
+            {
+                "community_id": ObjectId(community.id),
+                "member_id": ObjectId(reader.id),
+                "content_id": ObjectId(content_ids[k % len(content_ids)]),
+                "type": "OPEN",
+                "engaged": True,
+                "occurred_at": now - timedelta(days=60) * (k / max(size, 1)),
+                "tags": [f"t{k % 7}"],
+                "author_id": authors[k % 20].id,
+                "kind": "UGC",
+            }
+            for k in range(size)
+        ]
+        for lo in range(0, len(docs), BATCH):
+            await events.insert_many(docs[lo : lo + BATCH], ordered=False)
+        # The member's last engagements, as the ingest worker (or the backfill) leaves them.
+        await store.events.seed_member_recent(ObjectId(community.id), [ObjectId(reader.id)])
+        readers.append(app.state.issuer.issue(member_id=reader.id, community_id=community.id))
+    return list(readers)
+
+
 async def run(items: int, repeat: int) -> dict[str, Any]:
     with scratch_settings(ranking_pool_ttl_seconds=5.0) as settings:
         app = create_app(settings)
         async with app.router.lifespan_context(app):
-            services = app.state.services
-            community = await services.users.create_community(CommunityCreate(slug="bench", name="Bench"))
-            authors = [
-                await services.users.register_member(community.id, MemberCreate(handle=f"a{i}", display_name="A"))
-                for i in range(20)
-            ]
-            content_ids = [
-                (
-                    await services.content.publish(
-                        community.id,
-                        ContentCreate(
-                            author_id=authors[n % 20].id, title=f"Item {n}", body="b", kind="UGC", tags=[f"t{n % 7}"]
-                        ),
-                    )
-                ).id
-                for n in range(items)
-            ]
-            store = services.apps["distribution"].state.service.store
-            events = services.apps["distribution"].state.mongo[settings.database_name("distribution")]["events"]
-            now = datetime.now(UTC)
-            readers = []
-            for size in HISTORIES:
-                reader = await services.users.register_member(
-                    community.id, MemberCreate(handle=f"r{size}", display_name="R")
-                )
-                docs = [
-                    {
-                        "community_id": ObjectId(community.id),
-                        "member_id": ObjectId(reader.id),
-                        "content_id": ObjectId(content_ids[k % len(content_ids)]),
-                        "type": "OPEN",
-                        "engaged": True,
-                        "occurred_at": now - timedelta(days=60) * (k / max(size, 1)),
-                        "tags": [f"t{k % 7}"],
-                        "author_id": authors[k % 20].id,
-                        "kind": "UGC",
-                    }
-                    for k in range(size)
-                ]
-                for lo in range(0, len(docs), BATCH):
-                    await events.insert_many(docs[lo : lo + BATCH], ordered=False)
-                # The member's last engagements, as the ingest worker (or the backfill) leaves them.
-                await store.events.seed_member_recent(ObjectId(community.id), [ObjectId(reader.id)])
-                readers.append(app.state.issuer.issue(member_id=reader.id, community_id=community.id))
+            readers = await community_with_histories(app, settings, items, HISTORIES)
             medians: dict[int, float] = {}
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
                 for size, token in zip(HISTORIES, readers, strict=True):

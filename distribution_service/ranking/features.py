@@ -117,6 +117,9 @@ class MemberState:
     # Text rows (scipy CSR, L2-normalised) of the items the member engaged with before t, latest last;
     # None when there is no text index.
     text_history: Any = None
+    # How many of the member's engagements each text_history row stands for (serving stacks an item engaged with
+    # again once: service/feature_inputs.py); None: one each. A row counted 0 is no longer in the history.
+    text_counts: Any = None
     # Median age (days) of the items the member engaged with, at the moment they did: some members answer
     # only what is new, others work through the backlog. NaN without history.
     typical_age_days: float = float("nan")
@@ -217,10 +220,12 @@ def _tag_lift(tags: Sequence[Sequence[str]], member: Mapping[str, float], commun
     return out
 
 
-def _text_similarity(candidates: Any, history: Any) -> tuple[np.ndarray, np.ndarray]:
+def _text_similarity(candidates: Any, history: Any, counts: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """Cosine of each candidate's TF-IDF row with the member's profile (the mean of their history's rows), and
-    with the single closest item of that history."""
+    with the single closest item of that history. `counts`: how many engagements each history row stands for."""
     n = candidates.shape[0]
+    if counts is not None:
+        history, counts = _counted(history, counts)
     if history is None or history.shape[0] == 0:
         return np.zeros(n), np.zeros(n)
     # On the few columns either side uses, densely: the hashed space has 2**18 columns, and sparse products over
@@ -229,7 +234,7 @@ def _text_similarity(candidates: Any, history: Any) -> tuple[np.ndarray, np.ndar
     wanted = _compact(candidates, columns).astype(np.float64)
     seen = _compact(history, columns).astype(np.float64)
     sims = wanted @ seen.T
-    profile = seen.sum(axis=0)
+    profile = seen.sum(axis=0) if counts is None else counts.astype(np.float64) @ seen
     norm = float(np.linalg.norm(profile))
     centroid = wanted @ (profile / norm if norm > 0 else profile)
     return centroid, sims.max(axis=1)
@@ -298,7 +303,7 @@ def build_matrix(member: MemberState, candidates: CandidateColumns, context: Dec
         _tag_lift(candidates.tags, member.tag_affinity, context.tag_shares) if context.tag_shares else nan
     )
     if candidates.text_rows is not None and member.text_history is not None:
-        centroid, closest = _text_similarity(candidates.text_rows, member.text_history)
+        centroid, closest = _text_similarity(candidates.text_rows, member.text_history, member.text_counts)
         x[:, col["cross_text_similarity"]] = centroid
         x[:, col["cross_text_max"]] = closest
     else:
@@ -426,7 +431,7 @@ def member_matrix(block: ItemBlock, member: MemberState, rows: np.ndarray) -> np
             )
         x[:, col["cross_tag_lift"]] = lift[rows]
     if block.text_words is not None and member.text_history is not None:
-        centroid, closest = _pool_text_similarity(block.text_words, member.text_history, rows)
+        centroid, closest = _pool_text_similarity(block.text_words, member.text_history, rows, member.text_counts)
         x[:, col["cross_text_similarity"]] = centroid
         x[:, col["cross_text_max"]] = closest
     else:
@@ -436,20 +441,35 @@ def member_matrix(block: ItemBlock, member: MemberState, rows: np.ndarray) -> np
     return x
 
 
-def _pool_text_similarity(pool_words: Any, history: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _counted(history: Any, counts: np.ndarray) -> tuple[Any, np.ndarray]:
+    """The history's rows that stand for at least one engagement, and their counts."""
+    counts = np.asarray(counts)
+    if counts.all():
+        return history, counts
+    kept = np.flatnonzero(counts)
+    return history[kept], counts[kept]
+
+
+def _pool_text_similarity(
+    pool_words: Any, history: Any, rows: np.ndarray, counts: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
     """`_text_similarity` of the pool's `rows` with the member's history: one sparse product of the history's rows
     with the pool's text by word (prepared once per pool), whose cost is the words the two share; the centroid's
     cosine from the same products (the profile is the history's sum, so the pool's products with it are the row
     sums of theirs). Cutting the history's columns out of the pool for every member cost ~3x more at a history of
-    100 items. The same values to float rounding."""
+    100 items. `counts`: how many engagements each history row stands for (an item engaged with again is one row,
+    its product computed once and counted as often in the centroid). The same values to float rounding."""
     n = len(rows)
+    if counts is not None:
+        history, counts = _counted(history, counts)
     if history.shape[0] == 0:
         return np.zeros(n), np.zeros(n)
     seen = history.data.astype(np.float64)
     sims = _history_products(history, seen, pool_words)  # history x pool: reduced down its columns, then taken
     _, word = np.unique(history.indices, return_inverse=True)
-    norm = float(np.sqrt(np.square(np.bincount(word, weights=seen)).sum()))
-    total = sims.sum(axis=0)[rows]
+    weighted = seen if counts is None else seen * np.repeat(counts, np.diff(history.indptr))
+    norm = float(np.sqrt(np.square(np.bincount(word, weights=weighted)).sum()))
+    total = (sims.sum(axis=0) if counts is None else counts.astype(np.float64) @ sims)[rows]
     return (total / norm if norm > 0 else total), sims.max(axis=0)[rows]
 
 

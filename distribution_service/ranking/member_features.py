@@ -8,6 +8,7 @@ defined over those and nothing older: training cuts its full history to the same
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,9 @@ class Engagements:
     kinds: Sequence[str]
     # The engaged items' text rows (scipy CSR, L2-normalised), or None without a text index.
     text: Any = None
+    # Each engagement's row of `text`, when `text` holds each engaged item once (serving: an item engaged with
+    # again is stacked once); None: `text` has one row per engagement, in order.
+    text_of: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.times)
@@ -58,8 +62,15 @@ class Engagements:
             self.tags[lo:],
             self.author_ids[lo:],
             self.kinds[lo:],
-            None if self.text is None else self.text[lo:],
+            self.text if self.text_of is not None or self.text is None else self.text[lo:],
+            None if self.text_of is None else self.text_of[lo:],
         )
+
+    def text_counts(self) -> np.ndarray | None:
+        """How many engagements each row of `text` stands for (None: one each)."""
+        if self.text_of is None or self.text is None:
+            return None
+        return np.bincount(self.text_of, minlength=self.text.shape[0])
 
 
 def member_state_at(member_id: str, t: float, engaged: Engagements, *, empty_text: Any = None) -> MemberState:
@@ -82,8 +93,22 @@ def member_state_at(member_id: str, t: float, engaged: Engagements, *, empty_tex
         kind_affinity=kind_affinity,
         answer_share=float(np.count_nonzero(engaged.strongest) / len(engaged)),
         text_history=engaged.text,
-        typical_age_days=float(np.median(times - engaged.created)) / DAY,
+        text_counts=engaged.text_counts(),
+        typical_age_days=median(times - engaged.created) / DAY,
     )
+
+
+def median(values: np.ndarray) -> float:
+    """`float(np.median(values))` of a non-empty column, from one sort: the same number (the middle value, or the
+    two middle ones added and halved as numpy's mean of them does; NaN if any is NaN) at a fraction of numpy's
+    general path's cost on a hundred values."""
+    ordered = np.sort(values)
+    half = len(ordered) // 2
+    if np.isnan(ordered[-1]):
+        return math.nan
+    if len(ordered) % 2:
+        return float(ordered[half])
+    return float((ordered[half - 1] + ordered[half]) / 2)
 
 
 def _affinities(engaged: Engagements) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:

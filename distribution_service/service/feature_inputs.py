@@ -56,6 +56,20 @@ _GRADED: dict[str, tuple[int, float]] = {e.value: (grade(e), ENGAGEMENT_WEIGHT[e
 _DWELL = EventType.DWELL.value
 
 
+# The same for the types whose grade does not read a length: every type but DWELL.
+_GRADED_AT_ONCE: dict[str, tuple[int, float]] = {k: v for k, v in _GRADED.items() if k != _DWELL}
+
+
+def _stamps(docs: list[Doc]) -> np.ndarray:
+    """Each event's `occurred_at` in epoch seconds (`_ts`): from member_recent's milliseconds (`DatetimeMS`) as one
+    integer column divided at once (the same floats: the integers are exact in float64 and the division is correctly
+    rounded, as Python's), else event by event."""
+    try:
+        return np.array([int(d["occurred_at"]) for d in docs], dtype=np.int64) / 1000
+    except TypeError:  # datetimes (a newcomer's events read from `events`)
+        return np.fromiter((_ts(d["occurred_at"]) for d in docs), dtype=float, count=len(docs))
+
+
 def _graded(event_type: str, dwell_ms: int | None) -> tuple[int, float]:
     """`grade(EventType(event_type), dwell_ms)` and the type's engagement weight, without an enum lookup."""
     if event_type == _DWELL:
@@ -68,7 +82,9 @@ class FeatureInputs:
         self.store = store
         self.content = content
         self.ttl_seconds = ttl_seconds
-        self._items: dict[tuple[ObjectId, str], tuple[float, ItemFacts]] = {}
+        # community -> item -> (fresh until, facts): per community, so that a feed's hundred lookups hash only the
+        # item's id (an ObjectId in the key hashed in Python on every lookup).
+        self._items: dict[ObjectId, dict[str, tuple[float, ItemFacts]]] = {}
         self._tag_shares: dict[ObjectId, tuple[float, dict[str, float]]] = {}
         # One read of missing facts per community at a time: concurrent feeds of a cold process wait for the first
         # one's read instead of each reading and vectorising the same few hundred items (a stampede on one core).
@@ -84,15 +100,16 @@ class FeatureInputs:
             return found
         async with self._reading.setdefault(cid, asyncio.Lock()):
             await self._read_missing(cid, self._missing(cid, ids), snapshots)
-        return {i: self._items[(cid, i)][1] for i in ids}
+        kept = self._items[cid]
+        return {i: kept[i][1] for i in ids}
 
     def _cached(self, cid: ObjectId, ids: list[str]) -> dict[str, ItemFacts] | None:
         """Every item's facts if all are cached and fresh (a feed's usual case: one pass over the ids), else None."""
         clock = time.monotonic()
-        items = self._items
+        items = self._items.get(cid, {})
         found: dict[str, ItemFacts] = {}
         for i in ids:
-            kept = items.get((cid, i))
+            kept = items.get(i)
             if kept is None or kept[0] <= clock:
                 return None
             found[i] = kept[1]
@@ -100,7 +117,8 @@ class FeatureInputs:
 
     def _missing(self, cid: ObjectId, ids: list[str]) -> list[str]:
         clock = time.monotonic()
-        return list(dict.fromkeys(i for i in ids if self._items.get((cid, i), (0.0,))[0] <= clock))
+        kept = self._items.get(cid, {})
+        return list(dict.fromkeys(i for i in ids if kept.get(i, (0.0,))[0] <= clock))
 
     async def _read_missing(self, cid: ObjectId, missing: list[str], snapshots: dict[str, Doc] | None) -> None:
         clock = time.monotonic()
@@ -122,10 +140,11 @@ class FeatureInputs:
                     facts.append((0.0, tags, str(seen.get("author_id") or ""), str(seen.get("kind") or "UGC")))
                     texts.append(item_text("", "", tags))
             rows = text_matrix(texts)
-            if len(self._items) > MAX_CACHED_ITEMS:
-                self._items = {k: v for k, v in self._items.items() if v[0] > clock}
+            if sum(map(len, self._items.values())) > MAX_CACHED_ITEMS:
+                self._items = {c: {i: v for i, v in kept.items() if v[0] > clock} for c, kept in self._items.items()}
+            kept = self._items.setdefault(cid, {})
             for k, (item_id, fact) in enumerate(zip(missing, facts, strict=True)):
-                self._items[(cid, item_id)] = (clock + self.ttl_seconds, ItemFacts(*fact, text=rows[k]))
+                kept[item_id] = (clock + self.ttl_seconds, ItemFacts(*fact, text=rows[k]))
 
     async def engagements(
         self,
@@ -140,31 +159,45 @@ class FeatureInputs:
         sort of the oldest-first events by when each became known). `ids`: the events' content ids as text, if
         the caller made them already (`content_ids`)."""
         ids = content_ids(histories) if ids is None else ids
-        snapshots = {i: d for m, docs in histories.items() for i, d in zip(ids[m], docs, strict=True)}
-        facts = await self.items(cid, list(snapshots), snapshots)
+        # A warm process has every engaged item's facts: looked up as they are; the events' snapshots (what a deleted
+        # item keeps) are gathered only for a read of missing facts.
+        facts = self._cached(cid, [i for m in ids.values() for i in m])
+        if facts is None:
+            snapshots = {i: d for m, docs in histories.items() for i, d in zip(ids[m], docs, strict=True)}
+            facts = await self.items(cid, list(snapshots), snapshots)
         t = now.timestamp()
         out: dict[str, Engagements] = {}
         for member_id, docs in histories.items():
             oldest_first = docs[::-1]
-            n = len(oldest_first)
-            stamps = np.fromiter((_ts(d["occurred_at"]) for d in oldest_first), dtype=float, count=n)
-            graded = [_graded(d["type"], d.get("dwell_ms")) for d in oldest_first]
-            grades = np.fromiter((g for g, _ in graded), dtype=np.int64, count=n)
+            stamps = _stamps(oldest_first)
+            graded = [_GRADED_AT_ONCE.get(d["type"]) or _graded(d["type"], d.get("dwell_ms")) for d in oldest_first]
+            grades = np.array([g for g, _ in graded], dtype=np.int64)
             # known_at over the column: an event dated exactly at midnight is known a day later.
             known = np.where(stamps % DAY == 0, stamps + DAY, stamps)
             kept = np.flatnonzero((known < t) & (grades > 0))
-            kept = kept[np.argsort(known[kept], kind="stable")]
-            member_ids = ids[member_id]
-            items = [facts[member_ids[n - 1 - k]] for k in kept.tolist()]
+            times = known[kept]
+            if len(times) > 1 and not (times[1:] >= times[:-1]).all():
+                kept = kept[np.argsort(times, kind="stable")]
+                times = known[kept]
+            # The events' items, oldest first (ids are newest first, as the events were read).
+            member_ids = ids[member_id][::-1]
+            rows = kept.tolist()
+            kept_ids = [member_ids[k] for k in rows]
+            items = [facts[i] for i in kept_ids]
+            # Each engaged item's text row once (a member opens, reads and votes on the same item): the text
+            # similarity's product is computed per row, the engagements counted per row (Engagements.text_of).
+            distinct: dict[str, int] = {}
+            text_of = np.array([distinct.setdefault(i, len(distinct)) for i in kept_ids], dtype=np.int64)
             out[member_id] = Engagements(
-                times=known[kept],
-                weights=np.array([graded[k][1] for k in kept.tolist()], dtype=float),
+                times=times,
+                weights=np.array([graded[k][1] for k in rows], dtype=float),
                 strongest=grades[kept] >= STRONGEST_GRADE,
                 created=np.array([f.created for f in items], dtype=float),
                 tags=[f.tags for f in items],
                 author_ids=[f.author_id for f in items],
                 kinds=[f.kind for f in items],
-                text=_stack([f.text for f in items]),
+                text=_stack([facts[i].text for i in distinct]),
+                text_of=text_of,
             )
         return out
 

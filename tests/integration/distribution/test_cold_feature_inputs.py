@@ -4,6 +4,7 @@ each reading and vectorising the same items (a stampede that, pinned to one core
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
@@ -38,3 +39,42 @@ async def test_eight_concurrent_cold_reads_of_the_same_items_ask_content_once(ap
     assert content.lookups == 1
     assert all(answer.keys() == set(items) for answer in answers)
     assert {answer[items[0]].tags for answer in answers} == {("chains",)}
+
+
+async def test_an_engaged_item_content_no_longer_has_keeps_its_events_snapshot_cold_and_warm(api: Api) -> None:
+    cid = await create_community(api, "demo")
+    author = await register(api, "demo", "ann")
+    kept = await publish(api, author, "Kept", tags=["chains"])
+    assert api.app is not None
+    distribution = api.app.state.services.apps["distribution"].state.service
+    content = CountingContent(api.app.state.services.content)
+    inputs = FeatureInputs(distribution.store, content)  # type: ignore[arg-type]
+    gone = str(ObjectId())  # an item content does not know (deleted): only the event's snapshot tells of it
+    now = datetime.now(UTC)
+    events = [
+        {
+            "content_id": ObjectId(gone),
+            "type": "SHARE",
+            "occurred_at": now - timedelta(hours=1),
+            "tags": ["old"],
+            "author_id": "bob",
+            "kind": "PGC",
+        },
+        {
+            "content_id": ObjectId(kept),
+            "type": "OPEN",
+            "occurred_at": now - timedelta(hours=2),
+            "tags": ["stale"],
+            "author_id": "x",
+            "kind": "UGC",
+        },
+    ]
+    # when: a cold process (the facts read, the snapshot taken for the unknown item), then a warm one (cached)
+    cold = (await inputs.engagements(ObjectId(cid), {"m": events}, now))["m"]
+    warm = (await inputs.engagements(ObjectId(cid), {"m": events}, now))["m"]
+    # then: oldest first; the known item as content knows it, the unknown one as its snapshot knew it
+    for engaged in (cold, warm):
+        assert list(engaged.tags) == [("chains",), ("old",)]
+        assert list(engaged.author_ids) == [author.id, "bob"]
+        assert list(engaged.kinds) == ["UGC", "PGC"]
+    assert content.lookups == 1

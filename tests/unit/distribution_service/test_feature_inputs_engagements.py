@@ -13,7 +13,7 @@ from bson.datetime_ms import DatetimeMS
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.domain.labels import LONG_DWELL_MS, grade
 from distribution_service.ranking.history import STRONGEST_GRADE
-from distribution_service.ranking.member_features import known_at
+from distribution_service.ranking.member_features import known_at, median
 from distribution_service.ranking.text import item_text, text_matrix
 from distribution_service.service.feature_inputs import FeatureInputs, ItemFacts, content_ids
 from distribution_service.store import Doc
@@ -47,7 +47,7 @@ def cached_inputs(items: list[str]) -> FeatureInputs:
     rows = text_matrix([item_text(f"title {i}", "body", [f"t{i[-1]}"]) for i in items])
     for k, item in enumerate(items):
         facts = ItemFacts(1_700_000_000.0 + k, (f"t{item[-1]}",), f"a{k % 3}", "UGC", rows[k])
-        inputs._items[(CID, item)] = (time.monotonic() + 600.0, facts)
+        inputs._items.setdefault(CID, {})[item] = (time.monotonic() + 600.0, facts)
     return inputs
 
 
@@ -77,7 +77,7 @@ async def test_columns_equal_the_per_event_definition() -> None:
     # when
     engaged = (await inputs.engagements(CID, {"m": docs, "newcomer": []}, NOW))["m"]
     # then
-    facts = {i: inputs._items[(CID, i)][1] for i in items}
+    facts = {i: inputs._items[CID][i][1] for i in items}
     times, weights, strongest, kept_ids = by_definition(docs, facts)
     assert 0 < len(engaged) < len(docs)
     assert engaged.times.tolist() == times
@@ -86,8 +86,11 @@ async def test_columns_equal_the_per_event_definition() -> None:
     assert engaged.created.tolist() == [facts[i].created for i in kept_ids]
     assert list(engaged.tags) == [facts[i].tags for i in kept_ids]
     assert list(engaged.author_ids) == [facts[i].author_id for i in kept_ids]
+    # each engaged item's text row once, each engagement pointing at its item's
     expected_text = np.vstack([facts[i].text.toarray() for i in kept_ids])
-    assert np.array_equal(engaged.text.toarray(), expected_text)
+    assert engaged.text_of is not None
+    assert engaged.text.shape[0] == len(set(kept_ids)) < len(kept_ids)
+    assert np.array_equal(engaged.text.toarray()[engaged.text_of], expected_text)
 
 
 async def test_dates_read_as_milliseconds_give_the_same_columns_as_datetimes() -> None:
@@ -127,3 +130,29 @@ async def test_a_member_without_events_has_empty_columns() -> None:
     # then
     assert len(engaged) == 0
     assert engaged.text.shape[0] == 0
+
+
+async def test_events_already_in_known_order_give_the_per_event_definition() -> None:
+    items = [str(ObjectId()) for _ in range(7)]
+    inputs = cached_inputs(items)
+    # given: no midnight date, so the oldest-first events are already in the order they became known (not re-sorted)
+    docs = [d for d in history(items) if d["occurred_at"].time() != datetime.min.time()]
+    as_ms = [{**d, "occurred_at": DatetimeMS(d["occurred_at"].replace(tzinfo=UTC))} for d in docs]
+    # when
+    engaged = (await inputs.engagements(CID, {"m": as_ms}, NOW))["m"]
+    # then
+    times, weights, strongest, kept_ids = by_definition(docs, {i: inputs._items[CID][i][1] for i in items})
+    assert len(engaged) == len(times) > 0
+    assert engaged.times.tolist() == times
+    assert engaged.weights.tolist() == weights
+    assert engaged.strongest.tolist() == strongest
+    assert list(engaged.author_ids) == [inputs._items[CID][i][1].author_id for i in kept_ids]
+
+
+def test_the_median_of_member_features_is_numpys() -> None:
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 3, 10, 99, 100):
+        values = rng.normal(size=n) * 1e6
+        values[: n // 3] = values[0]  # ties
+        assert median(values) == float(np.median(values))
+    assert np.isnan(median(np.array([1.0, np.nan, 2.0])))

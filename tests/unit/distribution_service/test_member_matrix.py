@@ -104,3 +104,46 @@ def test_member_state_affinities_are_the_shares_of_each_key() -> None:
     assert state.author_affinity == shares(["a1", "a2", "a1"], [1.0, 2.0, 0.5])
     assert state.kind_affinity == {"PGC": round(2.0 / 3.5, 6), "UGC": round(1.5 / 3.5, 6)}
     assert all(type(v) is float for v in state.author_affinity.values())
+
+
+@pytest.mark.parametrize("counts", [[3, 1, 2], [1, 0, 4], [0, 0, 1]])
+def test_a_history_with_each_item_once_and_counted_gives_the_repeated_histories_matrix(counts: list[int]) -> None:
+    rng = np.random.default_rng(11)
+    columns = pool(60, rng)
+    context = DecisionContext("EVENING", "BEFORE_DECISION", 3, 19.5, tag_shares={"ml": 0.5})
+    block = item_block(columns, context)
+    items = text_matrix(
+        [item_text("title 3", "body words 1", ["ml"]), item_text("other", "rust go", ["rust"]), item_text("x", "y", [])]
+    )
+    # given: the same engagements as one row per engagement (training's) and as each item once with its count
+    # (serving's; a count of 0: an item sliced out of the history by `Engagements.last`)
+    repeated = items[np.repeat(np.arange(3), counts)]
+    once = MemberState(member_id="m", text_history=items, text_counts=np.array(counts))
+    per_engagement = MemberState(member_id="m", text_history=repeated)
+    rows = np.arange(60)
+    # when
+    expected = build_matrix(per_engagement, columns, context)
+    # then: served from the block, and by the definition, to float rounding
+    np.testing.assert_allclose(member_matrix(block, once, rows), expected, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(build_matrix(once, columns, context), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_the_last_engagements_of_a_history_with_each_item_once_count_only_theirs() -> None:
+    items = text_matrix([item_text("a", "b", ["ml"]), item_text("c", "d", ["go"])])
+    engaged = Engagements(
+        times=np.arange(5, dtype=float),
+        weights=np.ones(5),
+        strongest=np.zeros(5, dtype=bool),
+        created=np.zeros(5),
+        tags=[("ml",), ("go",), ("ml",), ("ml",), ("ml",)],
+        author_ids=["x"] * 5,
+        kinds=["UGC"] * 5,
+        text=items,
+        text_of=np.array([0, 1, 0, 0, 0]),
+    )
+    # when
+    last = engaged.last(3)
+    # then: the item only engaged with before the last three is counted 0 (out of the history)
+    assert engaged.text_counts().tolist() == [4, 1]  # type: ignore[union-attr]
+    assert last.text_counts().tolist() == [3, 0]  # type: ignore[union-attr]
+    assert member_state_at("m", 10.0, last).text_counts.tolist() == [3, 0]

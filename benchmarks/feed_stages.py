@@ -1,0 +1,184 @@
+"""Where a member's history goes in a feed's CPU, stage by stage: `python -m benchmarks.feed_stages`.
+
+    python -m benchmarks.feed_stages [--items 300] [--feeds 300]
+
+benchmarks/feed_history.py's community (members with 0 and 10,000 engagement events, their member_recent documents
+as the ingest worker leaves them), its feeds sequential through the gateway in-process. First `--feeds` feeds per
+member, alternating in blocks of 20, with nothing measured but the CPU of this process (the gateway and every
+service) and of the database server (/proc), per feed. Then as many again with each stage of a decision wrapped:
+its CPU in the thread that runs it (`time.thread_time`, exact for a sequential feed: the loop waits on the server
+meanwhile) and, for a stage that talks to the database, the server's CPU around it. The wrappers' own cost is in
+the second pass only.
+
+Prints the table "stage: no history vs history" (ms per feed) and ends with one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import httpx
+
+from benchmarks.common import print_summary, scratch_settings
+from benchmarks.feed_cpu import cpu_seconds
+from benchmarks.feed_history import FEED, community_with_histories
+from distribution_service.service import ranker
+from distribution_service.service.decision_writer import DecisionWriter
+from distribution_service.service.feature_inputs import FeatureInputs
+from distribution_service.service.pool_reader import CandidatePoolReader
+from distribution_service.store.events import EventsStore
+from gateway.app import create_app
+from infra.embedded import EmbeddedServer
+
+# (stage, owner, attribute, talks to the database): what the second pass wraps.
+STAGES: tuple[tuple[str, Any, str, bool], ...] = (
+    ("member_recent read", EventsStore, "list_member_docs", True),
+    ("engagements", FeatureInputs, "engagements", False),
+    ("member_state", ranker, "member_state", False),
+    ("interests", ranker, "interests", False),
+    ("pool (prepared, shared)", CandidatePoolReader, "pool", True),
+    ("member_matrix", ranker, "member_matrix", False),
+    ("rank (scores, diversity, log)", ranker.FeedRanker, "_rank", False),
+    ("decision write", DecisionWriter, "write", True),
+    ("decide (its loop thread)", ranker.FeedRanker, "decide_many", True),
+)
+BLOCK = 20
+SIZES = (0, 10_000)
+
+
+class Meter:
+    """Per stage: gateway CPU (thread time) and server CPU (process), summed over the calls."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.gateway: dict[str, float] = {}
+        self.server: dict[str, float] = {}
+
+    def wrap(self, stage: str, call: Callable[..., Any], database: bool) -> Callable[..., Any]:
+        if asyncio.iscoroutinefunction(call):
+
+            @wraps(call)
+            async def async_wrapped(*args: Any, **kwargs: Any) -> Any:
+                server = cpu_seconds(self.server_pid) if database else 0.0
+                started = time.thread_time()
+                try:
+                    return await call(*args, **kwargs)
+                finally:
+                    self._add(stage, time.thread_time() - started)
+                    if database:
+                        self.server[stage] = self.server.get(stage, 0.0) + cpu_seconds(self.server_pid) - server
+
+            return async_wrapped
+
+        @wraps(call)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            started = time.thread_time()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                self._add(stage, time.thread_time() - started)
+
+        return wrapped
+
+    def _add(self, stage: str, seconds: float) -> None:
+        self.gateway[stage] = self.gateway.get(stage, 0.0) + seconds
+
+
+async def run(items: int, count: int) -> dict[str, Any]:
+    server = EmbeddedServer(":memory:")
+    server.start()
+    assert server.process is not None
+    server_pid = server.process.pid
+    os.environ["BENCH_MONGODB_URI"] = server.uri
+    figures: dict[str, Any] = {"items": items, "feeds": count}
+    try:
+        with scratch_settings(ranking_pool_ttl_seconds=5.0) as settings:
+            app = create_app(settings)
+            async with app.router.lifespan_context(app):
+                tokens = dict(zip(SIZES, await community_with_histories(app, settings, items, SIZES), strict=True))
+                transport = httpx.ASGITransport(app=app)
+                async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+                    for token in tokens.values():  # warm: the pools, the items' facts, the models' pointer
+                        for _ in range(10):
+                            await http.post(
+                                "/graphql", json={"query": FEED}, headers={"Authorization": f"Bearer {token}"}
+                            )
+                    # Pass 1: whole feeds, nothing wrapped.
+                    whole: dict[int, list[float]] = {size: [0.0, 0.0] for size in SIZES}
+                    for _ in range(0, count, BLOCK):
+                        for size, token in tokens.items():
+                            gateway, db = time.process_time(), cpu_seconds(server_pid)
+                            for _ in range(BLOCK):
+                                await http.post(
+                                    "/graphql", json={"query": FEED}, headers={"Authorization": f"Bearer {token}"}
+                                )
+                            whole[size][0] += time.process_time() - gateway
+                            whole[size][1] += cpu_seconds(server_pid) - db
+                    # Pass 2: each stage wrapped.
+                    meters = {size: Meter(server_pid) for size in SIZES}
+                    originals = [(owner, name, getattr(owner, name)) for _, owner, name, _ in STAGES]
+                    try:
+                        for _ in range(0, count, BLOCK):
+                            for size, token in tokens.items():
+                                for (stage, owner, name, database), (_, _, call) in zip(STAGES, originals, strict=True):
+                                    setattr(owner, name, meters[size].wrap(stage, call, database))
+                                for _ in range(BLOCK):
+                                    await http.post(
+                                        "/graphql", json={"query": FEED}, headers={"Authorization": f"Bearer {token}"}
+                                    )
+                                for owner, name, call in originals:
+                                    setattr(owner, name, call)
+                    finally:
+                        for owner, name, call in originals:
+                            setattr(owner, name, call)
+    finally:
+        server.stop()
+        os.environ.pop("BENCH_MONGODB_URI", None)
+    n = count
+    ms = lambda seconds: round(seconds / n * 1000, 3)  # noqa: E731
+    for size in SIZES:
+        figures[f"feed_{size}_events_gateway_cpu_ms"] = ms(whole[size][0])
+        figures[f"feed_{size}_events_server_cpu_ms"] = ms(whole[size][1])
+        for stage, _, _, database in STAGES:
+            key = stage.split(" (")[0].replace(" ", "_")
+            figures[f"{key}_{size}_events_gateway_cpu_ms"] = ms(meters[size].gateway.get(stage, 0.0))
+            if database:
+                figures[f"{key}_{size}_events_server_cpu_ms"] = ms(meters[size].server.get(stage, 0.0))
+    figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    return figures
+
+
+def table(figures: dict[str, Any]) -> str:
+    lines = [f"{'stage (ms per feed, gateway + server)':42} {'no history':>16} {'10,000 events':>16} {'step':>14}"]
+    rows = [("whole feed (unwrapped)", "feed", True)] + [
+        (stage, stage.split(" (")[0].replace(" ", "_"), database) for stage, _, _, database in STAGES
+    ]
+    for label, key, database in rows:
+        cells = []
+        for size in SIZES:
+            gateway = figures[f"{key}_{size}_events_gateway_cpu_ms"]
+            server = figures.get(f"{key}_{size}_events_server_cpu_ms", 0.0) if database else 0.0
+            cells.append((gateway, server))
+        (g0, s0), (g1, s1) = cells
+        lines.append(f"{label:42} {g0:7.3f} + {s0:6.3f} {g1:7.3f} + {s1:6.3f} {g1 - g0:+6.3f} {s1 - s0:+6.3f}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=300)
+    parser.add_argument("--feeds", type=int, default=300)
+    args = parser.parse_args()
+    figures = asyncio.run(run(args.items, args.feeds))
+    print(table(figures))
+    print_summary(figures)
+
+
+if __name__ == "__main__":
+    main()
