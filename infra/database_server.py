@@ -21,6 +21,12 @@ are minted apart from it). That was 11% of the server's busy samples under susta
 runtime: its oplog tables stay) is tied to `--standalone`, where drivers refuse transactions. Production runs MongoDB,
 whose oplog is its replication: this is the development and test server's setting only.
 
+Scheduling (`SECANTUS_SCHEDULING`, `SECANTUS_NICE`): the development server shares the cores with the platform's
+process, and every thread it starts inherits the policy and niceness the wrapper sets on itself before the server
+starts. `batch` (SCHED_BATCH) does not preempt a running task when it wakes, so a request's answer waits for the
+gateway's loop to yield the core instead of taking it in the middle of a cheap request; a niceness gives the server a
+smaller share of a contended core. Production points `MONGODB_URI` at MongoDB, which this does not reach.
+
 Standalone on purpose (standard library and SecantusDB only): it runs by path, from any working directory.
 """
 
@@ -37,6 +43,11 @@ LIFETIME_ENV = "SECANTUS_TRANSACTION_LIFETIME_SECONDS"
 DEFAULT_LIFETIME_SECONDS = 10.0
 OPLOG_ENV = "SECANTUS_OPLOG"
 REAP_INTERVAL_SECONDS = 1.0
+SCHEDULING_ENV = "SECANTUS_SCHEDULING"
+NICE_ENV = "SECANTUS_NICE"
+DEFAULT_SCHEDULING = "normal"
+DEFAULT_NICE = 0
+POLICIES = {"normal": "SCHED_OTHER", "batch": "SCHED_BATCH", "idle": "SCHED_IDLE"}
 
 
 def reap(server: Any) -> None:
@@ -84,7 +95,29 @@ def oplog_wanted(setting: str | None) -> bool:
     return (setting or "").strip().lower() in {"1", "on", "true", "yes"}
 
 
+def scheduling_wanted(policy: str | None, nice: str | None) -> tuple[str, int]:
+    """`SECANTUS_SCHEDULING` (normal, batch or idle) and `SECANTUS_NICE` (0-19), checked: unset means the defaults."""
+    name = (policy or "").strip().lower() or DEFAULT_SCHEDULING
+    if name not in POLICIES:
+        raise ValueError(f"{SCHEDULING_ENV} must be one of {', '.join(POLICIES)}, not {policy!r}")
+    niceness = int(nice) if (nice or "").strip() else DEFAULT_NICE
+    if not 0 <= niceness <= 19:
+        raise ValueError(f"{NICE_ENV} must be 0-19, not {nice!r}")
+    return name, niceness
+
+
+def apply_scheduling(policy: str, nice: int) -> None:
+    """This thread's policy and niceness, inherited by every thread and process it starts after. Only ever lowers
+    the priority, which needs no privilege."""
+    if policy != DEFAULT_SCHEDULING:
+        os.sched_setscheduler(0, getattr(os, POLICIES[policy]), os.sched_param(0))
+    if nice:
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
+
+
 def main(argv: list[str] | None = None) -> int:
+    # First: threads started while SecantusDB is imported inherit it too.
+    apply_scheduling(*scheduling_wanted(os.environ.get(SCHEDULING_ENV), os.environ.get(NICE_ENV)))
     # SecantusDB is a development package (requirements-dev.txt): imported only when this wrapper runs.
     from secantus import cli
     from secantus.server import SecantusDBServer
