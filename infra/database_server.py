@@ -100,7 +100,8 @@ def scheduling_wanted(policy: str | None, nice: str | None) -> tuple[str, int]:
     name = (policy or "").strip().lower() or DEFAULT_SCHEDULING
     if name not in POLICIES:
         raise ValueError(f"{SCHEDULING_ENV} must be one of {', '.join(POLICIES)}, not {policy!r}")
-    niceness = int(nice) if (nice or "").strip() else DEFAULT_NICE
+    text = (nice or "").strip()
+    niceness = int(text) if text.lstrip("-").isdigit() else DEFAULT_NICE if not text else -1
     if not 0 <= niceness <= 19:
         raise ValueError(f"{NICE_ENV} must be 0-19, not {nice!r}")
     return name, niceness
@@ -108,10 +109,10 @@ def scheduling_wanted(policy: str | None, nice: str | None) -> tuple[str, int]:
 
 def apply_scheduling(policy: str, nice: int) -> None:
     """This thread's policy and niceness, inherited by every thread and process it starts after. Only ever lowers
-    the priority, which needs no privilege."""
+    the priority (which needs no privilege): a niceness already higher (a server started under `nice`) is kept."""
     if policy != DEFAULT_SCHEDULING:
         os.sched_setscheduler(0, getattr(os, POLICIES[policy]), os.sched_param(0))
-    if nice:
+    if nice > os.getpriority(os.PRIO_PROCESS, 0):
         os.setpriority(os.PRIO_PROCESS, 0, nice)
 
 

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pymongo import MongoClient
 
-from infra.database_server import OPLOG_ENV, oplog_wanted, prune_idle_transactions
-from infra.embedded import EmbeddedServer
+from infra.database_server import (
+    DEFAULT_NICE,
+    DEFAULT_SCHEDULING,
+    NICE_ENV,
+    OPLOG_ENV,
+    POLICIES,
+    SCHEDULING_ENV,
+    oplog_wanted,
+    prune_idle_transactions,
+    scheduling_wanted,
+)
+from infra.embedded import EmbeddedServer, answers
+from infra.settings import Settings
 
 
 def oplog_entries_after_a_transaction(uri: str) -> tuple[int, int]:
@@ -92,3 +105,62 @@ def test_pruning_skips_a_transaction_running_a_statement_and_still_reaps_idle_on
     assert error is None
     assert registry.prune_expired() == 1  # once its statement ended (and it stayed idle), the busy one is reaped
     assert busy.state is TxnState.ABORTED
+
+
+def test_the_scheduling_settings_are_checked() -> None:
+    assert scheduling_wanted(None, None) == (DEFAULT_SCHEDULING, DEFAULT_NICE)
+    assert scheduling_wanted(" Batch ", "5") == ("batch", 5)
+    assert scheduling_wanted("idle", "") == ("idle", 0)
+    for policy, nice in (("realtime", None), ("fifo", "0"), (None, "20"), (None, "-1"), (None, "low")):
+        with pytest.raises(ValueError, match="SECANTUS_(SCHEDULING|NICE) must be"):
+            scheduling_wanted(policy, nice)
+
+
+def test_the_settings_class_documents_the_wrappers_defaults() -> None:
+    settings = Settings()
+    assert settings.secantus_scheduling == DEFAULT_SCHEDULING
+    assert settings.secantus_nice == DEFAULT_NICE
+
+
+def thread_priorities(pid: int) -> set[tuple[int, int]]:
+    """(scheduling policy, niceness) of every thread of a process, from /proc (stat fields 41 and 19)."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            stat = (task / "stat").read_text()
+        except FileNotFoundError:  # a connection's thread that ended meanwhile
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        found.add((int(fields[38]), int(fields[16])))
+    return found
+
+
+@pytest.mark.parametrize(("policy", "nice"), [("batch", "10"), ("idle", "")])
+def test_every_thread_of_the_server_runs_with_the_priority_asked_for(
+    policy: str, nice: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(SCHEDULING_ENV, policy)
+    monkeypatch.setenv(NICE_ENV, nice)
+    server = EmbeddedServer(":memory:")
+    server.start()
+    try:
+        assert server.process is not None
+        found = thread_priorities(server.process.pid)
+        assert answers(server.uri)
+    finally:
+        server.stop()
+    expected_nice = max(int(nice or 0), os.getpriority(os.PRIO_PROCESS, 0))
+    assert found == {(getattr(os, POLICIES[policy]), expected_nice)}
+
+
+def test_the_server_keeps_its_priority_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(SCHEDULING_ENV, raising=False)
+    monkeypatch.delenv(NICE_ENV, raising=False)
+    server = EmbeddedServer(":memory:")
+    server.start()
+    try:
+        assert server.process is not None
+        found = thread_priorities(server.process.pid)
+    finally:
+        server.stop()
+    assert found == {(os.SCHED_OTHER, os.getpriority(os.PRIO_PROCESS, 0))}
