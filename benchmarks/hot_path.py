@@ -81,7 +81,7 @@ from benchmarks.gateway_harness import (
     ratio,
     wrk,
 )
-from benchmarks.isolation import ISOLATION_ROUNDS, Watched, isolation, listening_pid, soak
+from benchmarks.isolation import ISOLATION_ROUNDS, Watched, isolation, listening_pid, priority, soak
 from infra.embedded import EmbeddedServer
 
 WARMUP_WRITES = 12_000
@@ -524,6 +524,7 @@ def run_isolation(
         try:
             assert server.process is not None
             pin(server.process.pid, SERVER_CORE)
+            figures["isolation_database_priority"] = priority(server.process.pid)
             prefix = f"hot{uuid.uuid4().hex[:8]}"
             module = "benchmarks.loop_meter" if meter is not None else "gateway"
             with gateway_process(server.uri, Path(scratch), prefix, module=module) as base:

@@ -109,6 +109,17 @@ def _cpu(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+POLICY_NAMES = {0: "normal", 3: "batch", 5: "idle"}
+
+
+def priority(pid: int) -> str:
+    """The process's scheduling policy and niceness as the kernel has them (/proc stat fields 41 and 19), e.g.
+    `batch, nice 0`: what SECANTUS_SCHEDULING and SECANTUS_NICE gave the database server."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    policy = int(fields[38])
+    return f"{POLICY_NAMES.get(policy, str(policy))}, nice {int(fields[16])}"
+
+
 def listening_pid(base: str) -> int | None:
     """The gateway process serving `base` (the process whose environment names its port)."""
     wanted = f"GATEWAY_PORT={base.rsplit(':', 1)[1]}".encode()
