@@ -23,9 +23,11 @@ whose oplog is its replication: this is the development and test server's settin
 
 Scheduling (`SECANTUS_SCHEDULING`, `SECANTUS_NICE`): the development server shares the cores with the platform's
 process, and every thread it starts inherits the policy and niceness the wrapper sets on itself before the server
-starts. `batch` (SCHED_BATCH) does not preempt a running task when it wakes, so a request's answer waits for the
-gateway's loop to yield the core instead of taking it in the middle of a cheap request; a niceness gives the server a
-smaller share of a contended core. Production points `MONGODB_URI` at MongoDB, which this does not reach.
+starts. `batch` (SCHED_BATCH) does not preempt a running task when it wakes; a niceness gives the server a smaller
+share of a contended core. With the kernel's autogroups (each session scheduled as one group; infra/embedded.py
+starts the server in a session of its own) a thread's niceness weighs only within its group, so the niceness is
+given to the server's session group too (`lower_autogroup`). Production points `MONGODB_URI` at MongoDB, which this
+does not reach.
 
 Standalone on purpose (standard library and SecantusDB only): it runs by path, from any working directory.
 """
@@ -37,6 +39,7 @@ import os
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 LIFETIME_ENV = "SECANTUS_TRANSACTION_LIFETIME_SECONDS"
@@ -114,6 +117,21 @@ def apply_scheduling(policy: str, nice: int) -> None:
         os.sched_setscheduler(0, getattr(os, POLICIES[policy]), os.sched_param(0))
     if nice > os.getpriority(os.PRIO_PROCESS, 0):
         os.setpriority(os.PRIO_PROCESS, 0, nice)
+    if nice and os.getsid(0) == os.getpid():
+        lower_autogroup(nice)
+
+
+def lower_autogroup(nice: int) -> None:
+    """The niceness of this session's autogroup (the kernel's `sched_autogroup_enabled`: each session's tasks are
+    scheduled as one group, and a thread's own niceness only weighs within its group). infra/embedded.py starts the
+    server in a session of its own, so against the platform's processes it is the group's niceness that counts.
+    Raised only (no privilege needed), and only by a session leader: a server run from a terminal would lower the
+    whole terminal's session. Nothing where the kernel has no autogroups."""
+    path = Path("/proc/self/autogroup")
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        current = int(path.read_text().split("nice")[1])
+        if nice > current:
+            path.write_text(f"{nice}\n")
 
 
 def main(argv: list[str] | None = None) -> int:

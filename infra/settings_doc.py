@@ -30,8 +30,9 @@ DESCRIPTIONS: dict[str, str] = {
     "(`infra/database_server.py`; not MongoDB's, which `MONGODB_URI` points at): `batch` (SCHED_BATCH) does not "
     "take the core from the running gateway when it wakes; `idle` (SCHED_IDLE) runs only when nothing else wants "
     "the core.",
-    "secantus_nice": "The embedded SecantusDB server's niceness (0-19; `infra/database_server.py`): higher gives it a "
-    "smaller share of a core it shares with the platform's processes.",
+    "secantus_nice": "The embedded SecantusDB server's niceness (0-19; `infra/database_server.py`), given to its "
+    "session's autogroup too (a thread's niceness weighs only within its group): higher gives it a smaller share "
+    "of a core it shares with the platform's processes.",
     "db_prefix": "Each service's database is `<prefix>_<service>` (`community_users`, ...).",
     "var_dir": "Where the development database and the development secrets live.",
     "gateway_port": "The gateway's port (also the worker's health port).",

@@ -153,6 +153,27 @@ def test_every_thread_of_the_server_runs_with_the_priority_asked_for(
     assert found == {(getattr(os, POLICIES[policy]), expected_nice)}
 
 
+def test_a_niceness_lowers_the_servers_session_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its own session (infra/embedded.py), so its own autogroup: the group's niceness is what weighs against the
+    # platform's processes, whose groups are others.
+    monkeypatch.delenv(SCHEDULING_ENV, raising=False)
+    monkeypatch.setenv(NICE_ENV, "10")
+    own = Path("/proc/self/autogroup")
+    if not own.exists():
+        pytest.skip("a kernel without autogroups")
+    ours = own.read_text()
+    server = EmbeddedServer(":memory:")
+    server.start()
+    try:
+        assert server.process is not None
+        group = Path(f"/proc/{server.process.pid}/autogroup").read_text().split()
+    finally:
+        server.stop()
+    assert group[0] != ours.split()[0]
+    assert int(group[-1]) == max(10, int(ours.split()[-1]))
+    assert own.read_text() == ours  # ours untouched
+
+
 def test_the_server_keeps_its_priority_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(SCHEDULING_ENV, raising=False)
     monkeypatch.delenv(NICE_ENV, raising=False)
