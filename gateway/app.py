@@ -39,7 +39,6 @@ from infra.metrics import metrics_endpoint
 from infra.service_app import RequestContextMiddleware
 from infra.settings import Settings
 from infra.shared_state import SharedState
-from infra.worker_priority import lower_worker_threads
 
 log = get_logger(__name__)
 HTTP_CODES = {
@@ -199,7 +198,6 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        lower_worker_threads(settings.worker_threads_nice)
         async with (
             services.running(),
             long_lived_frozen(

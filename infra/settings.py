@@ -111,9 +111,6 @@ class Settings(BaseSettings):
     # collection of the whole heap (frozen cycles reclaimed) this often (0: never).
     gc_refreeze_seconds: float = Field(default=5.0, ge=0)
     gc_full_collect_seconds: float = Field(default=600.0, ge=0)
-    # The gateway's worker threads (asyncio.to_thread: ranking) run at this niceness, below its event loop
-    # (infra/worker_priority.py); 0: as the process.
-    worker_threads_nice: int = Field(default=0, ge=0, le=19)
     login_max_failures: int = 5
     login_failure_window_seconds: int = 900
     # Member accounts: one-time codes that claim an imported account or reset a password, and mail.

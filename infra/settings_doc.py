@@ -83,9 +83,6 @@ DESCRIPTIONS: dict[str, str] = {
     "as before).",
     "gc_full_collect_seconds": "With the refreeze on: this often the gateway unfreezes and collects its whole heap "
     "once (one pass of ~150-200 ms), reclaiming cyclic garbage the refreezes froze; 0: never.",
-    "worker_threads_nice": "The niceness of the gateway's worker threads (`asyncio.to_thread`: a ranked page's "
-    "scoring, a pool's preparation; infra/worker_priority.py): above 0 the event loop's thread takes the core from "
-    "them whenever it has a request in hand; 0: as the process.",
     "rate_limits_enabled": "`false` turns every request and cost budget off (the per-operation maximum stays): "
     "for benchmarks and load tests. Budgets are counted per gateway process.",
     "claim_code_ttl_seconds": "How long an operator's claim code for an imported member's account stays valid.",
