@@ -21,10 +21,9 @@ are minted apart from it). That was 11% of the server's busy samples under susta
 runtime: its oplog tables stay) is tied to `--standalone`, where drivers refuse transactions. Production runs MongoDB,
 whose oplog is its replication: this is the development and test server's setting only.
 
-Scheduling (`SECANTUS_SCHEDULING`, `SECANTUS_NICE`): the development server shares the cores with the platform's
-process, and every thread it starts inherits the policy and niceness the wrapper sets on itself before the server
-starts. `batch` (SCHED_BATCH) does not preempt a running task when it wakes; a niceness gives the server a smaller
-share of a contended core. With the kernel's autogroups (each session scheduled as one group; infra/embedded.py
+Priority (`SECANTUS_NICE`): the development server shares the cores with the platform's process, and every thread it
+starts inherits the niceness the wrapper sets on itself before the server starts: a smaller share of a contended
+core. With the kernel's autogroups (each session scheduled as one group; infra/embedded.py
 starts the server in a session of its own) a thread's niceness weighs only within its group, so the niceness is
 given to the server's session group too (`lower_autogroup`). Production points `MONGODB_URI` at MongoDB, which this
 does not reach.
@@ -46,11 +45,8 @@ LIFETIME_ENV = "SECANTUS_TRANSACTION_LIFETIME_SECONDS"
 DEFAULT_LIFETIME_SECONDS = 10.0
 OPLOG_ENV = "SECANTUS_OPLOG"
 REAP_INTERVAL_SECONDS = 1.0
-SCHEDULING_ENV = "SECANTUS_SCHEDULING"
 NICE_ENV = "SECANTUS_NICE"
-DEFAULT_SCHEDULING = "normal"
 DEFAULT_NICE = 0
-POLICIES = {"normal": "SCHED_OTHER", "batch": "SCHED_BATCH", "idle": "SCHED_IDLE"}
 
 
 def reap(server: Any) -> None:
@@ -98,23 +94,19 @@ def oplog_wanted(setting: str | None) -> bool:
     return (setting or "").strip().lower() in {"1", "on", "true", "yes"}
 
 
-def scheduling_wanted(policy: str | None, nice: str | None) -> tuple[str, int]:
-    """`SECANTUS_SCHEDULING` (normal, batch or idle) and `SECANTUS_NICE` (0-19), checked: unset means the defaults."""
-    name = (policy or "").strip().lower() or DEFAULT_SCHEDULING
-    if name not in POLICIES:
-        raise ValueError(f"{SCHEDULING_ENV} must be one of {', '.join(POLICIES)}, not {policy!r}")
-    text = (nice or "").strip()
-    niceness = int(text) if text.lstrip("-").isdigit() else DEFAULT_NICE if not text else -1
-    if not 0 <= niceness <= 19:
-        raise ValueError(f"{NICE_ENV} must be 0-19, not {nice!r}")
-    return name, niceness
+def nice_wanted(setting: str | None) -> int:
+    """`SECANTUS_NICE` (0-19), checked: unset means DEFAULT_NICE."""
+    text = (setting or "").strip()
+    nice = int(text) if text.lstrip("-").isdigit() else DEFAULT_NICE if not text else -1
+    if not 0 <= nice <= 19:
+        raise ValueError(f"{NICE_ENV} must be 0-19, not {setting!r}")
+    return nice
 
 
-def apply_scheduling(policy: str, nice: int) -> None:
-    """This thread's policy and niceness, inherited by every thread and process it starts after. Only ever lowers
-    the priority (which needs no privilege): a niceness already higher (a server started under `nice`) is kept."""
-    if policy != DEFAULT_SCHEDULING:
-        os.sched_setscheduler(0, getattr(os, POLICIES[policy]), os.sched_param(0))
+def lower_priority(nice: int) -> None:
+    """This thread's niceness, inherited by every thread and process it starts after, and its session group's.
+    Only ever raised (which needs no privilege): a niceness already higher (a server started under `nice`) is
+    kept."""
     if nice > os.getpriority(os.PRIO_PROCESS, 0):
         os.setpriority(os.PRIO_PROCESS, 0, nice)
     if nice and os.getsid(0) == os.getpid():
@@ -136,7 +128,7 @@ def lower_autogroup(nice: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     # First: threads started while SecantusDB is imported inherit it too.
-    apply_scheduling(*scheduling_wanted(os.environ.get(SCHEDULING_ENV), os.environ.get(NICE_ENV)))
+    lower_priority(nice_wanted(os.environ.get(NICE_ENV)))
     # SecantusDB is a development package (requirements-dev.txt): imported only when this wrapper runs.
     from secantus import cli
     from secantus.server import SecantusDBServer

@@ -26,10 +26,6 @@ DESCRIPTIONS: dict[str, str] = {
     "log_level": "Log level of every process (JSON lines on stdout).",
     "mongodb_uri": "The MongoDB server (a replica set: transactions need one). Unset outside production: the "
     "embedded SecantusDB under `VAR_DIR` is used, or started. A secret: it may carry credentials.",
-    "secantus_scheduling": "The embedded SecantusDB server's scheduling policy, every thread of it "
-    "(`infra/database_server.py`; not MongoDB's, which `MONGODB_URI` points at): `batch` (SCHED_BATCH) does not "
-    "take the core from the running gateway when it wakes; `idle` (SCHED_IDLE) runs only when nothing else wants "
-    "the core.",
     "secantus_nice": "The embedded SecantusDB server's niceness (0-19; `infra/database_server.py`), given to its "
     "session's autogroup too (a thread's niceness weighs only within its group): higher gives it a smaller share "
     "of a core it shares with the platform's processes.",

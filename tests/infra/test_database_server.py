@@ -13,14 +13,11 @@ from pymongo import MongoClient
 
 from infra.database_server import (
     DEFAULT_NICE,
-    DEFAULT_SCHEDULING,
     NICE_ENV,
     OPLOG_ENV,
-    POLICIES,
-    SCHEDULING_ENV,
+    nice_wanted,
     oplog_wanted,
     prune_idle_transactions,
-    scheduling_wanted,
 )
 from infra.embedded import EmbeddedServer, answers
 from infra.settings import Settings
@@ -107,56 +104,49 @@ def test_pruning_skips_a_transaction_running_a_statement_and_still_reaps_idle_on
     assert busy.state is TxnState.ABORTED
 
 
-def test_the_scheduling_settings_are_checked() -> None:
-    assert scheduling_wanted(None, None) == (DEFAULT_SCHEDULING, DEFAULT_NICE)
-    assert scheduling_wanted(" Batch ", "5") == ("batch", 5)
-    assert scheduling_wanted("idle", "") == ("idle", 0)
-    for policy, nice in (("realtime", None), ("fifo", "0"), (None, "20"), (None, "-1"), (None, "low")):
-        with pytest.raises(ValueError, match="SECANTUS_(SCHEDULING|NICE) must be"):
-            scheduling_wanted(policy, nice)
+def test_the_niceness_setting_is_checked() -> None:
+    assert nice_wanted(None) == DEFAULT_NICE
+    assert nice_wanted(" 5 ") == 5
+    assert nice_wanted("") == DEFAULT_NICE
+    for setting in ("20", "-1", "low"):
+        with pytest.raises(ValueError, match="SECANTUS_NICE must be 0-19"):
+            nice_wanted(setting)
 
 
-def test_the_settings_class_documents_the_wrappers_defaults() -> None:
-    settings = Settings()
-    assert settings.secantus_scheduling == DEFAULT_SCHEDULING
-    assert settings.secantus_nice == DEFAULT_NICE
+def test_the_settings_class_documents_the_wrappers_default() -> None:
+    assert Settings().secantus_nice == DEFAULT_NICE
 
 
-def thread_priorities(pid: int) -> set[tuple[int, int]]:
-    """(scheduling policy, niceness) of every thread of a process, from /proc (stat fields 41 and 19)."""
+def thread_nices(pid: int) -> set[int]:
+    """The niceness of every thread of a process, from /proc (stat field 19)."""
     found = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
             stat = (task / "stat").read_text()
         except FileNotFoundError:  # a connection's thread that ended meanwhile
             continue
-        fields = stat.rsplit(")", 1)[1].split()
-        found.add((int(fields[38]), int(fields[16])))
+        found.add(int(stat.rsplit(")", 1)[1].split()[16]))
     return found
 
 
-@pytest.mark.parametrize(("policy", "nice"), [("batch", "10"), ("idle", "")])
-def test_every_thread_of_the_server_runs_with_the_priority_asked_for(
-    policy: str, nice: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(SCHEDULING_ENV, policy)
+@pytest.mark.parametrize("nice", ["", "10"])
+def test_every_thread_of_the_server_runs_at_the_niceness_asked_for(nice: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(NICE_ENV, nice)
     server = EmbeddedServer(":memory:")
     server.start()
     try:
         assert server.process is not None
-        found = thread_priorities(server.process.pid)
+        found = thread_nices(server.process.pid)
         assert answers(server.uri)
     finally:
         server.stop()
-    expected_nice = max(int(nice or 0), os.getpriority(os.PRIO_PROCESS, 0))
-    assert found == {(getattr(os, POLICIES[policy]), expected_nice)}
+    # At least the test's own (the suite may run under `nice`): a niceness is only ever raised.
+    assert found == {max(int(nice) if nice else DEFAULT_NICE, os.getpriority(os.PRIO_PROCESS, 0))}
 
 
 def test_a_niceness_lowers_the_servers_session_group(monkeypatch: pytest.MonkeyPatch) -> None:
     # Its own session (infra/embedded.py), so its own autogroup: the group's niceness is what weighs against the
     # platform's processes, whose groups are others.
-    monkeypatch.delenv(SCHEDULING_ENV, raising=False)
     monkeypatch.setenv(NICE_ENV, "10")
     own = Path("/proc/self/autogroup")
     if not own.exists():
@@ -172,16 +162,3 @@ def test_a_niceness_lowers_the_servers_session_group(monkeypatch: pytest.MonkeyP
     assert group[0] != ours.split()[0]
     assert int(group[-1]) == max(10, int(ours.split()[-1]))
     assert own.read_text() == ours  # ours untouched
-
-
-def test_the_server_keeps_its_priority_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(SCHEDULING_ENV, raising=False)
-    monkeypatch.delenv(NICE_ENV, raising=False)
-    server = EmbeddedServer(":memory:")
-    server.start()
-    try:
-        assert server.process is not None
-        found = thread_priorities(server.process.pid)
-    finally:
-        server.stop()
-    assert found == {(os.SCHED_OTHER, os.getpriority(os.PRIO_PROCESS, 0))}
