@@ -21,12 +21,13 @@ are minted apart from it). That was 11% of the server's busy samples under susta
 runtime: its oplog tables stay) is tied to `--standalone`, where drivers refuse transactions. Production runs MongoDB,
 whose oplog is its replication: this is the development and test server's setting only.
 
-Priority (`SECANTUS_NICE`): the development server shares the cores with the platform's process, and every thread it
-starts inherits the niceness the wrapper sets on itself before the server starts: a smaller share of a contended
-core. With the kernel's autogroups (each session scheduled as one group; infra/embedded.py
-starts the server in a session of its own) a thread's niceness weighs only within its group, so the niceness is
-given to the server's session group too (`lower_autogroup`). Production points `MONGODB_URI` at MongoDB, which this
-does not reach.
+Priority (`SECANTUS_NICE`, default 10; 0 leaves it as started): the development server shares the cores with the
+platform's process, and every thread it starts inherits the niceness the wrapper sets on itself before the server
+starts: a smaller share of a contended core, so the gateway's event loop waits less for the core behind the
+server's work (README, "The database's share of the core"). With the kernel's autogroups (each session scheduled as
+one group; infra/embedded.py starts the server in a session of its own) a thread's niceness weighs only within its
+group, so the niceness is given to the server's session group too (`lower_autogroup`). Production points
+`MONGODB_URI` at MongoDB, which this does not reach.
 
 Standalone on purpose (standard library and SecantusDB only): it runs by path, from any working directory.
 """
@@ -46,7 +47,7 @@ DEFAULT_LIFETIME_SECONDS = 10.0
 OPLOG_ENV = "SECANTUS_OPLOG"
 REAP_INTERVAL_SECONDS = 1.0
 NICE_ENV = "SECANTUS_NICE"
-DEFAULT_NICE = 0
+DEFAULT_NICE = 10
 
 
 def reap(server: Any) -> None:
