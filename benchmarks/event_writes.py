@@ -34,7 +34,8 @@ from bson import ObjectId
 from pymongo import AsyncMongoClient, WriteConcern, monitoring
 
 from benchmarks.common import print_summary
-from benchmarks.hot_path import cpu_seconds, event_doc
+from benchmarks.gateway_harness import cpu_seconds
+from benchmarks.hot_path import event_doc
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore, Doc
 from infra.embedded import EmbeddedServer

@@ -22,8 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import print_summary
-from benchmarks.feed_cpu import cpu_seconds, gateway_pid
-from benchmarks.gateway_harness import LOAD_CORE, SERVER_CORE, TYPENAME, gateway_process, pin, ratio, wrk
+from benchmarks.gateway_harness import (
+    LOAD_CORE,
+    SERVER_CORE,
+    TYPENAME,
+    cpu_seconds,
+    gateway_pid,
+    gateway_process,
+    pin,
+    ratio,
+    wrk,
+)
 from benchmarks.hot_path import FEED, RECORD, Platform, drain_ingest, set_up, warm_feeds
 from infra.embedded import EmbeddedServer
 

@@ -33,11 +33,20 @@ from typing import Any
 from pymongo import MongoClient
 
 from benchmarks.common import print_summary
-from benchmarks.gateway_harness import LOAD_CORE, SERVER_CORE, TYPENAME, Figures, gateway_process, pin, ratio, wrk
+from benchmarks.gateway_harness import (
+    LOAD_CORE,
+    SERVER_CORE,
+    TYPENAME,
+    Figures,
+    cpu_seconds,
+    gateway_pid,
+    gateway_process,
+    pin,
+    ratio,
+    wrk,
+)
 from benchmarks.hot_path import FEED, Platform, drain_ingest, feed_members, set_up, warm_feeds
 from infra.embedded import EmbeddedServer
-
-TICKS = os.sysconf("SC_CLK_TCK")
 
 _FEED_ARGS = "slot: MORNING, scene: BEFORE_DECISION, first: 10"
 # The hot path's feed cut down, each selection a part less: what each part of a feed costs is the difference.
@@ -47,27 +56,6 @@ SPLIT_QUERIES = {
     "wrk_split_scores": f"{{ feed({_FEED_ARGS}) {{ items {{ score }} }} }}",
     "wrk_split_content_ids": f"{{ feed({_FEED_ARGS}) {{ items {{ score content {{ id }} }} }} }}",
 }
-
-
-def cpu_seconds(pid: int) -> float:
-    """A process's user + system CPU seconds (all its threads), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
-
-
-def gateway_pid() -> int:
-    """The gateway process this program started (`python -m gateway`, a child of this process)."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            command = (entry / "cmdline").read_bytes().split(b"\0")
-        except (OSError, IndexError, ValueError):
-            continue
-        if parent == os.getpid() and b"gateway" in command:
-            return int(entry.name)
-    raise RuntimeError("no gateway process found")
 
 
 def opcounters(uri: str) -> dict[str, int]:

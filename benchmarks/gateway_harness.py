@@ -46,6 +46,25 @@ end
 """
 
 
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU seconds so far (user and system, every thread), from Linux's /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def gateway_pid() -> int:
+    """The gateway process this harness started (a child of this process running `-m gateway`), from /proc."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rpartition(")")[2].split()[1])
+            command = (stat.parent / "cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            continue
+        if parent == os.getpid() and b"gateway" in command:
+            return int(stat.parent.name)
+    raise RuntimeError("no gateway process found")
+
+
 def pin(pid: int, core: str) -> None:
     subprocess.run(["taskset", "-a", "-p", "-c", core, str(pid)], check=True, capture_output=True)
 

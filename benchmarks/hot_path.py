@@ -77,12 +77,15 @@ from benchmarks.gateway_harness import (
     SERVER_CORE,
     TYPENAME,
     Figures,
+    cpu_seconds,
+    gateway_pid,
     gateway_process,
     pin,
     ratio,
     wrk,
 )
 from benchmarks.isolation import ISOLATION_ROUNDS, Watched, isolation, listening_pid, priority, soak
+from infra.database_server import INDEX_OPTIONS_ENV, index_options_per_chunk_wanted
 from infra.embedded import EmbeddedServer
 
 WARMUP_WRITES = 12_000
@@ -282,25 +285,6 @@ def slot_run(uri: str, members: int) -> dict[str, Any]:
     return figures
 
 
-def cpu_seconds(pid: int) -> float:
-    """A process's CPU seconds so far (user and system, every thread), from Linux's /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def gateway_pid() -> int:
-    """The gateway process this harness started (a child of this process running `-m gateway`), from /proc."""
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rpartition(")")[2].split()[1])
-            command = (stat.parent / "cmdline").read_bytes().split(b"\0")
-        except (OSError, ValueError):
-            continue
-        if parent == os.getpid() and b"gateway" in command:
-            return int(stat.parent.name)
-    raise RuntimeError("no gateway process found")
-
-
 def ingest_metrics(base: str) -> tuple[float, float]:
     """The ingest worker's takes (batches derived) and events derived so far, from the gateway's /metrics."""
     text = httpx.get(f"{base}/metrics", timeout=30).text
@@ -366,6 +350,7 @@ def run_events(seconds: int, items: int) -> dict[str, Any]:
     figures = Figures()
     figures["seconds_per_run"] = seconds
     figures["rate_limits"] = "off (RATE_LIMITS_ENABLED=false)"
+    figures["dev_server_index_options_per_chunk"] = index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV))
     figures["load_average_start"] = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryDirectory() as scratch:
         server = EmbeddedServer(":memory:")
@@ -424,6 +409,7 @@ def run(
     figures = Figures()
     figures["seconds_per_run"] = seconds
     figures["rate_limits"] = "off (RATE_LIMITS_ENABLED=false)"
+    figures["dev_server_index_options_per_chunk"] = index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV))
     with tempfile.TemporaryDirectory() as scratch:
         var_dir = Path(scratch)
         server = EmbeddedServer(":memory:")
@@ -516,6 +502,7 @@ def run_isolation(
     figures = Figures()
     figures["seconds_per_run"] = seconds
     figures["rate_limits"] = "off (RATE_LIMITS_ENABLED=false)"
+    figures["dev_server_index_options_per_chunk"] = index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV))
     with tempfile.TemporaryDirectory() as scratch:
         server = EmbeddedServer(":memory:")
         server.start()

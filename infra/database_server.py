@@ -1,4 +1,6 @@
-"""`python infra/database_server.py [secantusd-py flags]`: SecantusDB with a short transaction lifetime, no oplog.
+"""`python infra/database_server.py [secantusd-py flags]`: SecantusDB with a short transaction lifetime, no oplog,
+its index options read once per insert chunk (`install_chunk_index_options`; `SECANTUS_INDEX_OPTIONS_PER_CHUNK=off`
+runs SecantusDB's own code).
 
 Why: a process killed inside a transaction leaves it open on the server, and every write to the documents it
 touched (a community's invoice counter, say) waits until the server reaps it. `secantusd-py` fixes that lifetime at
@@ -45,6 +47,7 @@ from typing import Any
 LIFETIME_ENV = "SECANTUS_TRANSACTION_LIFETIME_SECONDS"
 DEFAULT_LIFETIME_SECONDS = 10.0
 OPLOG_ENV = "SECANTUS_OPLOG"
+INDEX_OPTIONS_ENV = "SECANTUS_INDEX_OPTIONS_PER_CHUNK"
 REAP_INTERVAL_SECONDS = 1.0
 NICE_ENV = "SECANTUS_NICE"
 DEFAULT_NICE = 10
@@ -90,6 +93,47 @@ def install_idle_pruning() -> None:
     TransactionRegistry._prune_locked = prune_idle_transactions
 
 
+# The index-options maps of the insert chunk running on this thread (`install_chunk_index_options`).
+_chunk_maps = threading.local()
+
+
+def install_chunk_index_options() -> None:
+    """SecantusDB's `Storage._index_options_map` built once per collection and insert chunk instead of once per
+    inserted document and call. `_insert_chunk` calls it three times for every document (`_unique_conflict`,
+    `_validate_geo_indexes`, `_write_index_entries`), and each call walks the collection's index catalog (a cursor
+    and a BSON decode of every index definition) and copies every index's options: about half of what a stored
+    event's two indexes cost the server (README "Events in: the index options, once per chunk";
+    `benchmarks/index_options.py`). The chunk already reads its index list, partial filters and multikey names once,
+    at its start, under its collection's lock; the map is read with them, so a document sees the same catalog as
+    before. Within a chunk the catalog changes only by a document marking an index multikey, a flag no reader of
+    the map on the insert path looks at (they read geo bits, collation, `prepareUnique`). Elsewhere (updates,
+    deletes, the planner) the map is built as before. SecantusDB's docstring of the method already says "cached per
+    call": the fix belongs upstream."""
+    from secantus.storage import Storage
+
+    build = Storage._index_options_map
+    insert_chunk = Storage._insert_chunk
+
+    def options_map(self: Any, db: str, coll: str) -> dict[str, dict[str, Any]]:
+        maps: dict[tuple[str, str], dict[str, dict[str, Any]]] | None = getattr(_chunk_maps, "maps", None)
+        if maps is None:
+            return build(self, db, coll)
+        if (db, coll) not in maps:
+            maps[(db, coll)] = build(self, db, coll)
+        return maps[(db, coll)]
+
+    def chunk_with_one_map(self: Any, *args: Any, **kwargs: Any) -> Any:
+        outer = getattr(_chunk_maps, "maps", None)
+        _chunk_maps.maps = {}
+        try:
+            return insert_chunk(self, *args, **kwargs)
+        finally:
+            _chunk_maps.maps = outer
+
+    Storage._index_options_map = options_map
+    Storage._insert_chunk = chunk_with_one_map
+
+
 def oplog_wanted(setting: str | None) -> bool:
     """`SECANTUS_OPLOG`: on (1, true, yes) for a server whose oplog someone reads (a change stream); off by default."""
     return (setting or "").strip().lower() in {"1", "on", "true", "yes"}
@@ -127,6 +171,12 @@ def lower_autogroup(nice: int) -> None:
             path.write_text(f"{nice}\n")
 
 
+def index_options_per_chunk_wanted(setting: str | None) -> bool:
+    """`SECANTUS_INDEX_OPTIONS_PER_CHUNK`: on unless off (0, false, no, off), for a figure of SecantusDB as released
+    (`python -m benchmarks.hot_path --events-only` beside one without it)."""
+    return (setting or "").strip().lower() not in {"0", "off", "false", "no"}
+
+
 def main(argv: list[str] | None = None) -> int:
     # First: threads started while SecantusDB is imported inherit it too.
     lower_priority(nice_wanted(os.environ.get(NICE_ENV)))
@@ -138,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     oplog = oplog_wanted(os.environ.get(OPLOG_ENV))
 
     install_idle_pruning()
+    if index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV)):
+        install_chunk_index_options()
 
     def build(*args: Any, **kwargs: Any) -> Any:
         server = SecantusDBServer(*args, transaction_lifetime_seconds=lifetime, **kwargs)

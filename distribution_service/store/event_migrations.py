@@ -20,6 +20,7 @@ from distribution_service.store.community_activity import CommunityActivityStore
 from distribution_service.store.event_keys import EventKeysStore
 from distribution_service.store.event_outbox import EventOutboxStore
 from distribution_service.store.item_counters import DAILY_BUCKET_DAYS, ItemCountersStore
+from distribution_service.store.item_stats_rekey import drop_retired_indexes, rekey_item_stats
 
 # Indexes older versions created that no query reads any more: each one only cost every write of an event
 # (SecantusDB spends about as much per index of a stored event as on the event itself: measured).
@@ -72,11 +73,21 @@ class EventMigrations:
     async def run_all(self) -> None:
         """Every migration, in order, once the indexes they read are there."""
         await self.adopt_legacy_pending()
+        await self.rekey_item_stats()
         await self.backfill_event_keys()
         await self.backfill_engaged()
         await self.backfill_community_activity()
         await self.backfill_member_recent()
         await self.backfill_item_daily()
+
+    async def rekey_item_stats(self) -> None:
+        """item_stats documents an older version keyed by an ObjectId re-keyed by item (store/item_stats_rekey.py),
+        once per database (then marked done), before the worker counts anything; then their unique index dropped.
+        Safe to repeat or to run beside another process: only documents still keyed by an ObjectId are moved."""
+        if await self.done.find_one({"_id": "item_stats_ids", "done": True}) is None:
+            await rekey_item_stats(self.store.counters, self.store.run_transaction)
+            await self.done.update_one({"_id": "item_stats_ids"}, {"$set": {"done": True}}, upsert=True)
+        await drop_retired_indexes(self.store.counters)
 
     async def backfill_event_keys(self) -> None:
         """A key document (store/event_keys.py) for every event an older version stored with a client id, once per

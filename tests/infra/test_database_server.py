@@ -15,6 +15,8 @@ from infra.database_server import (
     DEFAULT_NICE,
     NICE_ENV,
     OPLOG_ENV,
+    index_options_per_chunk_wanted,
+    install_chunk_index_options,
     nice_wanted,
     oplog_wanted,
     prune_idle_transactions,
@@ -53,6 +55,11 @@ def test_the_oplog_is_written_only_when_asked_for(setting: str, monkeypatch: pyt
 def test_the_oplog_setting_reads_on_and_off() -> None:
     assert [oplog_wanted(s) for s in ("1", "on", " TRUE ", "yes")] == [True] * 4
     assert [oplog_wanted(s) for s in (None, "", "0", "off", "no")] == [False] * 5
+
+
+def test_the_index_options_patch_is_on_unless_turned_off() -> None:
+    assert [index_options_per_chunk_wanted(s) for s in (None, "", "1", "on", "yes")] == [True] * 5
+    assert [index_options_per_chunk_wanted(s) for s in ("0", " OFF ", "false", "no")] == [False] * 4
 
 
 def test_pruning_skips_a_transaction_running_a_statement_and_still_reaps_idle_ones(
@@ -162,3 +169,68 @@ def test_a_niceness_lowers_the_servers_session_group(monkeypatch: pytest.MonkeyP
     assert group[0] != ours.split()[0]
     assert int(group[-1]) == max(10, int(ours.split()[-1]))
     assert own.read_text() == ours  # ours untouched
+
+
+INDEXES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    ("community_key_unique", {"community_id": 1, "key": 1}, {"unique": True}),
+    ("partial_flag", {"flag": 1}, {"partialFilterExpression": {"flag": {"$exists": True}}}),
+    ("tags", {"tags": 1}, {}),
+    ("place_2dsphere", {"place": "2dsphere"}, {}),
+    ("name_ci", {"name": 1}, {"collation": {"locale": "en", "strength": 2}}),
+]
+
+
+def stored_with_indexes(storage: Any) -> tuple[list[Any], list[Any], list[Any]]:
+    """Insert documents that exercise each kind of index (unique, partial, multikey, geo, collated), a duplicate
+    among them and a bad geometry after; what was refused, and what each index's read finds."""
+    for name, keys, options in INDEXES:
+        storage.create_index("probe", "docs", name, keys, options)
+    docs = [
+        {"_id": n, "community_id": 1, "key": n % 7, "tags": [f"t{n % 3}", "all"], "name": f"Name{n % 4}"}
+        | ({"flag": True} if n % 2 else {})
+        | {"place": {"type": "Point", "coordinates": [n % 10, n % 5]}}
+        for n in range(10)
+    ]
+    _, errors = storage.insert("probe", "docs", docs, ordered=False)
+    _, bad = storage.insert("probe", "docs", [{"_id": 99, "place": {"type": "Point", "coordinates": [500, 0]}}])
+    found = [
+        sorted(d["_id"] for d in storage.find_matching("probe", "docs", query, collation=collation))
+        for query, collation in [
+            ({"community_id": 1, "key": 3}, None),
+            ({"flag": True}, None),
+            ({"tags": "t1"}, None),
+            ({"place": {"$geoWithin": {"$box": [[0, 0], [3, 3]]}}}, None),
+            ({"name": "name2"}, {"locale": "en", "strength": 2}),
+        ]
+    ]
+    return [(e.get("index"), e.get("code")) for e in errors], [(e.get("index"), e.get("code")) for e in bad], found
+
+
+def test_an_insert_chunk_builds_each_collections_index_options_once_and_stores_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from secantus.storage import Storage
+
+    before = stored_with_indexes(Storage(":memory:", enable_oplog=False))
+    built: list[str] = []
+    real_build = Storage._index_options_map
+
+    def counted(self: Any, db: str, coll: str) -> Any:
+        built.append(coll)
+        return real_build(self, db, coll)
+
+    # The patch wraps whatever it finds; monkeypatch puts both methods back afterwards.
+    monkeypatch.setattr(Storage, "_index_options_map", counted)
+    monkeypatch.setattr(Storage, "_insert_chunk", Storage._insert_chunk)
+    install_chunk_index_options()
+    storage = Storage(":memory:", enable_oplog=False)
+    after = stored_with_indexes(storage)
+    # then: the same refusals (the duplicate keys, the bad point) and the same reads
+    assert after == before
+    assert after[0]
+    assert after[1]
+    # and a 100-document insert builds its map once, not three times per document
+    storage.create_index("probe", "many", "k", {"k": 1}, {})
+    built.clear()
+    storage.insert("probe", "many", [{"k": n} for n in range(100)])
+    assert built.count("many") == 1

@@ -29,10 +29,20 @@ from gateway.graphql.distribution.types import (
 from gateway.graphql.pagination import check_first
 
 
+def _included(node: Selection) -> bool:
+    """Whether `@skip`/`@include` (their `if` already resolved from the variables) leave the node in the answer."""
+    skip = node.directives.get("skip")
+    include = node.directives.get("include")
+    return not (skip is not None and skip.get("if")) and not (include is not None and not include.get("if"))
+
+
 def _selects(nodes: Sequence[Selection], path: tuple[str, ...]) -> bool:
-    """Whether the selection asks for `path` (field names, fragments looked through): the feed explains its items
-    only for a caller that reads their reasons."""
+    """Whether the selection asks for `path` (field names, fragments looked through, `@skip`/`@include` obeyed): the
+    feed explains its items only for a caller that reads their reasons, and reads cards only for one that reads
+    their content."""
     for node in nodes:
+        if not _included(node):
+            continue
         if isinstance(node, SelectedField):
             if node.name == path[0] and (len(path) == 1 or _selects(node.selections, path[1:])):
                 return True

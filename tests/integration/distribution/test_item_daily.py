@@ -11,6 +11,7 @@ from bson import ObjectId
 from distribution_service.ranking.features import popularity_window_start
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore
+from distribution_service.store.community_items import item_key
 from distribution_service.store.item_counters import DAILY_BUCKET_DAYS
 
 
@@ -144,7 +145,8 @@ async def test_an_update_unsets_the_days_just_past_the_window(store: Distributio
     community, item = ObjectId(), ObjectId()
     stale = (now - timedelta(days=DAILY_BUCKET_DAYS + 1)).date().isoformat()
     await store.events.counters.item_stats.insert_one(
-        {"community_id": community, "content_id": item, "engagement": 1.0, "days": {stale: 1.0}}
+        {"_id": item_key(community, item), "community_id": community, "content_id": item, "engagement": 1.0}
+        | {"days": {stale: 1.0}}
     )
     # when
     await insert_events(store, [event(community, item, "CLICK", now, "c1")])

@@ -102,12 +102,27 @@ async def test_members_engagement_is_one_read_on_the_engaged_member_index(world:
 async def test_recent_engagement_uses_the_content_indexes(world: World) -> None:
     # The days kept in item_stats, then an older version's item_daily buckets (until they expire).
     await world.store.events.sum_recent_engagement(world.community, world.items, NOW - timedelta(days=1))
-    assert await plans_of(world) == ["IXSCAN community_content_unique", "IXSCAN community_content_day_unique"]
+    assert await plans_of(world) == ["IXSCAN _id_", "IXSCAN community_content_day_unique"]
 
 
-async def test_item_stats_use_their_unique_index(world: World) -> None:
+async def test_item_stats_are_read_and_updated_by_their_id(world: World) -> None:
     await world.store.events.list_item_stats(world.community, world.items)
-    assert await plans_of(world) == ["IXSCAN community_content_unique"]
+    assert await plans_of(world) == ["IXSCAN _id_"]
+    # The worker's take: each item's counters updated by `_id` (and a first-counted item listed by `_id`).
+    world.probe.clear()
+    await IngestWorker(world.store, interval=0).drain()
+    plans = await plans_of(world)
+    assert plans.count("IXSCAN _id_") >= 2
+    assert "COLLSCAN" not in plans
+
+
+async def test_a_communitys_item_engagement_is_read_from_its_item_listing(world: World) -> None:
+    await IngestWorker(world.store, interval=0).drain()
+    world.probe.clear()
+    engagement = await world.store.events.list_item_engagement(world.community)
+    assert await plans_of(world) == ["IXSCAN community_id", "IXSCAN _id_"]
+    # Every item of the community's events is listed (300 events on 30 items; the other community's are apart).
+    assert set(engagement) == {str(i) for i in world.items}
 
 
 async def test_window_reads_use_the_community_time_index(world: World) -> None:
@@ -291,10 +306,10 @@ async def test_the_ingest_worker_reads_the_outbox_by_index(world: World) -> None
     await store.transaction(lambda session: store.events.derive_pending(entries[-1]["key"], session, entries[1:]))
     plans = await plans_of(world)
     # the oldest entry, a batch's keys and the batch read whole by key, the transaction's read of the range's keys,
-    # the entry it did not read, the delete of the range; the counters (their own test) and the members' last
-    # engagements (by `_id`). No look for an older version's `pending` flag: that is a start-up migration now.
+    # the entry it did not read, the delete of the range; the counters, the items' listing and the members' last
+    # engagements (all by `_id`). No look for an older version's `pending` flag: that is a start-up migration now.
     assert plans[:6] == ["IXSCAN key"] * 6
-    assert set(plans[6:]) == {"IXSCAN community_content_unique", "IXSCAN _id_"}
+    assert set(plans[6:]) == {"IXSCAN _id_"}
 
 
 async def test_members_last_engagements_are_read_by_id(world: World) -> None:
