@@ -25,7 +25,8 @@ baseline measured in the same run:
 - `{ __typename }` p99 while maximum-cost queries run, vs idle measured right before (and again right after) on the
   same gateway, with how many maximum-cost queries completed meanwhile; idle and loaded alternate
   --isolation-rounds times (3) and the median of the rounds' ratios is printed beside the first round's, with the
-  CPU each process spent and requests/s loaded vs idle (`--isolation-only`: just these; benchmarks/isolation.py);
+  CPU each process spent and requests/s loaded vs idle (`--isolation-only`: just these, with the database server's
+  scheduling as the kernel has it, `isolation_database_priority`: SECANTUS_NICE; benchmarks/isolation.py);
   each timed run starts once the gateway and the database server are quiet (the in-memory engine's eviction after
   earlier phases' writes ran with no request in flight), the first once the gateway is 40 s old; `--isolation-soak`
   runs one loaded run that long instead and samples the gateway's resident memory every 10 s (`soak_gateway_rss_mb`);
@@ -83,7 +84,7 @@ from benchmarks.gateway_harness import (
     ratio,
     wrk,
 )
-from benchmarks.isolation import ISOLATION_ROUNDS, Watched, isolation, listening_pid, soak
+from benchmarks.isolation import ISOLATION_ROUNDS, Watched, isolation, listening_pid, priority, soak
 from infra.database_server import INDEX_OPTIONS_ENV, index_options_per_chunk_wanted
 from infra.embedded import EmbeddedServer
 
@@ -511,6 +512,7 @@ def run_isolation(
         try:
             assert server.process is not None
             pin(server.process.pid, SERVER_CORE)
+            figures["isolation_database_priority"] = priority(server.process.pid)
             prefix = f"hot{uuid.uuid4().hex[:8]}"
             module = "benchmarks.loop_meter" if meter is not None else "gateway"
             with gateway_process(server.uri, Path(scratch), prefix, module=module) as base:

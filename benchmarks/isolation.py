@@ -109,6 +109,17 @@ def _cpu(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+POLICY_NAMES = {0: "normal", 3: "batch", 5: "idle"}
+
+
+def priority(pid: int) -> str:
+    """The process's scheduling policy and niceness as the kernel has them (/proc stat fields 41 and 19), e.g.
+    `batch, nice 0`: what SECANTUS_SCHEDULING and SECANTUS_NICE gave the database server."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    policy = int(fields[38])
+    return f"{POLICY_NAMES.get(policy, str(policy))}, nice {int(fields[16])}"
+
+
 def listening_pid(base: str) -> int | None:
     """The gateway process serving `base` (the process whose environment names its port)."""
     wanted = f"GATEWAY_PORT={base.rsplit(':', 1)[1]}".encode()
@@ -237,8 +248,8 @@ def _named(phase: str, cpu: tuple[float, float]) -> dict[str, float]:
 def _stall(phase: str, path: Path | None, start: float, end: float) -> dict[str, Any]:
     """From the loop meter's lines within [start, end]: the longest callback that was not the heavy queries' own
     work (ms), the loop thread's CPU time in it (ms) and what it ran; the collector's passes in all (ms), the
-    longest one with its generation, the full (generation 2) passes' count and ms, and the time the loop's thread
-    waited for a core; keyed by `phase`."""
+    longest one with its generation, the full (generation 2) passes' count and ms, the time the loop's thread
+    waited for a core and the CPU time of the gateway's other threads; keyed by `phase`."""
     lines = _lines(path, start, end)
     if not lines:
         return {}
@@ -254,6 +265,7 @@ def _stall(phase: str, path: Path | None, start: float, end: float) -> dict[str,
         f"{phase}_gc_full_passes": sum(line.get("gc_passes", [0, 0, 0])[2] for line in lines),
         f"{phase}_gc_full_ms": round(sum(line.get("gc_ms_by_generation", [0.0, 0.0, 0.0])[2] for line in lines), 1),
         f"{phase}_loop_run_delay_ms": round(sum(line.get("loop_run_delay_ms", 0.0) for line in lines), 1),
+        f"{phase}_other_threads_cpu_ms": round(sum(line.get("other_threads_cpu_ms", 0.0) for line in lines), 1),
     }
 
 

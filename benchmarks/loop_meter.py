@@ -12,9 +12,10 @@ when the thread waited, for the core or for the GIL), the longest of the rest: w
 operation runs; and the collector's passes: `gc_ms` in all, `longest_gc_ms` and its `longest_gc_generation`, and
 by generation (young, middle, full) `gc_passes`, `gc_ms_by_generation` and `gc_collected_by_generation` (the
 unreachable objects each generation's passes freed: cyclic garbage); and `loop_run_delay_ms`, the time the loop's
-thread waited for a core (what is left of its off-CPU time waited for the GIL or in a blocking call). Worker
-threads (ranking) and the database are not in it. benchmarks/hot_path.py's `--loop-meter` runs its isolation phase
-on such a gateway and sums the lines.
+thread waited for a core (what is left of its off-CPU time waited for the GIL or in a blocking call); and
+`other_threads_cpu_ms`, the CPU time of the process's other threads (ranking's worker threads) in that second: on
+one core, time the loop's thread may wait behind. The database is not in it. benchmarks/hot_path.py's
+`--loop-meter` runs its isolation phase on such a gateway and sums the lines.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class LoopMeter:
         self._gc_started = 0.0
         self.next_line = time.perf_counter() + 1.0
         self.run_delay = run_delay_seconds()
+        self.other_threads_cpu = other_threads_cpu_seconds()
 
     def on_gc(self, phase: str, info: dict[str, Any]) -> None:
         """A `gc.callbacks` entry: each pass timed, by generation."""
@@ -97,6 +99,7 @@ class LoopMeter:
 
     def write(self, now: float) -> None:
         delay = run_delay_seconds()
+        other_threads = other_threads_cpu_seconds()
         line = {
             "at": round(time.time(), 3),
             "heavy_s": round(self.heavy, 4),
@@ -114,8 +117,10 @@ class LoopMeter:
             # Seconds the loop's thread was ready to run but waited for a core (the kernel's schedstat): waiting for
             # the GIL is not in it (the thread sleeps), so the rest of a stall's off-CPU time is that.
             "loop_run_delay_ms": round((delay - self.run_delay) * 1000, 2),
+            "other_threads_cpu_ms": round((other_threads - self.other_threads_cpu) * 1000, 2),
         }
         self.run_delay = delay
+        self.other_threads_cpu = other_threads
         self.out.write(json.dumps(line) + "\n")
         self.out.flush()
         self.heavy = self.other = self.longest_heavy = self.longest_other = self.longest_other_cpu = 0.0
@@ -135,6 +140,12 @@ def run_delay_seconds() -> float:
             return int(stat.read().split()[1]) / 1e9
     except (OSError, IndexError, ValueError):
         return 0.0
+
+
+def other_threads_cpu_seconds() -> float:
+    """CPU seconds of the process's threads other than the calling one (the loop's), so far: ranking's worker
+    threads, the collector in them, the driver's monitor threads."""
+    return time.process_time() - time.thread_time()
 
 
 def callback_name(handle: Any) -> str:

@@ -23,6 +23,14 @@ are minted apart from it). That was 11% of the server's busy samples under susta
 runtime: its oplog tables stay) is tied to `--standalone`, where drivers refuse transactions. Production runs MongoDB,
 whose oplog is its replication: this is the development and test server's setting only.
 
+Priority (`SECANTUS_NICE`, default 10; 0 leaves it as started): the development server shares the cores with the
+platform's process, and every thread it starts inherits the niceness the wrapper sets on itself before the server
+starts: a smaller share of a contended core, so the gateway's event loop waits less for the core behind the
+server's work (README, "The database's share of the core"). With the kernel's autogroups (each session scheduled as
+one group; infra/embedded.py starts the server in a session of its own) a thread's niceness weighs only within its
+group, so the niceness is given to the server's session group too (`lower_autogroup`). Production points
+`MONGODB_URI` at MongoDB, which this does not reach.
+
 Standalone on purpose (standard library and SecantusDB only): it runs by path, from any working directory.
 """
 
@@ -33,6 +41,7 @@ import os
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 LIFETIME_ENV = "SECANTUS_TRANSACTION_LIFETIME_SECONDS"
@@ -40,6 +49,8 @@ DEFAULT_LIFETIME_SECONDS = 10.0
 OPLOG_ENV = "SECANTUS_OPLOG"
 INDEX_OPTIONS_ENV = "SECANTUS_INDEX_OPTIONS_PER_CHUNK"
 REAP_INTERVAL_SECONDS = 1.0
+NICE_ENV = "SECANTUS_NICE"
+DEFAULT_NICE = 10
 
 
 def reap(server: Any) -> None:
@@ -128,6 +139,38 @@ def oplog_wanted(setting: str | None) -> bool:
     return (setting or "").strip().lower() in {"1", "on", "true", "yes"}
 
 
+def nice_wanted(setting: str | None) -> int:
+    """`SECANTUS_NICE` (0-19), checked: unset means DEFAULT_NICE."""
+    text = (setting or "").strip()
+    nice = int(text) if text.lstrip("-").isdigit() else DEFAULT_NICE if not text else -1
+    if not 0 <= nice <= 19:
+        raise ValueError(f"{NICE_ENV} must be 0-19, not {setting!r}")
+    return nice
+
+
+def lower_priority(nice: int) -> None:
+    """This thread's niceness, inherited by every thread and process it starts after, and its session group's.
+    Only ever raised (which needs no privilege): a niceness already higher (a server started under `nice`) is
+    kept."""
+    if nice > os.getpriority(os.PRIO_PROCESS, 0):
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
+    if nice and os.getsid(0) == os.getpid():
+        lower_autogroup(nice)
+
+
+def lower_autogroup(nice: int) -> None:
+    """The niceness of this session's autogroup (the kernel's `sched_autogroup_enabled`: each session's tasks are
+    scheduled as one group, and a thread's own niceness only weighs within its group). infra/embedded.py starts the
+    server in a session of its own, so against the platform's processes it is the group's niceness that counts.
+    Raised only (no privilege needed), and only by a session leader: a server run from a terminal would lower the
+    whole terminal's session. Nothing where the kernel has no autogroups."""
+    path = Path("/proc/self/autogroup")
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        current = int(path.read_text().split("nice")[1])
+        if nice > current:
+            path.write_text(f"{nice}\n")
+
+
 def index_options_per_chunk_wanted(setting: str | None) -> bool:
     """`SECANTUS_INDEX_OPTIONS_PER_CHUNK`: on unless off (0, false, no, off), for a figure of SecantusDB as released
     (`python -m benchmarks.hot_path --events-only` beside one without it)."""
@@ -135,6 +178,8 @@ def index_options_per_chunk_wanted(setting: str | None) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # First: threads started while SecantusDB is imported inherit it too.
+    lower_priority(nice_wanted(os.environ.get(NICE_ENV)))
     # SecantusDB is a development package (requirements-dev.txt): imported only when this wrapper runs.
     from secantus import cli
     from secantus.server import SecantusDBServer

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
 
     # Database: MONGODB_URI wins; otherwise the embedded server under VAR_DIR is used or started.
     mongodb_uri: str | None = None
+    # The embedded development server's CPU priority (infra/database_server.py reads both from the environment:
+    # it runs without the platform's packages): its niceness, all its threads and its session group.
+    secantus_nice: int = Field(default=10, ge=0, le=19)
     db_prefix: str = Field(default="community", pattern=r"^[A-Za-z0-9_]{1,40}$")
     var_dir: Path = REPO_ROOT / "var"
 

@@ -26,6 +26,11 @@ DESCRIPTIONS: dict[str, str] = {
     "log_level": "Log level of every process (JSON lines on stdout).",
     "mongodb_uri": "The MongoDB server (a replica set: transactions need one). Unset outside production: the "
     "embedded SecantusDB under `VAR_DIR` is used, or started. A secret: it may carry credentials.",
+    "secantus_nice": "The embedded SecantusDB server's niceness (0-19; `infra/database_server.py`; not MongoDB's, "
+    "which `MONGODB_URI` points at), given to its session's autogroup too (a thread's niceness weighs only within "
+    "its group): a smaller share of a core it shares with the platform's processes, so the gateway's loop waits "
+    "less behind it (`{ __typename }` p99 under maximum-cost queries 1.70-1.81x idle at 10, 2.69-2.74x at 0: "
+    'README, "The database\'s share of the core"); 0: as the process that starts it.',
     "db_prefix": "Each service's database is `<prefix>_<service>` (`community_users`, ...).",
     "var_dir": "Where the development database and the development secrets live.",
     "gateway_port": "The gateway's port (also the worker's health port).",

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pymongo import MongoClient
 
 from infra.database_server import (
+    DEFAULT_NICE,
+    NICE_ENV,
     OPLOG_ENV,
     index_options_per_chunk_wanted,
     install_chunk_index_options,
+    nice_wanted,
     oplog_wanted,
     prune_idle_transactions,
 )
-from infra.embedded import EmbeddedServer
+from infra.embedded import EmbeddedServer, answers
+from infra.settings import Settings
 
 
 def oplog_entries_after_a_transaction(uri: str) -> tuple[int, int]:
@@ -103,6 +109,66 @@ def test_pruning_skips_a_transaction_running_a_statement_and_still_reaps_idle_on
     assert error is None
     assert registry.prune_expired() == 1  # once its statement ended (and it stayed idle), the busy one is reaped
     assert busy.state is TxnState.ABORTED
+
+
+def test_the_niceness_setting_is_checked() -> None:
+    assert nice_wanted(None) == DEFAULT_NICE
+    assert nice_wanted(" 5 ") == 5
+    assert nice_wanted("") == DEFAULT_NICE
+    for setting in ("20", "-1", "low"):
+        with pytest.raises(ValueError, match="SECANTUS_NICE must be 0-19"):
+            nice_wanted(setting)
+
+
+def test_the_settings_class_documents_the_wrappers_default() -> None:
+    assert Settings().secantus_nice == DEFAULT_NICE
+
+
+def thread_nices(pid: int) -> set[int]:
+    """The niceness of every thread of a process, from /proc (stat field 19)."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            stat = (task / "stat").read_text()
+        except FileNotFoundError:  # a connection's thread that ended meanwhile
+            continue
+        found.add(int(stat.rsplit(")", 1)[1].split()[16]))
+    return found
+
+
+@pytest.mark.parametrize("nice", ["", "10"])
+def test_every_thread_of_the_server_runs_at_the_niceness_asked_for(nice: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NICE_ENV, nice)
+    server = EmbeddedServer(":memory:")
+    server.start()
+    try:
+        assert server.process is not None
+        found = thread_nices(server.process.pid)
+        assert answers(server.uri)
+    finally:
+        server.stop()
+    # At least the test's own (the suite may run under `nice`): a niceness is only ever raised.
+    assert found == {max(int(nice) if nice else DEFAULT_NICE, os.getpriority(os.PRIO_PROCESS, 0))}
+
+
+def test_a_niceness_lowers_the_servers_session_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its own session (infra/embedded.py), so its own autogroup: the group's niceness is what weighs against the
+    # platform's processes, whose groups are others.
+    monkeypatch.setenv(NICE_ENV, "10")
+    own = Path("/proc/self/autogroup")
+    if not own.exists():
+        pytest.skip("a kernel without autogroups")
+    ours = own.read_text()
+    server = EmbeddedServer(":memory:")
+    server.start()
+    try:
+        assert server.process is not None
+        group = Path(f"/proc/{server.process.pid}/autogroup").read_text().split()
+    finally:
+        server.stop()
+    assert group[0] != ours.split()[0]
+    assert int(group[-1]) == max(10, int(ours.split()[-1]))
+    assert own.read_text() == ours  # ours untouched
 
 
 INDEXES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [

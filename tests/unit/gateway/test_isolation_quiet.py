@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,3 +89,18 @@ def test_a_soak_samples_the_gateway_memory_through_the_loaded_run(monkeypatch: p
     assert (first, last) == (samples[0], samples[-1])
     assert most == max(samples)
     assert figures["soak_max_cost_queries_completed"] == 2
+
+
+def test_names_the_scheduling_a_process_runs_with() -> None:
+    # A child lowered to SCHED_BATCH at niceness 7 (lowering needs no privilege), as the database server's wrapper does.
+    def lowered() -> None:
+        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+        os.setpriority(os.PRIO_PROCESS, 0, max(7, os.getpriority(os.PRIO_PROCESS, 0)))
+
+    child = subprocess.Popen(["sleep", "5"], preexec_fn=lowered)  # noqa: PLW1509 - test only, no threads involved
+    try:
+        assert isolation.priority(child.pid) == f"batch, nice {max(7, os.getpriority(os.PRIO_PROCESS, 0))}"
+        assert isolation.priority(os.getpid()).startswith("normal, nice ")
+    finally:
+        child.kill()
+        child.wait()

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.loop_meter import LoopMeter, run_delay_seconds
+from benchmarks.loop_meter import LoopMeter, other_threads_cpu_seconds, run_delay_seconds
 from gateway.cost_pacing import heavy_operation
 
 
@@ -139,3 +139,14 @@ async def test_each_line_has_the_loops_wait_for_a_core(tmp_path: Path, monkeypat
     monkeypatch.setattr(events.Handle, "_run", events.Handle._run)  # restored after the test
     line = await metered(tmp_path, cheap_work)
     assert line["loop_run_delay_ms"] >= 0.0
+
+
+async def worker_thread_work() -> None:
+    await asyncio.to_thread(busy, 0.05)  # a ranking step's thread: CPU outside the loop's thread
+
+
+async def test_each_line_has_the_other_threads_cpu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(events.Handle, "_run", events.Handle._run)  # restored after the test
+    line = await metered(tmp_path, worker_thread_work)
+    assert line["other_threads_cpu_ms"] >= 50
+    assert other_threads_cpu_seconds() >= 0.05
