@@ -41,9 +41,9 @@ MAX_DELIVERIES_PER_DAY = 3
 ACTIVE_DAYS = 90
 # A slot run's chunks share one read of the community's newest items (a run of 100,000 members takes minutes).
 SLOT_POOL_SECONDS = 600.0
-# The partitions of one run asked within this long of each other share one read of the community's reach: the same
-# members, split the same way (each read costs the database the community's 90 days of active members and the last
-# hour's decisions: the whole previous run's, ~0.1 ms of its CPU a member).
+# The partitions of one run asked within this long of each other share one read of the community's reach (each read
+# is a `distinct` over 90 days of events and a read of the last hour's decisions: right after a run, every decision
+# that run made, fetched and matched whole by the server).
 REACH_REUSE_SECONDS = 30.0
 
 
