@@ -147,7 +147,7 @@ async def measure(
     stored_rate = len(members) / (time.perf_counter() - started) if stored else None
     # The cap counts the last 24 hours' deliveries: the partitioned run starts from none (the history stays).
     await service.store.deliveries.deliveries.delete_many({"community_id": oid, "day": "2030-01-01"})
-    cpu_before, db_before = time.process_time(), process_cpu_seconds(server_pid)
+    parted_cpu_before, parted_db_before = time.process_time(), process_cpu_seconds(server_pid)
     started = time.perf_counter()
     parts = await asyncio.gather(
         *(
@@ -158,7 +158,7 @@ async def measure(
         )
     )
     parted_rate = len(members) / (time.perf_counter() - started)
-    parted_cpu, parted_db = time.process_time(), process_cpu_seconds(server_pid)
+    parted_cpu_after, parted_db_after = time.process_time(), process_cpu_seconds(server_pid)
     per_member = Counter(
         [
             str(m)
@@ -187,8 +187,12 @@ async def measure(
         "slot_run_2_partitions_members_per_s": round(parted_rate, 1),
         "slot_run_2_partitions_vs_bare_predict": round(parted_rate / bare, 4),
         "slot_run_2_partitions_delivered": sum(p.delivered for p in parts),
-        "slot_run_2_partitions_platform_cpu_ms_per_member": per_member_ms(cpu_before, parted_cpu, len(members)),
-        "slot_run_2_partitions_database_cpu_ms_per_member": per_member_ms(db_before, parted_db, len(members)),
+        "slot_run_2_partitions_platform_cpu_ms_per_member": per_member_ms(
+            parted_cpu_before, parted_cpu_after, len(members)
+        ),
+        "slot_run_2_partitions_database_cpu_ms_per_member": per_member_ms(
+            parted_db_before, parted_db_after, len(members)
+        ),
         "slot_run_2_partitions_each_member_once": len(per_member) == len(members) and set(per_member.values()) == {1},
     }
 
