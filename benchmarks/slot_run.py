@@ -147,6 +147,8 @@ async def measure(
     stored_rate = len(members) / (time.perf_counter() - started) if stored else None
     # The cap counts the last 24 hours' deliveries: the partitioned run starts from none (the history stays).
     await service.store.deliveries.deliveries.delete_many({"community_id": oid, "day": "2030-01-01"})
+    # The partitions read the reach themselves (once for both, service/slots.py), not the whole run's kept read.
+    service.slots.forget_reach(oid)
     parted_cpu_before, parted_db_before = time.process_time(), process_cpu_seconds(server_pid)
     started = time.perf_counter()
     parts = await asyncio.gather(

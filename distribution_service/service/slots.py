@@ -90,6 +90,10 @@ class SlotsService:
         `reach_reuse_seconds` of each other split one read of the reach."""
         return SlotMembers(member_ids=partition(await self._reached(cid), partition_index, partitions))
 
+    def forget_reach(self, cid: ObjectId) -> None:
+        """Drop the community's kept reach: the next `slot_members` reads it again (a benchmark's second run)."""
+        self._reach.pop(cid, None)
+
     async def _reached(self, cid: ObjectId) -> list[str]:
         """The community's reach, sorted: read again once the last read is `reach_reuse_seconds` old."""
         async with self._reach_locks.setdefault(cid, asyncio.Lock()):

@@ -95,6 +95,17 @@ async def test_a_read_past_its_reuse_is_made_again(store: DistributionStore, mon
     assert reads == [1, 1]
 
 
+async def test_a_forgotten_reach_is_read_again(store: DistributionStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    community, member = ObjectId(), ObjectId()
+    await store.events.events.insert_many([event(community, member)])
+    reads = count_reads(store, monkeypatch)
+    slots = slots_of(store)
+    await slots.slot_members(community, partition_index=0, partitions=1)
+    slots.forget_reach(community)
+    assert (await slots.slot_members(community, partition_index=0, partitions=1)).member_ids == [str(member)]
+    assert reads == [1, 1]
+
+
 async def test_another_communitys_reach_is_read_apart(
     store: DistributionStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
