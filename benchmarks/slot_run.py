@@ -10,7 +10,8 @@ each member's deliveries counted: every member delivered exactly once; and the r
 counted by the ingest worker (`slot_run_impressions_stored_*`: "until counted", the name kept). The whole run's CPU
 per member, split: this process (`slot_run_platform_cpu_ms_per_member`: ranking, the reads' and writes' client
 side, the ingest worker counting its impressions meanwhile) and, when the server is started here, the database
-server's (`slot_run_database_cpu_ms_per_member`): on the one core they share, both are the run's cost.
+server's (`slot_run_database_cpu_ms_per_member`): on the one core they share, both are the run's cost; the same
+two for the partitioned run (`slot_run_2_partitions_platform_cpu_ms_per_member`, `..._database_...`).
 benchmarks/hot_path.py runs this pinned to the platform's core. `--delivery-history-days N` first gives every
 member three deliveries a day for the N days before the last one (none inside the daily cap's 24 hours, so nobody
 is capped): a community that has run slots for a while, whose members' earlier deliveries a run must not read.
@@ -146,6 +147,9 @@ async def measure(
     stored_rate = len(members) / (time.perf_counter() - started) if stored else None
     # The cap counts the last 24 hours' deliveries: the partitioned run starts from none (the history stays).
     await service.store.deliveries.deliveries.delete_many({"community_id": oid, "day": "2030-01-01"})
+    # The partitions read the reach themselves (once for both, service/slots.py), not the whole run's kept read.
+    service.slots.forget_reach(oid)
+    parted_cpu_before, parted_db_before = time.process_time(), process_cpu_seconds(server_pid)
     started = time.perf_counter()
     parts = await asyncio.gather(
         *(
@@ -156,6 +160,7 @@ async def measure(
         )
     )
     parted_rate = len(members) / (time.perf_counter() - started)
+    parted_cpu_after, parted_db_after = time.process_time(), process_cpu_seconds(server_pid)
     per_member = Counter(
         [
             str(m)
@@ -184,6 +189,12 @@ async def measure(
         "slot_run_2_partitions_members_per_s": round(parted_rate, 1),
         "slot_run_2_partitions_vs_bare_predict": round(parted_rate / bare, 4),
         "slot_run_2_partitions_delivered": sum(p.delivered for p in parts),
+        "slot_run_2_partitions_platform_cpu_ms_per_member": per_member_ms(
+            parted_cpu_before, parted_cpu_after, len(members)
+        ),
+        "slot_run_2_partitions_database_cpu_ms_per_member": per_member_ms(
+            parted_db_before, parted_db_after, len(members)
+        ),
         "slot_run_2_partitions_each_member_once": len(per_member) == len(members) and set(per_member.values()) == {1},
     }
 
