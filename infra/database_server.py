@@ -10,26 +10,26 @@ starts the same command line through this wrapper, which hands the server a life
 another process; SecantusDB counts the lifetime from the start of a transaction's last statement, and under
 sustained concurrent writes on one shared core a statement could wait 3 s (the tenth session's default): the
 server reaped live transactions, which the driver ran again whole, tripling a 100-event request's server CPU in 2
-of 4 `--events-only` runs and in none of 4 at 10 s (README, "Events in: the transaction lifetime").
+of 4 `--events-only` runs and in none of 4 at 10 s (docs/performance.md, "Events in: the transaction lifetime").
 
 SecantusDB reaps expired transactions only when another transaction command arrives; a plain write waiting on a
 dead transaction's document would wait for ever on a quiet server. A thread here reaps every second.
 
-No oplog (unless `SECANTUS_OPLOG=on`): SecantusDB advertises a replica set (transactions need one) and so writes
-an oplog entry for every inserted, updated or deleted document at each commit, and prunes as many once its cap
-(100,000 entries) is reached, yet nothing of the platform reads it (no change stream; the driver's cluster times
-are minted apart from it). That was 11% of the server's busy samples under sustained `recordEvents` of 100
-(py-spy, README "Events in: the oplog"). SecantusDB's own flag for it (`Storage(enable_oplog=...)`, toggled at
-runtime: its oplog tables stay) is tied to `--standalone`, where drivers refuse transactions. Production runs MongoDB,
-whose oplog is its replication: this is the development and test server's setting only.
+No oplog (unless `SECANTUS_OPLOG=on`): SecantusDB advertises a replica set (transactions need one) and so writes an
+oplog entry for every inserted, updated or deleted document at each commit, and prunes as many once its cap (100,000
+entries) is reached, yet nothing of the platform reads it (no change stream; the driver's cluster times are minted apart
+from it). That was 11% of the server's busy samples under sustained `recordEvents` of 100 (py-spy, docs/performance.md
+"Events in: the oplog"). SecantusDB's own flag for it (`Storage(enable_oplog=...)`, toggled at runtime: its oplog tables
+stay) is tied to `--standalone`, where drivers refuse transactions. Production runs MongoDB, whose oplog is its
+replication: this is the development and test server's setting only.
 
 Priority (`SECANTUS_NICE`, default 10; 0 leaves it as started): the development server shares the cores with the
 platform's process, and every thread it starts inherits the niceness the wrapper sets on itself before the server
-starts: a smaller share of a contended core, so the gateway's event loop waits less for the core behind the
-server's work (README, "The database's share of the core"). With the kernel's autogroups (each session scheduled as
+starts: a smaller share of a contended core, so the gateway's event loop waits less for the core behind the server's
+work (docs/performance.md, "The database's share of the core"). With the kernel's autogroups (each session scheduled as
 one group; infra/embedded.py starts the server in a session of its own) a thread's niceness weighs only within its
-group, so the niceness is given to the server's session group too (`lower_autogroup`). Production points
-`MONGODB_URI` at MongoDB, which this does not reach.
+group, so the niceness is given to the server's session group too (`lower_autogroup`). Production points `MONGODB_URI`
+at MongoDB, which this does not reach.
 
 Standalone on purpose (standard library and SecantusDB only): it runs by path, from any working directory.
 """
@@ -61,14 +61,14 @@ def reap(server: Any) -> None:
 
 
 def prune_idle_transactions(registry: Any) -> int:
-    """SecantusDB's `TransactionRegistry._prune_locked` without its wait: it is called under the registry's lock
-    at the start of every transaction statement, commit and abort (and by the reaper), and it took every open
-    transaction's mutex in turn, blocking on one whose statement was running. One slow statement then held every
-    other transaction command of the server behind it; caught in `--events-only` runs (README "Events in: the
-    recordEvents stall"), a group's insert slept inside WiredTiger while the ingest worker's next statement waited
-    here, holding the registry's lock. A transaction whose mutex is taken is running a statement or its commit: in
-    use, not idle, so it is skipped, not waited for. Same result otherwise: expired idle transactions are rolled
-    back and marked aborted; the caller holds the registry's lock."""
+    """SecantusDB's `TransactionRegistry._prune_locked` without its wait: it is called under the registry's lock at the
+    start of every transaction statement, commit and abort (and by the reaper), and it took every open transaction's
+    mutex in turn, blocking on one whose statement was running. One slow statement then held every other transaction
+    command of the server behind it; caught in `--events-only` runs (docs/performance.md "Events in: the recordEvents
+    stall"), a group's insert slept inside WiredTiger while the ingest worker's next statement waited here, holding the
+    registry's lock. A transaction whose mutex is taken is running a statement or its commit: in use, not idle, so it is
+    skipped, not waited for. Same result otherwise: expired idle transactions are rolled back and marked aborted; the
+    caller holds the registry's lock."""
     from secantus.transactions import TxnState
 
     cutoff = registry._time() - registry._lifetime
@@ -102,7 +102,7 @@ def install_chunk_index_options() -> None:
     inserted document and call. `_insert_chunk` calls it three times for every document (`_unique_conflict`,
     `_validate_geo_indexes`, `_write_index_entries`), and each call walks the collection's index catalog (a cursor
     and a BSON decode of every index definition) and copies every index's options: about half of what a stored
-    event's two indexes cost the server (README "Events in: the index options, once per chunk";
+    event's two indexes cost the server (docs/performance.md "Events in: the index options, once per chunk";
     `benchmarks/index_options.py`). The chunk already reads its index list, partial filters and multikey names once,
     at its start, under its collection's lock; the map is read with them, so a document sees the same catalog as
     before. Within a chunk the catalog changes only by a document marking an index multikey, a flag no reader of

@@ -30,7 +30,7 @@ DESCRIPTIONS: dict[str, str] = {
     "which `MONGODB_URI` points at), given to its session's autogroup too (a thread's niceness weighs only within "
     "its group): a smaller share of a core it shares with the platform's processes, so the gateway's loop waits "
     "less behind it (`{ __typename }` p99 under maximum-cost queries 1.70-1.81x idle at 10, 2.69-2.74x at 0: "
-    'README, "The database\'s share of the core"); 0: as the process that starts it.',
+    'docs/performance.md, "The database\'s share of the core"); 0: as the process that starts it.',
     "db_prefix": "Each service's database is `<prefix>_<service>` (`community_users`, ...).",
     "var_dir": "Where the development database and the development secrets live.",
     "gateway_port": "The gateway's port (also the worker's health port).",

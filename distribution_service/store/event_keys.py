@@ -5,8 +5,8 @@ the transaction that stores the event, first, so a client id already stored abor
 is written. Why not a unique index on `events`, as before: SecantusDB re-reads and decodes the definition of every
 index of a collection three times for each document inserted into it (unique check, geo pre-flight, index writes),
 so each index of `events` costs every stored event, whether the event has a client id or not; a key document costs
-only the events that have one, and its `_id` needs no index of its own (README, "Events in: the oplog and the
-client ids").
+only the events that have one, and its `_id` needs no index of its own (docs/performance.md, "Events in: the
+oplog and the client ids").
 """
 
 from __future__ import annotations

@@ -84,7 +84,7 @@ class EventsStore:
     async def ensure_indexes(self) -> None:
         indexes = IndexPlan()
         # A client event id is recorded once per community by its key document (store/event_keys.py), not by an
-        # index here: every index of `events` costs every stored event (README, "Events in").
+        # index here: every index of `events` costs every stored event (docs/performance.md, "Events in").
         # list_members_engagement: members' engagement events (`engaged` equality, `$in` on member).
         indexes.add(
             self.events,
