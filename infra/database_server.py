@@ -23,7 +23,7 @@ from it). That was 11% of the server's busy samples under sustained `recordEvent
 stay) is tied to `--standalone`, where drivers refuse transactions. Production runs MongoDB, whose oplog is its
 replication: this is the development and test server's setting only.
 
-Priority (`SECANTUS_NICE`, default 10; 0 leaves it as started): the development server shares the cores with the
+Priority (`SECANTUS_NICE`, default 0: as started): the development server shares the cores with the
 platform's process, and every thread it starts inherits the niceness the wrapper sets on itself before the server
 starts: a smaller share of a contended core, so the gateway's event loop waits less for the core behind the server's
 work (docs/performance.md, "The database's share of the core"). With the kernel's autogroups (each session scheduled as
@@ -50,7 +50,7 @@ OPLOG_ENV = "SECANTUS_OPLOG"
 INDEX_OPTIONS_ENV = "SECANTUS_INDEX_OPTIONS_PER_CHUNK"
 REAP_INTERVAL_SECONDS = 1.0
 NICE_ENV = "SECANTUS_NICE"
-DEFAULT_NICE = 10
+DEFAULT_NICE = 0
 
 
 def reap(server: Any) -> None:

@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     mongodb_uri: str | None = None
     # The embedded development server's CPU priority (infra/database_server.py reads both from the environment:
     # it runs without the platform's packages): its niceness, all its threads and its session group.
-    secantus_nice: int = Field(default=10, ge=0, le=19)
+    secantus_nice: int = Field(default=0, ge=0, le=19)
     db_prefix: str = Field(default="community", pattern=r"^[A-Za-z0-9_]{1,40}$")
     var_dir: Path = REPO_ROOT / "var"
 

@@ -29,8 +29,9 @@ DESCRIPTIONS: dict[str, str] = {
     "secantus_nice": "The embedded SecantusDB server's niceness (0-19; `infra/database_server.py`; not MongoDB's, "
     "which `MONGODB_URI` points at), given to its session's autogroup too (a thread's niceness weighs only within "
     "its group): a smaller share of a core it shares with the platform's processes, so the gateway's loop waits "
-    "less behind it (`{ __typename }` p99 under maximum-cost queries 1.70-1.81x idle at 10, 2.69-2.74x at 0: "
-    'docs/performance.md, "The database\'s share of the core"); 0: as the process that starts it.',
+    "less behind it (`{ __typename }` p99 under maximum-cost queries 1.6-1.85x idle at 10, 2.7x at 0), at a price: "
+    "the database loses the core to every busier process, feeds for many distinct members ran 2-3x slower at 10 "
+    "(README, \"The hot path\"); 0 (the default): as the process that starts it.",
     "db_prefix": "Each service's database is `<prefix>_<service>` (`community_users`, ...).",
     "var_dir": "Where the development database and the development secrets live.",
     "gateway_port": "The gateway's port (also the worker's health port).",
