@@ -31,7 +31,7 @@ DESCRIPTIONS: dict[str, str] = {
     "its group): a smaller share of a core it shares with the platform's processes, so the gateway's loop waits "
     "less behind it (`{ __typename }` p99 under maximum-cost queries 1.6-1.85x idle at 10, 2.7x at 0), at a price: "
     "the database loses the core to every busier process, feeds for many distinct members ran 2-3x slower at 10 "
-    "(README, \"The hot path\"); 0 (the default): as the process that starts it.",
+    '(README, "The hot path"); 0 (the default): as the process that starts it.',
     "db_prefix": "Each service's database is `<prefix>_<service>` (`community_users`, ...).",
     "var_dir": "Where the development database and the development secrets live.",
     "gateway_port": "The gateway's port (also the worker's health port).",
