@@ -37,6 +37,7 @@ from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import Doc
 from distribution_service.store.community_items import CommunityItemsStore, item_key
 from infra.indexes import IndexPlan
+from infra.lookups import IN_CHUNK, find_in
 
 # Daily engagement buckets are kept this many days: enough for the 7-day popularity window and its first day.
 DAILY_BUCKET_DAYS = 8
@@ -45,8 +46,9 @@ DAYS = "days"
 # The days before the oldest kept that an item's first update of a day unsets (an item engaged at least this often
 # keeps no more).
 PRUNED_DAYS = 7
-# item_stats keys per read of a community's items (`list_item_engagement`): ~55 bytes each in the command.
-LISTED_READ = 10_000
+# item_stats keys per read by `_id`: SecantusDB matches each document against the whole `$in` list (infra/lookups.py;
+# `python -m benchmarks.keyed_reads`: 3,000 keys in one read 4.53 s of server CPU, in reads of 32 0.11 s).
+LISTED_READ = IN_CHUNK
 # At most this many items are remembered as pruned today (per process); beyond, updates unset as before: still correct.
 MAX_PRUNED_KEPT = 100_000
 
@@ -193,8 +195,8 @@ class ItemCountersStore:
     async def list_item_stats(self, community_id: ObjectId, content_ids: list[ObjectId]) -> dict[str, Doc]:
         """Each of these items' counters document (by `_id`), by its content id as text; an item never counted is
         absent."""
-        cursor = self.item_stats.find({"_id": {"$in": [item_key(community_id, c) for c in content_ids]}})
-        return {str(doc["content_id"]): doc async for doc in cursor}
+        found = find_in(self.item_stats, {}, "_id", [item_key(community_id, c) for c in content_ids])
+        return {str(doc["content_id"]): doc async for doc in found}
 
     async def sum_recent_engagement(
         self, community_id: ObjectId, content_ids: list[ObjectId], since: datetime
@@ -217,9 +219,12 @@ class ItemCountersStore:
                 if day >= first_day:
                     window[key] = window.get(key, 0.0) + engagement
 
-        # By `_id` (point lookups); the day bounds are applied here.
-        in_stats = self.item_stats.find(
-            {"_id": {"$in": [item_key(community_id, c) for c in content_ids]}},
+        # By `_id` in small `$in` reads (infra/lookups.py); the day bounds are applied here.
+        in_stats = find_in(
+            self.item_stats,
+            {},
+            "_id",
+            [item_key(community_id, c) for c in content_ids],
             projection={"content_id": 1, DAYS: 1, "_id": 0},
         )
         async for doc in in_stats:
@@ -237,12 +242,9 @@ class ItemCountersStore:
     async def list_item_engagement(self, community_id: ObjectId) -> dict[str, float]:
         """Every item's engagement weight, all time: what the community's tag shares are summed from. The
         community's items from their listing (on its `community_id` index), their documents by `_id`, LISTED_READ
-        keys a read (a command stays far under the server's 16 MB whatever the community's size)."""
+        keys a read (`infra.lookups.find_in`: linear in the community's items)."""
         keys = await self.listed.list_keys(community_id)
-        engagement: dict[str, float] = {}
-        for lo in range(0, len(keys), LISTED_READ):
-            cursor = self.item_stats.find(
-                {"_id": {"$in": keys[lo : lo + LISTED_READ]}}, projection={"content_id": 1, "engagement": 1, "_id": 0}
-            )
-            engagement.update({str(doc["content_id"]): float(doc.get("engagement", 0.0)) async for doc in cursor})
-        return engagement
+        found = find_in(
+            self.item_stats, {}, "_id", keys, projection={"content_id": 1, "engagement": 1, "_id": 0}, chunk=LISTED_READ
+        )
+        return {str(doc["content_id"]): float(doc.get("engagement", 0.0)) async for doc in found}
