@@ -166,6 +166,9 @@ def test_a_niceness_lowers_the_servers_session_group(monkeypatch: pytest.MonkeyP
         group = Path(f"/proc/{server.process.pid}/autogroup").read_text().split()
     finally:
         server.stop()
+    if not group or not ours.split():
+        # Some sandboxes (a CI runner's kernel) show the file but leave it empty: nothing to weigh there.
+        pytest.skip("a kernel that shows no autogroup")
     assert group[0] != ours.split()[0]
     assert int(group[-1]) == max(10, int(ours.split()[-1]))
     assert own.read_text() == ours  # ours untouched
