@@ -10,6 +10,14 @@ Entries are read by `key` (their `_id`, copied) on its own index: SecantusDB pla
 limit or a sort only after reading every document the filter matches, so every read here is bounded by a `key`
 range, never by a limit, and its cost is the range's, not the backlog's.
 
+A recorded batch's entry holds its events packed: one BSON binary (`PACKED`), not an array of documents. The
+database decodes a stored document whole for every read, however little the read projects (SecantusDB has no
+covered reads), and for every delete; an entry of 100 events as 100 subdocuments cost it a full decode at each of the
+worker's reads of it (its keys, then whole, then its keys again in the take) and at its delete, and more at its
+insert (docs/performance.md, "Events in: packed outbox entries"). The worker unpacks an entry once, when it
+considers it for a take (`unpacked`). Entries written with an `events` array (an older version's, and a decision's
+impressions: `counted_insert`) are read as they are.
+
 A decision's impressions travel in an entry alone (`counted_insert`), written in one command with the decision: the
 worker counts them and stores nothing (the decision is their record, store/decisions.py). An older version flagged
 such entries STORE, holding whole events the worker stores in `events` when it takes them: still honoured, so an
@@ -22,7 +30,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from bson import ObjectId
+import bson
+from bson import Binary, ObjectId
+from bson.codec_options import CodecOptions
 from pymongo import ASCENDING, InsertOne
 from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.database import AsyncDatabase
@@ -64,6 +74,8 @@ MAX_UPDATES_PER_TAKE = 400
 EVENTS_PER_ENTRY = 100
 # Entries `list_through` reads whole in one command, oldest first, until its take is full.
 LIST_READ_KEYS = 50
+# A recorded batch's entry: its events as one BSON document {"events": [...]} in a binary field (see the docstring).
+PACKED = "packed"
 # Below every ObjectId: `key >= FIRST_KEY` is the whole outbox, as an index range.
 FIRST_KEY = ObjectId("000000000000000000000000")
 
@@ -71,6 +83,20 @@ FIRST_KEY = ObjectId("000000000000000000000000")
 def outbox_event(doc: Doc) -> Doc:
     """The part of a stored event the worker derives from."""
     return {field: doc[field] for field in DERIVE_FIELDS if field in doc}
+
+
+def packed_entry(key: ObjectId, events: list[Doc]) -> Doc:
+    """An entry holding these (derive-field) events packed."""
+    return {"_id": key, "key": key, PACKED: Binary(bson.encode({"events": events}))}
+
+
+def unpacked(entry: Doc, codec_options: CodecOptions[Doc]) -> Doc:
+    """The entry with its events as a list under `events` (a packed entry decoded, with the collection's codec
+    options: aware date-times; any other as it is)."""
+    if PACKED not in entry:
+        return entry
+    events = bson.decode(entry[PACKED], codec_options)["events"]
+    return {field: value for field, value in entry.items() if field != PACKED} | {"events": events}
 
 
 def update_keys(entry: Doc) -> set[tuple[str, object]]:
@@ -121,12 +147,10 @@ class EventOutboxStore:
     def entries_for(self, docs: list[Doc]) -> list[Doc]:
         """The entries of these events: one per EVENTS_PER_ENTRY, so a worker take can stop between the parts of a
         large batch (MAX_UPDATES_PER_TAKE)."""
-        entries = []
-        for start in range(0, len(docs), EVENTS_PER_ENTRY):
-            key = ObjectId()
-            part = docs[start : start + EVENTS_PER_ENTRY]
-            entries.append({"_id": key, "key": key, "events": [outbox_event(d) for d in part]})
-        return entries
+        return [
+            packed_entry(ObjectId(), [outbox_event(d) for d in docs[start : start + EVENTS_PER_ENTRY]])
+            for start in range(0, len(docs), EVENTS_PER_ENTRY)
+        ]
 
     def counted_insert(self, docs: list[Doc]) -> InsertOne[Doc]:
         """The insert of one entry holding what the worker counts of these events, which are stored nowhere (a
@@ -161,9 +185,11 @@ class EventOutboxStore:
             part = keys[start : start + LIST_READ_KEYS]
             by_key = {e["key"]: e async for e in self.entries.find({"key": {"$in": part}})}
             for key in part:
-                entry = by_key.get(key)
-                if entry is None:  # taken by a concurrent worker since the keys were read
+                found = by_key.get(key)
+                if found is None:  # taken by a concurrent worker since the keys were read
                     continue
+                # Unpacked only when considered: the entries read past the take's end stay packed.
+                entry = unpacked(found, self.entries.codec_options)
                 stores = len(entry["events"]) if entry.get(STORE) else 0
                 new_keys = update_keys(entry) - updates
                 # An item costs one update (its totals and its day's bucket in one document), a member one.
@@ -181,9 +207,10 @@ class EventOutboxStore:
     async def pending_event_ids(self, session: Session) -> set[ObjectId]:
         """Every event still waiting in the outbox, in the caller's transaction (the member_recent backfill leaves
         them to the worker). Reads the whole outbox: a one-off migration's cost."""
-        cursor = self.entries.find({"key": {"$gte": FIRST_KEY}}, {"events._id": 1}, session=session)
+        cursor = self.entries.find({"key": {"$gte": FIRST_KEY}}, {"events._id": 1, PACKED: 1}, session=session)
+        codec = self.entries.codec_options
         # A decision's impressions have no `_id`: no member_recent entry is ever made of them.
-        return {event["_id"] async for entry in cursor for event in entry["events"] if "_id" in event}
+        return {event["_id"] async for entry in cursor for event in unpacked(entry, codec)["events"] if "_id" in event}
 
     async def take_through(self, last_key: ObjectId, session: Session, known: Sequence[Doc] = ()) -> Taken:
         """In the caller's transaction: the events of every entry up to `last_key` (and those to store), the entries
@@ -201,7 +228,8 @@ class EventOutboxStore:
         missing = [k for k in keys if k not in by_key]
         if missing:
             by_key.update({e["key"]: e async for e in self.entries.find({"key": {"$in": missing}}, session=session)})
-        entries = [by_key[k] for k in sorted(keys)]
+        codec = self.entries.codec_options
+        entries = [unpacked(by_key[k], codec) for k in sorted(keys)]
         if entries:
             await self.entries.delete_many(in_range, session=session)
         return Taken(events_of(entries), events_of([e for e in entries if e.get(STORE)]))

@@ -9,6 +9,7 @@ from pymongo import MongoClient
 
 from composition.topology import Topology
 from distribution_service.service import DistributionService
+from distribution_service.store.event_outbox import PACKED, unpacked
 from infra.settings import Settings
 from tests.factories import Api
 
@@ -33,7 +34,9 @@ def pending_events(settings: Settings) -> int:
     client: MongoClient[dict[str, Any]] = MongoClient(settings.mongodb_uri)
     try:
         db = client[settings.database_name("distribution")]
-        in_outbox = sum(len(entry["events"]) for entry in db["event_outbox"].find({}, {"events._id": 1}))
+        outbox = db["event_outbox"]
+        entries = outbox.find({}, {"events._id": 1, PACKED: 1})
+        in_outbox = sum(len(unpacked(entry, outbox.codec_options)["events"]) for entry in entries)
         return in_outbox + db["events"].count_documents({"pending": True})
     finally:
         client.close()
