@@ -79,6 +79,15 @@ def stored_newest_first(entries: list[Doc], limit: int) -> list[Doc]:
     return newest_first(entries, limit)
 
 
+def newest_pushed(docs: list[Doc]) -> list[Doc]:
+    """Of one member's events in a push, those that can be kept: the newest RECENT_KEPT (the push's `$sort` and
+    `$slice` keep no more of the pushed ones, whatever the document holds). A member's recordEvents batch of 500
+    engagements, or a take of several, sent the server every one to copy, sort with its own comparisons and drop."""
+    if len(docs) <= RECENT_KEPT:
+        return docs
+    return sorted(docs, key=lambda d: d["occurred_at"], reverse=True)[:RECENT_KEPT]
+
+
 class MemberRecentStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.docs = db["member_recent"]
@@ -96,9 +105,11 @@ class MemberRecentStore:
         by_member: dict[tuple[ObjectId, ObjectId], list[Doc]] = {}
         for doc in events:
             if doc.get("engaged", doc["type"] != EventType.IMPRESSION.value) and doc.get("member_id") is not None:
-                by_member.setdefault((doc["community_id"], doc["member_id"]), []).append(entry(doc))
+                by_member.setdefault((doc["community_id"], doc["member_id"]), []).append(doc)
         if not by_member:
             return
+        for member, docs in by_member.items():
+            by_member[member] = [entry(doc) for doc in newest_pushed(docs)]
         now = datetime.now(UTC)
         await self.docs.bulk_write(
             [

@@ -79,6 +79,26 @@ async def test_a_member_with_300_events_has_the_last_k_the_events_say(store: Dis
     assert newest_first_and_unique(await stored_events(store, community, member))
 
 
+async def test_a_take_of_more_than_k_of_a_members_events_keeps_the_last_k_the_events_say(
+    store: DistributionStore,
+) -> None:
+    community, member = ObjectId(), ObjectId()
+    docs = history(community, member, 300)
+    await store.events.insert_events(docs[:30])
+    assert await IngestWorker(store, interval=0).drain() == 30
+    # given: the rest in one recorded batch, derived in one take (the push holds only the newest k of them)
+    await store.events.insert_events(docs[30:])
+    # when
+    assert await IngestWorker(store, interval=0).drain() == 270
+    # then
+    kept = await store.events.list_member_recent(community, [member], limit=RECENT_KEPT)
+    read = await store.events.list_last_engagements(community, member, limit=RECENT_KEPT)
+    assert kept is not None
+    assert len(read) == RECENT_KEPT
+    assert fields(kept[str(member)]) == fields(read)
+    assert newest_first_and_unique(await stored_events(store, community, member))
+
+
 async def test_events_stored_before_the_documents_are_backfilled_once(store: DistributionStore) -> None:
     community, member = ObjectId(), ObjectId()
     docs = history(community, member, 150)
