@@ -1,17 +1,21 @@
 """A golden-slot run against bare LightGBM predict, whole and in two partitions: `python -m benchmarks.slot_run`.
 
-    python -m benchmarks.slot_run [--members 100000] [--delivery-history-days N] [--mongodb-uri URI]
+    python -m benchmarks.slot_run [--members 100000] [--delivery-history-days N] [--partition-processes]
+        [--mongodb-uri URI]
 
 A community of --members active members and 500 items (benchmarks/ranking.py builds it), a trained model
 promoted. Measured in one run: bare `Booster.predict` (one thread) on one member's candidate matrix, as members
 per second (a member ranked at the cost of one predict); the slot run of every member, members per second; the
-same slot (another day) run as two partitions side by side (`--partition 0/2` and `1/2`), members per second, with
-each member's deliveries counted: every member delivered exactly once; and the run until its impressions are
+same slot (another day) run as two partitions side by side (`--partition 0/2` and `1/2`) in this process, or with
+`--partition-processes` each in its own worker process as a cron runs them (benchmarks/slot_partition_worker.py:
+started and warmed before the clock starts, each reading the reach itself), members per second, with each
+member's deliveries counted: every member delivered exactly once; and the run until its impressions are
 counted by the ingest worker (`slot_run_impressions_stored_*`: "until counted", the name kept). The whole run's CPU
 per member, split: this process (`slot_run_platform_cpu_ms_per_member`: ranking, the reads' and writes' client
 side, the ingest worker counting its impressions meanwhile) and, when the server is started here, the database
 server's (`slot_run_database_cpu_ms_per_member`): on the one core they share, both are the run's cost; the same
-two for the partitioned run (`slot_run_2_partitions_platform_cpu_ms_per_member`, `..._database_...`).
+two for the partitioned run (`slot_run_2_partitions_platform_cpu_ms_per_member`: with worker processes, theirs
+and this one's; `..._database_...`).
 benchmarks/hot_path.py runs this pinned to the platform's core. `--delivery-history-days N` first gives every
 member three deliveries a day for the N days before the last one (none inside the daily cap's 24 hours, so nobody
 is capped): a community that has run slots for a while, whose members' earlier deliveries a run must not read.
@@ -34,6 +38,7 @@ from bson import ObjectId
 
 from benchmarks.common import print_summary
 from benchmarks.ranking import build_community, median_seconds
+from benchmarks.slot_partition_worker import partitions_in_processes
 from composition.topology import Topology
 from distribution_service.domain import decision_log
 from distribution_service.domain.honeycomb import Scene, Slot
@@ -119,7 +124,14 @@ async def ranked_community(services: Topology, members_wanted: int) -> tuple[str
 
 
 async def measure(
-    services: Topology, members_wanted: int, server_pid: int | None = None, history_days: int = 0
+    services: Topology,
+    members_wanted: int,
+    server_pid: int | None = None,
+    history_days: int = 0,
+    *,
+    uri: str,
+    db_prefix: str,
+    partition_processes: bool = False,
 ) -> dict[str, Any]:
     service: DistributionService = services.apps["distribution"].state.service
     cid, members, model_text = await ranked_community(services, members_wanted)
@@ -149,18 +161,31 @@ async def measure(
     await service.store.deliveries.deliveries.delete_many({"community_id": oid, "day": "2030-01-01"})
     # The partitions read the reach themselves (once for both, service/slots.py), not the whole run's kept read.
     service.slots.forget_reach(oid)
+    workers = (
+        await partitions_in_processes(uri, db_prefix, cid, members[0], day="2030-01-02", partitions=2)
+        if partition_processes
+        else None
+    )
     parted_cpu_before, parted_db_before = time.process_time(), process_cpu_seconds(server_pid)
     started = time.perf_counter()
-    parts = await asyncio.gather(
-        *(
-            run_slot_for_community(
-                service.slots, oid, Slot.EVENING, day="2030-01-02", top_k=5, partition_index=i, partitions=2
+    if workers is not None:
+        parts = await workers.run()
+    else:
+        parts = [
+            {"delivered": r.delivered, "cpu_seconds": 0.0}
+            for r in await asyncio.gather(
+                *(
+                    run_slot_for_community(
+                        service.slots, oid, Slot.EVENING, day="2030-01-02", top_k=5, partition_index=i, partitions=2
+                    )
+                    for i in range(2)
+                )
             )
-            for i in range(2)
-        )
-    )
+        ]
     parted_rate = len(members) / (time.perf_counter() - started)
     parted_cpu_after, parted_db_after = time.process_time(), process_cpu_seconds(server_pid)
+    # Platform CPU of the partitioned run: this process's and, in worker processes, theirs.
+    workers_cpu = sum(p["cpu_seconds"] for p in parts)
     per_member = Counter(
         [
             str(m)
@@ -188,21 +213,36 @@ async def measure(
         "slot_run_impressions_stored_vs_bare_predict": round(stored_rate / bare, 4) if stored_rate else None,
         "slot_run_2_partitions_members_per_s": round(parted_rate, 1),
         "slot_run_2_partitions_vs_bare_predict": round(parted_rate / bare, 4),
-        "slot_run_2_partitions_delivered": sum(p.delivered for p in parts),
+        "slot_run_2_partitions_delivered": sum(p["delivered"] for p in parts),
         "slot_run_2_partitions_platform_cpu_ms_per_member": per_member_ms(
-            parted_cpu_before, parted_cpu_after, len(members)
+            parted_cpu_before, parted_cpu_after + workers_cpu, len(members)
         ),
         "slot_run_2_partitions_database_cpu_ms_per_member": per_member_ms(
             parted_db_before, parted_db_after, len(members)
         ),
         "slot_run_2_partitions_each_member_once": len(per_member) == len(members) and set(per_member.values()) == {1},
+        "slot_run_2_partitions_in_processes": partition_processes,
     }
 
 
-async def run(uri: str, members: int, server_pid: int | None = None, history_days: int = 0) -> dict[str, Any]:
-    settings = Settings(app_env="test", mongodb_uri=uri, db_prefix=f"slot{uuid.uuid4().hex[:8]}", seed_demo=False)
-    async with Topology(settings).running() as services:
-        return await measure(services, members, server_pid, history_days)
+def bench_settings(uri: str, db_prefix: str) -> Settings:
+    return Settings(app_env="test", mongodb_uri=uri, db_prefix=db_prefix, seed_demo=False)
+
+
+async def run(
+    uri: str, members: int, server_pid: int | None = None, history_days: int = 0, partition_processes: bool = False
+) -> dict[str, Any]:
+    db_prefix = f"slot{uuid.uuid4().hex[:8]}"
+    async with Topology(bench_settings(uri, db_prefix)).running() as services:
+        return await measure(
+            services,
+            members,
+            server_pid,
+            history_days,
+            uri=uri,
+            db_prefix=db_prefix,
+            partition_processes=partition_processes,
+        )
 
 
 def main() -> None:
@@ -212,6 +252,11 @@ def main() -> None:
         "--delivery-history-days", type=int, default=0, help="earlier deliveries per member: 3 a day for N days"
     )
     parser.add_argument("--mongodb-uri", help="a running server (default: an in-memory one started here)")
+    parser.add_argument(
+        "--partition-processes",
+        action="store_true",
+        help="run the two partitions as two worker processes (a cron's workers), not side by side in this one",
+    )
     args = parser.parse_args()
     server = None if args.mongodb_uri else EmbeddedServer(":memory:")
     if server:
@@ -219,7 +264,7 @@ def main() -> None:
     try:
         pid = server.process.pid if server and server.process else None
         uri = args.mongodb_uri or (server.uri if server else "")
-        figures = asyncio.run(run(uri, args.members, pid, args.delivery_history_days))
+        figures = asyncio.run(run(uri, args.members, pid, args.delivery_history_days, args.partition_processes))
     finally:
         if server:
             server.stop()
