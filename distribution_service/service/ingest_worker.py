@@ -33,7 +33,7 @@ from prometheus_client import Histogram
 from distribution_service.domain.honeycomb import EventType
 from distribution_service.service.metrics import EVENTS_INGESTED
 from distribution_service.store import DistributionStore, Doc
-from distribution_service.store.event_outbox import events_of
+from distribution_service.store.event_outbox import events_of, take_weight
 from infra.logging import get_logger
 from infra.periodic import run_once
 from infra.tasks import cancel_and_wait
@@ -137,7 +137,7 @@ class IngestWorker:
             return 0
         derived = await self.derive(entries)
         # A take cut short by a cap (events to store, counter updates: event_outbox.py) leaves a backlog too.
-        self._backlogged = more or len(events_of(entries)) >= self.batch_size
+        self._backlogged = more or take_weight(entries) >= self.batch_size
         if not self._backlogged:
             return derived
         oldest = await self.store.events.oldest_pending_time()
@@ -148,7 +148,7 @@ class IngestWorker:
             if entries:
                 derived += await self.derive(entries)
                 # A capped take counts as a full one: the span does not widen while the range still holds more.
-                taken = self.batch_size if more else len(events_of(entries))
+                taken = self.batch_size if more else take_weight(entries)
                 span, until = widened(span, until, taken, self.batch_size)
                 until = min(until, horizon)
                 continue

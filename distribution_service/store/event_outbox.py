@@ -27,6 +27,7 @@ from pymongo import ASCENDING, InsertOne
 from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.database import AsyncDatabase
 
+from distribution_service.domain.honeycomb import EventType
 from distribution_service.store.base import Doc
 from infra.indexes import IndexPlan
 
@@ -51,6 +52,7 @@ DERIVE_FIELDS = (
 # An entry an older version flagged so holds whole events that are not in `events` yet: the worker stores them when
 # it takes it.
 STORE = "store"
+IMPRESSION = EventType.IMPRESSION.value
 # At most this many events to store (impressions) in one worker transaction, whatever the batch: inserting into
 # the indexed `events` is the costly part of a take, and a transaction the server reaps for outliving its lifetime
 # (a slot chunk's 1,000 impressions in one did not commit on a loaded machine) would be retried whole forever.
@@ -60,6 +62,13 @@ MAX_STORED_PER_TAKE = 250
 # a take of 1,000 engaged events on 1,000 distinct items (~2,000 updates, ~6 s) would outlive the server's
 # transaction lifetime (10 s, infra/database_server.py) and be reaped and retried whole, never committing.
 MAX_UPDATES_PER_TAKE = 400
+# Impressions weigh nothing toward a take's `max_events` (INGEST_BATCH), at most this many a take instead: counting
+# one costs nothing but its item's update, which MAX_UPDATES_PER_TAKE bounds, and a maximum-cost query's 23 pages show
+# the same 100 items 23 times. Taken 1,000 events at a time, each of a query's ~2,300 impressions' takes updated the
+# same 100 items again: 4-5 takes a query (a throwaway probe of five queries' 11,500 impressions: 0.75 s of database
+# CPU in takes of 1,000, 0.15-0.21 s in one). Each entry still costs its read and delete (~1 ms of server CPU for a
+# decision's 100 impressions), so a take's impressions are bounded too.
+MAX_IMPRESSIONS_PER_TAKE = 10_000
 # Events per entry: a batch of recordEvents (up to 500) is split so a take can stop between its parts.
 EVENTS_PER_ENTRY = 100
 # Entries `list_through` reads whole in one command, oldest first, until its take is full.
@@ -87,6 +96,19 @@ def update_keys(entry: Doc) -> set[tuple[str, object]]:
 
 def events_of(entries: list[Doc]) -> list[Doc]:
     return [event for entry in entries for event in entry["events"]]
+
+
+def impressions_in(entry: Doc) -> int:
+    """How many of the entry's events are impressions only counted (not stored by the take: STORE)."""
+    if entry.get(STORE):
+        return 0
+    return sum(1 for event in entry["events"] if event["type"] == IMPRESSION and not event.get("engaged"))
+
+
+def take_weight(entries: list[Doc]) -> int:
+    """What these entries weigh toward a take's `max_events`: their events but the impressions only counted
+    (MAX_IMPRESSIONS_PER_TAKE)."""
+    return sum(len(entry["events"]) - impressions_in(entry) for entry in entries)
 
 
 class Pending(NamedTuple):
@@ -147,7 +169,8 @@ class EventOutboxStore:
 
     async def list_through(self, until: datetime, max_events: int) -> Pending:
         """The oldest entries written up to `until` (by key), as many as hold about `max_events` events and need
-        about MAX_UPDATES_PER_TAKE counter updates (at least one entry).
+        about MAX_UPDATES_PER_TAKE counter updates (at least one entry); impressions only counted weigh nothing
+        toward `max_events` and fill a take at MAX_IMPRESSIONS_PER_TAKE (`take_weight`).
 
         Only the keys of the whole range are read; entries are read whole LIST_READ_KEYS at a time, oldest first,
         until the take is full: with a backlog (a slot run's impressions) decoding every waiting entry on each
@@ -155,7 +178,7 @@ class EventOutboxStore:
         bound = {"key": {"$lte": ObjectId.from_datetime(until)}}
         keys = sorted([e["key"] async for e in self.entries.find(bound, {"key": 1, "_id": 0})])
         taken: list[Doc] = []
-        count = to_store = cost = 0
+        count = to_store = cost = impressions = 0
         updates: set[tuple[str, object]] = set()
         for start in range(0, len(keys), LIST_READ_KEYS):
             part = keys[start : start + LIST_READ_KEYS]
@@ -165,14 +188,18 @@ class EventOutboxStore:
                 if entry is None:  # taken by a concurrent worker since the keys were read
                     continue
                 stores = len(entry["events"]) if entry.get(STORE) else 0
+                shown = impressions_in(entry)
+                too_many_impressions = impressions + shown > MAX_IMPRESSIONS_PER_TAKE
                 new_keys = update_keys(entry) - updates
                 # An item costs one update (its totals and its day's bucket in one document), a member one.
                 added = len(new_keys)
                 too_many_updates = cost + added > MAX_UPDATES_PER_TAKE
-                if taken and (count >= max_events or to_store + stores > MAX_STORED_PER_TAKE or too_many_updates):
+                too_many = too_many_updates or too_many_impressions or to_store + stores > MAX_STORED_PER_TAKE
+                if taken and (count >= max_events or too_many):
                     return Pending(taken, True)
                 taken.append(entry)
-                count += len(entry["events"])
+                count += len(entry["events"]) - shown
+                impressions += shown
                 to_store += stores
                 updates |= new_keys
                 cost += added
