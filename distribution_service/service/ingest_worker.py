@@ -66,6 +66,13 @@ SLICE = timedelta(seconds=1)
 # fell further behind the more it had to do. Spans sized to hold about a batch bring each take back to about
 # INGEST_BATCH events (measured below and in the README), while each read still costs about a batch of entries.
 MAX_SLICE = timedelta(seconds=64)
+# A run of the loop leaves a backlog of decisions' impressions alone (under MAX_IMPRESSIONS_PER_TAKE) to a later run
+# until its oldest entry is this old (entry keys count whole seconds: 1-2 s more): a take updates each shown item
+# once however many pages showed it, so a take of several maximum-cost queries' pages (23 of the same 100 items
+# each) costs about what one query's did. Counted impressions trail the decision by at most this plus a run; ranking
+# reads counters up to RANKING_COUNTERS_TTL_SECONDS (30 s) old anyway. `drain()` alone (tests, migrations) does not
+# wait.
+IMPRESSIONS_DEFER_SECONDS = 2.0
 # At shutdown, the batch in progress gets this long to commit before it is cancelled.
 STOP_GRACE_SECONDS = 10.0
 # Opens and shares of a delivered item mark its delivery opened or shared (open rate and share rate per slot).
@@ -120,8 +127,9 @@ class IngestWorker:
         """An event was stored: derive soon rather than at the next interval."""
         self._wake.set()
 
-    async def drain(self) -> int:
-        """Derive every pending event, batch by batch; how many this run derived.
+    async def drain(self, *, defer_impressions: bool = False) -> int:
+        """Derive every pending event, batch by batch; how many this run derived. `defer_impressions` (the loop's
+        runs): a backlog of impressions alone younger than IMPRESSIONS_DEFER_SECONDS is left to a later run.
 
         A backlog under a batch (the usual case) is one read and one transaction. A larger one is read up to a
         moving bound (`until`, from its oldest entry, by spans sized to hold about a batch: `widened`), so each read
@@ -130,8 +138,10 @@ class IngestWorker:
         reaching the run's start (`horizon`) finds nothing."""
         # What was written before the run (to the second): later entries are the next run's, after its rest, so a
         # run under a steady stream does not chase each new entry in a take of its own.
-        horizon = datetime.now(UTC) + SLICE
-        entries, more = await self.store.events.list_pending(horizon, self.batch_size)
+        now = datetime.now(UTC)
+        horizon = now + SLICE
+        deferred = now - timedelta(seconds=IMPRESSIONS_DEFER_SECONDS) if defer_impressions else None
+        entries, more = await self.store.events.list_pending(horizon, self.batch_size, deferred)
         self._backlogged = False
         if not entries:
             return 0
@@ -198,7 +208,7 @@ class IngestWorker:
             self._wake.clear()
             if not self._stopping:
                 started = time.monotonic()
-                await run_once("ingest", self.drain)
+                await run_once("ingest", lambda: self.drain(defer_impressions=True))
                 ended = time.monotonic()
                 earliest = next_run_at(started, ended, backlogged=self._backlogged)
 

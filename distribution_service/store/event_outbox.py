@@ -53,6 +53,9 @@ DERIVE_FIELDS = (
 # it takes it.
 STORE = "store"
 IMPRESSION = EventType.IMPRESSION.value
+# On a decision's impressions' entry (`counted_insert`): how many impressions it holds, read with the keys, so a
+# backlog of impressions alone is known as such without reading the entries whole (`list_through`: `defer_until`).
+SHOWN = "shown"
 # At most this many events to store (impressions) in one worker transaction, whatever the batch: inserting into
 # the indexed `events` is the costly part of a take, and a transaction the server reaps for outliving its lifetime
 # (a slot chunk's 1,000 impressions in one did not commit on a loaded machine) would be retried whole forever.
@@ -98,11 +101,21 @@ def events_of(entries: list[Doc]) -> list[Doc]:
     return [event for entry in entries for event in entry["events"]]
 
 
+def counted_impression(event: Doc) -> bool:
+    return bool(event["type"] == IMPRESSION and not event.get("engaged"))
+
+
 def impressions_in(entry: Doc) -> int:
     """How many of the entry's events are impressions only counted (not stored by the take: STORE)."""
     if entry.get(STORE):
         return 0
-    return sum(1 for event in entry["events"] if event["type"] == IMPRESSION and not event.get("engaged"))
+    return sum(1 for event in entry["events"] if counted_impression(event))
+
+
+def impressions_only(entry: Doc) -> bool:
+    """Whether the entry (its key read with SHOWN) holds decisions' impressions and nothing else
+    (`counted_insert`)."""
+    return bool(entry.get(SHOWN)) and not entry.get(STORE)
 
 
 def take_weight(entries: list[Doc]) -> int:
@@ -156,9 +169,11 @@ class EventOutboxStore:
         (DecisionsStore.insert_decisions), with the same write concern: they are the platform's own record of what
         it showed, not events a client was told are stored."""
         key = ObjectId()
-        return InsertOne(
-            {"_id": key, "key": key, "events": [outbox_event(d) for d in docs]}, namespace=self.entries.full_name
-        )
+        events = [outbox_event(d) for d in docs]
+        entry: Doc = {"_id": key, "key": key, "events": events}
+        if events and all(counted_impression(e) for e in events):
+            entry[SHOWN] = len(events)
+        return InsertOne(entry, namespace=self.entries.full_name)
 
     async def oldest_time(self) -> datetime | None:
         """When the oldest entry was written (to the second), or None when the outbox is empty. Reads the whole
@@ -167,16 +182,25 @@ class EventOutboxStore:
         found = [doc async for doc in cursor]
         return found[0]["key"].generation_time if found else None
 
-    async def list_through(self, until: datetime, max_events: int) -> Pending:
+    async def list_through(self, until: datetime, max_events: int, defer_until: datetime | None = None) -> Pending:
         """The oldest entries written up to `until` (by key), as many as hold about `max_events` events and need
         about MAX_UPDATES_PER_TAKE counter updates (at least one entry); impressions only counted weigh nothing
         toward `max_events` and fill a take at MAX_IMPRESSIONS_PER_TAKE (`take_weight`).
 
         Only the keys of the whole range are read; entries are read whole LIST_READ_KEYS at a time, oldest first,
         until the take is full: with a backlog (a slot run's impressions) decoding every waiting entry on each
-        poll was a tenth of the platform's CPU in a slot run (py-spy)."""
+        poll was a tenth of the platform's CPU in a slot run (py-spy).
+
+        `defer_until`: a backlog of decisions' impressions alone, under MAX_IMPRESSIONS_PER_TAKE, whose oldest entry
+        was written after it, is left to a later take (nothing is listed), which counts more pages of the same items
+        in each item's one update (the ingest worker's IMPRESSIONS_DEFER_SECONDS)."""
         bound = {"key": {"$lte": ObjectId.from_datetime(until)}}
-        keys = sorted([e["key"] async for e in self.entries.find(bound, {"key": 1, "_id": 0})])
+        found = [e async for e in self.entries.find(bound, {"key": 1, SHOWN: 1, STORE: 1, "_id": 0})]
+        if defer_until is not None and found and all(impressions_only(e) for e in found):
+            oldest = min(e["key"] for e in found).generation_time
+            if oldest > defer_until and sum(e[SHOWN] for e in found) < MAX_IMPRESSIONS_PER_TAKE:
+                return Pending([], False)
+        keys = sorted(e["key"] for e in found)
         taken: list[Doc] = []
         count = to_store = cost = impressions = 0
         updates: set[tuple[str, object]] = set()

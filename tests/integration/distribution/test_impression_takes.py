@@ -9,7 +9,13 @@ from bson import ObjectId
 
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore, Doc
-from distribution_service.store.event_outbox import MAX_IMPRESSIONS_PER_TAKE, impressions_in, take_weight
+from distribution_service.store.event_outbox import (
+    MAX_IMPRESSIONS_PER_TAKE,
+    impressions_in,
+    impressions_only,
+    take_weight,
+)
+from distribution_service.store.event_outbox import SHOWN as SHOWN_FIELD
 
 PAGES = 23
 SHOWN = 100
@@ -94,3 +100,49 @@ def test_only_counted_impressions_weigh_nothing() -> None:
     assert impressions_in(mixed) == 2
     assert impressions_in(stored) == 0
     assert take_weight([mixed, stored]) == 3
+
+
+async def test_the_loop_leaves_young_impressions_alone_to_a_later_run_but_never_engagements(
+    store: DistributionStore,
+) -> None:
+    # given: one page of impressions just written
+    community, member, items = ObjectId(), ObjectId(), [ObjectId() for _ in range(SHOWN)]
+    now = datetime.now(UTC)
+    await serve(store, page(community, member, items, now))
+    worker = IngestWorker(store, interval=0)
+    # when: a run of the loop (deferring), then one told the impressions are old enough
+    assert await worker.drain(defer_impressions=True) == 0
+    entries, more = await store.events.list_pending(now + timedelta(seconds=2), 1000, now - timedelta(seconds=60))
+    # then: nothing is listed while they are young; listed once the bound passed their entry
+    assert (entries, more) == ([], False)
+    assert await counted(store, community, items) == [0] * SHOWN
+    entries, _ = await store.events.list_pending(now + timedelta(seconds=2), 1000, now + timedelta(seconds=60))
+    assert sum(impressions_in(e) for e in entries) == SHOWN
+    # and: an engagement waiting beside them is derived at once, the impressions with it, each once
+    await store.events.insert_events(
+        [{"community_id": community, "member_id": member, "content_id": items[0], "type": "OPEN", "occurred_at": now}]
+    )
+    assert await worker.drain(defer_impressions=True) == SHOWN + 1
+    assert await counted(store, community, items) == [1] * SHOWN
+    assert await store.events.outbox.entries.count_documents({}) == 0
+
+
+async def test_young_impressions_past_the_take_cap_are_not_deferred(store: DistributionStore) -> None:
+    community, member, items = ObjectId(), ObjectId(), [ObjectId() for _ in range(SHOWN)]
+    pages = MAX_IMPRESSIONS_PER_TAKE // SHOWN
+    for _ in range(pages):
+        await serve(store, page(community, member, items, datetime.now(UTC)))
+    assert await IngestWorker(store, interval=0).drain(defer_impressions=True) == pages * SHOWN
+    assert await counted(store, community, items) == [pages] * SHOWN
+
+
+async def test_a_decisions_entry_says_how_many_impressions_it_holds_and_only_then(store: DistributionStore) -> None:
+    community, member, items = ObjectId(), ObjectId(), [ObjectId() for _ in range(3)]
+    await serve(store, page(community, member, items, datetime.now(UTC)))
+    opened = {**page(community, member, items[:1], datetime.now(UTC))[0], "type": "OPEN", "engaged": True}
+    await store.decisions.insert_decisions([], also=[store.events.outbox.counted_insert([opened])])
+    shown, mixed = [e async for e in store.events.outbox.entries.find({}).sort("key", 1)]
+    assert shown[SHOWN_FIELD] == 3
+    assert impressions_only(shown)
+    assert SHOWN_FIELD not in mixed
+    assert not impressions_only(mixed)
