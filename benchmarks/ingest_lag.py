@@ -60,7 +60,8 @@ class Counters:
     def backlog(self) -> int:
         """Events acknowledged, not yet counted: those in the outbox (events an older version flagged `pending` are
         given an entry at start-up)."""
-        return sum(len(e["events"]) for e in self.db["event_outbox"].find({}, {"events._id": 1}))
+        found = self.db["event_outbox"].find({}, {"events._id": 1, "shown": 1})  # `shown`: a decision's impressions
+        return sum(len(e.get("events", ())) + e.get("shown", 0) for e in found)
 
     def shown(self, items: list[ObjectId]) -> set[ObjectId]:
         found = self.db["item_stats"].find({"community_id": self.community, "content_id": {"$in": items}})

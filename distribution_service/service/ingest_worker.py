@@ -33,7 +33,7 @@ from prometheus_client import Histogram
 from distribution_service.domain.honeycomb import EventType
 from distribution_service.service.metrics import EVENTS_INGESTED
 from distribution_service.store import DistributionStore, Doc
-from distribution_service.store.event_outbox import events_of, take_weight
+from distribution_service.store.event_outbox import event_count, events_of, take_weight
 from infra.logging import get_logger
 from infra.periodic import run_once
 from infra.tasks import cancel_and_wait
@@ -183,8 +183,9 @@ class IngestWorker:
         done = await self.store.transaction(
             lambda session: self.store.events.derive_pending(last_key, session, entries)
         )
-        EVENTS_INGESTED.inc(len(done))
-        return len(done)
+        # A take's counted impressions of an item are one event in `done` (event_outbox.events_of): counted here.
+        EVENTS_INGESTED.inc(event_count(done))
+        return event_count(done)
 
     async def _mark_deliveries(self, batch: list[Doc]) -> None:
         # One mark per (member, item, field), the earliest event's time: what marking each event in turn leaves.

@@ -33,7 +33,9 @@ def pending_events(settings: Settings) -> int:
     client: MongoClient[dict[str, Any]] = MongoClient(settings.mongodb_uri)
     try:
         db = client[settings.database_name("distribution")]
-        in_outbox = sum(len(entry["events"]) for entry in db["event_outbox"].find({}, {"events._id": 1}))
+        # A decision's impressions' entry holds no events, only how many it counts (`shown`).
+        found = db["event_outbox"].find({}, {"events._id": 1, "shown": 1})
+        in_outbox = sum(len(entry.get("events", ())) + entry.get("shown", 0) for entry in found)
         return in_outbox + db["events"].count_documents({"pending": True})
     finally:
         client.close()

@@ -10,7 +10,9 @@ from bson import ObjectId
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore, Doc
 from distribution_service.store.event_outbox import (
+    COUNTED,
     MAX_IMPRESSIONS_PER_TAKE,
+    event_count,
     impressions_in,
     impressions_only,
     take_weight,
@@ -58,7 +60,7 @@ async def test_a_maximum_cost_querys_pages_are_counted_in_one_take_exactly_once(
 
     async def counting_takes(last_key: ObjectId, session: object, known: object = ()) -> list[Doc]:
         done = await real(last_key, session, known)  # type: ignore[arg-type]
-        takes.append(len(done))
+        takes.append(event_count(done))
         return done
 
     store.events.derive_pending = counting_takes  # type: ignore[method-assign]
@@ -144,5 +146,8 @@ async def test_a_decisions_entry_says_how_many_impressions_it_holds_and_only_the
     shown, mixed = [e async for e in store.events.outbox.entries.find({}).sort("key", 1)]
     assert shown[SHOWN_FIELD] == 3
     assert impressions_only(shown)
+    # only what counting needs: the items' ids, one per impression, per community; no events
+    assert "events" not in shown
+    assert [(g["community_id"], g["content_ids"]) for g in shown[COUNTED]] == [(community, items)]
     assert SHOWN_FIELD not in mixed
     assert not impressions_only(mixed)
