@@ -14,7 +14,8 @@ Lag: the worker runs `interval` seconds after its last run (INGEST_INTERVAL_SECO
 an event is recorded (`wake`, then COALESCE_SECONDS to gather more, and no sooner than MIN_RUN_GAP_SECONDS after the
 previous run started nor, after a run that caught up in one take, than as long as it took: REST_FACTOR), and each
 run drains the backlog; so counters trail an acknowledged event by one run plus at most `interval` (or the previous
-run's duration, under load) (benchmarks/ingest_lag.py measures p50 and p99 under sustained load). A feed reads its
+run's duration, under load) (benchmarks/ingest_lag.py measures p50 and p99 under sustained load). Decisions'
+impressions alone wake nothing and wait up to IMPRESSIONS_DEFER_SECONDS more (below). A feed reads its
 member's last engagements from member_recent, so it sees the member's own newest events after the same lag. Ranking
 further caches counters for RANKING_COUNTERS_TTL_SECONDS, so a feed may read them that many seconds old. The age of
 the oldest event of each batch is observed in the `ingest_lag_seconds` histogram and kept as `last_lag_seconds`.

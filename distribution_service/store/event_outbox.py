@@ -78,9 +78,9 @@ MAX_UPDATES_PER_TAKE = 400
 # Impressions weigh nothing toward a take's `max_events` (INGEST_BATCH), at most this many a take instead: counting
 # one costs nothing but its item's update, which MAX_UPDATES_PER_TAKE bounds, and a maximum-cost query's 23 pages show
 # the same 100 items 23 times. Taken 1,000 events at a time, each of a query's ~2,300 impressions' takes updated the
-# same 100 items again: 4-5 takes a query (a throwaway probe of five queries' 11,500 impressions: 0.75 s of database
-# CPU in takes of 1,000, 0.15-0.21 s in one). Each entry still costs its read and delete (~1 ms of server CPU for a
-# decision's 100 impressions), so a take's impressions are bounded too.
+# same 100 items again: 2-3 takes a query (a helper's throwaway probe of five queries' 11,500 impressions, entries
+# still holding whole events: 0.75 s of database CPU in takes of 1,000, 0.16-0.18 s in one). Each entry still costs
+# its read and delete, so a take's impressions are bounded too.
 MAX_IMPRESSIONS_PER_TAKE = 10_000
 # Events per entry: a batch of recordEvents (up to 500) is split so a take can stop between its parts.
 EVENTS_PER_ENTRY = 100
