@@ -35,7 +35,7 @@ from pymongo import MongoClient
 from benchmarks.common import print_summary
 from benchmarks.gateway_harness import LOAD_CORE, SERVER_CORE, gateway_process, pin, ratio, wrk
 from benchmarks.hot_path import RECORD, RECORD_MANY, Platform, bare_inserts, set_up, warm_up
-from distribution_service.store.event_outbox import PACKED, unpacked
+from distribution_service.store.event_outbox import PACKED, SHOWN, waiting_events
 from infra.embedded import EmbeddedServer
 
 PROBE_ITEMS = 100
@@ -62,8 +62,8 @@ class Counters:
         """Events acknowledged, not yet counted: those in the outbox (events an older version flagged `pending` are
         given an entry at start-up)."""
         outbox = self.db["event_outbox"]
-        entries = outbox.find({}, {"events._id": 1, PACKED: 1})
-        return sum(len(unpacked(e, outbox.codec_options)["events"]) for e in entries)
+        entries = outbox.find({}, {"events._id": 1, PACKED: 1, SHOWN: 1})
+        return sum(waiting_events(e, outbox.codec_options) for e in entries)
 
     def shown(self, items: list[ObjectId]) -> set[ObjectId]:
         found = self.db["item_stats"].find({"community_id": self.community, "content_id": {"$in": items}})

@@ -14,7 +14,8 @@ Lag: the worker runs `interval` seconds after its last run (INGEST_INTERVAL_SECO
 an event is recorded (`wake`, then COALESCE_SECONDS to gather more, and no sooner than MIN_RUN_GAP_SECONDS after the
 previous run started nor, after a run that caught up in one take, than as long as it took: REST_FACTOR), and each
 run drains the backlog; so counters trail an acknowledged event by one run plus at most `interval` (or the previous
-run's duration, under load) (benchmarks/ingest_lag.py measures p50 and p99 under sustained load). A feed reads its
+run's duration, under load) (benchmarks/ingest_lag.py measures p50 and p99 under sustained load). Decisions'
+impressions alone wake nothing and wait up to IMPRESSIONS_DEFER_SECONDS more (below). A feed reads its
 member's last engagements from member_recent, so it sees the member's own newest events after the same lag. Ranking
 further caches counters for RANKING_COUNTERS_TTL_SECONDS, so a feed may read them that many seconds old. The age of
 the oldest event of each batch is observed in the `ingest_lag_seconds` histogram and kept as `last_lag_seconds`.
@@ -33,7 +34,7 @@ from prometheus_client import Histogram
 from distribution_service.domain.honeycomb import EventType
 from distribution_service.service.metrics import EVENTS_INGESTED
 from distribution_service.store import DistributionStore, Doc
-from distribution_service.store.event_outbox import events_of
+from distribution_service.store.event_outbox import event_count, events_of, take_weight
 from infra.logging import get_logger
 from infra.periodic import run_once
 from infra.tasks import cancel_and_wait
@@ -66,6 +67,13 @@ SLICE = timedelta(seconds=1)
 # fell further behind the more it had to do. Spans sized to hold about a batch bring each take back to about
 # INGEST_BATCH events (measured below and in the README), while each read still costs about a batch of entries.
 MAX_SLICE = timedelta(seconds=64)
+# A run of the loop leaves a backlog of decisions' impressions alone (under MAX_IMPRESSIONS_PER_TAKE) to a later run
+# until its oldest entry is this old (entry keys count whole seconds: 1-2 s more): a take updates each shown item
+# once however many pages showed it, so a take of several maximum-cost queries' pages (23 of the same 100 items
+# each) costs about what one query's did. Counted impressions trail the decision by at most this plus a run; ranking
+# reads counters up to RANKING_COUNTERS_TTL_SECONDS (30 s) old anyway. `drain()` alone (tests, migrations) does not
+# wait.
+IMPRESSIONS_DEFER_SECONDS = 2.0
 # At shutdown, the batch in progress gets this long to commit before it is cancelled.
 STOP_GRACE_SECONDS = 10.0
 # Opens and shares of a delivered item mark its delivery opened or shared (open rate and share rate per slot).
@@ -120,8 +128,9 @@ class IngestWorker:
         """An event was stored: derive soon rather than at the next interval."""
         self._wake.set()
 
-    async def drain(self) -> int:
-        """Derive every pending event, batch by batch; how many this run derived.
+    async def drain(self, *, defer_impressions: bool = False) -> int:
+        """Derive every pending event, batch by batch; how many this run derived. `defer_impressions` (the loop's
+        runs): a backlog of impressions alone younger than IMPRESSIONS_DEFER_SECONDS is left to a later run.
 
         A backlog under a batch (the usual case) is one read and one transaction. A larger one is read up to a
         moving bound (`until`, from its oldest entry, by spans sized to hold about a batch: `widened`), so each read
@@ -130,14 +139,16 @@ class IngestWorker:
         reaching the run's start (`horizon`) finds nothing."""
         # What was written before the run (to the second): later entries are the next run's, after its rest, so a
         # run under a steady stream does not chase each new entry in a take of its own.
-        horizon = datetime.now(UTC) + SLICE
-        entries, more = await self.store.events.list_pending(horizon, self.batch_size)
+        now = datetime.now(UTC)
+        horizon = now + SLICE
+        deferred = now - timedelta(seconds=IMPRESSIONS_DEFER_SECONDS) if defer_impressions else None
+        entries, more = await self.store.events.list_pending(horizon, self.batch_size, deferred)
         self._backlogged = False
         if not entries:
             return 0
         derived = await self.derive(entries)
         # A take cut short by a cap (events to store, counter updates: event_outbox.py) leaves a backlog too.
-        self._backlogged = more or len(events_of(entries)) >= self.batch_size
+        self._backlogged = more or take_weight(entries) >= self.batch_size
         if not self._backlogged:
             return derived
         oldest = await self.store.events.oldest_pending_time()
@@ -148,7 +159,7 @@ class IngestWorker:
             if entries:
                 derived += await self.derive(entries)
                 # A capped take counts as a full one: the span does not widen while the range still holds more.
-                taken = self.batch_size if more else len(events_of(entries))
+                taken = self.batch_size if more else take_weight(entries)
                 span, until = widened(span, until, taken, self.batch_size)
                 until = min(until, horizon)
                 continue
@@ -173,8 +184,9 @@ class IngestWorker:
         done = await self.store.transaction(
             lambda session: self.store.events.derive_pending(last_key, session, entries)
         )
-        EVENTS_INGESTED.inc(len(done))
-        return len(done)
+        # A take's counted impressions of an item are one event in `done` (event_outbox.events_of): counted here.
+        EVENTS_INGESTED.inc(event_count(done))
+        return event_count(done)
 
     async def _mark_deliveries(self, batch: list[Doc]) -> None:
         # One mark per (member, item, field), the earliest event's time: what marking each event in turn leaves.
@@ -198,7 +210,7 @@ class IngestWorker:
             self._wake.clear()
             if not self._stopping:
                 started = time.monotonic()
-                await run_once("ingest", self.drain)
+                await run_once("ingest", lambda: self.drain(defer_impressions=True))
                 ended = time.monotonic()
                 earliest = next_run_at(started, ended, backlogged=self._backlogged)
 

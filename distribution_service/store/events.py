@@ -252,10 +252,11 @@ class EventsStore:
         """When the oldest outbox entry was written (to the second); None when nothing waits."""
         return await self.outbox.oldest_time()
 
-    async def list_pending(self, until: datetime, max_events: int) -> Pending:
+    async def list_pending(self, until: datetime, max_events: int, defer_until: datetime | None = None) -> Pending:
         """The oldest outbox entries (any community) written up to `until`, holding about `max_events` events (and
-        whether more wait up to `until`)."""
-        return await self.outbox.list_through(until, max_events)
+        whether more wait up to `until`); none while only impressions written after `defer_until` wait
+        (EventOutboxStore.list_through)."""
+        return await self.outbox.list_through(until, max_events, defer_until)
 
     async def derive_pending(self, last_key: ObjectId, session: Session, known: Sequence[Doc] = ()) -> list[Doc]:
         """In the caller's transaction: the events of the outbox entries up to `last_key`, their entries deleted and

@@ -36,6 +36,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import Doc
 from distribution_service.store.community_items import CommunityItemsStore, item_key
+from distribution_service.store.event_outbox import COUNT
 from infra.indexes import IndexPlan
 from infra.lookups import IN_CHUNK, find_in
 
@@ -58,7 +59,7 @@ def recent_day_weights(docs: list[Doc], now: datetime) -> dict[tuple[ObjectId, d
     oldest = (now - timedelta(days=DAILY_BUCKET_DAYS)).date()
     buckets: dict[tuple[ObjectId, date], float] = {}
     for doc in docs:
-        weight = ENGAGEMENT_WEIGHT[EventType(doc["type"])]
+        weight = ENGAGEMENT_WEIGHT[EventType(doc["type"])] * doc.get(COUNT, 1)
         at = doc["occurred_at"] if doc["occurred_at"].tzinfo else doc["occurred_at"].replace(tzinfo=UTC)
         day = at.astimezone(UTC).date()
         if weight > 0 and day >= oldest:
@@ -118,8 +119,9 @@ class ItemCountersStore:
                         last_at[active] = doc["occurred_at"] if seen is None else max(seen, doc["occurred_at"])
                         increments.setdefault(active, {"engagement": 0.0})
             inc = increments.setdefault(doc["content_id"], {"engagement": 0.0})
-            inc[f"counts.{event_type.value}"] = inc.get(f"counts.{event_type.value}", 0) + 1
-            inc["engagement"] += ENGAGEMENT_WEIGHT[event_type]
+            # COUNT: a take's counted impressions of the item, as one event (store/event_outbox.py, `events_of`).
+            inc[f"counts.{event_type.value}"] = inc.get(f"counts.{event_type.value}", 0) + doc.get(COUNT, 1)
+            inc["engagement"] += ENGAGEMENT_WEIGHT[event_type] * doc.get(COUNT, 1)
         if not increments:
             return
         now = datetime.now(UTC)

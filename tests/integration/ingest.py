@@ -9,7 +9,7 @@ from pymongo import MongoClient
 
 from composition.topology import Topology
 from distribution_service.service import DistributionService
-from distribution_service.store.event_outbox import PACKED, unpacked
+from distribution_service.store.event_outbox import PACKED, SHOWN, waiting_events
 from infra.settings import Settings
 from tests.factories import Api
 
@@ -35,8 +35,8 @@ def pending_events(settings: Settings) -> int:
     try:
         db = client[settings.database_name("distribution")]
         outbox = db["event_outbox"]
-        entries = outbox.find({}, {"events._id": 1, PACKED: 1})
-        in_outbox = sum(len(unpacked(entry, outbox.codec_options)["events"]) for entry in entries)
+        entries = outbox.find({}, {"events._id": 1, PACKED: 1, SHOWN: 1})
+        in_outbox = sum(waiting_events(entry, outbox.codec_options) for entry in entries)
         return in_outbox + db["events"].count_documents({"pending": True})
     finally:
         client.close()
