@@ -8,7 +8,8 @@ member, alternating in blocks of 20, with nothing measured but the CPU of this p
 service) and of the database server (/proc), per feed. Then as many again with each stage of a decision wrapped:
 its CPU in the thread that runs it (`time.thread_time`, exact for a sequential feed: the loop waits on the server
 meanwhile) and, for a stage that talks to the database, the server's CPU around it. The wrappers' own cost is in
-the second pass only.
+the second pass only. The content cards and the caller's member read are kept as the hot path's gateway keeps them
+(CONTENT_CARD_TTL_SECONDS 5, MEMBER_READ_TTL_SECONDS 2).
 
 Prints the table "stage: no history vs history" (ms per feed) and ends with one JSON line.
 """
@@ -98,7 +99,11 @@ async def run(items: int, count: int) -> dict[str, Any]:
     os.environ["BENCH_MONGODB_URI"] = server.uri
     figures: dict[str, Any] = {"items": items, "feeds": count}
     try:
-        with scratch_settings(ranking_pool_ttl_seconds=5.0) as settings:
+        # The kept reads at the hot path's gateway's defaults (APP_ENV=development there; the scratch settings' test
+        # environment keeps no cards and no member reads, so every feed would read both).
+        with scratch_settings(
+            ranking_pool_ttl_seconds=5.0, content_card_ttl_seconds=5.0, member_read_ttl_seconds=2.0
+        ) as settings:
             app = create_app(settings)
             async with app.router.lifespan_context(app):
                 tokens = dict(zip(SIZES, await community_with_histories(app, settings, items, SIZES), strict=True))

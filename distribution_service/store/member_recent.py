@@ -26,16 +26,23 @@ checks the `_id`s (a set of at most RECENT_KEPT) and only then sorts and dedupes
 
 Reads decode dates as milliseconds (bson `DatetimeMS`): a feed turns each `occurred_at` into epoch seconds, which
 costs ~6x less from an integer than from a timezone-aware datetime, and so does the decode.
+
+A feed's read (one member) goes in a group (`GroupedReads`), as its decision's write does: the first is sent at once;
+the feeds that ask while it is on the wire go together in the next read, one `_id` `$in`, each member's document
+decoded once. Every feed's read is sent after it asked (never an answer read before), so a feed sees what it would
+have seen alone; each command saved is the client's and the server's cost of a round trip.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from bson import ObjectId
 from bson.codec_options import DatetimeConversion
 from pymongo import DESCENDING, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession as Session
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from distribution_service.domain.honeycomb import EventType
@@ -88,6 +95,68 @@ def newest_pushed(docs: list[Doc]) -> list[Doc]:
     return sorted(docs, key=lambda d: d["occurred_at"], reverse=True)[:RECENT_KEPT]
 
 
+class GroupedReads:
+    """Point lookups by `_id`, one read in flight: the keys asked while it is on the wire go in the next read
+    together (`_id` `$in`, READ_BATCH keys at most; a key asked twice is read once). Each caller gets its own shallow
+    copy of the document (None: none), or the read's error."""
+
+    def __init__(self, reads: AsyncCollection[Doc], *, max_keys: int = READ_BATCH) -> None:
+        self.reads = reads
+        self.max_keys = max_keys
+        self._queue: dict[str, list[asyncio.Future[Doc | None]]] = {}
+        self._running: asyncio.Task[None] | None = None
+        # Commands sent and keys asked (tests and benchmarks read how far groups formed).
+        self.commands = 0
+        self.asked = 0
+
+    async def read(self, key: str) -> Doc | None:
+        loop = asyncio.get_running_loop()
+        running = self._running
+        if running is not None and (running.done() or running.get_loop() is not loop):
+            # A drain left by a loop that has closed (a process's services restarted): its waiters went with it.
+            self._queue = {
+                k: alive
+                for k, waiters in self._queue.items()
+                if (alive := [w for w in waiters if w.get_loop() is loop])
+            }
+            running = self._running = None
+        done: asyncio.Future[Doc | None] = loop.create_future()
+        self._queue.setdefault(key, []).append(done)
+        self.asked += 1
+        if running is None:
+            self._running = asyncio.create_task(self._drain())
+        return await done
+
+    async def _drain(self) -> None:
+        try:
+            while self._queue:
+                keys = list(self._queue)[: self.max_keys]
+                group = {k: self._queue.pop(k) for k in keys}
+                try:
+                    docs = await self._fetch(keys)
+                except Exception as error:  # noqa: BLE001 - every waiter gets the read's own error
+                    for waiters in group.values():
+                        for w in waiters:
+                            if not w.done():
+                                w.set_exception(error)
+                                w.exception()  # retrieved: a cancelled caller no longer awaits it
+                    continue
+                for key, waiters in group.items():
+                    doc = docs.get(key)
+                    for w in waiters:
+                        if not w.done():
+                            w.set_result(None if doc is None else dict(doc))
+        finally:
+            self._running = None
+
+    async def _fetch(self, keys: list[str]) -> dict[str, Doc]:
+        self.commands += 1
+        if len(keys) == 1:
+            one = await self.reads.find_one({"_id": keys[0]})
+            return {} if one is None else {keys[0]: one}
+        return {doc["_id"]: doc async for doc in self.reads.find({"_id": {"$in": keys}})}
+
+
 class MemberRecentStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.docs = db["member_recent"]
@@ -95,6 +164,8 @@ class MemberRecentStore:
         self.reads = self.docs.with_options(
             codec_options=self.docs.codec_options.with_options(datetime_conversion=DatetimeConversion.DATETIME_MS)
         )
+        # One member's reads (feeds), grouped while one is on the wire.
+        self.grouped = GroupedReads(self.reads)
 
     async def ensure_indexes(self) -> None:
         """Only `_id` is read (point lookups): no secondary index, so each push rewrites one index entry."""
@@ -178,19 +249,21 @@ class MemberRecentStore:
         """Members' documents by member id (members with none are absent): each `events` list newest first, at most
         `limit`, each event carrying its `member_id` as a read from `events` does, and `relations` if mirrored.
         Dates are bson `DatetimeMS` (milliseconds since the epoch). `_id` `$in`, READ_BATCH a read
-        (infra.lookups.find_in); one member (a feed): one `_id` equality."""
+        (infra.lookups.find_in); one member (a feed): one `_id` equality, or its share of a grouped read
+        (`GroupedReads`) when other feeds' reads are on the wire."""
         keys = [recent_id(community_id, m) for m in member_ids]
         found: dict[str, Doc] = {}
         # Scoped by the community through the `_id` itself: SecantusDB scans the collection for `_id` `$in` beside
         # any other field.
         if len(keys) == 1:
-            one = await self.reads.find_one({"_id": keys[0]})
+            one = await self.grouped.read(keys[0])
             docs = [one] if one is not None else []
         else:
             docs = [doc async for doc in find_in(self.reads, {}, "_id", keys, chunk=READ_BATCH)]
         for doc in docs:
             mid = doc["member_id"]
-            # Freshly decoded: each entry is this read's own, completed in place rather than copied.
+            # Freshly decoded: completed in place rather than copied (feeds of one member in one grouped read share
+            # the entries, and each sets the same `member_id`; each has its own document).
             events = stored_newest_first(doc.get("events") or [], limit)
             for e in events:
                 e["member_id"] = mid

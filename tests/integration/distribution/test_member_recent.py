@@ -3,10 +3,13 @@ the derive transaction, backfilled once for events stored before, and what a fee
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
 from bson.datetime_ms import DatetimeMS
+from pymongo import AsyncMongoClient
+from pymongo.errors import PyMongoError
 
 from distribution_service.ranking.member_features import HISTORY_LIMIT
 from distribution_service.service.ingest_worker import IngestWorker
@@ -160,3 +163,55 @@ async def test_more_members_than_one_read_batch_are_all_found_in_their_community
     assert sorted(kept) == sorted(str(m) for m in members)
     assert {len(events) for events in kept.values()} == {2}
     assert all(e["member_id"] == m for m in members for e in kept[str(m)])
+
+
+async def test_concurrent_feeds_reads_go_in_groups_and_each_reads_what_it_would_alone(store: DistributionStore) -> None:
+    community = ObjectId()
+    members = [ObjectId() for _ in range(4)]
+    # given: three members with engagements (one with more than the limit) and one with none
+    docs = [d for k, m in enumerate(members[:3]) for d in history(community, m, 5 + 60 * k)]
+    await store.events.insert_events(docs)
+    assert await IngestWorker(store, interval=0).drain() == len(docs)
+    alone = [await store.events.list_member_recent(community, [m], limit=HISTORY_LIMIT) for m in members]
+    grouped = store.events.recent.grouped
+    commands, asked = grouped.commands, grouped.asked
+    # when: each member's feed reads at once, the first member's twice (its app asked two slots)
+    asks = [*members, members[0]]
+    read = await asyncio.gather(*(store.events.list_member_recent(community, [m], limit=HISTORY_LIMIT) for m in asks))
+    # then: fewer commands than reads, and every read answers what it answers alone
+    assert grouped.asked - asked == len(asks)
+    assert 1 <= grouped.commands - commands < len(asks)
+    assert read == [*alone, alone[0]]
+    assert read[0] is not None
+    assert read[-1] is not None
+    first, again = read[0][str(members[0])], read[-1][str(members[0])]
+    assert first is not again
+    assert fields(first) == fields(again)
+    assert all(e["member_id"] == members[0] for e in again)
+    assert read[3] == {}
+
+
+async def test_a_failed_grouped_read_fails_each_of_its_feeds_and_the_next_read_is_served(
+    store: DistributionStore, mongo_uri: str
+) -> None:
+    community, member = ObjectId(), ObjectId()
+    events = [{**d, "type": "OPEN"} for d in history(community, member, 3)]
+    await store.events.insert_events(events)
+    assert await IngestWorker(store, interval=0).drain() == 3
+    admin: AsyncMongoClient[Doc] = AsyncMongoClient(mongo_uri)
+    try:
+        data = {"failCommands": ["find"], "errorCode": 2}
+        await admin.admin.command({"configureFailPoint": "failCommand", "mode": {"times": 1}, "data": data})
+        # when: two feeds read while the read fails
+        read = await asyncio.gather(
+            *(store.events.list_member_recent(community, [m], limit=10) for m in (member, ObjectId())),
+            return_exceptions=True,
+        )
+    finally:
+        await admin.admin.command({"configureFailPoint": "failCommand", "mode": "off"})
+        await admin.close()
+    # then: each gets the read's error, and the next read is answered
+    assert all(isinstance(r, PyMongoError) for r in read)
+    again = await store.events.list_member_recent(community, [member], limit=10)
+    assert again is not None
+    assert len(again[str(member)]) == 3
