@@ -93,6 +93,13 @@ FEATURES: tuple[str, ...] = (
 FEATURE_INDEX = {name: i for i, name in enumerate(FEATURES)}
 
 
+def member_log_age(member: MemberState) -> float:
+    """log(1 + the age at which the member typically engages), the age held at 0 as a candidate's is: engagements
+    stamped before their item's creation (imported or back-dated events) made the median negative, and at -1 day or
+    less the gap was infinite or NaN."""
+    return float(np.log1p(np.maximum(member.typical_age_days, 0.0)))
+
+
 def tier_code(tier: str | None) -> float:
     return float(TIER_ORDER.index(tier)) if tier in TIER_ORDER else float("nan")
 
@@ -310,7 +317,7 @@ def build_matrix(member: MemberState, candidates: CandidateColumns, context: Dec
         x[:, col["cross_text_similarity"]] = nan
         x[:, col["cross_text_max"]] = nan
     # The candidate's age against the ages this member engages at, on a log scale (NaN without history).
-    x[:, col["cross_age_gap"]] = np.log1p(np.maximum(candidates.age_days, 0.0)) - np.log1p(member.typical_age_days)
+    x[:, col["cross_age_gap"]] = np.log1p(np.maximum(candidates.age_days, 0.0)) - member_log_age(member)
     return x
 
 
@@ -437,7 +444,7 @@ def member_matrix(block: ItemBlock, member: MemberState, rows: np.ndarray) -> np
     else:
         x[:, col["cross_text_similarity"]] = np.nan
         x[:, col["cross_text_max"]] = np.nan
-    x[:, col["cross_age_gap"]] = block.log_age[rows] - np.log1p(member.typical_age_days)
+    x[:, col["cross_age_gap"]] = block.log_age[rows] - member_log_age(member)
     return x
 
 

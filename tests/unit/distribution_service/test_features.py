@@ -12,6 +12,7 @@ from distribution_service.ranking.features import (
     DecisionContext,
     MemberState,
     build_matrix,
+    member_log_age,
     shares,
 )
 
@@ -99,3 +100,16 @@ def test_the_7_day_popularity_window_starts_at_midnight_utc_seven_days_before_th
 
     decision = datetime(2030, 1, 8, 15, 30, tzinfo=UTC).timestamp()
     assert popularity_window_start(decision) == datetime(2030, 1, 1, tzinfo=UTC).timestamp()
+
+
+@pytest.mark.parametrize("typical", [-1.0, -30.0, 0.0])
+def test_age_gap_holds_a_member_who_engages_before_creation_at_age_zero(typical: float) -> None:
+    # Back-dated or imported engagements can precede their item's creation: the gap stays finite (was -inf/NaN).
+    member = MemberState(member_id="m1", typical_age_days=typical)
+    gap = build_matrix(member, columns(), CONTEXT)[:, FEATURE_INDEX["cross_age_gap"]]
+    assert np.allclose(gap, np.log1p([1.0, 2.0, 3.0]))
+    assert member_log_age(member) == 0.0
+
+
+def test_age_gap_is_nan_without_a_history() -> None:
+    assert np.isnan(build_matrix(MEMBER, columns(), CONTEXT)[:, FEATURE_INDEX["cross_age_gap"]]).all()

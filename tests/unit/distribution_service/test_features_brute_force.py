@@ -164,7 +164,7 @@ def brute_force(catalog: Catalog, log: EventLog, member: str, t: float, item: in
         out["cross_text_similarity"] = out["cross_text_max"] = 0.0
         typical = float("nan")
     out["member_typical_age_days"] = typical
-    out["cross_age_gap"] = math.log1p(age) - math.log1p(typical)
+    out["cross_age_gap"] = math.log1p(age) - math.log1p(max(typical, 0.0))  # max keeps NaN
     return out
 
 
