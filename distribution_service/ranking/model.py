@@ -12,6 +12,7 @@ import numpy as np
 from prometheus_client import Counter
 
 from distribution_service.ranking.features import FEATURES
+from distribution_service.ranking.lazy_imports import RANKING_IMPORTS
 from infra.logging import get_logger
 
 TOP_CONTRIBUTIONS = 5
@@ -30,7 +31,8 @@ def compile_model(model_text: str) -> Any | None:
     """The model compiled to native code by lleaves (same scores, ~10x faster than Booster.predict on a feed's
     500 rows: benchmarks/ranking.py); None when lleaves is unavailable or refuses the model."""
     try:
-        import lleaves
+        with RANKING_IMPORTS:
+            import lleaves
     except ImportError:
         return None
     with tempfile.TemporaryDirectory() as folder:
@@ -58,7 +60,8 @@ class RankingModel:
         self.version = version
         # Imported here, in the registry's loading thread: lightgbm pulls in scikit-learn, scipy and pandas (seconds),
         # which a service must not pay before it answers /readyz.
-        import lightgbm as lgb
+        with RANKING_IMPORTS:
+            import lightgbm as lgb
 
         self.booster = lgb.Booster(model_str=model_text)
         if self.booster.num_feature() != len(FEATURES):

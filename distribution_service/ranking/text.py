@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from distribution_service.ranking.lazy_imports import RANKING_IMPORTS
+
 # 2^18 hashed columns: collisions between a community's words are rare at this width.
 N_FEATURES = 2**18
 _MARKUP = re.compile(r"<[^>]+>|&[a-z]+;")
@@ -24,8 +26,9 @@ def item_text(title: str, body: str, tags: tuple[str, ...] | list[str]) -> str:
 def text_matrix(texts: Sequence[str]) -> Any:
     """Each text's row (scipy CSR, float32): hashed word counts, English stop words left out, sublinear
     (1 + log count), L2-normalised, so a row's dot product with another is their cosine."""
-    from sklearn.feature_extraction.text import HashingVectorizer
-    from sklearn.preprocessing import normalize
+    with RANKING_IMPORTS:
+        from sklearn.feature_extraction.text import HashingVectorizer
+        from sklearn.preprocessing import normalize
 
     vectoriser = HashingVectorizer(
         n_features=N_FEATURES, alternate_sign=False, norm=None, stop_words="english", dtype=np.float32

@@ -23,6 +23,7 @@ from content_service.schemas import SERVICE_VIEWER as SERVICE
 from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.domain.labels import grade
 from distribution_service.ranking.history import STRONGEST_GRADE
+from distribution_service.ranking.lazy_imports import RANKING_IMPORTS
 from distribution_service.ranking.member_features import DAY, Engagements
 from distribution_service.ranking.text import N_FEATURES, item_text, text_matrix
 from distribution_service.store import DistributionStore, Doc
@@ -234,7 +235,8 @@ def content_ids(histories: dict[str, list[Doc]]) -> dict[str, list[str]]:
 def _stack(rows: list[Any]) -> Any:
     """One-row CSR matrices stacked into one, built from their arrays: scipy's `vstack` costs ~0.1 ms a block,
     which made stacking a pool's 500 rows a visible part of every feed (py-spy: 54 of 921 samples)."""
-    from scipy.sparse import csr_matrix
+    with RANKING_IMPORTS:
+        from scipy.sparse import csr_matrix
 
     if not rows:
         return csr_matrix((0, N_FEATURES), dtype=np.float32)

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
+from distribution_service.ranking.lazy_imports import RANKING_IMPORTS
 from infra.logging import get_logger
 
 log = get_logger(__name__)
@@ -18,11 +19,13 @@ DELAY_SECONDS = 2.0
 
 
 def load_ranking_stack() -> None:
-    """Import what a decision imports lazily and run the text vectoriser once (its first call builds tables)."""
-    import lightgbm  # noqa: F401
-    import scipy.sparse  # noqa: F401
+    """Import what a decision imports lazily and run the text vectoriser once (its first call builds tables), under
+    the lock every lazy import of the stack takes (ranking/lazy_imports.py)."""
+    with RANKING_IMPORTS:
+        import lightgbm  # noqa: F401
+        import scipy.sparse  # noqa: F401
 
-    from distribution_service.ranking.text import text_matrix
+        from distribution_service.ranking.text import text_matrix
 
     text_matrix(["warm up"])
 
