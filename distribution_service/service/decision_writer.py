@@ -14,10 +14,10 @@ IMPRESSIONS_PER_WRITE impressions) are what the ingest worker counts.
 A heavy operation's pages (the gateway's cost lane paces its service calls one at a time: gateway/cost_pacing.py)
 would each write alone. A feed made in such a call hands the call's turn on as it queues its decision
 (infra/call_gate.py, `step_turn`), and a write whose decisions all came so waits, STEP_HOLD_SECONDS at most, while
-more of those calls are queued for their turn, up to PACED_GROUP_DECISIONS: the next page is ranked meanwhile, and
-the pages go PACED_GROUP_DECISIONS to a write (a maximum-cost query's 23: 6 transactions instead of 23). That write
-is paced as a step of the operation's (`later_step`), and its pages then answer one at a time, a turn of the loop
-apart. A decision of any other caller in the queue ends the wait.
+more of those calls are queued for their turn: the next page is ranked meanwhile, and the operation's pages go in
+one write (a maximum-cost query's 23: one transaction instead of 23). That write is paced as a step of the
+operation's (`later_step`), and the pages then answer one at a time, a turn of the loop apart. A decision of any
+other caller in the queue ends the wait.
 """
 
 from __future__ import annotations
@@ -40,10 +40,6 @@ HOLD_SECONDS = 0.005
 # The longest a write of paced calls' decisions waits for the calls still queued (a maximum-cost query's pages are
 # ranked one after the other, each followed by its pause: ~0.2-0.5 s in all), and how often it looks again.
 STEP_HOLD_SECONDS = 2.0
-# A group of paced calls' decisions stops waiting at this many: the database's work for one write, and the pages
-# that answer together after it, stay a few pages long (all 23 of a maximum-cost query in one write held the
-# database for one long burst and answered 23 pages back to back on the loop: `{ __typename }` p99 rose).
-PACED_GROUP_DECISIONS = 4
 STEP_POLL_SECONDS = 0.005
 
 
@@ -66,13 +62,11 @@ class DecisionWriter:
         max_group: int = MAX_GROUP_DECISIONS,
         hold_seconds: float = HOLD_SECONDS,
         step_hold_seconds: float = STEP_HOLD_SECONDS,
-        paced_group: int = PACED_GROUP_DECISIONS,
     ) -> None:
         self.store = store
         self.max_group = max_group
         self.hold_seconds = hold_seconds
         self.step_hold_seconds = step_hold_seconds
-        self.paced_group = paced_group
         self._queue: list[_Pending] = []
         self._running: asyncio.Task[None] | None = None
         # Decisions being made now that will be written here, and what a held write waits on for them.
@@ -126,8 +120,6 @@ class DecisionWriter:
         is being decided."""
         turns = [p.turn for p in self._queue]
         if not turns or any(t is None for t in turns):
-            return False
-        if sum(len(p.decisions) for p in self._queue) >= self.paced_group:
             return False
         return self._coming > 0 or any(t.calls_queued() > 0 for t in turns if t is not None)
 

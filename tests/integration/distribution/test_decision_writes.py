@@ -14,7 +14,7 @@ import pytest
 from bson import ObjectId
 from pymongo.errors import InvalidOperation
 
-from distribution_service.service.decision_writer import PACED_GROUP_DECISIONS, DecisionWriter, _Pending, take_group
+from distribution_service.service.decision_writer import DecisionWriter, _Pending, take_group
 from distribution_service.store import DistributionStore
 from distribution_service.store.event_outbox import SHOWN
 from gateway.cost_lane import lane_for
@@ -153,7 +153,7 @@ def a_decision(community: ObjectId) -> dict[str, Any]:
     return {"_id": ObjectId(), "community_id": community, "member_id": ObjectId()}
 
 
-async def test_a_paced_operations_pages_share_a_few_writes(store: DistributionStore) -> None:
+async def test_a_paced_operations_pages_share_one_write(store: DistributionStore) -> None:
     community = ObjectId()
     writer = DecisionWriter(store)
     lane = lane_for(threshold=10, slots=1, share=0.5)
@@ -168,11 +168,10 @@ async def test_a_paced_operations_pages_share_a_few_writes(store: DistributionSt
     async with lane.admitted(1):
         async with lane.admitted(10):
             await asyncio.gather(*(gated(lambda d=d: page(d)) for d in decisions))  # type: ignore[misc]
-    # then: every page was ranked in its own step, and the five decisions went in two writes (PACED_GROUP_DECISIONS
-    # then the last), each a step of its own; each step paused after (cheap work about)
-    assert PACED_GROUP_DECISIONS == 4
-    assert (lane.pacer.steps, lane.pacer.pauses) == (7, 7)
-    assert (writer.writes, writer.decisions) == (2, 5)
+    # then: every page was ranked in its own step, and the five decisions went in one write, a step of its own; each
+    # paused after (cheap work about)
+    assert (lane.pacer.steps, lane.pacer.pauses) == (6, 6)
+    assert (writer.writes, writer.decisions) == (1, 5)
     ids = [d["_id"] for d in decisions]
     assert await store.decisions.decisions.count_documents({"_id": {"$in": ids}}) == 5
     entries = await store.events.outbox.entries.find({"counted.community_id": community}).to_list()
