@@ -162,12 +162,10 @@ class DecisionWriter:
     async def _write(self, group: list[_Pending]) -> None:
         decisions = [d for p in group for d in p.decisions]
         impressions = [d for p in group for d in p.impressions]
-        entries = []
-        for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE):
-            if lo:
-                # A paced operation's 2,300 impressions are ~2.5 ms of work: a turn of the loop apart, entry by entry.
-                await asyncio.sleep(0)
-            entries.append(self.store.events.impressions_insert(impressions[lo : lo + IMPRESSIONS_PER_WRITE]))
+        entries = [
+            self.store.events.impressions_insert(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
+            for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE)
+        ]
         paced = next((p.turn for p in group if p.turn is not None), None)
         try:
             # A paced operation's write is a step of its own (the pause after it is the operation's next step's).
