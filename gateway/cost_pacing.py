@@ -49,8 +49,6 @@ class Pacer:
         self.paused_seconds = 0.0
         # Steps waiting for their turn now (what a call handed the turn by `step_turn` reads).
         self.queued = 0
-        # The pause owed for work done after a call handed its turn on (`_Turn.later_step`): the next step waits it.
-        self.owed = 0.0
 
     @property
     def enabled(self) -> bool:
@@ -59,17 +57,6 @@ class Pacer:
     def pause_after(self, elapsed: float) -> float:
         """The pause after a step of `elapsed` seconds that met cheap work: the step then held `share` of the time."""
         return elapsed * (1 - self.share) / self.share
-
-    def count(self, elapsed: float, started_cheap: int) -> float:
-        """A step of `elapsed` seconds is over: counted, and the pause it is owed (0 when it met no cheap work:
-        none running, none started since `started_cheap`)."""
-        self.steps += 1
-        if not self.cheap_running and self.cheap_started == started_cheap:
-            return 0.0
-        pause = self.pause_after(elapsed)
-        self.pauses += 1
-        self.paused_seconds += pause
-        return pause
 
     @contextlib.contextmanager
     def cheap(self) -> Iterator[None]:
@@ -101,13 +88,6 @@ class Pacer:
             await self._turn.acquire()
         finally:
             self.queued -= 1
-        if self.owed:
-            owed, self.owed = self.owed, 0.0
-            try:
-                await asyncio.sleep(owed)
-            except BaseException:
-                self._turn.release()
-                raise
         turn = _Turn(self)
         inner = call_gate.set(None)  # the call's own calls and tasks pass straight through
         lent = step_turn.set(turn)
@@ -142,16 +122,15 @@ class _Turn:
 
     def end(self) -> float:
         """The step is over: counted, and the pause it is owed (0 when it met no cheap work)."""
-        return self.pacer.count(time.perf_counter() - self.started, self.started_cheap)
-
-    @contextlib.contextmanager
-    def later_step(self) -> Iterator[None]:
-        """Work for this call after it handed the turn on: a step of its own, whose pause the next step waits."""
-        started, started_cheap = time.perf_counter(), self.pacer.cheap_started
-        try:
-            yield
-        finally:
-            self.pacer.owed += self.pacer.count(time.perf_counter() - started, started_cheap)
+        pacer = self.pacer
+        elapsed = time.perf_counter() - self.started
+        pacer.steps += 1
+        if not pacer.cheap_running and pacer.cheap_started == self.started_cheap:
+            return 0.0
+        pause = pacer.pause_after(elapsed)
+        pacer.pauses += 1
+        pacer.paused_seconds += pause
+        return pause
 
     def hand_on(self) -> None:
         """The step ends now; the next call takes its turn once the pause is over. Once only."""

@@ -15,7 +15,7 @@ calls are still queued for a turn.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from contextlib import AbstractAsyncContextManager
 from contextvars import ContextVar
 from typing import Protocol, TypeVar
 
@@ -34,11 +34,6 @@ class StepTurn(Protocol):
 
     def hand_on(self) -> None:
         """What is left of this call only waits: let the next call take its turn (after the pause it is owed)."""
-        ...
-
-    def later_step(self) -> AbstractContextManager[None]:
-        """Around work done for the call after it handed the turn on (the write it waited for): paced as a step
-        of the caller's, whose pause the caller's next call waits out."""
         ...
 
 

@@ -15,15 +15,13 @@ A heavy operation's pages (the gateway's cost lane paces its service calls one a
 would each write alone. A feed made in such a call hands the call's turn on as it queues its decision
 (infra/call_gate.py, `step_turn`), and a write whose decisions all came so waits, STEP_HOLD_SECONDS at most, while
 more of those calls are queued for their turn: the next page is ranked meanwhile, and the operation's pages go in
-one write (a maximum-cost query's 23: one transaction instead of 23). That write is paced as a step of the
-operation's (`later_step`), and the pages then answer one at a time, a turn of the loop apart. A decision of any
-other caller in the queue ends the wait.
+one write (a maximum-cost query's 23: one transaction instead of 23). The pages then answer one at a time, a turn
+of the loop apart, as they would have. A decision of any other caller in the queue ends the wait.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -166,11 +164,8 @@ class DecisionWriter:
             self.store.events.impressions_insert(impressions[lo : lo + IMPRESSIONS_PER_WRITE])
             for lo in range(0, len(impressions), IMPRESSIONS_PER_WRITE)
         ]
-        paced = next((p.turn for p in group if p.turn is not None), None)
         try:
-            # A paced operation's write is a step of its own (the pause after it is the operation's next step's).
-            with paced.later_step() if paced is not None else contextlib.nullcontext():
-                await self.store.decisions.insert_decisions(decisions, also=entries)
+            await self.store.decisions.insert_decisions(decisions, also=entries)
         except Exception as error:  # noqa: BLE001 - every waiter gets the write's own error
             for p in group:
                 if not p.done.done():

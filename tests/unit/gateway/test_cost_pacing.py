@@ -217,28 +217,3 @@ async def test_a_handed_on_turn_still_pauses_when_cheap_work_is_about() -> None:
     heavy_at = [i for i, entry in enumerate(log) if entry.startswith("h")]
     for before, after in zip(heavy_at, heavy_at[1:], strict=False):
         assert "c" in log[before + 1 : after]
-
-
-async def test_work_done_after_a_handed_on_turn_is_paused_for_before_the_next_step() -> None:
-    lane = paced_lane()
-    owed_seen: list[float] = []
-
-    async def first() -> None:
-        turn = step_turn.get()
-        assert turn is not None
-        turn.hand_on()
-        with turn.later_step():  # the write it waited for, say
-            hold(0.004)
-        owed_seen.append(lane.pacer.owed)
-
-    async def second() -> None:
-        owed_seen.append(lane.pacer.owed)
-
-    async with lane.admitted(CHEAP), lane.admitted(HEAVY):  # cheap work about: every step pauses
-        await gated(first)
-        await gated(second)
-    # the later work's pause (share 0.5: as long as the work) was owed, and waited out before the next step began
-    assert owed_seen[0] >= 0.004
-    assert owed_seen[1] == 0
-    assert (lane.pacer.steps, lane.pacer.pauses) == (3, 3)
-    assert lane.pacer.paused_seconds >= 0.004
