@@ -13,9 +13,7 @@ the time, and they are guaranteed that much: a heavy operation is slowed, never 
 it runs without pauses. The result building that follows a step runs during its pause, beside the cheap requests.
 
 What runs inside a step (an in-process service's own calls, tasks it starts) passes through: the gate is cleared
-for the step's own context (infra/call_gate.py). A call may end its step early (`step_turn`): a ranked page whose
-decision waits to be written with the operation's other pages hands the turn on, so that the next page is ranked
-meanwhile and the pages' decisions go to the database in one write.
+for the step's own context (infra/call_gate.py).
 """
 
 from __future__ import annotations
@@ -26,7 +24,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextvars import ContextVar
 
-from infra.call_gate import call_gate, step_turn
+from infra.call_gate import call_gate
 
 # Set for the context of an operation executing in the lane as heavy (measurement and tests read it).
 heavy_operation: ContextVar[bool] = ContextVar("heavy_operation", default=False)
@@ -47,8 +45,6 @@ class Pacer:
         self.steps = 0
         self.pauses = 0
         self.paused_seconds = 0.0
-        # Steps waiting for their turn now (what a call handed the turn by `step_turn` reads).
-        self.queued = 0
 
     @property
     def enabled(self) -> bool:
@@ -81,64 +77,19 @@ class Pacer:
 
     @contextlib.asynccontextmanager
     async def step(self) -> AsyncIterator[None]:
-        """One service call of a heavy operation: its turn, then a pause if cheap work ran or arrived meanwhile. The
-        call may hand the turn on before it returns (`_Turn.hand_on`): the step ends there."""
-        self.queued += 1
-        try:
-            await self._turn.acquire()
-        finally:
-            self.queued -= 1
-        turn = _Turn(self)
-        inner = call_gate.set(None)  # the call's own calls and tasks pass straight through
-        lent = step_turn.set(turn)
-        failed = True
-        try:
-            yield
-            failed = False
-        finally:
-            step_turn.reset(lent)
-            call_gate.reset(inner)
-            if not turn.handed_on:
-                # A failed call raises at once and frees the turn (not counted, no pause).
-                pause = 0.0 if failed else turn.end()
-                try:
-                    if pause:
-                        await asyncio.sleep(pause)
-                finally:
-                    self._turn.release()
-
-
-class _Turn:
-    """A step's turn as lent to its call (infra/call_gate.py, `step_turn`)."""
-
-    def __init__(self, pacer: Pacer) -> None:
-        self.pacer = pacer
-        self.started = time.perf_counter()
-        self.started_cheap = pacer.cheap_started
-        self.handed_on = False
-
-    def calls_queued(self) -> int:
-        return self.pacer.queued
-
-    def end(self) -> float:
-        """The step is over: counted, and the pause it is owed (0 when it met no cheap work)."""
-        pacer = self.pacer
-        elapsed = time.perf_counter() - self.started
-        pacer.steps += 1
-        if not pacer.cheap_running and pacer.cheap_started == self.started_cheap:
-            return 0.0
-        pause = pacer.pause_after(elapsed)
-        pacer.pauses += 1
-        pacer.paused_seconds += pause
-        return pause
-
-    def hand_on(self) -> None:
-        """The step ends now; the next call takes its turn once the pause is over. Once only."""
-        if self.handed_on:
-            return
-        self.handed_on = True
-        pause = self.end()
-        if pause:
-            asyncio.get_running_loop().call_later(pause, self.pacer._turn.release)  # noqa: SLF001 - its own pacer
-        else:
-            self.pacer._turn.release()  # noqa: SLF001
+        """One service call of a heavy operation: its turn, then a pause if cheap work ran or arrived meanwhile."""
+        async with self._turn:
+            started_cheap = self.cheap_started
+            started = time.perf_counter()
+            inner = call_gate.set(None)  # the call's own calls and tasks pass straight through
+            try:
+                yield
+            finally:
+                call_gate.reset(inner)
+            elapsed = time.perf_counter() - started
+            self.steps += 1
+            if self.cheap_running or self.cheap_started != started_cheap:
+                pause = self.pause_after(elapsed)
+                self.pauses += 1
+                self.paused_seconds += pause
+                await asyncio.sleep(pause)

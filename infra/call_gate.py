@@ -5,11 +5,6 @@ operations) the call goes out at once. The gateway's cost lane (gateway/cost_pac
 of a heavy operation, so that each of its calls (a ranked page, a batch of content lookups) takes a turn. A gate
 clears itself for what runs inside a call it admitted (an in-process service's own calls, tasks it starts), so that
 nested calls pass straight through.
-
-Inside a call it admitted, a gate may also set `step_turn`: the call can then hand the turn on early, when all that
-is left of it is a wait its caller's next calls can join (a feed's decision waiting for the write it shares with the
-heavy operation's other pages: distribution_service/service/decision_writer.py), and see how many of the caller's
-calls are still queued for a turn.
 """
 
 from __future__ import annotations
@@ -17,27 +12,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from contextvars import ContextVar
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 CallGate = Callable[[], AbstractAsyncContextManager[None]]
 
 call_gate: ContextVar[CallGate | None] = ContextVar("call_gate", default=None)
-
-
-class StepTurn(Protocol):
-    """The turn of the call running now, as its gate lends it to the call (see the module's docstring)."""
-
-    def calls_queued(self) -> int:
-        """Calls of heavy operations waiting for a turn behind this one."""
-        ...
-
-    def hand_on(self) -> None:
-        """What is left of this call only waits: let the next call take its turn (after the pause it is owed)."""
-        ...
-
-
-step_turn: ContextVar[StepTurn | None] = ContextVar("step_turn", default=None)
 
 
 async def gated(call: Callable[[], Awaitable[T]]) -> T:

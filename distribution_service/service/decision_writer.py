@@ -10,13 +10,6 @@ feed's write leaves at once (nothing coming, no timer, no added latency); each c
 is stored, or raises the write's error. The impressions keep their contract: the
 decision flagged `impressions_counted` is their record, and the group's outbox entries (one per
 IMPRESSIONS_PER_WRITE impressions) are what the ingest worker counts.
-
-A heavy operation's pages (the gateway's cost lane paces its service calls one at a time: gateway/cost_pacing.py)
-would each write alone. A feed made in such a call hands the call's turn on as it queues its decision
-(infra/call_gate.py, `step_turn`), and a write whose decisions all came so waits, STEP_HOLD_SECONDS at most, while
-more of those calls are queued for their turn: the next page is ranked meanwhile, and the operation's pages go in
-one write (a maximum-cost query's 23: one transaction instead of 23). The pages then answer one at a time, a turn
-of the loop apart, as they would have. A decision of any other caller in the queue ends the wait.
 """
 
 from __future__ import annotations
@@ -27,7 +20,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from distribution_service.store import DistributionStore, Doc
-from infra.call_gate import StepTurn, step_turn
 
 # Impressions per outbox entry (the ingest worker counts them; store/event_outbox.py).
 IMPRESSIONS_PER_WRITE = 250
@@ -35,10 +27,6 @@ IMPRESSIONS_PER_WRITE = 250
 MAX_GROUP_DECISIONS = 256
 # The longest a write waits for the decisions still coming (a feed's reads and ranking take a few ms under load).
 HOLD_SECONDS = 0.005
-# The longest a write of paced calls' decisions waits for the calls still queued (a maximum-cost query's pages are
-# ranked one after the other, each followed by its pause: ~0.2-0.5 s in all), and how often it looks again.
-STEP_HOLD_SECONDS = 2.0
-STEP_POLL_SECONDS = 0.005
 
 
 @dataclass
@@ -46,25 +34,17 @@ class _Pending:
     decisions: list[Doc]
     impressions: list[Doc]
     done: asyncio.Future[None]
-    # The paced call this decision was made in, whose turn it handed on (None: any other caller).
-    turn: StepTurn | None = None
 
 
 class DecisionWriter:
     """One write in flight per process; the decisions that arrive meanwhile go together in the next one."""
 
     def __init__(
-        self,
-        store: DistributionStore,
-        *,
-        max_group: int = MAX_GROUP_DECISIONS,
-        hold_seconds: float = HOLD_SECONDS,
-        step_hold_seconds: float = STEP_HOLD_SECONDS,
+        self, store: DistributionStore, *, max_group: int = MAX_GROUP_DECISIONS, hold_seconds: float = HOLD_SECONDS
     ) -> None:
         self.store = store
         self.max_group = max_group
         self.hold_seconds = hold_seconds
-        self.step_hold_seconds = step_hold_seconds
         self._queue: list[_Pending] = []
         self._running: asyncio.Task[None] | None = None
         # Decisions being made now that will be written here, and what a held write waits on for them.
@@ -74,14 +54,11 @@ class DecisionWriter:
         self.writes = 0
         self.decisions = 0
 
-    async def write(self, decisions: list[Doc], impressions: list[Doc], *, join_paced: bool = False) -> None:
+    async def write(self, decisions: list[Doc], impressions: list[Doc]) -> None:
         """Store these decisions and impressions (with whatever else is waiting); return once they are stored.
-        A cancelled caller does not take its decision out: it is written with the group all the same. `join_paced`
-        (a feed's decision): made in a paced call, it hands the call's turn on and waits for the caller's next
-        calls' decisions (the module's docstring)."""
+        A cancelled caller does not take its decision out: it is written with the group all the same."""
         if not decisions and not impressions:
             return
-        turn = step_turn.get() if join_paced else None
         loop = asyncio.get_running_loop()
         running = self._running
         if running is not None and (running.done() or running.get_loop() is not loop):
@@ -89,18 +66,10 @@ class DecisionWriter:
             self._queue = [p for p in self._queue if p.done.get_loop() is loop]
             running = self._running = None
         done: asyncio.Future[None] = loop.create_future()
-        self._queue.append(_Pending(decisions, impressions, done, turn))
-        if turn is not None:
-            turn.hand_on()
-        self._wake()
+        self._queue.append(_Pending(decisions, impressions, done))
         if running is None:
             self._running = asyncio.create_task(self._drain())
         await asyncio.shield(done)
-
-    def _wake(self) -> None:
-        arrival = self._arrival
-        if arrival is not None and not arrival.done() and not arrival.get_loop().is_closed():
-            arrival.set_result(None)
 
     @contextmanager
     def coming(self, decisions: int) -> Iterator[None]:
@@ -111,45 +80,30 @@ class DecisionWriter:
             yield
         finally:
             self._coming -= decisions
-            self._wake()
-
-    def _paced_calls_pending(self) -> bool:
-        """Every decision waiting came from a paced call, and more of those calls are queued for their turn or one
-        is being decided."""
-        turns = [p.turn for p in self._queue]
-        if not turns or any(t is None for t in turns):
-            return False
-        return self._coming > 0 or any(t.calls_queued() > 0 for t in turns if t is not None)
+            arrival = self._arrival
+            if arrival is not None and not arrival.done() and not arrival.get_loop().is_closed():
+                arrival.set_result(None)
 
     async def _hold(self) -> None:
-        """Wait while decisions are coming (HOLD_SECONDS at most) or, for a group of paced calls' decisions, while
-        more of those calls are pending (STEP_HOLD_SECONDS at most), and the group has room."""
+        """Wait while decisions are coming and the group has room, HOLD_SECONDS at most."""
         loop = asyncio.get_running_loop()
-        started = loop.time()
-        while sum(len(p.decisions) for p in self._queue) < self.max_group:
-            paced = self._paced_calls_pending()
-            if paced:
-                remaining = started + self.step_hold_seconds - loop.time()
-            elif self._coming > 0:
-                remaining = started + self.hold_seconds - loop.time()
-            else:
-                return
+        deadline = loop.time() + self.hold_seconds
+        while self._coming > 0 and sum(len(p.decisions) for p in self._queue) < self.max_group:
+            remaining = deadline - loop.time()
             if remaining <= 0:
                 return
             self._arrival = loop.create_future()
             try:
-                # Paced calls may leave the queue without a decision (another kind of call): looked at again soon.
-                await asyncio.wait_for(self._arrival, min(remaining, STEP_POLL_SECONDS) if paced else remaining)
+                await asyncio.wait_for(self._arrival, remaining)
             except TimeoutError:
-                if not paced:
-                    return
+                return
             finally:
                 self._arrival = None
 
     async def _drain(self) -> None:
         try:
             while self._queue:
-                if self._coming > 0 or self._paced_calls_pending():
+                if self._coming > 0:
                     await self._hold()
                 group = take_group(self._queue, self.max_group)
                 del self._queue[: len(group)]
@@ -175,12 +129,9 @@ class DecisionWriter:
         finally:
             self.writes += 1
         self.decisions += len(decisions)
-        for n, p in enumerate(group):
+        for p in group:
             if not p.done.done():
                 p.done.set_result(None)
-                if n + 1 < len(group) and p.turn is not None:
-                    # A paced operation's pages answer a turn of the loop apart, as their steps did: not all at once.
-                    await asyncio.sleep(0)
 
 
 def take_group(queue: list[_Pending], max_group: int) -> list[_Pending]:

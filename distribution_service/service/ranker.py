@@ -181,9 +181,8 @@ class FeedRanker:
                 contributions_at_read,
             )
         # The decisions and the impressions (outbox entries the ingest worker counts; the decisions are their
-        # record) in one transaction, shared with the feeds that finish while another's write is on the wire (and with
-        # the other pages of a paced heavy operation: service/decision_writer.py).
-        await self.writer.write(decision_docs, impressions, join_paced=source == "feed")
+        # record) in one transaction, shared with the feeds that finish while another's write is on the wire.
+        await self.writer.write(decision_docs, impressions)
         if self.arms is not None:
             await self.arms.record(cid, batch.plans, channel)
         return decisions

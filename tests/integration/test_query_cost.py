@@ -132,16 +132,11 @@ async def test_a_paced_heavy_operation_yields_to_cheap_ones_and_completes(gatewa
                 await asyncio.sleep(0)  # in process, a cheap request may never wait: the loop's other tasks run here
             return answers
 
-        assert api.app is not None
-        writer = api.app.state.services.apps["distribution"].state.service.ranker.writer
-        writes, decisions = writer.writes, writer.decisions
         cheap = asyncio.create_task(cheap_client())
         await started.wait()  # the cheap client is about before the heavy operation starts
         body = await api.post(heavy, token=reader.token)
         finished.set()
         answers = await cheap
-        # The three pages' decisions, each ranked in its own step, went to the database in one write.
-        assert (writer.writes - writes, writer.decisions - decisions) == (1, 3)
     assert "errors" not in body, body
     assert body["extensions"]["cost"]["requested"] >= 50
     for alias in ("f0", "f1", "f2"):

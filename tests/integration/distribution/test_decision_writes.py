@@ -15,8 +15,6 @@ from pymongo.errors import InvalidOperation
 from distribution_service.service.decision_writer import DecisionWriter, _Pending, take_group
 from distribution_service.store import DistributionStore
 from distribution_service.store.event_outbox import SHOWN
-from gateway.cost_lane import lane_for
-from infra.call_gate import gated, step_turn
 
 
 def impression(community: ObjectId, member: ObjectId) -> dict[str, Any]:
@@ -145,89 +143,3 @@ async def test_a_write_holds_no_longer_than_its_bound(store: DistributionStore) 
     writer.hold_seconds = 60.0
     await asyncio.wait_for(writer.write([alone], []), timeout=10)
     assert writer.decisions == 2
-
-
-def a_decision(community: ObjectId) -> dict[str, Any]:
-    return {"_id": ObjectId(), "community_id": community, "member_id": ObjectId()}
-
-
-async def test_a_paced_operations_pages_share_one_write(store: DistributionStore) -> None:
-    community = ObjectId()
-    writer = DecisionWriter(store)
-    lane = lane_for(threshold=10, slots=1, share=0.5)
-    decisions = [a_decision(community) for _ in range(5)]
-
-    async def page(decision: dict[str, Any]) -> None:
-        with writer.coming(1):
-            await asyncio.sleep(0.01)  # its reads and ranking
-        await writer.write([decision], [impression(community, decision["member_id"])], join_paced=True)
-
-    # when: a heavy operation's five pages, paced (steps one at a time), while cheap work is about
-    async with lane.admitted(1):
-        async with lane.admitted(10):
-            await asyncio.gather(*(gated(lambda d=d: page(d)) for d in decisions))  # type: ignore[misc]
-    # then: every page was ranked in its own step, paused after, and the five decisions went in one write
-    assert (lane.pacer.steps, lane.pacer.pauses) == (5, 5)
-    assert (writer.writes, writer.decisions) == (1, 5)
-    ids = [d["_id"] for d in decisions]
-    assert await store.decisions.decisions.count_documents({"_id": {"$in": ids}}) == 5
-    entries = await store.events.outbox.entries.find({"counted.community_id": community}).to_list()
-    assert sum(entry[SHOWN] for entry in entries) == 5
-
-
-class StuckTurn:
-    """A paced call's turn with a call queued behind it that never comes (a failed page, another kind of call)."""
-
-    def __init__(self) -> None:
-        self.handed = 0
-
-    def calls_queued(self) -> int:
-        return 1
-
-    def hand_on(self) -> None:
-        self.handed += 1
-
-
-async def test_a_paced_write_holds_no_longer_than_its_bound(store: DistributionStore) -> None:
-    writer = DecisionWriter(store, step_hold_seconds=0.05)
-    turn = StuckTurn()
-    lent = step_turn.set(turn)
-    try:
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        await asyncio.wait_for(writer.write([a_decision(ObjectId())], [], join_paced=True), timeout=10)
-        waited = loop.time() - started
-    finally:
-        step_turn.reset(lent)
-    assert waited >= 0.05
-    assert (turn.handed, writer.writes, writer.decisions) == (1, 1, 1)
-
-
-async def test_another_callers_decision_ends_a_paced_wait(store: DistributionStore) -> None:
-    community = ObjectId()
-    writer = DecisionWriter(store, step_hold_seconds=60.0)
-    turn = StuckTurn()
-
-    async def paced() -> None:
-        step_turn.set(turn)  # this task's own context
-        await writer.write([a_decision(community)], [], join_paced=True)
-
-    held = asyncio.create_task(paced())
-    await asyncio.sleep(0.02)
-    assert not held.done()  # waiting for the calls queued behind it
-    # when: a feed outside the paced operation writes
-    await asyncio.wait_for(asyncio.gather(writer.write([a_decision(community)], []), held), timeout=10)
-    # then: both went at once, in one write
-    assert (writer.writes, writer.decisions) == (1, 2)
-
-
-async def test_a_decision_outside_a_paced_call_hands_nothing_on(store: DistributionStore) -> None:
-    writer = DecisionWriter(store, step_hold_seconds=60.0)
-    turn = StuckTurn()
-    lent = step_turn.set(turn)
-    try:
-        # a slot run's chunk (join_paced False) in a paced call: written at once, the turn kept
-        await asyncio.wait_for(writer.write([a_decision(ObjectId())], []), timeout=10)
-    finally:
-        step_turn.reset(lent)
-    assert (turn.handed, writer.writes) == (0, 1)

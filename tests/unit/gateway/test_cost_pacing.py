@@ -9,7 +9,7 @@ import pytest
 
 from gateway.cost_lane import CostLane, lane_for
 from gateway.cost_pacing import Pacer, heavy_operation
-from infra.call_gate import call_gate, gated, step_turn
+from infra.call_gate import call_gate, gated
 
 HEAVY, CHEAP = 100, 1
 
@@ -161,59 +161,3 @@ def test_the_pause_leaves_heavy_steps_their_share() -> None:
     assert Pacer(1.0).pause_after(0.1) == 0
     with pytest.raises(ValueError, match="fraction"):
         Pacer(0)
-
-
-async def test_a_call_that_hands_its_turn_on_lets_the_next_one_start_before_it_returns() -> None:
-    lane = paced_lane()
-    release = asyncio.Event()
-    started: list[int] = []
-    queued_seen: list[int] = []
-
-    async def page(n: int) -> int:
-        turn = step_turn.get()
-        assert turn is not None
-        for _ in range(3):  # its reads and ranking wait on I/O a few times
-            await asyncio.sleep(0)
-        started.append(n)
-        queued_seen.append(turn.calls_queued())
-        turn.hand_on()
-        turn.hand_on()  # once only
-        if len(started) == 3:
-            release.set()
-        await release.wait()  # what is left of the call only waits (a write shared with the next calls)
-        return n
-
-    async with lane.admitted(HEAVY):
-        answers = await asyncio.gather(*(gated(lambda n=n: page(n)) for n in range(3)))  # type: ignore[misc]
-    assert answers == [0, 1, 2]
-    # every call started before the first returned, one turn at a time, each seeing the calls queued behind it
-    assert started == [0, 1, 2]
-    assert queued_seen == [2, 1, 0]
-    assert (lane.pacer.steps, lane.pacer.queued) == (3, 0)
-    assert step_turn.get() is None
-
-
-async def test_a_handed_on_turn_still_pauses_when_cheap_work_is_about() -> None:
-    lane, log = paced_lane(), list[str]()
-    stop = asyncio.Event()
-    cheap = asyncio.create_task(cheap_client(lane, log, stop))
-    await asyncio.sleep(0)
-
-    async def page(n: int) -> str:
-        for _ in range(3):
-            await asyncio.sleep(0)
-        hold(0.002)
-        turn = step_turn.get()
-        assert turn is not None
-        turn.hand_on()
-        log.append(f"h{n}")
-        return f"h{n}"
-
-    async with lane.admitted(HEAVY):
-        await asyncio.gather(*(gated(lambda n=n: page(n)) for n in range(4)))  # type: ignore[misc]
-    stop.set()
-    await cheap
-    assert (lane.pacer.steps, lane.pacer.pauses) == (4, 4)
-    heavy_at = [i for i, entry in enumerate(log) if entry.startswith("h")]
-    for before, after in zip(heavy_at, heavy_at[1:], strict=False):
-        assert "c" in log[before + 1 : after]
