@@ -2,7 +2,7 @@
 
     python -m benchmarks.feed_after_history [--seconds 10] [--profile DIR]
 
-The hot path's set-up (benchmarks/hot_path.py: one server and one gateway pinned to one core, wrk on the other,
+The hot path's set-up (benchmarks/gateway_harness.py: one server and one gateway pinned to one core, wrk on the other,
 rate limits off, 300 items), then, as one member: `{ __typename }` and the feed at 8 connections, `recordEvent` at 8
 connections (thousands of opens: the member now has a history), `{ __typename }` and the feed at 32 connections, and
 the feed at 8 again. Each phase: requests/s, p99 and the gateway's and the server's CPU per request. This is the

@@ -3,7 +3,7 @@
     python -m benchmarks.feed_cpu [--feeds 200] [--concurrency 8] [--items 300] [--profile out.svg]
                                   [--wrk-seconds 10] [--split]
 
-The hot path's set-up (benchmarks/hot_path.py: one server, one gateway pinned to one core, rate limits off, 300
+The hot path's set-up (benchmarks/gateway_harness.py: one server, one gateway pinned to one core, rate limits off, 300
 items, FEED_MEMBERS members of whom half have engaged), then `--feeds` feeds of `feed(first: 10)` from
 `--concurrency` clients on the other core, each request another member's, and the same number of
 `{ __typename }` (the baseline, measured in the same run). CPU seconds are read from /proc for each process before

@@ -2,7 +2,7 @@
 
     python -m benchmarks.impression_counting [--queries 5] [--repeats 3] [--items 300]
 
-The isolation figure's set-up (benchmarks/hot_path.py: a gateway on the database server's core, 300 items, one
+The isolation figure's set-up (benchmarks/gateway_harness.py: a gateway on the database server's core, 300 items, one
 reader) with the gateway's own ingest worker idle (INGEST_INTERVAL_SECONDS=3600: decisions do not wake it), then
 --queries of the isolation figure's maximum-cost query (23 ranked pages of 100, benchmarks/isolation.py), one after
 the other. Their impressions' outbox entries are read and set aside, then derived --repeats times by an ingest

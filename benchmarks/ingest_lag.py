@@ -1,8 +1,9 @@
 """Ingestion under sustained load, through a real gateway: `python -m benchmarks.ingest_lag [--seconds 15]`.
 
-Set-up as benchmarks/hot_path.py: one SecantusDB server (in memory; `--disk` for a data folder) and one gateway
-process (every service in it, ingest worker included) pinned to core 0, wrk on core 1, rate limits off
-(`RATE_LIMITS_ENABLED=false`). Measured in one run, after 12,000 warm-up writes with `retryWrites=false`:
+Set-up as benchmarks/hot_path.py's (benchmarks/gateway_harness.py): one SecantusDB server (in memory; `--disk` for
+a data folder) and one gateway process (every service in it, ingest worker included) pinned to core 0, wrk on core
+1, rate limits off (`RATE_LIMITS_ENABLED=false`). Measured in one run, after 12,000 warm-up writes with
+`retryWrites=false`:
 
 - bare `insert_one` of an event document at --connections (the baseline);
 - `recordEvent` requests/s at --connections, and `recordEvents` of 100 events in events/s, vs that baseline
