@@ -7,16 +7,18 @@ import statistics
 import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
 
+from composition.topology import Topology
 from gateway.app import create_app
 from infra.embedded import EmbeddedServer, free_port
 from infra.settings import Settings
+from users_service.schemas import CommunityCreate, CommunityRead, MemberCreate, MemberRead, RoleChange
 
 
 @contextmanager
@@ -43,6 +45,27 @@ def scratch_settings(**overrides: Any) -> Iterator[Settings]:
     finally:
         if server:
             server.stop()
+
+
+@asynccontextmanager
+async def gateway_app(**overrides: Any) -> AsyncIterator[tuple[Settings, Starlette]]:
+    """The gateway app (every service mounted in it) on `scratch_settings`, its lifespan run in this process's loop:
+    what the in-process benchmarks call through httpx's ASGITransport or the services' clients."""
+    with scratch_settings(**overrides) as settings:
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            yield settings, app
+
+
+async def community_with_experts(services: Topology, handles: Sequence[str]) -> tuple[CommunityRead, list[MemberRead]]:
+    """The community "bench" and a member granted EXPERT (who may publish any kind) for each handle."""
+    community = await services.users.create_community(CommunityCreate(slug="bench", name="Bench"))
+    experts = []
+    for handle in handles:
+        member = await services.users.register_member(community.id, MemberCreate(handle=handle, display_name="A"))
+        await services.users.grant_role(community.id, RoleChange(handle=member.handle, role="EXPERT"))
+        experts.append(member)
+    return community, experts
 
 
 @contextmanager

@@ -2,7 +2,7 @@
 
     python -m benchmarks.feed_after_history [--seconds 10] [--profile DIR]
 
-The hot path's set-up (benchmarks/hot_path.py: one server and one gateway pinned to one core, wrk on the other,
+The hot path's set-up (benchmarks/gateway_harness.py: one server and one gateway pinned to one core, wrk on the other,
 rate limits off, 300 items), then, as one member: `{ __typename }` and the feed at 8 connections, `recordEvent` at 8
 connections (thousands of opens: the member now has a history), `{ __typename }` and the feed at 32 connections, and
 the feed at 8 again. Each phase: requests/s, p99 and the gateway's and the server's CPU per request. This is the
@@ -18,25 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
-import tempfile
-import uuid
 from pathlib import Path
 from typing import Any
 
 from benchmarks.common import print_summary
-from benchmarks.gateway_harness import (
-    LOAD_CORE,
-    SERVER_CORE,
-    TYPENAME,
-    cpu_seconds,
-    gateway_pid,
-    gateway_process,
-    pin,
-    ratio,
-    wrk,
-)
-from benchmarks.hot_path import FEED, RECORD, Platform, drain_ingest, set_up, warm_feeds
-from infra.embedded import EmbeddedServer
+from benchmarks.gateway_calls import FEED, RECORD
+from benchmarks.gateway_harness import LOAD_CORE, TYPENAME, database_server, ratio, running_gateway, wrk
 
 PHASES = (
     ("typename_c8", TYPENAME, 8),
@@ -63,43 +50,25 @@ def record(pid: int, seconds: int, out: Path) -> subprocess.Popen[bytes]:
 
 
 def run(seconds: int, profile: Path | None = None) -> dict[str, Any]:
-    os.sched_setaffinity(0, {int(LOAD_CORE)})
     figures: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as scratch:
-        server = EmbeddedServer(":memory:")
-        server.start()
-        try:
-            assert server.process is not None
-            server_pid = server.process.pid
-            pin(server_pid, SERVER_CORE)
-            prefix = f"fah{uuid.uuid4().hex[:8]}"
-            with gateway_process(server.uri, Path(scratch), prefix) as base:
-                gateway = gateway_pid()
-                platform = Platform(base)
-                world = set_up(platform, 300)
-                warm_feeds(platform, world["reader"])
-                one = {"contentId": world["content"][0], "type": "OPEN"}
-                for name, query, connections in PHASES:
-                    drain_ingest(server.uri, prefix)
-                    body = {"query": query, "variables": {"i": one}} if query == RECORD else {"query": query}
-                    spies = []
-                    if profile is not None and name in PROFILED:
-                        profile.mkdir(parents=True, exist_ok=True)
-                        spies = [
-                            record(pid, seconds, profile / f"{name}-{label}.txt")
-                            for label, pid in (("gateway", gateway), ("server", server_pid))
-                        ]
-                    before = (cpu_seconds(gateway), cpu_seconds(server_pid))
-                    result = wrk(base, world["reader"], body, connections=connections, seconds=seconds)
-                    for spy in spies:
-                        spy.wait()
-                    after = (cpu_seconds(gateway), cpu_seconds(server_pid))
-                    n = result["rps"] * seconds
-                    result["gateway_cpu_ms"] = round((after[0] - before[0]) / n * 1000, 2)
-                    result["server_cpu_ms"] = round((after[1] - before[1]) / n * 1000, 2)
-                    figures[name] = result
-        finally:
-            server.stop()
+    with database_server() as server, running_gateway(server, "fah", items=300, warm=True) as gateway:
+        one = {"contentId": gateway.content[0], "type": "OPEN"}
+        for name, query, connections in PHASES:
+            gateway.drain()
+            body = {"query": query, "variables": {"i": one}} if query == RECORD else {"query": query}
+            spies = []
+            if profile is not None and name in PROFILED:
+                profile.mkdir(parents=True, exist_ok=True)
+                spies = [record(pid, seconds, profile / f"{name}-{label}.txt") for label, pid in gateway.pids.items()]
+            before = gateway.cpu()
+            result = wrk(gateway.base, gateway.token, body, connections=connections, seconds=seconds)
+            for spy in spies:
+                spy.wait()
+            after = gateway.cpu()
+            n = result["rps"] * seconds
+            result["gateway_cpu_ms"] = round((after[0] - before[0]) / n * 1000, 2)
+            result["server_cpu_ms"] = round((after[1] - before[1]) / n * 1000, 2)
+            figures[name] = result
     figures["feed_vs_typename_c8"] = ratio(figures["feed_c8"]["rps"], figures["typename_c8"]["rps"])
     figures["feed_with_history_vs_typename_c32"] = ratio(
         figures["feed_c32_with_history"]["rps"], figures["typename_c32"]["rps"]

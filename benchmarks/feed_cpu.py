@@ -3,7 +3,7 @@
     python -m benchmarks.feed_cpu [--feeds 200] [--concurrency 8] [--items 300] [--profile out.svg]
                                   [--wrk-seconds 10] [--split]
 
-The hot path's set-up (benchmarks/hot_path.py: one server, one gateway pinned to one core, rate limits off, 300
+The hot path's set-up (benchmarks/gateway_harness.py: one server, one gateway pinned to one core, rate limits off, 300
 items, FEED_MEMBERS members of whom half have engaged), then `--feeds` feeds of `feed(first: 10)` from
 `--concurrency` clients on the other core, each request another member's, and the same number of
 `{ __typename }` (the baseline, measured in the same run). CPU seconds are read from /proc for each process before
@@ -23,30 +23,17 @@ import argparse
 import os
 import statistics
 import subprocess
-import tempfile
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 from pymongo import MongoClient
 
 from benchmarks.common import print_summary
-from benchmarks.gateway_harness import (
-    LOAD_CORE,
-    SERVER_CORE,
-    TYPENAME,
-    Figures,
-    cpu_seconds,
-    gateway_pid,
-    gateway_process,
-    pin,
-    ratio,
-    wrk,
-)
-from benchmarks.hot_path import FEED, Platform, drain_ingest, feed_members, set_up, warm_feeds
-from infra.embedded import EmbeddedServer
+from benchmarks.gateway_calls import FEED, Platform, warm_feeds
+from benchmarks.gateway_harness import TYPENAME, Figures, RunningGateway, database_server, ratio, running_gateway, wrk
+from benchmarks.gateway_harness import cpu_seconds as cpu_seconds  # feed_stages.py, member_recent_read.py take it here
+from benchmarks.hot_path import feed_members
 
 _FEED_ARGS = "slot: MORNING, scene: BEFORE_DECISION, first: 10"
 # The hot path's feed cut down, each selection a part less: what each part of a feed costs is the difference.
@@ -81,12 +68,13 @@ def burst(platform: Platform, query: str, tokens: list[str], count: int, concurr
         return list(pool.map(one, range(count)))
 
 
-def measure(platform: Platform, uri: str, gateway: int, server: int, query: str, **kw: Any) -> dict[str, float]:
-    before = (cpu_seconds(gateway), cpu_seconds(server), opcounters(uri))
+def measure(gateway: RunningGateway, query: str, **kw: Any) -> dict[str, float]:
+    uri = gateway.server.uri
+    before = (*gateway.cpu(), opcounters(uri))
     started = time.perf_counter()
-    latencies = burst(platform, query, **kw)
+    latencies = burst(gateway.platform, query, **kw)
     wall = time.perf_counter() - started
-    after = (cpu_seconds(gateway), cpu_seconds(server), opcounters(uri))
+    after = (*gateway.cpu(), opcounters(uri))
     n = len(latencies)
     figures = {
         "gateway_cpu_ms": round((after[0] - before[0]) / n * 1000, 2),
@@ -102,13 +90,12 @@ def measure(platform: Platform, uri: str, gateway: int, server: int, query: str,
     return figures
 
 
-def measure_wrk(
-    base: str, uri: str, gateway: int, server: int, query: str, token: str, seconds: int
-) -> dict[str, float]:
-    """The hot path's own load (wrk, 8 connections, one member): CPU per request from the requests wrk counted."""
-    before = (cpu_seconds(gateway), cpu_seconds(server), opcounters(uri))
-    figures = wrk(base, token, {"query": query}, connections=8, seconds=seconds)
-    after = (cpu_seconds(gateway), cpu_seconds(server), opcounters(uri))
+def measure_wrk(gateway: RunningGateway, query: str, seconds: int) -> dict[str, float]:
+    """The hot path's own load (wrk, 8 connections, the reader): CPU per request from the requests wrk counted."""
+    uri = gateway.server.uri
+    before = (*gateway.cpu(), opcounters(uri))
+    figures = wrk(gateway.base, gateway.token, {"query": query}, connections=8, seconds=seconds)
+    after = (*gateway.cpu(), opcounters(uri))
     n = figures["rps"] * seconds
     figures["gateway_cpu_ms"] = round((after[0] - before[0]) / n * 1000, 2)
     figures["server_cpu_ms"] = round((after[1] - before[1]) / n * 1000, 2)
@@ -118,70 +105,56 @@ def measure_wrk(
     return figures
 
 
+def profiler(pid: int, out: str) -> subprocess.Popen[bytes]:
+    """py-spy recording `pid` into `out` until interrupted (.txt: collapsed stacks)."""
+    spy = subprocess.Popen(
+        [
+            *("py-spy", "record", "-p", str(pid), "--nonblocking", "-o", out, "-r", "200"),
+            *(("--format", "raw") if out.endswith(".txt") else ()),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1)
+    return spy
+
+
 def run(
     feeds: int, concurrency: int, items: int, profile: str | None, wrk_seconds: int, split: bool = False
 ) -> dict[str, Any]:
-    os.sched_setaffinity(0, {int(LOAD_CORE)})
     figures = Figures()
-    with tempfile.TemporaryDirectory() as scratch:
-        server = EmbeddedServer(":memory:")
-        server.start()
-        try:
-            assert server.process is not None
-            pin(server.process.pid, SERVER_CORE)
-            server_process = server.process.pid
-            prefix = f"cpu{uuid.uuid4().hex[:8]}"
-            with gateway_process(server.uri, Path(scratch), prefix) as base:
-                gateway = gateway_pid()
-                platform = Platform(base)
-                world = set_up(platform, items)
-                tokens = feed_members(platform, world["content"])
-                warm_feeds(platform, world["reader"])
-                figures["ingest_drain_seconds"] = drain_ingest(server.uri, prefix)
-                kw = {"tokens": tokens, "count": feeds, "concurrency": concurrency}
-                typename = measure(platform, server.uri, gateway, server_process, TYPENAME, **kw)
-                figures["typename"] = typename
-                spy = None
-                if profile:
-                    spy = subprocess.Popen(
-                        [
-                            *("py-spy", "record", "-p", str(gateway), "--nonblocking", "-o", profile, "-r", "200"),
-                            *(("--format", "raw") if profile.endswith(".txt") else ()),
-                        ],
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL,
-                    )
-                    time.sleep(1)
-                feed = measure(platform, server.uri, gateway, server_process, FEED, **kw)
-                if spy:
-                    spy.send_signal(2)
-                    spy.wait(timeout=60)
-                figures["feed"] = feed
-                # The ingest worker's share: the impressions the feeds logged, counted after them.
-                before = (cpu_seconds(gateway), cpu_seconds(server_process))
-                figures["ingest_drain_after_feeds_seconds"] = drain_ingest(server.uri, prefix)
-                time.sleep(1.5)
-                figures["drain_gateway_cpu_ms_per_feed"] = round((cpu_seconds(gateway) - before[0]) / feeds * 1000, 2)
-                figures["drain_server_cpu_ms_per_feed"] = round(
-                    (cpu_seconds(server_process) - before[1]) / feeds * 1000, 2
-                )
-                figures["feed_cpu_vs_typename"] = ratio(typename["total_cpu_ms"], feed["total_cpu_ms"])
-                if wrk_seconds:
-                    reader = world["reader"]
-                    t = measure_wrk(base, server.uri, gateway, server_process, TYPENAME, reader, wrk_seconds)
-                    figures["wrk_typename_c8"] = t
-                    drain_ingest(server.uri, prefix)
-                    f = measure_wrk(base, server.uri, gateway, server_process, FEED, reader, wrk_seconds)
-                    figures["wrk_feed_c8"] = f
-                    figures["wrk_feed_cpu_vs_typename_c8"] = ratio(t["total_cpu_ms"], f["total_cpu_ms"])
-                    figures["wrk_feed_vs_typename_c8"] = ratio(f["rps"], t["rps"])
-                    for key, query in SPLIT_QUERIES.items() if split else ():
-                        drain_ingest(server.uri, prefix)
-                        figures[key] = measure_wrk(
-                            base, server.uri, gateway, server_process, query, reader, wrk_seconds
-                        )
-        finally:
-            server.stop()
+    with database_server() as server, running_gateway(server, "cpu", items=items) as gateway:
+        tokens = feed_members(gateway.platform, gateway.content)
+        warm_feeds(gateway.platform, gateway.token)
+        figures["ingest_drain_seconds"] = gateway.drain()
+        kw = {"tokens": tokens, "count": feeds, "concurrency": concurrency}
+        typename = measure(gateway, TYPENAME, **kw)
+        figures["typename"] = typename
+        spy = profiler(gateway.gateway_pid, profile) if profile else None
+        feed = measure(gateway, FEED, **kw)
+        if spy:
+            spy.send_signal(2)
+            spy.wait(timeout=60)
+        figures["feed"] = feed
+        # The ingest worker's share: the impressions the feeds logged, counted after them.
+        before = gateway.cpu()
+        figures["ingest_drain_after_feeds_seconds"] = gateway.drain()
+        time.sleep(1.5)
+        after = gateway.cpu()
+        figures["drain_gateway_cpu_ms_per_feed"] = round((after[0] - before[0]) / feeds * 1000, 2)
+        figures["drain_server_cpu_ms_per_feed"] = round((after[1] - before[1]) / feeds * 1000, 2)
+        figures["feed_cpu_vs_typename"] = ratio(typename["total_cpu_ms"], feed["total_cpu_ms"])
+        if wrk_seconds:
+            t = measure_wrk(gateway, TYPENAME, wrk_seconds)
+            figures["wrk_typename_c8"] = t
+            gateway.drain()
+            f = measure_wrk(gateway, FEED, wrk_seconds)
+            figures["wrk_feed_c8"] = f
+            figures["wrk_feed_cpu_vs_typename_c8"] = ratio(t["total_cpu_ms"], f["total_cpu_ms"])
+            figures["wrk_feed_vs_typename_c8"] = ratio(f["rps"], t["rps"])
+            for key, query in SPLIT_QUERIES.items() if split else ():
+                gateway.drain()
+                figures[key] = measure_wrk(gateway, query, wrk_seconds)
     figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
     return figures
 

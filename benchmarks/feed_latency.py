@@ -15,11 +15,10 @@ import asyncio
 import httpx
 from bson import ObjectId
 
-from benchmarks.common import median_ms, print_summary, scratch_settings, timed
+from benchmarks.common import community_with_experts, gateway_app, median_ms, print_summary, timed
 from content_service.schemas import ContentCreate
 from distribution_service.schemas import FeedRequest
-from gateway.app import create_app
-from users_service.schemas import CommunityCreate, MemberCreate, RoleChange
+from users_service.schemas import MemberCreate
 
 FEED = (
     "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 20) "
@@ -28,51 +27,42 @@ FEED = (
 
 
 async def run(items: int, repeat: int) -> dict[str, float]:
-    with scratch_settings() as settings:
-        app = create_app(settings)
-        async with app.router.lifespan_context(app):
-            services = app.state.services
-            community = await services.users.create_community(CommunityCreate(slug="bench", name="Bench"))
-            authors = []
-            for i in range(20):
-                member = await services.users.register_member(
-                    community.id, MemberCreate(handle=f"a{i}", display_name="A")
+    async with gateway_app() as (settings, app):
+        services = app.state.services
+        community, authors = await community_with_experts(services, [f"a{i}" for i in range(20)])
+        for n in range(items):
+            kind = "PGC" if n % 3 else "UGC"
+            await services.content.publish(
+                community.id,
+                ContentCreate(author_id=authors[n % 20].id, title=f"Item {n}", body="b", kind=kind, tags=["t"]),
+            )
+        reader = await services.users.register_member(community.id, MemberCreate(handle="reader", display_name="R"))
+        token = app.state.issuer.issue(member_id=reader.id, community_id=community.id)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+
+            async def through_gateway() -> None:
+                response = await http.post(
+                    "/graphql", json={"query": FEED}, headers={"Authorization": f"Bearer {token}"}
                 )
-                await services.users.grant_role(community.id, RoleChange(handle=member.handle, role="EXPERT"))
-                authors.append(member)
-            for n in range(items):
-                kind = "PGC" if n % 3 else "UGC"
-                await services.content.publish(
-                    community.id,
-                    ContentCreate(author_id=authors[n % 20].id, title=f"Item {n}", body="b", kind=kind, tags=["t"]),
-                )
-            reader = await services.users.register_member(community.id, MemberCreate(handle="reader", display_name="R"))
-            token = app.state.issuer.issue(member_id=reader.id, community_id=community.id)
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+                assert "errors" not in response.json()
 
-                async def through_gateway() -> None:
-                    response = await http.post(
-                        "/graphql", json={"query": FEED}, headers={"Authorization": f"Bearer {token}"}
-                    )
-                    assert "errors" not in response.json()
+            request = FeedRequest(member_id=reader.id, slot="MORNING", scene="BEFORE_DECISION", first=20)
+            page = await services.distribution.feed(community.id, request)
+            ids = [item.content_id for item in page.items]
 
-                request = FeedRequest(member_id=reader.id, slot="MORNING", scene="BEFORE_DECISION", first=20)
-                page = await services.distribution.feed(community.id, request)
-                ids = [item.content_id for item in page.items]
+            async def bare_feed() -> None:
+                await services.distribution.feed(community.id, request)
 
-                async def bare_feed() -> None:
-                    await services.distribution.feed(community.id, request)
+            content_db = services.apps["content"].state.mongo[settings.database_name("content")]
+            object_ids = [ObjectId(i) for i in ids]
 
-                content_db = services.apps["content"].state.mongo[settings.database_name("content")]
-                object_ids = [ObjectId(i) for i in ids]
+            async def bare_find() -> None:
+                await content_db["content"].find({"_id": {"$in": object_ids}}).to_list()
 
-                async def bare_find() -> None:
-                    await content_db["content"].find({"_id": {"$in": object_ids}}).to_list()
-
-                gateway = median_ms(await timed(through_gateway, repeat=repeat))
-                bare = median_ms(await timed(bare_feed, repeat=repeat))
-                find = median_ms(await timed(bare_find, repeat=repeat))
+            gateway = median_ms(await timed(through_gateway, repeat=repeat))
+            bare = median_ms(await timed(bare_feed, repeat=repeat))
+            find = median_ms(await timed(bare_find, repeat=repeat))
     return {
         "items": items,
         "gateway_feed_median_ms": gateway,

@@ -1,27 +1,33 @@
-"""The hot-path benchmarks' harness: a gateway process pinned to the server's core, wrk pinned to the other, and
-figures printed as they are measured (benchmarks/hot_path.py, benchmarks/ingest_lag.py)."""
+"""The gateway benchmarks' harness (benchmarks/hot_path.py, feed_after_history.py, feed_cpu.py,
+impression_counting.py, ingest_lag.py): a database server and a gateway process pinned to one core, set up and
+stopped in one place (`database_server`, `running_gateway`), wrk pinned to the other core, each process's CPU
+seconds from /proc, and figures printed as they are measured."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import httpx
 
-from infra.embedded import free_port
+from benchmarks.gateway_calls import ADMIN_KEY, Platform, drain_ingest, set_up, warm_feeds
+from infra.embedded import EmbeddedServer, free_port
 from infra.processes import stop_all, wait_ready
 
-ADMIN_KEY = "bench-admin-key-0123456789abcdef0123456789"
 JWT_SECRET = "bench-jwt-secret-0123456789abcdef0123456789"
 SERVER_CORE = "0"
 LOAD_CORE = "1"
@@ -52,36 +58,122 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def gateway_pid() -> int:
-    """The gateway process this harness started (a child of this process running `-m gateway`), from /proc."""
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rpartition(")")[2].split()[1])
-            command = (stat.parent / "cmdline").read_bytes().split(b"\0")
-        except (OSError, ValueError):
-            continue
-        if parent == os.getpid() and b"gateway" in command:
-            return int(stat.parent.name)
-    raise RuntimeError("no gateway process found")
+def pin(pid: int, core: str, attempts: int = 5) -> None:
+    """Every thread of `pid` on `core`. taskset fails when a thread it listed ends before it is pinned (a starting
+    server's threads come and go): tried again, the threads left are pinned."""
+    for attempt in range(attempts):
+        done = subprocess.run(["taskset", "-a", "-p", "-c", core, str(pid)], capture_output=True, text=True)
+        if done.returncode == 0:
+            return
+        if attempt == attempts - 1:
+            raise RuntimeError(f"taskset could not pin {pid} to core {core}: {done.stderr.strip()}")
+        time.sleep(0.1)
 
 
-def pin(pid: int, core: str) -> None:
-    subprocess.run(["taskset", "-a", "-p", "-c", core, str(pid)], check=True, capture_output=True)
+@dataclass(frozen=True)
+class DatabaseServer:
+    """The run's SecantusDB server (pinned to SERVER_CORE) and its scratch folder (the gateway's VAR_DIR)."""
+
+    uri: str
+    pid: int
+    scratch: Path
+
+
+@dataclass(frozen=True)
+class RunningGateway:
+    """A gateway process ready on `base` (every service in it, pinned to the server's core) on the database prefix
+    `prefix`, with the community `set_up` made (`world`: its id, the items' ids, the reader's token and id)."""
+
+    base: str
+    prefix: str
+    gateway_pid: int
+    server: DatabaseServer
+    platform: Platform
+    world: dict[str, Any]
+
+    @property
+    def token(self) -> str:
+        """The reader's token: the member the benchmarks measure."""
+        token: str = self.world["reader"]
+        return token
+
+    @property
+    def content(self) -> list[str]:
+        content: list[str] = self.world["content"]
+        return content
+
+    @property
+    def pids(self) -> dict[str, int]:
+        return {"gateway": self.gateway_pid, "server": self.server.pid}
+
+    def cpu(self) -> tuple[float, float]:
+        """The gateway's and the database server's CPU seconds so far."""
+        return cpu_seconds(self.gateway_pid), cpu_seconds(self.server.pid)
+
+    def drain(self) -> float:
+        """Wait out the ingest worker's backlog (gateway_calls.drain_ingest); the seconds it took."""
+        return drain_ingest(self.server.uri, self.prefix)
 
 
 @contextmanager
-def gateway_process(
-    mongodb_uri: str, var_dir: Path, db_prefix: str | None = None, *, module: str = "gateway"
-) -> Iterator[str]:
-    """The gateway (every service in it) on the server's core, rate limits off; its base URL once ready. `module`:
-    what runs it (benchmarks.loop_meter: the gateway with its loop metered)."""
+def database_server(*, disk: bool = False) -> Iterator[DatabaseServer]:
+    """This process (and so the load it generates) on LOAD_CORE, a scratch folder, and a SecantusDB server on
+    SERVER_CORE (in memory; `disk`: on a data folder in the scratch). Stopped, the folder removed and this process's
+    affinity restored on the way out, also on an exception, Ctrl-C or SIGTERM."""
+    affinity = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {int(LOAD_CORE)})
+    try:
+        with _sigterm_as_interrupt(), tempfile.TemporaryDirectory() as scratch:
+            server = EmbeddedServer(str(Path(scratch) / "db") if disk else ":memory:")
+            try:
+                server.start()
+                assert server.process is not None
+                pin(server.process.pid, SERVER_CORE)
+                yield DatabaseServer(server.uri, server.process.pid, Path(scratch))
+            finally:
+                server.stop()
+    finally:
+        os.sched_setaffinity(0, affinity)
+
+
+@contextmanager
+def running_gateway(
+    server: DatabaseServer,
+    stem: str,
+    *,
+    items: int,
+    warm: bool = False,
+    module: str = "gateway",
+    env: dict[str, str] | None = None,
+) -> Iterator[RunningGateway]:
+    """The gateway on `server` (database prefix `stem` and 8 random hex digits), rate limits off, once it answers
+    readyz, with `items` items and a reader set up (`warm`: and WARM_FEEDS untimed feeds served). `module`: what runs
+    it (benchmarks.loop_meter: the gateway with its loop metered); `env`: more of its environment. Stopped on the way
+    out, also on an exception, Ctrl-C or SIGTERM."""
+    prefix = f"{stem}{uuid.uuid4().hex[:8]}"
+    with _gateway_process(server.uri, server.scratch, prefix, module, env or {}) as (base, pid):
+        platform = Platform(base)
+        try:
+            world = set_up(platform, items)
+            if warm:
+                warm_feeds(platform, world["reader"])
+            yield RunningGateway(base, prefix, pid, server, platform, world)
+        finally:
+            platform.close()
+
+
+@contextmanager
+def _gateway_process(
+    mongodb_uri: str, var_dir: Path, db_prefix: str, module: str, env: dict[str, str]
+) -> Iterator[tuple[str, int]]:
+    """The gateway (every service in it) on the server's core, rate limits off; its base URL and PID once ready."""
     port = free_port()
-    env = {
+    environment = {
         **os.environ,
         "MONGODB_URI": mongodb_uri,
         "APP_ENV": "development",
         "GATEWAY_PORT": str(port),
-        "DB_PREFIX": db_prefix or f"hot{uuid.uuid4().hex[:8]}",
+        "DB_PREFIX": db_prefix,
         "SEED_DEMO": "false",
         "RATE_LIMITS_ENABLED": "false",
         "SLOT_SCHEDULER_ENABLED": "false",
@@ -89,19 +181,43 @@ def gateway_process(
         "PLATFORM_ADMIN_KEY": ADMIN_KEY,
         "VAR_DIR": str(var_dir),
         "LOG_LEVEL": "WARNING",
+        **env,
     }
-    log = open(var_dir / "gateway.log", "ab")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        ["taskset", "-c", SERVER_CORE, sys.executable, "-m", module], env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
+    with open(var_dir / "gateway.log", "ab") as log:
+        # taskset execs the interpreter: the child's PID is the gateway's
+        process = subprocess.Popen(
+            ["taskset", "-c", SERVER_CORE, sys.executable, "-m", module], env=environment, stdout=log, stderr=log
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            # a loaded machine starts four services slowly
+            wait_ready(base, process, var_dir / "gateway.log", timeout=180, interval=0.3)
+            yield base, process.pid
+        finally:
+            try:
+                stop_all([process])
+            except BaseException:  # a second Ctrl-C while it stops: no orphan either
+                process.kill()
+                process.wait()
+                raise
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt meanwhile (its default ends Python without running `finally`: the server
+    and the gateway would outlive the benchmark); only in the main thread, where signal handlers can be set."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
     try:
-        # a loaded machine starts four services slowly
-        wait_ready(base, process, var_dir / "gateway.log", timeout=180, interval=0.3)
-        yield base
+        yield
     finally:
-        stop_all([process])
-        log.close()
+        signal.signal(signal.SIGTERM, previous)
 
 
 def wrk(base: str, token: str | list[str], body: dict[str, Any], *, connections: int, seconds: int) -> dict[str, float]:

@@ -58,46 +58,37 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 from bson import ObjectId
-from pymongo import AsyncMongoClient, MongoClient
+from pymongo import AsyncMongoClient
 
 from benchmarks.common import print_summary
+from benchmarks.gateway_calls import FEED, RECORD, RECORD_MANY, WARM_FEEDS, Platform
 from benchmarks.gateway_harness import (
-    ADMIN_KEY,
-    LOAD_CORE,
     SERVER_CORE,
     TYPENAME,
     Figures,
+    RunningGateway,
     cpu_seconds,
-    gateway_pid,
-    gateway_process,
-    pin,
+    database_server,
     ratio,
+    running_gateway,
     wrk,
 )
 from benchmarks.isolation import ISOLATION_ROUNDS, Watched, isolation, listening_pid, priority, soak
 from infra.database_server import INDEX_OPTIONS_ENV, index_options_per_chunk_wanted
-from infra.embedded import EmbeddedServer
 
 WARMUP_WRITES = 12_000
 # RANKING_POOL_TTL_SECONDS as the gateway runs it (unset: its default): a prepared feed pool's age.
 POOL_TTL_SECONDS = 5.0
 # Members' history lengths whose feed latencies are compared.
 HISTORY_SIZES = (0, 1000, 10000)
-# Untimed feeds before the timed runs (said in the output).
-WARM_FEEDS = 5
-FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 10) { items { score content { id title } } } }"
-RECORD = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { eventId duplicate } }"
-RECORD_MANY = "mutation($i: RecordEventsInput!) { recordEvents(input: $i) { results { eventId duplicate } } }"
 
 # Distinct members whose feeds the many-members run asks for in turn; every other one has engaged with a few items.
 FEED_MEMBERS = 40
@@ -156,44 +147,6 @@ async def warm_up(uri: str) -> None:
     await client.close()
 
 
-class Platform:
-    """GraphQL calls on the running gateway (set-up and sequential latency probes)."""
-
-    def __init__(self, base: str) -> None:
-        self.http = httpx.Client(base_url=base, timeout=120)
-
-    def call(self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None) -> Any:
-        headers = {"Authorization": f"Bearer {token}"} if token else {"X-API-Key": ADMIN_KEY}
-        body = self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers).json()
-        if body.get("errors"):
-            raise RuntimeError(body["errors"])
-        return body["data"]
-
-    def register(self, slug: str, handle: str) -> tuple[str, str]:
-        data = self.call(
-            "mutation($i: RegisterUserInput!) { registerUser(input: $i) { token user { id } } }",
-            {"i": {"communitySlug": slug, "handle": handle, "displayName": handle}},
-        )
-        return data["registerUser"]["token"], data["registerUser"]["user"]["id"]
-
-
-def set_up(platform: Platform, items: int) -> dict[str, Any]:
-    community = platform.call(
-        'mutation { createCommunity(input: {slug: "hot", name: "Hot", timezone: "UTC"}) { id } }'
-    )["createCommunity"]["id"]
-    author_token, _ = platform.register("hot", "author")
-    content_ids = []
-    for n in range(items):
-        data = platform.call(
-            "mutation($i: PublishContentInput!) { publishContent(input: $i) { id } }",
-            {"i": {"title": f"Item {n}", "body": "b", "kind": "UGC", "tags": [f"t{n % 7}"]}},
-            token=author_token,
-        )
-        content_ids.append(data["publishContent"]["id"])
-    reader_token, reader_id = platform.register("hot", "reader")
-    return {"community": community, "content": content_ids, "reader": reader_token, "reader_id": reader_id}
-
-
 def record_events(platform: Platform, token: str, content_ids: list[str], count: int) -> None:
     for start in range(0, count, 100):
         events = [{"contentId": content_ids[(start + k) % len(content_ids)], "type": "OPEN"} for k in range(100)]
@@ -211,27 +164,6 @@ def feed_members(platform: Platform, content_ids: list[str]) -> list[str]:
             platform.call(RECORD_MANY, {"i": {"events": [{"contentId": c, "type": "OPEN"} for c in mine]}}, token=token)
         tokens.append(token)
     return tokens
-
-
-def warm_feeds(platform: Platform, token: str, count: int = WARM_FEEDS) -> None:
-    """A few untimed feeds: a deployed replica has served feeds before it is measured (its first one loads the
-    ranking stack and the community's pool); the timed runs measure serving, not a cold start."""
-    for _ in range(count):
-        platform.call(FEED, token=token)
-
-
-def drain_ingest(uri: str, prefix: str, *, limit_seconds: float = 600.0) -> float:
-    """Wait until the ingest worker has derived every recorded event (the event outbox is empty), so that the next
-    timed run does not share the core with a backlog the previous one left; the seconds it took."""
-    started = time.monotonic()
-    client: MongoClient[dict[str, Any]] = MongoClient(uri, directConnection=True)
-    try:
-        outbox = client[f"{prefix}_distribution"]["event_outbox"]
-        while outbox.estimated_document_count() and time.monotonic() - started < limit_seconds:
-            time.sleep(0.5)
-    finally:
-        client.close()
-    return round(time.monotonic() - started, 1)
 
 
 def pool_hit_and_miss_ms(platform: Platform, token: str, repeat: int = 5) -> tuple[float, float]:
@@ -303,20 +235,17 @@ def failed_commands(base: str) -> float:
 
 
 def cpu_per_request(
-    base: str,
-    pids: dict[str, int],
-    requests: Callable[[Any], float],
-    work: Callable[[], Any],
-    drain: Callable[[], float],
+    gateway: RunningGateway, requests: Callable[[Any], float], work: Callable[[], Any]
 ) -> tuple[Any, dict[str, float]]:
     """`work`'s result, and each process's CPU milliseconds per request over `work` and the drain of the ingest
     backlog it left (the derivation of its events is part of what a recorded event costs), with the worker's takes
     and events derived meanwhile."""
+    base, pids = gateway.base, gateway.pids
     takes, derived = ingest_metrics(base)
     failed = failed_commands(base)
     before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     result = work()
-    drained = drain()
+    drained = gateway.drain()
     spent = {name: cpu_seconds(pid) - before[name] for name, pid in pids.items()}
     count = requests(result)
     figures = {f"{name}_cpu_ms": round(1000 * s / max(count, 1), 2) for name, s in spent.items()}
@@ -341,61 +270,53 @@ def bare_baselines(uri: str, seconds: int, figures: Figures) -> None:
     )
 
 
-def run_events(seconds: int, items: int) -> dict[str, Any]:
-    """Only the events figures (`--events-only`): the bare baselines, recordEvent at 8 and 32 connections and
-    recordEvents of 100, each with the gateway's and the server's CPU per request (derivation included)."""
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is needed: apt-get install wrk")
-    os.sched_setaffinity(0, {int(LOAD_CORE)})
+def header(seconds: int) -> Figures:
+    """The figures every mode starts with: its run length and the set-up's switches."""
     figures = Figures()
     figures["seconds_per_run"] = seconds
     figures["rate_limits"] = "off (RATE_LIMITS_ENABLED=false)"
     figures["dev_server_index_options_per_chunk"] = index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV))
+    return figures
+
+
+def need_wrk() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+
+def run_events(seconds: int, items: int) -> dict[str, Any]:
+    """Only the events figures (`--events-only`): the bare baselines, recordEvent at 8 and 32 connections and
+    recordEvents of 100, each with the gateway's and the server's CPU per request (derivation included)."""
+    need_wrk()
+    figures = header(seconds)
     figures["load_average_start"] = round(os.getloadavg()[0], 2)
-    with tempfile.TemporaryDirectory() as scratch:
-        server = EmbeddedServer(":memory:")
-        server.start()
-        try:
-            assert server.process is not None
-            pin(server.process.pid, SERVER_CORE)
-            bare_baselines(server.uri, seconds, figures)
-            prefix = f"hot{uuid.uuid4().hex[:8]}"
-            with gateway_process(server.uri, Path(scratch), prefix) as base:
-                platform = Platform(base)
-                world = set_up(platform, items)
-                token = world["reader"]
-                pids = {"gateway": gateway_pid(), "server": server.process.pid}
+    with database_server() as server:
+        bare_baselines(server.uri, seconds, figures)
+        with running_gateway(server, "hot", items=items) as gateway:
+            base, token = gateway.base, gateway.token
+            gateway.drain()
+            one = {"contentId": gateway.content[0], "type": "OPEN"}
+            hundred = [{"contentId": gateway.content[k % items], "type": "OPEN"} for k in range(100)]
+            for c in (8, 32):
+                body = {"query": RECORD, "variables": {"i": one}}
 
-                def drain() -> float:
-                    return drain_ingest(server.uri, prefix)
+                def record(c: int = c, body: dict[str, Any] = body) -> dict[str, float]:
+                    return wrk(base, token, body, connections=c, seconds=seconds)
 
-                drain()
-                one = {"contentId": world["content"][0], "type": "OPEN"}
-                hundred = [{"contentId": world["content"][k % items], "type": "OPEN"} for k in range(100)]
-                for c in (8, 32):
-                    body = {"query": RECORD, "variables": {"i": one}}
-
-                    def record(c: int = c, body: dict[str, Any] = body) -> dict[str, float]:
-                        return wrk(base, token, body, connections=c, seconds=seconds)
-
-                    r, cpu = cpu_per_request(base, pids, lambda result: result["rps"] * seconds, record, drain)
-                    figures[f"record_event_c{c}"] = r
-                    figures[f"record_event_vs_bare_c{c}"] = ratio(r["rps"], figures[f"bare_insert_one_c{c}"])
-                    figures[f"record_event_c{c}_cpu"] = cpu
-                body = {"query": RECORD_MANY, "variables": {"i": {"events": hundred}}}
-                many, cpu = cpu_per_request(
-                    base,
-                    pids,
-                    lambda result: result["rps"] * seconds,
-                    lambda: wrk(base, token, body, connections=8, seconds=seconds),
-                    drain,
-                )
-                figures["record_events100_eps"] = round(many["rps"] * 100, 1)
-                figures["record_events100_vs_bare_many"] = ratio(many["rps"] * 100, figures["bare_insert_many100_eps"])
-                figures["record_events100_vs_bare_one"] = ratio(many["rps"] * 100, figures["bare_insert_one_c8"])
-                figures["record_events100_cpu"] = cpu
-        finally:
-            server.stop()
+                r, cpu = cpu_per_request(gateway, lambda result: result["rps"] * seconds, record)
+                figures[f"record_event_c{c}"] = r
+                figures[f"record_event_vs_bare_c{c}"] = ratio(r["rps"], figures[f"bare_insert_one_c{c}"])
+                figures[f"record_event_c{c}_cpu"] = cpu
+            body = {"query": RECORD_MANY, "variables": {"i": {"events": hundred}}}
+            many, cpu = cpu_per_request(
+                gateway,
+                lambda result: result["rps"] * seconds,
+                lambda: wrk(base, token, body, connections=8, seconds=seconds),
+            )
+            figures["record_events100_eps"] = round(many["rps"] * 100, 1)
+            figures["record_events100_vs_bare_many"] = ratio(many["rps"] * 100, figures["bare_insert_many100_eps"])
+            figures["record_events100_vs_bare_one"] = ratio(many["rps"] * 100, figures["bare_insert_one_c8"])
+            figures["record_events100_cpu"] = cpu
     figures["load_average_end"] = round(os.getloadavg()[0], 2)
     return figures
 
@@ -403,91 +324,69 @@ def run_events(seconds: int, items: int) -> dict[str, Any]:
 def run(
     seconds: int, items: int, history: bool, slot_members: int = 0, rounds: int = ISOLATION_ROUNDS
 ) -> dict[str, Any]:
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is needed: apt-get install wrk")
-    os.sched_setaffinity(0, {int(LOAD_CORE)})
-    figures = Figures()
-    figures["seconds_per_run"] = seconds
-    figures["rate_limits"] = "off (RATE_LIMITS_ENABLED=false)"
-    figures["dev_server_index_options_per_chunk"] = index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV))
-    with tempfile.TemporaryDirectory() as scratch:
-        var_dir = Path(scratch)
-        server = EmbeddedServer(":memory:")
-        server.start()
-        try:
-            assert server.process is not None
-            pin(server.process.pid, SERVER_CORE)
-            bare_baselines(server.uri, seconds, figures)
-            prefix = f"hot{uuid.uuid4().hex[:8]}"
-            with gateway_process(server.uri, var_dir, prefix) as base:
-                platform = Platform(base)
-                world = set_up(platform, items)
-                token = world["reader"]
-                warm_feeds(platform, token)
-                figures["feed_warm_up"] = f"{WARM_FEEDS} untimed feeds before the timed runs"
-                hit, miss = pool_hit_and_miss_ms(platform, token)
-                figures["feed_ms_pool_hit"] = hit
-                figures["feed_ms_pool_miss"] = miss
-                one = {"contentId": world["content"][0], "type": "OPEN"}
-                hundred = [{"contentId": world["content"][k % items], "type": "OPEN"} for k in range(100)]
-                typename = {"query": TYPENAME}
-                feed = {"query": FEED}
-                drains: list[float] = []
-                for connections in (8, 32):
-                    c = connections
-                    drains.append(drain_ingest(server.uri, prefix))
-                    t = wrk(base, token, typename, connections=c, seconds=seconds)
-                    f = wrk(base, token, feed, connections=c, seconds=seconds)
-                    r = wrk(base, token, {"query": RECORD, "variables": {"i": one}}, connections=c, seconds=seconds)
-                    figures[f"typename_c{c}"] = t
-                    figures[f"feed_c{c}"] = f
-                    figures[f"record_event_c{c}"] = r
-                    figures[f"feed_vs_typename_c{c}"] = ratio(f["rps"], t["rps"])
-                    figures[f"feed_p99_c{c}_ms"] = f.get("p99_ms")
-                    figures[f"record_event_vs_bare_c{c}"] = ratio(r["rps"], figures[f"bare_insert_one_c{c}"])
-                many = wrk(
-                    base,
-                    token,
-                    {"query": RECORD_MANY, "variables": {"i": {"events": hundred}}},
-                    connections=8,
-                    seconds=seconds,
-                )
-                figures["record_events100_eps"] = round(many["rps"] * 100, 1)
-                figures["record_events100_vs_bare_many"] = ratio(many["rps"] * 100, figures["bare_insert_many100_eps"])
-                # The issue's goal for batches: events/s against the same bare `insert_one` rate as recordEvent's.
-                figures["record_events100_vs_bare_one"] = ratio(many["rps"] * 100, figures["bare_insert_one_c8"])
-                drains.append(drain_ingest(server.uri, prefix))
-                members = feed_members(platform, world["content"])
-                drains.append(drain_ingest(server.uri, prefix))
-                for member_token in members:
-                    platform.call(FEED, token=member_token)
-                t = wrk(base, token, typename, connections=8, seconds=seconds)
-                f = wrk(base, members, feed, connections=8, seconds=seconds)
-                figures["feed_members"] = (
-                    f"{FEED_MEMBERS} distinct members in turn, half with {FEED_MEMBER_EVENTS} events"
-                )
-                figures["typename_members_run_c8"] = t
-                figures["feed_members_c8"] = f
-                figures["feed_members_vs_typename_c8"] = ratio(f["rps"], t["rps"])
-                figures["ingest_drain_seconds"] = drains  # the worker's backlog after each run above, waited out
-                watched = Watched(listening_pid(base), server.process.pid)
-                isolated = isolation(base, token, seconds, lambda: drain_ingest(server.uri, prefix), rounds, watched)
-                for key, value in isolated.items():
-                    figures[key] = value
-                if history:
-                    latencies = history_latencies_ms(
-                        platform, world["content"], lambda: drain_ingest(server.uri, prefix)
-                    )
-                    for size, latency in latencies.items():
-                        figures[f"feed_ms_history_{size}"] = latency
-                    figures["feed_ms_by_history"] = {str(k): v for k, v in latencies.items()}
-                    first, last = latencies[0], latencies[10000]
-                    figures["feed_10000_vs_0"] = ratio(last, first) if first and last else None
-            if slot_members:
-                for key, value in slot_run(server.uri, slot_members).items():
-                    figures[key] = value
-        finally:
-            server.stop()
+    need_wrk()
+    figures = header(seconds)
+    with database_server() as server:
+        bare_baselines(server.uri, seconds, figures)
+        with running_gateway(server, "hot", items=items, warm=True) as gateway:
+            platform, base, token = gateway.platform, gateway.base, gateway.token
+            figures["feed_warm_up"] = f"{WARM_FEEDS} untimed feeds before the timed runs"
+            hit, miss = pool_hit_and_miss_ms(platform, token)
+            figures["feed_ms_pool_hit"] = hit
+            figures["feed_ms_pool_miss"] = miss
+            one = {"contentId": gateway.content[0], "type": "OPEN"}
+            hundred = [{"contentId": gateway.content[k % items], "type": "OPEN"} for k in range(100)]
+            typename = {"query": TYPENAME}
+            feed = {"query": FEED}
+            drains: list[float] = []
+            for connections in (8, 32):
+                c = connections
+                drains.append(gateway.drain())
+                t = wrk(base, token, typename, connections=c, seconds=seconds)
+                f = wrk(base, token, feed, connections=c, seconds=seconds)
+                r = wrk(base, token, {"query": RECORD, "variables": {"i": one}}, connections=c, seconds=seconds)
+                figures[f"typename_c{c}"] = t
+                figures[f"feed_c{c}"] = f
+                figures[f"record_event_c{c}"] = r
+                figures[f"feed_vs_typename_c{c}"] = ratio(f["rps"], t["rps"])
+                figures[f"feed_p99_c{c}_ms"] = f.get("p99_ms")
+                figures[f"record_event_vs_bare_c{c}"] = ratio(r["rps"], figures[f"bare_insert_one_c{c}"])
+            many = wrk(
+                base,
+                token,
+                {"query": RECORD_MANY, "variables": {"i": {"events": hundred}}},
+                connections=8,
+                seconds=seconds,
+            )
+            figures["record_events100_eps"] = round(many["rps"] * 100, 1)
+            figures["record_events100_vs_bare_many"] = ratio(many["rps"] * 100, figures["bare_insert_many100_eps"])
+            # The issue's goal for batches: events/s against the same bare `insert_one` rate as recordEvent's.
+            figures["record_events100_vs_bare_one"] = ratio(many["rps"] * 100, figures["bare_insert_one_c8"])
+            drains.append(gateway.drain())
+            members = feed_members(platform, gateway.content)
+            drains.append(gateway.drain())
+            for member_token in members:
+                platform.call(FEED, token=member_token)
+            t = wrk(base, token, typename, connections=8, seconds=seconds)
+            f = wrk(base, members, feed, connections=8, seconds=seconds)
+            figures["feed_members"] = f"{FEED_MEMBERS} distinct members in turn, half with {FEED_MEMBER_EVENTS} events"
+            figures["typename_members_run_c8"] = t
+            figures["feed_members_c8"] = f
+            figures["feed_members_vs_typename_c8"] = ratio(f["rps"], t["rps"])
+            figures["ingest_drain_seconds"] = drains  # the worker's backlog after each run above, waited out
+            watched = Watched(listening_pid(base), server.pid)
+            for key, value in isolation(base, token, seconds, gateway.drain, rounds, watched).items():
+                figures[key] = value
+            if history:
+                latencies = history_latencies_ms(platform, gateway.content, gateway.drain)
+                for size, latency in latencies.items():
+                    figures[f"feed_ms_history_{size}"] = latency
+                figures["feed_ms_by_history"] = {str(k): v for k, v in latencies.items()}
+                first, last = latencies[0], latencies[10000]
+                figures["feed_10000_vs_0"] = ratio(last, first) if first and last else None
+        if slot_members:
+            for key, value in slot_run(server.uri, slot_members).items():
+                figures[key] = value
     return figures
 
 
@@ -498,39 +397,22 @@ def run_isolation(
     server (none of the throughput runs' writes before it), then `isolation`; with `loop_meter`, the gateway run by
     benchmarks/loop_meter.py (its loop's time on the heavy queries reported); with `soak_seconds`, instead of the
     rounds one loaded run that long with the gateway's resident memory sampled (benchmarks/isolation.py `soak`)."""
-    os.sched_setaffinity(0, {int(LOAD_CORE)})
-    figures = Figures()
-    figures["seconds_per_run"] = seconds
-    figures["rate_limits"] = "off (RATE_LIMITS_ENABLED=false)"
-    figures["dev_server_index_options_per_chunk"] = index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV))
-    with tempfile.TemporaryDirectory() as scratch:
-        server = EmbeddedServer(":memory:")
-        server.start()
-        meter = Path(scratch) / "loop_meter.jsonl" if loop_meter else None
-        if meter is not None:
-            os.environ["LOOP_METER_FILE"] = str(meter)
-        try:
-            assert server.process is not None
-            pin(server.process.pid, SERVER_CORE)
-            figures["isolation_database_priority"] = priority(server.process.pid)
-            prefix = f"hot{uuid.uuid4().hex[:8]}"
-            module = "benchmarks.loop_meter" if meter is not None else "gateway"
-            with gateway_process(server.uri, Path(scratch), prefix, module=module) as base:
-                world = set_up(Platform(base), items)
-                warm_feeds(Platform(base), world["reader"])
-                watched = Watched(listening_pid(base), server.process.pid, meter)
-                drain = lambda: drain_ingest(server.uri, prefix)  # noqa: E731
-                if soak_seconds > 0:
-                    figures["isolation_gateway_settle_seconds"] = watched.gateway_settled()
-                    figures["isolation_quiet_wait_seconds"] = [watched.quiet()]
-                    measured = soak(base, world["reader"], soak_seconds, watched)
-                else:
-                    measured = isolation(base, world["reader"], seconds, drain, rounds, watched)
-                for key, value in measured.items():
-                    figures[key] = value
-        finally:
-            os.environ.pop("LOOP_METER_FILE", None)
-            server.stop()
+    figures = header(seconds)
+    with database_server() as server:
+        figures["isolation_database_priority"] = priority(server.pid)
+        meter = server.scratch / "loop_meter.jsonl" if loop_meter else None
+        module, env = ("benchmarks.loop_meter", {"LOOP_METER_FILE": str(meter)}) if meter else ("gateway", {})
+        with running_gateway(server, "hot", items=items, warm=True, module=module, env=env) as gateway:
+            base, token = gateway.base, gateway.token
+            watched = Watched(listening_pid(base), server.pid, meter)
+            if soak_seconds > 0:
+                figures["isolation_gateway_settle_seconds"] = watched.gateway_settled()
+                figures["isolation_quiet_wait_seconds"] = [watched.quiet()]
+                measured = soak(base, token, soak_seconds, watched)
+            else:
+                measured = isolation(base, token, seconds, gateway.drain, rounds, watched)
+            for key, value in measured.items():
+                figures[key] = value
     return figures
 
 

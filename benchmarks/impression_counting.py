@@ -2,7 +2,7 @@
 
     python -m benchmarks.impression_counting [--queries 5] [--repeats 3] [--items 300]
 
-The isolation figure's set-up (benchmarks/hot_path.py: a gateway on the database server's core, 300 items, one
+The isolation figure's set-up (benchmarks/gateway_harness.py: a gateway on the database server's core, 300 items, one
 reader) with the gateway's own ingest worker idle (INGEST_INTERVAL_SECONDS=3600: decisions do not wake it), then
 --queries of the isolation figure's maximum-cost query (23 ranked pages of 100, benchmarks/isolation.py), one after
 the other. Their impressions' outbox entries are read and set aside, then derived --repeats times by an ingest
@@ -18,10 +18,7 @@ import argparse
 import asyncio
 import os
 import statistics
-import tempfile
 import time
-import uuid
-from pathlib import Path
 from typing import Any
 
 import bson
@@ -29,12 +26,9 @@ import httpx
 from pymongo import AsyncMongoClient, MongoClient
 
 from benchmarks.common import print_summary
-from benchmarks.gateway_harness import LOAD_CORE, SERVER_CORE, gateway_process, pin
-from benchmarks.hot_path import Platform, set_up, warm_feeds
-from benchmarks.isolation import _cpu
+from benchmarks.gateway_harness import cpu_seconds, database_server, running_gateway
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore, Doc
-from infra.embedded import EmbeddedServer
 
 PAGES = 23
 
@@ -67,44 +61,34 @@ async def derive_repeatedly(uri: str, database: str, entries: list[Doc], databas
         store = DistributionStore(client[database])
         for _ in range(repeats):
             await store.events.outbox.entries.insert_many([dict(entry) for entry in entries])
-            database_before, own_before = _cpu(database_pid), time.process_time()
+            database_before, own_before = cpu_seconds(database_pid), time.process_time()
             derived = await IngestWorker(store, interval=0).drain()
-            rounds.append((derived, _cpu(database_pid) - database_before, time.process_time() - own_before))
+            rounds.append((derived, cpu_seconds(database_pid) - database_before, time.process_time() - own_before))
     finally:
         await client.close()
     return rounds
 
 
 def measure(queries: int, repeats: int, items: int) -> dict[str, Any]:
-    os.sched_setaffinity(0, {int(LOAD_CORE)})
-    os.environ["INGEST_INTERVAL_SECONDS"] = "3600"
     figures: dict[str, Any] = {"queries": queries, "repeats": repeats, "items": items}
-    with tempfile.TemporaryDirectory() as scratch:
-        server = EmbeddedServer(":memory:")
-        server.start()
-        try:
-            assert server.process is not None
-            database_pid = server.process.pid
-            pin(database_pid, SERVER_CORE)
-            prefix = f"imp{uuid.uuid4().hex[:8]}"
-            database = f"{prefix}_distribution"
-            with gateway_process(server.uri, Path(scratch), prefix) as base:
-                world = set_up(Platform(base), items)
-                warm_feeds(Platform(base), world["reader"])
-                sync: MongoClient[Doc] = MongoClient(server.uri, directConnection=True, tz_aware=True)
-                try:
-                    outbox = sync[database]["event_outbox"]
-                    outbox.delete_many({})  # the warm feeds' impressions: not measured
-                    before = _cpu(database_pid)
-                    max_cost_queries(base, world["reader"], queries)
-                    query_database_s = _cpu(database_pid) - before
-                    entries = list(outbox.find())
-                    outbox.delete_many({})
-                finally:
-                    sync.close()
-                rounds = asyncio.run(derive_repeatedly(server.uri, database, entries, database_pid, repeats))
-        finally:
-            server.stop()
+    # the gateway's own ingest worker idle: decisions do not wake it
+    idle_worker = {"INGEST_INTERVAL_SECONDS": "3600"}
+    with database_server() as server:
+        with running_gateway(server, "imp", items=items, warm=True, env=idle_worker) as gateway:
+            database = f"{gateway.prefix}_distribution"
+            sync: MongoClient[Doc] = MongoClient(server.uri, directConnection=True, tz_aware=True)
+            try:
+                outbox = sync[database]["event_outbox"]
+                outbox.delete_many({})  # the warm feeds' impressions: not measured
+                before = cpu_seconds(server.pid)
+                max_cost_queries(gateway.base, gateway.token, queries)
+                query_database_s = cpu_seconds(server.pid) - before
+                entries = list(outbox.find())
+                outbox.delete_many({})
+            finally:
+                sync.close()
+        # derived with the gateway stopped: only this process's worker on the server
+        rounds = asyncio.run(derive_repeatedly(server.uri, database, entries, server.pid, repeats))
     figures["entries"] = len(entries)
     figures["impressions"] = impressions_held(entries)
     figures["entry_bytes_avg"] = round(statistics.mean(len(bson.encode(e)) for e in entries)) if entries else 0

@@ -1,8 +1,9 @@
 """Ingestion under sustained load, through a real gateway: `python -m benchmarks.ingest_lag [--seconds 15]`.
 
-Set-up as benchmarks/hot_path.py: one SecantusDB server (in memory; `--disk` for a data folder) and one gateway
-process (every service in it, ingest worker included) pinned to core 0, wrk on core 1, rate limits off
-(`RATE_LIMITS_ENABLED=false`). Measured in one run, after 12,000 warm-up writes with `retryWrites=false`:
+Set-up as benchmarks/hot_path.py's (benchmarks/gateway_harness.py): one SecantusDB server (in memory; `--disk` for
+a data folder) and one gateway process (every service in it, ingest worker included) pinned to core 0, wrk on core
+1, rate limits off (`RATE_LIMITS_ENABLED=false`). Measured in one run, after 12,000 warm-up writes with
+`retryWrites=false`:
 
 - bare `insert_one` of an event document at --connections (the baseline);
 - `recordEvent` requests/s at --connections, and `recordEvents` of 100 events in events/s, vs that baseline
@@ -19,13 +20,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import tempfile
 import threading
 import time
-import uuid
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -33,17 +30,12 @@ from bson import ObjectId
 from pymongo import MongoClient
 
 from benchmarks.common import print_summary
-from benchmarks.gateway_harness import LOAD_CORE, SERVER_CORE, gateway_process, pin, ratio, wrk
-from benchmarks.hot_path import RECORD, RECORD_MANY, Platform, bare_inserts, set_up, warm_up
+from benchmarks.gateway_calls import RECORD, RECORD_MANY
+from benchmarks.gateway_harness import database_server, ratio, running_gateway, wrk
+from benchmarks.hot_path import bare_inserts, warm_up
 from distribution_service.store.event_outbox import PACKED, SHOWN, waiting_events
-from infra.embedded import EmbeddedServer
 
 PROBE_ITEMS = 100
-
-
-def gateway(mongodb_uri: str, var_dir: Path, db_prefix: str) -> Any:
-    """The gateway on core 0, on a database prefix this benchmark reads back (hot_path's launcher)."""
-    return gateway_process(mongodb_uri, var_dir, db_prefix)
 
 
 class Counters:
@@ -149,47 +141,35 @@ def loaded(
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    os.sched_setaffinity(0, {int(LOAD_CORE)})
     figures: dict[str, Any] = {
         "seconds_per_run": args.seconds,
         "connections": args.connections,
         "storage": "disk" if args.disk else "memory",
         "rate_limits": "off (RATE_LIMITS_ENABLED=false)",
     }
-    with tempfile.TemporaryDirectory() as scratch:
-        var_dir = Path(scratch)
-        server = EmbeddedServer(str(var_dir / "db") if args.disk else ":memory:")
-        server.start()
-        try:
-            assert server.process is not None
-            pin(server.process.pid, SERVER_CORE)
-            asyncio.run(warm_up(server.uri))
-            bare = asyncio.run(bare_inserts(server.uri, connections=args.connections, seconds=args.seconds))
-            figures["bare_insert_one_per_s"] = round(bare, 1)
-            prefix = f"lag{uuid.uuid4().hex[:8]}"
-            with gateway(server.uri, var_dir, prefix) as base:
-                platform = Platform(base)
-                world = set_up(platform, args.items + 2 * PROBE_ITEMS)
-                token = world["reader"]
-                items = world["content"][: args.items]
-                probes = world["content"][args.items :]
-                counters = Counters(server.uri, prefix, ObjectId(world["community"]))
-                one = {"query": RECORD, "variables": {"i": {"contentId": items[0], "type": "OPEN"}}}
-                hundred = [{"contentId": items[k % len(items)], "type": "OPEN"} for k in range(100)]
-                many = {"query": RECORD_MANY, "variables": {"i": {"events": hundred}}}
-                single = loaded(base, token, one, args, probes[:PROBE_ITEMS], counters)
-                batched = loaded(base, token, many, args, probes[PROBE_ITEMS:], counters)
-                batched["events_per_s"] = round(batched["rps"] * 100, 1)
-                figures["record_event"] = single
-                figures["record_events100"] = batched
-                figures["record_event_vs_bare_insert_one"] = ratio(single["rps"], bare)
-                figures["record_events100_vs_bare_insert_one"] = ratio(batched["events_per_s"], bare)
-                figures["lag_p50_s"] = batched["lag_p50_s"]
-                figures["lag_p99_s"] = batched["lag_p99_s"]
-                figures["worker_events_per_s"] = batched["worker_events_per_s"]
-                figures["worker_vs_recorded"] = ratio(batched["worker_events_per_s"], batched["events_per_s"])
-        finally:
-            server.stop()
+    with database_server(disk=args.disk) as server:
+        asyncio.run(warm_up(server.uri))
+        bare = asyncio.run(bare_inserts(server.uri, connections=args.connections, seconds=args.seconds))
+        figures["bare_insert_one_per_s"] = round(bare, 1)
+        with running_gateway(server, "lag", items=args.items + 2 * PROBE_ITEMS) as gateway:
+            base, token = gateway.base, gateway.token
+            items = gateway.content[: args.items]
+            probes = gateway.content[args.items :]
+            counters = Counters(server.uri, gateway.prefix, ObjectId(gateway.world["community"]))
+            one = {"query": RECORD, "variables": {"i": {"contentId": items[0], "type": "OPEN"}}}
+            hundred = [{"contentId": items[k % len(items)], "type": "OPEN"} for k in range(100)]
+            many = {"query": RECORD_MANY, "variables": {"i": {"events": hundred}}}
+            single = loaded(base, token, one, args, probes[:PROBE_ITEMS], counters)
+            batched = loaded(base, token, many, args, probes[PROBE_ITEMS:], counters)
+            batched["events_per_s"] = round(batched["rps"] * 100, 1)
+            figures["record_event"] = single
+            figures["record_events100"] = batched
+            figures["record_event_vs_bare_insert_one"] = ratio(single["rps"], bare)
+            figures["record_events100_vs_bare_insert_one"] = ratio(batched["events_per_s"], bare)
+            figures["lag_p50_s"] = batched["lag_p50_s"]
+            figures["lag_p99_s"] = batched["lag_p99_s"]
+            figures["worker_events_per_s"] = batched["worker_events_per_s"]
+            figures["worker_vs_recorded"] = ratio(batched["worker_events_per_s"], batched["events_per_s"])
     return figures
 
 

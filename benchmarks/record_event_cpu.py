@@ -22,11 +22,10 @@ from typing import Any
 
 import httpx
 
-from benchmarks.common import print_summary, scratch_settings
+from benchmarks.common import community_with_experts, gateway_app, print_summary
 from content_service.schemas import ContentCreate
-from gateway.app import create_app
 from infra.http import ServiceClient
-from users_service.schemas import CommunityCreate, MemberCreate, RoleChange
+from users_service.schemas import MemberCreate
 
 RECORD = "mutation($i: RecordEventInput!) { recordEvent(input: $i) { eventId duplicate } }"
 
@@ -37,45 +36,41 @@ def in_process_clients() -> list[tuple[ServiceClient, Any]]:
 
 
 async def run(requests: int, rounds: int) -> dict[str, Any]:
-    with scratch_settings() as settings:
-        app = create_app(settings)
-        async with app.router.lifespan_context(app):
-            services = app.state.services
-            community = await services.users.create_community(CommunityCreate(slug="bench", name="Bench"))
-            author = await services.users.register_member(community.id, MemberCreate(handle="au", display_name="A"))
-            await services.users.grant_role(community.id, RoleChange(handle=author.handle, role="EXPERT"))
-            item = await services.content.publish(
-                community.id, ContentCreate(author_id=author.id, title="Item", body="b", kind="UGC", tags=["t"])
-            )
-            reader = await services.users.register_member(community.id, MemberCreate(handle="rd", display_name="R"))
-            token = app.state.issuer.issue(member_id=reader.id, community_id=community.id)
-            clients = in_process_clients()
-            headers = {"Authorization": f"Bearer {token}"}
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
+    async with gateway_app() as (_, app):
+        services = app.state.services
+        community, (author,) = await community_with_experts(services, ["au"])
+        item = await services.content.publish(
+            community.id, ContentCreate(author_id=author.id, title="Item", body="b", kind="UGC", tags=["t"])
+        )
+        reader = await services.users.register_member(community.id, MemberCreate(handle="rd", display_name="R"))
+        token = app.state.issuer.issue(member_id=reader.id, community_id=community.id)
+        clients = in_process_clients()
+        headers = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
 
-                async def record_one() -> None:
-                    event = {"contentId": item.id, "type": "OPEN", "clientEventId": uuid.uuid4().hex}
-                    response = await http.post(
-                        "/graphql", json={"query": RECORD, "variables": {"i": event}}, headers=headers
-                    )
-                    assert response.json()["data"]["recordEvent"]["duplicate"] is False
+            async def record_one() -> None:
+                event = {"contentId": item.id, "type": "OPEN", "clientEventId": uuid.uuid4().hex}
+                response = await http.post(
+                    "/graphql", json={"query": RECORD, "variables": {"i": event}}, headers=headers
+                )
+                assert response.json()["data"]["recordEvent"]["duplicate"] is False
 
-                async def cpu_ms(direct: bool) -> float:
-                    for client, mounted in clients:
-                        client._app = mounted if direct else None  # noqa: SLF001
-                    started = time.process_time()
-                    for _ in range(requests):
-                        await record_one()
-                    return (time.process_time() - started) / requests * 1000
-
-                await cpu_ms(True)  # warm-up, both modes
-                await cpu_ms(False)
-                samples: dict[str, list[float]] = {"direct": [], "httpx": []}
-                for _ in range(rounds):
-                    samples["direct"].append(await cpu_ms(True))
-                    samples["httpx"].append(await cpu_ms(False))
+            async def cpu_ms(direct: bool) -> float:
                 for client, mounted in clients:
-                    client._app = mounted  # noqa: SLF001
+                    client._app = mounted if direct else None  # noqa: SLF001
+                started = time.process_time()
+                for _ in range(requests):
+                    await record_one()
+                return (time.process_time() - started) / requests * 1000
+
+            await cpu_ms(True)  # warm-up, both modes
+            await cpu_ms(False)
+            samples: dict[str, list[float]] = {"direct": [], "httpx": []}
+            for _ in range(rounds):
+                samples["direct"].append(await cpu_ms(True))
+                samples["httpx"].append(await cpu_ms(False))
+            for client, mounted in clients:
+                client._app = mounted  # noqa: SLF001
     direct = statistics.median(samples["direct"])
     through_httpx = statistics.median(samples["httpx"])
     return {
