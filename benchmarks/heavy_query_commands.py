@@ -17,33 +17,16 @@ import argparse
 import json
 import os
 import signal
-import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 from benchmarks.command_census import CENSUS_FILE
 from benchmarks.common import print_summary
-from benchmarks.gateway_harness import LOAD_CORE, SERVER_CORE, cpu_seconds, gateway_process, pin
-from benchmarks.hot_path import Platform, set_up, warm_feeds
+from benchmarks.gateway_harness import database_server, running_gateway
 from benchmarks.impression_counting import max_cost_queries
-from infra.embedded import EmbeddedServer
 
 MODULE = "benchmarks.command_census"
-
-
-def census_pid() -> int:
-    """The gateway this process started under the command census, from /proc."""
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rpartition(")")[2].split()[1])
-            command = (stat.parent / "cmdline").read_bytes().split(b"\0")
-        except (OSError, ValueError):
-            continue
-        if parent == os.getpid() and MODULE.encode() in command:
-            return int(stat.parent.name)
-    raise RuntimeError("no gateway process found")
 
 
 def signalled(pid: int, signum: signal.Signals, census: Path | None = None) -> Any:
@@ -62,41 +45,26 @@ def signalled(pid: int, signum: signal.Signals, census: Path | None = None) -> A
 
 
 def measure(queries: int, items: int) -> dict[str, Any]:
-    os.sched_setaffinity(0, {int(LOAD_CORE)})
-    os.environ["INGEST_INTERVAL_SECONDS"] = "3600"
-    with tempfile.TemporaryDirectory() as scratch:
-        census = Path(scratch) / "census.json"
-        os.environ[CENSUS_FILE] = str(census)
-        server = EmbeddedServer(":memory:")
-        server.start()
-        try:
-            assert server.process is not None
-            database_pid = server.process.pid
-            pin(database_pid, SERVER_CORE)
-            prefix = f"cmd{uuid.uuid4().hex[:8]}"
-            with gateway_process(server.uri, Path(scratch), prefix, module=MODULE) as base:
-                world = set_up(Platform(base), items)
-                warm_feeds(Platform(base), world["reader"])
-                max_cost_queries(base, world["reader"], 2)
-                gateway = census_pid()
-                time.sleep(1.0)
-                signalled(gateway, signal.SIGUSR2)
-                database_before, gateway_before = cpu_seconds(database_pid), cpu_seconds(gateway)
-                started = time.monotonic()
-                max_cost_queries(base, world["reader"], queries)
-                wall = time.monotonic() - started
-                database_s, gateway_s = (
-                    cpu_seconds(database_pid) - database_before,
-                    cpu_seconds(gateway) - gateway_before,
-                )
-                rows = signalled(gateway, signal.SIGUSR1, census)
-        finally:
-            server.stop()
+    with database_server() as server:
+        census = server.scratch / "census.json"
+        # the gateway's own ingest worker idle: the queries' impressions are not derived here
+        env = {"INGEST_INTERVAL_SECONDS": "3600", CENSUS_FILE: str(census)}
+        with running_gateway(server, "cmd", items=items, warm=True, module=MODULE, env=env) as gateway:
+            max_cost_queries(gateway.base, gateway.token, 2)
+            time.sleep(1.0)
+            signalled(gateway.gateway_pid, signal.SIGUSR2)
+            gateway_before, database_before = gateway.cpu()
+            started = time.monotonic()
+            max_cost_queries(gateway.base, gateway.token, queries)
+            wall = time.monotonic() - started
+            gateway_after, database_after = gateway.cpu()
+            rows = signalled(gateway.gateway_pid, signal.SIGUSR1, census)
+            prefix = gateway.prefix
     return {
         "queries": queries,
         "items": items,
-        "database_cpu_ms_per_query": round(database_s / queries * 1000, 1),
-        "gateway_cpu_ms_per_query": round(gateway_s / queries * 1000, 1),
+        "database_cpu_ms_per_query": round((database_after - database_before) / queries * 1000, 1),
+        "gateway_cpu_ms_per_query": round((gateway_after - gateway_before) / queries * 1000, 1),
         "wall_ms_per_query": round(wall / queries * 1000, 1),
         "commands_per_query": {
             key.replace(prefix + "_", ""): {"count": round(count / queries, 2), "ms": round(ms / queries, 2)}
