@@ -15,7 +15,8 @@ per member, split: this process (`slot_run_platform_cpu_ms_per_member`: ranking,
 side, the ingest worker counting its impressions meanwhile) and, when the server is started here, the database
 server's (`slot_run_database_cpu_ms_per_member`): on the one core they share, both are the run's cost; the same
 two for the partitioned run (`slot_run_2_partitions_platform_cpu_ms_per_member`: with worker processes, theirs
-and this one's; `..._database_...`).
+and this one's; `..._database_...`); and the decision log's codecs on 200 of the run's decisions, CPU to pack one and
+its bytes (`decision_log_<codec>_*`, benchmarks/decision_log_codec.py).
 benchmarks/hot_path.py runs this pinned to the platform's core. `--delivery-history-days N` first gives every
 member three deliveries a day for the N days before the last one (none inside the daily cap's 24 hours, so nobody
 is capped): a community that has run slots for a while, whose members' earlier deliveries a run must not read.
@@ -37,6 +38,7 @@ import lightgbm as lgb
 from bson import ObjectId
 
 from benchmarks.common import print_summary
+from benchmarks.decision_log_codec import codec_figures
 from benchmarks.ranking import build_community, median_seconds
 from benchmarks.slot_partition_worker import partitions_in_processes
 from composition.topology import Topology
@@ -157,6 +159,9 @@ async def measure(
     # name, `slot_run_impressions_stored_*`: "stored" there means "counted" since they are no longer stored.
     stored = await outbox_drained(service)
     stored_rate = len(members) / (time.perf_counter() - started) if stored else None
+    # The decision log's codecs on 200 of the run's decisions (benchmarks/decision_log_codec.py), outside the clock.
+    logged = service.store.decisions.decisions.find({"community_id": oid, "codec": {"$exists": True}}).limit(200)
+    codecs = codec_figures([doc async for doc in logged])
     # The cap counts the last 24 hours' deliveries: the partitioned run starts from none (the history stays).
     await service.store.deliveries.deliveries.delete_many({"community_id": oid, "day": "2030-01-01"})
     # The partitions read the reach themselves (once for both, service/slots.py), not the whole run's kept read.
@@ -222,6 +227,7 @@ async def measure(
         ),
         "slot_run_2_partitions_each_member_once": len(per_member) == len(members) and set(per_member.values()) == {1},
         "slot_run_2_partitions_in_processes": partition_processes,
+        **codecs,
     }
 
 

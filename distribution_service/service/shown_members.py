@@ -5,8 +5,9 @@ their decisions, not events). Read whole, that is every decision of 90 days: abo
 decision on SecantusDB, and a community of 100,000 members logs ~300,000 slot decisions a day, so the read grew
 with the log, not with the community. Here the first read of a community is whole; later reads take only the
 decisions since the previous read, less OVERLAP, and merge them into each member's last-shown time; members whose
-last time fell out of the window are dropped. Per process: the in-process scheduler (three slots a day for every
-community) and a service answering `slot_members` keep it; a one-shot process reads whole.
+last time fell out of the window are dropped. Each read is also stored (store/decisions_reach.py): a process that
+knows nothing of a community yet (a cron's one-shot `--partition` worker) starts from the stored read and reads
+only the decisions since, as the in-process scheduler and a service answering `slot_members` do from memory.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from bson import ObjectId
 
 from distribution_service.store.decisions import DecisionsStore
+from distribution_service.store.decisions_reach import DecisionReachStore, StoredReach
 
 # A decision's `at` is its pool's moment: a slot chunk's pool is up to 10 minutes old when it decides, and the
 # write follows. An incremental read starts this far before the previous one, so a decision stored after that read
@@ -33,9 +35,13 @@ class _Known:
 
 
 class ShownMembers:
-    def __init__(self, decisions: DecisionsStore, *, overlap: timedelta = OVERLAP) -> None:
+    def __init__(
+        self, decisions: DecisionsStore, *, overlap: timedelta = OVERLAP, kept: DecisionReachStore | None = None
+    ) -> None:
         self.decisions = decisions
         self.overlap = overlap
+        # Where each read is stored for the next process (None: memory only).
+        self.kept = kept
         self._known: dict[ObjectId, _Known] = {}
         self._locks: dict[ObjectId, asyncio.Lock] = {}
 
@@ -45,6 +51,9 @@ class ShownMembers:
         async with self._locks.setdefault(cid, asyncio.Lock()):
             now = now or datetime.now(UTC)
             known = self._known.get(cid)
+            if known is None and self.kept is not None:
+                stored = await self.kept.load(cid)
+                known = _Known(stored.covered_from, stored.read_at, stored.last_shown) if stored else None
             if known is None or since < known.covered_from:
                 known = _Known(since, now, await self.decisions.list_shown_member_times(cid, since))
             else:
@@ -56,6 +65,8 @@ class ShownMembers:
                 known.covered_from = since
             known.last_shown = {m: at for m, at in known.last_shown.items() if _aware(at) >= since}
             self._known[cid] = known
+            if self.kept is not None:
+                await self.kept.save(cid, StoredReach(known.covered_from, known.read_at, known.last_shown))
             return set(known.last_shown)
 
 

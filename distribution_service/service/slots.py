@@ -75,8 +75,9 @@ class SlotsService:
         # The inbox shows each pushed item's reasons (a model's contributions computed when read, push_reasons.py).
         self.explain = explain
         self.reasons = PushReasons(store, ranker.registry)
-        # Members shown something in the last ACTIVE_DAYS, read incrementally between runs (service/shown_members.py).
-        self.shown = ShownMembers(store.decisions)
+        # Members shown something in the last ACTIVE_DAYS, read incrementally between runs and processes
+        # (service/shown_members.py).
+        self.shown = ShownMembers(store.decisions, kept=store.decisions.reach)
         # Each member's deliveries of the last day (the cap), one read serving a run's chunks.
         self.recent_deliveries = RecentDeliveries(store.deliveries)
         # Each community's last reach read, shared by the partitions asked soon after it (REACH_REUSE_SECONDS).

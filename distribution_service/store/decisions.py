@@ -20,6 +20,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from distribution_service.domain.honeycomb import EventType
 from distribution_service.store.base import Doc
 from distribution_service.store.client_inserts import insert_all
+from distribution_service.store.decisions_reach import DecisionReachStore
 from infra.indexes import IndexPlan
 
 DECISION_BATCH = 500
@@ -54,6 +55,8 @@ def impressions_of(decision: Doc) -> list[Doc]:
 class DecisionsStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.decisions = db["decisions"]
+        # Each community's members shown something, as the last slot reach read found them (by `_id`, no index).
+        self.reach = DecisionReachStore(db)
 
     async def ensure_indexes(self) -> None:
         indexes = IndexPlan()

@@ -15,6 +15,7 @@ from composition.topology import Topology
 from distribution_service.domain.honeycomb import Slot
 from distribution_service.service import DistributionService, decision_writer
 from distribution_service.service.slots_command import parser, run
+from distribution_service.store.decisions import DecisionsStore
 from infra.errors import BadInputError
 from infra.periodic import PeriodicTask
 from tests.factories import Api, Member, create_community, grant, publish, register
@@ -258,3 +259,31 @@ async def test_a_pushed_items_reasons_are_computed_when_the_inbox_is_read(api: A
         expected = top_contributions(booster.predict(x, pred_contrib=True, num_threads=1)[0])
         assert {r["feature"]: r["contribution"] for r in item["reasons"]} == expected
         assert {"bias", "other"} <= set(expected)
+
+
+async def test_partition_workers_start_from_the_stored_reach_and_deliver_each_member_once(
+    api: Api, monkeypatch: Any
+) -> None:
+    members, _ = await community_with_readers(api, readers=4)
+    real = DecisionsStore.list_shown_member_times
+    reads: list[datetime] = []
+
+    async def recorded(store: DecisionsStore, community_id: ObjectId, since: datetime) -> dict[str, datetime]:
+        reads.append(since)
+        return await real(store, community_id, since)
+
+    monkeypatch.setattr(DecisionsStore, "list_shown_member_times", recorded)
+    started = datetime.now(UTC)
+    # A first worker, a fresh process knowing no reach: reads the decisions of the whole window, and stores its read.
+    assert (await slot_run(api, "--slot", "MORNING"))["delivered"] == len(members)
+    # when: two one-shot workers share the next slot's run
+    parts = await asyncio.gather(*(slot_run(api, "--slot", "EVENING", "--partition", f"{i}/2") for i in range(2)))
+    # then: each read only the decisions since the stored read (less the overlap), not the window's
+    assert len(reads) == 3
+    assert reads[0] < started - timedelta(days=89)
+    assert all(since > started - timedelta(hours=2) for since in reads[1:])
+    # and: every member delivered the slot exactly once, whichever worker made it
+    assert sum(p["delivered"] for p in parts) == len(members)
+    for member in members:
+        inbox = (await api.data(INBOX, token=member.token))["inbox"]
+        assert sorted(d["slot"] for d in inbox) == ["EVENING", "MORNING"]

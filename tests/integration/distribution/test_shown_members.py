@@ -11,6 +11,7 @@ from bson import ObjectId
 from distribution_service.service.shown_members import OVERLAP, ShownMembers
 from distribution_service.store import DistributionStore, Doc
 from distribution_service.store.decisions import IMPRESSIONS_COUNTED, DecisionsStore
+from distribution_service.store.decisions_reach import StoredReach, pack, unpack
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 WINDOW = timedelta(days=90)
@@ -72,3 +73,37 @@ async def test_a_wider_window_than_the_one_kept_reads_whole_again(store: Distrib
     assert await shown.since(community, NOW - timedelta(days=10), now=NOW) == set()
     assert await shown.since(community, NOW - timedelta(days=30), now=NOW) == {str(member)}
     assert reads.reads == [NOW - timedelta(days=10), NOW - timedelta(days=30)]
+
+
+async def test_a_fresh_process_starts_from_the_stored_read(store: DistributionStore) -> None:
+    community = ObjectId()
+    recent, newcomer = ObjectId(), ObjectId()
+    await store.decisions.insert_decisions([decision(community, recent, NOW - timedelta(days=1))])
+    first_process = ShownMembers(ReadsRecorded(store), kept=store.decisions.reach)
+    assert await first_process.since(community, NOW - WINDOW, now=NOW) == {str(recent)}
+    later = NOW + timedelta(hours=8)
+    await store.decisions.insert_decisions([decision(community, newcomer, later - timedelta(hours=1))])
+    # when: another process (a cron's one-shot worker) asks, knowing nothing in memory
+    reads = ReadsRecorded(store)
+    second_process = ShownMembers(reads, kept=store.decisions.reach)
+    found = await second_process.since(community, later - WINDOW, now=later)
+    # then: it read only the decisions since the stored read (less the overlap), and answers as the whole read
+    assert reads.reads == [NOW - OVERLAP]
+    assert found == {str(recent), str(newcomer)}
+    assert found == set(await store.decisions.list_shown_members(community, later - WINDOW))
+
+
+async def test_an_older_read_never_replaces_a_newer_one(store: DistributionStore) -> None:
+    community, member = ObjectId(), ObjectId()
+    reach = store.decisions.reach
+    newer = StoredReach(NOW - WINDOW, NOW, {str(member): NOW - timedelta(hours=3)})
+    assert await reach.save(community, newer)
+    assert not await reach.save(community, StoredReach(NOW - WINDOW, NOW - timedelta(minutes=5), {}))
+    assert await reach.load(community) == newer
+    assert await reach.load(ObjectId()) is None
+
+
+def test_a_reach_packs_and_reads_back_every_member_and_time() -> None:
+    shown = {str(ObjectId()): NOW - timedelta(days=k, milliseconds=k) for k in range(1000)}
+    assert unpack(*pack(shown)) == shown
+    assert unpack(*pack({})) == {}

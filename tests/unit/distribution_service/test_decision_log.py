@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
+import zstandard
 from bson import BSON, Binary, ObjectId
 
 from distribution_service.domain import decision_log
@@ -69,3 +73,36 @@ def test_a_document_logged_before_packing_reads_as_it_was_written() -> None:
     assert decision_log.candidate_ids(doc) == ids
     np.testing.assert_array_equal(decision_log.features(doc), x)
     np.testing.assert_array_equal(decision_log.scores(doc), np.array([0.5, 0.25, 0.125], dtype=np.float32))
+
+
+def test_a_decision_packed_with_zlib_before_zstd_still_reads() -> None:
+    ids = [ObjectId() for _ in range(40)]
+    x = matrix(40)
+    scores = np.linspace(0.0, 1.0, 40).astype(np.float32)
+    doc = {
+        "codec": decision_log.ZLIB_CODEC,
+        "candidate_ids": zlib.compress(np.ascontiguousarray(decision_log.id_bytes(ids).T).tobytes(), 1),
+        "features": zlib.compress(np.ascontiguousarray(x.T).tobytes(), 1),
+        "n_features": 23,
+        "scores": zlib.compress(scores.tobytes(), 1),
+    }
+    assert decision_log.candidate_ids(doc) == ids
+    np.testing.assert_array_equal(decision_log.features(doc), x)
+    np.testing.assert_array_equal(decision_log.scores(doc), scores)
+
+
+def test_new_decisions_are_packed_with_zstd() -> None:
+    doc = decision_log.packed_arrays([ObjectId()], matrix(1), np.array([0.5]))
+    assert doc["codec"] == decision_log.CODEC == "zstd-columns-1"
+    assert zstandard.ZstdDecompressor().decompress(doc["scores"]) == np.float32(0.5).tobytes()
+
+
+def test_threads_packing_at_once_each_read_back_their_own_decision() -> None:
+    def pack_and_read(seed: int) -> bool:
+        x = np.full((300, 23), float(seed), dtype=np.float32)
+        return all(
+            np.array_equal(decision_log.unpack_features(decision_log.pack_features(x), 23), x) for _ in range(50)
+        )
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(pack_and_read, range(8)))
