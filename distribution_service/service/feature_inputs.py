@@ -9,6 +9,7 @@ read elsewhere, fresher); the community's tag shares likewise.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -85,11 +86,12 @@ def _graded(event_type: str, dwell_ms: int | None) -> tuple[int, float]:
 @dataclass(frozen=True)
 class Engaged:
     """The last `Engagements` made of a member's columns, and what they were made of: the events kept (`kept`,
-    indices into the columns) and those events' items' facts (the very objects, `ItemFacts` being made anew
-    whenever an item's facts are read again)."""
+    indices into the columns), and how long their items' facts stay those it read (an item's facts are replaced
+    only once expired)."""
 
     kept: np.ndarray
-    facts: tuple[ItemFacts, ...]
+    # The monotonic clock until which every one of those items' facts is the one used (cached, unexpired).
+    fresh_until: float
     engagements: Engagements
 
 
@@ -235,16 +237,12 @@ class FeatureInputs:
         sort of the oldest-first events by when each became known). `ids`: the events' content ids as text, if
         the caller made them already (`content_ids`). A member's columns are kept (`keep`: a feed's member; a slot
         run's are read once) and so are the engagements last made of them: handed back, the same object, while
-        the same events are kept at `now` and their items' facts are the same objects."""
-        ids = self.content_ids(cid, histories, keep=keep) if ids is None else ids
-        # A warm process has every engaged item's facts: looked up as they are; the events' snapshots (what a deleted
-        # item keeps) are gathered only for a read of missing facts.
-        facts = self._cached(cid, [i for m in ids.values() for i in m])
-        if facts is None:
-            snapshots = {i: d for m, docs in histories.items() for i, d in zip(ids[m], docs, strict=True)}
-            facts = await self.items(cid, list(snapshots), snapshots)
+        the same events are kept at `now` and their items' facts are unexpired (the very ones they were made of)."""
         t = now.timestamp()
-        out: dict[str, Engagements] = {}
+        clock = time.monotonic()
+        found: dict[str, Engagements] = {}
+        # Per member: the events kept at `now`, in order (and their times), from the member's columns.
+        todo: dict[str, tuple[MemberColumns, np.ndarray, np.ndarray]] = {}
         for member_id, docs in histories.items():
             columns = self.columns(cid, member_id, docs, keep=keep)
             known, grades = columns.known, columns.grades
@@ -253,19 +251,38 @@ class FeatureInputs:
             if len(times) > 1 and not (times[1:] >= times[:-1]).all():
                 kept = kept[np.argsort(times, kind="stable")]
                 times = known[kept]
+            last = columns.last
+            if last is not None and clock < last.fresh_until and np.array_equal(kept, last.kept):
+                found[member_id] = last.engagements
+            else:
+                todo[member_id] = (columns, kept, times)
+        if todo:
+            found.update(await self._engagements(cid, histories, todo, ids))
+        return {m: found[m] for m in histories}
+
+    async def _engagements(
+        self,
+        cid: ObjectId,
+        histories: dict[str, list[Doc]],
+        todo: dict[str, tuple[MemberColumns, np.ndarray, np.ndarray]],
+        ids: dict[str, list[str]] | None,
+    ) -> dict[str, Engagements]:
+        """`engagements` of the members in `todo` (their columns, the events kept, their times), each kept in its
+        columns (`MemberColumns.last`) until the first of its items' facts expires."""
+        ids = {m: ids[m] if ids is not None else columns.ids for m, (columns, _, _) in todo.items()}
+        # A warm process has every engaged item's facts: looked up as they are; the events' snapshots (what a deleted
+        # item keeps) are gathered only for a read of missing facts.
+        facts = self._cached(cid, [i for m in ids.values() for i in m])
+        if facts is None:
+            snapshots = {i: d for m in todo for i, d in zip(ids[m], histories[m], strict=True)}
+            facts = await self.items(cid, list(snapshots), snapshots)
+        expiry = self._items.get(cid, {})
+        out: dict[str, Engagements] = {}
+        for member_id, (columns, kept, times) in todo.items():
             # The events' items, oldest first (ids are newest first, as the events were read).
             member_ids = ids[member_id][::-1]
-            rows = kept.tolist()
-            kept_ids = [member_ids[k] for k in rows]
+            kept_ids = [member_ids[k] for k in kept.tolist()]
             items = [facts[i] for i in kept_ids]
-            last = columns.last
-            if (
-                last is not None
-                and np.array_equal(kept, last.kept)
-                and all(a is b for a, b in zip(items, last.facts, strict=True))
-            ):
-                out[member_id] = last.engagements
-                continue
             # Each engaged item's text row once (a member opens, reads and votes on the same item): the text
             # similarity's product is computed per row, the engagements counted per row (Engagements.text_of).
             distinct: dict[str, int] = {}
@@ -273,7 +290,7 @@ class FeatureInputs:
             out[member_id] = Engagements(
                 times=times,
                 weights=columns.weights[kept],
-                strongest=grades[kept] >= STRONGEST_GRADE,
+                strongest=columns.grades[kept] >= STRONGEST_GRADE,
                 created=np.array([f.created for f in items], dtype=float),
                 tags=[f.tags for f in items],
                 author_ids=[f.author_id for f in items],
@@ -281,7 +298,9 @@ class FeatureInputs:
                 text=_stack([facts[i].text for i in distinct]),
                 text_of=text_of,
             )
-            columns.last = Engaged(kept, tuple(items), out[member_id])
+            # Its items' facts stay the very ones used until the first of them expires (only then is one read again).
+            fresh_until = min((expiry[i][0] for i in distinct if i in expiry), default=math.inf)
+            columns.last = Engaged(kept, fresh_until, out[member_id])
         return out
 
     async def text_rows(self, cid: ObjectId, ids: list[str]) -> Any:

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from datetime import UTC, datetime
+from typing import Any
 
+import numpy as np
 from scipy.sparse import csr_matrix
 
-from distribution_service.ranking.features import MemberState
+from distribution_service.ranking.features import ItemBlock, MemberState, pool_text_similarity
 from distribution_service.ranking.member_features import (
     HISTORY_LIMIT,
     Engagements,
@@ -47,6 +50,42 @@ class MemberProfiles:
             while len(self._kept) > self.max_members:
                 self._kept.popitem(last=False)
         return profile
+
+
+class PoolTexts:
+    """Each feed member's text cosines with a pool's items (`features.pool_text_similarity`, the costliest part of
+    their matrix), kept while the pool's text and the member's text history and counts are the very objects they
+    were computed from: a member's repeated feeds over one pool (its RANKING_POOL_TTL_SECONDS) compute them once.
+    Least recently used out past `max_members`. Decisions are scored in worker threads: under a lock."""
+
+    def __init__(self, max_members: int = PROFILES_KEPT) -> None:
+        self.max_members = max_members
+        self._kept: OrderedDict[str, tuple[Any, Any, Any, tuple[np.ndarray, np.ndarray]]] = OrderedDict()
+        self._lock = threading.Lock()
+        # Computed and answered from what was kept (tests and benchmarks).
+        self.computed = 0
+        self.hits = 0
+
+    def of(self, block: ItemBlock, member: MemberState) -> tuple[np.ndarray, np.ndarray] | None:
+        words, history, counts = block.text_words, member.text_history, member.text_counts
+        if words is None or history is None:
+            return None
+        with self._lock:
+            kept = self._kept.get(member.member_id)
+            if kept is not None and kept[0] is words and kept[1] is history and kept[2] is counts:
+                self._kept.move_to_end(member.member_id)
+                self.hits += 1
+                return kept[3]
+        text = pool_text_similarity(block, member)
+        if text is None:
+            return None
+        with self._lock:
+            self.computed += 1
+            self._kept[member.member_id] = (words, history, counts, text)
+            self._kept.move_to_end(member.member_id)
+            while len(self._kept) > self.max_members:
+                self._kept.popitem(last=False)
+        return text
 
 
 def member_state(

@@ -38,7 +38,7 @@ from distribution_service.service.candidates import (
     sources_of,
 )
 from distribution_service.service.decision_writer import DecisionWriter
-from distribution_service.service.member_state import MemberProfiles, member_state
+from distribution_service.service.member_state import MemberProfiles, PoolTexts, member_state
 from distribution_service.service.pool_reader import (
     ALIVE_DAYS,
     COUNTERS_TTL_SECONDS,
@@ -111,6 +111,7 @@ class FeedRanker:
         self.writer = DecisionWriter(store)
         # Each feed member's moment-free features, kept while their engagements are the same.
         self.profiles = MemberProfiles()
+        self.texts = PoolTexts()
         # The pool, histories and counters a decision reads, with their per-process caches.
         self.reader = CandidatePoolReader(
             store,
@@ -276,7 +277,9 @@ class FeedRanker:
                 partner = (plan.partner,) if plan.interleaving else None
             # The items of the member's last engagements; those outside the pool are simply not there to leave out.
             rows = member_rows(pool.sources, wants[member_id], seen.get(member_id, set()), own=member_id)
-            x = member_matrix(block, states[member_id], rows)
+            # A feed's member (one member) keeps their text cosines with the pool for their next feed over it.
+            text = self.texts.of(block, states[member_id]) if len(member_ids) == 1 and len(rows) else None
+            x = member_matrix(block, states[member_id], rows, text)
             jobs.append(_Job(member_id, rows, x, model, partner, experiment_arm, plan))
         scores = _stacked_scores([j.x for j in jobs], [j.model for j in jobs])
         shadow = models.shadow
