@@ -35,6 +35,8 @@ class MemberProfiles:
     def __init__(self, max_members: int = PROFILES_KEPT) -> None:
         self.max_members = max_members
         self._kept: OrderedDict[str, tuple[Engagements, MemberProfile]] = OrderedDict()
+        # Profiles made (tests and benchmarks).
+        self.made = 0
 
     def of(self, member_id: str, engaged: Engagements, *, keep: bool = True) -> MemberProfile:
         """`member_profile(engaged)`, made again only when `engaged` is not the object it was last made of;
@@ -44,6 +46,7 @@ class MemberProfiles:
             self._kept.move_to_end(member_id)
             return kept[1]
         profile = member_profile(engaged)
+        self.made += 1
         if keep:
             self._kept[member_id] = (engaged, profile)
             self._kept.move_to_end(member_id)
