@@ -162,6 +162,10 @@ class FeatureInputs:
                 self._members.popitem(last=False)
         return made
 
+    def forget_members(self) -> None:
+        """Forget every member's kept columns and engagements (a benchmark's cold feeds)."""
+        self._members.clear()
+
     def content_ids(self, cid: ObjectId, histories: dict[str, list[Doc]], *, keep: bool = True) -> dict[str, list[str]]:
         """`content_ids(histories)`, from the members' kept columns (made and kept now if missing, `keep`)."""
         return {m: self.columns(cid, m, docs, keep=keep).ids for m, docs in histories.items()}

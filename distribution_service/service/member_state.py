@@ -54,6 +54,9 @@ class MemberProfiles:
                 self._kept.popitem(last=False)
         return profile
 
+    def clear(self) -> None:
+        self._kept.clear()
+
 
 class PoolTexts:
     """Each feed member's text cosines with a pool's items (`features.pool_text_similarity`, the costliest part of
@@ -89,6 +92,10 @@ class PoolTexts:
             while len(self._kept) > self.max_members:
                 self._kept.popitem(last=False)
         return text
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
 
 
 def member_state(

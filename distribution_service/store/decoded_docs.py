@@ -59,6 +59,11 @@ class DecodedDocs:
     def __len__(self) -> int:
         return len(self._kept)
 
+    def clear(self) -> None:
+        """Forget every document (the next read of each decodes: a benchmark's cold feeds)."""
+        self._kept.clear()
+        self._bytes = 0
+
 
 def raw_id(raw: bytes | memoryview) -> Any:
     """A raw document's `_id` without decoding the rest: read from the bytes when it is the first field and a
