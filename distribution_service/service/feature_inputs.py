@@ -93,6 +93,9 @@ class Engaged:
     # The monotonic clock until which every one of those items' facts is the one used (cached, unexpired).
     fresh_until: float
     engagements: Engagements
+    # The moments t for which the same events are known (after < t <= until: no event's known time is crossed).
+    after: float = -math.inf
+    until: float = -math.inf
 
 
 @dataclass
@@ -249,19 +252,22 @@ class FeatureInputs:
         todo: dict[str, tuple[MemberColumns, np.ndarray, np.ndarray]] = {}
         for member_id, docs in histories.items():
             columns = self.columns(cid, member_id, docs, keep=keep)
+            last = columns.last
+            if last is not None and last.after < t <= last.until and clock < last.fresh_until:
+                found[member_id] = last.engagements
+                continue
             known, grades = columns.known, columns.grades
             kept = np.flatnonzero((known < t) & (grades > 0))
             times = known[kept]
             if len(times) > 1 and not (times[1:] >= times[:-1]).all():
                 kept = kept[np.argsort(times, kind="stable")]
                 times = known[kept]
-            last = columns.last
             if last is not None and clock < last.fresh_until and np.array_equal(kept, last.kept):
                 found[member_id] = last.engagements
             else:
                 todo[member_id] = (columns, kept, times)
         if todo:
-            found.update(await self._engagements(cid, histories, todo, ids))
+            found.update(await self._engagements(cid, histories, todo, ids, t))
         return {m: found[m] for m in histories}
 
     async def _engagements(
@@ -270,9 +276,11 @@ class FeatureInputs:
         histories: dict[str, list[Doc]],
         todo: dict[str, tuple[MemberColumns, np.ndarray, np.ndarray]],
         ids: dict[str, list[str]] | None,
+        t: float,
     ) -> dict[str, Engagements]:
-        """`engagements` of the members in `todo` (their columns, the events kept, their times), each kept in its
-        columns (`MemberColumns.last`) until the first of its items' facts expires."""
+        """`engagements` at `t` of the members in `todo` (their columns, the events kept, their times), each kept in
+        its columns (`MemberColumns.last`) until the first of its items' facts expires, for the moments at which the
+        same events are known."""
         ids = {m: ids[m] if ids is not None else columns.ids for m, (columns, _, _) in todo.items()}
         # A warm process has every engaged item's facts: looked up as they are; the events' snapshots (what a deleted
         # item keeps) are gathered only for a read of missing facts.
@@ -304,7 +312,15 @@ class FeatureInputs:
             )
             # Its items' facts stay the very ones used until the first of them expires (only then is one read again).
             fresh_until = min((expiry[i][0] for i in distinct if i in expiry), default=math.inf)
-            columns.last = Engaged(kept, fresh_until, out[member_id])
+            known = columns.known
+            before, after = known[known < t], known[known >= t]
+            columns.last = Engaged(
+                kept,
+                fresh_until,
+                out[member_id],
+                after=float(before.max()) if len(before) else -math.inf,
+                until=float(after.min()) if len(after) else math.inf,
+            )
         return out
 
     async def text_rows(self, cid: ObjectId, ids: list[str]) -> Any:

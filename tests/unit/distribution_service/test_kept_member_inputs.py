@@ -82,8 +82,11 @@ async def test_a_members_repeated_engagements_are_the_same_object_and_equal_a_fr
     first = (await inputs.engagements(CID, {"m": list(docs)}, NOW))["m"]
     again = (await inputs.engagements(CID, {"m": list(docs)}, NOW))["m"]
     fresh = (await cached_inputs(items).engagements(CID, {"m": list(docs)}, NOW))["m"]
+    # a second later: no event becomes known in between (the history's latest event is 5 minutes ahead of NOW)
+    moment_later = (await inputs.engagements(CID, {"m": list(docs)}, NOW + timedelta(seconds=1)))["m"]
     # then
     assert again is first
+    assert moment_later is first
     assert first.times.tolist() == fresh.times.tolist()
     assert first.weights.tolist() == fresh.weights.tolist()
     assert list(first.tags) == list(fresh.tags)
