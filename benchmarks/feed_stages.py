@@ -35,6 +35,7 @@ from benchmarks.feed_history import FEED, community_with_histories, forget_membe
 from distribution_service.service import ranker
 from distribution_service.service.decision_writer import DecisionWriter
 from distribution_service.service.feature_inputs import FeatureInputs
+from distribution_service.service.member_state import PoolTexts
 from distribution_service.service.pool_reader import CandidatePoolReader
 from distribution_service.store.events import EventsStore
 from gateway.app import create_app
@@ -47,6 +48,7 @@ STAGES: tuple[tuple[str, Any, str, bool], ...] = (
     ("member_state", ranker, "member_state", False),
     ("interests", ranker, "interests", False),
     ("pool (prepared, shared)", CandidatePoolReader, "pool", True),
+    ("text cosines (kept per pool)", PoolTexts, "of", False),
     ("member_matrix", ranker, "member_matrix", False),
     ("rank (scores, diversity, log)", ranker.FeedRanker, "_rank", False),
     ("decision write", DecisionWriter, "write", True),
