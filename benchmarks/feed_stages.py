@@ -1,6 +1,6 @@
 """Where a member's history goes in a feed's CPU, stage by stage: `python -m benchmarks.feed_stages`.
 
-    python -m benchmarks.feed_stages [--items 300] [--feeds 300]
+    python -m benchmarks.feed_stages [--items 300] [--feeds 300] [--cold]
 
 benchmarks/feed_history.py's community (members with 0 and 10,000 engagement events, their member_recent documents
 as the ingest worker leaves them), its feeds sequential through the gateway in-process. First `--feeds` feeds per
@@ -10,6 +10,9 @@ its CPU in the thread that runs it (`time.thread_time`, exact for a sequential f
 meanwhile) and, for a stage that talks to the database, the server's CPU around it. The wrappers' own cost is in
 the second pass only. The content cards and the caller's member read are kept as the hot path's gateway keeps them
 (CONTENT_CARD_TTL_SECONDS 5, MEMBER_READ_TTL_SECONDS 2).
+
+`--cold`: every member's kept state (benchmarks/feed_history.py) forgotten before each feed, as a member's first feed
+after an engagement finds it.
 
 Prints the table "stage: no history vs history" (ms per feed) and ends with one JSON line.
 """
@@ -28,10 +31,11 @@ import httpx
 
 from benchmarks.common import print_summary, scratch_settings
 from benchmarks.feed_cpu import cpu_seconds
-from benchmarks.feed_history import FEED, community_with_histories
+from benchmarks.feed_history import FEED, community_with_histories, forget_member_state
 from distribution_service.service import ranker
 from distribution_service.service.decision_writer import DecisionWriter
 from distribution_service.service.feature_inputs import FeatureInputs
+from distribution_service.service.member_state import PoolTexts
 from distribution_service.service.pool_reader import CandidatePoolReader
 from distribution_service.store.events import EventsStore
 from gateway.app import create_app
@@ -44,6 +48,7 @@ STAGES: tuple[tuple[str, Any, str, bool], ...] = (
     ("member_state", ranker, "member_state", False),
     ("interests", ranker, "interests", False),
     ("pool (prepared, shared)", CandidatePoolReader, "pool", True),
+    ("text cosines (kept per pool)", PoolTexts, "of", False),
     ("member_matrix", ranker, "member_matrix", False),
     ("rank (scores, diversity, log)", ranker.FeedRanker, "_rank", False),
     ("decision write", DecisionWriter, "write", True),
@@ -91,13 +96,13 @@ class Meter:
         self.gateway[stage] = self.gateway.get(stage, 0.0) + seconds
 
 
-async def run(items: int, count: int) -> dict[str, Any]:
+async def run(items: int, count: int, cold: bool = False) -> dict[str, Any]:
     server = EmbeddedServer(":memory:")
     server.start()
     assert server.process is not None
     server_pid = server.process.pid
     os.environ["BENCH_MONGODB_URI"] = server.uri
-    figures: dict[str, Any] = {"items": items, "feeds": count}
+    figures: dict[str, Any] = {"items": items, "feeds": count, "cold": cold}
     try:
         # The kept reads at the hot path's gateway's defaults (APP_ENV=development there; the scratch settings' test
         # environment keeps no cards and no member reads, so every feed would read both).
@@ -120,6 +125,8 @@ async def run(items: int, count: int) -> dict[str, Any]:
                         for size, token in tokens.items():
                             gateway, db = time.process_time(), cpu_seconds(server_pid)
                             for _ in range(BLOCK):
+                                if cold:
+                                    forget_member_state(app)
                                 await http.post(
                                     "/graphql", json={"query": FEED}, headers={"Authorization": f"Bearer {token}"}
                                 )
@@ -134,6 +141,8 @@ async def run(items: int, count: int) -> dict[str, Any]:
                                 for (stage, owner, name, database), (_, _, call) in zip(STAGES, originals, strict=True):
                                     setattr(owner, name, meters[size].wrap(stage, call, database))
                                 for _ in range(BLOCK):
+                                    if cold:
+                                        forget_member_state(app)
                                     await http.post(
                                         "/graphql", json={"query": FEED}, headers={"Authorization": f"Bearer {token}"}
                                     )
@@ -179,8 +188,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=300)
     parser.add_argument("--feeds", type=int, default=300)
+    parser.add_argument("--cold", action="store_true", help="forget every member's kept state before each feed")
     args = parser.parse_args()
-    figures = asyncio.run(run(args.items, args.feeds))
+    figures = asyncio.run(run(args.items, args.feeds, args.cold))
     print(table(figures))
     print_summary(figures)
 

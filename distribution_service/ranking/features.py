@@ -412,9 +412,12 @@ def _per_code(vocab: Mapping[str, int], table: Mapping[str, float]) -> np.ndarra
     return out
 
 
-def member_matrix(block: ItemBlock, member: MemberState, rows: np.ndarray) -> np.ndarray:
+def member_matrix(
+    block: ItemBlock, member: MemberState, rows: np.ndarray, text: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
     """`build_matrix(member, candidates.take(rows), context)`, from the pool's prepared block: the same values
-    (to float rounding in the text cosines), at a small part of the cost."""
+    (to float rounding in the text cosines), at a small part of the cost. `text`: the member's
+    `pool_text_similarity` with this block if the caller kept it (the same numbers, taken at `rows`)."""
     x = block.x[rows]
     col = FEATURE_INDEX
     _fill_member(x, member)
@@ -438,7 +441,10 @@ def member_matrix(block: ItemBlock, member: MemberState, rows: np.ndarray) -> np
             )
         x[:, col["cross_tag_lift"]] = lift[rows]
     if block.text_words is not None and member.text_history is not None:
-        centroid, closest = _pool_text_similarity(block.text_words, member.text_history, rows, member.text_counts)
+        if text is None:
+            centroid, closest = _pool_text_similarity(block.text_words, member.text_history, rows, member.text_counts)
+        else:
+            centroid, closest = text[0][rows], text[1][rows]
         x[:, col["cross_text_similarity"]] = centroid
         x[:, col["cross_text_max"]] = closest
     else:
@@ -446,6 +452,14 @@ def member_matrix(block: ItemBlock, member: MemberState, rows: np.ndarray) -> np
         x[:, col["cross_text_max"]] = np.nan
     x[:, col["cross_age_gap"]] = block.log_age[rows] - member_log_age(member)
     return x
+
+
+def pool_text_similarity(block: ItemBlock, member: MemberState) -> tuple[np.ndarray, np.ndarray] | None:
+    """The member's text cosines (centroid, closest) with every item of the block, as `member_matrix` computes
+    them for its rows (None: no text on one side)."""
+    if block.text_words is None or member.text_history is None:
+        return None
+    return _pool_text_similarity(block.text_words, member.text_history, np.arange(len(block)), member.text_counts)
 
 
 def _counted(history: Any, counts: np.ndarray) -> tuple[Any, np.ndarray]:

@@ -73,14 +73,43 @@ class Engagements:
         return np.bincount(self.text_of, minlength=self.text.shape[0])
 
 
-def member_state_at(member_id: str, t: float, engaged: Engagements, *, empty_text: Any = None) -> MemberState:
+@dataclass(frozen=True)
+class MemberProfile:
+    """What a member's engagements say of them whatever the moment: the part of `member_state_at` that does not
+    read t (serving keeps it while the engagements are the same: service/member_state.py)."""
+
+    tag_affinity: dict[str, float]
+    author_affinity: dict[str, float]
+    kind_affinity: dict[str, float]
+    answer_share: float
+    text_counts: np.ndarray | None
+    typical_age_days: float
+
+
+def member_profile(engaged: Engagements) -> MemberProfile:
+    """`member_state_at`'s moment-free part of a non-empty history."""
+    tag_affinity, author_affinity, kind_affinity = _affinities(engaged)
+    return MemberProfile(
+        tag_affinity=tag_affinity,
+        author_affinity=author_affinity,
+        kind_affinity=kind_affinity,
+        answer_share=float(np.count_nonzero(engaged.strongest) / len(engaged)),
+        text_counts=engaged.text_counts(),
+        typical_age_days=median(engaged.times - engaged.created) / DAY,
+    )
+
+
+def member_state_at(
+    member_id: str, t: float, engaged: Engagements, *, empty_text: Any = None, profile: MemberProfile | None = None
+) -> MemberState:
     """What the member's last engagements before t say of them. `empty_text` is the text index's empty row set
-    (None when there is no index), so a member without history reads as "no text", not "unknown"."""
+    (None when there is no index), so a member without history reads as "no text", not "unknown". `profile`:
+    `member_profile(engaged)` if the caller kept it (read-only: states made from it share its mappings)."""
     if len(engaged) == 0:
         return MemberState(member_id=member_id, text_history=empty_text)
     times, weights = engaged.times, engaged.weights
     recent = times >= t - 30 * DAY
-    tag_affinity, author_affinity, kind_affinity = _affinities(engaged)
+    profile = member_profile(engaged) if profile is None else profile
     return MemberState(
         member_id=member_id,
         tenure_days=max(0.0, (t - float(times[0])) / DAY),
@@ -88,13 +117,13 @@ def member_state_at(member_id: str, t: float, engaged: Engagements, *, empty_tex
         frequency_30d=float(recent.sum()),
         engagement_30d=float(weights[recent].sum()),
         history_size=float(len(engaged)),
-        tag_affinity=tag_affinity,
-        author_affinity=author_affinity,
-        kind_affinity=kind_affinity,
-        answer_share=float(np.count_nonzero(engaged.strongest) / len(engaged)),
+        tag_affinity=profile.tag_affinity,
+        author_affinity=profile.author_affinity,
+        kind_affinity=profile.kind_affinity,
+        answer_share=profile.answer_share,
         text_history=engaged.text,
-        text_counts=engaged.text_counts(),
-        typical_age_days=median(times - engaged.created) / DAY,
+        text_counts=profile.text_counts,
+        typical_age_days=profile.typical_age_days,
     )
 
 

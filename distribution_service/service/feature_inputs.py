@@ -9,7 +9,9 @@ read elsewhere, fresher); the community's tag shares likewise.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +34,9 @@ LOOKUP_CHUNK = 500
 # Items' facts and the community's tag shares may be this old in a ranking.
 TTL_SECONDS = 600.0
 MAX_CACHED_ITEMS = 50_000
+# Members whose last engagements are kept as columns (`MemberColumns`): a feed's member, read again while their
+# member_recent document is unchanged (the store hands back its same entries).
+MEMBERS_KEPT = 1_000
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,56 @@ def _graded(event_type: str, dwell_ms: int | None) -> tuple[int, float]:
     return _GRADED[event_type]
 
 
+@dataclass(frozen=True)
+class Engaged:
+    """The last `Engagements` made of a member's columns, and what they were made of: the events kept (`kept`,
+    indices into the columns), and how long their items' facts stay those it read (an item's facts are replaced
+    only once expired)."""
+
+    kept: np.ndarray
+    # The monotonic clock until which every one of those items' facts is the one used (cached, unexpired).
+    fresh_until: float
+    engagements: Engagements
+    # The moments t for which the same events are known (after < t <= until: no event's known time is crossed).
+    after: float = -math.inf
+    until: float = -math.inf
+
+
+@dataclass
+class MemberColumns:
+    """One member's events as columns, oldest first, of the event entries `docs` (newest first, as read): what
+    `FeatureInputs.engagements` makes of them that does not depend on the moment or the items' facts."""
+
+    docs: list[Doc]
+    # Content ids as text, newest first (`content_ids`' order).
+    ids: list[str]
+    known: np.ndarray
+    grades: np.ndarray
+    weights: np.ndarray
+    last: Engaged | None = None
+
+    def made_of(self, docs: list[Doc]) -> bool:
+        """Whether `docs` holds the very entries these columns were made of (the store shares a document's
+        decoded entries, read-only, until its bytes change)."""
+        mine = self.docs
+        return len(docs) == len(mine) and all(a is b for a, b in zip(docs, mine, strict=True))
+
+
+def member_columns(docs: list[Doc]) -> MemberColumns:
+    oldest_first = docs[::-1]
+    stamps = _stamps(oldest_first)
+    graded = [_GRADED_AT_ONCE.get(d["type"]) or _graded(d["type"], d.get("dwell_ms")) for d in oldest_first]
+    # known_at over the column: an event dated exactly at midnight is known a day later.
+    known = np.where(stamps % DAY == 0, stamps + DAY, stamps)
+    return MemberColumns(
+        docs=docs,
+        ids=[str(d["content_id"]) for d in docs],
+        known=known,
+        grades=np.array([g for g, _ in graded], dtype=np.int64),
+        weights=np.array([w for _, w in graded], dtype=float),
+    )
+
+
 class FeatureInputs:
     def __init__(self, store: DistributionStore, content: ContentClient, *, ttl_seconds: float = TTL_SECONDS) -> None:
         self.store = store
@@ -90,6 +145,33 @@ class FeatureInputs:
         # One read of missing facts per community at a time: concurrent feeds of a cold process wait for the first
         # one's read instead of each reading and vectorising the same few hundred items (a stampede on one core).
         self._reading: dict[ObjectId, asyncio.Lock] = {}
+        # (community, member) -> their last events as columns and the engagements last made of them (a member's
+        # repeated feeds); least recently used out past MEMBERS_KEPT. Event-loop only.
+        self._members: OrderedDict[tuple[ObjectId, str], MemberColumns] = OrderedDict()
+        self.max_members = MEMBERS_KEPT
+
+    def columns(self, cid: ObjectId, member_id: str, docs: list[Doc], *, keep: bool = True) -> MemberColumns:
+        """The member's events as columns: those kept if made of the same entries, else made (and kept, `keep`)."""
+        key = (cid, member_id)
+        kept = self._members.get(key)
+        if kept is not None and kept.made_of(docs):
+            self._members.move_to_end(key)
+            return kept
+        made = member_columns(docs)
+        if keep:
+            self._members[key] = made
+            self._members.move_to_end(key)
+            while len(self._members) > self.max_members:
+                self._members.popitem(last=False)
+        return made
+
+    def forget_members(self) -> None:
+        """Forget every member's kept columns and engagements (a benchmark's cold feeds)."""
+        self._members.clear()
+
+    def content_ids(self, cid: ObjectId, histories: dict[str, list[Doc]], *, keep: bool = True) -> dict[str, list[str]]:
+        """`content_ids(histories)`, from the members' kept columns (made and kept now if missing, `keep`)."""
+        return {m: self.columns(cid, m, docs, keep=keep).ids for m, docs in histories.items()}
 
     async def items(
         self, cid: ObjectId, ids: list[str], snapshots: dict[str, Doc] | None = None
@@ -153,37 +235,65 @@ class FeatureInputs:
         histories: dict[str, list[Doc]],
         now: datetime,
         ids: dict[str, list[str]] | None = None,
+        *,
+        keep: bool = True,
     ) -> dict[str, Engagements]:
         """Each member's last engagements (newest first, as `last_engagements` reads them) as training's
         `Engagements`: those known before `now`, of a positive grade, oldest first. Columns built as arrays from
         one pass over the events (the same values as a loop of `known_at` and `grade`; the same order: a stable
         sort of the oldest-first events by when each became known). `ids`: the events' content ids as text, if
-        the caller made them already (`content_ids`)."""
-        ids = content_ids(histories) if ids is None else ids
-        # A warm process has every engaged item's facts: looked up as they are; the events' snapshots (what a deleted
-        # item keeps) are gathered only for a read of missing facts.
-        facts = self._cached(cid, [i for m in ids.values() for i in m])
-        if facts is None:
-            snapshots = {i: d for m, docs in histories.items() for i, d in zip(ids[m], docs, strict=True)}
-            facts = await self.items(cid, list(snapshots), snapshots)
+        the caller made them already (`content_ids`). A member's columns are kept (`keep`: a feed's member; a slot
+        run's are read once) and so are the engagements last made of them: handed back, the same object, while
+        the same events are kept at `now` and their items' facts are unexpired (the very ones they were made of)."""
         t = now.timestamp()
-        out: dict[str, Engagements] = {}
+        clock = time.monotonic()
+        found: dict[str, Engagements] = {}
+        # Per member: the events kept at `now`, in order (and their times), from the member's columns.
+        todo: dict[str, tuple[MemberColumns, np.ndarray, np.ndarray]] = {}
         for member_id, docs in histories.items():
-            oldest_first = docs[::-1]
-            stamps = _stamps(oldest_first)
-            graded = [_GRADED_AT_ONCE.get(d["type"]) or _graded(d["type"], d.get("dwell_ms")) for d in oldest_first]
-            grades = np.array([g for g, _ in graded], dtype=np.int64)
-            # known_at over the column: an event dated exactly at midnight is known a day later.
-            known = np.where(stamps % DAY == 0, stamps + DAY, stamps)
+            columns = self.columns(cid, member_id, docs, keep=keep)
+            last = columns.last
+            if last is not None and last.after < t <= last.until and clock < last.fresh_until:
+                found[member_id] = last.engagements
+                continue
+            known, grades = columns.known, columns.grades
             kept = np.flatnonzero((known < t) & (grades > 0))
             times = known[kept]
             if len(times) > 1 and not (times[1:] >= times[:-1]).all():
                 kept = kept[np.argsort(times, kind="stable")]
                 times = known[kept]
+            if last is not None and clock < last.fresh_until and np.array_equal(kept, last.kept):
+                found[member_id] = last.engagements
+            else:
+                todo[member_id] = (columns, kept, times)
+        if todo:
+            found.update(await self._engagements(cid, histories, todo, ids, t))
+        return {m: found[m] for m in histories}
+
+    async def _engagements(
+        self,
+        cid: ObjectId,
+        histories: dict[str, list[Doc]],
+        todo: dict[str, tuple[MemberColumns, np.ndarray, np.ndarray]],
+        ids: dict[str, list[str]] | None,
+        t: float,
+    ) -> dict[str, Engagements]:
+        """`engagements` at `t` of the members in `todo` (their columns, the events kept, their times), each kept in
+        its columns (`MemberColumns.last`) until the first of its items' facts expires, for the moments at which the
+        same events are known."""
+        ids = {m: ids[m] if ids is not None else columns.ids for m, (columns, _, _) in todo.items()}
+        # A warm process has every engaged item's facts: looked up as they are; the events' snapshots (what a deleted
+        # item keeps) are gathered only for a read of missing facts.
+        facts = self._cached(cid, [i for m in ids.values() for i in m])
+        if facts is None:
+            snapshots = {i: d for m in todo for i, d in zip(ids[m], histories[m], strict=True)}
+            facts = await self.items(cid, list(snapshots), snapshots)
+        expiry = self._items.get(cid, {})
+        out: dict[str, Engagements] = {}
+        for member_id, (columns, kept, times) in todo.items():
             # The events' items, oldest first (ids are newest first, as the events were read).
             member_ids = ids[member_id][::-1]
-            rows = kept.tolist()
-            kept_ids = [member_ids[k] for k in rows]
+            kept_ids = [member_ids[k] for k in kept.tolist()]
             items = [facts[i] for i in kept_ids]
             # Each engaged item's text row once (a member opens, reads and votes on the same item): the text
             # similarity's product is computed per row, the engagements counted per row (Engagements.text_of).
@@ -191,14 +301,25 @@ class FeatureInputs:
             text_of = np.array([distinct.setdefault(i, len(distinct)) for i in kept_ids], dtype=np.int64)
             out[member_id] = Engagements(
                 times=times,
-                weights=np.array([graded[k][1] for k in rows], dtype=float),
-                strongest=grades[kept] >= STRONGEST_GRADE,
+                weights=columns.weights[kept],
+                strongest=columns.grades[kept] >= STRONGEST_GRADE,
                 created=np.array([f.created for f in items], dtype=float),
                 tags=[f.tags for f in items],
                 author_ids=[f.author_id for f in items],
                 kinds=[f.kind for f in items],
                 text=_stack([facts[i].text for i in distinct]),
                 text_of=text_of,
+            )
+            # Its items' facts stay the very ones used until the first of them expires (only then is one read again).
+            fresh_until = min((expiry[i][0] for i in distinct if i in expiry), default=math.inf)
+            known = columns.known
+            before, after = known[known < t], known[known >= t]
+            columns.last = Engaged(
+                kept,
+                fresh_until,
+                out[member_id],
+                after=float(before.max()) if len(before) else -math.inf,
+                until=float(after.min()) if len(after) else math.inf,
             )
         return out
 

@@ -38,8 +38,7 @@ from distribution_service.service.candidates import (
     sources_of,
 )
 from distribution_service.service.decision_writer import DecisionWriter
-from distribution_service.service.feature_inputs import content_ids
-from distribution_service.service.member_state import member_state
+from distribution_service.service.member_state import MemberProfiles, PoolTexts, member_state
 from distribution_service.service.pool_reader import (
     ALIVE_DAYS,
     COUNTERS_TTL_SECONDS,
@@ -110,6 +109,9 @@ class FeedRanker:
         self.arms: RankerArms | None = None
         # Every decision's one write, in groups under load (service/decision_writer.py).
         self.writer = DecisionWriter(store)
+        # Each feed member's moment-free features, kept while their engagements are the same.
+        self.profiles = MemberProfiles()
+        self.texts = PoolTexts()
         # The pool, histories and counters a decision reads, with their per-process caches.
         self.reader = CandidatePoolReader(
             store,
@@ -202,14 +204,20 @@ class FeedRanker:
             self.reader.serving_models(cid, self.registry),
         )
         relations = await self.relations.of_members(cid, member_ids, mirrored)
-        engaged_ids = content_ids(history_docs)
+        # A feed's member (one member) is kept: their repeated feeds reuse their columns, engagements and profile
+        # while their member_recent document is unchanged; a slot run's members are read once.
+        keep = len(member_ids) == 1
+        engaged_ids = self.reader.inputs.content_ids(cid, history_docs, keep=keep)
         seen = {m: set(ids) for m, ids in engaged_ids.items()}
         # A feed's shared pool describes its items as of its own moment, the decision's: the members' side too, so
         # the logged features are the ones training rebuilds for that moment. A slot run builds its pool now.
         if pool_max_age is None:
             now = self.reader.moment(cid, now)
-        engaged = await self.reader.inputs.engagements(cid, history_docs, now, engaged_ids)
-        states = {m: member_state(m, engaged.get(m), now, limit=self.reader.history_limit) for m in member_ids}
+        engaged = await self.reader.inputs.engagements(cid, history_docs, now, engaged_ids, keep=keep)
+        states = {
+            m: member_state(m, engaged.get(m), now, limit=self.reader.history_limit, profiles=self.profiles, keep=keep)
+            for m in member_ids
+        }
         wants = {
             m: interests(
                 states[m],
@@ -269,7 +277,9 @@ class FeedRanker:
                 partner = (plan.partner,) if plan.interleaving else None
             # The items of the member's last engagements; those outside the pool are simply not there to leave out.
             rows = member_rows(pool.sources, wants[member_id], seen.get(member_id, set()), own=member_id)
-            x = member_matrix(block, states[member_id], rows)
+            # A feed's member (one member) keeps their text cosines with the pool for their next feed over it.
+            text = self.texts.of(block, states[member_id]) if len(member_ids) == 1 and len(rows) else None
+            x = member_matrix(block, states[member_id], rows, text)
             jobs.append(_Job(member_id, rows, x, model, partner, experiment_arm, plan))
         scores = _stacked_scores([j.x for j in jobs], [j.model for j in jobs])
         shadow = models.shadow

@@ -36,10 +36,13 @@ have seen alone; each command saved is the client's and the server's cost of a r
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from bson import ObjectId
-from bson.codec_options import DatetimeConversion
+from bson.codec_options import CodecOptions, DatetimeConversion
+from bson.raw_bson import RawBSONDocument
 from pymongo import DESCENDING, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.collection import AsyncCollection
@@ -47,6 +50,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from distribution_service.domain.honeycomb import EventType
 from distribution_service.store.base import HISTORY_FIELDS, Doc
+from distribution_service.store.decoded_docs import DecodedDocs, raw_id
 from infra.lookups import find_in
 
 # Engagements kept per member: training's HISTORY_LIMIT (ranking/member_features.py; a test holds them equal).
@@ -95,21 +99,39 @@ def newest_pushed(docs: list[Doc]) -> list[Doc]:
     return sorted(docs, key=lambda d: d["occurred_at"], reverse=True)[:RECENT_KEPT]
 
 
+def _id_of(doc: Any) -> Any:
+    return doc["_id"]
+
+
+def _raw_id_of(doc: RawBSONDocument) -> Any:
+    return raw_id(doc.raw)
+
+
 class GroupedReads:
     """Point lookups by `_id`, one read in flight: the keys asked while it is on the wire go in the next read
-    together (`_id` `$in`, READ_BATCH keys at most; a key asked twice is read once). Each caller gets its own shallow
-    copy of the document (None: none), or the read's error."""
+    together (`_id` `$in`, READ_BATCH keys at most; a key asked twice is read once). Each caller gets `copy` of the
+    document (a shallow copy: its own; None: none), or the read's error. A collection read as raw BSON gives each
+    caller the same immutable `RawBSONDocument` (`copy` the identity, `key_of` its `_id` read from the bytes)."""
 
-    def __init__(self, reads: AsyncCollection[Doc], *, max_keys: int = READ_BATCH) -> None:
+    def __init__(
+        self,
+        reads: AsyncCollection[Any],
+        *,
+        max_keys: int = READ_BATCH,
+        copy: Callable[[Any], Any] = dict,
+        key_of: Callable[[Any], Any] = _id_of,
+    ) -> None:
         self.reads = reads
         self.max_keys = max_keys
-        self._queue: dict[str, list[asyncio.Future[Doc | None]]] = {}
+        self.copy = copy
+        self.key_of = key_of
+        self._queue: dict[str, list[asyncio.Future[Any]]] = {}
         self._running: asyncio.Task[None] | None = None
         # Commands sent and keys asked (tests and benchmarks read how far groups formed).
         self.commands = 0
         self.asked = 0
 
-    async def read(self, key: str) -> Doc | None:
+    async def read(self, key: str) -> Any:
         loop = asyncio.get_running_loop()
         running = self._running
         if running is not None and (running.done() or running.get_loop() is not loop):
@@ -120,7 +142,7 @@ class GroupedReads:
                 if (alive := [w for w in waiters if w.get_loop() is loop])
             }
             running = self._running = None
-        done: asyncio.Future[Doc | None] = loop.create_future()
+        done: asyncio.Future[Any] = loop.create_future()
         self._queue.setdefault(key, []).append(done)
         self.asked += 1
         if running is None:
@@ -145,16 +167,16 @@ class GroupedReads:
                     doc = docs.get(key)
                     for w in waiters:
                         if not w.done():
-                            w.set_result(None if doc is None else dict(doc))
+                            w.set_result(None if doc is None else self.copy(doc))
         finally:
             self._running = None
 
-    async def _fetch(self, keys: list[str]) -> dict[str, Doc]:
+    async def _fetch(self, keys: list[str]) -> dict[str, Any]:
         self.commands += 1
         if len(keys) == 1:
             one = await self.reads.find_one({"_id": keys[0]})
             return {} if one is None else {keys[0]: one}
-        return {doc["_id"]: doc async for doc in self.reads.find({"_id": {"$in": keys}})}
+        return {self.key_of(doc): doc async for doc in self.reads.find({"_id": {"$in": keys}})}
 
 
 class MemberRecentStore:
@@ -164,8 +186,11 @@ class MemberRecentStore:
         self.reads = self.docs.with_options(
             codec_options=self.docs.codec_options.with_options(datetime_conversion=DatetimeConversion.DATETIME_MS)
         )
-        # One member's reads (feeds), grouped while one is on the wire.
-        self.grouped = GroupedReads(self.reads)
+        # One member's reads (feeds), grouped while one is on the wire, as raw BSON: decoded once per content
+        # (`decoded`: a member's repeated feeds decode their unchanged document once).
+        raw = self.docs.with_options(codec_options=CodecOptions(document_class=RawBSONDocument))
+        self.grouped = GroupedReads(raw, copy=_same, key_of=_raw_id_of)
+        self.decoded = DecodedDocs(self.reads.codec_options)
 
     async def ensure_indexes(self) -> None:
         """Only `_id` is read (point lookups): no secondary index, so each push rewrites one index entry."""
@@ -252,21 +277,34 @@ class MemberRecentStore:
         (infra.lookups.find_in); one member (a feed): one `_id` equality, or its share of a grouped read
         (`GroupedReads`) when other feeds' reads are on the wire."""
         keys = [recent_id(community_id, m) for m in member_ids]
-        found: dict[str, Doc] = {}
         # Scoped by the community through the `_id` itself: SecantusDB scans the collection for `_id` `$in` beside
         # any other field.
         if len(keys) == 1:
             one = await self.grouped.read(keys[0])
-            docs = [one] if one is not None else []
-        else:
-            docs = [doc async for doc in find_in(self.reads, {}, "_id", keys, chunk=READ_BATCH)]
-        for doc in docs:
-            mid = doc["member_id"]
-            # Freshly decoded: completed in place rather than copied (feeds of one member in one grouped read share
-            # the entries, and each sets the same `member_id`; each has its own document).
-            events = stored_newest_first(doc.get("events") or [], limit)
-            for e in events:
-                e["member_id"] = mid
-            doc["events"] = events
-            found[str(mid)] = doc
+            if one is None:
+                return {}
+            # Decoded and completed once per content of the document: every feed of the member until it changes
+            # shares the entries (read-only, as feeds in one grouped read always shared them), each with its own
+            # document and `events` list.
+            doc = self.decoded.get(keys[0], bytes(one.raw), lambda decoded: _completed(decoded, limit), limit)
+            return {str(doc["member_id"]): {**doc, "events": list(doc["events"])}}
+        found: dict[str, Doc] = {}
+        async for doc in find_in(self.reads, {}, "_id", keys, chunk=READ_BATCH):
+            # Freshly decoded: completed in place rather than copied.
+            found[str(doc["member_id"])] = _completed(doc, limit)
         return found
+
+
+def _same(doc: Any) -> Any:
+    return doc
+
+
+def _completed(doc: Doc, limit: int) -> Doc:
+    """A freshly decoded document as `list_recent` answers it: its `events` newest first, at most `limit`, each
+    carrying the document's `member_id`."""
+    mid = doc["member_id"]
+    events = stored_newest_first(doc.get("events") or [], limit)
+    for e in events:
+        e["member_id"] = mid
+    doc["events"] = events
+    return doc
