@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from distribution_service.schemas import (
     ActivityByMember,
@@ -60,8 +61,15 @@ class DistributionClient(ServiceClient):
         return EventRecorded.model_validate(body)
 
     async def record_events(self, community_id: str, batch: EventBatch) -> EventsRecorded:
-        body = await self._call("POST", f"{community_path(community_id)}/events/batch", json=batch.to_wire())
-        return EventsRecorded.model_validate(body)
+        return await self.record_event_wires(community_id, batch.to_wire()["events"])
+
+    async def record_event_wires(self, community_id: str, events: list[dict[str, Any]]) -> EventsRecorded:
+        """`record_events` of events already in the wire model's JSON form (camelCase names, plain JSON values),
+        validated by the service alone (EventBatch, the same coded errors): a caller holding such values (the
+        gateway's coerced GraphQL input) skips building the model only to dump it again."""
+        return await self._call_model(
+            EventsRecorded, "POST", f"{community_path(community_id)}/events/batch", json={"events": events}
+        )
 
     async def feed(self, community_id: str, request: FeedRequest) -> FeedPage:
         return await self._call_model(FeedPage, "POST", f"{community_path(community_id)}/feed", json=request.to_wire())

@@ -58,14 +58,18 @@ class EventsService:
             if found[e.content_id] is None:
                 raise NotFoundError(f"no content with id {e.content_id} in this community", field="contentId")
         now = datetime.now(UTC)
+        # A batch names few distinct members and items: each id parsed once.
+        oids: dict[str, ObjectId] = {}
         docs: list[Doc] = []
         for e in batch.events:
             item = found[e.content_id]
             assert item is not None
+            member_oid = oids.get(e.member_id) or oids.setdefault(e.member_id, ObjectId(e.member_id))
+            content_oid = oids.get(e.content_id) or oids.setdefault(e.content_id, ObjectId(e.content_id))
             doc: Doc = {
                 "community_id": cid,
-                "member_id": ObjectId(e.member_id),
-                "content_id": ObjectId(e.content_id),
+                "member_id": member_oid,
+                "content_id": content_oid,
                 "type": e.type.value,
                 "slot": e.slot.value if e.slot else None,
                 "scene": e.scene.value if e.scene else None,

@@ -88,6 +88,39 @@ async def test_a_batch_with_one_bad_event_is_refused_whole_and_writes_nothing(ap
     assert distribution_db(api.settings, "event_outbox") == []
 
 
+async def test_a_batch_is_validated_by_the_service_with_the_coded_errors_the_gateway_gave(api: Api) -> None:
+    token, item = await reader_and_item(api)
+    good = {"contentId": item, "type": "OPEN"}
+    # when: a bad id, an empty and an overlong client id, each in a batch of otherwise good events (the gateway
+    # sends the coerced input as is; the service's EventBatch is its one validation)
+    bad_id = await api.errors(RECORD_MANY, {"i": {"events": [good, {**good, "decisionId": "not-an-id"}]}}, token=token)
+    empty = await api.errors(RECORD_MANY, {"i": {"events": [{**good, "clientEventId": ""}]}}, token=token)
+    long = await api.errors(RECORD_MANY, {"i": {"events": [{**good, "clientEventId": "k" * 129}]}}, token=token)
+    # then: BAD_USER_INPUT naming the field, nothing stored
+    fields = [(e[0]["extensions"]["code"], e[0]["extensions"]["field"]) for e in (bad_id, empty, long)]
+    assert fields == [
+        ("BAD_USER_INPUT", "events.decisionId"),
+        ("BAD_USER_INPUT", "events.clientEventId"),
+        ("BAD_USER_INPUT", "events.clientEventId"),
+    ]
+    assert distribution_db(api.settings, "events") == []
+
+
+async def test_a_batch_body_that_is_not_json_is_bad_input_at_the_service(api: Api) -> None:
+    await create_community(api, "demo")
+    assert api.app is not None
+    distribution = api.app.state.services.distribution
+    community = (await api.app.state.services.users.get_community_by_slug("demo")).id
+    # when: the service's batch route gets malformed JSON
+    response = await distribution._http.post(  # noqa: SLF001
+        f"/communities/{community}/events/batch", content=b'{"events": [', headers={"content-type": "application/json"}
+    )
+    # then: the coded error read_model gives, nothing stored
+    assert response.status_code == 400
+    assert response.json()["detail"] == "request body is not valid JSON"
+    assert distribution_db(api.settings, "events") == []
+
+
 async def test_an_occurred_at_without_offset_is_taken_as_utc_as_imports_take_it(api: Api) -> None:
     token, item = await reader_and_item(api)
     event = {"contentId": item, "type": "OPEN", "occurredAt": "2026-01-02T03:04:05"}

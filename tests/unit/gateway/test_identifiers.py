@@ -58,3 +58,23 @@ def test_path_syntax_in_a_list_item_is_refused() -> None:
 
 def test_free_text_and_empty_ids_pass() -> None:
     check_input("input", NESTED, {"contentId": "", "title": "a/b and .."})
+
+
+def test_nested_and_recursive_input_objects_are_checked_and_only_id_like_leaves_visited() -> None:
+    tree = GraphQLInputObjectType(
+        "Tree",
+        lambda: {
+            "nodeId": GraphQLInputField(GraphQLID),
+            "label": GraphQLInputField(GraphQLString),
+            "children": GraphQLInputField(GraphQLList(GraphQLNonNull(tree))),
+            "nested": GraphQLInputField(NESTED),
+        },
+    )
+    # when: path syntax deep in a recursive type, and in an input object inside it
+    with pytest.raises(BadInputError) as deep:
+        check_input("input", tree, {"nodeId": "a", "children": [{"nodeId": "b", "children": [{"nodeId": ".."}]}]})
+    with pytest.raises(BadInputError) as inner:
+        check_input("input", tree, {"children": [{"nested": {"contentId": "a/b"}}]})
+    # then: each refused naming its field; free text anywhere passes
+    assert (deep.value.field, inner.value.field) == ("nodeId", "contentId")
+    check_input("input", tree, {"label": "..", "children": [{"label": "a/b", "nested": {"title": ".."}}]})
