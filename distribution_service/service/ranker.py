@@ -22,6 +22,7 @@ from distribution_service.domain.experiment_enums import Channel
 from distribution_service.domain.experiments import TREATMENT, arm
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
 from distribution_service.domain.interleaving import team_draft
+from distribution_service.ranking.chunk_text import chunk_text_similarity
 from distribution_service.ranking.features import (
     CandidateColumns,
     DecisionContext,
@@ -263,6 +264,16 @@ class FeedRanker:
             slot.value, scene.value, local.weekday(), local.hour + local.minute / 60.0, tag_shares=pool.tag_shares
         )
         block = pool.block(context)
+        # The items of each member's last engagements; those outside the pool are simply not there to leave out.
+        taken = {m: member_rows(pool.sources, wants[m], seen.get(m, set()), own=m) for m in member_ids}
+        # A slot run's chunk computes its members' text cosines with the pool together (`chunk_text`); a feed's
+        # member (one member) keeps theirs for their next feed over it.
+        ranked = [m for m in member_ids if len(taken[m])]
+        chunk_texts = (
+            dict(zip(ranked, chunk_text_similarity(block, [states[m] for m in ranked]), strict=True))
+            if len(member_ids) > 1
+            else {m: self.texts.of(block, states[m]) for m in ranked}
+        )
         jobs: list[_Job] = []
         for member_id in member_ids:
             experiment_arm: str | None = None
@@ -275,11 +286,8 @@ class FeedRanker:
             if plan is not None:
                 model = plan.model
                 partner = (plan.partner,) if plan.interleaving else None
-            # The items of the member's last engagements; those outside the pool are simply not there to leave out.
-            rows = member_rows(pool.sources, wants[member_id], seen.get(member_id, set()), own=member_id)
-            # A feed's member (one member) keeps their text cosines with the pool for their next feed over it.
-            text = self.texts.of(block, states[member_id]) if len(member_ids) == 1 and len(rows) else None
-            x = member_matrix(block, states[member_id], rows, text)
+            rows = taken[member_id]
+            x = member_matrix(block, states[member_id], rows, chunk_texts.get(member_id))
             jobs.append(_Job(member_id, rows, x, model, partner, experiment_arm, plan))
         scores = _stacked_scores([j.x for j in jobs], [j.model for j in jobs])
         shadow = models.shadow
@@ -348,7 +356,8 @@ class FeedRanker:
         now = pool.at
         ids = pool.id_array[keep]
         ages = np.asarray(pool.columns.age_days)[keep]
-        authors = [pool.columns.author_ids[i] for i in keep.tolist()]
+        # The candidates' authors, as the pool's array taken at `keep` (diversity reads only its head's).
+        authors: list[str | None] = pool.author_array[keep].tolist()
         heuristic_parts: dict[str, np.ndarray] | None = None
         lift = pool.lift[keep]
         if active is not None and model_scores is not None:
@@ -415,7 +424,7 @@ class FeedRanker:
             **packed_arrays(pool.id_bytes[keep], x, scores),
             "shown": [
                 {
-                    "content_id": ObjectId(s.content_id),
+                    "content_id": pool.object_ids[int(keep[head[s.position]])],
                     "position": s.position,
                     "score": s.score,
                     "reasons": s.reasons,
@@ -431,7 +440,8 @@ class FeedRanker:
         # events (store/decisions.py, IMPRESSIONS_COUNTED).
         impressions: list[Doc] = [
             {
-                "content_id": ObjectId(s.content_id),
+                # The pool's ObjectIds, made once for every member's decision.
+                "content_id": pool.object_ids[int(keep[head[s.position]])],
                 "type": EventType.IMPRESSION.value,
                 "occurred_at": now,
                 "received_at": now,
