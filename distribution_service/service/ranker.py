@@ -208,13 +208,14 @@ class FeedRanker:
         # A feed's member (one member) is kept: their repeated feeds reuse their columns, engagements and profile
         # while their member_recent document is unchanged; a slot run's members are read once.
         keep = len(member_ids) == 1
-        engaged_ids = self.reader.inputs.content_ids(cid, history_docs, keep=keep)
+        made = self.reader.inputs.columns_of(cid, history_docs, keep=keep)
+        engaged_ids = {m: columns.ids for m, columns in made.items()}
         seen = {m: set(ids) for m, ids in engaged_ids.items()}
         # A feed's shared pool describes its items as of its own moment, the decision's: the members' side too, so
         # the logged features are the ones training rebuilds for that moment. A slot run builds its pool now.
         if pool_max_age is None:
             now = self.reader.moment(cid, now)
-        engaged = await self.reader.inputs.engagements(cid, history_docs, now, engaged_ids, keep=keep)
+        engaged = await self.reader.inputs.engagements(cid, history_docs, now, engaged_ids, keep=keep, made=made)
         states = {
             m: member_state(m, engaged.get(m), now, limit=self.reader.history_limit, profiles=self.profiles, keep=keep)
             for m in member_ids
