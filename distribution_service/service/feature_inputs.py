@@ -169,6 +169,13 @@ class FeatureInputs:
         """Forget every member's kept columns and engagements (a benchmark's cold feeds)."""
         self._members.clear()
 
+    def columns_of(
+        self, cid: ObjectId, histories: dict[str, list[Doc]], *, keep: bool = True
+    ) -> dict[str, MemberColumns]:
+        """Each member's `columns`, made once for a batch whose content ids and engagements both read them (a slot
+        run's members, kept by nobody, had theirs made twice)."""
+        return {m: self.columns(cid, m, docs, keep=keep) for m, docs in histories.items()}
+
     def content_ids(self, cid: ObjectId, histories: dict[str, list[Doc]], *, keep: bool = True) -> dict[str, list[str]]:
         """`content_ids(histories)`, from the members' kept columns (made and kept now if missing, `keep`)."""
         return {m: self.columns(cid, m, docs, keep=keep).ids for m, docs in histories.items()}
@@ -237,6 +244,7 @@ class FeatureInputs:
         ids: dict[str, list[str]] | None = None,
         *,
         keep: bool = True,
+        made: dict[str, MemberColumns] | None = None,
     ) -> dict[str, Engagements]:
         """Each member's last engagements (newest first, as `last_engagements` reads them) as training's
         `Engagements`: those known before `now`, of a positive grade, oldest first. Columns built as arrays from
@@ -244,14 +252,15 @@ class FeatureInputs:
         sort of the oldest-first events by when each became known). `ids`: the events' content ids as text, if
         the caller made them already (`content_ids`). A member's columns are kept (`keep`: a feed's member; a slot
         run's are read once) and so are the engagements last made of them: handed back, the same object, while
-        the same events are kept at `now` and their items' facts are unexpired (the very ones they were made of)."""
+        the same events are kept at `now` and their items' facts are unexpired (the very ones they were made of).
+        `made`: the members' `columns_of`, if the caller made them already."""
         t = now.timestamp()
         clock = time.monotonic()
         found: dict[str, Engagements] = {}
         # Per member: the events kept at `now`, in order (and their times), from the member's columns.
         todo: dict[str, tuple[MemberColumns, np.ndarray, np.ndarray]] = {}
         for member_id, docs in histories.items():
-            columns = self.columns(cid, member_id, docs, keep=keep)
+            columns = made[member_id] if made is not None else self.columns(cid, member_id, docs, keep=keep)
             last = columns.last
             if last is not None and last.after < t <= last.until and clock < last.fresh_until:
                 found[member_id] = last.engagements
@@ -267,7 +276,7 @@ class FeatureInputs:
             else:
                 todo[member_id] = (columns, kept, times)
         if todo:
-            found.update(await self._engagements(cid, histories, todo, ids, t))
+            found.update(await self._engagements(cid, histories, todo, ids, t, keep=keep))
         return {m: found[m] for m in histories}
 
     async def _engagements(
@@ -277,6 +286,8 @@ class FeatureInputs:
         todo: dict[str, tuple[MemberColumns, np.ndarray, np.ndarray]],
         ids: dict[str, list[str]] | None,
         t: float,
+        *,
+        keep: bool = True,
     ) -> dict[str, Engagements]:
         """`engagements` at `t` of the members in `todo` (their columns, the events kept, their times), each kept in
         its columns (`MemberColumns.last`) until the first of its items' facts expires, for the moments at which the
@@ -310,6 +321,8 @@ class FeatureInputs:
                 text=_stack([facts[i].text for i in distinct]),
                 text_of=text_of,
             )
+            if not keep:
+                continue  # columns nobody keeps: what would let a next call reuse them is not worth making
             # Its items' facts stay the very ones used until the first of them expires (only then is one read again).
             fresh_until = min((expiry[i][0] for i in distinct if i in expiry), default=math.inf)
             known = columns.known

@@ -107,6 +107,8 @@ class CandidatePool:
     id_array: np.ndarray
     id_bytes: np.ndarray
     lift: np.ndarray
+    # Per candidate its author (None: none), as an object array each decision takes its rows of.
+    author_array: np.ndarray
     # The pool's side of the feature matrix per (slot, scene), built by the first decision that needs it (the
     # pool's moment fixes the local hour and weekday). Shared by the decisions of a prepared feed pool.
     blocks: dict[tuple[str, str], ItemBlock] = field(default_factory=dict, compare=False)
@@ -454,6 +456,7 @@ def assembled_pool(summaries: list[ContentSummary], index: SourceIndex, inputs: 
         id_array=np.array([s.id for s in summaries], dtype=object),
         id_bytes=id_bytes(object_ids),
         lift=exposure.log_boost(columns.exposure_boost),
+        author_array=np.array(columns.author_ids, dtype=object),
     )
 
 

@@ -22,6 +22,7 @@ from distribution_service.domain.experiment_enums import Channel
 from distribution_service.domain.experiments import TREATMENT, arm
 from distribution_service.domain.honeycomb import EventType, Scene, Slot
 from distribution_service.domain.interleaving import team_draft
+from distribution_service.ranking.chunk_text import chunk_text_similarity
 from distribution_service.ranking.features import (
     CandidateColumns,
     DecisionContext,
@@ -207,13 +208,14 @@ class FeedRanker:
         # A feed's member (one member) is kept: their repeated feeds reuse their columns, engagements and profile
         # while their member_recent document is unchanged; a slot run's members are read once.
         keep = len(member_ids) == 1
-        engaged_ids = self.reader.inputs.content_ids(cid, history_docs, keep=keep)
+        made = self.reader.inputs.columns_of(cid, history_docs, keep=keep)
+        engaged_ids = {m: columns.ids for m, columns in made.items()}
         seen = {m: set(ids) for m, ids in engaged_ids.items()}
         # A feed's shared pool describes its items as of its own moment, the decision's: the members' side too, so
         # the logged features are the ones training rebuilds for that moment. A slot run builds its pool now.
         if pool_max_age is None:
             now = self.reader.moment(cid, now)
-        engaged = await self.reader.inputs.engagements(cid, history_docs, now, engaged_ids, keep=keep)
+        engaged = await self.reader.inputs.engagements(cid, history_docs, now, engaged_ids, keep=keep, made=made)
         states = {
             m: member_state(m, engaged.get(m), now, limit=self.reader.history_limit, profiles=self.profiles, keep=keep)
             for m in member_ids
@@ -263,6 +265,16 @@ class FeedRanker:
             slot.value, scene.value, local.weekday(), local.hour + local.minute / 60.0, tag_shares=pool.tag_shares
         )
         block = pool.block(context)
+        # The items of each member's last engagements; those outside the pool are simply not there to leave out.
+        taken = {m: member_rows(pool.sources, wants[m], seen.get(m, set()), own=m) for m in member_ids}
+        # A slot run's chunk computes its members' text cosines with the pool together (`chunk_text`); a feed's
+        # member (one member) keeps theirs for their next feed over it.
+        ranked = [m for m in member_ids if len(taken[m])]
+        chunk_texts = (
+            dict(zip(ranked, chunk_text_similarity(block, [states[m] for m in ranked]), strict=True))
+            if len(member_ids) > 1
+            else {m: self.texts.of(block, states[m]) for m in ranked}
+        )
         jobs: list[_Job] = []
         for member_id in member_ids:
             experiment_arm: str | None = None
@@ -275,11 +287,8 @@ class FeedRanker:
             if plan is not None:
                 model = plan.model
                 partner = (plan.partner,) if plan.interleaving else None
-            # The items of the member's last engagements; those outside the pool are simply not there to leave out.
-            rows = member_rows(pool.sources, wants[member_id], seen.get(member_id, set()), own=member_id)
-            # A feed's member (one member) keeps their text cosines with the pool for their next feed over it.
-            text = self.texts.of(block, states[member_id]) if len(member_ids) == 1 and len(rows) else None
-            x = member_matrix(block, states[member_id], rows, text)
+            rows = taken[member_id]
+            x = member_matrix(block, states[member_id], rows, chunk_texts.get(member_id))
             jobs.append(_Job(member_id, rows, x, model, partner, experiment_arm, plan))
         scores = _stacked_scores([j.x for j in jobs], [j.model for j in jobs])
         shadow = models.shadow
@@ -348,7 +357,8 @@ class FeedRanker:
         now = pool.at
         ids = pool.id_array[keep]
         ages = np.asarray(pool.columns.age_days)[keep]
-        authors = [pool.columns.author_ids[i] for i in keep.tolist()]
+        # The candidates' authors, as the pool's array taken at `keep` (diversity reads only its head's).
+        authors: list[str | None] = pool.author_array[keep].tolist()
         heuristic_parts: dict[str, np.ndarray] | None = None
         lift = pool.lift[keep]
         if active is not None and model_scores is not None:
@@ -415,7 +425,7 @@ class FeedRanker:
             **packed_arrays(pool.id_bytes[keep], x, scores),
             "shown": [
                 {
-                    "content_id": ObjectId(s.content_id),
+                    "content_id": pool.object_ids[int(keep[head[s.position]])],
                     "position": s.position,
                     "score": s.score,
                     "reasons": s.reasons,
@@ -431,7 +441,8 @@ class FeedRanker:
         # events (store/decisions.py, IMPRESSIONS_COUNTED).
         impressions: list[Doc] = [
             {
-                "content_id": ObjectId(s.content_id),
+                # The pool's ObjectIds, made once for every member's decision.
+                "content_id": pool.object_ids[int(keep[head[s.position]])],
                 "type": EventType.IMPRESSION.value,
                 "occurred_at": now,
                 "received_at": now,

@@ -185,3 +185,21 @@ def _engagements(n: int) -> Engagements:
         kinds=["UGC"] * n,
         text=text_matrix([item_text(f"title {k}", f"body ml words {k}", ["ml"]) for k in range(n)]),
     )
+
+
+async def test_a_slot_runs_members_columns_are_made_once_kept_by_nobody_and_give_the_same_engagements() -> None:
+    items = [str(ObjectId()) for _ in range(7)]
+    inputs = cached_inputs(items)
+    histories = {"a": as_read(history(items)), "b": as_read(history(items[2:]))}
+    # when: a slot run's batch (keep=False) makes the columns once for its content ids and its engagements
+    made = inputs.columns_of(CID, histories, keep=False)
+    engaged = await inputs.engagements(CID, histories, NOW, {m: c.ids for m, c in made.items()}, keep=False, made=made)
+    fresh = await cached_inputs(items).engagements(CID, histories, NOW, keep=False)
+    # then: the same engagements as made without them, nothing kept and nothing recorded for a next call
+    assert not inputs._members
+    assert all(c.last is None for c in made.values())
+    for m in histories:
+        assert engaged[m].times.tolist() == fresh[m].times.tolist()
+        assert engaged[m].weights.tolist() == fresh[m].weights.tolist()
+        assert list(engaged[m].author_ids) == list(fresh[m].author_ids)
+        assert np.array_equal(engaged[m].text.toarray(), fresh[m].text.toarray())
