@@ -4,19 +4,14 @@ for the same member, moment and candidates, column by column (NaN where both are
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from bson import ObjectId
 
-from distribution_service.domain import decision_log
-from distribution_service.ranking.dataset import decision_context
-from distribution_service.ranking.features import FEATURES, build_matrix
-from distribution_service.ranking.history import ItemHistory, MemberHistory, text_rows
-from distribution_service.ranking.loader import load_training_data
+from distribution_service.ranking.features import FEATURES
 from tests.factories import Api, Member, create_community, publish, register
-from tests.integration.ingest import derived, distribution
+from tests.integration.distribution.rebuild import mismatched, served_and_rebuilt
+from tests.integration.ingest import derived
 
 FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 5) { decisionId } }"
 RECORD_MANY = "mutation($i: RecordEventsInput!) { recordEvents(input: $i) { ok } }"
@@ -58,40 +53,14 @@ async def _community(api: Api) -> tuple[str, Member]:
 async def test_a_served_decision_has_the_features_training_rebuilds_for_it(api: Api) -> None:
     # given
     cid, member = await _community(api)
-    service = distribution(api)
     # when: the member's live feed, logged with its feature matrix
     feed = await api.data(FEED, token=member.token)
-    decision = await service.store.decisions.get_decision(ObjectId(cid), ObjectId(feed["feed"]["decisionId"]))
-    assert decision is not None
-    served = decision_log.features(decision)
-    candidates = [str(c) for c in decision_log.candidate_ids(decision)]
-    at = decision["at"].replace(tzinfo=UTC) if decision["at"].tzinfo is None else decision["at"]
-    # then: training's path, as of the decision's moment, for the same candidates
-    data = await load_training_data(
-        service.store, service.content, community_id=cid, slug="parity", timezone=TIMEZONE, since=None, until=at
-    )
-    text = text_rows(data.catalog)
-    items = ItemHistory(data.catalog, data.log, text=text)
-    history = MemberHistory(data.catalog, data.log, text=text)
-    index = {c: i for i, c in enumerate(data.catalog.content_ids)}
-    t = at.timestamp()
-    context = replace(
-        decision_context(t, TIMEZONE, slot="MORNING", scene="BEFORE_DECISION"), tag_shares=items.tag_shares(t)
-    )
-    rebuilt = build_matrix(
-        history.state_at(member.id, t), items.columns_at(np.array([index[c] for c in candidates]), t), context
-    )
-    assert served.shape == rebuilt.shape == (len(candidates), len(FEATURES))
-    assert len(candidates) >= 3
-    mismatched = {}
-    for k, name in enumerate(FEATURES):
-        a, b = served[:, k].astype(float), rebuilt[:, k].astype(float)
-        same = np.isclose(a, b, rtol=1e-4, atol=1e-4) | (np.isnan(a) & np.isnan(b))
-        if not same.all():
-            mismatched[name] = (a.tolist(), b.tolist())
-    assert mismatched == {}
+    # then: training's path, as of the decision's moment, for the same candidates, gives the same matrix
+    pair = await served_and_rebuilt(api, cid, "parity", TIMEZONE, member.id, feed["feed"]["decisionId"])
+    assert len(pair.candidates) >= 3
+    assert mismatched(pair) == {}
     # The fixture exercised the features, not only their empty values.
     for name in ("member_answer_share", "content_answers", "cross_tag_lift", "cross_text_similarity"):
-        column = served[:, FEATURES.index(name)]
+        column = pair.served[:, FEATURES.index(name)]
         assert not math.isnan(float(column[0])), name
         assert float(np.nanmax(column)) > 0, name

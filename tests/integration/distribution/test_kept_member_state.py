@@ -4,19 +4,15 @@ engagements, profile and text cosines kept while the same): the kept state is wh
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-import numpy as np
 from bson import ObjectId
 
 from distribution_service.domain import decision_log
-from distribution_service.ranking.dataset import decision_context
-from distribution_service.ranking.features import FEATURES, build_matrix
-from distribution_service.ranking.history import ItemHistory, MemberHistory, text_rows
-from distribution_service.ranking.loader import load_training_data
+from distribution_service.ranking.features import FEATURES
 from distribution_service.store.member_recent import recent_id
 from tests.factories import Api, Member, create_community, publish, register
+from tests.integration.distribution.rebuild import mismatched, served_and_rebuilt
 from tests.integration.ingest import derived, distribution
 
 FEED = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 5) { decisionId } }"
@@ -51,37 +47,6 @@ async def _community(api: Api) -> tuple[str, Member, list[str]]:
     return cid, reader, items
 
 
-async def _served_and_rebuilt(api: Api, cid: str, member: Member, decision_id: str) -> tuple[np.ndarray, np.ndarray]:
-    """The decision's logged matrix, and training's rebuild of it for the same member, moment and candidates."""
-    service = distribution(api)
-    decision = await service.store.decisions.get_decision(ObjectId(cid), ObjectId(decision_id))
-    assert decision is not None
-    served = decision_log.features(decision)
-    candidates = [str(c) for c in decision_log.candidate_ids(decision)]
-    at = decision["at"].replace(tzinfo=UTC) if decision["at"].tzinfo is None else decision["at"]
-    data = await load_training_data(
-        service.store, service.content, community_id=cid, slug="kept", timezone="UTC", since=None, until=at
-    )
-    text = text_rows(data.catalog)
-    items = ItemHistory(data.catalog, data.log, text=text)
-    history = MemberHistory(data.catalog, data.log, text=text)
-    index = {c: i for i, c in enumerate(data.catalog.content_ids)}
-    t = at.timestamp()
-    context = replace(
-        decision_context(t, "UTC", slot="MORNING", scene="BEFORE_DECISION"), tag_shares=items.tag_shares(t)
-    )
-    rebuilt = build_matrix(
-        history.state_at(member.id, t), items.columns_at(np.array([index[c] for c in candidates]), t), context
-    )
-    return served.astype(float), rebuilt.astype(float)
-
-
-def _mismatched(served: np.ndarray, rebuilt: np.ndarray) -> list[str]:
-    assert served.shape == rebuilt.shape
-    same = np.isclose(served, rebuilt, rtol=1e-4, atol=1e-4) | (np.isnan(served) & np.isnan(rebuilt))
-    return [name for k, name in enumerate(FEATURES) if not same[:, k].all()]
-
-
 async def test_a_members_repeated_feed_uses_the_kept_state_and_logs_what_training_rebuilds(api: Api) -> None:
     # given: the member's first feed (their state computed and kept)
     cid, reader, _ = await _community(api)
@@ -96,11 +61,11 @@ async def test_a_members_repeated_feed_uses_the_kept_state_and_logs_what_trainin
     assert recent.decoded.hits >= 1
     assert service.ranker.profiles.made == profiles
     # and the matrix it logged is the one training rebuilds for that moment, member features and text included
-    served, rebuilt = await _served_and_rebuilt(api, cid, reader, feed["feed"]["decisionId"])
-    assert len(served) >= 3
-    assert _mismatched(served, rebuilt) == []
+    pair = await served_and_rebuilt(api, cid, "kept", "UTC", reader.id, feed["feed"]["decisionId"])
+    assert len(pair.candidates) >= 3
+    assert mismatched(pair) == {}
     size = FEATURES.index("member_history_size")
-    assert set(served[:, size].tolist()) == {14.0}
+    assert set(pair.served[:, size].tolist()) == {14.0}
 
 
 async def test_a_new_engagement_reaches_the_next_feed_once_derived(api: Api) -> None:
@@ -120,9 +85,9 @@ async def test_a_new_engagement_reaches_the_next_feed_once_derived(api: Api) -> 
     feed = await api.data(FEED, token=reader.token)
     # then: the changed document was decoded anew, and the feed's member features count the new engagement
     assert service.store.events.recent.decoded.decodes == decodes + 1
-    served, rebuilt = await _served_and_rebuilt(api, cid, reader, feed["feed"]["decisionId"])
-    assert _mismatched(served, rebuilt) == []
-    assert set(served[:, FEATURES.index("member_history_size")].tolist()) == {15.0}
+    pair = await served_and_rebuilt(api, cid, "kept", "UTC", reader.id, feed["feed"]["decisionId"])
+    assert mismatched(pair) == {}
+    assert set(pair.served[:, FEATURES.index("member_history_size")].tolist()) == {15.0}
     # and the item engaged with is no longer a candidate (seen)
     assert items[9] not in {str(c) for c in decision_log.candidate_ids(await _decision(api, cid, feed))}
 
