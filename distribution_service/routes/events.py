@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -24,20 +23,9 @@ async def record_event(request: Request) -> Response:
     return respond(recorded, 200 if recorded.duplicate else 201)
 
 
-async def read_batch(request: Request) -> EventBatch:
-    """The body as an EventBatch, parsed by pydantic from the bytes (no `json.loads` into dicts validated after:
-    a third less CPU for 100 events); malformed JSON is BAD_USER_INPUT as `read_model` says it."""
-    try:
-        return EventBatch.model_validate_json(await request.body())
-    except ValidationError as exc:
-        if exc.errors()[0]["type"] == "json_invalid":
-            raise BadInputError("request body is not valid JSON") from exc
-        raise
-
-
 async def record_events(request: Request) -> Response:
     cid = community_id(request)
-    batch = await read_batch(request)
+    batch = await read_model(request, EventBatch)
     return respond(await service(request).events.record_events(cid, batch), 200)
 
 
