@@ -22,8 +22,21 @@ from distribution_service.ranking.member_features import HISTORY_LIMIT, Engageme
 from distribution_service.ranking.text import text_matrix
 
 DAY = 86_400.0
-# Keys are item * KEY_STRIDE + whole seconds: a single sorted array answers "events of item i before t".
-KEY_STRIDE = 10**11
+# Keys are item * KEY_STRIDE + milliseconds since KEY_BASE: a single sorted array answers "events of item i before
+# t" at the database's own resolution (a BSON date holds milliseconds), as serving's counters see them. Whole
+# seconds, as keys once were, hid from training an impression made earlier in the same second as a feed that
+# serving's counters had already counted. 10**13 ms is 317 years from KEY_BASE; items up to 900,000.
+KEY_STRIDE = 10**13
+KEY_BASE_MS = 946_684_800_000  # 2000-01-01T00:00:00Z
+
+
+def time_key(t: np.ndarray | float) -> np.ndarray:
+    """Whole milliseconds since KEY_BASE, clipped into the stride (an instant outside the range counts as its
+    end, so "before t" keeps its meaning). A small epsilon keeps a millisecond-exact float from flooring below."""
+    ms = np.floor(np.asarray(t, dtype=float) * 1000.0 + 1e-3).astype(np.int64) - KEY_BASE_MS
+    return np.clip(ms, 0, KEY_STRIDE - 1)
+
+
 # The strongest grade (answers, shares): what content_answers and member_answer_share count.
 STRONGEST_GRADE = 3
 
@@ -109,7 +122,7 @@ class ItemHistory:
         self.text = text
         engaged = log.grades > 0
         # Features read what was known before t: every counter is keyed by the moment an event became known.
-        keys = log.items * KEY_STRIDE + np.floor(log.known).astype(np.int64)
+        keys = log.items * KEY_STRIDE + time_key(log.known)
         order = np.argsort(keys, kind="stable")
         self.keys = keys[order]
         zero = np.zeros(1)
@@ -132,18 +145,18 @@ class ItemHistory:
         on_thread = active & (log.threads >= 0)
         act_items = np.concatenate([log.items[active], log.threads[on_thread]])
         act_known = np.concatenate([log.known[active], log.known[on_thread]])
-        act_keys = act_items * KEY_STRIDE + np.floor(act_known).astype(np.int64)
+        act_keys = act_items * KEY_STRIDE + time_key(act_known)
         act_order = np.argsort(act_keys, kind="stable")
         self.act_keys, self.act_times = act_keys[act_order], act_known[act_order]
         self.act_starts = np.searchsorted(self.act_keys, np.arange(len(catalog) + 1) * KEY_STRIDE)
 
     def _pos(self, items: np.ndarray, t: float) -> np.ndarray:
-        return np.searchsorted(self.keys, items * KEY_STRIDE + int(np.floor(t)), side="left")
+        return np.searchsorted(self.keys, items * KEY_STRIDE + time_key(t), side="left")
 
     def last_activity(self, items: np.ndarray, t: float) -> np.ndarray:
         """Time of each item's last activity (any event but an impression) known before t, or its creation if
         later (serving's rule: the later of `last_at` and publication)."""
-        pos = np.searchsorted(self.act_keys, items * KEY_STRIDE + int(np.floor(t)), side="left")
+        pos = np.searchsorted(self.act_keys, items * KEY_STRIDE + time_key(t), side="left")
         created = self.catalog.created[items]
         if not len(self.act_times):
             return created.astype(float)

@@ -51,19 +51,12 @@ async def served_and_rebuilt(api: Api, cid: str, slug: str, timezone: str, membe
     return Rebuilt(served.astype(float), rebuilt.astype(float), candidates)
 
 
-# The columns an item's impressions move: a test's own earlier feeds' impressions reach the served counters and
-# training's rebuild differently (an open edge: docs/ranking.md, "Serving computes what training computes").
-IMPRESSION_RATES = frozenset({"content_open_rate", "content_engagement_rate"})
-
-
-def mismatched(pair: Rebuilt, *, skip: frozenset[str] = frozenset()) -> dict[str, tuple[list[float], list[float]]]:
-    """The features (but `skip`) whose served and rebuilt columns differ (beyond 1e-4; NaN equals NaN), with both
+def mismatched(pair: Rebuilt) -> dict[str, tuple[list[float], list[float]]]:
+    """The features whose served and rebuilt columns differ (beyond 1e-4; NaN equals NaN), with both
     columns."""
     assert pair.served.shape == pair.rebuilt.shape == (len(pair.candidates), len(FEATURES))
     found = {}
     for k, name in enumerate(FEATURES):
-        if name in skip:
-            continue
         a, b = pair.served[:, k], pair.rebuilt[:, k]
         same = np.isclose(a, b, rtol=1e-4, atol=1e-4) | (np.isnan(a) & np.isnan(b))
         if not same.all():
