@@ -153,14 +153,21 @@ def record_events(platform: Platform, token: str, content_ids: list[str], count:
         platform.call(RECORD_MANY, {"i": {"events": events[: count - start]}}, token=token)
 
 
-def feed_members(platform: Platform, content_ids: list[str]) -> list[str]:
-    """FEED_MEMBERS members' tokens, every other one with FEED_MEMBER_EVENTS opens of items of their own choosing
-    (their own topics, so their own pools), each member's feed served once (untimed, like WARM_FEEDS)."""
+def feed_members(
+    platform: Platform,
+    content_ids: list[str],
+    members: int = FEED_MEMBERS,
+    events: int = FEED_MEMBER_EVENTS,
+    engaged_every: int = 2,
+) -> list[str]:
+    """`members` members' tokens, every `engaged_every`-th one (every other by default; 1: all) with `events` opens
+    of items of their own choosing (their own topics, so their own pools); the caller serves each member's feed once
+    (untimed, like WARM_FEEDS). benchmarks/feed_many_members.py asks for more members than the gateway keeps."""
     tokens = []
-    for k in range(FEED_MEMBERS):
+    for k in range(members):
         token, _ = platform.register("hot", f"fm{k}")
-        if k % 2:
-            mine = [content_ids[(k * 7 + j) % len(content_ids)] for j in range(FEED_MEMBER_EVENTS)]
+        if events and k % engaged_every == engaged_every - 1:
+            mine = [content_ids[(k * 7 + j) % len(content_ids)] for j in range(events)]
             platform.call(RECORD_MANY, {"i": {"events": [{"contentId": c, "type": "OPEN"} for c in mine]}}, token=token)
         tokens.append(token)
     return tokens

@@ -1,0 +1,102 @@
+"""The hot path's feed figure with feeds asked for by many distinct members, as an outside audit would ask for it.
+
+    python -m benchmarks.feed_many_members [--members 2000] [--events 20] [--engaged-every 1] [--seconds 10]
+
+benchmarks/hot_path.py's published `feed_vs_typename_c8` is one member's repeated feed (the reader, no events), and its
+`feed_members_vs_typename_c8` cycles 40 members: both meet a member whose state the gateway keeps between their feeds
+(up to 1,000 members: service/feature_inputs.py MEMBERS_KEPT, member_state.PROFILES_KEPT). Here the same set-up
+(benchmarks/gateway_harness.py: server and gateway pinned to one core, wrk on the other, rate limits off, 300 items,
+5 untimed feeds) measures in one run, at 8 connections, each timed run started once both processes are quiet
+(benchmarks/isolation.py `Watched.quiet`):
+
+- `{ __typename }` (before, and again after the feeds: the baseline bracketed);
+- the reader's repeated `feed(first: 10)`, as the published figure;
+- the same feed with each request the next of --members members (every --engaged-every-th with --events opens of
+  items of their own topics, recorded and derived before; each member's feed served once untimed, as hot_path does).
+
+Each with the gateway's and the database server's CPU milliseconds per request (steadier than requests/s on a
+shared machine), and the ratios to the typename run before and to the mean of the two. Last line: one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from benchmarks.common import print_summary
+from benchmarks.gateway_calls import FEED
+from benchmarks.gateway_harness import (
+    TYPENAME,
+    Figures,
+    RunningGateway,
+    database_server,
+    ratio,
+    running_gateway,
+    wrk,
+)
+from benchmarks.hot_path import feed_members, need_wrk
+from benchmarks.isolation import Watched, listening_pid
+
+
+def timed(
+    gateway: RunningGateway, watched: Watched, token: str | list[str], query: str, seconds: int
+) -> dict[str, float | None]:
+    """One wrk run at 8 connections once both processes are quiet, with each one's CPU ms per request."""
+    waited = watched.quiet()
+    before = gateway.cpu()
+    result: dict[str, float | None] = dict(wrk(gateway.base, token, {"query": query}, connections=8, seconds=seconds))
+    after = gateway.cpu()
+    requests = max(float(result["rps"] or 0.0) * seconds, 1.0)
+    result["gateway_cpu_ms"] = round((after[0] - before[0]) / requests * 1000, 2)
+    result["server_cpu_ms"] = round((after[1] - before[1]) / requests * 1000, 2)
+    result["quiet_wait_seconds"] = waited
+    return result
+
+
+def run(seconds: int, items: int, members: int, events: int, engaged_every: int) -> dict[str, Any]:
+    need_wrk()
+    figures = Figures()
+    figures["seconds_per_run"] = seconds
+    figures["rate_limits"] = "off (RATE_LIMITS_ENABLED=false)"
+    figures["load_average_start"] = round(os.getloadavg()[0], 2)
+    with database_server() as server, running_gateway(server, "fmm", items=items, warm=True) as gateway:
+        tokens = feed_members(gateway.platform, gateway.content, members, events, engaged_every)
+        figures["feed_members"] = f"{members} distinct members, every {engaged_every} with {events} events"
+        figures["ingest_drain_seconds"] = gateway.drain()
+        for token in tokens:  # each member's feed once, untimed (as hot_path's members run does)
+            gateway.platform.call(FEED, token=token)
+        figures["ingest_drain_seconds_after_untimed"] = gateway.drain()
+        watched = Watched(listening_pid(gateway.base), server.pid)
+        typename = timed(gateway, watched, gateway.token, TYPENAME, seconds)
+        figures["typename_c8"] = typename
+        one = timed(gateway, watched, gateway.token, FEED, seconds)
+        figures["feed_one_member_c8"] = one
+        many = timed(gateway, watched, tokens, FEED, seconds)
+        figures["feed_many_members_c8"] = many
+        after = timed(gateway, watched, gateway.token, TYPENAME, seconds)
+        figures["typename_after_c8"] = after
+        bracket = (float(typename["rps"] or 0.0) + float(after["rps"] or 0.0)) / 2
+        figures["feed_one_member_vs_typename_c8"] = ratio(float(one["rps"] or 0.0), float(typename["rps"] or 0.0))
+        figures["feed_many_members_vs_typename_c8"] = ratio(float(many["rps"] or 0.0), float(typename["rps"] or 0.0))
+        figures["feed_many_members_vs_typename_mean_c8"] = ratio(float(many["rps"] or 0.0), bracket)
+        figures["feed_many_vs_one_member_rps"] = ratio(float(many["rps"] or 0.0), float(one["rps"] or 0.0))
+    figures["load_average_end"] = round(os.getloadavg()[0], 2)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--items", type=int, default=300)
+    parser.add_argument("--members", type=int, default=2000, help="distinct members whose feeds are asked in turn")
+    parser.add_argument("--events", type=int, default=20, help="opens recorded for each engaged member (at most 500)")
+    parser.add_argument("--engaged-every", type=int, default=1, help="every N-th member has events (1: all)")
+    args = parser.parse_args()
+    if not 0 <= args.events <= 500 or args.engaged_every < 1 or args.members < 1:
+        parser.error("--events is 0-500 (one recordEvents), --engaged-every and --members at least 1")
+    print_summary(run(args.seconds, args.items, args.members, args.events, args.engaged_every))
+
+
+if __name__ == "__main__":
+    main()
