@@ -33,15 +33,34 @@ SERVER_CORE = "0"
 LOAD_CORE = "1"
 TYPENAME = "{ __typename }"
 
-WRK_SCRIPT = """
+# Every script also counts the answers that carry GraphQL errors (HTTP 200 all the same, so wrk's non-2xx count misses
+# them: a fast error would count as a served request) and prints their total as `graphql_errors N`.
+WRK_ERRORS = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) errors = 0 end
+function response(status, headers, body)
+  if string.find(body, '"errors"', 1, true) then errors = errors + 1 end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, t in ipairs(threads) do total = total + t:get("errors") end
+  io.write(string.format("graphql_errors %%d\\n", total))
+end
+"""
+WRK_SCRIPT = (
+    """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer %(token)s"
 wrk.body = [[%(body)s]]
 """
+    + WRK_ERRORS
+)
 # The same request in turn for each of several members (their tokens), so that no member's own reads are repeated
 # back to back: what a community's many members asking for their feeds cost.
-WRK_MEMBERS_SCRIPT = """
+WRK_MEMBERS_SCRIPT = (
+    """
 local tokens = {%(tokens)s}
 local n = 0
 request = function()
@@ -50,6 +69,8 @@ request = function()
   return wrk.format("POST", nil, headers, [[%(body)s]])
 end
 """
+    + WRK_ERRORS
+)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -257,6 +278,8 @@ def wrk(base: str, token: str | list[str], body: dict[str, Any], *, connections:
     figures["timeouts"] = float(timeouts.group(1)) if timeouts else 0.0
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     figures["non_2xx"] = float(errors.group(1)) if errors else 0.0
+    answered = re.search(r"^graphql_errors (\d+)$", output, re.MULTILINE)
+    figures["graphql_errors"] = float(answered.group(1)) if answered else 0.0
     return figures
 
 

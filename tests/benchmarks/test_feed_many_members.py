@@ -11,7 +11,7 @@ from pymongo import MongoClient
 
 from benchmarks.feed_many_members import run
 from benchmarks.gateway_calls import FEED
-from benchmarks.gateway_harness import database_server, running_gateway
+from benchmarks.gateway_harness import database_server, running_gateway, wrk
 from benchmarks.hot_path import feed_members
 
 pytestmark = pytest.mark.processes
@@ -43,3 +43,16 @@ def test_run_measures_one_member_and_many_members_against_typename() -> None:
         assert figures[key]["gateway_cpu_ms"] > 0, key
     assert figures["feed_many_members_vs_typename_c8"] > 0
     assert figures["feed_members"] == "3 distinct members, every 1 with 2 events"
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk (Debian package) not installed")
+def test_wrk_counts_answers_with_graphql_errors_that_http_calls_ok() -> None:
+    over = "{ feed(slot: MORNING, scene: BEFORE_DECISION, first: 1000) { items { score } } }"
+    with database_server() as server, running_gateway(server, "wrkerr", items=2, warm=True) as gateway:
+        failing = wrk(gateway.base, gateway.token, {"query": over}, connections=2, seconds=1)
+        served = wrk(gateway.base, [gateway.token], {"query": FEED}, connections=2, seconds=2)
+    assert failing["non_2xx"] == 0  # GraphQL answers its errors with HTTP 200: wrk's own count misses them
+    assert failing["graphql_errors"] > 0
+    assert failing["graphql_errors"] >= failing["rps"] * 0.5  # about every answer (rps of a 1 s run)
+    assert served["rps"] > 0
+    assert served["graphql_errors"] == 0
