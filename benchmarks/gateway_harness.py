@@ -241,15 +241,26 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def wrk(base: str, token: str | list[str], body: dict[str, Any], *, connections: int, seconds: int) -> dict[str, float]:
+def wrk(
+    base: str,
+    token: str | list[str],
+    body: dict[str, Any],
+    *,
+    connections: int,
+    seconds: int,
+    script: str | None = None,
+) -> dict[str, float]:
     """requests/s and latency percentiles (ms) of one wrk run on core 1; several tokens: each request the next
-    member's."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        if isinstance(token, str):
-            script.write(WRK_SCRIPT % {"token": token, "body": json.dumps(body)})
+    member's; `script`: a whole wrk script of the caller's instead (token and body unused; it should end with
+    WRK_ERRORS, so that GraphQL errors are counted)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
+        if script is not None:
+            file.write(script)
+        elif isinstance(token, str):
+            file.write(WRK_SCRIPT % {"token": token, "body": json.dumps(body)})
         else:
             tokens = ", ".join(f'"{t}"' for t in token)
-            script.write(WRK_MEMBERS_SCRIPT % {"tokens": tokens, "body": json.dumps(body)})
+            file.write(WRK_MEMBERS_SCRIPT % {"tokens": tokens, "body": json.dumps(body)})
     threads = min(2, connections)
     command = [
         "taskset",
@@ -264,9 +275,9 @@ def wrk(base: str, token: str | list[str], body: dict[str, Any], *, connections:
         "--latency",
     ]
     output = subprocess.run(
-        [*command, "-s", script.name, f"{base}/graphql"], check=True, capture_output=True, text=True
+        [*command, "-s", file.name, f"{base}/graphql"], check=True, capture_output=True, text=True
     ).stdout
-    os.unlink(script.name)
+    os.unlink(file.name)
     settle(base)
     figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}  # type: ignore[union-attr]
     for label, key in (("50%", "p50_ms"), ("99%", "p99_ms")):
