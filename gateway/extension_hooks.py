@@ -1,9 +1,9 @@
 """Strawberry's extension hooks found once per extension class, not four times per request.
 
 For every request strawberry builds one context manager per phase (operation, parsing, validation, executing), and
-each one asks every extension of the schema (ten here) whether its class overrides that phase's hook: a `getattr`,
+each one asks every extension of the schema (nine here) whether its class overrides that phase's hook: a `getattr`,
 `inspect`'s checks, and a fresh `contextlib.contextmanager` wrapper (`functools.update_wrapper`) for each hook it
-has, ~40 look-ups and ~25 wrappers a request. Which hooks a class has, and of which kind, never changes: here it is
+has, ~36 look-ups and ~9 wrappers a request. Which hooks a class has, and of which kind, never changes: here it is
 decided once per (class, phase) and each request only binds its extension instance to the kept wrapper. The hooks
 run as strawberry runs them (same order, same context managers); only the finding is kept.
 """
