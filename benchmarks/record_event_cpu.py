@@ -1,7 +1,11 @@
 """The gateway process's CPU per `recordEvent` with its in-process service calls made directly (infra/asgi_call.py)
-vs through httpx's client (the path before, and still the path when tracing is on), A/B in one process.
+vs through httpx's client (the path before, and still the path when tracing is on), A/B in one process; or
+(`--gateway-cuts`) with the gateway's per-request cuts vs without them: extension hooks found once per class
+(gateway/extension_hooks.py), loaders built on first use (gateway/dataloaders.py), costs kept per document
+(gateway/query_cost.py KnownCosts); "without" runs strawberry's own runner, all eleven loaders built for each
+request and every cost computed afresh, as before the cuts.
 
-    python -m benchmarks.record_event_cpu [--requests 400] [--rounds 5]
+    python -m benchmarks.record_event_cpu [--requests 400] [--rounds 5] [--gateway-cuts]
 
 Every service mounted in one gateway app (as `make run` serves it) on a scratch SecantusDB; requests reach the app
 through httpx's ASGITransport in both modes (the same outer cost), one at a time, each a fresh event (a new
@@ -17,13 +21,21 @@ import asyncio
 import gc
 import statistics
 import time
+import types
 import uuid
+from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 import httpx
+import strawberry
+from starlette.applications import Starlette
 
+import gateway.context
 from benchmarks.common import community_with_experts, gateway_app, print_summary
 from content_service.schemas import ContentCreate
+from gateway.dataloaders import Loaders
+from gateway.query_cost import KnownCosts, operation_cost
 from infra.http import ServiceClient
 from users_service.schemas import MemberCreate
 
@@ -35,7 +47,39 @@ def in_process_clients() -> list[tuple[ServiceClient, Any]]:
     return [(o, o._app) for o in gc.get_objects() if isinstance(o, ServiceClient) and o._app is not None]  # noqa: SLF001
 
 
-async def run(requests: int, rounds: int) -> dict[str, Any]:
+class EagerLoaders(Loaders):
+    """Every loader built with the request, as before they were built on first use."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        for name, value in vars(Loaders).items():
+            if isinstance(value, cached_property):
+                getattr(self, name)
+
+
+def _priced_afresh(self: KnownCosts, schema: Any, document: Any, **kwargs: Any) -> Any:
+    return operation_cost(schema, document, model=self.model, **kwargs)
+
+
+def gateway_cuts(app: Starlette) -> Callable[[bool], None]:
+    """Turns the gateway's per-request cuts on (True) or off (False) in this process."""
+    graphql = next(r.endpoint for r in app.routes if getattr(r, "path", None) == "/graphql")  # type: ignore[attr-defined]
+    schema = graphql.schema
+    kept_cost = KnownCosts.cost
+
+    def switch(on: bool) -> None:
+        if on:
+            vars(schema).pop("create_extensions_runner", None)
+        else:
+            schema.create_extensions_runner = types.MethodType(strawberry.Schema.create_extensions_runner, schema)
+        chosen: type[Loaders] = Loaders if on else EagerLoaders
+        gateway.context.Loaders = chosen  # type: ignore[misc]
+        KnownCosts.cost = kept_cost if on else _priced_afresh  # type: ignore[method-assign]
+
+    return switch
+
+
+async def run(requests: int, rounds: int, cuts: bool = False) -> dict[str, Any]:
     async with gateway_app() as (_, app):
         services = app.state.services
         community, (author,) = await community_with_experts(services, ["au"])
@@ -55,22 +99,43 @@ async def run(requests: int, rounds: int) -> dict[str, Any]:
                 )
                 assert response.json()["data"]["recordEvent"]["duplicate"] is False
 
-            async def cpu_ms(direct: bool) -> float:
+            switch = gateway_cuts(app)
+
+            async def cpu_ms(direct: bool, on: bool = True) -> float:
                 for client, mounted in clients:
                     client._app = mounted if direct else None  # noqa: SLF001
+                switch(on)
                 started = time.process_time()
                 for _ in range(requests):
                     await record_one()
                 return (time.process_time() - started) / requests * 1000
 
-            await cpu_ms(True)  # warm-up, both modes
-            await cpu_ms(False)
-            samples: dict[str, list[float]] = {"direct": [], "httpx": []}
+            modes: dict[str, Callable[[], Any]] = (
+                {"with_cuts": lambda: cpu_ms(True, True), "without_cuts": lambda: cpu_ms(True, False)}
+                if cuts
+                else {"direct": lambda: cpu_ms(True), "httpx": lambda: cpu_ms(False)}
+            )
+            for measure in modes.values():  # warm-up, both modes
+                await measure()
+            samples: dict[str, list[float]] = {mode: [] for mode in modes}
             for _ in range(rounds):
-                samples["direct"].append(await cpu_ms(True))
-                samples["httpx"].append(await cpu_ms(False))
+                for mode, measure in modes.items():
+                    samples[mode].append(await measure())
             for client, mounted in clients:
                 client._app = mounted  # noqa: SLF001
+            switch(True)
+    if cuts:
+        with_cuts = statistics.median(samples["with_cuts"])
+        without = statistics.median(samples["without_cuts"])
+        return {
+            "requests_per_round": requests,
+            "rounds": rounds,
+            "with_cuts_cpu_ms": round(with_cuts, 3),
+            "without_cuts_cpu_ms": round(without, 3),
+            "with_vs_without": round(with_cuts / without, 3),
+            "with_cuts_rounds_ms": [round(s, 3) for s in samples["with_cuts"]],
+            "without_cuts_rounds_ms": [round(s, 3) for s in samples["without_cuts"]],
+        }
     direct = statistics.median(samples["direct"])
     through_httpx = statistics.median(samples["httpx"])
     return {
@@ -89,8 +154,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--gateway-cuts", action="store_true", help="A/B the gateway's per-request cuts instead")
     args = parser.parse_args()
-    print_summary(asyncio.run(run(args.requests, args.rounds)))
+    print_summary(asyncio.run(run(args.requests, args.rounds, args.gateway_cuts)))
 
 
 if __name__ == "__main__":

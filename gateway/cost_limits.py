@@ -22,7 +22,7 @@ from limits.aio.storage import Storage
 from strawberry.extensions import SchemaExtension
 
 from gateway.cost_lane import CostLane
-from gateway.query_cost import CostModel, OperationCost, default_cost_model, operation_cost
+from gateway.query_cost import CostModel, KnownCosts, OperationCost, default_cost_model, operation_cost
 from infra.shared_state import BudgetLimiter
 
 MAX_COST_EXCEEDED = "MAX_COST_EXCEEDED"
@@ -86,10 +86,19 @@ class QueryCostLimits(SchemaExtension):
     connection and the verified token), and `response` to carry `Retry-After` and the 429 status.
     """
 
-    def __init__(self, *, budgets: CostBudgets, model: CostModel | None = None, lane: CostLane | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        budgets: CostBudgets,
+        model: CostModel | None = None,
+        lane: CostLane | None = None,
+        known: KnownCosts | None = None,
+    ) -> None:
         self.budgets = budgets
         self.lane = lane
         self.model = model or default_cost_model()
+        # The schema's kept costs (a repeated query text is priced once), when they are under this model.
+        self.known = known if known is not None and known.model is self.model else None
         self.report: dict[str, Any] | None = None
 
     async def on_execute(self) -> AsyncIterator[None]:
@@ -140,6 +149,10 @@ class QueryCostLimits(SchemaExtension):
         if ctx.graphql_document is None:
             return None
         schema: Any = ctx.schema
+        if self.known is not None:
+            return self.known.cost(
+                schema._schema, ctx.graphql_document, operation_name=ctx.operation_name, variables=ctx.variables
+            )
         return operation_cost(
             schema._schema,
             ctx.graphql_document,

@@ -9,6 +9,7 @@ execution, so an over-budget query is refused without touching a service.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,9 +25,13 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    ValueNode,
+    VariableNode,
     get_named_type,
     is_composite_type,
     value_from_ast_untyped,
@@ -62,14 +67,21 @@ DEFAULT_FIELD_WEIGHTS: Mapping[str, int] = {
 }
 
 
+_DEFAULT_MODEL = CostModel(field_weights=DEFAULT_FIELD_WEIGHTS)
+
+
 def default_cost_model() -> CostModel:
-    return CostModel(field_weights=DEFAULT_FIELD_WEIGHTS)
+    """The default weights (one shared instance: a kept cost is kept for the model it was priced with)."""
+    return _DEFAULT_MODEL
 
 
 @dataclass(frozen=True)
 class OperationCost:
     operation: str
     cost: int
+
+
+Priced = OperationCost | None
 
 
 class _Walker:
@@ -84,6 +96,8 @@ class _Walker:
         self.fragments = fragments
         self.variables = variables
         self.model = model
+        # Whether a page size came from the request's variables: such a cost holds for these variables only.
+        self.read_variables = False
 
     def selection_cost(
         self,
@@ -141,10 +155,21 @@ class _Walker:
     def _page_size(self, node: FieldNode) -> int | None:
         for argument in node.arguments or ():
             if argument.name.value in PAGE_ARGUMENTS:
+                self.read_variables = self.read_variables or _has_variable(argument.value)
                 value = value_from_ast_untyped(argument.value, dict(self.variables))
                 if isinstance(value, int) and value > 0:
                     return value
         return None
+
+
+def _has_variable(value: ValueNode) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_has_variable(v) for v in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_has_variable(f.value) for f in value.fields)
+    return False
 
 
 def _is_list(type_: Any) -> bool:
@@ -162,19 +187,68 @@ def operation_cost(
     model: CostModel | None = None,
 ) -> OperationCost | None:
     """The cost of the operation a request runs, or None when the document names no runnable operation."""
-    model = model or default_cost_model()
+    return _priced(schema, document, operation_name, variables or {}, model or default_cost_model())[0]
+
+
+def _priced(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any],
+    model: CostModel,
+) -> tuple[OperationCost | None, bool]:
+    """`operation_cost`, and whether it read the variables (a page size given as `$first`)."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is not None:
         operations = [d for d in operations if d.name is not None and d.name.value == operation_name]
     if len(operations) != 1:
-        return None
+        return None, False
     operation = operations[0]
     root = schema.get_root_type(operation.operation)
-    walker = _Walker(schema, fragments, variables or {}, model)
+    walker = _Walker(schema, fragments, variables, model)
     cost = walker.selection_cost(root, operation.selection_set, None)
     if operation.operation == OperationType.MUTATION:
         top_fields = sum(1 for s in operation.selection_set.selections if isinstance(s, FieldNode))
         cost += model.mutation_cost * top_fields
     label = operation.name.value if operation.name else operation.operation.value
-    return OperationCost(operation=label, cost=cost)
+    return OperationCost(operation=label, cost=cost), walker.read_variables
+
+
+class KnownCosts:
+    """Operation costs under one cost model, kept per parsed document (the gateway's query memo hands every request
+    of a query text the same document object: gateway/validated_queries.py) for those that do not depend on the
+    request's variables; at most `capacity` documents, all forgotten when full. Such a cost depends only on the
+    document, the operation named, the schema and the weights, so a kept one is the figure `operation_cost` would
+    compute again."""
+
+    def __init__(self, model: CostModel | None = None, capacity: int = 256) -> None:
+        self.model = model or default_cost_model()
+        self.capacity = capacity
+        # id(document) -> (the document, weakly; operation name -> (the schema it was priced on, its cost))
+        self._kept: dict[int, tuple[weakref.ref[DocumentNode], dict[str | None, tuple[GraphQLSchema, Priced]]]] = {}
+
+    def cost(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        *,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+    ) -> OperationCost | None:
+        """`operation_cost` under this model, kept when it did not read the variables."""
+        entry = self._kept.get(id(document))
+        if entry is not None and entry[0]() is document:
+            kept = entry[1].get(operation_name)
+            if kept is not None and kept[0] is schema:
+                return kept[1]
+        else:
+            entry = None
+        priced, read_variables = _priced(schema, document, operation_name, variables or {}, self.model)
+        if not read_variables:
+            if entry is None:
+                if len(self._kept) >= self.capacity:
+                    self._kept.clear()
+                entry = self._kept[id(document)] = (weakref.ref(document), {})
+            entry[1][operation_name] = (schema, priced)
+        return priced

@@ -14,7 +14,9 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
+    SchemaExtension,
 )
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -24,6 +26,7 @@ from gateway.cost_limits import CostBudgets, CostPolicy, QueryCostLimits
 from gateway.document_limits import DocumentLimits
 from gateway.errors import ErrorCodes, ProductionErrorCodes
 from gateway.execution_context import AcyclicExecutionContext
+from gateway.extension_hooks import KeptHooksRunner
 from gateway.graphql import descriptions
 from gateway.graphql.billing.descriptions import DESCRIPTIONS as BILLING_DESCRIPTIONS
 from gateway.graphql.billing.mutations import BillingMutation, CommerceMutation, LedgerMutation
@@ -91,6 +94,7 @@ from gateway.partners.access import PartnerAccess
 from gateway.partners.allowlist import AllowlistedOnly
 from gateway.partners.quotas import KeyQuotas
 from gateway.persisted_queries import PersistedQueries
+from gateway.query_cost import KnownCosts
 from gateway.validated_queries import KnownQueries, QueryMemo
 from infra.settings import Settings
 from infra.shared_state import SharedState
@@ -192,6 +196,12 @@ class GatewaySchema(strawberry.Schema):
         # ErrorCodes logs what is unexpected, once, with the request id; expected errors are not log noise.
         return None
 
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        # Each extension class's hooks found once, not for every request (gateway/extension_hooks.py).
+        return KeptHooksRunner(execution_context=execution_context, extensions=extensions)
+
 
 @cache
 def converted_schema(production: bool) -> GatewaySchema:
@@ -255,6 +265,8 @@ def build_schema(
     )
     # Query texts this schema parsed and validated clean: a repeated query skips both.
     known = KnownQueries()
+    # Their operations' costs, where no page size comes from the variables: a repeated query is priced once.
+    costs = KnownCosts()
     # The depth and alias rules are classes that strawberry's limiters build anew in each instance's constructor:
     # built once here, every request's extension reuses them (a class per request was the loop's largest
     # per-request cost and cyclic garbage for the collector).
@@ -273,7 +285,7 @@ def build_schema(
         IdentifierGuard,
         *allowlisted,
         lambda: PartnerAccess(quotas=quotas),
-        lambda: QueryCostLimits(budgets=budgets, lane=lane),
+        lambda: QueryCostLimits(budgets=budgets, lane=lane, known=costs),
     ]
     if production:
         extensions.append(DisableIntrospection)

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from graphql import GraphQLSchema, parse
 
-from gateway.query_cost import CostModel, default_cost_model, operation_cost
+from gateway import query_cost
+from gateway.query_cost import CostModel, KnownCosts, default_cost_model, operation_cost
 from gateway.schema import build_schema
 
 FEED = "feed(slot: MORNING, scene: BEFORE_DECISION, first: %s) { items { score content { title author { handle } } } }"
@@ -71,3 +72,50 @@ def test_the_named_operation_is_the_one_costed(schema: GraphQLSchema) -> None:
 def test_weights_are_configurable(schema: GraphQLSchema) -> None:
     model = CostModel(object_cost=2, field_weights={"Query.feed": 50})
     assert cost(schema, "{ %s }" % (FEED % 10), model=model) == 50 + 10 * 6
+
+
+def test_a_kept_cost_is_the_cost_computed_and_is_computed_once(
+    schema: GraphQLSchema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    known = KnownCosts()
+    document = parse("query A { me { id } } query B { %s }" % (FEED % 10))
+    walks: list[int] = []
+    walk = query_cost._Walker.selection_cost
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> int:
+        walks.append(1)
+        return walk(self, *args, **kwargs)
+
+    monkeypatch.setattr(query_cost._Walker, "selection_cost", counted)
+    first = [known.cost(schema, document, operation_name=name, variables=None) for name in ("A", "B", None)]
+    walked = len(walks)
+    again = [known.cost(schema, document, operation_name=name, variables=None) for name in ("A", "B", None)]
+    assert again == first == [operation_cost(schema, document, operation_name=name) for name in ("A", "B", None)]
+    assert len(walks) == 2 * walked  # the check above walked once more each; the kept ones walked nothing
+    assert first[0] is not None
+    assert first[1] is not None
+    assert (first[0].cost, first[1].cost, first[2]) == (1, 40, None)
+
+
+def test_a_cost_whose_page_size_is_a_variable_is_priced_for_each_request(schema: GraphQLSchema) -> None:
+    known = KnownCosts()
+    document = parse(
+        "query Page($n: Int!) { feed(slot: MORNING, scene: BEFORE_DECISION, first: $n) { items { score } } }"
+    )
+    five = known.cost(schema, document, operation_name=None, variables={"n": 5})
+    fifty = known.cost(schema, document, operation_name=None, variables={"n": 50})
+    assert five is not None
+    assert fifty is not None
+    assert (five.cost, fifty.cost) == (10 + 5, 10 + 50)
+
+
+def test_another_document_of_the_same_text_and_another_model_are_priced_afresh(schema: GraphQLSchema) -> None:
+    known = KnownCosts()
+    text = "{ %s }" % (FEED % 10)
+    assert known.cost(schema, parse(text), operation_name=None, variables=None) == known.cost(
+        schema, parse(text), operation_name=None, variables=None
+    )
+    heavy = KnownCosts(CostModel(field_weights={"Query.feed": 100}))
+    priced = heavy.cost(schema, parse(text), operation_name=None, variables=None)
+    assert priced is not None
+    assert priced.cost == 100 + 10 * 3
