@@ -1,6 +1,6 @@
 """The honeycomb hot path from outside: events in and feeds out through a real gateway process under wrk.
 
-    python -m benchmarks.hot_path [--seconds 10] [--items 300] [--skip-history] [--slot-members 100000]
+    python -m benchmarks.hot_path [--seconds 10] [--items 300] [--skip-history] [--slot-members 100000] [--model]
     python -m benchmarks.hot_path --isolation-only [--seconds 10] [--isolation-rounds 3] [--loop-meter]
     python -m benchmarks.hot_path --isolation-only --isolation-soak 300 [--loop-meter]
     python -m benchmarks.hot_path --events-only [--seconds 10]
@@ -15,7 +15,8 @@ baseline measured in the same run:
   `recordEvents` of 100 events in events/s vs bare `insert_one` at 8 connections (the issue's goal:
   `record_events100_vs_bare_one`) and vs bare `insert_many` of 100 (`record_events100_vs_bare_many`, stricter);
 - `feed(first: 10)` requests/s vs `{ __typename }` on the same gateway, with p99 at 32 connections (after a few
-  untimed feeds: a deployed replica is warm);
+  untimed feeds: a deployed replica is warm); ranked by the heuristic fallback, or with `--model` by a LightGBM
+  model promoted first (benchmarks/served_model.py; `feed_ranker` says which);
 - the same at 8 connections with each request another of FEED_MEMBERS members' (`feed_members_vs_typename_c8`):
   no member's reads repeated back to back, half of them with engagements and their own topics' pools;
 - one feed's latency (median of sequential calls) with the process's prepared pool fresh (hit) and just expired
@@ -82,6 +83,7 @@ from benchmarks.gateway_harness import (
     wrk,
 )
 from benchmarks.isolation import ISOLATION_ROUNDS, Watched, isolation, listening_pid, priority, soak
+from benchmarks.served_model import promote_model
 from infra.database_server import INDEX_OPTIONS_ENV, index_options_per_chunk_wanted
 
 WARMUP_WRITES = 12_000
@@ -329,7 +331,13 @@ def run_events(seconds: int, items: int) -> dict[str, Any]:
 
 
 def run(
-    seconds: int, items: int, history: bool, slot_members: int = 0, rounds: int = ISOLATION_ROUNDS
+    seconds: int,
+    items: int,
+    history: bool,
+    slot_members: int = 0,
+    rounds: int = ISOLATION_ROUNDS,
+    *,
+    model: bool = False,
 ) -> dict[str, Any]:
     need_wrk()
     figures = header(seconds)
@@ -337,6 +345,11 @@ def run(
         bare_baselines(server.uri, seconds, figures)
         with running_gateway(server, "hot", items=items, warm=True) as gateway:
             platform, base, token = gateway.platform, gateway.base, gateway.token
+            figures["feed_ranker"] = (
+                f"LightGBM model {promote_model(gateway)} (benchmarks/served_model.py)"
+                if model
+                else "the heuristic (no model promoted; --model promotes one)"
+            )
             figures["feed_warm_up"] = f"{WARM_FEEDS} untimed feeds before the timed runs"
             hit, miss = pool_hit_and_miss_ms(platform, token)
             figures["feed_ms_pool_hit"] = hit
@@ -432,6 +445,11 @@ def main() -> None:
     parser.add_argument("--isolation-only", action="store_true", help="only the typename-under-max-cost figures")
     parser.add_argument("--events-only", action="store_true", help="only the recordEvent(s) figures, with CPU")
     parser.add_argument(
+        "--model",
+        action="store_true",
+        help="feeds ranked by a promoted LightGBM model (benchmarks/served_model.py), not the heuristic fallback",
+    )
+    parser.add_argument(
         "--isolation-rounds",
         type=int,
         default=ISOLATION_ROUNDS,
@@ -461,7 +479,9 @@ def main() -> None:
             soak_seconds=args.isolation_soak,
         )
     else:
-        figures = run(args.seconds, args.items, not args.skip_history, args.slot_members, args.isolation_rounds)
+        figures = run(
+            args.seconds, args.items, not args.skip_history, args.slot_members, args.isolation_rounds, model=args.model
+        )
     print_summary(figures)
 
 

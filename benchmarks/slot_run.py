@@ -40,18 +40,16 @@ from bson import ObjectId
 from benchmarks.common import print_summary
 from benchmarks.decision_log_codec import codec_figures
 from benchmarks.ranking import build_community, median_seconds
+from benchmarks.served_model import promote_trained, synthetic_model
 from benchmarks.slot_partition_worker import partitions_in_processes
 from composition.topology import Topology
 from distribution_service.domain import decision_log
 from distribution_service.domain.honeycomb import Scene, Slot
-from distribution_service.ranking.gate import Verdict
-from distribution_service.ranking.training import TrainingData, train_and_evaluate
 from distribution_service.schemas import FeedRequest
 from distribution_service.service import DistributionService
 from distribution_service.service.scheduled import run_slot_for_community
 from infra.embedded import EmbeddedServer
 from infra.settings import Settings
-from tests.unit.distribution_service.synthetic import DAY, START, community
 
 
 async def outbox_drained(service: DistributionService, limit_seconds: float = 600.0) -> bool:
@@ -107,21 +105,9 @@ async def seed_delivery_history(service: DistributionService, cid: ObjectId, mem
 async def ranked_community(services: Topology, members_wanted: int) -> tuple[str, list[str], str]:
     """The benchmark's community (benchmarks/ranking.py) with a trained model promoted: its id, members, model."""
     service: DistributionService = services.apps["distribution"].state.service
-    catalog, log = community()
-    trained = train_and_evaluate(TrainingData("bench", catalog, log, since=START, until=START + 61 * DAY))
+    trained = synthetic_model()
     cid, members = await build_community(services, members_wanted)
-    oid = ObjectId(cid)
-    await service.registry.register(
-        oid, version=trained.model_version, model_text=trained.model_text, report=trained.report, params=trained.params
-    )
-    await service.registry.promote(
-        oid,
-        trained.model_version,
-        verdict=Verdict(["not assessed"]),
-        by="benchmarks/slot_run.py",
-        force=True,
-        reason="serving benchmark on a synthetic community",
-    )
+    await promote_trained(service.registry, ObjectId(cid), trained, by="benchmarks/slot_run.py")
     return cid, members, trained.model_text
 
 
