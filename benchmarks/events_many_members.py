@@ -34,26 +34,21 @@ from benchmarks.gateway_harness import WRK_ERRORS, RunningGateway, database_serv
 from benchmarks.hot_path import bare_baselines, cpu_per_request, header, need_wrk
 
 # wrk's script: each request the next member's token and the next items, each event a client id of its own (the
-# thread's number, a counter and the run's nonce). The body is JSON made by string concatenation around the
-# events; %(...)s are filled from Python.
+# thread's number that WRK_ERRORS's setup gives, a counter and the run's nonce). The body is JSON made by string
+# concatenation around the events; %(...)s are filled from Python.
 WRK_EVENTS_SCRIPT = (
     """
 local tokens = {%(tokens)s}
 local items = {%(items)s}
 local per_request = %(per_request)d
 local counter = 0
-local started = 0
-function setup(thread)
-  started = started + 1
-  thread:set("thread_number", started)
-end
 request = function()
   counter = counter + 1
   local member = tokens[(counter %% #tokens) + 1]
   local events = {}
   for k = 1, per_request do
     local item = items[((counter * per_request + k) %% #items) + 1]
-    local id = string.format("%(nonce)s-%%d-%%d-%%d", thread_number or 0, counter, k)
+    local id = string.format("%(nonce)s-%%d-%%d-%%d", thread_number, counter, k)
     events[k] = '{"contentId":"' .. item .. '","type":"OPEN","clientEventId":"' .. id .. '"}'
   end
   local body

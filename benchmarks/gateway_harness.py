@@ -34,18 +34,28 @@ LOAD_CORE = "1"
 TYPENAME = "{ __typename }"
 
 # Every script also counts the answers that carry GraphQL errors (HTTP 200 all the same, so wrk's non-2xx count misses
-# them: a fast error would count as a served request) and prints their total as `graphql_errors N`.
+# them: a fast error would count as a served request) and prints their total as `graphql_errors N`, and the answers
+# that name an event a replay (`"duplicate":true`: a client id recorded before) as `duplicate_answers N`. Each thread
+# gets its number (1, 2, ...) as the global `thread_number`, for scripts that make ids unique per thread.
 WRK_ERRORS = """
 local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) errors = 0 end
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("thread_number", #threads)
+end
+function init(args) errors = 0 duplicates = 0 end
 function response(status, headers, body)
   if string.find(body, '"errors"', 1, true) then errors = errors + 1 end
+  if string.find(body, '"duplicate":%%s*true') then duplicates = duplicates + 1 end
 end
 function done(summary, latency, requests)
-  local total = 0
-  for _, t in ipairs(threads) do total = total + t:get("errors") end
+  local total, replays = 0, 0
+  for _, t in ipairs(threads) do
+    total = total + t:get("errors")
+    replays = replays + t:get("duplicates")
+  end
   io.write(string.format("graphql_errors %%d\\n", total))
+  io.write(string.format("duplicate_answers %%d\\n", replays))
 end
 """
 WRK_SCRIPT = (
@@ -291,6 +301,8 @@ def wrk(
     figures["non_2xx"] = float(errors.group(1)) if errors else 0.0
     answered = re.search(r"^graphql_errors (\d+)$", output, re.MULTILINE)
     figures["graphql_errors"] = float(answered.group(1)) if answered else 0.0
+    replays = re.search(r"^duplicate_answers (\d+)$", output, re.MULTILINE)
+    figures["duplicate_answers"] = float(replays.group(1)) if replays else 0.0
     return figures
 
 
