@@ -16,7 +16,6 @@ from bson import ObjectId
 from pymongo import ASCENDING, InsertOne
 from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import OperationFailure
 
 from distribution_service.domain.honeycomb import EventType
 from distribution_service.store.base import Doc
@@ -25,13 +24,6 @@ from distribution_service.store.decisions_reach import DecisionReachStore
 from infra.indexes import IndexPlan
 
 DECISION_BATCH = 500
-# The experiment and shadow indexes hold only decisions with a version (a non-empty string: `$gt ""` matches strings
-# alone); each decision written without one (no experiment, no shadow: a slot run's usual case) saves the server two
-# index entries (docs/performance.md, "Slot runs: ... sixteenth session").
-HAS_VERSION: Doc = {"$gt": ""}
-PARTIAL_VERSION_INDEXES = ("community_experiment_at", "community_shadow_at")
-# MongoDB's IndexNotFound.
-INDEX_NOT_FOUND = 27
 # A decision whose shown items are its impressions (not stored as events): see the module's docstring.
 IMPRESSIONS_COUNTED = "impressions_counted"
 # What a decision's shown entry keeps of its item for the impressions read from it (a deleted item's snapshot).
@@ -67,41 +59,22 @@ class DecisionsStore:
         self.reach = DecisionReachStore(db)
 
     async def ensure_indexes(self) -> None:
-        # An older version built the experiment and shadow indexes whole (every decision, its version null or not):
-        # dropped here, to be built again partial under the same names (a name's options cannot change in place).
-        await self._drop_whole(PARTIAL_VERSION_INDEXES)
         indexes = IndexPlan()
         # list_decision_heads_between: a community's decisions over a window (get_decision reads by `_id`).
         indexes.add(self.decisions, [("community_id", ASCENDING), ("at", ASCENDING)], name="community_at")
-        # list_experiment_decisions, list_interleaved_decisions: one experiment version's decisions. Partial: only
-        # decisions an experiment ranked (a version is a non-empty string; every reader asks for one by equality,
-        # which implies the filter), so a slot run or feed without an experiment writes no entry here.
+        # list_experiment_decisions: one experiment version's decisions since a moment.
         indexes.add(
             self.decisions,
             [("community_id", ASCENDING), ("experiment_version", ASCENDING), ("at", ASCENDING)],
             name="community_experiment_at",
-            partialFilterExpression={"experiment_version": HAS_VERSION},
         )
-        # list_shadow_decisions: one shadow version's decisions; partial as above (decisions with a shadow only).
+        # list_shadow_decisions: one shadow version's decisions.
         indexes.add(
             self.decisions,
             [("community_id", ASCENDING), ("shadow_version", ASCENDING), ("at", ASCENDING)],
             name="community_shadow_at",
-            partialFilterExpression={"shadow_version": HAS_VERSION},
         )
         await indexes.create()
-
-    async def _drop_whole(self, names: tuple[str, ...]) -> None:
-        """Drop each named index that exists without a partial filter (an older database's); idempotent, and safe
-        for processes starting together (the second to drop one finds it gone)."""
-        existing = await self.decisions.index_information()
-        for name in names:
-            if name in existing and "partialFilterExpression" not in existing[name]:
-                try:
-                    await self.decisions.drop_index(name)
-                except OperationFailure as exc:
-                    if exc.code != INDEX_NOT_FOUND:
-                        raise
 
     async def insert_decisions(self, docs: list[Doc], also: Sequence[InsertOne[Doc]] = ()) -> None:
         """The decisions, and `also` (inserts naming their own collection: the impressions' outbox entries), in one
