@@ -4,9 +4,9 @@ A run makes and drops a few hundred container objects a member (histories, matri
 documents) and keeps each chunk's alive while it ranks and writes, so the collector promotes them, and CPython 3.11
 starts a full pass whenever the objects promoted since the last one exceed a quarter of what that pass left: in a
 process holding the services and the ranking stack (~280,000 tracked objects) two full passes per 2,000 members,
-~0.16 ms of CPU a member, a fifth of the run's (docs/performance.md, "Slot runs: ... sixteenth session"). Frozen,
-the process's older objects are skipped by every pass; what the run makes is collected as before, cycles included.
-The last run to end unfreezes them (a full pass later reclaims any cyclic garbage among them).
+~0.16 ms of CPU a member, a fifth of the run's (docs/performance.md, "Slot runs: the collector's full passes frozen
+out"). Frozen, the process's older objects are skipped by every pass; what the run makes is collected as before,
+cycles included. The last run to end unfreezes them (a full pass later reclaims any cyclic garbage among them).
 
 A process that freezes on its own (the gateway: infra/gc_pause.py, whose refreeze also keeps full passes away) is
 left as it is: its frozen objects are its policy's to unfreeze, never a run's.
