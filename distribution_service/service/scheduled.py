@@ -16,6 +16,7 @@ from distribution_service.domain.schedule import due_slots
 from distribution_service.schemas import SlotRunRequest, SlotRunResult
 from distribution_service.service.ranker import FeedRanker
 from distribution_service.service.slots import ACTIVE_DAYS, SlotsService
+from distribution_service.service.slots_gc import older_objects_frozen
 from distribution_service.store import DistributionStore
 from infra.logging import get_logger
 
@@ -35,7 +36,8 @@ async def run_in_chunks(
     top_k: int,
 ) -> SlotRunResult:
     """`run` over the members CHUNK at a time, CHUNKS_IN_FLIGHT at once (one chunk ranks in its worker thread
-    while another reads or writes), the results summed."""
+    while another reads or writes), the results summed; the process's older objects frozen out of the collector's
+    passes meanwhile (service/slots_gc.py)."""
     requests = [
         SlotRunRequest(slot=slot, member_ids=member_ids[lo : lo + CHUNK], day=day, top_k=top_k)
         for lo in range(0, len(member_ids), CHUNK)
@@ -48,7 +50,8 @@ async def run_in_chunks(
             for key, value in (await run(request)).model_dump().items():
                 totals[key] += value
 
-    await asyncio.gather(*(worker() for _ in range(CHUNKS_IN_FLIGHT)))
+    with older_objects_frozen():
+        await asyncio.gather(*(worker() for _ in range(CHUNKS_IN_FLIGHT)))
     return SlotRunResult(**totals)
 
 
