@@ -3,18 +3,20 @@
     python -m benchmarks.slot_run [--members 100000] [--delivery-history-days N] [--partition-processes]
         [--mongodb-uri URI]
 
-A community of --members active members and 500 items (benchmarks/ranking.py builds it), a trained model
-promoted. Measured in one run: bare `Booster.predict` (one thread) on one member's candidate matrix, as members
-per second (a member ranked at the cost of one predict); the slot run of every member, members per second; the
-same slot (another day) run as two partitions side by side (`--partition 0/2` and `1/2`) in this process, or with
-`--partition-processes` each in its own worker process as a cron runs them (benchmarks/slot_partition_worker.py:
-started and warmed before the clock starts, each reading the reach itself), members per second, with each
-member's deliveries counted: every member delivered exactly once; and the run until its impressions are
-counted by the ingest worker (`slot_run_impressions_stored_*`: "until counted", the name kept). The whole run's CPU
-per member, split: this process (`slot_run_platform_cpu_ms_per_member`: ranking, the reads' and writes' client
-side, the ingest worker counting its impressions meanwhile) and, when the server is started here, the database
-server's (`slot_run_database_cpu_ms_per_member`): on the one core they share, both are the run's cost; the same
-two for the partitioned run (`slot_run_2_partitions_platform_cpu_ms_per_member`: with worker processes, theirs
+A community of --members active members and 500 items (benchmarks/ranking.py builds it), a trained model promoted.
+Measured in one run: bare `Booster.predict` (one thread) at its fastest, a chunk of the run's own members' candidate
+matrices (CHUNK, 200) stacked into one call, as members per second (`bare_predict_members_per_s`, every
+`*_vs_bare_predict` ratio's baseline; before the sixteenth session it was one member's matrix a call, still printed as
+`bare_predict_one_member_per_call_members_per_s`: slower, a call's fixed cost paid by each member); the slot run of
+every member, members per second; the same slot (another day) run as two partitions side by side (`--partition 0/2`
+and `1/2`) in this process, or with `--partition-processes` each in its own worker process as a cron runs them
+(benchmarks/slot_partition_worker.py: started and warmed before the clock starts, each reading the reach itself),
+members per second, with each member's deliveries counted: every member delivered exactly once; and the run until its
+impressions are counted by the ingest worker (`slot_run_impressions_stored_*`: "until counted", the name kept). The
+whole run's CPU per member, split: this process (`slot_run_platform_cpu_ms_per_member`: ranking, the reads' and
+writes' client side, the ingest worker counting its impressions meanwhile) and, when the server is started here, the
+database server's (`slot_run_database_cpu_ms_per_member`): on the one core they share, both are the run's cost; the
+same two for the partitioned run (`slot_run_2_partitions_platform_cpu_ms_per_member`: with worker processes, theirs
 and this one's; `..._database_...`); and the decision log's codecs on 200 of the run's decisions, CPU to pack one and
 its bytes (`decision_log_<codec>_*`, benchmarks/decision_log_codec.py).
 benchmarks/hot_path.py runs this pinned to the platform's core. `--delivery-history-days N` first gives every
@@ -35,6 +37,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import lightgbm as lgb
+import numpy as np
 from bson import ObjectId
 
 from benchmarks.common import print_summary
@@ -47,7 +50,7 @@ from distribution_service.domain import decision_log
 from distribution_service.domain.honeycomb import Scene, Slot
 from distribution_service.schemas import FeedRequest
 from distribution_service.service import DistributionService
-from distribution_service.service.scheduled import run_slot_for_community
+from distribution_service.service.scheduled import CHUNK, run_slot_for_community
 from infra.embedded import EmbeddedServer
 from infra.settings import Settings
 
@@ -111,6 +114,15 @@ async def ranked_community(services: Topology, members_wanted: int) -> tuple[str
     return cid, members, trained.model_text
 
 
+def bare_predict_stacked(booster: lgb.Booster, matrices: list[np.ndarray], repeats: int = 20) -> float:
+    """Bare predict's members per second at its fastest: the run's own members' matrices (a chunk's worth, CHUNK)
+    stacked into one `Booster.predict` call, as the run itself scores a chunk (ranker `_stacked_scores`); a call's
+    fixed cost is shared by the chunk's members, so this baseline is faster, and the ratio stricter, than one member
+    a call."""
+    stacked = np.ascontiguousarray(np.vstack(matrices))
+    return len(matrices) / median_seconds(lambda: booster.predict(stacked, num_threads=1), repeats)
+
+
 async def measure(
     services: Topology,
     members_wanted: int,
@@ -130,8 +142,8 @@ async def measure(
     assert decision is not None
     x = decision_log.features(decision)
     booster = lgb.Booster(model_str=model_text)
-    predict_s = median_seconds(lambda: booster.predict(x, num_threads=1), 200)
-    bare = 1 / predict_s
+    # One member's matrix a call: the baseline of the sessions before the sixteenth, kept beside the stacked one.
+    one_per_call = 1 / median_seconds(lambda: booster.predict(x, num_threads=1), 200)
 
     history = await seed_delivery_history(service, oid, members, history_days) if history_days else 0
     await outbox_drained(service)
@@ -146,8 +158,10 @@ async def measure(
     stored = await outbox_drained(service)
     stored_rate = len(members) / (time.perf_counter() - started) if stored else None
     # The decision log's codecs on 200 of the run's decisions (benchmarks/decision_log_codec.py), outside the clock.
-    logged = service.store.decisions.decisions.find({"community_id": oid, "codec": {"$exists": True}}).limit(200)
-    codecs = codec_figures([doc async for doc in logged])
+    logged = service.store.decisions.decisions.find({"community_id": oid, "codec": {"$exists": True}}).limit(CHUNK)
+    logged_docs = [doc async for doc in logged]
+    codecs = codec_figures(logged_docs)
+    bare = bare_predict_stacked(booster, [decision_log.features(doc) for doc in logged_docs])
     # The cap counts the last 24 hours' deliveries: the partitioned run starts from none (the history stays).
     await service.store.deliveries.deliveries.delete_many({"community_id": oid, "day": "2030-01-01"})
     # The partitions read the reach themselves (once for both, service/slots.py), not the whole run's kept read.
@@ -195,6 +209,7 @@ async def measure(
         "slot_candidates": int(len(x)),
         "slot_delivery_history": history,
         "bare_predict_members_per_s": round(bare, 1),
+        "bare_predict_one_member_per_call_members_per_s": round(one_per_call, 1),
         "slot_run_members_per_s": round(whole_rate, 1),
         "slot_run_vs_bare_predict": round(whole_rate / bare, 4),
         "slot_run_delivered": whole.delivered,
