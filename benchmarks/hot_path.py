@@ -84,6 +84,7 @@ from benchmarks.gateway_harness import (
 )
 from benchmarks.isolation import ISOLATION_ROUNDS, Watched, isolation, listening_pid, priority, soak
 from benchmarks.served_model import promote_model
+from benchmarks.slot_run import MEMORY_MEMBERS_MAX
 from infra.database_server import INDEX_OPTIONS_ENV, index_options_per_chunk_wanted
 
 WARMUP_WRITES = 12_000
@@ -217,11 +218,11 @@ def history_latencies_ms(
 
 
 def slot_run(uri: str, members: int) -> dict[str, Any]:
-    """benchmarks/slot_run.py's figures, run pinned to the platform's core on the same server."""
-    command = ["taskset", "-c", SERVER_CORE, sys.executable, "-m", "benchmarks.slot_run"]
-    output = subprocess.run(
-        [*command, "--members", str(members), "--mongodb-uri", uri], check=True, capture_output=True, text=True
-    ).stdout
+    """benchmarks/slot_run.py's figures, run pinned to the platform's core on the same (in-memory) server, or, past
+    what the in-memory engine holds (slot_run.MEMORY_MEMBERS_MAX), on a server of its own on disk, pinned alike."""
+    command = ["taskset", "-c", SERVER_CORE, sys.executable, "-m", "benchmarks.slot_run", "--members", str(members)]
+    server = [] if members > MEMORY_MEMBERS_MAX else ["--mongodb-uri", uri]
+    output = subprocess.run([*command, *server], check=True, capture_output=True, text=True).stdout
     figures: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
     return figures
 

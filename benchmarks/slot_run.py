@@ -30,10 +30,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import tempfile
 import time
 import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import lightgbm as lgb
@@ -252,29 +254,58 @@ async def run(
         )
 
 
+# SecantusDB's in-memory engine keeps everything in its 1 GB cache (secantus/storage.py): a run's decision logs (each
+# member's candidate matrix, packed) fill it at some tens of thousands of members and writes then fail.
+MEMORY_MEMBERS_MAX = 20_000
+
+
+def scratch_parent() -> Path:
+    parent = Path("var") / "benchmarks"
+    parent.mkdir(parents=True, exist_ok=True)
+    return parent
+
+
+def storage_path(choice: str, members: int, scratch: str) -> str:
+    """The embedded server's --storage-path: ":memory:", or the scratch directory (disk)."""
+    disk = choice == "disk" or (choice == "auto" and members > MEMORY_MEMBERS_MAX)
+    return scratch if disk else ":memory:"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument(
         "--delivery-history-days", type=int, default=0, help="earlier deliveries per member: 3 a day for N days"
     )
-    parser.add_argument("--mongodb-uri", help="a running server (default: an in-memory one started here)")
+    parser.add_argument("--mongodb-uri", help="a running server (default: one started here, see --storage)")
     parser.add_argument(
         "--partition-processes",
         action="store_true",
         help="run the two partitions as two worker processes (a cron's workers), not side by side in this one",
     )
+    parser.add_argument(
+        "--storage",
+        choices=("auto", "memory", "disk"),
+        default="auto",
+        help="the server started here: in memory, or on disk in a scratch directory under var/benchmarks (auto: disk "
+        f"above {MEMORY_MEMBERS_MAX:,} members, whose decision logs outgrow the in-memory engine's 1 GB cache)",
+    )
     args = parser.parse_args()
-    server = None if args.mongodb_uri else EmbeddedServer(":memory:")
-    if server:
-        server.start()
-    try:
-        pid = server.process.pid if server and server.process else None
-        uri = args.mongodb_uri or (server.uri if server else "")
-        figures = asyncio.run(run(uri, args.members, pid, args.delivery_history_days, args.partition_processes))
-    finally:
+    with tempfile.TemporaryDirectory(prefix="slot_run-", dir=scratch_parent()) as scratch:
+        storage = storage_path(args.storage, args.members, scratch)
+        server = None if args.mongodb_uri else EmbeddedServer(storage)
         if server:
-            server.stop()
+            server.start()
+        try:
+            pid = server.process.pid if server and server.process else None
+            uri = args.mongodb_uri or (server.uri if server else "")
+            figures = asyncio.run(run(uri, args.members, pid, args.delivery_history_days, args.partition_processes))
+        finally:
+            if server:
+                server.stop()
+    figures["slot_database_storage"] = (
+        "given by --mongodb-uri" if args.mongodb_uri else "memory" if storage == ":memory:" else "disk"
+    )
     for key, value in figures.items():
         print(f"{key:40} {value}")
     print_summary(figures)
