@@ -11,8 +11,6 @@ followed by a pause of `t * (1 - share) / share` before the next one starts, whe
 during the step (QUERY_COST_LANE_SHARE: `share`). So while cheap work is about, heavy steps hold at most `share` of
 the time, and they are guaranteed that much: a heavy operation is slowed, never starved. With no cheap work about
 it runs without pauses. The result building that follows a step runs during its pause, beside the cheap requests.
-Each pause is noted process-wide (infra/contention.py): background work that can wait, the ingest worker's counting
-of decisions' impressions, waits while heavy and cheap work contend.
 
 What runs inside a step (an in-process service's own calls, tasks it starts) passes through: the gate is cleared
 for the step's own context (infra/call_gate.py).
@@ -27,7 +25,6 @@ from collections.abc import AsyncIterator, Iterator
 from contextvars import ContextVar
 
 from infra.call_gate import call_gate
-from infra.contention import contention
 
 # Set for the context of an operation executing in the lane as heavy (measurement and tests read it).
 heavy_operation: ContextVar[bool] = ContextVar("heavy_operation", default=False)
@@ -95,5 +92,4 @@ class Pacer:
                 pause = self.pause_after(elapsed)
                 self.pauses += 1
                 self.paused_seconds += pause
-                contention.note()  # background work of the process may yield meanwhile (infra/contention.py)
                 await asyncio.sleep(pause)

@@ -15,8 +15,7 @@ an event is recorded (`wake`, then COALESCE_SECONDS to gather more, and no soone
 previous run started nor, after a run that caught up in one take, than as long as it took: REST_FACTOR), and each
 run drains the backlog; so counters trail an acknowledged event by one run plus at most `interval` (or the previous
 run's duration, under load) (benchmarks/ingest_lag.py measures p50 and p99 under sustained load). Decisions'
-impressions alone wake nothing and wait up to IMPRESSIONS_DEFER_SECONDS more (below), and up to
-IMPRESSIONS_YIELD_SECONDS while the gateway in the process paces heavy operations against cheap ones. A feed reads its
+impressions alone wake nothing and wait up to IMPRESSIONS_DEFER_SECONDS more (below). A feed reads its
 member's last engagements from member_recent, so it sees the member's own newest events after the same lag. Ranking
 further caches counters for RANKING_COUNTERS_TTL_SECONDS, so a feed may read them that many seconds old. The age of
 the oldest event of each batch is observed in the `ingest_lag_seconds` histogram and kept as `last_lag_seconds`.
@@ -36,7 +35,6 @@ from distribution_service.domain.honeycomb import EventType
 from distribution_service.service.metrics import EVENTS_INGESTED
 from distribution_service.store import DistributionStore, Doc
 from distribution_service.store.event_outbox import event_count, events_of, take_weight
-from infra.contention import contention
 from infra.logging import get_logger
 from infra.periodic import run_once
 from infra.tasks import cancel_and_wait
@@ -76,16 +74,6 @@ MAX_SLICE = timedelta(seconds=64)
 # reads counters up to RANKING_COUNTERS_TTL_SECONDS (30 s) old anyway. `drain()` alone (tests, migrations) does not
 # wait.
 IMPRESSIONS_DEFER_SECONDS = 2.0
-# While the gateway in this process paces a heavy operation against cheap requests (a pause noted in the last
-# CONTENTION_RECENT_SECONDS: infra/contention.py), a run of the loop that finds only young impressions waiting (or
-# nothing) starts a yield: the loop's runs that no recorded event woke are skipped, reading nothing, until the
-# contention ends or IMPRESSIONS_YIELD_SECONDS have passed, so the database's work of counting decisions'
-# impressions leaves the core to the interactive requests while they contend with heavy ones (the database and the
-# gateway share it). An event recorded meanwhile wakes the worker as ever and is derived at once, the waiting
-# impressions with it. Counted impressions then trail the decision by up to this plus a run (~10 s) under
-# contention; ranking reads counters up to RANKING_COUNTERS_TTL_SECONDS (30 s) old anyway.
-IMPRESSIONS_YIELD_SECONDS = 8.0
-CONTENTION_RECENT_SECONDS = 1.0
 # At shutdown, the batch in progress gets this long to commit before it is cancelled.
 STOP_GRACE_SECONDS = 10.0
 # Opens and shares of a delivered item mark its delivery opened or shared (open rate and share rate per slot).
@@ -135,8 +123,6 @@ class IngestWorker:
         self._stopping = False
         # Whether the last run met a backlog of a batch or more (then the next run does not rest: REST_FACTOR).
         self._backlogged = False
-        # Until when (monotonic) the loop's unwoken runs yield to contended interactive work, if they do.
-        self._yield_until: float | None = None
 
     def wake(self) -> None:
         """An event was stored: derive soon rather than at the next interval."""
@@ -159,8 +145,6 @@ class IngestWorker:
         entries, more = await self.store.events.list_pending(horizon, self.batch_size, deferred)
         self._backlogged = False
         if not entries:
-            if defer_impressions and self._yield_until is None and contention.seen_within(CONTENTION_RECENT_SECONDS):
-                self._yield_until = time.monotonic() + IMPRESSIONS_YIELD_SECONDS
             return 0
         derived = await self.derive(entries)
         # A take cut short by a cap (events to store, counter updates: event_outbox.py) leaves a backlog too.
@@ -217,29 +201,13 @@ class IngestWorker:
         for community_id, of_community in marks.items():
             await self.store.deliveries.mark_deliveries(community_id, of_community)
 
-    def yielding(self) -> bool:
-        """Whether an unwoken run of the loop is skipped: a yield started (`drain`) has not run out, and the gateway
-        still paces heavy work against cheap (IMPRESSIONS_YIELD_SECONDS). Either ending ends the yield."""
-        if self._yield_until is None:
-            return False
-        if time.monotonic() < self._yield_until and contention.seen_within(CONTENTION_RECENT_SECONDS):
-            return True
-        self._yield_until = None
-        return False
-
     async def _loop(self) -> None:
         earliest = 0.0  # when the next run may start (MIN_RUN_GAP_SECONDS, REST_FACTOR)
         while not self._stopping:
-            woken = False
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
-                woken = True
                 await asyncio.sleep(max(COALESCE_SECONDS, earliest - time.monotonic()))
             self._wake.clear()
-            if not woken and self.yielding():
-                continue
-            if woken:
-                self._yield_until = None
             if not self._stopping:
                 started = time.monotonic()
                 await run_once("ingest", lambda: self.drain(defer_impressions=True))
