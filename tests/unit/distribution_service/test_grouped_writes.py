@@ -117,7 +117,9 @@ async def test_after_runs_once_a_group_and_its_callers_hear_only_once_it_returne
     # then: both groups written (the next one not held back by the first's `after`), one `after` each, after its
     # own write; nobody answered while `after` runs
     assert write.groups == [[1, 2, 3], [4]]
-    assert len(afters) == 2 and afters[0] >= 1 and afters[1] == 2
+    assert len(afters) == 2
+    assert afters[0] >= 1
+    assert afters[1] == 2
     assert not any(f.done() for f in [*first, later])
     released.set()
     await asyncio.gather(*first, later)
