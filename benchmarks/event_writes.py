@@ -129,7 +129,7 @@ async def concurrent(
     real = store.events.grouped.write
 
     async def alone(docs: Sequence[Doc]) -> None:
-        await store.events._transact(list(docs))  # noqa: SLF001 - the path before group commit
+        await store.events._store_batch(list(docs))  # noqa: SLF001 - the path before group commit
 
     store.events.grouped.write = real if grouped else alone  # type: ignore[method-assign]
     failed.counts.clear()

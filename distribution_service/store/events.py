@@ -75,9 +75,12 @@ class EventsStore:
         # The one-off data migrations of older databases (store/event_migrations.py).
         self.migrate = EventMigrations(self, db["migrations"])
         self.barrier = JournalBarrier(db)
-        # Concurrent recorders' events stored in one transaction (store/grouped_writes.py); a group refused for a
-        # duplicate is stored again caller by caller.
-        self.grouped = GroupedWrites(self._transact, max_docs=GROUP_MAX_EVENTS, refusals=(BulkWriteError,))
+        # Concurrent recorders' events stored in one transaction (store/grouped_writes.py), then one journal barrier
+        # for the group (its callers hear of it once the barrier passed); a group refused for a duplicate is stored
+        # again caller by caller.
+        self.grouped = GroupedWrites(
+            self._transact, max_docs=GROUP_MAX_EVENTS, refusals=(BulkWriteError,), after=lambda: self.barrier.wait()
+        )
         # member_recent_complete's answer once true (a done migration is never undone).
         self._recent_complete = False
 
@@ -159,8 +162,7 @@ class EventsStore:
             try:
                 if grouped:
                     grouped = False
-                    await self.grouped.write(fresh)
-                    await self.barrier.wait()
+                    await self.grouped.write(fresh)  # committed, and journaled: the group's barrier
                 else:
                     await self._store_batch(fresh)
                 journaled = True

@@ -7,12 +7,16 @@ once, gathers whoever arrives while it is in flight, and writes all of them toge
 burst of N single events costs one transaction, not N.
 
 A caller hears of its documents only once the group's write returned, so acknowledged still means written by a
-committed write; what a caller does after (the journal barrier, the answer) is its own. A group that wrote all of
-its callers' documents or none of them (a transaction) fails whole: a refusal that may be another caller's (a
-duplicate key: `refusals`) is answered `GroupRefused` to every caller of a group of several, who then write apart
-(and hear their own refusal, if theirs it was); a caller alone in its group hears the write's own error, as if it
-had written alone. Any other error (the database unreachable) reaches every caller of the group: each would have met
-it alone.
+committed write; and, given `after` (the journal barrier), only once `after` returned too: it runs once per group,
+right after the group's write, while the next group is written. Each caller waiting for the barrier on its own made
+about one and a half barriers a group, not one: the first caller to resume started one, and the others of the same
+group, finding it running, rode the next (JournalBarrier cannot tell their commit came before it started).
+
+A group that wrote all of its callers' documents or none of them (a transaction) fails whole: a refusal that may be
+another caller's (a duplicate key: `refusals`) is answered `GroupRefused` to every caller of a group of several, who
+then write apart (and hear their own refusal, if theirs it was); a caller alone in its group hears the write's own
+error, as if it had written alone. Any other error (the database unreachable, or `after`'s) reaches every caller of
+the group: each would have met it alone.
 """
 
 from __future__ import annotations
@@ -36,8 +40,12 @@ class GroupedWrites:
         *,
         max_docs: int,
         refusals: tuple[type[BaseException], ...],
+        after: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._write = write
+        self._after = after
+        # The groups written whose `after` is still running (held: a task nobody references may be collected).
+        self._finishing: set[asyncio.Task[None]] = set()
         self.max_docs = max_docs
         self.refusals = refusals
         self._waiting: list[tuple[list[Doc], asyncio.Future[None]]] = []
@@ -47,8 +55,8 @@ class GroupedWrites:
         self.callers = 0
 
     async def write(self, docs: Sequence[Doc]) -> None:
-        """Write `docs` in the next group; returns once that group's write did. Raises GroupRefused (write them
-        alone) or the write's own error."""
+        """Write `docs` in the next group; returns once that group's write (and `after`) did. Raises GroupRefused
+        (write them alone), the write's own error or `after`'s."""
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
         if self._task is not None and self._task.get_loop() is not loop:
@@ -78,8 +86,27 @@ class GroupedWrites:
                 if isinstance(exc, asyncio.CancelledError):
                     raise
             else:
-                for _, done in group:
-                    _settle(done, None)
+                if self._after is None:
+                    for _, done in group:
+                        _settle(done, None)
+                else:
+                    task = asyncio.ensure_future(self._finish(group))
+                    self._finishing.add(task)
+                    task.add_done_callback(self._finishing.discard)
+
+    async def _finish(self, group: list[tuple[list[Doc], asyncio.Future[None]]]) -> None:
+        """`after` once for a written group, then its callers answered (with `after`'s error, if it failed)."""
+        assert self._after is not None
+        try:
+            await self._after()
+        except BaseException as exc:  # noqa: BLE001 - handed to every caller of the group, each re-raises it
+            for _, done in group:
+                _settle(done, exc)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+        else:
+            for _, done in group:
+                _settle(done, None)
 
     def _next_group(self) -> list[tuple[list[Doc], asyncio.Future[None]]]:
         """The oldest waiting callers, as many as hold up to `max_docs` documents (at least one caller)."""

@@ -4,12 +4,14 @@ it had stored alone (duplicates included), every event stored and counted once."
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from bson import ObjectId
 
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore, Doc
+from infra import mongo
 from tests.integration.distribution.test_ingest import events, opens
 
 
@@ -34,6 +36,34 @@ async def test_concurrent_recorders_share_transactions_and_each_event_is_stored_
     assert await store.events.events.count_documents({"community_id": community}) == 8
     assert await IngestWorker(store, interval=0).drain() == 8
     assert await opens(store, community, item) == 8
+
+
+async def test_a_group_of_recorders_waits_for_one_journal_barrier_that_began_after_its_commit(
+    store: DistributionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    community, item = ObjectId(), ObjectId()
+    log: list[str] = []
+    real_write, real_barrier = store.events.grouped._write, mongo.journal_barrier  # noqa: SLF001
+
+    async def write(docs: list[Doc]) -> None:
+        await real_write(docs)
+        log.append("commit")
+
+    async def barrier(db: Any) -> None:
+        log.append("barrier")
+        await real_barrier(db)
+
+    monkeypatch.setattr(store.events.grouped, "_write", write)
+    monkeypatch.setattr(mongo, "journal_barrier", barrier)
+    groups = store.events.grouped.groups
+    # when: eight recorders at once
+    answers = await asyncio.gather(*(store.events.insert_events([keyed(community, item, f"b{n}")]) for n in range(8)))
+    # then: one barrier a group (each caller of a group waiting on its own made about 1.5), each begun after its
+    # group's commit
+    assert [[d for _, d in a] for a in answers] == [[False]] * 8
+    assert log.count("commit") == store.events.grouped.groups - groups
+    assert log.count("barrier") == log.count("commit")
+    assert log[0] == "commit"
 
 
 async def test_a_replay_in_a_group_answers_duplicate_and_the_other_recorders_are_stored(

@@ -97,3 +97,50 @@ def test_a_writer_outliving_its_event_loop_still_writes_on_the_next_one() -> Non
             task.cancel()
         first_loop.run_until_complete(asyncio.sleep(0.02))
         first_loop.close()
+
+
+async def test_after_runs_once_a_group_and_its_callers_hear_only_once_it_returned() -> None:
+    write = Recorder()
+    afters: list[int] = []
+    released = asyncio.Event()
+
+    async def after() -> None:
+        afters.append(len(write.groups))  # how many groups' writes had begun when this `after` began
+        await released.wait()
+
+    grouped = GroupedWrites(write, max_docs=10, refusals=(Refused,), after=after)
+    # when: three callers at once, then one more while their write is in flight
+    first = [asyncio.ensure_future(grouped.write(docs(n))) for n in (1, 2, 3)]
+    await asyncio.sleep(0.005)
+    later = asyncio.ensure_future(grouped.write(docs(4)))
+    await asyncio.sleep(0.05)
+    # then: both groups written (the next one not held back by the first's `after`), one `after` each, after its
+    # own write; nobody answered while `after` runs
+    assert write.groups == [[1, 2, 3], [4]]
+    assert len(afters) == 2
+    assert afters[0] >= 1
+    assert afters[1] == 2
+    assert not any(f.done() for f in [*first, later])
+    released.set()
+    await asyncio.gather(*first, later)
+
+
+async def test_an_error_of_after_reaches_every_caller_of_its_group() -> None:
+    async def after() -> None:
+        raise ConnectionError("journal unreachable")
+
+    grouped = GroupedWrites(Recorder(), max_docs=10, refusals=(Refused,), after=after)
+    answers = await asyncio.gather(*(grouped.write(docs(n)) for n in range(3)), return_exceptions=True)
+    assert [type(a) for a in answers] == [ConnectionError] * 3
+
+
+async def test_after_is_not_run_for_a_group_whose_write_failed() -> None:
+    afters: list[int] = []
+
+    async def after() -> None:
+        afters.append(1)
+
+    grouped = GroupedWrites(Recorder(Refused("duplicate")), max_docs=10, refusals=(Refused,), after=after)
+    answers = await asyncio.gather(*(grouped.write(docs(n)) for n in range(2)), return_exceptions=True)
+    assert [type(a) for a in answers] == [GroupRefused, GroupRefused]
+    assert afters == []

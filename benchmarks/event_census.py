@@ -1,0 +1,238 @@
+"""The database's work per recorded event: the commands the platform sends and the server CPU they cost.
+
+    python -m benchmarks.event_census [--rounds 20] [--seconds 8] [--profile]
+
+On a fresh embedded SecantusDB (in memory, as `benchmarks.hot_path` runs it), with the distribution store's indexes
+and the benchmark's events (`benchmarks.hot_path.event_doc`: one member, 100 items, no client id):
+
+- `batches`: `EventsStore.insert_events` of 100 events, one at a time, TAKE_BATCHES of them then the ingest worker's
+  drain (about its takes' size under `hot_path --events-only`), --rounds times: per request the commands sent (by
+  command and collection, with their documents) and the server's CPU of storing and of deriving;
+- `singles`: RECORDERS concurrent recorders of one event each for --seconds, the worker running at its default
+  interval (what `recordEvent` at 8 connections asks of the store): per event the same, and the callers a group
+  commit held (store/grouped_writes.py).
+
+With --profile, py-spy samples the server (`--nonblocking -r 250`) through each part and the busy samples are split
+by the command the server was running (its handler: `_insert`, `_update`, ...; request decoding and reply encoding
+apart; waiting for a request is left out), each share also as CPU milliseconds per request. The client runs
+unpinned beside the server, so the figures are the server's CPU, not a rate. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from pymongo import AsyncMongoClient, monitoring
+
+from benchmarks.common import print_summary
+from benchmarks.event_writes import BATCH, RECORDERS, TAKE_BATCHES, Events
+from benchmarks.gateway_harness import cpu_seconds
+from distribution_service.service import INGEST_INTERVAL_SECONDS
+from distribution_service.service.ingest_worker import IngestWorker
+from distribution_service.store import DistributionStore, Doc
+from infra.embedded import EmbeddedServer
+from infra.mongo import open_database
+
+# The lists a command carries its documents in.
+DOCUMENT_LISTS = ("documents", "updates", "deletes", "ops")
+# Server frames that only lead to the command's own handler.
+PASS_THROUGH = {"dispatch", "_run_txn_statement", "_retry_write_conflicts.<locals>.wrapper"}
+
+
+class Census(monitoring.CommandListener):
+    """Commands sent while `on`, by command and collection, and the documents they carried."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.commands: collections.Counter[str] = collections.Counter()
+        self.documents: collections.Counter[str] = collections.Counter()
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if not self.on:
+            return
+        command = event.command
+        target = command.get(event.command_name)
+        if event.command_name == "bulkWrite":
+            target = "+".join(sorted({ns["ns"].partition(".")[2] for ns in command.get("nsInfo", [])}))
+        kind = f"{event.command_name} {target if isinstance(target, str) else ''}".strip()
+        self.commands[kind] += 1
+        self.documents[kind] += sum(len(command[field]) for field in DOCUMENT_LISTS if field in command)
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        return None
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        return None
+
+    def per(self, requests: int) -> dict[str, dict[str, float]]:
+        return {
+            kind: {"commands": round(n / requests, 3), "documents": round(self.documents[kind] / requests, 3)}
+            for kind, n in self.commands.most_common()
+        }
+
+
+class Sampler:
+    """py-spy on the server through one part (a no-op without --profile)."""
+
+    def __init__(self, pid: int, enabled: bool, scratch: Path) -> None:
+        self.pid, self.enabled, self.scratch = pid, enabled, scratch
+        self.process: subprocess.Popen[bytes] | None = None
+        self.path = scratch / "none.txt"
+
+    def start(self, name: str) -> None:
+        if not self.enabled:
+            return
+        self.path = self.scratch / f"{name}.txt"
+        command = ["py-spy", "record", "-p", str(self.pid), "--nonblocking", "-r", "250", "-f", "raw"]
+        self.process = subprocess.Popen(
+            [*command, "-o", str(self.path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(1.5)  # attached before the part starts
+
+    def shares(self, cpu_ms_per_request: float) -> dict[str, Any] | None:
+        """The busy samples by the handler the server ran, as shares and as CPU ms per request."""
+        if self.process is None:
+            return None
+        self.process.send_signal(2)
+        self.process.wait()
+        self.process = None
+        by_handler = busy_by_handler(self.path.read_text())
+        busy = sum(by_handler.values()) or 1
+        return {
+            handler: {"share": round(n / busy, 3), "cpu_ms": round(cpu_ms_per_request * n / busy, 3)}
+            for handler, n in by_handler.most_common(12)
+        }
+
+
+def busy_by_handler(raw: str) -> collections.Counter[str]:
+    """py-spy raw stacks → samples per handler (the first frame past the dispatcher) of the server's connection
+    threads, leaving out a thread waiting for its next request."""
+    counts: collections.Counter[str] = collections.Counter()
+    for line in raw.splitlines():
+        stack, _, samples = line.rpartition(" ")
+        frames = [frame.split(" (")[0] for frame in stack.split(";")]
+        if "SecantusDBServer._handle_client" not in frames:
+            counts["(other threads)"] += int(samples)
+            continue
+        below = frames[frames.index("SecantusDBServer._handle_client") + 1 :]
+        if not below or below[0] in ("read_message", "SecantusDBServer._stream_awaitable_hello"):
+            if len(below) > 1 and below[1] == "_parse_op_msg":
+                counts["(request decoding)"] += int(samples)
+            continue  # waiting for a request
+        if below[0] == "build_op_msg_reply":
+            counts["(reply encoding)"] += int(samples)
+            continue
+        handler = next((f for f in below if f not in PASS_THROUGH), below[-1])
+        counts[handler] += int(samples)
+    return counts
+
+
+async def part(
+    name: str,
+    pid: int,
+    census: Census,
+    sampler: Sampler,
+    work: Callable[[], Awaitable[tuple[int, float]]],
+) -> dict[str, Any]:
+    """Run `work` (→ requests, derive CPU seconds) with the census on; per request figures."""
+    census.commands.clear()
+    census.documents.clear()
+    sampler.start(name)
+    census.on = True
+    started = cpu_seconds(pid)
+    requests, derive = await work()
+    spent = cpu_seconds(pid) - started
+    census.on = False
+    per_request = 1000 * spent / requests
+    return {
+        "requests": requests,
+        "server_cpu_ms_per_request": round(per_request, 3),
+        "of_which_deriving_ms": round(1000 * derive / requests, 3) if derive else None,
+        "commands_per_request": census.per(requests),
+        "server_busy_by_handler": sampler.shares(per_request),
+    }
+
+
+async def run(rounds: int, seconds: float, profile: bool) -> dict[str, Any]:
+    if profile and shutil.which("py-spy") is None:
+        raise SystemExit("--profile needs py-spy")
+    server = EmbeddedServer(":memory:")
+    server.start()
+    try:
+        assert server.process is not None
+        pid = server.process.pid
+        census = Census()
+        client: AsyncMongoClient[Doc] = AsyncMongoClient(
+            server.uri, tz_aware=True, retryWrites=False, event_listeners=[census]
+        )
+        store = DistributionStore(open_database(client, "bench_distribution", journaled=True))
+        await store.ensure_indexes()
+        events = Events()
+        drainer = IngestWorker(store, interval=0)
+        for _ in range(3):  # warm: the collections, their first documents and the items' counters exist
+            for _ in range(TAKE_BATCHES):
+                await store.events.insert_events(events.batch(BATCH))
+            await drainer.drain()
+
+        async def batches() -> tuple[int, float]:
+            derive = 0.0
+            for _ in range(rounds):
+                for _ in range(TAKE_BATCHES):
+                    await store.events.insert_events(events.batch(BATCH))
+                before = cpu_seconds(pid)
+                await drainer.drain()
+                derive += cpu_seconds(pid) - before
+            return rounds * TAKE_BATCHES, derive
+
+        async def singles() -> tuple[int, float]:
+            worker = IngestWorker(store, interval=INGEST_INTERVAL_SECONDS)
+            worker.start()
+            stop = time.monotonic() + seconds
+            count = 0
+
+            async def recorder() -> None:
+                nonlocal count
+                while time.monotonic() < stop:
+                    await store.events.insert_events(events.batch(1))
+                    worker.wake()
+                    count += 1
+
+            groups, callers = store.events.grouped.groups, store.events.grouped.callers
+            await asyncio.gather(*(recorder() for _ in range(RECORDERS)))
+            await worker.stop()
+            await drainer.drain()
+            made = store.events.grouped.groups - groups
+            figures["singles_callers_per_group"] = round((store.events.grouped.callers - callers) / max(1, made), 2)
+            return count, 0.0
+
+        figures: dict[str, Any] = {"rounds": rounds, "seconds": seconds}
+        with tempfile.TemporaryDirectory() as scratch:
+            sampler = Sampler(pid, profile, Path(scratch))
+            figures["batches"] = await part("batches", pid, census, sampler, batches)
+            figures["singles"] = await part("singles", pid, census, sampler, singles)
+        await client.close()
+        return figures
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=20, help="takes of the batches part")
+    parser.add_argument("--seconds", type=float, default=8.0, help="length of the singles part")
+    parser.add_argument("--profile", action="store_true", help="py-spy the server: busy samples by handler")
+    args = parser.parse_args()
+    print_summary(asyncio.run(run(args.rounds, args.seconds, args.profile)))
+
+
+if __name__ == "__main__":
+    main()
