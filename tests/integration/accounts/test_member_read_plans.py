@@ -18,9 +18,10 @@ async def test_members_by_id_use_the_id_index_and_keep_the_community(mongo_uri: 
         await store.ensure_indexes()
         ours, theirs = ObjectId(), ObjectId()
         now = datetime.now(UTC)
+        ids = [ObjectId() for _ in range(300)]
         docs = [
             {
-                "_id": ObjectId(),
+                "_id": ids[n],
                 "community_id": ours if n % 3 else theirs,
                 "handle": f"m{n}",
                 "handle_key": f"m{n}",
@@ -33,7 +34,6 @@ async def test_members_by_id_use_the_id_index_and_keep_the_community(mongo_uri: 
         ]
         await store.members.insert_many(docs)
         probe.clear()
-        asked = [d["_id"] for d in docs[:6]]
-        found = await store.list_by_ids(ours, asked)
+        found = await store.list_by_ids(ours, ids[:6])
         assert await probe.plans() == ["IXSCAN _id_"]
-        assert sorted(found) == sorted(str(d["_id"]) for n, d in enumerate(docs[:6]) if n % 3)
+        assert sorted(found) == sorted(str(ids[n]) for n in range(6) if n % 3)
