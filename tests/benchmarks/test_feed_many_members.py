@@ -56,3 +56,16 @@ def test_wrk_counts_answers_with_graphql_errors_that_http_calls_ok() -> None:
     assert failing["graphql_errors"] >= failing["rps"] * 0.5  # about every answer (rps of a 1 s run)
     assert served["rps"] > 0
     assert served["graphql_errors"] == 0
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk (Debian package) not installed")
+def test_census_lists_each_feed_runs_commands_per_feed() -> None:
+    figures = run(seconds=1, items=4, members=3, events=2, engaged_every=1, census=True)
+    for key in ("feed_one_member_c8", "feed_many_members_c8"):
+        rows = figures[key]["commands_per_feed"]
+        assert rows, key
+        # every feed writes its decision: the decisions' insert is among the commands, at most one per feed
+        names = [name for name, _, _ in rows]
+        assert any(name.startswith("insert ") and name.endswith("_distribution.decisions") for name in names), names
+        assert all(count > 0 and ms >= 0 for _, count, ms in rows)
+    assert "commands_per_feed" not in figures["typename_c8"]
