@@ -116,6 +116,20 @@ async def ranked_community(services: Topology, members_wanted: int) -> tuple[str
     return cid, members, trained.model_text
 
 
+async def delete_in_batches(collection: Any, query: dict[str, Any], batch: int = 1_000) -> int:
+    """Delete what `query` matches up to `batch` documents a command, each an `_id` range (one delete of a
+    100,000-member run's deliveries, five indexes each, kept the server from answering its client's heartbeat for
+    longer than the connect timeout, and the client dropped its connections; an `$in` of the ids is matched against
+    every document, slower still); how many."""
+    deleted = 0
+    while True:
+        last = [doc["_id"] async for doc in collection.find(query, {"_id": 1}).sort("_id", 1).skip(batch - 1).limit(1)]
+        bound = {"_id": {"$lte": last[0]}} if last else {}
+        deleted += (await collection.delete_many({**query, **bound})).deleted_count
+        if not last:
+            return deleted
+
+
 def bare_predict_stacked(booster: lgb.Booster, matrices: list[np.ndarray], repeats: int = 20) -> float:
     """Bare predict's members per second at its fastest: the run's own members' matrices (a chunk's worth, CHUNK)
     stacked into one `Booster.predict` call, as the run itself scores a chunk (ranker `_stacked_scores`); a call's
@@ -165,7 +179,7 @@ async def measure(
     codecs = codec_figures(logged_docs)
     bare = bare_predict_stacked(booster, [decision_log.features(doc) for doc in logged_docs])
     # The cap counts the last 24 hours' deliveries: the partitioned run starts from none (the history stays).
-    await service.store.deliveries.deliveries.delete_many({"community_id": oid, "day": "2030-01-01"})
+    await delete_in_batches(service.store.deliveries.deliveries, {"community_id": oid, "day": "2030-01-01"})
     # The partitions read the reach themselves (once for both, service/slots.py), not the whole run's kept read.
     service.slots.forget_reach(oid)
     workers = (
@@ -293,7 +307,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="slot_run-", dir=scratch_parent()) as scratch:
         storage = storage_path(args.storage, args.members, scratch)
-        server = None if args.mongodb_uri else EmbeddedServer(storage)
+        log = scratch_parent() / "slot_run-server.log"
+        server = None if args.mongodb_uri else EmbeddedServer(storage, log_path=log)
         if server:
             server.start()
         try:
