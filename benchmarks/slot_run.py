@@ -41,6 +41,7 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 from bson import ObjectId
+from pymongo.errors import AutoReconnect
 
 from benchmarks.common import print_summary
 from benchmarks.decision_log_codec import codec_figures
@@ -116,16 +117,29 @@ async def ranked_community(services: Topology, members_wanted: int) -> tuple[str
     return cid, members, trained.model_text
 
 
+DELETE_RETRIES = 20
+
+
 async def delete_in_batches(collection: Any, query: dict[str, Any], batch: int = 1_000) -> int:
     """Delete what `query` matches up to `batch` documents a command, each an `_id` range (one delete of a
     100,000-member run's deliveries, five indexes each, kept the server from answering its client's heartbeat for
     longer than the connect timeout, and the client dropped its connections; an `$in` of the ids is matched against
     every document, slower still); how many."""
-    deleted = 0
+    deleted, dropped = 0, 0
     while True:
-        last = [doc["_id"] async for doc in collection.find(query, {"_id": 1}).sort("_id", 1).skip(batch - 1).limit(1)]
-        bound = {"_id": {"$lte": last[0]}} if last else {}
-        deleted += (await collection.delete_many({**query, **bound})).deleted_count
+        try:
+            last = [
+                doc["_id"] async for doc in collection.find(query, {"_id": 1}).sort("_id", 1).skip(batch - 1).limit(1)
+            ]
+            bound = {"_id": {"$lte": last[0]}} if last else {}
+            deleted += (await collection.delete_many({**query, **bound})).deleted_count
+        except AutoReconnect:
+            # The server busy past the client's heartbeat timeout (after a 100,000-member run): ask again.
+            dropped += 1
+            if dropped > DELETE_RETRIES:
+                raise
+            await asyncio.sleep(2.0)
+            continue
         if not last:
             return deleted
 
