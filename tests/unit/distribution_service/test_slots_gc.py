@@ -51,8 +51,11 @@ def test_a_process_that_froze_on_its_own_is_left_as_it_is() -> None:
         with older_objects_frozen():
             made = [object() for _ in range(10)]
             assert len(made) == 10
-        # Nothing unfrozen by the run, nothing more frozen either.
-        assert gc.get_freeze_count() == frozen
+        # Nothing unfrozen by the run (that would empty the frozen generation), nothing more frozen either (the run's
+        # objects would add to it). Frozen objects that die meanwhile leave it: the count may fall by a few.
+        after = gc.get_freeze_count()
+        assert after <= frozen
+        assert after >= frozen * 0.9
     finally:
         gc.unfreeze()
 
