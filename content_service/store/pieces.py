@@ -245,8 +245,7 @@ class PiecesStore:
         process read within the last `cards.ttl_seconds` (feed cards; see infra/kept_docs.py)."""
 
         async def read(ids: list[ObjectId]) -> list[Doc]:
-            # By `_id` alone on the server (find_in): with the community beside it, SecantusDB scans the collection.
-            return [doc async for doc in find_in(self.content, {"community_id": community_id}, "_id", ids)]
+            return await self.content.find({"_id": {"$in": ids}, "community_id": community_id}).to_list()
 
         if not kept:
             return {str(doc["_id"]): doc for doc in await read(content_ids)}

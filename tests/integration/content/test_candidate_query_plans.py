@@ -146,12 +146,3 @@ async def test_newest_items_reach_back_past_a_year_when_the_community_is_quiet(w
     newest = await world.store.list_published_summaries(world.community, limit=500)
     assert newest[-1].id == str(old)
     assert len(newest) == 1 + len([n for n in range(400) if n % 5 and STATUSES[n % 5] == "PUBLISHED"])
-
-
-async def test_feed_cards_are_read_by_id_in_their_community(world: World) -> None:
-    """A feed's cards (`list_content_by_ids`): by the `_id` index, never a scan of the collection (the community
-    beside `_id` in the filter made SecantusDB scan it), and never another community's piece."""
-    asked = world.items[:10]
-    found = await world.store.list_content_by_ids(world.community, asked)
-    assert await plans_of(world) == ["IXSCAN _id_"]
-    assert sorted(found) == sorted(str(world.items[n]) for n in range(10) if n % 5)
