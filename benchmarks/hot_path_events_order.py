@@ -83,18 +83,23 @@ class Sampler:
 
     def share(self) -> dict[str, Any]:
         self.thread.join()
-        total = worker = 0
-        leaves: Counter[str] = Counter()
-        if self.output.exists():
-            for line in self.output.read_text().splitlines():
-                stack, _, count = line.rpartition(" ")
-                if not count.isdigit():
-                    continue
-                total += int(count)
-                worker += int(count) if "ingest_worker" in stack else 0
-                leaves[stack.rpartition(";")[2].split(" (")[0]] += int(count)
-        top = {name: round(n / total, 3) for name, n in leaves.most_common(TOP_LEAVES)} if total else {}
-        return {"samples": total, "worker_share": round(worker / total, 3) if total else 0.0, "top": top}
+        return stack_shares(self.output.read_text() if self.output.exists() else "")
+
+
+def stack_shares(raw: str) -> dict[str, Any]:
+    """py-spy's raw output (one `frame;frame;... count` line per stack) summed: samples, the share of them in the
+    ingest worker's frames, and the TOP_LEAVES busiest innermost functions' shares."""
+    total = worker = 0
+    leaves: Counter[str] = Counter()
+    for line in raw.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        total += int(count)
+        worker += int(count) if "ingest_worker" in stack else 0
+        leaves[stack.rpartition(";")[2].split(" (")[0]] += int(count)
+    top = {name: round(n / total, 3) for name, n in leaves.most_common(TOP_LEAVES)} if total else {}
+    return {"samples": total, "worker_share": round(worker / total, 3) if total else 0.0, "top": top}
 
 
 def batch_run(gateway: RunningGateway, seconds: int, bare_one: float, *, profile: bool) -> dict[str, Any]:
