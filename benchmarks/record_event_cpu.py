@@ -1,9 +1,9 @@
 """The gateway process's CPU per `recordEvent` with its in-process service calls made directly (infra/asgi_call.py)
 vs through httpx's client (the path before, and still the path when tracing is on), A/B in one process; or
-(`--gateway-cuts`) with the gateway's per-request cuts vs without them: extension hooks found once per class
-(gateway/extension_hooks.py), loaders built on first use (gateway/dataloaders.py), costs kept per document
-(gateway/query_cost.py KnownCosts); "without" runs strawberry's own runner, all eleven loaders built for each
-request and every cost computed afresh, as before the cuts.
+(`--gateway-cuts`) with the gateway's per-request cuts vs without them: loaders built on first use
+(gateway/dataloaders.py), costs kept per document (gateway/query_cost.py KnownCosts); "without" builds all eleven
+loaders for each request and computes every cost afresh, as before the cuts. (A third cut, extension hooks found once
+per class, was removed in the seventeenth session: docs/performance.md, "The extension hooks, alone".)
 
     python -m benchmarks.record_event_cpu [--requests 400] [--rounds 5] [--gateway-cuts]
 
@@ -21,15 +21,12 @@ import asyncio
 import gc
 import statistics
 import time
-import types
 import uuid
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
 import httpx
-import strawberry
-from starlette.applications import Starlette
 
 import gateway.context
 from benchmarks.common import community_with_experts, gateway_app, print_summary
@@ -61,17 +58,11 @@ def _priced_afresh(self: KnownCosts, schema: Any, document: Any, **kwargs: Any) 
     return operation_cost(schema, document, model=self.model, **kwargs)
 
 
-def gateway_cuts(app: Starlette) -> Callable[[bool], None]:
+def gateway_cuts() -> Callable[[bool], None]:
     """Turns the gateway's per-request cuts on (True) or off (False) in this process."""
-    graphql = next(r.endpoint for r in app.routes if getattr(r, "path", None) == "/graphql")  # type: ignore[attr-defined]
-    schema = graphql.schema
     kept_cost = KnownCosts.cost
 
     def switch(on: bool) -> None:
-        if on:
-            vars(schema).pop("create_extensions_runner", None)
-        else:
-            schema.create_extensions_runner = types.MethodType(strawberry.Schema.create_extensions_runner, schema)
         chosen: type[Loaders] = Loaders if on else EagerLoaders
         gateway.context.Loaders = chosen  # type: ignore[misc]
         KnownCosts.cost = kept_cost if on else _priced_afresh  # type: ignore[method-assign]
@@ -99,7 +90,7 @@ async def run(requests: int, rounds: int, cuts: bool = False) -> dict[str, Any]:
                 )
                 assert response.json()["data"]["recordEvent"]["duplicate"] is False
 
-            switch = gateway_cuts(app)
+            switch = gateway_cuts()
 
             async def cpu_ms(direct: bool, on: bool = True) -> float:
                 for client, mounted in clients:

@@ -14,9 +14,7 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
-    SchemaExtension,
 )
-from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -26,7 +24,6 @@ from gateway.cost_limits import CostBudgets, CostPolicy, QueryCostLimits
 from gateway.document_limits import DocumentLimits
 from gateway.errors import ErrorCodes, ProductionErrorCodes
 from gateway.execution_context import AcyclicExecutionContext
-from gateway.extension_hooks import KeptHooksRunner
 from gateway.graphql import descriptions
 from gateway.graphql.billing.descriptions import DESCRIPTIONS as BILLING_DESCRIPTIONS
 from gateway.graphql.billing.mutations import BillingMutation, CommerceMutation, LedgerMutation
@@ -195,12 +192,6 @@ class GatewaySchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         # ErrorCodes logs what is unexpected, once, with the request id; expected errors are not log noise.
         return None
-
-    def create_extensions_runner(
-        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
-    ) -> SchemaExtensionsRunner:
-        # Each extension class's hooks found once, not for every request (gateway/extension_hooks.py).
-        return KeptHooksRunner(execution_context=execution_context, extensions=extensions)
 
 
 @cache
