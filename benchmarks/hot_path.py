@@ -414,7 +414,6 @@ def run(
             figures["record_events100_until_derived_vs_bare_one"] = ratio(
                 events_per_s * seconds / (seconds + drained), bare_one
             )
-            drains.append(gateway.drain())
             members = feed_members(platform, gateway.content)
             drains.append(gateway.drain())
             for member_token in members:
