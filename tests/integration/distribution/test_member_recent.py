@@ -14,7 +14,14 @@ from pymongo.errors import PyMongoError
 from distribution_service.ranking.member_features import HISTORY_LIMIT
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore, Doc
-from distribution_service.store.member_recent import READ_BATCH, RECENT_KEPT, recent_id
+from distribution_service.store.member_recent import (
+    PACKED,
+    READ_BATCH,
+    RECENT_KEPT,
+    entry,
+    recent_id,
+    stored_entries,
+)
 
 TYPES = ("OPEN", "SHARE", "IMPRESSION", "ANSWER", "CLICK")
 
@@ -48,10 +55,10 @@ def millis(value: datetime | DatetimeMS) -> DatetimeMS:
 
 
 async def stored_events(store: DistributionStore, community: ObjectId, member: ObjectId) -> list[Doc]:
-    """The document's `events` as stored, read past the reader."""
+    """The document's entries as stored (packed), read past the reader."""
     doc = await store.events.recent.docs.find_one({"_id": recent_id(community, member)})
     assert doc is not None
-    return list(doc["events"])
+    return stored_entries(doc, store.events.recent.docs.codec_options)
 
 
 def newest_first_and_unique(events: list[Doc]) -> bool:
@@ -128,9 +135,16 @@ async def test_an_event_stored_twice_is_read_once_newest_first(store: Distributi
     await store.events.insert_events(docs)
     assert await IngestWorker(store, interval=0).drain() == 20
     stored = await stored_events(store, community, member)
-    # given: an import's push landing after the backfill had read the same event (the one race that repeats one)
+    # given: an import's push landing after the backfill had read the same event: merged by `_id`, kept once
     await store.events.recent.push([{**stored[3], "community_id": community, "member_id": member}], None)
-    assert len(await stored_events(store, community, member)) == len(stored) + 1
+    assert await stored_events(store, community, member) == stored
+    # and an older version's worker pushing the same event into the packed document as an `events` array
+    key = {"_id": recent_id(community, member)}
+    await store.events.recent.docs.update_one(key, {"$push": {"events": {"$each": [stored[3]]}}})
+    raw = await store.events.recent.docs.find_one(key)
+    assert raw is not None
+    assert raw["events"] == [stored[3]]
+    assert PACKED in raw
     # when: a read of one member (a feed) and of two (a slot run's batch)
     one = await store.events.list_member_recent(community, [member], limit=RECENT_KEPT)
     two = await store.events.list_member_recent(community, [member, ObjectId()], limit=5)
@@ -215,3 +229,32 @@ async def test_a_failed_grouped_read_fails_each_of_its_feeds_and_the_next_read_i
     again = await store.events.list_member_recent(community, [member], limit=10)
     assert again is not None
     assert len(again[str(member)]) == 3
+
+
+async def test_an_older_versions_array_is_read_then_rewritten_packed_by_the_next_push(store: DistributionStore) -> None:
+    community, member = ObjectId(), ObjectId()
+    docs = history(community, member, 12)
+    for doc in docs:
+        doc["_id"] = ObjectId()
+    older = sorted((entry(d) for d in docs[:10]), key=lambda e: e["occurred_at"], reverse=True)
+    key = recent_id(community, member)
+    # given: a document as an older version wrote it, its entries an array
+    await store.events.recent.docs.insert_one(
+        {"_id": key, "community_id": community, "member_id": member, "events": older}
+    )
+    before = await store.events.list_member_recent(community, [member], limit=RECENT_KEPT)
+    assert before is not None
+    assert [e["_id"] for e in before[str(member)]] == [e["_id"] for e in older]
+    # when: the worker pushes two more of the member's events
+    await store.events.recent.push([{**d, "engaged": True} for d in docs[10:]], None)
+    # then: one packed field holds all twelve, newest first, and the array is gone
+    raw = await store.events.recent.docs.find_one({"_id": key})
+    assert raw is not None
+    assert "events" not in raw
+    assert isinstance(raw[PACKED], bytes)
+    stored = await stored_events(store, community, member)
+    expected = sorted((entry(d) for d in docs), key=lambda e: e["occurred_at"], reverse=True)
+    assert [e["_id"] for e in stored] == [e["_id"] for e in expected]
+    after = await store.events.list_member_recent(community, [member], limit=RECENT_KEPT)
+    assert after is not None
+    assert [e["_id"] for e in after[str(member)]] == [e["_id"] for e in expected]
