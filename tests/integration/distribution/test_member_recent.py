@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from bson import ObjectId
 from bson.datetime_ms import DatetimeMS
 from pymongo import AsyncMongoClient
@@ -258,3 +259,40 @@ async def test_an_older_versions_array_is_read_then_rewritten_packed_by_the_next
     after = await store.events.list_member_recent(community, [member], limit=RECENT_KEPT)
     assert after is not None
     assert [e["_id"] for e in after[str(member)]] == [e["_id"] for e in expected]
+
+
+async def test_concurrent_pushes_into_one_document_lose_no_entry(store: DistributionStore) -> None:
+    """A push reads the document and writes it back merged: a push committed between another's read and write makes
+    that write conflict, and its transaction runs again on the new document."""
+    community, member = ObjectId(), ObjectId()
+    docs = history(community, member, 40)
+    for doc in docs:
+        doc["_id"] = ObjectId()
+        doc["engaged"] = True
+    # when: pairs of pushes of distinct events race on the member's one document
+    for k in range(0, len(docs), 2):
+        await asyncio.gather(store.events.recent.push([docs[k]], None), store.events.recent.push([docs[k + 1]], None))
+    # then: every event is kept once, newest first
+    stored = await stored_events(store, community, member)
+    assert {e["_id"] for e in stored} == {d["_id"] for d in docs}
+    assert newest_first_and_unique(stored)
+
+
+async def test_a_write_from_a_read_another_push_changed_since_conflicts(store: DistributionStore) -> None:
+    """What the merge relies on: the database refuses a transaction's write to a document another write changed
+    after the transaction's read (a transient error, so the driver runs the transaction again)."""
+    community, member = ObjectId(), ObjectId()
+    first, second = ({**d, "_id": ObjectId(), "engaged": True} for d in history(community, member, 2))
+    await store.events.recent.push([first], None)
+    key = {"_id": recent_id(community, member)}
+    client = store.events.recent.docs.database.client
+    async with client.start_session() as session:
+        await session.start_transaction()
+        assert await store.events.recent.docs.find_one(key, session=session) is not None
+        await store.events.recent.push([second], None)  # committed after the transaction's read
+        with pytest.raises(PyMongoError) as refused:
+            await store.events.recent.docs.update_one(key, {"$set": {"updated_at": None}}, session=session)
+        if session.in_transaction:
+            await session.abort_transaction()
+    assert refused.value.has_error_label("TransientTransactionError")
+    assert len(await stored_events(store, community, member)) == 2
