@@ -1,9 +1,11 @@
 """The database's work per recorded event: the commands the platform sends and the server CPU they cost.
 
-    python -m benchmarks.event_census [--rounds 20] [--seconds 8] [--profile]
+    python -m benchmarks.event_census [--rounds 20] [--seconds 8] [--profile] [--members 1 --items 100 --keyed]
 
 On a fresh embedded SecantusDB (in memory, as `benchmarks.hot_path` runs it), with the distribution store's indexes
-and the benchmark's events (`benchmarks.hot_path.event_doc`: one member, 100 items, no client id):
+and the benchmark's events (`benchmarks.hot_path.event_doc`: by default one member, 100 items, no client id, as
+`hot_path --events-only` sends them; `--members 200 --items 300 --keyed` as `events_many_members` does: each batch
+the next member's, on the next items in turn, a client id on every event):
 
 - `batches`: `EventsStore.insert_events` of 100 events, one at a time, TAKE_BATCHES of them then the ingest worker's
   drain (about its takes' size under `hot_path --events-only`), --rounds times: per request the commands sent (by
@@ -15,7 +17,9 @@ and the benchmark's events (`benchmarks.hot_path.event_doc`: one member, 100 ite
 With --profile, py-spy samples the server (`--nonblocking -r 250`) through each part and the busy samples are split
 by the command the server was running (its handler: `_insert`, `_update`, ...; request decoding and reply encoding
 apart; waiting for a request is left out), each share also as CPU milliseconds per request. The client runs
-unpinned beside the server, so the figures are the server's CPU, not a rate. Prints one JSON line.
+unpinned beside the server, so the figures are the server's CPU, not a rate; `client_cpu_ms_per_request` is this
+process's (the store's and the worker's PyMongo side: what the gateway process spends on them). Prints one JSON
+line.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import os
 import shutil
 import subprocess
 import tempfile
@@ -48,13 +53,29 @@ DOCUMENT_LISTS = ("documents", "updates", "deletes", "ops")
 PASS_THROUGH = {"dispatch", "_run_txn_statement", "_retry_write_conflicts.<locals>.wrapper"}
 
 
-class Census(monitoring.CommandListener):
-    """Commands sent while `on`, by command and collection, and the documents they carried."""
+def process_cpu_clock(pid: int) -> int:
+    """Linux's CPU-time clock of another process (every thread; nanoseconds, unlike /proc's 10 ms ticks):
+    MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED), read with `time.clock_gettime`."""
+    return ((~pid) << 3) | 2
 
-    def __init__(self) -> None:
+
+class Census(monitoring.CommandListener):
+    """Commands sent while `on`, by command and collection, the documents they carried and the server's CPU from
+    each command's start to its reply (meaningful while commands go one at a time: the `batches` part)."""
+
+    def __init__(self, server_pid: int) -> None:
         self.on = False
+        self.clock = process_cpu_clock(server_pid)
         self.commands: collections.Counter[str] = collections.Counter()
         self.documents: collections.Counter[str] = collections.Counter()
+        self.server_cpu: collections.defaultdict[str, float] = collections.defaultdict(float)
+        self._started: dict[int, tuple[str, float]] = {}
+
+    def clear(self) -> None:
+        self.commands.clear()
+        self.documents.clear()
+        self.server_cpu.clear()
+        self._started.clear()
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         if not self.on:
@@ -66,16 +87,26 @@ class Census(monitoring.CommandListener):
         kind = f"{event.command_name} {target if isinstance(target, str) else ''}".strip()
         self.commands[kind] += 1
         self.documents[kind] += sum(len(command[field]) for field in DOCUMENT_LISTS if field in command)
+        self._started[event.request_id] = (kind, time.clock_gettime(self.clock))
+
+    def _ended(self, request_id: int) -> None:
+        begun = self._started.pop(request_id, None)
+        if begun is not None:
+            self.server_cpu[begun[0]] += time.clock_gettime(self.clock) - begun[1]
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        return None
+        self._ended(event.request_id)
 
     def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        return None
+        self._ended(event.request_id)
 
     def per(self, requests: int) -> dict[str, dict[str, float]]:
         return {
-            kind: {"commands": round(n / requests, 3), "documents": round(self.documents[kind] / requests, 3)}
+            kind: {
+                "commands": round(n / requests, 3),
+                "documents": round(self.documents[kind] / requests, 3),
+                "server_cpu_ms": round(1000 * self.server_cpu[kind] / requests, 3),
+            }
             for kind, n in self.commands.most_common()
         }
 
@@ -144,25 +175,26 @@ async def part(
     work: Callable[[], Awaitable[tuple[int, float]]],
 ) -> dict[str, Any]:
     """Run `work` (→ requests, derive CPU seconds) with the census on; per request figures."""
-    census.commands.clear()
-    census.documents.clear()
+    census.clear()
     sampler.start(name)
     census.on = True
-    started = cpu_seconds(pid)
+    started, client_started = cpu_seconds(pid), cpu_seconds(os.getpid())
     requests, derive = await work()
     spent = cpu_seconds(pid) - started
+    client_spent = cpu_seconds(os.getpid()) - client_started
     census.on = False
     per_request = 1000 * spent / requests
     return {
         "requests": requests,
         "server_cpu_ms_per_request": round(per_request, 3),
+        "client_cpu_ms_per_request": round(1000 * client_spent / requests, 3),
         "of_which_deriving_ms": round(1000 * derive / requests, 3) if derive else None,
         "commands_per_request": census.per(requests),
         "server_busy_by_handler": sampler.shares(per_request),
     }
 
 
-async def run(rounds: int, seconds: float, profile: bool) -> dict[str, Any]:
+async def run(rounds: int, seconds: float, profile: bool, events: Events) -> dict[str, Any]:
     if profile and shutil.which("py-spy") is None:
         raise SystemExit("--profile needs py-spy")
     server = EmbeddedServer(":memory:")
@@ -170,13 +202,12 @@ async def run(rounds: int, seconds: float, profile: bool) -> dict[str, Any]:
     try:
         assert server.process is not None
         pid = server.process.pid
-        census = Census()
+        census = Census(pid)
         client: AsyncMongoClient[Doc] = AsyncMongoClient(
             server.uri, tz_aware=True, retryWrites=False, event_listeners=[census]
         )
         store = DistributionStore(open_database(client, "bench_distribution", journaled=True))
         await store.ensure_indexes()
-        events = Events()
         drainer = IngestWorker(store, interval=0)
         for _ in range(3):  # warm: the collections, their first documents and the items' counters exist
             for _ in range(TAKE_BATCHES):
@@ -214,7 +245,13 @@ async def run(rounds: int, seconds: float, profile: bool) -> dict[str, Any]:
             figures["singles_callers_per_group"] = round((store.events.grouped.callers - callers) / max(1, made), 2)
             return count, 0.0
 
-        figures: dict[str, Any] = {"rounds": rounds, "seconds": seconds}
+        figures: dict[str, Any] = {
+            "rounds": rounds,
+            "seconds": seconds,
+            "members": len(events.members),
+            "items": len(events.items),
+            "keyed": events.keyed,
+        }
         with tempfile.TemporaryDirectory() as scratch:
             sampler = Sampler(pid, profile, Path(scratch))
             figures["batches"] = await part("batches", pid, census, sampler, batches)
@@ -230,8 +267,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20, help="takes of the batches part")
     parser.add_argument("--seconds", type=float, default=8.0, help="length of the singles part")
     parser.add_argument("--profile", action="store_true", help="py-spy the server: busy samples by handler")
+    parser.add_argument("--members", type=int, default=1, help="members in turn, one a batch")
+    parser.add_argument("--items", type=int, default=BATCH, help="the items events are on, in turn")
+    parser.add_argument("--keyed", action="store_true", help="a clientEventId on every event")
     args = parser.parse_args()
-    print_summary(asyncio.run(run(args.rounds, args.seconds, args.profile)))
+    events = Events(members=args.members, items=args.items, keyed=args.keyed)
+    print_summary(asyncio.run(run(args.rounds, args.seconds, args.profile, events)))
 
 
 if __name__ == "__main__":

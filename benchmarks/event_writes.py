@@ -65,13 +65,30 @@ class FailedCommands(monitoring.CommandListener):
 
 
 class Events:
-    def __init__(self) -> None:
-        self.community, self.member = ObjectId(), ObjectId()
-        self.items = [ObjectId() for _ in range(BATCH)]
+    """Events of one community. By default one member's on the same BATCH items, no client id (`hot_path
+    --events-only`'s); `members`, `items` and `keyed` (`events_many_members`' mix): each batch the next member's,
+    on the next items of the pool in turn, each event with a client id."""
+
+    def __init__(self, *, members: int = 1, items: int = BATCH, keyed: bool = False) -> None:
+        self.community = ObjectId()
+        self.members = [ObjectId() for _ in range(members)]
+        self.member = self.members[0]
+        self.items = [ObjectId() for _ in range(items)]
+        self.keyed = keyed
+        self._batches = 0
+        self._next_item = 0
 
     def batch(self, n: int, *, keyed: bool = False) -> list[Doc]:
-        """`n` events; `keyed`: each with a fresh client event id (a key document each: store/event_keys.py)."""
-        return [event_doc(self.community, self.member, self.items[k % len(self.items)], keyed=keyed) for k in range(n)]
+        """`n` events; `keyed` (or the instance's): each with a fresh client event id (a key document each:
+        store/event_keys.py)."""
+        member = self.members[self._batches % len(self.members)]
+        self._batches += 1
+        if len(self.members) == 1:
+            picked = [self.items[k % len(self.items)] for k in range(n)]
+        else:
+            picked = [self.items[(self._next_item + k) % len(self.items)] for k in range(n)]
+            self._next_item += n
+        return [event_doc(self.community, member, item, keyed=keyed or self.keyed) for item in picked]
 
 
 async def sequential(server_pid: int, store: DistributionStore, events: Events) -> dict[str, float]:

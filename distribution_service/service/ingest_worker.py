@@ -42,15 +42,21 @@ from infra.tasks import cancel_and_wait
 log = get_logger(__name__)
 
 # Events derived per transaction: big enough to fold a burst into one counter update per item, small enough to
-# keep a transaction short.
-INGEST_BATCH = 1000
+# keep a transaction short (what bounds its length is MAX_UPDATES_PER_TAKE, store/event_outbox.py: a take costs
+# about one update per distinct item and member, however many events it holds). 2,000, not 1,000: under events
+# from many members on many items (300 items a take) a take's updates are most of the derivation, so larger takes
+# cost less per event (`python -m benchmarks.ingest_takes`; docs/performance.md, "Events from many members on many
+# items").
+INGEST_BATCH = 2000
 # After a wake, wait this long for more events to come, so a burst of single events is derived in one batch.
 COALESCE_SECONDS = 0.02
 # Under a steady stream, runs start at most this often: each run costs about ten database commands however few
 # events it takes (outbox read, delivery marks, the transaction's reads and writes, commit), so at tens of single
 # events a second, a run per wake cost the database more than the writes it derived (measured). Adds at most this
-# much to the lag, and only when the previous run started less than this long before.
-MIN_RUN_GAP_SECONDS = 0.25
+# much to the lag, and only when the previous run started less than this long before. 0.5 s, not 0.25: with
+# INGEST_BATCH, takes under sustained batches from many members hold ~1,300 events, not ~800 (benchmarks/
+# ingest_takes.py).
+MIN_RUN_GAP_SECONDS = 0.5
 # After a run that caught up in one take under a batch and took D seconds, the next starts no sooner than
 # REST_FACTOR * D after it ended: the slower a run (a loaded machine, many distinct items), the more events the next
 # one gathers into the same one-update-per-item writes. A take costs about one counter update per distinct item

@@ -18,6 +18,15 @@ Members with no document yet (events stored before this version, not yet backfil
 (EventsStore.list_last_engagements): the caller falls back per member. The backfill (`seed`) merges by event `_id`,
 so running it twice, or beside the worker, repeats no event.
 
+The entries are stored packed: one BSON binary (`packed`, {"events": [...]}), which the database stores and reads
+back as bytes, not an array of subdocuments. A push reads the members' documents in the worker's transaction, merges
+in the client and writes the packed entries back (`$set`): SecantusDB copies a document whole (`copy.deepcopy`) for
+every update and sorted a `$push`'s array with its own comparisons, so a push into a 100-entry array cost ~1.5-2 ms
+of its CPU whatever it pushed, and under events from many members (each take a push per distinct member: about one
+per `recordEvent`) that was the largest part of an event's database CPU (docs/performance.md, "Events from many
+members on many items"). A document an older version wrote (an `events` array) is read as before and rewritten
+packed by its next write; entries in both (an older worker pushing meanwhile) are merged by `_id`.
+
 What the writers guarantee, so that a read does no more than slice: `events` is newest first (every `$push` sorts
 the whole array, `seed` writes it sorted), and no event is in it twice (the worker pushes an event in the
 transaction that deletes its outbox entry, an import pushes only what it inserted, `seed` merges by `_id`). One
@@ -40,10 +49,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import bson
 from bson import ObjectId
+from bson.binary import Binary
 from bson.codec_options import CodecOptions, DatetimeConversion
 from bson.raw_bson import RawBSONDocument
-from pymongo import DESCENDING, UpdateOne
+from pymongo import UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -63,6 +74,12 @@ READ_BATCH = 50
 RELATIONS = "relations"
 # What an entry keeps of an event: what member features and the seen-item rule read, and `_id` (to merge by).
 ENTRY_FIELDS = ("_id", *(f for f in HISTORY_FIELDS if f != "member_id"))
+# The entries, newest first, as one BSON binary {"events": [...]} (module docstring); `events`: an older version's
+# array of the same entries.
+PACKED = "packed"
+EVENTS = "events"
+# What a writer reads of a document to merge into it.
+STORED = {PACKED: 1, EVENTS: 1}
 
 
 def recent_id(community_id: ObjectId, member_id: ObjectId) -> str:
@@ -75,11 +92,37 @@ def entry(doc: Doc) -> Doc:
     return {f: doc[f] for f in ENTRY_FIELDS if f in doc}
 
 
+def _when(entry_doc: Doc) -> Any:
+    """An entry's date as a sort key: a datetime (naive: UTC) or bson `DatetimeMS` (the reads' codec)."""
+    at = entry_doc["occurred_at"]
+    if isinstance(at, datetime):
+        return at if at.tzinfo else at.replace(tzinfo=UTC)
+    return datetime.fromtimestamp(int(at) / 1000, UTC)
+
+
 def newest_first(entries: list[Doc], limit: int) -> list[Doc]:
     """Entries without a repeated event `_id`, newest first, at most `limit`."""
     unique = list({e["_id"]: e for e in entries}.values())
-    unique.sort(key=lambda e: e["occurred_at"], reverse=True)
+    unique.sort(key=_when, reverse=True)
     return unique[:limit]
+
+
+def pack(entries: list[Doc]) -> Binary:
+    """Entries (newest first) as the document's `packed` field."""
+    return Binary(bson.encode({EVENTS: entries}))
+
+
+def stored_entries(doc: Doc, codec_options: CodecOptions[Any]) -> list[Doc]:
+    """A document's entries as its writers left them: newest first and unique when one writer wrote them (packed,
+    or an older version's array); merged when both are there (an older worker pushed into a packed document)."""
+    packed = doc.get(PACKED)
+    events: list[Doc] = list(doc.get(EVENTS) or [])
+    if packed is None:
+        return events
+    unpacked: list[Doc] = bson.decode(bytes(packed), codec_options)[EVENTS]
+    if not events:
+        return unpacked
+    return newest_first([*unpacked, *events], max(RECENT_KEPT, len(unpacked)))
 
 
 def stored_newest_first(entries: list[Doc], limit: int) -> list[Doc]:
@@ -196,35 +239,46 @@ class MemberRecentStore:
         """Only `_id` is read (point lookups): no secondary index, so each push rewrites one index entry."""
 
     async def push(self, events: list[Doc], session: Session | None) -> None:
-        """Add these stored events (engagements naming a member) to their members' documents: one update per
-        member, in one command, in the caller's transaction."""
+        """Add these stored events (engagements naming a member) to their members' documents, in the caller's
+        transaction (imports, without one: in a transaction of their own): the members' documents read (`_id`
+        `$in`, READ_BATCH a read), merged here (newest RECENT_KEPT, each event once) and written back packed, one
+        update per member, in one command."""
         by_member: dict[tuple[ObjectId, ObjectId], list[Doc]] = {}
         for doc in events:
             if doc.get("engaged", doc["type"] != EventType.IMPRESSION.value) and doc.get("member_id") is not None:
                 by_member.setdefault((doc["community_id"], doc["member_id"]), []).append(doc)
         if not by_member:
             return
-        for member, docs in by_member.items():
-            by_member[member] = [entry(doc) for doc in newest_pushed(docs)]
-        now = datetime.now(UTC)
-        await self.docs.bulk_write(
-            [
-                UpdateOne(
-                    {"_id": recent_id(cid, mid)},
-                    {
-                        "$push": {
-                            "events": {"$each": mine, "$sort": {"occurred_at": DESCENDING}, "$slice": RECENT_KEPT}
-                        },
-                        "$set": {"updated_at": now},
-                        "$setOnInsert": {"community_id": cid, "member_id": mid},
-                    },
-                    upsert=True,
-                )
-                for (cid, mid), mine in by_member.items()
-            ],
-            ordered=False,
-            session=session,
-        )
+        pushed = {
+            recent_id(cid, mid): [entry(doc) for doc in newest_pushed(docs)] for (cid, mid), docs in by_member.items()
+        }
+        members = {recent_id(cid, mid): (cid, mid) for cid, mid in by_member}
+
+        async def write(session: Session) -> None:
+            keys = list(pushed)
+            found: dict[str, Doc] = {}
+            for start in range(0, len(keys), READ_BATCH):
+                query = {"_id": {"$in": keys[start : start + READ_BATCH]}}
+                found.update({doc["_id"]: doc async for doc in self.docs.find(query, STORED, session=session)})
+            now = datetime.now(UTC)
+            writes = []
+            for key, mine in pushed.items():
+                stored = found.get(key)
+                kept = stored_entries(stored, self.docs.codec_options) if stored is not None else []
+                update: Doc = {
+                    "$set": {PACKED: pack(newest_first([*mine, *kept], RECENT_KEPT)), "updated_at": now},
+                    "$setOnInsert": {"community_id": members[key][0], "member_id": members[key][1]},
+                }
+                if stored is not None and EVENTS in stored:
+                    update["$unset"] = {EVENTS: ""}
+                writes.append(UpdateOne({"_id": key}, update, upsert=True))
+            await self.docs.bulk_write(writes, ordered=False, session=session)
+
+        if session is not None:
+            await write(session)
+            return
+        async with self.docs.database.client.start_session() as own:
+            await own.with_transaction(write)
 
     async def set_relations(
         self,
@@ -249,8 +303,8 @@ class MemberRecentStore:
         """The backfill of members' documents from their events read from `events`, merged by event `_id` with
         what the worker already pushed, in the caller's transaction (a concurrent push conflicts and retries)."""
         ids = {recent_id(community_id, mid): mid for mid in histories}
-        cursor = self.docs.find({"_id": {"$in": list(ids)}}, session=session)
-        pushed = {doc["_id"]: doc.get("events", []) async for doc in cursor}
+        cursor = self.docs.find({"_id": {"$in": list(ids)}}, STORED, session=session)
+        pushed = {doc["_id"]: stored_entries(doc, self.docs.codec_options) async for doc in cursor}
         now = datetime.now(UTC)
         writes = [
             UpdateOne(
@@ -259,9 +313,10 @@ class MemberRecentStore:
                     "$set": {
                         "community_id": community_id,
                         "member_id": mid,
-                        "events": newest_first([*pushed.get(key, []), *map(entry, histories[mid])], RECENT_KEPT),
+                        PACKED: pack(newest_first([*pushed.get(key, []), *map(entry, histories[mid])], RECENT_KEPT)),
                         "updated_at": now,
-                    }
+                    },
+                    "$unset": {EVENTS: ""},
                 },
                 upsert=True,
             )
@@ -286,12 +341,13 @@ class MemberRecentStore:
             # Decoded and completed once per content of the document: every feed of the member until it changes
             # shares the entries (read-only, as feeds in one grouped read always shared them), each with its own
             # document and `events` list.
-            doc = self.decoded.get(keys[0], bytes(one.raw), lambda decoded: _completed(decoded, limit), limit)
+            codec = self.reads.codec_options
+            doc = self.decoded.get(keys[0], bytes(one.raw), lambda decoded: _completed(decoded, limit, codec), limit)
             return {str(doc["member_id"]): {**doc, "events": list(doc["events"])}}
         found: dict[str, Doc] = {}
         async for doc in find_in(self.reads, {}, "_id", keys, chunk=READ_BATCH):
             # Freshly decoded: completed in place rather than copied.
-            found[str(doc["member_id"])] = _completed(doc, limit)
+            found[str(doc["member_id"])] = _completed(doc, limit, self.reads.codec_options)
         return found
 
 
@@ -299,11 +355,12 @@ def _same(doc: Any) -> Any:
     return doc
 
 
-def _completed(doc: Doc, limit: int) -> Doc:
-    """A freshly decoded document as `list_recent` answers it: its `events` newest first, at most `limit`, each
-    carrying the document's `member_id`."""
+def _completed(doc: Doc, limit: int, codec_options: CodecOptions[Any]) -> Doc:
+    """A freshly decoded document as `list_recent` answers it: its `events` (unpacked) newest first, at most
+    `limit`, each carrying the document's `member_id`."""
     mid = doc["member_id"]
-    events = stored_newest_first(doc.get("events") or [], limit)
+    events = stored_newest_first(stored_entries(doc, codec_options), limit)
+    doc.pop(PACKED, None)
     for e in events:
         e["member_id"] = mid
     doc["events"] = events

@@ -15,6 +15,7 @@ from pymongo.errors import InvalidOperation, PyMongoError
 
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore, Doc
+from distribution_service.store.member_recent import stored_entries
 from infra.settings import Settings
 from tests.conftest import running_gateway
 from tests.factories import Api, create_community, publish, register
@@ -193,7 +194,9 @@ async def opens(store: DistributionStore, community: ObjectId, item: ObjectId) -
 
 async def recent_entries(store: DistributionStore, community: ObjectId) -> int:
     """Events in the community's member_recent documents (each member's last engagements)."""
-    return sum([len(d["events"]) async for d in store.events.recent.docs.find({"community_id": community})])
+    codec = store.events.recent.docs.codec_options
+    docs = store.events.recent.docs.find({"community_id": community})
+    return sum([len(stored_entries(d, codec)) async for d in docs])
 
 
 class Crash(Exception):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from bson import ObjectId
 from bson.datetime_ms import DatetimeMS
 from pymongo import AsyncMongoClient
@@ -14,7 +15,14 @@ from pymongo.errors import PyMongoError
 from distribution_service.ranking.member_features import HISTORY_LIMIT
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore, Doc
-from distribution_service.store.member_recent import READ_BATCH, RECENT_KEPT, recent_id
+from distribution_service.store.member_recent import (
+    PACKED,
+    READ_BATCH,
+    RECENT_KEPT,
+    entry,
+    recent_id,
+    stored_entries,
+)
 
 TYPES = ("OPEN", "SHARE", "IMPRESSION", "ANSWER", "CLICK")
 
@@ -48,10 +56,10 @@ def millis(value: datetime | DatetimeMS) -> DatetimeMS:
 
 
 async def stored_events(store: DistributionStore, community: ObjectId, member: ObjectId) -> list[Doc]:
-    """The document's `events` as stored, read past the reader."""
+    """The document's entries as stored (packed), read past the reader."""
     doc = await store.events.recent.docs.find_one({"_id": recent_id(community, member)})
     assert doc is not None
-    return list(doc["events"])
+    return stored_entries(doc, store.events.recent.docs.codec_options)
 
 
 def newest_first_and_unique(events: list[Doc]) -> bool:
@@ -128,9 +136,16 @@ async def test_an_event_stored_twice_is_read_once_newest_first(store: Distributi
     await store.events.insert_events(docs)
     assert await IngestWorker(store, interval=0).drain() == 20
     stored = await stored_events(store, community, member)
-    # given: an import's push landing after the backfill had read the same event (the one race that repeats one)
+    # given: an import's push landing after the backfill had read the same event: merged by `_id`, kept once
     await store.events.recent.push([{**stored[3], "community_id": community, "member_id": member}], None)
-    assert len(await stored_events(store, community, member)) == len(stored) + 1
+    assert await stored_events(store, community, member) == stored
+    # and an older version's worker pushing the same event into the packed document as an `events` array
+    key = {"_id": recent_id(community, member)}
+    await store.events.recent.docs.update_one(key, {"$push": {"events": {"$each": [stored[3]]}}})
+    raw = await store.events.recent.docs.find_one(key)
+    assert raw is not None
+    assert raw["events"] == [stored[3]]
+    assert PACKED in raw
     # when: a read of one member (a feed) and of two (a slot run's batch)
     one = await store.events.list_member_recent(community, [member], limit=RECENT_KEPT)
     two = await store.events.list_member_recent(community, [member, ObjectId()], limit=5)
@@ -215,3 +230,69 @@ async def test_a_failed_grouped_read_fails_each_of_its_feeds_and_the_next_read_i
     again = await store.events.list_member_recent(community, [member], limit=10)
     assert again is not None
     assert len(again[str(member)]) == 3
+
+
+async def test_an_older_versions_array_is_read_then_rewritten_packed_by_the_next_push(store: DistributionStore) -> None:
+    community, member = ObjectId(), ObjectId()
+    docs = history(community, member, 12)
+    for doc in docs:
+        doc["_id"] = ObjectId()
+    older = sorted((entry(d) for d in docs[:10]), key=lambda e: e["occurred_at"], reverse=True)
+    key = recent_id(community, member)
+    # given: a document as an older version wrote it, its entries an array
+    await store.events.recent.docs.insert_one(
+        {"_id": key, "community_id": community, "member_id": member, "events": older}
+    )
+    before = await store.events.list_member_recent(community, [member], limit=RECENT_KEPT)
+    assert before is not None
+    assert [e["_id"] for e in before[str(member)]] == [e["_id"] for e in older]
+    # when: the worker pushes two more of the member's events
+    await store.events.recent.push([{**d, "engaged": True} for d in docs[10:]], None)
+    # then: one packed field holds all twelve, newest first, and the array is gone
+    raw = await store.events.recent.docs.find_one({"_id": key})
+    assert raw is not None
+    assert "events" not in raw
+    assert isinstance(raw[PACKED], bytes)
+    stored = await stored_events(store, community, member)
+    expected = sorted((entry(d) for d in docs), key=lambda e: e["occurred_at"], reverse=True)
+    assert [e["_id"] for e in stored] == [e["_id"] for e in expected]
+    after = await store.events.list_member_recent(community, [member], limit=RECENT_KEPT)
+    assert after is not None
+    assert [e["_id"] for e in after[str(member)]] == [e["_id"] for e in expected]
+
+
+async def test_concurrent_pushes_into_one_document_lose_no_entry(store: DistributionStore) -> None:
+    """A push reads the document and writes it back merged: a push committed between another's read and write makes
+    that write conflict, and its transaction runs again on the new document."""
+    community, member = ObjectId(), ObjectId()
+    docs = history(community, member, 40)
+    for doc in docs:
+        doc["_id"] = ObjectId()
+        doc["engaged"] = True
+    # when: pairs of pushes of distinct events race on the member's one document
+    for k in range(0, len(docs), 2):
+        await asyncio.gather(store.events.recent.push([docs[k]], None), store.events.recent.push([docs[k + 1]], None))
+    # then: every event is kept once, newest first
+    stored = await stored_events(store, community, member)
+    assert {e["_id"] for e in stored} == {d["_id"] for d in docs}
+    assert newest_first_and_unique(stored)
+
+
+async def test_a_write_from_a_read_another_push_changed_since_conflicts(store: DistributionStore) -> None:
+    """What the merge relies on: the database refuses a transaction's write to a document another write changed
+    after the transaction's read (a transient error, so the driver runs the transaction again)."""
+    community, member = ObjectId(), ObjectId()
+    first, second = ({**d, "_id": ObjectId(), "engaged": True} for d in history(community, member, 2))
+    await store.events.recent.push([first], None)
+    key = {"_id": recent_id(community, member)}
+    client = store.events.recent.docs.database.client
+    async with client.start_session() as session:
+        await session.start_transaction()
+        assert await store.events.recent.docs.find_one(key, session=session) is not None
+        await store.events.recent.push([second], None)  # committed after the transaction's read
+        with pytest.raises(PyMongoError) as refused:
+            await store.events.recent.docs.update_one(key, {"$set": {"updated_at": None}}, session=session)
+        if session.in_transaction:
+            await session.abort_transaction()
+    assert refused.value.has_error_label("TransientTransactionError")
+    assert len(await stored_events(store, community, member)) == 2
