@@ -9,7 +9,8 @@ service) and of the database server (/proc), per feed. Then as many again with e
 its CPU in the thread that runs it (`time.thread_time`, exact for a sequential feed: the loop waits on the server
 meanwhile) and, for a stage that talks to the database, the server's CPU around it. The wrappers' own cost is in
 the second pass only. The content cards and the caller's member read are kept as the hot path's gateway keeps them
-(CONTENT_CARD_TTL_SECONDS 5, MEMBER_READ_TTL_SECONDS 2).
+(CONTENT_CARD_TTL_SECONDS 5, MEMBER_READ_TTL_SECONDS 2: the caller kept while the community's change stamp stands);
+the caller's read is a stage of its own (the in-process users_service call, a kept member's included).
 
 `--cold`: every member's kept state (benchmarks/feed_history.py) forgotten before each feed, as a member's first feed
 after an engagement finds it.
@@ -40,9 +41,11 @@ from distribution_service.service.pool_reader import CandidatePoolReader
 from distribution_service.store.events import EventsStore
 from gateway.app import create_app
 from infra.embedded import EmbeddedServer
+from users_service.client.members import MembersClientMixin
 
 # (stage, owner, attribute, talks to the database): what the second pass wraps.
 STAGES: tuple[tuple[str, Any, str, bool], ...] = (
+    ("caller read (users_service, kept)", MembersClientMixin, "lookup_members", True),
     ("member_recent read", EventsStore, "list_member_docs", True),
     ("engagements", FeatureInputs, "engagements", False),
     ("member_state", ranker, "member_state", False),

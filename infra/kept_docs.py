@@ -8,6 +8,10 @@ and after it, and `committed(session)` after each transaction commits (voiding t
 wrote again), so a read that ran between a write and its commit cannot keep the old document. A write through
 another process reaches the kept documents within `ttl_seconds`. Ids that are not kept (or were not found) are
 always read: a document inserted a moment ago is never reported missing.
+
+A store whose collection has a change stamp (infra/change_stamps.py) passes the community's current stamp to each
+read: a kept document then answers only while the stamp is the one current when it was read (and still at most
+`ttl_seconds`, which bounds a write the stamp cannot see).
 """
 
 from __future__ import annotations
@@ -34,8 +38,8 @@ class KeptDocs:
         self.max_entries = max_entries
         # Monotonic seconds; tests move it.
         self.clock: Callable[[], float] = time.monotonic
-        # (community, piece) -> (when its read began, the piece)
-        self._entries: dict[tuple[ObjectId, ObjectId], tuple[float, Doc]] = {}
+        # (community, piece) -> (when its read began, the piece, the community's change stamp then, if any)
+        self._entries: dict[tuple[ObjectId, ObjectId], tuple[float, Doc, Any]] = {}
         # Entries read before these moments are void: per community, and for every community (a committed
         # transaction, whose community the store does not know).
         self._written: dict[ObjectId, float] = {}
@@ -51,8 +55,8 @@ class KeptDocs:
         """The moment a read begins: pass it to `keep`."""
         return self.clock()
 
-    def get(self, community_id: ObjectId, ids: list[ObjectId]) -> dict[ObjectId, Doc]:
-        """The kept documents among `ids` that are still valid."""
+    def get(self, community_id: ObjectId, ids: list[ObjectId], *, stamp: Any = None) -> dict[ObjectId, Doc]:
+        """The kept documents among `ids` that are still valid (kept under `stamp`, if the store has stamps)."""
         if not self.enabled:
             return {}
         now = self.clock()
@@ -60,31 +64,38 @@ class KeptDocs:
         found: dict[ObjectId, Doc] = {}
         for content_id in ids:
             entry = self._entries.get((community_id, content_id))
-            if entry is not None and entry[0] > void_before and now - entry[0] < self.ttl_seconds:
+            if entry is not None and entry[0] > void_before and now - entry[0] < self.ttl_seconds and entry[2] == stamp:
                 found[content_id] = entry[1]
         return found
 
     async def read_through(
-        self, community_id: ObjectId, ids: list[ObjectId], read: Callable[[list[ObjectId]], Awaitable[list[Doc]]]
+        self,
+        community_id: ObjectId,
+        ids: list[ObjectId],
+        read: Callable[[list[ObjectId]], Awaitable[list[Doc]]],
+        *,
+        stamp: Any = None,
     ) -> list[Doc]:
         """The documents among `ids`: the kept ones still valid, the others from `read(missing)` (kept for the next
-        reads). Kept documents are shared: copy one before changing it."""
-        kept = self.get(community_id, ids)
+        reads). Kept documents are shared: copy one before changing it. `stamp`: the community's change stamp,
+        read before this call (infra/change_stamps.py)."""
+        kept = self.get(community_id, ids, stamp=stamp)
         missing = [i for i in ids if i not in kept]
         docs = list(kept.values())
         if missing:
             started = self.started()
             fresh = await read(missing)
-            self.keep(community_id, fresh, started)
+            self.keep(community_id, fresh, started, stamp=stamp)
             docs.extend(fresh)
         return docs
 
-    def keep(self, community_id: ObjectId, docs: list[Doc], started: float) -> None:
-        """Keep documents from a read that began at `started` (unless a write came since)."""
+    def keep(self, community_id: ObjectId, docs: list[Doc], started: float, *, stamp: Any = None) -> None:
+        """Keep documents from a read that began at `started` (unless a write came since), after the community's
+        change stamp `stamp` was read."""
         if not self.enabled or started <= max(self._written.get(community_id, 0.0), self._written_any):
             return
         for doc in docs:
-            self._entries[(community_id, doc["_id"])] = (started, doc)
+            self._entries[(community_id, doc["_id"])] = (started, doc, stamp)
         if len(self._entries) > self.max_entries:
             self._evict()
 

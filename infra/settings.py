@@ -244,8 +244,10 @@ class Settings(BaseSettings):
     # status change or moderation removal through that process applies at once, through another within this
     # window. None = 5 s, except under APP_ENV=test (0: always read).
     content_card_ttl_seconds: float | None = None
-    # The member behind each request is kept by users_service's process for this many seconds: a role change through
-    # that process applies at once, through another within this window. None = 2 s, except under APP_ENV=test (0).
+    # The member behind each request may be this old: users_service's process keeps the members it read while their
+    # community's change stamp is unchanged and reads the stamp at most this often (users_service/store/members.py):
+    # a role change through that process applies at once, through another within this window. None = 2 s, except
+    # under APP_ENV=test (0: none kept).
     member_read_ttl_seconds: float | None = None
     # The event ingest worker derives items' counters and delivery marks from stored events this often (and at
     # once when an event is recorded); their lag behind an acknowledged event is about this plus one batch.

@@ -211,9 +211,11 @@ DESCRIPTIONS: dict[str, str] = {
     "content_card_ttl_seconds": "How long content_service's process keeps the pieces a feed shows (its cards): an "
     "edit, status change or moderation removal through that process applies at once, through another within it; "
     "other content reads are never kept; unset: 5 s, 0 under `APP_ENV=test`.",
-    "member_read_ttl_seconds": "How long users_service's process keeps the member behind each request (read for "
-    "every authenticated request): a role or tier change through that process applies at once, through another "
-    "within it; unset: 2 s, 0 under `APP_ENV=test`.",
+    "member_read_ttl_seconds": "How old the member behind each request (read for every authenticated request) may "
+    "be: users_service's process keeps the members it read while their community's change stamp (replaced by every "
+    "member write through users_service) is unchanged, and reads the stamp at most this often; a role or tier "
+    "change through that process applies at once, through another within it; 0 keeps none; unset: 2 s, 0 under "
+    "`APP_ENV=test`.",
     "ingest_interval_seconds": "How often the event ingest worker derives counters and delivery marks from stored "
     "events (and at once when an event is recorded); 0 turns it off in this process.",
     "complaints_per_member_per_hour": "Complaints one member may file an hour (a community may change it).",

@@ -34,7 +34,7 @@ def create_app(
 
     async def setup(app: Starlette, db: Any) -> None:
         store = UsersStore(db, login_failure_window_seconds=settings.login_failure_window_seconds)
-        store.members.kept.ttl_seconds = settings.member_read_ttl
+        store.members.keep_callers(settings.member_read_ttl)
         await store.ensure_indexes()
         service = UsersService(store, upstreams, settings)
         app.state.service = service

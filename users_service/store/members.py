@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +19,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from infra.bulk import insert_many_reporting
+from infra.change_stamps import ChangeStamps
 from infra.errors import ConflictError
 from infra.indexes import IndexPlan
 from infra.kept_docs import KeptDocs
@@ -32,6 +33,10 @@ from users_service.schemas.members import MemberFilter, MemberRead
 from users_service.store.base import Doc, Session, in_period
 
 BULK_BATCH = 5000
+# How long a kept member may answer at all while their community's change stamp is unchanged: it bounds only a
+# change the stamp cannot see (one written to the database behind users_service, or by a process that died between
+# its write and its stamp). Every write through users_service replaces the stamp.
+KEPT_MEMBER_MAX_SECONDS = 600.0
 
 
 def _member(doc: Doc) -> MemberRead:
@@ -94,14 +99,32 @@ class MembersStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.members = db["members"]
         # Members kept for the lookups that may be a few seconds old (the caller behind each request,
-        # MEMBER_READ_TTL_SECONDS): every update below voids the community's, before the write and after it.
+        # MEMBER_READ_TTL_SECONDS): valid while their community's change stamp (`member_stamps`, one small document
+        # per community, replaced after every update below) is the one read before them; every update also voids
+        # this process's kept members of the community, before the write and after it. Off until `keep_callers`.
         self.kept = KeptDocs()
+        self.stamps = ChangeStamps(db["member_stamps"])
+
+    def keep_callers(self, max_age_seconds: float) -> None:
+        """Keep members for the lookups that may be `max_age_seconds` old (0: none): each process reads its
+        communities' change stamps at most that often, and a kept member answers while the stamp is unchanged (at
+        most KEPT_MEMBER_MAX_SECONDS)."""
+        self.kept.ttl_seconds = KEPT_MEMBER_MAX_SECONDS if max_age_seconds > 0 else 0.0
+        self.stamps.check_seconds = max_age_seconds
 
     @asynccontextmanager
     async def _updating(self, community_id: ObjectId, session: Session | None = None) -> AsyncIterator[None]:
+        """An update of the community's members: kept ones voided in this process, and the community's change
+        stamp replaced after it (in its transaction, if any) for the other processes' (infra/change_stamps.py)."""
         self.kept.written(community_id, session=session)
         try:
             yield
+            await self.stamps.bump(community_id, session=session)
+        except BaseException:
+            if session is None:  # the write may have landed: the stamp says so (a transaction's abort undoes both)
+                with suppress(Exception):
+                    await self.stamps.bump(community_id)
+            raise
         finally:
             self.kept.written(community_id, session=session)
 
@@ -244,12 +267,17 @@ class MembersStore:
         self, community_id: ObjectId, member_ids: list[ObjectId], *, kept: bool = False
     ) -> dict[str, MemberRead]:
         """The community's members among `member_ids`; `kept=True` may answer from the members this process read
-        within the last `kept.ttl_seconds` (infra/kept_docs.py)."""
+        since the community's change stamp last changed (read at most every `stamps.check_seconds`, `keep_callers`;
+        infra/kept_docs.py)."""
 
         async def read(ids: list[ObjectId]) -> list[Doc]:
             return [doc async for doc in find_in(self.members, {"community_id": community_id}, "_id", ids)]
 
-        docs = await (self.kept.read_through(community_id, member_ids, read) if kept else read(member_ids))
+        if not kept or not self.kept.enabled:
+            docs = await read(member_ids)
+        else:
+            stamp = await self.stamps.current(community_id)
+            docs = await self.kept.read_through(community_id, member_ids, read, stamp=stamp)
         return {str(doc["_id"]): _member(doc) for doc in docs}
 
     async def list_segments(self, community_id: ObjectId, member_ids: list[ObjectId]) -> dict[str, Doc]:

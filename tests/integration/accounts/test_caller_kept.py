@@ -1,14 +1,19 @@
-"""The member behind each request is kept by users_service's process for MEMBER_READ_TTL_SECONDS (its documented
-staleness): a change written behind the service's back reaches requests after that age and not before (the cache
-is real); a role granted or revoked through the service applies to the very next request. The cache's clock is
-moved instead of sleeping."""
+"""The member behind each request is kept by users_service's process while their community's change stamp is
+unchanged, read at most every MEMBER_READ_TTL_SECONDS (its documented staleness): a role granted or revoked through
+the service applies to the very next request, through another process once this one reads the stamp again; a change
+written behind the service's back (no stamp) reaches requests after the kept member's maximum age and not before
+(the cache is real). The clocks are moved instead of sleeping."""
 
 from __future__ import annotations
+
+import asyncio
 
 from bson import ObjectId
 
 from infra.kept_docs import KeptDocs
 from tests.factories import Api, Member, create_community, grant, register
+from users_service.domain.roles import Role
+from users_service.store.members import MembersStore
 
 AGE = 60.0
 ME = "{ me { id roles tier } }"
@@ -28,13 +33,21 @@ class Clock:
         return self.now
 
 
-def kept_members(api: Api) -> tuple[KeptDocs, Clock]:
+def members_store(api: Api) -> MembersStore:
     assert api.app is not None
-    kept: KeptDocs = api.app.state.services.apps["users"].state.service.members.store.kept
+    store: MembersStore = api.app.state.services.apps["users"].state.service.members.store
+    return store
+
+
+def kept_members(api: Api, *, check: float = 0.0) -> tuple[KeptDocs, Clock]:
+    """The service's kept members at the maximum age AGE, the stamp read at most every `check` seconds."""
+    store = members_store(api)
     clock = Clock()
-    kept.ttl_seconds = AGE
-    kept.clock = clock
-    return kept, clock
+    store.kept.ttl_seconds = AGE
+    store.kept.clock = clock
+    store.stamps.check_seconds = check
+    store.stamps.clock = clock
+    return store.kept, clock
 
 
 async def roles(api: Api, member: Member) -> list[str]:
@@ -94,3 +107,67 @@ async def community_of(api: Api) -> str:
     assert api.app is not None
     found: str = (await api.app.state.services.users.get_community_by_slug("demo")).id
     return found
+
+
+async def test_a_kept_caller_answers_past_the_stamp_check_while_the_community_is_unchanged(api: Api) -> None:
+    """No member read per request once kept: the stamp is read again every `check` seconds, the member is not."""
+    await create_community(api, "demo")
+    ann = await register(api, "demo", "ann")
+    _, clock = kept_members(api, check=2.0)
+    store = members_store(api)
+    assert await roles(api, ann) == ["MEMBER"]
+    # when: changed where no stamp sees it, then well past the stamp's check (not past the kept member's age)
+    await store.members.update_one({"_id": ObjectId(ann.id)}, {"$set": {"roles": ["MEMBER", "EXPERT"]}})
+    reads = store.stamps.reads
+    clock.now += AGE / 2
+    kept = await roles(api, ann)
+    # then
+    assert kept == ["MEMBER"]
+    assert store.stamps.reads == reads + 1
+
+
+async def test_a_role_changed_through_another_process_applies_once_the_stamp_is_read_again(api: Api) -> None:
+    cid = await create_community(api, "demo")
+    olga = await register(api, "demo", "olga")
+    _, clock = kept_members(api, check=2.0)
+    assert await roles(api, olga) == ["MEMBER"]
+    # when: another process of users_service (its own store on the same database) grants a role
+    other = MembersStore(members_store(api).members.database)
+    other.keep_callers(2.0)
+    await other.set_roles(ObjectId(cid), ObjectId(olga.id), [Role.MEMBER.value, Role.EXPERT.value])
+    within = await roles(api, olga)
+    clock.now += 2.0
+    after = await roles(api, olga)
+    # then: as old as MEMBER_READ_TTL_SECONDS at most, as before the stamp
+    assert (within, after) == (["MEMBER"], ["EXPERT", "MEMBER"])
+
+
+async def test_a_failed_member_write_still_replaces_the_stamp(api: Api) -> None:
+    """A write that raised may have landed: the other processes read their kept members again."""
+    cid = await create_community(api, "demo")
+    await register(api, "demo", "ann")
+    store = members_store(api)
+    before = await store.stamps.stamps.find_one({"_id": ObjectId(cid)})
+    # when
+    try:
+        async with store._updating(ObjectId(cid)):
+            raise RuntimeError("the write's connection broke")
+    except RuntimeError:
+        pass
+    # then
+    after = await store.stamps.stamps.find_one({"_id": ObjectId(cid)})
+    assert after is not None
+    assert before is None or before["stamp"] != after["stamp"]
+
+
+async def test_concurrent_requests_share_one_stamp_read(api: Api) -> None:
+    cid = ObjectId(await create_community(api, "demo"))
+    kept_members(api, check=2.0)
+    stamps = members_store(api).stamps
+    reads = stamps.reads
+    # when
+    found = await asyncio.gather(*(stamps.current(cid) for _ in range(8)))
+    again = await stamps.current(cid)
+    # then
+    assert stamps.reads == reads + 1
+    assert set(found) == {again}
