@@ -18,7 +18,9 @@ writes' client side, the ingest worker counting its impressions meanwhile) and, 
 database server's (`slot_run_database_cpu_ms_per_member`): on the one core they share, both are the run's cost; the
 same two for the partitioned run (`slot_run_2_partitions_platform_cpu_ms_per_member`: with worker processes, theirs
 and this one's; `..._database_...`); and the decision log's codecs on 200 of the run's decisions, CPU to pack one and
-its bytes (`decision_log_<codec>_*`, benchmarks/decision_log_codec.py).
+its bytes (`decision_log_<codec>_*`, benchmarks/decision_log_codec.py); and this process's database clients'
+heartbeats over the whole benchmark, how many failed (each one made the client drop its connections) and the latest
+answer (`slot_database_heartbeats_failed`, `slot_database_heartbeat_latest_answer_s`, benchmarks/heartbeats.py).
 benchmarks/hot_path.py runs this pinned to the platform's core. `--delivery-history-days N` first gives every
 member three deliveries a day for the N days before the last one (none inside the daily cap's 24 hours, so nobody
 is capped): a community that has run slots for a while, whose members' earlier deliveries a run must not read.
@@ -41,10 +43,12 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 from bson import ObjectId
+from pymongo import monitoring
 from pymongo.errors import AutoReconnect
 
 from benchmarks.common import print_summary
 from benchmarks.decision_log_codec import codec_figures
+from benchmarks.heartbeats import HeartbeatWatch
 from benchmarks.ranking import build_community, median_seconds
 from benchmarks.served_model import promote_trained, synthetic_model
 from benchmarks.slot_partition_worker import partitions_in_processes
@@ -325,6 +329,9 @@ def main() -> None:
         server = None if args.mongodb_uri else EmbeddedServer(storage, log_path=log)
         if server:
             server.start()
+        # After the start (whose probes meet a server not yet listening), before the run's clients: they report here.
+        heartbeats = HeartbeatWatch()
+        monitoring.register(heartbeats)
         try:
             pid = server.process.pid if server and server.process else None
             uri = args.mongodb_uri or (server.uri if server else "")
@@ -335,6 +342,7 @@ def main() -> None:
     figures["slot_database_storage"] = (
         "given by --mongodb-uri" if args.mongodb_uri else "memory" if storage == ":memory:" else "disk"
     )
+    figures.update(heartbeats.figures("slot_database"))
     for key, value in figures.items():
         print(f"{key:40} {value}")
     print_summary(figures)
