@@ -18,6 +18,7 @@ class HeartbeatWatch(monitoring.ServerHeartbeatListener):
     def __init__(self, interval_s: float = HEARTBEAT_FREQUENCY) -> None:
         self.interval_s = interval_s
         self.failures = 0
+        self.failure_reasons: list[str] = []
         self.latest_answer_s = 0.0
 
     def started(self, event: monitoring.ServerHeartbeatStartedEvent) -> None:
@@ -29,9 +30,13 @@ class HeartbeatWatch(monitoring.ServerHeartbeatListener):
 
     def failed(self, event: monitoring.ServerHeartbeatFailedEvent) -> None:
         self.failures += 1
+        reason = f"{type(event.reply).__name__}: {event.reply}"
+        if reason not in self.failure_reasons:
+            self.failure_reasons.append(reason)
 
-    def figures(self, prefix: str) -> dict[str, float | int]:
+    def figures(self, prefix: str) -> dict[str, float | int | list[str]]:
         return {
             f"{prefix}_heartbeats_failed": self.failures,
+            f"{prefix}_heartbeat_failure_reasons": self.failure_reasons,
             f"{prefix}_heartbeat_latest_answer_s": round(self.latest_answer_s, 2),
         }

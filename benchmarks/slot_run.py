@@ -19,8 +19,9 @@ database server's (`slot_run_database_cpu_ms_per_member`): on the one core they 
 same two for the partitioned run (`slot_run_2_partitions_platform_cpu_ms_per_member`: with worker processes, theirs
 and this one's; `..._database_...`); and the decision log's codecs on 200 of the run's decisions, CPU to pack one and
 its bytes (`decision_log_<codec>_*`, benchmarks/decision_log_codec.py); and this process's database clients'
-heartbeats over the whole benchmark, how many failed (each one made the client drop its connections) and the latest
-answer (`slot_database_heartbeats_failed`, `slot_database_heartbeat_latest_answer_s`, benchmarks/heartbeats.py).
+heartbeats over the whole benchmark, how many failed (a timeout makes the client drop its connections) and why, and
+the latest answer (`slot_database_heartbeats_failed`, `..._heartbeat_failure_reasons`, `..._heartbeat_latest_answer_s`,
+benchmarks/heartbeats.py).
 benchmarks/hot_path.py runs this pinned to the platform's core. `--delivery-history-days N` first gives every
 member three deliveries a day for the N days before the last one (none inside the daily cap's 24 hours, so nobody
 is capped): a community that has run slots for a while, whose members' earlier deliveries a run must not read.
