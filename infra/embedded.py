@@ -87,12 +87,20 @@ def remembered_port(var_dir: Path) -> int | None:
 # deployment's MongoDB) then cut off work that was progressing. A server that is down refuses the connection at once
 # on the loopback, so this does not slow the UNAVAILABLE of an outage (server selection, 1.5 s, bounds that).
 CLIENT_CONNECT_TIMEOUT_MS = 30_000
+# How long a client keeps a pooled connection unused before it closes it instead of sending on it: well under the
+# 300 s after which SecantusDB closes a connection that sent nothing (`client_idle_timeout_s`). A connection left idle
+# in the pool since a burst (a community's build) was closed by the server just as the client used it again, and the
+# client then cleared its pool (a 100,000-member slot run: "connection is already closed").
+CLIENT_MAX_IDLE_MS = 60_000
 
 
 def uri_for(port: int) -> str:
-    """The embedded server's address, with the connect timeout its clients need (above): every client built from it,
-    in this process or another, gets the option."""
-    return f"mongodb://127.0.0.1:{port}/?directConnection=true&connectTimeoutMS={CLIENT_CONNECT_TIMEOUT_MS}"
+    """The embedded server's address, with the connect timeout and idle limit its clients need (above): every client
+    built from it, in this process or another, gets the options."""
+    return (
+        f"mongodb://127.0.0.1:{port}/?directConnection=true"
+        f"&connectTimeoutMS={CLIENT_CONNECT_TIMEOUT_MS}&maxIdleTimeMS={CLIENT_MAX_IDLE_MS}"
+    )
 
 
 def answers(uri: str, timeout_ms: int = 1500) -> bool:

@@ -3,7 +3,8 @@ them, where the platform's default connect timeout (a deployment's MongoDB) drop
 
 The stall is SecantusDB's `failCommand` fail point (`--enable-test-commands`): it holds this client's `hello`
 (every heartbeat) and its `find` for BLOCK_MS, longer than the 2 s default connect timeout with which PyMongo's
-monitor reads a heartbeat, shorter than the embedded server's (infra/embedded.py, CLIENT_CONNECT_TIMEOUT_MS).
+monitor reads a heartbeat, shorter than the embedded server's (infra/embedded.py, CLIENT_CONNECT_TIMEOUT_MS). And
+the pool drops a connection left unused before the server closes it as idle (CLIENT_MAX_IDLE_MS).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from pymongo import AsyncMongoClient
 from pymongo.errors import AutoReconnect
+from secantus.server import DEFAULT_CLIENT_IDLE_TIMEOUT_S
 
 from infra import embedded
 from infra.mongo import CONNECT_TIMEOUT_MS, create_mongo_client
@@ -74,6 +76,14 @@ def test_the_embedded_server_address_names_its_connect_timeout(server: embedded.
     client = create_mongo_client(server.uri, app_name="options")
     assert client.options.pool_options.connect_timeout == embedded.CLIENT_CONNECT_TIMEOUT_MS / 1000
     assert embedded.CLIENT_CONNECT_TIMEOUT_MS > BLOCK_MS > CONNECT_TIMEOUT_MS
+
+
+def test_a_pooled_connection_is_dropped_before_the_server_drops_it(server: embedded.EmbeddedServer) -> None:
+    """The client closes an unused connection well before SecantusDB closes one that sent nothing."""
+    client = create_mongo_client(server.uri, app_name="options")
+    max_idle = client.options.pool_options.max_idle_time_seconds
+    assert max_idle == embedded.CLIENT_MAX_IDLE_MS / 1000
+    assert max_idle * 2 <= DEFAULT_CLIENT_IDLE_TIMEOUT_S
 
 
 async def test_a_late_heartbeat_keeps_the_work_in_flight(server: embedded.EmbeddedServer) -> None:
