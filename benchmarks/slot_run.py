@@ -18,7 +18,10 @@ writes' client side, the ingest worker counting its impressions meanwhile) and, 
 database server's (`slot_run_database_cpu_ms_per_member`): on the one core they share, both are the run's cost; the
 same two for the partitioned run (`slot_run_2_partitions_platform_cpu_ms_per_member`: with worker processes, theirs
 and this one's; `..._database_...`); and the decision log's codecs on 200 of the run's decisions, CPU to pack one and
-its bytes (`decision_log_<codec>_*`, benchmarks/decision_log_codec.py).
+its bytes (`decision_log_<codec>_*`, benchmarks/decision_log_codec.py); and this process's database clients'
+heartbeats over the whole benchmark, how many failed (a timeout makes the client drop its connections) and why, and
+the latest answer (`slot_database_heartbeats_failed`, `..._heartbeat_failure_reasons`, `..._heartbeat_latest_answer_s`,
+benchmarks/heartbeats.py).
 benchmarks/hot_path.py runs this pinned to the platform's core. `--delivery-history-days N` first gives every
 member three deliveries a day for the N days before the last one (none inside the daily cap's 24 hours, so nobody
 is capped): a community that has run slots for a while, whose members' earlier deliveries a run must not read.
@@ -41,10 +44,12 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 from bson import ObjectId
+from pymongo import monitoring
 from pymongo.errors import AutoReconnect
 
 from benchmarks.common import print_summary
 from benchmarks.decision_log_codec import codec_figures
+from benchmarks.heartbeats import HeartbeatWatch
 from benchmarks.ranking import build_community, median_seconds
 from benchmarks.served_model import promote_trained, synthetic_model
 from benchmarks.slot_partition_worker import partitions_in_processes
@@ -121,27 +126,25 @@ DELETE_RETRIES = 20
 
 
 async def delete_in_batches(collection: Any, query: dict[str, Any], batch: int = 1_000) -> int:
-    """Delete what `query` matches up to `batch` documents a command, each an `_id` range (one delete of a
-    100,000-member run's deliveries, five indexes each, kept the server from answering its client's heartbeat for
-    longer than the connect timeout, and the client dropped its connections; an `$in` of the ids is matched against
-    every document, slower still); how many."""
-    deleted, dropped = 0, 0
-    while True:
-        try:
-            last = [
-                doc["_id"] async for doc in collection.find(query, {"_id": 1}).sort("_id", 1).skip(batch - 1).limit(1)
-            ]
-            bound = {"_id": {"$lte": last[0]}} if last else {}
-            deleted += (await collection.delete_many({**query, **bound})).deleted_count
-        except AutoReconnect:
-            # The server busy past the client's heartbeat timeout (after a 100,000-member run): ask again.
-            dropped += 1
-            if dropped > DELETE_RETRIES:
-                raise
-            await asyncio.sleep(2.0)
-            continue
-        if not last:
-            return deleted
+    """Delete what `query` matches up to `batch` documents a command, each an `_id` range of the ids read once (one
+    delete of a 100,000-member run's deliveries, five indexes each, kept the server from answering its client's
+    heartbeat for seconds; an `$in` of the ids is matched against every document, slower still; finding each range's
+    end with `skip` made SecantusDB fetch and sort every remaining document per command: 62% of the server's samples
+    in the seventeenth session's first 100,000-member run); how many."""
+    ids = [doc["_id"] async for doc in collection.find(query, {"_id": 1}).sort("_id", 1)]
+    deleted = 0
+    for lo in range(0, len(ids), batch):
+        bounds = {"_id": {"$gte": ids[lo], "$lte": ids[min(lo + batch, len(ids)) - 1]}}
+        for attempt in range(DELETE_RETRIES + 1):
+            try:
+                deleted += (await collection.delete_many({**query, **bounds})).deleted_count
+                break
+            except AutoReconnect:
+                # The server busy past the client's patience: ask again (the range deletes nothing twice).
+                if attempt == DELETE_RETRIES:
+                    raise
+                await asyncio.sleep(2.0)
+    return deleted
 
 
 def bare_predict_stacked(booster: lgb.Booster, matrices: list[np.ndarray], repeats: int = 20) -> float:
@@ -325,6 +328,9 @@ def main() -> None:
         server = None if args.mongodb_uri else EmbeddedServer(storage, log_path=log)
         if server:
             server.start()
+        # After the start (whose probes meet a server not yet listening), before the run's clients: they report here.
+        heartbeats = HeartbeatWatch()
+        monitoring.register(heartbeats)
         try:
             pid = server.process.pid if server and server.process else None
             uri = args.mongodb_uri or (server.uri if server else "")
@@ -335,6 +341,7 @@ def main() -> None:
     figures["slot_database_storage"] = (
         "given by --mongodb-uri" if args.mongodb_uri else "memory" if storage == ":memory:" else "disk"
     )
+    figures.update(heartbeats.figures("slot_database"))
     for key, value in figures.items():
         print(f"{key:40} {value}")
     print_summary(figures)

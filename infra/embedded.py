@@ -79,8 +79,28 @@ def remembered_port(var_dir: Path) -> int | None:
         return None
 
 
+# How long a client of the embedded server waits for a new connection's handshake and for a heartbeat's answer
+# (PyMongo's `connectTimeoutMS`: its monitor reads with it too) before it gives the server up and drops every
+# connection to it, cancelling the operations in flight. SecantusDB serves each connection from a thread of one
+# Python process: while it works hard (deleting a 100,000-member slot run's deliveries from disk, say) a heartbeat can
+# wait seconds for the process's attention, and the platform's 2 s (infra/mongo.py, CONNECT_TIMEOUT_MS, kept for a
+# deployment's MongoDB) then cut off work that was progressing. A server that is down refuses the connection at once
+# on the loopback, so this does not slow the UNAVAILABLE of an outage (server selection, 1.5 s, bounds that).
+CLIENT_CONNECT_TIMEOUT_MS = 30_000
+# How long a client keeps a pooled connection unused before it closes it instead of sending on it: well under the
+# 300 s after which SecantusDB closes a connection that sent nothing (`client_idle_timeout_s`). A connection left idle
+# in the pool since a burst (a community's build) was closed by the server just as the client used it again, and the
+# client then cleared its pool (a 100,000-member slot run: "connection is already closed").
+CLIENT_MAX_IDLE_MS = 60_000
+
+
 def uri_for(port: int) -> str:
-    return f"mongodb://127.0.0.1:{port}/?directConnection=true"
+    """The embedded server's address, with the connect timeout and idle limit its clients need (above): every client
+    built from it, in this process or another, gets the options."""
+    return (
+        f"mongodb://127.0.0.1:{port}/?directConnection=true"
+        f"&connectTimeoutMS={CLIENT_CONNECT_TIMEOUT_MS}&maxIdleTimeMS={CLIENT_MAX_IDLE_MS}"
+    )
 
 
 def answers(uri: str, timeout_ms: int = 1500) -> bool:

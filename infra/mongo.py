@@ -23,6 +23,9 @@ T = TypeVar("T")
 
 # A request that needs the database while it is down fails in about this long (UNAVAILABLE), not in 30 s.
 SERVER_SELECTION_TIMEOUT_MS = 1500
+# A new connection's handshake and every heartbeat (PyMongo's monitor reads with this timeout) for a URI that names
+# none: a deployment's MongoDB answers a heartbeat at once however busy it is. The embedded server's address names a
+# longer one (infra/embedded.py, CLIENT_CONNECT_TIMEOUT_MS): one Python process can answer late while it works hard.
 CONNECT_TIMEOUT_MS = 2000
 # How long a transaction is retried on conflicts (a dead process's transaction not yet reaped, contention) before
 # the caller hears UNAVAILABLE: the driver alone retries for 120 s. Well above the server's transaction lifetime
@@ -64,7 +67,9 @@ def timeouts(uri: str) -> dict[str, Any]:
     """The platform's short server-selection and connect timeouts, unless the URI sets its own.
 
     Short so that an outage reaches clients as UNAVAILABLE within a request's budget; a URI option wins, so a
-    deployment (or a loaded test machine) can wait longer without a code change.
+    deployment (or a loaded test machine) can wait longer without a code change. The embedded server's address
+    (infra/embedded.py, `uri_for`) names its own connect timeout: a heartbeat it answers late while busy must not
+    make its clients drop their connections and the operations in flight on them.
     """
     given = uri.lower()
     defaults = {"serverSelectionTimeoutMS": SERVER_SELECTION_TIMEOUT_MS, "connectTimeoutMS": CONNECT_TIMEOUT_MS}
