@@ -26,11 +26,13 @@ async def find_in(
     *,
     projection: Doc | None = None,
     chunk: int = IN_CHUNK,
+    session: Any = None,
 ) -> AsyncIterator[Doc]:
-    """The documents matching `match` whose `field` is one of `values`, read IN_CHUNK values per query."""
+    """The documents matching `match` whose `field` is one of `values`, read IN_CHUNK values per query (in
+    `session`'s transaction, if given)."""
     for start in range(0, len(values), chunk):
         # The keyed field first: the server reads `{_id: {$in}, ...}` by its `_id` index, but scans the whole
         # collection for the same filter written `{community_id, _id: {$in}}`.
         query = {field: {"$in": list(values[start : start + chunk])}, **match}
-        async for doc in collection.find(query, projection=projection):
+        async for doc in collection.find(query, projection=projection, session=session):
             yield doc

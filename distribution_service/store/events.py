@@ -79,7 +79,7 @@ class EventsStore:
         # for the group (its callers hear of it once the barrier passed); a group refused for a duplicate is stored
         # again caller by caller.
         self.grouped = GroupedWrites(
-            self._transact, max_docs=GROUP_MAX_EVENTS, refusals=(BulkWriteError,), after=lambda: self.barrier.wait()
+            self._transact, max_docs=GROUP_MAX_EVENTS, refusals=(BulkWriteError,), after=self.barrier.wait
         )
         # member_recent_complete's answer once true (a done migration is never undone).
         self._recent_complete = False

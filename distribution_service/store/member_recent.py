@@ -255,11 +255,12 @@ class MemberRecentStore:
         members = {recent_id(cid, mid): (cid, mid) for cid, mid in by_member}
 
         async def write(session: Session) -> None:
-            keys = list(pushed)
-            found: dict[str, Doc] = {}
-            for start in range(0, len(keys), READ_BATCH):
-                query = {"_id": {"$in": keys[start : start + READ_BATCH]}}
-                found.update({doc["_id"]: doc async for doc in self.docs.find(query, STORED, session=session)})
+            found = {
+                doc["_id"]: doc
+                async for doc in find_in(
+                    self.docs, {}, "_id", list(pushed), projection=STORED, chunk=READ_BATCH, session=session
+                )
+            }
             now = datetime.now(UTC)
             writes = []
             for key, mine in pushed.items():
