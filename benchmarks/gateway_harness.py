@@ -194,10 +194,19 @@ def running_gateway(
 
 
 @contextmanager
+def second_gateway(gateway: RunningGateway, *, nice: int = 0) -> Iterator[tuple[str, int]]:
+    """Another gateway process on `gateway`'s database and prefix (its own port, the same core) at niceness `nice`:
+    its base URL and PID once ready. Stopped on the way out."""
+    with _gateway_process(gateway.server.uri, gateway.server.scratch, gateway.prefix, "gateway", {}, nice) as ready:
+        yield ready
+
+
+@contextmanager
 def _gateway_process(
-    mongodb_uri: str, var_dir: Path, db_prefix: str, module: str, env: dict[str, str]
+    mongodb_uri: str, var_dir: Path, db_prefix: str, module: str, env: dict[str, str], nice: int = 0
 ) -> Iterator[tuple[str, int]]:
-    """The gateway (every service in it) on the server's core, rate limits off; its base URL and PID once ready."""
+    """The gateway (every service in it) on the server's core, rate limits off; its base URL and PID once ready.
+    `nice`: the niceness it runs at (every thread of it; `nice` execs taskset, which execs the interpreter)."""
     port = free_port()
     environment = {
         **os.environ,
@@ -216,8 +225,12 @@ def _gateway_process(
     }
     with open(var_dir / "gateway.log", "ab") as log:
         # taskset execs the interpreter: the child's PID is the gateway's
+        niced = ["nice", "-n", str(nice)] if nice else []
         process = subprocess.Popen(
-            ["taskset", "-c", SERVER_CORE, sys.executable, "-m", module], env=environment, stdout=log, stderr=log
+            [*niced, "taskset", "-c", SERVER_CORE, sys.executable, "-m", module],
+            env=environment,
+            stdout=log,
+            stderr=log,
         )
         base = f"http://127.0.0.1:{port}"
         try:

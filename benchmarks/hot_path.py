@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -67,7 +68,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -76,7 +77,7 @@ from bson import ObjectId
 from pymongo import AsyncMongoClient
 
 from benchmarks.common import print_summary
-from benchmarks.gateway_calls import FEED, RECORD, RECORD_MANY, WARM_FEEDS, Platform
+from benchmarks.gateway_calls import FEED, RECORD, RECORD_MANY, WARM_FEEDS, Platform, warm_feeds
 from benchmarks.gateway_harness import (
     SERVER_CORE,
     TYPENAME,
@@ -86,9 +87,18 @@ from benchmarks.gateway_harness import (
     database_server,
     ratio,
     running_gateway,
+    second_gateway,
     wrk,
 )
-from benchmarks.isolation import ISOLATION_ROUNDS, Watched, isolation, listening_pid, priority, soak
+from benchmarks.isolation import (
+    ISOLATION_ROUNDS,
+    Watched,
+    heavy_lane_child,
+    isolation,
+    listening_pid,
+    priority,
+    soak,
+)
 from benchmarks.served_model import promote_model
 from benchmarks.slot_run import MEMORY_MEMBERS_MAX
 from infra.database_server import INDEX_OPTIONS_ENV, index_options_per_chunk_wanted
@@ -448,29 +458,58 @@ def run(
 
 
 def run_isolation(
-    seconds: int, items: int, rounds: int = ISOLATION_ROUNDS, *, loop_meter: bool = False, soak_seconds: int = 0
+    seconds: int,
+    items: int,
+    rounds: int = ISOLATION_ROUNDS,
+    *,
+    loop_meter: bool = False,
+    soak_seconds: int = 0,
+    heavy_gateway_nice: int | None = None,
 ) -> dict[str, Any]:
     """Only the isolation figures (`--isolation-only`): the gateway set up and warmed as `run` does, on a fresh
     server (none of the throughput runs' writes before it), then `isolation`; with `loop_meter`, the gateway run by
     benchmarks/loop_meter.py (its loop's time on the heavy queries reported); with `soak_seconds`, instead of the
-    rounds one loaded run that long with the gateway's resident memory sampled (benchmarks/isolation.py `soak`)."""
+    rounds one loaded run that long with the gateway's resident memory sampled (benchmarks/isolation.py `soak`);
+    with `heavy_gateway_nice` (`--isolation-heavy-gateway-nice`, an experiment of the eighteenth session), a second
+    gateway process on the same database and core at that niceness, which the maximum-cost client asks instead."""
     figures = header(seconds)
     with database_server() as server:
         figures["isolation_database_priority"] = priority(server.pid)
         meter = server.scratch / "loop_meter.jsonl" if loop_meter else None
         module, env = ("benchmarks.loop_meter", {"LOOP_METER_FILE": str(meter)}) if meter else ("gateway", {})
-        with running_gateway(server, "hot", items=items, warm=True, module=module, env=env) as gateway:
+        with (
+            running_gateway(server, "hot", items=items, warm=True, module=module, env=env) as gateway,
+            _heavy_gateway(gateway, heavy_gateway_nice) as (heavy_base, heavy_pid),
+        ):
             base, token = gateway.base, gateway.token
-            watched = Watched(listening_pid(base), server.pid, meter)
+            lane_child = heavy_lane_child(base, token)  # HEAVY_LANE_PROCESS: the gateway's child answers heavy ones
+            if lane_child is not None:
+                figures["isolation_heavy_gateway"] = f"the gateway's heavy-lane child at {priority(lane_child)}"
+            watched = Watched(listening_pid(base), server.pid, meter, heavy_pid or lane_child)
+            if heavy_base is not None and heavy_pid is not None:
+                figures["isolation_heavy_gateway"] = f"a second gateway at {priority(heavy_pid)}"
+                heavy_platform = Platform(heavy_base)
+                warm_feeds(heavy_platform, token)
+                heavy_platform.close()
             if soak_seconds > 0:
                 figures["isolation_gateway_settle_seconds"] = watched.gateway_settled()
                 figures["isolation_quiet_wait_seconds"] = [watched.quiet()]
                 measured = soak(base, token, soak_seconds, watched)
             else:
-                measured = isolation(base, token, seconds, gateway.drain, rounds, watched)
+                measured = isolation(base, token, seconds, gateway.drain, rounds, watched, heavy_base)
             for key, value in measured.items():
                 figures[key] = value
     return figures
+
+
+@contextlib.contextmanager
+def _heavy_gateway(gateway: RunningGateway, nice: int | None) -> Iterator[tuple[str | None, int | None]]:
+    """A second gateway at niceness `nice` for the heavy client (its base URL and PID), or (None, None)."""
+    if nice is None:
+        yield None, None
+        return
+    with second_gateway(gateway, nice=nice) as (base, pid):
+        yield base, pid
 
 
 def main() -> None:
@@ -498,6 +537,13 @@ def main() -> None:
         help="with --isolation-only: the gateway's loop metered (benchmarks/loop_meter.py), its heavy share reported",
     )
     parser.add_argument(
+        "--isolation-heavy-gateway-nice",
+        type=int,
+        default=None,
+        metavar="NICE",
+        help="with --isolation-only: the maximum-cost client asks a second gateway process at this niceness",
+    )
+    parser.add_argument(
         "--isolation-soak",
         type=int,
         default=0,
@@ -514,6 +560,7 @@ def main() -> None:
             args.isolation_rounds,
             loop_meter=args.loop_meter,
             soak_seconds=args.isolation_soak,
+            heavy_gateway_nice=args.isolation_heavy_gateway_nice,
         )
     else:
         figures = run(

@@ -50,18 +50,20 @@ class Watched:
     gateway_pid: int | None = None
     database_pid: int | None = None
     loop_meter: Path | None = None
+    # A second gateway the heavy client is pointed at (`--isolation-heavy-gateway-nice`), or the gateway's
+    # heavy-lane child (HEAVY_LANE_PROCESS), if any: its CPU is counted apart.
+    heavy_gateway_pid: int | None = None
 
     def cpu_seconds(self) -> tuple[float, float]:
         return _cpu(self.gateway_pid), _cpu(self.database_pid)
 
+    def all_cpu_seconds(self) -> tuple[float, ...]:
+        """The gateway's, the database server's and the heavy gateway's CPU seconds (0 without one)."""
+        return (*self.cpu_seconds(), _cpu(self.heavy_gateway_pid))
+
     def gateway_rss_mb(self) -> float | None:
         """The gateway's resident memory (MB), from /proc: whether what the collector leaves grows round by round."""
-        if self.gateway_pid is None:
-            return None
-        for line in Path(f"/proc/{self.gateway_pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-        return None
+        return rss_mb(self.gateway_pid)
 
     def gateway_settled(
         self, seconds: float = GATEWAY_SETTLED_SECONDS, sleep: Callable[[float], None] = time.sleep
@@ -87,12 +89,22 @@ class Watched:
         took, or None when `limit` passed first (the run then meets that work, and the figure says so)."""
         started = time.monotonic()
         for _ in range(max(1, round(limit / window))):
-            before = self.cpu_seconds()
+            before = self.all_cpu_seconds()
             sleep(window)
-            after = self.cpu_seconds()
+            after = self.all_cpu_seconds()
             if all(b - a <= share * window for a, b in zip(before, after, strict=True)):
                 return round(time.monotonic() - started, 1)
         return None
+
+
+def rss_mb(pid: int | None) -> float | None:
+    """A process's resident memory (MB), from /proc."""
+    if pid is None:
+        return None
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None
 
 
 def _age(pid: int) -> float:
@@ -121,13 +133,16 @@ def priority(pid: int) -> str:
 
 
 def listening_pid(base: str) -> int | None:
-    """The gateway process serving `base` (the process whose environment names its port)."""
+    """The gateway process serving `base` (the process whose environment names its port, not its child's)."""
     wanted = f"GATEWAY_PORT={base.rsplit(':', 1)[1]}".encode()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            if wanted in (entry / "environ").read_bytes().split(b"\0") and b"-m" in (entry / "cmdline").read_bytes():
+            environ = (entry / "environ").read_bytes().split(b"\0")
+            # Not the gateway's heavy-lane child (gateway/heavy_lane.py), which inherits its environment.
+            child = any(line.startswith(b"HEAVY_LANE_SOCKET=") for line in environ)
+            if wanted in environ and not child and b"-m" in (entry / "cmdline").read_bytes():
                 return int(entry.name)
         except OSError:
             continue
@@ -141,6 +156,7 @@ def isolation(
     drain: Callable[[], float],
     rounds: int = ISOLATION_ROUNDS,
     watched: Watched | None = None,
+    heavy_base: str | None = None,
 ) -> dict[str, Any]:
     """`{ __typename }` p99 at 8 connections while maximum-cost queries run back to back, vs idle.
 
@@ -158,7 +174,8 @@ def isolation(
     second freeze of the collector in their first round, with idle and loaded p99 2-5x the later rounds'. So idle
     and loaded meet the same machine; the idle run after the last round (`..._idle_after_ms`: the first round's)
     says how far idle itself moves. The neighbour says how many maximum-cost queries it completed (the one in flight
-    at the window's end included) and the median time each took.
+    at the window's end included) and the median time each took. `heavy_base`: the neighbour asks that gateway (a
+    second process on the same database, `--isolation-heavy-gateway-nice`) instead of `base`.
     """
     watched = watched or Watched()
     figures: dict[str, Any] = {"isolation_drain_seconds": drain()}
@@ -176,14 +193,16 @@ def isolation(
     stalls: list[dict[str, Any]] = []
     # The machine's 1-minute load average as each loaded run starts: how much else shared the two cores.
     loads: list[float] = []
-    # The gateway's resident memory before the first round and after each loaded run.
+    # The gateway's resident memory before the first round and after each loaded run (and the heavy gateway's).
     rss: list[float | None] = [watched.gateway_rss_mb()]
+    heavy_rss: list[float | None] = [rss_mb(watched.heavy_gateway_pid)]
     for _ in range(max(1, rounds)):
         waits.append(watched.quiet())
         loads.append(round(os.getloadavg()[0], 2))
         window_start = time.time()
-        (loaded, took), loaded_cpu = _measured(watched, lambda: loaded_run(base, token, seconds))
+        (loaded, took), loaded_cpu = _measured(watched, lambda: loaded_run(base, token, seconds, heavy_base))
         rss.append(watched.gateway_rss_mb())
+        heavy_rss.append(rss_mb(watched.heavy_gateway_pid))
         meter = _metered(watched.loop_meter, window_start, window_start + seconds)
         shares.append(meter[0])
         longest.append(meter[1])
@@ -221,6 +240,8 @@ def isolation(
     if watched.gateway_pid is not None:
         figures["isolation_cpu_rounds"] = cpu_rounds
         figures["isolation_gateway_rss_mb"] = rss
+    if watched.heavy_gateway_pid is not None:
+        figures["isolation_heavy_gateway_rss_mb"] = heavy_rss
     if watched.loop_meter is not None:
         figures["heavy_loop_share_rounds"] = shares
         figures["longest_heavy_callback_ms_rounds"] = longest
@@ -233,16 +254,20 @@ def isolation(
     return figures
 
 
-def _measured(watched: Watched, run: Callable[[], Any]) -> tuple[Any, tuple[float, float]]:
-    """`run()`'s result and the CPU seconds the gateway and the database server spent meanwhile."""
-    gateway, database = watched.cpu_seconds()
+def _measured(watched: Watched, run: Callable[[], Any]) -> tuple[Any, tuple[float, ...]]:
+    """`run()`'s result and the CPU seconds the gateway, the database server and the heavy gateway (if any) spent
+    meanwhile."""
+    before = watched.all_cpu_seconds()
     result = run()
-    gateway_after, database_after = watched.cpu_seconds()
-    return result, (gateway_after - gateway, database_after - database)
+    after = watched.all_cpu_seconds()
+    return result, tuple(b - a for a, b in zip(before, after, strict=True))
 
 
-def _named(phase: str, cpu: tuple[float, float]) -> dict[str, float]:
-    return {f"{phase}_gateway_cpu_s": round(cpu[0], 2), f"{phase}_database_cpu_s": round(cpu[1], 2)}
+def _named(phase: str, cpu: tuple[float, ...]) -> dict[str, float]:
+    named = {f"{phase}_gateway_cpu_s": round(cpu[0], 2), f"{phase}_database_cpu_s": round(cpu[1], 2)}
+    if cpu[2:] and cpu[2]:
+        named[f"{phase}_heavy_gateway_cpu_s"] = round(cpu[2], 2)
+    return named
 
 
 def _stall(phase: str, path: Path | None, start: float, end: float) -> dict[str, Any]:
@@ -322,11 +347,13 @@ def soak(base: str, token: str, seconds: int, watched: Watched, every: float = 1
     return figures
 
 
-def loaded_run(base: str, token: str, seconds: int) -> tuple[dict[str, float], list[float]]:
-    """One `{ __typename }` wrk run beside the maximum-cost neighbour; the run's figures and the neighbour's
-    completed queries' times (ms)."""
+def loaded_run(
+    base: str, token: str, seconds: int, heavy_base: str | None = None
+) -> tuple[dict[str, float], list[float]]:
+    """One `{ __typename }` wrk run beside the maximum-cost neighbour (asking `heavy_base` when given); the run's
+    figures and the neighbour's completed queries' times (ms)."""
     heavy = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.isolation", "--heavy-load", base, token, str(seconds + 2)],
+        [sys.executable, "-m", "benchmarks.isolation", "--heavy-load", heavy_base or base, token, str(seconds + 2)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -341,21 +368,45 @@ def loaded_run(base: str, token: str, seconds: int) -> tuple[dict[str, float], l
     return loaded, [float(line.split()[1]) for line in lines.splitlines() if line.startswith("ok ")]
 
 
-def heavy_load(base: str, token: str, seconds: float) -> None:
-    """Maximum-cost queries back to back (one at a time), for `seconds`: the noisy neighbour. Prints `ok <ms>` for
-    each query answered without errors (`failed <ms>` otherwise), as it completes."""
-    # 23 pages of 100 ranked items with their content cost 23 * 210 = 4,830: just under QUERY_COST_MAX (5,000).
-    aliases = " ".join(
+# 23 pages of 100 ranked items with their content cost 23 * 210 = 4,830: just under QUERY_COST_MAX (5,000).
+MAX_COST_QUERY = (
+    "{ "
+    + " ".join(
         f"f{i}: feed(slot: MORNING, scene: BEFORE_DECISION, first: 100) {{ items {{ content {{ title }} }} }}"
         for i in range(23)
     )
+    + " }"
+)
+# The response header naming the heavy lane's child that answered (gateway/heavy_lane.py PID_HEADER).
+HEAVY_LANE_PID_HEADER = "X-Heavy-Lane-Pid"
+
+
+def heavy_lane_child(base: str, token: str, limit: float = 180.0) -> int | None:
+    """With HEAVY_LANE_PROCESS on in this environment (the gateway inherits it): the PID of the gateway's heavy-lane
+    child once it answers a maximum-cost query (untimed: it also warms the child's ranking stack), else None."""
+    if os.environ.get("HEAVY_LANE_PROCESS", "").lower() not in ("1", "true", "yes", "on"):
+        return None
+    deadline = time.monotonic() + limit
+    with httpx.Client(base_url=base, timeout=120) as http:
+        while time.monotonic() < deadline:
+            answer = http.post("/graphql", json={"query": MAX_COST_QUERY}, headers={"Authorization": f"Bearer {token}"})
+            pid = answer.headers.get(HEAVY_LANE_PID_HEADER)
+            if pid is not None:
+                return int(pid)
+            time.sleep(1.0)
+    raise RuntimeError(f"the gateway's heavy-lane child did not answer within {limit:.0f} s")
+
+
+def heavy_load(base: str, token: str, seconds: float) -> None:
+    """Maximum-cost queries back to back (one at a time), for `seconds`: the noisy neighbour. Prints `ok <ms>` for
+    each query answered without errors (`failed <ms>` otherwise), as it completes."""
     stop = time.monotonic() + seconds
     with httpx.Client(base_url=base, timeout=120) as http:
         while time.monotonic() < stop:
             started = time.perf_counter()
             try:
                 answer = http.post(
-                    "/graphql", json={"query": "{ " + aliases + " }"}, headers={"Authorization": f"Bearer {token}"}
+                    "/graphql", json={"query": MAX_COST_QUERY}, headers={"Authorization": f"Bearer {token}"}
                 )
             except httpx.HTTPError:
                 return

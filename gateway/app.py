@@ -25,6 +25,7 @@ from gateway.auth import Authenticator, TokenIssuer
 from gateway.console import console_routes
 from gateway.context import GatewayContext
 from gateway.cost_lane import lane_for
+from gateway.heavy_lane import HeavyLane
 from gateway.limits import RateLimiter, RateLimitMiddleware
 from gateway.middleware import BodySizeLimitMiddleware, BodyTooLargeError
 from gateway.partners.keys import ApiKeyResolver
@@ -196,6 +197,9 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
             return error_response(401, "metrics need Authorization: Bearer <METRICS_TOKEN>")
         return await metrics_endpoint(request)
 
+    # HEAVY_LANE_PROCESS: heavy queries answered by a child process at a lower priority once it is ready.
+    heavy = HeavyLane(settings, nice=settings.heavy_lane_nice) if settings.heavy_lane_process else None
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with (
@@ -204,9 +208,15 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
                 FreezePolicy(settings.gc_freeze_after, settings.gc_refreeze_seconds, settings.gc_full_collect_seconds)
             ),
         ):
+            if heavy is not None:
+                await heavy.start()
+                graphql.lane.process = heavy
             try:
                 yield
             finally:
+                if heavy is not None:
+                    graphql.lane.process = None
+                    await heavy.stop()
                 await graphql.shared.aclose()
 
     app = Starlette(
@@ -223,6 +233,7 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
     app.state.services = services
     app.state.issuer = graphql.issuer
     app.state.cost_lane = graphql.lane
+    app.state.heavy_lane = heavy
     # Outermost first: request id, then cheap refusals (size, rate) before any GraphQL work.
     assert settings.jwt_secret
     app.add_middleware(RateLimitMiddleware, limiter=graphql.limiter, jwt_secret=settings.jwt_secret)

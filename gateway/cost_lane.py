@@ -5,16 +5,24 @@ writes; several at once would take the core from every short request. Operations
 (QUERY_COST_LANE_THRESHOLD) wait here for one of `slots` places (QUERY_COST_LANE_SLOTS) before they execute;
 cheaper ones never wait. The wait is in arrival order (asyncio.Semaphore), and a refused operation never enters.
 While it executes, a heavy operation is paced against the cheap ones (gateway/cost_pacing.py, QUERY_COST_LANE_SHARE).
+With HEAVY_LANE_PROCESS on, heavy queries are answered by a child process at a lower priority instead, once it is
+ready (gateway/heavy_lane.py: `process`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from graphql import ExecutionResult
 
 from gateway.cost_pacing import Pacer
+
+if TYPE_CHECKING:
+    from gateway.heavy_lane import HeavyLane
 
 
 @dataclass(frozen=True)
@@ -37,9 +45,22 @@ class CostLane:
         self.running = 0
         # The most heavy operations that ever ran at once here: at most `slots` (what /metrics and tests read).
         self.peak = 0
+        # The heavy lane's child process (HEAVY_LANE_PROCESS), set by the gateway app; None: heavy ones run here.
+        self.process: HeavyLane | None = None
 
     def is_heavy(self, cost: int) -> bool:
         return self._places is not None and cost >= self.policy.threshold
+
+    def sends_away(self, cost: int, *, query: bool) -> bool:
+        """Whether this operation is answered by the heavy lane's child: a heavy query while the child is ready."""
+        return query and self.is_heavy(cost) and self.process is not None and self.process.ready
+
+    async def answered_away(
+        self, query: str, variables: dict[str, Any] | None, operation_name: str | None, headers: Mapping[str, str]
+    ) -> tuple[ExecutionResult, int | None]:
+        """The child's answer (gateway/heavy_lane.py `HeavyLane.answer`) and its PID."""
+        assert self.process is not None
+        return await self.process.answer(query, variables, operation_name, headers)
 
     @contextlib.asynccontextmanager
     async def admitted(self, cost: int) -> AsyncIterator[None]:

@@ -11,7 +11,7 @@ paced against the cheaper ones (gateway/cost_pacing.py).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +20,10 @@ from graphql import GraphQLError
 from limits import RateLimitItem, parse
 from limits.aio.storage import Storage
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from gateway.cost_lane import CostLane
+from gateway.heavy_lane import PID_HEADER
 from gateway.query_cost import CostModel, KnownCosts, OperationCost, default_cost_model, operation_cost
 from infra.shared_state import BudgetLimiter
 
@@ -136,6 +138,14 @@ class QueryCostLimits(SchemaExtension):
                         RATE_LIMITED,
                         retryAfter=reset,
                     )
+        if (
+            priced is not None
+            and ctx.result is None
+            and self.lane is not None
+            and await self._answered_away(priced.cost)
+        ):
+            yield  # answered by the heavy lane's child (gateway/heavy_lane.py): nothing executes here
+            return
         if priced is not None and ctx.result is None and self.lane is not None:
             # Admitted and charged: a heavy operation executes once the lane has a place for it, paced against the
             # cheap ones, which pass (counted).
@@ -143,6 +153,22 @@ class QueryCostLimits(SchemaExtension):
                 yield
             return
         yield
+
+    async def _answered_away(self, cost: int) -> bool:
+        """Admitted and charged: a heavy query goes to the heavy lane's child when it is ready (HEAVY_LANE_PROCESS),
+        with the caller's headers; its answer becomes this operation's result (this process's cost report beside
+        it). False: the operation executes here."""
+        ctx = self.execution_context
+        assert self.lane is not None
+        if ctx.query is None or not self.lane.sends_away(cost, query=ctx.operation_type is OperationType.QUERY):
+            return False
+        request = getattr(ctx.context, "request", None)
+        headers: Mapping[str, str] = request.headers if request is not None else {}
+        ctx.result, pid = await self.lane.answered_away(ctx.query, ctx.variables, ctx.operation_name, headers)
+        response = getattr(ctx.context, "response", None)
+        if pid is not None and response is not None and self.lane.process is not None and self.lane.process.debug:
+            response.headers[PID_HEADER] = str(pid)
+        return True
 
     def _price(self) -> OperationCost | None:
         ctx = self.execution_context

@@ -87,6 +87,11 @@ class Settings(BaseSettings):
     # While cheap operations run, a heavy one's service calls take turns and pause so that they hold at most this
     # share of the time, and at least it (gateway/cost_pacing.py). 1: not paced.
     query_cost_lane_share: float = Field(default=0.5, gt=0, le=1)
+    # Heavy queries (the lane's threshold) answered by a child gateway process at niceness HEAVY_LANE_NICE, over a
+    # private unix socket (gateway/heavy_lane.py), so that the kernel keeps cheap requests first; budgets are still
+    # charged here. Until the child is ready (and after a crash, while it restarts) heavy queries run here.
+    heavy_lane_process: bool = False
+    heavy_lane_nice: int = Field(default=10, ge=0, le=19)
     # Browser origins allowed to call the gateway (CORS), comma-separated; "*" for any. Unset: none in production,
     # any outside it (a local web app on another port works out of the box).
     cors_allow_origins: str | None = None

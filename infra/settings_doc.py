@@ -72,6 +72,12 @@ DESCRIPTIONS: dict[str, str] = {
     "query_cost_lane_share": "While cheap operations run, a heavy operation's service calls take turns, each followed "
     "by a pause, so that they hold this share of the time: at most, so the cheap ones keep the rest, and at least, "
     "so the heavy one always completes; 1 turns the pacing off.",
+    "heavy_lane_process": "Heavy queries (at or over `QUERY_COST_LANE_THRESHOLD`) are answered by a child gateway "
+    "process the gateway starts at niceness `HEAVY_LANE_NICE`, over a private unix socket, so that the kernel keeps "
+    "the cheap requests first; budgets are still charged once by the gateway. Until the child is ready, and while "
+    "it restarts after a crash, heavy queries run in the gateway; mutations always do. Costs the child's memory "
+    "(about another gateway's).",
+    "heavy_lane_nice": "The niceness added to the heavy lane's child process (`HEAVY_LANE_PROCESS`).",
     "gc_freeze_after_seconds": "The gateway moves what is alive once it has started, and again this many seconds "
     "later (the ranking stack loaded), out of the garbage collector's full passes, which stalled every request "
     "for 150-200 ms each; unset: 30 s, 0 (never) under `APP_ENV=test`.",
