@@ -93,11 +93,23 @@ def child_environment(settings: Settings, socket: Path) -> dict[str, str]:
     return env
 
 
+def _libc_prctl() -> Any:
+    """libc's prctl, looked up before any fork (not in the forked child, where the loader's lock may be held)."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+PRCTL = _libc_prctl()
+
+
 def _child_setup(nice: int) -> None:
-    """In the child before it runs Python: its niceness raised, and SIGTERM when this process dies (Linux)."""
+    """In the child before it runs Python: its niceness raised, and SIGTERM when this process dies (Linux; it is
+    the forking thread's death that counts: the event loop's, which lives as long as the gateway)."""
     os.nice(nice)
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if PRCTL is not None:
+        PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class HeavyLane:

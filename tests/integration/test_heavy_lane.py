@@ -8,13 +8,19 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from gateway.heavy_lane import PID_HEADER, HeavyLane
-from tests.factories import Api, create_community, register
+from infra.embedded import free_port
+from infra.processes import stop_all, wait_ready
+from infra.settings import Settings
+from tests.factories import ADMIN_KEY, JWT_SECRET, Api, create_community, register
 
 pytestmark = pytest.mark.processes
 
@@ -24,6 +30,7 @@ CHEAP = "{ me { handle } }"
 LANE = {"heavy_lane_process": True, "heavy_lane_nice": 5, "query_cost_lane_threshold": 2}
 # The child imports and mounts every service: slow on a loaded two-core machine.
 READY_SECONDS = 240.0
+REPO = Path(__file__).resolve().parents[2]
 
 
 def lane_of(api: Api) -> HeavyLane:
@@ -146,3 +153,40 @@ async def test_an_error_in_the_child_comes_back_as_it_was_coded(gateway_with: An
     assert pid is not None
     assert body["data"]["a"] == {"handle": "bob"}
     assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [(["b"], "NOT_FOUND")]
+
+
+def test_the_child_ends_when_the_gateway_is_killed(settings: Settings, tmp_path: Path) -> None:
+    # A real gateway process (`python -m gateway`) killed with SIGKILL runs no shutdown: the kernel ends its child
+    # (PR_SET_PDEATHSIG), which would otherwise live on, holding its memory and its share of the database.
+    port = free_port()
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "MONGODB_URI": settings.mongodb_uri or "",
+        "DB_PREFIX": settings.db_prefix,
+        "JWT_SECRET": JWT_SECRET,
+        "PLATFORM_ADMIN_KEY": ADMIN_KEY,
+        "SEED_DEMO": "false",
+        "GATEWAY_PORT": str(port),
+        "VAR_DIR": str(tmp_path),
+        "HEAVY_LANE_PROCESS": "true",
+    }
+    with open(tmp_path / "gateway.log", "wb") as out:
+        gateway = subprocess.Popen([sys.executable, "-m", "gateway"], cwd=REPO, env=env, stdout=out, stderr=out)
+    try:
+        wait_ready(f"http://127.0.0.1:{port}", gateway, tmp_path / "gateway.log", timeout=READY_SECONDS)
+        child = None
+        deadline = time.monotonic() + READY_SECONDS
+        while child is None and time.monotonic() < deadline:
+            children = Path(f"/proc/{gateway.pid}/task/{gateway.pid}/children").read_text().split()
+            child = int(children[0]) if children else None
+            time.sleep(0.2)
+        assert child is not None
+        gateway.kill()
+        gateway.wait()
+        deadline = time.monotonic() + 30
+        while alive(child) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not alive(child)
+    finally:
+        stop_all([gateway])
