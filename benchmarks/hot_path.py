@@ -442,6 +442,10 @@ def run(
             figures["feed_members_vs_typename_c8"] = ratio(f["rps"], t["rps"])
             figures["ingest_drain_seconds"] = drains  # the worker's backlog after each run above, waited out
             figures["typename_quiet_wait_seconds"] = quiet_waits
+            lane_child = heavy_lane_child(base, token)  # HEAVY_LANE_PROCESS: its child answers the heavy queries
+            if lane_child is not None:
+                figures["isolation_heavy_gateway"] = f"the gateway's heavy-lane child at {priority(lane_child)}"
+                watched = Watched(watched.gateway_pid, server.pid, heavy_gateway_pid=lane_child)
             for key, value in isolation(base, token, seconds, gateway.drain, rounds, watched).items():
                 figures[key] = value
             if history:
