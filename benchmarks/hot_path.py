@@ -3,6 +3,7 @@
     python -m benchmarks.hot_path [--seconds 10] [--items 300] [--skip-history] [--slot-members 100000] [--model]
     python -m benchmarks.hot_path --isolation-only [--seconds 10] [--isolation-rounds 3] [--loop-meter]
     python -m benchmarks.hot_path --isolation-only --isolation-soak 300 [--loop-meter]
+    python -m benchmarks.hot_path --isolation-only --isolation-heavy-gateway-nice 10 [--loop-meter]
     python -m benchmarks.hot_path --events-only [--seconds 10]
 
 Set-up, as the hot-path issue prescribes: one SecantusDB server and one gateway process (every service mounted in
@@ -37,6 +38,10 @@ baseline measured in the same run:
   each timed run starts once the gateway and the database server are quiet (the in-memory engine's eviction after
   earlier phases' writes ran with no request in flight), the first once the gateway is 40 s old; `--isolation-soak`
   runs one loaded run that long instead and samples the gateway's resident memory every 10 s (`soak_gateway_rss_mb`);
+  with HEAVY_LANE_PROCESS=true in the environment the gateway's heavy-lane child answers the maximum-cost queries
+  (gateway/heavy_lane.py; its CPU and memory reported apart, `isolation_heavy_gateway`), and with
+  `--isolation-only --isolation-heavy-gateway-nice N` a second gateway process on the same database and core at
+  niceness N does (the eighteenth session's experiment);
 - a golden-slot run of --slot-members members (benchmarks/slot_run.py, pinned to the platform's core) vs bare
   `Booster.predict` throughput, whole and in two partitions, with each member delivered exactly once
   (`--slot-members 0` skips it; it is linear in members).
