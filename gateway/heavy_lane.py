@@ -71,7 +71,7 @@ class ForwardedError(GraphQLError):
 
 def child_environment(settings: Settings, socket: Path) -> dict[str, str]:
     """The child's environment: this process's, its settings as resolved here (the database found, secrets
-    generated), no child of its own, and no budgets or rate limits (charged here, once)."""
+    generated), no child of its own, no budgets or rate limits (charged here, once) and no ingest worker."""
     env = dict(os.environ)
     for name, value in settings.model_dump().items():
         if value is None:
@@ -87,6 +87,8 @@ def child_environment(settings: Settings, socket: Path) -> dict[str, str]:
             "HEAVY_LANE_PROCESS": "false",
             "RATE_LIMITS_ENABLED": "false",
             "SEED_DEMO": "false",
+            # The events' derivation stays the gateway's: two workers polling one outbox cost the database twice.
+            "INGEST_INTERVAL_SECONDS": "0",
             SOCKET_ENV: str(socket),
         }
     )

@@ -35,7 +35,8 @@ def test_the_child_reads_the_gateways_settings_back_but_charges_nothing_and_star
     assert env[SOCKET_ENV] == str(tmp_path / "lane.sock")
     # No child of its own, no budgets nor rate limits (charged by the gateway), no demo data.
     assert (child.heavy_lane_process, child.rate_limits_enabled, child.seed_demo) == (False, False, False)
-    changed = {"heavy_lane_process", "rate_limits_enabled", "seed_demo"}
+    assert child.ingest_interval_seconds == 0  # the gateway's worker derives the events
+    changed = {"heavy_lane_process", "rate_limits_enabled", "seed_demo", "ingest_interval_seconds"}
     expected = {k: v for k, v in gateway.model_dump().items() if k not in changed}
     assert {k: v for k, v in child.model_dump().items() if k not in changed} == expected
     # The internal token the gateway generated is the child's too: the services it mounts accept the same calls.
