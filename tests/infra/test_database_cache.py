@@ -3,6 +3,8 @@ SecantusDB unless its own flag names one, and what the server then holds."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -74,3 +76,22 @@ def test_an_in_memory_server_holds_what_its_cache_size_allows(setting: str, monk
         assert 5 <= stored < BATCHES
     else:
         assert stored == BATCHES
+
+
+def test_the_cache_is_a_ceiling_not_an_allocation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A laptop running `make run` does not pay the cache up front: an idle 8G server on a data folder holds about
+    what a 1G one does (~50 MB)."""
+    monkeypatch.setenv(CACHE_SIZE_ENV, "8G")
+    server = EmbeddedServer(str(tmp_path / "db"))
+    server.start()
+    try:
+        assert server.process is not None
+        stat = Path(f"/proc/{server.process.pid}/stat").read_text().rpartition(")")[2].split()
+        resident_mb = int(stat[21]) * os.sysconf("SC_PAGE_SIZE") / 2**20  # field 24, rss in pages
+        client: MongoClient[dict[str, Any]] = MongoClient(server.uri)
+        reported_mb = client.admin.command("serverStatus")["mem"]["resident"]
+        client.close()
+    finally:
+        server.stop()
+    assert resident_mb < 150
+    assert reported_mb < 150
