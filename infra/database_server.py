@@ -35,10 +35,12 @@ WiredTiger cache (`SECANTUS_CACHE_SIZE`, default 4G; SecantusDB's own default is
 (an idle server holds ~50 MB at any size). WiredTiger keeps a store's modified bytes under 5% of the cache and the bytes
 of its update chains under 2.5%, and past them its eviction threads rewrite pages. In memory (the tests' and
 benchmarks' servers) that rewriting frees nothing for long under sustained writes: at 1G a benchmark's inserts met it
-after ~25 MB of updates, its eviction walked millions of pages and rewrote a page ~1.6 million times in three minutes
-on the server's core, and inserts slept in `__wt_page_in_func` on pages it held: bare inserts ran at half the rate and
-the server's CPU an insert doubled (docs/performance.md, "The embedded server's cache (eighteenth session)"). The
-thresholds scale with the cache. `--cache-size` among the wrapper's own arguments wins.
+after ~25 MB of updates, its eviction walked millions of pages and rewrote pages 0.4-1.6 million times in three
+minutes on the server's core, and inserts slept in `__wt_page_in_func` on pages it held: after a benchmark's feed runs
+the server's CPU per 100 stored events doubled (at 4G it did not), and bare inserts ran at half the rate in two runs
+of three (docs/performance.md, "The embedded server's cache (eighteenth session)"). The thresholds scale with the
+cache: 4G postpones that eviction fourfold, it does not remove it. `--cache-size` among the wrapper's own arguments
+wins.
 
 Standalone on purpose (standard library and SecantusDB only): it runs by path, from any working directory.
 """

@@ -35,7 +35,8 @@ DESCRIPTIONS: dict[str, str] = {
     "secantus_cache_size": "The embedded SecantusDB server's WiredTiger cache (`512M`, `4G`, bytes; "
     "`infra/database_server.py`; not MongoDB's): a ceiling, not an allocation (an idle server holds ~50 MB). In "
     "memory (tests, benchmarks) it holds every document, and WiredTiger's eviction starts rewriting pages once "
-    "updates pass 2.5% of it: at SecantusDB's 1G, bare inserts after a benchmark's feed runs ran at half the rate "
+    "updates pass 2.5% of it: at SecantusDB's 1G the server's CPU per stored event doubled after a benchmark's "
+    "feed runs "
     '(docs/performance.md, "The embedded server\'s cache (eighteenth session)").',
     "db_prefix": "Each service's database is `<prefix>_<service>` (`community_users`, ...).",
     "var_dir": "Where the development database and the development secrets live.",
