@@ -88,10 +88,8 @@ def test_the_cache_is_a_ceiling_not_an_allocation(tmp_path: Path, monkeypatch: p
         assert server.process is not None
         stat = Path(f"/proc/{server.process.pid}/stat").read_text().rpartition(")")[2].split()
         resident_mb = int(stat[21]) * os.sysconf("SC_PAGE_SIZE") / 2**20  # field 24, rss in pages
-        client: MongoClient[dict[str, Any]] = MongoClient(server.uri)
-        reported_mb = client.admin.command("serverStatus")["mem"]["resident"]
-        client.close()
     finally:
         server.stop()
+    # (Not serverStatus().mem.resident: SecantusDB reports its ru_maxrss, a peak that a process keeps across exec
+    # from the one that forked it, here this test process.)
     assert resident_mb < 150
-    assert reported_mb < 150
