@@ -114,23 +114,19 @@ class Meter:
 
 
 async def distinct_members(app: Any, settings: Settings, items: int, members: int, events: int) -> list[str]:
-    """`members` members of a community of `items` items (7 tags, 20 authors), each with `events` opens of items of
-    their own (hot_path's `feed_members` choice: item (k * 7 + j) mod items), stored in `events` over the last 60
-    days and their member_recent documents built as the ingest worker leaves them: their tokens."""
+    """`members` members of a community of `items` items (7 tags, one author: the hot path's community), each with
+    `events` opens of items of their own (hot_path's `feed_members` choice: item (k * 7 + j) mod items), stored in
+    `events` over the last 60 days and their member_recent documents built as the ingest worker leaves them: their
+    tokens."""
     services = app.state.services
     community = await services.users.create_community(CommunityCreate(slug="bench", name="Bench"))
     cid = ObjectId(community.id)
-    authors = [
-        await services.users.register_member(community.id, MemberCreate(handle=f"a{i}", display_name="A"))
-        for i in range(20)
-    ]
+    author = await services.users.register_member(community.id, MemberCreate(handle="author", display_name="A"))
     content_ids = [
         (
             await services.content.publish(
                 community.id,
-                ContentCreate(
-                    author_id=authors[n % 20].id, title=f"Item {n}", body="b", kind="UGC", tags=[f"t{n % 7}"]
-                ),
+                ContentCreate(author_id=author.id, title=f"Item {n}", body="b", kind="UGC", tags=[f"t{n % 7}"]),
             )
         ).id
         for n in range(items)
@@ -152,7 +148,7 @@ async def distinct_members(app: Any, settings: Settings, items: int, members: in
             "engaged": True,
             "occurred_at": now - timedelta(days=60) * (j / max(events, 1)),
             "tags": [f"t{n % 7}"],
-            "author_id": authors[n % 20].id,
+            "author_id": author.id,
             "kind": "UGC",
         }
         for k, mid in enumerate(mids)
