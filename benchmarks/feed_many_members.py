@@ -1,6 +1,7 @@
 """The hot path's feed figure with feeds asked for by many distinct members, as an outside audit would ask for it.
 
     python -m benchmarks.feed_many_members [--members 2000] [--events 20] [--engaged-every 1] [--seconds 10]
+                                           [--census] [--engaged-one]
 
 benchmarks/hot_path.py's published `feed_vs_typename_c8` is one member's repeated feed (the reader, no events), and its
 `feed_members_vs_typename_c8` cycles 40 members: both meet a member whose state the gateway keeps between their feeds

@@ -1,6 +1,6 @@
 """Where a member's history goes in a feed's CPU, stage by stage: `python -m benchmarks.feed_stages`.
 
-    python -m benchmarks.feed_stages [--items 300] [--feeds 300] [--cold]
+    python -m benchmarks.feed_stages [--items 300] [--feeds 300] [--cold] [--distinct N [--events 20]]
 
 benchmarks/feed_history.py's community (members with 0 and 10,000 engagement events, their member_recent documents
 as the ingest worker leaves them), its feeds sequential through the gateway in-process. First `--feeds` feeds per
