@@ -1,6 +1,7 @@
 """The hot path's feed figure with feeds asked for by many distinct members, as an outside audit would ask for it.
 
     python -m benchmarks.feed_many_members [--members 2000] [--events 20] [--engaged-every 1] [--seconds 10]
+                                           [--census] [--engaged-one]
 
 benchmarks/hot_path.py's published `feed_vs_typename_c8` is one member's repeated feed (the reader, no events), and its
 `feed_members_vs_typename_c8` cycles 40 members: both meet a member whose state the gateway keeps between their feeds
@@ -16,6 +17,10 @@ benchmarks/hot_path.py's published `feed_vs_typename_c8` is one member's repeate
 
 Each with the gateway's and the database server's CPU milliseconds per request (steadier than requests/s on a
 shared machine), and the ratios to the typename run before and to the mean of the two. Last line: one JSON object.
+
+`--engaged-one`: also the first of those members' repeated feed (a member with history, kept between their feeds):
+between the reader's and the many members' runs, it splits what a member's history costs from what a member not kept
+costs.
 
 `--census`: the gateway run by benchmarks/command_census.py, and each feed run's database commands per feed (count
 and round-trip ms, the costliest first: `commands_per_feed`), the one member's beside the many members'. The
@@ -83,7 +88,14 @@ def timed(
 
 
 def run(
-    seconds: int, items: int, members: int, events: int, engaged_every: int, *, census: bool = False
+    seconds: int,
+    items: int,
+    members: int,
+    events: int,
+    engaged_every: int,
+    *,
+    census: bool = False,
+    engaged_one: bool = False,
 ) -> dict[str, Any]:
     need_wrk()
     figures = Figures()
@@ -102,6 +114,9 @@ def run(
         figures["typename_c8"] = typename
         one = timed(gateway, watched, gateway.token, FEED, seconds, census_file)
         figures["feed_one_member_c8"] = one
+        if engaged_one:
+            engaged = tokens[engaged_every - 1]
+            figures["feed_one_engaged_member_c8"] = timed(gateway, watched, engaged, FEED, seconds, census_file)
         many = timed(gateway, watched, tokens, FEED, seconds, census_file)
         figures["feed_many_members_c8"] = many
         after = timed(gateway, watched, gateway.token, TYPENAME, seconds)
@@ -136,10 +151,20 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=20, help="opens recorded for each engaged member (at most 500)")
     parser.add_argument("--engaged-every", type=int, default=1, help="every N-th member has events (1: all)")
     parser.add_argument("--census", action="store_true", help="each feed run's database commands per feed")
+    parser.add_argument("--engaged-one", action="store_true", help="also one engaged member's repeated feed")
     args = parser.parse_args()
     if not 0 <= args.events <= 500 or args.engaged_every < 1 or args.members < 1:
         parser.error("--events is 0-500 (one recordEvents), --engaged-every and --members at least 1")
-    print_summary(run(args.seconds, args.items, args.members, args.events, args.engaged_every, census=args.census))
+    figures = run(
+        args.seconds,
+        args.items,
+        args.members,
+        args.events,
+        args.engaged_every,
+        census=args.census,
+        engaged_one=args.engaged_one,
+    )
+    print_summary(figures)
 
 
 if __name__ == "__main__":

@@ -106,7 +106,12 @@ from benchmarks.isolation import (
 )
 from benchmarks.served_model import promote_model
 from benchmarks.slot_run import MEMORY_MEMBERS_MAX
-from infra.database_server import INDEX_OPTIONS_ENV, index_options_per_chunk_wanted
+from infra.database_server import (
+    CACHE_SIZE_ENV,
+    INDEX_OPTIONS_ENV,
+    cache_size_wanted,
+    index_options_per_chunk_wanted,
+)
 
 WARMUP_WRITES = 12_000
 # RANKING_POOL_TTL_SECONDS as the gateway runs it (unset: its default): a prepared feed pool's age.
@@ -319,6 +324,7 @@ def header(seconds: int) -> Figures:
     figures["seconds_per_run"] = seconds
     figures["rate_limits"] = "off (RATE_LIMITS_ENABLED=false)"
     figures["dev_server_index_options_per_chunk"] = index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV))
+    figures["dev_server_cache_size"] = cache_size_wanted(os.environ.get(CACHE_SIZE_ENV))
     return figures
 
 

@@ -31,6 +31,17 @@ one group; infra/embedded.py starts the server in a session of its own) a thread
 group, so the niceness is given to the server's session group too (`lower_autogroup`). Production points `MONGODB_URI`
 at MongoDB, which this does not reach.
 
+WiredTiger cache (`SECANTUS_CACHE_SIZE`, default 4G; SecantusDB's own default is 1G): a ceiling, not an allocation
+(an idle server holds ~50 MB at any size). WiredTiger keeps a store's modified bytes under 5% of the cache and the bytes
+of its update chains under 2.5%, and past them its eviction threads rewrite pages. In memory (the tests' and
+benchmarks' servers) that rewriting frees nothing for long under sustained writes: at 1G a benchmark's inserts met it
+after ~25 MB of updates, its eviction walked millions of pages and rewrote pages 0.4-1.6 million times in three
+minutes on the server's core, and inserts slept in `__wt_page_in_func` on pages it held: after a benchmark's feed runs
+the server's CPU per 100 stored events doubled (at 4G it did not), and bare inserts ran at half the rate in two runs
+of three (docs/performance.md, "The embedded server's cache (eighteenth session)"). The thresholds scale with the
+cache: 4G postpones that eviction fourfold, it does not remove it. `--cache-size` among the wrapper's own arguments
+wins.
+
 Standalone on purpose (standard library and SecantusDB only): it runs by path, from any working directory.
 """
 
@@ -38,6 +49,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import threading
 import time
@@ -51,6 +63,9 @@ INDEX_OPTIONS_ENV = "SECANTUS_INDEX_OPTIONS_PER_CHUNK"
 REAP_INTERVAL_SECONDS = 1.0
 NICE_ENV = "SECANTUS_NICE"
 DEFAULT_NICE = 0
+CACHE_SIZE_ENV = "SECANTUS_CACHE_SIZE"
+DEFAULT_CACHE_SIZE = "4G"
+CACHE_SIZE_FLAG = "--cache-size"
 
 
 def reap(server: Any) -> None:
@@ -171,6 +186,22 @@ def lower_autogroup(nice: int) -> None:
             path.write_text(f"{nice}\n")
 
 
+def cache_size_wanted(setting: str | None) -> str:
+    """`SECANTUS_CACHE_SIZE`, checked: a size WiredTiger reads (`512M`, `4G`, plain bytes); unset means
+    DEFAULT_CACHE_SIZE."""
+    text = (setting or "").strip().upper() or DEFAULT_CACHE_SIZE
+    if not re.fullmatch(r"[1-9][0-9]*[KMGT]?", text):
+        raise ValueError(f"{CACHE_SIZE_ENV} must be a size such as 512M or 4G, not {setting!r}")
+    return text
+
+
+def with_cache_size(argv: list[str], size: str) -> list[str]:
+    """The server's arguments with `--cache-size size`, unless they name a cache size themselves."""
+    if any(arg == CACHE_SIZE_FLAG or arg.startswith(CACHE_SIZE_FLAG + "=") for arg in argv):
+        return argv
+    return [*argv, CACHE_SIZE_FLAG, size]
+
+
 def index_options_per_chunk_wanted(setting: str | None) -> bool:
     """`SECANTUS_INDEX_OPTIONS_PER_CHUNK`: on unless off (0, false, no, off), for a figure of SecantusDB as released
     (`python -m benchmarks.hot_path --events-only` beside one without it)."""
@@ -185,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     from secantus.server import SecantusDBServer
 
     lifetime = float(os.environ.get(LIFETIME_ENV) or DEFAULT_LIFETIME_SECONDS)
+    argv = with_cache_size(sys.argv[1:] if argv is None else argv, cache_size_wanted(os.environ.get(CACHE_SIZE_ENV)))
     oplog = oplog_wanted(os.environ.get(OPLOG_ENV))
 
     install_idle_pruning()

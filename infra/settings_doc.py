@@ -32,6 +32,12 @@ DESCRIPTIONS: dict[str, str] = {
     "less behind it (`{ __typename }` p99 under maximum-cost queries 1.6-1.85x idle at 10, 2.7x at 0), at a price: "
     "the database loses the core to every busier process, feeds for many distinct members ran 2-3x slower at 10 "
     '(README, "The hot path"); 0 (the default): as the process that starts it.',
+    "secantus_cache_size": "The embedded SecantusDB server's WiredTiger cache (`512M`, `4G`, bytes; "
+    "`infra/database_server.py`; not MongoDB's): a ceiling, not an allocation (an idle server holds ~50 MB). In "
+    "memory (tests, benchmarks) it holds every document, and WiredTiger's eviction starts rewriting pages once "
+    "updates pass 2.5% of it: at SecantusDB's 1G the server's CPU per stored event doubled after a benchmark's "
+    "feed runs "
+    '(docs/performance.md, "The embedded server\'s cache (eighteenth session)").',
     "db_prefix": "Each service's database is `<prefix>_<service>` (`community_users`, ...).",
     "var_dir": "Where the development database and the development secrets live.",
     "gateway_port": "The gateway's port (also the worker's health port).",

@@ -36,8 +36,15 @@ def test_feed_members_engages_every_nth_member_with_the_events_asked() -> None:
 
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk (Debian package) not installed")
 def test_run_measures_one_member_and_many_members_against_typename() -> None:
-    figures = run(seconds=1, items=4, members=3, events=2, engaged_every=1)
-    for key in ("typename_c8", "feed_one_member_c8", "feed_many_members_c8", "typename_after_c8"):
+    figures = run(seconds=1, items=4, members=3, events=2, engaged_every=1, engaged_one=True)
+    runs = (
+        "typename_c8",
+        "feed_one_member_c8",
+        "feed_one_engaged_member_c8",
+        "feed_many_members_c8",
+        "typename_after_c8",
+    )
+    for key in runs:
         assert figures[key]["rps"] > 0, key
         assert figures[key]["non_2xx"] == 0, key
         assert figures[key]["gateway_cpu_ms"] > 0, key
