@@ -69,9 +69,21 @@ class ForwardedError(GraphQLError):
         return self._formatted
 
 
+# The child's periodic tasks, all off (as a command-line tool's: composition/migrate.py).
+CHILD_QUIET = {
+    "slot_scheduler_enabled": "false",
+    "billing_scheduler_interval_seconds": "0",
+    "outbox_relay_enabled": "false",
+    "mail_worker_interval_seconds": "0",
+    "health_snapshot_interval_seconds": "0",
+    "campaign_release_interval_seconds": "0",
+}
+
+
 def child_environment(settings: Settings, socket: Path) -> dict[str, str]:
     """The child's environment: this process's, its settings as resolved here (the database found, secrets
-    generated), no child of its own, no budgets or rate limits (charged here, once) and no ingest worker."""
+    generated), no child of its own, no budgets or rate limits (charged here, once), no ingest worker and no
+    periodic task."""
     env = dict(os.environ)
     for name, value in settings.model_dump().items():
         if value is None:
@@ -89,6 +101,9 @@ def child_environment(settings: Settings, socket: Path) -> dict[str, str]:
             "SEED_DEMO": "false",
             # The events' derivation stays the gateway's: two workers polling one outbox cost the database twice.
             "INGEST_INTERVAL_SECONDS": "0",
+            # No periodic work either (leased, so it would run once anyway, but a child holding a lease would run
+            # slot pushes and billing cycles at the lane's low priority): it answers queries, nothing else.
+            **{name.upper(): value for name, value in CHILD_QUIET.items()},
             SOCKET_ENV: str(socket),
         }
     )
