@@ -16,7 +16,10 @@ the next member's, on the next items in turn, a client id on every event):
 
 With --profile, py-spy samples the server (`--nonblocking -r 250`) through each part and the busy samples are split
 by the command the server was running (its handler: `_insert`, `_update`, ...; request decoding and reply encoding
-apart; waiting for a request is left out), each share also as CPU milliseconds per request. The client runs
+apart; waiting for a request is left out), each share also as CPU milliseconds per request; and this process too,
+its busy samples split by the store's part they ran in (CLIENT_PARTS: the request's write, the worker's outbox read,
+item_stats, member_recent, ...; a socket send apart: py-spy samples wall time, and a send can wait while the woken
+server runs on the same core), each share as this process's CPU milliseconds per request (an estimate). The client runs
 unpinned beside the server, so the figures are the server's CPU, not a rate; `client_cpu_ms_per_request` is this
 process's (the store's and the worker's PyMongo side: what the gateway process spends on them). Prints one JSON
 line.
@@ -51,6 +54,24 @@ from infra.mongo import open_database
 DOCUMENT_LISTS = ("documents", "updates", "deletes", "ops")
 # Server frames that only lead to the command's own handler.
 PASS_THROUGH = {"dispatch", "_run_txn_statement", "_retry_write_conflicts.<locals>.wrapper"}
+# The client's parts (--profile): a sample goes to the first of these its stack holds, outermost first; the worker's
+# parts before the request's, as the worker's derive runs inside no request.
+CLIENT_PARTS = (
+    ("keys read after a refusal", "EventKeysStore.stored"),
+    ("worker: outbox read", "EventOutboxStore.list_through"),
+    ("worker: delivery marks", "IngestWorker._mark_deliveries"),
+    ("worker: outbox take", "EventOutboxStore.take_through"),
+    ("worker: item_stats", "ItemCountersStore.add"),
+    ("worker: member_recent", "MemberRecentStore.push"),
+    ("worker: community_activity", "CommunityActivityStore.touch"),
+    ("worker: transaction and commit", "IngestWorker.derive"),
+    ("worker: other", "IngestWorker.drain"),
+    ("request: journal barrier", "JournalBarrier.wait"),
+    ("request: write (keys, events, outbox entry) and commit", "EventsStore._transact"),
+    ("request: other", "EventsStore.insert_events"),
+)
+# Frames of a client blocked in a socket send (the server, woken on the same core, may run meanwhile): apart.
+SENDING = "_SelectorSocketTransport.write"
 
 
 def process_cpu_clock(pid: int) -> int:
@@ -112,17 +133,25 @@ class Census(monitoring.CommandListener):
 
 
 class Sampler:
-    """py-spy on the server through one part (a no-op without --profile)."""
+    """py-spy on the server through one part (a no-op without --profile); `classify`: raw stacks → samples per
+    part (the server's command handlers by default)."""
 
-    def __init__(self, pid: int, enabled: bool, scratch: Path) -> None:
+    def __init__(
+        self,
+        pid: int,
+        enabled: bool,
+        scratch: Path,
+        classify: Callable[[str], collections.Counter[str]] | None = None,
+    ) -> None:
         self.pid, self.enabled, self.scratch = pid, enabled, scratch
+        self.classify = classify or busy_by_handler
         self.process: subprocess.Popen[bytes] | None = None
         self.path = scratch / "none.txt"
 
     def start(self, name: str) -> None:
         if not self.enabled:
             return
-        self.path = self.scratch / f"{name}.txt"
+        self.path = self.scratch / f"{name}-{self.pid}.txt"
         command = ["py-spy", "record", "-p", str(self.pid), "--nonblocking", "-r", "250", "-f", "raw"]
         self.process = subprocess.Popen(
             [*command, "-o", str(self.path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -130,13 +159,13 @@ class Sampler:
         time.sleep(1.5)  # attached before the part starts
 
     def shares(self, cpu_ms_per_request: float) -> dict[str, Any] | None:
-        """The busy samples by the handler the server ran, as shares and as CPU ms per request."""
+        """The busy samples by part (the handler the server ran), as shares and as CPU ms per request."""
         if self.process is None:
             return None
         self.process.send_signal(2)
         self.process.wait()
         self.process = None
-        by_handler = busy_by_handler(self.path.read_text())
+        by_handler = self.classify(self.path.read_text())
         busy = sum(by_handler.values()) or 1
         return {
             handler: {"share": round(n / busy, 3), "cpu_ms": round(cpu_ms_per_request * n / busy, 3)}
@@ -167,16 +196,35 @@ def busy_by_handler(raw: str) -> collections.Counter[str]:
     return counts
 
 
+def client_by_part(raw: str) -> collections.Counter[str]:
+    """py-spy raw stacks of this process → busy samples per CLIENT_PARTS part (a socket send apart), leaving out
+    the event loop waiting for I/O."""
+    counts: collections.Counter[str] = collections.Counter()
+    for line in raw.splitlines():
+        stack, _, samples = line.rpartition(" ")
+        frames = [frame.split(" (")[0] for frame in stack.split(";")]
+        if "EpollSelector.select" in frames or "BaseEventLoop.run_until_complete" not in frames:
+            continue  # waiting, or not the event loop's thread (py-spy's own)
+        if SENDING in frames:
+            counts["(socket send)"] += int(samples)
+            continue
+        held = set(frames)
+        counts[next((name for name, frame in CLIENT_PARTS if frame in held), "(other)")] += int(samples)
+    return counts
+
+
 async def part(
     name: str,
     pid: int,
     census: Census,
-    sampler: Sampler,
+    samplers: tuple[Sampler, Sampler],
     work: Callable[[], Awaitable[tuple[int, float]]],
 ) -> dict[str, Any]:
     """Run `work` (→ requests, derive CPU seconds) with the census on; per request figures."""
     census.clear()
+    sampler, client_sampler = samplers
     sampler.start(name)
+    client_sampler.start(name)
     census.on = True
     started, client_started = cpu_seconds(pid), cpu_seconds(os.getpid())
     requests, derive = await work()
@@ -184,13 +232,15 @@ async def part(
     client_spent = cpu_seconds(os.getpid()) - client_started
     census.on = False
     per_request = 1000 * spent / requests
+    client_per_request = 1000 * client_spent / requests
     return {
         "requests": requests,
         "server_cpu_ms_per_request": round(per_request, 3),
-        "client_cpu_ms_per_request": round(1000 * client_spent / requests, 3),
+        "client_cpu_ms_per_request": round(client_per_request, 3),
         "of_which_deriving_ms": round(1000 * derive / requests, 3) if derive else None,
         "commands_per_request": census.per(requests),
         "server_busy_by_handler": sampler.shares(per_request),
+        "client_busy_by_part": client_sampler.shares(client_per_request),
     }
 
 
@@ -253,9 +303,12 @@ async def run(rounds: int, seconds: float, profile: bool, events: Events) -> dic
             "keyed": events.keyed,
         }
         with tempfile.TemporaryDirectory() as scratch:
-            sampler = Sampler(pid, profile, Path(scratch))
-            figures["batches"] = await part("batches", pid, census, sampler, batches)
-            figures["singles"] = await part("singles", pid, census, sampler, singles)
+            samplers = (
+                Sampler(pid, profile, Path(scratch)),
+                Sampler(os.getpid(), profile, Path(scratch), client_by_part),
+            )
+            figures["batches"] = await part("batches", pid, census, samplers, batches)
+            figures["singles"] = await part("singles", pid, census, samplers, singles)
         await client.close()
         return figures
     finally:
