@@ -1,11 +1,13 @@
 """The database's work per recorded event: the commands the platform sends and the server CPU they cost.
 
     python -m benchmarks.event_census [--rounds 20] [--seconds 8] [--profile] [--members 1 --items 100 --keyed]
+        [--histories]
 
 On a fresh embedded SecantusDB (in memory, as `benchmarks.hot_path` runs it), with the distribution store's indexes
 and the benchmark's events (`benchmarks.hot_path.event_doc`: by default one member, 100 items, no client id, as
 `hot_path --events-only` sends them; `--members 200 --items 300 --keyed` as `events_many_members` does: each batch
-the next member's, on the next items in turn, a client id on every event):
+the next member's, on the next items in turn, a client id on every event; `--histories`: each member's
+`member_recent` document holds its RECENT_KEPT entries before the parts, as an active member's does):
 
 - `batches`: `EventsStore.insert_events` of 100 events, one at a time, TAKE_BATCHES of them then the ingest worker's
   drain (about its takes' size under `hot_path --events-only`), --rounds times: per request the commands sent (by
@@ -244,7 +246,7 @@ async def part(
     }
 
 
-async def run(rounds: int, seconds: float, profile: bool, events: Events) -> dict[str, Any]:
+async def run(rounds: int, seconds: float, profile: bool, events: Events, *, histories: bool) -> dict[str, Any]:
     if profile and shutil.which("py-spy") is None:
         raise SystemExit("--profile needs py-spy")
     server = EmbeddedServer(":memory:")
@@ -259,7 +261,12 @@ async def run(rounds: int, seconds: float, profile: bool, events: Events) -> dic
         store = DistributionStore(open_database(client, "bench_distribution", journaled=True))
         await store.ensure_indexes()
         drainer = IngestWorker(store, interval=0)
-        for _ in range(3):  # warm: the collections, their first documents and the items' counters exist
+        # Warm: the collections, their first documents and the items' counters exist; with `histories`, a batch
+        # of every member's, so each member's member_recent document holds RECENT_KEPT entries, as an active
+        # member's does (the benchmark's members otherwise start with none, and a push into a short document costs
+        # less than into a full one).
+        warm_rounds = max(3, -(-len(events.members) // TAKE_BATCHES) if histories else 0)
+        for _ in range(warm_rounds):
             for _ in range(TAKE_BATCHES):
                 await store.events.insert_events(events.batch(BATCH))
             await drainer.drain()
@@ -301,6 +308,7 @@ async def run(rounds: int, seconds: float, profile: bool, events: Events) -> dic
             "members": len(events.members),
             "items": len(events.items),
             "keyed": events.keyed,
+            "histories": histories,
         }
         with tempfile.TemporaryDirectory() as scratch:
             samplers = (
@@ -323,9 +331,12 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=1, help="members in turn, one a batch")
     parser.add_argument("--items", type=int, default=BATCH, help="the items events are on, in turn")
     parser.add_argument("--keyed", action="store_true", help="a clientEventId on every event")
+    parser.add_argument(
+        "--histories", action="store_true", help="every member's member_recent document full before the parts"
+    )
     args = parser.parse_args()
     events = Events(members=args.members, items=args.items, keyed=args.keyed)
-    print_summary(asyncio.run(run(args.rounds, args.seconds, args.profile, events)))
+    print_summary(asyncio.run(run(args.rounds, args.seconds, args.profile, events, histories=args.histories)))
 
 
 if __name__ == "__main__":
