@@ -25,7 +25,9 @@ every update and sorted a `$push`'s array with its own comparisons, so a push in
 of its CPU whatever it pushed, and under events from many members (each take a push per distinct member: about one
 per `recordEvent`) that was the largest part of an event's database CPU (docs/performance.md, "Events from many
 members on many items"). A document an older version wrote (an `events` array) is read as before and rewritten
-packed by its next write; entries in both (an older worker pushing meanwhile) are merged by `_id`.
+packed by its next write; entries in both (an older worker pushing meanwhile) are merged by `_id`. A push whose
+events are all newer than the newest kept one (the usual case) is merged as bytes, the kept entries copied undecoded
+(store/packed_recent.py, `merged`); any other push is merged by `_id` and date.
 
 What the writers guarantee, so that a read does no more than slice: `events` is newest first (every `$push` sorts
 the whole array, `seed` writes it sorted), and no event is in it twice (the worker pushes an event in the
@@ -62,6 +64,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from distribution_service.domain.honeycomb import EventType
 from distribution_service.store.base import HISTORY_FIELDS, Doc
 from distribution_service.store.decoded_docs import DecodedDocs, raw_id
+from distribution_service.store.packed_recent import prepended
 from infra.lookups import find_in
 
 # Engagements kept per member: training's HISTORY_LIMIT (ranking/member_features.py; a test holds them equal).
@@ -123,6 +126,18 @@ def stored_entries(doc: Doc, codec_options: CodecOptions[Any]) -> list[Doc]:
     if not events:
         return unpacked
     return newest_first([*unpacked, *events], max(RECENT_KEPT, len(unpacked)))
+
+
+def merged(stored: Doc | None, pushed: list[Doc], codec_options: CodecOptions[Any]) -> Binary:
+    """A document's packed entries with these pushed (newest RECENT_KEPT, each event once): as bytes when every
+    pushed one is newer than the newest kept (store/packed_recent.py), else decoded, merged by `_id` and date."""
+    newest = newest_first(pushed, RECENT_KEPT)
+    if stored is not None and EVENTS not in stored and stored.get(PACKED) is not None:
+        fast = prepended(bytes(stored[PACKED]), newest, RECENT_KEPT, codec_options, _when)
+        if fast is not None:
+            return fast
+    kept = stored_entries(stored, codec_options) if stored is not None else []
+    return pack(newest_first([*newest, *kept], RECENT_KEPT))
 
 
 def stored_newest_first(entries: list[Doc], limit: int) -> list[Doc]:
@@ -265,9 +280,8 @@ class MemberRecentStore:
             writes = []
             for key, mine in pushed.items():
                 stored = found.get(key)
-                kept = stored_entries(stored, self.docs.codec_options) if stored is not None else []
                 update: Doc = {
-                    "$set": {PACKED: pack(newest_first([*mine, *kept], RECENT_KEPT)), "updated_at": now},
+                    "$set": {PACKED: merged(stored, mine, self.docs.codec_options), "updated_at": now},
                     "$setOnInsert": {"community_id": members[key][0], "member_id": members[key][1]},
                 }
                 if stored is not None and EVENTS in stored:

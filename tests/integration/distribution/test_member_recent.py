@@ -296,3 +296,28 @@ async def test_a_write_from_a_read_another_push_changed_since_conflicts(store: D
             await session.abort_transaction()
     assert refused.value.has_error_label("TransientTransactionError")
     assert len(await stored_events(store, community, member)) == 2
+
+
+async def test_pushes_in_time_order_keep_the_last_k_and_a_late_event_lands_in_its_place(
+    store: DistributionStore,
+) -> None:
+    """Pushes of events newer than every kept one (merged as bytes, store/packed_recent.py) keep what the events
+    say, as a late event's push (merged by `_id` and date) does."""
+    community, member = ObjectId(), ObjectId()
+    docs = sorted(history(community, member, RECENT_KEPT + 30), key=lambda d: d["occurred_at"])
+    for doc in docs:
+        doc["_id"] = ObjectId()
+        doc["engaged"] = True
+    late = docs.pop(len(docs) - 20)  # derived after the events around it
+    # when: each event pushed on its own, oldest first, then the late one
+    for doc in docs:
+        await store.events.recent.push([doc], None)
+    await store.events.recent.push([late], None)
+    # then: the newest RECENT_KEPT of them all, newest first, each once
+    stored = await stored_events(store, community, member)
+    expected = sorted((entry(d) for d in [*docs, late]), key=lambda e: e["occurred_at"], reverse=True)[:RECENT_KEPT]
+    assert fields(stored) == fields(expected)
+    assert newest_first_and_unique(stored)
+    read = await store.events.list_member_recent(community, [member], limit=RECENT_KEPT)
+    assert read is not None
+    assert [e["_id"] for e in read[str(member)]] == [e["_id"] for e in expected]
