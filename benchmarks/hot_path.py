@@ -38,8 +38,9 @@ baseline measured in the same run:
   each timed run starts once the gateway and the database server are quiet (the in-memory engine's eviction after
   earlier phases' writes ran with no request in flight), the first once the gateway is 40 s old; `--isolation-soak`
   runs one loaded run that long instead and samples the gateway's resident memory every 10 s (`soak_gateway_rss_mb`);
-  with HEAVY_LANE_PROCESS=true in the environment the gateway's heavy-lane child answers the maximum-cost queries
-  (gateway/heavy_lane.py; its CPU and memory reported apart, `isolation_heavy_gateway`), and with
+  the gateway's heavy-lane child answers the maximum-cost queries (HEAVY_LANE_PROCESS, on by default; =false in the
+  environment: the gateway does; gateway/heavy_lane.py; its CPU and memory reported apart, `isolation_heavy_gateway`),
+  and with
   `--isolation-only --isolation-heavy-gateway-nice N` a second gateway process on the same database and core at
   niceness N does (the eighteenth session's experiment);
 - a golden-slot run of --slot-members members (benchmarks/slot_run.py, pinned to the platform's core) vs bare

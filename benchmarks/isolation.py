@@ -382,9 +382,10 @@ HEAVY_LANE_PID_HEADER = "X-Heavy-Lane-Pid"
 
 
 def heavy_lane_child(base: str, token: str, limit: float = 180.0) -> int | None:
-    """With HEAVY_LANE_PROCESS on in this environment (the gateway inherits it): the PID of the gateway's heavy-lane
-    child once it answers a maximum-cost query (untimed: it also warms the child's ranking stack), else None."""
-    if os.environ.get("HEAVY_LANE_PROCESS", "").lower() not in ("1", "true", "yes", "on"):
+    """Unless HEAVY_LANE_PROCESS is off in this environment (the gateway inherits it; on by default outside
+    APP_ENV=test, and the harness's gateway runs as development): the PID of the gateway's heavy-lane child once it
+    answers a maximum-cost query (untimed: it also warms the child's ranking stack), else None."""
+    if os.environ.get("HEAVY_LANE_PROCESS", "true").strip().lower() in ("0", "false", "no", "off"):
         return None
     deadline = time.monotonic() + limit
     with httpx.Client(base_url=base, timeout=120) as http:

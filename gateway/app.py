@@ -25,7 +25,7 @@ from gateway.auth import Authenticator, TokenIssuer
 from gateway.console import console_routes
 from gateway.context import GatewayContext
 from gateway.cost_lane import lane_for
-from gateway.heavy_lane import HeavyLane
+from gateway.heavy_lane import HeavyLane, lane_enabled
 from gateway.limits import RateLimiter, RateLimitMiddleware
 from gateway.middleware import BodySizeLimitMiddleware, BodyTooLargeError
 from gateway.partners.keys import ApiKeyResolver
@@ -198,7 +198,7 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
         return await metrics_endpoint(request)
 
     # HEAVY_LANE_PROCESS: heavy queries answered by a child process at a lower priority once it is ready.
-    heavy = HeavyLane(settings, nice=settings.heavy_lane_nice) if settings.heavy_lane_process else None
+    heavy = HeavyLane(settings, nice=settings.heavy_lane_nice) if lane_enabled(settings) else None
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

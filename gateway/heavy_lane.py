@@ -110,6 +110,13 @@ def child_environment(settings: Settings, socket: Path) -> dict[str, str]:
     return env
 
 
+def lane_enabled(settings: Settings) -> bool:
+    """HEAVY_LANE_PROCESS: on by default, except under APP_ENV=test (a test that wants the child says so)."""
+    if settings.heavy_lane_process is None:
+        return settings.app_env != "test"
+    return settings.heavy_lane_process
+
+
 def _libc_prctl() -> Any:
     """libc's prctl, looked up before any fork (not in the forked child, where the loader's lock may be held)."""
     try:

@@ -92,7 +92,8 @@ class Settings(BaseSettings):
     # Heavy queries (the lane's threshold) answered by a child gateway process at niceness HEAVY_LANE_NICE, over a
     # private unix socket (gateway/heavy_lane.py), so that the kernel keeps cheap requests first; budgets are still
     # charged here. Until the child is ready (and after a crash, while it restarts) heavy queries run here.
-    heavy_lane_process: bool = False
+    # None: on, except under APP_ENV=test (gateway/heavy_lane.py `lane_enabled`).
+    heavy_lane_process: bool | None = None
     heavy_lane_nice: int = Field(default=10, ge=0, le=19)
     # Browser origins allowed to call the gateway (CORS), comma-separated; "*" for any. Unset: none in production,
     # any outside it (a local web app on another port works out of the box).

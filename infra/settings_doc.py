@@ -82,7 +82,7 @@ DESCRIPTIONS: dict[str, str] = {
     "process the gateway starts at niceness `HEAVY_LANE_NICE`, over a private unix socket, so that the kernel keeps "
     "the cheap requests first; budgets are still charged once by the gateway. Until the child is ready, and while "
     "it restarts after a crash, heavy queries run in the gateway; mutations always do. Costs the child's memory "
-    "(about another gateway's).",
+    "(about another gateway's). Unset: on, except under `APP_ENV=test`.",
     "heavy_lane_nice": "The niceness added to the heavy lane's child process (`HEAVY_LANE_PROCESS`).",
     "gc_freeze_after_seconds": "The gateway moves what is alive once it has started, and again this many seconds "
     "later (the ranking stack loaded), out of the garbage collector's full passes, which stalled every request "

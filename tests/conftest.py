@@ -19,6 +19,10 @@ from tests.factories import ADMIN_KEY, JWT_SECRET, Api
 from tests.fast_settings import build_settings
 from tests.redis_server import redis_server
 
+# The gateways tests start as processes (APP_ENV=development) start no heavy-lane child unless a test asks for one
+# (tests/integration/test_heavy_lane.py): its memory and start-up would be every such test's.
+os.environ.setdefault("HEAVY_LANE_PROCESS", "false")
+
 # Secrets of production length, so that a test may switch APP_ENV to production and still start.
 INTERNAL_TOKEN = "test-internal-token-0123456789abcdef"
 WEBHOOK_SECRET = "whsec_test-0123456789abcdef0123456789"

@@ -50,3 +50,13 @@ def test_the_child_reads_the_gateways_settings_back_but_charges_nothing_and_star
     assert {k: v for k, v in child.model_dump().items() if k not in changed} == expected
     # The internal token the gateway generated is the child's too: the services it mounts accept the same calls.
     assert child.internal_api_token == gateway.internal_api_token
+
+
+def test_the_lane_is_on_by_default_except_under_test_and_as_set() -> None:
+    from gateway.heavy_lane import lane_enabled
+
+    assert lane_enabled(Settings.model_construct(app_env="development", heavy_lane_process=None)) is True
+    assert lane_enabled(Settings.model_construct(app_env="production", heavy_lane_process=None)) is True
+    assert lane_enabled(Settings.model_construct(app_env="test", heavy_lane_process=None)) is False
+    assert lane_enabled(Settings.model_construct(app_env="production", heavy_lane_process=False)) is False
+    assert lane_enabled(Settings.model_construct(app_env="test", heavy_lane_process=True)) is True
