@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-from graphql import ExecutionResult
+from typing import TYPE_CHECKING
 
 from gateway.cost_pacing import Pacer
 
@@ -54,13 +52,6 @@ class CostLane:
     def sends_away(self, cost: int, *, query: bool) -> bool:
         """Whether this operation is answered by the heavy lane's child: a heavy query while the child is ready."""
         return query and self.is_heavy(cost) and self.process is not None and self.process.ready
-
-    async def answered_away(
-        self, query: str, variables: dict[str, Any] | None, operation_name: str | None, headers: Mapping[str, str]
-    ) -> tuple[ExecutionResult, int | None]:
-        """The child's answer (gateway/heavy_lane.py `HeavyLane.answer`) and its PID."""
-        assert self.process is not None
-        return await self.process.answer(query, variables, operation_name, headers)
 
     @contextlib.asynccontextmanager
     async def admitted(self, cost: int) -> AsyncIterator[None]:

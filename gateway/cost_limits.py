@@ -164,9 +164,11 @@ class QueryCostLimits(SchemaExtension):
             return False
         request = getattr(ctx.context, "request", None)
         headers: Mapping[str, str] = request.headers if request is not None else {}
-        ctx.result, pid = await self.lane.answered_away(ctx.query, ctx.variables, ctx.operation_name, headers)
+        child = self.lane.process
+        assert child is not None  # sends_away: the child is there and ready
+        ctx.result, pid = await child.answer(ctx.query, ctx.variables, ctx.operation_name, headers)
         response = getattr(ctx.context, "response", None)
-        if pid is not None and response is not None and self.lane.process is not None and self.lane.process.debug:
+        if pid is not None and response is not None and child.debug:
             response.headers[PID_HEADER] = str(pid)
         return True
 

@@ -10,7 +10,9 @@ decoding the rest: the pushed entries, newest first, then the kept ones in their
 kept entries' bytes are copied as they are (an array's element is its index as a name, then the entry's own BSON
 document), only the newest one is decoded, for its date. Anything else (a pushed event as old as a kept one, an
 older version's `events` array beside, bytes not laid out as `pack` writes them) returns None: the caller merges
-the slow way, by `_id` and date.
+the slow way, by `_id` and date. The array is walked by hand rather than read as pymongo's RawBSONDocument entries
+(`bson.decode` with `document_class=RawBSONDocument`, then `bson.encode` of them): that gives the same bytes but
+`python -m benchmarks.member_recent_merge` measured it at 94.0 against 43.4 µs for a one-event push onto 100 entries.
 """
 
 from __future__ import annotations
