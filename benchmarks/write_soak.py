@@ -1,0 +1,111 @@
+"""Whether the platform's own writes slow down as the database ages (issue 14): `recordEvents` of 100 at 8
+connections, round after round on one server and one gateway, set up as benchmarks/hot_path.py sets them up (server
+and gateway on one core, wrk on the other).
+
+    python -m benchmarks.write_soak [--rounds 12] [--seconds 10] [--items 300]
+
+Bare `insert_one` at 8 connections first (the baseline, with the server's CPU milliseconds an insert), then
+`--rounds` batch runs, each drained (the worker's derivation of its events counted in its CPU), then the bare
+baseline again. Each round: events/s, against the start's bare baseline, the server's and the gateway's CPU
+milliseconds a 100-event request, and the server's resident MB after it. `early` and `late` are the medians of the
+first and the last EDGE_ROUNDS rounds; `late_vs_early` divides them (events/s: below 1 is slower; server CPU: above 1
+costs more). Prints a table, then one JSON line of every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import print_summary
+from benchmarks.gateway_harness import database_server, ratio, running_gateway
+from benchmarks.hot_path import header, need_wrk
+from benchmarks.hot_path_events_order import bare_one, batch_run
+
+EDGE_ROUNDS = 2
+
+
+def resident_mb(pid: int) -> float:
+    """A process's resident size now, from Linux's /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return round(int(fields[21]) * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+
+
+def edge(rounds: list[dict[str, Any]]) -> dict[str, float]:
+    """Medians of events/s and of the server's CPU ms a request over the given rounds."""
+    return {
+        "eps": round(statistics.median(r["eps"] for r in rounds), 1),
+        "server_cpu_ms": round(statistics.median(r["server_cpu_ms"] for r in rounds), 2),
+    }
+
+
+def run(rounds: int, seconds: int, items: int) -> dict[str, Any]:
+    need_wrk()
+    figures = header(seconds)
+    figures["load_average_start"] = round(os.getloadavg()[0], 2)
+    with database_server() as server:
+        figures["bare_one_start"] = bare_one(server.uri, server.pid, seconds, profile=False)
+        bare = figures["bare_one_start"]["rate"]
+        soak: list[dict[str, Any]] = []
+        with running_gateway(server, "soak", items=items, warm=True) as gateway:
+            gateway.drain()
+            for number in range(rounds):
+                batch = batch_run(gateway, seconds, bare, profile=False)
+                soak.append(
+                    {
+                        "round": number,
+                        "eps": batch["eps"],
+                        "vs_bare_one": batch["vs_bare_one"],
+                        "server_cpu_ms": batch["cpu"]["server_cpu_ms"],
+                        "gateway_cpu_ms": batch["cpu"]["gateway_cpu_ms"],
+                        "drain_seconds": batch["cpu"]["drain_seconds"],
+                        "failed_commands": batch["cpu"]["failed_commands"],
+                        "server_rss_mb": resident_mb(server.pid),
+                    }
+                )
+                print(soak[-1], flush=True)
+        figures["rounds"] = soak
+        figures["bare_one_end"] = bare_one(server.uri, server.pid, seconds, profile=False)
+        figures["server_rss_mb_end"] = resident_mb(server.pid)
+    early, late = edge(soak[:EDGE_ROUNDS]), edge(soak[-EDGE_ROUNDS:])
+    figures["early"], figures["late"] = early, late
+    figures["late_vs_early_eps"] = ratio(late["eps"], early["eps"])
+    figures["late_vs_early_server_cpu"] = ratio(late["server_cpu_ms"], early["server_cpu_ms"])
+    figures["late_vs_bare_one_start"] = ratio(late["eps"], bare)
+    figures["bare_end_vs_start"] = ratio(figures["bare_one_end"]["rate"], bare)
+    figures["load_average_end"] = round(os.getloadavg()[0], 2)
+    return figures
+
+
+def table(figures: dict[str, Any]) -> None:
+    print("| round | events/s | vs bare | server ms | gateway ms | drain s | server RSS MB |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for r in figures["rounds"]:
+        print(
+            f"| {r['round']} | {r['eps']} | {r['vs_bare_one']} | {r['server_cpu_ms']} | {r['gateway_cpu_ms']} "
+            f"| {r['drain_seconds']} | {r['server_rss_mb']} |"
+        )
+    print(
+        f"late vs early: events/s {figures['late_vs_early_eps']}x, server CPU {figures['late_vs_early_server_cpu']}x; "
+        f"bare insert_one end vs start {figures['bare_end_vs_start']}x"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=12)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--items", type=int, default=300)
+    args = parser.parse_args()
+    if args.rounds < 2 * EDGE_ROUNDS:
+        parser.error(f"--rounds must be at least {2 * EDGE_ROUNDS}")
+    figures = run(args.rounds, args.seconds, args.items)
+    table(figures)
+    print_summary(figures)
+
+
+if __name__ == "__main__":
+    main()
