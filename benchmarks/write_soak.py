@@ -4,17 +4,18 @@ and gateway on one core, wrk on the other).
 
     python -m benchmarks.write_soak [--rounds 12] [--seconds 10] [--items 300]
 
-Bare `insert_one` at 8 connections first (the baseline, with the server's CPU milliseconds an insert), then
-`--rounds` batch runs, each drained (the worker's derivation of its events counted in its CPU), then the bare
-baseline again. Each round: events/s, against the start's bare baseline, the server's and the gateway's CPU
-milliseconds a 100-event request, and the server's resident MB after it. `early` and `late` are the medians of the
-first and the last EDGE_ROUNDS rounds; `late_vs_early` divides them (events/s: below 1 is slower; server CPU: above 1
-costs more). Prints a table, then one JSON line of every figure.
+Bare `insert_one` at 8 connections first, after the bare baselines' warm-up (the baseline, with the server's CPU
+milliseconds an insert), then `--rounds` batch runs, each drained (the worker's derivation of its events counted in
+its CPU), then the bare baseline again. Each round: events/s, against the start's bare baseline, the server's and
+the gateway's CPU milliseconds a 100-event request, and the server's resident MB after it. `early` and `late` are
+the medians of the first and the last EDGE_ROUNDS rounds; `late_vs_early` divides them (events/s: below 1 is
+slower; server CPU: above 1 costs more). Prints a table, then one JSON line of every figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import statistics
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 
 from benchmarks.common import print_summary
 from benchmarks.gateway_harness import database_server, ratio, running_gateway
-from benchmarks.hot_path import header, need_wrk
+from benchmarks.hot_path import header, need_wrk, warm_up
 from benchmarks.hot_path_events_order import bare_one, batch_run
 
 EDGE_ROUNDS = 2
@@ -47,6 +48,7 @@ def run(rounds: int, seconds: int, items: int) -> dict[str, Any]:
     figures = header(seconds)
     figures["load_average_start"] = round(os.getloadavg()[0], 2)
     with database_server() as server:
+        asyncio.run(warm_up(server.uri))
         figures["bare_one_start"] = bare_one(server.uri, server.pid, seconds, profile=False)
         bare = figures["bare_one_start"]["rate"]
         soak: list[dict[str, Any]] = []

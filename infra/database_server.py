@@ -66,6 +66,7 @@ DEFAULT_NICE = 0
 CACHE_SIZE_ENV = "SECANTUS_CACHE_SIZE"
 DEFAULT_CACHE_SIZE = "4G"
 CACHE_SIZE_FLAG = "--cache-size"
+TTL_SWEEP_RELEASE_ENV = "SECANTUS_TTL_SWEEP_RELEASE"
 
 
 def reap(server: Any) -> None:
@@ -149,6 +150,30 @@ def install_chunk_index_options() -> None:
     Storage._insert_chunk = chunk_with_one_map
 
 
+def install_ttl_sweep_release() -> None:
+    """SecantusDB's TTL sweep (`Storage.prune_ttl_all_collections`) followed by `release_thread_snapshot`, as its wire
+    server does after every request. The sweeper thread runs it every 60 s and then waits holding its WiredTiger
+    session with cursors still positioned: an implicit transaction whose snapshot pins WiredTiger's oldest
+    transaction ID until the next sweep. Every write after the pin then stays unsettled, so once a store's update
+    chains pass its eviction target (2.5% of the cache: 100 MB at 4G), eviction reconciles the same hot pages tens of
+    thousands of times a minute and restores every update onto them, freeing nothing (docs/performance.md "The
+    embedded server's cache: the TTL sweeper's snapshot"). The release resets the session's cursors and drops its
+    snapshot; the sweep itself is unchanged (`_ttl_sweep_loop` still opens a fresh session before each one). The fix
+    belongs upstream, in `_ttl_sweep_loop`."""
+    from secantus.storage import Storage
+
+    sweep = Storage.prune_ttl_all_collections
+
+    def sweep_and_release(self: Any, *args: Any, **kwargs: Any) -> int:
+        try:
+            pruned: int = sweep(self, *args, **kwargs)
+            return pruned
+        finally:
+            self.release_thread_snapshot()
+
+    Storage.prune_ttl_all_collections = sweep_and_release
+
+
 def oplog_wanted(setting: str | None) -> bool:
     """`SECANTUS_OPLOG`: on (1, true, yes) for a server whose oplog someone reads (a change stream); off by default."""
     return (setting or "").strip().lower() in {"1", "on", "true", "yes"}
@@ -202,6 +227,11 @@ def with_cache_size(argv: list[str], size: str) -> list[str]:
     return [*argv, CACHE_SIZE_FLAG, size]
 
 
+def ttl_sweep_release_wanted(setting: str | None) -> bool:
+    """`SECANTUS_TTL_SWEEP_RELEASE`: on unless off (0, false, no, off), for a figure of SecantusDB as released."""
+    return (setting or "").strip().lower() not in {"0", "off", "false", "no"}
+
+
 def index_options_per_chunk_wanted(setting: str | None) -> bool:
     """`SECANTUS_INDEX_OPTIONS_PER_CHUNK`: on unless off (0, false, no, off), for a figure of SecantusDB as released
     (`python -m benchmarks.hot_path --events-only` beside one without it)."""
@@ -222,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     install_idle_pruning()
     if index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV)):
         install_chunk_index_options()
+    if ttl_sweep_release_wanted(os.environ.get(TTL_SWEEP_RELEASE_ENV)):
+        install_ttl_sweep_release()
 
     def build(*args: Any, **kwargs: Any) -> Any:
         server = SecantusDBServer(*args, transaction_lifetime_seconds=lifetime, **kwargs)
