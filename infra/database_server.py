@@ -38,9 +38,14 @@ benchmarks' servers) that rewriting frees nothing for long under sustained write
 after ~25 MB of updates, its eviction walked millions of pages and rewrote pages 0.4-1.6 million times in three
 minutes on the server's core, and inserts slept in `__wt_page_in_func` on pages it held: after a benchmark's feed runs
 the server's CPU per 100 stored events doubled (at 4G it did not), and bare inserts ran at half the rate in two runs
-of three (docs/performance.md, "The embedded server's cache (eighteenth session)"). The thresholds scale with the
-cache: 4G postpones that eviction fourfold, it does not remove it. `--cache-size` among the wrapper's own arguments
-wins.
+of three (docs/performance.md, "The embedded server's cache (eighteenth session)"). `--cache-size` among the
+wrapper's own arguments wins.
+
+TTL sweep release (`SECANTUS_TTL_SWEEP_RELEASE`, on by default; `off` runs SecantusDB as released): what made that
+eviction free nothing was SecantusDB's TTL sweeper, whose thread sweeps every 60 s and then waits holding a WiredTiger
+snapshot that pins the oldest transaction ID until its next sweep; no write after it could be settled, and the 4G
+cache only postponed the rewriting (`install_ttl_sweep_release`; docs/performance.md "The embedded server's cache:
+the TTL sweeper's snapshot (nineteenth session)").
 
 Standalone on purpose (standard library and SecantusDB only): it runs by path, from any working directory.
 """
