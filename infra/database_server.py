@@ -160,11 +160,11 @@ def install_ttl_sweep_release() -> None:
     server does after every request. The sweeper thread runs it every 60 s and then waits holding its WiredTiger
     session with cursors still positioned: an implicit transaction whose snapshot pins WiredTiger's oldest
     transaction ID until the next sweep. Every write after the pin then stays unsettled, so once a store's update
-    chains pass its eviction target (2.5% of the cache: 100 MB at 4G), eviction reconciles the same hot pages tens of
-    thousands of times a minute and restores every update onto them, freeing nothing (docs/performance.md "The
-    embedded server's cache: the TTL sweeper's snapshot"). The release resets the session's cursors and drops its
-    snapshot; the sweep itself is unchanged (`_ttl_sweep_loop` still opens a fresh session before each one). The fix
-    belongs upstream, in `_ttl_sweep_loop`."""
+    chains pass its eviction target (2.5% of the cache: 100 MB at 4G), eviction reconciles tens of thousands of pages
+    every few seconds and restores every update onto them, freeing nothing, and the server's CPU a write doubles
+    (docs/performance.md "The embedded server's cache: the TTL sweeper's snapshot"). The release resets the
+    session's cursors and drops its snapshot; the sweep itself is unchanged (`_ttl_sweep_loop` still opens a fresh
+    session before each one). The fix belongs upstream, in `_ttl_sweep_loop`."""
     from secantus.storage import Storage
 
     sweep = Storage.prune_ttl_all_collections
