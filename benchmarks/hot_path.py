@@ -110,8 +110,10 @@ from benchmarks.slot_run import MEMORY_MEMBERS_MAX
 from infra.database_server import (
     CACHE_SIZE_ENV,
     INDEX_OPTIONS_ENV,
+    TTL_SWEEP_RELEASE_ENV,
     cache_size_wanted,
     index_options_per_chunk_wanted,
+    ttl_sweep_release_wanted,
 )
 
 WARMUP_WRITES = 12_000
@@ -326,6 +328,7 @@ def header(seconds: int) -> Figures:
     figures["rate_limits"] = "off (RATE_LIMITS_ENABLED=false)"
     figures["dev_server_index_options_per_chunk"] = index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV))
     figures["dev_server_cache_size"] = cache_size_wanted(os.environ.get(CACHE_SIZE_ENV))
+    figures["dev_server_ttl_sweep_release"] = ttl_sweep_release_wanted(os.environ.get(TTL_SWEEP_RELEASE_ENV))
     return figures
 
 

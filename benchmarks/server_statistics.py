@@ -9,7 +9,8 @@ infra/database_server.py runs it (`SECANTUS_CACHE_SIZE` and the rest as set), pl
 fast statistics on and appends one JSON line a second to `--out` (the cache's, eviction's, reconciliation's,
 transactions' and page-acquire counters as WiredTiger names them, the process's CPU seconds and resident MB). Then,
 and with `--summary`, it prints each server's totals (SUMMARY: pages its eviction walked, pages it reconciled, the
-seconds its threads slept waiting for a page, forced evictions; peaks of the cache, its updates and the resident size)
+seconds its threads slept waiting for a page, forced evictions; peaks of the cache, its updates, the resident size
+and the transaction IDs its oldest reader held back)
 and one JSON line of them. A server's lines follow each other; a new server (its CPU seconds back near zero) starts
 a new block.
 """
@@ -45,6 +46,9 @@ PEAKS = {
     "updates_mb": "cache: bytes allocated for updates",
 }
 CACHE_MAX = "cache: maximum bytes configured"
+# Transactions between WiredTiger's oldest reader and now: a snapshot held for long keeps every later write
+# unsettled, and eviction then rewrites pages it cannot free (docs/performance.md, "the TTL sweeper's snapshot").
+PINNED = "transaction: transaction range of IDs currently pinned"
 
 
 def sample(session: Any) -> dict[str, Any]:
@@ -122,6 +126,7 @@ def totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for name, key in PEAKS.items():
         summary[f"peak_{name}"] = max(row.get(key, 0) for row in rows) >> 20
     summary["peak_rss_mb"] = round(max(row["rss_mb"] for row in rows))
+    summary["peak_pinned_transaction_ids"] = max(row.get(PINNED, 0) for row in rows)
     return summary
 
 

@@ -38,9 +38,14 @@ benchmarks' servers) that rewriting frees nothing for long under sustained write
 after ~25 MB of updates, its eviction walked millions of pages and rewrote pages 0.4-1.6 million times in three
 minutes on the server's core, and inserts slept in `__wt_page_in_func` on pages it held: after a benchmark's feed runs
 the server's CPU per 100 stored events doubled (at 4G it did not), and bare inserts ran at half the rate in two runs
-of three (docs/performance.md, "The embedded server's cache (eighteenth session)"). The thresholds scale with the
-cache: 4G postpones that eviction fourfold, it does not remove it. `--cache-size` among the wrapper's own arguments
-wins.
+of three (docs/performance.md, "The embedded server's cache (eighteenth session)"). `--cache-size` among the
+wrapper's own arguments wins.
+
+TTL sweep release (`SECANTUS_TTL_SWEEP_RELEASE`, on by default; `off` runs SecantusDB as released): what made that
+eviction free nothing was SecantusDB's TTL sweeper, whose thread sweeps every 60 s and then waits holding a WiredTiger
+snapshot that pins the oldest transaction ID until its next sweep; no write after it could be settled, and the 4G
+cache only postponed the rewriting (`install_ttl_sweep_release`; docs/performance.md "The embedded server's cache:
+the TTL sweeper's snapshot (nineteenth session)").
 
 Standalone on purpose (standard library and SecantusDB only): it runs by path, from any working directory.
 """
@@ -66,6 +71,7 @@ DEFAULT_NICE = 0
 CACHE_SIZE_ENV = "SECANTUS_CACHE_SIZE"
 DEFAULT_CACHE_SIZE = "4G"
 CACHE_SIZE_FLAG = "--cache-size"
+TTL_SWEEP_RELEASE_ENV = "SECANTUS_TTL_SWEEP_RELEASE"
 
 
 def reap(server: Any) -> None:
@@ -149,6 +155,30 @@ def install_chunk_index_options() -> None:
     Storage._insert_chunk = chunk_with_one_map
 
 
+def install_ttl_sweep_release() -> None:
+    """SecantusDB's TTL sweep (`Storage.prune_ttl_all_collections`) followed by `release_thread_snapshot`, as its wire
+    server does after every request. The sweeper thread runs it every 60 s and then waits holding its WiredTiger
+    session with cursors still positioned: an implicit transaction whose snapshot pins WiredTiger's oldest
+    transaction ID until the next sweep. Every write after the pin then stays unsettled, so once a store's update
+    chains pass its eviction target (2.5% of the cache: 100 MB at 4G), eviction reconciles tens of thousands of pages
+    every few seconds and restores every update onto them, freeing nothing, and the server's CPU a write doubles
+    (docs/performance.md "The embedded server's cache: the TTL sweeper's snapshot"). The release resets the
+    session's cursors and drops its snapshot; the sweep itself is unchanged (`_ttl_sweep_loop` still opens a fresh
+    session before each one). The fix belongs upstream, in `_ttl_sweep_loop`."""
+    from secantus.storage import Storage
+
+    sweep = Storage.prune_ttl_all_collections
+
+    def sweep_and_release(self: Any, *args: Any, **kwargs: Any) -> int:
+        try:
+            pruned: int = sweep(self, *args, **kwargs)
+            return pruned
+        finally:
+            self.release_thread_snapshot()
+
+    Storage.prune_ttl_all_collections = sweep_and_release
+
+
 def oplog_wanted(setting: str | None) -> bool:
     """`SECANTUS_OPLOG`: on (1, true, yes) for a server whose oplog someone reads (a change stream); off by default."""
     return (setting or "").strip().lower() in {"1", "on", "true", "yes"}
@@ -202,6 +232,11 @@ def with_cache_size(argv: list[str], size: str) -> list[str]:
     return [*argv, CACHE_SIZE_FLAG, size]
 
 
+def ttl_sweep_release_wanted(setting: str | None) -> bool:
+    """`SECANTUS_TTL_SWEEP_RELEASE`: on unless off (0, false, no, off), for a figure of SecantusDB as released."""
+    return (setting or "").strip().lower() not in {"0", "off", "false", "no"}
+
+
 def index_options_per_chunk_wanted(setting: str | None) -> bool:
     """`SECANTUS_INDEX_OPTIONS_PER_CHUNK`: on unless off (0, false, no, off), for a figure of SecantusDB as released
     (`python -m benchmarks.hot_path --events-only` beside one without it)."""
@@ -222,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     install_idle_pruning()
     if index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV)):
         install_chunk_index_options()
+    if ttl_sweep_release_wanted(os.environ.get(TTL_SWEEP_RELEASE_ENV)):
+        install_ttl_sweep_release()
 
     def build(*args: Any, **kwargs: Any) -> Any:
         server = SecantusDBServer(*args, transaction_lifetime_seconds=lifetime, **kwargs)

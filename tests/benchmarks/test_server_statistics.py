@@ -12,7 +12,7 @@ from pymongo import MongoClient
 
 import infra.embedded as embedded
 from benchmarks import server_statistics
-from benchmarks.server_statistics import COUNTERS, PEAKS, SLEEP_COUNTER, STATISTICS_ENV, servers, totals
+from benchmarks.server_statistics import COUNTERS, PEAKS, PINNED, SLEEP_COUNTER, STATISTICS_ENV, servers, totals
 from infra.database_server import CACHE_SIZE_ENV
 
 
@@ -24,6 +24,7 @@ def line(cpu: float, walked: int, cache: int, rss: float) -> dict[str, Any]:
         COUNTERS["eviction_pages_walked"]: walked,
         SLEEP_COUNTER: walked * 1000,
         PEAKS["cache_mb"]: cache << 20,
+        PINNED: walked * 2,
     }
 
 
@@ -38,6 +39,7 @@ def test_a_new_server_starts_a_new_block_and_each_block_is_summed(tmp_path: Path
     assert first["page_acquire_sleep_seconds"] == 0.0  # 30,000 us
     assert first["peak_cache_mb"] == 9
     assert first["peak_rss_mb"] == 70
+    assert first["peak_pinned_transaction_ids"] == 80
     assert first["seconds"] == 20
     assert totals(blocks[1])["eviction_pages_walked"] == 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,11 @@ from infra.database_server import (
     OPLOG_ENV,
     index_options_per_chunk_wanted,
     install_chunk_index_options,
+    install_ttl_sweep_release,
     nice_wanted,
     oplog_wanted,
     prune_idle_transactions,
+    ttl_sweep_release_wanted,
 )
 from infra.embedded import EmbeddedServer, answers
 from infra.settings import Settings
@@ -237,3 +240,85 @@ def test_an_insert_chunk_builds_each_collections_index_options_once_and_stores_t
     built.clear()
     storage.insert("probe", "many", [{"k": n} for n in range(100)])
     assert built.count("many") == 1
+
+
+PINNED = "transaction: transaction range of IDs currently pinned"
+
+
+def pinned_ids(storage: Any) -> int:
+    """How many transaction IDs WiredTiger's oldest reader holds back (its own statistic; `statistics=(fast)` on)."""
+    session = storage._conn.open_session()
+    try:
+        cursor = session.open_cursor("statistics:", None, None)
+        while cursor.next() == 0:
+            description, _, value = cursor.get_value()
+            if description == PINNED:
+                return int(value)
+        raise AssertionError(f"no statistic {PINNED!r}")
+    finally:
+        session.close()
+
+
+def pinned_ids_within(storage: Any, seconds: float) -> int:
+    """The fewest pinned IDs seen over `seconds`: WiredTiger moves its oldest ID on in the background (its eviction
+    server), so a release shows up a moment later."""
+    deadline, fewest = time.monotonic() + seconds, pinned_ids(storage)
+    while fewest and time.monotonic() < deadline:
+        time.sleep(0.2)
+        fewest = min(fewest, pinned_ids(storage))
+    return fewest
+
+
+def on_a_thread(storage: Any, work: Any, *, release: bool) -> None:
+    def run() -> None:
+        work()
+        if release:  # what the wire server does after every request
+            storage.release_thread_snapshot()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+
+
+@pytest.mark.parametrize("released", [True, False])
+def test_a_ttl_sweep_leaves_no_snapshot_pinning_later_writes(released: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SecantusDB's sweeper thread sweeps and then waits 60 s; as released, the sweep leaves its session's snapshot
+    pinned, and every later write stays unsettled behind it (WiredTiger's eviction then rewrites pages it cannot
+    free). With the release nothing is held back once the writes are done. (If the unreleased case stops pinning,
+    SecantusDB has fixed `_ttl_sweep_loop` and the patch can go.)"""
+    from secantus.storage import Storage
+
+    monkeypatch.setattr(Storage, "prune_ttl_all_collections", Storage.prune_ttl_all_collections)
+    if released:
+        install_ttl_sweep_release()
+    storage = Storage(":memory:", enable_oplog=False, ttl_sweep_seconds=0)
+    try:
+        storage._conn.reconfigure("statistics=(fast)")
+        now = datetime.now(UTC)
+        on_a_thread(
+            storage,
+            lambda: storage.create_index("probe", "sessions", "at", {"at": 1}, {"expireAfterSeconds": 60}),
+            release=True,
+        )
+        on_a_thread(
+            storage, lambda: storage.insert("probe", "sessions", [{"at": now, "n": n} for n in range(20)]), release=True
+        )
+        on_a_thread(storage, storage.prune_ttl_all_collections, release=False)
+
+        def writes() -> None:
+            for n in range(200):
+                storage.insert("probe", "events", [{"n": n}])
+                storage.release_thread_snapshot()
+
+        on_a_thread(storage, writes, release=True)
+        if released:
+            assert pinned_ids_within(storage, 10.0) < 20
+        else:
+            assert pinned_ids_within(storage, 3.0) >= 200
+    finally:
+        storage.close()
+
+
+def test_the_ttl_sweep_release_is_on_unless_turned_off() -> None:
+    assert [ttl_sweep_release_wanted(s) for s in (None, "", "on", "1")] == [True] * 4
+    assert [ttl_sweep_release_wanted(s) for s in ("0", "off", " OFF ", "false", "no")] == [False] * 5
