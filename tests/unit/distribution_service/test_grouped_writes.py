@@ -17,13 +17,14 @@ class Refused(Exception):
 class Recorder:
     """A write that records each group and can be told to fail."""
 
-    def __init__(self, fail: BaseException | None = None) -> None:
+    def __init__(self, fail: BaseException | None = None, held: int | None = None) -> None:
         self.groups: list[list[int]] = []
         self.fail = fail
+        self.held = held  # a group starting with this doc stays in flight until cancelled
 
     async def __call__(self, docs: list[Doc]) -> None:
         self.groups.append([d["n"] for d in docs])
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(3600 if docs[0]["n"] == self.held else 0.01)
         if self.fail is not None:
             raise self.fail
 
@@ -79,7 +80,7 @@ async def test_a_caller_that_goes_away_leaves_the_write_to_finish_for_the_others
 
 
 def test_a_writer_outliving_its_event_loop_still_writes_on_the_next_one() -> None:
-    write = Recorder()
+    write = Recorder(held=1)  # in flight however long the stopped loop's steps take on a loaded machine
     grouped = GroupedWrites(write, max_docs=10, refusals=(Refused,))
     first_loop = asyncio.new_event_loop()
     try:
