@@ -5,6 +5,7 @@ seconds from /proc, and figures printed as they are measured."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -87,6 +88,24 @@ def cpu_seconds(pid: int) -> float:
     """A process's CPU seconds so far (user and system, every thread), from Linux's /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def child_pids(pid: int) -> list[int]:
+    """A process's children now (the gateway's heavy-lane child, HEAVY_LANE_PROCESS), from Linux's /proc."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def children_cpu_seconds(pid: int) -> dict[int, float]:
+    """Each child's CPU seconds so far (a child that ended meanwhile left out)."""
+    found: dict[int, float] = {}
+    for child in child_pids(pid):
+        with contextlib.suppress(OSError):
+            found[child] = cpu_seconds(child)
+    return found
 
 
 def pin(pid: int, core: str, attempts: int = 5) -> None:
