@@ -108,6 +108,22 @@ def children_cpu_seconds(pid: int) -> dict[int, float]:
     return found
 
 
+def wait_children_quiet(pid: int, *, limit_seconds: float = 120.0, busy_share: float = 0.02) -> float:
+    """Wait until `pid`'s children (the gateway's heavy-lane child) spent under `busy_share` of a core over a second:
+    the child's start (imports, the ranking stack's prewarm, its collector's freezes: seconds of CPU at niceness 10)
+    is over, so a timed run meets a started replica. The seconds waited (at most `limit_seconds`)."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit_seconds:
+        before = children_cpu_seconds(pid)
+        if not before:
+            break
+        time.sleep(1.0)
+        after = children_cpu_seconds(pid)
+        if set(after) == set(before) and sum(after.values()) - sum(before.values()) < busy_share:
+            break
+    return round(time.monotonic() - started, 1)
+
+
 def pin(pid: int, core: str, attempts: int = 5) -> None:
     """Every thread of `pid` on `core`. taskset fails when a thread it listed ends before it is pinned (a starting
     server's threads come and go): tried again, the threads left are pinned."""

@@ -47,8 +47,8 @@ baseline measured in the same run:
   `Booster.predict` throughput, whole and in two partitions, with each member delivered exactly once
   (`--slot-members 0` skips it; it is linear in members).
 
-`--events-only` measures just the bare baselines, `recordEvent` at 8 and 32 connections and `recordEvents` of 100,
-and beside each run the CPU milliseconds per request of the gateway process and of the database server, the ingest
+`--events-only` measures just the bare baselines, `recordEvent` at 8 and 32 connections and `recordEvents` of 100
+(once the gateway's heavy-lane child has started: `lane_child_start_wait_seconds`), and beside each run the CPU milliseconds per request of the gateway process and of the database server, the ingest
 worker's derivation of that run's events included (counted until the outbox is drained after the run):
 `record_event_c8_cpu_ms` and the like, with the database commands the gateway saw fail meanwhile (`failed_commands`:
 transaction conflicts, transactions the server reaped).
@@ -95,6 +95,7 @@ from benchmarks.gateway_harness import (
     ratio,
     running_gateway,
     second_gateway,
+    wait_children_quiet,
     wrk,
 )
 from benchmarks.isolation import (
@@ -351,6 +352,7 @@ def run_events(seconds: int, items: int) -> dict[str, Any]:
         with running_gateway(server, "hot", items=items) as gateway:
             base, token = gateway.base, gateway.token
             gateway.drain()
+            figures["lane_child_start_wait_seconds"] = wait_children_quiet(gateway.gateway_pid)
             one = {"contentId": gateway.content[0], "type": "OPEN"}
             hundred = [{"contentId": gateway.content[k % items], "type": "OPEN"} for k in range(100)]
             for c in (8, 32):
