@@ -1,0 +1,57 @@
+"""Kept item snapshots of events (service/event_items.py): the items events ask for are read again together, ahead
+of their expiry, in the lookup of a missing one; nothing is kept longer than its lifetime."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from bson import ObjectId
+
+from distribution_service.service import event_items
+from distribution_service.service.event_items import EventItems
+
+
+class Content:
+    def __init__(self) -> None:
+        self.asked: list[list[str]] = []
+
+    async def lookup(self, community_id: str, ids: list[str], *, viewer: Any) -> list[Any]:
+        self.asked.append(list(ids))
+        kind = SimpleNamespace(value="UGC")
+        return [SimpleNamespace(tags=[i], author_id=None, kind=kind, parent_id=None) for i in ids]
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    now = [100.0]
+    monkeypatch.setattr(event_items.time, "monotonic", lambda: now[0])
+    return now
+
+
+async def test_items_in_use_past_half_their_lifetime_are_read_with_a_missing_one(clock: list[float]) -> None:
+    content, cid = Content(), ObjectId()
+    items = EventItems(content, ttl_seconds=10)  # type: ignore[arg-type]
+    for i in ("a", "b", "idle"):
+        await items.lookup(cid, [i])
+    clock[0] += 6
+    await items.lookup(cid, ["a"])
+    await items.lookup(cid, ["b"])  # asked again since read: in use; "idle" is not
+    # when: a missing item is asked past half their lifetime
+    await items.lookup(cid, ["c"])
+    # then: read with the kept ones in use, not the idle one; they answer from memory for another lifetime
+    assert content.asked[-1] == ["c", "a", "b"]
+    clock[0] += 9
+    await items.lookup(cid, ["a", "b", "c"])
+    assert len(content.asked) == 4
+
+
+async def test_nothing_is_kept_longer_than_its_lifetime(clock: list[float]) -> None:
+    content, cid = Content(), ObjectId()
+    items = EventItems(content, ttl_seconds=10)  # type: ignore[arg-type]
+    await items.lookup(cid, ["a"])
+    await items.lookup(cid, ["a"])
+    clock[0] += 10
+    await items.lookup(cid, ["a"])
+    assert content.asked == [["a"], ["a"]]
