@@ -48,8 +48,9 @@ baseline measured in the same run:
   (`--slot-members 0` skips it; it is linear in members).
 
 `--events-only` measures just the bare baselines, `recordEvent` at 8 and 32 connections and `recordEvents` of 100
-(once the gateway's heavy-lane child has started: `lane_child_start_wait_seconds`), and beside each run the CPU milliseconds per request of the gateway process and of the database server, the ingest
-worker's derivation of that run's events included (counted until the outbox is drained after the run):
+(once the gateway's heavy-lane child has started: `lane_child_start_wait_seconds`), and beside each run the CPU
+milliseconds per request of the gateway process (and of its children) and of the database server, the ingest worker's
+derivation of that run's events included (counted until the outbox is drained after the run):
 `record_event_c8_cpu_ms` and the like, with the database commands the gateway saw fail meanwhile (`failed_commands`:
 transaction conflicts, transactions the server reaped).
 
