@@ -35,6 +35,7 @@ from benchmarks.gateway_calls import RECORD, RECORD_MANY
 from benchmarks.gateway_harness import (
     WRK_ERRORS,
     RunningGateway,
+    children_cpu_seconds,
     database_server,
     ratio,
     running_gateway,
@@ -116,6 +117,7 @@ def run(members: int, seconds: int, items: int) -> dict[str, Any]:
             tokens = [gateway.platform.register("hot", f"ev{k}")[0] for k in range(members)]
             gateway.drain()
             figures["lane_child_start_wait_seconds"] = wait_children_quiet(gateway.gateway_pid)
+            figures["lane_child_start_cpu_seconds"] = round(sum(children_cpu_seconds(gateway.gateway_pid).values()), 2)
             for connections in (8, 32):
                 script = events_script(tokens, gateway.content, 1, f"one{connections}")
                 r = timed_run(gateway, script, connections=connections, seconds=seconds, per_request=1)

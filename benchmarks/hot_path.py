@@ -354,6 +354,7 @@ def run_events(seconds: int, items: int) -> dict[str, Any]:
             base, token = gateway.base, gateway.token
             gateway.drain()
             figures["lane_child_start_wait_seconds"] = wait_children_quiet(gateway.gateway_pid)
+            figures["lane_child_start_cpu_seconds"] = round(sum(children_cpu_seconds(gateway.gateway_pid).values()), 2)
             one = {"contentId": gateway.content[0], "type": "OPEN"}
             hundred = [{"contentId": gateway.content[k % items], "type": "OPEN"} for k in range(100)]
             for c in (8, 32):
