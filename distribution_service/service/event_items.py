@@ -12,8 +12,8 @@ single events over 300 items asked content for one item at a time, 50-60 lookups
 lifetime is read again when an event asks for it, together with the community's other kept items past half theirs
 that events asked for since they were read (the oldest first, up to REFRESH_AHEAD): the items in use are read in a
 few reads of many (300 items in turn at 160-350 events a second: 6-10 lookups a second of up to 97 items, 80-120
-items a second, in a simulation with this module's clock), none is kept longer than before, and an item no event
-asks for expires as before.
+items a second; tests/unit/distribution_service/test_event_items.py), none is kept longer than before, and an item
+no event asks for expires as before.
 """
 
 from __future__ import annotations

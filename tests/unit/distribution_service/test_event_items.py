@@ -58,3 +58,19 @@ async def test_nothing_is_kept_longer_than_its_lifetime(clock: list[float]) -> N
     clock[0] += 6
     await items.lookup(cid, ["idle"])
     assert content.asked == [["a", "idle"], ["idle"]]
+
+
+@pytest.mark.parametrize("rate", [160, 350])
+async def test_300_items_in_turn_are_looked_up_a_few_times_a_second_not_once_each(
+    clock: list[float], rate: int
+) -> None:
+    content, cid = Content(), ObjectId()
+    items = EventItems(content, ttl_seconds=5)  # type: ignore[arg-type]
+    ids = [str(ObjectId()) for _ in range(300)]
+    start = clock[0]
+    for k in range(rate * 60):  # a minute of single events, each on the next item
+        clock[0] = start + k / rate
+        await items.lookup(cid, [ids[k % 300]])
+    # then: each item read every 2.5-5 s in reads of many (one item a lookup as each expired: 50-60 a second)
+    assert len(content.asked) / 60 <= 12
+    assert max(len(a) for a in content.asked) <= 97
