@@ -5,6 +5,7 @@ seconds from /proc, and figures printed as they are measured."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -87,6 +88,70 @@ def cpu_seconds(pid: int) -> float:
     """A process's CPU seconds so far (user and system, every thread), from Linux's /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# A gateway's heavy-lane child is started once it is this old: it freezes its heap a second time 30 s in
+# (GC_FREEZE_AFTER_SECONDS), after the ranking stack's prewarm (infra/gc_pause.py, distribution_service/service/
+# prewarm.py).
+LANE_CHILD_SETTLE_SECONDS = 35.0
+
+
+def child_pids(pid: int) -> list[int]:
+    """A process's children now (the gateway's heavy-lane child, HEAVY_LANE_PROCESS), from Linux's /proc."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def children_cpu_seconds(pid: int) -> dict[int, float]:
+    """Each child's CPU seconds so far (a child that ended meanwhile left out)."""
+    found: dict[int, float] = {}
+    for child in child_pids(pid):
+        with contextlib.suppress(OSError):
+            found[child] = cpu_seconds(child)
+    return found
+
+
+def runnable_threads(pid: int) -> int:
+    """How many of `pid`'s children's threads are running or waiting for a core now (state R), from Linux's /proc:
+    a child starved of the core by busier processes still counts as busy."""
+    count = 0
+    for child in child_pids(pid):
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{child}/task").iterdir():
+                with contextlib.suppress(OSError):
+                    if (task / "stat").read_text().rpartition(")")[2].split()[0] == "R":
+                        count += 1
+    return count
+
+
+def age_seconds(pid: int) -> float:
+    """How long ago a process started, from Linux's /proc."""
+    started = int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[19]) / os.sysconf("SC_CLK_TCK")
+    return float(Path("/proc/uptime").read_text().split()[0]) - started
+
+
+def wait_children_quiet(pid: int, *, limit_seconds: float = 120.0, busy_share: float = 0.05) -> float:
+    """Wait until `pid`'s children (the gateway's heavy-lane child) are LANE_CHILD_SETTLE_SECONDS old and were
+    runnable in under `busy_share` of 50 looks over a second: the child's start (imports, then the ranking stack's
+    prewarm and, 30 s in, its collector's second freeze: seconds of CPU at niceness 10, stretched over tens of seconds
+    on a busy core) is over, so a timed run meets a started replica. The seconds waited (at most `limit_seconds`)."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit_seconds and (children := child_pids(pid)):
+        with contextlib.suppress(OSError):
+            young = LANE_CHILD_SETTLE_SECONDS - min(age_seconds(c) for c in children)
+            if young > 0:
+                time.sleep(min(young, 1.0))
+                continue
+        busy = 0
+        for _ in range(50):
+            busy += runnable_threads(pid) > 0
+            time.sleep(0.02)
+        if busy < 50 * busy_share:
+            break
+    return round(time.monotonic() - started, 1)
 
 
 def pin(pid: int, core: str, attempts: int = 5) -> None:

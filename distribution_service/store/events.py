@@ -1,10 +1,10 @@
 """Events and imported signals; the item counters derived from events are `store/item_counters.py`, reached
 through `EventsStore.counters`; the one-off migrations of older databases are `store/event_migrations.py`.
 
-A recorded event is stored together with its outbox entry (store/event_outbox.py) and, when it has a client id, its
-key (store/event_keys.py), in one transaction; the ingest worker (service/ingest_worker.py) derives the counters
-from the outbox in batches. Imported events are counted as they are imported (service/importing.py) and have no
-outbox entry.
+A recorded event is stored together with its outbox entry (store/event_outbox.py), in one transaction; one with a
+client id under an `_id` derived from it (store/event_keys.py). The ingest worker (service/ingest_worker.py) derives
+the counters from the outbox in batches. Imported events are counted as they are imported (service/importing.py)
+and have no outbox entry.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
 from distribution_service.store.client_inserts import insert_all
 from distribution_service.store.community_activity import CommunityActivityStore
-from distribution_service.store.event_keys import ClientKey, EventKeysStore, client_key, not_stored
+from distribution_service.store.event_keys import ClientKey, EventKeysStore, assign_ids, client_key, not_stored
 from distribution_service.store.event_migrations import RETIRED_INDEXES, EventMigrations
 from distribution_service.store.event_outbox import EventOutboxStore, Pending
 from distribution_service.store.grouped_writes import GroupedWrites, GroupRefused
@@ -86,7 +86,7 @@ class EventsStore:
 
     async def ensure_indexes(self) -> None:
         indexes = IndexPlan()
-        # A client event id is recorded once per community by its key document (store/event_keys.py), not by an
+        # A client event id is recorded once per community by its event's `_id` (store/event_keys.py), not by an
         # index here: every index of `events` costs every stored event (docs/performance.md, "Events in").
         # list_members_engagement: members' engagement events (`engaged` equality, `$in` on member).
         indexes.add(
@@ -121,6 +121,8 @@ class EventsStore:
         await self.activity.ensure_indexes()
         # Data migrations of older databases, once the indexes they read are there.
         await self.migrate.run_all()
+        # Whether the backfill (or an older version) left key documents to read beside the events' `_id`s.
+        await self.keys.legacy(again=True)
         existing = await self.events.index_information()
         for name in RETIRED_INDEXES:
             if name in existing:
@@ -137,24 +139,26 @@ class EventsStore:
         Acknowledged means stored: the transaction commits the events and the entry the ingest worker derives them
         from together (journaled, `j: true`), so an event answered `duplicate: false` is counted once, whatever is
         killed afterwards (this process, the worker, the database). A client event id already stored answers as a
-        duplicate with the stored id: a transaction refused for a key already stored (store/event_keys.py) writes
-        nothing, so the stored ids are read (one read for the batch) and the rest is stored again. The `_id`s are
-        chosen here, so the transaction is run again once on a connection error without retryable writes
-        (infra/mongo.py): finding our own `_id`s stored means the first attempt committed (the transaction stores
-        all or nothing).
+        duplicate with the stored id: a transaction refused for a key already stored (an event's `_id` derived from
+        it, or an older version's key document: store/event_keys.py) writes nothing, so the stored ids are read
+        (one read for the batch) and the rest is stored again. The `_id`s are chosen here, so the transaction is run
+        again once on a connection error without retryable writes (infra/mongo.py): finding our own keyed events
+        stored (their `write` is this call's) means the first attempt committed (the transaction stores all or
+        nothing).
         """
         if not docs:
             return []
+        write = ObjectId()
         firsts: dict[ClientKey, Doc] = {}
         fresh: list[Doc] = []
         for doc in mark_engaged(docs):
-            doc.setdefault("_id", ObjectId())
             key = client_key(doc)
             if key is not None:
                 if key in firsts:
                     continue  # repeated within the batch: answered as the first one's duplicate
                 firsts[key] = doc
             fresh.append(doc)
+        assign_ids(fresh, write)
         stored: dict[ClientKey, ObjectId] = {}
         grouped = True  # the first attempt joins concurrent recorders' (GroupedWrites); any retry goes alone
         journaled = False  # whether this call waited for the journal after its last commit
@@ -172,11 +176,11 @@ class EventsStore:
             except BulkWriteError as exc:
                 if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
                     raise
-            found = await self.keys.stored(k for d in fresh if (k := client_key(d)) is not None)
-            keyed = [(key, d["_id"]) for d in fresh if (key := client_key(d)) is not None]
-            if not keyed or any(found.get(key) == own for key, own in keyed):
-                break  # our own `_id`s are stored: the first attempt committed, only its reply was lost
-            stored.update(found)
+            keyed = [k for d in fresh if (k := client_key(d)) is not None]
+            found = await self.keys.stored(keyed)
+            if not keyed or any(f.write == write for f in found.values()):
+                break  # our own events are stored: the first attempt committed, only its reply was lost
+            stored.update({key: f.event_id for key, f in found.items()})
             left = [d for d in fresh if client_key(d) not in stored]
             if len(left) == len(fresh):
                 raise RuntimeError("an event was refused as a duplicate, yet no stored event has its client id")
@@ -188,10 +192,12 @@ class EventsStore:
         results: list[tuple[ObjectId, bool]] = []
         for doc in docs:
             key = client_key(doc)
-            existing: ObjectId = doc["_id"]
-            if key is not None:
-                existing = stored[key] if key in stored else firsts[key]["_id"]
-            results.append((existing, existing != doc["_id"]))
+            if key is None:
+                results.append((doc["_id"], False))
+            elif key in stored:
+                results.append((stored[key], True))
+            else:
+                results.append((firsts[key]["_id"], firsts[key] is not doc))
         return results
 
     def impressions_insert(self, docs: list[Doc]) -> InsertOne[Doc]:
@@ -209,14 +215,12 @@ class EventsStore:
         await self.barrier.wait()
 
     async def _transact(self, docs: list[Doc], *, outbox: bool = True) -> None:
-        """The events' keys (those with a client id: store/event_keys.py), the events and their outbox entries, in
-        one journaled transaction (a duplicate aborts it whole), sent as one client-level bulk write when few (one
-        round trip fewer than an insert per collection: store/client_inserts.py). A client event id already stored
-        (or an event `_id`: our own committed first attempt) is raised as BulkWriteError, as `insert_many` raises
-        it. `outbox=False`: imported events, counted as they are imported."""
-        keys = self.keys.docs_for(docs)
+        """The events and their outbox entries in one journaled transaction (a duplicate aborts it whole), sent as
+        one client-level bulk write when few (one round trip fewer than an insert per collection:
+        store/client_inserts.py). A client event id already stored (its event's `_id`, or an older version's key
+        document: store/event_keys.py; or an unkeyed event's `_id`: our own committed first attempt) is raised as
+        BulkWriteError, as `insert_many` raises it. `outbox=False`: imported events, counted as they are imported."""
         writes = [
-            *(InsertOne(k, namespace=self.keys.keys.full_name) for k in keys),
             *(InsertOne(d, namespace=self.events.full_name) for d in docs),
             *(
                 InsertOne(e, namespace=self.outbox.entries.full_name)
@@ -224,10 +228,13 @@ class EventsStore:
             ),
         ]
         client = self.events.database.client
-        # Writes up to here are keys and events: their duplicates are replays; any other refusal is an error.
-        replayable = len(keys) + len(docs)
+        # Writes up to here are events: their duplicates are replays; any other refusal is an error.
+        replayable = len(docs)
+        legacy = await self.keys.legacy()
 
         async def write(session: Session) -> None:
+            if legacy:
+                await self.keys.refuse_legacy(docs, session)
             try:
                 await insert_all(client, writes, ordered=True, session=session)
             except ClientBulkWriteException as exc:
@@ -544,12 +551,12 @@ class EventsStore:
         others (and repeats within the batch) as {position: why}. A concurrent import of the same ids aborts the
         transaction: the stored ids are read again and the rest stored."""
         mark_engaged(docs)
-        for doc in docs:
-            doc.setdefault("_id", ObjectId())
+        write = ObjectId()
+        assign_ids(docs, write)
         failed: dict[int, str] = {}
         for attempt in range(IMPORT_ATTEMPTS):
             stored = await self.keys.stored(k for d in docs if (k := client_key(d)) is not None)
-            fresh, refused = not_stored(docs, stored)
+            fresh, refused = not_stored(docs, stored, write)
             failed = dict.fromkeys(refused, IMPORT_KEY_FIELDS)
             try:
                 if fresh:

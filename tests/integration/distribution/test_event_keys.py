@@ -1,5 +1,6 @@
-"""Client event ids are kept once per community by key documents (store/event_keys.py), not by an index on `events`:
-recorded and imported events are idempotent by them, and a database an older version wrote is brought over."""
+"""Client event ids are kept once per community by the events' `_id`s derived from them (store/event_keys.py), not by
+an index on `events` nor key documents: recorded and imported events are idempotent by them, and a database an older
+version wrote (key documents, or a unique index before them) stays idempotent for the events it stored."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, datetime
 from bson import ObjectId
 
 from distribution_service.store import DistributionStore, Doc
+from distribution_service.store.event_keys import keyed_id
 
 
 def event(community: ObjectId, key: str | None) -> Doc:
@@ -23,14 +25,15 @@ def event(community: ObjectId, key: str | None) -> Doc:
     return doc
 
 
-async def test_events_carry_no_index_for_client_ids_and_only_events_with_one_get_a_key(
+async def test_an_event_with_a_client_id_is_stored_under_an_id_derived_from_it_and_no_key_document(
     store: DistributionStore,
 ) -> None:
     community = ObjectId()
     results = await store.events.insert_events([event(community, "k1"), event(community, None)])
-    # then: the event with a client id has its key, naming it; the other has none
-    keys = [doc async for doc in store.events.keys.keys.find({})]
-    assert keys == [{"_id": f"{community}:k1", "event_id": results[0][0]}]
+    # then: the event with a client id has the id its key names; the other a fresh one; no key document, no index
+    assert results[0] == (keyed_id((community, "k1")), False)
+    assert results[1][0] != keyed_id((community, "k1"))
+    assert await store.events.keys.keys.count_documents({}) == 0
     indexes = await store.events.events.index_information()
     assert not [name for name, spec in indexes.items() if "client_event_id" in dict(spec["key"])]
 
@@ -83,4 +86,24 @@ async def test_an_import_stores_each_client_id_once_and_reports_the_rest(store: 
     assert list(again) == [0]
     assert await store.events.events.count_documents({"community_id": community}) == 2
     keys = await store.events.keys.stored([(community, "import:s:1"), (community, "import:s:2")])
-    assert keys == {(community, "import:s:1"): stored[0][0], (community, "import:s:2"): batch[1]["_id"]}
+    assert {k: s.event_id for k, s in keys.items()} == {
+        (community, "import:s:1"): stored[0][0],
+        (community, "import:s:2"): batch[1]["_id"],
+    }
+
+
+async def test_a_key_document_an_older_version_wrote_still_refuses_a_replay(store: DistributionStore) -> None:
+    # An event the previous version stored: a fresh ObjectId, and its key document.
+    community = ObjectId()
+    old = event(community, "kept-1")
+    old["_id"] = ObjectId()
+    await store.events.events.insert_one(old)
+    await store.events.keys.keys.insert_one({"_id": f"{community}:kept-1", "event_id": old["_id"]})
+    await store.ensure_indexes()  # a process of this version starts: it reads the key documents from now on
+    # when: replayed, recorded and imported; and a new id beside
+    replay = await store.events.insert_events([event(community, "kept-1"), event(community, "new-1")])
+    imported = await store.events.insert_imported_events([event(community, "kept-1")])
+    # then: the old event answers for its id; the new one is stored under its derived id
+    assert replay == [(old["_id"], True), (keyed_id((community, "new-1")), False)]
+    assert list(imported) == [0]
+    assert await store.events.events.count_documents({"client_event_id": "kept-1"}) == 1

@@ -145,7 +145,7 @@ async def test_active_communities_are_read_from_their_latest_event_times(world: 
     assert await plans_of(world) == ["IXSCAN last_event_at"] * 2
 
 
-async def test_a_duplicate_event_is_found_by_its_key_document(world: World) -> None:
+async def test_a_duplicate_event_is_found_by_its_derived_id(world: World) -> None:
     doc = {
         "community_id": world.community,
         "member_id": world.members[1],
@@ -156,7 +156,7 @@ async def test_a_duplicate_event_is_found_by_its_key_document(world: World) -> N
     }
     ((_, duplicate),) = await world.store.events.insert_events([doc])
     assert duplicate is True
-    # the stored id read from its key document by `_id` (store/event_keys.py); then the journal barrier's write by
+    # the stored event read by the `_id` its client id names (store/event_keys.py); then the journal barrier's write by
     # `_id` (a duplicate is answered once the journal holds what it answers from)
     assert await plans_of(world) == ["IXSCAN _id_", "IXSCAN _id_"]
 
