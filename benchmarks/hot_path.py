@@ -1,6 +1,7 @@
 """The honeycomb hot path from outside: events in and feeds out through a real gateway process under wrk.
 
     python -m benchmarks.hot_path [--seconds 10] [--items 300] [--skip-history] [--slot-members 100000] [--model]
+        [--loop-meter]
     python -m benchmarks.hot_path --isolation-only [--seconds 10] [--isolation-rounds 3] [--loop-meter]
     python -m benchmarks.hot_path --isolation-only --isolation-soak 300 [--loop-meter]
     python -m benchmarks.hot_path --isolation-only --isolation-heavy-gateway-nice 10 [--loop-meter]
@@ -379,12 +380,15 @@ def run(
     rounds: int = ISOLATION_ROUNDS,
     *,
     model: bool = False,
+    loop_meter: bool = False,
 ) -> dict[str, Any]:
     need_wrk()
     figures = header(seconds)
     with database_server() as server:
         bare_baselines(server.uri, seconds, figures)
-        with running_gateway(server, "hot", items=items, warm=True) as gateway:
+        meter = server.scratch / "loop_meter.jsonl" if loop_meter else None
+        module, env = ("benchmarks.loop_meter", {"LOOP_METER_FILE": str(meter)}) if meter else ("gateway", {})
+        with running_gateway(server, "hot", items=items, warm=True, module=module, env=env) as gateway:
             platform, base, token = gateway.platform, gateway.base, gateway.token
             figures["feed_ranker"] = (
                 f"LightGBM model {promote_model(gateway)} (benchmarks/served_model.py)"
@@ -403,7 +407,7 @@ def run(
             # Each typename baseline waits until neither process is busy: after the bare inserts beside the
             # recordEvent runs the server kept a core's share busy for seconds, which slowed the 32-connection
             # baseline by half (and flattered the feed's ratio) before this wait (seventeenth session).
-            watched = Watched(listening_pid(base), server.pid)
+            watched = Watched(listening_pid(base), server.pid, meter)
             quiet_waits: list[float | None] = []
             for connections in (8, 32):
                 c = connections
@@ -457,7 +461,7 @@ def run(
             lane_child = heavy_lane_child(base, token)  # HEAVY_LANE_PROCESS: its child answers the heavy queries
             if lane_child is not None:
                 figures["isolation_heavy_gateway"] = f"the gateway's heavy-lane child at {priority(lane_child)}"
-                watched = Watched(watched.gateway_pid, server.pid, heavy_gateway_pid=lane_child)
+                watched = Watched(watched.gateway_pid, server.pid, meter, lane_child)
             for key, value in isolation(base, token, seconds, gateway.drain, rounds, watched).items():
                 figures[key] = value
             if history:
@@ -550,7 +554,7 @@ def main() -> None:
     parser.add_argument(
         "--loop-meter",
         action="store_true",
-        help="with --isolation-only: the gateway's loop metered (benchmarks/loop_meter.py), its heavy share reported",
+        help="the gateway's loop metered (benchmarks/loop_meter.py) in the isolation rounds, its heavy share reported",
     )
     parser.add_argument(
         "--isolation-heavy-gateway-nice",
@@ -580,7 +584,13 @@ def main() -> None:
         )
     else:
         figures = run(
-            args.seconds, args.items, not args.skip_history, args.slot_members, args.isolation_rounds, model=args.model
+            args.seconds,
+            args.items,
+            not args.skip_history,
+            args.slot_members,
+            args.isolation_rounds,
+            model=args.model,
+            loop_meter=args.loop_meter,
         )
     print_summary(figures)
 
