@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     # None: on, except under APP_ENV=test (gateway/heavy_lane.py `lane_enabled`).
     heavy_lane_process: bool | None = None
     heavy_lane_nice: int = Field(default=10, ge=0, le=19)
+    # The child under the kernel's SCHED_IDLE policy as well (Linux): it runs only when its group has nothing else to
+    # run, and a cheap request waking in the gateway takes the core from it at once.
+    heavy_lane_sched_idle: bool = False
     # Browser origins allowed to call the gateway (CORS), comma-separated; "*" for any. Unset: none in production,
     # any outside it (a local web app on another port works out of the box).
     cors_allow_origins: str | None = None
