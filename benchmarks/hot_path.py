@@ -5,6 +5,7 @@
     python -m benchmarks.hot_path --isolation-only [--seconds 10] [--isolation-rounds 3] [--loop-meter]
     python -m benchmarks.hot_path --isolation-only --isolation-soak 300 [--loop-meter]
     python -m benchmarks.hot_path --isolation-only --isolation-heavy-gateway-nice 10 [--loop-meter]
+    python -m benchmarks.hot_path --isolation-only --isolation-reader-events 37000 [--loop-meter]
     python -m benchmarks.hot_path --events-only [--seconds 10]
 
 Set-up, as the hot-path issue prescribes: one SecantusDB server and one gateway process (every service mounted in
@@ -485,13 +486,17 @@ def run_isolation(
     loop_meter: bool = False,
     soak_seconds: int = 0,
     heavy_gateway_nice: int | None = None,
+    reader_events: int = 0,
 ) -> dict[str, Any]:
     """Only the isolation figures (`--isolation-only`): the gateway set up and warmed as `run` does, on a fresh
     server (none of the throughput runs' writes before it), then `isolation`; with `loop_meter`, the gateway run by
     benchmarks/loop_meter.py (its loop's time on the heavy queries reported); with `soak_seconds`, instead of the
     rounds one loaded run that long with the gateway's resident memory sampled (benchmarks/isolation.py `soak`);
     with `heavy_gateway_nice` (`--isolation-heavy-gateway-nice`, an experiment of the eighteenth session), a second
-    gateway process on the same database and core at that niceness, which the maximum-cost client asks instead."""
+    gateway process on the same database and core at that niceness, which the maximum-cost client asks instead;
+    with `reader_events` (`--isolation-reader-events`), the measured member (whom the maximum-cost client is too)
+    first records that many events through recordEvents of 100, derived before the rounds: the history the full
+    run's events phases leave that member (~37,000 events)."""
     figures = header(seconds)
     with database_server() as server:
         figures["isolation_database_priority"] = priority(server.pid)
@@ -502,6 +507,10 @@ def run_isolation(
             _heavy_gateway(gateway, heavy_gateway_nice) as (heavy_base, heavy_pid),
         ):
             base, token = gateway.base, gateway.token
+            if reader_events:
+                record_events(gateway.platform, token, gateway.content, reader_events)
+                figures["isolation_reader_events"] = reader_events
+                figures["isolation_reader_events_drain_seconds"] = gateway.drain()
             lane_child = heavy_lane_child(base, token)  # HEAVY_LANE_PROCESS: the gateway's child answers heavy ones
             if lane_child is not None:
                 figures["isolation_heavy_gateway"] = f"the gateway's heavy-lane child at {priority(lane_child)}"
@@ -564,6 +573,13 @@ def main() -> None:
         help="with --isolation-only: the maximum-cost client asks a second gateway process at this niceness",
     )
     parser.add_argument(
+        "--isolation-reader-events",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --isolation-only: the measured member first records N events (the full run leaves ~37,000)",
+    )
+    parser.add_argument(
         "--isolation-soak",
         type=int,
         default=0,
@@ -581,6 +597,7 @@ def main() -> None:
             loop_meter=args.loop_meter,
             soak_seconds=args.isolation_soak,
             heavy_gateway_nice=args.isolation_heavy_gateway_nice,
+            reader_events=args.isolation_reader_events,
         )
     else:
         figures = run(
