@@ -237,6 +237,8 @@ def isolation(
     figures["typename_rps_loaded_vs_idle_rounds"] = [ratio(b["rps"], a["rps"]) for a, b, _, _ in played]
     figures["max_cost_queries_completed_rounds"] = [len(t) for _, _, _, t in played]
     figures["max_cost_query_ms_median_rounds"] = [round(statistics.median(t), 1) if t else None for *_, t in played]
+    # The slowest one in each loaded run: how long a heavy query waits when the cheap ones keep the core.
+    figures["max_cost_query_ms_max_rounds"] = [round(max(t), 1) if t else None for *_, t in played]
     if watched.gateway_pid is not None:
         figures["isolation_cpu_rounds"] = cpu_rounds
         figures["isolation_gateway_rss_mb"] = rss
