@@ -199,12 +199,7 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
 
     # HEAVY_LANE_PROCESS: heavy queries answered by a child process at a lower priority once it is ready.
     heavy = (
-        HeavyLane(
-            settings,
-            nice=settings.heavy_lane_nice,
-            idle=settings.heavy_lane_sched_idle,
-            slice_us=settings.heavy_lane_slice_us,
-        )
+        HeavyLane(settings, nice=settings.heavy_lane_nice, idle=settings.heavy_lane_sched_idle)
         if lane_enabled(settings)
         else None
     )

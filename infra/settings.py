@@ -98,9 +98,6 @@ class Settings(BaseSettings):
     # The child under the kernel's SCHED_IDLE policy as well (Linux): it runs only when its group has nothing else to
     # run, and a cheap request waking in the gateway takes the core from it at once.
     heavy_lane_sched_idle: bool = False
-    # The child's time slice in microseconds (Linux 6.12+, sched_setattr): a waking gateway waits at most about this
-    # long for the core the child holds. 0: the kernel's default (1.4 ms on two cores).
-    heavy_lane_slice_us: int = Field(default=0, ge=0, le=100_000)
     # Browser origins allowed to call the gateway (CORS), comma-separated; "*" for any. Unset: none in production,
     # any outside it (a local web app on another port works out of the box).
     cors_allow_origins: str | None = None

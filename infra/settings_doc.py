@@ -84,9 +84,6 @@ DESCRIPTIONS: dict[str, str] = {
     "it restarts after a crash, heavy queries run in the gateway; mutations always do. Costs the child's memory "
     "(about another gateway's). Unset: on, except under `APP_ENV=test`.",
     "heavy_lane_nice": "The niceness added to the heavy lane's child process (`HEAVY_LANE_PROCESS`).",
-    "heavy_lane_slice_us": "The heavy lane's child's time slice in microseconds (Linux 6.12 and later): a cheap "
-    "request waking the gateway waits at most about this long for the core the child holds; 0: the kernel's "
-    "default (its base slice: 1.4 ms on two cores).",
     "heavy_lane_sched_idle": "The heavy lane's child also runs under Linux's SCHED_IDLE policy: only when its "
     "gateway has nothing to run, and a cheap request arriving takes the core from it at once.",
     "gc_freeze_after_seconds": "The gateway moves what is alive once it has started, and again this many seconds "
