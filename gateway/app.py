@@ -214,15 +214,12 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
         ):
             if heavy is not None:
                 await heavy.start()
-                if heavy.counts is not None:
-                    graphql.lane.pacer.publish(heavy.counts)
                 graphql.lane.process = heavy
             try:
                 yield
             finally:
                 if heavy is not None:
                     graphql.lane.process = None
-                    graphql.lane.pacer.publish(None)
                     await heavy.stop()
                 await graphql.shared.aclose()
 

@@ -13,9 +13,7 @@ the time, and they are guaranteed that much: a heavy operation is slowed, never 
 it runs without pauses. The result building that follows a step runs during its pause, beside the cheap requests.
 
 What runs inside a step (an in-process service's own calls, tasks it starts) passes through: the gate is cleared
-for the step's own context (infra/call_gate.py). The heavy lane's child (gateway/heavy_lane.py) runs no cheap
-operation: its pacer follows the gateway's counts instead (`follow`, gateway/lane_signal.py), which the gateway's
-pacer publishes (`publish`), so the heavy operations it answers are paced against the gateway's cheap ones.
+for the step's own context (infra/call_gate.py).
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextvars import ContextVar
 
-from gateway.lane_signal import CheapCounts
 from infra.call_gate import call_gate
 
 # Set for the context of an operation executing in the lane as heavy (measurement and tests read it).
@@ -48,31 +45,10 @@ class Pacer:
         self.steps = 0
         self.pauses = 0
         self.paused_seconds = 0.0
-        # The gateway's counts mirrored for its heavy lane's child, or the gateway's counts read in the child.
-        self._published: CheapCounts | None = None
-        self._followed: CheapCounts | None = None
 
     @property
     def enabled(self) -> bool:
         return self.share < 1
-
-    def publish(self, counts: CheapCounts | None) -> None:
-        """Mirror this process's cheap operations into `counts` (the gateway, for its heavy lane's child); None: no
-        longer (before the counts' file is closed)."""
-        self._published = counts
-        if counts is not None:
-            counts.write(self.cheap_started, self.cheap_running)
-
-    def follow(self, counts: CheapCounts | None) -> None:
-        """Pace against the cheap operations `counts` holds too (the child: its gateway's); None: no longer."""
-        self._followed = counts
-
-    def cheap_now(self) -> tuple[int, int]:
-        """Cheap operations started so far and executing now: this process's, and those it follows."""
-        if self._followed is None:
-            return self.cheap_started, self.cheap_running
-        started, running = self._followed.read()
-        return self.cheap_started + started, self.cheap_running + running
 
     def pause_after(self, elapsed: float) -> float:
         """The pause after a step of `elapsed` seconds that met cheap work: the step then held `share` of the time."""
@@ -83,14 +59,10 @@ class Pacer:
         """Around a cheap operation's execution."""
         self.cheap_started += 1
         self.cheap_running += 1
-        if self._published is not None:
-            self._published.write(self.cheap_started, self.cheap_running)
         try:
             yield
         finally:
             self.cheap_running -= 1
-            if self._published is not None:
-                self._published.write(self.cheap_started, self.cheap_running)
 
     @contextlib.contextmanager
     def heavy(self) -> Iterator[None]:
@@ -107,7 +79,7 @@ class Pacer:
     async def step(self) -> AsyncIterator[None]:
         """One service call of a heavy operation: its turn, then a pause if cheap work ran or arrived meanwhile."""
         async with self._turn:
-            started_cheap, _ = self.cheap_now()
+            started_cheap = self.cheap_started
             started = time.perf_counter()
             inner = call_gate.set(None)  # the call's own calls and tasks pass straight through
             try:
@@ -116,8 +88,7 @@ class Pacer:
                 call_gate.reset(inner)
             elapsed = time.perf_counter() - started
             self.steps += 1
-            cheap_started, cheap_running = self.cheap_now()
-            if cheap_running or cheap_started != started_cheap:
+            if self.cheap_running or self.cheap_started != started_cheap:
                 pause = self.pause_after(elapsed)
                 self.pauses += 1
                 self.paused_seconds += pause

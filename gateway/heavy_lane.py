@@ -8,11 +8,6 @@ is sent to the child with the caller's headers (auth, API key, request id) and a
 errors unchanged. So its resolution, ranking, garbage and the collector's passes over it run in a process the
 kernel schedules behind this one, instead of taking turns with the cheap requests on this process's event loop.
 
-While cheap requests run here, the child's heavy operations are paced against them as they would be here
-(QUERY_COST_LANE_SHARE, gateway/cost_pacing.py): this process's pacer publishes its counts of cheap operations in
-a file of the private folder that the child's pacer follows (gateway/lane_signal.py). Unpaced, the child's
-service calls drove the database's work for it at the database's own priority, beside the cheap requests.
-
 The child inherits the session of this process (and so its scheduling group: a niceness weighs against the
 processes of the same group) and is sent SIGTERM when this process dies. The cheap path never depends on it: until
 the child answers readyz (at start and after a crash) heavy operations run here as before, through the cost lane.
@@ -38,7 +33,6 @@ from typing import Any
 import httpx
 from graphql import ExecutionResult, GraphQLError
 
-from gateway.lane_signal import CheapCounts
 from infra.logging import get_logger
 from infra.settings import Settings
 
@@ -46,8 +40,6 @@ log = get_logger(__name__)
 
 # The child reads its socket's path from this variable (gateway/heavy_lane_child.py).
 SOCKET_ENV = "HEAVY_LANE_SOCKET"
-# Beside the socket: the gateway's counts of cheap operations, which the child's pacer follows.
-CHEAP_COUNTS_FILE = "cheap-counts"
 # Headers not passed to the child: the connection's own, and the body's framing (the body is rebuilt).
 HOP_HEADERS = frozenset(
     {"host", "connection", "keep-alive", "content-length", "transfer-encoding", "content-encoding", "accept-encoding"}
@@ -165,7 +157,6 @@ class HeavyLane:
         self._process: asyncio.subprocess.Process | None = None
         self._watch: asyncio.Task[None] | None = None
         self._http: httpx.AsyncClient | None = None
-        self.counts: CheapCounts | None = None
 
     @property
     def socket(self) -> Path:
@@ -179,7 +170,6 @@ class HeavyLane:
     async def start(self) -> None:
         """Start the child and watch it (returns at once: heavy operations run here until it is ready)."""
         self._folder = Path(tempfile.mkdtemp(prefix="heavy-lane-"))  # mode 0700: only this user reaches the socket
-        self.counts = CheapCounts.publish(self._folder / CHEAP_COUNTS_FILE)
         self._http = httpx.AsyncClient(
             transport=httpx.AsyncHTTPTransport(uds=str(self.socket)),
             base_url="http://heavy-lane",
@@ -195,8 +185,6 @@ class HeavyLane:
         await self._ended()
         if self._http is not None:
             await self._http.aclose()
-        if self.counts is not None:
-            self.counts.close()
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
 

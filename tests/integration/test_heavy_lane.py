@@ -190,17 +190,3 @@ def test_the_child_ends_when_the_gateway_is_killed(settings: Settings, tmp_path:
         assert not alive(child)
     finally:
         stop_all([gateway])
-
-
-async def test_the_childs_pacer_reads_the_gateways_cheap_operations(gateway_with: Any) -> None:
-    async with gateway_with(**LANE) as api:
-        await create_community(api, "demo")
-        bob = await register(api, "demo", "bob")
-        lane = lane_of(api)
-        await until_ready(lane)
-        assert lane.counts is not None
-        before, _ = lane.counts.read()
-        await post(api, CHEAP, bob.token)
-        await post(api, HEAVY, bob.token)  # the child's, not counted
-        after, running = lane.counts.read()
-    assert (after - before, running) == (1, 0)
