@@ -303,6 +303,8 @@ def wrk(
     os.unlink(file.name)
     settle(base)
     figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}  # type: ignore[union-attr]
+    completed = re.search(r"(\d+) requests in", output)
+    figures["requests"] = float(completed.group(1)) if completed else 0.0  # answered within the run
     for label, key in (("50%", "p50_ms"), ("99%", "p99_ms")):
         found = re.search(rf"{re.escape(label)}\s+([\d.]+)(us|ms|s)", output)
         if found:

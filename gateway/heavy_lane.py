@@ -11,7 +11,9 @@ kernel schedules behind this one, instead of taking turns with the cheap request
 The child inherits the session of this process (and so its scheduling group: a niceness weighs against the
 processes of the same group) and is sent SIGTERM when this process dies. The cheap path never depends on it: until
 the child answers readyz (at start and after a crash) heavy operations run here as before, through the cost lane.
-A child that dies while answering makes that operation's answer a coded UNAVAILABLE error; it is started again.
+A child that dies while answering makes that operation's answer a coded UNAVAILABLE error; from that answer on,
+heavy operations run here again (the next one never meets the dead socket), and the child is ended if it still
+runs and started again. A timeout gives UNAVAILABLE too, and leaves the child as it is.
 Mutations always run here: what they write should not depend on a second process's fate.
 """
 
@@ -236,6 +238,18 @@ class HeavyLane:
             process.kill()
             await process.wait()
 
+    def _lost(self, pid: int | None) -> None:
+        """The child `pid` broke a connection or its answer: no heavy operation goes to it from now on (until the
+        watcher has seen it end, the next ones would meet the same dead socket), and it is ended if it still runs, so
+        the watcher starts another."""
+        process = self._process
+        if pid is None or pid != self.pid or process is None:
+            return
+        self._ready.clear()
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+
     async def answer(
         self, query: str, variables: dict[str, Any] | None, operation_name: str | None, headers: Mapping[str, str]
     ) -> tuple[ExecutionResult, int | None]:
@@ -253,6 +267,8 @@ class HeavyLane:
         except (httpx.HTTPError, ValueError, AttributeError) as exc:
             self.failures += 1
             log.warning("heavy_lane_failed", pid=pid, error=type(exc).__name__)
+            if not isinstance(exc, httpx.TimeoutException):
+                self._lost(pid)
             error = GraphQLError(
                 "the process answering heavy operations stopped while answering this one; retry",
                 extensions={"code": "UNAVAILABLE"},

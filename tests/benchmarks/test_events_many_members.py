@@ -37,7 +37,8 @@ def test_the_script_sends_every_event_once_from_members_in_turn_on_items_in_turn
     assert figures["non_2xx"] == 0
     assert figures["rps"] > 0
     assert figures["duplicate_answers"] == 0  # no client id sent twice: the threads' ids differ
-    assert len(events) >= figures["rps"] * per_request * 0.5  # about every request acknowledged was stored
+    # Every acknowledged event was stored; beyond those, at most what the connections had in flight at the deadline.
+    assert figures["requests"] * per_request <= len(events) <= (figures["requests"] + 4) * per_request
     assert len({e["member_id"] for e in events}) == 3
     assert len({e["content_id"] for e in events}) == 6
     ids = [e["client_event_id"] for e in events]

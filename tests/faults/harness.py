@@ -30,9 +30,9 @@ from infra.outbox import PENDING
 from infra.processes import answers, stop_all, wait_ready
 from infra.settings import Settings
 from tests.factories import ADMIN_KEY, JWT_SECRET, Api, Member, create_community, grant, publish, register
+from tests.process_env import REPO, process_env, service_addresses
 
 SERVICES = ("users", "content", "distribution", "billing")
-REPO = Path(__file__).resolve().parents[2]
 INTERNAL_TOKEN = "faults-internal-token-0123456789abcdef"
 PURCHASE = "mutation($i: PurchaseInput!) { purchase(input: $i) { id status } }"
 CREATE_PRODUCT = "mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }"
@@ -67,22 +67,15 @@ class Platform:
         self.prefix = "faults"
         names = (*SERVICES, "gateway")
         self.services = {name: Service(name, free_port(), root / f"{name}.log") for name in names}
-        self.env = {
-            **os.environ,
-            "APP_ENV": "test",
-            "MONGODB_URI": self.uri,
-            "DB_PREFIX": self.prefix,
-            "JWT_SECRET": JWT_SECRET,
-            "PLATFORM_ADMIN_KEY": ADMIN_KEY,
-            "INTERNAL_API_TOKEN": INTERNAL_TOKEN,
-            "SEED_DEMO": "false",
-            "RATE_LIMITS_ENABLED": "false",
-            "VAR_DIR": str(self.var),
-            "GATEWAY_PORT": str(self.services["gateway"].port),
-        }
-        for name in SERVICES:
-            self.env[f"{name.upper()}_SERVICE_PORT"] = str(self.services[name].port)
-            self.env[f"{name.upper()}_SERVICE_URL"] = self.services[name].url
+        self.env = process_env(
+            self.uri,
+            self.prefix,
+            self.var,
+            INTERNAL_API_TOKEN=INTERNAL_TOKEN,
+            RATE_LIMITS_ENABLED="false",
+            GATEWAY_PORT=str(self.services["gateway"].port),
+            **service_addresses({name: self.services[name].port for name in SERVICES}, SERVICES),
+        )
         self._stopping = threading.Event()
         self._watcher = threading.Thread(target=self._restart_dead, name="restart-unless-stopped", daemon=True)
 

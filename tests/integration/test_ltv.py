@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import anyio
 
 from distribution_service.schemas import EventCreate
 from tests.factories import Api, Member, create_community, create_plan, publish, register
+from tests.process_env import REPO, process_env
 
 TRAIN = """
 mutation($input: TrainLtvModelInput!) {
@@ -21,7 +20,6 @@ mutation($input: TrainLtvModelInput!) {
   }
 }
 """
-REPO = Path(__file__).resolve().parents[2]
 SUBSCRIBE = "mutation($input: SubscribeInput!) { subscribe(input: $input) { subscription { status } } }"
 
 
@@ -86,14 +84,7 @@ async def test_training_without_enough_history_is_bad_input(api: Api) -> None:
 async def test_train_command_prints_the_report_of_a_new_version(api: Api) -> None:
     await _history(api)
     settings = api.settings
-    env = {
-        **os.environ,
-        "MONGODB_URI": settings.mongodb_uri or "",
-        "DB_PREFIX": settings.db_prefix,
-        "APP_ENV": "test",
-        "SEED_DEMO": "false",
-        "VAR_DIR": str(settings.var_dir),
-    }
+    env = process_env(settings.mongodb_uri or "", settings.db_prefix, settings.var_dir)
     command = [sys.executable, "-m", "users_service.ltv", "train", "--community", "demo", "--horizon-days", "365"]
     done = await anyio.run_process(command, env=env, cwd=REPO, check=False)
     assert done.returncode == 0, done.stderr.decode()

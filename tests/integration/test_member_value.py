@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -18,10 +16,10 @@ from content_service.schemas import ContentImportBatch
 from distribution_service.schemas import EventImport, EventImportBatch
 from tests.factories import Api, Member, create_community, create_plan, grant, publish, register
 from tests.integration.ingest import derived
+from tests.process_env import REPO, process_env
 from tests.snapshots import Snapshot, restore, take
 from users_service.schemas import MemberImport, MemberImportBatch, ValueConfig
 
-REPO = Path(__file__).resolve().parents[2]
 ME = "{ me { tier rfmLayer ltv } }"
 DISTRIBUTION = "{ tierDistribution { tier members share targetShare } }"
 PYRAMID = "{ rfmPyramid { layer members share targetShare treatment { summary perks } } }"
@@ -278,14 +276,7 @@ async def test_run_as_of_a_later_moment_lets_unused_tiers_lapse(api: Api) -> Non
 async def test_recompute_command_prints_run_tiers_and_pyramid(api: Api) -> None:
     await _seeded(api)
     settings = api.settings
-    env = {
-        **os.environ,
-        "MONGODB_URI": settings.mongodb_uri or "",
-        "DB_PREFIX": settings.db_prefix,
-        "APP_ENV": "test",
-        "SEED_DEMO": "false",
-        "VAR_DIR": str(settings.var_dir),
-    }
+    env = process_env(settings.mongodb_uri or "", settings.db_prefix, settings.var_dir)
     command = [sys.executable, "-m", "users_service.value", "recompute", "--community", "demo"]
     done = await anyio.run_process(command, env=env, cwd=REPO, check=False)
     assert done.returncode == 0, done.stderr.decode()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,32 +14,25 @@ import pytest
 from infra.embedded import free_port
 from infra.processes import stop_all, wait_ready
 from infra.settings import Settings
-from tests.factories import ADMIN_KEY, JWT_SECRET, Api, create_community, create_plan, grant, publish, register
+from tests.factories import Api, create_community, create_plan, grant, publish, register
+from tests.process_env import REPO, process_env, service_addresses
 
 pytestmark = pytest.mark.processes
 
 SERVICES = ("users", "content", "distribution", "billing")
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def platform(settings: Settings, tmp_path: Path) -> Iterator[str]:
     """Four services and a gateway, each `python -m <package>` on a random port; yields the gateway URL."""
     ports = {name: free_port() for name in (*SERVICES, "gateway")}
-    env = {
-        **os.environ,
-        "APP_ENV": "test",
-        "MONGODB_URI": settings.mongodb_uri or "",
-        "DB_PREFIX": settings.db_prefix,
-        "JWT_SECRET": JWT_SECRET,
-        "PLATFORM_ADMIN_KEY": ADMIN_KEY,
-        "SEED_DEMO": "false",
-        "GATEWAY_PORT": str(ports["gateway"]),
-        "VAR_DIR": str(tmp_path),
-    }
-    for name in SERVICES:
-        env[f"{name.upper()}_SERVICE_PORT"] = str(ports[name])
-        env[f"{name.upper()}_SERVICE_URL"] = f"http://127.0.0.1:{ports[name]}"
+    env = process_env(
+        settings.mongodb_uri or "",
+        settings.db_prefix,
+        tmp_path,
+        GATEWAY_PORT=str(ports["gateway"]),
+        **service_addresses(ports, SERVICES),
+    )
     processes: list[subprocess.Popen[bytes]] = []
     try:
         # All five start at once (as the fault suite's platform does): each needs only the database to be ready,

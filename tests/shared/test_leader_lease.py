@@ -19,7 +19,7 @@ from infra.embedded import free_port
 from infra.processes import stop_all, wait_ready
 from infra.settings import Settings
 from tests.conftest import INTERNAL_TOKEN
-from tests.integration.test_processes import REPO
+from tests.process_env import REPO
 
 pytestmark = pytest.mark.processes
 

@@ -4,7 +4,6 @@ their MongoDB commands, with every process separate and real HTTP between them."
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 import time
@@ -18,8 +17,8 @@ from infra.embedded import free_port
 from infra.processes import stop_all, wait_ready
 from infra.settings import Settings
 from tests.conftest import INTERNAL_TOKEN
-from tests.factories import ADMIN_KEY, JWT_SECRET, Api, create_community, publish, register
-from tests.integration.test_processes import REPO
+from tests.factories import Api, create_community, publish, register
+from tests.process_env import REPO, process_env, service_addresses
 from tests.shared.otlp_stub import Collector, ReceivedSpan, otlp_collector
 
 pytestmark = pytest.mark.processes
@@ -39,23 +38,16 @@ def collector() -> Iterator[Collector]:
 def traced_platform(settings: Settings, collector: Collector, tmp_path: Path) -> Iterator[str]:
     """users, content, distribution and the gateway, each its own process exporting to the collector."""
     ports = {name: free_port() for name in (*SPLIT, "gateway")}
-    env = {
-        **os.environ,
-        "APP_ENV": "test",
-        "MONGODB_URI": settings.mongodb_uri or "",
-        "DB_PREFIX": settings.db_prefix,
-        "JWT_SECRET": JWT_SECRET,
-        "PLATFORM_ADMIN_KEY": ADMIN_KEY,
-        "INTERNAL_API_TOKEN": INTERNAL_TOKEN,
-        "SEED_DEMO": "false",
-        "VAR_DIR": str(tmp_path),
-        "GATEWAY_PORT": str(ports["gateway"]),
-        "OTEL_EXPORTER_OTLP_ENDPOINT": collector.url,
-        "OTEL_BSP_SCHEDULE_DELAY": "100",  # milliseconds: spans reach the collector promptly
-    }
-    for name in SPLIT:
-        env[f"{name.upper()}_SERVICE_PORT"] = str(ports[name])
-        env[f"{name.upper()}_SERVICE_URL"] = f"http://127.0.0.1:{ports[name]}"
+    env = process_env(
+        settings.mongodb_uri or "",
+        settings.db_prefix,
+        tmp_path,
+        INTERNAL_API_TOKEN=INTERNAL_TOKEN,
+        GATEWAY_PORT=str(ports["gateway"]),
+        OTEL_EXPORTER_OTLP_ENDPOINT=collector.url,
+        OTEL_BSP_SCHEDULE_DELAY="100",  # milliseconds: spans reach the collector promptly
+        **service_addresses(ports, SPLIT),
+    )
     processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
         for name in (*SPLIT, "gateway"):
