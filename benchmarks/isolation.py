@@ -174,8 +174,8 @@ def isolation(
     second freeze of the collector in their first round, with idle and loaded p99 2-5x the later rounds'. So idle
     and loaded meet the same machine; the idle run after the last round (`..._idle_after_ms`: the first round's)
     says how far idle itself moves. The neighbour says how many maximum-cost queries it completed (the one in flight
-    at the window's end included) and the median time each took. `heavy_base`: the neighbour asks that gateway (a
-    second process on the same database, `--isolation-heavy-gateway-nice`) instead of `base`.
+    at the window's end included), the median time each took and the slowest. `heavy_base`: the neighbour asks that
+    gateway (a second process on the same database, `--isolation-heavy-gateway-nice`) instead of `base`.
     """
     watched = watched or Watched()
     figures: dict[str, Any] = {"isolation_drain_seconds": drain()}
