@@ -1,9 +1,11 @@
 """The honeycomb hot path from outside: events in and feeds out through a real gateway process under wrk.
 
     python -m benchmarks.hot_path [--seconds 10] [--items 300] [--skip-history] [--slot-members 100000] [--model]
+        [--loop-meter]
     python -m benchmarks.hot_path --isolation-only [--seconds 10] [--isolation-rounds 3] [--loop-meter]
     python -m benchmarks.hot_path --isolation-only --isolation-soak 300 [--loop-meter]
     python -m benchmarks.hot_path --isolation-only --isolation-heavy-gateway-nice 10 [--loop-meter]
+    python -m benchmarks.hot_path --isolation-only --isolation-reader-events 37000 [--loop-meter]
     python -m benchmarks.hot_path --events-only [--seconds 10]
 
 Set-up, as the hot-path issue prescribes: one SecantusDB server and one gateway process (every service mounted in
@@ -392,12 +394,15 @@ def run(
     rounds: int = ISOLATION_ROUNDS,
     *,
     model: bool = False,
+    loop_meter: bool = False,
 ) -> dict[str, Any]:
     need_wrk()
     figures = header(seconds)
     with database_server() as server:
         bare_baselines(server.uri, seconds, figures)
-        with running_gateway(server, "hot", items=items, warm=True) as gateway:
+        meter = server.scratch / "loop_meter.jsonl" if loop_meter else None
+        module, env = ("benchmarks.loop_meter", {"LOOP_METER_FILE": str(meter)}) if meter else ("gateway", {})
+        with running_gateway(server, "hot", items=items, warm=True, module=module, env=env) as gateway:
             platform, base, token = gateway.platform, gateway.base, gateway.token
             figures["feed_ranker"] = (
                 f"LightGBM model {promote_model(gateway)} (benchmarks/served_model.py)"
@@ -416,7 +421,7 @@ def run(
             # Each typename baseline waits until neither process is busy: after the bare inserts beside the
             # recordEvent runs the server kept a core's share busy for seconds, which slowed the 32-connection
             # baseline by half (and flattered the feed's ratio) before this wait (seventeenth session).
-            watched = Watched(listening_pid(base), server.pid)
+            watched = Watched(listening_pid(base), server.pid, meter)
             quiet_waits: list[float | None] = []
             for connections in (8, 32):
                 c = connections
@@ -470,7 +475,7 @@ def run(
             lane_child = heavy_lane_child(base, token)  # HEAVY_LANE_PROCESS: its child answers the heavy queries
             if lane_child is not None:
                 figures["isolation_heavy_gateway"] = f"the gateway's heavy-lane child at {priority(lane_child)}"
-                watched = Watched(watched.gateway_pid, server.pid, heavy_gateway_pid=lane_child)
+                watched = Watched(watched.gateway_pid, server.pid, meter, lane_child)
             for key, value in isolation(base, token, seconds, gateway.drain, rounds, watched).items():
                 figures[key] = value
             if history:
@@ -494,13 +499,17 @@ def run_isolation(
     loop_meter: bool = False,
     soak_seconds: int = 0,
     heavy_gateway_nice: int | None = None,
+    reader_events: int = 0,
 ) -> dict[str, Any]:
     """Only the isolation figures (`--isolation-only`): the gateway set up and warmed as `run` does, on a fresh
     server (none of the throughput runs' writes before it), then `isolation`; with `loop_meter`, the gateway run by
     benchmarks/loop_meter.py (its loop's time on the heavy queries reported); with `soak_seconds`, instead of the
     rounds one loaded run that long with the gateway's resident memory sampled (benchmarks/isolation.py `soak`);
     with `heavy_gateway_nice` (`--isolation-heavy-gateway-nice`, an experiment of the eighteenth session), a second
-    gateway process on the same database and core at that niceness, which the maximum-cost client asks instead."""
+    gateway process on the same database and core at that niceness, which the maximum-cost client asks instead;
+    with `reader_events` (`--isolation-reader-events`), the measured member (whom the maximum-cost client is too)
+    first records that many events through recordEvents of 100, derived before the rounds: the history the full
+    run's events phases leave that member (~37,000 events)."""
     figures = header(seconds)
     with database_server() as server:
         figures["isolation_database_priority"] = priority(server.pid)
@@ -511,6 +520,10 @@ def run_isolation(
             _heavy_gateway(gateway, heavy_gateway_nice) as (heavy_base, heavy_pid),
         ):
             base, token = gateway.base, gateway.token
+            if reader_events:
+                record_events(gateway.platform, token, gateway.content, reader_events)
+                figures["isolation_reader_events"] = reader_events
+                figures["isolation_reader_events_drain_seconds"] = gateway.drain()
             lane_child = heavy_lane_child(base, token)  # HEAVY_LANE_PROCESS: the gateway's child answers heavy ones
             if lane_child is not None:
                 figures["isolation_heavy_gateway"] = f"the gateway's heavy-lane child at {priority(lane_child)}"
@@ -563,7 +576,7 @@ def main() -> None:
     parser.add_argument(
         "--loop-meter",
         action="store_true",
-        help="with --isolation-only: the gateway's loop metered (benchmarks/loop_meter.py), its heavy share reported",
+        help="the gateway's loop metered (benchmarks/loop_meter.py) in the isolation rounds, its heavy share reported",
     )
     parser.add_argument(
         "--isolation-heavy-gateway-nice",
@@ -571,6 +584,13 @@ def main() -> None:
         default=None,
         metavar="NICE",
         help="with --isolation-only: the maximum-cost client asks a second gateway process at this niceness",
+    )
+    parser.add_argument(
+        "--isolation-reader-events",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --isolation-only: the measured member first records N events (the full run leaves ~37,000)",
     )
     parser.add_argument(
         "--isolation-soak",
@@ -590,10 +610,17 @@ def main() -> None:
             loop_meter=args.loop_meter,
             soak_seconds=args.isolation_soak,
             heavy_gateway_nice=args.isolation_heavy_gateway_nice,
+            reader_events=args.isolation_reader_events,
         )
     else:
         figures = run(
-            args.seconds, args.items, not args.skip_history, args.slot_members, args.isolation_rounds, model=args.model
+            args.seconds,
+            args.items,
+            not args.skip_history,
+            args.slot_members,
+            args.isolation_rounds,
+            model=args.model,
+            loop_meter=args.loop_meter,
         )
     print_summary(figures)
 

@@ -174,8 +174,8 @@ def isolation(
     second freeze of the collector in their first round, with idle and loaded p99 2-5x the later rounds'. So idle
     and loaded meet the same machine; the idle run after the last round (`..._idle_after_ms`: the first round's)
     says how far idle itself moves. The neighbour says how many maximum-cost queries it completed (the one in flight
-    at the window's end included) and the median time each took. `heavy_base`: the neighbour asks that gateway (a
-    second process on the same database, `--isolation-heavy-gateway-nice`) instead of `base`.
+    at the window's end included), the median time each took and the slowest. `heavy_base`: the neighbour asks that
+    gateway (a second process on the same database, `--isolation-heavy-gateway-nice`) instead of `base`.
     """
     watched = watched or Watched()
     figures: dict[str, Any] = {"isolation_drain_seconds": drain()}
@@ -237,6 +237,8 @@ def isolation(
     figures["typename_rps_loaded_vs_idle_rounds"] = [ratio(b["rps"], a["rps"]) for a, b, _, _ in played]
     figures["max_cost_queries_completed_rounds"] = [len(t) for _, _, _, t in played]
     figures["max_cost_query_ms_median_rounds"] = [round(statistics.median(t), 1) if t else None for *_, t in played]
+    # The slowest one in each loaded run: how long a heavy query waits when the cheap ones keep the core.
+    figures["max_cost_query_ms_max_rounds"] = [round(max(t), 1) if t else None for *_, t in played]
     if watched.gateway_pid is not None:
         figures["isolation_cpu_rounds"] = cpu_rounds
         figures["isolation_gateway_rss_mb"] = rss

@@ -198,7 +198,11 @@ def create_app(settings: Settings, services: Topology | None = None) -> Starlett
         return await metrics_endpoint(request)
 
     # HEAVY_LANE_PROCESS: heavy queries answered by a child process at a lower priority once it is ready.
-    heavy = HeavyLane(settings, nice=settings.heavy_lane_nice) if lane_enabled(settings) else None
+    heavy = (
+        HeavyLane(settings, nice=settings.heavy_lane_nice, idle=settings.heavy_lane_sched_idle)
+        if lane_enabled(settings)
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

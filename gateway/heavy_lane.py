@@ -130,10 +130,13 @@ def _libc_prctl() -> Any:
 PRCTL = _libc_prctl()
 
 
-def _child_setup(nice: int) -> None:
-    """In the child before it runs Python: its niceness raised, and SIGTERM when this process dies (Linux; it is
-    the forking thread's death that counts: the event loop's, which lives as long as the gateway)."""
+def _child_setup(nice: int, idle: bool = False) -> None:
+    """In the child before it runs Python: its niceness raised (`idle`: and the SCHED_IDLE policy, which its threads
+    inherit), and SIGTERM when this process dies (Linux; it is the forking thread's death that counts: the event
+    loop's, which lives as long as the gateway)."""
     os.nice(nice)
+    if idle and hasattr(os, "SCHED_IDLE"):
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     if PRCTL is not None:
         PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
 
@@ -141,9 +144,10 @@ def _child_setup(nice: int) -> None:
 class HeavyLane:
     """Starts and watches the child; forwards heavy queries to it once it is ready."""
 
-    def __init__(self, settings: Settings, *, nice: int, command: list[str] | None = None) -> None:
+    def __init__(self, settings: Settings, *, nice: int, idle: bool = False, command: list[str] | None = None) -> None:
         self.settings = settings
         self.nice = nice
+        self.idle = idle
         self.command = command or [sys.executable, "-m", "gateway.heavy_lane_child"]
         self.debug = not settings.is_production
         self.pid: int | None = None
@@ -193,7 +197,7 @@ class HeavyLane:
                 *self.command,
                 env=child_environment(self.settings, self.socket),
                 stdin=asyncio.subprocess.DEVNULL,
-                preexec_fn=lambda: _child_setup(self.nice),
+                preexec_fn=lambda: _child_setup(self.nice, self.idle),
             )
             self._process = process
             self.starts += 1

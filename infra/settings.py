@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     # None: on, except under APP_ENV=test (gateway/heavy_lane.py `lane_enabled`).
     heavy_lane_process: bool | None = None
     heavy_lane_nice: int = Field(default=10, ge=0, le=19)
+    # The child under the kernel's SCHED_IDLE policy as well (Linux): it runs only when the gateway has nothing to run,
+    # and a cheap request waking the gateway takes the core from it at once; so heavy queries wait as long as the
+    # gateway stays busy (docs/performance.md, "The heavy lane's child and the scheduler").
+    heavy_lane_sched_idle: bool = False
     # Browser origins allowed to call the gateway (CORS), comma-separated; "*" for any. Unset: none in production,
     # any outside it (a local web app on another port works out of the box).
     cors_allow_origins: str | None = None

@@ -84,6 +84,9 @@ DESCRIPTIONS: dict[str, str] = {
     "it restarts after a crash, heavy queries run in the gateway; mutations always do. Costs the child's memory "
     "(about another gateway's). Unset: on, except under `APP_ENV=test`.",
     "heavy_lane_nice": "The niceness added to the heavy lane's child process (`HEAVY_LANE_PROCESS`).",
+    "heavy_lane_sched_idle": "The heavy lane's child also runs under Linux's SCHED_IDLE policy: only when its "
+    "gateway has nothing to run, and a cheap request arriving takes the core from it at once. Heavy queries then "
+    "wait for as long as the gateway stays busy (under a benchmark's steady cheap load, the whole of it).",
     "gc_freeze_after_seconds": "The gateway moves what is alive once it has started, and again this many seconds "
     "later (the ranking stack loaded), out of the garbage collector's full passes, which stalled every request "
     "for 150-200 ms each; unset: 30 s, 0 (never) under `APP_ENV=test`.",
