@@ -4,7 +4,7 @@
         [--histories]
 
 On a fresh embedded SecantusDB (in memory, as `benchmarks.hot_path` runs it), with the distribution store's indexes
-and the benchmark's events (`benchmarks.hot_path.event_doc`: by default one member, 100 items, no client id, as
+and the benchmark's events (`benchmarks.write_baselines.event_doc`: by default one member, 100 items, no client id, as
 `hot_path --events-only` sends them; `--members 200 --items 300 --keyed` as `events_many_members` does: each batch
 the next member's, on the next items in turn, a client id on every event; `--histories`: each member's
 `member_recent` document holds its RECENT_KEPT entries before the parts, as an active member's does):

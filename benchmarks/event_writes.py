@@ -35,7 +35,7 @@ from pymongo import AsyncMongoClient, WriteConcern, monitoring
 
 from benchmarks.common import print_summary
 from benchmarks.gateway_harness import cpu_seconds
-from benchmarks.hot_path import event_doc
+from benchmarks.write_baselines import event_doc
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore, Doc
 from infra.embedded import EmbeddedServer

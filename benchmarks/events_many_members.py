@@ -18,7 +18,7 @@ request afresh:
 The runs start once the gateway's heavy-lane child (HEAVY_LANE_PROCESS) has started (`lane_child_start_wait_seconds`:
 its start, seconds of CPU at niceness 10 on the same core, overlapped the first runs before). Beside each run: the
 gateway's, its child's and the server's CPU milliseconds per request, the derivation of the run's events
-included (hot_path's `cpu_per_request`), the seconds the ingest worker took after the run to derive its backlog,
+included (`request_cost.cpu_per_request`), the seconds the ingest worker took after the run to derive its backlog,
 and the rate "until derived" (the run's events over its seconds plus that drain): what the platform sustains when
 nothing is left behind. Last line: one JSON object.
 """
@@ -42,7 +42,9 @@ from benchmarks.gateway_harness import (
     wait_children_quiet,
     wrk,
 )
-from benchmarks.hot_path import bare_baselines, cpu_per_request, header, need_wrk
+from benchmarks.hot_path import header, need_wrk
+from benchmarks.request_cost import cpu_per_request
+from benchmarks.write_baselines import bare_baselines
 
 # wrk's script: each request the next member's token and the next items, each event a client id of its own (the
 # thread's number that WRK_ERRORS's setup gives, a counter and the run's nonce). The body is JSON made by string

@@ -66,24 +66,18 @@ Prints a table, then one JSON line of every figure.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from bson import ObjectId
-from pymongo import AsyncMongoClient
 
 from benchmarks.common import print_summary
 from benchmarks.gateway_calls import FEED, RECORD, RECORD_MANY, WARM_FEEDS, Platform, warm_feeds
@@ -93,7 +87,6 @@ from benchmarks.gateway_harness import (
     Figures,
     RunningGateway,
     children_cpu_seconds,
-    cpu_seconds,
     database_server,
     ratio,
     running_gateway,
@@ -110,8 +103,10 @@ from benchmarks.isolation import (
     priority,
     soak,
 )
+from benchmarks.request_cost import cpu_per_request
 from benchmarks.served_model import promote_model
 from benchmarks.slot_run import MEMORY_MEMBERS_MAX
+from benchmarks.write_baselines import bare_baselines, beside_baseline
 from infra.database_server import (
     CACHE_SIZE_ENV,
     INDEX_OPTIONS_ENV,
@@ -121,7 +116,6 @@ from infra.database_server import (
     ttl_sweep_release_wanted,
 )
 
-WARMUP_WRITES = 12_000
 # RANKING_POOL_TTL_SECONDS as the gateway runs it (unset: its default): a prepared feed pool's age.
 POOL_TTL_SECONDS = 5.0
 # Members' history lengths whose feed latencies are compared.
@@ -130,58 +124,6 @@ HISTORY_SIZES = (0, 1000, 10000)
 # Distinct members whose feeds the many-members run asks for in turn; every other one has engaged with a few items.
 FEED_MEMBERS = 40
 FEED_MEMBER_EVENTS = 20
-
-
-def event_doc(cid: ObjectId, mid: ObjectId, content_id: ObjectId, *, keyed: bool = True) -> dict[str, Any]:
-    """A stored event's document as the platform writes it; `keyed`: with a fresh client event id."""
-    now = datetime.now(UTC)
-    return {
-        "community_id": cid,
-        "member_id": mid,
-        "content_id": content_id,
-        "type": "OPEN",
-        "slot": None,
-        "scene": None,
-        "occurred_at": now,
-        "received_at": now,
-        "dwell_ms": None,
-        "tags": ["t"],
-        "author_id": str(mid),
-        "kind": "UGC",
-    } | ({"client_event_id": uuid.uuid4().hex} if keyed else {})
-
-
-async def bare_inserts(uri: str, *, connections: int, seconds: float, batch: int = 1) -> float:
-    """Documents per second of bare inserts from `connections` concurrent tasks (this process is on core 1)."""
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri, retryWrites=False, directConnection=True)
-    collection = client["hot_bare"]["events"]
-    cid, mid, content_id = ObjectId(), ObjectId(), ObjectId()
-    stop = time.monotonic() + seconds
-    written = 0
-
-    async def worker() -> None:
-        nonlocal written
-        while time.monotonic() < stop:
-            if batch == 1:
-                await collection.insert_one(event_doc(cid, mid, content_id))
-            else:
-                await collection.insert_many([event_doc(cid, mid, content_id) for _ in range(batch)], ordered=False)
-            written += batch
-
-    started = time.monotonic()
-    await asyncio.gather(*(worker() for _ in range(connections)))
-    rate = written / (time.monotonic() - started)
-    await client.close()
-    return rate
-
-
-async def warm_up(uri: str) -> None:
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri, retryWrites=False, directConnection=True)
-    collection = client["hot_bare"]["events"]
-    cid, mid, content_id = ObjectId(), ObjectId(), ObjectId()
-    for _ in range(WARMUP_WRITES // 500):
-        await collection.insert_many([event_doc(cid, mid, content_id) for _ in range(500)])
-    await client.close()
 
 
 def record_events(platform: Platform, token: str, content_ids: list[str], count: int) -> None:
@@ -259,76 +201,6 @@ def slot_run(uri: str, members: int) -> dict[str, Any]:
     output = subprocess.run([*command, *server], check=True, capture_output=True, text=True).stdout
     figures: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
     return figures
-
-
-def ingest_metrics(base: str) -> tuple[float, float]:
-    """The ingest worker's takes (batches derived) and events derived so far, from the gateway's /metrics."""
-    text = httpx.get(f"{base}/metrics", timeout=30).text
-    found = []
-    for name in ("ingest_lag_seconds_count", "events_ingested_total"):
-        value = re.search(rf"^{name} ([0-9.e+]+)$", text, re.MULTILINE)
-        found.append(float(value.group(1)) if value else 0.0)
-    return found[0], found[1]
-
-
-def failed_commands(base: str) -> float:
-    """Database commands the gateway's clients saw fail so far (`db_errors_total`, every label summed): a
-    transaction's conflicts and the server's reaping of an idle one show here as retried statements."""
-    text = httpx.get(f"{base}/metrics", timeout=30).text
-    return sum(float(v) for v in re.findall(r"^db_errors_total\{[^}]*\} ([0-9.e+]+)$", text, re.MULTILINE))
-
-
-def cpu_per_request(
-    gateway: RunningGateway, requests: Callable[[Any], float], work: Callable[[], Any]
-) -> tuple[Any, dict[str, float]]:
-    """`work`'s result, and each process's CPU milliseconds per request over `work` and the drain of the ingest
-    backlog it left (the derivation of its events is part of what a recorded event costs), the gateway's children's
-    (`gateway_children_cpu_ms`: its heavy-lane child) included, with the worker's takes and events derived
-    meanwhile."""
-    base, pids = gateway.base, gateway.pids
-    takes, derived = ingest_metrics(base)
-    failed = failed_commands(base)
-    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
-    children_before = children_cpu_seconds(gateway.gateway_pid)
-    result = work()
-    drained = gateway.drain()
-    spent = {name: cpu_seconds(pid) - before[name] for name, pid in pids.items()}
-    children_after = children_cpu_seconds(gateway.gateway_pid)
-    # The gateway's children (its heavy-lane child): on the same core, so their CPU is the run's too.
-    spent["gateway_children"] = sum(t - children_before.get(pid, 0.0) for pid, t in children_after.items())
-    count = requests(result)
-    figures = {f"{name}_cpu_ms": round(1000 * s / max(count, 1), 2) for name, s in spent.items()}
-    figures["drain_seconds"] = drained
-    takes_after, derived_after = ingest_metrics(base)
-    figures["ingest_takes"] = takes_after - takes
-    figures["events_per_take"] = round((derived_after - derived) / max(takes_after - takes, 1), 1)
-    figures["failed_commands"] = failed_commands(base) - failed
-    return result, figures
-
-
-def bare_baselines(uri: str, seconds: int, figures: Figures) -> None:
-    """The server warmed into its sustained state, then bare `insert_one` at 8 and 32 connections and bare
-    `insert_many` of 100: the events figures' baselines."""
-    asyncio.run(warm_up(uri))
-    for connections in (8, 32):
-        figures[f"bare_insert_one_c{connections}"] = round(
-            asyncio.run(bare_inserts(uri, connections=connections, seconds=seconds)), 1
-        )
-    figures["bare_insert_many100_eps"] = round(
-        asyncio.run(bare_inserts(uri, connections=8, seconds=seconds, batch=100)), 1
-    )
-
-
-def beside_baseline(
-    uri: str, seconds: int, figures: Figures, key: str, *, connections: int = 8, batch: int = 1
-) -> float:
-    """Bare inserts on the server as it is now (`figures[key]`, documents/s): the full run measures each events run
-    against a baseline taken right before it, after the feed runs before it, as the platform meets the server then
-    (after those runs the server wrote bare inserts about half as fast as at the start: docs/performance.md,
-    "recordEvents in the full run (seventeenth session)")."""
-    rate = round(asyncio.run(bare_inserts(uri, connections=connections, seconds=seconds, batch=batch)), 1)
-    figures[key] = rate
-    return rate
 
 
 def header(seconds: int) -> Figures:

@@ -43,14 +43,9 @@ from benchmarks.gateway_harness import (
     running_gateway,
     wrk,
 )
-from benchmarks.hot_path import (
-    bare_baselines,
-    bare_inserts,
-    cpu_per_request,
-    header,
-    need_wrk,
-    pool_hit_and_miss_ms,
-)
+from benchmarks.hot_path import header, need_wrk, pool_hit_and_miss_ms
+from benchmarks.request_cost import cpu_per_request
+from benchmarks.write_baselines import bare_baselines, bare_inserts
 from distribution_service.store.event_outbox import SHOWN
 
 # Innermost functions reported per profiled run, busiest first.

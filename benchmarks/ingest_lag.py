@@ -32,7 +32,7 @@ from pymongo import MongoClient
 from benchmarks.common import print_summary
 from benchmarks.gateway_calls import RECORD, RECORD_MANY
 from benchmarks.gateway_harness import database_server, ratio, running_gateway, wrk
-from benchmarks.hot_path import bare_inserts, warm_up
+from benchmarks.write_baselines import bare_inserts, warm_up
 from distribution_service.store.event_outbox import PACKED, SHOWN, waiting_events
 
 PROBE_ITEMS = 100

@@ -25,8 +25,9 @@ from typing import Any
 
 from benchmarks.common import print_summary
 from benchmarks.gateway_harness import database_server, ratio, running_gateway
-from benchmarks.hot_path import header, need_wrk, warm_up
+from benchmarks.hot_path import header, need_wrk
 from benchmarks.hot_path_events_order import bare_one, batch_run
+from benchmarks.write_baselines import warm_up
 
 EARLY_ROUNDS = 2
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.gateway_harness import Figures, database_server
-from benchmarks.hot_path import beside_baseline
 from benchmarks.hot_path_events_order import TOP_LEAVES, stack_shares
+from benchmarks.write_baselines import beside_baseline
 
 
 def test_stack_shares_sums_samples_the_workers_share_and_the_busiest_leaves() -> None:

@@ -1,0 +1,57 @@
+"""What one request of a benchmark costs: each process's CPU per request, and the ingest worker's takes and the
+database commands that failed meanwhile, read from the gateway's /metrics."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from benchmarks.gateway_harness import RunningGateway, children_cpu_seconds, cpu_seconds
+
+
+def ingest_metrics(base: str) -> tuple[float, float]:
+    """The ingest worker's takes (batches derived) and events derived so far, from the gateway's /metrics."""
+    text = httpx.get(f"{base}/metrics", timeout=30).text
+    found = []
+    for name in ("ingest_lag_seconds_count", "events_ingested_total"):
+        value = re.search(rf"^{name} ([0-9.e+]+)$", text, re.MULTILINE)
+        found.append(float(value.group(1)) if value else 0.0)
+    return found[0], found[1]
+
+
+def failed_commands(base: str) -> float:
+    """Database commands the gateway's clients saw fail so far (`db_errors_total`, every label summed): a
+    transaction's conflicts and the server's reaping of an idle one show here as retried statements."""
+    text = httpx.get(f"{base}/metrics", timeout=30).text
+    return sum(float(v) for v in re.findall(r"^db_errors_total\{[^}]*\} ([0-9.e+]+)$", text, re.MULTILINE))
+
+
+def cpu_per_request(
+    gateway: RunningGateway, requests: Callable[[Any], float], work: Callable[[], Any]
+) -> tuple[Any, dict[str, float]]:
+    """`work`'s result, and each process's CPU milliseconds per request over `work` and the drain of the ingest
+    backlog it left (the derivation of its events is part of what a recorded event costs), the gateway's children's
+    (`gateway_children_cpu_ms`: its heavy-lane child) included, with the worker's takes and events derived
+    meanwhile."""
+    base, pids = gateway.base, gateway.pids
+    takes, derived = ingest_metrics(base)
+    failed = failed_commands(base)
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    children_before = children_cpu_seconds(gateway.gateway_pid)
+    result = work()
+    drained = gateway.drain()
+    spent = {name: cpu_seconds(pid) - before[name] for name, pid in pids.items()}
+    children_after = children_cpu_seconds(gateway.gateway_pid)
+    # The gateway's children (its heavy-lane child): on the same core, so their CPU is the run's too.
+    spent["gateway_children"] = sum(t - children_before.get(pid, 0.0) for pid, t in children_after.items())
+    count = requests(result)
+    figures = {f"{name}_cpu_ms": round(1000 * s / max(count, 1), 2) for name, s in spent.items()}
+    figures["drain_seconds"] = drained
+    takes_after, derived_after = ingest_metrics(base)
+    figures["ingest_takes"] = takes_after - takes
+    figures["events_per_take"] = round((derived_after - derived) / max(takes_after - takes, 1), 1)
+    figures["failed_commands"] = failed_commands(base) - failed
+    return result, figures
