@@ -110,9 +110,11 @@ from benchmarks.write_baselines import bare_baselines, beside_baseline
 from infra.database_server import (
     CACHE_SIZE_ENV,
     INDEX_OPTIONS_ENV,
+    JOURNALED_COMMITS_ENV,
     TTL_SWEEP_RELEASE_ENV,
     cache_size_wanted,
     index_options_per_chunk_wanted,
+    journaled_commits_wanted,
     ttl_sweep_release_wanted,
 )
 
@@ -211,6 +213,7 @@ def header(seconds: int) -> Figures:
     figures["dev_server_index_options_per_chunk"] = index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV))
     figures["dev_server_cache_size"] = cache_size_wanted(os.environ.get(CACHE_SIZE_ENV))
     figures["dev_server_ttl_sweep_release"] = ttl_sweep_release_wanted(os.environ.get(TTL_SWEEP_RELEASE_ENV))
+    figures["dev_server_journaled_commits"] = journaled_commits_wanted(os.environ.get(JOURNALED_COMMITS_ENV))
     return figures
 
 

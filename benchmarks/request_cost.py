@@ -22,6 +22,16 @@ def ingest_metrics(base: str) -> tuple[float, float]:
     return found[0], found[1]
 
 
+def write_groups(base: str) -> tuple[float, float]:
+    """Grouped event transactions so far, and the recorders they stored (`event_write_group_recorders`)."""
+    text = httpx.get(f"{base}/metrics", timeout=30).text
+    found = []
+    for name in ("event_write_group_recorders_count", "event_write_group_recorders_sum"):
+        value = re.search(rf"^{name} ([0-9.e+]+)$", text, re.MULTILINE)
+        found.append(float(value.group(1)) if value else 0.0)
+    return found[0], found[1]
+
+
 def failed_commands(base: str) -> float:
     """Database commands the gateway's clients saw fail so far (`db_errors_total`, every label summed): a
     transaction's conflicts and the server's reaping of an idle one show here as retried statements."""
@@ -39,6 +49,7 @@ def cpu_per_request(
     base, pids = gateway.base, gateway.pids
     takes, derived = ingest_metrics(base)
     failed = failed_commands(base)
+    groups, recorders = write_groups(base)
     before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     children_before = children_cpu_seconds(gateway.gateway_pid)
     result = work()
@@ -54,4 +65,7 @@ def cpu_per_request(
     figures["ingest_takes"] = takes_after - takes
     figures["events_per_take"] = round((derived_after - derived) / max(takes_after - takes, 1), 1)
     figures["failed_commands"] = failed_commands(base) - failed
+    groups_after, recorders_after = write_groups(base)
+    # How many recorders shared each grouped transaction (0 when the run recorded nothing).
+    figures["recorders_per_group"] = round((recorders_after - recorders) / max(groups_after - groups, 1), 2)
     return result, figures

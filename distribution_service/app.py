@@ -14,6 +14,7 @@ from content_service.client import ContentClient
 from distribution_service.routes import routes
 from distribution_service.service import DistributionService
 from distribution_service.service.delivery_mail import delivery_mail_worker
+from distribution_service.service.metrics import EVENT_WRITE_GROUP_RECORDERS
 from distribution_service.service.prewarm import prewarming
 from distribution_service.service.ranker import POOL_TTL_SECONDS
 from distribution_service.store import DistributionStore
@@ -57,6 +58,7 @@ def create_app(
 ) -> Starlette:
     async def setup(app: Starlette, db: Any) -> None:
         store = DistributionStore(db)
+        store.events.grouped.observe = EVENT_WRITE_GROUP_RECORDERS.observe
         await store.ensure_indexes()
         service = DistributionService(
             store,

@@ -47,6 +47,14 @@ snapshot that pins the oldest transaction ID until its next sweep; no write afte
 cache only postponed the rewriting (`install_ttl_sweep_release`; docs/performance.md "The embedded server's cache:
 the TTL sweeper's snapshot (nineteenth session)").
 
+Journaled commits (`SECANTUS_JOURNALED_COMMITS`, on by default; `off` runs SecantusDB as released): SecantusDB commits a
+transaction without syncing its log whatever the `commitTransaction`'s write concern says, so the platform followed
+each journaled transaction with a barrier write (`infra/mongo.journal_barrier`), one more command a commit. Here a
+`commitTransaction` asking `j: true` commits its WiredTiger transaction with `sync=on`, as SecantusDB's own plain
+writes already do for `j: true` and as MongoDB does, and `buildInfo` says so (JOURNALED_COMMITS_FIELD), so the
+platform's clients skip the barrier (`infra/mongo.commits_journaled`; `install_journaled_commits`). The fix belongs
+upstream, in `_commit_transaction`.
+
 Standalone on purpose (standard library and SecantusDB only): it runs by path, from any working directory.
 """
 
@@ -72,6 +80,9 @@ CACHE_SIZE_ENV = "SECANTUS_CACHE_SIZE"
 DEFAULT_CACHE_SIZE = "4G"
 CACHE_SIZE_FLAG = "--cache-size"
 TTL_SWEEP_RELEASE_ENV = "SECANTUS_TTL_SWEEP_RELEASE"
+JOURNALED_COMMITS_ENV = "SECANTUS_JOURNALED_COMMITS"
+# buildInfo's field saying a `j: true` commit is on disk when it returns (read by infra/mongo.commits_journaled).
+JOURNALED_COMMITS_FIELD = "journaledCommits"
 
 
 def reap(server: Any) -> None:
@@ -179,6 +190,63 @@ def install_ttl_sweep_release() -> None:
     Storage.prune_ttl_all_collections = sweep_and_release
 
 
+# Whether the commitTransaction running on this thread asked `j: true` (`install_journaled_commits`).
+_journal_wanted = threading.local()
+
+
+class SyncingSession:
+    """A WiredTiger session whose `commit_transaction` syncs the log (`sync=on`); anything else is the session's.
+    Equal to the session it wraps, so SecantusDB's bookkeeping (`_all_sessions.remove`) finds it."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def commit_transaction(self, config: str | None = None) -> Any:
+        return self.session.commit_transaction(f"{config},sync=on" if config else "sync=on")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.session, name)
+
+    def __eq__(self, other: object) -> bool:
+        return other is self or other is self.session
+
+    def __hash__(self) -> int:
+        return hash(self.session)
+
+
+def install_journaled_commits() -> None:
+    """A `commitTransaction` whose write concern asks `j: true` commits with WiredTiger's `sync=on`: its writes are
+    in the synced log before the commit returns, and (WiredTiger logs a commit before it makes it visible) before
+    another reader can see them. buildInfo gains JOURNALED_COMMITS_FIELD. Other commits are unchanged."""
+    from secantus import commands
+    from secantus.storage import Storage
+
+    commit_command = commands._HANDLERS["commitTransaction"]
+    commit_user = Storage.commit_user_transaction
+    build_info = commands._HANDLERS["buildInfo"]
+
+    def commit_journaled(doc: dict[str, Any], ctx: Any) -> dict[str, Any]:
+        _journal_wanted.on = commands._wants_journal(doc)
+        try:
+            reply: dict[str, Any] = commit_command(doc, ctx)
+            return reply
+        finally:
+            _journal_wanted.on = False
+
+    def commit_user_syncing(self: Any, handle: Any, **kwargs: Any) -> int:
+        if getattr(_journal_wanted, "on", False) and not isinstance(handle.session, SyncingSession):
+            handle.session = SyncingSession(handle.session)
+        seq: int = commit_user(self, handle, **kwargs)
+        return seq
+
+    def build_info_saying_so(doc: dict[str, Any], ctx: Any) -> dict[str, Any]:
+        return {**build_info(doc, ctx), JOURNALED_COMMITS_FIELD: True}
+
+    commands._HANDLERS["commitTransaction"] = commit_journaled
+    commands._HANDLERS["buildInfo"] = commands._HANDLERS["buildinfo"] = build_info_saying_so
+    Storage.commit_user_transaction = commit_user_syncing
+
+
 def oplog_wanted(setting: str | None) -> bool:
     """`SECANTUS_OPLOG`: on (1, true, yes) for a server whose oplog someone reads (a change stream); off by default."""
     return (setting or "").strip().lower() in {"1", "on", "true", "yes"}
@@ -237,6 +305,12 @@ def ttl_sweep_release_wanted(setting: str | None) -> bool:
     return (setting or "").strip().lower() not in {"0", "off", "false", "no"}
 
 
+def journaled_commits_wanted(setting: str | None) -> bool:
+    """`SECANTUS_JOURNALED_COMMITS`: on unless off (0, false, no, off), for a figure of SecantusDB as released (its
+    clients then follow each journaled commit with a barrier write)."""
+    return (setting or "").strip().lower() not in {"0", "off", "false", "no"}
+
+
 def index_options_per_chunk_wanted(setting: str | None) -> bool:
     """`SECANTUS_INDEX_OPTIONS_PER_CHUNK`: on unless off (0, false, no, off), for a figure of SecantusDB as released
     (`python -m benchmarks.hot_path --events-only` beside one without it)."""
@@ -259,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
         install_chunk_index_options()
     if ttl_sweep_release_wanted(os.environ.get(TTL_SWEEP_RELEASE_ENV)):
         install_ttl_sweep_release()
+    if journaled_commits_wanted(os.environ.get(JOURNALED_COMMITS_ENV)):
+        install_journaled_commits()
 
     def build(*args: Any, **kwargs: Any) -> Any:
         server = SecantusDBServer(*args, transaction_lifetime_seconds=lifetime, **kwargs)

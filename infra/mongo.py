@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -34,6 +35,11 @@ CONNECT_TIMEOUT_MS = 2000
 TRANSACTION_RETRY_SECONDS = 20.0
 JOURNALED = WriteConcern(w=1, j=True)
 BARRIER_COLLECTION = "journal_barrier"
+# buildInfo's field by which the embedded server's wrapper says a `j: true` commit is synced when it returns
+# (infra/database_server.py, JOURNALED_COMMITS_FIELD; that file runs by path and is not imported here).
+JOURNALED_COMMITS_FIELD = "journaledCommits"
+# Each client's server's answer to `commits_journaled`, asked once.
+_commits_journaled: weakref.WeakKeyDictionary[AsyncMongoClient[Any], bool] = weakref.WeakKeyDictionary()
 
 
 def resolve_mongodb_uri(settings: Settings) -> str:
@@ -115,9 +121,23 @@ async def run_transaction(
 
     async with db.client.start_session() as session:
         result: T = await session.with_transaction(attempt, write_concern=db.write_concern)
-    if db.write_concern.document.get("j"):
+    if db.write_concern.document.get("j") and not await commits_journaled(db):
         await journal_barrier(db)
     return result
+
+
+async def commits_journaled(db: AsyncDatabase[MongoDocument]) -> bool:
+    """Whether a transaction committed with `j: true` is in the synced journal when its commit returns, so no
+    barrier need follow it. MongoDB's is. SecantusDB's is not (it commits without syncing its log whatever the
+    write concern says) unless the platform's wrapper started it, whose buildInfo says so (JOURNALED_COMMITS_FIELD).
+    Asked once per client; SecantusDB is told by buildInfo's `secantusVersion`."""
+    client = db.client
+    known = _commits_journaled.get(client)
+    if known is None:
+        info = await client.admin.command("buildInfo")
+        known = "secantusVersion" not in info or bool(info.get(JOURNALED_COMMITS_FIELD))
+        _commits_journaled[client] = known
+    return known
 
 
 async def journal_barrier(db: AsyncDatabase[MongoDocument]) -> None:
@@ -142,8 +162,15 @@ class JournalBarrier:
         self._running: asyncio.Future[None] | None = None
         self._next: asyncio.Future[None] | None = None
 
+    async def after_commit(self) -> None:
+        """Return once this caller's own journaled commits are in the journal: at once where a journaled commit is
+        synced when it returns (`commits_journaled`), else through a barrier (`wait`)."""
+        if not await commits_journaled(self.db):
+            await self.wait()
+
     async def wait(self) -> None:
-        """Return once every commit this caller made before calling is in the journal."""
+        """Return once every commit this caller made before calling is in the journal: always a barrier write, for
+        commits this caller only saw (MongoDB makes a commit visible before its journal write)."""
         if self._running is None or self._running.done():
             self._running = asyncio.ensure_future(journal_barrier(self.db))
             await asyncio.shield(self._running)

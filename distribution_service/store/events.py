@@ -75,11 +75,11 @@ class EventsStore:
         # The one-off data migrations of older databases (store/event_migrations.py).
         self.migrate = EventMigrations(self, db["migrations"])
         self.barrier = JournalBarrier(db)
-        # Concurrent recorders' events stored in one transaction (store/grouped_writes.py), then one journal barrier
-        # for the group (its callers hear of it once the barrier passed); a group refused for a duplicate is stored
-        # again caller by caller.
+        # Concurrent recorders' events stored in one transaction (store/grouped_writes.py), then, on a server whose
+        # journaled commit returns before its log is synced, one journal barrier for the group (its callers hear of
+        # it once the barrier passed); a group refused for a duplicate is stored again caller by caller.
         self.grouped = GroupedWrites(
-            self._transact, max_docs=GROUP_MAX_EVENTS, refusals=(BulkWriteError,), after=self.barrier.wait
+            self._transact, max_docs=GROUP_MAX_EVENTS, refusals=(BulkWriteError,), after=self.barrier.after_commit
         )
         # member_recent_complete's answer once true (a done migration is never undone).
         self._recent_complete = False
@@ -208,11 +208,11 @@ class EventsStore:
         return self.outbox.counted_insert(mark_engaged(docs))
 
     async def _store_batch(self, docs: list[Doc]) -> None:
-        """`_transact` these events alone, then wait for the journal: SecantusDB commits a transaction without
-        syncing its log, whatever the write concern says, so the caller hears "stored" only once a journaled write
-        after the commit (shared by concurrent recorders: JournalBarrier) is on disk."""
+        """`_transact` these events alone, then wait for the journal where the commit alone does not (SecantusDB as
+        released commits without syncing its log, whatever the write concern says): the caller hears "stored" only
+        once a journaled write after the commit (shared by concurrent recorders: JournalBarrier) is on disk."""
         await self._transact(docs)
-        await self.barrier.wait()
+        await self.barrier.after_commit()
 
     async def _transact(self, docs: list[Doc], *, outbox: bool = True) -> None:
         """The events and their outbox entries in one journaled transaction (a duplicate aborts it whole), sent as

@@ -53,6 +53,8 @@ class GroupedWrites:
         # How many writes the groups made, and for how many callers (a test's and a probe's figure).
         self.groups = 0
         self.callers = 0
+        # Told each group's callers as it is written (the process's metrics: distribution_service/app.py).
+        self.observe: Callable[[int], None] | None = None
 
     async def write(self, docs: Sequence[Doc]) -> None:
         """Write `docs` in the next group; returns once that group's write (and `after`) did. Raises GroupRefused
@@ -75,6 +77,8 @@ class GroupedWrites:
             group = self._next_group()
             self.groups += 1
             self.callers += len(group)
+            if self.observe is not None:
+                self.observe(len(group))
             try:
                 await self._write([doc for docs, _ in group for doc in docs])
             except self.refusals as exc:
