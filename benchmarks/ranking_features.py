@@ -257,24 +257,25 @@ def groups_for(path: Path, seed: int, *, backtest: bool) -> tuple[list[Group], l
 NAMES = (*FEATURES, *EXTRAS, *COLLAB, *RELATIVE)
 
 
-def columns_of(variant: str) -> list[int]:
-    """Which columns a variant trains on."""
+def columns_of(variant: str, names: tuple[str, ...] = NAMES, aliases: dict[str, list[str]] | None = None) -> list[int]:
+    """Which columns (of `names`: the shipped ones first, then the extras) a variant trains on."""
+    aliases = ALIASES if aliases is None else aliases
     base = list(range(len(FEATURES)))
-    every = list(range(len(NAMES)))
+    every = list(range(len(names)))
     if variant == "base":
         return base
     if variant == "all":
         return every
     if variant.startswith("only:"):
-        names = variant.removeprefix("only:").split("+")
+        picked_names = variant.removeprefix("only:").split("+")
         sign = "only"
     else:
-        sign, names = variant[0], variant[1:].split(variant[0])
-    names = [m for n in names for m in ALIASES.get(n, [n])]
-    unknown = [n for n in names if n not in NAMES]
+        sign, picked_names = variant[0], variant[1:].split(variant[0])
+    asked = [m for n in picked_names for m in aliases.get(n, [n])]
+    unknown = [n for n in asked if n not in names]
     if unknown or sign not in ("+", "-", "only"):
         raise ValueError(f"unknown variant {variant}")
-    picked = [NAMES.index(n) for n in names]
+    picked = [names.index(n) for n in asked]
     if sign == "+":
         return [*base, *picked]
     if sign == "-":
@@ -282,22 +283,26 @@ def columns_of(variant: str) -> list[int]:
     return picked
 
 
-def _dataset(groups: list[Group], cols: list[int], reference: lgb.Dataset | None = None) -> lgb.Dataset:
+def _dataset(
+    groups: list[Group], cols: list[int], names: tuple[str, ...], reference: lgb.Dataset | None = None
+) -> lgb.Dataset:
     return lgb.Dataset(
         np.vstack([g.features[:, cols] for g in groups]),
         label=np.concatenate([g.labels for g in groups]),
         group=[len(g.items) for g in groups],
-        feature_name=[NAMES[c] for c in cols],
+        feature_name=[names[c] for c in cols],
         reference=reference,
         free_raw_data=False,
     )
 
 
-def _search(fit: list[Group], valid: list[Group], seed: int, cols: list[int]) -> tuple[float, lgb.Booster]:
+def _search(
+    fit: list[Group], valid: list[Group], seed: int, cols: list[int], names: tuple[str, ...]
+) -> tuple[float, lgb.Booster]:
     """PARAM_GRID, the best validation NDCG@10 wins, as `training.search_lightgbm`."""
     best: tuple[float, lgb.Booster] | None = None
-    train_set = _dataset(fit, cols)
-    valid_set = _dataset(valid, cols, reference=train_set)
+    train_set = _dataset(fit, cols, names)
+    valid_set = _dataset(valid, cols, names, reference=train_set)
     for entry in PARAM_GRID:
         booster = lgb.train(
             lightgbm_params(seed) | entry,
@@ -314,11 +319,26 @@ def _search(fit: list[Group], valid: list[Group], seed: int, cols: list[int]) ->
 
 
 def evaluate(variant: str, train: list[Group], test: list[Group], seed: int) -> dict[str, Any]:
-    cols = columns_of(variant)
+    return evaluate_columns(variant, columns_of(variant), NAMES, train, test, seed)
+
+
+def fit_columns(
+    cols: list[int], names: tuple[str, ...], train: list[Group], seed: int
+) -> tuple[float, lgb.Booster, list[Group]]:
+    """The booster training would choose on `cols` (its validation NDCG@10), and the validation groups (the last
+    fifth of training)."""
     validation_start = float(np.quantile([g.at for g in train], 0.8))
     fit = [g for g in train if g.at < validation_start]
     valid = [g for g in train if g.at >= validation_start]
-    score, booster = _search(fit, valid, seed, cols)
+    score, booster = _search(fit, valid, seed, cols, names)
+    return score, booster, valid
+
+
+def evaluate_columns(
+    variant: str, cols: list[int], names: tuple[str, ...], train: list[Group], test: list[Group], seed: int
+) -> dict[str, Any]:
+    """Fit on `cols` of the groups' features (named `names`), validated and judged as training does."""
+    score, booster, _ = fit_columns(cols, names, train, seed)
     scores = [np.asarray(booster.predict(g.features[:, cols], num_threads=1)) for g in test]
     return {"variant": variant, "seed": seed, "validation_ndcg@10": round(score, 4), **judged(test, scores, seed)}
 
