@@ -4,8 +4,11 @@
 started with `--sync-on-commit`. Sequential rates (the baseline is a plain `insert_one`, w:1):
 - `insert_j`: `insert_one` with write concern j:true (the server syncs its log before answering);
 - `txn`: a two-document transaction, committed with the default write concern;
-- `txn_barrier`: the same transaction followed by one j:true write (infra.mongo.journal_barrier): SecantusDB
-  ignores the write concern of `commitTransaction`, so the barrier is what syncs the log the commit is in;
+- `txn_barrier`: the same transaction followed by one j:true write (infra.mongo.journal_barrier): SecantusDB as
+  released ignores the write concern of `commitTransaction`, so the barrier is what syncs the log the commit is in;
+- `txn_j`: the same transaction committed with j:true and no barrier, as the platform writes now: the platform's
+  wrapper syncs such a commit before answering it (infra/database_server.py, `SECANTUS_JOURNALED_COMMITS`; `off`
+  shows SecantusDB as released);
 - `sync_insert`, `sync_txn`: the plain insert and the transaction on the `--sync-on-commit` server.
 Then, per kind, `kills` acknowledged writes followed at once by `kill -9` of the server and a restart on the same
 data: how many of them are still there. The last line is one JSON object.
@@ -40,13 +43,17 @@ async def insert_j(client: Client, i: int) -> None:
     await client.bench.docs.with_options(write_concern=WriteConcern(j=True)).insert_one({"_id": i, "v": i})
 
 
-async def txn(client: Client, i: int) -> None:
+async def txn(client: Client, i: int, write_concern: WriteConcern | None = None) -> None:
     async def work(session: Any) -> None:
         await client.bench.docs.insert_one({"_id": i, "v": i}, session=session)
         await client.bench.counters.update_one({"_id": "c"}, {"$inc": {"n": 1}}, upsert=True, session=session)
 
     async with client.start_session() as session:
-        await session.with_transaction(work)
+        await session.with_transaction(work, write_concern=write_concern)
+
+
+async def txn_j(client: Client, i: int) -> None:
+    await txn(client, i, WriteConcern(w=1, j=True))
 
 
 async def txn_barrier(client: Client, i: int) -> None:
@@ -59,6 +66,7 @@ KINDS: dict[str, tuple[bool, Write]] = {
     "insert_j": (False, insert_j),
     "txn": (False, txn),
     "txn_barrier": (False, txn_barrier),
+    "txn_j": (False, txn_j),
     "sync_insert": (True, insert),
     "sync_txn": (True, txn),
 }

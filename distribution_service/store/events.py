@@ -24,7 +24,6 @@ from pymongo.errors import (
     OperationFailure,
 )
 
-from distribution_service.domain.honeycomb import ENGAGEMENT_WEIGHT, EventType
 from distribution_service.store.base import DUPLICATE_KEY, HISTORY_FIELDS, Doc, mark_engaged
 from distribution_service.store.client_inserts import insert_all
 from distribution_service.store.community_activity import CommunityActivityStore
@@ -33,6 +32,7 @@ from distribution_service.store.event_migrations import RETIRED_INDEXES, EventMi
 from distribution_service.store.event_outbox import EventOutboxStore, Pending
 from distribution_service.store.grouped_writes import GroupedWrites, GroupRefused
 from distribution_service.store.item_counters import ItemCountersStore
+from distribution_service.store.member_activity import MemberActivityReads
 from distribution_service.store.member_recent import RECENT_KEPT, MemberRecentStore
 from infra.bulk import insert_many_reporting
 from infra.indexes import IndexPlan
@@ -70,6 +70,11 @@ class EventsStore:
         self.sum_recent_engagement = self.counters.sum_recent_engagement
         self.sum_engagement_windows = self.counters.sum_engagement_windows
         self.list_item_engagement = self.counters.list_item_engagement
+        # Members' activity over time windows (the health figures and activity list), read from the events.
+        self.member_activity = MemberActivityReads(self.events)
+        self.aggregate_activity_by_member = self.member_activity.aggregate_activity_by_member
+        self.aggregate_member_windows = self.member_activity.aggregate_member_windows
+        self.list_member_windows = self.member_activity.list_member_windows
         # Imported events that name no member (votes): they count for items' popularity only.
         self.item_signals = db["item_signals"]
         # The one-off data migrations of older databases (store/event_migrations.py).
@@ -388,101 +393,6 @@ class EventsStore:
     async def get_first_event_time(self, community_id: ObjectId) -> datetime | None:
         doc = await self.events.find_one({"community_id": community_id}, sort=[("occurred_at", ASCENDING)])
         return doc["occurred_at"] if doc else None
-
-    async def aggregate_activity_by_member(self, community_id: ObjectId, since: datetime | None) -> list[Doc]:
-        # The index serves the first $match (community_occurred_at); the second drops impressions.
-        match: Doc = {"community_id": community_id}
-        if since is not None:
-            match["occurred_at"] = {"$gte": since}
-        weights = {
-            "$switch": {
-                "branches": [{"case": {"$eq": ["$type", t.value]}, "then": w} for t, w in ENGAGEMENT_WEIGHT.items()],
-                "default": 0.0,
-            }
-        }
-        pipeline: list[Doc] = [
-            {"$match": match},
-            {"$match": {"type": {"$ne": EventType.IMPRESSION.value}}},
-            {
-                "$group": {
-                    "_id": "$member_id",
-                    "events": {"$sum": 1},
-                    "engagement": {"$sum": weights},
-                    "last_at": {"$max": "$occurred_at"},
-                }
-            },
-        ]
-        cursor = await self.events.aggregate(pipeline)
-        return [doc async for doc in cursor]
-
-    async def aggregate_member_windows(self, community_id: ObjectId, windows: Doc) -> Doc:
-        """Engaged members counted per window (the health figures): `windows` holds as_of, day, week, month,
-        previous (start of the 30 days before the month) and quarter (90 days) as moments; impressions do not count.
-        """
-        # The index community_occurred_at serves the first $match; the per-member pass then the totals.
-        since, as_of, month, previous = windows["quarter"], windows["as_of"], windows["month"], windows["previous"]
-        in_month = {"$gte": ["$occurred_at", month]}
-        day = {"$dateToString": {"format": "%Y-%m-%d", "date": "$occurred_at"}}
-
-        def flag(condition: Doc) -> Doc:
-            return {"$sum": {"$cond": [condition, 1, 0]}}
-
-        pipeline: list[Doc] = [
-            {"$match": {"community_id": community_id, "occurred_at": {"$gte": since, "$lt": as_of}}},
-            {"$match": {"type": {"$ne": EventType.IMPRESSION.value}}},
-            {
-                "$group": {
-                    "_id": "$member_id",
-                    "last_at": {"$max": "$occurred_at"},
-                    "previous": {
-                        "$max": {
-                            "$cond": [
-                                {"$and": [{"$gte": ["$occurred_at", previous]}, {"$lt": ["$occurred_at", month]}]},
-                                1,
-                                0,
-                            ]
-                        }
-                    },
-                    "days": {"$addToSet": {"$cond": [in_month, day, None]}},
-                }
-            },
-            {
-                "$group": {
-                    "_id": None,
-                    "active_90": {"$sum": 1},
-                    "mau": flag({"$gte": ["$last_at", month]}),
-                    "wau": flag({"$gte": ["$last_at", windows["week"]]}),
-                    "dau": flag({"$gte": ["$last_at", windows["day"]]}),
-                    "mau_previous": {"$sum": "$previous"},
-                    "retained": flag({"$and": [{"$eq": ["$previous", 1]}, {"$gte": ["$last_at", month]}]}),
-                    "member_days": {"$sum": {"$size": {"$setDifference": ["$days", [None]]}}},
-                }
-            },
-        ]
-        rows = [doc async for doc in await self.events.aggregate(pipeline)]
-        return rows[0] if rows else {}
-
-    async def list_member_windows(self, community_id: ObjectId, windows: Doc) -> list[Doc]:
-        """Per member engaged in W or the previous window: distinct UTC days and engagement events in W, and
-        whether engaged in W (`month`) and in the previous window (`previous`); the health breakdowns' rows."""
-        # Served by community_occurred_at like aggregate_member_windows; one row per member, no totals.
-        as_of, month, previous = windows["as_of"], windows["month"], windows["previous"]
-        in_month = {"$gte": ["$occurred_at", month]}
-        day = {"$dateToString": {"format": "%Y-%m-%d", "date": "$occurred_at"}}
-        pipeline: list[Doc] = [
-            {"$match": {"community_id": community_id, "occurred_at": {"$gte": previous, "$lt": as_of}}},
-            {"$match": {"type": {"$ne": EventType.IMPRESSION.value}}},
-            {
-                "$group": {
-                    "_id": "$member_id",
-                    "month": {"$max": {"$cond": [in_month, 1, 0]}},
-                    "previous": {"$max": {"$cond": [in_month, 0, 1]}},
-                    "events": {"$sum": {"$cond": [in_month, 1, 0]}},
-                    "days": {"$addToSet": {"$cond": [in_month, day, None]}},
-                }
-            },
-        ]
-        return [doc async for doc in await self.events.aggregate(pipeline)]
 
     async def count_types_between(self, community_id: ObjectId, since: datetime, until: datetime) -> list[Doc]:
         """Events per type in [since, until), with the dwell milliseconds summed (index community_occurred_at)."""
