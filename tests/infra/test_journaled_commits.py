@@ -15,7 +15,12 @@ from pymongo import AsyncMongoClient, MongoClient, WriteConcern
 from pymongo.client_session import ClientSession
 from pymongo.collection import Collection
 
-from infra.database_server import JOURNALED_COMMITS_ENV, JOURNALED_COMMITS_FIELD, journaled_commits_wanted
+from infra.database_server import (
+    JOURNALED_COMMITS_ENV,
+    JOURNALED_COMMITS_FIELD,
+    SyncingSession,
+    journaled_commits_wanted,
+)
 from infra.embedded import EmbeddedServer
 from infra.mongo import commits_journaled
 
@@ -83,3 +88,25 @@ async def test_the_platforms_server_says_its_journaled_commits_need_no_barrier(m
 def test_journaled_commits_are_on_unless_turned_off() -> None:
     assert [journaled_commits_wanted(s) for s in (None, "", "on", "1")] == [True] * 4
     assert [journaled_commits_wanted(s) for s in ("0", "off", " OFF ", "false", "no")] == [False] * 5
+
+
+def test_a_syncing_session_commits_with_sync_and_is_found_as_the_session_it_wraps() -> None:
+    calls: list[str | None] = []
+
+    class Session:
+        def commit_transaction(self, config: str | None = None) -> None:
+            calls.append(config)
+
+        def close(self) -> None:
+            calls.append("closed")
+
+    real = Session()
+    wrapped = SyncingSession(real)
+    wrapped.commit_transaction()
+    wrapped.commit_transaction("operation_timeout_ms=5")
+    wrapped.close()
+    assert calls == ["sync=on", "operation_timeout_ms=5,sync=on", "closed"]
+    # SecantusDB drops a closed session from its list by equality (`_all_sessions.remove(handle.session)`)
+    sessions = [object(), real]
+    sessions.remove(wrapped)
+    assert real not in sessions
