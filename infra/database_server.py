@@ -55,6 +55,13 @@ writes already do for `j: true` and as MongoDB does, and `buildInfo` says so (JO
 platform's clients skip the barrier (`infra/mongo.commits_journaled`; `install_journaled_commits`). The fix belongs
 upstream, in `_commit_transaction`.
 
+Update catalog per command (`SECANTUS_UPDATE_CATALOG_PER_COMMAND`, on by default; `off` runs SecantusDB as released):
+each op of a bulk `update` command re-reads its collection's catalog (whether it exists, its options, its index
+definitions three times or more), though in a user transaction, where the ingest worker sends its two bulk updates a
+take, the snapshot keeps all of that fixed but for the transaction's own writes. There it is read once per collection
+and command, and forgotten when an op writes it (`install_update_catalog_per_command`; docs/performance.md "Events in:
+the update catalog once per command"). The fix belongs upstream.
+
 Standalone on purpose (standard library and SecantusDB only): it runs by path, from any working directory.
 """
 
@@ -81,6 +88,7 @@ DEFAULT_CACHE_SIZE = "4G"
 CACHE_SIZE_FLAG = "--cache-size"
 TTL_SWEEP_RELEASE_ENV = "SECANTUS_TTL_SWEEP_RELEASE"
 JOURNALED_COMMITS_ENV = "SECANTUS_JOURNALED_COMMITS"
+UPDATE_CATALOG_ENV = "SECANTUS_UPDATE_CATALOG_PER_COMMAND"
 # buildInfo's field saying a `j: true` commit is on disk when it returns (read by infra/mongo.commits_journaled).
 JOURNALED_COMMITS_FIELD = "journaledCommits"
 
@@ -188,6 +196,123 @@ def install_ttl_sweep_release() -> None:
             self.release_thread_snapshot()
 
     Storage.prune_ttl_all_collections = sweep_and_release
+
+
+# The catalog read by the transaction's `update` command running on this thread (`install_update_catalog_per_command`).
+_update_catalog = threading.local()
+
+
+class CommandCatalog:
+    """What one `update` command in a user transaction read of its store's catalog, per collection: each index's
+    (name, key, options) as `Storage._iter_indexes` yields them, the options blob `Storage._coll_options` returns
+    (None: no such collection), and the collections `Storage._ensure_collection` found or made."""
+
+    def __init__(self, storage: Any) -> None:
+        self.storage = storage
+        self.indexes: dict[tuple[str, str], list[tuple[str, dict[str, Any], dict[str, Any]]]] = {}
+        self.options: dict[tuple[str, str], dict[str, Any] | None] = {}
+        self.ensured: set[tuple[str, str]] = set()
+
+    def forget(self, db: str, coll: str) -> None:
+        """The command wrote this collection's catalog entry itself (a new collection, an index marked multikey, a
+        UUID minted): read it again."""
+        self.indexes.pop((db, coll), None)
+        self.options.pop((db, coll), None)
+
+
+def command_catalog(storage: Any) -> CommandCatalog | None:
+    catalog: CommandCatalog | None = getattr(_update_catalog, "catalog", None)
+    return catalog if catalog is not None and catalog.storage is storage else None
+
+
+def install_update_catalog_per_command() -> None:
+    """SecantusDB's catalog read once per collection and `update` command in a user transaction instead of once or
+    more per update op. Each op of a bulk `update` (`_update_matching_single_txn`) checks that its collection exists
+    (`_ensure_collection`), walks the index catalog three times or more (`_all_indexes`, `_partial_filters`,
+    `_multikey_index_names`, `_index_options_map`: a cursor and a BSON decode of every index definition) and reads
+    the collection's options twice (`_is_timeseries` for the `_id` lookup, the capped check): a fifth of an
+    `_id`-keyed upsert's CPU in process, though item_stats and member_recent, the ingest worker's two commands a take,
+    have no secondary index (docs/performance.md "Events in: the update catalog once per command").
+
+    Only inside a user transaction, where every read of the command sees the transaction's snapshot: another
+    connection's createIndex or drop committed meanwhile is invisible to the released code too, so the catalog the
+    ops read can change only by the transaction's own writes, and each of those forgets what was read of its
+    collection: `_ensure_collection` creating the collection, `_maybe_mark_multikey` finding or marking an index
+    multikey (the planner and later ops read the flag), `_write_coll_options` (a UUID minted with the oplog on).
+    Outside a transaction each op commits apart and takes a fresh snapshot, so an index created by another connection
+    between two ops must be seen by the second (or its entries would be missing): there the catalog is read as
+    released. Readers get copies of the options and key dicts (callers mutate them: `_collection_uuid` does). Other
+    commands read as released. The fix belongs upstream, e.g. a catalog read once per statement batch."""
+    from secantus import commands
+    from secantus.storage import Storage
+
+    update_command = commands._HANDLERS["update"]
+    iter_indexes = Storage._iter_indexes
+    coll_options = Storage._coll_options
+    ensure_collection = Storage._ensure_collection
+    mark_multikey = Storage._maybe_mark_multikey
+    write_coll_options = Storage._write_coll_options
+
+    def update_reading_catalog_once(doc: dict[str, Any], ctx: Any) -> dict[str, Any]:
+        if getattr(ctx.storage._tls, "user_txn", None) is None:
+            reply: dict[str, Any] = update_command(doc, ctx)
+            return reply
+        outer = getattr(_update_catalog, "catalog", None)
+        _update_catalog.catalog = CommandCatalog(ctx.storage)
+        try:
+            reply = update_command(doc, ctx)
+            return reply
+        finally:
+            _update_catalog.catalog = outer
+
+    def indexes_read_once(self: Any, db: str, coll: str) -> Any:
+        catalog = command_catalog(self)
+        if catalog is None:
+            return iter_indexes(self, db, coll)
+        if (db, coll) not in catalog.indexes:
+            catalog.indexes[(db, coll)] = list(iter_indexes(self, db, coll))
+        return iter([(name, dict(key), dict(options)) for name, key, options in catalog.indexes[(db, coll)]])
+
+    def options_read_once(self: Any, db: str, coll: str) -> dict[str, Any] | None:
+        catalog = command_catalog(self)
+        if catalog is None:
+            options: dict[str, Any] | None = coll_options(self, db, coll)
+            return options
+        if (db, coll) not in catalog.options:
+            catalog.options[(db, coll)] = coll_options(self, db, coll)
+        options = catalog.options[(db, coll)]
+        return None if options is None else dict(options)
+
+    def ensure_once(self: Any, db: str, coll: str) -> None:
+        catalog = command_catalog(self)
+        if catalog is None or (db, coll) not in catalog.ensured:
+            ensure_collection(self, db, coll)
+        if catalog is not None and (db, coll) not in catalog.ensured:
+            catalog.forget(db, coll)
+            catalog.ensured.add((db, coll))
+
+    def mark_multikey_forgetting(
+        self: Any, db: str, coll: str, doc: Any, indexes: Any, already_multikey: set[str]
+    ) -> set[str]:
+        known = len(already_multikey)
+        marked: set[str] = mark_multikey(self, db, coll, doc, indexes, already_multikey)
+        catalog = command_catalog(self)
+        if catalog is not None and len(marked) != known:
+            catalog.forget(db, coll)
+        return marked
+
+    def write_options_forgetting(self: Any, db: str, coll: str, opts: Any) -> None:
+        write_coll_options(self, db, coll, opts)
+        catalog = command_catalog(self)
+        if catalog is not None:
+            catalog.forget(db, coll)
+
+    commands._HANDLERS["update"] = update_reading_catalog_once
+    Storage._iter_indexes = indexes_read_once
+    Storage._coll_options = options_read_once
+    Storage._ensure_collection = ensure_once
+    Storage._maybe_mark_multikey = mark_multikey_forgetting
+    Storage._write_coll_options = write_options_forgetting
 
 
 # Whether the commitTransaction running on this thread asked `j: true` (`install_journaled_commits`).
@@ -317,6 +442,12 @@ def index_options_per_chunk_wanted(setting: str | None) -> bool:
     return (setting or "").strip().lower() not in {"0", "off", "false", "no"}
 
 
+def update_catalog_per_command_wanted(setting: str | None) -> bool:
+    """`SECANTUS_UPDATE_CATALOG_PER_COMMAND`: on unless off (0, false, no, off), for a figure of SecantusDB as
+    released."""
+    return (setting or "").strip().lower() not in {"0", "off", "false", "no"}
+
+
 def main(argv: list[str] | None = None) -> int:
     # First: threads started while SecantusDB is imported inherit it too.
     lower_priority(nice_wanted(os.environ.get(NICE_ENV)))
@@ -335,6 +466,8 @@ def main(argv: list[str] | None = None) -> int:
         install_ttl_sweep_release()
     if journaled_commits_wanted(os.environ.get(JOURNALED_COMMITS_ENV)):
         install_journaled_commits()
+    if update_catalog_per_command_wanted(os.environ.get(UPDATE_CATALOG_ENV)):
+        install_update_catalog_per_command()
 
     def build(*args: Any, **kwargs: Any) -> Any:
         server = SecantusDBServer(*args, transaction_lifetime_seconds=lifetime, **kwargs)

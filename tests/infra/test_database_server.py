@@ -212,21 +212,30 @@ def stored_with_indexes(storage: Any) -> tuple[list[Any], list[Any], list[Any]]:
     return [(e.get("index"), e.get("code")) for e in errors], [(e.get("index"), e.get("code")) for e in bad], found
 
 
+def collections_read(monkeypatch: pytest.MonkeyPatch, method: str) -> list[str]:
+    """The collection of every call of SecantusDB's `Storage.<method>(db, coll)` from now on, in order (monkeypatch
+    puts the method back)."""
+    from secantus.storage import Storage
+
+    calls: list[str] = []
+    real = getattr(Storage, method)
+
+    def counted(self: Any, db: str, coll: str) -> Any:
+        calls.append(coll)
+        return real(self, db, coll)
+
+    monkeypatch.setattr(Storage, method, counted)
+    return calls
+
+
 def test_an_insert_chunk_builds_each_collections_index_options_once_and_stores_the_same(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from secantus.storage import Storage
 
     before = stored_with_indexes(Storage(":memory:", enable_oplog=False))
-    built: list[str] = []
-    real_build = Storage._index_options_map
-
-    def counted(self: Any, db: str, coll: str) -> Any:
-        built.append(coll)
-        return real_build(self, db, coll)
-
     # The patch wraps whatever it finds; monkeypatch puts both methods back afterwards.
-    monkeypatch.setattr(Storage, "_index_options_map", counted)
+    built = collections_read(monkeypatch, "_index_options_map")
     monkeypatch.setattr(Storage, "_insert_chunk", Storage._insert_chunk)
     install_chunk_index_options()
     storage = Storage(":memory:", enable_oplog=False)
