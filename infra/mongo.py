@@ -38,8 +38,13 @@ BARRIER_COLLECTION = "journal_barrier"
 # buildInfo's field by which the embedded server's wrapper says a `j: true` commit is synced when it returns
 # (infra/database_server.py, JOURNALED_COMMITS_FIELD; that file runs by path and is not imported here).
 JOURNALED_COMMITS_FIELD = "journaledCommits"
-# Each client's server's answer to `commits_journaled`, asked once.
-_commits_journaled: weakref.WeakKeyDictionary[AsyncMongoClient[Any], bool] = weakref.WeakKeyDictionary()
+# Each client's server's answer to `commits_journaled`, with the server process that gave it (hello's
+# `topologyVersion.processId`, new at every start; None: MongoDB's answer, the same for any process of it). A SecantusDB
+# started again on the same address (infra/embedded.py keeps the port), maybe with SECANTUS_JOURNALED_COMMITS=off, is
+# asked again. Clients to the same hosts compare equal (PyMongo), so they share an entry.
+_commits_journaled: weakref.WeakKeyDictionary[AsyncMongoClient[Any], tuple[tuple[str, ...] | None, bool]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def resolve_mongodb_uri(settings: Settings) -> str:
@@ -106,8 +111,9 @@ async def run_transaction(
     """Run `callback` in one transaction, retried whole on conflicts for at most TRANSACTION_RETRY_SECONDS.
 
     The database unreachable is UNAVAILABLE at once: the driver would retry the whole transaction for two minutes.
-    On a journaled database the commit is followed by a journal barrier: SecantusDB commits a transaction without
-    syncing its log whatever the write concern says, so the caller hears of the commit only once it is on disk.
+    On a journaled database the caller hears of the commit only once it is on disk: at once where a `j: true` commit
+    is synced when it returns (MongoDB, the platform's embedded server: `commits_journaled`), else after a journal
+    barrier (SecantusDB as released commits a transaction without syncing its log whatever the write concern says).
     """
     give_up_at = time.monotonic() + TRANSACTION_RETRY_SECONDS
 
@@ -130,14 +136,35 @@ async def commits_journaled(db: AsyncDatabase[MongoDocument]) -> bool:
     """Whether a transaction committed with `j: true` is in the synced journal when its commit returns, so no
     barrier need follow it. MongoDB's is. SecantusDB's is not (it commits without syncing its log whatever the
     write concern says) unless the platform's wrapper started it, whose buildInfo says so (JOURNALED_COMMITS_FIELD).
-    Asked once per client; SecantusDB is told by buildInfo's `secantusVersion`."""
+    Asked once per client and SecantusDB process (`server_processes`); SecantusDB is told by buildInfo's
+    `secantusVersion`."""
     client = db.client
-    known = _commits_journaled.get(client)
-    if known is None:
-        info = await client.admin.command("buildInfo")
-        known = "secantusVersion" not in info or bool(info.get(JOURNALED_COMMITS_FIELD))
-        _commits_journaled[client] = known
+    cached = _commits_journaled.get(client)
+    if cached is not None and (cached[0] is None or cached[0] == server_processes(client)):
+        return cached[1]
+    before = server_processes(client)
+    info = await client.admin.command("buildInfo")
+    secantus = "secantusVersion" in info
+    known = not secantus or bool(info.get(JOURNALED_COMMITS_FIELD))
+    if not secantus:
+        _commits_journaled[client] = (None, known)
+    elif before is not None and server_processes(client) == before:
+        # not kept when the server was unknown or started again while it was asked: asked again next time
+        _commits_journaled[client] = (before, known)
     return known
+
+
+def server_processes(client: AsyncMongoClient[Any]) -> tuple[str, ...] | None:
+    """The processes of the servers `client` knows (hello's `topologyVersion.processId`, new when a server starts
+    again), or None while one is unknown or says none. The driver learns of a restart from its monitor (at once
+    after a failed operation, else within heartbeatFrequencyMS)."""
+    processes: list[str] = []
+    for description in client.topology_description.server_descriptions().values():
+        process = (description.topology_version or {}).get("processId")
+        if process is None:
+            return None
+        processes.append(str(process))
+    return tuple(sorted(processes))
 
 
 async def journal_barrier(db: AsyncDatabase[MongoDocument]) -> None:
