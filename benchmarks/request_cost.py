@@ -12,24 +12,21 @@ import httpx
 from benchmarks.gateway_harness import RunningGateway, children_cpu_seconds, cpu_seconds
 
 
-def ingest_metrics(base: str) -> tuple[float, float]:
-    """The ingest worker's takes (batches derived) and events derived so far, from the gateway's /metrics."""
+def unlabelled_samples(base: str, *names: str) -> tuple[float, ...]:
+    """The gateway's /metrics samples of these unlabelled series now (0 for a series not there yet)."""
     text = httpx.get(f"{base}/metrics", timeout=30).text
-    found = []
-    for name in ("ingest_lag_seconds_count", "events_ingested_total"):
-        value = re.search(rf"^{name} ([0-9.e+]+)$", text, re.MULTILINE)
-        found.append(float(value.group(1)) if value else 0.0)
-    return found[0], found[1]
+    found = (re.search(rf"^{name} ([0-9.e+]+)$", text, re.MULTILINE) for name in names)
+    return tuple(float(value.group(1)) if value else 0.0 for value in found)
 
 
-def write_groups(base: str) -> tuple[float, float]:
+def ingest_metrics(base: str) -> tuple[float, ...]:
+    """The ingest worker's takes (batches derived) and events derived so far."""
+    return unlabelled_samples(base, "ingest_lag_seconds_count", "events_ingested_total")
+
+
+def write_groups(base: str) -> tuple[float, ...]:
     """Grouped event transactions so far, and the recorders they stored (`event_write_group_recorders`)."""
-    text = httpx.get(f"{base}/metrics", timeout=30).text
-    found = []
-    for name in ("event_write_group_recorders_count", "event_write_group_recorders_sum"):
-        value = re.search(rf"^{name} ([0-9.e+]+)$", text, re.MULTILINE)
-        found.append(float(value.group(1)) if value else 0.0)
-    return found[0], found[1]
+    return unlabelled_samples(base, "event_write_group_recorders_count", "event_write_group_recorders_sum")
 
 
 def failed_commands(base: str) -> float:
