@@ -93,6 +93,7 @@ async def test_business_metrics_count_what_the_services_did(api: Api) -> None:
     counted = [
         ("feeds_served_total", 'ranker="heuristic"'),
         ("events_ingested_total", ""),
+        ("event_write_group_recorders_count", ""),
         ("payments_settled_total", 'outcome="succeeded"'),
         ("incidents_opened_total", 'cause="LEGAL_RISK",level="3"'),
     ]
@@ -116,9 +117,11 @@ async def test_business_metrics_count_what_the_services_did(api: Api) -> None:
     after = (await api.http.get("/metrics")).text
     grown = {name: sample(after, name, labels) - sample(before, name, labels) for name, labels in counted}
     assert grown["events_ingested_total"] >= 1  # the open, and whatever the platform records itself
-    assert grown | {"events_ingested_total": 1} == {
+    assert grown["event_write_group_recorders_count"] >= 1  # the open's grouped transaction, and the platform's own
+    assert grown | {"events_ingested_total": 1, "event_write_group_recorders_count": 1} == {
         "feeds_served_total": 1,
         "events_ingested_total": 1,
+        "event_write_group_recorders_count": 1,
         "payments_settled_total": 1,
         "incidents_opened_total": 1,
     }
