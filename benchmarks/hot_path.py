@@ -114,10 +114,7 @@ from infra.database_server import (
     TTL_SWEEP_RELEASE_ENV,
     UPDATE_CATALOG_ENV,
     cache_size_wanted,
-    index_options_per_chunk_wanted,
-    journaled_commits_wanted,
-    ttl_sweep_release_wanted,
-    update_catalog_per_command_wanted,
+    patch_wanted,
 )
 
 # RANKING_POOL_TTL_SECONDS as the gateway runs it (unset: its default): a prepared feed pool's age.
@@ -212,13 +209,11 @@ def header(seconds: int) -> Figures:
     figures = Figures()
     figures["seconds_per_run"] = seconds
     figures["rate_limits"] = "off (RATE_LIMITS_ENABLED=false)"
-    figures["dev_server_index_options_per_chunk"] = index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV))
+    figures["dev_server_index_options_per_chunk"] = patch_wanted(os.environ.get(INDEX_OPTIONS_ENV))
     figures["dev_server_cache_size"] = cache_size_wanted(os.environ.get(CACHE_SIZE_ENV))
-    figures["dev_server_ttl_sweep_release"] = ttl_sweep_release_wanted(os.environ.get(TTL_SWEEP_RELEASE_ENV))
-    figures["dev_server_journaled_commits"] = journaled_commits_wanted(os.environ.get(JOURNALED_COMMITS_ENV))
-    figures["dev_server_update_catalog_per_command"] = update_catalog_per_command_wanted(
-        os.environ.get(UPDATE_CATALOG_ENV)
-    )
+    figures["dev_server_ttl_sweep_release"] = patch_wanted(os.environ.get(TTL_SWEEP_RELEASE_ENV))
+    figures["dev_server_journaled_commits"] = patch_wanted(os.environ.get(JOURNALED_COMMITS_ENV))
+    figures["dev_server_update_catalog_per_command"] = patch_wanted(os.environ.get(UPDATE_CATALOG_ENV))
     return figures
 
 

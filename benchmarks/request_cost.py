@@ -11,29 +11,27 @@ import httpx
 
 from benchmarks.gateway_harness import RunningGateway, children_cpu_seconds, cpu_seconds
 
+# The gateway's /metrics series a run's figures are counted from: unlabelled ones by name, and `db_errors_total`
+# summed over its labels.
+COUNTED = {
+    "takes": "ingest_lag_seconds_count",
+    "derived": "events_ingested_total",
+    "groups": "event_write_group_recorders_count",
+    "recorders": "event_write_group_recorders_sum",
+}
 
-def unlabelled_samples(base: str, *names: str) -> tuple[float, ...]:
-    """The gateway's /metrics samples of these unlabelled series now (0 for a series not there yet)."""
+
+def counted(base: str) -> dict[str, float]:
+    """One read of the gateway's /metrics: the ingest worker's takes and events derived, the grouped event
+    transactions and the recorders they stored, and `failed` (`db_errors_total`, every label summed: a
+    transaction's conflicts and the server's reaping of an idle one show here as retried statements); 0 for a series
+    not there yet."""
     text = httpx.get(f"{base}/metrics", timeout=30).text
-    found = (re.search(rf"^{name} ([0-9.e+]+)$", text, re.MULTILINE) for name in names)
-    return tuple(float(value.group(1)) if value else 0.0 for value in found)
-
-
-def ingest_metrics(base: str) -> tuple[float, ...]:
-    """The ingest worker's takes (batches derived) and events derived so far."""
-    return unlabelled_samples(base, "ingest_lag_seconds_count", "events_ingested_total")
-
-
-def write_groups(base: str) -> tuple[float, ...]:
-    """Grouped event transactions so far, and the recorders they stored (`event_write_group_recorders`)."""
-    return unlabelled_samples(base, "event_write_group_recorders_count", "event_write_group_recorders_sum")
-
-
-def failed_commands(base: str) -> float:
-    """Database commands the gateway's clients saw fail so far (`db_errors_total`, every label summed): a
-    transaction's conflicts and the server's reaping of an idle one show here as retried statements."""
-    text = httpx.get(f"{base}/metrics", timeout=30).text
-    return sum(float(v) for v in re.findall(r"^db_errors_total\{[^}]*\} ([0-9.e+]+)$", text, re.MULTILINE))
+    found = {key: re.search(rf"^{name} ([0-9.e+]+)$", text, re.MULTILINE) for key, name in COUNTED.items()}
+    figures = {key: float(value.group(1)) if value else 0.0 for key, value in found.items()}
+    errors = re.findall(r"^db_errors_total\{[^}]*\} ([0-9.e+]+)$", text, re.MULTILINE)
+    figures["failed"] = sum(float(v) for v in errors)
+    return figures
 
 
 def cpu_per_request(
@@ -44,9 +42,7 @@ def cpu_per_request(
     (`gateway_children_cpu_ms`: its heavy-lane child) included, with the worker's takes and events derived
     meanwhile."""
     base, pids = gateway.base, gateway.pids
-    takes, derived = ingest_metrics(base)
-    failed = failed_commands(base)
-    groups, recorders = write_groups(base)
+    start = counted(base)
     before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     children_before = children_cpu_seconds(gateway.gateway_pid)
     result = work()
@@ -58,11 +54,10 @@ def cpu_per_request(
     count = requests(result)
     figures = {f"{name}_cpu_ms": round(1000 * s / max(count, 1), 2) for name, s in spent.items()}
     figures["drain_seconds"] = drained
-    takes_after, derived_after = ingest_metrics(base)
-    figures["ingest_takes"] = takes_after - takes
-    figures["events_per_take"] = round((derived_after - derived) / max(takes_after - takes, 1), 1)
-    figures["failed_commands"] = failed_commands(base) - failed
-    groups_after, recorders_after = write_groups(base)
+    grown = {key: value - start[key] for key, value in counted(base).items()}
+    figures["ingest_takes"] = grown["takes"]
+    figures["events_per_take"] = round(grown["derived"] / max(grown["takes"], 1), 1)
+    figures["failed_commands"] = grown["failed"]
     # How many recorders shared each grouped transaction (0 when the run recorded nothing).
-    figures["recorders_per_group"] = round((recorders_after - recorders) / max(groups_after - groups, 1), 2)
+    figures["recorders_per_group"] = round(grown["recorders"] / max(grown["groups"], 1), 2)
     return result, figures

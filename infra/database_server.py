@@ -73,6 +73,7 @@ import re
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -425,27 +426,18 @@ def with_cache_size(argv: list[str], size: str) -> list[str]:
     return [*argv, CACHE_SIZE_FLAG, size]
 
 
-def ttl_sweep_release_wanted(setting: str | None) -> bool:
-    """`SECANTUS_TTL_SWEEP_RELEASE`: on unless off (0, false, no, off), for a figure of SecantusDB as released."""
+def patch_wanted(setting: str | None) -> bool:
+    """A patch's switch (PATCHES): on unless off (0, false, no, off), for a figure of SecantusDB as released."""
     return (setting or "").strip().lower() not in {"0", "off", "false", "no"}
 
 
-def journaled_commits_wanted(setting: str | None) -> bool:
-    """`SECANTUS_JOURNALED_COMMITS`: on unless off (0, false, no, off), for a figure of SecantusDB as released (its
-    clients then follow each journaled commit with a barrier write)."""
-    return (setting or "").strip().lower() not in {"0", "off", "false", "no"}
-
-
-def index_options_per_chunk_wanted(setting: str | None) -> bool:
-    """`SECANTUS_INDEX_OPTIONS_PER_CHUNK`: on unless off (0, false, no, off), for a figure of SecantusDB as released
-    (`python -m benchmarks.hot_path --events-only` beside one without it)."""
-    return (setting or "").strip().lower() not in {"0", "off", "false", "no"}
-
-
-def update_catalog_per_command_wanted(setting: str | None) -> bool:
-    """`SECANTUS_UPDATE_CATALOG_PER_COMMAND`: on unless off (0, false, no, off), for a figure of SecantusDB as
-    released."""
-    return (setting or "").strip().lower() not in {"0", "off", "false", "no"}
+# The wrapper's patches of SecantusDB, by the variable that turns each off, in the order they are installed.
+PATCHES: dict[str, Callable[[], None]] = {
+    INDEX_OPTIONS_ENV: install_chunk_index_options,
+    TTL_SWEEP_RELEASE_ENV: install_ttl_sweep_release,
+    JOURNALED_COMMITS_ENV: install_journaled_commits,
+    UPDATE_CATALOG_ENV: install_update_catalog_per_command,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -460,14 +452,9 @@ def main(argv: list[str] | None = None) -> int:
     oplog = oplog_wanted(os.environ.get(OPLOG_ENV))
 
     install_idle_pruning()
-    if index_options_per_chunk_wanted(os.environ.get(INDEX_OPTIONS_ENV)):
-        install_chunk_index_options()
-    if ttl_sweep_release_wanted(os.environ.get(TTL_SWEEP_RELEASE_ENV)):
-        install_ttl_sweep_release()
-    if journaled_commits_wanted(os.environ.get(JOURNALED_COMMITS_ENV)):
-        install_journaled_commits()
-    if update_catalog_per_command_wanted(os.environ.get(UPDATE_CATALOG_ENV)):
-        install_update_catalog_per_command()
+    for variable, install in PATCHES.items():
+        if patch_wanted(os.environ.get(variable)):
+            install()
 
     def build(*args: Any, **kwargs: Any) -> Any:
         server = SecantusDBServer(*args, transaction_lifetime_seconds=lifetime, **kwargs)

@@ -111,7 +111,7 @@ class EventsService:
         return MemberEventCounts(counts=await self.store.events.count_member_events(cid, member_id, since, until))
 
     async def activity_by_member(self, cid: ObjectId, since: datetime | None) -> ActivityByMember:
-        rows = await self.store.events.aggregate_activity_by_member(cid, since)
+        rows = await self.store.events.member_activity.aggregate_activity_by_member(cid, since)
         return ActivityByMember(
             members={
                 str(row["_id"]): MemberActivity(

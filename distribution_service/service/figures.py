@@ -42,7 +42,7 @@ class FiguresService:
             "previous": month - WINDOW,
             "quarter": as_of - timedelta(days=90),
         }
-        members = await self.store.events.aggregate_member_windows(cid, windows)
+        members = await self.store.events.member_activity.aggregate_member_windows(cid, windows)
         types = await self.store.events.count_types_between(cid, month, as_of)
         counts = {row["_id"]: int(row["n"]) for row in types}
         # Served impressions are counted decisions' shown items (store/decisions.py); `events` holds the ones a
@@ -67,7 +67,7 @@ class FiguresService:
         channel (the breakdowns); the same windows and "engaged" as `engagement`."""
         month = as_of - WINDOW
         windows = {"as_of": as_of, "month": month, "previous": month - WINDOW}
-        rows = await self.store.events.list_member_windows(cid, windows)
+        rows = await self.store.events.member_activity.list_member_windows(cid, windows)
         return MemberEngagementList(
             as_of=as_of,
             items=[

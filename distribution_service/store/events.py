@@ -72,9 +72,6 @@ class EventsStore:
         self.list_item_engagement = self.counters.list_item_engagement
         # Members' activity over time windows (the health figures and activity list), read from the events.
         self.member_activity = MemberActivityReads(self.events)
-        self.aggregate_activity_by_member = self.member_activity.aggregate_activity_by_member
-        self.aggregate_member_windows = self.member_activity.aggregate_member_windows
-        self.list_member_windows = self.member_activity.list_member_windows
         # Imported events that name no member (votes): they count for items' popularity only.
         self.item_signals = db["item_signals"]
         # The one-off data migrations of older databases (store/event_migrations.py).
@@ -213,9 +210,8 @@ class EventsStore:
         return self.outbox.counted_insert(mark_engaged(docs))
 
     async def _store_batch(self, docs: list[Doc]) -> None:
-        """`_transact` these events alone, then wait for the journal where the commit alone does not (SecantusDB as
-        released commits without syncing its log, whatever the write concern says): the caller hears "stored" only
-        once a journaled write after the commit (shared by concurrent recorders: JournalBarrier) is on disk."""
+        """`_transact` these events alone; the caller hears "stored" once the commit is in the journal
+        (`JournalBarrier.after_commit`: at once where the commit syncs it, else after a barrier write)."""
         await self._transact(docs)
         await self.barrier.after_commit()
 

@@ -1,6 +1,6 @@
 """Members' activity read from the recorded events over time windows: per member engagement and last activity, and
 the engaged-member counts of the community health figures. Every read is served by `events`' `community_occurred_at`
-index (store/events.py, which exposes these reads as its own); impressions never count."""
+index (store/events.py; reached as `EventsStore.member_activity`); impressions never count."""
 
 from __future__ import annotations
 

@@ -16,13 +16,13 @@ from infra.database_server import (
     DEFAULT_NICE,
     NICE_ENV,
     OPLOG_ENV,
-    index_options_per_chunk_wanted,
+    PATCHES,
     install_chunk_index_options,
     install_ttl_sweep_release,
     nice_wanted,
     oplog_wanted,
+    patch_wanted,
     prune_idle_transactions,
-    ttl_sweep_release_wanted,
 )
 from infra.embedded import EmbeddedServer, answers
 from infra.settings import Settings
@@ -60,9 +60,15 @@ def test_the_oplog_setting_reads_on_and_off() -> None:
     assert [oplog_wanted(s) for s in (None, "", "0", "off", "no")] == [False] * 5
 
 
-def test_the_index_options_patch_is_on_unless_turned_off() -> None:
-    assert [index_options_per_chunk_wanted(s) for s in (None, "", "1", "on", "yes")] == [True] * 5
-    assert [index_options_per_chunk_wanted(s) for s in ("0", " OFF ", "false", "no")] == [False] * 4
+def test_every_patch_is_on_unless_turned_off() -> None:
+    assert list(PATCHES) == [
+        "SECANTUS_INDEX_OPTIONS_PER_CHUNK",
+        "SECANTUS_TTL_SWEEP_RELEASE",
+        "SECANTUS_JOURNALED_COMMITS",
+        "SECANTUS_UPDATE_CATALOG_PER_COMMAND",
+    ]
+    assert [patch_wanted(s) for s in (None, "", "1", "on", "yes")] == [True] * 5
+    assert [patch_wanted(s) for s in ("0", "off", " OFF ", "false", "no")] == [False] * 5
 
 
 def test_pruning_skips_a_transaction_running_a_statement_and_still_reaps_idle_ones(
@@ -326,8 +332,3 @@ def test_a_ttl_sweep_leaves_no_snapshot_pinning_later_writes(released: bool, mon
             assert pinned_ids_within(storage, 3.0) >= 200
     finally:
         storage.close()
-
-
-def test_the_ttl_sweep_release_is_on_unless_turned_off() -> None:
-    assert [ttl_sweep_release_wanted(s) for s in (None, "", "on", "1")] == [True] * 4
-    assert [ttl_sweep_release_wanted(s) for s in ("0", "off", " OFF ", "false", "no")] == [False] * 5

@@ -20,7 +20,6 @@ from infra.database_server import (
     JOURNALED_COMMITS_ENV,
     JOURNALED_COMMITS_FIELD,
     SyncingSession,
-    journaled_commits_wanted,
 )
 from infra.embedded import EmbeddedServer
 from infra.mongo import commits_journaled
@@ -87,11 +86,6 @@ async def test_the_platforms_server_says_its_journaled_commits_need_no_barrier(m
         assert await commits_journaled(client["any"]) is True
     finally:
         await client.close()
-
-
-def test_journaled_commits_are_on_unless_turned_off() -> None:
-    assert [journaled_commits_wanted(s) for s in (None, "", "on", "1")] == [True] * 4
-    assert [journaled_commits_wanted(s) for s in ("0", "off", " OFF ", "false", "no")] == [False] * 5
 
 
 def test_a_syncing_session_commits_with_sync_and_is_found_as_the_session_it_wraps() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import bson
 import pytest
 
-from infra.database_server import install_update_catalog_per_command, update_catalog_per_command_wanted
+from infra.database_server import install_update_catalog_per_command
 from tests.infra.test_database_server import collections_read
 
 DB = "probe"
@@ -221,8 +221,3 @@ def test_the_catalog_is_read_once_a_command_only_in_a_transaction(
     assert len(storage.find_matching(DB, "many", {"k": {"$gte": 0}})) == 100
     # once for the command's 100 upserts in a transaction; outside one, several times an op as released
     assert read_by_the_command == 1 if transaction else read_by_the_command >= 300
-
-
-def test_the_update_catalog_patch_is_on_unless_turned_off() -> None:
-    assert [update_catalog_per_command_wanted(s) for s in (None, "", "on", "1")] == [True] * 4
-    assert [update_catalog_per_command_wanted(s) for s in ("0", "off", " OFF ", "false", "no")] == [False] * 5

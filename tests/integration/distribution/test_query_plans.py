@@ -129,7 +129,7 @@ async def test_window_reads_use_the_community_time_index(world: World) -> None:
     since = NOW - timedelta(hours=2)
     await world.store.events.list_events_between(world.community, since, NOW)
     await world.store.events.list_active_members(world.community, since)
-    await world.store.events.aggregate_activity_by_member(world.community, since)
+    await world.store.events.member_activity.aggregate_activity_by_member(world.community, since)
     await world.store.events.list_attributed_events(world.community, since, ["CLICK", "VOTE"])
     assert await plans_of(world) == ["IXSCAN community_occurred_at"] * 4
 
@@ -274,10 +274,10 @@ async def test_health_figures_use_the_community_time_indexes(world: World) -> No
         "previous": as_of - timedelta(days=60),
         "quarter": as_of - timedelta(days=90),
     }
-    members = await world.store.events.aggregate_member_windows(world.community, windows)
+    members = await world.store.events.member_activity.aggregate_member_windows(world.community, windows)
     await world.store.events.count_types_between(world.community, windows["month"], as_of)
     made = await world.store.deliveries.count_made_between(world.community, windows["month"], as_of)
-    per_member = await world.store.events.list_member_windows(world.community, windows)
+    per_member = await world.store.events.member_activity.list_member_windows(world.community, windows)
     assert await plans_of(world) == [
         "IXSCAN community_occurred_at",
         "IXSCAN community_occurred_at",
