@@ -15,7 +15,7 @@ from distribution_service.domain.honeycomb import Slot
 from distribution_service.domain.schedule import due_slots
 from distribution_service.schemas import SlotRunRequest, SlotRunResult
 from distribution_service.service.ranker import FeedRanker
-from distribution_service.service.slots import ACTIVE_DAYS, SlotsService
+from distribution_service.service.slots import ACTIVE_DAYS, CHUNKS_IN_FLIGHT, SlotsService
 from distribution_service.service.slots_gc import older_objects_frozen
 from distribution_service.store import DistributionStore
 from infra.logging import get_logger
@@ -23,8 +23,6 @@ from infra.logging import get_logger
 log = get_logger(__name__)
 # Members per run_slot call: one shared candidate pool and a few batched round trips each.
 CHUNK = 200
-# Chunks run concurrently: ranking is CPU in a worker thread, the rest is waiting on the database.
-CHUNKS_IN_FLIGHT = 2
 
 
 async def run_in_chunks(
@@ -34,10 +32,12 @@ async def run_in_chunks(
     slot: Slot,
     day: str,
     top_k: int,
+    gate: asyncio.Semaphore | None = None,
 ) -> SlotRunResult:
     """`run` over the members CHUNK at a time, CHUNKS_IN_FLIGHT at once (one chunk ranks in its worker thread
-    while another reads or writes), the results summed; the process's older objects frozen out of the collector's
-    passes meanwhile (service/slots_gc.py)."""
+    while others read or write), the results summed; the process's older objects frozen out of the collector's
+    passes meanwhile (service/slots_gc.py). `gate`, shared by the runs of one process (a partition's run beside
+    another's), bounds the chunks in flight across all of them."""
     requests = [
         SlotRunRequest(slot=slot, member_ids=member_ids[lo : lo + CHUNK], day=day, top_k=top_k)
         for lo in range(0, len(member_ids), CHUNK)
@@ -47,7 +47,12 @@ async def run_in_chunks(
     async def worker() -> None:
         while requests:
             request = requests.pop(0)
-            for key, value in (await run(request)).model_dump().items():
+            if gate is None:
+                result = await run(request)
+            else:
+                async with gate:
+                    result = await run(request)
+            for key, value in result.model_dump().items():
                 totals[key] += value
 
     with older_objects_frozen():
@@ -70,7 +75,7 @@ async def run_slot_for_community(
     async def run(request: SlotRunRequest) -> SlotRunResult:
         return await slots.run_slot(cid, request)
 
-    return await run_in_chunks(members.member_ids, run, slot=slot, day=day, top_k=top_k)
+    return await run_in_chunks(members.member_ids, run, slot=slot, day=day, top_k=top_k, gate=slots.chunk_gate)
 
 
 class SlotScheduler:

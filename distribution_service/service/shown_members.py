@@ -4,7 +4,8 @@ A slot run reaches the members a counted decision showed something to in the las
 their decisions, not events). Read whole, that is every decision of 90 days: about 0.05 ms of database CPU per
 decision on SecantusDB, and a community of 100,000 members logs ~300,000 slot decisions a day, so the read grew
 with the log, not with the community. Here the first read of a community is whole; later reads take only the
-decisions since the previous read, less OVERLAP, and merge them into each member's last-shown time; members whose
+decisions since the previous read, less OVERLAP (from the shown log where it covers them, store/shown_log.py: its
+small entries instead of the decisions themselves), and merge them into each member's last-shown time; members whose
 last time fell out of the window are dropped. Each read is also stored (store/decisions_reach.py): a process that
 knows nothing of a community yet (a cron's one-shot `--partition` worker) starts from the stored read and reads
 only the decisions since, as the in-process scheduler and a service answering `slot_members` do from memory.
@@ -57,7 +58,7 @@ class ShownMembers:
             if known is None or since < known.covered_from:
                 known = _Known(since, now, await self.decisions.list_shown_member_times(cid, since))
             else:
-                found = await self.decisions.list_shown_member_times(cid, max(since, known.read_at - self.overlap))
+                found = await self._since_read(cid, known, since, now)
                 for member, at in found.items():
                     if member not in known.last_shown or _aware(at) > _aware(known.last_shown[member]):
                         known.last_shown[member] = at
@@ -68,6 +69,15 @@ class ShownMembers:
             if self.kept is not None:
                 await self.kept.save(cid, StoredReach(known.covered_from, known.read_at, known.last_shown))
             return set(known.last_shown)
+
+    async def _since_read(self, cid: ObjectId, known: _Known, since: datetime, now: datetime) -> dict[str, datetime]:
+        """Members shown something since the previous read, less OVERLAP: from the shown log where it is complete
+        from then on (store/shown_log.py: a few hundred small entries for 100,000 members), else from the decisions."""
+        start = known.read_at - self.overlap
+        logged = await self.decisions.shown_log.member_times(cid, written_since=start, shown_since=since, now=now)
+        if logged is not None:
+            return logged
+        return await self.decisions.list_shown_member_times(cid, max(since, start))
 
 
 def _aware(at: datetime) -> datetime:

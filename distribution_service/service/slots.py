@@ -45,6 +45,11 @@ SLOT_POOL_SECONDS = 600.0
 # is a `distinct` over 90 days of events and a read of the last hour's decisions: right after a run, every decision
 # that run made, fetched and matched whole by the server).
 REACH_REUSE_SECONDS = 30.0
+# A slot run's chunks (service/scheduled.py) in flight at once in a process: ranking is CPU in a worker thread, the
+# rest waits on the database. With two, a chunk's reads and writes often left both the ranking thread and the server
+# idle (`python -m benchmarks.slot_run --members 20000 --storage disk`: 2 → 3 or 4, +10-15%; two partitions side by
+# side, 4 in all, ran faster than 3 at 100,000 members; docs/performance.md).
+CHUNKS_IN_FLIGHT = 4
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,8 @@ class SlotsService:
         self.reach_reuse_seconds = reach_reuse_seconds
         self._reach: dict[ObjectId, _Reach] = {}
         self._reach_locks: dict[ObjectId, asyncio.Lock] = {}
+        # Shared by every run in this process (partitions side by side): CHUNKS_IN_FLIGHT chunks at most in all.
+        self.chunk_gate = asyncio.Semaphore(CHUNKS_IN_FLIGHT)
 
     async def slot_members(self, cid: ObjectId, *, partition_index: int, partitions: int) -> SlotMembers:
         """Members a slot run reaches: those active or joined in the last 90 days (a newcomer with no event yet

@@ -16,6 +16,7 @@ from distribution_service.domain.honeycomb import Slot
 from distribution_service.service import DistributionService, decision_writer
 from distribution_service.service.slots_command import parser, run
 from distribution_service.store.decisions import DecisionsStore
+from distribution_service.store.shown_log import ShownLogStore
 from infra.errors import BadInputError
 from infra.periodic import PeriodicTask
 from tests.factories import Api, Member, create_community, grant, publish, register
@@ -273,15 +274,26 @@ async def test_partition_workers_start_from_the_stored_reach_and_deliver_each_me
         return await real(store, community_id, since)
 
     monkeypatch.setattr(DecisionsStore, "list_shown_member_times", recorded)
+    real_log = ShownLogStore.member_times
+    log_reads: list[tuple[datetime, bool]] = []
+
+    async def recorded_log(store: ShownLogStore, community_id: ObjectId, **window: datetime) -> Any:
+        found = await real_log(store, community_id, **window)
+        log_reads.append((window["written_since"], found is not None))
+        return found
+
+    monkeypatch.setattr(ShownLogStore, "member_times", recorded_log)
     started = datetime.now(UTC)
     # A first worker, a fresh process knowing no reach: reads the decisions of the whole window, and stores its read.
     assert (await slot_run(api, "--slot", "MORNING"))["delivered"] == len(members)
     # when: two one-shot workers share the next slot's run
     parts = await asyncio.gather(*(slot_run(api, "--slot", "EVENING", "--partition", f"{i}/2") for i in range(2)))
-    # then: each read only the decisions since the stored read (less the overlap), not the window's
-    assert len(reads) == 3
+    # then: each read only what was shown since the stored read (less the overlap), from the shown log, not the
+    # window's decisions
+    assert len(reads) == 1
     assert reads[0] < started - timedelta(days=89)
-    assert all(since > started - timedelta(hours=2) for since in reads[1:])
+    assert len(log_reads) == 2
+    assert all(since > started - timedelta(hours=2) and answered for since, answered in log_reads)
     # and: every member delivered the slot exactly once, whichever worker made it
     assert sum(p["delivered"] for p in parts) == len(members)
     for member in members:

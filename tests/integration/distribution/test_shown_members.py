@@ -1,6 +1,6 @@
 """Members shown something, kept between slot runs (service/shown_members.py): the same members as the whole read,
-each later read taking only the decisions since the previous one (less the overlap), members out of the window
-dropped."""
+each later read taking only the decisions since the previous one (less the overlap), from the shown log where it
+covers them (store/shown_log.py), members out of the window dropped."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from distribution_service.service.shown_members import OVERLAP, ShownMembers
 from distribution_service.store import DistributionStore, Doc
 from distribution_service.store.decisions import IMPRESSIONS_COUNTED, DecisionsStore
 from distribution_service.store.decisions_reach import StoredReach, pack, unpack
+from distribution_service.store.shown_log import COVERAGE_ID, ShownLogStore
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 WINDOW = timedelta(days=90)
@@ -22,12 +23,29 @@ def decision(community: ObjectId, member: ObjectId, at: datetime, *, shown: bool
     return {"community_id": community, "member_id": member, "at": at, "shown": items, IMPRESSIONS_COUNTED: True}
 
 
+class LogReadsRecorded(ShownLogStore):
+    """The shown log, recording the moment each read of it started from (None: it did not cover it)."""
+
+    def __init__(self, store: DistributionStore) -> None:
+        super().__init__(store.decisions.decisions.database)
+        self.reads: list[tuple[datetime, bool]] = []
+
+    async def member_times(
+        self, community_id: ObjectId, *, written_since: datetime, shown_since: datetime, now: datetime
+    ) -> dict[str, datetime] | None:
+        found = await super().member_times(community_id, written_since=written_since, shown_since=shown_since, now=now)
+        self.reads.append((written_since, found is not None))
+        return found
+
+
 class ReadsRecorded(DecisionsStore):
-    """The decisions store, recording the moment each shown-members read started from."""
+    """The decisions store, recording the moment each shown-members read of the decisions started from, and its
+    shown log's reads."""
 
     def __init__(self, store: DistributionStore) -> None:
         super().__init__(store.decisions.decisions.database)
         self.reads: list[datetime] = []
+        self.shown_log = LogReadsRecorded(store)
 
     async def list_shown_member_times(self, community_id: ObjectId, since: datetime) -> dict[str, datetime]:
         self.reads.append(since)
@@ -62,7 +80,60 @@ async def test_later_reads_take_only_new_decisions_and_answer_as_the_whole_read(
     # `old` was last shown more than 90 days before `later`: out of the window, as the whole read has it.
     assert second == {str(recent), str(newcomer), str(late)}
     assert second == set(await store.decisions.list_shown_members(community, later - WINDOW))
+    # The first read took the decisions; the second the shown log (complete: the database had no decision when the
+    # store started), from the previous read less the overlap.
+    assert reads.reads == [NOW - WINDOW]
+    assert reads.shown_log.reads == [(NOW - OVERLAP, True)]
+
+
+async def test_a_later_read_takes_the_decisions_where_the_log_does_not_cover_it(store: DistributionStore) -> None:
+    community, recent, newcomer = ObjectId(), ObjectId(), ObjectId()
+    await store.decisions.insert_decisions([decision(community, recent, NOW - timedelta(days=1))])
+    # The log complete only from after the previous read (a database that had decisions when this version came).
+    await store.decisions.shown_log.coverage.update_one({"_id": COVERAGE_ID}, {"$set": {"at": NOW}})
+    reads = ReadsRecorded(store)
+    shown = ShownMembers(reads)
+    assert await shown.since(community, NOW - WINDOW, now=NOW) == {str(recent)}
+    later = NOW + timedelta(hours=2)
+    await store.decisions.insert_decisions([decision(community, newcomer, later - timedelta(minutes=5))])
+    found = await shown.since(community, later - WINDOW, now=later)
+    assert found == {str(recent), str(newcomer)}
+    assert reads.shown_log.reads == [(NOW - OVERLAP, False)]
     assert reads.reads == [NOW - WINDOW, NOW - OVERLAP]
+
+
+async def test_the_log_answers_as_the_decisions_do(store: DistributionStore) -> None:
+    community, other = ObjectId(), ObjectId()
+    members = [ObjectId() for _ in range(30)]
+    decisions = [
+        decision(community if k % 5 else other, members[k % len(members)], NOW - timedelta(hours=k), shown=k % 7 != 0)
+        for k in range(120)
+    ]
+    # Written in groups, as the decision writer does, a member often twice in a group.
+    for lo in range(0, len(decisions), 25):
+        await store.decisions.insert_decisions(decisions[lo : lo + 25])
+    since = NOW - timedelta(days=3)
+    written_since = datetime.now(UTC) - timedelta(hours=1)
+    logged = await store.decisions.shown_log.member_times(
+        community, written_since=written_since, shown_since=since, now=datetime.now(UTC)
+    )
+    whole = await store.decisions.list_shown_member_times(community, since)
+    assert logged == {member: at.replace(tzinfo=UTC) for member, at in whole.items()}
+    assert logged
+
+
+async def test_only_decisions_that_showed_something_and_were_counted_are_logged(store: DistributionStore) -> None:
+    community, shown_member, empty, uncounted = ObjectId(), ObjectId(), ObjectId(), ObjectId()
+    await store.decisions.insert_decisions(
+        [
+            decision(community, shown_member, NOW),
+            decision(community, empty, NOW, shown=False),
+            {**decision(community, uncounted, NOW), IMPRESSIONS_COUNTED: False},
+        ]
+    )
+    entries = [doc async for doc in store.decisions.shown_log.entries.find({"community_id": community})]
+    assert len(entries) == 1
+    assert unpack(entries[0]["member_ids"], entries[0]["shown_at"]) == {str(shown_member): NOW}
 
 
 async def test_a_wider_window_than_the_one_kept_reads_whole_again(store: DistributionStore) -> None:
@@ -87,8 +158,9 @@ async def test_a_fresh_process_starts_from_the_stored_read(store: DistributionSt
     reads = ReadsRecorded(store)
     second_process = ShownMembers(reads, kept=store.decisions.reach)
     found = await second_process.since(community, later - WINDOW, now=later)
-    # then: it read only the decisions since the stored read (less the overlap), and answers as the whole read
-    assert reads.reads == [NOW - OVERLAP]
+    # then: it read only what was shown since the stored read (less the overlap), and answers as the whole read
+    assert reads.reads == []
+    assert reads.shown_log.reads == [(NOW - OVERLAP, True)]
     assert found == {str(recent), str(newcomer)}
     assert found == set(await store.decisions.list_shown_members(community, later - WINDOW))
 
