@@ -45,7 +45,8 @@ class ReadsRecorded(DecisionsStore):
     def __init__(self, store: DistributionStore) -> None:
         super().__init__(store.decisions.decisions.database)
         self.reads: list[datetime] = []
-        self.shown_log = LogReadsRecorded(store)
+        self.recorded_log = LogReadsRecorded(store)
+        self.shown_log = self.recorded_log
 
     async def list_shown_member_times(self, community_id: ObjectId, since: datetime) -> dict[str, datetime]:
         self.reads.append(since)
@@ -83,7 +84,7 @@ async def test_later_reads_take_only_new_decisions_and_answer_as_the_whole_read(
     # The first read took the decisions; the second the shown log (complete: the database had no decision when the
     # store started), from the previous read less the overlap.
     assert reads.reads == [NOW - WINDOW]
-    assert reads.shown_log.reads == [(NOW - OVERLAP, True)]
+    assert reads.recorded_log.reads == [(NOW - OVERLAP, True)]
 
 
 async def test_a_later_read_takes_the_decisions_where_the_log_does_not_cover_it(store: DistributionStore) -> None:
@@ -98,7 +99,7 @@ async def test_a_later_read_takes_the_decisions_where_the_log_does_not_cover_it(
     await store.decisions.insert_decisions([decision(community, newcomer, later - timedelta(minutes=5))])
     found = await shown.since(community, later - WINDOW, now=later)
     assert found == {str(recent), str(newcomer)}
-    assert reads.shown_log.reads == [(NOW - OVERLAP, False)]
+    assert reads.recorded_log.reads == [(NOW - OVERLAP, False)]
     assert reads.reads == [NOW - WINDOW, NOW - OVERLAP]
 
 
@@ -160,7 +161,7 @@ async def test_a_fresh_process_starts_from_the_stored_read(store: DistributionSt
     found = await second_process.since(community, later - WINDOW, now=later)
     # then: it read only what was shown since the stored read (less the overlap), and answers as the whole read
     assert reads.reads == []
-    assert reads.shown_log.reads == [(NOW - OVERLAP, True)]
+    assert reads.recorded_log.reads == [(NOW - OVERLAP, True)]
     assert found == {str(recent), str(newcomer)}
     assert found == set(await store.decisions.list_shown_members(community, later - WINDOW))
 
