@@ -2,13 +2,13 @@
 
 A slot run reaches the members a counted decision showed something to in the last 90 days (served impressions are
 their decisions, not events). Read whole, that is every decision of 90 days: about 0.05 ms of database CPU per
-decision on SecantusDB, and a community of 100,000 members logs ~300,000 slot decisions a day, so the read grew
-with the log, not with the community. Here the first read of a community is whole; later reads take only the
-decisions since the previous read, less OVERLAP (from the shown log where it covers them, store/shown_log.py: its
-small entries instead of the decisions themselves), and merge them into each member's last-shown time; members whose
-last time fell out of the window are dropped. Each read is also stored (store/decisions_reach.py): a process that
-knows nothing of a community yet (a cron's one-shot `--partition` worker) starts from the stored read and reads
-only the decisions since, as the in-process scheduler and a service answering `slot_members` do from memory.
+decision on SecantusDB, and a community of 100,000 members logs ~300,000 slot decisions a day, so the read grew with
+the log, not with the community. Here the first read of a community is whole; later reads take only the decisions
+since the previous read, less OVERLAP (from the shown log where it covers them, store/shown_log.py: the ingest
+worker's small entries instead of the decisions themselves), and merge them into each member's last-shown time;
+members whose last time fell out of the window are dropped. Each read is also stored (store/decisions_reach.py): a
+process that knows nothing of a community yet (a cron's one-shot `--partition` worker) starts from the stored read and
+reads only the decisions since, as the in-process scheduler and a service answering `slot_members` do from memory.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from bson import ObjectId
 
 from distribution_service.store.decisions import DecisionsStore
 from distribution_service.store.decisions_reach import DecisionReachStore, StoredReach
+from distribution_service.store.shown_log import ShownLogStore
 
 # A decision's `at` is its pool's moment: a slot chunk's pool is up to 10 minutes old when it decides, and the
 # write follows. An incremental read starts this far before the previous one, so a decision stored after that read
@@ -37,9 +38,16 @@ class _Known:
 
 class ShownMembers:
     def __init__(
-        self, decisions: DecisionsStore, *, overlap: timedelta = OVERLAP, kept: DecisionReachStore | None = None
+        self,
+        decisions: DecisionsStore,
+        *,
+        overlap: timedelta = OVERLAP,
+        kept: DecisionReachStore | None = None,
+        log: ShownLogStore | None = None,
     ) -> None:
         self.decisions = decisions
+        # Who was shown something, logged by the ingest worker (None: the decisions are read each time).
+        self.log = log
         self.overlap = overlap
         # Where each read is stored for the next process (None: memory only).
         self.kept = kept
@@ -74,9 +82,10 @@ class ShownMembers:
         """Members shown something since the previous read, less OVERLAP: from the shown log where it is complete
         from then on (store/shown_log.py: a few hundred small entries for 100,000 members), else from the decisions."""
         start = known.read_at - self.overlap
-        logged = await self.decisions.shown_log.member_times(cid, written_since=start, shown_since=since, now=now)
-        if logged is not None:
-            return logged
+        if self.log is not None:
+            logged = await self.log.member_times(cid, written_since=start, shown_since=since, now=now)
+            if logged is not None:
+                return logged
         return await self.decisions.list_shown_member_times(cid, max(since, start))
 
 

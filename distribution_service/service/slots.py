@@ -82,7 +82,7 @@ class SlotsService:
         self.reasons = PushReasons(store, ranker.registry)
         # Members shown something in the last ACTIVE_DAYS, read incrementally between runs and processes
         # (service/shown_members.py).
-        self.shown = ShownMembers(store.decisions, kept=store.decisions.reach)
+        self.shown = ShownMembers(store.decisions, kept=store.decisions.reach, log=store.events.shown_log)
         # Each member's deliveries of the last day (the cap), one read serving a run's chunks.
         self.recent_deliveries = RecentDeliveries(store.deliveries)
         # Each community's last reach read, shared by the partitions asked soon after it (REACH_REUSE_SECONDS).

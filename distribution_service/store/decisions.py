@@ -21,7 +21,6 @@ from distribution_service.domain.honeycomb import EventType
 from distribution_service.store.base import Doc
 from distribution_service.store.client_inserts import insert_all
 from distribution_service.store.decisions_reach import DecisionReachStore
-from distribution_service.store.shown_log import ShownLogStore
 from infra.indexes import IndexPlan
 
 DECISION_BATCH = 500
@@ -58,8 +57,6 @@ class DecisionsStore:
         self.decisions = db["decisions"]
         # Each community's members shown something, as the last slot reach read found them (by `_id`, no index).
         self.reach = DecisionReachStore(db)
-        # Who each write's counted decisions showed something to: what the reach reads incrementally.
-        self.shown_log = ShownLogStore(db)
 
     async def ensure_indexes(self) -> None:
         indexes = IndexPlan()
@@ -77,28 +74,18 @@ class DecisionsStore:
             [("community_id", ASCENDING), ("shadow_version", ASCENDING), ("at", ASCENDING)],
             name="community_shadow_at",
         )
-        self.shown_log.add_indexes(indexes)
         await indexes.create()
-        await self.shown_log.mark_start(decisions_exist=await self.decisions.find_one({}, {"_id": 1}) is not None)
 
     async def insert_decisions(self, docs: list[Doc], also: Sequence[InsertOne[Doc]] = ()) -> None:
-        """The decisions, their shown-log entries (store/shown_log.py) and `also` (inserts naming their own
-        collection: the impressions' outbox entries), in one transaction: a decision flagged IMPRESSIONS_COUNTED is
-        stored if and only if the entry its impressions are counted from is, so a crash or a refused write between
-        the two can neither lose nor double them, and if and only if its shown-log entry is. One client-level bulk
-        write in it (two round trips with the commit: everything a feed writes)."""
-        logged = self.shown_log.inserts(
-            [
-                (d["community_id"], d["member_id"], d["at"])
-                for d in docs
-                if d.get(IMPRESSIONS_COUNTED) and d.get("shown")
-            ]
-        )
-        if not also and not logged:
+        """The decisions, and `also` (inserts naming their own collection: the impressions' outbox entries), in one
+        transaction: a decision flagged IMPRESSIONS_COUNTED is stored if and only if the entry its impressions are
+        counted from is, so a crash or a refused write between the two can neither lose nor double them. One
+        client-level bulk write in it (two round trips with the commit: everything a feed writes)."""
+        if not also:
             if docs:
                 await self.decisions.insert_many(docs, ordered=False)
             return
-        writes = [*(InsertOne(d, namespace=self.decisions.full_name) for d in docs), *logged, *also]
+        writes = [*(InsertOne(d, namespace=self.decisions.full_name) for d in docs), *also]
         client = self.decisions.database.client
 
         async def write(session: Session) -> None:

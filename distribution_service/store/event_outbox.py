@@ -175,8 +175,10 @@ def event_count(events: list[Doc]) -> int:
 
 
 def shown_groups(events: list[Doc]) -> list[Doc]:
-    """Counted impressions as a decision's entry holds them (COUNTED)."""
+    """Counted impressions as a decision's entry holds them (COUNTED), with the members shown and when (each one's
+    latest impression: `member_ids` and `shown_at`, in step), for the shown log (store/shown_log.py)."""
     groups: dict[ObjectId, Doc] = {}
+    members: dict[ObjectId, dict[ObjectId, datetime]] = {}
     for event in events:
         received_at = event.get("received_at", event["occurred_at"])
         group = groups.get(event["community_id"])
@@ -190,7 +192,26 @@ def shown_groups(events: list[Doc]) -> list[Doc]:
         group["content_ids"].append(event["content_id"])
         group["occurred_at"] = max(group["occurred_at"], event["occurred_at"])
         group["received_at"] = min(group["received_at"], received_at)
+        member_id = event.get("member_id")
+        if member_id is not None:
+            shown = members.setdefault(event["community_id"], {})
+            shown[member_id] = max(shown.get(member_id, event["occurred_at"]), event["occurred_at"])
+    for community_id, shown in members.items():
+        groups[community_id]["member_ids"] = list(shown)
+        groups[community_id]["shown_at"] = list(shown.values())
     return list(groups.values())
+
+
+def shown_members(entries: list[Doc]) -> dict[ObjectId, dict[ObjectId, datetime]]:
+    """The members the entries' counted impressions were shown to, each with their latest time, by community."""
+    found: dict[ObjectId, dict[ObjectId, datetime]] = {}
+    for entry in entries:
+        for group in entry.get(COUNTED, ()):
+            shown = found.setdefault(group["community_id"], {})
+            for member_id, at in zip(group.get("member_ids", ()), group.get("shown_at", ()), strict=True):
+                if member_id not in shown or at > shown[member_id]:
+                    shown[member_id] = at
+    return {community_id: shown for community_id, shown in found.items() if shown}
 
 
 def counted_impression(event: Doc) -> bool:
@@ -225,10 +246,12 @@ class Pending(NamedTuple):
 
 
 class Taken(NamedTuple):
-    """What `take_through` took: every event to derive, and those the worker must also store (impressions)."""
+    """What `take_through` took: every event to derive, those the worker must also store (impressions), and the
+    members its counted impressions were shown to (`shown_members`)."""
 
     events: list[Doc]
     to_store: list[Doc]
+    shown: dict[ObjectId, dict[ObjectId, datetime]]
 
 
 class EventOutboxStore:
@@ -354,4 +377,4 @@ class EventOutboxStore:
         entries = [unpacked(by_key[k], codec) for k in sorted(keys)]
         if entries:
             await self.entries.delete_many(in_range, session=session)
-        return Taken(events_of(entries), events_of([e for e in entries if e.get(STORE)]))
+        return Taken(events_of(entries), events_of([e for e in entries if e.get(STORE)]), shown_members(entries))

@@ -34,6 +34,7 @@ from distribution_service.store.grouped_writes import GroupedWrites, GroupRefuse
 from distribution_service.store.item_counters import ItemCountersStore
 from distribution_service.store.member_activity import MemberActivityReads
 from distribution_service.store.member_recent import RECENT_KEPT, MemberRecentStore
+from distribution_service.store.shown_log import ShownLogStore
 from infra.bulk import insert_many_reporting
 from infra.indexes import IndexPlan
 from infra.mongo import JournalBarrier
@@ -65,6 +66,8 @@ class EventsStore:
         self.counters = ItemCountersStore(db)
         # Each community's latest event time (the slot scheduler's active communities), moved in the same too.
         self.activity = CommunityActivityStore(db)
+        # Who decisions' counted impressions were shown to, logged in the same transactions (the slot reach's reads).
+        self.shown_log = ShownLogStore(db)
         self.add_to_item_stats = self.counters.add
         self.list_item_stats = self.counters.list_item_stats
         self.sum_recent_engagement = self.counters.sum_recent_engagement
@@ -121,6 +124,7 @@ class EventsStore:
         await self.outbox.ensure_indexes()
         await self.recent.ensure_indexes()
         await self.activity.ensure_indexes()
+        await self.shown_log.ensure_indexes()
         # Data migrations of older databases, once the indexes they read are there.
         await self.migrate.run_all()
         # Whether the backfill (or an older version) left key documents to read beside the events' `_id`s.
@@ -285,6 +289,7 @@ class EventsStore:
             await self.add_to_item_stats(community_id, docs_of_community, session=session)
         await self.recent.push(docs, session)
         await self.activity.touch(docs, session)
+        await self.shown_log.record(taken.shown, session)
         return docs
 
     async def _store_legacy_impressions(self, docs: list[Doc], session: Session) -> None:

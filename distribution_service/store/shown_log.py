@@ -1,17 +1,22 @@
-"""Who each write of counted decisions showed something to, and when: a small log that the slot reach reads instead
-of the decisions themselves (service/shown_members.py).
+"""Who was shown something, and when, logged by the ingest worker: what the slot reach reads instead of the decisions
+themselves (service/shown_members.py).
 
 The reach's incremental read took every counted decision since the previous read, less an hour: right after a slot
-run, every decision that run made (~7 KB each with its packed features), fetched whole and matched by the server, about
-0.15 ms of database CPU a decision; a 100,000-member run's next partition or next slot read all of them again.
-`DecisionsStore.insert_decisions` now also writes, in the same transaction, one entry per community of the
-decisions that showed something: their members and decision times (`at`), packed as store/decisions_reach.py packs a
-reach. A read takes the entries written since a moment (`community_written_at`): a few hundred for 100,000 members.
+run, every decision that run made (~7 KB each with its packed features), fetched whole and matched by the server,
+about 0.15 ms of database CPU a decision; a 100,000-member run's next partition or next slot read all of them again.
+A decision's impressions reach the worker in an outbox entry (store/event_outbox.py, COUNTED), which now also names
+the members shown and when (`member_ids`, `shown_at`). The worker's take, which counts those impressions, writes in
+the same transaction one entry here per community: the members and their latest times, packed as
+store/decisions_reach.py packs a reach. A read takes the entries written since a moment (`community_written_at`): a
+few for a whole run, where the decisions read fetched 100,000. A feed's write carries the same members it always
+stored, so a feed pays nothing more than their bytes in its entry.
 
-The log answers for a moment only when it is complete from then on: from the start on a database that had no decision
+A member is in the log once the worker has counted the decision's impressions (the ingest lag: a second or two, longer
+under a backlog): a read meanwhile misses them, the next read (from the previous one less the hour) finds them. The
+log answers for a moment only when it is complete from then on: from the start on a database that had no decision
 when this version first started on it, else from COVERAGE_GRACE after that start (older processes of a rolling deploy
-wrote decisions without entries meanwhile); and within the KEEP its TTL index leaves. Otherwise `member_times`
-answers None and the caller reads the decisions.
+wrote and took entries without members meanwhile); and within the KEEP its TTL index leaves. Otherwise
+`member_times` answers None and the caller reads the decisions.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bson import Binary, ObjectId
-from pymongo import ASCENDING, InsertOne
+from pymongo import ASCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession as Session
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -46,6 +52,8 @@ class ShownLogStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.entries = db["shown_log"]
         self.coverage = db["shown_log_coverage"]
+        # Only asked whether any decision exists yet (mark_start): the decisions belong to store/decisions.py.
+        self.decisions = db["decisions"]
         self._complete_since: datetime | None = None
 
     def add_indexes(self, indexes: IndexPlan) -> None:
@@ -57,6 +65,12 @@ class ShownLogStore:
             name="written_at_ttl",
             expireAfterSeconds=int(KEEP.total_seconds()),
         )
+
+    async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
+        self.add_indexes(indexes)
+        await indexes.create()
+        await self.mark_start(decisions_exist=await self.decisions.find_one({}, {"_id": 1}) is not None)
 
     async def mark_start(self, *, decisions_exist: bool, now: datetime | None = None) -> None:
         """Record, once per database, from when the log is complete: from the start on a database with no decision
@@ -75,30 +89,25 @@ class ShownLogStore:
             self._complete_since = _aware(doc["at"]) if doc is not None else None
         return self._complete_since
 
-    def inserts(
-        self, shown: list[tuple[ObjectId, ObjectId, datetime]], now: datetime | None = None
-    ) -> list[InsertOne[Doc]]:
-        """One entry per community for these (community, member, decision time) triples, for the decisions' bulk
-        write; a member shown twice keeps the later time."""
-        written_at = now or datetime.now(UTC)
-        by_community: dict[ObjectId, dict[str, datetime]] = {}
-        for community_id, member_id, at in shown:
-            members = by_community.setdefault(community_id, {})
-            key = str(member_id)
-            if key not in members or _aware(at) > _aware(members[key]):
-                members[key] = at
-        inserts: list[InsertOne[Doc]] = []
-        for community_id, members in by_community.items():
-            ids, times = pack(members)
-            entry: Doc = {
-                "community_id": community_id,
-                "written_at": written_at,
-                "members": len(members),
-                "member_ids": Binary(ids),
-                "shown_at": Binary(times),
-            }
-            inserts.append(InsertOne(entry, namespace=self.entries.full_name))
-        return inserts
+    async def record(self, shown: dict[ObjectId, dict[ObjectId, datetime]], session: Session) -> None:
+        """In the worker's take (its transaction): one entry per community of the members shown and their latest
+        times."""
+        if not shown:
+            return
+        written_at = datetime.now(UTC)
+        entries: list[Doc] = []
+        for community_id, members in shown.items():
+            ids, times = pack({str(member): at for member, at in members.items()})
+            entries.append(
+                {
+                    "community_id": community_id,
+                    "written_at": written_at,
+                    "members": len(members),
+                    "member_ids": Binary(ids),
+                    "shown_at": Binary(times),
+                }
+            )
+        await self.entries.insert_many(entries, session=session)
 
     async def member_times(
         self, community_id: ObjectId, *, written_since: datetime, shown_since: datetime, now: datetime

@@ -1,6 +1,6 @@
 """Members shown something, kept between slot runs (service/shown_members.py): the same members as the whole read,
-each later read taking only the decisions since the previous one (less the overlap), from the shown log where it
-covers them (store/shown_log.py), members out of the window dropped."""
+each later read taking only what was shown since the previous one (less the overlap), from the ingest worker's shown
+log where it covers them (store/shown_log.py), members out of the window dropped."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
 
+from distribution_service.domain.honeycomb import EventType
+from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.service.shown_members import OVERLAP, ShownMembers
 from distribution_service.store import DistributionStore, Doc
 from distribution_service.store.decisions import IMPRESSIONS_COUNTED, DecisionsStore
 from distribution_service.store.decisions_reach import StoredReach, pack, unpack
+from distribution_service.store.event_outbox import shown_groups, shown_members
 from distribution_service.store.shown_log import COVERAGE_ID, ShownLogStore
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
@@ -20,11 +23,39 @@ WINDOW = timedelta(days=90)
 
 def decision(community: ObjectId, member: ObjectId, at: datetime, *, shown: bool = True) -> Doc:
     items = [{"content_id": ObjectId(), "position": 0}] if shown else []
-    return {"community_id": community, "member_id": member, "at": at, "shown": items, IMPRESSIONS_COUNTED: True}
+    return {
+        "_id": ObjectId(),
+        "community_id": community,
+        "member_id": member,
+        "at": at,
+        "shown": items,
+        IMPRESSIONS_COUNTED: True,
+    }
+
+
+async def store_decisions(store: DistributionStore, docs: list[Doc]) -> None:
+    """Decisions written as the decision writer writes them (their impressions in an outbox entry, one transaction),
+    then counted by the ingest worker, which logs who was shown what."""
+    impressions = [
+        {
+            "community_id": d["community_id"],
+            "member_id": d["member_id"],
+            "content_id": item["content_id"],
+            "type": EventType.IMPRESSION.value,
+            "occurred_at": d["at"],
+            "received_at": d["at"],
+            "decision_id": d["_id"],
+        }
+        for d in docs
+        for item in d["shown"]
+    ]
+    also = [store.events.impressions_insert(impressions)] if impressions else []
+    await store.decisions.insert_decisions(docs, also=also)
+    await IngestWorker(store, interval=1.0).drain()
 
 
 class LogReadsRecorded(ShownLogStore):
-    """The shown log, recording the moment each read of it started from (None: it did not cover it)."""
+    """The shown log, recording the moment each read of it started from and whether it answered (covered it)."""
 
     def __init__(self, store: DistributionStore) -> None:
         super().__init__(store.decisions.decisions.database)
@@ -39,14 +70,11 @@ class LogReadsRecorded(ShownLogStore):
 
 
 class ReadsRecorded(DecisionsStore):
-    """The decisions store, recording the moment each shown-members read of the decisions started from, and its
-    shown log's reads."""
+    """The decisions store, recording the moment each shown-members read of the decisions started from."""
 
     def __init__(self, store: DistributionStore) -> None:
         super().__init__(store.decisions.decisions.database)
         self.reads: list[datetime] = []
-        self.recorded_log = LogReadsRecorded(store)
-        self.shown_log = self.recorded_log
 
     async def list_shown_member_times(self, community_id: ObjectId, since: datetime) -> dict[str, datetime]:
         self.reads.append(since)
@@ -56,16 +84,17 @@ class ReadsRecorded(DecisionsStore):
 async def test_later_reads_take_only_new_decisions_and_answer_as_the_whole_read(store: DistributionStore) -> None:
     community, other = ObjectId(), ObjectId()
     old, recent, empty, elsewhere = (ObjectId() for _ in range(4))
-    await store.decisions.insert_decisions(
+    await store_decisions(
+        store,
         [
             decision(community, old, NOW - WINDOW + timedelta(hours=2)),
             decision(community, recent, NOW - timedelta(days=1)),
             decision(community, empty, NOW - timedelta(days=1), shown=False),
             decision(other, elsewhere, NOW - timedelta(days=1)),
-        ]
+        ],
     )
-    reads = ReadsRecorded(store)
-    shown = ShownMembers(reads)
+    reads, log = ReadsRecorded(store), LogReadsRecorded(store)
+    shown = ShownMembers(reads, log=log)
 
     first = await shown.since(community, NOW - WINDOW, now=NOW)
     assert first == {str(old), str(recent)}
@@ -74,8 +103,8 @@ async def test_later_reads_take_only_new_decisions_and_answer_as_the_whole_read(
     # A day later: a newcomer shown something, and a decision stored late (its `at` before the previous read).
     later = NOW + timedelta(days=1)
     newcomer, late = ObjectId(), ObjectId()
-    await store.decisions.insert_decisions(
-        [decision(community, newcomer, later - timedelta(hours=1)), decision(community, late, NOW - OVERLAP / 2)]
+    await store_decisions(
+        store, [decision(community, newcomer, later - timedelta(hours=1)), decision(community, late, NOW - OVERLAP / 2)]
     )
     second = await shown.since(community, later - WINDOW, now=later)
     # `old` was last shown more than 90 days before `later`: out of the window, as the whole read has it.
@@ -84,22 +113,21 @@ async def test_later_reads_take_only_new_decisions_and_answer_as_the_whole_read(
     # The first read took the decisions; the second the shown log (complete: the database had no decision when the
     # store started), from the previous read less the overlap.
     assert reads.reads == [NOW - WINDOW]
-    assert reads.recorded_log.reads == [(NOW - OVERLAP, True)]
+    assert log.reads == [(NOW - OVERLAP, True)]
 
 
 async def test_a_later_read_takes_the_decisions_where_the_log_does_not_cover_it(store: DistributionStore) -> None:
     community, recent, newcomer = ObjectId(), ObjectId(), ObjectId()
-    await store.decisions.insert_decisions([decision(community, recent, NOW - timedelta(days=1))])
+    await store_decisions(store, [decision(community, recent, NOW - timedelta(days=1))])
     # The log complete only from after the previous read (a database that had decisions when this version came).
-    await store.decisions.shown_log.coverage.update_one({"_id": COVERAGE_ID}, {"$set": {"at": NOW}})
-    reads = ReadsRecorded(store)
-    shown = ShownMembers(reads)
+    await store.events.shown_log.coverage.update_one({"_id": COVERAGE_ID}, {"$set": {"at": NOW}})
+    reads, log = ReadsRecorded(store), LogReadsRecorded(store)
+    shown = ShownMembers(reads, log=log)
     assert await shown.since(community, NOW - WINDOW, now=NOW) == {str(recent)}
     later = NOW + timedelta(hours=2)
-    await store.decisions.insert_decisions([decision(community, newcomer, later - timedelta(minutes=5))])
-    found = await shown.since(community, later - WINDOW, now=later)
-    assert found == {str(recent), str(newcomer)}
-    assert reads.recorded_log.reads == [(NOW - OVERLAP, False)]
+    await store_decisions(store, [decision(community, newcomer, later - timedelta(minutes=5))])
+    assert await shown.since(community, later - WINDOW, now=later) == {str(recent), str(newcomer)}
+    assert log.reads == [(NOW - OVERLAP, False)]
     assert reads.reads == [NOW - WINDOW, NOW - OVERLAP]
 
 
@@ -112,29 +140,30 @@ async def test_the_log_answers_as_the_decisions_do(store: DistributionStore) -> 
     ]
     # Written in groups, as the decision writer does, a member often twice in a group.
     for lo in range(0, len(decisions), 25):
-        await store.decisions.insert_decisions(decisions[lo : lo + 25])
+        await store_decisions(store, decisions[lo : lo + 25])
     since = NOW - timedelta(days=3)
-    written_since = datetime.now(UTC) - timedelta(hours=1)
-    logged = await store.decisions.shown_log.member_times(
-        community, written_since=written_since, shown_since=since, now=datetime.now(UTC)
+    logged = await store.events.shown_log.member_times(
+        community, written_since=datetime.now(UTC) - timedelta(hours=1), shown_since=since, now=datetime.now(UTC)
     )
     whole = await store.decisions.list_shown_member_times(community, since)
     assert logged == {member: at.replace(tzinfo=UTC) for member, at in whole.items()}
     assert logged
+    # One entry per community a take counted: five takes, each with both communities.
+    assert await store.events.shown_log.entries.count_documents({}) == 10
 
 
-async def test_only_decisions_that_showed_something_and_were_counted_are_logged(store: DistributionStore) -> None:
-    community, shown_member, empty, uncounted = ObjectId(), ObjectId(), ObjectId(), ObjectId()
-    await store.decisions.insert_decisions(
-        [
-            decision(community, shown_member, NOW),
-            decision(community, empty, NOW, shown=False),
-            {**decision(community, uncounted, NOW), IMPRESSIONS_COUNTED: False},
-        ]
-    )
-    entries = [doc async for doc in store.decisions.shown_log.entries.find({"community_id": community})]
-    assert len(entries) == 1
-    assert unpack(entries[0]["member_ids"], entries[0]["shown_at"]) == {str(shown_member): NOW}
+def test_an_outbox_entry_names_each_member_shown_once_with_the_latest_time() -> None:
+    community, member, other_member = ObjectId(), ObjectId(), ObjectId()
+    events = [
+        {"community_id": community, "member_id": member, "content_id": ObjectId(), "occurred_at": NOW},
+        {"community_id": community, "member_id": member, "content_id": ObjectId(), "occurred_at": NOW + OVERLAP},
+        {"community_id": community, "member_id": other_member, "content_id": ObjectId(), "occurred_at": NOW},
+    ]
+    groups = shown_groups(events)
+    assert shown_members([{"counted": groups}]) == {community: {member: NOW + OVERLAP, other_member: NOW}}
+    # An entry an older version wrote (no members) names nobody.
+    legacy = [{key: value for key, value in g.items() if key not in ("member_ids", "shown_at")} for g in groups]
+    assert shown_members([{"counted": legacy}]) == {}
 
 
 async def test_a_wider_window_than_the_one_kept_reads_whole_again(store: DistributionStore) -> None:
@@ -150,18 +179,19 @@ async def test_a_wider_window_than_the_one_kept_reads_whole_again(store: Distrib
 async def test_a_fresh_process_starts_from_the_stored_read(store: DistributionStore) -> None:
     community = ObjectId()
     recent, newcomer = ObjectId(), ObjectId()
-    await store.decisions.insert_decisions([decision(community, recent, NOW - timedelta(days=1))])
-    first_process = ShownMembers(ReadsRecorded(store), kept=store.decisions.reach)
+    await store_decisions(store, [decision(community, recent, NOW - timedelta(days=1))])
+    first_process = ShownMembers(ReadsRecorded(store), kept=store.decisions.reach, log=store.events.shown_log)
     assert await first_process.since(community, NOW - WINDOW, now=NOW) == {str(recent)}
     later = NOW + timedelta(hours=8)
-    await store.decisions.insert_decisions([decision(community, newcomer, later - timedelta(hours=1))])
+    await store_decisions(store, [decision(community, newcomer, later - timedelta(hours=1))])
     # when: another process (a cron's one-shot worker) asks, knowing nothing in memory
-    reads = ReadsRecorded(store)
-    second_process = ShownMembers(reads, kept=store.decisions.reach)
+    reads, log = ReadsRecorded(store), LogReadsRecorded(store)
+    second_process = ShownMembers(reads, kept=store.decisions.reach, log=log)
     found = await second_process.since(community, later - WINDOW, now=later)
-    # then: it read only what was shown since the stored read (less the overlap), and answers as the whole read
+    # then: it read only what was shown since the stored read (less the overlap), from the log, and answers as the
+    # whole read
     assert reads.reads == []
-    assert reads.recorded_log.reads == [(NOW - OVERLAP, True)]
+    assert log.reads == [(NOW - OVERLAP, True)]
     assert found == {str(recent), str(newcomer)}
     assert found == set(await store.decisions.list_shown_members(community, later - WINDOW))
 
