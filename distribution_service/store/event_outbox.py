@@ -202,16 +202,37 @@ def shown_groups(events: list[Doc]) -> list[Doc]:
     return list(groups.values())
 
 
-def shown_members(entries: list[Doc]) -> dict[ObjectId, dict[ObjectId, datetime]]:
-    """The members the entries' counted impressions were shown to, each with their latest time, by community."""
+class Shown(NamedTuple):
+    """Who a take's counted impressions were shown to, each with their latest time, by community; and whether some
+    named nobody (an entry an older version wrote): the shown log then has a gap (store/shown_log.py)."""
+
+    members: dict[ObjectId, dict[ObjectId, datetime]]
+    unnamed: bool
+
+
+def shown_members(entries: list[Doc]) -> Shown:
+    """The members the entries' impressions were shown to: their COUNTED groups' `member_ids` and `shown_at`, and
+    any counted impression an entry holds whole (its events name their member)."""
     found: dict[ObjectId, dict[ObjectId, datetime]] = {}
+    unnamed = False
+
+    def add(community_id: ObjectId, member_id: ObjectId, at: datetime) -> None:
+        shown = found.setdefault(community_id, {})
+        if member_id not in shown or at > shown[member_id]:
+            shown[member_id] = at
+
     for entry in entries:
         for group in entry.get(COUNTED, ()):
-            shown = found.setdefault(group["community_id"], {})
-            for member_id, at in zip(group.get("member_ids", ()), group.get("shown_at", ()), strict=True):
-                if member_id not in shown or at > shown[member_id]:
-                    shown[member_id] = at
-    return {community_id: shown for community_id, shown in found.items() if shown}
+            member_ids, times = group.get("member_ids"), group.get("shown_at")
+            if member_ids is None or times is None or len(member_ids) != len(times):
+                unnamed = True
+                continue
+            for member_id, at in zip(member_ids, times, strict=True):
+                add(group["community_id"], member_id, at)
+        for event in entry.get("events", ()):
+            if counted_impression(event) and event.get("member_id") is not None and "occurred_at" in event:
+                add(event["community_id"], event["member_id"], event["occurred_at"])
+    return Shown({community_id: shown for community_id, shown in found.items() if shown}, unnamed)
 
 
 def counted_impression(event: Doc) -> bool:
@@ -247,11 +268,11 @@ class Pending(NamedTuple):
 
 class Taken(NamedTuple):
     """What `take_through` took: every event to derive, those the worker must also store (impressions), and the
-    members its counted impressions were shown to (`shown_members`)."""
+    members its impressions were shown to (`shown_members`)."""
 
     events: list[Doc]
     to_store: list[Doc]
-    shown: dict[ObjectId, dict[ObjectId, datetime]]
+    shown: Shown
 
 
 class EventOutboxStore:

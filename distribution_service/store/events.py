@@ -289,7 +289,10 @@ class EventsStore:
             await self.add_to_item_stats(community_id, docs_of_community, session=session)
         await self.recent.push(docs, session)
         await self.activity.touch(docs, session)
-        await self.shown_log.record(taken.shown, session)
+        await self.shown_log.record(taken.shown.members, session)
+        if taken.shown.unnamed:
+            # Impressions an older version's entry holds without their members: the log is complete only from now.
+            await self.shown_log.gap(session)
         return docs
 
     async def _store_legacy_impressions(self, docs: list[Doc], session: Session) -> None:

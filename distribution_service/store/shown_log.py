@@ -15,8 +15,11 @@ A member is in the log once the worker has counted the decision's impressions (t
 under a backlog): a read meanwhile misses them, the next read (from the previous one less the hour) finds them. The
 log answers for a moment only when it is complete from then on: from the start on a database that had no decision
 when this version first started on it, else from COVERAGE_GRACE after that start (older processes of a rolling deploy
-wrote and took entries without members meanwhile); and within the KEEP its TTL index leaves. Otherwise
-`member_times` answers None and the caller reads the decisions.
+wrote and took entries without members meanwhile), and from the latest take of an entry that names no members (an
+older version's, written or left in a backlog: `gap`); and within the KEEP its TTL index leaves. Otherwise
+`member_times` answers None and the caller reads the decisions. What the log cannot see is a worker of an older
+version taking this version's entries after the grace (a rollout slower than COVERAGE_GRACE) or while a rollback
+runs: after either, delete the `shown_log_coverage` document; the next start marks it again, from then.
 """
 
 from __future__ import annotations
@@ -54,7 +57,6 @@ class ShownLogStore:
         self.coverage = db["shown_log_coverage"]
         # Only asked whether any decision exists yet (mark_start): the decisions belong to store/decisions.py.
         self.decisions = db["decisions"]
-        self._complete_since: datetime | None = None
 
     def add_indexes(self, indexes: IndexPlan) -> None:
         # member_times: one community's entries written since a moment.
@@ -83,11 +85,17 @@ class ShownLogStore:
             pass
 
     async def complete_since(self) -> datetime | None:
-        """From when every counted decision has its entry (None: not marked yet); read once, it never moves."""
-        if self._complete_since is None:
-            doc = await self.coverage.find_one({"_id": COVERAGE_ID})
-            self._complete_since = _aware(doc["at"]) if doc is not None else None
-        return self._complete_since
+        """From when every counted decision's members are logged (None: not marked yet). Read at each use: a take of
+        an older version's entry moves it (`gap`)."""
+        doc = await self.coverage.find_one({"_id": COVERAGE_ID})
+        return _aware(doc["at"]) if doc is not None else None
+
+    async def gap(self, session: Session) -> None:
+        """In the worker's take: it counted impressions whose members it cannot name (an older version's entry), so
+        the log is complete only from now on."""
+        await self.coverage.update_one(
+            {"_id": COVERAGE_ID}, {"$max": {"at": datetime.now(UTC)}}, upsert=True, session=session
+        )
 
     async def record(self, shown: dict[ObjectId, dict[ObjectId, datetime]], session: Session) -> None:
         """In the worker's take (its transaction): one entry per community of the members shown and their latest

@@ -15,7 +15,7 @@ from distribution_service.store import DistributionStore, Doc
 from distribution_service.store.decisions import IMPRESSIONS_COUNTED, DecisionsStore
 from distribution_service.store.decisions_reach import StoredReach, pack, unpack
 from distribution_service.store.event_outbox import shown_groups, shown_members
-from distribution_service.store.shown_log import COVERAGE_ID, ShownLogStore
+from distribution_service.store.shown_log import COVERAGE_ID, EPOCH, ShownLogStore
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 WINDOW = timedelta(days=90)
@@ -160,10 +160,57 @@ def test_an_outbox_entry_names_each_member_shown_once_with_the_latest_time() -> 
         {"community_id": community, "member_id": other_member, "content_id": ObjectId(), "occurred_at": NOW},
     ]
     groups = shown_groups(events)
-    assert shown_members([{"counted": groups}]) == {community: {member: NOW + OVERLAP, other_member: NOW}}
-    # An entry an older version wrote (no members) names nobody.
+    assert shown_members([{"counted": groups}]) == (
+        {community: {member: NOW + OVERLAP, other_member: NOW}},
+        False,
+    )
+    # An entry an older version wrote (no members), or a damaged one, names nobody and says so.
     legacy = [{key: value for key, value in g.items() if key not in ("member_ids", "shown_at")} for g in groups]
-    assert shown_members([{"counted": legacy}]) == {}
+    assert shown_members([{"counted": legacy}]) == ({}, True)
+    damaged = [{**g, "shown_at": g["shown_at"][:1]} for g in groups]
+    assert shown_members([{"counted": damaged}]) == ({}, True)
+
+
+async def test_a_take_of_an_entry_naming_no_members_moves_the_log_coverage(store: DistributionStore) -> None:
+    community, member = ObjectId(), ObjectId()
+    before = datetime.now(UTC)
+    assert await store.events.shown_log.complete_since() == EPOCH
+    # An older version's entry: its impressions counted without their members.
+    impression = {
+        "community_id": community,
+        "member_id": member,
+        "content_id": ObjectId(),
+        "type": EventType.IMPRESSION.value,
+        "occurred_at": NOW,
+        "received_at": NOW,
+    }
+    entry = store.events.impressions_insert([impression])
+    for group in entry._doc["counted"]:
+        del group["member_ids"], group["shown_at"]
+    await store.decisions.insert_decisions([], also=[entry])
+    await IngestWorker(store, interval=1.0).drain()
+    moved = await store.events.shown_log.complete_since()
+    assert moved is not None
+    assert moved >= before
+    # A read from before the gap is not answered by the log (the caller reads the decisions).
+    log = store.events.shown_log
+    assert await log.member_times(community, written_since=before, shown_since=NOW, now=datetime.now(UTC)) is None
+    assert (
+        await log.member_times(community, written_since=datetime.now(UTC), shown_since=NOW, now=datetime.now(UTC)) == {}
+    )
+
+
+async def test_the_log_reads_only_entries_written_since_the_moment_asked(store: DistributionStore) -> None:
+    community, earlier, later = ObjectId(), ObjectId(), ObjectId()
+    log = store.events.shown_log
+    now = datetime.now(UTC)
+    for member, written_at in ((earlier, now - timedelta(hours=3)), (later, now - timedelta(minutes=5))):
+        ids, times = pack({str(member): NOW})
+        await log.entries.insert_one(
+            {"community_id": community, "written_at": written_at, "members": 1, "member_ids": ids, "shown_at": times}
+        )
+    found = await log.member_times(community, written_since=now - timedelta(hours=1), shown_since=NOW, now=now)
+    assert found == {str(later): NOW}
 
 
 async def test_a_wider_window_than_the_one_kept_reads_whole_again(store: DistributionStore) -> None:
