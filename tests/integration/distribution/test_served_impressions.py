@@ -17,6 +17,7 @@ from distribution_service.service.figures import FiguresService
 from distribution_service.service.ingest_worker import IngestWorker
 from distribution_service.store import DistributionStore, Doc
 from distribution_service.store.decisions import IMPRESSIONS_COUNTED
+from distribution_service.store.decisions_reach import unpack
 from distribution_service.store.event_outbox import STORE
 
 
@@ -79,17 +80,33 @@ async def test_a_decisions_impressions_are_counted_once_whether_the_worker_dies_
     monkeypatch.setattr(store.events, "derive_pending", real)
     assert await counted(store, community, items) == [0, 0, 0]
     assert await store.events.outbox.entries.count_documents({}) == 2
+    # The shown log (who was shown what, store/shown_log.py) is written in the same transaction: nothing yet.
+    assert await store.events.shown_log.entries.count_documents({}) == 0
     # when: a restarted worker drains, then another one after it (as after a kill once the drain committed)
     assert await IngestWorker(store, interval=0, batch_size=4).drain() == 6
     assert await IngestWorker(store, interval=0).drain() == 0
     # then: each shown item counted once per decision, none stored as an event
     assert await counted(store, community, items) == [2, 3, 1]
     assert await store.events.events.count_documents({"type": "IMPRESSION"}) == 0
-    # and: two replicas racing over new decisions count them once too
+    # and: every member shown is logged once, by the take that counted them
+    assert await logged_members(store, community) == await shown_to(store, community)
+    # and: two replicas racing over new decisions count them once too, and log every member shown
     await serve(store, [decision(community, ObjectId(), items, at, counted=True) for _ in range(3)])
     a, b = IngestWorker(store, interval=0, batch_size=3), IngestWorker(store, interval=0, batch_size=3)
     await asyncio.gather(a.drain(), b.drain())
     assert await counted(store, community, items) == [5, 6, 4]
+    assert await logged_members(store, community) == await shown_to(store, community)
+
+
+async def logged_members(store: DistributionStore, community: ObjectId) -> list[str]:
+    """Every member the shown log names for the community, as often as its entries name them."""
+    entries = store.events.shown_log.entries.find({"community_id": community})
+    return sorted([member async for e in entries for member in unpack(e["member_ids"], e["shown_at"])])
+
+
+async def shown_to(store: DistributionStore, community: ObjectId) -> list[str]:
+    """Every member a counted decision showed something to (each decision here is another member's)."""
+    return sorted([str(d["member_id"]) async for d in store.decisions.decisions.find({"community_id": community})])
 
 
 async def test_impressions_an_older_version_stored_or_left_to_store_are_read_and_counted_once(
