@@ -36,7 +36,7 @@ class StoredReach:
     last_shown: dict[str, datetime]
 
 
-def _aware(at: datetime) -> datetime:
+def aware(at: datetime) -> datetime:
     """Stored times come back naive (UTC) unless the client is tz-aware."""
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
@@ -44,7 +44,7 @@ def _aware(at: datetime) -> datetime:
 def pack(last_shown: dict[str, datetime]) -> tuple[bytes, bytes]:
     """The members' ids (12 bytes each, in order) and their times (int64 milliseconds since the epoch), zstd."""
     ids = b"".join(bytes.fromhex(member) for member in last_shown)
-    times = np.array([round(_aware(at).timestamp() * 1000) for at in last_shown.values()], dtype="<i8")
+    times = np.array([round(aware(at).timestamp() * 1000) for at in last_shown.values()], dtype="<i8")
     return decision_log.compress(ids), decision_log.compress(times.tobytes())
 
 
@@ -64,7 +64,7 @@ class DecisionReachStore:
         if doc is None or doc.get("format") != FORMAT:
             return None
         return StoredReach(
-            _aware(doc["covered_from"]), _aware(doc["read_at"]), unpack(doc["member_ids"], doc["shown_at"])
+            aware(doc["covered_from"]), aware(doc["read_at"]), unpack(doc["member_ids"], doc["shown_at"])
         )
 
     async def save(self, community_id: ObjectId, reach: StoredReach) -> bool:

@@ -33,7 +33,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from distribution_service.store.base import Doc
-from distribution_service.store.decisions_reach import pack, unpack
+from distribution_service.store.decisions_reach import aware, pack, unpack
 from infra.indexes import IndexPlan
 
 # Entries are kept this long (a TTL index): a reach kept longer ago than this reads the decisions once.
@@ -46,11 +46,6 @@ COVERAGE_ID = "complete_since"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _aware(at: datetime) -> datetime:
-    """Stored times come back naive (UTC) unless the client is tz-aware."""
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-
-
 class ShownLogStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.entries = db["shown_log"]
@@ -58,7 +53,8 @@ class ShownLogStore:
         # Only asked whether any decision exists yet (mark_start): the decisions belong to store/decisions.py.
         self.decisions = db["decisions"]
 
-    def add_indexes(self, indexes: IndexPlan) -> None:
+    async def ensure_indexes(self) -> None:
+        indexes = IndexPlan()
         # member_times: one community's entries written since a moment.
         indexes.add(self.entries, [("community_id", ASCENDING), ("written_at", ASCENDING)], name="community_written_at")
         indexes.add(
@@ -67,18 +63,14 @@ class ShownLogStore:
             name="written_at_ttl",
             expireAfterSeconds=int(KEEP.total_seconds()),
         )
-
-    async def ensure_indexes(self) -> None:
-        indexes = IndexPlan()
-        self.add_indexes(indexes)
         await indexes.create()
         await self.mark_start(decisions_exist=await self.decisions.find_one({}, {"_id": 1}) is not None)
 
-    async def mark_start(self, *, decisions_exist: bool, now: datetime | None = None) -> None:
+    async def mark_start(self, *, decisions_exist: bool) -> None:
         """Record, once per database, from when the log is complete: from the start on a database with no decision
         yet, else COVERAGE_GRACE after the first start of a version that writes it (processes starting together: the
         first to insert wins, the others keep its time)."""
-        since = (now or datetime.now(UTC)) + COVERAGE_GRACE if decisions_exist else EPOCH
+        since = datetime.now(UTC) + COVERAGE_GRACE if decisions_exist else EPOCH
         try:
             await self.coverage.update_one({"_id": COVERAGE_ID}, {"$setOnInsert": {"at": since}}, upsert=True)
         except DuplicateKeyError:
@@ -88,7 +80,7 @@ class ShownLogStore:
         """From when every counted decision's members are logged (None: not marked yet). Read at each use: a take of
         an older version's entry moves it (`gap`)."""
         doc = await self.coverage.find_one({"_id": COVERAGE_ID})
-        return _aware(doc["at"]) if doc is not None else None
+        return aware(doc["at"]) if doc is not None else None
 
     async def gap(self, session: Session) -> None:
         """In the worker's take: it counted impressions whose members it cannot name (an older version's entry), so
