@@ -125,6 +125,7 @@ def create_app(
         uri=settings.mongodb_uri,
         database=settings.database_name("billing"),
         app_name="billing_service",
+        background=settings.database_background,
         journaled=True,  # money and content: an acknowledged write survives a database crash
         setup=setup,
     )

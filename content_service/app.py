@@ -129,6 +129,7 @@ def create_app(
             uri=settings.mongodb_uri,
             database=settings.database_name("content"),
             app_name="content_service",
+            background=settings.database_background,
             journaled=True,  # money and content: an acknowledged write survives a database crash
             setup=setup,
             teardown=teardown,

@@ -100,6 +100,7 @@ def create_app(
         uri=settings.mongodb_uri,
         database=settings.database_name("distribution"),
         app_name="distribution_service",
+        background=settings.database_background,
         setup=setup,
     )
 

@@ -100,6 +100,8 @@ def child_environment(settings: Settings, socket: Path) -> dict[str, str]:
         {
             "HEAVY_LANE_PROCESS": "false",
             "RATE_LIMITS_ENABLED": "false",
+            # Its reads and writes wait behind the cheap requests' on the embedded server (SECANTUS_BACKGROUND_NICE).
+            "DATABASE_BACKGROUND": "true",
             "SEED_DEMO": "false",
             # The events' derivation stays the gateway's: two workers polling one outbox cost the database twice.
             "INGEST_INTERVAL_SECONDS": "0",

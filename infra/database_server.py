@@ -23,13 +23,20 @@ from it). That was 11% of the server's busy samples under sustained `recordEvent
 stay) is tied to `--standalone`, where drivers refuse transactions. Production runs MongoDB, whose oplog is its
 replication: this is the development and test server's setting only.
 
-Priority (`SECANTUS_NICE`, default 0: as started): the development server shares the cores with the
-platform's process, and every thread it starts inherits the niceness the wrapper sets on itself before the server
-starts: a smaller share of a contended core, so the gateway's event loop waits less for the core behind the server's
-work (docs/performance.md, "The database's share of the core"). With the kernel's autogroups (each session scheduled as
-one group; infra/embedded.py starts the server in a session of its own) a thread's niceness weighs only within its
-group, so the niceness is given to the server's session group too (`lower_autogroup`). Production points `MONGODB_URI`
-at MongoDB, which this does not reach.
+Priority (`SECANTUS_NICE`, default 0: as started; `SECANTUS_BACKGROUND_NICE`, default 10): the development server
+shares the cores with the platform's processes. infra/embedded.py starts it in the starting process's session, so with
+the kernel's autogroups (each session's tasks scheduled as one group, a thread's niceness weighing only within its
+group) the server and the platform are one group: against the rest of the machine they weigh as one session, and
+within it a thread's niceness weighs against the platform's own threads. Every thread of the server inherits
+`SECANTUS_NICE`, which the wrapper sets on itself before the server starts. A connection whose client names itself
+background in its handshake (an application name ending in BACKGROUND_APP_SUFFIX: the heavy lane's child,
+gateway/heavy_lane.py, through `DATABASE_BACKGROUND`) is served by a thread at `SECANTUS_BACKGROUND_NICE`
+(`install_background_connections`; SecantusDB serves each connection on a thread of its own): what the database does
+for a maximum-cost query gives the core to the gateway's event loop, and takes it whenever the loop has nothing to
+run, while the cheap requests' reads and writes keep the gateway's priority (docs/performance.md, "The heavy lane's
+database work in the background"). A server that leads a session of its own (started by hand under `setsid`) is a
+group of its own: its niceness then weighs only among its own threads. Production points `MONGODB_URI` at MongoDB,
+which this does not reach.
 
 WiredTiger cache (`SECANTUS_CACHE_SIZE`, default 4G; SecantusDB's own default is 1G): a ceiling, not an allocation
 (an idle server holds ~50 MB at any size). WiredTiger keeps a store's modified bytes under 5% of the cache and the bytes
@@ -73,8 +80,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import Any
 
 LIFETIME_ENV = "SECANTUS_TRANSACTION_LIFETIME_SECONDS"
@@ -84,6 +90,10 @@ INDEX_OPTIONS_ENV = "SECANTUS_INDEX_OPTIONS_PER_CHUNK"
 REAP_INTERVAL_SECONDS = 1.0
 NICE_ENV = "SECANTUS_NICE"
 DEFAULT_NICE = 0
+BACKGROUND_NICE_ENV = "SECANTUS_BACKGROUND_NICE"
+DEFAULT_BACKGROUND_NICE = 10
+# A client's application name ending in this names its connections background (infra/mongo.py says it the same way).
+BACKGROUND_APP_SUFFIX = "/background"
 CACHE_SIZE_ENV = "SECANTUS_CACHE_SIZE"
 DEFAULT_CACHE_SIZE = "4G"
 CACHE_SIZE_FLAG = "--cache-size"
@@ -378,36 +388,20 @@ def oplog_wanted(setting: str | None) -> bool:
     return (setting or "").strip().lower() in {"1", "on", "true", "yes"}
 
 
-def nice_wanted(setting: str | None) -> int:
-    """`SECANTUS_NICE` (0-19), checked: unset means DEFAULT_NICE."""
+def nice_wanted(setting: str | None, *, variable: str = NICE_ENV, default: int = DEFAULT_NICE) -> int:
+    """A niceness setting (0-19; `SECANTUS_NICE` unless `variable` names another), checked: unset means `default`."""
     text = (setting or "").strip()
-    nice = int(text) if text.lstrip("-").isdigit() else DEFAULT_NICE if not text else -1
+    nice = int(text) if text.lstrip("-").isdigit() else default if not text else -1
     if not 0 <= nice <= 19:
-        raise ValueError(f"{NICE_ENV} must be 0-19, not {setting!r}")
+        raise ValueError(f"{variable} must be 0-19, not {setting!r}")
     return nice
 
 
 def lower_priority(nice: int) -> None:
-    """This thread's niceness, inherited by every thread and process it starts after, and its session group's.
-    Only ever raised (which needs no privilege): a niceness already higher (a server started under `nice`) is
-    kept."""
+    """This thread's niceness, inherited by every thread and process it starts after. Only ever raised (which needs
+    no privilege): a niceness already higher (a server started under `nice`) is kept."""
     if nice > os.getpriority(os.PRIO_PROCESS, 0):
         os.setpriority(os.PRIO_PROCESS, 0, nice)
-    if nice and os.getsid(0) == os.getpid():
-        lower_autogroup(nice)
-
-
-def lower_autogroup(nice: int) -> None:
-    """The niceness of this session's autogroup (the kernel's `sched_autogroup_enabled`: each session's tasks are
-    scheduled as one group, and a thread's own niceness only weighs within its group). infra/embedded.py starts the
-    server in a session of its own, so against the platform's processes it is the group's niceness that counts.
-    Raised only (no privilege needed), and only by a session leader: a server run from a terminal would lower the
-    whole terminal's session. Nothing where the kernel has no autogroups."""
-    path = Path("/proc/self/autogroup")
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        current = int(path.read_text().split("nice")[1])
-        if nice > current:
-            path.write_text(f"{nice}\n")
 
 
 def cache_size_wanted(setting: str | None) -> str:
@@ -431,6 +425,39 @@ def patch_wanted(setting: str | None) -> bool:
     return (setting or "").strip().lower() not in {"0", "off", "false", "no"}
 
 
+def background_client(handshake: Mapping[str, Any]) -> bool:
+    """Whether a handshake's client metadata names a background client (its application name ends in
+    BACKGROUND_APP_SUFFIX)."""
+    client = handshake.get("client")
+    application = client.get("application") if isinstance(client, Mapping) else None
+    name = application.get("name") if isinstance(application, Mapping) else None
+    return isinstance(name, str) and name.endswith(BACKGROUND_APP_SUFFIX)
+
+
+def install_background_connections(nice: int) -> None:
+    """A background client's connection (`background_client`) served by a thread at niceness `nice` from its
+    handshake on: SecantusDB runs each connection's commands on a thread of its own (`_handle_client`), which ends
+    with the connection. Raised only, so no privilege is needed; a driver's monitoring connections of a background
+    client are background too. Nothing at 0."""
+    from secantus import commands
+
+    if not nice:
+        return
+
+    def lowering(handler: Callable[[dict[str, Any], Any], dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+        def hello(doc: dict[str, Any], ctx: Any) -> dict[str, Any]:
+            if background_client(doc):
+                thread = threading.get_native_id()
+                if nice > os.getpriority(os.PRIO_PROCESS, thread):
+                    os.setpriority(os.PRIO_PROCESS, thread, nice)
+            return handler(doc, ctx)
+
+        return hello
+
+    for name in commands._HANDSHAKE_COMMANDS:
+        commands._HANDLERS[name] = lowering(commands._HANDLERS[name])
+
+
 # The wrapper's patches of SecantusDB, by the variable that turns each off, in the order they are installed.
 PATCHES: dict[str, Callable[[], None]] = {
     INDEX_OPTIONS_ENV: install_chunk_index_options,
@@ -452,6 +479,9 @@ def main(argv: list[str] | None = None) -> int:
     oplog = oplog_wanted(os.environ.get(OPLOG_ENV))
 
     install_idle_pruning()
+    install_background_connections(
+        nice_wanted(os.environ.get(BACKGROUND_NICE_ENV), variable=BACKGROUND_NICE_ENV, default=DEFAULT_BACKGROUND_NICE)
+    )
     for variable, install in PATCHES.items():
         if patch_wanted(os.environ.get(variable)):
             install()

@@ -162,8 +162,10 @@ class EmbeddedServer:
             args.append("--sync-on-commit")
         self._log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - closed in stop()
         out: IO[bytes] | int = self._log if self._log else subprocess.DEVNULL
-        # Its own session: Ctrl-C on the terminal reaches our process, which shuts the server down last.
-        self.process = subprocess.Popen(args, stdout=out, stderr=out, start_new_session=True)
+        # Its own process group, so Ctrl-C on the terminal reaches our process (the foreground group), which shuts
+        # the server down last; our session, so the kernel schedules it in the platform's autogroup, where its
+        # niceness (SECANTUS_NICE, infra/database_server.py) weighs against our threads, not the rest of the machine.
+        self.process = subprocess.Popen(args, stdout=out, stderr=out, process_group=0)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

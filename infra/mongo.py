@@ -87,10 +87,16 @@ def timeouts(uri: str) -> dict[str, Any]:
     return {name: value for name, value in defaults.items() if f"{name.lower()}=" not in given}
 
 
-def create_mongo_client(uri: str, *, app_name: str) -> AsyncMongoClient[MongoDocument]:
+# An application name ending in this marks a client as background: the platform's embedded server serves its
+# connections at a lower priority (infra/database_server.py, SECANTUS_BACKGROUND_NICE); MongoDB only shows the name.
+BACKGROUND_APP_SUFFIX = "/background"
+
+
+def create_mongo_client(uri: str, *, app_name: str, background: bool = False) -> AsyncMongoClient[MongoDocument]:
+    """The platform's client; `background`: its work may wait behind interactive work (DATABASE_BACKGROUND)."""
     return AsyncMongoClient(
         uri,
-        appname=app_name,
+        appname=app_name + BACKGROUND_APP_SUFFIX if background else app_name,
         tz_aware=True,
         retryWrites=retry_writes(uri),
         event_listeners=[DatabaseErrorListener()],

@@ -250,11 +250,13 @@ def database_lifespan(
     setup: DatabaseSetup,
     teardown: Teardown | None = None,
     journaled: bool = False,
+    background: bool = False,
 ) -> Lifespan:
     """Open the service's own database, let `setup` build its store (and indexes), close it at shutdown.
 
     `teardown` (optional) stops what `setup` started (background tasks) before the database closes.
     `journaled`: the service's writes are acknowledged only once in the database's journal (money, content).
+    `background`: its client names itself background (DATABASE_BACKGROUND; infra/mongo.py).
     """
     from contextlib import asynccontextmanager
 
@@ -264,7 +266,7 @@ def database_lifespan(
     async def lifespan(app: Starlette) -> Any:
         if not uri:
             raise RuntimeError("MONGODB_URI was not resolved before the app started")
-        client = create_mongo_client(uri, app_name=app_name)
+        client = create_mongo_client(uri, app_name=app_name, background=background)
         app.state.mongo = client
 
         async def ready() -> bool:

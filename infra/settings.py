@@ -33,10 +33,13 @@ class Settings(BaseSettings):
     # Database: MONGODB_URI wins; otherwise the embedded server under VAR_DIR is used or started.
     mongodb_uri: str | None = None
     # The embedded development server's CPU priority (infra/database_server.py reads it from the environment:
-    # it runs without the platform's packages): its niceness, all its threads and its session group.
+    # it runs without the platform's packages): its threads' niceness, and a background client's connections'.
     secantus_nice: int = Field(default=0, ge=0, le=19)
+    secantus_background_nice: int = Field(default=10, ge=0, le=19)
     # Its WiredTiger cache (infra/database_server.py reads it from the environment too).
     secantus_cache_size: str = Field(default="4G", pattern=r"^[1-9][0-9]*[KMGTkmgt]?$")
+    # This process's database clients name themselves background (infra/mongo.py): the heavy lane's child says so.
+    database_background: bool = False
     db_prefix: str = Field(default="community", pattern=r"^[A-Za-z0-9_]{1,40}$")
     var_dir: Path = REPO_ROOT / "var"
 

@@ -26,18 +26,23 @@ DESCRIPTIONS: dict[str, str] = {
     "log_level": "Log level of every process (JSON lines on stdout).",
     "mongodb_uri": "The MongoDB server (a replica set: transactions need one). Unset outside production: the "
     "embedded SecantusDB under `VAR_DIR` is used, or started. A secret: it may carry credentials.",
-    "secantus_nice": "The embedded SecantusDB server's niceness (0-19; `infra/database_server.py`; not MongoDB's, "
-    "which `MONGODB_URI` points at), given to its session's autogroup too (a thread's niceness weighs only within "
-    "its group): a smaller share of a core it shares with the platform's processes, so the gateway's loop waits "
-    "less behind it (`{ __typename }` p99 under maximum-cost queries 1.6-1.85x idle at 10, 2.7x at 0), at a price: "
-    "the database loses the core to every busier process, feeds for many distinct members ran 2-3x slower at 10 "
-    '(README, "The hot path"); 0 (the default): as the process that starts it.',
+    "secantus_nice": "The embedded SecantusDB server's niceness, all its threads (0-19; `infra/database_server.py`; "
+    "not MongoDB's, which `MONGODB_URI` points at). The server runs in the session group of the process that "
+    "starts it, so a niceness weighs against the platform's own threads, not against the rest of the machine; 0 "
+    "(the default): as that process.",
+    "secantus_background_nice": "The niceness of the embedded server's threads serving a background client's "
+    "connections (`DATABASE_BACKGROUND`: the heavy lane's child): what the database does for a maximum-cost query "
+    "gives the core to the gateway's event loop, and takes it whenever the loop has nothing to run (README, \"The hot "
+    "path\"); 0: as every other connection. Not MongoDB's.",
     "secantus_cache_size": "The embedded SecantusDB server's WiredTiger cache (`512M`, `4G`, bytes; "
     "`infra/database_server.py`; not MongoDB's): a ceiling, not an allocation (an idle server holds ~50 MB). In "
     "memory (tests, benchmarks) it holds every document, and WiredTiger's eviction starts rewriting pages once "
     "updates pass 2.5% of it: at SecantusDB's 1G the server's CPU per stored event doubled after a benchmark's "
     "feed runs "
     '(docs/performance.md, "The embedded server\'s cache (eighteenth session)").',
+    "database_background": "This process's database clients name themselves background (an application name ending "
+    "in `/background`), so the embedded server serves them at `SECANTUS_BACKGROUND_NICE`: the heavy lane's child "
+    "gets it from the gateway (`gateway/heavy_lane.py`). MongoDB only shows the name.",
     "db_prefix": "Each service's database is `<prefix>_<service>` (`community_users`, ...).",
     "var_dir": "Where the development database and the development secrets live.",
     "gateway_port": "The gateway's port (also the worker's health port).",

@@ -115,6 +115,7 @@ def create_app(
             uri=settings.mongodb_uri,
             database=settings.database_name("users"),
             app_name="users_service",
+            background=settings.database_background,
             setup=setup,
             teardown=teardown,
         ),

@@ -13,11 +13,15 @@ import pytest
 from pymongo import MongoClient
 
 from infra.database_server import (
+    BACKGROUND_APP_SUFFIX,
+    BACKGROUND_NICE_ENV,
+    DEFAULT_BACKGROUND_NICE,
     DEFAULT_NICE,
     NICE_ENV,
     OPLOG_ENV,
     PATCHES,
     install_chunk_index_options,
+    background_client,
     install_ttl_sweep_release,
     nice_wanted,
     oplog_wanted,
@@ -25,6 +29,8 @@ from infra.database_server import (
     prune_idle_transactions,
 )
 from infra.embedded import EmbeddedServer, answers
+from infra.mongo import BACKGROUND_APP_SUFFIX as CLIENTS_BACKGROUND_SUFFIX
+from infra.mongo import create_mongo_client
 from infra.settings import Settings
 
 
@@ -131,17 +137,66 @@ def test_the_niceness_setting_is_checked() -> None:
 
 def test_the_settings_class_documents_the_wrappers_default() -> None:
     assert Settings().secantus_nice == DEFAULT_NICE
+    assert Settings().secantus_background_nice == DEFAULT_BACKGROUND_NICE
+    with pytest.raises(ValueError, match="SECANTUS_BACKGROUND_NICE must be 0-19"):
+        nice_wanted("25", variable=BACKGROUND_NICE_ENV, default=DEFAULT_BACKGROUND_NICE)
+
+
+def test_a_background_client_is_named_by_its_application_name() -> None:
+    assert CLIENTS_BACKGROUND_SUFFIX == BACKGROUND_APP_SUFFIX  # the clients and the server say it the same way
+    assert background_client({"client": {"application": {"name": "distribution_service/background"}}})
+    for handshake in (
+        {"client": {"application": {"name": "distribution_service"}}},
+        {"client": {"application": {"name": 7}}},
+        {"client": {"driver": {"name": "PyMongo"}}},
+        {"client": "x"},
+        {},
+    ):
+        assert not background_client(handshake)
+
+
+async def test_a_background_clients_connections_run_at_the_background_niceness(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The heavy lane's child names its clients background (DATABASE_BACKGROUND): the threads serving them give the
+    # core to the gateway's; every other connection keeps the server's niceness.
+    monkeypatch.setenv(NICE_ENV, "")
+    monkeypatch.setenv(BACKGROUND_NICE_ENV, "")
+    server = EmbeddedServer(":memory:")
+    server.start()
+    cheap = create_mongo_client(server.uri, app_name="nice-test")
+    heavy = create_mongo_client(server.uri, app_name="nice-test", background=True)
+    try:
+        assert server.process is not None
+        before = thread_nices_by_id(server.process.pid)
+        await cheap.admin.command("ping")
+        await heavy.admin.command("ping")
+        after = thread_nices_by_id(server.process.pid)
+    finally:
+        await cheap.close()
+        await heavy.close()
+        server.stop()
+    ours = os.getpriority(os.PRIO_PROCESS, 0)  # the suite may run under `nice`: a niceness is only ever raised
+    started = {tid: nice for tid, nice in after.items() if tid not in before}
+    # Each client's monitor, its round-trip monitor and the ping's connection: three threads each.
+    assert sorted(started.values()) == sorted([max(DEFAULT_NICE, ours)] * 3 + [max(DEFAULT_BACKGROUND_NICE, ours)] * 3)
+    assert set(before.values()) == {max(DEFAULT_NICE, ours)}
 
 
 def thread_nices(pid: int) -> set[int]:
     """The niceness of every thread of a process, from /proc (stat field 19)."""
-    found = set()
+    return set(thread_nices_by_id(pid).values())
+
+
+def thread_nices_by_id(pid: int) -> dict[int, int]:
+    """Each thread of a process by its id, with its niceness (stat field 19), from /proc."""
+    found = {}
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
             stat = (task / "stat").read_text()
         except FileNotFoundError:  # a connection's thread that ended meanwhile
             continue
-        found.add(int(stat.rsplit(")", 1)[1].split()[16]))
+        found[int(task.name)] = int(stat.rsplit(")", 1)[1].split()[16])
     return found
 
 
@@ -160,27 +215,24 @@ def test_every_thread_of_the_server_runs_at_the_niceness_asked_for(nice: str, mo
     assert found == {max(int(nice) if nice else DEFAULT_NICE, os.getpriority(os.PRIO_PROCESS, 0))}
 
 
-def test_a_niceness_lowers_the_servers_session_group(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Its own session (infra/embedded.py), so its own autogroup: the group's niceness is what weighs against the
-    # platform's processes, whose groups are others.
+def test_the_server_runs_in_our_session_group_but_not_in_our_process_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Our session, so our autogroup (its niceness weighs against our threads, not the machine's other sessions), the
+    # group's own niceness untouched; its own process group, so Ctrl-C on a terminal reaches us, not it.
     monkeypatch.setenv(NICE_ENV, "10")
     own = Path("/proc/self/autogroup")
-    if not own.exists():
-        pytest.skip("a kernel without autogroups")
-    ours = own.read_text()
+    ours = own.read_text() if own.exists() else ""
     server = EmbeddedServer(":memory:")
     server.start()
     try:
         assert server.process is not None
-        group = Path(f"/proc/{server.process.pid}/autogroup").read_text().split()
+        pid = server.process.pid
+        session, group = os.getsid(pid), os.getpgid(pid)
+        autogroup = Path(f"/proc/{pid}/autogroup").read_text() if own.exists() else ""
     finally:
         server.stop()
-    if not group or not ours.split():
-        # Some sandboxes (a CI runner's kernel) show the file but leave it empty: nothing to weigh there.
-        pytest.skip("a kernel that shows no autogroup")
-    assert group[0] != ours.split()[0]
-    assert int(group[-1]) == max(10, int(ours.split()[-1]))
-    assert own.read_text() == ours  # ours untouched
+    assert session == os.getsid(0)
+    assert group == pid != os.getpgid(0)
+    assert autogroup == ours  # the same group, at the same niceness (empty where the kernel shows none)
 
 
 INDEXES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [

@@ -36,6 +36,7 @@ def test_the_child_reads_the_gateways_settings_back_but_charges_nothing_and_star
     # No child of its own, no budgets nor rate limits (charged by the gateway), no demo data.
     assert (child.heavy_lane_process, child.rate_limits_enabled, child.seed_demo) == (False, False, False)
     assert child.ingest_interval_seconds == 0  # the gateway's worker derives the events
+    assert child.database_background is True  # its database work waits behind the cheap requests'
     # No periodic task: no slot pushes, billing cycles, relays, mail, snapshots or campaign releases.
     assert child.slot_scheduler_enabled is False
     assert child.outbox_relay_enabled is False
@@ -45,7 +46,14 @@ def test_the_child_reads_the_gateways_settings_back_but_charges_nothing_and_star
         child.health_snapshot_interval_seconds,
         child.campaign_release_interval_seconds,
     ) == (0, 0, 0, 0)
-    changed = {"heavy_lane_process", "rate_limits_enabled", "seed_demo", "ingest_interval_seconds", *CHILD_QUIET}
+    changed = {
+        "heavy_lane_process",
+        "rate_limits_enabled",
+        "seed_demo",
+        "ingest_interval_seconds",
+        "database_background",
+        *CHILD_QUIET,
+    }
     expected = {k: v for k, v in gateway.model_dump().items() if k not in changed}
     assert {k: v for k, v in child.model_dump().items() if k not in changed} == expected
     # The internal token the gateway generated is the child's too: the services it mounts accept the same calls.
