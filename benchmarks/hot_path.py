@@ -6,6 +6,7 @@
     python -m benchmarks.hot_path --isolation-only --isolation-soak 300 [--loop-meter]
     python -m benchmarks.hot_path --isolation-only --isolation-heavy-gateway-nice 10 [--loop-meter]
     python -m benchmarks.hot_path --isolation-only --isolation-reader-events 37000 [--loop-meter]
+    python -m benchmarks.hot_path --isolation-only --isolation-probe feed [--loop-meter]
     python -m benchmarks.hot_path --events-only [--seconds 10]
 
 Set-up, as the hot-path issue prescribes: one SecantusDB server and one gateway process (every service mounted in
@@ -96,11 +97,13 @@ from benchmarks.gateway_harness import (
 )
 from benchmarks.isolation import (
     ISOLATION_ROUNDS,
+    PROBES,
     Watched,
     heavy_lane_child,
     isolation,
     listening_pid,
     priority,
+    probe_keys,
     soak,
 )
 from benchmarks.request_cost import cpu_per_request
@@ -375,6 +378,7 @@ def run_isolation(
     soak_seconds: int = 0,
     heavy_gateway_nice: int | None = None,
     reader_events: int = 0,
+    probe: str = "typename",
 ) -> dict[str, Any]:
     """Only the isolation figures (`--isolation-only`): the gateway set up and warmed as `run` does, on a fresh
     server (none of the throughput runs' writes before it), then `isolation`; with `loop_meter`, the gateway run by
@@ -384,7 +388,10 @@ def run_isolation(
     gateway process on the same database and core at that niceness, which the maximum-cost client asks instead;
     with `reader_events` (`--isolation-reader-events`), the measured member (whom the maximum-cost client is too)
     first records that many events through recordEvents of 100, derived before the rounds: the history the full
-    run's events phases leave that member (~37,000 events)."""
+    run's events phases leave that member (~37,000 events). `probe` (`--isolation-probe`): what is measured idle and
+    beside the maximum-cost queries, `typename` (the issue's figure) or `feed` (the member's `feed(first: 10)`, which
+    needs the database: whether the cheap path's reads and writes wait behind the heavy queries'), its keys then
+    named `feed_probe_`."""
     figures = header(seconds)
     with database_server() as server:
         figures["isolation_database_priority"] = priority(server.pid)
@@ -413,8 +420,9 @@ def run_isolation(
                 figures["isolation_quiet_wait_seconds"] = [watched.quiet()]
                 measured = soak(base, token, soak_seconds, watched)
             else:
-                measured = isolation(base, token, seconds, gateway.drain, rounds, watched, heavy_base)
-            for key, value in measured.items():
+                measured = isolation(base, token, seconds, gateway.drain, rounds, watched, heavy_base, PROBES[probe])
+                figures["isolation_probe"] = probe
+            for key, value in probe_keys(measured, probe).items():
                 figures[key] = value
     return figures
 
@@ -474,6 +482,13 @@ def main() -> None:
         metavar="SECONDS",
         help="with --isolation-only: one loaded run this long instead of the rounds, the gateway's memory sampled",
     )
+    parser.add_argument(
+        "--isolation-probe",
+        choices=sorted(PROBES),
+        default="typename",
+        help="with --isolation-only: what is measured beside the maximum-cost queries (feed: a query that needs the "
+        "database)",
+    )
     args = parser.parse_args()
     if args.events_only:
         figures = run_events(args.seconds, args.items)
@@ -486,6 +501,7 @@ def main() -> None:
             soak_seconds=args.isolation_soak,
             heavy_gateway_nice=args.isolation_heavy_gateway_nice,
             reader_events=args.isolation_reader_events,
+            probe=args.isolation_probe,
         )
     else:
         figures = run(

@@ -29,6 +29,7 @@ from typing import Any
 
 import httpx
 
+from benchmarks.gateway_calls import FEED
 from benchmarks.gateway_harness import TYPENAME, ratio, wrk
 
 # Idle/loaded alternations of the isolation figure (--isolation-rounds): the median of their ratios is reported.
@@ -157,8 +158,10 @@ def isolation(
     rounds: int = ISOLATION_ROUNDS,
     watched: Watched | None = None,
     heavy_base: str | None = None,
+    probe: str = TYPENAME,
 ) -> dict[str, Any]:
-    """`{ __typename }` p99 at 8 connections while maximum-cost queries run back to back, vs idle.
+    """`{ __typename }` p99 at 8 connections while maximum-cost queries run back to back, vs idle (`probe`: another
+    query measured instead, `--isolation-probe`).
 
     Idle and loaded alternate `rounds` times (idle, loaded, idle, loaded, ..., idle), each loaded run compared with
     the idle run right before it: a single pair moves with whatever else the machine does in those seconds, the
@@ -184,7 +187,7 @@ def isolation(
     # Seconds waited for quiet before each timed run (the first idle run, then each round's loaded and idle run).
     waits: list[float | None] = [watched.quiet()]
     idle_start = time.time()
-    idle, idle_cpu = _measured(watched, lambda: wrk(base, token, {"query": TYPENAME}, connections=8, seconds=seconds))
+    idle, idle_cpu = _measured(watched, lambda: wrk(base, token, {"query": probe}, connections=8, seconds=seconds))
     played: list[tuple[dict[str, float], dict[str, float], dict[str, float], list[float]]] = []
     cpu_rounds: list[dict[str, float]] = []
     shares: list[float | None] = []
@@ -200,7 +203,7 @@ def isolation(
         waits.append(watched.quiet())
         loads.append(round(os.getloadavg()[0], 2))
         window_start = time.time()
-        (loaded, took), loaded_cpu = _measured(watched, lambda: loaded_run(base, token, seconds, heavy_base))
+        (loaded, took), loaded_cpu = _measured(watched, lambda: loaded_run(base, token, seconds, heavy_base, probe))
         rss.append(watched.gateway_rss_mb())
         heavy_rss.append(rss_mb(watched.heavy_gateway_pid))
         meter = _metered(watched.loop_meter, window_start, window_start + seconds)
@@ -217,7 +220,7 @@ def isolation(
         waits.append(watched.quiet())
         idle_start = time.time()
         after, after_cpu = _measured(
-            watched, lambda: wrk(base, token, {"query": TYPENAME}, connections=8, seconds=seconds)
+            watched, lambda: wrk(base, token, {"query": probe}, connections=8, seconds=seconds)
         )
         played.append((idle, loaded, after, took))
         idle, idle_cpu = after, after_cpu
@@ -350,16 +353,16 @@ def soak(base: str, token: str, seconds: int, watched: Watched, every: float = 1
 
 
 def loaded_run(
-    base: str, token: str, seconds: int, heavy_base: str | None = None
+    base: str, token: str, seconds: int, heavy_base: str | None = None, probe: str = TYPENAME
 ) -> tuple[dict[str, float], list[float]]:
-    """One `{ __typename }` wrk run beside the maximum-cost neighbour (asking `heavy_base` when given); the run's
-    figures and the neighbour's completed queries' times (ms)."""
+    """One `{ __typename }` (`probe`) wrk run beside the maximum-cost neighbour (asking `heavy_base` when given); the
+    run's figures and the neighbour's completed queries' times (ms)."""
     heavy = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.isolation", "--heavy-load", heavy_base or base, token, str(seconds + 2)],
         stdout=subprocess.PIPE,
         text=True,
     )
-    loaded = wrk(base, token, {"query": TYPENAME}, connections=8, seconds=seconds)
+    loaded = wrk(base, token, {"query": probe}, connections=8, seconds=seconds)
     # The neighbour starts no query after its window but finishes the one it has in flight (the gateway would run it
     # on anyway): idle is measured again only once the gateway has answered it.
     try:
@@ -379,6 +382,22 @@ MAX_COST_QUERY = (
     )
     + " }"
 )
+# What `--isolation-probe` measures beside the maximum-cost queries: `typename` (the issue's figure) or a member's
+# ranked feed, which unlike `{ __typename }` needs the database (its reads and the decision it writes).
+PROBES = {"typename": TYPENAME, "feed": FEED}
+
+
+def probe_keys(figures: dict[str, Any], probe: str) -> dict[str, Any]:
+    """The isolation figures with their `typename_` keys named after the probe (`feed_probe_`) when it is not
+    `typename`, so a feed's figures are never read as the issue's."""
+    if probe == "typename":
+        return figures
+    return {
+        (f"{probe}_probe_" + key.removeprefix("typename_") if key.startswith("typename_") else key): value
+        for key, value in figures.items()
+    }
+
+
 # The response header naming the heavy lane's child that answered (gateway/heavy_lane.py PID_HEADER).
 HEAVY_LANE_PID_HEADER = "X-Heavy-Lane-Pid"
 

@@ -104,3 +104,14 @@ def test_names_the_scheduling_a_process_runs_with() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+def test_a_feed_probes_figures_are_never_named_as_the_issues() -> None:
+    figures = {"typename_p99_loaded_vs_idle_median": 1.5, "typename_idle_c8": {"rps": 1.0}, "isolation_rounds": 3}
+    assert isolation.probe_keys(figures, "typename") == figures
+    assert isolation.probe_keys(figures, "feed") == {
+        "feed_probe_p99_loaded_vs_idle_median": 1.5,
+        "feed_probe_idle_c8": {"rps": 1.0},
+        "isolation_rounds": 3,
+    }
+    assert isolation.PROBES["feed"].startswith("{ feed(")
