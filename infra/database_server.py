@@ -34,9 +34,10 @@ gateway/heavy_lane.py, through `DATABASE_BACKGROUND`) is served by a thread at `
 (`install_background_connections`; SecantusDB serves each connection on a thread of its own): what the database does
 for a maximum-cost query gives the core to the gateway's event loop, and takes it whenever the loop has nothing to
 run, while the cheap requests' reads and writes keep the gateway's priority (docs/performance.md, "The heavy lane's
-database work in the background"). A server that leads a session of its own (started by hand under `setsid`) is a
-group of its own: its niceness then weighs only among its own threads. Production points `MONGODB_URI` at MongoDB,
-which this does not reach.
+database work in the background"). This holds where the platform started the server: one another command started
+(found through `var/mongodb.uri`) is in that command's group, and one that leads a session of its own (started by hand
+under `setsid`) is a group of its own, where a niceness weighs only among the server's own threads. Production points
+`MONGODB_URI` at MongoDB, which this does not reach.
 
 WiredTiger cache (`SECANTUS_CACHE_SIZE`, default 4G; SecantusDB's own default is 1G): a ceiling, not an allocation
 (an idle server holds ~50 MB at any size). WiredTiger keeps a store's modified bytes under 5% of the cache and the bytes
@@ -448,8 +449,10 @@ def install_background_connections(nice: int) -> None:
         def hello(doc: dict[str, Any], ctx: Any) -> dict[str, Any]:
             if background_client(doc):
                 thread = threading.get_native_id()
-                if nice > os.getpriority(os.PRIO_PROCESS, thread):
-                    os.setpriority(os.PRIO_PROCESS, thread, nice)
+                # A priority refused (a sandbox's seccomp) leaves the connection as it was, never fails its handshake.
+                with contextlib.suppress(OSError):
+                    if nice > os.getpriority(os.PRIO_PROCESS, thread):
+                        os.setpriority(os.PRIO_PROCESS, thread, nice)
             return handler(doc, ctx)
 
         return hello
