@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+
+from infra.moments import as_utc
 
 
 @dataclass(frozen=True)
@@ -15,10 +17,6 @@ class Refusal:
     hidden: bool = False
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def refusal(coupon: dict[str, Any] | None, *, member_id: Any, plan_id: Any, now: datetime) -> Refusal | None:
     """None when the coupon applies: it exists with redemptions left, is the member's when bound to one, has
     not expired, and covers the plan."""
@@ -26,7 +24,7 @@ def refusal(coupon: dict[str, Any] | None, *, member_id: Any, plan_id: Any, now:
         return Refusal("no redeemable coupon with this code", hidden=True)
     if coupon.get("member_id") is not None and coupon["member_id"] != member_id:
         return Refusal("no redeemable coupon with this code", hidden=True)
-    if coupon.get("expires_at") is not None and _aware(coupon["expires_at"]) <= now:
+    if coupon.get("expires_at") is not None and as_utc(coupon["expires_at"]) <= now:
         return Refusal("this coupon has expired")
     plans = {str(p) for p in coupon.get("plan_ids") or ()}
     if plans and str(plan_id) not in plans:

@@ -24,6 +24,7 @@ from billing_service.service.webhook_events import subscription_canceled
 from billing_service.store import BillingStore, Doc, Session
 from infra.errors import BadInputError, ServiceError
 from infra.logging import get_logger
+from infra.moments import as_utc
 
 S = SubscriptionStatus
 log = get_logger(__name__)
@@ -62,7 +63,7 @@ class BillingCycle:
         if now is not None:
             if self.production:
                 raise BadInputError("now: the cycle's clock cannot be set in production", field="now")
-            aware = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+            aware = as_utc(now)
             if abs(aware - datetime.now(UTC)) > self.clock_horizon:
                 raise BadInputError(
                     f"now: must be within {self.clock_horizon.days} days of the current time", field="now"

@@ -12,15 +12,12 @@ from content_service.schemas.content import ContentIdCheckResult, ContentImport,
 from content_service.service.actors import Actors
 from content_service.store import ContentStore, Doc
 from infra.bulk import ImportedItem, ImportOutcome, ImportResult, SourceIdLookup, SourceIdMap, tally
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+from infra.moments import as_utc
 
 
 def _content_doc(community_id: ObjectId, source: str, item: ContentImport, now: datetime) -> Doc:
-    created_at = _utc(item.created_at)
-    published_at = _utc(item.published_at) if item.published_at else None
+    created_at = as_utc(item.created_at)
+    published_at = as_utc(item.published_at) if item.published_at else None
     if published_at is None and item.status == ContentStatus.PUBLISHED:
         published_at = created_at
     return {

@@ -10,6 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from content_service.store.base import Doc, Session
 from infra.indexes import IndexPlan
+from infra.moments import as_utc
 
 
 class IncentivesStore:
@@ -77,15 +78,11 @@ class IncentivesStore:
         return _running([d async for d in cursor], now)
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _running(boosts: list[Doc], now: datetime) -> dict[str, float]:
     """Content id → the highest factor among the boosts running at `now` (started, not yet ended)."""
     out: dict[str, float] = {}
     for d in boosts:
-        if not _utc(d["starts_at"]) <= now < _utc(d["ends_at"]):
+        if not as_utc(d["starts_at"]) <= now < as_utc(d["ends_at"]):
             continue
         key = str(d["content_id"])
         out[key] = max(out.get(key, 1.0), float(d["factor"]))

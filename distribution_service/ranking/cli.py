@@ -21,7 +21,7 @@ import getpass
 import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from distribution_service.ranking.training import MIN_GROUPS, TrainingResult, tr
 from distribution_service.service.experiments import SHADOW_HORIZON_HOURS, ExperimentsService
 from distribution_service.store import DistributionStore
 from infra.errors import ServiceError
+from infra.moments import as_utc
 from infra.mongo import create_mongo_client
 from infra.progress import ProgressBar, add_flag, wanted
 from infra.runtime import resolved_settings
@@ -44,7 +45,7 @@ from infra.settings import Settings, get_settings
 
 def _moment(text: str) -> datetime:
     value = datetime.fromisoformat(text)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return as_utc(value)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from distribution_service.ranking.dataset import Group, decision_context
 from distribution_service.ranking.features import build_matrix
 from distribution_service.ranking.history import Catalog, EventLog, ItemHistory, MemberHistory, text_rows
 from distribution_service.ranking.metrics import bootstrap_ci95, paired_ratio_ci95, per_group
+from infra.moments import as_utc
 
 METRICS = (("ndcg@5", "ndcg", 5), ("ndcg@10", "ndcg", 10), ("map@10", "map", 10))
 
@@ -51,7 +52,7 @@ def _moment(text: object) -> float:
         value = datetime.fromisoformat(text)
     except ValueError as exc:
         raise LineError(f"`at` is not ISO 8601: {text!r}") from exc
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+    return as_utc(value).timestamp()
 
 
 def _judged(row: object) -> Judged:

@@ -24,13 +24,14 @@ from distribution_service.ranking.member_features import known_at
 from distribution_service.ranking.text import item_text
 from distribution_service.ranking.training import TrainingData
 from distribution_service.store import DistributionStore, Doc
+from infra.moments import as_utc
 
 LOOKUP_CHUNK = 500
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _ts(value: datetime) -> float:
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+    return as_utc(value).timestamp()
 
 
 def label_start(decision: Doc) -> float:

@@ -24,6 +24,7 @@ from distribution_service.schemas.experiments import ExperimentFlags, MemberArm,
 from distribution_service.service.experiment_docs import targeting_of, used_on, weights_of
 from distribution_service.service.experiments_cache import RunningExperiments
 from distribution_service.store import DistributionStore, Doc
+from infra.moments import as_utc
 from users_service.client import UsersClient
 
 
@@ -134,6 +135,6 @@ class AssignmentService:
             chunk = member_ids[start : start + 1000]
             for member_id, read in zip(chunk, await self.users.lookup_members(str(cid), chunk), strict=True):
                 if read is not None:
-                    joined = read.joined_at if read.joined_at.tzinfo else read.joined_at.replace(tzinfo=UTC)
+                    joined = as_utc(read.joined_at)
                     found[member_id] = MemberFacts(read.tier.value, read.rfm_layer.value, joined)
         return found

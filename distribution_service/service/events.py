@@ -26,6 +26,7 @@ from distribution_service.service.importing import import_events
 from distribution_service.store import DistributionStore, Doc
 from infra.bulk import ImportResult
 from infra.errors import NotFoundError
+from infra.moments import as_utc
 
 
 def _no_wake() -> None:
@@ -125,4 +126,4 @@ class EventsService:
 def _utc(at: datetime) -> datetime:
     """A client's time without an offset is UTC, as imports take it (service/importing.py): compared with an aware
     `now`, it would fail the request (an INTERNAL error) instead."""
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+    return as_utc(at)

@@ -20,6 +20,7 @@ from distribution_service.domain.interleaving import TEAM_A, TEAM_B, credit
 from distribution_service.schemas.experiments import ExperimentAnalysis, InterleavingRead
 from distribution_service.service.experiment_docs import ExperimentNotFound, weights_of
 from distribution_service.store import DistributionStore, Doc
+from infra.moments import as_utc
 
 COUNTED = {
     EventType.OPEN.value: "opened",
@@ -40,15 +41,11 @@ def _tally(events: list[Doc], since: dict[Any, datetime] | None) -> dict[Any, di
             continue
         if since is not None:
             start = since.get(member)
-            if start is None or _aware(e["occurred_at"]) < start:
+            if start is None or as_utc(e["occurred_at"]) < start:
                 continue
         row = tally.setdefault(member, dict.fromkeys(FIELDS, 0))
         row[field] += 1
     return tally
-
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 class ExperimentAnalysisService:
@@ -61,10 +58,10 @@ class ExperimentAnalysisService:
         if doc is None:
             raise ExperimentNotFound()
         now = datetime.now(UTC)
-        start = _aware(doc.get("started_at") or doc["created_at"])
+        start = as_utc(doc.get("started_at") or doc["created_at"])
         pre_start = start - timedelta(days=int(doc.get("pre_period_days", 14)))
         exposures = await self.store.experiments.list_exposures(cid, experiment_id)
-        exposed_at = {e["member_id"]: _aware(e["at"]) for e in exposures}
+        exposed_at = {e["member_id"]: as_utc(e["at"]) for e in exposures}
         after = _tally(await self._events_between(cid, start, now + timedelta(seconds=1)), exposed_at)
         before = _tally(await self._events_between(cid, pre_start, start), None)
         revenue_after, revenue_before = await self._revenue(cid, pre_start, start)

@@ -13,7 +13,7 @@ import math
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ from distribution_service.ranking.lazy_imports import RANKING_IMPORTS
 from distribution_service.ranking.member_features import DAY, Engagements
 from distribution_service.ranking.text import N_FEATURES, item_text, text_matrix
 from distribution_service.store import DistributionStore, Doc
+from infra.moments import as_utc
 
 LOOKUP_CHUNK = 500
 # Items' facts and the community's tag shares may be this old in a ranking.
@@ -54,7 +55,7 @@ def _ts(value: datetime | DatetimeMS) -> float:
     same float: both divide the same exact number of microseconds, correctly rounded)."""
     if isinstance(value, DatetimeMS):
         return int(value) / 1000
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+    return as_utc(value).timestamp()
 
 
 # Each event type's grade and engagement weight, by its stored name (a DWELL's grade also reads its length).

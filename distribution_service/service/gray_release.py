@@ -23,16 +23,13 @@ from distribution_service.domain.guardrails import GUARDRAIL_MIN_MEMBERS, Sample
 from distribution_service.schemas.experiments import GuardrailBreach, GuardrailCheck
 from distribution_service.service.experiment_docs import ExperimentNotFound, experiment_read
 from distribution_service.store import DistributionStore, Doc
+from infra.moments import as_utc
 
 log = logging.getLogger(__name__)
 ROLLED_BACK_TOPIC = "experiment.rolled_back"
 # Complaints read per check (newest first): a community's complaints since an experiment began are far fewer.
 COMPLAINTS_READ = 500
 DAY = 86_400.0
-
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 class GrayReleaseService:
@@ -52,7 +49,7 @@ class GrayReleaseService:
 
     async def _follow_schedule(self, cid: ObjectId, doc: Doc) -> None:
         share = scheduled_share(
-            [{"at": _aware(s["at"]), "share": s["share"]} for s in doc.get("schedule", [])],
+            [{"at": as_utc(s["at"]), "share": s["share"]} for s in doc.get("schedule", [])],
             datetime.now(UTC),
             float(doc["rollout"]),
         )
@@ -95,8 +92,8 @@ class GrayReleaseService:
         control = doc["arms"][0]["name"]
         exposures = await self.store.experiments.list_exposures(cid, doc["_id"])
         arms = {
-            True: {e["member_id"]: _aware(e["at"]) for e in exposures if e["arm"] != control},
-            False: {e["member_id"]: _aware(e["at"]) for e in exposures if e["arm"] == control},
+            True: {e["member_id"]: as_utc(e["at"]) for e in exposures if e["arm"] != control},
+            False: {e["member_id"]: as_utc(e["at"]) for e in exposures if e["arm"] == control},
         }
         everyone = {**arms[True], **arms[False]}
         wanted = {g["metric"] for g in doc.get("guardrails", [])}
@@ -105,7 +102,7 @@ class GrayReleaseService:
             prefs = await self.store.deliveries.list_push_preferences(cid, list(everyone))
             per_member[GuardrailMetric.MUTE_RATE.value] = {
                 member: float(
-                    bool((p := prefs.get(str(member))) and p.get("opted_out") and _aware(p["updated_at"]) >= at)
+                    bool((p := prefs.get(str(member))) and p.get("opted_out") and as_utc(p["updated_at"]) >= at)
                 )
                 for member, at in everyone.items()
             }
@@ -114,7 +111,7 @@ class GrayReleaseService:
             if self.content is not None and everyone:
                 for c in await self.content.moderation_queue(str(cid), status=None, limit=COMPLAINTS_READ):
                     at = everyone.get(ObjectId(c.member_id))
-                    if at is not None and _aware(c.created_at) >= at:
+                    if at is not None and as_utc(c.created_at) >= at:
                         complaints[ObjectId(c.member_id)] += 1
             per_member[GuardrailMetric.COMPLAINT_RATE.value] = complaints
         if GuardrailMetric.PUSH_FREQUENCY.value in wanted:

@@ -14,6 +14,7 @@ from content_service.client import ContentClient
 from distribution_service.schemas import EventImport, EventImportBatch
 from distribution_service.store import DistributionStore, Doc
 from infra.bulk import ImportedItem, ImportOutcome, ImportResult, tally
+from infra.moments import as_utc
 
 UNKNOWN_CONTENT = "content is not in this community"
 # Content never changes community or thread, so a confirmed (community, content) pair and its thread stay true:
@@ -50,7 +51,7 @@ def event_key(source: str, source_id: str) -> str:
 def _event_doc(
     community_id: ObjectId, source: str, event_in: EventImport, now: datetime, thread_id: str | None = None
 ) -> Doc:
-    occurred_at = event_in.occurred_at if event_in.occurred_at.tzinfo else event_in.occurred_at.replace(tzinfo=UTC)
+    occurred_at = as_utc(event_in.occurred_at)
     doc: Doc = {
         "community_id": community_id,
         "content_id": ObjectId(event_in.content_id),

@@ -36,6 +36,7 @@ from distribution_service.service.metrics import EVENTS_INGESTED
 from distribution_service.store import DistributionStore, Doc
 from distribution_service.store.event_outbox import event_count, events_of, take_weight
 from infra.logging import get_logger
+from infra.moments import as_utc
 from infra.periodic import run_once
 from infra.tasks import cancel_and_wait
 
@@ -94,7 +95,7 @@ INGEST_LAG = Histogram(
 
 def _received(doc: Doc) -> datetime:
     at = doc.get("received_at") or doc["_id"].generation_time
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+    return as_utc(at)
 
 
 def widened(span: timedelta, until: datetime, taken: int, batch_size: int) -> tuple[timedelta, datetime]:

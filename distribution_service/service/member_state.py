@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -116,8 +116,3 @@ def member_state(
     last = engaged.last(min(limit, HISTORY_LIMIT))
     profile = profiles.of(member_id, last, keep=keep) if profiles is not None and len(last) else None
     return member_state_at(member_id, now.timestamp(), last, empty_text=empty_text, profile=profile)
-
-
-def aware(value: datetime) -> datetime:
-    """A datetime read back from the database, as UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -52,10 +52,10 @@ from distribution_service.service.candidates import (
     source_quotas,
 )
 from distribution_service.service.feature_inputs import FeatureInputs
-from distribution_service.service.member_state import aware as _aware
 from distribution_service.service.source_cache import SourceCache, Sources
 from distribution_service.store import DistributionStore, Doc
 from distribution_service.store.member_recent import RELATIONS
+from infra.moments import as_utc
 from users_service.client import UsersClient
 
 V = TypeVar("V")
@@ -471,10 +471,10 @@ def candidate_columns(
     """The candidates' columns as training computes them at `now` (ranking/history.py `columns_at`). Authors'
     tiers are not known as of a past moment, so training has none: neither does serving."""
     t = now.timestamp()
-    published = np.array([_aware(s.published_at).timestamp() for s in summaries])
+    published = np.array([as_utc(s.published_at).timestamp() for s in summaries])
     last = np.array(
         [
-            _aware(stats[s.id]["last_at"]).timestamp() if s.id in stats and stats[s.id].get("last_at") else 0.0
+            as_utc(stats[s.id]["last_at"]).timestamp() if s.id in stats and stats[s.id].get("last_at") else 0.0
             for s in summaries
         ]
     )
@@ -505,8 +505,8 @@ def activity_anchor(recent: Sequence[ContentSummary], stats: dict[str, Doc], now
     it would be alive and a newcomer's feed would be empty. Measured from its last publication or engagement (as
     training measures from each decision's own moment), its liveliest items are offered.
     """
-    moments = [_aware(s.published_at) for s in recent]
-    moments += [_aware(doc["last_at"]) for doc in stats.values() if doc.get("last_at") is not None]
+    moments = [as_utc(s.published_at) for s in recent]
+    moments += [as_utc(doc["last_at"]) for doc in stats.values() if doc.get("last_at") is not None]
     return min(now, max(moments)) if moments else now
 
 
@@ -514,4 +514,4 @@ def is_alive(item: ContentSummary, stats: Doc, now: datetime, days: float) -> bo
     """Training's rule for a candidate (ranking/dataset.py): created, or engaged with, in the last `days` days."""
     since = now.timestamp() - days * DAY
     last = stats.get("last_at")
-    return _aware(item.published_at).timestamp() >= since or (last is not None and _aware(last).timestamp() >= since)
+    return as_utc(item.published_at).timestamp() >= since or (last is not None and as_utc(last).timestamp() >= since)

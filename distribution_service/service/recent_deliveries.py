@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from bson import ObjectId
 
 from distribution_service.store.deliveries import DeliveriesStore
+from infra.moments import as_utc
 
 # How long one read of a community's last day serves its chunks (a run's pool is shared as long).
 REFRESH = timedelta(minutes=10)
@@ -48,7 +49,7 @@ class RecentDeliveries:
                 read = _Read(now, await self.deliveries.list_delivery_times_since(cid, now - WINDOW))
                 self._reads[cid] = read
         since = now - WINDOW
-        found = {m: sum(1 for at in read.times.get(m, ()) if _aware(at) >= since) for m in member_ids}
+        found = {m: sum(1 for at in read.times.get(m, ()) if as_utc(at) >= since) for m in member_ids}
         return {m: n for m, n in found.items() if n}
 
     def add(self, cid: ObjectId, member_ids: list[str], at: datetime) -> None:
@@ -57,8 +58,3 @@ class RecentDeliveries:
         if read is not None:
             for member in member_ids:
                 read.times.setdefault(member, []).append(at)
-
-
-def _aware(at: datetime) -> datetime:
-    """Stored times come back naive (UTC) unless the client is tz-aware."""
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)

@@ -20,8 +20,9 @@ from datetime import UTC, datetime, timedelta
 from bson import ObjectId
 
 from distribution_service.store.decisions import DecisionsStore
-from distribution_service.store.decisions_reach import DecisionReachStore, StoredReach, aware
+from distribution_service.store.decisions_reach import DecisionReachStore, StoredReach
 from distribution_service.store.shown_log import ShownLogStore
+from infra.moments import as_utc
 
 # A decision's `at` is its pool's moment: a slot chunk's pool is up to 10 minutes old when it decides, and the
 # write follows. An incremental read starts this far before the previous one, so a decision stored after that read
@@ -68,11 +69,11 @@ class ShownMembers:
             else:
                 found = await self._since_read(cid, known, since, now)
                 for member, at in found.items():
-                    if member not in known.last_shown or aware(at) > aware(known.last_shown[member]):
+                    if member not in known.last_shown or as_utc(at) > as_utc(known.last_shown[member]):
                         known.last_shown[member] = at
                 known.read_at = now
                 known.covered_from = since
-            known.last_shown = {m: at for m, at in known.last_shown.items() if aware(at) >= since}
+            known.last_shown = {m: at for m, at in known.last_shown.items() if as_utc(at) >= since}
             self._known[cid] = known
             if self.kept is not None:
                 await self.kept.save(cid, StoredReach(known.covered_from, known.read_at, known.last_shown))

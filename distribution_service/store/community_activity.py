@@ -11,7 +11,7 @@ Databases whose events predate this collection are filled once from `events` (`b
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from bson import ObjectId
 from pymongo import ASCENDING, UpdateOne
@@ -20,10 +20,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from distribution_service.store.base import Doc
 from infra.indexes import IndexPlan
-
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+from infra.moments import as_utc
 
 
 class CommunityActivityStore:
@@ -41,7 +38,7 @@ class CommunityActivityStore:
         """Move each of these events' communities' latest event time forward, one update per community."""
         latest: dict[ObjectId, datetime] = {}
         for doc in events:
-            cid, at = doc["community_id"], _aware(doc["occurred_at"])
+            cid, at = doc["community_id"], as_utc(doc["occurred_at"])
             if cid not in latest or at > latest[cid]:
                 latest[cid] = at
         if latest:

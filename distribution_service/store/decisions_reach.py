@@ -23,6 +23,7 @@ from pymongo.errors import DuplicateKeyError
 
 from distribution_service.domain import decision_log
 from distribution_service.store.base import Doc
+from infra.moments import as_utc
 
 # Well under MongoDB's 16 MB document: ~800,000 members a community.
 MAX_BYTES = 12_000_000
@@ -36,15 +37,10 @@ class StoredReach:
     last_shown: dict[str, datetime]
 
 
-def aware(at: datetime) -> datetime:
-    """Stored times come back naive (UTC) unless the client is tz-aware."""
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-
-
 def pack(last_shown: dict[str, datetime]) -> tuple[bytes, bytes]:
     """The members' ids (12 bytes each, in order) and their times (int64 milliseconds since the epoch), zstd."""
     ids = b"".join(bytes.fromhex(member) for member in last_shown)
-    times = np.array([round(aware(at).timestamp() * 1000) for at in last_shown.values()], dtype="<i8")
+    times = np.array([round(as_utc(at).timestamp() * 1000) for at in last_shown.values()], dtype="<i8")
     return decision_log.compress(ids), decision_log.compress(times.tobytes())
 
 
@@ -64,7 +60,7 @@ class DecisionReachStore:
         if doc is None or doc.get("format") != FORMAT:
             return None
         return StoredReach(
-            aware(doc["covered_from"]), aware(doc["read_at"]), unpack(doc["member_ids"], doc["shown_at"])
+            as_utc(doc["covered_from"]), as_utc(doc["read_at"]), unpack(doc["member_ids"], doc["shown_at"])
         )
 
     async def save(self, community_id: ObjectId, reach: StoredReach) -> bool:

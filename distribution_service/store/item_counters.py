@@ -39,6 +39,7 @@ from distribution_service.store.community_items import CommunityItemsStore, item
 from distribution_service.store.event_outbox import COUNT
 from infra.indexes import IndexPlan
 from infra.lookups import IN_CHUNK, find_in
+from infra.moments import as_utc
 
 # Daily engagement buckets are kept this many days: enough for the 7-day popularity window and its first day.
 DAILY_BUCKET_DAYS = 8
@@ -60,7 +61,7 @@ def recent_day_weights(docs: list[Doc], now: datetime) -> dict[tuple[ObjectId, d
     buckets: dict[tuple[ObjectId, date], float] = {}
     for doc in docs:
         weight = ENGAGEMENT_WEIGHT[EventType(doc["type"])] * doc.get(COUNT, 1)
-        at = doc["occurred_at"] if doc["occurred_at"].tzinfo else doc["occurred_at"].replace(tzinfo=UTC)
+        at = as_utc(doc["occurred_at"])
         day = at.astimezone(UTC).date()
         if weight > 0 and day >= oldest:
             buckets[(doc["content_id"], day)] = buckets.get((doc["content_id"], day), 0.0) + weight

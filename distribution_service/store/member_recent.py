@@ -66,6 +66,7 @@ from distribution_service.store.base import HISTORY_FIELDS, Doc
 from distribution_service.store.decoded_docs import DecodedDocs, raw_id
 from distribution_service.store.packed_recent import prepended
 from infra.lookups import find_in
+from infra.moments import as_utc
 
 # Engagements kept per member: training's HISTORY_LIMIT (ranking/member_features.py; a test holds them equal).
 RECENT_KEPT = 100
@@ -99,7 +100,7 @@ def _when(entry_doc: Doc) -> Any:
     """An entry's date as a sort key: a datetime (naive: UTC) or bson `DatetimeMS` (the reads' codec)."""
     at = entry_doc["occurred_at"]
     if isinstance(at, datetime):
-        return at if at.tzinfo else at.replace(tzinfo=UTC)
+        return as_utc(at)
     return datetime.fromtimestamp(int(at) / 1000, UTC)
 
 

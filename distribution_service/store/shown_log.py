@@ -33,8 +33,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from distribution_service.store.base import Doc
-from distribution_service.store.decisions_reach import aware, pack, unpack
+from distribution_service.store.decisions_reach import pack, unpack
 from infra.indexes import IndexPlan
+from infra.moments import as_utc
 
 # Entries are kept this long (a TTL index): a reach kept longer ago than this reads the decisions once.
 KEEP = timedelta(days=7)
@@ -80,7 +81,7 @@ class ShownLogStore:
         """From when every counted decision's members are logged (None: not marked yet). Read at each use: a take of
         an older version's entry moves it (`gap`)."""
         doc = await self.coverage.find_one({"_id": COVERAGE_ID})
-        return aware(doc["at"]) if doc is not None else None
+        return as_utc(doc["at"]) if doc is not None else None
 
     async def gap(self, session: Session) -> None:
         """In the worker's take: it counted impressions whose members it cannot name (an older version's entry), so

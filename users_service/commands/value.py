@@ -13,10 +13,11 @@ import argparse
 import asyncio
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 
 from composition.topology import Topology
 from infra.errors import ServiceError
+from infra.moments import as_utc
 from infra.progress import ProgressBar, add_flag, wanted
 from infra.runtime import resolved_settings
 from users_service.commands.jobs import JobFailed, follow
@@ -35,7 +36,7 @@ async def _recompute(slug: str, as_of: str | None, *, show_progress: bool) -> in
                 moment = await users.last_activity_at(community.id)
             elif as_of:
                 moment = datetime.fromisoformat(as_of)
-                moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+                moment = as_utc(moment)
             with ProgressBar("tier run", 100, enabled=show_progress, unit="%") as bar:
                 job = await follow(users, community.id, await users.start_tier_run(community.id, moment), bar)
             run = TierRunRead.model_validate(job.result)

@@ -9,6 +9,7 @@ from typing import Any
 from bson import ObjectId
 
 from infra.errors import NotFoundError
+from infra.moments import as_utc
 from users_service.domain.acquisition import DURATION_DAYS, Channel, ProgramKind, cac_cents, rate
 from users_service.schemas.acquisition import (
     AcquisitionReport,
@@ -95,7 +96,7 @@ class AcquisitionService:
 
     async def create_program(self, cid: ObjectId, program_in: ProgramCreate) -> ProgramRead:
         await self.communities.get_or_raise(cid)
-        starts = program_in.starts_at if program_in.starts_at.tzinfo else program_in.starts_at.replace(tzinfo=UTC)
+        starts = as_utc(program_in.starts_at)
         days = DURATION_DAYS[program_in.kind]
         doc = await self.store.create_program(
             cid,

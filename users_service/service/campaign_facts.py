@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 
 from bson import ObjectId
 
+from infra.moments import as_utc
 from users_service.domain.campaigns import EVENT_TYPE_OF, Facts, TaskKind
-from users_service.service.campaigns import aware, streak_of
+from users_service.service.campaigns import streak_of
 from users_service.service.upstreams import Upstreams
 from users_service.store.base import Doc
 from users_service.store.campaigns import CampaignsStore
@@ -29,8 +30,8 @@ class CampaignFacts:
     async def facts(self, cid: ObjectId, campaign: Doc, task: Doc, member_id: ObjectId) -> Facts:
         """The facts one task needs (only those: each source is asked only when the task reads it)."""
         kind = TaskKind(task["kind"])
-        since = aware(campaign["starts_at"])
-        until = min(datetime.now(UTC), aware(campaign["ends_at"]))
+        since = as_utc(campaign["starts_at"])
+        until = min(datetime.now(UTC), as_utc(campaign["ends_at"]))
         counts: dict[str, int] = {}
         best = tagged = referrals = attended = 0
         if kind in EVENT_TYPE_OF:

@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from bson import ObjectId
 
 from infra.errors import BadInputError
+from infra.moments import as_utc
 from users_service.domain.referral_codes import make_code, read_code
 from users_service.schemas.campaigns import ReferralAttribute, ReferralLink, ReferralRead
-from users_service.service.campaigns import CampaignsService, aware, running
+from users_service.service.campaigns import CampaignsService, running
 from users_service.service.members import MembersService
 from users_service.store.campaigns import CampaignsStore
 
@@ -46,7 +47,7 @@ class CampaignReferralsService:
             raise BadInputError("a member cannot refer themselves", field="code")
         if not running(campaign, datetime.now(UTC)):
             raise BadInputError("the campaign is not running now", field="code")
-        if aware(member.joined_at) < aware(campaign["starts_at"]):
+        if as_utc(member.joined_at) < as_utc(campaign["starts_at"]):
             raise BadInputError("only members who joined during the campaign can be referred", field="memberId")
         doc = await self.store.attribute(cid, campaign_id, referrer_id, ObjectId(member.id))
         return ReferralRead(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from bson import ObjectId
 
+from infra.moments import as_utc
 from users_service.domain.campaigns import STEP_OF, RewardKind, RewardState, Step, TaskKind, rate
 from users_service.schemas.campaigns import CampaignReport, StepCompletion, TaskCompletion
-from users_service.service.campaigns import CampaignsService, aware
+from users_service.service.campaigns import CampaignsService
 from users_service.service.members import MembersService
 from users_service.service.upstreams import Upstreams
 from users_service.store.campaign_rewards import CampaignRewardsStore
@@ -56,14 +57,14 @@ class CampaignReportService:
         def granted(kind: RewardKind) -> list[dict[str, object]]:
             return [r for r in rewards if r["kind"] == kind and r["state"] != RewardState.CLAWED_BACK]
 
-        since = aware(campaign["starts_at"])
+        since = as_utc(campaign["starts_at"])
         paid = await self.upstreams.billing.revenue_by_member(str(cid), since=since) if participants else {}
         wanted = {str(m) for m in participants}
         acquired = 0
         ids = sorted(wanted)
         for start in range(0, len(ids), LOOKUP_BATCH):
             for member in await self.members.lookup(cid, ids[start : start + LOOKUP_BATCH]):
-                if member is not None and since <= aware(member.joined_at) < aware(campaign["ends_at"]):
+                if member is not None and since <= as_utc(member.joined_at) < as_utc(campaign["ends_at"]):
                     acquired += 1
         spent = campaign["spent_cents"]
         return CampaignReport(

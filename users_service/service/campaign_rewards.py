@@ -16,6 +16,7 @@ from pymongo.errors import DuplicateKeyError
 
 from billing_service.schemas import RewardGrant, RewardMove
 from infra.errors import BadInputError, ConflictError, NotFoundError
+from infra.moments import as_utc
 from users_service.domain.campaigns import (
     Fulfilment,
     RewardKind,
@@ -32,7 +33,7 @@ from users_service.schemas.campaigns import (
     TaskClaim,
 )
 from users_service.service.campaign_facts import CampaignFacts
-from users_service.service.campaigns import CampaignsService, aware, running
+from users_service.service.campaigns import CampaignsService, running
 from users_service.service.members import MembersService
 from users_service.service.upstreams import Upstreams
 from users_service.store.base import Doc
@@ -128,7 +129,7 @@ class CampaignRewardsService:
         A replay (`stale_only`) leaves a reward its first claimer is still carrying alone, and takes over only one
         left for longer than the lease (its claimer failed or crashed): a storm of replays costs reads only."""
         state = RewardState(doc["state"])
-        stale = datetime.now(UTC) - aware(doc.get("updated_at") or doc["granted_at"]) > RESERVE_LEASE
+        stale = datetime.now(UTC) - as_utc(doc.get("updated_at") or doc["granted_at"]) > RESERVE_LEASE
         if stale_only and not stale and state in (RewardState.RESERVING, RewardState.PENDING):
             return doc
         if state == RewardState.RESERVING:
@@ -250,8 +251,8 @@ def reward_read(doc: Doc) -> CampaignRewardRead:
             "prize_name": doc.get("prize_name"),
             "fulfilment": doc.get("fulfilment"),
             "fulfilment_note": doc.get("fulfilment_note"),
-            "granted_at": aware(doc["granted_at"]),
-            "releasable_at": aware(doc["releasable_at"]) if doc.get("releasable_at") else None,
+            "granted_at": as_utc(doc["granted_at"]),
+            "releasable_at": as_utc(doc["releasable_at"]) if doc.get("releasable_at") else None,
             "clawback_reason": doc.get("clawback_reason"),
         }
     )

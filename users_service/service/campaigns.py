@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from bson import ObjectId
 
 from infra.errors import BadInputError, ForbiddenError, NotFoundError
+from infra.moments import as_utc
 from users_service.domain.campaigns import STEP_OF
 from users_service.domain.perks import Perk
 from users_service.domain.streaks import Streak, check_in
@@ -31,12 +32,8 @@ class CampaignNotFound(NotFoundError):
     """No campaign with this id in the community."""
 
 
-def aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def running(campaign: Doc, now: datetime) -> bool:
-    return aware(campaign["starts_at"]) <= now < aware(campaign["ends_at"])
+    return as_utc(campaign["starts_at"]) <= now < as_utc(campaign["ends_at"])
 
 
 class CampaignsService:
@@ -71,8 +68,8 @@ class CampaignsService:
             {
                 "name": campaign_in.name,
                 "theme": campaign_in.theme,
-                "starts_at": aware(campaign_in.starts_at),
-                "ends_at": aware(campaign_in.ends_at),
+                "starts_at": as_utc(campaign_in.starts_at),
+                "ends_at": as_utc(campaign_in.ends_at),
                 "budget_cents": campaign_in.budget_cents,
                 "spent_cents": 0,
                 "remaining_cents": campaign_in.budget_cents,
@@ -135,7 +132,7 @@ def streak_of(doc: Doc | None) -> Streak:
         current=doc["current"],
         best=doc["best"],
         check_ins=doc["check_ins"],
-        last_at=aware(doc["last_at"]) if doc.get("last_at") else None,
+        last_at=as_utc(doc["last_at"]) if doc.get("last_at") else None,
         last_zone=doc.get("last_zone"),
         last_day=datetime.fromisoformat(last_day).date() if last_day else None,
     )
@@ -160,8 +157,8 @@ def campaign_read(doc: Doc) -> CampaignRead:
         id=str(doc["_id"]),
         name=doc["name"],
         theme=doc["theme"],
-        starts_at=aware(doc["starts_at"]),
-        ends_at=aware(doc["ends_at"]),
+        starts_at=as_utc(doc["starts_at"]),
+        ends_at=as_utc(doc["ends_at"]),
         budget_cents=doc["budget_cents"],
         spent_cents=doc["spent_cents"],
         remaining_cents=doc["remaining_cents"],
@@ -179,5 +176,5 @@ def campaign_read(doc: Doc) -> CampaignRead:
             )
             for t in doc["tasks"]
         ],
-        created_at=aware(doc["created_at"]),
+        created_at=as_utc(doc["created_at"]),
     )

@@ -9,10 +9,11 @@ from bson import ObjectId
 
 from infra.cjk_font import find_cjk_font
 from infra.errors import BadInputError
+from infra.moments import as_utc
 from users_service.domain.campaigns import RewardKind, RewardState
 from users_service.schemas.campaigns import CertificatePdf
 from users_service.service.campaign_rewards import RewardNotFound
-from users_service.service.campaigns import CampaignsService, aware
+from users_service.service.campaigns import CampaignsService
 from users_service.service.certificate_pdf import CertificateText, render_certificate
 from users_service.service.members import MembersService
 from users_service.store.campaign_rewards import CampaignRewardsStore
@@ -47,7 +48,7 @@ class CertificatesService:
             campaign=campaign["name"],
             theme=campaign["theme"],
             task=task["title"],
-            granted_at=aware(doc["granted_at"]),
+            granted_at=as_utc(doc["granted_at"]),
         )
         font = find_cjk_font(self.cjk_font)
         content = await anyio.to_thread.run_sync(render_certificate, text, font)

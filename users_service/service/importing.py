@@ -7,16 +7,13 @@ from datetime import UTC, datetime
 from bson import ObjectId
 
 from infra.bulk import ImportedItem, ImportOutcome, ImportResult, SourceIdLookup, SourceIdMap, tally
+from infra.moments import as_utc
 from users_service.domain.roles import Role, with_role
 from users_service.domain.tiers import initial_tier
 from users_service.schemas.members import MemberImport, MemberImportBatch
 from users_service.service.communities import CommunitiesService
 from users_service.store.base import Doc
 from users_service.store.members import MembersStore
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _member_doc(community_id: ObjectId, source: str, member_in: MemberImport, now: datetime) -> Doc:
@@ -31,8 +28,8 @@ def _member_doc(community_id: ObjectId, source: str, member_in: MemberImport, no
         "password_hash": None,
         "roles": roles,
         "tier": (member_in.tier or initial_tier()).value,
-        "joined_at": _utc(member_in.joined_at),
-        "last_seen_at": _utc(member_in.last_seen_at) if member_in.last_seen_at else None,
+        "joined_at": as_utc(member_in.joined_at),
+        "last_seen_at": as_utc(member_in.last_seen_at) if member_in.last_seen_at else None,
         "reputation": member_in.reputation,
         "source": source,
         "source_id": member_in.source_id,

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from bson import ObjectId
 
 from infra.errors import BadInputError, NotFoundError
+from infra.moments import as_utc
 from users_service.domain.campaigns import rate
 from users_service.domain.referral_codes import ATTENDANCE, read_ids, sign_ids
 from users_service.schemas.offline_events import (
@@ -18,7 +19,7 @@ from users_service.schemas.offline_events import (
     OfflineEventRead,
     OfflineRegistration,
 )
-from users_service.service.campaigns import CampaignsService, aware
+from users_service.service.campaigns import CampaignsService
 from users_service.service.members import MembersService
 from users_service.service.upstreams import Upstreams
 from users_service.store.base import Doc
@@ -66,8 +67,8 @@ class OfflineEventsService:
                 "campaign_id": campaign_id,
                 "title": event_in.title,
                 "venue": event_in.venue,
-                "starts_at": aware(event_in.starts_at),
-                "ends_at": aware(event_in.ends_at),
+                "starts_at": as_utc(event_in.starts_at),
+                "ends_at": as_utc(event_in.ends_at),
                 "warmup_content_id": ObjectId(event_in.warmup_content_id) if event_in.warmup_content_id else None,
                 "exhibit_content_id": ObjectId(event_in.exhibit_content_id) if event_in.exhibit_content_id else None,
             },
@@ -82,7 +83,7 @@ class OfflineEventsService:
         """Register the member (again: the same registration) and hand them their QR token."""
         event = await self._get_or_raise(cid, event_id)
         member = ObjectId((await self.members.get_or_raise(cid, ObjectId(registration.member_id))).id)
-        if datetime.now(UTC) >= aware(event["ends_at"]):
+        if datetime.now(UTC) >= as_utc(event["ends_at"]):
             raise BadInputError("the event is over", field="eventId")
         doc = await self.store.register(cid, event_id, member)
         return attendance_read(doc, sign_ids(self.secret, ATTENDANCE, event_id, member))
@@ -95,7 +96,7 @@ class OfflineEventsService:
         event_id, member_id = ids
         event = await self._get_or_raise(cid, event_id, field="qrToken")
         now = datetime.now(UTC)
-        if not aware(event["starts_at"]) - timedelta(hours=12) <= now < aware(event["ends_at"]):
+        if not as_utc(event["starts_at"]) - timedelta(hours=12) <= now < as_utc(event["ends_at"]):
             raise BadInputError("check-in opens 12 hours before the event and closes at its end", field="qrToken")
         doc = await self.store.check_in(cid, event_id, member_id)
         if doc is None:
@@ -109,7 +110,7 @@ class OfflineEventsService:
 
     async def funnel(self, cid: ObjectId, event_id: ObjectId) -> OfflineEventFunnel:
         event = await self._get_or_raise(cid, event_id)
-        starts, ends = aware(event["starts_at"]), aware(event["ends_at"])
+        starts, ends = as_utc(event["starts_at"]), as_utc(event["ends_at"])
         now = datetime.now(UTC)
         distribution = self.upstreams.distribution
         warmup: list[str] = []
@@ -157,11 +158,11 @@ def event_read(doc: Doc) -> OfflineEventRead:
         campaign_id=str(doc["campaign_id"]),
         title=doc["title"],
         venue=doc["venue"],
-        starts_at=aware(doc["starts_at"]),
-        ends_at=aware(doc["ends_at"]),
+        starts_at=as_utc(doc["starts_at"]),
+        ends_at=as_utc(doc["ends_at"]),
         warmup_content_id=str(doc["warmup_content_id"]) if doc.get("warmup_content_id") else None,
         exhibit_content_id=str(doc["exhibit_content_id"]) if doc.get("exhibit_content_id") else None,
-        created_at=aware(doc["created_at"]),
+        created_at=as_utc(doc["created_at"]),
     )
 
 
@@ -169,7 +170,7 @@ def attendance_read(doc: Doc, token: str | None) -> AttendanceRead:
     return AttendanceRead(
         event_id=str(doc["event_id"]),
         member_id=str(doc["member_id"]),
-        registered_at=aware(doc["registered_at"]),
-        checked_in_at=aware(doc["checked_in_at"]) if doc.get("checked_in_at") else None,
+        registered_at=as_utc(doc["registered_at"]),
+        checked_in_at=as_utc(doc["checked_in_at"]) if doc.get("checked_in_at") else None,
         qr_token=token,
     )
