@@ -23,13 +23,14 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from benchmarks.common import print_summary, scratch_settings
 from composition.importers.stackexchange.pipeline import import_dump
 from composition.topology import Topology
+from infra.moments import as_utc
 
 BOT = -1
 # The playbook's targets (section 1 for tiers, section 3 for layers), beside the figures.
@@ -56,7 +57,7 @@ def when(text: str | None) -> datetime | None:
     if not text:
         return None
     moment = datetime.fromisoformat(text.strip())
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return as_utc(moment)
 
 
 def number(text: str | None) -> int | None:

@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
 
+from infra.moments import as_utc
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 VERSION = "v1"
 
@@ -22,7 +24,7 @@ class CursorError(ValueError):
 
 
 def encode(published_at: datetime, item_id: str) -> str:
-    at = published_at if published_at.tzinfo else published_at.replace(tzinfo=UTC)
+    at = as_utc(published_at)
     millis = (at - EPOCH) // timedelta(milliseconds=1)
     return base64.urlsafe_b64encode(f"{VERSION}:{millis}:{item_id}".encode()).decode().rstrip("=")
 

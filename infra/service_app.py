@@ -9,7 +9,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 import structlog
@@ -24,6 +24,7 @@ from infra.errors import BadInputError, ServiceError, bad_input_from_validation,
 from infra.http import INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER
 from infra.logging import access_log_enabled, get_logger, request_id_var
 from infra.metrics import HTTP_LATENCY, HTTP_REQUESTS, metrics_endpoint
+from infra.moments import as_utc
 
 log = get_logger(__name__)
 
@@ -166,7 +167,7 @@ def parse_since(value: str | None, *, field: str = "since") -> datetime | None:
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
         raise BadInputError(f"{field}: not an ISO-8601 date-time", field=field) from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return as_utc(moment)
 
 
 def respond(payload: BaseModel | Sequence[BaseModel] | dict[str, Any], status_code: int = 200) -> Response:

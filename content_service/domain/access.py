@@ -14,11 +14,12 @@ import functools
 import html
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from content_service.domain.lifecycle import TIER_ORDER
+from infra.moments import as_utc
 
 
 class ContentAccess(StrEnum):
@@ -93,7 +94,7 @@ def requirement_of(doc: dict[str, Any]) -> Requirement:
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+    return None if moment is None else as_utc(moment)
 
 
 def is_locked(requirement: Requirement, *, author_id: str | None, viewer: Entitlements, now: datetime) -> bool:

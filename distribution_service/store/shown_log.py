@@ -24,6 +24,7 @@ runs: after either, delete the `shown_log_coverage` document; the next start mar
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 from bson import Binary, ObjectId
@@ -72,10 +73,8 @@ class ShownLogStore:
         yet, else COVERAGE_GRACE after the first start of a version that writes it (processes starting together: the
         first to insert wins, the others keep its time)."""
         since = datetime.now(UTC) + COVERAGE_GRACE if decisions_exist else EPOCH
-        try:
+        with contextlib.suppress(DuplicateKeyError):  # another process's upsert won the race: its time stands
             await self.coverage.update_one({"_id": COVERAGE_ID}, {"$setOnInsert": {"at": since}}, upsert=True)
-        except DuplicateKeyError:
-            pass
 
     async def complete_since(self) -> datetime | None:
         """From when every counted decision's members are logged (None: not marked yet). Read at each use: a take of

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from infra.moments import as_utc
 from infra.route_params import community_id, path_id
 from infra.service_app import read_model, respond
 from users_service.routes.common import service
@@ -19,7 +18,7 @@ async def start_tier_run(request: Request) -> Response:
     cid = community_id(request)
     body = await request.body()
     run_in = await read_model(request, RecomputeRequest) if body.strip() else RecomputeRequest()
-    as_of = run_in.as_of if run_in.as_of is None or run_in.as_of.tzinfo else run_in.as_of.replace(tzinfo=UTC)
+    as_of = None if run_in.as_of is None else as_utc(run_in.as_of)
     return respond(await service(request).jobs.start_tier_run(cid, as_of), 202)
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from infra.errors import BadInputError
+from infra.moments import as_utc
 from infra.route_params import community_id, path_id
 from infra.service_app import read_json, read_model, respond
 from users_service.routes.common import query_limit, service
@@ -31,7 +30,7 @@ async def recompute(request: Request) -> Response:
     cid = community_id(request)
     body = await request.body()
     run_in = await read_model(request, RecomputeRequest) if body.strip() else RecomputeRequest()
-    as_of = run_in.as_of if run_in.as_of is None or run_in.as_of.tzinfo else run_in.as_of.replace(tzinfo=UTC)
+    as_of = None if run_in.as_of is None else as_utc(run_in.as_of)
     return respond(await service(request).value.recompute(cid, now=as_of), 201)
 
 
