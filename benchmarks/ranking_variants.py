@@ -145,6 +145,10 @@ VARIANTS: dict[str, Variant] = {
     "mono": lambda f, v, s: _searched(f, v, s, _monotone_age()),
     "recw0.5": lambda f, v, s: _searched(f, v, s, weight=_recent_weight(f, 0.5)),
     "recw0.25": lambda f, v, s: _searched(f, v, s, weight=_recent_weight(f, 0.25)),
+    # Piecewise-linear leaves (a linear model of the leaf's columns in each leaf): candidates a leaf ties stay ordered.
+    "linear": lambda f, v, s: _searched(f, v, s, {"linear_tree": True, "linear_lambda": 1.0}),
+    "linear10": lambda f, v, s: _searched(f, v, s, {"linear_tree": True, "linear_lambda": 10.0}),
+    "bins4095": lambda f, v, s: _searched(f, v, s, {"max_bin": 4095}),  # finer histograms of age and idleness
     "ens5": _ensemble,
     "refit": _refit,
 }

@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 
 from billing_service.client import BillingClient
 from content_service.client import ContentClient
+from distribution_service.ranking.heuristic import HeuristicWeights
 from distribution_service.routes import routes
 from distribution_service.service import DistributionService
 from distribution_service.service.delivery_mail import delivery_mail_worker
@@ -49,6 +50,13 @@ async def _nothing() -> None:
     """The delivery-mail task of a process without users_service: nothing to hand mail to."""
 
 
+def heuristic_weights(settings: Settings) -> HeuristicWeights:
+    """The fallback ranker's weights as the operator set them (`RANKING_HEURISTIC_*`)."""
+    return HeuristicWeights(
+        engagement=settings.ranking_heuristic_engagement, half_life_days=settings.ranking_heuristic_half_life_days
+    )
+
+
 def create_app(
     settings: Settings,
     *,
@@ -70,6 +78,7 @@ def create_app(
             alive_days=settings.ranking_alive_days,
             history_limit=settings.ranking_history_limit,
             pool_ttl_seconds=pool_ttl_seconds(settings),
+            heuristic=heuristic_weights(settings),
             slot_window_minutes=settings.slot_window_minutes,
             slot_top_k=settings.slot_top_k,
             ingest_interval_seconds=settings.ingest_interval_seconds,

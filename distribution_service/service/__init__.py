@@ -14,6 +14,7 @@ from __future__ import annotations
 from billing_service.client import BillingClient
 from content_service.client import ContentClient
 from distribution_service.domain.schedule import DEFAULT_SLOTS, parse_slots
+from distribution_service.ranking.heuristic import HeuristicWeights
 from distribution_service.ranking.registry import ModelRegistry
 from distribution_service.service.assignment import AssignmentService
 from distribution_service.service.events import EventsService
@@ -60,6 +61,7 @@ class DistributionService:
         alive_days: float = ALIVE_DAYS,
         history_limit: int = HISTORY_LIMIT,
         pool_ttl_seconds: float = POOL_TTL_SECONDS,
+        heuristic: HeuristicWeights | None = None,
         slot_window_minutes: int = SLOT_WINDOW_MINUTES,
         slot_top_k: int = SLOT_TOP_K,
         ingest_interval_seconds: float = INGEST_INTERVAL_SECONDS,
@@ -82,6 +84,7 @@ class DistributionService:
             alive_days=alive_days,
             history_limit=history_limit,
             pool_ttl_seconds=pool_ttl_seconds,
+            heuristic=heuristic,
         )
         self.ingest = IngestWorker(store, interval=ingest_interval_seconds)
         self.events = EventsService(store, content, on_stored=self.ingest.wake, item_ttl_seconds=pool_ttl_seconds)

@@ -29,7 +29,7 @@ from distribution_service.ranking.features import (
     MemberState,
     member_matrix,
 )
-from distribution_service.ranking.heuristic import HeuristicRanker, explained, shown_scores
+from distribution_service.ranking.heuristic import HeuristicRanker, HeuristicWeights, explained, shown_scores
 from distribution_service.ranking.model import RankingModel, top_contributions
 from distribution_service.ranking.registry import ModelRegistry, ServingModels
 from distribution_service.service.candidates import (
@@ -100,12 +100,13 @@ class FeedRanker:
         alive_days: float = ALIVE_DAYS,
         history_limit: int = HISTORY_LIMIT,
         pool_ttl_seconds: float = POOL_TTL_SECONDS,
+        heuristic: HeuristicWeights | None = None,
     ) -> None:
         self.store = store
         self.content = content
         self.registry = registry
         self.relations = relations
-        self.heuristic = HeuristicRanker()
+        self.heuristic = HeuristicRanker(heuristic)
         # Set by the facade: the ranker experiments (A/B arms naming a model, interleaving); None ranks without.
         self.arms: RankerArms | None = None
         # Every decision's one write, in groups under load (service/decision_writer.py).

@@ -78,7 +78,7 @@ async def test_feed_logs_one_impression_per_shown_item_with_features_position_an
     assert [str(s["content_id"]) for s in logged["shown"]] == [i["content"]["id"] for i in feed["items"]]
     assert [s["position"] for s in logged["shown"]] == [0, 1]
     assert [s["tags"] for s in logged["shown"]] == [["python"], ["python"]]
-    assert logged["model_version"] == "heuristic-2"
+    assert logged["model_version"] == "heuristic-3"
     assert decision_log.features(logged).shape[1] == len(FEATURES)
     assert set(i["content"]["id"] for i in feed["items"]) <= set(ids)
     assert impressions(api) == []  # never stored as events
@@ -115,7 +115,7 @@ async def test_explain_feed_item_answers_why_with_model_position_and_reasons(api
     data = await api.data(EXPLAIN, {"d": feed["decisionId"], "c": item["content"]["id"]}, token=carol.token)
     # then
     why = data["explainFeedItem"]
-    assert why["modelVersion"] == "heuristic-2"
+    assert why["modelVersion"] == "heuristic-3"
     assert why["experimentArm"] is None
     assert (why["position"], why["slot"], why["scene"]) == (0, "EVENING", "AFTER_DECISION")
     assert why["score"] == item["score"]
@@ -239,4 +239,4 @@ async def test_feed_of_a_community_without_content_is_empty(api: Api) -> None:
     await create_community(api, "demo")
     carol = await register(api, "demo", "carol")
     feed = (await api.data(FEED, {"first": 5}, token=carol.token))["feed"]
-    assert (feed["items"], feed["modelVersion"]) == ([], "heuristic-2")
+    assert (feed["items"], feed["modelVersion"]) == ([], "heuristic-3")

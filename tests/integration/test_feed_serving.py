@@ -148,7 +148,7 @@ async def test_a_model_trained_on_other_features_falls_back_to_the_heuristic_wit
     # when
     page = await feed(api, reader)
     # then: the feed answers, ranked by the heuristic, and the refusal is counted once for an alert
-    assert page["modelVersion"] == "heuristic-2"
+    assert page["modelVersion"] == "heuristic-3"
     assert len(page["items"]) == 1
     await feed(api, reader)
     refused = REGISTRY.get_sample_value("ranking_models_refused_total", {"version": "lgbm-renamed"})

@@ -109,7 +109,7 @@ async def test_rollback_returns_to_the_heuristic(api: Api, trained: tuple[list[M
     # when
     assert await cli(api, "rollback", "--community", "demo") == {"active": None, "shadow": None}
     # then
-    assert (await api.data(FEED, token=members[0].token))["feed"]["modelVersion"] == "heuristic-2"
+    assert (await api.data(FEED, token=members[0].token))["feed"]["modelVersion"] == "heuristic-3"
 
 
 async def test_shadow_model_is_logged_but_not_shown(
@@ -121,13 +121,13 @@ async def test_shadow_model_is_logged_but_not_shown(
     # when
     feed = (await api.data(FEED, token=members[1].token))["feed"]
     # then
-    assert feed["modelVersion"] == "heuristic-2"
+    assert feed["modelVersion"] == "heuristic-3"
     why = await api.data(
         "query($d: ID!, $c: ID!) { explainFeedItem(decisionId: $d, contentId: $c) { modelVersion shadowVersion } }",
         {"d": feed["decisionId"], "c": feed["items"][0]["content"]["id"]},
         token=members[1].token,
     )
-    assert why["explainFeedItem"] == {"modelVersion": "heuristic-2", "shadowVersion": version}
+    assert why["explainFeedItem"] == {"modelVersion": "heuristic-3", "shadowVersion": version}
 
 
 async def test_promote_of_an_unknown_version_is_refused(api: Api) -> None:

@@ -111,7 +111,7 @@ async def test_import_train_evaluate_promote_serve_and_roll_back(api: Api, tmp_p
     assert len(feed["items"]) == 5
     # 6. roll back: the heuristic serves again, and the history says who did what
     assert await cli(api, "rollback", "--community", SLUG, "--by", "new-engineer") == {"active": None, "shadow": None}
-    assert (await api.data(FEED, token=newcomer.token))["feed"]["modelVersion"] == "heuristic-2"
+    assert (await api.data(FEED, token=newcomer.token))["feed"]["modelVersion"] == "heuristic-3"
     history = (await cli(api, "history", "--community", SLUG))["history"]
     assert [(h["action"], h["by"], h["from"], h["to"]) for h in history] == [
         ("rollback", "new-engineer", version, None),

@@ -160,7 +160,7 @@ async def test_feed_ranks_community_content_with_explained_scores(api: Api) -> N
     data = await api.data(FEED, {"first": 10}, token=carol.token)
     # then: equal freshness and engagement, so the expert piece ranks first on its kind weight
     feed = data["feed"]
-    assert feed["modelVersion"] == "heuristic-2"
+    assert feed["modelVersion"] == "heuristic-3"
     assert [item["content"]["id"] for item in feed["items"]] == [pgc, ugc]
     assert feed["items"][0]["content"]["author"] == {"handle": "erin"}
     first = feed["items"][0]

@@ -90,7 +90,7 @@ async def test_inbox_lists_the_members_delivery_without_items_already_opened(api
     inbox = (await api.data(INBOX, token=reader.token))["inbox"]
     # then
     assert [(d["slot"], d["day"], d["modelVersion"], d["openedAt"]) for d in inbox] == [
-        ("NOON", "2026-05-01", "heuristic-2", None)
+        ("NOON", "2026-05-01", "heuristic-3", None)
     ]
     assert [i["position"] for i in inbox[0]["items"]] == [0, 1, 2]
     assert items[0] not in {i["content"]["id"] for i in inbox[0]["items"]}

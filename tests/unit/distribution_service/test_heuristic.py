@@ -5,9 +5,11 @@ import pytest
 
 from distribution_service.domain.honeycomb import Scene, Slot
 from distribution_service.ranking.base import Candidate, RankingContext, Scored
-from distribution_service.ranking.heuristic import HeuristicRanker, HeuristicWeights, round6, shown_scores
+from distribution_service.ranking.heuristic import VERSION, HeuristicRanker, HeuristicWeights, round6, shown_scores
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+# heuristic-2's weights: round parts, so the mechanics below read plainly.
+HAND_SET = HeuristicWeights(engagement=1.0, half_life_days=7.0)
 CONTEXT = RankingContext(community_id="c1", member_id="m1", slot=Slot.EVENING, scene=Scene.BEFORE_DECISION, now=NOW)
 
 
@@ -44,7 +46,7 @@ def ids(result: list[Scored]) -> list[str]:
 
 class TestHeuristicRanker:
     def test_newer_beats_older_with_equal_engagement(self) -> None:
-        result = HeuristicRanker().rank(
+        result = HeuristicRanker(HAND_SET).rank(
             [candidate("a", age_days=7, engagement=1), candidate("b", age_days=0, engagement=1)], CONTEXT
         )
 
@@ -55,7 +57,7 @@ class TestHeuristicRanker:
 
     def test_more_engagement_beats_less_at_equal_age(self) -> None:
         # log1p(1) / log1p(3) = ln 2 / ln 4 = 0.5 exactly.
-        result = HeuristicRanker().rank([candidate("a", engagement=1), candidate("b", engagement=3)], CONTEXT)
+        result = HeuristicRanker(HAND_SET).rank([candidate("a", engagement=1), candidate("b", engagement=3)], CONTEXT)
 
         assert result == [
             scored("b", recency=1.0, engagement=1.0, kind=0.2),
@@ -130,10 +132,26 @@ class TestHeuristicRanker:
 
         assert result[0].contributions["recency"] == 1.0
 
-    def test_default_half_life_is_seven_days(self) -> None:
-        result = HeuristicRanker().rank([candidate("a", age_days=7.0)], CONTEXT)
+    def test_default_half_life_is_two_days(self) -> None:
+        result = HeuristicRanker().rank([candidate("a", age_days=2.0)], CONTEXT)
 
         assert result[0].contributions["recency"] == 0.5
+
+    def test_default_engagement_orders_items_of_about_the_same_age_only(self) -> None:
+        # The pool's most engaged item gets the whole engagement weight, 0.03: a day of freshness is worth more.
+        older_busy, newer_quiet = candidate("a", age_days=1.0, engagement=500), candidate("b", age_days=0.0)
+        same_age_busy, same_age_quiet = candidate("c", engagement=500), candidate("d", engagement=1)
+
+        assert ids(HeuristicRanker().rank([older_busy, newer_quiet], CONTEXT)) == ["b", "a"]
+        assert ids(HeuristicRanker().rank([same_age_quiet, same_age_busy], CONTEXT)) == ["c", "d"]
+        assert HeuristicRanker().rank([same_age_busy], CONTEXT)[0].contributions["engagement"] == 0.03
+
+    def test_version_names_the_weights_that_differ_from_the_defaults(self) -> None:
+        assert HeuristicRanker().version == VERSION == "heuristic-3"
+        assert HeuristicRanker(HeuristicWeights()).version == "heuristic-3"
+        assert HeuristicRanker(HAND_SET).version == "heuristic-3(half_life_days=7.0,engagement=1.0)"
+        custom = HeuristicWeights(kind_by_scene={"BEFORE_DECISION": {"PGC": 1.0}})
+        assert HeuristicRanker(custom).version == "heuristic-3(kind_by_scene=custom)"
 
     def test_item_published_in_the_future_counts_as_brand_new(self) -> None:
         result = HeuristicRanker().rank([candidate("a", age_days=-2.0)], CONTEXT)

@@ -1,0 +1,131 @@
+"""How far the shipped columns can carry the ranker on a Stack Exchange dump, and how much of a figure is noise:
+`python -m benchmarks.ranking_ceiling PATH [--backtest] [--seeds 7] [--fit-seeds 7,1,2,11,3] [--folds 5]`.
+
+Why: issue 13 asks for 1.10x the best of recency and popularity; every feature and fit tried stays at ~1.06x
+(docs/ranking.md). Before another column is tried, three questions decide whether one could be enough:
+
+- `fit_seeds`: the same groups, only LightGBM's own seed changed (bagging and column sampling). The spread of
+  the ratio is the part of any one figure that no feature caused.
+- `within_period`: the test groups scored out of fold (`--folds` random folds), each fold by a model fitted on
+  every training group plus the other folds' test groups (its `PARAM_GRID` entry chosen on training's last fifth,
+  as `train` does). The model has then seen the test period's own members, items and habits, and nothing drifts
+  between fit and test: a generous bound on what these columns can reach, not an honest figure.
+- `date_only_anchors`: the test groups anchored on a date-only event (a favourite, stored at the start of its
+  day) against those anchored on a timed one, with the shipped model's ratio on each: a gain made only where the
+  anchor's midnight gives the event type away would be protocol, not ranking.
+
+Groups are the ones `python -m distribution_service.ranking.stackexchange` builds (`ranking_variants.groups_for`,
+the `--seeds` seed draws the negatives). One JSON line per group seed; the last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.common import print_summary
+from benchmarks.ranking_variants import groups_for, judged
+from distribution_service.ranking.dataset import Group
+from distribution_service.ranking.training import search_lightgbm
+
+DAY = 86_400.0
+
+
+def validation_split(train: list[Group]) -> tuple[list[Group], list[Group]]:
+    """Training's fit part and its last fifth by time (the validation groups), as `train_and_evaluate` cuts them."""
+    start = float(np.quantile([g.at for g in train], 0.8))
+    return [g for g in train if g.at < start], [g for g in train if g.at >= start]
+
+
+def model_scores(fit: list[Group], valid: list[Group], scored: list[Group], seed: int) -> list[np.ndarray]:
+    """Scores of `scored` by the model the validation search picks for (fit, valid) with LightGBM seed `seed`."""
+    booster, _, _ = search_lightgbm(fit, valid, seed)
+    return [np.asarray(booster.predict(g.features, num_threads=1), dtype=float) for g in scored]
+
+
+def folds_of(count: int, folds: int, seed: int) -> list[np.ndarray]:
+    """`count` group indices dealt at random into `folds` folds (every index in exactly one)."""
+    order = np.random.default_rng(seed).permutation(count)
+    return [np.sort(part) for part in np.array_split(order, folds)]
+
+
+def out_of_fold_scores(train: list[Group], test: list[Group], folds: int, seed: int) -> list[np.ndarray]:
+    """Every test group's scores from a model that saw every training group and the other folds' test groups."""
+    fit, valid = validation_split(train)
+    scores: list[np.ndarray] = [np.empty(0)] * len(test)
+    for held in folds_of(len(test), folds, seed):
+        held_set = set(held.tolist())
+        seen = [g for k, g in enumerate(test) if k not in held_set]
+        for k, row in zip(held.tolist(), model_scores(fit + seen, valid, [test[k] for k in held], seed), strict=True):
+            scores[k] = row
+    return scores
+
+
+def date_only_anchor(group: Group) -> bool:
+    """Anchored on a date-only event: its moment is a UTC midnight (timed events land there by chance only)."""
+    return group.at % DAY == 0
+
+
+def seed_figures(train: list[Group], test: list[Group], seed: int, fit_seeds: list[int], folds: int) -> dict[str, Any]:
+    fit, valid = validation_split(train)
+    by_fit_seed = {s: judged(test, model_scores(fit, valid, test, s), seed) for s in fit_seeds}
+    shipped = model_scores(fit, valid, test, seed)
+    dated = [k for k, g in enumerate(test) if date_only_anchor(g)]
+    timed = [k for k, g in enumerate(test) if not date_only_anchor(g)]
+
+    def part(indices: list[int]) -> dict[str, Any] | None:
+        if not indices:
+            return None
+        return {"groups": len(indices), **judged([test[k] for k in indices], [shipped[k] for k in indices], seed)}
+
+    ratios = [row["ratio"] for row in by_fit_seed.values()]
+    return {
+        "seed": seed,
+        "groups": {"train": len(train), "test": len(test)},
+        "shipped": judged(test, shipped, seed),
+        "fit_seeds": {
+            "ratios": {str(s): row["ratio"] for s, row in by_fit_seed.items()},
+            "min": min(ratios),
+            "median": round(float(np.median(ratios)), 4),
+            "max": max(ratios),
+        },
+        "within_period": {"folds": folds, **judged(test, out_of_fold_scores(train, test, folds, seed), seed)},
+        "date_only_anchors": {"date_only": part(dated), "timed": part(timed)},
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.ranking_ceiling", description=__doc__)
+    parser.add_argument("path", type=Path, help="a Stack Exchange dump's folder")
+    parser.add_argument("--backtest", action="store_true", help="the period before the usual test period")
+    parser.add_argument("--seeds", default="7", help="group seeds (negatives' sampling), comma list")
+    parser.add_argument("--fit-seeds", default="7,1,2,11,3", help="LightGBM seeds tried on the same groups")
+    parser.add_argument("--folds", type=int, default=5, help="random folds of the test groups (within_period)")
+    args = parser.parse_args(argv)
+    if args.folds < 2:
+        parser.error("--folds must be at least 2")
+    fit_seeds = [int(s) for s in args.fit_seeds.split(",") if s]
+    figures: dict[str, Any] = {"dump": args.path.name, "backtest": args.backtest}
+    for seed in (int(s) for s in args.seeds.split(",")):
+        train, test = groups_for(args.path, seed, backtest=args.backtest)
+        row = seed_figures(train, test, seed, fit_seeds, args.folds)
+        print(json.dumps(row), flush=True)
+        figures[f"seed{seed}"] = {
+            "shipped": row["shipped"]["ratio"],
+            "fit_seeds": row["fit_seeds"],
+            "within_period": row["within_period"]["ratio"],
+            "within_period_ci95": row["within_period"]["ci95"],
+            "date_only_anchors": {
+                name: part and {"groups": part["groups"], "ratio": part["ratio"]}
+                for name, part in row["date_only_anchors"].items()
+            },
+        }
+    print_summary(figures)
+
+
+if __name__ == "__main__":
+    main()
