@@ -1,13 +1,21 @@
-"""The no-model fallback's weights, chosen on real engagement: `python -m benchmarks.heuristic_weights DUMP [DUMP ...]
-[--backtest] [--seed 7] [--engagement 0,0.03,...] [--half-life 1,2,...]`.
+"""The no-model fallback's engagement weight, chosen on real engagement: `python -m benchmarks.heuristic_weights DUMP
+[DUMP ...] [--backtest] [--seed 7] [--engagement 0,0.03,...] [--half-life 1,2,...] [--half-life-kept 7]
+[--tolerance 0.01]`.
 
 Why: every community's feed is ranked by the heuristic (`ranking/heuristic.py`) until a model is promoted, and
 by it again after a rollback to no model. Its weights were set by hand (engagement 1.0, half-life 7 days); on the
 shared Stack Exchange dumps that ranked at about half of newest-first on cardano (0.268 against 0.539 NDCG@10),
 because all-time engagement favours old, settled threads. This scores a grid of (engagement weight, half-life)
 on each dump's groups (`ranking_variants.groups_for`: the groups `train` builds, the seed drawing the negatives)
-as the ratio of the heuristic's NDCG@10 over recency's on the same groups, chooses the point with the best mean
-over the dumps on the **training** groups only, and reports it, and the hand-set weights, on the test groups.
+as the ratio of the heuristic's NDCG@10 over recency's on the same groups.
+
+The choice reads the **training** groups only; the test groups only report it:
+- the half-life stays the product's (`--half-life-kept`): every item of these dumps is UGC, so at engagement 0
+  every half-life gives the same order (`half_life_spread_at_engagement_0`) — the data cannot choose it, and it
+  decides how long the kind weights (experts' PGC before a decision) keep their lead;
+- the engagement weight is the largest whose training mean (over the dumps) is within `--tolerance` of the best
+  at that half-life: as much of the engagement signal as real engagement tolerates, not the noise-level optimum.
+
 One JSON line per grid point; the last line is one JSON object.
 """
 
@@ -39,6 +47,13 @@ def ratio_over_recency(groups: list[Group], weights: HeuristicWeights) -> float:
     return round(float(heuristic / recency), 4)
 
 
+def choose(rows: dict[tuple[float, float], dict[str, Any]], half_life: float, tolerance: float) -> tuple[float, float]:
+    """The largest engagement weight at `half_life` whose training mean is within `tolerance` of the best there."""
+    kept = {point: row for point, row in rows.items() if point[1] == half_life}
+    best = max(row["train_mean"] for row in kept.values())
+    return max(point for point, row in kept.items() if row["train_mean"] >= best - tolerance)
+
+
 def floats(text: str) -> list[float]:
     return [float(x) for x in text.split(",") if x]
 
@@ -50,8 +65,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--engagement", default="0,0.03,0.05,0.1,0.2,1", help="engagement weights (comma list)")
     parser.add_argument("--half-life", default="1,2,3,7,14", help="half-lives in days (comma list)")
+    parser.add_argument("--half-life-kept", type=float, default=7.0, help="the product's half-life, not chosen here")
+    parser.add_argument("--tolerance", type=float, default=0.01, help="training-mean margin of the engagement choice")
     args = parser.parse_args(argv)
-    grid = sorted({(e, h) for e in floats(args.engagement) for h in floats(args.half_life)} | {HAND_SET})
+    half_lives = sorted(set(floats(args.half_life)) | {args.half_life_kept})
+    grid = sorted({(e, h) for e in {0.0, *floats(args.engagement)} for h in half_lives} | {HAND_SET})
     if any(e < 0 or h <= 0 for e, h in grid):
         parser.error("engagement weights must be >= 0 and half-lives > 0")
     dumps = {path.name: groups_for(path, args.seed, backtest=args.backtest) for path in args.paths}
@@ -70,14 +88,16 @@ def main(argv: list[str] | None = None) -> None:
         }
         rows[(engagement, half_life)] = row
         print(json.dumps(row), flush=True)
-    # The best training mean; a tie keeps the smaller engagement weight, then the longer half-life (the gentler).
-    chosen = max(grid, key=lambda p: (rows[p]["train_mean"], -p[0], p[1]))
+    chosen = choose(rows, args.half_life_kept, args.tolerance)
+    at_zero = [rows[(0.0, h)]["train_mean"] for h in half_lives]
     print_summary(
         {
             "backtest": args.backtest,
             "seed": args.seed,
             "groups": {name: {"train": len(tr), "test": len(te)} for name, (tr, te) in dumps.items()},
+            "half_life_spread_at_engagement_0": round(max(at_zero) - min(at_zero), 4),
             "chosen": rows[chosen],
+            "best_training_point": rows[max(grid, key=lambda p: (rows[p]["train_mean"], -p[0]))],
             "hand_set": rows[HAND_SET],
         }
     )

@@ -2,7 +2,7 @@
 `python -m benchmarks.ranking_ceiling PATH [--backtest] [--seeds 7] [--fit-seeds 7,1,2,11,3] [--folds 5]`.
 
 Why: issue 13 asks for 1.10x the best of recency and popularity; every feature and fit tried stays at ~1.06x
-(docs/ranking.md). Before another column is tried, three questions decide whether one could be enough:
+(docs/ranking.md). Before another column is tried, these questions decide whether one could be enough:
 
 - `fit_seeds`: the same groups, only LightGBM's own seed changed (bagging and column sampling). The spread of
   the ratio is the part of any one figure that no feature caused.
@@ -11,8 +11,10 @@ Why: issue 13 asks for 1.10x the best of recency and popularity; every feature a
   as `train` does). The model has then seen the test period's own members, items and habits, and nothing drifts
   between fit and test: a generous bound on what these columns can reach, not an honest figure.
 - `date_only_anchors`: the test groups anchored on a date-only event (a favourite, stored at the start of its
-  day) against those anchored on a timed one, with the shipped model's ratio on each: a gain made only where the
-  anchor's midnight gives the event type away would be protocol, not ranking.
+  day) against those anchored on a timed one, with the shipped model's ratio on each, and the same for a model
+  fitted and scored with the decision's clock (`CLOCK`: hour, weekday, slot) held at 0: a gain made only where
+  the anchor's midnight gives the event type away would be protocol, not ranking. A partial control: the 1-day
+  and 7-day windows count from 00:00 UTC and an item's age from the anchor, so a midnight still shapes them.
 
 Groups are the ones `python -m distribution_service.ranking.stackexchange` builds (`ranking_variants.groups_for`,
 the `--seeds` seed draws the negatives). One JSON line per group seed; the last line is one JSON object.
@@ -30,9 +32,12 @@ import numpy as np
 from benchmarks.common import print_summary
 from benchmarks.ranking_variants import groups_for, judged
 from distribution_service.ranking.dataset import Group
-from distribution_service.ranking.training import search_lightgbm
+from distribution_service.ranking.features import FEATURES
+from distribution_service.ranking.training import Controls, search_lightgbm
 
 DAY = 86_400.0
+# The decision's clock: a group anchored on a date-only event sits at 00:00 UTC, which these columns show.
+CLOCK = ("context_local_hour", "context_weekday", "context_slot")
 
 
 def validation_split(train: list[Group]) -> tuple[list[Group], list[Group]]:
@@ -70,17 +75,37 @@ def date_only_anchor(group: Group) -> bool:
     return group.at % DAY == 0
 
 
-def seed_figures(train: list[Group], test: list[Group], seed: int, fit_seeds: list[int], folds: int) -> dict[str, Any]:
-    fit, valid = validation_split(train)
-    by_fit_seed = {s: judged(test, model_scores(fit, valid, test, s), seed) for s in fit_seeds}
-    shipped = model_scores(fit, valid, test, seed)
-    dated = [k for k, g in enumerate(test) if date_only_anchor(g)]
-    timed = [k for k, g in enumerate(test) if not date_only_anchor(g)]
+def without_clock_scores(fit: list[Group], valid: list[Group], test: list[Group], seed: int) -> list[np.ndarray]:
+    """`model_scores` with the `CLOCK` columns held at 0 for fitting and scoring alike."""
+    controls = Controls(only_features=tuple(name for name in FEATURES if name not in CLOCK))
+    return model_scores(
+        controls.apply(fit, training=False, seed=seed),
+        controls.apply(valid, training=False, seed=seed),
+        controls.apply(test, training=False, seed=seed),
+        seed,
+    )
+
+
+def anchor_parts(test: list[Group], scores: list[np.ndarray], seed: int) -> dict[str, dict[str, Any] | None]:
+    """`judged` on the groups anchored on a date-only event and on the others."""
 
     def part(indices: list[int]) -> dict[str, Any] | None:
         if not indices:
             return None
-        return {"groups": len(indices), **judged([test[k] for k in indices], [shipped[k] for k in indices], seed)}
+        return {"groups": len(indices), **judged([test[k] for k in indices], [scores[k] for k in indices], seed)}
+
+    return {
+        "date_only": part([k for k, g in enumerate(test) if date_only_anchor(g)]),
+        "timed": part([k for k, g in enumerate(test) if not date_only_anchor(g)]),
+    }
+
+
+def seed_figures(train: list[Group], test: list[Group], seed: int, fit_seeds: list[int], folds: int) -> dict[str, Any]:
+    fit, valid = validation_split(train)
+    scores = {s: model_scores(fit, valid, test, s) for s in dict.fromkeys([*fit_seeds, seed])}
+    by_fit_seed = {s: judged(test, scores[s], seed) for s in fit_seeds}
+    shipped = scores[seed]
+    clockless = without_clock_scores(fit, valid, test, seed)
 
     ratios = [row["ratio"] for row in by_fit_seed.values()]
     return {
@@ -94,7 +119,16 @@ def seed_figures(train: list[Group], test: list[Group], seed: int, fit_seeds: li
             "max": max(ratios),
         },
         "within_period": {"folds": folds, **judged(test, out_of_fold_scores(train, test, folds, seed), seed)},
-        "date_only_anchors": {"date_only": part(dated), "timed": part(timed)},
+        "date_only_anchors": anchor_parts(test, shipped, seed),
+        "without_clock": {**judged(test, clockless, seed), "anchors": anchor_parts(test, clockless, seed)},
+    }
+
+
+def brief(parts: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
+    """Each anchor part's group count, NDCG@10 and ratio."""
+    return {
+        name: part and {"groups": part["groups"], "ratio": part["ratio"], "ndcg@10": part["ndcg@10"]}
+        for name, part in parts.items()
     }
 
 
@@ -119,10 +153,9 @@ def main(argv: list[str] | None = None) -> None:
             "fit_seeds": row["fit_seeds"],
             "within_period": row["within_period"]["ratio"],
             "within_period_ci95": row["within_period"]["ci95"],
-            "date_only_anchors": {
-                name: part and {"groups": part["groups"], "ratio": part["ratio"]}
-                for name, part in row["date_only_anchors"].items()
-            },
+            "date_only_anchors": brief(row["date_only_anchors"]),
+            "without_clock": row["without_clock"]["ratio"],
+            "without_clock_anchors": brief(row["without_clock"]["anchors"]),
         }
     print_summary(figures)
 

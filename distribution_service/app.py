@@ -78,7 +78,7 @@ def create_app(
             alive_days=settings.ranking_alive_days,
             history_limit=settings.ranking_history_limit,
             pool_ttl_seconds=pool_ttl_seconds(settings),
-            heuristic=heuristic_weights(settings),
+            heuristic_weights=heuristic_weights(settings),
             slot_window_minutes=settings.slot_window_minutes,
             slot_top_k=settings.slot_top_k,
             ingest_interval_seconds=settings.ingest_interval_seconds,

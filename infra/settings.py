@@ -253,9 +253,9 @@ class Settings(BaseSettings):
     ranking_history_limit: int = 100
     # The fallback ranker's weights (every community's ranker until a model is promoted): the weight of an item's
     # engagement (log-scaled, over the pool's best) beside its freshness (1 when new), and the days after which
-    # freshness halves (distribution_service/ranking/heuristic.py; benchmarks/heuristic_weights.py chose them).
-    ranking_heuristic_engagement: float = Field(default=0.03, ge=0)
-    ranking_heuristic_half_life_days: float = Field(default=2.0, gt=0)
+    # freshness halves (distribution_service/ranking/heuristic.py; benchmarks/heuristic_weights.py chose the first).
+    ranking_heuristic_engagement: float = Field(default=0.03, ge=0, le=10, allow_inf_nan=False)
+    ranking_heuristic_half_life_days: float = Field(default=7.0, gt=0, le=365, allow_inf_nan=False)
     # The community-wide candidates (newest, boosted), the running experiments and the item snapshots recorded
     # events copy are shared by a process for this many seconds; None = 5 s, except under APP_ENV=test (0: read
     # each time, so a test sees what it just published).

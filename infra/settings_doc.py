@@ -226,9 +226,10 @@ DESCRIPTIONS: dict[str, str] = {
     "ranking_alive_days": "Candidates are items created or active in this many last days (the rule training uses).",
     "ranking_history_limit": "A feed reads the member's last this-many engagements.",
     "ranking_heuristic_engagement": "The fallback ranker's (no promoted model) weight of an item's engagement "
-    "(log-scaled, over the pool's best) beside its freshness (1 when new); chosen on the shared dumps "
+    "(log-scaled, over the pool's best) beside its freshness (1 when new), 0 to 10; chosen on the shared dumps "
     "(`python -m benchmarks.heuristic_weights`).",
-    "ranking_heuristic_half_life_days": "Days after which the fallback ranker's freshness of an item halves.",
+    "ranking_heuristic_half_life_days": "Days after which the fallback ranker's freshness of an item halves "
+    "(above 0, at most 365): how long the kind weights (experts' PGC before a decision) keep their lead.",
     "ranking_pool_ttl_seconds": "How long a process shares the community-wide candidates, feeds' prepared pools "
     "(columns, text rows, item block), the model pointer, the running experiments and the item snapshots recorded "
     "events copy: a publish, boost or promotion reaches feeds within it; unset: 5 s, 0 under `APP_ENV=test`.",

@@ -28,6 +28,7 @@ from typing import Any
 from bson import ObjectId
 
 from composition.topology import Topology
+from distribution_service.app import heuristic_weights
 from distribution_service.ranking.gate import MIN_PROMOTION_GROUPS, assess
 from distribution_service.ranking.judge import JudgmentContext, judge, metrics_table
 from distribution_service.ranking.loader import load_training_data
@@ -145,10 +146,17 @@ async def run(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
             registry = ModelRegistry(store)
             cid = ObjectId(community.id)
             if args.command == "train":
+                args.heuristic = heuristic_weights(settings)
                 return await _train(args, store, registry, topology, community.id, community.timezone)
             if args.command in ("rank", "evaluate"):
                 context = JudgmentContext(
-                    store, registry, topology.users, topology.content, community.id, community.timezone
+                    store,
+                    registry,
+                    topology.users,
+                    topology.content,
+                    community.id,
+                    community.timezone,
+                    heuristic=heuristic_weights(settings),
                 )
                 return await judge(args, context)
             if args.command == "list":
@@ -235,6 +243,7 @@ async def _train_phases(
         progress=lambda line: bar.detail(line) if line.startswith(" ") else bar.phase(line),
         dask_scheduler=args.dask_scheduler,
         min_groups=args.min_groups,
+        heuristic=args.heuristic,
     )
     registered = await registry.register(
         ObjectId(community_id),

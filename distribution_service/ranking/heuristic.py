@@ -3,6 +3,9 @@ ranker must beat, and every community's ranker until a model is promoted."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
 from dataclasses import dataclass, field, fields
 
 import numpy as np
@@ -14,14 +17,12 @@ SECONDS_PER_DAY = 86_400.0
 
 @dataclass(frozen=True)
 class HeuristicWeights:
-    """The fallback's weights. Engagement and half-life were chosen on the shared Stack Exchange dumps' training
-    groups (`python -m benchmarks.heuristic_weights`): all-time engagement favours old, settled threads, so the
-    hand-set 1.0 and 7 days ranked at 0.50-0.84 of newest-first there; 0.03 and 2 days rank at 0.96-1.02 of it,
-    with engagement left to order items of about the same age. Operators set both (`RANKING_HEURISTIC_*`)."""
+    """The fallback's weights; operators set engagement and half-life (`RANKING_HEURISTIC_*`). The engagement
+    weight was chosen on real engagement (docs/ranking.md, "The fallback's weights")."""
 
     recency: float = 1.0
-    # Half-life of freshness, in days: content two days old keeps half its recency score.
-    half_life_days: float = 2.0
+    # Half-life of freshness, in days: content a week old keeps half its recency score.
+    half_life_days: float = 7.0
     engagement: float = 0.03
     # The kind's part by decision scene (the playbook's honeycomb: before, during and after a decision). Before
     # one, members research: experts' PGC leads. During one, they compare: the offers (COMMERCIAL) on the table
@@ -36,17 +37,31 @@ class HeuristicWeights:
     # Already-opened items sink, so a returning member sees something new first.
     seen_penalty: float = 0.8
 
+    def __post_init__(self) -> None:
+        scalars = (self.recency, self.half_life_days, self.engagement, self.seen_penalty)
+        if not all(math.isfinite(v) for v in scalars):
+            raise ValueError("heuristic weights must be finite numbers")
+        if self.half_life_days <= 0 or min(self.recency, self.engagement, self.seen_penalty) < 0:
+            raise ValueError("heuristic weights must be >= 0, and the half-life > 0")
 
-# heuristic-3: engagement 0.03 and a 2-day half-life (heuristic-2: 1.0 and 7 days); heuristic-2: the kind weights
-# follow the decision scene (heuristic-1 weighed every scene as BEFORE_DECISION).
+
+# heuristic-3: engagement 0.03 (heuristic-2: 1.0); heuristic-2: the kind weights follow the decision scene
+# (heuristic-1 weighed every scene as BEFORE_DECISION).
 VERSION = "heuristic-3"
+
+
+def _shown(value: object) -> str:
+    """A weight as the version names it: a number as it is, the kind table by a short digest of its contents."""
+    if isinstance(value, dict):
+        return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:8]
+    return str(value)
 
 
 def version_of(weights: HeuristicWeights) -> str:
     """`VERSION`, followed by every weight that differs from the defaults (decisions log what ranked them)."""
     default = HeuristicWeights()
     changed = [
-        f"{f.name}={getattr(weights, f.name) if f.name != 'kind_by_scene' else 'custom'}"
+        f"{f.name}={_shown(getattr(weights, f.name))}"
         for f in fields(weights)
         if getattr(weights, f.name) != getattr(default, f.name)
     ]

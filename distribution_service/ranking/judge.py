@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from distribution_service.ranking.baselines import (
     recency_scores,
 )
 from distribution_service.ranking.dataset import Group
+from distribution_service.ranking.heuristic import HeuristicRanker, HeuristicWeights
 from distribution_service.ranking.judgments import Bad, Judged, LineError, Ranker, evaluate, parse_lines, ranking
 from distribution_service.ranking.loader import load_history
 from distribution_service.ranking.model import RankingModel
@@ -42,6 +43,8 @@ class JudgmentContext:
     content: ContentClient
     community_id: str
     timezone: str
+    # The fallback's weights, for the `heuristic` baseline (as the feed serves it).
+    heuristic: HeuristicWeights = field(default_factory=HeuristicWeights)
 
 
 def _to_platform(lines: list[Judged | Bad], ids: source_ids.IdMap) -> list[Judged | Bad]:
@@ -132,6 +135,7 @@ async def _evaluate(
     n_items: int,
 ) -> dict[str, Any]:
     scorers: dict[str, Callable[[Group], np.ndarray]] = {"model": _model_scorer(model)}
+    fallback = HeuristicRanker(ctx.heuristic)
     active_version = await ctx.registry.active_version(cid)
     if active_version is not None:
         active, _ = await ctx.registry.load_for_evaluation(cid, active_version)
@@ -140,7 +144,7 @@ async def _evaluate(
         "popularity": popularity_scores,
         "recency": recency_scores,
         "age_idle": age_idle_scores,
-        "heuristic": heuristic_scores,
+        "heuristic": lambda g: heuristic_scores(g, fallback),
     }
     unjudged = sum(1 for g in groups if not (g.labels > 0).any())
     if groups:
@@ -157,7 +161,8 @@ async def _evaluate(
         )
         scorers["implicit_als"] = als.scores
     result = evaluate(groups, scorers, paired_with=PAIRED_WITH)
-    return {"active": active_version, "without_relevant": unjudged, **result}
+    baselines = {"heuristic": fallback.version}
+    return {"active": active_version, "baselines": baselines, "without_relevant": unjudged, **result}
 
 
 def metrics_table(summary: dict[str, Any]) -> str:

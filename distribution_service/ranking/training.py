@@ -29,6 +29,7 @@ from distribution_service.ranking.dataset import (
 )
 from distribution_service.ranking.distributed import fit_lightgbm_dask
 from distribution_service.ranking.features import FEATURES
+from distribution_service.ranking.heuristic import HeuristicRanker, HeuristicWeights
 from distribution_service.ranking.metrics import bootstrap_ci95, paired_ratio_ci95, per_group, summary
 
 RANKERS = ("lightgbm", "popularity", "recency", "age_idle", "heuristic", "implicit_als")
@@ -182,7 +183,10 @@ def train_and_evaluate(
     dask_scheduler: str | None = None,
     min_groups: int = MIN_GROUPS,
     controls: Controls | None = None,
+    heuristic: HeuristicWeights | None = None,
 ) -> TrainingResult:
+    """Train on `data`'s time split and judge the model against the baselines on the same test groups; the
+    `heuristic` baseline is the fallback at `heuristic`'s weights (the defaults when None), as the feed serves it."""
     engaged = (data.log.grades > 0) & (data.log.member_ids != "")
     split = time_split(data.log.times[engaged], since=data.since, until=data.until)
     protocol = Protocol(alive_days=data.alive_days)
@@ -226,12 +230,13 @@ def train_and_evaluate(
     )
     progress(f"scoring {len(test)} test groups with {len(RANKERS)} rankers")
     model_features = {id(g): m.features for g, m in zip(test, model_test, strict=True)}
+    fallback = HeuristicRanker(heuristic)
     scorers: dict[str, Callable[[Group], np.ndarray]] = {
         "lightgbm": lambda g: np.asarray(booster.predict(model_features[id(g)], num_threads=1), dtype=float),
         "popularity": popularity_scores,
         "recency": recency_scores,
         "age_idle": lambda g: age_idle_scores(g, data.alive_days),
-        "heuristic": heuristic_scores,
+        "heuristic": lambda g: heuristic_scores(g, fallback),
         "implicit_als": als.scores,
     }
     labels = [g.labels for g in test]
@@ -258,6 +263,8 @@ def train_and_evaluate(
         "protocol": protocol.report(),
         # The model over the best of recency and popularity on the same groups, paired bootstrap ci95.
         "paired": {"over": best, "ndcg@10_ratio": ratio, "ci95": [low, high]},
+        # Which fallback the `heuristic` figures are (its weights may be set: RANKING_HEURISTIC_*).
+        "baselines": {"heuristic": fallback.version},
     }
     gains = booster.feature_importance(importance_type="gain")
     importance = {name: round(float(v), 4) for name, v in zip(FEATURES, gains, strict=True)}

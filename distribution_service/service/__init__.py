@@ -61,7 +61,7 @@ class DistributionService:
         alive_days: float = ALIVE_DAYS,
         history_limit: int = HISTORY_LIMIT,
         pool_ttl_seconds: float = POOL_TTL_SECONDS,
-        heuristic: HeuristicWeights | None = None,
+        heuristic_weights: HeuristicWeights | None = None,
         slot_window_minutes: int = SLOT_WINDOW_MINUTES,
         slot_top_k: int = SLOT_TOP_K,
         ingest_interval_seconds: float = INGEST_INTERVAL_SECONDS,
@@ -84,7 +84,7 @@ class DistributionService:
             alive_days=alive_days,
             history_limit=history_limit,
             pool_ttl_seconds=pool_ttl_seconds,
-            heuristic=heuristic,
+            heuristic_weights=heuristic_weights,
         )
         self.ingest = IngestWorker(store, interval=ingest_interval_seconds)
         self.events = EventsService(store, content, on_stored=self.ingest.wake, item_ttl_seconds=pool_ttl_seconds)

@@ -100,13 +100,13 @@ class FeedRanker:
         alive_days: float = ALIVE_DAYS,
         history_limit: int = HISTORY_LIMIT,
         pool_ttl_seconds: float = POOL_TTL_SECONDS,
-        heuristic: HeuristicWeights | None = None,
+        heuristic_weights: HeuristicWeights | None = None,
     ) -> None:
         self.store = store
         self.content = content
         self.registry = registry
         self.relations = relations
-        self.heuristic = HeuristicRanker(heuristic)
+        self.heuristic = HeuristicRanker(heuristic_weights)
         # Set by the facade: the ranker experiments (A/B arms naming a model, interleaving); None ranks without.
         self.arms: RankerArms | None = None
         # Every decision's one write, in groups under load (service/decision_writer.py).

@@ -12,7 +12,9 @@ DESCRIPTIONS: dict[str, str] = {
     "Feed": "A ranking of the community's content for the signed-in member, best first, with the decision that "
     "produced it.",
     "Feed.items": "The ranked items, best first, at most `first`.",
-    "Feed.modelVersion": "Version of the ranking model that scored the items (changes when a model is promoted).",
+    "Feed.modelVersion": "Version of the ranking model that scored the items (changes when a model is promoted); "
+    "`heuristic-3` while none is, followed by the fallback's weights the deployment set apart from the defaults, "
+    "e.g. `heuristic-3(engagement=1.0)`.",
     "FeedItem": "One item of a feed or delivery: the content, its score and why it ranked there.",
     "FeedItem.score": "The model's score; higher ranks first. Comparable within one feed only.",
     "FeedItem.reasons": "The features that moved the score most, largest share first.",

@@ -44,7 +44,9 @@ class ExperimentArmInput:
     flags: list[ExperimentFlagInput] = strawberry.field(default_factory=list, description="Layout flags it sets.")
     reward: list[RewardParameterInput] = strawberry.field(default_factory=list, description="Reward parameters.")
     ranker_version: str | None = strawberry.field(
-        default=None, description="A registered model version, or `heuristic`, that ranks this arm's feeds."
+        default=None,
+        description="A registered model version, or `heuristic` (the fallback at the deployment's weights, whatever "
+        "version its feeds report), that ranks this arm's feeds.",
     )
 
     def to_spec(self) -> s.ArmSpec:

@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
@@ -9,7 +10,7 @@ from distribution_service.ranking.heuristic import VERSION, HeuristicRanker, Heu
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 # heuristic-2's weights: round parts, so the mechanics below read plainly.
-HAND_SET = HeuristicWeights(engagement=1.0, half_life_days=7.0)
+HAND_SET = HeuristicWeights(engagement=1.0)
 CONTEXT = RankingContext(community_id="c1", member_id="m1", slot=Slot.EVENING, scene=Scene.BEFORE_DECISION, now=NOW)
 
 
@@ -132,8 +133,8 @@ class TestHeuristicRanker:
 
         assert result[0].contributions["recency"] == 1.0
 
-    def test_default_half_life_is_two_days(self) -> None:
-        result = HeuristicRanker().rank([candidate("a", age_days=2.0)], CONTEXT)
+    def test_default_half_life_is_seven_days(self) -> None:
+        result = HeuristicRanker().rank([candidate("a", age_days=7.0)], CONTEXT)
 
         assert result[0].contributions["recency"] == 0.5
 
@@ -149,9 +150,31 @@ class TestHeuristicRanker:
     def test_version_names_the_weights_that_differ_from_the_defaults(self) -> None:
         assert HeuristicRanker().version == VERSION == "heuristic-3"
         assert HeuristicRanker(HeuristicWeights()).version == "heuristic-3"
-        assert HeuristicRanker(HAND_SET).version == "heuristic-3(half_life_days=7.0,engagement=1.0)"
-        custom = HeuristicWeights(kind_by_scene={"BEFORE_DECISION": {"PGC": 1.0}})
-        assert HeuristicRanker(custom).version == "heuristic-3(kind_by_scene=custom)"
+        assert HeuristicRanker(HAND_SET).version == "heuristic-3(engagement=1.0)"
+        both = HeuristicWeights(engagement=0.5, half_life_days=3.0)
+        assert HeuristicRanker(both).version == "heuristic-3(half_life_days=3.0,engagement=0.5)"
+
+    def test_a_custom_kind_table_is_named_by_its_contents(self) -> None:
+        one = HeuristicWeights(kind_by_scene={"BEFORE_DECISION": {"PGC": 1.0}})
+        same = HeuristicWeights(kind_by_scene={"BEFORE_DECISION": {"PGC": 1.0}})
+        other = HeuristicWeights(kind_by_scene={"BEFORE_DECISION": {"PGC": 2.0}})
+
+        assert HeuristicRanker(one).version.startswith("heuristic-3(kind_by_scene=")
+        assert HeuristicRanker(one).version == HeuristicRanker(same).version != HeuristicRanker(other).version
+
+    @pytest.mark.parametrize(
+        "weights",
+        [
+            {"engagement": -0.1},
+            {"half_life_days": 0.0},
+            {"engagement": float("inf")},
+            {"half_life_days": float("nan")},
+            {"recency": -1.0},
+        ],
+    )
+    def test_weights_that_cannot_rank_are_refused(self, weights: dict[str, Any]) -> None:
+        with pytest.raises(ValueError, match="heuristic weights"):
+            HeuristicWeights(**weights)
 
     def test_item_published_in_the_future_counts_as_brand_new(self) -> None:
         result = HeuristicRanker().rank([candidate("a", age_days=-2.0)], CONTEXT)

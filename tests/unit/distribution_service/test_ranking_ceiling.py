@@ -1,5 +1,5 @@
-"""`benchmarks.ranking_ceiling`'s within-period bound scores each test group with a model that never saw it, and
-its date-only split finds the groups anchored at a UTC midnight."""
+"""`benchmarks.ranking_ceiling`'s within-period bound scores each test group with a model that never saw it, its
+date-only split finds the groups anchored at a UTC midnight, and its clockless model never sees the clock."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 import benchmarks.ranking_ceiling as ceiling
 from distribution_service.ranking.dataset import Group
+from distribution_service.ranking.features import FEATURE_INDEX, FEATURES
 
 DAY = 86_400.0
 
@@ -48,3 +49,24 @@ def test_out_of_fold_scores_never_fit_on_the_scored_group(monkeypatch: pytest.Mo
 def test_date_only_anchors_are_utc_midnights() -> None:
     assert ceiling.date_only_anchor(_group(19_000 * DAY))
     assert not ceiling.date_only_anchor(_group(19_000 * DAY + 1.5))
+
+
+def test_the_clockless_model_neither_fits_nor_scores_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    def timed(at: float) -> Group:
+        return Group(
+            member_id="m", at=at, items=np.arange(3), labels=np.array([1.0, 0, 0]), features=np.ones((3, len(FEATURES)))
+        )
+
+    seen: list[np.ndarray] = []
+
+    def fake_model_scores(fit: list[Group], valid: list[Group], scored: list[Group], seed: int) -> list[np.ndarray]:
+        seen.extend(g.features for g in fit + valid + scored)
+        return [np.zeros(len(g.items)) for g in scored]
+
+    monkeypatch.setattr(ceiling, "model_scores", fake_model_scores)
+    ceiling.without_clock_scores([timed(1.0)], [timed(2.0)], [timed(3.0)], seed=7)
+
+    clock = [FEATURE_INDEX[name] for name in ceiling.CLOCK]
+    others = [k for k in range(len(FEATURES)) if k not in clock]
+    assert len(seen) == 3
+    assert all((x[:, clock] == 0).all() and (x[:, others] == 1).all() for x in seen)

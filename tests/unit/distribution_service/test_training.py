@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from distribution_service.ranking.dataset import engagement_groups
+from distribution_service.ranking.heuristic import HeuristicWeights
 from distribution_service.ranking.training import RANKERS, TrainingData, TrainingResult, train_and_evaluate
 from tests.unit.distribution_service.synthetic import DAY, START, community
 
@@ -17,7 +18,18 @@ def result() -> TrainingResult:
 
 def test_report_has_the_published_shape(result: TrainingResult) -> None:
     report = result.report
-    assert list(report) == ["community", "model_version", "window", "groups", "metrics", "ci95", "protocol", "paired"]
+    assert list(report) == [
+        "community",
+        "model_version",
+        "window",
+        "groups",
+        "metrics",
+        "ci95",
+        "protocol",
+        "paired",
+        "baselines",
+    ]
+    assert report["baselines"] == {"heuristic": "heuristic-3"}
     assert report["community"] == "synthetic"
     assert report["model_version"] == result.model_version
     assert set(report["window"]) == {"train", "test"}
@@ -50,6 +62,18 @@ def test_same_data_and_seed_give_the_same_model(result: TrainingResult) -> None:
     again = train_and_evaluate(TrainingData("synthetic", catalog, log, since=START, until=START + 61 * DAY))
     assert again.model_version == result.model_version
     assert again.report == result.report
+
+
+def test_the_heuristic_baseline_is_the_fallback_at_the_configured_weights(result: TrainingResult) -> None:
+    catalog, log = community()
+    data = TrainingData("synthetic", catalog, log, since=START, until=START + 61 * DAY)
+    hand_set = train_and_evaluate(data, heuristic=HeuristicWeights(engagement=1.0))
+    # The same model, judged beside the fallback the feed would serve at those weights (and named so).
+    assert hand_set.model_version == result.model_version
+    assert hand_set.report["baselines"] == {"heuristic": "heuristic-3(engagement=1.0)"}
+    shipped, configured = (r.report["metrics"]["heuristic"]["ndcg@10"] for r in (result, hand_set))
+    assert shipped != configured
+    assert hand_set.report["metrics"]["recency"] == result.report["metrics"]["recency"]
 
 
 def test_groups_hold_no_item_created_after_the_decision() -> None:
