@@ -41,7 +41,7 @@ def test_out_of_fold_scores_never_fit_on_the_scored_group(monkeypatch: pytest.Mo
     assert len(calls) == 4
     for fitted, scored in calls:
         assert not fitted & scored
-        assert {id(g) for g in train} <= fitted  # every training group, validation fifth included
+        assert {id(g) for g in train} <= fitted  # training's fit part and its validation fifth
     assert set().union(*(scored for _, scored in calls)) == {id(g) for g in test}
     assert all(row[0] == float(id(g)) for row, g in zip(scores, test, strict=True))  # each in its own place
 
@@ -70,3 +70,21 @@ def test_the_clockless_model_neither_fits_nor_scores_the_clock(monkeypatch: pyte
     others = [k for k in range(len(FEATURES)) if k not in clock]
     assert len(seen) == 3
     assert all((x[:, clock] == 0).all() and (x[:, others] == 1).all() for x in seen)
+
+
+def test_in_period_copies_weigh_the_seen_test_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    train = [_group(1_000.0 * k) for k in range(10)]
+    test = [_group(100_000.0 + k) for k in range(6)]
+    fits: list[list[Group]] = []
+
+    def fake_model_scores(fit: list[Group], valid: list[Group], scored: list[Group], seed: int) -> list[np.ndarray]:
+        fits.append(fit)
+        return [np.zeros(len(g.items)) for g in scored]
+
+    monkeypatch.setattr(ceiling, "model_scores", fake_model_scores)
+    ceiling.out_of_fold_scores(train, test, folds=3, seed=1, copies=4)
+
+    for fit in fits:
+        seen = [g for g in fit if g.at >= 100_000.0]
+        assert len(seen) == 4 * 4  # the other two folds' four groups, four times each
+        assert all(seen.count(g) == 4 for g in seen)
