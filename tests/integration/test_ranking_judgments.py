@@ -146,6 +146,21 @@ async def test_evaluate_scores_the_model_and_every_baseline_on_the_same_groups(a
             low, high = row[f"{key}_ci95"]
             assert 0.0 <= low <= row[key] <= high <= 1.0
     assert summary["paired"]["over"] in ("recency", "popularity")
+    # The heuristic baseline is the fallback the deployment serves, and says so.
+    assert summary["baselines"] == {"heuristic": "heuristic-3"}
+
+
+async def test_evaluate_judges_against_the_fallback_at_the_deployments_weights(api: Api, imported: str) -> None:
+    args = parser().parse_args(
+        ["evaluate", "--community", SLUG, "--model", imported, "--input", str(EXAMPLE), "--ids", "source"]
+    )
+    args.lines = EXAMPLE.read_text().splitlines()
+    hand_set = api.settings.model_copy(update={"ranking_heuristic_engagement": 1.0})
+    # when
+    summary = await run(args, hand_set)
+    # then
+    assert summary["baselines"] == {"heuristic": "heuristic-3(engagement=1.0)"}
+    assert set(summary["metrics"]["heuristic"]) >= {"ndcg@10", "ndcg@10_ci95"}
 
 
 async def test_evaluate_with_the_active_model_compares_it_too(api: Api, imported: str) -> None:

@@ -86,6 +86,7 @@ async def test_import_train_evaluate_promote_serve_and_roll_back(api: Api, tmp_p
     version = trained["model_version"]
     assert trained["registered"] is True
     assert trained["protocol"]["positives_outside_pool"] == 0
+    assert trained["baselines"] == {"heuristic": "heuristic-3"}  # judged against the fallback it would replace
     assert trained["groups"]["train"] >= 20
     assert trained["groups"]["test"] >= 20
     listed = await cli(api, "list", "--community", SLUG)
