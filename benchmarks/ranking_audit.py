@@ -27,17 +27,12 @@ from distribution_service.ranking.baselines import age_idle_scores, popularity_s
 from distribution_service.ranking.dataset import Group
 from distribution_service.ranking.features import FEATURES
 from distribution_service.ranking.metrics import bootstrap_ci95, per_group
-from distribution_service.ranking.training import Controls, search_lightgbm
-
-
-def _split(train: list[Group]) -> tuple[list[Group], list[Group]]:
-    validation_start = float(np.quantile([g.at for g in train], 0.8))
-    return [g for g in train if g.at < validation_start], [g for g in train if g.at >= validation_start]
+from distribution_service.ranking.training import Controls, search_lightgbm, validation_split
 
 
 def model_row(name: str, train: list[Group], test: list[Group], seed: int, controls: Controls) -> dict[str, Any]:
     """A model fitted as `train_and_evaluate` fits it under `controls` (validation search included)."""
-    fit, valid = _split(train)
+    fit, valid = validation_split(train)
     fit = controls.apply(fit, training=True, seed=seed)
     valid = controls.apply(valid, training=True, seed=seed + 1)
     scored = controls.apply(test, training=False, seed=seed)

@@ -36,17 +36,11 @@ from benchmarks.common import print_summary
 from benchmarks.ranking_variants import groups_for, judged
 from distribution_service.ranking.dataset import Group
 from distribution_service.ranking.features import FEATURES
-from distribution_service.ranking.training import Controls, search_lightgbm
+from distribution_service.ranking.training import Controls, search_lightgbm, validation_split
 
 DAY = 86_400.0
 # The decision's clock: a group anchored on a date-only event sits at 00:00 UTC, which these columns show.
 CLOCK = ("context_local_hour", "context_weekday", "context_slot")
-
-
-def validation_split(train: list[Group]) -> tuple[list[Group], list[Group]]:
-    """Training's fit part and its last fifth by time (the validation groups), as `train_and_evaluate` cuts them."""
-    start = float(np.quantile([g.at for g in train], 0.8))
-    return [g for g in train if g.at < start], [g for g in train if g.at >= start]
 
 
 def model_scores(fit: list[Group], valid: list[Group], scored: list[Group], seed: int) -> list[np.ndarray]:

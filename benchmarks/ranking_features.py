@@ -36,6 +36,7 @@ from distribution_service.ranking.training import (
     NUM_BOOST_ROUND,
     PARAM_GRID,
     lightgbm_params,
+    validation_split,
 )
 
 DAY = 86_400.0
@@ -327,9 +328,7 @@ def fit_columns(
 ) -> tuple[float, lgb.Booster, list[Group]]:
     """The booster training would choose on `cols` (its validation NDCG@10), and the validation groups (the last
     fifth of training)."""
-    validation_start = float(np.quantile([g.at for g in train], 0.8))
-    fit = [g for g in train if g.at < validation_start]
-    valid = [g for g in train if g.at >= validation_start]
+    fit, valid = validation_split(train)
     score, booster = _search(fit, valid, seed, cols, names)
     return score, booster, valid
 

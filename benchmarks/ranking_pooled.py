@@ -32,6 +32,7 @@ from benchmarks.common import print_summary
 from benchmarks.ranking_variants import _search, groups_for, judged
 from distribution_service.ranking.dataset import Group
 from distribution_service.ranking.features import FEATURE_INDEX
+from distribution_service.ranking.training import validation_split
 
 RELATIVE = (
     "content_age_days",
@@ -60,22 +61,17 @@ def relative(group: Group) -> Group:
     return dataclasses.replace(group, features=f.astype(np.float32))
 
 
-def _split(groups: list[Group]) -> tuple[list[Group], list[Group]]:
-    start = float(np.quantile([g.at for g in groups], 0.8))
-    return [g for g in groups if g.at < start], [g for g in groups if g.at >= start]
-
-
 def evaluate(variant: str, own: list[Group], others: list[Group], test: list[Group], seed: int) -> dict[str, Any]:
     rel = variant.endswith("_rel")
     if rel:
         own, others, test = [relative(g) for g in own], [relative(g) for g in others], [relative(g) for g in test]
-    fit, valid = _split(own)
+    fit, valid = validation_split(own)
     if variant.startswith("own"):
         pass
     elif variant.startswith("pooled"):
         fit = sorted(others + fit, key=lambda g: g.at)
     else:
-        fit, valid = _split(sorted(others, key=lambda g: g.at))
+        fit, valid = validation_split(sorted(others, key=lambda g: g.at))
     score, booster, _ = _search(fit, valid, seed)
     scores = [np.asarray(booster.predict(g.features, num_threads=1)) for g in test]
     return {

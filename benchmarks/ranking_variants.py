@@ -36,6 +36,7 @@ from distribution_service.ranking.training import (
     PARAM_GRID,
     TrainingData,
     lightgbm_params,
+    validation_split,
 )
 
 Scorer = Callable[[np.ndarray], np.ndarray]
@@ -244,9 +245,7 @@ def run_seeds(
 
 
 def evaluate(name: str, train: list[Group], test: list[Group], seed: int) -> dict[str, Any]:
-    validation_start = float(np.quantile([g.at for g in train], 0.8))
-    fit = [g for g in train if g.at < validation_start]
-    valid = [g for g in train if g.at >= validation_start]
+    fit, valid = validation_split(train)
     score, scorer, overrides = VARIANTS[name](fit, valid, seed)
     chosen = {k: v for k, v in overrides.items() if k != "monotone_constraints"}
     row = judged(test, [scorer(g.features) for g in test], seed)

@@ -30,6 +30,7 @@ from bson import ObjectId
 from composition.topology import Topology
 from distribution_service.app import heuristic_weights
 from distribution_service.ranking.gate import MIN_PROMOTION_GROUPS, assess
+from distribution_service.ranking.heuristic import HeuristicWeights
 from distribution_service.ranking.judge import JudgmentContext, judge, metrics_table
 from distribution_service.ranking.loader import load_training_data
 from distribution_service.ranking.registry import ModelRegistry
@@ -146,8 +147,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
             registry = ModelRegistry(store)
             cid = ObjectId(community.id)
             if args.command == "train":
-                args.heuristic = heuristic_weights(settings)
-                return await _train(args, store, registry, topology, community.id, community.timezone)
+                fallback = heuristic_weights(settings)
+                return await _train(args, store, registry, topology, community.id, community.timezone, fallback)
             if args.command in ("rank", "evaluate"):
                 context = JudgmentContext(
                     store,
@@ -205,10 +206,13 @@ async def _train(
     topology: Topology,
     community_id: str,
     timezone: str,
+    heuristic: HeuristicWeights,
 ) -> dict[str, Any]:
     enabled = wanted(getattr(args, "no_progress", False))
     with ProgressBar(f"train {args.community}", TRAIN_PHASES, enabled=enabled) as bar:
-        result, registered = await _train_phases(args, store, registry, topology, community_id, timezone, bar)
+        result, registered = await _train_phases(
+            args, store, registry, topology, community_id, timezone, heuristic, bar
+        )
         bar.to(TRAIN_PHASES)
     return result.report | {"registered": registered}
 
@@ -220,6 +224,7 @@ async def _train_phases(
     topology: Topology,
     community_id: str,
     timezone: str,
+    heuristic: HeuristicWeights,
     bar: ProgressBar,
 ) -> tuple[TrainingResult, bool]:
     """Load, train, register and report; each phase's line moves the bar one step (details show beside it)."""
@@ -243,7 +248,7 @@ async def _train_phases(
         progress=lambda line: bar.detail(line) if line.startswith(" ") else bar.phase(line),
         dask_scheduler=args.dask_scheduler,
         min_groups=args.min_groups,
-        heuristic=args.heuristic,
+        heuristic=heuristic,
     )
     registered = await registry.register(
         ObjectId(community_id),

@@ -105,6 +105,21 @@ class Controls:
         return out
 
 
+# The last fifth of training (by time) is the validation set for early stopping, the grid search and ALS tuning.
+VALIDATION_SHARE = 0.2
+
+
+def validation_start(groups: list[Group]) -> float:
+    """The moment the validation fifth of `groups` starts."""
+    return float(np.quantile([g.at for g in groups], 1.0 - VALIDATION_SHARE))
+
+
+def validation_split(groups: list[Group]) -> tuple[list[Group], list[Group]]:
+    """`groups` before the validation fifth (the fit part) and the validation fifth itself."""
+    start = validation_start(groups)
+    return [g for g in groups if g.at < start], [g for g in groups if g.at >= start]
+
+
 class TooFewGroupsError(ValueError):
     """Training refused: too few groups to fit or to judge a model on. Nothing is registered."""
 
@@ -196,10 +211,7 @@ def train_and_evaluate(
             f"refused: {len(train)} training and {len(test)} test groups, fewer than the minimum of {min_groups}"
             f" each (--min-groups); no model was registered. Groups dropped by reason: {protocol.report()}"
         )
-    # The last fifth of training (by time) is the validation set for early stopping and ALS tuning.
-    validation_start = float(np.quantile([g.at for g in train], 0.8))
-    fit_part = [g for g in train if g.at < validation_start]
-    valid_part = [g for g in train if g.at >= validation_start]
+    fit_part, valid_part = validation_split(train)
     model_test, als_valid = test, valid_part
     if controls is not None:
         fit_part = controls.apply(fit_part, training=True, seed=seed)
@@ -223,7 +235,7 @@ def train_and_evaluate(
         log.grades[engaged].astype(float),
         log.times[engaged],
         len(data.catalog),
-        validation_start=validation_start,
+        validation_start=validation_start(train),
         validation_groups=als_valid,
         train_until=split,
         seed=seed,
